@@ -39,7 +39,7 @@ Q = @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-.PHONY: all test unit integration bench fuzz clean fmt
+.PHONY: all deps test unit integration bench fuzz clean fmt
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -90,13 +90,18 @@ $(OUTPUT)/%: %.c $(CORE_LIB) $(FB_LIB)
 $(OUTPUT):
 	$(Q)mkdir -p $@
 
-unit: $(TEST_BINS)
+deps:
+	$(Q)sh tools/deps.sh
+
+unit: deps $(TEST_BINS)
 	$(Q)tests/run_unit.sh $(TEST_BINS)
 
-integration: all
+integration: deps all
 	$(Q)tests/run_integration.sh
 
-test: all unit integration
+# Unit tests, then integration and comparison tests, then one line with the totals.
+test: deps all $(TEST_BINS)
+	$(Q)tests/run.sh $(TEST_BINS)
 
 bench: all
 	$(Q)tools/bench.sh

@@ -22,17 +22,21 @@ static const struct exporter_ops *const format_ops[] = {
 /* Columns of all kinds in the mask, each once, in kind order then field order. */
 static void exporter__union_columns(struct exporter *ex, uint64_t kinds_mask)
 {
-	uint64_t seen = 0;
+	struct vf_set seen = { { 0 } };
 
 	for (unsigned int k = 0; k < VK_MAX; k++) {
 		const struct vkind_desc *d = vkind__desc(k);
 
-		if (!d || !(kinds_mask & (1ULL << k)))
+		if (!d)
+			continue;
+		for (int i = 0; i < d->nfields; i++)
+			vf_set__add(&ex->kind_fields[k], d->fields[i]);
+		if (!(kinds_mask & (1ULL << k)))
 			continue;
 		for (int i = 0; i < d->nfields; i++) {
-			if (seen & (1ULL << d->fields[i]))
+			if (vf_set__has(&seen, d->fields[i]))
 				continue;
-			seen |= 1ULL << d->fields[i];
+			vf_set__add(&seen, d->fields[i]);
 			ex->cols[ex->ncols++] = d->fields[i];
 		}
 	}

@@ -41,6 +41,7 @@ struct exporter {
 	uint64_t rows;
 	enum vfield cols[VF__COUNT]; /* CSV: the union of the stream's columns */
 	int ncols;
+	struct vf_set kind_fields[VK_MAX]; /* each kind's fields, for CSV's empty cells */
 };
 
 /* kinds_mask: bit k set for each kind k the stream may carry (fixes the CSV header). */

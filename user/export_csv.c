@@ -19,11 +19,9 @@ static void csv_row(struct exporter *ex, const struct vrow *row)
 {
 	const struct vkind_desc *d = vkind__desc(row->kind);
 	struct sink *s = ex->sink;
+	const struct vf_set *has = &ex->kind_fields[row->kind];
 	char when[WALLCLOCK_LEN];
-	uint64_t has = 0;
 
-	for (int i = 0; i < d->nfields; i++)
-		has |= 1ULL << d->fields[i];
 	wallclock__format(&ex->clock, row->ts_ns, when);
 	sink__write(s, when, WALLCLOCK_LEN - 1);
 	sink__putc(s, ',');
@@ -34,7 +32,7 @@ static void csv_row(struct exporter *ex, const struct vrow *row)
 	sink__puts(s, row->source);
 	for (int i = 0; i < ex->ncols; i++) {
 		sink__putc(s, ',');
-		if (has & (1ULL << ex->cols[i]))
+		if (vf_set__has(has, ex->cols[i]))
 			export_write_field(s, row, ex->cols[i], false);
 	}
 	sink__write(s, "\r\n", 2);

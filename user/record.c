@@ -70,7 +70,7 @@ int vrow__decode(struct vrow *row, const void *data, size_t len)
 	row->kind = hdr.kind;
 	row->source = "bpf";
 	row->ts_ns = hdr.ts_ns;
-	row->null_mask = 0;
+	row->nulls = (struct vf_set){ { 0 } };
 	row->v[VF_CPU].u = hdr.cpu;
 	desc->decode(row, data);
 	return 0;

@@ -74,17 +74,33 @@ union vval {
 };
 
 #define VROW_SCRATCH 160
+#define VF_SET_WORDS 2
+
+/* A set of fields, one bit each. */
+struct vf_set {
+	uint64_t w[VF_SET_WORDS];
+};
+
+static inline void vf_set__add(struct vf_set *s, enum vfield f)
+{
+	s->w[f / 64] |= 1ULL << (f % 64);
+}
+
+static inline bool vf_set__has(const struct vf_set *s, enum vfield f)
+{
+	return s->w[f / 64] & (1ULL << (f % 64));
+}
 
 struct vrow {
 	uint16_t kind;
 	const char *source; /* "bpf", "procfs", ... */
 	uint64_t ts_ns;	    /* CLOCK_MONOTONIC */
-	uint64_t null_mask; /* bit f set: field f is unknown */
+	struct vf_set nulls; /* fields whose value is unknown */
 	union vval v[VF__COUNT];
 	char scratch[VROW_SCRATCH]; /* text the decoder formats (addresses, names) */
 };
 
-_Static_assert(VF__COUNT <= 64, "null_mask holds one bit per field");
+_Static_assert(VF__COUNT <= 64 * VF_SET_WORDS, "vf_set holds one bit per field");
 
 extern const struct vf_desc vf_descs[VF__COUNT];
 
@@ -96,12 +112,12 @@ int vkind__by_name(const char *name);
 
 static inline void vrow__set_null(struct vrow *r, enum vfield f)
 {
-	r->null_mask |= 1ULL << f;
+	vf_set__add(&r->nulls, f);
 }
 
 static inline bool vrow__is_null(const struct vrow *r, enum vfield f)
 {
-	return r->null_mask & (1ULL << f);
+	return vf_set__has(&r->nulls, f);
 }
 
 /*

@@ -73,10 +73,10 @@ int main(int argc, char **argv)
 			o.start_delay_ms = v;
 	}
 	pin(o.cpu);
+	if (o.start_delay_ms) /* lets a tracer attach before any work starts */
+		usleep((useconds_t)o.start_delay_ms * 1000);
 	for (int i = 0; i < o.busy; i++)
 		pthread_create(&busy[i], NULL, busy_main, &o.cpu);
-	if (o.start_delay_ms)
-		usleep((useconds_t)o.start_delay_ms * 1000);
 	clock_gettime(CLOCK_MONOTONIC, &next);
 	for (long i = 0; i < o.loops; i++) {
 		long long late;

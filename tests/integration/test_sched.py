@@ -113,6 +113,65 @@ def exec_and_exit_are_seen_with_filename_and_code():
     check(of_kind(recs, "fork", pid=sh.pid), "the fork of sh is missing")
 
 
+def cgroup2_root():
+    """The cgroup v2 mount point, mounting one under /tmp if the machine has none."""
+    with open("/proc/self/mountinfo") as f:
+        for line in f:
+            left, right = line.split(" - ", 1)
+            if right.split()[0] == "cgroup2":
+                return left.split()[4]
+    root = tempfile.mkdtemp(prefix="vigil-cg2-")
+    subprocess.run(["mount", "-t", "cgroup2", "none", root], check=True)
+    return root
+
+
+@test
+def comm_and_tid_filters_select_exactly_that_task():
+    require_root()
+    load = start_load("--cpu", 1, "--busy", 2, "--loops", 150, "--start-delay-ms", 1500)
+    by_comm = start_vigil("trace", "sched", "--comm", "runq_load", "-f", "ndjson")
+    by_tid = start_vigil("trace", "sched", "--tid", str(load.pid), "-f", "ndjson")
+    result = json.loads(load.communicate(timeout=60)[0])
+    time.sleep(0.3)
+    comm_recs = [r for r in records(finish(by_comm)[0]) if r["kind"] != "drops"]
+    tid_recs = [r for r in records(finish(by_tid)[0]) if r["kind"] != "drops"]
+    check(comm_recs and all(r["comm"] == "runq_load" for r in comm_recs),
+          "other comms: %s" % sorted({r["comm"] for r in comm_recs} - {"runq_load"}))
+    check(len({r["tid"] for r in comm_recs if r["pid"] == load.pid}) == 3,
+          "expected the sleeper and both spinners")
+    check(tid_recs and all(r["tid"] == result["tid"] for r in tid_recs),
+          "other tids: %s" % sorted({r["tid"] for r in tid_recs}))
+
+
+@test
+def cgroup_filter_and_per_cgroup_histogram():
+    require_root()
+    group = os.path.join(cgroup2_root(), "vigil-test-%d" % os.getpid())
+    os.mkdir(group)
+    try:
+        load = start_load("--cpu", 0, "--busy", 1, "--loops", 200, "--start-delay-ms", 1500)
+        with open(os.path.join(group, "cgroup.procs"), "w") as f:
+            f.write(str(load.pid))
+        v = start_vigil("trace", "sched", "--cgroup", group, "-f", "ndjson")
+        h = start_vigil("hist", "runq", "--per", "cgroup", "-f", "json")
+        load.communicate(timeout=60)
+        time.sleep(0.3)
+        recs = [r for r in records(finish(v)[0]) if r["kind"] != "drops"]
+        hists = json.loads(finish(h)[0])
+        check(recs and all(r["pid"] == load.pid for r in recs),
+              "pids outside the cgroup: %s" % sorted({r["pid"] for r in recs} - {load.pid}))
+        mine = [x for x in hists if x["key"] == os.stat(group).st_ino]
+        check(len(mine) == 1 and mine[0]["count"] >= 200, "no histogram for the cgroup")
+        check(len(hists) > 1, "only one cgroup seen machine-wide")
+    finally:
+        for _ in range(50):  # the load's threads leave the group as they exit
+            try:
+                os.rmdir(group)
+                break
+            except OSError:
+                time.sleep(0.1)
+
+
 @test
 def min_latency_drops_the_fast_events():
     require_root()

@@ -33,6 +33,8 @@ enum fb_dir {
 int fb__dirfd(enum fb_dir d);
 /* "<root>/proc/<rel>" style absolute path for APIs that need one (utmpxname, statvfs). */
 int fb__path(enum fb_dir d, const char *rel, char *buf, size_t len);
+/* Changes whenever the root changes: a key for caches of root-derived data. */
+unsigned fb__root_gen(void);
 /* True when the root is the live system ("/"). */
 bool fb__root_is_live(void);
 

@@ -24,6 +24,8 @@ static const char *const dir_names[FB_DIR__COUNT] = {
 };
 
 static char root_path[PATH_MAX] = "/";
+/* bumped by every fb_root_set() so that caches (boot time, tty map) know to refill */
+static unsigned root_gen = 1;
 /* 0 = not opened yet, > 0 = fd + 1, < 0 = negative errno of the failed open */
 static int dir_fds[FB_DIR__COUNT];
 
@@ -46,6 +48,7 @@ int fb_root_set(const char *root)
 	if (len >= sizeof(root_path))
 		return -ENAMETOOLONG;
 	close_dirs();
+	root_gen++;
 	memcpy(root_path, root, len + 1);
 	/* keep "/" as is, drop any other trailing slash */
 	while (len > 1 && root_path[len - 1] == '/')
@@ -91,4 +94,9 @@ int fb__dirfd(enum fb_dir d)
 		return -errno; /* not cached: the tree may appear later */
 	dir_fds[d] = fd + 1;
 	return fd;
+}
+
+unsigned fb__root_gen(void)
+{
+	return root_gen;
 }

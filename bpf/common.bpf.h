@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * common.bpf.h: what every vigil BPF object shares. It defines the object's ring buffer
+ * (`events`) and its per-CPU drop counters (`drops`), the reserve/submit pair that counts
+ * every record it cannot hand over and batches consumer wakeups, the log2 bucketing of the
+ * in-kernel histograms, and the task filters (pid, tid, comm, cgroup) that userspace sets as
+ * rodata before load so the verifier prunes the ones not in use. BPF-only: never include it
+ * from user/.
+ */
+#ifndef VIGIL_COMMON_BPF_H
+#define VIGIL_COMMON_BPF_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_tracing.h>
+#include "events.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+/* Userspace resizes it with bpf_map__set_max_entries() before load (--ringbuf-size). */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 8 << 20);
+} events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, VG_DROP_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} drops SEC(".maps");
+
+/* Wake the consumer only once this many bytes wait; it otherwise polls on a timer. */
+const volatile __u64 wakeup_bytes = 0;
+
+/* Task filters; zero (or an empty string) means "no filter". */
+const volatile __u32 targ_tgid = 0;
+const volatile __u32 targ_tid = 0;
+const volatile __u64 targ_cgroup_id = 0;
+const volatile char targ_comm[VG_COMM_LEN] = {};
+
+static __always_inline void drop__count(__u32 reason)
+{
+	__u64 *cnt = bpf_map_lookup_elem(&drops, &reason);
+
+	if (cnt)
+		*cnt += 1; /* per-CPU slot: no other writer */
+}
+
+/* Reserve a record of `size` bytes and fill its header; NULL (and a counted drop) if full. */
+static __always_inline void *event__reserve(__u32 size, __u16 kind, __u64 ts)
+{
+	struct vg_hdr *hdr = bpf_ringbuf_reserve(&events, size, 0);
+
+	if (!hdr) {
+		drop__count(VG_DROP_RINGBUF_FULL);
+		return NULL;
+	}
+	hdr->kind = kind;
+	hdr->size = size;
+	hdr->cpu = bpf_get_smp_processor_id();
+	hdr->ts_ns = ts;
+	return hdr;
+}
+
+/*
+ * Submit without waking the consumer, unless a quarter of the ring is waiting: wakeups cost
+ * an IPI each (3-4x the program's own cost on a VM), and the consumer polls on a timer that
+ * bounds the delivery delay anyway.
+ */
+static __always_inline void event__submit(void *rec)
+{
+	__u64 flags = 0;
+
+	if (wakeup_bytes)
+		flags = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes ?
+				BPF_RB_FORCE_WAKEUP :
+				BPF_RB_NO_WAKEUP;
+	bpf_ringbuf_submit(rec, flags);
+}
+
+/* floor(log2(v)), v > 0; 0 for v == 0. Branch-light, as the verifier likes it. */
+static __always_inline __u32 log2_u64(__u64 v)
+{
+	__u32 r = 0, shift;
+
+	shift = (v > 0xFFFFFFFFULL) << 5; v >>= shift; r |= shift;
+	shift = (v > 0xFFFF) << 4; v >>= shift; r |= shift;
+	shift = (v > 0xFF) << 3; v >>= shift; r |= shift;
+	shift = (v > 0xF) << 2; v >>= shift; r |= shift;
+	shift = (v > 0x3) << 1; v >>= shift; r |= shift;
+	r |= (v >> 1);
+	return r;
+}
+
+static __always_inline __u32 hist__slot(__u64 v)
+{
+	__u32 slot = log2_u64(v);
+
+	return slot < VG_HIST_SLOTS ? slot : VG_HIST_SLOTS - 1;
+}
+
+static __always_inline __u64 task__cgroup_id(struct task_struct *t)
+{
+	return BPF_CORE_READ(t, cgroups, dfl_cgrp, kn, id);
+}
+
+static __always_inline bool comm__matches(const char *comm)
+{
+	for (int i = 0; i < VG_COMM_LEN; i++) {
+		if (comm[i] != targ_comm[i])
+			return false;
+		if (!comm[i])
+			return true;
+	}
+	return true;
+}
+
+/* Whether the filters set at load time select task t. */
+static __always_inline bool task__is_traced(struct task_struct *t)
+{
+	if (targ_tgid && BPF_CORE_READ(t, tgid) != targ_tgid)
+		return false;
+	if (targ_tid && BPF_CORE_READ(t, pid) != targ_tid)
+		return false;
+	if (targ_comm[0]) {
+		char comm[VG_COMM_LEN];
+
+		BPF_CORE_READ_STR_INTO(&comm, t, comm);
+		if (!comm__matches(comm))
+			return false;
+	}
+	if (targ_cgroup_id && task__cgroup_id(t) != targ_cgroup_id)
+		return false;
+	return true;
+}
+
+#endif /* VIGIL_COMMON_BPF_H */

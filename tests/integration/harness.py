@@ -1,0 +1,108 @@
+"""harness.py: the small test harness every integration test uses.
+
+A test module defines functions decorated with @test and calls main() at the end. main()
+runs them in order, prints one line per test and closes with "N passed, N failed, N skipped".
+skip() raises Skip; when CI=true a skip counts as a failure, because in CI every BPF test
+must really run. vigil() runs the built binary and returns its result; records() parses
+NDJSON output into dicts.
+"""
+import json
+import os
+import subprocess
+import sys
+import time
+import traceback
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+VIGIL = os.path.join(ROOT, ".output", "vigil")
+OUT = os.path.join(ROOT, ".output")
+IN_CI = os.environ.get("CI") == "true"
+
+_tests = []
+
+
+class Skip(Exception):
+    pass
+
+
+def test(fn):
+    _tests.append(fn)
+    return fn
+
+
+def skip(reason):
+    raise Skip(reason)
+
+
+def require_root():
+    if os.geteuid() != 0:
+        skip("needs root to load BPF programs")
+
+
+def vigil(*args, timeout=120, check=True, env=None, preexec_fn=None):
+    """Run vigil with args; return CompletedProcess (text). check: exit 0 required."""
+    p = subprocess.run([VIGIL, *args], capture_output=True, text=True, timeout=timeout,
+                       env=env, preexec_fn=preexec_fn)
+    if check and p.returncode != 0:
+        raise AssertionError("vigil %s exited %d: %s" % (" ".join(args), p.returncode,
+                                                        p.stderr.strip()[-2000:]))
+    return p
+
+
+def start_vigil(*args, env=None):
+    """Start vigil in the background; returns the Popen (stdout/stderr piped, text)."""
+    return subprocess.Popen([VIGIL, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env=env)
+
+
+def wait_attached(proc, seconds=0.0):
+    """vigil attaches within a few hundred ms of starting; give it a margin."""
+    time.sleep(max(seconds, 1.0))
+    if proc.poll() is not None:
+        raise AssertionError("vigil exited early (%d): %s" % (proc.returncode, proc.stderr.read()))
+
+
+def records(text):
+    """Parse NDJSON into a list of dicts; every line must be valid JSON."""
+    out = []
+    for i, line in enumerate(text.splitlines()):
+        if not line.strip():
+            continue
+        try:
+            out.append(json.loads(line))
+        except ValueError as e:
+            raise AssertionError("line %d is not JSON (%s): %r" % (i + 1, e, line[:200]))
+    return out
+
+
+def check(cond, msg):
+    if not cond:
+        raise AssertionError(msg)
+
+
+def main():
+    only = sys.argv[1:]
+    passed = failed = skipped = 0
+    for fn in _tests:
+        if only and fn.__name__ not in only:
+            continue
+        t0 = time.time()
+        try:
+            fn()
+        except Skip as s:
+            if IN_CI:
+                failed += 1
+                print("FAIL %s: would skip in CI: %s" % (fn.__name__, s))
+            else:
+                skipped += 1
+                print("SKIP %s: %s" % (fn.__name__, s))
+            continue
+        except Exception:
+            failed += 1
+            print("FAIL %s (%.1fs)" % (fn.__name__, time.time() - t0))
+            traceback.print_exc(limit=3, file=sys.stdout)
+            continue
+        passed += 1
+        print("ok   %s (%.1fs)" % (fn.__name__, time.time() - t0))
+    print("%d passed, %d failed, %d skipped" % (passed, failed, skipped))
+    sys.exit(1 if failed else 0)

@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * cmd_doctor.c: `vigil doctor`: what this machine allows, and for each subsystem whether
+ * BPF can be used here, exactly why not if it cannot, and the fallback that would be used.
+ */
+#include <stdio.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "json.h"
+#include "log.h"
+#include "output.h"
+#include "probe.h"
+
+static const struct cli_opt doctor_opts[] = {
+	CLI_OPT_FORMAT,
+	CLI_OPT_OUTPUT,
+	CLI_OPT_END,
+};
+
+static const struct cli_cmd doctor_cmd = {
+	.name = "doctor",
+	.usage = "vigil doctor [--format table|json]",
+	.summary = "Say what this machine allows and which source each subsystem will use.",
+	.opts = doctor_opts,
+};
+
+struct doctor_report {
+	struct utsname uts;
+	struct probe_result checks[PROBE__COUNT];
+	struct probe_result subsys[16];
+	int nsubsys;
+	int bpf_stats; /* kernel.bpf_stats_enabled, -1 if unknown */
+};
+
+static int read_bpf_stats(void)
+{
+	FILE *f = fopen("/proc/sys/kernel/bpf_stats_enabled", "re");
+	int v = -1;
+
+	if (f) {
+		if (fscanf(f, "%d", &v) != 1)
+			v = -1;
+		fclose(f);
+	}
+	return v;
+}
+
+static void doctor_collect(struct doctor_report *d)
+{
+	uname(&d->uts);
+	for (int c = 0; c < PROBE__COUNT; c++)
+		probe_run((enum probe_check)c, &d->checks[c]);
+	for (d->nsubsys = 0; tracer_registry[d->nsubsys]; d->nsubsys++)
+		probe_subsystem(tracer_registry[d->nsubsys], true, &d->subsys[d->nsubsys]);
+	d->bpf_stats = read_bpf_stats();
+}
+
+static void doctor_print_table(struct sink *s, const struct doctor_report *d)
+{
+	sink__printf(s, "vigil %s on Linux %s (%s), %ld CPUs\n\n", VIGIL_VERSION, d->uts.release,
+		     d->uts.machine, sysconf(_SC_NPROCESSORS_ONLN));
+	for (int c = 0; c < PROBE__COUNT; c++)
+		sink__printf(s, "  %-18s %-4s %s\n", probe_check_names[c],
+			     d->checks[c].ok ? "ok" : "FAIL", d->checks[c].detail);
+	sink__printf(s, "  %-18s %-4s %s\n\n", "bpf_stats", d->bpf_stats == 1 ? "on" : "off",
+		     d->bpf_stats == 1 ? "per-program cost is measured" :
+					 "sysctl kernel.bpf_stats_enabled=1 to measure vigil's cost");
+	sink__printf(s, "%-10s %-8s %s\n", "SUBSYSTEM", "SOURCE", "WHY");
+	for (int i = 0; i < d->nsubsys; i++) {
+		const struct tracer_ops *ops = tracer_registry[i];
+
+		if (d->subsys[i].ok)
+			sink__printf(s, "%-10s %-8s %s\n", ops->name, "bpf", d->subsys[i].detail);
+		else
+			sink__printf(s, "%-10s %-8s BPF unavailable: %s\n%-19s fallback: %s\n",
+				     ops->name, "fallback", d->subsys[i].detail, "", ops->fallback);
+	}
+}
+
+static void doctor_print_json(struct sink *s, const struct doctor_report *d)
+{
+	struct jw w;
+
+	jw__init(&w, s, true);
+	jw__obj_begin(&w, NULL);
+	jw__str(&w, "version", VIGIL_VERSION);
+	jw__str(&w, "kernel", d->uts.release);
+	jw__str(&w, "machine", d->uts.machine);
+	jw__obj_begin(&w, "checks");
+	for (int c = 0; c < PROBE__COUNT; c++) {
+		jw__obj_begin(&w, probe_check_names[c]);
+		jw__bool(&w, "ok", d->checks[c].ok);
+		jw__str(&w, "detail", d->checks[c].detail);
+		jw__obj_end(&w);
+	}
+	jw__obj_end(&w);
+	if (d->bpf_stats >= 0)
+		jw__bool(&w, "bpf_stats_enabled", d->bpf_stats == 1);
+	else
+		jw__null(&w, "bpf_stats_enabled");
+	jw__arr_begin(&w, "subsystems");
+	for (int i = 0; i < d->nsubsys; i++) {
+		const struct tracer_ops *ops = tracer_registry[i];
+
+		jw__obj_begin(&w, NULL);
+		jw__str(&w, "name", ops->name);
+		jw__bool(&w, "bpf", d->subsys[i].ok);
+		jw__str(&w, "source", d->subsys[i].ok ? "bpf" : "fallback");
+		jw__str(&w, d->subsys[i].ok ? "detail" : "reason", d->subsys[i].detail);
+		jw__str(&w, "fallback", ops->fallback);
+		jw__obj_end(&w);
+	}
+	jw__arr_end(&w);
+	jw__obj_end(&w);
+	sink__putc(s, '\n');
+}
+
+int cmd_doctor(int argc, char **argv)
+{
+	struct cli_common common = { 0 };
+	struct doctor_report d = { 0 };
+	struct output out;
+	bool help;
+	int first;
+
+	first = cli_parse(&doctor_cmd, argc, argv, &common, NULL, &help);
+	if (first < 0)
+		return EXIT_USAGE;
+	if (help)
+		return 0;
+	if (first < argc) {
+		cli_error(&doctor_cmd, "unexpected argument '%s'", argv[first]);
+		return EXIT_USAGE;
+	}
+	if (common.format_set && common.format != FMT_TABLE && common.format != FMT_JSON) {
+		cli_error(&doctor_cmd, "--format: invalid value '%s' (accepts table or json)",
+			  out_format_names[common.format]);
+		return EXIT_USAGE;
+	}
+	log_set_level(common.verbose ? common.verbose : -1);
+	if (output__open(&out, &doctor_cmd, &common, FMT_TABLE, 0))
+		return 1;
+	doctor_collect(&d);
+	if (out.fmt == FMT_JSON)
+		doctor_print_json(out.sink, &d);
+	else
+		doctor_print_table(out.sink, &d);
+	return output__close(&out) ? 1 : 0;
+}

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * commands.h: vigil's subcommands. Each takes the arguments after its name (argv[0] is the
+ * command name) and returns the process exit status: 0 success, 1 a runtime failure
+ * (already reported), 2 bad usage (already reported).
+ */
+#ifndef VIGIL_COMMANDS_H
+#define VIGIL_COMMANDS_H
+
+#define EXIT_USAGE 2
+
+int cmd_run(int argc, char **argv);
+int cmd_doctor(int argc, char **argv);
+int cmd_trace(int argc, char **argv);
+int cmd_hist(int argc, char **argv);
+
+#endif /* VIGIL_COMMANDS_H */

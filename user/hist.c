@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * hist.c: draining, merging, summarising and printing the in-kernel log2 histograms.
+ */
+#include "hist.h"
+
+#include <bpf/bpf.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "parse.h"
+
+const struct hist_desc hist_descs[HIST__COUNT] = {
+	[HIST_RUNQ] = { "runq", "sched", "runq_hist", "run queue latency" },
+	[HIST_ONCPU] = { "oncpu", "sched", "oncpu_hist", "on-CPU time slice" },
+};
+
+const char *const hist_per_names[] = { "global", "pid", "tid", "cgroup", NULL };
+
+int hist_by_name(const char *name)
+{
+	for (int i = 0; i < HIST__COUNT; i++) {
+		if (hist_descs[i].name && !strcmp(hist_descs[i].name, name))
+			return i;
+	}
+	return -EINVAL;
+}
+
+int hist_reader__init(struct hist_reader *r, int map_fd)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+	int err;
+
+	memset(r, 0, sizeof(*r));
+	err = bpf_obj_get_info_by_fd(map_fd, &info, &len);
+	if (err)
+		return -errno;
+	r->fd = map_fd;
+	r->max_entries = info.max_entries;
+	r->keys = calloc(info.max_entries, sizeof(*r->keys));
+	r->values = calloc(info.max_entries, sizeof(*r->values));
+	if (!r->keys || !r->values) {
+		hist_reader__fini(r);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void hist_reader__fini(struct hist_reader *r)
+{
+	free(r->keys);
+	free(r->values);
+	r->keys = NULL;
+	r->values = NULL;
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+	const struct hist_entry *x = a, *y = b;
+
+	return x->key < y->key ? -1 : x->key > y->key;
+}
+
+int hist_reader__drain(struct hist_reader *r, struct hist_entry *out)
+{
+	__u64 batch = 0;
+	bool first = true;
+	uint32_t total = 0;
+
+	for (;;) {
+		__u32 count = r->max_entries - total;
+		int err;
+
+		if (!count)
+			break;
+		err = bpf_map_lookup_and_delete_batch(r->fd, first ? NULL : &batch, &batch,
+						      r->keys + total, r->values + total, &count,
+						      NULL);
+		first = false;
+		if (err && errno != ENOENT)
+			return -errno;
+		total += count;
+		if (err)
+			break; /* ENOENT: the map is empty now */
+	}
+	for (uint32_t i = 0; i < total; i++) {
+		out[i].key = r->keys[i];
+		out[i].h = r->values[i];
+	}
+	qsort(out, total, sizeof(*out), cmp_entry);
+	return (int)total;
+}
+
+void vg_hist__merge(struct vg_hist *dst, const struct vg_hist *src)
+{
+	for (int i = 0; i < VG_HIST_SLOTS; i++)
+		dst->slots[i] += src->slots[i];
+	dst->sum += src->sum;
+}
+
+uint64_t vg_hist__total(const struct vg_hist *h)
+{
+	uint64_t n = 0;
+
+	for (int i = 0; i < VG_HIST_SLOTS; i++)
+		n += h->slots[i];
+	return n;
+}
+
+void hist_slot_bounds(int slot, uint64_t *lo, uint64_t *hi)
+{
+	*lo = slot ? 1ULL << slot : 0;
+	*hi = (1ULL << (slot + 1)) - 1;
+}
+
+uint64_t vg_hist__quantile(const struct vg_hist *h, double q)
+{
+	uint64_t total = vg_hist__total(h), seen = 0, lo, hi;
+	uint64_t rank = (uint64_t)(q * (double)total + 0.999999);
+
+	if (!total)
+		return 0;
+	if (!rank)
+		rank = 1;
+	for (int i = 0; i < VG_HIST_SLOTS; i++) {
+		seen += h->slots[i];
+		if (seen >= rank) {
+			hist_slot_bounds(i, &lo, &hi);
+			return hi;
+		}
+	}
+	return 0;
+}
+
+static int last_nonzero(const uint32_t *slots, int nslots)
+{
+	int last = -1;
+
+	for (int i = 0; i < nslots; i++) {
+		if (slots[i])
+			last = i;
+	}
+	return last;
+}
+
+void hist_print_log2(struct sink *s, const uint32_t *slots, int nslots, const char *unit)
+{
+	int last = last_nonzero(slots, nslots);
+	int width = last <= 32 ? 10 : 20;
+	uint32_t max = 0;
+	char bar[41];
+
+	for (int i = 0; i <= last; i++)
+		max = slots[i] > max ? slots[i] : max;
+	sink__printf(s, "%*s%-*s : count    distribution\n", width - 5, "", width + 9, unit);
+	for (int i = 0; i <= last; i++) {
+		uint64_t lo, hi;
+		int stars = max ? (int)((uint64_t)slots[i] * 40 / max) : 0;
+
+		hist_slot_bounds(i, &lo, &hi);
+		memset(bar, ' ', 40);
+		memset(bar, '*', (size_t)stars);
+		bar[40] = '\0';
+		sink__printf(s, "%*llu -> %-*llu : %-8u |%s|\n", width, (unsigned long long)lo,
+			     width, (unsigned long long)hi, slots[i], bar);
+	}
+}
+
+static void hist_print_table(struct sink *s, const struct hist_print *p,
+			     const struct hist_entry *e)
+{
+	uint64_t total = vg_hist__total(&e->h);
+
+	if (p->per != VG_PER_GLOBAL)
+		sink__printf(s, "\n%s = %llu %.*s\n", hist_per_names[p->per],
+			     (unsigned long long)e->key, VG_COMM_LEN, e->h.comm);
+	hist_print_log2(s, e->h.slots, VG_HIST_SLOTS, p->unit);
+	sink__printf(s, "count %llu, avg %llu %s, p50 <= %llu, p99 <= %llu\n",
+		     (unsigned long long)total,
+		     (unsigned long long)(total ? e->h.sum / total : 0), p->unit,
+		     (unsigned long long)vg_hist__quantile(&e->h, 0.50),
+		     (unsigned long long)vg_hist__quantile(&e->h, 0.99));
+}
+
+static void hist_print_json(struct sink *s, const struct hist_print *p,
+			    const struct hist_entry *e, bool pretty)
+{
+	int last = last_nonzero(e->h.slots, VG_HIST_SLOTS);
+	char when[WALLCLOCK_LEN];
+	struct jw w;
+
+	wallclock__format(p->clock, p->ts_ns, when);
+	jw__init(&w, s, pretty);
+	jw__obj_begin(&w, NULL);
+	jw__str(&w, "time", when);
+	jw__u64(&w, "ts_ns", p->ts_ns);
+	jw__str(&w, "hist", p->desc->name);
+	jw__str(&w, "unit", p->unit);
+	jw__str(&w, "per", hist_per_names[p->per]);
+	if (p->per != VG_PER_GLOBAL) {
+		jw__u64(&w, "key", e->key);
+		jw__strn(&w, "comm", e->h.comm, VG_COMM_LEN);
+	}
+	jw__u64(&w, "count", vg_hist__total(&e->h));
+	jw__u64(&w, "sum", e->h.sum);
+	jw__arr_begin(&w, "buckets");
+	for (int i = 0; i <= last; i++) {
+		uint64_t lo, hi;
+
+		hist_slot_bounds(i, &lo, &hi);
+		jw__obj_begin(&w, NULL);
+		jw__u64(&w, "lo", lo);
+		jw__u64(&w, "hi", hi);
+		jw__u64(&w, "count", e->h.slots[i]);
+		jw__obj_end(&w);
+	}
+	jw__arr_end(&w);
+	jw__obj_end(&w);
+	if (!pretty)
+		sink__putc(s, '\n');
+}
+
+static void hist_print_csv(struct sink *s, const struct hist_print *p,
+			   const struct hist_entry *e)
+{
+	int last = last_nonzero(e->h.slots, VG_HIST_SLOTS);
+	char when[WALLCLOCK_LEN];
+
+	wallclock__format(p->clock, p->ts_ns, when);
+	for (int i = 0; i <= last; i++) {
+		uint64_t lo, hi;
+
+		hist_slot_bounds(i, &lo, &hi);
+		sink__printf(s, "%s,%llu,%s,%s,%s,", when, (unsigned long long)p->ts_ns,
+			     p->desc->name, p->unit, hist_per_names[p->per]);
+		if (p->per != VG_PER_GLOBAL) {
+			sink__u64(s, e->key);
+			sink__putc(s, ',');
+			csv_write_string(s, e->h.comm, VG_COMM_LEN);
+		} else {
+			sink__putc(s, ',');
+		}
+		sink__printf(s, ",%llu,%llu,%u\r\n", (unsigned long long)lo,
+			     (unsigned long long)hi, e->h.slots[i]);
+	}
+}
+
+void hist_print(struct sink *s, enum out_format fmt, const struct hist_print *p,
+		const struct hist_entry *e)
+{
+	switch (fmt) {
+	case FMT_TABLE:
+		hist_print_table(s, p, e);
+		break;
+	case FMT_JSON:
+		hist_print_json(s, p, e, true);
+		break;
+	case FMT_NDJSON:
+		hist_print_json(s, p, e, false);
+		break;
+	case FMT_CSV:
+		hist_print_csv(s, p, e);
+		break;
+	}
+}

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * log.h: diagnostics on stderr, prefixed "vigil: ". -v raises the level to INFO, -vv to
+ * DEBUG (which also lets libbpf's own messages through).
+ */
+#ifndef VIGIL_LOG_H
+#define VIGIL_LOG_H
+
+enum log_level { LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG };
+
+/* -1: silent; 0: warnings and errors; 1: info; 2+: debug (and libbpf's messages) */
+void log_set_level(int verbosity);
+void vg_log(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Route libbpf's messages through vg_log. */
+void log_hook_libbpf(void);
+
+#define pr_err(...) vg_log(LOG_ERROR, __VA_ARGS__)
+#define pr_warn(...) vg_log(LOG_WARN, __VA_ARGS__)
+#define pr_info(...) vg_log(LOG_INFO, __VA_ARGS__)
+#define pr_debug(...) vg_log(LOG_DEBUG, __VA_ARGS__)
+
+#endif /* VIGIL_LOG_H */

@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * record.c: the field registry, the index of record kinds, and the checked entry point that
+ * turns ring-buffer bytes into a row. Field names here are the CSV columns and JSON keys of
+ * the documented schema: renaming one is a schema change.
+ */
+#include "record.h"
+
+#include <errno.h>
+#include <linux/types.h>
+#include <string.h>
+
+#include "events.h"
+
+const struct vf_desc vf_descs[VF__COUNT] = {
+	[VF_PID] = { "pid", VT_U64, 0 },
+	[VF_TID] = { "tid", VT_U64, 0 },
+	[VF_PPID] = { "ppid", VT_U64, 0 },
+	[VF_COMM] = { "comm", VT_STR, VG_COMM_LEN },
+	[VF_CPU] = { "cpu", VT_U64, 0 },
+	[VF_LATENCY_NS] = { "latency_ns", VT_U64, 0 },
+	[VF_PREV_PID] = { "prev_pid", VT_U64, 0 },
+	[VF_PREV_TID] = { "prev_tid", VT_U64, 0 },
+	[VF_PREV_COMM] = { "prev_comm", VT_STR, VG_COMM_LEN },
+	[VF_DURATION_NS] = { "duration_ns", VT_U64, 0 },
+	[VF_FILENAME] = { "filename", VT_STR, VG_FILENAME_LEN },
+	[VF_EXIT_CODE] = { "exit_code", VT_S64, 0 },
+	[VF_SUBSYSTEM] = { "subsystem", VT_STR, 16 },
+	[VF_LOST] = { "lost", VT_U64, 0 },
+	[VF_REASON] = { "reason", VT_STR, 32 },
+};
+
+static const struct vkind_desc *const kinds[VK_MAX] = {
+	[VG_KIND_RUNQ] = &sched_kind_runq,
+	[VG_KIND_ONCPU] = &sched_kind_oncpu,
+	[VG_KIND_EXEC] = &sched_kind_exec,
+	[VG_KIND_EXIT] = &sched_kind_exit,
+	[VG_KIND_FORK] = &sched_kind_fork,
+	[VK_DROPS] = &drops_kind,
+};
+
+static const enum vfield drops_fields[] = { VF_SUBSYSTEM, VF_LOST, VF_REASON };
+const struct vkind_desc drops_kind = { "drops", NULL, VKIND_FIELDS(drops_fields), 0, NULL };
+
+const struct vkind_desc *vkind__desc(unsigned int kind)
+{
+	return kind < VK_MAX ? kinds[kind] : NULL;
+}
+
+int vkind__by_name(const char *name)
+{
+	for (unsigned int k = 0; k < VK_MAX; k++) {
+		if (kinds[k] && !strcmp(kinds[k]->name, name))
+			return (int)k;
+	}
+	return -EINVAL;
+}
+
+int vrow__decode(struct vrow *row, const void *data, size_t len)
+{
+	const struct vkind_desc *desc;
+	struct vg_hdr hdr;
+
+	if (len < sizeof(hdr))
+		return -EINVAL;
+	memcpy(&hdr, data, sizeof(hdr));
+	desc = vkind__desc(hdr.kind);
+	if (!desc || !desc->decode || hdr.size != desc->wire_size || len < desc->wire_size)
+		return -EINVAL;
+	row->kind = hdr.kind;
+	row->source = "bpf";
+	row->ts_ns = hdr.ts_ns;
+	row->nulls = (struct vf_set){ { 0 } };
+	row->v[VF_CPU].u = hdr.cpu;
+	desc->decode(row, data);
+	return 0;
+}

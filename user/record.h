@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * record.h: the one schema every exporter reads. A record (struct vrow) is a kind, a source,
+ * a timestamp and values indexed by field; each kind lists its fields in order. CSV columns
+ * and JSON keys both come from these tables, so they cannot drift apart. Decoders fill rows
+ * from ring-buffer bytes (or from fallback polls); exporters format them. A field may be
+ * marked null (unknown), which prints as an empty CSV cell and a JSON null, never as 0.
+ */
+#ifndef VIGIL_RECORD_H
+#define VIGIL_RECORD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Kinds made in userspace, beside enum vg_kind's kernel ones. */
+#define VK_DROPS 60
+#define VK_SAMPLE 61
+#define VK_MAX 64
+
+enum vf_type {
+	VT_U64,
+	VT_S64,
+	VT_STR, /* NUL-terminated or desc.maxlen bytes */
+};
+
+enum vfield {
+	VF_PID,
+	VF_TID,
+	VF_PPID,
+	VF_COMM,
+	VF_CPU,
+	VF_LATENCY_NS,
+	VF_PREV_PID,
+	VF_PREV_TID,
+	VF_PREV_COMM,
+	VF_DURATION_NS,
+	VF_FILENAME,
+	VF_EXIT_CODE,
+	VF_SUBSYSTEM,
+	VF_LOST,
+	VF_REASON,
+	VF__COUNT,
+};
+
+struct vf_desc {
+	const char *name;
+	enum vf_type type;
+	uint16_t maxlen; /* VT_STR: bytes to read at most */
+};
+
+struct vrow;
+
+struct vkind_desc {
+	const char *name;
+	const char *subsystem;
+	const enum vfield *fields;
+	int nfields;
+	uint16_t wire_size; /* size of the ring-buffer record; 0 for userspace kinds */
+	void (*decode)(struct vrow *row, const void *data); /* wire_size bytes, checked */
+};
+
+#define VKIND_FIELDS(arr) (arr), (int)(sizeof(arr) / sizeof((arr)[0]))
+
+/* Each subsystem's record file defines its kinds; record.c indexes them. */
+extern const struct vkind_desc sched_kind_runq, sched_kind_oncpu, sched_kind_exec,
+	sched_kind_exit, sched_kind_fork;
+extern const struct vkind_desc drops_kind;
+
+union vval {
+	uint64_t u;
+	int64_t s;
+	const char *str;
+};
+
+#define VROW_SCRATCH 160
+#define VF_SET_WORDS 2
+
+/* A set of fields, one bit each. */
+struct vf_set {
+	uint64_t w[VF_SET_WORDS];
+};
+
+static inline void vf_set__add(struct vf_set *s, enum vfield f)
+{
+	s->w[f / 64] |= 1ULL << (f % 64);
+}
+
+static inline bool vf_set__has(const struct vf_set *s, enum vfield f)
+{
+	return s->w[f / 64] & (1ULL << (f % 64));
+}
+
+struct vrow {
+	uint16_t kind;
+	const char *source; /* "bpf", "procfs", ... */
+	uint64_t ts_ns;	    /* CLOCK_MONOTONIC */
+	struct vf_set nulls; /* fields whose value is unknown */
+	union vval v[VF__COUNT];
+	char scratch[VROW_SCRATCH]; /* text the decoder formats (addresses, names) */
+};
+
+_Static_assert(VF__COUNT <= 64 * VF_SET_WORDS, "vf_set holds one bit per field");
+
+extern const struct vf_desc vf_descs[VF__COUNT];
+
+/* The kind's descriptor, or NULL for an unknown kind. */
+const struct vkind_desc *vkind__desc(unsigned int kind);
+
+/* The kind id for a name ("runq"), or -EINVAL. */
+int vkind__by_name(const char *name);
+
+static inline void vrow__set_null(struct vrow *r, enum vfield f)
+{
+	vf_set__add(&r->nulls, f);
+}
+
+static inline bool vrow__is_null(const struct vrow *r, enum vfield f)
+{
+	return vf_set__has(&r->nulls, f);
+}
+
+/*
+ * Decode one ring-buffer record into row. Returns 0, or -EINVAL when the bytes are too short
+ * for their header, carry an unknown kind, or a size that does not match the kind.
+ */
+int vrow__decode(struct vrow *row, const void *data, size_t len);
+
+#endif /* VIGIL_RECORD_H */

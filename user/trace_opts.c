@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * trace_opts.c: validating the shared tracing options. A cgroup is named by its v2 directory
+ * and passed to the kernel as its id, which on cgroup v2 is the directory's inode number.
+ */
+#include "trace_opts.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+
+#include "parse.h"
+
+#define CGROUP2_MAGIC 0x63677270
+#define PID_MAX_LIMIT 4194304
+
+void trace_cfg__init(struct trace_cfg *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->hist_unit_ns = NSEC_PER_USEC;
+	cfg->ringbuf_bytes = TRACE_RINGBUF_DEFAULT;
+}
+
+static int cgroup_id_of(const char *path, uint64_t *id)
+{
+	struct statfs fs;
+	struct stat st;
+
+	if (statfs(path, &fs) || fs.f_type != CGROUP2_MAGIC)
+		return -EINVAL;
+	if (stat(path, &st) || !S_ISDIR(st.st_mode))
+		return -EINVAL;
+	*id = st.st_ino;
+	return 0;
+}
+
+static bool is_power_of_two(uint64_t v)
+{
+	return v && !(v & (v - 1));
+}
+
+int trace_cfg__set_opt(struct trace_cfg *cfg, int id, const char *arg)
+{
+	uint64_t v;
+	int err;
+
+	switch (id) {
+	case TO_PID:
+	case TO_TID:
+		err = parse_u64(arg, 1, PID_MAX_LIMIT, &v);
+		if (err)
+			return err;
+		*(id == TO_PID ? &cfg->tgid : &cfg->tid) = (uint32_t)v;
+		return 0;
+	case TO_COMM:
+		if (!*arg || strlen(arg) >= TRACE_COMM_LEN)
+			return -EINVAL;
+		memset(cfg->comm, 0, sizeof(cfg->comm));
+		memcpy(cfg->comm, arg, strlen(arg));
+		return 0;
+	case TO_CGROUP:
+		return cgroup_id_of(arg, &cfg->cgroup_id);
+	case TO_MIN_LATENCY:
+		return parse_duration(arg, NSEC_PER_USEC, &cfg->min_latency_ns);
+	case TO_RINGBUF_SIZE:
+		err = parse_size(arg, &v);
+		if (err)
+			return err;
+		if (!is_power_of_two(v) || v < (64 << 10) || v > (1ULL << 30))
+			return -ERANGE;
+		cfg->ringbuf_bytes = v;
+		return 0;
+	}
+	return -ENOENT;
+}

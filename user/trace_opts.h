@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * trace_opts.h: the options every tracing command shares (the in-kernel filters and the ring
+ * buffer's size), as cli_opt entries and the setter that validates them into a trace_cfg.
+ */
+#ifndef VIGIL_TRACE_OPTS_H
+#define VIGIL_TRACE_OPTS_H
+
+#include "cli.h"
+#include "trace_cfg.h"
+
+enum trace_opt_id {
+	TO_PID = 200,
+	TO_TID,
+	TO_COMM,
+	TO_CGROUP,
+	TO_MIN_LATENCY,
+	TO_RINGBUF_SIZE,
+};
+
+#define TRACE_OPTS_FILTERS                                                                    \
+	{ "pid", 'p', "PID", TO_PID, "a process id (1 to 4194304)",                           \
+	  "only tasks of this process" },                                                    \
+	{ "tid", 't', "TID", TO_TID, "a thread id (1 to 4194304)", "only this thread" },        \
+	{ "comm", 'c', "NAME", TO_COMM, "a task name of 1 to 15 characters",                  \
+	  "only tasks with this exact name" },                                               \
+	{ "cgroup", 0, "PATH", TO_CGROUP, "a cgroup v2 directory such as /sys/fs/cgroup/x",   \
+	  "only tasks in this cgroup (v2)" },                                                \
+	{ "min-latency", 'm', "TIME", TO_MIN_LATENCY,                                         \
+	  "a duration such as 500us or 10ms (bare numbers are usecs)",                        \
+	  "only stream events at least this slow" }
+
+#define TRACE_OPTS_RINGBUF                                                                    \
+	{ "ringbuf-size", 0, "SIZE", TO_RINGBUF_SIZE,                                         \
+	  "a power of two from 64K to 1G, such as 8M",                                        \
+	  "ring buffer size per subsystem (default 8M: a 100 ms stall at 1M events/s)" }
+
+void trace_cfg__init(struct trace_cfg *cfg);
+
+/* Apply a TO_* option; -ENOENT if id is not one, -EINVAL/-ERANGE for a bad value. */
+int trace_cfg__set_opt(struct trace_cfg *cfg, int id, const char *arg);
+
+#endif /* VIGIL_TRACE_OPTS_H */

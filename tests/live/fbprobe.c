@@ -6,7 +6,9 @@
  * a function in-process and prints the median.  Not part of vigil's CLI: `vigil snapshot`
  * and friends will render the same library with the project's exporters.
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <math.h>
 #include <signal.h>

@@ -89,7 +89,7 @@ int fb_cpu_times_percpu(struct fb_cpu_times **out, size_t *n)
 		const char *q = p + 3;
 		uint64_t idx;
 
-		if (strncmp(p, "cpu", 3) != 0 || fb__parse_u64(&q, &idx))
+		if (strncmp(p, "cpu", 3) != 0 || p[3] < '0' || p[3] > '9' || fb__parse_u64(&q, &idx))
 			continue;
 		err = fb__grow((void **)&v, &cap, cnt + 1, sizeof(*v));
 		if (err)

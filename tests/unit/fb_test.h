@@ -28,7 +28,7 @@
 static inline const char *fb_test_fixtures(void)
 {
 	static char dir[PATH_MAX];
-	char exe[PATH_MAX];
+	char exe[PATH_MAX - 64];
 	ssize_t r;
 
 	if (dir[0])
@@ -54,7 +54,7 @@ static inline const char *fb_test_fixtures(void)
 /* Point the library at tests/fixtures/proc/<scenario>. */
 static inline void fb_test_root(const char *scenario)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX + 128];
 
 	snprintf(path, sizeof(path), "%s/%s", fb_test_fixtures(), scenario);
 	assert_int_equal(access(path, F_OK), 0);

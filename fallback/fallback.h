@@ -598,12 +598,18 @@ struct fb_proc_info {
 
 /*
  * Iterate every process in pid order, reading each /proc file at most once.  Processes that
- * vanish mid-scan are skipped; fields that cannot be read (EACCES) are left invalid.
+ * vanish mid-scan are skipped; fields that cannot be read (EACCES) are left invalid.  The
+ * iterator keeps the per-process files it opened (within a budget below RLIMIT_NOFILE) so
+ * that a refresh with fb_proc_iter__rewind() re-reads them with pread() instead of opening
+ * them again, as top does; a reused pid is detected because the old file then fails (ESRCH).
  */
 struct fb_proc_iter;
 struct fb_proc_iter *fb_proc_iter__new(uint32_t attrs);
 /* NULL at the end (errno 0) or on failure (errno set); the entry lives until the next call. */
 const struct fb_proc_info *fb_proc_iter__next(struct fb_proc_iter *it);
+/* Start a new scan: re-list the pids, keep the open files of those still there. */
+int fb_proc_iter__rewind(struct fb_proc_iter *it);
+/* Closes every cached file. */
 void fb_proc_iter__free(struct fb_proc_iter *it);
 
 /* ---------------------------------------------------------------- utilities */

@@ -98,6 +98,7 @@ int fb__scan_pids(pid_t **out, size_t *n);
 /* Backend parsers exposed to the unit tests. */
 int fb__parse_diskstats_line(const char *line, struct fb_disk_io *d);
 int fb__parse_net_dev_line(const char *line, struct fb_net_io *d);
+void fb__ipv6_text(const unsigned char b[16], char *out);
 
 /* 1-decimal rounding as Python's round(x, 1). */
 double fb__round1(double x);

@@ -20,9 +20,11 @@
 #include <linux/sock_diag.h>
 #include <linux/unix_diag.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 /* ------------------------------------------------------------- inode -> (pid, fd) */
@@ -31,131 +33,153 @@ struct holder {
 	uint64_t inode;
 	pid_t pid;
 	int fd;
-	int next; /* next holder of the same inode, -1 at the end */
 };
 
+/* Socket fds found by the scan, sorted by (inode, pid, fd) once complete. */
 struct inode_map {
 	struct holder *v;
 	size_t n, cap;
-	int *slots; /* open addressing: index into v of the first holder, -1 empty */
-	size_t nslots;
 };
 
 static void inode_map_free(struct inode_map *m)
 {
 	free(m->v);
-	free(m->slots);
 	memset(m, 0, sizeof(*m));
 }
 
-static size_t slot_of(const struct inode_map *m, uint64_t inode)
+static int holder_cmp(const void *a, const void *b)
 {
-	size_t h = (size_t)(inode * 0x9E3779B97F4A7C15ull) & (m->nslots - 1);
+	const struct holder *x = a, *y = b;
 
-	while (m->slots[h] >= 0 && m->v[m->slots[h]].inode != inode)
-		h = (h + 1) & (m->nslots - 1);
-	return h;
+	if (x->inode != y->inode)
+		return x->inode < y->inode ? -1 : 1;
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	return (x->fd > y->fd) - (x->fd < y->fd);
 }
 
-static int inode_map_index(struct inode_map *m)
-{
-	size_t ns = 64;
-
-	while (ns < m->n * 2 + 1)
-		ns *= 2;
-	free(m->slots);
-	m->slots = malloc(ns * sizeof(*m->slots));
-	if (!m->slots)
-		return -ENOMEM;
-	m->nslots = ns;
-	for (size_t i = 0; i < ns; i++)
-		m->slots[i] = -1;
-	/* insert in reverse so each chain keeps scan order (lowest pid, lowest fd first) */
-	for (size_t i = m->n; i-- > 0;) {
-		size_t h = slot_of(m, m->v[i].inode);
-
-		m->v[i].next = m->slots[h];
-		m->slots[h] = (int)i;
-	}
-	return 0;
-}
-
+/* First holder of @inode (lowest pid, then fd, as psutil's scan order), or NULL. */
 static const struct holder *inode_map_find(const struct inode_map *m, uint64_t inode)
 {
-	int i;
+	size_t lo = 0, hi = m->n;
 
-	if (!m->nslots)
-		return NULL;
-	i = m->slots[slot_of(m, inode)];
-	return i >= 0 ? &m->v[i] : NULL;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (m->v[mid].inode < inode)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < m->n && m->v[lo].inode == inode ? &m->v[lo] : NULL;
 }
+
+struct linux_dirent64 {
+	uint64_t d_ino;
+	int64_t d_off;
+	unsigned short d_reclen;
+	unsigned char d_type;
+	char d_name[];
+};
 
 /* Add the socket fds of one pid; a vanished or forbidden pid adds nothing (as psutil). */
 static int scan_pid_fds(struct inode_map *m, int procfd, pid_t pid)
 {
-	char rel[32], link[64];
-	struct dirent *de;
-	DIR *dir;
+	char rel[32], link[64], buf[8192] __attribute__((aligned(8)));
 	int fd, err = 0;
+	long nr;
 
 	fb__fmt(rel, sizeof(rel), "%d/fd", (int)pid);
 	fd = openat(procfd, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return 0;
-	dir = fdopendir(fd);
-	if (!dir) {
-		close(fd);
-		return 0;
-	}
-	while ((de = readdir(dir))) {
-		const char *q = de->d_name;
-		uint64_t fdn, inode;
-		ssize_t r;
+	while (!err && (nr = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0) {
+		for (long off = 0; off < nr;) {
+			struct linux_dirent64 *de = (struct linux_dirent64 *)(buf + off);
+			const char *q = de->d_name;
+			uint64_t fdn, inode;
+			ssize_t r;
 
-		if (*q < '0' || *q > '9')
-			continue;
-		r = readlinkat(dirfd(dir), de->d_name, link, sizeof(link) - 1);
-		/* "socket:[" is 8 chars; EACCES, ENOENT, ENAMETOOLONG, EINVAL are skipped */
-		if (r < 10 || memcmp(link, "socket:[", 8) != 0)
-			continue;
-		link[r] = '\0';
-		if (fb__parse_u64(&q, &fdn))
-			continue;
-		q = link + 8;
-		if (fb__parse_u64(&q, &inode) || *q != ']')
-			continue;
-		err = fb__grow((void **)&m->v, &m->cap, m->n + 1, sizeof(*m->v));
-		if (err)
-			break;
-		m->v[m->n++] = (struct holder){ .inode = inode, .pid = pid, .fd = (int)fdn };
+			off += de->d_reclen;
+			if (*q < '0' || *q > '9')
+				continue;
+			r = readlinkat(fd, de->d_name, link, sizeof(link) - 1);
+			/* "socket:[" is 8 chars; EACCES, ENOENT, ENAMETOOLONG, EINVAL are skipped */
+			if (r < 10 || memcmp(link, "socket:[", 8) != 0)
+				continue;
+			link[r] = '\0';
+			if (fb__parse_u64(&q, &fdn))
+				continue;
+			q = link + 8;
+			if (fb__parse_u64(&q, &inode) || *q != ']')
+				continue;
+			err = fb__grow((void **)&m->v, &m->cap, m->n + 1, sizeof(*m->v));
+			if (err)
+				break;
+			m->v[m->n++] = (struct holder){ .inode = inode, .pid = pid, .fd = (int)fdn };
+		}
 	}
-	closedir(dir);
+	close(fd);
 	return err;
 }
 
-/* Build the map for every pid (pid <= 0) or for one pid. */
-static int inode_map_build(struct inode_map *m, pid_t only)
-{
-	int procfd = fb__dirfd(FB_DIR_PROC), err;
-	pid_t *pids = NULL;
-	size_t npids = 0;
+/* The fd scan is shared by up to two threads that take pids in chunks. */
+#define SCAN_CHUNK 8
 
-	memset(m, 0, sizeof(*m));
-	if (procfd < 0)
-		return procfd;
-	if (only > 0) {
-		err = scan_pid_fds(m, procfd, only);
-	} else {
-		err = fb__scan_pids(&pids, &npids);
-		for (size_t i = 0; !err && i < npids; i++)
-			err = scan_pid_fds(m, procfd, pids[i]);
-		free(pids);
+struct scan_job {
+	const pid_t *pids;
+	size_t npids;
+	size_t next; /* atomic */
+	int procfd;
+};
+
+struct scan_part {
+	struct scan_job *job;
+	struct inode_map m;
+	int err;
+};
+
+static void scan_run(struct scan_part *sp)
+{
+	struct scan_job *job = sp->job;
+
+	for (;;) {
+		size_t i = __atomic_fetch_add(&job->next, SCAN_CHUNK, __ATOMIC_RELAXED);
+
+		if (i >= job->npids || sp->err)
+			break;
+		for (size_t k = i; k < i + SCAN_CHUNK && k < job->npids && !sp->err; k++)
+			sp->err = scan_pid_fds(&sp->m, job->procfd, job->pids[k]);
 	}
-	if (!err)
-		err = inode_map_index(m);
-	if (err)
-		inode_map_free(m);
-	return err;
+}
+
+static void *scan_thread(void *arg)
+{
+	scan_run(arg);
+	return NULL;
+}
+
+/* Merge the parts into one map sorted by (inode, pid, fd). */
+static int scan_merge(struct scan_part *parts, int nparts, struct inode_map *out)
+{
+	size_t total = 0, k = 0;
+
+	memset(out, 0, sizeof(*out));
+	for (int i = 0; i < nparts; i++) {
+		if (parts[i].err)
+			return parts[i].err;
+		total += parts[i].m.n;
+	}
+	out->v = malloc((total ? total : 1) * sizeof(*out->v));
+	if (!out->v)
+		return -ENOMEM;
+	for (int i = 0; i < nparts; i++) {
+		memcpy(out->v + k, parts[i].m.v, parts[i].m.n * sizeof(*out->v));
+		k += parts[i].m.n;
+	}
+	out->n = out->cap = total;
+	qsort(out->v, out->n, sizeof(*out->v), holder_cmp);
+	return 0;
 }
 
 /* ------------------------------------------------------------- result building */
@@ -163,8 +187,6 @@ static int inode_map_build(struct inode_map *m, pid_t only)
 struct conn_list {
 	struct fb_conn *v;
 	size_t n, cap;
-	const struct inode_map *map;
-	pid_t only; /* > 0: keep only this pid's sockets */
 };
 
 static int conn_push(struct conn_list *l, const struct fb_conn *c)
@@ -177,32 +199,55 @@ static int conn_push(struct conn_list *l, const struct fb_conn *c)
 	return 0;
 }
 
-/* Attach owners and append: inet keeps its first holder, unix gets one row per holder. */
+/* Rows are collected without owners; resolve_owners() attaches them afterwards. */
 static int conn_emit(struct conn_list *l, struct fb_conn *c)
 {
-	const struct holder *h = c->inode ? inode_map_find(l->map, c->inode) : NULL;
-	int err;
+	c->pid = -1;
+	c->fd = -1;
+	return conn_push(l, c);
+}
 
-	if (!h) {
-		if (l->only > 0)
-			return 0;
-		c->pid = -1;
-		c->fd = -1;
-		return conn_push(l, c);
-	}
-	do {
-		if (l->only <= 0 || h->pid == l->only) {
-			c->pid = h->pid;
-			c->fd = h->fd;
-			err = conn_push(l, c);
-			if (err)
-				return err;
-			if (c->family != AF_UNIX)
-				return 0;
+/*
+ * Attach owners in place: inet sockets keep their first holder, unix sockets get one row per
+ * holder (extra rows are appended), psutil's rules.  With @only > 0, rows not held by that pid
+ * are dropped.
+ */
+static int resolve_owners(struct conn_list *l, const struct inode_map *m, pid_t only)
+{
+	const struct holder *end = m->v + m->n;
+	size_t k = 0, nraw = l->n;
+	int err = 0;
+
+	for (size_t i = 0; i < nraw && !err; i++) {
+		struct fb_conn c = l->v[i];
+		const struct holder *h = c.inode ? inode_map_find(m, c.inode) : NULL;
+		bool first = true;
+
+		if (!h) {
+			if (only <= 0)
+				l->v[k++] = c;
+			continue;
 		}
-		h = h->next >= 0 ? &l->map->v[h->next] : NULL;
-	} while (h);
-	return 0;
+		for (; h < end && h->inode == c.inode && !err; h++) {
+			if (only > 0 && h->pid != only)
+				continue;
+			c.pid = h->pid;
+			c.fd = h->fd;
+			if (first) {
+				l->v[k++] = c;
+				first = false;
+				if (c.family != AF_UNIX)
+					break;
+			} else {
+				err = conn_push(l, &c); /* appended past nraw: not revisited */
+			}
+		}
+	}
+	/* close the gap between the resolved raw rows and the appended ones */
+	if (!err && l->n > nraw)
+		memmove(l->v + k, l->v + nraw, (l->n - nraw) * sizeof(*l->v));
+	l->n = k + (l->n - nraw);
+	return err;
 }
 
 static enum fb_conn_status tcp_status(unsigned st)
@@ -215,13 +260,94 @@ static enum fb_conn_status tcp_status(unsigned st)
 	return FB_CONN_NONE;
 }
 
+/* Dotted quad without stdio: this runs once per socket. */
+static char *put_v4(char *o, const unsigned char *b)
+{
+	for (int i = 0; i < 4; i++) {
+		unsigned v = b[i];
+
+		if (v >= 100)
+			*o++ = (char)('0' + v / 100);
+		if (v >= 10)
+			*o++ = (char)('0' + v / 10 % 10);
+		*o++ = (char)('0' + v % 10);
+		if (i < 3)
+			*o++ = '.';
+	}
+	*o = '\0';
+	return o;
+}
+
+/*
+ * RFC 5952 text of an IPv6 address, byte for byte what glibc's inet_ntop() prints (psutil
+ * uses it): the longest run of two or more zero words becomes "::" (the first one on a tie),
+ * and ::ffff:a.b.c.d / ::a.b.c.d keep their embedded IPv4 form.
+ */
+static void put_v6(char *o, const unsigned char *b)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned w[8];
+	int best = -1, best_len = 0;
+
+	for (int i = 0; i < 8; i++)
+		w[i] = (unsigned)b[2 * i] << 8 | b[2 * i + 1];
+	for (int i = 0; i < 8;) {
+		int j = i;
+
+		while (j < 8 && w[j] == 0)
+			j++;
+		if (j - i > best_len) {
+			best = i;
+			best_len = j - i;
+		}
+		i = j > i ? j : i + 1;
+	}
+	if (best_len < 2)
+		best = -1;
+	for (int i = 0; i < 8; i++) {
+		if (i == best) {
+			*o++ = ':';
+			if (i + best_len == 8)
+				*o++ = ':';
+			i += best_len - 1;
+			continue;
+		}
+		if (i)
+			*o++ = ':';
+		if (i == 6 && best == 0 &&
+		    (best_len == 6 || (best_len == 7 && w[7] != 1) || (best_len == 5 && w[5] == 0xffff))) {
+			put_v4(o, b + 12);
+			return;
+		}
+		for (int sh = 12, started = 0; sh >= 0; sh -= 4) {
+			unsigned d = w[i] >> sh & 0xf;
+
+			if (d || started || sh == 0) {
+				*o++ = hex[d];
+				started = 1;
+			}
+		}
+	}
+	*o = '\0';
+}
+
+/* Exposed for the unit tests: must print exactly what inet_ntop() prints. */
+void fb__ipv6_text(const unsigned char b[16], char *out)
+{
+	put_v6(out, b);
+}
+
 static void set_inet_addr(struct fb_sockaddr *a, int family, const void *raw, uint16_t port)
 {
 	a->valid = port != 0; /* psutil: port 0 is the empty tuple */
 	a->port = port;
 	a->addr[0] = '\0';
-	if (a->valid && !inet_ntop(family, raw, a->addr, sizeof(a->addr)))
-		a->valid = false;
+	if (!a->valid)
+		return;
+	if (family == AF_INET)
+		put_v4(a->addr, raw);
+	else
+		put_v6(a->addr, raw);
 }
 
 /* ------------------------------------------------------------- sock_diag */
@@ -557,80 +683,146 @@ static int read_tables(struct conn_list *l, unsigned t, bool netlink)
 	return err;
 }
 
-static int conn_cmp(const void *a, const void *b)
+static uint64_t mix(uint64_t h, uint64_t v)
 {
-	const struct fb_conn *x = a, *y = b;
-	int d;
-
-	if (x->family != y->family)
-		return x->family - y->family;
-	if (x->type != y->type)
-		return x->type - y->type;
-	d = strcmp(x->laddr.addr, y->laddr.addr);
-	if (d)
-		return d;
-	if (x->laddr.port != y->laddr.port)
-		return (int)x->laddr.port - (int)y->laddr.port;
-	if (x->laddr.valid != y->laddr.valid)
-		return (int)x->laddr.valid - (int)y->laddr.valid;
-	d = strcmp(x->raddr.addr, y->raddr.addr);
-	if (d)
-		return d;
-	if (x->raddr.port != y->raddr.port)
-		return (int)x->raddr.port - (int)y->raddr.port;
-	if (x->raddr.valid != y->raddr.valid)
-		return (int)x->raddr.valid - (int)y->raddr.valid;
-	if (x->status != y->status)
-		return (int)x->status - (int)y->status;
-	if (x->pid != y->pid)
-		return x->pid < y->pid ? -1 : 1;
-	return x->fd - y->fd;
+	h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
+	return h;
 }
 
-/* psutil returns a set: identical rows (e.g. unowned unbound unix sockets) collapse. */
-static void dedup(struct conn_list *l)
+static uint64_t str_hash(uint64_t h, const char *s)
 {
-	size_t k = 0;
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 0x100000001b3ull;
+	return h;
+}
 
-	if (!l->n)
-		return;
-	qsort(l->v, l->n, sizeof(*l->v), conn_cmp);
-	for (size_t i = 1; i < l->n; i++)
-		if (conn_cmp(&l->v[k], &l->v[i]) != 0)
-			l->v[++k] = l->v[i];
-	l->n = k + 1;
+static uint64_t conn_hash(const struct fb_conn *c)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	h = mix(h, (uint64_t)c->family << 32 | (uint32_t)c->type);
+	h = str_hash(h, c->laddr.addr);
+	h = mix(h, (uint64_t)c->laddr.port << 1 | c->laddr.valid);
+	h = str_hash(h, c->raddr.addr);
+	h = mix(h, (uint64_t)c->raddr.port << 1 | c->raddr.valid);
+	h = mix(h, (uint64_t)c->status);
+	h = mix(h, (uint64_t)(uint32_t)c->pid << 32 | (uint32_t)c->fd);
+	return h;
+}
+
+static bool conn_same(const struct fb_conn *x, const struct fb_conn *y)
+{
+	return x->family == y->family && x->type == y->type && x->pid == y->pid &&
+	       x->fd == y->fd && x->status == y->status && x->laddr.port == y->laddr.port &&
+	       x->raddr.port == y->raddr.port && x->laddr.valid == y->laddr.valid &&
+	       x->raddr.valid == y->raddr.valid && !strcmp(x->laddr.addr, y->laddr.addr) &&
+	       !strcmp(x->raddr.addr, y->raddr.addr);
+}
+
+/*
+ * psutil returns a set: identical rows (unowned unbound unix sockets, SO_REUSEPORT twins)
+ * collapse.  Only unowned rows can collide ((pid, fd) is unique otherwise); first one wins.
+ */
+static int dedup(struct conn_list *l)
+{
+	size_t nslots = 64, k = 0;
+	int32_t *slots;
+
+	while (nslots < l->n * 2)
+		nslots *= 2;
+	slots = malloc(nslots * sizeof(*slots));
+	if (!slots)
+		return -ENOMEM;
+	memset(slots, 0xff, nslots * sizeof(*slots));
+	for (size_t i = 0; i < l->n; i++) {
+		size_t h;
+		bool dup = false;
+
+		if (l->v[i].pid >= 0) {
+			l->v[k++] = l->v[i];
+			continue;
+		}
+		h = (size_t)conn_hash(&l->v[i]) & (nslots - 1);
+		while (slots[h] >= 0) {
+			if (conn_same(&l->v[slots[h]], &l->v[i])) {
+				dup = true;
+				break;
+			}
+			h = (h + 1) & (nslots - 1);
+		}
+		if (dup)
+			continue;
+		l->v[k] = l->v[i];
+		slots[h] = (int32_t)k++;
+	}
+	l->n = k;
+	free(slots);
+	return 0;
 }
 
 static int connections(enum fb_conn_kind kind, pid_t only, bool netlink, struct fb_conn **out,
 		       size_t *n)
 {
+	struct scan_part parts[2] = { 0 };
+	struct scan_job job = { 0 };
 	struct conn_list l = { 0 };
-	struct inode_map map;
+	struct inode_map map = { 0 };
 	unsigned t = kind_tables(kind);
+	pid_t *pids = NULL, one = only;
+	bool threaded = false;
+	pthread_t worker;
 	int err;
 
 	*out = NULL;
 	*n = 0;
 	if (!t)
 		return -EINVAL;
-	err = inode_map_build(&map, only);
-	if (err)
-		return err;
-	if (only > 0 && map.n == 0)
-		goto free_map; /* no socket fds: psutil returns [] early */
-	l.map = &map;
-	l.only = only;
+	job.procfd = fb__dirfd(FB_DIR_PROC);
+	if (job.procfd < 0)
+		return job.procfd;
+	if (only > 0) {
+		job.pids = &one;
+		job.npids = 1;
+	} else {
+		err = fb__scan_pids(&pids, &job.npids);
+		if (err)
+			return err;
+		job.pids = pids;
+	}
+	parts[0].job = parts[1].job = &job;
+	if (only > 0) {
+		/* one process: its fds first; no socket fds, no tables (psutil returns early) */
+		scan_run(&parts[0]);
+		if (!parts[0].err && parts[0].m.n == 0)
+			goto free_all;
+	}
+	/* a second thread shares the fd scan while this one dumps the socket tables */
+	if (job.npids >= 64 && sysconf(_SC_NPROCESSORS_ONLN) > 1)
+		threaded = pthread_create(&worker, NULL, scan_thread, &parts[1]) == 0;
 	err = read_tables(&l, t, netlink && fb__root_is_live());
+	scan_run(&parts[0]);
+	if (threaded)
+		pthread_join(worker, NULL);
 	if (err)
-		goto free_list;
-	dedup(&l);
+		goto free_all;
+	err = scan_merge(parts, 2, &map);
+	if (err)
+		goto free_all;
+	err = resolve_owners(&l, &map, only);
+	if (err)
+		goto free_all;
+	err = dedup(&l);
+	if (err)
+		goto free_all;
 	*out = l.v;
 	*n = l.n;
 	l.v = NULL;
-free_list:
+free_all:
 	free(l.v);
-free_map:
 	inode_map_free(&map);
+	inode_map_free(&parts[0].m);
+	inode_map_free(&parts[1].m);
+	free(pids);
 	return err;
 }
 

@@ -17,11 +17,16 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+/* Fields of stat (numbered as in proc(5)) that psutil needs; the others are skipped. */
+static const uint64_t stat_wanted = (1ull << 4) | (1ull << 7) | (1ull << 9) | (1ull << 10) |
+				    (1ull << 12) | (1ull << 14) | (1ull << 15) | (1ull << 16) |
+				    (1ull << 17) | (1ull << 19) | (1ull << 20) | (1ull << 22) |
+				    (1ull << 23) | (1ull << 24) | (1ull << 39) | (1ull << 42);
+
 int fb__parse_stat(const char *buf, struct fb__pstat *st)
 {
 	const char *open = strchr(buf, '('), *close = strrchr(buf, ')'), *p = buf;
-	uint64_t f[52];
-	int64_t sf[52];
+	int64_t f[43] = { 0 };
 	size_t clen;
 	int n;
 
@@ -40,44 +45,61 @@ int fb__parse_stat(const char *buf, struct fb__pstat *st)
 		clen = sizeof(st->comm) - 1;
 	memcpy(st->comm, open + 1, clen);
 	st->comm[clen] = '\0';
-	p = fb__skip_ws(close + 1);
+	p = close + 1;
+	while (*p == ' ')
+		p++;
 	if (!*p || *p == '\n')
 		return -EINVAL;
 	st->state = *p++;
-	/* fields 4.. : signed ones (cutime, cstime, priority, nice, num_threads, rss) too */
-	for (n = 4; n < 52; n++) {
-		const char *q = fb__skip_ws(p);
+	/*
+	 * Fields 4..42, hand-rolled: this runs once per process per scan.  Unwanted fields are
+	 * only skipped; the few signed ones (cutime, cstime, priority, nice, rss) may be negative.
+	 */
+	for (n = 4; n <= 42; n++) {
+		bool neg = false;
+		uint64_t v = 0;
 
-		if (*q == '-') {
-			if (fb__parse_i64(&p, &sf[n]))
+		while (*p == ' ')
+			p++;
+		if (*p < '0' || *p > '9') {
+			if (*p != '-' || p[1] < '0' || p[1] > '9')
 				break;
-			f[n] = 0;
-		} else {
-			if (fb__parse_u64(&p, &f[n]))
-				break;
-			sf[n] = (int64_t)f[n];
+			neg = true;
+			p++;
 		}
+		if (!(stat_wanted >> n & 1)) {
+			while (*p >= '0' && *p <= '9')
+				p++;
+			continue;
+		}
+		while (*p >= '0' && *p <= '9') {
+			unsigned d = (unsigned)(*p++ - '0');
+
+			if (v > (UINT64_MAX - d) / 10)
+				return -EINVAL;
+			v = v * 10 + d;
+		}
+		f[n] = neg ? -(int64_t)v : (int64_t)v;
 	}
 	st->nfields = n - 1;
 	if (st->nfields < 22)
 		return -EINVAL; /* truncated before starttime */
-	st->ppid = (pid_t)sf[4];
-	st->tty_nr = (int)sf[7];
-	st->minflt = f[10];
-	st->majflt = f[12];
-	st->utime = f[14];
-	st->stime = f[15];
-	st->cutime = sf[16];
-	st->cstime = sf[17];
-	st->nice = sf[19];
-	st->num_threads = sf[20];
-	st->starttime = f[22];
-	if (st->nfields >= 23)
-		st->vsize = f[23];
-	if (st->nfields >= 24)
-		st->rss = sf[24];
-	st->processor = st->nfields >= 39 ? (int)sf[39] : -1;
-	st->blkio_ticks = st->nfields >= 42 ? f[42] : 0;
+	st->ppid = (pid_t)f[4];
+	st->tty_nr = (int)f[7];
+	st->flags = (uint64_t)f[9];
+	st->minflt = (uint64_t)f[10];
+	st->majflt = (uint64_t)f[12];
+	st->utime = (uint64_t)f[14];
+	st->stime = (uint64_t)f[15];
+	st->cutime = f[16];
+	st->cstime = f[17];
+	st->nice = f[19];
+	st->num_threads = f[20];
+	st->starttime = (uint64_t)f[22];
+	st->vsize = (uint64_t)f[23];
+	st->rss = f[24];
+	st->processor = st->nfields >= 39 ? (int)f[39] : -1;
+	st->blkio_ticks = st->nfields >= 42 ? (uint64_t)f[42] : 0;
 	return 0;
 }
 

@@ -16,6 +16,7 @@ struct fb__pstat {
 	char comm[64];
 	char state;
 	int tty_nr;
+	uint64_t flags; /* PF_* */
 	uint64_t minflt, majflt, utime, stime, starttime, vsize;
 	int64_t cutime, cstime, nice, num_threads, rss;
 	int processor;

@@ -3,33 +3,103 @@
  * proc_iter.c - the fast whole-system process scan behind `vigil ps` (psutil's
  * process_iter(attrs, ad_value)).  One readdir of /proc, then per pid only the files the
  * requested attributes need: stat for name/status/cpu/ppid/create_time/threads/nice/cpu_num/
- * terminal, statm for memory_info, status for uids/username; each read once with openat()
- * relative to the proc directory into a stack buffer and parsed by hand.  A pid that vanishes
- * between readdir and open is skipped; an unreadable file leaves its attributes invalid.
+ * terminal, statm for memory_info, status for uids/username; each read once into a stack
+ * buffer and parsed by hand.  The opened files are kept (within an fd budget) and re-read with
+ * pread() after fb_proc_iter__rewind(), which halves the kernel's cost of a refresh; a file
+ * whose process died fails with ESRCH and is reopened, which also catches a reused pid.  A pid
+ * that vanishes between readdir and open is skipped; an unreadable file leaves its attributes
+ * invalid.
  */
 #include "proc_int.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #define PI_NEED_STAT                                                                              \
 	(FB_PI_NAME | FB_PI_STATUS | FB_PI_CPU_TIMES | FB_PI_PPID | FB_PI_CREATE_TIME |          \
 	 FB_PI_NUM_THREADS | FB_PI_NICE | FB_PI_CPU_NUM | FB_PI_TERMINAL)
 #define PI_NEED_STATUS (FB_PI_UIDS | FB_PI_USERNAME)
 
+enum { F_STAT, F_STATM, F_STATUS, F__COUNT };
+
+static const char *const file_names[F__COUNT] = { "stat", "statm", "status" };
+
+struct pid_ent {
+	pid_t pid;
+	int fd[F__COUNT]; /* cached open files, -1 when not open */
+	char *long_name;  /* the name completed from cmdline, kept while stat's fd is */
+};
+
 struct fb_proc_iter {
 	uint32_t attrs;
-	pid_t *pids;
+	struct pid_ent *ents;
 	size_t n, pos;
 	int procfd;
+	long fd_budget, fds_open;
 	double boot, tck, page;
 	struct fb_proc_info cur;
 };
 
+static void close_ent(struct fb_proc_iter *it, struct pid_ent *e)
+{
+	free(e->long_name);
+	e->long_name = NULL;
+	for (int f = 0; f < F__COUNT; f++) {
+		if (e->fd[f] >= 0) {
+			close(e->fd[f]);
+			e->fd[f] = -1;
+			it->fds_open--;
+		}
+	}
+}
+
+/* List the pids and carry over the open files of the ones that are still there. */
+static int list_pids(struct fb_proc_iter *it)
+{
+	struct pid_ent *ents;
+	pid_t *pids;
+	size_t n, j = 0;
+	int err;
+
+	err = fb__scan_pids(&pids, &n);
+	if (err)
+		return err;
+	ents = calloc(n ? n : 1, sizeof(*ents));
+	if (!ents) {
+		free(pids);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		ents[i].pid = pids[i];
+		for (int f = 0; f < F__COUNT; f++)
+			ents[i].fd[f] = -1;
+		/* both lists are sorted: merge */
+		while (j < it->n && it->ents[j].pid < pids[i])
+			close_ent(it, &it->ents[j++]);
+		if (j < it->n && it->ents[j].pid == pids[i]) {
+			memcpy(ents[i].fd, it->ents[j].fd, sizeof(ents[i].fd));
+			ents[i].long_name = it->ents[j].long_name;
+			j++;
+		}
+	}
+	while (j < it->n)
+		close_ent(it, &it->ents[j++]);
+	free(pids);
+	free(it->ents);
+	it->ents = ents;
+	it->n = n;
+	it->pos = 0;
+	return 0;
+}
+
 struct fb_proc_iter *fb_proc_iter__new(uint32_t attrs)
 {
 	struct fb_proc_iter *it = calloc(1, sizeof(*it));
+	struct rlimit rl;
 	int err;
 
 	if (!it) {
@@ -42,7 +112,14 @@ struct fb_proc_iter *fb_proc_iter__new(uint32_t attrs)
 		err = it->procfd;
 		goto free_it;
 	}
-	err = fb__scan_pids(&it->pids, &it->n);
+	/* keep a quarter of the descriptors for the caller, and at least 256 */
+	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur != RLIM_INFINITY)
+		it->fd_budget = (long)rl.rlim_cur - 256 - (long)rl.rlim_cur / 4;
+	else
+		it->fd_budget = 16384;
+	if (it->fd_budget < 0)
+		it->fd_budget = 0;
+	err = list_pids(it);
 	if (err)
 		goto free_it;
 	it->boot = (attrs & FB_PI_CREATE_TIME) ? fb__boot_time_cached() : 0;
@@ -56,22 +133,66 @@ free_it:
 	return NULL;
 }
 
+int fb_proc_iter__rewind(struct fb_proc_iter *it)
+{
+	if (!it)
+		return -EINVAL;
+	if (it->attrs & FB_PI_CREATE_TIME)
+		it->boot = fb__boot_time_cached();
+	return list_pids(it);
+}
+
 void fb_proc_iter__free(struct fb_proc_iter *it)
 {
 	if (!it)
 		return;
-	free(it->pids);
+	for (size_t i = 0; i < it->n; i++)
+		close_ent(it, &it->ents[i]);
+	free(it->ents);
 	free(it);
 }
 
-/* Read "<pid>/<file>": -ENOENT/-ESRCH mean the process is gone. */
-static ssize_t read_pid_file(struct fb_proc_iter *it, pid_t pid, const char *file, char *buf,
+/* Read one file of a pid: pread() of the cached fd, else open (and cache within budget). */
+static ssize_t read_pid_file(struct fb_proc_iter *it, struct pid_ent *e, int f, char *buf,
 			     size_t len)
 {
 	char rel[48];
+	ssize_t r;
+	int fd = e->fd[f];
 
-	fb__fmt(rel, sizeof(rel), "%d/%s", (int)pid, file);
-	return fb__read_at(it->procfd, rel, buf, len);
+	if (fd >= 0) {
+		r = pread(fd, buf, len - 1, 0);
+		if (r >= 0) {
+			buf[r] = '\0';
+			return r;
+		}
+		/* the process behind the file is gone (perhaps its pid reused): reopen */
+		close(fd);
+		e->fd[f] = -1;
+		it->fds_open--;
+		if (f == F_STAT) {
+			free(e->long_name);
+			e->long_name = NULL;
+		}
+	}
+	fb__fmt(rel, sizeof(rel), "%d/%s", (int)e->pid, file_names[f]);
+	fd = openat(it->procfd, rel, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	r = pread(fd, buf, len - 1, 0);
+	if (r < 0) {
+		r = -errno;
+		close(fd);
+		return r;
+	}
+	buf[r] = '\0';
+	if (it->fds_open < it->fd_budget) {
+		e->fd[f] = fd;
+		it->fds_open++;
+	} else {
+		close(fd);
+	}
+	return r;
 }
 
 static void fill_from_stat(struct fb_proc_iter *it, const struct fb__pstat *st,
@@ -120,17 +241,29 @@ static void fill_from_stat(struct fb_proc_iter *it, const struct fb__pstat *st,
 	}
 }
 
-/* psutil's name(): a 15-char comm is completed from cmdline[0] when it is a prefix of it. */
-static void extend_name(struct fb_proc_iter *it, pid_t pid, struct fb_proc_info *pi)
+#define PF_KTHREAD 0x00200000
+
+/*
+ * psutil's name(): a 15-char comm is completed from cmdline[0] when it is a prefix of it.
+ * Kernel threads have no cmdline; a completed name is remembered while the stat file stays
+ * open (the same process).
+ */
+static void extend_name(struct fb_proc_iter *it, struct pid_ent *e, const struct fb__pstat *st,
+			struct fb_proc_info *pi)
 {
-	char buf[4096];
+	char buf[4096], rel[48];
 	const char *base, *end;
 	size_t clen = strlen(pi->name), blen;
 	ssize_t r;
 
-	if (clen < 15)
+	if (clen < 15 || (st->flags & PF_KTHREAD))
 		return;
-	r = read_pid_file(it, pid, "cmdline", buf, sizeof(buf));
+	if (e->long_name && e->fd[F_STAT] >= 0) {
+		fb__copy(pi->name, sizeof(pi->name), e->long_name);
+		return;
+	}
+	fb__fmt(rel, sizeof(rel), "%d/cmdline", (int)e->pid);
+	r = fb__read_at(it->procfd, rel, buf, sizeof(buf));
 	if (r <= 0)
 		return;
 	end = memchr(buf, '\0', (size_t)r);
@@ -138,7 +271,6 @@ static void extend_name(struct fb_proc_iter *it, pid_t pid, struct fb_proc_info 
 		end = memchr(buf, ' ', (size_t)r);
 	if (!end)
 		end = buf + r;
-	blen = (size_t)(end - buf);
 	base = buf;
 	for (const char *c = buf; c < end; c++)
 		if (*c == '/')
@@ -148,6 +280,13 @@ static void extend_name(struct fb_proc_iter *it, pid_t pid, struct fb_proc_info 
 		memcpy(pi->name, base, blen);
 		pi->name[blen] = '\0';
 	}
+	free(e->long_name);
+	e->long_name = strdup(pi->name);
+}
+
+static bool is_gone(ssize_t r)
+{
+	return r == -ENOENT || r == -ESRCH;
 }
 
 const struct fb_proc_info *fb_proc_iter__next(struct fb_proc_iter *it)
@@ -160,29 +299,29 @@ const struct fb_proc_info *fb_proc_iter__next(struct fb_proc_iter *it)
 	}
 	pi = &it->cur;
 	while (it->pos < it->n) {
-		pid_t pid = it->pids[it->pos++];
+		struct pid_ent *e = &it->ents[it->pos++];
 		char buf[4096];
 		ssize_t r;
 
 		memset(pi, 0, sizeof(*pi));
-		pi->pid = pid;
+		pi->pid = e->pid;
 		if (it->attrs & PI_NEED_STAT) {
 			struct fb__pstat st;
 
-			r = read_pid_file(it, pid, "stat", buf, sizeof(buf));
-			if (r == -ENOENT || r == -ESRCH)
+			r = read_pid_file(it, e, F_STAT, buf, sizeof(buf));
+			if (is_gone(r))
 				continue; /* vanished mid-scan */
 			if (r >= 0 && !fb__parse_stat(buf, &st)) {
 				fill_from_stat(it, &st, pi);
 				if (pi->valid & FB_PI_NAME)
-					extend_name(it, pid, pi);
+					extend_name(it, e, &st, pi);
 			}
 		}
 		if (it->attrs & FB_PI_MEMORY_INFO) {
 			uint64_t m[7];
 
-			r = read_pid_file(it, pid, "statm", buf, sizeof(buf));
-			if (r == -ENOENT || r == -ESRCH)
+			r = read_pid_file(it, e, F_STATM, buf, sizeof(buf));
+			if (is_gone(r))
 				continue;
 			if (r >= 0 && !fb__parse_statm(buf, m)) {
 				pi->memory_info.vms = (uint64_t)((double)m[0] * it->page);
@@ -198,8 +337,8 @@ const struct fb_proc_info *fb_proc_iter__next(struct fb_proc_iter *it)
 			const char *q = line;
 			uint64_t v[3];
 
-			r = read_pid_file(it, pid, "status", buf, sizeof(buf));
-			if (r == -ENOENT || r == -ESRCH)
+			r = read_pid_file(it, e, F_STATUS, buf, sizeof(buf));
+			if (is_gone(r))
 				continue;
 			if (r >= 0 && !fb__kv_str(buf, "Uid", line, sizeof(line)) &&
 			    !fb__parse_u64(&q, &v[0]) && !fb__parse_u64(&q, &v[1]) &&

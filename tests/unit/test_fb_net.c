@@ -6,9 +6,12 @@
  * the kinds, with owners from /proc/PID/fd: first holder for inet, one row per holder for
  * unix, () for port 0, NONE for UDP, unowned sockets with fd -1 and pid -1.
  */
+#include <arpa/inet.h>
 #include <sys/socket.h>
 
 #include "fb_test.h"
+
+void fb__ipv6_text(const unsigned char b[16], char *out);
 
 static int teardown(void **state)
 {
@@ -210,6 +213,37 @@ static void test_proc_net_connections_filters_owner(void **state)
 	fb_proc__free(p);
 }
 
+static void test_ipv6_text_matches_inet_ntop(void **state)
+{
+	static const char *const samples[] = {
+		"::", "::1", "::2", "1::", "fe80::1", "::ffff:1.2.3.4", "::1.2.3.4", "1:0:0:2::3",
+		"1::2:0:0:3", "2001:db8:0:0:1:0:0:1", "1:2:3:4:5:6:7:8", "0:0:1::", "::ffff:0:1",
+		"64:ff9b::1.2.3.4", "1:0:2:0:3:0:4:0",
+	};
+	unsigned char b[16];
+	char mine[64], want[64];
+	unsigned seed = 12345;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(samples) / sizeof(samples[0]); i++) {
+		assert_int_equal(inet_pton(AF_INET6, samples[i], b), 1);
+		fb__ipv6_text(b, mine);
+		inet_ntop(AF_INET6, b, want, sizeof(want));
+		assert_string_equal(mine, want);
+	}
+	/* random words with many zeros */
+	for (int i = 0; i < 20000; i++) {
+		for (int k = 0; k < 16; k += 2) {
+			seed = seed * 1103515245 + 12345;
+			b[k] = (seed >> 16) % 3 ? 0 : (unsigned char)(seed >> 8);
+			b[k + 1] = (seed >> 20) % 3 ? 0 : (unsigned char)(seed >> 4);
+		}
+		fb__ipv6_text(b, mine);
+		inet_ntop(AF_INET6, b, want, sizeof(want));
+		assert_string_equal(mine, want);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -219,6 +253,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_conns_v6_udp_and_kinds, teardown),
 		cmocka_unit_test_teardown(test_conns_unix_rows_per_holder, teardown),
 		cmocka_unit_test_teardown(test_proc_net_connections_filters_owner, teardown),
+		cmocka_unit_test(test_ipv6_text_matches_inet_ntop),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -174,6 +174,8 @@ static int scan_merge(struct scan_part *parts, int nparts, struct inode_map *out
 	if (!out->v)
 		return -ENOMEM;
 	for (int i = 0; i < nparts; i++) {
+		if (!parts[i].m.n)
+			continue;
 		memcpy(out->v + k, parts[i].m.v, parts[i].m.n * sizeof(*out->v));
 		k += parts[i].m.n;
 	}
@@ -793,7 +795,8 @@ static int connections(enum fb_conn_kind kind, pid_t only, bool netlink, struct 
 	if (only > 0) {
 		/* one process: its fds first; no socket fds, no tables (psutil returns early) */
 		scan_run(&parts[0]);
-		if (!parts[0].err && parts[0].m.n == 0)
+		err = parts[0].err;
+		if (err || parts[0].m.n == 0)
 			goto free_all;
 	}
 	/* a second thread shares the fd scan while this one dumps the socket tables */

@@ -19,7 +19,7 @@ import time
 import psutil
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-PROBE = os.path.join(ROOT, ".output/tests/live/fbprobe")
+PROBE = os.environ.get("FBPROBE", os.path.join(ROOT, ".output/tests/live/fbprobe"))
 MIB = 1024 * 1024
 passed = 0
 failed = 0
@@ -143,11 +143,13 @@ def test_cpu_sys():
     check("cpu_percent in [0, 100]", 0 <= d["cpu_percent"] <= 100, d["cpu_percent"])
     check("cpu_times_percent fields in [0, 100]",
           all(v is None or 0 <= v <= 100 for v in d["cpu_times_percent"].values()))
-    st = psutil.cpu_stats()
-    check("cpu_stats ctx_switches vs psutil (<500)",
-          abs(d["cpu_stats"]["ctx_switches"] - st.ctx_switches) < 5000, d["cpu_stats"])
-    check("cpu_stats interrupts vs psutil",
-          abs(d["cpu_stats"]["interrupts"] - st.interrupts) < 5000, d["cpu_stats"])
+    def stats():
+        c = probe("cpu")["cpu_stats"]
+        st = psutil.cpu_stats()
+        # psutil allows 500; a busy CI box switches more than that between two calls
+        return abs(c["ctx_switches"] - st.ctx_switches) < 5000 and \
+            abs(c["interrupts"] - st.interrupts) < 5000, (c, st)
+    retry("cpu_stats vs psutil", stats)
     la = [float(x) for x in open("/proc/loadavg").read().split()[:3]]
     check("getloadavg vs /proc/loadavg", all(abs(a - b) < 1 for a, b in zip(d["getloadavg"], la)))
     f = psutil.cpu_freq()

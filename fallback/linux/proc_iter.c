@@ -6,7 +6,8 @@
  * terminal, statm for memory_info, status for uids/username; each read once into a stack
  * buffer and parsed by hand.  The opened files are kept (within an fd budget) and re-read with
  * pread() after fb_proc_iter__rewind(), which halves the kernel's cost of a refresh; a file
- * whose process died fails with ESRCH and is reopened, which also catches a reused pid.  A pid
+ * whose process died fails with ESRCH and is reopened, which also catches a reused pid.  Big
+ * tables are read up front by two threads (the kernel's formatting dominates).  A pid
  * that vanishes between readdir and open is skipped; an unreadable file leaves its attributes
  * invalid.
  */
@@ -14,6 +15,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -42,7 +44,14 @@ struct fb_proc_iter {
 	long fd_budget, fds_open;
 	double boot, tck, page;
 	struct fb_proc_info cur;
+	/* batch mode: every entry read up front by two threads, then handed out */
+	struct fb_proc_info *batch;
+	bool *gone;
+	bool batched;
+	size_t next; /* atomic: the next entry a reader thread takes */
 };
+
+static void batch_prepare(struct fb_proc_iter *it);
 
 static void close_ent(struct fb_proc_iter *it, struct pid_ent *e)
 {
@@ -52,7 +61,7 @@ static void close_ent(struct fb_proc_iter *it, struct pid_ent *e)
 		if (e->fd[f] >= 0) {
 			close(e->fd[f]);
 			e->fd[f] = -1;
-			it->fds_open--;
+			__atomic_fetch_sub(&it->fds_open, 1, __ATOMIC_RELAXED);
 		}
 	}
 }
@@ -125,6 +134,7 @@ struct fb_proc_iter *fb_proc_iter__new(uint32_t attrs)
 	it->boot = (attrs & FB_PI_CREATE_TIME) ? fb__boot_time_cached() : 0;
 	it->tck = (double)fb__clk_tck();
 	it->page = (double)fb__page_size();
+	batch_prepare(it);
 	return it;
 
 free_it:
@@ -135,11 +145,16 @@ free_it:
 
 int fb_proc_iter__rewind(struct fb_proc_iter *it)
 {
+	int err;
+
 	if (!it)
 		return -EINVAL;
 	if (it->attrs & FB_PI_CREATE_TIME)
 		it->boot = fb__boot_time_cached();
-	return list_pids(it);
+	err = list_pids(it);
+	if (!err)
+		batch_prepare(it);
+	return err;
 }
 
 void fb_proc_iter__free(struct fb_proc_iter *it)
@@ -149,6 +164,8 @@ void fb_proc_iter__free(struct fb_proc_iter *it)
 	for (size_t i = 0; i < it->n; i++)
 		close_ent(it, &it->ents[i]);
 	free(it->ents);
+	free(it->batch);
+	free(it->gone);
 	free(it);
 }
 
@@ -169,7 +186,7 @@ static ssize_t read_pid_file(struct fb_proc_iter *it, struct pid_ent *e, int f, 
 		/* the process behind the file is gone (perhaps its pid reused): reopen */
 		close(fd);
 		e->fd[f] = -1;
-		it->fds_open--;
+		__atomic_fetch_sub(&it->fds_open, 1, __ATOMIC_RELAXED);
 		if (f == F_STAT) {
 			free(e->long_name);
 			e->long_name = NULL;
@@ -186,10 +203,10 @@ static ssize_t read_pid_file(struct fb_proc_iter *it, struct pid_ent *e, int f, 
 		return r;
 	}
 	buf[r] = '\0';
-	if (it->fds_open < it->fd_budget) {
+	if (__atomic_add_fetch(&it->fds_open, 1, __ATOMIC_RELAXED) <= it->fd_budget) {
 		e->fd[f] = fd;
-		it->fds_open++;
 	} else {
+		__atomic_fetch_sub(&it->fds_open, 1, __ATOMIC_RELAXED);
 		close(fd);
 	}
 	return r;
@@ -289,75 +306,131 @@ static bool is_gone(ssize_t r)
 	return r == -ENOENT || r == -ESRCH;
 }
 
+/* Read one process into @pi; false when it vanished (skipped, as psutil). */
+static bool read_one(struct fb_proc_iter *it, struct pid_ent *e, struct fb_proc_info *pi)
+{
+	char buf[4096];
+	ssize_t r;
+
+	memset(pi, 0, sizeof(*pi));
+	pi->pid = e->pid;
+	if (it->attrs & PI_NEED_STAT) {
+		struct fb__pstat st;
+
+		r = read_pid_file(it, e, F_STAT, buf, sizeof(buf));
+		if (is_gone(r))
+			return false; /* vanished mid-scan */
+		if (r >= 0 && !fb__parse_stat(buf, &st)) {
+			fill_from_stat(it, &st, pi);
+			if (pi->valid & FB_PI_NAME)
+				extend_name(it, e, &st, pi);
+		}
+	}
+	if (it->attrs & FB_PI_MEMORY_INFO) {
+		uint64_t m[7];
+
+		r = read_pid_file(it, e, F_STATM, buf, sizeof(buf));
+		if (is_gone(r))
+			return false;
+		if (r >= 0 && !fb__parse_statm(buf, m)) {
+			pi->memory_info.vms = (uint64_t)((double)m[0] * it->page);
+			pi->memory_info.rss = (uint64_t)((double)m[1] * it->page);
+			pi->memory_info.shared = (uint64_t)((double)m[2] * it->page);
+			pi->memory_info.text = (uint64_t)((double)m[3] * it->page);
+			pi->memory_info.data = (uint64_t)((double)m[5] * it->page);
+			pi->valid |= FB_PI_MEMORY_INFO;
+		}
+	}
+	if (it->attrs & PI_NEED_STATUS) {
+		char line[128];
+		const char *q = line;
+		uint64_t v[3];
+
+		r = read_pid_file(it, e, F_STATUS, buf, sizeof(buf));
+		if (is_gone(r))
+			return false;
+		if (r >= 0 && !fb__kv_str(buf, "Uid", line, sizeof(line)) &&
+		    !fb__parse_u64(&q, &v[0]) && !fb__parse_u64(&q, &v[1]) &&
+		    !fb__parse_u64(&q, &v[2])) {
+			pi->uids.real = (uint32_t)v[0];
+			pi->uids.effective = (uint32_t)v[1];
+			pi->uids.saved = (uint32_t)v[2];
+			if (it->attrs & FB_PI_UIDS)
+				pi->valid |= FB_PI_UIDS;
+			if (it->attrs & FB_PI_USERNAME) {
+				fb__uid_name(pi->uids.real, pi->username, sizeof(pi->username));
+				pi->valid |= FB_PI_USERNAME;
+			}
+		}
+	}
+	return true;
+}
+
+#define BATCH_MIN 128
+#define BATCH_CHUNK 16
+
+static void batch_run(struct fb_proc_iter *it)
+{
+	for (;;) {
+		size_t i = __atomic_fetch_add(&it->next, BATCH_CHUNK, __ATOMIC_RELAXED);
+
+		if (i >= it->n)
+			break;
+		for (size_t k = i; k < i + BATCH_CHUNK && k < it->n; k++)
+			it->gone[k] = !read_one(it, &it->ents[k], &it->batch[k]);
+	}
+}
+
+static void *batch_thread(void *arg)
+{
+	batch_run(arg);
+	return NULL;
+}
+
+/*
+ * With many processes and a second CPU, read the whole table up front on two threads: the
+ * cost is the kernel formatting stat and statm, which parallelises.  Attributes that use the
+ * process-wide caches (username, terminal) keep the one-thread path.
+ */
+static void batch_prepare(struct fb_proc_iter *it)
+{
+	pthread_t worker;
+	bool threaded;
+
+	it->batched = false;
+	if (it->n < BATCH_MIN || (it->attrs & (FB_PI_USERNAME | FB_PI_TERMINAL)) ||
+	    sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		return;
+	free(it->batch);
+	free(it->gone);
+	it->batch = malloc(it->n * sizeof(*it->batch));
+	it->gone = malloc(it->n * sizeof(*it->gone));
+	if (!it->batch || !it->gone)
+		return; /* the streaming path still works */
+	it->next = 0;
+	threaded = pthread_create(&worker, NULL, batch_thread, it) == 0;
+	batch_run(it);
+	if (threaded)
+		pthread_join(worker, NULL);
+	it->batched = true;
+}
+
 const struct fb_proc_info *fb_proc_iter__next(struct fb_proc_iter *it)
 {
-	struct fb_proc_info *pi;
-
 	if (!it) {
 		errno = EINVAL;
 		return NULL;
 	}
-	pi = &it->cur;
-	while (it->pos < it->n) {
-		struct pid_ent *e = &it->ents[it->pos++];
-		char buf[4096];
-		ssize_t r;
-
-		memset(pi, 0, sizeof(*pi));
-		pi->pid = e->pid;
-		if (it->attrs & PI_NEED_STAT) {
-			struct fb__pstat st;
-
-			r = read_pid_file(it, e, F_STAT, buf, sizeof(buf));
-			if (is_gone(r))
-				continue; /* vanished mid-scan */
-			if (r >= 0 && !fb__parse_stat(buf, &st)) {
-				fill_from_stat(it, &st, pi);
-				if (pi->valid & FB_PI_NAME)
-					extend_name(it, e, &st, pi);
-			}
-		}
-		if (it->attrs & FB_PI_MEMORY_INFO) {
-			uint64_t m[7];
-
-			r = read_pid_file(it, e, F_STATM, buf, sizeof(buf));
-			if (is_gone(r))
-				continue;
-			if (r >= 0 && !fb__parse_statm(buf, m)) {
-				pi->memory_info.vms = (uint64_t)((double)m[0] * it->page);
-				pi->memory_info.rss = (uint64_t)((double)m[1] * it->page);
-				pi->memory_info.shared = (uint64_t)((double)m[2] * it->page);
-				pi->memory_info.text = (uint64_t)((double)m[3] * it->page);
-				pi->memory_info.data = (uint64_t)((double)m[5] * it->page);
-				pi->valid |= FB_PI_MEMORY_INFO;
-			}
-		}
-		if (it->attrs & PI_NEED_STATUS) {
-			char line[128];
-			const char *q = line;
-			uint64_t v[3];
-
-			r = read_pid_file(it, e, F_STATUS, buf, sizeof(buf));
-			if (is_gone(r))
-				continue;
-			if (r >= 0 && !fb__kv_str(buf, "Uid", line, sizeof(line)) &&
-			    !fb__parse_u64(&q, &v[0]) && !fb__parse_u64(&q, &v[1]) &&
-			    !fb__parse_u64(&q, &v[2])) {
-				pi->uids.real = (uint32_t)v[0];
-				pi->uids.effective = (uint32_t)v[1];
-				pi->uids.saved = (uint32_t)v[2];
-				if (it->attrs & FB_PI_UIDS)
-					pi->valid |= FB_PI_UIDS;
-				if (it->attrs & FB_PI_USERNAME) {
-					fb__uid_name(pi->uids.real, pi->username,
-						     sizeof(pi->username));
-					pi->valid |= FB_PI_USERNAME;
-				}
-			}
-		}
-		errno = 0;
-		return pi;
-	}
 	errno = 0;
+	while (it->pos < it->n) {
+		size_t i = it->pos++;
+
+		if (it->batched) {
+			if (!it->gone[i])
+				return &it->batch[i];
+		} else if (read_one(it, &it->ents[i], &it->cur)) {
+			return &it->cur;
+		}
+	}
 	return NULL;
 }

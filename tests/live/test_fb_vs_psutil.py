@@ -367,7 +367,8 @@ def test_process():
         check("proc exe", d["exe"] == p.exe())
         check("proc cmdline", d["cmdline"] == p.cmdline())
         check("proc environ", d["environ"] == p.environ() and d["environ"]["VIGIL_FB"] == "1")
-        check("proc status", d["status"] == p.status())
+        # a sleeping process runs now and then (more so on a busy box): compare a few times
+        retry("proc status", lambda: (probe("proc", pid)["status"] == p.status(), None))
         check("proc create_time", abs(d["create_time"] - p.create_time()) < 0.01)
         check("proc cwd", d["cwd"] == p.cwd())
         check("proc username", d["username"] == p.username())
@@ -448,39 +449,35 @@ def test_process():
 
 TREE = r"""
 import os, signal, sys, time
-ppid0 = os.getppid()
-def wait_orphaned():
-    while os.getppid() == ppid0:
-        time.sleep(0.02)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM])
-    time.sleep(30)
-role = sys.argv[1]
+role, parent, readydir = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+me = os.getpid()
 if role in ("child", "grandchild"):
     signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGTERM])
     if role == "child":
         import subprocess
-        subprocess.Popen([sys.executable, __file__, "grandchild"])
-    wait_orphaned()
+        subprocess.Popen([sys.executable, __file__, "grandchild", str(me), readydir])
+    open(os.path.join(readydir, str(me)), "w").close()
+    # hold SIGTERM pending until the parent is gone, then let it kill us
+    while os.getppid() == parent:
+        time.sleep(0.02)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM])
+    time.sleep(30)
 else:
     import subprocess
-    kids = [subprocess.Popen([sys.executable, __file__, "child"]) for _ in range(2)]
+    kids = [subprocess.Popen([sys.executable, __file__, "child", str(me), readydir])
+            for _ in range(2)]
     def on_term(sig, frm):
         # children first: every descendant must already hold a pending SIGTERM
         pend = []
-        for p in os.listdir("/proc"):
-            if not p.isdigit():
-                continue
+        for name in os.listdir(readydir):
             try:
-                st = open("/proc/%s/status" % p).read()
+                st = open("/proc/%s/status" % name).read()
             except OSError:
-                continue
-            if "tree.py" not in open("/proc/%s/cmdline" % p).read():
-                continue
-            if int(p) == os.getpid():
+                pend.append(False)
                 continue
             shd = int([l for l in st.splitlines() if l.startswith("ShdPnd")][0].split()[1], 16)
             pend.append(bool(shd & (1 << (signal.SIGTERM - 1))))
-        open(sys.argv[2], "w").write("%d %d\n" % (len(pend), sum(pend)))
+        open(sys.argv[4], "w").write("%d %d\n" % (len(pend), sum(pend)))
         os._exit(0)
     signal.signal(signal.SIGTERM, on_term)
     sys.stdout.write("ready\n"); sys.stdout.flush()
@@ -490,26 +487,42 @@ else:
 
 def test_kill_tree():
     tmp = tempfile.mkdtemp()
+    readydir = os.path.join(tmp, "ready")
+    os.mkdir(readydir)
     script = os.path.join(tmp, "tree.py")
     result = os.path.join(tmp, "result")
     open(script, "w").write(TREE)
-    top = subprocess.Popen([sys.executable, script, "top", result], stdout=subprocess.PIPE)
+    top = subprocess.Popen([sys.executable, script, "top", str(os.getpid()), readydir, result],
+                           stdout=subprocess.PIPE)
     top.stdout.readline()
-    deadline = time.time() + 5
-    while time.time() < deadline and len(psutil.Process(top.pid).children(recursive=True)) < 4:
+    deadline = time.time() + 10
+    while time.time() < deadline and len(os.listdir(readydir)) < 4:
         time.sleep(0.05)
     tree = [c.pid for c in psutil.Process(top.pid).children(recursive=True)]
-    check("tree has 2 children and 2 grandchildren", len(tree) == 4, tree)
+    ctimes = {p: psutil.Process(p).create_time() for p in tree}
+    check("tree has 2 children and 2 grandchildren", len(tree) == 4 and
+          sorted(int(x) for x in os.listdir(readydir)) == sorted(tree), tree)
     # reap the top from here while fbprobe signals (we are its parent)
     out = json.loads(subprocess.check_output([PROBE, "kill-tree", str(top.pid), "5"]))
     top.wait()
     got = open(result).read().split() if os.path.exists(result) else ["0", "0"]
-    check("descendants were signalled before the parent", got[0] == "4" and got[1] == "4", got)
+    check("descendants were signalled before the parent", got == ["4", "4"], got)
     check("kill-tree reports every process gone", sorted(out["gone"]) ==
           sorted(tree + [top.pid]) and out["alive"] == [], out)
-    check("no descendant survives", not any(psutil.pid_exists(p) and
-                                            psutil.Process(p).status() != "zombie"
-                                            for p in tree))
+
+    def survivor(p):
+        try:
+            q = psutil.Process(p)
+            return q.create_time() == ctimes[p] and q.status() != "zombie"
+        except psutil.NoSuchProcess:
+            return False
+    alive = [p for p in tree if survivor(p)]
+    check("no descendant survives", not alive, alive)
+    for p in alive:
+        os.kill(p, signal.SIGKILL)
+    for f in os.listdir(readydir):
+        os.unlink(os.path.join(readydir, f))
+    os.rmdir(readydir)
     for f in os.listdir(tmp):
         os.unlink(os.path.join(tmp, f))
     os.rmdir(tmp)

@@ -6,7 +6,24 @@
  * cmdlines; environ; memory_full_info from smaps_rollup; grouped and ungrouped memory_maps;
  * threads; io; children; and the error classification with pid and method name.
  */
+#include <sys/stat.h>
+
 #include "fb_test.h"
+
+static int mkdir_p(const char *path)
+{
+	char tmp[512];
+
+	snprintf(tmp, sizeof(tmp), "%s", path);
+	for (char *p = tmp + 1; *p; p++) {
+		if (*p == '/') {
+			*p = '\0';
+			mkdir(tmp, 0755);
+			*p = '/';
+		}
+	}
+	return mkdir(tmp, 0755) && errno != EEXIST ? -1 : 0;
+}
 
 static int teardown(void **state)
 {
@@ -300,6 +317,78 @@ static void test_memory_percent_rejects_bad_memtype(void **state)
 	fb_proc__free(p);
 }
 
+/* A generated tree with many pids: the two-thread batch path and rewind with cached files. */
+static void test_iter_batch_and_rewind_many_pids(void **state)
+{
+	char root[] = "/tmp/fbiterXXXXXX", path[512];
+	struct fb_proc_iter *it;
+	const struct fb_proc_info *pi;
+	int n = 0;
+	pid_t last = 0;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(root));
+	for (int pid = 1000; pid < 1300; pid++) {
+		snprintf(path, sizeof(path), "%s/proc/%d", root, pid);
+		assert_int_equal(mkdir_p(path), 0);
+		if (pid % 50 == 7)
+			continue; /* vanished: the directory without its files */
+		snprintf(path, sizeof(path), "%s/proc/%d/stat", root, pid);
+		f = fopen(path, "w");
+		assert_non_null(f);
+		fprintf(f, "%d (p %d) S 1 %d %d 0 -1 0 0 0 0 0 %d 7 0 0 20 0 1 0 %d 4096 1 0\n",
+			pid, pid, pid, pid, pid, 100 + pid);
+		fclose(f);
+		snprintf(path, sizeof(path), "%s/proc/%d/statm", root, pid);
+		f = fopen(path, "w");
+		fprintf(f, "%d %d 0 0 0 0 0\n", pid, pid / 2);
+		fclose(f);
+	}
+	assert_int_equal(fb_root_set(root), 0);
+	it = fb_proc_iter__new(FB_PI_NAME | FB_PI_STATUS | FB_PI_CPU_TIMES | FB_PI_MEMORY_INFO);
+	assert_non_null(it);
+	for (int pass = 0; pass < 2; pass++) {
+		n = 0;
+		last = 0;
+		while ((pi = fb_proc_iter__next(it))) {
+			char want[32];
+
+			assert_true(pi->pid > last); /* pid order */
+			last = pi->pid;
+			snprintf(want, sizeof(want), "p %d", pi->pid);
+			assert_string_equal(pi->name, want);
+			assert_true(pi->cpu_times.user == pi->pid / fb_test_tck());
+			assert_int_equal(pi->memory_info.rss,
+					 (uint64_t)(pi->pid / 2) * (uint64_t)sysconf(_SC_PAGESIZE));
+			n++;
+		}
+		assert_int_equal(n, 300 - 6 - pass);
+		if (pass == 0) {
+			/* one more process goes away before the refresh */
+			snprintf(path, sizeof(path), "%s/proc/1100/stat", root);
+			unlink(path);
+			snprintf(path, sizeof(path), "%s/proc/1100/statm", root);
+			unlink(path);
+			snprintf(path, sizeof(path), "%s/proc/1100", root);
+			rmdir(path);
+			assert_int_equal(fb_proc_iter__rewind(it), 0);
+		}
+	}
+	/* and a third scan from the cached files agrees */
+	assert_int_equal(fb_proc_iter__rewind(it), 0);
+	n = 0;
+	while ((pi = fb_proc_iter__next(it))) {
+		assert_int_not_equal(pi->pid, 1100);
+		n++;
+	}
+	assert_int_equal(n, 300 - 6 - 1);
+	fb_proc_iter__free(it);
+	fb_root_set(NULL);
+	snprintf(path, sizeof(path), "rm -rf '%s'", root);
+	assert_int_equal(system(path), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -313,6 +402,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_threads_io_children, teardown),
 		cmocka_unit_test_teardown(test_iter_skips_vanished_and_keeps_unreadable, teardown),
 		cmocka_unit_test_teardown(test_memory_percent_rejects_bad_memtype, teardown),
+		cmocka_unit_test_teardown(test_iter_batch_and_rewind_many_pids, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

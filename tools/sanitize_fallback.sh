@@ -1,0 +1,25 @@
+#!/bin/sh
+# sanitize_fallback.sh - build the fallback library, its unit tests and fbprobe with ASan and
+# UBSan into .output/asan and run them: the unit tests, then the live comparison test through
+# the sanitized fbprobe.  Any sanitizer report fails the run.
+set -u
+cd "$(dirname "$0")/.."
+OUT=.output/asan
+SAN="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
+tests=$(ls tests/unit/test_fb_*.c | sed "s|tests/unit/\(.*\)\.c|$OUT/tests/\1|")
+make -s OUTPUT=$OUT CFLAGS="$SAN" $tests $OUT/tests/live/fbprobe || exit 1
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1
+rc=0
+for t in $tests; do
+	if ! "$t" >"$t.log" 2>&1 || grep -qE "Sanitizer|runtime error" "$t.log"; then
+		echo "sanitize: $t failed"; tail -20 "$t.log"; rc=1
+	fi
+done
+FBPROBE=$PWD/$OUT/tests/live/fbprobe /usr/bin/python3 tests/live/test_fb_vs_psutil.py \
+	2>"$OUT/live.stderr" | tail -3 || rc=1
+if grep -qE "Sanitizer|runtime error" "$OUT/live.stderr"; then
+	echo "sanitize: fbprobe reported:"; grep -E -A5 "Sanitizer|runtime error" "$OUT/live.stderr" | head -40
+	rc=1
+fi
+[ $rc -eq 0 ] && echo "sanitize: clean"
+exit $rc

@@ -6,6 +6,7 @@
 
 #include <bpf/libbpf.h>
 #include <errno.h>
+#include <poll.h>
 #include <string.h>
 
 void consumer__init(struct consumer *c, struct exporter *ex, consumer_observe_fn observe,
@@ -46,8 +47,10 @@ int consumer__poll(struct consumer *c, int timeout_ms)
 {
 	int n;
 
-	if (!c->rb)
+	if (!c->rb) { /* pollers only: just wait */
+		poll(NULL, 0, timeout_ms);
 		return 0;
+	}
 	n = ring_buffer__poll(c->rb, timeout_ms);
 	if (n < 0 && n != -EINTR)
 		return n;

@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * cmd_serve.c: `vigil serve`: a Prometheus endpoint. Each subsystem BPF can serve here is
+ * loaded with its histograms aggregating in the kernel (nothing is streamed, so the cost
+ * per event is the in-kernel increment only); the others are covered by the fallback
+ * library's counters. Scrapes read everything when they arrive. Runs until a signal.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <linux/types.h>
+
+#include "backend.h"
+#include "events.h"
+#include "cli.h"
+#include "commands.h"
+#include "log.h"
+#include "metrics.h"
+#include "parse.h"
+#include "serve.h"
+#include "session.h"
+#include "stop.h"
+#include "trace_opts.h"
+
+enum { OPT_LISTEN = CLI_COMMON_MAX, OPT_BACKEND };
+
+struct serve_args {
+	struct sockaddr_storage addr;
+	socklen_t addr_len;
+	enum backend_mode backend;
+};
+
+static const struct cli_opt serve_opts[] = {
+	CLI_OPT_DURATION,
+	{ "listen", 'l', "ADDR", OPT_LISTEN,
+	  "HOST:PORT with an IPv4 or [IPv6] address, e.g. 127.0.0.1:9464",
+	  "address to listen on (default " SERVE_DEFAULT_LISTEN ", loopback only)" },
+	{ "backend", 'b', "WHICH", OPT_BACKEND, "auto, bpf or fallback",
+	  "where subsystem data comes from (default auto: BPF where it works)" },
+	CLI_OPT_END,
+};
+
+static int serve_set(void *ctx, int id, const char *arg)
+{
+	struct serve_args *a = ctx;
+	int v;
+
+	switch (id) {
+	case OPT_LISTEN:
+		return serve_parse_listen(arg, &a->addr, &a->addr_len);
+	case OPT_BACKEND:
+		v = parse_choice(arg, backend_names);
+		if (v < 0)
+			return v;
+		a->backend = (enum backend_mode)v;
+		return 0;
+	}
+	return -ENOENT;
+}
+
+static const struct cli_cmd serve_cmd = {
+	.name = "serve",
+	.usage = "vigil serve [--listen 127.0.0.1:9464] [--backend auto|bpf|fallback]",
+	.summary = "Serve Prometheus metrics (text format 0.0.4) at http://ADDR/metrics.",
+	.details = "In-kernel histograms with exact le bounds, drop counters, each BPF program's\n"
+		   "cost, and the system's CPU, memory, schedstat, disk and network counters under\n"
+		   "node_exporter's names. The metric names are listed in the README.",
+	.opts = serve_opts,
+	.set = serve_set,
+};
+
+static int scrape(void *ctx, struct prom *p)
+{
+	return metrics__scrape(ctx, p);
+}
+
+/* Choose each subsystem's source; ops[] gets the BPF ones. */
+static int serve_pick(enum backend_mode mode, const struct tracer_ops **ops,
+		      struct metrics_source *src, int *nsrc)
+{
+	int n = 0;
+
+	*nsrc = 0;
+	for (int i = 0; tracer_registry[i]; i++) {
+		struct backend_choice c;
+		int err = backend_choose(tracer_registry[i], mode, false, &c);
+
+		if (err && mode != BACKEND_AUTO) {
+			cli_error(&serve_cmd, "%s: %s: %s", tracer_registry[i]->name,
+				  mode == BACKEND_BPF ? "BPF unavailable" : "no fallback",
+				  c.why.detail);
+			return -ENOTSUP;
+		}
+		src[*nsrc].subsystem = tracer_registry[i]->name;
+		src[(*nsrc)++].source = backend_choice__source(&c);
+		if (c.bpf)
+			ops[n++] = tracer_registry[i];
+		else
+			pr_info("serve: %s: BPF unavailable (%s); fallback: %s",
+				tracer_registry[i]->name, c.why.detail, tracer_registry[i]->fallback);
+	}
+	return n;
+}
+
+int cmd_serve(int argc, char **argv)
+{
+	const struct tracer_ops *ops[SESSION_MAX_TRACERS];
+	struct metrics_source src[SESSION_MAX_TRACERS];
+	struct serve_args a = { .backend = BACKEND_AUTO };
+	struct cli_common common = { 0 };
+	struct session s = { 0 };
+	struct metrics *m = NULL;
+	struct serve *srv = NULL;
+	struct trace_cfg cfg;
+	int first, n, nsrc, err = 1;
+	bool help;
+
+	serve_parse_listen(SERVE_DEFAULT_LISTEN, &a.addr, &a.addr_len);
+	first = cli_parse(&serve_cmd, argc, argv, &common, &a, &help);
+	if (first < 0)
+		return EXIT_USAGE;
+	if (help)
+		return 0;
+	if (first < argc) {
+		cli_error(&serve_cmd, "unexpected argument '%s'", argv[first]);
+		return EXIT_USAGE;
+	}
+	log_set_level(common.verbose);
+	n = serve_pick(a.backend, ops, src, &nsrc);
+	if (n < 0)
+		return 1;
+	trace_cfg__init(&cfg);
+	cfg.ringbuf_bytes = 64 << 10; /* only drops records could use it; nothing streams */
+	for (int i = 0; i < n; i++)
+		cfg.hists |= ops[i]->hists;
+	cfg.hist_per = VG_PER_GLOBAL;
+	cfg.hist_unit_ns = NSEC_PER_USEC;
+
+	stop_install_handlers();
+	if (n && session__start(&s, ops, n, &cfg, NULL, NULL, NULL))
+		return 1;
+	m = metrics__new(n ? &s : NULL, src, nsrc);
+	if (!m) {
+		pr_err("serve: %s", strerror(errno));
+		goto out_stop;
+	}
+	srv = serve__new(&a.addr, scrape, m);
+	if (!srv) {
+		pr_err("serve: cannot listen: %s", strerror(errno));
+		goto out_free;
+	}
+	fprintf(stderr, "vigil: serving metrics on port %u (%s); Ctrl-C ends\n", serve__port(srv),
+		n ? "BPF and fallback" : "fallback only");
+	err = session__run(&s, common.duration_ns, 0, NULL, NULL) ? 1 : 0;
+	serve__free(srv);
+out_free:
+	metrics__free(m);
+out_stop:
+	session__stop(&s);
+	return err;
+}

@@ -1,0 +1,271 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * metrics.c: one scrape of `vigil serve`. The in-kernel histograms are read as deltas (a
+ * one-slot array's growth, or a hash map drained with lookup-and-delete) and added to
+ * cumulative totals kept here, so Prometheus sees counters that only grow whatever the map
+ * type. Drop counters and program statistics are cumulative in the kernel and read as is.
+ */
+#include "metrics.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "fallback.h"
+#include "hist.h"
+#include "session.h"
+
+#define METRICS_MAX_HISTS 16
+#define METRICS_UNIT_NS 1000 /* the unit serve asks the kernel for: usecs */
+
+struct metrics_hist {
+	const struct hist_desc *desc;
+	struct hist_reader reader;
+	struct hist_entry *entries;
+	uint64_t slots[VG_HIST_SLOTS];
+	uint64_t sum; /* usecs */
+	char name[64];
+};
+
+struct metrics {
+	const struct session *s;
+	const struct metrics_source *sources;
+	int nsources;
+	struct metrics_hist hists[METRICS_MAX_HISTS];
+	int nhists;
+	struct fb_nowrap *disk_nw, *net_nw;
+	uint64_t scrapes;
+};
+
+/* "tcp-connect" -> "vigil_tcp_connect_seconds". */
+static void hist_metric_name(const char *hist, char *buf, size_t len)
+{
+	size_t n = (size_t)snprintf(buf, len, "vigil_%s_seconds", hist);
+
+	for (size_t i = 0; i < n && i < len; i++)
+		buf[i] = buf[i] == '-' ? '_' : buf[i];
+}
+
+/* The map a global histogram lives in: "<map>_total" if the object has one, else <map>. */
+static int hist_map_fd(const struct tracer *t, const struct hist_desc *d)
+{
+	char total[96];
+	int fd;
+
+	snprintf(total, sizeof(total), "%s_total", d->map);
+	fd = tracer__map_fd(t, total);
+	return fd >= 0 ? fd : tracer__map_fd(t, d->map);
+}
+
+static int metrics__add_hists(struct metrics *m, const struct tracer *t)
+{
+	for (int id = 0; id < HIST__COUNT; id++) {
+		const struct hist_desc *d = &hist_descs[id];
+		struct metrics_hist *h;
+		int fd, err;
+
+		if (!d->name || strcmp(d->subsystem, t->ops->name) || !(t->ops->hists & (1U << id)))
+			continue;
+		if (m->nhists == METRICS_MAX_HISTS)
+			return -E2BIG;
+		fd = hist_map_fd(t, d);
+		if (fd < 0)
+			continue;
+		h = &m->hists[m->nhists];
+		err = hist_reader__init(&h->reader, fd);
+		if (err)
+			return err;
+		h->entries = calloc(h->reader.max_entries, sizeof(*h->entries));
+		if (!h->entries) {
+			hist_reader__fini(&h->reader);
+			return -ENOMEM;
+		}
+		h->desc = d;
+		hist_metric_name(d->name, h->name, sizeof(h->name));
+		m->nhists++;
+	}
+	return 0;
+}
+
+struct metrics *metrics__new(const struct session *s, const struct metrics_source *sources,
+			     int nsources)
+{
+	struct metrics *m = calloc(1, sizeof(*m));
+	int err = 0;
+
+	if (!m)
+		return NULL;
+	m->s = s;
+	m->sources = sources;
+	m->nsources = nsources;
+	m->disk_nw = fb_nowrap__new();
+	m->net_nw = fb_nowrap__new();
+	if (!m->disk_nw || !m->net_nw) {
+		err = -ENOMEM;
+		goto err_free;
+	}
+	for (int i = 0; s && i < s->ntracers; i++) {
+		err = metrics__add_hists(m, s->tracers[i]);
+		if (err)
+			goto err_free;
+	}
+	return m;
+
+err_free:
+	metrics__free(m);
+	errno = -err;
+	return NULL;
+}
+
+/* Fold what the kernel counted since the last scrape into the totals. */
+static int metrics_hist__update(struct metrics_hist *h)
+{
+	int n = hist_reader__drain(&h->reader, h->entries);
+
+	if (n < 0)
+		return n;
+	for (int i = 0; i < n; i++) {
+		for (int s = 0; s < VG_HIST_SLOTS; s++)
+			h->slots[s] += h->entries[i].h.slots[s];
+		h->sum += h->entries[i].h.sum;
+	}
+	return 0;
+}
+
+static void write_hists(struct metrics *m, struct prom *p)
+{
+	for (int i = 0; i < m->nhists; i++) {
+		struct metrics_hist *h = &m->hists[i];
+		char help[256];
+
+		if (metrics_hist__update(h))
+			continue;
+		snprintf(help, sizeof(help),
+			 "%s, from an in-kernel log2 histogram of integer microseconds.",
+			 h->desc->what);
+		prom__family(p, h->name, "histogram", help);
+		prom__log2_hist(p, h->name, "", h->slots, VG_HIST_SLOTS, h->sum, METRICS_UNIT_NS);
+	}
+}
+
+static void write_drops(struct metrics *m, struct prom *p)
+{
+	char lbl[PROM_LABELS_LEN];
+
+	prom__family(p, "vigil_drops_total", "counter",
+		     "Events the kernel could not hand over, per subsystem and reason.");
+	for (int i = 0; m->s && i < m->s->ntracers; i++) {
+		const struct tracer *t = m->s->tracers[i];
+		uint64_t d[TRACER_DROP_REASONS];
+
+		if (tracer__read_drops(t, d))
+			continue;
+		for (int r = 0; r < TRACER_DROP_REASONS; r++)
+			prom__u64(p, "vigil_drops_total",
+				  prom_labels(lbl, "subsystem", t->ops->name, "reason",
+					      drop_reason_names[r], NULL),
+				  d[r]);
+	}
+}
+
+static void write_prog_stats(struct metrics *m, struct prom *p)
+{
+	char lbl[PROM_LABELS_LEN];
+
+	prom__family(p, "vigil_bpf_program_run_time_seconds_total", "counter",
+		     "Time each BPF program ran (bpf_prog_info run_time_ns; needs "
+		     "kernel.bpf_stats_enabled=1).");
+	prom__family(p, "vigil_bpf_program_run_count_total", "counter",
+		     "Runs of each BPF program (bpf_prog_info run_cnt; needs "
+		     "kernel.bpf_stats_enabled=1).");
+	for (int i = 0; m->s && i < m->s->ntracers; i++) {
+		const struct tracer *t = m->s->tracers[i];
+		struct bpf_program *prog;
+
+		bpf_object__for_each_program(prog, t->obj) {
+			struct bpf_prog_info info;
+			__u32 len = sizeof(info);
+			int fd = bpf_program__fd(prog);
+
+			memset(&info, 0, sizeof(info));
+			if (fd < 0 || bpf_obj_get_info_by_fd(fd, &info, &len))
+				continue;
+			prom_labels(lbl, "subsystem", t->ops->name, "program",
+				    bpf_program__name(prog), NULL);
+			prom__ns(p, "vigil_bpf_program_run_time_seconds_total", lbl,
+				 info.run_time_ns);
+			prom__u64(p, "vigil_bpf_program_run_count_total", lbl, info.run_cnt);
+		}
+	}
+}
+
+static void write_sources(struct metrics *m, struct prom *p)
+{
+	char lbl[PROM_LABELS_LEN];
+
+	prom__family(p, "vigil_subsystem_source", "gauge",
+		     "1 for the source each subsystem's data comes from (bpf or a fallback).");
+	for (int i = 0; i < m->nsources; i++)
+		prom__u64(p, "vigil_subsystem_source",
+			  prom_labels(lbl, "subsystem", m->sources[i].subsystem, "source",
+				      m->sources[i].source, NULL),
+			  1);
+}
+
+static void write_self(struct metrics *m, struct prom *p)
+{
+	char lbl[PROM_LABELS_LEN];
+	struct fb_proc_mem mem;
+	struct fb_proc *self;
+	struct rusage ru;
+
+	prom__family(p, "vigil_build_info", "gauge", "vigil's version.");
+	prom__u64(p, "vigil_build_info", prom_labels(lbl, "version", VIGIL_VERSION, NULL), 1);
+	prom__family(p, "vigil_scrapes_total", "counter", "Scrapes served, this one included.");
+	prom__u64(p, "vigil_scrapes_total", "", ++m->scrapes);
+	if (!getrusage(RUSAGE_SELF, &ru)) {
+		uint64_t ns = ((uint64_t)ru.ru_utime.tv_sec + (uint64_t)ru.ru_stime.tv_sec) *
+				      1000000000ULL +
+			      ((uint64_t)ru.ru_utime.tv_usec + (uint64_t)ru.ru_stime.tv_usec) * 1000;
+
+		prom__family(p, "process_cpu_seconds_total", "counter",
+			     "Total user and system CPU time vigil spent in seconds.");
+		prom__ns(p, "process_cpu_seconds_total", "", ns);
+	}
+	self = fb_proc__new(getpid());
+	if (self && !fb_proc__memory_info(self, &mem)) {
+		prom__family(p, "process_resident_memory_bytes", "gauge",
+			     "vigil's resident memory size in bytes.");
+		prom__u64(p, "process_resident_memory_bytes", "", mem.rss);
+	}
+	fb_proc__free(self);
+}
+
+int metrics__scrape(struct metrics *m, struct prom *p)
+{
+	write_sources(m, p);
+	write_hists(m, p);
+	write_drops(m, p);
+	write_prog_stats(m, p);
+	metrics_node_write(p, m->disk_nw, m->net_nw);
+	write_self(m, p);
+	return p->truncated ? -E2BIG : 0;
+}
+
+void metrics__free(struct metrics *m)
+{
+	if (!m)
+		return;
+	for (int i = 0; i < m->nhists; i++) {
+		hist_reader__fini(&m->hists[i].reader);
+		free(m->hists[i].entries);
+	}
+	fb_nowrap__free(m->disk_nw);
+	fb_nowrap__free(m->net_nw);
+	free(m);
+}

@@ -7,6 +7,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "backend.h"
 #include "cli.h"
 #include "commands.h"
 #include "json.h"
@@ -58,6 +59,14 @@ static void doctor_collect(struct doctor_report *d)
 	d->bpf_stats = read_bpf_stats();
 }
 
+/* What --backend auto uses for subsystem i: bpf, its poller's source, or none. */
+static const char *auto_source(const struct doctor_report *d, int i)
+{
+	const struct poller_ops *p = poller_ops__by_subsystem(tracer_registry[i]->name);
+
+	return d->subsys[i].ok ? "bpf" : p ? p->source : "none";
+}
+
 static void doctor_print_table(struct sink *s, const struct doctor_report *d)
 {
 	sink__printf(s, "vigil %s on Linux %s (%s), %ld CPUs\n\n", VIGIL_VERSION, d->uts.release,
@@ -68,15 +77,16 @@ static void doctor_print_table(struct sink *s, const struct doctor_report *d)
 	sink__printf(s, "  %-18s %-4s %s\n\n", "bpf_stats", d->bpf_stats == 1 ? "on" : "off",
 		     d->bpf_stats == 1 ? "per-program cost is measured" :
 					 "sysctl kernel.bpf_stats_enabled=1 to measure vigil's cost");
-	sink__printf(s, "%-10s %-8s %s\n", "SUBSYSTEM", "SOURCE", "WHY");
+	sink__printf(s, "%-10s %-9s %s\n", "SUBSYSTEM", "SOURCE", "WHY (the source --backend auto picks)");
 	for (int i = 0; i < d->nsubsys; i++) {
 		const struct tracer_ops *ops = tracer_registry[i];
 
 		if (d->subsys[i].ok)
-			sink__printf(s, "%-10s %-8s %s\n", ops->name, "bpf", d->subsys[i].detail);
+			sink__printf(s, "%-10s %-9s %s\n", ops->name, "bpf", d->subsys[i].detail);
 		else
-			sink__printf(s, "%-10s %-8s BPF unavailable: %s\n%-19s fallback: %s\n",
-				     ops->name, "fallback", d->subsys[i].detail, "", ops->fallback);
+			sink__printf(s, "%-10s %-9s BPF unavailable: %s\n%-20s fallback: %s\n",
+				     ops->name, auto_source(d, i), d->subsys[i].detail, "",
+				     ops->fallback);
 	}
 }
 
@@ -108,7 +118,7 @@ static void doctor_print_json(struct sink *s, const struct doctor_report *d)
 		jw__obj_begin(&w, NULL);
 		jw__str(&w, "name", ops->name);
 		jw__bool(&w, "bpf", d->subsys[i].ok);
-		jw__str(&w, "source", d->subsys[i].ok ? "bpf" : "fallback");
+		jw__str(&w, "source", auto_source(d, i));
 		jw__str(&w, d->subsys[i].ok ? "detail" : "reason", d->subsys[i].detail);
 		jw__str(&w, "fallback", ops->fallback);
 		jw__obj_end(&w);

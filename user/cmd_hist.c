@@ -50,6 +50,7 @@ static const struct cli_opt hist_opts[] = {
 	{ "per", 'P', "KEY", OPT_PER, "pid, tid or cgroup", "one histogram per pid, tid or cgroup" },
 	{ "unit", 'u', "UNIT", OPT_UNIT, "us or ms", "bucket unit (default us)" },
 	TRACE_OPTS_FILTERS,
+	TRACE_OPTS_BACKEND,
 	CLI_OPT_END,
 };
 
@@ -195,6 +196,13 @@ int cmd_hist(int argc, char **argv)
 	err = session__start(&s, &ops, 1, &a.cfg, NULL, NULL, NULL);
 	if (err)
 		goto out_close;
+	if (!s.ntracers) {
+		pr_err("hist %s: histograms are aggregated by BPF, and %s's fallback (%s) only has "
+		       "totals: use 'vigil trace %s --backend fallback'", r.desc->name,
+		       r.desc->subsystem, ops->fallback, r.desc->subsystem);
+		err = -ENOTSUP;
+		goto out_stop;
+	}
 	err = hist_run__start(&r, &s);
 	if (err) {
 		pr_err("hist %s: %s", r.desc->name, strerror(-err));

@@ -32,6 +32,7 @@ static const struct cli_opt trace_opts[] = {
 	{ "events", 'e', "KINDS", OPT_EVENTS, "a comma list of record kinds, e.g. runq,exec",
 	  "stream only these record kinds" },
 	TRACE_OPTS_RINGBUF,
+	TRACE_OPTS_BACKEND,
 	CLI_OPT_END,
 };
 
@@ -44,11 +45,11 @@ static int parse_kinds(const char *arg, uint64_t *mask)
 	strcpy(buf, arg);
 	*mask = 0;
 	for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		int k = vkind__by_name(tok);
+		uint64_t m = vkind__mask_by_name(tok);
 
-		if (k < 0 || !vkind__desc((unsigned int)k)->wire_size)
+		if (!m || (m & (1ULL << VK_DROPS)))
 			return -EINVAL;
-		*mask |= 1ULL << k;
+		*mask |= m;
 	}
 	return *mask ? 0 : -EINVAL;
 }
@@ -66,7 +67,8 @@ static const struct cli_cmd trace_cmd = {
 	.name = "trace",
 	.usage = "vigil trace [sched|tcp|blkio]... [options]",
 	.summary = "Stream records from the named subsystems (all of them when none is named).",
-	.details = "Record kinds: runq, oncpu, exec, exit, fork (sched); drops (any).\n"
+	.details = "Record kinds: runq, oncpu, exec, exit, fork (sched); sample (fallback\n"
+		   "polls, each labelled with its source); drops (any).\n"
 		   "Columns are documented in the README. Ctrl-C or SIGTERM ends the trace\n"
 		   "cleanly: the output file (and its gzip stream) is always complete.",
 	.opts = trace_opts,
@@ -116,8 +118,7 @@ int cmd_trace(int argc, char **argv)
 	n = pick_tracers(argc, argv, first, ops);
 	if (n < 0)
 		return EXIT_USAGE;
-	for (int i = 0; i < n; i++)
-		a.cfg.stream_kinds |= ops[i]->kinds;
+	a.cfg.stream_kinds = session_plan_kinds(ops, n, &a.cfg);
 	if (a.events)
 		a.cfg.stream_kinds &= a.events;
 

@@ -34,6 +34,18 @@ int consumer__handle(void *ctx, void *data, size_t len)
 	return 0;
 }
 
+void consumer__emit(void *ctx, const struct vrow *row)
+{
+	struct consumer *c = ctx;
+
+	if (row->kind < VK_MAX)
+		c->records[row->kind]++;
+	if (c->observe)
+		c->observe(c->observe_ctx, row);
+	if (c->ex)
+		exporter__write(c->ex, row);
+}
+
 int consumer__add_ring(struct consumer *c, int ring_fd)
 {
 	if (!c->rb) {

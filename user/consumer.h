@@ -35,6 +35,9 @@ int consumer__add_ring(struct consumer *c, int ring_fd);
 /* Wait up to timeout_ms for a wakeup, then drain everything ready. Returns records or -errno. */
 int consumer__poll(struct consumer *c, int timeout_ms);
 
+/* Count, observe and export one row made in userspace (a fallback poller's). */
+void consumer__emit(void *ctx, const struct vrow *row);
+
 /* Handle one raw record: the ring-buffer callback, also fed directly by benchmarks. */
 int consumer__handle(void *ctx, void *data, size_t len);
 

@@ -28,6 +28,20 @@ const struct vf_desc vf_descs[VF__COUNT] = {
 	[VF_SUBSYSTEM] = { "subsystem", VT_STR, 16 },
 	[VF_LOST] = { "lost", VT_U64, 0 },
 	[VF_REASON] = { "reason", VT_STR, 32 },
+	[VF_INTERVAL_NS] = { "interval_ns", VT_U64, 0 },
+	[VF_ONCPU_NS] = { "oncpu_ns", VT_U64, 0 },
+	[VF_RUN_DELAY_NS] = { "run_delay_ns", VT_U64, 0 },
+	[VF_TIMESLICES] = { "timeslices", VT_U64, 0 },
+	[VF_VOLUNTARY_SWITCHES] = { "voluntary_switches", VT_U64, 0 },
+	[VF_INVOLUNTARY_SWITCHES] = { "involuntary_switches", VT_U64, 0 },
+	[VF_DISK] = { "disk", VT_STR, 32 },
+	[VF_READS] = { "reads", VT_U64, 0 },
+	[VF_WRITES] = { "writes", VT_U64, 0 },
+	[VF_READ_BYTES] = { "read_bytes", VT_U64, 0 },
+	[VF_WRITE_BYTES] = { "write_bytes", VT_U64, 0 },
+	[VF_R_AWAIT_NS] = { "r_await_ns", VT_U64, 0 },
+	[VF_W_AWAIT_NS] = { "w_await_ns", VT_U64, 0 },
+	[VF_BUSY_NS] = { "busy_ns", VT_U64, 0 },
 };
 
 static const struct vkind_desc *const kinds[VK_MAX] = {
@@ -37,6 +51,8 @@ static const struct vkind_desc *const kinds[VK_MAX] = {
 	[VG_KIND_EXIT] = &sched_kind_exit,
 	[VG_KIND_FORK] = &sched_kind_fork,
 	[VK_DROPS] = &drops_kind,
+	[VK_SAMPLE] = &sample_kind_sched,
+	[VK_SAMPLE_BLKIO] = &sample_kind_blkio,
 };
 
 static const enum vfield drops_fields[] = { VF_SUBSYSTEM, VF_LOST, VF_REASON };
@@ -54,6 +70,17 @@ int vkind__by_name(const char *name)
 			return (int)k;
 	}
 	return -EINVAL;
+}
+
+uint64_t vkind__mask_by_name(const char *name)
+{
+	uint64_t mask = 0;
+
+	for (unsigned int k = 0; k < VK_MAX; k++) {
+		if (kinds[k] && !strcmp(kinds[k]->name, name))
+			mask |= 1ULL << k;
+	}
+	return mask;
 }
 
 int vrow__decode(struct vrow *row, const void *data, size_t len)

@@ -15,7 +15,8 @@
 
 /* Kinds made in userspace, beside enum vg_kind's kernel ones. */
 #define VK_DROPS 60
-#define VK_SAMPLE 61
+#define VK_SAMPLE 61	    /* sched fallback: schedstat deltas per task */
+#define VK_SAMPLE_BLKIO 63 /* blkio fallback: diskstats deltas per disk */
 #define VK_MAX 64
 
 enum vf_type {
@@ -40,6 +41,21 @@ enum vfield {
 	VF_SUBSYSTEM,
 	VF_LOST,
 	VF_REASON,
+	/* fallback samples (kind `sample`) */
+	VF_INTERVAL_NS,
+	VF_ONCPU_NS,
+	VF_RUN_DELAY_NS,
+	VF_TIMESLICES,
+	VF_VOLUNTARY_SWITCHES,
+	VF_INVOLUNTARY_SWITCHES,
+	VF_DISK,
+	VF_READS,
+	VF_WRITES,
+	VF_READ_BYTES,
+	VF_WRITE_BYTES,
+	VF_R_AWAIT_NS,
+	VF_W_AWAIT_NS,
+	VF_BUSY_NS,
 	VF__COUNT,
 };
 
@@ -66,6 +82,7 @@ struct vkind_desc {
 extern const struct vkind_desc sched_kind_runq, sched_kind_oncpu, sched_kind_exec,
 	sched_kind_exit, sched_kind_fork;
 extern const struct vkind_desc drops_kind;
+extern const struct vkind_desc sample_kind_sched, sample_kind_blkio;
 
 union vval {
 	uint64_t u;
@@ -109,6 +126,9 @@ const struct vkind_desc *vkind__desc(unsigned int kind);
 
 /* The kind id for a name ("runq"), or -EINVAL. */
 int vkind__by_name(const char *name);
+
+/* Every kind called name (`sample` is one per subsystem) as a mask; 0 if none. */
+uint64_t vkind__mask_by_name(const char *name);
 
 static inline void vrow__set_null(struct vrow *r, enum vfield f)
 {

@@ -25,7 +25,7 @@ int schedstat_path(const char *rel, char *buf, size_t len)
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
-static ssize_t read_small(const char *rel, char *buf, size_t len)
+ssize_t schedstat_read_file(const char *rel, char *buf, size_t len)
 {
 	char path[512];
 	ssize_t n;
@@ -71,13 +71,27 @@ int schedstat_parse_task(const char *text, struct schedstat *out)
 	return 0;
 }
 
+int status_parse_switches(const char *text, uint64_t *voluntary, uint64_t *involuntary)
+{
+	const char *v = strstr(text, "\nvoluntary_ctxt_switches:");
+	const char *nv = strstr(text, "\nnonvoluntary_ctxt_switches:");
+
+	if (!v || !nv)
+		return -ENOENT;
+	v += strlen("\nvoluntary_ctxt_switches:");
+	nv += strlen("\nnonvoluntary_ctxt_switches:");
+	if (parse_u64(&v, voluntary) || parse_u64(&nv, involuntary))
+		return -EINVAL;
+	return 0;
+}
+
 int schedstat_read_task(uint32_t pid, uint32_t tid, struct schedstat *out)
 {
 	char rel[64], buf[128];
 	ssize_t n;
 
 	snprintf(rel, sizeof(rel), "proc/%u/task/%u/schedstat", pid, tid);
-	n = read_small(rel, buf, sizeof(buf));
+	n = schedstat_read_file(rel, buf, sizeof(buf));
 	if (n < 0)
 		return n == -ESRCH ? -ENOENT : (int)n;
 	return schedstat_parse_task(buf, out);
@@ -133,7 +147,7 @@ int schedstat_read_cpus(struct schedstat *out, int max)
 
 	if (!buf)
 		return -ENOMEM;
-	n = read_small("proc/schedstat", buf, 1 << 16);
+	n = schedstat_read_file("proc/schedstat", buf, 1 << 16);
 	ret = n < 0 ? (int)n : schedstat_parse_cpus(buf, out, max);
 	free(buf);
 	return ret;

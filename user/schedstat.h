@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 struct schedstat {
 	uint64_t run_ns;   /* on a CPU */
@@ -35,5 +36,11 @@ int schedstat_read_cpus(struct schedstat *out, int max);
 
 /* The path of rel ("proc/schedstat") under the fallback root, into buf. */
 int schedstat_path(const char *rel, char *buf, size_t len);
+
+/* Read the small file rel under the root into buf (NUL-terminated); bytes or -errno. */
+ssize_t schedstat_read_file(const char *rel, char *buf, size_t len);
+
+/* The two context-switch counters of a status file's text; -ENOENT if absent. */
+int status_parse_switches(const char *text, uint64_t *voluntary, uint64_t *involuntary);
 
 #endif /* VIGIL_SCHEDSTAT_H */

@@ -3,13 +3,16 @@
  * session.h: a running trace: the subsystems loaded for it, the consumer draining their ring
  * buffers, and the drop accounting. session__run() polls until the duration ends or a stop
  * is requested, emits a `drops` record whenever a drop counter grows, and calls an optional
- * tick callback at a fixed cadence (histogram intervals, live views).
+ * tick callback at a fixed cadence (histogram intervals, live views). Each subsystem gets
+ * its source per cfg->backend (backend.h): a BPF tracer, or a fallback poller that the run
+ * loop calls every cfg->poll_interval_ns, and once more at the end.
  */
 #ifndef VIGIL_SESSION_H
 #define VIGIL_SESSION_H
 
 #include <stdint.h>
 
+#include "backend.h"
 #include "consumer.h"
 #include "trace_cfg.h"
 #include "tracer.h"
@@ -23,6 +26,14 @@ struct session {
 	int ntracers;
 	struct consumer consumer;
 	int write_err; /* the sink failed: stop and report */
+	/* fallback pollers, for subsystems BPF cannot serve */
+	struct session_poller {
+		const struct poller_ops *ops;
+		void *state;
+		struct probe_result why; /* why not BPF */
+	} pollers[SESSION_MAX_TRACERS];
+	int npollers;
+	uint64_t poll_interval_ns;
 };
 
 typedef int (*session_tick_fn)(void *ctx, uint64_t now_ns);
@@ -46,5 +57,15 @@ void session__check_drops(struct session *s, struct exporter *ex);
 uint64_t session__drops_total(const struct session *s, int reason);
 
 void session__stop(struct session *s);
+
+/* The record kinds a session of ops[0..n) under cfg will produce (the planned sources'). */
+uint64_t session_plan_kinds(const struct tracer_ops *const *ops, int n,
+			    const struct trace_cfg *cfg);
+
+/* Call every poller now; their rows go through the consumer. */
+void session__poll(struct session *s, uint64_t now_ns);
+
+/* The source serving subsystem name in this session ("bpf", "procfs", ...), or NULL. */
+const char *session__source(const struct session *s, const char *name);
 
 #endif /* VIGIL_SESSION_H */

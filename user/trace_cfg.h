@@ -31,6 +31,9 @@ struct trace_cfg {
 	uint32_t hist_unit_ns; /* 1000 (usecs) or 1000000 (msecs) */
 	/* transport */
 	uint64_t ringbuf_bytes;
+	/* sources: enum backend_mode, and how often fallback pollers read */
+	uint32_t backend;
+	uint64_t poll_interval_ns;
 };
 
 #define TRACE_RINGBUF_DEFAULT (8ULL << 20)

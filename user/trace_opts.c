@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <sys/vfs.h>
 
+#include "backend.h"
 #include "parse.h"
 
 #define CGROUP2_MAGIC 0x63677270
@@ -20,6 +21,7 @@ void trace_cfg__init(struct trace_cfg *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->hist_unit_ns = NSEC_PER_USEC;
 	cfg->ringbuf_bytes = TRACE_RINGBUF_DEFAULT;
+	cfg->poll_interval_ns = POLL_INTERVAL_DEFAULT_NS;
 }
 
 static int cgroup_id_of(const char *path, uint64_t *id)
@@ -70,6 +72,20 @@ int trace_cfg__set_opt(struct trace_cfg *cfg, int id, const char *arg)
 		if (!is_power_of_two(v) || v < (64 << 10) || v > (1ULL << 30))
 			return -ERANGE;
 		cfg->ringbuf_bytes = v;
+		return 0;
+	case TO_BACKEND:
+		err = parse_choice(arg, backend_names);
+		if (err < 0)
+			return err;
+		cfg->backend = (uint32_t)err;
+		return 0;
+	case TO_POLL_INTERVAL:
+		err = parse_duration(arg, NSEC_PER_SEC, &v);
+		if (err)
+			return err;
+		if (v < 10 * NSEC_PER_MSEC || v > 3600 * NSEC_PER_SEC)
+			return -ERANGE;
+		cfg->poll_interval_ns = v;
 		return 0;
 	}
 	return -ENOENT;

@@ -16,6 +16,8 @@ enum trace_opt_id {
 	TO_CGROUP,
 	TO_MIN_LATENCY,
 	TO_RINGBUF_SIZE,
+	TO_BACKEND,
+	TO_POLL_INTERVAL,
 };
 
 #define TRACE_OPTS_FILTERS                                                                    \
@@ -34,6 +36,12 @@ enum trace_opt_id {
 	{ "ringbuf-size", 0, "SIZE", TO_RINGBUF_SIZE,                                         \
 	  "a power of two from 64K to 1G, such as 8M",                                        \
 	  "ring buffer size per subsystem (default 8M: a 100 ms stall at 1M events/s)" }
+
+#define TRACE_OPTS_BACKEND                                                                    \
+	{ "backend", 'b', "WHICH", TO_BACKEND, "auto, bpf or fallback",                       \
+	  "data source per subsystem (auto: BPF where it works, else the fallback)" },       \
+	{ "poll-interval", 0, "TIME", TO_POLL_INTERVAL,                                       \
+	  "a duration from 10ms to 1h, such as 1s", "how often fallbacks poll (default 1s)" }
 
 void trace_cfg__init(struct trace_cfg *cfg);
 

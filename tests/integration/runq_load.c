@@ -4,7 +4,8 @@
  * to one CPU sleeps --sleep-us at a time, --loops times, and measures how late each wakeup
  * was (the oversleep bounds the run-queue wait vigil may report for it). With --busy N, N
  * spinning threads are pinned to the same CPU, so the sleeper's wakeups must wait for a turn.
- * It prints its pid, the sleeper's tid and the totals as one JSON line when done.
+ * It prints its pid, the sleeper's tid and the totals as one JSON line when done; with
+ * --linger-ms it then stays alive that long, so pollers can still read its counters.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -23,6 +24,7 @@ struct load_opts {
 	long loops;
 	long sleep_us;
 	long start_delay_ms;
+	long linger_ms;
 };
 
 static atomic_int stop_busy;
@@ -71,6 +73,8 @@ int main(int argc, char **argv)
 			o.sleep_us = v;
 		else if (!strcmp(argv[i], "--start-delay-ms"))
 			o.start_delay_ms = v;
+		else if (!strcmp(argv[i], "--linger-ms"))
+			o.linger_ms = v;
 	}
 	pin(o.cpu);
 	if (o.start_delay_ms) /* lets a tracer attach before any work starts */
@@ -100,5 +104,8 @@ int main(int argc, char **argv)
 	printf("{\"pid\": %d, \"tid\": %ld, \"loops\": %ld, \"late_total_ns\": %lld, "
 	       "\"late_max_ns\": %lld}\n",
 	       getpid(), (long)syscall(SYS_gettid), o.loops, late_total, late_max);
+	fflush(stdout);
+	if (o.linger_ms)
+		usleep((useconds_t)o.linger_ms * 1000);
 	return 0;
 }

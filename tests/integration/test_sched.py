@@ -323,14 +323,15 @@ def no_btf_and_no_privilege_say_why():
     doc = json.loads(vigil("doctor", "--format", "json", env=env).stdout)
     sched = [s for s in doc["subsystems"] if s["name"] == "sched"][0]
     check(not sched["bpf"] and "no BTF" in sched["reason"], sched)
-    p = vigil("trace", "sched", "-d", "1", env=env, check=False)
+    p = vigil("trace", "sched", "--backend", "bpf", "-d", "1", env=env, check=False)
     check(p.returncode == 1 and "no BTF" in p.stderr, p.stderr)
 
     def drop_privilege():
         os.setgroups([])
         os.setgid(65534)
         os.setuid(65534)
-    p = vigil("trace", "sched", "-d", "1", check=False, preexec_fn=drop_privilege)
+    p = vigil("trace", "sched", "--backend", "bpf", "-d", "1", check=False,
+              preexec_fn=drop_privilege)
     check(p.returncode == 1 and "CAP_BPF and CAP_PERFMON" in p.stderr, p.stderr)
     doc = json.loads(vigil("doctor", "-f", "json", preexec_fn=drop_privilege).stdout)
     check(not doc["checks"]["privileges"]["ok"], doc["checks"])

@@ -1,0 +1,183 @@
+"""test_fallback.py: automatic fallback per subsystem, against the BPF tracers.
+
+The same workload is traced three ways at once: with --backend bpf, with --backend fallback,
+and by an unprivileged vigil (uid 65534, every capability dropped with setpriv) that must
+pick the fallback on its own. The fallback numbers must agree with the BPF ones within the
+stated bounds: a thread's run-queue wait total (schedstat's run_delay against the sum of its
+runq latency_ns) within 20%; per-disk I/O counts and bytes exactly. Every polled record says
+where it came from, and doctor says what auto picks.
+"""
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(__file__))
+from harness import (OUT, VIGIL, check, main, records, require_root, skip, start_vigil, test,
+                     vigil, wait_attached)
+
+LOAD = os.path.join(OUT, "tests", "integration", "runq_load")
+NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all",
+          "--bounding-set=-all"]
+
+
+def unprivileged_vigil():
+    """A copy of vigil that uid 65534 can run (the build tree may not be reachable)."""
+    tmp = tempfile.mkdtemp(prefix="vigil-nobody-")
+    os.chmod(tmp, 0o755)
+    exe = os.path.join(tmp, "vigil")
+    shutil.copy(VIGIL, exe)
+    os.chmod(exe, 0o755)
+    return tmp, exe
+
+
+def start_as_nobody(exe, *args):
+    return subprocess.Popen(NOBODY + [exe, *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def finish(proc):
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    check(proc.returncode == 0, "vigil exited %d: %s" % (proc.returncode, err))
+    return records(out), err
+
+
+def subsystems():
+    doc = json.loads(vigil("doctor", "--format", "json").stdout)
+    return {s["name"]: s for s in doc["subsystems"]}
+
+
+@test
+def runq_wait_agrees_between_bpf_fallback_and_unprivileged():
+    require_root()
+    tmp, exe = unprivileged_vigil()
+    try:
+        common = ["--comm", "runq_load", "--format", "ndjson"]
+        bpf = start_vigil("trace", "sched", "--backend", "bpf", "--events", "runq", *common)
+        fb = start_vigil("trace", "sched", "--backend", "fallback", "--poll-interval", "500ms",
+                         *common)
+        nobody = start_as_nobody(exe, "trace", "sched", *common)
+        wait_attached(bpf, 1.5)
+        load = subprocess.Popen([LOAD, "--cpu", "0", "--busy", "2", "--loops", "400",
+                                 "--sleep-us", "1000", "--linger-ms", "3000"],
+                                stdout=subprocess.PIPE, text=True)
+        info = json.loads(load.stdout.readline())  # the work is done; it lingers
+        time.sleep(0.3)
+        got = {name: finish(p) for name, p in (("bpf", bpf), ("fallback", fb),
+                                                 ("nobody", nobody))}
+        load.wait(timeout=30)
+    finally:
+        shutil.rmtree(tmp)
+    tid = info["tid"]
+    runq = [r for r in got["bpf"][0] if r["kind"] == "runq" and r["tid"] == tid]
+    bpf_wait = sum(r["latency_ns"] for r in runq)
+    check(len(runq) >= info["loops"], "bpf saw %d waits for %d wakeups" % (len(runq),
+                                                                       info["loops"]))
+    for name in ("fallback", "nobody"):
+        recs = got[name][0]
+        mine = [r for r in recs if r["kind"] == "sample" and r["tid"] == tid]
+        check(mine, "%s: no samples for tid %d" % (name, tid))
+        check(all(r["source"] == "procfs" and r["subsystem"] == "sched" for r in recs
+                  if r["kind"] == "sample"), "%s: source/subsystem" % name)
+        check(not [r for r in recs if r["kind"] == "runq"], "%s: runq records" % name)
+        fb_wait = sum(r["run_delay_ns"] for r in mine)
+        print("     %s: run_delay %d ns vs BPF %d ns over %d waits (%+.1f%%)" %
+              (name, fb_wait, bpf_wait, len(runq), 100.0 * (fb_wait - bpf_wait) / bpf_wait))
+        check(abs(fb_wait - bpf_wait) <= 0.2 * bpf_wait,
+              "%s: run_delay %d ns vs BPF runq total %d ns (%d waits): off by %.1f%%" %
+              (name, fb_wait, bpf_wait, len(runq), 100.0 * (fb_wait - bpf_wait) / bpf_wait))
+        slices = sum(r["timeslices"] for r in mine)
+        check(slices >= info["loops"], "%s: %d timeslices for %d wakeups" %
+              (name, slices, info["loops"]))
+        check(all(r["interval_ns"] > 0 for r in mine), "%s: interval_ns" % name)
+
+
+@test
+def unprivileged_auto_picks_the_fallback_and_doctor_says_so():
+    require_root()
+    tmp, exe = unprivileged_vigil()
+    try:
+        p = subprocess.run(NOBODY + [exe, "doctor", "--format", "json"], capture_output=True,
+                           text=True, timeout=60)
+        check(p.returncode == 0, p.stderr)
+        doc = json.loads(p.stdout)
+        for s in doc["subsystems"]:
+            check(not s["bpf"], "%s: bpf without privilege?" % s["name"])
+        sched = [s for s in doc["subsystems"] if s["name"] == "sched"][0]
+        check(sched["source"] == "procfs", sched)
+        p = subprocess.run(NOBODY + [exe, "doctor"], capture_output=True, text=True,
+                           timeout=60)
+        check("sched      procfs" in p.stdout, p.stdout)
+        p = subprocess.run(NOBODY + [exe, "trace", "sched", "-d", "1.2", "-f", "ndjson"],
+                           capture_output=True, text=True, timeout=60)
+        check(p.returncode == 0, "exit %d: %s" % (p.returncode, p.stderr))
+        recs = records(p.stdout)
+        check(recs and all(r["source"] == "procfs" for r in recs), "sources")
+        p = subprocess.run(NOBODY + [exe, "trace", "sched", "--backend", "bpf", "-d", "1"],
+                           capture_output=True, text=True, timeout=60)
+        check(p.returncode == 1 and "CAP_BPF" in p.stderr, "forced bpf: %d %s" %
+              (p.returncode, p.stderr))
+    finally:
+        shutil.rmtree(tmp)
+
+
+@test
+def no_btf_falls_back_under_auto_and_fails_under_bpf():
+    require_root()
+    env = dict(os.environ, VIGIL_BTF="/nonexistent/vmlinux")
+    p = vigil("trace", "sched", "-d", "1.2", "-f", "ndjson", env=env)
+    check(all(r["source"] == "procfs" for r in records(p.stdout)), "auto without BTF")
+    p = vigil("trace", "sched", "--backend", "bpf", "-d", "1", env=env, check=False)
+    check(p.returncode == 1 and "no BTF" in p.stderr, p.stderr)
+    doc = json.loads(vigil("doctor", "--format", "json", env=env).stdout)
+    sched = [s for s in doc["subsystems"] if s["name"] == "sched"][0]
+    check(sched["source"] == "procfs" and "no BTF" in sched["reason"], sched)
+
+
+@test
+def hist_refuses_the_fallback_and_says_why():
+    p = vigil("hist", "runq", "--backend", "fallback", "-d", "1", check=False)
+    check(p.returncode == 1 and "only has totals" in p.stderr, p.stderr)
+    p = vigil("hist", "runq", "--backend", "sometimes", check=False)
+    check(p.returncode == 2 and "--backend" in p.stderr, p.stderr)
+    p = vigil("trace", "--poll-interval", "1ms", check=False)
+    check(p.returncode == 2 and "--poll-interval" in p.stderr, p.stderr)
+
+
+@test
+def long_fallback_traces_are_whole_after_sigterm():
+    tmp = tempfile.mkdtemp()
+    try:
+        gz = os.path.join(tmp, "t.ndjson.gz")
+        cs = os.path.join(tmp, "t.csv.gz")
+        a = start_vigil("trace", "sched", "--backend", "fallback", "--poll-interval", "100ms",
+                        "-o", gz)
+        b = start_vigil("trace", "sched", "--backend", "fallback", "--poll-interval", "100ms",
+                        "-f", "csv", "-o", cs)
+        time.sleep(3)
+        for p in (a, b):
+            p.send_signal(signal.SIGTERM)
+            p.communicate(timeout=60)
+            check(p.returncode == 0, "exit %d" % p.returncode)
+        import csv
+        import gzip
+        with gzip.open(gz, "rt") as f:
+            text = f.read()
+        recs = records(text)
+        check(text.endswith("\n") and len(recs) > 20, "%d records" % len(recs))
+        with gzip.open(cs, "rt", newline="") as f:
+            rows = list(csv.reader(f))
+        check(rows[0][:4] == ["time", "ts_ns", "kind", "source"], rows[0])
+        check(all(len(r) == len(rows[0]) for r in rows), "ragged CSV")
+        check(len(rows) > 20, "%d rows" % len(rows))
+    finally:
+        shutil.rmtree(tmp)
+
+
+if __name__ == "__main__":
+    main()

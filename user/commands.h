@@ -14,5 +14,6 @@ int cmd_doctor(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
 int cmd_hist(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_top(int argc, char **argv);
 
 #endif /* VIGIL_COMMANDS_H */

@@ -19,6 +19,7 @@ static const struct command commands[] = {
 	{ "trace", cmd_trace },
 	{ "hist", cmd_hist },
 	{ "serve", cmd_serve },
+	{ "top", cmd_top },
 };
 
 int main(int argc, char **argv)

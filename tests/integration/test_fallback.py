@@ -179,5 +179,59 @@ def long_fallback_traces_are_whole_after_sigterm():
         shutil.rmtree(tmp)
 
 
+def make_loop():
+    backing = tempfile.mktemp(prefix="vigil-fb-", suffix=".img", dir="/var/tmp")
+    with open(backing, "wb") as f:
+        f.truncate(32 << 20)
+    p = subprocess.run(["losetup", "-f", "--show", backing], capture_output=True, text=True)
+    if p.returncode:
+        os.unlink(backing)
+        raise AssertionError("losetup: %s" % p.stderr)
+    time.sleep(0.5)  # udev's probe reads of the new device end before we count
+    return p.stdout.strip(), backing
+
+
+def io_on(path, writes, reads):
+    subprocess.run(["dd", "if=/dev/zero", "of=" + path, "bs=4k", "count=%d" % writes,
+                    "oflag=direct"], capture_output=True, check=True)
+    subprocess.run(["dd", "if=" + path, "of=/dev/null", "bs=8k", "count=%d" % reads,
+                    "iflag=direct"], capture_output=True, check=True)
+
+
+@test
+def disk_io_counts_agree_exactly_between_bpf_fallback_and_unprivileged():
+    require_root()
+    if "blkio" not in subsystems():
+        skip("the blkio tracer is not in this build yet")
+    dev, backing = make_loop()
+    name = os.path.basename(dev)
+    tmp, exe = unprivileged_vigil()
+    try:
+        bpf = start_vigil("trace", "blkio", "--backend", "bpf", "--format", "ndjson")
+        fb = start_vigil("trace", "blkio", "--backend", "fallback", "--format", "ndjson")
+        nobody = start_as_nobody(exe, "trace", "blkio", "--format", "ndjson")
+        wait_attached(bpf, 1.5)
+        io_on(dev, 256, 64)
+        time.sleep(0.5)
+        got = {n: finish(p) for n, p in (("bpf", bpf), ("fallback", fb), ("nobody", nobody))}
+    finally:
+        shutil.rmtree(tmp)
+        subprocess.run(["losetup", "-d", dev])
+        os.unlink(backing)
+    bios = [r for r in got["bpf"][0] if r["kind"] == "bio" and
+            (r.get("disk") == name or name in str(r.get("dev")))]
+    bw = [r for r in bios if r["op"].startswith("W")]
+    br = [r for r in bios if r["op"].startswith("R")]
+    check(len(bw) == 256 and len(br) == 64, "bpf: %d writes, %d reads" % (len(bw), len(br)))
+    for n in ("fallback", "nobody"):
+        mine = [r for r in got[n][0] if r["kind"] == "sample" and r["disk"] == name]
+        check(all(r["source"] == "diskstats" for r in mine), "%s: source" % n)
+        w, rd = sum(r["writes"] for r in mine), sum(r["reads"] for r in mine)
+        check(w == len(bw) and rd == len(br), "%s: %d writes, %d reads vs bpf %d, %d" %
+              (n, w, rd, len(bw), len(br)))
+        check(sum(r["write_bytes"] for r in mine) == sum(r["bytes"] for r in bw), "%s: bytes" % n)
+        check(sum(r["read_bytes"] for r in mine) == sum(r["bytes"] for r in br), "%s: bytes" % n)
+
+
 if __name__ == "__main__":
     main()

@@ -1,0 +1,146 @@
+"""test_top.py: `vigil top`, the live per-process view, rendered in a real terminal (tmux).
+
+A known load (runq_load: a sleeper and spinners pinned to one CPU) must show up with the
+CPU it burns and its run-queue wait, from BPF (p50/p99) and from the schedstat fallback
+(mean per slice, percentiles shown as '-'); keys re-sort a live view and q quits it;
+--once prints one frame; filters and bad flags behave.
+"""
+import os
+import re
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(__file__))
+from harness import OUT, VIGIL, check, main, require_root, skip, test, vigil
+
+LOAD = os.path.join(OUT, "tests", "integration", "runq_load")
+
+
+def start_load(seconds=6):
+    return subprocess.Popen([LOAD, "--cpu", "0", "--busy", "2", "--loops", str(seconds * 1000),
+                             "--sleep-us", "1000"], stdout=subprocess.PIPE, text=True)
+
+
+def rows(frame, comm="runq_load"):
+    """[{pid, comm, cpu, p50, p99, avg, ...}] for the frame's rows of comm."""
+    out = []
+    for line in frame.splitlines():
+        f = line.split()
+        if len(f) == 9 and f[1] == comm:
+            out.append(dict(zip(["pid", "comm", "cpu", "p50", "p99", "avg", "read", "write",
+                                 "tcp"], f)))
+    return out
+
+
+def tmux(*args, check_rc=True):
+    return subprocess.run(["tmux", *args], capture_output=True, text=True, check=check_rc)
+
+
+def row_pids(frame):
+    return [int(l.split()[0]) for l in frame.splitlines()
+            if re.match(r"^\s*\d+ ", l) and len(l.split()) >= 9]
+
+
+def capture_rows(name):
+    """The pane once a whole frame is on it (a capture may land between two frames)."""
+    for _ in range(20):
+        frame = tmux("capture-pane", "-p", "-t", name).stdout
+        if len(row_pids(frame)) >= 5:
+            return frame
+        time.sleep(0.1)
+    return frame
+
+
+def need_tmux():
+    if not os.path.exists("/usr/bin/tmux"):
+        skip("tmux missing (tools/deps.sh installs it)")
+
+
+@test
+def once_renders_a_frame_under_tmux():
+    require_root()
+    need_tmux()
+    name = "vigil-top-%d" % os.getpid()
+    load = start_load()
+    tmux("new", "-d", "-s", name, "-x", "160", "-y", "50")
+    try:
+        tmux("send-keys", "-t", name, "%s top --once --filter runq_load" % VIGIL, "Enter")
+        time.sleep(3)
+        frame = tmux("capture-pane", "-p", "-t", name).stdout
+    finally:
+        tmux("kill-session", "-t", name, check_rc=False)
+        load.kill()
+        load.wait()
+    check("vigil top" in frame and "RQ_P99" in frame, "no frame:\n" + frame)
+    mine = [r for r in rows(frame) if int(r["pid"]) == load.pid]
+    check(mine, "runq_load (pid %d) missing:\n%s" % (load.pid, frame))
+    check(float(mine[0]["cpu"]) > 20, "CPU %s for two spinners" % mine[0]["cpu"])
+    check(mine[0]["p99"] != "-" and int(mine[0]["p99"]) > 0, "no BPF p99: %r" % mine[0])
+
+
+@test
+def live_view_sorts_on_keys_and_quits_on_q():
+    require_root()
+    need_tmux()
+    name = "vigil-top-live-%d" % os.getpid()
+    load = start_load()
+    tmux("new", "-d", "-s", name, "-x", "160", "-y", "50",
+         "%s top --interval 500ms; sleep 30" % VIGIL)
+    try:
+        time.sleep(2)
+        frame = capture_rows(name)
+        check("sort cpu" in frame, "not sorted by cpu:\n" + frame)
+        pids = row_pids(frame)
+        check(pids and pids[0] == load.pid, "the spinning load is not on top:\n" + frame)
+        tmux("send-keys", "-t", name, "p")
+        time.sleep(1.5)
+        frame = capture_rows(name)
+        check("sort pid" in frame, "p did not sort by pid:\n" + frame)
+        pids = row_pids(frame)
+        check(pids == sorted(pids), "rows not in pid order")
+        tmux("send-keys", "-t", name, "q")
+        time.sleep(1.5)
+        ps = subprocess.run(["pgrep", "-f", "^%s top --interval 500ms$" % VIGIL],
+                            capture_output=True, text=True)
+        check(ps.returncode != 0, "q did not quit: %s" % ps.stdout)
+    finally:
+        tmux("kill-session", "-t", name, check_rc=False)
+        load.kill()
+        load.wait()
+
+
+@test
+def fallback_shows_cpu_and_mean_wait_without_percentiles():
+    require_root()
+    load = start_load()
+    try:
+        time.sleep(0.5)
+        frame = vigil("top", "--once", "--backend", "fallback", "--filter", "runq_load").stdout
+    finally:
+        load.kill()
+        load.wait()
+    check("sched: procfs" in frame, frame)
+    mine = [r for r in rows(frame) if int(r["pid"]) == load.pid]
+    check(mine, "runq_load missing:\n" + frame)
+    r = mine[0]
+    check(float(r["cpu"]) > 20, "CPU %s" % r["cpu"])
+    check(r["p50"] == "-" and r["p99"] == "-", "percentiles from a poller: %r" % r)
+    check(r["avg"] != "-" and int(r["avg"]) > 0, "no mean wait: %r" % r)
+    check(all(row["comm"] == "runq_load" for row in rows(frame, "runq_load")), "filter")
+    others = [l for l in frame.splitlines()[4:] if l.strip() and "runq_load" not in l]
+    check(not others, "filter let through: %r" % others[:3])
+
+
+@test
+def bad_top_flags_exit_2():
+    for args, needle in [(["top", "--sort", "colour"], "--sort"),
+                         (["top", "--interval", "1ms"], "--interval"),
+                         (["top", "--rows", "0"], "--rows")]:
+        p = vigil(*args, check=False)
+        check(p.returncode == 2 and needle in p.stderr, "%s: %d %s" % (args, p.returncode,
+                                                                       p.stderr))
+
+
+if __name__ == "__main__":
+    main()

@@ -16,9 +16,12 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "backend.h"
 #include "fallback.h"
+#include "trace_opts.h"
 #include "hist.h"
 #include "session.h"
+#include "wallclock.h"
 
 #define METRICS_MAX_HISTS 16
 #define METRICS_UNIT_NS 1000 /* the unit serve asks the kernel for: usecs */
@@ -40,6 +43,9 @@ struct metrics {
 	int nhists;
 	struct fb_nowrap *disk_nw, *net_nw;
 	uint64_t scrapes;
+	/* sched from the schedstat poller: totals of its deltas since start */
+	void *sched_poll;
+	uint64_t sched_wait_ns, sched_oncpu_ns, sched_slices;
 };
 
 /* "tcp-connect" -> "vigil_tcp_connect_seconds". */
@@ -92,6 +98,49 @@ static int metrics__add_hists(struct metrics *m, const struct tracer *t)
 	return 0;
 }
 
+/* When sched is served by its poller, keep one here and count its deltas at each scrape. */
+static int metrics__open_sched_poll(struct metrics *m)
+{
+	const struct poller_ops *p = poller_ops__by_subsystem("sched");
+	struct trace_cfg cfg;
+
+	for (int i = 0; p && i < m->nsources; i++) {
+		if (strcmp(m->sources[i].subsystem, "sched") || strcmp(m->sources[i].source,
+								      p->source))
+			continue;
+		trace_cfg__init(&cfg);
+		return p->open(&cfg, &m->sched_poll);
+	}
+	return 0;
+}
+
+static void sched_sample(void *ctx, const struct vrow *row)
+{
+	struct metrics *m = ctx;
+
+	m->sched_wait_ns += row->v[VF_RUN_DELAY_NS].u;
+	m->sched_oncpu_ns += row->v[VF_ONCPU_NS].u;
+	m->sched_slices += row->v[VF_TIMESLICES].u;
+}
+
+static void write_sched_poll(struct metrics *m, struct prom *p)
+{
+	const struct poller_ops *ops = poller_ops__by_subsystem("sched");
+
+	if (!m->sched_poll || ops->poll(m->sched_poll, mono_now_ns(), sched_sample, m))
+		return;
+	prom__family(p, "vigil_sched_run_delay_seconds_total", "counter",
+		     "Time tasks spent runnable on a run queue, from schedstat (sched fallback; "
+		     "tasks that exit between scrapes lose their last interval).");
+	prom__ns(p, "vigil_sched_run_delay_seconds_total", "", m->sched_wait_ns);
+	prom__family(p, "vigil_sched_oncpu_seconds_total", "counter",
+		     "Time tasks spent on a CPU, from schedstat (sched fallback).");
+	prom__ns(p, "vigil_sched_oncpu_seconds_total", "", m->sched_oncpu_ns);
+	prom__family(p, "vigil_sched_timeslices_total", "counter",
+		     "Times tasks got a CPU, from schedstat (sched fallback).");
+	prom__u64(p, "vigil_sched_timeslices_total", "", m->sched_slices);
+}
+
 struct metrics *metrics__new(const struct session *s, const struct metrics_source *sources,
 			     int nsources)
 {
@@ -114,6 +163,9 @@ struct metrics *metrics__new(const struct session *s, const struct metrics_sourc
 		if (err)
 			goto err_free;
 	}
+	err = metrics__open_sched_poll(m);
+	if (err)
+		goto err_free;
 	return m;
 
 err_free:
@@ -250,6 +302,7 @@ int metrics__scrape(struct metrics *m, struct prom *p)
 {
 	write_sources(m, p);
 	write_hists(m, p);
+	write_sched_poll(m, p);
 	write_drops(m, p);
 	write_prog_stats(m, p);
 	metrics_node_write(p, m->disk_nw, m->net_nw);
@@ -265,6 +318,8 @@ void metrics__free(struct metrics *m)
 		hist_reader__fini(&m->hists[i].reader);
 		free(m->hists[i].entries);
 	}
+	if (m->sched_poll)
+		poller_ops__by_subsystem("sched")->close(m->sched_poll);
 	fb_nowrap__free(m->disk_nw);
 	fb_nowrap__free(m->net_nw);
 	free(m);

@@ -346,6 +346,69 @@ def memory_stays_flat_over_many_scrapes():
 
 
 @test
+def fallback_serves_schedstat_and_says_where_data_comes_from():
+    require_root()
+    with Server("--backend", "fallback") as s:
+        before = parse(s.metrics())
+        load = subprocess.Popen([LOAD, "--cpu", "0", "--busy", "2", "--loops", "300",
+                                 "--linger-ms", "1000"], stdout=subprocess.PIPE, text=True)
+        load.stdout.readline()  # done, and still alive for the next scrape
+        body = s.metrics()
+        after = parse(body)
+        load.wait(timeout=30)
+        s.stop()
+    lint = subprocess.run(["promtool", "check", "metrics"], input=body, capture_output=True,
+                          text=True)
+    bad = [l for l in (lint.stdout + lint.stderr).splitlines() if l and not NODE_CAMEL.match(l)]
+    check(not bad, "promtool on the fallback scrape: %s" % bad)
+    check(value(after, "vigil_subsystem_source", subsystem="sched", source="procfs") == 1,
+          "sched source is not procfs")
+    check("vigil_runq_seconds_bucket" not in after, "a BPF histogram without BPF")
+    w0 = value(before, "vigil_sched_run_delay_seconds_total")
+    w1 = value(after, "vigil_sched_run_delay_seconds_total")
+    check(w1 > w0, "run-queue wait did not grow under a contended load")
+    check(value(after, "vigil_sched_timeslices_total") >= 300 +
+          value(before, "vigil_sched_timeslices_total"), "timeslices")
+    if os.path.exists("/proc/schedstat"):
+        check(value(after, "node_schedstat_waiting_seconds_total", cpu="0") >
+              value(before, "node_schedstat_waiting_seconds_total", cpu="0"), "schedstat")
+
+
+@test
+def unprivileged_serve_works_from_the_fallback():
+    require_root()
+    tmp = tempfile.mkdtemp(prefix="vigil-nobody-")
+    os.chmod(tmp, 0o755)
+    exe = os.path.join(tmp, "vigil")
+    subprocess.run(["cp", VIGIL, exe], check=True)
+    os.chmod(exe, 0o755)
+    port = free_port()
+    p = subprocess.Popen(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                          "--inh-caps=-all", "--bounding-set=-all", exe, "serve", "--listen",
+                          "127.0.0.1:%d" % port], stderr=subprocess.PIPE, text=True)
+    try:
+        body = None
+        for _ in range(50):
+            try:
+                with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % port,
+                                            timeout=5) as r:
+                    body = r.read().decode()
+                break
+            except OSError:
+                time.sleep(0.1)
+        check(body, "no answer from an unprivileged vigil serve")
+        series = parse(body)
+        check(value(series, "vigil_subsystem_source", subsystem="sched", source="procfs") == 1,
+              "unprivileged sched source")
+        check(value(series, "node_memory_MemTotal_bytes") > 0, "no memory metrics")
+    finally:
+        p.send_signal(signal.SIGTERM)
+        p.communicate(timeout=30)
+        subprocess.run(["rm", "-rf", tmp])
+    check(p.returncode == 0, "exit %d" % p.returncode)
+
+
+@test
 def bad_listen_address_exits_2_naming_the_flag():
     p = subprocess.run([VIGIL, "serve", "--listen", "localhost:x"], capture_output=True,
                        text=True, timeout=10)

@@ -19,6 +19,7 @@
 #include "output.h"
 #include "parse.h"
 #include "probe.h"
+#include "run_fallback.h"
 #include "session.h"
 #include "stop.h"
 #include "trace_opts.h"
@@ -31,6 +32,7 @@ static const struct cli_opt run_opts[] = {
 	CLI_OPT_OUTPUT,
 	CLI_OPT_DURATION,
 	TRACE_OPTS_FILTERS,
+	TRACE_OPTS_BACKEND,
 	CLI_OPT_END,
 };
 
@@ -67,6 +69,7 @@ struct run_summary {
 	struct probe_result unavailable[16];
 	const struct tracer_ops *unavailable_ops[16];
 	int nunavailable;
+	struct run_fallback fb; /* what the fallback pollers saw */
 };
 
 static struct per_proc *summary__proc(struct run_summary *sum, uint64_t pid, int cap)
@@ -156,6 +159,7 @@ static void summary__print_table(struct sink *out, const struct run_summary *sum
 		     (unsigned long long)s->consumer.records[VG_KIND_EXEC],
 		     (unsigned long long)s->consumer.records[VG_KIND_EXIT],
 		     (unsigned long long)s->consumer.records[VG_KIND_FORK]);
+	run_fallback__print_table(&sum->fb, out, s, RUN_TOP);
 	if (!s->ntracers)
 		return;
 	print_hist_table(out, "run queue latency (wakeup to on-CPU)", &sum->runq);
@@ -228,13 +232,29 @@ static void summary__print_json(struct sink *out, const struct run_summary *sum,
 		jw__str(&w, "reason", sum->unavailable[i].detail);
 		jw__obj_end(&w);
 	}
+	for (int i = 0; i < s->npollers; i++) {
+		jw__obj_begin(&w, NULL);
+		jw__str(&w, "name", s->pollers[i].ops->subsystem);
+		jw__str(&w, "source", s->pollers[i].ops->source);
+		jw__str(&w, "reason", s->pollers[i].why.detail);
+		jw__obj_end(&w);
+	}
 	jw__arr_end(&w);
 	jw__obj_begin(&w, "records");
 	for (unsigned int k = 0; k < VK_MAX; k++) {
-		if (vkind__desc(k) && s->consumer.records[k])
-			jw__u64(&w, vkind__desc(k)->name, s->consumer.records[k]);
+		uint64_t mask, n = 0;
+
+		if (!vkind__desc(k) || !s->consumer.records[k])
+			continue;
+		mask = vkind__mask_by_name(vkind__desc(k)->name); /* `sample` is several kinds */
+		if (mask & ((1ULL << k) - 1))
+			continue; /* counted with the first of its name */
+		for (unsigned int j = k; j < VK_MAX; j++)
+			n += (mask & (1ULL << j)) ? s->consumer.records[j] : 0;
+		jw__u64(&w, vkind__desc(k)->name, n);
 	}
 	jw__obj_end(&w);
+	run_fallback__print_json(&sum->fb, &w, s, RUN_TOP);
 	json_hist(&w, "runq", &sum->runq);
 	json_hist(&w, "oncpu", &sum->oncpu);
 	jw__arr_begin(&w, "top");
@@ -255,19 +275,21 @@ static void summary__print_json(struct sink *out, const struct run_summary *sum,
 	sink__putc(out, '\n');
 }
 
-/* The subsystems BPF can serve here; the others are listed with their reason. */
-static int run_pick(struct run_summary *sum, const struct tracer_ops **ops)
+/* The subsystems BPF or a fallback can serve here; the others are listed with the reason. */
+static int run_pick(struct run_summary *sum, const struct tracer_ops **ops,
+		    const struct trace_cfg *cfg)
 {
 	int n = 0;
 
 	for (int i = 0; tracer_registry[i]; i++) {
-		struct probe_result r;
+		struct backend_choice c;
 
-		if (probe_subsystem(tracer_registry[i], false, &r)) {
+		if (!backend_choose(tracer_registry[i], (enum backend_mode)cfg->backend, false,
+				    &c)) {
 			ops[n++] = tracer_registry[i];
 			continue;
 		}
-		sum->unavailable[sum->nunavailable] = r;
+		sum->unavailable[sum->nunavailable] = c.why;
 		sum->unavailable_ops[sum->nunavailable++] = tracer_registry[i];
 	}
 	return n;
@@ -296,7 +318,7 @@ int cmd_run(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	log_set_level(common.verbose);
-	n = run_pick(&sum, ops);
+	n = run_pick(&sum, ops, &cfg);
 	if (!n) {
 		for (int i = 0; i < sum.nunavailable; i++)
 			cli_error(&run_cmd, "%s: BPF unavailable: %s", sum.unavailable_ops[i]->name,
@@ -316,7 +338,7 @@ int cmd_run(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	stop_install_handlers();
-	err = session__start(&s, ops, n, &cfg, NULL, NULL, NULL);
+	err = session__start(&s, ops, n, &cfg, NULL, run_fallback__observe, &sum.fb);
 	if (err) {
 		output__close(&out);
 		return 1;
@@ -327,7 +349,7 @@ int cmd_run(int argc, char **argv)
 	start = mono_now_ns();
 	err = session__run(&s, common.duration_ns, 0, NULL, NULL);
 	sum.elapsed_ns = mono_now_ns() - start;
-	if (n) {
+	if (s.ntracers) {
 		sum.procs = calloc(2 * 10240, sizeof(*sum.procs));
 		if (sum.procs) {
 			summary__drain(&sum, &s, &hist_descs[HIST_RUNQ], true);
@@ -335,11 +357,13 @@ int cmd_run(int argc, char **argv)
 			qsort(sum.procs, (size_t)sum.nprocs, sizeof(*sum.procs), cmp_runq_sum);
 		}
 	}
+	run_fallback__sort(&sum.fb);
 	if (out.fmt == FMT_JSON)
 		summary__print_json(out.sink, &sum, &s);
 	else
 		summary__print_table(out.sink, &sum, &s);
 	session__stop(&s);
 	free(sum.procs);
+	run_fallback__fini(&sum.fb);
 	return output__close(&out) || err ? 1 : 0;
 }

@@ -127,6 +127,29 @@ def unprivileged_auto_picks_the_fallback_and_doctor_says_so():
 
 
 @test
+def main_job_summarises_the_fallback_without_privilege():
+    require_root()
+    tmp, exe = unprivileged_vigil()
+    try:
+        load = subprocess.Popen([LOAD, "--cpu", "0", "--busy", "2", "--loops", "2000"],
+                                stdout=subprocess.PIPE, text=True)
+        p = subprocess.run(NOBODY + [exe, "--duration", "2", "--format", "json"],
+                           capture_output=True, text=True, timeout=60)
+        load.kill()
+        load.wait()
+    finally:
+        shutil.rmtree(tmp)
+    check(p.returncode == 0, "exit %d: %s" % (p.returncode, p.stderr))
+    doc = json.loads(p.stdout)
+    sched = [s for s in doc["subsystems"] if s["name"] == "sched"][0]
+    check(sched["source"] == "procfs" and "CAP_BPF" in sched["reason"], sched)
+    top = doc["fallback"]["top_schedstat"]
+    check(any(t["pid"] == load.pid and t["run_delay_ns"] > 0 for t in top),
+          "the contended load is not among the longest waiters: %r" % top[:3])
+    check(doc["records"].get("sample", 0) > 0, doc["records"])
+
+
+@test
 def no_btf_falls_back_under_auto_and_fails_under_bpf():
     require_root()
     env = dict(os.environ, VIGIL_BTF="/nonexistent/vmlinux")

@@ -8,6 +8,7 @@
 #ifndef VIGIL_HIST_H
 #define VIGIL_HIST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <linux/types.h>
@@ -21,7 +22,14 @@ struct hist_desc {
 	const char *subsystem; /* "sched" */
 	const char *map;       /* BPF map name */
 	const char *what;      /* a phrase for headers */
+	uint32_t pers;	       /* bit p: --per p is allowed (enum vg_hist_per); 0: the task keys */
 };
+
+/* Whether hist id may be keyed by per (enum vg_hist_per). */
+bool hist_per_is_allowed(int id, uint32_t per);
+
+/* "pid, tid or cgroup": the --per keys hist id allows, for messages. */
+const char *hist_per_accepts(int id, char *buf, size_t len);
 
 extern const struct hist_desc hist_descs[HIST__COUNT];
 extern const char *const hist_per_names[]; /* "global", "pid", "tid", "cgroup", NULL */

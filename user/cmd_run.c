@@ -19,6 +19,7 @@
 #include "output.h"
 #include "parse.h"
 #include "probe.h"
+#include "run_tcp.h"
 #include "session.h"
 #include "stop.h"
 #include "trace_opts.h"
@@ -68,7 +69,13 @@ struct run_summary {
 	struct probe_result unavailable[16];
 	const struct tracer_ops *unavailable_ops[16];
 	int nunavailable;
+	struct run_tcp tcp;
 };
+
+static void run_observe(void *ctx, const struct vrow *row)
+{
+	run_tcp__observe(ctx, row);
+}
 
 static struct per_proc *summary__proc(struct run_summary *sum, uint64_t pid, int cap)
 {
@@ -252,6 +259,7 @@ static void summary__print_json(struct sink *out, const struct run_summary *sum,
 		jw__obj_end(&w);
 	}
 	jw__arr_end(&w);
+	run_tcp__print_json(&sum->tcp, &w, RUN_TOP);
 	jw__obj_end(&w);
 	sink__putc(out, '\n');
 }
@@ -308,6 +316,7 @@ int cmd_run(int argc, char **argv)
 	cfg.stream_kinds = (1ULL << VG_KIND_EXEC) | (1ULL << VG_KIND_EXIT) | (1ULL << VG_KIND_FORK);
 	cfg.hists = (1U << HIST_RUNQ) | (1U << HIST_ONCPU);
 	cfg.hist_per = VG_PER_PID;
+	run_tcp__configure(&cfg);
 
 	if (output__open(&out, &run_cmd, &common, FMT_TABLE, 0))
 		return 1;
@@ -317,7 +326,7 @@ int cmd_run(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	stop_install_handlers();
-	err = session__start(&s, ops, n, &cfg, NULL, NULL, NULL);
+	err = session__start(&s, ops, n, &cfg, NULL, run_observe, &sum.tcp);
 	if (err) {
 		output__close(&out);
 		return 1;
@@ -335,11 +344,14 @@ int cmd_run(int argc, char **argv)
 			summary__drain(&sum, &s, &hist_descs[HIST_ONCPU], false);
 			qsort(sum.procs, (size_t)sum.nprocs, sizeof(*sum.procs), cmp_runq_sum);
 		}
+		run_tcp__finish(&sum.tcp, &s);
 	}
 	if (out.fmt == FMT_JSON)
 		summary__print_json(out.sink, &sum, &s);
 	else
 		summary__print_table(out.sink, &sum, &s);
+	if (out.fmt == FMT_TABLE)
+		run_tcp__print_table(&sum.tcp, out.sink, RUN_TOP);
 	session__stop(&s);
 	free(sum.procs);
 	return output__close(&out) || err ? 1 : 0;

@@ -113,14 +113,28 @@ static __always_inline bool has_task_filter(void)
 }
 
 /*
- * Direct loads: sk is a trusted BTF pointer in tp_btf programs. The local port is read from
- * inet_sock.inet_sport, as the tracepoint itself does: skc_num is already 0 at CLOSE once the
- * port is released.
+ * The local port: skc_num while the port is bound (also right for timewait and request
+ * socks), else inet_sock.inet_sport, as the tracepoint itself reads it: skc_num is already 0
+ * at CLOSE once the port is released. Only full sockets have an inet_sport.
  */
+static __always_inline __u16 sk__sport(const struct sock *sk)
+{
+	__u16 port = sk->__sk_common.skc_num;
+	__u8 state;
+
+	if (port)
+		return port;
+	state = sk->__sk_common.skc_state;
+	if (state == TCP_TIME_WAIT || state == TCP_NEW_SYN_RECV)
+		return 0;
+	return bpf_ntohs(BPF_CORE_READ((const struct inet_sock *)sk, inet_sport));
+}
+
+/* Direct loads: sk is a trusted BTF pointer in tp_btf programs. */
 static __always_inline void tuple__read(const struct sock *sk, struct tuple *t)
 {
 	t->family = sk->__sk_common.skc_family;
-	t->sport = bpf_ntohs(BPF_CORE_READ((const struct inet_sock *)sk, inet_sport));
+	t->sport = sk__sport(sk);
 	t->dport = bpf_ntohs(sk->__sk_common.skc_dport);
 	if (t->family == AF_INET6) {
 		__builtin_memcpy(t->saddr, sk->__sk_common.skc_v6_rcv_saddr.in6_u.u6_addr8, 16);

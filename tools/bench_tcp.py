@@ -9,6 +9,7 @@ process's /proc/PID/fdinfo, and read with `bpftool prog show -j` before and afte
 Printed per tracer: ns per program run (event), events and ns per connection (the sum over
 all its programs), as medians over RUNS, and ratios against tcplife and tcpstates.
 """
+import ctypes
 import json
 import os
 import signal
@@ -34,6 +35,14 @@ TRACERS = [
     ("tcplife", ["/usr/sbin/tcplife"]),
     ("tcpstates", ["/usr/sbin/tcpstates"]),
 ]
+
+
+def hold_bpf_stats():
+    """bpf(BPF_ENABLE_STATS): run-time stats stay on while the returned fd is open, even if
+    another process writes kernel.bpf_stats_enabled=0 meanwhile. -1 if refused."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    attr = ctypes.create_string_buffer(8)  # union bpf_attr { __u32 type; } (RUN_TIME = 0)
+    return libc.syscall(321, 32, attr, 8)  # __NR_bpf on x86_64, BPF_ENABLE_STATS
 
 
 def prog_ids(pid):
@@ -70,6 +79,7 @@ def main():
     with open("/proc/sys/kernel/bpf_stats_enabled") as f:
         old_stats = f.read().strip()
     subprocess.run(["sysctl", "-qw", "kernel.bpf_stats_enabled=1"], check=True)
+    stats_fd = hold_bpf_stats()
     res = {"per_event": {}, "per_conn": {}, "ev_conn": {}, "rates": {}, "per_prog": {}}
     try:
         base = churn()
@@ -79,6 +89,8 @@ def main():
             if err:
                 return err
     finally:
+        if stats_fd >= 0:
+            os.close(stats_fd)
         subprocess.run(["sysctl", "-qw", "kernel.bpf_stats_enabled=%s" % old_stats])
     report(base, res)
     return 0
@@ -136,6 +148,10 @@ def report(base, res):
                                                   "events/conn", "ns/conn", "vs tcplife",
                                                   "vs tcpstates"))
     life, states = med(res["per_conn"]["tcplife"]), med(res["per_conn"]["tcpstates"])
+    for name, _ in TRACERS:
+        if not med(res["ev_conn"][name]):
+            print("bench_tcp: no program runs counted for %s (bpf_stats off?)" % name,
+                  file=sys.stderr)
     for name, _ in TRACERS:
         pc = med(res["per_conn"][name])
         print("%-26s %9.0f %10.0f %12.2f %10.0f %9.2fx %11.2fx" % (

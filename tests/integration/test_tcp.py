@@ -320,6 +320,58 @@ def test_tcp_matches_tcplife():
 
 
 @test
+def test_tcp_pid_and_comm_filters_follow_the_owner():
+    require_root()
+    port, n = 17181, 5
+    srv = serve("4", "127.0.0.1", port, n, 100, 100)
+    v_pid = trace("--pid", str(srv.pid))
+    v_comm = trace("--comm", "tcp_workload", "--port", str(port))
+    v_none = trace("--comm", "no_such_task")
+    cli = run_workload("connect", "4", "127.0.0.1", str(port), str(n), "100", "100")
+    srv.wait(timeout=30)
+    time.sleep(0.3)
+    r_pid, r_comm, r_none = stop(v_pid), stop(v_comm), stop(v_none)
+    closes = kind(r_pid, "tcp_close")
+    check(len(closes) == n and all(r["direction"] == "passive" and r["pid"] == srv.pid
+                                   for r in closes),
+          "--pid server: its %d passive summaries only, got %s" % (n, closes))
+    check(not kind(r_pid, "tcp_connect"), "--pid server: no client connects")
+    check(all(r["pid"] == srv.pid for r in r_pid if r["kind"].startswith("tcp_")),
+          "--pid: every record names the server")
+    check(len(kind(r_comm, "tcp_close", port)) == 2 * n, "--comm: both sides")
+    check(len(kind(r_comm, "tcp_connect", port)) == n and
+          all(r["pid"] == cli["pid"] for r in kind(r_comm, "tcp_connect", port)), "--comm connects")
+    check(not [r for r in r_none if r["kind"].startswith("tcp_")], "--comm no_such_task: nothing")
+
+
+@test
+def test_tcp_full_connection_table_counts_drops():
+    require_root()
+    port, n = 17191, 120
+    v = trace("--port", str(port), "--max-conns", "64", "--events", "tcp_close")
+    lsock = socket.socket()
+    lsock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    lsock.bind(("127.0.0.1", port))
+    lsock.listen(256)
+    held = []
+    for _ in range(n):
+        c = socket.create_connection(("127.0.0.1", port))
+        a, _ = lsock.accept()
+        held += [c, a]
+    for s_ in held:
+        s_.close()
+    lsock.close()
+    time.sleep(0.5)
+    recs = stop(v)
+    drops = [r for r in recs if r["kind"] == "drops" and r["subsystem"] == "tcp" and
+             r["reason"] == "map_full"]
+    check(drops and sum(r["lost"] for r in drops) >= n, "map_full drops reported: %s" % drops)
+    closes = kind(recs, "tcp_close", port)
+    check(len(closes) == 2 * n, "every connection still summarised: %d of %d" % (len(closes), 2 * n))
+    check(sum(r["partial"] for r in closes) >= n, "the untracked ones are partial")
+
+
+@test
 def test_tcp_bad_filter_values_exit_2():
     for flag, bad in (("--raddr", "10.0.0.0/33"), ("--laddr", "fd00::/129"),
                       ("--raddr", "10.0.0/8"), ("--port", "70000"), ("--port", "ssh"),

@@ -431,9 +431,12 @@ static __always_inline struct conn *conn__create(__u64 key, int oldstate, int ne
 	return bpf_map_lookup_elem(&conns, &key);
 }
 
+/* Listening (and bound but inactive) sockets are not connections: no entry, no summary. */
 static __always_inline bool is_listener(int oldstate, int newstate)
 {
-	return newstate == TCP_LISTEN || (oldstate == TCP_LISTEN && newstate == TCP_CLOSE);
+	if (newstate == TCP_LISTEN || newstate == TCP_BOUND_INACTIVE)
+		return true;
+	return newstate == TCP_CLOSE && (oldstate == TCP_LISTEN || oldstate == TCP_BOUND_INACTIVE);
 }
 
 SEC("tp_btf/inet_sock_set_state")
@@ -448,9 +451,14 @@ int BPF_PROG(handle_tcp_set_state, const struct sock *sk, const int oldstate, co
 	now = bpf_ktime_get_ns();
 	tuple__read(sk, &t);
 	if (is_listener(oldstate, newstate)) {
-		/* A listener is not a connection: no entry, no summary; no owner either. */
-		if (targ_stream_state && !has_task_filter() && tuple__is_traced(&t))
-			emit_state(NULL, &t, now, oldstate, newstate);
+		/* Not a connection: no entry, no summary. listen() and close() run in the owner. */
+		if (targ_stream_state) {
+			struct conn owner = {};
+
+			conn__set_owner(&owner);
+			if (conn__is_traced(&owner, &t))
+				emit_state(&owner, &t, now, oldstate, newstate);
+		}
 		return 0;
 	}
 	c = bpf_map_lookup_elem(&conns, &key);

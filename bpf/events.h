@@ -150,6 +150,13 @@ struct vg_lpm_key {
 	__u8 addr[VG_ADDR_LEN];
 };
 
+/* The value of tcp.bpf.c's io_bytes map (key: tgid): TCP bytes through sendmsg/recvmsg. */
+struct vg_tcp_io {
+	__u64 sent;
+	__u64 received;
+	char comm[VG_COMM_LEN];
+};
+
 /* tcp_close: one summary per connection, when its socket reaches CLOSE. */
 struct vg_tcp_close {
 	struct vg_hdr hdr;
@@ -179,6 +186,7 @@ _Static_assert(sizeof(struct vg_oncpu) == 48, "vg_oncpu layout");
 _Static_assert(sizeof(struct vg_proc) == 304, "vg_proc layout");
 _Static_assert(sizeof(struct vg_hist) == 152, "vg_hist layout");
 _Static_assert(sizeof(struct vg_lpm_key) == 20, "vg_lpm_key layout");
+_Static_assert(sizeof(struct vg_tcp_io) == 32, "vg_tcp_io layout");
 _Static_assert(sizeof(struct vg_tcp) == 88, "vg_tcp layout");
 _Static_assert(sizeof(struct vg_tcp_close) == 128, "vg_tcp_close layout");
 

@@ -90,6 +90,14 @@ struct {
 	__type(value, struct vg_hist);
 } rtt_hist SEC(".maps");
 
+/* Bytes sent and received per process through sendmsg/recvmsg on TCP sockets. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 10240);
+	__type(key, __u32);
+	__type(value, struct vg_tcp_io);
+} io_bytes SEC(".maps");
+
 const volatile __u32 targ_stream_connect = 0;
 const volatile __u32 targ_stream_accept = 0;
 const volatile __u32 targ_stream_state = 0;
@@ -106,6 +114,7 @@ const volatile __u16 targ_ports[TCP_MAX_PORTS] = {};
 const volatile __u32 targ_nports = 0;
 const volatile __u32 targ_has_laddr = 0;
 const volatile __u32 targ_has_raddr = 0;
+const volatile __u32 targ_io_bytes = 0; /* count send/recv bytes per process (io_bytes) */
 
 static __always_inline bool has_task_filter(void)
 {
@@ -613,30 +622,61 @@ int BPF_PROG(handle_tcp_receive_reset, struct sock *sk)
 	return 0;
 }
 
-/* Process context: the first send or receive names the owner of a passive connection. */
-static __always_inline void learn_owner(const struct sock *sk)
+/*
+ * Process context (sendmsg/recvmsg return): the first send or receive names the owner of a
+ * passive connection; with targ_io_bytes, the bytes moved also count for the caller's
+ * process, as tcptop counts them (the main job's top list).
+ */
+static __always_inline void on_sock_io(const struct sock *sk, int ret, bool send)
 {
 	__u64 key = (__u64)sk;
+	struct vg_tcp_io *v;
 	struct conn *c;
+	__u32 pid;
 
 	if (sk->sk_protocol != IPPROTO_TCP)
 		return;
 	c = bpf_map_lookup_elem(&conns, &key);
 	if (c && !(c->flags & VG_TCP_PID_KNOWN))
 		conn__set_owner(c);
+	if (!targ_io_bytes || ret <= 0)
+		return;
+	if (has_task_filter() && !task__is_traced(bpf_get_current_task_btf()))
+		return;
+	if (targ_family || targ_nports || targ_has_laddr || targ_has_raddr) {
+		struct tuple t;
+
+		tuple__read(sk, &t);
+		if (!tuple__is_traced(&t))
+			return;
+	}
+	pid = bpf_get_current_pid_tgid() >> 32;
+	v = bpf_map_lookup_elem(&io_bytes, &pid);
+	if (!v) {
+		struct vg_tcp_io zero = {};
+
+		bpf_get_current_comm(&zero.comm, sizeof(zero.comm));
+		bpf_map_update_elem(&io_bytes, &pid, &zero, BPF_NOEXIST);
+		v = bpf_map_lookup_elem(&io_bytes, &pid);
+		if (!v) {
+			drop__count(VG_DROP_MAP_FULL);
+			return;
+		}
+	}
+	__sync_fetch_and_add(send ? &v->sent : &v->received, (__u64)ret);
 }
 
 SEC("tp_btf/sock_send_length")
-int BPF_PROG(handle_tcp_send_length, struct sock *sk)
+int BPF_PROG(handle_tcp_send_length, struct sock *sk, int ret)
 {
-	learn_owner(sk);
+	on_sock_io(sk, ret, true);
 	return 0;
 }
 
 SEC("tp_btf/sock_recv_length")
-int BPF_PROG(handle_tcp_recv_length, struct sock *sk)
+int BPF_PROG(handle_tcp_recv_length, struct sock *sk, int ret)
 {
-	learn_owner(sk);
+	on_sock_io(sk, ret, false);
 	return 0;
 }
 

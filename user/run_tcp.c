@@ -4,6 +4,7 @@
  */
 #include "run_tcp.h"
 
+#include <bpf/bpf.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,22 +16,22 @@ void run_tcp__configure(struct trace_cfg *cfg)
 {
 	cfg->stream_kinds |= (1ULL << VG_KIND_TCP_CLOSE) | (1ULL << VG_KIND_TCP_RESET);
 	cfg->hists |= (1U << HIST_TCP_CONNECT) | (1U << HIST_TCP_RTT);
+	cfg->tcp_io_bytes = 1;
 }
 
-static struct run_tcp_proc *run_tcp__proc(struct run_tcp *t, const struct vrow *row)
+static struct run_tcp_proc *run_tcp__proc(struct run_tcp *t, uint64_t pid, const char *comm)
 {
-	bool known = !vrow__is_null(row, VF_PID);
-	uint64_t pid = known ? row->v[VF_PID].u : UINT64_MAX;
-
 	for (int i = 0; i < t->nprocs; i++) {
 		if (t->procs[i].pid == pid)
 			return &t->procs[i];
 	}
-	if (t->nprocs == RUN_TCP_PROCS)
+	if (t->nprocs == RUN_TCP_PROCS) {
+		t->untracked++;
 		return NULL;
+	}
 	t->procs[t->nprocs].pid = pid;
-	if (known)
-		strncpy(t->procs[t->nprocs].comm, row->v[VF_COMM].str, VG_COMM_LEN);
+	if (comm)
+		strncpy(t->procs[t->nprocs].comm, comm, VG_COMM_LEN);
 	return &t->procs[t->nprocs++];
 }
 
@@ -47,14 +48,13 @@ void run_tcp__observe(struct run_tcp *t, const struct vrow *row)
 	t->closes++;
 	t->partial += row->v[VF_PARTIAL].u;
 	t->retransmits += row->v[VF_RETRANSMITS].u;
-	p = run_tcp__proc(t, row);
-	if (!p) {
-		t->untracked++;
+	if (vrow__is_null(row, VF_PID))
+		p = run_tcp__proc(t, UINT64_MAX, NULL);
+	else
+		p = run_tcp__proc(t, row->v[VF_PID].u, row->v[VF_COMM].str);
+	if (!p)
 		return;
-	}
 	p->conns++;
-	p->bytes_sent += row->v[VF_BYTES_SENT].u;
-	p->bytes_received += row->v[VF_BYTES_RECEIVED].u;
 	p->retransmits += row->v[VF_RETRANSMITS].u;
 }
 
@@ -78,6 +78,34 @@ static int drain_into(struct vg_hist *total, struct tracer *tr, const char *map)
 	return n < 0 ? n : 0;
 }
 
+/* Add the per-process byte counters the kernel kept (map io_bytes: tgid -> vg_tcp_io). */
+static int read_io(struct run_tcp *t, struct tracer *tr)
+{
+	int fd = tracer__map_fd(tr, "io_bytes");
+	__u32 key, next;
+	void *prev = NULL;
+
+	if (fd < 0)
+		return fd;
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		struct vg_tcp_io io;
+		struct run_tcp_proc *p;
+
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(fd, &key, &io))
+			continue;
+		p = run_tcp__proc(t, key, io.comm);
+		if (!p)
+			continue;
+		if (!p->comm[0])
+			memcpy(p->comm, io.comm, VG_COMM_LEN);
+		p->bytes_sent += io.sent;
+		p->bytes_received += io.received;
+	}
+	return 0;
+}
+
 static int cmp_bytes(const void *a, const void *b)
 {
 	const struct run_tcp_proc *x = a, *y = b;
@@ -97,6 +125,8 @@ int run_tcp__finish(struct run_tcp *t, struct session *s)
 		err = drain_into(&t->connect, s->tracers[i], hist_descs[HIST_TCP_CONNECT].map);
 		if (!err)
 			err = drain_into(&t->rtt, s->tracers[i], hist_descs[HIST_TCP_RTT].map);
+		if (!err)
+			err = read_io(t, s->tracers[i]);
 	}
 	qsort(t->procs, (size_t)t->nprocs, sizeof(t->procs[0]), cmp_bytes);
 	return err;
@@ -127,9 +157,9 @@ void run_tcp__print_table(const struct run_tcp *t, struct sink *out, int top)
 	print_hist(out, "tcp smoothed RTT (per received segment)", &t->rtt);
 	if (!t->nprocs)
 		return;
-	sink__printf(out, "\ntop processes by TCP bytes (connections closed during the trace):\n");
-	sink__printf(out, "%7s %-16s %7s %12s %12s %8s\n", "PID", "COMM", "CONNS", "TX_BYTES",
-		     "RX_BYTES", "RETRANS");
+	sink__printf(out, "\ntop processes by TCP bytes sent and received during the trace:\n");
+	sink__printf(out, "%7s %-16s %12s %12s %7s %8s\n", "PID", "COMM", "TX_BYTES", "RX_BYTES",
+		     "CLOSED", "RETRANS");
 	for (int i = 0; i < t->nprocs && i < top; i++) {
 		const struct run_tcp_proc *p = &t->procs[i];
 
@@ -137,8 +167,8 @@ void run_tcp__print_table(const struct run_tcp *t, struct sink *out, int top)
 			sink__printf(out, "%7s %-16s ", "-", "(owner unknown)");
 		else
 			sink__printf(out, "%7llu %-16.16s ", (unsigned long long)p->pid, p->comm);
-		sink__printf(out, "%7llu %12llu %12llu %8llu\n", (unsigned long long)p->conns,
-			     (unsigned long long)p->bytes_sent, (unsigned long long)p->bytes_received,
+		sink__printf(out, "%12llu %12llu %7llu %8llu\n", (unsigned long long)p->bytes_sent,
+			     (unsigned long long)p->bytes_received, (unsigned long long)p->conns,
 			     (unsigned long long)p->retransmits);
 	}
 }
@@ -179,9 +209,9 @@ void run_tcp__print_json(const struct run_tcp *t, struct jw *w, int top)
 			jw__u64(w, "pid", p->pid);
 			jw__strn(w, "comm", p->comm, VG_COMM_LEN);
 		}
-		jw__u64(w, "conns", p->conns);
 		jw__u64(w, "bytes_sent", p->bytes_sent);
 		jw__u64(w, "bytes_received", p->bytes_received);
+		jw__u64(w, "closed", p->conns);
 		jw__u64(w, "retransmits", p->retransmits);
 		jw__obj_end(w);
 	}

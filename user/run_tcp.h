@@ -24,10 +24,10 @@ struct session;
 struct run_tcp_proc {
 	uint64_t pid; /* UINT64_MAX: owner unknown */
 	char comm[VG_COMM_LEN];
-	uint64_t conns;
-	uint64_t bytes_sent;
+	uint64_t conns;		 /* connections closed */
+	uint64_t retransmits;	 /* over those */
+	uint64_t bytes_sent;	 /* during the trace, all its TCP sockets */
 	uint64_t bytes_received;
-	uint64_t retransmits;
 };
 
 struct run_tcp {
@@ -37,7 +37,7 @@ struct run_tcp {
 	struct vg_hist rtt;	/* usecs */
 	struct run_tcp_proc procs[RUN_TCP_PROCS];
 	int nprocs;
-	uint64_t untracked; /* closes that did not fit in procs */
+	uint64_t untracked; /* processes that did not fit in procs */
 };
 
 /* Ask cfg for what the summary needs: the records it observes and both histograms. */

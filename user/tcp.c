@@ -45,6 +45,7 @@ static void tcp_set_rodata(struct tcp_bpf *skel, const struct trace_cfg *cfg)
 	ro->targ_nports = cfg->tcp_nports;
 	ro->targ_has_laddr = cfg->tcp_nladdr > 0;
 	ro->targ_has_raddr = cfg->tcp_nraddr > 0;
+	ro->targ_io_bytes = cfg->tcp_io_bytes;
 }
 
 /* Load only the programs something asked for: each costs time on a hot path. */
@@ -54,7 +55,7 @@ static void tcp_set_autoload(struct tcp_bpf *skel, const struct trace_cfg *cfg)
 	bool owner = ro->targ_stream_accept || ro->targ_stream_state || ro->targ_stream_close ||
 		     ro->targ_stream_retransmit || ro->targ_stream_reset ||
 		     cfg->hist_per == VG_PER_PID || cfg->tgid || cfg->tid || cfg->comm[0] ||
-		     cfg->cgroup_id;
+		     cfg->cgroup_id || cfg->tcp_io_bytes;
 	bool rtt = ro->targ_stream_close || ro->targ_hist_rtt;
 
 	bpf_program__set_autoload(skel->progs.handle_tcp_probe, rtt);

@@ -51,6 +51,7 @@ struct trace_cfg {
 	uint32_t tcp_nraddr;
 	uint32_t tcp_family;	/* 0: both, 4 or 6 */
 	uint32_t tcp_max_conns; /* 0: TRACE_TCP_CONNS_DEFAULT */
+	uint32_t tcp_io_bytes;	/* count send/recv bytes per process (tcptop's view) */
 };
 
 #define TRACE_RINGBUF_DEFAULT (8ULL << 20)

@@ -372,6 +372,29 @@ def test_tcp_full_connection_table_counts_drops():
 
 
 @test
+def test_tcp_main_job_summary():
+    require_root()
+    port, n, c2s, s2c = 17201, 4, 30000, 7000
+    job = subprocess.Popen([os.path.join(OUT, "vigil"), "--duration", "4", "--format", "json"],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(1.5)
+    srv_pid, cli_pid, _ = conns("4", "127.0.0.1", port, n, c2s, s2c)
+    out, err = job.communicate(timeout=60)
+    check(job.returncode == 0, "vigil exited %d: %s" % (job.returncode, err))
+    summary = json.loads(out)
+    check([s_["name"] for s_ in summary["subsystems"]][:2] == ["sched", "tcp"], "subsystems")
+    tcp = summary["tcp"]
+    check(tcp["closes"] >= 2 * n and tcp["connect"]["count"] >= n, "tcp counts: %s" % tcp)
+    top = {t["pid"]: t for t in tcp["top"]}
+    check(srv_pid in top and cli_pid in top, "workload processes in the top list: %s" % top)
+    check(top[cli_pid]["bytes_sent"] == n * c2s and top[cli_pid]["bytes_received"] == n * s2c,
+          "client bytes (send/recv, exact): %s" % top[cli_pid])
+    check(top[srv_pid]["bytes_sent"] == n * s2c and top[srv_pid]["bytes_received"] == n * c2s,
+          "server bytes: %s" % top[srv_pid])
+    check(top[cli_pid]["closed"] == n and top[srv_pid]["closed"] == n, "closed per process")
+
+
+@test
 def test_tcp_bad_filter_values_exit_2():
     for flag, bad in (("--raddr", "10.0.0.0/33"), ("--laddr", "fd00::/129"),
                       ("--raddr", "10.0.0/8"), ("--port", "70000"), ("--port", "ssh"),

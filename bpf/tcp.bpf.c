@@ -90,6 +90,21 @@ struct {
 	__type(value, struct vg_hist);
 } rtt_hist SEC(".maps");
 
+/* The global histograms: one-slot arrays never reset; userspace prints their growth. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct vg_hist);
+} connect_hist_total SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct vg_hist);
+} rtt_hist_total SEC(".maps");
+
 /* Bytes sent and received per process through sendmsg/recvmsg on TCP sockets. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -258,13 +273,17 @@ static __always_inline __u64 addr__fold(const struct tuple *t, __u8 *out)
 	return hi * 0x9e3779b97f4a7c15ULL ^ lo;
 }
 
-static __always_inline void hist__add(void *map, struct conn *c, const struct tuple *t,
-				      __u64 value_ns)
+static __always_inline void hist__add(void *keyed, void *total, struct conn *c,
+				      const struct tuple *t, __u64 value_ns)
 {
 	__u64 v = value_ns / targ_hist_unit_ns, key = 0;
 	struct vg_hist *h, zero = {};
+	__u32 slot0 = 0;
 
 	switch (targ_hist_per) {
+	case VG_PER_GLOBAL:
+		h = bpf_map_lookup_elem(total, &slot0);
+		goto add;
 	case VG_PER_PID:
 		if (c && (c->flags & VG_TCP_PID_KNOWN)) {
 			key = c->pid;
@@ -278,16 +297,17 @@ static __always_inline void hist__add(void *map, struct conn *c, const struct tu
 		key = addr__fold(t, (__u8 *)zero.comm);
 		break;
 	}
-	h = bpf_map_lookup_elem(map, &key);
+	h = bpf_map_lookup_elem(keyed, &key);
 	if (!h) {
 		/* EEXIST from a racing CPU is fine: the lookup below finds its entry. */
-		bpf_map_update_elem(map, &key, &zero, BPF_NOEXIST);
-		h = bpf_map_lookup_elem(map, &key);
-		if (!h) {
+		bpf_map_update_elem(keyed, &key, &zero, BPF_NOEXIST);
+		h = bpf_map_lookup_elem(keyed, &key);
+		if (!h)
 			drop__count(VG_DROP_MAP_FULL);
-			return;
-		}
 	}
+add:
+	if (!h)
+		return;
 	__sync_fetch_and_add(&h->slots[hist__slot(v)], 1);
 	__sync_fetch_and_add(&h->sum, v);
 }
@@ -485,7 +505,7 @@ int BPF_PROG(handle_tcp_set_state, const struct sock *sk, const int oldstate, co
 			if (targ_stream_connect)
 				emit_connect(c, &t, now);
 			if (targ_hist_connect)
-				hist__add(&connect_hist, c, &t, c->connect_ns);
+				hist__add(&connect_hist, &connect_hist_total, c, &t, c->connect_ns);
 		}
 	}
 	if (c)
@@ -529,7 +549,7 @@ int BPF_PROG(handle_tcp_probe, struct sock *sk, const struct sk_buff *skb)
 
 		tuple__read(sk, &t);
 		if (conn__is_traced(c, &t))
-			hist__add(&rtt_hist, c, &t, (__u64)srtt * 1000);
+			hist__add(&rtt_hist, &rtt_hist_total, c, &t, (__u64)srtt * 1000);
 	}
 	return 0;
 }

@@ -15,16 +15,16 @@
 #include "common.bpf.h"
 #include <bpf/bpf_endian.h>
 
-#define AF_INET 2
-#define AF_INET6 10
-#define IPPROTO_TCP 6
+#define AF_INET	      2
+#define AF_INET6      10
+#define IPPROTO_TCP   6
 #define TCP_MAX_PORTS 8
 #define CONNS_DEFAULT 65536
 
 /* conn.filt: the cached verdict of the tuple filters */
 #define FILT_UNKNOWN 0
-#define FILT_PASS 1
-#define FILT_FAIL 2
+#define FILT_PASS    1
+#define FILT_FAIL    2
 
 /* What vigil knows of one connection. */
 struct conn {
@@ -336,8 +336,8 @@ static __always_inline void rec__fill(struct vg_tcp *e, const struct tuple *t, s
 	}
 }
 
-static __always_inline struct vg_tcp *rec__reserve(__u16 kind, __u64 now,
-						   const struct tuple *t, struct conn *c)
+static __always_inline struct vg_tcp *rec__reserve(__u16 kind, __u64 now, const struct tuple *t,
+						   struct conn *c)
 {
 	struct vg_tcp *e = event__reserve(sizeof(*e), kind, now);
 
@@ -376,8 +376,8 @@ static __always_inline void emit_connect(struct conn *c, const struct tuple *t, 
 	event__submit(e);
 }
 
-static __always_inline void emit_close(const struct sock *sk, struct conn *c,
-				       const struct tuple *t, __u64 now)
+static __always_inline void emit_close(const struct sock *sk, struct conn *c, const struct tuple *t,
+				       __u64 now)
 {
 	const struct tcp_sock *tp = (const struct tcp_sock *)sk;
 	struct vg_tcp_close *e = event__reserve(sizeof(*e), VG_KIND_TCP_CLOSE, now);
@@ -430,8 +430,7 @@ static __always_inline void emit_close(const struct sock *sk, struct conn *c,
 }
 
 /* A new entry; NULL (and a counted drop) when the map is full. */
-static __always_inline struct conn *conn__create(__u64 key, int oldstate, int newstate,
-						 __u64 now)
+static __always_inline struct conn *conn__create(__u64 key, int oldstate, int newstate, __u64 now)
 {
 	struct conn z = {};
 	int err;

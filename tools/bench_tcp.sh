@@ -5,4 +5,4 @@
 # restores it. Knobs: RUNS (5), BENCH_SECONDS (4), THREADS (4), PORT (17299).
 cd "$(dirname "$0")/.." || exit 1
 [ -x .output/vigil ] && [ -x .output/tools/bench/tcp_churn ] || make -s all || exit 1
-exec /usr/bin/python3 tools/bench_tcp.py "$@"
+exec /usr/bin/python3 tools/bench/bench_tcp.py "$@"

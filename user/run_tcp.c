@@ -136,8 +136,8 @@ static void print_hist(struct sink *out, const char *title, const struct vg_hist
 {
 	uint64_t n = vg_hist__total(h);
 
-	sink__printf(out, "\n%s: %llu samples, avg %llu us, p50 <= %llu us, p99 <= %llu us\n", title,
-		     (unsigned long long)n, (unsigned long long)(n ? h->sum / n : 0),
+	sink__printf(out, "\n%s: %llu samples, avg %llu us, p50 <= %llu us, p99 <= %llu us\n",
+		     title, (unsigned long long)n, (unsigned long long)(n ? h->sum / n : 0),
 		     (unsigned long long)vg_hist__quantile(h, 0.5),
 		     (unsigned long long)vg_hist__quantile(h, 0.99));
 	if (n)
@@ -148,8 +148,9 @@ void run_tcp__print_table(const struct run_tcp *t, struct sink *out, int top)
 {
 	if (!t->active)
 		return;
-	sink__printf(out, "\ntcp: %llu connections closed (%llu partial), %llu connects timed, "
-			  "%llu retransmits, %llu resets\n",
+	sink__printf(out,
+		     "\ntcp: %llu connections closed (%llu partial), %llu connects timed, "
+		     "%llu retransmits, %llu resets\n",
 		     (unsigned long long)t->closes, (unsigned long long)t->partial,
 		     (unsigned long long)vg_hist__total(&t->connect),
 		     (unsigned long long)t->retransmits, (unsigned long long)t->resets);

@@ -24,9 +24,9 @@ struct session;
 struct run_tcp_proc {
 	uint64_t pid; /* UINT64_MAX: owner unknown */
 	char comm[VG_COMM_LEN];
-	uint64_t conns;		 /* connections closed */
-	uint64_t retransmits;	 /* over those */
-	uint64_t bytes_sent;	 /* during the trace, all its TCP sockets */
+	uint64_t conns;	      /* connections closed */
+	uint64_t retransmits; /* over those */
+	uint64_t bytes_sent;  /* during the trace, all its TCP sockets */
 	uint64_t bytes_received;
 };
 

@@ -37,9 +37,9 @@ static void tcp_set_rodata(struct tcp_bpf *skel, const struct trace_cfg *cfg)
 	ro->targ_hist_per = cfg->hist_per;
 	ro->targ_hist_unit_ns = cfg->hist_unit_ns ? cfg->hist_unit_ns : 1000;
 	ro->targ_min_ns = cfg->min_latency_ns;
-	ro->targ_family = cfg->tcp_family == 4 ? TCP_AF_INET :
-			  cfg->tcp_family == 6 ? TCP_AF_INET6 :
-						 0;
+	ro->targ_family = cfg->tcp_family == 4	 ? TCP_AF_INET
+			  : cfg->tcp_family == 6 ? TCP_AF_INET6
+						 : 0;
 	for (uint32_t i = 0; i < cfg->tcp_nports && i < TRACE_TCP_MAX_PORTS; i++)
 		ro->targ_ports[i] = cfg->tcp_ports[i];
 	ro->targ_nports = cfg->tcp_nports;
@@ -77,9 +77,9 @@ static void *tcp_open(const struct trace_cfg *cfg, struct bpf_object **obj)
 		return NULL;
 	tcp_set_rodata(skel, cfg);
 	tcp_set_autoload(skel, cfg);
-	err = bpf_map__set_max_entries(skel->maps.conns, cfg->tcp_max_conns ?
-								 cfg->tcp_max_conns :
-								 TRACE_TCP_CONNS_DEFAULT);
+	err = bpf_map__set_max_entries(skel->maps.conns, cfg->tcp_max_conns
+								 ? cfg->tcp_max_conns
+								 : TRACE_TCP_CONNS_DEFAULT);
 	if (err) {
 		tcp_bpf__destroy(skel);
 		errno = -err;
@@ -117,8 +117,9 @@ static void tcp_destroy(void *skel)
 }
 
 static const char *const tcp_tracepoints[] = {
-	"sock:inet_sock_set_state", "tcp:tcp_probe",	     "tcp:tcp_retransmit_skb",
-	"tcp:tcp_send_reset",	    "tcp:tcp_receive_reset", "sock:sock_send_length",
+	"sock:inet_sock_set_state", "tcp:tcp_probe",
+	"tcp:tcp_retransmit_skb",   "tcp:tcp_send_reset",
+	"tcp:tcp_receive_reset",    "sock:sock_send_length",
 	"sock:sock_recv_length",    NULL,
 };
 

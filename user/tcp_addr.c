@@ -112,7 +112,7 @@ int tcp_cidr_parse(const char *s, struct tcp_cidr *out)
 		return -EINVAL;
 	out->prefixlen = (uint32_t)plen + (v4 ? 96 : 0);
 	for (uint32_t bit = out->prefixlen; bit < 128; bit++)
-		out->addr[bit / 8] &= (uint8_t)~(0x80 >> (bit % 8));
+		out->addr[bit / 8] &= (uint8_t) ~(0x80 >> (bit % 8));
 	return 0;
 }
 
@@ -146,9 +146,9 @@ int tcp_ports_parse(const char *s, uint16_t *ports, uint32_t *n, uint32_t max)
 const char *tcp_state_name(unsigned int state)
 {
 	static const char *const names[] = {
-		[1] = "ESTABLISHED", [2] = "SYN_SENT",	 [3] = "SYN_RECV",     [4] = "FIN_WAIT1",
-		[5] = "FIN_WAIT2",   [6] = "TIME_WAIT",	 [7] = "CLOSE",	       [8] = "CLOSE_WAIT",
-		[9] = "LAST_ACK",    [10] = "LISTEN",	 [11] = "CLOSING",     [12] = "NEW_SYN_RECV",
+		[1] = "ESTABLISHED",	 [2] = "SYN_SENT",  [3] = "SYN_RECV", [4] = "FIN_WAIT1",
+		[5] = "FIN_WAIT2",	 [6] = "TIME_WAIT", [7] = "CLOSE",    [8] = "CLOSE_WAIT",
+		[9] = "LAST_ACK",	 [10] = "LISTEN",   [11] = "CLOSING", [12] = "NEW_SYN_RECV",
 		[13] = "BOUND_INACTIVE",
 	};
 

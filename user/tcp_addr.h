@@ -13,8 +13,8 @@
 #include <stdint.h>
 
 #define TCP_ADDR_STRLEN 46 /* INET6_ADDRSTRLEN */
-#define TCP_AF_INET 2
-#define TCP_AF_INET6 10
+#define TCP_AF_INET	2
+#define TCP_AF_INET6	10
 
 /* Format a 16-byte wire address of family (IPv4 in bytes 0..3). Returns buf ("?" if unknown). */
 const char *tcp_addr_format(int family, const uint8_t addr[16], char *buf, size_t len);

@@ -111,9 +111,9 @@ static void decode_close(struct vrow *row, const void *data)
 	row->v[VF_RETRANSMITS].u = e->retransmits;
 	row->v[VF_BYTES_SENT].u = e->bytes_sent;
 	row->v[VF_BYTES_RECEIVED].u = e->bytes_received;
-	row->v[VF_DIRECTION].str = e->direction == VG_TCP_DIR_ACTIVE	? "active" :
-				   e->direction == VG_TCP_DIR_PASSIVE ? "passive" :
-									"";
+	row->v[VF_DIRECTION].str = e->direction == VG_TCP_DIR_ACTIVE	? "active"
+				   : e->direction == VG_TCP_DIR_PASSIVE ? "passive"
+									: "";
 	if (e->direction == VG_TCP_DIR_UNKNOWN)
 		vrow__set_null(row, VF_DIRECTION);
 	row->v[VF_PARTIAL].u = !!(e->flags & VG_TCP_PARTIAL);
@@ -123,12 +123,11 @@ static void decode_close(struct vrow *row, const void *data)
 
 static const enum vfield connect_fields[] = { TCP_TUPLE, VF_LATENCY_NS };
 static const enum vfield accept_fields[] = { TCP_TUPLE };
-static const enum vfield state_fields[] = { TCP_TUPLE, VF_OLD_STATE, VF_NEW_STATE,
-					    VF_IN_STATE_NS };
+static const enum vfield state_fields[] = { TCP_TUPLE, VF_OLD_STATE, VF_NEW_STATE, VF_IN_STATE_NS };
 static const enum vfield close_fields[] = {
-	TCP_TUPLE,	   VF_DURATION_NS,  VF_CONNECT_LATENCY_NS, VF_SRTT_US,
-	VF_SRTT_MIN_US,	   VF_SRTT_MAX_US,  VF_RETRANSMITS,	   VF_BYTES_SENT,
-	VF_BYTES_RECEIVED, VF_DIRECTION,    VF_PARTIAL,
+	TCP_TUPLE,	VF_DURATION_NS, VF_CONNECT_LATENCY_NS, VF_SRTT_US,	  VF_SRTT_MIN_US,
+	VF_SRTT_MAX_US, VF_RETRANSMITS, VF_BYTES_SENT,	       VF_BYTES_RECEIVED, VF_DIRECTION,
+	VF_PARTIAL,
 };
 static const enum vfield retransmit_fields[] = { TCP_TUPLE, VF_STATE };
 static const enum vfield reset_fields[] = { TCP_TUPLE, VF_STATE, VF_DIRECTION };
@@ -146,7 +145,7 @@ const struct vkind_desc tcp_kind_close = {
 	"tcp_close", "tcp", VKIND_FIELDS(close_fields), sizeof(struct vg_tcp_close), decode_close,
 };
 const struct vkind_desc tcp_kind_retransmit = {
-	"tcp_retransmit", "tcp", VKIND_FIELDS(retransmit_fields), sizeof(struct vg_tcp),
+	"tcp_retransmit",  "tcp", VKIND_FIELDS(retransmit_fields), sizeof(struct vg_tcp),
 	decode_retransmit,
 };
 const struct vkind_desc tcp_kind_reset = {

@@ -239,7 +239,8 @@ int main(int argc, char **argv)
 	struct target t;
 
 	if (argc < 5) {
-		fprintf(stderr, "usage: tcp_workload serve|connect|backlog|reset FAMILY ADDR PORT ...\n");
+		fprintf(stderr,
+			"usage: tcp_workload serve|connect|backlog|reset FAMILY ADDR PORT ...\n");
 		return 2;
 	}
 	target_init(&t, argv[2], argv[3], atoi(argv[4]));

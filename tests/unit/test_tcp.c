@@ -116,9 +116,20 @@ static void test_cidr_parse_valid(void **state)
 static void test_cidr_parse_bad_input(void **state)
 {
 	static const char *const bad[] = {
-		"",	      "/8",	     "10.0.0.0/",    "10.0.0.0/33", "10.0.0/8",
-		"10.0.0.0/8x", "10.0.0.0/-1", "256.0.0.0/8",  "fd00::/129",  "fd00:::/8",
-		"fd00::/8/8", "abc",	     "10.0.0.0 /8",  "10.0.0.0/08a",
+		"",
+		"/8",
+		"10.0.0.0/",
+		"10.0.0.0/33",
+		"10.0.0/8",
+		"10.0.0.0/8x",
+		"10.0.0.0/-1",
+		"256.0.0.0/8",
+		"fd00::/129",
+		"fd00:::/8",
+		"fd00::/8/8",
+		"abc",
+		"10.0.0.0 /8",
+		"10.0.0.0/08a",
 		"1111111111111111111111111111111111111111111111111111/8",
 	};
 	struct tcp_cidr c;
@@ -238,7 +249,7 @@ static void test_decode_connect_ipv4(void **state)
 
 	(void)state;
 	put_hdr(b, VG_KIND_TCP_CONNECT, 88);
-	b[16] = 10, b[17] = 0, b[18] = 0, b[19] = 1;	   /* saddr */
+	b[16] = 10, b[17] = 0, b[18] = 0, b[19] = 1;	  /* saddr */
 	b[32] = 192, b[33] = 168, b[34] = 1, b[35] = 200; /* daddr */
 	put64(b, 48, 1500000);
 	put32(b, 56, 4242);
@@ -332,8 +343,7 @@ static void test_decode_close_full_and_partial(void **state)
 	put16(b, 102, 8080);
 	put16(b, 104, 2);
 	b[106] = VG_TCP_DIR_ACTIVE;
-	b[107] = VG_TCP_PID_KNOWN | VG_TCP_VALUE_KNOWN | VG_TCP_DURATION_KNOWN |
-		 VG_TCP_SRTT_KNOWN;
+	b[107] = VG_TCP_PID_KNOWN | VG_TCP_VALUE_KNOWN | VG_TCP_DURATION_KNOWN | VG_TCP_SRTT_KNOWN;
 	memcpy(b + 112, "a,b\"c", 6);
 	assert_int_equal(vrow__decode(&row, b, sizeof(b)), 0);
 	assert_string_equal(vkind__desc(row.kind)->name, "tcp_close");
@@ -369,8 +379,8 @@ static void test_decode_close_full_and_partial(void **state)
 
 static void test_kind_names_and_hist_per(void **state)
 {
-	static const char *const names[] = { "tcp_connect", "tcp_accept", "tcp_state",
-					     "tcp_close", "tcp_retransmit", "tcp_reset" };
+	static const char *const names[] = { "tcp_connect", "tcp_accept",     "tcp_state",
+					     "tcp_close",   "tcp_retransmit", "tcp_reset" };
 	char buf[64];
 
 	(void)state;

@@ -18,7 +18,7 @@ import subprocess
 import sys
 import time
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 OUT = os.path.join(ROOT, ".output")
 VIGIL = os.path.join(OUT, "vigil")
 CHURN = os.path.join(OUT, "tools", "bench", "tcp_churn")

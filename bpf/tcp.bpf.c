@@ -131,7 +131,7 @@ const volatile __u32 targ_has_laddr = 0;
 const volatile __u32 targ_has_raddr = 0;
 const volatile __u32 targ_io_bytes = 0; /* count send/recv bytes per process (io_bytes) */
 
-static __always_inline bool has_task_filter(void)
+static __always_inline bool task_filter_is_set(void)
 {
 	return targ_tgid || targ_tid || targ_comm[0] || targ_cgroup_id;
 }
@@ -203,7 +203,7 @@ static __always_inline bool lpm__has(void *map, const __u8 *addr, __u16 family)
 	return bpf_map_lookup_elem(map, &k) != NULL;
 }
 
-static __always_inline bool ports__match(__u16 sport, __u16 dport)
+static __always_inline bool ports__has_either(__u16 sport, __u16 dport)
 {
 	if (!targ_nports)
 		return true;
@@ -220,7 +220,7 @@ static __always_inline bool tuple__is_traced(const struct tuple *t)
 {
 	if (targ_family && t->family != targ_family)
 		return false;
-	if (!ports__match(t->sport, t->dport))
+	if (!ports__has_either(t->sport, t->dport))
 		return false;
 	if (targ_has_laddr && !lpm__has(&laddr_lpm, t->saddr, t->family))
 		return false;
@@ -235,7 +235,7 @@ static __always_inline bool conn__is_traced(struct conn *c, const struct tuple *
 {
 	bool ok;
 
-	if (has_task_filter() && (!c || !(c->flags & VG_TCP_PID_KNOWN) || !c->owner_ok))
+	if (task_filter_is_set() && (!c || !(c->flags & VG_TCP_PID_KNOWN) || !c->owner_ok))
 		return false;
 	if (c && c->filt != FILT_UNKNOWN)
 		return c->filt == FILT_PASS;
@@ -460,7 +460,7 @@ static __always_inline struct conn *conn__create(__u64 key, int oldstate, int ne
 }
 
 /* Listening (and bound but inactive) sockets are not connections: no entry, no summary. */
-static __always_inline bool is_listener(int oldstate, int newstate)
+static __always_inline bool transition_is_listener(int oldstate, int newstate)
 {
 	if (newstate == TCP_LISTEN || newstate == TCP_BOUND_INACTIVE)
 		return true;
@@ -478,7 +478,7 @@ int BPF_PROG(handle_tcp_set_state, const struct sock *sk, const int oldstate, co
 		return 0;
 	now = bpf_ktime_get_ns();
 	tuple__read(sk, &t);
-	if (is_listener(oldstate, newstate)) {
+	if (transition_is_listener(oldstate, newstate)) {
 		/* Not a connection: no entry, no summary. listen() and close() run in the owner. */
 		if (targ_stream_state) {
 			struct conn owner = {};
@@ -660,7 +660,7 @@ static __always_inline void on_sock_io(const struct sock *sk, int ret, bool send
 		conn__set_owner(c);
 	if (!targ_io_bytes || ret <= 0)
 		return;
-	if (has_task_filter() && !task__is_traced(bpf_get_current_task_btf()))
+	if (task_filter_is_set() && !task__is_traced(bpf_get_current_task_btf()))
 		return;
 	if (targ_family || targ_nports || targ_has_laddr || targ_has_raddr) {
 		struct tuple t;
@@ -735,7 +735,7 @@ static __always_inline void on_accept(long fd)
 			return;
 	} else {
 		/* Established before vigil: still the caller's, but nothing else is known. */
-		if ((has_task_filter() && !task__is_traced(task)) || !tuple__is_traced(&t))
+		if ((task_filter_is_set() && !task__is_traced(task)) || !tuple__is_traced(&t))
 			return;
 	}
 	{

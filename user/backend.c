@@ -10,10 +10,11 @@
 
 const char *const backend_names[] = { "auto", "bpf", "fallback", NULL };
 
-extern const struct poller_ops sched_poller_ops, blkio_poller_ops;
+extern const struct poller_ops sched_poller_ops, blkio_poller_ops, tcp_poller_ops;
 
 const struct poller_ops *const poller_registry[] = {
 	&sched_poller_ops,
+	&tcp_poller_ops,
 	&blkio_poller_ops,
 	NULL,
 };

@@ -202,6 +202,101 @@ def long_fallback_traces_are_whole_after_sigterm():
         shutil.rmtree(tmp)
 
 
+def free_port():
+    import socket
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def hold_connections(port, n, c2s, s2c, hold):
+    """n loopback connections to port; c2s then s2c bytes each; kept open hold seconds after
+    the last byte (so a poll sees the final counters), then closed."""
+    import socket
+    lst = socket.socket()
+    lst.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    lst.bind(("127.0.0.1", port))
+    lst.listen(64)
+    pairs = []
+    for _ in range(n):
+        c = socket.create_connection(("127.0.0.1", port))
+        a, _ = lst.accept()
+        pairs.append((c, a))
+    for c, a in pairs:
+        c.sendall(b"c" * c2s)
+        got = 0
+        while got < c2s:
+            got += len(a.recv(65536))
+        a.sendall(b"s" * s2c)
+        got = 0
+        while got < s2c:
+            got += len(c.recv(65536))
+    time.sleep(hold)
+    sports = sorted(c.getsockname()[1] for c, _ in pairs)
+    for c, a in pairs:
+        c.close()
+        a.close()
+    lst.close()
+    return sports
+
+
+@test
+def tcp_connections_and_bytes_agree_between_bpf_fallback_and_unprivileged():
+    require_root()
+    if "tcp" not in subsystems():
+        skip("the tcp tracer is not in this build yet")
+    port, n, c2s, s2c = free_port(), 8, 30000, 70000
+    tmp, exe = unprivileged_vigil()
+    try:
+        flt = ["--port", str(port), "--format", "ndjson"]
+        bpf = start_vigil("trace", "tcp", "--backend", "bpf", *flt)
+        fb = start_vigil("trace", "tcp", "--backend", "fallback", "--poll-interval", "200ms",
+                         *flt)
+        nobody = start_as_nobody(exe, "trace", "tcp", "--poll-interval", "200ms", *flt)
+        wait_attached(bpf, 1.5)
+        sports = hold_connections(port, n, c2s, s2c, 1.0)
+        time.sleep(1.0)
+        got = {k: finish(p) for k, p in (("bpf", bpf), ("fallback", fb), ("nobody", nobody))}
+    finally:
+        shutil.rmtree(tmp)
+
+    def by_kind(recs, kind):
+        return [r for r in recs if r["kind"] == kind]
+
+    def closes(recs):
+        return dict(((r["sport"], r["dport"], r["direction"]), r)
+                    for r in by_kind(recs, "tcp_close"))
+    ref = closes(got["bpf"][0])
+    check(len(by_kind(got["bpf"][0], "tcp_connect")) == n, "bpf connects")
+    check(len(ref) == 2 * n, "bpf: %d closes for %d connections" % (len(ref), n))
+    for k in ("fallback", "nobody"):
+        recs = got[k][0]
+        check(all(r["source"] == "sock_diag" for r in recs), "%s: source" % k)
+        connects = by_kind(recs, "tcp_connect")
+        check(sorted(r["sport"] for r in connects) == sports, "%s: connects %r vs %r" %
+              (k, sorted(r["sport"] for r in connects), sports))
+        check(len(by_kind(recs, "tcp_accept")) == n, "%s: accepts" % k)
+        mine = closes(recs)
+        check(sorted(mine) == sorted(ref), "%s: closes differ from bpf's" % k)
+        for key, r in mine.items():
+            b = ref[key]
+            check(r["partial"] == 0 and r["connect_latency_ns"] is None, "%s: partial" % k)
+            # The same data bytes. The kernel's counters also count the SYN and FIN sequence
+            # numbers; the last poll precedes the close, so the FIN's one is in BPF's only.
+            for f in ("bytes_sent", "bytes_received"):
+                check(b[f] - r[f] in (0, 1), "%s %s: %s %d vs bpf %d" % (k, key, f, r[f], b[f]))
+            sent, recv = (c2s, s2c) if key[2] == "active" else (s2c, c2s)
+            check(sent <= r["bytes_sent"] <= sent + 1 and recv <= r["bytes_received"] <= recv + 1,
+                  "%s %s: %d/%d bytes for %d/%d" % (k, key, r["bytes_sent"],
+                                                    r["bytes_received"], sent, recv))
+            check(r["retransmits"] == b["retransmits"], "%s: retransmits" % k)
+            check(r["srtt_us"] is not None and r["srtt_us"] > 0, "%s: srtt" % k)
+    check(all(r["pid"] is not None for r in by_kind(got["fallback"][0], "tcp_close")),
+          "root fallback could not name the owners")
+
+
 def make_loop():
     backing = tempfile.mktemp(prefix="vigil-fb-", suffix=".img", dir="/var/tmp")
     with open(backing, "wb") as f:

@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * test_tcp_diag.c: the sock_diag reply parser on hand-built netlink datagrams: a socket
+ * with a full tcp_info, an older kernel's short tcp_info (fields marked absent), a socket
+ * without one, the dump's end, an error reply, and lengths that lie.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <linux/sock_diag.h>
+#include <linux/tcp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tcp_diag.h"
+
+static unsigned char buf[8192];
+
+/* Append one inet_diag message with an INET_DIAG_INFO of info_len bytes (0: none). */
+static size_t put_sock(size_t off, uint16_t sport, uint32_t inode, size_t info_len)
+{
+	struct nlmsghdr *h = (void *)(buf + off);
+	struct inet_diag_msg *m = NLMSG_DATA(h);
+	struct tcp_info ti;
+	size_t len = NLMSG_LENGTH(sizeof(*m));
+
+	memset(h, 0, NLMSG_SPACE(sizeof(*m)) + RTA_SPACE(sizeof(ti)));
+	h->nlmsg_type = SOCK_DIAG_BY_FAMILY;
+	m->idiag_family = AF_INET;
+	m->idiag_state = 1;
+	m->id.idiag_sport = htons(sport);
+	m->id.idiag_dport = htons(80);
+	m->id.idiag_src[0] = htonl(0x7f000001);
+	m->id.idiag_dst[0] = htonl(0x0a000002);
+	m->id.idiag_cookie[0] = sport;
+	m->idiag_inode = inode;
+	if (info_len) {
+		struct rtattr *a = (void *)((char *)h + NLMSG_ALIGN(len));
+
+		memset(&ti, 0, sizeof(ti));
+		ti.tcpi_rtt = 250;
+		ti.tcpi_total_retrans = 3;
+		ti.tcpi_bytes_acked = 1000001;
+		ti.tcpi_bytes_received = 2000001;
+		a->rta_type = INET_DIAG_INFO;
+		a->rta_len = (unsigned short)RTA_LENGTH(info_len);
+		memcpy(RTA_DATA(a), &ti, info_len);
+		len = NLMSG_ALIGN(len) + RTA_ALIGN(a->rta_len);
+	}
+	h->nlmsg_len = (uint32_t)len;
+	return off + NLMSG_ALIGN(len);
+}
+
+static size_t put_done(size_t off)
+{
+	struct nlmsghdr *h = (void *)(buf + off);
+
+	memset(h, 0, NLMSG_SPACE(sizeof(int)));
+	h->nlmsg_type = NLMSG_DONE;
+	h->nlmsg_len = NLMSG_LENGTH(sizeof(int));
+	return off + NLMSG_ALIGN(h->nlmsg_len);
+}
+
+static void test_full_short_and_no_info(void **state)
+{
+	struct tcp_diag d = { 0 };
+	size_t off = 0;
+
+	(void)state;
+	off = put_sock(off, 40000, 77, sizeof(struct tcp_info));
+	off = put_sock(off, 40001, 78, offsetof(struct tcp_info, tcpi_bytes_acked)); /* old */
+	off = put_sock(off, 40002, 0, 0); /* TIME_WAIT: no tcp_info */
+	assert_int_equal(tcp_diag__parse(&d, buf, off), 0);
+	assert_int_equal(d.n, 3);
+	assert_int_equal(d.v[0].sport, 40000);
+	assert_int_equal(d.v[0].dport, 80);
+	assert_int_equal(d.v[0].saddr[0], 127);
+	assert_int_equal(d.v[0].daddr[0], 10);
+	assert_int_equal(d.v[0].inode, 77);
+	assert_int_equal(d.v[0].has, TCP_DIAG_HAS_RTT | TCP_DIAG_HAS_RETRANS | TCP_DIAG_HAS_BYTES);
+	assert_int_equal(d.v[0].srtt_us, 250);
+	assert_int_equal(d.v[0].retransmits, 3);
+	assert_true(d.v[0].bytes_acked == 1000001 && d.v[0].bytes_received == 2000001);
+	assert_int_equal(d.v[1].has, TCP_DIAG_HAS_RTT | TCP_DIAG_HAS_RETRANS);
+	assert_int_equal(d.v[2].has, 0);
+	tcp_diag__free(&d);
+}
+
+static void test_done_and_error(void **state)
+{
+	struct tcp_diag d = { 0 };
+	struct nlmsghdr *h = (void *)buf;
+	struct nlmsgerr *e = NLMSG_DATA(h);
+	size_t off;
+
+	(void)state;
+	off = put_done(put_sock(0, 1, 1, 0));
+	assert_int_equal(tcp_diag__parse(&d, buf, off), 1);
+	assert_int_equal(d.n, 1);
+	memset(buf, 0, 64);
+	h->nlmsg_type = NLMSG_ERROR;
+	h->nlmsg_len = NLMSG_LENGTH(sizeof(*e));
+	e->error = -EPERM;
+	assert_int_equal(tcp_diag__parse(&d, buf, h->nlmsg_len), -EPERM);
+	tcp_diag__free(&d);
+}
+
+static void test_lying_lengths_are_rejected(void **state)
+{
+	struct tcp_diag d = { 0 };
+	struct nlmsghdr *h = (void *)buf;
+	struct rtattr *a;
+	size_t off;
+
+	(void)state;
+	off = put_sock(0, 5, 5, sizeof(struct tcp_info));
+	h->nlmsg_len = (uint32_t)off + 100; /* longer than the datagram */
+	assert_int_equal(tcp_diag__parse(&d, buf, off), -EINVAL);
+	off = put_sock(0, 5, 5, sizeof(struct tcp_info));
+	a = (void *)(buf + NLMSG_ALIGN(NLMSG_LENGTH(sizeof(struct inet_diag_msg))));
+	a->rta_len = 2000; /* beyond its message */
+	assert_int_equal(tcp_diag__parse(&d, buf, off), -EINVAL);
+	h->nlmsg_len = NLMSG_LENGTH(4); /* too short for an inet_diag_msg */
+	assert_int_equal(tcp_diag__parse(&d, buf, NLMSG_ALIGN(h->nlmsg_len)), -EINVAL);
+	h->nlmsg_len = 3; /* shorter than a header */
+	assert_int_equal(tcp_diag__parse(&d, buf, 16), -EINVAL);
+	tcp_diag__free(&d);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_full_short_and_no_info),
+		cmocka_unit_test(test_done_and_error),
+		cmocka_unit_test(test_lying_lengths_are_rejected),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -75,7 +75,7 @@ static int scrape(void *ctx, struct prom *p)
 	return metrics__scrape(ctx, p);
 }
 
-/* Choose each subsystem's source; ops[] gets the BPF ones. */
+/* Choose each subsystem's source; ops[] gets those BPF or a poller can serve. */
 static int serve_pick(enum backend_mode mode, const struct tracer_ops **ops,
 		      struct metrics_source *src, int *nsrc)
 {
@@ -94,9 +94,9 @@ static int serve_pick(enum backend_mode mode, const struct tracer_ops **ops,
 		}
 		src[*nsrc].subsystem = tracer_registry[i]->name;
 		src[(*nsrc)++].source = backend_choice__source(&c);
-		if (c.bpf)
+		if (!err)
 			ops[n++] = tracer_registry[i];
-		else
+		if (!c.bpf)
 			pr_info("serve: %s: BPF unavailable (%s); fallback: %s",
 				tracer_registry[i]->name, c.why.detail, tracer_registry[i]->fallback);
 	}
@@ -131,32 +131,40 @@ int cmd_serve(int argc, char **argv)
 	if (n < 0)
 		return 1;
 	trace_cfg__init(&cfg);
-	cfg.ringbuf_bytes = 64 << 10; /* only drops records could use it; nothing streams */
+	cfg.backend = a.backend;
+	cfg.ringbuf_bytes = 1 << 20; /* only tcp_close (one per connection) and drops stream */
+	cfg.stream_kinds = 1ULL << VG_KIND_TCP_CLOSE;
 	for (int i = 0; i < n; i++)
 		cfg.hists |= ops[i]->hists;
 	cfg.hist_per = VG_PER_GLOBAL;
 	cfg.hist_unit_ns = NSEC_PER_USEC;
 
 	stop_install_handlers();
-	if (n && session__start(&s, ops, n, &cfg, NULL, NULL, NULL))
-		return 1;
-	m = metrics__new(n ? &s : NULL, src, nsrc);
+	m = metrics__new(src, nsrc);
 	if (!m) {
 		pr_err("serve: %s", strerror(errno));
+		return 1;
+	}
+	if (session__start(&s, ops, n, &cfg, NULL, metrics__observe, m))
+		goto out_free;
+	err = metrics__attach(m, &s);
+	if (err) {
+		pr_err("serve: %s", strerror(-err));
+		err = 1;
 		goto out_stop;
 	}
+	err = 1;
 	srv = serve__new(&a.addr, scrape, m);
 	if (!srv) {
 		pr_err("serve: cannot listen: %s", strerror(errno));
-		goto out_free;
+		goto out_stop;
 	}
-	fprintf(stderr, "vigil: serving metrics on port %u (%s); Ctrl-C ends\n", serve__port(srv),
-		n ? "BPF and fallback" : "fallback only");
+	fprintf(stderr, "vigil: serving metrics on port %u; Ctrl-C ends\n", serve__port(srv));
 	err = session__run(&s, common.duration_ns, 0, NULL, NULL) ? 1 : 0;
-	serve__free(srv);
-out_free:
-	metrics__free(m);
+	serve__free(srv); /* no scrape runs past this point */
 out_stop:
 	session__stop(&s);
+out_free:
+	metrics__free(m);
 	return err;
 }

@@ -10,18 +10,16 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include "backend.h"
 #include "fallback.h"
-#include "trace_opts.h"
 #include "hist.h"
 #include "session.h"
-#include "wallclock.h"
 
 #define METRICS_MAX_HISTS 16
 #define METRICS_UNIT_NS 1000 /* the unit serve asks the kernel for: usecs */
@@ -43,9 +41,11 @@ struct metrics {
 	int nhists;
 	struct fb_nowrap *disk_nw, *net_nw;
 	uint64_t scrapes;
-	/* sched from the schedstat poller: totals of its deltas since start */
-	void *sched_poll;
+	/* what the session's observer folds in (under lock: it runs on the main thread) */
+	pthread_mutex_t lock;
+	bool sched_polled; /* sched is on its poller */
 	uint64_t sched_wait_ns, sched_oncpu_ns, sched_slices;
+	struct metrics_tcp tcp;
 };
 
 /* "tcp-connect" -> "vigil_tcp_connect_seconds". */
@@ -98,80 +98,74 @@ static int metrics__add_hists(struct metrics *m, const struct tracer *t)
 	return 0;
 }
 
-/* When sched is served by its poller, keep one here and count its deltas at each scrape. */
-static int metrics__open_sched_poll(struct metrics *m)
-{
-	const struct poller_ops *p = poller_ops__by_subsystem("sched");
-	struct trace_cfg cfg;
-
-	for (int i = 0; p && i < m->nsources; i++) {
-		if (strcmp(m->sources[i].subsystem, "sched") || strcmp(m->sources[i].source,
-								      p->source))
-			continue;
-		trace_cfg__init(&cfg);
-		return p->open(&cfg, &m->sched_poll);
-	}
-	return 0;
-}
-
-static void sched_sample(void *ctx, const struct vrow *row)
+/* Fold a fallback sample or a tcp_close into the flow counters (the session's observer). */
+void metrics__observe(void *ctx, const struct vrow *row)
 {
 	struct metrics *m = ctx;
 
-	m->sched_wait_ns += row->v[VF_RUN_DELAY_NS].u;
-	m->sched_oncpu_ns += row->v[VF_ONCPU_NS].u;
-	m->sched_slices += row->v[VF_TIMESLICES].u;
+	pthread_mutex_lock(&m->lock);
+	if (row->kind == VK_SAMPLE) {
+		m->sched_wait_ns += row->v[VF_RUN_DELAY_NS].u;
+		m->sched_oncpu_ns += row->v[VF_ONCPU_NS].u;
+		m->sched_slices += row->v[VF_TIMESLICES].u;
+		m->sched_polled = true;
+	} else if (row->kind == VG_KIND_TCP_CLOSE) {
+		metrics_tcp__add(&m->tcp, row);
+	}
+	pthread_mutex_unlock(&m->lock);
 }
 
-static void write_sched_poll(struct metrics *m, struct prom *p)
+static void write_flows(struct metrics *m, struct prom *p)
 {
-	const struct poller_ops *ops = poller_ops__by_subsystem("sched");
-
-	if (!m->sched_poll || ops->poll(m->sched_poll, mono_now_ns(), sched_sample, m))
-		return;
-	prom__family(p, "vigil_sched_run_delay_seconds_total", "counter",
-		     "Time tasks spent runnable on a run queue, from schedstat (sched fallback; "
-		     "tasks that exit between scrapes lose their last interval).");
-	prom__ns(p, "vigil_sched_run_delay_seconds_total", "", m->sched_wait_ns);
-	prom__family(p, "vigil_sched_oncpu_seconds_total", "counter",
-		     "Time tasks spent on a CPU, from schedstat (sched fallback).");
-	prom__ns(p, "vigil_sched_oncpu_seconds_total", "", m->sched_oncpu_ns);
-	prom__family(p, "vigil_sched_timeslices_total", "counter",
-		     "Times tasks got a CPU, from schedstat (sched fallback).");
-	prom__u64(p, "vigil_sched_timeslices_total", "", m->sched_slices);
+	pthread_mutex_lock(&m->lock);
+	if (m->sched_polled) {
+		prom__family(p, "vigil_sched_run_delay_seconds_total", "counter",
+			     "Time tasks spent runnable on a run queue, from schedstat (the sched "
+			     "fallback; a task that exits between polls loses its last interval).");
+		prom__ns(p, "vigil_sched_run_delay_seconds_total", "", m->sched_wait_ns);
+		prom__family(p, "vigil_sched_oncpu_seconds_total", "counter",
+			     "Time tasks spent on a CPU, from schedstat (the sched fallback).");
+		prom__ns(p, "vigil_sched_oncpu_seconds_total", "", m->sched_oncpu_ns);
+		prom__family(p, "vigil_sched_timeslices_total", "counter",
+			     "Times tasks got a CPU, from schedstat (the sched fallback).");
+		prom__u64(p, "vigil_sched_timeslices_total", "", m->sched_slices);
+	}
+	metrics_tcp__write(&m->tcp, p);
+	pthread_mutex_unlock(&m->lock);
 }
 
-struct metrics *metrics__new(const struct session *s, const struct metrics_source *sources,
-			     int nsources)
+struct metrics *metrics__new(const struct metrics_source *sources, int nsources)
 {
 	struct metrics *m = calloc(1, sizeof(*m));
-	int err = 0;
 
 	if (!m)
 		return NULL;
-	m->s = s;
+	pthread_mutex_init(&m->lock, NULL);
 	m->sources = sources;
 	m->nsources = nsources;
+	for (int i = 0; i < nsources; i++) /* sched counters exist from the start, at 0 */
+		m->sched_polled |= !strcmp(sources[i].subsystem, "sched") &&
+				   !strcmp(sources[i].source, "procfs");
 	m->disk_nw = fb_nowrap__new();
 	m->net_nw = fb_nowrap__new();
 	if (!m->disk_nw || !m->net_nw) {
-		err = -ENOMEM;
-		goto err_free;
+		metrics__free(m);
+		errno = ENOMEM;
+		return NULL;
 	}
-	for (int i = 0; s && i < s->ntracers; i++) {
-		err = metrics__add_hists(m, s->tracers[i]);
-		if (err)
-			goto err_free;
-	}
-	err = metrics__open_sched_poll(m);
-	if (err)
-		goto err_free;
 	return m;
+}
 
-err_free:
-	metrics__free(m);
-	errno = -err;
-	return NULL;
+int metrics__attach(struct metrics *m, const struct session *s)
+{
+	m->s = s;
+	for (int i = 0; i < s->ntracers; i++) {
+		int err = metrics__add_hists(m, s->tracers[i]);
+
+		if (err)
+			return err;
+	}
+	return 0;
 }
 
 /* Fold what the kernel counted since the last scrape into the totals. */
@@ -302,7 +296,7 @@ int metrics__scrape(struct metrics *m, struct prom *p)
 {
 	write_sources(m, p);
 	write_hists(m, p);
-	write_sched_poll(m, p);
+	write_flows(m, p);
 	write_drops(m, p);
 	write_prog_stats(m, p);
 	metrics_node_write(p, m->disk_nw, m->net_nw);
@@ -318,8 +312,7 @@ void metrics__free(struct metrics *m)
 		hist_reader__fini(&m->hists[i].reader);
 		free(m->hists[i].entries);
 	}
-	if (m->sched_poll)
-		poller_ops__by_subsystem("sched")->close(m->sched_poll);
+	pthread_mutex_destroy(&m->lock);
 	fb_nowrap__free(m->disk_nw);
 	fb_nowrap__free(m->net_nw);
 	free(m);

@@ -10,7 +10,11 @@
 #ifndef VIGIL_METRICS_H
 #define VIGIL_METRICS_H
 
+#include <stdbool.h>
+#include <stdint.h>
+
 #include "prom.h"
+#include "record.h"
 
 struct session;
 struct metrics;
@@ -21,9 +25,17 @@ struct metrics_source {
 	const char *source; /* "bpf", "procfs", "diskstats", "sock_diag", "none" */
 };
 
-/* s may be NULL (no BPF at all); sources[0..n) are copied by pointer and must outlive m. */
-struct metrics *metrics__new(const struct session *s, const struct metrics_source *sources,
-			     int nsources);
+/* sources[0..n) are kept by pointer and must outlive m. NULL and errno on failure. */
+struct metrics *metrics__new(const struct metrics_source *sources, int nsources);
+
+/* Read s's BPF objects (histograms, drops, program stats) from now on. 0 or -errno. */
+int metrics__attach(struct metrics *m, const struct session *s);
+
+/*
+ * The session's observer (ctx: the metrics): folds the sched fallback's samples and every
+ * tcp_close (from BPF or the tcp fallback) into counters. Thread-safe against scrapes.
+ */
+void metrics__observe(void *ctx, const struct vrow *row);
 
 /* Write one whole scrape into p. Returns 0 or a negative errno (p is then partial). */
 int metrics__scrape(struct metrics *m, struct prom *p);
@@ -38,5 +50,24 @@ struct fb_nowrap;
  * node_network_*. disk_nw and net_nw keep the counters monotone across 32-bit wraps.
  */
 void metrics_node_write(struct prom *p, struct fb_nowrap *disk_nw, struct fb_nowrap *net_nw);
+
+/*
+ * Closed TCP connections by class: direction and service port (the remote port of an
+ * active connection, the local port of a passive one). Bounded: past METRICS_TCP_CLASSES
+ * classes, new ones are counted under port "other".
+ */
+#define METRICS_TCP_CLASSES 256
+
+struct metrics_tcp {
+	struct metrics_tcp_class {
+		uint16_t port; /* 0: "other" */
+		bool passive;
+		uint64_t closes, bytes_sent, bytes_received, retransmits;
+	} v[METRICS_TCP_CLASSES + 2];
+	int n;
+};
+
+void metrics_tcp__add(struct metrics_tcp *t, const struct vrow *row);
+void metrics_tcp__write(const struct metrics_tcp *t, struct prom *p);
 
 #endif /* VIGIL_METRICS_H */

@@ -351,8 +351,9 @@ def fallback_serves_schedstat_and_says_where_data_comes_from():
     with Server("--backend", "fallback") as s:
         before = parse(s.metrics())
         load = subprocess.Popen([LOAD, "--cpu", "0", "--busy", "2", "--loops", "300",
-                                 "--linger-ms", "1000"], stdout=subprocess.PIPE, text=True)
-        load.stdout.readline()  # done, and still alive for the next scrape
+                                 "--linger-ms", "2500"], stdout=subprocess.PIPE, text=True)
+        load.stdout.readline()  # done, and still alive for the next poll (every second)
+        time.sleep(1.3)
         body = s.metrics()
         after = parse(body)
         load.wait(timeout=30)
@@ -406,6 +407,51 @@ def unprivileged_serve_works_from_the_fallback():
         p.communicate(timeout=30)
         subprocess.run(["rm", "-rf", tmp])
     check(p.returncode == 0, "exit %d" % p.returncode)
+
+
+def hold_connections(port, n, c2s, hold):
+    """n loopback connections to port, c2s bytes each way, kept open hold seconds."""
+    lst = socket.socket()
+    lst.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    lst.bind(("127.0.0.1", port))
+    lst.listen(64)
+    pairs = []
+    for _ in range(n):
+        c = socket.create_connection(("127.0.0.1", port))
+        a, _ = lst.accept()
+        pairs.append((c, a))
+    for c, a in pairs:
+        c.sendall(b"x" * c2s)
+        got = 0
+        while got < c2s:
+            got += len(a.recv(65536))
+    time.sleep(hold)
+    for c, a in pairs:
+        c.close()
+        a.close()
+    lst.close()
+
+
+@test
+def closed_connections_by_class_agree_with_and_without_bpf():
+    require_root()
+    port, n, nbytes = free_port(), 6, 50000
+    with Server() as bpf, Server("--backend", "fallback") as fb:
+        hold_connections(port, n, nbytes, 1.5)
+        time.sleep(1.5)  # the fallback polls every second
+        got = {"bpf": parse(bpf.metrics()), "fallback": parse(fb.metrics())}
+        bpf.stop()
+        fb.stop()
+    check(value(got["fallback"], "vigil_subsystem_source", subsystem="tcp",
+                source="sock_diag") == 1, "tcp fallback source")
+    for k, series in got.items():
+        for d in ("active", "passive"):
+            closed = value(series, "vigil_tcp_connections_closed_total", direction=d,
+                           port=str(port))
+            check(closed == n, "%s: %s closes %d, want %d" % (k, d, closed, n))
+        recv = value(series, "vigil_tcp_received_bytes_total", direction="passive",
+                     port=str(port))
+        check(n * nbytes <= recv <= n * (nbytes + 1), "%s: received %d" % (k, recv))
 
 
 @test

@@ -23,6 +23,7 @@
 #include "log.h"
 #include "parse.h"
 #include "session.h"
+#include "tcp_diag.h"
 #include "stop.h"
 #include "top.h"
 #include "trace_opts.h"
@@ -65,7 +66,7 @@ static const struct cli_opt top_opts[] = {
 	{ "interval", 'i', "TIME", OPT_INTERVAL, "a duration from 100ms, such as 1s or 2s",
 	  "refresh every TIME (default 1s)" },
 	{ "sort", 's', "COL", OPT_SORT,
-	  "pid, cpu, runq-p50, runq, runq-avg, read, write, tcp or comm",
+	  "pid, cpu, runq-p50, runq, runq-avg, read, write, tcp, rtt or comm",
 	  "sort by this column (default cpu; runq is p99)" },
 	{ "filter", 'F', "TEXT", OPT_FILTER, "any text", "only processes whose name contains TEXT" },
 	{ "rows", 'n', "N", OPT_ROWS, "a whole number from 1", "show at most N processes" },
@@ -108,8 +109,8 @@ static const struct cli_cmd top_cmd = {
 	.summary = "A live view per process: CPU, run-queue latency, disk and TCP.",
 	.details = "Run-queue p50/p99 come from BPF; the schedstat fallback gives the mean wait per\n"
 		   "time slice (RQ_AVG) instead, and '-' marks what a source cannot tell.\n"
-		   "Keys: c cpu, r runq p99, a runq avg, d read, w write, t tcp, p pid, n name,\n"
-		   "q quit.",
+		   "Keys: c cpu, r runq p99, a runq avg, d read, w write, t tcp, l tcp rtt,\n"
+		   "p pid, n name, q quit.",
 	.opts = top_opts,
 	.set = top_set,
 };
@@ -190,19 +191,42 @@ static void collect_io(struct top_run *r, uint64_t interval_ns)
 	}
 }
 
-/* Established TCP connections per process, from sock_diag. */
+static int cmp_inode(const void *a, const void *b)
+{
+	const struct tcp_diag_sock *x = a, *y = b;
+
+	return x->inode < y->inode ? -1 : x->inode > y->inode;
+}
+
+/* The smoothed RTT of the socket with inode, if sock_diag gave one. */
+static bool rtt_of(const struct tcp_diag *d, uint64_t inode, uint32_t *rtt)
+{
+	struct tcp_diag_sock key = { .inode = inode };
+	const struct tcp_diag_sock *s = bsearch(&key, d->v, d->n, sizeof(key), cmp_inode);
+
+	if (!s || !(s->has & TCP_DIAG_HAS_RTT))
+		return false;
+	*rtt = s->srtt_us;
+	return true;
+}
+
+/* Established TCP connections per process and their mean smoothed RTT, from sock_diag. */
 static void collect_tcp(struct top_run *r)
 {
+	struct tcp_diag diag = { 0 };
 	struct fb_conn *c = NULL;
 	size_t n = 0;
 
 	if (fb_net_connections(FB_KIND_TCP, &c, &n))
 		return;
+	if (!tcp_diag__dump(&diag))
+		qsort(diag.v, diag.n, sizeof(*diag.v), cmp_inode);
 	/* Owners are found through every process's fds: only root sees them all. */
 	for (size_t i = 0; !geteuid() && i < r->table.n; i++)
 		r->table.rows[i].known |= 1U << TOP_TCP_CONNS; /* 0 is now a real count */
 	for (size_t i = 0; i < n; i++) {
 		struct top_row *row;
+		uint32_t rtt;
 
 		if (c[i].pid <= 0 || c[i].status != FB_CONN_ESTABLISHED)
 			continue;
@@ -211,7 +235,20 @@ static void collect_tcp(struct top_run *r)
 			continue;
 		row->tcp_conns++;
 		row->known |= 1U << TOP_TCP_CONNS;
+		if (rtt_of(&diag, c[i].inode, &rtt)) {
+			row->tcp_rtt_sum_us += rtt;
+			row->tcp_rtt_n++;
+		}
 	}
+	for (size_t i = 0; i < r->table.n; i++) {
+		struct top_row *row = &r->table.rows[i];
+
+		if (row->tcp_rtt_n) {
+			row->tcp_rtt_us = row->tcp_rtt_sum_us / row->tcp_rtt_n;
+			row->known |= 1U << TOP_TCP_RTT;
+		}
+	}
+	tcp_diag__free(&diag);
 	free(c);
 }
 
@@ -260,7 +297,7 @@ static void render(struct top_run *r, uint64_t interval_ns)
 {
 	const char *sched = session__source(r->s, "sched");
 	int max = r->a->rows ? (int)r->a->rows : r->a->once && !r->tty ? 20 : term_rows() - 5;
-	char when[16], cpu[16], p50[24], p99[24], avg[24], rd[24], wr[24], tcp[24];
+	char when[16], cpu[16], p50[24], p99[24], avg[24], rd[24], wr[24], tcp[24], rtt[24];
 	time_t now = time(NULL);
 	struct tm tm;
 
@@ -275,8 +312,8 @@ static void render(struct top_run *r, uint64_t interval_ns)
 	       sched ? sched : "none");
 	printf("%zu processes; RQ = run-queue wait in usecs%s\n\n", r->table.n,
 	       sched && strcmp(sched, "bpf") ? " (p50/p99 need BPF: mean per slice shown)" : "");
-	printf("%7s %-16s %6s %8s %8s %8s %8s %8s %5s\n", "PID", "COMM", "CPU%", "RQ_P50",
-	       "RQ_P99", "RQ_AVG", "READ/s", "WRITE/s", "TCP");
+	printf("%7s %-16s %6s %8s %8s %8s %8s %8s %5s %8s\n", "PID", "COMM", "CPU%", "RQ_P50",
+	       "RQ_P99", "RQ_AVG", "READ/s", "WRITE/s", "TCP", "TCP_RTT");
 	for (size_t i = 0; i < r->table.n && (int)i < max; i++) {
 		const struct top_row *row = &r->table.rows[i];
 
@@ -290,8 +327,9 @@ static void render(struct top_run *r, uint64_t interval_ns)
 		fmt_rate(row->disk_read_bps, top_row__has(row, TOP_DISK_READ), rd, sizeof(rd));
 		fmt_rate(row->disk_write_bps, top_row__has(row, TOP_DISK_WRITE), wr, sizeof(wr));
 		fmt_u64(row->tcp_conns, top_row__has(row, TOP_TCP_CONNS), tcp, sizeof(tcp));
-		printf("%7u %-16.16s %6s %8s %8s %8s %8s %8s %5s\n", row->pid, row->comm, cpu, p50,
-		       p99, avg, rd, wr, tcp);
+		fmt_u64(row->tcp_rtt_us, top_row__has(row, TOP_TCP_RTT), rtt, sizeof(rtt));
+		printf("%7u %-16.16s %6s %8s %8s %8s %8s %8s %5s %8s\n", row->pid, row->comm, cpu,
+		       p50, p99, avg, rd, wr, tcp, rtt);
 	}
 	fflush(stdout);
 }
@@ -305,6 +343,7 @@ static bool read_keys(struct top_run *r)
 	} keys[] = {
 		{ 'c', TOP_CPU },	{ 'r', TOP_RUNQ_P99 },	 { 'a', TOP_RUNQ_AVG },
 		{ 'd', TOP_DISK_READ }, { 'w', TOP_DISK_WRITE }, { 't', TOP_TCP_CONNS },
+		{ 'l', TOP_TCP_RTT },
 		{ 'p', TOP_PID },	{ 'n', TOP_COMM },
 	};
 	struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };

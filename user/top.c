@@ -13,7 +13,7 @@
 const char *const top_sort_names[] = {
 	[TOP_PID] = "pid",	       [TOP_CPU] = "cpu",	      [TOP_RUNQ_P50] = "runq-p50",
 	[TOP_RUNQ_P99] = "runq",       [TOP_RUNQ_AVG] = "runq-avg",   [TOP_DISK_READ] = "read",
-	[TOP_DISK_WRITE] = "write",    [TOP_TCP_CONNS] = "tcp",	      [TOP_COMM] = "comm",
+	[TOP_DISK_WRITE] = "write",    [TOP_TCP_CONNS] = "tcp",	      [TOP_TCP_RTT] = "rtt",	      [TOP_COMM] = "comm",
 	[TOP__COUNT] = NULL,
 };
 
@@ -145,6 +145,7 @@ static double col_value(const struct top_row *r, enum top_col c)
 	case TOP_DISK_READ: return (double)r->disk_read_bps;
 	case TOP_DISK_WRITE: return (double)r->disk_write_bps;
 	case TOP_TCP_CONNS: return (double)r->tcp_conns;
+	case TOP_TCP_RTT: return (double)r->tcp_rtt_us;
 	default: return 0;
 	}
 }

@@ -5,7 +5,7 @@
  * BPF serves sched (CPU from time-slice sums, run-queue p50/p99 from the runq histogram) or
  * from the schedstat poller's samples otherwise (CPU from on-CPU time, the mean run-queue
  * wait per time slice: no percentiles without events). Disk bytes per process come from
- * /proc/<pid>/io, TCP connection counts from sock_diag. A value a source cannot give is
+ * /proc/<pid>/io, TCP connection counts and their mean smoothed RTT from sock_diag. A value a source cannot give is
  * marked unknown and shown as "-", never as 0. Rows sort by any column and filter by name.
  */
 #ifndef VIGIL_TOP_H
@@ -28,6 +28,7 @@ enum top_col {
 	TOP_DISK_READ,
 	TOP_DISK_WRITE,
 	TOP_TCP_CONNS,
+	TOP_TCP_RTT,
 	TOP_COMM,
 	TOP__COUNT,
 };
@@ -42,6 +43,8 @@ struct top_row {
 	uint64_t runq_p50_us, runq_p99_us, runq_avg_us;
 	uint64_t disk_read_bps, disk_write_bps;
 	uint64_t tcp_conns;
+	uint64_t tcp_rtt_us;	 /* mean smoothed RTT of its established connections */
+	uint64_t tcp_rtt_sum_us, tcp_rtt_n; /* accumulators */
 	/* accumulators of one frame (schedstat samples) */
 	uint64_t oncpu_ns, run_delay_ns, slices;
 };

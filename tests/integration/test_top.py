@@ -22,15 +22,21 @@ def start_load(seconds=6):
                              "--sleep-us", "1000"], stdout=subprocess.PIPE, text=True)
 
 
-def rows(frame, comm="runq_load"):
-    """[{pid, comm, cpu, p50, p99, avg, ...}] for the frame's rows of comm."""
+COLS = ["cpu", "p50", "p99", "avg", "read", "write", "tcp", "rtt"]
+
+
+def parse_rows(frame):
+    """The frame's process rows, by the fixed layout "%7u %-16s " then 8 columns."""
     out = []
     for line in frame.splitlines():
-        f = line.split()
-        if len(f) == 9 and f[1] == comm:
-            out.append(dict(zip(["pid", "comm", "cpu", "p50", "p99", "avg", "read", "write",
-                                 "tcp"], f)))
+        rest = line[25:].split()
+        if len(line) > 25 and line[:7].strip().isdigit() and len(rest) == len(COLS):
+            out.append(dict(pid=int(line[:7]), comm=line[8:24].rstrip(), **dict(zip(COLS, rest))))
     return out
+
+
+def rows(frame, comm="runq_load"):
+    return [r for r in parse_rows(frame) if r["comm"] == comm]
 
 
 def tmux(*args, check_rc=True):
@@ -38,8 +44,7 @@ def tmux(*args, check_rc=True):
 
 
 def row_pids(frame):
-    return [int(l.split()[0]) for l in frame.splitlines()
-            if re.match(r"^\s*\d+ ", l) and len(l.split()) >= 9]
+    return [r["pid"] for r in parse_rows(frame)]
 
 
 def capture_rows(name):
@@ -73,7 +78,7 @@ def once_renders_a_frame_under_tmux():
         load.kill()
         load.wait()
     check("vigil top" in frame and "RQ_P99" in frame, "no frame:\n" + frame)
-    mine = [r for r in rows(frame) if int(r["pid"]) == load.pid]
+    mine = [r for r in rows(frame) if r["pid"] == load.pid]
     check(mine, "runq_load (pid %d) missing:\n%s" % (load.pid, frame))
     check(float(mine[0]["cpu"]) > 20, "CPU %s for two spinners" % mine[0]["cpu"])
     check(mine[0]["p99"] != "-" and int(mine[0]["p99"]) > 0, "no BPF p99: %r" % mine[0])
@@ -92,7 +97,9 @@ def live_view_sorts_on_keys_and_quits_on_q():
         frame = capture_rows(name)
         check("sort cpu" in frame, "not sorted by cpu:\n" + frame)
         pids = row_pids(frame)
-        check(pids and pids[0] == load.pid, "the spinning load is not on top:\n" + frame)
+        check(load.pid in pids, "the spinning load is not listed:\n" + frame)
+        cpus = [float(r["cpu"]) for r in parse_rows(frame) if r["cpu"] != "-"]
+        check(cpus and cpus == sorted(cpus, reverse=True), "not in CPU order:\n" + frame)
         tmux("send-keys", "-t", name, "p")
         time.sleep(1.5)
         frame = capture_rows(name)
@@ -121,7 +128,7 @@ def fallback_shows_cpu_and_mean_wait_without_percentiles():
         load.kill()
         load.wait()
     check("sched: procfs" in frame, frame)
-    mine = [r for r in rows(frame) if int(r["pid"]) == load.pid]
+    mine = [r for r in rows(frame) if r["pid"] == load.pid]
     check(mine, "runq_load missing:\n" + frame)
     r = mine[0]
     check(float(r["cpu"]) > 20, "CPU %s" % r["cpu"])
@@ -130,6 +137,33 @@ def fallback_shows_cpu_and_mean_wait_without_percentiles():
     check(all(row["comm"] == "runq_load" for row in rows(frame, "runq_load")), "filter")
     others = [l for l in frame.splitlines()[4:] if l.strip() and "runq_load" not in l]
     check(not others, "filter let through: %r" % others[:3])
+
+
+@test
+def tcp_connections_and_rtt_per_process():
+    require_root()
+    import socket
+    lst = socket.socket()
+    lst.bind(("127.0.0.1", 0))
+    lst.listen(16)
+    pairs = []
+    for _ in range(5):
+        c = socket.create_connection(lst.getsockname())
+        a, _ = lst.accept()
+        c.sendall(b"x" * 1000)
+        a.recv(1000)
+        pairs.append((c, a))
+    try:
+        frame = vigil("top", "--once", "--sort", "tcp", "--rows", "50").stdout
+    finally:
+        for c, a in pairs:
+            c.close()
+            a.close()
+        lst.close()
+    me = [r for r in parse_rows(frame) if r["pid"] == os.getpid()]
+    check(me, "this process is not listed:\n" + frame)
+    check(me[0]["tcp"] == "10", "TCP %s for 5 loopback pairs (10 sockets)" % me[0]["tcp"])
+    check(me[0]["rtt"] != "-" and int(me[0]["rtt"]) > 0, "TCP_RTT %s" % me[0]["rtt"])
 
 
 @test

@@ -37,16 +37,35 @@ static void sep(void)
 
 static void jstr_raw(const char *s)
 {
-	putchar('"');
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			printf("\\%c", *p);
-		else if (*p < 0x20)
+	const unsigned char *p = (const unsigned char *)s, *run = p;
+
+	putchar_unlocked('"');
+	for (; *p; p++) {
+		if (*p != '"' && *p != '\\' && *p >= 0x20)
+			continue;
+		fwrite_unlocked(run, 1, (size_t)(p - run), stdout);
+		if (*p < 0x20)
 			printf("\\u%04x", *p);
-		else
-			putchar(*p);
+		else {
+			putchar_unlocked('\\');
+			putchar_unlocked(*p);
+		}
+		run = p + 1;
 	}
-	putchar('"');
+	fwrite_unlocked(run, 1, (size_t)(p - run), stdout);
+	putchar_unlocked('"');
+}
+
+/* Decimal without printf: connection and process lists print thousands of numbers. */
+static void put_u64(unsigned long long v)
+{
+	char b[24], *e = b + sizeof(b), *q = e;
+
+	do {
+		*--q = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	fwrite_unlocked(q, 1, (size_t)(e - q), stdout);
 }
 
 static void key(const char *k)
@@ -116,13 +135,18 @@ static void jbool(bool b)
 static void jint(long long v)
 {
 	val_prefix();
-	printf("%lld", v);
+	if (v < 0) {
+		putchar_unlocked('-');
+		put_u64(0ull - (unsigned long long)v);
+	} else {
+		put_u64((unsigned long long)v);
+	}
 }
 
 static void juint(unsigned long long v)
 {
 	val_prefix();
-	printf("%llu", v);
+	put_u64(v);
 }
 
 static void jdbl(double v)
@@ -1057,8 +1081,10 @@ static int usage(void)
 
 int main(int argc, char **argv)
 {
+	static char outbuf[1 << 20];
 	int i = 1;
 
+	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 	if (argc > 2 && !strcmp(argv[1], "--root")) {
 		if (fb_root_set(argv[2]))
 			return 2;

@@ -518,6 +518,8 @@ int fb_proc__gids(struct fb_proc *p, struct fb_ids *out);
 /* buf is "" when the process has no controlling terminal (psutil None). */
 int fb_proc__terminal(struct fb_proc *p, char *buf, size_t len);
 int fb_proc__ppid(struct fb_proc *p, pid_t *out);
+/* psutil's parent(): -ENOENT when there is none (the lowest pid, or a reused parent pid). */
+int fb_proc__parent(struct fb_proc *p, pid_t *out);
 /* Ancestors, nearest first. */
 int fb_proc__parents(struct fb_proc *p, pid_t **out, size_t *n);
 int fb_proc__children(struct fb_proc *p, bool recursive, pid_t **out, size_t *n);
@@ -537,6 +539,8 @@ int fb_proc__cpu_times(struct fb_proc *p, struct fb_proc_cpu_times *out);
 int fb_proc__cpu_percent(struct fb_proc *p, double interval, double *out);
 int fb_proc__io_counters(struct fb_proc *p, struct fb_proc_io *out);
 int fb_proc__num_ctx_switches(struct fb_proc *p, uint64_t *voluntary, uint64_t *involuntary);
+/* psutil 8's page_faults(): minor and major faults (stat fields 10 and 12). */
+int fb_proc__page_faults(struct fb_proc *p, uint64_t *minor, uint64_t *major);
 int fb_proc__num_fds(struct fb_proc *p, int *out);
 int fb_proc__num_threads(struct fb_proc *p, int *out);
 int fb_proc__threads(struct fb_proc *p, struct fb_thread **out, size_t *n);

@@ -626,3 +626,17 @@ bool fb_proc__is_running(struct fb_proc *p)
 	fb__proc_clear_err(p);
 	return fb__proc_check_identity(p, "is_running") == 0;
 }
+
+int fb_proc__page_faults(struct fb_proc *p, uint64_t *minor, uint64_t *major)
+{
+	struct fb__pstat st;
+	int err;
+
+	fb__proc_clear_err(p);
+	err = fb__proc_stat(p, "page_faults", &st);
+	if (!err) {
+		*minor = st.minflt;
+		*major = st.majflt;
+	}
+	return err;
+}

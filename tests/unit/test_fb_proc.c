@@ -6,7 +6,9 @@
  * cmdlines; environ; memory_full_info from smaps_rollup; grouped and ungrouped memory_maps;
  * threads; io; children; and the error classification with pid and method name.
  */
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include "fb_test.h"
 
@@ -389,6 +391,114 @@ static void test_iter_batch_and_rewind_many_pids(void **state)
 	assert_int_equal(system(path), 0);
 }
 
+static void write_stat(const char *root, pid_t pid, unsigned long long start)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/proc/%d", root, (int)pid);
+	assert_int_equal(mkdir_p(path), 0);
+	snprintf(path, sizeof(path), "%s/proc/%d/stat", root, (int)pid);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "%d (victim) S 1 1 1 0 -1 0 0 0 0 0 1 1 0 0 20 0 1 0 %llu 4096 1 0\n",
+		(int)pid, start);
+	fclose(f);
+}
+
+/*
+ * A stale handle must never signal a new process: the live child below survives a SIGKILL
+ * through a handle whose creation time no longer matches what /proc says about its pid.
+ */
+static void test_reused_pid_is_never_signalled(void **state)
+{
+	char root[] = "/tmp/fbreuseXXXXXX", cmd[600];
+	struct fb_proc *p;
+	pid_t child;
+	int status;
+
+	(void)state;
+	child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		pause();
+		_exit(0);
+	}
+	assert_non_null(mkdtemp(root));
+	write_stat(root, child, 1000);
+	fb_root_set(root);
+	p = fb_proc__new(child);
+	assert_non_null(p);
+	assert_true(fb_proc__is_running(p));
+	write_stat(root, child, 2000); /* the pid now belongs to a newer process */
+	assert_false(fb_proc__is_running(p));
+	assert_int_equal(fb_proc__kill(p), -ESRCH);
+	assert_int_equal(fb_proc__error(p)->kind, FB_ERR_NO_SUCH_PROCESS);
+	assert_string_equal(fb_proc__error(p)->what, "send_signal");
+	assert_int_equal(fb_proc__set_nice(p, 5), -ESRCH);
+	assert_int_equal(waitpid(child, &status, WNOHANG), 0); /* still alive */
+	/* the same handle with a matching identity does signal */
+	write_stat(root, child, 1000);
+	assert_int_equal(fb_proc__kill(p), 0);
+	assert_int_equal(waitpid(child, &status, 0), child);
+	assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	fb_proc__free(p);
+	fb_root_set(NULL);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+	assert_int_equal(system(cmd), 0);
+}
+
+static void test_wait_reports_exit_code_and_signal(void **state)
+{
+	struct fb_proc *p;
+	pid_t child;
+	int code;
+
+	(void)state;
+	child = fork();
+	if (child == 0)
+		_exit(7);
+	p = fb_proc__new(child);
+	assert_non_null(p);
+	assert_int_equal(fb_proc__wait(p, 5, &code), 0);
+	assert_int_equal(code, 7);
+	assert_int_equal(fb_proc__wait(p, 5, &code), 0); /* cached */
+	assert_int_equal(code, 7);
+	fb_proc__free(p);
+	child = fork();
+	if (child == 0) {
+		pause();
+		_exit(0);
+	}
+	p = fb_proc__new(child);
+	assert_int_equal(fb_proc__wait(p, 0.05, &code), -ETIMEDOUT);
+	assert_int_equal(fb_proc__error(p)->kind, FB_ERR_TIMEOUT);
+	assert_int_equal(fb_proc__terminate(p), 0);
+	assert_int_equal(fb_proc__wait(p, 5, &code), 0);
+	assert_int_equal(code, -SIGTERM);
+	fb_proc__free(p);
+}
+
+static void test_page_faults_and_parent(void **state)
+{
+	struct fb_proc *p;
+	uint64_t minor, major;
+	pid_t parent;
+
+	(void)state;
+	fb_test_root("hostile");
+	p = fb_proc__new(4246);
+	assert_int_equal(fb_proc__page_faults(p, &minor, &major), 0);
+	assert_int_equal(minor, 500);
+	assert_int_equal(major, 3);
+	assert_int_equal(fb_proc__parent(p, &parent), 0);
+	assert_int_equal(parent, 4245);
+	fb_proc__free(p);
+	p = fb_proc__new(4242); /* its parent, pid 1, is not in the tree */
+	assert_int_equal(fb_proc__parent(p, &parent), -ENOENT);
+	fb_proc__free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -403,6 +513,9 @@ int main(void)
 		cmocka_unit_test_teardown(test_iter_skips_vanished_and_keeps_unreadable, teardown),
 		cmocka_unit_test_teardown(test_memory_percent_rejects_bad_memtype, teardown),
 		cmocka_unit_test_teardown(test_iter_batch_and_rewind_many_pids, teardown),
+		cmocka_unit_test_teardown(test_reused_pid_is_never_signalled, teardown),
+		cmocka_unit_test_teardown(test_wait_reports_exit_code_and_signal, teardown),
+		cmocka_unit_test_teardown(test_page_faults_and_parent, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

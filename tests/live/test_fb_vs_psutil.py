@@ -546,10 +546,61 @@ def test_utils():
     check("human2bytes(9.8K)", out == 10035, out)
 
 
+VIGIL = os.path.join(ROOT, ".output/vigil")
+
+
+def test_vigil_commands():
+    """The CLI commands built on the library agree with it and with psutil."""
+    if not os.access(VIGIL, os.X_OK):
+        check("vigil binary built", False, VIGIL)
+        return
+    run = lambda *a: subprocess.run([VIGIL] + list(a), stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE)
+    r = run("snapshot")
+    snap = json.loads(r.stdout) if r.returncode == 0 else {}
+    check("vigil snapshot is JSON with psutil keys", r.returncode == 0 and all(
+        k in snap for k in ("cpu_times", "virtual_memory", "disk_partitions",
+                            "net_connections", "net_if_addrs", "sensors_temperatures",
+                            "boot_time", "users", "processes")), r.stderr)
+    r = run("ps", "--format", "json")
+    rows = json.loads(r.stdout) if r.returncode == 0 else []
+    check("vigil ps --format json lists psutil's pids",
+          len(set(psutil.pids()) - set(x["pid"] for x in rows)) <= 3)
+    r = run("ps", "--format", "csv", "--pid", str(os.getpid()))
+    lines = r.stdout.decode().splitlines()
+    check("vigil ps --format csv --pid", r.returncode == 0 and len(lines) == 2 and
+          lines[1].split(",")[0] == str(os.getpid()), lines)
+    lt = socket.socket()
+    lt.bind(("127.0.0.1", 0))
+    lt.listen()
+    try:
+        r = run("net", "tcp4", "--format", "json", "--pid", str(os.getpid()))
+        rows = json.loads(r.stdout) if r.returncode == 0 else []
+        check("vigil net tcp4 --pid shows our listener", any(
+            x["laddr"] == list(lt.getsockname()) and x["status"] == "LISTEN" and
+            x["fd"] == lt.fileno() for x in rows), rows)
+    finally:
+        lt.close()
+    check("vigil net with a bad kind exits 2", run("net", "tcp5").returncode == 2)
+    check("vigil sys --format csv exits 2", run("sys", "--format", "csv").returncode == 2)
+    r = run("sys", "mem", "--format", "json")
+    vm = json.loads(r.stdout)["virtual_memory"] if r.returncode == 0 else {}
+    check("vigil sys mem total == psutil", vm.get("total") == psutil.virtual_memory().total)
+    sleeper = subprocess.Popen(["sh", "-c", "sleep 60 & sleep 60 & wait"])
+    time.sleep(0.3)
+    kids = [c.pid for c in psutil.Process(sleeper.pid).children(recursive=True)]
+    r = run("kill", "--tree", "--timeout", "3s", str(sleeper.pid))
+    sleeper.wait()
+    out = r.stdout.decode()
+    gone = [int(x) for x in out.splitlines()[0].split()[1:]] if out else []
+    check("vigil kill --tree ends the whole tree", r.returncode == 0 and
+          sorted(gone) == sorted(kids + [sleeper.pid]), (out, kids, sleeper.pid))
+
+
 def main():
     ensure_probe()
     for t in (test_memory, test_cpu_sys, test_disks, test_nics, test_connections,
-              test_process, test_kill_tree, test_utils):
+              test_process, test_kill_tree, test_utils, test_vigil_commands):
         try:
             t()
         except Exception as e:  # a crash in one group is a failure, not an abort

@@ -111,7 +111,8 @@ int cmd_kill(int argc, char **argv)
 		uint64_t v;
 
 		if (parse_u64(argv[i], 1, INT32_MAX, &v)) {
-			cli_error(&kill_cmd, "PID: invalid value '%s' (accepts a process id)", argv[i]);
+			cli_error(&kill_cmd, "PID: invalid value '%s' (accepts a process id)",
+				  argv[i]);
 			return EXIT_USAGE;
 		}
 	}
@@ -140,7 +141,8 @@ int cmd_kill(int argc, char **argv)
 
 			if (err) {
 				pr_err("kill: %d: %s", pid,
-				       p ? fb_err_kind_name(fb_proc__error(p)->kind) : "NoSuchProcess");
+				       p ? fb_err_kind_name(fb_proc__error(p)->kind)
+					 : "NoSuchProcess");
 				rc = 1;
 			}
 			fb_proc__free(p);

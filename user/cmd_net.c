@@ -56,7 +56,9 @@ static const struct cli_cmd net_cmd = {
 static const char *proto_name(const struct fb_conn *c)
 {
 	if (c->family == AF_UNIX)
-		return c->type == SOCK_DGRAM ? "u_dgr" : c->type == SOCK_SEQPACKET ? "u_seq" : "u_str";
+		return c->type == SOCK_DGRAM	   ? "u_dgr"
+		       : c->type == SOCK_SEQPACKET ? "u_seq"
+						   : "u_str";
 	if (c->type == SOCK_STREAM)
 		return c->family == AF_INET6 ? "tcp6" : "tcp";
 	return c->family == AF_INET6 ? "udp6" : "udp";
@@ -140,7 +142,8 @@ static int net_nics(struct output *o, const char *what)
 				     "ERROUT", "DROPIN", "DROPOUT");
 			for (size_t i = 0; i < n; i++)
 				sink__printf(o->sink,
-					     "%-12s %14llu %14llu %10llu %10llu %6llu %6llu %6llu %6llu\n",
+					     "%-12s %14llu %14llu %10llu %10llu %6llu %6llu %6llu "
+					     "%6llu\n",
 					     io[i].name, (unsigned long long)io[i].bytes_sent,
 					     (unsigned long long)io[i].bytes_recv,
 					     (unsigned long long)io[i].packets_sent,
@@ -153,14 +156,18 @@ static int net_nics(struct output *o, const char *what)
 		} else if (!strcmp(what, "addrs") && !fb_net_if_addrs(&a, &n)) {
 			for (size_t i = 0; i < n; i++)
 				sink__printf(o->sink, "%-12s %-7s %-40s %s\n", a[i].name,
-					     a[i].family == 2 ? "inet" : a[i].family == 10 ? "inet6" : "link",
-					     a[i].address, (a[i].valid & FB_IFA_NETMASK) ? a[i].netmask : "");
+					     a[i].family == 2	 ? "inet"
+					     : a[i].family == 10 ? "inet6"
+								 : "link",
+					     a[i].address,
+					     (a[i].valid & FB_IFA_NETMASK) ? a[i].netmask : "");
 			free(a);
 		} else if (!strcmp(what, "stats") && !fb_net_if_stats(&st, &n)) {
 			for (size_t i = 0; i < n; i++)
 				sink__printf(o->sink, "%-12s %-4s %-18s %6d Mb/s mtu %-6d %s\n",
 					     st[i].name, st[i].isup ? "up" : "down",
-					     fb_nic_duplex_name(st[i].duplex), st[i].speed, st[i].mtu,
+					     fb_nic_duplex_name(st[i].duplex), st[i].speed,
+					     st[i].mtu,
 					     st[i].flags);
 			free(st);
 		}
@@ -201,7 +208,8 @@ int cmd_net(int argc, char **argv)
 		if (strcmp(what, "io") && strcmp(what, "addrs") && strcmp(what, "stats") &&
 		    fb_conn_kind_parse(what, &kind)) {
 			cli_error(&net_cmd, "KIND: invalid value '%s' (accepts inet, inet4, inet6, "
-					    "tcp, tcp4, tcp6, udp, udp4, udp6, unix, all, io, addrs "
+					    "tcp, tcp4, tcp6, udp, udp4, udp6, unix, all, io, "
+					    "addrs "
 					    "or stats)", what);
 			return EXIT_USAGE;
 		}

@@ -113,7 +113,8 @@ static void sys_table(struct sink *s, int sec, double interval)
 			for (size_t i = 0; i < n; i++) {
 				human(io[i].bytes_sent, a);
 				human(io[i].bytes_recv, b);
-				sink__printf(s, "net      %-12s sent %8s recv %8s\n", io[i].name, a, b);
+				sink__printf(s, "net      %-12s sent %8s recv %8s\n", io[i].name, a,
+					     b);
 			}
 			free(io);
 		}

@@ -113,7 +113,8 @@ void fbjson_mem(struct jw *w)
 		jw__obj_begin(w, "virtual_memory");
 		for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
 			if (m.valid & f[i].bit)
-				jw__u64(w, f[i].k, *(const uint64_t *)((const char *)&m + f[i].off));
+				jw__u64(w, f[i].k,
+					*(const uint64_t *)((const char *)&m + f[i].off));
 			else
 				jw__null(w, f[i].k);
 		}

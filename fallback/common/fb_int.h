@@ -35,6 +35,8 @@ int fb__dirfd(enum fb_dir d);
 int fb__path(enum fb_dir d, const char *rel, char *buf, size_t len);
 /* Changes whenever the root changes: a key for caches of root-derived data. */
 unsigned fb__root_gen(void);
+/* "/dev/": how terminal names are reported (psutil's terminal()). */
+const char *fb__dev_prefix(void);
 /* True when the root is the live system ("/"). */
 bool fb__root_is_live(void);
 

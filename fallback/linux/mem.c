@@ -127,7 +127,8 @@ int fb_swap_memory(struct fb_swap *out)
 	r = fb__read(FB_DIR_PROC, "meminfo", buf, sizeof(buf));
 	if (r < 0)
 		return (int)r;
-	if (!fb__kv_u64(buf, "SwapTotal", &out->total) && !fb__kv_u64(buf, "SwapFree", &out->free)) {
+	if (!fb__kv_u64(buf, "SwapTotal", &out->total) &&
+	    !fb__kv_u64(buf, "SwapFree", &out->free)) {
 		out->total *= 1024;
 		out->free *= 1024;
 		if (out->free > out->total)

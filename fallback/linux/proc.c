@@ -558,8 +558,8 @@ static void tty_scan_dir(int dfd, const char *sub, const char *prefix, size_t *c
 		if (fb__grow((void **)&tty_map, cap, tty_n + 1, sizeof(*tty_map)))
 			break;
 		tty_map[tty_n].rdev = sb.st_rdev;
-		fb__fmt(tty_map[tty_n].name, sizeof(tty_map[tty_n].name), "/dev/%s%s",
-			prefix[0] ? "" : "pts/", de->d_name);
+		fb__fmt(tty_map[tty_n].name, sizeof(tty_map[tty_n].name), "%s%s%s",
+			fb__dev_prefix(), prefix[0] ? "" : "pts/", de->d_name);
 		tty_n++;
 	}
 	closedir(dir);

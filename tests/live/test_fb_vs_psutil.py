@@ -212,15 +212,29 @@ def test_disks():
               abs(u["used"] - used) < 10 * MIB and abs(u["free"] - avail) < 10 * MIB, (u, line))
         check("disk_usage %s percent vs psutil" % mp,
               abs(u["percent"] - psutil.disk_usage(mp).percent) <= 0.1)
-    pd = psutil.disk_io_counters(perdisk=True, nowrap=False)
-    mine = d["disk_io_counters_perdisk"]
-    check("disk_io perdisk names vs psutil", set(mine) == set(pd), (set(mine), set(pd)))
-    ok = all(abs(mine[k]["read_count"] - v.read_count) < 100 and
-             abs(mine[k]["write_bytes"] - v.write_bytes) < MIB for k, v in pd.items() if k in mine)
-    check("disk_io perdisk counts vs psutil", ok)
-    tot = psutil.disk_io_counters(nowrap=False)
-    check("disk_io total vs psutil", tot is None and d["disk_io_counters"] is None or
-          abs(d["disk_io_counters"]["read_bytes"] - tot.read_bytes) < MIB)
+    def perdisk():
+        # bracketed by psutil before and after: other tests may be writing to disks
+        a = psutil.disk_io_counters(perdisk=True, nowrap=False)
+        mine = probe("disk")["disk_io_counters_perdisk"]
+        b = psutil.disk_io_counters(perdisk=True, nowrap=False)
+        if set(mine) != set(a) or set(a) != set(b):
+            return False, (set(mine), set(a))
+        for k in a:
+            for f in ("read_count", "write_count", "read_bytes", "write_bytes"):
+                if not getattr(a[k], f) <= mine[k][f] <= getattr(b[k], f):
+                    return False, (k, f, getattr(a[k], f), mine[k][f], getattr(b[k], f))
+        return True, None
+    retry("disk_io perdisk vs psutil", perdisk, tries=10)
+
+    def total():
+        a = psutil.disk_io_counters(nowrap=False)
+        m = probe("disk")["disk_io_counters"]
+        b = psutil.disk_io_counters(nowrap=False)
+        if a is None or m is None:
+            return a is None and m is None, (a, m)
+        return all(getattr(a, f) <= m[f] <= getattr(b, f) for f in
+                   ("read_count", "write_count", "read_bytes", "write_bytes")), (a, m, b)
+    retry("disk_io total vs psutil", total, tries=10)
 
 
 # ------------------------------------------------------------------ network

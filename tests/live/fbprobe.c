@@ -1044,25 +1044,44 @@ static void bench_one(const char *what)
 	}
 }
 
+static double cpu_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts); /* every thread of the process */
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Time RUNS calls after one warm-up; print every sample (wall and CPU ms) and the medians. */
 static int do_bench(const char *what, int runs)
 {
-	double *t = calloc((size_t)runs, sizeof(*t));
+	double *t = calloc((size_t)runs, sizeof(*t)), *c = calloc((size_t)runs, sizeof(*c));
 
-	if (!t)
+	if (!t || !c || runs < 1) {
+		free(t);
+		free(c);
 		return 1;
+	}
 	bench_one(what); /* warm the caches, as the psutil side does */
 	for (int i = 0; i < runs; i++) {
-		double t0 = now_s();
+		double t0 = now_s(), c0 = cpu_s();
 
 		bench_one(what);
 		t[i] = (now_s() - t0) * 1000.0;
+		c[i] = (cpu_s() - c0) * 1000.0;
 	}
-	qsort(t, (size_t)runs, sizeof(*t), dbl_cmp);
 	fb_proc_iter__free(warm_it);
 	warm_it = NULL;
-	printf("{\"what\":\"%s\",\"runs\":%d,\"median_ms\":%.4f,\"min_ms\":%.4f}\n", what, runs,
-	       t[runs / 2], t[0]);
+	printf("{\"what\":\"%s\",\"runs\":%d,\"wall_ms\":[", what, runs);
+	for (int i = 0; i < runs; i++)
+		printf("%s%.4f", i ? "," : "", t[i]);
+	printf("],\"cpu_ms\":[");
+	for (int i = 0; i < runs; i++)
+		printf("%s%.4f", i ? "," : "", c[i]);
+	qsort(t, (size_t)runs, sizeof(*t), dbl_cmp);
+	printf("],\"median_ms\":%.4f,\"min_ms\":%.4f}\n", t[runs / 2], t[0]);
 	free(t);
+	free(c);
 	return 0;
 }
 

@@ -288,10 +288,18 @@ int fb_proc__open_files(struct fb_proc *p, struct fb_open_file **out, size_t *n)
 		struct stat sb;
 		const char *q = de->d_name;
 		uint64_t fd, pos = 0, flags = 0;
+		ssize_t r;
 
 		if (fb__parse_u64(&q, &fd) || *q)
 			continue;
-		if (fb__readlink_at(dirfd(dir), de->d_name, target, sizeof(target)) < 0)
+		r = fb__readlink_at(dirfd(dir), de->d_name, target, sizeof(target));
+		if (r == -EACCES || r == -EPERM) {
+			/* psutil raises AccessDenied here (net_connections skips instead) */
+			closedir(dir);
+			free(v);
+			return fb__proc_fail(p, "open_files", (int)-r);
+		}
+		if (r < 0)
 			continue; /* closed meanwhile, or ENAMETOOLONG/EINVAL: skipped as psutil */
 		if (target[0] != '/' || stat(target, &sb) || !S_ISREG(sb.st_mode))
 			continue;

@@ -560,6 +560,69 @@ def test_utils():
     check("human2bytes(9.8K)", out == 10035, out)
 
 
+STABLE = ("name", "exe", "cmdline", "ppid", "uids", "gids", "terminal", "username",
+          "create_time", "nice", "ionice", "cpu_affinity", "open_files", "environ")
+
+
+def ps_value(p, k):
+    try:
+        v = getattr(p, k)()
+    except psutil.ZombieProcess:
+        return "ZombieProcess"
+    except psutil.NoSuchProcess:
+        return "NoSuchProcess"
+    except psutil.AccessDenied:
+        return "AccessDenied"
+    if k in ("uids", "gids"):
+        return list(v)
+    if k == "ionice":
+        return [int(v[0]), v[1]]
+    if k == "open_files":
+        return "list"  # contents churn (checked exactly on our own child); the class must match
+    if k == "create_time":
+        return round(v, 1)
+    return v
+
+
+def fb_value(d, k):
+    m = d.get(k)
+    if isinstance(m, dict) and "what" in m and "errno" in m:
+        return m["error"]
+    if k == "open_files":
+        return "list"
+    if k == "create_time":
+        return round(m, 1)
+    return m
+
+
+def test_every_process():
+    """psutil's test_process_all: every getter of every pid, values and error classes."""
+    mismatches = []
+    checked = 0
+    for pid in psutil.pids():
+        try:
+            p = psutil.Process(pid)
+            want = {k: ps_value(p, k) for k in STABLE}
+        except psutil.NoSuchProcess:
+            continue
+        d = probe("proc", pid)
+        if d.get("error"):
+            continue  # gone meanwhile
+        checked += 1
+        diff = [k for k in STABLE if fb_value(d, k) != want[k]]
+        if diff:  # a process may change between the two reads: look again once
+            d = probe("proc", pid)
+            try:
+                want = {k: ps_value(p, k) for k in diff}
+            except psutil.NoSuchProcess:
+                continue
+            diff = [k for k in diff if fb_value(d, k) != want[k] and psutil.pid_exists(pid)]
+        if diff:
+            mismatches.append((pid, [(k, fb_value(d, k), want[k]) for k in diff]))
+    check("every process: %d pids, values and errors == psutil" % checked,
+          not mismatches and checked > 10, str(mismatches)[:2000])
+
+
 VIGIL = os.path.join(ROOT, ".output/vigil")
 
 
@@ -614,7 +677,8 @@ def test_vigil_commands():
 def main():
     ensure_probe()
     for t in (test_memory, test_cpu_sys, test_disks, test_nics, test_connections,
-              test_process, test_kill_tree, test_utils, test_vigil_commands):
+              test_process, test_every_process, test_kill_tree, test_utils,
+              test_vigil_commands):
         try:
             t()
         except Exception as e:  # a crash in one group is a failure, not an abort

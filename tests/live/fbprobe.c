@@ -1094,7 +1094,7 @@ static int usage(void)
 		"  cpu [INTERVAL] | mem | disk | net [KIND] [--procfs] | sensors | sys\n"
 		"  proc PID | ps [--all-attrs] | conns KIND [--procfs] | snapshot\n"
 		"  kill-tree PID [TIMEOUT] [--no-parent] | bytes2human N | human2bytes S\n"
-		"  pid-exists PID | bench ps|ps-warm|conns|snapshot RUNS\n");
+		"  proc-cpu PID INTERVAL | pid-exists PID | bench ps|ps-warm|conns|snapshot RUNS\n");
 	return 2;
 }
 
@@ -1134,6 +1134,17 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		printf("%llu\n", (unsigned long long)v);
+		return 0;
+	}
+	if (!strcmp(cmd, "proc-cpu") && i + 1 < argc) {
+		struct fb_proc *p = fb_proc__new(atoi(argv[i]));
+		double pct = -1;
+		int err = p ? fb_proc__cpu_percent(p, atof(argv[i + 1]), &pct) : -ESRCH;
+
+		fb_proc__free(p);
+		if (err)
+			return 1;
+		printf("%.1f\n", pct);
 		return 0;
 	}
 	if (!strcmp(cmd, "pid-exists") && i < argc) {

@@ -458,6 +458,19 @@ def test_process():
     finally:
         child.kill()
         child.wait()
+    # Process.cpu_percent(interval): a spinning child is near 100 (not divided by CPUs)
+    spin = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        time.sleep(0.2)
+        ps_pct = psutil.Process(spin.pid).cpu_percent(0.5)
+        out = subprocess.check_output([PROBE, "proc-cpu", str(spin.pid), "0.5"])
+        pct = float(out)
+        ct = psutil.Process(spin.pid).cpu_times()
+        check("proc cpu_percent of a spinning child", 0 < pct <= 100 * psutil.cpu_count() and
+              abs(pct - ps_pct) < 40, (pct, ps_pct, ct))
+    finally:
+        spin.kill()
+        spin.wait()
     # a vanished pid reports NoSuchProcess
     d = probe("proc", child.pid)
     check("gone pid -> NoSuchProcess", d.get("error") == "NoSuchProcess", d)

@@ -352,11 +352,14 @@ def test_connections():
         check("no duplicate rows", len(tuples) == len(set(tuples)))
         pss = set(ps_tuple(c) for c in psutil.net_connections("inet") if c.pid == me)
         check("system-wide own rows == psutil", pss == set(t for t in tuples if t[-1] == me))
-        ss_ports = set()
-        for l in sh("ss -tlnH").splitlines():
-            ss_ports.add(int(l.split()[3].rsplit(":", 1)[1]))
-        mine_ports = set(c["laddr"][1] for c in probe("conns", "tcp") if c["status"] == "LISTEN")
-        check("tcp LISTEN ports == ss -tlnH", ss_ports == mine_ports, (ss_ports, mine_ports))
+        def listen_ports():
+            ss_ports = set()
+            for l in sh("ss -tlnH").splitlines():
+                ss_ports.add(int(l.split()[3].rsplit(":", 1)[1]))
+            mine_ports = set(c["laddr"][1] for c in probe("conns", "tcp")
+                             if c["status"] == "LISTEN")
+            return ss_ports == mine_ports, (ss_ports, mine_ports)
+        retry("tcp LISTEN ports == ss -tlnH", listen_ports)
         ssp = sh("ss -tanpH")
         check("ss -tanp sees our listener with our pid",
               ("pid=%d," % me) in ssp and any(c["pid"] == me for c in sysall))

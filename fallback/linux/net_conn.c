@@ -715,7 +715,7 @@ static uint64_t conn_hash(const struct fb_conn *c)
 	return h;
 }
 
-static bool conn_same(const struct fb_conn *x, const struct fb_conn *y)
+static bool conn_is_same(const struct fb_conn *x, const struct fb_conn *y)
 {
 	return x->family == y->family && x->type == y->type && x->pid == y->pid &&
 	       x->fd == y->fd && x->status == y->status && x->laddr.port == y->laddr.port &&
@@ -749,7 +749,7 @@ static int dedup(struct conn_list *l)
 		}
 		h = (size_t)conn_hash(&l->v[i]) & (nslots - 1);
 		while (slots[h] >= 0) {
-			if (conn_same(&l->v[slots[h]], &l->v[i])) {
+			if (conn_is_same(&l->v[slots[h]], &l->v[i])) {
 				dup = true;
 				break;
 			}

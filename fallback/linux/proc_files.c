@@ -26,7 +26,7 @@ static int proc_readlink(struct fb_proc *p, const char *file, char *buf, size_t 
 	return r < 0 ? (int)r : 0;
 }
 
-static bool proc_dir_exists(pid_t pid)
+static bool pid_dir_is_present(pid_t pid)
 {
 	char rel[32];
 
@@ -46,7 +46,7 @@ int fb_proc__exe(struct fb_proc *p, char *buf, size_t len)
 
 		if (!fb__read_pstat(p->pid, &st) && st.state == 'Z')
 			return fb__proc_fail(p, "exe", ESRCH);
-		if (proc_dir_exists(p->pid)) {
+		if (pid_dir_is_present(p->pid)) {
 			buf[0] = '\0'; /* a kernel thread has no exe */
 			return 0;
 		}
@@ -94,7 +94,7 @@ int fb_proc__cwd(struct fb_proc *p, char *buf, size_t len)
 
 		if (!fb__read_pstat(p->pid, &st) && st.state == 'Z')
 			return fb__proc_fail(p, "cwd", ESRCH);
-		if (proc_dir_exists(p->pid)) {
+		if (pid_dir_is_present(p->pid)) {
 			buf[0] = '\0';
 			return 0;
 		}
@@ -241,7 +241,7 @@ int fb_proc__threads(struct fb_proc *p, struct fb_thread **out, size_t *n)
 		cnt++;
 	}
 	closedir(dir);
-	if (!cnt && !proc_dir_exists(p->pid)) {
+	if (!cnt && !pid_dir_is_present(p->pid)) {
 		free(v);
 		return fb__proc_fail(p, "threads", ESRCH);
 	}

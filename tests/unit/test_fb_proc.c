@@ -479,6 +479,44 @@ static void test_wait_reports_exit_code_and_signal(void **state)
 	fb_proc__free(p);
 }
 
+/* A process that is not our child: its exit is seen (pidfd), its status is unknown. */
+static void test_wait_non_child(void **state)
+{
+	int pidp[2], gate[2], code, st;
+	pid_t mid, grand;
+	struct fb_proc *p;
+
+	(void)state;
+	assert_int_equal(pipe(pidp), 0);
+	assert_int_equal(pipe(gate), 0);
+	mid = fork();
+	if (mid == 0) {
+		pid_t g = fork();
+
+		if (g == 0) {
+			char c;
+
+			close(gate[1]);
+			(void)!read(gate[0], &c, 1); /* exit when the test closes the gate */
+			_exit(3);
+		}
+		(void)!write(pidp[1], &g, sizeof(g));
+		_exit(0);
+	}
+	close(gate[0]);
+	assert_int_equal(read(pidp[0], &grand, sizeof(grand)), (ssize_t)sizeof(grand));
+	assert_int_equal(waitpid(mid, &st, 0), mid);
+	p = fb_proc__new(grand);
+	assert_non_null(p);
+	assert_int_equal(fb_proc__wait(p, 0.05, &code), -ETIMEDOUT);
+	close(gate[1]);
+	assert_int_equal(fb_proc__wait(p, 5, &code), 0);
+	assert_int_equal(code, FB_EXIT_UNKNOWN);
+	close(pidp[0]);
+	close(pidp[1]);
+	fb_proc__free(p);
+}
+
 static void test_page_faults_and_parent(void **state)
 {
 	struct fb_proc *p;
@@ -515,6 +553,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_iter_batch_and_rewind_many_pids, teardown),
 		cmocka_unit_test_teardown(test_reused_pid_is_never_signalled, teardown),
 		cmocka_unit_test_teardown(test_wait_reports_exit_code_and_signal, teardown),
+		cmocka_unit_test_teardown(test_wait_non_child, teardown),
 		cmocka_unit_test_teardown(test_page_faults_and_parent, teardown),
 	};
 

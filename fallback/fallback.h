@@ -200,6 +200,25 @@ struct fb_cpu_freq {
 int fb_cpu_freq(struct fb_cpu_freq *out);
 int fb_cpu_freq_percpu(struct fb_cpu_freq **out, size_t *n);
 
+/*
+ * Container awareness, which psutil lacks (psutil #2100, #1122): the limits of a process'
+ * cgroup (v2, or v1's memory and cpu controllers).  pid 0 means the calling process.
+ */
+enum {
+	FB_CG_MEMORY_LIMIT = 1u << 0, /* unset: no limit */
+	FB_CG_MEMORY_CURRENT = 1u << 1,
+	FB_CG_CPU_QUOTA = 1u << 2, /* unset: no quota */
+};
+struct fb_cgroup_limits {
+	uint64_t memory_limit, memory_current; /* bytes */
+	double cpu_quota;		       /* CPUs' worth of time per period, e.g. 1.5 */
+	char path[256];			       /* the cgroup, e.g. "/system.slice/x.service" */
+	uint32_t valid;			       /* FB_CG_* */
+};
+int fb_cgroup_limits(pid_t pid, struct fb_cgroup_limits *out);
+/* CPUs this process can really use: its affinity, capped by a cgroup CPU quota (rounded up). */
+int fb_cpu_count_usable(void);
+
 /* psutil.getloadavg(): 1, 5 and 15 minute load averages. */
 int fb_getloadavg(double out[3]);
 

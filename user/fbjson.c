@@ -342,9 +342,11 @@ void fbjson_sensors(struct jw *w)
 
 void fbjson_system(struct jw *w)
 {
+	struct fb_cgroup_limits cg;
 	struct fb_user *u;
 	double bt;
 	size_t n;
+	int c;
 
 	if (!fb_boot_time(&bt))
 		jw__f64(w, "boot_time", bt);
@@ -364,6 +366,21 @@ void fbjson_system(struct jw *w)
 		free(u);
 	}
 	jw__arr_end(w);
+	/* beyond psutil: what this process' container allows */
+	c = fb_cpu_count_usable();
+	c > 0 ? jw__s64(w, "cpu_count_usable", c) : jw__null(w, "cpu_count_usable");
+	if (!fb_cgroup_limits(0, &cg)) {
+		jw__obj_begin(w, "cgroup");
+		jw__str(w, "path", cg.path);
+		(cg.valid & FB_CG_MEMORY_LIMIT) ? jw__u64(w, "memory_limit", cg.memory_limit)
+						: jw__null(w, "memory_limit");
+		(cg.valid & FB_CG_MEMORY_CURRENT) ? jw__u64(w, "memory_current", cg.memory_current)
+						  : jw__null(w, "memory_current");
+		opt_f64(w, "cpu_quota", cg.cpu_quota, cg.valid & FB_CG_CPU_QUOTA);
+		jw__obj_end(w);
+	} else {
+		jw__null(w, "cgroup");
+	}
 }
 
 static void addr(struct jw *w, const char *key, const struct fb_conn *c,

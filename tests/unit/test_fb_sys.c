@@ -2,7 +2,8 @@
 /*
  * test_fb_sys.c - users() on a utmp file written by the test under a temporary root (USER
  * entries only; psutil's "localhost" for an empty or ":0" host; a missing terminal is
- * invalid), an empty result without utmp, and boot_time/pids on a tree without them.
+ * invalid), an empty result without utmp, boot_time/pids on a tree without them, and the
+ * cgroup v2 and v1 limits (container awareness psutil lacks).
  */
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -88,11 +89,49 @@ static void test_no_utmp_no_users_and_empty_tree(void **state)
 	rmdir(root);
 }
 
+static void test_cgroup_v2_limits(void **state)
+{
+	struct fb_cgroup_limits cg;
+
+	(void)state;
+	fb_test_root("hostile");
+	assert_int_equal(fb_cgroup_limits(0, &cg), 0);
+	assert_string_equal(cg.path, "/app.slice/web.service");
+	assert_int_equal(cg.memory_limit, 536870912);
+	assert_int_equal(cg.memory_current, 1048576);
+	assert_true(cg.cpu_quota == 1.5);
+	assert_int_equal(cg.valid, FB_CG_MEMORY_LIMIT | FB_CG_MEMORY_CURRENT | FB_CG_CPU_QUOTA);
+	/* the root cgroup: "max" everywhere is no limit, not a number */
+	assert_int_equal(fb_cgroup_limits(4242, &cg), 0);
+	assert_int_equal(cg.valid, FB_CG_MEMORY_CURRENT);
+	assert_int_equal(cg.memory_current, 2048);
+	fb_root_set(NULL);
+}
+
+static void test_cgroup_v1_limits(void **state)
+{
+	struct fb_cgroup_limits cg;
+
+	(void)state;
+	fb_test_root("hostile-nomem");
+	assert_int_equal(fb_cgroup_limits(0, &cg), 0);
+	assert_string_equal(cg.path, "/docker/abc");
+	assert_int_equal(cg.memory_limit, 268435456);
+	assert_int_equal(cg.memory_current, 1000);
+	assert_true(cg.cpu_quota == 0.5);
+	/* no cgroup file for this pid */
+	assert_int_equal(fb_cgroup_limits(4242, &cg), -ENOENT);
+	fb_root_set(NULL);
+	assert_true(fb_cpu_count_usable() >= 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_users_from_utmp),
 		cmocka_unit_test(test_no_utmp_no_users_and_empty_tree),
+		cmocka_unit_test(test_cgroup_v2_limits),
+		cmocka_unit_test(test_cgroup_v1_limits),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -72,6 +72,9 @@ int fb__kv_u64(const char *text, const char *key, uint64_t *out);
 /* The rest of the line after "Key:" and blanks, copied into buf. */
 int fb__kv_str(const char *text, const char *key, char *buf, size_t len);
 
+/* The value of a "KEY=value" line (uevent files). */
+int fb__kv_str_eq(const char *text, const char *key, char *buf, size_t len);
+
 /* Grow *v (element size @elem) so that it can hold @need elements; 0 or -ENOMEM. */
 int fb__grow(void **v, size_t *cap, size_t need, size_t elem);
 

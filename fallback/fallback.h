@@ -8,8 +8,9 @@
  * mask and is never faked as zero.  int functions return 0 or a negative errno, pointer
  * functions return NULL and set errno, predicates return bool.  Arrays returned through `**out`
  * are freed with free() unless a dedicated *_free() function is named.  The library keeps no
- * hidden global state except the root path (fb_root_set) and a few caches; it is not
- * thread-safe while fb_root_set() runs.
+ * hidden global state except the root path (fb_root_set) and a few locked caches (user names,
+ * terminals, boot time); functions may be called from several threads, each object (handle,
+ * iterator, sampler, nowrap state) from one at a time, and never while fb_root_set() runs.
  */
 #ifndef VIGIL_FALLBACK_H
 #define VIGIL_FALLBACK_H

@@ -6,6 +6,7 @@
  * cmdlines; environ; memory_full_info from smaps_rollup; grouped and ungrouped memory_maps;
  * threads; io; children; and the error classification with pid and method name.
  */
+#include <pthread.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -537,6 +538,40 @@ static void test_page_faults_and_parent(void **state)
 	fb_proc__free(p);
 }
 
+static void *scan_worker(void *arg)
+{
+	long *count = arg;
+
+	for (int r = 0; r < 50; r++) {
+		struct fb_proc_iter *it = fb_proc_iter__new(FB_PI_NAME | FB_PI_USERNAME |
+							    FB_PI_TERMINAL | FB_PI_CREATE_TIME);
+		const struct fb_proc_info *pi;
+
+		while (it && (pi = fb_proc_iter__next(it)))
+			(*count)++;
+		fb_proc_iter__free(it);
+	}
+	return NULL;
+}
+
+/* Several threads scanning at once share the user-name, terminal and boot-time caches. */
+static void test_concurrent_scans(void **state)
+{
+	pthread_t t[4];
+	long counts[4] = { 0 }, alone = 0;
+
+	(void)state;
+	fb_test_root("hostile");
+	scan_worker(&alone);
+	assert_int_equal(alone, 50 * 4); /* 4242, 4243, 4245, 4246; 4244 vanished */
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, scan_worker, &counts[i]), 0);
+	for (int i = 0; i < 4; i++)
+		pthread_join(t[i], NULL);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(counts[i], alone);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -555,6 +590,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_wait_reports_exit_code_and_signal, teardown),
 		cmocka_unit_test_teardown(test_wait_non_child, teardown),
 		cmocka_unit_test_teardown(test_page_faults_and_parent, teardown),
+		cmocka_unit_test_teardown(test_concurrent_scans, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

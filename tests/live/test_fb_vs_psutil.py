@@ -432,6 +432,13 @@ def test_process():
         check("proc memory_info vs psutil", (d["memory_info"]["rss"], d["memory_info"]["vms"],
                                              d["memory_info"]["shared"]) ==
               (mi.rss, mi.vms, mi.shared))
+        st = dict(l.split(":", 1) for l in open("/proc/%d/status" % pid) if ":" in l)
+        kb = lambda k: int(st[k].split()[0]) * 1024
+        mx = d["memory_info_ex"]
+        check("proc memory_info_ex vs /proc/PID/status (psutil 8)",
+              mx["peak_rss"] == kb("VmHWM") and mx["peak_vms"] == kb("VmPeak") and
+              mx["rss_anon"] + mx["rss_file"] + mx["rss_shmem"] >= mx["rss"] * 0.9 and
+              mx["peak_rss"] >= mx["rss"], (mx, st.get("VmHWM")))
         mf = p.memory_full_info()
         # pss moves whenever another process maps the same pages (ps, fbprobe itself)
         check("proc memory_full_info vs psutil", abs(d["memory_full_info"]["uss"] - mf.uss) <

@@ -119,6 +119,47 @@ static void test_memory_info_and_full_info(void **state)
 	fb_proc__free(p);
 }
 
+static void test_memory_info_ex_from_status(void **state)
+{
+	char root[] = "/tmp/fbmexXXXXXX", path[512];
+	struct fb_proc_mem_ex m;
+	struct fb_proc *p;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(root));
+	snprintf(path, sizeof(path), "%s/proc/77", root);
+	assert_int_equal(mkdir_p(path), 0);
+	snprintf(path, sizeof(path), "%s/proc/77/stat", root);
+	f = fopen(path, "w");
+	fprintf(f, "77 (m) S 1 1 1 0 -1 0 0 0 0 0 1 1 0 0 20 0 1 0 500 4096 1 0\n");
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/proc/77/statm", root);
+	f = fopen(path, "w");
+	fprintf(f, "10 5 1 1 0 2 0\n");
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/proc/77/status", root);
+	f = fopen(path, "w");
+	fprintf(f, "Name:\tm\nVmPeak:\t    2000 kB\nVmHWM:\t     300 kB\nRssAnon:\t     100 kB\n"
+		   "RssFile:\t     150 kB\nRssShmem:\t       0 kB\nVmSwap:\t      12 kB\n");
+	fclose(f);
+	fb_root_set(root);
+	p = fb_proc__new(77);
+	assert_non_null(p);
+	assert_int_equal(fb_proc__memory_info_ex(p, &m), 0);
+	assert_int_equal(m.peak_vms, KB(2000));
+	assert_int_equal(m.peak_rss, KB(300));
+	assert_int_equal(m.rss_anon, KB(100));
+	assert_int_equal(m.rss_file, KB(150));
+	assert_int_equal(m.swap, KB(12));
+	assert_false(m.valid & FB_PMEX_HUGETLB); /* not in this status: invalid, not 0 */
+	assert_int_equal(m.base.rss, 5 * (uint64_t)sysconf(_SC_PAGESIZE));
+	fb_proc__free(p);
+	fb_root_set(NULL);
+	snprintf(path, sizeof(path), "rm -rf '%s'", root);
+	assert_int_equal(system(path), 0);
+}
+
 static void test_memory_maps_grouped_and_not(void **state)
 {
 	struct fb_proc *p;
@@ -579,6 +620,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_status_file_fields, teardown),
 		cmocka_unit_test_teardown(test_memory_info_and_full_info, teardown),
 		cmocka_unit_test_teardown(test_memory_maps_grouped_and_not, teardown),
+		cmocka_unit_test_teardown(test_memory_info_ex_from_status, teardown),
 		cmocka_unit_test_teardown(test_cmdline_setproctitle_and_environ, teardown),
 		cmocka_unit_test_teardown(test_long_name_completed_from_cmdline, teardown),
 		cmocka_unit_test_teardown(test_zombie_and_truncated_and_vanished, teardown),

@@ -407,7 +407,7 @@ close_fd:
 
 struct inet_ctx {
 	struct conn_list *l;
-	int family, type;
+	int family, type; /* family AF_UNSPEC: both (the compat TCP dump) */
 };
 
 static int inet_cb(struct nlmsghdr *h, void *arg)
@@ -416,9 +416,11 @@ static int inet_cb(struct nlmsghdr *h, void *arg)
 	struct inet_diag_msg *m = NLMSG_DATA(h);
 	struct fb_conn c = { 0 };
 
-	if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*m)) || m->idiag_family != ctx->family)
+	if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*m)) ||
+	    (m->idiag_family != AF_INET && m->idiag_family != AF_INET6) ||
+	    (ctx->family != AF_UNSPEC && m->idiag_family != ctx->family))
 		return 0;
-	c.family = ctx->family;
+	c.family = m->idiag_family;
 	c.type = ctx->type;
 	set_inet_addr(&c.laddr, c.family, m->id.idiag_src, ntohs(m->id.idiag_sport));
 	set_inet_addr(&c.raddr, c.family, m->id.idiag_dst, ntohs(m->id.idiag_dport));
@@ -440,6 +442,26 @@ static int diag_inet(struct conn_list *l, int family, int proto)
 	};
 	struct inet_ctx ctx = { .l = l, .family = family,
 				.type = proto == IPPROTO_TCP ? SOCK_STREAM : SOCK_DGRAM };
+
+	return nl_dump(&req, sizeof(req), inet_cb, &ctx);
+}
+
+/*
+ * TCP over IPv4 and IPv6 in one walk of the kernel's hash tables: the legacy TCPDIAG_GETSOCK
+ * request dumps every family (the v2 request takes one family per walk, and the walk of a
+ * large established table is what a dump costs).
+ */
+static int diag_tcp_both(struct conn_list *l)
+{
+	struct {
+		struct nlmsghdr nlh;
+		struct inet_diag_req r;
+	} req = {
+		.nlh = { .nlmsg_len = sizeof(req), .nlmsg_type = TCPDIAG_GETSOCK,
+			 .nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP },
+		.r = { .idiag_family = AF_INET, .idiag_states = ~0u },
+	};
+	struct inet_ctx ctx = { .l = l, .family = AF_UNSPEC, .type = SOCK_STREAM };
 
 	return nl_dump(&req, sizeof(req), inet_cb, &ctx);
 }
@@ -664,6 +686,14 @@ static int read_tables(struct conn_list *l, unsigned t, bool netlink)
 	};
 	int err = 0;
 
+	if (netlink && (t & (T_TCP4 | T_TCP6)) == (T_TCP4 | T_TCP6)) {
+		size_t mark = l->n;
+
+		if (diag_tcp_both(l) == 0)
+			t &= ~(unsigned)(T_TCP4 | T_TCP6);
+		else
+			l->n = mark; /* no compat interface: one dump per family below */
+	}
 	for (size_t i = 0; !err && i < sizeof(tabs) / sizeof(tabs[0]); i++) {
 		size_t mark = l->n;
 

@@ -637,7 +637,13 @@ def test_every_process():
         if d.get("error"):
             continue  # gone meanwhile
         checked += 1
-        diff = [k for k in keys if fb_value(d, k) != want[k]]
+        def same(k, mine, theirs):
+            # psutil 5.9.4 caches its tty map and never rebuilds it (HEAD rebuilds on a
+            # miss, as vigil does): a pts opened after psutil's first look is None there
+            if k == "terminal" and theirs is None and mine and mine.startswith("/dev/pts/"):
+                return os.path.exists(mine)
+            return mine == theirs
+        diff = [k for k in keys if not same(k, fb_value(d, k), want[k])]
         for _ in range(3):  # a process may change between two reads (kworker names do)
             if not diff:
                 break
@@ -648,7 +654,8 @@ def test_every_process():
             except psutil.NoSuchProcess:
                 diff = []
                 break
-            diff = [k for k in diff if fb_value(d, k) != want[k] and psutil.pid_exists(pid)]
+            diff = [k for k in diff if not same(k, fb_value(d, k), want[k]) and
+                    psutil.pid_exists(pid)]
         if diff:
             mismatches.append((pid, [(k, fb_value(d, k), want[k]) for k in diff]))
     check("every process: %d pids, values and errors == psutil" % checked,

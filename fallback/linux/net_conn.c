@@ -20,7 +20,6 @@
 #include <linux/sock_diag.h>
 #include <linux/unix_diag.h>
 #include <netinet/in.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -140,8 +139,9 @@ struct scan_part {
 	int err;
 };
 
-static void scan_run(struct scan_part *sp)
+static void scan_run(void *arg)
 {
+	struct scan_part *sp = arg;
 	struct scan_job *job = sp->job;
 
 	for (;;) {
@@ -152,12 +152,6 @@ static void scan_run(struct scan_part *sp)
 		for (size_t k = i; k < i + SCAN_CHUNK && k < job->npids && !sp->err; k++)
 			sp->err = scan_pid_fds(&sp->m, job->procfd, job->pids[k]);
 	}
-}
-
-static void *scan_thread(void *arg)
-{
-	scan_run(arg);
-	return NULL;
 }
 
 /* Merge the parts into one map sorted by (inode, pid, fd). */
@@ -804,8 +798,7 @@ static int connections(enum fb_conn_kind kind, pid_t only, bool netlink, struct 
 	struct inode_map map = { 0 };
 	unsigned t = kind_tables(kind);
 	pid_t *pids = NULL, one = only;
-	bool threaded = false;
-	pthread_t worker;
+	struct fb__par *helper = NULL;
 	int err;
 
 	*out = NULL;
@@ -833,12 +826,11 @@ static int connections(enum fb_conn_kind kind, pid_t only, bool netlink, struct 
 			goto free_all;
 	}
 	/* a second thread shares the fd scan while this one dumps the socket tables */
-	if (job.npids >= 64 && sysconf(_SC_NPROCESSORS_ONLN) > 1)
-		threaded = pthread_create(&worker, NULL, scan_thread, &parts[1]) == 0;
+	if (job.npids >= 64)
+		helper = fb__par_start(scan_run, &parts[1]);
 	err = read_tables(&l, t, netlink && fb__root_is_live());
 	scan_run(&parts[0]);
-	if (threaded)
-		pthread_join(worker, NULL);
+	fb__par_finish(helper);
 	if (err)
 		goto free_all;
 	err = scan_merge(parts, 2, &map);

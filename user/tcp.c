@@ -8,7 +8,9 @@
 #include <bpf/libbpf.h>
 #include <errno.h>
 #include <linux/types.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "events.h"
 #include "record.h"
@@ -48,7 +50,25 @@ static void tcp_set_rodata(struct tcp_bpf *skel, const struct trace_cfg *cfg)
 	ro->targ_io_bytes = cfg->tcp_io_bytes;
 }
 
-/* Load only the programs something asked for: each costs time on a hot path. */
+/* Syscall tracepoints exist only with tracefs and CONFIG_FTRACE_SYSCALLS; they are optional. */
+static bool syscall_tracepoint_exists(const char *name)
+{
+	static const char *const roots[] = { "/sys/kernel/tracing", "/sys/kernel/debug/tracing" };
+	char path[128];
+
+	for (unsigned int i = 0; i < sizeof(roots) / sizeof(roots[0]); i++) {
+		snprintf(path, sizeof(path), "%s/events/syscalls/%s", roots[i], name);
+		if (!access(path, F_OK))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Load only the programs something asked for: each costs time on a hot path. Without the
+ * accept() syscall tracepoints, owners of passive connections are still learned on their
+ * first send or receive, but no tcp_accept records are made.
+ */
 static void tcp_set_autoload(struct tcp_bpf *skel, const struct trace_cfg *cfg)
 {
 	const struct tcp_bpf__rodata *ro = skel->rodata;
@@ -57,15 +77,22 @@ static void tcp_set_autoload(struct tcp_bpf *skel, const struct trace_cfg *cfg)
 		     cfg->hist_per == VG_PER_PID || cfg->tgid || cfg->tid || cfg->comm[0] ||
 		     cfg->cgroup_id || cfg->tcp_io_bytes;
 	bool rtt = ro->targ_stream_close || ro->targ_hist_rtt;
+	/* Asked for nothing: the doctor's trial load, which must verify every program. */
+	bool all = !cfg->stream_kinds && !cfg->hists;
 
-	bpf_program__set_autoload(skel->progs.handle_tcp_probe, rtt);
-	bpf_program__set_autoload(skel->progs.handle_tcp_retransmit, ro->targ_stream_retransmit);
-	bpf_program__set_autoload(skel->progs.handle_tcp_send_reset, ro->targ_stream_reset);
-	bpf_program__set_autoload(skel->progs.handle_tcp_receive_reset, ro->targ_stream_reset);
+	owner |= all;
+	bpf_program__set_autoload(skel->progs.handle_tcp_probe, rtt || all);
+	bpf_program__set_autoload(skel->progs.handle_tcp_retransmit,
+				  ro->targ_stream_retransmit || all);
+	bpf_program__set_autoload(skel->progs.handle_tcp_send_reset, ro->targ_stream_reset || all);
+	bpf_program__set_autoload(skel->progs.handle_tcp_receive_reset,
+				  ro->targ_stream_reset || all);
 	bpf_program__set_autoload(skel->progs.handle_tcp_send_length, owner);
 	bpf_program__set_autoload(skel->progs.handle_tcp_recv_length, owner);
-	bpf_program__set_autoload(skel->progs.handle_tcp_accept4, owner);
-	bpf_program__set_autoload(skel->progs.handle_tcp_accept, owner);
+	bpf_program__set_autoload(skel->progs.handle_tcp_accept4,
+				  owner && syscall_tracepoint_exists("sys_exit_accept4"));
+	bpf_program__set_autoload(skel->progs.handle_tcp_accept,
+				  owner && syscall_tracepoint_exists("sys_exit_accept"));
 }
 
 static void *tcp_open(const struct trace_cfg *cfg, struct bpf_object **obj)

@@ -35,6 +35,8 @@ int fb__dirfd(enum fb_dir d);
 int fb__path(enum fb_dir d, const char *rel, char *buf, size_t len);
 /* Changes whenever the root changes: a key for caches of root-derived data. */
 unsigned fb__root_gen(void);
+/* "/dev/": how terminal names are reported (psutil's terminal()). */
+const char *fb__dev_prefix(void);
 /* True when the root is the live system ("/"). */
 bool fb__root_is_live(void);
 
@@ -70,6 +72,9 @@ int fb__kv_u64(const char *text, const char *key, uint64_t *out);
 /* The rest of the line after "Key:" and blanks, copied into buf. */
 int fb__kv_str(const char *text, const char *key, char *buf, size_t len);
 
+/* The value of a "KEY=value" line (uevent files). */
+int fb__kv_str_eq(const char *text, const char *key, char *buf, size_t len);
+
 /* Grow *v (element size @elem) so that it can hold @need elements; 0 or -ENOMEM. */
 int fb__grow(void **v, size_t *cap, size_t need, size_t elem);
 
@@ -99,6 +104,15 @@ int fb__scan_pids(pid_t **out, size_t *n);
 int fb__parse_diskstats_line(const char *line, struct fb_disk_io *d);
 int fb__parse_net_dev_line(const char *line, struct fb_net_io *d);
 void fb__ipv6_text(const unsigned char b[16], char *out);
+
+/*
+ * Run fn(arg) on a helper thread that may or may not get a CPU in time; the caller does its
+ * own share, then fb__par_finish() cancels a helper that never started or waits for one that
+ * did.  fn must take its work from a shared atomic counter.  NULL (no helper) is fine.
+ */
+struct fb__par;
+struct fb__par *fb__par_start(void (*fn)(void *), void *arg);
+void fb__par_finish(struct fb__par *p);
 
 /* 1-decimal rounding as Python's round(x, 1). */
 double fb__round1(double x);

@@ -20,7 +20,6 @@
 #include <linux/sock_diag.h>
 #include <linux/unix_diag.h>
 #include <netinet/in.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -104,7 +103,7 @@ static int scan_pid_fds(struct inode_map *m, int procfd, pid_t pid)
 			if (*q < '0' || *q > '9')
 				continue;
 			r = readlinkat(fd, de->d_name, link, sizeof(link) - 1);
-			/* "socket:[" is 8 chars; EACCES, ENOENT, ENAMETOOLONG, EINVAL are skipped */
+			/* "socket:[" is 8 chars; EACCES, ENOENT, ENAMETOOLONG, EINVAL: skipped */
 			if (r < 10 || memcmp(link, "socket:[", 8) != 0)
 				continue;
 			link[r] = '\0';
@@ -116,7 +115,8 @@ static int scan_pid_fds(struct inode_map *m, int procfd, pid_t pid)
 			err = fb__grow((void **)&m->v, &m->cap, m->n + 1, sizeof(*m->v));
 			if (err)
 				break;
-			m->v[m->n++] = (struct holder){ .inode = inode, .pid = pid, .fd = (int)fdn };
+			m->v[m->n++] =
+				(struct holder){ .inode = inode, .pid = pid, .fd = (int)fdn };
 		}
 	}
 	close(fd);
@@ -139,8 +139,9 @@ struct scan_part {
 	int err;
 };
 
-static void scan_run(struct scan_part *sp)
+static void scan_run(void *arg)
 {
+	struct scan_part *sp = arg;
 	struct scan_job *job = sp->job;
 
 	for (;;) {
@@ -151,12 +152,6 @@ static void scan_run(struct scan_part *sp)
 		for (size_t k = i; k < i + SCAN_CHUNK && k < job->npids && !sp->err; k++)
 			sp->err = scan_pid_fds(&sp->m, job->procfd, job->pids[k]);
 	}
-}
-
-static void *scan_thread(void *arg)
-{
-	scan_run(arg);
-	return NULL;
 }
 
 /* Merge the parts into one map sorted by (inode, pid, fd). */
@@ -317,7 +312,8 @@ static void put_v6(char *o, const unsigned char *b)
 		if (i)
 			*o++ = ':';
 		if (i == 6 && best == 0 &&
-		    (best_len == 6 || (best_len == 7 && w[7] != 1) || (best_len == 5 && w[5] == 0xffff))) {
+		    (best_len == 6 || (best_len == 7 && w[7] != 1) ||
+		     (best_len == 5 && w[5] == 0xffff))) {
 			put_v4(o, b + 12);
 			return;
 		}
@@ -405,7 +401,7 @@ close_fd:
 
 struct inet_ctx {
 	struct conn_list *l;
-	int family, type;
+	int family, type; /* family AF_UNSPEC: both (the compat TCP dump) */
 };
 
 static int inet_cb(struct nlmsghdr *h, void *arg)
@@ -414,9 +410,11 @@ static int inet_cb(struct nlmsghdr *h, void *arg)
 	struct inet_diag_msg *m = NLMSG_DATA(h);
 	struct fb_conn c = { 0 };
 
-	if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*m)) || m->idiag_family != ctx->family)
+	if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*m)) ||
+	    (m->idiag_family != AF_INET && m->idiag_family != AF_INET6) ||
+	    (ctx->family != AF_UNSPEC && m->idiag_family != ctx->family))
 		return 0;
-	c.family = ctx->family;
+	c.family = m->idiag_family;
 	c.type = ctx->type;
 	set_inet_addr(&c.laddr, c.family, m->id.idiag_src, ntohs(m->id.idiag_sport));
 	set_inet_addr(&c.raddr, c.family, m->id.idiag_dst, ntohs(m->id.idiag_dport));
@@ -438,6 +436,26 @@ static int diag_inet(struct conn_list *l, int family, int proto)
 	};
 	struct inet_ctx ctx = { .l = l, .family = family,
 				.type = proto == IPPROTO_TCP ? SOCK_STREAM : SOCK_DGRAM };
+
+	return nl_dump(&req, sizeof(req), inet_cb, &ctx);
+}
+
+/*
+ * TCP over IPv4 and IPv6 in one walk of the kernel's hash tables: the legacy TCPDIAG_GETSOCK
+ * request dumps every family (the v2 request takes one family per walk, and the walk of a
+ * large established table is what a dump costs).
+ */
+static int diag_tcp_both(struct conn_list *l)
+{
+	struct {
+		struct nlmsghdr nlh;
+		struct inet_diag_req r;
+	} req = {
+		.nlh = { .nlmsg_len = sizeof(req), .nlmsg_type = TCPDIAG_GETSOCK,
+			 .nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP },
+		.r = { .idiag_family = AF_INET, .idiag_states = ~0u },
+	};
+	struct inet_ctx ctx = { .l = l, .family = AF_UNSPEC, .type = SOCK_STREAM };
 
 	return nl_dump(&req, sizeof(req), inet_cb, &ctx);
 }
@@ -487,7 +505,8 @@ static int diag_unix(struct conn_list *l)
 	} req = {
 		.nlh = { .nlmsg_len = sizeof(req), .nlmsg_type = SOCK_DIAG_BY_FAMILY,
 			 .nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP },
-		.r = { .sdiag_family = AF_UNIX, .udiag_states = ~0u, .udiag_show = UDIAG_SHOW_NAME },
+		.r = { .sdiag_family = AF_UNIX, .udiag_states = ~0u,
+		       .udiag_show = UDIAG_SHOW_NAME },
 	};
 
 	return nl_dump(&req, sizeof(req), unix_cb, l);
@@ -661,6 +680,14 @@ static int read_tables(struct conn_list *l, unsigned t, bool netlink)
 	};
 	int err = 0;
 
+	if (netlink && (t & (T_TCP4 | T_TCP6)) == (T_TCP4 | T_TCP6)) {
+		size_t mark = l->n;
+
+		if (diag_tcp_both(l) == 0)
+			t &= ~(unsigned)(T_TCP4 | T_TCP6);
+		else
+			l->n = mark; /* no compat interface: one dump per family below */
+	}
 	for (size_t i = 0; !err && i < sizeof(tabs) / sizeof(tabs[0]); i++) {
 		size_t mark = l->n;
 
@@ -712,7 +739,7 @@ static uint64_t conn_hash(const struct fb_conn *c)
 	return h;
 }
 
-static bool conn_same(const struct fb_conn *x, const struct fb_conn *y)
+static bool conn_is_same(const struct fb_conn *x, const struct fb_conn *y)
 {
 	return x->family == y->family && x->type == y->type && x->pid == y->pid &&
 	       x->fd == y->fd && x->status == y->status && x->laddr.port == y->laddr.port &&
@@ -746,7 +773,7 @@ static int dedup(struct conn_list *l)
 		}
 		h = (size_t)conn_hash(&l->v[i]) & (nslots - 1);
 		while (slots[h] >= 0) {
-			if (conn_same(&l->v[slots[h]], &l->v[i])) {
+			if (conn_is_same(&l->v[slots[h]], &l->v[i])) {
 				dup = true;
 				break;
 			}
@@ -771,8 +798,7 @@ static int connections(enum fb_conn_kind kind, pid_t only, bool netlink, struct 
 	struct inode_map map = { 0 };
 	unsigned t = kind_tables(kind);
 	pid_t *pids = NULL, one = only;
-	bool threaded = false;
-	pthread_t worker;
+	struct fb__par *helper = NULL;
 	int err;
 
 	*out = NULL;
@@ -800,12 +826,11 @@ static int connections(enum fb_conn_kind kind, pid_t only, bool netlink, struct 
 			goto free_all;
 	}
 	/* a second thread shares the fd scan while this one dumps the socket tables */
-	if (job.npids >= 64 && sysconf(_SC_NPROCESSORS_ONLN) > 1)
-		threaded = pthread_create(&worker, NULL, scan_thread, &parts[1]) == 0;
+	if (job.npids >= 64)
+		helper = fb__par_start(scan_run, &parts[1]);
 	err = read_tables(&l, t, netlink && fb__root_is_live());
 	scan_run(&parts[0]);
-	if (threaded)
-		pthread_join(worker, NULL);
+	fb__par_finish(helper);
 	if (err)
 		goto free_all;
 	err = scan_merge(parts, 2, &map);

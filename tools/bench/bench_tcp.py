@@ -32,6 +32,8 @@ TRACERS = [
     ("vigil (all tcp records)", [VIGIL, "trace", "tcp", "-f", "ndjson", "-o", "/dev/null"]),
     ("vigil (tcp_close only)", [VIGIL, "trace", "tcp", "-f", "ndjson", "-o", "/dev/null",
                                 "--events", "tcp_close"]),
+    ("vigil hist tcp-connect", [VIGIL, "hist", "tcp-connect", "-f", "ndjson", "-o",
+                                "/dev/null"]),
     ("tcplife", ["/usr/sbin/tcplife"]),
     ("tcpstates", ["/usr/sbin/tcpstates"]),
 ]

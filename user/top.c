@@ -132,8 +132,6 @@ void top_table__add_oncpu(struct top_table *t, uint32_t pid, const struct vg_his
 	r->known |= 1U << TOP_CPU;
 }
 
-static enum top_col sort_col;
-
 static double col_value(const struct top_row *r, enum top_col c)
 {
 	switch (c) {
@@ -151,9 +149,10 @@ static double col_value(const struct top_row *r, enum top_col c)
 }
 
 /* Descending by the column (unknown values last), ties by pid; pid and comm ascend. */
-static int cmp_rows(const void *a, const void *b)
+static int cmp_rows(const void *a, const void *b, void *ctx)
 {
 	const struct top_row *x = a, *y = b;
+	enum top_col sort_col = *(const enum top_col *)ctx;
 	bool hx = top_row__has(x, sort_col), hy = top_row__has(y, sort_col);
 	double vx, vy;
 	int c;
@@ -183,6 +182,5 @@ void top_table__select(struct top_table *t, const char *filter, enum top_col col
 		t->rows[kept++] = t->rows[i];
 	}
 	t->n = kept;
-	sort_col = col;
-	qsort(t->rows, t->n, sizeof(*t->rows), cmp_rows);
+	qsort_r(t->rows, t->n, sizeof(*t->rows), cmp_rows, &col);
 }

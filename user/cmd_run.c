@@ -31,6 +31,7 @@ static const struct cli_opt run_opts[] = {
 	CLI_OPT_OUTPUT,
 	CLI_OPT_DURATION,
 	TRACE_OPTS_FILTERS,
+	TRACE_OPTS_BLKIO,
 	CLI_OPT_END,
 };
 

@@ -29,6 +29,7 @@ static const struct cli_opt trace_opts[] = {
 	CLI_OPT_OUTPUT,
 	CLI_OPT_DURATION,
 	TRACE_OPTS_FILTERS,
+	TRACE_OPTS_BLKIO,
 	{ "events", 'e', "KINDS", OPT_EVENTS, "a comma list of record kinds, e.g. runq,exec",
 	  "stream only these record kinds" },
 	TRACE_OPTS_RINGBUF,

@@ -6,18 +6,63 @@
 
 #include <bpf/bpf.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "blkio_dev.h"
+#include "blkio_fmt.h"
 #include "json.h"
 #include "parse.h"
 
+#define SCHED_PER (HIST_PER(VG_PER_GLOBAL) | HIST_PER(VG_PER_PID) | HIST_PER(VG_PER_TID) | \
+		   HIST_PER(VG_PER_CGROUP))
+#define BLKIO_PER (HIST_PER(VG_PER_GLOBAL) | HIST_PER(VG_PER_PID) | HIST_PER(VG_PER_DISK) | \
+		   HIST_PER(VG_PER_OP))
+
+/* blkio keys: a disk as "vda (254:0)", an op as its letters ("WS"). */
+static void blkio_key_format(uint32_t per, uint64_t key, char *buf, size_t len)
+{
+	if (per == VG_PER_DISK) {
+		const char *name = blkio_disk_cached((uint32_t)key);
+
+		snprintf(buf, len, "%s%s%u:%u%s", name, *name ? " (" : "",
+			 blkio_dev_major((uint32_t)key), blkio_dev_minor((uint32_t)key),
+			 *name ? ")" : "");
+	} else if (per == VG_PER_OP) {
+		blkio_op_format(key & 0xff, (key >> 8) & 0xff, buf, len);
+	} else {
+		snprintf(buf, len, "%llu", (unsigned long long)key);
+	}
+}
+
 const struct hist_desc hist_descs[HIST__COUNT] = {
-	[HIST_RUNQ] = { "runq", "sched", "runq_hist", "run queue latency" },
-	[HIST_ONCPU] = { "oncpu", "sched", "oncpu_hist", "on-CPU time slice" },
+	[HIST_RUNQ] = { "runq", "sched", "runq_hist", "run queue latency", SCHED_PER, NULL },
+	[HIST_ONCPU] = { "oncpu", "sched", "oncpu_hist", "on-CPU time slice", SCHED_PER, NULL },
+	[HIST_BLKIO] = { "blkio", "blkio", "blkio_hist", "block I/O latency", BLKIO_PER,
+			 blkio_key_format },
 };
 
-const char *const hist_per_names[] = { "global", "pid", "tid", "cgroup", NULL };
+const char *const hist_per_names[] = { "global", "pid", "tid", "cgroup", "disk", "op", NULL };
+
+const char *hist_per_accepted(const struct hist_desc *desc)
+{
+	static char buf[96];
+	int n = 0, total = 0;
+
+	for (int p = 1; hist_per_names[p]; p++)
+		total += !!(desc->per_mask & HIST_PER(p));
+	buf[0] = '\0';
+	for (int p = 1; hist_per_names[p]; p++) {
+		if (!(desc->per_mask & HIST_PER(p)))
+			continue;
+		n++;
+		if (n > 1)
+			strncat(buf, n == total ? " or " : ", ", sizeof(buf) - strlen(buf) - 1);
+		strncat(buf, hist_per_names[p], sizeof(buf) - strlen(buf) - 1);
+	}
+	return buf;
+}
 
 int hist_by_name(const char *name)
 {
@@ -174,9 +219,16 @@ static void hist_print_table(struct sink *s, const struct hist_print *p,
 {
 	uint64_t total = vg_hist__total(&e->h);
 
-	if (p->per != VG_PER_GLOBAL)
+	if (p->per != VG_PER_GLOBAL && p->desc->key_format) {
+		char key[64];
+
+		p->desc->key_format(p->per, e->key, key, sizeof(key));
+		sink__printf(s, "\n%s = %s %.*s\n", hist_per_names[p->per], key, VG_COMM_LEN,
+			     e->h.comm);
+	} else if (p->per != VG_PER_GLOBAL) {
 		sink__printf(s, "\n%s = %llu %.*s\n", hist_per_names[p->per],
 			     (unsigned long long)e->key, VG_COMM_LEN, e->h.comm);
+	}
 	hist_print_log2(s, e->h.slots, VG_HIST_SLOTS, p->unit);
 	sink__printf(s, "count %llu, avg %llu %s, p50 <= %llu, p99 <= %llu\n",
 		     (unsigned long long)total,
@@ -203,6 +255,12 @@ static void hist_print_json(struct sink *s, const struct hist_print *p,
 	if (p->per != VG_PER_GLOBAL) {
 		jw__u64(&w, "key", e->key);
 		jw__strn(&w, "comm", e->h.comm, VG_COMM_LEN);
+		if (p->desc->key_format) {
+			char key[64];
+
+			p->desc->key_format(p->per, e->key, key, sizeof(key));
+			jw__str(&w, "label", key);
+		}
 	}
 	jw__u64(&w, "count", vg_hist__total(&e->h));
 	jw__u64(&w, "sum", e->h.sum);

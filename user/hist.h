@@ -21,10 +21,19 @@ struct hist_desc {
 	const char *subsystem; /* "sched" */
 	const char *map;       /* BPF map name */
 	const char *what;      /* a phrase for headers */
+	uint32_t per_mask;     /* bit p: --per p (enum vg_hist_per) is accepted */
+	/* Text for a key when a bare number says little (a disk, an op); NULL: the number. */
+	void (*key_format)(uint32_t per, uint64_t key, char *buf, size_t len);
 };
 
 extern const struct hist_desc hist_descs[HIST__COUNT];
-extern const char *const hist_per_names[]; /* "global", "pid", "tid", "cgroup", NULL */
+/* "global", "pid", "tid", "cgroup", "disk", "op", NULL: indexed by enum vg_hist_per */
+extern const char *const hist_per_names[];
+
+#define HIST_PER(p) (1U << (p))
+
+/* "pid, tid or cgroup": the --per keys desc accepts, for messages; static storage. */
+const char *hist_per_accepted(const struct hist_desc *desc);
 
 int hist_by_name(const char *name);
 

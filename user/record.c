@@ -28,6 +28,18 @@ const struct vf_desc vf_descs[VF__COUNT] = {
 	[VF_SUBSYSTEM] = { "subsystem", VT_STR, 16 },
 	[VF_LOST] = { "lost", VT_U64, 0 },
 	[VF_REASON] = { "reason", VT_STR, 32 },
+	/* blkio */
+	[VF_DEV] = { "dev", VT_STR, 16 },
+	[VF_DISK] = { "disk", VT_STR, 32 },
+	[VF_OP] = { "op", VT_STR, 8 },
+	[VF_SECTOR] = { "sector", VT_U64, 0 },
+	[VF_BYTES] = { "bytes", VT_U64, 0 },
+	[VF_QUEUE_NS] = { "queue_ns", VT_U64, 0 },
+	[VF_SERVICE_NS] = { "service_ns", VT_U64, 0 },
+	[VF_ERROR] = { "error", VT_STR, 16 },
+	[VF_IOS] = { "ios", VT_U64, 0 },
+	[VF_AVG_LATENCY_NS] = { "avg_latency_ns", VT_U64, 0 },
+	[VF_INTERVAL_NS] = { "interval_ns", VT_U64, 0 },
 };
 
 static const struct vkind_desc *const kinds[VK_MAX] = {
@@ -36,7 +48,9 @@ static const struct vkind_desc *const kinds[VK_MAX] = {
 	[VG_KIND_EXEC] = &sched_kind_exec,
 	[VG_KIND_EXIT] = &sched_kind_exit,
 	[VG_KIND_FORK] = &sched_kind_fork,
+	[VG_KIND_BIO] = &blkio_kind_bio,
 	[VK_DROPS] = &drops_kind,
+	[VK_BIO_TOP] = &blkio_kind_top,
 };
 
 static const enum vfield drops_fields[] = { VF_SUBSYSTEM, VF_LOST, VF_REASON };

@@ -16,6 +16,7 @@
 /* Kinds made in userspace, beside enum vg_kind's kernel ones. */
 #define VK_DROPS 60
 #define VK_SAMPLE 61
+#define VK_BIO_TOP 62 /* blkio: biotop's per-process interval summary */
 #define VK_MAX 64
 
 enum vf_type {
@@ -40,6 +41,18 @@ enum vfield {
 	VF_SUBSYSTEM,
 	VF_LOST,
 	VF_REASON,
+	/* blkio */
+	VF_DEV,
+	VF_DISK,
+	VF_OP,
+	VF_SECTOR,
+	VF_BYTES,
+	VF_QUEUE_NS,
+	VF_SERVICE_NS,
+	VF_ERROR,
+	VF_IOS,
+	VF_AVG_LATENCY_NS,
+	VF_INTERVAL_NS,
 	VF__COUNT,
 };
 
@@ -66,6 +79,7 @@ struct vkind_desc {
 extern const struct vkind_desc sched_kind_runq, sched_kind_oncpu, sched_kind_exec,
 	sched_kind_exit, sched_kind_fork;
 extern const struct vkind_desc drops_kind;
+extern const struct vkind_desc blkio_kind_bio, blkio_kind_top;
 
 union vval {
 	uint64_t u;

@@ -16,6 +16,8 @@ enum trace_opt_id {
 	TO_CGROUP,
 	TO_MIN_LATENCY,
 	TO_RINGBUF_SIZE,
+	TO_DISK,
+	TO_QUEUED,
 };
 
 #define TRACE_OPTS_FILTERS                                                                    \
@@ -34,6 +36,12 @@ enum trace_opt_id {
 	{ "ringbuf-size", 0, "SIZE", TO_RINGBUF_SIZE,                                         \
 	  "a power of two from 64K to 1G, such as 8M",                                        \
 	  "ring buffer size per subsystem (default 8M: a 100 ms stall at 1M events/s)" }
+
+#define TRACE_OPTS_BLKIO                                                                      \
+	{ "disk", 0, "NAME", TO_DISK, "a whole block device such as vda or loop0",             \
+	  "blkio: only I/O to this disk" },                                                  \
+	{ "queued", 'Q', NULL, TO_QUEUED, NULL,                                               \
+	  "blkio: latency includes the time queued (insert to complete)" }
 
 void trace_cfg__init(struct trace_cfg *cfg);
 

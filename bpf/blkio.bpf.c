@@ -58,6 +58,9 @@ const volatile __u32 targ_hist_unit_ns = 1000;
 const volatile __u32 targ_queued = 0; /* the histogram adds insert -> issue */
 const volatile __u32 targ_dev = 0;    /* only this disk (dev_t); 0: all */
 const volatile __u64 targ_min_ns = 0;
+/* Which of the optional programs userspace loads: block_io_start, block_rq_insert. */
+const volatile __u32 targ_owner = 0;
+const volatile __u32 targ_insert = 0;
 /* Completions without a start before this time are requests already in flight at attach. */
 const volatile __u64 targ_grace_until_ns = 0;
 
@@ -66,11 +69,12 @@ static __always_inline bool has_task_filter(void)
 	return targ_tgid || targ_tid || targ_comm[0] || targ_cgroup_id;
 }
 
+/* Direct loads: tp_btf hands over a BTF pointer, so no bpf_probe_read_kernel() calls. */
 static __always_inline __u32 rq__dev(struct request *rq)
 {
-	struct gendisk *disk = BPF_CORE_READ(rq, q, disk);
+	struct gendisk *disk = rq->q->disk;
 
-	return ((__u32)BPF_CORE_READ(disk, major) << 20) | (__u32)BPF_CORE_READ(disk, first_minor);
+	return ((__u32)disk->major << 20) | (__u32)disk->first_minor;
 }
 
 static __always_inline bool rq__is_traced_disk(struct request *rq)
@@ -96,25 +100,6 @@ static __always_inline __u8 flags__map(__u32 cmd_flags)
 	return f;
 }
 
-/* A new entry for a request that block_io_start did not announce (flushes, old requests). */
-static __always_inline struct rq_state *state__new(__u64 key, struct request *rq)
-{
-	struct rq_state zero = {};
-	struct rq_state *s;
-
-	/* With a task filter an unannounced request belongs to nobody we trace. */
-	if (has_task_filter() || !rq__is_traced_disk(rq))
-		return NULL;
-	if (bpf_map_update_elem(&reqs, &key, &zero, BPF_ANY)) {
-		drop__count(VG_DROP_MAP_FULL);
-		return NULL;
-	}
-	s = bpf_map_lookup_elem(&reqs, &key);
-	if (!s)
-		drop__count(VG_DROP_MAP_FULL);
-	return s;
-}
-
 SEC("tp_btf/block_io_start")
 int BPF_PROG(handle_blkio_start, struct request *rq)
 {
@@ -132,29 +117,50 @@ int BPF_PROG(handle_blkio_start, struct request *rq)
 	return 0;
 }
 
+/*
+ * Stamp insert or issue time. An entry can exist only if an earlier program of this mode
+ * may have made it (block_io_start; block_rq_insert before an issue); otherwise this is
+ * the first sight of the request and one update does, as in biolatency. A request nobody
+ * announced (a flush the block layer issues itself) gets an entry without a submitter,
+ * unless a task filter is set: then it belongs to nobody we trace.
+ */
+static __always_inline void state__stamp(struct request *rq, bool issue, bool may_exist)
+{
+	__u64 key = (__u64)rq, now = bpf_ktime_get_ns();
+	struct rq_state fresh = {};
+
+	if (may_exist) {
+		struct rq_state *s = bpf_map_lookup_elem(&reqs, &key);
+
+		if (s) {
+			if (issue)
+				s->issue_ns = now;
+			else
+				s->insert_ns = now;
+			return;
+		}
+	}
+	if (has_task_filter() || !rq__is_traced_disk(rq))
+		return;
+	if (issue)
+		fresh.issue_ns = now;
+	else
+		fresh.insert_ns = now;
+	if (bpf_map_update_elem(&reqs, &key, &fresh, BPF_ANY))
+		drop__count(VG_DROP_MAP_FULL);
+}
+
 SEC("tp_btf/block_rq_insert")
 int BPF_PROG(handle_blkio_insert, struct request *rq)
 {
-	__u64 key = (__u64)rq;
-	struct rq_state *s = bpf_map_lookup_elem(&reqs, &key);
-
-	if (!s)
-		s = state__new(key, rq);
-	if (s)
-		s->insert_ns = bpf_ktime_get_ns();
+	state__stamp(rq, false, targ_owner);
 	return 0;
 }
 
 SEC("tp_btf/block_rq_issue")
 int BPF_PROG(handle_blkio_issue, struct request *rq)
 {
-	__u64 key = (__u64)rq;
-	struct rq_state *s = bpf_map_lookup_elem(&reqs, &key);
-
-	if (!s)
-		s = state__new(key, rq);
-	if (s)
-		s->issue_ns = bpf_ktime_get_ns();
+	state__stamp(rq, true, targ_owner || targ_insert);
 	return 0;
 }
 
@@ -235,7 +241,7 @@ static __always_inline void emit_bio(struct request *rq, const struct rq_state *
 
 	if (!e)
 		return;
-	e->sector = BPF_CORE_READ(rq, __sector);
+	e->sector = rq->__sector;
 	e->queue_ns = queue;
 	e->service_ns = service;
 	e->pid = s->pid;
@@ -254,7 +260,7 @@ static __always_inline void complete__unseen(struct request *rq)
 {
 	if (has_task_filter() || !rq__is_traced_disk(rq))
 		return; /* filtered out at its start */
-	if (BPF_CORE_READ(rq, state) == MQ_RQ_IDLE)
+	if (rq->state == MQ_RQ_IDLE)
 		return; /* never issued, e.g. the empty request behind a flush */
 	if (bpf_ktime_get_ns() < targ_grace_until_ns)
 		return; /* in flight before the programs were attached */
@@ -266,7 +272,7 @@ int BPF_PROG(handle_blkio_complete, struct request *rq, blk_status_t error, unsi
 {
 	__u64 key = (__u64)rq, now, queue = 0, service;
 	struct rq_state *s = bpf_map_lookup_elem(&reqs, &key);
-	__u32 dev = 0, cmd_flags;
+	__u32 dev = 0, cmd_flags = 0;
 	bool partial;
 
 	if (!s) {
@@ -282,7 +288,8 @@ int BPF_PROG(handle_blkio_complete, struct request *rq, blk_status_t error, unsi
 	service = now - s->issue_ns;
 	if (s->insert_ns && s->insert_ns <= s->issue_ns)
 		queue = s->issue_ns - s->insert_ns;
-	cmd_flags = BPF_CORE_READ(rq, cmd_flags);
+	if (targ_top || targ_stream || targ_hist_per == VG_PER_OP)
+		cmd_flags = rq->cmd_flags;
 	if (targ_top || targ_stream || targ_hist_per == VG_PER_DISK)
 		dev = rq__dev(rq);
 	if (targ_hist) {
@@ -301,7 +308,7 @@ int BPF_PROG(handle_blkio_complete, struct request *rq, blk_status_t error, unsi
 	if (targ_stream && service + queue >= targ_min_ns)
 		emit_bio(rq, s, now, queue, service, dev, cmd_flags, error, nr_bytes);
 	/* A partial completion leaves the rest of the request in flight. */
-	partial = !error && nr_bytes < BPF_CORE_READ(rq, __data_len);
+	partial = !error && nr_bytes < rq->__data_len;
 	if (!partial)
 		bpf_map_delete_elem(&reqs, &key);
 	return 0;

@@ -53,6 +53,8 @@ static void *blkio_open(const struct trace_cfg *cfg, struct bpf_object **obj)
 	owner = stream || cfg->blkio_top || cfg_has_task_filter(cfg) ||
 		(hist && cfg->hist_per == VG_PER_PID);
 	queue = stream || (hist && cfg->blkio_queued);
+	skel->rodata->targ_owner = owner;
+	skel->rodata->targ_insert = queue;
 	bpf_program__set_autoload(skel->progs.handle_blkio_start, owner);
 	bpf_program__set_autoload(skel->progs.handle_blkio_insert, queue);
 	*obj = skel->obj;

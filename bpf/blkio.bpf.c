@@ -33,13 +33,21 @@ struct {
 	__type(value, struct rq_state);
 } reqs SEC(".maps");
 
-/* Keyed by targ_hist_per: 0, tgid, dev_t or op | flags << 8. */
+/* Keyed by targ_hist_per: tgid, dev_t or op | flags << 8. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 10240);
 	__type(key, __u64);
 	__type(value, struct vg_hist);
 } blkio_hist SEC(".maps");
+
+/* The global histogram: a one-slot array (inlined lookup), never reset; read as deltas. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct vg_hist);
+} blkio_hist_total SEC(".maps");
 
 /* biotop: keyed by VG_IO_TOP_KEY(write, tgid, dev). */
 struct {
@@ -192,9 +200,13 @@ static __always_inline void hist__add(__u64 key, const struct rq_state *s, __u64
 {
 	__u64 v = value_ns / targ_hist_unit_ns;
 	struct vg_hist *h;
+	__u32 zero_key = 0;
 
-	h = bpf_map_lookup_elem(&blkio_hist, &key);
-	if (!h) {
+	if (targ_hist_per == VG_PER_GLOBAL)
+		h = bpf_map_lookup_elem(&blkio_hist_total, &zero_key);
+	else
+		h = bpf_map_lookup_elem(&blkio_hist, &key);
+	if (!h && targ_hist_per != VG_PER_GLOBAL) {
 		struct vg_hist zero = {};
 
 		if (targ_hist_per == VG_PER_PID)
@@ -207,6 +219,8 @@ static __always_inline void hist__add(__u64 key, const struct rq_state *s, __u64
 			return;
 		}
 	}
+	if (!h)
+		return;
 	__sync_fetch_and_add(&h->slots[hist__slot(v)], 1);
 	__sync_fetch_and_add(&h->sum, v);
 }

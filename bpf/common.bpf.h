@@ -15,6 +15,7 @@
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
 #include "events.h"
+#include "bits.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -80,30 +81,27 @@ static __always_inline void event__submit(void *rec)
 	bpf_ringbuf_submit(rec, flags);
 }
 
-/* floor(log2(v)), v > 0; 0 for v == 0. Branch-light, as the verifier likes it. */
-static __always_inline __u32 log2_u64(__u64 v)
-{
-	__u32 r = 0, shift;
-
-	shift = (v > 0xFFFFFFFFULL) << 5; v >>= shift; r |= shift;
-	shift = (v > 0xFFFF) << 4; v >>= shift; r |= shift;
-	shift = (v > 0xFF) << 3; v >>= shift; r |= shift;
-	shift = (v > 0xF) << 2; v >>= shift; r |= shift;
-	shift = (v > 0x3) << 1; v >>= shift; r |= shift;
-	r |= (v >> 1);
-	return r;
-}
-
 static __always_inline __u32 hist__slot(__u64 v)
 {
-	__u32 slot = log2_u64(v);
-
-	return slot < VG_HIST_SLOTS ? slot : VG_HIST_SLOTS - 1;
+	return vg_hist_slot(v, VG_HIST_SLOTS);
 }
 
+/*
+ * Programs attached with tp_btf get BTF-typed task pointers: plain loads through them are
+ * fault-guarded by the kernel and cost far less than a bpf_probe_read_kernel() call each.
+ */
 static __always_inline __u64 task__cgroup_id(struct task_struct *t)
 {
-	return BPF_CORE_READ(t, cgroups, dfl_cgrp, kn, id);
+	return t->cgroups->dfl_cgrp->kn->id;
+}
+
+/* The task's 16-byte comm, as two 8-byte loads. */
+static __always_inline void comm__copy(char *dst, struct task_struct *t)
+{
+	__u64 *d = (__u64 *)dst;
+
+	d[0] = *(__u64 *)&t->comm[0];
+	d[1] = *(__u64 *)&t->comm[8];
 }
 
 static __always_inline bool comm__matches(const char *comm)
@@ -120,14 +118,14 @@ static __always_inline bool comm__matches(const char *comm)
 /* Whether the filters set at load time select task t. */
 static __always_inline bool task__is_traced(struct task_struct *t)
 {
-	if (targ_tgid && BPF_CORE_READ(t, tgid) != targ_tgid)
+	if (targ_tgid && t->tgid != targ_tgid)
 		return false;
-	if (targ_tid && BPF_CORE_READ(t, pid) != targ_tid)
+	if (targ_tid && t->pid != targ_tid)
 		return false;
 	if (targ_comm[0]) {
 		char comm[VG_COMM_LEN];
 
-		BPF_CORE_READ_STR_INTO(&comm, t, comm);
+		comm__copy(comm, t);
 		if (!comm__matches(comm))
 			return false;
 	}

@@ -282,5 +282,47 @@ def no_drops_and_no_leaks_over_a_busy_run():
     check(len(bios(out, pid)) == 2501, "expected 2501 records from the driver")
 
 
+def bpf_json(*args):
+    return json.loads(subprocess.run(["bpftool", *args, "-j"], capture_output=True, text=True,
+                                     check=True).stdout)
+
+
+@test
+def merges_and_requeues_leave_no_state_behind():
+    """mq-deadline on the loop device: plug and elevator merges and requeues happen."""
+    lp = loop()
+    sched = "/sys/block/%s/queue/scheduler" % lp["name"]
+    with open(sched, "w") as f:
+        f.write("mq-deadline")
+    before = {m["id"] for m in bpf_json("map", "show")}
+    v = start_vigil("trace", "blkio", "-f", "ndjson", "--disk", lp["name"])
+    try:
+        wait_attached(v)
+        for engine, rw in (("libaio", "write"), ("io_uring", "randwrite")):
+            subprocess.run(["fio", "--name=m", "--filename=" + lp["path"], "--direct=1",
+                            "--rw=" + rw, "--bs=4k", "--ioengine=" + engine, "--iodepth=32",
+                            "--size=8M", "--output-format=terse"], check=True,
+                           capture_output=True)
+        subprocess.run(["dd", "if=/dev/zero", "of=" + lp["path"], "bs=4k", "count=2000",
+                        "conv=fsync"], check=True, capture_output=True)
+        time.sleep(0.5)
+        reqs = [m["id"] for m in bpf_json("map", "show")
+                if m.get("name") == "reqs" and m["id"] not in before]
+        check(len(reqs) == 1, "expected vigil's reqs map, found %r" % reqs)
+        left = bpf_json("map", "dump", "id", str(reqs[0]))
+        runs = {p["name"]: p.get("run_cnt", 0) for p in bpf_json("prog", "show")
+                if p.get("name", "").startswith("handle_blkio_")}
+    finally:
+        with open(sched, "w") as f:
+            f.write("none")
+    out, _ = stop(v)
+    print("     merges %d, requeues %d" % (runs.get("handle_blkio_merge", 0),
+                                          runs.get("handle_blkio_requeue", 0)))
+    check(not left, "%d request entries left in the map: %r" % (len(left), left[:3]))
+    check(not [r for r in records(out) if r["kind"] == "drops"], "drops reported")
+    written = sum(r["bytes"] for r in bios(out) if r["op"].startswith("W"))
+    check(written == 16 * 1024 * 1024 + 2000 * 4096, "bytes written: %d" % written)
+
+
 if __name__ == "__main__":
     main()

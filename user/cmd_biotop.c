@@ -5,7 +5,6 @@
  * The kernel aggregates in the io_top map; each interval drains it with batched
  * lookup-and-delete and prints a table, or one `bio_top` record per row in CSV or JSON.
  */
-#include <bpf/bpf.h>
 #include <errno.h>
 #include <linux/types.h>
 #include <stdio.h>
@@ -17,6 +16,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "events.h"
+#include "io_top.h"
 #include "log.h"
 #include "output.h"
 #include "parse.h"
@@ -35,20 +35,12 @@ struct biotop_args {
 	uint64_t rows;
 };
 
-struct top_row {
-	uint64_t key;
-	struct vg_io_top v;
-};
-
 struct biotop_run {
 	const struct biotop_args *a;
 	struct output *out;
 	struct wallclock clock;
-	int fd;
-	uint32_t max_entries;
-	uint64_t *keys;
-	struct vg_io_top *values;
-	struct top_row *rows;
+	struct io_top_reader reader;
+	struct io_top_row *rows;
 	uint64_t printed;
 	uint64_t last_ns;
 };
@@ -97,55 +89,6 @@ static const struct cli_cmd biotop_cmd = {
 	.set = biotop_set,
 };
 
-static int cmp_row(const void *a, const void *b)
-{
-	const struct top_row *x = a, *y = b;
-
-	if (x->v.bytes != y->v.bytes)
-		return x->v.bytes < y->v.bytes ? 1 : -1;
-	if (x->v.ios != y->v.ios)
-		return x->v.ios < y->v.ios ? 1 : -1;
-	return x->key < y->key ? -1 : x->key > y->key;
-}
-
-/* Move the map's entries into r->rows, busiest first; the count or a negative errno. */
-static int biotop_drain(struct biotop_run *r)
-{
-	uint32_t total = 0;
-	__u64 batch = 0;
-	bool first = true;
-
-	for (;;) {
-		__u32 count = r->max_entries - total;
-		int err;
-
-		if (!count)
-			break;
-		err = bpf_map_lookup_and_delete_batch(r->fd, first ? NULL : &batch, &batch,
-						      r->keys + total, r->values + total, &count,
-						      NULL);
-		first = false;
-		if (err && errno != ENOENT)
-			return -errno;
-		total += count;
-		if (err)
-			break;
-	}
-	for (uint32_t i = 0; i < total; i++) {
-		r->rows[i].key = r->keys[i];
-		r->rows[i].v = r->values[i];
-	}
-	qsort(r->rows, total, sizeof(*r->rows), cmp_row);
-	return (int)total;
-}
-
-static void row_parts(uint64_t key, uint32_t *pid, uint32_t *dev, bool *write)
-{
-	*write = key >> 63;
-	*pid = (key >> 32) & 0x7fffffff;
-	*dev = (uint32_t)key;
-}
-
 static void biotop_print_table(struct biotop_run *r, uint64_t now, int n)
 {
 	struct sink *s = r->out->sink;
@@ -155,12 +98,10 @@ static void biotop_print_table(struct biotop_run *r, uint64_t now, int n)
 	sink__printf(s, "\n%.8s\n%-7s %-16s %1s %3s %3s %-8s %7s %9s %8s\n", when + 11, "PID",
 		     "COMM", "D", "MAJ", "MIN", "DISK", "I/O", "Kbytes", "AVGms");
 	for (int i = 0; i < n; i++) {
-		const struct top_row *t = &r->rows[i];
+		const struct io_top_row *t = &r->rows[i];
 		char comm[VG_COMM_LEN + 1], pidbuf[16];
-		uint32_t pid, dev;
-		bool write;
+		uint32_t pid = t->pid, dev = t->dev;
 
-		row_parts(t->key, &pid, &dev, &write);
 		snprintf(pidbuf, sizeof(pidbuf), pid ? "%u" : "-", pid);
 		for (int c = 0; c <= VG_COMM_LEN; c++) {
 			char ch = c < VG_COMM_LEN ? t->v.comm[c] : '\0';
@@ -170,7 +111,7 @@ static void biotop_print_table(struct biotop_run *r, uint64_t now, int n)
 				break;
 		}
 		sink__printf(s, "%-7s %-16s %1s %3u %3u %-8s %7llu %9llu %8.2f\n", pidbuf,
-			     pid ? comm : "-", write ? "W" : "R", blkio_dev_major(dev),
+			     pid ? comm : "-", t->write ? "W" : "R", blkio_dev_major(dev),
 			     blkio_dev_minor(dev), blkio_disk_cached(dev),
 			     (unsigned long long)t->v.ios, (unsigned long long)(t->v.bytes / 1024),
 			     t->v.ios ? (double)t->v.sum_ns / (double)t->v.ios / 1e6 : 0.0);
@@ -180,12 +121,9 @@ static void biotop_print_table(struct biotop_run *r, uint64_t now, int n)
 static void biotop_write_records(struct biotop_run *r, uint64_t now, uint64_t interval, int n)
 {
 	for (int i = 0; i < n; i++) {
-		const struct top_row *t = &r->rows[i];
+		const struct io_top_row *t = &r->rows[i];
 		struct vrow row = { .kind = VK_BIO_TOP, .source = "bpf", .ts_ns = now };
-		uint32_t pid, dev;
-		bool write;
-
-		row_parts(t->key, &pid, &dev, &write);
+		uint32_t pid = t->pid, dev = t->dev;
 		row.v[VF_PID].u = pid;
 		row.v[VF_COMM].str = t->v.comm;
 		if (!pid) {
@@ -197,7 +135,7 @@ static void biotop_write_records(struct biotop_run *r, uint64_t now, uint64_t in
 		row.v[VF_DISK].str = blkio_disk_cached(dev);
 		if (!row.v[VF_DISK].str[0])
 			vrow__set_null(&row, VF_DISK);
-		row.v[VF_OP].str = write ? "W" : "R";
+		row.v[VF_OP].str = t->write ? "W" : "R";
 		row.v[VF_IOS].u = t->v.ios;
 		row.v[VF_BYTES].u = t->v.bytes;
 		row.v[VF_AVG_LATENCY_NS].u = t->v.ios ? t->v.sum_ns / t->v.ios : 0;
@@ -209,7 +147,7 @@ static void biotop_write_records(struct biotop_run *r, uint64_t now, uint64_t in
 static int biotop_tick(void *ctx, uint64_t now)
 {
 	struct biotop_run *r = ctx;
-	int n = biotop_drain(r);
+	int n = io_top_reader__drain(&r->reader, r->rows);
 
 	if (n < 0) {
 		pr_err("biotop: reading map: %s", strerror(-n));
@@ -229,25 +167,20 @@ static int biotop_tick(void *ctx, uint64_t now)
 
 static int biotop_run__start(struct biotop_run *r, struct session *s)
 {
-	struct bpf_map_info info = {};
-	__u32 len = sizeof(info);
+	int err, fd = tracer__map_fd(s->tracers[0], "io_top");
 
-	r->fd = tracer__map_fd(s->tracers[0], "io_top");
-	if (r->fd < 0)
-		return r->fd;
-	if (bpf_obj_get_info_by_fd(r->fd, &info, &len))
-		return -errno;
-	r->max_entries = info.max_entries;
-	r->keys = calloc(info.max_entries, sizeof(*r->keys));
-	r->values = calloc(info.max_entries, sizeof(*r->values));
-	r->rows = calloc(info.max_entries, sizeof(*r->rows));
-	return r->keys && r->values && r->rows ? 0 : -ENOMEM;
+	if (fd < 0)
+		return fd;
+	err = io_top_reader__init(&r->reader, fd);
+	if (err)
+		return err;
+	r->rows = calloc(r->reader.max_entries, sizeof(*r->rows));
+	return r->rows ? 0 : -ENOMEM;
 }
 
 static void biotop_run__fini(struct biotop_run *r)
 {
-	free(r->keys);
-	free(r->values);
+	io_top_reader__fini(&r->reader);
 	free(r->rows);
 }
 

@@ -19,6 +19,7 @@
 #include "output.h"
 #include "parse.h"
 #include "probe.h"
+#include "run_blkio.h"
 #include "session.h"
 #include "stop.h"
 #include "trace_opts.h"
@@ -133,7 +134,7 @@ static void print_hist_table(struct sink *out, const char *title, const struct v
 }
 
 static void summary__print_table(struct sink *out, const struct run_summary *sum,
-				 const struct session *s)
+				 const struct session *s, const struct run_blkio *blkio)
 {
 	sink__printf(out, "\n=== vigil summary: %.1f s ===\n", (double)sum->elapsed_ns / 1e9);
 	for (int i = 0; i < s->ntracers; i++) {
@@ -174,6 +175,7 @@ static void summary__print_table(struct sink *out, const struct run_summary *sum
 			     (unsigned long long)vg_hist__quantile(&p->runq, 0.99),
 			     (unsigned long long)p->oncpu.sum);
 	}
+	run_blkio__print_table(out, blkio);
 }
 
 static void json_hist(struct jw *w, const char *key, const struct vg_hist *h)
@@ -204,7 +206,7 @@ static void json_hist(struct jw *w, const char *key, const struct vg_hist *h)
 }
 
 static void summary__print_json(struct sink *out, const struct run_summary *sum,
-				const struct session *s)
+				const struct session *s, const struct run_blkio *blkio)
 {
 	struct jw w;
 
@@ -252,6 +254,7 @@ static void summary__print_json(struct sink *out, const struct run_summary *sum,
 		jw__obj_end(&w);
 	}
 	jw__arr_end(&w);
+	run_blkio__print_json(&w, blkio);
 	jw__obj_end(&w);
 	sink__putc(out, '\n');
 }
@@ -279,6 +282,7 @@ int cmd_run(int argc, char **argv)
 	const struct tracer_ops *ops[SESSION_MAX_TRACERS];
 	struct cli_common common = { .duration_ns = RUN_DEFAULT_DURATION };
 	struct run_summary sum = { 0 };
+	struct run_blkio blkio;
 	struct trace_cfg cfg;
 	struct output out;
 	struct session s;
@@ -308,6 +312,7 @@ int cmd_run(int argc, char **argv)
 	cfg.stream_kinds = (1ULL << VG_KIND_EXEC) | (1ULL << VG_KIND_EXIT) | (1ULL << VG_KIND_FORK);
 	cfg.hists = (1U << HIST_RUNQ) | (1U << HIST_ONCPU);
 	cfg.hist_per = VG_PER_PID;
+	run_blkio__configure(&cfg);
 
 	if (output__open(&out, &run_cmd, &common, FMT_TABLE, 0))
 		return 1;
@@ -336,10 +341,11 @@ int cmd_run(int argc, char **argv)
 			qsort(sum.procs, (size_t)sum.nprocs, sizeof(*sum.procs), cmp_runq_sum);
 		}
 	}
+	run_blkio__collect(&blkio, &s);
 	if (out.fmt == FMT_JSON)
-		summary__print_json(out.sink, &sum, &s);
+		summary__print_json(out.sink, &sum, &s, &blkio);
 	else
-		summary__print_table(out.sink, &sum, &s);
+		summary__print_table(out.sink, &sum, &s, &blkio);
 	session__stop(&s);
 	free(sum.procs);
 	return output__close(&out) || err ? 1 : 0;

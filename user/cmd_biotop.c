@@ -227,6 +227,9 @@ int cmd_biotop(int argc, char **argv)
 			(double)a.interval_ns / 1e9);
 	r.last_ns = mono_now_ns();
 	err = session__run(&s, common.duration_ns, a.interval_ns, biotop_tick, &r);
+	/* The partial interval since the last tick, unless --count already ended the run. */
+	if (!err && !(a.count && r.printed >= a.count))
+		err = biotop_tick(&r, mono_now_ns()) < 0;
 	output__report(&out, &s);
 out_stop:
 	session__stop(&s);

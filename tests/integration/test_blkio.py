@@ -55,6 +55,16 @@ def loop():
     return _loop
 
 
+def cgroup2_root():
+    """Where cgroup v2 is mounted (the hybrid layout has it at /sys/fs/cgroup/unified)."""
+    with open("/proc/self/mountinfo") as f:
+        for line in f:
+            left, right = line.split(" - ", 1)
+            if right.split()[0] == "cgroup2":
+                return left.split()[4]
+    skip("no cgroup v2 mount")
+
+
 def start_driver(*steps):
     """Start blkio_io paused; returns (Popen, pid)."""
     d = subprocess.Popen([DRIVER, loop()["path"], *steps], stdin=subprocess.PIPE,
@@ -131,6 +141,55 @@ def pid_filter_keeps_other_processes_out():
     check(len(rows) == 20 and all(r["pid"] == pid for r in rows),
           "expected only the driver's 20 writes, got %d rows from pids %s" %
           (len(rows), sorted({r["pid"] for r in rows}, key=str)))
+
+
+@test
+def comm_and_cgroup_filters_select_the_submitter():
+    lp = loop()
+    other = subprocess.Popen([DRIVER, lp["path"], "--now", "r:30:4096"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        pid, out = traced(["trace", "blkio", "-f", "ndjson", "--disk", lp["name"], "--comm",
+                           "blkio_io"], ["w:12:4096"], with_pid=False)
+    finally:
+        other.wait(timeout=30)
+    rows = bios(out)
+    check(all(r["comm"] == "blkio_io" for r in rows) and len(bios(out, pid)) == 12,
+          "--comm: %d rows, comms %s" % (len(rows), sorted({r["comm"] for r in rows}, key=str)))
+    cg = os.path.join(cgroup2_root(), "vigil-blkio-test-%d" % os.getpid())
+    os.mkdir(cg)
+    d = None
+    try:
+        d, pid = start_driver("w:15:4096")
+        with open(os.path.join(cg, "cgroup.procs"), "w") as f:
+            f.write(str(pid))
+        other = subprocess.Popen([DRIVER, lp["path"], "--now", "r:30:4096"],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        v = start_vigil("trace", "blkio", "-f", "ndjson", "--disk", lp["name"], "--cgroup", cg)
+        try:
+            wait_attached(v)
+            release_driver(d)
+        finally:
+            other.wait(timeout=30)
+        rows = bios(stop(v)[0])
+    finally:
+        if d and d.poll() is None:
+            d.kill()
+            d.wait()
+        os.rmdir(cg)
+    check(len(rows) == 15 and all(r["pid"] == pid for r in rows),
+          "--cgroup: %d rows from %s" % (len(rows), sorted({r["pid"] for r in rows}, key=str)))
+
+
+@test
+def min_latency_keeps_only_slow_requests():
+    lp = loop()
+    pid, out = traced(["trace", "blkio", "-f", "ndjson", "--disk", lp["name"], "-m", "10s"],
+                      ["w:20:4096"])
+    check(not bios(out), "-m 10s let fast requests through")
+    pid, out = traced(["trace", "blkio", "-f", "ndjson", "--disk", lp["name"], "-m", "1ns"],
+                      ["w:20:4096"])
+    check(len(bios(out)) == 20, "-m 1ns dropped requests")
 
 
 @test

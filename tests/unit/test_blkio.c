@@ -21,6 +21,7 @@
 #include "blkio_dev.h"
 #include "blkio_fmt.h"
 #include "events.h"
+#include "hist.h"
 #include "record.h"
 
 static char sysroot[512];
@@ -248,6 +249,27 @@ static void test_kinds_have_schema_columns(void **state)
 	assert_int_equal(top->wire_size, 0);
 }
 
+static void test_hist_keys_and_per_choices(void **state)
+{
+	const struct hist_desc *d = &hist_descs[HIST_BLKIO];
+	char b[64];
+
+	(void)state;
+	assert_int_equal(hist_by_name("blkio"), HIST_BLKIO);
+	assert_string_equal(hist_per_accepted(d), "pid, disk or op");
+	assert_true(d->per_mask & HIST_PER(VG_PER_DISK));
+	assert_false(d->per_mask & HIST_PER(VG_PER_TID));
+	assert_false(hist_descs[HIST_RUNQ].per_mask & HIST_PER(VG_PER_DISK));
+	d->key_format(VG_PER_OP, 1 | (VG_BIO_SYNC << 8), b, sizeof(b));
+	assert_string_equal(b, "WS");
+	d->key_format(VG_PER_DISK, (7U << 20) | 0, b, sizeof(b));
+	assert_string_equal(b, "loop0 (7:0)");
+	d->key_format(VG_PER_DISK, (9U << 20) | 9, b, sizeof(b));
+	assert_string_equal(b, "9:9");
+	d->key_format(VG_PER_PID, 4242, b, sizeof(b));
+	assert_string_equal(b, "4242");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -262,6 +284,7 @@ int main(void)
 		cmocka_unit_test(test_decode_bio_flush_without_owner),
 		cmocka_unit_test(test_decode_bio_rejects_bad_sizes),
 		cmocka_unit_test(test_kinds_have_schema_columns),
+		cmocka_unit_test(test_hist_keys_and_per_choices),
 	};
 
 	return cmocka_run_group_tests(tests, setup_fixture, NULL);

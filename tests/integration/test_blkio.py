@@ -14,6 +14,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -381,6 +382,41 @@ def merges_and_requeues_leave_no_state_behind():
     check(not [r for r in records(out) if r["kind"] == "drops"], "drops reported")
     written = sum(r["bytes"] for r in bios(out) if r["op"].startswith("W"))
     check(written == 16 * 1024 * 1024 + 2000 * 4096, "bytes written: %d" % written)
+
+
+@test
+def an_error_is_named_and_leaves_no_state():
+    """A loop device over a file on a 1 MiB tmpfs: the write past 1 MiB fails with ENOSPC."""
+    require_root()
+    mnt = tempfile.mkdtemp(prefix="vigil-blkio-tiny-")
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1M", "none", mnt], check=True)
+    dev = None
+    try:
+        img = os.path.join(mnt, "f.img")
+        with open(img, "wb") as f:
+            f.truncate(16 << 20)
+        dev = subprocess.run(["losetup", "-f", "--show", img], capture_output=True, text=True,
+                             check=True).stdout.strip()
+        time.sleep(0.3)
+        v = start_vigil("trace", "blkio", "-f", "ndjson", "--disk", os.path.basename(dev))
+        wait_attached(v)
+        dd = subprocess.run(["dd", "if=/dev/zero", "of=" + dev, "bs=4k", "count=1000",
+                             "oflag=direct"], capture_output=True, text=True)
+        out, err = stop(v)
+    finally:
+        if dev:
+            subprocess.run(["losetup", "-d", dev], capture_output=True)
+        subprocess.run(["umount", mnt], capture_output=True)
+        os.rmdir(mnt)
+    check(dd.returncode != 0, "dd did not fail")
+    rows = bios(out)
+    failed = [r for r in rows if r["error"]]
+    check(len(failed) == 1 and failed[0]["error"] == "ENOSPC" and failed[0]["op"] == "WS",
+          "expected one ENOSPC write: %r" % failed)
+    check(len(rows) == 257 and all(r["error"] == "" for r in rows if r is not failed[0]),
+          "%d records" % len(rows))
+    check(not [r for r in records(out) if r["kind"] == "drops"] and "no drops" in err,
+          "drops after an error: %s" % err.strip())
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@
 #include "common.bpf.h"
 
 #define REQ_OP_MASK 0xff
-#define MAX_REQS 16384
+#define MAX_REQS    16384
 
 struct rq_state {
 	__u64 insert_ns; /* 0: not queued (yet) */
@@ -225,8 +225,8 @@ static __always_inline void hist__add(__u64 key, const struct rq_state *s, __u64
 	__sync_fetch_and_add(&h->sum, v);
 }
 
-static __always_inline void top__add(const struct rq_state *s, __u32 dev, bool write,
-				     __u32 bytes, __u64 service)
+static __always_inline void top__add(const struct rq_state *s, __u32 dev, bool write, __u32 bytes,
+				     __u64 service)
 {
 	__u64 key = VG_IO_TOP_KEY(write, s->pid, dev);
 	struct vg_io_top *t = bpf_map_lookup_elem(&io_top, &key);

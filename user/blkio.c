@@ -67,8 +67,12 @@ static void blkio_destroy(void *skel)
 }
 
 static const char *const blkio_tracepoints[] = {
-	"block:block_io_start",	  "block:block_rq_insert",  "block:block_rq_issue",
-	"block:block_rq_complete", "block:block_rq_merge",   "block:block_rq_requeue",
+	"block:block_io_start",
+	"block:block_rq_insert",
+	"block:block_rq_issue",
+	"block:block_rq_complete",
+	"block:block_rq_merge",
+	"block:block_rq_requeue",
 	NULL,
 };
 

@@ -48,6 +48,7 @@ char *blkio_op_format(uint8_t op, uint8_t flags, char *buf, size_t len)
 	return buf;
 }
 
+/* clang-format off */
 static const char *const status_names[] = {
 	[0] = "",
 	[1] = "EOPNOTSUPP",
@@ -68,6 +69,7 @@ static const char *const status_names[] = {
 	[17] = "ETIME",
 	[19] = "EINVAL",
 };
+/* clang-format on */
 
 const char *blkio_status_name(uint8_t status, char *buf, size_t len)
 {

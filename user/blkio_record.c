@@ -16,7 +16,7 @@
 #include "record.h"
 
 #define SCRATCH_DEV 0
-#define SCRATCH_OP 16
+#define SCRATCH_OP  16
 #define SCRATCH_ERR 32
 
 _Static_assert(SCRATCH_ERR + 32 <= VROW_SCRATCH, "blkio scratch layout");
@@ -50,12 +50,13 @@ static void decode_bio(struct vrow *row, const void *data)
 }
 
 static const enum vfield bio_fields[] = {
-	VF_PID,	   VF_COMM,  VF_CPU,	     VF_DEV,	  VF_DISK, VF_OP,
+	VF_PID,	   VF_COMM,  VF_CPU,	  VF_DEV,	 VF_DISK,  VF_OP,
 	VF_SECTOR, VF_BYTES, VF_QUEUE_NS, VF_SERVICE_NS, VF_ERROR,
 };
 
 static const enum vfield top_fields[] = {
-	VF_PID, VF_COMM, VF_DEV, VF_DISK, VF_OP, VF_IOS, VF_BYTES, VF_AVG_LATENCY_NS, VF_INTERVAL_NS,
+	VF_PID,	  VF_COMM,	     VF_DEV,	     VF_DISK, VF_OP, VF_IOS,
+	VF_BYTES, VF_AVG_LATENCY_NS, VF_INTERVAL_NS,
 };
 
 const struct vkind_desc blkio_kind_bio = {

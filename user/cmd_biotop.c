@@ -209,8 +209,7 @@ int cmd_biotop(int argc, char **argv)
 	a.cfg.blkio_top = 1;
 	wallclock__init(&r.clock);
 	table = cli_format(&common, isatty(1), FMT_NDJSON) == FMT_TABLE;
-	if (output__open(&out, &biotop_cmd, &common, FMT_NDJSON,
-			 table ? 0 : 1ULL << VK_BIO_TOP))
+	if (output__open(&out, &biotop_cmd, &common, FMT_NDJSON, table ? 0 : 1ULL << VK_BIO_TOP))
 		return 1;
 	r.out = &out;
 	stop_install_handlers();

@@ -96,9 +96,10 @@ void run_blkio__print_table(struct sink *out, const struct run_blkio *b)
 
 	if (!b->present)
 		return;
-	sink__printf(out, "\nblock I/O: %llu I/Os, %llu KiB; latency avg %llu us, p50 <= %llu us, "
-		     "p99 <= %llu us\n", (unsigned long long)b->ios,
-		     (unsigned long long)(b->bytes / 1024),
+	sink__printf(out,
+		     "\nblock I/O: %llu I/Os, %llu KiB; latency avg %llu us, p50 <= %llu us, "
+		     "p99 <= %llu us\n",
+		     (unsigned long long)b->ios, (unsigned long long)(b->bytes / 1024),
 		     (unsigned long long)(n ? b->lat.sum / n : 0),
 		     (unsigned long long)vg_hist__quantile(&b->lat, 0.5),
 		     (unsigned long long)vg_hist__quantile(&b->lat, 0.99));

@@ -47,8 +47,7 @@ static void test_op_format_letters(void **state)
 	assert_string_equal(blkio_op_format(0, VG_BIO_RAHEAD, b, sizeof(b)), "RA");
 	assert_string_equal(blkio_op_format(2, VG_BIO_PREFLUSH, b, sizeof(b)), "FF");
 	assert_string_equal(blkio_op_format(1, VG_BIO_FUA | VG_BIO_SYNC, b, sizeof(b)), "WFS");
-	assert_string_equal(blkio_op_format(1, VG_BIO_PREFLUSH | VG_BIO_SYNC, b, sizeof(b)),
-			    "FWS");
+	assert_string_equal(blkio_op_format(1, VG_BIO_PREFLUSH | VG_BIO_SYNC, b, sizeof(b)), "FWS");
 	assert_string_equal(blkio_op_format(3, 0, b, sizeof(b)), "D");
 	assert_string_equal(blkio_op_format(5, 0, b, sizeof(b)), "DE");
 	assert_string_equal(blkio_op_format(9, 0, b, sizeof(b)), "Z");
@@ -145,9 +144,18 @@ static void test_wire_layout(void **state)
 	assert_int_equal((uint32_t)VG_IO_TOP_KEY(1, 1, (254U << 20) | 3), (254U << 20) | 3);
 }
 
-static void put16(uint8_t *b, size_t off, uint16_t v) { memcpy(b + off, &v, 2); }
-static void put32(uint8_t *b, size_t off, uint32_t v) { memcpy(b + off, &v, 4); }
-static void put64(uint8_t *b, size_t off, uint64_t v) { memcpy(b + off, &v, 8); }
+static void put16(uint8_t *b, size_t off, uint16_t v)
+{
+	memcpy(b + off, &v, 2);
+}
+static void put32(uint8_t *b, size_t off, uint32_t v)
+{
+	memcpy(b + off, &v, 4);
+}
+static void put64(uint8_t *b, size_t off, uint64_t v)
+{
+	memcpy(b + off, &v, 8);
+}
 
 /* A bio record built byte by byte, as the kernel lays it out (little-endian x86). */
 static void build_bio(uint8_t *b, uint8_t op, uint8_t flags, uint8_t status, uint8_t known)
@@ -236,7 +244,7 @@ static void test_kinds_have_schema_columns(void **state)
 {
 	const struct vkind_desc *bio = vkind__desc(VG_KIND_BIO);
 	const struct vkind_desc *top = vkind__desc(VK_BIO_TOP);
-	const char *want[] = { "pid", "comm", "cpu", "dev", "disk", "op",
+	const char *want[] = { "pid",	 "comm",  "cpu",      "dev",	    "disk", "op",
 			       "sector", "bytes", "queue_ns", "service_ns", "error" };
 
 	(void)state;

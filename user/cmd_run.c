@@ -47,8 +47,9 @@ static const struct cli_cmd run_cmd = {
 	.summary = "Without a command: trace everything for a few seconds (--duration, default\n"
 		   "5s) and end with a summary. Commands:\n"
 		   "  doctor    what this machine allows; the source each subsystem uses\n"
-		   "  trace     stream records: vigil trace [sched]...\n"
-		   "  hist      in-kernel histograms: vigil hist runq|oncpu\n"
+		   "  trace     stream records: vigil trace [sched|blkio]...\n"
+		   "  hist      in-kernel histograms: vigil hist runq|oncpu|blkio\n"
+		   "  biotop    block I/O per process, every interval\n"
 		   "Run 'vigil COMMAND --help' for a command's options.",
 	.opts = run_opts,
 	.set = run_set,

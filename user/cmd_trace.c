@@ -67,7 +67,8 @@ static const struct cli_cmd trace_cmd = {
 	.name = "trace",
 	.usage = "vigil trace [sched|tcp|blkio]... [options]",
 	.summary = "Stream records from the named subsystems (all of them when none is named).",
-	.details = "Record kinds: runq, oncpu, exec, exit, fork (sched); drops (any).\n"
+	.details = "Record kinds: runq, oncpu, exec, exit, fork (sched); bio (blkio);\n"
+		   "drops (any).\n"
 		   "Columns are documented in the README. Ctrl-C or SIGTERM ends the trace\n"
 		   "cleanly: the output file (and its gzip stream) is always complete.",
 	.opts = trace_opts,

@@ -247,8 +247,8 @@ static void hist_print_table(struct sink *s, const struct hist_print *p,
 		char key[64];
 
 		p->desc->key_format(p->per, e->key, key, sizeof(key));
-		sink__printf(s, "\n%s = %s %.*s\n", hist_per_names[p->per], key, VG_COMM_LEN,
-			     e->h.comm);
+		sink__printf(s, "\n%s = %s%s%.*s\n", hist_per_names[p->per], key,
+			     e->h.comm[0] ? " " : "", VG_COMM_LEN, e->h.comm);
 	} else if (p->per != VG_PER_GLOBAL) {
 		sink__printf(s, "\n%s = %llu %.*s\n", hist_per_names[p->per],
 			     (unsigned long long)e->key, VG_COMM_LEN, e->h.comm);

@@ -221,6 +221,16 @@ def hist_per_op_and_per_pid():
 
 
 @test
+def hist_per_disk_labels_the_disk():
+    lp = loop()
+    pid, out = traced(["hist", "blkio", "-f", "ndjson", "--per", "disk"], ["w:30:4096"])
+    mine = [h for h in records(out) if h["label"] == "%s (%s)" % (lp["name"], lp["dev"])]
+    major, minor = (int(x) for x in lp["dev"].split(":"))
+    check(len(mine) == 1 and mine[0]["count"] == 30 and mine[0]["key"] == major << 20 | minor,
+          "per disk: %r" % records(out))
+
+
+@test
 def queued_adds_queue_time():
     lp = loop()
     pid, out = traced(["hist", "blkio", "-f", "ndjson", "--disk", lp["name"], "--queued"],
@@ -380,6 +390,9 @@ def merges_and_requeues_leave_no_state_behind():
                                           runs.get("handle_blkio_requeue", 0)))
     check(not left, "%d request entries left in the map: %r" % (len(left), left[:3]))
     check(not [r for r in records(out) if r["kind"] == "drops"], "drops reported")
+    queued = [r for r in bios(out) if r["queue_ns"] is not None]
+    check(len(queued) >= len(bios(out)) // 2, "mq-deadline queues requests, yet only %d of %d "
+          "records have queue_ns" % (len(queued), len(bios(out))))
     written = sum(r["bytes"] for r in bios(out) if r["op"].startswith("W"))
     check(written == 16 * 1024 * 1024 + 2000 * 4096, "bytes written: %d" % written)
 

@@ -41,6 +41,18 @@ struct {
 	__type(value, struct vg_hist);
 } blkio_hist SEC(".maps");
 
+/*
+ * Who last asked each queue for a cache flush. An fsync's flush is issued by the block
+ * layer as a request of its own that block_io_start never announces; it is attributed to
+ * the process whose preflush request is pending. One entry per queue, overwritten.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u64);
+	__type(value, struct rq_state);
+} flush_owner SEC(".maps");
+
 /* The global histogram: a one-slot array (inlined lookup), never reset; read as deltas. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -122,6 +134,12 @@ int BPF_PROG(handle_blkio_start, struct request *rq)
 	bpf_get_current_comm(&s.comm, sizeof(s.comm));
 	if (bpf_map_update_elem(&reqs, &key, &s, BPF_ANY))
 		drop__count(VG_DROP_MAP_FULL);
+	if (rq->cmd_flags & (1U << bpf_core_enum_value(enum req_flag_bits, __REQ_PREFLUSH))) {
+		__u64 q = (__u64)rq->q;
+
+		if (bpf_map_update_elem(&flush_owner, &q, &s, BPF_ANY))
+			drop__count(VG_DROP_MAP_FULL);
+	}
 	return 0;
 }
 
@@ -129,8 +147,8 @@ int BPF_PROG(handle_blkio_start, struct request *rq)
  * Stamp insert or issue time. An entry can exist only if an earlier program of this mode
  * may have made it (block_io_start; block_rq_insert before an issue); otherwise this is
  * the first sight of the request and one update does, as in biolatency. A request nobody
- * announced (a flush the block layer issues itself) gets an entry without a submitter,
- * unless a task filter is set: then it belongs to nobody we trace.
+ * announced gets an entry without a submitter (a flush the block layer issues itself gets
+ * the flush owner's), unless a task filter is set: then it belongs to nobody we trace.
  */
 static __always_inline void state__stamp(struct request *rq, bool issue, bool may_exist)
 {
@@ -148,7 +166,17 @@ static __always_inline void state__stamp(struct request *rq, bool issue, bool ma
 			return;
 		}
 	}
-	if (has_task_filter() || !rq__is_traced_disk(rq))
+	if (targ_owner && (rq->cmd_flags & REQ_OP_MASK) == REQ_OP_FLUSH) {
+		__u64 q = (__u64)rq->q;
+		struct rq_state *o = bpf_map_lookup_elem(&flush_owner, &q);
+
+		if (o) {
+			fresh.pid = o->pid;
+			__builtin_memcpy(fresh.comm, o->comm, sizeof(fresh.comm));
+		}
+	}
+	/* With a task filter an unattributed request belongs to nobody we trace. */
+	if ((has_task_filter() && !fresh.pid) || !rq__is_traced_disk(rq))
 		return;
 	if (issue)
 		fresh.issue_ns = now;

@@ -83,8 +83,9 @@ static const struct cli_cmd biotop_cmd = {
 		   "(R read, W anything else), the I/O count, kilobytes and average latency\n"
 		   "(issue to completion) of each interval, busiest (most bytes) first.",
 	.details = "PID and COMM are those of the process that submitted the I/O, captured at\n"
-		   "submission. Flushes the block layer issues itself have no submitter (PID\n"
-		   "'-'). CSV and JSON give one bio_top record per row (see the README).",
+		   "submission (an fsync's cache flush counts for the process that asked for it).\n"
+		   "PID '-' is I/O with no known submitter. CSV and JSON give one bio_top record\n"
+		   "per row (see the README).",
 	.opts = biotop_opts,
 	.set = biotop_set,
 };

@@ -268,12 +268,14 @@ def disk_filter_excludes_vda_traffic():
 def flush_and_discard_are_recognised():
     lp = loop()
     pid, out = traced(["trace", "blkio", "-f", "ndjson", "--disk", lp["name"]],
-                      ["w:4:4096", "f", "d:0:1048576"], with_pid=False)
+                      ["w:4:4096", "f", "d:0:1048576"])
     rows = bios(out)
     flushes = [r for r in rows if r["op"] in ("F", "FF") or r["op"].startswith("FF")]
     discards = [r for r in rows if r["op"].startswith("D")]
     check(flushes, "no flush among %s" % sorted({r["op"] for r in rows}))
     check(all(r["bytes"] == 0 and r["sector"] is None for r in flushes), "flush fields")
+    check(all(r["pid"] == pid and r["comm"] == "blkio_io" for r in flushes),
+          "the flush is not attributed to the fsync caller: %r" % flushes)
     check(len(discards) == 1 and discards[0]["bytes"] == 1 << 20 and
           discards[0]["sector"] == 0 and discards[0]["pid"] == pid,
           "expected one 1 MiB discard at sector 0 by the driver: %r" % discards)
@@ -349,7 +351,9 @@ def no_drops_and_no_leaks_over_a_busy_run():
                       ["w:2000:4096", "f", "r:500:16384", "d:0:4194304"], with_pid=False)
     drops = [r for r in records(out) if r["kind"] == "drops"]
     check(not drops, "drops: %r" % drops)
-    check(len(bios(out, pid)) == 2501, "expected 2501 records from the driver")
+    # 2000 writes, the fsync's flush, 500 reads, one discard
+    n = len(bios(out, pid))
+    check(n == 2502, "expected 2502 records from the driver, got %d" % n)
 
 
 def bpf_json(*args):

@@ -9,6 +9,7 @@
 #include <linux/types.h>
 #include <stdio.h>
 
+#include "blkio_dev.h"
 #include "events.h"
 
 enum {
@@ -76,5 +77,16 @@ const char *blkio_status_name(uint8_t status, char *buf, size_t len)
 	if (status < sizeof(status_names) / sizeof(status_names[0]) && status_names[status])
 		return status_names[status];
 	snprintf(buf, len, "BLK_STS_%u", status);
+	return buf;
+}
+
+char *blkio_disk_label(uint32_t dev, char *buf, size_t len)
+{
+	const char *name = blkio_disk_cached(dev);
+
+	if (*name)
+		snprintf(buf, len, "%s (%u:%u)", name, blkio_dev_major(dev), blkio_dev_minor(dev));
+	else
+		snprintf(buf, len, "%u:%u", blkio_dev_major(dev), blkio_dev_minor(dev));
 	return buf;
 }

@@ -23,6 +23,9 @@ static inline int blkio_op_is_write(uint8_t op)
 	return op != 0;
 }
 
+/* "vda (254:0)" for a disk's dev_t, "9:9" when it has no name; returns buf. */
+char *blkio_disk_label(uint32_t dev, char *buf, size_t len);
+
 /* "EIO" for a blk_status_t (kernel >= 6.9 numbering); "" for 0; "BLK_STS_<n>" if unknown. */
 const char *blkio_status_name(uint8_t status, char *buf, size_t len);
 

@@ -20,6 +20,7 @@
 #include "parse.h"
 #include "probe.h"
 #include "run_blkio.h"
+#include "run_tcp.h"
 #include "session.h"
 #include "stop.h"
 #include "trace_opts.h"
@@ -32,6 +33,7 @@ static const struct cli_opt run_opts[] = {
 	CLI_OPT_OUTPUT,
 	CLI_OPT_DURATION,
 	TRACE_OPTS_FILTERS,
+	TRACE_OPTS_TCP,
 	TRACE_OPTS_BLKIO,
 	CLI_OPT_END,
 };
@@ -47,8 +49,9 @@ static const struct cli_cmd run_cmd = {
 	.summary = "Without a command: trace everything for a few seconds (--duration, default\n"
 		   "5s) and end with a summary. Commands:\n"
 		   "  doctor    what this machine allows; the source each subsystem uses\n"
-		   "  trace     stream records: vigil trace [sched|blkio]...\n"
-		   "  hist      in-kernel histograms: vigil hist runq|oncpu|blkio\n"
+		   "  trace     stream records: vigil trace [sched|tcp|blkio]...\n"
+		   "  hist      in-kernel histograms: vigil hist runq|oncpu|tcp-connect|tcp-rtt\n"
+		   "            or blkio\n"
 		   "  biotop    block I/O per process, every interval\n"
 		   "Run 'vigil COMMAND --help' for a command's options.",
 	.opts = run_opts,
@@ -70,7 +73,14 @@ struct run_summary {
 	struct probe_result unavailable[16];
 	const struct tracer_ops *unavailable_ops[16];
 	int nunavailable;
+	struct run_tcp tcp;
+	struct run_blkio blkio;
 };
+
+static void run_observe(void *ctx, const struct vrow *row)
+{
+	run_tcp__observe(ctx, row);
+}
 
 static struct per_proc *summary__proc(struct run_summary *sum, uint64_t pid, int cap)
 {
@@ -135,7 +145,7 @@ static void print_hist_table(struct sink *out, const char *title, const struct v
 }
 
 static void summary__print_table(struct sink *out, const struct run_summary *sum,
-				 const struct session *s, const struct run_blkio *blkio)
+				 const struct session *s)
 {
 	sink__printf(out, "\n=== vigil summary: %.1f s ===\n", (double)sum->elapsed_ns / 1e9);
 	for (int i = 0; i < s->ntracers; i++) {
@@ -176,7 +186,6 @@ static void summary__print_table(struct sink *out, const struct run_summary *sum
 			     (unsigned long long)vg_hist__quantile(&p->runq, 0.99),
 			     (unsigned long long)p->oncpu.sum);
 	}
-	run_blkio__print_table(out, blkio);
 }
 
 static void json_hist(struct jw *w, const char *key, const struct vg_hist *h)
@@ -207,7 +216,7 @@ static void json_hist(struct jw *w, const char *key, const struct vg_hist *h)
 }
 
 static void summary__print_json(struct sink *out, const struct run_summary *sum,
-				const struct session *s, const struct run_blkio *blkio)
+				const struct session *s)
 {
 	struct jw w;
 
@@ -255,7 +264,8 @@ static void summary__print_json(struct sink *out, const struct run_summary *sum,
 		jw__obj_end(&w);
 	}
 	jw__arr_end(&w);
-	run_blkio__print_json(&w, blkio);
+	run_tcp__print_json(&sum->tcp, &w, RUN_TOP);
+	run_blkio__print_json(&w, &sum->blkio);
 	jw__obj_end(&w);
 	sink__putc(out, '\n');
 }
@@ -283,7 +293,6 @@ int cmd_run(int argc, char **argv)
 	const struct tracer_ops *ops[SESSION_MAX_TRACERS];
 	struct cli_common common = { .duration_ns = RUN_DEFAULT_DURATION };
 	struct run_summary sum = { 0 };
-	struct run_blkio blkio;
 	struct trace_cfg cfg;
 	struct output out;
 	struct session s;
@@ -313,6 +322,7 @@ int cmd_run(int argc, char **argv)
 	cfg.stream_kinds = (1ULL << VG_KIND_EXEC) | (1ULL << VG_KIND_EXIT) | (1ULL << VG_KIND_FORK);
 	cfg.hists = (1U << HIST_RUNQ) | (1U << HIST_ONCPU);
 	cfg.hist_per = VG_PER_PID;
+	run_tcp__configure(&cfg);
 	run_blkio__configure(&cfg);
 
 	if (output__open(&out, &run_cmd, &common, FMT_TABLE, 0))
@@ -323,7 +333,7 @@ int cmd_run(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	stop_install_handlers();
-	err = session__start(&s, ops, n, &cfg, NULL, NULL, NULL);
+	err = session__start(&s, ops, n, &cfg, NULL, run_observe, &sum.tcp);
 	if (err) {
 		output__close(&out);
 		return 1;
@@ -341,12 +351,17 @@ int cmd_run(int argc, char **argv)
 			summary__drain(&sum, &s, &hist_descs[HIST_ONCPU], false);
 			qsort(sum.procs, (size_t)sum.nprocs, sizeof(*sum.procs), cmp_runq_sum);
 		}
+		run_tcp__finish(&sum.tcp, &s);
+		run_blkio__collect(&sum.blkio, &s);
 	}
-	run_blkio__collect(&blkio, &s);
 	if (out.fmt == FMT_JSON)
-		summary__print_json(out.sink, &sum, &s, &blkio);
+		summary__print_json(out.sink, &sum, &s);
 	else
-		summary__print_table(out.sink, &sum, &s, &blkio);
+		summary__print_table(out.sink, &sum, &s);
+	if (out.fmt == FMT_TABLE) {
+		run_tcp__print_table(&sum.tcp, out.sink, RUN_TOP);
+		run_blkio__print_table(out.sink, &sum.blkio);
+	}
 	session__stop(&s);
 	free(sum.procs);
 	return output__close(&out) || err ? 1 : 0;

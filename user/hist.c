@@ -10,63 +10,71 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "blkio_dev.h"
 #include "blkio_fmt.h"
 #include "json.h"
 #include "parse.h"
-
-#define SCHED_PER (HIST_PER(VG_PER_GLOBAL) | HIST_PER(VG_PER_PID) | HIST_PER(VG_PER_TID) | \
-		   HIST_PER(VG_PER_CGROUP))
-#define BLKIO_PER (HIST_PER(VG_PER_GLOBAL) | HIST_PER(VG_PER_PID) | HIST_PER(VG_PER_DISK) | \
-		   HIST_PER(VG_PER_OP))
-
-/* blkio keys: a disk as "vda (254:0)", an op as its letters ("WS"). */
-static void blkio_key_format(uint32_t per, uint64_t key, char *buf, size_t len)
-{
-	if (per == VG_PER_DISK) {
-		const char *name = blkio_disk_cached((uint32_t)key);
-
-		snprintf(buf, len, "%s%s%u:%u%s", name, *name ? " (" : "",
-			 blkio_dev_major((uint32_t)key), blkio_dev_minor((uint32_t)key),
-			 *name ? ")" : "");
-	} else if (per == VG_PER_OP) {
-		blkio_op_format(key & 0xff, (key >> 8) & 0xff, buf, len);
-	} else {
-		snprintf(buf, len, "%llu", (unsigned long long)key);
-	}
-}
+#include "tcp_addr.h"
 
 const struct hist_desc hist_descs[HIST__COUNT] = {
 	[HIST_RUNQ] = { .name = "runq", .subsystem = "sched", .map = "runq_hist",
-			.total_map = "runq_hist_total", .what = "run queue latency",
-			.per_mask = SCHED_PER },
+			.total_map = "runq_hist_total", .what = "run queue latency" },
 	[HIST_ONCPU] = { .name = "oncpu", .subsystem = "sched", .map = "oncpu_hist",
-			 .total_map = "oncpu_hist_total", .what = "on-CPU time slices",
-			 .per_mask = SCHED_PER },
+			 .total_map = "oncpu_hist_total", .what = "on-CPU time slices" },
+	[HIST_TCP_CONNECT] = { .name = "tcp-connect", .subsystem = "tcp", .map = "connect_hist",
+			       .total_map = "connect_hist_total",
+			       .what = "TCP connect latency (SYN_SENT to ESTABLISHED)",
+			       .pers = 1U << VG_PER_RADDR | 1U << VG_PER_RPORT | 1U << VG_PER_PID },
+	[HIST_TCP_RTT] = { .name = "tcp-rtt", .subsystem = "tcp", .map = "rtt_hist",
+			   .total_map = "rtt_hist_total",
+			   .what = "TCP smoothed RTT per received segment",
+			   .pers = 1U << VG_PER_RADDR | 1U << VG_PER_RPORT | 1U << VG_PER_PID },
 	[HIST_BLKIO] = { .name = "blkio", .subsystem = "blkio", .map = "blkio_hist",
 			 .total_map = "blkio_hist_total", .what = "block I/O latency",
-			 .per_mask = BLKIO_PER, .key_format = blkio_key_format },
+			 .pers = 1U << VG_PER_DISK | 1U << VG_PER_OP | 1U << VG_PER_PID },
 };
 
-const char *const hist_per_names[] = { "global", "pid", "tid", "cgroup", "disk", "op", NULL };
+const char *const hist_per_names[] = { "global", "pid",	 "tid", "cgroup", "raddr",
+				       "rport",	 "disk", "op",	NULL };
 
-const char *hist_per_accepted(const struct hist_desc *desc)
+#define HIST_PER_TASK (1U << VG_PER_PID | 1U << VG_PER_TID | 1U << VG_PER_CGROUP)
+
+bool hist_per_is_allowed(int id, uint32_t per)
 {
-	static char buf[96];
-	int n = 0, total = 0;
+	uint32_t pers = hist_descs[id].pers ? hist_descs[id].pers : HIST_PER_TASK;
 
-	for (int p = 1; hist_per_names[p]; p++)
-		total += !!(desc->per_mask & HIST_PER(p));
+	return per == VG_PER_GLOBAL || (per < 32 && (pers & (1U << per)));
+}
+
+const char *hist_per_accepts(int id, char *buf, size_t len)
+{
+	size_t off = 0;
+
 	buf[0] = '\0';
-	for (int p = 1; hist_per_names[p]; p++) {
-		if (!(desc->per_mask & HIST_PER(p)))
-			continue;
-		n++;
-		if (n > 1)
-			strncat(buf, n == total ? " or " : ", ", sizeof(buf) - strlen(buf) - 1);
-		strncat(buf, hist_per_names[p], sizeof(buf) - strlen(buf) - 1);
+	for (uint32_t p = 1; hist_per_names[p] && off < len; p++) {
+		if (hist_per_is_allowed(id, p))
+			off += (size_t)snprintf(buf + off, len - off, "%s%s", off ? ", " : "",
+						hist_per_names[p]);
 	}
 	return buf;
+}
+
+/* The text of a --per key: a number and the comm, or an address (raddr keys carry it). */
+static const char *hist_key_text(const struct hist_print *p, const struct hist_entry *e,
+				 char *buf, size_t len)
+{
+	if (p->per == VG_PER_RADDR)
+		return tcp_addr6_format((const uint8_t *)e->h.comm, 1, buf, len);
+	if (p->per == VG_PER_DISK)
+		return blkio_disk_label((uint32_t)e->key, buf, len);
+	if (p->per == VG_PER_OP)
+		return blkio_op_format(e->key & 0xff, (e->key >> 8) & 0xff, buf, len);
+	snprintf(buf, len, "%llu", (unsigned long long)e->key);
+	return buf;
+}
+
+static bool hist_per_has_comm(uint32_t per)
+{
+	return per == VG_PER_PID || per == VG_PER_TID || per == VG_PER_CGROUP;
 }
 
 int hist_by_name(const char *name)
@@ -242,17 +250,12 @@ static void hist_print_table(struct sink *s, const struct hist_print *p,
 			     const struct hist_entry *e)
 {
 	uint64_t total = vg_hist__total(&e->h);
+	char key[TCP_ADDR_STRLEN];
 
-	if (p->per != VG_PER_GLOBAL && p->desc->key_format) {
-		char key[64];
-
-		p->desc->key_format(p->per, e->key, key, sizeof(key));
-		sink__printf(s, "\n%s = %s%s%.*s\n", hist_per_names[p->per], key,
-			     e->h.comm[0] ? " " : "", VG_COMM_LEN, e->h.comm);
-	} else if (p->per != VG_PER_GLOBAL) {
-		sink__printf(s, "\n%s = %llu %.*s\n", hist_per_names[p->per],
-			     (unsigned long long)e->key, VG_COMM_LEN, e->h.comm);
-	}
+	if (p->per != VG_PER_GLOBAL)
+		sink__printf(s, "\n%s = %s %.*s\n", hist_per_names[p->per],
+			     hist_key_text(p, e, key, sizeof(key)),
+			     hist_per_has_comm(p->per) ? VG_COMM_LEN : 0, e->h.comm);
 	hist_print_log2(s, e->h.slots, VG_HIST_SLOTS, p->unit);
 	sink__printf(s, "count %llu, avg %llu %s, p50 <= %llu, p99 <= %llu\n",
 		     (unsigned long long)total,
@@ -276,14 +279,18 @@ static void hist_print_json(struct sink *s, const struct hist_print *p,
 	jw__str(&w, "hist", p->desc->name);
 	jw__str(&w, "unit", p->unit);
 	jw__str(&w, "per", hist_per_names[p->per]);
-	if (p->per != VG_PER_GLOBAL) {
+	if (p->per == VG_PER_RADDR) {
+		char key[TCP_ADDR_STRLEN];
+
+		jw__str(&w, "key", hist_key_text(p, e, key, sizeof(key)));
+	} else if (p->per != VG_PER_GLOBAL) {
 		jw__u64(&w, "key", e->key);
-		jw__strn(&w, "comm", e->h.comm, VG_COMM_LEN);
-		if (p->desc->key_format) {
+		if (hist_per_has_comm(p->per))
+			jw__strn(&w, "comm", e->h.comm, VG_COMM_LEN);
+		if (p->per == VG_PER_DISK || p->per == VG_PER_OP) {
 			char key[64];
 
-			p->desc->key_format(p->per, e->key, key, sizeof(key));
-			jw__str(&w, "label", key);
+			jw__str(&w, "label", hist_key_text(p, e, key, sizeof(key)));
 		}
 	}
 	jw__u64(&w, "count", vg_hist__total(&e->h));
@@ -319,9 +326,12 @@ static void hist_print_csv(struct sink *s, const struct hist_print *p,
 		sink__printf(s, "%s,%llu,%s,%s,%s,", when, (unsigned long long)p->ts_ns,
 			     p->desc->name, p->unit, hist_per_names[p->per]);
 		if (p->per != VG_PER_GLOBAL) {
-			sink__u64(s, e->key);
+			char key[TCP_ADDR_STRLEN];
+
+			sink__puts(s, hist_key_text(p, e, key, sizeof(key)));
 			sink__putc(s, ',');
-			csv_write_string(s, e->h.comm, VG_COMM_LEN);
+			if (hist_per_has_comm(p->per))
+				csv_write_string(s, e->h.comm, VG_COMM_LEN);
 		} else {
 			sink__putc(s, ',');
 		}

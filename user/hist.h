@@ -23,19 +23,18 @@ struct hist_desc {
 	const char *map;       /* BPF hash map, keyed by pid, tid, cgroup, ... */
 	const char *total_map; /* BPF one-slot array for the global histogram */
 	const char *what;      /* a phrase for headers */
-	uint32_t per_mask;     /* bit p: --per p (enum vg_hist_per) is accepted */
-	/* Text for a key when a bare number says little (a disk, an op); NULL: the number. */
-	void (*key_format)(uint32_t per, uint64_t key, char *buf, size_t len);
+	uint32_t pers;	       /* bit p: --per p is allowed (enum vg_hist_per); 0: the task keys */
 };
 
+/* Whether hist id may be keyed by per (enum vg_hist_per). */
+bool hist_per_is_allowed(int id, uint32_t per);
+
+/* "pid, tid or cgroup": the --per keys hist id allows, for messages. */
+const char *hist_per_accepts(int id, char *buf, size_t len);
+
 extern const struct hist_desc hist_descs[HIST__COUNT];
-/* "global", "pid", "tid", "cgroup", "disk", "op", NULL: indexed by enum vg_hist_per */
+/* "global", "pid", "tid", "cgroup", "raddr", "rport", "disk", "op", NULL: by enum vg_hist_per */
 extern const char *const hist_per_names[];
-
-#define HIST_PER(p) (1U << (p))
-
-/* "pid, tid or cgroup": the --per keys desc accepts, for messages; static storage. */
-const char *hist_per_accepted(const struct hist_desc *desc);
 
 int hist_by_name(const char *name);
 

@@ -259,23 +259,19 @@ static void test_kinds_have_schema_columns(void **state)
 
 static void test_hist_keys_and_per_choices(void **state)
 {
-	const struct hist_desc *d = &hist_descs[HIST_BLKIO];
 	char b[64];
 
 	(void)state;
 	assert_int_equal(hist_by_name("blkio"), HIST_BLKIO);
-	assert_string_equal(hist_per_accepted(d), "pid, disk or op");
-	assert_true(d->per_mask & HIST_PER(VG_PER_DISK));
-	assert_false(d->per_mask & HIST_PER(VG_PER_TID));
-	assert_false(hist_descs[HIST_RUNQ].per_mask & HIST_PER(VG_PER_DISK));
-	d->key_format(VG_PER_OP, 1 | (VG_BIO_SYNC << 8), b, sizeof(b));
-	assert_string_equal(b, "WS");
-	d->key_format(VG_PER_DISK, (7U << 20) | 0, b, sizeof(b));
-	assert_string_equal(b, "loop0 (7:0)");
-	d->key_format(VG_PER_DISK, (9U << 20) | 9, b, sizeof(b));
-	assert_string_equal(b, "9:9");
-	d->key_format(VG_PER_PID, 4242, b, sizeof(b));
-	assert_string_equal(b, "4242");
+	assert_string_equal(hist_per_accepts(HIST_BLKIO, b, sizeof(b)), "pid, disk, op");
+	assert_true(hist_per_is_allowed(HIST_BLKIO, VG_PER_DISK));
+	assert_true(hist_per_is_allowed(HIST_BLKIO, VG_PER_GLOBAL));
+	assert_false(hist_per_is_allowed(HIST_BLKIO, VG_PER_TID));
+	assert_false(hist_per_is_allowed(HIST_RUNQ, VG_PER_DISK));
+	assert_string_equal(hist_per_names[VG_PER_DISK], "disk");
+	assert_string_equal(hist_per_names[VG_PER_OP], "op");
+	assert_string_equal(blkio_disk_label((7U << 20) | 0, b, sizeof(b)), "loop0 (7:0)");
+	assert_string_equal(blkio_disk_label((9U << 20) | 9, b, sizeof(b)), "9:9");
 }
 
 int main(void)

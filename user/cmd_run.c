@@ -20,6 +20,7 @@
 #include "parse.h"
 #include "probe.h"
 #include "run_fallback.h"
+#include "run_blkio.h"
 #include "run_tcp.h"
 #include "session.h"
 #include "stop.h"
@@ -35,6 +36,7 @@ static const struct cli_opt run_opts[] = {
 	TRACE_OPTS_FILTERS,
 	TRACE_OPTS_BACKEND,
 	TRACE_OPTS_TCP,
+	TRACE_OPTS_BLKIO,
 	CLI_OPT_END,
 };
 
@@ -49,8 +51,10 @@ static const struct cli_cmd run_cmd = {
 	.summary = "Without a command: trace everything for a few seconds (--duration, default\n"
 		   "5s) and end with a summary. Commands:\n"
 		   "  doctor    what this machine allows; the source each subsystem uses\n"
-		   "  trace     stream records: vigil trace [sched|tcp]...\n"
+		   "  trace     stream records: vigil trace [sched|tcp|blkio]...\n"
 		   "  hist      in-kernel histograms: vigil hist runq|oncpu|tcp-connect|tcp-rtt\n"
+		   "            or blkio\n"
+		   "  biotop    block I/O per process, every interval\n"
 		   "Run 'vigil COMMAND --help' for a command's options.",
 	.opts = run_opts,
 	.set = run_set,
@@ -73,6 +77,7 @@ struct run_summary {
 	int nunavailable;
 	struct run_fallback fb; /* what the fallback pollers saw */
 	struct run_tcp tcp;
+	struct run_blkio blkio;
 };
 
 static void run_observe(void *ctx, const struct vrow *row)
@@ -283,6 +288,7 @@ static void summary__print_json(struct sink *out, const struct run_summary *sum,
 	}
 	jw__arr_end(&w);
 	run_tcp__print_json(&sum->tcp, &w, RUN_TOP);
+	run_blkio__print_json(&w, &sum->blkio);
 	jw__obj_end(&w);
 	sink__putc(out, '\n');
 }
@@ -342,6 +348,7 @@ int cmd_run(int argc, char **argv)
 	cfg.hists = (1U << HIST_RUNQ) | (1U << HIST_ONCPU);
 	cfg.hist_per = VG_PER_PID;
 	run_tcp__configure(&cfg);
+	run_blkio__configure(&cfg);
 
 	if (output__open(&out, &run_cmd, &common, FMT_TABLE, 0))
 		return 1;
@@ -370,14 +377,17 @@ int cmd_run(int argc, char **argv)
 			qsort(sum.procs, (size_t)sum.nprocs, sizeof(*sum.procs), cmp_runq_sum);
 		}
 		run_tcp__finish(&sum.tcp, &s);
+		run_blkio__collect(&sum.blkio, &s);
 	}
 	run_fallback__sort(&sum.fb);
 	if (out.fmt == FMT_JSON)
 		summary__print_json(out.sink, &sum, &s);
 	else
 		summary__print_table(out.sink, &sum, &s);
-	if (out.fmt == FMT_TABLE)
+	if (out.fmt == FMT_TABLE) {
 		run_tcp__print_table(&sum.tcp, out.sink, RUN_TOP);
+		run_blkio__print_table(out.sink, &sum.blkio);
+	}
 	session__stop(&s);
 	free(sum.procs);
 	run_fallback__fini(&sum.fb);

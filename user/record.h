@@ -17,6 +17,7 @@
 #define VK_DROPS 60
 #define VK_SAMPLE 61	    /* sched fallback: schedstat deltas per task */
 #define VK_SAMPLE_BLKIO 63 /* blkio fallback: diskstats deltas per disk */
+#define VK_BIO_TOP 62 /* blkio: biotop's per-process interval summary */
 #define VK_MAX 64
 
 enum vf_type {
@@ -42,13 +43,11 @@ enum vfield {
 	VF_LOST,
 	VF_REASON,
 	/* fallback samples (kind `sample`) */
-	VF_INTERVAL_NS,
 	VF_ONCPU_NS,
 	VF_RUN_DELAY_NS,
 	VF_TIMESLICES,
 	VF_VOLUNTARY_SWITCHES,
 	VF_INVOLUNTARY_SWITCHES,
-	VF_DISK,
 	VF_READS,
 	VF_WRITES,
 	VF_READ_BYTES,
@@ -75,6 +74,18 @@ enum vfield {
 	VF_DIRECTION,
 	VF_STATE,
 	VF_PARTIAL,
+	/* blkio */
+	VF_DEV,
+	VF_DISK,
+	VF_OP,
+	VF_SECTOR,
+	VF_BYTES,
+	VF_QUEUE_NS,
+	VF_SERVICE_NS,
+	VF_ERROR,
+	VF_IOS,
+	VF_AVG_LATENCY_NS,
+	VF_INTERVAL_NS,
 	VF__COUNT,
 };
 
@@ -104,6 +115,7 @@ extern const struct vkind_desc drops_kind;
 extern const struct vkind_desc sample_kind_sched, sample_kind_blkio;
 extern const struct vkind_desc tcp_kind_connect, tcp_kind_accept, tcp_kind_state,
 	tcp_kind_close, tcp_kind_retransmit, tcp_kind_reset;
+extern const struct vkind_desc blkio_kind_bio, blkio_kind_top;
 
 union vval {
 	uint64_t u;

@@ -11,6 +11,7 @@
 #include <sys/vfs.h>
 
 #include "backend.h"
+#include "blkio_dev.h"
 #include "parse.h"
 #include "tcp_addr.h"
 
@@ -136,6 +137,12 @@ int trace_cfg__set_opt(struct trace_cfg *cfg, int id, const char *arg)
 		if (v < 10 * NSEC_PER_MSEC || v > 3600 * NSEC_PER_SEC)
 			return -ERANGE;
 		cfg->poll_interval_ns = v;
+		return 0;
+	case TO_DISK:
+		err = blkio_disk_dev(blkio_sysfs_root(), arg, &cfg->blkio_dev);
+		return err ? -EINVAL : 0;
+	case TO_QUEUED:
+		cfg->blkio_queued = 1;
 		return 0;
 	}
 	return trace_cfg__set_tcp_opt(cfg, id, arg);

@@ -48,9 +48,10 @@ struct top_run {
 	struct top_args *a;
 	struct session *s;
 	struct top_table table;
-	struct hist_reader runq, oncpu;
+	struct hist_reader runq, oncpu, disk;
 	struct hist_entry *entries;
-	bool have_hists;
+	uint32_t nentries;
+	bool have_runq, have_disk;
 	struct io_snap *io_prev, *io_cur;
 	size_t nio_prev, nio_cur, io_cap;
 	uint64_t last_ns;
@@ -66,7 +67,7 @@ static const struct cli_opt top_opts[] = {
 	{ "interval", 'i', "TIME", OPT_INTERVAL, "a duration from 100ms, such as 1s or 2s",
 	  "refresh every TIME (default 1s)" },
 	{ "sort", 's', "COL", OPT_SORT,
-	  "pid, cpu, runq-p50, runq, runq-avg, read, write, tcp, rtt or comm",
+	  "pid, cpu, runq-p50, runq, runq-avg, read, write, disk, tcp, rtt or comm",
 	  "sort by this column (default cpu; runq is p99)" },
 	{ "filter", 'F', "TEXT", OPT_FILTER, "any text", "only processes whose name contains TEXT" },
 	{ "rows", 'n', "N", OPT_ROWS, "a whole number from 1", "show at most N processes" },
@@ -109,8 +110,8 @@ static const struct cli_cmd top_cmd = {
 	.summary = "A live view per process: CPU, run-queue latency, disk and TCP.",
 	.details = "Run-queue p50/p99 come from BPF; the schedstat fallback gives the mean wait per\n"
 		   "time slice (RQ_AVG) instead, and '-' marks what a source cannot tell.\n"
-		   "Keys: c cpu, r runq p99, a runq avg, d read, w write, t tcp, l tcp rtt,\n"
-		   "p pid, n name, q quit.",
+		   "Keys: c cpu, r runq p99, a runq avg, d read, w write, i disk p99, t tcp,\n"
+		   "l tcp rtt, p pid, n name, q quit.",
 	.opts = top_opts,
 	.set = top_set,
 };
@@ -256,15 +257,22 @@ static void collect_hists(struct top_run *r, uint64_t interval_ns)
 {
 	int n;
 
-	if (!r->have_hists)
-		return;
-	n = hist_reader__drain(&r->runq, r->entries);
-	for (int i = 0; i < n; i++)
-		top_table__add_runq(&r->table, (uint32_t)r->entries[i].key, &r->entries[i].h);
-	n = hist_reader__drain(&r->oncpu, r->entries);
-	for (int i = 0; i < n; i++)
-		top_table__add_oncpu(&r->table, (uint32_t)r->entries[i].key, &r->entries[i].h,
-				     interval_ns);
+	if (r->have_runq) {
+		n = hist_reader__drain(&r->runq, r->entries);
+		for (int i = 0; i < n; i++)
+			top_table__add_runq(&r->table, (uint32_t)r->entries[i].key,
+					    &r->entries[i].h);
+		n = hist_reader__drain(&r->oncpu, r->entries);
+		for (int i = 0; i < n; i++)
+			top_table__add_oncpu(&r->table, (uint32_t)r->entries[i].key,
+					     &r->entries[i].h, interval_ns);
+	}
+	if (r->have_disk) {
+		n = hist_reader__drain(&r->disk, r->entries);
+		for (int i = 0; i < n; i++)
+			top_table__add_disk(&r->table, (uint32_t)r->entries[i].key,
+					    &r->entries[i].h);
+	}
 }
 
 static void fmt_rate(uint64_t bps, bool known, char *buf, size_t len)
@@ -298,6 +306,7 @@ static void render(struct top_run *r, uint64_t interval_ns)
 	const char *sched = session__source(r->s, "sched");
 	int max = r->a->rows ? (int)r->a->rows : r->a->once && !r->tty ? 20 : term_rows() - 5;
 	char when[16], cpu[16], p50[24], p99[24], avg[24], rd[24], wr[24], tcp[24], rtt[24];
+	char dlat[24];
 	time_t now = time(NULL);
 	struct tm tm;
 
@@ -305,15 +314,15 @@ static void render(struct top_run *r, uint64_t interval_ns)
 	strftime(when, sizeof(when), "%H:%M:%S", &tm);
 	if (r->tty && !r->a->once)
 		fputs("\033[H\033[J", stdout);
-	printf("vigil top - %s, every %.1fs, sort %s%s%s; sched: %s, disk: /proc/<pid>/io, "
+	printf("vigil top - %s, every %.1fs, sort %s%s%s; sched: %s, disk: /proc/<pid>/io%s, "
 	       "tcp: sock_diag\n",
 	       when, (double)interval_ns / 1e9, top_sort_names[r->a->sort],
 	       r->a->filter ? ", filter " : "", r->a->filter ? r->a->filter : "",
-	       sched ? sched : "none");
+	       sched ? sched : "none", r->have_disk ? " + bpf" : "");
 	printf("%zu processes; RQ = run-queue wait in usecs%s\n\n", r->table.n,
 	       sched && strcmp(sched, "bpf") ? " (p50/p99 need BPF: mean per slice shown)" : "");
-	printf("%7s %-16s %6s %8s %8s %8s %8s %8s %5s %8s\n", "PID", "COMM", "CPU%", "RQ_P50",
-	       "RQ_P99", "RQ_AVG", "READ/s", "WRITE/s", "TCP", "TCP_RTT");
+	printf("%7s %-16s %6s %8s %8s %8s %8s %8s %8s %5s %8s\n", "PID", "COMM", "CPU%",
+	       "RQ_P50", "RQ_P99", "RQ_AVG", "READ/s", "WRITE/s", "DISK_P99", "TCP", "TCP_RTT");
 	for (size_t i = 0; i < r->table.n && (int)i < max; i++) {
 		const struct top_row *row = &r->table.rows[i];
 
@@ -328,8 +337,9 @@ static void render(struct top_run *r, uint64_t interval_ns)
 		fmt_rate(row->disk_write_bps, top_row__has(row, TOP_DISK_WRITE), wr, sizeof(wr));
 		fmt_u64(row->tcp_conns, top_row__has(row, TOP_TCP_CONNS), tcp, sizeof(tcp));
 		fmt_u64(row->tcp_rtt_us, top_row__has(row, TOP_TCP_RTT), rtt, sizeof(rtt));
-		printf("%7u %-16.16s %6s %8s %8s %8s %8s %8s %5s %8s\n", row->pid, row->comm, cpu,
-		       p50, p99, avg, rd, wr, tcp, rtt);
+		fmt_u64(row->disk_p99_us, top_row__has(row, TOP_DISK_P99), dlat, sizeof(dlat));
+		printf("%7u %-16.16s %6s %8s %8s %8s %8s %8s %8s %5s %8s\n", row->pid, row->comm,
+		       cpu, p50, p99, avg, rd, wr, dlat, tcp, rtt);
 	}
 	fflush(stdout);
 }
@@ -343,7 +353,7 @@ static bool read_keys(struct top_run *r)
 	} keys[] = {
 		{ 'c', TOP_CPU },	{ 'r', TOP_RUNQ_P99 },	 { 'a', TOP_RUNQ_AVG },
 		{ 'd', TOP_DISK_READ }, { 'w', TOP_DISK_WRITE }, { 't', TOP_TCP_CONNS },
-		{ 'l', TOP_TCP_RTT },
+		{ 'l', TOP_TCP_RTT },	{ 'i', TOP_DISK_P99 },
 		{ 'p', TOP_PID },	{ 'n', TOP_COMM },
 	};
 	struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
@@ -403,32 +413,54 @@ static void term_restore(struct top_run *r)
 		tcsetattr(STDIN_FILENO, TCSANOW, &r->saved_tio);
 }
 
-static int top_open_hists(struct top_run *r)
+/* A reader on the per-pid map of histogram name, if its subsystem runs on BPF here. */
+static int open_reader(struct top_run *r, struct hist_reader *rd, const char *name)
 {
-	int rfd = tracer__map_fd(r->s->tracers[0], hist_descs[HIST_RUNQ].map);
-	int ofd = tracer__map_fd(r->s->tracers[0], hist_descs[HIST_ONCPU].map);
-	int err;
+	int id = hist_by_name(name), fd = -ENOENT, err;
 
-	if (rfd < 0 || ofd < 0)
-		return -ENOENT;
-	err = hist_reader__init(&r->runq, rfd);
-	if (!err)
-		err = hist_reader__init(&r->oncpu, ofd);
+	for (int i = 0; id >= 0 && i < r->s->ntracers; i++) {
+		if (!strcmp(r->s->tracers[i]->ops->name, hist_descs[id].subsystem))
+			fd = tracer__map_fd(r->s->tracers[i], hist_descs[id].map);
+	}
+	if (fd < 0)
+		return fd;
+	err = hist_reader__init(rd, fd);
 	if (err)
 		return err;
-	r->entries = calloc(r->runq.max_entries > r->oncpu.max_entries ? r->runq.max_entries :
-									  r->oncpu.max_entries,
-			    sizeof(*r->entries));
-	if (!r->entries)
-		return -ENOMEM;
-	r->have_hists = true;
+	if (rd->max_entries > r->nentries)
+		r->nentries = rd->max_entries;
 	return 0;
+}
+
+static void top_open_hists(struct top_run *r)
+{
+	r->have_runq = !open_reader(r, &r->runq, "runq") && !open_reader(r, &r->oncpu, "oncpu");
+	r->have_disk = !open_reader(r, &r->disk, "blkio");
+	if (!r->nentries)
+		return;
+	r->entries = calloc(r->nentries, sizeof(*r->entries));
+	if (!r->entries) {
+		r->have_runq = r->have_disk = false;
+		pr_warn("top: out of memory for the histograms; their columns stay empty");
+	}
+}
+
+/* sched, and blkio when this build has it: the subsystems with per-process histograms. */
+static int top_pick(const struct tracer_ops **ops)
+{
+	int n = 0;
+
+	ops[n] = tracer_ops__by_name("sched");
+	n += ops[n] != NULL;
+	ops[n] = tracer_ops__by_name("blkio");
+	n += ops[n] != NULL;
+	return n;
 }
 
 int cmd_top(int argc, char **argv)
 {
 	struct top_args a = { .interval_ns = NSEC_PER_SEC, .sort = TOP_CPU };
-	const struct tracer_ops *ops = tracer_ops__by_name("sched");
+	const struct tracer_ops *ops[2];
 	struct cli_common common = { 0 };
 	struct top_run r = { .a = &a, .first = true };
 	struct session s;
@@ -446,7 +478,10 @@ int cmd_top(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	log_set_level(common.verbose);
-	a.cfg.hists = 1U << HIST_RUNQ | 1U << HIST_ONCPU;
+	for (int i = 0; i < HIST__COUNT; i++) /* the per-pid ones this build has */
+		if (!strcmp(hist_descs[i].name, "runq") || !strcmp(hist_descs[i].name, "oncpu") ||
+		    !strcmp(hist_descs[i].name, "blkio"))
+			a.cfg.hists |= 1U << i;
 	a.cfg.hist_per = VG_PER_PID;
 	a.cfg.ringbuf_bytes = 64 << 10; /* nothing streams */
 	a.cfg.poll_interval_ns = a.interval_ns;
@@ -454,12 +489,11 @@ int cmd_top(int argc, char **argv)
 	if (r.tty) /* one write per frame, not per line: no half-drawn frames */
 		setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 	stop_install_handlers();
-	err = session__start(&s, &ops, ops ? 1 : 0, &a.cfg, NULL, top_observe, &r);
+	err = session__start(&s, ops, top_pick(ops), &a.cfg, NULL, top_observe, &r);
 	if (err)
 		return 1;
 	r.s = &s;
-	if (s.ntracers && top_open_hists(&r))
-		pr_warn("top: BPF histograms unreadable; run-queue columns will be empty");
+	top_open_hists(&r);
 	if (!a.once)
 		term_raw(&r);
 	r.last_ns = mono_now_ns();
@@ -469,6 +503,7 @@ int cmd_top(int argc, char **argv)
 	session__stop(&s);
 	hist_reader__fini(&r.runq);
 	hist_reader__fini(&r.oncpu);
+	hist_reader__fini(&r.disk);
 	free(r.entries);
 	free(r.io_prev);
 	free(r.io_cur);

@@ -13,7 +13,7 @@
 const char *const top_sort_names[] = {
 	[TOP_PID] = "pid",	       [TOP_CPU] = "cpu",	      [TOP_RUNQ_P50] = "runq-p50",
 	[TOP_RUNQ_P99] = "runq",       [TOP_RUNQ_AVG] = "runq-avg",   [TOP_DISK_READ] = "read",
-	[TOP_DISK_WRITE] = "write",    [TOP_TCP_CONNS] = "tcp",	      [TOP_TCP_RTT] = "rtt",	      [TOP_COMM] = "comm",
+	[TOP_DISK_WRITE] = "write",    [TOP_DISK_P99] = "disk",    [TOP_TCP_CONNS] = "tcp",	      [TOP_TCP_RTT] = "rtt",	      [TOP_COMM] = "comm",
 	[TOP__COUNT] = NULL,
 };
 
@@ -132,6 +132,17 @@ void top_table__add_oncpu(struct top_table *t, uint32_t pid, const struct vg_his
 	r->known |= 1U << TOP_CPU;
 }
 
+void top_table__add_disk(struct top_table *t, uint32_t pid, const struct vg_hist *h)
+{
+	struct top_row *r = top_table__row(t, pid);
+
+	if (!r || !vg_hist__total(h))
+		return;
+	set_comm(r, h->comm);
+	r->disk_p99_us = vg_hist__quantile(h, 0.99);
+	r->known |= 1U << TOP_DISK_P99;
+}
+
 static double col_value(const struct top_row *r, enum top_col c)
 {
 	switch (c) {
@@ -142,6 +153,7 @@ static double col_value(const struct top_row *r, enum top_col c)
 	case TOP_RUNQ_AVG: return (double)r->runq_avg_us;
 	case TOP_DISK_READ: return (double)r->disk_read_bps;
 	case TOP_DISK_WRITE: return (double)r->disk_write_bps;
+	case TOP_DISK_P99: return (double)r->disk_p99_us;
 	case TOP_TCP_CONNS: return (double)r->tcp_conns;
 	case TOP_TCP_RTT: return (double)r->tcp_rtt_us;
 	default: return 0;

@@ -27,6 +27,7 @@ enum top_col {
 	TOP_RUNQ_AVG,
 	TOP_DISK_READ,
 	TOP_DISK_WRITE,
+	TOP_DISK_P99,
 	TOP_TCP_CONNS,
 	TOP_TCP_RTT,
 	TOP_COMM,
@@ -42,6 +43,7 @@ struct top_row {
 	double cpu_pct;
 	uint64_t runq_p50_us, runq_p99_us, runq_avg_us;
 	uint64_t disk_read_bps, disk_write_bps;
+	uint64_t disk_p99_us; /* block I/O latency of the I/Os it issued (BPF only) */
 	uint64_t tcp_conns;
 	uint64_t tcp_rtt_us;	 /* mean smoothed RTT of its established connections */
 	uint64_t tcp_rtt_sum_us, tcp_rtt_n; /* accumulators */
@@ -69,6 +71,9 @@ void top_table__finish_samples(struct top_table *t, uint64_t interval_ns);
 void top_table__add_runq(struct top_table *t, uint32_t pid, const struct vg_hist *h);
 void top_table__add_oncpu(struct top_table *t, uint32_t pid, const struct vg_hist *h,
 			  uint64_t interval_ns);
+
+/* Fold a per-pid block I/O latency histogram (usecs) into the row of pid. */
+void top_table__add_disk(struct top_table *t, uint32_t pid, const struct vg_hist *h);
 
 /* Keep the rows whose comm contains filter (NULL/"" keeps all), sorted by col (desc). */
 void top_table__select(struct top_table *t, const char *filter, enum top_col col);

@@ -5,6 +5,7 @@ CPU it burns and its run-queue wait, from BPF (p50/p99) and from the schedstat f
 (mean per slice, percentiles shown as '-'); keys re-sort a live view and q quits it;
 --once prints one frame; filters and bad flags behave.
 """
+import json
 import os
 import re
 import subprocess
@@ -22,7 +23,7 @@ def start_load(seconds=6):
                              "--sleep-us", "1000"], stdout=subprocess.PIPE, text=True)
 
 
-COLS = ["cpu", "p50", "p99", "avg", "read", "write", "tcp", "rtt"]
+COLS = ["cpu", "p50", "p99", "avg", "read", "write", "disk", "tcp", "rtt"]
 
 
 def parse_rows(frame):
@@ -164,6 +165,28 @@ def tcp_connections_and_rtt_per_process():
     check(me, "this process is not listed:\n" + frame)
     check(me[0]["tcp"] == "10", "TCP %s for 5 loopback pairs (10 sockets)" % me[0]["tcp"])
     check(me[0]["rtt"] != "-" and int(me[0]["rtt"]) > 0, "TCP_RTT %s" % me[0]["rtt"])
+
+
+@test
+def disk_latency_and_bytes_per_process():
+    require_root()
+    doc = json.loads(vigil("doctor", "--format", "json").stdout)
+    if not any(x["name"] == "blkio" and x["bpf"] for x in doc["subsystems"]):
+        skip("no blkio tracer on BPF in this build")
+    path = "/var/tmp/vigil-top-dd-%d" % os.getpid()
+    dd = subprocess.Popen(["dd", "if=/dev/zero", "of=" + path, "bs=4k", "count=1000000",
+                           "oflag=direct"], stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(0.5)
+        frame = vigil("top", "--once", "--filter", "dd").stdout
+    finally:
+        dd.kill()
+        dd.wait()
+        os.unlink(path)
+    me = [r for r in parse_rows(frame) if r["pid"] == dd.pid]
+    check(me, "dd is not listed:\n" + frame)
+    check(me[0]["disk"] != "-" and int(me[0]["disk"]) > 0, "DISK_P99 %r" % me[0]["disk"])
+    check(me[0]["write"] not in ("-", "0B"), "WRITE/s %r" % me[0]["write"])
 
 
 @test

@@ -13,6 +13,7 @@
 
 #include "backend.h"
 #include "events.h"
+#include "hist.h"
 #include "cli.h"
 #include "commands.h"
 #include "log.h"
@@ -136,7 +137,11 @@ int cmd_serve(int argc, char **argv)
 	cfg.stream_kinds = 1ULL << VG_KIND_TCP_CLOSE;
 	for (int i = 0; i < n; i++)
 		cfg.hists |= ops[i]->hists;
+	/* Per disk when a histogram can be (the others then live under key 0), else global. */
 	cfg.hist_per = VG_PER_GLOBAL;
+	for (int i = 0; i < HIST__COUNT; i++)
+		if ((cfg.hists & (1U << i)) && (hist_descs[i].pers & (1U << VG_PER_DISK)))
+			cfg.hist_per = VG_PER_DISK;
 	cfg.hist_unit_ns = NSEC_PER_USEC;
 
 	stop_install_handlers();
@@ -147,7 +152,7 @@ int cmd_serve(int argc, char **argv)
 	}
 	if (session__start(&s, ops, n, &cfg, NULL, metrics__observe, m))
 		goto out_free;
-	err = metrics__attach(m, &s);
+	err = metrics__attach(m, &s, cfg.hist_per);
 	if (err) {
 		pr_err("serve: %s", strerror(-err));
 		err = 1;

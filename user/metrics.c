@@ -17,6 +17,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "blkio_dev.h"
 #include "fallback.h"
 #include "hist.h"
 #include "session.h"
@@ -24,12 +25,20 @@
 #define METRICS_MAX_HISTS 16
 #define METRICS_UNIT_NS 1000 /* the unit serve asks the kernel for: usecs */
 
+#define METRICS_HIST_KEYS 64	    /* disks per histogram; more fold into "other" */
+#define METRICS_KEY_OTHER UINT64_MAX
+
 struct metrics_hist {
 	const struct hist_desc *desc;
 	struct hist_reader reader;
 	struct hist_entry *entries;
-	uint64_t slots[VG_HIST_SLOTS];
-	uint64_t sum; /* usecs */
+	bool per_disk; /* keyed by dev_t: one series per disk */
+	struct metrics_hist_key {
+		uint64_t key;
+		uint64_t slots[VG_HIST_SLOTS];
+		uint64_t sum; /* usecs */
+	} keys[METRICS_HIST_KEYS + 1];
+	int nkeys;
 	char name[64];
 };
 
@@ -68,18 +77,21 @@ static int hist_map_fd(const struct tracer *t, const struct hist_desc *d)
 	return fd >= 0 ? fd : tracer__map_fd(t, d->map);
 }
 
-static int metrics__add_hists(struct metrics *m, const struct tracer *t)
+static int metrics__add_hists(struct metrics *m, const struct tracer *t, uint32_t per)
 {
 	for (int id = 0; id < HIST__COUNT; id++) {
 		const struct hist_desc *d = &hist_descs[id];
 		struct metrics_hist *h;
+		bool keyed;
 		int fd, err;
 
 		if (!d->name || strcmp(d->subsystem, t->ops->name) || !(t->ops->hists & (1U << id)))
 			continue;
 		if (m->nhists == METRICS_MAX_HISTS)
 			return -E2BIG;
-		fd = hist_map_fd(t, d);
+		/* the key the session gave this histogram: per, or global if it has no such key */
+		keyed = per != VG_PER_GLOBAL && hist_per_is_allowed(id, per);
+		fd = keyed ? tracer__map_fd(t, d->map) : hist_map_fd(t, d);
 		if (fd < 0)
 			continue;
 		h = &m->hists[m->nhists];
@@ -92,6 +104,7 @@ static int metrics__add_hists(struct metrics *m, const struct tracer *t)
 			return -ENOMEM;
 		}
 		h->desc = d;
+		h->per_disk = keyed && per == VG_PER_DISK;
 		hist_metric_name(d->name, h->name, sizeof(h->name));
 		m->nhists++;
 	}
@@ -156,11 +169,11 @@ struct metrics *metrics__new(const struct metrics_source *sources, int nsources)
 	return m;
 }
 
-int metrics__attach(struct metrics *m, const struct session *s)
+int metrics__attach(struct metrics *m, const struct session *s, uint32_t hist_per)
 {
 	m->s = s;
 	for (int i = 0; i < s->ntracers; i++) {
-		int err = metrics__add_hists(m, s->tracers[i]);
+		int err = metrics__add_hists(m, s->tracers[i], hist_per);
 
 		if (err)
 			return err;
@@ -169,18 +182,51 @@ int metrics__attach(struct metrics *m, const struct session *s)
 }
 
 /* Fold what the kernel counted since the last scrape into the totals. */
+/* The accumulator for key (one for all keys unless per disk), created on first use. */
+static struct metrics_hist_key *metrics_hist__key(struct metrics_hist *h, uint64_t key)
+{
+	if (!h->per_disk)
+		key = 0;
+	for (int i = 0; i < h->nkeys; i++) {
+		if (h->keys[i].key == key)
+			return &h->keys[i];
+	}
+	if (h->nkeys == METRICS_HIST_KEYS && key != METRICS_KEY_OTHER)
+		return metrics_hist__key(h, METRICS_KEY_OTHER);
+	h->keys[h->nkeys].key = key;
+	return &h->keys[h->nkeys++];
+}
+
 static int metrics_hist__update(struct metrics_hist *h)
 {
 	int n = hist_reader__drain(&h->reader, h->entries);
 
 	if (n < 0)
 		return n;
+	if (!h->nkeys)
+		metrics_hist__key(h, 0); /* a histogram with no observation yet still exists */
 	for (int i = 0; i < n; i++) {
+		struct metrics_hist_key *k = metrics_hist__key(h, h->entries[i].key);
+
 		for (int s = 0; s < VG_HIST_SLOTS; s++)
-			h->slots[s] += h->entries[i].h.slots[s];
-		h->sum += h->entries[i].h.sum;
+			k->slots[s] += h->entries[i].h.slots[s];
+		k->sum += h->entries[i].h.sum;
 	}
 	return 0;
+}
+
+/* {disk="vda"} for a dev_t key; "other" past the cap. */
+static const char *disk_labels(uint64_t key, char *buf)
+{
+	char name[48];
+
+	if (key == METRICS_KEY_OTHER)
+		return prom_labels(buf, "disk", "other", NULL);
+	snprintf(name, sizeof(name), "%s", blkio_disk_cached((uint32_t)key));
+	if (!name[0])
+		snprintf(name, sizeof(name), "%u:%u", blkio_dev_major((uint32_t)key),
+			 blkio_dev_minor((uint32_t)key));
+	return prom_labels(buf, "disk", name, NULL);
 }
 
 static void write_hists(struct metrics *m, struct prom *p)
@@ -195,7 +241,15 @@ static void write_hists(struct metrics *m, struct prom *p)
 			 "%s, from an in-kernel log2 histogram of integer microseconds.",
 			 h->desc->what);
 		prom__family(p, h->name, "histogram", help);
-		prom__log2_hist(p, h->name, "", h->slots, VG_HIST_SLOTS, h->sum, METRICS_UNIT_NS);
+		for (int k = 0; k < h->nkeys; k++) {
+			char lbl[PROM_LABELS_LEN];
+
+			if (h->per_disk && !h->keys[k].key)
+				continue; /* the placeholder of a keyed histogram */
+			prom__log2_hist(p, h->name, h->per_disk ? disk_labels(h->keys[k].key, lbl) : "",
+					h->keys[k].slots, VG_HIST_SLOTS, h->keys[k].sum,
+					METRICS_UNIT_NS);
+		}
 	}
 }
 

@@ -28,8 +28,11 @@ struct metrics_source {
 /* sources[0..n) are kept by pointer and must outlive m. NULL and errno on failure. */
 struct metrics *metrics__new(const struct metrics_source *sources, int nsources);
 
-/* Read s's BPF objects (histograms, drops, program stats) from now on. 0 or -errno. */
-int metrics__attach(struct metrics *m, const struct session *s);
+/*
+ * Read s's BPF objects (histograms, drops, program stats) from now on; hist_per is how the
+ * session keyed its histograms (global, or per disk for those that can be). 0 or -errno.
+ */
+int metrics__attach(struct metrics *m, const struct session *s, uint32_t hist_per);
 
 /*
  * The session's observer (ctx: the metrics): folds the sched fallback's samples and every

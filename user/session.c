@@ -8,15 +8,32 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "hist.h"
 #include "log.h"
 #include "stop.h"
 #include "wallclock.h"
 
+/* Whether one of the histograms cfg asks of ops can be keyed by cfg->hist_per. */
+static bool tracer_takes_per(const struct tracer_ops *ops, const struct trace_cfg *cfg)
+{
+	for (int id = 0; id < HIST__COUNT; id++) {
+		if ((ops->hists & cfg->hists & (1U << id)) && hist_per_is_allowed(id, cfg->hist_per))
+			return true;
+	}
+	return false;
+}
+
 static int session__add_tracer(struct session *s, const struct tracer_ops *ops,
 			       const struct trace_cfg *cfg)
 {
+	struct trace_cfg own = *cfg;
 	struct tracer *t;
-	int err = tracer__new(ops, cfg, &t);
+	int err;
+
+	/* A key none of its histograms has (per disk, for sched) leaves them global. */
+	if (!tracer_takes_per(ops, cfg))
+		own.hist_per = VG_PER_GLOBAL;
+	err = tracer__new(ops, &own, &t);
 
 	if (err)
 		return err;

@@ -455,6 +455,44 @@ def closed_connections_by_class_agree_with_and_without_bpf():
 
 
 @test
+def per_disk_latency_histogram_counts_every_io_and_matches_diskstats():
+    require_root()
+    doc = json.loads(subprocess.run([VIGIL, "doctor", "--format", "json"], capture_output=True,
+                                    text=True).stdout)
+    if not any(x["name"] == "blkio" and x["bpf"] for x in doc["subsystems"]):
+        skip("no blkio tracer on BPF in this build")
+    backing = tempfile.mktemp(prefix="vigil-serve-", suffix=".img", dir="/var/tmp")
+    with open(backing, "wb") as f:
+        f.truncate(16 << 20)
+    dev = subprocess.run(["losetup", "-f", "--show", backing], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    name = os.path.basename(dev)
+    try:
+        time.sleep(0.5)
+        with Server() as s:
+            before = parse(s.metrics())
+            subprocess.run(["dd", "if=/dev/zero", "of=" + dev, "bs=4k", "count=300",
+                            "oflag=direct"], capture_output=True, check=True)
+            time.sleep(0.3)
+            after = parse(s.metrics())
+            s.stop()
+    finally:
+        subprocess.run(["losetup", "-d", dev])
+        os.unlink(backing)
+
+    def count(series):
+        try:
+            return value(series, "vigil_blkio_seconds_count", disk=name)
+        except AssertionError:
+            return 0
+    ios = count(after) - count(before)
+    check(ios == 300, "%s: %d I/Os in the histogram for 300 writes" % (name, ios))
+    disk = value(after, "node_disk_writes_completed_total", device=name) - \
+        value(before, "node_disk_writes_completed_total", device=name)
+    check(disk == ios, "diskstats says %d writes, the histogram %d" % (disk, ios))
+
+
+@test
 def bad_listen_address_exits_2_naming_the_flag():
     p = subprocess.run([VIGIL, "serve", "--listen", "localhost:x"], capture_output=True,
                        text=True, timeout=10)

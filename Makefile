@@ -39,7 +39,7 @@ Q = @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-.PHONY: all deps test unit integration bench fuzz clean fmt asan-bins
+.PHONY: all deps test unit integration bench fuzz clean fmt asan-bins win bsd-check
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -108,13 +108,50 @@ asan-bins:
 	$(Q)$(MAKE) --no-print-directory OUTPUT=$(ASAN_OUTPUT) CFLAGS="$(SANITIZE)" \
 		$(patsubst $(OUTPUT)/%,$(ASAN_OUTPUT)/%,$(TEST_BINS))
 
-# Unit tests (plain and sanitized), then integration and comparison tests, then one line
-# with the totals.
-test: deps all $(TEST_BINS) asan-bins
+# Unit tests (plain and sanitized), then integration and comparison tests (with the Windows
+# build under wine, tests/run_win.sh), then one line with the totals.
+test: deps all $(TEST_BINS) asan-bins win
 	$(Q)tests/run.sh $(TEST_BINS) $(ASAN_BINS)
 
 bench: all
 	$(Q)tools/bench.sh
+
+# Windows: vigil.exe with the fallback commands only (no BPF), and the Win32 backend's test
+# programs, cross-compiled with mingw-w64 and -Werror.  The platform is picked by the source
+# lists: fallback/win32 plus the OS-free files of fallback/common, user/win/main.c for main.
+WIN_CC ?= x86_64-w64-mingw32-gcc
+WIN_OUTPUT := $(OUTPUT)/win
+WIN_CFLAGS := -std=gnu11 -O2 -g $(WARNINGS) -Werror -D_WIN32_WINNT=0x0A00 \
+	-D__USE_MINGW_ANSI_STDIO=1 -Iuser -Ifallback -DVIGIL_VERSION='"$(VERSION)"'
+WIN_LDLIBS := -static -liphlpapi -lws2_32 -lpsapi -lntdll -ladvapi32
+WIN_FB_SRCS := $(filter-out fallback/common/io.c fallback/common/root.c fallback/common/posix.c, \
+	$(wildcard fallback/common/*.c)) $(wildcard fallback/win32/*.c)
+WIN_CMD_SRCS := user/fbjson.c user/fbcmd.c user/cmd_snapshot.c user/cmd_ps.c user/cmd_net.c \
+	user/cmd_sys.c user/cmd_kill.c user/cmd_fbtrace.c
+WIN_FB_OBJS := $(patsubst %.c,$(WIN_OUTPUT)/%.o,$(WIN_FB_SRCS))
+WIN_CMD_OBJS := $(patsubst %.c,$(WIN_OUTPUT)/%.o,$(WIN_CMD_SRCS))
+WIN_TEST_BINS := $(patsubst tests/win/%.c,$(WIN_OUTPUT)/tests/%.exe,$(wildcard tests/win/test_*.c))
+
+win: $(WIN_OUTPUT)/vigil.exe $(WIN_TEST_BINS)
+
+$(WIN_OUTPUT)/%.o: %.c
+	$(call msg,WIN-CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(WIN_CC) $(WIN_CFLAGS) -MMD -MP -c $< -o $@
+
+$(WIN_OUTPUT)/libvigilfb.a: $(WIN_FB_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && x86_64-w64-mingw32-ar rcs $@ $^
+
+$(WIN_OUTPUT)/vigil.exe: $(WIN_OUTPUT)/user/win/main.o $(WIN_CMD_OBJS) $(WIN_OUTPUT)/libvigilfb.a
+	$(call msg,WIN-LD,$@)
+	$(Q)$(WIN_CC) -o $@ $^ $(WIN_LDLIBS)
+
+$(WIN_OUTPUT)/tests/%.exe: tests/win/%.c tests/win/wtest.h $(WIN_OUTPUT)/libvigilfb.a
+	$(call msg,WIN-TEST,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(WIN_CC) $(WIN_CFLAGS) -Wno-missing-prototypes -o $@ $< $(WIN_OUTPUT)/libvigilfb.a \
+		$(WIN_LDLIBS)
 
 # libFuzzer over the parsers and the record read path; FUZZ_SECONDS each (default 60).
 FUZZ_SECONDS ?= 60

@@ -74,11 +74,19 @@ $(OUTPUT)/vigil: $(OUTPUT)/user/main.o $(CORE_LIB) $(FB_LIB)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
+# The BSD and macOS decoders are plain C: their unit tests link them in on Linux.
+BSD_DECODE_SRCS := $(wildcard fallback/bsd/decode*.c)
+DARWIN_DECODE_SRCS := $(wildcard fallback/darwin/decode*.c)
+$(OUTPUT)/tests/test_bsd_%: TEST_EXTRA := $(BSD_DECODE_SRCS)
+$(OUTPUT)/tests/test_darwin_%: TEST_EXTRA := $(DARWIN_DECODE_SRCS)
+$(filter $(OUTPUT)/tests/test_bsd_%,$(TEST_BINS)): $(BSD_DECODE_SRCS)
+$(filter $(OUTPUT)/tests/test_darwin_%,$(TEST_BINS)): $(DARWIN_DECODE_SRCS)
+
 $(OUTPUT)/tests/%: tests/unit/%.c $(CORE_LIB) $(FB_LIB) | $(SKELS)
 	$(call msg,TEST-CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNINGS) -Wno-missing-prototypes -MMD -MP $< -o $@ \
-		$(CORE_LIB) $(FB_LIB) -lcmocka $(LDLIBS)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNINGS) -Wno-missing-prototypes -MMD -MP $< $(TEST_EXTRA) \
+		-o $@ $(CORE_LIB) $(FB_LIB) -lcmocka $(LDLIBS)
 
 $(OUTPUT)/tests/integration/% $(OUTPUT)/tests/live/% $(OUTPUT)/tools/bench/%: | $(SKELS)
 $(OUTPUT)/%: %.c $(CORE_LIB) $(FB_LIB)
@@ -108,13 +116,35 @@ asan-bins:
 	$(Q)$(MAKE) --no-print-directory OUTPUT=$(ASAN_OUTPUT) CFLAGS="$(SANITIZE)" \
 		$(patsubst $(OUTPUT)/%,$(ASAN_OUTPUT)/%,$(TEST_BINS))
 
-# Unit tests (plain and sanitized), then integration and comparison tests (with the Windows
-# build under wine, tests/run_win.sh), then one line with the totals.
-test: deps all $(TEST_BINS) asan-bins win
+# The BSD/macOS compile check, unit tests (plain and sanitized), then integration and
+# comparison tests (with the Windows build under wine, tests/run_win.sh), then the totals.
+test: deps all $(TEST_BINS) asan-bins win bsd-check
 	$(Q)tests/run.sh $(TEST_BINS) $(ASAN_BINS)
 
 bench: all
 	$(Q)tools/bench.sh
+
+# BSD/macOS: no sysroot exists here, so the backends are compile-checked (not linked, not run)
+# with clang for each target against the project's stub headers (tests/stubs), together with
+# the OS-free part of fallback/common.  Their decoders are unit-tested on Linux (test_bsd_*,
+# test_darwin_*).
+BSD_COMMON_SRCS := $(filter-out fallback/common/io.c fallback/common/root.c, \
+	$(wildcard fallback/common/*.c))
+BSD_CHECK_FLAGS := -nostdlibinc -isystem tests/stubs/common -Ifallback -Wall -Wextra -Werror \
+	-Wmissing-prototypes -std=gnu11 -O1
+BSD_TARGETS := x86_64-unknown-freebsd13:freebsd:bsd x86_64-apple-macos11:darwin:darwin \
+	arm64-apple-macos12:darwin:darwin
+
+bsd-check:
+	$(Q)set -e; for t in $(BSD_TARGETS); do \
+		target=$${t%%:*}; rest=$${t#*:}; stubs=$${rest%%:*}; dir=$${rest#*:}; \
+		out=$(OUTPUT)/bsd-check/$$target; mkdir -p $$out; \
+		for f in $(BSD_COMMON_SRCS) fallback/$$dir/*.c; do \
+			$(CLANG) --target=$$target -isystem tests/stubs/$$stubs $(BSD_CHECK_FLAGS) \
+				-c $$f -o $$out/$$(echo $$f | tr / _ | sed 's/\.c$$/.o/'); \
+		done; \
+		echo "  BSD-CHK  $$target: fallback/$$dir + common ($$(ls $$out | wc -l) objects)"; \
+	done
 
 # Windows: vigil.exe with the fallback commands only (no BPF), and the Win32 backend's test
 # programs, cross-compiled with mingw-w64 and -Werror.  The platform is picked by the source

@@ -14,10 +14,16 @@
 #ifndef VIGIL_FALLBACK_H
 #define VIGIL_FALLBACK_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+
+/* FreeBSD has no ENODATA (an optional XSI errno): "no data" is its ENOATTR there. */
+#ifndef ENODATA
+#define ENODATA ENOATTR
+#endif /* ENODATA */
 
 #ifdef __cplusplus
 extern "C" {

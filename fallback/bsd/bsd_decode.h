@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * bsd_decode.h - the pure halves of the FreeBSD collectors: each turns the bytes a sysctl
+ * returned into the library's structs and needs no FreeBSD header, so the unit tests run them
+ * on Linux with byte fixtures (tests/unit/test_bsd_*.c).  Layouts are FreeBSD 13's on LP64
+ * targets (amd64, arm64), from the documented structs; every decoder checks the length first
+ * and returns -EINVAL for a buffer of the wrong size instead of reading past it.
+ */
+#ifndef VIGIL_FB_BSD_DECODE_H
+#define VIGIL_FB_BSD_DECODE_H
+
+#include "../common/fb_int.h"
+
+/* kern.cp_time holds long[CPUSTATES]: user, nice, sys, intr, idle, in stathz ticks. */
+#define FB_BSD_CPUSTATES 5
+#define FB_BSD_LONG 8
+/* struct clockinfo { int hz, tick, spare, stathz, profhz; } */
+#define FB_BSD_CLOCKINFO_SIZE 20
+#define FB_BSD_CLOCKINFO_STATHZ 12
+/* struct loadavg { fixpt_t ldavg[3]; long fscale; } */
+#define FB_BSD_LOADAVG_SIZE 24
+#define FB_BSD_LOADAVG_FSCALE 16
+/* struct timeval { time_t tv_sec; suseconds_t tv_usec; }, both 8 bytes */
+#define FB_BSD_TIMEVAL_SIZE 16
+/* struct xswdev (XSWDEV_VERSION 2): u_int version; dev_t dev; int flags, nblks, used; */
+#define FB_BSD_XSWDEV_VERSION 2
+#define FB_BSD_XSWDEV_SIZE 32
+#define FB_BSD_XSWDEV_NBLKS 20
+#define FB_BSD_XSWDEV_USED 24
+
+/* What virtual_memory() needs: hw.physmem, vm.stats.vm.* page counts, vfs.bufspace. */
+struct fb__bsd_vm_raw {
+	uint64_t physmem, page_size, free, active, inactive, wire, cache, laundry, bufspace;
+};
+
+/* An unsigned sysctl of either width (u_int or u_long); -EINVAL for other sizes. */
+int fb__bsd_decode_uint(const void *buf, size_t len, uint64_t *out);
+/* kern.cp_time (one CPU) or kern.cp_times (len / 40 CPUs) into at most @max entries. */
+int fb__bsd_decode_cp_times(const void *buf, size_t len, long stathz, struct fb_cpu_times *out,
+			    size_t max, size_t *n);
+/* kern.clockrate: the statistics clock rate that cp_time counts in. */
+int fb__bsd_decode_clockinfo(const void *buf, size_t len, long *stathz);
+/* vm.loadavg: fixed-point averages over fscale. */
+int fb__bsd_decode_loadavg(const void *buf, size_t len, double out[3]);
+/* kern.boottime as epoch seconds. */
+int fb__bsd_decode_timeval(const void *buf, size_t len, double *out);
+/* One vm.swap_info.N entry: pages in the device and pages used. */
+int fb__bsd_decode_xswdev(const void *buf, size_t len, uint64_t *nblks, uint64_t *used);
+/* psutil's FreeBSD formulas: avail = inactive + cache + free, used = active + wire + cache. */
+void fb__bsd_vmem(const struct fb__bsd_vm_raw *r, struct fb_vmem *out);
+
+#endif /* VIGIL_FB_BSD_DECODE_H */

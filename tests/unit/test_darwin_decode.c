@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * test_darwin_decode.c - the macOS backend's decoders on byte fixtures laid out as macOS 11+
+ * (LP64) returns them: host_cpu_load_info tick arrays (one CPU and per CPU), vm_statistics64
+ * with psutil's memory arithmetic, struct xsw_usage, struct timeval with its 4-byte
+ * microseconds, struct loadavg.  Wrong sizes are refused.  These run on Linux; the backend
+ * itself is only compiled.
+ */
+#include "fb_test.h"
+
+#include "../../fallback/darwin/darwin_decode.h"
+
+static void put_u32(unsigned char *b, size_t off, uint32_t v)
+{
+	memcpy(b + off, &v, 4);
+}
+
+static void put_u64(unsigned char *b, size_t off, uint64_t v)
+{
+	memcpy(b + off, &v, 8);
+}
+
+static void test_cpu_load_ticks(void **state)
+{
+	unsigned char b[2 * 16];
+	struct fb_cpu_times t[2];
+	size_t n = 0;
+
+	(void)state;
+	/* user, system, idle, nice at 100 Hz, for two CPUs */
+	put_u32(b, 0, 150);
+	put_u32(b, 4, 50);
+	put_u32(b, 8, 1000);
+	put_u32(b, 12, 5);
+	put_u32(b, 16, 300);
+	put_u32(b, 20, 100);
+	put_u32(b, 24, 2000);
+	put_u32(b, 28, 0);
+	assert_int_equal(fb__darwin_decode_cpu_load(b, sizeof(b), t, 2, &n), 0);
+	assert_int_equal(n, 2);
+	assert_true(t[0].user == 1.5 && t[0].system == 0.5 && t[0].idle == 10.0);
+	assert_true(t[0].nice == 0.05);
+	assert_true(t[1].user == 3.0 && t[1].idle == 20.0);
+	assert_false(t[0].valid & (FB_CPU_IOWAIT | FB_CPU_IRQ | FB_CPU_SOFTIRQ));
+	assert_int_equal(fb__darwin_decode_cpu_load(b, 20, t, 2, &n), -EINVAL);
+}
+
+static void test_vmstat64_formulas(void **state)
+{
+	unsigned char b[152] = { 0 };
+	const uint64_t ps = 16384, memsize = 16ULL << 30;
+	struct fb_vmem m;
+	uint64_t pin, pout;
+
+	(void)state;
+	put_u32(b, 0, 100000);	/* free_count */
+	put_u32(b, 4, 300000);	/* active */
+	put_u32(b, 8, 250000);	/* inactive */
+	put_u32(b, 12, 150000); /* wire */
+	put_u64(b, 32, 777);	/* pageins */
+	put_u64(b, 40, 55);	/* pageouts */
+	put_u32(b, 92, 20000);	/* speculative */
+	assert_int_equal(fb__darwin_decode_vmstat(b, sizeof(b), memsize, ps, &m), 0);
+	assert_int_equal(m.total, memsize);
+	assert_int_equal(m.available, (250000ULL + 100000) * ps);
+	assert_int_equal(m.used, (300000ULL + 150000) * ps);
+	assert_int_equal(m.free, (100000ULL - 20000) * ps);
+	assert_int_equal(m.active, 300000ULL * ps);
+	assert_true(m.percent == fb__round1((double)(m.total - m.available) * 100 / m.total));
+	assert_false(m.valid & (FB_VMEM_BUFFERS | FB_VMEM_CACHED | FB_VMEM_SHARED));
+	assert_int_equal(fb__darwin_decode_vm_paging(b, sizeof(b), &pin, &pout), 0);
+	assert_int_equal(pin, 777);
+	assert_int_equal(pout, 55);
+	assert_int_equal(fb__darwin_decode_vmstat(b, 148, memsize, ps, &m), -EINVAL);
+	assert_int_equal(fb__darwin_decode_vmstat(b, sizeof(b), 0, ps, &m), -EINVAL);
+}
+
+static void test_xsw_usage(void **state)
+{
+	unsigned char b[32] = { 0 };
+	struct fb_swap s;
+
+	(void)state;
+	put_u64(b, 0, 2ULL << 30);   /* total */
+	put_u64(b, 8, 1536ULL << 20); /* avail */
+	put_u64(b, 16, 512ULL << 20); /* used */
+	put_u32(b, 24, 16384);	      /* pagesize */
+	put_u32(b, 28, 1);	      /* encrypted */
+	assert_int_equal(fb__darwin_decode_xsw_usage(b, sizeof(b), &s), 0);
+	assert_int_equal(s.total, 2ULL << 30);
+	assert_int_equal(s.used, 512ULL << 20);
+	assert_int_equal(s.free, 1536ULL << 20);
+	assert_true(s.percent == 25.0);
+	assert_false(s.valid & (FB_SWAP_SIN | FB_SWAP_SOUT)); /* filled by the fetch side */
+	put_u64(b, 16, 3ULL << 30);
+	assert_int_equal(fb__darwin_decode_xsw_usage(b, sizeof(b), &s), -EINVAL);
+	assert_int_equal(fb__darwin_decode_xsw_usage(b, 24, &s), -EINVAL);
+}
+
+static void test_timeval_and_loadavg(void **state)
+{
+	unsigned char tv[16] = { 0 }, la[24] = { 0 };
+	double t, l[3];
+
+	(void)state;
+	put_u64(tv, 0, 1700000000);
+	put_u32(tv, 8, 500000);
+	put_u32(tv, 12, 0xdeadbeef); /* padding after the 4-byte tv_usec is ignored */
+	assert_int_equal(fb__darwin_decode_timeval(tv, sizeof(tv), &t), 0);
+	assert_true(t == 1700000000.5);
+	put_u32(tv, 8, 2000000);
+	assert_int_equal(fb__darwin_decode_timeval(tv, sizeof(tv), &t), -EINVAL);
+	put_u32(la, 0, 4096);
+	put_u32(la, 4, 2048);
+	put_u32(la, 8, 1024);
+	put_u64(la, 16, 2048);
+	assert_int_equal(fb__darwin_decode_loadavg(la, sizeof(la), l), 0);
+	assert_true(l[0] == 2.0 && l[1] == 1.0 && l[2] == 0.5);
+	assert_int_equal(fb__darwin_decode_loadavg(la, 16, l), -EINVAL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_cpu_load_ticks),
+		cmocka_unit_test(test_vmstat64_formulas),
+		cmocka_unit_test(test_xsw_usage),
+		cmocka_unit_test(test_timeval_and_loadavg),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -148,16 +148,16 @@ bsd-check:
 
 # Windows: vigil.exe with the fallback commands only (no BPF), and the Win32 backend's test
 # programs, cross-compiled with mingw-w64 and -Werror.  The platform is picked by the source
-# lists: fallback/win32 plus the OS-free files of fallback/common, user/win/main.c for main.
+# lists: fallback/win32 plus the OS-free files of fallback/common, and user/win/ (its own
+# main and small stdio commands) instead of user/.
 WIN_CC ?= x86_64-w64-mingw32-gcc
 WIN_OUTPUT := $(OUTPUT)/win
 WIN_CFLAGS := -std=gnu11 -O2 -g $(WARNINGS) -Werror -D_WIN32_WINNT=0x0A00 \
-	-D__USE_MINGW_ANSI_STDIO=1 -Iuser -Ifallback -DVIGIL_VERSION='"$(VERSION)"'
+	-D__USE_MINGW_ANSI_STDIO=1 -Iuser/win -Ifallback -DVIGIL_VERSION='"$(VERSION)"'
 WIN_LDLIBS := -static -liphlpapi -lws2_32 -lpsapi -lntdll -ladvapi32
 WIN_FB_SRCS := $(filter-out fallback/common/io.c fallback/common/root.c fallback/common/posix.c, \
 	$(wildcard fallback/common/*.c)) $(wildcard fallback/win32/*.c)
-WIN_CMD_SRCS := user/fbjson.c user/fbcmd.c user/cmd_snapshot.c user/cmd_ps.c user/cmd_net.c \
-	user/cmd_sys.c user/cmd_kill.c user/cmd_fbtrace.c
+WIN_CMD_SRCS := $(filter-out user/win/main.c,$(wildcard user/win/*.c))
 WIN_FB_OBJS := $(patsubst %.c,$(WIN_OUTPUT)/%.o,$(WIN_FB_SRCS))
 WIN_CMD_OBJS := $(patsubst %.c,$(WIN_OUTPUT)/%.o,$(WIN_CMD_SRCS))
 WIN_TEST_BINS := $(patsubst tests/win/%.c,$(WIN_OUTPUT)/tests/%.exe,$(wildcard tests/win/test_*.c))

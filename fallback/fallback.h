@@ -8,8 +8,9 @@
  * mask and is never faked as zero.  int functions return 0 or a negative errno, pointer
  * functions return NULL and set errno, predicates return bool.  Arrays returned through `**out`
  * are freed with free() unless a dedicated *_free() function is named.  The library keeps no
- * hidden global state except the root path (fb_root_set) and a few caches; it is not
- * thread-safe while fb_root_set() runs.
+ * hidden global state except the root path (fb_root_set) and a few locked caches (user names,
+ * terminals, boot time); functions may be called from several threads, each object (handle,
+ * iterator, sampler, nowrap state) from one at a time, and never while fb_root_set() runs.
  */
 #ifndef VIGIL_FALLBACK_H
 #define VIGIL_FALLBACK_H
@@ -208,6 +209,25 @@ struct fb_cpu_freq {
 /* psutil.cpu_freq(): averaged over CPUs; -ENODATA when undeterminable (psutil None). */
 int fb_cpu_freq(struct fb_cpu_freq *out);
 int fb_cpu_freq_percpu(struct fb_cpu_freq **out, size_t *n);
+
+/*
+ * Container awareness, which psutil lacks (psutil #2100, #1122): the limits of a process'
+ * cgroup (v2, or v1's memory and cpu controllers).  pid 0 means the calling process.
+ */
+enum {
+	FB_CG_MEMORY_LIMIT = 1u << 0, /* unset: no limit */
+	FB_CG_MEMORY_CURRENT = 1u << 1,
+	FB_CG_CPU_QUOTA = 1u << 2, /* unset: no quota */
+};
+struct fb_cgroup_limits {
+	uint64_t memory_limit, memory_current; /* bytes */
+	double cpu_quota;		       /* CPUs' worth of time per period, e.g. 1.5 */
+	char path[256];			       /* the cgroup, e.g. "/system.slice/x.service" */
+	uint32_t valid;			       /* FB_CG_* */
+};
+int fb_cgroup_limits(pid_t pid, struct fb_cgroup_limits *out);
+/* CPUs this process can really use: its affinity, capped by a cgroup CPU quota (rounded up). */
+int fb_cpu_count_usable(void);
 
 /* psutil.getloadavg(): 1, 5 and 15 minute load averages. */
 int fb_getloadavg(double out[3]);
@@ -529,6 +549,8 @@ int fb_proc__gids(struct fb_proc *p, struct fb_ids *out);
 /* buf is "" when the process has no controlling terminal (psutil None). */
 int fb_proc__terminal(struct fb_proc *p, char *buf, size_t len);
 int fb_proc__ppid(struct fb_proc *p, pid_t *out);
+/* psutil's parent(): -ENOENT when there is none (the lowest pid, or a reused parent pid). */
+int fb_proc__parent(struct fb_proc *p, pid_t *out);
 /* Ancestors, nearest first. */
 int fb_proc__parents(struct fb_proc *p, pid_t **out, size_t *n);
 int fb_proc__children(struct fb_proc *p, bool recursive, pid_t **out, size_t *n);
@@ -548,6 +570,8 @@ int fb_proc__cpu_times(struct fb_proc *p, struct fb_proc_cpu_times *out);
 int fb_proc__cpu_percent(struct fb_proc *p, double interval, double *out);
 int fb_proc__io_counters(struct fb_proc *p, struct fb_proc_io *out);
 int fb_proc__num_ctx_switches(struct fb_proc *p, uint64_t *voluntary, uint64_t *involuntary);
+/* psutil 8's page_faults(): minor and major faults (stat fields 10 and 12). */
+int fb_proc__page_faults(struct fb_proc *p, uint64_t *minor, uint64_t *major);
 int fb_proc__num_fds(struct fb_proc *p, int *out);
 int fb_proc__num_threads(struct fb_proc *p, int *out);
 int fb_proc__threads(struct fb_proc *p, struct fb_thread **out, size_t *n);

@@ -2,17 +2,21 @@
 # bench_fallback.sh - vigil's fallback library against python3-psutil (and ss) in the same run,
 # on the same machine state: listing every process with name, status, cpu times and memory
 # info; net_connections('all') (and `ss -tuanp`); the full snapshot.  Library and psutil are
-# timed in-process (median of RUNS calls after one warm-up); the connection listing is also
-# timed as whole commands against `ss -tuanp`.  A workload of sleeper processes and loopback
-# TCP connections is started first so the numbers are not those of an idle box.
+# timed in-process, after a warm-up, in alternating blocks so that both sides see the same
+# background load; medians of wall time and of process CPU time (all threads) are reported
+# with their ratios.  The connection listing is also timed as whole commands against
+# `ss -tuanp`.  A workload of sleeper processes and loopback TCP connections is started first.
 # usage: tools/bench_fallback.sh [RUNS] [PROCS] [CONNS]     (defaults 30 100 200)
 set -eu
 cd "$(dirname "$0")/.."
 RUNS=${1:-30}
 PROCS=${2:-100}
 CONNS=${3:-200}
+BLOCKS=5
+PER=$(( (RUNS + BLOCKS - 1) / BLOCKS ))
 PROBE=.output/tests/live/fbprobe
 PY=/usr/bin/python3
+TMP=$(mktemp -d)
 [ -x "$PROBE" ] || make -s "$PROBE"
 
 # --- workload: PROCS sleepers and one process holding CONNS loopback TCP pairs
@@ -33,23 +37,15 @@ for _ in range(n):
 time.sleep(600)
 PYEOF
 holder=$!
-trap 'kill $pids $holder 2>/dev/null || true' EXIT INT TERM
+trap 'kill $pids $holder 2>/dev/null || true; rm -rf "$TMP"' EXIT INT TERM
 sleep 1
 
-# --- psutil, in-process
-$PY - "$RUNS" >/tmp/vigil_bench_psutil.$$ <<'PYEOF'
-import json, statistics, sys, time
+cat >"$TMP/psutil_side.py" <<'PYEOF'
+import json, sys, time
 import psutil
-runs = int(sys.argv[1])
-def med(fn):
-    fn()
-    t = []
-    for _ in range(runs):
-        t0 = time.perf_counter(); fn(); t.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(t)
+what, runs = sys.argv[1], int(sys.argv[2])
 ATTRS = ["name", "status", "cpu_times", "memory_info"]
 def ps():
-    psutil.process_iter.cache_clear() if hasattr(psutil.process_iter, "cache_clear") else None
     return [p.info for p in psutil.process_iter(ATTRS)]
 def conns():
     return psutil.net_connections("all")
@@ -69,49 +65,72 @@ def snapshot():
          "procs": [p.info for p in psutil.process_iter(ATTRS + ["ppid", "username",
                                                                 "create_time", "num_threads"])]}
     return json.dumps(d, default=str)
-print(json.dumps({"ps": med(ps), "conns": med(conns), "snapshot": med(snapshot),
+fn = {"ps": ps, "ps-warm": ps, "conns": conns, "snapshot": snapshot}[what]
+fn()
+wall, cpu = [], []
+for _ in range(runs):
+    t0, c0 = time.perf_counter(), time.process_time()
+    fn()
+    wall.append((time.perf_counter() - t0) * 1000)
+    cpu.append((time.process_time() - c0) * 1000)
+print(json.dumps({"what": what, "wall_ms": wall, "cpu_ms": cpu,
                   "nprocs": len(psutil.pids()), "nconns": len(psutil.net_connections("all"))}))
 PYEOF
 
-# --- vigil, in-process
-v_ps=$($PROBE bench ps "$RUNS" | sed 's/.*"median_ms":\([0-9.]*\).*/\1/')
-v_psw=$($PROBE bench ps-warm "$RUNS" | sed 's/.*"median_ms":\([0-9.]*\).*/\1/')
-v_conns=$($PROBE bench conns "$RUNS" | sed 's/.*"median_ms":\([0-9.]*\).*/\1/')
-v_snap=$($PROBE bench snapshot "$RUNS" | sed 's/.*"median_ms":\([0-9.]*\).*/\1/')
+# --- alternate psutil and vigil blocks for each measurement
+for what in ps-warm ps conns snapshot; do
+	b=0
+	while [ "$b" -lt "$BLOCKS" ]; do
+		$PY "$TMP/psutil_side.py" "$what" "$PER" >>"$TMP/psutil.$what"
+		$PROBE bench "$what" "$PER" >>"$TMP/vigil.$what"
+		b=$((b + 1))
+	done
+done
 
-# --- whole commands: fbprobe conns all vs ss -tuanp (exec included for both)
-cmd_med() { # cmd_med RUNS CMD...: median wall ms of a command
-	n=$1
-	shift
-	$PY - "$n" "$@" <<'PYEOF'
-import statistics, subprocess, sys, time
-n = int(sys.argv[1]); cmd = sys.argv[2:]
-subprocess.run(cmd, stdout=subprocess.DEVNULL)
-t = []
+# --- whole commands: fbprobe conns vs ss -tuanp, alternating, exec included for both
+$PY - "$RUNS" "$PROBE" >"$TMP/cmds" <<'PYEOF'
+import json, statistics, subprocess, sys, time
+n, probe = int(sys.argv[1]), sys.argv[2]
+cmds = {"fb_all": [probe, "conns", "all"], "fb_inet": [probe, "conns", "inet"],
+        "ss": ["ss", "-tuanp"]}
+t = {k: [] for k in cmds}
+for k, c in cmds.items():
+    subprocess.run(c, stdout=subprocess.DEVNULL)
 for _ in range(n):
-    t0 = time.perf_counter(); subprocess.run(cmd, stdout=subprocess.DEVNULL)
-    t.append((time.perf_counter() - t0) * 1000)
-print("%.4f" % statistics.median(t))
+    for k, c in cmds.items():
+        t0 = time.perf_counter(); subprocess.run(c, stdout=subprocess.DEVNULL)
+        t[k].append((time.perf_counter() - t0) * 1000)
+print(json.dumps({k: statistics.median(v) for k, v in t.items()}))
 PYEOF
-}
-c_fb=$(cmd_med "$RUNS" "$PROBE" conns all)
-c_ss=$(cmd_med "$RUNS" ss -tuanp)
-c_fbinet=$(cmd_med "$RUNS" "$PROBE" conns inet)
 
-$PY - /tmp/vigil_bench_psutil.$$ "$v_ps" "$v_conns" "$v_snap" "$c_fb" "$c_ss" "$c_fbinet" \
-	"$v_psw" <<'PYEOF'
-import json, sys
-p = json.load(open(sys.argv[1]))
-v_ps, v_conns, v_snap, c_fb, c_ss, c_fbinet, v_psw = (float(x) for x in sys.argv[2:9])
-print("fallback bench: %d processes, %d connections, medians of in-process calls"
-      % (p["nprocs"], p["nconns"]))
-rows = [("process list, refreshed (iterator rewound)", v_psw, p["ps"], "psutil"),
-        ("process list, cold (new iterator each time)", v_ps, p["ps"], "psutil"),
-        ("net_connections('all')", v_conns, p["conns"], "psutil"),
-        ("full snapshot", v_snap, p["snapshot"], "psutil"),
-        ("command: fbprobe conns all vs ss -tuanp", c_fb, c_ss, "ss"),
-        ("command: fbprobe conns inet vs ss -tuanp", c_fbinet, c_ss, "ss")]
-for name, v, o, peer in rows:
-    print("  %-52s vigil %8.3f ms  %-6s %8.3f ms  %6.1fx" % (name, v, peer, o, o / v))
+$PY - "$TMP" <<'PYEOF'
+import json, os, statistics, sys
+tmp = sys.argv[1]
+def load(side, what):
+    wall, cpu, meta = [], [], {}
+    for line in open(os.path.join(tmp, "%s.%s" % (side, what))):
+        d = json.loads(line)
+        wall += d["wall_ms"]; cpu += d["cpu_ms"]
+        meta = d
+    return statistics.median(wall), statistics.median(cpu), meta
+rows = [("ps-warm", "process list, refreshed (iterator rewound)"),
+        ("ps", "process list, cold (new iterator each time)"),
+        ("conns", "net_connections('all')"),
+        ("snapshot", "full snapshot")]
+_, _, meta = load("psutil", "conns")
+print("fallback bench: %d processes, %d connections; medians, vigil vs psutil 5.9.4"
+      % (meta["nprocs"], meta["nconns"]))
+print("  %-46s %10s %10s %7s   %10s %10s %7s" % ("", "vigil", "psutil", "wall",
+                                                "vigil cpu", "psutil cpu", "cpu"))
+for what, name in rows:
+    vw, vc, _ = load("vigil", what)
+    pw, pc, _ = load("psutil", what)
+    print("  %-46s %8.3fms %8.3fms %6.1fx   %8.3fms %8.3fms %6.1fx"
+          % (name, vw, pw, pw / vw, vc, pc, pc / max(vc, 1e-6)))
+c = json.load(open(os.path.join(tmp, "cmds")))
+print("  %-46s %8.3fms %8.3fms %6.1fx   (ss -tuanp)" % ("command: fbprobe conns all", c["fb_all"],
+                                                       c["ss"], c["ss"] / c["fb_all"]))
+print("  %-46s %8.3fms %8.3fms %6.1fx   (ss -tuanp)" % ("command: fbprobe conns inet",
+                                                       c["fb_inet"], c["ss"],
+                                                       c["ss"] / c["fb_inet"]))
 PYEOF
-rm -f /tmp/vigil_bench_psutil.$$

@@ -1,7 +1,7 @@
 #!/bin/sh
-# sanitize_fallback.sh - build the fallback library, its unit tests and fbprobe with ASan and
-# UBSan into .output/asan and run them: the unit tests, then the live comparison test through
-# the sanitized fbprobe.  Any sanitizer report fails the run.
+# sanitize_fallback.sh - build the fallback library, its unit tests, fbprobe and vigil with
+# ASan and UBSan into .output/asan and run them: the unit tests, the live comparison test
+# through the sanitized fbprobe, and vigil's library commands.  Any sanitizer report fails.
 set -u
 cd "$(dirname "$0")/.."
 OUT=.output/asan
@@ -20,6 +20,19 @@ FBPROBE=$PWD/$OUT/tests/live/fbprobe /usr/bin/python3 tests/live/test_fb_vs_psut
 if grep -qE "Sanitizer|runtime error" "$OUT/live.stderr"; then
 	echo "sanitize: fbprobe reported:"; grep -E -A5 "Sanitizer|runtime error" "$OUT/live.stderr" | head -40
 	rc=1
+fi
+# the vigil commands built on the library
+if make -s OUTPUT=$OUT CFLAGS="$SAN" $OUT/vigil; then
+	for c in "snapshot" "ps" "ps -f csv" "ps -f table" "net all -f table" "net unix -f json" \
+		"net io -f table" "net addrs" "net stats" "sys -f table" "sys" "pidof init"; do
+		# shellcheck disable=SC2086
+		$OUT/vigil $c >/dev/null 2>"$OUT/vigil.stderr"
+		if grep -qE "Sanitizer|runtime error" "$OUT/vigil.stderr"; then
+			echo "sanitize: vigil $c:"; head -20 "$OUT/vigil.stderr"; rc=1
+		fi
+	done
+else
+	echo "sanitize: vigil did not build with sanitizers"; rc=1
 fi
 [ $rc -eq 0 ] && echo "sanitize: clean"
 exit $rc

@@ -1,95 +1,224 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * cmd_ps.c: `vigil ps`, psutil's process_iter() over the library's fast listing: pid, ppid,
- * name, status, threads, CPU seconds and resident memory per process, as a table or JSON.
- * Values a platform cannot read for a process are "-" (table) or null (JSON).
+ * cmd_ps.c: `vigil ps`: every process with name, status, user, cpu times and memory, read by
+ * the fallback library's one-pass scan (psutil's process_iter with attrs), as a table, CSV,
+ * JSON or NDJSON; --pid and --comm keep some. `vigil pidof NAME` prints matching pids.
  */
-#include "fbcmd.h"
-
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "cli.h"
+#include "commands.h"
+#include "export.h"
 #include "fallback.h"
 #include "fbjson.h"
+#include "json.h"
+#include "log.h"
+#include "output.h"
+#include "parse.h"
 
-#define PS_ATTRS                                                                           \
-	(FB_PI_NAME | FB_PI_STATUS | FB_PI_CPU_TIMES | FB_PI_MEMORY_INFO | FB_PI_PPID |      \
-	 FB_PI_NUM_THREADS | FB_PI_CREATE_TIME)
+enum { OPT_PID = CLI_COMMON_MAX, OPT_COMM };
 
-static void row_json(struct fj *j, const struct fb_proc_info *pi)
+struct ps_args {
+	int64_t pid; /* -1: all */
+	const char *comm;
+};
+
+static const struct cli_opt ps_opts[] = {
+	CLI_OPT_FORMAT,
+	CLI_OPT_OUTPUT,
+	{ "pid", 'p', "PID", OPT_PID, "a process id", "only this process" },
+	{ "comm", 'c', "NAME", OPT_COMM, "a process name", "only processes with this name" },
+	CLI_OPT_END,
+};
+
+static int ps_set(void *ctx, int id, const char *arg)
 {
-	bool cpu = pi->valid & FB_PI_CPU_TIMES, mem = pi->valid & FB_PI_MEMORY_INFO;
+	struct ps_args *a = ctx;
+	uint64_t v;
 
-	fj__obj(j, NULL);
-	fj__s64(j, "pid", pi->pid);
-	fj__u64_if(j, "ppid", pi->valid & FB_PI_PPID, (uint64_t)pi->ppid);
-	if (pi->valid & FB_PI_NAME)
-		fj__str(j, "name", pi->name);
-	else
-		fj__null(j, "name");
-	if (pi->valid & FB_PI_STATUS)
-		fj__str(j, "status", fb_status_name(pi->status));
-	else
-		fj__null(j, "status");
-	fj__u64_if(j, "num_threads", pi->valid & FB_PI_NUM_THREADS, (uint64_t)pi->num_threads);
-	fj__f64_if(j, "create_time", pi->valid & FB_PI_CREATE_TIME, pi->create_time);
-	fj__f64_if(j, "cpu_user", cpu, pi->cpu_times.user);
-	fj__f64_if(j, "cpu_system", cpu, pi->cpu_times.system);
-	fj__u64_if(j, "rss", mem, pi->memory_info.rss);
-	fj__u64_if(j, "vms", mem, pi->memory_info.vms);
-	fj__end(j);
+	switch (id) {
+	case OPT_PID:
+		if (parse_u64(arg, 0, INT32_MAX, &v))
+			return -EINVAL;
+		a->pid = (int64_t)v;
+		return 0;
+	case OPT_COMM:
+		a->comm = arg;
+		return 0;
+	default:
+		return -EINVAL;
+	}
 }
 
-static void row_table(const struct fb_proc_info *pi)
-{
-	char ppid[16] = "-", thr[16] = "-", cpu[32] = "-", rss[16] = "-";
+static const struct cli_cmd ps_cmd = {
+	.name = "ps",
+	.usage = "vigil ps [--pid PID] [--comm NAME] [--format table|csv|json|ndjson]",
+	.summary = "List processes: pid, ppid, user, status, cpu times, memory, name.",
+	.opts = ps_opts,
+	.set = ps_set,
+};
 
-	if (pi->valid & FB_PI_PPID)
-		snprintf(ppid, sizeof(ppid), "%d", (int)pi->ppid);
-	if (pi->valid & FB_PI_NUM_THREADS)
-		snprintf(thr, sizeof(thr), "%d", pi->num_threads);
-	if (pi->valid & FB_PI_CPU_TIMES)
-		snprintf(cpu, sizeof(cpu), "%.2f", pi->cpu_times.user + pi->cpu_times.system);
-	if (pi->valid & FB_PI_MEMORY_INFO)
+#define PS_ATTRS                                                                           \
+	(FB_PI_NAME | FB_PI_STATUS | FB_PI_CPU_TIMES | FB_PI_MEMORY_INFO | FB_PI_PPID |    \
+	 FB_PI_USERNAME | FB_PI_NUM_THREADS | FB_PI_CREATE_TIME)
+
+static const char *const csv_cols =
+	"pid,ppid,username,status,num_threads,cpu_user,cpu_system,rss,vms,shared,create_time,name";
+
+static void ps_row(struct output *o, struct jw *w, const struct fb_proc_info *pi)
+{
+	struct sink *s = o->sink;
+	char rss[16], vms[16];
+
+	switch (o->fmt) {
+	case FMT_JSON:
+		fbjson_proc_info(w, pi, PS_ATTRS);
+		return;
+	case FMT_NDJSON:
+		jw__init(w, s, false);
+		fbjson_proc_info(w, pi, PS_ATTRS);
+		sink__putc(s, '\n');
+		return;
+	case FMT_CSV:
+		sink__s64(s, pi->pid);
+		sink__putc(s, ',');
+		sink__s64(s, pi->ppid);
+		sink__putc(s, ',');
+		csv_write_string(s, pi->username, sizeof(pi->username));
+		sink__putc(s, ',');
+		sink__puts(s, (pi->valid & FB_PI_STATUS) ? fb_status_name(pi->status) : "");
+		sink__putc(s, ',');
+		sink__s64(s, pi->num_threads);
+		sink__putc(s, ',');
+		sink__f64(s, pi->cpu_times.user);
+		sink__putc(s, ',');
+		sink__f64(s, pi->cpu_times.system);
+		sink__putc(s, ',');
+		sink__u64(s, pi->memory_info.rss);
+		sink__putc(s, ',');
+		sink__u64(s, pi->memory_info.vms);
+		sink__putc(s, ',');
+		sink__u64(s, pi->memory_info.shared);
+		sink__putc(s, ',');
+		sink__f64(s, pi->create_time);
+		sink__putc(s, ',');
+		csv_write_string(s, pi->name, sizeof(pi->name));
+		sink__puts(s, "\r\n");
+		return;
+	default:
 		fb_bytes2human(pi->memory_info.rss, rss, sizeof(rss));
-	printf("%7d %7s %-10s %4s %9s %8s  %s\n", (int)pi->pid, ppid,
-	       pi->valid & FB_PI_STATUS ? fb_status_name(pi->status) : "-", thr, cpu, rss,
-	       pi->valid & FB_PI_NAME ? pi->name : "-");
+		fb_bytes2human(pi->memory_info.vms, vms, sizeof(vms));
+		sink__printf(s, "%7d %7d %-10.10s %-12s %4d %8.2f %8s %8s ", pi->pid, pi->ppid,
+			     (pi->valid & FB_PI_USERNAME) ? pi->username : "?",
+			     (pi->valid & FB_PI_STATUS) ? fb_status_name(pi->status) : "?",
+			     pi->num_threads, pi->cpu_times.user + pi->cpu_times.system,
+			     (pi->valid & FB_PI_MEMORY_INFO) ? rss : "-",
+			     (pi->valid & FB_PI_MEMORY_INFO) ? vms : "-");
+		/* a comm may hold a newline: print it escaped, on one line */
+		for (const char *c = pi->name; *c; c++) {
+			if ((unsigned char)*c < 0x20)
+				sink__printf(s, "\\x%02x", (unsigned char)*c);
+			else
+				sink__putc(s, *c);
+		}
+		sink__putc(s, '\n');
+	}
 }
 
 int cmd_ps(int argc, char **argv)
 {
+	struct ps_args a = { .pid = -1 };
+	struct cli_common common = { 0 };
 	const struct fb_proc_info *pi;
 	struct fb_proc_iter *it;
-	struct fbcmd_opts o;
-	struct fj j;
-	int npos, err;
+	struct output out;
+	struct jw w;
+	bool help;
+	int first;
 
-	err = fbcmd_parse("ps", "[--format table|json]  (every process, psutil's process_iter)", "",
-			  argc, argv, &o, NULL, &npos, 0);
-	if (err)
-		return err == 1 ? 0 : err;
+	first = cli_parse(&ps_cmd, argc, argv, &common, &a, &help);
+	if (first < 0)
+		return EXIT_USAGE;
+	if (help)
+		return 0;
+	if (first < argc) {
+		cli_error(&ps_cmd, "unexpected argument '%s'", argv[first]);
+		return EXIT_USAGE;
+	}
+	log_set_level(common.verbose);
+	if (output__open(&out, &ps_cmd, &common, FMT_NDJSON, 0))
+		return 1;
 	it = fb_proc_iter__new(PS_ATTRS);
-	if (!it)
-		return fbcmd_fail("ps", "process listing", -errno);
-	if (o.json) {
-		fj__init(&j, stdout);
-		fj__arr(&j, NULL);
-	} else {
-		printf("%7s %7s %-10s %4s %9s %8s  %s\n", "PID", "PPID", "STATUS", "THR", "CPU(s)",
-		       "RSS", "NAME");
+	if (!it) {
+		pr_err("ps: cannot list processes: %s", strerror(errno));
+		output__close(&out);
+		return 1;
+	}
+	if (out.fmt == FMT_JSON) {
+		jw__init(&w, out.sink, false);
+		jw__arr_begin(&w, NULL);
+	} else if (out.fmt == FMT_CSV) {
+		sink__puts(out.sink, csv_cols);
+		sink__puts(out.sink, "\r\n");
+	} else if (out.fmt == FMT_TABLE) {
+		sink__printf(out.sink, "%7s %7s %-10s %-12s %4s %8s %8s %8s %s\n", "PID", "PPID",
+			     "USER", "STATUS", "THR", "TIME", "RSS", "VMS", "NAME");
 	}
 	while ((pi = fb_proc_iter__next(it))) {
-		if (o.json)
-			row_json(&j, pi);
-		else
-			row_table(pi);
+		if (a.pid >= 0 && pi->pid != a.pid)
+			continue;
+		if (a.comm && strcmp(pi->name, a.comm))
+			continue;
+		ps_row(&out, &w, pi);
 	}
-	err = errno;
-	if (o.json)
-		fj__end(&j);
 	fb_proc_iter__free(it);
-	if (err)
-		return fbcmd_fail("ps", "process listing", -err);
-	return fflush(stdout) ? 1 : 0;
+	if (out.fmt == FMT_JSON) {
+		jw__arr_end(&w);
+		sink__putc(out.sink, '\n');
+	}
+	return output__close(&out) ? 1 : 0;
+}
+
+static const struct cli_opt pidof_opts[] = { CLI_OPT_END };
+
+static const struct cli_cmd pidof_cmd = {
+	.name = "pidof",
+	.usage = "vigil pidof NAME",
+	.summary = "Print the pids of the processes called NAME (exit 1 if none).",
+	.opts = pidof_opts,
+};
+
+int cmd_pidof(int argc, char **argv)
+{
+	struct cli_common common = { 0 };
+	const struct fb_proc_info *pi;
+	struct fb_proc_iter *it;
+	bool help, any = false;
+	int first;
+
+	first = cli_parse(&pidof_cmd, argc, argv, &common, NULL, &help);
+	if (first < 0)
+		return EXIT_USAGE;
+	if (help)
+		return 0;
+	if (first + 1 != argc) {
+		cli_error(&pidof_cmd, "expects exactly one NAME");
+		return EXIT_USAGE;
+	}
+	it = fb_proc_iter__new(FB_PI_NAME);
+	if (!it)
+		return 1;
+	while ((pi = fb_proc_iter__next(it))) {
+		if (!(pi->valid & FB_PI_NAME) || strcmp(pi->name, argv[first]))
+			continue;
+		printf("%s%d", any ? " " : "", pi->pid);
+		any = true;
+	}
+	fb_proc_iter__free(it);
+	if (any)
+		putchar('\n');
+	return any ? 0 : 1;
 }

@@ -1,183 +1,236 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * cmd_sys.c: `vigil sys sysctl [PATTERN]` (kernel tunables printed as `sysctl -a` prints them,
- * "name = value", one line per line of a multi-line value; PATTERN is a glob such as
- * 'net.ipv4.tcp_*' or a key or subtree name), `vigil sys services [NAME]` (psutil's
- * win_service_iter / win_service_get), `vigil sys boot` and `vigil sys users`.
+ * cmd_sys.c: `vigil sys [cpu|mem|disk|net|sensors|users|all]`: the fallback library's system
+ * metrics, as a short table for people or as JSON with psutil's names. cpu_percent is taken
+ * over --interval (default 0.1 s) like psutil's blocking call.
  */
-#include "fbcmd.h"
-
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
+#include "commands.h"
 #include "fallback.h"
 #include "fbjson.h"
+#include "json.h"
+#include "log.h"
+#include "output.h"
+#include "parse.h"
+#include "sysctl_out.h"
 
-static int sysctl_cmd(const struct fbcmd_opts *o, const char *pattern)
+enum { OPT_INTERVAL = CLI_COMMON_MAX };
+
+struct sys_args {
+	uint64_t interval_ns;
+};
+
+static const struct cli_opt sys_opts[] = {
+	CLI_OPT_FORMAT,
+	CLI_OPT_OUTPUT,
+	{ "interval", 'i', "TIME", OPT_INTERVAL, "a duration such as 100ms or 1s",
+	  "cpu_percent over TIME (default 100ms)" },
+	CLI_OPT_END,
+};
+
+static int sys_set(void *ctx, int id, const char *arg)
 {
-	struct fb_sysctls sc;
-	struct fj j;
-	size_t n;
-	int err = fb_sysctl_list(pattern, &sc);
+	struct sys_args *a = ctx;
 
-	if (err)
-		return fbcmd_fail("sys sysctl", "sysctl", err);
-	if (o->json) {
-		fj__init(&j, stdout);
-		fj__obj(&j, NULL);
-	}
-	for (size_t i = 0; i < sc.n; i++) {
-		const char *v = sc.v[i].value, *nl;
-
-		if (o->json) {
-			fj__str(&j, sc.v[i].name, v);
-			continue;
-		}
-		do {
-			nl = strchr(v, '\n');
-			printf("%s = %.*s\n", sc.v[i].name, nl ? (int)(nl - v) : (int)strlen(v), v);
-			v = nl + 1;
-		} while (nl);
-	}
-	if (o->json)
-		fj__end(&j);
-	n = sc.n;
-	fb_sysctls_free(&sc);
-	if (!n && pattern && pattern[0]) {
-		fprintf(stderr, "vigil sys sysctl: no key matches '%s'\n", pattern);
-		return 1;
-	}
+	if (id != OPT_INTERVAL || parse_duration(arg, NSEC_PER_SEC, &a->interval_ns))
+		return -EINVAL;
 	return 0;
 }
 
-static void service_json(struct fj *j, const struct fb_win_service *s, bool full)
-{
-	fj__obj(j, NULL);
-	fj__str(j, "name", s->name);
-	fj__str(j, "display_name", s->display_name);
-	fj__str(j, "status", s->status);
-	fj__u64_if(j, "pid", s->valid & FB_SVC_PID, (uint64_t)s->pid);
-	if (full) {
-		bool cfg = s->valid & FB_SVC_CONFIG;
+static const struct cli_cmd sys_cmd = {
+	.name = "sys",
+	.usage = "vigil sys [cpu|mem|disk|net|sensors|users|all] [--format table|json]\n"
+		 "       vigil sys sysctl [PATTERN] [--format table|json]",
+	.summary = "Show system metrics (psutil's cpu, memory, disk, network, sensors, users).",
+	.opts = sys_opts,
+	.set = sys_set,
+};
 
-		if (cfg) {
-			fj__str(j, "binpath", s->binpath);
-			fj__str(j, "username", s->username);
-			fj__str(j, "start_type", s->start_type);
-		} else {
-			fj__null(j, "binpath");
-			fj__null(j, "username");
-			fj__null(j, "start_type");
-		}
-		if (s->valid & FB_SVC_DESCRIPTION)
-			fj__str(j, "description", s->description);
-		else
-			fj__null(j, "description");
-	}
-	fj__end(j);
+static const char *const sections[] = { "all", "cpu", "mem", "disk", "net", "sensors", "users",
+					NULL };
+
+static void human(uint64_t v, char *buf)
+{
+	fb_bytes2human(v, buf, 16);
 }
 
-static int services_cmd(const struct fbcmd_opts *o, const char *name)
+static void sys_table(struct sink *s, int sec, double interval)
 {
-	struct fb_win_service one, *v = &one;
-	size_t n = 1;
-	struct fj j;
-	int err;
+	char a[16], b[16], c[16];
 
-	err = name ? fb_win_service_get(name, &one) : fb_win_service_iter(&v, &n);
-	if (err)
-		return fbcmd_fail("sys services", name ? name : "win_service_iter", err);
-	if (o->json) {
-		fj__init(&j, stdout);
-		if (!name)
-			fj__arr(&j, NULL);
-	} else {
-		printf("%-24s %-16s %7s  %s\n", "NAME", "STATUS", "PID", "DISPLAY NAME");
+	if (sec == 0 || sec == 1) {
+		struct fb_cpu_sampler *sp = fb_cpu_sampler__new();
+		double la[3] = { 0 }, pct = 0;
+
+		fb_cpu_percent(sp, interval, &pct);
+		fb_cpu_sampler__free(sp);
+		fb_getloadavg(la);
+		sink__printf(s, "cpu      %d logical, %d cores, %.1f%% busy, load %.2f %.2f %.2f\n",
+			     fb_cpu_count(true), fb_cpu_count(false), pct, la[0], la[1], la[2]);
 	}
-	for (size_t i = 0; i < n; i++) {
-		char pid[16] = "-";
+	if (sec == 0 || sec == 2) {
+		struct fb_vmem m;
+		struct fb_swap sw;
 
-		if (o->json) {
-			service_json(&j, &v[i], name != NULL);
-			continue;
+		if (!fb_virtual_memory(&m)) {
+			human(m.total, a);
+			human(m.used, b);
+			human(m.available, c);
+			sink__printf(s, "mem      total %s, used %s (%.1f%%), available %s\n", a, b,
+				     m.percent, c);
 		}
-		if (v[i].valid & FB_SVC_PID)
-			snprintf(pid, sizeof(pid), "%d", (int)v[i].pid);
-		printf("%-24s %-16s %7s  %s\n", v[i].name, v[i].status, pid, v[i].display_name);
-		if (name && (v[i].valid & FB_SVC_CONFIG))
-			printf("  binpath: %s\n  username: %s\n  start_type: %s\n", v[i].binpath,
-			       v[i].username, v[i].start_type);
-		if (name && (v[i].valid & FB_SVC_DESCRIPTION))
-			printf("  description: %s\n", v[i].description);
+		if (!fb_swap_memory(&sw)) {
+			human(sw.total, a);
+			human(sw.used, b);
+			sink__printf(s, "swap     total %s, used %s (%.1f%%)\n", a, b, sw.percent);
+		}
 	}
-	if (o->json && !name)
-		fj__end(&j);
-	if (!name)
-		free(v);
-	return 0;
+	if (sec == 0 || sec == 3) {
+		struct fb_partitions p;
+
+		if (!fb_disk_partitions(false, &p)) {
+			for (size_t i = 0; i < p.n; i++) {
+				struct fb_disk_usage u;
+
+				if (fb_disk_usage(p.v[i].mountpoint, &u))
+					continue;
+				human(u.total, a);
+				human(u.used, b);
+				sink__printf(s, "disk     %-20s %-8s %8s used of %8s (%.1f%%)\n",
+					     p.v[i].mountpoint, p.v[i].fstype, b, a, u.percent);
+			}
+			fb_partitions_free(&p);
+		}
+	}
+	if (sec == 0 || sec == 4) {
+		struct fb_net_io *io;
+		size_t n;
+
+		if (!fb_net_io_counters(true, NULL, &io, &n)) {
+			for (size_t i = 0; i < n; i++) {
+				human(io[i].bytes_sent, a);
+				human(io[i].bytes_recv, b);
+				sink__printf(s, "net      %-12s sent %8s recv %8s\n", io[i].name, a,
+					     b);
+			}
+			free(io);
+		}
+	}
+	if (sec == 0 || sec == 5) {
+		struct fb_temp *t;
+		struct fb_battery bat;
+		size_t n;
+
+		if (!fb_sensors_temperatures(&t, &n)) {
+			for (size_t i = 0; i < n; i++)
+				sink__printf(s, "temp     %s %s %.1f C\n", t[i].chip, t[i].label,
+					     t[i].current);
+			if (!n)
+				sink__puts(s, "temp     no sensors\n");
+			free(t);
+		}
+		if (!fb_sensors_battery(&bat) && bat.present)
+			sink__printf(s, "battery  %.0f%%%s\n", bat.percent,
+				     bat.power_plugged == 1 ? ", plugged" : "");
+	}
+	if (sec == 0 || sec == 6) {
+		struct fb_user *u;
+		double bt = 0;
+		size_t n;
+
+		fb_boot_time(&bt);
+		sink__printf(s, "boot     %.0f (epoch seconds)\n", bt);
+		if (!fb_users(&u, &n)) {
+			for (size_t i = 0; i < n; i++)
+				sink__printf(s, "user     %s %s %s\n", u[i].name, u[i].terminal,
+					     u[i].host);
+			free(u);
+		}
+	}
 }
 
-static int users_cmd(const struct fbcmd_opts *o)
+static void sys_json(struct sink *s, int sec, double interval)
 {
-	struct fb_user *u;
-	struct fj j;
-	size_t n;
-	int err = fb_users(&u, &n);
+	struct jw w;
 
-	if (err)
-		return fbcmd_fail("sys users", "users", err);
-	if (o->json) {
-		fj__init(&j, stdout);
-		fj__arr(&j, NULL);
+	jw__init(&w, s, false);
+	jw__obj_begin(&w, NULL);
+	if (sec == 0 || sec == 1) {
+		struct fb_cpu_sampler *sp = fb_cpu_sampler__new();
+		double pct;
+
+		fbjson_cpu(&w);
+		if (sp && !fb_cpu_percent(sp, interval, &pct))
+			jw__f64(&w, "cpu_percent", pct);
+		fb_cpu_sampler__free(sp);
 	}
-	for (size_t i = 0; i < n; i++) {
-		if (o->json) {
-			fj__obj(&j, NULL);
-			fj__str(&j, "name", u[i].name);
-			fj__str(&j, "terminal", u[i].terminal);
-			fj__str(&j, "host", u[i].host);
-			fj__f64(&j, "started", u[i].started);
-			fj__u64_if(&j, "pid", u[i].valid & FB_USER_PID, (uint64_t)u[i].pid);
-			fj__end(&j);
-		} else {
-			printf("%-16s %-12s %-20s %.0f\n", u[i].name, u[i].terminal, u[i].host,
-			       u[i].started);
-		}
-	}
-	if (o->json)
-		fj__end(&j);
-	free(u);
-	return 0;
+	if (sec == 0 || sec == 2)
+		fbjson_mem(&w);
+	if (sec == 0 || sec == 3)
+		fbjson_disk(&w);
+	if (sec == 0 || sec == 4)
+		fbjson_nics(&w);
+	if (sec == 0 || sec == 5)
+		fbjson_sensors(&w);
+	if (sec == 0 || sec == 6)
+		fbjson_system(&w);
+	jw__obj_end(&w);
+	sink__putc(s, '\n');
 }
 
 int cmd_sys(int argc, char **argv)
 {
-	struct fbcmd_opts o;
-	char *pos[2];
-	double bt;
-	int npos, err;
+	struct sys_args a = { .interval_ns = 100 * NSEC_PER_MSEC };
+	struct cli_common common = { 0 };
+	struct output out;
+	bool help;
+	int first, sec = 0, rc;
+	const char *sysctl_pat = NULL;
+	bool sysctl_mode = false;
 
-	err = fbcmd_parse("sys", "sysctl [PATTERN] | services [NAME] | boot | users  "
-				 "[--format table|json]",
-			  "", argc, argv, &o, pos, &npos, 2);
-	if (err)
-		return err == 1 ? 0 : err;
-	if (npos && !strcmp(pos[0], "sysctl"))
-		return sysctl_cmd(&o, npos > 1 ? pos[1] : NULL);
-	if (npos && !strcmp(pos[0], "services"))
-		return services_cmd(&o, npos > 1 ? pos[1] : NULL);
-	if (npos == 1 && !strcmp(pos[0], "users"))
-		return users_cmd(&o);
-	if (npos == 1 && !strcmp(pos[0], "boot")) {
-		err = fb_boot_time(&bt);
-		if (err)
-			return fbcmd_fail("sys boot", "boot_time", err);
-		printf(o.json ? "{\"boot_time\":%.0f}\n" : "%.0f\n", bt);
+	first = cli_parse(&sys_cmd, argc, argv, &common, &a, &help);
+	if (first < 0)
+		return EXIT_USAGE;
+	if (help)
 		return 0;
+	if (first < argc && !strcmp(argv[first], "sysctl")) {
+		/* kernel tunables, as sysctl -a / sysctl PATTERN (a glob, key or subtree) */
+		sysctl_mode = true;
+		sysctl_pat = first + 1 < argc ? argv[first + 1] : NULL;
+		if (first + 2 < argc) {
+			cli_error(&sys_cmd, "sysctl: one PATTERN at most, got '%s'", argv[first + 2]);
+			return EXIT_USAGE;
+		}
+	} else if (first < argc) {
+		sec = parse_choice(argv[first], sections);
+		if (sec < 0 || first + 1 < argc) {
+			cli_error(&sys_cmd, "SECTION: invalid value '%s' (accepts all, cpu, mem, "
+					    "disk, net, sensors or users)", argv[first]);
+			return EXIT_USAGE;
+		}
 	}
-	fprintf(stderr, "vigil sys: %s%s%s: expected sysctl [PATTERN], services [NAME], boot or "
-			"users\n",
-		npos ? "'" : "", npos ? pos[0] : "missing subcommand", npos ? "'" : "");
-	return FBCMD_USAGE;
+	if (common.format_set && common.format != FMT_TABLE && common.format != FMT_JSON) {
+		cli_error(&sys_cmd, "--format: invalid value '%s' (accepts table or json)",
+			  out_format_names[common.format]);
+		return EXIT_USAGE;
+	}
+	log_set_level(common.verbose);
+	if (output__open(&out, &sys_cmd, &common, FMT_JSON, 0))
+		return 1;
+	if (sysctl_mode) {
+		/* text unless JSON is asked for: the output is meant to diff with sysctl -a */
+		rc = sysctl_print(out.sink, common.format_set && common.format == FMT_JSON,
+				  sysctl_pat);
+		return output__close(&out) || rc ? 1 : 0;
+	}
+	if (out.fmt == FMT_JSON)
+		sys_json(out.sink, sec, (double)a.interval_ns / 1e9);
+	else
+		sys_table(out.sink, sec, (double)a.interval_ns / 1e9);
+	return output__close(&out) ? 1 : 0;
 }

@@ -1,39 +1,26 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * fbjson.h: a tiny JSON writer over stdio for the fallback commands (snapshot, ps, net, sys,
- * kill), which also build for Windows where the sink/zlib stack of the tracer is not carried.
- * It tracks commas and nesting, escapes strings, and writes an invalid value as null.
+ * fbjson.h: the fallback library's results as JSON with psutil's names, shared by
+ * `vigil snapshot`, `vigil sys`, `vigil net` and `vigil ps`. Each writer emits keys into the
+ * object the caller has open; a field the platform cannot give is null.
  */
 #ifndef VIGIL_FBJSON_H
 #define VIGIL_FBJSON_H
 
-#include <stdbool.h>
 #include <stdint.h>
-#include <stdio.h>
 
-#define FJ_MAX_DEPTH 16
+#include "fallback.h"
+#include "json.h"
 
-struct fj {
-	FILE *f;
-	int depth;
-	bool has_items[FJ_MAX_DEPTH];
-	char closer[FJ_MAX_DEPTH];
-};
-
-void fj__init(struct fj *j, FILE *f);
-/* key is NULL inside arrays and at top level. */
-void fj__obj(struct fj *j, const char *key);
-void fj__arr(struct fj *j, const char *key);
-/* Close the innermost object or array; a newline after the outermost. */
-void fj__end(struct fj *j);
-void fj__str(struct fj *j, const char *key, const char *v);
-void fj__u64(struct fj *j, const char *key, uint64_t v);
-void fj__s64(struct fj *j, const char *key, int64_t v);
-void fj__f64(struct fj *j, const char *key, double v);
-void fj__bool(struct fj *j, const char *key, bool v);
-void fj__null(struct fj *j, const char *key);
-/* v when ok, else null. */
-void fj__u64_if(struct fj *j, const char *key, bool ok, uint64_t v);
-void fj__f64_if(struct fj *j, const char *key, bool ok, double v);
+void fbjson_cpu(struct jw *w);
+void fbjson_mem(struct jw *w);
+void fbjson_disk(struct jw *w);
+void fbjson_nics(struct jw *w);
+void fbjson_sensors(struct jw *w);
+void fbjson_system(struct jw *w);
+/* One connection object (pconn without the pid when with_pid is false). */
+void fbjson_conn(struct jw *w, const struct fb_conn *c, bool with_pid);
+/* One process of a scan with the attributes in attrs (FB_PI_*). */
+void fbjson_proc_info(struct jw *w, const struct fb_proc_info *pi, uint32_t attrs);
 
 #endif /* VIGIL_FBJSON_H */

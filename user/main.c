@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "commands.h"
-#include "fbcmd.h"
 #include "log.h"
 
 struct command {
@@ -19,9 +18,9 @@ static const struct command commands[] = {
 	{ "doctor", cmd_doctor },
 	{ "trace", cmd_trace },
 	{ "hist", cmd_hist },
-	/* the fallback library's commands (also in the Windows build, user/win/main.c) */
 	{ "snapshot", cmd_snapshot },
 	{ "ps", cmd_ps },
+	{ "pidof", cmd_pidof },
 	{ "net", cmd_net },
 	{ "sys", cmd_sys },
 	{ "kill", cmd_kill },

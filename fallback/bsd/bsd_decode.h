@@ -13,20 +13,20 @@
 
 /* kern.cp_time holds long[CPUSTATES]: user, nice, sys, intr, idle, in stathz ticks. */
 #define FB_BSD_CPUSTATES 5
-#define FB_BSD_LONG 8
+#define FB_BSD_LONG	 8
 /* struct clockinfo { int hz, tick, spare, stathz, profhz; } */
-#define FB_BSD_CLOCKINFO_SIZE 20
+#define FB_BSD_CLOCKINFO_SIZE	20
 #define FB_BSD_CLOCKINFO_STATHZ 12
 /* struct loadavg { fixpt_t ldavg[3]; long fscale; } */
-#define FB_BSD_LOADAVG_SIZE 24
+#define FB_BSD_LOADAVG_SIZE   24
 #define FB_BSD_LOADAVG_FSCALE 16
 /* struct timeval { time_t tv_sec; suseconds_t tv_usec; }, both 8 bytes */
 #define FB_BSD_TIMEVAL_SIZE 16
 /* struct xswdev (XSWDEV_VERSION 2): u_int version; dev_t dev; int flags, nblks, used; */
 #define FB_BSD_XSWDEV_VERSION 2
-#define FB_BSD_XSWDEV_SIZE 32
-#define FB_BSD_XSWDEV_NBLKS 20
-#define FB_BSD_XSWDEV_USED 24
+#define FB_BSD_XSWDEV_SIZE    32
+#define FB_BSD_XSWDEV_NBLKS   20
+#define FB_BSD_XSWDEV_USED    24
 
 /* What virtual_memory() needs: hw.physmem, vm.stats.vm.* page counts, vfs.bufspace. */
 struct fb__bsd_vm_raw {

@@ -143,8 +143,8 @@ void fb__bsd_vmem(const struct fb__bsd_vm_raw *r, struct fb_vmem *out)
 		out->available = out->total;
 	out->used = (r->active + r->wire + r->cache) * ps;
 	out->percent = out->total ? fb__round1((double)(out->total - out->available) * 100.0 /
-					       (double)out->total) :
-				    0.0;
+					       (double)out->total)
+				  : 0.0;
 	out->valid = FB_VMEM_TOTAL | FB_VMEM_AVAILABLE | FB_VMEM_USED | FB_VMEM_FREE |
 		     FB_VMEM_ACTIVE | FB_VMEM_INACTIVE | FB_VMEM_BUFFERS | FB_VMEM_CACHED |
 		     FB_VMEM_PERCENT;

@@ -35,6 +35,8 @@ int fb__dirfd(enum fb_dir d);
 int fb__path(enum fb_dir d, const char *rel, char *buf, size_t len);
 /* Changes whenever the root changes: a key for caches of root-derived data. */
 unsigned fb__root_gen(void);
+/* "/dev/": how terminal names are reported (psutil's terminal()). */
+const char *fb__dev_prefix(void);
 /* True when the root is the live system ("/"). */
 bool fb__root_is_live(void);
 
@@ -69,6 +71,9 @@ const char *fb__next_line(const char *p);
 int fb__kv_u64(const char *text, const char *key, uint64_t *out);
 /* The rest of the line after "Key:" and blanks, copied into buf. */
 int fb__kv_str(const char *text, const char *key, char *buf, size_t len);
+
+/* The value of a "KEY=value" line (uevent files). */
+int fb__kv_str_eq(const char *text, const char *key, char *buf, size_t len);
 
 /* Grow *v (element size @elem) so that it can hold @need elements; 0 or -ENOMEM. */
 int fb__grow(void **v, size_t *cap, size_t need, size_t elem);

@@ -179,3 +179,22 @@ void fb__copy(char *dst, size_t len, const char *src)
 	memcpy(dst, src, n);
 	dst[n] = '\0';
 }
+
+int fb__kv_str_eq(const char *text, const char *key, char *buf, size_t len)
+{
+	size_t klen = strlen(key), n = 0;
+
+	for (const char *p = text; p; p = fb__next_line(p)) {
+		if (strncmp(p, key, klen) || p[klen] != '=')
+			continue;
+		p += klen + 1;
+		while (p[n] && p[n] != '\n')
+			n++;
+		if (n >= len)
+			n = len - 1;
+		memcpy(buf, p, n);
+		buf[n] = '\0';
+		return 0;
+	}
+	return -ENOENT;
+}

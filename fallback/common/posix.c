@@ -10,28 +10,32 @@
 #include <time.h>
 #include <unistd.h>
 
+/* Lazily cached; racing threads store the same value (relaxed atomics keep TSan quiet). */
+static long cached_sysconf(long *slot, int name, long fallback)
+{
+	long v = __atomic_load_n(slot, __ATOMIC_RELAXED);
+
+	if (!v) {
+		v = sysconf(name);
+		if (v <= 0)
+			v = fallback;
+		__atomic_store_n(slot, v, __ATOMIC_RELAXED);
+	}
+	return v;
+}
+
 long fb__clk_tck(void)
 {
 	static long tck;
 
-	if (!tck) {
-		tck = sysconf(_SC_CLK_TCK);
-		if (tck <= 0)
-			tck = 100;
-	}
-	return tck;
+	return cached_sysconf(&tck, _SC_CLK_TCK, 100);
 }
 
 long fb__page_size(void)
 {
 	static long ps;
 
-	if (!ps) {
-		ps = sysconf(_SC_PAGESIZE);
-		if (ps <= 0)
-			ps = 4096;
-	}
-	return ps;
+	return cached_sysconf(&ps, _SC_PAGESIZE, 4096);
 }
 
 double fb__mono(void)

@@ -84,19 +84,35 @@ int fb__dirfd(enum fb_dir d)
 
 	if ((unsigned)d >= FB_DIR__COUNT)
 		return -EINVAL;
-	if (dir_fds[d] > 0)
-		return dir_fds[d] - 1;
+	fd = __atomic_load_n(&dir_fds[d], __ATOMIC_ACQUIRE);
+	if (fd > 0)
+		return fd - 1;
 	err = fb__path(d, NULL, path, sizeof(path));
 	if (err)
 		return err;
 	fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno; /* not cached: the tree may appear later */
-	dir_fds[d] = fd + 1;
+	/* two threads may race here: the loser closes its descriptor */
+	{
+		int expected = 0;
+
+		if (!__atomic_compare_exchange_n(&dir_fds[d], &expected, fd + 1, false,
+						 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+			close(fd);
+			return expected - 1;
+		}
+	}
 	return fd;
 }
 
 unsigned fb__root_gen(void)
 {
 	return root_gen;
+}
+
+const char *fb__dev_prefix(void)
+{
+	/* terminal names are reported as the live system names them, whatever the root */
+	return "/dev/";
 }

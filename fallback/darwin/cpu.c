@@ -67,8 +67,8 @@ int fb_cpu_times_percpu(struct fb_cpu_times **out, size_t *n)
 	if (kr != KERN_SUCCESS)
 		return -EIO;
 	v = calloc(ncpu ? ncpu : 1, sizeof(*v));
-	err = v ? fb__darwin_decode_cpu_load(info, (size_t)count * sizeof(integer_t), v, ncpu, n) :
-		  -ENOMEM;
+	err = v ? fb__darwin_decode_cpu_load(info, (size_t)count * sizeof(integer_t), v, ncpu, n)
+		: -ENOMEM;
 	vm_deallocate(mach_task_self(), (vm_address_t)info, (vm_size_t)count * sizeof(integer_t));
 	if (err) {
 		free(v);

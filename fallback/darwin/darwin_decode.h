@@ -13,19 +13,19 @@
 
 /* host_cpu_load_info / processor_cpu_load_info: natural_t cpu_ticks[4] (user, system, idle,
  * nice), counted at 100 Hz (CLK_TCK) */
-#define FB_DARWIN_CPU_STATES 4
+#define FB_DARWIN_CPU_STATES	4
 #define FB_DARWIN_CPU_LOAD_SIZE 16
-#define FB_DARWIN_TICK_HZ 100
+#define FB_DARWIN_TICK_HZ	100
 /* vm_statistics64 (HOST_VM_INFO64): page counts; offsets of the fields read */
-#define FB_DARWIN_VMSTAT64_SIZE 152
-#define FB_DARWIN_VM_FREE 0
-#define FB_DARWIN_VM_ACTIVE 4
-#define FB_DARWIN_VM_INACTIVE 8
-#define FB_DARWIN_VM_WIRE 12
-#define FB_DARWIN_VM_PAGEINS 32
-#define FB_DARWIN_VM_PAGEOUTS 40
+#define FB_DARWIN_VMSTAT64_SIZE	 152
+#define FB_DARWIN_VM_FREE	 0
+#define FB_DARWIN_VM_ACTIVE	 4
+#define FB_DARWIN_VM_INACTIVE	 8
+#define FB_DARWIN_VM_WIRE	 12
+#define FB_DARWIN_VM_PAGEINS	 32
+#define FB_DARWIN_VM_PAGEOUTS	 40
 #define FB_DARWIN_VM_SPECULATIVE 92
-#define FB_DARWIN_VM_EXTERNAL 136
+#define FB_DARWIN_VM_EXTERNAL	 136
 /* struct xsw_usage { u_int64_t total, avail, used; u_int32_t pagesize; boolean_t encrypted; } */
 #define FB_DARWIN_XSW_SIZE 32
 /* struct timeval { time_t tv_sec (8); suseconds_t tv_usec (4); } padded to 16 */
@@ -43,8 +43,7 @@ int fb__darwin_decode_cpu_load(const void *buf, size_t len, struct fb_cpu_times 
 int fb__darwin_decode_vmstat(const void *buf, size_t len, uint64_t memsize, uint64_t pagesize,
 			     struct fb_vmem *out);
 /* Page-ins and page-outs (psutil's swap sin/sout, in pages). */
-int fb__darwin_decode_vm_paging(const void *buf, size_t len, uint64_t *pageins,
-				uint64_t *pageouts);
+int fb__darwin_decode_vm_paging(const void *buf, size_t len, uint64_t *pageins, uint64_t *pageouts);
 /* vm.swapusage into total, used, free and percent. */
 int fb__darwin_decode_xsw_usage(const void *buf, size_t len, struct fb_swap *out);
 /* kern.boottime as epoch seconds. */

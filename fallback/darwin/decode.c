@@ -69,15 +69,14 @@ int fb__darwin_decode_vmstat(const void *buf, size_t len, uint64_t memsize, uint
 		out->available = out->total;
 	out->used = out->active + get_u32(p + FB_DARWIN_VM_WIRE) * pagesize;
 	out->free = (freep > spec ? freep - spec : 0) * pagesize;
-	out->percent = fb__round1((double)(out->total - out->available) * 100.0 /
-				  (double)out->total);
+	out->percent =
+		fb__round1((double)(out->total - out->available) * 100.0 / (double)out->total);
 	out->valid = FB_VMEM_TOTAL | FB_VMEM_AVAILABLE | FB_VMEM_USED | FB_VMEM_FREE |
 		     FB_VMEM_ACTIVE | FB_VMEM_INACTIVE | FB_VMEM_PERCENT;
 	return 0;
 }
 
-int fb__darwin_decode_vm_paging(const void *buf, size_t len, uint64_t *pageins,
-				uint64_t *pageouts)
+int fb__darwin_decode_vm_paging(const void *buf, size_t len, uint64_t *pageins, uint64_t *pageouts)
 {
 	const unsigned char *p = buf;
 

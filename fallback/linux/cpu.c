@@ -89,7 +89,8 @@ int fb_cpu_times_percpu(struct fb_cpu_times **out, size_t *n)
 		const char *q = p + 3;
 		uint64_t idx;
 
-		if (strncmp(p, "cpu", 3) != 0 || p[3] < '0' || p[3] > '9' || fb__parse_u64(&q, &idx))
+		if (strncmp(p, "cpu", 3) != 0 || p[3] < '0' || p[3] > '9' ||
+		    fb__parse_u64(&q, &idx))
 			continue;
 		err = fb__grow((void **)&v, &cap, cnt + 1, sizeof(*v));
 		if (err)
@@ -389,7 +390,8 @@ int fb_cpu_freq_percpu(struct fb_cpu_freq **out, size_t *n)
 			err = fb__grow((void **)&v, &cap, cnt + 1, sizeof(*v));
 			if (err)
 				goto free_all;
-			v[cnt++] = (struct fb_cpu_freq){ .current = mhz[i], .valid = FB_FREQ_CURRENT };
+			v[cnt++] = (struct fb_cpu_freq){ .current = mhz[i],
+							 .valid = FB_FREQ_CURRENT };
 		}
 	}
 	free(mhz);

@@ -11,7 +11,9 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 /* getmntent's unescaping: \040 space, \011 tab, \012 newline, \134 backslash */
@@ -63,13 +65,31 @@ static bool fstype_is_physical(const char *fslist, const char *fstype)
 	return false;
 }
 
+/*
+ * "/dev/root" (and "rootfs") name no real node: find the disk from the mount point's device
+ * number through sysfs, as psutil HEAD does (psutil #1442).  Live root only.
+ */
+static bool resolve_root_device(const char *mountpoint, char *buf, size_t len)
+{
+	char rel[64], uevent[512], name[64];
+	struct stat st;
+
+	if (!fb__root_is_live() || stat(mountpoint, &st))
+		return false;
+	fb__fmt(rel, sizeof(rel), "dev/block/%u:%u/uevent", major(st.st_dev), minor(st.st_dev));
+	if (fb__read(FB_DIR_SYS, rel, uevent, sizeof(uevent)) < 0 ||
+	    fb__kv_str_eq(uevent, "DEVNAME", name, sizeof(name)))
+		return false;
+	return !fb__fmt(buf, len, "%s%s", fb__dev_prefix(), name);
+}
+
 int fb_disk_partitions(bool all, struct fb_partitions *out)
 {
 	char *mounts = NULL, *fslist = NULL;
 	size_t cap = 0;
 	ssize_t r;
 	int err = 0;
-	char *line, *save = NULL;
+	char *line, *save = NULL, rootdev[96];
 
 	out->n = 0;
 	out->v = NULL;
@@ -109,6 +129,11 @@ int fb_disk_partitions(bool all, struct fb_partitions *out)
 		if (strcmp(f[0], "none") == 0) {
 			f[0][0] = '\0';
 			len[0] = 0;
+		} else if (!strcmp(f[0], "/dev/root") || !strcmp(f[0], "rootfs")) {
+			if (resolve_root_device(f[1], rootdev, sizeof(rootdev))) {
+				f[0] = rootdev;
+				len[0] = strlen(rootdev);
+			}
 		}
 		if (!all && (!f[0][0] || !fstype_is_physical(fslist, f[2])))
 			continue;

@@ -9,6 +9,7 @@
 #include "../common/fb_int.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 struct meminfo_key {
@@ -21,7 +22,7 @@ struct meminfo_key {
 static int estimate_available(const char *mi, uint64_t *avail)
 {
 	uint64_t free_kb, afile = 0, ifile = 0, srecl = 0, low_pages = 0, v;
-	char zone[16384];
+	char *zone;
 	const char *p;
 	int64_t est;
 
@@ -29,7 +30,8 @@ static int estimate_available(const char *mi, uint64_t *avail)
 	    fb__kv_u64(mi, "Inactive(file)", &ifile))
 		return -ENODATA;
 	fb__kv_u64(mi, "SReclaimable", &srecl);
-	if (fb__read(FB_DIR_PROC, "zoneinfo", zone, sizeof(zone)) < 0)
+	/* one block per zone and node: tens of KiB on NUMA machines */
+	if (fb__read_alloc(FB_DIR_PROC, "zoneinfo", &zone) < 0)
 		return -ENODATA;
 	for (p = zone; p; p = fb__next_line(p)) {
 		const char *q = fb__skip_ws(p);
@@ -40,6 +42,7 @@ static int estimate_available(const char *mi, uint64_t *avail)
 				low_pages += v;
 		}
 	}
+	free(zone);
 	{
 		int64_t wm = (int64_t)(low_pages * (uint64_t)fb__page_size() / 1024);
 		int64_t pagecache = (int64_t)(afile + ifile);
@@ -127,7 +130,8 @@ int fb_swap_memory(struct fb_swap *out)
 	r = fb__read(FB_DIR_PROC, "meminfo", buf, sizeof(buf));
 	if (r < 0)
 		return (int)r;
-	if (!fb__kv_u64(buf, "SwapTotal", &out->total) && !fb__kv_u64(buf, "SwapFree", &out->free)) {
+	if (!fb__kv_u64(buf, "SwapTotal", &out->total) &&
+	    !fb__kv_u64(buf, "SwapFree", &out->free)) {
 		out->total *= 1024;
 		out->free *= 1024;
 		if (out->free > out->total)

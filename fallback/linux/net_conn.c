@@ -104,7 +104,7 @@ static int scan_pid_fds(struct inode_map *m, int procfd, pid_t pid)
 			if (*q < '0' || *q > '9')
 				continue;
 			r = readlinkat(fd, de->d_name, link, sizeof(link) - 1);
-			/* "socket:[" is 8 chars; EACCES, ENOENT, ENAMETOOLONG, EINVAL are skipped */
+			/* "socket:[" is 8 chars; EACCES, ENOENT, ENAMETOOLONG, EINVAL: skipped */
 			if (r < 10 || memcmp(link, "socket:[", 8) != 0)
 				continue;
 			link[r] = '\0';
@@ -116,7 +116,8 @@ static int scan_pid_fds(struct inode_map *m, int procfd, pid_t pid)
 			err = fb__grow((void **)&m->v, &m->cap, m->n + 1, sizeof(*m->v));
 			if (err)
 				break;
-			m->v[m->n++] = (struct holder){ .inode = inode, .pid = pid, .fd = (int)fdn };
+			m->v[m->n++] =
+				(struct holder){ .inode = inode, .pid = pid, .fd = (int)fdn };
 		}
 	}
 	close(fd);
@@ -317,7 +318,8 @@ static void put_v6(char *o, const unsigned char *b)
 		if (i)
 			*o++ = ':';
 		if (i == 6 && best == 0 &&
-		    (best_len == 6 || (best_len == 7 && w[7] != 1) || (best_len == 5 && w[5] == 0xffff))) {
+		    (best_len == 6 || (best_len == 7 && w[7] != 1) ||
+		     (best_len == 5 && w[5] == 0xffff))) {
 			put_v4(o, b + 12);
 			return;
 		}
@@ -487,7 +489,8 @@ static int diag_unix(struct conn_list *l)
 	} req = {
 		.nlh = { .nlmsg_len = sizeof(req), .nlmsg_type = SOCK_DIAG_BY_FAMILY,
 			 .nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP },
-		.r = { .sdiag_family = AF_UNIX, .udiag_states = ~0u, .udiag_show = UDIAG_SHOW_NAME },
+		.r = { .sdiag_family = AF_UNIX, .udiag_states = ~0u,
+		       .udiag_show = UDIAG_SHOW_NAME },
 	};
 
 	return nl_dump(&req, sizeof(req), unix_cb, l);
@@ -712,7 +715,7 @@ static uint64_t conn_hash(const struct fb_conn *c)
 	return h;
 }
 
-static bool conn_same(const struct fb_conn *x, const struct fb_conn *y)
+static bool conn_is_same(const struct fb_conn *x, const struct fb_conn *y)
 {
 	return x->family == y->family && x->type == y->type && x->pid == y->pid &&
 	       x->fd == y->fd && x->status == y->status && x->laddr.port == y->laddr.port &&
@@ -746,7 +749,7 @@ static int dedup(struct conn_list *l)
 		}
 		h = (size_t)conn_hash(&l->v[i]) & (nslots - 1);
 		while (slots[h] >= 0) {
-			if (conn_same(&l->v[slots[h]], &l->v[i])) {
+			if (conn_is_same(&l->v[slots[h]], &l->v[i])) {
 				dup = true;
 				break;
 			}

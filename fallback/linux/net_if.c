@@ -169,7 +169,8 @@ static int if_stats_one(int sock, const char *name, struct fb_if_stats *s)
 		s->duplex = ecmd.duplex == DUPLEX_FULL	 ? FB_NIC_DUPLEX_FULL
 			    : ecmd.duplex == DUPLEX_HALF ? FB_NIC_DUPLEX_HALF
 							 : FB_NIC_DUPLEX_UNKNOWN;
-		uint32_t speed = (uint32_t)ecmd.speed_hi << 16 | ecmd.speed; /* ethtool_cmd_speed() shifts an int */
+		/* not ethtool_cmd_speed(): it shifts a signed int */
+		uint32_t speed = (uint32_t)ecmd.speed_hi << 16 | ecmd.speed;
 
 		/* SPEED_UNKNOWN is -1 (0xffff in the old 16-bit field): psutil reports 0 */
 		s->speed = speed == (uint32_t)SPEED_UNKNOWN || speed == 0xffff ? 0 : (int)speed;

@@ -9,6 +9,7 @@
 #include "proc_int.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -348,15 +349,20 @@ int fb_proc__ppid(struct fb_proc *p, pid_t *out)
 
 double fb__boot_time_cached(void)
 {
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 	static unsigned gen;
 	static double bt;
+	double v;
 
+	pthread_mutex_lock(&lock);
 	if (gen != fb__root_gen()) {
 		if (fb_boot_time(&bt))
 			bt = 0;
 		gen = fb__root_gen();
 	}
-	return bt;
+	v = bt;
+	pthread_mutex_unlock(&lock);
+	return v;
 }
 
 int fb_proc__create_time(struct fb_proc *p, double *out)
@@ -491,6 +497,8 @@ struct uid_ent {
 	char name[64];
 };
 
+static pthread_mutex_t uid_lock = PTHREAD_MUTEX_INITIALIZER;
+
 void fb__uid_name(uint32_t uid, char *buf, size_t len)
 {
 	static struct uid_ent cache[64];
@@ -498,9 +506,11 @@ void fb__uid_name(uint32_t uid, char *buf, size_t len)
 	struct passwd pw, *res = NULL;
 	char tmp[1024];
 
+	pthread_mutex_lock(&uid_lock);
 	for (size_t i = 0; i < ncache; i++) {
 		if (cache[i].uid == uid) {
 			fb__copy(buf, len, cache[i].name);
+			pthread_mutex_unlock(&uid_lock);
 			return;
 		}
 	}
@@ -513,6 +523,7 @@ void fb__uid_name(uint32_t uid, char *buf, size_t len)
 		fb__copy(cache[ncache].name, sizeof(cache[ncache].name), buf);
 		ncache++;
 	}
+	pthread_mutex_unlock(&uid_lock);
 }
 
 int fb_proc__username(struct fb_proc *p, char *buf, size_t len)
@@ -558,21 +569,19 @@ static void tty_scan_dir(int dfd, const char *sub, const char *prefix, size_t *c
 		if (fb__grow((void **)&tty_map, cap, tty_n + 1, sizeof(*tty_map)))
 			break;
 		tty_map[tty_n].rdev = sb.st_rdev;
-		fb__fmt(tty_map[tty_n].name, sizeof(tty_map[tty_n].name), "/dev/%s%s",
-			prefix[0] ? "" : "pts/", de->d_name);
+		fb__fmt(tty_map[tty_n].name, sizeof(tty_map[tty_n].name), "%s%s%s",
+			fb__dev_prefix(), prefix[0] ? "" : "pts/", de->d_name);
 		tty_n++;
 	}
 	closedir(dir);
 }
 
-void fb__tty_name(int tty_nr, char *buf, size_t len)
+static pthread_mutex_t tty_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void tty_lookup(int dev, int tty_nr, char *buf, size_t len)
 {
 	static size_t cap;
-	int dev = fb__dirfd(FB_DIR_DEV);
 
-	buf[0] = '\0';
-	if (tty_nr == 0 || dev < 0)
-		return;
 	for (int pass = 0; pass < 2; pass++) {
 		if (tty_gen != fb__root_gen() || pass == 1) {
 			/* rebuilt once on a miss: a new pts appears after the first scan */
@@ -588,6 +597,18 @@ void fb__tty_name(int tty_nr, char *buf, size_t len)
 			}
 		}
 	}
+}
+
+void fb__tty_name(int tty_nr, char *buf, size_t len)
+{
+	int dev = fb__dirfd(FB_DIR_DEV);
+
+	buf[0] = '\0';
+	if (tty_nr == 0 || dev < 0)
+		return;
+	pthread_mutex_lock(&tty_lock);
+	tty_lookup(dev, tty_nr, buf, len);
+	pthread_mutex_unlock(&tty_lock);
 }
 
 int fb_proc__terminal(struct fb_proc *p, char *buf, size_t len)
@@ -625,4 +646,18 @@ bool fb_proc__is_running(struct fb_proc *p)
 		return false;
 	fb__proc_clear_err(p);
 	return fb__proc_check_identity(p, "is_running") == 0;
+}
+
+int fb_proc__page_faults(struct fb_proc *p, uint64_t *minor, uint64_t *major)
+{
+	struct fb__pstat st;
+	int err;
+
+	fb__proc_clear_err(p);
+	err = fb__proc_stat(p, "page_faults", &st);
+	if (!err) {
+		*minor = st.minflt;
+		*major = st.majflt;
+	}
+	return err;
 }

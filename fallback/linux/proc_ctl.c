@@ -329,10 +329,31 @@ static int decode_status(int st)
 	return FB_EXIT_UNKNOWN;
 }
 
+/*
+ * Linux >= 5.3: sleep in poll() on a pidfd until the process ends (psutil HEAD does the same).
+ * Returns 0 when it ended, -ETIMEDOUT, or -ENOSYS when pidfds are unavailable.
+ */
+static int pidfd_wait(pid_t pid, double timeout)
+{
+	struct pollfd pfd = { .events = POLLIN };
+	int ms = timeout < 0 ? -1 : (int)(timeout * 1000.0 + 0.999), r;
+
+	pfd.fd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (pfd.fd < 0)
+		return errno == ESRCH ? 0 : -ENOSYS;
+	do
+		r = poll(&pfd, 1, ms);
+	while (r < 0 && errno == EINTR);
+	close(pfd.fd);
+	if (r < 0)
+		return -ENOSYS;
+	return r == 0 ? -ETIMEDOUT : 0;
+}
+
 int fb_proc__wait(struct fb_proc *p, double timeout, int *exitcode)
 {
 	double deadline = timeout >= 0 ? fb__mono() + timeout : 0, delay = 0.0001;
-	bool child = true;
+	bool child = true, pidfd_ok = true;
 
 	fb__proc_clear_err(p);
 	if (p->pid == 0)
@@ -342,6 +363,8 @@ int fb_proc__wait(struct fb_proc *p, double timeout, int *exitcode)
 		return 0;
 	}
 	for (;;) {
+		double left;
+
 		if (child) {
 			int st;
 			pid_t r = waitpid(p->pid, &st, WNOHANG);
@@ -366,14 +389,29 @@ int fb_proc__wait(struct fb_proc *p, double timeout, int *exitcode)
 			*exitcode = FB_EXIT_UNKNOWN;
 			return 0;
 		}
-		if (timeout >= 0 && fb__mono() >= deadline) {
+		left = timeout >= 0 ? deadline - fb__mono() : -1;
+		if (timeout >= 0 && left <= 0) {
 			p->err.kind = FB_ERR_TIMEOUT;
 			p->err.err = ETIMEDOUT;
 			fb__copy(p->err.what, sizeof(p->err.what), "wait");
 			return -ETIMEDOUT;
 		}
-		if (timeout >= 0 && fb__mono() + delay > deadline)
-			delay = deadline - fb__mono();
+		if (pidfd_ok) {
+			int r = pidfd_wait(p->pid, left);
+
+			if (r == 0 && !child) {
+				/* ended (or a zombie that someone else will reap) */
+				p->have_exitcode = true;
+				p->exitcode = FB_EXIT_UNKNOWN;
+				*exitcode = FB_EXIT_UNKNOWN;
+				return 0;
+			}
+			if (r != -ENOSYS)
+				continue; /* a child to reap, or the deadline check */
+			pidfd_ok = false;
+		}
+		if (timeout >= 0 && delay > left)
+			delay = left;
 		fb__sleep(delay);
 		delay = delay * 2 > 0.04 ? 0.04 : delay * 2;
 	}

@@ -26,7 +26,7 @@ static int proc_readlink(struct fb_proc *p, const char *file, char *buf, size_t 
 	return r < 0 ? (int)r : 0;
 }
 
-static bool proc_dir_exists(pid_t pid)
+static bool pid_dir_is_present(pid_t pid)
 {
 	char rel[32];
 
@@ -46,7 +46,7 @@ int fb_proc__exe(struct fb_proc *p, char *buf, size_t len)
 
 		if (!fb__read_pstat(p->pid, &st) && st.state == 'Z')
 			return fb__proc_fail(p, "exe", ESRCH);
-		if (proc_dir_exists(p->pid)) {
+		if (pid_dir_is_present(p->pid)) {
 			buf[0] = '\0'; /* a kernel thread has no exe */
 			return 0;
 		}
@@ -94,7 +94,7 @@ int fb_proc__cwd(struct fb_proc *p, char *buf, size_t len)
 
 		if (!fb__read_pstat(p->pid, &st) && st.state == 'Z')
 			return fb__proc_fail(p, "cwd", ESRCH);
-		if (proc_dir_exists(p->pid)) {
+		if (pid_dir_is_present(p->pid)) {
 			buf[0] = '\0';
 			return 0;
 		}
@@ -241,7 +241,7 @@ int fb_proc__threads(struct fb_proc *p, struct fb_thread **out, size_t *n)
 		cnt++;
 	}
 	closedir(dir);
-	if (!cnt && !proc_dir_exists(p->pid)) {
+	if (!cnt && !pid_dir_is_present(p->pid)) {
 		free(v);
 		return fb__proc_fail(p, "threads", ESRCH);
 	}
@@ -288,10 +288,18 @@ int fb_proc__open_files(struct fb_proc *p, struct fb_open_file **out, size_t *n)
 		struct stat sb;
 		const char *q = de->d_name;
 		uint64_t fd, pos = 0, flags = 0;
+		ssize_t r;
 
 		if (fb__parse_u64(&q, &fd) || *q)
 			continue;
-		if (fb__readlink_at(dirfd(dir), de->d_name, target, sizeof(target)) < 0)
+		r = fb__readlink_at(dirfd(dir), de->d_name, target, sizeof(target));
+		if (r == -EACCES || r == -EPERM) {
+			/* psutil raises AccessDenied here (net_connections skips instead) */
+			closedir(dir);
+			free(v);
+			return fb__proc_fail(p, "open_files", (int)-r);
+		}
+		if (r < 0)
 			continue; /* closed meanwhile, or ENAMETOOLONG/EINVAL: skipped as psutil */
 		if (target[0] != '/' || stat(target, &sb) || !S_ISREG(sb.st_mode))
 			continue;

@@ -31,7 +31,7 @@ struct fb_proc {
 	int oneshot;
 	bool have_stat, have_status, have_statm;
 	struct fb__pstat stat;
-	char status[4096];
+	char status[16384]; /* Cpus_allowed and Mems_allowed grow with the machine */
 	uint64_t statm[7];
 	struct fb_error err;
 	/* cpu_percent() state */

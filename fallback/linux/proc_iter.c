@@ -389,8 +389,8 @@ static void *batch_thread(void *arg)
 
 /*
  * With many processes and a second CPU, read the whole table up front on two threads: the
- * cost is the kernel formatting stat and statm, which parallelises.  Attributes that use the
- * process-wide caches (username, terminal) keep the one-thread path.
+ * cost is the kernel formatting stat and statm, which parallelises.  The user name and
+ * terminal caches they share are locked.
  */
 static void batch_prepare(struct fb_proc_iter *it)
 {
@@ -398,8 +398,7 @@ static void batch_prepare(struct fb_proc_iter *it)
 	bool threaded;
 
 	it->batched = false;
-	if (it->n < BATCH_MIN || (it->attrs & (FB_PI_USERNAME | FB_PI_TERMINAL)) ||
-	    sysconf(_SC_NPROCESSORS_ONLN) < 2)
+	if (it->n < BATCH_MIN || sysconf(_SC_NPROCESSORS_ONLN) < 2)
 		return;
 	free(it->batch);
 	free(it->gone);

@@ -51,7 +51,8 @@ int fb_proc__memory_full_info(struct fb_proc *p, struct fb_proc_mem_full *out)
 		return err;
 	fb__fmt(rel, sizeof(rel), "%d/smaps_rollup", (int)p->pid);
 	r = fb__read_alloc(FB_DIR_PROC, rel, &text);
-	if (r == -ENOENT) {
+	if (r == -ENOENT || r == -ESRCH) {
+		/* kernels < 4.14 have no smaps_rollup; a kernel thread's gives ESRCH */
 		fb__fmt(rel, sizeof(rel), "%d/smaps", (int)p->pid);
 		r = fb__read_alloc(FB_DIR_PROC, rel, &text);
 	}

@@ -139,3 +139,20 @@ int fb_proc__parents(struct fb_proc *p, pid_t **out, size_t *n)
 	*n = cnt;
 	return 0;
 }
+
+int fb_proc__parent(struct fb_proc *p, pid_t *out)
+{
+	pid_t *v;
+	size_t n;
+	int err = fb_proc__parents(p, &v, &n);
+
+	if (err)
+		return err;
+	if (!n) {
+		free(v);
+		return -ENOENT;
+	}
+	*out = v[0];
+	free(v);
+	return 0;
+}

@@ -187,7 +187,8 @@ static int scan_thermal(struct fb_temp **v, size_t *cnt, size_t *cap)
 		dfd = openat(dirfd(dir), de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (dfd < 0)
 			continue;
-		if (read_i64_at(dfd, "temp", &val) || read_str_at(dfd, "type", type, sizeof(type))) {
+		if (read_i64_at(dfd, "temp", &val) ||
+		    read_str_at(dfd, "type", type, sizeof(type))) {
 			close(dfd);
 			continue;
 		}
@@ -295,7 +296,8 @@ int fb_sensors_battery(struct fb_battery *out)
 	}
 	dfd = openat(dirfd(dir), bat, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd >= 0) {
-		if (read_i64_at(dfd, "energy_now", &now) || read_i64_at(dfd, "energy_full", &full)) {
+		if (read_i64_at(dfd, "energy_now", &now) ||
+		    read_i64_at(dfd, "energy_full", &full)) {
 			now = full = -1;
 			if (read_i64_at(dfd, "charge_now", &now) ||
 			    read_i64_at(dfd, "charge_full", &full))

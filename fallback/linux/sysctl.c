@@ -20,7 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define SYSCTL_NAME_MAX 256
+#define SYSCTL_NAME_MAX	 256
 #define SYSCTL_DEPTH_MAX 16
 
 const char *const fb_sysctl_tracer_keys[] = {
@@ -184,7 +184,8 @@ static int walk_dir(struct walk *w, int dirfd, char *name, size_t len, int depth
 			err = walk_dir(w, sub, name, (size_t)nlen, depth + 1);
 			close(sub);
 		} else if (S_ISREG(st.st_mode) && name_matches(w, name) &&
-			   (!key_is_deprecated(name) || (w->pattern && !strcmp(w->pattern, name)))) {
+			   (!key_is_deprecated(name) ||
+			    (w->pattern && !strcmp(w->pattern, name)))) {
 			err = add_key(w, dirfd, de->d_name, name);
 		}
 	}

@@ -44,7 +44,7 @@ static void decode_cpu(const SYSTEM_PROCESSOR_PERFORMANCE_INFORMATION *p, struct
 	t->system = fb__ticks_sec(kernel > idle ? kernel - idle : 0);
 	t->idle = fb__ticks_sec(idle);
 	t->softirq = fb__ticks_sec((uint64_t)p->Reserved1[0].QuadPart); /* DpcTime */
-	t->irq = fb__ticks_sec((uint64_t)p->Reserved1[1].QuadPart);	  /* InterruptTime */
+	t->irq = fb__ticks_sec((uint64_t)p->Reserved1[1].QuadPart);	/* InterruptTime */
 	t->valid = WIN_CPU_VALID;
 }
 

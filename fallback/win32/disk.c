@@ -51,8 +51,8 @@ static int add_partition(struct fb_partitions *out, size_t *cap, const wchar_t *
 		return 0;
 	fb__w2u(root, -1, dev, sizeof(dev));
 	fb__w2u(fsw, -1, fs, sizeof(fs));
-	fb__fmt(opts, sizeof(opts), "%s,%s", answered && (flags & FILE_READ_ONLY_VOLUME) ? "ro" : "rw",
-		drive_type_opt(type));
+	fb__fmt(opts, sizeof(opts), "%s,%s",
+		answered && (flags & FILE_READ_ONLY_VOLUME) ? "ro" : "rw", drive_type_opt(type));
 	err = fb__grow((void **)&out->v, cap, out->n + 1, sizeof(*out->v));
 	if (err)
 		return err;
@@ -119,9 +119,10 @@ int fb_disk_usage(const char *path, struct fb_disk_usage *out)
 	out->total = total.QuadPart;
 	out->free = avail.QuadPart;
 	out->used = total.QuadPart - freeb.QuadPart;
-	out->percent = out->used + out->free ?
-			       fb__round1((double)out->used * 100.0 / (double)(out->used + out->free)) :
-			       0.0;
+	out->percent =
+		out->used + out->free
+			? fb__round1((double)out->used * 100.0 / (double)(out->used + out->free))
+			: 0.0;
 	return 0;
 }
 
@@ -168,8 +169,8 @@ int fb_disk_io_counters(bool perdisk, struct fb_nowrap *nw, struct fb_disk_io **
 		if (!read_drive_perf(i, &d))
 			continue;
 		if (nw) {
-			uint64_t f[6] = { d.read_count, d.write_count, d.read_bytes, d.write_bytes,
-					  d.read_time,	d.write_time };
+			uint64_t f[6] = { d.read_count,	 d.write_count, d.read_bytes,
+					  d.write_bytes, d.read_time,	d.write_time };
 
 			fb_nowrap__apply(nw, d.name, f, 6);
 			d.read_count = f[0], d.write_count = f[1], d.read_bytes = f[2];

@@ -30,8 +30,8 @@ int fb_virtual_memory(struct fb_vmem *out)
 	out->free = ms.ullAvailPhys;
 	out->used = ms.ullTotalPhys - ms.ullAvailPhys;
 	out->percent = out->total ? fb__round1((double)out->used * 100.0 / (double)out->total) : 0;
-	out->valid = FB_VMEM_TOTAL | FB_VMEM_AVAILABLE | FB_VMEM_FREE | FB_VMEM_USED |
-		     FB_VMEM_PERCENT;
+	out->valid =
+		FB_VMEM_TOTAL | FB_VMEM_AVAILABLE | FB_VMEM_FREE | FB_VMEM_USED | FB_VMEM_PERCENT;
 	return 0;
 }
 

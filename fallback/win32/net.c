@@ -63,8 +63,9 @@ int fb_net_io_counters(bool pernic, struct fb_nowrap *nw, struct fb_net_io **out
 		d->dropin = r->InDiscards;
 		d->dropout = r->OutDiscards;
 		if (nw) {
-			uint64_t f[8] = { d->bytes_sent, d->bytes_recv, d->packets_sent,
-					  d->packets_recv, d->errin, d->errout, d->dropin, d->dropout };
+			uint64_t f[8] = { d->bytes_sent,   d->bytes_recv, d->packets_sent,
+					  d->packets_recv, d->errin,	  d->errout,
+					  d->dropin,	   d->dropout };
 
 			fb_nowrap__apply(nw, d->name, f, 8);
 			d->bytes_sent = f[0], d->bytes_recv = f[1], d->packets_sent = f[2];
@@ -172,8 +173,9 @@ int fb_net_if_addrs(struct fb_if_addr **out, size_t *n)
 		aa = malloc(len);
 		if (!aa)
 			return -ENOMEM;
-		rc = GetAdaptersAddresses(AF_UNSPEC, GAA_FLAG_SKIP_ANYCAST | GAA_FLAG_SKIP_MULTICAST |
-						     GAA_FLAG_SKIP_DNS_SERVER,
+		rc = GetAdaptersAddresses(AF_UNSPEC,
+					  GAA_FLAG_SKIP_ANYCAST | GAA_FLAG_SKIP_MULTICAST |
+						  GAA_FLAG_SKIP_DNS_SERVER,
 					  NULL, aa, &len);
 	}
 	if (rc != NO_ERROR) {
@@ -197,7 +199,8 @@ int fb_net_if_addrs(struct fb_if_addr **out, size_t *n)
 					i ? "-" : "", a->PhysicalAddress[i]);
 			}
 		}
-		for (IP_ADAPTER_UNICAST_ADDRESS *u = a->FirstUnicastAddress; u && !err; u = u->Next) {
+		for (IP_ADAPTER_UNICAST_ADDRESS *u = a->FirstUnicastAddress; u && !err;
+		     u = u->Next) {
 			SOCKADDR *sa = u->Address.lpSockaddr;
 			const void *ip;
 

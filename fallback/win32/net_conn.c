@@ -23,19 +23,32 @@ struct conn_vec {
 static enum fb_conn_status tcp_status(DWORD s)
 {
 	switch (s) {
-	case MIB_TCP_STATE_CLOSED: return FB_CONN_CLOSE;
-	case MIB_TCP_STATE_LISTEN: return FB_CONN_LISTEN;
-	case MIB_TCP_STATE_SYN_SENT: return FB_CONN_SYN_SENT;
-	case MIB_TCP_STATE_SYN_RCVD: return FB_CONN_SYN_RECV;
-	case MIB_TCP_STATE_ESTAB: return FB_CONN_ESTABLISHED;
-	case MIB_TCP_STATE_FIN_WAIT1: return FB_CONN_FIN_WAIT1;
-	case MIB_TCP_STATE_FIN_WAIT2: return FB_CONN_FIN_WAIT2;
-	case MIB_TCP_STATE_CLOSE_WAIT: return FB_CONN_CLOSE_WAIT;
-	case MIB_TCP_STATE_CLOSING: return FB_CONN_CLOSING;
-	case MIB_TCP_STATE_LAST_ACK: return FB_CONN_LAST_ACK;
-	case MIB_TCP_STATE_TIME_WAIT: return FB_CONN_TIME_WAIT;
-	case MIB_TCP_STATE_DELETE_TCB: return FB_CONN_DELETE_TCB;
-	default: return FB_CONN_NONE;
+	case MIB_TCP_STATE_CLOSED:
+		return FB_CONN_CLOSE;
+	case MIB_TCP_STATE_LISTEN:
+		return FB_CONN_LISTEN;
+	case MIB_TCP_STATE_SYN_SENT:
+		return FB_CONN_SYN_SENT;
+	case MIB_TCP_STATE_SYN_RCVD:
+		return FB_CONN_SYN_RECV;
+	case MIB_TCP_STATE_ESTAB:
+		return FB_CONN_ESTABLISHED;
+	case MIB_TCP_STATE_FIN_WAIT1:
+		return FB_CONN_FIN_WAIT1;
+	case MIB_TCP_STATE_FIN_WAIT2:
+		return FB_CONN_FIN_WAIT2;
+	case MIB_TCP_STATE_CLOSE_WAIT:
+		return FB_CONN_CLOSE_WAIT;
+	case MIB_TCP_STATE_CLOSING:
+		return FB_CONN_CLOSING;
+	case MIB_TCP_STATE_LAST_ACK:
+		return FB_CONN_LAST_ACK;
+	case MIB_TCP_STATE_TIME_WAIT:
+		return FB_CONN_TIME_WAIT;
+	case MIB_TCP_STATE_DELETE_TCB:
+		return FB_CONN_DELETE_TCB;
+	default:
+		return FB_CONN_NONE;
 	}
 }
 
@@ -69,8 +82,8 @@ static int get_table(bool tcp, int family, void **out)
 	void *buf = NULL;
 
 	for (int tries = 0; tries < 4; tries++) {
-		rc = tcp ? GetExtendedTcpTable(buf, &len, FALSE, family, TCP_TABLE_OWNER_PID_ALL, 0) :
-			   GetExtendedUdpTable(buf, &len, FALSE, family, UDP_TABLE_OWNER_PID, 0);
+		rc = tcp ? GetExtendedTcpTable(buf, &len, FALSE, family, TCP_TABLE_OWNER_PID_ALL, 0)
+			 : GetExtendedUdpTable(buf, &len, FALSE, family, UDP_TABLE_OWNER_PID, 0);
 		if (rc == NO_ERROR && buf) {
 			*out = buf;
 			return 0;

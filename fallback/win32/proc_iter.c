@@ -18,8 +18,8 @@ struct fb_proc_iter {
 	struct fb_proc_info info;
 };
 
-#define WIN_PI_TABLE                                                                      \
-	(FB_PI_NAME | FB_PI_STATUS | FB_PI_CPU_TIMES | FB_PI_MEMORY_INFO | FB_PI_PPID |      \
+#define WIN_PI_TABLE                                                                               \
+	(FB_PI_NAME | FB_PI_STATUS | FB_PI_CPU_TIMES | FB_PI_MEMORY_INFO | FB_PI_PPID |            \
 	 FB_PI_CREATE_TIME | FB_PI_NUM_THREADS)
 
 struct fb_proc_iter *fb_proc_iter__new(uint32_t attrs)

@@ -14,26 +14,40 @@
 static const char *state_name(DWORD s)
 {
 	switch (s) {
-	case SERVICE_RUNNING: return "running";
-	case SERVICE_PAUSED: return "paused";
-	case SERVICE_START_PENDING: return "start_pending";
-	case SERVICE_PAUSE_PENDING: return "pause_pending";
-	case SERVICE_CONTINUE_PENDING: return "continue_pending";
-	case SERVICE_STOP_PENDING: return "stop_pending";
-	case SERVICE_STOPPED: return "stopped";
-	default: return "unknown";
+	case SERVICE_RUNNING:
+		return "running";
+	case SERVICE_PAUSED:
+		return "paused";
+	case SERVICE_START_PENDING:
+		return "start_pending";
+	case SERVICE_PAUSE_PENDING:
+		return "pause_pending";
+	case SERVICE_CONTINUE_PENDING:
+		return "continue_pending";
+	case SERVICE_STOP_PENDING:
+		return "stop_pending";
+	case SERVICE_STOPPED:
+		return "stopped";
+	default:
+		return "unknown";
 	}
 }
 
 static const char *start_name(DWORD t)
 {
 	switch (t) {
-	case SERVICE_AUTO_START: return "automatic";
-	case SERVICE_DEMAND_START: return "manual";
-	case SERVICE_DISABLED: return "disabled";
-	case SERVICE_BOOT_START: return "boot";
-	case SERVICE_SYSTEM_START: return "system";
-	default: return "unknown";
+	case SERVICE_AUTO_START:
+		return "automatic";
+	case SERVICE_DEMAND_START:
+		return "manual";
+	case SERVICE_DISABLED:
+		return "disabled";
+	case SERVICE_BOOT_START:
+		return "boot";
+	case SERVICE_SYSTEM_START:
+		return "system";
+	default:
+		return "unknown";
 	}
 }
 
@@ -112,8 +126,8 @@ static int query_config(SC_HANDLE svc, bool second, void **out)
 	buf = malloc(need);
 	if (!buf)
 		return -ENOMEM;
-	ok = second ? QueryServiceConfig2W(svc, SERVICE_CONFIG_DESCRIPTION, buf, need, &need) :
-		      QueryServiceConfigW(svc, buf, need, &need);
+	ok = second ? QueryServiceConfig2W(svc, SERVICE_CONFIG_DESCRIPTION, buf, need, &need)
+		    : QueryServiceConfigW(svc, buf, need, &need);
 	if (!ok) {
 		free(buf);
 		return fb__win_err(GetLastError());
@@ -163,7 +177,8 @@ int fb_win_service_get(const char *name, struct fb_win_service *out)
 	}
 	if (!query_config(svc, true, (void **)&desc)) {
 		if (desc->lpDescription)
-			fb__w2u(desc->lpDescription, -1, out->description, sizeof(out->description));
+			fb__w2u(desc->lpDescription, -1, out->description,
+				sizeof(out->description));
 		out->valid |= FB_SVC_DESCRIPTION;
 		free(desc);
 	}

@@ -24,8 +24,7 @@ int fb__w2u(const wchar_t *w, int wlen, char *buf, size_t len)
 		buf[0] = '\0';
 		return 0;
 	}
-	r = WideCharToMultiByte(CP_UTF8, 0, w, wlen < 0 ? -1 : wlen, buf, (int)len - 1, NULL,
-				NULL);
+	r = WideCharToMultiByte(CP_UTF8, 0, w, wlen < 0 ? -1 : wlen, buf, (int)len - 1, NULL, NULL);
 	if (r <= 0) {
 		buf[0] = '\0';
 		return GetLastError() == ERROR_INSUFFICIENT_BUFFER ? -ENAMETOOLONG : -EINVAL;

@@ -37,16 +37,35 @@ static void sep(void)
 
 static void jstr_raw(const char *s)
 {
-	putchar('"');
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			printf("\\%c", *p);
-		else if (*p < 0x20)
+	const unsigned char *p = (const unsigned char *)s, *run = p;
+
+	putchar_unlocked('"');
+	for (; *p; p++) {
+		if (*p != '"' && *p != '\\' && *p >= 0x20)
+			continue;
+		fwrite_unlocked(run, 1, (size_t)(p - run), stdout);
+		if (*p < 0x20)
 			printf("\\u%04x", *p);
-		else
-			putchar(*p);
+		else {
+			putchar_unlocked('\\');
+			putchar_unlocked(*p);
+		}
+		run = p + 1;
 	}
-	putchar('"');
+	fwrite_unlocked(run, 1, (size_t)(p - run), stdout);
+	putchar_unlocked('"');
+}
+
+/* Decimal without printf: connection and process lists print thousands of numbers. */
+static void put_u64(unsigned long long v)
+{
+	char b[24], *e = b + sizeof(b), *q = e;
+
+	do {
+		*--q = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	fwrite_unlocked(q, 1, (size_t)(e - q), stdout);
 }
 
 static void key(const char *k)
@@ -116,13 +135,18 @@ static void jbool(bool b)
 static void jint(long long v)
 {
 	val_prefix();
-	printf("%lld", v);
+	if (v < 0) {
+		putchar_unlocked('-');
+		put_u64(0ull - (unsigned long long)v);
+	} else {
+		put_u64((unsigned long long)v);
+	}
 }
 
 static void juint(unsigned long long v)
 {
 	val_prefix();
-	printf("%llu", v);
+	put_u64(v);
 }
 
 static void jdbl(double v)
@@ -1020,25 +1044,44 @@ static void bench_one(const char *what)
 	}
 }
 
+static double cpu_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts); /* every thread of the process */
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Time RUNS calls after one warm-up; print every sample (wall and CPU ms) and the medians. */
 static int do_bench(const char *what, int runs)
 {
-	double *t = calloc((size_t)runs, sizeof(*t));
+	double *t = calloc((size_t)runs, sizeof(*t)), *c = calloc((size_t)runs, sizeof(*c));
 
-	if (!t)
+	if (!t || !c || runs < 1) {
+		free(t);
+		free(c);
 		return 1;
+	}
 	bench_one(what); /* warm the caches, as the psutil side does */
 	for (int i = 0; i < runs; i++) {
-		double t0 = now_s();
+		double t0 = now_s(), c0 = cpu_s();
 
 		bench_one(what);
 		t[i] = (now_s() - t0) * 1000.0;
+		c[i] = (cpu_s() - c0) * 1000.0;
 	}
-	qsort(t, (size_t)runs, sizeof(*t), dbl_cmp);
 	fb_proc_iter__free(warm_it);
 	warm_it = NULL;
-	printf("{\"what\":\"%s\",\"runs\":%d,\"median_ms\":%.4f,\"min_ms\":%.4f}\n", what, runs,
-	       t[runs / 2], t[0]);
+	printf("{\"what\":\"%s\",\"runs\":%d,\"wall_ms\":[", what, runs);
+	for (int i = 0; i < runs; i++)
+		printf("%s%.4f", i ? "," : "", t[i]);
+	printf("],\"cpu_ms\":[");
+	for (int i = 0; i < runs; i++)
+		printf("%s%.4f", i ? "," : "", c[i]);
+	qsort(t, (size_t)runs, sizeof(*t), dbl_cmp);
+	printf("],\"median_ms\":%.4f,\"min_ms\":%.4f}\n", t[runs / 2], t[0]);
 	free(t);
+	free(c);
 	return 0;
 }
 
@@ -1051,14 +1094,16 @@ static int usage(void)
 		"  cpu [INTERVAL] | mem | disk | net [KIND] [--procfs] | sensors | sys\n"
 		"  proc PID | ps [--all-attrs] | conns KIND [--procfs] | snapshot\n"
 		"  kill-tree PID [TIMEOUT] [--no-parent] | bytes2human N | human2bytes S\n"
-		"  pid-exists PID | bench ps|ps-warm|conns|snapshot RUNS\n");
+		"  proc-cpu PID INTERVAL | pid-exists PID | bench ps|ps-warm|conns|snapshot RUNS\n");
 	return 2;
 }
 
 int main(int argc, char **argv)
 {
+	static char outbuf[1 << 20];
 	int i = 1;
 
+	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 	if (argc > 2 && !strcmp(argv[1], "--root")) {
 		if (fb_root_set(argv[2]))
 			return 2;
@@ -1089,6 +1134,17 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		printf("%llu\n", (unsigned long long)v);
+		return 0;
+	}
+	if (!strcmp(cmd, "proc-cpu") && i + 1 < argc) {
+		struct fb_proc *p = fb_proc__new(atoi(argv[i]));
+		double pct = -1;
+		int err = p ? fb_proc__cpu_percent(p, atof(argv[i + 1]), &pct) : -ESRCH;
+
+		fb_proc__free(p);
+		if (err)
+			return 1;
+		printf("%.1f\n", pct);
 		return 0;
 	}
 	if (!strcmp(cmd, "pid-exists") && i < argc) {

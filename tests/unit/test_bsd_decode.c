@@ -114,9 +114,9 @@ static void test_xswdev(void **state)
 	uint64_t nblks, used;
 
 	(void)state;
-	put_u32(b, 0, 2);	  /* XSWDEV_VERSION */
-	put_u64(b, 8, 0xff01);	  /* dev */
-	put_u32(b, 16, 1);	  /* flags */
+	put_u32(b, 0, 2);	/* XSWDEV_VERSION */
+	put_u64(b, 8, 0xff01);	/* dev */
+	put_u32(b, 16, 1);	/* flags */
 	put_u32(b, 20, 524288); /* 2 GiB in 4 KiB pages */
 	put_u32(b, 24, 1024);
 	assert_int_equal(fb__bsd_decode_xswdev(b, sizeof(b), &nblks, &used), 0);
@@ -148,8 +148,14 @@ static void test_uint_widths(void **state)
 static void test_vmem_formulas(void **state)
 {
 	struct fb__bsd_vm_raw r = {
-		.physmem = 8ULL << 30, .page_size = 4096, .free = 1000000 / 4, .active = 300000,
-		.inactive = 200000,    .wire = 100000,	  .cache = 0,	       .bufspace = 1 << 20,
+		.physmem = 8ULL << 30,
+		.page_size = 4096,
+		.free = 1000000 / 4,
+		.active = 300000,
+		.inactive = 200000,
+		.wire = 100000,
+		.cache = 0,
+		.bufspace = 1 << 20,
 	};
 	struct fb_vmem m;
 

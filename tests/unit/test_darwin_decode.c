@@ -81,7 +81,7 @@ static void test_xsw_usage(void **state)
 	struct fb_swap s;
 
 	(void)state;
-	put_u64(b, 0, 2ULL << 30);   /* total */
+	put_u64(b, 0, 2ULL << 30);    /* total */
 	put_u64(b, 8, 1536ULL << 20); /* avail */
 	put_u64(b, 16, 512ULL << 20); /* used */
 	put_u32(b, 24, 16384);	      /* pagesize */

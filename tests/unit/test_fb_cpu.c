@@ -166,7 +166,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_cpu_times_total_exact, teardown),
-		cmocka_unit_test_teardown(test_cpu_times_percpu_old_kernel_fields_invalid, teardown),
+		cmocka_unit_test_teardown(test_cpu_times_percpu_old_kernel_fields_invalid,
+					  teardown),
 		cmocka_unit_test_teardown(test_cpu_count_logical_and_cores, teardown),
 		cmocka_unit_test_teardown(test_cpu_stats_lines, teardown),
 		cmocka_unit_test_teardown(test_cpu_freq_from_cpuinfo, teardown),

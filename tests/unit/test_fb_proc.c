@@ -6,7 +6,10 @@
  * cmdlines; environ; memory_full_info from smaps_rollup; grouped and ungrouped memory_maps;
  * threads; io; children; and the error classification with pid and method name.
  */
+#include <pthread.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include "fb_test.h"
 
@@ -389,6 +392,186 @@ static void test_iter_batch_and_rewind_many_pids(void **state)
 	assert_int_equal(system(path), 0);
 }
 
+static void write_stat(const char *root, pid_t pid, unsigned long long start)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/proc/%d", root, (int)pid);
+	assert_int_equal(mkdir_p(path), 0);
+	snprintf(path, sizeof(path), "%s/proc/%d/stat", root, (int)pid);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "%d (victim) S 1 1 1 0 -1 0 0 0 0 0 1 1 0 0 20 0 1 0 %llu 4096 1 0\n",
+		(int)pid, start);
+	fclose(f);
+}
+
+/*
+ * A stale handle must never signal a new process: the live child below survives a SIGKILL
+ * through a handle whose creation time no longer matches what /proc says about its pid.
+ */
+static void test_reused_pid_is_never_signalled(void **state)
+{
+	char root[] = "/tmp/fbreuseXXXXXX", cmd[600];
+	struct fb_proc *p;
+	pid_t child;
+	int status;
+
+	(void)state;
+	child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		pause();
+		_exit(0);
+	}
+	assert_non_null(mkdtemp(root));
+	write_stat(root, child, 1000);
+	fb_root_set(root);
+	p = fb_proc__new(child);
+	assert_non_null(p);
+	assert_true(fb_proc__is_running(p));
+	write_stat(root, child, 2000); /* the pid now belongs to a newer process */
+	assert_false(fb_proc__is_running(p));
+	assert_int_equal(fb_proc__kill(p), -ESRCH);
+	assert_int_equal(fb_proc__error(p)->kind, FB_ERR_NO_SUCH_PROCESS);
+	assert_string_equal(fb_proc__error(p)->what, "send_signal");
+	assert_int_equal(fb_proc__set_nice(p, 5), -ESRCH);
+	assert_int_equal(waitpid(child, &status, WNOHANG), 0); /* still alive */
+	/* the same handle with a matching identity does signal */
+	write_stat(root, child, 1000);
+	assert_int_equal(fb_proc__kill(p), 0);
+	assert_int_equal(waitpid(child, &status, 0), child);
+	assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	fb_proc__free(p);
+	fb_root_set(NULL);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+	assert_int_equal(system(cmd), 0);
+}
+
+static void test_wait_reports_exit_code_and_signal(void **state)
+{
+	struct fb_proc *p;
+	pid_t child;
+	int code;
+
+	(void)state;
+	child = fork();
+	if (child == 0)
+		_exit(7);
+	p = fb_proc__new(child);
+	assert_non_null(p);
+	assert_int_equal(fb_proc__wait(p, 5, &code), 0);
+	assert_int_equal(code, 7);
+	assert_int_equal(fb_proc__wait(p, 5, &code), 0); /* cached */
+	assert_int_equal(code, 7);
+	fb_proc__free(p);
+	child = fork();
+	if (child == 0) {
+		pause();
+		_exit(0);
+	}
+	p = fb_proc__new(child);
+	assert_int_equal(fb_proc__wait(p, 0.05, &code), -ETIMEDOUT);
+	assert_int_equal(fb_proc__error(p)->kind, FB_ERR_TIMEOUT);
+	assert_int_equal(fb_proc__terminate(p), 0);
+	assert_int_equal(fb_proc__wait(p, 5, &code), 0);
+	assert_int_equal(code, -SIGTERM);
+	fb_proc__free(p);
+}
+
+/* A process that is not our child: its exit is seen (pidfd), its status is unknown. */
+static void test_wait_non_child(void **state)
+{
+	int pidp[2], gate[2], code, st;
+	pid_t mid, grand;
+	struct fb_proc *p;
+
+	(void)state;
+	assert_int_equal(pipe(pidp), 0);
+	assert_int_equal(pipe(gate), 0);
+	mid = fork();
+	if (mid == 0) {
+		pid_t g = fork();
+
+		if (g == 0) {
+			char c;
+
+			close(gate[1]);
+			(void)!read(gate[0], &c, 1); /* exit when the test closes the gate */
+			_exit(3);
+		}
+		(void)!write(pidp[1], &g, sizeof(g));
+		_exit(0);
+	}
+	close(gate[0]);
+	assert_int_equal(read(pidp[0], &grand, sizeof(grand)), (ssize_t)sizeof(grand));
+	assert_int_equal(waitpid(mid, &st, 0), mid);
+	p = fb_proc__new(grand);
+	assert_non_null(p);
+	assert_int_equal(fb_proc__wait(p, 0.05, &code), -ETIMEDOUT);
+	close(gate[1]);
+	assert_int_equal(fb_proc__wait(p, 5, &code), 0);
+	assert_int_equal(code, FB_EXIT_UNKNOWN);
+	close(pidp[0]);
+	close(pidp[1]);
+	fb_proc__free(p);
+}
+
+static void test_page_faults_and_parent(void **state)
+{
+	struct fb_proc *p;
+	uint64_t minor, major;
+	pid_t parent;
+
+	(void)state;
+	fb_test_root("hostile");
+	p = fb_proc__new(4246);
+	assert_int_equal(fb_proc__page_faults(p, &minor, &major), 0);
+	assert_int_equal(minor, 500);
+	assert_int_equal(major, 3);
+	assert_int_equal(fb_proc__parent(p, &parent), 0);
+	assert_int_equal(parent, 4245);
+	fb_proc__free(p);
+	p = fb_proc__new(4242); /* its parent, pid 1, is not in the tree */
+	assert_int_equal(fb_proc__parent(p, &parent), -ENOENT);
+	fb_proc__free(p);
+}
+
+static void *scan_worker(void *arg)
+{
+	long *count = arg;
+
+	for (int r = 0; r < 50; r++) {
+		struct fb_proc_iter *it = fb_proc_iter__new(FB_PI_NAME | FB_PI_USERNAME |
+							    FB_PI_TERMINAL | FB_PI_CREATE_TIME);
+		const struct fb_proc_info *pi;
+
+		while (it && (pi = fb_proc_iter__next(it)))
+			(*count)++;
+		fb_proc_iter__free(it);
+	}
+	return NULL;
+}
+
+/* Several threads scanning at once share the user-name, terminal and boot-time caches. */
+static void test_concurrent_scans(void **state)
+{
+	pthread_t t[4];
+	long counts[4] = { 0 }, alone = 0;
+
+	(void)state;
+	fb_test_root("hostile");
+	scan_worker(&alone);
+	assert_int_equal(alone, 50 * 4); /* 4242, 4243, 4245, 4246; 4244 vanished */
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, scan_worker, &counts[i]), 0);
+	for (int i = 0; i < 4; i++)
+		pthread_join(t[i], NULL);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(counts[i], alone);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -403,6 +586,11 @@ int main(void)
 		cmocka_unit_test_teardown(test_iter_skips_vanished_and_keeps_unreadable, teardown),
 		cmocka_unit_test_teardown(test_memory_percent_rejects_bad_memtype, teardown),
 		cmocka_unit_test_teardown(test_iter_batch_and_rewind_many_pids, teardown),
+		cmocka_unit_test_teardown(test_reused_pid_is_never_signalled, teardown),
+		cmocka_unit_test_teardown(test_wait_reports_exit_code_and_signal, teardown),
+		cmocka_unit_test_teardown(test_wait_non_child, teardown),
+		cmocka_unit_test_teardown(test_page_faults_and_parent, teardown),
+		cmocka_unit_test_teardown(test_concurrent_scans, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -73,7 +73,7 @@ def net_conn_own_sockets():
     udp.bind(("127.0.0.1", 0))
     lport, cport, uport = lst.getsockname()[1], cli.getsockname()[1], udp.getsockname()[1]
     try:
-        r = vigil("net", "conn", "inet4", "--format", "json")
+        r = vigil("net", "inet4", "--format", "json")
         assert r.returncode == 0, r.stderr
         rows = json.loads(r.stdout)
         seen = {(c["type"], c["lport"], c["status"], c["rport"]) for c in rows}
@@ -99,7 +99,7 @@ def net_io_and_if():
     io = json.loads(r.stdout)
     assert set(io) == {"lo"}, io  # only the namespace's loopback
     assert io["lo"]["bytes_recv"] == io["lo"]["bytes_sent"]
-    r = vigil("net", "if", "--format", "json")
+    r = vigil("net", "addrs", "--format", "json")
     nics = json.loads(r.stdout)
     assert any(a["address"] == "127.0.0.1" and a["netmask"] == "255.0.0.0"
                for a in nics["lo"]["addrs"]), nics
@@ -176,7 +176,7 @@ def usage_errors():
     assert r.returncode == 2 and "nosuch" in r.stderr
     r = vigil("kill", "abc")
     assert r.returncode == 2 and "PID" in r.stderr
-    r = vigil("net", "conn", "tcp9")
+    r = vigil("net", "tcp9")
     assert r.returncode == 2 and "KIND" in r.stderr
     r = vigil("--version")
     assert r.returncode == 0 and r.stdout.startswith("vigil ")

@@ -31,8 +31,8 @@ static unsigned short local_port(SOCKET s)
 
 	if (getsockname(s, (struct sockaddr *)&ss, &len))
 		return 0;
-	return ntohs(ss.ss_family == AF_INET ? ((struct sockaddr_in *)&ss)->sin_port :
-					       ((struct sockaddr_in6 *)&ss)->sin6_port);
+	return ntohs(ss.ss_family == AF_INET ? ((struct sockaddr_in *)&ss)->sin_port
+					     : ((struct sockaddr_in6 *)&ss)->sin6_port);
 }
 
 static SOCKET bound(int family, int type, const char *addr)
@@ -333,7 +333,8 @@ static double own_cpu(void)
 
 	GetProcessTimes(GetCurrentProcess(), &c, &e, &k, &u);
 	return ((double)(((uint64_t)k.dwHighDateTime << 32) | k.dwLowDateTime) +
-		(double)(((uint64_t)u.dwHighDateTime << 32) | u.dwLowDateTime)) / 1e7;
+		(double)(((uint64_t)u.dwHighDateTime << 32) | u.dwLowDateTime)) /
+	       1e7;
 }
 
 /* Spin until this process has used @seconds more CPU (a wall-clock loop undercounts on a
@@ -542,12 +543,24 @@ static void test_system(void)
 int main(int argc, char **argv)
 {
 	static const struct wtest tests[] = {
-		WTEST(test_cpu_times),	  WTEST(test_cpu_percent),	WTEST(test_cpu_unsupported),
-		WTEST(test_cpu_interrupts), WTEST(test_virtual_memory), WTEST(test_disks),
-		WTEST(test_disk_io),	  WTEST(test_conn_tcp4),	WTEST(test_conn_owner_pid),
-		WTEST(test_conn_udp_and_v6), WTEST(test_net_io_loopback), WTEST(test_net_if),
-		WTEST(test_self),	  WTEST(test_proc_iter),	WTEST(test_child_terminate_wait),
-		WTEST(test_kill_tree),	  WTEST(test_proc_io),		WTEST(test_services),
+		WTEST(test_cpu_times),
+		WTEST(test_cpu_percent),
+		WTEST(test_cpu_unsupported),
+		WTEST(test_cpu_interrupts),
+		WTEST(test_virtual_memory),
+		WTEST(test_disks),
+		WTEST(test_disk_io),
+		WTEST(test_conn_tcp4),
+		WTEST(test_conn_owner_pid),
+		WTEST(test_conn_udp_and_v6),
+		WTEST(test_net_io_loopback),
+		WTEST(test_net_if),
+		WTEST(test_self),
+		WTEST(test_proc_iter),
+		WTEST(test_child_terminate_wait),
+		WTEST(test_kill_tree),
+		WTEST(test_proc_io),
+		WTEST(test_services),
 		WTEST(test_system),
 	};
 

@@ -23,23 +23,23 @@ struct wtest {
 enum wtest_state { WT_PASS, WT_FAIL, WT_SKIP };
 static enum wtest_state wt_state;
 
-#define CHECK(cond)                                                                        \
-	do {                                                                               \
-		if (!(cond)) {                                                             \
-			printf("    %s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);    \
-			wt_state = WT_FAIL;                                                \
-		}                                                                          \
+#define CHECK(cond)                                                                                \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			printf("    %s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);        \
+			wt_state = WT_FAIL;                                                        \
+		}                                                                                  \
 	} while (0)
 
 /* CHECK with a formatted detail line on failure. */
-#define CHECKF(cond, ...)                                                                  \
-	do {                                                                               \
-		if (!(cond)) {                                                             \
-			printf("    %s:%d: check failed: %s: ", __FILE__, __LINE__, #cond);    \
-			printf(__VA_ARGS__);                                               \
-			printf("\n");                                                      \
-			wt_state = WT_FAIL;                                                \
-		}                                                                          \
+#define CHECKF(cond, ...)                                                                          \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			printf("    %s:%d: check failed: %s: ", __FILE__, __LINE__, #cond);        \
+			printf(__VA_ARGS__);                                                       \
+			printf("\n");                                                              \
+			wt_state = WT_FAIL;                                                        \
+		}                                                                                  \
 	} while (0)
 
 /* Mark the current test skipped (the caller returns right after). */
@@ -67,7 +67,9 @@ static inline int wtest_main(const struct wtest *t, size_t n)
 		wt_state = WT_PASS;
 		t[i].fn();
 		printf("[%s] %s\n",
-		       wt_state == WT_PASS ? "  OK  " : wt_state == WT_SKIP ? " SKIP " : " FAIL ",
+		       wt_state == WT_PASS   ? "  OK  "
+		       : wt_state == WT_SKIP ? " SKIP "
+					     : " FAIL ",
 		       t[i].name);
 		pass += wt_state == WT_PASS;
 		fail += wt_state == WT_FAIL;
@@ -77,6 +79,9 @@ static inline int wtest_main(const struct wtest *t, size_t n)
 	return fail ? 1 : 0;
 }
 
-#define WTEST(fn) { #fn, fn }
+#define WTEST(fn)                                                                                  \
+	{                                                                                          \
+#fn, fn                                                                            \
+	}
 
 #endif /* VIGIL_WTEST_H */

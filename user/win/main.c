@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * main.c (Windows): the entry point of vigil.exe, which carries only the commands built on
- * the fallback library (no BPF exists there): snapshot, ps, net, sys, kill, and a polling
- * trace.  The Makefile's `win` target compiles this file instead of user/main.c.
+ * main.c (Windows): the entry point of vigil.exe, which carries only the commands built on the
+ * fallback library (no BPF exists there): snapshot, ps, net, sys, kill, and a polling trace.  The
+ * Makefile's `win` target compiles this file instead of user/main.c.
  */
 #include <stdio.h>
 #include <string.h>
@@ -18,7 +18,7 @@ struct command {
 static const struct command commands[] = {
 	{ "snapshot", cmd_snapshot, "the whole fallback library as one JSON document" },
 	{ "ps", cmd_ps, "every process (psutil's process_iter)" },
-	{ "net", cmd_net, "conn [KIND] | io | if" },
+	{ "net", cmd_net, "[KIND] | io | addrs | stats" },
 	{ "sys", cmd_sys, "sysctl [PATTERN] | services [NAME] | boot | users" },
 	{ "kill", cmd_kill, "[--tree] [--timeout S] PID" },
 	{ "trace", cmd_fbtrace, "sample records polled from the fallback collectors" },

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * fbcmd.h: the commands over the fallback library alone (psutil's functions and recipes):
- * snapshot, ps, net, sys, kill, and the polling trace of the Windows build.  They use only
- * fallback.h and stdio, so the same files build for Linux (listed in main.c) and Windows
- * (listed in user/win/main.c).  Each returns 0, 1 on a runtime failure, 2 on bad usage.
+ * fbcmd.h: vigil.exe's commands, over the fallback library alone: snapshot, ps, net, sys, kill and
+ * a polling trace.  The Linux commands of the same names sit on the tracer's output stack (cli,
+ * sink with zlib, log with libbpf), which the Windows build does not carry, so these small ones use
+ * only fallback.h and stdio, with the Linux commands' syntax where both have a feature.  Each
+ * returns 0, 1 on a runtime failure, 2 on bad usage.
  */
 #ifndef VIGIL_FBCMD_H
 #define VIGIL_FBCMD_H

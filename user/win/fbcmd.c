@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * fbcmd.c: option parsing and error reporting shared by the fallback commands.  Hand-rolled
- * (no getopt_long, which the Windows C runtime lacks) and strict: an unknown flag, a missing
- * value or a bad number is one message naming the flag and what it accepts, and exit 2.
+ * fbcmd.c (Windows): option parsing and error reporting shared by the fallback commands.
+ * Hand-rolled (no getopt_long, which the Windows C runtime lacks) and strict: an unknown flag, a
+ * missing value or a bad number is one message naming the flag and what it accepts, and exit 2.
  */
 #include "fbcmd.h"
 
@@ -92,7 +92,8 @@ int fbcmd_parse(const char *cmd, const char *usage, const char *extra, int argc,
 		} else if (*npos < maxpos) {
 			pos[(*npos)++] = argv[i];
 		} else {
-			fprintf(stderr, "vigil %s: unexpected argument '%s' (see --help)\n", cmd, a);
+			fprintf(stderr, "vigil %s: unexpected argument '%s' (see --help)\n", cmd,
+				a);
 			return FBCMD_USAGE;
 		}
 	}

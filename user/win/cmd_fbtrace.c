@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * cmd_fbtrace.c: `vigil trace` where there is no BPF (the Windows build): it polls the fallback
- * library every --interval seconds and streams `sample` records as NDJSON, one per subsystem
- * (cpu: percent and times percent; mem: virtual memory; net: byte and packet deltas over the
- * interval), each with time, ts_ns (since boot), kind, source and interval_ns, as the tracer's
+ * cmd_fbtrace.c (Windows): `vigil trace` where there is no BPF (the Windows build): it polls the
+ * fallback library every --interval seconds and streams `sample` records as NDJSON, one per
+ * subsystem (cpu: percent and times percent; mem: virtual memory; net: byte and packet deltas over
+ * the interval), each with time, ts_ns (since boot), kind, source and interval_ns, as the tracer's
  * records.  It stops after --count rounds or --duration seconds.
  */
 #include "fbcmd.h"
@@ -13,7 +13,7 @@
 #include <time.h>
 
 #include "fallback.h"
-#include "fbjson.h"
+#include "wjson.h"
 
 struct net_tot {
 	uint64_t sent, recv, psent, precv;
@@ -52,8 +52,7 @@ static void header(struct fj *j, const char *subsystem, double boot, double inte
 	fj__u64(j, "interval_ns", (uint64_t)(interval * 1e9));
 }
 
-static void round_out(struct fb_cpu_sampler *cs, double interval, double boot,
-		      struct net_tot *last)
+static void round_out(struct fb_cpu_sampler *cs, double interval, double boot, struct net_tot *last)
 {
 	struct fb_cpu_times tp;
 	struct net_tot nt;

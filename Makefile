@@ -154,7 +154,7 @@ WIN_CC ?= x86_64-w64-mingw32-gcc
 WIN_OUTPUT := $(OUTPUT)/win
 WIN_CFLAGS := -std=gnu11 -O2 -g $(WARNINGS) -Werror -D_WIN32_WINNT=0x0A00 \
 	-D__USE_MINGW_ANSI_STDIO=1 -Iuser/win -Ifallback -DVIGIL_VERSION='"$(VERSION)"'
-WIN_LDLIBS := -static -liphlpapi -lws2_32 -lpsapi -lntdll -ladvapi32
+WIN_LDLIBS := -static -liphlpapi -lws2_32 -lpsapi -lntdll -ladvapi32 -lshell32 -lwtsapi32
 WIN_FB_SRCS := $(filter-out fallback/common/io.c fallback/common/root.c fallback/common/posix.c, \
 	$(wildcard fallback/common/*.c)) $(wildcard fallback/win32/*.c)
 WIN_CMD_SRCS := $(filter-out user/win/main.c,$(wildcard user/win/*.c))

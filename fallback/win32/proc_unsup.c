@@ -2,7 +2,7 @@
 /*
  * proc_unsup.c - the psutil.Process methods this Win32 backend does not provide yet, each an
  * honest -ENOTSUP recorded as the method's error.  Some have Windows equivalents psutil uses
- * (the command line and environment from the PEB, priority classes for nice, handles for fds,
+ * (the environment from the PEB, priority classes for nice, handles for fds,
  * affinity masks, NtSuspendProcess); others have no Windows meaning (uids, gids, terminal,
  * ionice classes, rlimits, smaps-style maps).
  */
@@ -12,24 +12,11 @@
 
 #define UNSUP(p, what) fb__proc_fail((p), (what), -ENOTSUP)
 
-int fb_proc__cmdline(struct fb_proc *p, struct fb_strv *out)
-{
-	out->n = 0;
-	out->v = NULL;
-	return UNSUP(p, "cmdline");
-}
-
 int fb_proc__environ(struct fb_proc *p, struct fb_strv *out)
 {
 	out->n = 0;
 	out->v = NULL;
 	return UNSUP(p, "environ");
-}
-
-int fb_proc__cwd(struct fb_proc *p, char *buf, size_t len)
-{
-	(void)buf, (void)len;
-	return UNSUP(p, "cwd");
 }
 
 int fb_proc__uids(struct fb_proc *p, struct fb_ids *out)

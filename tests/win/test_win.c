@@ -352,6 +352,7 @@ static void burn(double seconds)
 static void test_self(void)
 {
 	struct fb_proc_cpu_times t;
+	struct fb_strv argv;
 	struct fb_proc_mem m;
 	pid_t self = (pid_t)GetCurrentProcessId(), *pids;
 	char buf[1024];
@@ -384,8 +385,21 @@ static void test_self(void)
 	CHECKF(ct >= bt - 1 && ct <= (double)time(NULL) + 1, "create %.0f boot %.0f", ct, bt);
 	CHECK(fb_proc__username(p, buf, sizeof(buf)) == 0 && strchr(buf, '\\'));
 	CHECK(fb_proc__is_running(p));
-	CHECK(fb_proc__cmdline(p, &(struct fb_strv){ 0 }) == -ENOTSUP);
-	CHECK(fb_proc__error(p)->kind == FB_ERR_OS && !strcmp(fb_proc__error(p)->what, "cmdline"));
+	CHECK(fb_proc__cmdline(p, &argv) == 0);
+	CHECKF(argv.n == 1 && strstr(argv.v[0], "test_win.exe"), "%zu args, [0] %s", argv.n,
+	       argv.n ? argv.v[0] : "-");
+	fb_strv_free(&argv);
+	{
+		char cwd[MAX_PATH * 3], want[MAX_PATH * 3];
+
+		GetCurrentDirectoryA(sizeof(want), want);
+		if (strlen(want) > 3 && want[strlen(want) - 1] == '\\')
+			want[strlen(want) - 1] = '\0';
+		CHECK(fb_proc__cwd(p, cwd, sizeof(cwd)) == 0);
+		CHECKF(!strcmp(cwd, want), "cwd %s, GetCurrentDirectory %s", cwd, want);
+	}
+	CHECK(fb_proc__environ(p, &argv) == -ENOTSUP);
+	CHECK(fb_proc__error(p)->kind == FB_ERR_OS && !strcmp(fb_proc__error(p)->what, "environ"));
 	fb_proc__free(p);
 	CHECK(fb_proc__new(-1) == NULL && errno == ESRCH);
 }
@@ -451,7 +465,12 @@ static void test_child_terminate_wait(void)
 		free(kids);
 	fb_proc__free(me);
 	if (p) {
+		struct fb_strv args;
+
 		CHECK(fb_proc__ppid(p, &ppid) == 0 && ppid == self);
+		CHECK(fb_proc__cmdline(p, &args) == 0);
+		CHECKF(args.n == 2 && !strcmp(args.v[1], "--sleep"), "%zu args", args.n);
+		fb_strv_free(&args);
 		CHECK(fb_proc__wait(p, 0.1, &code) == -ETIMEDOUT);
 		CHECK(fb_proc__send_signal(p, SIGINT) == -ENOTSUP);
 		CHECK(fb_proc__terminate(p) == 0);
@@ -528,16 +547,35 @@ static void test_services(void)
 static void test_system(void)
 {
 	struct fb_sysctls sc;
-	struct fb_user *u;
 	double bt;
-	size_t n;
 
 	CHECK(fb_boot_time(&bt) == 0);
 	CHECK(bt > 1e9 && bt < (double)time(NULL));
 	CHECK(fb_sysctl_list(NULL, &sc) == -ENOTSUP && sc.n == 0);
-	CHECK(fb_users(&u, &n) == -ENOTSUP);
 	CHECK(fb_root_set("/tmp") == -ENOTSUP && fb_root_set(NULL) == 0);
 	CHECK(!strcmp(fb_source_name(), "win32"));
+}
+
+static void test_users(void)
+{
+	wchar_t wme[256];
+	DWORD len = 256;
+	char me[256];
+	bool found = false;
+	struct fb_user *u;
+	size_t n;
+
+	CHECK(fb_users(&u, &n) == 0);
+	GetUserNameW(wme, &len);
+	WideCharToMultiByte(CP_UTF8, 0, wme, -1, me, sizeof(me), NULL, NULL);
+	for (size_t i = 0; i < n; i++) {
+		found |= !strcmp(u[i].name, me);
+		CHECK(!(u[i].valid & (FB_USER_TERMINAL | FB_USER_PID)));
+	}
+	free(u);
+	if (!n && wt_is_wine())
+		return wt_skip("users: wine's WTSEnumerateSessions lists no session with a user");
+	CHECKF(found, "%s not among %zu session users", me, n);
 }
 
 int main(int argc, char **argv)
@@ -561,7 +599,7 @@ int main(int argc, char **argv)
 		WTEST(test_kill_tree),
 		WTEST(test_proc_io),
 		WTEST(test_services),
-		WTEST(test_system),
+		WTEST(test_users),	  WTEST(test_system),
 	};
 
 	if (argc > 1 && !strcmp(argv[1], "--sleep")) {

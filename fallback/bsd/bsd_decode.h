@@ -28,6 +28,39 @@
 #define FB_BSD_XSWDEV_NBLKS   20
 #define FB_BSD_XSWDEV_USED    24
 
+/* struct if_data (FreeBSD 11+), what getifaddrs gives for an AF_LINK entry's ifa_data */
+#define FB_BSD_IF_DATA_SIZE 152
+#define FB_BSD_IFD_MTU	    8
+#define FB_BSD_IFD_BAUDRATE 16
+#define FB_BSD_IFD_IPACKETS 24
+#define FB_BSD_IFD_IERRORS  32
+#define FB_BSD_IFD_OPACKETS 40
+#define FB_BSD_IFD_OERRORS  48
+#define FB_BSD_IFD_IBYTES   64
+#define FB_BSD_IFD_OBYTES   72
+#define FB_BSD_IFD_IQDROPS  96
+#define FB_BSD_IFD_OQDROPS  104
+/* struct kinfo_proc (KINFO_PROC_SIZE on amd64/arm64), kern.proc.proc entries */
+#define FB_BSD_KINFO_PROC_SIZE 1088
+#define FB_BSD_KI_PID	       72
+#define FB_BSD_KI_PPID	       76
+#define FB_BSD_KI_UID	       168 /* effective, then ruid, svuid */
+#define FB_BSD_KI_RUID	       172
+#define FB_BSD_KI_SVUID	       176
+#define FB_BSD_KI_SIZE	       256 /* virtual size, bytes */
+#define FB_BSD_KI_RSSIZE       264 /* resident set, pages */
+#define FB_BSD_KI_TSIZE	       280 /* text, pages */
+#define FB_BSD_KI_DSIZE	       288 /* data, pages */
+#define FB_BSD_KI_START	       336 /* struct timeval */
+#define FB_BSD_KI_STAT	       388
+#define FB_BSD_KI_NICE	       389
+#define FB_BSD_KI_COMM	       447 /* char[COMMLEN + 1] */
+#define FB_BSD_KI_COMMLEN      20
+#define FB_BSD_KI_LASTCPU      572
+#define FB_BSD_KI_NUMTHREADS   596
+#define FB_BSD_KI_RUSAGE       608 /* struct rusage: ru_utime, ru_stime timevals first */
+#define FB_BSD_KI_RUSAGE_CH    752 /* the same for reaped children */
+
 /* What virtual_memory() needs: hw.physmem, vm.stats.vm.* page counts, vfs.bufspace. */
 struct fb__bsd_vm_raw {
 	uint64_t physmem, page_size, free, active, inactive, wire, cache, laundry, bufspace;
@@ -48,5 +81,14 @@ int fb__bsd_decode_timeval(const void *buf, size_t len, double *out);
 int fb__bsd_decode_xswdev(const void *buf, size_t len, uint64_t *nblks, uint64_t *used);
 /* psutil's FreeBSD formulas: avail = inactive + cache + free, used = active + wire + cache. */
 void fb__bsd_vmem(const struct fb__bsd_vm_raw *r, struct fb_vmem *out);
+
+/* One AF_LINK if_data into the counters of @d (name untouched); MTU and speed (Mb/s) too. */
+int fb__bsd_decode_if_data(const void *buf, size_t len, struct fb_net_io *d, int *mtu, int *speed);
+/*
+ * One struct kinfo_proc into @pi (every FB_PI_* field the entry holds; the terminal and user
+ * name need lookups the fetch side does); -EINVAL when ki_structsize is not this layout's.
+ */
+int fb__bsd_decode_kinfo_proc(const void *buf, size_t len, uint64_t page_size,
+			      struct fb_proc_info *pi);
 
 #endif /* VIGIL_FB_BSD_DECODE_H */

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * decode.c - the FreeBSD decoders (bsd_decode.h): CPU ticks, clock rate, load average, boot
- * time, swap devices and the virtual memory arithmetic.  Plain C over byte buffers, copied
- * out with memcpy so that no alignment is assumed; built on FreeBSD into the backend and on
- * Linux into the unit tests.
+ * decode.c - the FreeBSD decoders (bsd_decode.h): CPU ticks, clock rate, load average, boot time,
+ * swap devices, the virtual memory arithmetic, interface counters and process entries. Plain C over
+ * byte buffers, copied out with memcpy so that no alignment is assumed; built on FreeBSD into the
+ * backend and on Linux into the unit tests.
  */
 #include "bsd_decode.h"
 
@@ -148,4 +148,88 @@ void fb__bsd_vmem(const struct fb__bsd_vm_raw *r, struct fb_vmem *out)
 	out->valid = FB_VMEM_TOTAL | FB_VMEM_AVAILABLE | FB_VMEM_USED | FB_VMEM_FREE |
 		     FB_VMEM_ACTIVE | FB_VMEM_INACTIVE | FB_VMEM_BUFFERS | FB_VMEM_CACHED |
 		     FB_VMEM_PERCENT;
+}
+
+int fb__bsd_decode_if_data(const void *buf, size_t len, struct fb_net_io *d, int *mtu, int *speed)
+{
+	const unsigned char *p = buf;
+
+	if (len != FB_BSD_IF_DATA_SIZE)
+		return -EINVAL;
+	d->packets_recv = get_u64(p + FB_BSD_IFD_IPACKETS);
+	d->packets_sent = get_u64(p + FB_BSD_IFD_OPACKETS);
+	d->bytes_recv = get_u64(p + FB_BSD_IFD_IBYTES);
+	d->bytes_sent = get_u64(p + FB_BSD_IFD_OBYTES);
+	d->errin = get_u64(p + FB_BSD_IFD_IERRORS);
+	d->errout = get_u64(p + FB_BSD_IFD_OERRORS);
+	d->dropin = get_u64(p + FB_BSD_IFD_IQDROPS);
+	d->dropout = get_u64(p + FB_BSD_IFD_OQDROPS);
+	*mtu = (int)get_u32(p + FB_BSD_IFD_MTU);
+	*speed = (int)(get_u64(p + FB_BSD_IFD_BAUDRATE) / 1000000);
+	return 0;
+}
+
+static double timeval_at(const unsigned char *p)
+{
+	int64_t sec, usec;
+
+	memcpy(&sec, p, 8);
+	memcpy(&usec, p + 8, 8);
+	return (double)sec + (double)usec / 1e6;
+}
+
+/* ki_stat: SIDL 1, SRUN 2, SSLEEP 3, SSTOP 4, SZOMB 5, SWAIT 6, SLOCK 7 */
+static int bsd_status(int stat, enum fb_proc_status *out)
+{
+	static const enum fb_proc_status map[] = {
+		[1] = FB_STATUS_IDLE,	 [2] = FB_STATUS_RUNNING, [3] = FB_STATUS_SLEEPING,
+		[4] = FB_STATUS_STOPPED, [5] = FB_STATUS_ZOMBIE,  [6] = FB_STATUS_WAITING,
+		[7] = FB_STATUS_LOCKED,
+	};
+
+	if (stat < 1 || stat > 7)
+		return -EINVAL;
+	*out = map[stat];
+	return 0;
+}
+
+int fb__bsd_decode_kinfo_proc(const void *buf, size_t len, uint64_t page_size,
+			      struct fb_proc_info *pi)
+{
+	const unsigned char *p = buf;
+	int32_t v;
+
+	if (len < FB_BSD_KINFO_PROC_SIZE || get_u32(p) != FB_BSD_KINFO_PROC_SIZE)
+		return -EINVAL;
+	memset(pi, 0, sizeof(*pi));
+	memcpy(&v, p + FB_BSD_KI_PID, 4);
+	pi->pid = v;
+	memcpy(&v, p + FB_BSD_KI_PPID, 4);
+	pi->ppid = v;
+	memcpy(pi->name, p + FB_BSD_KI_COMM, FB_BSD_KI_COMMLEN);
+	pi->name[FB_BSD_KI_COMMLEN - 1] = '\0';
+	pi->valid = FB_PI_PPID | FB_PI_NAME;
+	if (!bsd_status((signed char)p[FB_BSD_KI_STAT], &pi->status))
+		pi->valid |= FB_PI_STATUS;
+	pi->cpu_times.user = timeval_at(p + FB_BSD_KI_RUSAGE);
+	pi->cpu_times.system = timeval_at(p + FB_BSD_KI_RUSAGE + 16);
+	pi->cpu_times.children_user = timeval_at(p + FB_BSD_KI_RUSAGE_CH);
+	pi->cpu_times.children_system = timeval_at(p + FB_BSD_KI_RUSAGE_CH + 16);
+	pi->memory_info.vms = get_u64(p + FB_BSD_KI_SIZE);
+	pi->memory_info.rss = get_u64(p + FB_BSD_KI_RSSIZE) * page_size;
+	pi->memory_info.text = get_u64(p + FB_BSD_KI_TSIZE) * page_size;
+	pi->memory_info.data = get_u64(p + FB_BSD_KI_DSIZE) * page_size;
+	pi->memory_info.shared = FB_MEM_UNKNOWN; /* FreeBSD keeps no shared figure per process */
+	pi->create_time = timeval_at(p + FB_BSD_KI_START);
+	memcpy(&v, p + FB_BSD_KI_NUMTHREADS, 4);
+	pi->num_threads = v;
+	pi->nice = (signed char)p[FB_BSD_KI_NICE];
+	memcpy(&v, p + FB_BSD_KI_LASTCPU, 4);
+	pi->cpu_num = v;
+	pi->uids.effective = get_u32(p + FB_BSD_KI_UID);
+	pi->uids.real = get_u32(p + FB_BSD_KI_RUID);
+	pi->uids.saved = get_u32(p + FB_BSD_KI_SVUID);
+	pi->valid |= FB_PI_CPU_TIMES | FB_PI_MEMORY_INFO | FB_PI_CREATE_TIME | FB_PI_NUM_THREADS |
+		     FB_PI_NICE | FB_PI_CPU_NUM | FB_PI_UIDS;
+	return 0;
 }

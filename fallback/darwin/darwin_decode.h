@@ -33,6 +33,26 @@
 /* struct loadavg { fixpt_t ldavg[3]; long fscale; } */
 #define FB_DARWIN_LOADAVG_SIZE 24
 
+/* sysctl {CTL_NET, PF_ROUTE, 0, 0, NET_RT_IFLIST2, 0}: a stream of routing messages; an
+ * RTM_IFINFO2 one is struct if_msghdr2 with struct if_data64 (64-bit counters) at 32 */
+#define FB_DARWIN_RTM_IFINFO2 0x12
+#define FB_DARWIN_IFM2_SIZE   160
+#define FB_DARWIN_IFM_FLAGS   8
+#define FB_DARWIN_IFM_INDEX   12
+#define FB_DARWIN_IFM_DATA    32
+/* struct kinfo_proc (struct extern_proc kp_proc; struct eproc kp_eproc;), kern.proc.all */
+#define FB_DARWIN_KINFO_PROC_SIZE 648
+#define FB_DARWIN_KP_STARTTIME	  0 /* p_un.__p_starttime: time_t, then int32 usec */
+#define FB_DARWIN_KP_STAT	  36
+#define FB_DARWIN_KP_PID	  40
+#define FB_DARWIN_KP_NICE	  242
+#define FB_DARWIN_KP_COMM	  243 /* char[MAXCOMLEN + 1] */
+#define FB_DARWIN_KP_COMMLEN	  17
+#define FB_DARWIN_KP_RUID	  392 /* kp_eproc.e_pcred.p_ruid, then p_svuid */
+#define FB_DARWIN_KP_SVUID	  396
+#define FB_DARWIN_KP_UID	  420 /* kp_eproc.e_ucred.cr_uid */
+#define FB_DARWIN_KP_PPID	  560
+
 /* One or more CPUs' tick arrays (len / 16 CPUs) into at most @max entries. */
 int fb__darwin_decode_cpu_load(const void *buf, size_t len, struct fb_cpu_times *out, size_t max,
 			       size_t *n);
@@ -50,5 +70,18 @@ int fb__darwin_decode_xsw_usage(const void *buf, size_t len, struct fb_swap *out
 int fb__darwin_decode_timeval(const void *buf, size_t len, double *out);
 /* vm.loadavg. */
 int fb__darwin_decode_loadavg(const void *buf, size_t len, double out[3]);
+
+/*
+ * The routing message at the start of @buf: *msglen (to step to the next one); for an
+ * RTM_IFINFO2 message the interface index, flags, counters, MTU and speed (Mb/s), returning 1;
+ * 0 for any other message; -EINVAL when the message is truncated or claims a bad length.
+ */
+int fb__darwin_decode_ifmsg(const void *buf, size_t len, size_t *msglen, unsigned *index,
+			    uint32_t *flags, struct fb_net_io *d, int *mtu, int *speed);
+/*
+ * One struct kinfo_proc into @pi: pid, ppid, name, status, creation time, nice, uids.  CPU
+ * times and memory are not in it (they need proc_pidinfo): left invalid.
+ */
+int fb__darwin_decode_kinfo_proc(const void *buf, size_t len, struct fb_proc_info *pi);
 
 #endif /* VIGIL_FB_DARWIN_DECODE_H */

@@ -1,13 +1,18 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * decode.c - the macOS decoders (darwin_decode.h): CPU tick arrays, vm_statistics64, swap
- * usage, boot time and load average.  Plain C over byte buffers, read with memcpy so no
- * alignment is assumed; built on macOS into the backend and on Linux into the unit tests.
+ * decode.c - the macOS decoders (darwin_decode.h): CPU tick arrays, vm_statistics64, swap usage,
+ * boot time, load average, interface messages and process entries. Plain C over byte buffers, read
+ * with memcpy so no alignment is assumed; built on macOS into the backend and on Linux into the
+ * unit tests.
  */
 #include "darwin_decode.h"
 
 #include <errno.h>
 #include <string.h>
+
+/* what one kinfo_proc entry holds */
+#define FB_PI_PID_FIELDS                                                                           \
+	(FB_PI_NAME | FB_PI_PPID | FB_PI_STATUS | FB_PI_CREATE_TIME | FB_PI_NICE | FB_PI_UIDS)
 
 static uint32_t get_u32(const unsigned char *p)
 {
@@ -132,5 +137,82 @@ int fb__darwin_decode_loadavg(const void *buf, size_t len, double out[3])
 		return -EINVAL;
 	for (int i = 0; i < 3; i++)
 		out[i] = (double)get_u32(p + 4 * i) / (double)fscale;
+	return 0;
+}
+
+int fb__darwin_decode_ifmsg(const void *buf, size_t len, size_t *msglen, unsigned *index,
+			    uint32_t *flags, struct fb_net_io *d, int *mtu, int *speed)
+{
+	const unsigned char *p = buf, *data = p + FB_DARWIN_IFM_DATA;
+	uint16_t mlen;
+
+	if (len < 4)
+		return -EINVAL;
+	memcpy(&mlen, p, 2);
+	if (mlen < 4 || mlen > len)
+		return -EINVAL;
+	*msglen = mlen;
+	if (p[3] != FB_DARWIN_RTM_IFINFO2)
+		return 0;
+	if (mlen < FB_DARWIN_IFM2_SIZE)
+		return -EINVAL;
+	*flags = get_u32(p + FB_DARWIN_IFM_FLAGS);
+	*index = (unsigned)p[FB_DARWIN_IFM_INDEX] | (unsigned)p[FB_DARWIN_IFM_INDEX + 1] << 8;
+	*mtu = (int)get_u32(data + 8);
+	*speed = (int)(get_u64(data + 16) / 1000000);
+	d->packets_recv = get_u64(data + 24);
+	d->errin = get_u64(data + 32);
+	d->packets_sent = get_u64(data + 40);
+	d->errout = get_u64(data + 48);
+	d->bytes_recv = get_u64(data + 64);
+	d->bytes_sent = get_u64(data + 72);
+	d->dropin = get_u64(data + 96);
+	d->dropout = 0; /* if_data64 has no output drop counter */
+	return 1;
+}
+
+int fb__darwin_decode_kinfo_proc(const void *buf, size_t len, struct fb_proc_info *pi)
+{
+	const unsigned char *p = buf;
+	int64_t sec;
+	int32_t v, usec;
+
+	if (len < FB_DARWIN_KINFO_PROC_SIZE)
+		return -EINVAL;
+	memset(pi, 0, sizeof(*pi));
+	memcpy(&v, p + FB_DARWIN_KP_PID, 4);
+	pi->pid = v;
+	memcpy(&v, p + FB_DARWIN_KP_PPID, 4);
+	pi->ppid = v;
+	memcpy(pi->name, p + FB_DARWIN_KP_COMM, FB_DARWIN_KP_COMMLEN);
+	pi->name[FB_DARWIN_KP_COMMLEN - 1] = '\0';
+	pi->valid = FB_PI_PID_FIELDS;
+	/* p_stat: SIDL 1, SRUN 2, SSLEEP 3, SSTOP 4, SZOMB 5 */
+	switch (p[FB_DARWIN_KP_STAT]) {
+	case 1:
+		pi->status = FB_STATUS_IDLE;
+		break;
+	case 2:
+		pi->status = FB_STATUS_RUNNING;
+		break;
+	case 3:
+		pi->status = FB_STATUS_SLEEPING;
+		break;
+	case 4:
+		pi->status = FB_STATUS_STOPPED;
+		break;
+	case 5:
+		pi->status = FB_STATUS_ZOMBIE;
+		break;
+	default:
+		pi->valid &= ~(uint32_t)FB_PI_STATUS;
+	}
+	memcpy(&sec, p + FB_DARWIN_KP_STARTTIME, 8);
+	memcpy(&usec, p + FB_DARWIN_KP_STARTTIME + 8, 4);
+	pi->create_time = (double)sec + (double)usec / 1e6;
+	pi->nice = (signed char)p[FB_DARWIN_KP_NICE];
+	pi->uids.real = get_u32(p + FB_DARWIN_KP_RUID);
+	pi->uids.saved = get_u32(p + FB_DARWIN_KP_SVUID);
+	pi->uids.effective = get_u32(p + FB_DARWIN_KP_UID);
 	return 0;
 }

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * test_bsd_decode.c - the FreeBSD backend's decoders on byte fixtures laid out as FreeBSD 13
- * amd64 returns them (kern.cp_time/cp_times longs, struct clockinfo, struct loadavg, struct
- * timeval, struct xswdev version 2, u_int and u_long numbers), plus psutil's FreeBSD memory
- * arithmetic.  Each decoder must also refuse a buffer of the wrong size or a bad version
- * instead of reading past it.  These run on Linux; the backend itself is only compiled.
+ * test_bsd_decode.c - the FreeBSD backend's decoders on byte fixtures laid out as FreeBSD 13 amd64
+ * returns them (kern.cp_time/cp_times longs, struct clockinfo, struct loadavg, struct timeval,
+ * struct xswdev version 2, u_int and u_long numbers, struct if_data, struct kinfo_proc), plus
+ * psutil's FreeBSD memory arithmetic. Each decoder must also refuse a buffer of the wrong size or a
+ * bad version instead of reading past it. These run on Linux; the backend itself is only compiled.
  */
 #include "fb_test.h"
 
@@ -175,6 +175,111 @@ static void test_vmem_formulas(void **state)
 	assert_true(m.percent == 0.0);
 }
 
+static void test_if_data(void **state)
+{
+	unsigned char b[152] = { 0 };
+	struct fb_net_io d = { 0 };
+	int mtu = 0, speed = 0;
+
+	(void)state;
+	b[0] = 6; /* IFT_ETHER */
+	put_u32(b, 8, 9000);
+	put_u64(b, 16, 10000000000ULL); /* 10 Gb/s */
+	put_u64(b, 24, 1001);		/* ipackets */
+	put_u64(b, 32, 3);		/* ierrors */
+	put_u64(b, 40, 2002);		/* opackets */
+	put_u64(b, 48, 4);		/* oerrors */
+	put_u64(b, 56, 99);		/* collisions: not psutil's */
+	put_u64(b, 64, 1ULL << 40);	/* ibytes past 32 bits */
+	put_u64(b, 72, 123456);		/* obytes */
+	put_u64(b, 96, 5);		/* iqdrops */
+	put_u64(b, 104, 6);		/* oqdrops */
+	assert_int_equal(fb__bsd_decode_if_data(b, sizeof(b), &d, &mtu, &speed), 0);
+	assert_int_equal(d.packets_recv, 1001);
+	assert_int_equal(d.packets_sent, 2002);
+	assert_int_equal(d.bytes_recv, 1ULL << 40);
+	assert_int_equal(d.bytes_sent, 123456);
+	assert_int_equal(d.errin, 3);
+	assert_int_equal(d.errout, 4);
+	assert_int_equal(d.dropin, 5);
+	assert_int_equal(d.dropout, 6);
+	assert_int_equal(mtu, 9000);
+	assert_int_equal(speed, 10000);
+	assert_int_equal(fb__bsd_decode_if_data(b, 96, &d, &mtu, &speed), -EINVAL);
+}
+
+static void build_kinfo(unsigned char *b)
+{
+	memset(b, 0, 1088);
+	put_u32(b, 0, 1088); /* ki_structsize */
+	put_u32(b, 72, 4242);
+	put_u32(b, 76, 1);
+	put_u32(b, 168, 1001); /* uid */
+	put_u32(b, 172, 1002); /* ruid */
+	put_u32(b, 176, 1003); /* svuid */
+	put_u64(b, 256, 50 << 20);
+	put_u64(b, 264, 1000); /* rss pages */
+	put_u64(b, 280, 10);
+	put_u64(b, 288, 20);
+	put_u64(b, 336, 1700000000);
+	put_u64(b, 344, 500000);
+	b[388] = 3;		    /* SSLEEP */
+	b[389] = (unsigned char)-5; /* nice */
+	memcpy(b + 447, "sshd: a(b) c", 13);
+	put_u32(b, 572, 1); /* lastcpu */
+	put_u32(b, 596, 3); /* numthreads */
+	put_u64(b, 608, 2); /* rusage utime 2.25 s */
+	put_u64(b, 616, 250000);
+	put_u64(b, 624, 1); /* stime 1.5 s */
+	put_u64(b, 632, 500000);
+	put_u64(b, 752, 7); /* children's utime */
+}
+
+static void test_kinfo_proc(void **state)
+{
+	unsigned char b[1088];
+	struct fb_proc_info pi;
+
+	(void)state;
+	build_kinfo(b);
+	assert_int_equal(fb__bsd_decode_kinfo_proc(b, sizeof(b), 4096, &pi), 0);
+	assert_int_equal(pi.pid, 4242);
+	assert_int_equal(pi.ppid, 1);
+	assert_string_equal(pi.name, "sshd: a(b) c");
+	assert_int_equal(pi.status, FB_STATUS_SLEEPING);
+	assert_true(pi.cpu_times.user == 2.25 && pi.cpu_times.system == 1.5);
+	assert_true(pi.cpu_times.children_user == 7.0);
+	assert_int_equal(pi.memory_info.rss, 1000 * 4096);
+	assert_int_equal(pi.memory_info.vms, 50 << 20);
+	assert_int_equal(pi.memory_info.text, 10 * 4096);
+	assert_int_equal(pi.memory_info.data, 20 * 4096);
+	assert_true(pi.memory_info.shared == FB_MEM_UNKNOWN);
+	assert_true(pi.create_time == 1700000000.5);
+	assert_int_equal(pi.num_threads, 3);
+	assert_int_equal(pi.nice, -5);
+	assert_int_equal(pi.cpu_num, 1);
+	assert_int_equal(pi.uids.effective, 1001);
+	assert_int_equal(pi.uids.real, 1002);
+	assert_int_equal(pi.uids.saved, 1003);
+	assert_false(pi.valid & (FB_PI_USERNAME | FB_PI_TERMINAL));
+	/* a zombie, then an unknown state: status invalid, the rest still decoded */
+	b[388] = 5;
+	assert_int_equal(fb__bsd_decode_kinfo_proc(b, sizeof(b), 4096, &pi), 0);
+	assert_int_equal(pi.status, FB_STATUS_ZOMBIE);
+	b[388] = 9;
+	assert_int_equal(fb__bsd_decode_kinfo_proc(b, sizeof(b), 4096, &pi), 0);
+	assert_false(pi.valid & FB_PI_STATUS);
+	/* a comm without its NUL is cut, never overrun */
+	memset(b + 447, 'x', 20);
+	assert_int_equal(fb__bsd_decode_kinfo_proc(b, sizeof(b), 4096, &pi), 0);
+	assert_int_equal(strlen(pi.name), 19);
+	/* another layout (ki_structsize) or a short buffer is refused */
+	put_u32(b, 0, 1096);
+	assert_int_equal(fb__bsd_decode_kinfo_proc(b, sizeof(b), 4096, &pi), -EINVAL);
+	put_u32(b, 0, 1088);
+	assert_int_equal(fb__bsd_decode_kinfo_proc(b, 1000, 4096, &pi), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -186,6 +291,8 @@ int main(void)
 		cmocka_unit_test(test_xswdev),
 		cmocka_unit_test(test_uint_widths),
 		cmocka_unit_test(test_vmem_formulas),
+		cmocka_unit_test(test_if_data),
+		cmocka_unit_test(test_kinfo_proc),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * test_darwin_decode.c - the macOS backend's decoders on byte fixtures laid out as macOS 11+
- * (LP64) returns them: host_cpu_load_info tick arrays (one CPU and per CPU), vm_statistics64
- * with psutil's memory arithmetic, struct xsw_usage, struct timeval with its 4-byte
- * microseconds, struct loadavg.  Wrong sizes are refused.  These run on Linux; the backend
- * itself is only compiled.
+ * test_darwin_decode.c - the macOS backend's decoders on byte fixtures laid out as macOS 11+ (LP64)
+ * returns them: host_cpu_load_info tick arrays (one CPU and per CPU), vm_statistics64 with psutil's
+ * memory arithmetic, struct xsw_usage, struct timeval with its 4-byte microseconds, struct loadavg,
+ * the NET_RT_IFLIST2 message stream (struct if_msghdr2 with if_data64), struct kinfo_proc. Wrong
+ * sizes are refused. These run on Linux; the backend itself is only compiled.
  */
 #include "fb_test.h"
 
@@ -119,13 +119,126 @@ static void test_timeval_and_loadavg(void **state)
 	assert_int_equal(fb__darwin_decode_loadavg(la, 16, l), -EINVAL);
 }
 
+static size_t put_ifinfo2(unsigned char *b, uint16_t index, uint32_t flags, uint64_t ibytes)
+{
+	memset(b, 0, 160);
+	put_u32(b, 0, 160);	   /* ifm_msglen (u16) then version 0 */
+	b[2] = 5;		   /* RTM_VERSION */
+	b[3] = 0x12;		   /* RTM_IFINFO2 */
+	put_u32(b, 8, flags);	   /* ifm_flags */
+	memcpy(b + 12, &index, 2); /* ifm_index */
+	put_u32(b, 32 + 8, 1500);  /* ifi_mtu */
+	put_u64(b, 32 + 16, 1000000000ULL);
+	put_u64(b, 32 + 24, 11); /* ipackets */
+	put_u64(b, 32 + 32, 1);	 /* ierrors */
+	put_u64(b, 32 + 40, 22); /* opackets */
+	put_u64(b, 32 + 48, 2);	 /* oerrors */
+	put_u64(b, 32 + 64, ibytes);
+	put_u64(b, 32 + 72, 5555); /* obytes */
+	put_u64(b, 32 + 96, 3);	   /* iqdrops */
+	return 160;
+}
+
+static void test_iflist2_stream(void **state)
+{
+	unsigned char b[160 + 24 + 160];
+	struct fb_net_io d = { 0 };
+	unsigned index;
+	uint32_t flags;
+	size_t off, mlen;
+	int mtu, speed, found = 0;
+
+	(void)state;
+	off = put_ifinfo2(b, 1, 0x8049, 1ULL << 33);
+	/* an RTM_NEWADDR message in between, 24 bytes, to be stepped over */
+	memset(b + off, 0, 24);
+	put_u32(b + off, 0, 24);
+	b[off + 3] = 0xc;
+	off += 24;
+	off += put_ifinfo2(b + off, 4, 0x8863, 77);
+	for (size_t at = 0; at < off; at += mlen) {
+		int r = fb__darwin_decode_ifmsg(b + at, off - at, &mlen, &index, &flags, &d, &mtu,
+						&speed);
+
+		assert_true(r >= 0);
+		if (!r) {
+			assert_int_equal(mlen, 24);
+			continue;
+		}
+		found++;
+		assert_int_equal(mtu, 1500);
+		assert_int_equal(speed, 1000);
+		assert_int_equal(d.packets_recv, 11);
+		assert_int_equal(d.packets_sent, 22);
+		assert_int_equal(d.errin, 1);
+		assert_int_equal(d.errout, 2);
+		assert_int_equal(d.bytes_sent, 5555);
+		assert_int_equal(d.dropin, 3);
+		assert_int_equal(d.dropout, 0);
+		if (index == 1) {
+			assert_int_equal(flags, 0x8049);
+			assert_int_equal(d.bytes_recv, 1ULL << 33); /* 64-bit, no wrap at 4 GiB */
+		} else {
+			assert_int_equal(index, 4);
+			assert_int_equal(d.bytes_recv, 77);
+		}
+	}
+	assert_int_equal(found, 2);
+	/* a message claiming more bytes than there are, or a short IFINFO2, is refused */
+	assert_int_equal(fb__darwin_decode_ifmsg(b, 100, &mlen, &index, &flags, &d, &mtu, &speed),
+			 -EINVAL);
+	put_u32(b, 0, 40);
+	b[2] = 5;
+	b[3] = 0x12;
+	assert_int_equal(fb__darwin_decode_ifmsg(b, 160, &mlen, &index, &flags, &d, &mtu, &speed),
+			 -EINVAL);
+	put_u32(b, 0, 2);
+	assert_int_equal(fb__darwin_decode_ifmsg(b, 160, &mlen, &index, &flags, &d, &mtu, &speed),
+			 -EINVAL);
+}
+
+static void test_kinfo_proc(void **state)
+{
+	unsigned char b[648] = { 0 };
+	struct fb_proc_info pi;
+
+	(void)state;
+	put_u64(b, 0, 1700000000); /* p_starttime */
+	put_u32(b, 8, 250000);
+	b[36] = 2;	     /* SRUN */
+	put_u32(b, 40, 501); /* p_pid */
+	b[242] = 10;	     /* p_nice */
+	memcpy(b + 243, "Google Chrome He", 17);
+	put_u32(b, 392, 502); /* p_ruid */
+	put_u32(b, 396, 503); /* p_svuid */
+	put_u32(b, 420, 0);   /* cr_uid: setuid root */
+	put_u32(b, 560, 1);   /* e_ppid */
+	assert_int_equal(fb__darwin_decode_kinfo_proc(b, sizeof(b), &pi), 0);
+	assert_int_equal(pi.pid, 501);
+	assert_int_equal(pi.ppid, 1);
+	assert_string_equal(pi.name, "Google Chrome He");
+	assert_int_equal(pi.status, FB_STATUS_RUNNING);
+	assert_true(pi.create_time == 1700000000.25);
+	assert_int_equal(pi.nice, 10);
+	assert_int_equal(pi.uids.real, 502);
+	assert_int_equal(pi.uids.saved, 503);
+	assert_int_equal(pi.uids.effective, 0);
+	assert_false(pi.valid & (FB_PI_CPU_TIMES | FB_PI_MEMORY_INFO | FB_PI_NUM_THREADS));
+	b[36] = 7; /* no such state on macOS */
+	assert_int_equal(fb__darwin_decode_kinfo_proc(b, sizeof(b), &pi), 0);
+	assert_false(pi.valid & FB_PI_STATUS);
+	memset(b + 243, 'x', 17);
+	assert_int_equal(fb__darwin_decode_kinfo_proc(b, sizeof(b), &pi), 0);
+	assert_int_equal(strlen(pi.name), 16);
+	assert_int_equal(fb__darwin_decode_kinfo_proc(b, 600, &pi), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_cpu_load_ticks),
-		cmocka_unit_test(test_vmstat64_formulas),
-		cmocka_unit_test(test_xsw_usage),
-		cmocka_unit_test(test_timeval_and_loadavg),
+		cmocka_unit_test(test_cpu_load_ticks), cmocka_unit_test(test_vmstat64_formulas),
+		cmocka_unit_test(test_xsw_usage),      cmocka_unit_test(test_timeval_and_loadavg),
+		cmocka_unit_test(test_iflist2_stream), cmocka_unit_test(test_kinfo_proc),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -7,6 +7,11 @@
 #define CTL_VM 2
 #define CTL_HW 6
 #define HW_NCPU 3
+#define KERN_PROC 14
+#define KERN_PROC_ALL 0
+#define KERN_PROC_PID 1
+#define CTL_NET 4
+#define NET_RT_IFLIST2 6
 int sysctl(int *name, u_int namelen, void *oldp, size_t *oldlenp, void *newp,
 	   size_t newlen);
 int sysctlbyname(const char *name, void *oldp, size_t *oldlenp, void *newp,

@@ -7,6 +7,9 @@
 #define CTL_VM 2
 #define CTL_HW 6
 #define HW_NCPU 3
+#define KERN_PROC 14
+#define KERN_PROC_PID 1
+#define KERN_PROC_PROC 8
 int sysctl(const int *name, u_int namelen, void *oldp, size_t *oldlenp, const void *newp,
 	   size_t newlen);
 int sysctlbyname(const char *name, void *oldp, size_t *oldlenp, const void *newp,

@@ -29,8 +29,8 @@ static int raw_cmdline(HANDLE h, wchar_t **out)
 		us = malloc(size);
 		if (!us)
 			return -ENOMEM;
-		st = NtQueryInformationProcess(h, (PROCESSINFOCLASS)WIN_PROCESS_COMMAND_LINE_INFORMATION,
-					       us, size, &need);
+		st = NtQueryInformationProcess(
+			h, (PROCESSINFOCLASS)WIN_PROCESS_COMMAND_LINE_INFORMATION, us, size, &need);
 		if (st >= 0) {
 			wchar_t *w = malloc(us->Length + sizeof(wchar_t));
 
@@ -52,9 +52,9 @@ static int raw_cmdline(HANDLE h, wchar_t **out)
 
 /* x64 layouts: PEB.ProcessParameters, and in RTL_USER_PROCESS_PARAMETERS the
  * CurrentDirectory.DosPath and CommandLine UNICODE_STRINGs (Length, MaximumLength, Buffer). */
-#define WIN_PEB_PROCESS_PARAMETERS 0x20
+#define WIN_PEB_PROCESS_PARAMETERS   0x20
 #define WIN_PARAMS_CURRENT_DIRECTORY 0x38
-#define WIN_PARAMS_COMMAND_LINE 0x70
+#define WIN_PARAMS_COMMAND_LINE	     0x70
 
 /* Read the UNICODE_STRING at @off of the target's process parameters (malloc'ed, NUL-ended). */
 static int peb_string(HANDLE h, size_t off, wchar_t **out)

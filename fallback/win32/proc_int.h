@@ -32,6 +32,11 @@ struct fb__nt_row {
 int fb__nt_find(pid_t pid, struct fb__nt_row *row);
 /* The whole table, sorted by pid; *rows is freed with free(). */
 int fb__nt_list(struct fb__nt_row **rows, size_t *n);
+/*
+ * The threads of @pid from the same table (id, user and kernel seconds; *out freed with free())
+ * and the sum of their context switches.  -ESRCH when the pid is absent.
+ */
+int fb__nt_threads(pid_t pid, struct fb_thread **out, size_t *n, uint64_t *ctx_switches);
 /* Record a method failure in p->err and return it. */
 int fb__proc_fail(struct fb_proc *p, const char *what, int err);
 

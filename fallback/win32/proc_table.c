@@ -2,7 +2,8 @@
 /*
  * proc_table.c - the kernel's process table (NtQuerySystemInformation with
  * SystemProcessInformation) decoded into plain rows: pid, parent, image name, creation time,
- * user and kernel time, working set, private bytes and thread count.  Also psutil.pids() and
+ * user and kernel time, working set, private bytes and thread count, and the per-thread
+ * entries that follow each process (times, context switches).  Also psutil.pids() and
  * pid_exists(), which read the same table (EnumProcesses lists the same set).
  */
 #include "proc_int.h"
@@ -92,6 +93,57 @@ int fb__nt_find(pid_t pid, struct fb__nt_row *row)
 		}
 	}
 	free(v);
+	return err;
+}
+
+int fb__nt_threads(pid_t pid, struct fb_thread **out, size_t *n, uint64_t *ctx_switches)
+{
+	size_t len, off = 0;
+	char *buf;
+	int err;
+
+	*out = NULL;
+	*n = 0;
+	*ctx_switches = 0;
+	err = fb__ntqsi(SystemProcessInformation, (void **)&buf, &len);
+	if (err)
+		return err;
+	err = -ESRCH;
+	for (;;) {
+		const SYSTEM_PROCESS_INFORMATION *e = (const void *)(buf + off);
+		const SYSTEM_THREAD_INFORMATION *t = (const void *)(e + 1);
+		struct fb_thread *v;
+
+		if (off + sizeof(*e) > len)
+			break;
+		if ((pid_t)(uintptr_t)e->UniqueProcessId != pid) {
+			if (!e->NextEntryOffset)
+				break;
+			off += e->NextEntryOffset;
+			continue;
+		}
+		if (off + sizeof(*e) + e->NumberOfThreads * sizeof(*t) > len) {
+			err = -EIO;
+			break;
+		}
+		v = calloc(e->NumberOfThreads ? e->NumberOfThreads : 1, sizeof(*v));
+		if (!v) {
+			err = -ENOMEM;
+			break;
+		}
+		for (ULONG i = 0; i < e->NumberOfThreads; i++) {
+			/* Reserved1: kernel, user, create time; Reserved3: context switches */
+			v[i].id = (pid_t)(uintptr_t)t[i].ClientId.UniqueThread;
+			v[i].system_time = fb__ticks_sec((uint64_t)t[i].Reserved1[0].QuadPart);
+			v[i].user_time = fb__ticks_sec((uint64_t)t[i].Reserved1[1].QuadPart);
+			*ctx_switches += t[i].Reserved3;
+		}
+		*out = v;
+		*n = e->NumberOfThreads;
+		err = 0;
+		break;
+	}
+	free(buf);
 	return err;
 }
 

@@ -2,9 +2,8 @@
 /*
  * proc_unsup.c - the psutil.Process methods this Win32 backend does not provide yet, each an
  * honest -ENOTSUP recorded as the method's error.  Some have Windows equivalents psutil uses
- * (the environment from the PEB, priority classes for nice, handles for fds,
- * affinity masks, NtSuspendProcess); others have no Windows meaning (uids, gids, terminal,
- * ionice classes, rlimits, smaps-style maps).
+ * (the environment from the PEB, handles for fds, the working-set walk for USS); others have no
+ * Windows meaning (uids, gids, terminal, ionice classes, rlimits, smaps-style maps).
  */
 #include "proc_int.h"
 
@@ -37,18 +36,6 @@ int fb_proc__terminal(struct fb_proc *p, char *buf, size_t len)
 	return UNSUP(p, "terminal");
 }
 
-int fb_proc__nice(struct fb_proc *p, int *out)
-{
-	(void)out;
-	return UNSUP(p, "nice");
-}
-
-int fb_proc__set_nice(struct fb_proc *p, int value)
-{
-	(void)value;
-	return UNSUP(p, "nice");
-}
-
 int fb_proc__ionice(struct fb_proc *p, enum fb_ioprio_class *ioclass, int *value)
 {
 	(void)ioclass, (void)value;
@@ -73,42 +60,16 @@ int fb_proc__set_rlimit(struct fb_proc *p, int resource, int64_t soft, int64_t h
 	return UNSUP(p, "rlimit");
 }
 
-int fb_proc__cpu_affinity(struct fb_proc *p, int **cpus, size_t *n)
-{
-	*cpus = NULL;
-	*n = 0;
-	return UNSUP(p, "cpu_affinity");
-}
-
-int fb_proc__set_cpu_affinity(struct fb_proc *p, const int *cpus, size_t n)
-{
-	(void)cpus, (void)n;
-	return UNSUP(p, "cpu_affinity");
-}
-
 int fb_proc__cpu_num(struct fb_proc *p, int *out)
 {
 	(void)out;
 	return UNSUP(p, "cpu_num");
 }
 
-int fb_proc__num_ctx_switches(struct fb_proc *p, uint64_t *voluntary, uint64_t *involuntary)
-{
-	(void)voluntary, (void)involuntary;
-	return UNSUP(p, "num_ctx_switches");
-}
-
 int fb_proc__num_fds(struct fb_proc *p, int *out)
 {
 	(void)out;
 	return UNSUP(p, "num_fds");
-}
-
-int fb_proc__threads(struct fb_proc *p, struct fb_thread **out, size_t *n)
-{
-	*out = NULL;
-	*n = 0;
-	return UNSUP(p, "threads");
 }
 
 int fb_proc__open_files(struct fb_proc *p, struct fb_open_file **out, size_t *n)
@@ -130,14 +91,4 @@ int fb_proc__memory_maps(struct fb_proc *p, bool grouped, struct fb_mmap **out, 
 	*out = NULL;
 	*n = 0;
 	return UNSUP(p, "memory_maps");
-}
-
-int fb_proc__suspend(struct fb_proc *p)
-{
-	return UNSUP(p, "suspend");
-}
-
-int fb_proc__resume(struct fb_proc *p)
-{
-	return UNSUP(p, "resume");
 }

@@ -404,6 +404,73 @@ static void test_self(void)
 	CHECK(fb_proc__new(-1) == NULL && errno == ESRCH);
 }
 
+static void test_sched_controls(void)
+{
+	struct fb_proc *p = fb_proc__new((pid_t)GetCurrentProcessId());
+	int nice = 0, *cpus, all = fb_cpu_count(true), one = 0;
+	size_t n;
+
+	CHECK(p != NULL);
+	if (!p)
+		return;
+	CHECK(fb_proc__nice(p, &nice) == 0 && nice == NORMAL_PRIORITY_CLASS);
+	CHECK(fb_proc__set_nice(p, BELOW_NORMAL_PRIORITY_CLASS) == 0);
+	CHECK(fb_proc__nice(p, &nice) == 0 && nice == BELOW_NORMAL_PRIORITY_CLASS);
+	CHECK(GetPriorityClass(GetCurrentProcess()) == BELOW_NORMAL_PRIORITY_CLASS);
+	CHECK(fb_proc__set_nice(p, NORMAL_PRIORITY_CLASS) == 0);
+	CHECK(fb_proc__set_nice(p, 5) == -EINVAL);
+	CHECK(fb_proc__cpu_affinity(p, &cpus, &n) == 0);
+	CHECKF(n == (size_t)all, "%zu CPUs in the mask, %d CPUs", n, all);
+	free(cpus);
+	CHECK(fb_proc__set_cpu_affinity(p, &one, 1) == 0);
+	CHECK(fb_proc__cpu_affinity(p, &cpus, &n) == 0 && n == 1 && cpus[0] == 0);
+	free(cpus);
+	CHECK(fb_proc__set_cpu_affinity(p, NULL, 0) == 0); /* back to every CPU */
+	CHECK(fb_proc__cpu_affinity(p, &cpus, &n) == 0 && n == (size_t)all);
+	free(cpus);
+	one = 63;
+	CHECK(fb_proc__set_cpu_affinity(p, &one, 1) == -EINVAL);
+	fb_proc__free(p);
+}
+
+static DWORD WINAPI idle_thread(void *arg)
+{
+	WaitForSingleObject((HANDLE)arg, INFINITE);
+	return 0;
+}
+
+static void test_threads(void)
+{
+	struct fb_proc *p = fb_proc__new((pid_t)GetCurrentProcessId());
+	HANDLE stop = CreateEventW(NULL, TRUE, FALSE, NULL), th;
+	bool main_seen = false, extra_seen = false;
+	struct fb_thread *t;
+	uint64_t vol, invol;
+	DWORD tid;
+	size_t n;
+	int nt;
+
+	th = CreateThread(NULL, 0, idle_thread, stop, 0, &tid);
+	CHECK(p && th);
+	if (!p || !th)
+		return;
+	CHECK(fb_proc__threads(p, &t, &n) == 0);
+	CHECK(fb_proc__num_threads(p, &nt) == 0 && (size_t)nt == n);
+	for (size_t i = 0; i < n; i++) {
+		main_seen |= t[i].id == (pid_t)GetCurrentThreadId();
+		extra_seen |= t[i].id == (pid_t)tid;
+		CHECK(t[i].user_time >= 0 && t[i].system_time >= 0);
+	}
+	CHECKF(main_seen && extra_seen, "%zu threads", n);
+	free(t);
+	CHECK(fb_proc__num_ctx_switches(p, &vol, &invol) == 0 && invol == 0);
+	SetEvent(stop);
+	WaitForSingleObject(th, 2000);
+	CloseHandle(th);
+	CloseHandle(stop);
+	fb_proc__free(p);
+}
+
 static void test_proc_iter(void)
 {
 	const struct fb_proc_info *pi;
@@ -472,6 +539,7 @@ static void test_child_terminate_wait(void)
 		CHECKF(args.n == 2 && !strcmp(args.v[1], "--sleep"), "%zu args", args.n);
 		fb_strv_free(&args);
 		CHECK(fb_proc__wait(p, 0.1, &code) == -ETIMEDOUT);
+		CHECK(fb_proc__suspend(p) == 0 && fb_proc__resume(p) == 0);
 		CHECK(fb_proc__send_signal(p, SIGINT) == -ENOTSUP);
 		CHECK(fb_proc__terminate(p) == 0);
 		CHECK(fb_proc__wait(p, 5, &code) == 0 && code == SIGTERM);
@@ -599,7 +667,10 @@ int main(int argc, char **argv)
 		WTEST(test_kill_tree),
 		WTEST(test_proc_io),
 		WTEST(test_services),
-		WTEST(test_users),	  WTEST(test_system),
+		WTEST(test_sched_controls),
+		WTEST(test_threads),
+		WTEST(test_users),
+		WTEST(test_system),
 	};
 
 	if (argc > 1 && !strcmp(argv[1], "--sleep")) {

@@ -377,6 +377,14 @@ int fb_net_connections(enum fb_conn_kind kind, struct fb_conn **out, size_t *n);
 /* Same from the /proc/net text tables only (what psutil reads; used with fixture roots). */
 int fb_net_connections_procfs(enum fb_conn_kind kind, struct fb_conn **out, size_t *n);
 
+/*
+ * The smoothed round-trip time (µs) of one TCP connection that fb_net_connections() listed.
+ * Windows: extended TCP statistics (GetPerTcp[6]ConnectionEStats), which need administrator
+ * rights to switch on (-EACCES without).  -ENOTSUP where the platform has no such per-socket
+ * query (Linux: vigil's tcp tracer measures RTT from the kernel instead).
+ */
+int fb_net_conn_rtt(const struct fb_conn *c, uint32_t *srtt_us);
+
 enum {
 	FB_IFA_NETMASK = 1u << 0,
 	FB_IFA_BROADCAST = 1u << 1,

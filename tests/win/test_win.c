@@ -239,6 +239,33 @@ static void test_conn_owner_pid(void)
 	free(v);
 }
 
+static void test_conn_rtt(void)
+{
+	struct fb_conn *v;
+	const struct fb_conn *c;
+	uint32_t rtt = 0;
+	size_t n;
+	int err;
+
+	CHECK(fb_net_connections(FB_KIND_TCP4, &v, &n) == 0);
+	c = find_conn(v, n, SOCK_STREAM, port_c4, FB_CONN_ESTABLISHED);
+	CHECK(c != NULL);
+	if (!c) {
+		free(v);
+		return;
+	}
+	CHECK(fb_net_conn_rtt(find_conn(v, n, SOCK_STREAM, port_l4, FB_CONN_LISTEN), &rtt) ==
+	      -EINVAL); /* a listener has no peer */
+	err = fb_net_conn_rtt(c, &rtt);
+	free(v);
+	if (err == -ENOTSUP && wt_is_wine())
+		return wt_skip(
+			"RTT: wine has no extended TCP statistics (GetPerTcpConnectionEStats)");
+	if (err == -EACCES)
+		return wt_skip("RTT: extended TCP statistics need administrator rights");
+	CHECKF(err == 0 || err == -ENODATA, "fb_net_conn_rtt: %d", err);
+}
+
 static void test_conn_udp_and_v6(void)
 {
 	struct fb_conn *v;
@@ -649,27 +676,17 @@ static void test_users(void)
 int main(int argc, char **argv)
 {
 	static const struct wtest tests[] = {
-		WTEST(test_cpu_times),
-		WTEST(test_cpu_percent),
-		WTEST(test_cpu_unsupported),
-		WTEST(test_cpu_interrupts),
-		WTEST(test_virtual_memory),
-		WTEST(test_disks),
-		WTEST(test_disk_io),
-		WTEST(test_conn_tcp4),
-		WTEST(test_conn_owner_pid),
-		WTEST(test_conn_udp_and_v6),
-		WTEST(test_net_io_loopback),
-		WTEST(test_net_if),
-		WTEST(test_self),
-		WTEST(test_proc_iter),
-		WTEST(test_child_terminate_wait),
-		WTEST(test_kill_tree),
-		WTEST(test_proc_io),
-		WTEST(test_services),
-		WTEST(test_sched_controls),
-		WTEST(test_threads),
-		WTEST(test_users),
+		WTEST(test_cpu_times),	     WTEST(test_cpu_percent),
+		WTEST(test_cpu_unsupported), WTEST(test_cpu_interrupts),
+		WTEST(test_virtual_memory),  WTEST(test_disks),
+		WTEST(test_disk_io),	     WTEST(test_conn_tcp4),
+		WTEST(test_conn_owner_pid),  WTEST(test_conn_rtt),
+		WTEST(test_conn_udp_and_v6), WTEST(test_net_io_loopback),
+		WTEST(test_net_if),	     WTEST(test_self),
+		WTEST(test_proc_iter),	     WTEST(test_child_terminate_wait),
+		WTEST(test_kill_tree),	     WTEST(test_proc_io),
+		WTEST(test_services),	     WTEST(test_sched_controls),
+		WTEST(test_threads),	     WTEST(test_users),
 		WTEST(test_system),
 	};
 

@@ -488,6 +488,22 @@ struct fb_proc_mem_full {
 	uint32_t valid; /* FB_PMEM_* */
 };
 
+enum {
+	FB_PMEX_PEAK_RSS = 1u << 0,
+	FB_PMEX_PEAK_VMS = 1u << 1,
+	FB_PMEX_RSS_ANON = 1u << 2,
+	FB_PMEX_RSS_FILE = 1u << 3,
+	FB_PMEX_RSS_SHMEM = 1u << 4,
+	FB_PMEX_SWAP = 1u << 5,
+	FB_PMEX_HUGETLB = 1u << 6,
+};
+/* psutil 8's memory_info_ex(): memory_info plus the status file's Vm and Rss lines. */
+struct fb_proc_mem_ex {
+	struct fb_proc_mem base;
+	uint64_t peak_rss, peak_vms, rss_anon, rss_file, rss_shmem, swap, hugetlb;
+	uint32_t valid; /* FB_PMEX_*: a kernel thread or an old kernel lacks some */
+};
+
 struct fb_proc_io {
 	uint64_t read_count, write_count, read_bytes, write_bytes, read_chars, write_chars;
 };
@@ -589,6 +605,7 @@ int fb_proc__net_connections(struct fb_proc *p, enum fb_conn_kind kind, struct f
 			     size_t *n);
 int fb_proc__memory_info(struct fb_proc *p, struct fb_proc_mem *out);
 int fb_proc__memory_full_info(struct fb_proc *p, struct fb_proc_mem_full *out);
+int fb_proc__memory_info_ex(struct fb_proc *p, struct fb_proc_mem_ex *out);
 /* memtype: "rss", "vms", "shared", "text", "data", "uss", "pss", "swap"; else -EINVAL. */
 int fb_proc__memory_percent(struct fb_proc *p, const char *memtype, double *out);
 int fb_proc__memory_maps(struct fb_proc *p, bool grouped, struct fb_mmap **out, size_t *n);

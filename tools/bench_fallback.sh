@@ -93,6 +93,11 @@ import json, statistics, subprocess, sys, time
 n, probe = int(sys.argv[1]), sys.argv[2]
 cmds = {"fb_all": [probe, "conns", "all"], "fb_inet": [probe, "conns", "inet"],
         "ss": ["ss", "-tuanp"]}
+import os
+if os.access(".output/vigil", os.X_OK):
+    cmds["vigil_net"] = [".output/vigil", "net", "inet", "--format", "table"]
+    cmds["vigil_ps"] = [".output/vigil", "ps", "--format", "table"]
+    cmds["ps"] = ["ps", "-eo", "pid,ppid,user,stat,nlwp,time,rss,vsz,comm"]
 t = {k: [] for k in cmds}
 for k, c in cmds.items():
     subprocess.run(c, stdout=subprocess.DEVNULL)
@@ -133,4 +138,10 @@ print("  %-46s %8.3fms %8.3fms %6.1fx   (ss -tuanp)" % ("command: fbprobe conns 
 print("  %-46s %8.3fms %8.3fms %6.1fx   (ss -tuanp)" % ("command: fbprobe conns inet",
                                                        c["fb_inet"], c["ss"],
                                                        c["ss"] / c["fb_inet"]))
+if "vigil_net" in c:
+    print("  %-46s %8.3fms %8.3fms %6.1fx   (ss -tuanp)" % ("command: vigil net inet",
+                                                           c["vigil_net"], c["ss"],
+                                                           c["ss"] / c["vigil_net"]))
+    print("  %-46s %8.3fms %8.3fms %6.1fx   (ps -eo ...)" % ("command: vigil ps", c["vigil_ps"],
+                                                            c["ps"], c["ps"] / c["vigil_ps"]))
 PYEOF

@@ -1,7 +1,8 @@
 #!/bin/sh
 # sanitize_fallback.sh - build the fallback library, its unit tests, fbprobe and vigil with
 # ASan and UBSan into .output/asan and run them: the unit tests, the live comparison test
-# through the sanitized fbprobe, and vigil's library commands.  Any sanitizer report fails.
+# through the sanitized fbprobe, and vigil's library commands; then the unit tests under
+# ThreadSanitizer.  Any sanitizer report fails.
 set -u
 cd "$(dirname "$0")/.."
 OUT=.output/asan
@@ -33,6 +34,19 @@ if make -s OUTPUT=$OUT CFLAGS="$SAN" $OUT/vigil; then
 	done
 else
 	echo "sanitize: vigil did not build with sanitizers"; rc=1
+fi
+# ThreadSanitizer over the unit tests (the process scan and fd scan use two threads)
+TOUT=.output/tsan
+ttests=$(ls tests/unit/test_fb_*.c | sed "s|tests/unit/\(.*\)\.c|$TOUT/tests/\1|")
+if make -s OUTPUT=$TOUT CFLAGS="-O1 -g -fsanitize=thread" $ttests; then
+	for t in $ttests; do
+		if ! "$t" >"$t.log" 2>&1 || grep -q "ThreadSanitizer" "$t.log"; then
+			echo "sanitize: $t failed under TSan"; grep -A12 ThreadSanitizer "$t.log" | head -30
+			rc=1
+		fi
+	done
+else
+	echo "sanitize: unit tests did not build with TSan"; rc=1
 fi
 [ $rc -eq 0 ] && echo "sanitize: clean"
 exit $rc

@@ -67,7 +67,7 @@ static void snapshot_write(struct jw *w)
 	jw__arr_begin(w, "processes");
 	it = fb_proc_iter__new(SNAPSHOT_ATTRS);
 	while (it && (pi = fb_proc_iter__next(it)))
-		fbjson_proc_info(w, pi, SNAPSHOT_ATTRS);
+		fbjson_proc_info(w, pi, SNAPSHOT_ATTRS, -1);
 	fb_proc_iter__free(it);
 	jw__arr_end(w);
 	jw__obj_end(w);

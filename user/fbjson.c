@@ -416,7 +416,8 @@ void fbjson_conn(struct jw *w, const struct fb_conn *c, bool with_pid)
 	jw__obj_end(w);
 }
 
-void fbjson_proc_info(struct jw *w, const struct fb_proc_info *pi, uint32_t attrs)
+void fbjson_proc_info(struct jw *w, const struct fb_proc_info *pi, uint32_t attrs,
+		      double cpu_percent)
 {
 	uint32_t v = pi->valid;
 
@@ -466,5 +467,7 @@ void fbjson_proc_info(struct jw *w, const struct fb_proc_info *pi, uint32_t attr
 			jw__null(w, "memory_info");
 		}
 	}
+	if (cpu_percent >= 0)
+		jw__f64(w, "cpu_percent", cpu_percent);
 	jw__obj_end(w);
 }

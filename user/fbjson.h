@@ -20,7 +20,8 @@ void fbjson_sensors(struct jw *w);
 void fbjson_system(struct jw *w);
 /* One connection object (pconn without the pid when with_pid is false). */
 void fbjson_conn(struct jw *w, const struct fb_conn *c, bool with_pid);
-/* One process of a scan with the attributes in attrs (FB_PI_*). */
-void fbjson_proc_info(struct jw *w, const struct fb_proc_info *pi, uint32_t attrs);
+/* One process of a scan with the attributes in attrs (FB_PI_*), and cpu_percent if >= 0. */
+void fbjson_proc_info(struct jw *w, const struct fb_proc_info *pi, uint32_t attrs,
+		      double cpu_percent);
 
 #endif /* VIGIL_FBJSON_H */

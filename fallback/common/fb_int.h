@@ -105,6 +105,15 @@ int fb__parse_diskstats_line(const char *line, struct fb_disk_io *d);
 int fb__parse_net_dev_line(const char *line, struct fb_net_io *d);
 void fb__ipv6_text(const unsigned char b[16], char *out);
 
+/*
+ * Run fn(arg) on a helper thread that may or may not get a CPU in time; the caller does its
+ * own share, then fb__par_finish() cancels a helper that never started or waits for one that
+ * did.  fn must take its work from a shared atomic counter.  NULL (no helper) is fine.
+ */
+struct fb__par;
+struct fb__par *fb__par_start(void (*fn)(void *), void *arg);
+void fb__par_finish(struct fb__par *p);
+
 /* 1-decimal rounding as Python's round(x, 1). */
 double fb__round1(double x);
 

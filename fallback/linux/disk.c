@@ -96,13 +96,9 @@ int fb_disk_partitions(bool all, struct fb_partitions *out)
 	r = fb__read_alloc(FB_DIR_PROC, "self/mounts", &mounts);
 	if (r < 0)
 		return (int)r;
-	if (!all) {
-		r = fb__read_alloc(FB_DIR_PROC, "filesystems", &fslist);
-		if (r < 0) {
-			err = (int)r;
-			goto free_mounts;
-		}
-	}
+	/* no /proc/filesystems (psutil #2188 falls back too): keep every fstype */
+	if (!all && fb__read_alloc(FB_DIR_PROC, "filesystems", &fslist) < 0)
+		fslist = NULL;
 	for (line = strtok_r(mounts, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char *f[4], *s = line, *blob;
 		size_t len[4], total = 0;
@@ -135,7 +131,7 @@ int fb_disk_partitions(bool all, struct fb_partitions *out)
 				len[0] = strlen(rootdev);
 			}
 		}
-		if (!all && (!f[0][0] || !fstype_is_physical(fslist, f[2])))
+		if (!all && (!f[0][0] || (fslist && !fstype_is_physical(fslist, f[2]))))
 			continue;
 		err = fb__grow((void **)&out->v, &cap, out->n + 1, sizeof(*out->v));
 		if (err)
@@ -164,7 +160,6 @@ int fb_disk_partitions(bool all, struct fb_partitions *out)
 free_out:
 	fb_partitions_free(out);
 	free(fslist);
-free_mounts:
 	free(mounts);
 	return err;
 }

@@ -20,7 +20,6 @@
 #include <linux/sock_diag.h>
 #include <linux/unix_diag.h>
 #include <netinet/in.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -140,8 +139,9 @@ struct scan_part {
 	int err;
 };
 
-static void scan_run(struct scan_part *sp)
+static void scan_run(void *arg)
 {
+	struct scan_part *sp = arg;
 	struct scan_job *job = sp->job;
 
 	for (;;) {
@@ -152,12 +152,6 @@ static void scan_run(struct scan_part *sp)
 		for (size_t k = i; k < i + SCAN_CHUNK && k < job->npids && !sp->err; k++)
 			sp->err = scan_pid_fds(&sp->m, job->procfd, job->pids[k]);
 	}
-}
-
-static void *scan_thread(void *arg)
-{
-	scan_run(arg);
-	return NULL;
 }
 
 /* Merge the parts into one map sorted by (inode, pid, fd). */
@@ -407,7 +401,7 @@ close_fd:
 
 struct inet_ctx {
 	struct conn_list *l;
-	int family, type;
+	int family, type; /* family AF_UNSPEC: both (the compat TCP dump) */
 };
 
 static int inet_cb(struct nlmsghdr *h, void *arg)
@@ -416,9 +410,11 @@ static int inet_cb(struct nlmsghdr *h, void *arg)
 	struct inet_diag_msg *m = NLMSG_DATA(h);
 	struct fb_conn c = { 0 };
 
-	if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*m)) || m->idiag_family != ctx->family)
+	if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*m)) ||
+	    (m->idiag_family != AF_INET && m->idiag_family != AF_INET6) ||
+	    (ctx->family != AF_UNSPEC && m->idiag_family != ctx->family))
 		return 0;
-	c.family = ctx->family;
+	c.family = m->idiag_family;
 	c.type = ctx->type;
 	set_inet_addr(&c.laddr, c.family, m->id.idiag_src, ntohs(m->id.idiag_sport));
 	set_inet_addr(&c.raddr, c.family, m->id.idiag_dst, ntohs(m->id.idiag_dport));
@@ -440,6 +436,26 @@ static int diag_inet(struct conn_list *l, int family, int proto)
 	};
 	struct inet_ctx ctx = { .l = l, .family = family,
 				.type = proto == IPPROTO_TCP ? SOCK_STREAM : SOCK_DGRAM };
+
+	return nl_dump(&req, sizeof(req), inet_cb, &ctx);
+}
+
+/*
+ * TCP over IPv4 and IPv6 in one walk of the kernel's hash tables: the legacy TCPDIAG_GETSOCK
+ * request dumps every family (the v2 request takes one family per walk, and the walk of a
+ * large established table is what a dump costs).
+ */
+static int diag_tcp_both(struct conn_list *l)
+{
+	struct {
+		struct nlmsghdr nlh;
+		struct inet_diag_req r;
+	} req = {
+		.nlh = { .nlmsg_len = sizeof(req), .nlmsg_type = TCPDIAG_GETSOCK,
+			 .nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP },
+		.r = { .idiag_family = AF_INET, .idiag_states = ~0u },
+	};
+	struct inet_ctx ctx = { .l = l, .family = AF_UNSPEC, .type = SOCK_STREAM };
 
 	return nl_dump(&req, sizeof(req), inet_cb, &ctx);
 }
@@ -664,6 +680,14 @@ static int read_tables(struct conn_list *l, unsigned t, bool netlink)
 	};
 	int err = 0;
 
+	if (netlink && (t & (T_TCP4 | T_TCP6)) == (T_TCP4 | T_TCP6)) {
+		size_t mark = l->n;
+
+		if (diag_tcp_both(l) == 0)
+			t &= ~(unsigned)(T_TCP4 | T_TCP6);
+		else
+			l->n = mark; /* no compat interface: one dump per family below */
+	}
 	for (size_t i = 0; !err && i < sizeof(tabs) / sizeof(tabs[0]); i++) {
 		size_t mark = l->n;
 
@@ -774,8 +798,7 @@ static int connections(enum fb_conn_kind kind, pid_t only, bool netlink, struct 
 	struct inode_map map = { 0 };
 	unsigned t = kind_tables(kind);
 	pid_t *pids = NULL, one = only;
-	bool threaded = false;
-	pthread_t worker;
+	struct fb__par *helper = NULL;
 	int err;
 
 	*out = NULL;
@@ -803,12 +826,11 @@ static int connections(enum fb_conn_kind kind, pid_t only, bool netlink, struct 
 			goto free_all;
 	}
 	/* a second thread shares the fd scan while this one dumps the socket tables */
-	if (job.npids >= 64 && sysconf(_SC_NPROCESSORS_ONLN) > 1)
-		threaded = pthread_create(&worker, NULL, scan_thread, &parts[1]) == 0;
+	if (job.npids >= 64)
+		helper = fb__par_start(scan_run, &parts[1]);
 	err = read_tables(&l, t, netlink && fb__root_is_live());
 	scan_run(&parts[0]);
-	if (threaded)
-		pthread_join(worker, NULL);
+	fb__par_finish(helper);
 	if (err)
 		goto free_all;
 	err = scan_merge(parts, 2, &map);

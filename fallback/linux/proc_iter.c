@@ -15,7 +15,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -369,8 +368,10 @@ static bool read_one(struct fb_proc_iter *it, struct pid_ent *e, struct fb_proc_
 #define BATCH_MIN 128
 #define BATCH_CHUNK 16
 
-static void batch_run(struct fb_proc_iter *it)
+static void batch_run(void *arg)
 {
+	struct fb_proc_iter *it = arg;
+
 	for (;;) {
 		size_t i = __atomic_fetch_add(&it->next, BATCH_CHUNK, __ATOMIC_RELAXED);
 
@@ -381,12 +382,6 @@ static void batch_run(struct fb_proc_iter *it)
 	}
 }
 
-static void *batch_thread(void *arg)
-{
-	batch_run(arg);
-	return NULL;
-}
-
 /*
  * With many processes and a second CPU, read the whole table up front on two threads: the
  * cost is the kernel formatting stat and statm, which parallelises.  The user name and
@@ -394,11 +389,10 @@ static void *batch_thread(void *arg)
  */
 static void batch_prepare(struct fb_proc_iter *it)
 {
-	pthread_t worker;
-	bool threaded;
+	struct fb__par *helper;
 
 	it->batched = false;
-	if (it->n < BATCH_MIN || sysconf(_SC_NPROCESSORS_ONLN) < 2)
+	if (it->n < BATCH_MIN)
 		return;
 	free(it->batch);
 	free(it->gone);
@@ -407,10 +401,9 @@ static void batch_prepare(struct fb_proc_iter *it)
 	if (!it->batch || !it->gone)
 		return; /* the streaming path still works */
 	it->next = 0;
-	threaded = pthread_create(&worker, NULL, batch_thread, it) == 0;
+	helper = fb__par_start(batch_run, it);
 	batch_run(it);
-	if (threaded)
-		pthread_join(worker, NULL);
+	fb__par_finish(helper);
 	it->batched = true;
 }
 

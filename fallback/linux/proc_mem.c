@@ -67,6 +67,42 @@ int fb_proc__memory_full_info(struct fb_proc *p, struct fb_proc_mem_full *out)
 	return 0;
 }
 
+int fb_proc__memory_info_ex(struct fb_proc *p, struct fb_proc_mem_ex *out)
+{
+	static const struct {
+		const char *key;
+		size_t off;
+		uint32_t bit;
+	} keys[] = {
+		{ "VmHWM", offsetof(struct fb_proc_mem_ex, peak_rss), FB_PMEX_PEAK_RSS },
+		{ "VmPeak", offsetof(struct fb_proc_mem_ex, peak_vms), FB_PMEX_PEAK_VMS },
+		{ "RssAnon", offsetof(struct fb_proc_mem_ex, rss_anon), FB_PMEX_RSS_ANON },
+		{ "RssFile", offsetof(struct fb_proc_mem_ex, rss_file), FB_PMEX_RSS_FILE },
+		{ "RssShmem", offsetof(struct fb_proc_mem_ex, rss_shmem), FB_PMEX_RSS_SHMEM },
+		{ "VmSwap", offsetof(struct fb_proc_mem_ex, swap), FB_PMEX_SWAP },
+		{ "HugetlbPages", offsetof(struct fb_proc_mem_ex, hugetlb), FB_PMEX_HUGETLB },
+	};
+	const char *status;
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	err = fb_proc__memory_info(p, &out->base);
+	if (err)
+		return err;
+	err = fb__proc_status(p, "memory_info_ex", &status);
+	if (err)
+		return err;
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		uint64_t v;
+
+		if (fb__kv_u64(status, keys[i].key, &v))
+			continue; /* kernel threads have no Vm lines; RssAnon is 4.5+ */
+		*(uint64_t *)((char *)out + keys[i].off) = v * 1024;
+		out->valid |= keys[i].bit;
+	}
+	return 0;
+}
+
 /* Is this smaps line a mapping header ("start-end perms offset dev inode [path]")? */
 static bool is_header(const char *p)
 {

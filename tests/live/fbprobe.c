@@ -868,6 +868,33 @@ static void print_proc(pid_t pid)
 		kuint("data", mi.data);
 		obj_end();
 	}
+	{
+		struct fb_proc_mem_ex mx;
+
+		if (fb_proc__memory_info_ex(p, &mx)) {
+			perr("memory_info_ex", p);
+		} else {
+			key("memory_info_ex");
+			obj_begin();
+			kuint("rss", mx.base.rss);
+			kuint("vms", mx.base.vms);
+			key("peak_rss");
+			(mx.valid & FB_PMEX_PEAK_RSS) ? juint(mx.peak_rss) : jnull();
+			key("peak_vms");
+			(mx.valid & FB_PMEX_PEAK_VMS) ? juint(mx.peak_vms) : jnull();
+			key("rss_anon");
+			(mx.valid & FB_PMEX_RSS_ANON) ? juint(mx.rss_anon) : jnull();
+			key("rss_file");
+			(mx.valid & FB_PMEX_RSS_FILE) ? juint(mx.rss_file) : jnull();
+			key("rss_shmem");
+			(mx.valid & FB_PMEX_RSS_SHMEM) ? juint(mx.rss_shmem) : jnull();
+			key("swap");
+			(mx.valid & FB_PMEX_SWAP) ? juint(mx.swap) : jnull();
+			key("hugetlb");
+			(mx.valid & FB_PMEX_HUGETLB) ? juint(mx.hugetlb) : jnull();
+			obj_end();
+		}
+	}
 	if (fb_proc__memory_full_info(p, &mf)) {
 		perr("memory_full_info", p);
 	} else {

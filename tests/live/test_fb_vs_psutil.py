@@ -264,6 +264,11 @@ def test_nics():
         got = sorted((a["family"], a["address"], a["netmask"], a["broadcast"], a["ptp"])
                      for a in d["net_if_addrs"].get(nic, []))
         check("net_if_addrs %s vs psutil" % nic, want == got, (want, got))
+    check("net_if_addrs: broadcast and ptp are exclusive", all(
+        a["broadcast"] is None or a["ptp"] is None
+        for l in d["net_if_addrs"].values() for a in l))
+    check("net_if_addrs: NIC set == socket.if_nameindex()",
+          set(d["net_if_addrs"]) == set(n for _, n in socket.if_nameindex()))
     ip4 = set(l.split()[3].split("/")[0] for l in sh("ip -o -4 addr").splitlines())
     got4 = set(a["address"] for l in d["net_if_addrs"].values() for a in l if a["family"] == 2)
     check("IPv4 addresses vs ip -o addr", ip4 == got4, (ip4, got4))
@@ -432,6 +437,13 @@ def test_process():
         check("proc memory_info vs psutil", (d["memory_info"]["rss"], d["memory_info"]["vms"],
                                              d["memory_info"]["shared"]) ==
               (mi.rss, mi.vms, mi.shared))
+        st = dict(l.split(":", 1) for l in open("/proc/%d/status" % pid) if ":" in l)
+        kb = lambda k: int(st[k].split()[0]) * 1024
+        mx = d["memory_info_ex"]
+        check("proc memory_info_ex vs /proc/PID/status (psutil 8)",
+              mx["peak_rss"] == kb("VmHWM") and mx["peak_vms"] == kb("VmPeak") and
+              mx["rss_anon"] + mx["rss_file"] + mx["rss_shmem"] >= mx["rss"] * 0.9 and
+              mx["peak_rss"] >= mx["rss"], (mx, st.get("VmHWM")))
         mf = p.memory_full_info()
         # pss moves whenever another process maps the same pages (ps, fbprobe itself)
         check("proc memory_full_info vs psutil", abs(d["memory_full_info"]["uss"] - mf.uss) <
@@ -630,7 +642,13 @@ def test_every_process():
         if d.get("error"):
             continue  # gone meanwhile
         checked += 1
-        diff = [k for k in keys if fb_value(d, k) != want[k]]
+        def same(k, mine, theirs):
+            # psutil 5.9.4 caches its tty map and never rebuilds it (HEAD rebuilds on a
+            # miss, as vigil does): a pts opened after psutil's first look is None there
+            if k == "terminal" and theirs is None and mine and mine.startswith("/dev/pts/"):
+                return os.path.exists(mine)
+            return mine == theirs
+        diff = [k for k in keys if not same(k, fb_value(d, k), want[k])]
         for _ in range(3):  # a process may change between two reads (kworker names do)
             if not diff:
                 break
@@ -641,7 +659,8 @@ def test_every_process():
             except psutil.NoSuchProcess:
                 diff = []
                 break
-            diff = [k for k in diff if fb_value(d, k) != want[k] and psutil.pid_exists(pid)]
+            diff = [k for k in diff if not same(k, fb_value(d, k), want[k]) and
+                    psutil.pid_exists(pid)]
         if diff:
             mismatches.append((pid, [(k, fb_value(d, k), want[k]) for k in diff]))
     check("every process: %d pids, values and errors == psutil" % checked,

@@ -88,6 +88,25 @@ static void test_cpu_freq_from_cpuinfo(void **state)
 	assert_false(f.valid & FB_FREQ_MAX);
 }
 
+static void test_cpu_freq_from_cpufreq_policies(void **state)
+{
+	struct fb_cpu_freq f, *v;
+	size_t n;
+
+	(void)state;
+	fb_test_root("hostile-wrap");
+	assert_int_equal(fb_cpu_freq_percpu(&v, &n), 0);
+	assert_int_equal(n, 2);
+	/* one cpuinfo entry for two policies: the counts differ, sysfs' current is kept */
+	assert_true(v[0].current == 1200.0);
+	assert_true(v[0].min == 800.0 && v[0].max == 3000.0);
+	assert_true(v[1].current == 2800.0 && v[1].max == 3400.0);
+	assert_int_equal(v[1].valid, FB_FREQ_CURRENT | FB_FREQ_MIN | FB_FREQ_MAX);
+	free(v);
+	assert_int_equal(fb_cpu_freq(&f), 0);
+	assert_true(f.current == 2000.0 && f.min == 800.0 && f.max == 3200.0);
+}
+
 static void test_loadavg_and_boot_time(void **state)
 {
 	double la[3], bt;
@@ -171,6 +190,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_cpu_count_logical_and_cores, teardown),
 		cmocka_unit_test_teardown(test_cpu_stats_lines, teardown),
 		cmocka_unit_test_teardown(test_cpu_freq_from_cpuinfo, teardown),
+		cmocka_unit_test_teardown(test_cpu_freq_from_cpufreq_policies, teardown),
 		cmocka_unit_test_teardown(test_loadavg_and_boot_time, teardown),
 		cmocka_unit_test_teardown(test_pids_sorted_and_pid_exists, teardown),
 		cmocka_unit_test_teardown(test_cpu_sampler_rejects_negative_interval, teardown),

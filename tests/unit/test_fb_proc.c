@@ -119,6 +119,47 @@ static void test_memory_info_and_full_info(void **state)
 	fb_proc__free(p);
 }
 
+static void test_memory_info_ex_from_status(void **state)
+{
+	char root[] = "/tmp/fbmexXXXXXX", path[512];
+	struct fb_proc_mem_ex m;
+	struct fb_proc *p;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(root));
+	snprintf(path, sizeof(path), "%s/proc/77", root);
+	assert_int_equal(mkdir_p(path), 0);
+	snprintf(path, sizeof(path), "%s/proc/77/stat", root);
+	f = fopen(path, "w");
+	fprintf(f, "77 (m) S 1 1 1 0 -1 0 0 0 0 0 1 1 0 0 20 0 1 0 500 4096 1 0\n");
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/proc/77/statm", root);
+	f = fopen(path, "w");
+	fprintf(f, "10 5 1 1 0 2 0\n");
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/proc/77/status", root);
+	f = fopen(path, "w");
+	fprintf(f, "Name:\tm\nVmPeak:\t    2000 kB\nVmHWM:\t     300 kB\nRssAnon:\t     100 kB\n"
+		   "RssFile:\t     150 kB\nRssShmem:\t       0 kB\nVmSwap:\t      12 kB\n");
+	fclose(f);
+	fb_root_set(root);
+	p = fb_proc__new(77);
+	assert_non_null(p);
+	assert_int_equal(fb_proc__memory_info_ex(p, &m), 0);
+	assert_int_equal(m.peak_vms, KB(2000));
+	assert_int_equal(m.peak_rss, KB(300));
+	assert_int_equal(m.rss_anon, KB(100));
+	assert_int_equal(m.rss_file, KB(150));
+	assert_int_equal(m.swap, KB(12));
+	assert_false(m.valid & FB_PMEX_HUGETLB); /* not in this status: invalid, not 0 */
+	assert_int_equal(m.base.rss, 5 * (uint64_t)sysconf(_SC_PAGESIZE));
+	fb_proc__free(p);
+	fb_root_set(NULL);
+	snprintf(path, sizeof(path), "rm -rf '%s'", root);
+	assert_int_equal(system(path), 0);
+}
+
 static void test_memory_maps_grouped_and_not(void **state)
 {
 	struct fb_proc *p;
@@ -302,6 +343,39 @@ static void test_iter_skips_vanished_and_keeps_unreadable(void **state)
 	assert_int_equal(seen[3], 4246);
 	fb_proc_iter__free(it);
 	fb_proc_iter__free(NULL);
+}
+
+/* The recorded process: a 15-char comm that cmdline[0] ("/bin/sh") does not complete. */
+static void test_recorded_process(void **state)
+{
+	const struct fb_proc_info *pi;
+	struct fb_proc_iter *it;
+	struct fb_proc *p;
+	struct fb_strv sv;
+	char name[64];
+
+	(void)state;
+	fb_test_root("debian12-6.18");
+	it = fb_proc_iter__new(FB_PI_NAME | FB_PI_PPID | FB_PI_STATUS | FB_PI_MEMORY_INFO);
+	assert_non_null(it);
+	pi = fb_proc_iter__next(it);
+	assert_non_null(pi);
+	assert_int_equal(pi->pid, 10825);
+	assert_string_equal(pi->name, "record_fixture.");
+	assert_int_equal(pi->ppid, 10821);
+	assert_int_equal(pi->status, FB_STATUS_SLEEPING);
+	assert_true(pi->valid & FB_PI_MEMORY_INFO);
+	assert_null(fb_proc_iter__next(it));
+	fb_proc_iter__free(it);
+	p = fb_proc__new(10825);
+	assert_int_equal(fb_proc__name(p, name, sizeof(name)), 0);
+	assert_string_equal(name, "record_fixture.");
+	assert_int_equal(fb_proc__cmdline(p, &sv), 0);
+	assert_int_equal(sv.n, 3);
+	assert_string_equal(sv.v[0], "/bin/sh");
+	assert_string_equal(sv.v[2], "debian12-6.18");
+	fb_strv_free(&sv);
+	fb_proc__free(p);
 }
 
 static void test_memory_percent_rejects_bad_memtype(void **state)
@@ -579,12 +653,14 @@ int main(void)
 		cmocka_unit_test_teardown(test_status_file_fields, teardown),
 		cmocka_unit_test_teardown(test_memory_info_and_full_info, teardown),
 		cmocka_unit_test_teardown(test_memory_maps_grouped_and_not, teardown),
+		cmocka_unit_test_teardown(test_memory_info_ex_from_status, teardown),
 		cmocka_unit_test_teardown(test_cmdline_setproctitle_and_environ, teardown),
 		cmocka_unit_test_teardown(test_long_name_completed_from_cmdline, teardown),
 		cmocka_unit_test_teardown(test_zombie_and_truncated_and_vanished, teardown),
 		cmocka_unit_test_teardown(test_threads_io_children, teardown),
 		cmocka_unit_test_teardown(test_iter_skips_vanished_and_keeps_unreadable, teardown),
 		cmocka_unit_test_teardown(test_memory_percent_rejects_bad_memtype, teardown),
+		cmocka_unit_test_teardown(test_recorded_process, teardown),
 		cmocka_unit_test_teardown(test_iter_batch_and_rewind_many_pids, teardown),
 		cmocka_unit_test_teardown(test_reused_pid_is_never_signalled, teardown),
 		cmocka_unit_test_teardown(test_wait_reports_exit_code_and_signal, teardown),

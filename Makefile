@@ -128,8 +128,8 @@ bench: all
 # with clang for each target against the project's stub headers (tests/stubs), together with
 # the OS-free part of fallback/common.  Their decoders are unit-tested on Linux (test_bsd_*,
 # test_darwin_*).
-BSD_COMMON_SRCS := $(filter-out fallback/common/io.c fallback/common/root.c, \
-	$(wildcard fallback/common/*.c))
+BSD_COMMON_SRCS := $(filter-out fallback/common/io.c fallback/common/root.c \
+	fallback/common/parallel.c,$(wildcard fallback/common/*.c))
 BSD_CHECK_FLAGS := -nostdlibinc -isystem tests/stubs/common -Ifallback -Wall -Wextra -Werror \
 	-Wmissing-prototypes -std=gnu11 -O1
 BSD_TARGETS := x86_64-unknown-freebsd13:freebsd:bsd x86_64-apple-macos11:darwin:darwin \
@@ -155,8 +155,12 @@ WIN_OUTPUT := $(OUTPUT)/win
 WIN_CFLAGS := -std=gnu11 -O2 -g $(WARNINGS) -Werror -D_WIN32_WINNT=0x0A00 \
 	-D__USE_MINGW_ANSI_STDIO=1 -Iuser/win -Ifallback -DVIGIL_VERSION='"$(VERSION)"'
 WIN_LDLIBS := -static -liphlpapi -lws2_32 -lpsapi -lntdll -ladvapi32 -lshell32 -lwtsapi32
-WIN_FB_SRCS := $(filter-out fallback/common/io.c fallback/common/root.c fallback/common/posix.c, \
-	$(wildcard fallback/common/*.c)) $(wildcard fallback/win32/*.c)
+# common/ files bound to POSIX or procfs: file reads under the root, the root, the clock, the
+# scan helper thread (used by the Linux process scans only)
+FB_COMMON_POSIX := fallback/common/io.c fallback/common/root.c fallback/common/posix.c \
+	fallback/common/parallel.c
+WIN_FB_SRCS := $(filter-out $(FB_COMMON_POSIX),$(wildcard fallback/common/*.c)) \
+	$(wildcard fallback/win32/*.c)
 WIN_CMD_SRCS := $(filter-out user/win/main.c,$(wildcard user/win/*.c))
 WIN_FB_OBJS := $(patsubst %.c,$(WIN_OUTPUT)/%.o,$(WIN_FB_SRCS))
 WIN_CMD_OBJS := $(patsubst %.c,$(WIN_OUTPUT)/%.o,$(WIN_CMD_SRCS))

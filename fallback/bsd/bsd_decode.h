@@ -61,6 +61,15 @@
 #define FB_BSD_KI_RUSAGE       608 /* struct rusage: ru_utime, ru_stime timevals first */
 #define FB_BSD_KI_RUSAGE_CH    752 /* the same for reaped children */
 
+/* struct statfs (STATFS_VERSION 0x20140518, FreeBSD 12+), getfsstat(2) entries */
+#define FB_BSD_STATFS_SIZE 2344
+#define FB_BSD_STATFS_VERSION 0x20140518u
+#define FB_BSD_SF_FLAGS 8 /* uint64_t MNT_* */
+#define FB_BSD_SF_FSTYPENAME 280
+#define FB_BSD_SF_MNTFROMNAME 296
+#define FB_BSD_SF_MNTONNAME 1320
+#define FB_BSD_SF_NAMELEN 1024
+
 /* What virtual_memory() needs: hw.physmem, vm.stats.vm.* page counts, vfs.bufspace. */
 struct fb__bsd_vm_raw {
 	uint64_t physmem, page_size, free, active, inactive, wire, cache, laundry, bufspace;
@@ -90,5 +99,11 @@ int fb__bsd_decode_if_data(const void *buf, size_t len, struct fb_net_io *d, int
  */
 int fb__bsd_decode_kinfo_proc(const void *buf, size_t len, uint64_t page_size,
 			      struct fb_proc_info *pi);
+
+/*
+ * One getfsstat() struct statfs into a partition (strings malloc'ed, freed by
+ * fb_partitions_free()); opts as psutil: "rw"/"ro" then the set MNT_* flags by name.
+ */
+int fb__bsd_decode_statfs(const void *buf, size_t len, struct fb_partition *out);
 
 #endif /* VIGIL_FB_BSD_DECODE_H */

@@ -53,6 +53,14 @@
 #define FB_DARWIN_KP_UID	  420 /* kp_eproc.e_ucred.cr_uid */
 #define FB_DARWIN_KP_PPID	  560
 
+/* struct statfs (64-bit inode variant, the default since 10.6), getfsstat(2) entries */
+#define FB_DARWIN_STATFS_SIZE 2168
+#define FB_DARWIN_SF_FLAGS 64 /* uint32_t MNT_* */
+#define FB_DARWIN_SF_FSTYPENAME 72
+#define FB_DARWIN_SF_MNTONNAME 88
+#define FB_DARWIN_SF_MNTFROMNAME 1112
+#define FB_DARWIN_SF_NAMELEN 1024
+
 /* One or more CPUs' tick arrays (len / 16 CPUs) into at most @max entries. */
 int fb__darwin_decode_cpu_load(const void *buf, size_t len, struct fb_cpu_times *out, size_t max,
 			       size_t *n);
@@ -83,5 +91,8 @@ int fb__darwin_decode_ifmsg(const void *buf, size_t len, size_t *msglen, unsigne
  * times and memory are not in it (they need proc_pidinfo): left invalid.
  */
 int fb__darwin_decode_kinfo_proc(const void *buf, size_t len, struct fb_proc_info *pi);
+
+/* One getfsstat() struct statfs into a partition (strings malloc'ed); opts as psutil's. */
+int fb__darwin_decode_statfs(const void *buf, size_t len, struct fb_partition *out);
 
 #endif /* VIGIL_FB_DARWIN_DECODE_H */

@@ -8,6 +8,8 @@
 #include "darwin_decode.h"
 
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* what one kinfo_proc entry holds */
@@ -214,5 +216,73 @@ int fb__darwin_decode_kinfo_proc(const void *buf, size_t len, struct fb_proc_inf
 	pi->uids.real = get_u32(p + FB_DARWIN_KP_RUID);
 	pi->uids.saved = get_u32(p + FB_DARWIN_KP_SVUID);
 	pi->uids.effective = get_u32(p + FB_DARWIN_KP_UID);
+	return 0;
+}
+
+/* MNT_* flags psutil names in opts (macOS sys/mount.h values). */
+static const struct {
+	uint32_t bit;
+	const char *name;
+} darwin_mnt_flags[] = {
+	{ 0x00000002, "sync" },
+	{ 0x00000004, "noexec" },
+	{ 0x00000008, "nosuid" },
+	{ 0x00000010, "nodev" },
+	{ 0x00000040, "async" },
+	{ 0x00001000, "local" },
+	{ 0x00002000, "quota" },
+	{ 0x00004000, "rootfs" },
+	{ 0x00008000, "dovolfs" },
+	{ 0x00100000, "dontbrowse" },
+	{ 0x00200000, "ignore-ownership" },
+	{ 0x00400000, "automounted" },
+	{ 0x00800000, "journaled" },
+	{ 0x10000000, "noatime" },
+	{ 0x40000000, "snapshot" },
+};
+
+static char *field_dup(const unsigned char *p, size_t max)
+{
+	size_t n = 0;
+	char *s;
+
+	while (n < max && p[n])
+		n++;
+	s = malloc(n + 1);
+	if (s) {
+		memcpy(s, p, n);
+		s[n] = '\0';
+	}
+	return s;
+}
+
+int fb__darwin_decode_statfs(const void *buf, size_t len, struct fb_partition *out)
+{
+	const unsigned char *p = buf;
+	char opts[256];
+	uint32_t flags;
+	size_t at;
+
+	memset(out, 0, sizeof(*out));
+	if (len < FB_DARWIN_STATFS_SIZE)
+		return -EINVAL;
+	flags = get_u32(p + FB_DARWIN_SF_FLAGS);
+	at = (size_t)snprintf(opts, sizeof(opts), "%s", flags & 1 ? "ro" : "rw"); /* MNT_RDONLY */
+	for (size_t i = 0; i < sizeof(darwin_mnt_flags) / sizeof(darwin_mnt_flags[0]); i++)
+		if ((flags & darwin_mnt_flags[i].bit) && at < sizeof(opts))
+			at += (size_t)snprintf(opts + at, sizeof(opts) - at, ",%s",
+					       darwin_mnt_flags[i].name);
+	out->device = field_dup(p + FB_DARWIN_SF_MNTFROMNAME, FB_DARWIN_SF_NAMELEN);
+	out->mountpoint = field_dup(p + FB_DARWIN_SF_MNTONNAME, FB_DARWIN_SF_NAMELEN);
+	out->fstype = field_dup(p + FB_DARWIN_SF_FSTYPENAME, 16);
+	out->opts = strdup(opts);
+	if (!out->device || !out->mountpoint || !out->fstype || !out->opts) {
+		free(out->device);
+		free(out->mountpoint);
+		free(out->fstype);
+		free(out->opts);
+		memset(out, 0, sizeof(*out));
+		return -ENOMEM;
+	}
 	return 0;
 }

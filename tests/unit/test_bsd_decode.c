@@ -280,6 +280,36 @@ static void test_kinfo_proc(void **state)
 	assert_int_equal(fb__bsd_decode_kinfo_proc(b, 1000, 4096, &pi), -EINVAL);
 }
 
+static void test_statfs(void **state)
+{
+	static unsigned char b[2344];
+	struct fb_partition pt;
+
+	(void)state;
+	memset(b, 0, sizeof(b));
+	put_u32(b, 0, 0x20140518);		  /* STATFS_VERSION */
+	put_u64(b, 8, 0x1000 | 0x10000000 | 0x8); /* local, noatime, nosuid */
+	memcpy(b + 280, "ufs", 4);
+	memcpy(b + 296, "/dev/ada0p2", 12);
+	memcpy(b + 1320, "/usr/home", 10);
+	assert_int_equal(fb__bsd_decode_statfs(b, sizeof(b), &pt), 0);
+	assert_string_equal(pt.device, "/dev/ada0p2");
+	assert_string_equal(pt.mountpoint, "/usr/home");
+	assert_string_equal(pt.fstype, "ufs");
+	assert_string_equal(pt.opts, "rw,nosuid,local,noatime");
+	/* the FreeBSD backend's fb_partitions_free() frees these four; Linux's differs */
+	free(pt.device), free(pt.mountpoint), free(pt.fstype), free(pt.opts);
+	put_u64(b, 8, 1);	     /* MNT_RDONLY */
+	memset(b + 1320, 'm', 1024); /* a name filling its field without a NUL */
+	assert_int_equal(fb__bsd_decode_statfs(b, sizeof(b), &pt), 0);
+	assert_string_equal(pt.opts, "ro");
+	assert_int_equal(strlen(pt.mountpoint), 1024);
+	free(pt.device), free(pt.mountpoint), free(pt.fstype), free(pt.opts);
+	put_u32(b, 0, 0x20030518); /* an old statfs layout: refused */
+	assert_int_equal(fb__bsd_decode_statfs(b, sizeof(b), &pt), -EINVAL);
+	assert_int_equal(fb__bsd_decode_statfs(b, 2000, &pt), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -293,6 +323,7 @@ int main(void)
 		cmocka_unit_test(test_vmem_formulas),
 		cmocka_unit_test(test_if_data),
 		cmocka_unit_test(test_kinfo_proc),
+		cmocka_unit_test(test_statfs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -233,12 +233,33 @@ static void test_kinfo_proc(void **state)
 	assert_int_equal(fb__darwin_decode_kinfo_proc(b, 600, &pi), -EINVAL);
 }
 
+static void test_statfs(void **state)
+{
+	static unsigned char b[2168];
+	struct fb_partition pt;
+
+	(void)state;
+	memset(b, 0, sizeof(b));
+	put_u32(b, 64, 0x1 | 0x1000 | 0x4000 | 0x00800000); /* ro, local, rootfs, journaled */
+	memcpy(b + 72, "apfs", 5);
+	memcpy(b + 88, "/", 2);
+	memcpy(b + 1112, "/dev/disk3s1s1", 15);
+	assert_int_equal(fb__darwin_decode_statfs(b, sizeof(b), &pt), 0);
+	assert_string_equal(pt.device, "/dev/disk3s1s1");
+	assert_string_equal(pt.mountpoint, "/");
+	assert_string_equal(pt.fstype, "apfs");
+	assert_string_equal(pt.opts, "ro,local,rootfs,journaled");
+	free(pt.device), free(pt.mountpoint), free(pt.fstype), free(pt.opts);
+	assert_int_equal(fb__darwin_decode_statfs(b, 2100, &pt), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cpu_load_ticks), cmocka_unit_test(test_vmstat64_formulas),
 		cmocka_unit_test(test_xsw_usage),      cmocka_unit_test(test_timeval_and_loadavg),
 		cmocka_unit_test(test_iflist2_stream), cmocka_unit_test(test_kinfo_proc),
+		cmocka_unit_test(test_statfs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

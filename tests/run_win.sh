@@ -2,7 +2,9 @@
 # run_win.sh: the Windows leg of `make test`.  It runs the mingw-built test programs
 # (.output/win/tests/test_*.exe) and the vigil.exe command checks (tests/win/check_vigil_exe.py)
 # under wine, inside a private network namespace so that the socket tables hold only what the
-# tests open, with one throw-away wine prefix and one persistent wineserver for the whole run.
+# tests open, with one throw-away wine prefix and one persistent wineserver for the whole run;
+# then it checks that the Win32 backend defines every function of fallback.h
+# (tools/fb_coverage.sh).
 # Closes with "N passed, N failed, N skipped" (a skip is a value wine cannot provide; each
 # prints its reason).  Needs root (unshare -n) and `make win`.
 cd "$(dirname "$0")/.." || exit 1
@@ -48,6 +50,15 @@ done
 echo "--- tests/win/check_vigil_exe.py"
 timeout 300 /usr/bin/python3 tests/win/check_vigil_exe.py "$out/vigil.exe" >"$log" 2>&1
 tally check_vigil_exe.py $? "$log"
+# the contract: the Win32 backend defines every function fallback.h declares
+echo "--- tools/fb_coverage.sh (win32)"
+cov=$(sh tools/fb_coverage.sh | sed -n '/^win32 /,/^[a-z]/p' | sed '$d')
+echo "$cov"
+if echo "$cov" | grep -qE '^win32 +([0-9]+) of \1 functions'; then
+	passed=$((passed + 1))
+else
+	failed=$((failed + 1))
+fi
 rm -f "$log"
 echo "win: $passed passed, $failed failed, $skipped skipped"
 echo "$passed passed, $failed failed, $skipped skipped"

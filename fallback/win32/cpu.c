@@ -6,7 +6,7 @@
  * softirq and irq (psutil's "dpc" and "interrupt").  The total is the sum over CPUs, as psutil
  * sums them for interrupt and dpc.  Windows has no nice, iowait, steal or guest times, no
  * load average and no per-CPU frequency through a documented call: those are invalid or
- * -ENOTSUP.
+ * -ENOTSUP.  The usable CPU count is the process affinity mask's; there are no cgroups.
  */
 #include "fb_win.h"
 
@@ -124,6 +124,24 @@ int fb_cpu_count(bool logical)
 	}
 	free(info);
 	return cores ? cores : -ENODATA;
+}
+
+int fb_cpu_count_usable(void)
+{
+	DWORD_PTR mask, sys;
+	int n = 0;
+
+	if (!GetProcessAffinityMask(GetCurrentProcess(), &mask, &sys))
+		return fb_cpu_count(true);
+	for (; mask; mask &= mask - 1)
+		n++;
+	return n ? n : -ENODATA;
+}
+
+int fb_cgroup_limits(pid_t pid, struct fb_cgroup_limits *out)
+{
+	(void)pid, (void)out;
+	return -ENOTSUP; /* Windows job objects are not cgroups */
 }
 
 int fb_cpu_stats(struct fb_cpu_stats *out)

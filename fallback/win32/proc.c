@@ -165,6 +165,20 @@ int fb_proc__ppid(struct fb_proc *p, pid_t *out)
 	return err;
 }
 
+int fb_proc__parent(struct fb_proc *p, pid_t *out)
+{
+	struct fb__nt_row r, par;
+	int err = own_row(p, "parent", &r);
+
+	if (err)
+		return err;
+	/* a parent is older than its child, else the pid was reused by another process */
+	if (r.ppid == r.pid || fb__nt_find(r.ppid, &par) || par.create_time > r.create_time)
+		return fb__proc_fail(p, "parent", -ENOENT);
+	*out = r.ppid;
+	return 0;
+}
+
 int fb_proc__parents(struct fb_proc *p, pid_t **out, size_t *n)
 {
 	struct fb__nt_row *v, *cur = NULL;
@@ -301,6 +315,24 @@ int fb_proc__memory_info(struct fb_proc *p, struct fb_proc_mem *out)
 	out->vms = r.vms;
 	/* not kept by Windows: the documented "unknown" value, never a zero */
 	out->shared = out->text = out->data = FB_MEM_UNKNOWN;
+	return 0;
+}
+
+int fb_proc__memory_info_ex(struct fb_proc *p, struct fb_proc_mem_ex *out)
+{
+	struct fb__nt_row r;
+	int err = own_row(p, "memory_info_ex", &r);
+
+	if (err)
+		return err;
+	memset(out, 0, sizeof(*out));
+	out->base.rss = r.rss;
+	out->base.vms = r.vms;
+	out->base.shared = out->base.text = out->base.data = FB_MEM_UNKNOWN;
+	/* psutil's peak_wset and peak_pagefile; Windows has no anon/file/shmem split */
+	out->peak_rss = r.peak_rss;
+	out->peak_vms = r.peak_vms;
+	out->valid = FB_PMEX_PEAK_RSS | FB_PMEX_PEAK_VMS;
 	return 0;
 }
 

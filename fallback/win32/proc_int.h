@@ -24,7 +24,7 @@ struct fb__nt_row {
 	pid_t pid, ppid;
 	char name[64];
 	double create_time, user, system;
-	uint64_t rss, vms;
+	uint64_t rss, vms, peak_rss, peak_vms;
 	int num_threads;
 };
 

@@ -31,6 +31,8 @@ static void decode_row(const SYSTEM_PROCESS_INFORMATION *e, struct fb__nt_row *r
 	r->system = fb__ticks_sec((uint64_t)e->KernelTime.QuadPart);
 	r->rss = e->VirtualMemoryCounters.WorkingSetSize;
 	r->vms = e->VirtualMemoryCounters.PagefileUsage;
+	r->peak_rss = e->VirtualMemoryCounters.PeakWorkingSetSize;
+	r->peak_vms = e->VirtualMemoryCounters.PeakPagefileUsage;
 	r->num_threads = (int)e->NumberOfThreads;
 }
 

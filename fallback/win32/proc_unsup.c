@@ -92,3 +92,9 @@ int fb_proc__memory_maps(struct fb_proc *p, bool grouped, struct fb_mmap **out, 
 	*n = 0;
 	return UNSUP(p, "memory_maps");
 }
+
+int fb_proc__page_faults(struct fb_proc *p, uint64_t *minor, uint64_t *major)
+{
+	(void)minor, (void)major;
+	return UNSUP(p, "page_faults"); /* Windows counts faults without a minor/major split */
+}

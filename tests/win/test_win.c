@@ -408,6 +408,17 @@ static void test_self(void)
 	CHECK(fb_proc__memory_info(p, &m) == 0);
 	CHECK(m.rss > 1024 * 1024 && m.vms > 0 && m.shared == FB_MEM_UNKNOWN);
 	CHECK(fb_proc__num_threads(p, &thr) == 0 && thr >= 1);
+	{
+		struct fb_proc_mem_ex mx;
+		pid_t par = -1;
+
+		CHECK(fb_proc__memory_info_ex(p, &mx) == 0);
+		CHECK(mx.peak_rss >= mx.base.rss && mx.peak_vms >= mx.base.vms && mx.base.rss > 0);
+		CHECK(mx.valid == (FB_PMEX_PEAK_RSS | FB_PMEX_PEAK_VMS));
+		/* started by wine's loader from a Unix shell: ppid 0 or a wine process */
+		if (fb_proc__parent(p, &par) == 0)
+			CHECK(fb_pid_exists(par));
+	}
 	CHECK(fb_proc__create_time(p, &ct) == 0 && fb_boot_time(&bt) == 0);
 	CHECKF(ct >= bt - 1 && ct <= (double)time(NULL) + 1, "create %.0f boot %.0f", ct, bt);
 	CHECK(fb_proc__username(p, buf, sizeof(buf)) == 0 && strchr(buf, '\\'));
@@ -452,6 +463,7 @@ static void test_sched_controls(void)
 	CHECK(fb_proc__set_cpu_affinity(p, &one, 1) == 0);
 	CHECK(fb_proc__cpu_affinity(p, &cpus, &n) == 0 && n == 1 && cpus[0] == 0);
 	free(cpus);
+	CHECK(fb_cpu_count_usable() == 1);
 	CHECK(fb_proc__set_cpu_affinity(p, NULL, 0) == 0); /* back to every CPU */
 	CHECK(fb_proc__cpu_affinity(p, &cpus, &n) == 0 && n == (size_t)all);
 	free(cpus);
@@ -562,6 +574,7 @@ static void test_child_terminate_wait(void)
 		struct fb_strv args;
 
 		CHECK(fb_proc__ppid(p, &ppid) == 0 && ppid == self);
+		CHECK(fb_proc__parent(p, &ppid) == 0 && ppid == self);
 		CHECK(fb_proc__cmdline(p, &args) == 0);
 		CHECKF(args.n == 2 && !strcmp(args.v[1], "--sleep"), "%zu args", args.n);
 		fb_strv_free(&args);

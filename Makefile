@@ -126,7 +126,7 @@ bench: all
 
 # BSD/macOS: no sysroot exists here, so the backends are compile-checked (not linked, not run)
 # with clang for each target against the project's stub headers (tests/stubs), together with
-# the OS-free part of fallback/common.  Their decoders are unit-tested on Linux (test_bsd_*,
+# fallback/posix (the layer both share) and the OS-free part of fallback/common.  Their decoders are unit-tested on Linux (test_bsd_*,
 # test_darwin_*).
 BSD_COMMON_SRCS := $(filter-out fallback/common/io.c fallback/common/root.c \
 	fallback/common/parallel.c,$(wildcard fallback/common/*.c))
@@ -139,11 +139,11 @@ bsd-check:
 	$(Q)set -e; for t in $(BSD_TARGETS); do \
 		target=$${t%%:*}; rest=$${t#*:}; stubs=$${rest%%:*}; dir=$${rest#*:}; \
 		out=$(OUTPUT)/bsd-check/$$target; mkdir -p $$out; \
-		for f in $(BSD_COMMON_SRCS) fallback/$$dir/*.c; do \
+		for f in $(BSD_COMMON_SRCS) fallback/posix/*.c fallback/$$dir/*.c; do \
 			$(CLANG) --target=$$target -isystem tests/stubs/$$stubs $(BSD_CHECK_FLAGS) \
 				-c $$f -o $$out/$$(echo $$f | tr / _ | sed 's/\.c$$/.o/'); \
 		done; \
-		echo "  BSD-CHK  $$target: fallback/$$dir + common ($$(ls $$out | wc -l) objects)"; \
+		echo "  BSD-CHK  $$target: fallback/$$dir + posix + common ($$(ls $$out | wc -l) objects)"; \
 	done
 
 # Windows: vigil.exe with the fallback commands only (no BPF), and the Win32 backend's test

@@ -2,10 +2,12 @@
 /*
  * proc.c - the process listing on FreeBSD: one kern.proc.proc read (every process, one
  * struct kinfo_proc each, threads folded) decoded entry by entry, sorted by pid; pids() and
- * pid_exists() (kern.proc.pid.N, ESRCH when absent) use the same entries.  The per-process
- * handle (fb_proc__*) is not written for FreeBSD yet.
+ * pid_exists() (kern.proc.pid.N, ESRCH when absent) use the same entries.  The hooks of the
+ * shared process handle (fallback/posix/proc.c) read one entry (kern.proc.pid.N), the path
+ * (kern.proc.pathname.N) and the arguments (kern.proc.args.N, NUL-separated).
  */
 #include "bsd_int.h"
+#include "../posix/posix_int.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -94,6 +96,52 @@ bool fb_pid_exists(pid_t pid)
 	if (pid < 0)
 		return false;
 	return sysctl(mib, 4, NULL, &len, NULL, 0) == 0 && len > 0;
+}
+
+int fb__os_proc_info(pid_t pid, struct fb_proc_info *pi)
+{
+	int mib[4] = { CTL_KERN, KERN_PROC, KERN_PROC_PID, (int)pid };
+	unsigned char buf[FB_BSD_KINFO_PROC_SIZE];
+	size_t len = sizeof(buf);
+	uint64_t ps;
+	int err;
+
+	if (pid < 0)
+		return -ESRCH;
+	err = fb__sysctl_uint("vm.stats.vm.v_page_size", &ps);
+	if (err)
+		return err;
+	if (sysctl(mib, 4, buf, &len, NULL, 0))
+		return errno == ENOENT ? -ESRCH : -errno;
+	if (!len)
+		return -ESRCH;
+	return fb__bsd_decode_kinfo_proc(buf, len, ps, pi);
+}
+
+int fb__os_proc_exe(pid_t pid, char *buf, size_t len)
+{
+	int mib[4] = { CTL_KERN, KERN_PROC, KERN_PROC_PATHNAME, (int)pid };
+	size_t n = len;
+
+	if (!len)
+		return -EINVAL;
+	if (sysctl(mib, 4, buf, &n, NULL, 0))
+		return errno == ENOENT ? -ESRCH : -errno;
+	buf[n < len ? n : len - 1] = '\0';
+	return 0;
+}
+
+int fb__os_proc_cmdline(pid_t pid, struct fb_strv *out)
+{
+	int mib[4] = { CTL_KERN, KERN_PROC, KERN_PROC_ARGS, (int)pid };
+	char buf[65536];
+	size_t len = sizeof(buf);
+
+	out->n = 0;
+	out->v = NULL;
+	if (sysctl(mib, 4, buf, &len, NULL, 0))
+		return errno == ENOENT ? -ESRCH : -errno;
+	return fb__strv_split(buf, len, '\0', out);
 }
 
 struct fb_proc_iter *fb_proc_iter__new(uint32_t attrs)

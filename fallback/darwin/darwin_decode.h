@@ -54,12 +54,20 @@
 #define FB_DARWIN_KP_PPID	  560
 
 /* struct statfs (64-bit inode variant, the default since 10.6), getfsstat(2) entries */
-#define FB_DARWIN_STATFS_SIZE 2168
-#define FB_DARWIN_SF_FLAGS 64 /* uint32_t MNT_* */
-#define FB_DARWIN_SF_FSTYPENAME 72
-#define FB_DARWIN_SF_MNTONNAME 88
+#define FB_DARWIN_STATFS_SIZE	 2168
+#define FB_DARWIN_SF_FLAGS	 64 /* uint32_t MNT_* */
+#define FB_DARWIN_SF_FSTYPENAME	 72
+#define FB_DARWIN_SF_MNTONNAME	 88
 #define FB_DARWIN_SF_MNTFROMNAME 1112
-#define FB_DARWIN_SF_NAMELEN 1024
+#define FB_DARWIN_SF_NAMELEN	 1024
+
+/* struct proc_taskinfo (proc_pidinfo PROC_PIDTASKINFO): sizes, then times in Mach units */
+#define FB_DARWIN_TASKINFO_SIZE 96
+#define FB_DARWIN_TI_VIRTUAL	0
+#define FB_DARWIN_TI_RESIDENT	8
+#define FB_DARWIN_TI_USER	16
+#define FB_DARWIN_TI_SYSTEM	24
+#define FB_DARWIN_TI_THREADNUM	84
 
 /* One or more CPUs' tick arrays (len / 16 CPUs) into at most @max entries. */
 int fb__darwin_decode_cpu_load(const void *buf, size_t len, struct fb_cpu_times *out, size_t max,
@@ -94,5 +102,17 @@ int fb__darwin_decode_kinfo_proc(const void *buf, size_t len, struct fb_proc_inf
 
 /* One getfsstat() struct statfs into a partition (strings malloc'ed); opts as psutil's. */
 int fb__darwin_decode_statfs(const void *buf, size_t len, struct fb_partition *out);
+
+/*
+ * Merge a proc_taskinfo into @pi: rss, vms, CPU times (Mach absolute units scaled by the
+ * timebase @numer / @denom to ns, then seconds) and the thread count.
+ */
+int fb__darwin_decode_taskinfo(const void *buf, size_t len, uint32_t numer, uint32_t denom,
+			       struct fb_proc_info *pi);
+/*
+ * KERN_PROCARGS2: int argc, the exec path, NUL padding, then argc NUL-terminated arguments
+ * (the environment follows and is not read).  -EINVAL for a truncated or inconsistent buffer.
+ */
+int fb__darwin_decode_procargs2(const void *buf, size_t len, struct fb_strv *out);
 
 #endif /* VIGIL_FB_DARWIN_DECODE_H */

@@ -286,3 +286,52 @@ int fb__darwin_decode_statfs(const void *buf, size_t len, struct fb_partition *o
 	}
 	return 0;
 }
+
+int fb__darwin_decode_taskinfo(const void *buf, size_t len, uint32_t numer, uint32_t denom,
+			       struct fb_proc_info *pi)
+{
+	const unsigned char *p = buf;
+	int32_t thr;
+
+	if (len != FB_DARWIN_TASKINFO_SIZE || !numer || !denom)
+		return -EINVAL;
+	pi->memory_info.vms = get_u64(p + FB_DARWIN_TI_VIRTUAL);
+	pi->memory_info.rss = get_u64(p + FB_DARWIN_TI_RESIDENT);
+	pi->memory_info.shared = pi->memory_info.text = pi->memory_info.data = FB_MEM_UNKNOWN;
+	/* multiply first: ticks * numer / denom is exact for the usual timebases */
+	pi->cpu_times.user = (double)get_u64(p + FB_DARWIN_TI_USER) * numer / denom / 1e9;
+	pi->cpu_times.system = (double)get_u64(p + FB_DARWIN_TI_SYSTEM) * numer / denom / 1e9;
+	memcpy(&thr, p + FB_DARWIN_TI_THREADNUM, 4);
+	pi->num_threads = thr;
+	pi->valid |= FB_PI_MEMORY_INFO | FB_PI_CPU_TIMES | FB_PI_NUM_THREADS;
+	return 0;
+}
+
+int fb__darwin_decode_procargs2(const void *buf, size_t len, struct fb_strv *out)
+{
+	const char *p = buf, *end = p + len, *args;
+	int32_t argc;
+
+	out->n = 0;
+	out->v = NULL;
+	if (len < 4)
+		return -EINVAL;
+	memcpy(&argc, p, 4);
+	if (argc < 0)
+		return -EINVAL;
+	p += 4;
+	p = memchr(p, '\0', (size_t)(end - p)); /* past the exec path */
+	if (!p)
+		return -EINVAL;
+	while (p < end && !*p)
+		p++;
+	args = p;
+	for (int32_t i = 0; i < argc; i++) {
+		const char *nul = memchr(p, '\0', (size_t)(end - p));
+
+		if (!nul)
+			return -EINVAL;
+		p = nul + 1;
+	}
+	return fb__strv_split(args, (size_t)(p - args), '\0', out);
+}

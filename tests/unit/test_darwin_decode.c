@@ -253,13 +253,64 @@ static void test_statfs(void **state)
 	assert_int_equal(fb__darwin_decode_statfs(b, 2100, &pt), -EINVAL);
 }
 
+static void test_taskinfo(void **state)
+{
+	unsigned char b[96] = { 0 };
+	struct fb_proc_info pi = { .valid = FB_PI_NAME };
+
+	(void)state;
+	put_u64(b, 0, 4ULL << 30);  /* virtual */
+	put_u64(b, 8, 100 << 20);   /* resident */
+	put_u64(b, 16, 3000000000); /* user, Mach units */
+	put_u64(b, 24, 1500000000); /* system */
+	put_u32(b, 84, 7);	    /* threadnum */
+	/* Apple silicon's timebase 125/3: 3e9 units are 125 s */
+	assert_int_equal(fb__darwin_decode_taskinfo(b, sizeof(b), 125, 3, &pi), 0);
+	assert_true(pi.cpu_times.user == 125.0 && pi.cpu_times.system == 62.5);
+	assert_int_equal(pi.memory_info.rss, 100 << 20);
+	assert_int_equal(pi.memory_info.vms, 4ULL << 30);
+	assert_true(pi.memory_info.text == FB_MEM_UNKNOWN);
+	assert_int_equal(pi.num_threads, 7);
+	assert_true(pi.valid & FB_PI_NAME); /* merged, not replaced */
+	assert_true(pi.valid & FB_PI_CPU_TIMES);
+	/* Intel's 1/1: units are ns */
+	assert_int_equal(fb__darwin_decode_taskinfo(b, sizeof(b), 1, 1, &pi), 0);
+	assert_true(pi.cpu_times.user == 3.0);
+	assert_int_equal(fb__darwin_decode_taskinfo(b, sizeof(b), 1, 0, &pi), -EINVAL);
+	assert_int_equal(fb__darwin_decode_taskinfo(b, 88, 1, 1, &pi), -EINVAL);
+}
+
+static void test_procargs2(void **state)
+{
+	/* argc 3, exec path, padding, 3 args, then the environment */
+	static const char raw[] = "\x03\0\0\0/usr/bin/python3\0\0\0\0python3\0-c\0print(1)\0"
+				  "HOME=/Users/a\0";
+	struct fb_strv v;
+
+	(void)state;
+	assert_int_equal(fb__darwin_decode_procargs2(raw, sizeof(raw) - 1, &v), 0);
+	assert_int_equal(v.n, 3);
+	assert_string_equal(v.v[0], "python3");
+	assert_string_equal(v.v[1], "-c");
+	assert_string_equal(v.v[2], "print(1)");
+	fb_strv_free(&v);
+	/* argc larger than the strings present: refused */
+	assert_int_equal(fb__darwin_decode_procargs2("\x09\0\0\0/bin/x\0\0a\0", 13, &v), -EINVAL);
+	assert_int_equal(fb__darwin_decode_procargs2("\x01\0", 2, &v), -EINVAL);
+	/* argc 0 (a kernel process): an empty vector */
+	assert_int_equal(fb__darwin_decode_procargs2("\0\0\0\0/x\0", 7, &v), 0);
+	assert_int_equal(v.n, 0);
+	fb_strv_free(&v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cpu_load_ticks), cmocka_unit_test(test_vmstat64_formulas),
 		cmocka_unit_test(test_xsw_usage),      cmocka_unit_test(test_timeval_and_loadavg),
 		cmocka_unit_test(test_iflist2_stream), cmocka_unit_test(test_kinfo_proc),
-		cmocka_unit_test(test_statfs),
+		cmocka_unit_test(test_statfs),	       cmocka_unit_test(test_taskinfo),
+		cmocka_unit_test(test_procargs2),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -10,6 +10,8 @@
 #define KERN_PROC 14
 #define KERN_PROC_ALL 0
 #define KERN_PROC_PID 1
+#define KERN_ARGMAX 8
+#define KERN_PROCARGS2 49
 #define CTL_NET 4
 #define NET_RT_IFLIST2 6
 int sysctl(int *name, u_int namelen, void *oldp, size_t *oldlenp, void *newp,

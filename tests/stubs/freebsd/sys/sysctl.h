@@ -10,6 +10,8 @@
 #define KERN_PROC 14
 #define KERN_PROC_PID 1
 #define KERN_PROC_PROC 8
+#define KERN_PROC_ARGS 7
+#define KERN_PROC_PATHNAME 12
 int sysctl(const int *name, u_int namelen, void *oldp, size_t *oldlenp, const void *newp,
 	   size_t newlen);
 int sysctlbyname(const char *name, void *oldp, size_t *oldlenp, const void *newp,

@@ -6,6 +6,7 @@
 typedef int pid_t;
 typedef unsigned int uid_t;
 typedef unsigned int gid_t;
+typedef unsigned int id_t;
 typedef long ssize_t;
 typedef long long off_t;
 typedef long time_t;

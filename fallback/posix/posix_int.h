@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * posix_int.h - the layer shared by the FreeBSD and macOS backends (all -> posix -> os): a
+ * process handle written once over POSIX calls (kill, waitpid, getpriority) and three hooks
+ * each OS folder provides from its own kernel interface.
+ */
+#ifndef VIGIL_FB_POSIX_INT_H
+#define VIGIL_FB_POSIX_INT_H
+
+#include "../common/fb_int.h"
+
+/* One process as a listing entry (every field the OS gives cheaply); -ESRCH when absent. */
+int fb__os_proc_info(pid_t pid, struct fb_proc_info *pi);
+/* The executable's path; "" when the kernel does not say. */
+int fb__os_proc_exe(pid_t pid, char *buf, size_t len);
+/* The argument vector. */
+int fb__os_proc_cmdline(pid_t pid, struct fb_strv *out);
+
+#endif /* VIGIL_FB_POSIX_INT_H */

@@ -75,8 +75,8 @@ $(OUTPUT)/vigil: $(OUTPUT)/user/main.o $(CORE_LIB) $(FB_LIB)
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
 # The BSD and macOS decoders are plain C: their unit tests link them in on Linux.
-BSD_DECODE_SRCS := $(wildcard fallback/bsd/decode*.c)
-DARWIN_DECODE_SRCS := $(wildcard fallback/darwin/decode*.c)
+BSD_DECODE_SRCS := $(wildcard fallback/bsd/decode*.c fallback/posix/decode*.c)
+DARWIN_DECODE_SRCS := $(wildcard fallback/darwin/decode*.c fallback/posix/decode*.c)
 $(OUTPUT)/tests/test_bsd_%: TEST_EXTRA := $(BSD_DECODE_SRCS)
 $(OUTPUT)/tests/test_darwin_%: TEST_EXTRA := $(DARWIN_DECODE_SRCS)
 $(filter $(OUTPUT)/tests/test_bsd_%,$(TEST_BINS)): $(BSD_DECODE_SRCS)

@@ -16,4 +16,10 @@ int fb__os_proc_exe(pid_t pid, char *buf, size_t len);
 /* The argument vector. */
 int fb__os_proc_cmdline(pid_t pid, struct fb_strv *out);
 
+/*
+ * The MAC in a struct sockaddr_dl of @len bytes as "aa:bb:cc:dd:ee:ff"; -ENOENT when it has
+ * no link-level address, -EINVAL when @len cannot hold the header.
+ */
+int fb__sdl_mac(const void *sa, size_t len, char *buf, size_t blen);
+
 #endif /* VIGIL_FB_POSIX_INT_H */

@@ -9,6 +9,7 @@
 #include "fb_test.h"
 
 #include "../../fallback/bsd/bsd_decode.h"
+#include "../../fallback/posix/posix_int.h"
 
 static void put_u32(unsigned char *b, size_t off, uint32_t v)
 {
@@ -310,6 +311,23 @@ static void test_statfs(void **state)
 	assert_int_equal(fb__bsd_decode_statfs(b, 2000, &pt), -EINVAL);
 }
 
+static void test_sockaddr_dl_mac(void **state)
+{
+	/* sdl_len 20, AF_LINK, index 1, IFT_ETHER, name "em0" (3), address 6, selector 0 */
+	unsigned char sdl[20] = { 20,  18,  1,	  0,	6,    3,    6,	  0,   'e',
+				  'm', '0', 0x02, 0xfc, 0x00, 0xab, 0xcd, 0xef };
+	unsigned char lo[16] = { 16, 18, 2, 0, 24, 3, 0, 0, 'l', 'o', '0' };
+	char mac[32];
+
+	(void)state;
+	assert_int_equal(fb__sdl_mac(sdl, sizeof(sdl), mac, sizeof(mac)), 0);
+	assert_string_equal(mac, "02:fc:00:ab:cd:ef");
+	assert_int_equal(fb__sdl_mac(lo, sizeof(lo), mac, sizeof(mac)), -ENOENT);
+	sdl[0] = 12; /* sdl_len too short for name + address */
+	assert_int_equal(fb__sdl_mac(sdl, sizeof(sdl), mac, sizeof(mac)), -ENOENT);
+	assert_int_equal(fb__sdl_mac(sdl, 6, mac, sizeof(mac)), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -324,6 +342,7 @@ int main(void)
 		cmocka_unit_test(test_if_data),
 		cmocka_unit_test(test_kinfo_proc),
 		cmocka_unit_test(test_statfs),
+		cmocka_unit_test(test_sockaddr_dl_mac),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -138,13 +138,17 @@ BSD_TARGETS := x86_64-unknown-freebsd13:freebsd:bsd x86_64-apple-macos11:darwin:
 bsd-check:
 	$(Q)set -e; for t in $(BSD_TARGETS); do \
 		target=$${t%%:*}; rest=$${t#*:}; stubs=$${rest%%:*}; dir=$${rest#*:}; \
-		out=$(OUTPUT)/bsd-check/$$target; mkdir -p $$out; \
+		out=$(OUTPUT)/bsd-check/$$target; rm -rf $$out; mkdir -p $$out; \
 		for f in $(BSD_COMMON_SRCS) fallback/posix/*.c fallback/$$dir/*.c; do \
 			$(CLANG) --target=$$target -isystem tests/stubs/$$stubs $(BSD_CHECK_FLAGS) \
 				-c $$f -o $$out/$$(echo $$f | tr / _ | sed 's/\.c$$/.o/'); \
 		done; \
 		echo "  BSD-CHK  $$target: fallback/$$dir + posix + common ($$(ls $$out | wc -l) objects)"; \
 	done
+	@# the contract: each defines every function fallback.h declares (-ENOTSUP counts)
+	$(Q)tools/fb_coverage.sh | sed -n '/^freebsd/,$$p' | tee $(OUTPUT)/bsd-check/coverage.txt
+	$(Q)! grep -q missing $(OUTPUT)/bsd-check/coverage.txt || \
+		{ echo "bsd-check: a fallback.h function lacks a FreeBSD/macOS definition"; exit 1; }
 
 # Windows: vigil.exe with the fallback commands only (no BPF), and the Win32 backend's test
 # programs, cross-compiled with mingw-w64 and -Werror.  The platform is picked by the source

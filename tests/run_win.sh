@@ -19,9 +19,13 @@ if [ -z "$VIGIL_WIN_NETNS" ]; then
 fi
 
 ip link set lo up
-WINEPREFIX=$(mktemp -d /tmp/vigil-wine.XXXXXX) || exit 1
-export WINEPREFIX WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=" WINEARCH=win64
-trap 'wineserver -k >/dev/null 2>&1; rm -rf "$WINEPREFIX"' EXIT
+# one directory for everything wine leaves behind: the prefix and, through TMPDIR, the
+# wineserver's socket directory
+base=$(mktemp -d /tmp/vigil-wine.XXXXXX) || exit 1
+mkdir -p "$base/prefix" "$base/tmp"
+WINEPREFIX=$base/prefix TMPDIR=$base/tmp
+export WINEPREFIX TMPDIR WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=" WINEARCH=win64
+trap 'wineserver -k >/dev/null 2>&1; rm -rf "$base"' EXIT
 # the order matters: a persistent server first (the prefix directory must exist), then the
 # prefix; a server started later by wineboot would linger and exit on its own
 wineserver -p </dev/null >/dev/null 2>&1
@@ -40,7 +44,7 @@ tally() { # $1: name, $2: exit status, $3: output file
 	[ "$2" -ne 0 ] && [ "${f:-0}" -eq 0 ] && f=1
 	passed=$((passed + p)) failed=$((failed + ${f:-0})) skipped=$((skipped + ${s:-0}))
 }
-log=$(mktemp /tmp/vigil-win-log.XXXXXX)
+log=$base/log
 for t in "$out"/tests/test_*.exe; do
 	[ -e "$t" ] || continue
 	echo "--- wine $t"
@@ -59,7 +63,6 @@ if echo "$cov" | grep -qE '^win32 +([0-9]+) of \1 functions'; then
 else
 	failed=$((failed + 1))
 fi
-rm -f "$log"
 echo "win: $passed passed, $failed failed, $skipped skipped"
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

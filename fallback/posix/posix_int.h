@@ -22,4 +22,12 @@ int fb__os_proc_cmdline(pid_t pid, struct fb_strv *out);
  */
 int fb__sdl_mac(const void *sa, size_t len, char *buf, size_t blen);
 
+/*
+ * A sysctl value as sysctl(8) prints it, from its format string (CTL_SYSCTL_OIDFMT): "A" a
+ * string, "I"/"IU" int, "L"/"LU" long, "Q"/"QU" 64-bit, "C"/"CU" 8-bit, "S"/"SU" 16-bit,
+ * arrays of those space-separated.  -ENOTSUP for a structure ("S,timeval", "T,...") or a node,
+ * -EINVAL when @len is not a whole number of elements.
+ */
+int fb__sysctl_format(const char *fmt, const void *buf, size_t len, char *out, size_t outlen);
+
 #endif /* VIGIL_FB_POSIX_INT_H */

@@ -80,24 +80,3 @@ int fb_win_service_get(const char *name, struct fb_win_service *out)
 	(void)name, (void)out;
 	return -ENOTSUP;
 }
-
-const char *const fb_sysctl_tracer_keys[] = { NULL };
-
-int fb_sysctl_list(const char *pattern, struct fb_sysctls *out)
-{
-	(void)pattern;
-	out->n = 0;
-	out->v = NULL;
-	return -ENOTSUP;
-}
-
-void fb_sysctls_free(struct fb_sysctls *s)
-{
-	(void)s;
-}
-
-int fb_sysctl_read(const char *name, char *buf, size_t len)
-{
-	(void)name, (void)buf, (void)len;
-	return -ENOTSUP;
-}

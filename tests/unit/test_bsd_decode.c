@@ -328,6 +328,49 @@ static void test_sockaddr_dl_mac(void **state)
 	assert_int_equal(fb__sdl_mac(sdl, 6, mac, sizeof(mac)), -EINVAL);
 }
 
+static void test_sysctl_format(void **state)
+{
+	unsigned char b[40];
+	char out[128];
+
+	(void)state;
+	put_u32(b, 0, 4096); /* kern.ipc.somaxconn, "I" */
+	assert_int_equal(fb__sysctl_format("I", b, 4, out, sizeof(out)), 0);
+	assert_string_equal(out, "4096");
+	put_u32(b, 0, (uint32_t)-1);
+	assert_int_equal(fb__sysctl_format("I", b, 4, out, sizeof(out)), 0);
+	assert_string_equal(out, "-1");
+	assert_int_equal(fb__sysctl_format("IU", b, 4, out, sizeof(out)), 0);
+	assert_string_equal(out, "4294967295");
+	/* kern.cp_time, "LU": five longs, space-separated as sysctl(8) */
+	for (int i = 0; i < 5; i++)
+		put_u64(b, (size_t)i * 8, (uint64_t)(i + 1) * 1000);
+	assert_int_equal(fb__sysctl_format("LU", b, 40, out, sizeof(out)), 0);
+	assert_string_equal(out, "1000 2000 3000 4000 5000");
+	put_u64(b, 0, (uint64_t)-5);
+	assert_int_equal(fb__sysctl_format("Q", b, 8, out, sizeof(out)), 0);
+	assert_string_equal(out, "-5");
+	b[0] = 0xff; /* "C": signed 8-bit */
+	assert_int_equal(fb__sysctl_format("C", b, 1, out, sizeof(out)), 0);
+	assert_string_equal(out, "-1");
+	assert_int_equal(fb__sysctl_format("CU", b, 1, out, sizeof(out)), 0);
+	assert_string_equal(out, "255");
+	put_u32(b, 0, 0x8000); /* "S": signed 16-bit */
+	assert_int_equal(fb__sysctl_format("S", b, 2, out, sizeof(out)), 0);
+	assert_string_equal(out, "-32768");
+	memcpy(b, "FreeBSD\0", 8); /* kern.ostype, "A" */
+	assert_int_equal(fb__sysctl_format("A", b, 8, out, sizeof(out)), 0);
+	assert_string_equal(out, "FreeBSD");
+	assert_int_equal(fb__sysctl_format("A", b, 4, out, sizeof(out)), 0); /* no NUL */
+	assert_string_equal(out, "Free");
+	/* structures, nodes and ragged lengths have no text form */
+	assert_int_equal(fb__sysctl_format("S,clockinfo", b, 20, out, sizeof(out)), -ENOTSUP);
+	assert_int_equal(fb__sysctl_format("N", b, 0, out, sizeof(out)), -ENOTSUP);
+	assert_int_equal(fb__sysctl_format("IX", b, 4, out, sizeof(out)), -ENOTSUP);
+	assert_int_equal(fb__sysctl_format("I", b, 6, out, sizeof(out)), -EINVAL);
+	assert_int_equal(fb__sysctl_format("LU", b, 40, out, 8), -ENAMETOOLONG);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -343,6 +386,7 @@ int main(void)
 		cmocka_unit_test(test_kinfo_proc),
 		cmocka_unit_test(test_statfs),
 		cmocka_unit_test(test_sockaddr_dl_mac),
+		cmocka_unit_test(test_sysctl_format),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -24,6 +24,7 @@ static const struct command commands[] = {
 	{ "net", cmd_net },
 	{ "sys", cmd_sys },
 	{ "kill", cmd_kill },
+	{ "biotop", cmd_biotop },
 };
 
 int main(int argc, char **argv)

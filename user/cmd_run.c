@@ -104,9 +104,10 @@ static struct per_proc *summary__proc(struct run_summary *sum, uint64_t pid, int
 static int summary__drain(struct run_summary *sum, struct session *s, const struct hist_desc *d,
 			  bool runq)
 {
+	const struct tracer *t = session__tracer(s, d->subsystem);
 	struct hist_reader r;
 	struct hist_entry *e;
-	int n, fd = tracer__map_fd(s->tracers[0], d->map);
+	int n, fd = t ? tracer__map_fd(t, d->map) : -ENOENT;
 
 	if (fd < 0 || hist_reader__init(&r, fd))
 		return -ENOENT;

@@ -19,15 +19,6 @@ void run_blkio__configure(struct trace_cfg *cfg)
 	cfg->blkio_top = 1;
 }
 
-static const struct tracer *find_blkio(const struct session *s)
-{
-	for (int i = 0; i < s->ntracers; i++) {
-		if (!strcmp(s->tracers[i]->ops->name, "blkio"))
-			return s->tracers[i];
-	}
-	return NULL;
-}
-
 static int collect_hist(struct run_blkio *b, const struct tracer *t)
 {
 	struct hist_reader r;
@@ -74,7 +65,7 @@ static int collect_top(struct run_blkio *b, const struct tracer *t)
 
 int run_blkio__collect(struct run_blkio *b, const struct session *s)
 {
-	const struct tracer *t = find_blkio(s);
+	const struct tracer *t = session__tracer(s, "blkio");
 	int err;
 
 	memset(b, 0, sizeof(*b));

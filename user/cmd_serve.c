@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * cmd_serve.c: `vigil serve`: a Prometheus endpoint. Each subsystem BPF can serve here is
- * loaded with its histograms aggregating in the kernel (nothing is streamed, so the cost
- * per event is the in-kernel increment only); the others are covered by the fallback
- * library's counters. Scrapes read everything when they arrive. Runs until a signal.
+ * loaded with its histograms aggregating in the kernel (only tcp_close, one record per
+ * connection, is streamed, so the cost per event is the in-kernel increment); the others run
+ * on their fallback pollers. Scrapes read the maps and the fallback library when they
+ * arrive. Runs until a signal or --duration.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -64,9 +65,10 @@ static const struct cli_cmd serve_cmd = {
 	.name = "serve",
 	.usage = "vigil serve [--listen 127.0.0.1:9464] [--backend auto|bpf|fallback]",
 	.summary = "Serve Prometheus metrics (text format 0.0.4) at http://ADDR/metrics.",
-	.details = "In-kernel histograms with exact le bounds, drop counters, each BPF program's\n"
-		   "cost, and the system's CPU, memory, schedstat, disk and network counters under\n"
-		   "node_exporter's names. The metric names are listed in the README.",
+	.details =
+		"In-kernel histograms with exact le bounds, drop counters, each BPF program's\n"
+		"cost, and the system's CPU, memory, schedstat, disk and network counters under\n"
+		"node_exporter's names. The metric names are listed in the README.",
 	.opts = serve_opts,
 	.set = serve_set,
 };
@@ -99,7 +101,8 @@ static int serve_pick(enum backend_mode mode, const struct tracer_ops **ops,
 			ops[n++] = tracer_registry[i];
 		if (!c.bpf)
 			pr_info("serve: %s: BPF unavailable (%s); fallback: %s",
-				tracer_registry[i]->name, c.why.detail, tracer_registry[i]->fallback);
+				tracer_registry[i]->name, c.why.detail,
+				tracer_registry[i]->fallback);
 	}
 	return n;
 }

@@ -69,7 +69,8 @@ static const struct cli_opt top_opts[] = {
 	{ "sort", 's', "COL", OPT_SORT,
 	  "pid, cpu, runq-p50, runq, runq-avg, read, write, disk, tcp, rtt or comm",
 	  "sort by this column (default cpu; runq is p99)" },
-	{ "filter", 'F', "TEXT", OPT_FILTER, "any text", "only processes whose name contains TEXT" },
+	{ "filter", 'F', "TEXT", OPT_FILTER, "any text",
+	  "only processes whose name contains TEXT" },
 	{ "rows", 'n', "N", OPT_ROWS, "a whole number from 1", "show at most N processes" },
 	TRACE_OPTS_FILTERS,
 	TRACE_OPTS_BACKEND,
@@ -108,10 +109,11 @@ static const struct cli_cmd top_cmd = {
 	.name = "top",
 	.usage = "vigil top [--once] [--sort COL] [--filter TEXT] [options]",
 	.summary = "A live view per process: CPU, run-queue latency, disk and TCP.",
-	.details = "Run-queue p50/p99 come from BPF; the schedstat fallback gives the mean wait per\n"
-		   "time slice (RQ_AVG) instead, and '-' marks what a source cannot tell.\n"
-		   "Keys: c cpu, r runq p99, a runq avg, d read, w write, i disk p99, t tcp,\n"
-		   "l tcp rtt, p pid, n name, q quit.",
+	.details =
+		"Run-queue p50/p99 come from BPF; the schedstat fallback gives the mean wait per\n"
+		"time slice (RQ_AVG) instead, and '-' marks what a source cannot tell.\n"
+		"Keys: c cpu, r runq p99, a runq avg, d read, w write, i disk p99, t tcp,\n"
+		"l tcp rtt, p pid, n name, q quit.",
 	.opts = top_opts,
 	.set = top_set,
 };
@@ -321,8 +323,8 @@ static void render(struct top_run *r, uint64_t interval_ns)
 	       sched ? sched : "none", r->have_disk ? " + bpf" : "");
 	printf("%zu processes; RQ = run-queue wait in usecs%s\n\n", r->table.n,
 	       sched && strcmp(sched, "bpf") ? " (p50/p99 need BPF: mean per slice shown)" : "");
-	printf("%7s %-16s %6s %8s %8s %8s %8s %8s %8s %5s %8s\n", "PID", "COMM", "CPU%",
-	       "RQ_P50", "RQ_P99", "RQ_AVG", "READ/s", "WRITE/s", "DISK_P99", "TCP", "TCP_RTT");
+	printf("%7s %-16s %6s %8s %8s %8s %8s %8s %8s %5s %8s\n", "PID", "COMM", "CPU%", "RQ_P50",
+	       "RQ_P99", "RQ_AVG", "READ/s", "WRITE/s", "DISK_P99", "TCP", "TCP_RTT");
 	for (size_t i = 0; i < r->table.n && (int)i < max; i++) {
 		const struct top_row *row = &r->table.rows[i];
 
@@ -353,8 +355,8 @@ static bool read_keys(struct top_run *r)
 	} keys[] = {
 		{ 'c', TOP_CPU },	{ 'r', TOP_RUNQ_P99 },	 { 'a', TOP_RUNQ_AVG },
 		{ 'd', TOP_DISK_READ }, { 'w', TOP_DISK_WRITE }, { 't', TOP_TCP_CONNS },
-		{ 'l', TOP_TCP_RTT },	{ 'i', TOP_DISK_P99 },
-		{ 'p', TOP_PID },	{ 'n', TOP_COMM },
+		{ 'l', TOP_TCP_RTT },	{ 'i', TOP_DISK_P99 },	 { 'p', TOP_PID },
+		{ 'n', TOP_COMM },
 	};
 	struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
 	char c;

@@ -3,7 +3,9 @@
  * metrics.c: one scrape of `vigil serve`. The in-kernel histograms are read as deltas (a
  * one-slot array's growth, or a hash map drained with lookup-and-delete) and added to
  * cumulative totals kept here, so Prometheus sees counters that only grow whatever the map
- * type. Drop counters and program statistics are cumulative in the kernel and read as is.
+ * type; a histogram keyed per disk gets one series per disk. Drop counters and program
+ * statistics are cumulative in the kernel and read as is. The session's observer (another
+ * thread) folds polled samples and tcp_close records into counters under a lock.
  */
 #include "metrics.h"
 
@@ -23,9 +25,9 @@
 #include "session.h"
 
 #define METRICS_MAX_HISTS 16
-#define METRICS_UNIT_NS 1000 /* the unit serve asks the kernel for: usecs */
+#define METRICS_UNIT_NS	  1000 /* the unit serve asks the kernel for: usecs */
 
-#define METRICS_HIST_KEYS 64	    /* disks per histogram; more fold into "other" */
+#define METRICS_HIST_KEYS 64 /* disks per histogram; more fold into "other" */
 #define METRICS_KEY_OTHER UINT64_MAX
 
 struct metrics_hist {
@@ -246,9 +248,9 @@ static void write_hists(struct metrics *m, struct prom *p)
 
 			if (h->per_disk && !h->keys[k].key)
 				continue; /* the placeholder of a keyed histogram */
-			prom__log2_hist(p, h->name, h->per_disk ? disk_labels(h->keys[k].key, lbl) : "",
-					h->keys[k].slots, VG_HIST_SLOTS, h->keys[k].sum,
-					METRICS_UNIT_NS);
+			prom__log2_hist(
+				p, h->name, h->per_disk ? disk_labels(h->keys[k].key, lbl) : "",
+				h->keys[k].slots, VG_HIST_SLOTS, h->keys[k].sum, METRICS_UNIT_NS);
 		}
 	}
 }
@@ -287,7 +289,8 @@ static void write_prog_stats(struct metrics *m, struct prom *p)
 		const struct tracer *t = m->s->tracers[i];
 		struct bpf_program *prog;
 
-		bpf_object__for_each_program(prog, t->obj) {
+		bpf_object__for_each_program(prog, t->obj)
+		{
 			struct bpf_prog_info info;
 			__u32 len = sizeof(info);
 			int fd = bpf_program__fd(prog);
@@ -329,9 +332,10 @@ static void write_self(struct metrics *m, struct prom *p)
 	prom__family(p, "vigil_scrapes_total", "counter", "Scrapes served, this one included.");
 	prom__u64(p, "vigil_scrapes_total", "", ++m->scrapes);
 	if (!getrusage(RUSAGE_SELF, &ru)) {
-		uint64_t ns = ((uint64_t)ru.ru_utime.tv_sec + (uint64_t)ru.ru_stime.tv_sec) *
-				      1000000000ULL +
-			      ((uint64_t)ru.ru_utime.tv_usec + (uint64_t)ru.ru_stime.tv_usec) * 1000;
+		uint64_t ns =
+			((uint64_t)ru.ru_utime.tv_sec + (uint64_t)ru.ru_stime.tv_sec) *
+				1000000000ULL +
+			((uint64_t)ru.ru_utime.tv_usec + (uint64_t)ru.ru_stime.tv_usec) * 1000;
 
 		prom__family(p, "process_cpu_seconds_total", "counter",
 			     "Total user and system CPU time vigil spent in seconds.");

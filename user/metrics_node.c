@@ -56,13 +56,13 @@ static void write_cpu(struct prom *p)
 				  prom_labels(lbl, "cpu", cpu, "mode", "user", NULL), t[i].guest);
 		if (t[i].valid & FB_CPU_GUEST_NICE)
 			prom__f64(p, "node_cpu_guest_seconds_total",
-				  prom_labels(lbl, "cpu", cpu, "mode", "nice", NULL), t[i].guest_nice);
+				  prom_labels(lbl, "cpu", cpu, "mode", "nice", NULL),
+				  t[i].guest_nice);
 	}
 	free(t);
 }
 
-static void gauge_bytes(struct prom *p, const char *name, const char *help, bool valid,
-			uint64_t v)
+static void gauge_bytes(struct prom *p, const char *name, const char *help, bool valid, uint64_t v)
 {
 	if (!valid)
 		return;
@@ -76,15 +76,18 @@ static void write_memory(struct prom *p)
 	struct fb_swap sw;
 
 	if (!fb_virtual_memory(&vm)) {
-		gauge_bytes(p, "node_memory_MemTotal_bytes", "Memory information field MemTotal_bytes.",
-			    vm.valid & FB_VMEM_TOTAL, vm.total);
-		gauge_bytes(p, "node_memory_MemFree_bytes", "Memory information field MemFree_bytes.",
-			    vm.valid & FB_VMEM_FREE, vm.free);
+		gauge_bytes(p, "node_memory_MemTotal_bytes",
+			    "Memory information field MemTotal_bytes.", vm.valid & FB_VMEM_TOTAL,
+			    vm.total);
+		gauge_bytes(p, "node_memory_MemFree_bytes",
+			    "Memory information field MemFree_bytes.", vm.valid & FB_VMEM_FREE,
+			    vm.free);
 		gauge_bytes(p, "node_memory_MemAvailable_bytes",
 			    "Memory information field MemAvailable_bytes.",
 			    vm.valid & FB_VMEM_AVAILABLE, vm.available);
-		gauge_bytes(p, "node_memory_Buffers_bytes", "Memory information field Buffers_bytes.",
-			    vm.valid & FB_VMEM_BUFFERS, vm.buffers);
+		gauge_bytes(p, "node_memory_Buffers_bytes",
+			    "Memory information field Buffers_bytes.", vm.valid & FB_VMEM_BUFFERS,
+			    vm.buffers);
 		gauge_bytes(p, "node_memory_Shmem_bytes", "Memory information field Shmem_bytes.",
 			    vm.valid & FB_VMEM_SHARED, vm.shared);
 		gauge_bytes(p, "node_memory_Slab_bytes", "Memory information field Slab_bytes.",
@@ -99,8 +102,9 @@ static void write_memory(struct prom *p)
 		gauge_bytes(p, "node_memory_SwapTotal_bytes",
 			    "Memory information field SwapTotal_bytes.", sw.valid & FB_SWAP_TOTAL,
 			    sw.total);
-		gauge_bytes(p, "node_memory_SwapFree_bytes", "Memory information field SwapFree_bytes.",
-			    sw.valid & FB_SWAP_FREE, sw.free);
+		gauge_bytes(p, "node_memory_SwapFree_bytes",
+			    "Memory information field SwapFree_bytes.", sw.valid & FB_SWAP_FREE,
+			    sw.free);
 	}
 }
 
@@ -124,7 +128,8 @@ static void write_load_and_stats(struct prom *p)
 		prom__u64(p, "node_context_switches_total", "", st.ctx_switches);
 	}
 	if (st.valid & FB_CPUSTAT_INTR) {
-		prom__family(p, "node_intr_total", "counter", "Total number of interrupts serviced.");
+		prom__family(p, "node_intr_total", "counter",
+			     "Total number of interrupts serviced.");
 		prom__u64(p, "node_intr_total", "", st.interrupts);
 	}
 }
@@ -144,8 +149,9 @@ static void write_schedstat(struct prom *p)
 		prom__ns(p, "node_schedstat_running_seconds_total",
 			 prom_labels(lbl, "cpu", cpu, NULL), cpus[i].run_ns);
 	}
-	prom__family(p, "node_schedstat_waiting_seconds_total", "counter",
-		     "Number of seconds spent by processing waiting for this CPU (/proc/schedstat).");
+	prom__family(
+		p, "node_schedstat_waiting_seconds_total", "counter",
+		"Number of seconds spent by processing waiting for this CPU (/proc/schedstat).");
 	for (int i = 0; i < n; i++) {
 		snprintf(cpu, sizeof(cpu), "%d", i);
 		prom__ns(p, "node_schedstat_waiting_seconds_total",

@@ -36,8 +36,8 @@ void metrics_tcp__add(struct metrics_tcp *t, const struct vrow *row)
 		c->retransmits += row->v[VF_RETRANSMITS].u;
 }
 
-static void family(const struct metrics_tcp *t, struct prom *p, const char *name,
-		   const char *help, size_t off)
+static void family(const struct metrics_tcp *t, struct prom *p, const char *name, const char *help,
+		   size_t off)
 {
 	char lbl[PROM_LABELS_LEN], port[16];
 
@@ -64,7 +64,8 @@ void metrics_tcp__write(const struct metrics_tcp *t, struct prom *p)
 		return;
 	family(t, p, "vigil_tcp_connections_closed_total",
 	       "Closed TCP connections by direction and service port (remote port if active, "
-	       "local if passive).", TC(closes));
+	       "local if passive).",
+	       TC(closes));
 	family(t, p, "vigil_tcp_sent_bytes_total",
 	       "Bytes acked by the peer over closed TCP connections, by class.", TC(bytes_sent));
 	family(t, p, "vigil_tcp_received_bytes_total",

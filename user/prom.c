@@ -204,8 +204,8 @@ static void labels_with_le(char *out, size_t len, const char *labels, const char
 		snprintf(out, len, "{le=\"%s\"}", le);
 }
 
-void prom__log2_hist(struct prom *p, const char *name, const char *labels,
-		     const uint64_t *slots, int nslots, uint64_t sum, uint64_t unit_ns)
+void prom__log2_hist(struct prom *p, const char *name, const char *labels, const uint64_t *slots,
+		     int nslots, uint64_t sum, uint64_t unit_ns)
 {
 	char series[256], lbl[PROM_LABELS_LEN + 48], le[32];
 	uint64_t cum = 0;

@@ -53,8 +53,8 @@ char *prom_labels(char *buf, ...) __attribute__((sentinel));
  * Since v = floor(ns / unit_ns), slot i holds durations up to (2^(i+1) * unit_ns - 1) ns,
  * and that is its `le`; the last slot only has +Inf. sum is in units.
  */
-void prom__log2_hist(struct prom *p, const char *name, const char *labels,
-		     const uint64_t *slots, int nslots, uint64_t sum, uint64_t unit_ns);
+void prom__log2_hist(struct prom *p, const char *name, const char *labels, const uint64_t *slots,
+		     int nslots, uint64_t sum, uint64_t unit_ns);
 
 /* The largest duration slot i can hold, in ns (its `le`); UINT64_MAX for the last slot. */
 uint64_t prom_log2_slot_le_ns(int slot, int nslots, uint64_t unit_ns);

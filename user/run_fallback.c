@@ -67,13 +67,13 @@ void run_fallback__print_table(const struct run_fallback *f, struct sink *out,
 		for (size_t i = 0; i < f->procs.n && (int)i < top; i++) {
 			const struct top_row *p = &f->procs.rows[i];
 
-			sink__printf(out, "%7u %-16.16s %9llu %10llu %10llu %12llu\n", p->pid,
-				     p->comm, (unsigned long long)p->slices,
-				     (unsigned long long)(p->run_delay_ns / 1000),
-				     (unsigned long long)(p->slices ?
-								  p->run_delay_ns / p->slices / 1000 :
-								  0),
-				     (unsigned long long)(p->oncpu_ns / 1000));
+			sink__printf(
+				out, "%7u %-16.16s %9llu %10llu %10llu %12llu\n", p->pid, p->comm,
+				(unsigned long long)p->slices,
+				(unsigned long long)(p->run_delay_ns / 1000),
+				(unsigned long long)(p->slices ? p->run_delay_ns / p->slices / 1000
+							       : 0),
+				(unsigned long long)(p->oncpu_ns / 1000));
 		}
 	}
 	if (has_poller(s, "blkio")) {

@@ -14,9 +14,9 @@
 #include <sys/types.h>
 
 struct schedstat {
-	uint64_t run_ns;   /* on a CPU */
-	uint64_t wait_ns;  /* runnable, waiting on a run queue */
-	uint64_t slices;   /* times it got a CPU */
+	uint64_t run_ns;  /* on a CPU */
+	uint64_t wait_ns; /* runnable, waiting on a run queue */
+	uint64_t slices;  /* times it got a CPU */
 };
 
 /* Parse a task's schedstat text ("123 456 7\n"). 0 or -EINVAL. */

@@ -16,10 +16,10 @@
 #include "prom.h"
 
 #define SERVE_DEFAULT_LISTEN "127.0.0.1:9464"
-#define SERVE_MAX_CONNS 32
+#define SERVE_MAX_CONNS	     32
 #define SERVE_IDLE_TIMEOUT_S 10
-#define SERVE_CONN_MEMORY (32 * 1024)
-#define SERVE_MAX_BODY (16u << 20) /* one scrape at most */
+#define SERVE_CONN_MEMORY    (32 * 1024)
+#define SERVE_MAX_BODY	     (16u << 20) /* one scrape at most */
 
 /* Fill p with one scrape; 0 or a negative errno (then 500). Called one at a time. */
 typedef int (*serve_scrape_fn)(void *ctx, struct prom *p);

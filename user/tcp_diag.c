@@ -48,8 +48,8 @@ static void parse_info(struct tcp_diag_sock *s, const void *data, size_t len)
 		s->retransmits = ti.tcpi_total_retrans;
 		s->has |= TCP_DIAG_HAS_RETRANS;
 	}
-	if (len >= offsetof(struct tcp_info, tcpi_bytes_received) +
-			   sizeof(ti.tcpi_bytes_received)) {
+	if (len >=
+	    offsetof(struct tcp_info, tcpi_bytes_received) + sizeof(ti.tcpi_bytes_received)) {
 		s->bytes_acked = ti.tcpi_bytes_acked;
 		s->bytes_received = ti.tcpi_bytes_received;
 		s->has |= TCP_DIAG_HAS_BYTES;
@@ -97,7 +97,7 @@ int tcp_diag__parse(struct tcp_diag *d, const void *buf, size_t len)
 	const struct nlmsghdr *h = buf;
 	size_t left = len;
 
-	for (; left >= sizeof(*h); ) {
+	for (; left >= sizeof(*h);) {
 		int err;
 
 		if (h->nlmsg_len < sizeof(*h) || h->nlmsg_len > left)

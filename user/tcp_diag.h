@@ -20,8 +20,8 @@ enum {
 };
 
 struct tcp_diag_sock {
-	uint8_t family;	 /* AF_INET or AF_INET6 */
-	uint8_t state;	 /* the kernel's TCP_* state (1 ESTABLISHED ... 10 LISTEN) */
+	uint8_t family; /* AF_INET or AF_INET6 */
+	uint8_t state;	/* the kernel's TCP_* state (1 ESTABLISHED ... 10 LISTEN) */
 	uint16_t sport, dport;
 	uint8_t saddr[16], daddr[16]; /* IPv4 in the first 4 bytes */
 	uint32_t uid;

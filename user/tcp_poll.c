@@ -2,8 +2,8 @@
 /*
  * tcp_poll.c: TCP's fallback when BPF cannot be used: a sock_diag dump with tcp_info every
  * interval (tcp_diag.h), diffed against the last one by socket cookie. A connection seen
- * for the first time is emitted as tcp_connect (its local port is not a listening one) or
- * tcp_accept; one that is gone (closed, or now a TIME_WAIT minisocket) as tcp_close with the
+ * for the first time is emitted as tcp_accept when its local port listens (or several
+ * connections share it), else as tcp_connect; one that is gone (closed, or now a TIME_WAIT minisocket) as tcp_close with the
  * counters of its last poll: srtt (last, min and max over the polls), retransmits,
  * bytes_sent (bytes acked by the peer) and bytes_received, as the BPF tracer reports them.
  * What polling cannot know is null: connect latency, and the duration of a connection that
@@ -24,7 +24,7 @@
 #include "tcp_diag.h"
 #include "wallclock.h"
 
-#define TCP_LISTEN 10
+#define TCP_LISTEN    10
 #define SCRATCH_DADDR 64
 
 struct tcp_conn {
@@ -46,8 +46,8 @@ struct tcp_poll {
 	struct trace_cfg cfg;
 	struct tcp_diag diag;
 	struct tcp_conns prev, cur;
-	uint16_t *listen_ports;
-	size_t nlisten;
+	uint64_t listen_now[65536 / 64], listen_prev[65536 / 64]; /* port bitmaps */
+	uint16_t *port_uses; /* tracked connections per local port, this poll */
 };
 
 static bool is_tracked_state(uint8_t state)
@@ -112,11 +112,6 @@ static int cmp_cookie(const void *a, const void *b)
 	return x->s.cookie < y->s.cookie ? -1 : x->s.cookie > y->s.cookie;
 }
 
-static int cmp_port(const void *a, const void *b)
-{
-	return (int)*(const uint16_t *)a - (int)*(const uint16_t *)b;
-}
-
 static struct tcp_conn *conns__push(struct tcp_conns *c)
 {
 	if (c->n == c->cap) {
@@ -132,21 +127,32 @@ static struct tcp_conn *conns__push(struct tcp_conns *c)
 }
 
 /* The local ports something listens on: a connection on one of them was accepted. */
-static int tcp_poll__listeners(struct tcp_poll *tp)
+static bool port_bit(const uint64_t *set, uint16_t port)
 {
-	size_t n = 0;
-	uint16_t *v = realloc(tp->listen_ports, (tp->diag.n + 1) * sizeof(*v));
+	return set[port / 64] & (1ULL << (port % 64));
+}
 
-	if (!v)
-		return -ENOMEM;
-	tp->listen_ports = v;
+/*
+ * The local ports something listens on, now and at the last poll: a connection on one was
+ * accepted. The last poll's count too, because a dump of a busy table can skip a socket.
+ */
+static void tcp_poll__listeners(struct tcp_poll *tp)
+{
+	memcpy(tp->listen_prev, tp->listen_now, sizeof(tp->listen_now));
+	memset(tp->listen_now, 0, sizeof(tp->listen_now));
 	for (size_t i = 0; i < tp->diag.n; i++) {
+		uint16_t port = tp->diag.v[i].sport;
+
 		if (tp->diag.v[i].state == TCP_LISTEN)
-			v[n++] = tp->diag.v[i].sport;
+			tp->listen_now[port / 64] |= 1ULL << (port % 64);
 	}
-	qsort(v, n, sizeof(*v), cmp_port);
-	tp->nlisten = n;
-	return 0;
+}
+
+/* Accepted: on a listening port, or on a local port several connections share. */
+static bool tcp_poll__is_passive(const struct tcp_poll *tp, uint16_t sport)
+{
+	return port_bit(tp->listen_now, sport) || port_bit(tp->listen_prev, sport) ||
+	       tp->port_uses[sport] > 1;
 }
 
 /* Owners of the new connections, by socket inode (one scan of every process's fds). */
@@ -185,11 +191,11 @@ static void row_tuple(struct vrow *row, const struct tcp_conn *t, uint16_t kind,
 	row->source = "sock_diag";
 	row->ts_ns = now;
 	row->v[VF_FAMILY].u = t->s.family == TCP_AF_INET6 ? 6 : 4;
-	row->v[VF_SADDR].str = tcp_addr_format(t->s.family, t->s.saddr, row->scratch,
-					       SCRATCH_DADDR);
-	row->v[VF_DADDR].str = tcp_addr_format(t->s.family, t->s.daddr,
-					       row->scratch + SCRATCH_DADDR,
-					       VROW_SCRATCH - SCRATCH_DADDR);
+	row->v[VF_SADDR].str =
+		tcp_addr_format(t->s.family, t->s.saddr, row->scratch, SCRATCH_DADDR);
+	row->v[VF_DADDR].str =
+		tcp_addr_format(t->s.family, t->s.daddr, row->scratch + SCRATCH_DADDR,
+				VROW_SCRATCH - SCRATCH_DADDR);
 	row->v[VF_SPORT].u = t->s.sport;
 	row->v[VF_DPORT].u = t->s.dport;
 	row->v[VF_PID].u = t->pid;
@@ -262,9 +268,9 @@ static int tcp_poll__read(struct tcp_poll *tp, uint64_t now, bool first)
 
 	if (err)
 		return err;
-	err = tcp_poll__listeners(tp);
-	if (err)
-		return err;
+	tcp_poll__listeners(tp);
+	for (size_t i = 0; i < tp->prev.n; i++) /* the last read's counts */
+		tp->port_uses[tp->prev.v[i].s.sport] = 0;
 	tp->cur.n = 0;
 	for (size_t i = 0; i < tp->diag.n; i++) {
 		const struct tcp_diag_sock *s = &tp->diag.v[i];
@@ -277,14 +283,16 @@ static int tcp_poll__read(struct tcp_poll *tp, uint64_t now, bool first)
 			return -ENOMEM;
 		memset(t, 0, sizeof(*t));
 		t->s = *s;
+		if (tp->port_uses[s->sport] < UINT16_MAX)
+			tp->port_uses[s->sport]++;
 	}
 	qsort(tp->cur.v, tp->cur.n, sizeof(*tp->cur.v), cmp_cookie);
 	/* Carry the history of known connections; new ones sort to the end of the scan. */
 	first_new = tp->cur.n;
 	for (size_t i = 0; i < tp->cur.n; i++) {
 		struct tcp_conn *t = &tp->cur.v[i];
-		const struct tcp_conn *old = bsearch(t, tp->prev.v, tp->prev.n, sizeof(*t),
-						     cmp_cookie);
+		const struct tcp_conn *old =
+			bsearch(t, tp->prev.v, tp->prev.n, sizeof(*t), cmp_cookie);
 		uint32_t rtt = t->s.srtt_us;
 
 		if (old) {
@@ -299,8 +307,7 @@ static int tcp_poll__read(struct tcp_poll *tp, uint64_t now, bool first)
 		}
 		t->first_ns = now;
 		t->partial = first;
-		t->passive = bsearch(&t->s.sport, tp->listen_ports, tp->nlisten,
-				     sizeof(*tp->listen_ports), cmp_port) != NULL;
+		t->passive = tcp_poll__is_passive(tp, t->s.sport);
 		t->srtt_min = t->srtt_max = rtt;
 		t->pid = 0;
 		if (first_new == tp->cur.n)
@@ -327,7 +334,7 @@ static void tcp_poll__close(void *state)
 	tcp_diag__free(&tp->diag);
 	free(tp->prev.v);
 	free(tp->cur.v);
-	free(tp->listen_ports);
+	free(tp->port_uses);
 	free(tp);
 }
 
@@ -339,6 +346,11 @@ static int tcp_poll__open(const struct trace_cfg *cfg, void **state)
 	if (!tp)
 		return -ENOMEM;
 	tp->cfg = *cfg;
+	tp->port_uses = calloc(65536, sizeof(*tp->port_uses));
+	if (!tp->port_uses) {
+		tcp_poll__close(tp);
+		return -ENOMEM;
+	}
 	err = tcp_poll__read(tp, mono_now_ns(), true);
 	if (err) {
 		tcp_poll__close(tp);

@@ -11,10 +11,10 @@
 #include "hist.h"
 
 const char *const top_sort_names[] = {
-	[TOP_PID] = "pid",	       [TOP_CPU] = "cpu",	      [TOP_RUNQ_P50] = "runq-p50",
-	[TOP_RUNQ_P99] = "runq",       [TOP_RUNQ_AVG] = "runq-avg",   [TOP_DISK_READ] = "read",
-	[TOP_DISK_WRITE] = "write",    [TOP_DISK_P99] = "disk",    [TOP_TCP_CONNS] = "tcp",	      [TOP_TCP_RTT] = "rtt",	      [TOP_COMM] = "comm",
-	[TOP__COUNT] = NULL,
+	[TOP_PID] = "pid",	    [TOP_CPU] = "cpu",		 [TOP_RUNQ_P50] = "runq-p50",
+	[TOP_RUNQ_P99] = "runq",    [TOP_RUNQ_AVG] = "runq-avg", [TOP_DISK_READ] = "read",
+	[TOP_DISK_WRITE] = "write", [TOP_DISK_P99] = "disk",	 [TOP_TCP_CONNS] = "tcp",
+	[TOP_TCP_RTT] = "rtt",	    [TOP_COMM] = "comm",	 [TOP__COUNT] = NULL,
 };
 
 static int cmp_pid(const void *a, const void *b)
@@ -146,17 +146,28 @@ void top_table__add_disk(struct top_table *t, uint32_t pid, const struct vg_hist
 static double col_value(const struct top_row *r, enum top_col c)
 {
 	switch (c) {
-	case TOP_PID: return r->pid;
-	case TOP_CPU: return r->cpu_pct;
-	case TOP_RUNQ_P50: return (double)r->runq_p50_us;
-	case TOP_RUNQ_P99: return (double)r->runq_p99_us;
-	case TOP_RUNQ_AVG: return (double)r->runq_avg_us;
-	case TOP_DISK_READ: return (double)r->disk_read_bps;
-	case TOP_DISK_WRITE: return (double)r->disk_write_bps;
-	case TOP_DISK_P99: return (double)r->disk_p99_us;
-	case TOP_TCP_CONNS: return (double)r->tcp_conns;
-	case TOP_TCP_RTT: return (double)r->tcp_rtt_us;
-	default: return 0;
+	case TOP_PID:
+		return r->pid;
+	case TOP_CPU:
+		return r->cpu_pct;
+	case TOP_RUNQ_P50:
+		return (double)r->runq_p50_us;
+	case TOP_RUNQ_P99:
+		return (double)r->runq_p99_us;
+	case TOP_RUNQ_AVG:
+		return (double)r->runq_avg_us;
+	case TOP_DISK_READ:
+		return (double)r->disk_read_bps;
+	case TOP_DISK_WRITE:
+		return (double)r->disk_write_bps;
+	case TOP_DISK_P99:
+		return (double)r->disk_p99_us;
+	case TOP_TCP_CONNS:
+		return (double)r->tcp_conns;
+	case TOP_TCP_RTT:
+		return (double)r->tcp_rtt_us;
+	default:
+		return 0;
 	}
 }
 

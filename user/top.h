@@ -45,7 +45,7 @@ struct top_row {
 	uint64_t disk_read_bps, disk_write_bps;
 	uint64_t disk_p99_us; /* block I/O latency of the I/Os it issued (BPF only) */
 	uint64_t tcp_conns;
-	uint64_t tcp_rtt_us;	 /* mean smoothed RTT of its established connections */
+	uint64_t tcp_rtt_us;		    /* mean smoothed RTT of its established connections */
 	uint64_t tcp_rtt_sum_us, tcp_rtt_n; /* accumulators */
 	/* accumulators of one frame (schedstat samples) */
 	uint64_t oncpu_ns, run_delay_ns, slices;

@@ -55,7 +55,7 @@ static void test_samples_give_cpu_and_mean_wait(void **state)
 	assert_string_equal(r->comm, "db");
 	assert_true(top_row__has(r, TOP_CPU) && fabs(r->cpu_pct - 50.0) < 1e-9);
 	assert_true(top_row__has(r, TOP_RUNQ_AVG));
-	assert_int_equal(r->runq_avg_us, 100); /* 3 ms over 30 slices */
+	assert_int_equal(r->runq_avg_us, 100);	     /* 3 ms over 30 slices */
 	assert_false(top_row__has(r, TOP_RUNQ_P99)); /* no percentiles from a poller */
 	top_table__free(&t);
 }

@@ -3,14 +3,14 @@
  * tcp_poll.c: TCP's fallback when BPF cannot be used: a sock_diag dump with tcp_info every
  * interval (tcp_diag.h), diffed against the last one by socket cookie. A connection seen
  * for the first time is emitted as tcp_accept when its local port listens (or several
- * connections share it), else as tcp_connect; one that is gone (closed, or now a TIME_WAIT minisocket) as tcp_close with the
- * counters of its last poll: srtt (last, min and max over the polls), retransmits,
- * bytes_sent (bytes acked by the peer) and bytes_received, as the BPF tracer reports them.
- * What polling cannot know is null: connect latency, and the duration of a connection that
- * was already open at the first poll (those are marked partial, as BPF marks connections
- * older than the trace). Bytes moved after the last poll are missed, and a connection that
- * opens and closes between two polls is not seen at all: poll faster for short ones.
- * Filters: --port, --laddr, --raddr, --family, --pid, --comm.
+ * connections share it), else as tcp_connect; one that is gone (closed, or now a TIME_WAIT
+ * minisocket) as tcp_close with the counters of its last poll: srtt (last, min and max over
+ * the polls), retransmits, bytes_sent (bytes acked by the peer) and bytes_received, as the
+ * BPF tracer reports them. What polling cannot know is null: connect latency, and the
+ * duration of a connection that was already open at the first poll (those are marked
+ * partial, as BPF marks connections older than the trace). Bytes moved after the last poll
+ * are missed, and a connection that opens and closes between two polls is not seen at all:
+ * poll faster for short ones. Filters: --port, --laddr, --raddr, --family, --pid, --comm.
  */
 #include <errno.h>
 #include <linux/types.h>

@@ -170,7 +170,7 @@ static void collect_io(struct top_run *r, uint64_t interval_ns)
 		s->rb = io.read_bytes;
 		s->wb = io.write_bytes;
 		r->nio_cur++;
-		old = bsearch(s, r->io_prev, r->nio_prev, sizeof(*s), cmp_io);
+		old = r->nio_prev ? bsearch(s, r->io_prev, r->nio_prev, sizeof(*s), cmp_io) : NULL;
 		row = r->first ? NULL : top_table__row(&r->table, s->pid);
 		if (row && interval_ns) {
 			uint64_t rb = old && s->rb >= old->rb ? s->rb - old->rb : 0;
@@ -205,7 +205,8 @@ static int cmp_inode(const void *a, const void *b)
 static bool rtt_of(const struct tcp_diag *d, uint64_t inode, uint32_t *rtt)
 {
 	struct tcp_diag_sock key = { .inode = inode };
-	const struct tcp_diag_sock *s = bsearch(&key, d->v, d->n, sizeof(key), cmp_inode);
+	const struct tcp_diag_sock *s =
+		d->n ? bsearch(&key, d->v, d->n, sizeof(key), cmp_inode) : NULL;
 
 	if (!s || !(s->has & TCP_DIAG_HAS_RTT))
 		return false;
@@ -222,7 +223,7 @@ static void collect_tcp(struct top_run *r)
 
 	if (fb_net_connections(FB_KIND_TCP, &c, &n))
 		return;
-	if (!tcp_diag__dump(&diag))
+	if (!tcp_diag__dump(&diag) && diag.n)
 		qsort(diag.v, diag.n, sizeof(*diag.v), cmp_inode);
 	/* Owners are found through every process's fds: only root sees them all. */
 	for (size_t i = 0; !geteuid() && i < r->table.n; i++)

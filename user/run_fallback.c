@@ -127,7 +127,8 @@ void run_fallback__print_json(const struct run_fallback *f, struct jw *w, const 
 
 void run_fallback__sort(struct run_fallback *f)
 {
-	qsort(f->procs.rows, f->procs.n, sizeof(*f->procs.rows), cmp_wait);
+	if (f->procs.n)
+		qsort(f->procs.rows, f->procs.n, sizeof(*f->procs.rows), cmp_wait);
 }
 
 void run_fallback__fini(struct run_fallback *f)

@@ -129,13 +129,15 @@ static int sched_poll__scan(struct sched_poll *sp)
 	int err;
 
 	sp->cur.n = 0;
-	if (sp->tgid)
-		return scan_process(sp, sp->tgid);
-	err = fb_pids(&pids, &n);
-	for (size_t i = 0; !err && i < n; i++)
-		err = scan_process(sp, (uint32_t)pids[i]);
-	free(pids);
-	if (!err)
+	if (sp->tgid) {
+		err = scan_process(sp, sp->tgid);
+	} else {
+		err = fb_pids(&pids, &n);
+		for (size_t i = 0; !err && i < n; i++)
+			err = scan_process(sp, (uint32_t)pids[i]);
+		free(pids);
+	}
+	if (!err && sp->cur.n) /* bsearch by tid against the next reading */
 		qsort(sp->cur.v, sp->cur.n, sizeof(*sp->cur.v), cmp_tid);
 	return err;
 }
@@ -193,7 +195,9 @@ static int sched_poll__poll(void *state, uint64_t now_ns, poller_emit_fn emit, v
 	for (size_t i = 0; i < sp->cur.n; i++) {
 		const struct task_snap *t = &sp->cur.v[i];
 		struct task_snap zero = { 0 };
-		const struct task_snap *p = bsearch(t, sp->prev.v, sp->prev.n, sizeof(*t), cmp_tid);
+		const struct task_snap *p =
+			(sp->prev.n ? bsearch(t, sp->prev.v, sp->prev.n, sizeof(*t), cmp_tid)
+				    : NULL);
 
 		if (!p || p->pid != t->pid)
 			p = &zero; /* born since the last poll: all of its counters are new */

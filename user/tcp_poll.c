@@ -286,13 +286,15 @@ static int tcp_poll__read(struct tcp_poll *tp, uint64_t now, bool first)
 		if (tp->port_uses[s->sport] < UINT16_MAX)
 			tp->port_uses[s->sport]++;
 	}
-	qsort(tp->cur.v, tp->cur.n, sizeof(*tp->cur.v), cmp_cookie);
-	/* Carry the history of known connections; new ones sort to the end of the scan. */
+	if (tp->cur.n)
+		qsort(tp->cur.v, tp->cur.n, sizeof(*tp->cur.v), cmp_cookie);
+	/* Carry the history of the connections the last poll knew. */
 	first_new = tp->cur.n;
 	for (size_t i = 0; i < tp->cur.n; i++) {
 		struct tcp_conn *t = &tp->cur.v[i];
 		const struct tcp_conn *old =
-			bsearch(t, tp->prev.v, tp->prev.n, sizeof(*t), cmp_cookie);
+			(tp->prev.n ? bsearch(t, tp->prev.v, tp->prev.n, sizeof(*t), cmp_cookie)
+				    : NULL);
 		uint32_t rtt = t->s.srtt_us;
 
 		if (old) {
@@ -371,13 +373,14 @@ static int tcp_poll__poll(void *state, uint64_t now_ns, poller_emit_fn emit, voi
 	for (size_t i = 0; i < tp->cur.n; i++) {
 		const struct tcp_conn *t = &tp->cur.v[i];
 
-		if (!bsearch(t, tp->prev.v, tp->prev.n, sizeof(*t), cmp_cookie))
+		if (!(tp->prev.n ? bsearch(t, tp->prev.v, tp->prev.n, sizeof(*t), cmp_cookie)
+				 : NULL))
 			emit_open(tp, t, now_ns, emit, ctx);
 	}
 	for (size_t i = 0; i < tp->prev.n; i++) {
 		const struct tcp_conn *t = &tp->prev.v[i];
 
-		if (!bsearch(t, tp->cur.v, tp->cur.n, sizeof(*t), cmp_cookie))
+		if (!(tp->cur.n ? bsearch(t, tp->cur.v, tp->cur.n, sizeof(*t), cmp_cookie) : NULL))
 			emit_close(tp, t, now_ns, emit, ctx);
 	}
 	tcp_poll__swap(tp);

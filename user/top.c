@@ -29,7 +29,7 @@ struct top_row *top_table__row(struct top_table *t, uint32_t pid)
 	struct top_row key = { .pid = pid }, *r;
 	size_t lo = 0, hi = t->n;
 
-	r = bsearch(&key, t->rows, t->n, sizeof(*r), cmp_pid);
+	r = t->n ? bsearch(&key, t->rows, t->n, sizeof(*r), cmp_pid) : NULL;
 	if (r)
 		return r;
 	if (t->n == t->cap) {
@@ -205,5 +205,6 @@ void top_table__select(struct top_table *t, const char *filter, enum top_col col
 		t->rows[kept++] = t->rows[i];
 	}
 	t->n = kept;
-	qsort_r(t->rows, t->n, sizeof(*t->rows), cmp_rows, &col);
+	if (t->n)
+		qsort_r(t->rows, t->n, sizeof(*t->rows), cmp_rows, &col);
 }

@@ -25,12 +25,13 @@
 #include "stop.h"
 #include "trace_opts.h"
 
-enum { OPT_LISTEN = CLI_COMMON_MAX, OPT_BACKEND };
+enum { OPT_LISTEN = CLI_COMMON_MAX, OPT_BACKEND, OPT_POLL };
 
 struct serve_args {
 	struct sockaddr_storage addr;
 	socklen_t addr_len;
 	enum backend_mode backend;
+	uint64_t poll_ns;
 };
 
 static const struct cli_opt serve_opts[] = {
@@ -40,6 +41,8 @@ static const struct cli_opt serve_opts[] = {
 	  "address to listen on (default " SERVE_DEFAULT_LISTEN ", loopback only)" },
 	{ "backend", 'b', "WHICH", OPT_BACKEND, "auto, bpf or fallback",
 	  "where subsystem data comes from (default auto: BPF where it works)" },
+	{ "poll-interval", 0, "TIME", OPT_POLL, "a duration from 10ms to 1h, such as 1s",
+	  "how often fallbacks poll (default 1s)" },
 	CLI_OPT_END,
 };
 
@@ -57,6 +60,11 @@ static int serve_set(void *ctx, int id, const char *arg)
 			return v;
 		a->backend = (enum backend_mode)v;
 		return 0;
+	case OPT_POLL:
+		if (parse_duration(arg, NSEC_PER_SEC, &a->poll_ns))
+			return -EINVAL;
+		return a->poll_ns < 10 * NSEC_PER_MSEC || a->poll_ns > 3600 * NSEC_PER_SEC ? -ERANGE
+											   : 0;
 	}
 	return -ENOENT;
 }
@@ -136,6 +144,8 @@ int cmd_serve(int argc, char **argv)
 		return 1;
 	trace_cfg__init(&cfg);
 	cfg.backend = a.backend;
+	if (a.poll_ns)
+		cfg.poll_interval_ns = a.poll_ns;
 	cfg.ringbuf_bytes = 1 << 20; /* only tcp_close (one per connection) and drops stream */
 	cfg.stream_kinds = 1ULL << VG_KIND_TCP_CLOSE;
 	for (int i = 0; i < n; i++)

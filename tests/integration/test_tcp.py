@@ -45,9 +45,12 @@ def ns_prefix(ns):
 def serve(family, addr, port, n, nin, nout, ns=None):
     p = subprocess.Popen(ns_prefix(ns) + [WORKLOAD, "serve", family, addr, str(port), str(n),
                                           str(nin), str(nout)],
-                         stdout=subprocess.PIPE, text=True)
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     line = p.stdout.readline()
-    check(line and json.loads(line).get("ready"), "server did not start: %r" % line)
+    if not line:
+        p.wait(timeout=10)
+        raise AssertionError("server did not start: %s" % p.stderr.read())
+    check(json.loads(line).get("ready"), "server did not start: %r" % line)
     return p
 
 
@@ -113,7 +116,8 @@ def check_conn_records(recs, port, n, srv_pid, cli_pid, sports, c2s, s2c):
         check(r["connect_latency_ns"] is None, "passive side has no connect latency")
     accepts = kind(recs, "tcp_accept", port)
     check(len(accepts) == n, "%d tcp_accept, expected %d" % (len(accepts), n))
-    check(all(r["pid"] == srv_pid for r in accepts), "tcp_accept pid is the server's")
+    check(all(r["pid"] == srv_pid for r in accepts),
+          "tcp_accept pid is the server's (%d, client %d): %s" % (srv_pid, cli_pid, accepts))
     # never a pid taken from softirq context: known pids are one of the two processes
     for r in recs:
         if r["kind"].startswith("tcp_") and r.get("pid") is not None:
@@ -282,8 +286,9 @@ def test_tcp_matches_tcplife():
     if not os.access(TCPLIFE, os.X_OK):
         raise AssertionError("%s missing (tools/deps.sh installs libbpf-tools)" % TCPLIFE)
     port, n = 17161, 12
-    life = subprocess.Popen([TCPLIFE, "-w"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
+    # tcplife ANDs -L and -D: one instance per side keeps other traffic out of its pipe
+    lives = [subprocess.Popen([TCPLIFE, "-w", flag, str(port)], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for flag in ("-L", "-D")]
     v = trace("--port", str(port), "--events", "tcp_close")
     time.sleep(1.0)
     # distinct sizes so that each connection's KB differ: 3..14 KB out, 20..31 KB back
@@ -296,8 +301,10 @@ def test_tcp_matches_tcplife():
         s.wait(timeout=30)
     time.sleep(0.5)
     recs = stop(v)
-    life.send_signal(signal.SIGINT)
-    out, _ = life.communicate(timeout=30)
+    out = ""
+    for life in lives:
+        life.send_signal(signal.SIGINT)
+        out += life.communicate(timeout=30)[0]
     ours = {}
     for r in kind(recs, "tcp_close", port):
         ours[(r["sport"], r["dport"])] = (r["bytes_sent"], r["bytes_received"], r["pid"])

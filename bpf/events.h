@@ -50,6 +50,8 @@ enum vg_hist_per {
 	VG_PER_CGROUP = 3,
 	VG_PER_RADDR = 4, /* tcp: remote address (folded to 64 bits; the hist's comm holds it) */
 	VG_PER_RPORT = 5, /* tcp: remote port */
+	VG_PER_DISK = 6, /* blkio: key = the disk's dev_t (kernel encoding, major << 20 | minor) */
+	VG_PER_OP = 7,	 /* blkio: key = op | flags << 8 (struct vg_bio's op and flags) */
 };
 
 /* The common header of every ring-buffer record. */
@@ -179,6 +181,51 @@ struct vg_tcp_close {
 	__u32 pad;
 	char comm[VG_COMM_LEN];
 };
+/*
+ * bio: one block I/O request, from the block layer's point of view. The op is the kernel's
+ * REQ_OP_* number (stable ABI: READ 0, WRITE 1, FLUSH 2, DISCARD 3, ...); flags are vigil's
+ * own bits below, mapped from the running kernel's REQ_* bits in BPF, so the wire does not
+ * depend on the kernel version. status is the kernel's blk_status_t (0: success).
+ */
+enum vg_bio_flag {
+	VG_BIO_SYNC = 1 << 0,
+	VG_BIO_META = 1 << 1,
+	VG_BIO_FUA = 1 << 2,
+	VG_BIO_PREFLUSH = 1 << 3,
+	VG_BIO_RAHEAD = 1 << 4,
+};
+
+enum vg_bio_known {
+	VG_BIO_QUEUED = 1 << 0, /* block_rq_insert was seen: queue_ns is valid */
+	VG_BIO_OWNER = 1 << 1,	/* block_io_start was seen: pid and comm are valid */
+};
+
+struct vg_bio {
+	struct vg_hdr hdr;
+	__u64 sector;	  /* (__u64)-1 when the request has none (a flush) */
+	__u64 queue_ns;	  /* insert -> issue; valid with VG_BIO_QUEUED */
+	__u64 service_ns; /* issue -> complete */
+	__u32 pid;	  /* the submitter's tgid; valid with VG_BIO_OWNER */
+	__u32 bytes;	  /* completed by this completion */
+	__u32 dev;	  /* the disk's dev_t: major << 20 | minor */
+	__u8 op;	  /* REQ_OP_* */
+	__u8 flags;	  /* enum vg_bio_flag */
+	__u8 status;	  /* blk_status_t */
+	__u8 known;	  /* enum vg_bio_known */
+	char comm[VG_COMM_LEN];
+};
+
+/* biotop's per-interval aggregate, keyed by vg_io_top_key(). */
+struct vg_io_top {
+	__u64 ios;
+	__u64 bytes;
+	__u64 sum_ns; /* issue -> complete, summed */
+	char comm[VG_COMM_LEN];
+};
+
+/* The io_top map's key: write bit, submitter tgid (0: unknown), disk dev_t. */
+#define VG_IO_TOP_KEY(write, pid, dev)                                                   \
+	(((__u64)((write) ? 1 : 0) << 63) | ((__u64)((pid) & 0x7fffffff) << 32) | (__u32)(dev))
 
 _Static_assert(sizeof(struct vg_hdr) == 16, "vg_hdr layout");
 _Static_assert(sizeof(struct vg_runq) == 72, "vg_runq layout");
@@ -189,5 +236,7 @@ _Static_assert(sizeof(struct vg_lpm_key) == 20, "vg_lpm_key layout");
 _Static_assert(sizeof(struct vg_tcp_io) == 32, "vg_tcp_io layout");
 _Static_assert(sizeof(struct vg_tcp) == 88, "vg_tcp layout");
 _Static_assert(sizeof(struct vg_tcp_close) == 128, "vg_tcp_close layout");
+_Static_assert(sizeof(struct vg_bio) == 72, "vg_bio layout");
+_Static_assert(sizeof(struct vg_io_top) == 40, "vg_io_top layout");
 
 #endif /* VIGIL_EVENTS_H */

@@ -211,22 +211,31 @@ static __always_inline void emit_runq(struct task_struct *prev, struct task_stru
 	event__submit(e);
 }
 
-/* The outgoing task: close its time slice, and re-arm (preempted) or disarm its wakeup. */
-static __always_inline void switch_out(struct task_struct *prev, __u64 now)
+/*
+ * The outgoing task: close its time slice, and re-arm (still runnable) or disarm its wakeup.
+ * A preempted task stays on the run queue whatever its state says: preemption can catch it
+ * between set_current_state() and schedule(), so the state alone (runqlat's test) would miss
+ * its wait. A task first seen going to sleep gets no storage here: its wakeup creates it, and
+ * if that wakeup came before vigil attached, the task is simply new at switch-in.
+ */
+static __always_inline void switch_out(struct task_struct *prev, bool preempt, __u64 now)
 {
+	bool runnable = preempt || task__state(prev) == TASK_RUNNING;
 	struct task_ts *ts;
 	bool is_new;
 
 	if (!prev->pid || !task__is_traced(prev))
 		return;
-	ts = task_ts__get(prev, &is_new);
+	ts = bpf_task_storage_get(&task_ts, prev, 0, 0);
+	if (!ts && runnable)
+		ts = task_ts__get(prev, &is_new);
 	if (!ts)
 		return;
 	if (ts->oncpu_ns && (targ_hist_oncpu || targ_stream_oncpu))
 		emit_oncpu(prev, now, now - ts->oncpu_ns);
 	ts->oncpu_ns = 0;
 	/* A task switched out while still runnable goes straight back to the run queue. */
-	ts->wake_ns = task__state(prev) == TASK_RUNNING ? now : 0;
+	ts->wake_ns = runnable ? now : 0;
 }
 
 /* The incoming task: its wait on the run queue ends now, its time slice starts. */
@@ -259,7 +268,7 @@ int BPF_PROG(handle_sched_switch, bool preempt, struct task_struct *prev,
 {
 	__u64 now = bpf_ktime_get_ns();
 
-	switch_out(prev, now);
+	switch_out(prev, preempt, now);
 	switch_in(prev, next, now);
 	return 0;
 }

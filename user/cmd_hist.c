@@ -47,11 +47,14 @@ static const struct cli_opt hist_opts[] = {
 	{ "interval", 'i', "TIME", OPT_INTERVAL, "a duration such as 1s or 500ms",
 	  "print (and reset) the histogram every TIME" },
 	{ "count", 'n', "N", OPT_COUNT, "a whole number from 1", "stop after N intervals" },
-	{ "per", 'P', "KEY", OPT_PER, "pid, tid or cgroup; raddr, rport or pid for tcp-*",
-	  "one histogram per key (pid, tid, cgroup; tcp: raddr, rport, pid)" },
+	{ "per", 'P', "KEY", OPT_PER,
+	  "pid, tid or cgroup; raddr, rport or pid for tcp-*; disk, op or pid for blkio",
+	  "one histogram per key (runq, oncpu: pid, tid, cgroup; tcp-*: raddr,\n"
+	  "                             rport, pid; blkio: disk, op, pid)" },
 	{ "unit", 'u', "UNIT", OPT_UNIT, "us or ms", "bucket unit (default us)" },
 	TRACE_OPTS_FILTERS,
 	TRACE_OPTS_TCP,
+	TRACE_OPTS_BLKIO,
 	CLI_OPT_END,
 };
 
@@ -85,10 +88,11 @@ static int hist_set(void *ctx, int id, const char *arg)
 
 static const struct cli_cmd hist_cmd = {
 	.name = "hist",
-	.usage = "vigil hist runq|oncpu|tcp-connect|tcp-rtt [options]",
+	.usage = "vigil hist runq|oncpu|tcp-connect|tcp-rtt|blkio [options]",
 	.summary = "Print a log2 histogram aggregated in the kernel: runq (wakeup to on-CPU\n"
-		   "latency), oncpu (time slice lengths), tcp-connect (SYN_SENT to ESTABLISHED)\n"
-		   "or tcp-rtt (smoothed RTT, sampled per received segment).",
+		   "latency), oncpu (time slice lengths), tcp-connect (SYN_SENT to ESTABLISHED),\n"
+		   "tcp-rtt (smoothed RTT, sampled per received segment) or blkio (block I/O,\n"
+		   "issue to completion; --queued: from insert).",
 	.details = "Without --interval the histogram is printed once, when the duration ends\n"
 		   "or on Ctrl-C. JSON output gives each bucket's bounds (lo, hi) and count.",
 	.opts = hist_opts,
@@ -178,13 +182,15 @@ int cmd_hist(int argc, char **argv)
 		return 0;
 	log_set_level(common.verbose);
 	if (argc - first != 1) {
-		cli_error(&hist_cmd, "name one histogram (accepts runq, oncpu, tcp-connect, tcp-rtt)");
+		cli_error(&hist_cmd,
+			  "name one histogram (accepts runq, oncpu, tcp-connect, tcp-rtt, blkio)");
 		return EXIT_USAGE;
 	}
 	id = hist_by_name(argv[first]);
 	if (id < 0) {
 		cli_error(&hist_cmd,
-			  "unknown histogram '%s' (accepts runq, oncpu, tcp-connect, tcp-rtt)",
+			  "unknown histogram '%s' (accepts runq, oncpu, tcp-connect, tcp-rtt, "
+			  "blkio)",
 			  argv[first]);
 		return EXIT_USAGE;
 	}

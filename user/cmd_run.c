@@ -19,6 +19,7 @@
 #include "output.h"
 #include "parse.h"
 #include "probe.h"
+#include "run_blkio.h"
 #include "run_tcp.h"
 #include "session.h"
 #include "stop.h"
@@ -33,6 +34,7 @@ static const struct cli_opt run_opts[] = {
 	CLI_OPT_DURATION,
 	TRACE_OPTS_FILTERS,
 	TRACE_OPTS_TCP,
+	TRACE_OPTS_BLKIO,
 	CLI_OPT_END,
 };
 
@@ -47,8 +49,10 @@ static const struct cli_cmd run_cmd = {
 	.summary = "Without a command: trace everything for a few seconds (--duration, default\n"
 		   "5s) and end with a summary. Commands:\n"
 		   "  doctor    what this machine allows; the source each subsystem uses\n"
-		   "  trace     stream records: vigil trace [sched|tcp]...\n"
+		   "  trace     stream records: vigil trace [sched|tcp|blkio]...\n"
 		   "  hist      in-kernel histograms: vigil hist runq|oncpu|tcp-connect|tcp-rtt\n"
+		   "            or blkio\n"
+		   "  biotop    block I/O per process, every interval\n"
 		   "Run 'vigil COMMAND --help' for a command's options.",
 	.opts = run_opts,
 	.set = run_set,
@@ -70,6 +74,7 @@ struct run_summary {
 	const struct tracer_ops *unavailable_ops[16];
 	int nunavailable;
 	struct run_tcp tcp;
+	struct run_blkio blkio;
 };
 
 static void run_observe(void *ctx, const struct vrow *row)
@@ -93,9 +98,10 @@ static struct per_proc *summary__proc(struct run_summary *sum, uint64_t pid, int
 static int summary__drain(struct run_summary *sum, struct session *s, const struct hist_desc *d,
 			  bool runq)
 {
+	const struct tracer *t = session__tracer(s, d->subsystem);
 	struct hist_reader r;
 	struct hist_entry *e;
-	int n, fd = tracer__map_fd(s->tracers[0], d->map);
+	int n, fd = t ? tracer__map_fd(t, d->map) : -ENOENT;
 
 	if (fd < 0 || hist_reader__init(&r, fd))
 		return -ENOENT;
@@ -260,6 +266,7 @@ static void summary__print_json(struct sink *out, const struct run_summary *sum,
 	}
 	jw__arr_end(&w);
 	run_tcp__print_json(&sum->tcp, &w, RUN_TOP);
+	run_blkio__print_json(&w, &sum->blkio);
 	jw__obj_end(&w);
 	sink__putc(out, '\n');
 }
@@ -317,6 +324,7 @@ int cmd_run(int argc, char **argv)
 	cfg.hists = (1U << HIST_RUNQ) | (1U << HIST_ONCPU);
 	cfg.hist_per = VG_PER_PID;
 	run_tcp__configure(&cfg);
+	run_blkio__configure(&cfg);
 
 	if (output__open(&out, &run_cmd, &common, FMT_TABLE, 0))
 		return 1;
@@ -345,13 +353,16 @@ int cmd_run(int argc, char **argv)
 			qsort(sum.procs, (size_t)sum.nprocs, sizeof(*sum.procs), cmp_runq_sum);
 		}
 		run_tcp__finish(&sum.tcp, &s);
+		run_blkio__collect(&sum.blkio, &s);
 	}
 	if (out.fmt == FMT_JSON)
 		summary__print_json(out.sink, &sum, &s);
 	else
 		summary__print_table(out.sink, &sum, &s);
-	if (out.fmt == FMT_TABLE)
+	if (out.fmt == FMT_TABLE) {
 		run_tcp__print_table(&sum.tcp, out.sink, RUN_TOP);
+		run_blkio__print_table(out.sink, &sum.blkio);
+	}
 	session__stop(&s);
 	free(sum.procs);
 	return output__close(&out) || err ? 1 : 0;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "blkio_fmt.h"
 #include "json.h"
 #include "parse.h"
 #include "tcp_addr.h"
@@ -27,9 +28,13 @@ const struct hist_desc hist_descs[HIST__COUNT] = {
 			   .total_map = "rtt_hist_total",
 			   .what = "TCP smoothed RTT per received segment",
 			   .pers = 1U << VG_PER_RADDR | 1U << VG_PER_RPORT | 1U << VG_PER_PID },
+	[HIST_BLKIO] = { .name = "blkio", .subsystem = "blkio", .map = "blkio_hist",
+			 .total_map = "blkio_hist_total", .what = "block I/O latency",
+			 .pers = 1U << VG_PER_DISK | 1U << VG_PER_OP | 1U << VG_PER_PID },
 };
 
-const char *const hist_per_names[] = { "global", "pid", "tid", "cgroup", "raddr", "rport", NULL };
+const char *const hist_per_names[] = { "global", "pid",	 "tid", "cgroup", "raddr",
+				       "rport",	 "disk", "op",	NULL };
 
 #define HIST_PER_TASK (1U << VG_PER_PID | 1U << VG_PER_TID | 1U << VG_PER_CGROUP)
 
@@ -59,6 +64,10 @@ static const char *hist_key_text(const struct hist_print *p, const struct hist_e
 {
 	if (p->per == VG_PER_RADDR)
 		return tcp_addr6_format((const uint8_t *)e->h.comm, 1, buf, len);
+	if (p->per == VG_PER_DISK)
+		return blkio_disk_label((uint32_t)e->key, buf, len);
+	if (p->per == VG_PER_OP)
+		return blkio_op_format(e->key & 0xff, (e->key >> 8) & 0xff, buf, len);
 	snprintf(buf, len, "%llu", (unsigned long long)e->key);
 	return buf;
 }
@@ -278,6 +287,11 @@ static void hist_print_json(struct sink *s, const struct hist_print *p,
 		jw__u64(&w, "key", e->key);
 		if (hist_per_has_comm(p->per))
 			jw__strn(&w, "comm", e->h.comm, VG_COMM_LEN);
+		if (p->per == VG_PER_DISK || p->per == VG_PER_OP) {
+			char key[64];
+
+			jw__str(&w, "label", hist_key_text(p, e, key, sizeof(key)));
+		}
 	}
 	jw__u64(&w, "count", vg_hist__total(&e->h));
 	jw__u64(&w, "sum", e->h.sum);

@@ -33,7 +33,8 @@ bool hist_per_is_allowed(int id, uint32_t per);
 const char *hist_per_accepts(int id, char *buf, size_t len);
 
 extern const struct hist_desc hist_descs[HIST__COUNT];
-extern const char *const hist_per_names[]; /* "global", "pid", "tid", "cgroup", NULL */
+/* "global", "pid", "tid", "cgroup", "raddr", "rport", "disk", "op", NULL: by enum vg_hist_per */
+extern const char *const hist_per_names[];
 
 int hist_by_name(const char *name);
 

@@ -18,6 +18,13 @@ static const struct command commands[] = {
 	{ "doctor", cmd_doctor },
 	{ "trace", cmd_trace },
 	{ "hist", cmd_hist },
+	{ "snapshot", cmd_snapshot },
+	{ "ps", cmd_ps },
+	{ "pidof", cmd_pidof },
+	{ "net", cmd_net },
+	{ "sys", cmd_sys },
+	{ "kill", cmd_kill },
+	{ "biotop", cmd_biotop },
 };
 
 int main(int argc, char **argv)

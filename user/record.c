@@ -47,6 +47,18 @@ const struct vf_desc vf_descs[VF__COUNT] = {
 	[VF_DIRECTION] = { "direction", VT_STR, 16 },
 	[VF_STATE] = { "state", VT_STR, 16 },
 	[VF_PARTIAL] = { "partial", VT_U64, 0 },
+	/* blkio */
+	[VF_DEV] = { "dev", VT_STR, 16 },
+	[VF_DISK] = { "disk", VT_STR, 32 },
+	[VF_OP] = { "op", VT_STR, 8 },
+	[VF_SECTOR] = { "sector", VT_U64, 0 },
+	[VF_BYTES] = { "bytes", VT_U64, 0 },
+	[VF_QUEUE_NS] = { "queue_ns", VT_U64, 0 },
+	[VF_SERVICE_NS] = { "service_ns", VT_U64, 0 },
+	[VF_ERROR] = { "error", VT_STR, 16 },
+	[VF_IOS] = { "ios", VT_U64, 0 },
+	[VF_AVG_LATENCY_NS] = { "avg_latency_ns", VT_U64, 0 },
+	[VF_INTERVAL_NS] = { "interval_ns", VT_U64, 0 },
 };
 
 static const struct vkind_desc *const kinds[VK_MAX] = {
@@ -61,7 +73,9 @@ static const struct vkind_desc *const kinds[VK_MAX] = {
 	[VG_KIND_TCP_CLOSE] = &tcp_kind_close,
 	[VG_KIND_TCP_RETRANSMIT] = &tcp_kind_retransmit,
 	[VG_KIND_TCP_RESET] = &tcp_kind_reset,
+	[VG_KIND_BIO] = &blkio_kind_bio,
 	[VK_DROPS] = &drops_kind,
+	[VK_BIO_TOP] = &blkio_kind_top,
 };
 
 static const enum vfield drops_fields[] = { VF_SUBSYSTEM, VF_LOST, VF_REASON };

@@ -16,6 +16,7 @@
 /* Kinds made in userspace, beside enum vg_kind's kernel ones. */
 #define VK_DROPS 60
 #define VK_SAMPLE 61
+#define VK_BIO_TOP 62 /* blkio: biotop's per-process interval summary */
 #define VK_MAX 64
 
 enum vf_type {
@@ -59,6 +60,18 @@ enum vfield {
 	VF_DIRECTION,
 	VF_STATE,
 	VF_PARTIAL,
+	/* blkio */
+	VF_DEV,
+	VF_DISK,
+	VF_OP,
+	VF_SECTOR,
+	VF_BYTES,
+	VF_QUEUE_NS,
+	VF_SERVICE_NS,
+	VF_ERROR,
+	VF_IOS,
+	VF_AVG_LATENCY_NS,
+	VF_INTERVAL_NS,
 	VF__COUNT,
 };
 
@@ -87,6 +100,7 @@ extern const struct vkind_desc sched_kind_runq, sched_kind_oncpu, sched_kind_exe
 extern const struct vkind_desc drops_kind;
 extern const struct vkind_desc tcp_kind_connect, tcp_kind_accept, tcp_kind_state,
 	tcp_kind_close, tcp_kind_retransmit, tcp_kind_reset;
+extern const struct vkind_desc blkio_kind_bio, blkio_kind_top;
 
 union vval {
 	uint64_t u;

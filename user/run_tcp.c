@@ -116,17 +116,16 @@ static int cmp_bytes(const void *a, const void *b)
 
 int run_tcp__finish(struct run_tcp *t, struct session *s)
 {
+	struct tracer *tcp = session__tracer(s, "tcp");
 	int err = 0;
 
-	for (int i = 0; i < s->ntracers; i++) {
-		if (strcmp(s->tracers[i]->ops->name, "tcp"))
-			continue;
+	if (tcp) {
 		t->active = true;
-		err = drain_into(&t->connect, s->tracers[i], hist_descs[HIST_TCP_CONNECT].map);
+		err = drain_into(&t->connect, tcp, hist_descs[HIST_TCP_CONNECT].map);
 		if (!err)
-			err = drain_into(&t->rtt, s->tracers[i], hist_descs[HIST_TCP_RTT].map);
+			err = drain_into(&t->rtt, tcp, hist_descs[HIST_TCP_RTT].map);
 		if (!err)
-			err = read_io(t, s->tracers[i]);
+			err = read_io(t, tcp);
 	}
 	qsort(t->procs, (size_t)t->nprocs, sizeof(t->procs[0]), cmp_bytes);
 	return err;

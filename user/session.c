@@ -122,6 +122,15 @@ int session__run(struct session *s, uint64_t duration_ns, uint64_t tick_ns, sess
 	return err;
 }
 
+struct tracer *session__tracer(const struct session *s, const char *name)
+{
+	for (int i = 0; i < s->ntracers; i++) {
+		if (!strcmp(s->tracers[i]->ops->name, name))
+			return s->tracers[i];
+	}
+	return NULL;
+}
+
 void session__stop(struct session *s)
 {
 	consumer__fini(&s->consumer);

@@ -45,6 +45,9 @@ void session__check_drops(struct session *s, struct exporter *ex);
 /* The drops of one reason summed over all subsystems, since start. */
 uint64_t session__drops_total(const struct session *s, int reason);
 
+/* The session's tracer for subsystem name, or NULL if it was not started. */
+struct tracer *session__tracer(const struct session *s, const char *name);
+
 void session__stop(struct session *s);
 
 #endif /* VIGIL_SESSION_H */

@@ -25,6 +25,7 @@ enum hist_id {
 	HIST_ONCPU,
 	HIST_TCP_CONNECT,
 	HIST_TCP_RTT,
+	HIST_BLKIO,
 	HIST__COUNT,
 };
 
@@ -40,6 +41,10 @@ struct trace_cfg {
 	uint32_t hists;	       /* bit h: aggregate histogram h (enum hist_id) */
 	uint32_t hist_per;     /* enum vg_hist_per */
 	uint32_t hist_unit_ns; /* 1000 (usecs) or 1000000 (msecs) */
+	/* blkio */
+	uint32_t blkio_dev;    /* --disk: the disk's dev_t (major << 20 | minor); 0: all */
+	uint32_t blkio_queued; /* --queued: the histogram adds insert -> issue time */
+	uint32_t blkio_top;    /* aggregate biotop's per-process table */
 	/* transport */
 	uint64_t ringbuf_bytes;
 	/* tcp: tuple filters (a port matches either end) and the connection table's size */

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <sys/vfs.h>
 
+#include "blkio_dev.h"
 #include "parse.h"
 #include "tcp_addr.h"
 
@@ -120,6 +121,12 @@ int trace_cfg__set_opt(struct trace_cfg *cfg, int id, const char *arg)
 		if (!is_power_of_two(v) || v < (64 << 10) || v > (1ULL << 30))
 			return -ERANGE;
 		cfg->ringbuf_bytes = v;
+		return 0;
+	case TO_DISK:
+		err = blkio_disk_dev(blkio_sysfs_root(), arg, &cfg->blkio_dev);
+		return err ? -EINVAL : 0;
+	case TO_QUEUED:
+		cfg->blkio_queued = 1;
 		return 0;
 	}
 	return trace_cfg__set_tcp_opt(cfg, id, arg);

@@ -21,6 +21,8 @@ enum trace_opt_id {
 	TO_RADDR,
 	TO_FAMILY,
 	TO_MAX_CONNS,
+	TO_DISK,
+	TO_QUEUED,
 };
 
 #define TRACE_OPTS_FILTERS                                                                    \
@@ -52,6 +54,11 @@ enum trace_opt_id {
 	{ "family", 0, "4|6", TO_FAMILY, "4 or 6", "tcp: only IPv4 or only IPv6 sockets" },    \
 	{ "max-conns", 0, "N", TO_MAX_CONNS, "a whole number from 64 to 16777216",            \
 	  "tcp: connections tracked at once (default 65536; beyond: counted as drops)" }
+#define TRACE_OPTS_BLKIO                                                                      \
+	{ "disk", 0, "NAME", TO_DISK, "a whole block device such as vda or loop0",             \
+	  "blkio: only I/O to this disk" },                                                  \
+	{ "queued", 'Q', NULL, TO_QUEUED, NULL,                                               \
+	  "blkio: latency includes the time queued (insert to complete)" }
 
 void trace_cfg__init(struct trace_cfg *cfg);
 

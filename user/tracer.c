@@ -16,10 +16,12 @@
 
 extern const struct tracer_ops sched_tracer_ops;
 extern const struct tracer_ops tcp_tracer_ops;
+extern const struct tracer_ops blkio_tracer_ops;
 
 const struct tracer_ops *const tracer_registry[] = {
 	&sched_tracer_ops,
 	&tcp_tracer_ops,
+	&blkio_tracer_ops,
 	NULL,
 };
 

@@ -342,7 +342,8 @@ def doctor_and_main_job_report_bpf_sources():
     doc = json.loads(vigil("doctor", "--format", "json").stdout)
     sched = [s for s in doc["subsystems"] if s["name"] == "sched"][0]
     check(sched["bpf"] and sched["source"] == "bpf", sched)
-    load = start_load("--cpu", 0, "--busy", 1, "--loops", 500, "--start-delay-ms", 500)
+    # Two spinners sharing CPU 0 wait for each other all the time: the top waiter.
+    load = start_load("--cpu", 0, "--busy", 2, "--loops", 1500, "--start-delay-ms", 500)
     summary = json.loads(vigil("--duration", "2", "--format", "json").stdout)
     load.communicate(timeout=60)
     check(summary["subsystems"][0] == {"name": "sched", "source": "bpf",

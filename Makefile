@@ -39,7 +39,7 @@ Q = @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-.PHONY: all deps test unit integration bench fuzz clean fmt asan-bins
+.PHONY: all deps test unit integration bench fuzz clean fmt asan-bins win bsd-check
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -74,11 +74,19 @@ $(OUTPUT)/vigil: $(OUTPUT)/user/main.o $(CORE_LIB) $(FB_LIB)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
+# The BSD and macOS decoders are plain C: their unit tests link them in on Linux.
+BSD_DECODE_SRCS := $(wildcard fallback/bsd/decode*.c fallback/posix/decode*.c)
+DARWIN_DECODE_SRCS := $(wildcard fallback/darwin/decode*.c fallback/posix/decode*.c)
+$(OUTPUT)/tests/test_bsd_%: TEST_EXTRA := $(BSD_DECODE_SRCS)
+$(OUTPUT)/tests/test_darwin_%: TEST_EXTRA := $(DARWIN_DECODE_SRCS)
+$(filter $(OUTPUT)/tests/test_bsd_%,$(TEST_BINS)): $(BSD_DECODE_SRCS)
+$(filter $(OUTPUT)/tests/test_darwin_%,$(TEST_BINS)): $(DARWIN_DECODE_SRCS)
+
 $(OUTPUT)/tests/%: tests/unit/%.c $(CORE_LIB) $(FB_LIB) | $(SKELS)
 	$(call msg,TEST-CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNINGS) -Wno-missing-prototypes -MMD -MP $< -o $@ \
-		$(CORE_LIB) $(FB_LIB) -lcmocka $(LDLIBS)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNINGS) -Wno-missing-prototypes -MMD -MP $< $(TEST_EXTRA) \
+		-o $@ $(CORE_LIB) $(FB_LIB) -lcmocka $(LDLIBS)
 
 $(OUTPUT)/tests/integration/% $(OUTPUT)/tests/live/% $(OUTPUT)/tools/bench/%: | $(SKELS)
 $(OUTPUT)/%: %.c $(CORE_LIB) $(FB_LIB)
@@ -108,13 +116,80 @@ asan-bins:
 	$(Q)$(MAKE) --no-print-directory OUTPUT=$(ASAN_OUTPUT) CFLAGS="$(SANITIZE)" \
 		$(patsubst $(OUTPUT)/%,$(ASAN_OUTPUT)/%,$(TEST_BINS))
 
-# Unit tests (plain and sanitized), then integration and comparison tests, then one line
-# with the totals.
-test: deps all $(TEST_BINS) asan-bins
+# The BSD/macOS compile check, unit tests (plain and sanitized), then integration and
+# comparison tests (with the Windows build under wine, tests/run_win.sh), then the totals.
+test: deps all $(TEST_BINS) asan-bins win bsd-check
 	$(Q)tests/run.sh $(TEST_BINS) $(ASAN_BINS)
 
 bench: all
 	$(Q)tools/bench.sh
+
+# BSD/macOS: no sysroot exists here, so the backends are compile-checked (not linked, not run)
+# with clang for each target against the project's stub headers (tests/stubs), together with
+# fallback/posix (the layer both share) and the OS-free part of fallback/common.  Their decoders are unit-tested on Linux (test_bsd_*,
+# test_darwin_*).
+BSD_COMMON_SRCS := $(filter-out fallback/common/io.c fallback/common/root.c \
+	fallback/common/parallel.c,$(wildcard fallback/common/*.c))
+BSD_CHECK_FLAGS := -nostdlibinc -isystem tests/stubs/common -Ifallback -Wall -Wextra -Werror \
+	-Wmissing-prototypes -std=gnu11 -O1
+BSD_TARGETS := x86_64-unknown-freebsd13:freebsd:bsd x86_64-apple-macos11:darwin:darwin \
+	arm64-apple-macos12:darwin:darwin
+
+bsd-check:
+	$(Q)set -e; for t in $(BSD_TARGETS); do \
+		target=$${t%%:*}; rest=$${t#*:}; stubs=$${rest%%:*}; dir=$${rest#*:}; \
+		out=$(OUTPUT)/bsd-check/$$target; rm -rf $$out; mkdir -p $$out; \
+		for f in $(BSD_COMMON_SRCS) fallback/posix/*.c fallback/$$dir/*.c; do \
+			$(CLANG) --target=$$target -isystem tests/stubs/$$stubs $(BSD_CHECK_FLAGS) \
+				-c $$f -o $$out/$$(echo $$f | tr / _ | sed 's/\.c$$/.o/'); \
+		done; \
+		echo "  BSD-CHK  $$target: fallback/$$dir + posix + common ($$(ls $$out | wc -l) objects)"; \
+	done
+	@# the contract: each defines every function fallback.h declares (-ENOTSUP counts)
+	$(Q)tools/fb_coverage.sh | sed -n '/^freebsd/,$$p' | tee $(OUTPUT)/bsd-check/coverage.txt
+	$(Q)! grep -q missing $(OUTPUT)/bsd-check/coverage.txt || \
+		{ echo "bsd-check: a fallback.h function lacks a FreeBSD/macOS definition"; exit 1; }
+
+# Windows: vigil.exe with the fallback commands only (no BPF), and the Win32 backend's test
+# programs, cross-compiled with mingw-w64 and -Werror.  The platform is picked by the source
+# lists: fallback/win32 plus the OS-free files of fallback/common, and user/win/ (its own
+# main and small stdio commands) instead of user/.
+WIN_CC ?= x86_64-w64-mingw32-gcc
+WIN_OUTPUT := $(OUTPUT)/win
+WIN_CFLAGS := -std=gnu11 -O2 -g $(WARNINGS) -Werror -D_WIN32_WINNT=0x0A00 \
+	-D__USE_MINGW_ANSI_STDIO=1 -Iuser/win -Ifallback -DVIGIL_VERSION='"$(VERSION)"'
+WIN_LDLIBS := -static -liphlpapi -lws2_32 -lpsapi -lntdll -ladvapi32 -lshell32 -lwtsapi32
+# common/ files bound to POSIX or procfs: file reads under the root, the root, the clock, the
+# scan helper thread (used by the Linux process scans only)
+FB_COMMON_POSIX := fallback/common/io.c fallback/common/root.c fallback/common/posix.c \
+	fallback/common/parallel.c
+WIN_FB_SRCS := $(filter-out $(FB_COMMON_POSIX),$(wildcard fallback/common/*.c)) \
+	$(wildcard fallback/win32/*.c)
+WIN_CMD_SRCS := $(filter-out user/win/main.c,$(wildcard user/win/*.c))
+WIN_FB_OBJS := $(patsubst %.c,$(WIN_OUTPUT)/%.o,$(WIN_FB_SRCS))
+WIN_CMD_OBJS := $(patsubst %.c,$(WIN_OUTPUT)/%.o,$(WIN_CMD_SRCS))
+WIN_TEST_BINS := $(patsubst tests/win/%.c,$(WIN_OUTPUT)/tests/%.exe,$(wildcard tests/win/test_*.c))
+
+win: $(WIN_OUTPUT)/vigil.exe $(WIN_TEST_BINS)
+
+$(WIN_OUTPUT)/%.o: %.c
+	$(call msg,WIN-CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(WIN_CC) $(WIN_CFLAGS) -MMD -MP -c $< -o $@
+
+$(WIN_OUTPUT)/libvigilfb.a: $(WIN_FB_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && x86_64-w64-mingw32-ar rcs $@ $^
+
+$(WIN_OUTPUT)/vigil.exe: $(WIN_OUTPUT)/user/win/main.o $(WIN_CMD_OBJS) $(WIN_OUTPUT)/libvigilfb.a
+	$(call msg,WIN-LD,$@)
+	$(Q)$(WIN_CC) -o $@ $^ $(WIN_LDLIBS)
+
+$(WIN_OUTPUT)/tests/%.exe: tests/win/%.c tests/win/wtest.h $(WIN_OUTPUT)/libvigilfb.a
+	$(call msg,WIN-TEST,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(WIN_CC) $(WIN_CFLAGS) -Wno-missing-prototypes -o $@ $< $(WIN_OUTPUT)/libvigilfb.a \
+		$(WIN_LDLIBS)
 
 # libFuzzer over the parsers and the record read path; FUZZ_SECONDS each (default 60).
 FUZZ_SECONDS ?= 60

@@ -15,10 +15,16 @@
 #ifndef VIGIL_FALLBACK_H
 #define VIGIL_FALLBACK_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+
+/* FreeBSD has no ENODATA (an optional XSI errno): "no data" is its ENOATTR there. */
+#ifndef ENODATA
+#define ENODATA ENOATTR
+#endif /* ENODATA */
 
 #ifdef __cplusplus
 extern "C" {
@@ -53,6 +59,9 @@ struct fb_error {
 
 /* psutil's class name of an error kind: "NoSuchProcess", "ZombieProcess", ... */
 const char *fb_err_kind_name(enum fb_err_kind kind);
+
+/* The backend's name for the `source` column: "procfs", "win32", "sysctl". */
+const char *fb_source_name(void);
 
 /* ---------------------------------------------------------------- constants */
 
@@ -368,6 +377,14 @@ int fb_net_connections(enum fb_conn_kind kind, struct fb_conn **out, size_t *n);
 /* Same from the /proc/net text tables only (what psutil reads; used with fixture roots). */
 int fb_net_connections_procfs(enum fb_conn_kind kind, struct fb_conn **out, size_t *n);
 
+/*
+ * The smoothed round-trip time (µs) of one TCP connection that fb_net_connections() listed.
+ * Windows: extended TCP statistics (GetPerTcp[6]ConnectionEStats), which need administrator
+ * rights to switch on (-EACCES without).  -ENOTSUP where the platform has no such per-socket
+ * query (Linux: vigil's tcp tracer measures RTT from the kernel instead).
+ */
+int fb_net_conn_rtt(const struct fb_conn *c, uint32_t *srtt_us);
+
 enum {
 	FB_IFA_NETMASK = 1u << 0,
 	FB_IFA_BROADCAST = 1u << 1,
@@ -457,6 +474,8 @@ struct fb_proc_cpu_times {
 struct fb_proc_mem {
 	uint64_t rss, vms, shared, text, data;
 };
+/* A memory_info field the platform does not keep (shared, text, data on Win32): not a zero. */
+#define FB_MEM_UNKNOWN UINT64_MAX
 
 enum {
 	FB_PMEM_USS = 1u << 0,
@@ -652,6 +671,53 @@ const struct fb_proc_info *fb_proc_iter__next(struct fb_proc_iter *it);
 int fb_proc_iter__rewind(struct fb_proc_iter *it);
 /* Closes every cached file. */
 void fb_proc_iter__free(struct fb_proc_iter *it);
+
+/* ---------------------------------------------------------------- Windows services */
+
+enum {
+	FB_SVC_PID = 1u << 0,	     /* pid: only while the service runs (psutil None otherwise) */
+	FB_SVC_CONFIG = 1u << 1,     /* binpath, username, start_type */
+	FB_SVC_DESCRIPTION = 1u << 2,
+};
+/* psutil's WindowsService.as_dict(). */
+struct fb_win_service {
+	char name[256], display_name[256];
+	char status[24];     /* running, paused, start_pending, pause_pending, continue_pending,
+			      * stop_pending, stopped */
+	pid_t pid;
+	char binpath[1024], username[256];
+	char start_type[16]; /* automatic, manual, disabled, boot, system */
+	char description[1024];
+	uint32_t valid;	     /* FB_SVC_* */
+};
+/* psutil.win_service_iter(): every service with name, display name, status and pid. */
+int fb_win_service_iter(struct fb_win_service **out, size_t *n);
+/* psutil.win_service_get(name): every field; -ENOENT for an unknown service.  Both functions
+ * are -ENOTSUP off Windows. */
+int fb_win_service_get(const char *name, struct fb_win_service *out);
+
+/* ---------------------------------------------------------------- sysctl */
+
+/* One kernel tunable: dotted name ("net.core.somaxconn") and its text value, newline-trimmed. */
+struct fb_sysctl {
+	char *name, *value;
+};
+struct fb_sysctls {
+	size_t n;
+	struct fb_sysctl *v;
+};
+/*
+ * `sysctl -a` / `sysctl PATTERN`: every readable key, sorted by name.  @pattern NULL or "" is
+ * all; a glob ("net.ipv4.tcp_*") is matched against the whole dotted name; a plain name picks
+ * that key or the subtree below it ("net.core").  Unreadable (write-only) keys are left out, as
+ * sysctl -a does.  -ENOTSUP where the platform has no such namespace.  Free with fb_sysctls_free().
+ */
+int fb_sysctl_list(const char *pattern, struct fb_sysctls *out);
+void fb_sysctls_free(struct fb_sysctls *s);
+/* One key's value by dotted name into @buf; -ENOENT when the key does not exist. */
+int fb_sysctl_read(const char *name, char *buf, size_t len);
+/* Glob patterns of the keys a tracer cares about (NULL-terminated): what `snapshot` shows. */
+extern const char *const fb_sysctl_tracer_keys[];
 
 /* ---------------------------------------------------------------- utilities */
 

@@ -2,15 +2,19 @@
 # run_integration.sh: run every integration and comparison test (tests/integration/test_*.py
 # and tests/live/test_*.py), each of which prints "N passed, N failed[, N skipped]" last, and
 # print the totals. They load real BPF programs, so they need root; with CI=true a test that
-# would skip fails instead.
+# would skip fails instead. tests/run_win.sh (the Windows build under wine) runs last; its
+# skips are values wine cannot provide, each with its reason.
 cd "$(dirname "$0")/.." || exit 1
 passed=0
 failed=0
 skipped=0
-for t in tests/integration/test_*.py tests/live/test_*.py; do
+for t in tests/integration/test_*.py tests/live/test_*.py tests/run_win.sh; do
 	[ -e "$t" ] || continue
 	echo "--- $t"
-	out=$(/usr/bin/python3 "$t" 2>&1)
+	case "$t" in
+	*.sh) out=$(sh "$t" 2>&1) ;;
+	*) out=$(/usr/bin/python3 "$t" 2>&1) ;;
+	esac
 	rc=$?
 	printf '%s\n' "$out"
 	line=$(printf '%s\n' "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed' | tail -1)

@@ -19,13 +19,24 @@
 #include "log.h"
 #include "output.h"
 #include "parse.h"
+#include "ps_table.h"
 
-enum { OPT_PID = CLI_COMMON_MAX, OPT_COMM, OPT_INTERVAL };
+enum { OPT_PID = CLI_COMMON_MAX, OPT_COMM, OPT_INTERVAL, OPT_COLUMNS, OPT_SORT, OPT_FILTER,
+       OPT_LIMIT };
+
+#define PS_MAX_COLS 32
 
 struct ps_args {
 	int64_t pid; /* -1: all */
 	const char *comm;
 	uint64_t interval_ns; /* 0: no cpu_percent */
+	int cols[PS_MAX_COLS];
+	int ncols; /* 0: the default set */
+	int sort_col;
+	bool sort_desc;
+	struct ps_filter filters[PS_MAX_FILTERS];
+	int nfilters;
+	uint64_t limit; /* 0: all */
 };
 
 /* First-scan CPU time per pid, for cpu_percent over --interval (psutil's Process.cpu_percent). */
@@ -41,13 +52,26 @@ static const struct cli_opt ps_opts[] = {
 	{ "comm", 'c', "NAME", OPT_COMM, "a process name", "only processes with this name" },
 	{ "interval", 'i', "TIME", OPT_INTERVAL, "a duration such as 500ms or 1s",
 	  "add cpu_percent measured over TIME (two scans, like top)" },
+	{ "columns", 'C', "LIST", OPT_COLUMNS,
+	  "a comma list of pid, ppid, user, status, threads, nice, cpu_user, cpu_system, time, "
+	  "cpu_percent, rss, vms, shared, create_time, terminal, name",
+	  "the columns to show, in order" },
+	{ "sort", 's', "COL", OPT_SORT, "a column name, '-' first for descending (-rss)",
+	  "sort by COL (default pid)" },
+	{ "filter", 'F', "COL=PAT", OPT_FILTER,
+	  "COL=PATTERN: a glob for name, user, status, terminal; a number for the others",
+	  "keep processes whose COL matches (repeatable: all must match)" },
+	{ "limit", 'n', "N", OPT_LIMIT, "a whole number from 1", "show the first N processes" },
 	CLI_OPT_END,
 };
+
+static const int default_cols[] = { 0, 1, 2, 3, 4, 8, 10, 11, 15 }; /* see ps_cols[] */
 
 static int ps_set(void *ctx, int id, const char *arg)
 {
 	struct ps_args *a = ctx;
 	uint64_t v;
+	int n;
 
 	switch (id) {
 	case OPT_PID:
@@ -62,6 +86,22 @@ static int ps_set(void *ctx, int id, const char *arg)
 		if (parse_duration(arg, NSEC_PER_SEC, &a->interval_ns) || !a->interval_ns)
 			return -EINVAL;
 		return 0;
+	case OPT_COLUMNS:
+		n = ps_cols_parse(arg, a->cols, PS_MAX_COLS);
+		if (n < 0)
+			return n;
+		a->ncols = n;
+		return 0;
+	case OPT_SORT:
+		a->sort_desc = arg[0] == '-';
+		a->sort_col = ps_col_by_name(arg + a->sort_desc);
+		return a->sort_col < 0 ? -EINVAL : 0;
+	case OPT_FILTER:
+		if (a->nfilters == PS_MAX_FILTERS)
+			return -E2BIG;
+		return ps_filter_parse(arg, &a->filters[a->nfilters++]);
+	case OPT_LIMIT:
+		return parse_u64(arg, 1, UINT32_MAX, &a->limit);
 	default:
 		return -EINVAL;
 	}
@@ -69,86 +109,123 @@ static int ps_set(void *ctx, int id, const char *arg)
 
 static const struct cli_cmd ps_cmd = {
 	.name = "ps",
-	.usage = "vigil ps [--pid PID] [--comm NAME] [--interval TIME] [--format FMT]",
-	.summary = "List processes: pid, ppid, user, status, cpu times, memory, name.",
+	.usage = "vigil ps [--columns LIST] [--sort [-]COL] [--filter COL=PAT]... [--limit N] "
+		 "[--interval TIME]",
+	.summary = "List processes, like ps and top: pid, ppid, user, status, threads, cpu time,\n"
+		   "memory and name by default.",
+	.details = "Examples: vigil ps --sort -rss --limit 10\n"
+		   "          vigil ps --filter user=root --filter 'name=kworker*' -C pid,name\n"
+		   "          vigil ps --interval 1s --sort -cpu_percent -n 5",
 	.opts = ps_opts,
 	.set = ps_set,
 };
 
-#define PS_ATTRS                                                                           \
-	(FB_PI_NAME | FB_PI_STATUS | FB_PI_CPU_TIMES | FB_PI_MEMORY_INFO | FB_PI_PPID |    \
-	 FB_PI_USERNAME | FB_PI_NUM_THREADS | FB_PI_CREATE_TIME)
-
-static const char *const csv_cols = "pid,ppid,username,status,num_threads,cpu_user,cpu_system,"
-				    "cpu_percent,rss,vms,shared,create_time,name";
-
-static void ps_row(struct output *o, struct jw *w, const struct fb_proc_info *pi, double pct)
+static uint32_t ps_attrs(const struct ps_args *a)
 {
-	struct sink *s = o->sink;
-	char rss[16], vms[16];
+	uint32_t attrs = FB_PI_NAME; /* --comm and pidof-style matching */
 
-	switch (o->fmt) {
-	case FMT_JSON:
-		fbjson_proc_info(w, pi, PS_ATTRS, pct);
+	for (int i = 0; i < a->ncols; i++)
+		attrs |= ps_cols[a->cols[i]].attr;
+	for (int i = 0; i < a->nfilters; i++)
+		attrs |= ps_cols[a->filters[i].col].attr;
+	return attrs | ps_cols[a->sort_col].attr;
+}
+
+static void ps_table_cell(struct sink *s, const struct ps_col *col, const struct ps_row *r,
+			  bool known)
+{
+	int w = col->width < 0 ? -col->width : col->width;
+	char buf[32];
+
+	if (!known) {
+		sink__printf(s, "%*s ", col->width, "-");
 		return;
-	case FMT_NDJSON:
-		jw__init(w, s, false);
-		fbjson_proc_info(w, pi, PS_ATTRS, pct);
-		sink__putc(s, '\n');
+	}
+	switch (col->type) {
+	case PS_INT:
+		sink__printf(s, "%*.0f ", col->width, col->num(r));
 		return;
-	case FMT_CSV:
-		sink__s64(s, pi->pid);
-		sink__putc(s, ',');
-		sink__s64(s, pi->ppid);
-		sink__putc(s, ',');
-		csv_write_string(s, pi->username, sizeof(pi->username));
-		sink__putc(s, ',');
-		sink__puts(s, (pi->valid & FB_PI_STATUS) ? fb_status_name(pi->status) : "");
-		sink__putc(s, ',');
-		sink__s64(s, pi->num_threads);
-		sink__putc(s, ',');
-		sink__f64(s, pi->cpu_times.user);
-		sink__putc(s, ',');
-		sink__f64(s, pi->cpu_times.system);
-		sink__putc(s, ',');
-		if (pct >= 0)
-			sink__f64(s, pct);
-		sink__putc(s, ',');
-		sink__u64(s, pi->memory_info.rss);
-		sink__putc(s, ',');
-		sink__u64(s, pi->memory_info.vms);
-		sink__putc(s, ',');
-		sink__u64(s, pi->memory_info.shared);
-		sink__putc(s, ',');
-		sink__f64(s, pi->create_time);
-		sink__putc(s, ',');
-		csv_write_string(s, pi->name, sizeof(pi->name));
-		sink__puts(s, "\r\n");
+	case PS_SECONDS:
+	case PS_PERCENT:
+		sink__printf(s, "%*.*f ", col->width, col->type == PS_PERCENT ? 1 : 2, col->num(r));
+		return;
+	case PS_BYTES:
+		fb_bytes2human((uint64_t)col->num(r), buf, sizeof(buf));
+		sink__printf(s, "%*s ", col->width, buf);
+		return;
+	case PS_TEXT: {
+		/* a comm may hold a newline: print control bytes escaped, on one line */
+		const char *t = col->text(r);
+		int n = 0;
+
+		for (; *t; t++) {
+			if ((unsigned char)*t < 0x20) {
+				sink__printf(s, "\\x%02x", (unsigned char)*t);
+				n += 4;
+			} else {
+				sink__putc(s, *t);
+				n++;
+			}
+		}
+		sink__printf(s, "%*s ", w > n ? w - n : 0, "");
+	}
+	}
+}
+
+static void ps_csv_cell(struct sink *s, const struct ps_col *col, const struct ps_row *r)
+{
+	switch (col->type) {
+	case PS_TEXT:
+		csv_write_string(s, col->text(r), SIZE_MAX);
+		return;
+	case PS_INT:
+	case PS_BYTES:
+		sink__s64(s, (int64_t)col->num(r));
 		return;
 	default:
-		fb_bytes2human(pi->memory_info.rss, rss, sizeof(rss));
-		fb_bytes2human(pi->memory_info.vms, vms, sizeof(vms));
-		sink__printf(s, "%7d %7d %-10.10s %-12s %4d %8.2f ", pi->pid, pi->ppid,
-			     (pi->valid & FB_PI_USERNAME) ? pi->username : "?",
-			     (pi->valid & FB_PI_STATUS) ? fb_status_name(pi->status) : "?",
-			     pi->num_threads, pi->cpu_times.user + pi->cpu_times.system);
-		if (pct >= 0)
-			sink__printf(s, "%6.1f ", pct);
-		else if (pct > -1.5)
-			; /* no --interval: no column */
-		else
-			sink__puts(s, "     - ");
-		sink__printf(s, "%8s %8s ", (pi->valid & FB_PI_MEMORY_INFO) ? rss : "-",
-			     (pi->valid & FB_PI_MEMORY_INFO) ? vms : "-");
-		/* a comm may hold a newline: print it escaped, on one line */
-		for (const char *c = pi->name; *c; c++) {
-			if ((unsigned char)*c < 0x20)
-				sink__printf(s, "\\x%02x", (unsigned char)*c);
-			else
-				sink__putc(s, *c);
-		}
-		sink__putc(s, '\n');
+		sink__f64(s, col->num(r));
 	}
+}
+
+static void ps_print_header(struct output *o, const struct ps_args *a)
+{
+	for (int i = 0; i < a->ncols; i++) {
+		const struct ps_col *col = &ps_cols[a->cols[i]];
+
+		if (o->fmt == FMT_CSV)
+			sink__printf(o->sink, "%s%s", i ? "," : "", col->name);
+		else
+			sink__printf(o->sink, "%*s ", col->width, col->header);
+	}
+	sink__puts(o->sink, o->fmt == FMT_CSV ? "\r\n" : "\n");
+}
+
+static void ps_print_row(struct output *o, struct jw *w, const struct ps_args *a,
+			 const struct ps_row *r)
+{
+	struct sink *s = o->sink;
+
+	if (o->fmt == FMT_JSON || o->fmt == FMT_NDJSON) {
+		if (o->fmt == FMT_NDJSON)
+			jw__init(w, s, false);
+		fbjson_proc_info(w, &r->pi, ps_attrs(a) & r->pi.valid, r->cpu_percent);
+		if (o->fmt == FMT_NDJSON)
+			sink__putc(s, '\n');
+		return;
+	}
+	for (int i = 0; i < a->ncols; i++) {
+		bool known = ps_row__has(r, a->cols[i]);
+
+		if (o->fmt == FMT_CSV) {
+			if (i)
+				sink__putc(s, ',');
+			if (known)
+				ps_csv_cell(s, &ps_cols[a->cols[i]], r);
+		} else {
+			ps_table_cell(s, &ps_cols[a->cols[i]], r, known);
+		}
+	}
+	sink__puts(s, o->fmt == FMT_CSV ? "\r\n" : "\n");
 }
 
 static double ps_now(void)
@@ -200,8 +277,8 @@ static int ps_first_scan(struct fb_proc_iter *it, struct cpu_mark **out, size_t 
 }
 
 /*
- * psutil's Process.cpu_percent: CPU seconds over wall seconds, may exceed 100.  -2 for a
- * process born during the interval (-1 means "not measured" to ps_row).
+ * psutil's Process.cpu_percent: CPU seconds over wall seconds, may exceed 100; -1 for a
+ * process born during the interval (or a reused pid): nothing to compare with.
  */
 static double ps_percent(const struct cpu_mark *m, size_t n, const struct fb_proc_info *pi,
 			 double dt)
@@ -218,24 +295,84 @@ static double ps_percent(const struct cpu_mark *m, size_t n, const struct fb_pro
 			hi = mid;
 	}
 	if (lo == n || m[lo].pid != pi->pid || m[lo].ctime != pi->create_time || dt <= 0)
-		return -2; /* a new process (or a reused pid): nothing to compare with */
+		return -1;
 	pct = (pi->cpu_times.user + pi->cpu_times.system - m[lo].cpu) / dt * 100.0;
 	return pct < 0 ? 0 : (double)(long)(pct * 10.0 + 0.5) / 10.0;
+}
+
+static bool ps_keeps(const struct ps_args *a, const struct ps_row *r)
+{
+	if (a->pid >= 0 && r->pi.pid != a->pid)
+		return false;
+	if (a->comm && strcmp(r->pi.name, a->comm))
+		return false;
+	for (int i = 0; i < a->nfilters; i++) {
+		if (!ps_filter__matches(&a->filters[i], r))
+			return false;
+	}
+	return true;
+}
+
+/* Scan (twice with --interval), keep, sort. *rows is the caller's to free. */
+static int ps_collect(const struct ps_args *a, struct ps_row **rows, size_t *n)
+{
+	struct fb_proc_iter *it = fb_proc_iter__new(ps_attrs(a));
+	const struct fb_proc_info *pi;
+	struct cpu_mark *marks = NULL;
+	size_t nmarks = 0, cap = 512;
+	double t0 = 0, t1 = 0;
+	int err = 0;
+
+	*n = 0;
+	*rows = malloc(cap * sizeof(**rows));
+	if (!it || !*rows) {
+		err = -errno;
+		goto out;
+	}
+	if (a->interval_ns) {
+		err = ps_first_scan(it, &marks, &nmarks, &t0);
+		if (err)
+			goto out;
+		ps_sleep(a->interval_ns);
+		fb_proc_iter__rewind(it);
+		t1 = ps_now();
+	}
+	while ((pi = fb_proc_iter__next(it))) {
+		struct ps_row *r = &(*rows)[*n];
+
+		if (*n == cap) {
+			struct ps_row *more = realloc(*rows, 2 * cap * sizeof(**rows));
+
+			if (!more) {
+				err = -ENOMEM;
+				goto out;
+			}
+			*rows = more;
+			cap *= 2;
+			r = &(*rows)[*n];
+		}
+		r->pi = *pi;
+		r->cpu_percent = a->interval_ns ? ps_percent(marks, nmarks, pi, t1 - t0) : -1;
+		if (ps_keeps(a, r))
+			(*n)++;
+	}
+	ps_rows_sort(*rows, *n, a->sort_col, a->sort_desc);
+out:
+	fb_proc_iter__free(it);
+	free(marks);
+	return err;
 }
 
 int cmd_ps(int argc, char **argv)
 {
 	struct ps_args a = { .pid = -1 };
 	struct cli_common common = { 0 };
-	const struct fb_proc_info *pi;
-	struct cpu_mark *marks = NULL;
-	struct fb_proc_iter *it;
+	struct ps_row *rows = NULL;
 	struct output out;
-	size_t nmarks = 0;
-	double t0 = 0, t1 = 0;
+	size_t n, shown;
 	struct jw w;
 	bool help;
-	int first;
+	int first, err;
 
 	first = cli_parse(&ps_cmd, argc, argv, &common, &a, &help);
 	if (first < 0)
@@ -246,52 +383,46 @@ int cmd_ps(int argc, char **argv)
 		cli_error(&ps_cmd, "unexpected argument '%s'", argv[first]);
 		return EXIT_USAGE;
 	}
+	if (!a.ncols) {
+		for (size_t i = 0; i < sizeof(default_cols) / sizeof(default_cols[0]); i++)
+			a.cols[a.ncols++] = default_cols[i];
+		if (a.interval_ns)
+			a.cols[a.ncols++] = ps_col_by_name("cpu_percent");
+	}
+	for (int i = 0; i < a.ncols; i++) {
+		if (!a.interval_ns && !strcmp(ps_cols[a.cols[i]].name, "cpu_percent")) {
+			cli_error(&ps_cmd, "cpu_percent needs --interval (it is measured over time)");
+			return EXIT_USAGE;
+		}
+	}
+	if (!a.interval_ns && !strcmp(ps_cols[a.sort_col].name, "cpu_percent")) {
+		cli_error(&ps_cmd, "--sort cpu_percent needs --interval (it is measured over time)");
+		return EXIT_USAGE;
+	}
 	log_set_level(common.verbose);
 	if (output__open(&out, &ps_cmd, &common, FMT_NDJSON, 0))
 		return 1;
-	it = fb_proc_iter__new(PS_ATTRS);
-	if (!it) {
-		pr_err("ps: cannot list processes: %s", strerror(errno));
+	err = ps_collect(&a, &rows, &n);
+	if (err) {
+		pr_err("ps: cannot list processes: %s", strerror(-err));
+		free(rows);
 		output__close(&out);
 		return 1;
 	}
-	if (a.interval_ns) {
-		if (ps_first_scan(it, &marks, &nmarks, &t0)) {
-			pr_err("ps: out of memory");
-			fb_proc_iter__free(it);
-			output__close(&out);
-			return 1;
-		}
-		ps_sleep(a.interval_ns);
-		fb_proc_iter__rewind(it);
-		t1 = ps_now();
-	}
+	shown = a.limit && a.limit < n ? a.limit : n;
 	if (out.fmt == FMT_JSON) {
 		jw__init(&w, out.sink, false);
 		jw__arr_begin(&w, NULL);
-	} else if (out.fmt == FMT_CSV) {
-		sink__puts(out.sink, csv_cols);
-		sink__puts(out.sink, "\r\n");
-	} else if (out.fmt == FMT_TABLE) {
-		sink__printf(out.sink, "%7s %7s %-10s %-12s %4s %8s ", "PID", "PPID", "USER",
-			     "STATUS", "THR", "TIME");
-		if (a.interval_ns)
-			sink__printf(out.sink, "%6s ", "%CPU");
-		sink__printf(out.sink, "%8s %8s %s\n", "RSS", "VMS", "NAME");
+	} else if (out.fmt == FMT_CSV || out.fmt == FMT_TABLE) {
+		ps_print_header(&out, &a);
 	}
-	while ((pi = fb_proc_iter__next(it))) {
-		if (a.pid >= 0 && pi->pid != a.pid)
-			continue;
-		if (a.comm && strcmp(pi->name, a.comm))
-			continue;
-		ps_row(&out, &w, pi, a.interval_ns ? ps_percent(marks, nmarks, pi, t1 - t0) : -1);
-	}
-	fb_proc_iter__free(it);
-	free(marks);
+	for (size_t i = 0; i < shown; i++)
+		ps_print_row(&out, &w, &a, &rows[i]);
 	if (out.fmt == FMT_JSON) {
 		jw__arr_end(&w);
 		sink__putc(out.sink, '\n');
 	}
+	free(rows);
 	return output__close(&out) ? 1 : 0;
 }
 

@@ -17,6 +17,7 @@
 #include "json.h"
 #include "log.h"
 #include "output.h"
+#include "sysctl_out.h"
 
 static const struct cli_opt snapshot_opts[] = {
 	CLI_OPT_FORMAT,
@@ -62,6 +63,7 @@ static void snapshot_write(struct jw *w)
 	jw__arr_end(w);
 	fbjson_sensors(w);
 	fbjson_system(w);
+	sysctl_json_tracer_keys(w);
 	jw__arr_begin(w, "processes");
 	it = fb_proc_iter__new(SNAPSHOT_ATTRS);
 	while (it && (pi = fb_proc_iter__next(it)))

@@ -17,6 +17,7 @@
 #include "log.h"
 #include "output.h"
 #include "parse.h"
+#include "sysctl_out.h"
 
 enum { OPT_INTERVAL = CLI_COMMON_MAX };
 
@@ -43,7 +44,8 @@ static int sys_set(void *ctx, int id, const char *arg)
 
 static const struct cli_cmd sys_cmd = {
 	.name = "sys",
-	.usage = "vigil sys [cpu|mem|disk|net|sensors|users|all] [--format table|json]",
+	.usage = "vigil sys [cpu|mem|disk|net|sensors|users|all] [--format table|json]\n"
+		 "       vigil sys sysctl [PATTERN] [--format table|json]",
 	.summary = "Show system metrics (psutil's cpu, memory, disk, network, sensors, users).",
 	.opts = sys_opts,
 	.set = sys_set,
@@ -187,14 +189,24 @@ int cmd_sys(int argc, char **argv)
 	struct cli_common common = { 0 };
 	struct output out;
 	bool help;
-	int first, sec = 0;
+	int first, sec = 0, rc;
+	const char *sysctl_pat = NULL;
+	bool sysctl_mode = false;
 
 	first = cli_parse(&sys_cmd, argc, argv, &common, &a, &help);
 	if (first < 0)
 		return EXIT_USAGE;
 	if (help)
 		return 0;
-	if (first < argc) {
+	if (first < argc && !strcmp(argv[first], "sysctl")) {
+		/* kernel tunables, as sysctl -a / sysctl PATTERN (a glob, key or subtree) */
+		sysctl_mode = true;
+		sysctl_pat = first + 1 < argc ? argv[first + 1] : NULL;
+		if (first + 2 < argc) {
+			cli_error(&sys_cmd, "sysctl: one PATTERN at most, got '%s'", argv[first + 2]);
+			return EXIT_USAGE;
+		}
+	} else if (first < argc) {
 		sec = parse_choice(argv[first], sections);
 		if (sec < 0 || first + 1 < argc) {
 			cli_error(&sys_cmd, "SECTION: invalid value '%s' (accepts all, cpu, mem, "
@@ -210,6 +222,12 @@ int cmd_sys(int argc, char **argv)
 	log_set_level(common.verbose);
 	if (output__open(&out, &sys_cmd, &common, FMT_JSON, 0))
 		return 1;
+	if (sysctl_mode) {
+		/* text unless JSON is asked for: the output is meant to diff with sysctl -a */
+		rc = sysctl_print(out.sink, common.format_set && common.format == FMT_JSON,
+				  sysctl_pat);
+		return output__close(&out) || rc ? 1 : 0;
+	}
 	if (out.fmt == FMT_JSON)
 		sys_json(out.sink, sec, (double)a.interval_ns / 1e9);
 	else

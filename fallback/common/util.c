@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * util.c - small shared services: overflow-checked array growth, cached sysconf values, the
- * monotonic clock, an EINTR-safe sleep, Python-compatible rounding, and the string vector
- * type that cmdline() and environ() return.
+ * util.c - small shared services that need nothing from the OS: overflow-checked array growth,
+ * Python-compatible rounding, and the string vector type that cmdline() and environ() return.
+ * The clock, sleep and sysconf helpers live in posix.c (fallback/win32/clock.c on Windows).
  */
 #include "fb_int.h"
 
@@ -10,8 +10,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 int fb__grow(void **v, size_t *cap, size_t need, size_t elem)
 {
@@ -33,54 +31,6 @@ int fb__grow(void **v, size_t *cap, size_t need, size_t elem)
 	*v = nv;
 	*cap = ncap;
 	return 0;
-}
-
-/* Lazily cached; racing threads store the same value (relaxed atomics keep TSan quiet). */
-static long cached_sysconf(long *slot, int name, long fallback)
-{
-	long v = __atomic_load_n(slot, __ATOMIC_RELAXED);
-
-	if (!v) {
-		v = sysconf(name);
-		if (v <= 0)
-			v = fallback;
-		__atomic_store_n(slot, v, __ATOMIC_RELAXED);
-	}
-	return v;
-}
-
-long fb__clk_tck(void)
-{
-	static long tck;
-
-	return cached_sysconf(&tck, _SC_CLK_TCK, 100);
-}
-
-long fb__page_size(void)
-{
-	static long ps;
-
-	return cached_sysconf(&ps, _SC_PAGESIZE, 4096);
-}
-
-double fb__mono(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-void fb__sleep(double seconds)
-{
-	struct timespec ts;
-
-	if (seconds <= 0)
-		return;
-	ts.tv_sec = (time_t)seconds;
-	ts.tv_nsec = (long)((seconds - (double)ts.tv_sec) * 1e9);
-	while (nanosleep(&ts, &ts) && errno == EINTR)
-		;
 }
 
 double fb__round1(double x)

@@ -41,6 +41,7 @@ struct fb_proc_iter {
 	size_t n, pos;
 	int procfd;
 	long fd_budget, fds_open;
+	bool keep_fds; /* from the first rewind on: a one-shot scan keeps nothing open */
 	double boot, tck, page;
 	struct fb_proc_info cur;
 	/* batch mode: every entry read up front by two threads, then handed out */
@@ -51,6 +52,7 @@ struct fb_proc_iter {
 };
 
 static void batch_prepare(struct fb_proc_iter *it);
+static void reserve_fd_table(struct fb_proc_iter *it);
 
 static void close_ent(struct fb_proc_iter *it, struct pid_ent *e)
 {
@@ -151,9 +153,12 @@ int fb_proc_iter__rewind(struct fb_proc_iter *it)
 	if (it->attrs & FB_PI_CREATE_TIME)
 		it->boot = fb__boot_time_cached();
 	err = list_pids(it);
-	if (!err)
-		batch_prepare(it);
-	return err;
+	if (err)
+		return err;
+	it->keep_fds = true; /* a second scan: the caller refreshes, files are worth keeping */
+	reserve_fd_table(it);
+	batch_prepare(it);
+	return 0;
 }
 
 void fb_proc_iter__free(struct fb_proc_iter *it)
@@ -202,13 +207,34 @@ static ssize_t read_pid_file(struct fb_proc_iter *it, struct pid_ent *e, int f, 
 		return r;
 	}
 	buf[r] = '\0';
-	if (__atomic_add_fetch(&it->fds_open, 1, __ATOMIC_RELAXED) <= it->fd_budget) {
+	if (it->keep_fds &&
+	    __atomic_add_fetch(&it->fds_open, 1, __ATOMIC_RELAXED) <= it->fd_budget) {
 		e->fd[f] = fd;
 	} else {
-		__atomic_fetch_sub(&it->fds_open, 1, __ATOMIC_RELAXED);
+		if (it->keep_fds)
+			__atomic_fetch_sub(&it->fds_open, 1, __ATOMIC_RELAXED);
 		close(fd);
 	}
 	return r;
+}
+
+/*
+ * Grow this process' file table to its final size now, while the caller is (typically) the
+ * only thread: growing it later, with the scan's helper thread alive, waits for an RCU grace
+ * period in the kernel each time it doubles (milliseconds apiece).
+ */
+static void reserve_fd_table(struct fb_proc_iter *it)
+{
+	long want = (long)it->n * F__COUNT;
+	int fd;
+
+	if (want > it->fd_budget)
+		want = it->fd_budget;
+	if (want < 64)
+		return;
+	fd = fcntl(it->procfd, F_DUPFD_CLOEXEC, (int)want + 64);
+	if (fd >= 0)
+		close(fd);
 }
 
 static void fill_from_stat(struct fb_proc_iter *it, const struct fb__pstat *st,

@@ -62,6 +62,22 @@ def wait_attached(proc, seconds=0.0):
         raise AssertionError("vigil exited early (%d): %s" % (proc.returncode, proc.stderr.read()))
 
 
+def bpf_map_ids(pid):
+    """The ids of the BPF maps process pid holds open (from /proc/PID/fdinfo): a way to find
+    one vigil's maps even when other tracers have maps of the same name."""
+    ids = set()
+    fds = os.path.join("/proc", str(pid), "fdinfo")
+    for fd in os.listdir(fds):
+        try:
+            with open(os.path.join(fds, fd)) as f:
+                for line in f:
+                    if line.startswith("map_id:"):
+                        ids.add(int(line.split()[1]))
+        except OSError:
+            pass
+    return ids
+
+
 def records(text):
     """Parse NDJSON into a list of dicts; every line must be valid JSON."""
     out = []

@@ -18,8 +18,8 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (OUT, check, main, records, require_root, skip, start_vigil, test,  # noqa: E402
-                     vigil, wait_attached)
+from harness import (OUT, bpf_map_ids, check, main, records, require_root, skip, start_vigil,  # noqa: E402
+                     test, vigil, wait_attached)
 
 DRIVER = os.path.join(OUT, "tests", "integration", "blkio_io")
 BIOLATENCY = "/usr/sbin/biolatency"
@@ -368,7 +368,6 @@ def merges_and_requeues_leave_no_state_behind():
     sched = "/sys/block/%s/queue/scheduler" % lp["name"]
     with open(sched, "w") as f:
         f.write("mq-deadline")
-    before = {m["id"] for m in bpf_json("map", "show")}
     v = start_vigil("trace", "blkio", "-f", "ndjson", "--disk", lp["name"])
     try:
         wait_attached(v)
@@ -380,8 +379,9 @@ def merges_and_requeues_leave_no_state_behind():
         subprocess.run(["dd", "if=/dev/zero", "of=" + lp["path"], "bs=4k", "count=2000",
                         "conv=fsync"], check=True, capture_output=True)
         time.sleep(0.5)
+        mine = bpf_map_ids(v.pid)
         reqs = [m["id"] for m in bpf_json("map", "show")
-                if m.get("name") == "reqs" and m["id"] not in before]
+                if m.get("name") == "reqs" and m["id"] in mine]
         check(len(reqs) == 1, "expected vigil's reqs map, found %r" % reqs)
         left = bpf_json("map", "dump", "id", str(reqs[0]))
         runs = {p["name"]: p.get("run_cnt", 0) for p in bpf_json("prog", "show")

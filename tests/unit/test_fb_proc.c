@@ -345,6 +345,39 @@ static void test_iter_skips_vanished_and_keeps_unreadable(void **state)
 	fb_proc_iter__free(NULL);
 }
 
+/* The recorded process: a 15-char comm that cmdline[0] ("/bin/sh") does not complete. */
+static void test_recorded_process(void **state)
+{
+	const struct fb_proc_info *pi;
+	struct fb_proc_iter *it;
+	struct fb_proc *p;
+	struct fb_strv sv;
+	char name[64];
+
+	(void)state;
+	fb_test_root("debian12-6.18");
+	it = fb_proc_iter__new(FB_PI_NAME | FB_PI_PPID | FB_PI_STATUS | FB_PI_MEMORY_INFO);
+	assert_non_null(it);
+	pi = fb_proc_iter__next(it);
+	assert_non_null(pi);
+	assert_int_equal(pi->pid, 10825);
+	assert_string_equal(pi->name, "record_fixture.");
+	assert_int_equal(pi->ppid, 10821);
+	assert_int_equal(pi->status, FB_STATUS_SLEEPING);
+	assert_true(pi->valid & FB_PI_MEMORY_INFO);
+	assert_null(fb_proc_iter__next(it));
+	fb_proc_iter__free(it);
+	p = fb_proc__new(10825);
+	assert_int_equal(fb_proc__name(p, name, sizeof(name)), 0);
+	assert_string_equal(name, "record_fixture.");
+	assert_int_equal(fb_proc__cmdline(p, &sv), 0);
+	assert_int_equal(sv.n, 3);
+	assert_string_equal(sv.v[0], "/bin/sh");
+	assert_string_equal(sv.v[2], "debian12-6.18");
+	fb_strv_free(&sv);
+	fb_proc__free(p);
+}
+
 static void test_memory_percent_rejects_bad_memtype(void **state)
 {
 	struct fb_proc *p;
@@ -627,6 +660,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_threads_io_children, teardown),
 		cmocka_unit_test_teardown(test_iter_skips_vanished_and_keeps_unreadable, teardown),
 		cmocka_unit_test_teardown(test_memory_percent_rejects_bad_memtype, teardown),
+		cmocka_unit_test_teardown(test_recorded_process, teardown),
 		cmocka_unit_test_teardown(test_iter_batch_and_rewind_many_pids, teardown),
 		cmocka_unit_test_teardown(test_reused_pid_is_never_signalled, teardown),
 		cmocka_unit_test_teardown(test_wait_reports_exit_code_and_signal, teardown),

@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * bsd_decode.h - the pure halves of the FreeBSD collectors: each turns the bytes a sysctl
+ * returned into the library's structs and needs no FreeBSD header, so the unit tests run them
+ * on Linux with byte fixtures (tests/unit/test_bsd_*.c).  Layouts are FreeBSD 13's on LP64
+ * targets (amd64, arm64), from the documented structs; every decoder checks the length first
+ * and returns -EINVAL for a buffer of the wrong size instead of reading past it.
+ */
+#ifndef VIGIL_FB_BSD_DECODE_H
+#define VIGIL_FB_BSD_DECODE_H
+
+#include "../common/fb_int.h"
+
+/* kern.cp_time holds long[CPUSTATES]: user, nice, sys, intr, idle, in stathz ticks. */
+#define FB_BSD_CPUSTATES 5
+#define FB_BSD_LONG	 8
+/* struct clockinfo { int hz, tick, spare, stathz, profhz; } */
+#define FB_BSD_CLOCKINFO_SIZE	20
+#define FB_BSD_CLOCKINFO_STATHZ 12
+/* struct loadavg { fixpt_t ldavg[3]; long fscale; } */
+#define FB_BSD_LOADAVG_SIZE   24
+#define FB_BSD_LOADAVG_FSCALE 16
+/* struct timeval { time_t tv_sec; suseconds_t tv_usec; }, both 8 bytes */
+#define FB_BSD_TIMEVAL_SIZE 16
+/* struct xswdev (XSWDEV_VERSION 2): u_int version; dev_t dev; int flags, nblks, used; */
+#define FB_BSD_XSWDEV_VERSION 2
+#define FB_BSD_XSWDEV_SIZE    32
+#define FB_BSD_XSWDEV_NBLKS   20
+#define FB_BSD_XSWDEV_USED    24
+
+/* struct if_data (FreeBSD 11+), what getifaddrs gives for an AF_LINK entry's ifa_data */
+#define FB_BSD_IF_DATA_SIZE 152
+#define FB_BSD_IFD_MTU	    8
+#define FB_BSD_IFD_BAUDRATE 16
+#define FB_BSD_IFD_IPACKETS 24
+#define FB_BSD_IFD_IERRORS  32
+#define FB_BSD_IFD_OPACKETS 40
+#define FB_BSD_IFD_OERRORS  48
+#define FB_BSD_IFD_IBYTES   64
+#define FB_BSD_IFD_OBYTES   72
+#define FB_BSD_IFD_IQDROPS  96
+#define FB_BSD_IFD_OQDROPS  104
+/* struct kinfo_proc (KINFO_PROC_SIZE on amd64/arm64), kern.proc.proc entries */
+#define FB_BSD_KINFO_PROC_SIZE 1088
+#define FB_BSD_KI_PID	       72
+#define FB_BSD_KI_PPID	       76
+#define FB_BSD_KI_UID	       168 /* effective, then ruid, svuid */
+#define FB_BSD_KI_RUID	       172
+#define FB_BSD_KI_SVUID	       176
+#define FB_BSD_KI_SIZE	       256 /* virtual size, bytes */
+#define FB_BSD_KI_RSSIZE       264 /* resident set, pages */
+#define FB_BSD_KI_TSIZE	       280 /* text, pages */
+#define FB_BSD_KI_DSIZE	       288 /* data, pages */
+#define FB_BSD_KI_START	       336 /* struct timeval */
+#define FB_BSD_KI_STAT	       388
+#define FB_BSD_KI_NICE	       389
+#define FB_BSD_KI_COMM	       447 /* char[COMMLEN + 1] */
+#define FB_BSD_KI_COMMLEN      20
+#define FB_BSD_KI_LASTCPU      572
+#define FB_BSD_KI_NUMTHREADS   596
+#define FB_BSD_KI_RUSAGE       608 /* struct rusage: ru_utime, ru_stime timevals first */
+#define FB_BSD_KI_RUSAGE_CH    752 /* the same for reaped children */
+
+/* struct statfs (STATFS_VERSION 0x20140518, FreeBSD 12+), getfsstat(2) entries */
+#define FB_BSD_STATFS_SIZE 2344
+#define FB_BSD_STATFS_VERSION 0x20140518u
+#define FB_BSD_SF_FLAGS 8 /* uint64_t MNT_* */
+#define FB_BSD_SF_FSTYPENAME 280
+#define FB_BSD_SF_MNTFROMNAME 296
+#define FB_BSD_SF_MNTONNAME 1320
+#define FB_BSD_SF_NAMELEN 1024
+
+/* What virtual_memory() needs: hw.physmem, vm.stats.vm.* page counts, vfs.bufspace. */
+struct fb__bsd_vm_raw {
+	uint64_t physmem, page_size, free, active, inactive, wire, cache, laundry, bufspace;
+};
+
+/* An unsigned sysctl of either width (u_int or u_long); -EINVAL for other sizes. */
+int fb__bsd_decode_uint(const void *buf, size_t len, uint64_t *out);
+/* kern.cp_time (one CPU) or kern.cp_times (len / 40 CPUs) into at most @max entries. */
+int fb__bsd_decode_cp_times(const void *buf, size_t len, long stathz, struct fb_cpu_times *out,
+			    size_t max, size_t *n);
+/* kern.clockrate: the statistics clock rate that cp_time counts in. */
+int fb__bsd_decode_clockinfo(const void *buf, size_t len, long *stathz);
+/* vm.loadavg: fixed-point averages over fscale. */
+int fb__bsd_decode_loadavg(const void *buf, size_t len, double out[3]);
+/* kern.boottime as epoch seconds. */
+int fb__bsd_decode_timeval(const void *buf, size_t len, double *out);
+/* One vm.swap_info.N entry: pages in the device and pages used. */
+int fb__bsd_decode_xswdev(const void *buf, size_t len, uint64_t *nblks, uint64_t *used);
+/* psutil's FreeBSD formulas: avail = inactive + cache + free, used = active + wire + cache. */
+void fb__bsd_vmem(const struct fb__bsd_vm_raw *r, struct fb_vmem *out);
+
+/* One AF_LINK if_data into the counters of @d (name untouched); MTU and speed (Mb/s) too. */
+int fb__bsd_decode_if_data(const void *buf, size_t len, struct fb_net_io *d, int *mtu, int *speed);
+/*
+ * One struct kinfo_proc into @pi (every FB_PI_* field the entry holds; the terminal and user
+ * name need lookups the fetch side does); -EINVAL when ki_structsize is not this layout's.
+ */
+int fb__bsd_decode_kinfo_proc(const void *buf, size_t len, uint64_t page_size,
+			      struct fb_proc_info *pi);
+
+/*
+ * One getfsstat() struct statfs into a partition (strings malloc'ed, freed by
+ * fb_partitions_free()); opts as psutil: "rw"/"ro" then the set MNT_* flags by name.
+ */
+int fb__bsd_decode_statfs(const void *buf, size_t len, struct fb_partition *out);
+
+#endif /* VIGIL_FB_BSD_DECODE_H */

@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * decode.c - the pure helpers of the BSD-family layer, built into the unit tests on Linux:
+ * the link-level address of a struct sockaddr_dl (sdl_len, sdl_family, sdl_index, sdl_type,
+ * sdl_nlen, sdl_alen, sdl_slen, then the name and the address in sdl_data) as psutil prints a
+ * MAC ("aa:bb:cc:dd:ee:ff"), and sysctl values as text from their format strings.
+ */
+#include "posix_int.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#define SDL_NLEN 5
+#define SDL_ALEN 6
+#define SDL_DATA 8
+
+int fb__sdl_mac(const void *sa, size_t len, char *buf, size_t blen)
+{
+	const unsigned char *p = sa;
+	size_t nlen, alen, at = 0;
+
+	if (len < SDL_DATA || blen < 1)
+		return -EINVAL;
+	nlen = p[SDL_NLEN];
+	alen = p[SDL_ALEN];
+	if (!alen || SDL_DATA + nlen + alen > len || (size_t)p[0] < SDL_DATA + nlen + alen)
+		return -ENOENT; /* no link-level address (a loopback or a tunnel) */
+	buf[0] = '\0';
+	for (size_t i = 0; i < alen && at + 3 < blen; i++)
+		at += (size_t)snprintf(buf + at, blen - at, i ? ":%02x" : "%02x",
+				       p[SDL_DATA + nlen + i]);
+	return 0;
+}
+
+int fb__sysctl_format(const char *fmt, const void *buf, size_t len, char *out, size_t outlen)
+{
+	const unsigned char *p = buf;
+	bool is_unsigned;
+	size_t size, at = 0;
+
+	if (!outlen)
+		return -EINVAL;
+	out[0] = '\0';
+	if (!strcmp(fmt, "A")) {
+		size_t n = strnlen((const char *)p, len);
+
+		fb__copy(out, n + 1 < outlen ? n + 1 : outlen, (const char *)p);
+		return n + 1 <= outlen ? 0 : -ENAMETOOLONG;
+	}
+	switch (fmt[0]) {
+	case 'C':
+		size = 1;
+		break;
+	case 'S':
+		size = 2;
+		break;
+	case 'I':
+		size = 4;
+		break;
+	case 'L': /* LP64 */
+	case 'Q':
+		size = 8;
+		break;
+	default:
+		return -ENOTSUP; /* "N" (a node), "T,..." and others: not a number */
+	}
+	if (fmt[1] == ',' || (fmt[1] && strcmp(fmt + 1, "U")))
+		return -ENOTSUP; /* "S,timeval": a structure */
+	is_unsigned = fmt[1] == 'U';
+	if (!len || len % size)
+		return -EINVAL;
+	for (size_t off = 0; off < len; off += size) {
+		uint64_t u = 0;
+		int64_t v;
+		int r;
+
+		memcpy(&u, p + off, size); /* little-endian targets: the low bytes */
+		if (is_unsigned) {
+			r = snprintf(out + at, outlen - at, "%s%llu", off ? " " : "",
+				     (unsigned long long)u);
+		} else {
+			/* sign-extend from the element's width */
+			v = size == 8 ? (int64_t)u
+				      : (int64_t)(u << (64 - 8 * size)) >> (64 - 8 * size);
+			r = snprintf(out + at, outlen - at, "%s%lld", off ? " " : "", (long long)v);
+		}
+		if (r < 0 || (size_t)r >= outlen - at)
+			return -ENAMETOOLONG;
+		at += (size_t)r;
+	}
+	return 0;
+}

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * posix_int.h - the layer shared by the FreeBSD and macOS backends (all -> posix -> os): a
+ * process handle written once over POSIX calls (kill, waitpid, getpriority) and three hooks
+ * each OS folder provides from its own kernel interface.
+ */
+#ifndef VIGIL_FB_POSIX_INT_H
+#define VIGIL_FB_POSIX_INT_H
+
+#include "../common/fb_int.h"
+
+/* One process as a listing entry (every field the OS gives cheaply); -ESRCH when absent. */
+int fb__os_proc_info(pid_t pid, struct fb_proc_info *pi);
+/* The executable's path; "" when the kernel does not say. */
+int fb__os_proc_exe(pid_t pid, char *buf, size_t len);
+/* The argument vector. */
+int fb__os_proc_cmdline(pid_t pid, struct fb_strv *out);
+
+/*
+ * The MAC in a struct sockaddr_dl of @len bytes as "aa:bb:cc:dd:ee:ff"; -ENOENT when it has
+ * no link-level address, -EINVAL when @len cannot hold the header.
+ */
+int fb__sdl_mac(const void *sa, size_t len, char *buf, size_t blen);
+
+/*
+ * A sysctl value as sysctl(8) prints it, from its format string (CTL_SYSCTL_OIDFMT): "A" a
+ * string, "I"/"IU" int, "L"/"LU" long, "Q"/"QU" 64-bit, "C"/"CU" 8-bit, "S"/"SU" 16-bit,
+ * arrays of those space-separated.  -ENOTSUP for a structure ("S,timeval", "T,...") or a node,
+ * -EINVAL when @len is not a whole number of elements.
+ */
+int fb__sysctl_format(const char *fmt, const void *buf, size_t len, char *out, size_t outlen);
+
+#endif /* VIGIL_FB_POSIX_INT_H */

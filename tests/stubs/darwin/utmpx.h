@@ -1,0 +1,18 @@
+/* utmpx.h stub (darwin) for the BSD/macOS compile check (tests/stubs/README.md). */
+#ifndef STUB_UTMPX_H
+#define STUB_UTMPX_H
+#include <sys/time.h>
+#define USER_PROCESS 7
+struct utmpx {
+	short ut_type;
+	struct timeval ut_tv;
+	char ut_id[8];
+	pid_t ut_pid;
+	char ut_user[256];
+	char ut_line[32];
+	char ut_host[256];
+};
+void setutxent(void);
+struct utmpx *getutxent(void);
+void endutxent(void);
+#endif

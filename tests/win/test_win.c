@@ -1,0 +1,716 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * test_win.c - the Win32 backend of the fallback library, run under wine in CI (and runnable
+ * on Windows as is).  Every test asserts real values: the test's own sockets in the TCP/UDP
+ * tables (ports and states), its own process (name, path, CPU time after a busy loop, memory,
+ * threads, parent, a child it starts, terminates and waits for), the memory total against
+ * the host's /proc/meminfo (passed in VIGIL_HOST_MEMTOTAL by tests/run_win.sh), loopback
+ * traffic in the interface counters, the drives, and the service manager.  Where wine cannot
+ * provide a value (socket owner pids, disk performance IOCTLs, process I/O counters, interrupt
+ * counts) the check is skipped on wine only, with the reason printed.
+ */
+#include <winsock2.h>
+#include <ws2tcpip.h>
+#include <windows.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "../../fallback/fallback.h"
+#include "wtest.h"
+
+static SOCKET listener4, client4, server4, udp4_sock, listener6, udp6_sock;
+static unsigned short port_l4, port_c4, port_u4, port_l6, port_u6;
+
+static unsigned short local_port(SOCKET s)
+{
+	struct sockaddr_storage ss;
+	int len = sizeof(ss);
+
+	if (getsockname(s, (struct sockaddr *)&ss, &len))
+		return 0;
+	return ntohs(ss.ss_family == AF_INET ? ((struct sockaddr_in *)&ss)->sin_port
+					     : ((struct sockaddr_in6 *)&ss)->sin6_port);
+}
+
+static SOCKET bound(int family, int type, const char *addr)
+{
+	struct sockaddr_storage ss = { 0 };
+	SOCKET s = socket(family, type, 0);
+	int len;
+
+	if (s == INVALID_SOCKET)
+		return s;
+	if (family == AF_INET) {
+		struct sockaddr_in *a = (struct sockaddr_in *)&ss;
+
+		a->sin_family = AF_INET;
+		inet_pton(AF_INET, addr, &a->sin_addr);
+		len = sizeof(*a);
+	} else {
+		struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
+
+		a->sin6_family = AF_INET6;
+		inet_pton(AF_INET6, addr, &a->sin6_addr);
+		len = sizeof(*a);
+	}
+	if (bind(s, (struct sockaddr *)&ss, len)) {
+		closesocket(s);
+		return INVALID_SOCKET;
+	}
+	return s;
+}
+
+static bool open_sockets(void)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	WSADATA wsa;
+
+	if (WSAStartup(MAKEWORD(2, 2), &wsa))
+		return false;
+	listener4 = bound(AF_INET, SOCK_STREAM, "127.0.0.1");
+	if (listener4 == INVALID_SOCKET || listen(listener4, 4))
+		return false;
+	port_l4 = local_port(listener4);
+	client4 = socket(AF_INET, SOCK_STREAM, 0);
+	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+	a.sin_port = htons(port_l4);
+	if (connect(client4, (struct sockaddr *)&a, sizeof(a)))
+		return false;
+	server4 = accept(listener4, NULL, NULL);
+	port_c4 = local_port(client4);
+	udp4_sock = bound(AF_INET, SOCK_DGRAM, "127.0.0.1");
+	port_u4 = local_port(udp4_sock);
+	listener6 = bound(AF_INET6, SOCK_STREAM, "::1");
+	if (listener6 != INVALID_SOCKET && !listen(listener6, 4))
+		port_l6 = local_port(listener6);
+	udp6_sock = bound(AF_INET6, SOCK_DGRAM, "::1");
+	if (udp6_sock != INVALID_SOCKET)
+		port_u6 = local_port(udp6_sock);
+	return server4 != INVALID_SOCKET && port_c4 && port_u4;
+}
+
+static const struct fb_conn *find_conn(const struct fb_conn *c, size_t n, int type,
+				       unsigned short lport, enum fb_conn_status st)
+{
+	for (size_t i = 0; i < n; i++)
+		if (c[i].type == type && c[i].laddr.valid && c[i].laddr.port == lport &&
+		    c[i].status == st)
+			return &c[i];
+	return NULL;
+}
+
+/* ------------------------------------------------------------------ CPU and memory */
+
+static void test_cpu_times(void)
+{
+	struct fb_cpu_times t, *pc;
+	size_t n;
+
+	CHECK(fb_cpu_times(&t) == 0);
+	CHECK(t.valid & FB_CPU_USER && t.valid & FB_CPU_SYSTEM && t.valid & FB_CPU_IDLE);
+	CHECK(!(t.valid & FB_CPU_IOWAIT) && !(t.valid & FB_CPU_NICE));
+	CHECK(t.user > 0 && t.idle > 0 && t.system >= 0);
+	CHECK(fb_cpu_times_percpu(&pc, &n) == 0);
+	CHECKF(n == (size_t)fb_cpu_count(true), "%zu per-CPU rows, %d CPUs", n, fb_cpu_count(true));
+	CHECK(fb_cpu_count(false) >= 1 && fb_cpu_count(false) <= fb_cpu_count(true));
+	free(pc);
+}
+
+static void test_cpu_percent(void)
+{
+	struct fb_cpu_sampler *s = fb_cpu_sampler__new();
+	double pct = -1;
+
+	CHECK(s != NULL);
+	CHECK(fb_cpu_percent(s, 0.2, &pct) == 0);
+	CHECK(pct >= 0 && pct <= 100);
+	fb_cpu_sampler__free(s);
+}
+
+static void test_cpu_unsupported(void)
+{
+	double load[3];
+	struct fb_cpu_stats st;
+
+	CHECK(fb_getloadavg(load) == -ENOTSUP);
+	CHECK(fb_cpu_stats(&st) == 0);
+	CHECK(st.valid == FB_CPUSTAT_INTR); /* ctx switches / syscalls: never faked */
+}
+
+static void test_cpu_interrupts(void)
+{
+	struct fb_cpu_stats st;
+
+	CHECK(fb_cpu_stats(&st) == 0);
+	if (wt_is_wine())
+		return wt_skip("interrupt count: wine leaves InterruptCount at 0");
+	CHECK(st.interrupts > 0);
+}
+
+static void test_virtual_memory(void)
+{
+	const char *host = getenv("VIGIL_HOST_MEMTOTAL");
+	struct fb_vmem m;
+	struct fb_swap s;
+
+	CHECK(fb_virtual_memory(&m) == 0);
+	CHECK(m.total > 0 && m.available <= m.total && m.used + m.available == m.total);
+	CHECK(!(m.valid & FB_VMEM_CACHED) && !(m.valid & FB_VMEM_BUFFERS));
+	CHECK(fb_swap_memory(&s) == 0);
+	CHECK(s.used <= s.total && s.used + s.free == s.total);
+	if (!host)
+		return wt_skip("VIGIL_HOST_MEMTOTAL not set (not run by tests/run_win.sh)");
+	/* wine's figure is in whole pages and may be one page below MemTotal */
+	CHECKF(m.total <= strtoull(host, NULL, 10) && m.total + 4096 >= strtoull(host, NULL, 10),
+	       "total %llu, host MemTotal %s bytes", (unsigned long long)m.total, host);
+}
+
+/* ------------------------------------------------------------------ disks */
+
+static void test_disks(void)
+{
+	struct fb_partitions p;
+	struct fb_disk_usage u;
+	bool have_c = false;
+
+	CHECK(fb_disk_partitions(true, &p) == 0);
+	for (size_t i = 0; i < p.n; i++)
+		have_c |= !strcmp(p.v[i].mountpoint, "C:\\");
+	CHECK(have_c);
+	fb_partitions_free(&p);
+	CHECK(fb_disk_usage("C:\\", &u) == 0);
+	CHECK(u.total > 0 && u.used <= u.total && u.free <= u.total);
+	CHECK(u.percent >= 0 && u.percent <= 100);
+	CHECK(fb_disk_usage("Q:\\no\\such\\dir", &u) < 0);
+}
+
+static void test_disk_io(void)
+{
+	struct fb_disk_io *io;
+	size_t n;
+	int err;
+
+	err = fb_disk_io_counters(true, NULL, &io, &n);
+	if (err == -ENODATA && wt_is_wine())
+		return wt_skip("disk_io_counters: wine has no IOCTL_DISK_PERFORMANCE");
+	CHECK(err == 0 && n > 0);
+	if (!err)
+		free(io);
+}
+
+/* ------------------------------------------------------------------ network */
+
+static void test_conn_tcp4(void)
+{
+	const struct fb_conn *l, *c, *s;
+	struct fb_conn *v;
+	size_t n;
+
+	CHECK(fb_net_connections(FB_KIND_TCP4, &v, &n) == 0);
+	l = find_conn(v, n, SOCK_STREAM, port_l4, FB_CONN_LISTEN);
+	c = find_conn(v, n, SOCK_STREAM, port_c4, FB_CONN_ESTABLISHED);
+	s = find_conn(v, n, SOCK_STREAM, port_l4, FB_CONN_ESTABLISHED);
+	CHECKF(l && c && s, "listener :%u, client :%u, accepted end", port_l4, port_c4);
+	if (l && c && s) {
+		CHECK(!strcmp(l->laddr.addr, "127.0.0.1") && !l->raddr.valid);
+		CHECK(c->raddr.valid && c->raddr.port == port_l4);
+		CHECK(s->raddr.valid && s->raddr.port == port_c4);
+		CHECK(c->family == AF_INET && c->fd == -1);
+	}
+	for (size_t i = 0; i < n; i++)
+		CHECK(v[i].type == SOCK_STREAM && v[i].family == AF_INET);
+	free(v);
+}
+
+static void test_conn_owner_pid(void)
+{
+	const struct fb_conn *l;
+	struct fb_conn *v;
+	size_t n;
+
+	if (wt_is_wine())
+		return wt_skip("owner pid: wineserver holds the sockets, so wine reports pid 0");
+	CHECK(fb_net_connections(FB_KIND_TCP4, &v, &n) == 0);
+	l = find_conn(v, n, SOCK_STREAM, port_l4, FB_CONN_LISTEN);
+	CHECK(l && l->pid == (pid_t)GetCurrentProcessId());
+	free(v);
+}
+
+static void test_conn_rtt(void)
+{
+	struct fb_conn *v;
+	const struct fb_conn *c;
+	uint32_t rtt = 0;
+	size_t n;
+	int err;
+
+	CHECK(fb_net_connections(FB_KIND_TCP4, &v, &n) == 0);
+	c = find_conn(v, n, SOCK_STREAM, port_c4, FB_CONN_ESTABLISHED);
+	CHECK(c != NULL);
+	if (!c) {
+		free(v);
+		return;
+	}
+	CHECK(fb_net_conn_rtt(find_conn(v, n, SOCK_STREAM, port_l4, FB_CONN_LISTEN), &rtt) ==
+	      -EINVAL); /* a listener has no peer */
+	err = fb_net_conn_rtt(c, &rtt);
+	free(v);
+	if (err == -ENOTSUP && wt_is_wine())
+		return wt_skip(
+			"RTT: wine has no extended TCP statistics (GetPerTcpConnectionEStats)");
+	if (err == -EACCES)
+		return wt_skip("RTT: extended TCP statistics need administrator rights");
+	CHECKF(err == 0 || err == -ENODATA, "fb_net_conn_rtt: %d", err);
+}
+
+static void test_conn_udp_and_v6(void)
+{
+	struct fb_conn *v;
+	size_t n;
+
+	CHECK(fb_net_connections(FB_KIND_UDP4, &v, &n) == 0);
+	CHECKF(find_conn(v, n, SOCK_DGRAM, port_u4, FB_CONN_NONE) != NULL, "udp4 :%u", port_u4);
+	free(v);
+	CHECK(fb_net_connections(FB_KIND_INET6, &v, &n) == 0);
+	CHECKF(port_l6 && find_conn(v, n, SOCK_STREAM, port_l6, FB_CONN_LISTEN), "tcp6 :%u",
+	       port_l6);
+	CHECKF(port_u6 && find_conn(v, n, SOCK_DGRAM, port_u6, FB_CONN_NONE), "udp6 :%u", port_u6);
+	for (size_t i = 0; i < n; i++)
+		CHECK(v[i].family == AF_INET6);
+	free(v);
+	CHECK(fb_net_connections(FB_KIND_UNIX, &v, &n) == 0 && n == 0);
+	CHECK(fb_net_connections(FB_KIND__COUNT, &v, &n) == -EINVAL);
+}
+
+static uint64_t lo_bytes(void)
+{
+	struct fb_net_io *v;
+	uint64_t b = 0;
+	size_t n;
+
+	if (fb_net_io_counters(true, NULL, &v, &n))
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(v[i].name, "lo"))
+			b = v[i].bytes_recv;
+	free(v);
+	return b;
+}
+
+static void test_net_io_loopback(void)
+{
+	static char buf[64 * 1024];
+	uint64_t before, after;
+	int sent = 0, got = 0;
+
+	if (!wt_is_wine())
+		return wt_skip("the Windows loopback pseudo-interface keeps no counters");
+	before = lo_bytes();
+	CHECK(before > 0);
+	while (sent < (1 << 20)) {
+		int r = send(client4, buf, sizeof(buf), 0), k;
+
+		if (r <= 0)
+			break;
+		sent += r;
+		for (k = 0; k < r;) {
+			int q = recv(server4, buf, sizeof(buf), 0);
+
+			if (q <= 0)
+				break;
+			k += q;
+			got += q;
+		}
+	}
+	after = lo_bytes();
+	CHECK(sent == got && sent >= (1 << 20));
+	CHECKF(after >= before + (uint64_t)sent, "lo bytes_recv %llu -> %llu after %d bytes",
+	       (unsigned long long)before, (unsigned long long)after, sent);
+}
+
+static void test_net_if(void)
+{
+	struct fb_if_addr *a;
+	struct fb_if_stats *s;
+	bool v4 = false, up = false;
+	size_t n;
+
+	CHECK(fb_net_if_addrs(&a, &n) == 0);
+	for (size_t i = 0; i < n; i++)
+		if (a[i].family == AF_INET && !strcmp(a[i].address, "127.0.0.1"))
+			v4 = (a[i].valid & FB_IFA_NETMASK) && !strcmp(a[i].netmask, "255.0.0.0");
+	CHECK(v4);
+	free(a);
+	CHECK(fb_net_if_stats(&s, &n) == 0);
+	for (size_t i = 0; i < n; i++)
+		up |= s[i].isup && s[i].mtu > 0;
+	CHECK(n > 0 && up);
+	free(s);
+}
+
+/* ------------------------------------------------------------------ processes */
+
+/* CPU seconds of this process by GetProcessTimes, which is right for the caller itself. */
+static double own_cpu(void)
+{
+	FILETIME c, e, k, u;
+
+	GetProcessTimes(GetCurrentProcess(), &c, &e, &k, &u);
+	return ((double)(((uint64_t)k.dwHighDateTime << 32) | k.dwLowDateTime) +
+		(double)(((uint64_t)u.dwHighDateTime << 32) | u.dwLowDateTime)) /
+	       1e7;
+}
+
+/* Spin until this process has used @seconds more CPU (a wall-clock loop undercounts on a
+ * busy machine). */
+static void burn(double seconds)
+{
+	double end = own_cpu() + seconds;
+	volatile unsigned x = 0;
+
+	while (own_cpu() < end)
+		for (int i = 0; i < 100000; i++)
+			x++;
+}
+
+static void test_self(void)
+{
+	struct fb_proc_cpu_times t;
+	struct fb_strv argv;
+	struct fb_proc_mem m;
+	pid_t self = (pid_t)GetCurrentProcessId(), *pids;
+	char buf[1024];
+	struct fb_proc *p;
+	double ct, bt;
+	bool listed = false;
+	size_t n;
+	int thr;
+
+	CHECK(fb_pids(&pids, &n) == 0);
+	for (size_t i = 0; i < n; i++)
+		listed |= pids[i] == self;
+	CHECK(listed && fb_pid_exists(self));
+	free(pids);
+	p = fb_proc__new(self);
+	CHECK(p != NULL);
+	if (!p)
+		return;
+	CHECK(fb_proc__name(p, buf, sizeof(buf)) == 0 && !strcmp(buf, "test_win.exe"));
+	CHECK(fb_proc__exe(p, buf, sizeof(buf)) == 0);
+	CHECKF(strstr(buf, "test_win.exe") != NULL, "exe %s", buf);
+	burn(0.4);
+	CHECK(fb_proc__cpu_times(p, &t) == 0);
+	/* the kernel's process table (what other processes are read from) must agree */
+	CHECKF(t.user + t.system >= 0.35, "cpu %.2f s after 0.4 s of CPU", t.user + t.system);
+	CHECK(fb_proc__memory_info(p, &m) == 0);
+	CHECK(m.rss > 1024 * 1024 && m.vms > 0 && m.shared == FB_MEM_UNKNOWN);
+	CHECK(fb_proc__num_threads(p, &thr) == 0 && thr >= 1);
+	{
+		struct fb_proc_mem_ex mx;
+		pid_t par = -1;
+
+		CHECK(fb_proc__memory_info_ex(p, &mx) == 0);
+		CHECK(mx.peak_rss >= mx.base.rss && mx.peak_vms >= mx.base.vms && mx.base.rss > 0);
+		CHECK(mx.valid == (FB_PMEX_PEAK_RSS | FB_PMEX_PEAK_VMS));
+		/* started by wine's loader from a Unix shell: ppid 0 or a wine process */
+		if (fb_proc__parent(p, &par) == 0)
+			CHECK(fb_pid_exists(par));
+	}
+	CHECK(fb_proc__create_time(p, &ct) == 0 && fb_boot_time(&bt) == 0);
+	CHECKF(ct >= bt - 1 && ct <= (double)time(NULL) + 1, "create %.0f boot %.0f", ct, bt);
+	CHECK(fb_proc__username(p, buf, sizeof(buf)) == 0 && strchr(buf, '\\'));
+	CHECK(fb_proc__is_running(p));
+	CHECK(fb_proc__cmdline(p, &argv) == 0);
+	CHECKF(argv.n == 1 && strstr(argv.v[0], "test_win.exe"), "%zu args, [0] %s", argv.n,
+	       argv.n ? argv.v[0] : "-");
+	fb_strv_free(&argv);
+	{
+		char cwd[MAX_PATH * 3], want[MAX_PATH * 3];
+
+		GetCurrentDirectoryA(sizeof(want), want);
+		if (strlen(want) > 3 && want[strlen(want) - 1] == '\\')
+			want[strlen(want) - 1] = '\0';
+		CHECK(fb_proc__cwd(p, cwd, sizeof(cwd)) == 0);
+		CHECKF(!strcmp(cwd, want), "cwd %s, GetCurrentDirectory %s", cwd, want);
+	}
+	CHECK(fb_proc__environ(p, &argv) == -ENOTSUP);
+	CHECK(fb_proc__error(p)->kind == FB_ERR_OS && !strcmp(fb_proc__error(p)->what, "environ"));
+	fb_proc__free(p);
+	CHECK(fb_proc__new(-1) == NULL && errno == ESRCH);
+}
+
+static void test_sched_controls(void)
+{
+	struct fb_proc *p = fb_proc__new((pid_t)GetCurrentProcessId());
+	int nice = 0, *cpus, all = fb_cpu_count(true), one = 0;
+	size_t n;
+
+	CHECK(p != NULL);
+	if (!p)
+		return;
+	CHECK(fb_proc__nice(p, &nice) == 0 && nice == NORMAL_PRIORITY_CLASS);
+	CHECK(fb_proc__set_nice(p, BELOW_NORMAL_PRIORITY_CLASS) == 0);
+	CHECK(fb_proc__nice(p, &nice) == 0 && nice == BELOW_NORMAL_PRIORITY_CLASS);
+	CHECK(GetPriorityClass(GetCurrentProcess()) == BELOW_NORMAL_PRIORITY_CLASS);
+	CHECK(fb_proc__set_nice(p, NORMAL_PRIORITY_CLASS) == 0);
+	CHECK(fb_proc__set_nice(p, 5) == -EINVAL);
+	CHECK(fb_proc__cpu_affinity(p, &cpus, &n) == 0);
+	CHECKF(n == (size_t)all, "%zu CPUs in the mask, %d CPUs", n, all);
+	free(cpus);
+	CHECK(fb_proc__set_cpu_affinity(p, &one, 1) == 0);
+	CHECK(fb_proc__cpu_affinity(p, &cpus, &n) == 0 && n == 1 && cpus[0] == 0);
+	free(cpus);
+	CHECK(fb_cpu_count_usable() == 1);
+	CHECK(fb_proc__set_cpu_affinity(p, NULL, 0) == 0); /* back to every CPU */
+	CHECK(fb_proc__cpu_affinity(p, &cpus, &n) == 0 && n == (size_t)all);
+	free(cpus);
+	one = 63;
+	CHECK(fb_proc__set_cpu_affinity(p, &one, 1) == -EINVAL);
+	fb_proc__free(p);
+}
+
+static DWORD WINAPI idle_thread(void *arg)
+{
+	WaitForSingleObject((HANDLE)arg, INFINITE);
+	return 0;
+}
+
+static void test_threads(void)
+{
+	struct fb_proc *p = fb_proc__new((pid_t)GetCurrentProcessId());
+	HANDLE stop = CreateEventW(NULL, TRUE, FALSE, NULL), th;
+	bool main_seen = false, extra_seen = false;
+	struct fb_thread *t;
+	uint64_t vol, invol;
+	DWORD tid;
+	size_t n;
+	int nt;
+
+	th = CreateThread(NULL, 0, idle_thread, stop, 0, &tid);
+	CHECK(p && th);
+	if (!p || !th)
+		return;
+	CHECK(fb_proc__threads(p, &t, &n) == 0);
+	CHECK(fb_proc__num_threads(p, &nt) == 0 && (size_t)nt == n);
+	for (size_t i = 0; i < n; i++) {
+		main_seen |= t[i].id == (pid_t)GetCurrentThreadId();
+		extra_seen |= t[i].id == (pid_t)tid;
+		CHECK(t[i].user_time >= 0 && t[i].system_time >= 0);
+	}
+	CHECKF(main_seen && extra_seen, "%zu threads", n);
+	free(t);
+	CHECK(fb_proc__num_ctx_switches(p, &vol, &invol) == 0 && invol == 0);
+	SetEvent(stop);
+	WaitForSingleObject(th, 2000);
+	CloseHandle(th);
+	CloseHandle(stop);
+	fb_proc__free(p);
+}
+
+static void test_proc_iter(void)
+{
+	const struct fb_proc_info *pi;
+	struct fb_proc_iter *it = fb_proc_iter__new(FB_PI_NAME | FB_PI_PPID | FB_PI_USERNAME);
+	pid_t self = (pid_t)GetCurrentProcessId(), last = -1;
+	bool seen = false, sorted = true;
+	int count = 0;
+
+	CHECK(it != NULL);
+	while (it && (pi = fb_proc_iter__next(it))) {
+		sorted &= pi->pid > last;
+		last = pi->pid;
+		count++;
+		if (pi->pid == self) {
+			seen = !strcmp(pi->name, "test_win.exe") && (pi->valid & FB_PI_USERNAME);
+			CHECK(!(pi->valid & FB_PI_CPU_TIMES)); /* not asked for */
+		}
+	}
+	CHECK(seen && sorted && count > 1);
+	fb_proc_iter__free(it);
+}
+
+static HANDLE spawn_sleeper(DWORD *pid)
+{
+	wchar_t exe[MAX_PATH], cmd[MAX_PATH + 16];
+	STARTUPINFOW si = { .cb = sizeof(si) };
+	PROCESS_INFORMATION pi;
+
+	GetModuleFileNameW(NULL, exe, MAX_PATH);
+	swprintf(cmd, MAX_PATH + 16, L"\"%ls\" --sleep", exe);
+	if (!CreateProcessW(exe, cmd, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi))
+		return NULL;
+	CloseHandle(pi.hThread);
+	*pid = pi.dwProcessId;
+	return pi.hProcess;
+}
+
+static void test_child_terminate_wait(void)
+{
+	pid_t self = (pid_t)GetCurrentProcessId(), *kids, ppid;
+	struct fb_proc *p, *me;
+	bool found = false;
+	int code = 0;
+	DWORD cpid;
+	HANDLE h = spawn_sleeper(&cpid);
+	size_t n;
+
+	CHECK(h != NULL);
+	if (!h)
+		return;
+	p = fb_proc__new((pid_t)cpid);
+	CHECK(p != NULL);
+	me = fb_proc__new(self);
+	CHECK(me && fb_proc__children(me, false, &kids, &n) == 0);
+	for (size_t i = 0; me && i < n; i++)
+		found |= kids[i] == (pid_t)cpid;
+	CHECK(found);
+	if (me)
+		free(kids);
+	fb_proc__free(me);
+	if (p) {
+		struct fb_strv args;
+
+		CHECK(fb_proc__ppid(p, &ppid) == 0 && ppid == self);
+		CHECK(fb_proc__parent(p, &ppid) == 0 && ppid == self);
+		CHECK(fb_proc__cmdline(p, &args) == 0);
+		CHECKF(args.n == 2 && !strcmp(args.v[1], "--sleep"), "%zu args", args.n);
+		fb_strv_free(&args);
+		CHECK(fb_proc__wait(p, 0.1, &code) == -ETIMEDOUT);
+		CHECK(fb_proc__suspend(p) == 0 && fb_proc__resume(p) == 0);
+		CHECK(fb_proc__send_signal(p, SIGINT) == -ENOTSUP);
+		CHECK(fb_proc__terminate(p) == 0);
+		CHECK(fb_proc__wait(p, 5, &code) == 0 && code == SIGTERM);
+		CHECK(!fb_proc__is_running(p));
+		fb_proc__free(p);
+	}
+	CloseHandle(h);
+}
+
+static void test_kill_tree(void)
+{
+	pid_t *gone, *alive;
+	size_t ng, na;
+	DWORD cpid;
+	HANDLE h = spawn_sleeper(&cpid);
+
+	CHECK(h != NULL);
+	if (!h)
+		return;
+	CHECK(fb_kill_tree((pid_t)cpid, SIGTERM, true, 5, &gone, &ng, &alive, &na) == 0);
+	CHECKF(ng == 1 && na == 0 && gone[0] == (pid_t)cpid, "gone %zu alive %zu", ng, na);
+	CHECK(WaitForSingleObject(h, 2000) == WAIT_OBJECT_0);
+	free(gone);
+	free(alive);
+	CloseHandle(h);
+}
+
+static void test_proc_io(void)
+{
+	struct fb_proc *p = fb_proc__new((pid_t)GetCurrentProcessId());
+	struct fb_proc_io io;
+
+	CHECK(p && fb_proc__io_counters(p, &io) == 0);
+	fb_proc__free(p);
+	if (wt_is_wine())
+		return wt_skip("io_counters: wine's GetProcessIoCounters returns zeros");
+	CHECK(io.read_count > 0 || io.write_count > 0);
+}
+
+/* ------------------------------------------------------------------ system */
+
+static void test_services(void)
+{
+	struct fb_win_service *v, one;
+	pid_t *pids;
+	size_t n, np;
+	bool rpcss = false;
+
+	CHECK(fb_win_service_iter(&v, &n) == 0);
+	CHECK(n > 0);
+	CHECK(fb_pids(&pids, &np) == 0);
+	for (size_t i = 0; i < n; i++) {
+		bool listed = false;
+
+		rpcss |= !strcmp(v[i].name, "RpcSs") && v[i].display_name[0];
+		CHECK(v[i].status[0] && strcmp(v[i].status, "unknown"));
+		if (!(v[i].valid & FB_SVC_PID))
+			continue;
+		for (size_t k = 0; k < np; k++)
+			listed |= pids[k] == v[i].pid;
+		CHECKF(listed, "service %s pid %d", v[i].name, (int)v[i].pid);
+	}
+	CHECK(rpcss);
+	free(v);
+	free(pids);
+	CHECK(fb_win_service_get("RpcSs", &one) == 0);
+	CHECK(one.valid & FB_SVC_CONFIG);
+	CHECKF(strstr(one.binpath, "rpcss.exe") != NULL, "binpath %s", one.binpath);
+	CHECK(one.start_type[0] && one.username[0]);
+	CHECK(fb_win_service_get("NoSuchServiceHere", &one) == -ENOENT);
+}
+
+static void test_system(void)
+{
+	struct fb_sysctls sc;
+	double bt;
+
+	CHECK(fb_boot_time(&bt) == 0);
+	CHECK(bt > 1e9 && bt < (double)time(NULL));
+	CHECK(fb_sysctl_list(NULL, &sc) == -ENOTSUP && sc.n == 0);
+	CHECK(fb_root_set("/tmp") == -ENOTSUP && fb_root_set(NULL) == 0);
+	CHECK(!strcmp(fb_source_name(), "win32"));
+}
+
+static void test_users(void)
+{
+	wchar_t wme[256];
+	DWORD len = 256;
+	char me[256];
+	bool found = false;
+	struct fb_user *u;
+	size_t n;
+
+	CHECK(fb_users(&u, &n) == 0);
+	GetUserNameW(wme, &len);
+	WideCharToMultiByte(CP_UTF8, 0, wme, -1, me, sizeof(me), NULL, NULL);
+	for (size_t i = 0; i < n; i++) {
+		found |= !strcmp(u[i].name, me);
+		CHECK(!(u[i].valid & (FB_USER_TERMINAL | FB_USER_PID)));
+	}
+	free(u);
+	if (!n && wt_is_wine())
+		return wt_skip("users: wine's WTSEnumerateSessions lists no session with a user");
+	CHECKF(found, "%s not among %zu session users", me, n);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct wtest tests[] = {
+		WTEST(test_cpu_times),	     WTEST(test_cpu_percent),
+		WTEST(test_cpu_unsupported), WTEST(test_cpu_interrupts),
+		WTEST(test_virtual_memory),  WTEST(test_disks),
+		WTEST(test_disk_io),	     WTEST(test_conn_tcp4),
+		WTEST(test_conn_owner_pid),  WTEST(test_conn_rtt),
+		WTEST(test_conn_udp_and_v6), WTEST(test_net_io_loopback),
+		WTEST(test_net_if),	     WTEST(test_self),
+		WTEST(test_proc_iter),	     WTEST(test_child_terminate_wait),
+		WTEST(test_kill_tree),	     WTEST(test_proc_io),
+		WTEST(test_services),	     WTEST(test_sched_controls),
+		WTEST(test_threads),	     WTEST(test_users),
+		WTEST(test_system),
+	};
+
+	if (argc > 1 && !strcmp(argv[1], "--sleep")) {
+		Sleep(30000);
+		return 0;
+	}
+	if (!open_sockets()) {
+		printf("cannot open the test's own sockets (WSA error %d)\n", WSAGetLastError());
+		printf("0 passed, 1 failed, 0 skipped\n");
+		return 1;
+	}
+	return wtest_main(tests, sizeof(tests) / sizeof(tests[0]));
+}

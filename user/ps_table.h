@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * ps_table.h: the columns of `vigil ps` and what can be done with them: choose them
+ * (--columns), sort by one (--sort, '-' for descending), keep rows whose column matches a
+ * pattern (--filter name=GLOB, user=NAME, status=NAME or any column=VALUE). One table
+ * describes every column for all of it, and for the table, CSV and JSON printers.
+ */
+#ifndef VIGIL_PS_TABLE_H
+#define VIGIL_PS_TABLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "fallback.h"
+
+enum ps_col_type {
+	PS_INT,
+	PS_SECONDS,
+	PS_PERCENT,
+	PS_BYTES,
+	PS_TEXT,
+};
+
+/* One process as ps shows it. */
+struct ps_row {
+	struct fb_proc_info pi;
+	double cpu_percent; /* < 0: not measured */
+};
+
+struct ps_col {
+	const char *name;   /* for --columns, --sort, --filter and the CSV header */
+	const char *header; /* table header */
+	int width;	    /* table width; < 0: left-aligned */
+	enum ps_col_type type;
+	uint32_t attr;	    /* the FB_PI_* the column needs (0: always there) */
+	double (*num)(const struct ps_row *r);
+	const char *(*text)(const struct ps_row *r);
+};
+
+extern const struct ps_col ps_cols[];
+extern const size_t ps_ncols;
+
+#define PS_MAX_FILTERS 8
+
+struct ps_filter {
+	int col;
+	const char *pattern; /* glob for text columns, a number for the others */
+};
+
+/* The index of the column called name, or -EINVAL. */
+int ps_col_by_name(const char *name);
+
+/* "pid, ppid, ...": every column's name, for messages. */
+const char *ps_col_names(void);
+
+/* Parse "a,b,c" into column indexes; returns how many, or -EINVAL. */
+int ps_cols_parse(const char *list, int *cols, int max);
+
+/* Parse "col=pattern" (pattern points into arg). */
+int ps_filter_parse(const char *arg, struct ps_filter *f);
+
+bool ps_filter__matches(const struct ps_filter *f, const struct ps_row *r);
+
+/* Whether the row's value in column c is known. */
+bool ps_row__has(const struct ps_row *r, int c);
+
+/* Sort by column c (unknown values last), ties by pid. */
+void ps_rows_sort(struct ps_row *rows, size_t n, int c, bool descending);
+
+#endif /* VIGIL_PS_TABLE_H */

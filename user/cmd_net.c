@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * cmd_net.c: `vigil net [KIND]`: sockets as psutil.net_connections(KIND) reports them (KIND
- * one of inet, inet4, inet6, tcp, tcp4, tcp6, udp, udp4, udp6, unix, all), read through
- * sock_diag like ss, with owner pid and fd; `vigil net io|addrs|stats` for the NICs.
+ * cmd_net.c: `vigil net [connections] [--kind KIND]`: sockets as psutil.net_connections(KIND)
+ * reports them (KIND one of inet, inet4, inet6, tcp, tcp4, tcp6, udp, udp4, udp6, unix,
+ * all), read through sock_diag like ss, with owner pid and fd; `vigil net io [--pernic]`,
+ * `addrs` and `stats` for the NICs.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -20,16 +21,22 @@
 #include "output.h"
 #include "parse.h"
 
-enum { OPT_PID = CLI_COMMON_MAX };
+enum { OPT_PID = CLI_COMMON_MAX, OPT_KIND, OPT_PERNIC };
 
 struct net_args {
 	int64_t pid;
+	enum fb_conn_kind kind;
+	bool pernic;
 };
+
+#define KINDS "inet, inet4, inet6, tcp, tcp4, tcp6, udp, udp4, udp6, unix or all"
 
 static const struct cli_opt net_opts[] = {
 	CLI_OPT_FORMAT,
 	CLI_OPT_OUTPUT,
 	{ "pid", 'p', "PID", OPT_PID, "a process id", "only the sockets of this process" },
+	{ "kind", 'k', "KIND", OPT_KIND, KINDS, "connections: which sockets (default inet)" },
+	{ "pernic", 0, NULL, OPT_PERNIC, NULL, "io: one row per NIC instead of the total" },
 	CLI_OPT_END,
 };
 
@@ -38,17 +45,29 @@ static int net_set(void *ctx, int id, const char *arg)
 	struct net_args *a = ctx;
 	uint64_t v;
 
-	if (id != OPT_PID || parse_u64(arg, 1, INT32_MAX, &v))
-		return -EINVAL;
-	a->pid = (int64_t)v;
-	return 0;
+	switch (id) {
+	case OPT_PID:
+		if (parse_u64(arg, 1, INT32_MAX, &v))
+			return -EINVAL;
+		a->pid = (int64_t)v;
+		return 0;
+	case OPT_KIND:
+		return fb_conn_kind_parse(arg, &a->kind) ? -EINVAL : 0;
+	case OPT_PERNIC:
+		a->pernic = true;
+		return 0;
+	}
+	return -EINVAL;
 }
 
 static const struct cli_cmd net_cmd = {
 	.name = "net",
-	.usage = "vigil net [KIND|io|addrs|stats] [--pid PID] [--format table|csv|json|ndjson]",
-	.summary = "List sockets (default kind inet) with owner pid and fd, or NIC facts.",
-	.details = "KIND: inet inet4 inet6 tcp tcp4 tcp6 udp udp4 udp6 unix all.",
+	.usage = "vigil net [connections|io|addrs|stats|KIND] [--kind KIND] [--pid PID] "
+		 "[--pernic]",
+	.summary = "Sockets as psutil.net_connections(kind) gives them, with owner pid and fd\n"
+		   "(the default: connections of kind inet), or the NICs: io (net_io_counters),\n"
+		   "addrs (net_if_addrs), stats (net_if_stats).",
+	.details = "KIND: " KINDS ". `vigil net tcp` is `vigil net connections --kind tcp`.",
 	.opts = net_opts,
 	.set = net_set,
 };
@@ -122,7 +141,7 @@ static void conn_row(struct output *o, struct jw *w, const struct fb_conn *c)
 		sink__puts(s, "       -    -\n");
 }
 
-static int net_nics(struct output *o, const char *what)
+static int net_nics(struct output *o, const char *what, bool pernic)
 {
 	struct jw w;
 
@@ -136,7 +155,7 @@ static int net_nics(struct output *o, const char *what)
 		struct fb_if_stats *st;
 		size_t n;
 
-		if (!strcmp(what, "io") && !fb_net_io_counters(true, NULL, &io, &n)) {
+		if (!strcmp(what, "io") && !fb_net_io_counters(pernic, NULL, &io, &n)) {
 			sink__printf(o->sink, "%-12s %14s %14s %10s %10s %6s %6s %6s %6s\n", "NIC",
 				     "BYTES_SENT", "BYTES_RECV", "PKTS_SENT", "PKTS_RECV", "ERRIN",
 				     "ERROUT", "DROPIN", "DROPOUT");
@@ -144,7 +163,8 @@ static int net_nics(struct output *o, const char *what)
 				sink__printf(o->sink,
 					     "%-12s %14llu %14llu %10llu %10llu %6llu %6llu %6llu "
 					     "%6llu\n",
-					     io[i].name, (unsigned long long)io[i].bytes_sent,
+					     io[i].name[0] ? io[i].name : "total",
+					     (unsigned long long)io[i].bytes_sent,
 					     (unsigned long long)io[i].bytes_recv,
 					     (unsigned long long)io[i].packets_sent,
 					     (unsigned long long)io[i].packets_recv,
@@ -175,7 +195,12 @@ static int net_nics(struct output *o, const char *what)
 	}
 	jw__init(&w, o->sink, false);
 	jw__obj_begin(&w, NULL);
-	fbjson_nics(&w);
+	if (!strcmp(what, "io"))
+		fbjson_net_io(&w, pernic);
+	else if (!strcmp(what, "addrs"))
+		fbjson_if_addrs(&w);
+	else
+		fbjson_if_stats(&w);
 	jw__obj_end(&w);
 	sink__putc(o->sink, '\n');
 	return 0;
@@ -183,9 +208,8 @@ static int net_nics(struct output *o, const char *what)
 
 int cmd_net(int argc, char **argv)
 {
-	struct net_args a = { .pid = -1 };
+	struct net_args a = { .pid = -1, .kind = FB_KIND_INET };
 	struct cli_common common = { 0 };
-	enum fb_conn_kind kind = FB_KIND_INET;
 	const char *what = NULL;
 	struct fb_conn *c = NULL;
 	struct output out;
@@ -206,11 +230,9 @@ int cmd_net(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 		if (strcmp(what, "io") && strcmp(what, "addrs") && strcmp(what, "stats") &&
-		    fb_conn_kind_parse(what, &kind)) {
-			cli_error(&net_cmd, "KIND: invalid value '%s' (accepts inet, inet4, inet6, "
-					    "tcp, tcp4, tcp6, udp, udp4, udp6, unix, all, io, "
-					    "addrs "
-					    "or stats)", what);
+		    strcmp(what, "connections") && fb_conn_kind_parse(what, &a.kind)) {
+			cli_error(&net_cmd, "'%s' is not connections, io, addrs, stats or a KIND (%s)",
+				  what, KINDS);
 			return EXIT_USAGE;
 		}
 	}
@@ -218,20 +240,20 @@ int cmd_net(int argc, char **argv)
 	if (output__open(&out, &net_cmd, &common, FMT_NDJSON, 0))
 		return 1;
 	if (what && (!strcmp(what, "io") || !strcmp(what, "addrs") || !strcmp(what, "stats"))) {
-		rc = net_nics(&out, what);
+		rc = net_nics(&out, what, a.pernic);
 		output__close(&out);
 		return rc;
 	}
 	if (a.pid > 0) {
 		struct fb_proc *p = fb_proc__new((pid_t)a.pid);
 
-		err = p ? fb_proc__net_connections(p, kind, &c, &n) : -errno;
+		err = p ? fb_proc__net_connections(p, a.kind, &c, &n) : -errno;
 		if (!err)
 			for (size_t i = 0; i < n; i++)
 				c[i].pid = (pid_t)a.pid;
 		fb_proc__free(p);
 	} else {
-		err = fb_net_connections(kind, &c, &n);
+		err = fb_net_connections(a.kind, &c, &n);
 	}
 	if (err) {
 		pr_err("net: %s", strerror(-err));

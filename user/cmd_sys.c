@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * cmd_sys.c: `vigil sys [cpu|mem|disk|net|sensors|users|all]`: the fallback library's system
- * metrics, as a short table for people or as JSON with psutil's names. cpu_percent is taken
- * over --interval (default 0.1 s) like psutil's blocking call.
+ * cmd_sys.c: `vigil sys [SECTION]`: the fallback library's system metrics, one section per
+ * psutil function family (cpu, memory, swap, disks, disk-io, net, sensors, users, boot, and
+ * the process' cgroup limits), as a short table for people or as JSON with psutil's names.
+ * cpu_percent is taken over --interval (default 0.1 s) like psutil's blocking call.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -44,143 +45,256 @@ static int sys_set(void *ctx, int id, const char *arg)
 
 static const struct cli_cmd sys_cmd = {
 	.name = "sys",
-	.usage = "vigil sys [cpu|mem|disk|net|sensors|users|all] [--format table|json]\n"
+	.usage = "vigil sys [cpu|memory|swap|disks|disk-io|net|sensors|users|boot|cgroup|all]\n"
+		 "                 [--format table|json]\n"
 		 "       vigil sys sysctl [PATTERN] [--format table|json]",
 	.summary = "Show system metrics (psutil's cpu, memory, disk, network, sensors, users).",
 	.opts = sys_opts,
 	.set = sys_set,
 };
 
-static const char *const sections[] = { "all", "cpu", "mem", "disk", "net", "sensors", "users",
-					NULL };
-
 static void human(uint64_t v, char *buf)
 {
 	fb_bytes2human(v, buf, 16);
 }
 
-static void sys_table(struct sink *s, int sec, double interval)
+static void cpu_table(struct sink *s, double interval)
 {
-	char a[16], b[16], c[16];
+	struct fb_cpu_sampler *sp = fb_cpu_sampler__new();
+	double la[3] = { 0 }, pct = 0;
 
-	if (sec == 0 || sec == 1) {
-		struct fb_cpu_sampler *sp = fb_cpu_sampler__new();
-		double la[3] = { 0 }, pct = 0;
-
-		fb_cpu_percent(sp, interval, &pct);
-		fb_cpu_sampler__free(sp);
-		fb_getloadavg(la);
-		sink__printf(s, "cpu      %d logical, %d cores, %.1f%% busy, load %.2f %.2f %.2f\n",
-			     fb_cpu_count(true), fb_cpu_count(false), pct, la[0], la[1], la[2]);
-	}
-	if (sec == 0 || sec == 2) {
-		struct fb_vmem m;
-		struct fb_swap sw;
-
-		if (!fb_virtual_memory(&m)) {
-			human(m.total, a);
-			human(m.used, b);
-			human(m.available, c);
-			sink__printf(s, "mem      total %s, used %s (%.1f%%), available %s\n", a, b,
-				     m.percent, c);
-		}
-		if (!fb_swap_memory(&sw)) {
-			human(sw.total, a);
-			human(sw.used, b);
-			sink__printf(s, "swap     total %s, used %s (%.1f%%)\n", a, b, sw.percent);
-		}
-	}
-	if (sec == 0 || sec == 3) {
-		struct fb_partitions p;
-
-		if (!fb_disk_partitions(false, &p)) {
-			for (size_t i = 0; i < p.n; i++) {
-				struct fb_disk_usage u;
-
-				if (fb_disk_usage(p.v[i].mountpoint, &u))
-					continue;
-				human(u.total, a);
-				human(u.used, b);
-				sink__printf(s, "disk     %-20s %-8s %8s used of %8s (%.1f%%)\n",
-					     p.v[i].mountpoint, p.v[i].fstype, b, a, u.percent);
-			}
-			fb_partitions_free(&p);
-		}
-	}
-	if (sec == 0 || sec == 4) {
-		struct fb_net_io *io;
-		size_t n;
-
-		if (!fb_net_io_counters(true, NULL, &io, &n)) {
-			for (size_t i = 0; i < n; i++) {
-				human(io[i].bytes_sent, a);
-				human(io[i].bytes_recv, b);
-				sink__printf(s, "net      %-12s sent %8s recv %8s\n", io[i].name, a,
-					     b);
-			}
-			free(io);
-		}
-	}
-	if (sec == 0 || sec == 5) {
-		struct fb_temp *t;
-		struct fb_battery bat;
-		size_t n;
-
-		if (!fb_sensors_temperatures(&t, &n)) {
-			for (size_t i = 0; i < n; i++)
-				sink__printf(s, "temp     %s %s %.1f C\n", t[i].chip, t[i].label,
-					     t[i].current);
-			if (!n)
-				sink__puts(s, "temp     no sensors\n");
-			free(t);
-		}
-		if (!fb_sensors_battery(&bat) && bat.present)
-			sink__printf(s, "battery  %.0f%%%s\n", bat.percent,
-				     bat.power_plugged == 1 ? ", plugged" : "");
-	}
-	if (sec == 0 || sec == 6) {
-		struct fb_user *u;
-		double bt = 0;
-		size_t n;
-
-		fb_boot_time(&bt);
-		sink__printf(s, "boot     %.0f (epoch seconds)\n", bt);
-		if (!fb_users(&u, &n)) {
-			for (size_t i = 0; i < n; i++)
-				sink__printf(s, "user     %s %s %s\n", u[i].name, u[i].terminal,
-					     u[i].host);
-			free(u);
-		}
-	}
+	fb_cpu_percent(sp, interval, &pct);
+	fb_cpu_sampler__free(sp);
+	fb_getloadavg(la);
+	sink__printf(s, "cpu      %d logical, %d cores, %.1f%% busy, load %.2f %.2f %.2f\n",
+		     fb_cpu_count(true), fb_cpu_count(false), pct, la[0], la[1], la[2]);
 }
 
-static void sys_json(struct sink *s, int sec, double interval)
+static void cpu_json(struct jw *w, double interval)
+{
+	struct fb_cpu_sampler *sp = fb_cpu_sampler__new();
+	double pct;
+
+	fbjson_cpu(w);
+	if (sp && !fb_cpu_percent(sp, interval, &pct))
+		jw__f64(w, "cpu_percent", pct);
+	fb_cpu_sampler__free(sp);
+}
+
+static void memory_table(struct sink *s, double interval)
+{
+	char a[16], b[16], c[16];
+	struct fb_vmem m;
+
+	(void)interval;
+	if (fb_virtual_memory(&m))
+		return;
+	human(m.total, a);
+	human(m.used, b);
+	human(m.available, c);
+	sink__printf(s, "memory   total %s, used %s (%.1f%%), available %s\n", a, b, m.percent, c);
+}
+
+static void swap_table(struct sink *s, double interval)
+{
+	char a[16], b[16];
+	struct fb_swap sw;
+
+	(void)interval;
+	if (fb_swap_memory(&sw))
+		return;
+	human(sw.total, a);
+	human(sw.used, b);
+	sink__printf(s, "swap     total %s, used %s (%.1f%%)\n", a, b, sw.percent);
+}
+
+static void disks_table(struct sink *s, double interval)
+{
+	struct fb_partitions p;
+	char a[16], b[16];
+
+	(void)interval;
+	if (fb_disk_partitions(false, &p))
+		return;
+	for (size_t i = 0; i < p.n; i++) {
+		struct fb_disk_usage u;
+
+		if (fb_disk_usage(p.v[i].mountpoint, &u))
+			continue;
+		human(u.total, a);
+		human(u.used, b);
+		sink__printf(s, "disk     %-20s %-8s %8s used of %8s (%.1f%%)\n", p.v[i].mountpoint,
+			     p.v[i].fstype, b, a, u.percent);
+	}
+	fb_partitions_free(&p);
+}
+
+static void disk_io_table(struct sink *s, double interval)
+{
+	struct fb_disk_io *d;
+	char a[16], b[16];
+	size_t n;
+
+	(void)interval;
+	if (fb_disk_io_counters(true, NULL, &d, &n))
+		return;
+	for (size_t i = 0; i < n; i++) {
+		human(d[i].read_bytes, a);
+		human(d[i].write_bytes, b);
+		sink__printf(s, "disk-io  %-12s reads %10llu (%8s) writes %10llu (%8s)\n", d[i].name,
+			     (unsigned long long)d[i].read_count, a,
+			     (unsigned long long)d[i].write_count, b);
+	}
+	free(d);
+}
+
+static void net_table(struct sink *s, double interval)
+{
+	struct fb_net_io *io;
+	char a[16], b[16];
+	size_t n;
+
+	(void)interval;
+	if (fb_net_io_counters(true, NULL, &io, &n))
+		return;
+	for (size_t i = 0; i < n; i++) {
+		human(io[i].bytes_sent, a);
+		human(io[i].bytes_recv, b);
+		sink__printf(s, "net      %-12s sent %8s recv %8s\n", io[i].name, a, b);
+	}
+	free(io);
+}
+
+static void sensors_table(struct sink *s, double interval)
+{
+	struct fb_battery bat;
+	struct fb_temp *t;
+	size_t n;
+
+	(void)interval;
+	if (!fb_sensors_temperatures(&t, &n)) {
+		for (size_t i = 0; i < n; i++)
+			sink__printf(s, "temp     %s %s %.1f C\n", t[i].chip, t[i].label,
+				     t[i].current);
+		if (!n)
+			sink__puts(s, "temp     no sensors\n");
+		free(t);
+	}
+	if (!fb_sensors_battery(&bat) && bat.present)
+		sink__printf(s, "battery  %.0f%%%s\n", bat.percent,
+			     bat.power_plugged == 1 ? ", plugged" : "");
+}
+
+static void users_table(struct sink *s, double interval)
+{
+	struct fb_user *u;
+	size_t n;
+
+	(void)interval;
+	if (fb_users(&u, &n))
+		return;
+	for (size_t i = 0; i < n; i++)
+		sink__printf(s, "user     %s %s %s\n", u[i].name, u[i].terminal, u[i].host);
+	if (!n)
+		sink__puts(s, "user     nobody logged in\n");
+	free(u);
+}
+
+static void boot_table(struct sink *s, double interval)
+{
+	double bt = 0;
+
+	(void)interval;
+	if (!fb_boot_time(&bt))
+		sink__printf(s, "boot     %.0f (epoch seconds)\n", bt);
+}
+
+static void cgroup_table(struct sink *s, double interval)
+{
+	struct fb_cgroup_limits cg;
+	char a[16];
+
+	(void)interval;
+	if (fb_cgroup_limits(0, &cg))
+		return;
+	human(cg.memory_limit, a);
+	sink__printf(s, "cgroup   %s, memory limit %s, %d CPUs usable\n", cg.path,
+		     (cg.valid & FB_CG_MEMORY_LIMIT) ? a : "none", fb_cpu_count_usable());
+}
+
+/* psutil's JSON for a section that needs no interval. */
+#define JSON_SECTION(fn)                                                                   \
+	static void fn##_section_json(struct jw *w, double interval)                      \
+	{                                                                                  \
+		(void)interval;                                                            \
+		fbjson_##fn(w);                                                            \
+	}
+JSON_SECTION(virtual_memory)
+JSON_SECTION(swap)
+JSON_SECTION(disks)
+JSON_SECTION(disk_io)
+JSON_SECTION(nics)
+JSON_SECTION(sensors)
+JSON_SECTION(users)
+JSON_SECTION(boot)
+JSON_SECTION(cgroup)
+
+struct sys_section {
+	const char *name;
+	void (*table)(struct sink *s, double interval);
+	void (*json)(struct jw *w, double interval);
+};
+
+/* In the order `vigil sys` (all) shows them. */
+static const struct sys_section sections[] = {
+	{ "cpu", cpu_table, cpu_json },
+	{ "memory", memory_table, virtual_memory_section_json },
+	{ "swap", swap_table, swap_section_json },
+	{ "disks", disks_table, disks_section_json },
+	{ "disk-io", disk_io_table, disk_io_section_json },
+	{ "net", net_table, nics_section_json },
+	{ "sensors", sensors_table, sensors_section_json },
+	{ "users", users_table, users_section_json },
+	{ "boot", boot_table, boot_section_json },
+	{ "cgroup", cgroup_table, cgroup_section_json },
+};
+
+#define NSECTIONS ((int)(sizeof(sections) / sizeof(sections[0])))
+#define SECTION_NAMES                                                                      \
+	"all, cpu, memory, swap, disks, disk-io, net, sensors, users, boot or cgroup"
+
+static int section_by_name(const char *name)
+{
+	if (!strcmp(name, "all"))
+		return -1;
+	for (int i = 0; i < NSECTIONS; i++) {
+		if (!strcmp(sections[i].name, name))
+			return i;
+	}
+	return -EINVAL;
+}
+
+/* Section sec (-1: all) as JSON with psutil's keys, or as a table. */
+static void sys_print(struct sink *s, bool json, int sec, double interval)
 {
 	struct jw w;
 
-	jw__init(&w, s, false);
-	jw__obj_begin(&w, NULL);
-	if (sec == 0 || sec == 1) {
-		struct fb_cpu_sampler *sp = fb_cpu_sampler__new();
-		double pct;
-
-		fbjson_cpu(&w);
-		if (sp && !fb_cpu_percent(sp, interval, &pct))
-			jw__f64(&w, "cpu_percent", pct);
-		fb_cpu_sampler__free(sp);
+	if (json) {
+		jw__init(&w, s, false);
+		jw__obj_begin(&w, NULL);
 	}
-	if (sec == 0 || sec == 2)
-		fbjson_mem(&w);
-	if (sec == 0 || sec == 3)
-		fbjson_disk(&w);
-	if (sec == 0 || sec == 4)
-		fbjson_nics(&w);
-	if (sec == 0 || sec == 5)
-		fbjson_sensors(&w);
-	if (sec == 0 || sec == 6)
-		fbjson_system(&w);
-	jw__obj_end(&w);
-	sink__putc(s, '\n');
+	for (int i = 0; i < NSECTIONS; i++) {
+		if (sec >= 0 && i != sec)
+			continue;
+		if (json)
+			sections[i].json(&w, interval);
+		else
+			sections[i].table(s, interval);
+	}
+	if (json) {
+		jw__obj_end(&w);
+		sink__putc(s, '\n');
+	}
 }
 
 int cmd_sys(int argc, char **argv)
@@ -189,7 +303,7 @@ int cmd_sys(int argc, char **argv)
 	struct cli_common common = { 0 };
 	struct output out;
 	bool help;
-	int first, sec = 0, rc;
+	int first, sec = -1, rc;
 	const char *sysctl_pat = NULL;
 	bool sysctl_mode = false;
 
@@ -207,10 +321,10 @@ int cmd_sys(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	} else if (first < argc) {
-		sec = parse_choice(argv[first], sections);
-		if (sec < 0 || first + 1 < argc) {
-			cli_error(&sys_cmd, "SECTION: invalid value '%s' (accepts all, cpu, mem, "
-					    "disk, net, sensors or users)", argv[first]);
+		sec = section_by_name(argv[first]);
+		if (sec == -EINVAL || first + 1 < argc) {
+			cli_error(&sys_cmd, "SECTION: invalid value '%s' (accepts " SECTION_NAMES ")",
+				  argv[first]);
 			return EXIT_USAGE;
 		}
 	}
@@ -228,9 +342,6 @@ int cmd_sys(int argc, char **argv)
 				  sysctl_pat);
 		return output__close(&out) || rc ? 1 : 0;
 	}
-	if (out.fmt == FMT_JSON)
-		sys_json(out.sink, sec, (double)a.interval_ns / 1e9);
-	else
-		sys_table(out.sink, sec, (double)a.interval_ns / 1e9);
+	sys_print(out.sink, out.fmt == FMT_JSON, sec, (double)a.interval_ns / 1e9);
 	return output__close(&out) ? 1 : 0;
 }

@@ -87,10 +87,9 @@ void fbjson_cpu(struct jw *w)
 	}
 }
 
-void fbjson_mem(struct jw *w)
+void fbjson_virtual_memory(struct jw *w)
 {
 	struct fb_vmem m;
-	struct fb_swap s;
 
 	if (!fb_virtual_memory(&m)) {
 		static const struct {
@@ -123,6 +122,12 @@ void fbjson_mem(struct jw *w)
 	} else {
 		jw__null(w, "virtual_memory");
 	}
+}
+
+void fbjson_swap(struct jw *w)
+{
+	struct fb_swap s;
+
 	if (!fb_swap_memory(&s)) {
 		jw__obj_begin(w, "swap_memory");
 		jw__u64(w, "total", s.total);
@@ -135,6 +140,12 @@ void fbjson_mem(struct jw *w)
 	} else {
 		jw__null(w, "swap_memory");
 	}
+}
+
+void fbjson_mem(struct jw *w)
+{
+	fbjson_virtual_memory(w);
+	fbjson_swap(w);
 }
 
 static void disk_io(struct jw *w, const char *key, const struct fb_disk_io *d)
@@ -157,11 +168,9 @@ static void disk_io(struct jw *w, const char *key, const struct fb_disk_io *d)
 	jw__obj_end(w);
 }
 
-void fbjson_disk(struct jw *w)
+void fbjson_disks(struct jw *w)
 {
 	struct fb_partitions parts;
-	struct fb_disk_io *d = NULL;
-	size_t n = 0;
 
 	jw__arr_begin(w, "disk_partitions");
 	if (!fb_disk_partitions(false, &parts)) {
@@ -188,6 +197,13 @@ void fbjson_disk(struct jw *w)
 		fb_partitions_free(&parts);
 	}
 	jw__arr_end(w);
+}
+
+void fbjson_disk_io(struct jw *w)
+{
+	struct fb_disk_io *d = NULL;
+	size_t n = 0;
+
 	if (!fb_disk_io_counters(false, NULL, &d, &n) && n)
 		disk_io(w, "disk_io_counters", &d[0]);
 	else
@@ -200,6 +216,12 @@ void fbjson_disk(struct jw *w)
 		free(d);
 	}
 	jw__obj_end(w);
+}
+
+void fbjson_disk(struct jw *w)
+{
+	fbjson_disks(w);
+	fbjson_disk_io(w);
 }
 
 static void net_io(struct jw *w, const char *key, const struct fb_net_io *d)
@@ -224,18 +246,19 @@ static void opt_str(struct jw *w, const char *k, const char *v, bool valid)
 		jw__null(w, k);
 }
 
-void fbjson_nics(struct jw *w)
+void fbjson_net_io(struct jw *w, bool pernic)
 {
 	struct fb_net_io *io;
-	struct fb_if_addr *a;
-	struct fb_if_stats *st;
 	size_t n;
 
-	if (!fb_net_io_counters(false, NULL, &io, &n) && n) {
-		net_io(w, "net_io_counters", &io[0]);
-		free(io);
-	} else {
-		jw__null(w, "net_io_counters");
+	if (!pernic) {
+		if (!fb_net_io_counters(false, NULL, &io, &n) && n) {
+			net_io(w, "net_io_counters", &io[0]);
+			free(io);
+		} else {
+			jw__null(w, "net_io_counters");
+		}
+		return;
 	}
 	jw__obj_begin(w, "net_io_counters_pernic");
 	if (!fb_net_io_counters(true, NULL, &io, &n)) {
@@ -244,6 +267,13 @@ void fbjson_nics(struct jw *w)
 		free(io);
 	}
 	jw__obj_end(w);
+}
+
+void fbjson_if_addrs(struct jw *w)
+{
+	struct fb_if_addr *a;
+	size_t n;
+
 	jw__obj_begin(w, "net_if_addrs");
 	if (!fb_net_if_addrs(&a, &n)) {
 		for (size_t i = 0; i < n; i++) {
@@ -265,6 +295,13 @@ void fbjson_nics(struct jw *w)
 		free(a);
 	}
 	jw__obj_end(w);
+}
+
+void fbjson_if_stats(struct jw *w)
+{
+	struct fb_if_stats *st;
+	size_t n;
+
 	jw__obj_begin(w, "net_if_stats");
 	if (!fb_net_if_stats(&st, &n)) {
 		for (size_t i = 0; i < n; i++) {
@@ -279,6 +316,14 @@ void fbjson_nics(struct jw *w)
 		free(st);
 	}
 	jw__obj_end(w);
+}
+
+void fbjson_nics(struct jw *w)
+{
+	fbjson_net_io(w, false);
+	fbjson_net_io(w, true);
+	fbjson_if_addrs(w);
+	fbjson_if_stats(w);
 }
 
 void fbjson_sensors(struct jw *w)
@@ -340,18 +385,21 @@ void fbjson_sensors(struct jw *w)
 	}
 }
 
-void fbjson_system(struct jw *w)
+void fbjson_boot(struct jw *w)
 {
-	struct fb_cgroup_limits cg;
-	struct fb_user *u;
 	double bt;
-	size_t n;
-	int c;
 
 	if (!fb_boot_time(&bt))
 		jw__f64(w, "boot_time", bt);
 	else
 		jw__null(w, "boot_time");
+}
+
+void fbjson_users(struct jw *w)
+{
+	struct fb_user *u;
+	size_t n;
+
 	jw__arr_begin(w, "users");
 	if (!fb_users(&u, &n)) {
 		for (size_t i = 0; i < n; i++) {
@@ -366,7 +414,14 @@ void fbjson_system(struct jw *w)
 		free(u);
 	}
 	jw__arr_end(w);
-	/* beyond psutil: what this process' container allows */
+}
+
+/* Beyond psutil: what this process' container allows. */
+void fbjson_cgroup(struct jw *w)
+{
+	struct fb_cgroup_limits cg;
+	int c;
+
 	c = fb_cpu_count_usable();
 	c > 0 ? jw__s64(w, "cpu_count_usable", c) : jw__null(w, "cpu_count_usable");
 	if (!fb_cgroup_limits(0, &cg)) {
@@ -381,6 +436,13 @@ void fbjson_system(struct jw *w)
 	} else {
 		jw__null(w, "cgroup");
 	}
+}
+
+void fbjson_system(struct jw *w)
+{
+	fbjson_boot(w);
+	fbjson_users(w);
+	fbjson_cgroup(w);
 }
 
 static void addr(struct jw *w, const char *key, const struct fb_conn *c,

@@ -13,11 +13,21 @@
 #include "json.h"
 
 void fbjson_cpu(struct jw *w);
-void fbjson_mem(struct jw *w);
-void fbjson_disk(struct jw *w);
-void fbjson_nics(struct jw *w);
+void fbjson_virtual_memory(struct jw *w);
+void fbjson_swap(struct jw *w);
+void fbjson_mem(struct jw *w); /* virtual_memory and swap_memory */
+void fbjson_disks(struct jw *w);
+void fbjson_disk_io(struct jw *w);
+void fbjson_disk(struct jw *w); /* partitions with usage, and I/O counters */
+void fbjson_net_io(struct jw *w, bool pernic); /* net_io_counters or its _pernic dict */
+void fbjson_if_addrs(struct jw *w);
+void fbjson_if_stats(struct jw *w);
+void fbjson_nics(struct jw *w); /* all of the above */
 void fbjson_sensors(struct jw *w);
-void fbjson_system(struct jw *w);
+void fbjson_boot(struct jw *w);
+void fbjson_users(struct jw *w);
+void fbjson_cgroup(struct jw *w);
+void fbjson_system(struct jw *w); /* boot_time, users and cgroup limits */
 /* One connection object (pconn without the pid when with_pid is false). */
 void fbjson_conn(struct jw *w, const struct fb_conn *c, bool with_pid);
 /* One process of a scan with the attributes in attrs (FB_PI_*), and cpu_percent if >= 0. */

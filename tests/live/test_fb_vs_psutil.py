@@ -704,7 +704,7 @@ def test_vigil_commands():
         lt.close()
     check("vigil net with a bad kind exits 2", run("net", "tcp5").returncode == 2)
     check("vigil sys --format csv exits 2", run("sys", "--format", "csv").returncode == 2)
-    r = run("sys", "users", "--format", "json")
+    r = run("sys", "cgroup", "--format", "json")
     cg = json.loads(r.stdout).get("cgroup") if r.returncode == 0 else None
     want = None
     for line in open("/proc/self/cgroup"):
@@ -713,9 +713,9 @@ def test_vigil_commands():
             want = path
     check("vigil sys: cgroup path of this process", cg is not None and cg["path"] == want,
           (cg, want))
-    r = run("sys", "mem", "--format", "json")
+    r = run("sys", "memory", "--format", "json")
     vm = json.loads(r.stdout)["virtual_memory"] if r.returncode == 0 else {}
-    check("vigil sys mem total == psutil", vm.get("total") == psutil.virtual_memory().total)
+    check("vigil sys memory total == psutil", vm.get("total") == psutil.virtual_memory().total)
     sleeper = subprocess.Popen(["sh", "-c", "sleep 60 & sleep 60 & wait"])
     time.sleep(0.3)
     kids = [c.pid for c in psutil.Process(sleeper.pid).children(recursive=True)]

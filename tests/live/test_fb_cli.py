@@ -1,13 +1,18 @@
-"""test_ps_cli.py: `vigil ps` as a ps/top user drives it: selectable columns, --sort (and
-descending), --filter by name glob, user and status, --limit, checked against /bin/ps and
-against processes the test makes itself (a zombie child, a named sleeper)."""
+"""test_fb_cli.py: the fallback commands as users drive them. `vigil ps`: selectable
+columns, --sort (and descending), --filter by name glob, user and status, --limit, checked
+against /bin/ps and processes the test makes itself (a zombie child, a named sleeper, a CPU
+burner). `vigil sys SECTION` and `vigil net io|connections|addrs|stats` with --pernic and
+--kind, checked against psutil and the test's own sockets."""
 import csv
 import io
 import json
 import os
+import socket
 import subprocess
 import sys
 import time
+
+import psutil
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "integration"))
 from harness import check, main, records, test, vigil  # noqa: E402
@@ -95,6 +100,76 @@ def bad_values_exit_2_naming_the_flag():
         p = vigil("ps", *args, check=False)
         check(p.returncode == 2 and flag in p.stderr, "%s: %d %r" % (args, p.returncode,
                                                                     p.stderr))
+
+
+def sys_json(section):
+    return json.loads(vigil("sys", section, "--format", "json").stdout)
+
+
+@test
+def sys_sections_carry_psutils_keys_and_values():
+    want = {"cpu": "cpu_times", "memory": "virtual_memory", "swap": "swap_memory",
+            "disks": "disk_partitions", "disk-io": "disk_io_counters_perdisk",
+            "net": "net_if_stats", "sensors": "sensors_temperatures", "users": "users",
+            "boot": "boot_time", "cgroup": "cgroup"}
+    for section, key in want.items():
+        d = sys_json(section)
+        check(key in d, "vigil sys %s has no %s: %s" % (section, key, sorted(d)))
+    check(sys_json("memory")["virtual_memory"]["total"] == psutil.virtual_memory().total,
+          "memory total differs from psutil")
+    check(abs(sys_json("boot")["boot_time"] - psutil.boot_time()) < 2, "boot_time")
+    swap = sys_json("swap")["swap_memory"]
+    free = subprocess.run(["free", "-b"], capture_output=True, text=True).stdout.split("\n")
+    check(swap["total"] == int([l for l in free if l.startswith("Swap:")][0].split()[1]),
+          "swap total differs from free")
+    disks = sys_json("disk-io")["disk_io_counters_perdisk"]
+    check(set(disks) >= {d for d in psutil.disk_io_counters(perdisk=True)
+                         if not d.startswith(("loop", "zram"))}, "disks missing")
+    everything = sys_json("all")
+    check(all(k in everything for k in want.values()), "all lacks a section")
+    p = vigil("sys", "mem", check=False)
+    check(p.returncode == 2 and "memory" in p.stderr, "old name not refused with the list")
+
+
+@test
+def net_io_total_and_pernic():
+    total = json.loads(vigil("net", "io", "-f", "json").stdout)["net_io_counters"]
+    per = json.loads(vigil("net", "io", "--pernic", "-f", "json").stdout)["net_io_counters_pernic"]
+    check("lo" in per and set(per) == set(psutil.net_io_counters(pernic=True)), "NIC names")
+    # totals are the sum over NICs, read a moment apart: allow the traffic in between
+    check(0 <= sum(v["bytes_recv"] for v in per.values()) - total["bytes_recv"] < 10**9,
+          "total bytes_recv is not the sum of the NICs")
+
+
+@test
+def net_connections_kind_selects_the_tests_own_sockets():
+    t4 = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    t4.bind(("127.0.0.1", 0))
+    t4.listen()
+    u6 = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+    u6.bind(("::1", 0))
+    try:
+        me = str(os.getpid())
+        tcp = records(vigil("net", "connections", "--kind", "tcp4", "--pid", me,
+                            "-f", "ndjson").stdout)
+        udp6 = records(vigil("net", "--kind", "udp6", "--pid", me, "-f", "ndjson").stdout)
+        check([c["laddr"][1] for c in tcp] == [t4.getsockname()[1]], "tcp4: %s" % tcp)
+        check(tcp[0]["status"] == "LISTEN" and tcp[0]["fd"] == t4.fileno(), tcp)
+        check([c["laddr"][1] for c in udp6] == [u6.getsockname()[1]], "udp6: %s" % udp6)
+        short = records(vigil("net", "tcp4", "--pid", me, "-f", "ndjson").stdout)
+        check(short == tcp, "`net tcp4` differs from `net connections --kind tcp4`")
+    finally:
+        t4.close()
+        u6.close()
+
+
+@test
+def net_addrs_and_stats_match_psutil():
+    addrs = json.loads(vigil("net", "addrs", "-f", "json").stdout)["net_if_addrs"]
+    stats = json.loads(vigil("net", "stats", "-f", "json").stdout)["net_if_stats"]
+    check(set(addrs) == set(psutil.net_if_addrs()), "addrs NICs")
+    check(any(a["address"] == "127.0.0.1" for a in addrs["lo"]), "lo has no 127.0.0.1")
+    check(stats["lo"]["mtu"] == psutil.net_if_stats()["lo"].mtu, "lo mtu")
 
 
 if __name__ == "__main__":

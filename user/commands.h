@@ -13,5 +13,6 @@ int cmd_run(int argc, char **argv);
 int cmd_doctor(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
 int cmd_hist(int argc, char **argv);
+int cmd_profile(int argc, char **argv);
 
 #endif /* VIGIL_COMMANDS_H */

@@ -18,6 +18,7 @@ static const struct command commands[] = {
 	{ "doctor", cmd_doctor },
 	{ "trace", cmd_trace },
 	{ "hist", cmd_hist },
+	{ "profile", cmd_profile },
 };
 
 int main(int argc, char **argv)

@@ -1,0 +1,320 @@
+"""test_profile.py: `vigil profile` against workloads whose profile is known.
+
+profile_burn (built with frame pointers, hot functions not inlined) burns CPU in burn_a and
+burn_b in a 3:1 ratio, sleeps in nanosleep for a known total, or loops on getppid(). The
+tests check the symbol names and ratios in the folded output, the off-CPU total against the
+time the thread measured itself, kernel frames, the SVG (well-formed, and rendered by
+headless Chromium into a picture that is not blank), JSON, and agreement with perf.
+"""
+import json
+import os
+import re
+import shutil
+import struct
+import subprocess
+import tempfile
+import time
+import xml.etree.ElementTree as ET
+import zlib
+
+from harness import OUT, check, main, require_root, skip, start_vigil, test, vigil
+
+BURN = os.path.join(OUT, "tests", "integration", "profile_burn")
+
+
+def start_burn(*args):
+    """Start profile_burn; return (Popen, pid) once it is running."""
+    p = subprocess.Popen([BURN, *args], stdout=subprocess.PIPE, text=True)
+    line = p.stdout.readline()
+    check(line.startswith("ready "), "profile_burn did not start: %r" % line)
+    return p, int(line.split()[1])
+
+
+def folded(text):
+    """Parse folded output into [(frames, value)]; every line must be well-formed."""
+    out = []
+    for line in text.splitlines():
+        m = re.match(r"^(.+) (\d+)$", line)
+        check(m, "bad folded line: %r" % line[:200])
+        out.append((m.group(1).split(";"), int(m.group(2))))
+    return out
+
+
+def share(stacks, name):
+    return sum(v for frames, v in stacks if name in frames)
+
+
+def leaf_user_share(stacks, name):
+    """Samples whose innermost user frame is name (kernel frames end in _[k])."""
+    n = 0
+    for frames, v in stacks:
+        user = [f for f in frames if not f.endswith("_[k]")]
+        if user and user[-1] == name:
+            n += v
+    return n
+
+
+@test
+def test_profile_cpu_ratio_3_to_1():
+    require_root()
+    burn, pid = start_burn("cpu", "7")
+    try:
+        r = vigil("profile", "--pid", str(pid), "--duration", "5", "--freq", "199")
+    finally:
+        burn.wait()
+    stacks = folded(r.stdout)
+    total = sum(v for _, v in stacks)
+    a, b = leaf_user_share(stacks, "burn_a"), leaf_user_share(stacks, "burn_b")
+    # One busy thread on one CPU at 199 Hz for 5 s: about 995 samples.
+    check(700 <= total <= 1100, "expected ~995 samples, got %d" % total)
+    check(a + b >= 0.9 * total, "burn_a+burn_b hold only %d of %d samples" % (a + b, total))
+    check(b > 0 and 2.7 <= a / b <= 3.3, "burn_a:burn_b = %d:%d, want 3:1 +-10%%" % (a, b))
+    check(all(f[0] == "profile_burn" for f, _ in stacks), "root frame is not the comm")
+    check(any("main" in f for f, _ in stacks), "main is missing from the stacks")
+    check("missing kernel stacks: 0" in r.stderr or "missing" in r.stderr, r.stderr)
+
+
+@test
+def test_profile_offcpu_nanosleep_total():
+    require_root()
+    v = start_vigil("profile", "--off-cpu", "--comm", "sleeper", "--duration", "4")
+    time.sleep(1.0)
+    burn, _ = start_burn("sleep", "2", "20")
+    out = burn.communicate()[0]
+    slept_ns = float(re.search(r"slept_ns (\d+)", out).group(1))
+    stdout, stderr = v.communicate(timeout=30)
+    check(v.returncode == 0, "vigil failed: %s" % stderr)
+    stacks = folded(stdout)
+    total_us = sum(val for f, val in stacks if f[0] == "sleeper")
+    check(abs(total_us * 1000 - slept_ns) <= 0.05 * slept_ns,
+          "off-CPU %d us vs slept %d us" % (total_us, slept_ns / 1000))
+    sleep_us = sum(val for f, val in stacks
+                   if f[0] == "sleeper" and any("nanosleep" in x for x in f))
+    check(sleep_us >= 0.95 * total_us, "nanosleep stacks hold %d of %d us" % (sleep_us, total_us))
+    check(any("schedule_[k]" in f for f, _ in stacks), "no schedule() kernel frame")
+
+
+@test
+def test_profile_offcpu_min_block_filters():
+    require_root()
+    v = start_vigil("profile", "--off-cpu", "--comm", "sleeper", "--duration", "3",
+                    "--min-block", "200ms")
+    time.sleep(1.0)
+    burn, _ = start_burn("sleep", "1", "20")  # 50 ms sleeps: all below --min-block
+    burn.communicate()
+    stdout, stderr = v.communicate(timeout=30)
+    check(v.returncode == 0, stderr)
+    check(sum(val for f, val in folded(stdout) if f[0] == "sleeper") == 0,
+          "blocks shorter than --min-block were counted: %r" % stdout[:300])
+
+
+@test
+def test_profile_kernel_frames_resolve():
+    require_root()
+    burn, pid = start_burn("syscalls", "5")
+    try:
+        r = vigil("profile", "--pid", str(pid), "--duration", "3", "--freq", "199")
+    finally:
+        burn.wait()
+    stacks = folded(r.stdout)
+    total = sum(v for _, v in stacks)
+    entry = sum(v for f, v in stacks
+                if any(x.startswith(("entry_SYSCALL_64", "do_syscall_64")) for x in f))
+    check(total > 300, "too few samples: %d" % total)
+    check(entry >= 0.3 * total, "syscall entry in %d of %d samples" % (entry, total))
+    check(share(stacks, "__do_sys_getppid_[k]") > 0, "getppid's kernel frame not seen")
+    check(not any(x.startswith("0x") for f, _ in stacks for x in f), "unresolved kernel frame")
+
+
+@test
+def test_profile_exited_process_still_symbolises():
+    require_root()
+    v = start_vigil("profile", "--comm", "profile_burn", "--duration", "4", "--freq", "199")
+    time.sleep(1.0)
+    burn, _ = start_burn("cpu", "1")
+    burn.wait()  # gone 2 s before the profile ends
+    stdout, stderr = v.communicate(timeout=30)
+    check(v.returncode == 0, stderr)
+    stacks = folded(stdout)
+    total = sum(val for _, val in stacks)
+    check(total > 100, "too few samples: %d" % total)
+    check(leaf_user_share(stacks, "burn_a") > 0.5 * total,
+          "burn_a not symbolised after exit: %r" % stdout[:500])
+    check("processes gone before symbolisation: 0" in stderr, stderr)
+
+
+@test
+def test_profile_truncated_stacks_are_shown():
+    require_root()
+    # sha256sum is built without frame pointers: its user stacks stop short.
+    p = subprocess.Popen(["sha256sum", "/dev/zero"])
+    try:
+        r = vigil("profile", "--pid", str(p.pid), "--duration", "2", "--freq", "199")
+    finally:
+        p.kill()
+        p.wait()
+    stacks = folded(r.stdout)
+    truncated = share(stacks, "[truncated]")
+    check(truncated > 0, "no [truncated] frames: %r" % r.stdout[:300])
+    m = re.search(r"truncated user stacks: (\d+)", r.stderr)
+    check(m and int(m.group(1)) == truncated, "report disagrees: %s" % r.stderr)
+
+
+@test
+def test_profile_json_shape():
+    require_root()
+    burn, pid = start_burn("cpu", "4")
+    try:
+        r = vigil("profile", "--pid", str(pid), "--duration", "2", "--freq", "99",
+                  "--format", "json")
+    finally:
+        burn.wait()
+    doc = json.loads(r.stdout)
+    check(doc["mode"] == "on-cpu" and doc["freq_hz"] == 99, doc)
+    check(doc["total"] == sum(s["value"] for s in doc["stacks"]), "total != sum of stacks")
+    check(all(s["pid"] == pid and s["comm"] == "profile_burn" for s in doc["stacks"]),
+          "stacks of other processes")
+    check(any(s["user_frames"] and s["user_frames"][-1] == "burn_a" for s in doc["stacks"]),
+          "no burn_a leaf")
+    for k in ("kernel", "user", "truncated_user", "unknown_pids"):
+        check(k in doc["missing"], "missing.%s absent" % k)
+
+
+def png_colours(path):
+    """Distinct RGB(A) colours in an 8-bit truecolour PNG (zlib + unfiltering, no PIL)."""
+    data = open(path, "rb").read()
+    check(data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG")
+    pos, idat, w = 8, b"", 0
+    while pos < len(data):
+        n, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + n]
+        if kind == b"IHDR":
+            w, h, depth, ctype = struct.unpack(">IIBB", body[:10])
+            check(depth == 8 and ctype in (2, 6), "unexpected PNG type %d/%d" % (depth, ctype))
+            bpp = 3 if ctype == 2 else 4
+        elif kind == b"IDAT":
+            idat += body
+        pos += 12 + n
+    raw = zlib.decompress(idat)
+    stride = w * bpp
+    prev = bytearray(stride)
+    colours = set()
+    for y in range(h):
+        f = raw[y * (stride + 1)]
+        line = bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        for i in range(stride):
+            a = line[i - bpp] if i >= bpp else 0
+            b = prev[i]
+            c = prev[i - bpp] if i >= bpp else 0
+            if f == 1:
+                line[i] = (line[i] + a) & 0xff
+            elif f == 2:
+                line[i] = (line[i] + b) & 0xff
+            elif f == 3:
+                line[i] = (line[i] + (a + b) // 2) & 0xff
+            elif f == 4:
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                pr = a if pa <= pb and pa <= pc else (b if pb <= pc else c)
+                line[i] = (line[i] + pr) & 0xff
+        for x in range(0, stride, bpp):
+            colours.add(bytes(line[x:x + 3]))
+        prev = line
+    return colours
+
+
+@test
+def test_profile_svg_wellformed_and_renders():
+    require_root()
+    chromium = shutil.which("chromium")
+    if not chromium:
+        skip("chromium is not installed (tools/deps.sh installs it)")
+    burn, pid = start_burn("cpu", "4")
+    tmp = tempfile.mkdtemp()
+    svg = os.path.join(tmp, "fg.svg")
+    try:
+        vigil("profile", "--pid", str(pid), "--duration", "2", "--freq", "199",
+              "--format", "svg", "--output", svg)
+    finally:
+        burn.wait()
+    root = ET.parse(svg).getroot()
+    ns = "{http://www.w3.org/2000/svg}"
+    check(root.tag == ns + "svg", "root is %s" % root.tag)
+    scripts = root.findall(ns + "script")
+    check(scripts and "function zoom" in scripts[0].text and "search" in scripts[0].text,
+          "no zoom/search script")
+    check("http" not in "".join(scripts[0].text.split("http://www.w3.org/2000/svg")),
+          "script refers to external resources")
+    names = [g.get("data-name") for g in root.iter(ns + "g") if g.get("data-name")]
+    check("burn_a" in names and "burn_b" in names and "all" in names, names[:20])
+    png = os.path.join(tmp, "x.png")
+    subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                    "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync",
+                    "--user-data-dir=" + os.path.join(tmp, "profile"),
+                    "--screenshot=" + png, "--window-size=1200,800", "file://" + svg],
+                   capture_output=True, timeout=120)
+    check(os.path.exists(png), "chromium wrote no screenshot")
+    colours = png_colours(png)
+    check(len(colours) >= 10, "screenshot looks blank: %d colours" % len(colours))
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+def perf_top_symbols(data):
+    r = subprocess.run(["perf", "report", "-i", data, "--stdio", "--no-children",
+                        "--sort", "sym"], capture_output=True, text=True, timeout=120)
+    out = {}
+    for line in r.stdout.splitlines():
+        m = re.match(r"^\s+([\d.]+)%\s+\[[.k]\]\s+(\S+)", line)
+        if m:
+            out[m.group(2)] = out.get(m.group(2), 0) + float(m.group(1))
+    return out
+
+
+@test
+def test_profile_agrees_with_perf():
+    require_root()
+    if not shutil.which("perf"):
+        skip("perf is not installed (linux-perf)")
+    burn, pid = start_burn("cpu", "8")
+    tmp = tempfile.mkdtemp()
+    data = os.path.join(tmp, "perf.data")
+    try:
+        pr = subprocess.Popen(["perf", "record", "-e", "cpu-clock", "-F", "199", "-g",
+                               "-p", str(pid), "-o", data, "--", "sleep", "5"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        r = vigil("profile", "--pid", str(pid), "--duration", "5", "--freq", "199")
+        pr.wait(timeout=60)
+    finally:
+        burn.wait()
+    perf = perf_top_symbols(data)
+    stacks = folded(r.stdout)
+    total = sum(v for _, v in stacks)
+    ours = {}
+    for frames, v in stacks:
+        user = [f for f in frames if not f.endswith("_[k]")]
+        leaf = frames[-1][:-4] if frames[-1].endswith("_[k]") else user[-1]
+        ours[leaf] = ours.get(leaf, 0) + 100.0 * v / total
+    top_perf = sorted(perf, key=perf.get, reverse=True)[:2]
+    top_ours = sorted(ours, key=ours.get, reverse=True)[:2]
+    check(top_perf == top_ours, "top symbols: perf %s, vigil %s" % (top_perf, top_ours))
+    for sym in top_perf:
+        check(abs(perf[sym] - ours[sym]) <= 5.0,
+              "%s: perf %.1f%%, vigil %.1f%%" % (sym, perf[sym], ours[sym]))
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+@test
+def test_profile_bad_flags_exit_2():
+    for args, flag in ((["--freq", "0"], "--freq"), (["--format", "xml"], "--format"),
+                       (["--state", "X"], "--state"), (["--min-block", "-1"], "--min-block"),
+                       (["--stack-storage", "10"], "--stack-storage")):
+        r = vigil("profile", *args, check=False)
+        check(r.returncode == 2, "%s: exit %d" % (args, r.returncode))
+        check(flag in r.stderr, "%s: message does not name %s: %s" % (args, flag, r.stderr))
+    r = vigil("profile", "--off-cpu", "--min-block", "2s", "--max-block", "1s", check=False)
+    check(r.returncode == 2 and "--min-block" in r.stderr, r.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -15,6 +15,7 @@
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
 #include "events.h"
+#include "bits.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -80,25 +81,9 @@ static __always_inline void event__submit(void *rec)
 	bpf_ringbuf_submit(rec, flags);
 }
 
-/* floor(log2(v)), v > 0; 0 for v == 0. Branch-light, as the verifier likes it. */
-static __always_inline __u32 log2_u64(__u64 v)
-{
-	__u32 r = 0, shift;
-
-	shift = (v > 0xFFFFFFFFULL) << 5; v >>= shift; r |= shift;
-	shift = (v > 0xFFFF) << 4; v >>= shift; r |= shift;
-	shift = (v > 0xFF) << 3; v >>= shift; r |= shift;
-	shift = (v > 0xF) << 2; v >>= shift; r |= shift;
-	shift = (v > 0x3) << 1; v >>= shift; r |= shift;
-	r |= (v >> 1);
-	return r;
-}
-
 static __always_inline __u32 hist__slot(__u64 v)
 {
-	__u32 slot = log2_u64(v);
-
-	return slot < VG_HIST_SLOTS ? slot : VG_HIST_SLOTS - 1;
+	return vg_hist_slot(v, VG_HIST_SLOTS);
 }
 
 static __always_inline __u64 task__cgroup_id(struct task_struct *t)

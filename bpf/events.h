@@ -39,6 +39,7 @@ enum vg_drop_reason {
 	VG_DROP_RINGBUF_FULL = 0,  /* bpf_ringbuf_reserve() failed */
 	VG_DROP_MISSING_START = 1, /* an end event with no start timestamp */
 	VG_DROP_MAP_FULL = 2,	   /* a map update failed (histogram or state map full) */
+	VG_DROP_NO_STORAGE = 3,	   /* task-local storage could not be had (busy or no memory) */
 	VG_DROP_MAX = 4,
 };
 

@@ -110,7 +110,7 @@ static __always_inline struct task_ts *task_ts__get(struct task_struct *t, bool 
 	*is_new = true;
 	ts = bpf_task_storage_get(&task_ts, t, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!ts)
-		drop__count(VG_DROP_MAP_FULL);
+		drop__count(VG_DROP_NO_STORAGE);
 	return ts;
 }
 

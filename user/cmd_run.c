@@ -297,6 +297,13 @@ int cmd_run(int argc, char **argv)
 	}
 	log_set_level(common.verbose);
 	n = run_pick(&sum, ops);
+	if (!n) {
+		for (int i = 0; i < sum.nunavailable; i++)
+			cli_error(&run_cmd, "%s: BPF unavailable: %s", sum.unavailable_ops[i]->name,
+				  sum.unavailable[i].detail);
+		cli_error(&run_cmd, "nothing can be traced here; 'vigil doctor' says why");
+		return 1;
+	}
 	cfg.stream_kinds = (1ULL << VG_KIND_EXEC) | (1ULL << VG_KIND_EXIT) | (1ULL << VG_KIND_FORK);
 	cfg.hists = (1U << HIST_RUNQ) | (1U << HIST_ONCPU);
 	cfg.hist_per = VG_PER_PID;

@@ -9,6 +9,17 @@
 #include <string.h>
 #include <strings.h>
 
+/* *acc = *acc * 10 + digit, or -ERANGE if that does not fit in 64 bits. */
+static int mul10_add(uint64_t *acc, char digit)
+{
+	uint64_t d = (uint64_t)(digit - '0');
+
+	if (*acc > UINT64_MAX / 10 || (*acc == UINT64_MAX / 10 && d > UINT64_MAX % 10))
+		return -ERANGE;
+	*acc = *acc * 10 + d;
+	return 0;
+}
+
 struct unit {
 	const char *suffix;
 	uint64_t mult;
@@ -51,9 +62,8 @@ static int parse_decimal(const char **sp, uint64_t *whole, uint64_t *frac, uint6
 	*frac = 0;
 	*den = 1;
 	for (; *s >= '0' && *s <= '9'; s++, digits++) {
-		if (*whole > (UINT64_MAX - 9) / 10)
+		if (mul10_add(whole, *s))
 			return -ERANGE;
-		*whole = *whole * 10 + (uint64_t)(*s - '0');
 	}
 	if (*s == '.') {
 		s++;
@@ -118,9 +128,8 @@ int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 	for (; *s; s++) {
 		if (*s < '0' || *s > '9')
 			return -EINVAL;
-		if (v > (UINT64_MAX - 9) / 10)
+		if (mul10_add(&v, *s))
 			return -ERANGE;
-		v = v * 10 + (uint64_t)(*s - '0');
 	}
 	if (v < min || v > max)
 		return -ERANGE;

@@ -64,9 +64,41 @@ static void check_privilege(struct probe_result *r)
 			 bpf ? " CAP_BPF" : "", perfmon ? " CAP_PERFMON" : bpf ? "" : " neither");
 }
 
+/* kernel.unprivileged_bpf_disabled: 0 allowed, 1 or 2 refused; -1 unknown. */
+static int unprivileged_bpf_disabled(void)
+{
+	FILE *f = fopen("/proc/sys/kernel/unprivileged_bpf_disabled", "re");
+	int v = -1;
+
+	if (f) {
+		if (fscanf(f, "%d", &v) != 1)
+			v = -1;
+		fclose(f);
+	}
+	return v;
+}
+
+static bool has_privilege(void)
+{
+	struct probe_result r;
+
+	check_privilege(&r);
+	return r.ok;
+}
+
 static void check_bpf_syscall(struct probe_result *r)
 {
-	int ret = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_ARRAY, NULL);
+	int ret;
+
+	if (!has_privilege()) {
+		int disabled = unprivileged_bpf_disabled();
+
+		snprintf(r->detail, sizeof(r->detail), disabled > 0 ?
+			 "refused to unprivileged users (kernel.unprivileged_bpf_disabled=%d)" :
+			 "not checked: needs privilege", disabled);
+		return;
+	}
+	ret = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_ARRAY, NULL);
 
 	r->ok = ret == 1;
 	if (r->ok)
@@ -94,7 +126,13 @@ static void check_btf(struct probe_result *r)
 
 static void check_ringbuf(struct probe_result *r)
 {
-	int ret = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL);
+	int ret;
+
+	if (!has_privilege()) {
+		snprintf(r->detail, sizeof(r->detail), "not checked: needs privilege");
+		return;
+	}
+	ret = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL);
 
 	r->ok = ret == 1;
 	snprintf(r->detail, sizeof(r->detail), r->ok ? "supported" :
@@ -118,8 +156,7 @@ bool probe_machine(struct probe_result *first_failure)
 	for (int c = 0; c < PROBE__COUNT; c++) {
 		probe_run((enum probe_check)c, first_failure);
 		if (!first_failure->ok)
-			return false;
-		/* Without privilege the later checks only fail for the same reason. */
+			return false; /* the first failure is the reason; later ones follow from it */
 	}
 	return true;
 }

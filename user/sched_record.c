@@ -33,6 +33,12 @@ static void decode_oncpu(struct vrow *row, const void *data)
 	row->v[VF_DURATION_NS].u = e->duration_ns;
 }
 
+/* wait(2)'s status as a shell shows it: the exit code, or 128 + the killing signal. */
+static int64_t exit_status_code(int32_t status)
+{
+	return (status & 0x7f) ? 128 + (status & 0x7f) : (status >> 8) & 0xff;
+}
+
 static void decode_proc(struct vrow *row, const void *data)
 {
 	const struct vg_proc *e = data;
@@ -42,7 +48,7 @@ static void decode_proc(struct vrow *row, const void *data)
 	row->v[VF_PPID].u = e->ppid;
 	row->v[VF_COMM].str = e->comm;
 	row->v[VF_FILENAME].str = e->filename;
-	row->v[VF_EXIT_CODE].s = e->exit_code;
+	row->v[VF_EXIT_CODE].s = exit_status_code(e->exit_code);
 }
 
 static const enum vfield runq_fields[] = {

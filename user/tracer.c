@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "probe.h"
 
 extern const struct tracer_ops sched_tracer_ops;
 
@@ -24,7 +25,7 @@ const char *const drop_reason_names[TRACER_DROP_REASONS] = {
 	"ringbuf_full",
 	"missing_start",
 	"map_full",
-	"unknown",
+	"no_storage",
 };
 
 const struct tracer_ops *tracer_ops__by_name(const char *name)
@@ -111,9 +112,15 @@ static int tracer__open_load(struct tracer *t, const struct trace_cfg *cfg)
 
 int tracer__new(const struct tracer_ops *ops, const struct trace_cfg *cfg, struct tracer **out)
 {
-	struct tracer *t = calloc(1, sizeof(*t));
+	struct probe_result why;
+	struct tracer *t;
 	int err;
 
+	if (!probe_subsystem(ops, false, &why)) {
+		pr_err("%s: BPF unavailable: %s", ops->name, why.detail);
+		return -ENOTSUP;
+	}
+	t = calloc(1, sizeof(*t));
 	if (!t)
 		return -ENOMEM;
 	t->ops = ops;

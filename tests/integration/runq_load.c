@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * runq_load.c: a known scheduler workload for the integration tests. A sleeper thread pinned
+ * to one CPU sleeps --sleep-us at a time, --loops times, and measures how late each wakeup
+ * was (the oversleep bounds the run-queue wait vigil may report for it). With --busy N, N
+ * spinning threads are pinned to the same CPU, so the sleeper's wakeups must wait for a turn.
+ * It prints its pid, the sleeper's tid and the totals as one JSON line when done.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+struct load_opts {
+	int cpu;
+	int busy;
+	long loops;
+	long sleep_us;
+	long start_delay_ms;
+};
+
+static atomic_int stop_busy;
+
+static void pin(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+}
+
+static void *busy_main(void *arg)
+{
+	volatile unsigned long spin = 0;
+
+	pin(*(int *)arg);
+	while (!atomic_load_explicit(&stop_busy, memory_order_relaxed))
+		spin++;
+	return NULL;
+}
+
+static long long ts_ns(const struct timespec *t)
+{
+	return (long long)t->tv_sec * 1000000000LL + t->tv_nsec;
+}
+
+int main(int argc, char **argv)
+{
+	struct load_opts o = { .cpu = 0, .busy = 0, .loops = 200, .sleep_us = 1000 };
+	pthread_t busy[16];
+	long long late_total = 0, late_max = 0;
+	struct timespec next, now;
+
+	for (int i = 1; i + 1 < argc; i += 2) {
+		long v = strtol(argv[i + 1], NULL, 10);
+
+		if (!strcmp(argv[i], "--cpu"))
+			o.cpu = (int)v;
+		else if (!strcmp(argv[i], "--busy"))
+			o.busy = v > 16 ? 16 : (int)v;
+		else if (!strcmp(argv[i], "--loops"))
+			o.loops = v;
+		else if (!strcmp(argv[i], "--sleep-us"))
+			o.sleep_us = v;
+		else if (!strcmp(argv[i], "--start-delay-ms"))
+			o.start_delay_ms = v;
+	}
+	pin(o.cpu);
+	if (o.start_delay_ms) /* lets a tracer attach before any work starts */
+		usleep((useconds_t)o.start_delay_ms * 1000);
+	for (int i = 0; i < o.busy; i++)
+		pthread_create(&busy[i], NULL, busy_main, &o.cpu);
+	clock_gettime(CLOCK_MONOTONIC, &next);
+	for (long i = 0; i < o.loops; i++) {
+		long long late;
+
+		next.tv_nsec += o.sleep_us * 1000;
+		while (next.tv_nsec >= 1000000000L) {
+			next.tv_nsec -= 1000000000L;
+			next.tv_sec++;
+		}
+		while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL) == EINTR)
+			;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		late = ts_ns(&now) - ts_ns(&next);
+		late_total += late;
+		late_max = late > late_max ? late : late_max;
+		next = now; /* the next sleep starts from now: every loop is one real sleep */
+	}
+	atomic_store(&stop_busy, 1);
+	for (int i = 0; i < o.busy; i++)
+		pthread_join(busy[i], NULL);
+	printf("{\"pid\": %d, \"tid\": %ld, \"loops\": %ld, \"late_total_ns\": %lld, "
+	       "\"late_max_ns\": %lld}\n",
+	       getpid(), (long)syscall(SYS_gettid), o.loops, late_total, late_max);
+	return 0;
+}

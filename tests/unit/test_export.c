@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * test_export.c: what the exporters write, byte for byte: CSV quoting (a comm holding a
+ * comma, a quote and a newline survives), the CSV header as the union of the stream's
+ * columns, NDJSON lines, the JSON array, null fields, and JSON escaping of control
+ * characters and invalid UTF-8.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <linux/types.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capture.h"
+#include "events.h"
+#include "export.h"
+#include "json.h"
+
+/* 2026-11-21T00:00:00Z as realtime = 1000 ns monotonic + offset. */
+#define EPOCH_2026_11_21 1795219200LL
+
+static struct exporter *exporter_at_fixed_time(enum out_format fmt, struct sink *s,
+					       uint64_t kinds)
+{
+	struct exporter *ex = exporter__new(fmt, s, kinds);
+
+	wallclock__init_offset(&ex->clock, EPOCH_2026_11_21 * 1000000000LL);
+	return ex;
+}
+
+static struct vrow hostile_exec_row(void)
+{
+	struct vrow r = { .kind = VG_KIND_EXEC, .source = "bpf", .ts_ns = 5 };
+
+	r.v[VF_PID].u = 42;
+	r.v[VF_TID].u = 43;
+	r.v[VF_PPID].u = 1;
+	r.v[VF_COMM].str = "a,b\"c\nd";
+	r.v[VF_FILENAME].str = "/bin/x";
+	return r;
+}
+
+static char *render(enum out_format fmt, uint64_t kinds, const struct vrow *rows, int n)
+{
+	struct exporter *ex;
+	struct sink *s;
+	char *out;
+	int fd;
+
+	s = capture__open(&fd);
+	ex = exporter_at_fixed_time(fmt, s, kinds);
+	for (int i = 0; i < n; i++)
+		exporter__write(ex, &rows[i]);
+	exporter__free(ex);
+	out = capture__read(s, fd);
+	sink__close(s);
+	close(fd);
+	return out;
+}
+
+static void test_csv_quotes_hostile_comm(void **state)
+{
+	struct vrow r = hostile_exec_row();
+	char *out = render(FMT_CSV, 1ULL << VG_KIND_EXEC, &r, 1);
+
+	(void)state;
+	assert_string_equal(out,
+		"time,ts_ns,kind,source,pid,tid,ppid,comm,filename,subsystem,lost,reason\r\n"
+		"2026-11-21T00:00:00.000000005Z,5,exec,bpf,42,43,1,\"a,b\"\"c\nd\",/bin/x,,,\r\n");
+	free(out);
+}
+
+static void test_csv_header_is_union_and_cells_align(void **state)
+{
+	struct vrow rows[2] = { hostile_exec_row(), { .kind = VG_KIND_ONCPU, .source = "bpf" } };
+	char *out;
+
+	(void)state;
+	rows[0].v[VF_COMM].str = "sh";
+	rows[1].ts_ns = 7;
+	rows[1].v[VF_PID].u = 9;
+	rows[1].v[VF_TID].u = 10;
+	rows[1].v[VF_COMM].str = "w";
+	rows[1].v[VF_CPU].u = 1;
+	rows[1].v[VF_DURATION_NS].u = 1234;
+	out = render(FMT_CSV, (1ULL << VG_KIND_ONCPU) | (1ULL << VG_KIND_EXEC), rows, 2);
+	assert_string_equal(out,
+		"time,ts_ns,kind,source,pid,tid,comm,cpu,duration_ns,ppid,filename,subsystem,lost,"
+		"reason\r\n"
+		"2026-11-21T00:00:00.000000005Z,5,exec,bpf,42,43,sh,,,1,/bin/x,,,\r\n"
+		"2026-11-21T00:00:00.000000007Z,7,oncpu,bpf,9,10,w,1,1234,,,,,\r\n");
+	free(out);
+}
+
+static void test_ndjson_one_object_per_line(void **state)
+{
+	struct vrow r = hostile_exec_row();
+	char *out = render(FMT_NDJSON, 1ULL << VG_KIND_EXEC, &r, 1);
+
+	(void)state;
+	assert_string_equal(out,
+		"{\"time\":\"2026-11-21T00:00:00.000000005Z\",\"ts_ns\":5,\"kind\":\"exec\","
+		"\"source\":\"bpf\",\"pid\":42,\"tid\":43,\"ppid\":1,\"comm\":\"a,b\\\"c\\nd\","
+		"\"filename\":\"/bin/x\"}\n");
+	free(out);
+}
+
+static void test_json_array_closes_even_when_empty(void **state)
+{
+	struct vrow rows[2] = { hostile_exec_row(), hostile_exec_row() };
+	char *out = render(FMT_JSON, 1ULL << VG_KIND_EXEC, rows, 0);
+
+	(void)state;
+	assert_string_equal(out, "[\n]\n");
+	free(out);
+	out = render(FMT_JSON, 1ULL << VG_KIND_EXEC, rows, 2);
+	assert_int_equal(out[0], '[');
+	assert_non_null(strstr(out, "\"pid\":42"));
+	assert_non_null(strstr(out, "},\n{"));
+	assert_string_equal(out + strlen(out) - 3, "\n]\n");
+	free(out);
+}
+
+static void test_null_field_is_json_null_and_empty_csv(void **state)
+{
+	struct vrow r = hostile_exec_row();
+	char *out;
+
+	(void)state;
+	vrow__set_null(&r, VF_PPID);
+	out = render(FMT_NDJSON, 1ULL << VG_KIND_EXEC, &r, 1);
+	assert_non_null(strstr(out, "\"ppid\":null"));
+	free(out);
+	out = render(FMT_CSV, 1ULL << VG_KIND_EXEC, &r, 1);
+	assert_non_null(strstr(out, ",42,43,,"));
+	free(out);
+}
+
+static void test_json_escapes_control_and_invalid_utf8(void **state)
+{
+	struct sink *s;
+	char *out;
+	int fd;
+
+	(void)state;
+	s = capture__open(&fd);
+	json_write_string(s, "t\x01\x1f\\\t\xc3\xa9\xff\xe2\x82", 64);
+	out = capture__read(s, fd);
+	/* é stays UTF-8; 0xff and a truncated sequence become U+FFFD */
+	assert_string_equal(out, "\"t\\u0001\\u001f\\\\\\t\xc3\xa9\\ufffd\\ufffd\\ufffd\"");
+	free(out);
+	sink__close(s);
+	close(fd);
+}
+
+static void test_json_writer_nesting(void **state)
+{
+	struct sink *s;
+	struct jw w;
+	char *out;
+	int fd;
+
+	(void)state;
+	s = capture__open(&fd);
+	jw__init(&w, s, false);
+	jw__obj_begin(&w, NULL);
+	jw__u64(&w, "a", 1);
+	jw__arr_begin(&w, "b");
+	jw__s64(&w, NULL, -2);
+	jw__f64(&w, NULL, 0.1);
+	jw__null(&w, NULL);
+	jw__arr_end(&w);
+	jw__obj_begin(&w, "c");
+	jw__bool(&w, "d", true);
+	jw__str(&w, "e", "x\"y");
+	jw__obj_end(&w);
+	jw__obj_end(&w);
+	out = capture__read(s, fd);
+	assert_string_equal(out, "{\"a\":1,\"b\":[-2,0.1,null],\"c\":{\"d\":true,\"e\":\"x\\\"y\"}}");
+	free(out);
+	sink__close(s);
+	close(fd);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_csv_quotes_hostile_comm),
+		cmocka_unit_test(test_csv_header_is_union_and_cells_align),
+		cmocka_unit_test(test_ndjson_one_object_per_line),
+		cmocka_unit_test(test_json_array_closes_even_when_empty),
+		cmocka_unit_test(test_null_field_is_json_null_and_empty_csv),
+		cmocka_unit_test(test_json_escapes_control_and_invalid_utf8),
+		cmocka_unit_test(test_json_writer_nesting),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -148,9 +148,10 @@ static const struct cli_cmd profile_cmd = {
 	.details = "On-CPU: a software CPU clock samples every CPU at --freq; values are sample\n"
 		   "counts. Off-CPU (--off-cpu): time from leaving the CPU until the wakeup (or,\n"
 		   "for a preempted task, until it runs again); values are microseconds in folded\n"
-		   "and svg output, nanoseconds in JSON. Kernel frames end in \"_[k]\". Stacks the\n"
-		   "kernel could not take show as [missing user stack] / [missing kernel stack];\n"
-		   "user stacks that stop short of an entry point get a [truncated] root frame.",
+		   "and svg output, nanoseconds in JSON. Kernel frames end in \"_[k]\".\n"
+		   "Stacks the kernel could not take show as [missing user stack] /\n"
+		   "[missing kernel stack]; user stacks that stop short of an entry point get a\n"
+		   "[truncated] root frame.",
 	.opts = profile_opts,
 	.set = profile_set,
 };

@@ -299,12 +299,15 @@ static const char fg_script[] =
 	"  unzoombtn.addEventListener('click', unzoom);\n"
 	"  searchbtn.addEventListener('click', search_prompt);\n"
 	"  window.addEventListener('keydown', function (e) {\n"
-	"    if ((e.ctrlKey || e.metaKey) && e.key === 'f') { e.preventDefault(); search_prompt(); }\n"
+	"    if ((e.ctrlKey || e.metaKey) && e.key === 'f') {\n"
+	"      e.preventDefault(); search_prompt();\n"
+	"    }\n"
 	"    else if (e.key === 'Escape') { unzoom(); clear_search(); }\n"
 	"  });\n"
 	"}\n"
 	"function zoom(z) {\n"
-	"  var zx = num(z, 'data-ox'), zw = num(z, 'data-ow'), zy = num(z.querySelector('rect'), 'y');\n"
+	"  var zx = num(z, 'data-ox'), zw = num(z, 'data-ow');\n"
+	"  var zy = num(z.querySelector('rect'), 'y');\n"
 	"  var scale = (W - 2 * PADX) / zw, eps = 0.0001;\n"
 	"  unzoombtn.classList.remove('hide');\n"
 	"  each(function (g) {\n"
@@ -337,14 +340,16 @@ static const char fg_script[] =
 	"  cur_re = null; matched.textContent = ' '; searchbtn.textContent = 'Search';\n"
 	"  each(function (g) {\n"
 	"    var r = g.querySelector('rect');\n"
-	"    if (g.hasAttribute('data-fill')) r.setAttribute('fill', g.getAttribute('data-fill'));\n"
+	"    if (g.hasAttribute('data-fill'))\n"
+	"      r.setAttribute('fill', g.getAttribute('data-fill'));\n"
 	"  });\n"
 	"}\n"
 	"function do_search(re) {\n"
 	"  var spans = [];\n"
 	"  each(function (g) {\n"
 	"    var r = g.querySelector('rect');\n"
-	"    if (!g.hasAttribute('data-fill')) g.setAttribute('data-fill', r.getAttribute('fill'));\n"
+	"    if (!g.hasAttribute('data-fill'))\n"
+	"      g.setAttribute('data-fill', r.getAttribute('fill'));\n"
 	"    if (re.test(nameof(g))) {\n"
 	"      r.setAttribute('fill', 'rgb(230,0,230)');\n"
 	"      spans.push([num(g, 'data-ox'), num(g, 'data-ox') + num(g, 'data-ow')]);\n"
@@ -357,14 +362,16 @@ static const char fg_script[] =
 	"    if (spans[i][1] > s) covered += spans[i][1] - s;\n"
 	"    end = Math.max(end, spans[i][1]);\n"
 	"  }\n"
-	"  matched.textContent = 'Matched: ' + (total_w ? 100 * covered / total_w : 0).toFixed(1) + '%';\n"
+	"  var pct = total_w ? 100 * covered / total_w : 0;\n"
+	"  matched.textContent = 'Matched: ' + pct.toFixed(1) + '%';\n"
 	"  searchbtn.textContent = 'Reset Search';\n"
 	"}\n"
 	"function search_prompt() {\n"
 	"  if (cur_re) { clear_search(); return; }\n"
 	"  var term = prompt('Search for (regular expression):', '');\n"
 	"  if (!term) return;\n"
-	"  try { cur_re = new RegExp(term); } catch (e) { alert('Bad expression: ' + e); return; }\n"
+	"  try { cur_re = new RegExp(term); }\n"
+	"  catch (e) { alert('Bad expression: ' + e); return; }\n"
 	"  do_search(cur_re);\n"
 	"}\n"
 	"window.addEventListener('load', init);\n";
@@ -414,7 +421,8 @@ int fg__write_svg(struct flamegraph *fg, struct sink *s, const struct fg_opts *o
 	sink__puts(s, "</style>\n<script type=\"text/ecmascript\"><![CDATA[\n");
 	sink__puts(s, fg_script);
 	sink__puts(s, "]]></script>\n");
-	sink__printf(s, "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" fill=\"rgb(248,248,240)\"/>\n",
+	sink__printf(s,
+		     "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" fill=\"rgb(248,248,240)\"/>\n",
 		     width, height);
 	sink__printf(s, "<text id=\"title\" x=\"%d\" y=\"24\">", width / 2);
 	xml_text(s, o->title ? o->title : "Flame Graph");

@@ -224,7 +224,8 @@ void prof_report(const struct prof_result *r)
 	fprintf(stderr,
 		"vigil profile: %" PRIu64 " %s in %" PRIu64 " %s, %zu stacks, %.1fs; "
 		"missing kernel stacks: %" PRIu64 ", missing user stacks: %" PRIu64
-		", truncated user stacks: %" PRIu64 ", processes gone before symbolisation: %" PRIu64
+		", truncated user stacks: %" PRIu64
+		", processes gone before symbolisation: %" PRIu64
 		"; drops: %" PRIu64 " map full, %" PRIu64 " ring buffer full\n",
 		r->total_value, unit, r->total_count, r->off_cpu ? "blocks" : "ticks", r->n,
 		(double)r->duration_ns / 1e9, r->missing_kernel, r->missing_user,

@@ -130,7 +130,8 @@ static int push_user(struct profiler *p, struct prof_result *r, const struct vg_
 
 static bool ksym_is_tracing_glue(const struct ksym *sym)
 {
-	return sym && (!strncmp(sym->name, "bpf_prog_", 9) || !strncmp(sym->name, "bpf_trace_run", 13) ||
+	return sym && (!strncmp(sym->name, "bpf_prog_", 9) ||
+		       !strncmp(sym->name, "bpf_trace_run", 13) ||
 		       !strncmp(sym->name, "__bpf_trace_", 12));
 }
 

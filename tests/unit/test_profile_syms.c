@@ -243,7 +243,8 @@ static void test_entry_frames_decide_truncation(void **state)
 	(void)state;
 	assert_true(prof_frame_is_entry("_start", "/usr/bin/app"));
 	assert_true(prof_frame_is_entry("start_thread", NULL));
-	assert_true(prof_frame_is_entry("libc.so.6+0x27249", "/usr/lib/x86_64-linux-gnu/libc.so.6"));
+	assert_true(prof_frame_is_entry("libc.so.6+0x27249",
+					"/usr/lib/x86_64-linux-gnu/libc.so.6"));
 	assert_true(prof_frame_is_entry("x", "/lib64/ld-linux-x86-64.so.2"));
 	assert_false(prof_frame_is_entry("main", "/usr/bin/app"));
 	assert_false(prof_frame_is_entry("[unknown]", NULL));

@@ -5,6 +5,8 @@
  *   cpu SECS        burn CPU in burn_a and burn_b, 3:1 (same work per unit, 3x the units)
  *   sleep SECS N    a thread "sleeper" sleeps N times SECS/N in nanosleep; prints the total
  *   syscalls SECS   a syscall-heavy loop (getppid), for kernel frames
+ *   stacks SECS     burn at the end of 12 levels of rec_a/rec_b recursion picked by the bits
+ *                   of a counter: 4096 distinct user stacks, to fill a small stack map
  *   bench SECS [T]  T threads (default: one per CPU) burn for SECS; prints "ops_per_sec N"
  *                   (wall clock) and "ops_per_cpu_sec N" (per second of its own CPU time,
  *                   which other load on the machine does not skew)
@@ -105,6 +107,42 @@ __attribute__((noinline)) static void syscall_loop(double secs)
 	}
 }
 
+__attribute__((noinline)) void rec_b(unsigned int bits, int depth);
+
+__attribute__((noinline)) void rec_a(unsigned int bits, int depth)
+{
+	if (!depth) {
+		burn_a(1);
+		return;
+	}
+	if (bits & 1)
+		rec_a(bits >> 1, depth - 1);
+	else
+		rec_b(bits >> 1, depth - 1);
+	sink_b++; /* not a tail call: keep this frame on the stack */
+}
+
+__attribute__((noinline)) void rec_b(unsigned int bits, int depth)
+{
+	if (!depth) {
+		burn_a(1);
+		return;
+	}
+	if (bits & 1)
+		rec_a(bits >> 1, depth - 1);
+	else
+		rec_b(bits >> 1, depth - 1);
+	sink_b++;
+}
+
+static void run_stacks(double secs)
+{
+	double end = now_s() + secs;
+
+	for (unsigned int i = 0; now_s() < end; i++)
+		rec_a(i * 2654435761u, 12);
+}
+
 struct bench {
 	double secs;
 	uint64_t ops;
@@ -166,6 +204,8 @@ int main(int argc, char **argv)
 		return run_sleep(secs, argc > 3 ? atoi(argv[3]) : 10);
 	else if (!strcmp(argv[1], "syscalls"))
 		syscall_loop(secs);
+	else if (!strcmp(argv[1], "stacks"))
+		run_stacks(secs);
 	else if (!strcmp(argv[1], "bench"))
 		return run_bench(secs, argc > 3 ? atoi(argv[3]) : 0);
 	else

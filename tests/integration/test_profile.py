@@ -178,6 +178,33 @@ def test_profile_truncated_stacks_are_shown():
 
 
 @test
+def test_profile_missing_stacks_are_counted_and_shown():
+    require_root()
+    # 4096 distinct user stacks against a 1024-entry stack map: collisions (EEXIST).
+    burn, pid = start_burn("stacks", "6")
+    try:
+        cpu0 = cpu_seconds(pid)
+        r = vigil("profile", "--pid", str(pid), "--duration", "4", "--freq", "499",
+                  "--stack-storage", "1024", "--format", "json")
+        cpu1 = cpu_seconds(pid)
+    finally:
+        burn.wait()
+    doc = json.loads(r.stdout)
+    errs = doc["stackid_errors"]["user"]
+    missing = sum(s["value"] for s in doc["stacks"]
+                  if s["user_frames"] == ["[missing user stack]"])
+    check(errs["EEXIST"] > 0, "no stack map collisions: %s" % errs)
+    check(missing == doc["missing"]["user"] == sum(errs.values()),
+          "shown %d, counted %d, stackid errors %s" % (missing, doc["missing"]["user"], errs))
+    # Samples with a missing stack are kept: the total still matches the CPU time.
+    expected = 499 * (cpu1 - cpu0)
+    check(0.6 * expected <= doc["total"] + doc["drops"]["map_full"] <= 1.1 * expected,
+          "total %d vs ~%d expected" % (doc["total"], expected))
+    m = re.search(r"missing user stacks: (\d+)", r.stderr)
+    check(m and int(m.group(1)) == missing, "report disagrees: %s" % r.stderr)
+
+
+@test
 def test_profile_json_shape():
     require_root()
     burn, pid = start_burn("cpu", "4")

@@ -220,6 +220,7 @@ void prof_write_json(struct sink *s, const struct prof_result *r)
 void prof_report(const struct prof_result *r)
 {
 	const char *unit = r->off_cpu ? "ns blocked" : "samples";
+	uint64_t collisions;
 
 	fprintf(stderr,
 		"vigil profile: %" PRIu64 " %s in %" PRIu64 " %s, %zu stacks, %.1fs; "
@@ -231,4 +232,12 @@ void prof_report(const struct prof_result *r)
 		(double)r->duration_ns / 1e9, r->missing_kernel, r->missing_user,
 		r->truncated_user, r->unknown_pids, r->drops[VG_DROP_MAP_FULL],
 		r->drops[VG_DROP_RINGBUF_FULL]);
+	collisions = r->stack_errs[VG_SERR_EEXIST] + r->stack_errs[VG_SERR_ENOMEM] +
+		     r->stack_errs[VG_SERR_PER_STACK + VG_SERR_EEXIST] +
+		     r->stack_errs[VG_SERR_PER_STACK + VG_SERR_ENOMEM];
+	if (r->drops[VG_DROP_MAP_FULL] || (!r->off_cpu && collisions * 100 > r->total_count))
+		fprintf(stderr, "vigil profile: %" PRIu64 " stacks lost to a full or colliding "
+				"stack map, %" PRIu64 " keys to a full counts map: raise "
+				"--stack-storage\n",
+			collisions, r->drops[VG_DROP_MAP_FULL]);
 }

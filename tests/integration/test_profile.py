@@ -126,6 +126,23 @@ def test_profile_offcpu_min_block_filters():
 
 
 @test
+def test_profile_offcpu_state_filter():
+    require_root()
+    # nanosleep sleeps interruptibly (S): --state D must leave it out, --state S keep it.
+    for state, want in (("D", False), ("S", True)):
+        v = start_vigil("profile", "--off-cpu", "--comm", "sleeper", "--duration", "2.5",
+                        "--state", state)
+        time.sleep(1.0)
+        burn, _ = start_burn("sleep", "0.5", "5")
+        burn.communicate()
+        stdout, stderr = v.communicate(timeout=30)
+        check(v.returncode == 0, stderr)
+        total = sum(val for f, val in folded(stdout) if f[0] == "sleeper")
+        check((total >= 450000) if want else (total == 0),
+              "--state %s: sleeper blocked %d us" % (state, total))
+
+
+@test
 def test_profile_kernel_frames_resolve():
     require_root()
     burn, pid = start_burn("syscalls", "5")

@@ -155,7 +155,8 @@ struct elf_syms *elf_syms__load(const char *path)
 		err = elf_syms__read_table(es, elf, scn, &cap);
 	if (err)
 		goto err_end;
-	qsort(es->syms, es->n, sizeof(*es->syms), sym_cmp);
+	if (es->n)
+		qsort(es->syms, es->n, sizeof(*es->syms), sym_cmp);
 	elf_end(elf);
 	close(fd);
 	return es;

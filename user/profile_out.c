@@ -219,23 +219,23 @@ void prof_write_json(struct sink *s, const struct prof_result *r)
 
 void prof_report(const struct prof_result *r)
 {
-	const char *unit = r->off_cpu ? "ns blocked" : "samples";
+	const char *u = r->off_cpu ? "ns" : "samples";
 	uint64_t collisions;
 
 	fprintf(stderr,
 		"vigil profile: %" PRIu64 " %s in %" PRIu64 " %s, %zu stacks, %.1fs; "
-		"missing kernel stacks: %" PRIu64 ", missing user stacks: %" PRIu64
-		", truncated user stacks: %" PRIu64
+		"missing kernel stacks: %" PRIu64 " %s, missing user stacks: %" PRIu64 " %s"
+		", truncated user stacks: %" PRIu64 " %s"
 		", processes gone before symbolisation: %" PRIu64
 		"; drops: %" PRIu64 " map full, %" PRIu64 " ring buffer full\n",
-		r->total_value, unit, r->total_count, r->off_cpu ? "blocks" : "ticks", r->n,
-		(double)r->duration_ns / 1e9, r->missing_kernel, r->missing_user,
-		r->truncated_user, r->unknown_pids, r->drops[VG_DROP_MAP_FULL],
-		r->drops[VG_DROP_RINGBUF_FULL]);
+		r->total_value, r->off_cpu ? "ns blocked" : "samples", r->total_count,
+		r->off_cpu ? "blocks" : "ticks", r->n, (double)r->duration_ns / 1e9,
+		r->missing_kernel, u, r->missing_user, u, r->truncated_user, u, r->unknown_pids,
+		r->drops[VG_DROP_MAP_FULL], r->drops[VG_DROP_RINGBUF_FULL]);
 	collisions = r->stack_errs[VG_SERR_EEXIST] + r->stack_errs[VG_SERR_ENOMEM] +
 		     r->stack_errs[VG_SERR_PER_STACK + VG_SERR_EEXIST] +
 		     r->stack_errs[VG_SERR_PER_STACK + VG_SERR_ENOMEM];
-	if (r->drops[VG_DROP_MAP_FULL] || (!r->off_cpu && collisions * 100 > r->total_count))
+	if (r->drops[VG_DROP_MAP_FULL] || (!r->off_cpu && collisions > 10 && collisions * 100 > r->total_count))
 		fprintf(stderr, "vigil profile: %" PRIu64 " stacks lost to a full or colliding "
 				"stack map, %" PRIu64 " keys to a full counts map: raise "
 				"--stack-storage\n",

@@ -280,7 +280,8 @@ int profiler__collect(struct profiler *p, struct prof_result *r)
 		prof_result__fini(r);
 		return err;
 	}
-	qsort(r->stacks, r->n, sizeof(*r->stacks), stack_cmp);
+	if (r->n)
+		qsort(r->stacks, r->n, sizeof(*r->stacks), stack_cmp);
 	profiler__read_errs(p, r);
 	profiler__read_drops(p, r);
 	r->drops[VG_DROP_RINGBUF_FULL] += p->pending_lost;

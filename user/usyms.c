@@ -91,7 +91,8 @@ int proc_maps__load(struct proc_maps *pm, const char *path)
 		proc_maps__fini(pm);
 		return err;
 	}
-	qsort(pm->maps, pm->n, sizeof(*pm->maps), map_cmp);
+	if (pm->n)
+		qsort(pm->maps, pm->n, sizeof(*pm->maps), map_cmp);
 	return 0;
 }
 

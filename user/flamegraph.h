@@ -5,7 +5,8 @@
  * name order, the root ("all") at the bottom. The SVG is one self-contained file: frames
  * carry their full name and value in a <title> tooltip, and an embedded script (no external
  * resources) zooms into a clicked frame, resets with "Reset Zoom" or Escape, and highlights
- * frames matching a regular expression ("Search" or Ctrl-F) with the share they cover.
+ * frames matching a regular expression ("Search" or Ctrl-F) with the share they cover. A URL
+ * fragment such as "#zoom=main&search=^read" opens the graph zoomed and searched.
  */
 #ifndef VIGIL_FLAMEGRAPH_H
 #define VIGIL_FLAMEGRAPH_H

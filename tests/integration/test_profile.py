@@ -327,6 +327,22 @@ def test_profile_svg_wellformed_and_renders():
     check(os.path.exists(png), "chromium wrote no screenshot")
     colours = png_colours(png)
     check(len(colours) >= 10, "screenshot looks blank: %d colours" % len(colours))
+    # The script runs: open zoomed into burn_b with burn_a searched, and read the live DOM.
+    r = subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu",
+                        "--disable-quic", "--no-first-run", "--disable-background-networking",
+                        "--disable-component-update", "--disable-sync",
+                        "--user-data-dir=" + os.path.join(tmp, "profile2"), "--dump-dom",
+                        "file://" + svg + "#zoom=burn_b&search=burn_a"],
+                       capture_output=True, text=True, timeout=120)
+    frames = {}
+    for m in re.finditer(r'<g data-name="(burn_[ab])"([^>]*)><title>[^<]*</title><rect ([^>]*)>',
+                         r.stdout):
+        frames[m.group(1)] = (m.group(2), m.group(3))
+    check(set(frames) == {"burn_a", "burn_b"}, "frames not in the DOM: %r" % r.stdout[:300])
+    width = float(re.search(r'width="([\d.]+)"', frames["burn_b"][1]).group(1))
+    check(width > 1100, "zoomed burn_b is %.1f px wide, not the full width" % width)
+    check('class="hide"' in frames["burn_a"][0], "burn_a not hidden when zoomed into burn_b")
+    check('fill="rgb(230,0,230)"' in frames["burn_a"][1], "burn_a not highlighted by search")
     shutil.rmtree(tmp, ignore_errors=True)
 
 

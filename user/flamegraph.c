@@ -436,9 +436,8 @@ int fg__write_svg(struct flamegraph *fg, struct sink *s, const struct fg_opts *o
 	sink__puts(s, "</style>\n<script type=\"text/ecmascript\"><![CDATA[\n");
 	sink__puts(s, fg_script);
 	sink__puts(s, "]]></script>\n");
-	sink__printf(s,
-		     "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" fill=\"rgb(248,248,240)\"/>\n",
-		     width, height);
+	sink__printf(s, "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" ", width, height);
+	sink__puts(s, "fill=\"rgb(248,248,240)\"/>\n");
 	sink__printf(s, "<text id=\"title\" x=\"%d\" y=\"24\">", width / 2);
 	xml_text(s, o->title ? o->title : "Flame Graph");
 	sink__puts(s, "</text>\n");

@@ -171,13 +171,16 @@ int handle_profile_sample(struct bpf_perf_event_data *ctx)
 	return 0;
 }
 
+/*
+ * state is prev's __state at the switch: 0 when preempted; otherwise the sleep kind in the
+ * low bits (TASK_KILLABLE and TASK_IDLE are D plus flags). TASK_DEAD (0x80) is outside the
+ * reportable bits, so a task's last switch-out is never armed.
+ */
 static __always_inline bool state__is_wanted(unsigned int state)
 {
-	unsigned int bits = state & TASK_REPORT_MAX;
-
-	if (!bits)
+	if (!state)
 		return targ_state_mask & VG_PSTATE_RUNNING;
-	return bits & targ_state_mask;
+	return state & TASK_REPORT_MAX & targ_state_mask;
 }
 
 /* Add the blocked time of t, if it was armed and the time is in range; disarm it. */

@@ -114,6 +114,40 @@ def test_profile_offcpu_nanosleep_total():
     check(any("schedule_[k]" in f for f, _ in stacks), "no schedule() kernel frame")
 
 
+def offcputime_totals(text):
+    """libbpf-tools offcputime output: {comm: us} over stacks that went through nanosleep."""
+    tot = {}
+    for block in text.split("\n\n"):
+        m = re.search(r"^\s+-\s+(\S+) \((\d+)\)\n\s+(\d+)\s*$", block, re.M)
+        if m and "do_nanosleep" in block:
+            tot[m.group(1)] = tot.get(m.group(1), 0) + int(m.group(3))
+    return tot
+
+
+@test
+def test_profile_offcpu_agrees_with_offcputime():
+    require_root()
+    if not shutil.which("offcputime"):
+        skip("libbpf-tools offcputime is not installed")
+    burn, pid = start_burn("sleep", "2", "20", "1.5")  # the sleeper starts 1.5 s in
+    oc = subprocess.Popen(["offcputime", "-p", str(pid), "5"], stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, text=True)
+    v = start_vigil("profile", "--off-cpu", "--pid", str(pid), "--duration", "5")
+    burn.communicate()
+    oc_out, oc_err = oc.communicate(timeout=30)
+    stdout, stderr = v.communicate(timeout=30)
+    check(v.returncode == 0 and oc.returncode == 0, stderr + oc_err)
+    ours = sum(val for f, val in folded(stdout)
+               if f[0] == "sleeper" and "do_nanosleep_[k]" in f)
+    theirs = offcputime_totals(oc_out).get("sleeper", 0)
+    # offcputime counts to the next switch-in, vigil to the wakeup: the same blocks, minus
+    # the run-queue waits after them. Both hold the 2 s asked for.
+    print("    sleeper in nanosleep: vigil %d us, offcputime %d us" % (ours, theirs))
+    check(2.0e6 <= ours <= 2.1e6, "vigil %d us for 2 s of nanosleep" % ours)
+    check(2.0e6 <= theirs and ours <= theirs + 1000,
+          "vigil %d us, offcputime %d us" % (ours, theirs))
+
+
 @test
 def test_profile_offcpu_min_block_filters():
     require_root()
@@ -346,14 +380,15 @@ def test_profile_svg_wellformed_and_renders():
     shutil.rmtree(tmp, ignore_errors=True)
 
 
-def perf_top_symbols(data):
-    r = subprocess.run(["perf", "report", "-i", data, "--stdio", "--no-children",
-                        "--sort", "sym"], capture_output=True, text=True, timeout=120)
+def perf_inclusive_shares(data):
+    """perf report --children: {symbol: % of samples whose stack holds it}."""
+    r = subprocess.run(["perf", "report", "-i", data, "--stdio", "--children", "--sort", "sym",
+                        "-g", "none"], capture_output=True, text=True, timeout=120)
     out = {}
     for line in r.stdout.splitlines():
-        m = re.match(r"^\s+([\d.]+)%\s+\[[.k]\]\s+(\S+)", line)
+        m = re.match(r"^\s+([\d.]+)%\s+[\d.]+%\s+\[[.k]\]\s+(\S+)", line)
         if m:
-            out[m.group(2)] = out.get(m.group(2), 0) + float(m.group(1))
+            out[m.group(2)] = max(out.get(m.group(2), 0), float(m.group(1)))
     return out
 
 
@@ -373,20 +408,27 @@ def test_profile_agrees_with_perf():
         pr.wait(timeout=60)
     finally:
         burn.wait()
-    perf = perf_top_symbols(data)
+    perf = perf_inclusive_shares(data)
     stacks = folded(r.stdout)
     total = sum(v for _, v in stacks)
     ours = {}
     for frames, v in stacks:
-        user = [f for f in frames if not f.endswith("_[k]")]
-        leaf = frames[-1][:-4] if frames[-1].endswith("_[k]") else user[-1]
-        ours[leaf] = ours.get(leaf, 0) + 100.0 * v / total
-    top_perf = sorted(perf, key=perf.get, reverse=True)[:2]
-    top_ours = sorted(ours, key=ours.get, reverse=True)[:2]
-    check(top_perf == top_ours, "top symbols: perf %s, vigil %s" % (top_perf, top_ours))
-    for sym in top_perf:
-        check(abs(perf[sym] - ours[sym]) <= 5.0,
-              "%s: perf %.1f%%, vigil %.1f%%" % (sym, perf[sym], ours[sym]))
+        for name in set(f[:-4] if f.endswith("_[k]") else f for f in frames[1:]):
+            ours[name] = ours.get(name, 0) + 100.0 * v / total
+    # The hot symbols: those below main (which, like the entry code, holds 100%). perf's
+    # per-task clock and vigil's per-CPU one place preemption artefacts differently in the
+    # kernel, so compare inclusive shares (samples whose stack holds the symbol).
+    def top(shares):
+        return sorted((k for k in shares if shares[k] < 99.0 and not k.startswith("[")),
+                      key=shares.get, reverse=True)[:2]
+    top_perf, top_ours = top(perf), top(ours)
+    print("    " + ", ".join("%s: perf %.1f%% vigil %.1f%%" % (k, perf[k], ours.get(k, 0))
+                             for k in top_perf))
+    check(top_perf == top_ours == ["burn_a", "burn_b"],
+          "top symbols: perf %s, vigil %s" % (top_perf, top_ours))
+    for sym in top_perf + ["main"]:
+        check(abs(perf.get(sym, 0) - ours.get(sym, 0)) <= 5.0,
+              "%s: perf %.1f%%, vigil %.1f%%" % (sym, perf.get(sym, 0), ours.get(sym, 0)))
     shutil.rmtree(tmp, ignore_errors=True)
 
 

@@ -39,7 +39,7 @@ Q = @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-.PHONY: all deps test unit integration bench fuzz clean fmt
+.PHONY: all deps test unit integration bench fuzz clean fmt asan-bins
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -103,12 +103,39 @@ unit: deps $(TEST_BINS)
 integration: deps all
 	$(Q)tests/run_integration.sh
 
-# Unit tests, then integration and comparison tests, then one line with the totals.
-test: deps all $(TEST_BINS)
-	$(Q)tests/run.sh $(TEST_BINS)
+# The unit tests again, built with AddressSanitizer and UndefinedBehaviorSanitizer.
+ASAN_OUTPUT := $(OUTPUT)/asan
+ASAN_BINS := $(patsubst tests/unit/%.c,$(ASAN_OUTPUT)/tests/%,$(TEST_SRCS))
+SANITIZE := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+asan-bins:
+	$(Q)$(MAKE) --no-print-directory OUTPUT=$(ASAN_OUTPUT) CFLAGS="$(SANITIZE)" \
+		$(patsubst $(OUTPUT)/%,$(ASAN_OUTPUT)/%,$(TEST_BINS))
+
+# Unit tests (plain and sanitized), then integration and comparison tests, then one line
+# with the totals.
+test: deps all $(TEST_BINS) asan-bins
+	$(Q)tests/run.sh $(TEST_BINS) $(ASAN_BINS)
 
 bench: all
 	$(Q)tools/bench.sh
+
+# libFuzzer over the parsers and the record read path; FUZZ_SECONDS each (default 60).
+FUZZ_SECONDS ?= 60
+FUZZ_OUTPUT := $(OUTPUT)/fuzz
+FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
+fuzz:
+	$(Q)$(MAKE) --no-print-directory OUTPUT=$(FUZZ_OUTPUT) CC=clang \
+		CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined" $(FUZZ_OUTPUT)/libvigil.a
+	$(Q)for f in $(FUZZ_SRCS); do \
+		n=$$(basename $$f .c); \
+		clang $(CPPFLAGS) -I$(FUZZ_OUTPUT) -O1 -g -fsanitize=fuzzer,address,undefined $$f \
+			$(FUZZ_OUTPUT)/libvigil.a $(LDLIBS) -o $(FUZZ_OUTPUT)/$$n || exit 1; \
+		mkdir -p $(FUZZ_OUTPUT)/corpus-$$n; \
+		echo "fuzz: $$n for $(FUZZ_SECONDS)s"; \
+		$(FUZZ_OUTPUT)/$$n -max_total_time=$(FUZZ_SECONDS) -max_len=512 \
+			$(FUZZ_OUTPUT)/corpus-$$n 2>&1 | tail -2 || exit 1; \
+	done
 
 fmt:
 	clang-format -i $(wildcard user/*.[ch] bpf/*.[ch] fallback/*/*.[ch] tests/*/*.c)

@@ -86,9 +86,22 @@ static __always_inline __u32 hist__slot(__u64 v)
 	return vg_hist_slot(v, VG_HIST_SLOTS);
 }
 
+/*
+ * Programs attached with tp_btf get BTF-typed task pointers: plain loads through them are
+ * fault-guarded by the kernel and cost far less than a bpf_probe_read_kernel() call each.
+ */
 static __always_inline __u64 task__cgroup_id(struct task_struct *t)
 {
-	return BPF_CORE_READ(t, cgroups, dfl_cgrp, kn, id);
+	return t->cgroups->dfl_cgrp->kn->id;
+}
+
+/* The task's 16-byte comm, as two 8-byte loads. */
+static __always_inline void comm__copy(char *dst, struct task_struct *t)
+{
+	__u64 *d = (__u64 *)dst;
+
+	d[0] = *(__u64 *)&t->comm[0];
+	d[1] = *(__u64 *)&t->comm[8];
 }
 
 static __always_inline bool comm__matches(const char *comm)
@@ -105,14 +118,14 @@ static __always_inline bool comm__matches(const char *comm)
 /* Whether the filters set at load time select task t. */
 static __always_inline bool task__is_traced(struct task_struct *t)
 {
-	if (targ_tgid && BPF_CORE_READ(t, tgid) != targ_tgid)
+	if (targ_tgid && t->tgid != targ_tgid)
 		return false;
-	if (targ_tid && BPF_CORE_READ(t, pid) != targ_tid)
+	if (targ_tid && t->pid != targ_tid)
 		return false;
 	if (targ_comm[0]) {
 		char comm[VG_COMM_LEN];
 
-		BPF_CORE_READ_STR_INTO(&comm, t, comm);
+		comm__copy(comm, t);
 		if (!comm__matches(comm))
 			return false;
 	}

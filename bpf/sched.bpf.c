@@ -40,6 +40,24 @@ struct {
 	__type(value, struct vg_hist);
 } oncpu_hist SEC(".maps");
 
+/*
+ * The global (unkeyed) histograms: one-slot arrays, whose lookup the verifier inlines, never
+ * reset; userspace reads them as cumulative counters and prints the deltas.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct vg_hist);
+} runq_hist_total SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct vg_hist);
+} oncpu_hist_total SEC(".maps");
+
 /* What to produce; set by userspace before load. */
 const volatile __u32 targ_stream_runq = 0;
 const volatile __u32 targ_stream_oncpu = 0;
@@ -58,17 +76,17 @@ struct task_struct___o {
 static __always_inline long task__state(struct task_struct *t)
 {
 	if (bpf_core_field_exists(t->__state))
-		return BPF_CORE_READ(t, __state);
-	return BPF_CORE_READ((struct task_struct___o *)t, state);
+		return t->__state;
+	return ((struct task_struct___o *)t)->state;
 }
 
 static __always_inline __u64 hist__key(struct task_struct *t)
 {
 	switch (targ_hist_per) {
 	case VG_PER_PID:
-		return BPF_CORE_READ(t, tgid);
+		return t->tgid;
 	case VG_PER_TID:
-		return BPF_CORE_READ(t, pid);
+		return t->pid;
 	case VG_PER_CGROUP:
 		return task__cgroup_id(t);
 	default:
@@ -76,26 +94,37 @@ static __always_inline __u64 hist__key(struct task_struct *t)
 	}
 }
 
-static __always_inline void hist__add(void *map, struct task_struct *t, __u64 value_ns)
+/* The keyed histogram entry for t, created on first use; NULL (counted) if the map is full. */
+static __always_inline struct vg_hist *hist__keyed(void *map, struct task_struct *t)
 {
 	__u64 key = hist__key(t);
+	struct vg_hist *h = bpf_map_lookup_elem(map, &key);
+	struct vg_hist zero = {};
+
+	if (h)
+		return h;
+	comm__copy(zero.comm, t);
+	/* EEXIST from a racing CPU is fine: the lookup below finds its entry. */
+	bpf_map_update_elem(map, &key, &zero, BPF_NOEXIST);
+	h = bpf_map_lookup_elem(map, &key);
+	if (!h)
+		drop__count(VG_DROP_MAP_FULL);
+	return h;
+}
+
+static __always_inline void hist__add(void *keyed, void *total, struct task_struct *t,
+				      __u64 value_ns)
+{
 	__u64 v = value_ns / targ_hist_unit_ns;
 	struct vg_hist *h;
+	__u32 zero = 0;
 
-	h = bpf_map_lookup_elem(map, &key);
-	if (!h) {
-		struct vg_hist zero = {};
-
-		if (targ_hist_per != VG_PER_GLOBAL)
-			BPF_CORE_READ_STR_INTO(&zero.comm, t, comm);
-		/* EEXIST from a racing CPU is fine: the lookup below finds its entry. */
-		bpf_map_update_elem(map, &key, &zero, BPF_NOEXIST);
-		h = bpf_map_lookup_elem(map, &key);
-		if (!h) {
-			drop__count(VG_DROP_MAP_FULL);
-			return;
-		}
-	}
+	if (targ_hist_per == VG_PER_GLOBAL)
+		h = bpf_map_lookup_elem(total, &zero);
+	else
+		h = hist__keyed(keyed, t);
+	if (!h)
+		return;
 	__sync_fetch_and_add(&h->slots[hist__slot(v)], 1);
 	__sync_fetch_and_add(&h->sum, v);
 }
@@ -121,7 +150,7 @@ static __always_inline void on_wakeup(struct task_struct *p)
 
 	if (!targ_hist_runq && !targ_stream_runq)
 		return;
-	if (!BPF_CORE_READ(p, pid) || !task__is_traced(p))
+	if (!p->pid || !task__is_traced(p))
 		return;
 	ts = task_ts__get(p, &is_new);
 	if (ts)
@@ -147,16 +176,16 @@ static __always_inline void emit_oncpu(struct task_struct *t, __u64 now, __u64 s
 	struct vg_oncpu *e;
 
 	if (targ_hist_oncpu)
-		hist__add(&oncpu_hist, t, slice);
+		hist__add(&oncpu_hist, &oncpu_hist_total, t, slice);
 	if (!targ_stream_oncpu || slice < targ_min_ns)
 		return;
 	e = event__reserve(sizeof(*e), VG_KIND_ONCPU, now);
 	if (!e)
 		return;
 	e->duration_ns = slice;
-	e->pid = BPF_CORE_READ(t, tgid);
-	e->tid = BPF_CORE_READ(t, pid);
-	BPF_CORE_READ_STR_INTO(&e->comm, t, comm);
+	e->pid = t->tgid;
+	e->tid = t->pid;
+	comm__copy(e->comm, t);
 	event__submit(e);
 }
 
@@ -166,19 +195,19 @@ static __always_inline void emit_runq(struct task_struct *prev, struct task_stru
 	struct vg_runq *e;
 
 	if (targ_hist_runq)
-		hist__add(&runq_hist, next, latency);
+		hist__add(&runq_hist, &runq_hist_total, next, latency);
 	if (!targ_stream_runq || latency < targ_min_ns)
 		return;
 	e = event__reserve(sizeof(*e), VG_KIND_RUNQ, now);
 	if (!e)
 		return;
 	e->latency_ns = latency;
-	e->pid = BPF_CORE_READ(next, tgid);
-	e->tid = BPF_CORE_READ(next, pid);
-	e->prev_pid = BPF_CORE_READ(prev, tgid);
-	e->prev_tid = BPF_CORE_READ(prev, pid);
-	BPF_CORE_READ_STR_INTO(&e->comm, next, comm);
-	BPF_CORE_READ_STR_INTO(&e->prev_comm, prev, comm);
+	e->pid = next->tgid;
+	e->tid = next->pid;
+	e->prev_pid = prev->tgid;
+	e->prev_tid = prev->pid;
+	comm__copy(e->comm, next);
+	comm__copy(e->prev_comm, prev);
 	event__submit(e);
 }
 
@@ -188,7 +217,7 @@ static __always_inline void switch_out(struct task_struct *prev, __u64 now)
 	struct task_ts *ts;
 	bool is_new;
 
-	if (!BPF_CORE_READ(prev, pid) || !task__is_traced(prev))
+	if (!prev->pid || !task__is_traced(prev))
 		return;
 	ts = task_ts__get(prev, &is_new);
 	if (!ts)
@@ -207,7 +236,7 @@ static __always_inline void switch_in(struct task_struct *prev, struct task_stru
 	struct task_ts *ts;
 	bool is_new;
 
-	if (!BPF_CORE_READ(next, pid) || !task__is_traced(next))
+	if (!next->pid || !task__is_traced(next))
 		return;
 	ts = task_ts__get(next, &is_new);
 	if (!ts)
@@ -245,11 +274,11 @@ static __always_inline void emit_proc(struct task_struct *t, __u16 kind, __s32 e
 	e = event__reserve(sizeof(*e), kind, bpf_ktime_get_ns());
 	if (!e)
 		return;
-	e->pid = BPF_CORE_READ(t, tgid);
-	e->tid = BPF_CORE_READ(t, pid);
-	e->ppid = BPF_CORE_READ(t, real_parent, tgid);
+	e->pid = t->tgid;
+	e->tid = t->pid;
+	e->ppid = t->real_parent->tgid;
 	e->exit_code = exit_code;
-	BPF_CORE_READ_STR_INTO(&e->comm, t, comm);
+	comm__copy(e->comm, t);
 	if (filename)
 		bpf_probe_read_kernel_str(&e->filename, sizeof(e->filename), filename);
 	else
@@ -260,14 +289,14 @@ static __always_inline void emit_proc(struct task_struct *t, __u16 kind, __s32 e
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(handle_sched_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
 {
-	emit_proc(p, VG_KIND_EXEC, 0, BPF_CORE_READ(bprm, filename));
+	emit_proc(p, VG_KIND_EXEC, 0, bprm->filename);
 	return 0;
 }
 
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(handle_sched_exit, struct task_struct *p)
 {
-	emit_proc(p, VG_KIND_EXIT, BPF_CORE_READ(p, exit_code), NULL);
+	emit_proc(p, VG_KIND_EXIT, p->exit_code, NULL);
 	return 0;
 }
 

@@ -35,12 +35,13 @@ void cli_error(const struct cli_cmd *cmd, const char *fmt, ...)
 static void usage_opts(const struct cli_opt *o)
 {
 	for (; o->name; o++) {
-		char left[48];
+		char flag[8] = "    ", left[48];
 
-		snprintf(left, sizeof(left), "%s%c%s--%s%s%s", o->short_name ? "-" : "",
-			 o->short_name ? o->short_name : ' ', o->short_name ? ", " : "  ",
-			 o->name, o->arg ? " " : "", o->arg ? o->arg : "");
-		printf("  %-26s %s\n", left + (o->short_name ? 0 : 1), o->help);
+		if (o->short_name)
+			snprintf(flag, sizeof(flag), "-%c, ", o->short_name);
+		snprintf(left, sizeof(left), "%s--%s%s%s", flag, o->name, o->arg ? " " : "",
+			 o->arg ? o->arg : "");
+		printf("  %-26s %s\n", left, o->help);
 	}
 }
 

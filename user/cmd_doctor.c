@@ -35,19 +35,6 @@ struct doctor_report {
 	int bpf_stats; /* kernel.bpf_stats_enabled, -1 if unknown */
 };
 
-static int read_bpf_stats(void)
-{
-	FILE *f = fopen("/proc/sys/kernel/bpf_stats_enabled", "re");
-	int v = -1;
-
-	if (f) {
-		if (fscanf(f, "%d", &v) != 1)
-			v = -1;
-		fclose(f);
-	}
-	return v;
-}
-
 static void doctor_collect(struct doctor_report *d)
 {
 	uname(&d->uts);
@@ -55,7 +42,7 @@ static void doctor_collect(struct doctor_report *d)
 		probe_run((enum probe_check)c, &d->checks[c]);
 	for (d->nsubsys = 0; tracer_registry[d->nsubsys]; d->nsubsys++)
 		probe_subsystem(tracer_registry[d->nsubsys], true, &d->subsys[d->nsubsys]);
-	d->bpf_stats = read_bpf_stats();
+	d->bpf_stats = probe_sysctl_int("kernel/bpf_stats_enabled");
 }
 
 static void doctor_print_table(struct sink *s, const struct doctor_report *d)

@@ -124,16 +124,8 @@ static int hist_run__tick(void *ctx, uint64_t now)
 		wallclock__format(&r->clock, now, when);
 		sink__printf(r->out->sink, "\n%.8s\n", when + 11);
 	}
-	if (r->a->cfg.hist_per == VG_PER_GLOBAL) {
-		struct hist_entry total = { 0 };
-
-		for (int i = 0; i < n; i++)
-			vg_hist__merge(&total.h, &r->entries[i].h);
-		hist_run__print(r, now, &total);
-	} else {
-		for (int i = 0; i < n; i++)
-			hist_run__print(r, now, &r->entries[i]);
-	}
+	for (int i = 0; i < n; i++)
+		hist_run__print(r, now, &r->entries[i]);
 	sink__flush(r->out->sink);
 	r->printed++;
 	return r->a->count && r->printed >= r->a->count ? 1 : 0;
@@ -151,7 +143,8 @@ static void hist_run__begin(struct hist_run *r)
 
 static int hist_run__start(struct hist_run *r, struct session *s)
 {
-	int fd = tracer__map_fd(s->tracers[0], r->desc->map);
+	bool global = r->a->cfg.hist_per == VG_PER_GLOBAL;
+	int fd = tracer__map_fd(s->tracers[0], global ? r->desc->total_map : r->desc->map);
 	int err;
 
 	if (fd < 0)

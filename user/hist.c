@@ -13,8 +13,10 @@
 #include "parse.h"
 
 const struct hist_desc hist_descs[HIST__COUNT] = {
-	[HIST_RUNQ] = { "runq", "sched", "runq_hist", "run queue latency" },
-	[HIST_ONCPU] = { "oncpu", "sched", "oncpu_hist", "on-CPU time slice" },
+	[HIST_RUNQ] = { .name = "runq", .subsystem = "sched", .map = "runq_hist",
+			.total_map = "runq_hist_total", .what = "run queue latency" },
+	[HIST_ONCPU] = { .name = "oncpu", .subsystem = "sched", .map = "oncpu_hist",
+			 .total_map = "oncpu_hist_total", .what = "on-CPU time slices" },
 };
 
 const char *const hist_per_names[] = { "global", "pid", "tid", "cgroup", NULL };
@@ -39,6 +41,7 @@ int hist_reader__init(struct hist_reader *r, int map_fd)
 	if (err)
 		return -errno;
 	r->fd = map_fd;
+	r->cumulative = info.type == BPF_MAP_TYPE_ARRAY;
 	r->max_entries = info.max_entries;
 	r->keys = calloc(info.max_entries, sizeof(*r->keys));
 	r->values = calloc(info.max_entries, sizeof(*r->values));
@@ -64,12 +67,30 @@ static int cmp_entry(const void *a, const void *b)
 	return x->key < y->key ? -1 : x->key > y->key;
 }
 
+/* The one-slot array's growth since the last read. */
+static int hist_reader__delta(struct hist_reader *r, struct hist_entry *out)
+{
+	struct vg_hist now;
+	__u32 key = 0;
+
+	if (bpf_map_lookup_elem(r->fd, &key, &now))
+		return -errno;
+	memset(out, 0, sizeof(*out));
+	for (int i = 0; i < VG_HIST_SLOTS; i++)
+		out->h.slots[i] = now.slots[i] - r->last.slots[i]; /* u32: wraps correctly */
+	out->h.sum = now.sum - r->last.sum;
+	r->last = now;
+	return 1;
+}
+
 int hist_reader__drain(struct hist_reader *r, struct hist_entry *out)
 {
 	__u64 batch = 0;
 	bool first = true;
 	uint32_t total = 0;
 
+	if (r->cumulative)
+		return hist_reader__delta(r, out);
 	for (;;) {
 		__u32 count = r->max_entries - total;
 		int err;

@@ -8,6 +8,7 @@
 #ifndef VIGIL_HIST_H
 #define VIGIL_HIST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <linux/types.h>
@@ -19,7 +20,8 @@
 struct hist_desc {
 	const char *name;      /* "runq": the `vigil hist` argument */
 	const char *subsystem; /* "sched" */
-	const char *map;       /* BPF map name */
+	const char *map;       /* BPF hash map, keyed by pid, tid, cgroup, ... */
+	const char *total_map; /* BPF one-slot array for the global histogram */
 	const char *what;      /* a phrase for headers */
 };
 
@@ -33,20 +35,26 @@ struct hist_entry {
 	struct vg_hist h;
 };
 
-/* A reusable reader for one histogram map. */
+/*
+ * A reusable reader for one histogram map. A hash map is drained (read and emptied); a
+ * one-slot array map is never reset by anyone, and reads as the delta since the last read.
+ */
 struct hist_reader {
 	int fd;
+	bool cumulative; /* array map: report deltas */
 	uint32_t max_entries;
 	uint64_t *keys;
 	struct vg_hist *values;
+	struct vg_hist last; /* cumulative: the previous read */
 };
 
 int hist_reader__init(struct hist_reader *r, int map_fd);
 void hist_reader__fini(struct hist_reader *r);
 
 /*
- * Move every entry of the map into out (sorted by key), leaving the map empty. out has
- * room for r->max_entries entries. Returns the number of entries or a negative errno.
+ * Move every entry of the map into out (sorted by key), leaving the map empty, or for a
+ * cumulative map the one entry's growth since the last call. out has room for
+ * r->max_entries entries. Returns the number of entries or a negative errno.
  */
 int hist_reader__drain(struct hist_reader *r, struct hist_entry *out);
 

@@ -44,7 +44,9 @@ void output__report(const struct output *o, const struct session *s)
 		if (k != VK_DROPS)
 			total += c->records[k];
 	}
-	fprintf(stderr, "vigil %s: %llu records", o->cmd->name, (unsigned long long)total);
+	fprintf(stderr, "vigil %s: ", o->cmd->name);
+	if (total)
+		fprintf(stderr, "%llu records", (unsigned long long)total);
 	for (unsigned int k = 0; k < VK_MAX; k++) {
 		if (c->records[k] && k != VK_DROPS)
 			fprintf(stderr, ", %s %llu", vkind__desc(k)->name,
@@ -53,10 +55,10 @@ void output__report(const struct output *o, const struct session *s)
 	for (int r = 0; r < TRACER_DROP_REASONS; r++)
 		lost += session__drops_total(s, r);
 	if (!lost && !c->bad_records) {
-		fprintf(stderr, "; no drops\n");
+		fprintf(stderr, "%sno drops\n", total ? "; " : "");
 		return;
 	}
-	fprintf(stderr, "; DROPPED");
+	fprintf(stderr, "%sDROPPED", total ? "; " : "");
 	for (int r = 0; r < TRACER_DROP_REASONS; r++) {
 		uint64_t n = session__drops_total(s, r);
 

@@ -36,7 +36,7 @@ static const struct unit duration_units[] = {
 };
 
 static const struct unit size_units[] = {
-	{ "", 1 },	    { "b", 1 },		  { "k", 1ULL << 10 },	{ "kb", 1ULL << 10 },
+	{ "b", 1 },		  { "k", 1ULL << 10 },	{ "kb", 1ULL << 10 },
 	{ "kib", 1ULL << 10 }, { "m", 1ULL << 20 }, { "mb", 1ULL << 20 }, { "mib", 1ULL << 20 },
 	{ "g", 1ULL << 30 },   { "gb", 1ULL << 30 }, { "gib", 1ULL << 30 }, { NULL, 0 },
 };
@@ -89,9 +89,11 @@ static int scale(uint64_t whole, uint64_t frac, uint64_t den, uint64_t mult, uin
 	return 0;
 }
 
-int parse_duration(const char *s, uint64_t default_unit_ns, uint64_t *out_ns)
+/* A decimal number with an optional unit suffix from units; a bare number is in bare_mult. */
+static int parse_scaled(const char *s, const struct unit *units, uint64_t bare_mult,
+			uint64_t *out)
 {
-	uint64_t whole, frac, den, mult = default_unit_ns;
+	uint64_t whole, frac, den, mult = bare_mult;
 	int err;
 
 	if (!s || !*s)
@@ -99,24 +101,19 @@ int parse_duration(const char *s, uint64_t default_unit_ns, uint64_t *out_ns)
 	err = parse_decimal(&s, &whole, &frac, &den);
 	if (err)
 		return err;
-	if (*s && unit_lookup(duration_units, s, &mult))
+	if (*s && unit_lookup(units, s, &mult))
 		return -EINVAL;
-	return scale(whole, frac, den, mult, out_ns);
+	return scale(whole, frac, den, mult, out);
+}
+
+int parse_duration(const char *s, uint64_t default_unit_ns, uint64_t *out_ns)
+{
+	return parse_scaled(s, duration_units, default_unit_ns, out_ns);
 }
 
 int parse_size(const char *s, uint64_t *out_bytes)
 {
-	uint64_t whole, frac, den, mult;
-	int err;
-
-	if (!s || !*s)
-		return -EINVAL;
-	err = parse_decimal(&s, &whole, &frac, &den);
-	if (err)
-		return err;
-	if (unit_lookup(size_units, s, &mult))
-		return -EINVAL;
-	return scale(whole, frac, den, mult, out_bytes);
+	return parse_scaled(s, size_units, 1, out_bytes);
 }
 
 int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)

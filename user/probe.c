@@ -64,12 +64,14 @@ static void check_privilege(struct probe_result *r)
 			 bpf ? " CAP_BPF" : "", perfmon ? " CAP_PERFMON" : bpf ? "" : " neither");
 }
 
-/* kernel.unprivileged_bpf_disabled: 0 allowed, 1 or 2 refused; -1 unknown. */
-static int unprivileged_bpf_disabled(void)
+int probe_sysctl_int(const char *name)
 {
-	FILE *f = fopen("/proc/sys/kernel/unprivileged_bpf_disabled", "re");
+	char path[128];
+	FILE *f;
 	int v = -1;
 
+	snprintf(path, sizeof(path), "/proc/sys/%s", name);
+	f = fopen(path, "re");
 	if (f) {
 		if (fscanf(f, "%d", &v) != 1)
 			v = -1;
@@ -91,7 +93,8 @@ static void check_bpf_syscall(struct probe_result *r)
 	int ret;
 
 	if (!has_privilege()) {
-		int disabled = unprivileged_bpf_disabled();
+		/* 0 allowed; 1 or 2 refused to unprivileged users */
+		int disabled = probe_sysctl_int("kernel/unprivileged_bpf_disabled");
 
 		snprintf(r->detail, sizeof(r->detail), disabled > 0 ?
 			 "refused to unprivileged users (kernel.unprivileged_bpf_disabled=%d)" :

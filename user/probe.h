@@ -41,4 +41,7 @@ bool probe_subsystem(const struct tracer_ops *ops, bool try_load, struct probe_r
 
 const char *probe_btf_path(void);
 
+/* An integer under /proc/sys ("kernel/bpf_stats_enabled"), or -1 if it cannot be read. */
+int probe_sysctl_int(const char *name);
+
 #endif /* VIGIL_PROBE_H */

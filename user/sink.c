@@ -52,7 +52,7 @@ struct sink *sink__open(const char *path)
 	if (!s)
 		goto err_close_fd;
 	if (path_is_gzip(path)) {
-		s->gz = gzdopen(fd, "wb6");
+		s->gz = gzdopen(fd, "wb1");
 		if (!s->gz) {
 			errno = ENOMEM;
 			goto err_free_sink;

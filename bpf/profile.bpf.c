@@ -13,7 +13,7 @@
  */
 #include "common.bpf.h"
 
-#define PF_KTHREAD 0x00200000
+#define PF_KTHREAD	0x00200000
 #define TASK_REPORT_MAX 0x7f
 
 /* Resized by userspace before load (--stack-storage). */
@@ -199,8 +199,8 @@ static __always_inline void offcpu__account(struct task_struct *t, __u64 now)
 }
 
 SEC("tp_btf/sched_switch")
-int BPF_PROG(handle_offcpu_switch, bool preempt, struct task_struct *prev,
-	     struct task_struct *next, unsigned int prev_state)
+int BPF_PROG(handle_offcpu_switch, bool preempt, struct task_struct *prev, struct task_struct *next,
+	     unsigned int prev_state)
 {
 	__u64 now = bpf_ktime_get_ns();
 	struct offcpu_start *st;

@@ -28,6 +28,8 @@ enum {
 	OPT_STORAGE,
 	OPT_IDLE,
 	OPT_TITLE,
+	OPT_USER_ONLY,
+	OPT_KERNEL_ONLY,
 };
 
 enum prof_format { PF_FOLDED, PF_JSON, PF_SVG };
@@ -61,6 +63,10 @@ static const struct cli_opt profile_opts[] = {
 	{ "stack-storage", 0, "N", OPT_STORAGE, "a number of stacks, 1024 to 1048576",
 	  "distinct stacks and keys kept in the kernel (default 16384)" },
 	{ "include-idle", 0, NULL, OPT_IDLE, NULL, "on-CPU: sample the idle task too" },
+	{ "user-stacks-only", 'U', NULL, OPT_USER_ONLY, NULL,
+	  "take user stacks only (as bcc's profile -U)" },
+	{ "kernel-stacks-only", 'K', NULL, OPT_KERNEL_ONLY, NULL,
+	  "take kernel stacks only (as bcc's profile -K)" },
 	{ "title", 0, "TEXT", OPT_TITLE, "any text", "svg: the flame graph's title" },
 	{ "pid", 'p', "PID", TO_PID, "a process id (1 to 4194304)", "only tasks of this process" },
 	{ "tid", 't', "TID", TO_TID, "a thread id (1 to 4194304)", "only this thread" },
@@ -136,6 +142,12 @@ static int profile_set(void *ctx, int id, const char *arg)
 	case OPT_TITLE:
 		a->title = arg;
 		return 0;
+	case OPT_USER_ONLY:
+		a->cfg.kernel_stacks = false;
+		return 0;
+	case OPT_KERNEL_ONLY:
+		a->cfg.user_stacks = false;
+		return 0;
 	}
 	return trace_cfg__set_opt(&a->cfg.trace, id, arg);
 }
@@ -159,8 +171,8 @@ static const struct cli_cmd profile_cmd = {
 static int write_svg(struct sink *s, const struct prof_result *r, const char *title)
 {
 	struct fg_opts o = {
-		.title = title ? title : (r->off_cpu ? "Off-CPU Time Flame Graph" :
-						       "CPU Flame Graph"),
+		.title = title ? title
+			       : (r->off_cpu ? "Off-CPU Time Flame Graph" : "CPU Flame Graph"),
 		.unit = r->off_cpu ? "us" : "samples",
 		.width = 1200,
 	};
@@ -183,6 +195,11 @@ static int write_svg(struct sink *s, const struct prof_result *r, const char *ti
 
 static int validate(const struct profile_args *a)
 {
+	if (!a->cfg.kernel_stacks && !a->cfg.user_stacks) {
+		cli_error(&profile_cmd, "--user-stacks-only and --kernel-stacks-only exclude "
+					"each other");
+		return -EINVAL;
+	}
 	if (a->cfg.min_block_ns > a->cfg.max_block_ns) {
 		cli_error(&profile_cmd, "--min-block is larger than --max-block");
 		return -EINVAL;

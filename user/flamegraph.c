@@ -11,11 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define FG_FRAME_H 16
-#define FG_PAD_TOP 34
+#define FG_FRAME_H    16
+#define FG_PAD_TOP    34
 #define FG_PAD_BOTTOM 26
-#define FG_PAD_X 10
-#define FG_MIN_PX 0.1
+#define FG_PAD_X      10
+#define FG_MIN_PX     0.1
 
 struct fg_node {
 	char *name;
@@ -419,7 +419,6 @@ static void fg__write_frames(struct flamegraph *fg, struct sink *s, const struct
 	}
 }
 
-
 int fg__write_svg(struct flamegraph *fg, struct sink *s, const struct fg_opts *o)
 {
 	int width = o->width > 0 ? o->width : 1200;
@@ -444,8 +443,7 @@ int fg__write_svg(struct flamegraph *fg, struct sink *s, const struct fg_opts *o
 	sink__printf(s, "<text id=\"unzoom\" class=\"hide\" x=\"%d\" y=\"24\">Reset Zoom</text>\n",
 		     FG_PAD_X);
 	sink__printf(s, "<text id=\"search\" x=\"%d\" y=\"24\">Search</text>\n", width - 110);
-	sink__printf(s, "<text id=\"details\" x=\"%d\" y=\"%d\"> </text>\n", FG_PAD_X,
-		     height - 8);
+	sink__printf(s, "<text id=\"details\" x=\"%d\" y=\"%d\"> </text>\n", FG_PAD_X, height - 8);
 	sink__printf(s, "<text id=\"matched\" x=\"%d\" y=\"%d\"> </text>\n", width - 160,
 		     height - 8);
 	sink__puts(s, "<g id=\"frames\">\n");

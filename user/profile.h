@@ -18,23 +18,23 @@
 #include "sink.h"
 #include "trace_cfg.h"
 
-#define PROFILE_FREQ_DEFAULT 49
+#define PROFILE_FREQ_DEFAULT	49
 #define PROFILE_STORAGE_DEFAULT 16384
 
 /* --state bits (profile.bpf.c's targ_state_mask). */
-#define PROF_STATE_S 0x1U	  /* TASK_INTERRUPTIBLE: sleeping */
-#define PROF_STATE_D 0x2U	  /* TASK_UNINTERRUPTIBLE: disk and lock waits */
+#define PROF_STATE_S 0x1U	/* TASK_INTERRUPTIBLE: sleeping */
+#define PROF_STATE_D 0x2U	/* TASK_UNINTERRUPTIBLE: disk and lock waits */
 #define PROF_STATE_R (1U << 31) /* preempted while runnable */
 
 struct profile_cfg {
 	struct trace_cfg trace; /* task filters and ring buffer size */
 	bool off_cpu;
-	uint32_t freq;		 /* on-CPU samples per second per CPU */
-	uint64_t min_block_ns;	 /* off-CPU: ignore shorter blocks */
-	uint64_t max_block_ns;	 /* off-CPU: ignore longer blocks */
-	uint32_t state_mask;	 /* off-CPU: PROF_STATE_* */
-	uint32_t stack_storage;	 /* entries of the stack map and of the counts map */
-	bool include_idle;	 /* on-CPU: sample the idle task too */
+	uint32_t freq;		/* on-CPU samples per second per CPU */
+	uint64_t min_block_ns;	/* off-CPU: ignore shorter blocks */
+	uint64_t max_block_ns;	/* off-CPU: ignore longer blocks */
+	uint32_t state_mask;	/* off-CPU: PROF_STATE_* */
+	uint32_t stack_storage; /* entries of the stack map and of the counts map */
+	bool include_idle;	/* on-CPU: sample the idle task too */
 	bool kernel_stacks;
 	bool user_stacks;
 };
@@ -50,7 +50,7 @@ struct prof_stack {
 	uint64_t count; /* samples, or blocks */
 	char **frames;	/* root first: user frames, then kernel frames ("name_[k]") */
 	int nframes;
-	int nkframes;	/* how many of them, at the end, are kernel frames */
+	int nkframes; /* how many of them, at the end, are kernel frames */
 };
 
 struct prof_result {
@@ -61,7 +61,7 @@ struct prof_result {
 	struct prof_stack *stacks; /* sorted by value, largest first */
 	size_t n;
 	uint64_t total_value, total_count;
-	uint64_t stack_errs[VG_SERR_MAX]; /* bpf_get_stackid() failures, kernel then user */
+	uint64_t stack_errs[VG_SERR_MAX];      /* bpf_get_stackid() failures, kernel then user */
 	uint64_t missing_kernel, missing_user; /* samples (not keys) shown as missing stacks */
 	uint64_t truncated_user; /* samples whose user stack does not reach an entry point */
 	uint64_t unknown_pids;	 /* processes gone before their maps could be read */

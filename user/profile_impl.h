@@ -8,7 +8,7 @@
 
 #include "profile.h"
 
-#define PROF_MAX_LINKS 1024
+#define PROF_MAX_LINKS	 1024
 #define PROF_PENDING_MAX 4096
 
 struct profile_bpf;

@@ -226,8 +226,8 @@ void prof_report(const struct prof_result *r)
 		"vigil profile: %" PRIu64 " %s in %" PRIu64 " %s, %zu stacks, %.1fs; "
 		"missing kernel stacks: %" PRIu64 " %s, missing user stacks: %" PRIu64 " %s"
 		", truncated user stacks: %" PRIu64 " %s"
-		", processes gone before symbolisation: %" PRIu64
-		"; drops: %" PRIu64 " map full, %" PRIu64 " ring buffer full\n",
+		", processes gone before symbolisation: %" PRIu64 "; drops: %" PRIu64
+		" map full, %" PRIu64 " ring buffer full\n",
 		r->total_value, r->off_cpu ? "ns blocked" : "samples", r->total_count,
 		r->off_cpu ? "blocks" : "ticks", r->n, (double)r->duration_ns / 1e9,
 		r->missing_kernel, u, r->missing_user, u, r->truncated_user, u, r->unknown_pids,
@@ -235,9 +235,11 @@ void prof_report(const struct prof_result *r)
 	collisions = r->stack_errs[VG_SERR_EEXIST] + r->stack_errs[VG_SERR_ENOMEM] +
 		     r->stack_errs[VG_SERR_PER_STACK + VG_SERR_EEXIST] +
 		     r->stack_errs[VG_SERR_PER_STACK + VG_SERR_ENOMEM];
-	if (r->drops[VG_DROP_MAP_FULL] || (!r->off_cpu && collisions > 10 && collisions * 100 > r->total_count))
-		fprintf(stderr, "vigil profile: %" PRIu64 " stacks lost to a full or colliding "
-				"stack map, %" PRIu64 " keys to a full counts map: raise "
-				"--stack-storage\n",
+	if (r->drops[VG_DROP_MAP_FULL] ||
+	    (!r->off_cpu && collisions > 10 && collisions * 100 > r->total_count))
+		fprintf(stderr,
+			"vigil profile: %" PRIu64 " stacks lost to a full or colliding "
+			"stack map, %" PRIu64 " keys to a full counts map: raise "
+			"--stack-storage\n",
 			collisions, r->drops[VG_DROP_MAP_FULL]);
 }

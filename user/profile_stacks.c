@@ -31,14 +31,26 @@
  * the dynamic loader (below at least one caller) is taken as complete.
  */
 static const char *const entry_frames[] = {
-	"_start",	 "__libc_start_main", "__libc_start_call_main", "start_thread",
-	"clone",	 "clone3",	      "__clone",		"__clone3",
-	"thread_start",	 "__start",	      "libc_start_main_stage2",	"start",
-	"runtime.goexit", "runtime.main",     "runtime.mstart",		NULL,
+	"_start",
+	"__libc_start_main",
+	"__libc_start_call_main",
+	"start_thread",
+	"clone",
+	"clone3",
+	"__clone",
+	"__clone3",
+	"thread_start",
+	"__start",
+	"libc_start_main_stage2",
+	"start",
+	"runtime.goexit",
+	"runtime.main",
+	"runtime.mstart",
+	NULL,
 };
 
-static const char *const entry_modules[] = { "libc.so", "libc-", "ld-linux", "ld-musl",
-					    "libpthread", NULL };
+static const char *const entry_modules[] = { "libc.so", "libc-",      "ld-linux",
+					     "ld-musl", "libpthread", NULL };
 
 bool prof_frame_is_entry(const char *name, const char *module)
 {
@@ -130,9 +142,9 @@ static int push_user(struct profiler *p, struct prof_result *r, const struct vg_
 
 static bool ksym_is_tracing_glue(const struct ksym *sym)
 {
-	return sym && (!strncmp(sym->name, "bpf_prog_", 9) ||
-		       !strncmp(sym->name, "bpf_trace_run", 13) ||
-		       !strncmp(sym->name, "__bpf_trace_", 12));
+	return sym &&
+	       (!strncmp(sym->name, "bpf_prog_", 9) || !strncmp(sym->name, "bpf_trace_run", 13) ||
+		!strncmp(sym->name, "__bpf_trace_", 12));
 }
 
 static int push_kernel(const struct ksyms *ks, struct prof_result *r, const struct vg_prof_key *k,

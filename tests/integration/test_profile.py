@@ -201,6 +201,21 @@ def test_profile_kernel_frames_resolve():
 
 
 @test
+def test_profile_user_only_and_kernel_only():
+    require_root()
+    burn, pid = start_burn("syscalls", "6")
+    try:
+        ku = folded(vigil("profile", "-p", str(pid), "-d", "2", "-F", "199", "-U").stdout)
+        kk = folded(vigil("profile", "-p", str(pid), "-d", "2", "-F", "199", "-K").stdout)
+    finally:
+        burn.wait()
+    check(ku and not any(x.endswith("_[k]") for f, _ in ku for x in f), "kernel frames with -U")
+    check(any("syscall" in f for f, _ in ku), "no user frames with -U")
+    check(kk and all(x.endswith("_[k]") for f, _ in kk for x in f[1:]), "user frames with -K")
+    check(any("do_syscall_64_[k]" in f for f, _ in kk), "no kernel frames with -K")
+
+
+@test
 def test_profile_exited_process_still_symbolises():
     require_root()
     v = start_vigil("profile", "--comm", "profile_burn", "--duration", "4", "--freq", "199")
@@ -442,6 +457,8 @@ def test_profile_bad_flags_exit_2():
         check(flag in r.stderr, "%s: message does not name %s: %s" % (args, flag, r.stderr))
     r = vigil("profile", "--off-cpu", "--min-block", "2s", "--max-block", "1s", check=False)
     check(r.returncode == 2 and "--min-block" in r.stderr, r.stderr)
+    r = vigil("profile", "-U", "-K", check=False)
+    check(r.returncode == 2 and "--user-stacks-only" in r.stderr, r.stderr)
 
 
 if __name__ == "__main__":

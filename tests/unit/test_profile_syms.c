@@ -198,8 +198,8 @@ static void test_usyms_resolves_executable_and_shared_library(void **state)
 	assert_false(usyms__has_pid(us, pid));
 	assert_int_equal(usyms__add_pid(us, pid), 0);
 	assert_true(usyms__has_pid(us, pid));
-	assert_true(usyms__resolve(us, pid, (uint64_t)(uintptr_t)&profile_syms_known_function,
-				   buf, sizeof(buf), &module));
+	assert_true(usyms__resolve(us, pid, (uint64_t)(uintptr_t)&profile_syms_known_function, buf,
+				   sizeof(buf), &module));
 	assert_string_equal(buf, "profile_syms_known_function");
 	assert_true(is_self_exe(module));
 	/* A shared library (libc, through .dynsym on a distribution build). */
@@ -255,8 +255,8 @@ static void test_entry_frames_decide_truncation(void **state)
 	(void)state;
 	assert_true(prof_frame_is_entry("_start", "/usr/bin/app"));
 	assert_true(prof_frame_is_entry("start_thread", NULL));
-	assert_true(prof_frame_is_entry("libc.so.6+0x27249",
-					"/usr/lib/x86_64-linux-gnu/libc.so.6"));
+	assert_true(
+		prof_frame_is_entry("libc.so.6+0x27249", "/usr/lib/x86_64-linux-gnu/libc.so.6"));
 	assert_true(prof_frame_is_entry("x", "/lib64/ld-linux-x86-64.so.2"));
 	assert_false(prof_frame_is_entry("main", "/usr/bin/app"));
 	assert_false(prof_frame_is_entry("[unknown]", NULL));

@@ -90,4 +90,4 @@ if [ "$HAVE_PERF" = 1 ]; then
 fi
 [ -s "$TMP/bpf_ns" ] && echo "  vigil's BPF program: median $(median 1 "$TMP/bpf_ns" | \
 	awk '{ printf "%.0f", $1 }') ns per sample (kernel.bpf_stats_enabled)"
-sed 's/^/  last vigil run: /' "$TMP/v.err" | tail -1
+grep 'samples in' "$TMP/v.err" | sed 's/^/  last vigil run: /'

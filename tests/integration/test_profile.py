@@ -6,6 +6,7 @@ tests check the symbol names and ratios in the folded output, the off-CPU total 
 time the thread measured itself, kernel frames, the SVG (well-formed, and rendered by
 headless Chromium into a picture that is not blank), JSON, and agreement with perf.
 """
+import gzip
 import json
 import os
 import re
@@ -444,6 +445,25 @@ def test_profile_agrees_with_perf():
     for sym in top_perf + ["main"]:
         check(abs(perf.get(sym, 0) - ours.get(sym, 0)) <= 5.0,
               "%s: perf %.1f%%, vigil %.1f%%" % (sym, perf.get(sym, 0), ours.get(sym, 0)))
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+@test
+def test_profile_sigterm_prints_what_was_gathered():
+    require_root()
+    burn, pid = start_burn("cpu", "4")
+    tmp = tempfile.mkdtemp()
+    out = os.path.join(tmp, "p.folded.gz")
+    try:
+        v = start_vigil("profile", "--pid", str(pid), "--freq", "199", "-o", out)
+        time.sleep(2.0)
+        v.terminate()
+        _, stderr = v.communicate(timeout=30)
+    finally:
+        burn.wait()
+    check(v.returncode == 0, "exit %d: %s" % (v.returncode, stderr))
+    stacks = folded(gzip.open(out, "rt").read())
+    check(leaf_user_share(stacks, "burn_a") > 0, "no burn_a after SIGTERM")
     shutil.rmtree(tmp, ignore_errors=True)
 
 

@@ -133,6 +133,15 @@ enum vg_stack_err {
 	VG_SERR_MAX = 8,
 };
 
+/*
+ * Off-CPU: a task's open block, in the `offcpu_start` task storage (ts 0: none). Userspace
+ * reads it through a pidfd at the end, to count blocks still open then.
+ */
+struct vg_prof_start {
+	__u64 ts; /* bpf_ktime_get_ns() at the switch-out */
+	struct vg_prof_key key;
+};
+
 /* The first sample of a process: userspace reads its /proc/<pid>/maps while it lives. */
 struct vg_prof_pid {
 	struct vg_hdr hdr;
@@ -143,6 +152,7 @@ struct vg_prof_pid {
 _Static_assert(sizeof(struct vg_prof_key) == 40, "vg_prof_key layout");
 _Static_assert(sizeof(struct vg_prof_val) == 16, "vg_prof_val layout");
 _Static_assert(sizeof(struct vg_prof_pid) == 24, "vg_prof_pid layout");
+_Static_assert(sizeof(struct vg_prof_start) == 48, "vg_prof_start layout");
 
 _Static_assert(sizeof(struct vg_hdr) == 16, "vg_hdr layout");
 _Static_assert(sizeof(struct vg_runq) == 72, "vg_runq layout");

@@ -46,17 +46,12 @@ struct {
 	__type(value, __u64);
 } stack_errs SEC(".maps");
 
-/* Off-CPU: where and when the task left the CPU; ts 0 when not armed. */
-struct offcpu_start {
-	__u64 ts;
-	struct vg_prof_key key;
-};
-
+/* Off-CPU: where and when the task left the CPU (events.h); ts 0 when not armed. */
 struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, int);
-	__type(value, struct offcpu_start);
+	__type(value, struct vg_prof_start);
 } offcpu_start SEC(".maps");
 
 const volatile __u32 targ_include_idle = 0;
@@ -186,7 +181,7 @@ static __always_inline bool state__is_wanted(unsigned int state)
 /* Add the blocked time of t, if it was armed and the time is in range; disarm it. */
 static __always_inline void offcpu__account(struct task_struct *t, __u64 now)
 {
-	struct offcpu_start *st = bpf_task_storage_get(&offcpu_start, t, 0, 0);
+	struct vg_prof_start *st = bpf_task_storage_get(&offcpu_start, t, 0, 0);
 	__u64 delta;
 
 	if (!st || !st->ts)
@@ -203,7 +198,7 @@ int BPF_PROG(handle_offcpu_switch, bool preempt, struct task_struct *prev, struc
 	     unsigned int prev_state)
 {
 	__u64 now = bpf_ktime_get_ns();
-	struct offcpu_start *st;
+	struct vg_prof_start *st;
 
 	if (BPF_CORE_READ(prev, pid) && state__is_wanted(preempt ? 0 : prev_state) &&
 	    task__is_traced(prev)) {

@@ -250,6 +250,7 @@ int profiler__run(struct profiler *p, uint64_t duration_ns)
 	/* Detach first: symbolising afterwards must not profile vigil itself. */
 	profiler__detach(p);
 	p->end_ns = mono_now_ns();
+	profiler__close_open_blocks(p, p->end_ns);
 	ring_buffer__consume(p->rb);
 	profiler__cache_pending(p);
 	return err;

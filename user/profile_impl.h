@@ -28,6 +28,10 @@ struct profiler {
 	uint64_t pending_lost;
 	struct usyms *usyms;
 	uint64_t start_ns, end_ns;
+	uint64_t open_blocks; /* off-CPU blocks still open at the end, counted up to it */
 };
+
+/* Off-CPU: add the blocks still open at end (CLOCK_MONOTONIC ns) to the counts map. */
+void profiler__close_open_blocks(struct profiler *p, uint64_t end);
 
 #endif /* VIGIL_PROFILE_IMPL_H */

@@ -175,6 +175,8 @@ void prof_write_json(struct sink *s, const struct prof_result *r)
 	jw__u64(&w, "duration_ns", r->duration_ns);
 	jw__u64(&w, "total", r->total_value);
 	jw__u64(&w, "total_count", r->total_count);
+	if (r->off_cpu)
+		jw__u64(&w, "open_blocks", r->open_blocks);
 	jw__obj_begin(&w, "missing");
 	jw__u64(&w, "kernel", r->missing_kernel);
 	jw__u64(&w, "user", r->missing_user);
@@ -235,6 +237,11 @@ void prof_report(const struct prof_result *r)
 	collisions = r->stack_errs[VG_SERR_EEXIST] + r->stack_errs[VG_SERR_ENOMEM] +
 		     r->stack_errs[VG_SERR_PER_STACK + VG_SERR_EEXIST] +
 		     r->stack_errs[VG_SERR_PER_STACK + VG_SERR_ENOMEM];
+	if (r->off_cpu && r->open_blocks)
+		fprintf(stderr,
+			"vigil profile: %" PRIu64 " blocks were still open at the end: counted up "
+			"to it\n",
+			r->open_blocks);
 	if (r->drops[VG_DROP_MAP_FULL] ||
 	    (!r->off_cpu && collisions > 10 && collisions * 100 > r->total_count))
 		fprintf(stderr,

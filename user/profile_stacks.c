@@ -144,7 +144,7 @@ static bool ksym_is_tracing_glue(const struct ksym *sym)
 {
 	return sym &&
 	       (!strncmp(sym->name, "bpf_prog_", 9) || !strncmp(sym->name, "bpf_trace_run", 13) ||
-		!strncmp(sym->name, "__bpf_trace_", 12));
+		!strncmp(sym->name, "__bpf_trace_", 12) || !strncmp(sym->name, "__traceiter_", 12));
 }
 
 static int push_kernel(const struct ksyms *ks, struct prof_result *r, const struct vg_prof_key *k,
@@ -297,6 +297,7 @@ int profiler__collect(struct profiler *p, struct prof_result *r)
 	profiler__read_errs(p, r);
 	profiler__read_drops(p, r);
 	r->drops[VG_DROP_RINGBUF_FULL] += p->pending_lost;
+	r->open_blocks = p->open_blocks;
 	return 0;
 }
 

@@ -150,6 +150,28 @@ def test_profile_offcpu_agrees_with_offcputime():
 
 
 @test
+def test_profile_offcpu_open_block_counted_to_the_end():
+    require_root()
+    burn, pid = start_burn("sleep", "30", "1", "1")  # from 1 s in, one 30 s nanosleep
+    try:
+        t0 = time.monotonic()
+        r = vigil("profile", "--off-cpu", "--pid", str(pid), "--duration", "3",
+                  "--format", "json")
+        t1 = time.monotonic()
+    finally:
+        burn.kill()
+        burn.wait()
+    doc = json.loads(r.stdout)
+    sleeper = sum(s["value"] for s in doc["stacks"] if s["comm"] == "sleeper")
+    # Asleep from about 1 s after the burner started until vigil's end: 2 s, give or take
+    # the start-up of both.
+    check(doc["open_blocks"] >= 1, "no open block counted: %s" % r.stderr)
+    check(1.5e9 <= sleeper <= (t1 - t0) * 1e9, "sleeper blocked %d ns in a %.1f s run"
+          % (sleeper, t1 - t0))
+    check("still open at the end" in r.stderr, r.stderr)
+
+
+@test
 def test_profile_offcpu_min_block_filters():
     require_root()
     v = start_vigil("profile", "--off-cpu", "--comm", "sleeper", "--duration", "3",

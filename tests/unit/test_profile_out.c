@@ -20,6 +20,25 @@
 #include "profile.h"
 #include "profile_fold.h"
 
+/* The wire structs the kernel fills: a layout drift fails here, without BPF. */
+static void test_profile_wire_layout(void **state)
+{
+	(void)state;
+	assert_int_equal(offsetof(struct vg_prof_key, cgroup_id), 0);
+	assert_int_equal(offsetof(struct vg_prof_key, pid), 8);
+	assert_int_equal(offsetof(struct vg_prof_key, tid), 12);
+	assert_int_equal(offsetof(struct vg_prof_key, kstack_id), 16);
+	assert_int_equal(offsetof(struct vg_prof_key, ustack_id), 20);
+	assert_int_equal(offsetof(struct vg_prof_key, comm), 24);
+	assert_int_equal(sizeof(struct vg_prof_key), 40);
+	assert_int_equal(offsetof(struct vg_prof_val, count), 8);
+	assert_int_equal(offsetof(struct vg_prof_start, key), 8);
+	assert_int_equal(sizeof(struct vg_prof_start), 48);
+	assert_int_equal(offsetof(struct vg_prof_pid, pid), 16);
+	assert_int_equal(sizeof(struct vg_prof_pid), 24);
+	assert_int_equal(VG_SERR_PER_STACK * 2, VG_SERR_MAX);
+}
+
 static void test_folded_line_format(void **state)
 {
 	char *frames[] = { "main", "burn_a", "do_syscall_64_[k]" };
@@ -204,6 +223,7 @@ static void test_flamegraph_svg_basics(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_profile_wire_layout),
 		cmocka_unit_test(test_folded_line_format),
 		cmocka_unit_test(test_folded_line_sanitises_hostile_names),
 		cmocka_unit_test(test_folded_line_too_long),

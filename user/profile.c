@@ -17,7 +17,6 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "ksyms.h"
 #include "log.h"
 #include "profile.skel.h"
 #include "profile_impl.h"

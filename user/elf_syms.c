@@ -1,20 +1,23 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * elf_syms.c: the function symbols and PT_LOAD segments of one ELF object, read with libelf.
- * .symtab is preferred; a stripped object falls back to .dynsym (exported functions only);
- * with neither, lookups fail and the caller prints module+offset.
+ * .symtab is preferred, then the .symtab of a separate debug file found by build id (as
+ * Debian's -dbg packages install them), then .dynsym (exported functions only); with none,
+ * lookups fail and the caller prints module+offset.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
 #include <libelf.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "usyms.h"
 
-#define ELF_MAX_SEGS 16
+#define ELF_MAX_SEGS   16
+#define ELF_DEBUG_ROOT "/usr/lib/debug"
 
 struct elf_sym {
 	uint64_t addr, size;
@@ -122,7 +125,68 @@ static int sym_cmp(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
+/* The GNU build id of elf as lowercase hex into hex; 0, or -ENOENT when it has none. */
+static int elf_build_id(Elf *elf, char *hex, size_t len)
+{
+	Elf_Scn *scn = NULL;
+	GElf_Shdr sh;
+
+	while ((scn = elf_nextscn(elf, scn))) {
+		Elf_Data *data;
+		GElf_Nhdr nh;
+		size_t off = 0, name_off, desc_off;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_NOTE)
+			continue;
+		data = elf_getdata(scn, NULL);
+		while (data && (off = gelf_getnote(data, off, &nh, &name_off, &desc_off)) > 0) {
+			const unsigned char *desc = (const unsigned char *)data->d_buf + desc_off;
+
+			if (nh.n_type != NT_GNU_BUILD_ID || nh.n_namesz != 4 ||
+			    memcmp((const char *)data->d_buf + name_off, "GNU", 4) ||
+			    !nh.n_descsz || nh.n_descsz * 2 + 1 > len)
+				continue;
+			for (size_t i = 0; i < nh.n_descsz; i++)
+				snprintf(hex + 2 * i, 3, "%02x", desc[i]);
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+/*
+ * A distribution strips .symtab into a separate debug file named by build id
+ * (<debug_root>/.build-id/ab/cdef....debug, e.g. Debian's libc6-dbg). Read its .symtab
+ * if there is one: 1 when read, 0 when there is none, or a negative errno.
+ */
+static int elf_syms__read_debug(struct elf_syms *es, Elf *elf, const char *debug_root, size_t *cap)
+{
+	char id[129], path[4096];
+	Elf_Scn *scn;
+	Elf *dbg;
+	int fd, err = 0;
+
+	if (!debug_root || elf_build_id(elf, id, sizeof(id)) || strlen(id) < 3)
+		return 0;
+	snprintf(path, sizeof(path), "%s/.build-id/%.2s/%s.debug", debug_root, id, id + 2);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	dbg = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	scn = dbg && elf_kind(dbg) == ELF_K_ELF ? find_section(dbg, SHT_SYMTAB) : NULL;
+	if (scn)
+		err = elf_syms__read_table(es, dbg, scn, cap);
+	elf_end(dbg);
+	close(fd);
+	return err ? err : scn != NULL;
+}
+
 struct elf_syms *elf_syms__load(const char *path)
+{
+	return elf_syms__load_debug(path, ELF_DEBUG_ROOT);
+}
+
+struct elf_syms *elf_syms__load_debug(const char *path, const char *debug_root)
 {
 	struct elf_syms *es;
 	Elf_Scn *scn;
@@ -149,8 +213,13 @@ struct elf_syms *elf_syms__load(const char *path)
 	}
 	elf_syms__read_segs(es, elf);
 	scn = find_section(elf, SHT_SYMTAB);
-	if (!scn)
-		scn = find_section(elf, SHT_DYNSYM);
+	if (!scn) {
+		err = elf_syms__read_debug(es, elf, debug_root, &cap);
+		if (err < 0)
+			goto err_end;
+		scn = err ? NULL : find_section(elf, SHT_DYNSYM);
+		err = 0;
+	}
 	if (scn)
 		err = elf_syms__read_table(es, elf, scn, &cap);
 	if (err)

@@ -43,8 +43,13 @@ void proc_maps__fini(struct proc_maps *pm);
 /* The function symbols and load segments of one ELF object. */
 struct elf_syms;
 
-/* NULL and errno when path is not a readable ELF file. */
+/*
+ * NULL and errno when path is not a readable ELF file. Without .symtab, the separate debug
+ * file <debug_root>/.build-id/xx/yyyy.debug is used when present (debug_root NULL: none;
+ * elf_syms__load() uses /usr/lib/debug).
+ */
 struct elf_syms *elf_syms__load(const char *path);
+struct elf_syms *elf_syms__load_debug(const char *path, const char *debug_root);
 
 /* The ELF virtual address at file offset off; -ENOENT when no PT_LOAD segment covers it. */
 int elf_syms__vaddr(const struct elf_syms *es, uint64_t off, uint64_t *vaddr);

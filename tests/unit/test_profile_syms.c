@@ -179,6 +179,56 @@ static void test_elf_syms_of_self(void **state)
 	assert_null(elf_syms__load("/proc/self/maps"));
 }
 
+/*
+ * A stripped copy of this binary whose .symtab lives in a separate debug file named by
+ * build id, as distributions ship them: symbols come back through the debug root.
+ */
+static void test_elf_syms_from_build_id_debug_file(void **state)
+{
+	char root[] = "/tmp/vigil-debug-XXXXXX", cmd[1024], stripped[128];
+	struct elf_syms *es, *plain;
+	uint64_t vaddr, off;
+	struct proc_maps pm;
+	const struct proc_map *m;
+	const char *name;
+	uint64_t addr = (uint64_t)(uintptr_t)&profile_syms_known_function;
+
+	(void)state;
+	assert_non_null(mkdtemp(root));
+	snprintf(stripped, sizeof(stripped), "%s/stripped", root);
+	snprintf(cmd, sizeof(cmd),
+		 "set -e; cd %s; id=$(readelf -n /proc/%d/exe | awk '/Build ID/ { print $3 }');"
+		 "mkdir -p .build-id/$(echo $id | cut -c1-2);"
+		 "objcopy --only-keep-debug /proc/%d/exe .build-id/$(echo $id | cut -c1-2)/"
+		 "$(echo $id | cut -c3-).debug;"
+		 "strip --strip-all -o stripped /proc/%d/exe",
+		 root, getpid(), getpid(), getpid());
+	if (system(cmd)) {
+		skip(); /* no binutils or no build id: nothing to test against */
+		return;
+	}
+	plain = elf_syms__load_debug(stripped, NULL);
+	es = elf_syms__load_debug(stripped, root);
+	assert_non_null(plain);
+	assert_non_null(es);
+	/* Without the debug file only .dynsym is left: far fewer symbols, not ours. */
+	assert_true(elf_syms__count(es) > elf_syms__count(plain));
+	snprintf(cmd, sizeof(cmd), "/proc/%d/maps", getpid());
+	assert_int_equal(proc_maps__load(&pm, cmd), 0);
+	m = proc_maps__find(&pm, addr);
+	assert_int_equal(elf_syms__vaddr(es, addr - m->start + m->offset, &vaddr), 0);
+	name = elf_syms__find(es, vaddr, &off);
+	assert_non_null(name);
+	assert_string_equal(name, "profile_syms_known_function");
+	name = elf_syms__find(plain, vaddr, &off);
+	assert_true(!name || strcmp(name, "profile_syms_known_function"));
+	proc_maps__fini(&pm);
+	elf_syms__free(es);
+	elf_syms__free(plain);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
+	assert_int_equal(system(cmd), 0);
+}
+
 static bool ends_with(const char *s, const char *suffix)
 {
 	size_t n = strlen(s), m = strlen(suffix);
@@ -271,6 +321,7 @@ int main(void)
 		cmocka_unit_test(test_maps_line_parsing),
 		cmocka_unit_test(test_maps_load_and_find),
 		cmocka_unit_test(test_elf_syms_of_self),
+		cmocka_unit_test(test_elf_syms_from_build_id_debug_file),
 		cmocka_unit_test(test_usyms_resolves_executable_and_shared_library),
 		cmocka_unit_test(test_usyms_object_without_symbols_prints_module_offset),
 		cmocka_unit_test(test_entry_frames_decide_truncation),

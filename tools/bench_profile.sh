@@ -6,8 +6,9 @@
 # against perf's. Two throughputs: ops per wall-clock second (what the workload sees, all
 # costs included, but skewed by any other load on the machine) and ops per second of the
 # workload's own CPU time (the in-context cost of sampling: the BPF program or perf's
-# handler runs in the interrupted task's time; immune to other load). Needs root and a
-# built tree (make). RUNS and SECS override the defaults (7 runs of 5 s).
+# handler runs in the interrupted task's time; immune to other load), and the CPU time of
+# the profilers' own processes. Needs root, /usr/bin/time and a built tree (make). RUNS and
+# SECS override the defaults (7 runs of 5 s).
 set -eu
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-7}
@@ -18,6 +19,9 @@ TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
 [ -x "$BURN" ] && [ -x "$VIGIL" ] || { echo "bench_profile: run make first" >&2; exit 1; }
+# The profilers' own processes: user + system CPU, beside what they cost in the workload.
+TIME=/usr/bin/time
+[ -x "$TIME" ] || { echo "bench_profile: needs /usr/bin/time (package time)" >&2; exit 1; }
 HAVE_PERF=1
 if ! perf record -e cpu-clock -F 99 -g -a -o "$TMP/probe.data" -- true >/dev/null 2>&1; then
 	echo "bench_profile: perf record does not work here; perf rows skipped" >&2
@@ -31,7 +35,8 @@ burn() {
 }
 
 run_vigil() {
-	"$VIGIL" profile --freq 99 --duration $((SECS + 2)) -o "$TMP/v.folded" 2>"$TMP/v.err" &
+	$TIME -f "%U %S" -o "$TMP/v.time" "$VIGIL" profile --freq 99 --duration $((SECS + 2)) \
+		-o "$TMP/v.folded" 2>"$TMP/v.err" &
 	vp=$!
 	sleep 1
 	burn "$TMP/vigil"
@@ -42,15 +47,17 @@ for p in json.load(sys.stdin):
     if p.get("name", "").startswith("handle_profile") and p.get("run_cnt"):
         print(p["run_time_ns"] / p["run_cnt"])' >>"$TMP/bpf_ns" || true
 	wait "$vp"
+	awk '{ print ($1 + $2) * 1000 }' "$TMP/v.time" >>"$TMP/vigil_ms"
 }
 
 run_perf() {
-	perf record -e cpu-clock -F 99 -g -a -o "$TMP/perf.data" -- sleep $((SECS + 2)) \
-		>/dev/null 2>&1 &
+	$TIME -f "%U %S" -o "$TMP/p.time" perf record -e cpu-clock -F 99 -g -a \
+		-o "$TMP/perf.data" -- sleep $((SECS + 2)) >/dev/null 2>&1 &
 	pp=$!
 	sleep 1
 	burn "$TMP/perf"
 	wait "$pp"
+	awk '{ print ($1 + $2) * 1000 }' "$TMP/p.time" >>"$TMP/perf_ms"
 }
 
 # Median of column $1 of file $2.
@@ -60,6 +67,7 @@ median() {
 }
 
 : >"$TMP/base"; : >"$TMP/vigil"; : >"$TMP/perf"; : >"$TMP/bpf_ns"
+: >"$TMP/vigil_ms"; : >"$TMP/perf_ms"
 stats_was=$(sysctl -n kernel.bpf_stats_enabled 2>/dev/null || echo 0)
 sysctl -qw kernel.bpf_stats_enabled=1 2>/dev/null || true
 trap 'sysctl -qw kernel.bpf_stats_enabled="$stats_was" 2>/dev/null; rm -rf "$TMP"' EXIT
@@ -88,6 +96,9 @@ if [ "$HAVE_PERF" = 1 ]; then
 	echo "$vw $pw $vc $pc" | awk '{ printf "  vigil/perf throughput: wall %.4f, cpu %.4f " \
 		"(>= 1: vigil costs no more than perf)\n", $1 / $2, $3 / $4 }'
 fi
+echo "  own process CPU per $((SECS + 2))s run (median): vigil $(median 1 "$TMP/vigil_ms") ms" \
+	"(attach, read maps, symbolise, write)$([ "$HAVE_PERF" = 1 ] &&
+	echo ", perf record $(median 1 "$TMP/perf_ms") ms (write samples)")"
 [ -s "$TMP/bpf_ns" ] && echo "  vigil's BPF program: median $(median 1 "$TMP/bpf_ns" | \
 	awk '{ printf "%.0f", $1 }') ns per sample (kernel.bpf_stats_enabled)"
 grep 'samples in' "$TMP/v.err" | sed 's/^/  last vigil run: /'

@@ -49,6 +49,8 @@ enum vg_hist_per {
 	VG_PER_PID = 1,
 	VG_PER_TID = 2,
 	VG_PER_CGROUP = 3,
+	VG_PER_RADDR = 4, /* tcp: remote address (folded to 64 bits; the hist's comm holds it) */
+	VG_PER_RPORT = 5, /* tcp: remote port */
 };
 
 /* The common header of every ring-buffer record. */
@@ -154,10 +156,95 @@ _Static_assert(sizeof(struct vg_prof_val) == 16, "vg_prof_val layout");
 _Static_assert(sizeof(struct vg_prof_pid) == 24, "vg_prof_pid layout");
 _Static_assert(sizeof(struct vg_prof_start) == 48, "vg_prof_start layout");
 
+
+/* --- tcp --------------------------------------------------------------------------- */
+
+#define VG_ADDR_LEN 16 /* IPv4 in the first 4 bytes, or IPv6; network byte order */
+
+/* vg_tcp.flags and vg_tcp_close.flags */
+#define VG_TCP_PID_KNOWN 0x01	 /* pid/comm name the owning process */
+#define VG_TCP_VALUE_KNOWN 0x02	 /* vg_tcp.value_ns / vg_tcp_close.connect_latency_ns valid */
+#define VG_TCP_PARTIAL 0x04	 /* first seen mid-life: started before vigil */
+#define VG_TCP_DURATION_KNOWN 0x08 /* vg_tcp_close.duration_ns valid */
+#define VG_TCP_SRTT_KNOWN 0x10	 /* vg_tcp_close.srtt_min_us/max_us valid */
+
+/* vg_tcp_close.direction; vg_tcp.dir for resets */
+#define VG_TCP_DIR_UNKNOWN 0
+#define VG_TCP_DIR_ACTIVE 1
+#define VG_TCP_DIR_PASSIVE 2
+#define VG_TCP_DIR_SENT 1
+#define VG_TCP_DIR_RECEIVED 2
+
+/*
+ * tcp_connect (value_ns = SYN_SENT->ESTABLISHED latency), tcp_accept, tcp_state (value_ns =
+ * time spent in old_state), tcp_retransmit (new_state = the socket's state) and tcp_reset
+ * (dir = sent or received; old_state = the socket's state when there is one) share one
+ * layout. States are the kernel's TCP_* numbers (1 = ESTABLISHED ... 12 = NEW_SYN_RECV).
+ */
+struct vg_tcp {
+	struct vg_hdr hdr;
+	__u8 saddr[VG_ADDR_LEN];
+	__u8 daddr[VG_ADDR_LEN];
+	__u64 value_ns;
+	__u32 pid;
+	__u16 sport;  /* host byte order */
+	__u16 dport;
+	__u16 family; /* AF_INET (2) or AF_INET6 (10) */
+	__u8 old_state;
+	__u8 new_state;
+	__u8 flags;   /* VG_TCP_* */
+	__u8 dir;
+	__u8 pad[2];
+	char comm[VG_COMM_LEN];
+};
+
+/*
+ * A key of the --laddr/--raddr LPM tries: IPv6, with IPv4 as ::ffff:a.b.c.d (so an IPv4
+ * prefix /n is stored as /96+n and also matches IPv4-mapped addresses of dual-stack sockets).
+ */
+struct vg_lpm_key {
+	__u32 prefixlen;
+	__u8 addr[VG_ADDR_LEN];
+};
+
+/* The value of tcp.bpf.c's io_bytes map (key: tgid): TCP bytes through sendmsg/recvmsg. */
+struct vg_tcp_io {
+	__u64 sent;
+	__u64 received;
+	char comm[VG_COMM_LEN];
+};
+
+/* tcp_close: one summary per connection, when its socket reaches CLOSE. */
+struct vg_tcp_close {
+	struct vg_hdr hdr;
+	__u8 saddr[VG_ADDR_LEN];
+	__u8 daddr[VG_ADDR_LEN];
+	__u64 duration_ns;	  /* birth (SYN_SENT or SYN_RECV) to CLOSE */
+	__u64 connect_latency_ns; /* SYN_SENT->ESTABLISHED (active side) */
+	__u64 bytes_sent;	  /* tcp_sock.bytes_acked: sent and acknowledged */
+	__u64 bytes_received;	  /* tcp_sock.bytes_received */
+	__u32 srtt_us;		  /* smoothed RTT at close */
+	__u32 srtt_min_us;	  /* over the samples tcp_probe saw */
+	__u32 srtt_max_us;
+	__u32 retransmits;	  /* tcp_sock.total_retrans */
+	__u32 pid;
+	__u16 sport;
+	__u16 dport;
+	__u16 family;
+	__u8 direction; /* VG_TCP_DIR_ACTIVE / PASSIVE / UNKNOWN */
+	__u8 flags;
+	__u32 pad;
+	char comm[VG_COMM_LEN];
+};
+
 _Static_assert(sizeof(struct vg_hdr) == 16, "vg_hdr layout");
 _Static_assert(sizeof(struct vg_runq) == 72, "vg_runq layout");
 _Static_assert(sizeof(struct vg_oncpu) == 48, "vg_oncpu layout");
 _Static_assert(sizeof(struct vg_proc) == 304, "vg_proc layout");
 _Static_assert(sizeof(struct vg_hist) == 152, "vg_hist layout");
+_Static_assert(sizeof(struct vg_lpm_key) == 20, "vg_lpm_key layout");
+_Static_assert(sizeof(struct vg_tcp_io) == 32, "vg_tcp_io layout");
+_Static_assert(sizeof(struct vg_tcp) == 88, "vg_tcp layout");
+_Static_assert(sizeof(struct vg_tcp_close) == 128, "vg_tcp_close layout");
 
 #endif /* VIGIL_EVENTS_H */

@@ -47,9 +47,11 @@ static const struct cli_opt hist_opts[] = {
 	{ "interval", 'i', "TIME", OPT_INTERVAL, "a duration such as 1s or 500ms",
 	  "print (and reset) the histogram every TIME" },
 	{ "count", 'n', "N", OPT_COUNT, "a whole number from 1", "stop after N intervals" },
-	{ "per", 'P', "KEY", OPT_PER, "pid, tid or cgroup", "one histogram per pid, tid or cgroup" },
+	{ "per", 'P', "KEY", OPT_PER, "pid, tid or cgroup; raddr, rport or pid for tcp-*",
+	  "one histogram per key (pid, tid, cgroup; tcp: raddr, rport, pid)" },
 	{ "unit", 'u', "UNIT", OPT_UNIT, "us or ms", "bucket unit (default us)" },
 	TRACE_OPTS_FILTERS,
+	TRACE_OPTS_TCP,
 	CLI_OPT_END,
 };
 
@@ -83,9 +85,10 @@ static int hist_set(void *ctx, int id, const char *arg)
 
 static const struct cli_cmd hist_cmd = {
 	.name = "hist",
-	.usage = "vigil hist runq|oncpu [options]",
+	.usage = "vigil hist runq|oncpu|tcp-connect|tcp-rtt [options]",
 	.summary = "Print a log2 histogram aggregated in the kernel: runq (wakeup to on-CPU\n"
-		   "latency) or oncpu (time slice lengths).",
+		   "latency), oncpu (time slice lengths), tcp-connect (SYN_SENT to ESTABLISHED)\n"
+		   "or tcp-rtt (smoothed RTT, sampled per received segment).",
 	.details = "Without --interval the histogram is printed once, when the duration ends\n"
 		   "or on Ctrl-C. JSON output gives each bucket's bounds (lo, hi) and count.",
 	.opts = hist_opts,
@@ -175,12 +178,22 @@ int cmd_hist(int argc, char **argv)
 		return 0;
 	log_set_level(common.verbose);
 	if (argc - first != 1) {
-		cli_error(&hist_cmd, "name one histogram (accepts runq, oncpu)");
+		cli_error(&hist_cmd, "name one histogram (accepts runq, oncpu, tcp-connect, tcp-rtt)");
 		return EXIT_USAGE;
 	}
 	id = hist_by_name(argv[first]);
 	if (id < 0) {
-		cli_error(&hist_cmd, "unknown histogram '%s' (accepts runq, oncpu)", argv[first]);
+		cli_error(&hist_cmd,
+			  "unknown histogram '%s' (accepts runq, oncpu, tcp-connect, tcp-rtt)",
+			  argv[first]);
+		return EXIT_USAGE;
+	}
+	if (!hist_per_is_allowed(id, a.cfg.hist_per)) {
+		char accepts[64];
+
+		cli_error(&hist_cmd, "--per: invalid value '%s' for %s (accepts %s)",
+			  hist_per_names[a.cfg.hist_per], argv[first],
+			  hist_per_accepts(id, accepts, sizeof(accepts)));
 		return EXIT_USAGE;
 	}
 	r.desc = &hist_descs[id];

@@ -19,6 +19,7 @@
 #include "output.h"
 #include "parse.h"
 #include "probe.h"
+#include "run_tcp.h"
 #include "session.h"
 #include "stop.h"
 #include "trace_opts.h"
@@ -31,6 +32,7 @@ static const struct cli_opt run_opts[] = {
 	CLI_OPT_OUTPUT,
 	CLI_OPT_DURATION,
 	TRACE_OPTS_FILTERS,
+	TRACE_OPTS_TCP,
 	CLI_OPT_END,
 };
 
@@ -45,8 +47,8 @@ static const struct cli_cmd run_cmd = {
 	.summary = "Without a command: trace everything for a few seconds (--duration, default\n"
 		   "5s) and end with a summary. Commands:\n"
 		   "  doctor    what this machine allows; the source each subsystem uses\n"
-		   "  trace     stream records: vigil trace [sched]...\n"
-		   "  hist      in-kernel histograms: vigil hist runq|oncpu\n"
+		   "  trace     stream records: vigil trace [sched|tcp]...\n"
+		   "  hist      in-kernel histograms: vigil hist runq|oncpu|tcp-connect|tcp-rtt\n"
 		   "Run 'vigil COMMAND --help' for a command's options.",
 	.opts = run_opts,
 	.set = run_set,
@@ -67,7 +69,13 @@ struct run_summary {
 	struct probe_result unavailable[16];
 	const struct tracer_ops *unavailable_ops[16];
 	int nunavailable;
+	struct run_tcp tcp;
 };
+
+static void run_observe(void *ctx, const struct vrow *row)
+{
+	run_tcp__observe(ctx, row);
+}
 
 static struct per_proc *summary__proc(struct run_summary *sum, uint64_t pid, int cap)
 {
@@ -251,6 +259,7 @@ static void summary__print_json(struct sink *out, const struct run_summary *sum,
 		jw__obj_end(&w);
 	}
 	jw__arr_end(&w);
+	run_tcp__print_json(&sum->tcp, &w, RUN_TOP);
 	jw__obj_end(&w);
 	sink__putc(out, '\n');
 }
@@ -307,6 +316,7 @@ int cmd_run(int argc, char **argv)
 	cfg.stream_kinds = (1ULL << VG_KIND_EXEC) | (1ULL << VG_KIND_EXIT) | (1ULL << VG_KIND_FORK);
 	cfg.hists = (1U << HIST_RUNQ) | (1U << HIST_ONCPU);
 	cfg.hist_per = VG_PER_PID;
+	run_tcp__configure(&cfg);
 
 	if (output__open(&out, &run_cmd, &common, FMT_TABLE, 0))
 		return 1;
@@ -316,7 +326,7 @@ int cmd_run(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	stop_install_handlers();
-	err = session__start(&s, ops, n, &cfg, NULL, NULL, NULL);
+	err = session__start(&s, ops, n, &cfg, NULL, run_observe, &sum.tcp);
 	if (err) {
 		output__close(&out);
 		return 1;
@@ -334,11 +344,14 @@ int cmd_run(int argc, char **argv)
 			summary__drain(&sum, &s, &hist_descs[HIST_ONCPU], false);
 			qsort(sum.procs, (size_t)sum.nprocs, sizeof(*sum.procs), cmp_runq_sum);
 		}
+		run_tcp__finish(&sum.tcp, &s);
 	}
 	if (out.fmt == FMT_JSON)
 		summary__print_json(out.sink, &sum, &s);
 	else
 		summary__print_table(out.sink, &sum, &s);
+	if (out.fmt == FMT_TABLE)
+		run_tcp__print_table(&sum.tcp, out.sink, RUN_TOP);
 	session__stop(&s);
 	free(sum.procs);
 	return output__close(&out) || err ? 1 : 0;

@@ -29,6 +29,7 @@ static const struct cli_opt trace_opts[] = {
 	CLI_OPT_OUTPUT,
 	CLI_OPT_DURATION,
 	TRACE_OPTS_FILTERS,
+	TRACE_OPTS_TCP,
 	{ "events", 'e', "KINDS", OPT_EVENTS, "a comma list of record kinds, e.g. runq,exec",
 	  "stream only these record kinds" },
 	TRACE_OPTS_RINGBUF,
@@ -66,7 +67,8 @@ static const struct cli_cmd trace_cmd = {
 	.name = "trace",
 	.usage = "vigil trace [sched|tcp|blkio]... [options]",
 	.summary = "Stream records from the named subsystems (all of them when none is named).",
-	.details = "Record kinds: runq, oncpu, exec, exit, fork (sched); drops (any).\n"
+	.details = "Record kinds: runq, oncpu, exec, exit, fork (sched); tcp_connect, tcp_accept,\n"
+		   "tcp_state, tcp_close, tcp_retransmit, tcp_reset (tcp); drops (any).\n"
 		   "Columns are documented in the README. Ctrl-C or SIGTERM ends the trace\n"
 		   "cleanly: the output file (and its gzip stream) is always complete.",
 	.opts = trace_opts,

@@ -14,5 +14,12 @@ int cmd_doctor(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
 int cmd_hist(int argc, char **argv);
 int cmd_profile(int argc, char **argv);
+/* The fallback library's psutil-style commands. */
+int cmd_snapshot(int argc, char **argv);
+int cmd_ps(int argc, char **argv);
+int cmd_pidof(int argc, char **argv);
+int cmd_net(int argc, char **argv);
+int cmd_sys(int argc, char **argv);
+int cmd_kill(int argc, char **argv);
 
 #endif /* VIGIL_COMMANDS_H */

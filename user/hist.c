@@ -6,20 +6,67 @@
 
 #include <bpf/bpf.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "json.h"
 #include "parse.h"
+#include "tcp_addr.h"
 
 const struct hist_desc hist_descs[HIST__COUNT] = {
 	[HIST_RUNQ] = { .name = "runq", .subsystem = "sched", .map = "runq_hist",
 			.total_map = "runq_hist_total", .what = "run queue latency" },
 	[HIST_ONCPU] = { .name = "oncpu", .subsystem = "sched", .map = "oncpu_hist",
 			 .total_map = "oncpu_hist_total", .what = "on-CPU time slices" },
+	[HIST_TCP_CONNECT] = { .name = "tcp-connect", .subsystem = "tcp", .map = "connect_hist",
+			       .total_map = "connect_hist_total",
+			       .what = "TCP connect latency (SYN_SENT to ESTABLISHED)",
+			       .pers = 1U << VG_PER_RADDR | 1U << VG_PER_RPORT | 1U << VG_PER_PID },
+	[HIST_TCP_RTT] = { .name = "tcp-rtt", .subsystem = "tcp", .map = "rtt_hist",
+			   .total_map = "rtt_hist_total",
+			   .what = "TCP smoothed RTT per received segment",
+			   .pers = 1U << VG_PER_RADDR | 1U << VG_PER_RPORT | 1U << VG_PER_PID },
 };
 
-const char *const hist_per_names[] = { "global", "pid", "tid", "cgroup", NULL };
+const char *const hist_per_names[] = { "global", "pid", "tid", "cgroup", "raddr", "rport", NULL };
+
+#define HIST_PER_TASK (1U << VG_PER_PID | 1U << VG_PER_TID | 1U << VG_PER_CGROUP)
+
+bool hist_per_is_allowed(int id, uint32_t per)
+{
+	uint32_t pers = hist_descs[id].pers ? hist_descs[id].pers : HIST_PER_TASK;
+
+	return per == VG_PER_GLOBAL || (per < 32 && (pers & (1U << per)));
+}
+
+const char *hist_per_accepts(int id, char *buf, size_t len)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (uint32_t p = 1; hist_per_names[p] && off < len; p++) {
+		if (hist_per_is_allowed(id, p))
+			off += (size_t)snprintf(buf + off, len - off, "%s%s", off ? ", " : "",
+						hist_per_names[p]);
+	}
+	return buf;
+}
+
+/* The text of a --per key: a number and the comm, or an address (raddr keys carry it). */
+static const char *hist_key_text(const struct hist_print *p, const struct hist_entry *e,
+				 char *buf, size_t len)
+{
+	if (p->per == VG_PER_RADDR)
+		return tcp_addr6_format((const uint8_t *)e->h.comm, 1, buf, len);
+	snprintf(buf, len, "%llu", (unsigned long long)e->key);
+	return buf;
+}
+
+static bool hist_per_has_comm(uint32_t per)
+{
+	return per == VG_PER_PID || per == VG_PER_TID || per == VG_PER_CGROUP;
+}
 
 int hist_by_name(const char *name)
 {
@@ -194,10 +241,12 @@ static void hist_print_table(struct sink *s, const struct hist_print *p,
 			     const struct hist_entry *e)
 {
 	uint64_t total = vg_hist__total(&e->h);
+	char key[TCP_ADDR_STRLEN];
 
 	if (p->per != VG_PER_GLOBAL)
-		sink__printf(s, "\n%s = %llu %.*s\n", hist_per_names[p->per],
-			     (unsigned long long)e->key, VG_COMM_LEN, e->h.comm);
+		sink__printf(s, "\n%s = %s %.*s\n", hist_per_names[p->per],
+			     hist_key_text(p, e, key, sizeof(key)),
+			     hist_per_has_comm(p->per) ? VG_COMM_LEN : 0, e->h.comm);
 	hist_print_log2(s, e->h.slots, VG_HIST_SLOTS, p->unit);
 	sink__printf(s, "count %llu, avg %llu %s, p50 <= %llu, p99 <= %llu\n",
 		     (unsigned long long)total,
@@ -221,9 +270,14 @@ static void hist_print_json(struct sink *s, const struct hist_print *p,
 	jw__str(&w, "hist", p->desc->name);
 	jw__str(&w, "unit", p->unit);
 	jw__str(&w, "per", hist_per_names[p->per]);
-	if (p->per != VG_PER_GLOBAL) {
+	if (p->per == VG_PER_RADDR) {
+		char key[TCP_ADDR_STRLEN];
+
+		jw__str(&w, "key", hist_key_text(p, e, key, sizeof(key)));
+	} else if (p->per != VG_PER_GLOBAL) {
 		jw__u64(&w, "key", e->key);
-		jw__strn(&w, "comm", e->h.comm, VG_COMM_LEN);
+		if (hist_per_has_comm(p->per))
+			jw__strn(&w, "comm", e->h.comm, VG_COMM_LEN);
 	}
 	jw__u64(&w, "count", vg_hist__total(&e->h));
 	jw__u64(&w, "sum", e->h.sum);
@@ -258,9 +312,12 @@ static void hist_print_csv(struct sink *s, const struct hist_print *p,
 		sink__printf(s, "%s,%llu,%s,%s,%s,", when, (unsigned long long)p->ts_ns,
 			     p->desc->name, p->unit, hist_per_names[p->per]);
 		if (p->per != VG_PER_GLOBAL) {
-			sink__u64(s, e->key);
+			char key[TCP_ADDR_STRLEN];
+
+			sink__puts(s, hist_key_text(p, e, key, sizeof(key)));
 			sink__putc(s, ',');
-			csv_write_string(s, e->h.comm, VG_COMM_LEN);
+			if (hist_per_has_comm(p->per))
+				csv_write_string(s, e->h.comm, VG_COMM_LEN);
 		} else {
 			sink__putc(s, ',');
 		}

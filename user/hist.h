@@ -23,7 +23,14 @@ struct hist_desc {
 	const char *map;       /* BPF hash map, keyed by pid, tid, cgroup, ... */
 	const char *total_map; /* BPF one-slot array for the global histogram */
 	const char *what;      /* a phrase for headers */
+	uint32_t pers;	       /* bit p: --per p is allowed (enum vg_hist_per); 0: the task keys */
 };
+
+/* Whether hist id may be keyed by per (enum vg_hist_per). */
+bool hist_per_is_allowed(int id, uint32_t per);
+
+/* "pid, tid or cgroup": the --per keys hist id allows, for messages. */
+const char *hist_per_accepts(int id, char *buf, size_t len);
 
 extern const struct hist_desc hist_descs[HIST__COUNT];
 extern const char *const hist_per_names[]; /* "global", "pid", "tid", "cgroup", NULL */

@@ -19,6 +19,12 @@ static const struct command commands[] = {
 	{ "trace", cmd_trace },
 	{ "hist", cmd_hist },
 	{ "profile", cmd_profile },
+	{ "snapshot", cmd_snapshot },
+	{ "ps", cmd_ps },
+	{ "pidof", cmd_pidof },
+	{ "net", cmd_net },
+	{ "sys", cmd_sys },
+	{ "kill", cmd_kill },
 };
 
 int main(int argc, char **argv)

@@ -28,6 +28,25 @@ const struct vf_desc vf_descs[VF__COUNT] = {
 	[VF_SUBSYSTEM] = { "subsystem", VT_STR, 16 },
 	[VF_LOST] = { "lost", VT_U64, 0 },
 	[VF_REASON] = { "reason", VT_STR, 32 },
+	/* tcp */
+	[VF_FAMILY] = { "family", VT_U64, 0 },
+	[VF_SADDR] = { "saddr", VT_STR, 48 },
+	[VF_SPORT] = { "sport", VT_U64, 0 },
+	[VF_DADDR] = { "daddr", VT_STR, 48 },
+	[VF_DPORT] = { "dport", VT_U64, 0 },
+	[VF_OLD_STATE] = { "old_state", VT_STR, 16 },
+	[VF_NEW_STATE] = { "new_state", VT_STR, 16 },
+	[VF_IN_STATE_NS] = { "in_state_ns", VT_U64, 0 },
+	[VF_CONNECT_LATENCY_NS] = { "connect_latency_ns", VT_U64, 0 },
+	[VF_SRTT_US] = { "srtt_us", VT_U64, 0 },
+	[VF_SRTT_MIN_US] = { "srtt_min_us", VT_U64, 0 },
+	[VF_SRTT_MAX_US] = { "srtt_max_us", VT_U64, 0 },
+	[VF_RETRANSMITS] = { "retransmits", VT_U64, 0 },
+	[VF_BYTES_SENT] = { "bytes_sent", VT_U64, 0 },
+	[VF_BYTES_RECEIVED] = { "bytes_received", VT_U64, 0 },
+	[VF_DIRECTION] = { "direction", VT_STR, 16 },
+	[VF_STATE] = { "state", VT_STR, 16 },
+	[VF_PARTIAL] = { "partial", VT_U64, 0 },
 };
 
 static const struct vkind_desc *const kinds[VK_MAX] = {
@@ -36,6 +55,12 @@ static const struct vkind_desc *const kinds[VK_MAX] = {
 	[VG_KIND_EXEC] = &sched_kind_exec,
 	[VG_KIND_EXIT] = &sched_kind_exit,
 	[VG_KIND_FORK] = &sched_kind_fork,
+	[VG_KIND_TCP_CONNECT] = &tcp_kind_connect,
+	[VG_KIND_TCP_ACCEPT] = &tcp_kind_accept,
+	[VG_KIND_TCP_STATE] = &tcp_kind_state,
+	[VG_KIND_TCP_CLOSE] = &tcp_kind_close,
+	[VG_KIND_TCP_RETRANSMIT] = &tcp_kind_retransmit,
+	[VG_KIND_TCP_RESET] = &tcp_kind_reset,
 	[VK_DROPS] = &drops_kind,
 };
 

@@ -40,6 +40,25 @@ enum vfield {
 	VF_SUBSYSTEM,
 	VF_LOST,
 	VF_REASON,
+	/* tcp */
+	VF_FAMILY,
+	VF_SADDR,
+	VF_SPORT,
+	VF_DADDR,
+	VF_DPORT,
+	VF_OLD_STATE,
+	VF_NEW_STATE,
+	VF_IN_STATE_NS,
+	VF_CONNECT_LATENCY_NS,
+	VF_SRTT_US,
+	VF_SRTT_MIN_US,
+	VF_SRTT_MAX_US,
+	VF_RETRANSMITS,
+	VF_BYTES_SENT,
+	VF_BYTES_RECEIVED,
+	VF_DIRECTION,
+	VF_STATE,
+	VF_PARTIAL,
 	VF__COUNT,
 };
 
@@ -66,6 +85,8 @@ struct vkind_desc {
 extern const struct vkind_desc sched_kind_runq, sched_kind_oncpu, sched_kind_exec,
 	sched_kind_exit, sched_kind_fork;
 extern const struct vkind_desc drops_kind;
+extern const struct vkind_desc tcp_kind_connect, tcp_kind_accept, tcp_kind_state,
+	tcp_kind_close, tcp_kind_retransmit, tcp_kind_reset;
 
 union vval {
 	uint64_t u;

@@ -10,10 +10,21 @@
 #include <stdint.h>
 
 #define TRACE_COMM_LEN 16
+#define TRACE_TCP_MAX_PORTS 8  /* tcp.bpf.c TCP_MAX_PORTS */
+#define TRACE_TCP_MAX_CIDRS 16 /* per --laddr / --raddr; the tries hold 64 */
+#define TRACE_TCP_CONNS_DEFAULT 65536
+
+/* A CIDR prefix over 128 bits, IPv4 as ::ffff:a.b.c.d/96+n; same layout as vg_lpm_key. */
+struct trace_cidr {
+	uint32_t prefixlen;
+	uint8_t addr[16];
+};
 
 enum hist_id {
 	HIST_RUNQ,
 	HIST_ONCPU,
+	HIST_TCP_CONNECT,
+	HIST_TCP_RTT,
 	HIST__COUNT,
 };
 
@@ -31,6 +42,16 @@ struct trace_cfg {
 	uint32_t hist_unit_ns; /* 1000 (usecs) or 1000000 (msecs) */
 	/* transport */
 	uint64_t ringbuf_bytes;
+	/* tcp: tuple filters (a port matches either end) and the connection table's size */
+	uint16_t tcp_ports[TRACE_TCP_MAX_PORTS];
+	uint32_t tcp_nports;
+	struct trace_cidr tcp_laddr[TRACE_TCP_MAX_CIDRS];
+	uint32_t tcp_nladdr;
+	struct trace_cidr tcp_raddr[TRACE_TCP_MAX_CIDRS];
+	uint32_t tcp_nraddr;
+	uint32_t tcp_family;	/* 0: both, 4 or 6 */
+	uint32_t tcp_max_conns; /* 0: TRACE_TCP_CONNS_DEFAULT */
+	uint32_t tcp_io_bytes;	/* count send/recv bytes per process (tcptop's view) */
 };
 
 #define TRACE_RINGBUF_DEFAULT (8ULL << 20)

@@ -11,6 +11,7 @@
 #include <sys/vfs.h>
 
 #include "parse.h"
+#include "tcp_addr.h"
 
 #define CGROUP2_MAGIC 0x63677270
 #define PID_MAX_LIMIT 4194304
@@ -38,6 +39,55 @@ static int cgroup_id_of(const char *path, uint64_t *id)
 static bool is_power_of_two(uint64_t v)
 {
 	return v && !(v & (v - 1));
+}
+
+static int trace_cfg__add_cidr(struct trace_cidr *list, uint32_t *n, const char *arg)
+{
+	char buf[256], *save = NULL;
+
+	if (strlen(arg) >= sizeof(buf))
+		return -EINVAL;
+	strcpy(buf, arg);
+	for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		struct tcp_cidr c;
+
+		if (tcp_cidr_parse(tok, &c))
+			return -EINVAL;
+		if (*n >= TRACE_TCP_MAX_CIDRS)
+			return -ERANGE;
+		list[*n].prefixlen = c.prefixlen;
+		memcpy(list[*n].addr, c.addr, sizeof(c.addr));
+		(*n)++;
+	}
+	return 0;
+}
+
+static int trace_cfg__set_tcp_opt(struct trace_cfg *cfg, int id, const char *arg)
+{
+	uint64_t v;
+	int err;
+
+	switch (id) {
+	case TO_PORT:
+		err = tcp_ports_parse(arg, cfg->tcp_ports, &cfg->tcp_nports, TRACE_TCP_MAX_PORTS);
+		return err == -E2BIG ? -ERANGE : err;
+	case TO_LADDR:
+		return trace_cfg__add_cidr(cfg->tcp_laddr, &cfg->tcp_nladdr, arg);
+	case TO_RADDR:
+		return trace_cfg__add_cidr(cfg->tcp_raddr, &cfg->tcp_nraddr, arg);
+	case TO_FAMILY:
+		if (strcmp(arg, "4") && strcmp(arg, "6"))
+			return -EINVAL;
+		cfg->tcp_family = arg[0] == '4' ? 4 : 6;
+		return 0;
+	case TO_MAX_CONNS:
+		err = parse_u64(arg, 64, 1 << 24, &v);
+		if (err)
+			return err;
+		cfg->tcp_max_conns = (uint32_t)v;
+		return 0;
+	}
+	return -ENOENT;
 }
 
 int trace_cfg__set_opt(struct trace_cfg *cfg, int id, const char *arg)
@@ -72,5 +122,5 @@ int trace_cfg__set_opt(struct trace_cfg *cfg, int id, const char *arg)
 		cfg->ringbuf_bytes = v;
 		return 0;
 	}
-	return -ENOENT;
+	return trace_cfg__set_tcp_opt(cfg, id, arg);
 }

@@ -16,6 +16,11 @@ enum trace_opt_id {
 	TO_CGROUP,
 	TO_MIN_LATENCY,
 	TO_RINGBUF_SIZE,
+	TO_PORT,
+	TO_LADDR,
+	TO_RADDR,
+	TO_FAMILY,
+	TO_MAX_CONNS,
 };
 
 #define TRACE_OPTS_FILTERS                                                                    \
@@ -34,6 +39,19 @@ enum trace_opt_id {
 	{ "ringbuf-size", 0, "SIZE", TO_RINGBUF_SIZE,                                         \
 	  "a power of two from 64K to 1G, such as 8M",                                        \
 	  "ring buffer size per subsystem (default 8M: a 100 ms stall at 1M events/s)" }
+
+#define TRACE_OPTS_TCP                                                                        \
+	{ "port", 0, "PORTS", TO_PORT, "a comma list of up to 8 ports from 1 to 65535",        \
+	  "tcp: only connections with this local or remote port" },                          \
+	{ "laddr", 0, "CIDR", TO_LADDR,                                                       \
+	  "an IPv4 or IPv6 address or prefix, e.g. 10.0.0.0/8 or fd00::/8 (up to 16)",        \
+	  "tcp: only connections whose local address is in CIDR (repeatable)" },              \
+	{ "raddr", 0, "CIDR", TO_RADDR,                                                       \
+	  "an IPv4 or IPv6 address or prefix, e.g. 10.0.0.0/8 or fd00::/8 (up to 16)",        \
+	  "tcp: only connections whose remote address is in CIDR (repeatable)" },             \
+	{ "family", 0, "4|6", TO_FAMILY, "4 or 6", "tcp: only IPv4 or only IPv6 sockets" },    \
+	{ "max-conns", 0, "N", TO_MAX_CONNS, "a whole number from 64 to 16777216",            \
+	  "tcp: connections tracked at once (default 65536; beyond: counted as drops)" }
 
 void trace_cfg__init(struct trace_cfg *cfg);
 

@@ -15,9 +15,11 @@
 #include "probe.h"
 
 extern const struct tracer_ops sched_tracer_ops;
+extern const struct tracer_ops tcp_tracer_ops;
 
 const struct tracer_ops *const tracer_registry[] = {
 	&sched_tracer_ops,
+	&tcp_tracer_ops,
 	NULL,
 };
 
@@ -104,6 +106,13 @@ static int tracer__open_load(struct tracer *t, const struct trace_cfg *cfg)
 		pr_err("%s: load BPF object: %s (run 'vigil doctor' for why)", t->ops->name,
 		       strerror(-err));
 		return err;
+	}
+	if (t->ops->loaded) {
+		err = t->ops->loaded(t->skel, cfg);
+		if (err) {
+			pr_err("%s: set up filter maps: %s", t->ops->name, strerror(-err));
+			return err;
+		}
 	}
 	t->events_fd = tracer__map_fd(t, "events");
 	t->drops_fd = tracer__map_fd(t, "drops");

@@ -30,6 +30,8 @@ struct tracer_ops {
 	/* Open the skeleton and set its rodata from cfg; return it and its bpf_object. */
 	void *(*open)(const struct trace_cfg *cfg, struct bpf_object **obj);
 	void (*destroy)(void *skel);
+	/* Optional: after load, before attach (fill filter maps); 0 or a negative errno. */
+	int (*loaded)(void *skel, const struct trace_cfg *cfg);
 };
 
 struct tracer {

@@ -1,0 +1,881 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * net_conn.c - net_connections(kind) and Process.net_connections() with psutil's results,
+ * built the way ss(8) builds them: the socket tables come from netlink sock_diag (inet_diag
+ * for TCP and UDP over IPv4 and IPv6, unix_diag for AF_UNIX) and the owners from one scan of
+ * every /proc/PID/fd symlink ("socket:[INODE]").  The /proc/net/{tcp,tcp6,udp,udp6,unix} text
+ * tables are the fallback (no netlink, or a fixture root) and parse to the same records.
+ * psutil's rules: inet sockets report their first holder only, unix sockets one row per
+ * (pid, fd), port 0 is the empty tuple, UDP status is NONE, identical rows collapse.
+ */
+#include "proc_int.h"
+
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <linux/sock_diag.h>
+#include <linux/unix_diag.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+/* ------------------------------------------------------------- inode -> (pid, fd) */
+
+struct holder {
+	uint64_t inode;
+	pid_t pid;
+	int fd;
+};
+
+/* Socket fds found by the scan, sorted by (inode, pid, fd) once complete. */
+struct inode_map {
+	struct holder *v;
+	size_t n, cap;
+};
+
+static void inode_map_free(struct inode_map *m)
+{
+	free(m->v);
+	memset(m, 0, sizeof(*m));
+}
+
+static int holder_cmp(const void *a, const void *b)
+{
+	const struct holder *x = a, *y = b;
+
+	if (x->inode != y->inode)
+		return x->inode < y->inode ? -1 : 1;
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	return (x->fd > y->fd) - (x->fd < y->fd);
+}
+
+/* First holder of @inode (lowest pid, then fd, as psutil's scan order), or NULL. */
+static const struct holder *inode_map_find(const struct inode_map *m, uint64_t inode)
+{
+	size_t lo = 0, hi = m->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (m->v[mid].inode < inode)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < m->n && m->v[lo].inode == inode ? &m->v[lo] : NULL;
+}
+
+struct linux_dirent64 {
+	uint64_t d_ino;
+	int64_t d_off;
+	unsigned short d_reclen;
+	unsigned char d_type;
+	char d_name[];
+};
+
+/* Add the socket fds of one pid; a vanished or forbidden pid adds nothing (as psutil). */
+static int scan_pid_fds(struct inode_map *m, int procfd, pid_t pid)
+{
+	char rel[32], link[64], buf[8192] __attribute__((aligned(8)));
+	int fd, err = 0;
+	long nr;
+
+	fb__fmt(rel, sizeof(rel), "%d/fd", (int)pid);
+	fd = openat(procfd, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	while (!err && (nr = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0) {
+		for (long off = 0; off < nr;) {
+			struct linux_dirent64 *de = (struct linux_dirent64 *)(buf + off);
+			const char *q = de->d_name;
+			uint64_t fdn, inode;
+			ssize_t r;
+
+			off += de->d_reclen;
+			if (*q < '0' || *q > '9')
+				continue;
+			r = readlinkat(fd, de->d_name, link, sizeof(link) - 1);
+			/* "socket:[" is 8 chars; EACCES, ENOENT, ENAMETOOLONG, EINVAL: skipped */
+			if (r < 10 || memcmp(link, "socket:[", 8) != 0)
+				continue;
+			link[r] = '\0';
+			if (fb__parse_u64(&q, &fdn))
+				continue;
+			q = link + 8;
+			if (fb__parse_u64(&q, &inode) || *q != ']')
+				continue;
+			err = fb__grow((void **)&m->v, &m->cap, m->n + 1, sizeof(*m->v));
+			if (err)
+				break;
+			m->v[m->n++] =
+				(struct holder){ .inode = inode, .pid = pid, .fd = (int)fdn };
+		}
+	}
+	close(fd);
+	return err;
+}
+
+/* The fd scan is shared by up to two threads that take pids in chunks. */
+#define SCAN_CHUNK 8
+
+struct scan_job {
+	const pid_t *pids;
+	size_t npids;
+	size_t next; /* atomic */
+	int procfd;
+};
+
+struct scan_part {
+	struct scan_job *job;
+	struct inode_map m;
+	int err;
+};
+
+static void scan_run(void *arg)
+{
+	struct scan_part *sp = arg;
+	struct scan_job *job = sp->job;
+
+	for (;;) {
+		size_t i = __atomic_fetch_add(&job->next, SCAN_CHUNK, __ATOMIC_RELAXED);
+
+		if (i >= job->npids || sp->err)
+			break;
+		for (size_t k = i; k < i + SCAN_CHUNK && k < job->npids && !sp->err; k++)
+			sp->err = scan_pid_fds(&sp->m, job->procfd, job->pids[k]);
+	}
+}
+
+/* Merge the parts into one map sorted by (inode, pid, fd). */
+static int scan_merge(struct scan_part *parts, int nparts, struct inode_map *out)
+{
+	size_t total = 0, k = 0;
+
+	memset(out, 0, sizeof(*out));
+	for (int i = 0; i < nparts; i++) {
+		if (parts[i].err)
+			return parts[i].err;
+		total += parts[i].m.n;
+	}
+	out->v = malloc((total ? total : 1) * sizeof(*out->v));
+	if (!out->v)
+		return -ENOMEM;
+	for (int i = 0; i < nparts; i++) {
+		if (!parts[i].m.n)
+			continue;
+		memcpy(out->v + k, parts[i].m.v, parts[i].m.n * sizeof(*out->v));
+		k += parts[i].m.n;
+	}
+	out->n = out->cap = total;
+	qsort(out->v, out->n, sizeof(*out->v), holder_cmp);
+	return 0;
+}
+
+/* ------------------------------------------------------------- result building */
+
+struct conn_list {
+	struct fb_conn *v;
+	size_t n, cap;
+};
+
+static int conn_push(struct conn_list *l, const struct fb_conn *c)
+{
+	int err = fb__grow((void **)&l->v, &l->cap, l->n + 1, sizeof(*l->v));
+
+	if (err)
+		return err;
+	l->v[l->n++] = *c;
+	return 0;
+}
+
+/* Rows are collected without owners; resolve_owners() attaches them afterwards. */
+static int conn_emit(struct conn_list *l, struct fb_conn *c)
+{
+	c->pid = -1;
+	c->fd = -1;
+	return conn_push(l, c);
+}
+
+/*
+ * Attach owners in place: inet sockets keep their first holder, unix sockets get one row per
+ * holder (extra rows are appended), psutil's rules.  With @only > 0, rows not held by that pid
+ * are dropped.
+ */
+static int resolve_owners(struct conn_list *l, const struct inode_map *m, pid_t only)
+{
+	const struct holder *end = m->v + m->n;
+	size_t k = 0, nraw = l->n;
+	int err = 0;
+
+	for (size_t i = 0; i < nraw && !err; i++) {
+		struct fb_conn c = l->v[i];
+		const struct holder *h = c.inode ? inode_map_find(m, c.inode) : NULL;
+		bool first = true;
+
+		if (!h) {
+			if (only <= 0)
+				l->v[k++] = c;
+			continue;
+		}
+		for (; h < end && h->inode == c.inode && !err; h++) {
+			if (only > 0 && h->pid != only)
+				continue;
+			c.pid = h->pid;
+			c.fd = h->fd;
+			if (first) {
+				l->v[k++] = c;
+				first = false;
+				if (c.family != AF_UNIX)
+					break;
+			} else {
+				err = conn_push(l, &c); /* appended past nraw: not revisited */
+			}
+		}
+	}
+	/* close the gap between the resolved raw rows and the appended ones */
+	if (!err && l->n > nraw)
+		memmove(l->v + k, l->v + nraw, (l->n - nraw) * sizeof(*l->v));
+	l->n = k + (l->n - nraw);
+	return err;
+}
+
+static enum fb_conn_status tcp_status(unsigned st)
+{
+	/* kernel TCP_ESTABLISHED (1) .. TCP_CLOSING (11), in psutil's order */
+	if (st >= 1 && st <= 11)
+		return (enum fb_conn_status)(FB_CONN_ESTABLISHED + st - 1);
+	if (st == 12) /* TCP_NEW_SYN_RECV: shown as SYN_RECV by /proc/net/tcp */
+		return FB_CONN_SYN_RECV;
+	return FB_CONN_NONE;
+}
+
+/* Dotted quad without stdio: this runs once per socket. */
+static char *put_v4(char *o, const unsigned char *b)
+{
+	for (int i = 0; i < 4; i++) {
+		unsigned v = b[i];
+
+		if (v >= 100)
+			*o++ = (char)('0' + v / 100);
+		if (v >= 10)
+			*o++ = (char)('0' + v / 10 % 10);
+		*o++ = (char)('0' + v % 10);
+		if (i < 3)
+			*o++ = '.';
+	}
+	*o = '\0';
+	return o;
+}
+
+/*
+ * RFC 5952 text of an IPv6 address, byte for byte what glibc's inet_ntop() prints (psutil
+ * uses it): the longest run of two or more zero words becomes "::" (the first one on a tie),
+ * and ::ffff:a.b.c.d / ::a.b.c.d keep their embedded IPv4 form.
+ */
+static void put_v6(char *o, const unsigned char *b)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned w[8];
+	int best = -1, best_len = 0;
+
+	for (int i = 0; i < 8; i++)
+		w[i] = (unsigned)b[2 * i] << 8 | b[2 * i + 1];
+	for (int i = 0; i < 8;) {
+		int j = i;
+
+		while (j < 8 && w[j] == 0)
+			j++;
+		if (j - i > best_len) {
+			best = i;
+			best_len = j - i;
+		}
+		i = j > i ? j : i + 1;
+	}
+	if (best_len < 2)
+		best = -1;
+	for (int i = 0; i < 8; i++) {
+		if (i == best) {
+			*o++ = ':';
+			if (i + best_len == 8)
+				*o++ = ':';
+			i += best_len - 1;
+			continue;
+		}
+		if (i)
+			*o++ = ':';
+		if (i == 6 && best == 0 &&
+		    (best_len == 6 || (best_len == 7 && w[7] != 1) ||
+		     (best_len == 5 && w[5] == 0xffff))) {
+			put_v4(o, b + 12);
+			return;
+		}
+		for (int sh = 12, started = 0; sh >= 0; sh -= 4) {
+			unsigned d = w[i] >> sh & 0xf;
+
+			if (d || started || sh == 0) {
+				*o++ = hex[d];
+				started = 1;
+			}
+		}
+	}
+	*o = '\0';
+}
+
+/* Exposed for the unit tests: must print exactly what inet_ntop() prints. */
+void fb__ipv6_text(const unsigned char b[16], char *out)
+{
+	put_v6(out, b);
+}
+
+static void set_inet_addr(struct fb_sockaddr *a, int family, const void *raw, uint16_t port)
+{
+	a->valid = port != 0; /* psutil: port 0 is the empty tuple */
+	a->port = port;
+	a->addr[0] = '\0';
+	if (!a->valid)
+		return;
+	if (family == AF_INET)
+		put_v4(a->addr, raw);
+	else
+		put_v6(a->addr, raw);
+}
+
+/* ------------------------------------------------------------- sock_diag */
+
+typedef int (*nl_cb)(struct nlmsghdr *h, void *ctx);
+
+static int nl_dump(void *req, size_t reqlen, nl_cb cb, void *ctx)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	char buf[65536] __attribute__((aligned(8)));
+	struct iovec iov = { .iov_base = req, .iov_len = reqlen };
+	struct msghdr msg = { .msg_name = &sa, .msg_namelen = sizeof(sa), .msg_iov = &iov,
+			      .msg_iovlen = 1 };
+	int fd, err = 0;
+
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+	if (fd < 0)
+		return -errno;
+	if (sendmsg(fd, &msg, 0) < 0) {
+		err = -errno;
+		goto close_fd;
+	}
+	for (;;) {
+		ssize_t r = recv(fd, buf, sizeof(buf), 0);
+		struct nlmsghdr *h;
+
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			err = -errno;
+			goto close_fd;
+		}
+		if (r == 0)
+			break;
+		for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)r); h = NLMSG_NEXT(h, r)) {
+			if (h->nlmsg_type == NLMSG_DONE)
+				goto close_fd;
+			if (h->nlmsg_type == NLMSG_ERROR) {
+				struct nlmsgerr *e = NLMSG_DATA(h);
+
+				err = e->error ? e->error : -EIO;
+				goto close_fd;
+			}
+			err = cb(h, ctx);
+			if (err)
+				goto close_fd;
+		}
+	}
+close_fd:
+	close(fd);
+	return err;
+}
+
+struct inet_ctx {
+	struct conn_list *l;
+	int family, type; /* family AF_UNSPEC: both (the compat TCP dump) */
+};
+
+static int inet_cb(struct nlmsghdr *h, void *arg)
+{
+	struct inet_ctx *ctx = arg;
+	struct inet_diag_msg *m = NLMSG_DATA(h);
+	struct fb_conn c = { 0 };
+
+	if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*m)) ||
+	    (m->idiag_family != AF_INET && m->idiag_family != AF_INET6) ||
+	    (ctx->family != AF_UNSPEC && m->idiag_family != ctx->family))
+		return 0;
+	c.family = m->idiag_family;
+	c.type = ctx->type;
+	set_inet_addr(&c.laddr, c.family, m->id.idiag_src, ntohs(m->id.idiag_sport));
+	set_inet_addr(&c.raddr, c.family, m->id.idiag_dst, ntohs(m->id.idiag_dport));
+	c.status = ctx->type == SOCK_STREAM ? tcp_status(m->idiag_state) : FB_CONN_NONE;
+	c.inode = m->idiag_inode;
+	return conn_emit(ctx->l, &c);
+}
+
+static int diag_inet(struct conn_list *l, int family, int proto)
+{
+	struct {
+		struct nlmsghdr nlh;
+		struct inet_diag_req_v2 r;
+	} req = {
+		.nlh = { .nlmsg_len = sizeof(req), .nlmsg_type = SOCK_DIAG_BY_FAMILY,
+			 .nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP },
+		.r = { .sdiag_family = (uint8_t)family, .sdiag_protocol = (uint8_t)proto,
+		       .idiag_states = ~0u },
+	};
+	struct inet_ctx ctx = { .l = l, .family = family,
+				.type = proto == IPPROTO_TCP ? SOCK_STREAM : SOCK_DGRAM };
+
+	return nl_dump(&req, sizeof(req), inet_cb, &ctx);
+}
+
+/*
+ * TCP over IPv4 and IPv6 in one walk of the kernel's hash tables: the legacy TCPDIAG_GETSOCK
+ * request dumps every family (the v2 request takes one family per walk, and the walk of a
+ * large established table is what a dump costs).
+ */
+static int diag_tcp_both(struct conn_list *l)
+{
+	struct {
+		struct nlmsghdr nlh;
+		struct inet_diag_req r;
+	} req = {
+		.nlh = { .nlmsg_len = sizeof(req), .nlmsg_type = TCPDIAG_GETSOCK,
+			 .nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP },
+		.r = { .idiag_family = AF_INET, .idiag_states = ~0u },
+	};
+	struct inet_ctx ctx = { .l = l, .family = AF_UNSPEC, .type = SOCK_STREAM };
+
+	return nl_dump(&req, sizeof(req), inet_cb, &ctx);
+}
+
+static int unix_cb(struct nlmsghdr *h, void *arg)
+{
+	struct conn_list *l = arg;
+	struct unix_diag_msg *m = NLMSG_DATA(h);
+	struct fb_conn c = { 0 };
+	struct rtattr *a;
+	int len;
+
+	if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*m)))
+		return 0;
+	c.family = AF_UNIX;
+	c.type = m->udiag_type;
+	c.status = FB_CONN_NONE;
+	c.inode = m->udiag_ino;
+	c.laddr.valid = c.raddr.valid = true; /* unix addresses are strings, "" when unbound */
+	len = (int)(h->nlmsg_len - NLMSG_LENGTH(sizeof(*m)));
+	for (a = (struct rtattr *)(m + 1); RTA_OK(a, len); a = RTA_NEXT(a, len)) {
+		if (a->rta_type == UNIX_DIAG_NAME) {
+			size_t n = RTA_PAYLOAD(a);
+			const char *s = RTA_DATA(a);
+
+			if (n >= sizeof(c.laddr.addr))
+				n = sizeof(c.laddr.addr) - 1;
+			memcpy(c.laddr.addr, s, n);
+			c.laddr.addr[n] = '\0';
+			/* abstract names start with NUL: /proc/net/unix shows them with '@' */
+			for (size_t i = 0; i < n; i++)
+				if (c.laddr.addr[i] == '\0')
+					c.laddr.addr[i] = '@';
+			/* a pathname may carry its terminating NUL in the payload */
+			while (n && c.laddr.addr[n - 1] == '@' && s[n - 1] == '\0' && s[0] != '\0')
+				c.laddr.addr[--n] = '\0';
+		}
+	}
+	return conn_emit(l, &c);
+}
+
+static int diag_unix(struct conn_list *l)
+{
+	struct {
+		struct nlmsghdr nlh;
+		struct unix_diag_req r;
+	} req = {
+		.nlh = { .nlmsg_len = sizeof(req), .nlmsg_type = SOCK_DIAG_BY_FAMILY,
+			 .nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP },
+		.r = { .sdiag_family = AF_UNIX, .udiag_states = ~0u,
+		       .udiag_show = UDIAG_SHOW_NAME },
+	};
+
+	return nl_dump(&req, sizeof(req), unix_cb, l);
+}
+
+/* ------------------------------------------------------------- /proc/net text tables */
+
+/* "0100007F:1F90": IPv4 is one host-order word, IPv6 four host-order words. */
+static int parse_hex_addr(const char *tok, int family, struct fb_sockaddr *a)
+{
+	unsigned char raw[16];
+	const char *colon = strchr(tok, ':'), *q;
+	size_t words = family == AF_INET ? 1 : 4;
+	uint64_t port;
+
+	if (!colon || (size_t)(colon - tok) != words * 8)
+		return -EINVAL;
+	for (size_t w = 0; w < words; w++) {
+		uint32_t v = 0;
+
+		for (int i = 0; i < 8; i++) {
+			char ch = tok[w * 8 + (size_t)i];
+			int d = ch >= '0' && ch <= '9' ? ch - '0'
+				: ch >= 'A' && ch <= 'F' ? ch - 'A' + 10
+				: ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : -1;
+
+			if (d < 0)
+				return -EINVAL;
+			v = v << 4 | (uint32_t)d;
+		}
+		memcpy(raw + w * 4, &v, 4); /* back to the kernel's in-memory bytes */
+	}
+	q = colon + 1;
+	if (fb__parse_hex(&q, &port) || port > 65535)
+		return -EINVAL;
+	set_inet_addr(a, family, raw, (uint16_t)port);
+	return 0;
+}
+
+
+static int procfs_inet(struct conn_list *l, const char *file, int family, int type)
+{
+	char *text, tok[10][80];
+	const char *p;
+	ssize_t r;
+	int err = 0;
+
+	r = fb__read_alloc(FB_DIR_PROC, file, &text);
+	if (r == -ENOENT && family == AF_INET6)
+		return 0; /* IPv6 disabled */
+	if (r < 0)
+		return (int)r;
+	for (p = fb__next_line(text); p; p = fb__next_line(p)) {
+		struct fb_conn c = { 0 };
+		const char *q = p, *s;
+		uint64_t st, inode;
+		int i;
+
+		for (i = 0; i < 10; i++) {
+			q = fb__token(q, tok[i], sizeof(tok[i]));
+			if (!q)
+				break;
+		}
+		if (i < 10)
+			continue; /* truncated line */
+		c.family = family;
+		c.type = type;
+		s = tok[3];
+		if (parse_hex_addr(tok[1], family, &c.laddr) ||
+		    parse_hex_addr(tok[2], family, &c.raddr) || fb__parse_hex(&s, &st))
+			continue;
+		s = tok[9];
+		if (fb__parse_u64(&s, &inode))
+			continue;
+		c.status = type == SOCK_STREAM ? tcp_status((unsigned)st) : FB_CONN_NONE;
+		c.inode = inode;
+		err = conn_emit(l, &c);
+		if (err)
+			break;
+	}
+	free(text);
+	return err;
+}
+
+static int procfs_unix(struct conn_list *l)
+{
+	char *text, tok[8][FB_ADDR_LEN];
+	const char *p;
+	ssize_t r;
+	int err = 0;
+
+	r = fb__read_alloc(FB_DIR_PROC, "net/unix", &text);
+	if (r < 0)
+		return (int)r;
+	for (p = fb__next_line(text); p; p = fb__next_line(p)) {
+		struct fb_conn c = { 0 };
+		const char *q = p, *s;
+		uint64_t type, inode;
+		int i;
+
+		for (i = 0; i < 8; i++) {
+			q = fb__token(q, tok[i], sizeof(tok[i]));
+			if (!q)
+				break;
+		}
+		if (i < 7)
+			continue;
+		s = tok[4];
+		if (fb__parse_u64(&s, &type))
+			continue;
+		s = tok[6];
+		if (fb__parse_u64(&s, &inode))
+			continue;
+		c.family = AF_UNIX;
+		c.type = (int)type;
+		c.status = FB_CONN_NONE;
+		c.inode = inode;
+		c.laddr.valid = c.raddr.valid = true;
+		if (i == 8) {
+			/* the path is the rest of the line: it may contain spaces */
+			const char *path = fb__skip_ws(p);
+
+			for (int k = 0; k < 7; k++) {
+				path += strcspn(path, " \t");
+				path = fb__skip_ws(path);
+			}
+			fb__copy(c.laddr.addr, sizeof(c.laddr.addr), path);
+			c.laddr.addr[strcspn(c.laddr.addr, "\n")] = '\0';
+		}
+		err = conn_emit(l, &c);
+		if (err)
+			break;
+	}
+	free(text);
+	return err;
+}
+
+/* ------------------------------------------------------------- kinds and driver */
+
+enum { T_TCP4 = 1, T_TCP6 = 2, T_UDP4 = 4, T_UDP6 = 8, T_UNIX = 16 };
+
+static unsigned kind_tables(enum fb_conn_kind k)
+{
+	switch (k) {
+	case FB_KIND_INET: return T_TCP4 | T_TCP6 | T_UDP4 | T_UDP6;
+	case FB_KIND_INET4: return T_TCP4 | T_UDP4;
+	case FB_KIND_INET6: return T_TCP6 | T_UDP6;
+	case FB_KIND_TCP: return T_TCP4 | T_TCP6;
+	case FB_KIND_TCP4: return T_TCP4;
+	case FB_KIND_TCP6: return T_TCP6;
+	case FB_KIND_UDP: return T_UDP4 | T_UDP6;
+	case FB_KIND_UDP4: return T_UDP4;
+	case FB_KIND_UDP6: return T_UDP6;
+	case FB_KIND_UNIX: return T_UNIX;
+	case FB_KIND_ALL: return T_TCP4 | T_TCP6 | T_UDP4 | T_UDP6 | T_UNIX;
+	default: return 0;
+	}
+}
+
+static int read_tables(struct conn_list *l, unsigned t, bool netlink)
+{
+	static const struct {
+		unsigned bit;
+		int family, proto, type;
+		const char *file;
+	} tabs[] = {
+		{ T_TCP4, AF_INET, IPPROTO_TCP, SOCK_STREAM, "net/tcp" },
+		{ T_TCP6, AF_INET6, IPPROTO_TCP, SOCK_STREAM, "net/tcp6" },
+		{ T_UDP4, AF_INET, IPPROTO_UDP, SOCK_DGRAM, "net/udp" },
+		{ T_UDP6, AF_INET6, IPPROTO_UDP, SOCK_DGRAM, "net/udp6" },
+	};
+	int err = 0;
+
+	if (netlink && (t & (T_TCP4 | T_TCP6)) == (T_TCP4 | T_TCP6)) {
+		size_t mark = l->n;
+
+		if (diag_tcp_both(l) == 0)
+			t &= ~(unsigned)(T_TCP4 | T_TCP6);
+		else
+			l->n = mark; /* no compat interface: one dump per family below */
+	}
+	for (size_t i = 0; !err && i < sizeof(tabs) / sizeof(tabs[0]); i++) {
+		size_t mark = l->n;
+
+		if (!(t & tabs[i].bit))
+			continue;
+		err = netlink ? diag_inet(l, tabs[i].family, tabs[i].proto) : -ENOSYS;
+		if (err) {
+			/* no sock_diag for this protocol: the text table */
+			l->n = mark;
+			err = procfs_inet(l, tabs[i].file, tabs[i].family, tabs[i].type);
+		}
+	}
+	if (!err && (t & T_UNIX)) {
+		size_t mark = l->n;
+
+		err = netlink ? diag_unix(l) : -ENOSYS;
+		if (err) {
+			l->n = mark;
+			err = procfs_unix(l);
+		}
+	}
+	return err;
+}
+
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+	h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
+	return h;
+}
+
+static uint64_t str_hash(uint64_t h, const char *s)
+{
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 0x100000001b3ull;
+	return h;
+}
+
+static uint64_t conn_hash(const struct fb_conn *c)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	h = mix(h, (uint64_t)c->family << 32 | (uint32_t)c->type);
+	h = str_hash(h, c->laddr.addr);
+	h = mix(h, (uint64_t)c->laddr.port << 1 | c->laddr.valid);
+	h = str_hash(h, c->raddr.addr);
+	h = mix(h, (uint64_t)c->raddr.port << 1 | c->raddr.valid);
+	h = mix(h, (uint64_t)c->status);
+	h = mix(h, (uint64_t)(uint32_t)c->pid << 32 | (uint32_t)c->fd);
+	return h;
+}
+
+static bool conn_is_same(const struct fb_conn *x, const struct fb_conn *y)
+{
+	return x->family == y->family && x->type == y->type && x->pid == y->pid &&
+	       x->fd == y->fd && x->status == y->status && x->laddr.port == y->laddr.port &&
+	       x->raddr.port == y->raddr.port && x->laddr.valid == y->laddr.valid &&
+	       x->raddr.valid == y->raddr.valid && !strcmp(x->laddr.addr, y->laddr.addr) &&
+	       !strcmp(x->raddr.addr, y->raddr.addr);
+}
+
+/*
+ * psutil returns a set: identical rows (unowned unbound unix sockets, SO_REUSEPORT twins)
+ * collapse.  Only unowned rows can collide ((pid, fd) is unique otherwise); first one wins.
+ */
+static int dedup(struct conn_list *l)
+{
+	size_t nslots = 64, k = 0;
+	int32_t *slots;
+
+	while (nslots < l->n * 2)
+		nslots *= 2;
+	slots = malloc(nslots * sizeof(*slots));
+	if (!slots)
+		return -ENOMEM;
+	memset(slots, 0xff, nslots * sizeof(*slots));
+	for (size_t i = 0; i < l->n; i++) {
+		size_t h;
+		bool dup = false;
+
+		if (l->v[i].pid >= 0) {
+			l->v[k++] = l->v[i];
+			continue;
+		}
+		h = (size_t)conn_hash(&l->v[i]) & (nslots - 1);
+		while (slots[h] >= 0) {
+			if (conn_is_same(&l->v[slots[h]], &l->v[i])) {
+				dup = true;
+				break;
+			}
+			h = (h + 1) & (nslots - 1);
+		}
+		if (dup)
+			continue;
+		l->v[k] = l->v[i];
+		slots[h] = (int32_t)k++;
+	}
+	l->n = k;
+	free(slots);
+	return 0;
+}
+
+static int connections(enum fb_conn_kind kind, pid_t only, bool netlink, struct fb_conn **out,
+		       size_t *n)
+{
+	struct scan_part parts[2] = { 0 };
+	struct scan_job job = { 0 };
+	struct conn_list l = { 0 };
+	struct inode_map map = { 0 };
+	unsigned t = kind_tables(kind);
+	pid_t *pids = NULL, one = only;
+	struct fb__par *helper = NULL;
+	int err;
+
+	*out = NULL;
+	*n = 0;
+	if (!t)
+		return -EINVAL;
+	job.procfd = fb__dirfd(FB_DIR_PROC);
+	if (job.procfd < 0)
+		return job.procfd;
+	if (only > 0) {
+		job.pids = &one;
+		job.npids = 1;
+	} else {
+		err = fb__scan_pids(&pids, &job.npids);
+		if (err)
+			return err;
+		job.pids = pids;
+	}
+	parts[0].job = parts[1].job = &job;
+	if (only > 0) {
+		/* one process: its fds first; no socket fds, no tables (psutil returns early) */
+		scan_run(&parts[0]);
+		err = parts[0].err;
+		if (err || parts[0].m.n == 0)
+			goto free_all;
+	}
+	/* a second thread shares the fd scan while this one dumps the socket tables */
+	if (job.npids >= 64)
+		helper = fb__par_start(scan_run, &parts[1]);
+	err = read_tables(&l, t, netlink && fb__root_is_live());
+	scan_run(&parts[0]);
+	fb__par_finish(helper);
+	if (err)
+		goto free_all;
+	err = scan_merge(parts, 2, &map);
+	if (err)
+		goto free_all;
+	err = resolve_owners(&l, &map, only);
+	if (err)
+		goto free_all;
+	err = dedup(&l);
+	if (err)
+		goto free_all;
+	*out = l.v;
+	*n = l.n;
+	l.v = NULL;
+free_all:
+	free(l.v);
+	inode_map_free(&map);
+	inode_map_free(&parts[0].m);
+	inode_map_free(&parts[1].m);
+	free(pids);
+	return err;
+}
+
+int fb_net_connections(enum fb_conn_kind kind, struct fb_conn **out, size_t *n)
+{
+	return connections(kind, 0, true, out, n);
+}
+
+int fb_net_connections_procfs(enum fb_conn_kind kind, struct fb_conn **out, size_t *n)
+{
+	return connections(kind, 0, false, out, n);
+}
+
+int fb_proc__net_connections(struct fb_proc *p, enum fb_conn_kind kind, struct fb_conn **out,
+			     size_t *n)
+{
+	char rel[32];
+	int err;
+
+	fb__proc_clear_err(p);
+	if (!kind_tables(kind))
+		return -EINVAL;
+	fb__fmt(rel, sizeof(rel), "%d/fd", (int)p->pid);
+	if (faccessat(fb__dirfd(FB_DIR_PROC), rel, R_OK, 0))
+		return fb__proc_fail(p, "net_connections", errno);
+	err = connections(kind, p->pid, true, out, n);
+	return err ? fb__proc_fail(p, "net_connections", err) : 0;
+}

@@ -1,0 +1,428 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * proc_iter.c - the fast whole-system process scan behind `vigil ps` (psutil's
+ * process_iter(attrs, ad_value)).  One readdir of /proc, then per pid only the files the
+ * requested attributes need: stat for name/status/cpu/ppid/create_time/threads/nice/cpu_num/
+ * terminal, statm for memory_info, status for uids/username; each read once into a stack
+ * buffer and parsed by hand.  The opened files are kept (within an fd budget) and re-read with
+ * pread() after fb_proc_iter__rewind(), which halves the kernel's cost of a refresh; a file
+ * whose process died fails with ESRCH and is reopened, which also catches a reused pid.  Big
+ * tables are read up front by two threads (the kernel's formatting dominates).  A pid
+ * that vanishes between readdir and open is skipped; an unreadable file leaves its attributes
+ * invalid.
+ */
+#include "proc_int.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#define PI_NEED_STAT                                                                              \
+	(FB_PI_NAME | FB_PI_STATUS | FB_PI_CPU_TIMES | FB_PI_PPID | FB_PI_CREATE_TIME |          \
+	 FB_PI_NUM_THREADS | FB_PI_NICE | FB_PI_CPU_NUM | FB_PI_TERMINAL)
+#define PI_NEED_STATUS (FB_PI_UIDS | FB_PI_USERNAME)
+
+enum { F_STAT, F_STATM, F_STATUS, F__COUNT };
+
+static const char *const file_names[F__COUNT] = { "stat", "statm", "status" };
+
+struct pid_ent {
+	pid_t pid;
+	int fd[F__COUNT]; /* cached open files, -1 when not open */
+	char *long_name;  /* the name completed from cmdline, kept while stat's fd is */
+};
+
+struct fb_proc_iter {
+	uint32_t attrs;
+	struct pid_ent *ents;
+	size_t n, pos;
+	int procfd;
+	long fd_budget, fds_open;
+	double boot, tck, page;
+	struct fb_proc_info cur;
+	/* batch mode: every entry read up front by two threads, then handed out */
+	struct fb_proc_info *batch;
+	bool *gone;
+	bool batched;
+	size_t next; /* atomic: the next entry a reader thread takes */
+};
+
+static void batch_prepare(struct fb_proc_iter *it);
+
+static void close_ent(struct fb_proc_iter *it, struct pid_ent *e)
+{
+	free(e->long_name);
+	e->long_name = NULL;
+	for (int f = 0; f < F__COUNT; f++) {
+		if (e->fd[f] >= 0) {
+			close(e->fd[f]);
+			e->fd[f] = -1;
+			__atomic_fetch_sub(&it->fds_open, 1, __ATOMIC_RELAXED);
+		}
+	}
+}
+
+/* List the pids and carry over the open files of the ones that are still there. */
+static int list_pids(struct fb_proc_iter *it)
+{
+	struct pid_ent *ents;
+	pid_t *pids;
+	size_t n, j = 0;
+	int err;
+
+	err = fb__scan_pids(&pids, &n);
+	if (err)
+		return err;
+	ents = calloc(n ? n : 1, sizeof(*ents));
+	if (!ents) {
+		free(pids);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		ents[i].pid = pids[i];
+		for (int f = 0; f < F__COUNT; f++)
+			ents[i].fd[f] = -1;
+		/* both lists are sorted: merge */
+		while (j < it->n && it->ents[j].pid < pids[i])
+			close_ent(it, &it->ents[j++]);
+		if (j < it->n && it->ents[j].pid == pids[i]) {
+			memcpy(ents[i].fd, it->ents[j].fd, sizeof(ents[i].fd));
+			ents[i].long_name = it->ents[j].long_name;
+			j++;
+		}
+	}
+	while (j < it->n)
+		close_ent(it, &it->ents[j++]);
+	free(pids);
+	free(it->ents);
+	it->ents = ents;
+	it->n = n;
+	it->pos = 0;
+	return 0;
+}
+
+struct fb_proc_iter *fb_proc_iter__new(uint32_t attrs)
+{
+	struct fb_proc_iter *it = calloc(1, sizeof(*it));
+	struct rlimit rl;
+	int err;
+
+	if (!it) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	it->attrs = attrs;
+	it->procfd = fb__dirfd(FB_DIR_PROC);
+	if (it->procfd < 0) {
+		err = it->procfd;
+		goto free_it;
+	}
+	/* keep a quarter of the descriptors for the caller, and at least 256 */
+	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur != RLIM_INFINITY)
+		it->fd_budget = (long)rl.rlim_cur - 256 - (long)rl.rlim_cur / 4;
+	else
+		it->fd_budget = 16384;
+	if (it->fd_budget < 0)
+		it->fd_budget = 0;
+	err = list_pids(it);
+	if (err)
+		goto free_it;
+	it->boot = (attrs & FB_PI_CREATE_TIME) ? fb__boot_time_cached() : 0;
+	it->tck = (double)fb__clk_tck();
+	it->page = (double)fb__page_size();
+	batch_prepare(it);
+	return it;
+
+free_it:
+	free(it);
+	errno = -err;
+	return NULL;
+}
+
+int fb_proc_iter__rewind(struct fb_proc_iter *it)
+{
+	int err;
+
+	if (!it)
+		return -EINVAL;
+	if (it->attrs & FB_PI_CREATE_TIME)
+		it->boot = fb__boot_time_cached();
+	err = list_pids(it);
+	if (!err)
+		batch_prepare(it);
+	return err;
+}
+
+void fb_proc_iter__free(struct fb_proc_iter *it)
+{
+	if (!it)
+		return;
+	for (size_t i = 0; i < it->n; i++)
+		close_ent(it, &it->ents[i]);
+	free(it->ents);
+	free(it->batch);
+	free(it->gone);
+	free(it);
+}
+
+/* Read one file of a pid: pread() of the cached fd, else open (and cache within budget). */
+static ssize_t read_pid_file(struct fb_proc_iter *it, struct pid_ent *e, int f, char *buf,
+			     size_t len)
+{
+	char rel[48];
+	ssize_t r;
+	int fd = e->fd[f];
+
+	if (fd >= 0) {
+		r = pread(fd, buf, len - 1, 0);
+		if (r >= 0) {
+			buf[r] = '\0';
+			return r;
+		}
+		/* the process behind the file is gone (perhaps its pid reused): reopen */
+		close(fd);
+		e->fd[f] = -1;
+		__atomic_fetch_sub(&it->fds_open, 1, __ATOMIC_RELAXED);
+		if (f == F_STAT) {
+			free(e->long_name);
+			e->long_name = NULL;
+		}
+	}
+	fb__fmt(rel, sizeof(rel), "%d/%s", (int)e->pid, file_names[f]);
+	fd = openat(it->procfd, rel, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	r = pread(fd, buf, len - 1, 0);
+	if (r < 0) {
+		r = -errno;
+		close(fd);
+		return r;
+	}
+	buf[r] = '\0';
+	if (__atomic_add_fetch(&it->fds_open, 1, __ATOMIC_RELAXED) <= it->fd_budget) {
+		e->fd[f] = fd;
+	} else {
+		__atomic_fetch_sub(&it->fds_open, 1, __ATOMIC_RELAXED);
+		close(fd);
+	}
+	return r;
+}
+
+static void fill_from_stat(struct fb_proc_iter *it, const struct fb__pstat *st,
+			   struct fb_proc_info *pi)
+{
+	uint32_t a = it->attrs;
+
+	if (a & FB_PI_NAME) {
+		fb__copy(pi->name, sizeof(pi->name), st->comm);
+		pi->valid |= FB_PI_NAME;
+	}
+	if ((a & FB_PI_STATUS) && !fb_status_from_char(st->state, &pi->status))
+		pi->valid |= FB_PI_STATUS;
+	if (a & FB_PI_CPU_TIMES) {
+		pi->cpu_times.user = (double)st->utime / it->tck;
+		pi->cpu_times.system = (double)st->stime / it->tck;
+		pi->cpu_times.children_user = (double)st->cutime / it->tck;
+		pi->cpu_times.children_system = (double)st->cstime / it->tck;
+		pi->cpu_times.iowait = (double)st->blkio_ticks / it->tck;
+		pi->cpu_times.valid = st->nfields >= 42 ? FB_PCPU_IOWAIT : 0;
+		pi->valid |= FB_PI_CPU_TIMES;
+	}
+	if (a & FB_PI_PPID) {
+		pi->ppid = st->ppid;
+		pi->valid |= FB_PI_PPID;
+	}
+	if (a & FB_PI_CREATE_TIME) {
+		pi->create_time = (double)st->starttime / it->tck + it->boot;
+		pi->valid |= FB_PI_CREATE_TIME;
+	}
+	if (a & FB_PI_NUM_THREADS) {
+		pi->num_threads = (int)st->num_threads;
+		pi->valid |= FB_PI_NUM_THREADS;
+	}
+	if (a & FB_PI_NICE) {
+		pi->nice = (int)st->nice;
+		pi->valid |= FB_PI_NICE;
+	}
+	if ((a & FB_PI_CPU_NUM) && st->processor >= 0) {
+		pi->cpu_num = st->processor;
+		pi->valid |= FB_PI_CPU_NUM;
+	}
+	if (a & FB_PI_TERMINAL) {
+		fb__tty_name(st->tty_nr, pi->terminal, sizeof(pi->terminal));
+		pi->valid |= FB_PI_TERMINAL;
+	}
+}
+
+#define PF_KTHREAD 0x00200000
+
+/*
+ * psutil's name(): a 15-char comm is completed from cmdline[0] when it is a prefix of it.
+ * Kernel threads have no cmdline; a completed name is remembered while the stat file stays
+ * open (the same process).
+ */
+static void extend_name(struct fb_proc_iter *it, struct pid_ent *e, const struct fb__pstat *st,
+			struct fb_proc_info *pi)
+{
+	char buf[4096], rel[48];
+	const char *base, *end;
+	size_t clen = strlen(pi->name), blen;
+	ssize_t r;
+
+	if (clen < 15 || (st->flags & PF_KTHREAD))
+		return;
+	if (e->long_name && e->fd[F_STAT] >= 0) {
+		fb__copy(pi->name, sizeof(pi->name), e->long_name);
+		return;
+	}
+	fb__fmt(rel, sizeof(rel), "%d/cmdline", (int)e->pid);
+	r = fb__read_at(it->procfd, rel, buf, sizeof(buf));
+	if (r <= 0)
+		return;
+	end = memchr(buf, '\0', (size_t)r);
+	if (!end || end == buf)
+		end = memchr(buf, ' ', (size_t)r);
+	if (!end)
+		end = buf + r;
+	base = buf;
+	for (const char *c = buf; c < end; c++)
+		if (*c == '/')
+			base = c + 1;
+	blen = (size_t)(end - base);
+	if (blen > clen && blen < sizeof(pi->name) && strncmp(base, pi->name, clen) == 0) {
+		memcpy(pi->name, base, blen);
+		pi->name[blen] = '\0';
+	}
+	free(e->long_name);
+	e->long_name = strdup(pi->name);
+}
+
+static bool is_gone(ssize_t r)
+{
+	return r == -ENOENT || r == -ESRCH;
+}
+
+/* Read one process into @pi; false when it vanished (skipped, as psutil). */
+static bool read_one(struct fb_proc_iter *it, struct pid_ent *e, struct fb_proc_info *pi)
+{
+	char buf[4096];
+	ssize_t r;
+
+	memset(pi, 0, sizeof(*pi));
+	pi->pid = e->pid;
+	if (it->attrs & PI_NEED_STAT) {
+		struct fb__pstat st;
+
+		r = read_pid_file(it, e, F_STAT, buf, sizeof(buf));
+		if (is_gone(r))
+			return false; /* vanished mid-scan */
+		if (r >= 0 && !fb__parse_stat(buf, &st)) {
+			fill_from_stat(it, &st, pi);
+			if (pi->valid & FB_PI_NAME)
+				extend_name(it, e, &st, pi);
+		}
+	}
+	if (it->attrs & FB_PI_MEMORY_INFO) {
+		uint64_t m[7];
+
+		r = read_pid_file(it, e, F_STATM, buf, sizeof(buf));
+		if (is_gone(r))
+			return false;
+		if (r >= 0 && !fb__parse_statm(buf, m)) {
+			pi->memory_info.vms = (uint64_t)((double)m[0] * it->page);
+			pi->memory_info.rss = (uint64_t)((double)m[1] * it->page);
+			pi->memory_info.shared = (uint64_t)((double)m[2] * it->page);
+			pi->memory_info.text = (uint64_t)((double)m[3] * it->page);
+			pi->memory_info.data = (uint64_t)((double)m[5] * it->page);
+			pi->valid |= FB_PI_MEMORY_INFO;
+		}
+	}
+	if (it->attrs & PI_NEED_STATUS) {
+		char line[128];
+		const char *q = line;
+		uint64_t v[3];
+
+		r = read_pid_file(it, e, F_STATUS, buf, sizeof(buf));
+		if (is_gone(r))
+			return false;
+		if (r >= 0 && !fb__kv_str(buf, "Uid", line, sizeof(line)) &&
+		    !fb__parse_u64(&q, &v[0]) && !fb__parse_u64(&q, &v[1]) &&
+		    !fb__parse_u64(&q, &v[2])) {
+			pi->uids.real = (uint32_t)v[0];
+			pi->uids.effective = (uint32_t)v[1];
+			pi->uids.saved = (uint32_t)v[2];
+			if (it->attrs & FB_PI_UIDS)
+				pi->valid |= FB_PI_UIDS;
+			if (it->attrs & FB_PI_USERNAME) {
+				fb__uid_name(pi->uids.real, pi->username, sizeof(pi->username));
+				pi->valid |= FB_PI_USERNAME;
+			}
+		}
+	}
+	return true;
+}
+
+#define BATCH_MIN 128
+#define BATCH_CHUNK 16
+
+static void batch_run(void *arg)
+{
+	struct fb_proc_iter *it = arg;
+
+	for (;;) {
+		size_t i = __atomic_fetch_add(&it->next, BATCH_CHUNK, __ATOMIC_RELAXED);
+
+		if (i >= it->n)
+			break;
+		for (size_t k = i; k < i + BATCH_CHUNK && k < it->n; k++)
+			it->gone[k] = !read_one(it, &it->ents[k], &it->batch[k]);
+	}
+}
+
+/*
+ * With many processes and a second CPU, read the whole table up front on two threads: the
+ * cost is the kernel formatting stat and statm, which parallelises.  The user name and
+ * terminal caches they share are locked.
+ */
+static void batch_prepare(struct fb_proc_iter *it)
+{
+	struct fb__par *helper;
+
+	it->batched = false;
+	if (it->n < BATCH_MIN)
+		return;
+	free(it->batch);
+	free(it->gone);
+	it->batch = malloc(it->n * sizeof(*it->batch));
+	it->gone = malloc(it->n * sizeof(*it->gone));
+	if (!it->batch || !it->gone)
+		return; /* the streaming path still works */
+	it->next = 0;
+	helper = fb__par_start(batch_run, it);
+	batch_run(it);
+	fb__par_finish(helper);
+	it->batched = true;
+}
+
+const struct fb_proc_info *fb_proc_iter__next(struct fb_proc_iter *it)
+{
+	if (!it) {
+		errno = EINVAL;
+		return NULL;
+	}
+	errno = 0;
+	while (it->pos < it->n) {
+		size_t i = it->pos++;
+
+		if (it->batched) {
+			if (!it->gone[i])
+				return &it->batch[i];
+		} else if (read_one(it, &it->ents[i], &it->cur)) {
+			return &it->cur;
+		}
+	}
+	return NULL;
+}

@@ -1,0 +1,639 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * test_fb_proc.c - process methods and the process scan on the hostile fixture: a comm with
+ * spaces, parentheses and a newline; a truncated stat; a pid that vanished between readdir and
+ * open; a zombie whose cmdline is empty; psutil's 15-char name completion; setproctitle
+ * cmdlines; environ; memory_full_info from smaps_rollup; grouped and ungrouped memory_maps;
+ * threads; io; children; and the error classification with pid and method name.
+ */
+#include <pthread.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include "fb_test.h"
+
+static int mkdir_p(const char *path)
+{
+	char tmp[512];
+
+	snprintf(tmp, sizeof(tmp), "%s", path);
+	for (char *p = tmp + 1; *p; p++) {
+		if (*p == '/') {
+			*p = '\0';
+			mkdir(tmp, 0755);
+			*p = '/';
+		}
+	}
+	return mkdir(tmp, 0755) && errno != EEXIST ? -1 : 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	fb_root_set(NULL);
+	return 0;
+}
+
+static void test_comm_with_parens_spaces_newline(void **state)
+{
+	struct fb_proc *p;
+	struct fb_proc_cpu_times ct;
+	enum fb_proc_status st;
+	char name[64];
+	pid_t ppid;
+	int cpu;
+	double tck = fb_test_tck(), ctime;
+
+	(void)state;
+	fb_test_root("hostile");
+	p = fb_proc__new(4242);
+	assert_non_null(p);
+	assert_int_equal(fb_proc__name(p, name, sizeof(name)), 0);
+	assert_string_equal(name, "a b) (c\nd");
+	assert_int_equal(fb_proc__status(p, &st), 0);
+	assert_int_equal(st, FB_STATUS_SLEEPING);
+	assert_int_equal(fb_proc__ppid(p, &ppid), 0);
+	assert_int_equal(ppid, 1);
+	assert_int_equal(fb_proc__cpu_times(p, &ct), 0);
+	assert_true(ct.user == 250 / tck);
+	assert_true(ct.system == 125 / tck);
+	assert_true(ct.children_user == 10 / tck);
+	assert_true(ct.children_system == 5 / tck);
+	assert_true(ct.iowait == 7 / tck);
+	assert_int_equal(fb_proc__cpu_num(p, &cpu), 0);
+	assert_int_equal(cpu, 1);
+	assert_int_equal(fb_proc__create_time(p, &ctime), 0);
+	assert_true(ctime == 1700000000.0 + 12345 / tck);
+	fb_proc__free(p);
+}
+
+static void test_status_file_fields(void **state)
+{
+	struct fb_proc *p;
+	struct fb_ids ids;
+	uint64_t vol, invol;
+	int nt;
+
+	(void)state;
+	fb_test_root("hostile");
+	p = fb_proc__new(4242);
+	fb_proc__oneshot_begin(p);
+	assert_int_equal(fb_proc__uids(p, &ids), 0);
+	assert_int_equal(ids.real, 1000);
+	assert_int_equal(ids.effective, 1001);
+	assert_int_equal(ids.saved, 1002);
+	assert_int_equal(fb_proc__gids(p, &ids), 0);
+	assert_int_equal(ids.real, 100);
+	assert_int_equal(ids.saved, 102);
+	assert_int_equal(fb_proc__num_threads(p, &nt), 0);
+	assert_int_equal(nt, 2);
+	assert_int_equal(fb_proc__num_ctx_switches(p, &vol, &invol), 0);
+	assert_int_equal(vol, 7);
+	assert_int_equal(invol, 3);
+	fb_proc__oneshot_end(p);
+	fb_proc__free(p);
+}
+
+static void test_memory_info_and_full_info(void **state)
+{
+	struct fb_proc *p;
+	struct fb_proc_mem m;
+	struct fb_proc_mem_full f;
+	uint64_t ps = (uint64_t)sysconf(_SC_PAGESIZE);
+
+	(void)state;
+	fb_test_root("hostile");
+	p = fb_proc__new(4242);
+	assert_int_equal(fb_proc__memory_info(p, &m), 0);
+	assert_int_equal(m.vms, 256 * ps);
+	assert_int_equal(m.rss, 200 * ps);
+	assert_int_equal(m.shared, 50 * ps);
+	assert_int_equal(m.text, 10 * ps);
+	assert_int_equal(m.data, 100 * ps);
+	assert_int_equal(fb_proc__memory_full_info(p, &f), 0);
+	assert_int_equal(f.uss, KB(1 + 12 + 2)); /* every Private* line */
+	assert_int_equal(f.pss, KB(14));	 /* Pss: only, not Pss_Anon */
+	assert_int_equal(f.swap, KB(4));	 /* Swap: only, not SwapPss */
+	assert_int_equal(f.base.rss, 200 * ps);
+	fb_proc__free(p);
+}
+
+static void test_memory_info_ex_from_status(void **state)
+{
+	char root[] = "/tmp/fbmexXXXXXX", path[512];
+	struct fb_proc_mem_ex m;
+	struct fb_proc *p;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(root));
+	snprintf(path, sizeof(path), "%s/proc/77", root);
+	assert_int_equal(mkdir_p(path), 0);
+	snprintf(path, sizeof(path), "%s/proc/77/stat", root);
+	f = fopen(path, "w");
+	fprintf(f, "77 (m) S 1 1 1 0 -1 0 0 0 0 0 1 1 0 0 20 0 1 0 500 4096 1 0\n");
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/proc/77/statm", root);
+	f = fopen(path, "w");
+	fprintf(f, "10 5 1 1 0 2 0\n");
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/proc/77/status", root);
+	f = fopen(path, "w");
+	fprintf(f, "Name:\tm\nVmPeak:\t    2000 kB\nVmHWM:\t     300 kB\nRssAnon:\t     100 kB\n"
+		   "RssFile:\t     150 kB\nRssShmem:\t       0 kB\nVmSwap:\t      12 kB\n");
+	fclose(f);
+	fb_root_set(root);
+	p = fb_proc__new(77);
+	assert_non_null(p);
+	assert_int_equal(fb_proc__memory_info_ex(p, &m), 0);
+	assert_int_equal(m.peak_vms, KB(2000));
+	assert_int_equal(m.peak_rss, KB(300));
+	assert_int_equal(m.rss_anon, KB(100));
+	assert_int_equal(m.rss_file, KB(150));
+	assert_int_equal(m.swap, KB(12));
+	assert_false(m.valid & FB_PMEX_HUGETLB); /* not in this status: invalid, not 0 */
+	assert_int_equal(m.base.rss, 5 * (uint64_t)sysconf(_SC_PAGESIZE));
+	fb_proc__free(p);
+	fb_root_set(NULL);
+	snprintf(path, sizeof(path), "rm -rf '%s'", root);
+	assert_int_equal(system(path), 0);
+}
+
+static void test_memory_maps_grouped_and_not(void **state)
+{
+	struct fb_proc *p;
+	struct fb_mmap *v;
+	size_t n;
+
+	(void)state;
+	fb_test_root("hostile");
+	p = fb_proc__new(4242);
+	assert_int_equal(fb_proc__memory_maps(p, true, &v, &n), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(v[0].path, "/usr/bin/foo");
+	assert_int_equal(v[0].size, KB(12));
+	assert_int_equal(v[0].rss, KB(12));
+	assert_int_equal(v[0].pss, KB(10));
+	assert_int_equal(v[0].shared_clean, KB(4));
+	assert_int_equal(v[0].private_dirty, KB(8));
+	assert_int_equal(v[0].swap, KB(4));
+	assert_string_equal(v[1].path, "[anon]");
+	assert_int_equal(v[1].anonymous, KB(4));
+	free(v);
+	assert_int_equal(fb_proc__memory_maps(p, false, &v, &n), 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(v[1].addr, "00600000-00602000");
+	assert_string_equal(v[1].perms, "rw-p");
+	assert_int_equal(v[1].size, KB(8));
+	free(v);
+	fb_proc__free(p);
+}
+
+static void test_cmdline_setproctitle_and_environ(void **state)
+{
+	struct fb_proc *p;
+	struct fb_strv sv;
+
+	(void)state;
+	fb_test_root("hostile");
+	p = fb_proc__new(4242);
+	assert_int_equal(fb_proc__cmdline(p, &sv), 0);
+	assert_int_equal(sv.n, 3);
+	assert_string_equal(sv.v[0], "setproctitle");
+	assert_string_equal(sv.v[2], "args");
+	assert_null(sv.v[3]);
+	fb_strv_free(&sv);
+	assert_int_equal(fb_proc__environ(p, &sv), 0);
+	assert_int_equal(sv.n, 2); /* "junk" has no '=' */
+	assert_string_equal(sv.v[0], "A=1");
+	assert_string_equal(sv.v[1], "B=two=2");
+	fb_strv_free(&sv);
+	fb_strv_free(NULL);
+	fb_proc__free(p);
+}
+
+static void test_long_name_completed_from_cmdline(void **state)
+{
+	struct fb_proc *p;
+	struct fb_strv sv;
+	char name[64];
+
+	(void)state;
+	fb_test_root("hostile");
+	p = fb_proc__new(4245);
+	assert_int_equal(fb_proc__name(p, name, sizeof(name)), 0);
+	assert_string_equal(name, "abcdefghijklmnopqrstu");
+	assert_int_equal(fb_proc__cmdline(p, &sv), 0);
+	assert_int_equal(sv.n, 2);
+	assert_string_equal(sv.v[1], "--flag");
+	fb_strv_free(&sv);
+	fb_proc__free(p);
+}
+
+static void test_zombie_and_truncated_and_vanished(void **state)
+{
+	const struct fb_error *e;
+	struct fb_proc *p;
+	struct fb_strv sv;
+	enum fb_proc_status st;
+	char name[64];
+
+	(void)state;
+	fb_test_root("hostile");
+	/* a zombie: status works, cmdline is ZombieProcess */
+	p = fb_proc__new(4246);
+	assert_non_null(p);
+	assert_int_equal(fb_proc__status(p, &st), 0);
+	assert_int_equal(st, FB_STATUS_ZOMBIE);
+	assert_int_equal(fb_proc__cmdline(p, &sv), -ESRCH);
+	e = fb_proc__error(p);
+	assert_int_equal(e->kind, FB_ERR_ZOMBIE);
+	assert_int_equal(e->pid, 4246);
+	assert_string_equal(e->what, "cmdline");
+	/* io is missing for the zombie: ZombieProcess too */
+	fb_proc__free(p);
+	/* a truncated stat cannot make a handle's identity: NoSuchProcess at __new */
+	assert_null(fb_proc__new(4243));
+	assert_int_equal(errno, ESRCH);
+	/* vanished: directory present, files gone */
+	assert_null(fb_proc__new(4244));
+	/* a handle whose process disappears later */
+	p = fb_proc__new(4245);
+	fb_test_root("hostile-nomem");
+	assert_int_equal(fb_proc__name(p, name, sizeof(name)), -ESRCH);
+	assert_int_equal(fb_proc__error(p)->kind, FB_ERR_NO_SUCH_PROCESS);
+	assert_string_equal(fb_proc__error(p)->what, "name");
+	fb_proc__free(p);
+	fb_proc__free(NULL);
+}
+
+static void test_threads_io_children(void **state)
+{
+	struct fb_proc *p;
+	struct fb_thread *th;
+	struct fb_proc_io io;
+	pid_t *kids;
+	size_t n;
+
+	(void)state;
+	fb_test_root("hostile");
+	p = fb_proc__new(4242);
+	assert_int_equal(fb_proc__threads(p, &th, &n), 0);
+	assert_int_equal(n, 2);
+	for (size_t i = 0; i < n; i++) {
+		if (th[i].id == 4250) {
+			assert_true(th[i].user_time == 50 / fb_test_tck());
+			assert_true(th[i].system_time == 25 / fb_test_tck());
+		} else {
+			assert_int_equal(th[i].id, 4242);
+		}
+	}
+	free(th);
+	assert_int_equal(fb_proc__io_counters(p, &io), 0);
+	assert_int_equal(io.read_count, 3);
+	assert_int_equal(io.write_count, 4);
+	assert_int_equal(io.read_bytes, 4096);
+	assert_int_equal(io.write_bytes, 8192);
+	assert_int_equal(io.read_chars, 100);
+	assert_int_equal(io.write_chars, 200);
+	assert_int_equal(fb_proc__children(p, false, &kids, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(kids[0], 4245);
+	free(kids);
+	assert_int_equal(fb_proc__children(p, true, &kids, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(kids[1], 4246);
+	free(kids);
+	fb_proc__free(p);
+}
+
+static void test_iter_skips_vanished_and_keeps_unreadable(void **state)
+{
+	struct fb_proc_iter *it;
+	const struct fb_proc_info *pi;
+	pid_t seen[8];
+	int n = 0;
+
+	(void)state;
+	fb_test_root("hostile");
+	it = fb_proc_iter__new(FB_PI_NAME | FB_PI_STATUS | FB_PI_CPU_TIMES | FB_PI_MEMORY_INFO);
+	assert_non_null(it);
+	while ((pi = fb_proc_iter__next(it))) {
+		assert_true(n < 8);
+		seen[n++] = pi->pid;
+		if (pi->pid == 4242) {
+			assert_string_equal(pi->name, "a b) (c\nd");
+			assert_true(pi->valid & FB_PI_MEMORY_INFO);
+			assert_int_equal(pi->status, FB_STATUS_SLEEPING);
+		}
+		if (pi->pid == 4245)
+			assert_string_equal(pi->name, "abcdefghijklmnopqrstu");
+		if (pi->pid == 4243) {
+			/* truncated stat: listed, fields invalid (psutil's ad_value) */
+			assert_false(pi->valid & FB_PI_NAME);
+		}
+	}
+	assert_int_equal(errno, 0);
+	/* 4244 vanished (no stat): skipped */
+	assert_int_equal(n, 4);
+	assert_int_equal(seen[0], 4242);
+	assert_int_equal(seen[1], 4243);
+	assert_int_equal(seen[2], 4245);
+	assert_int_equal(seen[3], 4246);
+	fb_proc_iter__free(it);
+	fb_proc_iter__free(NULL);
+}
+
+static void test_memory_percent_rejects_bad_memtype(void **state)
+{
+	struct fb_proc *p;
+	double v;
+
+	(void)state;
+	fb_test_root("hostile");
+	p = fb_proc__new(4242);
+	assert_int_equal(fb_proc__memory_percent(p, "bogus", &v), -EINVAL);
+	assert_int_equal(fb_proc__memory_percent(p, "rss", &v), 0);
+	assert_true(v == 200.0 * (double)sysconf(_SC_PAGESIZE) / (double)KB(1000000) * 100.0);
+	assert_int_equal(fb_proc__memory_percent(p, "uss", &v), 0);
+	assert_true(v == (double)KB(15) / (double)KB(1000000) * 100.0);
+	fb_proc__free(p);
+}
+
+/* A generated tree with many pids: the two-thread batch path and rewind with cached files. */
+static void test_iter_batch_and_rewind_many_pids(void **state)
+{
+	char root[] = "/tmp/fbiterXXXXXX", path[512];
+	struct fb_proc_iter *it;
+	const struct fb_proc_info *pi;
+	int n = 0;
+	pid_t last = 0;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(root));
+	for (int pid = 1000; pid < 1300; pid++) {
+		snprintf(path, sizeof(path), "%s/proc/%d", root, pid);
+		assert_int_equal(mkdir_p(path), 0);
+		if (pid % 50 == 7)
+			continue; /* vanished: the directory without its files */
+		snprintf(path, sizeof(path), "%s/proc/%d/stat", root, pid);
+		f = fopen(path, "w");
+		assert_non_null(f);
+		fprintf(f, "%d (p %d) S 1 %d %d 0 -1 0 0 0 0 0 %d 7 0 0 20 0 1 0 %d 4096 1 0\n",
+			pid, pid, pid, pid, pid, 100 + pid);
+		fclose(f);
+		snprintf(path, sizeof(path), "%s/proc/%d/statm", root, pid);
+		f = fopen(path, "w");
+		fprintf(f, "%d %d 0 0 0 0 0\n", pid, pid / 2);
+		fclose(f);
+	}
+	assert_int_equal(fb_root_set(root), 0);
+	it = fb_proc_iter__new(FB_PI_NAME | FB_PI_STATUS | FB_PI_CPU_TIMES | FB_PI_MEMORY_INFO);
+	assert_non_null(it);
+	for (int pass = 0; pass < 2; pass++) {
+		n = 0;
+		last = 0;
+		while ((pi = fb_proc_iter__next(it))) {
+			char want[32];
+
+			assert_true(pi->pid > last); /* pid order */
+			last = pi->pid;
+			snprintf(want, sizeof(want), "p %d", pi->pid);
+			assert_string_equal(pi->name, want);
+			assert_true(pi->cpu_times.user == pi->pid / fb_test_tck());
+			assert_int_equal(pi->memory_info.rss,
+					 (uint64_t)(pi->pid / 2) * (uint64_t)sysconf(_SC_PAGESIZE));
+			n++;
+		}
+		assert_int_equal(n, 300 - 6 - pass);
+		if (pass == 0) {
+			/* one more process goes away before the refresh */
+			snprintf(path, sizeof(path), "%s/proc/1100/stat", root);
+			unlink(path);
+			snprintf(path, sizeof(path), "%s/proc/1100/statm", root);
+			unlink(path);
+			snprintf(path, sizeof(path), "%s/proc/1100", root);
+			rmdir(path);
+			assert_int_equal(fb_proc_iter__rewind(it), 0);
+		}
+	}
+	/* and a third scan from the cached files agrees */
+	assert_int_equal(fb_proc_iter__rewind(it), 0);
+	n = 0;
+	while ((pi = fb_proc_iter__next(it))) {
+		assert_int_not_equal(pi->pid, 1100);
+		n++;
+	}
+	assert_int_equal(n, 300 - 6 - 1);
+	fb_proc_iter__free(it);
+	fb_root_set(NULL);
+	snprintf(path, sizeof(path), "rm -rf '%s'", root);
+	assert_int_equal(system(path), 0);
+}
+
+static void write_stat(const char *root, pid_t pid, unsigned long long start)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/proc/%d", root, (int)pid);
+	assert_int_equal(mkdir_p(path), 0);
+	snprintf(path, sizeof(path), "%s/proc/%d/stat", root, (int)pid);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "%d (victim) S 1 1 1 0 -1 0 0 0 0 0 1 1 0 0 20 0 1 0 %llu 4096 1 0\n",
+		(int)pid, start);
+	fclose(f);
+}
+
+/*
+ * A stale handle must never signal a new process: the live child below survives a SIGKILL
+ * through a handle whose creation time no longer matches what /proc says about its pid.
+ */
+static void test_reused_pid_is_never_signalled(void **state)
+{
+	char root[] = "/tmp/fbreuseXXXXXX", cmd[600];
+	struct fb_proc *p;
+	pid_t child;
+	int status;
+
+	(void)state;
+	child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		pause();
+		_exit(0);
+	}
+	assert_non_null(mkdtemp(root));
+	write_stat(root, child, 1000);
+	fb_root_set(root);
+	p = fb_proc__new(child);
+	assert_non_null(p);
+	assert_true(fb_proc__is_running(p));
+	write_stat(root, child, 2000); /* the pid now belongs to a newer process */
+	assert_false(fb_proc__is_running(p));
+	assert_int_equal(fb_proc__kill(p), -ESRCH);
+	assert_int_equal(fb_proc__error(p)->kind, FB_ERR_NO_SUCH_PROCESS);
+	assert_string_equal(fb_proc__error(p)->what, "send_signal");
+	assert_int_equal(fb_proc__set_nice(p, 5), -ESRCH);
+	assert_int_equal(waitpid(child, &status, WNOHANG), 0); /* still alive */
+	/* the same handle with a matching identity does signal */
+	write_stat(root, child, 1000);
+	assert_int_equal(fb_proc__kill(p), 0);
+	assert_int_equal(waitpid(child, &status, 0), child);
+	assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	fb_proc__free(p);
+	fb_root_set(NULL);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+	assert_int_equal(system(cmd), 0);
+}
+
+static void test_wait_reports_exit_code_and_signal(void **state)
+{
+	struct fb_proc *p;
+	pid_t child;
+	int code;
+
+	(void)state;
+	child = fork();
+	if (child == 0)
+		_exit(7);
+	p = fb_proc__new(child);
+	assert_non_null(p);
+	assert_int_equal(fb_proc__wait(p, 5, &code), 0);
+	assert_int_equal(code, 7);
+	assert_int_equal(fb_proc__wait(p, 5, &code), 0); /* cached */
+	assert_int_equal(code, 7);
+	fb_proc__free(p);
+	child = fork();
+	if (child == 0) {
+		pause();
+		_exit(0);
+	}
+	p = fb_proc__new(child);
+	assert_int_equal(fb_proc__wait(p, 0.05, &code), -ETIMEDOUT);
+	assert_int_equal(fb_proc__error(p)->kind, FB_ERR_TIMEOUT);
+	assert_int_equal(fb_proc__terminate(p), 0);
+	assert_int_equal(fb_proc__wait(p, 5, &code), 0);
+	assert_int_equal(code, -SIGTERM);
+	fb_proc__free(p);
+}
+
+/* A process that is not our child: its exit is seen (pidfd), its status is unknown. */
+static void test_wait_non_child(void **state)
+{
+	int pidp[2], gate[2], code, st;
+	pid_t mid, grand;
+	struct fb_proc *p;
+
+	(void)state;
+	assert_int_equal(pipe(pidp), 0);
+	assert_int_equal(pipe(gate), 0);
+	mid = fork();
+	if (mid == 0) {
+		pid_t g = fork();
+
+		if (g == 0) {
+			char c;
+
+			close(gate[1]);
+			(void)!read(gate[0], &c, 1); /* exit when the test closes the gate */
+			_exit(3);
+		}
+		(void)!write(pidp[1], &g, sizeof(g));
+		_exit(0);
+	}
+	close(gate[0]);
+	assert_int_equal(read(pidp[0], &grand, sizeof(grand)), (ssize_t)sizeof(grand));
+	assert_int_equal(waitpid(mid, &st, 0), mid);
+	p = fb_proc__new(grand);
+	assert_non_null(p);
+	assert_int_equal(fb_proc__wait(p, 0.05, &code), -ETIMEDOUT);
+	close(gate[1]);
+	assert_int_equal(fb_proc__wait(p, 5, &code), 0);
+	assert_int_equal(code, FB_EXIT_UNKNOWN);
+	close(pidp[0]);
+	close(pidp[1]);
+	fb_proc__free(p);
+}
+
+static void test_page_faults_and_parent(void **state)
+{
+	struct fb_proc *p;
+	uint64_t minor, major;
+	pid_t parent;
+
+	(void)state;
+	fb_test_root("hostile");
+	p = fb_proc__new(4246);
+	assert_int_equal(fb_proc__page_faults(p, &minor, &major), 0);
+	assert_int_equal(minor, 500);
+	assert_int_equal(major, 3);
+	assert_int_equal(fb_proc__parent(p, &parent), 0);
+	assert_int_equal(parent, 4245);
+	fb_proc__free(p);
+	p = fb_proc__new(4242); /* its parent, pid 1, is not in the tree */
+	assert_int_equal(fb_proc__parent(p, &parent), -ENOENT);
+	fb_proc__free(p);
+}
+
+static void *scan_worker(void *arg)
+{
+	long *count = arg;
+
+	for (int r = 0; r < 50; r++) {
+		struct fb_proc_iter *it = fb_proc_iter__new(FB_PI_NAME | FB_PI_USERNAME |
+							    FB_PI_TERMINAL | FB_PI_CREATE_TIME);
+		const struct fb_proc_info *pi;
+
+		while (it && (pi = fb_proc_iter__next(it)))
+			(*count)++;
+		fb_proc_iter__free(it);
+	}
+	return NULL;
+}
+
+/* Several threads scanning at once share the user-name, terminal and boot-time caches. */
+static void test_concurrent_scans(void **state)
+{
+	pthread_t t[4];
+	long counts[4] = { 0 }, alone = 0;
+
+	(void)state;
+	fb_test_root("hostile");
+	scan_worker(&alone);
+	assert_int_equal(alone, 50 * 4); /* 4242, 4243, 4245, 4246; 4244 vanished */
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, scan_worker, &counts[i]), 0);
+	for (int i = 0; i < 4; i++)
+		pthread_join(t[i], NULL);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(counts[i], alone);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(test_comm_with_parens_spaces_newline, teardown),
+		cmocka_unit_test_teardown(test_status_file_fields, teardown),
+		cmocka_unit_test_teardown(test_memory_info_and_full_info, teardown),
+		cmocka_unit_test_teardown(test_memory_maps_grouped_and_not, teardown),
+		cmocka_unit_test_teardown(test_memory_info_ex_from_status, teardown),
+		cmocka_unit_test_teardown(test_cmdline_setproctitle_and_environ, teardown),
+		cmocka_unit_test_teardown(test_long_name_completed_from_cmdline, teardown),
+		cmocka_unit_test_teardown(test_zombie_and_truncated_and_vanished, teardown),
+		cmocka_unit_test_teardown(test_threads_io_children, teardown),
+		cmocka_unit_test_teardown(test_iter_skips_vanished_and_keeps_unreadable, teardown),
+		cmocka_unit_test_teardown(test_memory_percent_rejects_bad_memtype, teardown),
+		cmocka_unit_test_teardown(test_iter_batch_and_rewind_many_pids, teardown),
+		cmocka_unit_test_teardown(test_reused_pid_is_never_signalled, teardown),
+		cmocka_unit_test_teardown(test_wait_reports_exit_code_and_signal, teardown),
+		cmocka_unit_test_teardown(test_wait_non_child, teardown),
+		cmocka_unit_test_teardown(test_page_faults_and_parent, teardown),
+		cmocka_unit_test_teardown(test_concurrent_scans, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

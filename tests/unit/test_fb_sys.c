@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * test_fb_sys.c - users() on a utmp file written by the test under a temporary root (USER
+ * entries only; psutil's "localhost" for an empty or ":0" host; a missing terminal is
+ * invalid), an empty result without utmp, boot_time/pids on a tree without them, and the
+ * cgroup v2 and v1 limits (container awareness psutil lacks).
+ */
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <utmpx.h>
+
+#include "fb_test.h"
+
+static void put_entry(short type, const char *user, const char *line, const char *host,
+		      pid_t pid, long sec)
+{
+	struct utmpx u;
+
+	memset(&u, 0, sizeof(u));
+	u.ut_type = type;
+	u.ut_pid = pid;
+	strncpy(u.ut_user, user, sizeof(u.ut_user));
+	strncpy(u.ut_line, line, sizeof(u.ut_line));
+	strncpy(u.ut_id, line[0] ? line + strlen(line) - 1 : "x", sizeof(u.ut_id));
+	strncpy(u.ut_host, host, sizeof(u.ut_host));
+	u.ut_tv.tv_sec = (int32_t)sec;
+	assert_non_null(pututxline(&u));
+}
+
+static void test_users_from_utmp(void **state)
+{
+	char root[] = "/tmp/fbutmpXXXXXX", path[256];
+	struct fb_user *u;
+	size_t n;
+	int fd;
+
+	(void)state;
+	assert_non_null(mkdtemp(root));
+	snprintf(path, sizeof(path), "%s/run", root);
+	assert_int_equal(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/run/utmp", root);
+	fd = open(path, O_CREAT | O_WRONLY, 0644);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(utmpxname(path), 0);
+	setutxent();
+	put_entry(BOOT_TIME, "reboot", "~", "", 0, 1700000000);
+	put_entry(USER_PROCESS, "alice", "pts/0", "10.0.0.1", 4242, 1700000100);
+	put_entry(USER_PROCESS, "bob", "tty1", "", 4243, 1700000200);
+	put_entry(USER_PROCESS, "carol", "pts/1", ":0", 4244, 1700000300);
+	put_entry(DEAD_PROCESS, "dave", "pts/2", "x", 4245, 1700000400);
+	endutxent();
+	assert_int_equal(fb_root_set(root), 0);
+	assert_int_equal(fb_users(&u, &n), 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(u[0].name, "alice");
+	assert_string_equal(u[0].terminal, "pts/0");
+	assert_string_equal(u[0].host, "10.0.0.1");
+	assert_int_equal(u[0].pid, 4242);
+	assert_true(u[0].started == 1700000100.0);
+	assert_string_equal(u[1].host, "localhost"); /* empty host */
+	assert_string_equal(u[2].host, "localhost"); /* ":0" */
+	free(u);
+	fb_root_set(NULL);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/run", root);
+	rmdir(path);
+	rmdir(root);
+}
+
+static void test_no_utmp_no_users_and_empty_tree(void **state)
+{
+	char root[] = "/tmp/fbemptyXXXXXX";
+	struct fb_user *u;
+	double bt;
+	pid_t *p;
+	size_t n = 9;
+
+	(void)state;
+	assert_non_null(mkdtemp(root));
+	fb_root_set(root);
+	assert_int_equal(fb_users(&u, &n), 0);
+	assert_int_equal(n, 0);
+	free(u);
+	assert_true(fb_boot_time(&bt) < 0);
+	assert_true(fb_pids(&p, &n) < 0);
+	assert_false(fb_pid_exists(1));
+	fb_root_set(NULL);
+	rmdir(root);
+}
+
+static void test_cgroup_v2_limits(void **state)
+{
+	struct fb_cgroup_limits cg;
+
+	(void)state;
+	fb_test_root("hostile");
+	assert_int_equal(fb_cgroup_limits(0, &cg), 0);
+	assert_string_equal(cg.path, "/app.slice/web.service");
+	assert_int_equal(cg.memory_limit, 536870912);
+	assert_int_equal(cg.memory_current, 1048576);
+	assert_true(cg.cpu_quota == 1.5);
+	assert_int_equal(cg.valid, FB_CG_MEMORY_LIMIT | FB_CG_MEMORY_CURRENT | FB_CG_CPU_QUOTA);
+	/* the root cgroup: "max" everywhere is no limit, not a number */
+	assert_int_equal(fb_cgroup_limits(4242, &cg), 0);
+	assert_int_equal(cg.valid, FB_CG_MEMORY_CURRENT);
+	assert_int_equal(cg.memory_current, 2048);
+	fb_root_set(NULL);
+}
+
+static void test_cgroup_v1_limits(void **state)
+{
+	struct fb_cgroup_limits cg;
+
+	(void)state;
+	fb_test_root("hostile-nomem");
+	assert_int_equal(fb_cgroup_limits(0, &cg), 0);
+	assert_string_equal(cg.path, "/docker/abc");
+	assert_int_equal(cg.memory_limit, 268435456);
+	assert_int_equal(cg.memory_current, 1000);
+	assert_true(cg.cpu_quota == 0.5);
+	/* no cgroup file for this pid */
+	assert_int_equal(fb_cgroup_limits(4242, &cg), -ENOENT);
+	fb_root_set(NULL);
+	assert_true(fb_cpu_count_usable() >= 1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_users_from_utmp),
+		cmocka_unit_test(test_no_utmp_no_users_and_empty_tree),
+		cmocka_unit_test(test_cgroup_v2_limits),
+		cmocka_unit_test(test_cgroup_v1_limits),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

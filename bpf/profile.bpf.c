@@ -199,22 +199,35 @@ int BPF_PROG(handle_offcpu_switch, bool preempt, struct task_struct *prev, struc
 {
 	__u64 now = bpf_ktime_get_ns();
 	struct vg_prof_start *st;
+	bool wanted;
 
-	if (BPF_CORE_READ(prev, pid) && state__is_wanted(preempt ? 0 : prev_state) &&
-	    task__is_traced(prev)) {
-		st = bpf_task_storage_get(&offcpu_start, prev, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
-		if (st) {
-			key__fill(&st->key, prev);
-			/* prev is still current here: these are its stacks. */
-			st->key.kstack_id = stack__get(ctx, targ_kernel_stacks, 0, 0);
-			st->key.ustack_id =
-				stack__get(ctx, targ_user_stacks && task__has_user_stack(prev),
-					   BPF_F_USER_STACK, VG_SERR_PER_STACK);
-			st->ts = now;
-		} else {
-			drop__count(VG_DROP_MAP_FULL);
-		}
+	if (!BPF_CORE_READ(prev, pid) || !task__is_traced(prev))
+		goto switch_in;
+	wanted = state__is_wanted(preempt ? 0 : prev_state);
+	st = bpf_task_storage_get(&offcpu_start, prev, 0,
+				  wanted ? BPF_LOCAL_STORAGE_GET_F_CREATE : 0);
+	/*
+	 * prev is running, so its last block ended; if it is still armed, both closing lookups
+	 * failed (task storage is refused while another program on this CPU holds it). Count
+	 * the lost block rather than let a later wakeup add the time prev spent running.
+	 */
+	if (st && st->ts) {
+		drop__count(VG_DROP_NO_STORAGE);
+		st->ts = 0;
 	}
+	if (!wanted)
+		goto switch_in;
+	if (!st) {
+		drop__count(VG_DROP_NO_STORAGE);
+		goto switch_in;
+	}
+	key__fill(&st->key, prev);
+	/* prev is still current here: these are its stacks. */
+	st->key.kstack_id = stack__get(ctx, targ_kernel_stacks, 0, 0);
+	st->key.ustack_id = stack__get(ctx, targ_user_stacks && task__has_user_stack(prev),
+				       BPF_F_USER_STACK, VG_SERR_PER_STACK);
+	st->ts = now;
+switch_in:
 	/* A preempted task gets no wakeup: its off-CPU time ends when it runs again. */
 	offcpu__account(next, now);
 	return 0;

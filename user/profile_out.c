@@ -198,6 +198,7 @@ void prof_write_json(struct sink *s, const struct prof_result *r)
 	jw__obj_begin(&w, "drops");
 	jw__u64(&w, "map_full", r->drops[VG_DROP_MAP_FULL]);
 	jw__u64(&w, "ringbuf_full", r->drops[VG_DROP_RINGBUF_FULL]);
+	jw__u64(&w, "no_storage", r->drops[VG_DROP_NO_STORAGE]);
 	jw__obj_end(&w);
 	jw__arr_begin(&w, "stacks");
 	for (size_t i = 0; i < r->n; i++) {
@@ -229,11 +230,13 @@ void prof_report(const struct prof_result *r)
 		"missing kernel stacks: %" PRIu64 " %s, missing user stacks: %" PRIu64 " %s"
 		", truncated user stacks: %" PRIu64 " %s"
 		", processes gone before symbolisation: %" PRIu64 "; drops: %" PRIu64
-		" map full, %" PRIu64 " ring buffer full\n",
+		" map full, %" PRIu64 " ring buffer full, %" PRIu64 " off-CPU blocks lost to busy "
+		"task storage\n",
 		r->total_value, r->off_cpu ? "ns blocked" : "samples", r->total_count,
 		r->off_cpu ? "blocks" : "ticks", r->n, (double)r->duration_ns / 1e9,
 		r->missing_kernel, u, r->missing_user, u, r->truncated_user, u, r->unknown_pids,
-		r->drops[VG_DROP_MAP_FULL], r->drops[VG_DROP_RINGBUF_FULL]);
+		r->drops[VG_DROP_MAP_FULL], r->drops[VG_DROP_RINGBUF_FULL],
+		r->drops[VG_DROP_NO_STORAGE]);
 	collisions = r->stack_errs[VG_SERR_EEXIST] + r->stack_errs[VG_SERR_ENOMEM] +
 		     r->stack_errs[VG_SERR_PER_STACK + VG_SERR_EEXIST] +
 		     r->stack_errs[VG_SERR_PER_STACK + VG_SERR_ENOMEM];

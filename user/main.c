@@ -18,6 +18,7 @@ static const struct command commands[] = {
 	{ "doctor", cmd_doctor },
 	{ "trace", cmd_trace },
 	{ "hist", cmd_hist },
+	{ "profile", cmd_profile },
 	{ "snapshot", cmd_snapshot },
 	{ "ps", cmd_ps },
 	{ "pidof", cmd_pidof },

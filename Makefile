@@ -95,6 +95,10 @@ $(OUTPUT)/%: %.c $(CORE_LIB) $(FB_LIB)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNINGS) -Wno-missing-prototypes -MMD -MP $< -o $@ \
 		$(CORE_LIB) $(FB_LIB) -lpthread $(LDLIBS)
 
+# The profiler's test workload: its stacks must walk (frame pointers) and its hot functions
+# must stay apart (no inlining), whatever CFLAGS says. Later flags win over CFLAGS' -O2.
+$(OUTPUT)/tests/integration/profile_burn: CFLAGS += -O1 -fno-omit-frame-pointer -fno-inline
+
 $(OUTPUT):
 	$(Q)mkdir -p $@
 

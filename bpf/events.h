@@ -27,6 +27,7 @@ enum vg_kind {
 	VG_KIND_TCP_RETRANSMIT = 20,
 	VG_KIND_TCP_RESET = 21,
 	VG_KIND_BIO = 32,
+	VG_KIND_PROF_PID = 48, /* profile: internal "first sample of a pid", not a record */
 	VG_KIND_MAX = 64,
 };
 
@@ -100,6 +101,62 @@ struct vg_hist {
 	__u64 sum; /* of the values, in the histogram's unit, for averages and _sum */
 	char comm[VG_COMM_LEN];
 };
+
+/*
+ * profile: in-kernel stack aggregation. Each key of the `counts` hash is one (task, kernel
+ * stack, user stack); its value counts samples (on-CPU) or sums blocked ns (off-CPU). A stack
+ * id >= 0 indexes the `stacks` STACK_TRACE map; VG_STACK_NONE means the stack does not exist
+ * (a user-mode sample has no kernel stack, a kernel thread no user stack); any other negative
+ * value is the -errno bpf_get_stackid() returned (-EEXIST: stack map collision, -EFAULT: the
+ * stack could not be walked, -ENOMEM: stack map full), shown to the user as a missing stack.
+ */
+#define VG_STACK_NONE (-100000)
+#define VG_PROF_MAX_DEPTH 127
+
+struct vg_prof_key {
+	__u64 cgroup_id;
+	__u32 pid; /* tgid */
+	__u32 tid;
+	__s32 kstack_id;
+	__s32 ustack_id;
+	char comm[VG_COMM_LEN];
+};
+
+struct vg_prof_val {
+	__u64 value; /* samples (on-CPU) or blocked ns (off-CPU) */
+	__u64 count; /* samples, or number of blocks */
+};
+
+/* Index of the per-CPU `stack_errs` array: which stack, and why bpf_get_stackid() failed. */
+enum vg_stack_err {
+	VG_SERR_EEXIST = 0,
+	VG_SERR_EFAULT = 1,
+	VG_SERR_ENOMEM = 2,
+	VG_SERR_OTHER = 3,
+	VG_SERR_PER_STACK = 4, /* user stack errors start here */
+	VG_SERR_MAX = 8,
+};
+
+/*
+ * Off-CPU: a task's open block, in the `offcpu_start` task storage (ts 0: none). Userspace
+ * reads it through a pidfd at the end, to count blocks still open then.
+ */
+struct vg_prof_start {
+	__u64 ts; /* bpf_ktime_get_ns() at the switch-out */
+	struct vg_prof_key key;
+};
+
+/* The first sample of a process: userspace reads its /proc/<pid>/maps while it lives. */
+struct vg_prof_pid {
+	struct vg_hdr hdr;
+	__u32 pid;
+	__u32 pad;
+};
+
+_Static_assert(sizeof(struct vg_prof_key) == 40, "vg_prof_key layout");
+_Static_assert(sizeof(struct vg_prof_val) == 16, "vg_prof_val layout");
+_Static_assert(sizeof(struct vg_prof_pid) == 24, "vg_prof_pid layout");
+_Static_assert(sizeof(struct vg_prof_start) == 48, "vg_prof_start layout");
 
 
 /* --- tcp --------------------------------------------------------------------------- */

@@ -431,12 +431,26 @@ static __always_inline void emit_close(const struct sock *sk, struct conn *c, co
 	event__submit(e);
 }
 
-/* A new entry; NULL (and a counted drop) when the map is full. */
-static __always_inline struct conn *conn__create(__u64 key, int oldstate, int newstate, __u64 now)
+/* A connection starts: connect() (CLOSE -> SYN_SENT) or a listener's new child. */
+static __always_inline bool conn__is_birth(int oldstate, int newstate)
+{
+	return (oldstate == TCP_CLOSE && newstate == TCP_SYN_SENT) ||
+	       (oldstate == TCP_LISTEN && newstate == TCP_SYN_RECV);
+}
+
+/*
+ * A new entry; NULL when the map is full, counted as a drop on state changes only (a
+ * per-segment count from tcp_probe would say more about traffic than about lost records).
+ */
+static __always_inline struct conn *conn__create(__u64 key, int oldstate, int newstate, __u64 now,
+						 bool count_drop)
 {
 	struct conn z = {};
+	__u64 flags = BPF_NOEXIST;
 	int err;
 
+	if (conn__is_birth(oldstate, newstate))
+		flags = BPF_ANY; /* an entry left by a socket freed without CLOSE is stale */
 	if (newstate == TCP_SYN_SENT) {
 		z.direction = VG_TCP_DIR_ACTIVE;
 		z.birth_ns = now;
@@ -453,9 +467,10 @@ static __always_inline struct conn *conn__create(__u64 key, int oldstate, int ne
 		else if (oldstate == TCP_SYN_RECV)
 			z.direction = VG_TCP_DIR_PASSIVE;
 	}
-	err = bpf_map_update_elem(&conns, &key, &z, BPF_NOEXIST);
+	err = bpf_map_update_elem(&conns, &key, &z, flags);
 	if (err && err != -17 /* EEXIST */) {
-		drop__count(VG_DROP_MAP_FULL);
+		if (count_drop)
+			drop__count(VG_DROP_MAP_FULL);
 		return NULL;
 	}
 	return bpf_map_lookup_elem(&conns, &key);
@@ -491,9 +506,13 @@ int BPF_PROG(handle_tcp_set_state, const struct sock *sk, const int oldstate, co
 		}
 		return 0;
 	}
-	c = bpf_map_lookup_elem(&conns, &key);
+	/*
+	 * Whatever the table holds for a socket that is just starting a connection is stale (a
+	 * request race can free a child without CLOSE): start afresh.
+	 */
+	c = conn__is_birth(oldstate, newstate) ? NULL : bpf_map_lookup_elem(&conns, &key);
 	if (!c && newstate != TCP_CLOSE)
-		c = conn__create(key, oldstate, newstate, now);
+		c = conn__create(key, oldstate, newstate, now, true);
 	if (c && !(c->flags & VG_TCP_PID_KNOWN) &&
 	    (newstate == TCP_FIN_WAIT1 || newstate == TCP_LAST_ACK))
 		conn__set_owner(c); /* close() or shutdown(): process context */
@@ -529,7 +548,7 @@ int BPF_PROG(handle_tcp_probe, struct sock *sk, const struct sk_buff *skb)
 	__u32 srtt;
 
 	if (!c) {
-		c = conn__create(key, TCP_ESTABLISHED, TCP_ESTABLISHED, 0);
+		c = conn__create(key, TCP_ESTABLISHED, TCP_ESTABLISHED, 0, false);
 		if (!c)
 			return 0;
 	}

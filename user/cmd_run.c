@@ -52,9 +52,17 @@ static const struct cli_cmd run_cmd = {
 		   "5s) and end with a summary. Commands:\n"
 		   "  doctor    what this machine allows; the source each subsystem uses\n"
 		   "  trace     stream records: vigil trace [sched|tcp|blkio]...\n"
-		   "  hist      in-kernel histograms: vigil hist runq|oncpu|tcp-connect|tcp-rtt\n"
-		   "            or blkio\n"
+		   "  hist      in-kernel histograms: runq, oncpu, tcp-connect, tcp-rtt, blkio\n"
+		   "  top       live view per process: CPU, run queue, disk, TCP (--once)\n"
+		   "  serve     Prometheus metrics on 127.0.0.1:9464\n"
 		   "  biotop    block I/O per process, every interval\n"
+		   "  profile   on-CPU stacks or off-CPU time, folded, JSON or flame graph\n"
+		   "  snapshot  the whole system at once, psutil's keys\n"
+		   "  ps        processes (--columns, --sort, --filter, --limit)\n"
+		   "  pidof     pids by name\n"
+		   "  net       connections, io, addrs, stats\n"
+		   "  sys       cpu, memory, swap, disks, disk-io, net, sensors, users, boot; sysctl\n"
+		   "  kill      signal a process or a tree, wait, say which are gone\n"
 		   "Run 'vigil COMMAND --help' for a command's options.",
 	.opts = run_opts,
 	.set = run_set,

@@ -15,6 +15,7 @@ int cmd_trace(int argc, char **argv);
 int cmd_hist(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_top(int argc, char **argv);
+int cmd_profile(int argc, char **argv);
 /* The fallback library's psutil-style commands. */
 int cmd_snapshot(int argc, char **argv);
 int cmd_ps(int argc, char **argv);

@@ -20,6 +20,7 @@ static const struct command commands[] = {
 	{ "hist", cmd_hist },
 	{ "serve", cmd_serve },
 	{ "top", cmd_top },
+	{ "profile", cmd_profile },
 	{ "snapshot", cmd_snapshot },
 	{ "ps", cmd_ps },
 	{ "pidof", cmd_pidof },

@@ -1,95 +1,15 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * disk.c - partitions and usage on macOS: every mounted file system from getfsstat(2)
- * (MNT_NOWAIT, so a hung network mount cannot block), each struct statfs decoded from its
- * bytes (fb__darwin_decode_statfs); without @all only those mounted from a device path ("/dev/...") are
- * kept, as psutil does.  disk_usage() is statvfs(3) with psutil's arithmetic.  Per-disk I/O
- * counters (devstat / IOKit) are not written yet.
+ * disk.c - macOS's hooks for posix/disk.c: the size of its struct statfs and the decoder
+ * that reads one from bytes.
  */
 #include "darwin_decode.h"
 
-#include <errno.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/types.h>
-#include <sys/mount.h>
-#include <sys/statvfs.h>
+#include "../posix/posix_int.h"
 
-void fb_partitions_free(struct fb_partitions *p)
+const size_t fb__os_statfs_size = FB_DARWIN_STATFS_SIZE;
+
+int fb__os_decode_statfs(const void *buf, size_t len, struct fb_partition *p)
 {
-	if (!p)
-		return;
-	for (size_t i = 0; i < p->n; i++) {
-		free(p->v[i].device);
-		free(p->v[i].mountpoint);
-		free(p->v[i].fstype);
-		free(p->v[i].opts);
-	}
-	free(p->v);
-	p->v = NULL;
-	p->n = 0;
-}
-
-int fb_disk_partitions(bool all, struct fb_partitions *out)
-{
-	unsigned char *buf;
-	int cnt, err = 0;
-
-	out->n = 0;
-	out->v = NULL;
-	cnt = getfsstat(NULL, 0, MNT_NOWAIT);
-	if (cnt < 0)
-		return -errno;
-	cnt += 4; /* mounts may appear between the two calls */
-	buf = calloc((size_t)cnt, FB_DARWIN_STATFS_SIZE);
-	out->v = calloc((size_t)cnt, sizeof(*out->v));
-	if (!buf || !out->v) {
-		err = -ENOMEM;
-		goto free_buf;
-	}
-	cnt = getfsstat((struct statfs *)(void *)buf, (int)((size_t)cnt * FB_DARWIN_STATFS_SIZE),
-			MNT_NOWAIT);
-	if (cnt < 0) {
-		err = -errno;
-		goto free_buf;
-	}
-	for (int i = 0; i < cnt && !err; i++) {
-		struct fb_partition *p = &out->v[out->n];
-
-		err = fb__darwin_decode_statfs(buf + (size_t)i * FB_DARWIN_STATFS_SIZE,
-					       FB_DARWIN_STATFS_SIZE, p);
-		if (err)
-			break;
-		if (!all && p->device[0] != '/') {
-			free(p->device);
-			free(p->mountpoint);
-			free(p->fstype);
-			free(p->opts);
-			continue;
-		}
-		out->n++;
-	}
-free_buf:
-	free(buf);
-	if (err)
-		fb_partitions_free(out);
-	return err;
-}
-
-int fb_disk_usage(const char *path, struct fb_disk_usage *out)
-{
-	struct statvfs st;
-	uint64_t fr;
-
-	if (statvfs(path, &st))
-		return -errno;
-	fr = st.f_frsize ? st.f_frsize : st.f_bsize;
-	out->total = (uint64_t)st.f_blocks * fr;
-	out->free = (uint64_t)st.f_bavail * fr;
-	out->used = ((uint64_t)st.f_blocks - (uint64_t)st.f_bfree) * fr;
-	out->percent =
-		out->used + out->free
-			? fb__round1((double)out->used * 100.0 / (double)(out->used + out->free))
-			: 0.0;
-	return 0;
+	return fb__darwin_decode_statfs(buf, len, p);
 }

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * posix_int.h - the layer shared by the FreeBSD and macOS backends (all -> posix -> os): a
- * process handle written once over POSIX calls (kill, waitpid, getpriority) and three hooks
- * each OS folder provides from its own kernel interface.
+ * process handle and the disk listing written once over POSIX calls (kill, waitpid,
+ * getpriority, getfsstat) and the hooks each OS folder provides from its own kernel interface.
  */
 #ifndef VIGIL_FB_POSIX_INT_H
 #define VIGIL_FB_POSIX_INT_H
@@ -15,6 +15,10 @@ int fb__os_proc_info(pid_t pid, struct fb_proc_info *pi);
 int fb__os_proc_exe(pid_t pid, char *buf, size_t len);
 /* The argument vector. */
 int fb__os_proc_cmdline(pid_t pid, struct fb_strv *out);
+
+/* The bytes of one struct statfs, and its decoder into a partition (disk.c). */
+extern const size_t fb__os_statfs_size;
+int fb__os_decode_statfs(const void *buf, size_t len, struct fb_partition *p);
 
 /*
  * The MAC in a struct sockaddr_dl of @len bytes as "aa:bb:cc:dd:ee:ff"; -ENOENT when it has

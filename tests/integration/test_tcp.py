@@ -19,7 +19,11 @@ from harness import (OUT, check, main, records, require_root, start_vigil, test,
 
 WORKLOAD = os.path.join(OUT, "tests", "integration", "tcp_workload")
 TCPLIFE = "/usr/sbin/tcplife"
-NS_A, NS_B = "vgt_a", "vgt_b"
+# Per-run names and ports: another checkout's test run may share the machine.
+TAG = os.getpid()
+NS_A, NS_B = "vgt%da" % TAG, "vgt%db" % TAG
+VETH_A, VETH_B = "vgt%dx" % TAG, "vgt%dy" % TAG
+BASE = 10000 + (TAG % 1100) * 20  # below the ephemeral range
 V4_A, V4_B = "10.231.0.1", "10.231.0.2"
 V6_A, V6_B = "fd00:231::1", "fd00:231::2"
 
@@ -45,9 +49,12 @@ def ns_prefix(ns):
 def serve(family, addr, port, n, nin, nout, ns=None):
     p = subprocess.Popen(ns_prefix(ns) + [WORKLOAD, "serve", family, addr, str(port), str(n),
                                           str(nin), str(nout)],
-                         stdout=subprocess.PIPE, text=True)
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     line = p.stdout.readline()
-    check(line and json.loads(line).get("ready"), "server did not start: %r" % line)
+    if not line:
+        p.wait(timeout=10)
+        raise AssertionError("server did not start: %s" % p.stderr.read())
+    check(json.loads(line).get("ready"), "server did not start: %r" % line)
     return p
 
 
@@ -113,7 +120,8 @@ def check_conn_records(recs, port, n, srv_pid, cli_pid, sports, c2s, s2c):
         check(r["connect_latency_ns"] is None, "passive side has no connect latency")
     accepts = kind(recs, "tcp_accept", port)
     check(len(accepts) == n, "%d tcp_accept, expected %d" % (len(accepts), n))
-    check(all(r["pid"] == srv_pid for r in accepts), "tcp_accept pid is the server's")
+    check(all(r["pid"] == srv_pid for r in accepts),
+          "tcp_accept pid is the server's (%d, client %d): %s" % (srv_pid, cli_pid, accepts))
     # never a pid taken from softirq context: known pids are one of the two processes
     for r in recs:
         if r["kind"].startswith("tcp_") and r.get("pid") is not None:
@@ -123,7 +131,7 @@ def check_conn_records(recs, port, n, srv_pid, cli_pid, sports, c2s, s2c):
 @test
 def test_tcp_loopback_counts_ports_pids_bytes():
     require_root()
-    port, n, c2s, s2c = 17101, 20, 12345, 54321
+    port, n, c2s, s2c = BASE + 1, 20, 12345, 54321
     v = trace("--port", str(port))
     srv_pid, cli_pid, sports = conns("4", "127.0.0.1", port, n, c2s, s2c)
     recs = stop(v)
@@ -135,7 +143,7 @@ def test_tcp_loopback_counts_ports_pids_bytes():
 @test
 def test_tcp_ipv6_loopback():
     require_root()
-    port, n = 17111, 3
+    port, n = BASE + 2, 3
     v = trace("--port", str(port))
     srv_pid, cli_pid, sports = conns("6", "::1", port, n, 3000, 70000)
     recs = stop(v)
@@ -148,7 +156,7 @@ def test_tcp_ipv6_loopback():
 @test
 def test_tcp_full_backlog_drops_syn():
     require_root()
-    port = 17121
+    port = BASE + 3
     v = trace("--port", str(port))
     w = run_workload("backlog", "4", "127.0.0.1", str(port))
     time.sleep(0.3)
@@ -169,7 +177,7 @@ def test_tcp_full_backlog_drops_syn():
 @test
 def test_tcp_resets():
     require_root()
-    port = 17131
+    port = BASE + 4
     v = trace("--port", "%d,%d" % (port, port + 1))
     w = run_workload("reset", "4", "127.0.0.1", str(port))
     time.sleep(0.3)
@@ -195,7 +203,7 @@ def test_tcp_resets():
 @test
 def test_tcp_partial_connection_started_before_vigil():
     require_root()
-    port = 17141
+    port = BASE + 6
     lsock = socket.socket()
     lsock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     lsock.bind(("127.0.0.1", port))
@@ -228,13 +236,13 @@ def ns_setup():
     ns_teardown()
     cmds = [
         "ip netns add %s" % NS_A, "ip netns add %s" % NS_B,
-        "ip link add vgt_va type veth peer name vgt_vb",
-        "ip link set vgt_va netns %s" % NS_A, "ip link set vgt_vb netns %s" % NS_B,
-        "ip -n %s addr add %s/24 dev vgt_va" % (NS_A, V4_A),
-        "ip -n %s addr add %s/24 dev vgt_vb" % (NS_B, V4_B),
-        "ip -n %s addr add %s/64 dev vgt_va nodad" % (NS_A, V6_A),
-        "ip -n %s addr add %s/64 dev vgt_vb nodad" % (NS_B, V6_B),
-        "ip -n %s link set vgt_va up" % NS_A, "ip -n %s link set vgt_vb up" % NS_B,
+        "ip link add %s type veth peer name %s" % (VETH_A, VETH_B),
+        "ip link set %s netns %s" % (VETH_A, NS_A), "ip link set %s netns %s" % (VETH_B, NS_B),
+        "ip -n %s addr add %s/24 dev %s" % (NS_A, V4_A, VETH_A),
+        "ip -n %s addr add %s/24 dev %s" % (NS_B, V4_B, VETH_B),
+        "ip -n %s addr add %s/64 dev %s nodad" % (NS_A, V6_A, VETH_A),
+        "ip -n %s addr add %s/64 dev %s nodad" % (NS_B, V6_B, VETH_B),
+        "ip -n %s link set %s up" % (NS_A, VETH_A), "ip -n %s link set %s up" % (NS_B, VETH_B),
         "ip -n %s link set lo up" % NS_A, "ip -n %s link set lo up" % NS_B,
     ]
     for c in cmds:
@@ -249,14 +257,15 @@ def ns_teardown():
 @test
 def test_tcp_netns_veth_cidr_filters():
     require_root()
-    port, port6, n, n6 = 17151, 17152, 4, 3
+    port, port6, n, n6 = BASE + 7, BASE + 8, 4, 3
     ns_setup()
     try:
-        v_in = trace("--raddr", "10.231.0.0/24")
-        v_out = trace("--raddr", "10.99.0.0/16,fd99::/16")
-        v_local = trace("--laddr", "%s/32" % V4_A)
-        v_six = trace("--raddr", "fd00::/8")
-        v_fam = trace("--family", "6", "--laddr", "fd00:231::/64")
+        ports = ("--port", "%d,%d" % (port, port6))  # keeps other runs' traffic out
+        v_in = trace("--raddr", "10.231.0.0/24", *ports)
+        v_out = trace("--raddr", "10.99.0.0/16,fd99::/16", *ports)
+        v_local = trace("--laddr", "%s/32" % V4_A, *ports)
+        v_six = trace("--raddr", "fd00::/8", *ports)
+        v_fam = trace("--family", "6", "--laddr", "fd00:231::/64", *ports)
         srv, cli, sports = conns("4", V4_A, port, n, 1000, 2000, NS_A, NS_B)
         srv6, cli6, sports6 = conns("6", V6_A, port6, n6, 4000, 500, NS_A, NS_B)
         r_in, r_out, r_local, r_six, r_fam = (stop(v) for v in (v_in, v_out, v_local, v_six,
@@ -281,9 +290,10 @@ def test_tcp_matches_tcplife():
     require_root()
     if not os.access(TCPLIFE, os.X_OK):
         raise AssertionError("%s missing (tools/deps.sh installs libbpf-tools)" % TCPLIFE)
-    port, n = 17161, 12
-    life = subprocess.Popen([TCPLIFE, "-w"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
+    port, n = BASE + 9, 12
+    # tcplife ANDs -L and -D: one instance per side keeps other traffic out of its pipe
+    lives = [subprocess.Popen([TCPLIFE, "-w", flag, str(port)], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for flag in ("-L", "-D")]
     v = trace("--port", str(port), "--events", "tcp_close")
     time.sleep(1.0)
     # distinct sizes so that each connection's KB differ: 3..14 KB out, 20..31 KB back
@@ -296,8 +306,10 @@ def test_tcp_matches_tcplife():
         s.wait(timeout=30)
     time.sleep(0.5)
     recs = stop(v)
-    life.send_signal(signal.SIGINT)
-    out, _ = life.communicate(timeout=30)
+    out = ""
+    for life in lives:
+        life.send_signal(signal.SIGINT)
+        out += life.communicate(timeout=30)[0]
     ours = {}
     for r in kind(recs, "tcp_close", port):
         ours[(r["sport"], r["dport"])] = (r["bytes_sent"], r["bytes_received"], r["pid"])
@@ -322,7 +334,7 @@ def test_tcp_matches_tcplife():
 @test
 def test_tcp_pid_and_comm_filters_follow_the_owner():
     require_root()
-    port, n = 17181, 5
+    port, n = BASE + 11, 5
     srv = serve("4", "127.0.0.1", port, n, 100, 100)
     v_pid = trace("--pid", str(srv.pid))
     v_comm = trace("--comm", "tcp_workload", "--port", str(port))
@@ -347,7 +359,7 @@ def test_tcp_pid_and_comm_filters_follow_the_owner():
 @test
 def test_tcp_full_connection_table_counts_drops():
     require_root()
-    port, n = 17191, 120
+    port, n = BASE + 12, 120
     v = trace("--port", str(port), "--max-conns", "64", "--events", "tcp_close")
     lsock = socket.socket()
     lsock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -374,7 +386,7 @@ def test_tcp_full_connection_table_counts_drops():
 @test
 def test_tcp_main_job_summary():
     require_root()
-    port, n, c2s, s2c = 17201, 4, 30000, 7000
+    port, n, c2s, s2c = BASE + 13, 4, 30000, 7000
     job = subprocess.Popen([os.path.join(OUT, "vigil"), "--duration", "4", "--format", "json"],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     time.sleep(1.5)
@@ -410,7 +422,7 @@ def test_tcp_bad_filter_values_exit_2():
 @test
 def test_tcp_hists_per_rport_and_raddr():
     require_root()
-    port, n = 17171, 8
+    port, n = BASE + 10, 8
     h1 = start_vigil("hist", "tcp-connect", "--per", "rport", "-f", "ndjson")
     h2 = start_vigil("hist", "tcp-rtt", "--per", "raddr", "-f", "ndjson", "--port", str(port))
     h3 = start_vigil("hist", "tcp-connect", "-f", "table", "--port", str(port))

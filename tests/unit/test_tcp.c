@@ -13,13 +13,17 @@
 #include <errno.h>
 #include <stdio.h>
 #include <linux/types.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "events.h"
 #include "hist.h"
 #include "record.h"
 #include "tcp_addr.h"
+#include "sink.h"
 #include "trace_opts.h"
+#include "wallclock.h"
 
 static void check_v6(const char *in_hex, const char *want)
 {
@@ -399,6 +403,69 @@ static void test_kind_names_and_hist_per(void **state)
 	assert_string_equal(tcp_state_name(200), "UNKNOWN");
 }
 
+static char *print_to_string(enum out_format fmt, uint32_t per, const struct hist_entry *e)
+{
+	static char out[4096];
+	char path[] = "/tmp/vigil_test_tcp_XXXXXX";
+	int fd = mkstemp(path);
+	struct hist_print p = {
+		.desc = &hist_descs[HIST_TCP_RTT],
+		.unit = "usecs",
+		.per = per,
+		.ts_ns = 1,
+	};
+	struct wallclock clock;
+	struct sink *s;
+	FILE *f;
+	size_t n;
+
+	assert_true(fd >= 0);
+	close(fd);
+	wallclock__init(&clock);
+	p.clock = &clock;
+	s = sink__open(path);
+	assert_non_null(s);
+	hist_print(s, fmt, &p, e);
+	assert_int_equal(sink__close(s), 0);
+	f = fopen(path, "r");
+	n = fread(out, 1, sizeof(out) - 1, f);
+	out[n] = '\0';
+	fclose(f);
+	unlink(path);
+	return out;
+}
+
+static void test_hist_keys_raddr_and_rport(void **state)
+{
+	struct hist_entry e = { .key = 12345 };
+	const char *text;
+
+	(void)state;
+	e.h.slots[3] = 7;
+	e.h.sum = 70;
+	/* raddr keys carry the address in the comm bytes, IPv4 as ::ffff:a.b.c.d */
+	e.h.comm[10] = (char)0xff;
+	e.h.comm[11] = (char)0xff;
+	e.h.comm[12] = 10, e.h.comm[13] = 1, e.h.comm[14] = 2, e.h.comm[15] = 3;
+	text = print_to_string(FMT_TABLE, VG_PER_RADDR, &e);
+	assert_non_null(strstr(text, "raddr = 10.1.2.3"));
+	text = print_to_string(FMT_NDJSON, VG_PER_RADDR, &e);
+	assert_non_null(strstr(text, "\"key\":\"10.1.2.3\""));
+	assert_null(strstr(text, "\"comm\""));
+	memset(e.h.comm, 0, sizeof(e.h.comm));
+	e.h.comm[0] = (char)0xfd;
+	e.h.comm[15] = 1;
+	text = print_to_string(FMT_NDJSON, VG_PER_RADDR, &e);
+	assert_non_null(strstr(text, "\"key\":\"fd00::1\""));
+	e.key = 443;
+	text = print_to_string(FMT_TABLE, VG_PER_RPORT, &e);
+	assert_non_null(strstr(text, "rport = 443"));
+	text = print_to_string(FMT_NDJSON, VG_PER_RPORT, &e);
+	assert_non_null(strstr(text, "\"key\":443"));
+	text = print_to_string(FMT_CSV, VG_PER_RADDR, &e);
+	assert_non_null(strstr(text, ",tcp-rtt,usecs,raddr,fd00::1,,8,15,7"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -415,6 +482,7 @@ int main(void)
 		cmocka_unit_test(test_decode_reset_directions),
 		cmocka_unit_test(test_decode_close_full_and_partial),
 		cmocka_unit_test(test_kind_names_and_hist_per),
+		cmocka_unit_test(test_hist_keys_raddr_and_rport),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

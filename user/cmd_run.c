@@ -272,8 +272,10 @@ static void summary__print_json(struct sink *out, const struct run_summary *sum,
 		if (!vkind__desc(k) || !s->consumer.records[k])
 			continue;
 		mask = vkind__mask_by_name(vkind__desc(k)->name); /* `sample` is several kinds */
-		if (mask & ((1ULL << k) - 1))
-			continue; /* counted with the first of its name */
+		for (unsigned int j = 0; j < k && n != UINT64_MAX; j++)
+			n = (mask & (1ULL << j)) && s->consumer.records[j] ? UINT64_MAX : 0;
+		if (n == UINT64_MAX)
+			continue; /* counted with the first of its name that has records */
 		for (unsigned int j = k; j < VK_MAX; j++)
 			n += (mask & (1ULL << j)) ? s->consumer.records[j] : 0;
 		jw__u64(&w, vkind__desc(k)->name, n);

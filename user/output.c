@@ -48,9 +48,19 @@ void output__report(const struct output *o, const struct session *s)
 	if (total)
 		fprintf(stderr, "%llu records", (unsigned long long)total);
 	for (unsigned int k = 0; k < VK_MAX; k++) {
-		if (c->records[k] && k != VK_DROPS)
-			fprintf(stderr, ", %s %llu", vkind__desc(k)->name,
-				(unsigned long long)c->records[k]);
+		uint64_t mask, n = 0;
+
+		if (!c->records[k] || k == VK_DROPS)
+			continue;
+		/* kinds sharing a name (`sample`, one per subsystem) are counted as one */
+		mask = vkind__mask_by_name(vkind__desc(k)->name);
+		for (unsigned int j = 0; j < k && n != UINT64_MAX; j++)
+			n = (mask & (1ULL << j)) && c->records[j] ? UINT64_MAX : 0;
+		if (n == UINT64_MAX)
+			continue; /* printed with the first kind of its name */
+		for (unsigned int j = k; j < VK_MAX; j++)
+			n += (mask & (1ULL << j)) ? c->records[j] : 0;
+		fprintf(stderr, ", %s %llu", vkind__desc(k)->name, (unsigned long long)n);
 	}
 	for (int r = 0; r < TRACER_DROP_REASONS; r++)
 		lost += session__drops_total(s, r);

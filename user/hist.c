@@ -13,6 +13,7 @@
 #include "blkio_fmt.h"
 #include "json.h"
 #include "map_drain.h"
+#include "tracer.h"
 #include "parse.h"
 #include "tcp_addr.h"
 
@@ -156,6 +157,26 @@ int hist_reader__drain(struct hist_reader *r, struct hist_entry *out)
 	}
 	qsort(out, (size_t)n, sizeof(*out), cmp_entry);
 	return n;
+}
+
+int hist_map__sum(const struct tracer *t, const char *map, struct vg_hist *total)
+{
+	struct hist_reader r;
+	struct hist_entry *e;
+	int n, fd = tracer__map_fd(t, map);
+
+	if (fd < 0)
+		return fd;
+	n = hist_reader__init(&r, fd);
+	if (n)
+		return n;
+	e = calloc(r.max_entries, sizeof(*e));
+	n = e ? hist_reader__drain(&r, e) : -ENOMEM;
+	for (int i = 0; i < n; i++)
+		vg_hist__merge(total, &e[i].h);
+	free(e);
+	hist_reader__fini(&r);
+	return n < 0 ? n : 0;
 }
 
 void vg_hist__merge(struct vg_hist *dst, const struct vg_hist *src)

@@ -106,4 +106,55 @@ int fb__bsd_decode_kinfo_proc(const void *buf, size_t len, uint64_t page_size,
  */
 int fb__bsd_decode_statfs(const void *buf, size_t len, struct fb_partition *out);
 
+/*
+ * net.inet.{tcp,udp}.pcblist: struct xinpgen, then one record per PCB, then a closing
+ * xinpgen whose generation must equal the opening one (else the table changed mid-copy).
+ * struct xinpgen (netinet/in_pcb.h): ksize_t xig_len; u_int xig_count; uint32_t spare;
+ * inp_gen_t xig_gen; so_gen_t xig_sogen; uint64_t spare[4].
+ */
+#define FB_BSD_XINPGEN_SIZE 64
+#define FB_BSD_XIG_COUNT    8
+#define FB_BSD_XIG_GEN	    16
+/*
+ * struct xinpcb (FreeBSD 13, the UDP record): ksize_t xi_len; struct xsocket xi_socket (240
+ * bytes: xso_len, xso_so = the kernel socket address, so_pcb, ...); struct in_conninfo at 248
+ * (inc_flags, inc_len, inc_fibnum, then in_endpoints: ie_fport, ie_lport, 16-byte faddr and
+ * laddr with IPv4 in their last 4 bytes, ie6_zoneid); ...; u_char inp_vflag at 392.
+ */
+#define FB_BSD_XINPCB_SIZE  400
+#define FB_BSD_XI_SO	    16 /* xi_socket (8) + xso_so (8) */
+#define FB_BSD_XI_FPORT	    252
+#define FB_BSD_XI_LPORT	    254
+#define FB_BSD_XI_FADDR	    256
+#define FB_BSD_XI_LADDR	    272
+#define FB_BSD_XI_V4_IN_16  12 /* struct in_addr_4in6: 12 pad bytes, then the IPv4 address */
+#define FB_BSD_XI_VFLAG	    392
+#define FB_BSD_INP_IPV4	    0x1
+#define FB_BSD_INP_IPV6	    0x2
+/* struct xtcpcb (FreeBSD 13, the TCP record): ksize_t xt_len; struct xinpcb xt_inp; stack,
+ * log id and CC names (32 + 64 + 16), int64_t spare64[6]; int32_t t_state; ... */
+#define FB_BSD_XTCPCB_SIZE  744
+#define FB_BSD_XT_INP	    8
+#define FB_BSD_XT_STATE	    568
+/*
+ * kern.file: an array of struct xfile (sys/file.h): ksize_t xf_size; pid_t xf_pid; uid_t
+ * xf_uid; int xf_fd; pad; kvaddr_t xf_file; short xf_type; ...; kvaddr_t xf_data at 56 (for
+ * a socket: the struct socket address that xso_so names) ...
+ */
+#define FB_BSD_XFILE_SIZE   128
+#define FB_BSD_XF_PID	    8
+#define FB_BSD_XF_FD	    16
+#define FB_BSD_XF_TYPE	    32
+#define FB_BSD_XF_DATA	    56
+#define FB_BSD_DTYPE_SOCKET 2
+
+/*
+ * One pcblist buffer (@tcp: xtcpcb records, else xinpcb) appended to *v (*n used, *cap
+ * allocated; free(*v) after).  @files/@flen: kern.file, to give each socket its owner's pid
+ * and fd (NULL: both -1).  -EINVAL for a truncated or malformed buffer, -EAGAIN when the
+ * closing generation differs from the opening one (the fetch retries).
+ */
+int fb__bsd_decode_pcblist(const void *buf, size_t len, bool tcp, const void *files,
+			   size_t flen, struct fb_conn **v, size_t *n, size_t *cap);
+
 #endif /* VIGIL_FB_BSD_DECODE_H */

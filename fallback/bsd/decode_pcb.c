@@ -63,8 +63,8 @@ static void decode_xinpcb(const unsigned char *xi, const unsigned char *f, size_
 	find_owner(f, flen, get_u64(xi + FB_BSD_XI_SO), c);
 }
 
-int fb__bsd_decode_pcblist(const void *buf, size_t len, bool tcp, const void *files,
-			   size_t flen, struct fb_conn **v, size_t *n, size_t *cap)
+static int walk(const void *buf, size_t len, bool tcp, const void *files, size_t flen,
+		struct fb_conn **v, size_t *n, size_t *cap)
 {
 	const unsigned char *p = buf, *f = files;
 	size_t rec = tcp ? FB_BSD_XTCPCB_SIZE : FB_BSD_XINPCB_SIZE, off;
@@ -100,9 +100,21 @@ int fb__bsd_decode_pcblist(const void *buf, size_t len, bool tcp, const void *fi
 		c = &(*v)[(*n)++];
 		memset(c, 0, sizeof(*c));
 		c->type = tcp ? SOCK_STREAM : SOCK_DGRAM;
-		c->status = tcp ? fb__tcps_status((int32_t)get_u32(r + FB_BSD_XT_STATE))
-				: FB_CONN_NONE;
+		c->status =
+			tcp ? fb__tcps_status((int32_t)get_u32(r + FB_BSD_XT_STATE)) : FB_CONN_NONE;
 		decode_xinpcb(xi, f, flen, c);
 	}
 	return -EINVAL; /* no closing xinpgen: truncated */
+}
+
+/* The walk, leaving *n as it was when it fails (entries it appended are dropped). */
+int fb__bsd_decode_pcblist(const void *buf, size_t len, bool tcp, const void *files, size_t flen,
+			   struct fb_conn **v, size_t *n, size_t *cap)
+{
+	size_t n0 = *n;
+	int err = walk(buf, len, tcp, files, flen, v, n, cap);
+
+	if (err)
+		*n = n0;
+	return err;
 }

@@ -13,13 +13,13 @@
 #include <errno.h>
 #include <stdlib.h>
 
-static int read_list(const char *name, bool tcp, const void *files, size_t flen,
-		     struct fb_conn **v, size_t *n, size_t *cap)
+static int read_list(const char *name, bool tcp, const void *files, size_t flen, struct fb_conn **v,
+		     size_t *n, size_t *cap)
 {
 	int err = -EAGAIN;
 
 	for (int tries = 0; tries < 5 && err == -EAGAIN; tries++) {
-		size_t n0 = *n, len;
+		size_t len;
 		void *buf;
 
 		err = fb__sysctl_alloc(name, &buf, &len);
@@ -27,8 +27,6 @@ static int read_list(const char *name, bool tcp, const void *files, size_t flen,
 			return err;
 		err = fb__bsd_decode_pcblist(buf, len, tcp, files, flen, v, n, cap);
 		free(buf);
-		if (err)
-			*n = n0;
 	}
 	return err;
 }

@@ -32,8 +32,8 @@ static uint32_t get_u32(const unsigned char *p)
 }
 
 /* One PCB from its items into a new entry of *v. */
-static int emit(const unsigned char *xi, const unsigned char *so, const unsigned char *tp,
-		bool tcp, struct fb_conn **v, size_t *n, size_t *cap)
+static int emit(const unsigned char *xi, const unsigned char *so, const unsigned char *tp, bool tcp,
+		struct fb_conn **v, size_t *n, size_t *cap)
 {
 	bool v6 = xi[FB_DARWIN_XI_VFLAG] & FB_DARWIN_INP_IPV6;
 	size_t skip = v6 ? 0 : FB_DARWIN_XI_V4_IN_16;
@@ -50,8 +50,7 @@ static int emit(const unsigned char *xi, const unsigned char *so, const unsigned
 	memset(c, 0, sizeof(*c));
 	c->family = v6 ? AF_INET6 : AF_INET;
 	c->type = tcp ? SOCK_STREAM : SOCK_DGRAM;
-	c->status = tcp ? fb__tcps_status((int32_t)get_u32(tp + FB_DARWIN_XT_STATE))
-			: FB_CONN_NONE;
+	c->status = tcp ? fb__tcps_status((int32_t)get_u32(tp + FB_DARWIN_XT_STATE)) : FB_CONN_NONE;
 	fb__inet_endpoint(&c->laddr, v6, xi + FB_DARWIN_XI_LADDR + skip, xi + FB_DARWIN_XI_LPORT);
 	fb__inet_endpoint(&c->raddr, v6, xi + FB_DARWIN_XI_FADDR + skip, xi + FB_DARWIN_XI_FPORT);
 	pid = (int32_t)get_u32(so + FB_DARWIN_XSO_LAST_PID);
@@ -60,8 +59,7 @@ static int emit(const unsigned char *xi, const unsigned char *so, const unsigned
 	return 0;
 }
 
-int fb__darwin_decode_pcblist_n(const void *buf, size_t len, bool tcp, struct fb_conn **v,
-				size_t *n, size_t *cap)
+static int walk(const void *buf, size_t len, bool tcp, struct fb_conn **v, size_t *n, size_t *cap)
 {
 	const uint32_t all = FB_DARWIN_XSO_SOCKET | FB_DARWIN_XSO_RCVBUF | FB_DARWIN_XSO_SNDBUF |
 			     FB_DARWIN_XSO_STATS | FB_DARWIN_XSO_INPCB |
@@ -106,4 +104,16 @@ int fb__darwin_decode_pcblist_n(const void *buf, size_t len, bool tcp, struct fb
 		seen = 0;
 	}
 	return -EINVAL; /* no closing xinpgen: truncated */
+}
+
+/* The walk, leaving *n as it was when it fails (entries it appended are dropped). */
+int fb__darwin_decode_pcblist_n(const void *buf, size_t len, bool tcp, struct fb_conn **v,
+				size_t *n, size_t *cap)
+{
+	size_t n0 = *n;
+	int err = walk(buf, len, tcp, v, n, cap);
+
+	if (err)
+		*n = n0;
+	return err;
 }

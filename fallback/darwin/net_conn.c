@@ -54,7 +54,7 @@ static int read_list(const char *name, bool tcp, struct fb_conn **v, size_t *n, 
 	int err = -EAGAIN;
 
 	for (int tries = 0; tries < 5 && err == -EAGAIN; tries++) {
-		size_t n0 = *n, len;
+		size_t len;
 		void *buf;
 
 		err = sysctl_alloc(name, &buf, &len);
@@ -62,8 +62,6 @@ static int read_list(const char *name, bool tcp, struct fb_conn **v, size_t *n, 
 			return err;
 		err = fb__darwin_decode_pcblist_n(buf, len, tcp, v, n, cap);
 		free(buf);
-		if (err)
-			*n = n0;
 	}
 	return err;
 }

@@ -157,4 +157,39 @@ int fb__bsd_decode_statfs(const void *buf, size_t len, struct fb_partition *out)
 int fb__bsd_decode_pcblist(const void *buf, size_t len, bool tcp, const void *files,
 			   size_t flen, struct fb_conn **v, size_t *n, size_t *cap);
 
+/*
+ * kern.devstat.all: a long generation number, then struct devstat (sys/devicestat.h,
+ * DEVSTAT_VERSION 6) per device: u_int sequence0; int allocated; u_int start_count,
+ * end_count; struct bintime busy_from (time_t sec, uint64_t frac); a STAILQ link pointer;
+ * uint32_t device_number; char device_name[16] at 44; int unit_number at 60; uint64_t
+ * bytes[4] at 64 and operations[4] at 96 (indexes DEVSTAT_NO_DATA 0, READ 1, WRITE 2, FREE
+ * 3); struct bintime duration[4] at 128; busy_time at 192; creation_time; uint32_t
+ * block_size; uint64_t tag_types[3]; flags, device_type, priority; const void *id; u_int
+ * sequence1 at 280 (equal to sequence0 when the record was not being updated).
+ */
+#define FB_BSD_DEVSTAT_GEN	 8 /* the long before the records */
+#define FB_BSD_DEVSTAT_SIZE	 288
+#define FB_BSD_DS_SEQUENCE0	 0
+#define FB_BSD_DS_NAME		 44
+#define FB_BSD_DS_NAMELEN	 16
+#define FB_BSD_DS_UNIT		 60
+#define FB_BSD_DS_BYTES		 64
+#define FB_BSD_DS_OPERATIONS	 96
+#define FB_BSD_DS_DURATION	 128
+#define FB_BSD_DS_BUSY_TIME	 192
+#define FB_BSD_DS_SEQUENCE1	 280
+#define FB_BSD_DEVSTAT_READ	 1
+#define FB_BSD_DEVSTAT_WRITE	 2
+#define FB_BSD_BINTIME_SIZE	 16
+
+/*
+ * kern.devstat.all into one entry per device appended to *v (name = device_name + unit,
+ * "ada0"; counts, bytes, read/write time and busy time in ms; no merged counts).  -EINVAL for
+ * a size that is not the generation plus whole records, -EAGAIN when a record was being
+ * updated while it was copied (sequence0 != sequence1; the fetch reads again).  *n is left
+ * as it was on failure.
+ */
+int fb__bsd_decode_devstat_all(const void *buf, size_t len, struct fb_disk_io **v, size_t *n,
+			       size_t *cap);
+
 #endif /* VIGIL_FB_BSD_DECODE_H */

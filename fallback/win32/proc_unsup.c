@@ -2,21 +2,14 @@
 /*
  * proc_unsup.c - the psutil.Process methods this Win32 backend does not provide yet, each an
  * honest -ENOTSUP recorded as the method's error.  Some have Windows equivalents psutil uses
- * (the environment from the PEB, handles for fds, the working-set walk for USS); others have no
- * Windows meaning (uids, gids, terminal, ionice classes, rlimits, smaps-style maps).
+ * (the working-set walk for USS, VirtualQueryEx for maps, handle names for open files);
+ * others have no Windows meaning (uids, gids, terminal, ionice classes, rlimits, smaps-style maps).
  */
 #include "proc_int.h"
 
 #include <errno.h>
 
 #define UNSUP(p, what) fb__proc_fail((p), (what), -ENOTSUP)
-
-int fb_proc__environ(struct fb_proc *p, struct fb_strv *out)
-{
-	out->n = 0;
-	out->v = NULL;
-	return UNSUP(p, "environ");
-}
 
 int fb_proc__uids(struct fb_proc *p, struct fb_ids *out)
 {
@@ -64,12 +57,6 @@ int fb_proc__cpu_num(struct fb_proc *p, int *out)
 {
 	(void)out;
 	return UNSUP(p, "cpu_num");
-}
-
-int fb_proc__num_fds(struct fb_proc *p, int *out)
-{
-	(void)out;
-	return UNSUP(p, "num_fds");
 }
 
 int fb_proc__open_files(struct fb_proc *p, struct fb_open_file **out, size_t *n)

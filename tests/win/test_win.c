@@ -491,6 +491,75 @@ static void test_handles(void)
 	fb_proc__free(p);
 }
 
+/* USS is the private working set: it grows by what the test commits and touches */
+static void test_uss(void)
+{
+	struct fb_proc *p = fb_proc__new((pid_t)GetCurrentProcessId());
+	struct fb_proc_mem_full a, b;
+	const size_t size = 16u << 20;
+	char *mem;
+
+	CHECK(p != NULL);
+	if (!p)
+		return;
+	CHECK(fb_proc__memory_full_info(p, &a) == 0);
+	CHECK(a.valid == FB_PMEM_USS);
+	CHECKF(a.uss > 0 && a.uss <= a.base.rss, "uss %llu rss %llu", (unsigned long long)a.uss,
+	       (unsigned long long)a.base.rss);
+	mem = VirtualAlloc(NULL, size, MEM_COMMIT | MEM_RESERVE, PAGE_READWRITE);
+	CHECK(mem != NULL);
+	if (mem) {
+		memset(mem, 0x5a, size);
+		CHECK(fb_proc__memory_full_info(p, &b) == 0);
+		CHECKF(b.uss >= a.uss + size - (1u << 20), "uss %llu -> %llu after touching %zu",
+		       (unsigned long long)a.uss, (unsigned long long)b.uss, size);
+		VirtualFree(mem, 0, MEM_RELEASE);
+	}
+	fb_proc__free(p);
+}
+
+/* memory_maps lists the test's own image and ntdll, ungrouped and grouped */
+static void test_memory_maps(void)
+{
+	struct fb_proc *p = fb_proc__new((pid_t)GetCurrentProcessId());
+	struct fb_mmap *m = NULL, *g = NULL;
+	size_t n = 0, ng = 0, self_maps = 0;
+	uint64_t self_rss = 0;
+	bool ntdll = false, grouped_self = false;
+
+	CHECK(p != NULL);
+	if (!p)
+		return;
+	CHECK(fb_proc__memory_maps(p, false, &m, &n) == 0 && n > 0);
+	for (size_t i = 0; i < n; i++) {
+		const char *base = strrchr(m[i].path, '\\');
+
+		base = base ? base + 1 : m[i].path;
+		CHECK(m[i].rss > 0 && !strncmp(m[i].addr, "0x", 2));
+		if (!_stricmp(base, "test_win.exe")) {
+			self_maps++;
+			self_rss += m[i].rss;
+			CHECK(m[i].perms[0] != '\0' || m[i].rss > 0);
+		}
+		ntdll |= !_stricmp(base, "ntdll.dll");
+	}
+	CHECKF(self_maps >= 2 && ntdll, "%zu maps: %zu of test_win.exe, ntdll %d", n, self_maps,
+	       ntdll);
+	CHECK(fb_proc__memory_maps(p, true, &g, &ng) == 0 && ng > 0 && ng < n);
+	for (size_t i = 0; i < ng; i++) {
+		const char *base = strrchr(g[i].path, '\\');
+
+		if (base && !_stricmp(base + 1, "test_win.exe")) {
+			grouped_self = true;
+			CHECK(g[i].rss == self_rss && g[i].addr[0] == '\0');
+		}
+	}
+	CHECK(grouped_self);
+	free(m);
+	free(g);
+	fb_proc__free(p);
+}
+
 static void test_sched_controls(void)
 {
 	struct fb_proc *p = fb_proc__new((pid_t)GetCurrentProcessId());
@@ -750,7 +819,8 @@ int main(int argc, char **argv)
 		WTEST(test_services),	     WTEST(test_sched_controls),
 		WTEST(test_threads),	     WTEST(test_users),
 		WTEST(test_system),	     WTEST(test_environ),
-		WTEST(test_handles),
+		WTEST(test_handles),	     WTEST(test_uss),
+		WTEST(test_memory_maps),
 	};
 
 	if (argc > 1 && !strcmp(argv[1], "--sleep")) {

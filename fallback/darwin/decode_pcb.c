@@ -89,19 +89,31 @@ static int walk(const void *buf, size_t len, bool tcp, struct fb_conn **v, size_
 		    (kind == FB_DARWIN_XSO_TCPCB && ilen < FB_DARWIN_XTCPCB_N_MIN))
 			return -EINVAL;
 		off += ROUND8(ilen);
-		if (kind == FB_DARWIN_XSO_INPCB)
+		switch (kind) {
+		case FB_DARWIN_XSO_INPCB:
 			xi = r;
-		else if (kind == FB_DARWIN_XSO_SOCKET)
+			break;
+		case FB_DARWIN_XSO_SOCKET:
 			so = r;
-		else if (kind == FB_DARWIN_XSO_TCPCB)
+			break;
+		case FB_DARWIN_XSO_TCPCB:
 			tp = r;
+			break;
+		case FB_DARWIN_XSO_RCVBUF:
+		case FB_DARWIN_XSO_SNDBUF:
+		case FB_DARWIN_XSO_STATS:
+			break;
+		default:
+			continue; /* another kind of item (or several bits at once): not ours */
+		}
 		seen |= kind & all;
 		if (seen != all)
-			continue;
+			continue; /* a bit of @all is set only with its item's pointer */
 		err = emit(xi, so, tp, tcp, v, n, cap);
 		if (err)
 			return err;
 		seen = 0;
+		xi = so = tp = NULL;
 	}
 	return -EINVAL; /* no closing xinpgen: truncated */
 }

@@ -116,12 +116,38 @@ static void test_bad_tables(void **state)
 	free(v);
 }
 
+/* Every prefix in a heap buffer of exactly its size: decoded (whole records) or refused. */
+static void test_prefixes(void **state)
+{
+	unsigned char b[LEN];
+
+	(void)state;
+	fixture(b);
+	for (size_t len = 0; len <= LEN; len++) {
+		unsigned char *c = malloc(len ? len : 1);
+		struct fb_disk_io *v = NULL;
+		size_t n = 0, cap = 0;
+		int err;
+
+		memcpy(c, b, len);
+		err = fb__bsd_decode_devstat_all(c, len, &v, &n, &cap);
+		if (len >= FB_BSD_DEVSTAT_GEN &&
+		    !((len - FB_BSD_DEVSTAT_GEN) % FB_BSD_DEVSTAT_SIZE))
+			assert_int_equal(err, 0);
+		else
+			assert_int_equal(err, -EINVAL);
+		free(v);
+		free(c);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_layout_constants),
 		cmocka_unit_test(test_devices),
 		cmocka_unit_test(test_bad_tables),
+		cmocka_unit_test(test_prefixes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -219,6 +219,58 @@ static void test_bad_buffers(void **state)
 	free(v);
 }
 
+/*
+ * Every prefix of the TCP stream and kern.file, and the stream with one byte changed at a
+ * time, each in a heap buffer of exactly its size (so ASan sees a read past the end): each
+ * must decode or be refused, and a strict prefix is always refused.
+ */
+static void test_prefixes_and_flips(void **state)
+{
+	unsigned char b[TCP_LEN], f[2 * FB_BSD_XFILE_SIZE];
+
+	(void)state;
+	tcp_fixture(b, 77);
+	files_fixture(f);
+	for (size_t len = 0; len <= TCP_LEN; len++) {
+		unsigned char *c = malloc(len ? len : 1);
+		struct fb_conn *v = NULL;
+		size_t n = 0, cap = 0;
+		int err;
+
+		memcpy(c, b, len);
+		err = fb__bsd_decode_pcblist(c, len, true, f, sizeof(f), &v, &n, &cap);
+		assert_int_equal(err, len == TCP_LEN ? 0 : -EINVAL);
+		free(v);
+		free(c);
+	}
+	for (size_t flen = 0; flen <= sizeof(f); flen += 8) {
+		unsigned char *c = malloc(flen ? flen : 1);
+		struct fb_conn *v = NULL;
+		size_t n = 0, cap = 0;
+		int err;
+
+		memcpy(c, f, flen);
+		err = fb__bsd_decode_pcblist(b, sizeof(b), true, c, flen, &v, &n, &cap);
+		assert_true(err == 0 || err == -EINVAL);
+		free(v);
+		free(c);
+	}
+	for (size_t at = 0; at < TCP_LEN; at++) {
+		unsigned char *c = malloc(TCP_LEN);
+		struct fb_conn *v = NULL;
+		size_t n = 0, cap = 0;
+		int err;
+
+		memcpy(c, b, TCP_LEN);
+		c[at] ^= 0xa5;
+		err = fb__bsd_decode_pcblist(c, TCP_LEN, true, f, sizeof(f), &v, &n, &cap);
+		assert_true(err == 0 || err == -EINVAL || err == -EAGAIN);
+		assert_true(err || n <= 2); /* a changed inp_vflag may drop one */
+		free(v);
+		free(c);
+	}
+}
+
 static void test_tcps_and_kinds(void **state)
 {
 	static const char *const want[] = { "CLOSE",	   "LISTEN",	 "SYN_SENT",  "SYN_RECV",
@@ -247,6 +299,7 @@ int main(void)
 		cmocka_unit_test(test_tcp_records_and_owners),
 		cmocka_unit_test(test_udp_records_append),
 		cmocka_unit_test(test_bad_buffers),
+		cmocka_unit_test(test_prefixes_and_flips),
 		cmocka_unit_test(test_tcps_and_kinds),
 	};
 

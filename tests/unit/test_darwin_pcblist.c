@@ -192,13 +192,50 @@ static void test_bad_streams(void **state)
 	free(v);
 }
 
+/*
+ * Every prefix of the TCP stream, and the stream with one byte changed at a time, each in a
+ * heap buffer of exactly its size (so ASan sees a read past the end): each must decode or be
+ * refused, and a strict prefix is always refused.
+ */
+static void test_prefixes_and_flips(void **state)
+{
+	unsigned char b[TCP_LEN];
+
+	(void)state;
+	tcp_fixture(b, 9);
+	for (size_t len = 0; len <= TCP_LEN; len++) {
+		unsigned char *c = malloc(len ? len : 1);
+		struct fb_conn *v = NULL;
+		size_t n = 0, cap = 0;
+		int err;
+
+		memcpy(c, b, len);
+		err = fb__darwin_decode_pcblist_n(c, len, true, &v, &n, &cap);
+		assert_int_equal(err, len == TCP_LEN ? 0 : -EINVAL);
+		free(v);
+		free(c);
+	}
+	for (size_t at = 0; at < TCP_LEN; at++) {
+		unsigned char *c = malloc(TCP_LEN);
+		struct fb_conn *v = NULL;
+		size_t n = 0, cap = 0;
+		int err;
+
+		memcpy(c, b, TCP_LEN);
+		c[at] ^= 0xa5;
+		err = fb__darwin_decode_pcblist_n(c, TCP_LEN, true, &v, &n, &cap);
+		assert_true(err == 0 || err == -EINVAL || err == -EAGAIN);
+		free(v);
+		free(c);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_layout_constants),
-		cmocka_unit_test(test_tcp_stream),
-		cmocka_unit_test(test_udp_stream),
-		cmocka_unit_test(test_bad_streams),
+		cmocka_unit_test(test_layout_constants),   cmocka_unit_test(test_tcp_stream),
+		cmocka_unit_test(test_udp_stream),	   cmocka_unit_test(test_bad_streams),
+		cmocka_unit_test(test_prefixes_and_flips),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -12,12 +12,15 @@
 
 #include <sys/socket.h>
 
-/* item sizes as macOS 11+ writes them */
+/*
+ * Item sizes of the fixture: xinpcb_n's 104 follows from its pack(4) layout; the others are
+ * plausible lengths (the decoder reads only the prefixes it needs and steps by each length).
+ */
 #define XINPCB_N   104
 #define XSOCKET_N  80
 #define XSOCKBUF_N 32
 #define XSTAT_N	   136
-#define XTCPCB_N   204 /* padded to 208 in the stream */
+#define XTCPCB_N   204 /* not a multiple of 8: padded to 208 in the stream */
 #define PCB_TCP	   (XINPCB_N + XSOCKET_N + 2 * XSOCKBUF_N + XSTAT_N + 208)
 #define PCB_UDP	   (XINPCB_N + XSOCKET_N + 2 * XSOCKBUF_N + XSTAT_N)
 

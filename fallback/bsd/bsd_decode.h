@@ -192,4 +192,30 @@ int fb__bsd_decode_pcblist(const void *buf, size_t len, bool tcp, const void *fi
 int fb__bsd_decode_devstat_all(const void *buf, size_t len, struct fb_disk_io **v, size_t *n,
 			       size_t *cap);
 
+/*
+ * net.local.{stream,dgram,seqpacket}.pcblist: struct xunpgen (ksize_t xug_len; u_int
+ * xug_count; unp_gen_t xug_gen at 16; so_gen_t xug_sogen: 32 bytes), struct xunpcb records
+ * (sys/unpcb.h, FreeBSD 12+: ksize_t xu_len; kvaddr_t xu_unpp, unp_vnode, unp_conn,
+ * xu_firstref, xu_nextref; unp_gen_t unp_gencnt; int64_t spare[8]; int32_t spare[8]; our
+ * bound struct sockaddr_un in a 256-byte union at 152 and the peer's at 408 (sun_len,
+ * sun_family, then sun_path[104]); struct xsocket xu_socket at 664), closing xunpgen.
+ */
+#define FB_BSD_XUNPGEN_SIZE 32
+#define FB_BSD_XUG_GEN	    16
+#define FB_BSD_XUNPCB_SIZE  904
+#define FB_BSD_XU_ADDR	    152
+#define FB_BSD_XU_CADDR	    408
+#define FB_BSD_SUN_PATH	    2 /* in struct sockaddr_un */
+#define FB_BSD_SUN_PATHLEN  104
+#define FB_BSD_XU_SO	    672 /* xu_socket (664) + xso_so (8) */
+
+/*
+ * One unix-domain pcblist of socket @type (SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET) appended
+ * to *v: family AF_UNIX, laddr our bound path, raddr the peer's ("" when unbound), status
+ * NONE, owner from @files as for fb__bsd_decode_pcblist().  Same errors; *n is left as it was
+ * on failure.
+ */
+int fb__bsd_decode_unp_pcblist(const void *buf, size_t len, int type, const void *files,
+			       size_t flen, struct fb_conn **v, size_t *n, size_t *cap);
+
 #endif /* VIGIL_FB_BSD_DECODE_H */

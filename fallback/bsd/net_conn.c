@@ -3,8 +3,9 @@
  * net_conn.c - psutil.net_connections() on FreeBSD: the TCP and UDP PCB lists
  * (net.inet.tcp.pcblist, net.inet.udp.pcblist, IPv4 and IPv6 together) decoded by
  * fb__bsd_decode_pcblist(), owners from kern.file.  A list that changed while it was copied
- * (closing generation != opening one) is read again, a few times at most.  Unix sockets
- * (net.local.*.pcblist) are not listed yet.  Without kern.file the pids are unknown (-1).
+ * (closing generation != opening one) is read again, a few times at most.  Unix sockets come
+ * from net.local.{stream,dgram,seqpacket}.pcblist for the "unix" and "all" kinds.  Without
+ * kern.file the pids are unknown (-1).
  */
 #include "bsd_int.h"
 
@@ -12,6 +13,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 
 static int read_list(const char *name, bool tcp, const void *files, size_t flen, struct fb_conn **v,
 		     size_t *n, size_t *cap)
@@ -26,6 +28,33 @@ static int read_list(const char *name, bool tcp, const void *files, size_t flen,
 		if (err)
 			return err;
 		err = fb__bsd_decode_pcblist(buf, len, tcp, files, flen, v, n, cap);
+		free(buf);
+	}
+	return err;
+}
+
+static const struct {
+	const char *name;
+	int type;
+} unix_lists[] = {
+	{ "net.local.stream.pcblist", SOCK_STREAM },
+	{ "net.local.dgram.pcblist", SOCK_DGRAM },
+	{ "net.local.seqpacket.pcblist", SOCK_SEQPACKET },
+};
+
+static int read_unix(const char *name, int type, const void *files, size_t flen, struct fb_conn **v,
+		     size_t *n, size_t *cap)
+{
+	int err = -EAGAIN;
+
+	for (int tries = 0; tries < 5 && err == -EAGAIN; tries++) {
+		size_t len;
+		void *buf;
+
+		err = fb__sysctl_alloc(name, &buf, &len);
+		if (err)
+			return err;
+		err = fb__bsd_decode_unp_pcblist(buf, len, type, files, flen, v, n, cap);
 		free(buf);
 	}
 	return err;
@@ -47,6 +76,10 @@ int fb_net_connections(enum fb_conn_kind kind, struct fb_conn **out, size_t *n)
 	err = read_list("net.inet.tcp.pcblist", true, files, flen, &v, &cnt, &cap);
 	if (!err)
 		err = read_list("net.inet.udp.pcblist", false, files, flen, &v, &cnt, &cap);
+	for (size_t i = 0; !err && i < sizeof(unix_lists) / sizeof(unix_lists[0]); i++)
+		if (kind == FB_KIND_UNIX || kind == FB_KIND_ALL)
+			err = read_unix(unix_lists[i].name, unix_lists[i].type, files, flen, &v,
+					&cnt, &cap);
 	free(files);
 	if (err) {
 		free(v);

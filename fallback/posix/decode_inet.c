@@ -40,6 +40,8 @@ bool fb__conn_kind_has(enum fb_conn_kind kind, int family, int type)
 	bool v4 = family == AF_INET, v6 = family == AF_INET6;
 	bool tcp = type == SOCK_STREAM, udp = type == SOCK_DGRAM;
 
+	if (family == AF_UNIX)
+		return kind == FB_KIND_UNIX || kind == FB_KIND_ALL;
 	switch (kind) {
 	case FB_KIND_INET:
 	case FB_KIND_ALL:
@@ -61,6 +63,6 @@ bool fb__conn_kind_has(enum fb_conn_kind kind, int family, int type)
 	case FB_KIND_UDP6:
 		return v6 && udp;
 	default:
-		return false; /* unix sockets are not in the pcblists */
+		return false;
 	}
 }

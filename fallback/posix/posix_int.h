@@ -42,7 +42,7 @@ enum fb_conn_status fb__tcps_status(int32_t tcps);
  */
 void fb__inet_endpoint(struct fb_sockaddr *a, bool v6, const unsigned char *addr,
 		       const unsigned char port_be[2]);
-/* Whether an internet socket of @family (this OS's AF_*) and @type belongs to @kind. */
+/* Whether a socket of @family (this OS's AF_*, AF_UNIX too) and @type belongs to @kind. */
 bool fb__conn_kind_has(enum fb_conn_kind kind, int family, int type);
 
 #endif /* VIGIL_FB_POSIX_INT_H */

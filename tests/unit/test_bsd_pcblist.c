@@ -5,7 +5,8 @@
  * struct xinpcb records, closing xinpgen) and kern.file (struct xfile): addresses, ports,
  * families, TCP states as psutil names them, owners joined through the kernel socket address,
  * and refusals of truncated buffers, wrong record sizes and a changed generation count.  Also
- * the shared TCPS_* mapping and the kind filter of fallback/posix/decode_inet.c.
+ * the shared TCPS_* mapping and the kind filter of fallback/posix/decode_inet.c, and the
+ * unix-domain lists (struct xunpgen, struct xunpcb): paths, types, owners.
  */
 #include "fb_test.h"
 
@@ -271,6 +272,85 @@ static void test_prefixes_and_flips(void **state)
 	}
 }
 
+/* One xunpcb at @off: our bound path, the peer's, the kernel socket address. */
+static void put_xunpcb(unsigned char *b, size_t off, const char *path, const char *peer,
+		       uint64_t so)
+{
+	memset(b + off, 0, FB_BSD_XUNPCB_SIZE);
+	put_u64(b, off, FB_BSD_XUNPCB_SIZE);
+	b[off + FB_BSD_XU_ADDR + 1] = 1; /* sun_family AF_UNIX */
+	memcpy(b + off + FB_BSD_XU_ADDR + FB_BSD_SUN_PATH, path, strlen(path));
+	memcpy(b + off + FB_BSD_XU_CADDR + FB_BSD_SUN_PATH, peer, strlen(peer));
+	put_u64(b, off + FB_BSD_XU_SO, so);
+}
+
+static void put_xunpgen(unsigned char *b, size_t off, uint64_t gen)
+{
+	memset(b + off, 0, FB_BSD_XUNPGEN_SIZE);
+	put_u64(b, off, FB_BSD_XUNPGEN_SIZE);
+	put_u64(b, off + FB_BSD_XUG_GEN, gen);
+}
+
+#define UNP_LEN (2 * FB_BSD_XUNPGEN_SIZE + 2 * FB_BSD_XUNPCB_SIZE)
+
+static void test_unix_lists(void **state)
+{
+	unsigned char b[UNP_LEN], f[2 * FB_BSD_XFILE_SIZE];
+	char longpath[FB_BSD_SUN_PATHLEN + 1];
+	struct fb_conn *v = NULL;
+	size_t n = 0, cap = 0;
+
+	(void)state;
+	/* the layout: the peer's union follows ours, xu_socket follows that */
+	assert_int_equal(FB_BSD_XU_CADDR, FB_BSD_XU_ADDR + 256);
+	assert_int_equal(FB_BSD_XU_SO, FB_BSD_XU_CADDR + 256 + 8);
+	assert_true(FB_BSD_XU_SO + 8 <= FB_BSD_XUNPCB_SIZE);
+	memset(longpath, 'p', FB_BSD_SUN_PATHLEN); /* fills sun_path without a NUL */
+	longpath[FB_BSD_SUN_PATHLEN] = '\0';
+	put_xunpgen(b, 0, 4);
+	put_xunpcb(b, FB_BSD_XUNPGEN_SIZE, "/var/run/log", "", SO_A);
+	put_xunpcb(b, FB_BSD_XUNPGEN_SIZE + FB_BSD_XUNPCB_SIZE, longpath, "/tmp/srv", 0);
+	put_xunpgen(b, FB_BSD_XUNPGEN_SIZE + 2 * FB_BSD_XUNPCB_SIZE, 4);
+	files_fixture(f);
+	assert_int_equal(
+		fb__bsd_decode_unp_pcblist(b, sizeof(b), SOCK_DGRAM, f, sizeof(f), &v, &n, &cap),
+		0);
+	assert_int_equal(n, 2);
+	assert_int_equal(v[0].family, AF_UNIX);
+	assert_int_equal(v[0].type, SOCK_DGRAM);
+	assert_int_equal(v[0].status, FB_CONN_NONE);
+	assert_true(v[0].laddr.valid && v[0].raddr.valid);
+	assert_string_equal(v[0].laddr.addr, "/var/run/log");
+	assert_string_equal(v[0].raddr.addr, "");
+	assert_int_equal(v[0].pid, 4242);
+	assert_int_equal(v[0].fd, 5);
+	assert_string_equal(v[1].laddr.addr, longpath);
+	assert_string_equal(v[1].raddr.addr, "/tmp/srv");
+	assert_int_equal(v[1].pid, -1);
+	free(v);
+
+	/* every prefix (exact-size heap copies) refused; a changed generation read again */
+	for (size_t len = 0; len < UNP_LEN; len++) {
+		unsigned char *c = malloc(len ? len : 1);
+
+		v = NULL, n = 0, cap = 0;
+		memcpy(c, b, len);
+		assert_int_equal(
+			fb__bsd_decode_unp_pcblist(c, len, SOCK_STREAM, NULL, 0, &v, &n, &cap),
+			-EINVAL);
+		assert_int_equal(n, 0);
+		free(v);
+		free(c);
+	}
+	v = NULL, n = 0, cap = 0;
+	put_xunpgen(b, FB_BSD_XUNPGEN_SIZE + 2 * FB_BSD_XUNPCB_SIZE, 5);
+	assert_int_equal(
+		fb__bsd_decode_unp_pcblist(b, sizeof(b), SOCK_STREAM, NULL, 0, &v, &n, &cap),
+		-EAGAIN);
+	assert_int_equal(n, 0);
+	free(v);
+}
+
 static void test_tcps_and_kinds(void **state)
 {
 	static const char *const want[] = { "CLOSE",	   "LISTEN",	 "SYN_SENT",  "SYN_RECV",
@@ -290,6 +370,10 @@ static void test_tcps_and_kinds(void **state)
 	assert_true(fb__conn_kind_has(FB_KIND_UDP6, AF_INET6, SOCK_DGRAM));
 	assert_false(fb__conn_kind_has(FB_KIND_UNIX, AF_INET, SOCK_STREAM));
 	assert_true(fb__conn_kind_has(FB_KIND_ALL, AF_INET, SOCK_STREAM));
+	assert_true(fb__conn_kind_has(FB_KIND_UNIX, AF_UNIX, SOCK_SEQPACKET));
+	assert_true(fb__conn_kind_has(FB_KIND_ALL, AF_UNIX, SOCK_DGRAM));
+	assert_false(fb__conn_kind_has(FB_KIND_INET, AF_UNIX, SOCK_STREAM));
+	assert_false(fb__conn_kind_has(FB_KIND_TCP, AF_UNIX, SOCK_STREAM));
 }
 
 int main(void)
@@ -300,6 +384,7 @@ int main(void)
 		cmocka_unit_test(test_udp_records_append),
 		cmocka_unit_test(test_bad_buffers),
 		cmocka_unit_test(test_prefixes_and_flips),
+		cmocka_unit_test(test_unix_lists),
 		cmocka_unit_test(test_tcps_and_kinds),
 	};
 

@@ -343,7 +343,7 @@ struct fb_sockaddr {
 
 struct fb_conn {
 	int fd;	    /* -1 when the owner is unknown */
-	int family; /* AF_INET (2), AF_INET6 (10), AF_UNIX (1) */
+	int family; /* AF_INET 2, AF_UNIX 1, the OS's AF_INET6 (10; Win 23, FreeBSD 28, mac 30) */
 	int type;   /* SOCK_STREAM (1), SOCK_DGRAM (2), SOCK_SEQPACKET (5) */
 	struct fb_sockaddr laddr, raddr;
 	enum fb_conn_status status;

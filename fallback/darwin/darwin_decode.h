@@ -115,4 +115,57 @@ int fb__darwin_decode_taskinfo(const void *buf, size_t len, uint32_t numer, uint
  */
 int fb__darwin_decode_procargs2(const void *buf, size_t len, struct fb_strv *out);
 
+/*
+ * net.inet.{tcp,udp}.pcblist_n: struct xinpgen, then per PCB a run of tagged items (each
+ * starting u_int32_t len, u_int32_t kind, padded to 8 bytes), then a closing xinpgen whose
+ * generation must equal the opening one.  These structs are declared under #pragma pack(4)
+ * in xnu's netinet/in_pcb.h, sys/socketvar.h and netinet/tcp_var.h; offsets follow from that.
+ * struct xinpgen: u_int32_t xig_len; u_int xig_count; inp_gen_t xig_gen; so_gen_t xig_sogen.
+ */
+#define FB_DARWIN_XINPGEN_SIZE 24
+#define FB_DARWIN_XIG_GEN      8
+/* xso_kind values (sys/socketvar.h) */
+#define FB_DARWIN_XSO_SOCKET 0x001
+#define FB_DARWIN_XSO_RCVBUF 0x002
+#define FB_DARWIN_XSO_SNDBUF 0x004
+#define FB_DARWIN_XSO_STATS  0x008
+#define FB_DARWIN_XSO_INPCB  0x010
+#define FB_DARWIN_XSO_TCPCB  0x020
+/*
+ * struct xinpcb_n: len, kind, u_int64_t xi_inpp; u_short inp_fport, inp_lport (network
+ * order); u_int64_t inp_ppcb at 20; inp_gen_t inp_gencnt; int inp_flags; u_int32_t inp_flow;
+ * u_char inp_vflag at 44, ttl, proto; then the 16-byte foreign and local address unions at
+ * 48 and 64 (in_addr_4in6: IPv4 in the last 4 bytes); ... 104 bytes in macOS 11+.
+ */
+#define FB_DARWIN_XI_FPORT	 16
+#define FB_DARWIN_XI_LPORT	 18
+#define FB_DARWIN_XI_VFLAG	 44
+#define FB_DARWIN_XI_FADDR	 48
+#define FB_DARWIN_XI_LADDR	 64
+#define FB_DARWIN_XI_V4_IN_16	 12
+#define FB_DARWIN_XINPCB_N_MIN	 80 /* the bytes read: through the local address */
+#define FB_DARWIN_INP_IPV4	 0x1
+#define FB_DARWIN_INP_IPV6	 0x2
+/*
+ * struct xsocket_n: len, kind, u_int64_t xso_so; short so_type; u_int32_t so_options at 20;
+ * short so_linger, so_state; u_int64_t so_pcb at 28; int xso_protocol, xso_family; shorts
+ * qlen, incqlen, qlimit, timeo; u_short so_error; pid_t so_pgid at 56; u_int32_t so_oobmark;
+ * uid_t so_uid at 64; pid_t so_last_pid at 68; pid_t so_e_pid at 72 (later fields appended).
+ */
+#define FB_DARWIN_XSO_LAST_PID	 68
+#define FB_DARWIN_XSOCKET_N_MIN	 72
+/* struct xtcpcb_n: len, kind, u_int64_t t_segq; int t_dupacks; int t_timer[4]; int t_state */
+#define FB_DARWIN_XT_STATE	 36
+#define FB_DARWIN_XTCPCB_N_MIN	 40
+
+/*
+ * One pcblist_n buffer (@tcp: each PCB also carries an xtcpcb_n) appended to *v (*n used,
+ * *cap allocated; free(*v) after).  A PCB is complete, as netstat(1) counts it, once its
+ * inpcb, socket, both buffers, statistics (and TCP control block) items were seen.  The pid
+ * is the socket's so_last_pid (the last process that used it, -1 when 0); fd is unknown.
+ * -EINVAL for a truncated or malformed buffer, -EAGAIN when the generation changed.
+ */
+int fb__darwin_decode_pcblist_n(const void *buf, size_t len, bool tcp, struct fb_conn **v,
+				size_t *n, size_t *cap);
+
 #endif /* VIGIL_FB_DARWIN_DECODE_H */

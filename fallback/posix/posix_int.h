@@ -34,4 +34,15 @@ int fb__sdl_mac(const void *sa, size_t len, char *buf, size_t blen);
  */
 int fb__sysctl_format(const char *fmt, const void *buf, size_t len, char *out, size_t outlen);
 
+/* A kernel TCPS_* state number (tcp_fsm.h) as psutil's status; NONE for an unknown one. */
+enum fb_conn_status fb__tcps_status(int32_t tcps);
+/*
+ * One endpoint from raw address bytes (4 or 16, network order) and a network-order port, as
+ * the Linux backend sets it: valid only when the port is not 0 (psutil's empty tuple).
+ */
+void fb__inet_endpoint(struct fb_sockaddr *a, bool v6, const unsigned char *addr,
+		       const unsigned char port_be[2]);
+/* Whether a socket of @family (this OS's AF_*, AF_UNIX too) and @type belongs to @kind. */
+bool fb__conn_kind_has(enum fb_conn_kind kind, int family, int type);
+
 #endif /* VIGIL_FB_POSIX_INT_H */

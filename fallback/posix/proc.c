@@ -4,8 +4,9 @@
  * creation time (so a reused pid is noticed), each reading method asks the OS hook for a fresh
  * listing entry (kinfo_proc and, on macOS, proc_pidinfo), and the control methods are POSIX:
  * kill(2) for signals, suspend (SIGSTOP) and resume (SIGCONT), getpriority/setpriority for
- * nice, waitpid(2) for a child and polling for any other process.  What the entries do not
- * carry is -ENOTSUP here, recorded as the method's error.
+ * nice, waitpid(2) for a child and polling for any other process; a process' sockets are the
+ * system connection table filtered by owner.  What the entries do not carry is -ENOTSUP here,
+ * recorded as the method's error.
  */
 #include "posix_int.h"
 
@@ -435,6 +436,26 @@ int fb_proc__wait(struct fb_proc *p, double timeout, int *exitcode)
 	}
 }
 
+/*
+ * The system table filtered by owner: FreeBSD's owners come from kern.file, macOS's from
+ * each socket's last user (so_last_pid), so there a socket inherited across fork() counts
+ * for whichever process used it last.
+ */
+int fb_proc__net_connections(struct fb_proc *p, enum fb_conn_kind kind, struct fb_conn **out,
+			     size_t *n)
+{
+	size_t keep = 0;
+	int err = fb_net_connections(kind, out, n);
+
+	if (err)
+		return fail(p, "net_connections", err);
+	for (size_t i = 0; i < *n; i++)
+		if ((*out)[i].pid == p->pid)
+			(*out)[keep++] = (*out)[i];
+	*n = keep;
+	return 0;
+}
+
 /* ------------------------------------------------ not in the entries: -ENOTSUP */
 
 #define UNSUP(p, what) fail((p), (what), -ENOTSUP)
@@ -543,15 +564,6 @@ int fb_proc__open_files(struct fb_proc *p, struct fb_open_file **out, size_t *n)
 	*out = NULL;
 	*n = 0;
 	return UNSUP(p, "open_files");
-}
-
-int fb_proc__net_connections(struct fb_proc *p, enum fb_conn_kind kind, struct fb_conn **out,
-			     size_t *n)
-{
-	(void)kind;
-	*out = NULL;
-	*n = 0;
-	return UNSUP(p, "net_connections");
 }
 
 int fb_proc__memory_full_info(struct fb_proc *p, struct fb_proc_mem_full *out)

@@ -2,9 +2,9 @@
 /*
  * unsup.c - what the FreeBSD and macOS backends do not provide, as honest answers rather than
  * missing symbols: Linux-only concepts (cgroups, the /proc/net tables), Windows-only ones
- * (services, extended TCP statistics), and what is not written yet for these systems (disk
- * I/O counters from devstat/IOKit, connections from net.inet.tcp.pcblist, sensors, the sysctl
- * listing).  The usable CPU count is the logical count: there is no cgroup quota here.
+ * (services, extended TCP statistics), and what is not written yet for these systems
+ * (sensors, the sysctl listing).  The usable CPU count is the logical count: there is no
+ * cgroup quota here.
  */
 #include "posix_int.h"
 
@@ -19,27 +19,6 @@ int fb_cgroup_limits(pid_t pid, struct fb_cgroup_limits *out)
 int fb_cpu_count_usable(void)
 {
 	return fb_cpu_count(true);
-}
-
-int fb_disk_io_counters(bool perdisk, struct fb_nowrap *nw, struct fb_disk_io **out, size_t *n)
-{
-	(void)perdisk, (void)nw;
-	*out = NULL;
-	*n = 0;
-	return -ENOTSUP;
-}
-
-int fb_net_connections(enum fb_conn_kind kind, struct fb_conn **out, size_t *n)
-{
-	(void)kind;
-	*out = NULL;
-	*n = 0;
-	return -ENOTSUP;
-}
-
-int fb_net_connections_procfs(enum fb_conn_kind kind, struct fb_conn **out, size_t *n)
-{
-	return fb_net_connections(kind, out, n);
 }
 
 int fb_net_conn_rtt(const struct fb_conn *c, uint32_t *srtt_us)

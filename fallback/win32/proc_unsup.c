@@ -2,21 +2,14 @@
 /*
  * proc_unsup.c - the psutil.Process methods this Win32 backend does not provide yet, each an
  * honest -ENOTSUP recorded as the method's error.  Some have Windows equivalents psutil uses
- * (the environment from the PEB, handles for fds, the working-set walk for USS); others have no
- * Windows meaning (uids, gids, terminal, ionice classes, rlimits, smaps-style maps).
+ * (handle names for open files); others have no Windows meaning (uids, gids, terminal,
+ * ionice classes, rlimits).
  */
 #include "proc_int.h"
 
 #include <errno.h>
 
 #define UNSUP(p, what) fb__proc_fail((p), (what), -ENOTSUP)
-
-int fb_proc__environ(struct fb_proc *p, struct fb_strv *out)
-{
-	out->n = 0;
-	out->v = NULL;
-	return UNSUP(p, "environ");
-}
 
 int fb_proc__uids(struct fb_proc *p, struct fb_ids *out)
 {
@@ -66,31 +59,11 @@ int fb_proc__cpu_num(struct fb_proc *p, int *out)
 	return UNSUP(p, "cpu_num");
 }
 
-int fb_proc__num_fds(struct fb_proc *p, int *out)
-{
-	(void)out;
-	return UNSUP(p, "num_fds");
-}
-
 int fb_proc__open_files(struct fb_proc *p, struct fb_open_file **out, size_t *n)
 {
 	*out = NULL;
 	*n = 0;
 	return UNSUP(p, "open_files");
-}
-
-int fb_proc__memory_full_info(struct fb_proc *p, struct fb_proc_mem_full *out)
-{
-	(void)out;
-	return UNSUP(p, "memory_full_info");
-}
-
-int fb_proc__memory_maps(struct fb_proc *p, bool grouped, struct fb_mmap **out, size_t *n)
-{
-	(void)grouped;
-	*out = NULL;
-	*n = 0;
-	return UNSUP(p, "memory_maps");
 }
 
 int fb_proc__page_faults(struct fb_proc *p, uint64_t *minor, uint64_t *major)

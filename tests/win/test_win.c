@@ -436,10 +436,128 @@ static void test_self(void)
 		CHECK(fb_proc__cwd(p, cwd, sizeof(cwd)) == 0);
 		CHECKF(!strcmp(cwd, want), "cwd %s, GetCurrentDirectory %s", cwd, want);
 	}
-	CHECK(fb_proc__environ(p, &argv) == -ENOTSUP);
-	CHECK(fb_proc__error(p)->kind == FB_ERR_OS && !strcmp(fb_proc__error(p)->what, "environ"));
 	fb_proc__free(p);
 	CHECK(fb_proc__new(-1) == NULL && errno == ESRCH);
+}
+
+/* environ() holds a variable the test set, and none of the nameless "=C:" entries */
+static void test_environ(void)
+{
+	struct fb_proc *p = fb_proc__new((pid_t)GetCurrentProcessId());
+	struct fb_strv env;
+	bool found = false, nameless = false;
+
+	CHECK(p != NULL);
+	if (!p)
+		return;
+	SetEnvironmentVariableA("VIGIL_WTEST_ENV", "forty two=42");
+	CHECK(fb_proc__environ(p, &env) == 0);
+	for (size_t i = 0; i < env.n; i++) {
+		found |= !strcmp(env.v[i], "VIGIL_WTEST_ENV=forty two=42");
+		nameless |= env.v[i][0] == '=';
+	}
+	CHECKF(found, "VIGIL_WTEST_ENV not among %zu variables", env.n);
+	CHECK(!nameless);
+	fb_strv_free(&env);
+	fb_proc__free(p);
+}
+
+/* num_fds() (psutil's num_handles) grows by one while the test holds one more file open */
+static void test_handles(void)
+{
+	struct fb_proc *p = fb_proc__new((pid_t)GetCurrentProcessId());
+	int before = -1, after = -1, closed = -1;
+	char path[MAX_PATH];
+	HANDLE f;
+
+	CHECK(p != NULL);
+	if (!p)
+		return;
+	if (fb_proc__num_fds(p, &before) == -ENODATA && wt_is_wine()) {
+		fb_proc__free(p);
+		return wt_skip("num_fds: wine's GetProcessHandleCount counts 0 handles");
+	}
+	CHECK(before > 0);
+	GetTempPathA(sizeof(path), path);
+	strncat(path, "vigil_wtest_handle.tmp", sizeof(path) - strlen(path) - 1);
+	f = CreateFileA(path, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS,
+			FILE_ATTRIBUTE_TEMPORARY | FILE_FLAG_DELETE_ON_CLOSE, NULL);
+	CHECK(f != INVALID_HANDLE_VALUE);
+	CHECK(fb_proc__num_fds(p, &after) == 0);
+	CloseHandle(f);
+	CHECK(fb_proc__num_fds(p, &closed) == 0);
+	CHECKF(after == before + 1 && closed == before, "handles %d, open %d, closed %d", before,
+	       after, closed);
+	fb_proc__free(p);
+}
+
+/* USS is the private working set: it grows by what the test commits and touches */
+static void test_uss(void)
+{
+	struct fb_proc *p = fb_proc__new((pid_t)GetCurrentProcessId());
+	struct fb_proc_mem_full a, b;
+	const size_t size = 16u << 20;
+	char *mem;
+
+	CHECK(p != NULL);
+	if (!p)
+		return;
+	CHECK(fb_proc__memory_full_info(p, &a) == 0);
+	CHECK(a.valid == FB_PMEM_USS);
+	CHECKF(a.uss > 0 && a.uss <= a.base.rss, "uss %llu rss %llu", (unsigned long long)a.uss,
+	       (unsigned long long)a.base.rss);
+	mem = VirtualAlloc(NULL, size, MEM_COMMIT | MEM_RESERVE, PAGE_READWRITE);
+	CHECK(mem != NULL);
+	if (mem) {
+		memset(mem, 0x5a, size);
+		CHECK(fb_proc__memory_full_info(p, &b) == 0);
+		CHECKF(b.uss >= a.uss + size - (1u << 20), "uss %llu -> %llu after touching %zu",
+		       (unsigned long long)a.uss, (unsigned long long)b.uss, size);
+		VirtualFree(mem, 0, MEM_RELEASE);
+	}
+	fb_proc__free(p);
+}
+
+/* memory_maps lists the test's own image and ntdll, ungrouped and grouped */
+static void test_memory_maps(void)
+{
+	struct fb_proc *p = fb_proc__new((pid_t)GetCurrentProcessId());
+	struct fb_mmap *m = NULL, *g = NULL;
+	size_t n = 0, ng = 0, self_maps = 0;
+	uint64_t self_rss = 0;
+	bool ntdll = false, grouped_self = false;
+
+	CHECK(p != NULL);
+	if (!p)
+		return;
+	CHECK(fb_proc__memory_maps(p, false, &m, &n) == 0 && n > 0);
+	for (size_t i = 0; i < n; i++) {
+		const char *base = strrchr(m[i].path, '\\');
+
+		base = base ? base + 1 : m[i].path;
+		CHECK(m[i].rss > 0 && !strncmp(m[i].addr, "0x", 2));
+		if (!_stricmp(base, "test_win.exe")) {
+			self_maps++;
+			self_rss += m[i].rss;
+			CHECK(m[i].perms[0] != '\0' || m[i].rss > 0);
+		}
+		ntdll |= !_stricmp(base, "ntdll.dll");
+	}
+	CHECKF(self_maps >= 2 && ntdll, "%zu maps: %zu of test_win.exe, ntdll %d", n, self_maps,
+	       ntdll);
+	CHECK(fb_proc__memory_maps(p, true, &g, &ng) == 0 && ng > 0 && ng < n);
+	for (size_t i = 0; i < ng; i++) {
+		const char *base = strrchr(g[i].path, '\\');
+
+		if (base && !_stricmp(base + 1, "test_win.exe")) {
+			grouped_self = true;
+			CHECK(g[i].rss == self_rss && g[i].addr[0] == '\0');
+		}
+	}
+	CHECK(grouped_self);
+	free(m);
+	free(g);
+	fb_proc__free(p);
 }
 
 static void test_sched_controls(void)
@@ -700,7 +818,9 @@ int main(int argc, char **argv)
 		WTEST(test_kill_tree),	     WTEST(test_proc_io),
 		WTEST(test_services),	     WTEST(test_sched_controls),
 		WTEST(test_threads),	     WTEST(test_users),
-		WTEST(test_system),
+		WTEST(test_system),	     WTEST(test_environ),
+		WTEST(test_handles),	     WTEST(test_uss),
+		WTEST(test_memory_maps),
 	};
 
 	if (argc > 1 && !strcmp(argv[1], "--sleep")) {

@@ -17,4 +17,5 @@ struct sockaddr {
 #define PF_ROUTE 17
 #define SOCK_STREAM 1
 #define SOCK_DGRAM 2
+#define SOCK_SEQPACKET 5
 #endif

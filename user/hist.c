@@ -12,6 +12,8 @@
 
 #include "blkio_fmt.h"
 #include "json.h"
+#include "map_drain.h"
+#include "tracer.h"
 #include "parse.h"
 #include "tcp_addr.h"
 
@@ -141,34 +143,40 @@ static int hist_reader__delta(struct hist_reader *r, struct hist_entry *out)
 
 int hist_reader__drain(struct hist_reader *r, struct hist_entry *out)
 {
-	__u64 batch = 0;
-	bool first = true;
-	uint32_t total = 0;
+	int n;
 
 	if (r->cumulative)
 		return hist_reader__delta(r, out);
-	for (;;) {
-		__u32 count = r->max_entries - total;
-		int err;
-
-		if (!count)
-			break;
-		err = bpf_map_lookup_and_delete_batch(r->fd, first ? NULL : &batch, &batch,
-						      r->keys + total, r->values + total, &count,
-						      NULL);
-		first = false;
-		if (err && errno != ENOENT)
-			return -errno;
-		total += count;
-		if (err)
-			break; /* ENOENT: the map is empty now */
-	}
-	for (uint32_t i = 0; i < total; i++) {
+	n = map__drain(r->fd, r->keys, sizeof(*r->keys), r->values, sizeof(*r->values),
+		       r->max_entries);
+	if (n < 0)
+		return n;
+	for (int i = 0; i < n; i++) {
 		out[i].key = r->keys[i];
 		out[i].h = r->values[i];
 	}
-	qsort(out, total, sizeof(*out), cmp_entry);
-	return (int)total;
+	qsort(out, (size_t)n, sizeof(*out), cmp_entry);
+	return n;
+}
+
+int hist_map__sum(const struct tracer *t, const char *map, struct vg_hist *total)
+{
+	struct hist_reader r;
+	struct hist_entry *e;
+	int n, fd = tracer__map_fd(t, map);
+
+	if (fd < 0)
+		return fd;
+	n = hist_reader__init(&r, fd);
+	if (n)
+		return n;
+	e = calloc(r.max_entries, sizeof(*e));
+	n = e ? hist_reader__drain(&r, e) : -ENOMEM;
+	for (int i = 0; i < n; i++)
+		vg_hist__merge(total, &e[i].h);
+	free(e);
+	hist_reader__fini(&r);
+	return n < 0 ? n : 0;
 }
 
 void vg_hist__merge(struct vg_hist *dst, const struct vg_hist *src)

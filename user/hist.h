@@ -66,6 +66,10 @@ void hist_reader__fini(struct hist_reader *r);
  */
 int hist_reader__drain(struct hist_reader *r, struct hist_entry *out);
 
+/* Drain the histogram map named map of tracer t and merge every key into total. */
+struct tracer;
+int hist_map__sum(const struct tracer *t, const char *map, struct vg_hist *total);
+
 /* Merge src's counts into dst (for totals across keys). */
 void vg_hist__merge(struct vg_hist *dst, const struct vg_hist *src);
 uint64_t vg_hist__total(const struct vg_hist *h);

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "map_drain.h"
+
 int io_top_reader__init(struct io_top_reader *r, int map_fd)
 {
 	struct bpf_map_info info = {};
@@ -53,32 +55,17 @@ static int cmp_row(const void *a, const void *b)
 
 int io_top_reader__drain(struct io_top_reader *r, struct io_top_row *out)
 {
-	uint32_t total = 0;
-	__u64 batch = 0;
-	bool first = true;
+	int total = map__drain(r->fd, r->keys, sizeof(*r->keys), r->values, sizeof(*r->values),
+			       r->max_entries);
 
-	for (;;) {
-		__u32 count = r->max_entries - total;
-		int err;
-
-		if (!count)
-			break;
-		err = bpf_map_lookup_and_delete_batch(r->fd, first ? NULL : &batch, &batch,
-						      r->keys + total, r->values + total, &count,
-						      NULL);
-		first = false;
-		if (err && errno != ENOENT)
-			return -errno;
-		total += count;
-		if (err)
-			break; /* ENOENT: the map is empty now */
-	}
-	for (uint32_t i = 0; i < total; i++) {
+	if (total < 0)
+		return total;
+	for (int i = 0; i < total; i++) {
 		out[i].write = r->keys[i] >> 63;
 		out[i].pid = (r->keys[i] >> 32) & 0x7fffffff;
 		out[i].dev = (uint32_t)r->keys[i];
 		out[i].v = r->values[i];
 	}
-	qsort(out, total, sizeof(*out), cmp_row);
-	return (int)total;
+	qsort(out, (size_t)total, sizeof(*out), cmp_row);
+	return total;
 }

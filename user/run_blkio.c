@@ -19,25 +19,6 @@ void run_blkio__configure(struct trace_cfg *cfg)
 	cfg->blkio_top = 1;
 }
 
-static int collect_hist(struct run_blkio *b, const struct tracer *t)
-{
-	struct hist_reader r;
-	struct hist_entry *e;
-	int n, fd = tracer__map_fd(t, hist_descs[HIST_BLKIO].map);
-
-	if (fd < 0)
-		return fd;
-	n = hist_reader__init(&r, fd);
-	if (n)
-		return n;
-	e = calloc(r.max_entries, sizeof(*e));
-	n = e ? hist_reader__drain(&r, e) : -ENOMEM;
-	for (int i = 0; i < n; i++)
-		vg_hist__merge(&b->lat, &e[i].h);
-	free(e);
-	hist_reader__fini(&r);
-	return n < 0 ? n : 0;
-}
 
 static int collect_top(struct run_blkio *b, const struct tracer *t)
 {
@@ -72,7 +53,7 @@ int run_blkio__collect(struct run_blkio *b, const struct session *s)
 	if (!t)
 		return 0;
 	b->present = true;
-	err = collect_hist(b, t);
+	err = hist_map__sum(t, hist_descs[HIST_BLKIO].map, &b->lat);
 	return collect_top(b, t) ?: err;
 }
 

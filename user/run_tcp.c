@@ -58,25 +58,6 @@ void run_tcp__observe(struct run_tcp *t, const struct vrow *row)
 	p->retransmits += row->v[VF_RETRANSMITS].u;
 }
 
-static int drain_into(struct vg_hist *total, struct tracer *tr, const char *map)
-{
-	struct hist_reader r;
-	struct hist_entry *e;
-	int n, fd = tracer__map_fd(tr, map);
-
-	if (fd < 0)
-		return fd;
-	n = hist_reader__init(&r, fd);
-	if (n)
-		return n;
-	e = calloc(r.max_entries, sizeof(*e));
-	n = e ? hist_reader__drain(&r, e) : -ENOMEM;
-	for (int i = 0; i < n; i++)
-		vg_hist__merge(total, &e[i].h);
-	free(e);
-	hist_reader__fini(&r);
-	return n < 0 ? n : 0;
-}
 
 /* Add the per-process byte counters the kernel kept (map io_bytes: tgid -> vg_tcp_io). */
 static int read_io(struct run_tcp *t, struct tracer *tr)
@@ -121,9 +102,9 @@ int run_tcp__finish(struct run_tcp *t, struct session *s)
 
 	if (tcp) {
 		t->active = true;
-		err = drain_into(&t->connect, tcp, hist_descs[HIST_TCP_CONNECT].map);
+		err = hist_map__sum(tcp, hist_descs[HIST_TCP_CONNECT].map, &t->connect);
 		if (!err)
-			err = drain_into(&t->rtt, tcp, hist_descs[HIST_TCP_RTT].map);
+			err = hist_map__sum(tcp, hist_descs[HIST_TCP_RTT].map, &t->rtt);
 		if (!err)
 			err = read_io(t, tcp);
 	}

@@ -6,6 +6,8 @@
 # background load; medians of wall time and of process CPU time (all threads) are reported
 # with their ratios.  The connection listing is also timed as whole commands against
 # `ss -tuanp`.  A workload of sleeper processes and loopback TCP connections is started first.
+# The floor lines time tools/bench/fb_floor (the kernel work alone: what psutil also has to do)
+# to show which ratio to psutil is reachable at all on one CPU.
 # usage: tools/bench_fallback.sh [RUNS] [PROCS] [CONNS]     (defaults 30 100 200)
 set -eu
 cd "$(dirname "$0")/.."
@@ -14,7 +16,7 @@ PROCS=${2:-100}
 CONNS=${3:-200}
 BLOCKS=5
 PER=$(( (RUNS + BLOCKS - 1) / BLOCKS ))
-PROBE=.output/tests/live/fbprobe
+PROBE=${PROBE:-.output/tests/live/fbprobe} # another build to compare: PROBE=path
 PY=/usr/bin/python3
 TMP=$(mktemp -d)
 [ -x "$PROBE" ] || make -s "$PROBE"
@@ -45,7 +47,12 @@ import json, sys, time
 import psutil
 what, runs = sys.argv[1], int(sys.argv[2])
 ATTRS = ["name", "status", "cpu_times", "memory_info"]
+def ps_warm():
+    return [p.info for p in psutil.process_iter(ATTRS)]
 def ps():
+    # a fresh listing, as vigil's new iterator (or a new `python3 -c`): no cached Process
+    # objects (psutil's warm path is no cheaper: it re-reads stat to check for pid reuse)
+    psutil._pmap.clear()
     return [p.info for p in psutil.process_iter(ATTRS)]
 def conns():
     return psutil.net_connections("all")
@@ -65,7 +72,7 @@ def snapshot():
          "procs": [p.info for p in psutil.process_iter(ATTRS + ["ppid", "username",
                                                                 "create_time", "num_threads"])]}
     return json.dumps(d, default=str)
-fn = {"ps": ps, "ps-warm": ps, "conns": conns, "snapshot": snapshot}[what]
+fn = {"ps": ps, "ps-warm": ps_warm, "conns": conns, "snapshot": snapshot}[what]
 fn()
 wall, cpu = [], []
 for _ in range(runs):
@@ -77,12 +84,18 @@ print(json.dumps({"what": what, "wall_ms": wall, "cpu_ms": cpu,
                   "nprocs": len(psutil.pids()), "nconns": len(psutil.net_connections("all"))}))
 PYEOF
 
-# --- alternate psutil and vigil blocks for each measurement
+# --- alternate psutil and vigil blocks for each measurement, with the kernel floor
+# (tools/bench/fb_floor.c: the files and readlinks alone, one thread) in the same blocks
+FLOOR=.output/tools/bench/fb_floor
+[ -x "$FLOOR" ] || make -s "$FLOOR"
 for what in ps-warm ps conns snapshot; do
 	b=0
 	while [ "$b" -lt "$BLOCKS" ]; do
 		$PY "$TMP/psutil_side.py" "$what" "$PER" >>"$TMP/psutil.$what"
 		$PROBE bench "$what" "$PER" >>"$TMP/vigil.$what"
+		case $what in
+		ps | conns) $FLOOR "$what" "$PER" >>"$TMP/floor.$what" ;;
+		esac
 		b=$((b + 1))
 	done
 done
@@ -132,6 +145,13 @@ for what, name in rows:
     pw, pc, _ = load("psutil", what)
     print("  %-46s %8.3fms %8.3fms %6.1fx   %8.3fms %8.3fms %6.1fx"
           % (name, vw, pw, pw / vw, vc, pc, pc / max(vc, 1e-6)))
+for what, name, ref in (("ps", "floor: stat+statm open/read/close, 1 thread", "ps"),
+                        ("conns", "floor: readlink of every fd, 1 thread", "conns")):
+    fw = statistics.median(sum((json.loads(l)["wall_ms"]
+                                for l in open(os.path.join(tmp, "floor." + what))), []))
+    pw, _, _ = load("psutil", ref)
+    print("  %-46s %8.3fms %8.3fms %6.1fx   (the best ratio one thread can reach)"
+          % (name, fw, pw, pw / fw))
 c = json.load(open(os.path.join(tmp, "cmds")))
 print("  %-46s %8.3fms %8.3fms %6.1fx   (ss -tuanp)" % ("command: fbprobe conns all", c["fb_all"],
                                                        c["ss"], c["ss"] / c["fb_all"]))

@@ -81,18 +81,32 @@ struct linux_dirent64 {
 	char d_name[];
 };
 
-/* Add the socket fds of one pid; a vanished or forbidden pid adds nothing (as psutil). */
-static int scan_pid_fds(struct inode_map *m, int procfd, pid_t pid)
+/*
+ * Add the socket fds of one pid; a vanished or forbidden pid adds nothing (as psutil).
+ * Two shortcuts that leave the result as it was:
+ * - readlink of /proc/PID/fd/N is refused (EACCES) by a ptrace check on the task, not on the
+ *   fd: after one refusal every other fd of that pid would be refused too, so stop there (a
+ *   process in another user namespace, or any process for a caller that may not trace it,
+ *   can hold hundreds of fds);
+ * - procfs lists a pid's fds until the caller's buffer is full, so a batch that left room for
+ *   another entry was the last one: the empty getdents64 that would confirm it is skipped
+ *   (live /proc only: a fixture tree's filesystem makes no such promise).
+ */
+#define FD_DIRENT_MAX 64 /* an fd entry: 19 bytes of header, at most 11 of name, aligned */
+
+static int scan_pid_fds(struct inode_map *m, int procfd, bool procfs, pid_t pid)
 {
 	char rel[32], link[64], buf[8192] __attribute__((aligned(8)));
 	int fd, err = 0;
+	bool more = true;
 	long nr;
 
 	fb__fmt(rel, sizeof(rel), "%d/fd", (int)pid);
 	fd = openat(procfd, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return 0;
-	while (!err && (nr = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0) {
+	while (more && !err && (nr = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0) {
+		more = !procfs || (size_t)nr + FD_DIRENT_MAX > sizeof(buf);
 		for (long off = 0; off < nr;) {
 			struct linux_dirent64 *de = (struct linux_dirent64 *)(buf + off);
 			const char *q = de->d_name;
@@ -103,7 +117,11 @@ static int scan_pid_fds(struct inode_map *m, int procfd, pid_t pid)
 			if (*q < '0' || *q > '9')
 				continue;
 			r = readlinkat(fd, de->d_name, link, sizeof(link) - 1);
-			/* "socket:[" is 8 chars; EACCES, ENOENT, ENAMETOOLONG, EINVAL: skipped */
+			if (r < 0 && errno == EACCES) {
+				more = false; /* the whole pid is refused */
+				break;
+			}
+			/* "socket:[" is 8 chars; ENOENT, ENAMETOOLONG, EINVAL: skipped */
 			if (r < 10 || memcmp(link, "socket:[", 8) != 0)
 				continue;
 			link[r] = '\0';
@@ -131,6 +149,7 @@ struct scan_job {
 	size_t npids;
 	size_t next; /* atomic */
 	int procfd;
+	bool procfs; /* the live /proc, not a fixture tree */
 };
 
 struct scan_part {
@@ -150,7 +169,7 @@ static void scan_run(void *arg)
 		if (i >= job->npids || sp->err)
 			break;
 		for (size_t k = i; k < i + SCAN_CHUNK && k < job->npids && !sp->err; k++)
-			sp->err = scan_pid_fds(&sp->m, job->procfd, job->pids[k]);
+			sp->err = scan_pid_fds(&sp->m, job->procfd, job->procfs, job->pids[k]);
 	}
 }
 
@@ -808,6 +827,7 @@ static int connections(enum fb_conn_kind kind, pid_t only, bool netlink, struct 
 	job.procfd = fb__dirfd(FB_DIR_PROC);
 	if (job.procfd < 0)
 		return job.procfd;
+	job.procfs = fb__root_is_live();
 	if (only > 0) {
 		job.pids = &one;
 		job.npids = 1;

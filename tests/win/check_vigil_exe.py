@@ -16,8 +16,16 @@ results = {"passed": 0, "failed": 0, "skipped": 0}
 
 
 def vigil(*args, timeout=60):
-    return subprocess.run(["wine", EXE, *args], stdin=subprocess.DEVNULL, capture_output=True,
-                          text=True, timeout=timeout)
+    """Run vigil.exe under wine. A run that failed without printing anything at all, on
+    stdout or stderr (WINEDEBUG=-all hides wine's own messages), is wine failing to start
+    the program, seen once in a dozen full runs on a loaded machine: it is retried once, and
+    said so. Any run that printed something is judged as it is."""
+    for attempt in range(2):
+        r = subprocess.run(["wine", EXE, *args], stdin=subprocess.DEVNULL, capture_output=True,
+                           text=True, timeout=timeout)
+        if r.returncode == 0 or r.stdout or r.stderr or attempt:
+            return r
+        print(f"    (vigil.exe {' '.join(args)} exited {r.returncode} printing nothing; retrying)")
 
 
 def test(fn):
@@ -144,15 +152,15 @@ def kill_a_process():
 @test
 def trace_samples():
     r = vigil("trace", "--count", "2", "--interval", "0.2")
-    assert r.returncode == 0, r.stderr
+    assert r.returncode == 0, (r.returncode, r.stderr, r.stdout[:300])
     recs = [json.loads(line) for line in r.stdout.splitlines()]
     subs = [x["subsystem"] for x in recs]
     assert subs.count("cpu") == 2 and subs.count("mem") == 2 and subs.count("net") == 2, subs
     for x in recs:
-        assert x["kind"] == "sample" and x["source"] == "win32"
-        assert x["interval_ns"] == 200000000 and x["time"].endswith("Z")
+        assert x["kind"] == "sample" and x["source"] == "win32", x
+        assert x["interval_ns"] == 200000000 and x["time"].endswith("Z"), x
     cpu = [x for x in recs if x["subsystem"] == "cpu"][0]
-    assert 0 <= cpu["cpu_percent"] <= 100
+    assert 0 <= cpu["cpu_percent"] <= 100, cpu
 
 
 @test

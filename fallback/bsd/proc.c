@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * proc.c - the process listing on FreeBSD: one kern.proc.proc read (every process, one
- * struct kinfo_proc each, threads folded) decoded entry by entry, sorted by pid; pids() and
- * pid_exists() (kern.proc.pid.N, ESRCH when absent) use the same entries.  The hooks of the
+ * struct kinfo_proc each, threads folded) decoded entry by entry, sorted by pid, as the
+ * fb__os_proc_scan() hook that pids() and the iterator (posix/proc_iter.c) walk;
+ * pid_exists() asks kern.proc.pid.N.  The hooks of the
  * shared process handle (fallback/posix/proc.c) read one entry (kern.proc.pid.N), the path
  * (kern.proc.pathname.N) and the arguments (kern.proc.args.N, NUL-separated).
  */
@@ -15,12 +16,6 @@
 #include <sys/types.h>
 #include <sys/sysctl.h>
 
-struct fb_proc_iter {
-	uint32_t attrs;
-	struct fb_proc_info *v;
-	size_t n, next;
-};
-
 static int info_cmp(const void *a, const void *b)
 {
 	pid_t x = ((const struct fb_proc_info *)a)->pid, y = ((const struct fb_proc_info *)b)->pid;
@@ -29,7 +24,7 @@ static int info_cmp(const void *a, const void *b)
 }
 
 /* Every process, decoded and sorted; *out is freed with free(). */
-static int scan(struct fb_proc_info **out, size_t *n)
+int fb__os_proc_scan(struct fb_proc_info **out, size_t *n)
 {
 	struct fb_proc_info *v;
 	uint64_t ps;
@@ -62,28 +57,6 @@ static int scan(struct fb_proc_info **out, size_t *n)
 	}
 	qsort(v, cnt, sizeof(*v), info_cmp);
 	*out = v;
-	*n = cnt;
-	return 0;
-}
-
-int fb_pids(pid_t **out, size_t *n)
-{
-	struct fb_proc_info *v;
-	pid_t *p;
-	size_t cnt;
-	int err = scan(&v, &cnt);
-
-	if (err)
-		return err;
-	p = calloc(cnt ? cnt : 1, sizeof(*p));
-	if (!p) {
-		free(v);
-		return -ENOMEM;
-	}
-	for (size_t i = 0; i < cnt; i++)
-		p[i] = v[i].pid;
-	free(v);
-	*out = p;
 	*n = cnt;
 	return 0;
 }
@@ -144,50 +117,3 @@ int fb__os_proc_cmdline(pid_t pid, struct fb_strv *out)
 	return fb__strv_split(buf, len, '\0', out);
 }
 
-struct fb_proc_iter *fb_proc_iter__new(uint32_t attrs)
-{
-	struct fb_proc_iter *it = calloc(1, sizeof(*it));
-	int err;
-
-	if (!it) {
-		errno = ENOMEM;
-		return NULL;
-	}
-	it->attrs = attrs;
-	err = fb_proc_iter__rewind(it);
-	if (err) {
-		fb_proc_iter__free(it);
-		errno = -err;
-		return NULL;
-	}
-	return it;
-}
-
-int fb_proc_iter__rewind(struct fb_proc_iter *it)
-{
-	free(it->v);
-	it->v = NULL;
-	it->n = it->next = 0;
-	return scan(&it->v, &it->n);
-}
-
-const struct fb_proc_info *fb_proc_iter__next(struct fb_proc_iter *it)
-{
-	struct fb_proc_info *pi;
-
-	if (it->next >= it->n) {
-		errno = 0;
-		return NULL;
-	}
-	pi = &it->v[it->next++];
-	pi->valid &= it->attrs; /* user name and terminal need lookups not made here */
-	return pi;
-}
-
-void fb_proc_iter__free(struct fb_proc_iter *it)
-{
-	if (!it)
-		return;
-	free(it->v);
-	free(it);
-}

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * proc.c - the process listing on macOS: one kern.proc.all read (a struct kinfo_proc per
- * process) decoded and sorted by pid; pids() and pid_exists() (kern.proc.pid.N, an empty answer
- * when absent) use the same entries.  kinfo_proc has no CPU times or memory (psutil reads
+ * process) decoded and sorted by pid, as the fb__os_proc_scan() hook that pids() and the
+ * iterator (posix/proc_iter.c) walk; pid_exists() asks kern.proc.pid.N (empty when absent).  kinfo_proc has no CPU times or memory (psutil reads
  * those with proc_pidinfo, per process): the listing leaves them invalid.  The hooks of the
  * shared process handle (fallback/posix/proc.c) add them from proc_pidinfo(PROC_PIDTASKINFO),
  * with the path from proc_pidpath and the arguments from KERN_PROCARGS2.
@@ -18,12 +18,6 @@
 #include <sys/types.h>
 #include <sys/sysctl.h>
 
-struct fb_proc_iter {
-	uint32_t attrs;
-	struct fb_proc_info *v;
-	size_t n, next;
-};
-
 static int info_cmp(const void *a, const void *b)
 {
 	pid_t x = ((const struct fb_proc_info *)a)->pid, y = ((const struct fb_proc_info *)b)->pid;
@@ -31,7 +25,7 @@ static int info_cmp(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static int scan(struct fb_proc_info **out, size_t *n)
+int fb__os_proc_scan(struct fb_proc_info **out, size_t *n)
 {
 	int mib[4] = { CTL_KERN, KERN_PROC, KERN_PROC_ALL, 0 };
 	struct fb_proc_info *v = NULL;
@@ -78,28 +72,6 @@ free_buf:
 	return err;
 }
 
-int fb_pids(pid_t **out, size_t *n)
-{
-	struct fb_proc_info *v;
-	pid_t *p;
-	size_t cnt;
-	int err = scan(&v, &cnt);
-
-	if (err)
-		return err;
-	p = calloc(cnt ? cnt : 1, sizeof(*p));
-	if (!p) {
-		free(v);
-		return -ENOMEM;
-	}
-	for (size_t i = 0; i < cnt; i++)
-		p[i] = v[i].pid;
-	free(v);
-	*out = p;
-	*n = cnt;
-	return 0;
-}
-
 bool fb_pid_exists(pid_t pid)
 {
 	int mib[4] = { CTL_KERN, KERN_PROC, KERN_PROC_PID, (int)pid };
@@ -109,54 +81,6 @@ bool fb_pid_exists(pid_t pid)
 	if (pid < 0)
 		return false;
 	return sysctl(mib, 4, buf, &len, NULL, 0) == 0 && len >= FB_DARWIN_KINFO_PROC_SIZE;
-}
-
-struct fb_proc_iter *fb_proc_iter__new(uint32_t attrs)
-{
-	struct fb_proc_iter *it = calloc(1, sizeof(*it));
-	int err;
-
-	if (!it) {
-		errno = ENOMEM;
-		return NULL;
-	}
-	it->attrs = attrs;
-	err = fb_proc_iter__rewind(it);
-	if (err) {
-		fb_proc_iter__free(it);
-		errno = -err;
-		return NULL;
-	}
-	return it;
-}
-
-int fb_proc_iter__rewind(struct fb_proc_iter *it)
-{
-	free(it->v);
-	it->v = NULL;
-	it->n = it->next = 0;
-	return scan(&it->v, &it->n);
-}
-
-const struct fb_proc_info *fb_proc_iter__next(struct fb_proc_iter *it)
-{
-	struct fb_proc_info *pi;
-
-	if (it->next >= it->n) {
-		errno = 0;
-		return NULL;
-	}
-	pi = &it->v[it->next++];
-	pi->valid &= it->attrs;
-	return pi;
-}
-
-void fb_proc_iter__free(struct fb_proc_iter *it)
-{
-	if (!it)
-		return;
-	free(it->v);
-	free(it);
 }
 
 /* ------------------------------------------------ hooks of the shared handle (posix/proc.c) */

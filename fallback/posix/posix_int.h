@@ -16,6 +16,9 @@ int fb__os_proc_exe(pid_t pid, char *buf, size_t len);
 /* The argument vector. */
 int fb__os_proc_cmdline(pid_t pid, struct fb_strv *out);
 
+/* Every process, one entry each, sorted by pid (proc_iter.c). The array is the caller's. */
+int fb__os_proc_scan(struct fb_proc_info **out, size_t *n);
+
 /* The bytes of one struct statfs, and its decoder into a partition (disk.c). */
 extern const size_t fb__os_statfs_size;
 int fb__os_decode_statfs(const void *buf, size_t len, struct fb_partition *p);

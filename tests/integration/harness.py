@@ -8,8 +8,10 @@ NDJSON output into dicts.
 """
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import traceback
 
@@ -60,6 +62,17 @@ def wait_attached(proc, seconds=0.0):
     time.sleep(max(seconds, 1.0))
     if proc.poll() is not None:
         raise AssertionError("vigil exited early (%d): %s" % (proc.returncode, proc.stderr.read()))
+
+
+def unprivileged_vigil():
+    """(dir, path) of a copy of vigil that uid 65534 can run: the build tree may sit in a
+    directory it cannot enter (a private clone). The caller removes dir."""
+    tmp = tempfile.mkdtemp(prefix="vigil-nobody-")
+    os.chmod(tmp, 0o755)
+    exe = os.path.join(tmp, "vigil")
+    shutil.copy(VIGIL, exe)
+    os.chmod(exe, 0o755)
+    return tmp, exe
 
 
 def bpf_map_ids(pid):

@@ -18,21 +18,12 @@ import time
 
 sys.path.insert(0, os.path.dirname(__file__))
 from harness import (OUT, VIGIL, check, main, records, require_root, skip, start_vigil, test,
+                     unprivileged_vigil,
                      vigil, wait_attached)
 
 LOAD = os.path.join(OUT, "tests", "integration", "runq_load")
 NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all",
           "--bounding-set=-all"]
-
-
-def unprivileged_vigil():
-    """A copy of vigil that uid 65534 can run (the build tree may not be reachable)."""
-    tmp = tempfile.mkdtemp(prefix="vigil-nobody-")
-    os.chmod(tmp, 0o755)
-    exe = os.path.join(tmp, "vigil")
-    shutil.copy(VIGIL, exe)
-    os.chmod(exe, 0o755)
-    return tmp, exe
 
 
 def start_as_nobody(exe, *args):

@@ -19,7 +19,8 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import (OUT, check, main, records, require_root, skip, start_vigil, test, vigil,
+from harness import (OUT, check, main, records, require_root, skip, start_vigil, test,
+                     unprivileged_vigil, vigil,
                      wait_attached)
 
 LOAD = os.path.join(OUT, "tests", "integration", "runq_load")
@@ -332,15 +333,18 @@ def no_btf_and_no_privilege_say_why():
     p = vigil("trace", "sched", "--backend", "bpf", "-d", "1", env=env, check=False)
     check(p.returncode == 1 and "no BTF" in p.stderr, p.stderr)
 
-    def drop_privilege():
-        os.setgroups([])
-        os.setgid(65534)
-        os.setuid(65534)
-    p = vigil("trace", "sched", "--backend", "bpf", "-d", "1", check=False,
-              preexec_fn=drop_privilege)
-    check(p.returncode == 1 and "CAP_BPF and CAP_PERFMON" in p.stderr, p.stderr)
-    doc = json.loads(vigil("doctor", "-f", "json", preexec_fn=drop_privilege).stdout)
-    check(not doc["checks"]["privileges"]["ok"], doc["checks"])
+    def as_nobody(*args):
+        return subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                               "--inh-caps=-all", exe, *args], capture_output=True, text=True,
+                              timeout=60)
+    tmp, exe = unprivileged_vigil()
+    try:
+        p = as_nobody("trace", "sched", "--backend", "bpf", "-d", "1")
+        check(p.returncode == 1 and "CAP_BPF and CAP_PERFMON" in p.stderr, p.stderr)
+        doc = json.loads(as_nobody("doctor", "-f", "json").stdout)
+        check(not doc["checks"]["privileges"]["ok"], doc["checks"])
+    finally:
+        shutil.rmtree(tmp)
 
 
 @test

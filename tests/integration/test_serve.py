@@ -20,7 +20,7 @@ import urllib.parse
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import OUT, VIGIL, check, main, require_root, skip, test
+from harness import OUT, VIGIL, check, main, require_root, skip, test, unprivileged_vigil
 
 LOAD = os.path.join(OUT, "tests", "integration", "runq_load")
 # node_exporter's own names that promtool's snake_case lint objects to; the issue asks for
@@ -378,11 +378,7 @@ def fallback_serves_schedstat_and_says_where_data_comes_from():
 @test
 def unprivileged_serve_works_from_the_fallback():
     require_root()
-    tmp = tempfile.mkdtemp(prefix="vigil-nobody-")
-    os.chmod(tmp, 0o755)
-    exe = os.path.join(tmp, "vigil")
-    subprocess.run(["cp", VIGIL, exe], check=True)
-    os.chmod(exe, 0o755)
+    tmp, exe = unprivileged_vigil()
     port = free_port()
     p = subprocess.Popen(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
                           "--inh-caps=-all", "--bounding-set=-all", exe, "serve", "--listen",

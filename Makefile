@@ -20,7 +20,7 @@ LDLIBS := -lbpf -lelf -lz -lm -lmicrohttpd -lpthread
 
 BPF_SRCS := $(wildcard bpf/*.bpf.c)
 SKELS := $(patsubst bpf/%.bpf.c,$(OUTPUT)/%.skel.h,$(BPF_SRCS))
-USER_SRCS := $(filter-out user/main.c,$(wildcard user/*.c))
+USER_SRCS := $(filter-out user/cli/main.c user/win/%,$(wildcard user/*/*.c))
 USER_OBJS := $(patsubst %.c,$(OUTPUT)/%.o,$(USER_SRCS))
 FB_SRCS := $(wildcard fallback/common/*.c fallback/$(PLATFORM)/*.c)
 FB_OBJS := $(patsubst %.c,$(OUTPUT)/%.o,$(FB_SRCS))
@@ -60,7 +60,7 @@ $(OUTPUT)/%.o: %.c | $(OUTPUT)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNINGS) -MMD -MP -c $< -o $@
 
 # Userspace objects include the skeletons; build those first.
-$(USER_OBJS) $(OUTPUT)/user/main.o: | $(SKELS)
+$(USER_OBJS) $(OUTPUT)/user/cli/main.o: | $(SKELS)
 
 $(CORE_LIB): $(USER_OBJS)
 	$(call msg,AR,$@)
@@ -70,7 +70,7 @@ $(OUTPUT)/libvigilfb.a: $(FB_OBJS)
 	$(call msg,AR,$@)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(OUTPUT)/vigil: $(OUTPUT)/user/main.o $(CORE_LIB) $(FB_LIB)
+$(OUTPUT)/vigil: $(OUTPUT)/user/cli/main.o $(CORE_LIB) $(FB_LIB)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -213,7 +213,7 @@ fuzz:
 	done
 
 fmt:
-	clang-format -i $(wildcard user/*.[ch] bpf/*.[ch] fallback/*/*.[ch] tests/*/*.c)
+	clang-format -i $(wildcard user/*/*.[ch] bpf/*.[ch] fallback/*/*.[ch] tests/*/*.c)
 
 clean:
 	rm -rf $(OUTPUT)

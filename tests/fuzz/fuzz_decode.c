@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "consumer.h"
-#include "export.h"
+#include "core/consumer.h"
+#include "export/export.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

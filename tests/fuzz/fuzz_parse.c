@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json.h"
-#include "parse.h"
+#include "export/json.h"
+#include "cli/parse.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -11,10 +11,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "flamegraph.h"
-#include "ksyms.h"
-#include "profile.h"
-#include "usyms.h"
+#include "profile/flamegraph.h"
+#include "profile/ksyms.h"
+#include "profile/profile.h"
+#include "profile/usyms.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tcp_addr.h"
+#include "tcp/tcp_addr.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

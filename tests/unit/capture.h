@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "sink.h"
+#include "export/sink.h"
 
 static inline struct sink *capture__open(int *fd)
 {

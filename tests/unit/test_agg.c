@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "agg.h"
+#include "core/agg.h"
 
 static struct vrow runq_row(uint32_t pid, uint64_t latency_ns)
 {

@@ -18,11 +18,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "blkio_dev.h"
-#include "blkio_fmt.h"
+#include "blkio/blkio_dev.h"
+#include "blkio/blkio_fmt.h"
 #include "events.h"
-#include "hist.h"
-#include "record.h"
+#include "core/hist.h"
+#include "core/record.h"
 
 static char sysroot[512];
 

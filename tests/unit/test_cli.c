@@ -16,9 +16,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "parse.h"
-#include "trace_opts.h"
+#include "cli/cli.h"
+#include "cli/parse.h"
+#include "cli/trace_opts.h"
 
 static const struct cli_opt opts[] = {
 	CLI_OPT_FORMAT, CLI_OPT_OUTPUT, CLI_OPT_DURATION, TRACE_OPTS_FILTERS, TRACE_OPTS_RINGBUF,

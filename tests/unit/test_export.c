@@ -17,8 +17,8 @@
 
 #include "capture.h"
 #include "events.h"
-#include "export.h"
-#include "json.h"
+#include "export/export.h"
+#include "export/json.h"
 
 /* 2026-11-21T00:00:00Z as realtime = 1000 ns monotonic + offset. */
 #define EPOCH_2026_11_21 1795219200LL

@@ -15,7 +15,7 @@
 
 #include "bits.h"
 #include "capture.h"
-#include "hist.h"
+#include "core/hist.h"
 
 static void test_log2_buckets_powers_and_seams(void **state)
 {

@@ -11,7 +11,7 @@
 
 #include <errno.h>
 
-#include "parse.h"
+#include "cli/parse.h"
 
 static void test_duration_units(void **state)
 {

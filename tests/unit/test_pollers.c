@@ -19,9 +19,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "backend.h"
+#include "core/backend.h"
 #include "fallback.h"
-#include "trace_opts.h"
+#include "cli/trace_opts.h"
 
 #define MAX_ROWS 16
 

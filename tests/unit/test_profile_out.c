@@ -16,9 +16,9 @@
 #include <string.h>
 
 #include "capture.h"
-#include "flamegraph.h"
-#include "profile.h"
-#include "profile_fold.h"
+#include "profile/flamegraph.h"
+#include "profile/profile.h"
+#include "profile/profile_fold.h"
 
 /* The wire structs the kernel fills: a layout drift fails here, without BPF. */
 static void test_profile_wire_layout(void **state)

@@ -20,9 +20,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "ksyms.h"
-#include "profile.h"
-#include "usyms.h"
+#include "profile/ksyms.h"
+#include "profile/profile.h"
+#include "profile/usyms.h"
 
 #define KALLSYMS_FIXTURE "tests/fixtures/profile/kallsyms"
 

@@ -19,9 +19,9 @@
 
 #include "bits.h"
 #include "events.h"
-#include "prom.h"
-#include "schedstat.h"
-#include "serve.h"
+#include "prom/prom.h"
+#include "sched/schedstat.h"
+#include "prom/serve.h"
 
 static char *scrape_text(struct prom *p)
 {

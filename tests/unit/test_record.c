@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "events.h"
-#include "record.h"
+#include "core/record.h"
 
 static void put16(unsigned char *b, size_t off, uint16_t v)
 {

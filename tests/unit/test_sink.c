@@ -20,8 +20,8 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "sink.h"
-#include "stop.h"
+#include "export/sink.h"
+#include "core/stop.h"
 
 #define LINE "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde\n"
 

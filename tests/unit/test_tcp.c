@@ -18,12 +18,12 @@
 #include <unistd.h>
 
 #include "events.h"
-#include "hist.h"
-#include "record.h"
-#include "tcp_addr.h"
-#include "sink.h"
-#include "trace_opts.h"
-#include "wallclock.h"
+#include "core/hist.h"
+#include "core/record.h"
+#include "tcp/tcp_addr.h"
+#include "export/sink.h"
+#include "cli/trace_opts.h"
+#include "core/wallclock.h"
 
 static void check_v6(const char *in_hex, const char *want)
 {

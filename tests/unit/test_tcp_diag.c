@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tcp_diag.h"
+#include "tcp/tcp_diag.h"
 
 static unsigned char buf[8192];
 

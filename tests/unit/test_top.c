@@ -14,7 +14,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "top.h"
+#include "view/top.h"
 
 static void sample(struct top_table *t, uint32_t pid, const char *comm, uint64_t oncpu,
 		   uint64_t wait, uint64_t slices)

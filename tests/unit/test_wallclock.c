@@ -11,7 +11,7 @@
 
 #include <time.h>
 
-#include "wallclock.h"
+#include "core/wallclock.h"
 
 static void test_format_known_instants(void **state)
 {

@@ -11,11 +11,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "agg.h"
-#include "consumer.h"
+#include "core/agg.h"
+#include "core/consumer.h"
 #include "events.h"
-#include "export.h"
-#include "wallclock.h"
+#include "export/export.h"
+#include "core/wallclock.h"
 
 #define RUNS 5
 #define RING_HDR 8

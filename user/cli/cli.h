@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * cli.h: table-driven option parsing shared by every command. A command lists its options
+ * (the common ones come as ready-made entries); cli_parse() handles --help, -v and the
+ * common output options itself and hands the rest to the command's setter. Any bad or
+ * unknown flag or value produces one message naming the flag and what it accepts, and a
+ * return that main() turns into exit status 2.
+ */
+#ifndef VIGIL_CLI_H
+#define VIGIL_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "export/export.h"
+
+enum cli_common_id {
+	CLI_FORMAT = 1,
+	CLI_OUTPUT,
+	CLI_DURATION,
+	CLI_VERBOSE,
+	CLI_HELP,
+	CLI_COMMON_MAX = 100, /* commands number their own options from here */
+};
+
+struct cli_opt {
+	const char *name; /* long name, without "--" */
+	char short_name;  /* 0: none */
+	const char *arg;  /* NULL: a switch; else the value's name in help, e.g. "FMT" */
+	int id;
+	const char *accepts; /* what a valid value looks like, for errors and help */
+	const char *help;
+};
+
+#define CLI_OPT_FORMAT                                                                     \
+	{ "format", 'f', "FMT", CLI_FORMAT, "table, csv, json or ndjson",                \
+	  "output format (default: table on a terminal, else ndjson)" }
+#define CLI_OPT_OUTPUT                                                                     \
+	{ "output", 'o', "FILE", CLI_OUTPUT, "a file name; a name ending in .gz is gzip'd", \
+	  "write to FILE instead of stdout (FILE.gz: gzip)" }
+#define CLI_OPT_DURATION                                                                   \
+	{ "duration", 'd', "TIME", CLI_DURATION, "a duration such as 10s, 500ms or 2m",    \
+	  "stop after TIME (default: run until Ctrl-C or SIGTERM)" }
+#define CLI_OPT_END { NULL, 0, NULL, 0, NULL, NULL }
+
+struct cli_cmd {
+	const char *name;
+	const char *usage;
+	const char *summary;
+	const char *details; /* extra help text, may be NULL */
+	const struct cli_opt *opts;
+	/* Apply option id with its value; 0, or -EINVAL/-ERANGE for a bad value. */
+	int (*set)(void *ctx, int id, const char *arg);
+};
+
+struct cli_common {
+	enum out_format format;
+	bool format_set;
+	const char *output;
+	uint64_t duration_ns; /* 0: until a signal */
+	int verbose;
+};
+
+#define CLI_HELP_SHOWN 1 /* cli_parse(): --help was printed; exit 0 */
+
+/*
+ * Parse argv for cmd. Returns the index of the first positional argument (>= 2 only when
+ * the command name was argv[1]... callers use it as argv[ret..argc)), CLI_HELP_SHOWN via
+ * *help_shown, or -EINVAL after printing what was wrong.
+ */
+int cli_parse(const struct cli_cmd *cmd, int argc, char **argv, struct cli_common *common,
+	      void *ctx, bool *help_shown);
+
+/* Print "vigil CMD: MESSAGE" to stderr; for errors found after parsing (exit 2). */
+void cli_error(const struct cli_cmd *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+void cli_usage(const struct cli_cmd *cmd);
+
+/* The format to use: the one asked for, else table on a terminal and stream_default if not. */
+enum out_format cli_format(const struct cli_common *c, bool stdout_is_tty,
+			   enum out_format stream_default);
+
+#endif /* VIGIL_CLI_H */

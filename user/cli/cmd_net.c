@@ -1,0 +1,280 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * cmd_net.c: `vigil net [connections] [--kind KIND]`: sockets as psutil.net_connections(KIND)
+ * reports them (KIND one of inet, inet4, inet6, tcp, tcp4, tcp6, udp, udp4, udp6, unix,
+ * all), read through sock_diag like ss, with owner pid and fd; `vigil net io [--pernic]`,
+ * `addrs` and `stats` for the NICs.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "export/export.h"
+#include "fallback.h"
+#include "export/fbjson.h"
+#include "export/json.h"
+#include "core/log.h"
+#include "export/output.h"
+#include "cli/parse.h"
+
+enum { OPT_PID = CLI_COMMON_MAX, OPT_KIND, OPT_PERNIC };
+
+struct net_args {
+	int64_t pid;
+	enum fb_conn_kind kind;
+	bool pernic;
+};
+
+#define KINDS "inet, inet4, inet6, tcp, tcp4, tcp6, udp, udp4, udp6, unix or all"
+
+static const struct cli_opt net_opts[] = {
+	CLI_OPT_FORMAT,
+	CLI_OPT_OUTPUT,
+	{ "pid", 'p', "PID", OPT_PID, "a process id", "only the sockets of this process" },
+	{ "kind", 'k', "KIND", OPT_KIND, KINDS, "connections: which sockets (default inet)" },
+	{ "pernic", 0, NULL, OPT_PERNIC, NULL, "io: one row per NIC instead of the total" },
+	CLI_OPT_END,
+};
+
+static int net_set(void *ctx, int id, const char *arg)
+{
+	struct net_args *a = ctx;
+	uint64_t v;
+
+	switch (id) {
+	case OPT_PID:
+		if (parse_u64(arg, 1, INT32_MAX, &v))
+			return -EINVAL;
+		a->pid = (int64_t)v;
+		return 0;
+	case OPT_KIND:
+		return fb_conn_kind_parse(arg, &a->kind) ? -EINVAL : 0;
+	case OPT_PERNIC:
+		a->pernic = true;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static const struct cli_cmd net_cmd = {
+	.name = "net",
+	.usage = "vigil net [connections|io|addrs|stats|KIND] [--kind KIND] [--pid PID] "
+		 "[--pernic]",
+	.summary = "Sockets as psutil.net_connections(kind) gives them, with owner pid and fd\n"
+		   "(the default: connections of kind inet), or the NICs: io (net_io_counters),\n"
+		   "addrs (net_if_addrs), stats (net_if_stats).",
+	.details = "KIND: " KINDS ". `vigil net tcp` is `vigil net connections --kind tcp`.",
+	.opts = net_opts,
+	.set = net_set,
+};
+
+static const char *proto_name(const struct fb_conn *c)
+{
+	if (c->family == AF_UNIX)
+		return c->type == SOCK_DGRAM	   ? "u_dgr"
+		       : c->type == SOCK_SEQPACKET ? "u_seq"
+						   : "u_str";
+	if (c->type == SOCK_STREAM)
+		return c->family == AF_INET6 ? "tcp6" : "tcp";
+	return c->family == AF_INET6 ? "udp6" : "udp";
+}
+
+static void addr_text(const struct fb_conn *c, const struct fb_sockaddr *a, char *buf,
+		      size_t len)
+{
+	if (c->family == AF_UNIX)
+		snprintf(buf, len, "%s", a->addr[0] ? a->addr : "*");
+	else if (!a->valid)
+		snprintf(buf, len, "*");
+	else if (c->family == AF_INET6)
+		snprintf(buf, len, "[%s]:%u", a->addr, a->port);
+	else
+		snprintf(buf, len, "%s:%u", a->addr, a->port);
+}
+
+static void conn_row(struct output *o, struct jw *w, const struct fb_conn *c)
+{
+	struct sink *s = o->sink;
+	char la[FB_ADDR_LEN + 16], ra[FB_ADDR_LEN + 16];
+
+	switch (o->fmt) {
+	case FMT_JSON:
+		fbjson_conn(w, c, true);
+		return;
+	case FMT_NDJSON:
+		jw__init(w, s, false);
+		fbjson_conn(w, c, true);
+		sink__putc(s, '\n');
+		return;
+	default:
+		break;
+	}
+	addr_text(c, &c->laddr, la, sizeof(la));
+	addr_text(c, &c->raddr, ra, sizeof(ra));
+	if (o->fmt == FMT_CSV) {
+		sink__s64(s, c->fd);
+		sink__putc(s, ',');
+		sink__s64(s, c->family);
+		sink__putc(s, ',');
+		sink__s64(s, c->type);
+		sink__putc(s, ',');
+		csv_write_string(s, la, sizeof(la));
+		sink__putc(s, ',');
+		csv_write_string(s, ra, sizeof(ra));
+		sink__putc(s, ',');
+		sink__puts(s, fb_conn_status_name(c->status));
+		sink__putc(s, ',');
+		if (c->pid >= 0)
+			sink__s64(s, c->pid);
+		sink__puts(s, "\r\n");
+		return;
+	}
+	sink__printf(s, "%-6s %-12s %-40s %-40s", proto_name(c), fb_conn_status_name(c->status),
+		     la, ra);
+	if (c->pid >= 0)
+		sink__printf(s, " %7d %4d\n", c->pid, c->fd);
+	else
+		sink__puts(s, "       -    -\n");
+}
+
+static int net_nics(struct output *o, const char *what, bool pernic)
+{
+	struct jw w;
+
+	if (o->fmt != FMT_JSON && o->fmt != FMT_TABLE) {
+		cli_error(&net_cmd, "--format: '%s' takes table or json", what);
+		return EXIT_USAGE;
+	}
+	if (o->fmt == FMT_TABLE) {
+		struct fb_net_io *io;
+		struct fb_if_addr *a;
+		struct fb_if_stats *st;
+		size_t n;
+
+		if (!strcmp(what, "io") && !fb_net_io_counters(pernic, NULL, &io, &n)) {
+			sink__printf(o->sink, "%-12s %14s %14s %10s %10s %6s %6s %6s %6s\n", "NIC",
+				     "BYTES_SENT", "BYTES_RECV", "PKTS_SENT", "PKTS_RECV", "ERRIN",
+				     "ERROUT", "DROPIN", "DROPOUT");
+			for (size_t i = 0; i < n; i++)
+				sink__printf(o->sink,
+					     "%-12s %14llu %14llu %10llu %10llu %6llu %6llu %6llu "
+					     "%6llu\n",
+					     io[i].name[0] ? io[i].name : "total",
+					     (unsigned long long)io[i].bytes_sent,
+					     (unsigned long long)io[i].bytes_recv,
+					     (unsigned long long)io[i].packets_sent,
+					     (unsigned long long)io[i].packets_recv,
+					     (unsigned long long)io[i].errin,
+					     (unsigned long long)io[i].errout,
+					     (unsigned long long)io[i].dropin,
+					     (unsigned long long)io[i].dropout);
+			free(io);
+		} else if (!strcmp(what, "addrs") && !fb_net_if_addrs(&a, &n)) {
+			for (size_t i = 0; i < n; i++)
+				sink__printf(o->sink, "%-12s %-7s %-40s %s\n", a[i].name,
+					     a[i].family == 2	 ? "inet"
+					     : a[i].family == 10 ? "inet6"
+								 : "link",
+					     a[i].address,
+					     (a[i].valid & FB_IFA_NETMASK) ? a[i].netmask : "");
+			free(a);
+		} else if (!strcmp(what, "stats") && !fb_net_if_stats(&st, &n)) {
+			for (size_t i = 0; i < n; i++)
+				sink__printf(o->sink, "%-12s %-4s %-18s %6d Mb/s mtu %-6d %s\n",
+					     st[i].name, st[i].isup ? "up" : "down",
+					     fb_nic_duplex_name(st[i].duplex), st[i].speed,
+					     st[i].mtu,
+					     st[i].flags);
+			free(st);
+		}
+		return 0;
+	}
+	jw__init(&w, o->sink, false);
+	jw__obj_begin(&w, NULL);
+	if (!strcmp(what, "io"))
+		fbjson_net_io(&w, pernic);
+	else if (!strcmp(what, "addrs"))
+		fbjson_if_addrs(&w);
+	else
+		fbjson_if_stats(&w);
+	jw__obj_end(&w);
+	sink__putc(o->sink, '\n');
+	return 0;
+}
+
+int cmd_net(int argc, char **argv)
+{
+	struct net_args a = { .pid = -1, .kind = FB_KIND_INET };
+	struct cli_common common = { 0 };
+	const char *what = NULL;
+	struct fb_conn *c = NULL;
+	struct output out;
+	size_t n = 0;
+	struct jw w;
+	bool help;
+	int first, err, rc;
+
+	first = cli_parse(&net_cmd, argc, argv, &common, &a, &help);
+	if (first < 0)
+		return EXIT_USAGE;
+	if (help)
+		return 0;
+	if (first < argc) {
+		what = argv[first];
+		if (first + 1 < argc) {
+			cli_error(&net_cmd, "unexpected argument '%s'", argv[first + 1]);
+			return EXIT_USAGE;
+		}
+		if (strcmp(what, "io") && strcmp(what, "addrs") && strcmp(what, "stats") &&
+		    strcmp(what, "connections") && fb_conn_kind_parse(what, &a.kind)) {
+			cli_error(&net_cmd, "'%s' is not connections, io, addrs, stats or a KIND (%s)",
+				  what, KINDS);
+			return EXIT_USAGE;
+		}
+	}
+	log_set_level(common.verbose);
+	if (output__open(&out, &net_cmd, &common, FMT_NDJSON, 0))
+		return 1;
+	if (what && (!strcmp(what, "io") || !strcmp(what, "addrs") || !strcmp(what, "stats"))) {
+		rc = net_nics(&out, what, a.pernic);
+		output__close(&out);
+		return rc;
+	}
+	if (a.pid > 0) {
+		struct fb_proc *p = fb_proc__new((pid_t)a.pid);
+
+		err = p ? fb_proc__net_connections(p, a.kind, &c, &n) : -errno;
+		if (!err)
+			for (size_t i = 0; i < n; i++)
+				c[i].pid = (pid_t)a.pid;
+		fb_proc__free(p);
+	} else {
+		err = fb_net_connections(a.kind, &c, &n);
+	}
+	if (err) {
+		pr_err("net: %s", strerror(-err));
+		output__close(&out);
+		return 1;
+	}
+	if (out.fmt == FMT_JSON) {
+		jw__init(&w, out.sink, false);
+		jw__arr_begin(&w, NULL);
+	} else if (out.fmt == FMT_CSV) {
+		sink__puts(out.sink, "fd,family,type,laddr,raddr,status,pid\r\n");
+	} else if (out.fmt == FMT_TABLE) {
+		sink__printf(out.sink, "%-6s %-12s %-40s %-40s %7s %4s\n", "PROTO", "STATUS",
+			     "LOCAL", "REMOTE", "PID", "FD");
+	}
+	for (size_t i = 0; i < n; i++)
+		conn_row(&out, &w, &c[i]);
+	if (out.fmt == FMT_JSON) {
+		jw__arr_end(&w);
+		sink__putc(out.sink, '\n');
+	}
+	free(c);
+	return output__close(&out) ? 1 : 0;
+}

@@ -1,0 +1,262 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * cmd_profile.c: `vigil profile`: sample on-CPU stacks (or, with --off-cpu, sum blocked
+ * time by stack) for --duration or until Ctrl-C, then print them folded, as JSON, or as a
+ * self-contained interactive SVG flame graph, and a one-line account on stderr.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "profile/flamegraph.h"
+#include "core/log.h"
+#include "cli/parse.h"
+#include "profile/profile.h"
+#include "profile/profile_fold.h"
+#include "core/stop.h"
+#include "cli/trace_opts.h"
+
+enum {
+	OPT_PFORMAT = CLI_COMMON_MAX + 40,
+	OPT_FREQ,
+	OPT_OFF_CPU,
+	OPT_MIN_BLOCK,
+	OPT_MAX_BLOCK,
+	OPT_STATE,
+	OPT_STORAGE,
+	OPT_IDLE,
+	OPT_TITLE,
+	OPT_USER_ONLY,
+	OPT_KERNEL_ONLY,
+};
+
+enum prof_format { PF_FOLDED, PF_JSON, PF_SVG };
+static const char *const prof_format_names[] = { "folded", "json", "svg", NULL };
+
+struct profile_args {
+	struct profile_cfg cfg;
+	enum prof_format format;
+	const char *title;
+};
+
+static const struct cli_opt profile_opts[] = {
+	{ "format", 'f', "FMT", OPT_PFORMAT, "folded, json or svg",
+	  "output format (default: folded)" },
+	CLI_OPT_OUTPUT,
+	CLI_OPT_DURATION,
+	{ "freq", 'F', "HZ", OPT_FREQ, "a whole number of samples per second, 1 to 10000",
+	  "on-CPU samples per second per CPU (default 49)" },
+	{ "off-cpu", 0, NULL, OPT_OFF_CPU, NULL,
+	  "profile time blocked off-CPU (sched_switch to wakeup) instead" },
+	{ "min-block", 0, "TIME", OPT_MIN_BLOCK,
+	  "a duration such as 10us or 1ms (bare numbers are usecs)",
+	  "off-CPU: ignore blocks shorter than TIME" },
+	{ "max-block", 0, "TIME", OPT_MAX_BLOCK,
+	  "a duration such as 1s or 500ms (bare numbers are usecs)",
+	  "off-CPU: ignore blocks longer than TIME" },
+	{ "state", 0, "STATES", OPT_STATE,
+	  "a comma list of S (sleeping), D (uninterruptible), R (preempted), or a kernel state "
+	  "mask such as 2",
+	  "off-CPU: only these task states when leaving the CPU (default S,D,R)" },
+	{ "stack-storage", 0, "N", OPT_STORAGE, "a number of stacks, 1024 to 1048576",
+	  "distinct stacks and keys kept in the kernel (default 16384)" },
+	{ "include-idle", 0, NULL, OPT_IDLE, NULL, "on-CPU: sample the idle task too" },
+	{ "user-stacks-only", 'U', NULL, OPT_USER_ONLY, NULL,
+	  "take user stacks only (as bcc's profile -U)" },
+	{ "kernel-stacks-only", 'K', NULL, OPT_KERNEL_ONLY, NULL,
+	  "take kernel stacks only (as bcc's profile -K)" },
+	{ "title", 0, "TEXT", OPT_TITLE, "any text", "svg: the flame graph's title" },
+	{ "pid", 'p', "PID", TO_PID, "a process id (1 to 4194304)", "only tasks of this process" },
+	{ "tid", 't', "TID", TO_TID, "a thread id (1 to 4194304)", "only this thread" },
+	{ "comm", 'c', "NAME", TO_COMM, "a task name of 1 to 15 characters",
+	  "only tasks with this exact name" },
+	{ "cgroup", 0, "PATH", TO_CGROUP, "a cgroup v2 directory such as /sys/fs/cgroup/x",
+	  "only tasks in this cgroup (v2)" },
+	CLI_OPT_END,
+};
+
+static int parse_state(const char *arg, uint32_t *mask)
+{
+	char buf[32], *save = NULL;
+	uint64_t v;
+
+	if (!parse_u64(arg, 1, 0x7f, &v)) {
+		*mask = (uint32_t)v;
+		return 0;
+	}
+	if (strlen(arg) >= sizeof(buf))
+		return -EINVAL;
+	strcpy(buf, arg);
+	*mask = 0;
+	for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (!strcmp(tok, "S"))
+			*mask |= PROF_STATE_S;
+		else if (!strcmp(tok, "D"))
+			*mask |= PROF_STATE_D;
+		else if (!strcmp(tok, "R"))
+			*mask |= PROF_STATE_R;
+		else
+			return -EINVAL;
+	}
+	return *mask ? 0 : -EINVAL;
+}
+
+static int profile_set(void *ctx, int id, const char *arg)
+{
+	struct profile_args *a = ctx;
+	uint64_t v;
+	int err;
+
+	switch (id) {
+	case OPT_PFORMAT:
+		err = parse_choice(arg, prof_format_names);
+		if (err < 0)
+			return err;
+		a->format = (enum prof_format)err;
+		return 0;
+	case OPT_FREQ:
+		err = parse_u64(arg, 1, 10000, &v);
+		if (!err)
+			a->cfg.freq = (uint32_t)v;
+		return err;
+	case OPT_OFF_CPU:
+		a->cfg.off_cpu = true;
+		return 0;
+	case OPT_MIN_BLOCK:
+		return parse_duration(arg, NSEC_PER_USEC, &a->cfg.min_block_ns);
+	case OPT_MAX_BLOCK:
+		err = parse_duration(arg, NSEC_PER_USEC, &a->cfg.max_block_ns);
+		return err ? err : (a->cfg.max_block_ns ? 0 : -EINVAL);
+	case OPT_STATE:
+		return parse_state(arg, &a->cfg.state_mask);
+	case OPT_STORAGE:
+		err = parse_u64(arg, 1024, 1 << 20, &v);
+		if (!err)
+			a->cfg.stack_storage = (uint32_t)v;
+		return err;
+	case OPT_IDLE:
+		a->cfg.include_idle = true;
+		return 0;
+	case OPT_TITLE:
+		a->title = arg;
+		return 0;
+	case OPT_USER_ONLY:
+		a->cfg.kernel_stacks = false;
+		return 0;
+	case OPT_KERNEL_ONLY:
+		a->cfg.user_stacks = false;
+		return 0;
+	}
+	return trace_cfg__set_opt(&a->cfg.trace, id, arg);
+}
+
+static const struct cli_cmd profile_cmd = {
+	.name = "profile",
+	.usage = "vigil profile [--off-cpu] [options]",
+	.summary = "Sample on-CPU stacks (or sum off-CPU time by stack) and print them folded, as "
+		   "JSON, or as an SVG flame graph.",
+	.details = "On-CPU: a software CPU clock samples every CPU at --freq; values are sample\n"
+		   "counts. Off-CPU (--off-cpu): time from leaving the CPU until the wakeup (or,\n"
+		   "for a preempted task, until it runs again); values are microseconds in folded\n"
+		   "and svg output, nanoseconds in JSON. Kernel frames end in \"_[k]\".\n"
+		   "Stacks the kernel could not take show as [missing user stack] /\n"
+		   "[missing kernel stack]; user stacks that stop short of an entry point get a\n"
+		   "[truncated] root frame.",
+	.opts = profile_opts,
+	.set = profile_set,
+};
+
+static int write_svg(struct sink *s, const struct prof_result *r, const char *title)
+{
+	struct fg_opts o = {
+		.title = title ? title
+			       : (r->off_cpu ? "Off-CPU Time Flame Graph" : "CPU Flame Graph"),
+		.unit = r->off_cpu ? "us" : "samples",
+		.width = 1200,
+	};
+	struct flamegraph *fg = fg__new();
+	struct prof_fold *f = NULL;
+	size_t n = 0;
+	int err;
+
+	if (!fg)
+		return -ENOMEM;
+	err = prof_fold(r, &f, &n);
+	for (size_t i = 0; !err && i < n; i++)
+		err = fg__add_folded(fg, f[i].stack, f[i].value);
+	if (!err)
+		err = fg__write_svg(fg, s, &o);
+	prof_fold__free(f, n);
+	fg__free(fg);
+	return err;
+}
+
+static int validate(const struct profile_args *a)
+{
+	if (!a->cfg.kernel_stacks && !a->cfg.user_stacks) {
+		cli_error(&profile_cmd, "--user-stacks-only and --kernel-stacks-only exclude "
+					"each other");
+		return -EINVAL;
+	}
+	if (a->cfg.min_block_ns > a->cfg.max_block_ns) {
+		cli_error(&profile_cmd, "--min-block is larger than --max-block");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int cmd_profile(int argc, char **argv)
+{
+	struct profile_args a = { .format = PF_FOLDED };
+	struct cli_common common = { 0 };
+	struct prof_result res;
+	struct profiler *p;
+	struct sink *out;
+	bool help;
+	int first, err;
+
+	profile_cfg__init(&a.cfg);
+	first = cli_parse(&profile_cmd, argc, argv, &common, &a, &help);
+	if (first < 0)
+		return EXIT_USAGE;
+	if (help)
+		return 0;
+	if (first < argc) {
+		cli_error(&profile_cmd, "unexpected argument '%s'", argv[first]);
+		return EXIT_USAGE;
+	}
+	if (validate(&a))
+		return EXIT_USAGE;
+	log_set_level(common.verbose);
+	out = sink__open(common.output);
+	if (!out) {
+		pr_err("profile: %s: %s", common.output, strerror(errno));
+		return 1;
+	}
+	stop_install_handlers();
+	err = profiler__new(&a.cfg, &p);
+	if (err)
+		goto err_close;
+	err = profiler__run(p, common.duration_ns);
+	if (!err)
+		err = profiler__collect(p, &res);
+	profiler__free(p);
+	if (err)
+		goto err_close;
+	if (a.format == PF_FOLDED)
+		prof_write_folded(out, &res);
+	else if (a.format == PF_JSON)
+		prof_write_json(out, &res);
+	else
+		err = write_svg(out, &res, a.title);
+	prof_report(&res);
+	prof_result__fini(&res);
+err_close:
+	if (sink__close(out) && !err) {
+		pr_err("profile: writing %s failed", common.output ? common.output : "stdout");
+		err = -EIO;
+	}
+	return err ? 1 : 0;
+}

@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * cmd_serve.c: `vigil serve`: a Prometheus endpoint. Each subsystem BPF can serve here is
+ * loaded with its histograms aggregating in the kernel (only tcp_close, one record per
+ * connection, is streamed, so the cost per event is the in-kernel increment); the others run
+ * on their fallback pollers. Scrapes read the maps and the fallback library when they
+ * arrive. Runs until a signal or --duration.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <linux/types.h>
+
+#include "core/backend.h"
+#include "events.h"
+#include "core/hist.h"
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "core/log.h"
+#include "prom/metrics.h"
+#include "cli/parse.h"
+#include "prom/serve.h"
+#include "core/session.h"
+#include "core/stop.h"
+#include "cli/trace_opts.h"
+
+enum { OPT_LISTEN = CLI_COMMON_MAX, OPT_BACKEND, OPT_POLL };
+
+struct serve_args {
+	struct sockaddr_storage addr;
+	socklen_t addr_len;
+	enum backend_mode backend;
+	uint64_t poll_ns;
+};
+
+static const struct cli_opt serve_opts[] = {
+	CLI_OPT_DURATION,
+	{ "listen", 'l', "ADDR", OPT_LISTEN,
+	  "HOST:PORT with an IPv4 or [IPv6] address, e.g. 127.0.0.1:9464",
+	  "address to listen on (default " SERVE_DEFAULT_LISTEN ", loopback only)" },
+	{ "backend", 'b', "WHICH", OPT_BACKEND, "auto, bpf or fallback",
+	  "where subsystem data comes from (default auto: BPF where it works)" },
+	{ "poll-interval", 0, "TIME", OPT_POLL, "a duration from 10ms to 1h, such as 1s",
+	  "how often fallbacks poll (default 1s)" },
+	CLI_OPT_END,
+};
+
+static int serve_set(void *ctx, int id, const char *arg)
+{
+	struct serve_args *a = ctx;
+	int v;
+
+	switch (id) {
+	case OPT_LISTEN:
+		return serve_parse_listen(arg, &a->addr, &a->addr_len);
+	case OPT_BACKEND:
+		v = parse_choice(arg, backend_names);
+		if (v < 0)
+			return v;
+		a->backend = (enum backend_mode)v;
+		return 0;
+	case OPT_POLL:
+		if (parse_duration(arg, NSEC_PER_SEC, &a->poll_ns))
+			return -EINVAL;
+		return a->poll_ns < 10 * NSEC_PER_MSEC || a->poll_ns > 3600 * NSEC_PER_SEC ? -ERANGE
+											   : 0;
+	}
+	return -ENOENT;
+}
+
+static const struct cli_cmd serve_cmd = {
+	.name = "serve",
+	.usage = "vigil serve [--listen 127.0.0.1:9464] [--backend auto|bpf|fallback]",
+	.summary = "Serve Prometheus metrics (text format 0.0.4) at http://ADDR/metrics.",
+	.details =
+		"In-kernel histograms with exact le bounds, drop counters, each BPF program's\n"
+		"cost, and the system's CPU, memory, schedstat, disk and network counters under\n"
+		"node_exporter's names. The metric names are listed in the README.",
+	.opts = serve_opts,
+	.set = serve_set,
+};
+
+static int scrape(void *ctx, struct prom *p)
+{
+	return metrics__scrape(ctx, p);
+}
+
+/* Choose each subsystem's source; ops[] gets those BPF or a poller can serve. */
+static int serve_pick(enum backend_mode mode, const struct tracer_ops **ops,
+		      struct metrics_source *src, int *nsrc)
+{
+	int n = 0;
+
+	*nsrc = 0;
+	for (int i = 0; tracer_registry[i]; i++) {
+		struct backend_choice c;
+		int err = backend_choose(tracer_registry[i], mode, false, &c);
+
+		if (err && mode != BACKEND_AUTO) {
+			cli_error(&serve_cmd, "%s: %s: %s", tracer_registry[i]->name,
+				  mode == BACKEND_BPF ? "BPF unavailable" : "no fallback",
+				  c.why.detail);
+			return -ENOTSUP;
+		}
+		src[*nsrc].subsystem = tracer_registry[i]->name;
+		src[(*nsrc)++].source = backend_choice__source(&c);
+		if (!err)
+			ops[n++] = tracer_registry[i];
+		if (!c.bpf)
+			pr_info("serve: %s: BPF unavailable (%s); fallback: %s",
+				tracer_registry[i]->name, c.why.detail,
+				tracer_registry[i]->fallback);
+	}
+	return n;
+}
+
+int cmd_serve(int argc, char **argv)
+{
+	const struct tracer_ops *ops[SESSION_MAX_TRACERS];
+	struct metrics_source src[SESSION_MAX_TRACERS];
+	struct serve_args a = { .backend = BACKEND_AUTO };
+	struct cli_common common = { 0 };
+	struct session s = { 0 };
+	struct metrics *m = NULL;
+	struct serve *srv = NULL;
+	struct trace_cfg cfg;
+	int first, n, nsrc, err = 1;
+	bool help;
+
+	serve_parse_listen(SERVE_DEFAULT_LISTEN, &a.addr, &a.addr_len);
+	first = cli_parse(&serve_cmd, argc, argv, &common, &a, &help);
+	if (first < 0)
+		return EXIT_USAGE;
+	if (help)
+		return 0;
+	if (first < argc) {
+		cli_error(&serve_cmd, "unexpected argument '%s'", argv[first]);
+		return EXIT_USAGE;
+	}
+	log_set_level(common.verbose);
+	n = serve_pick(a.backend, ops, src, &nsrc);
+	if (n < 0)
+		return 1;
+	trace_cfg__init(&cfg);
+	cfg.backend = a.backend;
+	if (a.poll_ns)
+		cfg.poll_interval_ns = a.poll_ns;
+	cfg.ringbuf_bytes = 1 << 20; /* only tcp_close (one per connection) and drops stream */
+	cfg.stream_kinds = 1ULL << VG_KIND_TCP_CLOSE;
+	for (int i = 0; i < n; i++)
+		cfg.hists |= ops[i]->hists;
+	/* Per disk when a histogram can be (the others then live under key 0), else global. */
+	cfg.hist_per = VG_PER_GLOBAL;
+	for (int i = 0; i < HIST__COUNT; i++)
+		if ((cfg.hists & (1U << i)) && (hist_descs[i].pers & (1U << VG_PER_DISK)))
+			cfg.hist_per = VG_PER_DISK;
+	cfg.hist_unit_ns = NSEC_PER_USEC;
+
+	stop_install_handlers();
+	m = metrics__new(src, nsrc);
+	if (!m) {
+		pr_err("serve: %s", strerror(errno));
+		return 1;
+	}
+	if (session__start(&s, ops, n, &cfg, NULL, metrics__observe, m))
+		goto out_free;
+	err = metrics__attach(m, &s, cfg.hist_per);
+	if (err) {
+		pr_err("serve: %s", strerror(-err));
+		err = 1;
+		goto out_stop;
+	}
+	err = 1;
+	srv = serve__new(&a.addr, scrape, m);
+	if (!srv) {
+		pr_err("serve: cannot listen: %s", strerror(errno));
+		goto out_stop;
+	}
+	fprintf(stderr, "vigil: serving metrics on port %u; Ctrl-C ends\n", serve__port(srv));
+	err = session__run(&s, common.duration_ns, 0, NULL, NULL) ? 1 : 0;
+	serve__free(srv); /* no scrape runs past this point */
+out_stop:
+	session__stop(&s);
+out_free:
+	metrics__free(m);
+	return err;
+}

@@ -1,0 +1,347 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * cmd_sys.c: `vigil sys [SECTION]`: the fallback library's system metrics, one section per
+ * psutil function family (cpu, memory, swap, disks, disk-io, net, sensors, users, boot, and
+ * the process' cgroup limits), as a short table for people or as JSON with psutil's names.
+ * cpu_percent is taken over --interval (default 0.1 s) like psutil's blocking call.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "fallback.h"
+#include "export/fbjson.h"
+#include "export/json.h"
+#include "core/log.h"
+#include "export/output.h"
+#include "cli/parse.h"
+#include "export/sysctl_out.h"
+
+enum { OPT_INTERVAL = CLI_COMMON_MAX };
+
+struct sys_args {
+	uint64_t interval_ns;
+};
+
+static const struct cli_opt sys_opts[] = {
+	CLI_OPT_FORMAT,
+	CLI_OPT_OUTPUT,
+	{ "interval", 'i', "TIME", OPT_INTERVAL, "a duration such as 100ms or 1s",
+	  "cpu_percent over TIME (default 100ms)" },
+	CLI_OPT_END,
+};
+
+static int sys_set(void *ctx, int id, const char *arg)
+{
+	struct sys_args *a = ctx;
+
+	if (id != OPT_INTERVAL || parse_duration(arg, NSEC_PER_SEC, &a->interval_ns))
+		return -EINVAL;
+	return 0;
+}
+
+static const struct cli_cmd sys_cmd = {
+	.name = "sys",
+	.usage = "vigil sys [cpu|memory|swap|disks|disk-io|net|sensors|users|boot|cgroup|all]\n"
+		 "                 [--format table|json]\n"
+		 "       vigil sys sysctl [PATTERN] [--format table|json]",
+	.summary = "Show system metrics (psutil's cpu, memory, disk, network, sensors, users).",
+	.opts = sys_opts,
+	.set = sys_set,
+};
+
+static void human(uint64_t v, char *buf)
+{
+	fb_bytes2human(v, buf, 16);
+}
+
+static void cpu_table(struct sink *s, double interval)
+{
+	struct fb_cpu_sampler *sp = fb_cpu_sampler__new();
+	double la[3] = { 0 }, pct = 0;
+
+	fb_cpu_percent(sp, interval, &pct);
+	fb_cpu_sampler__free(sp);
+	fb_getloadavg(la);
+	sink__printf(s, "cpu      %d logical, %d cores, %.1f%% busy, load %.2f %.2f %.2f\n",
+		     fb_cpu_count(true), fb_cpu_count(false), pct, la[0], la[1], la[2]);
+}
+
+static void cpu_json(struct jw *w, double interval)
+{
+	struct fb_cpu_sampler *sp = fb_cpu_sampler__new();
+	double pct;
+
+	fbjson_cpu(w);
+	if (sp && !fb_cpu_percent(sp, interval, &pct))
+		jw__f64(w, "cpu_percent", pct);
+	fb_cpu_sampler__free(sp);
+}
+
+static void memory_table(struct sink *s, double interval)
+{
+	char a[16], b[16], c[16];
+	struct fb_vmem m;
+
+	(void)interval;
+	if (fb_virtual_memory(&m))
+		return;
+	human(m.total, a);
+	human(m.used, b);
+	human(m.available, c);
+	sink__printf(s, "memory   total %s, used %s (%.1f%%), available %s\n", a, b, m.percent, c);
+}
+
+static void swap_table(struct sink *s, double interval)
+{
+	char a[16], b[16];
+	struct fb_swap sw;
+
+	(void)interval;
+	if (fb_swap_memory(&sw))
+		return;
+	human(sw.total, a);
+	human(sw.used, b);
+	sink__printf(s, "swap     total %s, used %s (%.1f%%)\n", a, b, sw.percent);
+}
+
+static void disks_table(struct sink *s, double interval)
+{
+	struct fb_partitions p;
+	char a[16], b[16];
+
+	(void)interval;
+	if (fb_disk_partitions(false, &p))
+		return;
+	for (size_t i = 0; i < p.n; i++) {
+		struct fb_disk_usage u;
+
+		if (fb_disk_usage(p.v[i].mountpoint, &u))
+			continue;
+		human(u.total, a);
+		human(u.used, b);
+		sink__printf(s, "disk     %-20s %-8s %8s used of %8s (%.1f%%)\n", p.v[i].mountpoint,
+			     p.v[i].fstype, b, a, u.percent);
+	}
+	fb_partitions_free(&p);
+}
+
+static void disk_io_table(struct sink *s, double interval)
+{
+	struct fb_disk_io *d;
+	char a[16], b[16];
+	size_t n;
+
+	(void)interval;
+	if (fb_disk_io_counters(true, NULL, &d, &n))
+		return;
+	for (size_t i = 0; i < n; i++) {
+		human(d[i].read_bytes, a);
+		human(d[i].write_bytes, b);
+		sink__printf(s, "disk-io  %-12s reads %10llu (%8s) writes %10llu (%8s)\n", d[i].name,
+			     (unsigned long long)d[i].read_count, a,
+			     (unsigned long long)d[i].write_count, b);
+	}
+	free(d);
+}
+
+static void net_table(struct sink *s, double interval)
+{
+	struct fb_net_io *io;
+	char a[16], b[16];
+	size_t n;
+
+	(void)interval;
+	if (fb_net_io_counters(true, NULL, &io, &n))
+		return;
+	for (size_t i = 0; i < n; i++) {
+		human(io[i].bytes_sent, a);
+		human(io[i].bytes_recv, b);
+		sink__printf(s, "net      %-12s sent %8s recv %8s\n", io[i].name, a, b);
+	}
+	free(io);
+}
+
+static void sensors_table(struct sink *s, double interval)
+{
+	struct fb_battery bat;
+	struct fb_temp *t;
+	size_t n;
+
+	(void)interval;
+	if (!fb_sensors_temperatures(&t, &n)) {
+		for (size_t i = 0; i < n; i++)
+			sink__printf(s, "temp     %s %s %.1f C\n", t[i].chip, t[i].label,
+				     t[i].current);
+		if (!n)
+			sink__puts(s, "temp     no sensors\n");
+		free(t);
+	}
+	if (!fb_sensors_battery(&bat) && bat.present)
+		sink__printf(s, "battery  %.0f%%%s\n", bat.percent,
+			     bat.power_plugged == 1 ? ", plugged" : "");
+}
+
+static void users_table(struct sink *s, double interval)
+{
+	struct fb_user *u;
+	size_t n;
+
+	(void)interval;
+	if (fb_users(&u, &n))
+		return;
+	for (size_t i = 0; i < n; i++)
+		sink__printf(s, "user     %s %s %s\n", u[i].name, u[i].terminal, u[i].host);
+	if (!n)
+		sink__puts(s, "user     nobody logged in\n");
+	free(u);
+}
+
+static void boot_table(struct sink *s, double interval)
+{
+	double bt = 0;
+
+	(void)interval;
+	if (!fb_boot_time(&bt))
+		sink__printf(s, "boot     %.0f (epoch seconds)\n", bt);
+}
+
+static void cgroup_table(struct sink *s, double interval)
+{
+	struct fb_cgroup_limits cg;
+	char a[16];
+
+	(void)interval;
+	if (fb_cgroup_limits(0, &cg))
+		return;
+	human(cg.memory_limit, a);
+	sink__printf(s, "cgroup   %s, memory limit %s, %d CPUs usable\n", cg.path,
+		     (cg.valid & FB_CG_MEMORY_LIMIT) ? a : "none", fb_cpu_count_usable());
+}
+
+/* psutil's JSON for a section that needs no interval. */
+#define JSON_SECTION(fn)                                                                   \
+	static void fn##_section_json(struct jw *w, double interval)                      \
+	{                                                                                  \
+		(void)interval;                                                            \
+		fbjson_##fn(w);                                                            \
+	}
+JSON_SECTION(virtual_memory)
+JSON_SECTION(swap)
+JSON_SECTION(disks)
+JSON_SECTION(disk_io)
+JSON_SECTION(nics)
+JSON_SECTION(sensors)
+JSON_SECTION(users)
+JSON_SECTION(boot)
+JSON_SECTION(cgroup)
+
+struct sys_section {
+	const char *name;
+	void (*table)(struct sink *s, double interval);
+	void (*json)(struct jw *w, double interval);
+};
+
+/* In the order `vigil sys` (all) shows them. */
+static const struct sys_section sections[] = {
+	{ "cpu", cpu_table, cpu_json },
+	{ "memory", memory_table, virtual_memory_section_json },
+	{ "swap", swap_table, swap_section_json },
+	{ "disks", disks_table, disks_section_json },
+	{ "disk-io", disk_io_table, disk_io_section_json },
+	{ "net", net_table, nics_section_json },
+	{ "sensors", sensors_table, sensors_section_json },
+	{ "users", users_table, users_section_json },
+	{ "boot", boot_table, boot_section_json },
+	{ "cgroup", cgroup_table, cgroup_section_json },
+};
+
+#define NSECTIONS ((int)(sizeof(sections) / sizeof(sections[0])))
+#define SECTION_NAMES                                                                      \
+	"all, cpu, memory, swap, disks, disk-io, net, sensors, users, boot or cgroup"
+
+static int section_by_name(const char *name)
+{
+	if (!strcmp(name, "all"))
+		return -1;
+	for (int i = 0; i < NSECTIONS; i++) {
+		if (!strcmp(sections[i].name, name))
+			return i;
+	}
+	return -EINVAL;
+}
+
+/* Section sec (-1: all) as JSON with psutil's keys, or as a table. */
+static void sys_print(struct sink *s, bool json, int sec, double interval)
+{
+	struct jw w;
+
+	if (json) {
+		jw__init(&w, s, false);
+		jw__obj_begin(&w, NULL);
+	}
+	for (int i = 0; i < NSECTIONS; i++) {
+		if (sec >= 0 && i != sec)
+			continue;
+		if (json)
+			sections[i].json(&w, interval);
+		else
+			sections[i].table(s, interval);
+	}
+	if (json) {
+		jw__obj_end(&w);
+		sink__putc(s, '\n');
+	}
+}
+
+int cmd_sys(int argc, char **argv)
+{
+	struct sys_args a = { .interval_ns = 100 * NSEC_PER_MSEC };
+	struct cli_common common = { 0 };
+	struct output out;
+	bool help;
+	int first, sec = -1, rc;
+	const char *sysctl_pat = NULL;
+	bool sysctl_mode = false;
+
+	first = cli_parse(&sys_cmd, argc, argv, &common, &a, &help);
+	if (first < 0)
+		return EXIT_USAGE;
+	if (help)
+		return 0;
+	if (first < argc && !strcmp(argv[first], "sysctl")) {
+		/* kernel tunables, as sysctl -a / sysctl PATTERN (a glob, key or subtree) */
+		sysctl_mode = true;
+		sysctl_pat = first + 1 < argc ? argv[first + 1] : NULL;
+		if (first + 2 < argc) {
+			cli_error(&sys_cmd, "sysctl: one PATTERN at most, got '%s'", argv[first + 2]);
+			return EXIT_USAGE;
+		}
+	} else if (first < argc) {
+		sec = section_by_name(argv[first]);
+		if (sec == -EINVAL || first + 1 < argc) {
+			cli_error(&sys_cmd, "SECTION: invalid value '%s' (accepts " SECTION_NAMES ")",
+				  argv[first]);
+			return EXIT_USAGE;
+		}
+	}
+	if (common.format_set && common.format != FMT_TABLE && common.format != FMT_JSON) {
+		cli_error(&sys_cmd, "--format: invalid value '%s' (accepts table or json)",
+			  out_format_names[common.format]);
+		return EXIT_USAGE;
+	}
+	log_set_level(common.verbose);
+	if (output__open(&out, &sys_cmd, &common, FMT_JSON, 0))
+		return 1;
+	if (sysctl_mode) {
+		/* text unless JSON is asked for: the output is meant to diff with sysctl -a */
+		rc = sysctl_print(out.sink, common.format_set && common.format == FMT_JSON,
+				  sysctl_pat);
+		return output__close(&out) || rc ? 1 : 0;
+	}
+	sys_print(out.sink, out.fmt == FMT_JSON, sec, (double)a.interval_ns / 1e9);
+	return output__close(&out) ? 1 : 0;
+}

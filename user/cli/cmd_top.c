@@ -1,0 +1,515 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * cmd_top.c: `vigil top`: a live per-process view, refreshed in place with plain ANSI
+ * escapes (no curses): CPU, run-queue latency, disk bytes and TCP connections, merged from
+ * the scheduler's source (BPF per-pid histograms or the schedstat poller) and the fallback
+ * library. Keys: c, r, a, d, w, t, p, n sort; q quits. --once prints one frame without
+ * escapes, after one interval (rates need two readings).
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "fallback.h"
+#include "core/hist.h"
+#include "core/log.h"
+#include "cli/parse.h"
+#include "core/session.h"
+#include "tcp/tcp_diag.h"
+#include "core/stop.h"
+#include "view/top.h"
+#include "cli/trace_opts.h"
+
+enum { OPT_ONCE = CLI_COMMON_MAX, OPT_INTERVAL, OPT_SORT, OPT_FILTER, OPT_ROWS };
+
+struct top_args {
+	struct trace_cfg cfg;
+	bool once;
+	uint64_t interval_ns;
+	enum top_col sort;
+	const char *filter;
+	uint64_t rows; /* 0: fit the terminal */
+};
+
+struct io_snap {
+	uint32_t pid;
+	uint64_t rb, wb;
+};
+
+struct top_run {
+	struct top_args *a;
+	struct session *s;
+	struct top_table table;
+	struct hist_reader runq, oncpu, disk;
+	struct hist_entry *entries;
+	uint32_t nentries;
+	bool have_runq, have_disk;
+	struct io_snap *io_prev, *io_cur;
+	size_t nio_prev, nio_cur, io_cap;
+	uint64_t last_ns;
+	bool tty;
+	bool first; /* the first tick only takes the baselines */
+	struct termios saved_tio;
+	bool tio_saved;
+};
+
+static const struct cli_opt top_opts[] = {
+	CLI_OPT_DURATION,
+	{ "once", '1', NULL, OPT_ONCE, NULL, "print one frame (after one interval) and exit" },
+	{ "interval", 'i', "TIME", OPT_INTERVAL, "a duration from 100ms, such as 1s or 2s",
+	  "refresh every TIME (default 1s)" },
+	{ "sort", 's', "COL", OPT_SORT,
+	  "pid, cpu, runq-p50, runq, runq-avg, read, write, disk, tcp, rtt or comm",
+	  "sort by this column (default cpu; runq is p99)" },
+	{ "filter", 'F', "TEXT", OPT_FILTER, "any text",
+	  "only processes whose name contains TEXT" },
+	{ "rows", 'n', "N", OPT_ROWS, "a whole number from 1", "show at most N processes" },
+	TRACE_OPTS_FILTERS,
+	TRACE_OPTS_BACKEND,
+	CLI_OPT_END,
+};
+
+static int top_set(void *ctx, int id, const char *arg)
+{
+	struct top_args *a = ctx;
+	int v;
+
+	switch (id) {
+	case OPT_ONCE:
+		a->once = true;
+		return 0;
+	case OPT_INTERVAL:
+		if (parse_duration(arg, NSEC_PER_SEC, &a->interval_ns))
+			return -EINVAL;
+		return a->interval_ns < 100 * NSEC_PER_MSEC ? -ERANGE : 0;
+	case OPT_SORT:
+		v = parse_choice(arg, top_sort_names);
+		if (v < 0)
+			return v;
+		a->sort = (enum top_col)v;
+		return 0;
+	case OPT_FILTER:
+		a->filter = arg;
+		return 0;
+	case OPT_ROWS:
+		return parse_u64(arg, 1, 100000, &a->rows);
+	}
+	return trace_cfg__set_opt(&a->cfg, id, arg);
+}
+
+static const struct cli_cmd top_cmd = {
+	.name = "top",
+	.usage = "vigil top [--once] [--sort COL] [--filter TEXT] [options]",
+	.summary = "A live view per process: CPU, run-queue latency, disk and TCP.",
+	.details =
+		"Run-queue p50/p99 come from BPF; the schedstat fallback gives the mean wait per\n"
+		"time slice (RQ_AVG) instead, and '-' marks what a source cannot tell.\n"
+		"Keys: c cpu, r runq p99, a runq avg, d read, w write, i disk p99, t tcp,\n"
+		"l tcp rtt, p pid, n name, q quit.",
+	.opts = top_opts,
+	.set = top_set,
+};
+
+static void top_observe(void *ctx, const struct vrow *row)
+{
+	struct top_run *r = ctx;
+
+	top_table__add_sample(&r->table, row);
+}
+
+static int cmp_io(const void *a, const void *b)
+{
+	const struct io_snap *x = a, *y = b;
+
+	return x->pid < y->pid ? -1 : x->pid > y->pid;
+}
+
+/* Per-process disk bytes from /proc/<pid>/io, as rates since the last frame. */
+static void collect_io(struct top_run *r, uint64_t interval_ns)
+{
+	pid_t *pids = NULL;
+	size_t n = 0;
+
+	if (fb_pids(&pids, &n))
+		return;
+	if (n > r->io_cap) {
+		struct io_snap *p = realloc(r->io_prev, n * sizeof(*p));
+		struct io_snap *c = p ? realloc(r->io_cur, n * sizeof(*c)) : NULL;
+
+		if (p)
+			r->io_prev = p;
+		if (!c) {
+			free(pids);
+			return;
+		}
+		r->io_cur = c;
+		r->io_cap = n;
+	}
+	r->nio_cur = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct fb_proc *p = fb_proc__new(pids[i]);
+		struct io_snap *s = &r->io_cur[r->nio_cur], *old;
+		struct fb_proc_io io;
+		struct top_row *row;
+
+		if (!p)
+			continue;
+		if (fb_proc__io_counters(p, &io)) {
+			fb_proc__free(p);
+			continue;
+		}
+		s->pid = (uint32_t)pids[i];
+		s->rb = io.read_bytes;
+		s->wb = io.write_bytes;
+		r->nio_cur++;
+		old = r->nio_prev ? bsearch(s, r->io_prev, r->nio_prev, sizeof(*s), cmp_io) : NULL;
+		row = r->first ? NULL : top_table__row(&r->table, s->pid);
+		if (row && interval_ns) {
+			uint64_t rb = old && s->rb >= old->rb ? s->rb - old->rb : 0;
+			uint64_t wb = old && s->wb >= old->wb ? s->wb - old->wb : 0;
+
+			row->disk_read_bps = (uint64_t)((double)rb * 1e9 / (double)interval_ns);
+			row->disk_write_bps = (uint64_t)((double)wb * 1e9 / (double)interval_ns);
+			row->known |= 1U << TOP_DISK_READ | 1U << TOP_DISK_WRITE;
+			if (!row->comm[0])
+				fb_proc__name(p, row->comm, sizeof(row->comm));
+		}
+		fb_proc__free(p);
+	}
+	free(pids);
+	{
+		struct io_snap *t = r->io_prev;
+
+		r->io_prev = r->io_cur;
+		r->io_cur = t;
+		r->nio_prev = r->nio_cur;
+	}
+}
+
+static int cmp_inode(const void *a, const void *b)
+{
+	const struct tcp_diag_sock *x = a, *y = b;
+
+	return x->inode < y->inode ? -1 : x->inode > y->inode;
+}
+
+/* The smoothed RTT of the socket with inode, if sock_diag gave one. */
+static bool rtt_of(const struct tcp_diag *d, uint64_t inode, uint32_t *rtt)
+{
+	struct tcp_diag_sock key = { .inode = inode };
+	const struct tcp_diag_sock *s =
+		d->n ? bsearch(&key, d->v, d->n, sizeof(key), cmp_inode) : NULL;
+
+	if (!s || !(s->has & TCP_DIAG_HAS_RTT))
+		return false;
+	*rtt = s->srtt_us;
+	return true;
+}
+
+/* Established TCP connections per process and their mean smoothed RTT, from sock_diag. */
+static void collect_tcp(struct top_run *r)
+{
+	struct tcp_diag diag = { 0 };
+	struct fb_conn *c = NULL;
+	size_t n = 0;
+
+	if (fb_net_connections(FB_KIND_TCP, &c, &n))
+		return;
+	if (!tcp_diag__dump(&diag) && diag.n)
+		qsort(diag.v, diag.n, sizeof(*diag.v), cmp_inode);
+	/* Owners are found through every process's fds: only root sees them all. */
+	for (size_t i = 0; !geteuid() && i < r->table.n; i++)
+		r->table.rows[i].known |= 1U << TOP_TCP_CONNS; /* 0 is now a real count */
+	for (size_t i = 0; i < n; i++) {
+		struct top_row *row;
+		uint32_t rtt;
+
+		if (c[i].pid <= 0 || c[i].status != FB_CONN_ESTABLISHED)
+			continue;
+		row = top_table__row(&r->table, (uint32_t)c[i].pid);
+		if (!row)
+			continue;
+		row->tcp_conns++;
+		row->known |= 1U << TOP_TCP_CONNS;
+		if (rtt_of(&diag, c[i].inode, &rtt)) {
+			row->tcp_rtt_sum_us += rtt;
+			row->tcp_rtt_n++;
+		}
+	}
+	for (size_t i = 0; i < r->table.n; i++) {
+		struct top_row *row = &r->table.rows[i];
+
+		if (row->tcp_rtt_n) {
+			row->tcp_rtt_us = row->tcp_rtt_sum_us / row->tcp_rtt_n;
+			row->known |= 1U << TOP_TCP_RTT;
+		}
+	}
+	tcp_diag__free(&diag);
+	free(c);
+}
+
+static void collect_hists(struct top_run *r, uint64_t interval_ns)
+{
+	int n;
+
+	if (r->have_runq) {
+		n = hist_reader__drain(&r->runq, r->entries);
+		for (int i = 0; i < n; i++)
+			top_table__add_runq(&r->table, (uint32_t)r->entries[i].key,
+					    &r->entries[i].h);
+		n = hist_reader__drain(&r->oncpu, r->entries);
+		for (int i = 0; i < n; i++)
+			top_table__add_oncpu(&r->table, (uint32_t)r->entries[i].key,
+					     &r->entries[i].h, interval_ns);
+	}
+	if (r->have_disk) {
+		n = hist_reader__drain(&r->disk, r->entries);
+		for (int i = 0; i < n; i++)
+			top_table__add_disk(&r->table, (uint32_t)r->entries[i].key,
+					    &r->entries[i].h);
+	}
+}
+
+static void fmt_rate(uint64_t bps, bool known, char *buf, size_t len)
+{
+	if (!known) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	fb_bytes2human(bps, buf, len);
+}
+
+static void fmt_u64(uint64_t v, bool known, char *buf, size_t len)
+{
+	if (known)
+		snprintf(buf, len, "%llu", (unsigned long long)v);
+	else
+		snprintf(buf, len, "-");
+}
+
+static int term_rows(void)
+{
+	struct winsize ws;
+
+	if (!ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) && ws.ws_row > 4)
+		return ws.ws_row;
+	return 24;
+}
+
+static void render(struct top_run *r, uint64_t interval_ns)
+{
+	const char *sched = session__source(r->s, "sched");
+	int max = r->a->rows ? (int)r->a->rows : r->a->once && !r->tty ? 20 : term_rows() - 5;
+	char when[16], cpu[16], p50[24], p99[24], avg[24], rd[24], wr[24], tcp[24], rtt[24];
+	char dlat[24];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	localtime_r(&now, &tm);
+	strftime(when, sizeof(when), "%H:%M:%S", &tm);
+	if (r->tty && !r->a->once)
+		fputs("\033[H\033[J", stdout);
+	printf("vigil top - %s, every %.1fs, sort %s%s%s; sched: %s, disk: /proc/<pid>/io%s, "
+	       "tcp: sock_diag\n",
+	       when, (double)interval_ns / 1e9, top_sort_names[r->a->sort],
+	       r->a->filter ? ", filter " : "", r->a->filter ? r->a->filter : "",
+	       sched ? sched : "none", r->have_disk ? " + bpf" : "");
+	printf("%zu processes; RQ = run-queue wait in usecs%s\n\n", r->table.n,
+	       sched && strcmp(sched, "bpf") ? " (p50/p99 need BPF: mean per slice shown)" : "");
+	printf("%7s %-16s %6s %8s %8s %8s %8s %8s %8s %5s %8s\n", "PID", "COMM", "CPU%", "RQ_P50",
+	       "RQ_P99", "RQ_AVG", "READ/s", "WRITE/s", "DISK_P99", "TCP", "TCP_RTT");
+	for (size_t i = 0; i < r->table.n && (int)i < max; i++) {
+		const struct top_row *row = &r->table.rows[i];
+
+		if (top_row__has(row, TOP_CPU))
+			snprintf(cpu, sizeof(cpu), "%.1f", row->cpu_pct);
+		else
+			snprintf(cpu, sizeof(cpu), "-");
+		fmt_u64(row->runq_p50_us, top_row__has(row, TOP_RUNQ_P50), p50, sizeof(p50));
+		fmt_u64(row->runq_p99_us, top_row__has(row, TOP_RUNQ_P99), p99, sizeof(p99));
+		fmt_u64(row->runq_avg_us, top_row__has(row, TOP_RUNQ_AVG), avg, sizeof(avg));
+		fmt_rate(row->disk_read_bps, top_row__has(row, TOP_DISK_READ), rd, sizeof(rd));
+		fmt_rate(row->disk_write_bps, top_row__has(row, TOP_DISK_WRITE), wr, sizeof(wr));
+		fmt_u64(row->tcp_conns, top_row__has(row, TOP_TCP_CONNS), tcp, sizeof(tcp));
+		fmt_u64(row->tcp_rtt_us, top_row__has(row, TOP_TCP_RTT), rtt, sizeof(rtt));
+		fmt_u64(row->disk_p99_us, top_row__has(row, TOP_DISK_P99), dlat, sizeof(dlat));
+		printf("%7u %-16.16s %6s %8s %8s %8s %8s %8s %8s %5s %8s\n", row->pid, row->comm,
+		       cpu, p50, p99, avg, rd, wr, dlat, tcp, rtt);
+	}
+	fflush(stdout);
+}
+
+/* Keys pressed since the last frame; false when q asks to quit. */
+static bool read_keys(struct top_run *r)
+{
+	static const struct {
+		char key;
+		enum top_col col;
+	} keys[] = {
+		{ 'c', TOP_CPU },	{ 'r', TOP_RUNQ_P99 },	 { 'a', TOP_RUNQ_AVG },
+		{ 'd', TOP_DISK_READ }, { 'w', TOP_DISK_WRITE }, { 't', TOP_TCP_CONNS },
+		{ 'l', TOP_TCP_RTT },	{ 'i', TOP_DISK_P99 },	 { 'p', TOP_PID },
+		{ 'n', TOP_COMM },
+	};
+	struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
+	char c;
+
+	while (r->tio_saved && poll(&pfd, 1, 0) == 1 && read(STDIN_FILENO, &c, 1) == 1) {
+		if (c == 'q')
+			return false;
+		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+			if (keys[i].key == c)
+				r->a->sort = keys[i].col;
+		}
+	}
+	return true;
+}
+
+static int top_tick(void *ctx, uint64_t now)
+{
+	struct top_run *r = ctx;
+	uint64_t interval = now - r->last_ns;
+
+	r->last_ns = now;
+	if (!read_keys(r))
+		return 1;
+	collect_hists(r, interval);
+	collect_io(r, interval);
+	if (r->first) { /* baselines only: rates need a second reading */
+		r->first = false;
+		top_table__reset(&r->table);
+		return 0;
+	}
+	collect_tcp(r);
+	top_table__finish_samples(&r->table, interval);
+	top_table__select(&r->table, r->a->filter, r->a->sort);
+	render(r, interval);
+	top_table__reset(&r->table);
+	return r->a->once ? 1 : 0;
+}
+
+static void term_raw(struct top_run *r)
+{
+	struct termios tio;
+
+	if (!isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &r->saved_tio))
+		return;
+	tio = r->saved_tio;
+	tio.c_lflag &= ~(tcflag_t)(ICANON | ECHO);
+	tio.c_cc[VMIN] = 0;
+	tio.c_cc[VTIME] = 0;
+	if (!tcsetattr(STDIN_FILENO, TCSANOW, &tio))
+		r->tio_saved = true;
+}
+
+static void term_restore(struct top_run *r)
+{
+	if (r->tio_saved)
+		tcsetattr(STDIN_FILENO, TCSANOW, &r->saved_tio);
+}
+
+/* A reader on the per-pid map of histogram name, if its subsystem runs on BPF here. */
+static int open_reader(struct top_run *r, struct hist_reader *rd, const char *name)
+{
+	int id = hist_by_name(name), fd = -ENOENT, err;
+
+	for (int i = 0; id >= 0 && i < r->s->ntracers; i++) {
+		if (!strcmp(r->s->tracers[i]->ops->name, hist_descs[id].subsystem))
+			fd = tracer__map_fd(r->s->tracers[i], hist_descs[id].map);
+	}
+	if (fd < 0)
+		return fd;
+	err = hist_reader__init(rd, fd);
+	if (err)
+		return err;
+	if (rd->max_entries > r->nentries)
+		r->nentries = rd->max_entries;
+	return 0;
+}
+
+static void top_open_hists(struct top_run *r)
+{
+	r->have_runq = !open_reader(r, &r->runq, "runq") && !open_reader(r, &r->oncpu, "oncpu");
+	r->have_disk = !open_reader(r, &r->disk, "blkio");
+	if (!r->nentries)
+		return;
+	r->entries = calloc(r->nentries, sizeof(*r->entries));
+	if (!r->entries) {
+		r->have_runq = r->have_disk = false;
+		pr_warn("top: out of memory for the histograms; their columns stay empty");
+	}
+}
+
+/* sched, and blkio when this build has it: the subsystems with per-process histograms. */
+static int top_pick(const struct tracer_ops **ops)
+{
+	int n = 0;
+
+	ops[n] = tracer_ops__by_name("sched");
+	n += ops[n] != NULL;
+	ops[n] = tracer_ops__by_name("blkio");
+	n += ops[n] != NULL;
+	return n;
+}
+
+int cmd_top(int argc, char **argv)
+{
+	struct top_args a = { .interval_ns = NSEC_PER_SEC, .sort = TOP_CPU };
+	const struct tracer_ops *ops[2];
+	struct cli_common common = { 0 };
+	struct top_run r = { .a = &a, .first = true };
+	struct session s;
+	int first, err;
+	bool help;
+
+	trace_cfg__init(&a.cfg);
+	first = cli_parse(&top_cmd, argc, argv, &common, &a, &help);
+	if (first < 0)
+		return EXIT_USAGE;
+	if (help)
+		return 0;
+	if (first < argc) {
+		cli_error(&top_cmd, "unexpected argument '%s'", argv[first]);
+		return EXIT_USAGE;
+	}
+	log_set_level(common.verbose);
+	for (int i = 0; i < HIST__COUNT; i++) /* the per-pid ones this build has */
+		if (!strcmp(hist_descs[i].name, "runq") || !strcmp(hist_descs[i].name, "oncpu") ||
+		    !strcmp(hist_descs[i].name, "blkio"))
+			a.cfg.hists |= 1U << i;
+	a.cfg.hist_per = VG_PER_PID;
+	a.cfg.ringbuf_bytes = 64 << 10; /* nothing streams */
+	a.cfg.poll_interval_ns = a.interval_ns;
+	r.tty = isatty(STDOUT_FILENO);
+	if (r.tty) /* one write per frame, not per line: no half-drawn frames */
+		setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+	stop_install_handlers();
+	err = session__start(&s, ops, top_pick(ops), &a.cfg, NULL, top_observe, &r);
+	if (err)
+		return 1;
+	r.s = &s;
+	top_open_hists(&r);
+	if (!a.once)
+		term_raw(&r);
+	r.last_ns = mono_now_ns();
+	top_tick(&r, r.last_ns); /* baselines */
+	err = session__run(&s, a.once ? 0 : common.duration_ns, a.interval_ns, top_tick, &r);
+	term_restore(&r);
+	session__stop(&s);
+	hist_reader__fini(&r.runq);
+	hist_reader__fini(&r.oncpu);
+	hist_reader__fini(&r.disk);
+	free(r.entries);
+	free(r.io_prev);
+	free(r.io_cur);
+	top_table__free(&r.table);
+	return err ? 1 : 0;
+}

@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * trace_opts.c: validating the shared tracing options. A cgroup is named by its v2 directory
+ * and passed to the kernel as its id, which on cgroup v2 is the directory's inode number.
+ */
+#include "cli/trace_opts.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+
+#include "core/backend.h"
+#include "blkio/blkio_dev.h"
+#include "cli/parse.h"
+#include "tcp/tcp_addr.h"
+
+#define CGROUP2_MAGIC 0x63677270
+#define PID_MAX_LIMIT 4194304
+
+void trace_cfg__init(struct trace_cfg *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->hist_unit_ns = NSEC_PER_USEC;
+	cfg->ringbuf_bytes = TRACE_RINGBUF_DEFAULT;
+	cfg->poll_interval_ns = POLL_INTERVAL_DEFAULT_NS;
+}
+
+static int cgroup_id_of(const char *path, uint64_t *id)
+{
+	struct statfs fs;
+	struct stat st;
+
+	if (statfs(path, &fs) || fs.f_type != CGROUP2_MAGIC)
+		return -EINVAL;
+	if (stat(path, &st) || !S_ISDIR(st.st_mode))
+		return -EINVAL;
+	*id = st.st_ino;
+	return 0;
+}
+
+static bool is_power_of_two(uint64_t v)
+{
+	return v && !(v & (v - 1));
+}
+
+static int trace_cfg__add_cidr(struct trace_cidr *list, uint32_t *n, const char *arg)
+{
+	char buf[256], *save = NULL;
+
+	if (strlen(arg) >= sizeof(buf))
+		return -EINVAL;
+	strcpy(buf, arg);
+	for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		struct tcp_cidr c;
+
+		if (tcp_cidr_parse(tok, &c))
+			return -EINVAL;
+		if (*n >= TRACE_TCP_MAX_CIDRS)
+			return -ERANGE;
+		list[*n].prefixlen = c.prefixlen;
+		memcpy(list[*n].addr, c.addr, sizeof(c.addr));
+		(*n)++;
+	}
+	return 0;
+}
+
+static int trace_cfg__set_tcp_opt(struct trace_cfg *cfg, int id, const char *arg)
+{
+	uint64_t v;
+	int err;
+
+	switch (id) {
+	case TO_PORT:
+		err = tcp_ports_parse(arg, cfg->tcp_ports, &cfg->tcp_nports, TRACE_TCP_MAX_PORTS);
+		return err == -E2BIG ? -ERANGE : err;
+	case TO_LADDR:
+		return trace_cfg__add_cidr(cfg->tcp_laddr, &cfg->tcp_nladdr, arg);
+	case TO_RADDR:
+		return trace_cfg__add_cidr(cfg->tcp_raddr, &cfg->tcp_nraddr, arg);
+	case TO_FAMILY:
+		if (strcmp(arg, "4") && strcmp(arg, "6"))
+			return -EINVAL;
+		cfg->tcp_family = arg[0] == '4' ? 4 : 6;
+		return 0;
+	case TO_MAX_CONNS:
+		err = parse_u64(arg, 64, 1 << 24, &v);
+		if (err)
+			return err;
+		cfg->tcp_max_conns = (uint32_t)v;
+		return 0;
+	}
+	return -ENOENT;
+}
+
+int trace_cfg__set_opt(struct trace_cfg *cfg, int id, const char *arg)
+{
+	uint64_t v;
+	int err;
+
+	switch (id) {
+	case TO_PID:
+	case TO_TID:
+		err = parse_u64(arg, 1, PID_MAX_LIMIT, &v);
+		if (err)
+			return err;
+		*(id == TO_PID ? &cfg->tgid : &cfg->tid) = (uint32_t)v;
+		return 0;
+	case TO_COMM:
+		if (!*arg || strlen(arg) >= TRACE_COMM_LEN)
+			return -EINVAL;
+		memset(cfg->comm, 0, sizeof(cfg->comm));
+		memcpy(cfg->comm, arg, strlen(arg));
+		return 0;
+	case TO_CGROUP:
+		return cgroup_id_of(arg, &cfg->cgroup_id);
+	case TO_MIN_LATENCY:
+		return parse_duration(arg, NSEC_PER_USEC, &cfg->min_latency_ns);
+	case TO_RINGBUF_SIZE:
+		err = parse_size(arg, &v);
+		if (err)
+			return err;
+		if (!is_power_of_two(v) || v < (64 << 10) || v > (1ULL << 30))
+			return -ERANGE;
+		cfg->ringbuf_bytes = v;
+		return 0;
+	case TO_BACKEND:
+		err = parse_choice(arg, backend_names);
+		if (err < 0)
+			return err;
+		cfg->backend = (uint32_t)err;
+		return 0;
+	case TO_POLL_INTERVAL:
+		err = parse_duration(arg, NSEC_PER_SEC, &v);
+		if (err)
+			return err;
+		if (v < 10 * NSEC_PER_MSEC || v > 3600 * NSEC_PER_SEC)
+			return -ERANGE;
+		cfg->poll_interval_ns = v;
+		return 0;
+	case TO_DISK:
+		err = blkio_disk_dev(blkio_sysfs_root(), arg, &cfg->blkio_dev);
+		return err ? -EINVAL : 0;
+	case TO_QUEUED:
+		cfg->blkio_queued = 1;
+		return 0;
+	}
+	return trace_cfg__set_tcp_opt(cfg, id, arg);
+}

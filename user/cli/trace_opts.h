@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * trace_opts.h: the options every tracing command shares (the in-kernel filters and the ring
+ * buffer's size), as cli_opt entries and the setter that validates them into a trace_cfg.
+ */
+#ifndef VIGIL_TRACE_OPTS_H
+#define VIGIL_TRACE_OPTS_H
+
+#include "cli/cli.h"
+#include "core/trace_cfg.h"
+
+enum trace_opt_id {
+	TO_PID = 200,
+	TO_TID,
+	TO_COMM,
+	TO_CGROUP,
+	TO_MIN_LATENCY,
+	TO_RINGBUF_SIZE,
+	TO_BACKEND,
+	TO_POLL_INTERVAL,
+	TO_PORT,
+	TO_LADDR,
+	TO_RADDR,
+	TO_FAMILY,
+	TO_MAX_CONNS,
+	TO_DISK,
+	TO_QUEUED,
+};
+
+#define TRACE_OPTS_FILTERS                                                                    \
+	{ "pid", 'p', "PID", TO_PID, "a process id (1 to 4194304)",                           \
+	  "only tasks of this process" },                                                    \
+	{ "tid", 't', "TID", TO_TID, "a thread id (1 to 4194304)", "only this thread" },        \
+	{ "comm", 'c', "NAME", TO_COMM, "a task name of 1 to 15 characters",                  \
+	  "only tasks with this exact name" },                                               \
+	{ "cgroup", 0, "PATH", TO_CGROUP, "a cgroup v2 directory such as /sys/fs/cgroup/x",   \
+	  "only tasks in this cgroup (v2)" },                                                \
+	{ "min-latency", 'm', "TIME", TO_MIN_LATENCY,                                         \
+	  "a duration such as 500us or 10ms (bare numbers are usecs)",                        \
+	  "only stream events at least this slow" }
+
+#define TRACE_OPTS_RINGBUF                                                                    \
+	{ "ringbuf-size", 0, "SIZE", TO_RINGBUF_SIZE,                                         \
+	  "a power of two from 64K to 1G, such as 8M",                                        \
+	  "ring buffer size per subsystem (default 8M: a 100 ms stall at 1M events/s)" }
+
+#define TRACE_OPTS_BACKEND                                                                    \
+	{ "backend", 'b', "WHICH", TO_BACKEND, "auto, bpf or fallback",                       \
+	  "data source per subsystem (auto: BPF where it works, else the fallback)" },       \
+	{ "poll-interval", 0, "TIME", TO_POLL_INTERVAL,                                       \
+	  "a duration from 10ms to 1h, such as 1s", "how often fallbacks poll (default 1s)" }
+
+#define TRACE_OPTS_TCP                                                                        \
+	{ "port", 0, "PORTS", TO_PORT, "a comma list of up to 8 ports from 1 to 65535",        \
+	  "tcp: only connections with this local or remote port" },                          \
+	{ "laddr", 0, "CIDR", TO_LADDR,                                                       \
+	  "an IPv4 or IPv6 address or prefix, e.g. 10.0.0.0/8 or fd00::/8 (up to 16)",        \
+	  "tcp: only connections whose local address is in CIDR (repeatable)" },              \
+	{ "raddr", 0, "CIDR", TO_RADDR,                                                       \
+	  "an IPv4 or IPv6 address or prefix, e.g. 10.0.0.0/8 or fd00::/8 (up to 16)",        \
+	  "tcp: only connections whose remote address is in CIDR (repeatable)" },             \
+	{ "family", 0, "4|6", TO_FAMILY, "4 or 6", "tcp: only IPv4 or only IPv6 sockets" },    \
+	{ "max-conns", 0, "N", TO_MAX_CONNS, "a whole number from 64 to 16777216",            \
+	  "tcp: connections tracked at once (default 65536; beyond: counted as drops)" }
+#define TRACE_OPTS_BLKIO                                                                      \
+	{ "disk", 0, "NAME", TO_DISK, "a whole block device such as vda or loop0",             \
+	  "blkio: only I/O to this disk" },                                                  \
+	{ "queued", 'Q', NULL, TO_QUEUED, NULL,                                               \
+	  "blkio: latency includes the time queued (insert to complete)" }
+
+void trace_cfg__init(struct trace_cfg *cfg);
+
+/* Apply a TO_* option; -ENOENT if id is not one, -EINVAL/-ERANGE for a bad value. */
+int trace_cfg__set_opt(struct trace_cfg *cfg, int id, const char *arg);
+
+#endif /* VIGIL_TRACE_OPTS_H */

@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * backend.c: the poller registry and the per-subsystem choice between BPF and a poller.
+ */
+#include "core/backend.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+const char *const backend_names[] = { "auto", "bpf", "fallback", NULL };
+
+extern const struct poller_ops sched_poller_ops, blkio_poller_ops, tcp_poller_ops;
+
+const struct poller_ops *const poller_registry[] = {
+	&sched_poller_ops,
+	&tcp_poller_ops,
+	&blkio_poller_ops,
+	NULL,
+};
+
+const struct poller_ops *poller_ops__by_subsystem(const char *name)
+{
+	for (int i = 0; poller_registry[i]; i++) {
+		if (!strcmp(poller_registry[i]->subsystem, name))
+			return poller_registry[i];
+	}
+	return NULL;
+}
+
+int backend_choose(const struct tracer_ops *ops, enum backend_mode mode, bool try_load,
+		   struct backend_choice *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->ops = ops;
+	if (mode == BACKEND_FALLBACK) {
+		c->why.ok = false;
+		snprintf(c->why.detail, sizeof(c->why.detail), "--backend fallback");
+	} else {
+		probe_subsystem(ops, try_load, &c->why);
+	}
+	if (c->why.ok) {
+		c->bpf = true;
+		return 0;
+	}
+	if (mode == BACKEND_BPF)
+		return -ENOTSUP;
+	c->poller = poller_ops__by_subsystem(ops->name);
+	return c->poller ? 0 : -ENOTSUP;
+}
+
+const char *backend_choice__source(const struct backend_choice *c)
+{
+	if (c->bpf)
+		return "bpf";
+	return c->poller ? c->poller->source : "none";
+}

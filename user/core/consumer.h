@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * consumer.h: drains the subsystems' ring buffers. Each record is checked and decoded into
+ * one reused row (no allocation), shown to an optional observer (the aggregator behind the
+ * summary), and handed to the exporter. The BPF side wakes the consumer only when a quarter
+ * of a ring is full, so consumer__poll() also drains on its timeout: that bounds the
+ * delivery delay to the poll interval.
+ */
+#ifndef VIGIL_CONSUMER_H
+#define VIGIL_CONSUMER_H
+
+#include <stdint.h>
+
+#include "export/export.h"
+#include "core/record.h"
+
+struct ring_buffer;
+
+typedef void (*consumer_observe_fn)(void *ctx, const struct vrow *row);
+
+struct consumer {
+	struct ring_buffer *rb;
+	struct exporter *ex; /* NULL: count and observe only */
+	consumer_observe_fn observe;
+	void *observe_ctx;
+	uint64_t records[VK_MAX]; /* per kind */
+	uint64_t bad_records;	  /* failed the size/kind check */
+	struct vrow row;
+};
+
+void consumer__init(struct consumer *c, struct exporter *ex, consumer_observe_fn observe,
+		    void *observe_ctx);
+int consumer__add_ring(struct consumer *c, int ring_fd);
+
+/* Wait up to timeout_ms for a wakeup, then drain everything ready. Returns records or -errno. */
+int consumer__poll(struct consumer *c, int timeout_ms);
+
+/* Count, observe and export one row made in userspace (a fallback poller's). */
+void consumer__emit(void *ctx, const struct vrow *row);
+
+/* Handle one raw record: the ring-buffer callback, also fed directly by benchmarks. */
+int consumer__handle(void *ctx, void *data, size_t len);
+
+void consumer__fini(struct consumer *c);
+
+#endif /* VIGIL_CONSUMER_H */

@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * log.c: the one place vigil writes diagnostics.
+ */
+#include "core/log.h"
+
+#include <bpf/libbpf.h>
+#include <stdarg.h>
+#include <stdio.h>
+
+static int max_level = LOG_WARN;
+
+void log_set_level(int verbosity)
+{
+	if (verbosity < 0)
+		max_level = LOG_ERROR - 1; /* quiet: the caller reports failures itself */
+	else
+		max_level = verbosity >= 2 ? LOG_DEBUG : verbosity == 1 ? LOG_INFO : LOG_WARN;
+}
+
+void vg_log(enum log_level level, const char *fmt, ...)
+{
+	va_list ap;
+
+	if ((int)level > max_level)
+		return;
+	fputs(level == LOG_WARN ? "vigil: warning: " : "vigil: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (max_level < (int)LOG_DEBUG && level != LIBBPF_WARN)
+		return 0;
+	if (max_level < (int)LOG_INFO)
+		return 0; /* libbpf warnings repeat what our own error says */
+	fputs("libbpf: ", stderr);
+	return vfprintf(stderr, fmt, ap);
+}
+
+void log_hook_libbpf(void)
+{
+	libbpf_set_print(libbpf_print);
+}

@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * probe.c: the individual checks behind `vigil doctor` and the tracers' pre-flight.
+ */
+#include "core/probe.h"
+
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <linux/bpf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define CAP_SYS_ADMIN 21
+#define CAP_PERFMON 38
+#define CAP_BPF 39
+
+const char *const probe_check_names[PROBE__COUNT] = {
+	[PROBE_PRIVILEGE] = "privileges",
+	[PROBE_BPF_SYSCALL] = "bpf() syscall",
+	[PROBE_BTF] = "kernel BTF",
+	[PROBE_RINGBUF] = "ring buffer maps",
+};
+
+const char *probe_btf_path(void)
+{
+	const char *p = getenv("VIGIL_BTF");
+
+	return p && *p ? p : "/sys/kernel/btf/vmlinux";
+}
+
+/* The effective capability set, from /proc/self/status. */
+static unsigned long long cap_effective(void)
+{
+	char line[256];
+	unsigned long long caps = 0;
+	FILE *f = fopen("/proc/self/status", "re");
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "CapEff: %llx", &caps) == 1)
+			break;
+	}
+	fclose(f);
+	return caps;
+}
+
+static void check_privilege(struct probe_result *r)
+{
+	unsigned long long caps = cap_effective();
+	bool bpf = caps & (1ULL << CAP_BPF), perfmon = caps & (1ULL << CAP_PERFMON);
+	bool admin = caps & (1ULL << CAP_SYS_ADMIN);
+
+	r->ok = (bpf && perfmon) || admin;
+	if (r->ok)
+		snprintf(r->detail, sizeof(r->detail), "%s%s%s", bpf ? "CAP_BPF " : "",
+			 perfmon ? "CAP_PERFMON " : "", admin ? "CAP_SYS_ADMIN" : "");
+	else
+		snprintf(r->detail, sizeof(r->detail),
+			 "missing privilege: need CAP_BPF and CAP_PERFMON (or root); have%s%s",
+			 bpf ? " CAP_BPF" : "", perfmon ? " CAP_PERFMON" : bpf ? "" : " neither");
+}
+
+int probe_sysctl_int(const char *name)
+{
+	char path[128];
+	FILE *f;
+	int v = -1;
+
+	snprintf(path, sizeof(path), "/proc/sys/%s", name);
+	f = fopen(path, "re");
+	if (f) {
+		if (fscanf(f, "%d", &v) != 1)
+			v = -1;
+		fclose(f);
+	}
+	return v;
+}
+
+static bool has_privilege(void)
+{
+	struct probe_result r;
+
+	check_privilege(&r);
+	return r.ok;
+}
+
+static void check_bpf_syscall(struct probe_result *r)
+{
+	int ret;
+
+	if (!has_privilege()) {
+		/* 0 allowed; 1 or 2 refused to unprivileged users */
+		int disabled = probe_sysctl_int("kernel/unprivileged_bpf_disabled");
+
+		snprintf(r->detail, sizeof(r->detail), disabled > 0 ?
+			 "refused to unprivileged users (kernel.unprivileged_bpf_disabled=%d)" :
+			 "not checked: needs privilege", disabled);
+		return;
+	}
+	ret = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_ARRAY, NULL);
+
+	r->ok = ret == 1;
+	if (r->ok)
+		snprintf(r->detail, sizeof(r->detail), "available");
+	else if (ret == -ENOSYS)
+		snprintf(r->detail, sizeof(r->detail),
+			 "bpf() disabled: the kernel has no CONFIG_BPF_SYSCALL");
+	else if (ret == -EPERM || ret == -EACCES)
+		snprintf(r->detail, sizeof(r->detail),
+			 "bpf() disabled for this user (EPERM; see kernel.unprivileged_bpf_disabled)");
+	else
+		snprintf(r->detail, sizeof(r->detail), "bpf() disabled: %s",
+			 strerror(ret < 0 ? -ret : EINVAL));
+}
+
+static void check_btf(struct probe_result *r)
+{
+	const char *path = probe_btf_path();
+
+	r->ok = access(path, R_OK) == 0;
+	snprintf(r->detail, sizeof(r->detail), r->ok ? "%s" :
+		 "no BTF: %s is missing (a kernel built with CONFIG_DEBUG_INFO_BTF=y is needed)",
+		 path);
+}
+
+static void check_ringbuf(struct probe_result *r)
+{
+	int ret;
+
+	if (!has_privilege()) {
+		snprintf(r->detail, sizeof(r->detail), "not checked: needs privilege");
+		return;
+	}
+	ret = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL);
+
+	r->ok = ret == 1;
+	snprintf(r->detail, sizeof(r->detail), r->ok ? "supported" :
+		 "BPF ring buffers unsupported (Linux 5.8 or later is needed)");
+}
+
+void probe_run(enum probe_check check, struct probe_result *r)
+{
+	memset(r, 0, sizeof(*r));
+	switch (check) {
+	case PROBE_PRIVILEGE: check_privilege(r); break;
+	case PROBE_BPF_SYSCALL: check_bpf_syscall(r); break;
+	case PROBE_BTF: check_btf(r); break;
+	case PROBE_RINGBUF: check_ringbuf(r); break;
+	case PROBE__COUNT: break;
+	}
+}
+
+bool probe_machine(struct probe_result *first_failure)
+{
+	for (int c = 0; c < PROBE__COUNT; c++) {
+		probe_run((enum probe_check)c, first_failure);
+		if (!first_failure->ok)
+			return false; /* the first failure is the reason; later ones follow from it */
+	}
+	return true;
+}
+
+bool probe_has_tracepoint(const char *tracepoint)
+{
+	static struct btf *vmlinux;
+	char type[160];
+	const char *name = strchr(tracepoint, ':');
+
+	if (!vmlinux) {
+		vmlinux = btf__parse(probe_btf_path(), NULL);
+		if (!vmlinux)
+			return false;
+	}
+	snprintf(type, sizeof(type), "btf_trace_%s", name ? name + 1 : tracepoint);
+	return btf__find_by_name_kind(vmlinux, type, BTF_KIND_TYPEDEF) > 0;
+}
+
+bool probe_subsystem(const struct tracer_ops *ops, bool try_load, struct probe_result *r)
+{
+	int err;
+
+	if (!probe_machine(r))
+		return false;
+	for (const char *const *tp = ops->tracepoints; *tp; tp++) {
+		if (!probe_has_tracepoint(*tp)) {
+			r->ok = false;
+			snprintf(r->detail, sizeof(r->detail), "tracepoint %s missing", *tp);
+			return false;
+		}
+	}
+	if (try_load) {
+		err = tracer__try_load(ops);
+		if (err) {
+			r->ok = false;
+			snprintf(r->detail, sizeof(r->detail),
+				 "the kernel refused the BPF object: %s (vigil -vv shows the verifier log)",
+				 strerror(-err));
+			return false;
+		}
+	}
+	r->ok = true;
+	snprintf(r->detail, sizeof(r->detail), "BPF usable (%s)",
+		 try_load ? "object loads and verifies" : "all checks pass");
+	return true;
+}

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * probe.h: what this machine allows, checked one requirement at a time so vigil can say
+ * exactly why BPF cannot be used: bpf() disabled, missing privilege (CAP_BPF + CAP_PERFMON,
+ * or root), no kernel BTF, a missing tracepoint, or a BPF object the verifier refuses.
+ * VIGIL_BTF overrides the BTF path (tests use it to simulate a kernel without BTF).
+ */
+#ifndef VIGIL_PROBE_H
+#define VIGIL_PROBE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/tracer.h"
+
+struct probe_result {
+	bool ok;
+	char detail[256];
+};
+
+enum probe_check {
+	PROBE_PRIVILEGE,
+	PROBE_BPF_SYSCALL,
+	PROBE_BTF,
+	PROBE_RINGBUF,
+	PROBE__COUNT,
+};
+
+extern const char *const probe_check_names[PROBE__COUNT];
+
+void probe_run(enum probe_check check, struct probe_result *r);
+
+/* All machine-wide checks; false (with the first failure's detail) if any fails. */
+bool probe_machine(struct probe_result *first_failure);
+
+/* Whether the kernel has tracepoint "cat:name" (its btf_trace_<name> type). */
+bool probe_has_tracepoint(const char *tracepoint);
+
+/* Machine checks, then tracepoints, then a trial load. The reason if it fails. */
+bool probe_subsystem(const struct tracer_ops *ops, bool try_load, struct probe_result *r);
+
+const char *probe_btf_path(void);
+
+/* An integer under /proc/sys ("kernel/bpf_stats_enabled"), or -1 if it cannot be read. */
+int probe_sysctl_int(const char *name);
+
+#endif /* VIGIL_PROBE_H */

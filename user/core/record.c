@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * record.c: the field registry, the index of record kinds, and the checked entry point that
+ * turns ring-buffer bytes into a row. Field names here are the CSV columns and JSON keys of
+ * the documented schema: renaming one is a schema change.
+ */
+#include "core/record.h"
+
+#include <errno.h>
+#include <linux/types.h>
+#include <string.h>
+
+#include "events.h"
+
+const struct vf_desc vf_descs[VF__COUNT] = {
+	[VF_PID] = { "pid", VT_U64, 0 },
+	[VF_TID] = { "tid", VT_U64, 0 },
+	[VF_PPID] = { "ppid", VT_U64, 0 },
+	[VF_COMM] = { "comm", VT_STR, VG_COMM_LEN },
+	[VF_CPU] = { "cpu", VT_U64, 0 },
+	[VF_LATENCY_NS] = { "latency_ns", VT_U64, 0 },
+	[VF_PREV_PID] = { "prev_pid", VT_U64, 0 },
+	[VF_PREV_TID] = { "prev_tid", VT_U64, 0 },
+	[VF_PREV_COMM] = { "prev_comm", VT_STR, VG_COMM_LEN },
+	[VF_DURATION_NS] = { "duration_ns", VT_U64, 0 },
+	[VF_FILENAME] = { "filename", VT_STR, VG_FILENAME_LEN },
+	[VF_EXIT_CODE] = { "exit_code", VT_S64, 0 },
+	[VF_SUBSYSTEM] = { "subsystem", VT_STR, 16 },
+	[VF_LOST] = { "lost", VT_U64, 0 },
+	[VF_REASON] = { "reason", VT_STR, 32 },
+	[VF_ONCPU_NS] = { "oncpu_ns", VT_U64, 0 },
+	[VF_RUN_DELAY_NS] = { "run_delay_ns", VT_U64, 0 },
+	[VF_TIMESLICES] = { "timeslices", VT_U64, 0 },
+	[VF_VOLUNTARY_SWITCHES] = { "voluntary_switches", VT_U64, 0 },
+	[VF_INVOLUNTARY_SWITCHES] = { "involuntary_switches", VT_U64, 0 },
+	[VF_READS] = { "reads", VT_U64, 0 },
+	[VF_WRITES] = { "writes", VT_U64, 0 },
+	[VF_READ_BYTES] = { "read_bytes", VT_U64, 0 },
+	[VF_WRITE_BYTES] = { "write_bytes", VT_U64, 0 },
+	[VF_R_AWAIT_NS] = { "r_await_ns", VT_U64, 0 },
+	[VF_W_AWAIT_NS] = { "w_await_ns", VT_U64, 0 },
+	[VF_BUSY_NS] = { "busy_ns", VT_U64, 0 },
+	/* tcp */
+	[VF_FAMILY] = { "family", VT_U64, 0 },
+	[VF_SADDR] = { "saddr", VT_STR, 48 },
+	[VF_SPORT] = { "sport", VT_U64, 0 },
+	[VF_DADDR] = { "daddr", VT_STR, 48 },
+	[VF_DPORT] = { "dport", VT_U64, 0 },
+	[VF_OLD_STATE] = { "old_state", VT_STR, 16 },
+	[VF_NEW_STATE] = { "new_state", VT_STR, 16 },
+	[VF_IN_STATE_NS] = { "in_state_ns", VT_U64, 0 },
+	[VF_CONNECT_LATENCY_NS] = { "connect_latency_ns", VT_U64, 0 },
+	[VF_SRTT_US] = { "srtt_us", VT_U64, 0 },
+	[VF_SRTT_MIN_US] = { "srtt_min_us", VT_U64, 0 },
+	[VF_SRTT_MAX_US] = { "srtt_max_us", VT_U64, 0 },
+	[VF_RETRANSMITS] = { "retransmits", VT_U64, 0 },
+	[VF_BYTES_SENT] = { "bytes_sent", VT_U64, 0 },
+	[VF_BYTES_RECEIVED] = { "bytes_received", VT_U64, 0 },
+	[VF_DIRECTION] = { "direction", VT_STR, 16 },
+	[VF_STATE] = { "state", VT_STR, 16 },
+	[VF_PARTIAL] = { "partial", VT_U64, 0 },
+	/* blkio */
+	[VF_DEV] = { "dev", VT_STR, 16 },
+	[VF_DISK] = { "disk", VT_STR, 32 },
+	[VF_OP] = { "op", VT_STR, 8 },
+	[VF_SECTOR] = { "sector", VT_U64, 0 },
+	[VF_BYTES] = { "bytes", VT_U64, 0 },
+	[VF_QUEUE_NS] = { "queue_ns", VT_U64, 0 },
+	[VF_SERVICE_NS] = { "service_ns", VT_U64, 0 },
+	[VF_ERROR] = { "error", VT_STR, 16 },
+	[VF_IOS] = { "ios", VT_U64, 0 },
+	[VF_AVG_LATENCY_NS] = { "avg_latency_ns", VT_U64, 0 },
+	[VF_INTERVAL_NS] = { "interval_ns", VT_U64, 0 },
+};
+
+static const struct vkind_desc *const kinds[VK_MAX] = {
+	[VG_KIND_RUNQ] = &sched_kind_runq,
+	[VG_KIND_ONCPU] = &sched_kind_oncpu,
+	[VG_KIND_EXEC] = &sched_kind_exec,
+	[VG_KIND_EXIT] = &sched_kind_exit,
+	[VG_KIND_FORK] = &sched_kind_fork,
+	[VG_KIND_TCP_CONNECT] = &tcp_kind_connect,
+	[VG_KIND_TCP_ACCEPT] = &tcp_kind_accept,
+	[VG_KIND_TCP_STATE] = &tcp_kind_state,
+	[VG_KIND_TCP_CLOSE] = &tcp_kind_close,
+	[VG_KIND_TCP_RETRANSMIT] = &tcp_kind_retransmit,
+	[VG_KIND_TCP_RESET] = &tcp_kind_reset,
+	[VG_KIND_BIO] = &blkio_kind_bio,
+	[VK_DROPS] = &drops_kind,
+	[VK_SAMPLE] = &sample_kind_sched,
+	[VK_SAMPLE_BLKIO] = &sample_kind_blkio,
+	[VK_BIO_TOP] = &blkio_kind_top,
+};
+
+static const enum vfield drops_fields[] = { VF_SUBSYSTEM, VF_LOST, VF_REASON };
+const struct vkind_desc drops_kind = { "drops", NULL, VKIND_FIELDS(drops_fields), 0, NULL };
+
+const struct vkind_desc *vkind__desc(unsigned int kind)
+{
+	return kind < VK_MAX ? kinds[kind] : NULL;
+}
+
+int vkind__by_name(const char *name)
+{
+	for (unsigned int k = 0; k < VK_MAX; k++) {
+		if (kinds[k] && !strcmp(kinds[k]->name, name))
+			return (int)k;
+	}
+	return -EINVAL;
+}
+
+uint64_t vkind__mask_by_name(const char *name)
+{
+	uint64_t mask = 0;
+
+	for (unsigned int k = 0; k < VK_MAX; k++) {
+		if (kinds[k] && !strcmp(kinds[k]->name, name))
+			mask |= 1ULL << k;
+	}
+	return mask;
+}
+
+int vrow__decode(struct vrow *row, const void *data, size_t len)
+{
+	const struct vkind_desc *desc;
+	struct vg_hdr hdr;
+
+	if (len < sizeof(hdr))
+		return -EINVAL;
+	memcpy(&hdr, data, sizeof(hdr));
+	desc = vkind__desc(hdr.kind);
+	if (!desc || !desc->decode || hdr.size != desc->wire_size || len < desc->wire_size)
+		return -EINVAL;
+	row->kind = hdr.kind;
+	row->source = "bpf";
+	row->ts_ns = hdr.ts_ns;
+	row->nulls = (struct vf_set){ { 0 } };
+	row->v[VF_CPU].u = hdr.cpu;
+	desc->decode(row, data);
+	return 0;
+}

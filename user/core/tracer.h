@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * tracer.h: one BPF subsystem (sched, tcp, blkio) loaded into the kernel. The generic part
+ * (this file) sizes the ring buffer, loads the object, attaches every program, and reads
+ * the per-CPU drop counters and the histogram maps; each subsystem supplies a small ops
+ * table that opens its skeleton and sets its rodata. The registry lists the subsystems in
+ * the order commands show them.
+ */
+#ifndef VIGIL_TRACER_H
+#define VIGIL_TRACER_H
+
+#include <stdint.h>
+
+#include "core/trace_cfg.h"
+
+struct bpf_object;
+struct bpf_link;
+
+#define TRACER_MAX_LINKS 32
+#define TRACER_DROP_REASONS 4 /* VG_DROP_MAX */
+
+struct tracer;
+
+struct tracer_ops {
+	const char *name;		 /* "sched" */
+	const char *const *tracepoints;	 /* "sched:sched_switch", ...; NULL-terminated */
+	const char *fallback;		 /* the source used when BPF cannot be */
+	uint64_t kinds;			 /* record kinds it can stream */
+	uint32_t hists;			 /* histograms it can aggregate */
+	/* Open the skeleton and set its rodata from cfg; return it and its bpf_object. */
+	void *(*open)(const struct trace_cfg *cfg, struct bpf_object **obj);
+	void (*destroy)(void *skel);
+	/* Optional: after load, before attach (fill filter maps); 0 or a negative errno. */
+	int (*loaded)(void *skel, const struct trace_cfg *cfg);
+};
+
+struct tracer {
+	const struct tracer_ops *ops;
+	void *skel;
+	struct bpf_object *obj;
+	struct bpf_link *links[TRACER_MAX_LINKS];
+	int nlinks;
+	int events_fd;
+	int drops_fd;
+};
+
+/* NULL-terminated registry, in display order. */
+extern const struct tracer_ops *const tracer_registry[];
+
+const struct tracer_ops *tracer_ops__by_name(const char *name);
+
+/* "sched, tcp, blkio": the registry's names, for messages. */
+const char *tracer_names(void);
+
+/* Open, load and attach; on failure returns a negative errno and logs why. */
+int tracer__new(const struct tracer_ops *ops, const struct trace_cfg *cfg, struct tracer **out);
+
+/* Open and load without attaching: the doctor's proof that this kernel accepts the object. */
+int tracer__try_load(const struct tracer_ops *ops);
+
+/* Sum the per-CPU drop counters into out[reason]. */
+int tracer__read_drops(const struct tracer *t, uint64_t out[TRACER_DROP_REASONS]);
+
+/* The fd of the map named name, or a negative errno. */
+int tracer__map_fd(const struct tracer *t, const char *name);
+
+void tracer__free(struct tracer *t);
+
+extern const char *const drop_reason_names[TRACER_DROP_REASONS];
+
+#endif /* VIGIL_TRACER_H */

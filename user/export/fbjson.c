@@ -1,0 +1,535 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * fbjson.c: renders the fallback library's system results as JSON with psutil's names
+ * (cpu_times, virtual_memory, disk_io_counters, net_if_addrs, ...), for the commands that
+ * expose the library. Invalid fields become null, never 0.
+ */
+#include "export/fbjson.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+static void opt_f64(struct jw *w, const char *k, double v, bool valid)
+{
+	if (valid)
+		jw__f64(w, k, v);
+	else
+		jw__null(w, k);
+}
+
+static void cpu_times(struct jw *w, const char *key, const struct fb_cpu_times *t)
+{
+	jw__obj_begin(w, key);
+	jw__f64(w, "user", t->user);
+	jw__f64(w, "nice", t->nice);
+	jw__f64(w, "system", t->system);
+	jw__f64(w, "idle", t->idle);
+	opt_f64(w, "iowait", t->iowait, t->valid & FB_CPU_IOWAIT);
+	opt_f64(w, "irq", t->irq, t->valid & FB_CPU_IRQ);
+	opt_f64(w, "softirq", t->softirq, t->valid & FB_CPU_SOFTIRQ);
+	opt_f64(w, "steal", t->steal, t->valid & FB_CPU_STEAL);
+	opt_f64(w, "guest", t->guest, t->valid & FB_CPU_GUEST);
+	opt_f64(w, "guest_nice", t->guest_nice, t->valid & FB_CPU_GUEST_NICE);
+	jw__obj_end(w);
+}
+
+void fbjson_cpu(struct jw *w)
+{
+	struct fb_cpu_times t, *pt;
+	struct fb_cpu_stats cs;
+	struct fb_cpu_freq f;
+	double la[3];
+	size_t n;
+	int c;
+
+	if (!fb_cpu_times(&t))
+		cpu_times(w, "cpu_times", &t);
+	else
+		jw__null(w, "cpu_times");
+	jw__arr_begin(w, "cpu_times_percpu");
+	if (!fb_cpu_times_percpu(&pt, &n)) {
+		for (size_t i = 0; i < n; i++)
+			cpu_times(w, NULL, &pt[i]);
+		free(pt);
+	}
+	jw__arr_end(w);
+	c = fb_cpu_count(true);
+	c > 0 ? jw__s64(w, "cpu_count", c) : jw__null(w, "cpu_count");
+	c = fb_cpu_count(false);
+	c > 0 ? jw__s64(w, "cpu_count_cores", c) : jw__null(w, "cpu_count_cores");
+	if (!fb_cpu_stats(&cs)) {
+		jw__obj_begin(w, "cpu_stats");
+		jw__u64(w, "ctx_switches", cs.ctx_switches);
+		jw__u64(w, "interrupts", cs.interrupts);
+		jw__u64(w, "soft_interrupts", cs.soft_interrupts);
+		jw__null(w, "syscalls");
+		jw__obj_end(w);
+	} else {
+		jw__null(w, "cpu_stats");
+	}
+	if (!fb_cpu_freq(&f)) {
+		jw__obj_begin(w, "cpu_freq");
+		jw__f64(w, "current", f.current);
+		opt_f64(w, "min", f.min, f.valid & FB_FREQ_MIN);
+		opt_f64(w, "max", f.max, f.valid & FB_FREQ_MAX);
+		jw__obj_end(w);
+	} else {
+		jw__null(w, "cpu_freq");
+	}
+	if (!fb_getloadavg(la)) {
+		jw__arr_begin(w, "getloadavg");
+		for (int i = 0; i < 3; i++)
+			jw__f64(w, NULL, la[i]);
+		jw__arr_end(w);
+	} else {
+		jw__null(w, "getloadavg");
+	}
+}
+
+void fbjson_virtual_memory(struct jw *w)
+{
+	struct fb_vmem m;
+
+	if (!fb_virtual_memory(&m)) {
+		static const struct {
+			const char *k;
+			size_t off;
+			uint32_t bit;
+		} f[] = {
+			{ "total", offsetof(struct fb_vmem, total), FB_VMEM_TOTAL },
+			{ "available", offsetof(struct fb_vmem, available), FB_VMEM_AVAILABLE },
+			{ "used", offsetof(struct fb_vmem, used), FB_VMEM_USED },
+			{ "free", offsetof(struct fb_vmem, free), FB_VMEM_FREE },
+			{ "active", offsetof(struct fb_vmem, active), FB_VMEM_ACTIVE },
+			{ "inactive", offsetof(struct fb_vmem, inactive), FB_VMEM_INACTIVE },
+			{ "buffers", offsetof(struct fb_vmem, buffers), FB_VMEM_BUFFERS },
+			{ "cached", offsetof(struct fb_vmem, cached), FB_VMEM_CACHED },
+			{ "shared", offsetof(struct fb_vmem, shared), FB_VMEM_SHARED },
+			{ "slab", offsetof(struct fb_vmem, slab), FB_VMEM_SLAB },
+		};
+
+		jw__obj_begin(w, "virtual_memory");
+		for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+			if (m.valid & f[i].bit)
+				jw__u64(w, f[i].k,
+					*(const uint64_t *)((const char *)&m + f[i].off));
+			else
+				jw__null(w, f[i].k);
+		}
+		opt_f64(w, "percent", m.percent, m.valid & FB_VMEM_PERCENT);
+		jw__obj_end(w);
+	} else {
+		jw__null(w, "virtual_memory");
+	}
+}
+
+void fbjson_swap(struct jw *w)
+{
+	struct fb_swap s;
+
+	if (!fb_swap_memory(&s)) {
+		jw__obj_begin(w, "swap_memory");
+		jw__u64(w, "total", s.total);
+		jw__u64(w, "used", s.used);
+		jw__u64(w, "free", s.free);
+		jw__f64(w, "percent", s.percent);
+		(s.valid & FB_SWAP_SIN) ? jw__u64(w, "sin", s.sin) : jw__null(w, "sin");
+		(s.valid & FB_SWAP_SOUT) ? jw__u64(w, "sout", s.sout) : jw__null(w, "sout");
+		jw__obj_end(w);
+	} else {
+		jw__null(w, "swap_memory");
+	}
+}
+
+void fbjson_mem(struct jw *w)
+{
+	fbjson_virtual_memory(w);
+	fbjson_swap(w);
+}
+
+static void disk_io(struct jw *w, const char *key, const struct fb_disk_io *d)
+{
+	jw__obj_begin(w, key);
+	jw__u64(w, "read_count", d->read_count);
+	jw__u64(w, "write_count", d->write_count);
+	jw__u64(w, "read_bytes", d->read_bytes);
+	jw__u64(w, "write_bytes", d->write_bytes);
+	if (d->valid & FB_DIO_READ_TIME)
+		jw__u64(w, "read_time", d->read_time);
+	if (d->valid & FB_DIO_WRITE_TIME)
+		jw__u64(w, "write_time", d->write_time);
+	if (d->valid & FB_DIO_MERGED) {
+		jw__u64(w, "read_merged_count", d->read_merged_count);
+		jw__u64(w, "write_merged_count", d->write_merged_count);
+	}
+	if (d->valid & FB_DIO_BUSY_TIME)
+		jw__u64(w, "busy_time", d->busy_time);
+	jw__obj_end(w);
+}
+
+void fbjson_disks(struct jw *w)
+{
+	struct fb_partitions parts;
+
+	jw__arr_begin(w, "disk_partitions");
+	if (!fb_disk_partitions(false, &parts)) {
+		for (size_t i = 0; i < parts.n; i++) {
+			struct fb_disk_usage u;
+
+			jw__obj_begin(w, NULL);
+			jw__str(w, "device", parts.v[i].device);
+			jw__str(w, "mountpoint", parts.v[i].mountpoint);
+			jw__str(w, "fstype", parts.v[i].fstype);
+			jw__str(w, "opts", parts.v[i].opts);
+			if (!fb_disk_usage(parts.v[i].mountpoint, &u)) {
+				jw__obj_begin(w, "disk_usage");
+				jw__u64(w, "total", u.total);
+				jw__u64(w, "used", u.used);
+				jw__u64(w, "free", u.free);
+				jw__f64(w, "percent", u.percent);
+				jw__obj_end(w);
+			} else {
+				jw__null(w, "disk_usage");
+			}
+			jw__obj_end(w);
+		}
+		fb_partitions_free(&parts);
+	}
+	jw__arr_end(w);
+}
+
+void fbjson_disk_io(struct jw *w)
+{
+	struct fb_disk_io *d = NULL;
+	size_t n = 0;
+
+	if (!fb_disk_io_counters(false, NULL, &d, &n) && n)
+		disk_io(w, "disk_io_counters", &d[0]);
+	else
+		jw__null(w, "disk_io_counters");
+	free(d);
+	jw__obj_begin(w, "disk_io_counters_perdisk");
+	if (!fb_disk_io_counters(true, NULL, &d, &n)) {
+		for (size_t i = 0; i < n; i++)
+			disk_io(w, d[i].name, &d[i]);
+		free(d);
+	}
+	jw__obj_end(w);
+}
+
+void fbjson_disk(struct jw *w)
+{
+	fbjson_disks(w);
+	fbjson_disk_io(w);
+}
+
+static void net_io(struct jw *w, const char *key, const struct fb_net_io *d)
+{
+	jw__obj_begin(w, key);
+	jw__u64(w, "bytes_sent", d->bytes_sent);
+	jw__u64(w, "bytes_recv", d->bytes_recv);
+	jw__u64(w, "packets_sent", d->packets_sent);
+	jw__u64(w, "packets_recv", d->packets_recv);
+	jw__u64(w, "errin", d->errin);
+	jw__u64(w, "errout", d->errout);
+	jw__u64(w, "dropin", d->dropin);
+	jw__u64(w, "dropout", d->dropout);
+	jw__obj_end(w);
+}
+
+static void opt_str(struct jw *w, const char *k, const char *v, bool valid)
+{
+	if (valid)
+		jw__str(w, k, v);
+	else
+		jw__null(w, k);
+}
+
+void fbjson_net_io(struct jw *w, bool pernic)
+{
+	struct fb_net_io *io;
+	size_t n;
+
+	if (!pernic) {
+		if (!fb_net_io_counters(false, NULL, &io, &n) && n) {
+			net_io(w, "net_io_counters", &io[0]);
+			free(io);
+		} else {
+			jw__null(w, "net_io_counters");
+		}
+		return;
+	}
+	jw__obj_begin(w, "net_io_counters_pernic");
+	if (!fb_net_io_counters(true, NULL, &io, &n)) {
+		for (size_t i = 0; i < n; i++)
+			net_io(w, io[i].name, &io[i]);
+		free(io);
+	}
+	jw__obj_end(w);
+}
+
+void fbjson_if_addrs(struct jw *w)
+{
+	struct fb_if_addr *a;
+	size_t n;
+
+	jw__obj_begin(w, "net_if_addrs");
+	if (!fb_net_if_addrs(&a, &n)) {
+		for (size_t i = 0; i < n; i++) {
+			if (i == 0 || strcmp(a[i].name, a[i - 1].name)) {
+				if (i)
+					jw__arr_end(w);
+				jw__arr_begin(w, a[i].name);
+			}
+			jw__obj_begin(w, NULL);
+			jw__s64(w, "family", a[i].family);
+			jw__str(w, "address", a[i].address);
+			opt_str(w, "netmask", a[i].netmask, a[i].valid & FB_IFA_NETMASK);
+			opt_str(w, "broadcast", a[i].broadcast, a[i].valid & FB_IFA_BROADCAST);
+			opt_str(w, "ptp", a[i].ptp, a[i].valid & FB_IFA_PTP);
+			jw__obj_end(w);
+		}
+		if (n)
+			jw__arr_end(w);
+		free(a);
+	}
+	jw__obj_end(w);
+}
+
+void fbjson_if_stats(struct jw *w)
+{
+	struct fb_if_stats *st;
+	size_t n;
+
+	jw__obj_begin(w, "net_if_stats");
+	if (!fb_net_if_stats(&st, &n)) {
+		for (size_t i = 0; i < n; i++) {
+			jw__obj_begin(w, st[i].name);
+			jw__bool(w, "isup", st[i].isup);
+			jw__s64(w, "duplex", st[i].duplex);
+			jw__s64(w, "speed", st[i].speed);
+			jw__s64(w, "mtu", st[i].mtu);
+			jw__str(w, "flags", st[i].flags);
+			jw__obj_end(w);
+		}
+		free(st);
+	}
+	jw__obj_end(w);
+}
+
+void fbjson_nics(struct jw *w)
+{
+	fbjson_net_io(w, false);
+	fbjson_net_io(w, true);
+	fbjson_if_addrs(w);
+	fbjson_if_stats(w);
+}
+
+void fbjson_sensors(struct jw *w)
+{
+	struct fb_battery b;
+	struct fb_temp *t;
+	struct fb_fan *f;
+	size_t n;
+
+	jw__obj_begin(w, "sensors_temperatures");
+	if (!fb_sensors_temperatures(&t, &n)) {
+		for (size_t i = 0; i < n; i++) {
+			if (i == 0 || strcmp(t[i].chip, t[i - 1].chip)) {
+				if (i)
+					jw__arr_end(w);
+				jw__arr_begin(w, t[i].chip);
+			}
+			jw__obj_begin(w, NULL);
+			jw__str(w, "label", t[i].label);
+			jw__f64(w, "current", t[i].current);
+			opt_f64(w, "high", t[i].high, t[i].valid & FB_TEMP_HIGH);
+			opt_f64(w, "critical", t[i].critical, t[i].valid & FB_TEMP_CRITICAL);
+			jw__obj_end(w);
+		}
+		if (n)
+			jw__arr_end(w);
+		free(t);
+	}
+	jw__obj_end(w);
+	jw__obj_begin(w, "sensors_fans");
+	if (!fb_sensors_fans(&f, &n)) {
+		for (size_t i = 0; i < n; i++) {
+			if (i == 0 || strcmp(f[i].chip, f[i - 1].chip)) {
+				if (i)
+					jw__arr_end(w);
+				jw__arr_begin(w, f[i].chip);
+			}
+			jw__obj_begin(w, NULL);
+			jw__str(w, "label", f[i].label);
+			jw__f64(w, "current", f[i].current);
+			jw__obj_end(w);
+		}
+		if (n)
+			jw__arr_end(w);
+		free(f);
+	}
+	jw__obj_end(w);
+	if (!fb_sensors_battery(&b) && b.present) {
+		jw__obj_begin(w, "sensors_battery");
+		jw__f64(w, "percent", b.percent);
+		jw__s64(w, "secsleft", b.secsleft);
+		if (b.power_plugged < 0)
+			jw__null(w, "power_plugged");
+		else
+			jw__bool(w, "power_plugged", b.power_plugged);
+		jw__obj_end(w);
+	} else {
+		jw__null(w, "sensors_battery");
+	}
+}
+
+void fbjson_boot(struct jw *w)
+{
+	double bt;
+
+	if (!fb_boot_time(&bt))
+		jw__f64(w, "boot_time", bt);
+	else
+		jw__null(w, "boot_time");
+}
+
+void fbjson_users(struct jw *w)
+{
+	struct fb_user *u;
+	size_t n;
+
+	jw__arr_begin(w, "users");
+	if (!fb_users(&u, &n)) {
+		for (size_t i = 0; i < n; i++) {
+			jw__obj_begin(w, NULL);
+			jw__str(w, "name", u[i].name);
+			opt_str(w, "terminal", u[i].terminal, u[i].valid & FB_USER_TERMINAL);
+			jw__str(w, "host", u[i].host);
+			jw__f64(w, "started", u[i].started);
+			jw__s64(w, "pid", u[i].pid);
+			jw__obj_end(w);
+		}
+		free(u);
+	}
+	jw__arr_end(w);
+}
+
+/* Beyond psutil: what this process' container allows. */
+void fbjson_cgroup(struct jw *w)
+{
+	struct fb_cgroup_limits cg;
+	int c;
+
+	c = fb_cpu_count_usable();
+	c > 0 ? jw__s64(w, "cpu_count_usable", c) : jw__null(w, "cpu_count_usable");
+	if (!fb_cgroup_limits(0, &cg)) {
+		jw__obj_begin(w, "cgroup");
+		jw__str(w, "path", cg.path);
+		(cg.valid & FB_CG_MEMORY_LIMIT) ? jw__u64(w, "memory_limit", cg.memory_limit)
+						: jw__null(w, "memory_limit");
+		(cg.valid & FB_CG_MEMORY_CURRENT) ? jw__u64(w, "memory_current", cg.memory_current)
+						  : jw__null(w, "memory_current");
+		opt_f64(w, "cpu_quota", cg.cpu_quota, cg.valid & FB_CG_CPU_QUOTA);
+		jw__obj_end(w);
+	} else {
+		jw__null(w, "cgroup");
+	}
+}
+
+void fbjson_system(struct jw *w)
+{
+	fbjson_boot(w);
+	fbjson_users(w);
+	fbjson_cgroup(w);
+}
+
+static void addr(struct jw *w, const char *key, const struct fb_conn *c,
+		 const struct fb_sockaddr *a)
+{
+	if (c->family == AF_UNIX) {
+		jw__str(w, key, a->addr);
+		return;
+	}
+	jw__arr_begin(w, key);
+	if (a->valid) {
+		jw__str(w, NULL, a->addr);
+		jw__u64(w, NULL, a->port);
+	}
+	jw__arr_end(w);
+}
+
+void fbjson_conn(struct jw *w, const struct fb_conn *c, bool with_pid)
+{
+	jw__obj_begin(w, NULL);
+	jw__s64(w, "fd", c->fd);
+	jw__s64(w, "family", c->family);
+	jw__s64(w, "type", c->type);
+	addr(w, "laddr", c, &c->laddr);
+	addr(w, "raddr", c, &c->raddr);
+	jw__str(w, "status", fb_conn_status_name(c->status));
+	if (with_pid) {
+		if (c->pid >= 0)
+			jw__s64(w, "pid", c->pid);
+		else
+			jw__null(w, "pid");
+	}
+	jw__obj_end(w);
+}
+
+void fbjson_proc_info(struct jw *w, const struct fb_proc_info *pi, uint32_t attrs,
+		      double cpu_percent)
+{
+	uint32_t v = pi->valid;
+
+	jw__obj_begin(w, NULL);
+	jw__s64(w, "pid", pi->pid);
+	if (attrs & FB_PI_PPID)
+		(v & FB_PI_PPID) ? jw__s64(w, "ppid", pi->ppid) : jw__null(w, "ppid");
+	if (attrs & FB_PI_NAME)
+		opt_str(w, "name", pi->name, v & FB_PI_NAME);
+	if (attrs & FB_PI_USERNAME)
+		opt_str(w, "username", pi->username, v & FB_PI_USERNAME);
+	if (attrs & FB_PI_STATUS)
+		opt_str(w, "status", fb_status_name(pi->status), v & FB_PI_STATUS);
+	if (attrs & FB_PI_CREATE_TIME)
+		opt_f64(w, "create_time", pi->create_time, v & FB_PI_CREATE_TIME);
+	if (attrs & FB_PI_NUM_THREADS)
+		(v & FB_PI_NUM_THREADS) ? jw__s64(w, "num_threads", pi->num_threads)
+					: jw__null(w, "num_threads");
+	if (attrs & FB_PI_NICE)
+		(v & FB_PI_NICE) ? jw__s64(w, "nice", pi->nice) : jw__null(w, "nice");
+	if (attrs & FB_PI_TERMINAL)
+		opt_str(w, "terminal", pi->terminal, (v & FB_PI_TERMINAL) && pi->terminal[0]);
+	if (attrs & FB_PI_CPU_TIMES) {
+		if (v & FB_PI_CPU_TIMES) {
+			jw__obj_begin(w, "cpu_times");
+			jw__f64(w, "user", pi->cpu_times.user);
+			jw__f64(w, "system", pi->cpu_times.system);
+			jw__f64(w, "children_user", pi->cpu_times.children_user);
+			jw__f64(w, "children_system", pi->cpu_times.children_system);
+			opt_f64(w, "iowait", pi->cpu_times.iowait,
+				pi->cpu_times.valid & FB_PCPU_IOWAIT);
+			jw__obj_end(w);
+		} else {
+			jw__null(w, "cpu_times");
+		}
+	}
+	if (attrs & FB_PI_MEMORY_INFO) {
+		if (v & FB_PI_MEMORY_INFO) {
+			jw__obj_begin(w, "memory_info");
+			jw__u64(w, "rss", pi->memory_info.rss);
+			jw__u64(w, "vms", pi->memory_info.vms);
+			jw__u64(w, "shared", pi->memory_info.shared);
+			jw__u64(w, "text", pi->memory_info.text);
+			jw__u64(w, "data", pi->memory_info.data);
+			jw__obj_end(w);
+		} else {
+			jw__null(w, "memory_info");
+		}
+	}
+	if (cpu_percent >= 0)
+		jw__f64(w, "cpu_percent", cpu_percent);
+	jw__obj_end(w);
+}

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * fbjson.h: the fallback library's results as JSON with psutil's names, shared by
+ * `vigil snapshot`, `vigil sys`, `vigil net` and `vigil ps`. Each writer emits keys into the
+ * object the caller has open; a field the platform cannot give is null.
+ */
+#ifndef VIGIL_FBJSON_H
+#define VIGIL_FBJSON_H
+
+#include <stdint.h>
+
+#include "fallback.h"
+#include "export/json.h"
+
+void fbjson_cpu(struct jw *w);
+void fbjson_virtual_memory(struct jw *w);
+void fbjson_swap(struct jw *w);
+void fbjson_mem(struct jw *w); /* virtual_memory and swap_memory */
+void fbjson_disks(struct jw *w);
+void fbjson_disk_io(struct jw *w);
+void fbjson_disk(struct jw *w); /* partitions with usage, and I/O counters */
+void fbjson_net_io(struct jw *w, bool pernic); /* net_io_counters or its _pernic dict */
+void fbjson_if_addrs(struct jw *w);
+void fbjson_if_stats(struct jw *w);
+void fbjson_nics(struct jw *w); /* all of the above */
+void fbjson_sensors(struct jw *w);
+void fbjson_boot(struct jw *w);
+void fbjson_users(struct jw *w);
+void fbjson_cgroup(struct jw *w);
+void fbjson_system(struct jw *w); /* boot_time, users and cgroup limits */
+/* One connection object (pconn without the pid when with_pid is false). */
+void fbjson_conn(struct jw *w, const struct fb_conn *c, bool with_pid);
+/* One process of a scan with the attributes in attrs (FB_PI_*), and cpu_percent if >= 0. */
+void fbjson_proc_info(struct jw *w, const struct fb_proc_info *pi, uint32_t attrs,
+		      double cpu_percent);
+
+#endif /* VIGIL_FBJSON_H */

@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * output.c: opening, accounting for and closing a command's output.
+ */
+#include "export/output.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/session.h"
+
+int output__open(struct output *o, const struct cli_cmd *cmd, const struct cli_common *c,
+		 enum out_format stream_default, uint64_t kinds)
+{
+	memset(o, 0, sizeof(*o));
+	o->cmd = cmd;
+	o->fmt = cli_format(c, isatty(STDOUT_FILENO), stream_default);
+	o->sink = sink__open(c->output);
+	if (!o->sink) {
+		cli_error(cmd, "--output: cannot open '%s': %s", c->output, strerror(errno));
+		return -errno;
+	}
+	if (!kinds)
+		return 0;
+	o->ex = exporter__new(o->fmt, o->sink, kinds);
+	if (!o->ex) {
+		int err = -errno;
+
+		sink__close(o->sink);
+		o->sink = NULL;
+		return err;
+	}
+	return 0;
+}
+
+void output__report(const struct output *o, const struct session *s)
+{
+	const struct consumer *c = &s->consumer;
+	uint64_t total = 0, lost = 0;
+
+	for (unsigned int k = 0; k < VK_MAX; k++) {
+		if (k != VK_DROPS)
+			total += c->records[k];
+	}
+	fprintf(stderr, "vigil %s: ", o->cmd->name);
+	if (total)
+		fprintf(stderr, "%llu records", (unsigned long long)total);
+	for (unsigned int k = 0; k < VK_MAX; k++) {
+		uint64_t mask, n = 0;
+
+		if (!c->records[k] || k == VK_DROPS)
+			continue;
+		/* kinds sharing a name (`sample`, one per subsystem) are counted as one */
+		mask = vkind__mask_by_name(vkind__desc(k)->name);
+		for (unsigned int j = 0; j < k && n != UINT64_MAX; j++)
+			n = (mask & (1ULL << j)) && c->records[j] ? UINT64_MAX : 0;
+		if (n == UINT64_MAX)
+			continue; /* printed with the first kind of its name */
+		for (unsigned int j = k; j < VK_MAX; j++)
+			n += (mask & (1ULL << j)) ? c->records[j] : 0;
+		fprintf(stderr, ", %s %llu", vkind__desc(k)->name, (unsigned long long)n);
+	}
+	for (int r = 0; r < TRACER_DROP_REASONS; r++)
+		lost += session__drops_total(s, r);
+	if (!lost && !c->bad_records) {
+		fprintf(stderr, "%sno drops\n", total ? "; " : "");
+		return;
+	}
+	fprintf(stderr, "%sDROPPED", total ? "; " : "");
+	for (int r = 0; r < TRACER_DROP_REASONS; r++) {
+		uint64_t n = session__drops_total(s, r);
+
+		if (n)
+			fprintf(stderr, " %s=%llu", drop_reason_names[r], (unsigned long long)n);
+	}
+	if (c->bad_records)
+		fprintf(stderr, " malformed=%llu", (unsigned long long)c->bad_records);
+	fputc('\n', stderr);
+}
+
+int output__close(struct output *o)
+{
+	const char *path;
+	int err;
+
+	if (!o->sink)
+		return 0;
+	path = o->sink->path;
+	exporter__free(o->ex);
+	err = sink__close(o->sink);
+	o->ex = NULL;
+	o->sink = NULL;
+	if (err == -EPIPE && !strcmp(path, "-"))
+		return 0; /* the reader left (vigil ... | head): not an error, as for any filter */
+	if (err)
+		cli_error(o->cmd, "writing %s: %s", strcmp(path, "-") ? path : "stdout",
+			  strerror(-err));
+	return err;
+}

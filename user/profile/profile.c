@@ -1,0 +1,267 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * profile.c: the profiler's lifecycle: open the skeleton and set its rodata and map sizes,
+ * load only the programs of the chosen mode, attach them (one software CPU-clock perf event
+ * per online CPU for on-CPU; two tp_btf programs for off-CPU), and run: the ring buffer
+ * carries only "first sample of this pid" records, queued by the callback and handled after
+ * each poll, where the process's maps are read while it still exists.
+ */
+#include "profile/profile.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <linux/perf_event.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "core/log.h"
+#include "profile.skel.h"
+#include "profile/profile_impl.h"
+#include "core/stop.h"
+#include "cli/trace_opts.h"
+#include "profile/usyms.h"
+#include "core/wallclock.h"
+
+#define POLL_MS 100
+
+void profile_cfg__init(struct profile_cfg *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	trace_cfg__init(&cfg->trace);
+	cfg->freq = PROFILE_FREQ_DEFAULT;
+	cfg->min_block_ns = 1;
+	cfg->max_block_ns = ~0ULL;
+	cfg->state_mask = PROF_STATE_S | PROF_STATE_D | PROF_STATE_R;
+	cfg->stack_storage = PROFILE_STORAGE_DEFAULT;
+	cfg->kernel_stacks = true;
+	cfg->user_stacks = true;
+}
+
+static int profile_rb_event(void *ctx, void *data, size_t len)
+{
+	struct profiler *p = ctx;
+	struct vg_prof_pid e;
+
+	if (len < sizeof(e))
+		return 0;
+	memcpy(&e, data, sizeof(e));
+	if (e.hdr.kind != VG_KIND_PROF_PID)
+		return 0;
+	if (p->npending < PROF_PENDING_MAX)
+		p->pending[p->npending++] = e.pid;
+	else
+		p->pending_lost++;
+	return 0;
+}
+
+static int profiler__open_load(struct profiler *p, const struct profile_cfg *cfg)
+{
+	struct profile_bpf *skel;
+	int err;
+
+	skel = profile_bpf__open();
+	if (!skel) {
+		err = -errno;
+		pr_err("profile: open BPF object: %s", strerror(-err));
+		return err;
+	}
+	p->skel = skel;
+	TRACE_CFG_SET_COMMON_RODATA(skel->rodata, &cfg->trace);
+	/* Only "new pid" records travel: wake the consumer at once so maps are read early. */
+	skel->rodata->wakeup_bytes = 0;
+	skel->rodata->targ_include_idle = cfg->include_idle;
+	skel->rodata->targ_kernel_stacks = cfg->kernel_stacks;
+	skel->rodata->targ_user_stacks = cfg->user_stacks;
+	skel->rodata->targ_min_block_ns = cfg->min_block_ns;
+	skel->rodata->targ_max_block_ns = cfg->max_block_ns;
+	skel->rodata->targ_state_mask = cfg->state_mask;
+	bpf_map__set_max_entries(skel->maps.stacks, cfg->stack_storage);
+	bpf_map__set_max_entries(skel->maps.counts, cfg->stack_storage);
+	bpf_map__set_max_entries(skel->maps.events, (__u32)cfg->trace.ringbuf_bytes);
+	bpf_program__set_autoload(skel->progs.handle_profile_sample, !cfg->off_cpu);
+	bpf_program__set_autoload(skel->progs.handle_offcpu_switch, cfg->off_cpu);
+	bpf_program__set_autoload(skel->progs.handle_offcpu_wakeup, cfg->off_cpu);
+	/* Task storage is only needed off-CPU; skip creating it otherwise. */
+	if (!cfg->off_cpu)
+		bpf_map__set_autocreate(skel->maps.offcpu_start, false);
+	err = profile_bpf__load(skel);
+	if (err) {
+		pr_err("profile: load BPF object: %s (run 'vigil doctor' for why)", strerror(-err));
+		return err;
+	}
+	return 0;
+}
+
+static int perf_event_open_cpu_clock(int cpu, uint32_t freq)
+{
+	struct perf_event_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.size = sizeof(attr);
+	attr.type = PERF_TYPE_SOFTWARE;
+	attr.config = PERF_COUNT_SW_CPU_CLOCK;
+	attr.freq = 1;
+	attr.sample_freq = freq;
+	return (int)syscall(__NR_perf_event_open, &attr, -1, cpu, -1, PERF_FLAG_FD_CLOEXEC);
+}
+
+static int profiler__attach_link(struct profiler *p, struct bpf_link *link, const char *what)
+{
+	if (!link) {
+		int err = -errno;
+
+		pr_err("profile: attach %s: %s", what, strerror(-err));
+		return err;
+	}
+	if (p->nlinks == PROF_MAX_LINKS) {
+		bpf_link__destroy(link);
+		return -E2BIG;
+	}
+	p->links[p->nlinks++] = link;
+	return 0;
+}
+
+static int profiler__attach_cpus(struct profiler *p, uint32_t freq)
+{
+	int ncpus = libbpf_num_possible_cpus();
+
+	if (ncpus <= 0)
+		return ncpus ? ncpus : -EINVAL;
+	for (int cpu = 0; cpu < ncpus; cpu++) {
+		struct bpf_link *link;
+		int fd = perf_event_open_cpu_clock(cpu, freq);
+		int err;
+
+		if (fd < 0) {
+			err = -errno;
+			if (err == -ENODEV) /* offline CPU */
+				continue;
+			pr_err("profile: perf_event_open(cpu-clock, cpu %d): %s", cpu,
+			       strerror(-err));
+			return err;
+		}
+		link = bpf_program__attach_perf_event(p->skel->progs.handle_profile_sample, fd);
+		if (!link)
+			close(fd);
+		err = profiler__attach_link(p, link, "perf_event");
+		if (err)
+			return err;
+		p->ncpus++;
+	}
+	return 0;
+}
+
+static int profiler__attach(struct profiler *p, const struct profile_cfg *cfg)
+{
+	int err;
+
+	if (!cfg->off_cpu)
+		return profiler__attach_cpus(p, cfg->freq);
+	err = profiler__attach_link(p, bpf_program__attach(p->skel->progs.handle_offcpu_switch),
+				    "tp_btf/sched_switch");
+	if (err)
+		return err;
+	return profiler__attach_link(p, bpf_program__attach(p->skel->progs.handle_offcpu_wakeup),
+				     "tp_btf/sched_wakeup");
+}
+
+int profiler__new(const struct profile_cfg *cfg, struct profiler **out)
+{
+	struct profiler *p = calloc(1, sizeof(*p));
+	int err;
+
+	if (!p)
+		return -ENOMEM;
+	p->cfg = *cfg;
+	p->usyms = usyms__new(NULL);
+	if (!p->usyms) {
+		err = -ENOMEM;
+		goto err_free;
+	}
+	err = profiler__open_load(p, cfg);
+	if (err)
+		goto err_free;
+	p->rb = ring_buffer__new(bpf_map__fd(p->skel->maps.events), profile_rb_event, p, NULL);
+	if (!p->rb) {
+		err = -errno;
+		pr_err("profile: ring buffer: %s", strerror(-err));
+		goto err_free;
+	}
+	err = profiler__attach(p, cfg);
+	if (err)
+		goto err_free;
+	p->start_ns = mono_now_ns();
+	*out = p;
+	return 0;
+
+err_free:
+	profiler__free(p);
+	return err;
+}
+
+/* Read the maps of the processes announced since the last poll. */
+static void profiler__cache_pending(struct profiler *p)
+{
+	for (int i = 0; i < p->npending; i++) {
+		int err = usyms__add_pid(p->usyms, p->pending[i]);
+
+		if (err)
+			pr_debug("profile: pid %u: maps: %s", p->pending[i], strerror(-err));
+	}
+	p->npending = 0;
+}
+
+static void profiler__detach(struct profiler *p)
+{
+	for (int i = 0; i < p->nlinks; i++)
+		bpf_link__destroy(p->links[i]);
+	p->nlinks = 0;
+}
+
+int profiler__run(struct profiler *p, uint64_t duration_ns)
+{
+	uint64_t end = duration_ns ? p->start_ns + duration_ns : 0;
+	int err = 0;
+
+	while (!stop_is_requested()) {
+		uint64_t now = mono_now_ns();
+		int timeout = POLL_MS;
+
+		if (end && now >= end)
+			break;
+		if (end && end - now < (uint64_t)POLL_MS * 1000000)
+			timeout = (int)((end - now) / 1000000) + 1;
+		err = ring_buffer__poll(p->rb, timeout);
+		if (err == -EINTR) {
+			err = 0;
+			continue;
+		}
+		if (err < 0) {
+			pr_err("profile: ring buffer poll: %s", strerror(-err));
+			break;
+		}
+		err = 0;
+		profiler__cache_pending(p);
+	}
+	/* Detach first: symbolising afterwards must not profile vigil itself. */
+	profiler__detach(p);
+	p->end_ns = mono_now_ns();
+	profiler__close_open_blocks(p, p->end_ns);
+	ring_buffer__consume(p->rb);
+	profiler__cache_pending(p);
+	return err;
+}
+
+void profiler__free(struct profiler *p)
+{
+	if (!p)
+		return;
+	profiler__detach(p);
+	ring_buffer__free(p->rb);
+	profile_bpf__destroy(p->skel);
+	usyms__free(p->usyms);
+	free(p);
+}

@@ -1,0 +1,377 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * metrics.c: one scrape of `vigil serve`. The in-kernel histograms are read as deltas (a
+ * one-slot array's growth, or a hash map drained with lookup-and-delete) and added to
+ * cumulative totals kept here, so Prometheus sees counters that only grow whatever the map
+ * type; a histogram keyed per disk gets one series per disk. Drop counters and program
+ * statistics are cumulative in the kernel and read as is. The session's observer (another
+ * thread) folds polled samples and tcp_close records into counters under a lock.
+ */
+#include "prom/metrics.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "blkio/blkio_dev.h"
+#include "fallback.h"
+#include "core/hist.h"
+#include "core/session.h"
+
+#define METRICS_MAX_HISTS 16
+#define METRICS_UNIT_NS	  1000 /* the unit serve asks the kernel for: usecs */
+
+#define METRICS_HIST_KEYS 64 /* disks per histogram; more fold into "other" */
+#define METRICS_KEY_OTHER UINT64_MAX
+
+struct metrics_hist {
+	const struct hist_desc *desc;
+	struct hist_reader reader;
+	struct hist_entry *entries;
+	bool per_disk; /* keyed by dev_t: one series per disk */
+	struct metrics_hist_key {
+		uint64_t key;
+		uint64_t slots[VG_HIST_SLOTS];
+		uint64_t sum; /* usecs */
+	} keys[METRICS_HIST_KEYS + 1];
+	int nkeys;
+	char name[64];
+};
+
+struct metrics {
+	const struct session *s;
+	const struct metrics_source *sources;
+	int nsources;
+	struct metrics_hist hists[METRICS_MAX_HISTS];
+	int nhists;
+	struct fb_nowrap *disk_nw, *net_nw;
+	uint64_t scrapes;
+	/* what the session's observer folds in (under lock: it runs on the main thread) */
+	pthread_mutex_t lock;
+	bool sched_polled; /* sched is on its poller */
+	uint64_t sched_wait_ns, sched_oncpu_ns, sched_slices;
+	struct metrics_tcp tcp;
+};
+
+/* "tcp-connect" -> "vigil_tcp_connect_seconds". */
+static void hist_metric_name(const char *hist, char *buf, size_t len)
+{
+	size_t n = (size_t)snprintf(buf, len, "vigil_%s_seconds", hist);
+
+	for (size_t i = 0; i < n && i < len; i++)
+		buf[i] = buf[i] == '-' ? '_' : buf[i];
+}
+
+/* The map a global histogram lives in: "<map>_total" if the object has one, else <map>. */
+static int hist_map_fd(const struct tracer *t, const struct hist_desc *d)
+{
+	char total[96];
+	int fd;
+
+	snprintf(total, sizeof(total), "%s_total", d->map);
+	fd = tracer__map_fd(t, total);
+	return fd >= 0 ? fd : tracer__map_fd(t, d->map);
+}
+
+static int metrics__add_hists(struct metrics *m, const struct tracer *t, uint32_t per)
+{
+	for (int id = 0; id < HIST__COUNT; id++) {
+		const struct hist_desc *d = &hist_descs[id];
+		struct metrics_hist *h;
+		bool keyed;
+		int fd, err;
+
+		if (!d->name || strcmp(d->subsystem, t->ops->name) || !(t->ops->hists & (1U << id)))
+			continue;
+		if (m->nhists == METRICS_MAX_HISTS)
+			return -E2BIG;
+		/* the key the session gave this histogram: per, or global if it has no such key */
+		keyed = per != VG_PER_GLOBAL && hist_per_is_allowed(id, per);
+		fd = keyed ? tracer__map_fd(t, d->map) : hist_map_fd(t, d);
+		if (fd < 0)
+			continue;
+		h = &m->hists[m->nhists];
+		err = hist_reader__init(&h->reader, fd);
+		if (err)
+			return err;
+		h->entries = calloc(h->reader.max_entries, sizeof(*h->entries));
+		if (!h->entries) {
+			hist_reader__fini(&h->reader);
+			return -ENOMEM;
+		}
+		h->desc = d;
+		h->per_disk = keyed && per == VG_PER_DISK;
+		hist_metric_name(d->name, h->name, sizeof(h->name));
+		m->nhists++;
+	}
+	return 0;
+}
+
+/* Fold a fallback sample or a tcp_close into the flow counters (the session's observer). */
+void metrics__observe(void *ctx, const struct vrow *row)
+{
+	struct metrics *m = ctx;
+
+	pthread_mutex_lock(&m->lock);
+	if (row->kind == VK_SAMPLE) {
+		m->sched_wait_ns += row->v[VF_RUN_DELAY_NS].u;
+		m->sched_oncpu_ns += row->v[VF_ONCPU_NS].u;
+		m->sched_slices += row->v[VF_TIMESLICES].u;
+		m->sched_polled = true;
+	} else if (row->kind == VG_KIND_TCP_CLOSE) {
+		metrics_tcp__add(&m->tcp, row);
+	}
+	pthread_mutex_unlock(&m->lock);
+}
+
+static void write_flows(struct metrics *m, struct prom *p)
+{
+	pthread_mutex_lock(&m->lock);
+	if (m->sched_polled) {
+		prom__family(p, "vigil_sched_run_delay_seconds_total", "counter",
+			     "Time tasks spent runnable on a run queue, from schedstat (the sched "
+			     "fallback; a task that exits between polls loses its last interval).");
+		prom__ns(p, "vigil_sched_run_delay_seconds_total", "", m->sched_wait_ns);
+		prom__family(p, "vigil_sched_oncpu_seconds_total", "counter",
+			     "Time tasks spent on a CPU, from schedstat (the sched fallback).");
+		prom__ns(p, "vigil_sched_oncpu_seconds_total", "", m->sched_oncpu_ns);
+		prom__family(p, "vigil_sched_timeslices_total", "counter",
+			     "Times tasks got a CPU, from schedstat (the sched fallback).");
+		prom__u64(p, "vigil_sched_timeslices_total", "", m->sched_slices);
+	}
+	metrics_tcp__write(&m->tcp, p);
+	pthread_mutex_unlock(&m->lock);
+}
+
+struct metrics *metrics__new(const struct metrics_source *sources, int nsources)
+{
+	struct metrics *m = calloc(1, sizeof(*m));
+
+	if (!m)
+		return NULL;
+	pthread_mutex_init(&m->lock, NULL);
+	m->sources = sources;
+	m->nsources = nsources;
+	for (int i = 0; i < nsources; i++) /* sched counters exist from the start, at 0 */
+		m->sched_polled |= !strcmp(sources[i].subsystem, "sched") &&
+				   !strcmp(sources[i].source, "procfs");
+	m->disk_nw = fb_nowrap__new();
+	m->net_nw = fb_nowrap__new();
+	if (!m->disk_nw || !m->net_nw) {
+		metrics__free(m);
+		errno = ENOMEM;
+		return NULL;
+	}
+	return m;
+}
+
+int metrics__attach(struct metrics *m, const struct session *s, uint32_t hist_per)
+{
+	m->s = s;
+	for (int i = 0; i < s->ntracers; i++) {
+		int err = metrics__add_hists(m, s->tracers[i], hist_per);
+
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* Fold what the kernel counted since the last scrape into the totals. */
+/* The accumulator for key (one for all keys unless per disk), created on first use. */
+static struct metrics_hist_key *metrics_hist__key(struct metrics_hist *h, uint64_t key)
+{
+	if (!h->per_disk)
+		key = 0;
+	for (int i = 0; i < h->nkeys; i++) {
+		if (h->keys[i].key == key)
+			return &h->keys[i];
+	}
+	if (h->nkeys == METRICS_HIST_KEYS && key != METRICS_KEY_OTHER)
+		return metrics_hist__key(h, METRICS_KEY_OTHER);
+	h->keys[h->nkeys].key = key;
+	return &h->keys[h->nkeys++];
+}
+
+static int metrics_hist__update(struct metrics_hist *h)
+{
+	int n = hist_reader__drain(&h->reader, h->entries);
+
+	if (n < 0)
+		return n;
+	if (!h->nkeys)
+		metrics_hist__key(h, 0); /* a histogram with no observation yet still exists */
+	for (int i = 0; i < n; i++) {
+		struct metrics_hist_key *k = metrics_hist__key(h, h->entries[i].key);
+
+		for (int s = 0; s < VG_HIST_SLOTS; s++)
+			k->slots[s] += h->entries[i].h.slots[s];
+		k->sum += h->entries[i].h.sum;
+	}
+	return 0;
+}
+
+/* {disk="vda"} for a dev_t key; "other" past the cap. */
+static const char *disk_labels(uint64_t key, char *buf)
+{
+	char name[48];
+
+	if (key == METRICS_KEY_OTHER)
+		return prom_labels(buf, "disk", "other", NULL);
+	snprintf(name, sizeof(name), "%s", blkio_disk_cached((uint32_t)key));
+	if (!name[0])
+		snprintf(name, sizeof(name), "%u:%u", blkio_dev_major((uint32_t)key),
+			 blkio_dev_minor((uint32_t)key));
+	return prom_labels(buf, "disk", name, NULL);
+}
+
+static void write_hists(struct metrics *m, struct prom *p)
+{
+	for (int i = 0; i < m->nhists; i++) {
+		struct metrics_hist *h = &m->hists[i];
+		char help[256];
+
+		if (metrics_hist__update(h))
+			continue;
+		snprintf(help, sizeof(help),
+			 "%s, from an in-kernel log2 histogram of integer microseconds.",
+			 h->desc->what);
+		prom__family(p, h->name, "histogram", help);
+		for (int k = 0; k < h->nkeys; k++) {
+			char lbl[PROM_LABELS_LEN];
+
+			if (h->per_disk && !h->keys[k].key)
+				continue; /* the placeholder of a keyed histogram */
+			prom__log2_hist(
+				p, h->name, h->per_disk ? disk_labels(h->keys[k].key, lbl) : "",
+				h->keys[k].slots, VG_HIST_SLOTS, h->keys[k].sum, METRICS_UNIT_NS);
+		}
+	}
+}
+
+static void write_drops(struct metrics *m, struct prom *p)
+{
+	char lbl[PROM_LABELS_LEN];
+
+	prom__family(p, "vigil_drops_total", "counter",
+		     "Events the kernel could not hand over, per subsystem and reason.");
+	for (int i = 0; m->s && i < m->s->ntracers; i++) {
+		const struct tracer *t = m->s->tracers[i];
+		uint64_t d[TRACER_DROP_REASONS];
+
+		if (tracer__read_drops(t, d))
+			continue;
+		for (int r = 0; r < TRACER_DROP_REASONS; r++)
+			prom__u64(p, "vigil_drops_total",
+				  prom_labels(lbl, "subsystem", t->ops->name, "reason",
+					      drop_reason_names[r], NULL),
+				  d[r]);
+	}
+}
+
+static void write_prog_stats(struct metrics *m, struct prom *p)
+{
+	char lbl[PROM_LABELS_LEN];
+
+	prom__family(p, "vigil_bpf_program_run_time_seconds_total", "counter",
+		     "Time each BPF program ran (bpf_prog_info run_time_ns; needs "
+		     "kernel.bpf_stats_enabled=1).");
+	prom__family(p, "vigil_bpf_program_run_count_total", "counter",
+		     "Runs of each BPF program (bpf_prog_info run_cnt; needs "
+		     "kernel.bpf_stats_enabled=1).");
+	for (int i = 0; m->s && i < m->s->ntracers; i++) {
+		const struct tracer *t = m->s->tracers[i];
+		struct bpf_program *prog;
+
+		bpf_object__for_each_program(prog, t->obj)
+		{
+			struct bpf_prog_info info;
+			__u32 len = sizeof(info);
+			int fd = bpf_program__fd(prog);
+
+			memset(&info, 0, sizeof(info));
+			if (fd < 0 || bpf_obj_get_info_by_fd(fd, &info, &len))
+				continue;
+			prom_labels(lbl, "subsystem", t->ops->name, "program",
+				    bpf_program__name(prog), NULL);
+			prom__ns(p, "vigil_bpf_program_run_time_seconds_total", lbl,
+				 info.run_time_ns);
+			prom__u64(p, "vigil_bpf_program_run_count_total", lbl, info.run_cnt);
+		}
+	}
+}
+
+static void write_sources(struct metrics *m, struct prom *p)
+{
+	char lbl[PROM_LABELS_LEN];
+
+	prom__family(p, "vigil_subsystem_source", "gauge",
+		     "1 for the source each subsystem's data comes from (bpf or a fallback).");
+	for (int i = 0; i < m->nsources; i++)
+		prom__u64(p, "vigil_subsystem_source",
+			  prom_labels(lbl, "subsystem", m->sources[i].subsystem, "source",
+				      m->sources[i].source, NULL),
+			  1);
+}
+
+static void write_self(struct metrics *m, struct prom *p)
+{
+	char lbl[PROM_LABELS_LEN];
+	struct fb_proc_mem mem;
+	struct fb_proc *self;
+	struct rusage ru;
+
+	prom__family(p, "vigil_build_info", "gauge", "vigil's version.");
+	prom__u64(p, "vigil_build_info", prom_labels(lbl, "version", VIGIL_VERSION, NULL), 1);
+	prom__family(p, "vigil_scrapes_total", "counter", "Scrapes served, this one included.");
+	prom__u64(p, "vigil_scrapes_total", "", ++m->scrapes);
+	if (!getrusage(RUSAGE_SELF, &ru)) {
+		uint64_t ns =
+			((uint64_t)ru.ru_utime.tv_sec + (uint64_t)ru.ru_stime.tv_sec) *
+				1000000000ULL +
+			((uint64_t)ru.ru_utime.tv_usec + (uint64_t)ru.ru_stime.tv_usec) * 1000;
+
+		prom__family(p, "process_cpu_seconds_total", "counter",
+			     "Total user and system CPU time vigil spent in seconds.");
+		prom__ns(p, "process_cpu_seconds_total", "", ns);
+	}
+	self = fb_proc__new(getpid());
+	if (self && !fb_proc__memory_info(self, &mem)) {
+		prom__family(p, "process_resident_memory_bytes", "gauge",
+			     "vigil's resident memory size in bytes.");
+		prom__u64(p, "process_resident_memory_bytes", "", mem.rss);
+	}
+	fb_proc__free(self);
+}
+
+int metrics__scrape(struct metrics *m, struct prom *p)
+{
+	write_sources(m, p);
+	write_hists(m, p);
+	write_flows(m, p);
+	write_drops(m, p);
+	write_prog_stats(m, p);
+	metrics_node_write(p, m->disk_nw, m->net_nw);
+	write_self(m, p);
+	return p->truncated ? -E2BIG : 0;
+}
+
+void metrics__free(struct metrics *m)
+{
+	if (!m)
+		return;
+	for (int i = 0; i < m->nhists; i++) {
+		hist_reader__fini(&m->hists[i].reader);
+		free(m->hists[i].entries);
+	}
+	pthread_mutex_destroy(&m->lock);
+	fb_nowrap__free(m->disk_nw);
+	fb_nowrap__free(m->net_nw);
+	free(m);
+}

@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * tcp.c: the TCP subsystem's side of the tracer ops: its tracepoints, what it can produce,
+ * how a trace_cfg becomes tcp.bpf.c's rodata (and which programs need loading at all), and,
+ * once loaded, the --laddr/--raddr prefixes put into the LPM tries.
+ */
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <linux/types.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "events.h"
+#include "core/record.h"
+#include "tcp.skel.h"
+#include "tcp/tcp_addr.h"
+#include "core/tracer.h"
+
+static bool wants(uint64_t mask, unsigned int bit)
+{
+	return mask & (1ULL << bit);
+}
+
+static void tcp_set_rodata(struct tcp_bpf *skel, const struct trace_cfg *cfg)
+{
+	struct tcp_bpf__rodata *ro = skel->rodata;
+
+	TRACE_CFG_SET_COMMON_RODATA(ro, cfg);
+	ro->targ_stream_connect = wants(cfg->stream_kinds, VG_KIND_TCP_CONNECT);
+	ro->targ_stream_accept = wants(cfg->stream_kinds, VG_KIND_TCP_ACCEPT);
+	ro->targ_stream_state = wants(cfg->stream_kinds, VG_KIND_TCP_STATE);
+	ro->targ_stream_close = wants(cfg->stream_kinds, VG_KIND_TCP_CLOSE);
+	ro->targ_stream_retransmit = wants(cfg->stream_kinds, VG_KIND_TCP_RETRANSMIT);
+	ro->targ_stream_reset = wants(cfg->stream_kinds, VG_KIND_TCP_RESET);
+	ro->targ_hist_connect = wants(cfg->hists, HIST_TCP_CONNECT);
+	ro->targ_hist_rtt = wants(cfg->hists, HIST_TCP_RTT);
+	ro->targ_hist_per = cfg->hist_per;
+	ro->targ_hist_unit_ns = cfg->hist_unit_ns ? cfg->hist_unit_ns : 1000;
+	ro->targ_min_ns = cfg->min_latency_ns;
+	ro->targ_family = cfg->tcp_family == 4	 ? TCP_AF_INET
+			  : cfg->tcp_family == 6 ? TCP_AF_INET6
+						 : 0;
+	for (uint32_t i = 0; i < cfg->tcp_nports && i < TRACE_TCP_MAX_PORTS; i++)
+		ro->targ_ports[i] = cfg->tcp_ports[i];
+	ro->targ_nports = cfg->tcp_nports;
+	ro->targ_has_laddr = cfg->tcp_nladdr > 0;
+	ro->targ_has_raddr = cfg->tcp_nraddr > 0;
+	ro->targ_io_bytes = cfg->tcp_io_bytes;
+}
+
+/* Syscall tracepoints exist only with tracefs and CONFIG_FTRACE_SYSCALLS; they are optional. */
+static bool syscall_tracepoint_exists(const char *name)
+{
+	static const char *const roots[] = { "/sys/kernel/tracing", "/sys/kernel/debug/tracing" };
+	char path[128];
+
+	for (unsigned int i = 0; i < sizeof(roots) / sizeof(roots[0]); i++) {
+		snprintf(path, sizeof(path), "%s/events/syscalls/%s", roots[i], name);
+		if (!access(path, F_OK))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Load only the programs something asked for: each costs time on a hot path. Without the
+ * accept() syscall tracepoints, owners of passive connections are still learned on their
+ * first send or receive, but no tcp_accept records are made.
+ */
+static void tcp_set_autoload(struct tcp_bpf *skel, const struct trace_cfg *cfg)
+{
+	const struct tcp_bpf__rodata *ro = skel->rodata;
+	bool owner = ro->targ_stream_accept || ro->targ_stream_state || ro->targ_stream_close ||
+		     ro->targ_stream_retransmit || ro->targ_stream_reset ||
+		     cfg->hist_per == VG_PER_PID || cfg->tgid || cfg->tid || cfg->comm[0] ||
+		     cfg->cgroup_id || cfg->tcp_io_bytes;
+	bool rtt = ro->targ_stream_close || ro->targ_hist_rtt;
+	/* Asked for nothing: the doctor's trial load, which must verify every program. */
+	bool all = !cfg->stream_kinds && !cfg->hists;
+
+	owner |= all;
+	bpf_program__set_autoload(skel->progs.handle_tcp_probe, rtt || all);
+	bpf_program__set_autoload(skel->progs.handle_tcp_retransmit,
+				  ro->targ_stream_retransmit || all);
+	bpf_program__set_autoload(skel->progs.handle_tcp_send_reset, ro->targ_stream_reset || all);
+	bpf_program__set_autoload(skel->progs.handle_tcp_receive_reset,
+				  ro->targ_stream_reset || all);
+	bpf_program__set_autoload(skel->progs.handle_tcp_send_length, owner);
+	bpf_program__set_autoload(skel->progs.handle_tcp_recv_length, owner);
+	bpf_program__set_autoload(skel->progs.handle_tcp_accept4,
+				  owner && syscall_tracepoint_exists("sys_exit_accept4"));
+	bpf_program__set_autoload(skel->progs.handle_tcp_accept,
+				  owner && syscall_tracepoint_exists("sys_exit_accept"));
+}
+
+static void *tcp_open(const struct trace_cfg *cfg, struct bpf_object **obj)
+{
+	struct tcp_bpf *skel = tcp_bpf__open();
+	int err;
+
+	if (!skel)
+		return NULL;
+	tcp_set_rodata(skel, cfg);
+	tcp_set_autoload(skel, cfg);
+	err = bpf_map__set_max_entries(skel->maps.conns, cfg->tcp_max_conns
+								 ? cfg->tcp_max_conns
+								 : TRACE_TCP_CONNS_DEFAULT);
+	if (err) {
+		tcp_bpf__destroy(skel);
+		errno = -err;
+		return NULL;
+	}
+	*obj = skel->obj;
+	return skel;
+}
+
+static int lpm_fill(struct bpf_map *map, const struct trace_cidr *list, uint32_t n)
+{
+	const __u8 one = 1;
+
+	for (uint32_t i = 0; i < n; i++) {
+		struct vg_lpm_key key = { .prefixlen = list[i].prefixlen };
+
+		memcpy(key.addr, list[i].addr, sizeof(key.addr));
+		if (bpf_map__update_elem(map, &key, sizeof(key), &one, sizeof(one), BPF_ANY))
+			return -errno;
+	}
+	return 0;
+}
+
+static int tcp_loaded(void *skel_, const struct trace_cfg *cfg)
+{
+	struct tcp_bpf *skel = skel_;
+	int err = lpm_fill(skel->maps.laddr_lpm, cfg->tcp_laddr, cfg->tcp_nladdr);
+
+	return err ? err : lpm_fill(skel->maps.raddr_lpm, cfg->tcp_raddr, cfg->tcp_nraddr);
+}
+
+static void tcp_destroy(void *skel)
+{
+	tcp_bpf__destroy(skel);
+}
+
+static const char *const tcp_tracepoints[] = {
+	"sock:inet_sock_set_state", "tcp:tcp_probe",
+	"tcp:tcp_retransmit_skb",   "tcp:tcp_send_reset",
+	"tcp:tcp_receive_reset",    "sock:sock_send_length",
+	"sock:sock_recv_length",    NULL,
+};
+
+const struct tracer_ops tcp_tracer_ops = {
+	.name = "tcp",
+	.tracepoints = tcp_tracepoints,
+	.fallback = "sock_diag (netlink INET_DIAG polls: connections, RTT and bytes per poll)",
+	.kinds = (1ULL << VG_KIND_TCP_CONNECT) | (1ULL << VG_KIND_TCP_ACCEPT) |
+		 (1ULL << VG_KIND_TCP_STATE) | (1ULL << VG_KIND_TCP_CLOSE) |
+		 (1ULL << VG_KIND_TCP_RETRANSMIT) | (1ULL << VG_KIND_TCP_RESET),
+	.hists = (1U << HIST_TCP_CONNECT) | (1U << HIST_TCP_RTT),
+	.open = tcp_open,
+	.destroy = tcp_destroy,
+	.loaded = tcp_loaded,
+};

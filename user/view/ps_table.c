@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * ps_table.c: the column table of `vigil ps`, with the filter and sort that work on it.
+ */
+#include "view/ps_table.h"
+
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/parse.h"
+
+static double col_pid(const struct ps_row *r) { return r->pi.pid; }
+static double col_ppid(const struct ps_row *r) { return r->pi.ppid; }
+static double col_threads(const struct ps_row *r) { return r->pi.num_threads; }
+static double col_nice(const struct ps_row *r) { return r->pi.nice; }
+static double col_user_time(const struct ps_row *r) { return r->pi.cpu_times.user; }
+static double col_system_time(const struct ps_row *r) { return r->pi.cpu_times.system; }
+static double col_time(const struct ps_row *r)
+{
+	return r->pi.cpu_times.user + r->pi.cpu_times.system;
+}
+static double col_cpu_percent(const struct ps_row *r) { return r->cpu_percent; }
+static double col_rss(const struct ps_row *r) { return (double)r->pi.memory_info.rss; }
+static double col_vms(const struct ps_row *r) { return (double)r->pi.memory_info.vms; }
+static double col_shared(const struct ps_row *r) { return (double)r->pi.memory_info.shared; }
+static double col_create_time(const struct ps_row *r) { return r->pi.create_time; }
+static const char *col_name(const struct ps_row *r) { return r->pi.name; }
+static const char *col_user(const struct ps_row *r) { return r->pi.username; }
+static const char *col_terminal(const struct ps_row *r) { return r->pi.terminal; }
+static const char *col_status(const struct ps_row *r) { return fb_status_name(r->pi.status); }
+
+const struct ps_col ps_cols[] = {
+	{ "pid", "PID", 7, PS_INT, 0, col_pid, NULL },
+	{ "ppid", "PPID", 7, PS_INT, FB_PI_PPID, col_ppid, NULL },
+	{ "user", "USER", -10, PS_TEXT, FB_PI_USERNAME, NULL, col_user },
+	{ "status", "STATUS", -12, PS_TEXT, FB_PI_STATUS, NULL, col_status },
+	{ "threads", "THR", 4, PS_INT, FB_PI_NUM_THREADS, col_threads, NULL },
+	{ "nice", "NI", 3, PS_INT, FB_PI_NICE, col_nice, NULL },
+	{ "cpu_user", "USER_S", 9, PS_SECONDS, FB_PI_CPU_TIMES, col_user_time, NULL },
+	{ "cpu_system", "SYS_S", 9, PS_SECONDS, FB_PI_CPU_TIMES, col_system_time, NULL },
+	{ "time", "TIME", 9, PS_SECONDS, FB_PI_CPU_TIMES, col_time, NULL },
+	{ "cpu_percent", "%CPU", 6, PS_PERCENT, FB_PI_CPU_TIMES, col_cpu_percent, NULL },
+	{ "rss", "RSS", 8, PS_BYTES, FB_PI_MEMORY_INFO, col_rss, NULL },
+	{ "vms", "VMS", 8, PS_BYTES, FB_PI_MEMORY_INFO, col_vms, NULL },
+	{ "shared", "SHR", 8, PS_BYTES, FB_PI_MEMORY_INFO, col_shared, NULL },
+	{ "create_time", "STARTED", 14, PS_SECONDS, FB_PI_CREATE_TIME, col_create_time, NULL },
+	{ "terminal", "TTY", -8, PS_TEXT, FB_PI_TERMINAL, NULL, col_terminal },
+	{ "name", "NAME", -16, PS_TEXT, FB_PI_NAME, NULL, col_name },
+};
+
+const size_t ps_ncols = sizeof(ps_cols) / sizeof(ps_cols[0]);
+
+int ps_col_by_name(const char *name)
+{
+	for (size_t i = 0; i < ps_ncols; i++) {
+		if (!strcmp(ps_cols[i].name, name))
+			return (int)i;
+	}
+	return -EINVAL;
+}
+
+const char *ps_col_names(void)
+{
+	static char names[256];
+
+	if (!names[0]) {
+		for (size_t i = 0; i < ps_ncols; i++) {
+			if (i)
+				strcat(names, ", ");
+			strcat(names, ps_cols[i].name);
+		}
+	}
+	return names;
+}
+
+int ps_cols_parse(const char *list, int *cols, int max)
+{
+	char buf[256], *save = NULL;
+	int n = 0;
+
+	if (!*list || strlen(list) >= sizeof(buf))
+		return -EINVAL;
+	strcpy(buf, list);
+	for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		int c = ps_col_by_name(tok);
+
+		if (c < 0 || n == max)
+			return -EINVAL;
+		cols[n++] = c;
+	}
+	return n ? n : -EINVAL;
+}
+
+int ps_filter_parse(const char *arg, struct ps_filter *f)
+{
+	const char *eq = strchr(arg, '=');
+	char key[32];
+	int c;
+
+	if (!eq || eq == arg || (size_t)(eq - arg) >= sizeof(key) || !eq[1])
+		return -EINVAL;
+	memcpy(key, arg, (size_t)(eq - arg));
+	key[eq - arg] = '\0';
+	c = ps_col_by_name(key);
+	if (c < 0)
+		return -EINVAL;
+	if (ps_cols[c].type != PS_TEXT) {
+		char *end;
+
+		strtod(eq + 1, &end);
+		if (*end)
+			return -EINVAL;
+	}
+	f->col = c;
+	f->pattern = eq + 1;
+	return 0;
+}
+
+bool ps_row__has(const struct ps_row *r, int c)
+{
+	const struct ps_col *col = &ps_cols[c];
+
+	if (col->num == col_cpu_percent)
+		return r->cpu_percent >= 0;
+	return !col->attr || (r->pi.valid & col->attr);
+}
+
+bool ps_filter__matches(const struct ps_filter *f, const struct ps_row *r)
+{
+	const struct ps_col *col = &ps_cols[f->col];
+
+	if (!ps_row__has(r, f->col))
+		return false;
+	if (col->type == PS_TEXT)
+		return !fnmatch(f->pattern, col->text(r), 0);
+	return col->num(r) == strtod(f->pattern, NULL);
+}
+
+struct sort_key {
+	int col;
+	bool descending;
+};
+
+static int cmp_rows(const void *a, const void *b, void *arg)
+{
+	const struct sort_key *k = arg;
+	const struct ps_row *x = a, *y = b;
+	const struct ps_col *col = &ps_cols[k->col];
+	bool hx = ps_row__has(x, k->col), hy = ps_row__has(y, k->col);
+	int d = 0;
+
+	if (hx != hy)
+		return hx ? -1 : 1; /* unknown values last, whatever the direction */
+	if (hx && col->type == PS_TEXT) {
+		d = strcmp(col->text(x), col->text(y));
+	} else if (hx) {
+		double vx = col->num(x), vy = col->num(y);
+
+		d = vx < vy ? -1 : vx > vy;
+	}
+	if (k->descending)
+		d = -d;
+	return d ? d : (x->pi.pid < y->pi.pid ? -1 : x->pi.pid > y->pi.pid);
+}
+
+void ps_rows_sort(struct ps_row *rows, size_t n, int c, bool descending)
+{
+	struct sort_key k = { c, descending };
+
+	qsort_r(rows, n, sizeof(*rows), cmp_rows, &k);
+}

@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * consumer.c: the ring-buffer read path: check, decode, observe, export.
+ * consumer.c: the ring-buffer read path: check, decode, observe, export. The ring-buffer
+ * callback only fills the exporter's sink buffer; when that buffer passes its high-water mark
+ * the callback ends the drain early (libbpf keeps the record as consumed), consumer__poll()
+ * flushes the sink, and the drain goes on. So write(2) and gzip run between drains, never
+ * inside the callback, and a slow disk delays the next drain instead of stalling one.
  */
 #include "core/consumer.h"
 
@@ -29,9 +33,10 @@ int consumer__handle(void *ctx, void *data, size_t len)
 	c->records[c->row.kind]++;
 	if (c->observe)
 		c->observe(c->observe_ctx, &c->row);
-	if (c->ex)
-		exporter__write(c->ex, &c->row);
-	return 0;
+	if (!c->ex)
+		return 0;
+	exporter__write(c->ex, &c->row);
+	return c->ex->sink->len >= CONSUMER_HIGH_WATER ? CONSUMER_STOP : 0;
 }
 
 void consumer__emit(void *ctx, const struct vrow *row)
@@ -64,9 +69,15 @@ int consumer__poll(struct consumer *c, int timeout_ms)
 		return 0;
 	}
 	n = ring_buffer__poll(c->rb, timeout_ms);
-	if (n < 0 && n != -EINTR)
+	if (n == CONSUMER_STOP)
+		n = 0;
+	else if (n < 0 && n != -EINTR)
 		return n;
-	n = ring_buffer__consume(c->rb);
+	do {
+		if (c->ex)
+			sink__flush(c->ex->sink);
+		n = ring_buffer__consume(c->rb);
+	} while (n == CONSUMER_STOP);
 	return n;
 }
 

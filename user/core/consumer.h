@@ -1,18 +1,26 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * consumer.h: drains the subsystems' ring buffers. Each record is checked and decoded into
- * one reused row (no allocation), shown to an optional observer (the aggregator behind the
- * summary), and handed to the exporter. The BPF side wakes the consumer only when a quarter
+ * one reused row (no allocation), shown to an optional observer (the summary's per-process
+ * TCP table, serve's counters), and handed to the exporter. The BPF side wakes the consumer only when a quarter
  * of a ring is full, so consumer__poll() also drains on its timeout: that bounds the
  * delivery delay to the poll interval.
  */
 #ifndef VIGIL_CONSUMER_H
 #define VIGIL_CONSUMER_H
 
+#include <errno.h>
 #include <stdint.h>
 
 #include "export/export.h"
 #include "core/record.h"
+
+/*
+ * The callback's answer when the sink buffer is nearly full: end this drain so the sink is
+ * flushed outside the callback. The mark leaves room for the longest formatted row.
+ */
+#define CONSUMER_STOP (-EAGAIN)
+#define CONSUMER_HIGH_WATER (SINK_BUF_SIZE - 16 * 1024)
 
 struct ring_buffer;
 
@@ -38,7 +46,10 @@ int consumer__poll(struct consumer *c, int timeout_ms);
 /* Count, observe and export one row made in userspace (a fallback poller's). */
 void consumer__emit(void *ctx, const struct vrow *row);
 
-/* Handle one raw record: the ring-buffer callback, also fed directly by benchmarks. */
+/*
+ * Handle one raw record: the ring-buffer callback, also fed directly by benchmarks. Returns 0,
+ * or CONSUMER_STOP once the sink needs a flush (the record itself was handled).
+ */
 int consumer__handle(void *ctx, void *data, size_t len);
 
 void consumer__fini(struct consumer *c);

@@ -10,6 +10,7 @@
 #include <linux/types.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "events.h"
@@ -48,26 +49,15 @@ static void tcp_set_rodata(struct tcp_bpf *skel, const struct trace_cfg *cfg)
 	ro->targ_has_laddr = cfg->tcp_nladdr > 0;
 	ro->targ_has_raddr = cfg->tcp_nraddr > 0;
 	ro->targ_io_bytes = cfg->tcp_io_bytes;
-}
-
-/* Syscall tracepoints exist only with tracefs and CONFIG_FTRACE_SYSCALLS; they are optional. */
-static bool syscall_tracepoint_exists(const char *name)
-{
-	static const char *const roots[] = { "/sys/kernel/tracing", "/sys/kernel/debug/tracing" };
-	char path[128];
-
-	for (unsigned int i = 0; i < sizeof(roots) / sizeof(roots[0]); i++) {
-		snprintf(path, sizeof(path), "%s/events/syscalls/%s", roots[i], name);
-		if (!access(path, F_OK))
-			return true;
-	}
-	return false;
+	ro->targ_nr_accept = SYS_accept;
+	ro->targ_nr_accept4 = SYS_accept4;
 }
 
 /*
- * Load only the programs something asked for: each costs time on a hot path. Without the
- * accept() syscall tracepoints, owners of passive connections are still learned on their
- * first send or receive, but no tcp_accept records are made.
+ * Load only the programs something asked for: each costs time on a hot path. The accept()
+ * hook is sys_exit, which runs at the end of every syscall of every process: it is loaded
+ * only for tcp_accept records. Owners of passive connections are otherwise learned on their
+ * first send or receive, or at close().
  */
 static void tcp_set_autoload(struct tcp_bpf *skel, const struct trace_cfg *cfg)
 {
@@ -89,10 +79,7 @@ static void tcp_set_autoload(struct tcp_bpf *skel, const struct trace_cfg *cfg)
 				  ro->targ_stream_reset || all);
 	bpf_program__set_autoload(skel->progs.handle_tcp_send_length, owner);
 	bpf_program__set_autoload(skel->progs.handle_tcp_recv_length, owner);
-	bpf_program__set_autoload(skel->progs.handle_tcp_accept4,
-				  owner && syscall_tracepoint_exists("sys_exit_accept4"));
-	bpf_program__set_autoload(skel->progs.handle_tcp_accept,
-				  owner && syscall_tracepoint_exists("sys_exit_accept"));
+	bpf_program__set_autoload(skel->progs.handle_tcp_sys_exit, ro->targ_stream_accept || all);
 }
 
 static void *tcp_open(const struct trace_cfg *cfg, struct bpf_object **obj)

@@ -434,7 +434,8 @@ def test_tcp_hists_per_rport_and_raddr():
     h1 = start_vigil("hist", "tcp-connect", "--per", "rport", "-f", "ndjson")
     h2 = start_vigil("hist", "tcp-rtt", "--per", "raddr", "-f", "ndjson", "--port", str(port))
     h3 = start_vigil("hist", "tcp-connect", "-f", "table", "--port", str(port))
-    wait_attached(h1)
+    for h in (h1, h2, h3):  # three loads at once take longer on a busy machine
+        wait_attached(h)
     conns("4", "127.0.0.1", port, n, 100000, 100000)
     outs = []
     for h in (h1, h2, h3):

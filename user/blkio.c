@@ -76,7 +76,7 @@ static const char *const blkio_tracepoints[] = {
 	NULL,
 };
 
-#define BIO (1ULL << VG_KIND_BIO)
+#define BIO  (1ULL << VG_KIND_BIO)
 #define HIST (1U << HIST_BLKIO)
 
 /* Each one feeds every bio record: pid (start), queue time (insert), service time (issue). */

@@ -213,8 +213,8 @@ static int hooks__open_load(const struct tracer_ops *ops, const bool *present, c
 	if (!t->skel)
 		return -errno;
 	for (int i = 0; ops->hooks[i].prog; i++) {
-		struct bpf_program *prog = bpf_object__find_program_by_name(t->obj,
-									     ops->hooks[i].prog);
+		struct bpf_program *prog =
+			bpf_object__find_program_by_name(t->obj, ops->hooks[i].prog);
 
 		if (prog)
 			bpf_program__set_autoload(prog, only ? !strcmp(ops->hooks[i].prog, only)
@@ -264,8 +264,8 @@ int tracer__check_hooks(const struct tracer_ops *ops, struct tracer_hook_check *
 	err = hooks__open_load(ops, present, NULL, &t);
 	for (int i = 0; i < n; i++) {
 		const struct tracer_hook *h = &ops->hooks[i];
-		struct bpf_program *prog = t.obj ? bpf_object__find_program_by_name(t.obj, h->prog)
-						 : NULL;
+		struct bpf_program *prog =
+			t.obj ? bpf_object__find_program_by_name(t.obj, h->prog) : NULL;
 
 		if (prog)
 			snprintf(out[i].attach, sizeof(out[i].attach), "%s",

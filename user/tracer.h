@@ -40,8 +40,8 @@ struct tracer_hook {
 /* One hook's verdict. */
 struct tracer_hook_check {
 	bool ok;
-	char attach[64];   /* "tp_btf/sys_exit": the program's section */
-	char detail[160];  /* why not, or what was checked */
+	char attach[64];  /* "tp_btf/sys_exit": the program's section */
+	char detail[160]; /* why not, or what was checked */
 };
 
 struct tracer_ops {

@@ -8,9 +8,10 @@
  * from the entry and from tcp_sock's own counters (bytes_acked, bytes_received,
  * total_retrans, srtt_us), which are exact and cost nothing to keep. tcp_probe supplies RTT
  * samples (min/max and the tcp-rtt histogram). The owner of a passive connection is only
- * learned in process context: at accept() (syscall exit tracepoints), on the first
- * send/recv (sock_send_length/sock_recv_length), or at close()/shutdown(); until then its
- * pid stays unknown, never the softirq's current task. Filters are rodata and two LPM tries.
+ * learned in process context: at accept() (the sys_exit raw tracepoint, filtered on the
+ * accept syscall numbers: it needs no tracefs), on the first send/recv
+ * (sock_send_length/sock_recv_length), or at close()/shutdown(); until then its pid stays
+ * unknown, never the softirq's current task. Filters are rodata and two LPM tries.
  */
 #include "common.bpf.h"
 #include <bpf/bpf_endian.h>
@@ -20,6 +21,8 @@
 #define IPPROTO_TCP   6
 #define TCP_MAX_PORTS 8
 #define CONNS_DEFAULT 65536
+#define S_IFMT	      0170000
+#define S_IFSOCK      0140000
 
 /* conn.filt: the cached verdict of the tuple filters */
 #define FILT_UNKNOWN 0
@@ -738,6 +741,8 @@ static __always_inline void on_accept(long fd)
 		return;
 	fds = BPF_CORE_READ(task, files, fdt, fd);
 	bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]);
+	if (!f || (BPF_CORE_READ(f, f_inode, i_mode) & S_IFMT) != S_IFSOCK)
+		return;
 	so = BPF_CORE_READ(f, private_data);
 	sk = BPF_CORE_READ(so, sk);
 	if (!sk || BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP)
@@ -773,16 +778,57 @@ static __always_inline void on_accept(long fd)
 	}
 }
 
-SEC("tracepoint/syscalls/sys_exit_accept4")
-int handle_tcp_accept4(struct trace_event_raw_sys_exit *ctx)
+/*
+ * x86's pt_regs keeps the syscall number in orig_ax, arm64's in syscallno; the flavour that
+ * this kernel lacks is dead code after CO-RE relocation. Direct loads: regs is a trusted BTF
+ * pointer here.
+ */
+struct pt_regs___x86 {
+	unsigned long orig_ax;
+} __attribute__((preserve_access_index));
+
+struct pt_regs___arm64 {
+	__s32 syscallno;
+} __attribute__((preserve_access_index));
+
+struct thread_info___x86 {
+	__u32 status;
+} __attribute__((preserve_access_index));
+
+#define TS_COMPAT 0x0002 /* x86: a 32-bit syscall, whose numbers differ */
+
+static __always_inline long regs__syscall_nr(const struct pt_regs *regs)
 {
-	on_accept(ctx->ret);
-	return 0;
+	if (bpf_core_field_exists(struct pt_regs___x86, orig_ax))
+		return ((const struct pt_regs___x86 *)regs)->orig_ax;
+	if (bpf_core_field_exists(struct pt_regs___arm64, syscallno))
+		return ((const struct pt_regs___arm64 *)regs)->syscallno;
+	return -1;
 }
 
-SEC("tracepoint/syscalls/sys_exit_accept")
-int handle_tcp_accept(struct trace_event_raw_sys_exit *ctx)
+/* Syscall numbers of accept() and accept4() on this architecture, from userspace. */
+const volatile __s32 targ_nr_accept = -1;
+const volatile __s32 targ_nr_accept4 = -1;
+
+/*
+ * Every syscall's exit, attached only when tcp_accept records are wanted: the raw tracepoint
+ * needs no tracefs, unlike syscalls:sys_exit_accept{,4}, which libbpf resolves through it.
+ * It runs for every syscall of every process, so the syscall number is checked first.
+ */
+SEC("tp_btf/sys_exit")
+int BPF_PROG(handle_tcp_sys_exit, struct pt_regs *regs, long ret)
 {
-	on_accept(ctx->ret);
+	long nr = regs__syscall_nr(regs);
+
+	if (nr != targ_nr_accept && nr != targ_nr_accept4)
+		return 0;
+	if (bpf_core_field_exists(struct thread_info___x86, status)) {
+		struct task_struct *task = bpf_get_current_task_btf();
+		struct thread_info___x86 *ti = (void *)&task->thread_info;
+
+		if (BPF_CORE_READ(ti, status) & TS_COMPAT)
+			return 0;
+	}
+	on_accept(ret);
 	return 0;
 }

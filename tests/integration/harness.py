@@ -4,7 +4,9 @@ A test module defines functions decorated with @test and calls main() at the end
 runs them in order, prints one line per test and closes with "N passed, N failed, N skipped".
 skip() raises Skip; when CI=true a skip counts as a failure, because in CI every BPF test
 must really run. vigil() runs the built binary and returns its result; records() parses
-NDJSON output into dicts.
+NDJSON output into dicts. without_tracefs() re-runs a test module in a private mount
+namespace where tracefs and debugfs are unmounted, so that its result does not depend on
+what an earlier tool mounted on the machine (a fresh one mounts neither).
 """
 import json
 import os
@@ -62,6 +64,43 @@ def wait_attached(proc, seconds=0.0):
     time.sleep(max(seconds, 1.0))
     if proc.poll() is not None:
         raise AssertionError("vigil exited early (%d): %s" % (proc.returncode, proc.stderr.read()))
+
+
+TRACEFS_DIRS = ("/sys/kernel/debug/tracing", "/sys/kernel/tracing", "/sys/kernel/debug")
+NO_TRACEFS_ENV = "VIGIL_TEST_NO_TRACEFS"
+
+
+def tracing_mounts():
+    """Mount points of tracefs and debugfs seen by this process."""
+    out = []
+    with open("/proc/self/mountinfo") as f:
+        for line in f:
+            fields = line.split()
+            fstype = fields[fields.index("-") + 1]
+            if fstype in ("tracefs", "debugfs"):
+                out.append(fields[4])
+    return out
+
+
+def without_tracefs():
+    """Re-exec this test module (same arguments) under `unshare -m` with tracefs and debugfs
+    unmounted in that private mount namespace only; the machine's own mounts are untouched.
+    Returns in the child (and when not root: the tests that need root skip anyway)."""
+    if os.geteuid() != 0:
+        return
+    if os.environ.get(NO_TRACEFS_ENV) == "1":
+        for _ in range(4):  # stacked mounts come off one at a time
+            for d in TRACEFS_DIRS:
+                if d in tracing_mounts():
+                    subprocess.run(["umount", "-l", d], capture_output=True)
+        left = tracing_mounts()
+        if left:
+            raise SystemExit("could not unmount %s in the private mount namespace" % left)
+        return
+    env = dict(os.environ, **{NO_TRACEFS_ENV: "1"})
+    p = subprocess.run(["unshare", "-m", "--propagation", "private", sys.executable,
+                        os.path.abspath(sys.argv[0]), *sys.argv[1:]], env=env)
+    sys.exit(p.returncode)
 
 
 def unprivileged_vigil():

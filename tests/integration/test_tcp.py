@@ -1,11 +1,16 @@
 """test_tcp.py: the TCP tracer against known workloads, on loopback and across a pair of
 network namespaces joined by a veth (created here, removed after). It checks counts, ports,
 pids, byte counts and latencies in vigil's records, the in-kernel filters (port, CIDR,
-family), bad flag values, the histograms, and agreement with libbpf-tools tcplife.
-The workloads come from tests/integration/tcp_workload.c.
+family), bad flag values, the histograms, doctor's verdict per record kind, and agreement
+with libbpf-tools tcplife. The workloads come from tests/integration/tcp_workload.c.
+The module runs in a private mount namespace without tracefs (harness.without_tracefs),
+as on a fresh machine, whatever the machine has mounted; tcplife, which needs tracefs,
+mounts it in a namespace of its own.
 """
+import ctypes
 import json
 import os
+import re
 import signal
 import socket
 import struct
@@ -14,8 +19,8 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (OUT, check, main, records, require_root, start_vigil, test, vigil,  # noqa: E402
-                     wait_attached)
+from harness import (OUT, check, main, records, require_root, start_vigil, test,  # noqa: E402
+                     tracing_mounts, vigil, wait_attached, without_tracefs)
 
 WORKLOAD = os.path.join(OUT, "tests", "integration", "tcp_workload")
 TCPLIFE = "/usr/sbin/tcplife"
@@ -292,8 +297,11 @@ def test_tcp_matches_tcplife():
         raise AssertionError("%s missing (tools/deps.sh installs libbpf-tools)" % TCPLIFE)
     port, n = BASE + 9, 12
     # tcplife ANDs -L and -D: one instance per side keeps other traffic out of its pipe
-    lives = [subprocess.Popen([TCPLIFE, "-w", flag, str(port)], stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True) for flag in ("-L", "-D")]
+    # tcplife attaches through tracefs: mounted for it alone, in a mount namespace of its own
+    tcplife = "mount -t tracefs nodev /sys/kernel/tracing && exec %s -w %s %d"
+    lives = [subprocess.Popen(["unshare", "-m", "sh", "-c", tcplife % (TCPLIFE, flag, port)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for flag in ("-L", "-D")]
     v = trace("--port", str(port), "--events", "tcp_close")
     time.sleep(1.0)
     # distinct sizes so that each connection's KB differ: 3..14 KB out, 20..31 KB back
@@ -426,7 +434,8 @@ def test_tcp_hists_per_rport_and_raddr():
     h1 = start_vigil("hist", "tcp-connect", "--per", "rport", "-f", "ndjson")
     h2 = start_vigil("hist", "tcp-rtt", "--per", "raddr", "-f", "ndjson", "--port", str(port))
     h3 = start_vigil("hist", "tcp-connect", "-f", "table", "--port", str(port))
-    wait_attached(h1)
+    for h in (h1, h2, h3):  # three loads at once take longer on a busy machine
+        wait_attached(h)
     conns("4", "127.0.0.1", port, n, 100000, 100000)
     outs = []
     for h in (h1, h2, h3):
@@ -444,5 +453,102 @@ def test_tcp_hists_per_rport_and_raddr():
     check("usecs" in outs[2] and "count %d" % n in outs[2], "table form: %s" % outs[2])
 
 
+def accept_in_process(lsock, use_accept4):
+    """accept(2) or accept4(2) through libc, so that the syscall is known."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    fd = libc.accept4(lsock.fileno(), None, None, 0) if use_accept4 else \
+        libc.accept(lsock.fileno(), None, None)
+    check(fd >= 0, "accept: errno %d" % ctypes.get_errno())
+    return socket.socket(fileno=fd)
+
+
+@test
+def test_tcp_accept_records_without_tracefs():
+    require_root()
+    check(not tracing_mounts(), "tracefs or debugfs is mounted here: %s" % tracing_mounts())
+    port, n = BASE + 14, 4
+    v = trace("--port", str(port), "--events", "tcp_accept")
+    srv_pid, cli_pid, sports = conns("4", "127.0.0.1", port, n, 100, 100)
+    lsock = socket.socket(socket.AF_INET6)
+    lsock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    lsock.bind(("::1", port))
+    lsock.listen()
+    mine = []
+    for use_accept4 in (False, True):
+        c = socket.create_connection(("::1", port))
+        a = accept_in_process(lsock, use_accept4)
+        mine.append(c.getsockname()[1])
+        c.close()
+        a.close()
+    lsock.close()
+    time.sleep(0.3)
+    recs = stop(v)
+    accepts = kind(recs, "tcp_accept", port)
+    got = sorted(r["dport"] for r in accepts)
+    check(got == sorted(sports + mine), "tcp_accept for the client ports %s, got %s"
+          % (sorted(sports + mine), got))
+    for r in accepts:
+        want = os.getpid() if r["dport"] in mine else srv_pid
+        check(r["pid"] == want and r["sport"] == port,
+              "tcp_accept names the accepting process %d: %s" % (want, r))
+    check(all(r["kind"] in ("tcp_accept", "drops") for r in recs), "--events tcp_accept only")
+
+
+def prog_names(pid):
+    """Names of the BPF programs that process pid holds (links and programs)."""
+    ids = set()
+    fds = os.path.join("/proc", str(pid), "fdinfo")
+    for fd in os.listdir(fds):
+        try:
+            with open(os.path.join(fds, fd)) as f:
+                ids.update(int(line.split()[1]) for line in f if line.startswith("prog_id:"))
+        except OSError:
+            pass
+    names = set()
+    for i in ids:
+        p = subprocess.run(["bpftool", "-j", "prog", "show", "id", str(i)], capture_output=True,
+                           text=True)
+        if p.returncode == 0:
+            names.add(json.loads(p.stdout)["name"])
+    return names
+
+
+@test
+def test_tcp_sys_exit_hook_only_for_accept_records():
+    require_root()
+    with_accept = trace("--events", "tcp_accept,tcp_close")
+    without = trace("--events", "tcp_connect,tcp_close,tcp_state,tcp_reset")
+    names_with, names_without = prog_names(with_accept.pid), prog_names(without.pid)
+    stop(with_accept)
+    stop(without)
+    check("handle_tcp_sys_exit" in names_with, "sys_exit attached for tcp_accept: %s" % names_with)
+    check("handle_tcp_set_state" in names_without and "handle_tcp_sys_exit" not in names_without,
+          "no sys_exit hook (it runs on every syscall) without tcp_accept: %s" % names_without)
+
+
+@test
+def test_doctor_reports_each_record_kind():
+    require_root()
+    doc = json.loads(vigil("doctor", "--format", "json").stdout)
+    subs = {s_["name"]: s_ for s_ in doc["subsystems"]}
+    for name, sub in subs.items():
+        check(sub.get("kinds") and "hists" in sub, "%s: no verdict per kind: %s" % (name, sub))
+        for k in sub["kinds"] + sub["hists"]:
+            check(k["bpf"] or k.get("reason"), "%s: neither usable nor a reason" % k)
+            check(not k["bpf"] or k["attach"], "%s: usable but no attach points" % k)
+            check(not [a for a in k["attach"] if a.startswith("tracepoint/")],
+                  "%s needs tracefs: %s" % (k.get("kind", k.get("hist")), k["attach"]))
+    tcp = {k["kind"]: k for k in subs["tcp"]["kinds"]}
+    check(set(tcp) == {"tcp_connect", "tcp_accept", "tcp_state", "tcp_close", "tcp_retransmit",
+                       "tcp_reset"}, "tcp kinds: %s" % sorted(tcp))
+    for k in tcp.values():
+        check(k["bpf"], "%s not usable without tracefs: %s" % (k["kind"], k.get("reason")))
+    check("tp_btf/sys_exit" in tcp["tcp_accept"]["attach"], "tcp_accept's hook: %s" % tcp)
+    table = vigil("doctor").stdout
+    for k in tcp:
+        check(re.search(r"^ +%s +ok +\S" % k, table, re.M), "table line for %s:\n%s" % (k, table))
+
+
 if __name__ == "__main__":
+    without_tracefs()
     main()

@@ -76,12 +76,27 @@ static const char *const blkio_tracepoints[] = {
 	NULL,
 };
 
+#define BIO  (1ULL << VG_KIND_BIO)
+#define HIST (1U << HIST_BLKIO)
+
+/* Each one feeds every bio record: pid (start), queue time (insert), service time (issue). */
+static const struct tracer_hook blkio_hooks[] = {
+	{ "handle_blkio_start", "block:block_io_start", BIO, HIST, false },
+	{ "handle_blkio_insert", "block:block_rq_insert", BIO, HIST, false },
+	{ "handle_blkio_issue", "block:block_rq_issue", BIO, HIST, false },
+	{ "handle_blkio_merge", "block:block_rq_merge", BIO, HIST, false },
+	{ "handle_blkio_requeue", "block:block_rq_requeue", BIO, HIST, false },
+	{ "handle_blkio_complete", "block:block_rq_complete", BIO, HIST, false },
+	{ NULL },
+};
+
 const struct tracer_ops blkio_tracer_ops = {
 	.name = "blkio",
 	.tracepoints = blkio_tracepoints,
 	.fallback = "diskstats (/proc/diskstats)",
 	.kinds = 1ULL << VG_KIND_BIO,
 	.hists = 1U << HIST_BLKIO,
+	.hooks = blkio_hooks,
 	.open = blkio_open,
 	.destroy = blkio_destroy,
 };

@@ -2,8 +2,11 @@
 /*
  * cmd_doctor.c: `vigil doctor`: what this machine allows, and for each subsystem whether
  * BPF can be used here, exactly why not if it cannot, and the fallback that would be used.
+ * Then, by record kind and histogram, whether every attach point it needs is in kernel BTF,
+ * verifies and really attaches (each is attached and detached at once), or which one fails.
  */
 #include <stdio.h>
+#include <string.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -14,6 +17,8 @@
 #include "core/log.h"
 #include "export/output.h"
 #include "core/probe.h"
+#include "core/hist.h"
+#include "core/record.h"
 
 static const struct cli_opt doctor_opts[] = {
 	CLI_OPT_FORMAT,
@@ -32,9 +37,124 @@ struct doctor_report {
 	struct utsname uts;
 	struct probe_result checks[PROBE__COUNT];
 	struct probe_result subsys[16];
+	struct tracer_hook_check hooks[16][TRACER_MAX_HOOKS];
+	int nhooks[16]; /* 0: not checked (the machine checks failed) */
 	int nsubsys;
 	int bpf_stats; /* kernel.bpf_stats_enabled, -1 if unknown */
 };
+
+/*
+ * The subsystem's verdict, then its hooks'. A required hook that does not attach makes BPF
+ * unusable for the whole subsystem (the tracer would fail at start-up); an optional one
+ * costs its record kinds only.
+ */
+static void doctor_collect_subsystem(struct doctor_report *d, int i)
+{
+	const struct tracer_ops *ops = tracer_registry[i];
+	struct probe_result machine;
+
+	probe_subsystem(ops, true, &d->subsys[i]);
+	if (!probe_machine(&machine) || !ops->hooks)
+		return;
+	d->nhooks[i] = tracer__check_hooks(ops, d->hooks[i]);
+	for (int h = 0; h < d->nhooks[i] && d->subsys[i].ok; h++) {
+		if (d->hooks[i][h].ok || ops->hooks[h].optional)
+			continue;
+		d->subsys[i].ok = false;
+		snprintf(d->subsys[i].detail, sizeof(d->subsys[i].detail), "%s: %s",
+			 d->hooks[i][h].attach, d->hooks[i][h].detail);
+	}
+}
+
+/*
+ * Whether subsystem i can make a record kind (kind >= 0) or a histogram (hist >= 0): NULL
+ * if so, else the reason. attach lists the attach points it needs.
+ */
+static const char *doctor_verdict(const struct doctor_report *d, int i, int kind, int hist,
+				  char *attach, size_t len)
+{
+	const struct tracer_ops *ops = tracer_registry[i];
+	const char *why = NULL;
+	static char buf[256];
+
+	attach[0] = '\0';
+	for (int h = 0; h < d->nhooks[i]; h++) {
+		const struct tracer_hook *hook = &ops->hooks[h];
+		bool needed = kind >= 0 ? hook->kinds & (1ULL << kind) : hook->hists & (1U << hist);
+
+		if (!needed)
+			continue;
+		snprintf(attach + strlen(attach), len - strlen(attach), "%s%s",
+			 attach[0] ? " " : "", d->hooks[i][h].attach);
+		if (!why && !d->hooks[i][h].ok) {
+			snprintf(buf, sizeof(buf), "%s: %s", d->hooks[i][h].attach,
+				 d->hooks[i][h].detail);
+			why = buf;
+		}
+	}
+	if (!d->subsys[i].ok)
+		return d->subsys[i].detail; /* nothing of the subsystem comes from BPF */
+	return why;
+}
+
+static void doctor_print_kinds(struct sink *s, const struct doctor_report *d, int i)
+{
+	const struct tracer_ops *ops = tracer_registry[i];
+	char attach[512], label[48];
+	const char *why;
+
+	for (int k = 0; k < VG_KIND_MAX; k++) {
+		if (!(ops->kinds & (1ULL << k)))
+			continue;
+		why = doctor_verdict(d, i, k, -1, attach, sizeof(attach));
+		sink__printf(s, "  %-22s %-4s %s\n", vkind__desc(k)->name, why ? "no" : "ok",
+			     why ? why : attach);
+	}
+	for (int h = 0; h < HIST__COUNT; h++) {
+		if (!(ops->hists & (1U << h)))
+			continue;
+		why = doctor_verdict(d, i, -1, h, attach, sizeof(attach));
+		snprintf(label, sizeof(label), "hist %s", hist_descs[h].name);
+		sink__printf(s, "  %-22s %-4s %s\n", label, why ? "no" : "ok", why ? why : attach);
+	}
+}
+
+/* One kind's or histogram's verdict: "attach" as an array, "reason" when it is not BPF. */
+static void doctor_json_item(struct jw *w, const char *key, const char *name,
+			     const struct doctor_report *d, int i, int kind, int hist)
+{
+	char attach[512], *save = NULL;
+	const char *why = doctor_verdict(d, i, kind, hist, attach, sizeof(attach));
+
+	jw__obj_begin(w, NULL);
+	jw__str(w, key, name);
+	jw__bool(w, "bpf", !why && d->nhooks[i]);
+	jw__arr_begin(w, "attach");
+	for (char *a = strtok_r(attach, " ", &save); a; a = strtok_r(NULL, " ", &save))
+		jw__str(w, NULL, a);
+	jw__arr_end(w);
+	if (why || !d->nhooks[i])
+		jw__str(w, "reason", why ? why : d->subsys[i].detail);
+	jw__obj_end(w);
+}
+
+static void doctor_json_kinds(struct jw *w, const struct doctor_report *d, int i)
+{
+	const struct tracer_ops *ops = tracer_registry[i];
+
+	jw__arr_begin(w, "kinds");
+	for (int k = 0; k < VG_KIND_MAX; k++) {
+		if (ops->kinds & (1ULL << k))
+			doctor_json_item(w, "kind", vkind__desc(k)->name, d, i, k, -1);
+	}
+	jw__arr_end(w);
+	jw__arr_begin(w, "hists");
+	for (int h = 0; h < HIST__COUNT; h++) {
+		if (ops->hists & (1U << h))
+			doctor_json_item(w, "hist", hist_descs[h].name, d, i, -1, h);
+	}
+	jw__arr_end(w);
+}
 
 static void doctor_collect(struct doctor_report *d)
 {
@@ -42,7 +162,7 @@ static void doctor_collect(struct doctor_report *d)
 	for (int c = 0; c < PROBE__COUNT; c++)
 		probe_run((enum probe_check)c, &d->checks[c]);
 	for (d->nsubsys = 0; tracer_registry[d->nsubsys]; d->nsubsys++)
-		probe_subsystem(tracer_registry[d->nsubsys], true, &d->subsys[d->nsubsys]);
+		doctor_collect_subsystem(d, d->nsubsys);
 	d->bpf_stats = probe_sysctl_int("kernel/bpf_stats_enabled");
 }
 
@@ -74,6 +194,8 @@ static void doctor_print_table(struct sink *s, const struct doctor_report *d)
 			sink__printf(s, "%-10s %-9s BPF unavailable: %s\n%-20s fallback: %s\n",
 				     ops->name, auto_source(d, i), d->subsys[i].detail, "",
 				     ops->fallback);
+		if (d->nhooks[i])
+			doctor_print_kinds(s, d, i);
 	}
 }
 
@@ -108,6 +230,7 @@ static void doctor_print_json(struct sink *s, const struct doctor_report *d)
 		jw__str(&w, "source", auto_source(d, i));
 		jw__str(&w, d->subsys[i].ok ? "detail" : "reason", d->subsys[i].detail);
 		jw__str(&w, "fallback", ops->fallback);
+		doctor_json_kinds(&w, d, i);
 		jw__obj_end(&w);
 	}
 	jw__arr_end(&w);

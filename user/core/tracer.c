@@ -62,11 +62,22 @@ int tracer__map_fd(const struct tracer *t, const char *name)
 	return map ? bpf_map__fd(map) : -ENOENT;
 }
 
+const struct tracer_hook *tracer_ops__hook(const struct tracer_ops *ops, const char *prog)
+{
+	for (const struct tracer_hook *h = ops->hooks; h && h->prog; h++) {
+		if (!strcmp(h->prog, prog))
+			return h;
+	}
+	return NULL;
+}
+
+/* An optional hook that does not attach loses its record kinds, loudly, not the subsystem. */
 static int tracer__attach_all(struct tracer *t)
 {
 	struct bpf_program *prog;
 
 	bpf_object__for_each_program(prog, t->obj) {
+		const struct tracer_hook *hook;
 		struct bpf_link *link;
 
 		if (!bpf_program__autoload(prog))
@@ -77,6 +88,13 @@ static int tracer__attach_all(struct tracer *t)
 		if (!link) {
 			int err = -errno;
 
+			hook = tracer_ops__hook(t->ops, bpf_program__name(prog));
+			if (hook && hook->optional) {
+				pr_warn("%s: attach %s: %s: its records are lost (vigil doctor)",
+					t->ops->name, bpf_program__section_name(prog),
+					strerror(-err));
+				continue;
+			}
 			pr_err("%s: attach %s: %s", t->ops->name, bpf_program__section_name(prog),
 			       strerror(-err));
 			return err;
@@ -149,15 +167,124 @@ err_free:
 	return err;
 }
 
+/* Asking for nothing loads every program: the doctor's trial configuration. */
+static const struct trace_cfg try_cfg = { .ringbuf_bytes = 1 << 16, .hist_unit_ns = 1000 };
+
 int tracer__try_load(const struct tracer_ops *ops)
 {
-	struct trace_cfg cfg = { .ringbuf_bytes = 1 << 16, .hist_unit_ns = 1000 };
 	struct tracer t = { .ops = ops };
+	struct trace_cfg cfg = try_cfg;
 	int err = tracer__open_load(&t, &cfg);
 
 	if (t.skel)
 		ops->destroy(t.skel);
 	return err;
+}
+
+/* Attach prog and detach it at once: proof that the kernel takes it here. */
+static void hook__try_attach(struct bpf_program *prog, struct tracer_hook_check *c)
+{
+	struct bpf_link *link;
+
+	if (!bpf_program__autoload(prog)) {
+		snprintf(c->detail, sizeof(c->detail), "not loaded");
+		return;
+	}
+	link = bpf_program__attach(prog);
+	if (!link) {
+		snprintf(c->detail, sizeof(c->detail), "attach: %s", strerror(errno));
+		return;
+	}
+	bpf_link__destroy(link);
+	c->ok = true;
+	snprintf(c->detail, sizeof(c->detail), "verifies and attaches");
+}
+
+/*
+ * Open ops' object with the programs of the hooks that have a tracepoint (only: just that
+ * one) set to load, whatever a trace would pick, and load it. 0 or a negative errno.
+ */
+static int hooks__open_load(const struct tracer_ops *ops, const bool *present, const char *only,
+			    struct tracer *t)
+{
+	struct trace_cfg cfg = try_cfg;
+
+	t->skel = ops->open(&cfg, &t->obj);
+	if (!t->skel)
+		return -errno;
+	for (int i = 0; ops->hooks[i].prog; i++) {
+		struct bpf_program *prog =
+			bpf_object__find_program_by_name(t->obj, ops->hooks[i].prog);
+
+		if (prog)
+			bpf_program__set_autoload(prog, only ? !strcmp(ops->hooks[i].prog, only)
+							     : present[i]);
+	}
+	return bpf_object__load(t->obj);
+}
+
+/* The whole object did not load: load the hook's program alone to see whether it is to blame. */
+static void hook__check_alone(const struct tracer_ops *ops, const struct tracer_hook *h,
+			      struct tracer_hook_check *c)
+{
+	struct tracer t = { .ops = ops };
+	struct bpf_program *prog;
+	int err = hooks__open_load(ops, NULL, h->prog, &t);
+
+	prog = t.obj ? bpf_object__find_program_by_name(t.obj, h->prog) : NULL;
+	if (err)
+		snprintf(c->detail, sizeof(c->detail),
+			 "the kernel refused the program: %s (vigil -vv shows the verifier log)",
+			 strerror(-err));
+	else if (prog)
+		hook__try_attach(prog, c);
+	if (t.skel)
+		ops->destroy(t.skel);
+}
+
+int tracer__check_hooks(const struct tracer_ops *ops, struct tracer_hook_check *out)
+{
+	bool present[TRACER_MAX_HOOKS + 1] = { 0 };
+	struct tracer t = { .ops = ops };
+	int n = 0, err;
+
+	for (const struct tracer_hook *h = ops->hooks; h && h->prog && n < TRACER_MAX_HOOKS; h++) {
+		struct tracer_hook_check *c = &out[n];
+
+		memset(c, 0, sizeof(*c));
+		snprintf(c->attach, sizeof(c->attach), "%s", h->prog);
+		present[n] = probe_has_tracepoint(h->tracepoint);
+		if (!present[n])
+			snprintf(c->detail, sizeof(c->detail),
+				 "tracepoint %s missing from kernel BTF", h->tracepoint);
+		n++;
+	}
+	if (!n)
+		return 0;
+	err = hooks__open_load(ops, present, NULL, &t);
+	for (int i = 0; i < n; i++) {
+		const struct tracer_hook *h = &ops->hooks[i];
+		struct bpf_program *prog =
+			t.obj ? bpf_object__find_program_by_name(t.obj, h->prog) : NULL;
+
+		if (prog)
+			snprintf(out[i].attach, sizeof(out[i].attach), "%s",
+				 bpf_program__section_name(prog));
+		if (!present[i])
+			continue;
+		if (!t.skel)
+			snprintf(out[i].detail, sizeof(out[i].detail), "open BPF object: %s",
+				 strerror(-err));
+		else if (err)
+			hook__check_alone(ops, h, &out[i]);
+		else if (prog)
+			hook__try_attach(prog, &out[i]);
+		else
+			snprintf(out[i].detail, sizeof(out[i].detail), "no program %s", h->prog);
+	}
+	if (t.skel)
+		ops->destroy(t.skel);
+	return n;
 }
 
 int tracer__read_drops(const struct tracer *t, uint64_t out[TRACER_DROP_REASONS])

@@ -9,6 +9,7 @@
 #ifndef VIGIL_TRACER_H
 #define VIGIL_TRACER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "core/trace_cfg.h"
@@ -21,12 +22,35 @@ struct bpf_link;
 
 struct tracer;
 
+/*
+ * One attach point of a subsystem: the BPF program behind it and what cannot be made
+ * without it. `vigil doctor` checks each one (tracepoint in BTF, verifier, attach) and
+ * reports by record kind. An optional hook that fails to attach costs its kinds only.
+ */
+struct tracer_hook {
+	const char *prog;	/* program name in the BPF object; NULL ends a table */
+	const char *tracepoint; /* "sock:inet_sock_set_state": must be in kernel BTF */
+	uint64_t kinds;		/* record kinds (bit VG_KIND_*) that need it */
+	uint32_t hists;		/* histograms (bit HIST_*) that need it */
+	bool optional;		/* the subsystem runs without it, minus its kinds */
+};
+
+#define TRACER_MAX_HOOKS 16
+
+/* One hook's verdict. */
+struct tracer_hook_check {
+	bool ok;
+	char attach[64];  /* "tp_btf/sys_exit": the program's section */
+	char detail[160]; /* why not, or what was checked */
+};
+
 struct tracer_ops {
 	const char *name;		 /* "sched" */
 	const char *const *tracepoints;	 /* "sched:sched_switch", ...; NULL-terminated */
 	const char *fallback;		 /* the source used when BPF cannot be */
 	uint64_t kinds;			 /* record kinds it can stream */
 	uint32_t hists;			 /* histograms it can aggregate */
+	const struct tracer_hook *hooks; /* every attach point, ended by a NULL prog */
 	/* Open the skeleton and set its rodata from cfg; return it and its bpf_object. */
 	void *(*open)(const struct trace_cfg *cfg, struct bpf_object **obj);
 	void (*destroy)(void *skel);
@@ -57,6 +81,16 @@ int tracer__new(const struct tracer_ops *ops, const struct trace_cfg *cfg, struc
 
 /* Open and load without attaching: the doctor's proof that this kernel accepts the object. */
 int tracer__try_load(const struct tracer_ops *ops);
+
+/*
+ * Check every hook of ops: its tracepoint is in kernel BTF, its program verifies (alone, if
+ * the whole object does not), and it attaches (then detaches at once). out[i] is the verdict
+ * on ops->hooks[i]. Returns the number of hooks.
+ */
+int tracer__check_hooks(const struct tracer_ops *ops, struct tracer_hook_check *out);
+
+/* The hook of ops whose program is named prog, or NULL. */
+const struct tracer_hook *tracer_ops__hook(const struct tracer_ops *ops, const char *prog);
 
 /* Sum the per-CPU drop counters into out[reason]. */
 int tracer__read_drops(const struct tracer *t, uint64_t out[TRACER_DROP_REASONS]);

@@ -48,6 +48,20 @@ static const char *const sched_tracepoints[] = {
 	NULL,
 };
 
+#define K(kind) (1ULL << VG_KIND_##kind)
+#define H(hist) (1U << HIST_##hist)
+
+static const struct tracer_hook sched_hooks[] = {
+	{ "handle_sched_wakeup", "sched:sched_wakeup", K(RUNQ), H(RUNQ), false },
+	{ "handle_sched_wakeup_new", "sched:sched_wakeup_new", K(RUNQ), H(RUNQ), false },
+	{ "handle_sched_switch", "sched:sched_switch", K(RUNQ) | K(ONCPU), H(RUNQ) | H(ONCPU),
+	  false },
+	{ "handle_sched_exec", "sched:sched_process_exec", K(EXEC), 0, false },
+	{ "handle_sched_exit", "sched:sched_process_exit", K(EXIT), 0, false },
+	{ "handle_sched_fork", "sched:sched_process_fork", K(FORK), 0, false },
+	{ NULL },
+};
+
 const struct tracer_ops sched_tracer_ops = {
 	.name = "sched",
 	.tracepoints = sched_tracepoints,
@@ -55,6 +69,7 @@ const struct tracer_ops sched_tracer_ops = {
 	.kinds = (1ULL << VG_KIND_RUNQ) | (1ULL << VG_KIND_ONCPU) | (1ULL << VG_KIND_EXEC) |
 		 (1ULL << VG_KIND_EXIT) | (1ULL << VG_KIND_FORK),
 	.hists = (1U << HIST_RUNQ) | (1U << HIST_ONCPU),
+	.hooks = sched_hooks,
 	.open = sched_open,
 	.destroy = sched_destroy,
 };

@@ -10,13 +10,19 @@
 #include <linux/types.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "events.h"
 #include "core/record.h"
+#include "core/log.h"
+#include "core/probe.h"
 #include "tcp.skel.h"
 #include "tcp/tcp_addr.h"
 #include "core/tracer.h"
+
+/* accept() and accept4() return through every syscall's exit tracepoint. */
+#define TCP_ACCEPT_TRACEPOINT "raw_syscalls:sys_exit"
 
 static bool wants(uint64_t mask, unsigned int bit)
 {
@@ -48,26 +54,15 @@ static void tcp_set_rodata(struct tcp_bpf *skel, const struct trace_cfg *cfg)
 	ro->targ_has_laddr = cfg->tcp_nladdr > 0;
 	ro->targ_has_raddr = cfg->tcp_nraddr > 0;
 	ro->targ_io_bytes = cfg->tcp_io_bytes;
-}
-
-/* Syscall tracepoints exist only with tracefs and CONFIG_FTRACE_SYSCALLS; they are optional. */
-static bool syscall_tracepoint_exists(const char *name)
-{
-	static const char *const roots[] = { "/sys/kernel/tracing", "/sys/kernel/debug/tracing" };
-	char path[128];
-
-	for (unsigned int i = 0; i < sizeof(roots) / sizeof(roots[0]); i++) {
-		snprintf(path, sizeof(path), "%s/events/syscalls/%s", roots[i], name);
-		if (!access(path, F_OK))
-			return true;
-	}
-	return false;
+	ro->targ_nr_accept = SYS_accept;
+	ro->targ_nr_accept4 = SYS_accept4;
 }
 
 /*
- * Load only the programs something asked for: each costs time on a hot path. Without the
- * accept() syscall tracepoints, owners of passive connections are still learned on their
- * first send or receive, but no tcp_accept records are made.
+ * Load only the programs something asked for: each costs time on a hot path. The accept()
+ * hook is sys_exit, which runs at the end of every syscall of every process: it is loaded
+ * only for tcp_accept records. Owners of passive connections are otherwise learned on their
+ * first send or receive, or at close().
  */
 static void tcp_set_autoload(struct tcp_bpf *skel, const struct trace_cfg *cfg)
 {
@@ -79,6 +74,7 @@ static void tcp_set_autoload(struct tcp_bpf *skel, const struct trace_cfg *cfg)
 	bool rtt = ro->targ_stream_close || ro->targ_hist_rtt;
 	/* Asked for nothing: the doctor's trial load, which must verify every program. */
 	bool all = !cfg->stream_kinds && !cfg->hists;
+	bool accept = ro->targ_stream_accept || all;
 
 	owner |= all;
 	bpf_program__set_autoload(skel->progs.handle_tcp_probe, rtt || all);
@@ -89,10 +85,13 @@ static void tcp_set_autoload(struct tcp_bpf *skel, const struct trace_cfg *cfg)
 				  ro->targ_stream_reset || all);
 	bpf_program__set_autoload(skel->progs.handle_tcp_send_length, owner);
 	bpf_program__set_autoload(skel->progs.handle_tcp_recv_length, owner);
-	bpf_program__set_autoload(skel->progs.handle_tcp_accept4,
-				  owner && syscall_tracepoint_exists("sys_exit_accept4"));
-	bpf_program__set_autoload(skel->progs.handle_tcp_accept,
-				  owner && syscall_tracepoint_exists("sys_exit_accept"));
+	if (accept && !probe_has_tracepoint(TCP_ACCEPT_TRACEPOINT)) {
+		if (!all)
+			pr_warn("tcp: no tcp_accept records: tracepoint %s missing from kernel BTF",
+				TCP_ACCEPT_TRACEPOINT);
+		accept = false;
+	}
+	bpf_program__set_autoload(skel->progs.handle_tcp_sys_exit, accept);
 }
 
 static void *tcp_open(const struct trace_cfg *cfg, struct bpf_object **obj)
@@ -150,6 +149,27 @@ static const char *const tcp_tracepoints[] = {
 	"sock:sock_recv_length",    NULL,
 };
 
+#define K(kind) (1ULL << VG_KIND_TCP_##kind)
+#define H(hist) (1U << HIST_TCP_##hist)
+
+/*
+ * inet_sock_set_state keeps the connection table every record reads; the others each feed
+ * their records. accept()'s exit is optional: without it only tcp_accept records are lost.
+ */
+static const struct tracer_hook tcp_hooks[] = {
+	{ "handle_tcp_set_state", "sock:inet_sock_set_state",
+	  K(CONNECT) | K(ACCEPT) | K(STATE) | K(CLOSE) | K(RETRANSMIT) | K(RESET), H(CONNECT),
+	  false },
+	{ "handle_tcp_probe", "tcp:tcp_probe", K(CLOSE), H(RTT), false },
+	{ "handle_tcp_retransmit", "tcp:tcp_retransmit_skb", K(RETRANSMIT), 0, false },
+	{ "handle_tcp_send_reset", "tcp:tcp_send_reset", K(RESET), 0, false },
+	{ "handle_tcp_receive_reset", "tcp:tcp_receive_reset", K(RESET), 0, false },
+	{ "handle_tcp_send_length", "sock:sock_send_length", K(CLOSE), 0, false },
+	{ "handle_tcp_recv_length", "sock:sock_recv_length", K(CLOSE), 0, false },
+	{ "handle_tcp_sys_exit", TCP_ACCEPT_TRACEPOINT, K(ACCEPT), 0, true },
+	{ NULL },
+};
+
 const struct tracer_ops tcp_tracer_ops = {
 	.name = "tcp",
 	.tracepoints = tcp_tracepoints,
@@ -158,6 +178,7 @@ const struct tracer_ops tcp_tracer_ops = {
 		 (1ULL << VG_KIND_TCP_STATE) | (1ULL << VG_KIND_TCP_CLOSE) |
 		 (1ULL << VG_KIND_TCP_RETRANSMIT) | (1ULL << VG_KIND_TCP_RESET),
 	.hists = (1U << HIST_TCP_CONNECT) | (1U << HIST_TCP_RTT),
+	.hooks = tcp_hooks,
 	.open = tcp_open,
 	.destroy = tcp_destroy,
 	.loaded = tcp_loaded,

@@ -53,7 +53,7 @@ static void doctor_collect_subsystem(struct doctor_report *d, int i)
 	const struct tracer_ops *ops = tracer_registry[i];
 	struct probe_result machine;
 
-	probe_subsystem(ops, true, &d->subsys[i]);
+	backend_probe(ops, true, &d->subsys[i]);
 	if (!probe_machine(&machine) || !ops->hooks)
 		return;
 	d->nhooks[i] = tracer__check_hooks(ops, d->hooks[i]);

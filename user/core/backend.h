@@ -57,6 +57,12 @@ struct backend_choice {
 };
 
 /*
+ * Whether BPF can serve ops: the machine checks, its tracepoints, then (try_load) a trial
+ * load of its object. r says why not, or what was checked.
+ */
+bool backend_probe(const struct tracer_ops *ops, bool try_load, struct probe_result *r);
+
+/*
  * Choose for ops under mode. Returns 0 with c filled, or -ENOTSUP when mode cannot be
  * honoured (bpf asked but unusable; fallback asked but this subsystem has none; auto and
  * neither works), with c->why saying why.

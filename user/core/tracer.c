@@ -141,14 +141,9 @@ static int tracer__open_load(struct tracer *t, const struct trace_cfg *cfg)
 
 int tracer__new(const struct tracer_ops *ops, const struct trace_cfg *cfg, struct tracer **out)
 {
-	struct probe_result why;
 	struct tracer *t;
 	int err;
 
-	if (!probe_subsystem(ops, false, &why)) {
-		pr_err("%s: BPF unavailable: %s", ops->name, why.detail);
-		return -ENOTSUP;
-	}
 	t = calloc(1, sizeof(*t));
 	if (!t)
 		return -ENOMEM;

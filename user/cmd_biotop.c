@@ -217,6 +217,14 @@ int cmd_biotop(int argc, char **argv)
 	err = session__start(&s, &ops, 1, &a.cfg, out.ex, NULL, NULL);
 	if (err)
 		goto out_close;
+	if (!s.ntracers) {
+		/* auto fell back: the poller has per-disk totals, never the process behind them */
+		pr_err("biotop: per-process block I/O needs BPF (%s); the fallback, %s, only "
+		       "counts per disk: use 'vigil sys disk-io' or 'vigil trace blkio'",
+		       s.npollers ? s.pollers[0].why.detail : "not loaded", ops->fallback);
+		err = -ENOTSUP;
+		goto out_stop;
+	}
 	err = biotop_run__start(&r, &s);
 	if (err) {
 		pr_err("biotop: %s", strerror(-err));

@@ -5,11 +5,14 @@ at a file that does not exist, as a kernel without BTF looks), and as uid 65534 
 capability dropped (a copy of vigil it can reach). stdout is a pipe and stdin /dev/null,
 as in any script. Every run must exit 0 (it worked, or fell back) or 1 with a message on
 stderr; never on a signal, never 1 in silence, never a usage error for a valid command line,
-and never hang past its duration. As root with BPF every command must succeed. kill gets a
-fresh process of the mode's own user and must leave it gone; serve is scraped once, then
-stopped with SIGTERM. All findings are listed before the test fails, one line each.
+and never hang past its duration. As root with BPF every command must succeed. Without BPF
+the commands that have no fallback must exit 1, and no record or metric may claim source
+bpf. kill gets a fresh process of the mode's own user and must leave it gone; serve is
+scraped once, then stopped with SIGTERM. All findings are listed before the test fails, one
+line each.
 """
 import os
+import re
 import shutil
 import signal
 import socket
@@ -96,10 +99,13 @@ CASES += [[c, "--help"] for c in ("doctor", "trace", "hist", "serve", "top", "pr
 # Exit 1 in silence is the contract here, as for pidof(1): no process has that name.
 SILENT_EXIT1 = [["pidof", "no-such-command-here"]]
 
+# What has no fallback: without BPF these must exit 1 (and say why).
+BPF_ONLY = ("hist", "biotop", "profile")
+
 MODES = {
-    "root_bpf": dict(env={}, nobody=False),
-    "root_no_btf": dict(env={"VIGIL_BTF": "/nonexistent"}, nobody=False),
-    "uid_65534": dict(env={}, nobody=True),
+    "root_bpf": dict(env={}, nobody=False, bpf=True),
+    "root_no_btf": dict(env={"VIGIL_BTF": "/nonexistent"}, nobody=False, bpf=False),
+    "uid_65534": dict(env={}, nobody=True, bpf=False),
 }
 
 
@@ -129,8 +135,9 @@ def is_gone(pid):
 
 
 class Mode:
-    def __init__(self, name, env, nobody, tmp, exe):
+    def __init__(self, name, env, nobody, bpf, tmp, exe):
         self.name = name
+        self.bpf = bpf
         self.env = dict(os.environ, **env)
         self.prefix = NOBODY if nobody else []
         self.tmp = tmp
@@ -146,7 +153,7 @@ class Mode:
     def finding(self, argv, what):
         self.findings.append("%s: vigil %s: %s" % (self.name, " ".join(argv), what))
 
-    def judge(self, argv, rc, err):
+    def judge(self, argv, rc, err, out=""):
         """The exit contract; returns whether the run is acceptable."""
         self.runs += 1
         tail = (err.strip().splitlines() or [""])[-1][:200]
@@ -164,8 +171,12 @@ class Mode:
             what = "exit %d, not 1" % rc
         elif rc == 1 and not err.strip():
             what = "exit 1 with nothing on stderr"
-        elif rc and self.name == "root_bpf":
+        elif rc and self.bpf:
             what = "exit 1 as root with BPF: %s" % tail
+        elif not self.bpf and rc == 0 and argv[0] in BPF_ONLY and "--help" not in argv:
+            what = "exit 0 without BPF: it has no fallback, so what did it use?"
+        elif not self.bpf and re.search(r'"source": ?"bpf"', out):
+            what = "a record says source bpf in a mode without BPF"
         else:
             return True
         self.finding(argv, what)
@@ -176,13 +187,13 @@ class Mode:
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                              errors="replace", env=self.env, cwd=self.tmp)
         try:
-            _, err = p.communicate(timeout=timeout)
+            out, err = p.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
             p.kill()
             p.communicate()
             self.finding(argv, "still running after %d s" % timeout)
             return None
-        return p.returncode if self.judge(argv, p.returncode, err) else None
+        return p.returncode if self.judge(argv, p.returncode, err, out) else None
 
     def run_serve_scrape(self):
         """serve until stopped: one scrape of /metrics must answer, SIGTERM must end it."""
@@ -209,9 +220,12 @@ class Mode:
             p.communicate()
             self.finding(argv, "SIGTERM did not stop it")
             return
-        if self.judge(argv + ["(then SIGTERM)"], p.returncode, err) and not body and \
-                p.returncode == 0:
+        if not self.judge(argv + ["(then SIGTERM)"], p.returncode, err):
+            return
+        if not body and p.returncode == 0:
             self.finding(argv, "exit 0 but /metrics never answered")
+        elif body and not self.bpf and re.search(rb'source="bpf"} 1', body):
+            self.finding(argv, "a subsystem's source is bpf in a mode without BPF")
 
     def run_case(self, case):
         if case == ["serve-scrape"]:
@@ -273,7 +287,7 @@ def mode(name):
                     if not only or n in only:
                         wdir = tempfile.mkdtemp(prefix="vigil-matrix-%s-" % n)
                         os.chmod(wdir, 0o777)
-                        _modes[n] = Mode(n, m["env"], m["nobody"], wdir, exe)
+                        _modes[n] = Mode(n, m["env"], m["nobody"], m["bpf"], wdir, exe)
                 threads = [threading.Thread(target=m.run_all) for m in _modes.values()]
                 for t in threads:
                     t.start()

@@ -6,10 +6,10 @@ capability dropped (a copy of vigil it can reach). stdout is a pipe and stdin /d
 as in any script. Every run must exit 0 (it worked, or fell back) or 1 with a message on
 stderr; never on a signal, never 1 in silence, never a usage error for a valid command line,
 and never hang past its duration. As root with BPF every command must succeed. Without BPF
-the commands that have no fallback must exit 1, and no record or metric may claim source
-bpf. kill gets a fresh process of the mode's own user and must leave it gone; serve is
-scraped once, then stopped with SIGTERM. All findings are listed before the test fails, one
-line each.
+the commands that have no fallback must exit 1 before writing anything, and no record or
+metric may claim source bpf. kill gets a fresh process of the mode's own user and must leave
+it gone; serve is scraped once, then stopped with SIGTERM. All findings are listed before the
+test fails, one line each.
 """
 import os
 import re
@@ -60,6 +60,7 @@ CASES = [
     ["biotop", *D],
     ["biotop", "-f", "table", *D],
     ["biotop", "-f", "csv", "-i", "500ms", "-n", "1"],
+    ["biotop", "-f", "json", *D],
     ["profile", *D],
     ["profile", "--off-cpu", *D],
     ["profile", "-f", "svg", *D],
@@ -99,7 +100,7 @@ CASES += [[c, "--help"] for c in ("doctor", "trace", "hist", "serve", "top", "pr
 # Exit 1 in silence is the contract here, as for pidof(1): no process has that name.
 SILENT_EXIT1 = [["pidof", "no-such-command-here"]]
 
-# What has no fallback: without BPF these must exit 1 (and say why).
+# What has no fallback: without BPF these must exit 1, say why, and write nothing.
 BPF_ONLY = ("hist", "biotop", "profile")
 
 MODES = {
@@ -175,6 +176,8 @@ class Mode:
             what = "exit 1 as root with BPF: %s" % tail
         elif not self.bpf and rc == 0 and argv[0] in BPF_ONLY and "--help" not in argv:
             what = "exit 0 without BPF: it has no fallback, so what did it use?"
+        elif not self.bpf and rc == 1 and argv[0] in BPF_ONLY and out:
+            what = "refused to start, but wrote %r to stdout first" % out[:40]
         elif not self.bpf and re.search(r'"source": ?"bpf"', out):
             what = "a record says source bpf in a mode without BPF"
         else:

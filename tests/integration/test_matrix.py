@@ -126,6 +126,19 @@ def children(pid):
         return []
 
 
+def settle(pid, comm, with_children, seconds=10):
+    """Wait until pid has exec'd comm (setpriv execs it) and, if asked, started a child."""
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            with open("/proc/%d/comm" % pid) as f:
+                if f.read().strip() == comm and (not with_children or children(pid)):
+                    return
+        except OSError:
+            return
+        time.sleep(0.02)
+
+
 def is_gone(pid):
     """Whether pid has ended (a zombie counts: it is only waiting to be reaped)."""
     try:
@@ -240,8 +253,8 @@ class Mode:
             if a in ("{victim}", "{tree}", "{sleeper}"):
                 v = self.spawn(["sh", "-c", "sleep 300 & sleep 300; wait"] if a == "{tree}"
                                else ["sleep", "300"])
-                time.sleep(0.1)  # let it exec (and sh start its children)
                 victims.append(v)
+                settle(v.pid, "sh" if a == "{tree}" else "sleep", a == "{tree}")
                 a = "sleep" if a == "{sleeper}" else str(v.pid)
             argv.append(a.replace("{tmp}", self.tmp).replace("{port}", str(free_port())))
         try:

@@ -9,7 +9,7 @@ and never hang past its duration. As root with BPF every command must succeed. W
 the commands that have no fallback must exit 1 before writing anything, and no record or
 metric may claim source bpf. kill gets a fresh process of the mode's own user and must leave
 it gone; serve is scraped once, then stopped with SIGTERM. All findings are listed before the
-test fails, one line each.
+test fails, one line each. The commands vigil --help lists must all be in CASES.
 """
 import os
 import re
@@ -319,6 +319,18 @@ def mode(name):
     check(m.runs >= len(CASES), "%s: only %d of %d runs finished" % (name, m.runs, len(CASES)))
     check(not m.findings, "%s: %d of %d runs broke the exit contract" %
           (name, len(m.findings), len(CASES)))
+
+
+@test
+def every_command_is_in_the_matrix():
+    """A command added to vigil --help and not here would escape the matrix."""
+    out = subprocess.run([VIGIL, "--help"], capture_output=True, text=True).stdout
+    listed = out.split("Commands:\n", 1)[1].split("\n\n", 1)[0]
+    names = [line.split()[0] for line in listed.splitlines() if line.startswith("  ")]
+    covered = {c[0] for c in CASES if "--help" not in c}
+    check(len(names) >= 10, "could not read the command list from --help: %r" % names)
+    missing = [n for n in names if n not in covered]
+    check(not missing, "commands the matrix does not run: %s" % ", ".join(missing))
 
 
 @test

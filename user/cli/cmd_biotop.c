@@ -15,6 +15,7 @@
 #include "blkio/blkio_dev.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "core/backend.h"
 #include "events.h"
 #include "blkio/blkio_iotop.h"
 #include "core/log.h"
@@ -168,7 +169,8 @@ static int biotop_tick(void *ctx, uint64_t now)
 
 static int biotop_run__start(struct biotop_run *r, struct session *s)
 {
-	int err, fd = tracer__map_fd(s->tracers[0], "io_top");
+	const struct tracer *t = session__tracer(s, "blkio");
+	int err, fd = t ? tracer__map_fd(t, "io_top") : -ENOTSUP;
 
 	if (fd < 0)
 		return fd;
@@ -191,6 +193,7 @@ int cmd_biotop(int argc, char **argv)
 	const struct tracer_ops *ops = tracer_ops__by_name("blkio");
 	struct cli_common common = { 0 };
 	struct biotop_run r = { .a = &a };
+	struct backend_choice choice;
 	struct output out;
 	struct session s;
 	bool help, table;
@@ -208,6 +211,17 @@ int cmd_biotop(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	a.cfg.blkio_top = 1;
+	/*
+	 * BPF or nothing: the fallback has per-disk totals, never the process behind them. Say so
+	 * before the output is opened, so that a refused run leaves no CSV header or '['.
+	 */
+	a.cfg.backend = BACKEND_BPF;
+	if (backend_choose(ops, BACKEND_BPF, false, &choice)) {
+		pr_err("biotop: per-process block I/O needs BPF (%s); the fallback, %s, only "
+		       "counts per disk: use 'vigil sys disk-io' or 'vigil trace blkio'",
+		       choice.why.detail, ops->fallback);
+		return 1;
+	}
 	wallclock__init(&r.clock);
 	table = cli_format(&common, isatty(1), FMT_NDJSON) == FMT_TABLE;
 	if (output__open(&out, &biotop_cmd, &common, FMT_NDJSON, table ? 0 : 1ULL << VK_BIO_TOP))

@@ -212,6 +212,7 @@ int cmd_net(int argc, char **argv)
 	struct cli_common common = { 0 };
 	const char *what = NULL;
 	struct fb_conn *c = NULL;
+	bool nics = false;
 	struct output out;
 	size_t n = 0;
 	struct jw w;
@@ -237,9 +238,11 @@ int cmd_net(int argc, char **argv)
 		}
 	}
 	log_set_level(common.verbose);
-	if (output__open(&out, &net_cmd, &common, FMT_NDJSON, 0))
+	nics = what && (!strcmp(what, "io") || !strcmp(what, "addrs") || !strcmp(what, "stats"));
+	/* A NIC view is one JSON object, so that is its default when stdout is not a terminal. */
+	if (output__open(&out, &net_cmd, &common, nics ? FMT_JSON : FMT_NDJSON, 0))
 		return 1;
-	if (what && (!strcmp(what, "io") || !strcmp(what, "addrs") || !strcmp(what, "stats"))) {
+	if (nics) {
 		rc = net_nics(&out, what, a.pernic);
 		output__close(&out);
 		return rc;

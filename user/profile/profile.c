@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "core/log.h"
+#include "core/probe.h"
 #include "profile.skel.h"
 #include "profile/profile_impl.h"
 #include "core/stop.h"
@@ -60,8 +61,14 @@ static int profile_rb_event(void *ctx, void *data, size_t len)
 static int profiler__open_load(struct profiler *p, const struct profile_cfg *cfg)
 {
 	struct profile_bpf *skel;
+	struct probe_result why;
 	int err;
 
+	/* The tracers' pre-flight: say why BPF cannot be had, rather than how the load failed. */
+	if (!probe_machine(&why)) {
+		pr_err("profile: BPF unavailable: %s", why.detail);
+		return -ENOTSUP;
+	}
 	skel = profile_bpf__open();
 	if (!skel) {
 		err = -errno;

@@ -13,8 +13,9 @@ PLATFORM ?= linux
 VERSION := 0.1.0
 
 CFLAGS ?= -O2 -g
-WARNINGS := -Wall -Wextra -Wmissing-prototypes -Werror=implicit-function-declaration
-CPPFLAGS := -Iuser -Ibpf -Ifallback -I$(OUTPUT) -D_GNU_SOURCE -DVIGIL_VERSION='"$(VERSION)"'
+WARNINGS := -Wall -Wextra -Wshadow -Wconversion -Wmissing-prototypes \
+	-Werror=implicit-function-declaration
+CPPFLAGS := -Iuser -Ibpf -Ifallback -isystem $(OUTPUT) -D_GNU_SOURCE -DVIGIL_VERSION='"$(VERSION)"'
 BPF_CFLAGS := -g -O2 -Wall -target bpf -D__TARGET_ARCH_$(ARCH) -Ibpf -Ibpf/vmlinux/$(ARCH)
 LDLIBS := -lbpf -lelf -lz -lm -lmicrohttpd -lpthread
 

@@ -25,13 +25,14 @@
 #include "stop.h"
 #include "trace_opts.h"
 
-enum { OPT_LISTEN = CLI_COMMON_MAX, OPT_BACKEND, OPT_POLL };
+enum { OPT_LISTEN = CLI_COMMON_MAX, OPT_BACKEND, OPT_POLL, OPT_REQUEST_TIMEOUT };
 
 struct serve_args {
 	struct sockaddr_storage addr;
 	socklen_t addr_len;
 	enum backend_mode backend;
 	uint64_t poll_ns;
+	uint64_t request_timeout_ns;
 };
 
 static const struct cli_opt serve_opts[] = {
@@ -43,6 +44,10 @@ static const struct cli_opt serve_opts[] = {
 	  "where subsystem data comes from (default auto: BPF where it works)" },
 	{ "poll-interval", 0, "TIME", OPT_POLL, "a duration from 10ms to 1h, such as 1s",
 	  "how often fallbacks poll (default 1s)" },
+	{ "request-timeout", 0, "TIME", OPT_REQUEST_TIMEOUT,
+	  "a duration from 100ms to 10m, such as 5s",
+	  "close a connection that has not sent a whole request TIME after it opened or after its "
+	  "last answer (default 5s)" },
 	CLI_OPT_END,
 };
 
@@ -65,13 +70,21 @@ static int serve_set(void *ctx, int id, const char *arg)
 			return -EINVAL;
 		return a->poll_ns < 10 * NSEC_PER_MSEC || a->poll_ns > 3600 * NSEC_PER_SEC ? -ERANGE
 											   : 0;
+	case OPT_REQUEST_TIMEOUT:
+		if (parse_duration(arg, NSEC_PER_SEC, &a->request_timeout_ns))
+			return -EINVAL;
+		return a->request_timeout_ns < 100 * NSEC_PER_MSEC ||
+				       a->request_timeout_ns > 600 * NSEC_PER_SEC
+			       ? -ERANGE
+			       : 0;
 	}
 	return -ENOENT;
 }
 
 static const struct cli_cmd serve_cmd = {
 	.name = "serve",
-	.usage = "vigil serve [--listen 127.0.0.1:9464] [--backend auto|bpf|fallback]",
+	.usage = "vigil serve [--listen 127.0.0.1:9464] [--backend auto|bpf|fallback]\n"
+		 "                   [--request-timeout TIME]",
 	.summary = "Serve Prometheus metrics (text format 0.0.4) at http://ADDR/metrics.",
 	.details =
 		"In-kernel histograms with exact le bounds, drop counters, each BPF program's\n"
@@ -139,6 +152,9 @@ int cmd_serve(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	log_set_level(common.verbose);
+	if (!serve_addr_is_loopback(&a.addr))
+		pr_warn("serve: warning: --listen is not loopback: anyone who can reach it "
+			"can read the metrics");
 	n = serve_pick(a.backend, ops, src, &nsrc);
 	if (n < 0)
 		return 1;
@@ -172,7 +188,9 @@ int cmd_serve(int argc, char **argv)
 		goto out_stop;
 	}
 	err = 1;
-	srv = serve__new(&a.addr, scrape, m);
+	srv = serve__new(
+		&(struct serve_opts){ .addr = &a.addr, .request_timeout_ns = a.request_timeout_ns },
+		scrape, m);
 	if (!srv) {
 		pr_err("serve: cannot listen: %s", strerror(errno));
 		goto out_stop;

@@ -1,7 +1,12 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * serve.c: libmicrohttpd set up for a metrics endpoint (see serve.h). The scrape callback
- * runs under a mutex, so it never sees two scrapes at once whatever threading MHD uses.
+ * runs under a mutex, so it never sees two scrapes at once whatever threading MHD uses. A
+ * table of live connections (filled and emptied by MHD's connection notifications) records
+ * when each began to wait for its request; a small thread closes those past their deadline,
+ * and the accept policy closes the oldest waiting ones when the pool is nearly full. Closing
+ * is a shutdown(2) of the connection's socket, done under the table's lock so the descriptor
+ * is still MHD's: MHD then sees the end of the stream and frees the connection itself.
  */
 #include "serve.h"
 
@@ -10,20 +15,52 @@
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <time.h>
 
 #include "log.h"
 
 #define CT_METRICS "text/plain; version=0.0.4; charset=utf-8"
 
+enum conn_state {
+	CONN_FREE,
+	CONN_WAITING,	/* for (the rest of) a request */
+	CONN_ANSWERING, /* a request is in; its answer is being made or sent */
+	CONN_CLOSING,	/* shut down by us; MHD has yet to notice */
+};
+
+struct serve_conn {
+	enum conn_state state;
+	int fd;
+	uint64_t since_ns; /* when it began waiting, or answering */
+};
+
 struct serve {
 	struct MHD_Daemon *daemon;
 	serve_scrape_fn fn;
 	void *ctx;
-	pthread_mutex_t lock;
+	pthread_mutex_t lock; /* one scrape at a time */
 	uint16_t port;
+	uint64_t request_timeout_ns;
+
+	pthread_mutex_t conns_lock; /* conns[], nlive, stopping */
+	pthread_cond_t wake;
+	pthread_t reaper;
+	bool reaper_started, stopping;
+	unsigned int nlive; /* connections not CONN_FREE nor CONN_CLOSING */
+	struct serve_conn conns[SERVE_MAX_CONNS];
 };
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
 
 static int parse_port(const char *s, uint16_t *port)
 {
@@ -81,6 +118,156 @@ int serve_parse_listen(const char *arg, struct sockaddr_storage *addr, socklen_t
 	in4->sin_port = htons(p);
 	*len = sizeof(*in4);
 	return 0;
+}
+
+bool serve_addr_is_loopback(const struct sockaddr_storage *addr)
+{
+	const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)addr;
+	const struct sockaddr_in *in4 = (const struct sockaddr_in *)addr;
+
+	if (addr->ss_family == AF_INET)
+		return (ntohl(in4->sin_addr.s_addr) >> 24) == 127;
+	if (addr->ss_family != AF_INET6)
+		return false;
+	if (IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr))
+		return true;
+	return IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr) && in6->sin6_addr.s6_addr[12] == 127;
+}
+
+/* With conns_lock held: close c now (MHD frees it when it sees the end of the stream). */
+static void serve__close_conn(struct serve *s, struct serve_conn *c)
+{
+	shutdown(c->fd, SHUT_RDWR);
+	c->state = CONN_CLOSING;
+	s->nlive--;
+}
+
+/* With conns_lock held: the oldest waiting connection, else the oldest answer past due. */
+static struct serve_conn *serve__victim(struct serve *s, uint64_t now)
+{
+	struct serve_conn *best = NULL;
+
+	for (unsigned int i = 0; i < SERVE_MAX_CONNS; i++) {
+		struct serve_conn *c = &s->conns[i];
+
+		if (c->state == CONN_WAITING &&
+		    (!best || best->state != CONN_WAITING || c->since_ns < best->since_ns))
+			best = c;
+		else if (c->state == CONN_ANSWERING && now - c->since_ns >= s->request_timeout_ns &&
+			 (!best || (best->state == CONN_ANSWERING && c->since_ns < best->since_ns)))
+			best = c;
+	}
+	return best;
+}
+
+/*
+ * MHD's accept policy, called for each new connection before it joins the pool: make room by
+ * closing the oldest waiting connections, so the reserve stays free for the newcomer.
+ */
+static enum MHD_Result serve__accept(void *cls, const struct sockaddr *addr, socklen_t len)
+{
+	struct serve *s = cls;
+	uint64_t now = now_ns();
+
+	(void)addr;
+	(void)len;
+	pthread_mutex_lock(&s->conns_lock);
+	while (s->nlive >= SERVE_MAX_CONNS - SERVE_RESERVE_CONNS) {
+		struct serve_conn *c = serve__victim(s, now);
+
+		if (!c)
+			break;
+		serve__close_conn(s, c);
+	}
+	pthread_mutex_unlock(&s->conns_lock);
+	return MHD_YES;
+}
+
+/* MHD's connection notifications: a connection joins the table, or leaves it. */
+static void serve__notify_conn(void *cls, struct MHD_Connection *conn, void **socket_ctx,
+			       enum MHD_ConnectionNotificationCode code)
+{
+	const union MHD_ConnectionInfo *info;
+	struct serve_conn *c = *socket_ctx;
+	struct serve *s = cls;
+
+	pthread_mutex_lock(&s->conns_lock);
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		info = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+		for (unsigned int i = 0; info && i < SERVE_MAX_CONNS; i++) {
+			if (s->conns[i].state != CONN_FREE)
+				continue;
+			c = &s->conns[i];
+			c->fd = info->connect_fd;
+			c->state = CONN_WAITING;
+			c->since_ns = now_ns();
+			s->nlive++;
+			*socket_ctx = c;
+			pthread_cond_signal(&s->wake);
+			break;
+		}
+	} else if (c) {
+		if (c->state != CONN_CLOSING)
+			s->nlive--;
+		c->state = CONN_FREE;
+		*socket_ctx = NULL;
+	}
+	pthread_mutex_unlock(&s->conns_lock);
+}
+
+/* A connection's request is in (answering) or its answer is done (waiting for the next). */
+static void serve__conn_set(struct serve *s, struct MHD_Connection *conn, enum conn_state state)
+{
+	const union MHD_ConnectionInfo *info;
+	struct serve_conn *c;
+
+	info = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	c = info ? info->socket_context : NULL;
+	if (!c)
+		return;
+	pthread_mutex_lock(&s->conns_lock);
+	if (c->state == CONN_WAITING || c->state == CONN_ANSWERING) {
+		c->state = state;
+		c->since_ns = now_ns();
+	}
+	pthread_mutex_unlock(&s->conns_lock);
+}
+
+static void serve__completed(void *cls, struct MHD_Connection *conn, void **req_cls,
+			     enum MHD_RequestTerminationCode code)
+{
+	(void)req_cls;
+	(void)code;
+	serve__conn_set(cls, conn, CONN_WAITING);
+}
+
+/* The deadline thread: closes each connection still waiting when its time is up. */
+static void *serve__reap(void *arg)
+{
+	struct serve *s = arg;
+
+	pthread_mutex_lock(&s->conns_lock);
+	while (!s->stopping) {
+		uint64_t now = now_ns(), next = now + 1000000000ull;
+		struct timespec ts;
+
+		for (unsigned int i = 0; i < SERVE_MAX_CONNS; i++) {
+			struct serve_conn *c = &s->conns[i];
+			uint64_t due = c->since_ns + s->request_timeout_ns;
+
+			if (c->state != CONN_WAITING)
+				continue;
+			if (due <= now)
+				serve__close_conn(s, c);
+			else if (due < next)
+				next = due;
+		}
+		ts.tv_sec = (time_t)(next / 1000000000ull);
+		ts.tv_nsec = (long)(next % 1000000000ull);
+		pthread_cond_timedwait(&s->wake, &s->conns_lock, &ts);
+	}
+	pthread_mutex_unlock(&s->conns_lock);
+	return NULL;
 }
 
 static enum MHD_Result reply(struct MHD_Connection *conn, unsigned int status, const char *ct,
@@ -144,6 +331,7 @@ static enum MHD_Result serve__handle(void *cls, struct MHD_Connection *conn, con
 	(void)upload_data;
 	if (!*req_cls) { /* headers are in; the body (if any) comes next */
 		*req_cls = &first_call_marker;
+		serve__conn_set(s, conn, CONN_ANSWERING);
 		return MHD_YES;
 	}
 	if (*upload_data_size) { /* a body we never asked for: skip it */
@@ -159,36 +347,56 @@ static enum MHD_Result serve__handle(void *cls, struct MHD_Connection *conn, con
 	return reply_static(conn, MHD_HTTP_NOT_FOUND, "not found; metrics are at /metrics\n");
 }
 
-struct serve *serve__new(const struct sockaddr_storage *addr, serve_scrape_fn fn, void *ctx)
+struct serve *serve__new(const struct serve_opts *o, serve_scrape_fn fn, void *ctx)
 {
+	const struct sockaddr_in *in = (const struct sockaddr_in *)o->addr;
 	unsigned int flags = MHD_USE_AUTO_INTERNAL_THREAD;
 	const union MHD_DaemonInfo *info;
 	struct serve *s = calloc(1, sizeof(*s));
+	pthread_condattr_t ca;
+	int err;
 
 	if (!s)
 		return NULL;
 	s->fn = fn;
 	s->ctx = ctx;
+	s->request_timeout_ns = o->request_timeout_ns ? o->request_timeout_ns
+						      : SERVE_REQUEST_TIMEOUT_S * 1000000000ull;
 	pthread_mutex_init(&s->lock, NULL);
-	if (addr->ss_family == AF_INET6)
+	pthread_mutex_init(&s->conns_lock, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&s->wake, &ca);
+	pthread_condattr_destroy(&ca);
+	err = pthread_create(&s->reaper, NULL, serve__reap, s);
+	if (err)
+		goto err_free;
+	s->reaper_started = true;
+	if (o->addr->ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
+	/*
+	 * No per-address cap: on loopback every local user is 127.0.0.1, so a cap per address
+	 * locks the scraper out with the attacker; the deadline and eviction protect instead.
+	 */
 	s->daemon = MHD_start_daemon(
-		flags, ntohs(((const struct sockaddr_in *)addr)->sin_port), NULL, NULL,
-		serve__handle, s, MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)addr,
-		MHD_OPTION_CONNECTION_LIMIT, (unsigned int)SERVE_MAX_CONNS,
-		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)(SERVE_MAX_CONNS / 2),
-		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)SERVE_IDLE_TIMEOUT_S,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)SERVE_CONN_MEMORY, MHD_OPTION_END);
+		flags, ntohs(in->sin_port), serve__accept, s, serve__handle, s,
+		MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)o->addr, MHD_OPTION_CONNECTION_LIMIT,
+		(unsigned int)SERVE_MAX_CONNS, MHD_OPTION_CONNECTION_TIMEOUT,
+		(unsigned int)SERVE_IDLE_TIMEOUT_S, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+		(size_t)SERVE_CONN_MEMORY, MHD_OPTION_NOTIFY_CONNECTION, serve__notify_conn, s,
+		MHD_OPTION_NOTIFY_COMPLETED, serve__completed, s, MHD_OPTION_END);
 	if (!s->daemon) {
-		int err = errno ? errno : EADDRINUSE;
-
-		serve__free(s);
-		errno = err;
-		return NULL;
+		err = errno ? errno : EADDRINUSE;
+		goto err_free;
 	}
 	info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
-	s->port = info ? info->port : ntohs(((const struct sockaddr_in *)addr)->sin_port);
+	s->port = info ? info->port : ntohs(in->sin_port);
 	return s;
+
+err_free:
+	serve__free(s);
+	errno = err;
+	return NULL;
 }
 
 uint16_t serve__port(const struct serve *s)
@@ -202,6 +410,15 @@ void serve__free(struct serve *s)
 		return;
 	if (s->daemon)
 		MHD_stop_daemon(s->daemon);
+	if (s->reaper_started) {
+		pthread_mutex_lock(&s->conns_lock);
+		s->stopping = true;
+		pthread_cond_signal(&s->wake);
+		pthread_mutex_unlock(&s->conns_lock);
+		pthread_join(s->reaper, NULL);
+	}
+	pthread_cond_destroy(&s->wake);
+	pthread_mutex_destroy(&s->conns_lock);
 	pthread_mutex_destroy(&s->lock);
 	free(s);
 }

@@ -488,6 +488,160 @@ def per_disk_latency_histogram_counts_every_io_and_matches_diskstats():
     check(disk == ios, "diskstats says %d writes, the histogram %d" % (disk, ios))
 
 
+class Slowloris:
+    """n connections to port spread over the source addresses srcs, each sending a request
+    header one byte every 1 to 2 s and never finishing it; a connection the server closes is
+    opened again at once, as an attacker would. Runs in a thread of its own until stop()."""
+
+    def __init__(self, port, n, srcs):
+        import random
+        import threading
+        self.port, self.srcs, self.rng = port, srcs, random.Random(11)
+        self.socks = [None] * n
+        self.due = [0.0] * n
+        self.sent = [0] * n
+        self.reconnects = 0
+        self.stopping = False
+        for i in range(n):
+            self.open(i)
+        self.thread = threading.Thread(target=self.run, daemon=True)
+        self.thread.start()
+
+    def open(self, i):
+        c = socket.socket()
+        c.setblocking(False)
+        c.bind((self.srcs[i % len(self.srcs)], 0))
+        try:
+            c.connect(("127.0.0.1", self.port))
+        except BlockingIOError:
+            pass
+        self.socks[i], self.sent[i] = c, 0
+        self.due[i] = time.time() + self.rng.uniform(0.0, 1.0)
+
+    HEADER = b"GET /metrics HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"a" * 100000
+
+    def run(self):
+        while not self.stopping:
+            now = time.time()
+            for i, c in enumerate(self.socks):
+                if now < self.due[i]:
+                    continue
+                try:
+                    if c.recv(1, socket.MSG_DONTWAIT | socket.MSG_PEEK) == b"":
+                        raise ConnectionResetError  # the server closed it
+                except BlockingIOError:
+                    pass
+                except OSError:
+                    c.close()
+                    self.reconnects += 1
+                    self.open(i)
+                    continue
+                try:
+                    c.send(self.HEADER[self.sent[i]:self.sent[i] + 1])
+                    self.sent[i] += 1
+                except BlockingIOError:
+                    pass
+                except OSError:
+                    c.close()
+                    self.reconnects += 1
+                    self.open(i)
+                    continue
+                self.due[i] = now + self.rng.uniform(1.0, 2.0)
+            time.sleep(0.05)
+
+    def stop(self):
+        self.stopping = True
+        self.thread.join()
+        for c in self.socks:
+            c.close()
+
+
+def timed_scrape(port, timeout):
+    """Seconds one GET /metrics took on a fresh connection from 127.0.0.1, or None."""
+    t0 = time.monotonic()
+    try:
+        with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % port, timeout=timeout) as r:
+            body = r.read()
+        if r.status != 200 or b"vigil_subsystem_source" not in body:
+            return None
+    except OSError:
+        return None
+    return time.monotonic() - t0
+
+
+@test
+def scrapes_are_answered_under_200_slowloris_connections():
+    require_root()
+    with Server("--backend", "fallback") as s:
+        base = sorted(t for t in (timed_scrape(s.port, 5) for _ in range(5)) if t is not None)
+        check(base, "no scrape answered before the attack")
+        # 200 slow clients from four loopback addresses, 127.0.0.1 (the scraper's) among them
+        loris = Slowloris(s.port, 200, ["127.0.0.1", "127.0.0.2", "127.0.0.3", "127.0.0.4"])
+        try:
+            time.sleep(6)  # every slot taken, and some deadlines passed, before the scrapes
+            times = []
+            for _ in range(20):
+                times.append(timed_scrape(s.port, 2))
+                time.sleep(0.2)
+        finally:
+            loris.stop()
+        s.stop()
+    done = sorted(t for t in times if t is not None)
+    print("    scrape latency without attack: median %.1f ms; under 200 slow connections: "
+          "%d/20 answered, median %s ms, max %s ms; %d slow connections closed by the server"
+          % (base[len(base) // 2] * 1e3, len(done),
+             "%.1f" % (done[len(done) // 2] * 1e3) if done else "-",
+             "%.1f" % (done[-1] * 1e3) if done else "-", loris.reconnects))
+    check(len(done) == 20, "%d of 20 scrapes failed under 200 slow connections"
+          % (20 - len(done)))
+    check(done[-1] < 0.1, "the slowest scrape took %.0f ms" % (done[-1] * 1e3))
+
+
+@test
+def a_trickling_request_is_closed_at_its_deadline():
+    require_root()
+    with Server("--backend", "fallback", "--request-timeout", "1s") as s:
+        c = socket.create_connection(("127.0.0.1", s.port))
+        t0 = time.monotonic()
+        closed = None
+        for b in b"GET /metrics HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"a" * 100:
+            try:
+                c.send(bytes([b]))
+                c.settimeout(0.25)
+                if c.recv(1) == b"":
+                    closed = time.monotonic() - t0
+                    break
+            except socket.timeout:
+                continue
+            except OSError:
+                closed = time.monotonic() - t0
+                break
+        c.close()
+        # an idle timer restarted by each byte would never fire at one byte every 0.25 s
+        check(closed is not None, "a request trickled for 25 s was never closed")
+        check(0.9 <= closed <= 2.0, "closed after %.2f s, deadline 1 s" % closed)
+        # a prompt client on a kept-alive connection is answered again and again
+        c = socket.create_connection(("127.0.0.1", s.port))
+        for _ in range(3):
+            c.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+            check(c.recv(4096).startswith(b"HTTP/1.1 200"), "keep-alive request not answered")
+            time.sleep(0.3)
+        c.close()
+        s.stop()
+
+
+@test
+def warns_when_listening_beyond_loopback():
+    require_root()
+    port = free_port()
+    with Server("--backend", "fallback", "--listen", "0.0.0.0:%d" % port, port=port) as s:
+        err = s.stop()
+    check("not loopback" in err, "no warning for 0.0.0.0: %r" % err[-500:])
+    with Server("--backend", "fallback") as s:
+        err = s.stop()
+    check("loopback" not in err, "a warning for 127.0.0.1: %r" % err[-500:])
+
+
 @test
 def bad_listen_address_exits_2_naming_the_flag():
     p = subprocess.run([VIGIL, "serve", "--listen", "localhost:x"], capture_output=True,

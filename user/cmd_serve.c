@@ -24,8 +24,9 @@
 #include "session.h"
 #include "stop.h"
 #include "trace_opts.h"
+#include "web_config.h"
 
-enum { OPT_LISTEN = CLI_COMMON_MAX, OPT_BACKEND, OPT_POLL, OPT_REQUEST_TIMEOUT };
+enum { OPT_LISTEN = CLI_COMMON_MAX, OPT_BACKEND, OPT_POLL, OPT_REQUEST_TIMEOUT, OPT_WEB_CONFIG };
 
 struct serve_args {
 	struct sockaddr_storage addr;
@@ -33,6 +34,7 @@ struct serve_args {
 	enum backend_mode backend;
 	uint64_t poll_ns;
 	uint64_t request_timeout_ns;
+	const char *web_config;
 };
 
 static const struct cli_opt serve_opts[] = {
@@ -48,6 +50,9 @@ static const struct cli_opt serve_opts[] = {
 	  "a duration from 100ms to 10m, such as 5s",
 	  "close a connection that has not sent a whole request TIME after it opened or after its "
 	  "last answer (default 5s)" },
+	{ "web.config.file", 0, "FILE", OPT_WEB_CONFIG,
+	  "a YAML file with tls_server_config and/or basic_auth_users",
+	  "TLS and basic auth, as the Prometheus exporters' --web.config.file" },
 	CLI_OPT_END,
 };
 
@@ -70,6 +75,9 @@ static int serve_set(void *ctx, int id, const char *arg)
 			return -EINVAL;
 		return a->poll_ns < 10 * NSEC_PER_MSEC || a->poll_ns > 3600 * NSEC_PER_SEC ? -ERANGE
 											   : 0;
+	case OPT_WEB_CONFIG:
+		a->web_config = arg;
+		return 0;
 	case OPT_REQUEST_TIMEOUT:
 		if (parse_duration(arg, NSEC_PER_SEC, &a->request_timeout_ns))
 			return -EINVAL;
@@ -84,7 +92,7 @@ static int serve_set(void *ctx, int id, const char *arg)
 static const struct cli_cmd serve_cmd = {
 	.name = "serve",
 	.usage = "vigil serve [--listen 127.0.0.1:9464] [--backend auto|bpf|fallback]\n"
-		 "                   [--request-timeout TIME]",
+		 "                   [--request-timeout TIME] [--web.config.file FILE]",
 	.summary = "Serve Prometheus metrics (text format 0.0.4) at http://ADDR/metrics.",
 	.details =
 		"In-kernel histograms with exact le bounds, drop counters, each BPF program's\n"
@@ -135,8 +143,10 @@ int cmd_serve(int argc, char **argv)
 	struct serve_args a = { .backend = BACKEND_AUTO };
 	struct cli_common common = { 0 };
 	struct session s = { 0 };
+	struct web_config *web = NULL;
 	struct metrics *m = NULL;
 	struct serve *srv = NULL;
+	char why[256];
 	struct trace_cfg cfg;
 	int first, n, nsrc, err = 1;
 	bool help;
@@ -152,12 +162,19 @@ int cmd_serve(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	log_set_level(common.verbose);
+	if (a.web_config) {
+		web = web_config__load(a.web_config, why, sizeof(why));
+		if (!web) {
+			cli_error(&serve_cmd, "--web.config.file %s: %s", a.web_config, why);
+			return EXIT_USAGE;
+		}
+	}
 	if (!serve_addr_is_loopback(&a.addr))
 		pr_warn("serve: warning: --listen is not loopback: anyone who can reach it "
 			"can read the metrics");
 	n = serve_pick(a.backend, ops, src, &nsrc);
 	if (n < 0)
-		return 1;
+		goto out_web;
 	trace_cfg__init(&cfg);
 	cfg.backend = a.backend;
 	if (a.poll_ns)
@@ -177,7 +194,7 @@ int cmd_serve(int argc, char **argv)
 	m = metrics__new(src, nsrc);
 	if (!m) {
 		pr_err("serve: %s", strerror(errno));
-		return 1;
+		goto out_web;
 	}
 	if (session__start(&s, ops, n, &cfg, NULL, metrics__observe, m))
 		goto out_free;
@@ -188,19 +205,24 @@ int cmd_serve(int argc, char **argv)
 		goto out_stop;
 	}
 	err = 1;
-	srv = serve__new(
-		&(struct serve_opts){ .addr = &a.addr, .request_timeout_ns = a.request_timeout_ns },
-		scrape, m);
+	srv = serve__new(&(struct serve_opts){ .addr = &a.addr,
+					       .request_timeout_ns = a.request_timeout_ns,
+					       .web = web },
+			 scrape, m);
 	if (!srv) {
 		pr_err("serve: cannot listen: %s", strerror(errno));
 		goto out_stop;
 	}
-	fprintf(stderr, "vigil: serving metrics on port %u; Ctrl-C ends\n", serve__port(srv));
+	fprintf(stderr, "vigil: serving metrics on port %u%s%s; Ctrl-C ends\n", serve__port(srv),
+		web_config__has_tls(web, &(struct web_tls){ 0 }) ? " over TLS" : "",
+		web_config__has_users(web) ? " with basic auth" : "");
 	err = session__run(&s, common.duration_ns, 0, NULL, NULL) ? 1 : 0;
 	serve__free(srv); /* no scrape runs past this point */
 out_stop:
 	session__stop(&s);
 out_free:
 	metrics__free(m);
+out_web:
+	web_config__free(web);
 	return err;
 }

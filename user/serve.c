@@ -12,6 +12,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <gnutls/gnutls.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -22,6 +23,7 @@
 #include <time.h>
 
 #include "log.h"
+#include "web_config.h"
 
 #define CT_METRICS "text/plain; version=0.0.4; charset=utf-8"
 
@@ -45,6 +47,9 @@ struct serve {
 	pthread_mutex_t lock; /* one scrape at a time */
 	uint16_t port;
 	uint64_t request_timeout_ns;
+	const struct web_config *web;
+	struct web_tls tls;
+	bool has_tls;
 
 	pthread_mutex_t conns_lock; /* conns[], nlive, stopping */
 	pthread_cond_t wake;
@@ -319,6 +324,61 @@ static enum MHD_Result serve__metrics(struct serve *s, struct MHD_Connection *co
 	return reply(conn, MHD_HTTP_OK, CT_METRICS, body, len, MHD_RESPMEM_MUST_FREE);
 }
 
+/* Whether the client's certificate satisfies client_auth_type (no TLS: nothing to check). */
+static bool serve__client_cert_ok(struct serve *s, struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *info;
+	unsigned int n = 0, status = 1;
+	gnutls_session_t tls;
+	bool given;
+
+	if (!s->has_tls || s->tls.client_auth == WEB_NO_CLIENT_CERT ||
+	    s->tls.client_auth == WEB_REQUEST_CLIENT_CERT)
+		return true;
+	info = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+	if (!info || !info->tls_session)
+		return false;
+	tls = info->tls_session;
+	given = gnutls_certificate_get_peers(tls, &n) && n;
+	if (!given)
+		return s->tls.client_auth == WEB_VERIFY_CLIENT_CERT_IF_GIVEN;
+	if (s->tls.client_auth == WEB_REQUIRE_ANY_CLIENT_CERT)
+		return true;
+	return gnutls_certificate_verify_peers2(tls, &status) == 0 && status == 0;
+}
+
+/* Whether the request carries the user and password of one of basic_auth_users (if any). */
+static bool serve__user_ok(struct serve *s, struct MHD_Connection *conn)
+{
+	char *user, *password = NULL;
+	bool ok;
+
+	if (!web_config__has_users(s->web))
+		return true;
+	user = MHD_basic_auth_get_username_password(conn, &password);
+	ok = web_config__check_user(s->web, user, password);
+	if (password)
+		explicit_bzero(password, strlen(password));
+	MHD_free(user);
+	MHD_free(password);
+	return ok;
+}
+
+static enum MHD_Result serve__deny_user(struct MHD_Connection *conn)
+{
+	static const char text[] = "unauthorized\n";
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+
+	r = MHD_create_response_from_buffer(sizeof(text) - 1, (void *)text, MHD_RESPMEM_PERSISTENT);
+	if (!r)
+		return MHD_NO;
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain; charset=utf-8");
+	ret = MHD_queue_basic_auth_fail_response(conn, "vigil", r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
 static enum MHD_Result serve__handle(void *cls, struct MHD_Connection *conn, const char *url,
 				     const char *method, const char *version,
 				     const char *upload_data, size_t *upload_data_size,
@@ -338,6 +398,11 @@ static enum MHD_Result serve__handle(void *cls, struct MHD_Connection *conn, con
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
+	if (!serve__client_cert_ok(s, conn))
+		return reply_static(conn, MHD_HTTP_FORBIDDEN,
+				    "a valid client certificate is needed\n");
+	if (!serve__user_ok(s, conn))
+		return serve__deny_user(conn);
 	if (strcmp(method, MHD_HTTP_METHOD_GET) && strcmp(method, MHD_HTTP_METHOD_HEAD))
 		return reply_static(conn, MHD_HTTP_METHOD_NOT_ALLOWED, "only GET\n");
 	if (!strcmp(url, "/metrics"))
@@ -351,6 +416,7 @@ struct serve *serve__new(const struct serve_opts *o, serve_scrape_fn fn, void *c
 {
 	const struct sockaddr_in *in = (const struct sockaddr_in *)o->addr;
 	unsigned int flags = MHD_USE_AUTO_INTERNAL_THREAD;
+	struct MHD_OptionItem tls_opts[4] = { { MHD_OPTION_END, 0, NULL } };
 	const union MHD_DaemonInfo *info;
 	struct serve *s = calloc(1, sizeof(*s));
 	pthread_condattr_t ca;
@@ -362,6 +428,21 @@ struct serve *serve__new(const struct serve_opts *o, serve_scrape_fn fn, void *c
 	s->ctx = ctx;
 	s->request_timeout_ns = o->request_timeout_ns ? o->request_timeout_ns
 						      : SERVE_REQUEST_TIMEOUT_S * 1000000000ull;
+	s->web = o->web;
+	s->has_tls = web_config__has_tls(o->web, &s->tls);
+	if (s->has_tls) {
+		int n = 0;
+
+		flags |= MHD_USE_TLS;
+		tls_opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_KEY, 0,
+							 (void *)s->tls.key_pem };
+		tls_opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_CERT, 0,
+							 (void *)s->tls.cert_pem };
+		if (s->tls.client_ca_pem)
+			tls_opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_TRUST, 0,
+								 (void *)s->tls.client_ca_pem };
+		tls_opts[n] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
+	}
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_mutex_init(&s->conns_lock, NULL);
 	pthread_condattr_init(&ca);
@@ -384,7 +465,8 @@ struct serve *serve__new(const struct serve_opts *o, serve_scrape_fn fn, void *c
 		(unsigned int)SERVE_MAX_CONNS, MHD_OPTION_CONNECTION_TIMEOUT,
 		(unsigned int)SERVE_IDLE_TIMEOUT_S, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
 		(size_t)SERVE_CONN_MEMORY, MHD_OPTION_NOTIFY_CONNECTION, serve__notify_conn, s,
-		MHD_OPTION_NOTIFY_COMPLETED, serve__completed, s, MHD_OPTION_END);
+		MHD_OPTION_NOTIFY_COMPLETED, serve__completed, s, MHD_OPTION_ARRAY, tls_opts,
+		MHD_OPTION_END);
 	if (!s->daemon) {
 		err = errno ? errno : EADDRINUSE;
 		goto err_free;

@@ -8,7 +8,8 @@
  * of connections fills up, the oldest ones still waiting for a request are closed to make
  * room, so a well-behaved scraper always gets in, whatever number of slow clients and source
  * addresses hold the rest. The memory each connection may use and the size of one answer are
- * capped. GET /metrics answers with a scrape (text format 0.0.4); / with a pointer to it;
+ * capped. With a web config, it speaks TLS (and checks client certificates as told) and asks
+ * for basic auth (401 without the right user and password). GET /metrics answers with a scrape (text format 0.0.4); / with a pointer to it;
  * anything else is 404 or 405.
  */
 #ifndef VIGIL_SERVE_H
@@ -42,9 +43,12 @@ int serve_parse_listen(const char *arg, struct sockaddr_storage *addr, socklen_t
 /* Whether addr is a loopback address (127.0.0.0/8, ::1, ::ffff:127.0.0.0/104). */
 bool serve_addr_is_loopback(const struct sockaddr_storage *addr);
 
+struct web_config;
+
 struct serve_opts {
 	const struct sockaddr_storage *addr;
-	uint64_t request_timeout_ns; /* 0: SERVE_REQUEST_TIMEOUT_S */
+	uint64_t request_timeout_ns;  /* 0: SERVE_REQUEST_TIMEOUT_S */
+	const struct web_config *web; /* TLS and basic auth (kept by the caller); NULL: none */
 };
 
 /* Listen on o->addr and answer scrapes with fn(ctx) from a thread of its own. NULL and errno. */

@@ -219,6 +219,14 @@ static const char *const tls_keys[TLS__N] = {
 	"cert_file", "key_file", "cert", "key", "client_auth_type", "client_ca_file",
 };
 
+static int tls_key(const char *key)
+{
+	for (int k = 0; k < TLS__N; k++)
+		if (!strcmp(key, tls_keys[k]))
+			return k;
+	return -1;
+}
+
 static int wc_client_auth(struct wc_parse *p, const yaml_node_t *n)
 {
 	const char *v = wc_scalar(p, n, "client_auth_type");
@@ -279,43 +287,45 @@ static int wc_tls(struct wc_parse *p, const yaml_node_t *sec)
 		return 0;
 	if (sec->type != YAML_MAPPING_NODE)
 		return wc_fail(p, sec, "tls_server_config: want a mapping of keys");
+	/* Keys first, so a misspelt one is named before any file is looked for. */
 	for (yaml_node_pair_t *pair = sec->data.mapping.pairs.start;
 	     pair < sec->data.mapping.pairs.top; pair++) {
 		const yaml_node_t *kn = yaml_document_get_node(p->doc, pair->key);
-		const yaml_node_t *vn = yaml_document_get_node(p->doc, pair->value);
 		const char *key = wc_scalar(p, kn, "tls_server_config: a key");
-		int k;
+		int k = key ? tls_key(key) : -1;
 
 		if (!key)
 			return -EINVAL;
-		for (k = 0; k < TLS__N && strcmp(key, tls_keys[k]); k++)
-			;
-		if (k == TLS__N && is_toolkit_only(key))
+		if (k < 0 && is_toolkit_only(key))
 			return wc_fail(p, kn, "tls_server_config: '%s' is not supported by vigil",
 				       key);
-		if (k == TLS__N)
+		if (k < 0)
 			return wc_fail(p, kn, "tls_server_config: unknown key '%.64s'", key);
 		if (seen & (1u << k))
 			return wc_fail(p, kn, "tls_server_config: '%s' given twice", key);
 		seen |= 1u << k;
-		if (!vn)
+		if (!yaml_document_get_node(p->doc, pair->value))
 			return wc_fail(p, kn, "tls_server_config: '%s' has no value", key);
+	}
+	if (seen & (1u << TLS_CERT_FILE) && seen & (1u << TLS_CERT))
+		return wc_fail(p, sec, "tls_server_config: cert and cert_file exclude each other");
+	if (seen & (1u << TLS_KEY_FILE) && seen & (1u << TLS_KEY))
+		return wc_fail(p, sec, "tls_server_config: key and key_file exclude each other");
+	for (yaml_node_pair_t *pair = sec->data.mapping.pairs.start;
+	     pair < sec->data.mapping.pairs.top; pair++) {
+		const yaml_node_t *kn = yaml_document_get_node(p->doc, pair->key);
+		const yaml_node_t *vn = yaml_document_get_node(p->doc, pair->value);
+		const char *key = (const char *)kn->data.scalar.value;
+		int k = tls_key(key);
+
 		switch (k) {
 		case TLS_CERT_FILE:
 		case TLS_CERT:
-			if (seen & (1u << TLS_CERT_FILE) && seen & (1u << TLS_CERT))
-				return wc_fail(p, kn,
-					       "tls_server_config: cert and cert_file "
-					       "exclude each other");
 			err = k == TLS_CERT ? wc_inline_pem(p, vn, key, &c->cert_pem)
 					    : wc_read_pem(p, vn, key, &c->cert_pem);
 			break;
 		case TLS_KEY_FILE:
 		case TLS_KEY:
-			if (seen & (1u << TLS_KEY_FILE) && seen & (1u << TLS_KEY))
-				return wc_fail(p, kn,
-					       "tls_server_config: key and key_file "
-					       "exclude each other");
 			err = k == TLS_KEY ? wc_inline_pem(p, vn, key, &c->key_pem)
 					   : wc_read_pem(p, vn, key, &c->key_pem);
 			break;

@@ -427,40 +427,41 @@ static int wc_users(struct wc_parse *p, const yaml_node_t *sec)
 static int wc_root(struct wc_parse *p)
 {
 	const yaml_node_t *root = yaml_document_get_root_node(p->doc);
-	bool seen_tls = false, seen_users = false;
+	const yaml_node_t *tls = NULL, *users = NULL;
 	int err;
 
 	if (!root || wc_is_null(root))
 		return 0; /* an empty file: plain HTTP, no auth */
 	if (root->type != YAML_MAPPING_NODE)
 		return wc_fail(p, root, "want a mapping of tls_server_config and basic_auth_users");
+	/* Every key is checked before any section is read (and any file looked for). */
 	for (yaml_node_pair_t *pair = root->data.mapping.pairs.start;
 	     pair < root->data.mapping.pairs.top; pair++) {
 		const yaml_node_t *kn = yaml_document_get_node(p->doc, pair->key);
 		const yaml_node_t *vn = yaml_document_get_node(p->doc, pair->value);
 		const char *key = wc_scalar(p, kn, "a key");
-		bool *seen;
+		const yaml_node_t **slot;
 
 		if (!key)
 			return -EINVAL;
 		if (!strcmp(key, "tls_server_config"))
-			seen = &seen_tls;
+			slot = &tls;
 		else if (!strcmp(key, "basic_auth_users"))
-			seen = &seen_users;
+			slot = &users;
 		else if (is_toolkit_only(key))
 			return wc_fail(p, kn, "'%s' is not supported by vigil", key);
 		else
 			return wc_fail(p, kn, "unknown key '%.64s'", key);
-		if (*seen)
+		if (*slot)
 			return wc_fail(p, kn, "'%s' given twice", key);
-		*seen = true;
 		if (!vn)
 			return wc_fail(p, kn, "'%s' has no value", key);
-		err = seen == &seen_tls ? wc_tls(p, vn) : wc_users(p, vn);
-		if (err)
-			return err;
+		*slot = vn;
 	}
-	return 0;
+	err = users ? wc_users(p, users) : 0;
+	if (!err && tls)
+		err = wc_tls(p, tls);
+	return err;
 }
 
 struct web_config *web_config__parse(const char *text, size_t len, const char *dir, char *err,

@@ -6,11 +6,13 @@ API; histogram buckets are checked to be cumulative, monotone and to grow by wha
 workload did; slow, malformed and wrong-method clients must not stall the server; it binds
 loopback by default, and its memory stays flat over many scrapes.
 """
+import base64
 import json
 import os
 import re
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -38,7 +40,9 @@ def free_port():
 
 
 class Server:
-    def __init__(self, *args, port=None, env=None):
+    def __init__(self, *args, port=None, env=None, tls=None, auth=None):
+        """tls: an ssl.SSLContext to scrape over https with; auth: (user, password)."""
+        self.tls, self.auth = tls, auth
         self.port = port or free_port()
         listen = [] if "--listen" in args else ["--listen", "127.0.0.1:%d" % self.port]
         self.proc = subprocess.Popen([VIGIL, "serve", *listen, *args], stdout=subprocess.PIPE,
@@ -56,10 +60,15 @@ class Server:
         raise AssertionError("vigil serve did not answer in 15 s")
 
     def url(self, path):
-        return "http://127.0.0.1:%d%s" % (self.port, path)
+        return "%s://127.0.0.1:%d%s" % ("https" if self.tls else "http", self.port, path)
 
-    def get(self, path="/metrics", timeout=5):
-        with urllib.request.urlopen(self.url(path), timeout=timeout) as r:
+    def get(self, path="/metrics", timeout=5, auth=None):
+        req = urllib.request.Request(self.url(path))
+        auth = auth or self.auth
+        if auth:
+            req.add_header("Authorization", "Basic " + base64.b64encode(
+                ("%s:%s" % auth).encode()).decode())
+        with urllib.request.urlopen(req, timeout=timeout, context=self.tls) as r:
             return r.status, r.headers.get("Content-Type"), r.read().decode()
 
     def metrics(self):
@@ -640,6 +649,151 @@ def warns_when_listening_beyond_loopback():
     with Server("--backend", "fallback") as s:
         err = s.stop()
     check("loopback" not in err, "a warning for 127.0.0.1: %r" % err[-500:])
+
+
+def openssl(*args):
+    subprocess.run(["openssl", *args], check=True, capture_output=True, timeout=60)
+
+
+def make_pki(d):
+    """In d: a CA, a server certificate for 127.0.0.1 and a client certificate it signed,
+    and a self-signed client certificate no CA vouches for."""
+    ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+    p = lambda n: os.path.join(d, n)
+    openssl("req", "-x509", *ec, "-keyout", p("ca.key"), "-out", p("ca.pem"), "-days", "2",
+            "-subj", "/CN=vigil test CA")
+    for name, ext in (("server", "subjectAltName=IP:127.0.0.1"),
+                      ("client", "extendedKeyUsage=clientAuth")):
+        openssl("req", *ec, "-keyout", p(name + ".key"), "-out", p(name + ".csr"), "-subj",
+                "/CN=" + name)
+        with open(p(name + ".ext"), "w") as f:
+            f.write(ext + "\n")
+        openssl("x509", "-req", "-in", p(name + ".csr"), "-CA", p("ca.pem"), "-CAkey",
+                p("ca.key"), "-CAcreateserial", "-out", p(name + ".pem"), "-days", "2",
+                "-extfile", p(name + ".ext"))
+    openssl("req", "-x509", *ec, "-keyout", p("rogue.key"), "-out", p("rogue.pem"), "-days",
+            "2", "-subj", "/CN=rogue")
+
+
+def bcrypt(password):
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import crypt
+    h = crypt.crypt(password, crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=1 << 6))
+    check(h and h.startswith("$2"), "no bcrypt from crypt(3): %r" % h)
+    return h
+
+
+def client_tls(d, cert=None):
+    ctx = ssl.create_default_context(cafile=os.path.join(d, "ca.pem"))
+    if cert:
+        ctx.load_cert_chain(os.path.join(d, cert + ".pem"), os.path.join(d, cert + ".key"))
+    return ctx
+
+
+def http_error(fn):
+    """The HTTP status fn() failed with, or the exception's name when it was not HTTP."""
+    try:
+        fn()
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers.get("WWW-Authenticate")
+    except (OSError, ssl.SSLError) as e:
+        return type(e).__name__, None
+    return 200, None
+
+
+@test
+def web_config_serves_tls_and_asks_for_basic_auth():
+    require_root()
+    d = tempfile.mkdtemp(prefix="vigil-web-")
+    try:
+        make_pki(d)
+        with open(os.path.join(d, "web.yml"), "w") as f:
+            # relative file names resolve against the config's folder, as the toolkit's do
+            f.write("tls_server_config:\n  cert_file: server.pem\n  key_file: server.key\n"
+                    "basic_auth_users:\n  alice: %s\n  bob: '%s'\n"
+                    % (bcrypt("wonder land"), bcrypt("builder")))
+        with Server("--backend", "fallback", "--web.config.file", os.path.join(d, "web.yml"),
+                    tls=client_tls(d), auth=("alice", "wonder land")) as s:
+            body = s.metrics()
+            check("vigil_subsystem_source" in body, "TLS scrape incomplete")
+            check(s.get(auth=("bob", "builder"))[0] == 200, "bob refused")
+            code, how = http_error(lambda: s.get(auth=("alice", "wonder lane")))
+            check(code == 401 and how and how.startswith("Basic"),
+                  "wrong password: %r %r" % (code, how))
+            check(http_error(lambda: s.get(auth=("carol", "wonder land")))[0] == 401,
+                  "unknown user let in")
+            check(http_error(lambda: s.get(auth=("alice", "")))[0] == 401, "empty password")
+            req = urllib.request.Request(s.url("/metrics"))
+            code, how = http_error(lambda: urllib.request.urlopen(req, timeout=5,
+                                                                  context=s.tls).read())
+            check(code == 401 and how and "vigil" in how, "no credentials: %r %r" % (code, how))
+            # plain HTTP to the TLS port gets no metrics
+            plain = raw_request(s.port, b"GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")
+            check(b"vigil_" not in plain, "metrics over plain HTTP")
+            err = s.stop()
+        check("over TLS with basic auth" in err, "start line: %r" % err[-300:])
+    finally:
+        subprocess.run(["rm", "-rf", d])
+
+
+@test
+def web_config_client_certificates_are_verified():
+    require_root()
+    d = tempfile.mkdtemp(prefix="vigil-web-")
+    try:
+        make_pki(d)
+        with open(os.path.join(d, "web.yml"), "w") as f:
+            f.write("tls_server_config:\n  cert_file: %s\n  key_file: %s\n"
+                    "  client_auth_type: RequireAndVerifyClientCert\n  client_ca_file: %s\n"
+                    % (os.path.join(d, "server.pem"), os.path.join(d, "server.key"),
+                       os.path.join(d, "ca.pem")))
+        with Server("--backend", "fallback", "--web.config.file", os.path.join(d, "web.yml"),
+                    tls=client_tls(d, "client")) as s:
+            check("vigil_subsystem_source" in s.metrics(), "a CA-signed client refused")
+            s.tls = client_tls(d)
+            code = http_error(s.get)[0]
+            check(code == 403, "no client certificate: %r" % code)
+            s.tls = client_tls(d, "rogue")
+            code = http_error(s.get)[0]
+            check(code == 403, "a self-signed client certificate: %r" % code)
+            s.stop()
+    finally:
+        subprocess.run(["rm", "-rf", d])
+
+
+@test
+def bad_web_configs_exit_2_naming_the_problem():
+    d = tempfile.mkdtemp(prefix="vigil-web-")
+    cases = [
+        ("tls_server_config:\n  cert_file: a.pem\n  key_file: a.key\nbasic_auth_user: {}\n",
+         "unknown key 'basic_auth_user'"),
+        ("tls_server_config:\n  certfile: a.pem\n", "unknown key 'certfile'"),
+        ("http_server_config:\n  http2: false\n", "'http_server_config' is not supported"),
+        ("tls_server_config:\n  cert_file: nope.pem\n  key_file: nope.key\n", "nope.pem"),
+        ("tls_server_config:\n  cert_file: web.yml\n  key_file: web.yml\n", "not a PEM"),
+        ("basic_auth_users:\n  alice: plaintext\n", "not a bcrypt hash"),
+        ("basic_auth_users: [alice]\n", "want a mapping"),
+        ("tls_server_config: {cert_file: a.pem\n", "line "),
+        ("\x00\x01\x02\xff", "web.yml"),
+    ]
+    try:
+        for text, want in cases:
+            path = os.path.join(d, "web.yml")
+            with open(path, "w", encoding="latin-1") as f:
+                f.write(text)
+            p = subprocess.run([VIGIL, "serve", "--web.config.file", path], capture_output=True,
+                               text=True, timeout=10)
+            check(p.returncode == 2, "exit %d for %r: %s" % (p.returncode, text, p.stderr))
+            check("--web.config.file" in p.stderr and want in p.stderr,
+                  "for %r: %r lacks %r" % (text, p.stderr, want))
+        p = subprocess.run([VIGIL, "serve", "--web.config.file", os.path.join(d, "none.yml")],
+                           capture_output=True, text=True, timeout=10)
+        check(p.returncode == 2 and "No such file" in p.stderr, "missing file: %d %s"
+              % (p.returncode, p.stderr))
+    finally:
+        subprocess.run(["rm", "-rf", d])
 
 
 @test

@@ -47,7 +47,7 @@ struct serve {
 	pthread_mutex_t lock; /* one scrape at a time */
 	uint16_t port;
 	uint64_t request_timeout_ns;
-	const struct web_config *web;
+	struct web_config *web;
 	struct web_tls tls;
 	bool has_tls;
 

@@ -47,8 +47,8 @@ struct web_config;
 
 struct serve_opts {
 	const struct sockaddr_storage *addr;
-	uint64_t request_timeout_ns;  /* 0: SERVE_REQUEST_TIMEOUT_S */
-	const struct web_config *web; /* TLS and basic auth (kept by the caller); NULL: none */
+	uint64_t request_timeout_ns; /* 0: SERVE_REQUEST_TIMEOUT_S */
+	struct web_config *web;	     /* TLS and basic auth (kept by the caller); NULL: none */
 };
 
 /* Listen on o->addr and answer scrapes with fn(ctx) from a thread of its own. NULL and errno. */

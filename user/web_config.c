@@ -7,7 +7,9 @@
  * walked further than the known keys. The PEM files it names are read at load time, so a
  * missing certificate, or a key that is not the certificate's, stops the start (GnuTLS, the
  * library libmicrohttpd's TLS runs on, loads them once here) rather than the first handshake. Passwords are
- * checked with libxcrypt's bcrypt and a constant-time comparison of the whole hash.
+ * checked with libxcrypt's bcrypt and a constant-time comparison of the whole hash; the last
+ * password that matched for each user is remembered as a keyed MAC, so a scraper that sends
+ * it again costs no bcrypt.
  */
 #include "web_config.h"
 
@@ -15,7 +17,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <gnutls/gnutls.h>
+#include <gnutls/crypto.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,10 +28,13 @@
 #include <yaml.h>
 
 #define BCRYPT_HASH_LEN 60 /* $2b$NN$ + 22 salt + 31 hash characters */
+#define MAC_LEN		32 /* HMAC-SHA256 */
 
 struct web_user {
 	char *name;
 	char *hash;
+	bool ok_set;
+	unsigned char ok_mac[MAC_LEN]; /* keyed MAC of the last password that matched */
 };
 
 struct web_config {
@@ -39,6 +46,13 @@ struct web_config {
 	bool client_auth_set;
 	struct web_user *users;
 	size_t nusers;
+	/*
+	 * bcrypt costs ~100 ms at cost 10, on the thread that serves every connection, and a
+	 * scraper sends the same password each time: the last one that matched is remembered, as
+	 * an HMAC under a key made at start (never the password itself).
+	 */
+	pthread_mutex_t cache_lock;
+	unsigned char mac_key[MAC_LEN];
 };
 
 struct wc_parse {
@@ -476,6 +490,11 @@ struct web_config *web_config__parse(const char *text, size_t len, const char *d
 	p.c = calloc(1, sizeof(*p.c));
 	if (!p.c)
 		return NULL;
+	pthread_mutex_init(&p.c->cache_lock, NULL);
+	if (gnutls_rnd(GNUTLS_RND_KEY, p.c->mac_key, sizeof(p.c->mac_key))) {
+		ret = -EIO;
+		goto out_config;
+	}
 	if (!yaml_parser_initialize(&parser)) {
 		ret = -ENOMEM;
 		goto out_config;
@@ -543,6 +562,8 @@ void web_config__free(struct web_config *c)
 		explicit_bzero(c->key_pem, strlen(c->key_pem));
 	free(c->key_pem);
 	free(c->client_ca_pem);
+	explicit_bzero(c->mac_key, sizeof(c->mac_key));
+	pthread_mutex_destroy(&c->cache_lock);
 	free(c);
 }
 
@@ -573,25 +594,52 @@ static bool equal_ct(const char *a, const char *b)
 	return !diff;
 }
 
-bool web_config__check_user(const struct web_config *c, const char *user, const char *password)
+static bool mac_equal_ct(const unsigned char *a, const unsigned char *b)
 {
-	const struct web_user *u = NULL;
+	unsigned char diff = 0;
+
+	for (size_t i = 0; i < MAC_LEN; i++)
+		diff |= a[i] ^ b[i];
+	return !diff;
+}
+
+bool web_config__check_user(struct web_config *c, const char *user, const char *password)
+{
+	unsigned char mac[MAC_LEN];
+	struct web_user *u = NULL;
 	struct crypt_data *cd;
+	bool ok = false, have_mac;
 	const char *got;
-	bool ok;
 
 	if (!web_config__has_users(c) || !user || !password)
 		return false;
 	for (size_t i = 0; i < c->nusers; i++)
 		if (!strcmp(c->users[i].name, user))
 			u = &c->users[i];
+	have_mac = !gnutls_hmac_fast(GNUTLS_MAC_SHA256, c->mac_key, sizeof(c->mac_key), password,
+				     strlen(password), mac);
+	if (u && have_mac) {
+		pthread_mutex_lock(&c->cache_lock);
+		ok = u->ok_set && mac_equal_ct(mac, u->ok_mac);
+		pthread_mutex_unlock(&c->cache_lock);
+		if (ok)
+			goto out;
+	}
 	cd = calloc(1, sizeof(*cd));
 	if (!cd)
-		return false;
+		goto out;
 	/* An unknown user costs one bcrypt too, so timing does not tell which users exist. */
 	got = crypt_r(password, u ? u->hash : c->users[0].hash, cd);
 	ok = u && got && equal_ct(got, u->hash);
 	explicit_bzero(cd, sizeof(*cd));
 	free(cd);
+	if (ok && have_mac) {
+		pthread_mutex_lock(&c->cache_lock);
+		memcpy(u->ok_mac, mac, MAC_LEN);
+		u->ok_set = true;
+		pthread_mutex_unlock(&c->cache_lock);
+	}
+out:
+	explicit_bzero(mac, sizeof(mac));
 	return ok;
 }

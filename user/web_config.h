@@ -52,7 +52,10 @@ bool web_config__has_tls(const struct web_config *c, struct web_tls *tls);
 /* Whether requests must carry basic auth credentials. */
 bool web_config__has_users(const struct web_config *c);
 
-/* Whether user and password match one of basic_auth_users (bcrypt, constant-time compare). */
-bool web_config__check_user(const struct web_config *c, const char *user, const char *password);
+/*
+ * Whether user and password match one of basic_auth_users (bcrypt, constant-time compare).
+ * Remembers the last match per user (as a keyed MAC); safe to call from several threads.
+ */
+bool web_config__check_user(struct web_config *c, const char *user, const char *password);
 
 #endif /* VIGIL_WEB_CONFIG_H */

@@ -4,7 +4,7 @@
  * files, on files that break its rules (unknown keys, wrong types, bad hashes), and on hostile
  * YAML (recursive aliases, deep nesting, binary junk, NULs, truncation): every bad file must be
  * refused with a message that says where, and none may crash it. Basic auth is checked
- * against a bcrypt hash made here with libxcrypt.
+ * against a bcrypt hash made here with libxcrypt, before and after a match is remembered.
  */
 #include <crypt.h>
 #include <errno.h>
@@ -181,7 +181,9 @@ static void test_basic_auth_checks_bcrypt_hashes(void **state)
 		fail_msg("refused: %s", err);
 	assert_true(web_config__has_users(c));
 	assert_true(web_config__check_user(c, "alice", "s3cret pass"));
+	assert_true(web_config__check_user(c, "alice", "s3cret pass")); /* remembered */
 	assert_false(web_config__check_user(c, "alice", "s3cret pas"));
+	assert_false(web_config__check_user(c, "bob", "s3cret pass")); /* not alice's memory */
 	assert_false(web_config__check_user(c, "alice", "s3cret pass "));
 	assert_false(web_config__check_user(c, "alice", ""));
 	assert_false(web_config__check_user(c, "mallory", "s3cret pass"));

@@ -40,6 +40,20 @@ struct serve_conn {
 	uint64_t since_ns; /* when it began waiting, or answering */
 };
 
+enum req_auth { AUTH_UNKNOWN, AUTH_OK, AUTH_DENIED };
+
+/* One request's state, from its headers to its answer. */
+struct serve_req {
+	enum req_auth auth; /* set by the checker thread before it resumes the connection */
+};
+
+/* A password to check with bcrypt, off MHD's thread; the connection waits suspended. */
+struct auth_job {
+	struct MHD_Connection *conn;
+	struct serve_req *req;
+	char *user, *password; /* from MHD: MHD_free() */
+};
+
 struct serve {
 	struct MHD_Daemon *daemon;
 	serve_scrape_fn fn;
@@ -57,6 +71,13 @@ struct serve {
 	bool reaper_started, stopping;
 	unsigned int nlive; /* connections not CONN_FREE nor CONN_CLOSING */
 	struct serve_conn conns[SERVE_MAX_CONNS];
+
+	pthread_mutex_t auth_lock; /* jobs[], njobs, auth_stopping */
+	pthread_cond_t auth_wake;
+	pthread_t checker;
+	bool checker_started, auth_stopping;
+	unsigned int njobs;
+	struct auth_job jobs[SERVE_AUTH_QUEUE];
 };
 
 static uint64_t now_ns(void)
@@ -241,8 +262,9 @@ static void serve__conn_set(struct serve *s, struct MHD_Connection *conn, enum c
 static void serve__completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 			     enum MHD_RequestTerminationCode code)
 {
-	(void)req_cls;
 	(void)code;
+	free(*req_cls);
+	*req_cls = NULL;
 	serve__conn_set(cls, conn, CONN_WAITING);
 }
 
@@ -347,21 +369,90 @@ static bool serve__client_cert_ok(struct serve *s, struct MHD_Connection *conn)
 	return gnutls_certificate_verify_peers2(tls, &status) == 0 && status == 0;
 }
 
-/* Whether the request carries the user and password of one of basic_auth_users (if any). */
-static bool serve__user_ok(struct serve *s, struct MHD_Connection *conn)
+static void auth_job__release(struct auth_job *j)
 {
-	char *user, *password = NULL;
-	bool ok;
+	if (j->password)
+		explicit_bzero(j->password, strlen(j->password));
+	MHD_free(j->user);
+	MHD_free(j->password);
+}
 
-	if (!web_config__has_users(s->web))
+/*
+ * The checker thread: bcrypt for the passwords not yet known good, one at a time, so that
+ * neither a scrape nor a flood of guesses ever waits on MHD's thread. Once stopping, what is
+ * still queued is denied without bcrypt, so every suspended connection is resumed.
+ */
+static void *serve__check_users(void *arg)
+{
+	struct serve *s = arg;
+	struct auth_job j;
+	bool stopping;
+	int err;
+
+	pthread_mutex_lock(&s->auth_lock);
+	for (;;) {
+		while (!s->njobs && !s->auth_stopping)
+			pthread_cond_wait(&s->auth_wake, &s->auth_lock);
+		if (!s->njobs)
+			break;
+		j = s->jobs[0];
+		memmove(&s->jobs[0], &s->jobs[1], --s->njobs * sizeof(s->jobs[0]));
+		stopping = s->auth_stopping;
+		pthread_mutex_unlock(&s->auth_lock);
+		err = stopping ? -EACCES : web_config__check_user(s->web, j.user, j.password, true);
+		j.req->auth = err ? AUTH_DENIED : AUTH_OK;
+		auth_job__release(&j);
+		MHD_resume_connection(j.conn);
+		pthread_mutex_lock(&s->auth_lock);
+	}
+	pthread_mutex_unlock(&s->auth_lock);
+	return NULL;
+}
+
+static enum MHD_Result serve__deny_user(struct MHD_Connection *conn);
+
+/*
+ * Basic auth for a request, when the config has users. Whether it stops the request here;
+ * then *ret is what to return (after a 401, a 429 when too many checks wait, or MHD_YES once
+ * the connection is suspended for the checker).
+ */
+static bool serve__auth_stops(struct serve *s, struct MHD_Connection *conn, struct serve_req *req,
+			      enum MHD_Result *ret)
+{
+	struct auth_job j = { .conn = conn, .req = req };
+	int err;
+
+	if (!web_config__has_users(s->web) || req->auth == AUTH_OK)
+		return false;
+	if (req->auth == AUTH_DENIED) {
+		*ret = serve__deny_user(conn);
 		return true;
-	user = MHD_basic_auth_get_username_password(conn, &password);
-	ok = web_config__check_user(s->web, user, password);
-	if (password)
-		explicit_bzero(password, strlen(password));
-	MHD_free(user);
-	MHD_free(password);
-	return ok;
+	}
+	j.user = MHD_basic_auth_get_username_password(conn, &j.password);
+	err = web_config__check_user(s->web, j.user, j.password, false);
+	if (!err) {
+		req->auth = AUTH_OK;
+		auth_job__release(&j);
+		return false;
+	}
+	if (err != -EWOULDBLOCK) {
+		auth_job__release(&j);
+		*ret = serve__deny_user(conn);
+		return true;
+	}
+	pthread_mutex_lock(&s->auth_lock);
+	if (s->auth_stopping || s->njobs == SERVE_AUTH_QUEUE) {
+		pthread_mutex_unlock(&s->auth_lock);
+		auth_job__release(&j);
+		*ret = reply_static(conn, MHD_HTTP_TOO_MANY_REQUESTS, "too many logins at once\n");
+		return true;
+	}
+	MHD_suspend_connection(conn); /* before the checker may resume it */
+	s->jobs[s->njobs++] = j;
+	pthread_cond_signal(&s->auth_wake);
+	pthread_mutex_unlock(&s->auth_lock);
+	*ret = MHD_YES;
+	return true;
 }
 
 static enum MHD_Result serve__deny_user(struct MHD_Connection *conn)
@@ -384,13 +475,15 @@ static enum MHD_Result serve__handle(void *cls, struct MHD_Connection *conn, con
 				     const char *upload_data, size_t *upload_data_size,
 				     void **req_cls)
 {
-	static int first_call_marker;
 	struct serve *s = cls;
+	enum MHD_Result ret;
 
 	(void)version;
 	(void)upload_data;
 	if (!*req_cls) { /* headers are in; the body (if any) comes next */
-		*req_cls = &first_call_marker;
+		*req_cls = calloc(1, sizeof(struct serve_req));
+		if (!*req_cls)
+			return MHD_NO;
 		serve__conn_set(s, conn, CONN_ANSWERING);
 		return MHD_YES;
 	}
@@ -401,8 +494,8 @@ static enum MHD_Result serve__handle(void *cls, struct MHD_Connection *conn, con
 	if (!serve__client_cert_ok(s, conn))
 		return reply_static(conn, MHD_HTTP_FORBIDDEN,
 				    "a valid client certificate is needed\n");
-	if (!serve__user_ok(s, conn))
-		return serve__deny_user(conn);
+	if (serve__auth_stops(s, conn, *req_cls, &ret))
+		return ret;
 	if (strcmp(method, MHD_HTTP_METHOD_GET) && strcmp(method, MHD_HTTP_METHOD_HEAD))
 		return reply_static(conn, MHD_HTTP_METHOD_NOT_ALLOWED, "only GET\n");
 	if (!strcmp(url, "/metrics"))
@@ -449,10 +542,19 @@ struct serve *serve__new(const struct serve_opts *o, serve_scrape_fn fn, void *c
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&s->wake, &ca);
 	pthread_condattr_destroy(&ca);
+	pthread_mutex_init(&s->auth_lock, NULL);
+	pthread_cond_init(&s->auth_wake, NULL);
 	err = pthread_create(&s->reaper, NULL, serve__reap, s);
 	if (err)
 		goto err_free;
 	s->reaper_started = true;
+	if (web_config__has_users(o->web)) {
+		err = pthread_create(&s->checker, NULL, serve__check_users, s);
+		if (err)
+			goto err_free;
+		s->checker_started = true;
+		flags |= MHD_ALLOW_SUSPEND_RESUME;
+	}
 	if (o->addr->ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	/*
@@ -490,6 +592,13 @@ void serve__free(struct serve *s)
 {
 	if (!s)
 		return;
+	if (s->checker_started) { /* resumes every suspended connection before MHD stops */
+		pthread_mutex_lock(&s->auth_lock);
+		s->auth_stopping = true;
+		pthread_cond_signal(&s->auth_wake);
+		pthread_mutex_unlock(&s->auth_lock);
+		pthread_join(s->checker, NULL);
+	}
 	if (s->daemon)
 		MHD_stop_daemon(s->daemon);
 	if (s->reaper_started) {
@@ -499,6 +608,8 @@ void serve__free(struct serve *s)
 		pthread_mutex_unlock(&s->conns_lock);
 		pthread_join(s->reaper, NULL);
 	}
+	pthread_cond_destroy(&s->auth_wake);
+	pthread_mutex_destroy(&s->auth_lock);
 	pthread_cond_destroy(&s->wake);
 	pthread_mutex_destroy(&s->conns_lock);
 	pthread_mutex_destroy(&s->lock);

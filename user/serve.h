@@ -26,6 +26,7 @@
 #define SERVE_RESERVE_CONNS	16 /* kept free: opening more evicts waiting connections */
 #define SERVE_IDLE_TIMEOUT_S	10 /* an answer that makes no progress (a client not reading) */
 #define SERVE_REQUEST_TIMEOUT_S 5  /* default: to deliver a whole request */
+#define SERVE_AUTH_QUEUE	4  /* passwords waiting for bcrypt; more get 429 */
 #define SERVE_CONN_MEMORY	(32 * 1024)
 #define SERVE_MAX_BODY		(16u << 20) /* one scrape at most */
 

@@ -603,16 +603,18 @@ static bool mac_equal_ct(const unsigned char *a, const unsigned char *b)
 	return !diff;
 }
 
-bool web_config__check_user(struct web_config *c, const char *user, const char *password)
+int web_config__check_user(struct web_config *c, const char *user, const char *password,
+			   bool may_block)
 {
 	unsigned char mac[MAC_LEN];
 	struct web_user *u = NULL;
 	struct crypt_data *cd;
 	bool ok = false, have_mac;
 	const char *got;
+	int ret = -EACCES;
 
 	if (!web_config__has_users(c) || !user || !password)
-		return false;
+		return -EACCES;
 	for (size_t i = 0; i < c->nusers; i++)
 		if (!strcmp(c->users[i].name, user))
 			u = &c->users[i];
@@ -622,12 +624,20 @@ bool web_config__check_user(struct web_config *c, const char *user, const char *
 		pthread_mutex_lock(&c->cache_lock);
 		ok = u->ok_set && mac_equal_ct(mac, u->ok_mac);
 		pthread_mutex_unlock(&c->cache_lock);
-		if (ok)
+		if (ok) {
+			ret = 0;
 			goto out;
+		}
+	}
+	if (!may_block) {
+		ret = -EWOULDBLOCK;
+		goto out;
 	}
 	cd = calloc(1, sizeof(*cd));
-	if (!cd)
+	if (!cd) {
+		ret = -ENOMEM;
 		goto out;
+	}
 	/* An unknown user costs one bcrypt too, so timing does not tell which users exist. */
 	got = crypt_r(password, u ? u->hash : c->users[0].hash, cd);
 	ok = u && got && equal_ct(got, u->hash);
@@ -639,7 +649,8 @@ bool web_config__check_user(struct web_config *c, const char *user, const char *
 		u->ok_set = true;
 		pthread_mutex_unlock(&c->cache_lock);
 	}
+	ret = ok ? 0 : -EACCES;
 out:
 	explicit_bzero(mac, sizeof(mac));
-	return ok;
+	return ret;
 }

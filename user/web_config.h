@@ -53,9 +53,12 @@ bool web_config__has_tls(const struct web_config *c, struct web_tls *tls);
 bool web_config__has_users(const struct web_config *c);
 
 /*
- * Whether user and password match one of basic_auth_users (bcrypt, constant-time compare).
- * Remembers the last match per user (as a keyed MAC); safe to call from several threads.
+ * Check user and password against basic_auth_users (bcrypt, constant-time compare): 0 when
+ * they match, -EACCES when not. The last match per user is remembered (as a keyed MAC) and
+ * answered at once; anything else costs one bcrypt (~100 ms at cost 10), or, when !may_block,
+ * returns -EWOULDBLOCK so that the caller can run it elsewhere. Safe from several threads.
  */
-bool web_config__check_user(struct web_config *c, const char *user, const char *password);
+int web_config__check_user(struct web_config *c, const char *user, const char *password,
+			   bool may_block);
 
 #endif /* VIGIL_WEB_CONFIG_H */

@@ -20,7 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!c && (!err[0] || strlen(err) >= sizeof(err)))
 		__builtin_trap(); /* a refusal always says why */
 	if (c)
-		web_config__check_user(c, "alice", "secret");
+		web_config__check_user(c, "alice", "secret", true);
 	web_config__free(c);
 	return 0;
 }

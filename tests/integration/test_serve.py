@@ -675,12 +675,12 @@ def make_pki(d):
             "2", "-subj", "/CN=rogue")
 
 
-def bcrypt(password):
+def bcrypt(password, rounds=1 << 6):
     import warnings
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         import crypt
-    h = crypt.crypt(password, crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=1 << 6))
+    h = crypt.crypt(password, crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=rounds))
     check(h and h.startswith("$2"), "no bcrypt from crypt(3): %r" % h)
     return h
 
@@ -761,6 +761,55 @@ def web_config_client_certificates_are_verified():
             s.stop()
     finally:
         subprocess.run(["rm", "-rf", d])
+
+
+@test
+def wrong_passwords_cannot_starve_a_scraper_with_basic_auth():
+    require_root()
+    import threading
+    d = tempfile.mkdtemp(prefix="vigil-web-")
+    try:
+        with open(os.path.join(d, "web.yml"), "w") as f:
+            f.write("basic_auth_users:\n  prom: %s\n" % bcrypt("scrape me", rounds=1 << 10))
+        with Server("--backend", "fallback", "--web.config.file", os.path.join(d, "web.yml"),
+                    auth=("prom", "scrape me")) as s:
+            s.metrics()  # the scraper's password is known good from now on
+            stop, tries = threading.Event(), [0]
+
+            def flood(i):
+                while not stop.is_set():
+                    try:
+                        s.get(auth=("prom", "guess %d-%d" % (i, tries[0])), timeout=10)
+                    except OSError:
+                        pass
+                    tries[0] += 1
+            flooders = [threading.Thread(target=flood, args=(i,)) for i in range(6)]
+            for t in flooders:
+                t.start()
+            times = []
+            try:
+                time.sleep(1)
+                for _ in range(20):
+                    t0 = time.monotonic()
+                    try:
+                        s.metrics()
+                        times.append(time.monotonic() - t0)
+                    except OSError:
+                        pass
+                    time.sleep(0.1)
+            finally:
+                stop.set()
+                for t in flooders:
+                    t.join()
+            s.stop()
+    finally:
+        subprocess.run(["rm", "-rf", d])
+    times.sort()
+    print("    under a wrong-password flood (%d guesses): %d/20 scrapes answered, median %s ms, "
+          "max %s ms" % (tries[0], len(times), "%.0f" % (times[len(times) // 2] * 1e3)
+                         if times else "-", "%.0f" % (times[-1] * 1e3) if times else "-"))
+    check(len(times) == 20, "%d of 20 scrapes failed" % (20 - len(times)))
+    check(times[-1] < 0.5, "the slowest scrape took %.0f ms" % (times[-1] * 1e3))
 
 
 @test

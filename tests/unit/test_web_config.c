@@ -180,16 +180,20 @@ static void test_basic_auth_checks_bcrypt_hashes(void **state)
 	if (!c)
 		fail_msg("refused: %s", err);
 	assert_true(web_config__has_users(c));
-	assert_true(web_config__check_user(c, "alice", "s3cret pass"));
-	assert_true(web_config__check_user(c, "alice", "s3cret pass")); /* remembered */
-	assert_false(web_config__check_user(c, "alice", "s3cret pas"));
-	assert_false(web_config__check_user(c, "bob", "s3cret pass")); /* not alice's memory */
-	assert_false(web_config__check_user(c, "alice", "s3cret pass "));
-	assert_false(web_config__check_user(c, "alice", ""));
-	assert_false(web_config__check_user(c, "mallory", "s3cret pass"));
-	assert_false(web_config__check_user(c, "bob", "s3cret pass"));
-	assert_false(web_config__check_user(c, NULL, NULL));
-	assert_false(web_config__check_user(c, "alice", NULL));
+	assert_int_equal(web_config__check_user(c, "alice", "s3cret pass", false), -EWOULDBLOCK);
+	assert_int_equal(web_config__check_user(c, "alice", "s3cret pass", true), 0);
+	/* remembered: answered without bcrypt */
+	assert_int_equal(web_config__check_user(c, "alice", "s3cret pass", false), 0);
+	assert_int_equal(web_config__check_user(c, "alice", "s3cret pas", false), -EWOULDBLOCK);
+	assert_int_equal(web_config__check_user(c, "alice", "s3cret pas", true), -EACCES);
+	assert_int_equal(web_config__check_user(c, "bob", "s3cret pass", true),
+			 -EACCES); /* not alice's memory */
+	assert_int_equal(web_config__check_user(c, "alice", "s3cret pass ", true), -EACCES);
+	assert_int_equal(web_config__check_user(c, "alice", "", true), -EACCES);
+	assert_int_equal(web_config__check_user(c, "mallory", "s3cret pass", true), -EACCES);
+	assert_int_equal(web_config__check_user(c, "bob", "s3cret pass", true), -EACCES);
+	assert_int_equal(web_config__check_user(c, NULL, NULL, true), -EACCES);
+	assert_int_equal(web_config__check_user(c, "alice", NULL, true), -EACCES);
 	web_config__free(c);
 }
 

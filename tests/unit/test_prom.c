@@ -141,9 +141,15 @@ static void test_loopback_addresses(void **state)
 		const char *listen;
 		bool loopback;
 	} cases[] = {
-		{ "127.0.0.1:1", true },  { "127.255.0.9:1", true },	 { "[::1]:1", true },
-		{ "[::ffff:127.0.0.2]:1", true }, { "0.0.0.0:1", false }, { "128.0.0.1:1", false },
-		{ "10.1.2.3:1", false },  { "[::]:1", false },		 { "[::ffff:10.0.0.1]:1", false },
+		{ "127.0.0.1:1", true },
+		{ "127.255.0.9:1", true },
+		{ "[::1]:1", true },
+		{ "[::ffff:127.0.0.2]:1", true },
+		{ "0.0.0.0:1", false },
+		{ "128.0.0.1:1", false },
+		{ "10.1.2.3:1", false },
+		{ "[::]:1", false },
+		{ "[::ffff:10.0.0.1]:1", false },
 		{ "[fe80::1]:1", false },
 	};
 	struct sockaddr_storage ss;

@@ -71,12 +71,14 @@ struct serve {
 	bool reaper_started, stopping;
 	unsigned int nlive; /* connections not CONN_FREE nor CONN_CLOSING */
 	struct serve_conn conns[SERVE_MAX_CONNS];
+	uint64_t closed_timeout, closed_evicted; /* connections we closed, by reason */
 
 	pthread_mutex_t auth_lock; /* jobs[], njobs, auth_stopping */
 	pthread_cond_t auth_wake;
 	pthread_t checker;
 	bool checker_started, auth_stopping;
 	unsigned int njobs;
+	uint64_t auth_denied, auth_throttled; /* 401 and 429 answers */
 	struct auth_job jobs[SERVE_AUTH_QUEUE];
 };
 
@@ -161,11 +163,12 @@ bool serve_addr_is_loopback(const struct sockaddr_storage *addr)
 }
 
 /* With conns_lock held: close c now (MHD frees it when it sees the end of the stream). */
-static void serve__close_conn(struct serve *s, struct serve_conn *c)
+static void serve__close_conn(struct serve *s, struct serve_conn *c, uint64_t *counter)
 {
 	shutdown(c->fd, SHUT_RDWR);
 	c->state = CONN_CLOSING;
 	s->nlive--;
+	(*counter)++;
 }
 
 /* With conns_lock held: the oldest waiting connection, else the oldest answer past due. */
@@ -203,7 +206,7 @@ static enum MHD_Result serve__accept(void *cls, const struct sockaddr *addr, soc
 
 		if (!c)
 			break;
-		serve__close_conn(s, c);
+		serve__close_conn(s, c, &s->closed_evicted);
 	}
 	pthread_mutex_unlock(&s->conns_lock);
 	return MHD_YES;
@@ -285,7 +288,7 @@ static void *serve__reap(void *arg)
 			if (c->state != CONN_WAITING)
 				continue;
 			if (due <= now)
-				serve__close_conn(s, c);
+				serve__close_conn(s, c, &s->closed_timeout);
 			else if (due < next)
 				next = due;
 		}
@@ -323,6 +326,37 @@ static enum MHD_Result reply_static(struct MHD_Connection *conn, unsigned int st
 		     MHD_RESPMEM_PERSISTENT);
 }
 
+/* The endpoint's own defences, as counters: what slow and hostile clients cost them. */
+static void serve__write_stats(struct serve *s, struct prom *p)
+{
+	uint64_t timeout, evicted, denied, throttled;
+	char lbl[PROM_LABELS_LEN];
+
+	pthread_mutex_lock(&s->conns_lock);
+	timeout = s->closed_timeout;
+	evicted = s->closed_evicted;
+	denied = s->auth_denied;
+	throttled = s->auth_throttled;
+	pthread_mutex_unlock(&s->conns_lock);
+	prom__family(p, "vigil_http_connections_closed_total", "counter",
+		     "Connections vigil closed: no whole request within --request-timeout, or "
+		     "evicted to keep room for new clients.");
+	prom__u64(p, "vigil_http_connections_closed_total",
+		  prom_labels(lbl, "reason", "request_timeout", NULL), timeout);
+	prom__u64(p, "vigil_http_connections_closed_total",
+		  prom_labels(lbl, "reason", "evicted", NULL), evicted);
+	if (!web_config__has_users(s->web))
+		return;
+	prom__family(
+		p, "vigil_http_auth_failures_total", "counter",
+		"Requests refused by basic auth: wrong or missing credentials (401), or too many "
+		"password checks waiting (429).");
+	prom__u64(p, "vigil_http_auth_failures_total", prom_labels(lbl, "code", "401", NULL),
+		  denied);
+	prom__u64(p, "vigil_http_auth_failures_total", prom_labels(lbl, "code", "429", NULL),
+		  throttled);
+}
+
 static enum MHD_Result serve__metrics(struct serve *s, struct MHD_Connection *conn)
 {
 	struct prom p;
@@ -334,6 +368,8 @@ static enum MHD_Result serve__metrics(struct serve *s, struct MHD_Connection *co
 	pthread_mutex_lock(&s->lock);
 	err = s->fn(s->ctx, &p);
 	pthread_mutex_unlock(&s->lock);
+	if (!err)
+		serve__write_stats(s, &p);
 	if (err && err != -E2BIG) {
 		prom__fini(&p);
 		return reply_static(conn, MHD_HTTP_INTERNAL_SERVER_ERROR, "scrape failed\n");
@@ -367,6 +403,14 @@ static bool serve__client_cert_ok(struct serve *s, struct MHD_Connection *conn)
 	if (s->tls.client_auth == WEB_REQUIRE_ANY_CLIENT_CERT)
 		return true;
 	return gnutls_certificate_verify_peers2(tls, &status) == 0 && status == 0;
+}
+
+/* Add one to a counter kept under conns_lock. */
+static void serve__count(struct serve *s, uint64_t *counter)
+{
+	pthread_mutex_lock(&s->conns_lock);
+	(*counter)++;
+	pthread_mutex_unlock(&s->conns_lock);
 }
 
 static void auth_job__release(struct auth_job *j)
@@ -425,6 +469,7 @@ static bool serve__auth_stops(struct serve *s, struct MHD_Connection *conn, stru
 	if (!web_config__has_users(s->web) || req->auth == AUTH_OK)
 		return false;
 	if (req->auth == AUTH_DENIED) {
+		serve__count(s, &s->auth_denied);
 		*ret = serve__deny_user(conn);
 		return true;
 	}
@@ -437,12 +482,14 @@ static bool serve__auth_stops(struct serve *s, struct MHD_Connection *conn, stru
 	}
 	if (err != -EWOULDBLOCK) {
 		auth_job__release(&j);
+		serve__count(s, &s->auth_denied);
 		*ret = serve__deny_user(conn);
 		return true;
 	}
 	pthread_mutex_lock(&s->auth_lock);
 	if (s->auth_stopping || s->njobs == SERVE_AUTH_QUEUE) {
 		pthread_mutex_unlock(&s->auth_lock);
+		serve__count(s, &s->auth_throttled);
 		auth_job__release(&j);
 		*ret = reply_static(conn, MHD_HTTP_TOO_MANY_REQUESTS, "too many logins at once\n");
 		return true;

@@ -594,8 +594,12 @@ def scrapes_are_answered_under_200_slowloris_connections():
                 time.sleep(0.2)
         finally:
             loris.stop()
+        after = parse(s.metrics())
         s.stop()
     done = sorted(t for t in times if t is not None)
+    evicted = value(after, "vigil_http_connections_closed_total", reason="evicted")
+    expired = value(after, "vigil_http_connections_closed_total", reason="request_timeout")
+    print("    closed by vigil: %d evicted, %d past their deadline" % (evicted, expired))
     print("    scrape latency without attack: median %.1f ms; under 200 slow connections: "
           "%d/20 answered, median %s ms, max %s ms; %d slow connections closed by the server"
           % (base[len(base) // 2] * 1e3, len(done),
@@ -604,6 +608,7 @@ def scrapes_are_answered_under_200_slowloris_connections():
     check(len(done) == 20, "%d of 20 scrapes failed under 200 slow connections"
           % (20 - len(done)))
     check(done[-1] < 0.1, "the slowest scrape took %.0f ms" % (done[-1] * 1e3))
+    check(evicted + expired > 0, "no slow connection counted as closed")
 
 
 @test
@@ -629,6 +634,9 @@ def a_trickling_request_is_closed_at_its_deadline():
         # an idle timer restarted by each byte would never fire at one byte every 0.25 s
         check(closed is not None, "a request trickled for 25 s was never closed")
         check(0.9 <= closed <= 2.0, "closed after %.2f s, deadline 1 s" % closed)
+        closed_total = value(parse(s.metrics()), "vigil_http_connections_closed_total",
+                             reason="request_timeout")
+        check(closed_total == 1, "%d closes for a missed deadline counted" % closed_total)
         # a prompt client on a kept-alive connection is answered again and again
         c = socket.create_connection(("127.0.0.1", s.port))
         for _ in range(3):
@@ -774,15 +782,17 @@ def wrong_passwords_cannot_starve_a_scraper_with_basic_auth():
         with Server("--backend", "fallback", "--web.config.file", os.path.join(d, "web.yml"),
                     auth=("prom", "scrape me")) as s:
             s.metrics()  # the scraper's password is known good from now on
-            stop, tries = threading.Event(), [0]
+            stop, tries, refusals = threading.Event(), [0] * 6, [0] * 6
 
             def flood(i):
                 while not stop.is_set():
                     try:
-                        s.get(auth=("prom", "guess %d-%d" % (i, tries[0])), timeout=10)
+                        s.get(auth=("prom", "guess %d-%d" % (i, tries[i])), timeout=10)
+                    except urllib.error.HTTPError as e:
+                        refusals[i] += e.code in (401, 429)
                     except OSError:
                         pass
-                    tries[0] += 1
+                    tries[i] += 1
             flooders = [threading.Thread(target=flood, args=(i,)) for i in range(6)]
             for t in flooders:
                 t.start()
@@ -801,12 +811,16 @@ def wrong_passwords_cannot_starve_a_scraper_with_basic_auth():
                 stop.set()
                 for t in flooders:
                     t.join()
+            series = parse(s.metrics())
             s.stop()
+        refused = value(series, "vigil_http_auth_failures_total", code="401") + \
+            value(series, "vigil_http_auth_failures_total", code="429")
+        check(refused == sum(refusals), "%d refusals counted, %d seen" % (refused, sum(refusals)))
     finally:
         subprocess.run(["rm", "-rf", d])
     times.sort()
     print("    under a wrong-password flood (%d guesses): %d/20 scrapes answered, median %s ms, "
-          "max %s ms" % (tries[0], len(times), "%.0f" % (times[len(times) // 2] * 1e3)
+          "max %s ms" % (sum(tries), len(times), "%.0f" % (times[len(times) // 2] * 1e3)
                          if times else "-", "%.0f" % (times[-1] * 1e3) if times else "-"))
     check(len(times) == 20, "%d of 20 scrapes failed" % (20 - len(times)))
     check(times[-1] < 0.5, "the slowest scrape took %.0f ms" % (times[-1] * 1e3))

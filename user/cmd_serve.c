@@ -102,6 +102,18 @@ static const struct cli_cmd serve_cmd = {
 	.set = serve_set,
 };
 
+/* Whether web asks every client who it is: a password, or a certificate the CA signed. */
+static bool serve_is_guarded(const struct web_config *web)
+{
+	struct web_tls tls;
+
+	if (web_config__has_users(web))
+		return true;
+	return web_config__has_tls(web, &tls) &&
+	       (tls.client_auth == WEB_REQUIRE_ANY_CLIENT_CERT ||
+		tls.client_auth == WEB_REQUIRE_AND_VERIFY_CLIENT_CERT);
+}
+
 static int scrape(void *ctx, struct prom *p)
 {
 	return metrics__scrape(ctx, p);
@@ -169,9 +181,10 @@ int cmd_serve(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (!serve_addr_is_loopback(&a.addr))
+	if (!serve_addr_is_loopback(&a.addr) && !serve_is_guarded(web))
 		pr_warn("serve: warning: --listen is not loopback: anyone who can reach it "
-			"can read the metrics");
+			"can read the metrics (--web.config.file can ask for a password or a "
+			"client certificate)");
 	n = serve_pick(a.backend, ops, src, &nsrc);
 	if (n < 0)
 		goto out_web;

@@ -657,6 +657,18 @@ def warns_when_listening_beyond_loopback():
     with Server("--backend", "fallback") as s:
         err = s.stop()
     check("loopback" not in err, "a warning for 127.0.0.1: %r" % err[-500:])
+    # no warning when every client must give a password
+    d = tempfile.mkdtemp(prefix="vigil-web-")
+    try:
+        with open(os.path.join(d, "web.yml"), "w") as f:
+            f.write("basic_auth_users:\n  prom: %s\n" % bcrypt("x"))
+        port = free_port()
+        with Server("--backend", "fallback", "--listen", "0.0.0.0:%d" % port, "--web.config.file",
+                    os.path.join(d, "web.yml"), port=port, auth=("prom", "x")) as s:
+            err = s.stop()
+        check("loopback" not in err, "a warning despite basic auth: %r" % err[-500:])
+    finally:
+        subprocess.run(["rm", "-rf", d])
 
 
 def openssl(*args):

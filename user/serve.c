@@ -6,7 +6,9 @@
  * when each began to wait for its request; a small thread closes those past their deadline,
  * and the accept policy closes the oldest waiting ones when the pool is nearly full. Closing
  * is a shutdown(2) of the connection's socket, done under the table's lock so the descriptor
- * is still MHD's: MHD then sees the end of the stream and frees the connection itself.
+ * is still MHD's: MHD then sees the end of the stream and frees the connection itself. With
+ * basic auth, a password not already known good is checked (bcrypt) on a thread of its own
+ * while its connection is suspended, so MHD's thread never waits on one.
  */
 #include "serve.h"
 

@@ -648,6 +648,40 @@ def a_trickling_request_is_closed_at_its_deadline():
 
 
 @test
+def a_trickling_tls_handshake_is_closed_at_its_deadline():
+    require_root()
+    d = tempfile.mkdtemp(prefix="vigil-web-")
+    try:
+        make_pki(d)
+        with open(os.path.join(d, "web.yml"), "w") as f:
+            f.write("tls_server_config:\n  cert_file: server.pem\n  key_file: server.key\n")
+        with Server("--backend", "fallback", "--request-timeout", "1s", "--web.config.file",
+                    os.path.join(d, "web.yml"), tls=client_tls(d)) as s:
+            c = socket.create_connection(("127.0.0.1", s.port))
+            t0, closed = time.monotonic(), None
+            # a TLS handshake record header announcing 512 bytes, then its body byte by byte
+            for b in b"\x16\x03\x01\x02\x00" + b"\x01" + b"\x00" * 100:
+                try:
+                    c.send(bytes([b]))
+                    c.settimeout(0.25)
+                    if c.recv(1) == b"":
+                        closed = time.monotonic() - t0
+                        break
+                except socket.timeout:
+                    continue
+                except OSError:
+                    closed = time.monotonic() - t0
+                    break
+            c.close()
+            check(closed is not None, "a trickled handshake was never closed")
+            check(0.9 <= closed <= 2.0, "closed after %.2f s, deadline 1 s" % closed)
+            check("vigil_subsystem_source" in s.metrics(), "no TLS scrape after it")
+            s.stop()
+    finally:
+        subprocess.run(["rm", "-rf", d])
+
+
+@test
 def warns_when_listening_beyond_loopback():
     require_root()
     port = free_port()

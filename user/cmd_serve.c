@@ -48,8 +48,7 @@ static const struct cli_opt serve_opts[] = {
 	  "how often fallbacks poll (default 1s)" },
 	{ "request-timeout", 0, "TIME", OPT_REQUEST_TIMEOUT,
 	  "a duration from 100ms to 10m, such as 5s",
-	  "close a connection that has not sent a whole request TIME after it opened or after its "
-	  "last answer (default 5s)" },
+	  "close a connection with no whole request TIME after it opened (default 5s)" },
 	{ "web.config.file", 0, "FILE", OPT_WEB_CONFIG,
 	  "a YAML file with tls_server_config and/or basic_auth_users",
 	  "TLS and basic auth, as the Prometheus exporters' --web.config.file" },

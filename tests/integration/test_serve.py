@@ -913,6 +913,10 @@ def bad_listen_address_exits_2_naming_the_flag():
     p = subprocess.run([VIGIL, "serve", "--backend", "magic"], capture_output=True, text=True,
                        timeout=10)
     check(p.returncode == 2 and "--backend" in p.stderr, "exit %d: %s" % (p.returncode, p.stderr))
+    p = subprocess.run([VIGIL, "serve", "--request-timeout", "50ms"], capture_output=True,
+                       text=True, timeout=10)
+    check(p.returncode == 2 and "--request-timeout" in p.stderr, "exit %d: %s" %
+          (p.returncode, p.stderr))
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@
 #include "cli/commands.h"
 #include "profile/flamegraph.h"
 #include "core/log.h"
+#include "core/notify.h"
 #include "cli/parse.h"
 #include "profile/profile.h"
 #include "profile/profile_fold.h"
@@ -239,6 +240,7 @@ int cmd_profile(int argc, char **argv)
 	err = profiler__new(&a.cfg, &p);
 	if (err)
 		goto err_close;
+	notify__ready();
 	err = profiler__run(p, common.duration_ns);
 	if (!err)
 		err = profiler__collect(p, &res);

@@ -10,6 +10,7 @@
 
 #include "core/hist.h"
 #include "core/log.h"
+#include "core/notify.h"
 #include "core/stop.h"
 #include "core/wallclock.h"
 
@@ -197,6 +198,7 @@ int session__run(struct session *s, uint64_t duration_ns, uint64_t tick_ns, sess
 	uint64_t next_poll = start + s->poll_interval_ns;
 	int err = 0;
 
+	notify__ready(); /* every tracer is attached and the consumer is set up */
 	while (!stop_is_requested()) {
 		uint64_t now = mono_now_ns();
 

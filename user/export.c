@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "escape.h"
 #include "json.h"
 
 const char *const out_format_names[] = { "table", "csv", "json", "ndjson", NULL };
@@ -76,23 +77,38 @@ void exporter__free(struct exporter *ex)
 	free(ex);
 }
 
-/* CSV quoting per RFC 4180: only when needed, doubling inner quotes. */
+/*
+ * CSV quoting per RFC 4180: only when needed, doubling inner quotes. CR, LF and TAB stay (a
+ * comm with a newline survives, quoted); the other control bytes a terminal would act on
+ * (ESC, DEL, C1...: see escape.h) are written as \xHH, so `cat file.csv` is safe too.
+ */
 void csv_write_string(struct sink *s, const char *str, size_t maxlen)
 {
-	size_t n = strnlen(str, maxlen);
+	const unsigned char *p = (const unsigned char *)str;
+	size_t n = strnlen(str, maxlen), i = 0;
+	bool quote = memchr(str, ',', n) || memchr(str, '"', n) || memchr(str, '\n', n) ||
+		     memchr(str, '\r', n);
 
-	if (!memchr(str, ',', n) && !memchr(str, '"', n) && !memchr(str, '\n', n) &&
-	    !memchr(str, '\r', n)) {
+	if (!quote && !esc_is_needed(str, n)) {
 		sink__write(s, str, n);
 		return;
 	}
-	sink__putc(s, '"');
-	for (size_t i = 0; i < n; i++) {
-		if (str[i] == '"')
+	if (quote)
+		sink__putc(s, '"');
+	while (i < n) {
+		bool unsafe;
+		size_t len = esc_unit(p + i, n - i, &unsafe);
+
+		if (p[i] == '"')
 			sink__putc(s, '"');
-		sink__putc(s, str[i]);
+		if (unsafe && p[i] != '\n' && p[i] != '\r' && p[i] != '\t')
+			esc_write(s, str + i, len);
+		else
+			sink__write(s, p + i, len);
+		i += len;
 	}
-	sink__putc(s, '"');
+	if (quote)
+		sink__putc(s, '"');
 }
 
 void export_write_field(struct sink *s, const struct vrow *row, enum vfield f, bool json)

@@ -13,19 +13,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "escape.h"
 #include "json.h"
 #include "profile.h"
 #include "profile_fold.h"
 
-/* Copy src into dst, making it safe inside a folded frame: no ';' and no control bytes. */
+/*
+ * Copy src into dst, making it safe inside a folded frame: no ';' (it becomes '_') and
+ * control bytes escaped as \xHH (escape.h), so `cat stacks.folded` cannot drive a terminal.
+ */
 static size_t fold_copy(char *dst, size_t room, const char *src, size_t maxlen)
 {
-	size_t n = 0;
+	size_t n = esc_str(dst, room, src, maxlen);
 
-	for (; n < maxlen && src[n] && n + 1 < room; n++) {
-		unsigned char c = (unsigned char)src[n];
-
-		dst[n] = (c == ';' || c < 0x20 || c == 0x7f) ? '_' : (char)c;
+	for (size_t i = 0; i < n; i++) {
+		if (dst[i] == ';')
+			dst[i] = '_';
 	}
 	return n;
 }

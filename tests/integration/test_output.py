@@ -1,0 +1,108 @@
+"""test_output.py: what vigil's output does with hostile names and full disks.
+
+A real process names itself (prctl PR_SET_NAME) with ESC[2J, a lone C1 byte (0x9b), the
+UTF-8 encoding of U+009B and DEL; no table, CSV or terminal view may hand any of those bytes
+raw to stdout. JSON must carry the name escaped as \\u00XX.
+"""
+import ctypes
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+
+from harness import VIGIL, check, main, require_root, test
+
+HOSTILE = b"e\x1b[2J\x9b\xc2\x9bx\x7f"  # 10 bytes: fits TASK_COMM_LEN
+# C0 but TAB/LF/CR, DEL, lone C1 bytes and U+0080-U+009F in UTF-8
+RAW = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x9f]|(?<![\xc2-\xf4])[\x80-\x9f]")
+ESCAPED = b"e\\x1b[2J\\x9b\\xc2\\x9bx\\x7f"
+
+
+def hostile_process():
+    """A child whose comm is HOSTILE; it wakes up often so the scheduler tracer sees it."""
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(r)
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(15, ctypes.c_char_p(HOSTILE), 0, 0, 0):  # PR_SET_NAME
+            os._exit(3)
+        os.write(w, b"1")
+        os.close(w)
+        while True:
+            time.sleep(0.005)
+    os.close(w)
+    check(os.read(r, 1) == b"1", "child set its name")
+    os.close(r)
+    with open("/proc/%d/comm" % pid, "rb") as f:
+        check(f.read().rstrip(b"\n") == HOSTILE, "comm is the hostile name")
+    return pid
+
+
+def stop(pid):
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+
+
+def run(*args):
+    p = subprocess.run([VIGIL, *args], capture_output=True, timeout=60)
+    check(p.returncode == 0, "vigil %s exited %d: %s" % (args, p.returncode, p.stderr[-500:]))
+    return p.stdout
+
+
+def no_raw(out, what, want_escaped=True):
+    m = RAW.search(out)
+    if m:
+        raise AssertionError("%s: raw control byte %r at %d: %r" %
+                             (what, m.group(), m.start(), out[max(0, m.start() - 40):][:80]))
+    if want_escaped:
+        check(ESCAPED in out, "%s: the name appears escaped: %r" % (what, out[:600]))
+
+
+@test
+def test_hostile_comm_ps():
+    pid = hostile_process()
+    try:
+        for fmt in ("table", "csv"):
+            no_raw(run("ps", "--pid", str(pid), "--format", fmt), "ps --format " + fmt)
+        out = run("ps", "--pid", str(pid), "--format", "json")
+        no_raw(out, "ps --format json", want_escaped=False)
+        names = [p.get("name") for p in json.loads(out)] if out.strip().startswith(b"[") else \
+            [json.loads(l).get("name") for l in out.splitlines() if l.strip()]
+        check(HOSTILE.decode("utf-8", "replace").replace("\ufffd", "") in
+              [n.replace("\ufffd", "") for n in names if n], "json name: %r" % names)
+    finally:
+        stop(pid)
+
+
+@test
+def test_hostile_comm_top():
+    require_root()
+    pid = hostile_process()
+    try:
+        no_raw(run("top", "--once", "--pid", str(pid), "--interval", "1s"), "top --once")
+    finally:
+        stop(pid)
+
+
+@test
+def test_hostile_comm_trace():
+    require_root()
+    pid = hostile_process()
+    try:
+        for fmt in ("table", "csv", "ndjson"):
+            out = run("trace", "sched", "--pid", str(pid), "--duration", "1s", "--format", fmt)
+            no_raw(out, "trace --format " + fmt, want_escaped=fmt != "ndjson")
+            if fmt == "ndjson":
+                check(b"\\u001b[2J" in out and b"\\u009b" in out and b"\\u007f" in out,
+                      "json escapes ESC, C1 and DEL as \\u00XX: %r" % out[:300])
+    finally:
+        stop(pid)
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, os.path.dirname(__file__))
+    main()

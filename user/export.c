@@ -59,12 +59,14 @@ struct exporter *exporter__new(enum out_format fmt, struct sink *sink, uint64_t 
 	wallclock__init(&ex->clock);
 	exporter__union_columns(ex, kinds_mask | (1ULL << VK_DROPS));
 	ex->ops->begin(ex);
+	sink__boundary(sink); /* a header: the file may end here, whole */
 	return ex;
 }
 
 void exporter__write(struct exporter *ex, const struct vrow *row)
 {
 	ex->ops->row(ex, row);
+	sink__end_record(ex->sink); /* a failed write cuts the file here, never inside a row */
 	ex->rows++;
 }
 

@@ -3,14 +3,23 @@
 A real process names itself (prctl PR_SET_NAME) with ESC[2J, a lone C1 byte (0x9b), the
 UTF-8 encoding of U+009B and DEL; no table, CSV or terminal view may hand any of those bytes
 raw to stdout. JSON must carry the name escaped as \\u00XX.
+
+A trace written to a 64 KiB tmpfs the test mounts fills it: vigil must stop, say how many
+records it lost (never "no drops"), and leave a file that ends at the last whole record:
+CSV and NDJSON lines whole, a JSON array closed, a gzip stream with its trailer.
 """
+import csv
 import ctypes
+import gzip
+import io
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 
 from harness import VIGIL, check, main, require_root, test
@@ -101,6 +110,67 @@ def test_hostile_comm_trace():
                       "json escapes ESC, C1 and DEL as \\u00XX: %r" % out[:300])
     finally:
         stop(pid)
+
+
+def busy_waker():
+    """A process that wakes up thousands of times a second: plenty of sched records."""
+    return subprocess.Popen([sys.executable, "-c",
+                             "import time\nwhile True: time.sleep(0.0001)"])
+
+
+def trace_to_full_disk(name):
+    """Trace sched into name on a 64 KiB tmpfs; returns (content bytes, CompletedProcess)."""
+    d = tempfile.mkdtemp(prefix="vigil-enospc-")
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", d], check=True)
+    w = busy_waker()
+    try:
+        path = os.path.join(d, name)
+        fmt = name.split(".")[1]
+        p = subprocess.run([VIGIL, "trace", "sched", "--duration", "20s", "-o", path, "-f", fmt],
+                           capture_output=True, text=True, timeout=60)
+        with open(path, "rb") as f:
+            data = f.read()
+        if name.endswith(".gz"):
+            t = subprocess.run(["gzip", "-t", path], capture_output=True, text=True)
+            check(t.returncode == 0, "%s: gzip -t: %s" % (name, t.stderr.strip()))
+            data = gzip.decompress(data)
+        return data, p
+    finally:
+        w.kill()
+        w.wait()
+        subprocess.run(["umount", d], check=False)
+        shutil.rmtree(d, ignore_errors=True)
+
+
+def check_enospc_report(p, name):
+    check(p.returncode != 0, "%s: exit %d after a full disk" % (name, p.returncode))
+    check("no drops" not in p.stderr, "%s: says 'no drops' after ENOSPC: %s" % (name, p.stderr))
+    m = re.search(r"WRITE FAILED \(No space left on device\): (\d+) records lost", p.stderr)
+    check(m and int(m.group(1)) > 0, "%s: lost records reported: %s" % (name, p.stderr))
+    check(re.search(r"\d+ records lost, the file ends at the last whole one", p.stderr),
+          "%s: the error names the loss: %s" % (name, p.stderr))
+
+
+@test
+def test_full_disk_ndjson_csv_json_gz_end_whole():
+    require_root()
+    for name in ("t.ndjson", "t.csv", "t.json", "t.ndjson.gz", "t.csv.gz", "t.json.gz"):
+        data, p = trace_to_full_disk(name)
+        check_enospc_report(p, name)
+        text = data.decode()
+        if ".ndjson" in name:
+            check(text.endswith("\n"), "%s: ends with a whole line: %r" % (name, text[-80:]))
+            recs = [json.loads(line) for line in text.splitlines()]
+        elif ".csv" in name:
+            check(text.endswith("\r\n"), "%s: ends with a whole row: %r" % (name, text[-80:]))
+            rows = list(csv.reader(io.StringIO(text, newline="")))
+            check(all(len(r) == len(rows[0]) for r in rows), "%s: every row whole" % name)
+            recs = rows[1:]
+        else:
+            recs = json.loads(text)
+        check(len(recs) > 10, "%s: %d records kept" % (name, len(recs)))
+        check(all(r["kind"] in ("runq", "oncpu", "exec", "exit", "fork", "drops") for r in recs)
+              if not isinstance(recs[0], list) else True, "%s: records are whole" % name)
 
 
 if __name__ == "__main__":

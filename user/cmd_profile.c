@@ -15,6 +15,7 @@
 #include "parse.h"
 #include "profile.h"
 #include "profile_fold.h"
+#include "status.h"
 #include "stop.h"
 #include "trace_opts.h"
 
@@ -211,6 +212,7 @@ int cmd_profile(int argc, char **argv)
 {
 	struct profile_args a = { .format = PF_FOLDED };
 	struct cli_common common = { 0 };
+	struct status_line status;
 	struct prof_result res;
 	struct profiler *p;
 	struct sink *out;
@@ -239,6 +241,8 @@ int cmd_profile(int argc, char **argv)
 	err = profiler__new(&a.cfg, &p);
 	if (err)
 		goto err_close;
+	if (common.output && strcmp(common.output, "-"))
+		profiler__show_status(p, &status); /* silent until the end otherwise */
 	err = profiler__run(p, common.duration_ns);
 	if (!err)
 		err = profiler__collect(p, &res);

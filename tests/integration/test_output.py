@@ -7,6 +7,10 @@ raw to stdout. JSON must carry the name escaped as \\u00XX.
 A trace written to a 64 KiB tmpfs the test mounts fills it: vigil must stop, say how many
 records it lost (never "no drops"), and leave a file that ends at the last whole record:
 CSV and NDJSON lines whole, a JSON array closed, a gzip stream with its trailer.
+
+Long jobs whose output goes elsewhere (`trace -o`, `profile -o`, `hist` without an interval)
+keep one status line on stderr when it is a terminal (a pty here): elapsed time, records and
+drops, redrawn with \\r and blanked at the end; with stderr a pipe, not a byte of it.
 """
 import csv
 import ctypes
@@ -14,7 +18,9 @@ import gzip
 import io
 import json
 import os
+import pty
 import re
+import select
 import shutil
 import signal
 import subprocess
@@ -171,6 +177,69 @@ def test_full_disk_ndjson_csv_json_gz_end_whole():
         check(len(recs) > 10, "%s: %d records kept" % (name, len(recs)))
         check(all(r["kind"] in ("runq", "oncpu", "exec", "exit", "fork", "drops") for r in recs)
               if not isinstance(recs[0], list) else True, "%s: records are whole" % name)
+
+
+def stderr_of(args, tty):
+    """Run vigil with stdout to /dev/null and stderr to a pty (tty) or a pipe; its stderr."""
+    if not tty:
+        p = subprocess.run([VIGIL, *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                           timeout=60)
+        check(p.returncode == 0, "vigil %s exited %d" % (args, p.returncode))
+        return p.stderr
+    master, slave = pty.openpty()
+    p = subprocess.Popen([VIGIL, *args], stdout=subprocess.DEVNULL, stderr=slave,
+                         stdin=subprocess.DEVNULL)
+    os.close(slave)
+    out = b""
+    while True:
+        r, _, _ = select.select([master], [], [], 30)
+        if not r:
+            break
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:  # EIO: the child closed the pty
+            break
+        if not chunk:
+            break
+        out += chunk
+    os.close(master)
+    check(p.wait(timeout=30) == 0, "vigil %s exited %d" % (args, p.returncode))
+    return out
+
+
+STATUS = re.compile(rb"\rvigil (\w+): 0:00:0(\d), (\d+) (records|stacks|events), (\d+) drops")
+
+
+@test
+def test_status_line_on_a_terminal_only():
+    require_root()
+    d = tempfile.mkdtemp(prefix="vigil-status-")
+    w = busy_waker()
+    try:
+        jobs = [("trace", "records", ["trace", "sched", "-d", "3s", "-o", d + "/t.ndjson"]),
+                ("profile", "stacks", ["profile", "-d", "3s", "-o", d + "/p.folded"]),
+                ("hist", "events", ["hist", "runq", "-d", "3s"])]
+        for cmd, what, args in jobs:
+            err = stderr_of(args, tty=True)
+            lines = STATUS.findall(err)
+            check(len(lines) >= 2, "%s: status lines on a tty: %r" % (cmd, err[-600:]))
+            check(all(l[0] == cmd.encode() and l[3] == what.encode() for l in lines),
+                  "%s: names the job and counts %s: %r" % (cmd, what, lines))
+            check(int(lines[-1][2]) > 0, "%s: counts grow: %r" % (cmd, lines))
+            secs = [int(l[1]) for l in lines]
+            check(secs == sorted(secs) and len(set(secs)) == len(secs),
+                  "%s: at most one redraw a second: %r" % (cmd, secs))
+            # blanked before anything else: "\r<spaces>\r" follows the last status line
+            last = err.rfind(b"\rvigil %s: 0:" % cmd.encode())
+            check(re.match(rb"\r[^\r\n]*\r +\r", err[last:]) is not None,
+                  "%s: the line is cleared at the end: %r" % (cmd, err[last:last + 200]))
+            err = stderr_of(args, tty=False)
+            check(b"\r" not in err and not STATUS.search(err),
+                  "%s: no status line when stderr is not a terminal: %r" % (cmd, err[-300:]))
+    finally:
+        w.kill()
+        w.wait()
+        shutil.rmtree(d, ignore_errors=True)
 
 
 if __name__ == "__main__":

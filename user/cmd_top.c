@@ -343,8 +343,8 @@ static void render(struct top_run *r, uint64_t interval_ns)
 		fmt_u64(row->tcp_rtt_us, top_row__has(row, TOP_TCP_RTT), rtt, sizeof(rtt));
 		fmt_u64(row->disk_p99_us, top_row__has(row, TOP_DISK_P99), dlat, sizeof(dlat));
 		esc_str(comm, sizeof(comm), row->comm, sizeof(row->comm));
-		printf("%7u %-16s %6s %8s %8s %8s %8s %8s %8s %5s %8s\n", row->pid, comm, cpu,
-		       p50, p99, avg, rd, wr, dlat, tcp, rtt);
+		printf("%7u %-16s %6s %8s %8s %8s %8s %8s %8s %5s %8s\n", row->pid, comm, cpu, p50,
+		       p99, avg, rd, wr, dlat, tcp, rtt);
 	}
 	fflush(stdout);
 }

@@ -47,7 +47,7 @@ static void table_cell(struct exporter *ex, const struct vkind_desc *d, const st
 	if (vf_descs[f].type == VT_STR) {
 		/* comm: control bytes escaped (escape.h), so a hostile name cannot drive the tty */
 		size_t max = (size_t)vf_descs[f].maxlen < (size_t)w ? (size_t)vf_descs[f].maxlen
-								      : (size_t)w;
+								    : (size_t)w;
 
 		esc_str(buf, sizeof(buf), row->v[f].str, max);
 		sink__printf(s, "%-*s ", w, buf);

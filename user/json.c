@@ -34,8 +34,9 @@ void json_write_string(struct sink *s, const char *str, size_t maxlen)
 			seq = utf8_seq_len(p + i, n - i);
 			if (seq == 2 && c == 0xC2 && p[i + 1] < 0xA0) {
 				/* C1 controls: escaped, like C0, so no terminal acts on them */
-				char esc[6] = { '\\', 'u', '0', '0', hex[p[i + 1] >> 4],
-						hex[p[i + 1] & 15] };
+				char esc[6] = {
+					'\\', 'u', '0', '0', hex[p[i + 1] >> 4], hex[p[i + 1] & 15]
+				};
 
 				sink__write(s, esc, sizeof(esc));
 				i += seq;

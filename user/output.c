@@ -110,8 +110,10 @@ int output__close(struct output *o)
 	if (err == -EPIPE && !strcmp(path, "-"))
 		return 0; /* the reader left (vigil ... | head): not an error, as for any filter */
 	if (err && lost)
-		cli_error(o->cmd, "writing %s: %s; %llu records lost, the file ends at the last "
-			  "whole one", strcmp(path, "-") ? path : "stdout", strerror(-err),
+		cli_error(o->cmd,
+			  "writing %s: %s; %llu records lost, the file ends at the last "
+			  "whole one",
+			  strcmp(path, "-") ? path : "stdout", strerror(-err),
 			  (unsigned long long)lost);
 	else if (err)
 		cli_error(o->cmd, "writing %s: %s", strcmp(path, "-") ? path : "stdout",

@@ -230,7 +230,7 @@ static void test_gzip_file_limit_keeps_trailer(void **state)
 	close(fd);
 	lost = run_past_limit(path, 3000); /* LINE compresses well: a small limit */
 	lines = gz_count_lines(path, &last);
-	assert_true(lines > 2);			  /* a valid stream, trailer and all */
+	assert_true(lines > 2); /* a valid stream, trailer and all */
 	assert_int_equal(last, '\n');
 	/* head + kept records + tail */
 	assert_int_equal((uint64_t)lines - 2 + lost, FSIZE_RECORDS);

@@ -118,6 +118,19 @@ def test_hostile_comm_trace():
         stop(pid)
 
 
+@test
+def test_hostile_comm_summary_and_hist():
+    require_root()
+    pid = hostile_process()
+    try:
+        # the main job's summary names the processes that waited most: ours wakes every 5 ms
+        no_raw(run("--duration", "2s", "--pid", str(pid)), "main job summary")
+        no_raw(run("hist", "runq", "--per", "pid", "--pid", str(pid), "-d", "2s", "-f", "table"),
+               "hist --per pid")
+    finally:
+        stop(pid)
+
+
 def busy_waker():
     """A process that wakes up thousands of times a second: plenty of sched records."""
     return subprocess.Popen([sys.executable, "-c",

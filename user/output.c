@@ -68,8 +68,11 @@ void output__report(const struct output *o, const struct session *s)
 		sink__flush(o->sink); /* what is still buffered: a write error shows now */
 	if (o->sink && sink__error(o->sink)) {
 		/* never "no drops" once records could not be written */
-		fprintf(stderr, "%sWRITE FAILED (%s): %llu records lost", total ? "; " : "",
-			strerror(-sink__error(o->sink)), (unsigned long long)sink__lost(o->sink));
+		fprintf(stderr, "%sWRITE FAILED (%s)", total ? "; " : "",
+			strerror(-sink__error(o->sink)));
+		if (o->ex) /* records are counted where an exporter marks them */
+			fprintf(stderr, ": %llu records lost",
+				(unsigned long long)sink__lost(o->sink));
 		total = 1;
 		if (!lost && !c->bad_records) {
 			fputc('\n', stderr);

@@ -168,6 +168,7 @@ def check_enospc_report(p, name):
     check(m and int(m.group(1)) > 0, "%s: lost records reported: %s" % (name, p.stderr))
     check(re.search(r"\d+ records lost, the file ends at the last whole one", p.stderr),
           "%s: the error names the loss: %s" % (name, p.stderr))
+    return int(m.group(1))
 
 
 @test
@@ -175,7 +176,7 @@ def test_full_disk_ndjson_csv_json_gz_end_whole():
     require_root()
     for name in ("t.ndjson", "t.csv", "t.json", "t.ndjson.gz", "t.csv.gz", "t.json.gz"):
         data, p = trace_to_full_disk(name)
-        check_enospc_report(p, name)
+        lost = check_enospc_report(p, name)
         text = data.decode()
         if ".ndjson" in name:
             check(text.endswith("\n"), "%s: ends with a whole line: %r" % (name, text[-80:]))
@@ -188,6 +189,10 @@ def test_full_disk_ndjson_csv_json_gz_end_whole():
         else:
             recs = json.loads(text)
         check(len(recs) > 10, "%s: %d records kept" % (name, len(recs)))
+        # every record handed to the exporter is in the file or counted as lost
+        seen = int(re.search(r"vigil trace: (\d+) records", p.stderr).group(1))
+        check(len(recs) + lost >= seen,
+              "%s: %d kept + %d lost < %d seen" % (name, len(recs), lost, seen))
         check(all(r["kind"] in ("runq", "oncpu", "exec", "exit", "fork", "drops") for r in recs)
               if not isinstance(recs[0], list) else True, "%s: records are whole" % name)
 

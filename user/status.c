@@ -10,6 +10,9 @@
 
 #define STATUS_PERIOD_NS 1000000000ULL
 
+/* The line on screen now, for status_line__interrupt(): there is one stderr. */
+static struct status_line *shown;
+
 void status_line__init(struct status_line *st, const char *cmd, const char *what,
 		       status_count_fn count, void *ctx, uint64_t now)
 {
@@ -47,6 +50,7 @@ void status_line__update(struct status_line *st, uint64_t now, uint64_t drops)
 	fflush(stderr);
 	if (n > st->width)
 		st->width = n;
+	shown = st;
 }
 
 void status_line__clear(struct status_line *st)
@@ -56,4 +60,16 @@ void status_line__clear(struct status_line *st)
 	fprintf(stderr, "\r%*s\r", st->width, "");
 	fflush(stderr);
 	st->width = 0;
+	if (shown == st)
+		shown = NULL;
+}
+
+void status_line__interrupt(void)
+{
+	struct status_line *st = shown;
+
+	if (!st)
+		return;
+	status_line__clear(st);
+	st->next_ns = 0; /* redraw at the next chance, under the message */
 }

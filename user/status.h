@@ -40,4 +40,7 @@ void status_line__update(struct status_line *st, uint64_t now, uint64_t drops);
 /* Blank the line (before anything else goes to stderr); NULL is fine. */
 void status_line__clear(struct status_line *st);
 
+/* Blank whichever line is on screen, for a message; the next update redraws it. */
+void status_line__interrupt(void);
+
 #endif /* VIGIL_STATUS_H */

@@ -258,9 +258,17 @@ int cmd_profile(int argc, char **argv)
 	prof_report(&res);
 	prof_result__fini(&res);
 err_close:
-	if (sink__close(out) && !err) {
-		pr_err("profile: writing %s failed", common.output ? common.output : "stdout");
-		err = -EIO;
+	if (sink__finish(out) && !err) {
+		err = sink__error(out);
+		if (sink__lost(out))
+			pr_err("profile: writing %s: %s; %llu stacks lost, "
+			       "the file ends at the last whole one",
+			       common.output ? common.output : "stdout", strerror(-err),
+			       (unsigned long long)sink__lost(out));
+		else
+			pr_err("profile: writing %s failed: %s",
+			       common.output ? common.output : "stdout", strerror(-err));
 	}
+	sink__close(out);
 	return err ? 1 : 0;
 }

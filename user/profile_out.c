@@ -141,6 +141,7 @@ void prof_write_folded(struct sink *s, const struct prof_result *r)
 		sink__putc(s, ' ');
 		sink__u64(s, f[i].value);
 		sink__putc(s, '\n');
+		sink__end_record(s); /* a full disk cuts the file between lines */
 	}
 	prof_fold__free(f, n);
 }

@@ -25,6 +25,8 @@ static bool path_is_gzip(const char *path)
 
 /* zlib's output buffer for one deflate() call. */
 #define SINK_ZBUF_SIZE (64 * 1024)
+/* A write of whole records: what one failed write can lose. */
+#define SINK_PIECE (16 * 1024)
 
 static struct sink *sink__alloc(int fd, bool owns_fd, const char *path)
 {
@@ -175,6 +177,35 @@ static int sink__emit(struct sink *s, const char *p, size_t n, uint64_t records)
 	return 0;
 }
 
+/*
+ * Write buf[0..mark) in pieces of about SINK_PIECE bytes that end at record ends, so a failed
+ * write loses the records of one piece, not of the whole buffer.
+ */
+static void sink__emit_marked(struct sink *s)
+{
+	uint64_t done = 0;
+	size_t start = 0;
+	unsigned int i = 0;
+
+	while (start < s->mark) {
+		size_t end = s->mark;
+		uint64_t n = 0;
+
+		while (i < s->nends && (!n || s->ends[i] - start <= SINK_PIECE)) {
+			end = s->ends[i++];
+			n++;
+		}
+		if (i == s->nends) { /* no more known ends: the rest is one piece */
+			end = s->mark;
+			n = s->pending - done;
+		}
+		sink__emit(s, s->buf + start, end - start, n);
+		done += n;
+		start = end;
+	}
+	s->nends = 0;
+}
+
 void sink__drain(struct sink *s)
 {
 	size_t keep = s->len - s->mark;
@@ -185,7 +216,7 @@ void sink__drain(struct sink *s)
 			s->len = 0; /* after an error, with nowhere to keep it */
 		return;
 	}
-	sink__emit(s, s->buf, s->mark, s->pending);
+	sink__emit_marked(s);
 	s->bytes += s->mark;
 	memmove(s->buf, s->buf + s->mark, keep);
 	s->len = keep;
@@ -197,7 +228,7 @@ int sink__flush(struct sink *s)
 {
 	size_t tail = s->len - s->mark;
 
-	sink__emit(s, s->buf, s->mark, s->pending);
+	sink__emit_marked(s);
 	s->bytes += s->mark;
 	memmove(s->buf, s->buf + s->mark, tail);
 	s->len = tail;

@@ -19,12 +19,16 @@
 #include <stdbool.h>
 
 #define SINK_BUF_SIZE (64 * 1024)
+/* Record ends remembered per buffer: writes go out in pieces of whole records. */
+#define SINK_MAX_ENDS 1024
 
 struct sink {
 	char buf[SINK_BUF_SIZE];
 	size_t len;
-	size_t mark;	  /* buf[0..mark) ends at a record boundary */
-	uint64_t pending; /* records in buf[0..mark) */
+	size_t mark;		      /* buf[0..mark) ends at a record boundary */
+	uint64_t pending;	      /* records in buf[0..mark) */
+	uint32_t ends[SINK_MAX_ENDS]; /* where the first of them end (all, unless too many) */
+	unsigned int nends;
 	int fd;
 	void *gz;	  /* z_stream, when compressing */
 	char *zbuf;	  /* its output buffer */
@@ -86,6 +90,8 @@ static inline void sink__end_record(struct sink *s)
 	}
 	s->mark = s->len;
 	s->pending++;
+	if (s->nends < SINK_MAX_ENDS)
+		s->ends[s->nends++] = (uint32_t)s->len;
 }
 
 static inline void sink__boundary(struct sink *s)

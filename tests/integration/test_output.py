@@ -197,6 +197,31 @@ def test_full_disk_ndjson_csv_json_gz_end_whole():
               if not isinstance(recs[0], list) else True, "%s: records are whole" % name)
 
 
+@test
+def test_full_disk_profile_folded_ends_at_a_whole_line():
+    require_root()
+    d = tempfile.mkdtemp(prefix="vigil-enospc-")
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16k", "tmpfs", d], check=True)
+    w = busy_waker()
+    try:
+        path = os.path.join(d, "p.folded")
+        p = subprocess.run([VIGIL, "profile", "-F", "999", "-d", "3s", "-o", path],
+                           capture_output=True, text=True, timeout=120)
+        with open(path, "rb") as f:
+            data = f.read()
+    finally:
+        w.kill()
+        w.wait()
+        subprocess.run(["umount", d], check=False)
+        shutil.rmtree(d, ignore_errors=True)
+    check(p.returncode != 0, "profile: exit %d after a full disk" % p.returncode)
+    m = re.search(r"(\d+) stacks lost, the file ends at the last whole one", p.stderr)
+    check(m and int(m.group(1)) > 0, "profile: lost stacks reported: %s" % p.stderr)
+    check(data.endswith(b"\n") and len(data) > 1000, "profile: whole lines: %r" % data[-80:])
+    check(all(re.match(rb".+ \d+$", l) for l in data.splitlines()),
+          "profile: every line is 'stack count'")
+
+
 def stderr_of(args, tty):
     """Run vigil with stdout to /dev/null and stderr to a pty (tty) or a pipe; its stderr."""
     if not tty:

@@ -186,7 +186,8 @@ static void test_file_limit_ends_at_last_whole_record(void **state)
 {
 	char path[] = "/tmp/vigil-test-XXXXXX.txt";
 	int fd = mkstemps(path, 4);
-	char buf[1 << 16], *p;
+	static char buf[1 << 17];
+	char *p;
 	uint64_t lost;
 	ssize_t n;
 
@@ -198,7 +199,8 @@ static void test_file_limit_ends_at_last_whole_record(void **state)
 	assert_true(fd >= 0);
 	n = read(fd, buf, sizeof(buf) - 1);
 	close(fd);
-	assert_true(n > 1000 && n <= 100000);
+	/* writes go out in pieces of whole records: one failed piece at most is lost */
+	assert_true(n > 100000 - 2 * 16 * 1024 && n <= 100000);
 	buf[n] = '\0';
 	/* head, whole records numbered from 0, the tail: nothing cut inside a line */
 	assert_int_equal(strncmp(buf, "head\n", 5), 0);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "blkio/blkio_dev.h"
+#include "export/escape.h"
 
 void run_blkio__configure(struct trace_cfg *cfg)
 {
@@ -82,13 +83,14 @@ void run_blkio__print_table(struct sink *out, const struct run_blkio *b)
 		     "PID", "COMM", "D", "DISK", "I/O", "Kbytes", "AVGms");
 	for (int i = 0; i < b->ntop; i++) {
 		const struct io_top_row *r = &b->top[i];
-		char pid[16];
+		char pid[16], comm[ESC_MAX_PER_BYTE * VG_COMM_LEN + 1];
 
 		snprintf(pid, sizeof(pid), r->pid ? "%u" : "-", r->pid);
-		sink__printf(out, "%7s %-16.16s %1s %-8s %7llu %9llu %8.2f\n", pid,
-			     r->pid ? r->v.comm : "-", r->write ? "W" : "R",
-			     blkio_disk_cached(r->dev), (unsigned long long)r->v.ios,
-			     (unsigned long long)(r->v.bytes / 1024), avg_ms(r));
+		esc_str(comm, sizeof(comm), r->pid ? r->v.comm : "-", VG_COMM_LEN);
+		sink__printf(out, "%7s %-16s %1s %-8s %7llu %9llu %8.2f\n", pid, comm,
+			     r->write ? "W" : "R", blkio_disk_cached(r->dev),
+			     (unsigned long long)r->v.ios, (unsigned long long)(r->v.bytes / 1024),
+			     avg_ms(r));
 	}
 }
 

@@ -18,6 +18,7 @@
 #include "core/session.h"
 #include "core/stop.h"
 #include "cli/trace_opts.h"
+#include <bpf/bpf.h>
 
 enum { OPT_INTERVAL = CLI_COMMON_MAX, OPT_COUNT, OPT_PER, OPT_UNIT };
 
@@ -38,7 +39,20 @@ struct hist_run {
 	struct wallclock clock;
 	uint64_t printed; /* intervals */
 	uint64_t objects; /* JSON objects written, for separators */
+	int total_fd;	  /* the global histogram, for the status line */
 };
+
+/* Events counted so far, from the global histogram (a status_count_fn). */
+static uint64_t hist_run__count(void *ctx)
+{
+	struct hist_run *r = ctx;
+	struct vg_hist h;
+	__u32 key = 0;
+
+	if (r->total_fd < 0 || bpf_map_lookup_elem(r->total_fd, &key, &h))
+		return 0;
+	return vg_hist__total(&h);
+}
 
 static const struct cli_opt hist_opts[] = {
 	CLI_OPT_FORMAT,
@@ -171,6 +185,7 @@ int cmd_hist(int argc, char **argv)
 	struct hist_run r = { .a = &a };
 	const struct tracer_ops *ops;
 	struct output out;
+	struct status_line status;
 	struct session s;
 	int first, id, err;
 	bool help;
@@ -228,6 +243,12 @@ int cmd_hist(int argc, char **argv)
 		goto out_stop;
 	}
 	hist_run__begin(&r);
+	if (!a.interval_ns) {
+		/* one histogram at the end: until then, a status line says it is alive */
+		r.total_fd = tracer__map_fd(s.tracers[0], r.desc->total_map);
+		status_line__init(&status, "hist", "events", hist_run__count, &r, mono_now_ns());
+		s.status = &status;
+	}
 	err = session__run(&s, common.duration_ns, a.interval_ns, hist_run__tick, &r);
 	if (!err && !a.interval_ns)
 		err = hist_run__tick(&r, mono_now_ns()) < 0;

@@ -14,6 +14,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "export/export.h"
+#include "export/escape.h"
 #include "fallback.h"
 #include "export/fbjson.h"
 #include "export/json.h"
@@ -153,6 +154,7 @@ static int net_nics(struct output *o, const char *what, bool pernic)
 		struct fb_net_io *io;
 		struct fb_if_addr *a;
 		struct fb_if_stats *st;
+		char nic[ESC_MAX_PER_BYTE * 64 + 1];
 		size_t n;
 
 		if (!strcmp(what, "io") && !fb_net_io_counters(pernic, NULL, &io, &n)) {
@@ -163,7 +165,8 @@ static int net_nics(struct output *o, const char *what, bool pernic)
 				sink__printf(o->sink,
 					     "%-12s %14llu %14llu %10llu %10llu %6llu %6llu %6llu "
 					     "%6llu\n",
-					     io[i].name[0] ? io[i].name : "total",
+					     io[i].name[0] ? esc_buf(nic, sizeof(nic), io[i].name)
+							   : "total",
 					     (unsigned long long)io[i].bytes_sent,
 					     (unsigned long long)io[i].bytes_recv,
 					     (unsigned long long)io[i].packets_sent,
@@ -175,7 +178,8 @@ static int net_nics(struct output *o, const char *what, bool pernic)
 			free(io);
 		} else if (!strcmp(what, "addrs") && !fb_net_if_addrs(&a, &n)) {
 			for (size_t i = 0; i < n; i++)
-				sink__printf(o->sink, "%-12s %-7s %-40s %s\n", a[i].name,
+				sink__printf(o->sink, "%-12s %-7s %-40s %s\n",
+					     esc_buf(nic, sizeof(nic), a[i].name),
 					     a[i].family == 2	 ? "inet"
 					     : a[i].family == 10 ? "inet6"
 								 : "link",
@@ -185,7 +189,8 @@ static int net_nics(struct output *o, const char *what, bool pernic)
 		} else if (!strcmp(what, "stats") && !fb_net_if_stats(&st, &n)) {
 			for (size_t i = 0; i < n; i++)
 				sink__printf(o->sink, "%-12s %-4s %-18s %6d Mb/s mtu %-6d %s\n",
-					     st[i].name, st[i].isup ? "up" : "down",
+					     esc_buf(nic, sizeof(nic), st[i].name),
+					     st[i].isup ? "up" : "down",
 					     fb_nic_duplex_name(st[i].duplex), st[i].speed,
 					     st[i].mtu,
 					     st[i].flags);

@@ -18,6 +18,7 @@
 #include "profile/profile_fold.h"
 #include "core/stop.h"
 #include "cli/trace_opts.h"
+#include "cli/status.h"
 
 enum {
 	OPT_PFORMAT = CLI_COMMON_MAX + 40,
@@ -212,6 +213,7 @@ int cmd_profile(int argc, char **argv)
 {
 	struct profile_args a = { .format = PF_FOLDED };
 	struct cli_common common = { 0 };
+	struct status_line status;
 	struct prof_result res;
 	struct profiler *p;
 	struct sink *out;
@@ -241,6 +243,8 @@ int cmd_profile(int argc, char **argv)
 	if (err)
 		goto err_close;
 	notify__ready();
+	if (common.output && strcmp(common.output, "-"))
+		profiler__show_status(p, &status); /* silent until the end otherwise */
 	err = profiler__run(p, common.duration_ns);
 	if (!err)
 		err = profiler__collect(p, &res);
@@ -256,9 +260,17 @@ int cmd_profile(int argc, char **argv)
 	prof_report(&res);
 	prof_result__fini(&res);
 err_close:
-	if (sink__close(out) && !err) {
-		pr_err("profile: writing %s failed", common.output ? common.output : "stdout");
-		err = -EIO;
+	if (sink__finish(out) && !err) {
+		err = sink__error(out);
+		if (sink__lost(out))
+			pr_err("profile: writing %s: %s; %llu stacks lost, "
+			       "the file ends at the last whole one",
+			       common.output ? common.output : "stdout", strerror(-err),
+			       (unsigned long long)sink__lost(out));
+		else
+			pr_err("profile: writing %s failed: %s",
+			       common.output ? common.output : "stdout", strerror(-err));
 	}
+	sink__close(out);
 	return err ? 1 : 0;
 }

@@ -13,6 +13,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "export/export.h"
+#include "export/escape.h"
 #include "fallback.h"
 #include "export/fbjson.h"
 #include "export/json.h"
@@ -154,19 +155,9 @@ static void ps_table_cell(struct sink *s, const struct ps_col *col, const struct
 		sink__printf(s, "%*s ", col->width, buf);
 		return;
 	case PS_TEXT: {
-		/* a comm may hold a newline: print control bytes escaped, on one line */
-		const char *t = col->text(r);
-		int n = 0;
+		/* a name may hold a newline or ESC: control bytes escaped (escape.h), one line */
+		int n = (int)esc_write(s, col->text(r), SIZE_MAX);
 
-		for (; *t; t++) {
-			if ((unsigned char)*t < 0x20) {
-				sink__printf(s, "\\x%02x", (unsigned char)*t);
-				n += 4;
-			} else {
-				sink__putc(s, *t);
-				n++;
-			}
-		}
 		sink__printf(s, "%*s ", w > n ? w - n : 0, "");
 	}
 	}

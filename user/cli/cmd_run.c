@@ -25,6 +25,7 @@
 #include "core/session.h"
 #include "core/stop.h"
 #include "cli/trace_opts.h"
+#include "export/escape.h"
 
 #define RUN_DEFAULT_DURATION (5 * NSEC_PER_SEC)
 #define RUN_TOP 10
@@ -195,8 +196,11 @@ static void summary__print_table(struct sink *out, const struct run_summary *sum
 	for (int i = 0; i < sum->nprocs && i < RUN_TOP; i++) {
 		const struct per_proc *p = &sum->procs[i];
 
-		sink__printf(out, "%7llu %-16.16s %9llu %10llu %10llu %12llu\n",
-			     (unsigned long long)p->pid, proc_comm(p),
+		char comm[ESC_MAX_PER_BYTE * VG_COMM_LEN + 1];
+
+		esc_str(comm, sizeof(comm), proc_comm(p), VG_COMM_LEN);
+		sink__printf(out, "%7llu %-16s %9llu %10llu %10llu %12llu\n",
+			     (unsigned long long)p->pid, comm,
 			     (unsigned long long)vg_hist__total(&p->runq),
 			     (unsigned long long)p->runq.sum,
 			     (unsigned long long)vg_hist__quantile(&p->runq, 0.99),

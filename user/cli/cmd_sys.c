@@ -12,6 +12,7 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "export/escape.h"
 #include "fallback.h"
 #include "export/fbjson.h"
 #include "export/json.h"
@@ -151,7 +152,7 @@ static void disk_io_table(struct sink *s, double interval)
 static void net_table(struct sink *s, double interval)
 {
 	struct fb_net_io *io;
-	char a[16], b[16];
+	char a[16], b[16], nic[ESC_MAX_PER_BYTE * 64 + 1];
 	size_t n;
 
 	(void)interval;
@@ -160,7 +161,8 @@ static void net_table(struct sink *s, double interval)
 	for (size_t i = 0; i < n; i++) {
 		human(io[i].bytes_sent, a);
 		human(io[i].bytes_recv, b);
-		sink__printf(s, "net      %-12s sent %8s recv %8s\n", io[i].name, a, b);
+		sink__printf(s, "net      %-12s sent %8s recv %8s\n",
+			     esc_buf(nic, sizeof(nic), io[i].name), a, b);
 	}
 	free(io);
 }
@@ -173,9 +175,13 @@ static void sensors_table(struct sink *s, double interval)
 
 	(void)interval;
 	if (!fb_sensors_temperatures(&t, &n)) {
-		for (size_t i = 0; i < n; i++)
-			sink__printf(s, "temp     %s %s %.1f C\n", t[i].chip, t[i].label,
-				     t[i].current);
+		for (size_t i = 0; i < n; i++) {
+			char chip[256], label[256];
+
+			sink__printf(s, "temp     %s %s %.1f C\n",
+				     esc_buf(chip, sizeof(chip), t[i].chip),
+				     esc_buf(label, sizeof(label), t[i].label), t[i].current);
+		}
 		if (!n)
 			sink__puts(s, "temp     no sensors\n");
 		free(t);
@@ -193,8 +199,14 @@ static void users_table(struct sink *s, double interval)
 	(void)interval;
 	if (fb_users(&u, &n))
 		return;
-	for (size_t i = 0; i < n; i++)
-		sink__printf(s, "user     %s %s %s\n", u[i].name, u[i].terminal, u[i].host);
+	for (size_t i = 0; i < n; i++) {
+		char name[256], tty[256], host[1024];
+
+		/* utmp holds what a remote client chose (the host): never raw to a terminal */
+		sink__printf(s, "user     %s %s %s\n", esc_buf(name, sizeof(name), u[i].name),
+			     esc_buf(tty, sizeof(tty), u[i].terminal),
+			     esc_buf(host, sizeof(host), u[i].host));
+	}
 	if (!n)
 		sink__puts(s, "user     nobody logged in\n");
 	free(u);

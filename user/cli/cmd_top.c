@@ -18,6 +18,7 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "export/escape.h"
 #include "fallback.h"
 #include "core/hist.h"
 #include "core/log.h"
@@ -309,7 +310,7 @@ static void render(struct top_run *r, uint64_t interval_ns)
 	const char *sched = session__source(r->s, "sched");
 	int max = r->a->rows ? (int)r->a->rows : r->a->once && !r->tty ? 20 : term_rows() - 5;
 	char when[16], cpu[16], p50[24], p99[24], avg[24], rd[24], wr[24], tcp[24], rtt[24];
-	char dlat[24];
+	char dlat[24], comm[ESC_MAX_PER_BYTE * 16 + 1];
 	time_t now = time(NULL);
 	struct tm tm;
 
@@ -341,8 +342,9 @@ static void render(struct top_run *r, uint64_t interval_ns)
 		fmt_u64(row->tcp_conns, top_row__has(row, TOP_TCP_CONNS), tcp, sizeof(tcp));
 		fmt_u64(row->tcp_rtt_us, top_row__has(row, TOP_TCP_RTT), rtt, sizeof(rtt));
 		fmt_u64(row->disk_p99_us, top_row__has(row, TOP_DISK_P99), dlat, sizeof(dlat));
-		printf("%7u %-16.16s %6s %8s %8s %8s %8s %8s %8s %5s %8s\n", row->pid, row->comm,
-		       cpu, p50, p99, avg, rd, wr, dlat, tcp, rtt);
+		esc_str(comm, sizeof(comm), row->comm, sizeof(row->comm));
+		printf("%7u %-16s %6s %8s %8s %8s %8s %8s %8s %5s %8s\n", row->pid, comm, cpu, p50,
+		       p99, avg, rd, wr, dlat, tcp, rtt);
 	}
 	fflush(stdout);
 }

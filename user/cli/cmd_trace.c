@@ -107,6 +107,7 @@ int cmd_trace(int argc, char **argv)
 	const struct tracer_ops *ops[SESSION_MAX_TRACERS];
 	struct cli_common common = { 0 };
 	struct output out;
+	struct status_line status;
 	struct session s;
 	bool help;
 	int first, n, err;
@@ -132,6 +133,11 @@ int cmd_trace(int argc, char **argv)
 	if (err) {
 		output__close(&out);
 		return 1;
+	}
+	if (common.output && strcmp(common.output, "-")) {
+		/* nothing reaches the terminal until the end: show that it is alive */
+		status_line__init(&status, "trace", "records", session__records, &s, mono_now_ns());
+		s.status = &status;
 	}
 	err = session__run(&s, common.duration_ns, 0, NULL, NULL);
 	output__report(&out, &s);

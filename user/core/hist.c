@@ -16,6 +16,7 @@
 #include "core/tracer.h"
 #include "cli/parse.h"
 #include "tcp/tcp_addr.h"
+#include "export/escape.h"
 
 const struct hist_desc hist_descs[HIST__COUNT] = {
 	[HIST_RUNQ] = { .name = "runq", .subsystem = "sched", .map = "runq_hist",
@@ -260,10 +261,13 @@ static void hist_print_table(struct sink *s, const struct hist_print *p,
 	uint64_t total = vg_hist__total(&e->h);
 	char key[TCP_ADDR_STRLEN];
 
-	if (p->per != VG_PER_GLOBAL)
-		sink__printf(s, "\n%s = %s %.*s\n", hist_per_names[p->per],
-			     hist_key_text(p, e, key, sizeof(key)),
-			     hist_per_has_comm(p->per) ? VG_COMM_LEN : 0, e->h.comm);
+	if (p->per != VG_PER_GLOBAL) {
+		sink__printf(s, "\n%s = %s ", hist_per_names[p->per],
+			     hist_key_text(p, e, key, sizeof(key)));
+		if (hist_per_has_comm(p->per))
+			esc_write(s, e->h.comm, VG_COMM_LEN);
+		sink__putc(s, '\n');
+	}
 	hist_print_log2(s, e->h.slots, VG_HIST_SLOTS, p->unit);
 	sink__printf(s, "count %llu, avg %llu %s, p50 <= %llu, p99 <= %llu\n",
 		     (unsigned long long)total,

@@ -186,6 +186,27 @@ uint64_t session__drops_total(const struct session *s, int reason)
 	return n;
 }
 
+uint64_t session__records(void *session)
+{
+	const struct session *s = session;
+	uint64_t n = 0;
+
+	for (unsigned int k = 0; k < VK_MAX; k++) {
+		if (k != VK_DROPS)
+			n += s->consumer.records[k];
+	}
+	return n;
+}
+
+static uint64_t session__drops_all(const struct session *s)
+{
+	uint64_t n = 0;
+
+	for (int r = 0; r < TRACER_DROP_REASONS; r++)
+		n += session__drops_total(s, r);
+	return n;
+}
+
 static int session__sink_error(const struct session *s)
 {
 	return s->consumer.ex ? sink__error(s->consumer.ex->sink) : 0;
@@ -221,6 +242,8 @@ int session__run(struct session *s, uint64_t duration_ns, uint64_t tick_ns, sess
 			session__check_drops(s, s->consumer.ex);
 			next_drops = now + 1000000000ULL;
 		}
+		if (status_line__is_due(s->status, now))
+			status_line__update(s->status, now, session__drops_all(s));
 		if (tick && tick_ns && now >= next_tick) {
 			err = tick(ctx, now);
 			if (err) {
@@ -240,6 +263,7 @@ int session__run(struct session *s, uint64_t duration_ns, uint64_t tick_ns, sess
 		session__check_drops(s, s->consumer.ex);
 		err = session__sink_error(s);
 	}
+	status_line__clear(s->status);
 	return err;
 }
 

@@ -16,6 +16,7 @@
 #include "core/consumer.h"
 #include "core/trace_cfg.h"
 #include "core/tracer.h"
+#include "cli/status.h"
 
 #define SESSION_MAX_TRACERS 8
 #define SESSION_POLL_MS 100 /* the bound on delivery delay */
@@ -34,9 +35,13 @@ struct session {
 	} pollers[SESSION_MAX_TRACERS];
 	int npollers;
 	uint64_t poll_interval_ns;
+	struct status_line *status; /* optional, set after session__start(): redrawn each second */
 };
 
 typedef int (*session_tick_fn)(void *ctx, uint64_t now_ns);
+
+/* Records handed to the exporter so far, drops records aside (a status_count_fn). */
+uint64_t session__records(void *session);
 
 /* Load and attach each of ops[0..n) with cfg; the consumer exports to ex (may be NULL). */
 int session__start(struct session *s, const struct tracer_ops *const *ops, int n,

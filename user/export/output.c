@@ -64,6 +64,21 @@ void output__report(const struct output *o, const struct session *s)
 	}
 	for (int r = 0; r < TRACER_DROP_REASONS; r++)
 		lost += session__drops_total(s, r);
+	if (o->ex)
+		sink__flush(o->sink); /* what is still buffered: a write error shows now */
+	if (o->sink && sink__error(o->sink)) {
+		/* never "no drops" once records could not be written */
+		fprintf(stderr, "%sWRITE FAILED (%s)", total ? "; " : "",
+			strerror(-sink__error(o->sink)));
+		if (o->ex) /* records are counted where an exporter marks them */
+			fprintf(stderr, ": %llu records lost",
+				(unsigned long long)sink__lost(o->sink));
+		total = 1;
+		if (!lost && !c->bad_records) {
+			fputc('\n', stderr);
+			return;
+		}
+	}
 	if (!lost && !c->bad_records) {
 		fprintf(stderr, "%sno drops\n", total ? "; " : "");
 		return;
@@ -83,18 +98,27 @@ void output__report(const struct output *o, const struct session *s)
 int output__close(struct output *o)
 {
 	const char *path;
+	uint64_t lost;
 	int err;
 
 	if (!o->sink)
 		return 0;
 	path = o->sink->path;
 	exporter__free(o->ex);
-	err = sink__close(o->sink);
+	err = sink__finish(o->sink);
+	lost = sink__lost(o->sink);
+	sink__close(o->sink);
 	o->ex = NULL;
 	o->sink = NULL;
 	if (err == -EPIPE && !strcmp(path, "-"))
 		return 0; /* the reader left (vigil ... | head): not an error, as for any filter */
-	if (err)
+	if (err && lost)
+		cli_error(o->cmd,
+			  "writing %s: %s; %llu records lost, the file ends at the last "
+			  "whole one",
+			  strcmp(path, "-") ? path : "stdout", strerror(-err),
+			  (unsigned long long)lost);
+	else if (err)
 		cli_error(o->cmd, "writing %s: %s", strcmp(path, "-") ? path : "stdout",
 			  strerror(-err));
 	return err;

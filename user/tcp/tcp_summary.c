@@ -11,6 +11,7 @@
 
 #include "core/hist.h"
 #include "core/session.h"
+#include "export/escape.h"
 
 void run_tcp__configure(struct trace_cfg *cfg)
 {
@@ -143,11 +144,13 @@ void run_tcp__print_table(const struct run_tcp *t, struct sink *out, int top)
 		     "CLOSED", "RETRANS");
 	for (int i = 0; i < t->nprocs && i < top; i++) {
 		const struct run_tcp_proc *p = &t->procs[i];
+		char comm[ESC_MAX_PER_BYTE * VG_COMM_LEN + 1];
 
+		esc_str(comm, sizeof(comm), p->comm, VG_COMM_LEN);
 		if (p->pid == UINT64_MAX)
 			sink__printf(out, "%7s %-16s ", "-", "(owner unknown)");
 		else
-			sink__printf(out, "%7llu %-16.16s ", (unsigned long long)p->pid, p->comm);
+			sink__printf(out, "%7llu %-16s ", (unsigned long long)p->pid, comm);
 		sink__printf(out, "%12llu %12llu %7llu %8llu\n", (unsigned long long)p->bytes_sent,
 			     (unsigned long long)p->bytes_received, (unsigned long long)p->conns,
 			     (unsigned long long)p->retransmits);

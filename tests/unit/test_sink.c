@@ -214,7 +214,7 @@ static void test_file_limit_ends_at_last_whole_record(void **state)
 		assert_int_equal(strncmp(p + 6, LINE, strlen(LINE)), 0);
 		p += 6 + strlen(LINE);
 		if (p >= buf + n - 5)
-			assert_int_equal(i + 1 + lost, FSIZE_RECORDS);
+			assert_int_equal((uint64_t)i + 1 + lost, FSIZE_RECORDS);
 	}
 	assert_true(lost > 0);
 	unlink(path);

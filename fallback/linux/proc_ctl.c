@@ -161,42 +161,45 @@ int fb_proc__cpu_affinity(struct fb_proc *p, int **cpus, size_t *n)
 	return 0;
 }
 
-/* CPUs this process may run on: status's Cpus_allowed_list, else every CPU. */
-static int eligible_cpus(struct fb_proc *p, cpu_set_t *set, size_t setsize)
+/*
+ * CPUs any process may be given: the online CPUs (sysfs), else 0..cpu_count-1.  Not the
+ * process' own Cpus_allowed_list: that is its current mask, which would forbid widening it
+ * again after a narrowing (psutil validates against every CPU too; a cpuset cgroup still
+ * narrows the mask in the kernel).
+ */
+static int eligible_cpus(cpu_set_t *set, size_t setsize)
 {
-	const char *status, *q;
 	char line[1024];
-	int err;
+	const char *q = line;
+	int ncpu;
 
 	CPU_ZERO_S(setsize, set);
-	err = fb__proc_status(p, "cpu_affinity", &status);
-	if (err)
-		return err;
-	if (fb__kv_str(status, "Cpus_allowed_list", line, sizeof(line))) {
-		int ncpu = fb_cpu_count(true);
+	if (fb__read(FB_DIR_SYS, "devices/system/cpu/online", line, sizeof(line)) > 0) {
+		while (*q) {
+			uint64_t a, b;
 
-		for (int i = 0; i < ncpu && i < 8192; i++)
-			CPU_SET_S((size_t)i, setsize, set);
-		return 0;
-	}
-	q = line;
-	while (*q) {
-		uint64_t a, b;
-
-		if (fb__parse_u64(&q, &a))
-			break;
-		b = a;
-		if (*q == '-') {
-			q++;
-			if (fb__parse_u64(&q, &b))
+			if (fb__parse_u64(&q, &a))
 				break;
+			b = a;
+			if (*q == '-') {
+				q++;
+				if (fb__parse_u64(&q, &b))
+					break;
+			}
+			for (uint64_t c = a; c <= b && c < 8192; c++)
+				CPU_SET_S(c, setsize, set);
+			if (*q != ',')
+				break;
+			q++;
 		}
-		for (uint64_t c = a; c <= b && c < 8192; c++)
-			CPU_SET_S(c, setsize, set);
-		if (*q != ',')
-			break;
-		q++;
+		if (CPU_COUNT_S(setsize, set))
+			return 0;
 	}
+	ncpu = fb_cpu_count(true);
+	if (ncpu <= 0)
+		return -ENODATA;
+	for (int i = 0; i < ncpu && i < 8192; i++)
+		CPU_SET_S((size_t)i, setsize, set);
 	return 0;
 }
 
@@ -213,7 +216,7 @@ int fb_proc__set_cpu_affinity(struct fb_proc *p, const int *cpus, size_t n)
 		err = -ENOMEM;
 		goto free_sets;
 	}
-	err = eligible_cpus(p, ok, setsize);
+	err = eligible_cpus(ok, setsize);
 	if (err)
 		goto free_sets;
 	CPU_ZERO_S(setsize, want);

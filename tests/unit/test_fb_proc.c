@@ -7,6 +7,8 @@
  * threads; io; children; and the error classification with pid and method name.
  */
 #include <pthread.h>
+#include <sched.h>
+#include <sys/prctl.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -646,6 +648,57 @@ static void test_concurrent_scans(void **state)
 		assert_int_equal(counts[i], alone);
 }
 
+/*
+ * cpu_affinity can be narrowed and widened again, and [] restores every eligible CPU (psutil):
+ * the eligible set must not be read from the process' own, already narrowed, mask.
+ */
+static void test_cpu_affinity_widens_and_resets(void **state)
+{
+	static const int one[] = { 1 }, both[] = { 0, 1 };
+	cpu_set_t initial;
+	struct fb_proc *p;
+	int *cpus, status;
+	size_t n;
+	pid_t child;
+
+	(void)state;
+	if (sched_getaffinity(0, sizeof(initial), &initial) || !CPU_ISSET(0, &initial) ||
+	    !CPU_ISSET(1, &initial))
+		skip(); /* needs CPUs 0 and 1 */
+	child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL); /* a failed assert must not leave it */
+		pause();
+		_exit(0);
+	}
+	p = fb_proc__new(child);
+	assert_non_null(p);
+	assert_int_equal(fb_proc__set_cpu_affinity(p, one, 1), 0);
+	assert_int_equal(fb_proc__cpu_affinity(p, &cpus, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(cpus[0], 1);
+	free(cpus);
+	assert_int_equal(fb_proc__set_cpu_affinity(p, both, 2), 0); /* widen */
+	assert_int_equal(fb_proc__cpu_affinity(p, &cpus, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(cpus[0], 0);
+	assert_int_equal(cpus[1], 1);
+	free(cpus);
+	assert_int_equal(fb_proc__set_cpu_affinity(p, one, 1), 0);
+	assert_int_equal(fb_proc__set_cpu_affinity(p, NULL, 0), 0); /* [] = every CPU */
+	assert_int_equal(fb_proc__cpu_affinity(p, &cpus, &n), 0);
+	assert_int_equal(n, (size_t)CPU_COUNT(&initial));
+	for (size_t i = 0; i < n; i++)
+		assert_true(CPU_ISSET(cpus[i], &initial));
+	free(cpus);
+	/* a CPU that does not exist is still refused */
+	assert_int_equal(fb_proc__set_cpu_affinity(p, (const int[]){ 8191 }, 1), -EINVAL);
+	kill(child, SIGKILL);
+	assert_int_equal(waitpid(child, &status, 0), child);
+	fb_proc__free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -667,6 +720,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_wait_non_child, teardown),
 		cmocka_unit_test_teardown(test_page_faults_and_parent, teardown),
 		cmocka_unit_test_teardown(test_concurrent_scans, teardown),
+		cmocka_unit_test_teardown(test_cpu_affinity_widens_and_resets, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -699,6 +699,58 @@ static void test_cpu_affinity_widens_and_resets(void **state)
 	fb_proc__free(p);
 }
 
+/*
+ * Negative counts in stat (a corrupt or hostile file) read as unknown, never as a wrapped
+ * unsigned value (ps showed TIME 368934881474191040.00): the method fails with ENODATA and
+ * the scan leaves the field invalid, while the sane fields of the same line stay valid.
+ */
+static void test_negative_stat_fields_are_invalid(void **state)
+{
+	const struct fb_proc_info *pi;
+	struct fb_proc_cpu_times ct;
+	struct fb_proc_iter *it;
+	struct fb_proc *p;
+	uint64_t minor, major;
+	double ctime;
+	int seen = 0;
+
+	(void)state;
+	fb_test_root("hostile-neg");
+	p = fb_proc__new(4300);
+	assert_non_null(p);
+	assert_int_equal(fb_proc__cpu_times(p, &ct), -ENODATA);
+	assert_int_equal(fb_proc__create_time(p, &ctime), -ENODATA);
+	assert_int_equal(fb_proc__page_faults(p, &minor, &major), -ENODATA);
+	fb_proc__free(p);
+	p = fb_proc__new(4301);
+	assert_non_null(p);
+	assert_int_equal(fb_proc__cpu_times(p, &ct), 0);
+	assert_true(ct.user == 2.5 && ct.children_user == 0.1);
+	assert_false(ct.valid & FB_PCPU_IOWAIT);
+	fb_proc__free(p);
+
+	it = fb_proc_iter__new(FB_PI_NAME | FB_PI_CPU_TIMES | FB_PI_CREATE_TIME |
+			       FB_PI_NUM_THREADS);
+	assert_non_null(it);
+	while ((pi = fb_proc_iter__next(it))) {
+		assert_true(pi->valid & FB_PI_NAME);
+		if (pi->pid == 4300) {
+			assert_false(pi->valid & FB_PI_CPU_TIMES);
+			assert_false(pi->valid & FB_PI_CREATE_TIME);
+		} else {
+			assert_int_equal(pi->pid, 4301);
+			assert_true(pi->valid & FB_PI_CPU_TIMES);
+			assert_false(pi->cpu_times.valid & FB_PCPU_IOWAIT);
+			assert_true(pi->valid & FB_PI_CREATE_TIME);
+			/* num_threads comes from stat in a scan: -2 is not a count */
+			assert_false(pi->valid & FB_PI_NUM_THREADS);
+		}
+		seen++;
+	}
+	assert_int_equal(seen, 2);
+	fb_proc_iter__free(it);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -721,6 +773,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_page_faults_and_parent, teardown),
 		cmocka_unit_test_teardown(test_concurrent_scans, teardown),
 		cmocka_unit_test_teardown(test_cpu_affinity_widens_and_resets, teardown),
+		cmocka_unit_test_teardown(test_negative_stat_fields_are_invalid, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <dirent.h>
 #include <fcntl.h>
 #include <unistd.h>
@@ -255,13 +256,14 @@ struct fb_proc *fb_proc__new(pid_t pid)
 	}
 	p->pid = pid;
 	p->err.pid = pid;
+	p->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	err = fb__read_pstat(pid, &st);
 	if (err == -EACCES || err == -EPERM) {
 		/* hidepid: the handle exists, the identity is unknown */
 		return p;
 	}
 	if (err) {
-		free(p);
+		fb_proc__free(p);
 		errno = ESRCH;
 		return NULL;
 	}
@@ -272,6 +274,8 @@ struct fb_proc *fb_proc__new(pid_t pid)
 
 void fb_proc__free(struct fb_proc *p)
 {
+	if (p && p->pidfd >= 0)
+		close(p->pidfd);
 	free(p);
 }
 

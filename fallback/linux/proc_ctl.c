@@ -298,6 +298,11 @@ int fb_proc__send_signal(struct fb_proc *p, int sig)
 	err = fb__proc_check_identity(p, "send_signal");
 	if (err)
 		return err;
+	/* through the pidfd: a pid reused since the check cannot be hit */
+	if (p->pidfd >= 0 && !syscall(SYS_pidfd_send_signal, p->pidfd, sig, NULL, 0))
+		return 0;
+	if (p->pidfd >= 0 && errno != ENOSYS)
+		return syscall_fail(p, "send_signal", errno);
 	if (kill(p->pid, sig))
 		return syscall_fail(p, "send_signal", errno);
 	return 0;

@@ -41,6 +41,11 @@ struct fb_proc {
 	pid_t pid;
 	uint64_t starttime; /* ticks since boot: the identity with pid */
 	bool have_starttime;
+	/*
+	 * Opened before the identity is read, so once that identity checks out every signal
+	 * goes to this process or to none: -1 where the kernel has none (< 5.3, a thread id).
+	 */
+	int pidfd;
 	int oneshot;
 	bool have_stat, have_status, have_statm;
 	struct fb__pstat stat;

@@ -751,6 +751,128 @@ static void test_negative_stat_fields_are_invalid(void **state)
 	fb_proc_iter__free(it);
 }
 
+static void write_stat_ppid(const char *root, pid_t pid, pid_t ppid, unsigned long long start)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/proc/%d", root, (int)pid);
+	assert_int_equal(mkdir_p(path), 0);
+	snprintf(path, sizeof(path), "%s/proc/%d/stat", root, (int)pid);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "%d (victim) S %d 1 1 0 -1 0 0 0 0 0 1 1 0 0 20 0 1 0 %llu 4096 1 0\n",
+		(int)pid, (int)ppid, start);
+	fclose(f);
+}
+
+static char reuse_root[64];
+static pid_t reuse_pid;
+
+/* Between kill_tree's scan and its signals, the child dies and an unrelated process (its
+ * own session, parent 1, started later) takes its pid. */
+static void reuse_after_scan(void)
+{
+	write_stat_ppid(reuse_root, reuse_pid, 1, 5000);
+}
+
+extern void (*fb__kill_tree_scanned_hook)(void);
+
+static pid_t sleeper(void)
+{
+	pid_t c = fork();
+
+	assert_true(c >= 0);
+	if (c == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		pause();
+		_exit(0);
+	}
+	return c;
+}
+
+/*
+ * kill --tree must not signal a process that took a descendant's pid after the scan: the
+ * recorded tree (fixture root) says B is A's child; once the hook has made B's pid belong to
+ * a new, unrelated process, B (a real process standing for it) must survive and count as gone.
+ * Without the reuse the same tree is killed.
+ */
+static void test_kill_tree_skips_pid_reused_after_scan(void **state)
+{
+	struct fb_kill_tree_result r;
+	char cmd[600], path[300];
+	pid_t a, b;
+	FILE *f;
+	int st;
+
+	(void)state;
+	snprintf(reuse_root, sizeof(reuse_root), "/tmp/fbktXXXXXX");
+	assert_non_null(mkdtemp(reuse_root));
+	snprintf(path, sizeof(path), "%s/proc", reuse_root);
+	assert_int_equal(mkdir_p(path), 0);
+	snprintf(path, sizeof(path), "%s/proc/stat", reuse_root);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("cpu  1 0 1 100 0 0 0 0 0 0\nbtime 1700000000\n", f);
+	fclose(f);
+	a = sleeper();
+	b = sleeper();
+	write_stat_ppid(reuse_root, a, 1, 1000);
+	write_stat_ppid(reuse_root, b, a, 1100);
+	assert_int_equal(fb_root_set(reuse_root), 0);
+
+	reuse_pid = b;
+	fb__kill_tree_scanned_hook = reuse_after_scan;
+	assert_int_equal(fb_kill_tree_ex(a, SIGKILL, false, 0.2, &r), 0);
+	fb__kill_tree_scanned_hook = NULL;
+	assert_int_equal(r.ngone, 1);
+	assert_int_equal(r.gone[0], b);
+	assert_int_equal(r.nalive + r.ndenied, 0);
+	fb_kill_tree_result_free(&r);
+	assert_int_equal(waitpid(b, &st, WNOHANG), 0); /* the "new" process was not touched */
+
+	/* the same tree, no reuse: B and then A are killed */
+	write_stat_ppid(reuse_root, b, a, 1100);
+	assert_int_equal(fb_kill_tree_ex(a, SIGKILL, true, 5, &r), 0);
+	assert_int_equal(r.ngone, 2);
+	assert_int_equal(r.nalive + r.ndenied, 0);
+	fb_kill_tree_result_free(&r);
+	assert_int_equal(waitpid(b, &st, WNOHANG), 0 /* reaped by kill_tree's wait */ - 1);
+
+	fb_root_set(NULL);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", reuse_root);
+	assert_int_equal(system(cmd), 0);
+}
+
+/* A process that refuses the signal (EPERM) is AccessDenied, not "alive". */
+static void test_kill_tree_reports_denied(void **state)
+{
+	pid_t target, helper;
+	int st;
+
+	(void)state;
+	if (geteuid() != 0)
+		skip(); /* needs a uid to drop to */
+	target = sleeper();
+	helper = fork();
+	assert_true(helper >= 0);
+	if (helper == 0) {
+		struct fb_kill_tree_result r;
+
+		if (setgid(65534) || setuid(65534))
+			_exit(10);
+		if (fb_kill_tree_ex(target, SIGTERM, true, 0.1, &r))
+			_exit(11);
+		_exit(r.ndenied == 1 && r.denied[0] == target && !r.nalive ? 0 : 12);
+	}
+	assert_int_equal(waitpid(helper, &st, 0), helper);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+	assert_int_equal(waitpid(target, &st, WNOHANG), 0); /* untouched */
+	kill(target, SIGKILL);
+	waitpid(target, &st, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -774,6 +896,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_concurrent_scans, teardown),
 		cmocka_unit_test_teardown(test_cpu_affinity_widens_and_resets, teardown),
 		cmocka_unit_test_teardown(test_negative_stat_fields_are_invalid, teardown),
+		cmocka_unit_test_teardown(test_kill_tree_skips_pid_reused_after_scan, teardown),
+		cmocka_unit_test_teardown(test_kill_tree_reports_denied, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

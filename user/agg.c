@@ -89,8 +89,16 @@ void agg__ingest(struct agg *a, const struct vrow *row)
 		hist_add(&p->runq, row->v[VF_LATENCY_NS].u);
 	else if (row->kind == VG_KIND_ONCPU)
 		hist_add(&p->oncpu, row->v[VF_DURATION_NS].u);
-	if (!p->comm[0] && row->v[VF_COMM].str)
-		strncpy(p->comm, row->v[VF_COMM].str, VG_COMM_LEN - 1);
+	/* a thread's record carries its own comm: it never renames the process */
+	if (row->v[VF_COMM].str && !p->comm_is_leader) {
+		bool leader = !vrow__is_null(row, VF_TID) && row->v[VF_TID].u == pid;
+
+		if (leader || !p->comm[0]) {
+			memset(p->comm, 0, sizeof(p->comm));
+			strncpy(p->comm, row->v[VF_COMM].str, VG_COMM_LEN - 1);
+			p->comm_is_leader = leader;
+		}
+	}
 }
 
 void agg__observe(void *ctx, const struct vrow *row)

@@ -16,7 +16,8 @@
 
 struct agg_proc {
 	uint32_t pid; /* 0: free slot */
-	char comm[VG_COMM_LEN];
+	char comm[VG_COMM_LEN]; /* the leader's once one of its records came; else a thread's */
+	bool comm_is_leader;
 	uint64_t records[VK_MAX];
 	struct vg_hist runq;  /* usecs */
 	struct vg_hist oncpu; /* usecs */

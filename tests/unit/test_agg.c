@@ -75,11 +75,33 @@ static void test_full_table_counts_overflow(void **state)
 	agg__free(NULL);
 }
 
+/* The process is named by its leader's records, whichever thread's record came first. */
+static void test_thread_comm_does_not_rename_process(void **state)
+{
+	struct agg *a = agg__new(16);
+	struct vrow r = runq_row(1, 5000);
+
+	(void)state;
+	r.v[VF_TID].u = 61;
+	r.v[VF_COMM].str = "tokio-rt-worker";
+	agg__ingest(a, &r);
+	assert_string_equal(agg__find(a, 1)->comm, "tokio-rt-worker"); /* better than nothing */
+	r.v[VF_TID].u = 1;
+	r.v[VF_COMM].str = "process_api";
+	agg__ingest(a, &r);
+	r.v[VF_TID].u = 62;
+	r.v[VF_COMM].str = "vsock-console";
+	agg__ingest(a, &r);
+	assert_string_equal(agg__find(a, 1)->comm, "process_api");
+	agg__free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ingest_counts_and_buckets_per_process),
 		cmocka_unit_test(test_full_table_counts_overflow),
+		cmocka_unit_test(test_thread_comm_does_not_rename_process),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

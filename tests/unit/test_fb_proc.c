@@ -873,6 +873,59 @@ static void test_kill_tree_reports_denied(void **state)
 	waitpid(target, &st, 0);
 }
 
+static pthread_mutex_t name_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t name_cv = PTHREAD_COND_INITIALIZER;
+static int name_stage;
+
+static void *renamed_thread(void *arg)
+{
+	(void)arg;
+	prctl(PR_SET_NAME, "tokio-rt-worker");
+	pthread_mutex_lock(&name_mu);
+	name_stage = 1;
+	pthread_cond_broadcast(&name_cv);
+	while (name_stage != 2)
+		pthread_cond_wait(&name_cv, &name_mu);
+	pthread_mutex_unlock(&name_mu);
+	return NULL;
+}
+
+/* A process is named by its leader, not by a thread that renamed itself (PR_SET_NAME). */
+static void test_name_is_the_leaders_not_a_threads(void **state)
+{
+	const struct fb_proc_info *pi;
+	struct fb_proc_iter *it;
+	char leader[16] = "", name[64];
+	struct fb_proc *p;
+	pthread_t t;
+
+	(void)state;
+	prctl(PR_GET_NAME, leader);
+	assert_int_equal(pthread_create(&t, NULL, renamed_thread, NULL), 0);
+	pthread_mutex_lock(&name_mu);
+	while (name_stage != 1)
+		pthread_cond_wait(&name_cv, &name_mu);
+	pthread_mutex_unlock(&name_mu);
+	p = fb_proc__new(getpid());
+	assert_non_null(p);
+	assert_int_equal(fb_proc__name(p, name, sizeof(name)), 0);
+	assert_string_equal(name, leader);
+	fb_proc__free(p);
+	it = fb_proc_iter__new(FB_PI_NAME);
+	assert_non_null(it);
+	while ((pi = fb_proc_iter__next(it)))
+		if (pi->pid == getpid())
+			break;
+	assert_non_null(pi);
+	assert_string_equal(pi->name, leader);
+	fb_proc_iter__free(it);
+	pthread_mutex_lock(&name_mu);
+	name_stage = 2;
+	pthread_cond_broadcast(&name_cv);
+	pthread_mutex_unlock(&name_mu);
+	pthread_join(t, NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -898,6 +951,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_negative_stat_fields_are_invalid, teardown),
 		cmocka_unit_test_teardown(test_kill_tree_skips_pid_reused_after_scan, teardown),
 		cmocka_unit_test_teardown(test_kill_tree_reports_denied, teardown),
+		cmocka_unit_test_teardown(test_name_is_the_leaders_not_a_threads, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -341,18 +341,20 @@ static int decode_status(int st)
  * Linux >= 5.3: sleep in poll() on a pidfd until the process ends (psutil HEAD does the same).
  * Returns 0 when it ended, -ETIMEDOUT, or -ENOSYS when pidfds are unavailable.
  */
-static int pidfd_wait(pid_t pid, double timeout)
+static int pidfd_wait(const struct fb_proc *p, double timeout)
 {
 	struct pollfd pfd = { .events = POLLIN };
 	int ms = timeout < 0 ? -1 : (int)(timeout * 1000.0 + 0.999), r;
 
-	pfd.fd = (int)syscall(SYS_pidfd_open, pid, 0);
+	/* the handle's own pidfd watches its process even if the pid is reused meanwhile */
+	pfd.fd = p->pidfd >= 0 ? p->pidfd : (int)syscall(SYS_pidfd_open, p->pid, 0);
 	if (pfd.fd < 0)
 		return errno == ESRCH ? 0 : -ENOSYS;
 	do
 		r = poll(&pfd, 1, ms);
 	while (r < 0 && errno == EINTR);
-	close(pfd.fd);
+	if (pfd.fd != p->pidfd)
+		close(pfd.fd);
 	if (r < 0)
 		return -ENOSYS;
 	return r == 0 ? -ETIMEDOUT : 0;
@@ -405,7 +407,7 @@ int fb_proc__wait(struct fb_proc *p, double timeout, int *exitcode)
 			return -ETIMEDOUT;
 		}
 		if (pidfd_ok) {
-			int r = pidfd_wait(p->pid, left);
+			int r = pidfd_wait(p, left);
 
 			if (r == 0 && !child) {
 				/* ended (or a zombie that someone else will reap) */

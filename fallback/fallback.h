@@ -514,7 +514,7 @@ struct fb_ids {
 
 struct fb_thread {
 	pid_t id;
-	double user_time, system_time;
+	double user_time, system_time; /* NAN when unknown (a negative count in /proc) */
 };
 
 struct fb_open_file {

@@ -6,6 +6,7 @@
  * cmdlines; environ; memory_full_info from smaps_rollup; grouped and ungrouped memory_maps;
  * threads; io; children; and the error classification with pid and method name.
  */
+#include <math.h>
 #include <pthread.h>
 #include <sched.h>
 #include <sys/prctl.h>
@@ -711,6 +712,8 @@ static void test_negative_stat_fields_are_invalid(void **state)
 	struct fb_proc_iter *it;
 	struct fb_proc *p;
 	uint64_t minor, major;
+	struct fb_thread *th;
+	size_t nth;
 	double ctime;
 	int seen = 0;
 
@@ -721,6 +724,17 @@ static void test_negative_stat_fields_are_invalid(void **state)
 	assert_int_equal(fb_proc__cpu_times(p, &ct), -ENODATA);
 	assert_int_equal(fb_proc__create_time(p, &ctime), -ENODATA);
 	assert_int_equal(fb_proc__page_faults(p, &minor, &major), -ENODATA);
+	assert_int_equal(fb_proc__threads(p, &th, &nth), 0); /* unknown times are NAN */
+	assert_int_equal(nth, 2);
+	for (size_t i = 0; i < nth; i++) {
+		if (th[i].id == 4300) {
+			assert_true(isnan(th[i].user_time) && th[i].system_time == 1.25);
+		} else {
+			assert_int_equal(th[i].id, 4302);
+			assert_true(th[i].user_time == 2.5 && isnan(th[i].system_time));
+		}
+	}
+	free(th);
 	fb_proc__free(p);
 	p = fb_proc__new(4301);
 	assert_non_null(p);

@@ -514,7 +514,7 @@ struct fb_ids {
 
 struct fb_thread {
 	pid_t id;
-	double user_time, system_time;
+	double user_time, system_time; /* NAN when unknown (a negative count in /proc) */
 };
 
 struct fb_open_file {
@@ -728,6 +728,20 @@ extern const char *const fb_sysctl_tracer_keys[];
  */
 int fb_kill_tree(pid_t pid, int sig, bool include_parent, double timeout, pid_t **gone,
 		 size_t *ngone, pid_t **alive, size_t *nalive);
+
+/*
+ * The same, with the processes that refused the signal (EPERM, or an identity that could not
+ * be read: psutil's AccessDenied) listed apart from those that did not end in time; fb_kill_tree
+ * counts them as alive.  A descendant is only signalled if it is still the process the scan saw
+ * (creation time and parent); one whose pid was reused counts as gone.
+ */
+struct fb_kill_tree_result {
+	pid_t *gone, *alive, *denied;
+	size_t ngone, nalive, ndenied;
+};
+int fb_kill_tree_ex(pid_t pid, int sig, bool include_parent, double timeout,
+		    struct fb_kill_tree_result *out);
+void fb_kill_tree_result_free(struct fb_kill_tree_result *r);
 
 /* psutil's bytes2human: 10000 -> "9.8K", 100 -> "100B" (one decimal, 1024 steps). */
 int fb_bytes2human(uint64_t n, char *buf, size_t len);

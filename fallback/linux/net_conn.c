@@ -8,6 +8,7 @@
  * psutil's rules: inet sockets report their first holder only, unix sockets one row per
  * (pid, fd), port 0 is the empty tuple, UDP status is NONE, identical rows collapse.
  */
+#include "net_int.h"
 #include "proc_int.h"
 
 #include <arpa/inet.h>
@@ -369,9 +370,37 @@ static void set_inet_addr(struct fb_sockaddr *a, int family, const void *raw, ui
 
 /* ------------------------------------------------------------- sock_diag */
 
-typedef int (*nl_cb)(struct nlmsghdr *h, void *ctx);
+int fb__nl_walk(void *buf, size_t len, fb__nl_cb cb, void *ctx)
+{
+	size_t off = 0;
+	int err;
 
-static int nl_dump(void *req, size_t reqlen, nl_cb cb, void *ctx)
+	/* off only grows by aligned lengths already checked against len: never past it */
+	while (len - off >= sizeof(struct nlmsghdr)) {
+		struct nlmsghdr *h = (struct nlmsghdr *)((char *)buf + off);
+
+		if (h->nlmsg_len < sizeof(*h) || h->nlmsg_len > len - off)
+			return -EBADMSG;
+		if (h->nlmsg_type == NLMSG_DONE)
+			return 1;
+		if (h->nlmsg_type == NLMSG_ERROR) {
+			struct nlmsgerr *e = NLMSG_DATA(h);
+
+			if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*e)))
+				return -EBADMSG;
+			return e->error < 0 ? e->error : -EIO;
+		}
+		err = cb(h, ctx);
+		if (err)
+			return err;
+		if (NLMSG_ALIGN(h->nlmsg_len) >= len - off)
+			break;
+		off += NLMSG_ALIGN(h->nlmsg_len);
+	}
+	return 0;
+}
+
+static int nl_dump(void *req, size_t reqlen, fb__nl_cb cb, void *ctx)
 {
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
 	char buf[65536] __attribute__((aligned(8)));
@@ -389,7 +418,6 @@ static int nl_dump(void *req, size_t reqlen, nl_cb cb, void *ctx)
 	}
 	for (;;) {
 		ssize_t r = recv(fd, buf, sizeof(buf), 0);
-		struct nlmsghdr *h;
 
 		if (r < 0) {
 			if (errno == EINTR)
@@ -399,18 +427,11 @@ static int nl_dump(void *req, size_t reqlen, nl_cb cb, void *ctx)
 		}
 		if (r == 0)
 			break;
-		for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)r); h = NLMSG_NEXT(h, r)) {
-			if (h->nlmsg_type == NLMSG_DONE)
-				goto close_fd;
-			if (h->nlmsg_type == NLMSG_ERROR) {
-				struct nlmsgerr *e = NLMSG_DATA(h);
-
-				err = e->error ? e->error : -EIO;
-				goto close_fd;
-			}
-			err = cb(h, ctx);
-			if (err)
-				goto close_fd;
+		err = fb__nl_walk(buf, (size_t)r, cb, ctx);
+		if (err) {
+			if (err == 1)
+				err = 0;
+			goto close_fd;
 		}
 	}
 close_fd:

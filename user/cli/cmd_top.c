@@ -180,8 +180,6 @@ static void collect_io(struct top_run *r, uint64_t interval_ns)
 			row->disk_read_bps = (uint64_t)((double)rb * 1e9 / (double)interval_ns);
 			row->disk_write_bps = (uint64_t)((double)wb * 1e9 / (double)interval_ns);
 			row->known |= 1U << TOP_DISK_READ | 1U << TOP_DISK_WRITE;
-			if (!row->comm[0])
-				fb_proc__name(p, row->comm, sizeof(row->comm));
 		}
 		fb_proc__free(p);
 	}
@@ -255,6 +253,19 @@ static void collect_tcp(struct top_run *r)
 	}
 	tcp_diag__free(&diag);
 	free(c);
+}
+
+/* The leader's comm (stat's, as ps shows it), for top_table__leader_names(). */
+static int leader_name(uint32_t pid, char *buf, size_t len)
+{
+	struct fb_proc *p = fb_proc__new((pid_t)pid);
+	int err;
+
+	if (!p)
+		return -errno;
+	err = fb_proc__name(p, buf, len);
+	fb_proc__free(p);
+	return err;
 }
 
 static void collect_hists(struct top_run *r, uint64_t interval_ns)
@@ -391,6 +402,7 @@ static int top_tick(void *ctx, uint64_t now)
 		return 0;
 	}
 	collect_tcp(r);
+	top_table__leader_names(&r->table, leader_name);
 	top_table__finish_samples(&r->table, interval);
 	top_table__select(&r->table, r->a->filter, r->a->sort);
 	render(r, interval);

@@ -500,6 +500,15 @@ static int diag_tcp_both(struct conn_list *l)
 	return nl_dump(&req, sizeof(req), inet_cb, &ctx);
 }
 
+/* RTA_NEXT() for an int length, without its unsigned arithmetic. */
+static struct rtattr *rta_next(struct rtattr *a, int *len)
+{
+	int step = (int)RTA_ALIGN(a->rta_len);
+
+	*len -= step;
+	return (struct rtattr *)((char *)a + step);
+}
+
 static int unix_cb(struct nlmsghdr *h, void *arg)
 {
 	struct conn_list *l = arg;
@@ -516,7 +525,7 @@ static int unix_cb(struct nlmsghdr *h, void *arg)
 	c.inode = m->udiag_ino;
 	c.laddr.valid = c.raddr.valid = true; /* unix addresses are strings, "" when unbound */
 	len = (int)(h->nlmsg_len - NLMSG_LENGTH(sizeof(*m)));
-	for (a = (struct rtattr *)(m + 1); RTA_OK(a, len); a = RTA_NEXT(a, len)) {
+	for (a = (struct rtattr *)(m + 1); RTA_OK(a, len); a = rta_next(a, &len)) {
 		if (a->rta_type == UNIX_DIAG_NAME) {
 			size_t n = RTA_PAYLOAD(a);
 			const char *s = RTA_DATA(a);

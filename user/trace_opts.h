@@ -37,7 +37,7 @@ enum trace_opt_id {
 	  "only tasks in this cgroup (v2)" },                                                \
 	{ "min-latency", 'm', "TIME", TO_MIN_LATENCY,                                         \
 	  "a duration such as 500us or 10ms (bare numbers are usecs)",                        \
-	  "only stream events at least this slow" }
+	  "only events at least this slow (streamed and in histograms)" }
 
 #define TRACE_OPTS_RINGBUF                                                                    \
 	{ "ringbuf-size", 0, "SIZE", TO_RINGBUF_SIZE,                                         \

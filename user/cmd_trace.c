@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "backend.h"
 #include "cli.h"
 #include "commands.h"
 #include "log.h"
@@ -101,6 +102,35 @@ static int pick_tracers(int argc, char **argv, int first, const struct tracer_op
 	return n;
 }
 
+/*
+ * Refuse an --events kind that none of the named subsystems produces (`trace tcp -e runq`
+ * would otherwise stream nothing, silently). drops are any subsystem's.
+ */
+static int check_kinds(const struct tracer_ops *const *ops, int n, uint64_t events)
+{
+	uint64_t can = 1ULL << VK_DROPS;
+	char named[64] = "";
+
+	for (int i = 0; i < n; i++) {
+		const struct poller_ops *p = poller_ops__by_subsystem(ops[i]->name);
+
+		can |= ops[i]->kinds | (p ? p->kinds : 0);
+		snprintf(named + strlen(named), sizeof(named) - strlen(named), "%s%s",
+			 i ? ", " : "", ops[i]->name);
+	}
+	for (unsigned int k = 0; k < VK_MAX; k++) {
+		const struct vkind_desc *d = vkind__desc(k);
+
+		/* A name shared by several kinds (sample) needs one of them here. */
+		if (!(events & ~can & (1ULL << k)) || !d || (vkind__mask_by_name(d->name) & can))
+			continue;
+		cli_error(&trace_cmd, "--events: '%s' is not a record kind of %s (it is %s's)",
+			  d->name, named, d->subsystem ? d->subsystem : "another subsystem");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int cmd_trace(int argc, char **argv)
 {
 	struct trace_args a = { 0 };
@@ -120,6 +150,8 @@ int cmd_trace(int argc, char **argv)
 	log_set_level(common.verbose);
 	n = pick_tracers(argc, argv, first, ops);
 	if (n < 0)
+		return EXIT_USAGE;
+	if (a.events && check_kinds(ops, n, a.events))
 		return EXIT_USAGE;
 	a.cfg.stream_kinds = session_plan_kinds(ops, n, &a.cfg);
 	if (a.events)

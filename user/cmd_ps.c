@@ -409,6 +409,16 @@ int cmd_ps(int argc, char **argv)
 		output__close(&out);
 		return 1;
 	}
+	if (!n && (a.pid >= 0 || a.comm)) {
+		/* As ps -p and ps -C: naming what is not there is an error, not an empty list. */
+		if (a.pid >= 0)
+			pr_err("ps: no such process: %lld", (long long)a.pid);
+		else
+			pr_err("ps: no process named '%s'", a.comm);
+		free(rows);
+		output__close(&out);
+		return 1;
+	}
 	shown = a.limit && a.limit < n ? a.limit : n;
 	if (out.fmt == FMT_JSON) {
 		jw__init(&w, out.sink, false);

@@ -304,7 +304,8 @@ static int term_rows(void)
 	return 24;
 }
 
-static void render(struct top_run *r, uint64_t interval_ns)
+/* Draw one frame; 0, or a negative errno when stdout cannot take it (a full disk). */
+static int render(struct top_run *r, uint64_t interval_ns)
 {
 	const char *sched = session__source(r->s, "sched");
 	int max = r->a->rows ? (int)r->a->rows : r->a->once && !r->tty ? 20 : term_rows() - 5;
@@ -344,7 +345,13 @@ static void render(struct top_run *r, uint64_t interval_ns)
 		printf("%7u %-16.16s %6s %8s %8s %8s %8s %8s %8s %5s %8s\n", row->pid, row->comm,
 		       cpu, p50, p99, avg, rd, wr, dlat, tcp, rtt);
 	}
-	fflush(stdout);
+	if (fflush(stdout) || ferror(stdout)) {
+		int err = errno ? -errno : -EIO;
+
+		pr_err("top: writing the frame: %s", strerror(-err));
+		return err;
+	}
+	return 0;
 }
 
 /* Keys pressed since the last frame; false when q asks to quit. */
@@ -377,6 +384,7 @@ static int top_tick(void *ctx, uint64_t now)
 {
 	struct top_run *r = ctx;
 	uint64_t interval = now - r->last_ns;
+	int err;
 
 	r->last_ns = now;
 	if (!read_keys(r))
@@ -390,9 +398,12 @@ static int top_tick(void *ctx, uint64_t now)
 	}
 	collect_tcp(r);
 	top_table__finish_samples(&r->table, interval);
+	top_table__keep_task(&r->table, r->a->cfg.tgid, r->a->cfg.comm);
 	top_table__select(&r->table, r->a->filter, r->a->sort);
-	render(r, interval);
+	err = render(r, interval);
 	top_table__reset(&r->table);
+	if (err)
+		return err;
 	return r->a->once ? 1 : 0;
 }
 
@@ -481,6 +492,8 @@ int cmd_top(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	log_set_level(common.verbose);
+	if (trace_cfg__check_targets(&a.cfg, "top"))
+		return 1;
 	for (int i = 0; i < HIST__COUNT; i++) /* the per-pid ones this build has */
 		if (!strcmp(hist_descs[i].name, "runq") || !strcmp(hist_descs[i].name, "oncpu") ||
 		    !strcmp(hist_descs[i].name, "blkio"))

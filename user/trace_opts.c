@@ -6,12 +6,15 @@
 #include "trace_opts.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
+#include <unistd.h>
 
 #include "backend.h"
 #include "blkio_dev.h"
+#include "log.h"
 #include "parse.h"
 #include "tcp_addr.h"
 
@@ -146,4 +149,25 @@ int trace_cfg__set_opt(struct trace_cfg *cfg, int id, const char *arg)
 		return 0;
 	}
 	return trace_cfg__set_tcp_opt(cfg, id, arg);
+}
+
+static bool task_exists(uint32_t id)
+{
+	char path[32];
+
+	snprintf(path, sizeof(path), "/proc/%u", id);
+	return !access(path, F_OK);
+}
+
+int trace_cfg__check_targets(const struct trace_cfg *cfg, const char *cmd)
+{
+	if (cfg->tgid && !task_exists(cfg->tgid)) {
+		pr_err("%s: no such process: %u", cmd, cfg->tgid);
+		return -ESRCH;
+	}
+	if (cfg->tid && !task_exists(cfg->tid)) {
+		pr_err("%s: no such thread: %u", cmd, cfg->tid);
+		return -ESRCH;
+	}
+	return 0;
 }

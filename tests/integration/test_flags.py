@@ -30,5 +30,29 @@ def events_outside_the_named_subsystems_are_refused():
     refused(["trace", "sched", "blkio", "-e", "runq,tcp_close", "-d", "1"], "'tcp_close'")
 
 
+@test
+def a_process_that_does_not_exist_is_an_error():
+    refused(["ps", "-p", NO_PID], "no such process", status=1)
+    refused(["ps", "-c", "nosuchcomm"], "nosuchcomm", status=1)
+    refused(["top", "--once", "--backend", "fallback", "-p", NO_PID], "no such process",
+            status=1)
+
+
+@test
+def top_writes_to_a_full_disk_are_errors():
+    with open("/dev/full", "w") as full:
+        p = subprocess.run([VIGIL, "top", "--once", "--backend", "fallback"], stdout=full,
+                           stderr=subprocess.PIPE, text=True, timeout=60)
+    check(p.returncode == 1, "exit %d writing to /dev/full" % p.returncode)
+    check("No space left on device" in p.stderr, p.stderr)
+
+
+@test
+def top_pid_filter_applies_on_the_fallback_path():
+    p = vigil("top", "--once", "--backend", "fallback", "-p", "1", timeout=60)
+    rows = [l.split() for l in p.stdout.splitlines() if l[:7].strip().isdigit()]
+    check([r[0] for r in rows] == ["1"], "top -p 1 listed pids %s" % [r[0] for r in rows][:10])
+
+
 if __name__ == "__main__":
     main()

@@ -203,6 +203,8 @@ int cmd_hist(int argc, char **argv)
 			  hist_per_accepts(id, accepts, sizeof(accepts)));
 		return EXIT_USAGE;
 	}
+	if (trace_cfg__check_targets(&a.cfg, "hist"))
+		return 1;
 	r.desc = &hist_descs[id];
 	ops = tracer_ops__by_name(r.desc->subsystem);
 	a.cfg.hists = 1U << id;

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "commands.h"
@@ -207,6 +208,24 @@ static int validate(const struct profile_args *a)
 	return 0;
 }
 
+/* Why nothing was sampled, in the terms of the filters the user gave. */
+static void report_empty(const struct profile_args *a, const struct prof_result *r)
+{
+	const struct trace_cfg *t = &a->cfg.trace;
+	char what[64] = "any task";
+
+	if (t->comm[0])
+		snprintf(what, sizeof(what), "a task named '%s' (--comm)", t->comm);
+	else if (t->tid)
+		snprintf(what, sizeof(what), "thread %u (--tid)", t->tid);
+	else if (t->tgid)
+		snprintf(what, sizeof(what), "process %u (--pid)", t->tgid);
+	else if (t->cgroup_id)
+		snprintf(what, sizeof(what), "a task of the --cgroup");
+	pr_err("profile: no samples: %s never %s in %.1fs; nothing written", what,
+	       r->off_cpu ? "blocked off-CPU" : "ran on a CPU", (double)r->duration_ns / 1e9);
+}
+
 int cmd_profile(int argc, char **argv)
 {
 	struct profile_args a = { .format = PF_FOLDED };
@@ -230,6 +249,8 @@ int cmd_profile(int argc, char **argv)
 	if (validate(&a))
 		return EXIT_USAGE;
 	log_set_level(common.verbose);
+	if (trace_cfg__check_targets(&a.cfg.trace, "profile"))
+		return 1;
 	out = sink__open(common.output);
 	if (!out) {
 		pr_err("profile: %s: %s", common.output, strerror(errno));
@@ -245,6 +266,13 @@ int cmd_profile(int argc, char **argv)
 	profiler__free(p);
 	if (err)
 		goto err_close;
+	if (!res.total_count) {
+		/* An empty flame graph would look like a success: say what matched nothing. */
+		report_empty(&a, &res);
+		prof_result__fini(&res);
+		err = -ENODATA;
+		goto err_close;
+	}
 	if (a.format == PF_FOLDED)
 		prof_write_folded(out, &res);
 	else if (a.format == PF_JSON)
@@ -258,5 +286,7 @@ err_close:
 		pr_err("profile: writing %s failed", common.output ? common.output : "stdout");
 		err = -EIO;
 	}
+	if (err == -ENODATA && common.output)
+		unlink(common.output); /* it was only opened early to fail early */
 	return err ? 1 : 0;
 }

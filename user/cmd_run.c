@@ -347,6 +347,8 @@ int cmd_run(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	log_set_level(common.verbose);
+	if (trace_cfg__check_targets(&cfg, ""))
+		return 1;
 	n = run_pick(&sum, ops, &cfg);
 	if (!n) {
 		for (int i = 0; i < sum.nunavailable; i++)

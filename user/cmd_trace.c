@@ -151,6 +151,8 @@ int cmd_trace(int argc, char **argv)
 	n = pick_tracers(argc, argv, first, ops);
 	if (n < 0)
 		return EXIT_USAGE;
+	if (trace_cfg__check_targets(&a.cfg, "trace"))
+		return 1;
 	if (a.events && check_kinds(ops, n, a.events))
 		return EXIT_USAGE;
 	a.cfg.stream_kinds = session_plan_kinds(ops, n, &a.cfg);

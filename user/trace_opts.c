@@ -162,11 +162,11 @@ static bool task_exists(uint32_t id)
 int trace_cfg__check_targets(const struct trace_cfg *cfg, const char *cmd)
 {
 	if (cfg->tgid && !task_exists(cfg->tgid)) {
-		pr_err("%s: no such process: %u", cmd, cfg->tgid);
+		pr_err("%s%sno such process: %u", cmd, *cmd ? ": " : "", cfg->tgid);
 		return -ESRCH;
 	}
 	if (cfg->tid && !task_exists(cfg->tid)) {
-		pr_err("%s: no such thread: %u", cmd, cfg->tid);
+		pr_err("%s%sno such thread: %u", cmd, *cmd ? ": " : "", cfg->tid);
 		return -ESRCH;
 	}
 	return 0;

@@ -75,7 +75,7 @@ int trace_cfg__set_opt(struct trace_cfg *cfg, int id, const char *arg);
 
 /*
  * The targets named by --pid and --tid exist right now: 0, or -ESRCH after saying which one
- * does not (as "vigil CMD: no such process: PID"). A filter on a task that is not there
+ * does not (as "vigil: CMD: no such process: PID"; cmd may be ""). A filter on a task that is not there
  * could only ever produce an empty result that looks like a quiet system.
  */
 int trace_cfg__check_targets(const struct trace_cfg *cfg, const char *cmd);

@@ -54,5 +54,30 @@ def top_pid_filter_applies_on_the_fallback_path():
     check([r[0] for r in rows] == ["1"], "top -p 1 listed pids %s" % [r[0] for r in rows][:10])
 
 
+@test
+def tracers_refuse_a_pid_that_does_not_exist():
+    require_root()
+    for args in (["trace", "-d", "1"], ["hist", "runq", "-d", "1"], ["profile", "-d", "1"],
+                 ["-d", "1"]):
+        refused(args + ["-p", NO_PID], "no such process: " + NO_PID, status=1)
+    refused(["hist", "runq", "-d", "1", "--tid", NO_PID], "no such thread", status=1)
+
+
+@test
+def profile_that_matched_nothing_writes_no_flame_graph():
+    require_root()
+    tmp = tempfile.mkdtemp(prefix="vigil-flags-")
+    svg = os.path.join(tmp, "out.svg")
+    try:
+        p = refused(["profile", "-d", "1", "-c", "nosuchcomm", "-f", "svg", "-o", svg],
+                    "nosuchcomm", status=1)
+        check("no samples" in p.stderr, p.stderr)
+        check(not os.path.exists(svg), "an empty flame graph was left at %s" % svg)
+    finally:
+        for f in os.listdir(tmp):
+            os.unlink(os.path.join(tmp, f))
+        os.rmdir(tmp)
+
+
 if __name__ == "__main__":
     main()

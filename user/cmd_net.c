@@ -145,8 +145,9 @@ static int net_nics(struct output *o, const char *what, bool pernic)
 {
 	struct jw w;
 
-	if (o->fmt != FMT_JSON && o->fmt != FMT_TABLE) {
-		cli_error(&net_cmd, "--format: '%s' takes table or json", what);
+	/* One JSON object on one line: as valid NDJSON as it is JSON. */
+	if (o->fmt == FMT_CSV) {
+		cli_error(&net_cmd, "--format: 'net %s' takes table, json or ndjson", what);
 		return EXIT_USAGE;
 	}
 	if (o->fmt == FMT_TABLE) {
@@ -215,7 +216,7 @@ int cmd_net(int argc, char **argv)
 	struct output out;
 	size_t n = 0;
 	struct jw w;
-	bool help;
+	bool help, nics;
 	int first, err, rc;
 
 	first = cli_parse(&net_cmd, argc, argv, &common, &a, &help);
@@ -237,9 +238,11 @@ int cmd_net(int argc, char **argv)
 		}
 	}
 	log_set_level(common.verbose);
-	if (output__open(&out, &net_cmd, &common, FMT_NDJSON, 0))
+	nics = what && (!strcmp(what, "io") || !strcmp(what, "addrs") || !strcmp(what, "stats"));
+	/* Not on a terminal: NDJSON rows for connections, one JSON object for the NIC views. */
+	if (output__open(&out, &net_cmd, &common, nics ? FMT_JSON : FMT_NDJSON, 0))
 		return 1;
-	if (what && (!strcmp(what, "io") || !strcmp(what, "addrs") || !strcmp(what, "stats"))) {
+	if (nics) {
 		rc = net_nics(&out, what, a.pernic);
 		output__close(&out);
 		return rc;

@@ -79,5 +79,14 @@ def profile_that_matched_nothing_writes_no_flame_graph():
         os.rmdir(tmp)
 
 
+@test
+def net_views_work_when_stdout_is_not_a_terminal():
+    for what in ("io", "addrs", "stats"):
+        p = vigil("net", what, timeout=60)  # stdout is a pipe here
+        check(isinstance(json.loads(p.stdout), dict), "net %s: %r" % (what, p.stdout[:200]))
+        check(len(records(vigil("net", what, "-f", "ndjson").stdout)) == 1, "ndjson")
+    refused(["net", "io", "-f", "csv"], "--format")
+
+
 if __name__ == "__main__":
     main()

@@ -88,5 +88,16 @@ def net_views_work_when_stdout_is_not_a_terminal():
     refused(["net", "io", "-f", "csv"], "--format")
 
 
+@test
+def sys_disks_path_is_disk_usage():
+    u = json.loads(vigil("sys", "disks", "/tmp", "-f", "json").stdout)["disk_usage"]
+    st = os.statvfs("/tmp")
+    check(u["path"] == "/tmp" and u["total"] == st.f_blocks * st.f_frsize, u)
+    check(u["free"] > 0 and 0 <= u["percent"] <= 100, u)
+    refused(["sys", "disks", "/nonexistent-vigil"], "No such file", status=1)
+    refused(["sys", "cpu", "/tmp"], "'/tmp'")
+    refused(["sys", "nosuch"], "'nosuch'")
+
+
 if __name__ == "__main__":
     main()

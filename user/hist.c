@@ -264,10 +264,13 @@ static void hist_print_table(struct sink *s, const struct hist_print *p,
 		sink__printf(s, "\n%s = %s %.*s\n", hist_per_names[p->per],
 			     hist_key_text(p, e, key, sizeof(key)),
 			     hist_per_has_comm(p->per) ? VG_COMM_LEN : 0, e->h.comm);
+	if (!total) { /* no average or percentile of nothing */
+		sink__puts(s, "no samples\n");
+		return;
+	}
 	hist_print_log2(s, e->h.slots, VG_HIST_SLOTS, p->unit);
 	sink__printf(s, "count %llu, avg %llu %s, p50 <= %llu, p99 <= %llu\n",
-		     (unsigned long long)total,
-		     (unsigned long long)(total ? e->h.sum / total : 0), p->unit,
+		     (unsigned long long)total, (unsigned long long)(e->h.sum / total), p->unit,
 		     (unsigned long long)vg_hist__quantile(&e->h, 0.50),
 		     (unsigned long long)vg_hist__quantile(&e->h, 0.99));
 }

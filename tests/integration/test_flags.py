@@ -99,5 +99,28 @@ def sys_disks_path_is_disk_usage():
     refused(["sys", "nosuch"], "'nosuch'")
 
 
+@test
+def no_statistics_from_zero_samples():
+    p = vigil("-d", "1", "--backend", "fallback", "-f", "table")
+    check("records: exec 0" not in p.stdout, "fallback summary counts events it cannot see")
+    check("exec, exit, fork unavailable" in p.stdout and "no BPF" in p.stdout, p.stdout[:600])
+    doc = json.loads(vigil("-d", "1", "--backend", "fallback", "-f", "json").stdout)
+    check(doc["records"].get("exec", 0) is None, "exec: %r" % doc["records"])
+    check(doc["records_unavailable"], doc.get("records_unavailable"))
+    check(doc["runq"]["count"] == 0 and doc["runq"]["p50"] is None and
+          doc["runq"]["avg"] is None, "statistics of nothing: %r" % doc["runq"])
+
+
+@test
+def an_empty_histogram_says_no_samples():
+    require_root()
+    # --port 1: nothing connects to tcpmux on a test machine
+    p = vigil("hist", "tcp-connect", "--port", "1", "-d", "1", "-f", "table")
+    check("no samples" in p.stdout and "avg" not in p.stdout, p.stdout)
+    doc = json.loads(vigil("-d", "1", "--port", "1", "-f", "json").stdout)
+    check(doc["tcp"]["connect"]["count"] == 0 and doc["tcp"]["connect"]["p50"] is None,
+          doc["tcp"]["connect"])
+
+
 if __name__ == "__main__":
     main()

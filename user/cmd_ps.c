@@ -403,6 +403,9 @@ int cmd_ps(int argc, char **argv)
 	if (output__open(&out, &ps_cmd, &common, FMT_NDJSON, 0))
 		return 1;
 	err = ps_collect(&a, &rows, &n);
+	if (!err)
+		pr_info("ps: %zu processes kept by the filters%s", n,
+			a.interval_ns ? " (cpu_percent from two scans)" : "");
 	if (err) {
 		pr_err("ps: cannot list processes: %s", strerror(-err));
 		free(rows);

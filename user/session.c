@@ -78,6 +78,8 @@ static int session__add(struct session *s, const struct tracer_ops *ops,
 		return err;
 	}
 	if (c.bpf) {
+		pr_info("%s: source bpf (--backend %s: %s)", ops->name, backend_names[mode],
+			c.why.detail[0] ? c.why.detail : "BPF works here");
 		err = session__add_tracer(s, ops, cfg);
 		if (!err || mode != BACKEND_AUTO || !(c.poller = poller_ops__by_subsystem(ops->name)))
 			return err;
@@ -87,6 +89,18 @@ static int session__add(struct session *s, const struct tracer_ops *ops,
 			 strerror(-err));
 	}
 	return session__add_poller(s, &c, cfg);
+}
+
+/* -v: the filters and sizes the kernel side is about to get. */
+static void session_log_cfg(const struct trace_cfg *cfg)
+{
+	pr_info("filters: pid %u, tid %u, comm '%s', cgroup id %llu, min latency %llu ns "
+		"(0/empty: any)", cfg->tgid, cfg->tid, cfg->comm, (unsigned long long)cfg->cgroup_id,
+		(unsigned long long)cfg->min_latency_ns);
+	pr_info("ring buffer %llu bytes per subsystem; fallbacks poll every %.3f s; "
+		"stream kinds 0x%llx, histograms 0x%x", (unsigned long long)cfg->ringbuf_bytes,
+		(double)cfg->poll_interval_ns / 1e9, (unsigned long long)cfg->stream_kinds,
+		cfg->hists);
 }
 
 int session__start(struct session *s, const struct tracer_ops *const *ops, int n,
@@ -101,6 +115,7 @@ int session__start(struct session *s, const struct tracer_ops *const *ops, int n
 						      POLL_INTERVAL_DEFAULT_NS;
 	if (n > SESSION_MAX_TRACERS)
 		return -E2BIG;
+	session_log_cfg(cfg);
 	for (int i = 0; i < n; i++) {
 		err = session__add(s, ops[i], cfg);
 		if (err)
@@ -196,6 +211,10 @@ int session__run(struct session *s, uint64_t duration_ns, uint64_t tick_ns, sess
 	uint64_t start = mono_now_ns(), next_tick = start + tick_ns, next_drops = start;
 	uint64_t next_poll = start + s->poll_interval_ns;
 	int err = 0;
+
+	pr_info("running: %d BPF tracer(s), %d poller(s); duration %.3f s (0: until a signal), "
+		"interval %.3f s (0: none)", s->ntracers, s->npollers, (double)duration_ns / 1e9,
+		(double)tick_ns / 1e9);
 
 	while (!stop_is_requested()) {
 		uint64_t now = mono_now_ns();

@@ -122,5 +122,23 @@ def an_empty_histogram_says_no_samples():
           doc["tcp"]["connect"])
 
 
+@test
+def verbose_adds_diagnostics_on_stderr():
+    require_root()
+    quiet = vigil("trace", "sched", "-d", "1").stderr
+    loud = vigil("trace", "sched", "-d", "1", "-v").stderr
+    check(len(loud.splitlines()) > len(quiet.splitlines()) + 5, "-v added little: %r" % loud)
+    for needle in ("sched: source bpf", "attached tp_btf/sched_switch", "map events: ringbuf",
+                   "filters: ", "duration 1.000 s"):
+        check(needle in loud, "-v does not say %r: %r" % (needle, loud[:1500]))
+    check("libbpf:" not in loud, "-v already has libbpf's messages")
+    check("libbpf:" in vigil("trace", "sched", "-d", "1", "-vv").stderr, "-vv lacks libbpf's")
+    fb = vigil("trace", "sched", "-d", "1", "-v", "--backend", "fallback").stderr
+    check("sched: source procfs (BPF not used: --backend fallback)" in fb, fb)
+    check("processes kept" in vigil("ps", "-v", "-p", "1").stderr, "ps -v says nothing")
+    check("cpu-clock perf events" in vigil("profile", "-d", "1", "-v", "-o", "/dev/null").stderr,
+          "profile -v says nothing")
+
+
 if __name__ == "__main__":
     main()

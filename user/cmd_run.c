@@ -397,6 +397,7 @@ int cmd_run(int argc, char **argv)
 	log_set_level(common.verbose);
 	if (trace_cfg__check_targets(&cfg, ""))
 		return 1;
+	cfg.skip_unfiltered = 1; /* the main job traces what can honour the filters */
 	n = run_pick(&sum, ops, &cfg);
 	if (!n) {
 		for (int i = 0; i < sum.nunavailable; i++)

@@ -153,6 +153,7 @@ int cmd_trace(int argc, char **argv)
 		return EXIT_USAGE;
 	if (trace_cfg__check_targets(&a.cfg, "trace"))
 		return 1;
+	a.cfg.skip_unfiltered = first >= argc; /* no subsystem named: all that can filter */
 	if (a.events && check_kinds(ops, n, a.events))
 		return EXIT_USAGE;
 	a.cfg.stream_kinds = session_plan_kinds(ops, n, &a.cfg);

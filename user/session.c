@@ -11,6 +11,7 @@
 #include "hist.h"
 #include "log.h"
 #include "stop.h"
+#include "trace_opts.h"
 #include "wallclock.h"
 
 /* Whether one of the histograms cfg asks of ops can be keyed by cfg->hist_per. */
@@ -48,8 +49,22 @@ static int session__add_poller(struct session *s, const struct backend_choice *c
 			       const struct trace_cfg *cfg)
 {
 	struct session_poller *p = &s->pollers[s->npollers];
-	int err = c->poller->open(cfg, &p->state);
+	uint32_t unmet = trace_cfg__filters(cfg) & ~c->poller->filters;
+	int err;
 
+	if (unmet && cfg->skip_unfiltered) {
+		pr_warn("%s: left out: its fallback (%s) cannot apply %s, and BPF is not used (%s)",
+			c->ops->name, c->poller->source, trace_filter_flag(unmet), c->why.detail);
+		return 0;
+	}
+	if (unmet) {
+		/* A filter the poller cannot apply would silently widen what is reported. */
+		pr_err("%s: %s needs BPF: its fallback (%s) cannot apply it, and BPF is not used "
+		       "(%s)", c->ops->name, trace_filter_flag(unmet), c->poller->source,
+		       c->why.detail);
+		return -ENOTSUP;
+	}
+	err = c->poller->open(cfg, &p->state);
 	if (err) {
 		pr_err("%s: fallback %s: %s", c->ops->name, c->poller->source, strerror(-err));
 		return err;

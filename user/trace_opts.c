@@ -159,6 +159,34 @@ static bool task_exists(uint32_t id)
 	return !access(path, F_OK);
 }
 
+uint32_t trace_cfg__filters(const struct trace_cfg *cfg)
+{
+	uint32_t f = 0;
+
+	f |= cfg->tgid ? TF_PID : 0;
+	f |= cfg->tid ? TF_TID : 0;
+	f |= cfg->comm[0] ? TF_COMM : 0;
+	f |= cfg->cgroup_id ? TF_CGROUP : 0;
+	f |= cfg->min_latency_ns ? TF_MIN_LATENCY : 0;
+	f |= cfg->tcp_nports || cfg->tcp_nladdr || cfg->tcp_nraddr || cfg->tcp_family ?
+		     TF_TCP_TUPLE : 0;
+	f |= cfg->blkio_dev ? TF_DISK : 0;
+	return f;
+}
+
+const char *trace_filter_flag(uint32_t mask)
+{
+	static const char *const flags[] = { "--pid", "--tid", "--comm", "--cgroup",
+					     "--min-latency", "--port/--laddr/--raddr/--family",
+					     "--disk" };
+
+	for (unsigned int i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
+		if (mask & (1U << i))
+			return flags[i];
+	}
+	return "a filter";
+}
+
 int trace_cfg__check_targets(const struct trace_cfg *cfg, const char *cmd)
 {
 	if (cfg->tgid && !task_exists(cfg->tgid)) {

@@ -80,4 +80,10 @@ int trace_cfg__set_opt(struct trace_cfg *cfg, int id, const char *arg);
  */
 int trace_cfg__check_targets(const struct trace_cfg *cfg, const char *cmd);
 
+/* The filters set in cfg (enum trace_filter bits). */
+uint32_t trace_cfg__filters(const struct trace_cfg *cfg);
+
+/* "--cgroup": the flag of the lowest filter bit in mask, for messages. */
+const char *trace_filter_flag(uint32_t mask);
+
 #endif /* VIGIL_TRACE_OPTS_H */

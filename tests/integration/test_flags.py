@@ -140,5 +140,17 @@ def verbose_adds_diagnostics_on_stderr():
           "profile -v says nothing")
 
 
+@test
+def a_filter_the_fallback_cannot_apply_is_not_ignored():
+    # named subsystem: an error naming the flag; implied ("all"): left out, with a warning
+    refused(["trace", "blkio", "--backend", "fallback", "-d", "1", "-p", "1"], "--pid",
+            status=1)
+    refused(["trace", "sched", "--backend", "fallback", "-d", "1", "-m", "1ms"],
+            "--min-latency", status=1)
+    p = vigil("trace", "--backend", "fallback", "-d", "1", "-p", "1")
+    check("blkio: left out" in p.stderr and "--pid" in p.stderr, p.stderr)
+    check(all(r.get("subsystem") != "blkio" for r in records(p.stdout)), "blkio samples")
+
+
 if __name__ == "__main__":
     main()

@@ -136,6 +136,11 @@ int session__start(struct session *s, const struct tracer_ops *const *ops, int n
 		if (err)
 			goto err_stop;
 	}
+	if (n && !s->ntracers && !s->npollers) {
+		pr_err("nothing left to trace: no subsystem can apply the filters given");
+		err = -ENOTSUP;
+		goto err_stop;
+	}
 	return 0;
 
 err_stop:

@@ -72,8 +72,10 @@ static const struct cli_opt top_opts[] = {
 	{ "filter", 'F', "TEXT", OPT_FILTER, "any text",
 	  "only processes whose name contains TEXT" },
 	{ "rows", 'n', "N", OPT_ROWS, "a whole number from 1", "show at most N processes" },
-	TRACE_OPTS_FILTERS,
-	TRACE_OPTS_BACKEND,
+	/* Per-process rows: a thread, a cgroup or a latency floor would not filter them all. */
+	TRACE_OPT_PID,
+	TRACE_OPT_COMM,
+	TRACE_OPT_BACKEND,
 	CLI_OPT_END,
 };
 
@@ -491,6 +493,8 @@ int cmd_top(int argc, char **argv)
 		cli_error(&top_cmd, "unexpected argument '%s'", argv[first]);
 		return EXIT_USAGE;
 	}
+	if (a.once && cli_refuse_with(&top_cmd, &common, CLI_DURATION, "--once (one frame)"))
+		return EXIT_USAGE;
 	log_set_level(common.verbose);
 	if (trace_cfg__check_targets(&a.cfg, "top"))
 		return 1;

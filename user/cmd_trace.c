@@ -131,6 +131,21 @@ static int check_kinds(const struct tracer_ops *const *ops, int n, uint64_t even
 	return 0;
 }
 
+/* Refuse a subsystem's option (--port, --disk) when that subsystem is not traced. */
+static int check_scope(const struct tracer_ops *const *ops, int n, const struct cli_common *c)
+{
+	char target[64] = "'vigil trace";
+	uint32_t scope = 0;
+
+	for (int i = 0; i < n; i++) {
+		scope |= trace_scope_of(ops[i]->name);
+		snprintf(target + strlen(target), sizeof(target) - strlen(target), " %s",
+			 ops[i]->name);
+	}
+	snprintf(target + strlen(target), sizeof(target) - strlen(target), "'");
+	return cli_check_scope(&trace_cmd, c, scope, trace_opt_scope, trace_scope_names, target);
+}
+
 int cmd_trace(int argc, char **argv)
 {
 	struct trace_args a = { 0 };
@@ -155,6 +170,8 @@ int cmd_trace(int argc, char **argv)
 		return 1;
 	a.cfg.skip_unfiltered = first >= argc; /* no subsystem named: all that can filter */
 	if (a.events && check_kinds(ops, n, a.events))
+		return EXIT_USAGE;
+	if (check_scope(ops, n, &common))
 		return EXIT_USAGE;
 	a.cfg.stream_kinds = session_plan_kinds(ops, n, &a.cfg);
 	if (a.events)

@@ -159,6 +159,33 @@ static bool task_exists(uint32_t id)
 	return !access(path, F_OK);
 }
 
+const char *const trace_scope_names[] = { "sched", "tcp", "blkio", NULL };
+
+uint32_t trace_scope_of(const char *subsystem)
+{
+	for (int b = 0; trace_scope_names[b]; b++) {
+		if (!strcmp(trace_scope_names[b], subsystem))
+			return 1U << b;
+	}
+	return 0;
+}
+
+uint32_t trace_opt_scope(int id)
+{
+	switch (id) {
+	case TO_PORT:
+	case TO_LADDR:
+	case TO_RADDR:
+	case TO_FAMILY:
+	case TO_MAX_CONNS:
+		return TS_TCP;
+	case TO_DISK:
+	case TO_QUEUED:
+		return TS_BLKIO;
+	}
+	return 0;
+}
+
 uint32_t trace_cfg__filters(const struct trace_cfg *cfg)
 {
 	uint32_t f = 0;

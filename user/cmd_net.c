@@ -60,6 +60,23 @@ static int net_set(void *ctx, int id, const char *arg)
 	return -EINVAL;
 }
 
+/* What each view is, as scope bits: connections, or the NICs' io, addrs and stats. */
+enum { NET_CONNECTIONS = 1U << 0, NET_IO = 1U << 1, NET_ADDRS = 1U << 2, NET_STATS = 1U << 3 };
+
+static const char *const net_scope_names[] = { "connections", "io", "addrs", "stats", NULL };
+
+static uint32_t net_opt_scope(int id)
+{
+	switch (id) {
+	case OPT_PID:
+	case OPT_KIND:
+		return NET_CONNECTIONS;
+	case OPT_PERNIC:
+		return NET_IO;
+	}
+	return 0;
+}
+
 static const struct cli_cmd net_cmd = {
 	.name = "net",
 	.usage = "vigil net [connections|io|addrs|stats|KIND] [--kind KIND] [--pid PID] "
@@ -237,8 +254,24 @@ int cmd_net(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	log_set_level(common.verbose);
 	nics = what && (!strcmp(what, "io") || !strcmp(what, "addrs") || !strcmp(what, "stats"));
+	if (nics) {
+		char target[32];
+		uint32_t scope = !strcmp(what, "io") ? NET_IO : !strcmp(what, "addrs") ? NET_ADDRS
+											: NET_STATS;
+
+		snprintf(target, sizeof(target), "'vigil net %s'", what);
+		if (cli_check_scope(&net_cmd, &common, scope, net_opt_scope, net_scope_names,
+				    target))
+			return EXIT_USAGE;
+	} else if (cli_check_scope(&net_cmd, &common, NET_CONNECTIONS, net_opt_scope,
+				   net_scope_names, "'vigil net connections'")) {
+		return EXIT_USAGE;
+	}
+	if (what && strcmp(what, "connections") && !nics &&
+	    cli_refuse_with(&net_cmd, &common, OPT_KIND, "a KIND argument"))
+		return EXIT_USAGE;
+	log_set_level(common.verbose);
 	/* Not on a terminal: NDJSON rows for connections, one JSON object for the NIC views. */
 	if (output__open(&out, &net_cmd, &common, nics ? FMT_JSON : FMT_NDJSON, 0))
 		return 1;

@@ -372,6 +372,11 @@ int cmd_sys(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
+	/* --interval times cpu_percent: only the cpu section (and all) has one. */
+	if ((sysctl_mode || usage_path || (sec >= 0 && strcmp(sections[sec].name, "cpu"))) &&
+	    cli_refuse_with(&sys_cmd, &common, OPT_INTERVAL,
+			    sysctl_mode ? "sysctl" : usage_path ? "disks PATH" : argv[first]))
+		return EXIT_USAGE;
 	if (common.format_set && common.format != FMT_TABLE && common.format != FMT_JSON) {
 		cli_error(&sys_cmd, "--format: invalid value '%s' (accepts table or json)",
 			  out_format_names[common.format]);

@@ -152,5 +152,32 @@ def a_filter_the_fallback_cannot_apply_is_not_ignored():
     check(all(r.get("subsystem") != "blkio" for r in records(p.stdout)), "blkio samples")
 
 
+@test
+def flags_a_command_cannot_use_are_refused_by_name():
+    for args, needle in [
+            (["ps", "-d", "3"], "-d (--duration) is not supported by 'vigil ps'"),
+            (["ps", "--port", "80"], "--port is not supported by 'vigil ps'"),
+            (["top", "--once", "-m", "1ms"], "--min-latency) is not supported by 'vigil top'"),
+            (["top", "--once", "--poll-interval", "1s"], "--poll-interval is not supported"),
+            (["top", "--once", "-d", "3"], "--duration does nothing with --once"),
+            (["profile", "-m", "1ms"], "--min-latency) is not supported by 'vigil profile'"),
+            (["profile", "--title", "x"], "--title only applies to --format svg"),
+            (["profile", "--off-cpu", "-F", "99"], "--freq only applies to on-CPU"),
+            (["profile", "--min-block", "1ms"], "--min-block only applies to off-CPU"),
+            (["hist", "runq", "--port", "80"], "--port only applies to tcp"),
+            (["hist", "runq", "--disk", "loop0"], "--disk only applies to blkio"),
+            (["hist", "tcp-rtt", "--queued"], "--queued only applies to blkio"),
+            (["hist", "runq", "--poll-interval", "1s"], "--poll-interval is not supported"),
+            (["trace", "sched", "--port", "80"], "--port only applies to tcp"),
+            (["trace", "tcp", "--queued"], "--queued only applies to blkio"),
+            (["net", "addrs", "--pernic"], "--pernic only applies to io"),
+            (["net", "io", "--pid", "1"], "--pid only applies to connections"),
+            (["net", "tcp", "--kind", "udp"], "--kind does nothing with a KIND"),
+            (["sys", "memory", "-i", "1s"], "--interval does nothing with memory"),
+            (["kill", "-T", "1s", NO_PID], "--timeout only applies with --tree")]:
+        refused(args + (["-d", "1"] if args[0] in ("trace", "hist", "profile") and
+                        "-d" not in args else []), needle)
+
+
 if __name__ == "__main__":
     main()

@@ -186,6 +186,18 @@ uint32_t trace_opt_scope(int id)
 	return 0;
 }
 
+int trace_opts__check_backend(const struct cli_cmd *cmd, const struct cli_common *c,
+			      const struct trace_cfg *cfg)
+{
+	if (cfg->backend == BACKEND_FALLBACK &&
+	    cli_refuse_with(cmd, c, TO_RINGBUF_SIZE, "--backend fallback (no ring buffer)"))
+		return -EINVAL;
+	if (cfg->backend == BACKEND_BPF &&
+	    cli_refuse_with(cmd, c, TO_POLL_INTERVAL, "--backend bpf (nothing polls)"))
+		return -EINVAL;
+	return 0;
+}
+
 uint32_t trace_cfg__filters(const struct trace_cfg *cfg)
 {
 	uint32_t f = 0;

@@ -103,6 +103,13 @@ int trace_cfg__set_opt(struct trace_cfg *cfg, int id, const char *arg);
  */
 int trace_cfg__check_targets(const struct trace_cfg *cfg, const char *cmd);
 
+/*
+ * Refuse (exit 2) a transport option the chosen --backend never uses: --ringbuf-size with
+ * fallback, --poll-interval with bpf. 0 or -EINVAL.
+ */
+int trace_opts__check_backend(const struct cli_cmd *cmd, const struct cli_common *c,
+			      const struct trace_cfg *cfg);
+
 /* The filters set in cfg (enum trace_filter bits). */
 uint32_t trace_cfg__filters(const struct trace_cfg *cfg);
 

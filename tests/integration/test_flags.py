@@ -174,7 +174,11 @@ def flags_a_command_cannot_use_are_refused_by_name():
             (["net", "io", "--pid", "1"], "--pid only applies to connections"),
             (["net", "tcp", "--kind", "udp"], "--kind does nothing with a KIND"),
             (["sys", "memory", "-i", "1s"], "--interval does nothing with memory"),
-            (["kill", "-T", "1s", NO_PID], "--timeout only applies with --tree")]:
+            (["kill", "-T", "1s", NO_PID], "--timeout only applies with --tree"),
+            (["trace", "--backend", "fallback", "--ringbuf-size", "16M"],
+             "--ringbuf-size does nothing with --backend fallback"),
+            (["--backend", "bpf", "--poll-interval", "2s"],
+             "--poll-interval does nothing with --backend bpf")]:
         refused(args + (["-d", "1"] if args[0] in ("trace", "hist", "profile") and
                         "-d" not in args else []), needle)
 

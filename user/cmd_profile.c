@@ -296,13 +296,17 @@ int cmd_profile(int argc, char **argv)
 	profiler__free(p);
 	if (err)
 		goto err_close;
-	if (!res.total_count) {
+	if (!res.total_count && !res.task_matched) {
 		/* An empty flame graph would look like a success: say what matched nothing. */
 		report_empty(&a, &res);
 		prof_result__fini(&res);
 		err = -ENODATA;
 		goto err_close;
 	}
+	if (!res.total_count)
+		fprintf(stderr, "vigil profile: no samples: tasks matched, but none %s\n",
+			res.off_cpu ? "blocked within --min-block/--max-block and --state" :
+				      "was sampled");
 	if (a.format == PF_FOLDED)
 		prof_write_folded(out, &res);
 	else if (a.format == PF_JSON)

@@ -66,7 +66,7 @@ const volatile __u32 targ_hist_runq = 0;
 const volatile __u32 targ_hist_oncpu = 0;
 const volatile __u32 targ_hist_per = VG_PER_GLOBAL;
 const volatile __u32 targ_hist_unit_ns = 1000; /* 1000: usecs, 1000000: msecs */
-const volatile __u64 targ_min_ns = 0;		 /* only events at least this slow */
+const volatile __u64 targ_min_ns = 0;	       /* only events at least this slow */
 
 /* task_struct.state was renamed __state in 5.14. */
 struct task_struct___o {

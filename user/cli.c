@@ -161,7 +161,8 @@ static const struct cli_opt *shared_opt_of(const char *word, int short_name)
 
 		if (short_name && o->short_name == short_name)
 			return o;
-		if (!short_name && word && !strncmp(word, "--", 2) && !strncmp(word + 2, o->name, len) &&
+		if (!short_name && word && !strncmp(word, "--", 2) &&
+		    !strncmp(word + 2, o->name, len) &&
 		    (word[2 + len] == '\0' || word[2 + len] == '='))
 			return o;
 	}
@@ -225,8 +226,7 @@ int cli_check_scope(const struct cli_cmd *cmd, const struct cli_common *c, uint3
 	return 0;
 }
 
-int cli_refuse_with(const struct cli_cmd *cmd, const struct cli_common *c, int id,
-		    const char *what)
+int cli_refuse_with(const struct cli_cmd *cmd, const struct cli_common *c, int id, const char *what)
 {
 	const struct cli_opt *o = find_opt(cmd, id);
 

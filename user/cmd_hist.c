@@ -208,8 +208,8 @@ int cmd_hist(int argc, char **argv)
 		return 1;
 	r.desc = &hist_descs[id];
 	snprintf(target, sizeof(target), "'vigil hist %s'", r.desc->name);
-	if (cli_check_scope(&hist_cmd, &common, trace_scope_of(r.desc->subsystem),
-			    trace_opt_scope, trace_scope_names, target))
+	if (cli_check_scope(&hist_cmd, &common, trace_scope_of(r.desc->subsystem), trace_opt_scope,
+			    trace_scope_names, target))
 		return EXIT_USAGE;
 	ops = tracer_ops__by_name(r.desc->subsystem);
 	a.cfg.hists = 1U << id;

@@ -257,8 +257,9 @@ int cmd_net(int argc, char **argv)
 	nics = what && (!strcmp(what, "io") || !strcmp(what, "addrs") || !strcmp(what, "stats"));
 	if (nics) {
 		char target[32];
-		uint32_t scope = !strcmp(what, "io") ? NET_IO : !strcmp(what, "addrs") ? NET_ADDRS
-											: NET_STATS;
+		uint32_t scope = !strcmp(what, "io")	  ? NET_IO
+				 : !strcmp(what, "addrs") ? NET_ADDRS
+							  : NET_STATS;
 
 		snprintf(target, sizeof(target), "'vigil net %s'", what);
 		if (cli_check_scope(&net_cmd, &common, scope, net_opt_scope, net_scope_names,

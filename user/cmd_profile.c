@@ -196,8 +196,8 @@ static int write_svg(struct sink *s, const struct prof_result *r, const char *ti
 enum { PS_ON_CPU = 1U << 0, PS_OFF_CPU = 1U << 1, PS_SVG = 1U << 2 };
 
 static const char *const profile_scope_names[] = { "on-CPU profiles",
-						    "off-CPU profiles (--off-cpu)",
-						    "--format svg", NULL };
+						   "off-CPU profiles (--off-cpu)", "--format svg",
+						   NULL };
 
 static uint32_t profile_opt_scope(int id)
 {
@@ -217,14 +217,13 @@ static uint32_t profile_opt_scope(int id)
 
 static int validate(const struct profile_args *a, const struct cli_common *c)
 {
-	uint32_t scope = (a->cfg.off_cpu ? PS_OFF_CPU : PS_ON_CPU) |
-			 (a->format == PF_SVG ? PS_SVG : 0);
+	uint32_t scope =
+		(a->cfg.off_cpu ? PS_OFF_CPU : PS_ON_CPU) | (a->format == PF_SVG ? PS_SVG : 0);
 	char target[64];
 
 	snprintf(target, sizeof(target), "'vigil profile%s --format %s'",
 		 a->cfg.off_cpu ? " --off-cpu" : "", prof_format_names[a->format]);
-	if (cli_check_scope(&profile_cmd, c, scope, profile_opt_scope, profile_scope_names,
-			    target))
+	if (cli_check_scope(&profile_cmd, c, scope, profile_opt_scope, profile_scope_names, target))
 		return -EINVAL;
 	if (!a->cfg.kernel_stacks && !a->cfg.user_stacks) {
 		cli_error(&profile_cmd, "--user-stacks-only and --kernel-stacks-only exclude "
@@ -305,8 +304,8 @@ int cmd_profile(int argc, char **argv)
 	}
 	if (!res.total_count)
 		fprintf(stderr, "vigil profile: no samples: tasks matched, but none %s\n",
-			res.off_cpu ? "blocked within --min-block/--max-block and --state" :
-				      "was sampled");
+			res.off_cpu ? "blocked within --min-block/--max-block and --state"
+				    : "was sampled");
 	if (a.format == PF_FOLDED)
 		prof_write_folded(out, &res);
 	else if (a.format == PF_JSON)

@@ -155,8 +155,8 @@ static void print_hist_table(struct sink *out, const char *title, const struct v
 		sink__printf(out, "\n%s: no samples\n", title);
 		return;
 	}
-	sink__printf(out, "\n%s: %llu samples, avg %llu us, p50 <= %llu us, p99 <= %llu us\n", title,
-		     (unsigned long long)n, (unsigned long long)(h->sum / n),
+	sink__printf(out, "\n%s: %llu samples, avg %llu us, p50 <= %llu us, p99 <= %llu us\n",
+		     title, (unsigned long long)n, (unsigned long long)(h->sum / n),
 		     (unsigned long long)vg_hist__quantile(h, 0.5),
 		     (unsigned long long)vg_hist__quantile(h, 0.99));
 	hist_print_log2(out, h->slots, VG_HIST_SLOTS, "usecs");
@@ -166,8 +166,7 @@ static void print_hist_table(struct sink *out, const char *title, const struct v
  * Why sched's source cannot see exec, exit and fork (a poller sees a process only once it
  * exists, and not at all if it lived between two polls), or NULL when BPF streams them.
  */
-static const char *proc_events_unavailable(const struct run_summary *sum,
-					   const struct session *s)
+static const char *proc_events_unavailable(const struct run_summary *sum, const struct session *s)
 {
 	const char *src = session__source(s, "sched");
 
@@ -209,8 +208,9 @@ static void summary__print_table(struct sink *out, const struct run_summary *sum
 			     sum->unavailable[i].detail);
 	why = proc_events_unavailable(sum, s);
 	if (why)
-		sink__printf(out, "records: exec, exit, fork unavailable: they need sched on BPF, "
-				  "and polling %s cannot see them (no BPF: %s)\n",
+		sink__printf(out,
+			     "records: exec, exit, fork unavailable: they need sched on BPF, "
+			     "and polling %s cannot see them (no BPF: %s)\n",
 			     session__source(s, "sched") ? session__source(s, "sched") : "nothing",
 			     why);
 	else

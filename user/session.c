@@ -60,8 +60,8 @@ static int session__add_poller(struct session *s, const struct backend_choice *c
 	if (unmet) {
 		/* A filter the poller cannot apply would silently widen what is reported. */
 		pr_err("%s: %s needs BPF: its fallback (%s) cannot apply it, and BPF is not used "
-		       "(%s)", c->ops->name, trace_filter_flag(unmet), c->poller->source,
-		       c->why.detail);
+		       "(%s)",
+		       c->ops->name, trace_filter_flag(unmet), c->poller->source, c->why.detail);
 		return -ENOTSUP;
 	}
 	err = c->poller->open(cfg, &p->state);
@@ -110,12 +110,13 @@ static int session__add(struct session *s, const struct tracer_ops *ops,
 static void session_log_cfg(const struct trace_cfg *cfg)
 {
 	pr_info("filters: pid %u, tid %u, comm '%s', cgroup id %llu, min latency %llu ns "
-		"(0/empty: any)", cfg->tgid, cfg->tid, cfg->comm, (unsigned long long)cfg->cgroup_id,
+		"(0/empty: any)",
+		cfg->tgid, cfg->tid, cfg->comm, (unsigned long long)cfg->cgroup_id,
 		(unsigned long long)cfg->min_latency_ns);
 	pr_info("ring buffer %llu bytes per subsystem; fallbacks poll every %.3f s; "
-		"stream kinds 0x%llx, histograms 0x%x", (unsigned long long)cfg->ringbuf_bytes,
-		(double)cfg->poll_interval_ns / 1e9, (unsigned long long)cfg->stream_kinds,
-		cfg->hists);
+		"stream kinds 0x%llx, histograms 0x%x",
+		(unsigned long long)cfg->ringbuf_bytes, (double)cfg->poll_interval_ns / 1e9,
+		(unsigned long long)cfg->stream_kinds, cfg->hists);
 }
 
 int session__start(struct session *s, const struct tracer_ops *const *ops, int n,
@@ -233,8 +234,8 @@ int session__run(struct session *s, uint64_t duration_ns, uint64_t tick_ns, sess
 	int err = 0;
 
 	pr_info("running: %d BPF tracer(s), %d poller(s); duration %.3f s (0: until a signal), "
-		"interval %.3f s (0: none)", s->ntracers, s->npollers, (double)duration_ns / 1e9,
-		(double)tick_ns / 1e9);
+		"interval %.3f s (0: none)",
+		s->ntracers, s->npollers, (double)duration_ns / 1e9, (double)tick_ns / 1e9);
 
 	while (!stop_is_requested()) {
 		uint64_t now = mono_now_ns();

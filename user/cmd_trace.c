@@ -131,6 +131,25 @@ static int check_kinds(const struct tracer_ops *const *ops, int n, uint64_t even
 	return 0;
 }
 
+/*
+ * An --events kind that the sources chosen here cannot produce (runq when sched runs on its
+ * procfs fallback) would stream nothing: say so. can: the kinds the plan streams.
+ */
+static int check_sources(uint64_t events, uint64_t can)
+{
+	for (unsigned int k = 0; k < VK_MAX; k++) {
+		const struct vkind_desc *d = vkind__desc(k);
+
+		if (!(events & (1ULL << k)) || !d || (vkind__mask_by_name(d->name) & can))
+			continue;
+		pr_err("trace: '%s' records need %s on BPF, which is not used here ('vigil doctor' "
+		       "says why), and its fallback cannot produce them",
+		       d->name, d->subsystem ? d->subsystem : "its subsystem");
+		return -ENOTSUP;
+	}
+	return 0;
+}
+
 /* Refuse a subsystem's option (--port, --disk) when that subsystem is not traced. */
 static int check_scope(const struct tracer_ops *const *ops, int n, const struct cli_common *c)
 {
@@ -174,6 +193,8 @@ int cmd_trace(int argc, char **argv)
 	if (check_scope(ops, n, &common) || trace_opts__check_backend(&trace_cmd, &common, &a.cfg))
 		return EXIT_USAGE;
 	a.cfg.stream_kinds = session_plan_kinds(ops, n, &a.cfg);
+	if (a.events && check_sources(a.events, a.cfg.stream_kinds))
+		return 1;
 	if (a.events)
 		a.cfg.stream_kinds &= a.events;
 

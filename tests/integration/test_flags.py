@@ -28,6 +28,11 @@ def events_outside_the_named_subsystems_are_refused():
     p = refused(["trace", "tcp", "-e", "runq", "-d", "1"], "'runq'")
     check("tcp" in p.stderr, p.stderr)
     refused(["trace", "sched", "blkio", "-e", "runq,tcp_close", "-d", "1"], "'tcp_close'")
+    # a kind of the subsystem, but not of the source in use
+    refused(["trace", "sched", "-e", "runq", "--backend", "fallback", "-d", "1"],
+            "'runq' records need sched on BPF", status=1)
+    refused(["trace", "tcp", "-e", "tcp_state", "--backend", "fallback", "-d", "1"],
+            "'tcp_state'", status=1)
 
 
 @test

@@ -334,7 +334,7 @@ int BPF_PROG(handle_blkio_complete, struct request *rq, blk_status_t error, unsi
 		cmd_flags = rq->cmd_flags;
 	if (targ_top || targ_stream || targ_hist_per == VG_PER_DISK)
 		dev = rq__dev(rq);
-	if (targ_hist) {
+	if (targ_hist && (targ_queued ? service + queue : service) >= targ_min_ns) {
 		__u64 hkey = 0;
 
 		if (targ_hist_per == VG_PER_PID)

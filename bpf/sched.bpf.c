@@ -66,7 +66,7 @@ const volatile __u32 targ_hist_runq = 0;
 const volatile __u32 targ_hist_oncpu = 0;
 const volatile __u32 targ_hist_per = VG_PER_GLOBAL;
 const volatile __u32 targ_hist_unit_ns = 1000; /* 1000: usecs, 1000000: msecs */
-const volatile __u64 targ_min_ns = 0;		 /* stream only events at least this slow */
+const volatile __u64 targ_min_ns = 0;	       /* only events at least this slow */
 
 /* task_struct.state was renamed __state in 5.14. */
 struct task_struct___o {
@@ -175,9 +175,11 @@ static __always_inline void emit_oncpu(struct task_struct *t, __u64 now, __u64 s
 {
 	struct vg_oncpu *e;
 
+	if (slice < targ_min_ns)
+		return;
 	if (targ_hist_oncpu)
 		hist__add(&oncpu_hist, &oncpu_hist_total, t, slice);
-	if (!targ_stream_oncpu || slice < targ_min_ns)
+	if (!targ_stream_oncpu)
 		return;
 	e = event__reserve(sizeof(*e), VG_KIND_ONCPU, now);
 	if (!e)
@@ -194,9 +196,11 @@ static __always_inline void emit_runq(struct task_struct *prev, struct task_stru
 {
 	struct vg_runq *e;
 
+	if (latency < targ_min_ns)
+		return;
 	if (targ_hist_runq)
 		hist__add(&runq_hist, &runq_hist_total, next, latency);
-	if (!targ_stream_runq || latency < targ_min_ns)
+	if (!targ_stream_runq)
 		return;
 	e = event__reserve(sizeof(*e), VG_KIND_RUNQ, now);
 	if (!e)

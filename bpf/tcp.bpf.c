@@ -128,7 +128,7 @@ const volatile __u32 targ_hist_connect = 0;
 const volatile __u32 targ_hist_rtt = 0;
 const volatile __u32 targ_hist_per = VG_PER_GLOBAL;
 const volatile __u32 targ_hist_unit_ns = 1000;
-const volatile __u64 targ_min_ns = 0; /* stream only connects at least this slow */
+const volatile __u64 targ_min_ns = 0; /* only connects (and RTTs) at least this slow */
 const volatile __u16 targ_family = 0; /* AF_INET or AF_INET6; 0: both */
 const volatile __u16 targ_ports[TCP_MAX_PORTS] = {};
 const volatile __u32 targ_nports = 0;
@@ -562,7 +562,7 @@ int BPF_PROG(handle_tcp_set_state, const struct sock *sk, const int oldstate, co
 		if (conn__is_traced(c, &t)) {
 			if (targ_stream_connect)
 				emit_connect(c, &t, now);
-			if (targ_hist_connect)
+			if (targ_hist_connect && c->connect_ns >= targ_min_ns)
 				hist__add(&connect_hist, &connect_hist_total, c, &t, c->connect_ns);
 		}
 	}
@@ -602,7 +602,7 @@ int BPF_PROG(handle_tcp_probe, struct sock *sk, const struct sk_buff *skb)
 	} else if (srtt > c->srtt_max_us) {
 		c->srtt_max_us = srtt;
 	}
-	if (targ_hist_rtt) {
+	if (targ_hist_rtt && (__u64)srtt * 1000 >= targ_min_ns) {
 		struct tuple t;
 
 		tuple__read(sk, &t);

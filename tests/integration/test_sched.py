@@ -250,6 +250,23 @@ def histogram_table_prints_like_runqlat():
 
 
 @test
+def min_latency_filters_histograms_in_the_kernel():
+    """hist -m applies the same in-kernel filter as the stream: no bucket wholly below it."""
+    require_root()
+    load = start_load("--busy", "2", "--loops", "4000", "--sleep-us", "1000")
+    try:
+        for name in ("runq", "oncpu"):
+            p = vigil("hist", name, "-m", "1ms", "--duration", "1", "-f", "json")
+            hists = json.loads(p.stdout)
+            check(len(hists) == 1, "one global histogram expected: %r" % p.stdout[:300])
+            low = sum(b["count"] for b in hists[0]["buckets"] if b["hi"] < 1000)
+            check(low == 0, "hist %s -m 1ms: %d samples in buckets under 1000 us" % (name, low))
+    finally:
+        load.kill()
+        load.wait()
+
+
+@test
 def interval_and_count_print_that_many_histograms():
     require_root()
     p = vigil("hist", "oncpu", "--interval", "500ms", "--count", "3", "-f", "ndjson")

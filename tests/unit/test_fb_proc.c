@@ -691,7 +691,7 @@ static void test_cpu_affinity_widens_and_resets(void **state)
 	assert_int_equal(fb_proc__cpu_affinity(p, &cpus, &n), 0);
 	assert_int_equal(n, (size_t)CPU_COUNT(&initial));
 	for (size_t i = 0; i < n; i++)
-		assert_true(CPU_ISSET(cpus[i], &initial));
+		assert_true(CPU_ISSET((size_t)cpus[i], &initial));
 	free(cpus);
 	/* a CPU that does not exist is still refused */
 	assert_int_equal(fb_proc__set_cpu_affinity(p, (const int[]){ 8191 }, 1), -EINVAL);

@@ -157,6 +157,28 @@ static void test_thread_names_never_name_the_process(void **state)
 	top_table__free(&t);
 }
 
+/* --pid and --comm: exact, on every row whatever source added it (the fallback path). */
+static void test_keep_task_applies_pid_and_comm(void **state)
+{
+	struct top_table t = { 0 };
+
+	(void)state;
+	for (uint32_t pid = 1; pid <= 5; pid++)
+		snprintf(top_table__row(&t, pid)->comm, VG_COMM_LEN, pid % 2 ? "odd" : "even");
+	top_table__keep_task(&t, 0, NULL);
+	assert_int_equal(t.n, 5);
+	top_table__keep_task(&t, 0, "odd");
+	assert_int_equal(t.n, 3);
+	top_table__keep_task(&t, 0, "od"); /* exact, not a substring (that is --filter) */
+	assert_int_equal(t.n, 0);
+	for (uint32_t pid = 1; pid <= 5; pid++)
+		snprintf(top_table__row(&t, pid)->comm, VG_COMM_LEN, "x");
+	top_table__keep_task(&t, 4, "");
+	assert_int_equal(t.n, 1);
+	assert_int_equal(t.rows[0].pid, 4);
+	top_table__free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -165,6 +187,7 @@ int main(void)
 		cmocka_unit_test(test_hist_gives_percentiles),
 		cmocka_unit_test(test_sort_puts_unknowns_last_and_filters),
 		cmocka_unit_test(test_thread_names_never_name_the_process),
+		cmocka_unit_test(test_keep_task_applies_pid_and_comm),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

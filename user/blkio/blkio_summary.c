@@ -69,15 +69,18 @@ void run_blkio__print_table(struct sink *out, const struct run_blkio *b)
 
 	if (!b->present)
 		return;
+	if (!n) { /* no average or percentile of nothing */
+		sink__printf(out, "\nblock I/O: %llu I/Os, %llu KiB; latency: no samples\n",
+			     (unsigned long long)b->ios, (unsigned long long)(b->bytes / 1024));
+		return;
+	}
 	sink__printf(out,
 		     "\nblock I/O: %llu I/Os, %llu KiB; latency avg %llu us, p50 <= %llu us, "
 		     "p99 <= %llu us\n",
 		     (unsigned long long)b->ios, (unsigned long long)(b->bytes / 1024),
-		     (unsigned long long)(n ? b->lat.sum / n : 0),
+		     (unsigned long long)(b->lat.sum / n),
 		     (unsigned long long)vg_hist__quantile(&b->lat, 0.5),
 		     (unsigned long long)vg_hist__quantile(&b->lat, 0.99));
-	if (!n)
-		return;
 	hist_print_log2(out, b->lat.slots, VG_HIST_SLOTS, "usecs");
 	sink__printf(out, "\ntop processes by block I/O bytes:\n%7s %-16s %1s %-8s %7s %9s %8s\n",
 		     "PID", "COMM", "D", "DISK", "I/O", "Kbytes", "AVGms");
@@ -105,8 +108,13 @@ void run_blkio__print_json(struct jw *w, const struct run_blkio *b)
 	jw__u64(w, "bytes", b->bytes);
 	jw__u64(w, "latency_count", n);
 	jw__u64(w, "latency_sum_us", b->lat.sum);
-	jw__u64(w, "latency_p50_us", vg_hist__quantile(&b->lat, 0.5));
-	jw__u64(w, "latency_p99_us", vg_hist__quantile(&b->lat, 0.99));
+	if (n) {
+		jw__u64(w, "latency_p50_us", vg_hist__quantile(&b->lat, 0.5));
+		jw__u64(w, "latency_p99_us", vg_hist__quantile(&b->lat, 0.99));
+	} else { /* no statistics of nothing */
+		jw__null(w, "latency_p50_us");
+		jw__null(w, "latency_p99_us");
+	}
 	jw__arr_begin(w, "top");
 	for (int i = 0; i < b->ntop; i++) {
 		const struct io_top_row *r = &b->top[i];

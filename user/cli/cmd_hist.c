@@ -67,7 +67,7 @@ static const struct cli_opt hist_opts[] = {
 	  "                             rport, pid; blkio: disk, op, pid)" },
 	{ "unit", 'u', "UNIT", OPT_UNIT, "us or ms", "bucket unit (default us)" },
 	TRACE_OPTS_FILTERS,
-	TRACE_OPTS_BACKEND,
+	TRACE_OPT_BACKEND, /* not --poll-interval: no fallback has histograms */
 	TRACE_OPTS_TCP,
 	TRACE_OPTS_BLKIO,
 	CLI_OPT_END,
@@ -188,6 +188,7 @@ int cmd_hist(int argc, char **argv)
 	struct status_line status;
 	struct session s;
 	int first, id, err;
+	char target[48];
 	bool help;
 
 	trace_cfg__init(&a.cfg);
@@ -218,7 +219,13 @@ int cmd_hist(int argc, char **argv)
 			  hist_per_accepts(id, accepts, sizeof(accepts)));
 		return EXIT_USAGE;
 	}
+	if (trace_cfg__check_targets(&a.cfg, "hist"))
+		return 1;
 	r.desc = &hist_descs[id];
+	snprintf(target, sizeof(target), "'vigil hist %s'", r.desc->name);
+	if (cli_check_scope(&hist_cmd, &common, trace_scope_of(r.desc->subsystem), trace_opt_scope,
+			    trace_scope_names, target))
+		return EXIT_USAGE;
 	ops = tracer_ops__by_name(r.desc->subsystem);
 	a.cfg.hists = 1U << id;
 	wallclock__init(&r.clock);

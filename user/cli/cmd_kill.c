@@ -107,6 +107,10 @@ int cmd_kill(int argc, char **argv)
 		cli_error(&kill_cmd, "expects at least one PID");
 		return EXIT_USAGE;
 	}
+	if (!a.tree && cli_is_set(&common, OPT_TIMEOUT)) {
+		cli_error(&kill_cmd, "--timeout only applies with --tree (which waits for them)");
+		return EXIT_USAGE;
+	}
 	log_set_level(common.verbose);
 	for (int i = first; i < argc; i++) {
 		uint64_t v;

@@ -394,8 +394,21 @@ int cmd_ps(int argc, char **argv)
 	if (output__open(&out, &ps_cmd, &common, FMT_NDJSON, 0))
 		return 1;
 	err = ps_collect(&a, &rows, &n);
+	if (!err)
+		pr_info("ps: %zu processes kept by the filters%s", n,
+			a.interval_ns ? " (cpu_percent from two scans)" : "");
 	if (err) {
 		pr_err("ps: cannot list processes: %s", strerror(-err));
+		free(rows);
+		output__close(&out);
+		return 1;
+	}
+	if (!n && (a.pid >= 0 || a.comm)) {
+		/* As ps -p and ps -C: naming what is not there is an error, not an empty list. */
+		if (a.pid >= 0)
+			pr_err("ps: no such process: %lld", (long long)a.pid);
+		else
+			pr_err("ps: no process named '%s'", a.comm);
 		free(rows);
 		output__close(&out);
 		return 1;

@@ -268,10 +268,13 @@ static void hist_print_table(struct sink *s, const struct hist_print *p,
 			esc_write(s, e->h.comm, VG_COMM_LEN);
 		sink__putc(s, '\n');
 	}
+	if (!total) { /* no average or percentile of nothing */
+		sink__puts(s, "no samples\n");
+		return;
+	}
 	hist_print_log2(s, e->h.slots, VG_HIST_SLOTS, p->unit);
 	sink__printf(s, "count %llu, avg %llu %s, p50 <= %llu, p99 <= %llu\n",
-		     (unsigned long long)total,
-		     (unsigned long long)(total ? e->h.sum / total : 0), p->unit,
+		     (unsigned long long)total, (unsigned long long)(e->h.sum / total), p->unit,
 		     (unsigned long long)vg_hist__quantile(&e->h, 0.50),
 		     (unsigned long long)vg_hist__quantile(&e->h, 0.99));
 }

@@ -100,8 +100,24 @@ static int tracer__attach_all(struct tracer *t)
 			return err;
 		}
 		t->links[t->nlinks++] = link;
+		pr_info("%s: attached %s", t->ops->name, bpf_program__section_name(prog));
 	}
 	return 0;
+}
+
+/* -v: each map the kernel gave this tracer, with its type and size. */
+static void tracer__log_maps(const struct tracer *t)
+{
+	struct bpf_map *map;
+
+	bpf_object__for_each_map(map, t->obj) {
+		if (bpf_map__is_internal(map))
+			continue; /* .rodata, .bss: the knobs, not tables */
+		pr_info("%s: map %s: %s, %u entries (%u-byte keys, %u-byte values)", t->ops->name,
+			bpf_map__name(map), libbpf_bpf_map_type_str(bpf_map__type(map)),
+			bpf_map__max_entries(map), bpf_map__key_size(map),
+			bpf_map__value_size(map));
+	}
 }
 
 static int tracer__open_load(struct tracer *t, const struct trace_cfg *cfg)
@@ -136,6 +152,7 @@ static int tracer__open_load(struct tracer *t, const struct trace_cfg *cfg)
 	}
 	t->events_fd = tracer__map_fd(t, "events");
 	t->drops_fd = tracer__map_fd(t, "drops");
+	tracer__log_maps(t);
 	return 0;
 }
 

@@ -202,6 +202,15 @@ int profiler__new(const struct profile_cfg *cfg, struct profiler **out)
 	err = profiler__attach(p, cfg);
 	if (err)
 		goto err_free;
+	if (cfg->off_cpu)
+		pr_info("profile: off-CPU on tp_btf/sched_switch and sched_wakeup, blocks %llu to "
+			"%llu ns", (unsigned long long)cfg->min_block_ns,
+			(unsigned long long)cfg->max_block_ns);
+	else
+		pr_info("profile: on-CPU, cpu-clock perf events at %u Hz on %d CPUs", cfg->freq,
+			p->ncpus);
+	pr_info("profile: %u stacks and keys kept in the kernel; %s%s stacks", cfg->stack_storage,
+		cfg->kernel_stacks ? "kernel" : "", cfg->user_stacks ? " user" : "");
 	p->start_ns = mono_now_ns();
 	*out = p;
 	return 0;

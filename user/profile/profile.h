@@ -67,6 +67,7 @@ struct prof_result {
 	uint64_t unknown_pids;	 /* processes gone before their maps could be read */
 	uint64_t drops[4];	 /* VG_DROP_*: map full, ring buffer full */
 	uint64_t open_blocks;	 /* off-CPU: blocks still open at the end, counted up to it */
+	bool task_matched;	 /* a task passed the task filters during the profile */
 };
 
 struct profiler;

@@ -392,6 +392,7 @@ const struct poller_ops tcp_poller_ops = {
 	.source = "sock_diag",
 	.kinds = 1ULL << VG_KIND_TCP_CONNECT | 1ULL << VG_KIND_TCP_ACCEPT |
 		 1ULL << VG_KIND_TCP_CLOSE,
+	.filters = TF_PID | TF_COMM | TF_TCP_TUPLE,
 	.open = tcp_poll__open,
 	.poll = tcp_poll__poll,
 	.close = tcp_poll__close,

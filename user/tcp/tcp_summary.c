@@ -117,12 +117,15 @@ static void print_hist(struct sink *out, const char *title, const struct vg_hist
 {
 	uint64_t n = vg_hist__total(h);
 
+	if (!n) { /* no average or percentile of nothing */
+		sink__printf(out, "\n%s: no samples\n", title);
+		return;
+	}
 	sink__printf(out, "\n%s: %llu samples, avg %llu us, p50 <= %llu us, p99 <= %llu us\n",
-		     title, (unsigned long long)n, (unsigned long long)(n ? h->sum / n : 0),
+		     title, (unsigned long long)n, (unsigned long long)(h->sum / n),
 		     (unsigned long long)vg_hist__quantile(h, 0.5),
 		     (unsigned long long)vg_hist__quantile(h, 0.99));
-	if (n)
-		hist_print_log2(out, h->slots, VG_HIST_SLOTS, "usecs");
+	hist_print_log2(out, h->slots, VG_HIST_SLOTS, "usecs");
 }
 
 void run_tcp__print_table(const struct run_tcp *t, struct sink *out, int top)
@@ -165,8 +168,15 @@ static void json_hist(struct jw *w, const char *key, const struct vg_hist *h)
 	jw__str(w, "unit", "usecs");
 	jw__u64(w, "count", n);
 	jw__u64(w, "sum", h->sum);
-	jw__u64(w, "p50", vg_hist__quantile(h, 0.5));
-	jw__u64(w, "p99", vg_hist__quantile(h, 0.99));
+	if (n) {
+		jw__u64(w, "avg", h->sum / n);
+		jw__u64(w, "p50", vg_hist__quantile(h, 0.5));
+		jw__u64(w, "p99", vg_hist__quantile(h, 0.99));
+	} else { /* no statistics of nothing */
+		jw__null(w, "avg");
+		jw__null(w, "p50");
+		jw__null(w, "p99");
+	}
 	jw__obj_end(w);
 }
 

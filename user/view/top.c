@@ -213,6 +213,20 @@ static int cmp_rows(const void *a, const void *b, void *ctx)
 	return cmp_pid(a, b);
 }
 
+void top_table__keep_task(struct top_table *t, uint32_t pid, const char *comm)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < t->n; i++) {
+		if (pid && t->rows[i].pid != pid)
+			continue;
+		if (comm && *comm && strncmp(t->rows[i].comm, comm, sizeof(t->rows[i].comm)))
+			continue;
+		t->rows[kept++] = t->rows[i];
+	}
+	t->n = kept;
+}
+
 void top_table__select(struct top_table *t, const char *filter, enum top_col col)
 {
 	size_t kept = 0;

@@ -84,6 +84,12 @@ void top_table__add_disk(struct top_table *t, uint32_t pid, const struct vg_hist
 void top_table__leader_names(struct top_table *t, int (*name)(uint32_t pid, char *buf,
 							     size_t len));
 
+/*
+ * Keep only the rows of process pid (0: any) named exactly comm (NULL/"": any): --pid and
+ * --comm, which BPF applies in the kernel and the fallback sources (every process) need here.
+ */
+void top_table__keep_task(struct top_table *t, uint32_t pid, const char *comm);
+
 /* Keep the rows whose comm contains filter (NULL/"" keeps all), sorted by col (desc). */
 void top_table__select(struct top_table *t, const char *filter, enum top_col col);
 

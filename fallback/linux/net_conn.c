@@ -8,6 +8,7 @@
  * psutil's rules: inet sockets report their first holder only, unix sockets one row per
  * (pid, fd), port 0 is the empty tuple, UDP status is NONE, identical rows collapse.
  */
+#include "parse_int.h"
 #include "proc_int.h"
 
 #include <arpa/inet.h>
@@ -371,6 +372,31 @@ static void set_inet_addr(struct fb_sockaddr *a, int family, const void *raw, ui
 
 typedef int (*nl_cb)(struct nlmsghdr *h, void *ctx);
 
+/*
+ * The messages of one datagram of a dump (@buf, @r bytes), in order, to @cb: 1 at NLMSG_DONE,
+ * the error an NLMSG_ERROR carries (-EIO when none), @cb's non-zero return, else 0 (more
+ * datagrams follow).
+ */
+static int nl_walk(void *buf, ssize_t r, nl_cb cb, void *ctx)
+{
+	struct nlmsghdr *h;
+	int err;
+
+	for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)r); h = NLMSG_NEXT(h, r)) {
+		if (h->nlmsg_type == NLMSG_DONE)
+			return 1;
+		if (h->nlmsg_type == NLMSG_ERROR) {
+			struct nlmsgerr *e = NLMSG_DATA(h);
+
+			return e->error ? e->error : -EIO;
+		}
+		err = cb(h, ctx);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
 static int nl_dump(void *req, size_t reqlen, nl_cb cb, void *ctx)
 {
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
@@ -389,7 +415,6 @@ static int nl_dump(void *req, size_t reqlen, nl_cb cb, void *ctx)
 	}
 	for (;;) {
 		ssize_t r = recv(fd, buf, sizeof(buf), 0);
-		struct nlmsghdr *h;
 
 		if (r < 0) {
 			if (errno == EINTR)
@@ -399,23 +424,13 @@ static int nl_dump(void *req, size_t reqlen, nl_cb cb, void *ctx)
 		}
 		if (r == 0)
 			break;
-		for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)r); h = NLMSG_NEXT(h, r)) {
-			if (h->nlmsg_type == NLMSG_DONE)
-				goto close_fd;
-			if (h->nlmsg_type == NLMSG_ERROR) {
-				struct nlmsgerr *e = NLMSG_DATA(h);
-
-				err = e->error ? e->error : -EIO;
-				goto close_fd;
-			}
-			err = cb(h, ctx);
-			if (err)
-				goto close_fd;
-		}
+		err = nl_walk(buf, r, cb, ctx);
+		if (err)
+			break;
 	}
 close_fd:
 	close(fd);
-	return err;
+	return err > 0 ? 0 : err;
 }
 
 struct inet_ctx {
@@ -531,6 +546,20 @@ static int diag_unix(struct conn_list *l)
 	return nl_dump(&req, sizeof(req), unix_cb, l);
 }
 
+/* Exposed for the fuzzers: one reply datagram through the callback nl_dump() would use. */
+int fb__diag_parse(void *buf, size_t len, int family, int type, struct fb_conn **out, size_t *n)
+{
+	struct conn_list l = { 0 };
+	struct inet_ctx ctx = { .l = &l, .family = family, .type = type };
+	int err;
+
+	err = family == AF_UNIX ? nl_walk(buf, (ssize_t)len, unix_cb, &l)
+				: nl_walk(buf, (ssize_t)len, inet_cb, &ctx);
+	*out = l.v;
+	*n = l.n;
+	return err;
+}
+
 /* ------------------------------------------------------------- /proc/net text tables */
 
 /* "0100007F:1F90": IPv4 is one host-order word, IPv6 four host-order words. */
@@ -565,6 +594,11 @@ static int parse_hex_addr(const char *tok, int family, struct fb_sockaddr *a)
 	return 0;
 }
 
+/* Exposed for the fuzzers. */
+int fb__parse_hex_addr(const char *tok, int family, struct fb_sockaddr *a)
+{
+	return parse_hex_addr(tok, family, a);
+}
 
 static int procfs_inet(struct conn_list *l, const char *file, int family, int type)
 {

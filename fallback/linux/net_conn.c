@@ -382,7 +382,12 @@ static int nl_walk(void *buf, ssize_t r, nl_cb cb, void *ctx)
 	struct nlmsghdr *h;
 	int err;
 
-	for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)r); h = NLMSG_NEXT(h, r)) {
+	/*
+	 * r stays signed: NLMSG_NEXT steps by the aligned length, which passes the end of a
+	 * last message whose length is not a multiple of 4, and a negative r must stop the walk
+	 * (cast to size_t it was huge, and the walk read on past the datagram).
+	 */
+	for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, r); h = NLMSG_NEXT(h, r)) {
 		if (h->nlmsg_type == NLMSG_DONE)
 			return 1;
 		if (h->nlmsg_type == NLMSG_ERROR) {

@@ -393,6 +393,8 @@ static int nl_walk(void *buf, ssize_t r, nl_cb cb, void *ctx)
 		if (h->nlmsg_type == NLMSG_ERROR) {
 			struct nlmsgerr *e = NLMSG_DATA(h);
 
+			if (h->nlmsg_len < NLMSG_LENGTH(sizeof(e->error)))
+				return -EIO;
 			return e->error ? e->error : -EIO;
 		}
 		err = cb(h, ctx);

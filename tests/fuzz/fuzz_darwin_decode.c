@@ -17,7 +17,6 @@ static void decode(unsigned sel, const unsigned char *p, size_t len)
 {
 	struct fb_cpu_times ct[4];
 	struct fb_proc_info pi;
-	struct fb_partitions parts;
 	struct fb_partition part;
 	struct fb_net_io nio;
 	struct fb_vmem vm;
@@ -61,12 +60,12 @@ static void decode(unsigned sel, const unsigned char *p, size_t len)
 		break;
 	case 5:
 		memset(&part, 0, sizeof(part));
+		/* four strings of their own (posix/disk.c frees them; Linux's free differs) */
 		if (!fb__darwin_decode_statfs(p, len, &part)) {
-			parts.n = 1;
-			parts.v = malloc(sizeof(part));
-			if (parts.v)
-				parts.v[0] = part;
-			fb_partitions_free(&parts);
+			free(part.device);
+			free(part.mountpoint);
+			free(part.fstype);
+			free(part.opts);
 		}
 		break;
 	case 6:

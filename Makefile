@@ -121,7 +121,8 @@ asan-bins:
 		$(patsubst $(OUTPUT)/%,$(ASAN_OUTPUT)/%,$(TEST_BINS))
 
 # The BSD/macOS compile check, unit tests (plain and sanitized), then integration and
-# comparison tests (with the Windows build under wine, tests/run_win.sh), then the totals.
+# comparison tests (with the Windows build under wine, tests/run_win.sh), then every fuzzer for
+# FUZZ_SECONDS (default 20, tests/run_fuzz.sh), then the totals.
 test: deps all $(TEST_BINS) asan-bins win bsd-check
 	$(Q)tests/run.sh $(TEST_BINS) $(ASAN_BINS)
 

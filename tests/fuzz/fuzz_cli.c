@@ -50,7 +50,11 @@ static const struct cli_opt opts[] = {
 };
 
 static const struct cli_cmd cmd = {
-	.name = "fuzz", .usage = "[OPTIONS]", .summary = "fuzz", .opts = opts, .set = set,
+	.name = "fuzz",
+	.usage = "[OPTIONS]",
+	.summary = "fuzz",
+	.opts = opts,
+	.set = set,
 };
 
 static int parse(int argc, char **argv)

@@ -23,8 +23,10 @@ static void check_addr(const struct fb_sockaddr *a)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const int modes[][2] = { { AF_UNSPEC, SOCK_STREAM }, { AF_INET, SOCK_DGRAM },
-					{ AF_INET6, SOCK_STREAM }, { AF_UNIX, 0 } };
+	static const int modes[][2] = { { AF_UNSPEC, SOCK_STREAM },
+					{ AF_INET, SOCK_DGRAM },
+					{ AF_INET6, SOCK_STREAM },
+					{ AF_UNIX, 0 } };
 	struct fb_conn *v;
 	size_t n;
 	void *buf;

@@ -28,7 +28,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	strcpy(r.pi.name, "vigil");
 	strcpy(r.pi.username, "root");
 	if (!ps_filter_parse(s, &f)) {
-		if (f.col < 0 || (size_t)f.col >= ps_ncols || f.pattern <= s || f.pattern > s + size)
+		if (f.col < 0 || (size_t)f.col >= ps_ncols || f.pattern <= s ||
+		    f.pattern > s + size)
 			abort();
 		ps_filter__matches(&f, &r);
 		r.pi.valid = 0;

@@ -44,14 +44,16 @@ def comm(s):
 def events():
     runq = hdr(1, 72) + struct.pack("<QIIII", 50000, 42, 43, 7, 7) + comm("worker") + comm("idle")
     oncpu = hdr(2, 48) + struct.pack("<QII", 900000, 42, 42) + comm("a,b\"c\nd")
-    proc = hdr(3, 304) + struct.pack("<IIIi", 42, 42, 1, 0) + comm("sh") + b"/bin/sh".ljust(256, b"\0")
+    proc = (hdr(3, 304) + struct.pack("<IIIi", 42, 42, 1, 0) + comm("sh")
+            + b"/bin/sh".ljust(256, b"\0"))
     tcp = bytearray(88)
     tcp[:16] = hdr(16, 88)
     tcp[16:20] = bytes([127, 0, 0, 1])
     tcp[32:36] = bytes([127, 0, 0, 1])
     patch(tcp, 48, "<QIHHHBBBB", 120000, 42, 40000, 80, 2, 2, 1, 0, 0)
     tcp[72:88] = comm("curl")
-    bio = hdr(32, 72) + struct.pack("<QQQIIIBBBB", 2048, 1000, 50000, 42, 4096, 8 << 20, 1, 1, 0, 3) + comm("dd")
+    bio = (hdr(32, 72) + struct.pack("<QQQIIIBBBB", 2048, 1000, 50000, 42, 4096, 8 << 20,
+                                      1, 1, 0, 3) + comm("dd"))
     put("fuzz_decode", "runq", runq)
     put("fuzz_decode", "oncpu-hostile-comm", oncpu)
     put("fuzz_decode", "exec", proc)
@@ -72,7 +74,8 @@ def nlmsg(typ, payload):
 def inet_diag_msg(family, state, sport, dport, src, dst, inode):
     ident = struct.pack(">HH", sport, dport) + src.ljust(16, b"\0") + dst.ljust(16, b"\0")
     ident += struct.pack("<III", 0, 0x1234, 0)
-    return struct.pack("<BBBB", family, state, 0, 0) + ident + struct.pack("<IIIII", 0, 0, 0, 1000, inode)
+    return (struct.pack("<BBBB", family, state, 0, 0) + ident
+            + struct.pack("<IIIII", 0, 0, 0, 1000, inode))
 
 
 def rta(typ, payload):
@@ -102,21 +105,24 @@ def netlink():
     lo6 = bytes(15) + b"\1"
     est4 = nlmsg(SOCK_DIAG_BY_FAMILY, inet_diag_msg(2, 1, 40000, 80, lo4, lo4, 1001))
     lis6 = nlmsg(SOCK_DIAG_BY_FAMILY, inet_diag_msg(10, 10, 8080, 0, lo6, bytes(16), 1002))
-    info = nlmsg(SOCK_DIAG_BY_FAMILY, inet_diag_msg(2, 1, 40001, 443, lo4, lo4, 1003) + rta(2, tcp_info()))
+    info = nlmsg(SOCK_DIAG_BY_FAMILY,
+                 inet_diag_msg(2, 1, 40001, 443, lo4, lo4, 1003) + rta(2, tcp_info()))
     done = nlmsg(NLMSG_DONE, struct.pack("<i", 0))
     err = nlmsg(NLMSG_ERROR, struct.pack("<i", -13) + bytes(16))
     # fuzz_net_diag: the first byte picks the dump (0 TCP both, 1 UDP v4, 2 TCP v6, 3 unix)
     put("fuzz_net_diag", "tcp-both", b"\0" + est4 + lis6 + done)
     put("fuzz_net_diag", "udp4", b"\1" + est4)
     put("fuzz_net_diag", "tcp6-error", b"\2" + lis6 + err)
-    put("fuzz_net_diag", "unix-names", b"\3" + nlmsg(SOCK_DIAG_BY_FAMILY, unix_diag_msg(1, 77, b"/run/x.sock\0"))
+    put("fuzz_net_diag", "unix-names", b"\3"
+        + nlmsg(SOCK_DIAG_BY_FAMILY, unix_diag_msg(1, 77, b"/run/x.sock\0"))
         + nlmsg(SOCK_DIAG_BY_FAMILY, unix_diag_msg(2, 78, b"\0abstract"))
         + nlmsg(SOCK_DIAG_BY_FAMILY, unix_diag_msg(5, 79)) + done)
     put("fuzz_tcp_diag", "two-sockets-done", est4 + lis6 + done)
     put("fuzz_tcp_diag", "tcp-info", info)
     put("fuzz_tcp_diag", "error", err)
-    put("fuzz_tcp_diag", "short-info", nlmsg(SOCK_DIAG_BY_FAMILY, inet_diag_msg(2, 1, 1, 2, lo4, lo4, 5)
-                                              + rta(2, tcp_info()[:72])))
+    put("fuzz_tcp_diag", "short-info",
+        nlmsg(SOCK_DIAG_BY_FAMILY,
+              inet_diag_msg(2, 1, 1, 2, lo4, lo4, 5) + rta(2, tcp_info()[:72])))
 
 
 # ---------------------------------------------------------------- text parsers
@@ -141,15 +147,17 @@ def texts():
 
 # ---------------------------------------------------------------- ELF images
 def elf():
-    src = "int counter;\nint add(int a) { return a + counter; }\nint main(void) { return add(1); }\n"
+    src = ("int counter;\nint add(int a) { return a + counter; }\n"
+           "int main(void) { return add(1); }\n")
     with tempfile.TemporaryDirectory() as t:
         c = os.path.join(t, "s.c")
         with open(c, "w") as f:
             f.write(src)
+        rwx = ["-Wl,-N", "-Wl,--no-warn-rwx-segments"]
         builds = [("object", ["-c"]),
-                  ("static-nostdlib", ["-nostdlib", "-static", "-Wl,-N", "-Wl,--no-warn-rwx-segments", "-Wl,-e,main",
-                                       "-Wl,--build-id=sha1"]),
-                  ("pie-dynsym", ["-nostdlib", "-shared", "-fPIC", "-Wl,-N", "-Wl,--no-warn-rwx-segments", "-Wl,--build-id=none"])]
+                  ("static-nostdlib", ["-nostdlib", "-static", "-Wl,-e,main",
+                                       "-Wl,--build-id=sha1"] + rwx),
+                  ("pie-dynsym", ["-nostdlib", "-shared", "-fPIC", "-Wl,--build-id=none"] + rwx)]
         for name, flags in builds:
             o = os.path.join(t, name)
             subprocess.run(["gcc", "-Os", "-fno-asynchronous-unwind-tables"] + flags + [c, "-o", o],
@@ -236,12 +244,14 @@ def bsd():
 
 # ---------------------------------------------------------------- macOS decoders
 def darwin():
-    put("fuzz_darwin_decode", "cpu-load", b"\0" + struct.pack("<8I", 100, 50, 1000, 5, 90, 40, 900, 3))
+    put("fuzz_darwin_decode", "cpu-load",
+        b"\0" + struct.pack("<8I", 100, 50, 1000, 5, 90, 40, 900, 3))
     vm = bytearray(152)
     patch(vm, 0, "<IIII", 1000, 2000, 3000, 400)
     patch(vm, 32, "<QQ", 7, 8)
     put("fuzz_darwin_decode", "vmstat", b"\1" + bytes(vm))
-    put("fuzz_darwin_decode", "xsw-usage", b"\2" + struct.pack("<QQQIi", 1 << 30, 1 << 29, 1 << 29, 4096, 1))
+    put("fuzz_darwin_decode", "xsw-usage",
+        b"\2" + struct.pack("<QQQIi", 1 << 30, 1 << 29, 1 << 29, 4096, 1))
     put("fuzz_darwin_decode", "timeval", b"\2" + struct.pack("<qi4x", 1700000000, 250000))
     ifm = bytearray(160)
     patch(ifm, 0, "<HBB", 160, 5, 0x12)
@@ -265,7 +275,8 @@ def darwin():
     patch(ti, 0, "<QQQQ", 1 << 32, 1 << 24, 1000000, 500000)
     patch(ti, 84, "<i", 4)
     put("fuzz_darwin_decode", "taskinfo", b"\6" + bytes(ti))
-    put("fuzz_darwin_decode", "procargs2", b"\7" + struct.pack("<i", 2) + b"/bin/ls\0\0\0ls\0-l\0HOME=/\0")
+    put("fuzz_darwin_decode", "procargs2",
+        b"\7" + struct.pack("<i", 2) + b"/bin/ls\0\0\0ls\0-l\0HOME=/\0")
 
     def gen(g):
         return struct.pack("<IIQQ", 24, 1, g, 0)
@@ -291,7 +302,8 @@ def darwin():
 
     pcb = (item(0x10, 104, inpcb) + item(0x1, 80, sock) + item(0x2, 32) + item(0x4, 32)
            + item(0x8, 64))
-    put("fuzz_darwin_decode", "tcp-pcblist-n", b"\x08" + gen(5) + pcb + item(0x20, 40, tcpcb) + gen(5))
+    put("fuzz_darwin_decode", "tcp-pcblist-n",
+        b"\x08" + gen(5) + pcb + item(0x20, 40, tcpcb) + gen(5))
     put("fuzz_darwin_decode", "udp-pcblist-n", b"\x09" + gen(6) + pcb + gen(6))
 
 
@@ -302,7 +314,8 @@ def posix():
     put("fuzz_posix_decode", "string", b"A\0FreeBSD\0")
     put("fuzz_posix_decode", "ulong", b"LU\0" + struct.pack("<Q", 1 << 40))
     put("fuzz_posix_decode", "struct", b"S,timeval\0" + bytes(16))
-    sdl = bytes([20, 18, 1, 0, 6, 3, 6, 0]) + b"em0" + bytes([0, 0x1b, 0x21, 0xaa, 0xbb, 0xcc]) + bytes(1)
+    sdl = (bytes([20, 18, 1, 0, 6, 3, 6, 0]) + b"em0"
+           + bytes([0, 0x1b, 0x21, 0xaa, 0xbb, 0xcc]) + bytes(1))
     put("fuzz_posix_decode", "sockaddr-dl", b"C\0" + sdl)
 
 
@@ -316,7 +329,8 @@ def legacy():
     put("fuzz_fb_parse", "stat", "42 (a (b) c) S 1 42 42 0 -1 4194560 100 0 0 0 5 3 0 0 20 0 1 0 "
         "12345 1048576 200 18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 3 0 0 0 0 0\n")
     put("fuzz_fb_parse", "statm", "1000 200 100 10 0 300 0\n")
-    put("fuzz_fb_parse", "diskstats", "   8       0 sda 100 2 3000 40 50 6 700 80 0 90 120 1 2 3 4 5 6\n")
+    put("fuzz_fb_parse", "diskstats",
+        "   8       0 sda 100 2 3000 40 50 6 700 80 0 90 120 1 2 3 4 5 6\n")
     put("fuzz_fb_parse", "net-dev", "  eth0: 1000 10 0 0 0 0 0 0 2000 20 0 0 0 0 0 0\n")
     put("fuzz_fb_parse", "smaps", "00400000-00452000 r-xp 00000000 08:02 173521 /usr/bin/dbus\n"
         "Size: 328 kB\nRss: 300 kB\nPss: 150 kB\nSwap: 0 kB\n")
@@ -324,7 +338,8 @@ def legacy():
     put("fuzz_fb_parse", "addr6", "00000000000000000000000001000000:0050")
     put("fuzz_fb_parse", "cgroup", "12:memory:/user.slice\n4:cpu,cpuacct:/a\n0::/init.scope\n")
     put("fuzz_fb_parse", "meminfo", "MemTotal: 16000 kB\nDEVNAME=sda\n")
-    put("fuzz_profile", "maps", "7f0000000000-7f0000021000 r-xp 00001000 08:01 1234 /lib/libc.so.6\n")
+    put("fuzz_profile", "maps",
+        "7f0000000000-7f0000021000 r-xp 00001000 08:01 1234 /lib/libc.so.6\n")
     put("fuzz_profile", "kallsyms", "ffffffff81000000 T _text\nffffffff81000100 t do_one [mod]\n")
     put("fuzz_profile", "folded", "main;work;spin 42\n")
 

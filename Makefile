@@ -123,7 +123,7 @@ asan-bins:
 # The BSD/macOS compile check, unit tests (plain and sanitized), then integration and
 # comparison tests (with the Windows build under wine, tests/run_win.sh), then every fuzzer for
 # FUZZ_SECONDS (default 20, tests/run_fuzz.sh), then the totals.
-test: deps all $(TEST_BINS) asan-bins win bsd-check
+test: deps all $(TEST_BINS) asan-bins win bsd-check fuzz-bins
 	$(Q)tests/run.sh $(TEST_BINS) $(ASAN_BINS)
 
 bench: all

@@ -54,7 +54,8 @@ static void put_digits(char *p, unsigned int v, int n)
 
 void wallclock__format(struct wallclock *c, uint64_t mono_ns, char out[WALLCLOCK_LEN])
 {
-	int64_t real = (int64_t)mono_ns + c->offset_ns;
+	/* unsigned: a corrupt record's huge ts_ns wraps instead of overflowing (UB) */
+	int64_t real = (int64_t)(mono_ns + (uint64_t)c->offset_ns);
 	int64_t sec = real / 1000000000LL;
 	unsigned int nsec = (unsigned int)(real % 1000000000LL);
 

@@ -28,6 +28,8 @@ static void decode(unsigned sel, const unsigned char *p, size_t len)
 	struct fb_proc_info pi;
 	struct fb_partition part;
 	struct fb_net_io nio;
+	struct fb__bsd_vm_raw raw;
+	struct fb_vmem vm;
 	struct fb_conn *conns = NULL;
 	struct fb_disk_io *disks = NULL;
 	size_t n = 0, cap = 0, half = len / 2;
@@ -52,6 +54,13 @@ static void decode(unsigned sel, const unsigned char *p, size_t len)
 	case 3:
 		fb__bsd_decode_timeval(p, len, d);
 		fb__bsd_decode_xswdev(p, len, &u, &w);
+		/* the vm.stats page counts, as the fetch side collects them */
+		if (len >= sizeof(raw)) {
+			memcpy(&raw, p, sizeof(raw));
+			fb__bsd_vmem(&raw, &vm);
+			if (vm.available > vm.total)
+				abort();
+		}
 		break;
 	case 4:
 		fb__bsd_decode_if_data(p, len, &nio, &mtu, &speed);

@@ -179,6 +179,9 @@ def bsd():
     put("fuzz_bsd_decode", "clockinfo", b"\2" + struct.pack("<5i", 1000, 1000, 0, 128, 1024))
     put("fuzz_bsd_decode", "loadavg", b"\2" + struct.pack("<3Iiq", 2048, 1024, 512, 0, 2048))
     put("fuzz_bsd_decode", "timeval", b"\3" + struct.pack("<qq", 1700000000, 500000))
+    # physmem, page size, free, active, inactive, wire, cache, laundry, bufspace
+    put("fuzz_bsd_decode", "vmem", b"\3" + struct.pack("<9Q", 1 << 34, 4096, 1000, 2000, 3000, 400,
+                                                       10, 0, 1 << 20))
     ifd = bytearray(152)
     patch(ifd, 8, "<I", 1500)
     patch(ifd, 16, "<Q", 1000000000)

@@ -3,11 +3,13 @@
  * fuzz_cli.c: libFuzzer target for the option parser every command shares, cli_parse(): the
  * input split on NUL bytes is argv (after a program name), parsed against a command that has
  * the common options plus switches and valued options of its own, long and short. Any argv
- * must be parsed or refused cleanly (the messages go to stderr), and parsing it again must
- * give the same answer: nothing may carry over from one call to the next.
+ * must be parsed or refused cleanly, and parsing it again must give the same answer: nothing
+ * may carry over from one call to the next. Its messages and help text go to /dev/null
+ * (stdio only: sanitizer reports and libFuzzer's own output still reach the terminal).
  */
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -70,9 +72,16 @@ static int parse(int argc, char **argv)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *argv[FUZZ_MAX_ARGS + 2] = { "vigil" }, *s = malloc(size + 1), *p;
+	char *argv[FUZZ_MAX_ARGS + 2] = { "vigil" }, *s, *p;
+	static FILE *devnull;
 	int argc = 1;
 
+	if (!devnull) {
+		devnull = fopen("/dev/null", "w");
+		if (devnull)
+			stdout = stderr = devnull;
+	}
+	s = malloc(size + 1);
 	if (!s)
 		return 0;
 	memcpy(s, data, size);

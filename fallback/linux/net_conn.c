@@ -9,6 +9,7 @@
  * (pid, fd), port 0 is the empty tuple, UDP status is NONE, identical rows collapse.
  */
 #include "net_int.h"
+#include "parse_int.h"
 #include "proc_int.h"
 
 #include <arpa/inet.h>
@@ -436,7 +437,7 @@ static int nl_dump(void *req, size_t reqlen, fb__nl_cb cb, void *ctx)
 	}
 close_fd:
 	close(fd);
-	return err;
+	return err > 0 ? 0 : err;
 }
 
 struct inet_ctx {
@@ -561,6 +562,20 @@ static int diag_unix(struct conn_list *l)
 	return nl_dump(&req, sizeof(req), unix_cb, l);
 }
 
+/* Exposed for the fuzzers: one reply datagram through the callback nl_dump() would use. */
+int fb__diag_parse(void *buf, size_t len, int family, int type, struct fb_conn **out, size_t *n)
+{
+	struct conn_list l = { 0 };
+	struct inet_ctx ctx = { .l = &l, .family = family, .type = type };
+	int err;
+
+	err = family == AF_UNIX ? fb__nl_walk(buf, len, unix_cb, &l)
+				: fb__nl_walk(buf, len, inet_cb, &ctx);
+	*out = l.v;
+	*n = l.n;
+	return err;
+}
+
 /* ------------------------------------------------------------- /proc/net text tables */
 
 /* "0100007F:1F90": IPv4 is one host-order word, IPv6 four host-order words. */
@@ -595,6 +610,11 @@ static int parse_hex_addr(const char *tok, int family, struct fb_sockaddr *a)
 	return 0;
 }
 
+/* Exposed for the fuzzers. */
+int fb__parse_hex_addr(const char *tok, int family, struct fb_sockaddr *a)
+{
+	return parse_hex_addr(tok, family, a);
+}
 
 static int procfs_inet(struct conn_list *l, const char *file, int family, int type)
 {

@@ -249,7 +249,12 @@ int cli_parse(const struct cli_cmd *cmd, int argc, char **argv, struct cli_commo
 	if (n < 0)
 		return n;
 	opterr = 0;
-	optind = 1;
+	/*
+	 * 0, not 1: glibc then forgets the rest of a short-option cluster that an earlier parse
+	 * stopped in ("-hx" returns at -h), which it would otherwise go on reading, from an
+	 * argv that may be gone.
+	 */
+	optind = 0;
 	while ((c = getopt_long(argc, argv, shorts, longs, &longidx)) != -1) {
 		const struct cli_opt *o;
 		int id, err;

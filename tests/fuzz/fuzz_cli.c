@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "parse.h"
+#include "cli/cli.h"
+#include "cli/parse.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -12,7 +12,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "usyms.h"
+#include "profile/usyms.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ps_table.h"
+#include "view/ps_table.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

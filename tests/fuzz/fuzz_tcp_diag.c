@@ -10,7 +10,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "tcp_diag.h"
+#include "tcp/tcp_diag.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -222,6 +222,9 @@ $(OUTPUT)/tests/fuzz/%: tests/fuzz/%.c $(CORE_LIB) $(FB_LIB) | $(SKELS)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -fsanitize=fuzzer $(WARNINGS) -Wno-missing-prototypes -MMD \
 		-MP $< $(FUZZ_EXTRA) -o $@ $(CORE_LIB) $(FB_LIB) $(LDLIBS)
 
+check-style:
+	$(Q)sh tools/check_style.sh
+
 fmt:
 	clang-format -i $(wildcard user/*/*.[ch] bpf/*.[ch] fallback/*/*.[ch] tests/*/*.c)
 

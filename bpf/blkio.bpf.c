@@ -6,10 +6,11 @@
  * and block_rq_complete turns that into a latency for the histogram, the per-process
  * aggregate (biotop) and the `bio` record, then removes the entry. block_rq_merge removes
  * the entry of a request merged into another (it never completes), block_rq_requeue clears
- * the timestamps of a request that will be issued again. Requests come from the block
- * layer's preallocated pools, so their pointers are a bounded set: even a request that ended
- * unseen leaves an entry that the next use of that pointer overwrites. Programs a mode does
- * not need (io_start without owners, insert without queue time) are not loaded.
+ * the timestamps of a request that will be issued again. A completion with no entry is
+ * counted as unmatched, not as a drop. Requests come from the block layer's preallocated
+ * pools, so their pointers are a bounded set: even a request that ended unseen leaves an
+ * entry that the next use of that pointer overwrites. Programs a mode does not need (io_start
+ * without owners, insert without queue time) are not loaded.
  * block_rq_error is not attached: it fires right after block_rq_complete, for the same
  * completion and with the same status, which the complete handler already records.
  */
@@ -297,7 +298,10 @@ static __always_inline void emit_bio(struct request *rq, const struct rq_state *
 	event__submit(e);
 }
 
-/* No entry at completion: a lost start, unless there is a good reason for it. */
+/*
+ * No entry at completion, and nothing was lost (a full map is counted where it happens): the
+ * request was in flight before the programs were attached, or its start was never shown.
+ */
 static __always_inline void complete__unseen(struct request *rq)
 {
 	if (has_task_filter() || !rq__is_traced_disk(rq))
@@ -305,8 +309,9 @@ static __always_inline void complete__unseen(struct request *rq)
 	if (rq->state == MQ_RQ_IDLE)
 		return; /* never issued, e.g. the empty request behind a flush */
 	if (bpf_ktime_get_ns() < targ_grace_until_ns)
-		return; /* in flight before the programs were attached */
-	drop__count(VG_DROP_MISSING_START);
+		unmatched__count(VG_UNMATCHED_BEFORE_TRACE);
+	else
+		unmatched__count(VG_UNMATCHED_START_NOT_SEEN);
 }
 
 SEC("tp_btf/block_rq_complete")

@@ -3,7 +3,8 @@
  * common.bpf.h: what every vigil BPF object shares. It defines the object's ring buffer
  * (`events`) and its per-CPU drop counters (`drops`), the reserve/submit pair that counts
  * every record it cannot hand over and batches consumer wakeups, the log2 bucketing of the
- * in-kernel histograms, and the task filters (pid, tid, comm, cgroup) that userspace sets as
+ * in-kernel histograms, the per-CPU counts of end events that had no start (`unmatched`: not
+ * losses, kept apart from the drops), and the task filters (pid, tid, comm, cgroup) that userspace sets as
  * rodata before load so the verifier prunes the ones not in use. BPF-only: never include it
  * from user/.
  */
@@ -32,6 +33,13 @@ struct {
 	__type(value, __u64);
 } drops SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, VG_UNMATCHED_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} unmatched SEC(".maps");
+
 /* Wake the consumer only once this many bytes wait; it otherwise polls on a timer. */
 const volatile __u64 wakeup_bytes = 0;
 
@@ -44,6 +52,14 @@ const volatile char targ_comm[VG_COMM_LEN] = {};
 static __always_inline void drop__count(__u32 reason)
 {
 	__u64 *cnt = bpf_map_lookup_elem(&drops, &reason);
+
+	if (cnt)
+		*cnt += 1; /* per-CPU slot: no other writer */
+}
+
+static __always_inline void unmatched__count(__u32 reason)
+{
+	__u64 *cnt = bpf_map_lookup_elem(&unmatched, &reason);
 
 	if (cnt)
 		*cnt += 1; /* per-CPU slot: no other writer */

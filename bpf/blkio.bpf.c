@@ -54,9 +54,12 @@ struct {
 	__type(value, struct rq_state);
 } flush_owner SEC(".maps");
 
-/* The global histogram: a one-slot array (inlined lookup), never reset; read as deltas. */
+/*
+ * The global histogram: a one-slot per-CPU array (inlined lookup, no atomics, no cache line
+ * shared between CPUs), never reset; userspace sums the CPUs' copies and reads deltas.
+ */
 struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct vg_hist);
@@ -124,15 +127,17 @@ static __always_inline __u8 flags__map(__u32 cmd_flags)
 SEC("tp_btf/block_io_start")
 int BPF_PROG(handle_blkio_start, struct request *rq)
 {
+	struct task_struct *task = bpf_get_current_task_btf();
 	__u64 key = (__u64)rq;
 	struct rq_state s = {};
 
-	if (has_task_filter() && !task__is_traced(bpf_get_current_task_btf()))
+	if (has_task_filter() && !task__is_traced(task))
 		return 0;
 	if (!rq__is_traced_disk(rq))
 		return 0;
-	s.pid = bpf_get_current_pid_tgid() >> 32;
-	bpf_get_current_comm(&s.comm, sizeof(s.comm));
+	/* Direct loads from the BTF task: no pid/comm helper calls. */
+	s.pid = task->tgid;
+	comm__copy(s.comm, task);
 	if (bpf_map_update_elem(&reqs, &key, &s, BPF_ANY))
 		drop__count(VG_DROP_MAP_FULL);
 	if (rq->cmd_flags & (1U << bpf_core_enum_value(enum req_flag_bits, __REQ_PREFLUSH))) {
@@ -231,11 +236,20 @@ static __always_inline void hist__add(__u64 key, const struct rq_state *s, __u64
 	struct vg_hist *h;
 	__u32 zero_key = 0;
 
-	if (targ_hist_per == VG_PER_GLOBAL)
+	if (targ_hist_per == VG_PER_GLOBAL) {
 		h = bpf_map_lookup_elem(&blkio_hist_total, &zero_key);
-	else
-		h = bpf_map_lookup_elem(&blkio_hist, &key);
-	if (!h && targ_hist_per != VG_PER_GLOBAL) {
+		if (!h)
+			return;
+		/*
+		 * This CPU's copy, written by this program only, which does not nest on a CPU
+		 * (the kernel skips a program that is already running there): plain adds.
+		 */
+		h->slots[hist__slot(v)] += 1;
+		h->sum += v;
+		return;
+	}
+	h = bpf_map_lookup_elem(&blkio_hist, &key);
+	if (!h) {
 		struct vg_hist zero = {};
 
 		if (targ_hist_per == VG_PER_PID)
@@ -248,8 +262,6 @@ static __always_inline void hist__add(__u64 key, const struct rq_state *s, __u64
 			return;
 		}
 	}
-	if (!h)
-		return;
 	__sync_fetch_and_add(&h->slots[hist__slot(v)], 1);
 	__sync_fetch_and_add(&h->sum, v);
 }

@@ -5,7 +5,8 @@
 # turn, and kernel.bpf_stats_enabled gives its programs' run_time_ns, summed over all of
 # the tool's programs and divided by the I/Os fio completed. Runs alternate between tools;
 # medians and ratios to biolatency are printed. Usage: tools/bench_blkio.sh [RUNS] [SECONDS]
-# (defaults 5 and 4). Needs root, fio, bpftool and /usr/sbin/biolatency.
+# (defaults 5 and 4). Needs root, fio, bpftool and /usr/sbin/biolatency. The table starts with
+# the machine it was measured on (tools/bench/machine.sh).
 cd "$(dirname "$0")/.." || exit 1
 exec /usr/bin/python3 - "$@" <<'EOF'
 import json, os, signal, statistics, subprocess, sys, time
@@ -61,6 +62,7 @@ def main():
     for need in ("/usr/sbin/biolatency", VIGIL):
         if not os.access(need, os.X_OK):
             sys.exit("bench_blkio: %s is missing (make first)" % need)
+    subprocess.run(["tools/bench/machine.sh"], check=True)
     sh("sysctl", "-q", "kernel.bpf_stats_enabled=1")
     with open(IMG, "wb") as f:
         f.truncate(512 << 20)

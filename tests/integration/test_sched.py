@@ -386,8 +386,11 @@ def doctor_and_main_job_report_bpf_sources():
     load = start_load("--cpu", 0, "--busy", 2, "--loops", 1500, "--start-delay-ms", 500)
     summary = json.loads(vigil("--duration", "2", "--format", "json").stdout)
     load.communicate(timeout=60)
-    check(summary["subsystems"][0] == {"name": "sched", "source": "bpf",
-                                       "drops": summary["subsystems"][0]["drops"]}, summary)
+    sub = summary["subsystems"][0]
+    check(sub == {"name": "sched", "source": "bpf", "drops": sub["drops"],
+                  "unmatched": sub["unmatched"]}, summary)
+    check(set(sub["unmatched"]) == {"started_before_trace", "start_not_seen"}, sub)
+    check("missing_start" not in sub["drops"], sub)
     check(summary["runq"]["count"] > 100 and summary["oncpu"]["count"] > 100, "counts")
     check(any(t["pid"] == load.pid for t in summary["top"]), "the busy load is not in the top")
 

@@ -4,9 +4,9 @@
  * (`events`) and its per-CPU drop counters (`drops`), the reserve/submit pair that counts
  * every record it cannot hand over and batches consumer wakeups, the log2 bucketing of the
  * in-kernel histograms, the per-CPU counts of end events that had no start (`unmatched`: not
- * losses, kept apart from the drops), and the task filters (pid, tid, comm, cgroup) that userspace sets as
- * rodata before load so the verifier prunes the ones not in use. BPF-only: never include it
- * from user/.
+ * losses, kept apart from the drops), and the task filters (pid, tid, comm, cgroup) that
+ * userspace sets as rodata before load so the verifier prunes the ones not in use. BPF-only:
+ * never include it from user/.
  */
 #ifndef VIGIL_COMMON_BPF_H
 #define VIGIL_COMMON_BPF_H

@@ -38,7 +38,7 @@ enum vg_kind {
 enum vg_drop_reason {
 	VG_DROP_RINGBUF_FULL = 0, /* bpf_ringbuf_reserve() failed */
 	VG_DROP_MAP_FULL = 1,	  /* a map update failed (histogram or state map full) */
-	VG_DROP_NO_STORAGE = 2,	  /* task-local storage could not be had (busy or no memory) */
+	VG_DROP_NO_STORAGE = 2,	  /* no task-local storage could be had (busy or no memory) */
 	VG_DROP_MAX = 3,
 };
 

@@ -52,7 +52,8 @@ static void output__report_unmatched(const struct session *s)
 		uint64_t k = session__unmatched_total(s, r);
 
 		if (k)
-			fprintf(stderr, " %s=%llu", unmatched_reason_names[r], (unsigned long long)k);
+			fprintf(stderr, " %s=%llu", unmatched_reason_names[r],
+				(unsigned long long)k);
 	}
 }
 

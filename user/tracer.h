@@ -3,9 +3,9 @@
  * tracer.h: one BPF subsystem (sched, tcp, blkio) loaded into the kernel. The generic part
  * (this file) sizes the ring buffer, loads the object, attaches every program, and reads
  * the per-CPU drop counters (events lost), the unmatched counters (end events whose start
- * came before the trace or was never shown: not losses) and the histogram maps; each subsystem supplies a small ops
- * table that opens its skeleton and sets its rodata. The registry lists the subsystems in
- * the order commands show them.
+ * came before the trace or was never shown: not losses) and the histogram maps; each
+ * subsystem supplies a small ops table that opens its skeleton and sets its rodata. The
+ * registry lists the subsystems in the order commands show them.
  */
 #ifndef VIGIL_TRACER_H
 #define VIGIL_TRACER_H
@@ -18,7 +18,7 @@ struct bpf_object;
 struct bpf_link;
 
 #define TRACER_MAX_LINKS 32
-#define TRACER_DROP_REASONS 3	    /* VG_DROP_MAX */
+#define TRACER_DROP_REASONS 3 /* VG_DROP_MAX */
 #define TRACER_UNMATCHED_REASONS 2 /* VG_UNMATCHED_MAX */
 
 struct tracer;

@@ -11,6 +11,7 @@ import gzip
 import io
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -48,19 +49,26 @@ def of_kind(recs, kind, **match):
     return [r for r in recs if r["kind"] == kind and all(r.get(k) == v for k, v in match.items())]
 
 
+def unmatched(err):
+    """{reason: count} from the closing line's "N unmatched (not losses): reason=N ..."."""
+    m = re.search(r"unmatched \(not losses\):((?: \w+=\d+)+)", err)
+    return {k: int(v) for k, v in re.findall(r"(\w+)=(\d+)", m.group(1))} if m else {}
+
+
 @test
 def runq_waits_of_a_contended_sleeper_are_all_seen_and_bounded():
     require_root()
     v = start_vigil("trace", "sched", "--events", "runq", "--format", "ndjson")
     wait_attached(v)
     load = run_load("--cpu", 0, "--busy", 2, "--loops", 300, "--sleep-us", 1000)
-    out, _ = finish(v)
+    out, err = finish(v)
     recs = records(out)
     mine = of_kind(recs, "runq", tid=load["tid"])
     lat = sorted(r["latency_ns"] for r in mine)
     # Every wakeup puts the sleeper on the run queue once; preemptions may add a few more.
-    # A wakeup vigil could not see is reported as a missing_start drop, never silently lost.
-    missed = sum(d["lost"] for d in of_kind(recs, "drops", reason="missing_start"))
+    # A wakeup the kernel never showed is reported as unmatched (start_not_seen) in the
+    # closing line, never silently lost.
+    missed = unmatched(err).get("start_not_seen", 0)
     check(len(mine) + missed >= load["loops"], "%d runq events (+%d reported missed) for %d "
           "wakeups" % (len(mine), missed, load["loops"]))
     check(len(mine) <= load["loops"] * 1.5, "too many runq events: %d" % len(mine))
@@ -276,6 +284,27 @@ def interval_and_count_print_that_many_histograms():
 
 
 @test
+def a_quiet_trace_has_no_drops():
+    """Tasks runnable before the trace, and wakeups the kernel never shows, are not losses:
+    a trace of a lightly loaded machine with room in its ring buffer reports no drops, and
+    says what its unmatched events are instead."""
+    require_root()
+    for args in (("hist", "runq", "-f", "json"), ("trace", "sched", "-o", "/dev/null"),
+                 ("hist", "oncpu", "-f", "json")):
+        p = vigil(*args, "--duration", "3")
+        line = p.stderr.strip().splitlines()[-1]
+        check("no drops" in line and "DROPPED" not in line, "vigil %s: %s" % (args, line))
+        check("missing_start" not in p.stderr, "vigil %s: %s" % (args, line))
+    v = start_vigil("trace", "sched", "-f", "ndjson")
+    wait_attached(v, 3)
+    out, err = finish(v)
+    drops = of_kind(records(out), "drops")
+    check(not drops, "drops records on a quiet trace: %s" % drops[:3])
+    for reason in unmatched(err):
+        check(reason in ("started_before_trace", "start_not_seen"), "reason %s" % reason)
+
+
+@test
 def drops_are_counted_and_reported_when_the_consumer_stalls():
     require_root()
     v = start_vigil("trace", "sched", "-e", "runq,oncpu", "--ringbuf-size", "64K", "-f",
@@ -374,8 +403,11 @@ def doctor_and_main_job_report_bpf_sources():
     load = start_load("--cpu", 0, "--busy", 2, "--loops", 1500, "--start-delay-ms", 500)
     summary = json.loads(vigil("--duration", "2", "--format", "json").stdout)
     load.communicate(timeout=60)
-    check(summary["subsystems"][0] == {"name": "sched", "source": "bpf",
-                                       "drops": summary["subsystems"][0]["drops"]}, summary)
+    sub = summary["subsystems"][0]
+    check(sub == {"name": "sched", "source": "bpf", "drops": sub["drops"],
+                  "unmatched": sub["unmatched"]}, summary)
+    check(set(sub["unmatched"]) == {"started_before_trace", "start_not_seen"}, sub)
+    check("missing_start" not in sub["drops"], sub)
     check(summary["runq"]["count"] > 100 and summary["oncpu"]["count"] > 100, "counts")
     check(any(t["pid"] == load.pid for t in summary["top"]), "the busy load is not in the top")
 

@@ -181,6 +181,29 @@ def histograms_are_cumulative_and_grow_by_the_workload():
 
 
 @test
+def drops_counter_stays_zero_when_nothing_is_lost():
+    """`rate(vigil_drops_total[5m]) > 0` is the standard alert: it must not fire on a machine
+    where nothing is lost. Tasks runnable before vigil started and wakeups the kernel never
+    showed go to vigil_unmatched_events_total instead."""
+    require_root()
+    with Server() as s:
+        time.sleep(2)
+        first = parse(s.metrics())
+        time.sleep(3)
+        second = parse(s.metrics())
+        s.stop()
+    for series in (first, second):
+        drops = series.get("vigil_drops_total", [])
+        check(drops, "no vigil_drops_total series")
+        lost = [(l, v) for l, v in drops if v != 0]
+        check(not lost, "drops on a quiet machine: %s" % lost)
+        check(all(l["reason"] != "missing_start" for l, _ in drops), "a missing_start drop")
+        reasons = {l["reason"] for l, _ in series.get("vigil_unmatched_events_total", [])}
+        check(reasons == {"started_before_trace", "start_not_seen"},
+              "vigil_unmatched_events_total reasons: %s" % reasons)
+
+
+@test
 def le_bounds_are_exact_slot_maxima():
     require_root()
     with Server() as s:

@@ -202,6 +202,15 @@ static void summary__print_table(struct sink *out, const struct run_summary *sum
 				sink__printf(out, "%s=%llu ", drop_reason_names[r],
 					     (unsigned long long)s->drops_seen[i][r]);
 		}
+		/* not losses: starts before the trace, or never shown by the kernel */
+		for (int r = 0, first = 1; r < TRACER_UNMATCHED_REASONS; r++) {
+			if (!s->unmatched_seen[i][r])
+				continue;
+			sink__printf(out, "%s %s=%llu", first ? "; unmatched (not losses):" : "",
+				     unmatched_reason_names[r],
+				     (unsigned long long)s->unmatched_seen[i][r]);
+			first = 0;
+		}
 		sink__putc(out, '\n');
 	}
 	for (int i = 0; i < sum->nunavailable; i++)
@@ -292,6 +301,10 @@ static void summary__print_json(struct sink *out, const struct run_summary *sum,
 		jw__obj_begin(&w, "drops");
 		for (int r = 0; r < TRACER_DROP_REASONS; r++)
 			jw__u64(&w, drop_reason_names[r], s->drops_seen[i][r]);
+		jw__obj_end(&w);
+		jw__obj_begin(&w, "unmatched");
+		for (int r = 0; r < TRACER_UNMATCHED_REASONS; r++)
+			jw__u64(&w, unmatched_reason_names[r], s->unmatched_seen[i][r]);
 		jw__obj_end(&w);
 		jw__obj_end(&w);
 	}

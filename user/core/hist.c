@@ -5,6 +5,7 @@
 #include "core/hist.h"
 
 #include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -100,7 +101,15 @@ int hist_reader__init(struct hist_reader *r, int map_fd)
 	if (err)
 		return -errno;
 	r->fd = map_fd;
-	r->cumulative = info.type == BPF_MAP_TYPE_ARRAY;
+	r->cumulative = info.type == BPF_MAP_TYPE_ARRAY || info.type == BPF_MAP_TYPE_PERCPU_ARRAY;
+	if (info.type == BPF_MAP_TYPE_PERCPU_ARRAY) {
+		r->ncpus = libbpf_num_possible_cpus();
+		if (r->ncpus <= 0)
+			return r->ncpus ? r->ncpus : -EINVAL;
+		r->percpu = calloc((size_t)r->ncpus, sizeof(*r->percpu));
+		if (!r->percpu)
+			return -ENOMEM;
+	}
 	r->max_entries = info.max_entries;
 	r->keys = calloc(info.max_entries, sizeof(*r->keys));
 	r->values = calloc(info.max_entries, sizeof(*r->values));
@@ -115,8 +124,10 @@ void hist_reader__fini(struct hist_reader *r)
 {
 	free(r->keys);
 	free(r->values);
+	free(r->percpu);
 	r->keys = NULL;
 	r->values = NULL;
+	r->percpu = NULL;
 }
 
 static int cmp_entry(const void *a, const void *b)
@@ -126,14 +137,19 @@ static int cmp_entry(const void *a, const void *b)
 	return x->key < y->key ? -1 : x->key > y->key;
 }
 
-/* The one-slot array's growth since the last read. */
+/* The one-slot array's growth since the last read (summed over CPUs for a per-CPU one). */
 static int hist_reader__delta(struct hist_reader *r, struct hist_entry *out)
 {
 	struct vg_hist now;
 	__u32 key = 0;
 
-	if (bpf_map_lookup_elem(r->fd, &key, &now))
+	if (bpf_map_lookup_elem(r->fd, &key, r->ncpus ? (void *)r->percpu : (void *)&now))
 		return -errno;
+	if (r->ncpus) {
+		memset(&now, 0, sizeof(now));
+		for (int cpu = 0; cpu < r->ncpus; cpu++)
+			vg_hist__merge(&now, &r->percpu[cpu]);
+	}
 	memset(out, 0, sizeof(*out));
 	for (int i = 0; i < VG_HIST_SLOTS; i++)
 		out->h.slots[i] = now.slots[i] - r->last.slots[i]; /* u32: wraps correctly */

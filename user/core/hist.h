@@ -50,6 +50,8 @@ struct hist_entry {
 struct hist_reader {
 	int fd;
 	bool cumulative; /* array map: report deltas */
+	int ncpus;	 /* per-CPU array: sum this many copies; 0 otherwise */
+	struct vg_hist *percpu;
 	uint32_t max_entries;
 	uint64_t *keys;
 	struct vg_hist *values;

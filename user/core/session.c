@@ -155,6 +155,7 @@ void session__check_drops(struct session *s, struct exporter *ex)
 	for (int i = 0; i < s->ntracers; i++) {
 		uint64_t now[TRACER_DROP_REASONS];
 
+		tracer__read_unmatched(s->tracers[i], s->unmatched_seen[i]);
 		if (tracer__read_drops(s->tracers[i], now))
 			continue;
 		for (int r = 0; r < TRACER_DROP_REASONS; r++) {
@@ -240,6 +241,15 @@ static uint64_t session__drops_all(const struct session *s)
 
 	for (int r = 0; r < TRACER_DROP_REASONS; r++)
 		n += session__drops_total(s, r);
+	return n;
+}
+
+uint64_t session__unmatched_total(const struct session *s, int reason)
+{
+	uint64_t n = 0;
+
+	for (int i = 0; i < s->ntracers; i++)
+		n += s->unmatched_seen[i][reason];
 	return n;
 }
 

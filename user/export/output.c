@@ -35,6 +35,28 @@ int output__open(struct output *o, const struct cli_cmd *cmd, const struct cli_c
 	return 0;
 }
 
+/*
+ * "; 12 unmatched (not losses): started_before_trace=9 start_not_seen=3": end events whose
+ * start came before the trace or was never shown by the kernel, apart from the drops.
+ */
+static void output__report_unmatched(const struct session *s)
+{
+	uint64_t n = 0;
+
+	for (int r = 0; r < TRACER_UNMATCHED_REASONS; r++)
+		n += session__unmatched_total(s, r);
+	if (!n)
+		return;
+	fprintf(stderr, "; %llu unmatched (not losses):", (unsigned long long)n);
+	for (int r = 0; r < TRACER_UNMATCHED_REASONS; r++) {
+		uint64_t k = session__unmatched_total(s, r);
+
+		if (k)
+			fprintf(stderr, " %s=%llu", unmatched_reason_names[r],
+				(unsigned long long)k);
+	}
+}
+
 void output__report(const struct output *o, const struct session *s)
 {
 	const struct consumer *c = &s->consumer;
@@ -80,7 +102,9 @@ void output__report(const struct output *o, const struct session *s)
 		}
 	}
 	if (!lost && !c->bad_records) {
-		fprintf(stderr, "%sno drops\n", total ? "; " : "");
+		fprintf(stderr, "%sno drops", total ? "; " : "");
+		output__report_unmatched(s);
+		fputc('\n', stderr);
 		return;
 	}
 	fprintf(stderr, "%sDROPPED", total ? "; " : "");
@@ -92,6 +116,7 @@ void output__report(const struct output *o, const struct session *s)
 	}
 	if (c->bad_records)
 		fprintf(stderr, " malformed=%llu", (unsigned long long)c->bad_records);
+	output__report_unmatched(s);
 	fputc('\n', stderr);
 }
 

@@ -19,6 +19,7 @@
 
 #include "events.h"
 #include "core/hist.h"
+#include "export/hist_print.h"
 #include "core/record.h"
 #include "tcp/tcp_addr.h"
 #include "export/sink.h"

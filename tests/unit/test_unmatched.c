@@ -19,9 +19,9 @@
 #include <linux/types.h>
 
 #include "events.h"
-#include "output.h"
-#include "session.h"
-#include "tracer.h"
+#include "export/output.h"
+#include "core/session.h"
+#include "core/tracer.h"
 
 static const struct cli_cmd cmd = { .name = "hist" };
 

@@ -13,6 +13,7 @@
 
 #include "blkio/blkio_dev.h"
 #include "export/escape.h"
+#include "export/hist_print.h"
 
 void run_blkio__configure(struct trace_cfg *cfg)
 {

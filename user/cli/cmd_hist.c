@@ -12,6 +12,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "core/hist.h"
+#include "export/hist_print.h"
 #include "core/log.h"
 #include "export/output.h"
 #include "cli/parse.h"

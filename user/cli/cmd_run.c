@@ -14,6 +14,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "core/hist.h"
+#include "export/hist_print.h"
 #include "export/json.h"
 #include "core/log.h"
 #include "export/output.h"

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/hist.h"
+#include "export/hist_print.h"
 #include "core/session.h"
 #include "export/escape.h"
 

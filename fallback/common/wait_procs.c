@@ -51,8 +51,8 @@ static int partition(struct fb_waited *procs, size_t n, size_t *ngone)
 	return 0;
 }
 
-int fb_wait_procs(struct fb_waited *procs, size_t n, double timeout, fb_wait_cb callback,
-		  void *ctx, size_t *ngone)
+int fb_wait_procs(struct fb_waited *procs, size_t n, double timeout, fb_wait_cb callback, void *ctx,
+		  size_t *ngone)
 {
 	bool forever = timeout < 0;
 	double deadline = fb__mono() + (forever ? 0 : timeout);

@@ -186,7 +186,8 @@ int cmd_proc(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (common.format_set && common.format == FMT_CSV) {
-		cli_error(&proc_cmd, "--format: invalid value 'csv' (accepts table, json or ndjson)");
+		cli_error(&proc_cmd,
+			  "--format: invalid value 'csv' (accepts table, json or ndjson)");
 		return EXIT_USAGE;
 	}
 	n = argc - first;

@@ -69,8 +69,9 @@ static const struct cli_cmd snapshot_cmd = {
 static void snapshot_procs(struct jw *w, uint64_t attrs, const struct fb_conn *c, size_t nc,
 			   bool have_conns)
 {
-	struct pd_opts o = { .attrs = attrs, .all_conns = c, .nall_conns = nc,
-			     .have_all_conns = have_conns };
+	struct pd_opts o = {
+		.attrs = attrs, .all_conns = c, .nall_conns = nc, .have_all_conns = have_conns
+	};
 	pid_t *pids;
 	size_t n;
 

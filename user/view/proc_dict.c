@@ -188,8 +188,7 @@ static int pd_conns_from(struct proc_dict *d, const struct pd_opts *o)
 }
 
 /* Read one attribute; 0 (read, or left out with a reason), -ESRCH or -ENOMEM. */
-static int pd_read(struct proc_dict *d, struct fb_proc *p, const struct pd_opts *o,
-		   enum pd_attr a)
+static int pd_read(struct proc_dict *d, struct fb_proc *p, const struct pd_opts *o, enum pd_attr a)
 {
 	pid_t parent;
 	int err;
@@ -381,12 +380,13 @@ static void pd_key(struct sink *s, const char *key)
 	sink__printf(s, "  %-18s ", key);
 }
 
-static void pd_bytes(struct sink *s, const char *k, uint64_t v)
+/* " key=9.8K" (no space before the first of a line), bytes as psutil's bytes2human. */
+static void pd_bytes(struct sink *s, bool first, const char *k, uint64_t v)
 {
 	char buf[32];
 
 	fb_bytes2human(v, buf, sizeof(buf));
-	sink__printf(s, "%s=%s ", k, buf);
+	sink__printf(s, "%s%s=%s", first ? "" : " ", k, buf);
 }
 
 static const char *pd_why(enum fb_err_kind k)
@@ -403,11 +403,11 @@ static const char *pd_why(enum fb_err_kind k)
 
 static void pd_mem(struct sink *s, const struct fb_proc_mem *m)
 {
-	pd_bytes(s, "rss", m->rss);
-	pd_bytes(s, "vms", m->vms);
-	pd_bytes(s, "shared", m->shared);
-	pd_bytes(s, "text", m->text);
-	pd_bytes(s, "data", m->data);
+	pd_bytes(s, true, "rss", m->rss);
+	pd_bytes(s, false, "vms", m->vms);
+	pd_bytes(s, false, "shared", m->shared);
+	pd_bytes(s, false, "text", m->text);
+	pd_bytes(s, false, "data", m->data);
 }
 
 static void pd_addr(struct sink *s, const char *k, const struct fb_conn *c,
@@ -449,11 +449,11 @@ static void pd_maps(struct sink *s, const struct proc_dict *d)
 		total.private_dirty += d->maps[i].private_dirty;
 	}
 	sink__printf(s, "%zu mappings, grouped by path: ", d->nmaps);
-	pd_bytes(s, "size", total.size);
-	pd_bytes(s, "rss", total.rss);
-	pd_bytes(s, "pss", total.pss);
-	pd_bytes(s, "private", total.private_clean + total.private_dirty);
-	pd_bytes(s, "swap", total.swap);
+	pd_bytes(s, true, "size", total.size);
+	pd_bytes(s, false, "rss", total.rss);
+	pd_bytes(s, false, "pss", total.pss);
+	pd_bytes(s, false, "private", total.private_clean + total.private_dirty);
+	pd_bytes(s, false, "swap", total.swap);
 	sink__putc(s, '\n');
 	v = malloc((d->nmaps ? d->nmaps : 1) * sizeof(*v));
 	if (!v)
@@ -462,9 +462,10 @@ static void pd_maps(struct sink *s, const struct proc_dict *d)
 	qsort(v, d->nmaps, sizeof(*v), pd_by_rss_desc);
 	for (size_t i = 0; i < n; i++) {
 		sink__puts(s, "      ");
-		pd_bytes(s, "rss", v[i].rss);
-		pd_bytes(s, "pss", v[i].pss);
-		pd_bytes(s, "size", v[i].size);
+		pd_bytes(s, true, "rss", v[i].rss);
+		pd_bytes(s, false, "pss", v[i].pss);
+		pd_bytes(s, false, "size", v[i].size);
+		sink__putc(s, ' ');
 		pd_text(s, v[i].path);
 		sink__putc(s, '\n');
 	}
@@ -572,9 +573,9 @@ static void pd_value(struct sink *s, const struct proc_dict *d, enum pd_attr a)
 		break;
 	case PD_MEMORY_FULL_INFO:
 		pd_mem(s, &d->mem_full.base);
-		pd_bytes(s, "uss", d->mem_full.uss);
-		pd_bytes(s, "pss", d->mem_full.pss);
-		pd_bytes(s, "swap", d->mem_full.swap);
+		pd_bytes(s, false, "uss", d->mem_full.uss);
+		pd_bytes(s, false, "pss", d->mem_full.pss);
+		pd_bytes(s, false, "swap", d->mem_full.swap);
 		break;
 	case PD_MEMORY_PERCENT:
 		sink__printf(s, "%.2f", d->memory_percent);
@@ -595,13 +596,13 @@ static void pd_value(struct sink *s, const struct proc_dict *d, enum pd_attr a)
 			     (unsigned long long)d->ctx_involuntary);
 		break;
 	case PD_IO_COUNTERS:
-		sink__printf(s, "read_count=%llu write_count=%llu ",
+		sink__printf(s, "read_count=%llu write_count=%llu",
 			     (unsigned long long)d->io.read_count,
 			     (unsigned long long)d->io.write_count);
-		pd_bytes(s, "read_bytes", d->io.read_bytes);
-		pd_bytes(s, "write_bytes", d->io.write_bytes);
-		pd_bytes(s, "read_chars", d->io.read_chars);
-		pd_bytes(s, "write_chars", d->io.write_chars);
+		pd_bytes(s, false, "read_bytes", d->io.read_bytes);
+		pd_bytes(s, false, "write_bytes", d->io.write_bytes);
+		pd_bytes(s, false, "read_chars", d->io.read_chars);
+		pd_bytes(s, false, "write_chars", d->io.write_chars);
 		break;
 	case PD_NUM_FDS:
 		sink__printf(s, "%d", d->num_fds);
@@ -636,11 +637,11 @@ static void pd_value(struct sink *s, const struct proc_dict *d, enum pd_attr a)
 			const struct pd_rlimit *r = &d->rlimits[i];
 
 			sink__printf(s, "\n      %-18s ", r->name);
-			r->soft < 0 ? sink__puts(s, "unlimited") :
-				      sink__printf(s, "%lld", (long long)r->soft);
+			r->soft < 0 ? sink__puts(s, "unlimited")
+				    : sink__printf(s, "%lld", (long long)r->soft);
 			sink__puts(s, " / ");
-			r->hard < 0 ? sink__puts(s, "unlimited") :
-				      sink__printf(s, "%lld", (long long)r->hard);
+			r->hard < 0 ? sink__puts(s, "unlimited")
+				    : sink__printf(s, "%lld", (long long)r->hard);
 		}
 		break;
 	case PD_ENVIRON:
@@ -658,12 +659,38 @@ static void pd_value(struct sink *s, const struct proc_dict *d, enum pd_attr a)
 
 /* The table's order: who it is, then CPU, memory, I/O, files, limits, environment. */
 static const enum pd_attr table_order[] = {
-	PD_NAME, PD_EXE, PD_CMDLINE, PD_STATUS, PD_USERNAME, PD_UIDS, PD_GIDS, PD_TERMINAL,
-	PD_PPID, PD_PARENT, PD_CHILDREN, PD_CREATE_TIME, PD_CWD, PD_NICE, PD_IONICE,
-	PD_CPU_NUM, PD_CPU_AFFINITY, PD_CPU_TIMES, PD_CPU_PERCENT, PD_MEMORY_INFO,
-	PD_MEMORY_FULL_INFO, PD_MEMORY_PERCENT, PD_NUM_THREADS, PD_THREADS,
-	PD_NUM_CTX_SWITCHES, PD_IO_COUNTERS, PD_NUM_FDS, PD_OPEN_FILES, PD_CONNECTIONS,
-	PD_MEMORY_MAPS, PD_RLIMITS, PD_ENVIRON,
+	PD_NAME,
+	PD_EXE,
+	PD_CMDLINE,
+	PD_STATUS,
+	PD_USERNAME,
+	PD_UIDS,
+	PD_GIDS,
+	PD_TERMINAL,
+	PD_PPID,
+	PD_PARENT,
+	PD_CHILDREN,
+	PD_CREATE_TIME,
+	PD_CWD,
+	PD_NICE,
+	PD_IONICE,
+	PD_CPU_NUM,
+	PD_CPU_AFFINITY,
+	PD_CPU_TIMES,
+	PD_CPU_PERCENT,
+	PD_MEMORY_INFO,
+	PD_MEMORY_FULL_INFO,
+	PD_MEMORY_PERCENT,
+	PD_NUM_THREADS,
+	PD_THREADS,
+	PD_NUM_CTX_SWITCHES,
+	PD_IO_COUNTERS,
+	PD_NUM_FDS,
+	PD_OPEN_FILES,
+	PD_CONNECTIONS,
+	PD_MEMORY_MAPS,
+	PD_RLIMITS,
+	PD_ENVIRON,
 };
 
 void proc_dict__table(const struct proc_dict *d, struct sink *s)

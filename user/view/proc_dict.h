@@ -54,9 +54,9 @@ enum pd_attr {
 	PD__COUNT,
 };
 
-#define PD_BIT(a) (1ull << (a))
+#define PD_BIT(a)  (1ull << (a))
 #define PD_AS_DICT (PD_BIT(PD_AS_DICT_COUNT) - 1)
-#define PD_ALL (PD_BIT(PD__COUNT) - 1)
+#define PD_ALL	   (PD_BIT(PD__COUNT) - 1)
 
 extern const char *const pd_attr_names[PD__COUNT];
 
@@ -67,7 +67,7 @@ extern const char *const pd_attr_names[PD__COUNT];
 int pd_attrs_parse(char *list, uint64_t *mask, const char **bad);
 
 struct pd_rlimit {
-	const char *name; /* "RLIMIT_NOFILE" */
+	const char *name;   /* "RLIMIT_NOFILE" */
 	int64_t soft, hard; /* -1: infinity */
 };
 
@@ -78,8 +78,8 @@ struct pd_child {
 
 struct proc_dict {
 	pid_t pid;
-	uint64_t asked; /* PD_BIT()s */
-	uint64_t have;	/* the asked ones that were read */
+	uint64_t asked;			 /* PD_BIT()s */
+	uint64_t have;			 /* the asked ones that were read */
 	enum fb_err_kind why[PD__COUNT]; /* for asked but not had: AccessDenied, ZombieProcess */
 
 	struct fb_strv cmdline, environ;
@@ -115,8 +115,8 @@ struct proc_dict {
 
 struct pd_opts {
 	uint64_t attrs;
-	bool recursive;	       /* children(recursive=True) */
-	double interval;       /* cpu_percent over this many seconds; 0: psutil's first call */
+	bool recursive;	 /* children(recursive=True) */
+	double interval; /* cpu_percent over this many seconds; 0: psutil's first call */
 	/* connections from a system-wide list already read (snapshot), instead of per process */
 	const struct fb_conn *all_conns;
 	size_t nall_conns;

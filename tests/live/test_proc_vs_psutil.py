@@ -262,6 +262,27 @@ def gzip_output_and_escaped_table():
 
 
 @test
+def interval_measures_cpu_percent():
+    """-i measures over TIME, as psutil's cpu_percent(interval): a busy loop gets what this
+    shared machine gives it (psutil measures the next half second), a sleeper nothing."""
+    burn = subprocess.Popen(["/usr/bin/python3", "-c", "while True: pass"])
+    idle = subprocess.Popen(["sleep", "30"])
+    try:
+        time.sleep(0.2)
+        rows = json.loads(vigil("proc", "-f", "json", "-i", "500ms", "-a", "cpu_percent",
+                               str(burn.pid), str(idle.pid)).stdout)
+        theirs = psutil.Process(burn.pid).cpu_percent(0.5)
+        check(rows[0]["cpu_percent"] > 10 and near(rows[0]["cpu_percent"], theirs, 40) and
+              rows[1]["cpu_percent"] < 5, "burner %r (psutil %.1f), sleeper %r" %
+              (rows[0]["cpu_percent"], theirs, rows[1]["cpu_percent"]))
+    finally:
+        burn.kill()
+        idle.kill()
+        burn.wait()
+        idle.wait()
+
+
+@test
 def snapshot_carries_as_dict_keys():
     snap = json.loads(vigil("snapshot").stdout)
     me = [p for p in snap["processes"] if p["pid"] == os.getpid()]

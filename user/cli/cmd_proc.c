@@ -80,7 +80,12 @@ static const struct cli_cmd proc_cmd = {
 	.usage = "vigil proc [--attrs LIST] [--recursive] [--interval TIME] PID...",
 	.summary = "Everything psutil knows about each process: its as_dict() keys, parent,\n"
 		   "children and rlimits.",
-	.details = "A key the process does not show to this user is null (noted in the table).\n"
+	.details = "Keys: cmdline, connections, cpu_affinity, cpu_num, cpu_percent, cpu_times,\n"
+		   "create_time, cwd, environ, exe, gids, io_counters, ionice, memory_full_info,\n"
+		   "memory_info, memory_maps, memory_percent, name, nice, num_ctx_switches,\n"
+		   "num_fds, num_threads, open_files, pid, ppid, status, terminal, threads, uids,\n"
+		   "username (psutil's as_dict()), and parent, children, rlimits.\n"
+		   "A key the process does not show to this user is null (noted in the table).\n"
 		   "pid is always printed. Exit status 1 when a pid does not exist or vanished.\n"
 		   "Examples: vigil proc $$\n"
 		   "          vigil proc -f json --attrs name,cmdline,environ 1 $$",

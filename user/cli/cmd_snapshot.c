@@ -33,7 +33,7 @@ static const struct cli_opt snapshot_opts[] = {
 	CLI_OPT_OUTPUT,
 	{ "attrs", 'a', "LIST", OPT_ATTRS,
 	  "a comma list of psutil's as_dict() keys, and parent, children, rlimits",
-	  "each process' keys, as as_dict(attrs=...) (default: all but memory_maps)" },
+	  "each process' keys, as_dict(attrs=...) (default: all but memory_maps)" },
 	CLI_OPT_END,
 };
 

@@ -201,7 +201,12 @@ def another_users_environ_is_null_with_a_note():
                            capture_output=True, text=True)
         t = subprocess.run(nobody + [exe, "proc", "-f", "table", str(child.pid)],
                            capture_output=True, text=True)
+        snap = subprocess.run(nobody + [exe, "snapshot", "-a", "name,connections,environ"],
+                              capture_output=True, text=True)
         os.unlink(exe)
+        mine = [p for p in json.loads(snap.stdout)["processes"] if p["pid"] == child.pid]
+        check(mine and mine[0]["connections"] is None and mine[0]["environ"] is None,
+              "snapshot as uid 65534: the child's sockets and environ are not null: %r" % mine)
         d = json.loads(j.stdout)[0] if j.returncode == 0 else {}
         check(j.returncode == 0 and d.get("environ", 1) is None and d.get("name") == "python3",
               "json as uid 65534: rc %d, %r" % (j.returncode, {k: d.get(k) for k in (

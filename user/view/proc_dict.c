@@ -200,9 +200,18 @@ static int pd_read(struct proc_dict *d, struct fb_proc *p, const struct pd_opts 
 		err = fb_proc__cmdline(p, &d->cmdline);
 		break;
 	case PD_CONNECTIONS:
-		if (o->have_all_conns)
-			err = pd_conns_from(d, o);
-		else
+		/*
+		 * From the system-wide list, a socket of a process whose fds we may not read has
+		 * no owner: first make sure this process' fd directory is readable, so that such
+		 * a process gets psutil's AccessDenied (null), not an empty list.
+		 */
+		if (o->have_all_conns) {
+			int nfds;
+
+			err = fb_proc__num_fds(p, &nfds);
+			if (!err)
+				err = pd_conns_from(d, o);
+		} else
 			err = fb_proc__net_connections(p, FB_KIND_INET, &d->conns, &d->nconns);
 		break;
 	case PD_CPU_AFFINITY:

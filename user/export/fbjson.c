@@ -568,23 +568,34 @@ static void proc_strv(struct jw *w, const char *key, const struct fb_strv *v)
 	jw__arr_end(w);
 }
 
+/*
+ * The duplicate check is quadratic: past this many variables (a hostile process can have
+ * hundreds of thousands) duplicates are written as they come, and a JSON reader keeps the
+ * last one, which is what psutil's dict keeps too.
+ */
+#define ENVIRON_DEDUP_MAX 4096
+
 /* environ as psutil's dict: KEY -> VALUE, a later duplicate of a key wins as in a dict. */
 static void proc_environ(struct jw *w, const struct fb_strv *v)
 {
+	bool dedup = v->n <= ENVIRON_DEDUP_MAX;
+
 	jw__obj_begin(w, "environ");
 	for (size_t i = 0; i < v->n; i++) {
 		const char *eq = strchr(v->v[i], '=');
 		size_t klen = (size_t)(eq - v->v[i]);
 		bool later = false;
-		char key[256];
+		char *key;
 
-		for (size_t j = i + 1; j < v->n && !later; j++)
+		for (size_t j = i + 1; dedup && j < v->n && !later; j++)
 			later = !strncmp(v->v[j], v->v[i], klen + 1);
-		if (later || klen >= sizeof(key))
+		if (later)
 			continue;
-		memcpy(key, v->v[i], klen);
-		key[klen] = '\0';
+		key = strndup(v->v[i], klen); /* a name may be long: no fixed buffer */
+		if (!key)
+			continue;
 		jw__str(w, key, eq + 1);
+		free(key);
 	}
 	jw__obj_end(w);
 }

@@ -186,8 +186,13 @@ int cmd_proc(int argc, char **argv)
 	if (help)
 		return 0;
 	if (a.bad_attr) {
-		cli_error(&proc_cmd, "--attrs: unknown attribute '%s' (see 'vigil proc --help')",
-			  a.bad_attr);
+		if (*a.bad_attr)
+			cli_error(&proc_cmd,
+				  "--attrs: unknown attribute '%s' (see 'vigil proc --help')",
+				  a.bad_attr);
+		else
+			cli_error(&proc_cmd,
+				  "--attrs: names no attribute (see 'vigil proc --help')");
 		return EXIT_USAGE;
 	}
 	if (common.format_set && common.format == FMT_CSV) {

@@ -136,9 +136,13 @@ int cmd_snapshot(int argc, char **argv)
 	if (help)
 		return 0;
 	if (a.bad_attr) {
-		cli_error(&snapshot_cmd,
-			  "--attrs: unknown attribute '%s' (see 'vigil snapshot --help')",
-			  a.bad_attr);
+		if (*a.bad_attr)
+			cli_error(&snapshot_cmd,
+				  "--attrs: unknown attribute '%s' (see 'vigil snapshot --help')",
+				  a.bad_attr);
+		else
+			cli_error(&snapshot_cmd,
+				  "--attrs: names no attribute (see 'vigil snapshot --help')");
 		return EXIT_USAGE;
 	}
 	if (first < argc) {

@@ -410,11 +410,13 @@ int fb_proc__wait(struct fb_proc *p, double timeout, int *exitcode)
 			int r = pidfd_wait(p, left);
 
 			if (r == 0 && !child) {
-				/* ended (or a zombie that someone else will reap) */
-				p->have_exitcode = true;
-				p->exitcode = FB_EXIT_UNKNOWN;
-				*exitcode = FB_EXIT_UNKNOWN;
-				return 0;
+				/*
+				 * It ended, but a zombie keeps its pid until its parent reaps
+				 * it, and psutil counts it as running until then: poll the
+				 * pid from here on (the pidfd would stay readable).
+				 */
+				pidfd_ok = false;
+				continue;
 			}
 			if (r != -ENOSYS)
 				continue; /* a child to reap, or the deadline check */

@@ -11,8 +11,10 @@
 #include <sched.h>
 #include <sys/prctl.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 
 #include "fb_test.h"
 
@@ -595,6 +597,102 @@ static void test_wait_non_child(void **state)
 	fb_proc__free(p);
 }
 
+static void count_gone(const struct fb_waited *w, void *ctx)
+{
+	int *calls = ctx;
+
+	assert_true(w->gone);
+	(*calls)++;
+}
+
+/*
+ * wait_procs: a child that exits is gone with its returncode (reaped, callback run once); a
+ * child that stays is alive after the timeout; a zombie that is not ours stays alive until
+ * its parent reaps it, then it is gone with no returncode (psutil None).
+ */
+static void test_wait_procs_gone_alive_and_foreign_zombie(void **state)
+{
+	struct fb_waited w[3] = { 0 };
+	pid_t quick, stays, mid, zombie;
+	int pidp[2], calls = 0, st;
+	size_t ngone;
+	double t0;
+
+	(void)state;
+	quick = fork();
+	if (quick == 0)
+		_exit(9);
+	stays = fork();
+	if (stays == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL); /* a failed assertion must not leave it behind */
+		pause();
+		_exit(0);
+	}
+	assert_int_equal(pipe(pidp), 0);
+	mid = fork();
+	if (mid == 0) {
+		pid_t g;
+
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		g = fork();
+		if (g == 0)
+			_exit(4);
+		(void)!write(pidp[1], &g, sizeof(g));
+		pause(); /* never reaps g: it stays a zombie that is not the test's child */
+		_exit(0);
+	}
+	assert_int_equal(read(pidp[0], &zombie, sizeof(zombie)), (ssize_t)sizeof(zombie));
+	for (int i = 0; i < 500; i++) { /* until it is a zombie */
+		struct fb_proc *z = fb_proc__new(zombie);
+		enum fb_proc_status zs = FB_STATUS_RUNNING;
+
+		assert_non_null(z);
+		fb_proc__status(z, &zs);
+		fb_proc__free(z);
+		if (zs == FB_STATUS_ZOMBIE)
+			break;
+		usleep(2000);
+	}
+	w[0].proc = fb_proc__new(stays);
+	w[1].proc = fb_proc__new(zombie);
+	w[2].proc = fb_proc__new(quick);
+	assert_non_null(w[0].proc);
+	assert_non_null(w[1].proc);
+	assert_non_null(w[2].proc);
+	t0 = (double)time(NULL);
+	assert_int_equal(fb_wait_procs(w, 3, 0.3, count_gone, &calls, &ngone), 0);
+	assert_true((double)time(NULL) - t0 < 3);
+	assert_int_equal(ngone, 1);
+	assert_int_equal(calls, 1);
+	assert_int_equal(fb_proc__pid(w[0].proc), quick);
+	assert_true(w[0].gone);
+	assert_int_equal(w[0].returncode, 9);
+	assert_int_equal(waitpid(quick, &st, WNOHANG), -1); /* reaped already */
+	assert_int_equal(fb_proc__pid(w[1].proc), stays); /* alive, in the order given */
+	assert_false(w[1].gone);
+	assert_int_equal(fb_proc__pid(w[2].proc), zombie);
+	assert_false(w[2].gone);
+	/* psutil's Process.wait() on it times out too: its pid is still there */
+	assert_int_equal(fb_proc__wait(w[2].proc, 0.05, &st), -ETIMEDOUT);
+	/* the zombie's parent ends: init reaps the zombie, which is then gone */
+	kill(mid, SIGKILL);
+	assert_int_equal(waitpid(mid, &st, 0), mid);
+	assert_int_equal(fb_wait_procs(&w[2], 1, 5, NULL, NULL, &ngone), 0);
+	assert_int_equal(ngone, 1);
+	assert_int_equal(w[2].returncode, FB_EXIT_UNKNOWN);
+	/* the stayer, killed: gone with -SIGKILL; a NULL handle is refused */
+	kill(stays, SIGKILL);
+	assert_int_equal(fb_wait_procs(&w[1], 1, -1, NULL, NULL, &ngone), 0);
+	assert_int_equal(ngone, 1);
+	assert_int_equal(w[1].returncode, -SIGKILL);
+	for (int i = 0; i < 3; i++)
+		fb_proc__free(w[i].proc);
+	w[0].proc = NULL;
+	assert_int_equal(fb_wait_procs(w, 1, 0, NULL, NULL, &ngone), -EINVAL);
+	close(pidp[0]);
+	close(pidp[1]);
+}
+
 static void test_page_faults_and_parent(void **state)
 {
 	struct fb_proc *p;
@@ -959,6 +1057,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_reused_pid_is_never_signalled, teardown),
 		cmocka_unit_test_teardown(test_wait_reports_exit_code_and_signal, teardown),
 		cmocka_unit_test_teardown(test_wait_non_child, teardown),
+		cmocka_unit_test_teardown(test_wait_procs_gone_alive_and_foreign_zombie, teardown),
 		cmocka_unit_test_teardown(test_page_faults_and_parent, teardown),
 		cmocka_unit_test_teardown(test_concurrent_scans, teardown),
 		cmocka_unit_test_teardown(test_cpu_affinity_widens_and_resets, teardown),

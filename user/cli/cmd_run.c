@@ -61,6 +61,7 @@ static const struct cli_cmd run_cmd = {
 		   "  profile   on-CPU stacks or off-CPU time, folded, JSON or flame graph\n"
 		   "  snapshot  the whole system at once, psutil's keys\n"
 		   "  ps        processes (--columns, --sort, --filter, --limit)\n"
+		   "  proc      everything about a process: psutil's as_dict(), parent, children\n"
 		   "  pidof     pids by name\n"
 		   "  net       connections, io, addrs, stats\n"
 		   "  sys       cpu, memory, swap, disks, disk-io, net, sensors, users, boot; sysctl\n"

@@ -7,6 +7,8 @@
  */
 #include "view/proc_dict.h"
 
+#include "export/escape.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -367,21 +369,10 @@ void proc_dict__free(struct proc_dict *d)
 
 /* ------------------------------------------------------------------ the table */
 
-/*
- * Untrusted text (a comm, a path, an environment value) on a terminal: control bytes and DEL
- * print as \xHH. The one place to swap for the shared escaping helper of user/export once
- * it exists.
- */
+/* Names, paths and the environment in a table: control characters as \xHH (escape.h). */
 static void pd_text(struct sink *s, const char *t)
 {
-	for (; *t; t++) {
-		unsigned char c = (unsigned char)*t;
-
-		if (c < 0x20 || c == 0x7f)
-			sink__printf(s, "\\x%02x", c);
-		else
-			sink__putc(s, (char)c);
-	}
+	esc_write(s, t, strlen(t));
 }
 
 static void pd_key(struct sink *s, const char *key)

@@ -222,14 +222,16 @@ def histogram_count_equals_the_streamed_events():
     check(sum(b["count"] for b in hists[0]["buckets"]) == hists[0]["count"], "bucket sum")
     # Each streamed event lands in the bucket whose bounds hold it. The two sessions run
     # separate programs that read the clock a little apart, so compare cumulative counts at
-    # every bucket seam, allowing the stream's latencies a 2 us slack either way.
+    # every bucket seam, allowing the stream's latencies a slack either way: 2 us, or 1% of
+    # the seam, since on a loaded VM the hypervisor can stop a CPU between the two programs.
     lat_us = sorted(r["latency_ns"] / 1000.0 for r in streamed)
     below = 0
     for b in hists[0]["buckets"]:
         below += b["count"]
         seam = b["hi"] + 1
-        lo_n = sum(1 for x in lat_us if x < seam - 2)
-        hi_n = sum(1 for x in lat_us if x < seam + 2)
+        slack = max(2.0, seam * 0.01)
+        lo_n = sum(1 for x in lat_us if x < seam - slack)
+        hi_n = sum(1 for x in lat_us if x < seam + slack)
         check(lo_n <= below <= hi_n, "%d events under %d us in the histogram, %d..%d streamed"
               % (below, seam, lo_n, hi_n))
 

@@ -69,7 +69,8 @@ def once_renders_a_frame_under_tmux():
     need_tmux()
     name = "vigil-top-%d" % os.getpid()
     load = start_load()
-    tmux("new", "-d", "-s", name, "-x", "160", "-y", "50")
+    # a plain shell: root's login shell may run slow start-up scripts (pyenv's rehash)
+    tmux("new", "-d", "-s", name, "-x", "160", "-y", "50", "bash --norc --noprofile")
     try:
         tmux("send-keys", "-t", name,
              "%s top --once --filter runq_load; echo top-exited-$?" % VIGIL, "Enter")

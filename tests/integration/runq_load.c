@@ -77,8 +77,14 @@ int main(int argc, char **argv)
 			o.linger_ms = v;
 	}
 	pin(o.cpu);
-	if (o.start_delay_ms) /* lets a tracer attach before any work starts */
+	if (o.start_delay_ms < 0) { /* -1: start when the test says its tracers are ready */
+		char go;
+
+		if (read(0, &go, 1) < 0)
+			return 1;
+	} else if (o.start_delay_ms) { /* lets a tracer attach before any work starts */
 		usleep((useconds_t)o.start_delay_ms * 1000);
+	}
 	for (int i = 0; i < o.busy; i++)
 		pthread_create(&busy[i], NULL, busy_main, &o.cpu);
 	clock_gettime(CLOCK_MONOTONIC, &next);

@@ -34,7 +34,16 @@ def run_load(*args):
 
 
 def start_load(*args):
-    return subprocess.Popen([LOAD, *map(str, args)], stdout=subprocess.PIPE, text=True)
+    return subprocess.Popen([LOAD, *map(str, args)], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, text=True)
+
+
+def go(load, *tracers):
+    """Start a load made with --start-delay-ms -1 once every tracer is attached."""
+    for t in tracers:
+        wait_attached(t, 0)
+    load.stdin.write("\n")
+    load.stdin.flush()  # communicate() closes it
 
 
 def finish(proc, sig=signal.SIGINT):
@@ -93,8 +102,9 @@ def runq_waits_of_a_contended_sleeper_are_all_seen_and_bounded():
 @test
 def pid_filter_excludes_other_tasks():
     require_root()
-    load = start_load("--cpu", 1, "--busy", 1, "--loops", 200, "--start-delay-ms", 1500)
+    load = start_load("--cpu", 1, "--busy", 1, "--loops", 200, "--start-delay-ms", -1)
     v = start_vigil("trace", "sched", "--pid", str(load.pid), "--format", "ndjson")
+    go(load, v)
     result = json.loads(load.communicate(timeout=60)[0])
     time.sleep(0.3)
     out, _ = finish(v)
@@ -143,9 +153,10 @@ def cgroup2_root():
 @test
 def comm_and_tid_filters_select_exactly_that_task():
     require_root()
-    load = start_load("--cpu", 1, "--busy", 2, "--loops", 150, "--start-delay-ms", 1500)
+    load = start_load("--cpu", 1, "--busy", 2, "--loops", 150, "--start-delay-ms", -1)
     by_comm = start_vigil("trace", "sched", "--comm", "runq_load", "-f", "ndjson")
     by_tid = start_vigil("trace", "sched", "--tid", str(load.pid), "-f", "ndjson")
+    go(load, by_comm, by_tid)
     result = json.loads(load.communicate(timeout=60)[0])
     time.sleep(0.3)
     comm_recs = [r for r in records(finish(by_comm)[0]) if r["kind"] != "drops"]
@@ -164,11 +175,12 @@ def cgroup_filter_and_per_cgroup_histogram():
     group = os.path.join(cgroup2_root(), "vigil-test-%d" % os.getpid())
     os.mkdir(group)
     try:
-        load = start_load("--cpu", 0, "--busy", 1, "--loops", 200, "--start-delay-ms", 1500)
+        load = start_load("--cpu", 0, "--busy", 1, "--loops", 200, "--start-delay-ms", -1)
         with open(os.path.join(group, "cgroup.procs"), "w") as f:
             f.write(str(load.pid))
         v = start_vigil("trace", "sched", "--cgroup", group, "-f", "ndjson")
         h = start_vigil("hist", "runq", "--per", "cgroup", "-f", "json")
+        go(load, v, h)
         load.communicate(timeout=60)
         time.sleep(0.3)
         recs = [r for r in records(finish(v)[0]) if r["kind"] != "drops"]
@@ -207,9 +219,10 @@ def min_latency_drops_the_fast_events():
 def histogram_count_equals_the_streamed_events():
     require_root()
     load = start_load("--cpu", 1, "--busy", 1, "--loops", 250, "--sleep-us", 800,
-                      "--start-delay-ms", 1500)
+                      "--start-delay-ms", -1)
     h = start_vigil("hist", "runq", "--pid", str(load.pid), "--format", "json")
     t = start_vigil("trace", "sched", "-e", "runq", "--pid", str(load.pid), "-f", "ndjson")
+    go(load, h, t)
     load.communicate(timeout=60)
     time.sleep(0.3)
     hist_out, _ = finish(h)
@@ -240,8 +253,9 @@ def histogram_count_equals_the_streamed_events():
 def histogram_per_pid_and_units():
     require_root()
     load = start_load("--cpu", 0, "--busy", 1, "--loops", 100, "--sleep-us", 1000,
-                      "--start-delay-ms", 1500)
+                      "--start-delay-ms", -1)
     h = start_vigil("hist", "runq", "--per", "pid", "--unit", "ms", "-f", "json")
+    go(load, h)
     load.communicate(timeout=60)
     out, _ = finish(h)
     hists = json.loads(out)

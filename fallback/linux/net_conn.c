@@ -879,6 +879,28 @@ int fb_net_connections(enum fb_conn_kind kind, struct fb_conn **out, size_t *n)
 	return connections(kind, 0, true, out, n);
 }
 
+int fb_net_sockets(enum fb_conn_kind kind, struct fb_conn **out, size_t *n)
+{
+	struct conn_list l = { 0 };
+	unsigned t = kind_tables(kind);
+	int err;
+
+	*out = NULL;
+	*n = 0;
+	if (!t)
+		return -EINVAL;
+	err = read_tables(&l, t, fb__root_is_live());
+	if (!err)
+		err = dedup(&l);
+	if (err) {
+		free(l.v);
+		return err;
+	}
+	*out = l.v;
+	*n = l.n;
+	return 0;
+}
+
 int fb_net_connections_procfs(enum fb_conn_kind kind, struct fb_conn **out, size_t *n)
 {
 	return connections(kind, 0, false, out, n);

@@ -889,9 +889,8 @@ int fb_net_sockets(enum fb_conn_kind kind, struct fb_conn **out, size_t *n)
 	*n = 0;
 	if (!t)
 		return -EINVAL;
+	/* no dedup: without owners two ends of a socketpair look alike, and lsof needs both */
 	err = read_tables(&l, t, fb__root_is_live());
-	if (!err)
-		err = dedup(&l);
 	if (err) {
 		free(l.v);
 		return err;

@@ -261,9 +261,13 @@ int fb_proc__fds(struct fb_proc *p, struct fb_fds *out)
 		fb__fmt(rel, sizeof(rel), "%d/%s", (int)p->pid, links[i].name);
 		err = fd_add_link(&l, procfd, rel, links[i].kind, -1);
 		if (err == -ENOENT) {
-			/* a kernel thread has no exe; a vanished process has nothing */
+			/* a kernel thread has no exe (lsof's "unknown" row); a vanished one nothing */
 			fb__fmt(rel, sizeof(rel), "%d", (int)p->pid);
 			err = faccessat(procfd, rel, F_OK, 0) ? -ESRCH : 0;
+			if (!err && !fd_push(&l, links[i].kind, -1))
+				err = -ENOMEM;
+			else if (!err)
+				l.v[l.n - 1].err = ENOENT;
 		}
 	}
 	if (!err && l.n && l.v[l.n - 1].kind == FB_FD_TXT && (l.v[l.n - 1].valid & FB_FDI_STAT))

@@ -462,7 +462,9 @@ static int describe(const struct lsof_args *a, struct sock_index *si, pid_t pid,
 	}
 	if (!f->path) {
 		snprintf(r->type, sizeof(r->type), "unknown");
-		if (f->kind == FB_FD_NUM && f->fd >= 0)
+		if (f->err == ENOENT) /* a kernel thread's exe: lsof names only the link */
+			snprintf(name, sizeof(name), "/proc/%d/%s", (int)pid, kind_link[f->kind]);
+		else if (f->kind == FB_FD_NUM && f->fd >= 0)
 			snprintf(name, sizeof(name), "/proc/%d/fd/%d (readlink: %s)", (int)pid,
 				 f->fd, strerror(f->err));
 		else
@@ -732,7 +734,14 @@ static void print_terse(struct sink *s, const struct row_list *rows)
 
 /* ------------------------------------------------------------------- command */
 
-static int lsof_collect(const struct lsof_args *a, struct row_list *rows, int *status)
+/* What -p asked for and could not have: said on stderr after the output is closed. */
+struct lsof_misses {
+	pid_t gone[LSOF_MAX_SEL], denied[LSOF_MAX_SEL];
+	int ngone, ndenied;
+};
+
+static int lsof_collect(const struct lsof_args *a, struct row_list *rows,
+			struct lsof_misses *miss)
 {
 	struct fb_proc_iter *it = fb_proc_iter__new(FB_PI_NAME | FB_PI_UIDS | FB_PI_USERNAME);
 	struct sock_index si = { 0 };
@@ -758,17 +767,12 @@ static int lsof_collect(const struct lsof_args *a, struct row_list *rows, int *s
 		}
 		if (err)
 			goto free_all;
-		if (denied && a->npids) {
-			fprintf(stderr, "vigil lsof: pid %d: access denied reading its open files\n",
-				(int)pi->pid);
-			*status = 1;
-		}
+		if (denied && a->npids && miss->ndenied < LSOF_MAX_SEL)
+			miss->denied[miss->ndenied++] = pi->pid;
 	}
 	for (int i = 0; i < a->npids; i++) {
-		if (!seen[i]) {
-			fprintf(stderr, "vigil lsof: pid %d: no such process\n", (int)a->pids[i]);
-			*status = 1;
-		}
+		if (!seen[i])
+			miss->gone[miss->ngone++] = a->pids[i];
 	}
 free_all:
 	free(si.v);
@@ -781,6 +785,7 @@ int cmd_lsof(int argc, char **argv)
 	struct lsof_args a = { 0 };
 	struct cli_common common = { 0 };
 	struct row_list rows = { 0 };
+	struct lsof_misses miss = { 0 };
 	struct output out;
 	int first, nargc, err, status = 0;
 	char **nargv;
@@ -813,7 +818,7 @@ int cmd_lsof(int argc, char **argv)
 	log_set_level(common.verbose);
 	if (output__open(&out, &lsof_cmd, &common, FMT_NDJSON, 0))
 		return 1;
-	err = lsof_collect(&a, &rows, &status);
+	err = lsof_collect(&a, &rows, &miss);
 	if (err) {
 		pr_err("lsof: cannot list open files: %s", strerror(-err));
 		status = 1;
@@ -833,5 +838,10 @@ int cmd_lsof(int argc, char **argv)
 	rows_free(&rows);
 	if (output__close(&out))
 		status = 1;
-	return status;
+	for (int i = 0; i < miss.ndenied; i++)
+		fprintf(stderr, "vigil lsof: pid %d: access denied reading its open files\n",
+			(int)miss.denied[i]);
+	for (int i = 0; i < miss.ngone; i++)
+		fprintf(stderr, "vigil lsof: pid %d: no such process\n", (int)miss.gone[i]);
+	return miss.ndenied || miss.ngone ? 1 : status;
 }

@@ -97,13 +97,43 @@ static void fd_read_info(struct fb_fd *f, int infofd, const char *name)
 	}
 }
 
-static bool mem_is_seen(const struct fd_list *l, size_t first, uint64_t dev, uint64_t ino)
+/* (dev, ino) pairs already listed as mem: open addressing, so a huge maps file stays linear. */
+struct file_set {
+	uint64_t *keys; /* dev, ino pairs; ino 0 marks a free slot (maps never lists inode 0) */
+	size_t cap, n;
+};
+
+static uint64_t file_hash(uint64_t dev, uint64_t ino)
 {
-	for (size_t i = l->n; i-- > first;) {
-		if (l->v[i].ino == ino && l->v[i].dev == dev)
-			return true;
+	return (ino * 0x9e3779b97f4a7c15ULL) ^ (dev * 0xc2b2ae3d27d4eb4fULL);
+}
+
+/* Add (dev, ino); 1 when it was new, 0 when already there, -ENOMEM. */
+static int file_set_add(struct file_set *fs, uint64_t dev, uint64_t ino)
+{
+	size_t i;
+
+	if ((fs->n + 1) * 2 > fs->cap) {
+		struct file_set big = { .cap = fs->cap ? fs->cap * 2 : 64 };
+
+		big.keys = calloc(big.cap * 2, sizeof(*big.keys));
+		if (!big.keys)
+			return -ENOMEM;
+		for (i = 0; i < fs->cap; i++)
+			if (fs->keys[2 * i + 1])
+				file_set_add(&big, fs->keys[2 * i], fs->keys[2 * i + 1]);
+		free(fs->keys);
+		*fs = big;
 	}
-	return false;
+	for (i = file_hash(dev, ino) & (fs->cap - 1); fs->keys[2 * i + 1];
+	     i = (i + 1) & (fs->cap - 1)) {
+		if (fs->keys[2 * i] == dev && fs->keys[2 * i + 1] == ino)
+			return 0;
+	}
+	fs->keys[2 * i] = dev;
+	fs->keys[2 * i + 1] = ino;
+	fs->n++;
+	return 1;
 }
 
 /*
@@ -136,7 +166,7 @@ static const char *maps_file(const char *line, uint64_t *dev, uint64_t *ino)
 static int fds_add_maps(struct fd_list *l, pid_t pid, const struct fb_fd *txt)
 {
 	static const char del[] = " (deleted)";
-	size_t first = l->n;
+	struct file_set seen = { 0 };
 	char rel[32], *text, *line, *nl;
 	ssize_t r;
 	int err = 0;
@@ -156,9 +186,12 @@ static int fds_add_maps(struct fd_list *l, pid_t pid, const struct fb_fd *txt)
 		if (nl)
 			*nl = '\0';
 		path = maps_file(line, &dev, &ino);
-		if (!path || (txt && txt->ino == ino && txt->dev == dev) ||
-		    mem_is_seen(l, first, dev, ino))
+		if (!path || (txt && txt->ino == ino && txt->dev == dev))
 			continue;
+		err = file_set_add(&seen, dev, ino);
+		if (err <= 0)
+			continue; /* listed already, or -ENOMEM: the loop ends */
+		err = 0;
 		len = strlen(path);
 		f = fd_push(l, FB_FD_MEM, -1);
 		if (!f) {
@@ -179,6 +212,7 @@ static int fds_add_maps(struct fd_list *l, pid_t pid, const struct fb_fd *txt)
 		    stat(f->path, &st) == 0 && st.st_ino == ino && st.st_dev == dev)
 			fd_set_stat(f, &st);
 	}
+	free(seen.keys);
 	free(text);
 	return err;
 }

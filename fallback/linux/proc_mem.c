@@ -152,18 +152,57 @@ static void add_mmap(struct fb_mmap *dst, const struct fb_mmap *src)
 	dst->swap += src->swap;
 }
 
-/* Grouped mode: fold the last block into an earlier one with the same path. */
-static void fold_last(struct fb_mmap *v, size_t *cnt)
+/* Grouped mode: where each path's group is, so folding a block costs one lookup. */
+struct group_index {
+	size_t *slots; /* group index + 1; 0 is free */
+	size_t cap;
+};
+
+static size_t path_hash(const char *s)
+{
+	size_t h = 1469598103934665603ULL;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+/* The slot of @path: its group's, or the free one where it belongs. */
+static size_t *group_slot(struct group_index *gi, const struct fb_mmap *v, const char *path)
+{
+	size_t i = path_hash(path) & (gi->cap - 1);
+
+	while (gi->slots[i] && strcmp(v[gi->slots[i] - 1].path, path))
+		i = (i + 1) & (gi->cap - 1);
+	return &gi->slots[i];
+}
+
+/* Fold the last block into an earlier one with the same path, or index it as a new group. */
+static int fold_last(struct group_index *gi, struct fb_mmap *v, size_t *cnt)
 {
 	struct fb_mmap *last = &v[*cnt - 1];
+	size_t *slot;
 
-	for (size_t k = 0; k + 1 < *cnt; k++) {
-		if (strcmp(v[k].path, last->path) == 0) {
-			add_mmap(&v[k], last);
-			(*cnt)--;
-			return;
-		}
+	if (*cnt * 2 > gi->cap) {
+		struct group_index big = { .cap = gi->cap ? gi->cap * 2 : 256 };
+
+		big.slots = calloc(big.cap, sizeof(*big.slots));
+		if (!big.slots)
+			return -ENOMEM;
+		for (size_t k = 0; k < gi->cap; k++)
+			if (gi->slots[k])
+				*group_slot(&big, v, v[gi->slots[k] - 1].path) = gi->slots[k];
+		free(gi->slots);
+		*gi = big;
 	}
+	slot = group_slot(gi, v, last->path);
+	if (*slot) {
+		add_mmap(&v[*slot - 1], last);
+		(*cnt)--;
+	} else {
+		*slot = *cnt;
+	}
+	return 0;
 }
 
 /* Fill @m from a header line; false for a malformed one. */
@@ -197,6 +236,7 @@ static bool parse_header(const char *p, bool grouped, struct fb_mmap *m)
 
 int fb__parse_smaps(const char *text, bool grouped, struct fb_mmap **out, size_t *n)
 {
+	struct group_index gi = { 0 };
 	struct fb_mmap *v = NULL;
 	size_t cnt = 0, cap = 0;
 	bool in_block = false;
@@ -207,8 +247,9 @@ int fb__parse_smaps(const char *text, bool grouped, struct fb_mmap **out, size_t
 	for (const char *p = text; p; p = fb__next_line(p)) {
 		if (is_header(p)) {
 			if (in_block && grouped)
-				fold_last(v, &cnt);
-			err = fb__grow((void **)&v, &cap, cnt + 1, sizeof(*v));
+				err = fold_last(&gi, v, &cnt);
+			if (!err)
+				err = fb__grow((void **)&v, &cap, cnt + 1, sizeof(*v));
 			if (err)
 				goto free_v;
 			in_block = parse_header(p, grouped, &v[cnt]);
@@ -227,12 +268,16 @@ int fb__parse_smaps(const char *text, bool grouped, struct fb_mmap **out, size_t
 		}
 	}
 	if (in_block && grouped)
-		fold_last(v, &cnt);
+		err = fold_last(&gi, v, &cnt);
+	if (err)
+		goto free_v;
+	free(gi.slots);
 	*out = v;
 	*n = cnt;
 	return 0;
 
 free_v:
+	free(gi.slots);
 	free(v);
 	return err;
 }

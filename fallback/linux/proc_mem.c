@@ -205,8 +205,8 @@ static int fold_last(struct group_index *gi, struct fb_mmap *v, size_t *cnt)
 	return 0;
 }
 
-/* Fill @m from a header line; false for a malformed one. */
-static bool parse_header(const char *p, bool grouped, struct fb_mmap *m)
+/* Fill @m from a header line, its path copied to *@pool (advanced); false for a malformed one. */
+static bool parse_header(const char *p, bool grouped, struct fb_mmap *m, char **pool)
 {
 	char addr[64], perms[16], skip[64];
 	const char *q = p, *path;
@@ -221,12 +221,14 @@ static bool parse_header(const char *p, bool grouped, struct fb_mmap *m)
 		return false;
 	path = fb__skip_ws(q);
 	plen = strcspn(path, "\n");
-	if (plen >= sizeof(m->path))
-		plen = sizeof(m->path) - 1;
-	memcpy(m->path, path, plen);
-	m->path[plen] = '\0';
-	if (!plen)
-		strcpy(m->path, "[anon]");
+	if (!plen) {
+		path = "[anon]";
+		plen = strlen(path);
+	}
+	memcpy(*pool, path, plen);
+	(*pool)[plen] = '\0';
+	m->path = *pool;
+	*pool += plen + 1;
 	if (!grouped) {
 		fb__copy(m->addr, sizeof(m->addr), addr);
 		fb__copy(m->perms, sizeof(m->perms), perms);
@@ -238,21 +240,34 @@ int fb__parse_smaps(const char *text, bool grouped, struct fb_mmap **out, size_t
 {
 	struct group_index gi = { 0 };
 	struct fb_mmap *v = NULL;
-	size_t cnt = 0, cap = 0;
+	size_t cnt = 0, cap = 0, pool_len = 0;
+	char *pool;
 	bool in_block = false;
 	int err = 0;
 
 	*out = NULL;
 	*n = 0;
+	/*
+	 * One block sized in a first pass: the entries, then their paths (a header line's length
+	 * bounds its path; "[anon]" fits in the 8 spare bytes).  Nothing is copied twice.
+	 */
+	for (const char *p = text; p; p = fb__next_line(p)) {
+		if (is_header(p)) {
+			cap++;
+			pool_len += strcspn(p, "\n") + 8;
+		}
+	}
+	v = malloc(cap * sizeof(*v) + pool_len + 1);
+	if (!v)
+		return -ENOMEM;
+	pool = (char *)(v + cap);
 	for (const char *p = text; p; p = fb__next_line(p)) {
 		if (is_header(p)) {
 			if (in_block && grouped)
 				err = fold_last(&gi, v, &cnt);
-			if (!err)
-				err = fb__grow((void **)&v, &cap, cnt + 1, sizeof(*v));
 			if (err)
 				goto free_v;
-			in_block = parse_header(p, grouped, &v[cnt]);
+			in_block = parse_header(p, grouped, &v[cnt], &pool);
 			if (in_block)
 				cnt++;
 		} else if (in_block) {

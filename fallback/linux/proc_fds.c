@@ -43,8 +43,7 @@ static void fd_set_stat(struct fb_fd *f, const struct stat *st)
 }
 
 /* Read link @rel below @dirfd into a new entry; the link's target is stat()ed too. */
-static int fd_add_link(struct fd_list *l, int dirfd, const char *rel, enum fb_fd_kind kind,
-		       int fd)
+static int fd_add_link(struct fd_list *l, int dirfd, const char *rel, enum fb_fd_kind kind, int fd)
 {
 	char buf[4096];
 	struct fb_fd *f;

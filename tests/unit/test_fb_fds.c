@@ -234,8 +234,10 @@ static void test_huge_maps_and_smaps(void **state)
 		snprintf(line, sizeof(line), "%lx-%lx r--p 00000000 fe:01 %d /lib/f%d.so\n", start,
 			 start + 0x2000, 1000 + i % FILES, i % FILES);
 		fputs(line, maps);
-		fprintf(smaps, "%sSize:                  8 kB\nRss:                   4 kB\n"
-			       "Pss:                   4 kB\nPrivate_Dirty:         4 kB\n", line);
+		fprintf(smaps,
+			"%sSize:                  8 kB\nRss:                   4 kB\n"
+			"Pss:                   4 kB\nPrivate_Dirty:         4 kB\n",
+			line);
 	}
 	fclose(maps);
 	fclose(smaps);

@@ -82,12 +82,14 @@ static const struct cli_opt lsof_opts[] = {
 	  "only these processes" },
 	{ "user", 'u', "USER[,USER]", OPT_USER, "user names or uids separated by commas",
 	  "only processes of these users" },
-	{ "inet", 'i', "[ADDR]", OPT_INET, "[46][TCP|UDP][@HOST][:PORT], e.g. :8080, TCP, @127.0.0.1",
+	{ "inet", 'i', "[ADDR]", OPT_INET,
+	  "[46][TCP|UDP][@HOST][:PORT], e.g. :8080, TCP, @127.0.0.1",
 	  "only internet sockets, optionally of that address (-i alone: all)" },
 	{ "comm", 'c', "COMM", OPT_COMM, "the beginning of a command name",
 	  "only processes whose command begins with COMM" },
 	{ "terse", 't', NULL, OPT_TERSE, NULL, "print only the pids (lsof -t)" },
-	{ "and", 'a', NULL, OPT_NOOP, NULL, "accepted for lsof's habit: selections are always ANDed" },
+	{ "and", 'a', NULL, OPT_NOOP, NULL,
+	  "accepted for lsof's habit: selections are always ANDed" },
 	{ "numeric", 'n', NULL, OPT_NOOP, NULL, "accepted: addresses are always numeric" },
 	{ "numeric-ports", 'P', NULL, OPT_NOOP, NULL, "accepted: ports are always numeric" },
 	CLI_OPT_END,
@@ -219,12 +221,14 @@ static int lsof_set(void *ctx, int id, const char *arg)
 static const struct cli_cmd lsof_cmd = {
 	.name = "lsof",
 	.usage = "vigil lsof [-p PID[,PID]] [-u USER] [-i [ADDR]] [-c COMM] [-t] [PATH...]",
-	.summary = "List open files and sockets per process, with lsof's columns: COMMAND PID USER\n"
-		   "FD TYPE DEVICE SIZE/OFF NODE NAME. Selections are ANDed (as lsof -a).",
-	.details = "Examples: vigil lsof -p 1234\n"
-		   "          vigil lsof -i :8080          (who has port 8080, as lsof -nP -i :8080)\n"
-		   "          vigil lsof -i TCP@127.0.0.1\n"
-		   "          vigil lsof /var/log/syslog   (who has this file open)",
+	.summary =
+		"List open files and sockets per process, with lsof's columns: COMMAND PID USER\n"
+		"FD TYPE DEVICE SIZE/OFF NODE NAME. Selections are ANDed (as lsof -a).",
+	.details =
+		"Examples: vigil lsof -p 1234\n"
+		"          vigil lsof -i :8080          (who has port 8080, as lsof -nP -i :8080)\n"
+		"          vigil lsof -i TCP@127.0.0.1\n"
+		"          vigil lsof /var/log/syslog   (who has this file open)",
 	.opts = lsof_opts,
 	.set = lsof_set,
 };
@@ -379,8 +383,8 @@ static const char *const kind_fd[] = {
 };
 
 static const char *const kind_link[] = {
-	[FB_FD_NUM] = "fd", [FB_FD_CWD] = "cwd", [FB_FD_RTD] = "root", [FB_FD_TXT] = "exe",
-	[FB_FD_MEM] = "maps", [FB_FD_DEL] = "maps",
+	[FB_FD_NUM] = "fd",  [FB_FD_CWD] = "cwd",  [FB_FD_RTD] = "root",
+	[FB_FD_TXT] = "exe", [FB_FD_MEM] = "maps", [FB_FD_DEL] = "maps",
 };
 
 static const char *mode_type(uint32_t mode)
@@ -469,8 +473,9 @@ static int describe(const struct lsof_args *a, struct sock_index *si, pid_t pid,
 				 f->fd, strerror(f->err));
 		else
 			snprintf(name, sizeof(name), "/proc/%d/%s (%s: %s)", (int)pid,
-				 kind_link[f->kind], f->fd < 0 && f->kind == FB_FD_NUM ?
-				 "opendir" : "readlink", strerror(f->err));
+				 kind_link[f->kind],
+				 f->fd < 0 && f->kind == FB_FD_NUM ? "opendir" : "readlink",
+				 strerror(f->err));
 		r->name = strdup(name);
 		return r->name ? 1 : -ENOMEM;
 	}
@@ -483,8 +488,8 @@ static int describe(const struct lsof_args *a, struct sock_index *si, pid_t pid,
 		return 1;
 	}
 	if (f->kind == FB_FD_MEM || f->kind == FB_FD_DEL) {
-		snprintf(r->type, sizeof(r->type), "%s", (f->valid & FB_FDI_STAT) ?
-			 mode_type(f->mode) : "REG");
+		snprintf(r->type, sizeof(r->type), "%s",
+			 (f->valid & FB_FDI_STAT) ? mode_type(f->mode) : "REG");
 	} else if (f->valid & FB_FDI_STAT) {
 		snprintf(r->type, sizeof(r->type), "%s", mode_type(f->mode));
 	} else {
@@ -636,8 +641,8 @@ static void print_table(struct sink *s, const struct row_list *rows)
 		w[i] = strlen(head[i]);
 	for (size_t i = 0; i < rows->n; i++) {
 		const struct lsof_row *r = &rows->v[i];
-		const char *cells[] = { r->cmd, r->user, r->fd, r->type, r->device, r->sizeoff,
-					r->node };
+		const char *cells[] = { r->cmd,	   r->user,    r->fd,  r->type,
+					r->device, r->sizeoff, r->node };
 		const int col[] = { 0, 2, 3, 4, 5, 6, 7 };
 		char pid[16];
 
@@ -653,8 +658,8 @@ static void print_table(struct sink *s, const struct row_list *rows)
 	}
 	/* COMMAND, USER left; PID, DEVICE, SIZE/OFF, NODE right; FD right; TYPE right */
 	sink__printf(s, "%-*s %*s %-*s %*s %*s %*s %*s %*s %s\n", (int)w[0], head[0], (int)w[1],
-		     head[1], (int)w[2], head[2], (int)w[3], head[3], (int)w[4], head[4],
-		     (int)w[5], head[5], (int)w[6], head[6], (int)w[7], head[7], head[8]);
+		     head[1], (int)w[2], head[2], (int)w[3], head[3], (int)w[4], head[4], (int)w[5],
+		     head[5], (int)w[6], head[6], (int)w[7], head[7], head[8]);
 	for (size_t i = 0; i < rows->n; i++) {
 		const struct lsof_row *r = &rows->v[i];
 		const char *right[] = { r->fd, r->type, r->device, r->sizeoff, r->node };
@@ -740,8 +745,7 @@ struct lsof_misses {
 	int ngone, ndenied;
 };
 
-static int lsof_collect(const struct lsof_args *a, struct row_list *rows,
-			struct lsof_misses *miss)
+static int lsof_collect(const struct lsof_args *a, struct row_list *rows, struct lsof_misses *miss)
 {
 	struct fb_proc_iter *it = fb_proc_iter__new(FB_PI_NAME | FB_PI_UIDS | FB_PI_USERNAME);
 	struct sock_index si = { 0 };

@@ -89,8 +89,8 @@ static unsigned long long pmap_start(const char *addr)
 	return strtoull(addr, NULL, 16);
 }
 
-static void print_table(struct sink *s, const struct pmap_args *a, pid_t pid,
-			const char *cmdline, const struct fb_mmap *v, size_t n)
+static void print_table(struct sink *s, const struct pmap_args *a, pid_t pid, const char *cmdline,
+			const struct fb_mmap *v, size_t n)
 {
 	unsigned long long kb = 0, rss = 0, dirty = 0, pss = 0, swap = 0;
 	char mode[6];
@@ -133,17 +133,20 @@ static void print_table(struct sink *s, const struct pmap_args *a, pid_t pid,
 		sink__putc(s, '\n');
 	}
 	if (a->grouped)
-		sink__printf(s, "------- ------- ------- ------- -------\n"
-				"%7llu %7llu %7llu %7llu %7llu total kB\n", kb, rss, pss, dirty, swap);
+		sink__printf(s,
+			     "------- ------- ------- ------- -------\n"
+			     "%7llu %7llu %7llu %7llu %7llu total kB\n",
+			     kb, rss, pss, dirty, swap);
 	else if (a->extended)
-		sink__printf(s, "---------------- ------- ------- ------- \n"
-				"total kB         %7llu %7llu %7llu\n", kb, rss, dirty);
+		sink__printf(s,
+			     "---------------- ------- ------- ------- \n"
+			     "total kB         %7llu %7llu %7llu\n",
+			     kb, rss, dirty);
 	else
 		sink__printf(s, " total %16lluK\n", kb);
 }
 
-static void print_csv(struct sink *s, const struct pmap_args *a, const struct fb_mmap *v,
-		      size_t n)
+static void print_csv(struct sink *s, const struct pmap_args *a, const struct fb_mmap *v, size_t n)
 {
 	char mode[6];
 

@@ -380,6 +380,8 @@ int fb_net_connections_procfs(enum fb_conn_kind kind, struct fb_conn **out, size
 /*
  * The socket tables of @kind without their owners (pid and fd -1): what lsof joins with each
  * process' socket inodes.  Cheaper than fb_net_connections(), which scans every fd for owners.
+ * Unlike psutil's rows, a unix socket has a status here when sock_diag gives one: LISTEN,
+ * ESTABLISHED (connected) or CLOSE (unconnected).
  */
 int fb_net_sockets(enum fb_conn_kind kind, struct fb_conn **out, size_t *n);
 

@@ -90,7 +90,7 @@ def lsof_rows(*args):
             cur["type"] = val
         elif tag == "n" and cur:
             cur["name"] = val
-        elif tag == "T" and cur and val.startswith("ST=") and cur["type"] in ("IPv4", "IPv6"):
+        elif tag == "T" and cur and val.startswith("ST=") and cur["type"] in ("IPv4", "IPv6", "unix"):
             cur["name"] += " (%s)" % val[3:]
     return rows
 

@@ -330,6 +330,20 @@ static const char *sock_type_name(int type)
 	}
 }
 
+static const char *unix_state_name(enum fb_conn_status st)
+{
+	switch (st) {
+	case FB_CONN_LISTEN:
+		return " (LISTEN)";
+	case FB_CONN_ESTABLISHED:
+		return " (CONNECTED)";
+	case FB_CONN_CLOSE:
+		return " (UNCONNECTED)";
+	default:
+		return ""; /* the /proc/net/unix fallback has no state */
+	}
+}
+
 /* TYPE, NODE and NAME of a socket, as lsof -nP writes them. */
 static int sock_describe(const struct fb_conn *c, struct lsof_row *r)
 {
@@ -338,8 +352,9 @@ static int sock_describe(const struct fb_conn *c, struct lsof_row *r)
 
 	if (c->family == AF_UNIX) {
 		snprintf(r->type, sizeof(r->type), "unix");
-		snprintf(name, sizeof(name), "%s%stype=%s", c->laddr.addr,
-			 c->laddr.addr[0] ? " " : "", sock_type_name(c->type));
+		snprintf(name, sizeof(name), "%s%stype=%s%s", c->laddr.addr,
+			 c->laddr.addr[0] ? " " : "", sock_type_name(c->type),
+			 unix_state_name(c->status));
 	} else {
 		snprintf(r->type, sizeof(r->type), c->family == AF_INET6 ? "IPv6" : "IPv4");
 		snprintf(r->device, sizeof(r->device), "%llu", (unsigned long long)c->inode);

@@ -162,7 +162,8 @@ static const char *maps_file(const char *line, uint64_t *dev, uint64_t *ino)
 	return p;
 }
 
-static int fds_add_maps(struct fd_list *l, pid_t pid, const struct fb_fd *txt)
+/* @txt_dev, @txt_ino: the exe (lsof's txt), not listed again as mem; ino 0 when unknown. */
+static int fds_add_maps(struct fd_list *l, pid_t pid, uint64_t txt_dev, uint64_t txt_ino)
 {
 	static const char del[] = " (deleted)";
 	struct file_set seen = { 0 };
@@ -185,7 +186,7 @@ static int fds_add_maps(struct fd_list *l, pid_t pid, const struct fb_fd *txt)
 		if (nl)
 			*nl = '\0';
 		path = maps_file(line, &dev, &ino);
-		if (!path || (txt && txt->ino == ino && txt->dev == dev))
+		if (!path || (txt_ino == ino && txt_dev == dev))
 			continue;
 		err = file_set_add(&seen, dev, ino);
 		if (err <= 0)
@@ -280,7 +281,7 @@ int fb_proc__fds(struct fb_proc *p, struct fb_fds *out)
 	} links[] = { { "cwd", FB_FD_CWD }, { "root", FB_FD_RTD }, { "exe", FB_FD_TXT } };
 	int procfd = fb__dirfd(FB_DIR_PROC);
 	struct fd_list l = { 0 };
-	const struct fb_fd *txt = NULL;
+	uint64_t txt_dev = 0, txt_ino = 0; /* copies: l.v moves as it grows */
 	size_t nfd_first;
 	char rel[32];
 	int err = 0;
@@ -303,10 +304,12 @@ int fb_proc__fds(struct fb_proc *p, struct fb_fds *out)
 				l.v[l.n - 1].err = ENOENT;
 		}
 	}
-	if (!err && l.n && l.v[l.n - 1].kind == FB_FD_TXT && (l.v[l.n - 1].valid & FB_FDI_STAT))
-		txt = &l.v[l.n - 1];
+	if (!err && l.n && l.v[l.n - 1].kind == FB_FD_TXT && (l.v[l.n - 1].valid & FB_FDI_STAT)) {
+		txt_dev = l.v[l.n - 1].dev;
+		txt_ino = l.v[l.n - 1].ino;
+	}
 	if (!err)
-		err = fds_add_maps(&l, p->pid, txt);
+		err = fds_add_maps(&l, p->pid, txt_dev, txt_ino);
 	nfd_first = l.n;
 	if (!err)
 		err = fds_add_fds(&l, p->pid);

@@ -8,6 +8,7 @@
  */
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 
 #include "fb_test.h"
@@ -267,6 +268,51 @@ static void test_huge_maps_and_smaps(void **state)
 	fb_proc__free(p);
 }
 
+/*
+ * The exe (txt) is not listed again as mem, though the list of entries moves as it grows past
+ * its first allocation (ASan caught a pointer into it kept across the growth).
+ */
+static void test_fds_txt_not_repeated_as_mem_across_growth(void **state)
+{
+	struct stat st;
+	struct fb_fds fds;
+	struct fb_proc *p;
+	char path[512], exe[PATH_MAX];
+	size_t mem = 0;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(realpath("/proc/self/exe", exe));
+	assert_int_equal(stat(exe, &st), 0);
+	mk("proc/103");
+	put("proc/103/stat", "103 (t) S 1 1 1 0 -1 0 0 0 0 0 1 1 0 0 20 0 1 0 500 4096 1 0\n");
+	mk("proc/103/fd");
+	ln(exe, "proc/103/exe");
+	snprintf(path, sizeof(path), "%s/proc/103/maps", root);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	for (int i = 0; i < 40; i++) {
+		fprintf(f, "%x000-%x000 r--p 00000000 %02x:%02x %lu %s\n", 0x100 + 2 * i,
+			0x101 + 2 * i, major(st.st_dev), minor(st.st_dev), (unsigned long)st.st_ino,
+			exe);
+		fprintf(f, "%x000-%x000 r--p 00000000 fe:01 %d /lib/l%d.so\n", 0x200 + 2 * i,
+			0x201 + 2 * i, 500 + i, i);
+	}
+	fclose(f);
+	p = fb_proc__new(103);
+	assert_non_null(p);
+	assert_int_equal(fb_proc__fds(p, &fds), 0);
+	for (size_t i = 0; i < fds.n; i++) {
+		if (fds.v[i].kind == FB_FD_MEM) {
+			assert_string_not_equal(fds.v[i].path, exe);
+			mem++;
+		}
+	}
+	assert_int_equal(mem, 40);
+	fb_fds_free(&fds);
+	fb_proc__free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -274,6 +320,7 @@ int main(void)
 		cmocka_unit_test(test_fds_pid_vanishes_mid_read),
 		cmocka_unit_test(test_fds_unreadable_fd_dir_as_nobody),
 		cmocka_unit_test(test_huge_maps_and_smaps),
+		cmocka_unit_test(test_fds_txt_not_repeated_as_mem_across_growth),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -645,7 +645,8 @@ struct fb_fd {
 	enum fb_fd_kind kind;
 	int fd;
 	char *path;
-	int err; /* positive errno when path is NULL */
+	char *link; /* when path is NULL: the link that failed, e.g. "/proc/1/fd/3" (under the root) */
+	int err;    /* positive errno when path is NULL */
 	uint32_t mode, flags;
 	uint64_t dev, rdev, size, ino, pos;
 	uint32_t valid; /* FB_FDI_* */

@@ -52,8 +52,10 @@ void fb_fds_free(struct fb_fds *f)
 {
 	if (!f)
 		return;
-	for (size_t i = 0; i < f->n; i++)
+	for (size_t i = 0; i < f->n; i++) {
 		free(f->v[i].path);
+		free(f->v[i].link);
+	}
 	free(f->v);
 	f->v = NULL;
 	f->n = 0;

@@ -32,6 +32,19 @@ static struct fb_fd *fd_push(struct fd_list *l, enum fb_fd_kind kind, int fd)
 	return &l->v[l->n++];
 }
 
+/* An entry whose link could not be read: @err and the link's path under the root. */
+static int fd_set_err(struct fb_fd *f, int err, pid_t pid, const char *sub)
+{
+	char rel[320], path[4096];
+
+	f->err = err;
+	fb__fmt(rel, sizeof(rel), "%d/%s", (int)pid, sub);
+	if (fb__path(FB_DIR_PROC, rel, path, sizeof(path)))
+		return 0; /* no name: the row still says what was refused */
+	f->link = strdup(path);
+	return f->link ? 0 : -ENOMEM;
+}
+
 static void fd_set_stat(struct fb_fd *f, const struct stat *st)
 {
 	f->mode = st->st_mode;
@@ -42,8 +55,12 @@ static void fd_set_stat(struct fb_fd *f, const struct stat *st)
 	f->valid |= FB_FDI_STAT;
 }
 
-/* Read link @rel below @dirfd into a new entry; the link's target is stat()ed too. */
-static int fd_add_link(struct fd_list *l, int dirfd, const char *rel, enum fb_fd_kind kind, int fd)
+/*
+ * Read link @rel below @dirfd into a new entry; the link's target is stat()ed too.  @sub names
+ * the link below /proc/PID for an error row ("cwd", "fd/3").
+ */
+static int fd_add_link(struct fd_list *l, int dirfd, const char *rel, enum fb_fd_kind kind, int fd,
+		       pid_t pid, const char *sub)
 {
 	char buf[4096];
 	struct fb_fd *f;
@@ -56,10 +73,8 @@ static int fd_add_link(struct fd_list *l, int dirfd, const char *rel, enum fb_fd
 	f = fd_push(l, kind, fd);
 	if (!f)
 		return -ENOMEM;
-	if (r < 0) {
-		f->err = (int)-r;
-		return 0;
-	}
+	if (r < 0)
+		return fd_set_err(f, (int)-r, pid, sub);
 	f->path = strdup(buf);
 	if (!f->path)
 		return -ENOMEM;
@@ -222,7 +237,7 @@ static int fds_add_fds(struct fd_list *l, pid_t pid)
 {
 	int procfd = fb__dirfd(FB_DIR_PROC), dfd, infofd;
 	struct dirent *de;
-	char rel[32];
+	char rel[32], sub[300];
 	DIR *dir;
 	int err = 0;
 
@@ -233,11 +248,9 @@ static int fds_add_fds(struct fd_list *l, pid_t pid)
 
 		if (errno == ENOENT || errno == ESRCH)
 			return -errno;
+		err = errno;
 		f = fd_push(l, FB_FD_NUM, -1); /* lsof's NOFD row */
-		if (!f)
-			return -ENOMEM;
-		f->err = errno;
-		return 0;
+		return f ? fd_set_err(f, err, pid, "fd") : -ENOMEM;
 	}
 	dir = fdopendir(dfd);
 	if (!dir) {
@@ -252,7 +265,8 @@ static int fds_add_fds(struct fd_list *l, pid_t pid)
 
 		if (fb__parse_u64(&q, &fdn) || *q)
 			continue;
-		err = fd_add_link(l, dfd, de->d_name, FB_FD_NUM, (int)fdn);
+		fb__fmt(sub, sizeof(sub), "fd/%s", de->d_name);
+		err = fd_add_link(l, dfd, de->d_name, FB_FD_NUM, (int)fdn, pid, sub);
 		if (err == -ENOENT) {
 			err = 0; /* closed between readdir and readlink */
 			continue;
@@ -293,15 +307,16 @@ int fb_proc__fds(struct fb_proc *p, struct fb_fds *out)
 		return fb__proc_fail(p, "fds", procfd);
 	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]) && !err; i++) {
 		fb__fmt(rel, sizeof(rel), "%d/%s", (int)p->pid, links[i].name);
-		err = fd_add_link(&l, procfd, rel, links[i].kind, -1);
+		err = fd_add_link(&l, procfd, rel, links[i].kind, -1, p->pid, links[i].name);
 		if (err == -ENOENT) {
 			/* a kernel thread has no exe (lsof's "unknown" row); a vanished one nothing */
 			fb__fmt(rel, sizeof(rel), "%d", (int)p->pid);
 			err = faccessat(procfd, rel, F_OK, 0) ? -ESRCH : 0;
-			if (!err && !fd_push(&l, links[i].kind, -1))
-				err = -ENOMEM;
-			else if (!err)
-				l.v[l.n - 1].err = ENOENT;
+			if (!err) {
+				struct fb_fd *f = fd_push(&l, links[i].kind, -1);
+
+				err = f ? fd_set_err(f, ENOENT, p->pid, links[i].name) : -ENOMEM;
+			}
 		}
 	}
 	if (!err && l.n && l.v[l.n - 1].kind == FB_FD_TXT && (l.v[l.n - 1].valid & FB_FDI_STAT)) {

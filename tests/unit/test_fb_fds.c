@@ -197,6 +197,8 @@ static void test_fds_unreadable_fd_dir_as_nobody(void **state)
 		if (fds.n != 8 || fds.v[7].kind != FB_FD_NUM || fds.v[7].fd != -1 ||
 		    fds.v[7].path || fds.v[7].err != EACCES)
 			rc = 15;
+		else if (!fds.v[7].link || strcmp(fds.v[7].link, path)) /* named under the root */
+			rc = 16;
 		fb_fds_free(&fds);
 		fb_proc__free(p);
 		_exit(rc);

@@ -397,11 +397,6 @@ static const char *const kind_fd[] = {
 	[FB_FD_MEM] = "mem", [FB_FD_DEL] = "DEL",
 };
 
-static const char *const kind_link[] = {
-	[FB_FD_NUM] = "fd",  [FB_FD_CWD] = "cwd",  [FB_FD_RTD] = "root",
-	[FB_FD_TXT] = "exe", [FB_FD_MEM] = "maps", [FB_FD_DEL] = "maps",
-};
-
 static const char *mode_type(uint32_t mode)
 {
 	switch (mode & S_IFMT) {
@@ -454,8 +449,8 @@ static void fd_column(const struct fb_fd *f, char *buf, size_t len)
 }
 
 /* Fill r's file columns from f; returns 1 when the row is kept, 0 when filtered out. */
-static int describe(const struct lsof_args *a, struct sock_index *si, pid_t pid,
-		    const struct fb_fd *f, struct lsof_row *r)
+static int describe(const struct lsof_args *a, struct sock_index *si, const struct fb_fd *f,
+		    struct lsof_row *r)
 {
 	const struct fb_conn *c = NULL;
 	bool is_sock, dev_is_rdev;
@@ -480,16 +475,14 @@ static int describe(const struct lsof_args *a, struct sock_index *si, pid_t pid,
 			return 0;
 	}
 	if (!f->path) {
+		const char *link = f->link ? f->link : "?";
+
 		snprintf(r->type, sizeof(r->type), "unknown");
 		if (f->err == ENOENT) /* a kernel thread's exe: lsof names only the link */
-			snprintf(name, sizeof(name), "/proc/%d/%s", (int)pid, kind_link[f->kind]);
-		else if (f->kind == FB_FD_NUM && f->fd >= 0)
-			snprintf(name, sizeof(name), "/proc/%d/fd/%d (readlink: %s)", (int)pid,
-				 f->fd, strerror(f->err));
+			snprintf(name, sizeof(name), "%s", link);
 		else
-			snprintf(name, sizeof(name), "/proc/%d/%s (%s: %s)", (int)pid,
-				 kind_link[f->kind],
-				 f->fd < 0 && f->kind == FB_FD_NUM ? "opendir" : "readlink",
+			snprintf(name, sizeof(name), "%s (%s: %s)", link,
+				 f->kind == FB_FD_NUM && f->fd < 0 ? "opendir" : "readlink",
 				 strerror(f->err));
 		r->name = strdup(name);
 		return r->name ? 1 : -ENOMEM;
@@ -609,7 +602,7 @@ static int lsof_proc(const struct lsof_args *a, struct sock_index *si,
 			goto free_fds;
 		if (!fds.v[i].path && (fds.v[i].err == EACCES || fds.v[i].err == EPERM))
 			*denied = true;
-		kept = describe(a, si, pi->pid, &fds.v[i], r);
+		kept = describe(a, si, &fds.v[i], r);
 		if (kept < 0) {
 			err = kept;
 			goto free_fds;

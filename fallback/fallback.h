@@ -378,6 +378,14 @@ int fb_net_connections(enum fb_conn_kind kind, struct fb_conn **out, size_t *n);
 int fb_net_connections_procfs(enum fb_conn_kind kind, struct fb_conn **out, size_t *n);
 
 /*
+ * The socket tables of @kind without their owners (pid and fd -1): what lsof joins with each
+ * process' socket inodes.  Cheaper than fb_net_connections(), which scans every fd for owners.
+ * Unlike psutil's rows, a unix socket has a status here when sock_diag gives one: LISTEN,
+ * ESTABLISHED (connected) or CLOSE (unconnected).
+ */
+int fb_net_sockets(enum fb_conn_kind kind, struct fb_conn **out, size_t *n);
+
+/*
  * The smoothed round-trip time (µs) of one TCP connection that fb_net_connections() listed.
  * Windows: extended TCP statistics (GetPerTcp[6]ConnectionEStats), which need administrator
  * rights to switch on (-EACCES without).  -ENOTSUP where the platform has no such per-socket
@@ -525,8 +533,12 @@ struct fb_open_file {
 	uint32_t flags;
 };
 
+/*
+ * One mapping.  path points into the same allocation as the array (free() of the array frees
+ * both): a 4 KiB path buffer per entry made a process with 65530 mappings cost 270 MB.
+ */
 struct fb_mmap {
-	char path[4096]; /* "[anon]" for an anonymous mapping */
+	const char *path; /* "[anon]" for an anonymous mapping */
 	char addr[40];	 /* ungrouped only: "start-end" */
 	char perms[8];	 /* ungrouped only */
 	uint64_t rss, size, pss, shared_clean, shared_dirty, private_clean, private_dirty;
@@ -609,6 +621,42 @@ int fb_proc__memory_info_ex(struct fb_proc *p, struct fb_proc_mem_ex *out);
 /* memtype: "rss", "vms", "shared", "text", "data", "uss", "pss", "swap"; else -EINVAL. */
 int fb_proc__memory_percent(struct fb_proc *p, const char *memtype, double *out);
 int fb_proc__memory_maps(struct fb_proc *p, bool grouped, struct fb_mmap **out, size_t *n);
+/*
+ * lsof's view of a process: what it has open, in lsof's order (cwd, rtd, txt, the mapped files
+ * as mem, then each fd).  @path is the link text the kernel gives ("/etc/hosts",
+ * "socket:[123]", "pipe:[9]", "anon_inode:[eventfd]"), NULL when it could not be read (@err
+ * says why, e.g. EACCES: lsof's "readlink: Permission denied" row).  An fd closed while the
+ * list is read is left out; a process gone before it is read is -ESRCH.
+ */
+enum fb_fd_kind {
+	FB_FD_NUM = 0, /* an fd (fd = -1: the fd directory itself could not be read) */
+	FB_FD_CWD,
+	FB_FD_RTD,
+	FB_FD_TXT,
+	FB_FD_MEM,
+	FB_FD_DEL, /* a mapped file that was deleted (lsof's "DEL") */
+};
+enum {
+	FB_FDI_STAT = 1u << 0,	/* mode, dev, rdev, size, ino */
+	FB_FDI_FLAGS = 1u << 1, /* flags (fdinfo) */
+	FB_FDI_POS = 1u << 2,	/* pos (fdinfo) */
+};
+struct fb_fd {
+	enum fb_fd_kind kind;
+	int fd;
+	char *path;
+	char *link; /* when path is NULL: the link that failed, e.g. "/proc/1/fd/3" (under the root) */
+	int err;    /* positive errno when path is NULL */
+	uint32_t mode, flags;
+	uint64_t dev, rdev, size, ino, pos;
+	uint32_t valid; /* FB_FDI_* */
+};
+struct fb_fds {
+	size_t n;
+	struct fb_fd *v;
+};
+int fb_proc__fds(struct fb_proc *p, struct fb_fds *out);
+void fb_fds_free(struct fb_fds *f);
 /* Still the same process (pid and creation time)?  A zombie is running. */
 bool fb_proc__is_running(struct fb_proc *p);
 /* Signals refuse with -ESRCH (NoSuchProcess) when the pid was reused. */

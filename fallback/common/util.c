@@ -48,6 +48,19 @@ void fb_strv_free(struct fb_strv *s)
 	s->n = 0;
 }
 
+void fb_fds_free(struct fb_fds *f)
+{
+	if (!f)
+		return;
+	for (size_t i = 0; i < f->n; i++) {
+		free(f->v[i].path);
+		free(f->v[i].link);
+	}
+	free(f->v);
+	f->v = NULL;
+	f->n = 0;
+}
+
 int fb__strv_split(const char *data, size_t len, char sep, struct fb_strv *out)
 {
 	size_t n = 0, i, k = 0;

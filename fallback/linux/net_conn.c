@@ -522,7 +522,11 @@ static int unix_cb(struct nlmsghdr *h, void *arg)
 		return 0;
 	c.family = AF_UNIX;
 	c.type = m->udiag_type;
-	c.status = FB_CONN_NONE;
+	/* kept for fb_net_sockets (lsof's LISTEN/CONNECTED/UNCONNECTED); psutil's rows say NONE */
+	c.status = m->udiag_state == 10 /* TCP_LISTEN */	   ? FB_CONN_LISTEN :
+		   m->udiag_state == 1 /* TCP_ESTABLISHED */ ? FB_CONN_ESTABLISHED :
+		   m->udiag_state == 7 /* TCP_CLOSE */	   ? FB_CONN_CLOSE :
+								     FB_CONN_NONE;
 	c.inode = m->udiag_ino;
 	c.laddr.valid = c.raddr.valid = true; /* unix addresses are strings, "" when unbound */
 	len = (int)(h->nlmsg_len - NLMSG_LENGTH(sizeof(*m)));
@@ -899,6 +903,9 @@ static int connections(enum fb_conn_kind kind, pid_t only, bool netlink, struct 
 	if (job.npids >= 64)
 		helper = fb__par_start(scan_run, &parts[1]);
 	err = read_tables(&l, t, netlink && fb__root_is_live());
+	for (size_t i = 0; i < l.n; i++)
+		if (l.v[i].family == AF_UNIX)
+			l.v[i].status = FB_CONN_NONE; /* psutil has no state for unix sockets */
 	scan_run(&parts[0]);
 	fb__par_finish(helper);
 	if (err)
@@ -927,6 +934,27 @@ free_all:
 int fb_net_connections(enum fb_conn_kind kind, struct fb_conn **out, size_t *n)
 {
 	return connections(kind, 0, true, out, n);
+}
+
+int fb_net_sockets(enum fb_conn_kind kind, struct fb_conn **out, size_t *n)
+{
+	struct conn_list l = { 0 };
+	unsigned t = kind_tables(kind);
+	int err;
+
+	*out = NULL;
+	*n = 0;
+	if (!t)
+		return -EINVAL;
+	/* no dedup: without owners two ends of a socketpair look alike, and lsof needs both */
+	err = read_tables(&l, t, fb__root_is_live());
+	if (err) {
+		free(l.v);
+		return err;
+	}
+	*out = l.v;
+	*n = l.n;
+	return 0;
 }
 
 int fb_net_connections_procfs(enum fb_conn_kind kind, struct fb_conn **out, size_t *n)

@@ -152,22 +152,61 @@ static void add_mmap(struct fb_mmap *dst, const struct fb_mmap *src)
 	dst->swap += src->swap;
 }
 
-/* Grouped mode: fold the last block into an earlier one with the same path. */
-static void fold_last(struct fb_mmap *v, size_t *cnt)
-{
-	struct fb_mmap *last = &v[*cnt - 1];
+/* Grouped mode: where each path's group is, so folding a block costs one lookup. */
+struct group_index {
+	size_t *slots; /* group index + 1; 0 is free */
+	size_t cap;
+};
 
-	for (size_t k = 0; k + 1 < *cnt; k++) {
-		if (strcmp(v[k].path, last->path) == 0) {
-			add_mmap(&v[k], last);
-			(*cnt)--;
-			return;
-		}
-	}
+static size_t path_hash(const char *s)
+{
+	size_t h = 1469598103934665603ULL;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
 }
 
-/* Fill @m from a header line; false for a malformed one. */
-static bool parse_header(const char *p, bool grouped, struct fb_mmap *m)
+/* The slot of @path: its group's, or the free one where it belongs. */
+static size_t *group_slot(struct group_index *gi, const struct fb_mmap *v, const char *path)
+{
+	size_t i = path_hash(path) & (gi->cap - 1);
+
+	while (gi->slots[i] && strcmp(v[gi->slots[i] - 1].path, path))
+		i = (i + 1) & (gi->cap - 1);
+	return &gi->slots[i];
+}
+
+/* Fold the last block into an earlier one with the same path, or index it as a new group. */
+static int fold_last(struct group_index *gi, struct fb_mmap *v, size_t *cnt)
+{
+	struct fb_mmap *last = &v[*cnt - 1];
+	size_t *slot;
+
+	if (*cnt * 2 > gi->cap) {
+		struct group_index big = { .cap = gi->cap ? gi->cap * 2 : 256 };
+
+		big.slots = calloc(big.cap, sizeof(*big.slots));
+		if (!big.slots)
+			return -ENOMEM;
+		for (size_t k = 0; k < gi->cap; k++)
+			if (gi->slots[k])
+				*group_slot(&big, v, v[gi->slots[k] - 1].path) = gi->slots[k];
+		free(gi->slots);
+		*gi = big;
+	}
+	slot = group_slot(gi, v, last->path);
+	if (*slot) {
+		add_mmap(&v[*slot - 1], last);
+		(*cnt)--;
+	} else {
+		*slot = *cnt;
+	}
+	return 0;
+}
+
+/* Fill @m from a header line, its path copied to *@pool (advanced); false for a malformed one. */
+static bool parse_header(const char *p, bool grouped, struct fb_mmap *m, char **pool)
 {
 	char addr[64], perms[16], skip[64];
 	const char *q = p, *path;
@@ -182,12 +221,14 @@ static bool parse_header(const char *p, bool grouped, struct fb_mmap *m)
 		return false;
 	path = fb__skip_ws(q);
 	plen = strcspn(path, "\n");
-	if (plen >= sizeof(m->path))
-		plen = sizeof(m->path) - 1;
-	memcpy(m->path, path, plen);
-	m->path[plen] = '\0';
-	if (!plen)
-		strcpy(m->path, "[anon]");
+	if (!plen) {
+		path = "[anon]";
+		plen = strlen(path);
+	}
+	memcpy(*pool, path, plen);
+	(*pool)[plen] = '\0';
+	m->path = *pool;
+	*pool += plen + 1;
 	if (!grouped) {
 		fb__copy(m->addr, sizeof(m->addr), addr);
 		fb__copy(m->perms, sizeof(m->perms), perms);
@@ -197,21 +238,36 @@ static bool parse_header(const char *p, bool grouped, struct fb_mmap *m)
 
 int fb__parse_smaps(const char *text, bool grouped, struct fb_mmap **out, size_t *n)
 {
+	struct group_index gi = { 0 };
 	struct fb_mmap *v = NULL;
-	size_t cnt = 0, cap = 0;
+	size_t cnt = 0, cap = 0, pool_len = 0;
+	char *pool;
 	bool in_block = false;
 	int err = 0;
 
 	*out = NULL;
 	*n = 0;
+	/*
+	 * One block sized in a first pass: the entries, then their paths (a header line's length
+	 * bounds its path; "[anon]" fits in the 8 spare bytes).  Nothing is copied twice.
+	 */
+	for (const char *p = text; p; p = fb__next_line(p)) {
+		if (is_header(p)) {
+			cap++;
+			pool_len += strcspn(p, "\n") + 8;
+		}
+	}
+	v = malloc(cap * sizeof(*v) + pool_len + 1);
+	if (!v)
+		return -ENOMEM;
+	pool = (char *)(v + cap);
 	for (const char *p = text; p; p = fb__next_line(p)) {
 		if (is_header(p)) {
 			if (in_block && grouped)
-				fold_last(v, &cnt);
-			err = fb__grow((void **)&v, &cap, cnt + 1, sizeof(*v));
+				err = fold_last(&gi, v, &cnt);
 			if (err)
 				goto free_v;
-			in_block = parse_header(p, grouped, &v[cnt]);
+			in_block = parse_header(p, grouped, &v[cnt], &pool);
 			if (in_block)
 				cnt++;
 		} else if (in_block) {
@@ -227,12 +283,16 @@ int fb__parse_smaps(const char *text, bool grouped, struct fb_mmap **out, size_t
 		}
 	}
 	if (in_block && grouped)
-		fold_last(v, &cnt);
+		err = fold_last(&gi, v, &cnt);
+	if (err)
+		goto free_v;
+	free(gi.slots);
 	*out = v;
 	*n = cnt;
 	return 0;
 
 free_v:
+	free(gi.slots);
 	free(v);
 	return err;
 }

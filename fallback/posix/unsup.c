@@ -59,3 +59,16 @@ int fb_win_service_get(const char *name, struct fb_win_service *out)
 	(void)name, (void)out;
 	return -ENOTSUP;
 }
+
+int fb_proc__fds(struct fb_proc *p, struct fb_fds *out)
+{
+	(void)p;
+	out->v = NULL;
+	out->n = 0;
+	return -ENOTSUP; /* lsof's view: kern.file joined with vnode stats, not written yet */
+}
+
+int fb_net_sockets(enum fb_conn_kind kind, struct fb_conn **out, size_t *n)
+{
+	return fb_net_connections(kind, out, n);
+}

@@ -165,13 +165,48 @@ static int add_map(struct fb_mmap **v, size_t *n, size_t *cap, bool grouped, con
 		return err;
 	m = &(*v)[(*n)++];
 	memset(m, 0, sizeof(*m));
-	fb__copy(m->path, sizeof(m->path), path);
+	m->path = strdup(path); /* moved into the result's block by pack_maps() */
+	if (!m->path) {
+		(*n)--;
+		return -ENOMEM;
+	}
 	if (!grouped) {
 		fb__fmt(m->addr, sizeof(m->addr), "0x%llx",
 			(unsigned long long)(uintptr_t)mbi->BaseAddress);
 		fb__copy(m->perms, sizeof(m->perms), protection(mbi->Protect));
 	}
 	m->rss = m->size = mbi->RegionSize;
+	return 0;
+}
+
+static void free_paths(struct fb_mmap *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free((char *)v[i].path);
+}
+
+/* One block holding the entries and then their paths, as fallback.h promises; frees @v's. */
+static int pack_maps(struct fb_mmap *v, size_t n, struct fb_mmap **out)
+{
+	size_t bytes = n * sizeof(*v) + 1;
+	struct fb_mmap *b;
+	char *pool;
+
+	for (size_t i = 0; i < n; i++)
+		bytes += strlen(v[i].path) + 1;
+	b = malloc(bytes);
+	if (!b)
+		return -ENOMEM;
+	pool = (char *)(b + n);
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(v[i].path) + 1;
+
+		b[i] = v[i];
+		memcpy(pool, v[i].path, len);
+		b[i].path = pool;
+		pool += len;
+	}
+	*out = b;
 	return 0;
 }
 
@@ -212,11 +247,12 @@ int fb_proc__memory_maps(struct fb_proc *p, bool grouped, struct fb_mmap **out, 
 	}
 	CloseHandle(h);
 	free(b);
-	if (err) {
-		free(v);
+	if (!err)
+		err = pack_maps(v, cnt, out);
+	free_paths(v, cnt);
+	free(v);
+	if (err)
 		return fb__proc_fail(p, "memory_maps", err);
-	}
-	*out = v;
 	*n = cnt;
 	return 0;
 }

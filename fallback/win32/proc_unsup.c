@@ -71,3 +71,15 @@ int fb_proc__page_faults(struct fb_proc *p, uint64_t *minor, uint64_t *major)
 	(void)minor, (void)major;
 	return UNSUP(p, "page_faults"); /* Windows counts faults without a minor/major split */
 }
+
+int fb_proc__fds(struct fb_proc *p, struct fb_fds *out)
+{
+	out->v = NULL;
+	out->n = 0;
+	return UNSUP(p, "fds"); /* lsof's view would need the handle table, as open_files */
+}
+
+int fb_net_sockets(enum fb_conn_kind kind, struct fb_conn **out, size_t *n)
+{
+	return fb_net_connections(kind, out, n);
+}

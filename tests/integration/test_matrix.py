@@ -99,10 +99,17 @@ CASES = [
     ["kill", "{victim}"],
     ["kill", "--tree", "--timeout", "2s", "{tree}"],
     ["kill", "--signal", "KILL", "{victim}"],
+    ["lsof"],
+    ["lsof", "-f", "table", "-p", "{victim}"],
+    ["lsof", "-f", "csv", "-c", "{sleeper}", "-o", "{tmp}/lsof.csv.gz"],
+    ["lsof", "-f", "json", "-u", "0,65534", "-a", "-n", "-P"],
+    ["pmap", "{victim}"],
+    ["pmap", "-x", "-f", "table", "{victim}"],
+    ["pmap", "--grouped", "-f", "json", "{victim}"],
 ]
 CASES += [[c, "--help"] for c in ("doctor", "trace", "hist", "serve", "top", "profile",
                                   "snapshot", "ps", "proc", "pidof", "net", "sys", "kill",
-                                  "biotop")]
+                                  "biotop", "lsof", "pmap")]
 
 # Exit 1 in silence is the contract here, as for pidof(1): no process has that name.
 SILENT_EXIT1 = [["pidof", "no-such-command-here"]]

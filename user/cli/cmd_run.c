@@ -66,6 +66,8 @@ static const struct cli_cmd run_cmd = {
 		   "  net       connections, io, addrs, stats\n"
 		   "  sys       cpu, memory, swap, disks, disk-io, net, sensors, users, boot; sysctl\n"
 		   "  kill      signal a process or a tree, wait, say which are gone\n"
+		   "  lsof      open files and sockets per process (-p, -u, -c, -i [ADDR], PATH)\n"
+		   "  pmap      a process' memory maps, as pmap and pmap -x\n"
 		   "Run 'vigil COMMAND --help' for a command's options.",
 	.opts = run_opts,
 	.set = run_set,

@@ -25,5 +25,7 @@ int cmd_net(int argc, char **argv);
 int cmd_sys(int argc, char **argv);
 int cmd_kill(int argc, char **argv);
 int cmd_biotop(int argc, char **argv);
+int cmd_lsof(int argc, char **argv);
+int cmd_pmap(int argc, char **argv);
 
 #endif /* VIGIL_COMMANDS_H */

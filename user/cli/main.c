@@ -29,6 +29,8 @@ static const struct command commands[] = {
 	{ "sys", cmd_sys },
 	{ "kill", cmd_kill },
 	{ "biotop", cmd_biotop },
+	{ "lsof", cmd_lsof },
+	{ "pmap", cmd_pmap },
 };
 
 int main(int argc, char **argv)

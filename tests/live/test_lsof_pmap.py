@@ -1,0 +1,284 @@
+"""test_lsof_pmap.py: `vigil lsof` and `vigil pmap` against the tools they replace, on a child
+the test makes itself: it opens a file for reading, one for writing and one read-write, a
+pipe, a listening TCP socket with a connection accepted from it, a listening unix socket, a
+socketpair and a mapped file. lsof -nP (-F fields) is the oracle for `vigil lsof -p`,
+`-i :PORT`, `-i TCP@ADDR:PORT` and `vigil lsof PATH`; procps' pmap -x for every mapping
+and the totals of `vigil pmap -x`; psutil's memory_maps(grouped=True) for --grouped. Then
+the error contract: bad flags exit 2 naming the flag, a missing pid exits 1 with "no such
+process", and uid 65534 asking about a root process gets exit 1 naming the pid and what was
+refused."""
+import gzip
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+import psutil
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "integration"))
+from harness import (check, main, records, require_root, skip, test,  # noqa: E402
+                     unprivileged_vigil, vigil)
+
+CHILD = r"""
+import mmap, os, socket, sys
+d = sys.argv[1]
+r = open(os.path.join(d, "read.txt"))
+w = open(os.path.join(d, "write.txt"), "w")
+rw = open(os.path.join(d, "rw.bin"), "w+b")
+rw.write(b"x" * 65536)
+rw.flush()
+m = mmap.mmap(rw.fileno(), 65536)
+pr, pw = os.pipe()
+ls = socket.socket()
+ls.bind(("127.0.0.1", 0))
+ls.listen()
+port = ls.getsockname()[1]
+c = socket.create_connection(("127.0.0.1", port))
+a, _ = ls.accept()
+u = socket.socket(socket.AF_UNIX)
+u.bind(os.path.join(d, "u.sock"))
+u.listen()
+sp = socket.socketpair()
+print(os.getpid(), port, flush=True)
+sys.stdin.read()
+"""
+
+
+class Child:
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="vigil-lsof-")
+        with open(os.path.join(self.dir, "read.txt"), "w") as f:
+            f.write("hello\n")
+        self.p = subprocess.Popen(["/usr/bin/python3", "-c", CHILD, self.dir],
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                  stderr=subprocess.DEVNULL, text=True, cwd=self.dir)
+        pid, port = self.p.stdout.readline().split()
+        self.pid, self.port = int(pid), int(port)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.p.stdin.close()
+        self.p.wait(timeout=10)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def need(tool):
+    if not shutil.which(tool):
+        skip("%s is not installed (tools/deps.sh installs it)" % tool)
+
+
+def lsof_rows(*args):
+    """lsof -nP -F rows as dicts with lsof's table columns pid, fd, type, name."""
+    need("lsof")
+    out = subprocess.run(["lsof", "-nP", "-F", "pfatnT", *args], capture_output=True,
+                         text=True).stdout
+    rows, pid, cur = [], None, None
+    for line in out.splitlines():
+        tag, val = line[:1], line[1:]
+        if tag == "p":
+            pid = int(val)
+        elif tag == "f":
+            cur = {"pid": pid, "fd": val, "type": "", "name": ""}
+            rows.append(cur)
+        elif tag == "a" and cur and cur["fd"].isdigit():
+            cur["fd"] += val.strip()
+        elif tag == "t" and cur:
+            cur["type"] = val
+        elif tag == "n" and cur:
+            cur["name"] = val
+        elif tag == "T" and cur and val.startswith("ST=") and cur["type"] in ("IPv4", "IPv6", "unix"):
+            cur["name"] += " (%s)" % val[3:]
+    return rows
+
+
+def vigil_rows(*args):
+    return records(vigil("lsof", "-f", "ndjson", *args).stdout)
+
+
+def keyset(rows, with_pid=False, kinds=None):
+    return {((r["pid"],) if with_pid else ()) + (r["fd"], r["type"], r["name"])
+            for r in rows if kinds is None or kinds(r["fd"])}
+
+
+def not_mem(fd):
+    return fd not in ("mem", "DEL")
+
+
+@test
+def lsof_p_matches_lsof_for_fds_cwd_txt():
+    with Child() as c:
+        ours = vigil_rows("-p", str(c.pid))
+        theirs = lsof_rows("-p", str(c.pid))
+        check(theirs, "lsof listed nothing for the child")
+        a, b = keyset(ours, kinds=not_mem), keyset(theirs, kinds=not_mem)
+        check(a == b, "vigil lsof -p and lsof -p differ:\n  only vigil: %s\n  only lsof: %s"
+              % (sorted(a - b), sorted(b - a)))
+        # what the child opened is there as lsof writes it
+        names = {(r["fd"], r["type"], r["name"]) for r in ours}
+        check(("cwd", "DIR", c.dir) in names, "no cwd row for %s" % c.dir)
+        modes = {r["name"]: r["fd"][-1] for r in ours if r["fd"][0].isdigit()}
+        for f, mode in (("read.txt", "r"), ("write.txt", "w"), ("rw.bin", "u")):
+            got = modes.get(os.path.join(c.dir, f))
+            check(got == mode, "%s: access mode %r, not %r" % (f, got, mode))
+        types = [r["type"] for r in ours]
+        for t in ("FIFO", "IPv4", "unix", "REG", "CHR"):
+            check(t in types, "no %s row" % t)
+        listen = "127.0.0.1:%d (LISTEN)" % c.port
+        check(any(r["name"] == listen for r in ours), "no %r row" % listen)
+        m, n = keyset(ours, kinds=lambda fd: fd == "mem"), keyset(theirs,
+                                                                   kinds=lambda fd: fd == "mem")
+        check({x[2] for x in m} == {x[2] for x in n}, "mapped files differ: %s" %
+              sorted({x[2] for x in m} ^ {x[2] for x in n}))
+        check(os.path.join(c.dir, "rw.bin") in {x[2] for x in m}, "the mapped file is not mem")
+
+
+@test
+def lsof_i_port_matches_lsof():
+    with Child() as c:
+        for spec in (":%d" % c.port, "TCP@127.0.0.1:%d" % c.port):
+            ours = keyset(vigil_rows("-i", spec), with_pid=True)
+            theirs = keyset(lsof_rows("-i", spec), with_pid=True)
+            check(len(theirs) == 3, "lsof -i %s: %d rows, not 3" % (spec, len(theirs)))
+            check(ours == theirs, "-i %s differs:\n  only vigil: %s\n  only lsof: %s" %
+                  (spec, sorted(ours - theirs), sorted(theirs - ours)))
+        table = vigil("lsof", "-f", "table", "-i", ":%d" % c.port).stdout.splitlines()
+        check(table[0].split() == ["COMMAND", "PID", "USER", "FD", "TYPE", "DEVICE",
+                                   "SIZE/OFF", "NODE", "NAME"], "header: %r" % table[0])
+        check(any(line.endswith("(ESTABLISHED)") and "->" in line for line in table),
+              "no connected row in the table")
+
+
+@test
+def lsof_path_matches_lsof():
+    with Child() as c:
+        for f in ("rw.bin", "read.txt"):
+            path = os.path.join(c.dir, f)
+            ours = {(r["pid"], r["fd"], r["type"]) for r in vigil_rows(path)}
+            theirs = {(r["pid"], r["fd"], r["type"]) for r in lsof_rows(path)}
+            check(theirs and ours == theirs, "lsof %s: vigil %s, lsof %s" %
+                  (f, sorted(ours), sorted(theirs)))
+        p = vigil("lsof", "-t", os.path.join(c.dir, "rw.bin"))
+        check(p.stdout.split() == [str(c.pid)], "-t printed %r" % p.stdout)
+        p = vigil("lsof", os.path.join(c.dir, "no-such-file"), check=False)
+        check(p.returncode == 1 and "no-such-file" in p.stderr, "a missing PATH: exit %d %r"
+              % (p.returncode, p.stderr))
+
+
+def pmap_x(argv):
+    lines = subprocess.run(argv, capture_output=True, text=True, check=True).stdout.splitlines()
+    rows = [line.split(None, 5) for line in lines[2:] if line[:1] in "0123456789abcdef"
+            and not line.startswith("-")]
+    total = [int(x) for x in lines[-1].split()[2:5]]
+    return lines, [(r[0], int(r[1]), int(r[2]), int(r[3]), r[4], r[5].strip()) for r in rows], \
+        total
+
+
+@test
+def pmap_x_matches_procps():
+    need("pmap")
+    with Child() as c:
+        vl, ours, vt = pmap_x([os.path.join(os.path.dirname(__file__), "..", "..", ".output",
+                                            "vigil"), "pmap", "-x", "-f", "table", str(c.pid)])
+        pl, theirs, pt = pmap_x(["pmap", "-x", str(c.pid)])
+        check(vl[1] == pl[1], "header %r, not %r" % (vl[1], pl[1]))
+        check(len(ours) == len(theirs) and len(ours) > 10, "%d mappings, pmap %d" %
+              (len(ours), len(theirs)))
+        key = [(r[0], r[1], r[4], r[5]) for r in ours]
+        want = [(r[0], r[1], r[4], r[5]) for r in theirs]
+        diff = [(a, b) for a, b in zip(key, want) if a != b]
+        check(not diff, "mappings differ (vigil, pmap): %s" % diff[:5])
+        check(vt[0] == pt[0], "total Kbytes %d, pmap %d" % (vt[0], pt[0]))
+        for i, name in ((1, "RSS"), (2, "Dirty")):
+            check(abs(vt[i] - pt[i]) <= 64, "total %s %d kB, pmap %d kB" % (name, vt[i], pt[i]))
+        check(any(r[5] == "rw.bin" and r[4] == "rw-s-" for r in ours),
+              "the shared file mapping is not 'rw-s- rw.bin'")
+
+
+@test
+def pmap_grouped_matches_psutil_and_formats_parse():
+    with Child() as c:
+        ours = records(vigil("pmap", "--grouped", "-f", "ndjson", str(c.pid)).stdout)
+        theirs = psutil.Process(c.pid).memory_maps(grouped=True)
+        check({r["path"] for r in ours} == {m.path for m in theirs},
+              "grouped paths differ: %s" % ({r["path"] for r in ours} ^
+                                             {m.path for m in theirs}))
+        rss, prss = sum(r["rss"] for r in ours), sum(m.rss for m in theirs)
+        check(abs(rss - prss) <= 256 * 1024, "grouped rss %d, psutil %d" % (rss, prss))
+        doc = json.loads(vigil("pmap", "-x", "-f", "json", str(c.pid)).stdout)
+        check(isinstance(doc, list) and doc and "address" in doc[0], "json: %r" % doc[:1])
+        csv = vigil("pmap", "-f", "csv", str(c.pid)).stdout.splitlines()
+        check(csv[0] == "address,size,rss,dirty,mode,mapping,path", "csv header %r" % csv[0])
+        with tempfile.TemporaryDirectory() as d:
+            out = os.path.join(d, "l.csv.gz")
+            vigil("lsof", "-f", "csv", "-o", out, "-p", str(c.pid))
+            with gzip.open(out, "rt") as f:
+                lines = f.read().splitlines()
+            check(lines[0] == "command,pid,user,fd,type,device,size_off,node,name",
+                  "lsof csv header %r" % lines[0])
+            check(len(lines) > 10, "lsof csv.gz has %d lines" % len(lines))
+
+
+@test
+def bad_flags_exit_2_naming_the_flag():
+    for argv, named in ((["lsof", "--bogus"], "--bogus"), (["lsof", "-p", "abc"], "--pid"),
+                        (["lsof", "-i", ":99999"], "--inet"), (["lsof", "-Z"], "-Z"),
+                        (["lsof", "-u", ""], "--user"), (["pmap", "--nope", "1"], "--nope"),
+                        (["pmap", "-x"], "PID"), (["pmap", "-x", "12ab"], "PID"),
+                        (["pmap", "-f", "yaml", "1"], "--format")):
+        p = vigil(*argv, check=False)
+        check(p.returncode == 2, "vigil %s: exit %d, not 2" % (" ".join(argv), p.returncode))
+        check(named in p.stderr, "vigil %s: %r does not name %s" % (" ".join(argv),
+                                                                   p.stderr.strip(), named))
+
+
+def dead_pid():
+    p = subprocess.Popen(["true"])
+    p.wait()
+    return p.pid
+
+
+@test
+def missing_pid_exits_1_no_such_process():
+    pid = dead_pid()
+    for argv in (["pmap", "-x", str(pid)], ["lsof", "-p", str(pid)]):
+        p = vigil(*argv, check=False)
+        check(p.returncode == 1, "vigil %s: exit %d" % (" ".join(argv), p.returncode))
+        check("no such process" in p.stderr and str(pid) in p.stderr,
+              "vigil %s: stderr %r" % (" ".join(argv), p.stderr))
+
+
+@test
+def access_denied_as_nobody_names_the_pid():
+    require_root()
+    if not shutil.which("setpriv"):
+        skip("setpriv is not installed")
+    tmp, exe = unprivileged_vigil()
+    try:
+        with Child() as c:
+            nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", exe]
+            p = subprocess.run(nobody + ["pmap", "-x", str(c.pid)], capture_output=True,
+                               text=True)
+            check(p.returncode == 1 and str(c.pid) in p.stderr and "access denied" in p.stderr,
+                  "pmap as nobody: exit %d %r" % (p.returncode, p.stderr))
+            p = subprocess.run(nobody + ["lsof", "-f", "ndjson", "-p", str(c.pid)],
+                               capture_output=True, text=True)
+            check(p.returncode == 1 and str(c.pid) in p.stderr and "access denied" in p.stderr,
+                  "lsof -p as nobody: exit %d %r" % (p.returncode, p.stderr))
+            rows = records(p.stdout)
+            check(any("Permission denied" in r["name"] for r in rows),
+                  "no lsof-style 'Permission denied' row: %r" % rows[:3])
+            # a listing over every process notes and skips what it may not read: exit 0
+            p = subprocess.run(nobody + ["lsof", "-f", "ndjson"], capture_output=True,
+                               text=True)
+            check(p.returncode == 0, "lsof as nobody: exit %d %r" % (p.returncode,
+                                                                   p.stderr[-300:]))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,859 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * cmd_lsof.c: `vigil lsof`: open files and sockets per process with lsof's columns (COMMAND
+ * PID USER FD TYPE DEVICE SIZE/OFF NODE NAME), in one pass over /proc: the fallback
+ * library's scan gives each process' name and user, fb_proc__fds() its cwd/rtd/txt, mapped
+ * files and fds, and one dump of the socket tables (sock_diag) names every socket by inode,
+ * as `lsof -nP` prints them. Selections (-p, -u, -c, -i, PATH) are ANDed, as lsof -a.
+ * A process that cannot be read is shown as lsof shows it (an "unknown" row saying what was
+ * refused) in a listing; asked for by -p alone, it also makes the exit status 1.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "cli/parse.h"
+#include "core/log.h"
+#include "export/escape.h"
+#include "export/export.h"
+#include "export/json.h"
+#include "export/output.h"
+#include "fallback.h"
+
+enum { OPT_PID = CLI_COMMON_MAX, OPT_USER, OPT_INET, OPT_COMM, OPT_TERSE, OPT_NOOP };
+
+#define LSOF_MAX_SEL 64
+
+/* -i [46][TCP|UDP][@ADDR][:PORT] */
+struct inet_sel {
+	bool on;
+	int family; /* 0: both */
+	int type;   /* 0: both; SOCK_STREAM, SOCK_DGRAM */
+	char addr[64];
+	int port; /* -1: any */
+};
+
+struct lsof_args {
+	pid_t pids[LSOF_MAX_SEL];
+	int npids;
+	uid_t uids[LSOF_MAX_SEL];
+	int nuids;
+	const char *comms[LSOF_MAX_SEL];
+	int ncomms;
+	struct inet_sel inet;
+	bool terse;
+	/* PATH arguments, as (dev, ino) */
+	struct stat files[LSOF_MAX_SEL];
+	int nfiles;
+};
+
+struct lsof_row {
+	char cmd[64], user[64], fd[16], type[16], device[32], sizeoff[32], node[24];
+	pid_t pid;
+	char *name;
+};
+
+struct row_list {
+	struct lsof_row *v;
+	size_t n, cap;
+};
+
+/* The socket tables, sorted by inode, loaded at the first socket met. */
+struct sock_index {
+	struct fb_conn *v;
+	size_t n;
+	bool loaded;
+};
+
+static const struct cli_opt lsof_opts[] = {
+	CLI_OPT_FORMAT,
+	CLI_OPT_OUTPUT,
+	{ "pid", 'p', "PID[,PID]", OPT_PID, "process ids separated by commas",
+	  "only these processes" },
+	{ "user", 'u', "USER[,USER]", OPT_USER, "user names or uids separated by commas",
+	  "only processes of these users" },
+	{ "inet", 'i', "[ADDR]", OPT_INET,
+	  "[46][TCP|UDP][@HOST][:PORT], e.g. :8080, TCP, @127.0.0.1",
+	  "only internet sockets, optionally of that address (-i alone: all)" },
+	{ "comm", 'c', "COMM", OPT_COMM, "the beginning of a command name",
+	  "only processes whose command begins with COMM" },
+	{ "terse", 't', NULL, OPT_TERSE, NULL, "print only the pids (lsof -t)" },
+	{ "and", 'a', NULL, OPT_NOOP, NULL,
+	  "accepted for lsof's habit: selections are always ANDed" },
+	{ "numeric", 'n', NULL, OPT_NOOP, NULL, "accepted: addresses are always numeric" },
+	{ "numeric-ports", 'P', NULL, OPT_NOOP, NULL, "accepted: ports are always numeric" },
+	CLI_OPT_END,
+};
+
+static int parse_inet(const char *s, struct inet_sel *in)
+{
+	uint64_t port;
+	const char *colon;
+
+	memset(in, 0, sizeof(*in));
+	in->on = true;
+	in->port = -1;
+	if (!strcmp(s, "any"))
+		return 0;
+	if (*s == '4' || *s == '6')
+		in->family = *s++ == '4' ? AF_INET : AF_INET6;
+	if (!strncasecmp(s, "tcp", 3)) {
+		in->type = SOCK_STREAM;
+		s += 3;
+	} else if (!strncasecmp(s, "udp", 3)) {
+		in->type = SOCK_DGRAM;
+		s += 3;
+	}
+	if (*s == '@') {
+		const char *end;
+		size_t n;
+
+		s++;
+		if (*s == '[') {
+			end = strchr(++s, ']');
+			if (!end)
+				return -EINVAL;
+			colon = end + 1;
+		} else {
+			end = strchr(s, ':');
+			if (!end)
+				end = s + strlen(s);
+			colon = end;
+		}
+		n = (size_t)(end - s);
+		if (!n || n >= sizeof(in->addr))
+			return -EINVAL;
+		memcpy(in->addr, s, n);
+		in->addr[n] = '\0';
+		s = colon;
+	}
+	if (*s == ':') {
+		if (parse_u64(s + 1, 0, 65535, &port))
+			return -EINVAL;
+		in->port = (int)port;
+		s += strlen(s);
+	}
+	return *s ? -EINVAL : 0;
+}
+
+static int parse_list(const char *arg, int *n, int (*one)(void *, const char *), void *ctx)
+{
+	char buf[1024], *tok, *save = NULL;
+
+	if (strlen(arg) >= sizeof(buf) || !*arg)
+		return -EINVAL;
+	strcpy(buf, arg);
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		int err;
+
+		if (*n == LSOF_MAX_SEL)
+			return -E2BIG;
+		err = one(ctx, tok);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static int add_pid(void *ctx, const char *s)
+{
+	struct lsof_args *a = ctx;
+	uint64_t v;
+
+	if (parse_u64(s, 1, INT32_MAX, &v))
+		return -EINVAL;
+	a->pids[a->npids++] = (pid_t)v;
+	return 0;
+}
+
+static int add_user(void *ctx, const char *s)
+{
+	struct lsof_args *a = ctx;
+	struct passwd *pw = getpwnam(s);
+	uint64_t v;
+
+	if (pw) {
+		a->uids[a->nuids++] = pw->pw_uid;
+		return 0;
+	}
+	if (parse_u64(s, 0, UINT32_MAX - 1, &v))
+		return -EINVAL;
+	a->uids[a->nuids++] = (uid_t)v;
+	return 0;
+}
+
+static int lsof_set(void *ctx, int id, const char *arg)
+{
+	struct lsof_args *a = ctx;
+
+	switch (id) {
+	case OPT_PID:
+		return parse_list(arg, &a->npids, add_pid, a);
+	case OPT_USER:
+		return parse_list(arg, &a->nuids, add_user, a);
+	case OPT_INET:
+		return parse_inet(arg, &a->inet);
+	case OPT_COMM:
+		if (!*arg || a->ncomms == LSOF_MAX_SEL)
+			return -EINVAL;
+		a->comms[a->ncomms++] = arg;
+		return 0;
+	case OPT_TERSE:
+		a->terse = true;
+		return 0;
+	case OPT_NOOP:
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+static const struct cli_cmd lsof_cmd = {
+	.name = "lsof",
+	.usage = "vigil lsof [-p PID[,PID]] [-u USER] [-i [ADDR]] [-c COMM] [-t] [PATH...]",
+	.summary =
+		"List open files and sockets per process, with lsof's columns: COMMAND PID USER\n"
+		"FD TYPE DEVICE SIZE/OFF NODE NAME. Selections are ANDed (as lsof -a).",
+	.details =
+		"Examples: vigil lsof -p 1234\n"
+		"          vigil lsof -i :8080          (who has port 8080, as lsof -nP -i :8080)\n"
+		"          vigil lsof -i TCP@127.0.0.1\n"
+		"          vigil lsof /var/log/syslog   (who has this file open)",
+	.opts = lsof_opts,
+	.set = lsof_set,
+};
+
+/* lsof's -i takes an optional value in the next word: "-i :80", "-i TCP"; make it "--inet X". */
+static bool is_inet_spec(const char *s)
+{
+	return *s == ':' || *s == '@' || ((*s == '4' || *s == '6') && !s[1]) ||
+	       !strncasecmp(s, "tcp", 3) || !strncasecmp(s, "udp", 3) ||
+	       ((*s == '4' || *s == '6') &&
+		(s[1] == ':' || s[1] == '@' || !strncasecmp(s + 1, "tcp", 3) ||
+		 !strncasecmp(s + 1, "udp", 3)));
+}
+
+static char **lsof_argv(int argc, char **argv, int *nargc)
+{
+	char **v = calloc((size_t)argc * 2 + 1, sizeof(*v));
+	int k = 0;
+
+	if (!v)
+		return NULL;
+	for (int i = 0; i < argc; i++) {
+		if (i && (!strcmp(argv[i], "-i") || !strcmp(argv[i], "--inet"))) {
+			v[k++] = "--inet";
+			if (i + 1 < argc && is_inet_spec(argv[i + 1]))
+				v[k++] = argv[++i];
+			else
+				v[k++] = "any";
+			continue;
+		}
+		if (!strcmp(argv[i], "--")) {
+			while (i < argc)
+				v[k++] = argv[i++];
+			break;
+		}
+		v[k++] = argv[i];
+	}
+	*nargc = k;
+	return v;
+}
+
+/* ------------------------------------------------------------------- sockets */
+
+static int conn_inode_cmp(const void *a, const void *b)
+{
+	const struct fb_conn *x = a, *y = b;
+
+	return (x->inode > y->inode) - (x->inode < y->inode);
+}
+
+static const struct fb_conn *sock_find(struct sock_index *si, uint64_t inode)
+{
+	struct fb_conn key = { .inode = inode };
+
+	if (!si->loaded) {
+		si->loaded = true;
+		if (fb_net_sockets(FB_KIND_ALL, &si->v, &si->n))
+			pr_warn("lsof: cannot read the socket tables: sockets are shown unnamed");
+		else
+			qsort(si->v, si->n, sizeof(*si->v), conn_inode_cmp);
+	}
+	return si->n ? bsearch(&key, si->v, si->n, sizeof(*si->v), conn_inode_cmp) : NULL;
+}
+
+static bool sock_inode_of(const char *path, uint64_t *inode)
+{
+	const char *p;
+
+	if (!path || strncmp(path, "socket:[", 8))
+		return false;
+	p = path + 8;
+	*inode = strtoull(p, NULL, 10);
+	return true;
+}
+
+/* "127.0.0.1:80", "[::1]:80", "*:22" */
+static int put_endpoint(char *buf, size_t len, const struct fb_conn *c, const struct fb_sockaddr *a)
+{
+	bool any = !strcmp(a->addr, "0.0.0.0") || !strcmp(a->addr, "::") || !a->addr[0];
+
+	if (any)
+		return snprintf(buf, len, "*:%u", a->port);
+	if (c->family == AF_INET6)
+		return snprintf(buf, len, "[%s]:%u", a->addr, a->port);
+	return snprintf(buf, len, "%s:%u", a->addr, a->port);
+}
+
+static const char *sock_type_name(int type)
+{
+	switch (type) {
+	case SOCK_STREAM:
+		return "STREAM";
+	case SOCK_DGRAM:
+		return "DGRAM";
+	case SOCK_SEQPACKET:
+		return "SEQPACKET";
+	default:
+		return "UNKNOWN";
+	}
+}
+
+static const char *unix_state_name(enum fb_conn_status st)
+{
+	switch (st) {
+	case FB_CONN_LISTEN:
+		return " (LISTEN)";
+	case FB_CONN_ESTABLISHED:
+		return " (CONNECTED)";
+	case FB_CONN_CLOSE:
+		return " (UNCONNECTED)";
+	default:
+		return ""; /* the /proc/net/unix fallback has no state */
+	}
+}
+
+/* TYPE, NODE and NAME of a socket, as lsof -nP writes them. */
+static int sock_describe(const struct fb_conn *c, struct lsof_row *r)
+{
+	char name[512];
+	int n;
+
+	if (c->family == AF_UNIX) {
+		snprintf(r->type, sizeof(r->type), "unix");
+		snprintf(name, sizeof(name), "%s%stype=%s%s", c->laddr.addr,
+			 c->laddr.addr[0] ? " " : "", sock_type_name(c->type),
+			 unix_state_name(c->status));
+	} else {
+		snprintf(r->type, sizeof(r->type), c->family == AF_INET6 ? "IPv6" : "IPv4");
+		snprintf(r->device, sizeof(r->device), "%llu", (unsigned long long)c->inode);
+		snprintf(r->node, sizeof(r->node), c->type == SOCK_DGRAM ? "UDP" : "TCP");
+		n = put_endpoint(name, sizeof(name), c, &c->laddr);
+		if (c->raddr.valid && c->raddr.port && n > 0 && (size_t)n < sizeof(name) - 2) {
+			strcpy(name + n, "->");
+			n += 2;
+			n += put_endpoint(name + n, sizeof(name) - (size_t)n, c, &c->raddr);
+		}
+		if (c->type == SOCK_STREAM && n > 0 && (size_t)n < sizeof(name))
+			snprintf(name + n, sizeof(name) - (size_t)n, " (%s)",
+				 fb_conn_status_name(c->status));
+	}
+	r->name = strdup(name);
+	return r->name ? 0 : -ENOMEM;
+}
+
+static bool inet_matches(const struct inet_sel *in, const struct fb_conn *c)
+{
+	if (!c || c->family == AF_UNIX)
+		return false;
+	if (in->family && c->family != in->family)
+		return false;
+	if (in->type && c->type != in->type)
+		return false;
+	if (in->port >= 0 && c->laddr.port != in->port &&
+	    !(c->raddr.valid && c->raddr.port == in->port))
+		return false;
+	if (in->addr[0] && strcmp(c->laddr.addr, in->addr) &&
+	    !(c->raddr.valid && !strcmp(c->raddr.addr, in->addr)))
+		return false;
+	return true;
+}
+
+/* ------------------------------------------------------------------- rows */
+
+static const char *const kind_fd[] = {
+	[FB_FD_CWD] = "cwd", [FB_FD_RTD] = "rtd", [FB_FD_TXT] = "txt",
+	[FB_FD_MEM] = "mem", [FB_FD_DEL] = "DEL",
+};
+
+static const char *mode_type(uint32_t mode)
+{
+	switch (mode & S_IFMT) {
+	case S_IFREG:
+		return "REG";
+	case S_IFDIR:
+		return "DIR";
+	case S_IFCHR:
+		return "CHR";
+	case S_IFBLK:
+		return "BLK";
+	case S_IFIFO:
+		return "FIFO";
+	case S_IFSOCK:
+		return "sock";
+	case S_IFLNK:
+		return "LINK";
+	default:
+		return "unknown";
+	}
+}
+
+static void fd_column(const struct fb_fd *f, char *buf, size_t len)
+{
+	char mode = ' ';
+
+	if (f->kind != FB_FD_NUM) {
+		snprintf(buf, len, "%s", kind_fd[f->kind]);
+		return;
+	}
+	if (f->fd < 0) {
+		snprintf(buf, len, "NOFD");
+		return;
+	}
+	if (f->valid & FB_FDI_FLAGS) {
+		switch (f->flags & O_ACCMODE) {
+		case O_RDONLY:
+			mode = 'r';
+			break;
+		case O_WRONLY:
+			mode = 'w';
+			break;
+		default:
+			mode = 'u';
+		}
+	}
+	snprintf(buf, len, "%d%c", f->fd, mode);
+	if (mode == ' ')
+		buf[strlen(buf) - 1] = '\0';
+}
+
+/* Fill r's file columns from f; returns 1 when the row is kept, 0 when filtered out. */
+static int describe(const struct lsof_args *a, struct sock_index *si, const struct fb_fd *f,
+		    struct lsof_row *r)
+{
+	const struct fb_conn *c = NULL;
+	bool is_sock, dev_is_rdev;
+	uint64_t inode = 0, dev;
+	char name[4200];
+
+	fd_column(f, r->fd, sizeof(r->fd));
+	r->device[0] = r->sizeoff[0] = r->node[0] = '\0';
+	r->name = NULL;
+	is_sock = sock_inode_of(f->path, &inode);
+	if (is_sock)
+		c = sock_find(si, inode);
+	if (a->inet.on && !inet_matches(&a->inet, c))
+		return 0;
+	if (a->nfiles) {
+		bool hit = false;
+
+		for (int i = 0; i < a->nfiles && !hit; i++)
+			hit = (f->valid & FB_FDI_STAT) && f->ino == a->files[i].st_ino &&
+			      f->dev == a->files[i].st_dev;
+		if (!hit)
+			return 0;
+	}
+	if (!f->path) {
+		const char *link = f->link ? f->link : "?";
+
+		snprintf(r->type, sizeof(r->type), "unknown");
+		if (f->err == ENOENT) /* a kernel thread's exe: lsof names only the link */
+			snprintf(name, sizeof(name), "%s", link);
+		else
+			snprintf(name, sizeof(name), "%s (%s: %s)", link,
+				 f->kind == FB_FD_NUM && f->fd < 0 ? "opendir" : "readlink",
+				 strerror(f->err));
+		r->name = strdup(name);
+		return r->name ? 1 : -ENOMEM;
+	}
+	if (is_sock && c) {
+		if (sock_describe(c, r))
+			return -ENOMEM;
+		snprintf(r->sizeoff, sizeof(r->sizeoff), "0t%llu", (unsigned long long)f->pos);
+		if (!r->node[0])
+			snprintf(r->node, sizeof(r->node), "%llu", (unsigned long long)inode);
+		return 1;
+	}
+	if (f->kind == FB_FD_MEM || f->kind == FB_FD_DEL) {
+		snprintf(r->type, sizeof(r->type), "%s",
+			 (f->valid & FB_FDI_STAT) ? mode_type(f->mode) : "REG");
+	} else if (f->valid & FB_FDI_STAT) {
+		snprintf(r->type, sizeof(r->type), "%s", mode_type(f->mode));
+	} else {
+		snprintf(r->type, sizeof(r->type), "unknown");
+	}
+	if (!strncmp(f->path, "anon_inode:", 11))
+		snprintf(r->type, sizeof(r->type), "a_inode");
+	dev_is_rdev = (f->mode & S_IFMT) == S_IFCHR || (f->mode & S_IFMT) == S_IFBLK;
+	dev = dev_is_rdev ? f->rdev : f->dev;
+	if ((f->valid & FB_FDI_STAT) || f->kind == FB_FD_MEM || f->kind == FB_FD_DEL)
+		snprintf(r->device, sizeof(r->device), "%u,%u", major(dev), minor(dev));
+	if (f->valid & FB_FDI_STAT) {
+		uint32_t t = f->mode & S_IFMT;
+
+		if (!strcmp(r->type, "a_inode"))
+			snprintf(r->sizeoff, sizeof(r->sizeoff), "0");
+		else if (t == S_IFREG || t == S_IFDIR)
+			snprintf(r->sizeoff, sizeof(r->sizeoff), "%llu",
+				 (unsigned long long)f->size);
+		else
+			snprintf(r->sizeoff, sizeof(r->sizeoff), "0t%llu",
+				 (unsigned long long)f->pos);
+	}
+	if ((f->valid & FB_FDI_STAT) || f->ino)
+		snprintf(r->node, sizeof(r->node), "%llu", (unsigned long long)f->ino);
+	if (!strncmp(f->path, "pipe:", 5))
+		snprintf(name, sizeof(name), "pipe");
+	else if (!strncmp(f->path, "anon_inode:", 11))
+		snprintf(name, sizeof(name), "%s", f->path + 11);
+	else if (is_sock)
+		snprintf(name, sizeof(name), "can't identify protocol");
+	else
+		snprintf(name, sizeof(name), "%s", f->path);
+	r->name = strdup(name);
+	return r->name ? 1 : -ENOMEM;
+}
+
+static int rows_push(struct row_list *l, struct lsof_row **out)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 256;
+		struct lsof_row *v = realloc(l->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		l->v = v;
+		l->cap = cap;
+	}
+	*out = &l->v[l->n];
+	memset(*out, 0, sizeof(**out));
+	return 0;
+}
+
+static void rows_free(struct row_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i].name);
+	free(l->v);
+}
+
+static bool proc_is_selected(const struct lsof_args *a, const struct fb_proc_info *pi)
+{
+	bool hit = !a->npids;
+
+	for (int i = 0; i < a->npids && !hit; i++)
+		hit = pi->pid == a->pids[i];
+	if (!hit)
+		return false;
+	hit = !a->nuids;
+	for (int i = 0; i < a->nuids && !hit; i++)
+		hit = (pi->valid & FB_PI_UIDS) && pi->uids.real == a->uids[i];
+	if (!hit)
+		return false;
+	hit = !a->ncomms;
+	for (int i = 0; i < a->ncomms && !hit; i++)
+		hit = !strncmp(pi->name, a->comms[i], strlen(a->comms[i]));
+	return hit;
+}
+
+/*
+ * One process' rows. -ESRCH when it is gone (skipped by a listing); *denied is set when
+ * something was refused (lsof's "Permission denied" rows).
+ */
+static int lsof_proc(const struct lsof_args *a, struct sock_index *si,
+		     const struct fb_proc_info *pi, struct row_list *rows, bool *denied)
+{
+	struct fb_proc *p = fb_proc__new(pi->pid);
+	struct fb_fds fds = { 0 };
+	int err;
+
+	if (!p)
+		return -ESRCH;
+	err = fb_proc__fds(p, &fds);
+	if (err)
+		goto free_proc;
+	for (size_t i = 0; i < fds.n; i++) {
+		struct lsof_row *r;
+		int kept;
+
+		err = rows_push(rows, &r);
+		if (err)
+			goto free_fds;
+		if (!fds.v[i].path && (fds.v[i].err == EACCES || fds.v[i].err == EPERM))
+			*denied = true;
+		kept = describe(a, si, &fds.v[i], r);
+		if (kept < 0) {
+			err = kept;
+			goto free_fds;
+		}
+		if (!kept)
+			continue;
+		snprintf(r->cmd, sizeof(r->cmd), "%s", pi->name);
+		snprintf(r->user, sizeof(r->user), "%s", pi->username);
+		r->pid = pi->pid;
+		rows->n++;
+	}
+free_fds:
+	fb_fds_free(&fds);
+free_proc:
+	fb_proc__free(p);
+	return err;
+}
+
+/* ------------------------------------------------------------------- output */
+
+static void pad(struct sink *s, size_t have, size_t want)
+{
+	for (; have < want; have++)
+		sink__putc(s, ' ');
+}
+
+/* Escaped length of a cell, as the table prints it. */
+static size_t cell_len(const char *str)
+{
+	char buf[ESC_MAX_PER_BYTE * 64 + 1];
+
+	if (strlen(str) < 64)
+		return esc_str(buf, sizeof(buf), str, SIZE_MAX);
+	return strlen(str); /* only NAME is long, and it is the last column: not padded */
+}
+
+static void print_table(struct sink *s, const struct row_list *rows)
+{
+	static const char *const head[] = { "COMMAND", "PID",	   "USER", "FD",  "TYPE",
+					    "DEVICE",  "SIZE/OFF", "NODE", "NAME" };
+	size_t w[9];
+
+	for (int i = 0; i < 9; i++)
+		w[i] = strlen(head[i]);
+	for (size_t i = 0; i < rows->n; i++) {
+		const struct lsof_row *r = &rows->v[i];
+		const char *cells[] = { r->cmd,	   r->user,    r->fd,  r->type,
+					r->device, r->sizeoff, r->node };
+		const int col[] = { 0, 2, 3, 4, 5, 6, 7 };
+		char pid[16];
+
+		for (int k = 0; k < 7; k++) {
+			size_t n = cell_len(cells[k]);
+
+			if (n > w[col[k]])
+				w[col[k]] = n;
+		}
+		snprintf(pid, sizeof(pid), "%d", (int)r->pid);
+		if (strlen(pid) > w[1])
+			w[1] = strlen(pid);
+	}
+	/* COMMAND, USER left; PID, DEVICE, SIZE/OFF, NODE right; FD right; TYPE right */
+	sink__printf(s, "%-*s %*s %-*s %*s %*s %*s %*s %*s %s\n", (int)w[0], head[0], (int)w[1],
+		     head[1], (int)w[2], head[2], (int)w[3], head[3], (int)w[4], head[4], (int)w[5],
+		     head[5], (int)w[6], head[6], (int)w[7], head[7], head[8]);
+	for (size_t i = 0; i < rows->n; i++) {
+		const struct lsof_row *r = &rows->v[i];
+		const char *right[] = { r->fd, r->type, r->device, r->sizeoff, r->node };
+
+		pad(s, 0, 0);
+		pad(s, esc_write(s, r->cmd, SIZE_MAX), w[0]);
+		sink__printf(s, " %*d ", (int)w[1], (int)r->pid);
+		pad(s, esc_write(s, r->user, SIZE_MAX), w[2]);
+		for (int k = 0; k < 5; k++) {
+			sink__putc(s, ' ');
+			pad(s, cell_len(right[k]), w[3 + k]);
+			esc_write(s, right[k], SIZE_MAX);
+		}
+		sink__putc(s, ' ');
+		esc_write(s, r->name, SIZE_MAX);
+		sink__putc(s, '\n');
+	}
+}
+
+static void print_csv(struct sink *s, const struct row_list *rows)
+{
+	sink__puts(s, "command,pid,user,fd,type,device,size_off,node,name\r\n");
+	for (size_t i = 0; i < rows->n; i++) {
+		const struct lsof_row *r = &rows->v[i];
+		const char *cells[] = { r->fd, r->type, r->device, r->sizeoff, r->node, r->name };
+
+		csv_write_string(s, r->cmd, SIZE_MAX);
+		sink__printf(s, ",%d,", (int)r->pid);
+		csv_write_string(s, r->user, SIZE_MAX);
+		for (int k = 0; k < 6; k++) {
+			sink__putc(s, ',');
+			csv_write_string(s, cells[k], SIZE_MAX);
+		}
+		sink__puts(s, "\r\n");
+	}
+}
+
+static void print_json(struct sink *s, const struct row_list *rows, bool nd)
+{
+	struct jw w;
+
+	jw__init(&w, s, false);
+	if (!nd)
+		jw__arr_begin(&w, NULL);
+	for (size_t i = 0; i < rows->n; i++) {
+		const struct lsof_row *r = &rows->v[i];
+
+		if (nd)
+			jw__init(&w, s, false);
+		jw__obj_begin(&w, NULL);
+		jw__str(&w, "command", r->cmd);
+		jw__s64(&w, "pid", r->pid);
+		jw__str(&w, "user", r->user);
+		jw__str(&w, "fd", r->fd);
+		jw__str(&w, "type", r->type);
+		jw__str(&w, "device", r->device);
+		jw__str(&w, "size_off", r->sizeoff);
+		jw__str(&w, "node", r->node);
+		jw__str(&w, "name", r->name);
+		jw__obj_end(&w);
+		if (nd)
+			sink__putc(s, '\n');
+	}
+	if (!nd) {
+		jw__arr_end(&w);
+		sink__putc(s, '\n');
+	}
+}
+
+static void print_terse(struct sink *s, const struct row_list *rows)
+{
+	for (size_t i = 0; i < rows->n; i++) {
+		if (!i || rows->v[i].pid != rows->v[i - 1].pid)
+			sink__printf(s, "%d\n", (int)rows->v[i].pid);
+	}
+}
+
+/* ------------------------------------------------------------------- command */
+
+/* What -p asked for and could not have: said on stderr after the output is closed. */
+struct lsof_misses {
+	pid_t gone[LSOF_MAX_SEL], denied[LSOF_MAX_SEL];
+	int ngone, ndenied;
+};
+
+static int lsof_collect(const struct lsof_args *a, struct row_list *rows, struct lsof_misses *miss)
+{
+	struct fb_proc_iter *it = fb_proc_iter__new(FB_PI_NAME | FB_PI_UIDS | FB_PI_USERNAME);
+	struct sock_index si = { 0 };
+	const struct fb_proc_info *pi;
+	bool seen[LSOF_MAX_SEL] = { false };
+	int err = 0;
+
+	if (!it)
+		return -errno;
+	while ((pi = fb_proc_iter__next(it))) {
+		bool denied = false;
+
+		if (!proc_is_selected(a, pi))
+			continue;
+		for (int i = 0; i < a->npids; i++)
+			seen[i] |= a->pids[i] == pi->pid;
+		err = lsof_proc(a, &si, pi, rows, &denied);
+		if (err == -ESRCH) {
+			err = 0; /* gone since the scan listed it */
+			for (int i = 0; i < a->npids; i++)
+				seen[i] &= a->pids[i] != pi->pid;
+			continue;
+		}
+		if (err)
+			goto free_all;
+		if (denied && a->npids && miss->ndenied < LSOF_MAX_SEL)
+			miss->denied[miss->ndenied++] = pi->pid;
+	}
+	for (int i = 0; i < a->npids; i++) {
+		if (!seen[i])
+			miss->gone[miss->ngone++] = a->pids[i];
+	}
+free_all:
+	free(si.v);
+	fb_proc_iter__free(it);
+	return err;
+}
+
+int cmd_lsof(int argc, char **argv)
+{
+	struct lsof_args a = { 0 };
+	struct cli_common common = { 0 };
+	struct row_list rows = { 0 };
+	struct lsof_misses miss = { 0 };
+	struct output out;
+	int first, nargc, err, status = 0;
+	char **nargv;
+	bool help;
+
+	nargv = lsof_argv(argc, argv, &nargc);
+	if (!nargv)
+		return 1;
+	first = cli_parse(&lsof_cmd, nargc, nargv, &common, &a, &help);
+	if (first < 0 || help) {
+		free(nargv);
+		return first < 0 ? EXIT_USAGE : 0;
+	}
+	for (int i = first; i < nargc; i++) {
+		if (a.nfiles == LSOF_MAX_SEL) {
+			cli_error(&lsof_cmd, "too many PATH arguments (at most %d)", LSOF_MAX_SEL);
+			free(nargv);
+			return EXIT_USAGE;
+		}
+		if (stat(nargv[i], &a.files[a.nfiles])) {
+			fprintf(stderr, "vigil lsof: %s: %s\n", nargv[i], strerror(errno));
+			status = 1;
+			continue;
+		}
+		a.nfiles++;
+	}
+	free(nargv);
+	if (status && !a.nfiles)
+		return 1;
+	log_set_level(common.verbose);
+	if (output__open(&out, &lsof_cmd, &common, FMT_NDJSON, 0))
+		return 1;
+	err = lsof_collect(&a, &rows, &miss);
+	if (err) {
+		pr_err("lsof: cannot list open files: %s", strerror(-err));
+		status = 1;
+	} else if (a.terse) {
+		print_terse(out.sink, &rows);
+	} else if (out.fmt == FMT_TABLE) {
+		if (rows.n)
+			print_table(out.sink, &rows);
+	} else if (out.fmt == FMT_CSV) {
+		print_csv(out.sink, &rows);
+	} else {
+		print_json(out.sink, &rows, out.fmt == FMT_NDJSON);
+	}
+	/* like lsof: nothing found for a selection is exit 1 */
+	if (!err && !rows.n && (a.npids || a.nuids || a.ncomms || a.inet.on || a.nfiles))
+		status = 1;
+	rows_free(&rows);
+	if (output__close(&out))
+		status = 1;
+	for (int i = 0; i < miss.ndenied; i++)
+		fprintf(stderr, "vigil lsof: pid %d: access denied reading its open files\n",
+			(int)miss.denied[i]);
+	for (int i = 0; i < miss.ngone; i++)
+		fprintf(stderr, "vigil lsof: pid %d: no such process\n", (int)miss.gone[i]);
+	return miss.ndenied || miss.ngone ? 1 : status;
+}

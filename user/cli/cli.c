@@ -16,6 +16,12 @@
 
 #define CLI_MAX_OPTS 64
 
+/* An option whose value may be left out: its value name is written "[VALUE]". */
+static bool cli_opt_is_optional(const struct cli_opt *o)
+{
+	return o->arg && o->arg[0] == '[';
+}
+
 static const struct cli_opt always_opts[] = {
 	{ "verbose", 'v', NULL, CLI_VERBOSE, NULL, "more diagnostics (-vv: libbpf's too)" },
 	{ "help", 'h', NULL, CLI_HELP, NULL, "show this help" },
@@ -49,8 +55,9 @@ static void usage_opts(const struct cli_opt *o)
 
 		if (o->short_name)
 			snprintf(flag, sizeof(flag), "-%c, ", o->short_name);
-		snprintf(left, sizeof(left), "%s--%s%s%s", flag, o->name, o->arg ? " " : "",
-			 o->arg ? o->arg : "");
+		snprintf(left, sizeof(left), "%s--%s%s%s", flag, o->name,
+			 !o->arg ? "" : cli_opt_is_optional(o) ? "[=" : " ",
+			 !o->arg ? "" : o->arg + cli_opt_is_optional(o));
 		printf("  %-26s %s\n", left, o->help);
 	}
 }
@@ -117,12 +124,17 @@ static int build_getopt(const struct cli_cmd *cmd, struct option *longs, char *s
 		for (const struct cli_opt *o = tables[t]; o->name; o++) {
 			if (n == CLI_MAX_OPTS - 1)
 				return -E2BIG;
-			longs[n] = (struct option){ o->name, o->arg ? required_argument : no_argument,
+			longs[n] = (struct option){ o->name,
+						    !o->arg		      ? no_argument
+						    : cli_opt_is_optional(o) ? optional_argument
+									      : required_argument,
 						    NULL, 1000 + n };
 			ids[n++] = o->id;
 			if (o->short_name) {
 				shorts[ns++] = o->short_name;
 				if (o->arg)
+					shorts[ns++] = ':';
+				if (o->arg && cli_opt_is_optional(o))
 					shorts[ns++] = ':';
 			}
 		}
@@ -240,7 +252,7 @@ int cli_parse(const struct cli_cmd *cmd, int argc, char **argv, struct cli_commo
 	      void *ctx, bool *help_shown)
 {
 	struct option longs[CLI_MAX_OPTS];
-	char shorts[2 * CLI_MAX_OPTS + 2];
+	char shorts[3 * CLI_MAX_OPTS + 2];
 	int ids[CLI_MAX_OPTS], n, c, longidx;
 	char label[64];
 

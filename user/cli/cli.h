@@ -30,7 +30,9 @@ enum cli_common_id {
 struct cli_opt {
 	const char *name; /* long name, without "--" */
 	char short_name;  /* 0: none */
-	const char *arg;  /* NULL: a switch; else the value's name in help, e.g. "FMT" */
+	/* NULL: a switch; else the value's name in help, e.g. "FMT"; "[FMT]": the value is
+	 * optional (--name=FMT or -nFMT; the setter gets NULL without one) */
+	const char *arg;
 	int id;
 	const char *accepts; /* what a valid value looks like, for errors and help */
 	const char *help;

@@ -28,6 +28,14 @@ static const struct command commands[] = {
 	{ "sys", cmd_sys },
 	{ "kill", cmd_kill },
 	{ "biotop", cmd_biotop },
+	{ "taskset", cmd_taskset },
+	{ "renice", cmd_renice },
+	{ "ionice", cmd_ionice },
+	{ "prlimit", cmd_prlimit },
+	{ "free", cmd_free },
+	{ "df", cmd_df },
+	{ "uptime", cmd_uptime },
+	{ "who", cmd_who },
 };
 
 int main(int argc, char **argv)

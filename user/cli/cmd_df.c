@@ -192,6 +192,8 @@ static void df_print(struct sink *s, const struct df_args *a, struct df_row *row
 	char blocks[64];
 	const char *head[DF_COLS] = { "Filesystem", "Type", blocks, "Used",
 				      a->human ? "Avail" : "Available", "Use%", "Mounted on" };
+	/* df's own minimum widths */
+	static const int min_w[DF_COLS] = { 14, 4, 5, 5, 5, 4, 0 };
 	int w[DF_COLS];
 
 	if (a->human)
@@ -204,13 +206,11 @@ static void df_print(struct sink *s, const struct df_args *a, struct df_row *row
 	else
 		snprintf(blocks, sizeof(blocks), "1%s-blocks", a->bs_arg);
 	for (int c = 0; c < DF_COLS; c++) {
-		w[c] = (int)strlen(head[c]);
+		w[c] = (int)strlen(head[c]) > min_w[c] ? (int)strlen(head[c]) : min_w[c];
 		for (size_t i = 0; i < n; i++)
 			w[c] = (int)strlen(rows[i].cell[c]) > w[c] ? (int)strlen(rows[i].cell[c])
 								   : w[c];
 	}
-	if (w[0] < 14)
-		w[0] = 14;
 	for (size_t i = 0; i <= n; i++) {
 		const char *const *cell = i ? (const char *const *)rows[i - 1].cell : head;
 

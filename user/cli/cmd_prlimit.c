@@ -153,15 +153,27 @@ static void print_table(struct sink *s, const bool *show, const int64_t *soft,
 	}
 }
 
-/* Set resource r from a->soft/hard (a side left out keeps its value); 0 or 1. */
-static int prl_change(struct fb_proc *p, const struct prl_args *a, int r, int64_t *soft,
-		      int64_t *hard)
+/*
+ * Set resource r from a->soft/hard; a side left out keeps its value, read first (the only
+ * read: a process whose limits may be set but not read, as another user's, is still set).
+ * 0 or 1 after reporting.
+ */
+static int prl_change(struct fb_proc *p, const struct prl_args *a, int r)
 {
-	int64_t s = a->soft[r] == PROCTOOL_RLIM_KEEP ? *soft : a->soft[r];
-	int64_t h = a->hard[r] == PROCTOOL_RLIM_KEEP ? *hard : a->hard[r];
+	int64_t s = a->soft[r], h = a->hard[r], cur_s, cur_h;
 	char what[128], sv[32], hv[32];
 	int err;
 
+	if (s == PROCTOOL_RLIM_KEEP || h == PROCTOOL_RLIM_KEEP) {
+		err = fb_proc__rlimit(p, prl_res[r].resource, &cur_s, &cur_h);
+		if (err) {
+			snprintf(what, sizeof(what), "read the %s limit", prl_res[r].name);
+			proctool_report(&prl_cmd, p, what, err);
+			return 1;
+		}
+		s = s == PROCTOOL_RLIM_KEEP ? cur_s : s;
+		h = h == PROCTOOL_RLIM_KEEP ? cur_h : h;
+	}
 	err = fb_proc__set_rlimit(p, prl_res[r].resource, s, h);
 	if (err) {
 		fmt_limit(s, sv, sizeof(sv));
@@ -172,11 +184,6 @@ static int prl_change(struct fb_proc *p, const struct prl_args *a, int r, int64_
 					    "hard one", (int)a->pid, what);
 		else
 			proctool_report(&prl_cmd, p, what, err);
-		return 1;
-	}
-	err = fb_proc__rlimit(p, prl_res[r].resource, soft, hard);
-	if (err) {
-		proctool_report(&prl_cmd, p, "read the new limit", err);
 		return 1;
 	}
 	return 0;
@@ -221,6 +228,14 @@ int cmd_prlimit(int argc, char **argv)
 	if (!p)
 		goto close_out;
 	for (int i = 0; i < PRL_N; i++) {
+		if (a.set[i] && prl_change(p, &a, i))
+			goto free_proc;
+	}
+	/* prlimit shows every limit when none is named, and prints nothing after a change */
+	for (int i = 0; i < PRL_N; i++) {
+		show[i] = !any || a.show[i] || (a.set[i] && out.fmt != FMT_TABLE);
+		if (!show[i])
+			continue;
 		err = fb_proc__rlimit(p, prl_res[i].resource, &soft[i], &hard[i]);
 		if (err) {
 			char what[64];
@@ -230,13 +245,6 @@ int cmd_prlimit(int argc, char **argv)
 			goto free_proc;
 		}
 	}
-	for (int i = 0; i < PRL_N; i++) {
-		if (a.set[i] && prl_change(p, &a, i, &soft[i], &hard[i]))
-			goto free_proc;
-	}
-	/* prlimit shows every limit when none is named, and prints nothing after a change */
-	for (int i = 0; i < PRL_N; i++)
-		show[i] = !any || a.show[i] || (a.set[i] && out.fmt != FMT_TABLE);
 	if (out.fmt == FMT_TABLE) {
 		bool shown = false;
 

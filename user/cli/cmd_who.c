@@ -2,7 +2,8 @@
 /*
  * cmd_who.c: `vigil who [-H]`: the users logged in, from the fallback library (psutil's
  * users(): the utmp login records), one line each as who(1) prints them: NAME LINE TIME
- * (HOST). -H adds who's heading. -f csv|json|ndjson gives rows with psutil's names (name,
+ * (HOST), leaving out records whose session process has ended, as who does. -H adds who's
+ * heading. -f csv|json|ndjson gives rows with psutil's names (name,
  * terminal, host, started, pid). Names and hosts are escaped before they reach a terminal.
  */
 #include <errno.h>
@@ -62,7 +63,8 @@ static void who_line(struct sink *s, const struct fb_user *u)
 	esc_buf(name, sizeof(name), u->name);
 	esc_buf(line, sizeof(line), (u->valid & FB_USER_TERMINAL) ? u->terminal : "?");
 	sink__printf(s, "%-8s %-12s %s", name, line, when);
-	if ((u->valid & FB_USER_HOST) && u->host[0]) {
+	/* who prints the record's own host: none where psutil says "localhost" for an empty one */
+	if ((u->valid & FB_USER_HOST) && !(u->valid & FB_USER_HOST_IMPLIED) && u->host[0]) {
 		esc_buf(host, sizeof(host), u->host);
 		sink__printf(s, " (%s)", host);
 	}
@@ -104,8 +106,12 @@ int cmd_who(int argc, char **argv)
 		if (a.heading)
 			sink__printf(out.sink, "%-8s %-12s %-16s %s\n", "NAME", "LINE", "TIME",
 				     "COMMENT");
-		for (size_t i = 0; i < n; i++)
+		for (size_t i = 0; i < n; i++) {
+			/* as who: a record whose session process has ended is stale */
+			if ((u[i].valid & FB_USER_PID) && u[i].pid > 0 && !fb_pid_exists(u[i].pid))
+				continue;
 			who_line(out.sink, &u[i]);
+		}
 	} else {
 		rows__begin(&rows, &out, keys);
 		for (size_t i = 0; i < n; i++)

@@ -46,8 +46,25 @@ static void test_cpu_list_ranges_strides_and_repeats(void **state)
 static void test_cpu_list_hostile_is_rejected(void **state)
 {
 	static const char *const bad[] = {
-		"", ",", "0,", ",0", "a", "1-", "-1", "3-1", "0-4:0", "0-4:", "1,,2", "0x1",
-		"99999999999999999999", "8192", "0-8192", "1 2", "1;2", "0-2:1:1", " 1",
+		"",
+		",",
+		"0,",
+		",0",
+		"a",
+		"1-",
+		"-1",
+		"3-1",
+		"0-4:0",
+		"0-4:",
+		"1,,2",
+		"0x1",
+		"99999999999999999999",
+		"8192",
+		"0-8192",
+		"1 2",
+		"1;2",
+		"0-2:1:1",
+		" 1",
 	};
 
 	(void)state;
@@ -121,8 +138,18 @@ static void test_rlimit_values(void **state)
 static void test_rlimit_hostile_is_rejected(void **state)
 {
 	static const char *const bad[] = {
-		"", ":", "::", "1:2:3", "-1", "1:-1", "x", "1x:2", "unlimitedX", "1 :2",
-		"9223372036854775808", "99999999999999999999999:1",
+		"",
+		":",
+		"::",
+		"1:2:3",
+		"-1",
+		"1:-1",
+		"x",
+		"1x:2",
+		"unlimitedX",
+		"1 :2",
+		"9223372036854775808",
+		"99999999999999999999999:1",
 		"123456789012345678901234567890123456789:",
 	};
 	int64_t s, h;
@@ -149,8 +176,17 @@ static void test_pid_argument(void **state)
 
 static void test_block_size(void **state)
 {
-	static const char *const bad[] = { "", "0", "0K", "Q", "1Q", "1KX", "1KiBB", "-1",
-					   "K1", "99999999999999999999", "17179869184E" };
+	static const char *const bad[] = { "",
+					   "0",
+					   "0K",
+					   "Q",
+					   "1Q",
+					   "1KX",
+					   "1KiBB",
+					   "-1",
+					   "K1",
+					   "99999999999999999999",
+					   "17179869184E" };
 	uint64_t v;
 
 	(void)state;

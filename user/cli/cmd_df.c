@@ -190,8 +190,10 @@ static const struct fb_partition *df_mount_of(const struct fb_partitions *parts,
 static void df_print(struct sink *s, const struct df_args *a, struct df_row *rows, size_t n)
 {
 	char blocks[64];
-	const char *head[DF_COLS] = { "Filesystem", "Type", blocks, "Used",
-				      a->human ? "Avail" : "Available", "Use%", "Mounted on" };
+	const char *head[DF_COLS] = {
+		"Filesystem", "Type",	   blocks, "Used", a->human ? "Avail" : "Available",
+		"Use%",	      "Mounted on"
+	};
 	/* df's own minimum widths */
 	static const int min_w[DF_COLS] = { 14, 4, 5, 5, 5, 4, 0 };
 	int w[DF_COLS];
@@ -225,8 +227,8 @@ static void df_print(struct sink *s, const struct df_args *a, struct df_row *row
 
 int cmd_df(int argc, char **argv)
 {
-	static const char *const keys[] = { "device", "fstype", "mountpoint", "total", "used",
-					    "free",   "percent", NULL };
+	static const char *const keys[] = { "device", "fstype", "mountpoint", "total",
+					    "used",   "free",	"percent",    NULL };
 	struct df_args a = { .bs = 1024 };
 	struct cli_common common = { 0 };
 	struct fb_partitions parts = { 0 }, mounts = { 0 };
@@ -289,12 +291,12 @@ int cmd_df(int argc, char **argv)
 			continue;
 		}
 		if (out.fmt != FMT_TABLE) {
-			rows__add(&rw, (const struct rowv[]){
-					       pt ? ROWV_S(pt->device) : ROWV_NONE,
-					       pt ? ROWV_S(pt->fstype) : ROWV_NONE,
-					       pt ? ROWV_S(pt->mountpoint) : ROWV_NONE,
-					       ROWV_I(u.total), ROWV_I(u.used), ROWV_I(u.free),
-					       ROWV_F(u.percent) });
+			rows__add(&rw,
+				  (const struct rowv[]){ pt ? ROWV_S(pt->device) : ROWV_NONE,
+							 pt ? ROWV_S(pt->fstype) : ROWV_NONE,
+							 pt ? ROWV_S(pt->mountpoint) : ROWV_NONE,
+							 ROWV_I(u.total), ROWV_I(u.used),
+							 ROWV_I(u.free), ROWV_F(u.percent) });
 			continue;
 		}
 		if (df_row__fill(&rows[nrows++], &a, pt ? pt->device : "-", pt ? pt->fstype : "-",

@@ -17,8 +17,16 @@
 #include "export/rows.h"
 #include "fallback.h"
 
-enum { OPT_BYTES = CLI_COMMON_MAX, OPT_KIBI, OPT_MEBI, OPT_GIBI, OPT_HUMAN, OPT_SI, OPT_TOTAL,
-       OPT_WIDE };
+enum {
+	OPT_BYTES = CLI_COMMON_MAX,
+	OPT_KIBI,
+	OPT_MEBI,
+	OPT_GIBI,
+	OPT_HUMAN,
+	OPT_SI,
+	OPT_TOTAL,
+	OPT_WIDE
+};
 
 struct free_args {
 	int shift; /* 0 bytes, 1 KiB, 2 MiB, 3 GiB: powers of the base */
@@ -149,7 +157,7 @@ static void free_table(struct sink *s, const struct free_args *a, const struct f
 
 int cmd_free(int argc, char **argv)
 {
-	static const char *const keys[] = { "kind",    "total",  "used",      "free", "shared",
+	static const char *const keys[] = { "kind",    "total",	 "used",      "free", "shared",
 					    "buffers", "cached", "available", NULL };
 	struct free_args a = { .shift = 1 };
 	struct cli_common common = { 0 };

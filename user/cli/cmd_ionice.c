@@ -83,7 +83,8 @@ static int ionice_one(struct output *o, struct rows *r, const struct ionice_args
 	if (a->ioclass >= 0) {
 		err = fb_proc__set_ionice(p, (enum fb_ioprio_class)a->ioclass, a->level);
 		if (err) {
-			snprintf(what, sizeof(what), "set the I/O class to %s", class_names[a->ioclass]);
+			snprintf(what, sizeof(what), "set the I/O class to %s",
+				 class_names[a->ioclass]);
 			if (a->level >= 0 && a->ioclass != FB_IOPRIO_CLASS_NONE &&
 			    a->ioclass != FB_IOPRIO_CLASS_IDLE)
 				snprintf(what + strlen(what), sizeof(what) - strlen(what),

@@ -52,7 +52,10 @@ static const struct prl_res prl_res[PRL_N] = {
 enum { OPT_PID = CLI_COMMON_MAX, OPT_RES0 };
 
 #define PRL_ACCEPTS "SOFT:HARD, SOFT:, :HARD or one value for both; a number or unlimited"
-#define PRL_OPT(n, s) { n, s, "[SOFT:HARD]", 0, PRL_ACCEPTS, "show, or set, this limit" }
+#define PRL_OPT(n, s)                                                                              \
+	{                                                                                          \
+		n, s, "[SOFT:HARD]", 0, PRL_ACCEPTS, "show, or set, this limit"                    \
+	}
 
 struct prl_args {
 	pid_t pid;
@@ -124,8 +127,7 @@ static void upper(const char *s, char *buf, size_t len)
 	buf[i] = '\0';
 }
 
-static void print_table(struct sink *s, const bool *show, const int64_t *soft,
-			const int64_t *hard)
+static void print_table(struct sink *s, const bool *show, const int64_t *soft, const int64_t *hard)
 {
 	int w[4] = { 8, 11, 4, 4 }; /* RESOURCE DESCRIPTION SOFT HARD */
 	char a[32], b[32], name[16];
@@ -180,8 +182,10 @@ static int prl_change(struct fb_proc *p, const struct prl_args *a, int r)
 		fmt_limit(h, hv, sizeof(hv));
 		snprintf(what, sizeof(what), "set %s to %s:%s", prl_res[r].name, sv, hv);
 		if (err == -EINVAL)
-			cli_error(&prl_cmd, "pid %d: cannot %s: the soft limit must not exceed the "
-					    "hard one", (int)a->pid, what);
+			cli_error(&prl_cmd,
+				  "pid %d: cannot %s: the soft limit must not exceed the "
+				  "hard one",
+				  (int)a->pid, what);
 		else
 			proctool_report(&prl_cmd, p, what, err);
 		return 1;
@@ -192,7 +196,7 @@ static int prl_change(struct fb_proc *p, const struct prl_args *a, int r)
 int cmd_prlimit(int argc, char **argv)
 {
 	static const char *const keys[] = { "pid",  "resource", "description", "soft",
-					    "hard", "units",    NULL };
+					    "hard", "units",	NULL };
 	struct prl_args a = { .pid = -1 };
 	struct cli_common common = { 0 };
 	int64_t soft[PRL_N], hard[PRL_N];
@@ -209,8 +213,10 @@ int cmd_prlimit(int argc, char **argv)
 	if (help)
 		return 0;
 	if (first < argc) {
-		cli_error(&prl_cmd, "unexpected argument '%s' (running a command is not "
-				    "supported: use -p PID)", argv[first]);
+		cli_error(&prl_cmd,
+			  "unexpected argument '%s' (running a command is not "
+			  "supported: use -p PID)",
+			  argv[first]);
 		return EXIT_USAGE;
 	}
 	if (a.pid < 0) {

@@ -120,8 +120,10 @@ int cmd_renice(int argc, char **argv)
 		return 0;
 	if (!a.prio_set && first < argc) {
 		if (parse_prio(argv[first], &a.prio)) {
-			cli_error(&renice_cmd, "N: invalid value '%s' (accepts a nice value from "
-					       "-20 to 19)", argv[first]);
+			cli_error(&renice_cmd,
+				  "N: invalid value '%s' (accepts a nice value from "
+				  "-20 to 19)",
+				  argv[first]);
 			return EXIT_USAGE;
 		}
 		a.prio_set = true;

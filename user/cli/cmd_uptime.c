@@ -71,8 +71,10 @@ static void pretty(struct sink *s, long up)
 		long secs;
 		const char *one, *many;
 	} units[] = {
-		{ 365L * 86400, "year", "years" }, { 7L * 86400, "week", "weeks" },
-		{ 86400, "day", "days" },	   { 3600, "hour", "hours" },
+		{ 365L * 86400, "year", "years" },
+		{ 7L * 86400, "week", "weeks" },
+		{ 86400, "day", "days" },
+		{ 3600, "hour", "hours" },
 	};
 	bool any = false;
 
@@ -83,12 +85,13 @@ static void pretty(struct sink *s, long up)
 		up %= units[i].secs;
 		if (!n)
 			continue;
-		sink__printf(s, "%s%ld %s", any ? ", " : "", n, n == 1 ? units[i].one : units[i].many);
+		sink__printf(s, "%s%ld %s", any ? ", " : "", n,
+			     n == 1 ? units[i].one : units[i].many);
 		any = true;
 	}
 	if (up / 60 || !any)
-		sink__printf(s, "%s%ld %s", any ? ", " : "", up / 60, up / 60 == 1 ? "minute"
-										 : "minutes");
+		sink__printf(s, "%s%ld %s", any ? ", " : "", up / 60,
+			     up / 60 == 1 ? "minute" : "minutes");
 	sink__putc(s, '\n');
 }
 
@@ -154,11 +157,11 @@ int cmd_uptime(int argc, char **argv)
 		return 1;
 	if (out.fmt != FMT_TABLE) {
 		rows__begin(&rows, &out, keys);
-		rows__add(&rows, (const struct rowv[]){
-					 ROWV_F((double)ts.tv_sec + (double)ts.tv_nsec / 1e9),
-					 ROWV_F(boot), ROWV_I(up),
-					 users >= 0 ? ROWV_I(users) : ROWV_NONE, ROWV_F(la[0]),
-					 ROWV_F(la[1]), ROWV_F(la[2]) });
+		rows__add(&rows,
+			  (const struct rowv[]){
+				  ROWV_F((double)ts.tv_sec + (double)ts.tv_nsec / 1e9),
+				  ROWV_F(boot), ROWV_I(up), users >= 0 ? ROWV_I(users) : ROWV_NONE,
+				  ROWV_F(la[0]), ROWV_F(la[1]), ROWV_F(la[2]) });
 		rows__end(&rows);
 	} else if (a.since) {
 		time_t b = (time_t)boot;

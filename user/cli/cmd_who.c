@@ -115,15 +115,16 @@ int cmd_who(int argc, char **argv)
 	} else {
 		rows__begin(&rows, &out, keys);
 		for (size_t i = 0; i < n; i++)
-			rows__add(&rows, (const struct rowv[]){
-						 ROWV_S(u[i].name),
-						 (u[i].valid & FB_USER_TERMINAL) ? ROWV_S(u[i].terminal)
-										 : ROWV_NONE,
-						 (u[i].valid & FB_USER_HOST) ? ROWV_S(u[i].host)
-									     : ROWV_NONE,
-						 ROWV_F(u[i].started),
-						 (u[i].valid & FB_USER_PID) ? ROWV_I(u[i].pid)
-									    : ROWV_NONE });
+			rows__add(
+				&rows,
+				(const struct rowv[]){
+					ROWV_S(u[i].name),
+					(u[i].valid & FB_USER_TERMINAL) ? ROWV_S(u[i].terminal)
+									: ROWV_NONE,
+					(u[i].valid & FB_USER_HOST) ? ROWV_S(u[i].host) : ROWV_NONE,
+					ROWV_F(u[i].started),
+					(u[i].valid & FB_USER_PID) ? ROWV_I(u[i].pid)
+								   : ROWV_NONE });
 		rows__end(&rows);
 	}
 	free(u);

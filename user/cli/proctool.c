@@ -44,7 +44,7 @@ void proctool_report(const struct cli_cmd *cmd, const struct fb_proc *p, const c
 	const char *why;
 
 	if (kind == FB_ERR_NONE)
-		kind = err == -ESRCH	? FB_ERR_NO_SUCH_PROCESS
+		kind = err == -ESRCH			 ? FB_ERR_NO_SUCH_PROCESS
 		       : err == -EPERM || err == -EACCES ? FB_ERR_ACCESS_DENIED
 							 : FB_ERR_OS;
 	if (kind == FB_ERR_NO_SUCH_PROCESS)

@@ -7,6 +7,7 @@ free -b (total exact, the rest within a tolerance), df -B1 (/ and a tmpfs mounte
 private mount namespace: exact), uptime (users and load, the boot time within a second) and
 who (records written to a utmp file bind-mounted in a private namespace). Each command's
 bad flag exits 2 naming the flag."""
+import gzip
 import json
 import os
 import re
@@ -209,6 +210,11 @@ def free_matches_free():
     rows = records(vigil("free", "-t", "-f", "ndjson").stdout)
     check([r["kind"] for r in rows] == ["mem", "swap", "total"] and
           rows[0]["total"] == theirs["Mem"][0], rows)
+    with tempfile.TemporaryDirectory() as d:  # -o FILE.gz: the same rows, gzip'd
+        vigil("free", "-f", "json", "-o", os.path.join(d, "free.json.gz"))
+        with gzip.open(os.path.join(d, "free.json.gz"), "rt") as f:
+            rows = json.load(f)
+        check(rows[0]["kind"] == "mem" and rows[0]["total"] == theirs["Mem"][0], rows)
     bad = vigil("free", "--mega", check=False)
     check(bad.returncode == 2 and "--mega" in bad.stderr, bad.stderr)
 

@@ -63,6 +63,8 @@ def taskset_get_and_set_match_taskset():
             check(out.strip().endswith("list: 0,1"), out)
             vigil("taskset", "2", pid)  # mask 2 = CPU 1
             check(psutil.Process(s.pid).cpu_affinity() == [1], "mask 2 did not give [1]")
+            vigil("taskset", "-cp", "0-%d" % (ncpu - 1), pid)  # widen again with vigil
+            check(psutil.Process(s.pid).cpu_affinity() == list(range(ncpu)), "not widened")
         row = json.loads(vigil("taskset", "-f", "json", "-p", pid).stdout)[0]
         check(row["pid"] == s.pid and row["cpu_affinity"] ==
               ",".join(map(str, psutil.Process(s.pid).cpu_affinity())), row)

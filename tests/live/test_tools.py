@@ -300,6 +300,17 @@ def who_matches_who_on_records_the_test_writes():
         check([r["name"] for r in rows] == ["alice", "bob", "gone"] and
               rows[0]["host"] == "10.1.2.3" and rows[1]["host"] == "localhost" and
               rows[0]["pid"] == a.pid, rows)
+    # hostile records: escapes in the name and host never reach the terminal raw
+    with Sleeper() as c:
+        with tempfile.NamedTemporaryFile("wb", delete=False) as f:
+            f.write(utmp_record(c.pid, "ev\x1b[2Jil", "pts/8", "h\x1b]0;pwned\x07", 1796398800))
+        try:
+            out = run("unshare", "-m", "--propagation", "private", "sh", "-c",
+                      "mount -t tmpfs none /run && cp %s /run/utmp && %s who" % (f.name, VIGIL))
+        finally:
+            os.unlink(f.name)
+        check(out.count("\n") == 1 and "\x1b" not in out and "\x07" not in out and
+              "pts/8" in out, "hostile record printed as %r" % out)
     # the machine's own records, whatever they are (often none)
     check(vigil("who").stdout == run("who"), "who on this machine")
     bad = vigil("who", "-q", check=False)

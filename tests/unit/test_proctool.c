@@ -3,7 +3,8 @@
  * test_proctool.c: the value parsers of taskset, prlimit and df (CPU lists and masks,
  * SOFT:HARD, block sizes), fed good values and hostile ones (garbage, overflow, empty
  * pieces, huge CPU numbers), the list/mask printers, and the optional option values
- * ("--nofile" alone vs "--nofile=1:2") that cli.c gives prlimit.
+ * ("--nofile" alone vs "--nofile=1:2") that cli.c gives prlimit, and rows.c's machine
+ * formats (CSV quoting, JSON nulls and escapes) for the tool commands.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,10 +15,13 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/parse.h"
 #include "cli/proctool.h"
+#include "export/rows.h"
+#include "capture.h"
 
 static void expect_cpus(const char *s, bool list, const int *want, size_t nwant)
 {
@@ -248,6 +252,49 @@ static void test_optional_values(void **state)
 	assert_int_equal(cli_parse(&cmd, 2, bad, &c, NULL, &help), -EINVAL);
 }
 
+static char *rows_in(enum out_format fmt)
+{
+	static const char *const keys[] = { "pid", "name", "load", "host", NULL };
+	struct output o = { .fmt = fmt };
+	struct rows r;
+	char *text;
+	int fd;
+
+	o.sink = capture__open(&fd);
+	assert_non_null(o.sink);
+	rows__begin(&r, &o, keys);
+	rows__add(&r, (const struct rowv[]){ ROWV_I(-1), ROWV_S("a,\"b\"\n"), ROWV_F(0.5),
+					     ROWV_NONE });
+	rows__add(&r, (const struct rowv[]){ ROWV_I(7), ROWV_S("\x1b[2J"), ROWV_F(2),
+					     ROWV_S("h") });
+	rows__end(&r);
+	text = capture__read(o.sink, fd);
+	sink__close(o.sink);
+	close(fd);
+	return text;
+}
+
+static void test_rows_machine_formats(void **state)
+{
+	char *t;
+
+	(void)state;
+	t = rows_in(FMT_CSV);
+	assert_string_equal(t, "pid,name,load,host\r\n-1,\"a,\"\"b\"\"\n\",0.5,\r\n"
+			       "7,\\x1b[2J,2,h\r\n"); /* escaped as for a terminal */
+	free(t);
+	t = rows_in(FMT_JSON);
+	assert_string_equal(t, "[{\"pid\":-1,\"name\":\"a,\\\"b\\\"\\n\",\"load\":0.5,"
+			       "\"host\":null},{\"pid\":7,\"name\":\"\\u001b[2J\",\"load\":2,"
+			       "\"host\":\"h\"}]\n");
+	free(t);
+	t = rows_in(FMT_NDJSON);
+	assert_non_null(strchr(t, '\n'));
+	assert_string_equal(strchr(t, '\n') + 1,
+			    "{\"pid\":7,\"name\":\"\\u001b[2J\",\"load\":2,\"host\":\"h\"}\n");
+	free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -260,6 +307,7 @@ int main(void)
 		cmocka_unit_test(test_pid_argument),
 		cmocka_unit_test(test_block_size),
 		cmocka_unit_test(test_optional_values),
+		cmocka_unit_test(test_rows_machine_formats),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

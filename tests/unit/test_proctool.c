@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * test_proctool.c: the value parsers of taskset, prlimit and df (CPU lists and masks,
+ * test_proctool.c: the value parsers of taskset, prlimit and df (toolvals.c, parse.c) (CPU lists and masks,
  * SOFT:HARD, block sizes), fed good values and hostile ones (garbage, overflow, empty
  * pieces, huge CPU numbers), the list/mask printers, and the optional option values
  * ("--nofile" alone vs "--nofile=1:2") that cli.c gives prlimit, and rows.c's machine
@@ -29,9 +29,9 @@ static void expect_cpus(const char *s, bool list, const int *want, size_t nwant)
 	size_t n = 0;
 
 	if (list)
-		assert_int_equal(proctool_parse_cpu_list(s, &cpus, &n), 0);
+		assert_int_equal(toolval_parse_cpu_list(s, &cpus, &n), 0);
 	else
-		assert_int_equal(proctool_parse_cpu_mask(s, &cpus, &n), 0);
+		assert_int_equal(toolval_parse_cpu_mask(s, &cpus, &n), 0);
 	assert_int_equal(n, nwant);
 	for (size_t i = 0; i < n; i++)
 		assert_int_equal(cpus[i], want[i]);
@@ -76,7 +76,7 @@ static void test_cpu_list_hostile_is_rejected(void **state)
 		int *cpus = (int *)0x1;
 		size_t n = 77;
 
-		assert_int_equal(proctool_parse_cpu_list(bad[i], &cpus, &n), -EINVAL);
+		assert_int_equal(toolval_parse_cpu_list(bad[i], &cpus, &n), -EINVAL);
 		assert_ptr_equal(cpus, (int *)0x1); /* untouched on failure */
 		assert_int_equal(n, 77);
 	}
@@ -95,10 +95,10 @@ static void test_cpu_mask_hex(void **state)
 	expect_cpus("A0", false, (const int[]){ 5, 7 }, 2);
 	expect_cpus("0", false, NULL, 0); /* empty: the command refuses it */
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		assert_int_equal(proctool_parse_cpu_mask(bad[i], &cpus, &n), -EINVAL);
+		assert_int_equal(toolval_parse_cpu_mask(bad[i], &cpus, &n), -EINVAL);
 	memset(big, 'f', sizeof(big) - 1); /* more bits than CPUs can exist */
 	big[sizeof(big) - 1] = '\0';
-	assert_int_equal(proctool_parse_cpu_mask(big, &cpus, &n), -EINVAL);
+	assert_int_equal(toolval_parse_cpu_mask(big, &cpus, &n), -EINVAL);
 }
 
 static void test_cpu_list_and_mask_print_as_taskset(void **state)
@@ -106,17 +106,17 @@ static void test_cpu_list_and_mask_print_as_taskset(void **state)
 	char buf[64];
 
 	(void)state;
-	proctool_format_cpu_list((const int[]){ 0, 1 }, 2, buf, sizeof(buf));
+	toolval_format_cpu_list((const int[]){ 0, 1 }, 2, buf, sizeof(buf));
 	assert_string_equal(buf, "0,1");
-	proctool_format_cpu_list((const int[]){ 0, 1, 2, 3, 6, 8, 9 }, 7, buf, sizeof(buf));
+	toolval_format_cpu_list((const int[]){ 0, 1, 2, 3, 6, 8, 9 }, 7, buf, sizeof(buf));
 	assert_string_equal(buf, "0-3,6,8,9");
-	proctool_format_cpu_list(NULL, 0, buf, sizeof(buf));
+	toolval_format_cpu_list(NULL, 0, buf, sizeof(buf));
 	assert_string_equal(buf, "");
-	proctool_format_cpu_mask((const int[]){ 0, 1 }, 2, buf, sizeof(buf));
+	toolval_format_cpu_mask((const int[]){ 0, 1 }, 2, buf, sizeof(buf));
 	assert_string_equal(buf, "3");
-	proctool_format_cpu_mask((const int[]){ 4, 9 }, 2, buf, sizeof(buf));
+	toolval_format_cpu_mask((const int[]){ 4, 9 }, 2, buf, sizeof(buf));
 	assert_string_equal(buf, "210");
-	proctool_format_cpu_list((const int[]){ 100, 200, 300, 400 }, 4, buf, 8); /* truncates */
+	toolval_format_cpu_list((const int[]){ 100, 200, 300, 400 }, 4, buf, 8); /* truncates */
 	assert_true(strlen(buf) < 8);
 }
 
@@ -125,17 +125,17 @@ static void test_rlimit_values(void **state)
 	int64_t s, h;
 
 	(void)state;
-	assert_int_equal(proctool_parse_rlimit("100:200", &s, &h), 0);
+	assert_int_equal(toolval_parse_rlimit("100:200", &s, &h), 0);
 	assert_true(s == 100 && h == 200);
-	assert_int_equal(proctool_parse_rlimit("100", &s, &h), 0);
+	assert_int_equal(toolval_parse_rlimit("100", &s, &h), 0);
 	assert_true(s == 100 && h == 100);
-	assert_int_equal(proctool_parse_rlimit("100:", &s, &h), 0);
-	assert_true(s == 100 && h == PROCTOOL_RLIM_KEEP);
-	assert_int_equal(proctool_parse_rlimit(":unlimited", &s, &h), 0);
-	assert_true(s == PROCTOOL_RLIM_KEEP && h == -1);
-	assert_int_equal(proctool_parse_rlimit("infinity:unlimited", &s, &h), 0);
+	assert_int_equal(toolval_parse_rlimit("100:", &s, &h), 0);
+	assert_true(s == 100 && h == TOOLVAL_RLIM_KEEP);
+	assert_int_equal(toolval_parse_rlimit(":unlimited", &s, &h), 0);
+	assert_true(s == TOOLVAL_RLIM_KEEP && h == -1);
+	assert_int_equal(toolval_parse_rlimit("infinity:unlimited", &s, &h), 0);
 	assert_true(s == -1 && h == -1);
-	assert_int_equal(proctool_parse_rlimit("9223372036854775807:", &s, &h), 0);
+	assert_int_equal(toolval_parse_rlimit("9223372036854775807:", &s, &h), 0);
 	assert_true(s == INT64_MAX);
 }
 
@@ -160,7 +160,7 @@ static void test_rlimit_hostile_is_rejected(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		assert_int_equal(proctool_parse_rlimit(bad[i], &s, &h), -EINVAL);
+		assert_int_equal(toolval_parse_rlimit(bad[i], &s, &h), -EINVAL);
 }
 
 static void test_pid_argument(void **state)

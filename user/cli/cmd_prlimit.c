@@ -82,7 +82,7 @@ static int prl_set_opt(void *ctx, int id, const char *arg)
 		a->show[r] = true;
 		return 0;
 	}
-	if (proctool_parse_rlimit(arg, &a->soft[r], &a->hard[r]))
+	if (toolval_parse_rlimit(arg, &a->soft[r], &a->hard[r]))
 		return -EINVAL;
 	a->set[r] = true;
 	return 0;
@@ -166,15 +166,15 @@ static int prl_change(struct fb_proc *p, const struct prl_args *a, int r)
 	char what[128], sv[32], hv[32];
 	int err;
 
-	if (s == PROCTOOL_RLIM_KEEP || h == PROCTOOL_RLIM_KEEP) {
+	if (s == TOOLVAL_RLIM_KEEP || h == TOOLVAL_RLIM_KEEP) {
 		err = fb_proc__rlimit(p, prl_res[r].resource, &cur_s, &cur_h);
 		if (err) {
 			snprintf(what, sizeof(what), "read the %s limit", prl_res[r].name);
 			proctool_report(&prl_cmd, p, what, err);
 			return 1;
 		}
-		s = s == PROCTOOL_RLIM_KEEP ? cur_s : s;
-		h = h == PROCTOOL_RLIM_KEEP ? cur_h : h;
+		s = s == TOOLVAL_RLIM_KEEP ? cur_s : s;
+		h = h == TOOLVAL_RLIM_KEEP ? cur_h : h;
 	}
 	err = fb_proc__set_rlimit(p, prl_res[r].resource, s, h);
 	if (err) {

@@ -59,9 +59,9 @@ static void print_affinity(struct output *o, const struct taskset_args *a, pid_t
 	char buf[4096];
 
 	if (a->list)
-		proctool_format_cpu_list(cpus, n, buf, sizeof(buf));
+		toolval_format_cpu_list(cpus, n, buf, sizeof(buf));
 	else
-		proctool_format_cpu_mask(cpus, n, buf, sizeof(buf));
+		toolval_format_cpu_mask(cpus, n, buf, sizeof(buf));
 	sink__printf(o->sink, "pid %d's %s affinity %s: %s\n", (int)pid, when,
 		     a->list ? "list" : "mask", buf);
 }
@@ -71,9 +71,9 @@ static void add_row(struct rows *r, pid_t pid, const int *old, size_t nold, cons
 {
 	char l_old[4096], l_new[4096], mask[2048];
 
-	proctool_format_cpu_list(old, nold, l_old, sizeof(l_old));
-	proctool_format_cpu_list(cpus, n, l_new, sizeof(l_new));
-	proctool_format_cpu_mask(cpus, n, mask, sizeof(mask));
+	toolval_format_cpu_list(old, nold, l_old, sizeof(l_old));
+	toolval_format_cpu_list(cpus, n, l_new, sizeof(l_new));
+	toolval_format_cpu_mask(cpus, n, mask, sizeof(mask));
 	rows__add(r, (const struct rowv[]){ ROWV_I(pid), cpus == old ? ROWV_NONE : ROWV_S(l_old),
 					    ROWV_S(l_new), ROWV_S(mask) });
 }
@@ -108,8 +108,8 @@ int cmd_taskset(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (argc - first == 2) {
-		err = a.list ? proctool_parse_cpu_list(argv[first], &want, &nwant)
-			     : proctool_parse_cpu_mask(argv[first], &want, &nwant);
+		err = a.list ? toolval_parse_cpu_list(argv[first], &want, &nwant)
+			     : toolval_parse_cpu_mask(argv[first], &want, &nwant);
 		if (err || !nwant) {
 			cli_error(&taskset_cmd, "%s: invalid value '%s' (accepts %s)",
 				  a.list ? "LIST" : "MASK", argv[first],
@@ -144,7 +144,7 @@ int cmd_taskset(int argc, char **argv)
 	if (err) {
 		char what[4200], list[4096];
 
-		proctool_format_cpu_list(want, nwant, list, sizeof(list));
+		toolval_format_cpu_list(want, nwant, list, sizeof(list));
 		snprintf(what, sizeof(what), "set the CPU affinity to %s", list);
 		if (err == -EINVAL)
 			cli_error(&taskset_cmd, "pid %d: cannot %s: not every CPU is online",

@@ -596,6 +596,45 @@ static void test_setters_refuse_a_replaced_process(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/*
+ * A pid reused within the same clock tick has the same start time: only the handle's pidfd
+ * can tell. Here the fixture /proc keeps saying "start time 1000" for the pid after the
+ * process the handle was opened on has been reaped; every setter must still refuse.
+ */
+static void test_setters_refuse_a_reaped_process_with_the_same_start_time(void **state)
+{
+	char root[] = "/tmp/fbtickXXXXXX", cmd[600];
+	struct fb_proc *p;
+	int status;
+	pid_t child;
+
+	(void)state;
+	child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		pause();
+		_exit(0);
+	}
+	assert_non_null(mkdtemp(root));
+	write_stat(root, child, 1000);
+	fb_root_set(root);
+	p = fb_proc__new(child);
+	assert_non_null(p);
+	assert_true(fb_proc__is_running(p));
+	kill(child, SIGKILL);
+	assert_int_equal(waitpid(child, &status, 0), child); /* reaped; stat still matches */
+	assert_false(fb_proc__is_running(p));
+	assert_int_equal(fb_proc__set_nice(p, 3), -ESRCH);
+	assert_int_equal(fb_proc__error(p)->kind, FB_ERR_NO_SUCH_PROCESS);
+	assert_int_equal(fb_proc__set_ionice(p, FB_IOPRIO_CLASS_IDLE, 0), -ESRCH);
+	assert_int_equal(fb_proc__set_rlimit(p, RLIMIT_NOFILE, 11, 12), -ESRCH);
+	assert_int_equal(fb_proc__send_signal(p, 0), -ESRCH);
+	fb_proc__free(p);
+	fb_root_set(NULL);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+	assert_int_equal(system(cmd), 0);
+}
+
 static void test_wait_reports_exit_code_and_signal(void **state)
 {
 	struct fb_proc *p;
@@ -1028,6 +1067,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_iter_batch_and_rewind_many_pids, teardown),
 		cmocka_unit_test_teardown(test_reused_pid_is_never_signalled, teardown),
 		cmocka_unit_test_teardown(test_setters_refuse_a_replaced_process, teardown),
+		cmocka_unit_test_teardown(test_setters_refuse_a_reaped_process_with_the_same_start_time,
+					  teardown),
 		cmocka_unit_test_teardown(test_wait_reports_exit_code_and_signal, teardown),
 		cmocka_unit_test_teardown(test_wait_non_child, teardown),
 		cmocka_unit_test_teardown(test_page_faults_and_parent, teardown),

@@ -229,12 +229,13 @@ def df_matches_df_on_root_and_a_tmpfs():
     check(ours[0] == theirs[0] and ours[1] == theirs[1] and ours[5] == theirs[5],
           "%s vs %s" % (ours, theirs))
     check(abs(int(ours[2]) - int(theirs[2])) < 256 << 20, "used %s vs %s" % (ours, theirs))
-    d = tempfile.mkdtemp(prefix="vigil-df-")
+    d = tempfile.mkdtemp(prefix="vigil df ")  # a space in the mount point (\040 in mounts)
     try:
+        q = "'%s'" % d
         script = ("mount -t tmpfs -o size=8m vigiltest %s && "
                   "head -c 1234567 /dev/zero > %s/f && "
                   "df -B1 -T %s && %s df -B1 -T %s && df -h %s && %s df -h %s"
-                  % (d, d, d, VIGIL, d, d, VIGIL, d))
+                  % (q, q, q, VIGIL, q, q, VIGIL, q))
         out = run("unshare", "-m", "--propagation", "private", "sh", "-c", script)
         lines = out.splitlines()
         check(lines[0:2] == lines[2:4], "df -B1 -T:\n%s\nvs\n%s" % (lines[0:2], lines[2:4]))

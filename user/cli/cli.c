@@ -48,15 +48,30 @@ void cli_error(const struct cli_cmd *cmd, const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-static void usage_opts(const struct cli_opt *o)
+/* Whether cmd's own table uses short option c (then it is not the always-there one's). */
+static bool cmd_has_short(const struct cli_cmd *cmd, char c)
+{
+	for (const struct cli_opt *o = cmd->opts; o->name; o++) {
+		if (o->short_name == c)
+			return true;
+	}
+	return false;
+}
+
+static void usage_opts(const struct cli_cmd *cmd, const struct cli_opt *o)
 {
 	for (; o->name; o++) {
 		char flag[8] = "    ", left[48];
+		/* -v and -h are the command's own where it took them (free -h, prlimit -v) */
+		bool taken = (o->id == CLI_VERBOSE || o->id == CLI_HELP) &&
+			     cmd_has_short(cmd, o->short_name);
 
-		if (o->short_name)
+		if (o->short_name && !taken)
 			snprintf(flag, sizeof(flag), "-%c, ", o->short_name);
 		snprintf(left, sizeof(left), "%s--%s%s%s", flag, o->name,
-			 !o->arg ? "" : cli_opt_is_optional(o) ? "[=" : " ",
+			 !o->arg			? ""
+			 : cli_opt_is_optional(o) ? "[="
+						  : " ",
 			 !o->arg ? "" : o->arg + cli_opt_is_optional(o));
 		printf("  %-26s %s\n", left, o->help);
 	}
@@ -68,8 +83,8 @@ void cli_usage(const struct cli_cmd *cmd)
 	if (cmd->details)
 		printf("\n%s\n", cmd->details);
 	printf("\noptions:\n");
-	usage_opts(cmd->opts);
-	usage_opts(always_opts);
+	usage_opts(cmd, cmd->opts);
+	usage_opts(cmd, always_opts);
 }
 
 static const struct cli_opt *find_opt(const struct cli_cmd *cmd, int id)

@@ -41,6 +41,10 @@ struct cli_opt {
 #define CLI_OPT_FORMAT                                                                     \
 	{ "format", 'f', "FMT", CLI_FORMAT, "table, csv, json or ndjson",                \
 	  "output format (default: table on a terminal, else ndjson)" }
+/* --format for the Unix-tool lookalikes: their own layout unless asked, terminal or not */
+#define CLI_OPT_FORMAT_TOOL                                                                \
+	{ "format", 'f', "FMT", CLI_FORMAT, "table, csv, json or ndjson",                \
+	  "output format (default: table, the tool's own layout)" }
 #define CLI_OPT_OUTPUT                                                                     \
 	{ "output", 'o', "FILE", CLI_OUTPUT, "a file name; a name ending in .gz is gzip'd", \
 	  "write to FILE instead of stdout (FILE.gz: gzip)" }

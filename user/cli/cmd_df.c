@@ -36,7 +36,7 @@ static const struct cli_opt df_opts[] = {
 	{ "block-size", 'B', "SIZE", OPT_BLOCK, "a size such as 1, 4096, K, 1M or 1MB",
 	  "count in blocks of SIZE (default 1K)" },
 	{ "print-type", 'T', NULL, OPT_TYPE, NULL, "add the file system type" },
-	CLI_OPT_FORMAT,
+	CLI_OPT_FORMAT_TOOL,
 	CLI_OPT_OUTPUT,
 	CLI_OPT_END,
 };

@@ -42,7 +42,7 @@ static const struct cli_opt free_opts[] = {
 	{ "si", 0, NULL, OPT_SI, NULL, "powers of 1000, not 1024" },
 	{ "total", 't', NULL, OPT_TOTAL, NULL, "add a Total line (memory + swap)" },
 	{ "wide", 'w', NULL, OPT_WIDE, NULL, "buffers and cache in columns of their own" },
-	CLI_OPT_FORMAT,
+	CLI_OPT_FORMAT_TOOL,
 	CLI_OPT_OUTPUT,
 	CLI_OPT_END,
 };

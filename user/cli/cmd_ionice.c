@@ -34,7 +34,7 @@ static const struct cli_opt ionice_opts[] = {
 	{ "classdata", 'n', "LEVEL", OPT_LEVEL, "a level from 0 (highest) to 7",
 	  "the level within realtime or best-effort (default 4)" },
 	{ "pid", 'p', NULL, OPT_PID, NULL, "the arguments are process ids" },
-	CLI_OPT_FORMAT,
+	CLI_OPT_FORMAT_TOOL,
 	CLI_OPT_OUTPUT,
 	CLI_OPT_END,
 };

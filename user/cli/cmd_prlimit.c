@@ -65,7 +65,7 @@ struct prl_args {
 
 static struct cli_opt prl_opts[PRL_N + 4] = {
 	{ "pid", 'p', "PID", OPT_PID, "a process id", "the process" },
-	CLI_OPT_FORMAT,
+	CLI_OPT_FORMAT_TOOL,
 	CLI_OPT_OUTPUT,
 };
 

@@ -31,7 +31,7 @@ static const struct cli_opt renice_opts[] = {
 	{ "priority", 'n', "N", OPT_PRIORITY, "a nice value from -20 to 19",
 	  "the new nice value (-20 highest priority, 19 lowest)" },
 	{ "pid", 'p', NULL, OPT_PID, NULL, "the arguments are process ids (the default)" },
-	CLI_OPT_FORMAT,
+	CLI_OPT_FORMAT_TOOL,
 	CLI_OPT_OUTPUT,
 	CLI_OPT_END,
 };

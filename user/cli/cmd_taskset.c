@@ -27,7 +27,7 @@ struct taskset_args {
 static const struct cli_opt taskset_opts[] = {
 	{ "cpu-list", 'c', NULL, OPT_LIST, NULL, "CPUs as a list (0,2,4-7) instead of a hex mask" },
 	{ "pid", 'p', NULL, OPT_PID, NULL, "act on an existing PID (the only mode vigil has)" },
-	CLI_OPT_FORMAT,
+	CLI_OPT_FORMAT_TOOL,
 	CLI_OPT_OUTPUT,
 	CLI_OPT_END,
 };

@@ -28,7 +28,7 @@ struct uptime_args {
 static const struct cli_opt uptime_opts[] = {
 	{ "pretty", 'p', NULL, OPT_PRETTY, NULL, "only the time up, in words" },
 	{ "since", 's', NULL, OPT_SINCE, NULL, "only the boot time, yyyy-mm-dd HH:MM:SS" },
-	CLI_OPT_FORMAT,
+	CLI_OPT_FORMAT_TOOL,
 	CLI_OPT_OUTPUT,
 	CLI_OPT_END,
 };

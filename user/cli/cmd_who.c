@@ -28,7 +28,7 @@ struct who_args {
 
 static const struct cli_opt who_opts[] = {
 	{ "heading", 'H', NULL, OPT_HEADING, NULL, "print a line of column headings" },
-	CLI_OPT_FORMAT,
+	CLI_OPT_FORMAT_TOOL,
 	CLI_OPT_OUTPUT,
 	CLI_OPT_END,
 };

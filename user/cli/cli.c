@@ -69,7 +69,7 @@ static void usage_opts(const struct cli_cmd *cmd, const struct cli_opt *o)
 		if (o->short_name && !taken)
 			snprintf(flag, sizeof(flag), "-%c, ", o->short_name);
 		snprintf(left, sizeof(left), "%s--%s%s%s", flag, o->name,
-			 !o->arg			? ""
+			 !o->arg		  ? ""
 			 : cli_opt_is_optional(o) ? "[="
 						  : " ",
 			 !o->arg ? "" : o->arg + cli_opt_is_optional(o));
@@ -140,9 +140,9 @@ static int build_getopt(const struct cli_cmd *cmd, struct option *longs, char *s
 			if (n == CLI_MAX_OPTS - 1)
 				return -E2BIG;
 			longs[n] = (struct option){ o->name,
-						    !o->arg		      ? no_argument
+						    !o->arg		     ? no_argument
 						    : cli_opt_is_optional(o) ? optional_argument
-									      : required_argument,
+									     : required_argument,
 						    NULL, 1000 + n };
 			ids[n++] = o->id;
 			if (o->short_name) {

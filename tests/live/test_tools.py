@@ -265,7 +265,7 @@ def uptime_matches_uptime():
     row = json.loads(vigil("uptime", "-f", "json").stdout)[0]
     with open("/proc/uptime") as f:
         up = float(f.read().split()[0])
-    check(abs(row["uptime"] - up) <= 1.5, "uptime %s vs /proc/uptime %s" % (row["uptime"], up))
+    check(abs(row["uptime"] - up) <= 1.0, "uptime %s vs /proc/uptime %s" % (row["uptime"], up))
     check(vigil("uptime", "-p").stdout.startswith("up "), "uptime -p")
     bad = vigil("uptime", "--container", check=False)
     check(bad.returncode == 2 and "--container" in bad.stderr, bad.stderr)

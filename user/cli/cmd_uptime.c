@@ -120,7 +120,7 @@ int cmd_uptime(int argc, char **argv)
 	struct uptime_args a = { 0 };
 	struct cli_common common = { 0 };
 	struct timespec ts;
-	double boot, la[3];
+	double boot, now, la[3];
 	struct output out;
 	struct rows rows;
 	int first, err, users;
@@ -150,7 +150,8 @@ int cmd_uptime(int argc, char **argv)
 	if (users < 0)
 		pr_warn("uptime: cannot count users: %s", strerror(-users));
 	clock_gettime(CLOCK_REALTIME, &ts);
-	up = (long)((double)ts.tv_sec + (double)ts.tv_nsec / 1e9 - boot);
+	now = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	up = (long)(now - boot);
 	if (up < 0)
 		up = 0;
 	if (output__open(&out, &uptime_cmd, &common, FMT_TABLE, 0))
@@ -158,10 +159,9 @@ int cmd_uptime(int argc, char **argv)
 	if (out.fmt != FMT_TABLE) {
 		rows__begin(&rows, &out, keys);
 		rows__add(&rows,
-			  (const struct rowv[]){
-				  ROWV_F((double)ts.tv_sec + (double)ts.tv_nsec / 1e9),
-				  ROWV_F(boot), ROWV_I(up), users >= 0 ? ROWV_I(users) : ROWV_NONE,
-				  ROWV_F(la[0]), ROWV_F(la[1]), ROWV_F(la[2]) });
+			  (const struct rowv[]){ ROWV_F(now), ROWV_F(boot), ROWV_F(now - boot),
+						 users >= 0 ? ROWV_I(users) : ROWV_NONE,
+						 ROWV_F(la[0]), ROWV_F(la[1]), ROWV_F(la[2]) });
 		rows__end(&rows);
 	} else if (a.since) {
 		time_t b = (time_t)boot;

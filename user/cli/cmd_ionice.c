@@ -71,15 +71,16 @@ static const struct cli_cmd ionice_cmd = {
 	.set = ionice_set,
 };
 
+/* Set (with -c) and read one pid's I/O class; 0, or -errno after reporting why not. */
 static int ionice_one(struct output *o, struct rows *r, const struct ionice_args *a, pid_t pid)
 {
 	struct fb_proc *p = proctool_open(&ionice_cmd, pid);
 	enum fb_ioprio_class cls;
-	int level, err, rc = 1;
+	int level, err;
 	char what[64];
 
 	if (!p)
-		return 1;
+		return -ESRCH;
 	if (a->ioclass >= 0) {
 		err = fb_proc__set_ionice(p, (enum fb_ioprio_class)a->ioclass, a->level);
 		if (err) {
@@ -112,10 +113,9 @@ static int ionice_one(struct output *o, struct rows *r, const struct ionice_args
 		else
 			sink__printf(o->sink, "unknown: prio %d\n", level);
 	}
-	rc = 0;
 free_proc:
 	fb_proc__free(p);
-	return rc;
+	return err;
 }
 
 int cmd_ionice(int argc, char **argv)
@@ -159,7 +159,7 @@ int cmd_ionice(int argc, char **argv)
 	if (out.fmt != FMT_TABLE)
 		rows__begin(&rows, &out, keys);
 	for (int i = first; i < argc; i++)
-		rc |= ionice_one(&out, &rows, &a, (pid_t)atoi(argv[i]));
+		rc |= ionice_one(&out, &rows, &a, (pid_t)atoi(argv[i])) ? 1 : 0;
 	if (out.fmt != FMT_TABLE)
 		rows__end(&rows);
 	return output__close(&out) ? 1 : rc;

@@ -158,7 +158,7 @@ static void print_table(struct sink *s, const bool *show, const int64_t *soft, c
 /*
  * Set resource r from a->soft/hard; a side left out keeps its value, read first (the only
  * read: a process whose limits may be set but not read, as another user's, is still set).
- * 0 or 1 after reporting.
+ * 0, or -errno after reporting.
  */
 static int prl_change(struct fb_proc *p, const struct prl_args *a, int r)
 {
@@ -171,7 +171,7 @@ static int prl_change(struct fb_proc *p, const struct prl_args *a, int r)
 		if (err) {
 			snprintf(what, sizeof(what), "read the %s limit", prl_res[r].name);
 			proctool_report(&prl_cmd, p, what, err);
-			return 1;
+			return err;
 		}
 		s = s == TOOLVAL_RLIM_KEEP ? cur_s : s;
 		h = h == TOOLVAL_RLIM_KEEP ? cur_h : h;
@@ -188,7 +188,7 @@ static int prl_change(struct fb_proc *p, const struct prl_args *a, int r)
 				  (int)a->pid, what);
 		else
 			proctool_report(&prl_cmd, p, what, err);
-		return 1;
+		return err;
 	}
 	return 0;
 }

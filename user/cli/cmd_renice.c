@@ -67,15 +67,15 @@ static const struct cli_cmd renice_cmd = {
 	.set = renice_set,
 };
 
-/* Renice one pid; 0, or 1 after reporting why not. */
+/* Renice one pid; 0, or -errno after reporting why not. */
 static int renice_one(struct output *o, struct rows *r, pid_t pid, int prio)
 {
 	struct fb_proc *p = proctool_open(&renice_cmd, pid);
 	char what[64];
-	int old, now, err, rc = 1;
+	int old, now, err;
 
 	if (!p)
-		return 1;
+		return -ESRCH;
 	err = fb_proc__nice(p, &old);
 	if (err) {
 		proctool_report(&renice_cmd, p, "read the nice value", err);
@@ -97,10 +97,9 @@ static int renice_one(struct output *o, struct rows *r, pid_t pid, int prio)
 			     (int)pid, old, now);
 	else
 		rows__add(r, (const struct rowv[]){ ROWV_I(pid), ROWV_I(old), ROWV_I(now) });
-	rc = 0;
 free_proc:
 	fb_proc__free(p);
-	return rc;
+	return err;
 }
 
 int cmd_renice(int argc, char **argv)
@@ -148,7 +147,7 @@ int cmd_renice(int argc, char **argv)
 	if (out.fmt != FMT_TABLE)
 		rows__begin(&rows, &out, keys);
 	for (int i = first; i < argc; i++)
-		rc |= renice_one(&out, &rows, (pid_t)atoi(argv[i]), a.prio);
+		rc |= renice_one(&out, &rows, (pid_t)atoi(argv[i]), a.prio) ? 1 : 0;
 	if (out.fmt != FMT_TABLE)
 		rows__end(&rows);
 	return output__close(&out) ? 1 : rc;

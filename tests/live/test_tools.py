@@ -223,6 +223,20 @@ def free_matches_free():
         with gzip.open(os.path.join(d, "free.json.gz"), "rt") as f:
             rows = json.load(f)
         check(rows[0]["kind"] == "mem" and rows[0]["total"] == theirs["Mem"][0], rows)
+    # -c/-s repeat with free's blank line between reports; Ctrl-C ends a JSON file whole
+    def firsts(text):
+        return [line.split()[0] if line else "" for line in text.split("\n")]
+    rep = firsts(vigil("free", "-c", "2", "-s", "0.1").stdout)
+    check(rep == firsts(run("free", "-c", "2", "-s", "0.1")), "free -c 2: %r" % rep)
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "free.json.gz")
+        p = subprocess.Popen([VIGIL, "free", "-s", "0.1", "-f", "json", "-o", path])
+        time.sleep(0.5)
+        p.send_signal(2)
+        check(p.wait(10) == 0, "free -s stopped by Ctrl-C: exit %s" % p.returncode)
+        with gzip.open(path, "rt") as f:
+            rows = json.load(f)
+        check(len(rows) >= 4 and len(rows) % 2 == 0, "%d rows" % len(rows))
     bad = vigil("free", "--mega", check=False)
     check(bad.returncode == 2 and "--mega" in bad.stderr, bad.stderr)
 

@@ -3,15 +3,18 @@
  * cmd_free.c: `vigil free [-b|-k|-m|-g|-h] [--si] [-t] [-w]`: memory and swap from the fallback
  * library (psutil's virtual_memory and swap_memory) in procps free's layout: total used free
  * shared buff/cache available (-w: buffers and cache apart), a Swap line and with -t a Total
- * line; used is total - available, as procps 4 computes it. -f csv|json|ndjson gives one row
- * per line, always in bytes.
+ * line; used is total - available, as procps 4 computes it; -s DELAY / -c COUNT repeat, with a
+ * blank line between reports. -f csv|json|ndjson gives one row per line, always in bytes.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "cli/parse.h"
+#include "core/stop.h"
 #include "core/log.h"
 #include "export/output.h"
 #include "export/rows.h"
@@ -25,12 +28,15 @@ enum {
 	OPT_HUMAN,
 	OPT_SI,
 	OPT_TOTAL,
-	OPT_WIDE
+	OPT_WIDE,
+	OPT_SECONDS,
+	OPT_COUNT
 };
 
 struct free_args {
 	int shift; /* 0 bytes, 1 KiB, 2 MiB, 3 GiB: powers of the base */
 	bool human, si, total, wide;
+	uint64_t delay_ns, count; /* -s, -c: repeat; 0 = once */
 };
 
 static const struct cli_opt free_opts[] = {
@@ -42,6 +48,9 @@ static const struct cli_opt free_opts[] = {
 	{ "si", 0, NULL, OPT_SI, NULL, "powers of 1000, not 1024" },
 	{ "total", 't', NULL, OPT_TOTAL, NULL, "add a Total line (memory + swap)" },
 	{ "wide", 'w', NULL, OPT_WIDE, NULL, "buffers and cache in columns of their own" },
+	{ "seconds", 's', "DELAY", OPT_SECONDS, "a delay such as 1, 0.5 or 500ms (bare: seconds)",
+	  "repeat every DELAY until Ctrl-C (or -c)" },
+	{ "count", 'c', "N", OPT_COUNT, "a whole number from 1", "repeat N times, then exit" },
 	CLI_OPT_FORMAT_TOOL,
 	CLI_OPT_OUTPUT,
 	CLI_OPT_END,
@@ -72,13 +81,19 @@ static int free_set(void *ctx, int id, const char *arg)
 	case OPT_WIDE:
 		a->wide = true;
 		return 0;
+	case OPT_SECONDS:
+		if (parse_duration(arg, NSEC_PER_SEC, &a->delay_ns) || !a->delay_ns)
+			return -EINVAL;
+		return 0;
+	case OPT_COUNT:
+		return parse_u64(arg, 1, UINT32_MAX, &a->count);
 	}
 	return -EINVAL;
 }
 
 static const struct cli_cmd free_cmd = {
 	.name = "free",
-	.usage = "vigil free [-b|-k|-m|-g|-h] [--si] [-t] [-w]",
+	.usage = "vigil free [-b|-k|-m|-g|-h] [--si] [-t] [-w] [-s DELAY] [-c COUNT]",
 	.summary = "Show memory and swap use, as procps free.",
 	.details = "Use --help for help (-h means human-readable sizes, as in free).",
 	.opts = free_opts,
@@ -155,18 +170,44 @@ static void free_table(struct sink *s, const struct free_args *a, const struct f
 		free_line(s, a, "Total:", tot, 3);
 }
 
+static void free_rows(struct rows *r, const struct free_args *a, const struct fb_vmem *m,
+		      const struct fb_swap *sw)
+{
+	rows__add(r, (const struct rowv[]){ ROWV_S("mem"), ROWV_I(m->total), ROWV_I(m->used),
+					    ROWV_I(m->free), ROWV_I(m->shared), ROWV_I(m->buffers),
+					    ROWV_I(m->cached), ROWV_I(m->available) });
+	rows__add(r, (const struct rowv[]){ ROWV_S("swap"), ROWV_I(sw->total), ROWV_I(sw->used),
+					    ROWV_I(sw->free), ROWV_NONE, ROWV_NONE, ROWV_NONE,
+					    ROWV_NONE });
+	if (a->total)
+		rows__add(r, (const struct rowv[]){ ROWV_S("total"), ROWV_I(m->total + sw->total),
+						    ROWV_I(m->used + sw->used),
+						    ROWV_I(m->free + sw->free), ROWV_NONE,
+						    ROWV_NONE, ROWV_NONE, ROWV_NONE });
+}
+
+/* Sleep ns, or less when Ctrl-C or SIGTERM asks to stop. */
+static void free_wait(uint64_t ns)
+{
+	struct timespec ts = { .tv_sec = (time_t)(ns / NSEC_PER_SEC),
+			       .tv_nsec = (long)(ns % NSEC_PER_SEC) };
+
+	while (!stop_is_requested() && nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
 int cmd_free(int argc, char **argv)
 {
 	static const char *const keys[] = { "kind",    "total",	 "used",      "free", "shared",
 					    "buffers", "cached", "available", NULL };
 	struct free_args a = { .shift = 1 };
 	struct cli_common common = { 0 };
+	bool help, repeat;
 	struct output out;
 	struct fb_vmem m;
 	struct fb_swap sw;
 	struct rows rows;
-	bool help;
-	int first, err;
+	int first, err = 0;
 
 	first = cli_parse(&free_cmd, argc, argv, &common, &a, &help);
 	if (first < 0)
@@ -177,33 +218,40 @@ int cmd_free(int argc, char **argv)
 		cli_error(&free_cmd, "unexpected argument '%s' (free takes none)", argv[first]);
 		return EXIT_USAGE;
 	}
+	repeat = a.delay_ns || a.count;
+	if (a.count && !a.delay_ns)
+		a.delay_ns = NSEC_PER_SEC; /* as procps: -c alone repeats every second */
 	log_set_level(common.verbose);
-	err = fb_virtual_memory(&m);
-	if (!err)
-		err = fb_swap_memory(&sw);
-	if (err) {
-		cli_error(&free_cmd, "cannot read memory figures: %s", strerror(-err));
-		return 1;
-	}
 	if (output__open(&out, &free_cmd, &common, FMT_TABLE, 0))
 		return 1;
-	if (out.fmt == FMT_TABLE) {
-		free_table(out.sink, &a, &m, &sw);
-	} else {
+	if (repeat)
+		stop_install_handlers();
+	if (out.fmt != FMT_TABLE)
 		rows__begin(&rows, &out, keys);
-		rows__add(&rows, (const struct rowv[]){ ROWV_S("mem"), ROWV_I(m.total),
-							ROWV_I(m.used), ROWV_I(m.free),
-							ROWV_I(m.shared), ROWV_I(m.buffers),
-							ROWV_I(m.cached), ROWV_I(m.available) });
-		rows__add(&rows, (const struct rowv[]){ ROWV_S("swap"), ROWV_I(sw.total),
-							ROWV_I(sw.used), ROWV_I(sw.free), ROWV_NONE,
-							ROWV_NONE, ROWV_NONE, ROWV_NONE });
-		if (a.total)
-			rows__add(&rows, (const struct rowv[]){
-						 ROWV_S("total"), ROWV_I(m.total + sw.total),
-						 ROWV_I(m.used + sw.used), ROWV_I(m.free + sw.free),
-						 ROWV_NONE, ROWV_NONE, ROWV_NONE, ROWV_NONE });
-		rows__end(&rows);
+	for (uint64_t n = 1;; n++) {
+		err = fb_virtual_memory(&m);
+		if (!err)
+			err = fb_swap_memory(&sw);
+		if (err) {
+			cli_error(&free_cmd, "cannot read memory figures: %s", strerror(-err));
+			break;
+		}
+		if (out.fmt == FMT_TABLE)
+			free_table(out.sink, &a, &m, &sw);
+		else
+			free_rows(&rows, &a, &m, &sw);
+		if (!repeat || (a.count && n >= a.count))
+			break;
+		if (out.fmt == FMT_TABLE)
+			sink__putc(out.sink, '\n'); /* procps: a blank line between reports */
+		sink__flush(out.sink);
+		free_wait(a.delay_ns);
+		if (stop_is_requested())
+			break;
 	}
-	return output__close(&out) ? 1 : 0;
+	if (out.fmt != FMT_TABLE)
+		rows__end(&rows);
+	if (output__close(&out))
+		return 1;
+	return err ? 1 : 0;
 }

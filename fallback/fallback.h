@@ -454,6 +454,7 @@ enum {
 	FB_USER_TERMINAL = 1u << 0,
 	FB_USER_HOST = 1u << 1,
 	FB_USER_PID = 1u << 2,
+	FB_USER_HOST_IMPLIED = 1u << 3, /* host is "localhost" because the record had none or ":0" */
 };
 struct fb_user {
 	char name[64], terminal[64], host[256];

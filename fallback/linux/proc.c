@@ -635,10 +635,21 @@ int fb_proc__terminal(struct fb_proc *p, char *buf, size_t len)
 	return err;
 }
 
+/*
+ * Whether the handle's pidfd says its own process has been reaped: then whatever now holds
+ * the pid is another process, even one started in the same clock tick (same start time) or
+ * one whose stat hidepid hides. A zombie is still there (psutil: running).
+ */
+static bool proc_is_reaped(const struct fb_proc *p)
+{
+	return p->pidfd >= 0 && syscall(SYS_pidfd_send_signal, p->pidfd, 0, NULL, 0) &&
+	       errno == ESRCH;
+}
+
 int fb__proc_check_identity(struct fb_proc *p, const char *what)
 {
 	struct fb__pstat st;
-	int err = fb__read_pstat(p->pid, &st);
+	int err = proc_is_reaped(p) ? -ESRCH : fb__read_pstat(p->pid, &st);
 
 	if (err == -EACCES || err == -EPERM)
 		return 0; /* cannot tell: psutil treats an unknown ctime as a match */

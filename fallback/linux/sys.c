@@ -160,8 +160,10 @@ int fb_users(struct fb_user **out, size_t *n)
 		memcpy(u->host, ut->ut_host, strnlen(ut->ut_host, sizeof(ut->ut_host)));
 		if (u->terminal[0])
 			u->valid |= FB_USER_TERMINAL;
-		if (!u->host[0] || !strcmp(u->host, ":0") || !strcmp(u->host, ":0.0"))
+		if (!u->host[0] || !strcmp(u->host, ":0") || !strcmp(u->host, ":0.0")) {
 			strcpy(u->host, "localhost");
+			u->valid |= FB_USER_HOST_IMPLIED;
+		}
 		u->valid |= FB_USER_HOST | FB_USER_PID;
 		u->started = (double)ut->ut_tv.tv_sec;
 		u->pid = ut->ut_pid;

@@ -106,10 +106,34 @@ CASES = [
     ["pmap", "{victim}"],
     ["pmap", "-x", "-f", "table", "{victim}"],
     ["pmap", "--grouped", "-f", "json", "{victim}"],
+    ["taskset", "-p", "{victim}"],
+    ["taskset", "-cp", "0", "{victim}"],
+    ["taskset", "-f", "json", "-p", "{victim}"],
+    ["renice", "-n", "5", "-p", "{victim}"],
+    ["renice", "-n", "6", "-f", "csv", "{victim}"],
+    ["ionice", "-p", "{victim}"],
+    ["ionice", "-c", "idle", "-p", "{victim}"],
+    ["ionice", "-f", "ndjson", "-p", "{victim}"],
+    ["prlimit", "-p", "{victim}"],
+    ["prlimit", "--nofile=512:", "-p", "{victim}"],
+    ["prlimit", "--core", "-f", "json", "-p", "{victim}"],
+    ["free"],
+    ["free", "-b", "-w", "-t"],
+    ["free", "-h", "-f", "json"],
+    ["df"],
+    ["df", "-a", "-T", "-h"],
+    ["df", "-B1", "/", "-f", "csv"],
+    ["uptime"],
+    ["uptime", "-p"],
+    ["uptime", "-s"],
+    ["uptime", "-f", "json", "-o", "{tmp}/uptime.json.gz"],
+    ["who"],
+    ["who", "-H", "-f", "csv"],
 ]
 CASES += [[c, "--help"] for c in ("doctor", "trace", "hist", "serve", "top", "profile",
                                   "snapshot", "ps", "proc", "pidof", "net", "sys", "kill",
-                                  "biotop", "lsof", "pmap")]
+                                  "biotop", "lsof", "pmap", "taskset", "renice", "ionice",
+                                  "prlimit", "free", "df", "uptime", "who")]
 
 # Exit 1 in silence is the contract here, as for pidof(1): no process has that name.
 SILENT_EXIT1 = [["pidof", "no-such-command-here"]]

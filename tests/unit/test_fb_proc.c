@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -522,6 +523,114 @@ static void test_reused_pid_is_never_signalled(void **state)
 	assert_int_equal(fb_proc__kill(p), 0);
 	assert_int_equal(waitpid(child, &status, 0), child);
 	assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	fb_proc__free(p);
+	fb_root_set(NULL);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+	assert_int_equal(system(cmd), 0);
+}
+
+/*
+ * Every setter refuses a handle whose process was replaced: the pid's creation time in the
+ * (fixture) /proc no longer matches the one recorded when the handle was opened. The live
+ * child keeps its nice value, I/O class, limits and affinity; each failure is NoSuchProcess
+ * and names the method. With the identity restored, the same calls go through.
+ */
+static void test_setters_refuse_a_replaced_process(void **state)
+{
+	char root[] = "/tmp/fbsetXXXXXX", cmd[600];
+	enum fb_ioprio_class cls;
+	struct rlimit rl;
+	cpu_set_t set;
+	struct fb_proc *p;
+	int status, level;
+	pid_t child;
+
+	(void)state;
+	child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL); /* a failed assertion must not leave it behind */
+		pause();
+		_exit(0);
+	}
+	assert_non_null(mkdtemp(root));
+	write_stat(root, child, 1000);
+	/* the CPUs a process may be given come from the root too: the live machine's */
+	snprintf(cmd, sizeof(cmd), "mkdir -p %s/sys/devices/system/cpu && "
+		 "cp /sys/devices/system/cpu/online %s/sys/devices/system/cpu/", root, root);
+	assert_int_equal(system(cmd), 0);
+	fb_root_set(root);
+	p = fb_proc__new(child);
+	assert_non_null(p);
+	write_stat(root, child, 2000); /* the pid now belongs to a newer process */
+	assert_int_equal(fb_proc__set_nice(p, 7), -ESRCH);
+	assert_int_equal(fb_proc__error(p)->kind, FB_ERR_NO_SUCH_PROCESS);
+	assert_string_equal(fb_proc__error(p)->what, "nice");
+	assert_int_equal(fb_proc__set_ionice(p, FB_IOPRIO_CLASS_IDLE, 0), -ESRCH);
+	assert_string_equal(fb_proc__error(p)->what, "ionice");
+	assert_int_equal(fb_proc__set_rlimit(p, RLIMIT_NOFILE, 11, 12), -ESRCH);
+	assert_string_equal(fb_proc__error(p)->what, "rlimit");
+	assert_int_equal(fb_proc__set_cpu_affinity(p, (const int[]){ 0 }, 1), -ESRCH);
+	assert_string_equal(fb_proc__error(p)->what, "cpu_affinity");
+	assert_int_equal(fb_proc__error(p)->pid, child);
+	/* nothing reached the live child */
+	errno = 0;
+	assert_int_equal(getpriority(PRIO_PROCESS, (id_t)child), 0);
+	assert_int_equal(fb_proc__ionice(p, &cls, &level), 0);
+	assert_int_not_equal(cls, FB_IOPRIO_CLASS_IDLE);
+	assert_int_equal(prlimit(child, RLIMIT_NOFILE, NULL, &rl), 0);
+	assert_true(rl.rlim_cur != 11);
+	assert_int_equal(sched_getaffinity(child, sizeof(set), &set), 0);
+	if (sysconf(_SC_NPROCESSORS_ONLN) > 1)
+		assert_true(CPU_COUNT(&set) > 1); /* not narrowed to CPU 0 */
+	/* the same handle with its identity back does act */
+	write_stat(root, child, 1000);
+	assert_int_equal(fb_proc__set_nice(p, 7), 0);
+	assert_int_equal(getpriority(PRIO_PROCESS, (id_t)child), 7);
+	assert_int_equal(fb_proc__set_rlimit(p, RLIMIT_NOFILE, 11, 12), 0);
+	assert_int_equal(prlimit(child, RLIMIT_NOFILE, NULL, &rl), 0);
+	assert_true(rl.rlim_cur == 11 && rl.rlim_max == 12);
+	kill(child, SIGKILL);
+	assert_int_equal(waitpid(child, &status, 0), child);
+	fb_proc__free(p);
+	fb_root_set(NULL);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+	assert_int_equal(system(cmd), 0);
+}
+
+/*
+ * A pid reused within the same clock tick has the same start time: only the handle's pidfd
+ * can tell. Here the fixture /proc keeps saying "start time 1000" for the pid after the
+ * process the handle was opened on has been reaped; every setter must still refuse.
+ */
+static void test_setters_refuse_a_reaped_process_with_the_same_start_time(void **state)
+{
+	char root[] = "/tmp/fbtickXXXXXX", cmd[600];
+	struct fb_proc *p;
+	int status;
+	pid_t child;
+
+	(void)state;
+	child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		pause();
+		_exit(0);
+	}
+	assert_non_null(mkdtemp(root));
+	write_stat(root, child, 1000);
+	fb_root_set(root);
+	p = fb_proc__new(child);
+	assert_non_null(p);
+	assert_true(fb_proc__is_running(p));
+	kill(child, SIGKILL);
+	assert_int_equal(waitpid(child, &status, 0), child); /* reaped; stat still matches */
+	assert_false(fb_proc__is_running(p));
+	assert_int_equal(fb_proc__set_nice(p, 3), -ESRCH);
+	assert_int_equal(fb_proc__error(p)->kind, FB_ERR_NO_SUCH_PROCESS);
+	assert_int_equal(fb_proc__set_ionice(p, FB_IOPRIO_CLASS_IDLE, 0), -ESRCH);
+	assert_int_equal(fb_proc__set_rlimit(p, RLIMIT_NOFILE, 11, 12), -ESRCH);
+	assert_int_equal(fb_proc__send_signal(p, 0), -ESRCH);
 	fb_proc__free(p);
 	fb_root_set(NULL);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
@@ -1055,6 +1164,9 @@ int main(void)
 		cmocka_unit_test_teardown(test_recorded_process, teardown),
 		cmocka_unit_test_teardown(test_iter_batch_and_rewind_many_pids, teardown),
 		cmocka_unit_test_teardown(test_reused_pid_is_never_signalled, teardown),
+		cmocka_unit_test_teardown(test_setters_refuse_a_replaced_process, teardown),
+		cmocka_unit_test_teardown(test_setters_refuse_a_reaped_process_with_the_same_start_time,
+					  teardown),
 		cmocka_unit_test_teardown(test_wait_reports_exit_code_and_signal, teardown),
 		cmocka_unit_test_teardown(test_wait_non_child, teardown),
 		cmocka_unit_test_teardown(test_wait_procs_gone_alive_and_foreign_zombie, teardown),

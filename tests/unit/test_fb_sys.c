@@ -49,10 +49,13 @@ static void test_users_from_utmp(void **state)
 	put_entry(USER_PROCESS, "bob", "tty1", "", 4243, 1700000200);
 	put_entry(USER_PROCESS, "carol", "pts/1", ":0", 4244, 1700000300);
 	put_entry(DEAD_PROCESS, "dave", "pts/2", "x", 4245, 1700000400);
+	/* hostile: a name filling ut_user with no NUL, a host with terminal escapes */
+	put_entry(USER_PROCESS, "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeEXTRA", "pts/3", "h\x1b]0;x\x07",
+		  4246, 1700000500);
 	endutxent();
 	assert_int_equal(fb_root_set(root), 0);
 	assert_int_equal(fb_users(&u, &n), 0);
-	assert_int_equal(n, 3);
+	assert_int_equal(n, 4);
 	assert_string_equal(u[0].name, "alice");
 	assert_string_equal(u[0].terminal, "pts/0");
 	assert_string_equal(u[0].host, "10.0.0.1");
@@ -60,6 +63,13 @@ static void test_users_from_utmp(void **state)
 	assert_true(u[0].started == 1700000100.0);
 	assert_string_equal(u[1].host, "localhost"); /* empty host */
 	assert_string_equal(u[2].host, "localhost"); /* ":0" */
+	/* who must not print psutil's stand-in as if the record named a host */
+	assert_false(u[0].valid & FB_USER_HOST_IMPLIED);
+	assert_true(u[1].valid & FB_USER_HOST_IMPLIED);
+	assert_true(u[2].valid & FB_USER_HOST_IMPLIED);
+	assert_int_equal(strlen(u[3].name), 32); /* cut at the field, terminated */
+	assert_string_equal(u[3].host, "h\x1b]0;x\x07"); /* raw: escaping is the printer's */
+	assert_false(u[3].valid & FB_USER_HOST_IMPLIED);
 	free(u);
 	fb_root_set(NULL);
 	unlink(path);

@@ -16,6 +16,12 @@
 
 #define CLI_MAX_OPTS 64
 
+/* An option whose value may be left out: its value name is written "[VALUE]". */
+static bool cli_opt_is_optional(const struct cli_opt *o)
+{
+	return o->arg && o->arg[0] == '[';
+}
+
 static const struct cli_opt always_opts[] = {
 	{ "verbose", 'v', NULL, CLI_VERBOSE, NULL, "more diagnostics (-vv: libbpf's too)" },
 	{ "help", 'h', NULL, CLI_HELP, NULL, "show this help" },
@@ -42,15 +48,31 @@ void cli_error(const struct cli_cmd *cmd, const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-static void usage_opts(const struct cli_opt *o)
+/* Whether cmd's own table uses short option c (then it is not the always-there one's). */
+static bool cmd_has_short(const struct cli_cmd *cmd, char c)
+{
+	for (const struct cli_opt *o = cmd->opts; o->name; o++) {
+		if (o->short_name == c)
+			return true;
+	}
+	return false;
+}
+
+static void usage_opts(const struct cli_cmd *cmd, const struct cli_opt *o)
 {
 	for (; o->name; o++) {
 		char flag[8] = "    ", left[48];
+		/* -v and -h are the command's own where it took them (free -h, prlimit -v) */
+		bool taken = (o->id == CLI_VERBOSE || o->id == CLI_HELP) &&
+			     cmd_has_short(cmd, o->short_name);
 
-		if (o->short_name)
+		if (o->short_name && !taken)
 			snprintf(flag, sizeof(flag), "-%c, ", o->short_name);
-		snprintf(left, sizeof(left), "%s--%s%s%s", flag, o->name, o->arg ? " " : "",
-			 o->arg ? o->arg : "");
+		snprintf(left, sizeof(left), "%s--%s%s%s", flag, o->name,
+			 !o->arg		  ? ""
+			 : cli_opt_is_optional(o) ? "[="
+						  : " ",
+			 !o->arg ? "" : o->arg + cli_opt_is_optional(o));
 		printf("  %-26s %s\n", left, o->help);
 	}
 }
@@ -61,8 +83,8 @@ void cli_usage(const struct cli_cmd *cmd)
 	if (cmd->details)
 		printf("\n%s\n", cmd->details);
 	printf("\noptions:\n");
-	usage_opts(cmd->opts);
-	usage_opts(always_opts);
+	usage_opts(cmd, cmd->opts);
+	usage_opts(cmd, always_opts);
 }
 
 static const struct cli_opt *find_opt(const struct cli_cmd *cmd, int id)
@@ -117,12 +139,17 @@ static int build_getopt(const struct cli_cmd *cmd, struct option *longs, char *s
 		for (const struct cli_opt *o = tables[t]; o->name; o++) {
 			if (n == CLI_MAX_OPTS - 1)
 				return -E2BIG;
-			longs[n] = (struct option){ o->name, o->arg ? required_argument : no_argument,
+			longs[n] = (struct option){ o->name,
+						    !o->arg		     ? no_argument
+						    : cli_opt_is_optional(o) ? optional_argument
+									     : required_argument,
 						    NULL, 1000 + n };
 			ids[n++] = o->id;
 			if (o->short_name) {
 				shorts[ns++] = o->short_name;
 				if (o->arg)
+					shorts[ns++] = ':';
+				if (o->arg && cli_opt_is_optional(o))
 					shorts[ns++] = ':';
 			}
 		}
@@ -240,7 +267,7 @@ int cli_parse(const struct cli_cmd *cmd, int argc, char **argv, struct cli_commo
 	      void *ctx, bool *help_shown)
 {
 	struct option longs[CLI_MAX_OPTS];
-	char shorts[2 * CLI_MAX_OPTS + 2];
+	char shorts[3 * CLI_MAX_OPTS + 2];
 	int ids[CLI_MAX_OPTS], n, c, longidx;
 	char label[64];
 

@@ -30,7 +30,9 @@ enum cli_common_id {
 struct cli_opt {
 	const char *name; /* long name, without "--" */
 	char short_name;  /* 0: none */
-	const char *arg;  /* NULL: a switch; else the value's name in help, e.g. "FMT" */
+	/* NULL: a switch; else the value's name in help, e.g. "FMT"; "[FMT]": the value is
+	 * optional (--name=FMT or -nFMT; the setter gets NULL without one) */
+	const char *arg;
 	int id;
 	const char *accepts; /* what a valid value looks like, for errors and help */
 	const char *help;
@@ -39,6 +41,10 @@ struct cli_opt {
 #define CLI_OPT_FORMAT                                                                     \
 	{ "format", 'f', "FMT", CLI_FORMAT, "table, csv, json or ndjson",                \
 	  "output format (default: table on a terminal, else ndjson)" }
+/* --format for the Unix-tool lookalikes: their own layout unless asked, terminal or not */
+#define CLI_OPT_FORMAT_TOOL                                                                \
+	{ "format", 'f', "FMT", CLI_FORMAT, "table, csv, json or ndjson",                \
+	  "output format (default: table, the tool's own layout)" }
 #define CLI_OPT_OUTPUT                                                                     \
 	{ "output", 'o', "FILE", CLI_OUTPUT, "a file name; a name ending in .gz is gzip'd", \
 	  "write to FILE instead of stdout (FILE.gz: gzip)" }

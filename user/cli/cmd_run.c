@@ -68,6 +68,14 @@ static const struct cli_cmd run_cmd = {
 		   "  kill      signal a process or a tree, wait, say which are gone\n"
 		   "  lsof      open files and sockets per process (-p, -u, -c, -i [ADDR], PATH)\n"
 		   "  pmap      a process' memory maps, as pmap and pmap -x\n"
+		   "  taskset   show or set a process' CPU affinity (as taskset -p)\n"
+		   "  renice    set processes' nice value (as renice)\n"
+		   "  ionice    show or set processes' I/O class and level (as ionice -p)\n"
+		   "  prlimit   show or set a process' resource limits (as prlimit -p)\n"
+		   "  free      memory and swap (as free)\n"
+		   "  df        file system use (as df)\n"
+		   "  uptime    time up, users, load (as uptime)\n"
+		   "  who       users logged in (as who)\n"
 		   "Run 'vigil COMMAND --help' for a command's options.",
 	.opts = run_opts,
 	.set = run_set,

@@ -27,5 +27,14 @@ int cmd_kill(int argc, char **argv);
 int cmd_biotop(int argc, char **argv);
 int cmd_lsof(int argc, char **argv);
 int cmd_pmap(int argc, char **argv);
+/* util-linux and procps lookalikes: their flags and layout, plus vigil's formats. */
+int cmd_taskset(int argc, char **argv);
+int cmd_renice(int argc, char **argv);
+int cmd_ionice(int argc, char **argv);
+int cmd_prlimit(int argc, char **argv);
+int cmd_free(int argc, char **argv);
+int cmd_df(int argc, char **argv);
+int cmd_uptime(int argc, char **argv);
+int cmd_who(int argc, char **argv);
 
 #endif /* VIGIL_COMMANDS_H */

@@ -31,6 +31,14 @@ static const struct command commands[] = {
 	{ "biotop", cmd_biotop },
 	{ "lsof", cmd_lsof },
 	{ "pmap", cmd_pmap },
+	{ "taskset", cmd_taskset },
+	{ "renice", cmd_renice },
+	{ "ionice", cmd_ionice },
+	{ "prlimit", cmd_prlimit },
+	{ "free", cmd_free },
+	{ "df", cmd_df },
+	{ "uptime", cmd_uptime },
+	{ "who", cmd_who },
 };
 
 int main(int argc, char **argv)

@@ -5,6 +5,7 @@
  */
 #include "cli/parse.h"
 
+#include <stdbool.h>
 #include <errno.h>
 #include <string.h>
 #include <strings.h>
@@ -141,4 +142,44 @@ int parse_choice(const char *s, const char *const *names)
 			return i;
 	}
 	return -EINVAL;
+}
+
+int parse_block_size(const char *s, uint64_t *out)
+{
+	static const char units[] = "KMGTPE";
+	uint64_t n = 0, mult = 1, base = 1024;
+	const char *u;
+	int err;
+
+	bool digits = false;
+
+	if (!s || !*s)
+		return -EINVAL;
+	for (; *s >= '0' && *s <= '9'; s++) {
+		digits = true;
+		err = mul10_add(&n, *s);
+		if (err)
+			return -ERANGE;
+	}
+	if (digits && !n)
+		return -EINVAL;
+	if (!*s) {
+		*out = n;
+		return 0;
+	}
+	u = strchr(units, *s);
+	if (!u)
+		return -EINVAL;
+	if (!strcmp(s + 1, "B"))
+		base = 1000;
+	else if (s[1] && strcmp(s + 1, "iB"))
+		return -EINVAL;
+	for (long i = 0; i <= u - units; i++)
+		mult *= base;
+	if (!n)
+		n = 1;
+	if (n > UINT64_MAX / mult)
+		return -ERANGE;
+	*out = n * mult;
+	return 0;
 }

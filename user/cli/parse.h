@@ -22,6 +22,12 @@ int parse_duration(const char *s, uint64_t default_unit_ns, uint64_t *out_ns);
 /* "8M", "64KiB", "1G", "4096"; binary multiples. */
 int parse_size(const char *s, uint64_t *out_bytes);
 
+/*
+ * df's -B SIZE: "1", "4096", "K", "1K", "1KiB" (powers of 1024), "1KB" (powers of 1000), with
+ * M, G, T, P, E alike; 0 and garbage are -EINVAL, overflow -ERANGE.
+ */
+int parse_block_size(const char *s, uint64_t *out);
+
 /* A whole decimal number in [min, max]. */
 int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 

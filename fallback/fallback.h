@@ -385,6 +385,44 @@ int fb_net_connections_procfs(enum fb_conn_kind kind, struct fb_conn **out, size
  */
 int fb_net_conn_rtt(const struct fb_conn *c, uint32_t *srtt_us);
 
+/* What fb_tcp_sock's kernel counters hold (bits of .valid). */
+enum {
+	FB_TCP_RTT = 1u << 0,	  /* srtt_us, rttvar_us */
+	FB_TCP_RETRANS = 1u << 1, /* retransmits */
+	FB_TCP_BYTES = 1u << 2,	  /* bytes_acked, bytes_received */
+};
+/*
+ * One TCP socket with the kernel's own per-connection counters (Linux tcp_info).  An older
+ * kernel's shorter tcp_info leaves the counters it lacks invalid; a socket without tcp_info
+ * (TIME_WAIT and SYN_RECV minisockets) has none of them.
+ */
+struct fb_tcp_sock {
+	int family;	 /* AF_INET or AF_INET6 */
+	uint8_t state;	 /* the kernel's TCP state: 1 ESTABLISHED ... 10 LISTEN, 11 CLOSING */
+	uint16_t sport, dport;
+	uint8_t saddr[16], daddr[16]; /* network byte order; IPv4 in the first 4 bytes */
+	uint32_t uid;
+	uint64_t inode;
+	uint64_t cookie; /* the kernel's socket cookie: unique while the socket lives */
+	uint32_t valid;	 /* FB_TCP_* */
+	uint32_t srtt_us, rttvar_us, retransmits;
+	uint64_t bytes_acked, bytes_received;
+};
+/*
+ * Every TCP socket of both address families with its tcp_info, from the live kernel (netlink
+ * sock_diag, the same client as fb_net_connections(); no owners are looked up).  -ENOTSUP
+ * where the platform has no such dump.
+ */
+int fb_tcp_sockets(struct fb_tcp_sock **out, size_t *n);
+/*
+ * The payload bytes of one socket: the kernel's bytes_acked also counts the SYN of an active
+ * open and our FIN once acked, bytes_received the peer's FIN (a client that sends 1000 bytes
+ * and reads 3000 shows 1002/3001).  @active: this side sent the SYN.  -ENODATA when the
+ * counters are invalid or the state does not say which FINs were exchanged (TIME_WAIT, CLOSE).
+ */
+int fb_tcp_sock_payload(const struct fb_tcp_sock *s, bool active, uint64_t *sent,
+			uint64_t *received);
+
 enum {
 	FB_IFA_NETMASK = 1u << 0,
 	FB_IFA_BROADCAST = 1u << 1,

@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 /* FreeBSD has no ENODATA (an optional XSI errno): "no data" is its ENOATTR there. */
@@ -62,6 +63,33 @@ const char *fb_err_kind_name(enum fb_err_kind kind);
 
 /* The backend's name for the `source` column: "procfs", "win32", "sysctl". */
 const char *fb_source_name(void);
+
+/* ---------------------------------------------------------------- kernel files */
+
+/*
+ * For readers outside this library that parse a kernel file themselves (kallsyms, a process's
+ * maps, libbpf's BTF): the file <root>/proc/@rel or <root>/sys/@rel, so that a fixture root
+ * reaches them too.  The fopen()s open read-only and close-on-exec, NULL with errno set; the
+ * *_path() functions write the path into @buf (0, -ENAMETOOLONG).  -ENOTSUP (errno ENOTSUP)
+ * where the platform has no such tree.
+ */
+FILE *fb_proc_fopen(const char *rel);
+FILE *fb_sys_fopen(const char *rel);
+int fb_proc_path(const char *rel, char *buf, size_t len);
+int fb_sys_path(const char *rel, char *buf, size_t len);
+/* Whether task @tid exists: a process or one of its threads (fb_pid_exists() says no to those). */
+bool fb_tid_exists(pid_t tid);
+/* The thread ids of process @pid, ascending; -ENOENT (or -ESRCH) once it is gone. */
+int fb_proc_tids(pid_t pid, pid_t **out, size_t *n);
+/*
+ * Block devices by number and by name (Linux sysfs: dev/block/M:m/uevent, class/block/NAME).
+ * fb_block_dev_name(): the kernel's name of @major:@minor ("vda", "loop0") into @buf; -ENOENT
+ * when it has none (or it does not fit).  fb_block_dev_number(): the numbers of the device
+ * called @name (a leading "/dev/" is dropped) and whether it is a partition; -EINVAL for a name
+ * that is not one plain file name, -ENOENT for no such device, -EBADMSG for an unreadable number.
+ */
+int fb_block_dev_name(uint32_t major, uint32_t minor, char *buf, size_t len);
+int fb_block_dev_number(const char *name, uint32_t *major, uint32_t *minor, bool *partition);
 
 /* ---------------------------------------------------------------- constants */
 

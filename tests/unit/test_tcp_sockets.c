@@ -198,7 +198,7 @@ static void test_payload_without_syn_and_fin(void **state)
 }
 
 static const struct fb_tcp_sock *find_sock(const struct tcp_socks *d, uint16_t sport,
-					     uint16_t dport)
+					   uint16_t dport)
 {
 	for (size_t i = 0; i < d->n; i++)
 		if (d->v[i].sport == sport && d->v[i].dport == dport)

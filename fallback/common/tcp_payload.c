@@ -24,14 +24,14 @@ int fb_tcp_sock_payload(const struct fb_tcp_sock *s, bool active, uint64_t *sent
 		our_fin = 1;
 		peer_fin = 0;
 		break;
-	case 8: /* CLOSE_WAIT */
-	case 9: /* LAST_ACK */
+	case 8:	 /* CLOSE_WAIT */
+	case 9:	 /* LAST_ACK */
 	case 11: /* CLOSING */
 		our_fin = 0;
 		peer_fin = 1;
 		break;
-	case 2: /* SYN_SENT: nothing acked, nothing received */
-	case 3: /* SYN_RECV */
+	case 2:	 /* SYN_SENT: nothing acked, nothing received */
+	case 3:	 /* SYN_RECV */
 	case 10: /* LISTEN */
 		*sent = *received = 0;
 		return 0;

@@ -56,8 +56,9 @@ int fb__sock_diag_dump(void *req, size_t reqlen, fb__nl_cb cb, void *ctx)
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
 	char buf[65536] __attribute__((aligned(8)));
 	struct iovec iov = { .iov_base = req, .iov_len = reqlen };
-	struct msghdr msg = { .msg_name = &sa, .msg_namelen = sizeof(sa), .msg_iov = &iov,
-			      .msg_iovlen = 1 };
+	struct msghdr msg = {
+		.msg_name = &sa, .msg_namelen = sizeof(sa), .msg_iov = &iov, .msg_iovlen = 1
+	};
 	int fd, err = 0;
 
 	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
@@ -101,7 +102,8 @@ static int dump_tcp_both(unsigned ext, fb__nl_cb cb, void *ctx)
 		struct nlmsghdr nlh;
 		struct inet_diag_req r;
 	} req = {
-		.nlh = { .nlmsg_len = sizeof(req), .nlmsg_type = TCPDIAG_GETSOCK,
+		.nlh = { .nlmsg_len = sizeof(req),
+			 .nlmsg_type = TCPDIAG_GETSOCK,
 			 .nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP },
 		.r = { .idiag_family = AF_INET, .idiag_ext = (uint8_t)ext, .idiag_states = ~0u },
 	};
@@ -115,10 +117,13 @@ int fb__inet_diag_dump(int family, int proto, unsigned ext, fb__nl_cb cb, void *
 		struct nlmsghdr nlh;
 		struct inet_diag_req_v2 r;
 	} req = {
-		.nlh = { .nlmsg_len = sizeof(req), .nlmsg_type = SOCK_DIAG_BY_FAMILY,
+		.nlh = { .nlmsg_len = sizeof(req),
+			 .nlmsg_type = SOCK_DIAG_BY_FAMILY,
 			 .nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP },
-		.r = { .sdiag_family = (uint8_t)family, .sdiag_protocol = (uint8_t)proto,
-		       .idiag_ext = (uint8_t)ext, .idiag_states = ~0u },
+		.r = { .sdiag_family = (uint8_t)family,
+		       .sdiag_protocol = (uint8_t)proto,
+		       .idiag_ext = (uint8_t)ext,
+		       .idiag_states = ~0u },
 	};
 
 	if (family == AF_UNSPEC)

@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 /* FreeBSD has no ENODATA (an optional XSI errno): "no data" is its ENOATTR there. */
@@ -62,6 +63,33 @@ const char *fb_err_kind_name(enum fb_err_kind kind);
 
 /* The backend's name for the `source` column: "procfs", "win32", "sysctl". */
 const char *fb_source_name(void);
+
+/* ---------------------------------------------------------------- kernel files */
+
+/*
+ * For readers outside this library that parse a kernel file themselves (kallsyms, a process's
+ * maps, libbpf's BTF): the file <root>/proc/@rel or <root>/sys/@rel, so that a fixture root
+ * reaches them too.  The fopen()s open read-only and close-on-exec, NULL with errno set; the
+ * *_path() functions write the path into @buf (0, -ENAMETOOLONG).  -ENOTSUP (errno ENOTSUP)
+ * where the platform has no such tree.
+ */
+FILE *fb_proc_fopen(const char *rel);
+FILE *fb_sys_fopen(const char *rel);
+int fb_proc_path(const char *rel, char *buf, size_t len);
+int fb_sys_path(const char *rel, char *buf, size_t len);
+/* Whether task @tid exists: a process or one of its threads (fb_pid_exists() says no to those). */
+bool fb_tid_exists(pid_t tid);
+/* The thread ids of process @pid, ascending; -ENOENT (or -ESRCH) once it is gone. */
+int fb_proc_tids(pid_t pid, pid_t **out, size_t *n);
+/*
+ * Block devices by number and by name (Linux sysfs: dev/block/M:m/uevent, class/block/NAME).
+ * fb_block_dev_name(): the kernel's name of @major:@minor ("vda", "loop0") into @buf; -ENOENT
+ * when it has none (or it does not fit).  fb_block_dev_number(): the numbers of the device
+ * called @name (a leading "/dev/" is dropped) and whether it is a partition; -EINVAL for a name
+ * that is not one plain file name, -ENOENT for no such device, -EBADMSG for an unreadable number.
+ */
+int fb_block_dev_name(uint32_t major, uint32_t minor, char *buf, size_t len);
+int fb_block_dev_number(const char *name, uint32_t *major, uint32_t *minor, bool *partition);
 
 /* ---------------------------------------------------------------- constants */
 
@@ -392,6 +420,44 @@ int fb_net_sockets(enum fb_conn_kind kind, struct fb_conn **out, size_t *n);
  * query (Linux: vigil's tcp tracer measures RTT from the kernel instead).
  */
 int fb_net_conn_rtt(const struct fb_conn *c, uint32_t *srtt_us);
+
+/* What fb_tcp_sock's kernel counters hold (bits of .valid). */
+enum {
+	FB_TCP_RTT = 1u << 0,	  /* srtt_us, rttvar_us */
+	FB_TCP_RETRANS = 1u << 1, /* retransmits */
+	FB_TCP_BYTES = 1u << 2,	  /* bytes_acked, bytes_received */
+};
+/*
+ * One TCP socket with the kernel's own per-connection counters (Linux tcp_info).  An older
+ * kernel's shorter tcp_info leaves the counters it lacks invalid; a socket without tcp_info
+ * (TIME_WAIT and SYN_RECV minisockets) has none of them.
+ */
+struct fb_tcp_sock {
+	int family;	 /* AF_INET or AF_INET6 */
+	uint8_t state;	 /* the kernel's TCP state: 1 ESTABLISHED ... 10 LISTEN, 11 CLOSING */
+	uint16_t sport, dport;
+	uint8_t saddr[16], daddr[16]; /* network byte order; IPv4 in the first 4 bytes */
+	uint32_t uid;
+	uint64_t inode;
+	uint64_t cookie; /* the kernel's socket cookie: unique while the socket lives */
+	uint32_t valid;	 /* FB_TCP_* */
+	uint32_t srtt_us, rttvar_us, retransmits;
+	uint64_t bytes_acked, bytes_received;
+};
+/*
+ * Every TCP socket of both address families with its tcp_info, from the live kernel (netlink
+ * sock_diag, the same client as fb_net_connections(); no owners are looked up).  -ENOTSUP
+ * where the platform has no such dump.
+ */
+int fb_tcp_sockets(struct fb_tcp_sock **out, size_t *n);
+/*
+ * The payload bytes of one socket: the kernel's bytes_acked also counts the SYN of an active
+ * open and our FIN once acked, bytes_received the peer's FIN (a client that sends 1000 bytes
+ * and reads 3000 shows 1002/3001).  @active: this side sent the SYN.  -ENODATA when the
+ * counters are invalid or the state does not say which FINs were exchanged (TIME_WAIT, CLOSE).
+ */
+int fb_tcp_sock_payload(const struct fb_tcp_sock *s, bool active, uint64_t *sent,
+			uint64_t *received);
 
 enum {
 	FB_IFA_NETMASK = 1u << 0,

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * net_conn.c - net_connections(kind) and Process.net_connections() with psutil's results,
- * built the way ss(8) builds them: the socket tables come from netlink sock_diag (inet_diag
- * for TCP and UDP over IPv4 and IPv6, unix_diag for AF_UNIX) and the owners from one scan of
- * every /proc/PID/fd symlink ("socket:[INODE]").  The /proc/net/{tcp,tcp6,udp,udp6,unix} text
- * tables are the fallback (no netlink, or a fixture root) and parse to the same records.
+ * built the way ss(8) builds them: the socket tables come from netlink sock_diag (the client in
+ * sock_diag.c: inet_diag for TCP and UDP over IPv4 and IPv6, unix_diag for AF_UNIX) and the
+ * owners from one scan of every /proc/PID/fd symlink ("socket:[INODE]").  The
+ * /proc/net/{tcp,tcp6,udp,udp6,unix} text tables are the fallback (no netlink, or a fixture root) and parse to the same records.
  * psutil's rules: inet sockets report their first holder only, unix sockets one row per
  * (pid, fd), port 0 is the empty tuple, UDP status is NONE, identical rows collapse.
  */
@@ -16,7 +16,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/inet_diag.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <linux/sock_diag.h>
@@ -371,75 +370,6 @@ static void set_inet_addr(struct fb_sockaddr *a, int family, const void *raw, ui
 
 /* ------------------------------------------------------------- sock_diag */
 
-int fb__nl_walk(void *buf, size_t len, fb__nl_cb cb, void *ctx)
-{
-	size_t off = 0;
-	int err;
-
-	/* off only grows by aligned lengths already checked against len: never past it */
-	while (len - off >= sizeof(struct nlmsghdr)) {
-		struct nlmsghdr *h = (struct nlmsghdr *)((char *)buf + off);
-
-		if (h->nlmsg_len < sizeof(*h) || h->nlmsg_len > len - off)
-			return -EBADMSG;
-		if (h->nlmsg_type == NLMSG_DONE)
-			return 1;
-		if (h->nlmsg_type == NLMSG_ERROR) {
-			struct nlmsgerr *e = NLMSG_DATA(h);
-
-			if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*e)))
-				return -EBADMSG;
-			return e->error < 0 ? e->error : -EIO;
-		}
-		err = cb(h, ctx);
-		if (err)
-			return err;
-		if (NLMSG_ALIGN(h->nlmsg_len) >= len - off)
-			break;
-		off += NLMSG_ALIGN(h->nlmsg_len);
-	}
-	return 0;
-}
-
-static int nl_dump(void *req, size_t reqlen, fb__nl_cb cb, void *ctx)
-{
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
-	char buf[65536] __attribute__((aligned(8)));
-	struct iovec iov = { .iov_base = req, .iov_len = reqlen };
-	struct msghdr msg = { .msg_name = &sa, .msg_namelen = sizeof(sa), .msg_iov = &iov,
-			      .msg_iovlen = 1 };
-	int fd, err = 0;
-
-	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
-	if (fd < 0)
-		return -errno;
-	if (sendmsg(fd, &msg, 0) < 0) {
-		err = -errno;
-		goto close_fd;
-	}
-	for (;;) {
-		ssize_t r = recv(fd, buf, sizeof(buf), 0);
-
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			err = -errno;
-			goto close_fd;
-		}
-		if (r == 0)
-			break;
-		err = fb__nl_walk(buf, (size_t)r, cb, ctx);
-		if (err) {
-			if (err == 1)
-				err = 0;
-			goto close_fd;
-		}
-	}
-close_fd:
-	close(fd);
-	return err > 0 ? 0 : err;
-}
-
 struct inet_ctx {
 	struct conn_list *l;
 	int family, type; /* family AF_UNSPEC: both (the compat TCP dump) */
@@ -448,57 +378,27 @@ struct inet_ctx {
 static int inet_cb(struct nlmsghdr *h, void *arg)
 {
 	struct inet_ctx *ctx = arg;
-	struct inet_diag_msg *m = NLMSG_DATA(h);
+	struct fb_tcp_sock s;
 	struct fb_conn c = { 0 };
 
-	if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*m)) ||
-	    (m->idiag_family != AF_INET && m->idiag_family != AF_INET6) ||
-	    (ctx->family != AF_UNSPEC && m->idiag_family != ctx->family))
+	if (fb__inet_diag_msg(h, false, &s) ||
+	    (ctx->family != AF_UNSPEC && s.family != ctx->family))
 		return 0;
-	c.family = m->idiag_family;
+	c.family = s.family;
 	c.type = ctx->type;
-	set_inet_addr(&c.laddr, c.family, m->id.idiag_src, ntohs(m->id.idiag_sport));
-	set_inet_addr(&c.raddr, c.family, m->id.idiag_dst, ntohs(m->id.idiag_dport));
-	c.status = ctx->type == SOCK_STREAM ? tcp_status(m->idiag_state) : FB_CONN_NONE;
-	c.inode = m->idiag_inode;
+	set_inet_addr(&c.laddr, c.family, s.saddr, s.sport);
+	set_inet_addr(&c.raddr, c.family, s.daddr, s.dport);
+	c.status = ctx->type == SOCK_STREAM ? tcp_status(s.state) : FB_CONN_NONE;
+	c.inode = s.inode;
 	return conn_emit(ctx->l, &c);
 }
 
 static int diag_inet(struct conn_list *l, int family, int proto)
 {
-	struct {
-		struct nlmsghdr nlh;
-		struct inet_diag_req_v2 r;
-	} req = {
-		.nlh = { .nlmsg_len = sizeof(req), .nlmsg_type = SOCK_DIAG_BY_FAMILY,
-			 .nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP },
-		.r = { .sdiag_family = (uint8_t)family, .sdiag_protocol = (uint8_t)proto,
-		       .idiag_states = ~0u },
-	};
 	struct inet_ctx ctx = { .l = l, .family = family,
 				.type = proto == IPPROTO_TCP ? SOCK_STREAM : SOCK_DGRAM };
 
-	return nl_dump(&req, sizeof(req), inet_cb, &ctx);
-}
-
-/*
- * TCP over IPv4 and IPv6 in one walk of the kernel's hash tables: the legacy TCPDIAG_GETSOCK
- * request dumps every family (the v2 request takes one family per walk, and the walk of a
- * large established table is what a dump costs).
- */
-static int diag_tcp_both(struct conn_list *l)
-{
-	struct {
-		struct nlmsghdr nlh;
-		struct inet_diag_req r;
-	} req = {
-		.nlh = { .nlmsg_len = sizeof(req), .nlmsg_type = TCPDIAG_GETSOCK,
-			 .nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP },
-		.r = { .idiag_family = AF_INET, .idiag_states = ~0u },
-	};
-	struct inet_ctx ctx = { .l = l, .family = AF_UNSPEC, .type = SOCK_STREAM };
-
-	return nl_dump(&req, sizeof(req), inet_cb, &ctx);
+	return fb__inet_diag_dump(family, proto, 0, inet_cb, &ctx);
 }
 
 /* RTA_NEXT() for an int length, without its unsigned arithmetic. */
@@ -563,10 +463,10 @@ static int diag_unix(struct conn_list *l)
 		       .udiag_show = UDIAG_SHOW_NAME },
 	};
 
-	return nl_dump(&req, sizeof(req), unix_cb, l);
+	return fb__sock_diag_dump(&req, sizeof(req), unix_cb, l);
 }
 
-/* Exposed for the fuzzers: one reply datagram through the callback nl_dump() would use. */
+/* Exposed for the fuzzers: one reply datagram through the callback a dump would use. */
 int fb__diag_parse(void *buf, size_t len, int family, int type, struct fb_conn **out, size_t *n)
 {
 	struct conn_list l = { 0 };
@@ -756,7 +656,7 @@ static int read_tables(struct conn_list *l, unsigned t, bool netlink)
 	if (netlink && (t & (T_TCP4 | T_TCP6)) == (T_TCP4 | T_TCP6)) {
 		size_t mark = l->n;
 
-		if (diag_tcp_both(l) == 0)
+		if (diag_inet(l, AF_UNSPEC, IPPROTO_TCP) == 0)
 			t &= ~(unsigned)(T_TCP4 | T_TCP6);
 		else
 			l->n = mark; /* no compat interface: one dump per family below */

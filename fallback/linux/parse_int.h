@@ -2,7 +2,8 @@
 /*
  * parse_int.h - the Linux backend's parsers that are static in their files, reached from
  * outside only through these thin wrappers so that the fuzzers (tests/fuzz) can drive them:
- * a /proc/net address field, a /proc/PID/cgroup lookup and one netlink sock_diag reply.
+ * a /proc/net address field, a /proc/PID/cgroup lookup and one netlink sock_diag reply (as
+ * net_connections and as fb_tcp_sockets read it).
  * Private to fallback/linux and its tests.
  */
 #ifndef VIGIL_FB_PARSE_INT_H
@@ -23,5 +24,12 @@ bool fb__cgroup_path(const char *text, const char *controller, char *out, size_t
  * NLMSG_DONE, 0 when more datagrams would follow, or a negative errno.
  */
 int fb__diag_parse(void *buf, size_t len, int family, int type, struct fb_conn **out, size_t *n);
+
+/*
+ * One fb_tcp_sockets() reply datagram (@buf, @len bytes): its TCP sockets with their tcp_info
+ * are appended to *out (*n of them; start with NULL and 0; the caller frees *out, even on
+ * failure).  Returns 1 at NLMSG_DONE, 0 when more datagrams would follow, or a negative errno.
+ */
+int fb__tcp_sockets_parse(void *buf, size_t len, struct fb_tcp_sock **out, size_t *n);
 
 #endif /* VIGIL_FB_PARSE_INT_H */

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * fuzz_net_diag.c: libFuzzer target for the fallback library's netlink sock_diag reply
- * parsing (net_connections): the message walk of nl_dump() and its inet_diag and unix_diag
- * callbacks, through fb__diag_parse().  The first byte picks the family and socket type the
- * dump was asked for; the rest is one datagram as recv() returned it, copied to a buffer of
- * its exact size so that ASan sees any read past it.  Every row must come out well-formed.
+ * parsing, the one client sock_diag.c both readers share: the message walk and the inet_diag
+ * and unix_diag callbacks of net_connections (fb__diag_parse()), and fb_tcp_sockets() with
+ * its tcp_info decoding (fb__tcp_sockets_parse()).  The first byte picks the dump that was
+ * asked for; the rest is one datagram as recv() returned it, copied to a buffer of its exact
+ * size so that ASan sees any read past it.  Every row must come out well-formed.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -21,6 +22,21 @@ static void check_addr(const struct fb_sockaddr *a)
 		abort();
 }
 
+/* fb_tcp_sockets(): a second datagram appends to the same table, as a dump does. */
+static void fuzz_tcp_sockets(void *buf, size_t len)
+{
+	struct fb_tcp_sock *v = NULL;
+	size_t n = 0;
+
+	fb__tcp_sockets_parse(buf, len, &v, &n);
+	fb__tcp_sockets_parse(buf, len, &v, &n);
+	for (size_t i = 0; i < n; i++)
+		if ((v[i].family != AF_INET && v[i].family != AF_INET6) ||
+		    (v[i].valid & ~(unsigned)(FB_TCP_RTT | FB_TCP_RETRANS | FB_TCP_BYTES)))
+			abort();
+	free(v);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const int modes[][2] = { { AF_UNSPEC, SOCK_STREAM },
@@ -34,11 +50,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!size)
 		return 0;
-	m = data[0] % 4;
+	m = data[0] % 5;
 	buf = malloc(size - 1 ? size - 1 : 1);
 	if (!buf)
 		return 0;
 	memcpy(buf, data + 1, size - 1);
+	if (m == 4) {
+		fuzz_tcp_sockets(buf, size - 1);
+		free(buf);
+		return 0;
+	}
 	fb__diag_parse(buf, size - 1, modes[m][0], modes[m][1], &v, &n);
 	for (size_t i = 0; i < n; i++) {
 		check_addr(&v[i].laddr);

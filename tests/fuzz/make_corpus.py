@@ -109,7 +109,8 @@ def netlink():
                  inet_diag_msg(2, 1, 40001, 443, lo4, lo4, 1003) + rta(2, tcp_info()))
     done = nlmsg(NLMSG_DONE, struct.pack("<i", 0))
     err = nlmsg(NLMSG_ERROR, struct.pack("<i", -13) + bytes(16))
-    # fuzz_net_diag: the first byte picks the dump (0 TCP both, 1 UDP v4, 2 TCP v6, 3 unix)
+    # fuzz_net_diag: the first byte picks the dump (0 TCP both, 1 UDP v4, 2 TCP v6, 3 unix,
+    # 4 TCP sockets with tcp_info)
     put("fuzz_net_diag", "tcp-both", b"\0" + est4 + lis6 + done)
     put("fuzz_net_diag", "udp4", b"\1" + est4)
     put("fuzz_net_diag", "tcp6-error", b"\2" + lis6 + err)
@@ -117,12 +118,13 @@ def netlink():
         + nlmsg(SOCK_DIAG_BY_FAMILY, unix_diag_msg(1, 77, b"/run/x.sock\0"))
         + nlmsg(SOCK_DIAG_BY_FAMILY, unix_diag_msg(2, 78, b"\0abstract"))
         + nlmsg(SOCK_DIAG_BY_FAMILY, unix_diag_msg(5, 79)) + done)
-    put("fuzz_tcp_diag", "two-sockets-done", est4 + lis6 + done)
-    put("fuzz_tcp_diag", "tcp-info", info)
-    put("fuzz_tcp_diag", "error", err)
-    put("fuzz_tcp_diag", "short-info",
-        nlmsg(SOCK_DIAG_BY_FAMILY,
-              inet_diag_msg(2, 1, 1, 2, lo4, lo4, 5) + rta(2, tcp_info()[:72])))
+    # mode 4: fb_tcp_sockets(), TCP of both families with tcp_info
+    put("fuzz_net_diag", "tcp-sockets-two-sockets-done", b"\4" + est4 + lis6 + done)
+    put("fuzz_net_diag", "tcp-sockets-tcp-info", b"\4" + info)
+    put("fuzz_net_diag", "tcp-sockets-error", b"\4" + err)
+    put("fuzz_net_diag", "tcp-sockets-short-info", b"\4"
+        + nlmsg(SOCK_DIAG_BY_FAMILY,
+                inet_diag_msg(2, 1, 1, 2, lo4, lo4, 5) + rta(2, tcp_info()[:72])))
 
 
 # ---------------------------------------------------------------- text parsers

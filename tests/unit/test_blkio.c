@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * test_blkio.c: the block I/O tracer's userspace pieces without BPF: op and flag letters,
- * blk_status errno names, disk name and number lookups in a fixture sysfs tree (including
- * hostile entries), the wire layout of struct vg_bio, and decoding hand-built record bytes
- * into rows (nulls for an unknown submitter, an unqueued request and a flush's sector).
+ * blk_status errno names, disk name and number lookups in a fixture sysfs tree under the
+ * fallback library's root (including hostile entries), the wire layout of struct vg_bio, and
+ * decoding hand-built record bytes into rows (nulls for an unknown submitter, an unqueued
+ * request and a flush's sector).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -23,18 +24,25 @@
 #include "events.h"
 #include "core/hist.h"
 #include "core/record.h"
+#include "fallback.h"
 
-static char sysroot[512];
+static char root[512];
 
+/* The fixture tree holds sys/: every lookup reads it through the library's one root. */
 static int setup_fixture(void **state)
 {
 	char src[512];
 
 	(void)state;
 	snprintf(src, sizeof(src), "%s", __FILE__);
-	snprintf(sysroot, sizeof(sysroot), "%s/../fixtures/blkio/sys", dirname(src));
-	setenv("VIGIL_SYSFS", sysroot, 1);
-	return 0;
+	snprintf(root, sizeof(root), "%s/../fixtures/blkio", dirname(src));
+	return fb_root_set(root);
+}
+
+static int teardown_fixture(void **state)
+{
+	(void)state;
+	return fb_root_set(NULL);
 }
 
 static void test_op_format_letters(void **state)
@@ -85,16 +93,16 @@ static void test_disk_name_from_fixture(void **state)
 	char name[BLKIO_DISK_LEN];
 
 	(void)state;
-	assert_int_equal(blkio_disk_name(sysroot, blkio_dev_make(7, 0), name, sizeof(name)), 0);
+	assert_int_equal(blkio_disk_name(blkio_dev_make(7, 0), name, sizeof(name)), 0);
 	assert_string_equal(name, "loop0");
-	assert_int_equal(blkio_disk_name(sysroot, blkio_dev_make(254, 0), name, sizeof(name)), 0);
+	assert_int_equal(blkio_disk_name(blkio_dev_make(254, 0), name, sizeof(name)), 0);
 	assert_string_equal(name, "vda");
 	/* no DEVNAME line; no such device; a buffer too small */
-	assert_int_equal(blkio_disk_name(sysroot, blkio_dev_make(8, 0), name, sizeof(name)),
+	assert_int_equal(blkio_disk_name(blkio_dev_make(8, 0), name, sizeof(name)),
 			 -ENOENT);
-	assert_int_equal(blkio_disk_name(sysroot, blkio_dev_make(9, 9), name, sizeof(name)),
+	assert_int_equal(blkio_disk_name(blkio_dev_make(9, 9), name, sizeof(name)),
 			 -ENOENT);
-	assert_int_equal(blkio_disk_name(sysroot, blkio_dev_make(7, 0), name, 5), -ENOENT);
+	assert_int_equal(blkio_disk_name(blkio_dev_make(7, 0), name, 5), -ENOENT);
 }
 
 static void test_disk_dev_from_fixture(void **state)
@@ -102,17 +110,17 @@ static void test_disk_dev_from_fixture(void **state)
 	uint32_t dev = 0;
 
 	(void)state;
-	assert_int_equal(blkio_disk_dev(sysroot, "loop0", &dev), 0);
+	assert_int_equal(blkio_disk_dev("loop0", &dev), 0);
 	assert_int_equal(dev, (7U << 20) | 0);
-	assert_int_equal(blkio_disk_dev(sysroot, "/dev/vda", &dev), 0);
+	assert_int_equal(blkio_disk_dev("/dev/vda", &dev), 0);
 	assert_int_equal(blkio_dev_major(dev), 254);
 	assert_int_equal(blkio_dev_minor(dev), 0);
-	assert_int_equal(blkio_disk_dev(sysroot, "vda1", &dev), -EINVAL); /* a partition */
-	assert_int_equal(blkio_disk_dev(sysroot, "bad", &dev), -EINVAL);  /* not M:m */
-	assert_int_equal(blkio_disk_dev(sysroot, "sdz", &dev), -ENOENT);
-	assert_int_equal(blkio_disk_dev(sysroot, "../vda", &dev), -EINVAL);
-	assert_int_equal(blkio_disk_dev(sysroot, "", &dev), -EINVAL);
-	assert_int_equal(blkio_disk_dev(sysroot, "..", &dev), -EINVAL);
+	assert_int_equal(blkio_disk_dev("vda1", &dev), -EINVAL); /* a partition */
+	assert_int_equal(blkio_disk_dev("bad", &dev), -EINVAL);  /* not M:m */
+	assert_int_equal(blkio_disk_dev("sdz", &dev), -ENOENT);
+	assert_int_equal(blkio_disk_dev("../vda", &dev), -EINVAL);
+	assert_int_equal(blkio_disk_dev("", &dev), -EINVAL);
+	assert_int_equal(blkio_disk_dev("..", &dev), -EINVAL);
 }
 
 static void test_disk_cache_returns_names_and_empty(void **state)
@@ -291,5 +299,5 @@ int main(void)
 		cmocka_unit_test(test_hist_keys_and_per_choices),
 	};
 
-	return cmocka_run_group_tests(tests, setup_fixture, NULL);
+	return cmocka_run_group_tests(tests, setup_fixture, teardown_fixture);
 }

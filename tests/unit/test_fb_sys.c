@@ -3,7 +3,8 @@
  * test_fb_sys.c - users() on a utmp file written by the test under a temporary root (USER
  * entries only; psutil's "localhost" for an empty or ":0" host; a missing terminal is
  * invalid), an empty result without utmp, boot_time/pids on a tree without them, and the
- * cgroup v2 and v1 limits (container awareness psutil lacks).
+ * cgroup v2 and v1 limits (container awareness psutil lacks), and the kernel files vigil's
+ * tracers reach through the root (a process's threads, task checks, opened and named files).
  */
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -135,6 +136,44 @@ static void test_cgroup_v1_limits(void **state)
 	assert_true(fb_cpu_count_usable() >= 1);
 }
 
+/* The hostile tree: pid 4242 has threads 4242 and 4250, only the leader is listed in proc/. */
+static void test_kernel_files_follow_the_root(void **state)
+{
+	char path[PATH_MAX], line[64];
+	pid_t *tids;
+	size_t n;
+	FILE *f;
+
+	(void)state;
+	fb_test_root("hostile");
+	assert_int_equal(fb_proc_tids(4242, &tids, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(tids[0], 4242);
+	assert_int_equal(tids[1], 4250);
+	free(tids);
+	assert_int_equal(fb_proc_tids(99999, &tids, &n), -ENOENT);
+	assert_int_equal(n, 0);
+	assert_int_equal(fb_proc_tids(0, &tids, &n), -ESRCH);
+	assert_true(fb_tid_exists(4242));
+	assert_false(fb_tid_exists(99999));
+	assert_false(fb_tid_exists(-1));
+	assert_int_equal(fb_proc_path("/4242/maps", path, sizeof(path)), 0);
+	assert_non_null(strstr(path, "hostile/proc/4242/maps"));
+	assert_int_equal(fb_sys_path("kernel/btf/vmlinux", path, sizeof(path)), 0);
+	assert_non_null(strstr(path, "hostile/sys/kernel/btf/vmlinux"));
+	assert_int_equal(fb_proc_path("x", path, 8), -ENAMETOOLONG);
+	f = fb_proc_fopen("loadavg");
+	assert_non_null(f);
+	assert_non_null(fgets(line, sizeof(line), f));
+	fclose(f);
+	assert_null(fb_sys_fopen("no/such/file"));
+	assert_int_equal(errno, ENOENT);
+	fb_root_set(NULL);
+	assert_int_equal(fb_proc_path("kallsyms", path, sizeof(path)), 0);
+	assert_string_equal(path, "/proc/kallsyms");
+	assert_true(fb_tid_exists(getpid()));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -142,6 +181,7 @@ int main(void)
 		cmocka_unit_test(test_no_utmp_no_users_and_empty_tree),
 		cmocka_unit_test(test_cgroup_v2_limits),
 		cmocka_unit_test(test_cgroup_v1_limits),
+		cmocka_unit_test(test_kernel_files_follow_the_root),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

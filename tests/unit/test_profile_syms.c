@@ -23,8 +23,10 @@
 #include "profile/ksyms.h"
 #include "profile/profile.h"
 #include "profile/usyms.h"
+#include "fallback.h"
 
-#define KALLSYMS_FIXTURE "tests/fixtures/profile/kallsyms"
+#define PROFILE_ROOT "tests/fixtures/profile"
+#define KALLSYMS_FIXTURE PROFILE_ROOT "/proc/kallsyms"
 
 static void test_ksyms_fixture_resolves_text_symbols(void **state)
 {
@@ -53,6 +55,24 @@ static void test_ksyms_fixture_resolves_text_symbols(void **state)
 	assert_null(ksyms__find(ks, 0xffffffff80000000ULL));
 	assert_null(ksyms__find(ks, 0xffffffffc0400000ULL + (2 << 20)));
 	ksyms__free(ks);
+}
+
+/* Without a path, kallsyms is read under the fallback library's root: a fixture tree here. */
+static void test_ksyms_default_path_follows_the_root(void **state)
+{
+	struct ksyms *ks;
+
+	(void)state;
+	assert_int_equal(fb_root_set(PROFILE_ROOT), 0);
+	ks = ksyms__load(NULL);
+	assert_non_null(ks);
+	assert_int_equal(ksyms__count(ks), 9);
+	assert_string_equal(ksyms__find(ks, 0xffffffff81001010ULL)->name, "do_syscall_64");
+	ksyms__free(ks);
+	assert_int_equal(fb_root_set("/nonexistent"), 0);
+	assert_null(ksyms__load(NULL));
+	assert_int_equal(errno, ENOENT);
+	assert_int_equal(fb_root_set(NULL), 0);
 }
 
 static void test_ksyms_rejects_missing_and_zeroed(void **state)
@@ -238,7 +258,7 @@ static bool ends_with(const char *s, const char *suffix)
 
 static void test_usyms_resolves_executable_and_shared_library(void **state)
 {
-	struct usyms *us = usyms__new(NULL);
+	struct usyms *us = usyms__new();
 	uint32_t pid = (uint32_t)getpid();
 	const char *module;
 	char buf[256];
@@ -268,16 +288,19 @@ static void test_usyms_resolves_executable_and_shared_library(void **state)
 	usyms__free(NULL);
 }
 
-/* A fixture /proc whose process maps an object without symbols: module+offset. */
+/* A fixture root whose process maps an object without symbols: module+offset. */
 static void test_usyms_object_without_symbols_prints_module_offset(void **state)
 {
-	char root[] = "/tmp/vigil-proc-XXXXXX", dir[128], path[160], obj[160], buf[256];
+	char root[] = "/tmp/vigil-proc-XXXXXX", proc[64], dir[128], path[160], obj[160];
+	char buf[256];
 	struct usyms *us;
 	FILE *f;
 
 	(void)state;
 	assert_non_null(mkdtemp(root));
-	snprintf(dir, sizeof(dir), "%s/4242", root);
+	snprintf(proc, sizeof(proc), "%s/proc", root);
+	assert_int_equal(mkdir(proc, 0700), 0);
+	snprintf(dir, sizeof(dir), "%s/4242", proc);
 	assert_int_equal(mkdir(dir, 0700), 0);
 	snprintf(obj, sizeof(obj), "%s/stripped.bin", root);
 	f = fopen(obj, "w");
@@ -289,14 +312,18 @@ static void test_usyms_object_without_symbols_prints_module_offset(void **state)
 	fprintf(f, "401000-402000 r-xp 00001000 08:01 1 %s\n", obj);
 	fprintf(f, "this line is garbage\n");
 	fclose(f);
-	us = usyms__new(root);
+	assert_int_equal(fb_root_set(root), 0);
+	us = usyms__new();
 	assert_int_equal(usyms__add_pid(us, 4242), 0);
+	assert_int_equal(usyms__add_pid(us, 4243), -ENOENT); /* not in the fixture */
 	assert_false(usyms__resolve(us, 4242, 0x401234, buf, sizeof(buf), NULL));
 	assert_string_equal(buf, "stripped.bin+0x1234");
 	usyms__free(us);
+	assert_int_equal(fb_root_set(NULL), 0);
 	unlink(path);
 	unlink(obj);
 	rmdir(dir);
+	rmdir(proc);
 	rmdir(root);
 }
 
@@ -317,6 +344,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ksyms_fixture_resolves_text_symbols),
+		cmocka_unit_test(test_ksyms_default_path_follows_the_root),
 		cmocka_unit_test(test_ksyms_rejects_missing_and_zeroed),
 		cmocka_unit_test(test_maps_line_parsing),
 		cmocka_unit_test(test_maps_load_and_find),

@@ -2,8 +2,8 @@
 /*
  * blkio_dev.h: block device names and numbers. The kernel hands over a disk as a dev_t
  * (major << 20 | minor); people name it "vda" or "loop0". Both directions are read from
- * sysfs under a root that tests point at a fixture tree: <root>/dev/block/M:m/uevent gives
- * DEVNAME, <root>/class/block/NAME/dev gives "M:m". The decoder's lookups are cached.
+ * sysfs by the fallback library (fb_block_dev_name(), fb_block_dev_number()) under its root,
+ * which tests point at a fixture tree. The decoder's lookups are cached.
  */
 #ifndef VIGIL_BLKIO_DEV_H
 #define VIGIL_BLKIO_DEV_H
@@ -28,16 +28,16 @@ static inline uint32_t blkio_dev_make(uint32_t major, uint32_t minor)
 	return major << 20 | (minor & 0xfffff);
 }
 
-/* The sysfs root: $VIGIL_SYSFS, else "/sys". */
-const char *blkio_sysfs_root(void);
-
 /* The name of device dev into buf: 0, -ENOENT if it has none, or another -errno. */
-int blkio_disk_name(const char *sysroot, uint32_t dev, char *buf, size_t len);
+int blkio_disk_name(uint32_t dev, char *buf, size_t len);
 
-/* The dev_t of the block device called name: 0, -ENOENT, or -EINVAL for a malformed name. */
-int blkio_disk_dev(const char *sysroot, const char *name, uint32_t *dev);
+/*
+ * The dev_t of the whole disk called name: 0, -ENOENT, or -EINVAL for a malformed name, a
+ * partition or an unreadable number.
+ */
+int blkio_disk_dev(const char *name, uint32_t *dev);
 
-/* blkio_disk_name() under blkio_sysfs_root(), cached; "" when unknown, never NULL. */
+/* blkio_disk_name(), cached; "" when unknown, never NULL. */
 const char *blkio_disk_cached(uint32_t dev);
 
 #endif /* VIGIL_BLKIO_DEV_H */

@@ -163,7 +163,7 @@ static void doctor_collect(struct doctor_report *d)
 		probe_run((enum probe_check)c, &d->checks[c]);
 	for (d->nsubsys = 0; tracer_registry[d->nsubsys]; d->nsubsys++)
 		doctor_collect_subsystem(d, d->nsubsys);
-	d->bpf_stats = probe_sysctl_int("kernel/bpf_stats_enabled");
+	d->bpf_stats = probe_sysctl_int("kernel.bpf_stats_enabled");
 }
 
 /* What --backend auto uses for subsystem i: bpf, its poller's source, or none. */

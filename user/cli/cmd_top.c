@@ -24,7 +24,6 @@
 #include "core/log.h"
 #include "cli/parse.h"
 #include "core/session.h"
-#include "tcp/tcp_diag.h"
 #include "core/stop.h"
 #include "view/top.h"
 #include "cli/trace_opts.h"
@@ -197,19 +196,18 @@ static void collect_io(struct top_run *r, uint64_t interval_ns)
 
 static int cmp_inode(const void *a, const void *b)
 {
-	const struct tcp_diag_sock *x = a, *y = b;
+	const struct fb_tcp_sock *x = a, *y = b;
 
 	return x->inode < y->inode ? -1 : x->inode > y->inode;
 }
 
 /* The smoothed RTT of the socket with inode, if sock_diag gave one. */
-static bool rtt_of(const struct tcp_diag *d, uint64_t inode, uint32_t *rtt)
+static bool rtt_of(const struct fb_tcp_sock *v, size_t n, uint64_t inode, uint32_t *rtt)
 {
-	struct tcp_diag_sock key = { .inode = inode };
-	const struct tcp_diag_sock *s =
-		d->n ? bsearch(&key, d->v, d->n, sizeof(key), cmp_inode) : NULL;
+	struct fb_tcp_sock key = { .inode = inode };
+	const struct fb_tcp_sock *s = n ? bsearch(&key, v, n, sizeof(key), cmp_inode) : NULL;
 
-	if (!s || !(s->has & TCP_DIAG_HAS_RTT))
+	if (!s || !(s->valid & FB_TCP_RTT))
 		return false;
 	*rtt = s->srtt_us;
 	return true;
@@ -218,14 +216,14 @@ static bool rtt_of(const struct tcp_diag *d, uint64_t inode, uint32_t *rtt)
 /* Established TCP connections per process and their mean smoothed RTT, from sock_diag. */
 static void collect_tcp(struct top_run *r)
 {
-	struct tcp_diag diag = { 0 };
+	struct fb_tcp_sock *socks = NULL;
 	struct fb_conn *c = NULL;
-	size_t n = 0;
+	size_t n = 0, nsocks = 0;
 
 	if (fb_net_connections(FB_KIND_TCP, &c, &n))
 		return;
-	if (!tcp_diag__dump(&diag) && diag.n)
-		qsort(diag.v, diag.n, sizeof(*diag.v), cmp_inode);
+	if (!fb_tcp_sockets(&socks, &nsocks) && nsocks)
+		qsort(socks, nsocks, sizeof(*socks), cmp_inode);
 	/* Owners are found through every process's fds: only root sees them all. */
 	for (size_t i = 0; !geteuid() && i < r->table.n; i++)
 		r->table.rows[i].known |= 1U << TOP_TCP_CONNS; /* 0 is now a real count */
@@ -240,7 +238,7 @@ static void collect_tcp(struct top_run *r)
 			continue;
 		row->tcp_conns++;
 		row->known |= 1U << TOP_TCP_CONNS;
-		if (rtt_of(&diag, c[i].inode, &rtt)) {
+		if (rtt_of(socks, nsocks, c[i].inode, &rtt)) {
 			row->tcp_rtt_sum_us += rtt;
 			row->tcp_rtt_n++;
 		}
@@ -253,7 +251,7 @@ static void collect_tcp(struct top_run *r)
 			row->known |= 1U << TOP_TCP_RTT;
 		}
 	}
-	tcp_diag__free(&diag);
+	free(socks);
 	free(c);
 }
 

@@ -17,6 +17,7 @@
 #include "cli/parse.h"
 #include "tcp/tcp_addr.h"
 #include "core/log.h"
+#include "fallback.h"
 
 #define CGROUP2_MAGIC 0x63677270
 #define PID_MAX_LIMIT 4194304
@@ -142,21 +143,13 @@ int trace_cfg__set_opt(struct trace_cfg *cfg, int id, const char *arg)
 		cfg->poll_interval_ns = v;
 		return 0;
 	case TO_DISK:
-		err = blkio_disk_dev(blkio_sysfs_root(), arg, &cfg->blkio_dev);
+		err = blkio_disk_dev(arg, &cfg->blkio_dev);
 		return err ? -EINVAL : 0;
 	case TO_QUEUED:
 		cfg->blkio_queued = 1;
 		return 0;
 	}
 	return trace_cfg__set_tcp_opt(cfg, id, arg);
-}
-
-static bool task_exists(uint32_t id)
-{
-	char path[32];
-
-	snprintf(path, sizeof(path), "/proc/%u", id);
-	return !access(path, F_OK);
 }
 
 const char *const trace_scope_names[] = { "sched", "tcp", "blkio", NULL };
@@ -228,11 +221,11 @@ const char *trace_filter_flag(uint32_t mask)
 
 int trace_cfg__check_targets(const struct trace_cfg *cfg, const char *cmd)
 {
-	if (cfg->tgid && !task_exists(cfg->tgid)) {
+	if (cfg->tgid && !fb_tid_exists((pid_t)cfg->tgid)) {
 		pr_err("%s%sno such process: %u", cmd, *cmd ? ": " : "", cfg->tgid);
 		return -ESRCH;
 	}
-	if (cfg->tid && !task_exists(cfg->tid)) {
+	if (cfg->tid && !fb_tid_exists((pid_t)cfg->tid)) {
 		pr_err("%s%sno such thread: %u", cmd, *cmd ? ": " : "", cfg->tid);
 		return -ESRCH;
 	}

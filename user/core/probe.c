@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * probe.c: the individual checks behind `vigil doctor` and the tracers' pre-flight.
+ * probe.c: the individual checks behind `vigil doctor` and the tracers' pre-flight. The
+ * capabilities come from capget(2); kernel files (BTF, sysctls) are found through the fallback
+ * library's root like every other /proc and /sys read.
  */
 #include "core/probe.h"
 
@@ -8,14 +10,14 @@
 #include <bpf/libbpf.h>
 #include <errno.h>
 #include <linux/bpf.h>
+#include <linux/capability.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
-#define CAP_SYS_ADMIN 21
-#define CAP_PERFMON 38
-#define CAP_BPF 39
+#include "fallback.h"
 
 const char *const probe_check_names[PROBE__COUNT] = {
 	[PROBE_PRIVILEGE] = "privileges",
@@ -26,26 +28,26 @@ const char *const probe_check_names[PROBE__COUNT] = {
 
 const char *probe_btf_path(void)
 {
+	static char path[4096];
 	const char *p = getenv("VIGIL_BTF");
 
-	return p && *p ? p : "/sys/kernel/btf/vmlinux";
+	if (p && *p)
+		return p;
+	if (fb_sys_path("kernel/btf/vmlinux", path, sizeof(path)))
+		return ""; /* no sysfs on this platform: nothing to parse */
+	return path;
 }
 
-/* The effective capability set, from /proc/self/status. */
+/* The effective capability set of this process (capget(2), both 32-bit words). */
 static unsigned long long cap_effective(void)
 {
-	char line[256];
-	unsigned long long caps = 0;
-	FILE *f = fopen("/proc/self/status", "re");
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
 
-	if (!f)
+	memset(data, 0, sizeof(data));
+	if (syscall(SYS_capget, &hdr, data))
 		return 0;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "CapEff: %llx", &caps) == 1)
-			break;
-	}
-	fclose(f);
-	return caps;
+	return (unsigned long long)data[1].effective << 32 | data[0].effective;
 }
 
 static void check_privilege(struct probe_result *r)
@@ -66,17 +68,11 @@ static void check_privilege(struct probe_result *r)
 
 int probe_sysctl_int(const char *name)
 {
-	char path[128];
-	FILE *f;
+	char buf[64];
 	int v = -1;
 
-	snprintf(path, sizeof(path), "/proc/sys/%s", name);
-	f = fopen(path, "re");
-	if (f) {
-		if (fscanf(f, "%d", &v) != 1)
-			v = -1;
-		fclose(f);
-	}
+	if (fb_sysctl_read(name, buf, sizeof(buf)) || sscanf(buf, "%d", &v) != 1)
+		return -1;
 	return v;
 }
 
@@ -94,7 +90,7 @@ static void check_bpf_syscall(struct probe_result *r)
 
 	if (!has_privilege()) {
 		/* 0 allowed; 1 or 2 refused to unprivileged users */
-		int disabled = probe_sysctl_int("kernel/unprivileged_bpf_disabled");
+		int disabled = probe_sysctl_int("kernel.unprivileged_bpf_disabled");
 
 		snprintf(r->detail, sizeof(r->detail), disabled > 0 ?
 			 "refused to unprivileged users (kernel.unprivileged_bpf_disabled=%d)" :

@@ -37,7 +37,10 @@ bool probe_has_tracepoint(const char *tracepoint);
 
 const char *probe_btf_path(void);
 
-/* An integer under /proc/sys ("kernel/bpf_stats_enabled"), or -1 if it cannot be read. */
+/*
+ * An integer sysctl by dotted name ("kernel.bpf_stats_enabled"), read through the fallback
+ * library (fb_sysctl_read(), under its root), or -1 if it cannot be read.
+ */
 int probe_sysctl_int(const char *name);
 
 #endif /* VIGIL_PROBE_H */

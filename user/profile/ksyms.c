@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fallback.h"
+
 struct ksyms {
 	struct ksym *syms;
 	size_t n, cap;
@@ -102,7 +104,7 @@ struct ksyms *ksyms__load(const char *path)
 
 	if (!ks)
 		return NULL;
-	f = fopen(path ? path : "/proc/kallsyms", "re");
+	f = path ? fopen(path, "re") : fb_proc_fopen("kallsyms");
 	if (!f) {
 		err = -errno;
 		goto err_free;

@@ -18,8 +18,9 @@ struct ksym {
 
 struct ksyms;
 
-/* Load path (NULL: /proc/kallsyms). NULL and errno on failure; ENODATA if no symbol had an
- * address (kallsyms read without privilege shows all zeros). */
+/* Load path (NULL: kallsyms under the fallback library's root, fb_proc_fopen()). NULL and
+ * errno on failure; ENODATA if no symbol had an address (kallsyms read without privilege
+ * shows all zeros). */
 struct ksyms *ksyms__load(const char *path);
 
 /* The symbol covering addr, or NULL. */

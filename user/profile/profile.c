@@ -185,7 +185,7 @@ int profiler__new(const struct profile_cfg *cfg, struct profiler **out)
 	if (!p)
 		return -ENOMEM;
 	p->cfg = *cfg;
-	p->usyms = usyms__new(NULL);
+	p->usyms = usyms__new();
 	if (!p->usyms) {
 		err = -ENOMEM;
 		goto err_free;

@@ -8,7 +8,6 @@
  */
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -16,6 +15,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "fallback.h"
 #include "profile.skel.h"
 #include "profile/profile_impl.h"
 
@@ -61,50 +61,36 @@ static void profiler__close_thread(struct profiler *p, uint32_t tid, uint64_t en
 	close(pidfd);
 }
 
-static void profiler__close_process(struct profiler *p, const char *pid, uint64_t end, int store_fd,
+static void profiler__close_process(struct profiler *p, pid_t pid, uint64_t end, int store_fd,
 				    int counts_fd)
 {
-	char path[64];
-	struct dirent *de;
-	DIR *d;
+	pid_t *tids;
+	size_t n;
 
-	snprintf(path, sizeof(path), "/proc/%s/task", pid);
-	d = opendir(path);
-	if (!d)
-		return;
-	while ((de = readdir(d))) {
-		char *endp;
-		unsigned long tid = strtoul(de->d_name, &endp, 10);
-
-		if (*endp || !tid)
-			continue;
-		profiler__close_thread(p, (uint32_t)tid, end, store_fd, counts_fd);
-	}
-	closedir(d);
+	if (fb_proc_tids(pid, &tids, &n))
+		return; /* gone */
+	for (size_t i = 0; i < n; i++)
+		profiler__close_thread(p, (uint32_t)tids[i], end, store_fd, counts_fd);
+	free(tids);
 }
 
 void profiler__close_open_blocks(struct profiler *p, uint64_t end)
 {
 	int store_fd = bpf_map__fd(p->skel->maps.offcpu_start);
 	int counts_fd = bpf_map__fd(p->skel->maps.counts);
-	struct dirent *de;
-	char pid[16];
-	DIR *d;
+	pid_t *pids;
+	size_t n;
 
 	if (!p->cfg.off_cpu)
 		return;
 	/* The kernel filters by pid already; the others have no open block to find. */
 	if (p->cfg.trace.tgid) {
-		snprintf(pid, sizeof(pid), "%u", p->cfg.trace.tgid);
-		profiler__close_process(p, pid, end, store_fd, counts_fd);
+		profiler__close_process(p, (pid_t)p->cfg.trace.tgid, end, store_fd, counts_fd);
 		return;
 	}
-	d = opendir("/proc");
-	if (!d)
+	if (fb_pids(&pids, &n))
 		return;
-	while ((de = readdir(d))) {
-		if (de->d_name[0] >= '1' && de->d_name[0] <= '9')
-			profiler__close_process(p, de->d_name, end, store_fd, counts_fd);
-	}
-	closedir(d);
+	for (size_t i = 0; i < n; i++)
+		profiler__close_process(p, pids[i], end, store_fd, counts_fd);
+	free(pids);
 }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * usyms.c: /proc/<pid>/maps parsing and the per-process, per-object caches behind user
- * frame names. Objects are cached by path and loaded on first use, so a library mapped by a
+ * frame names. A process's maps are read under the fallback library's root (a fixture tree in
+ * tests). Objects are cached by path and loaded on first use, so a library mapped by a
  * hundred processes is read once.
  */
 #include "profile/usyms.h"
@@ -11,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "fallback.h"
 
 #define DELETED_SUFFIX " (deleted)"
 
@@ -51,15 +54,14 @@ static int map_cmp(const void *a, const void *b)
 	return x->start < y->start ? -1 : x->start > y->start;
 }
 
-int proc_maps__load(struct proc_maps *pm, const char *path)
+/* The maps of the open file f (closed here). */
+static int proc_maps__read(struct proc_maps *pm, FILE *f)
 {
 	size_t cap = 0;
 	char line[4096 + 128];
-	FILE *f;
 	int err = 0;
 
 	memset(pm, 0, sizeof(*pm));
-	f = fopen(path, "re");
 	if (!f)
 		return -errno;
 	while (fgets(line, sizeof(line), f)) {
@@ -94,6 +96,11 @@ int proc_maps__load(struct proc_maps *pm, const char *path)
 	if (pm->n)
 		qsort(pm->maps, pm->n, sizeof(*pm->maps), map_cmp);
 	return 0;
+}
+
+int proc_maps__load(struct proc_maps *pm, const char *path)
+{
+	return proc_maps__read(pm, fopen(path, "re"));
 }
 
 const struct proc_map *proc_maps__find(const struct proc_maps *pm, uint64_t addr)
@@ -136,7 +143,6 @@ struct usyms_obj {
 };
 
 struct usyms {
-	char *proc_root;
 	struct usyms_proc *procs; /* sorted by pid */
 	size_t nprocs, procs_cap;
 	struct usyms_obj *objs;
@@ -144,18 +150,9 @@ struct usyms {
 	size_t last_obj;
 };
 
-struct usyms *usyms__new(const char *proc_root)
+struct usyms *usyms__new(void)
 {
-	struct usyms *us = calloc(1, sizeof(*us));
-
-	if (!us)
-		return NULL;
-	us->proc_root = strdup(proc_root ? proc_root : "/proc");
-	if (!us->proc_root) {
-		free(us);
-		return NULL;
-	}
-	return us;
+	return calloc(1, sizeof(struct usyms));
 }
 
 /* The index where pid is, or where it would go. */
@@ -190,13 +187,13 @@ int usyms__add_pid(struct usyms *us, uint32_t pid)
 {
 	size_t i = usyms__proc_slot(us, pid);
 	struct proc_maps pm;
-	char path[256];
+	char rel[32];
 	int err;
 
 	if (i < us->nprocs && us->procs[i].pid == pid)
 		return 0;
-	snprintf(path, sizeof(path), "%s/%u/maps", us->proc_root, pid);
-	err = proc_maps__load(&pm, path);
+	snprintf(rel, sizeof(rel), "%u/maps", pid);
+	err = proc_maps__read(&pm, fb_proc_fopen(rel));
 	if (err)
 		return err;
 	if (us->nprocs == us->procs_cap) {
@@ -220,7 +217,7 @@ int usyms__add_pid(struct usyms *us, uint32_t pid)
 static struct usyms_obj *usyms__obj(struct usyms *us, const char *path, uint32_t pid)
 {
 	struct usyms_obj *o;
-	char alt[4352];
+	char rel[4128], alt[4352];
 
 	if (us->last_obj < us->nobjs && !strcmp(us->objs[us->last_obj].path, path))
 		return &us->objs[us->last_obj];
@@ -248,8 +245,9 @@ static struct usyms_obj *usyms__obj(struct usyms *us, const char *path, uint32_t
 		o->syms = elf_syms__load(path);
 		/* A process in another mount namespace: its root shows the same file. */
 		if (!o->syms) {
-			snprintf(alt, sizeof(alt), "%s/%u/root%s", us->proc_root, pid, path);
-			o->syms = elf_syms__load(alt);
+			snprintf(rel, sizeof(rel), "%u/root%s", pid, path);
+			if (!fb_proc_path(rel, alt, sizeof(alt)))
+				o->syms = elf_syms__load(alt);
 		}
 	}
 	us->last_obj = us->nobjs++;
@@ -306,6 +304,5 @@ void usyms__free(struct usyms *us)
 	}
 	free(us->procs);
 	free(us->objs);
-	free(us->proc_root);
 	free(us);
 }

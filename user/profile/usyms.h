@@ -63,8 +63,8 @@ void elf_syms__free(struct elf_syms *es);
 /* A cache of processes' maps and objects' symbols. */
 struct usyms;
 
-/* proc_root: where /proc is (NULL: "/proc"); tests point it at a fixture tree. */
-struct usyms *usyms__new(const char *proc_root);
+/* Maps are read under the fallback library's root (fb_root_set()): tests use a fixture tree. */
+struct usyms *usyms__new(void);
 
 /* Read pid's maps now unless already cached. 0, or -errno (-ENOENT: the process is gone). */
 int usyms__add_pid(struct usyms *us, uint32_t pid);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * tcp_poll.c: TCP's fallback when BPF cannot be used: a sock_diag dump with tcp_info every
- * interval (tcp_diag.h), diffed against the last one by socket cookie. A connection seen
+ * interval (fb_tcp_sockets() of the fallback library), diffed against the last one by socket cookie. A connection seen
  * for the first time is emitted as tcp_accept when its local port listens (or several
  * connections share it), else as tcp_connect; one that is gone (closed, or now a TIME_WAIT
  * minisocket) as tcp_close with the counters of its last poll: srtt (last, min and max over
@@ -21,14 +21,13 @@
 #include "events.h"
 #include "fallback.h"
 #include "tcp/tcp_addr.h"
-#include "tcp/tcp_diag.h"
 #include "core/wallclock.h"
 
 #define TCP_LISTEN    10
 #define SCRATCH_DADDR 64
 
 struct tcp_conn {
-	struct tcp_diag_sock s; /* the last poll's view */
+	struct fb_tcp_sock s; /* the last poll's view */
 	uint64_t first_ns;
 	uint32_t srtt_min, srtt_max;
 	uint32_t pid; /* 0: unknown */
@@ -44,7 +43,8 @@ struct tcp_conns {
 
 struct tcp_poll {
 	struct trace_cfg cfg;
-	struct tcp_diag diag;
+	struct fb_tcp_sock *socks; /* the last dump */
+	size_t nsocks;
 	struct tcp_conns prev, cur;
 	uint64_t listen_now[65536 / 64], listen_prev[65536 / 64]; /* port bitmaps */
 	uint16_t *port_uses; /* tracked connections per local port, this poll */
@@ -57,7 +57,7 @@ static bool is_tracked_state(uint8_t state)
 }
 
 /* addr as the 128-bit form the CIDR lists use (IPv4 as ::ffff:a.b.c.d). */
-static void addr128(const struct tcp_diag_sock *s, const uint8_t *addr, uint8_t out[16])
+static void addr128(const struct fb_tcp_sock *s, const uint8_t *addr, uint8_t out[16])
 {
 	if (s->family == TCP_AF_INET6) {
 		memcpy(out, addr, 16);
@@ -86,7 +86,7 @@ static bool cidrs_have(const struct trace_cidr *list, uint32_t n, const uint8_t 
 	return !n;
 }
 
-static bool tcp_poll__wants(const struct tcp_poll *tp, const struct tcp_diag_sock *s)
+static bool tcp_poll__wants(const struct tcp_poll *tp, const struct fb_tcp_sock *s)
 {
 	const struct trace_cfg *c = &tp->cfg;
 	uint8_t a[16];
@@ -140,10 +140,10 @@ static void tcp_poll__listeners(struct tcp_poll *tp)
 {
 	memcpy(tp->listen_prev, tp->listen_now, sizeof(tp->listen_now));
 	memset(tp->listen_now, 0, sizeof(tp->listen_now));
-	for (size_t i = 0; i < tp->diag.n; i++) {
-		uint16_t port = tp->diag.v[i].sport;
+	for (size_t i = 0; i < tp->nsocks; i++) {
+		uint16_t port = tp->socks[i].sport;
 
-		if (tp->diag.v[i].state == TCP_LISTEN)
+		if (tp->socks[i].state == TCP_LISTEN)
 			tp->listen_now[port / 64] |= 1ULL << (port % 64);
 	}
 }
@@ -228,17 +228,17 @@ static void emit_close(struct tcp_poll *tp, const struct tcp_conn *t, uint64_t n
 	row.v[VF_SRTT_US].u = t->s.srtt_us;
 	row.v[VF_SRTT_MIN_US].u = t->srtt_min;
 	row.v[VF_SRTT_MAX_US].u = t->srtt_max;
-	if (!(t->s.has & TCP_DIAG_HAS_RTT)) {
+	if (!(t->s.valid & FB_TCP_RTT)) {
 		vrow__set_null(&row, VF_SRTT_US);
 		vrow__set_null(&row, VF_SRTT_MIN_US);
 		vrow__set_null(&row, VF_SRTT_MAX_US);
 	}
 	row.v[VF_RETRANSMITS].u = t->s.retransmits;
-	if (!(t->s.has & TCP_DIAG_HAS_RETRANS))
+	if (!(t->s.valid & FB_TCP_RETRANS))
 		vrow__set_null(&row, VF_RETRANSMITS);
 	/* payload only: the kernel's counters include the SYN and FINs */
-	if (tcp_diag__payload(&t->s, !t->passive, &row.v[VF_BYTES_SENT].u,
-			      &row.v[VF_BYTES_RECEIVED].u)) {
+	if (fb_tcp_sock_payload(&t->s, !t->passive, &row.v[VF_BYTES_SENT].u,
+				&row.v[VF_BYTES_RECEIVED].u)) {
 		vrow__set_null(&row, VF_BYTES_SENT);
 		vrow__set_null(&row, VF_BYTES_RECEIVED);
 	}
@@ -264,16 +264,20 @@ static void emit_open(struct tcp_poll *tp, const struct tcp_conn *t, uint64_t no
 static int tcp_poll__read(struct tcp_poll *tp, uint64_t now, bool first)
 {
 	size_t first_new;
-	int err = tcp_diag__dump(&tp->diag);
+	int err;
 
+	free(tp->socks);
+	tp->socks = NULL;
+	tp->nsocks = 0;
+	err = fb_tcp_sockets(&tp->socks, &tp->nsocks);
 	if (err)
 		return err;
 	tcp_poll__listeners(tp);
 	for (size_t i = 0; i < tp->prev.n; i++) /* the last read's counts */
 		tp->port_uses[tp->prev.v[i].s.sport] = 0;
 	tp->cur.n = 0;
-	for (size_t i = 0; i < tp->diag.n; i++) {
-		const struct tcp_diag_sock *s = &tp->diag.v[i];
+	for (size_t i = 0; i < tp->nsocks; i++) {
+		const struct fb_tcp_sock *s = &tp->socks[i];
 		struct tcp_conn *t;
 
 		if (!is_tracked_state(s->state) || !tcp_poll__wants(tp, s))
@@ -333,7 +337,7 @@ static void tcp_poll__close(void *state)
 
 	if (!tp)
 		return;
-	tcp_diag__free(&tp->diag);
+	free(tp->socks);
 	free(tp->prev.v);
 	free(tp->cur.v);
 	free(tp->port_uses);

@@ -24,5 +24,6 @@ int cmd_net(int argc, char **argv);
 int cmd_sys(int argc, char **argv);
 int cmd_kill(int argc, char **argv);
 int cmd_biotop(int argc, char **argv);
+int cmd_iostat(int argc, char **argv);
 
 #endif /* VIGIL_COMMANDS_H */

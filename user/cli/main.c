@@ -28,6 +28,7 @@ static const struct command commands[] = {
 	{ "sys", cmd_sys },
 	{ "kill", cmd_kill },
 	{ "biotop", cmd_biotop },
+	{ "iostat", cmd_iostat },
 };
 
 int main(int argc, char **argv)

@@ -94,11 +94,13 @@ static int iostat_set(void *ctx, int id, const char *arg)
 
 static const struct cli_cmd iostat_cmd = {
 	.name = "iostat",
-	.usage = "vigil iostat [-x] [-d] [-k|-m] [-p [DEV|ALL]] [-y] [-z] [DEV...] [INTERVAL [COUNT]]",
-	.summary = "Disk statistics as sysstat's iostat reports them, from /proc/diskstats through\n"
-		   "disk_io_counters(nowrap): avg-cpu, then per device tps, kB_read/s, kB_wrtn/s,\n"
-		   "kB_dscd/s and totals; with -x, r/s rkB/s rrqm/s %rrqm r_await rareq-sz, the\n"
-		   "same for w and d, f/s f_await aqu-sz %util.",
+	.usage = "vigil iostat [-x] [-d] [-k|-m] [-p [DEV|ALL]] [-y] [-z] [DEV...] [INTERVAL "
+		 "[COUNT]]",
+	.summary =
+		"Disk statistics as sysstat's iostat reports them, from /proc/diskstats through\n"
+		"disk_io_counters(nowrap): avg-cpu, then per device tps, kB_read/s, kB_wrtn/s,\n"
+		"kB_dscd/s and totals; with -x, r/s rkB/s rrqm/s %rrqm r_await rareq-sz, the\n"
+		"same for w and d, f/s f_await aqu-sz %util.",
 	.details = "The first report is since boot; then one every INTERVAL (seconds, or 500ms),\n"
 		   "COUNT times (default: until Ctrl-C). A column the kernel does not give (d/s\n"
 		   "before 4.18, f/s before 5.5) is '-' in the table and null in JSON. CSV holds\n"
@@ -111,13 +113,16 @@ static const struct cli_cmd iostat_cmd = {
 struct iostat_col {
 	const char *kb_name, *mb_name;
 	int width;
-	size_t off;	/* offsetof(struct iostat_ext, ...) of a double */
-	uint32_t need;	/* FB_DIO_* the value is computed from */
-	bool scaled;	/* a kB value: /1024 with -m */
-	bool integer;	/* printed without decimals (the basic report's totals) */
+	size_t off;    /* offsetof(struct iostat_ext, ...) of a double */
+	uint32_t need; /* FB_DIO_* the value is computed from */
+	bool scaled;   /* a kB value: /1024 with -m */
+	bool integer;  /* printed without decimals (the basic report's totals) */
 };
 
-#define COL(n, m, w, f, need, sc) { n, m, w, offsetof(struct iostat_ext, f), need, sc, false }
+#define COL(n, m, w, f, need, sc)                                                                  \
+	{                                                                                          \
+		n, m, w, offsetof(struct iostat_ext, f), need, sc, false                           \
+	}
 #define RT FB_DIO_READ_TIME
 #define WT FB_DIO_WRITE_TIME
 #define MG FB_DIO_MERGED
@@ -160,8 +165,8 @@ static const struct iostat_col basic_cols[] = {
 	{ NULL, NULL, 0, 0, 0, false, false },
 };
 
-static const char *const cpu_cols[] = { "%user", "%nice", "%system", "%iowait", "%steal",
-					"%idle", NULL };
+static const char *const cpu_cols[] = { "%user",  "%nice", "%system", "%iowait",
+					"%steal", "%idle", NULL };
 
 struct iostat_run {
 	const struct iostat_args *a;
@@ -447,10 +452,12 @@ static int iostat_positional(struct iostat_args *a, int argc, char **argv)
 		}
 		a->devs[a->ndevs++] = argv[i];
 	}
-	if (i < argc && (parse_duration(argv[i], NSEC_PER_SEC, &a->interval_ns) ||
-			 !a->interval_ns)) {
-		cli_error(&iostat_cmd, "INTERVAL: invalid value '%s' (accepts seconds > 0, or a "
-				       "duration such as 500ms)", argv[i]);
+	if (i < argc &&
+	    (parse_duration(argv[i], NSEC_PER_SEC, &a->interval_ns) || !a->interval_ns)) {
+		cli_error(&iostat_cmd,
+			  "INTERVAL: invalid value '%s' (accepts seconds > 0, or a "
+			  "duration such as 500ms)",
+			  argv[i]);
 		return -EINVAL;
 	}
 	if (i < argc)
@@ -490,7 +497,8 @@ int cmd_iostat(int argc, char **argv)
 	/* Without an interval iostat prints the since-boot report: once, whatever COUNT says. */
 	want = a.interval_ns ? a.count : 1;
 	if (!a.interval_ns && a.skip_first) {
-		cli_error(&iostat_cmd, "--omit-first needs an INTERVAL: there is nothing else to show");
+		cli_error(&iostat_cmd,
+			  "--omit-first needs an INTERVAL: there is nothing else to show");
 		return EXIT_USAGE;
 	}
 	r.cols = a.ext ? ext_cols : basic_cols;

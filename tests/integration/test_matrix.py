@@ -61,6 +61,10 @@ CASES = [
     ["biotop", "-f", "table", *D],
     ["biotop", "-f", "csv", "-i", "500ms", "-n", "1"],
     ["biotop", "-f", "json", *D],
+    ["iostat"],
+    ["iostat", "-x", "-f", "table"],
+    ["iostat", "-x", "-d", "-m", "-f", "csv", "-y", "0.2", "2"],
+    ["iostat", "-p", "ALL", "-f", "json", "-o", "{tmp}/iostat.json.gz", "0.2", "1"],
     ["profile", *D],
     ["profile", "--off-cpu", *D],
     ["profile", "-f", "svg", *D],
@@ -95,7 +99,8 @@ CASES = [
     ["kill", "--signal", "KILL", "{victim}"],
 ]
 CASES += [[c, "--help"] for c in ("doctor", "trace", "hist", "serve", "top", "profile",
-                                  "snapshot", "ps", "pidof", "net", "sys", "kill", "biotop")]
+                                  "snapshot", "ps", "pidof", "net", "sys", "kill", "biotop",
+                                  "iostat")]
 
 # Exit 1 in silence is the contract here, as for pidof(1): no process has that name.
 SILENT_EXIT1 = [["pidof", "no-such-command-here"]]

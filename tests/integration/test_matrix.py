@@ -85,6 +85,8 @@ CASES = [
     ["net", "tcp"],
     ["net", "io"],
     ["net", "io", "--pernic"],
+    ["net", "io", "--interval", "200ms", "--count", "2", "-f", "csv"],
+    ["net", "io", "--pernic", "-i", "200ms", "-n", "1", "-f", "table"],
     ["net", "addrs"],
     ["net", "stats"],
     ["net", "-f", "table", "--pid", "{victim}"],

@@ -94,6 +94,8 @@ CASES = [
     *[["sys", s] for s in ("all", "cpu", "memory", "swap", "disks", "disk-io", "net", "sensors",
                            "users", "boot", "cgroup")],
     ["sys", "-f", "table"],
+    ["sys", "cpu", "--percpu", "-i", "200ms"],
+    ["sys", "cpu", "--percpu", "-f", "table", "-i", "200ms"],
     ["sys", "sysctl"],
     ["sys", "sysctl", "kernel.ostype"],
     ["kill", "{victim}"],

@@ -205,5 +205,64 @@ def kill_tree_ends_the_tree_and_reports_access_denied():
         victim.wait()
 
 
+
+@test
+def sys_cpu_percpu_has_psutils_shape_and_bounds():
+    """--percpu: one entry per CPU in each list, as psutil's percpu=True lists, in bounds."""
+    d = json.loads(vigil("sys", "cpu", "--percpu", "-i", "500ms", "-f", "json").stdout)
+    n = len(psutil.cpu_percent(interval=0.1, percpu=True))
+    check(n == psutil.cpu_count() and len(d["cpu_percent"]) == n,
+          "cpu_percent: %d entries, psutil %d" % (len(d["cpu_percent"]), n))
+    check(all(0.0 <= p <= 100.0 for p in d["cpu_percent"]), "bounds: %r" % d["cpu_percent"])
+    theirs = psutil.cpu_times_percent(interval=0.1, percpu=True)
+    check(len(d["cpu_times_percent"]) == len(theirs), "cpu_times_percent entries")
+    for t in d["cpu_times_percent"]:
+        check(set(t) == set(theirs[0]._fields), "keys: %r vs %r" % (sorted(t), theirs[0]._fields))
+        check(all(v is None or 0.0 <= v <= 100.0 for v in t.values()), "bounds: %r" % t)
+    f = psutil.cpu_freq(percpu=True)
+    check(len(d["cpu_freq"]) == len(f), "cpu_freq: %d vs psutil %d" % (len(d["cpu_freq"]), len(f)))
+    for mine, ps in zip(d["cpu_freq"], f):
+        check(mine["current"] is None or abs(mine["current"] - ps.current) <= 0.2 * ps.current,
+              "cpu_freq current: %r vs %r" % (mine, ps))
+    # over a whole second a busy or idle CPU's times percents add up to ~100
+    d = json.loads(vigil("sys", "cpu", "--percpu", "-f", "json").stdout)
+    for t in d["cpu_times_percent"]:
+        total = sum(v for k, v in t.items() if v is not None and k not in ("guest", "guest_nice"))
+        check(90.0 <= total <= 101.0, "times percents add to %.1f: %r" % (total, t))
+    for args in (["sys", "memory", "--percpu"], ["sys", "--percpu"]):
+        p = vigil(*args, check=False)
+        check(p.returncode == 2 and "--percpu" in p.stderr, "%r: %d %s" % (args, p.returncode,
+                                                                         p.stderr))
+
+
+@test
+def net_io_interval_counts_the_tests_own_loopback_bytes():
+    """--interval: lo's bytes over the interval include what the test sends over loopback."""
+    v = subprocess.Popen([os.path.join(os.path.dirname(__file__), "..", "..", ".output",
+                                       "vigil"), "net", "io", "--pernic", "-i", "1s", "-n", "1",
+                          "-f", "ndjson"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         text=True)
+    time.sleep(0.2)
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(1)
+    c = socket.create_connection(srv.getsockname())
+    a, _ = srv.accept()
+    sent = 0
+    while sent < 4 << 20:
+        sent += c.send(b"x" * 65536)
+        a.recv(1 << 20)
+    out, err = v.communicate(timeout=20)
+    c.close()
+    a.close()
+    srv.close()
+    rows = [r for r in records(out) if r["nic"] == "lo"]
+    check(v.returncode == 0 and len(rows) == 1, "rows: %r %s" % (out, err))
+    r = rows[0]
+    check(r["bytes_recv"] >= sent and r["bytes_sent"] >= sent,
+          "lo saw %d/%d bytes, the test sent %d" % (r["bytes_sent"], r["bytes_recv"], sent))
+    check(abs(r["bytes_sent_per_sec"] - r["bytes_sent"] / (r["interval_ns"] / 1e9)) < 1,
+          "rate = delta / interval: %r" % r)
+
 if __name__ == "__main__":
     main()

@@ -34,6 +34,11 @@ static void cpu_times(struct jw *w, const char *key, const struct fb_cpu_times *
 	jw__obj_end(w);
 }
 
+void fbjson_cpu_times(struct jw *w, const char *key, const struct fb_cpu_times *t)
+{
+	cpu_times(w, key, t);
+}
+
 void fbjson_cpu(struct jw *w)
 {
 	struct fb_cpu_times t, *pt;

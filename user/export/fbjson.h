@@ -13,6 +13,8 @@
 #include "export/json.h"
 
 void fbjson_cpu(struct jw *w);
+/* One scputimes object (seconds, or cpu_times_percent's percents); invalid fields null. */
+void fbjson_cpu_times(struct jw *w, const char *key, const struct fb_cpu_times *t);
 void fbjson_virtual_memory(struct jw *w);
 void fbjson_swap(struct jw *w);
 void fbjson_mem(struct jw *w); /* virtual_memory and swap_memory */

@@ -78,6 +78,7 @@ CASES = [
     ["ps"],
     ["ps", "-f", "table", "--interval", "200ms", "--sort", "-cpu_percent", "-n", "5"],
     ["ps", "-p", "{victim}"],
+    ["ps", "-F", "rss>1M", "-F", "threads>=1", "-F", "name!=kworker*"],
     ["pidof", "{sleeper}"],
     ["pidof", "no-such-command-here"],
     ["net"],

@@ -264,5 +264,52 @@ def net_io_interval_counts_the_tests_own_loopback_bytes():
     check(abs(r["bytes_sent_per_sec"] - r["bytes_sent"] / (r["interval_ns"] / 1e9)) < 1,
           "rate = delta / interval: %r" % r)
 
+
+@test
+def ps_numeric_filters_find_the_tests_own_processes():
+    """A child holding 200 MB is kept by rss>100M (its rss as psutil reads it); one with 6
+    threads by threads>=6; ANDed filters; a bad expression exits 2 naming it."""
+    hog = subprocess.Popen([sys.executable, "-c", "import sys, time\n"
+                            "b = bytearray(200 << 20)\n"
+                            "for i in range(0, len(b), 4096): b[i] = 1\n"
+                            "print('ready', flush=True); time.sleep(60)"],
+                           stdout=subprocess.PIPE, text=True)
+    thr = subprocess.Popen([sys.executable, "-c", "import threading, time\n"
+                            "for _ in range(5): threading.Thread(target=time.sleep, args=(60,),"
+                            " daemon=True).start()\n"
+                            "print('ready', flush=True); time.sleep(60)"],
+                           stdout=subprocess.PIPE, text=True)
+    try:
+        check(hog.stdout.readline().strip() == "ready" and
+              thr.stdout.readline().strip() == "ready", "children did not start")
+        rows = {r["pid"]: r for r in ps_json("-F", "rss>100M")}
+        check(hog.pid in rows, "rss>100M misses the 200 MB child %d" % hog.pid)
+        theirs = psutil.Process(hog.pid).memory_info().rss
+        check(abs(rows[hog.pid]["memory_info"]["rss"] - theirs) < 8 << 20,
+              "rss %d vs psutil %d" % (rows[hog.pid]["memory_info"]["rss"], theirs))
+        for pid, r in rows.items():
+            check(r["memory_info"]["rss"] > 100 << 20, "pid %d kept with rss %d" %
+                  (pid, r["memory_info"]["rss"]))
+        check(thr.pid not in rows, "the small child passed rss>100M")
+        rows = {r["pid"]: r for r in ps_json("-F", "threads>=6", "-F", "rss<100M")}
+        check(thr.pid in rows and hog.pid not in rows,
+              "threads>=6 AND rss<100M: %r" % sorted(rows))
+        check(psutil.Process(thr.pid).num_threads() >= 6, "psutil agrees on threads")
+        rows = {r["pid"] for r in ps_json("-F", "num_threads>=6", "-F", "username=root",
+                                          "-F", "name!=kworker*")}
+        check(thr.pid in rows or os.geteuid() != 0, "aliases: %r" % sorted(rows))
+    finally:
+        hog.kill()
+        thr.kill()
+        hog.wait()
+        thr.wait()
+    for expr in ("rss>100X", "nosuch>1", "name<x", "rss>"):
+        p = vigil("ps", "-F", expr, check=False)
+        check(p.returncode == 2 and expr in p.stderr, "%r: %d %s" % (expr, p.returncode,
+                                                                   p.stderr))
+    p = vigil("ps", "-F", "cpu>5", check=False)
+    check(p.returncode == 2 and "--interval" in p.stderr, "cpu>5 without --interval: %s" %
+          p.stderr)
+
 if __name__ == "__main__":
     main()

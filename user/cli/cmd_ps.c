@@ -36,6 +36,7 @@ struct ps_args {
 	int sort_col;
 	bool sort_desc;
 	struct ps_filter filters[PS_MAX_FILTERS];
+	const char *filter_args[PS_MAX_FILTERS]; /* as given, for messages */
 	int nfilters;
 	uint64_t limit; /* 0: all */
 };
@@ -59,9 +60,10 @@ static const struct cli_opt ps_opts[] = {
 	  "the columns to show, in order" },
 	{ "sort", 's', "COL", OPT_SORT, "a column name, '-' first for descending (-rss)",
 	  "sort by COL (default pid)" },
-	{ "filter", 'F', "COL=PAT", OPT_FILTER,
-	  "COL=PATTERN: a glob for name, user, status, terminal; a number for the others",
-	  "keep processes whose COL matches (repeatable: all must match)" },
+	{ "filter", 'F', "EXPR", OPT_FILTER,
+	  "COL OP VALUE, OP one of = == != < <= > >=: a glob (= or !=) for name, user, status, "
+	  "terminal; a number for the others (sizes with K/M/G: 'rss>100M', 'cpu>5')",
+	  "keep processes whose COL compares so (repeatable: all must match)" },
 	{ "limit", 'n', "N", OPT_LIMIT, "a whole number from 1", "show the first N processes" },
 	CLI_OPT_END,
 };
@@ -100,6 +102,7 @@ static int ps_set(void *ctx, int id, const char *arg)
 	case OPT_FILTER:
 		if (a->nfilters == PS_MAX_FILTERS)
 			return -E2BIG;
+		a->filter_args[a->nfilters] = arg;
 		return ps_filter_parse(arg, &a->filters[a->nfilters++]);
 	case OPT_LIMIT:
 		return parse_u64(arg, 1, UINT32_MAX, &a->limit);
@@ -389,6 +392,13 @@ int cmd_ps(int argc, char **argv)
 	if (!a.interval_ns && !strcmp(ps_cols[a.sort_col].name, "cpu_percent")) {
 		cli_error(&ps_cmd, "--sort cpu_percent needs --interval (it is measured over time)");
 		return EXIT_USAGE;
+	}
+	for (int i = 0; i < a.nfilters; i++) {
+		if (!a.interval_ns && !strcmp(ps_cols[a.filters[i].col].name, "cpu_percent")) {
+			cli_error(&ps_cmd, "--filter '%s': cpu_percent needs --interval (it is "
+					   "measured over time)", a.filter_args[i]);
+			return EXIT_USAGE;
+		}
 	}
 	log_set_level(common.verbose);
 	if (output__open(&out, &ps_cmd, &common, FMT_NDJSON, 0))

@@ -65,6 +65,9 @@ CASES = [
     ["iostat", "-x", "-f", "table"],
     ["iostat", "-x", "-d", "-m", "-f", "csv", "-y", "0.2", "2"],
     ["iostat", "-p", "ALL", "-f", "json", "-o", "{tmp}/iostat.json.gz", "0.2", "1"],
+    ["iotop", "-o", "-n", "1", "-d", "200ms"],
+    ["iotop", "-b", "-P", "-a", "-n", "2", "-d", "0.2", "-f", "table"],
+    ["iotop", "-n", "1", "-d", "200ms", "-f", "csv", "--output", "{tmp}/iotop.csv.gz"],
     ["profile", *D],
     ["profile", "--off-cpu", *D],
     ["profile", "-f", "svg", *D],
@@ -105,7 +108,7 @@ CASES = [
 ]
 CASES += [[c, "--help"] for c in ("doctor", "trace", "hist", "serve", "top", "profile",
                                   "snapshot", "ps", "pidof", "net", "sys", "kill", "biotop",
-                                  "iostat")]
+                                  "iostat", "iotop")]
 
 # Exit 1 in silence is the contract here, as for pidof(1): no process has that name.
 SILENT_EXIT1 = [["pidof", "no-such-command-here"]]

@@ -25,5 +25,6 @@ int cmd_sys(int argc, char **argv);
 int cmd_kill(int argc, char **argv);
 int cmd_biotop(int argc, char **argv);
 int cmd_iostat(int argc, char **argv);
+int cmd_iotop(int argc, char **argv);
 
 #endif /* VIGIL_COMMANDS_H */

@@ -29,6 +29,7 @@ static const struct command commands[] = {
 	{ "kill", cmd_kill },
 	{ "biotop", cmd_biotop },
 	{ "iostat", cmd_iostat },
+	{ "iotop", cmd_iotop },
 };
 
 int main(int argc, char **argv)

@@ -6,8 +6,11 @@
  * one (the disks' own, from diskstats), then PID PRIO USER DISK READ DISK WRITE SWAPIN IO
  * COMMAND, busiest first. SWAPIN and IO come from taskstats delay accounting, which this
  * source does not read: they are '-' (null), never 0. Rows are processes (iotop -P): the
- * kernel's per-process io file already sums the threads. CSV and JSON give one `iotop`
- * record per row with a `source` per measure.
+ * kernel's per-process io file already sums the threads. When BPF is available the block
+ * layer's own view is added, as biotop gets it (blkio's io_top map, drained each interval):
+ * the bytes each process submitted to the disks and their mean latency (issue to complete),
+ * columns BLK READ, BLK WRITE, BLK AWAIT. CSV and JSON give one `iotop` record per row with
+ * a `source` per measure (procfs or bpf).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -18,7 +21,12 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/parse.h"
+#include "cli/trace_opts.h"
+#include "blkio/blkio_iotop.h"
+#include "core/backend.h"
 #include "core/log.h"
+#include "core/notify.h"
+#include "core/session.h"
 #include "core/stop.h"
 #include "core/wallclock.h"
 #include "export/escape.h"
@@ -103,6 +111,7 @@ struct iotop_proc {
 	uint64_t rb, wb;	      /* at the last sample */
 	uint64_t drb, dwb;	      /* this interval (or since first sight, with -a) */
 	bool io_known, has_delta, seen;
+	uint64_t blk_rb, blk_wb, blk_ios, blk_ns; /* BPF: this interval (or since start, -a) */
 	char prio[16], user[32], cmd[256];
 };
 
@@ -115,6 +124,12 @@ struct iotop_run {
 	struct fb_disk_io disk_prev;
 	struct wallclock clock;
 	struct jw w;
+	bool bpf; /* the block layer's per-process columns from io_top */
+	struct io_top_reader reader;
+	struct io_top_row *rows;
+	uint64_t shown, last_ns;
+	double last_wall; /* epoch seconds of the last sample: who was born after it */
+	int err;
 };
 
 static struct iotop_proc *iotop_find(struct iotop_run *r, pid_t pid, double ctime)
@@ -181,6 +196,14 @@ static void command_text(struct fb_proc *h, char *buf, size_t len)
 	snprintf(buf, len, "[%s]", name);
 }
 
+static double wall_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 /* Read every process' io_counters; mark which are still there. 0 or -errno. */
 static int iotop_sample(struct iotop_run *r)
 {
@@ -220,6 +243,11 @@ static int iotop_sample(struct iotop_run *r)
 			command_text(h, p->cmd, sizeof(p->cmd));
 		}
 		if (!fb_proc__io_counters(h, &io)) {
+			if (!p->io_known && r->last_wall > 0 && ctime >= r->last_wall) {
+				/* born in the interval: all it did, it did in the interval */
+				p->rb0 = p->rb = p->wb0 = p->wb = 0;
+				p->io_known = true;
+			}
 			if (!p->io_known) {
 				p->rb0 = io.read_bytes;
 				p->wb0 = io.write_bytes;
@@ -243,6 +271,7 @@ static int iotop_sample(struct iotop_run *r)
 		fb_proc__free(h);
 	}
 	free(pids);
+	r->last_wall = wall_now();
 	return err;
 }
 
@@ -333,12 +362,30 @@ static void iotop_json_row(struct iotop_run *r, const struct iotop_proc *p, cons
 	}
 	jw__null(w, "swapin_percent"); /* taskstats: not read */
 	jw__null(w, "io_percent");
+	if (r->bpf) {
+		jw__u64(w, "blk_read_bytes", p->blk_rb);
+		jw__u64(w, "blk_write_bytes", p->blk_wb);
+		jw__u64(w, "blk_ios", p->blk_ios);
+		if (p->blk_ios)
+			jw__u64(w, "blk_avg_latency_ns", p->blk_ns / p->blk_ios);
+		else
+			jw__null(w, "blk_avg_latency_ns");
+	} else {
+		jw__null(w, "blk_read_bytes");
+		jw__null(w, "blk_write_bytes");
+		jw__null(w, "blk_ios");
+		jw__null(w, "blk_avg_latency_ns");
+	}
 	jw__str(w, "command", p->cmd);
 	jw__obj_begin(w, "sources");
 	jw__str(w, "read_bytes", "procfs");
 	jw__str(w, "write_bytes", "procfs");
 	jw__null(w, "swapin_percent");
 	jw__null(w, "io_percent");
+	if (r->bpf)
+		jw__str(w, "blk", "bpf");
+	else
+		jw__null(w, "blk");
 	jw__obj_end(w);
 	jw__obj_end(w);
 	if (r->out->fmt == FMT_NDJSON)
@@ -361,6 +408,15 @@ static void iotop_csv_row(struct iotop_run *r, const struct iotop_proc *p, const
 	else
 		sink__puts(s, ",,,");
 	sink__puts(s, ",,,");
+	if (r->bpf) {
+		sink__printf(s, "%llu,%llu,%llu,", (unsigned long long)p->blk_rb,
+			     (unsigned long long)p->blk_wb, (unsigned long long)p->blk_ios);
+		if (p->blk_ios)
+			sink__printf(s, "%llu", (unsigned long long)(p->blk_ns / p->blk_ios));
+		sink__putc(s, ',');
+	} else {
+		sink__puts(s, ",,,,");
+	}
 	csv_write_string(s, p->cmd, sizeof(p->cmd));
 	sink__puts(s, "\r\n");
 }
@@ -391,14 +447,17 @@ static void iotop_report(struct iotop_run *r, uint64_t now, uint64_t itv)
 		}
 		sink__printf(s, "Current DISK READ: %12s | Current DISK WRITE: %12s\n",
 			     have_disk ? a : "-", have_disk ? b : "-");
-		sink__printf(s, "%7s  %-5s %-8s %11s %11s %7s %7s  %s\n", "PID", "PRIO", "USER",
-			     "DISK READ", "DISK WRITE", "SWAPIN", "IO", "COMMAND");
+		sink__printf(s, "%7s  %-5s %-8s %11s %11s %7s %7s  ", "PID", "PRIO", "USER",
+			     "DISK READ", "DISK WRITE", "SWAPIN", "IO");
+		if (r->bpf)
+			sink__printf(s, "%11s %11s %9s  ", "BLK READ", "BLK WRITE", "BLK AWAIT");
+		sink__puts(s, "COMMAND\n");
 	}
 	for (size_t i = 0; i < r->n; i++) {
 		const struct iotop_proc *p = &r->v[i];
 		char cmd[ESC_MAX_PER_BYTE * 256 + 1], user[ESC_MAX_PER_BYTE * 32 + 1];
 
-		if (r->a->only && (!p->has_delta || !(p->drb + p->dwb)))
+		if (r->a->only && (!p->has_delta || !(p->drb + p->dwb)) && !p->blk_ios)
 			continue;
 		if (r->out->fmt == FMT_JSON || r->out->fmt == FMT_NDJSON) {
 			iotop_json_row(r, p, when, now, itv);
@@ -414,11 +473,76 @@ static void iotop_report(struct iotop_run *r, uint64_t now, uint64_t itv)
 			rate_text((double)p->drb / div, r->a->accumulated, a, sizeof(a));
 			rate_text((double)p->dwb / div, r->a->accumulated, b, sizeof(b));
 		}
-		sink__printf(s, "%7d  %-5s %-8.8s %11s %11s %7s %7s  %s\n", p->pid, p->prio,
+		sink__printf(s, "%7d  %-5s %-8.8s %11s %11s %7s %7s  ", p->pid, p->prio,
 			     esc_buf(user, sizeof(user), p->user), p->has_delta ? a : "-",
-			     p->has_delta ? b : "-", "-", "-", esc_buf(cmd, sizeof(cmd), p->cmd));
+			     p->has_delta ? b : "-", "-", "-");
+		if (r->bpf) {
+			double div = r->a->accumulated ? 1 : sec;
+			char aw[16] = "-";
+
+			rate_text((double)p->blk_rb / div, r->a->accumulated, a, sizeof(a));
+			rate_text((double)p->blk_wb / div, r->a->accumulated, b, sizeof(b));
+			if (p->blk_ios)
+				snprintf(aw, sizeof(aw), "%.2f ms",
+					 (double)p->blk_ns / (double)p->blk_ios / 1e6);
+			sink__printf(s, "%11s %11s %9s  ", a, b, aw);
+		}
+		sink__printf(s, "%s\n", esc_buf(cmd, sizeof(cmd), p->cmd));
 	}
 	sink__flush(s);
+}
+
+/* BPF: the io_top map's rows since the last drain, summed per process over disks. */
+static int iotop_drain(struct iotop_run *r)
+{
+	int n;
+
+	if (!r->a->accumulated) {
+		for (size_t i = 0; i < r->n; i++) {
+			r->v[i].blk_rb = r->v[i].blk_wb = 0;
+			r->v[i].blk_ios = r->v[i].blk_ns = 0;
+		}
+	}
+	n = io_top_reader__drain(&r->reader, r->rows);
+	if (n < 0)
+		return n;
+	for (int i = 0; i < n; i++) {
+		const struct io_top_row *t = &r->rows[i];
+
+		for (size_t k = 0; t->pid && k < r->n; k++) {
+			struct iotop_proc *p = &r->v[k];
+
+			if (p->pid != (pid_t)t->pid)
+				continue;
+			if (t->write)
+				p->blk_wb += t->v.bytes;
+			else
+				p->blk_rb += t->v.bytes;
+			p->blk_ios += t->v.ios;
+			p->blk_ns += t->v.sum_ns;
+			break;
+		}
+	}
+	return 0;
+}
+
+/* One iteration: sample, settle, report; 1 once -n iterations are shown. */
+static int iotop_tick(void *ctx, uint64_t now)
+{
+	struct iotop_run *r = ctx;
+	int err = iotop_sample(r);
+
+	if (!err && r->bpf)
+		err = iotop_drain(r);
+	if (err) {
+		r->err = err;
+		return err;
+	}
+	iotop_settle(r);
+	iotop_report(r, now, now - r->last_ns);
+	r->last_ns = now;
+	r->shown++;
+	return r->a->iter && r->shown >= r->a->iter ? 1 : 0;
 }
 
 static bool iotop_wait(uint64_t deadline)
@@ -433,12 +557,42 @@ static bool iotop_wait(uint64_t deadline)
 	return false;
 }
 
+/* BPF when it can serve blkio: a session with only the io_top aggregation. 0 or -errno. */
+static int iotop_bpf_start(struct iotop_run *r, struct session *s, struct trace_cfg *cfg)
+{
+	const struct tracer_ops *ops = tracer_ops__by_name("blkio");
+	struct backend_choice choice;
+	const struct tracer *t;
+	int err, fd;
+
+	if (!ops || backend_choose(ops, BACKEND_BPF, false, &choice))
+		return -ENOTSUP;
+	trace_cfg__init(cfg);
+	cfg->blkio_top = 1;
+	cfg->backend = BACKEND_BPF;
+	err = session__start(s, &ops, 1, cfg, NULL, NULL, NULL);
+	if (err)
+		return err;
+	t = session__tracer(s, "blkio");
+	fd = t ? tracer__map_fd(t, "io_top") : -ENOTSUP;
+	err = fd < 0 ? fd : io_top_reader__init(&r->reader, fd);
+	if (!err) {
+		r->rows = calloc(r->reader.max_entries, sizeof(*r->rows));
+		err = r->rows ? 0 : -ENOMEM;
+	}
+	if (err)
+		session__stop(s);
+	return err;
+}
+
 int cmd_iotop(int argc, char **argv)
 {
 	struct iotop_args a = { .delay_ns = NSEC_PER_SEC };
 	struct cli_common common = { 0 };
 	struct iotop_run r = { .a = &a };
-	uint64_t shown = 0, last, next;
+	struct trace_cfg cfg;
+	struct session s;
+	uint64_t next;
 	struct output out;
 	int first, err = 0;
 	bool help;
@@ -463,12 +617,16 @@ int cmd_iotop(int argc, char **argv)
 	r.out = &out;
 	wallclock__init(&r.clock);
 	stop_install_handlers();
+	r.bpf = !iotop_bpf_start(&r, &s, &cfg);
+	if (!r.bpf)
+		pr_info("iotop: no BPF: the block layer's columns are left out");
 	if (out.fmt == FMT_JSON) {
 		jw__init(&r.w, out.sink, false);
 		jw__arr_begin(&r.w, NULL);
 	} else if (out.fmt == FMT_CSV) {
 		sink__puts(out.sink, "time,ts_ns,kind,source,pid,prio,user,interval_ns,read_bytes,"
 				     "write_bytes,read_bps,write_bps,swapin_percent,io_percent,"
+				     "blk_read_bytes,blk_write_bytes,blk_ios,blk_avg_latency_ns,"
 				     "command\r\n");
 	}
 	err = iotop_sample(&r);
@@ -477,27 +635,32 @@ int cmd_iotop(int argc, char **argv)
 
 		err = disk_delta(&r, &d0, &d1);
 	}
-	last = next = mono_now_ns();
-	while (!err && (!a.iter || shown < a.iter)) {
-		uint64_t now;
-
+	if (!err && r.bpf)
+		err = iotop_drain(&r); /* what came before the first sample is not this interval's */
+	if (!err)
+		notify__ready(); /* the first sample is taken: what happens now is counted */
+	r.last_ns = next = mono_now_ns();
+	if (!err && r.bpf) {
+		err = session__run(&s, 0, a.delay_ns, iotop_tick, &r);
+		err = r.err ? r.err : err;
+	}
+	while (!err && !r.bpf && (!a.iter || r.shown < a.iter)) {
 		next += a.delay_ns;
 		if (!iotop_wait(next))
 			break;
-		err = iotop_sample(&r);
-		if (err)
-			break;
-		now = mono_now_ns();
-		iotop_settle(&r);
-		iotop_report(&r, now, now - last);
-		last = now;
-		shown++;
+		if (iotop_tick(&r, mono_now_ns()) < 0)
+			err = r.err;
 	}
 	if (err)
 		pr_err("iotop: %s", strerror(-err));
 	if (out.fmt == FMT_JSON) {
 		jw__arr_end(&r.w);
 		sink__putc(out.sink, '\n');
+	}
+	if (r.bpf) {
+		session__stop(&s);
+		io_top_reader__fini(&r.reader);
+		free(r.rows);
 	}
 	free(r.v);
 	fb_nowrap__free(r.nw);

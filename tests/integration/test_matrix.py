@@ -82,6 +82,8 @@ CASES = [
     ["ps", "-f", "table", "--interval", "200ms", "--sort", "-cpu_percent", "-n", "5"],
     ["ps", "-p", "{victim}"],
     ["ps", "-F", "rss>1M", "-F", "threads>=1", "-F", "name!=kworker*"],
+    ["ps", "-C", "pid,num_fds,memory_percent,exe,cgroup,cmdline", "-f", "csv"],
+    ["ps", "-i", "200ms", "-C", "pid,read_bps,write_bps,name", "-f", "table"],
     ["pidof", "{sleeper}"],
     ["pidof", "no-such-command-here"],
     ["net"],

@@ -311,5 +311,62 @@ def ps_numeric_filters_find_the_tests_own_processes():
     check(p.returncode == 2 and "--interval" in p.stderr, "cpu>5 without --interval: %s" %
           p.stderr)
 
+
+@test
+def ps_new_columns_match_psutil_on_the_tests_child():
+    """num_fds, memory_percent, cmdline, exe, cgroup and (over --interval) write_bps of a child
+    that holds 1000 fds and writes a known amount, against psutil's own values."""
+    script = ("import os, sys, time\n"
+              "fds = [os.open('/dev/null', os.O_RDONLY) for _ in range(1000)]\n"
+              "print('ready', flush=True)\n"
+              "sys.stdin.readline()\n"
+              "f = os.open(sys.argv[1], os.O_WRONLY | os.O_CREAT | os.O_TRUNC)\n"
+              "for _ in range(64): os.write(f, b'x' * 65536); os.fsync(f)\n"
+              "print('wrote', flush=True); time.sleep(60)\n")
+    path = "/var/tmp/vigil-ps-io-%d" % os.getpid()
+    c = subprocess.Popen([sys.executable, "-c", script, path, "marker-arg"],
+                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        check(c.stdout.readline().strip() == "ready", "child did not start")
+        p = psutil.Process(c.pid)
+        cols = "pid,num_fds,memory_percent,cmdline,exe,cgroup"
+        rows = ps_json("-C", cols, "-F", "num_fds>=1000", "-p", str(c.pid))
+        check(len(rows) == 1, "num_fds>=1000 -p child: %r" % rows)
+        r = rows[0]
+        check(r["num_fds"] == p.num_fds(), "num_fds %r vs psutil %r" % (r["num_fds"],
+                                                                        p.num_fds()))
+        check(abs(r["memory_percent"] - p.memory_percent()) < 0.05,
+              "memory_percent %r vs %r" % (r["memory_percent"], p.memory_percent()))
+        check(r["cmdline"] == " ".join(p.cmdline())[:1023], "cmdline %r vs %r" % (r["cmdline"],
+                                                                         p.cmdline()))
+        check(r["exe"] == p.exe(), "exe %r vs %r" % (r["exe"], p.exe()))
+        with open("/proc/%d/cgroup" % c.pid) as f:
+            # v2's "0::PATH", or on a hybrid host v1's memory (or cpu) controller's, as ps -o
+            cg = {ln.split(":", 2)[2] for ln in f.read().splitlines()
+                  if ln.split(":", 2)[1] in ("", "memory", "cpu,cpuacct", "cpu")}
+        check(r["cgroup"] in cg, "cgroup %r vs /proc: %r" % (r["cgroup"], cg))
+        v = subprocess.Popen([os.path.join(os.path.dirname(__file__), "..", "..", ".output",
+                                           "vigil"), "ps", "-i", "2s", "-C",
+                              "pid,read_bps,write_bps", "-p", str(c.pid), "-f", "ndjson"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(0.5)
+        c.stdin.write("go\n")
+        c.stdin.flush()
+        check(c.stdout.readline().strip() == "wrote", "child did not write")
+        out, err = v.communicate(timeout=30)
+        rows = records(out)
+        check(len(rows) == 1, "ps -i: %r %s" % (out, err))
+        got = rows[0]["write_bps"] * 2.0
+        check(abs(got - 64 * 65536) <= 0.1 * 64 * 65536, "write_bps x 2 s = %.0f, the child "
+              "wrote %d" % (got, 64 * 65536))
+    finally:
+        c.kill()
+        c.wait()
+        if os.path.exists(path):
+            os.unlink(path)
+    p = vigil("ps", "-C", "pid,write_bps", check=False)
+    check(p.returncode == 2 and "--interval" in p.stderr, "write_bps without -i: %s" %
+          p.stderr)
+
 if __name__ == "__main__":
     main()

@@ -30,6 +30,13 @@ static const char *col_name(const struct ps_row *r) { return r->pi.name; }
 static const char *col_user(const struct ps_row *r) { return r->pi.username; }
 static const char *col_terminal(const struct ps_row *r) { return r->pi.terminal; }
 static const char *col_status(const struct ps_row *r) { return fb_status_name(r->pi.status); }
+static const char *col_cmdline(const struct ps_row *r) { return r->x.cmdline; }
+static const char *col_exe(const struct ps_row *r) { return r->x.exe; }
+static const char *col_cgroup(const struct ps_row *r) { return r->x.cgroup; }
+static double col_num_fds(const struct ps_row *r) { return r->x.num_fds; }
+static double col_memory_percent(const struct ps_row *r) { return r->x.memory_percent; }
+static double col_read_bps(const struct ps_row *r) { return r->x.read_bps; }
+static double col_write_bps(const struct ps_row *r) { return r->x.write_bps; }
 
 const struct ps_col ps_cols[] = {
 	{ "pid", "PID", 7, PS_INT, 0, col_pid, NULL },
@@ -48,6 +55,14 @@ const struct ps_col ps_cols[] = {
 	{ "create_time", "STARTED", 14, PS_SECONDS, FB_PI_CREATE_TIME, col_create_time, NULL },
 	{ "terminal", "TTY", -8, PS_TEXT, FB_PI_TERMINAL, NULL, col_terminal },
 	{ "name", "NAME", -16, PS_TEXT, FB_PI_NAME, NULL, col_name },
+	{ "num_fds", "FDS", 6, PS_INT, PS_X_NUM_FDS, col_num_fds, NULL },
+	{ "memory_percent", "%MEM", 5, PS_PERCENT, PS_X_MEMORY_PERCENT | FB_PI_MEMORY_INFO,
+	  col_memory_percent, NULL },
+	{ "read_bps", "READ/s", 8, PS_BYTES, PS_X_IO, col_read_bps, NULL },
+	{ "write_bps", "WRITE/s", 8, PS_BYTES, PS_X_IO, col_write_bps, NULL },
+	{ "exe", "EXE", -24, PS_TEXT, PS_X_EXE, NULL, col_exe },
+	{ "cgroup", "CGROUP", -24, PS_TEXT, PS_X_CGROUP, NULL, col_cgroup },
+	{ "cmdline", "COMMAND", -32, PS_TEXT, PS_X_CMDLINE, NULL, col_cmdline },
 };
 
 const size_t ps_ncols = sizeof(ps_cols) / sizeof(ps_cols[0]);
@@ -76,7 +91,7 @@ int ps_col_by_name(const char *name)
 
 const char *ps_col_names(void)
 {
-	static char names[256];
+	static char names[512];
 
 	if (!names[0]) {
 		for (size_t i = 0; i < ps_ncols; i++) {
@@ -178,6 +193,8 @@ bool ps_row__has(const struct ps_row *r, int c)
 
 	if (col->num == col_cpu_percent)
 		return r->cpu_percent >= 0;
+	if (col->attr & PS_X_ALL)
+		return (r->x.valid & col->attr & PS_X_ALL) == (col->attr & PS_X_ALL);
 	return !col->attr || (r->pi.valid & col->attr);
 }
 

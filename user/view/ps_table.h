@@ -24,10 +24,32 @@ enum ps_col_type {
 	PS_TEXT,
 };
 
+/*
+ * Columns beyond the process iterator's one pass, read per process only when a column,
+ * filter or sort needs them: their bits sit above every FB_PI_* in ps_col.attr.
+ */
+enum {
+	PS_X_CMDLINE = 1u << 24,
+	PS_X_EXE = 1u << 25,
+	PS_X_NUM_FDS = 1u << 26,
+	PS_X_MEMORY_PERCENT = 1u << 27,
+	PS_X_IO = 1u << 28, /* read_bps, write_bps: over --interval */
+	PS_X_CGROUP = 1u << 29,
+	PS_X_ALL = 0x3fu << 24,
+};
+
+struct ps_extra {
+	char cmdline[1024], exe[256], cgroup[256]; /* cmdline: cut at 1023 bytes */
+	int num_fds;
+	double memory_percent, read_bps, write_bps;
+	uint32_t valid; /* PS_X_* that could be read */
+};
+
 /* One process as ps shows it. */
 struct ps_row {
 	struct fb_proc_info pi;
 	double cpu_percent; /* < 0: not measured */
+	struct ps_extra x;
 };
 
 struct ps_col {

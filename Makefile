@@ -17,7 +17,8 @@ WARNINGS := -Wall -Wextra -Wshadow -Wconversion -Wmissing-prototypes \
 	-Werror=implicit-function-declaration
 CPPFLAGS := -Iuser -Ibpf -Ifallback -isystem $(OUTPUT) -D_GNU_SOURCE -DVIGIL_VERSION='"$(VERSION)"'
 BPF_CFLAGS := -g -O2 -Wall -target bpf -D__TARGET_ARCH_$(ARCH) -Ibpf -Ibpf/vmlinux/$(ARCH)
-LDLIBS := -lbpf -lelf -lz -lm -lmicrohttpd -lgnutls -lyaml -lcrypt -lpthread
+# libmicrohttpd and gnutls are dlopen()ed by user/prom/http_dl.c when serve first needs them.
+LDLIBS := -lbpf -lelf -lz -lm -lyaml -lcrypt -lpthread
 
 BPF_SRCS := $(wildcard bpf/*.bpf.c)
 SKELS := $(patsubst bpf/%.bpf.c,$(OUTPUT)/%.skel.h,$(BPF_SRCS))

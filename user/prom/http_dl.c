@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * http_dl.c: libmicrohttpd and gnutls, loaded on first use instead of at exec. Only `vigil
- * serve` needs them, yet linked normally they cost every vigil command their load and
- * gnutls' constructor (about 9 ms of CPU per exec on the development VM, twice what all of
+ * http_dl.c: serve's libraries (libmicrohttpd, gnutls, libyaml for --web-config, libcrypt
+ * for its password hashes), loaded on first use instead of at exec. Only `vigil serve`
+ * needs them, yet linked normally they cost every vigil command their load and gnutls'
+ * constructor (about 9 ms of CPU per exec on the development VM, more than all of
  * `iostat -x` takes). Each function serve.c and web_config.c call is defined here under its
  * own name, with the library's own prototype from its header, and forwards to the symbol
  * dlsym() finds; so those files are unchanged. A library that cannot be loaded makes the
- * calls fail as the library reports failure (NULL, MHD_NO, a negative GNUTLS_E_* code).
+ * calls fail as the library reports failure (NULL, MHD_NO, a negative GNUTLS_E_* code, 0).
  */
+#include <crypt.h>
 #include <dlfcn.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,19 +17,29 @@
 #include <gnutls/gnutls.h>
 #include <gnutls/crypto.h>
 #include <microhttpd.h>
+#include <yaml.h>
 
 #include "core/log.h"
 
 #define MHD_SONAME "libmicrohttpd.so.12"
 #define GNUTLS_SONAME "libgnutls.so.30"
+#define YAML_SONAME "libyaml-0.so.2"
+#define CRYPT_SONAME "libcrypt.so.1"
 
 /* name in the library soname (loaded once, never closed), or NULL after saying why once. */
 static void *http_dl_sym(const char *soname, const char *name)
 {
-	static void *mhd, *tls;
+	static const char *const sonames[] = { MHD_SONAME, GNUTLS_SONAME, YAML_SONAME,
+					       CRYPT_SONAME };
+	static void *libs[4];
 	static int warned;
-	void **lib = soname[3] == 'm' ? &mhd : &tls;
+	void **lib = &libs[3];
 	void *sym;
+
+	for (int i = 0; i < 4; i++) {
+		if (sonames[i] == soname)
+			lib = &libs[i];
+	}
 
 	if (!*lib)
 		*lib = dlopen(soname, RTLD_NOW | RTLD_GLOBAL);
@@ -39,6 +51,7 @@ static void *http_dl_sym(const char *soname, const char *name)
 
 #define MHD(name) ((__typeof__(&name))http_dl_sym(MHD_SONAME, #name))
 #define TLS(name) ((__typeof__(&name))http_dl_sym(GNUTLS_SONAME, #name))
+#define YAML(name) ((__typeof__(&name))http_dl_sym(YAML_SONAME, #name))
 
 struct MHD_Daemon *MHD_start_daemon(unsigned int flags, uint16_t port,
 				    MHD_AcceptPolicyCallback apc, void *apc_cls,
@@ -227,4 +240,63 @@ const char *gnutls_strerror(int error)
 	__typeof__(&gnutls_strerror) fn = TLS(gnutls_strerror);
 
 	return fn ? fn(error) : "gnutls could not be loaded";
+}
+
+int yaml_parser_initialize(yaml_parser_t *parser)
+{
+	__typeof__(&yaml_parser_initialize) fn = YAML(yaml_parser_initialize);
+
+	return fn ? fn(parser) : 0;
+}
+
+void yaml_parser_delete(yaml_parser_t *parser)
+{
+	__typeof__(&yaml_parser_delete) fn = YAML(yaml_parser_delete);
+
+	if (fn)
+		fn(parser);
+}
+
+void yaml_parser_set_input_string(yaml_parser_t *parser, const unsigned char *input, size_t size)
+{
+	__typeof__(&yaml_parser_set_input_string) fn = YAML(yaml_parser_set_input_string);
+
+	if (fn)
+		fn(parser, input, size);
+}
+
+int yaml_parser_load(yaml_parser_t *parser, yaml_document_t *document)
+{
+	__typeof__(&yaml_parser_load) fn = YAML(yaml_parser_load);
+
+	return fn ? fn(parser, document) : 0;
+}
+
+void yaml_document_delete(yaml_document_t *document)
+{
+	__typeof__(&yaml_document_delete) fn = YAML(yaml_document_delete);
+
+	if (fn)
+		fn(document);
+}
+
+yaml_node_t *yaml_document_get_node(yaml_document_t *document, int index)
+{
+	__typeof__(&yaml_document_get_node) fn = YAML(yaml_document_get_node);
+
+	return fn ? fn(document, index) : NULL;
+}
+
+yaml_node_t *yaml_document_get_root_node(yaml_document_t *document)
+{
+	__typeof__(&yaml_document_get_root_node) fn = YAML(yaml_document_get_root_node);
+
+	return fn ? fn(document) : NULL;
+}
+
+char *crypt_r(const char *phrase, const char *setting, struct crypt_data *data)
+{
+	__typeof__(&crypt_r) fn = (__typeof__(&crypt_r))http_dl_sym(CRYPT_SONAME, "crypt_r");
+
+	return fn ? fn(phrase, setting, data) : NULL;
 }

@@ -137,6 +137,20 @@ def formats_agree_and_megabytes():
 
 
 @test
+def output_file_gz_holds_the_records():
+    import gzip
+    import tempfile
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "io.ndjson.gz")
+        p = vigil("iostat", "-x", "-d", "-o", path, "-f", "ndjson")
+        check(p.stdout == "", "stdout stays empty with -o: %r" % p.stdout[:80])
+        with gzip.open(path, "rt") as f:
+            rows = [json.loads(line) for line in f]
+        check(rows and all(r["kind"] == "iostat" and "r/s" in r for r in rows),
+              "gzip'd NDJSON: %r" % rows[:1])
+
+
+@test
 def bad_flags_exit_2_naming_them():
     for args, word in ((["--nope"], "--nope"), (["-x", "0"], "INTERVAL"),
                        (["1", "zero"], "COUNT"), (["-y"], "--omit-first"),

@@ -55,7 +55,8 @@ static const struct cli_opt iotop_opts[] = {
 	{ "output", 0, "FILE", CLI_OUTPUT, "a file name; a name ending in .gz is gzip'd",
 	  "write to FILE instead of stdout (FILE.gz: gzip)" },
 	{ "only", 'o', NULL, OPT_ONLY, NULL, "only the processes doing I/O" },
-	{ "batch", 'b', NULL, OPT_BATCH, NULL, "batch mode (the only one: accepted for iotop's sake)" },
+	{ "batch", 'b', NULL, OPT_BATCH, NULL,
+	  "batch mode (the only one: accepted for iotop's sake)" },
 	{ "iter", 'n', "N", OPT_ITER, "a whole number from 1", "stop after N iterations" },
 	{ "delay", 'd', "SEC", OPT_DELAY, "seconds (1.5) or a duration such as 500ms",
 	  "the delay between iterations (default 1s)" },
@@ -95,10 +96,11 @@ static const struct cli_cmd iotop_cmd = {
 	.summary = "Disk I/O by process, as iotop -b -P prints it: every delay the Total (sum of\n"
 		   "the processes) and Current (the disks) DISK READ/WRITE, then PID PRIO USER\n"
 		   "DISK READ DISK WRITE SWAPIN IO COMMAND, busiest first, from io_counters.",
-	.details = "SWAPIN and IO need taskstats delay accounting, which vigil does not read:\n"
-		   "they show '-' (null in JSON). A process whose io file is unreadable (another\n"
-		   "user's, without privilege) shows '-' for its rates. -o is --only, as in iotop;\n"
-		   "the output file is --output.",
+	.details =
+		"SWAPIN and IO need taskstats delay accounting, which vigil does not read:\n"
+		"they show '-' (null in JSON). A process whose io file is unreadable (another\n"
+		"user's, without privilege) shows '-' for its rates. -o is --only, as in iotop;\n"
+		"the output file is --output.",
 	.opts = iotop_opts,
 	.set = iotop_set,
 };
@@ -106,10 +108,10 @@ static const struct cli_cmd iotop_cmd = {
 /* One process between iterations. */
 struct iotop_proc {
 	pid_t pid;
-	double ctime;		      /* create_time: a reused pid is a new process */
-	uint64_t rb0, wb0;	      /* at first sight, for -a */
-	uint64_t rb, wb;	      /* at the last sample */
-	uint64_t drb, dwb;	      /* this interval (or since first sight, with -a) */
+	double ctime;	   /* create_time: a reused pid is a new process */
+	uint64_t rb0, wb0; /* at first sight, for -a */
+	uint64_t rb, wb;   /* at the last sample */
+	uint64_t drb, dwb; /* this interval (or since first sight, with -a) */
 	bool io_known, has_delta, seen;
 	uint64_t blk_rb, blk_wb, blk_ios, blk_ns; /* BPF: this interval (or since start, -a) */
 	char prio[16], user[32], cmd[256];
@@ -636,7 +638,8 @@ int cmd_iotop(int argc, char **argv)
 		err = disk_delta(&r, &d0, &d1);
 	}
 	if (!err && r.bpf)
-		err = iotop_drain(&r); /* what came before the first sample is not this interval's */
+		err = iotop_drain(
+			&r); /* what came before the first sample is not this interval's */
 	if (!err)
 		notify__ready(); /* the first sample is taken: what happens now is counted */
 	r.last_ns = next = mono_now_ns();

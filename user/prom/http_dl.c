@@ -21,10 +21,10 @@
 
 #include "core/log.h"
 
-#define MHD_SONAME "libmicrohttpd.so.12"
+#define MHD_SONAME    "libmicrohttpd.so.12"
 #define GNUTLS_SONAME "libgnutls.so.30"
-#define YAML_SONAME "libyaml-0.so.2"
-#define CRYPT_SONAME "libcrypt.so.1"
+#define YAML_SONAME   "libyaml-0.so.2"
+#define CRYPT_SONAME  "libcrypt.so.1"
 
 /* name in the library soname (loaded once, never closed), or NULL after saying why once. */
 static void *http_dl_sym(const char *soname, const char *name)
@@ -49,13 +49,12 @@ static void *http_dl_sym(const char *soname, const char *name)
 	return sym;
 }
 
-#define MHD(name) ((__typeof__(&name))http_dl_sym(MHD_SONAME, #name))
-#define TLS(name) ((__typeof__(&name))http_dl_sym(GNUTLS_SONAME, #name))
+#define MHD(name)  ((__typeof__(&name))http_dl_sym(MHD_SONAME, #name))
+#define TLS(name)  ((__typeof__(&name))http_dl_sym(GNUTLS_SONAME, #name))
 #define YAML(name) ((__typeof__(&name))http_dl_sym(YAML_SONAME, #name))
 
-struct MHD_Daemon *MHD_start_daemon(unsigned int flags, uint16_t port,
-				    MHD_AcceptPolicyCallback apc, void *apc_cls,
-				    MHD_AccessHandlerCallback dh, void *dh_cls, ...)
+struct MHD_Daemon *MHD_start_daemon(unsigned int flags, uint16_t port, MHD_AcceptPolicyCallback apc,
+				    void *apc_cls, MHD_AccessHandlerCallback dh, void *dh_cls, ...)
 {
 	__typeof__(&MHD_start_daemon_va) fn = MHD(MHD_start_daemon_va);
 	struct MHD_Daemon *d;

@@ -362,8 +362,9 @@ static int net_io_intervals(struct output *o, const struct net_args *a)
 		wallclock__format(&clock, now, when);
 		if (o->fmt == FMT_TABLE)
 			sink__printf(o->sink, "\n%.8s\n%-12s %14s %14s %10s %10s %6s %6s %6s %6s\n",
-				     when + 11, "NIC", "BYTES_SENT/s", "BYTES_RECV/s", "PKTS_SENT/s",
-				     "PKTS_RECV/s", "ERRIN", "ERROUT", "DROPIN", "DROPOUT");
+				     when + 11, "NIC", "BYTES_SENT/s", "BYTES_RECV/s",
+				     "PKTS_SENT/s", "PKTS_RECV/s", "ERRIN", "ERROUT", "DROPIN",
+				     "DROPOUT");
 		for (size_t i = 0; i < n; i++) {
 			struct fb_net_io d;
 

@@ -226,7 +226,8 @@ static void ps_json_extras(struct jw *w, uint32_t want, const struct ps_extra *x
 		(x->valid & PS_X_MEMORY_PERCENT) ? jw__f64(w, "memory_percent", x->memory_percent)
 						  : jw__null(w, "memory_percent");
 	if (want & PS_X_IO) {
-		(x->valid & PS_X_IO) ? jw__f64(w, "read_bps", x->read_bps) : jw__null(w, "read_bps");
+		(x->valid & PS_X_IO) ? jw__f64(w, "read_bps", x->read_bps)
+				      : jw__null(w, "read_bps");
 		(x->valid & PS_X_IO) ? jw__f64(w, "write_bps", x->write_bps)
 				      : jw__null(w, "write_bps");
 	}

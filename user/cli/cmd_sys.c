@@ -433,7 +433,8 @@ static int cpu_percpu_print(struct sink *s, bool json, uint64_t interval_ns)
 			snprintf(f[2], sizeof(f[2]), "%.0f", fq[i].max);
 		sink__printf(s, "%-4zu %6.1f", i, pct[i]);
 		if (t)
-			sink__printf(s, " %6.1f %6.1f %7.1f %6.1f %7.1f %6.1f %8.1f %6.1f %6.1f %11.1f",
+			sink__printf(s,
+				     " %6.1f %6.1f %7.1f %6.1f %7.1f %6.1f %8.1f %6.1f %6.1f %11.1f",
 				     t->user, t->nice, t->system, t->idle, t->iowait, t->irq,
 				     t->softirq, t->steal, t->guest, t->guest_nice);
 		sink__printf(s, " %9s %9s %9s\n", f[0], f[1], f[2]);

@@ -17,7 +17,9 @@ WARNINGS := -Wall -Wextra -Wshadow -Wconversion -Wmissing-prototypes \
 	-Werror=implicit-function-declaration
 CPPFLAGS := -Iuser -Ibpf -Ifallback -isystem $(OUTPUT) -D_GNU_SOURCE -DVIGIL_VERSION='"$(VERSION)"'
 BPF_CFLAGS := -g -O2 -Wall -target bpf -D__TARGET_ARCH_$(ARCH) -Ibpf -Ibpf/vmlinux/$(ARCH)
-LDLIBS := -lbpf -lelf -lz -lm -lmicrohttpd -lgnutls -lyaml -lcrypt -lpthread
+# libmicrohttpd, gnutls, libyaml and libcrypt are dlopen()ed by user/prom/http_dl.c when serve
+# first needs them.
+LDLIBS := -lbpf -lelf -lz -lm -lpthread
 
 BPF_SRCS := $(wildcard bpf/*.bpf.c)
 SKELS := $(patsubst bpf/%.bpf.c,$(OUTPUT)/%.skel.h,$(BPF_SRCS))
@@ -78,6 +80,8 @@ $(OUTPUT)/vigil: $(OUTPUT)/user/cli/main.o $(CORE_LIB) $(FB_LIB)
 # The BSD and macOS decoders are plain C: their unit tests link them in on Linux.
 BSD_DECODE_SRCS := $(wildcard fallback/bsd/decode*.c fallback/posix/decode*.c)
 DARWIN_DECODE_SRCS := $(wildcard fallback/darwin/decode*.c fallback/posix/decode*.c)
+# test_web_config makes bcrypt hashes itself: libcrypt directly (vigil dlopen()s it).
+$(OUTPUT)/tests/test_web_config: TEST_EXTRA := -lcrypt
 $(OUTPUT)/tests/test_bsd_%: TEST_EXTRA := $(BSD_DECODE_SRCS)
 $(OUTPUT)/tests/test_darwin_%: TEST_EXTRA := $(DARWIN_DECODE_SRCS)
 $(filter $(OUTPUT)/tests/test_bsd_%,$(TEST_BINS)): $(BSD_DECODE_SRCS)

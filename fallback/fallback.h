@@ -323,12 +323,23 @@ enum {
 	FB_DIO_WRITE_TIME = 1u << 1,
 	FB_DIO_MERGED = 1u << 2,
 	FB_DIO_BUSY_TIME = 1u << 3,
+	FB_DIO_WEIGHTED_TIME = 1u << 4, /* Linux: diskstats field 11 */
+	FB_DIO_DISCARD = 1u << 5,	/* Linux 4.18+: fields 12-15 */
+	FB_DIO_FLUSH = 1u << 6,		/* Linux 5.5+: fields 16-17 */
 };
+/*
+ * psutil's sdiskio, plus (beyond psutil) what iostat -x needs from /proc/diskstats: the
+ * weighted time behind aqu-sz, discards and flushes, each valid only where the kernel has it.
+ */
 struct fb_disk_io {
 	char name[64]; /* "" for the system-wide total */
 	uint64_t read_count, write_count, read_bytes, write_bytes;
 	uint64_t read_time, write_time; /* ms */
 	uint64_t read_merged_count, write_merged_count, busy_time;
+	uint64_t weighted_time; /* ms, summed over requests in flight (FB_DIO_WEIGHTED_TIME) */
+	uint64_t discard_count, discard_merged_count, discard_bytes, discard_time; /* FB_DIO_DISCARD */
+	uint64_t flush_count, flush_time;					   /* FB_DIO_FLUSH */
+	bool partition; /* perdisk: a partition, not a whole disk (Linux: no /sys/block/NAME) */
 	uint32_t valid; /* FB_DIO_*; the four counts and bytes are always valid */
 };
 

@@ -239,10 +239,12 @@ int fb__parse_diskstats_line(const char *line, struct fb_disk_io *d)
 		d->write_bytes = v[6] * 512;
 		d->write_time = v[7];
 		d->busy_time = v[9];
-		d->valid = FB_DIO_READ_TIME | FB_DIO_WRITE_TIME | FB_DIO_MERGED | FB_DIO_BUSY_TIME;
+		d->weighted_time = v[10];
+		d->valid = FB_DIO_READ_TIME | FB_DIO_WRITE_TIME | FB_DIO_MERGED | FB_DIO_BUSY_TIME |
+			   FB_DIO_WEIGHTED_TIME;
 	} else if (n == 14 || n >= 18 || n == 7) {
 		uint64_t skip;
-		int want = n == 7 ? 4 : 11;
+		int want = n == 7 ? 4 : n >= 20 ? 17 : n >= 18 ? 15 : 11;
 
 		if (fb__parse_u64(&p, &skip) || fb__parse_u64(&p, &skip))
 			return -EINVAL;
@@ -267,8 +269,23 @@ int fb__parse_diskstats_line(const char *line, struct fb_disk_io *d)
 			d->write_bytes = v[6] * 512;
 			d->write_time = v[7];
 			d->busy_time = v[9];
+			d->weighted_time = v[10];
 			d->valid = FB_DIO_READ_TIME | FB_DIO_WRITE_TIME | FB_DIO_MERGED |
-				   FB_DIO_BUSY_TIME;
+				   FB_DIO_BUSY_TIME | FB_DIO_WEIGHTED_TIME;
+		}
+		if (want >= 15) {
+			/* 4.18+: discards completed, merged, sectors, ms */
+			d->discard_count = v[11];
+			d->discard_merged_count = v[12];
+			d->discard_bytes = v[13] * 512;
+			d->discard_time = v[14];
+			d->valid |= FB_DIO_DISCARD;
+		}
+		if (want >= 17) {
+			/* 5.5+: flush requests completed, ms */
+			d->flush_count = v[15];
+			d->flush_time = v[16];
+			d->valid |= FB_DIO_FLUSH;
 		}
 	} else {
 		return -EINVAL;
@@ -277,7 +294,9 @@ int fb__parse_diskstats_line(const char *line, struct fb_disk_io *d)
 	return 0;
 }
 
-static void dio_to_fields(const struct fb_disk_io *d, uint64_t f[9])
+#define DIO_FIELDS 16 /* the counters nowrap and the total cover */
+
+static void dio_to_fields(const struct fb_disk_io *d, uint64_t f[DIO_FIELDS])
 {
 	f[0] = d->read_count;
 	f[1] = d->write_count;
@@ -288,9 +307,16 @@ static void dio_to_fields(const struct fb_disk_io *d, uint64_t f[9])
 	f[6] = d->read_merged_count;
 	f[7] = d->write_merged_count;
 	f[8] = d->busy_time;
+	f[9] = d->weighted_time;
+	f[10] = d->discard_count;
+	f[11] = d->discard_merged_count;
+	f[12] = d->discard_bytes;
+	f[13] = d->discard_time;
+	f[14] = d->flush_count;
+	f[15] = d->flush_time;
 }
 
-static void fields_to_dio(const uint64_t f[9], struct fb_disk_io *d)
+static void fields_to_dio(const uint64_t f[DIO_FIELDS], struct fb_disk_io *d)
 {
 	d->read_count = f[0];
 	d->write_count = f[1];
@@ -301,6 +327,13 @@ static void fields_to_dio(const uint64_t f[9], struct fb_disk_io *d)
 	d->read_merged_count = f[6];
 	d->write_merged_count = f[7];
 	d->busy_time = f[8];
+	d->weighted_time = f[9];
+	d->discard_count = f[10];
+	d->discard_merged_count = f[11];
+	d->discard_bytes = f[12];
+	d->discard_time = f[13];
+	d->flush_count = f[14];
+	d->flush_time = f[15];
 }
 
 int fb_disk_io_counters(bool perdisk, struct fb_nowrap *nw, struct fb_disk_io **out, size_t *n)
@@ -319,15 +352,16 @@ int fb_disk_io_counters(bool perdisk, struct fb_nowrap *nw, struct fb_disk_io **
 		return (int)r;
 	for (p = text; p; p = fb__next_line(p)) {
 		struct fb_disk_io d;
-		uint64_t f[9];
+		uint64_t f[DIO_FIELDS];
 
 		if (fb__parse_diskstats_line(p, &d))
 			continue;
-		if (!perdisk && !is_storage_device(d.name))
+		d.partition = !is_storage_device(d.name);
+		if (!perdisk && d.partition)
 			continue;
 		if (nw) {
 			dio_to_fields(&d, f);
-			fb_nowrap__apply(nw, d.name, f, 9);
+			fb_nowrap__apply(nw, d.name, f, DIO_FIELDS);
 			fields_to_dio(f, &d);
 		}
 		if (perdisk) {
@@ -336,11 +370,11 @@ int fb_disk_io_counters(bool perdisk, struct fb_nowrap *nw, struct fb_disk_io **
 				goto free_text;
 			v[cnt++] = d;
 		} else {
-			uint64_t a[9], b[9];
+			uint64_t a[DIO_FIELDS], b[DIO_FIELDS];
 
 			dio_to_fields(&tot, a);
 			dio_to_fields(&d, b);
-			for (int i = 0; i < 9; i++)
+			for (int i = 0; i < DIO_FIELDS; i++)
 				a[i] += b[i];
 			fields_to_dio(a, &tot);
 			tot.valid &= d.valid;

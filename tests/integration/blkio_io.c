@@ -8,6 +8,8 @@
  *   r:COUNT:SIZE   COUNT sequential reads of SIZE bytes from offset 0
  *   f              fsync (a cache flush on a device with a write-back cache)
  *   d:OFF:LEN      BLKDISCARD of LEN bytes at OFF
+ *   s:MS           sleep MS milliseconds (a paced workload: steady rates for iostat tests)
+ *   p              print "paused" and wait for a line on stdin (the test reads counters)
  * Exit status: 0, 1 for a failed I/O, 2 for bad arguments.
  */
 #include <errno.h>
@@ -44,6 +46,15 @@ static int do_step(int fd, const char *step, void *buf)
 
 	if (!strcmp(step, "f"))
 		return fsync(fd) ? 1 : 0;
+	if (!strcmp(step, "p")) {
+		char line[16];
+
+		printf("paused\n");
+		fflush(stdout);
+		return fgets(line, sizeof(line), stdin) ? 0 : 1;
+	}
+	if (sscanf(step, "s:%lu", &a) == 1)
+		return usleep((useconds_t)(a * 1000)) ? 1 : 0;
 	if (sscanf(step, "%*[wrd]:%lu:%lu", &a, &b) != 2)
 		return 2;
 	switch (step[0]) {

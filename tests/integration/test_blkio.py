@@ -8,7 +8,6 @@ keeps vda's traffic out; that a flush and a discard are recognised; and that ove
 workload the histogram total matches libbpf-tools' biolatency. The loop device and its file
 are removed at exit.
 """
-import atexit
 import json
 import os
 import signal
@@ -18,42 +17,12 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (OUT, bpf_map_ids, check, main, records, require_root, skip, start_vigil,  # noqa: E402
+from loopdev import DRIVER, loop, release_driver, start_driver  # noqa: E402
+from harness import (bpf_map_ids, check, main, records, require_root, skip, start_vigil,  # noqa: E402
                      test, vigil, wait_attached)
 
-DRIVER = os.path.join(OUT, "tests", "integration", "blkio_io")
 BIOLATENCY = "/usr/sbin/biolatency"
 KiB = 1024
-
-_loop = {}
-
-
-def loop():
-    """The test's loop device: {'path', 'name', 'dev'}; created once, removed at exit."""
-    require_root()
-    if _loop:
-        return _loop
-    backing = "/var/tmp/vigil-blkio-test-%d.img" % os.getpid()
-    with open(backing, "wb") as f:
-        f.truncate(64 << 20)
-    p = subprocess.run(["losetup", "-f", "--show", backing], capture_output=True, text=True)
-    if p.returncode != 0:
-        os.unlink(backing)
-        raise AssertionError("losetup failed: %s" % p.stderr.strip())
-    path = p.stdout.strip()
-    name = os.path.basename(path)
-
-    def cleanup():
-        subprocess.run(["losetup", "-d", path], capture_output=True)
-        if os.path.exists(backing):
-            os.unlink(backing)
-
-    atexit.register(cleanup)
-    with open("/sys/class/block/%s/dev" % name) as f:
-        dev = f.read().strip()
-    time.sleep(0.5)  # let any probe reads of the new device finish before tracing
-    _loop.update(path=path, name=name, dev=dev)
-    return _loop
 
 
 def cgroup2_root():
@@ -64,22 +33,6 @@ def cgroup2_root():
             if right.split()[0] == "cgroup2":
                 return left.split()[4]
     skip("no cgroup v2 mount")
-
-
-def start_driver(*steps):
-    """Start blkio_io paused; returns (Popen, pid)."""
-    d = subprocess.Popen([DRIVER, loop()["path"], *steps], stdin=subprocess.PIPE,
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    line = d.stdout.readline().split()
-    check(len(line) == 2 and line[0] == "ready", "driver did not start: %r" % line)
-    return d, int(line[1])
-
-
-def release_driver(d):
-    d.stdin.write("go\n")
-    d.stdin.flush()
-    out, err = d.communicate(timeout=60)
-    check(d.returncode == 0 and "done" in out, "driver failed (%d): %s" % (d.returncode, err))
 
 
 def stop(proc, sig=signal.SIGINT, timeout=30):

@@ -61,6 +61,13 @@ CASES = [
     ["biotop", "-f", "table", *D],
     ["biotop", "-f", "csv", "-i", "500ms", "-n", "1"],
     ["biotop", "-f", "json", *D],
+    ["iostat"],
+    ["iostat", "-x", "-f", "table"],
+    ["iostat", "-x", "-d", "-m", "-f", "csv", "-y", "0.2", "2"],
+    ["iostat", "-p", "ALL", "-f", "json", "-o", "{tmp}/iostat.json.gz", "0.2", "1"],
+    ["iotop", "-o", "-n", "1", "-d", "200ms"],
+    ["iotop", "-b", "-P", "-a", "-n", "2", "-d", "0.2", "-f", "table"],
+    ["iotop", "-n", "1", "-d", "200ms", "-f", "csv", "--output", "{tmp}/iotop.csv.gz"],
     ["profile", *D],
     ["profile", "--off-cpu", *D],
     ["profile", "-f", "svg", *D],
@@ -80,6 +87,9 @@ CASES = [
     ["proc", "-f", "json", "--attrs", "name,environ,open_files,connections", "-o",
      "{tmp}/proc.json.gz", "{victim}"],
     ["proc", "--recursive", "--attrs", "children,memory_maps", "{tree}"],
+    ["ps", "-F", "rss>1M", "-F", "threads>=1", "-F", "name!=kworker*"],
+    ["ps", "-C", "pid,num_fds,memory_percent,exe,cgroup,cmdline", "-f", "csv"],
+    ["ps", "-i", "200ms", "-C", "pid,read_bps,write_bps,name", "-f", "table"],
     ["pidof", "{sleeper}"],
     ["pidof", "no-such-command-here"],
     ["net"],
@@ -87,6 +97,8 @@ CASES = [
     ["net", "tcp"],
     ["net", "io"],
     ["net", "io", "--pernic"],
+    ["net", "io", "--interval", "200ms", "--count", "2", "-f", "csv"],
+    ["net", "io", "--pernic", "-i", "200ms", "-n", "1", "-f", "table"],
     ["net", "addrs"],
     ["net", "stats"],
     ["net", "-f", "table", "--pid", "{victim}"],
@@ -94,6 +106,8 @@ CASES = [
     *[["sys", s] for s in ("all", "cpu", "memory", "swap", "disks", "disk-io", "net", "sensors",
                            "users", "boot", "cgroup")],
     ["sys", "-f", "table"],
+    ["sys", "cpu", "--percpu", "-i", "200ms"],
+    ["sys", "cpu", "--percpu", "-f", "table", "-i", "200ms"],
     ["sys", "sysctl"],
     ["sys", "sysctl", "kernel.ostype"],
     ["kill", "{victim}"],
@@ -133,7 +147,7 @@ CASES = [
 CASES += [[c, "--help"] for c in ("doctor", "trace", "hist", "serve", "top", "profile",
                                   "snapshot", "ps", "proc", "pidof", "net", "sys", "kill",
                                   "biotop", "lsof", "pmap", "taskset", "renice", "ionice",
-                                  "prlimit", "free", "df", "uptime", "who")]
+                                  "prlimit", "free", "df", "uptime", "who", "iostat", "iotop")]
 
 # Exit 1 in silence is the contract here, as for pidof(1): no process has that name.
 SILENT_EXIT1 = [["pidof", "no-such-command-here"]]

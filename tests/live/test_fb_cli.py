@@ -205,5 +205,168 @@ def kill_tree_ends_the_tree_and_reports_access_denied():
         victim.wait()
 
 
+
+@test
+def sys_cpu_percpu_has_psutils_shape_and_bounds():
+    """--percpu: one entry per CPU in each list, as psutil's percpu=True lists, in bounds."""
+    d = json.loads(vigil("sys", "cpu", "--percpu", "-i", "500ms", "-f", "json").stdout)
+    n = len(psutil.cpu_percent(interval=0.1, percpu=True))
+    check(n == psutil.cpu_count() and len(d["cpu_percent"]) == n,
+          "cpu_percent: %d entries, psutil %d" % (len(d["cpu_percent"]), n))
+    check(all(0.0 <= p <= 100.0 for p in d["cpu_percent"]), "bounds: %r" % d["cpu_percent"])
+    theirs = psutil.cpu_times_percent(interval=0.1, percpu=True)
+    check(len(d["cpu_times_percent"]) == len(theirs), "cpu_times_percent entries")
+    for t in d["cpu_times_percent"]:
+        check(set(t) == set(theirs[0]._fields), "keys: %r vs %r" % (sorted(t), theirs[0]._fields))
+        check(all(v is None or 0.0 <= v <= 100.0 for v in t.values()), "bounds: %r" % t)
+    f = psutil.cpu_freq(percpu=True)
+    check(len(d["cpu_freq"]) == len(f), "cpu_freq: %d vs psutil %d" % (len(d["cpu_freq"]), len(f)))
+    for mine, ps in zip(d["cpu_freq"], f):
+        check(mine["current"] is None or abs(mine["current"] - ps.current) <= 0.2 * ps.current,
+              "cpu_freq current: %r vs %r" % (mine, ps))
+    # over a whole second a busy or idle CPU's times percents add up to ~100
+    d = json.loads(vigil("sys", "cpu", "--percpu", "-f", "json").stdout)
+    for t in d["cpu_times_percent"]:
+        total = sum(v for k, v in t.items() if v is not None and k not in ("guest", "guest_nice"))
+        check(90.0 <= total <= 101.0, "times percents add to %.1f: %r" % (total, t))
+    for args in (["sys", "memory", "--percpu"], ["sys", "--percpu"]):
+        p = vigil(*args, check=False)
+        check(p.returncode == 2 and "--percpu" in p.stderr, "%r: %d %s" % (args, p.returncode,
+                                                                         p.stderr))
+
+
+@test
+def net_io_interval_counts_the_tests_own_loopback_bytes():
+    """--interval: lo's bytes over the interval include what the test sends over loopback."""
+    v = subprocess.Popen([os.path.join(os.path.dirname(__file__), "..", "..", ".output",
+                                       "vigil"), "net", "io", "--pernic", "-i", "1s", "-n", "1",
+                          "-f", "ndjson"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         text=True)
+    time.sleep(0.2)
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(1)
+    c = socket.create_connection(srv.getsockname())
+    a, _ = srv.accept()
+    sent = 0
+    while sent < 4 << 20:
+        sent += c.send(b"x" * 65536)
+        a.recv(1 << 20)
+    out, err = v.communicate(timeout=20)
+    c.close()
+    a.close()
+    srv.close()
+    rows = [r for r in records(out) if r["nic"] == "lo"]
+    check(v.returncode == 0 and len(rows) == 1, "rows: %r %s" % (out, err))
+    r = rows[0]
+    check(r["bytes_recv"] >= sent and r["bytes_sent"] >= sent,
+          "lo saw %d/%d bytes, the test sent %d" % (r["bytes_sent"], r["bytes_recv"], sent))
+    check(abs(r["bytes_sent_per_sec"] - r["bytes_sent"] / (r["interval_ns"] / 1e9)) < 1,
+          "rate = delta / interval: %r" % r)
+
+
+@test
+def ps_numeric_filters_find_the_tests_own_processes():
+    """A child holding 200 MB is kept by rss>100M (its rss as psutil reads it); one with 6
+    threads by threads>=6; ANDed filters; a bad expression exits 2 naming it."""
+    hog = subprocess.Popen([sys.executable, "-c", "import sys, time\n"
+                            "b = bytearray(200 << 20)\n"
+                            "for i in range(0, len(b), 4096): b[i] = 1\n"
+                            "print('ready', flush=True); time.sleep(60)"],
+                           stdout=subprocess.PIPE, text=True)
+    thr = subprocess.Popen([sys.executable, "-c", "import threading, time\n"
+                            "for _ in range(5): threading.Thread(target=time.sleep, args=(60,),"
+                            " daemon=True).start()\n"
+                            "print('ready', flush=True); time.sleep(60)"],
+                           stdout=subprocess.PIPE, text=True)
+    try:
+        check(hog.stdout.readline().strip() == "ready" and
+              thr.stdout.readline().strip() == "ready", "children did not start")
+        rows = {r["pid"]: r for r in ps_json("-F", "rss>100M")}
+        check(hog.pid in rows, "rss>100M misses the 200 MB child %d" % hog.pid)
+        theirs = psutil.Process(hog.pid).memory_info().rss
+        check(abs(rows[hog.pid]["memory_info"]["rss"] - theirs) < 8 << 20,
+              "rss %d vs psutil %d" % (rows[hog.pid]["memory_info"]["rss"], theirs))
+        for pid, r in rows.items():
+            check(r["memory_info"]["rss"] > 100 << 20, "pid %d kept with rss %d" %
+                  (pid, r["memory_info"]["rss"]))
+        check(thr.pid not in rows, "the small child passed rss>100M")
+        rows = {r["pid"]: r for r in ps_json("-F", "threads>=6", "-F", "rss<100M")}
+        check(thr.pid in rows and hog.pid not in rows,
+              "threads>=6 AND rss<100M: %r" % sorted(rows))
+        check(psutil.Process(thr.pid).num_threads() >= 6, "psutil agrees on threads")
+        rows = {r["pid"] for r in ps_json("-F", "num_threads>=6", "-F", "username=root",
+                                          "-F", "name!=kworker*")}
+        check(thr.pid in rows or os.geteuid() != 0, "aliases: %r" % sorted(rows))
+    finally:
+        hog.kill()
+        thr.kill()
+        hog.wait()
+        thr.wait()
+    for expr in ("rss>100X", "nosuch>1", "name<x", "rss>"):
+        p = vigil("ps", "-F", expr, check=False)
+        check(p.returncode == 2 and expr in p.stderr, "%r: %d %s" % (expr, p.returncode,
+                                                                   p.stderr))
+    p = vigil("ps", "-F", "cpu>5", check=False)
+    check(p.returncode == 2 and "--interval" in p.stderr, "cpu>5 without --interval: %s" %
+          p.stderr)
+
+
+@test
+def ps_new_columns_match_psutil_on_the_tests_child():
+    """num_fds, memory_percent, cmdline, exe, cgroup and (over --interval) write_bps of a child
+    that holds 1000 fds and writes a known amount, against psutil's own values."""
+    script = ("import os, sys, time\n"
+              "fds = [os.open('/dev/null', os.O_RDONLY) for _ in range(1000)]\n"
+              "print('ready', flush=True)\n"
+              "sys.stdin.readline()\n"
+              "f = os.open(sys.argv[1], os.O_WRONLY | os.O_CREAT | os.O_TRUNC)\n"
+              "for _ in range(64): os.write(f, b'x' * 65536); os.fsync(f)\n"
+              "print('wrote', flush=True); time.sleep(60)\n")
+    path = "/var/tmp/vigil-ps-io-%d" % os.getpid()
+    c = subprocess.Popen([sys.executable, "-c", script, path, "marker-arg"],
+                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        check(c.stdout.readline().strip() == "ready", "child did not start")
+        p = psutil.Process(c.pid)
+        cols = "pid,num_fds,memory_percent,cmdline,exe,cgroup"
+        rows = ps_json("-C", cols, "-F", "num_fds>=1000", "-p", str(c.pid))
+        check(len(rows) == 1, "num_fds>=1000 -p child: %r" % rows)
+        r = rows[0]
+        check(r["num_fds"] == p.num_fds(), "num_fds %r vs psutil %r" % (r["num_fds"],
+                                                                        p.num_fds()))
+        check(abs(r["memory_percent"] - p.memory_percent()) < 0.05,
+              "memory_percent %r vs %r" % (r["memory_percent"], p.memory_percent()))
+        check(r["cmdline"] == " ".join(p.cmdline())[:1023], "cmdline %r vs %r" % (r["cmdline"],
+                                                                         p.cmdline()))
+        check(r["exe"] == p.exe(), "exe %r vs %r" % (r["exe"], p.exe()))
+        with open("/proc/%d/cgroup" % c.pid) as f:
+            # v2's "0::PATH", or on a hybrid host v1's memory (or cpu) controller's, as ps -o
+            cg = {ln.split(":", 2)[2] for ln in f.read().splitlines()
+                  if ln.split(":", 2)[1] in ("", "memory", "cpu,cpuacct", "cpu")}
+        check(r["cgroup"] in cg, "cgroup %r vs /proc: %r" % (r["cgroup"], cg))
+        v = subprocess.Popen([os.path.join(os.path.dirname(__file__), "..", "..", ".output",
+                                           "vigil"), "ps", "-i", "2s", "-C",
+                              "pid,read_bps,write_bps", "-p", str(c.pid), "-f", "ndjson"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(0.5)
+        c.stdin.write("go\n")
+        c.stdin.flush()
+        check(c.stdout.readline().strip() == "wrote", "child did not write")
+        out, err = v.communicate(timeout=30)
+        rows = records(out)
+        check(len(rows) == 1, "ps -i: %r %s" % (out, err))
+        got = rows[0]["write_bps"] * 2.0
+        check(abs(got - 64 * 65536) <= 0.1 * 64 * 65536, "write_bps x 2 s = %.0f, the child "
+              "wrote %d" % (got, 64 * 65536))
+    finally:
+        c.kill()
+        c.wait()
+        if os.path.exists(path):
+            os.unlink(path)
+    p = vigil("ps", "-C", "pid,write_bps", check=False)
+    check(p.returncode == 2 and "--interval" in p.stderr, "write_bps without -i: %s" %
+          p.stderr)
+
 if __name__ == "__main__":
     main()

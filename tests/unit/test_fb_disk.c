@@ -62,6 +62,21 @@ static void test_diskstats_every_layout(void **state)
 	assert_int_equal(d->read_count, 1);
 	assert_int_equal(d->write_bytes, 7 * 512);
 	assert_int_equal(d->busy_time, 10);
+	/* iostat -x's fields: weighted time, discards (4.18+) and flushes (5.5+) */
+	assert_int_equal(d->weighted_time, 11);
+	assert_int_equal(d->discard_count, 12);
+	assert_int_equal(d->discard_merged_count, 13);
+	assert_int_equal(d->discard_bytes, 14 * 512);
+	assert_int_equal(d->discard_time, 15);
+	assert_int_equal(d->flush_count, 16);
+	assert_int_equal(d->flush_time, 17);
+	assert_true((d->valid & (FB_DIO_WEIGHTED_TIME | FB_DIO_DISCARD | FB_DIO_FLUSH)) ==
+		    (FB_DIO_WEIGHTED_TIME | FB_DIO_DISCARD | FB_DIO_FLUSH));
+	assert_false(d->partition);
+	d = find(v, n, "sda");
+	assert_int_equal(d->weighted_time, 80);
+	assert_false(d->valid & (FB_DIO_DISCARD | FB_DIO_FLUSH)); /* 2.6: 14 fields */
+	assert_true(find(v, n, "sda1")->partition);
 	free(v);
 }
 

@@ -10,6 +10,8 @@
 #include <sys/socket.h>
 
 #include "fb_test.h"
+
+#include "view/net_rate.h"
 #include "../../fallback/linux/net_int.h"
 
 void fb__ipv6_text(const unsigned char b[16], char *out);
@@ -86,6 +88,36 @@ static void test_net_dev_32bit_wrap(void **state)
 	assert_int_equal(fb_net_io_counters(true, nw, &v, &n), 0);
 	assert_int_equal(nic(v, n, "eth0")->bytes_recv, 100);
 	free(v);
+	fb_nowrap__free(nw);
+}
+
+/* What `vigil net io --interval` prints: the interval's delta, through one nowrap state. */
+static void test_net_io_interval_delta_across_wrap(void **state)
+{
+	struct fb_nowrap *nw = fb_nowrap__new();
+	struct fb_net_io *a, *b, d;
+	size_t na, nb;
+
+	(void)state;
+	fb_test_root("hostile");
+	assert_int_equal(fb_net_io_counters(true, nw, &a, &na), 0);
+	fb_test_root("hostile-wrap");
+	assert_int_equal(fb_net_io_counters(true, nw, &b, &nb), 0);
+	assert_true(net_rate_has_delta(a, na, nic(b, nb, "eth0"), &d));
+	/* psutil's nowrap: the wrapped counter restarts from the old value, never negative */
+	assert_int_equal(d.bytes_recv, 100);
+	assert_int_equal(d.bytes_sent, 100);
+	assert_int_equal(d.packets_recv, 1);
+	free(b);
+	/* the same samples without nowrap: the backwards counter is 0, never ~2^64 */
+	assert_int_equal(fb_net_io_counters(true, NULL, &b, &nb), 0);
+	assert_true(net_rate_has_delta(a, na, nic(b, nb, "eth0"), &d));
+	assert_int_equal(d.bytes_recv, 0);
+	/* a NIC the first sample lacked has no delta */
+	snprintf(b[0].name, sizeof(b[0].name), "new0");
+	assert_false(net_rate_has_delta(a, na, &b[0], &d));
+	free(a);
+	free(b);
 	fb_nowrap__free(nw);
 }
 
@@ -319,6 +351,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_net_dev_pernic, teardown),
 		cmocka_unit_test_teardown(test_net_dev_32bit_wrap, teardown),
+		cmocka_unit_test_teardown(test_net_io_interval_delta_across_wrap, teardown),
 		cmocka_unit_test_teardown(test_conns_tcp_fields_and_owner, teardown),
 		cmocka_unit_test_teardown(test_conns_v6_udp_and_kinds, teardown),
 		cmocka_unit_test_teardown(test_conns_unix_rows_per_holder, teardown),

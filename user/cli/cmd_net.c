@@ -3,7 +3,9 @@
  * cmd_net.c: `vigil net [connections] [--kind KIND]`: sockets as psutil.net_connections(KIND)
  * reports them (KIND one of inet, inet4, inet6, tcp, tcp4, tcp6, udp, udp4, udp6, unix,
  * all), read through sock_diag like ss, with owner pid and fd; `vigil net io [--pernic]`,
- * `addrs` and `stats` for the NICs.
+ * `addrs` and `stats` for the NICs. `net io --interval T [--count N]` prints what changed in
+ * each interval (deltas and per-second rates), with one nowrap state kept for the whole run
+ * as psutil's net_io_counters(nowrap=True) keeps it across calls.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -21,13 +23,19 @@
 #include "core/log.h"
 #include "export/output.h"
 #include "cli/parse.h"
+#include "core/stop.h"
+#include "core/wallclock.h"
+#include "view/net_rate.h"
+#include <time.h>
 
-enum { OPT_PID = CLI_COMMON_MAX, OPT_KIND, OPT_PERNIC };
+enum { OPT_PID = CLI_COMMON_MAX, OPT_KIND, OPT_PERNIC, OPT_INTERVAL, OPT_COUNT };
 
 struct net_args {
 	int64_t pid;
 	enum fb_conn_kind kind;
 	bool pernic;
+	uint64_t interval_ns; /* io: 0 = the counters once */
+	uint64_t count;	      /* io with an interval: 0 = until a signal */
 };
 
 #define KINDS "inet, inet4, inet6, tcp, tcp4, tcp6, udp, udp4, udp6, unix or all"
@@ -38,6 +46,10 @@ static const struct cli_opt net_opts[] = {
 	{ "pid", 'p', "PID", OPT_PID, "a process id", "only the sockets of this process" },
 	{ "kind", 'k', "KIND", OPT_KIND, KINDS, "connections: which sockets (default inet)" },
 	{ "pernic", 0, NULL, OPT_PERNIC, NULL, "io: one row per NIC instead of the total" },
+	{ "interval", 'i', "TIME", OPT_INTERVAL, "a duration such as 1s or 500ms",
+	  "io: every TIME, what changed (deltas and rates), nowrap kept across intervals" },
+	{ "count", 'n', "N", OPT_COUNT, "a whole number from 1",
+	  "io: stop after N intervals (default: until Ctrl-C)" },
 	CLI_OPT_END,
 };
 
@@ -57,6 +69,12 @@ static int net_set(void *ctx, int id, const char *arg)
 	case OPT_PERNIC:
 		a->pernic = true;
 		return 0;
+	case OPT_INTERVAL:
+		if (parse_duration(arg, NSEC_PER_SEC, &a->interval_ns) || !a->interval_ns)
+			return -EINVAL;
+		return 0;
+	case OPT_COUNT:
+		return parse_u64(arg, 1, UINT32_MAX, &a->count);
 	}
 	return -EINVAL;
 }
@@ -73,6 +91,8 @@ static uint32_t net_opt_scope(int id)
 	case OPT_KIND:
 		return NET_CONNECTIONS;
 	case OPT_PERNIC:
+	case OPT_INTERVAL:
+	case OPT_COUNT:
 		return NET_IO;
 	}
 	return 0;
@@ -81,7 +101,7 @@ static uint32_t net_opt_scope(int id)
 static const struct cli_cmd net_cmd = {
 	.name = "net",
 	.usage = "vigil net [connections|io|addrs|stats|KIND] [--kind KIND] [--pid PID] "
-		 "[--pernic]",
+		 "[--pernic] [--interval T [--count N]]",
 	.summary = "Sockets as psutil.net_connections(kind) gives them, with owner pid and fd\n"
 		   "(the default: connections of kind inet), or the NICs: io (net_io_counters),\n"
 		   "addrs (net_if_addrs), stats (net_if_stats).",
@@ -229,6 +249,146 @@ static int net_nics(struct output *o, const char *what, bool pernic)
 	return 0;
 }
 
+static void rate_row(struct output *o, struct jw *w, const struct fb_net_io *d, uint64_t itv,
+		     const char *when, uint64_t now)
+{
+	const uint64_t v[] = { d->bytes_sent, d->bytes_recv, d->packets_sent, d->packets_recv,
+			       d->errin,      d->errout,     d->dropin,	      d->dropout };
+	static const char *const keys[] = { "bytes_sent", "bytes_recv", "packets_sent",
+					     "packets_recv", "errin",	   "errout",
+					     "dropin",	   "dropout" };
+	double sec = (double)itv / 1e9;
+	char nic[ESC_MAX_PER_BYTE * 32 + 1];
+	struct sink *s = o->sink;
+
+	if (o->fmt == FMT_TABLE) {
+		sink__printf(s, "%-12s %14.0f %14.0f %10.0f %10.0f %6llu %6llu %6llu %6llu\n",
+			     d->name[0] ? esc_buf(nic, sizeof(nic), d->name) : "total",
+			     (double)d->bytes_sent / sec, (double)d->bytes_recv / sec,
+			     (double)d->packets_sent / sec, (double)d->packets_recv / sec,
+			     (unsigned long long)d->errin, (unsigned long long)d->errout,
+			     (unsigned long long)d->dropin, (unsigned long long)d->dropout);
+		return;
+	}
+	if (o->fmt == FMT_CSV) {
+		sink__printf(s, "%s,%llu,net_io,procfs,", when, (unsigned long long)now);
+		csv_write_string(s, d->name, sizeof(d->name));
+		sink__printf(s, ",%llu", (unsigned long long)itv);
+		for (int i = 0; i < 8; i++)
+			sink__printf(s, ",%llu,%.3f", (unsigned long long)v[i], (double)v[i] / sec);
+		sink__puts(s, "\r\n");
+		return;
+	}
+	if (o->fmt == FMT_NDJSON)
+		jw__init(w, s, false);
+	jw__obj_begin(w, NULL);
+	jw__str(w, "time", when);
+	jw__u64(w, "ts_ns", now);
+	jw__str(w, "kind", "net_io");
+	jw__str(w, "source", "procfs");
+	if (d->name[0])
+		jw__str(w, "nic", d->name);
+	else
+		jw__null(w, "nic");
+	jw__u64(w, "interval_ns", itv);
+	for (int i = 0; i < 8; i++) {
+		char key[32];
+
+		jw__u64(w, keys[i], v[i]);
+		snprintf(key, sizeof(key), "%s_per_sec", keys[i]);
+		jw__f64(w, key, (double)v[i] / sec);
+	}
+	jw__obj_end(w);
+	if (o->fmt == FMT_NDJSON)
+		sink__putc(s, '\n');
+}
+
+/* Sleep until the monotonic deadline; false when a stop was asked for meanwhile. */
+static bool net_wait(uint64_t deadline)
+{
+	struct timespec ts = { .tv_sec = (time_t)(deadline / NSEC_PER_SEC),
+			       .tv_nsec = (long)(deadline % NSEC_PER_SEC) };
+
+	while (!stop_is_requested()) {
+		if (!clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL))
+			return !stop_is_requested();
+	}
+	return false;
+}
+
+/* net io --interval: one sample, then per interval the deltas against the last one. */
+static int net_io_intervals(struct output *o, const struct net_args *a)
+{
+	struct fb_net_io *prev = NULL, *cur = NULL;
+	struct fb_nowrap *nw = fb_nowrap__new();
+	uint64_t shown = 0, last, next;
+	size_t nprev = 0, n = 0;
+	struct wallclock clock;
+	struct jw w;
+	int err;
+
+	if (!nw)
+		return -ENOMEM;
+	wallclock__init(&clock);
+	stop_install_handlers();
+	err = fb_net_io_counters(a->pernic, nw, &prev, &nprev);
+	if (err)
+		goto free_nw;
+	if (o->fmt == FMT_JSON) {
+		jw__init(&w, o->sink, false);
+		jw__arr_begin(&w, NULL);
+	} else if (o->fmt == FMT_CSV) {
+		sink__puts(o->sink, "time,ts_ns,kind,source,nic,interval_ns");
+		for (const char *const *k = (const char *const[]){ "bytes_sent", "bytes_recv",
+								   "packets_sent", "packets_recv",
+								   "errin", "errout", "dropin",
+								   "dropout", NULL };
+		     *k; k++)
+			sink__printf(o->sink, ",%s,%s_per_sec", *k, *k);
+		sink__puts(o->sink, "\r\n");
+	}
+	last = next = mono_now_ns();
+	while (!a->count || shown < a->count) {
+		char when[WALLCLOCK_LEN];
+		uint64_t now;
+
+		next += a->interval_ns;
+		if (!net_wait(next))
+			break;
+		err = fb_net_io_counters(a->pernic, nw, &cur, &n);
+		if (err)
+			break;
+		now = mono_now_ns();
+		wallclock__format(&clock, now, when);
+		if (o->fmt == FMT_TABLE)
+			sink__printf(o->sink, "\n%.8s\n%-12s %14s %14s %10s %10s %6s %6s %6s %6s\n",
+				     when + 11, "NIC", "BYTES_SENT/s", "BYTES_RECV/s",
+				     "PKTS_SENT/s", "PKTS_RECV/s", "ERRIN", "ERROUT", "DROPIN",
+				     "DROPOUT");
+		for (size_t i = 0; i < n; i++) {
+			struct fb_net_io d;
+
+			if (net_rate_has_delta(prev, nprev, &cur[i], &d))
+				rate_row(o, &w, &d, now - last, when, now);
+		}
+		sink__flush(o->sink);
+		free(prev);
+		prev = cur;
+		nprev = n;
+		cur = NULL;
+		last = now;
+		shown++;
+	}
+	if (o->fmt == FMT_JSON) {
+		jw__arr_end(&w);
+		sink__putc(o->sink, '\n');
+	}
+	free(prev);
+free_nw:
+	fb_nowrap__free(nw);
+	return err;
+}
+
 int cmd_net(int argc, char **argv)
 {
 	struct net_args a = { .pid = -1, .kind = FB_KIND_INET };
@@ -279,8 +439,17 @@ int cmd_net(int argc, char **argv)
 		return EXIT_USAGE;
 	log_set_level(common.verbose);
 	/* A NIC view is one JSON object, so that is its default when stdout is not a terminal. */
-	if (output__open(&out, &net_cmd, &common, nics ? FMT_JSON : FMT_NDJSON, 0))
+	if (!a.interval_ns && cli_refuse_with(&net_cmd, &common, OPT_COUNT, "no --interval"))
+		return EXIT_USAGE;
+	if (output__open(&out, &net_cmd, &common,
+			 nics && !a.interval_ns ? FMT_JSON : FMT_NDJSON, 0))
 		return 1;
+	if (nics && a.interval_ns) {
+		err = net_io_intervals(&out, &a);
+		if (err)
+			pr_err("net io: %s", strerror(-err));
+		return output__close(&out) || err ? 1 : 0;
+	}
 	if (nics) {
 		rc = net_nics(&out, what, a.pernic);
 		output__close(&out);

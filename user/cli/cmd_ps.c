@@ -36,6 +36,7 @@ struct ps_args {
 	int sort_col;
 	bool sort_desc;
 	struct ps_filter filters[PS_MAX_FILTERS];
+	const char *filter_args[PS_MAX_FILTERS]; /* as given, for messages */
 	int nfilters;
 	uint64_t limit; /* 0: all */
 };
@@ -44,6 +45,8 @@ struct ps_args {
 struct cpu_mark {
 	pid_t pid;
 	double cpu, ctime;
+	uint64_t rb, wb; /* io_counters read_bytes, write_bytes (io_ok) */
+	bool io_ok;
 };
 
 static const struct cli_opt ps_opts[] = {
@@ -55,13 +58,15 @@ static const struct cli_opt ps_opts[] = {
 	  "add cpu_percent measured over TIME (two scans, like top)" },
 	{ "columns", 'C', "LIST", OPT_COLUMNS,
 	  "a comma list of pid, ppid, user, status, threads, nice, cpu_user, cpu_system, time, "
-	  "cpu_percent, rss, vms, shared, create_time, terminal, name",
+	  "cpu_percent, rss, vms, shared, create_time, terminal, name, num_fds, memory_percent, "
+	  "read_bps, write_bps (with --interval), exe, cgroup, cmdline",
 	  "the columns to show, in order" },
 	{ "sort", 's', "COL", OPT_SORT, "a column name, '-' first for descending (-rss)",
 	  "sort by COL (default pid)" },
-	{ "filter", 'F', "COL=PAT", OPT_FILTER,
-	  "COL=PATTERN: a glob for name, user, status, terminal; a number for the others",
-	  "keep processes whose COL matches (repeatable: all must match)" },
+	{ "filter", 'F', "EXPR", OPT_FILTER,
+	  "COL OP VALUE, OP one of = == != < <= > >=: a glob (= or !=) for name, user, status, "
+	  "terminal; a number for the others (sizes with K/M/G: 'rss>100M', 'cpu>5')",
+	  "keep processes whose COL compares so (repeatable: all must match)" },
 	{ "limit", 'n', "N", OPT_LIMIT, "a whole number from 1", "show the first N processes" },
 	CLI_OPT_END,
 };
@@ -100,6 +105,7 @@ static int ps_set(void *ctx, int id, const char *arg)
 	case OPT_FILTER:
 		if (a->nfilters == PS_MAX_FILTERS)
 			return -E2BIG;
+		a->filter_args[a->nfilters] = arg;
 		return ps_filter_parse(arg, &a->filters[a->nfilters++]);
 	case OPT_LIMIT:
 		return parse_u64(arg, 1, UINT32_MAX, &a->limit);
@@ -130,6 +136,103 @@ static uint32_t ps_attrs(const struct ps_args *a)
 	for (int i = 0; i < a->nfilters; i++)
 		attrs |= ps_cols[a->filters[i].col].attr;
 	return attrs | ps_cols[a->sort_col].attr;
+}
+
+/* io_counters of pid into m; false when unreadable (another user's, gone). */
+static bool ps_io(pid_t pid, uint64_t *rb, uint64_t *wb)
+{
+	struct fb_proc *h = fb_proc__new(pid);
+	struct fb_proc_io io;
+	bool ok = h && !fb_proc__io_counters(h, &io);
+
+	if (ok) {
+		*rb = io.read_bytes;
+		*wb = io.write_bytes;
+	}
+	fb_proc__free(h);
+	return ok;
+}
+
+/* The columns the iterator does not read, for the rows that need them (PS_X_* in want). */
+static void ps_extras(struct ps_row *r, uint32_t want, uint64_t mem_total)
+{
+	struct fb_proc *h = fb_proc__new(r->pi.pid);
+	struct fb_cgroup_limits cg;
+	struct fb_strv argv = { 0 };
+
+	r->x.valid = 0;
+	if (!h)
+		return;
+	if ((want & PS_X_CMDLINE) && !fb_proc__cmdline(h, &argv)) {
+		size_t off = 0;
+
+		r->x.cmdline[0] = '\0';
+		for (size_t i = 0; i < argv.n && off + 1 < sizeof(r->x.cmdline); i++)
+			off += (size_t)snprintf(r->x.cmdline + off, sizeof(r->x.cmdline) - off,
+						"%s%s", i ? " " : "", argv.v[i]);
+		r->x.valid |= PS_X_CMDLINE;
+	}
+	fb_strv_free(&argv);
+	if ((want & PS_X_EXE) && !fb_proc__exe(h, r->x.exe, sizeof(r->x.exe)))
+		r->x.valid |= PS_X_EXE;
+	if ((want & PS_X_NUM_FDS) && !fb_proc__num_fds(h, &r->x.num_fds))
+		r->x.valid |= PS_X_NUM_FDS;
+	if ((want & PS_X_MEMORY_PERCENT) && mem_total && (r->pi.valid & FB_PI_MEMORY_INFO)) {
+		/* psutil's memory_percent(): rss over virtual_memory().total */
+		r->x.memory_percent = (double)r->pi.memory_info.rss * 100.0 / (double)mem_total;
+		r->x.valid |= PS_X_MEMORY_PERCENT;
+	}
+	if ((want & PS_X_CGROUP) && !fb_cgroup_limits(r->pi.pid, &cg)) {
+		snprintf(r->x.cgroup, sizeof(r->x.cgroup), "%s", cg.path);
+		r->x.valid |= PS_X_CGROUP;
+	}
+	fb_proc__free(h);
+}
+
+/* read_bps, write_bps: the io_counters delta since the first scan, over dt seconds. */
+static void ps_io_rates(struct ps_row *r, const struct cpu_mark *m, size_t n, double dt)
+{
+	size_t lo = 0, hi = n;
+	uint64_t rb, wb;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (m[mid].pid < r->pi.pid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == n || m[lo].pid != r->pi.pid || m[lo].ctime != r->pi.create_time ||
+	    !m[lo].io_ok || dt <= 0 || !ps_io(r->pi.pid, &rb, &wb))
+		return;
+	r->x.read_bps = (double)(rb >= m[lo].rb ? rb - m[lo].rb : 0) / dt;
+	r->x.write_bps = (double)(wb >= m[lo].wb ? wb - m[lo].wb : 0) / dt;
+	r->x.valid |= PS_X_IO;
+}
+
+/* The extra columns asked for, in JSON with psutil's names (null when unreadable). */
+static void ps_json_extras(struct jw *w, uint32_t want, const struct ps_extra *x)
+{
+	if (want & PS_X_CMDLINE)
+		(x->valid & PS_X_CMDLINE) ? jw__str(w, "cmdline", x->cmdline)
+					   : jw__null(w, "cmdline");
+	if (want & PS_X_EXE)
+		(x->valid & PS_X_EXE) ? jw__str(w, "exe", x->exe) : jw__null(w, "exe");
+	if (want & PS_X_NUM_FDS)
+		(x->valid & PS_X_NUM_FDS) ? jw__s64(w, "num_fds", x->num_fds)
+					   : jw__null(w, "num_fds");
+	if (want & PS_X_MEMORY_PERCENT)
+		(x->valid & PS_X_MEMORY_PERCENT) ? jw__f64(w, "memory_percent", x->memory_percent)
+						  : jw__null(w, "memory_percent");
+	if (want & PS_X_IO) {
+		(x->valid & PS_X_IO) ? jw__f64(w, "read_bps", x->read_bps)
+				      : jw__null(w, "read_bps");
+		(x->valid & PS_X_IO) ? jw__f64(w, "write_bps", x->write_bps)
+				      : jw__null(w, "write_bps");
+	}
+	if (want & PS_X_CGROUP)
+		(x->valid & PS_X_CGROUP) ? jw__str(w, "cgroup", x->cgroup) : jw__null(w, "cgroup");
 }
 
 static void ps_table_cell(struct sink *s, const struct ps_col *col, const struct ps_row *r,
@@ -199,7 +302,11 @@ static void ps_print_row(struct output *o, struct jw *w, const struct ps_args *a
 	if (o->fmt == FMT_JSON || o->fmt == FMT_NDJSON) {
 		if (o->fmt == FMT_NDJSON)
 			jw__init(w, s, false);
-		fbjson_proc_info(w, &r->pi, ps_attrs(a) & r->pi.valid, r->cpu_percent);
+		jw__obj_begin(w, NULL);
+		fbjson_proc_info_fields(w, &r->pi, ps_attrs(a) & r->pi.valid & ~(uint32_t)PS_X_ALL,
+					r->cpu_percent);
+		ps_json_extras(w, ps_attrs(a) & PS_X_ALL, &r->x);
+		jw__obj_end(w);
 		if (o->fmt == FMT_NDJSON)
 			sink__putc(s, '\n');
 		return;
@@ -237,7 +344,8 @@ static void ps_sleep(uint64_t ns)
 }
 
 /* Remember every process' CPU time and identity (pid order, as the scan gives them). */
-static int ps_first_scan(struct fb_proc_iter *it, struct cpu_mark **out, size_t *n, double *t0)
+static int ps_first_scan(struct fb_proc_iter *it, bool io, struct cpu_mark **out, size_t *n,
+			 double *t0)
 {
 	const struct fb_proc_info *pi;
 	size_t cap = 256;
@@ -260,6 +368,7 @@ static int ps_first_scan(struct fb_proc_iter *it, struct cpu_mark **out, size_t 
 		v[*n].pid = pi->pid;
 		v[*n].cpu = pi->cpu_times.user + pi->cpu_times.system;
 		v[*n].ctime = pi->create_time;
+		v[*n].io_ok = io && ps_io(pi->pid, &v[*n].rb, &v[*n].wb);
 		(*n)++;
 	}
 	*t0 = ps_now();
@@ -307,12 +416,18 @@ static bool ps_keeps(const struct ps_args *a, const struct ps_row *r)
 /* Scan (twice with --interval), keep, sort. *rows is the caller's to free. */
 static int ps_collect(const struct ps_args *a, struct ps_row **rows, size_t *n)
 {
-	struct fb_proc_iter *it = fb_proc_iter__new(ps_attrs(a));
+	struct fb_proc_iter *it = fb_proc_iter__new(ps_attrs(a) & ~(uint32_t)PS_X_ALL);
+	uint32_t want = ps_attrs(a) & PS_X_ALL;
 	const struct fb_proc_info *pi;
 	struct cpu_mark *marks = NULL;
 	size_t nmarks = 0, cap = 512;
 	double t0 = 0, t1 = 0;
+	uint64_t mem_total = 0;
+	struct fb_vmem vm;
 	int err = 0;
+
+	if ((want & PS_X_MEMORY_PERCENT) && !fb_virtual_memory(&vm))
+		mem_total = vm.total;
 
 	*n = 0;
 	*rows = malloc(cap * sizeof(**rows));
@@ -321,7 +436,7 @@ static int ps_collect(const struct ps_args *a, struct ps_row **rows, size_t *n)
 		goto out;
 	}
 	if (a->interval_ns) {
-		err = ps_first_scan(it, &marks, &nmarks, &t0);
+		err = ps_first_scan(it, want & PS_X_IO, &marks, &nmarks, &t0);
 		if (err)
 			goto out;
 		ps_sleep(a->interval_ns);
@@ -344,6 +459,11 @@ static int ps_collect(const struct ps_args *a, struct ps_row **rows, size_t *n)
 		}
 		r->pi = *pi;
 		r->cpu_percent = a->interval_ns ? ps_percent(marks, nmarks, pi, t1 - t0) : -1;
+		memset(&r->x, 0, sizeof(r->x));
+		if (want)
+			ps_extras(r, want, mem_total);
+		if (want & PS_X_IO)
+			ps_io_rates(r, marks, nmarks, t1 - t0);
 		if (ps_keeps(a, r))
 			(*n)++;
 	}
@@ -389,6 +509,18 @@ int cmd_ps(int argc, char **argv)
 	if (!a.interval_ns && !strcmp(ps_cols[a.sort_col].name, "cpu_percent")) {
 		cli_error(&ps_cmd, "--sort cpu_percent needs --interval (it is measured over time)");
 		return EXIT_USAGE;
+	}
+	if (!a.interval_ns && (ps_attrs(&a) & PS_X_IO)) {
+		cli_error(&ps_cmd, "read_bps and write_bps need --interval (they are measured over "
+				   "time)");
+		return EXIT_USAGE;
+	}
+	for (int i = 0; i < a.nfilters; i++) {
+		if (!a.interval_ns && !strcmp(ps_cols[a.filters[i].col].name, "cpu_percent")) {
+			cli_error(&ps_cmd, "--filter '%s': cpu_percent needs --interval (it is "
+					   "measured over time)", a.filter_args[i]);
+			return EXIT_USAGE;
+		}
 	}
 	log_set_level(common.verbose);
 	if (output__open(&out, &ps_cmd, &common, FMT_NDJSON, 0))

@@ -58,6 +58,8 @@ static const struct cli_cmd run_cmd = {
 		   "  top       live view per process: CPU, run queue, disk, TCP (--once)\n"
 		   "  serve     Prometheus metrics on 127.0.0.1:9464\n"
 		   "  biotop    block I/O per process, every interval\n"
+		   "  iostat    disk statistics as iostat (-x) reports them\n"
+		   "  iotop     disk read and write rates per process, as iotop -b\n"
 		   "  profile   on-CPU stacks or off-CPU time, folded, JSON or flame graph\n"
 		   "  snapshot  the whole system at once, psutil's keys\n"
 		   "  ps        processes (--columns, --sort, --filter, --limit)\n"

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli/cli.h"
 #include "cli/commands.h"
@@ -22,10 +23,11 @@
 #include "cli/parse.h"
 #include "export/sysctl_out.h"
 
-enum { OPT_INTERVAL = CLI_COMMON_MAX };
+enum { OPT_INTERVAL = CLI_COMMON_MAX, OPT_PERCPU };
 
 struct sys_args {
 	uint64_t interval_ns;
+	bool percpu;
 };
 
 static const struct cli_opt sys_opts[] = {
@@ -33,6 +35,8 @@ static const struct cli_opt sys_opts[] = {
 	CLI_OPT_OUTPUT,
 	{ "interval", 'i', "TIME", OPT_INTERVAL, "a duration such as 100ms or 1s",
 	  "cpu_percent over TIME (default 100ms)" },
+	{ "percpu", 0, NULL, OPT_PERCPU, NULL,
+	  "cpu: per CPU cpu_percent, cpu_times_percent and cpu_freq (over 1s by default)" },
 	CLI_OPT_END,
 };
 
@@ -40,6 +44,10 @@ static int sys_set(void *ctx, int id, const char *arg)
 {
 	struct sys_args *a = ctx;
 
+	if (id == OPT_PERCPU) {
+		a->percpu = true;
+		return 0;
+	}
 	if (id != OPT_INTERVAL || parse_duration(arg, NSEC_PER_SEC, &a->interval_ns))
 		return -EINVAL;
 	return 0;
@@ -49,6 +57,7 @@ static const struct cli_cmd sys_cmd = {
 	.name = "sys",
 	.usage = "vigil sys [cpu|memory|swap|disks|disk-io|net|sensors|users|boot|cgroup|all]\n"
 		 "                 [--format table|json]\n"
+		 "       vigil sys cpu --percpu [--interval TIME] [--format table|json]\n"
 		 "       vigil sys disks PATH [--format table|json]\n"
 		 "       vigil sys sysctl [PATTERN] [--format table|json]",
 	.summary = "Show system metrics (psutil's cpu, memory, disk, network, sensors, users).",
@@ -345,6 +354,101 @@ static int sys_disk_usage(struct sink *s, bool json, const char *path)
 	return 0;
 }
 
+/*
+ * sys cpu --percpu: psutil's cpu_percent(percpu=True) and cpu_times_percent(percpu=True) over
+ * the same interval (one sampler: both compare with the samples its __new took), and
+ * cpu_freq(percpu=True). 0, or 1 after saying what failed.
+ */
+static int cpu_percpu_print(struct sink *s, bool json, uint64_t interval_ns)
+{
+	struct fb_cpu_sampler *sp = fb_cpu_sampler__new();
+	struct timespec ts = { .tv_sec = (time_t)(interval_ns / NSEC_PER_SEC),
+			       .tv_nsec = (long)(interval_ns % NSEC_PER_SEC) };
+	struct fb_cpu_times *tp = NULL;
+	struct fb_cpu_freq *fq = NULL;
+	double *pct = NULL;
+	size_t n = 0, nt = 0, nf = 0;
+	struct jw w;
+	int err;
+
+	if (!sp) {
+		err = -errno;
+		goto out;
+	}
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+	err = fb_cpu_percent_percpu(sp, 0, &pct, &n);
+	if (!err)
+		err = fb_cpu_times_percent_percpu(sp, 0, &tp, &nt);
+	if (err)
+		goto out;
+	if (fb_cpu_freq_percpu(&fq, &nf))
+		nf = 0; /* psutil: [] when undeterminable */
+	if (json) {
+		jw__init(&w, s, false);
+		jw__obj_begin(&w, NULL);
+		jw__u64(&w, "interval_ns", interval_ns);
+		jw__arr_begin(&w, "cpu_percent");
+		for (size_t i = 0; i < n; i++)
+			jw__f64(&w, NULL, pct[i]);
+		jw__arr_end(&w);
+		jw__arr_begin(&w, "cpu_times_percent");
+		for (size_t i = 0; i < nt; i++)
+			fbjson_cpu_times(&w, NULL, &tp[i]);
+		jw__arr_end(&w);
+		jw__arr_begin(&w, "cpu_freq");
+		for (size_t i = 0; i < nf; i++) {
+			jw__obj_begin(&w, NULL);
+			if (fq[i].valid & FB_FREQ_CURRENT)
+				jw__f64(&w, "current", fq[i].current);
+			else
+				jw__null(&w, "current");
+			if (fq[i].valid & FB_FREQ_MIN)
+				jw__f64(&w, "min", fq[i].min);
+			else
+				jw__null(&w, "min");
+			if (fq[i].valid & FB_FREQ_MAX)
+				jw__f64(&w, "max", fq[i].max);
+			else
+				jw__null(&w, "max");
+			jw__obj_end(&w);
+		}
+		jw__arr_end(&w);
+		jw__obj_end(&w);
+		sink__putc(s, '\n');
+		goto out;
+	}
+	sink__printf(s, "%-4s %6s %6s %6s %7s %6s %7s %6s %8s %6s %6s %11s %9s %9s %9s\n", "CPU",
+		     "%CPU", "user", "nice", "system", "idle", "iowait", "irq", "softirq", "steal",
+		     "guest", "guest_nice", "MHz", "min", "max");
+	for (size_t i = 0; i < n; i++) {
+		const struct fb_cpu_times *t = i < nt ? &tp[i] : NULL;
+		char f[3][16] = { "-", "-", "-" };
+
+		if (i < nf && (fq[i].valid & FB_FREQ_CURRENT))
+			snprintf(f[0], sizeof(f[0]), "%.0f", fq[i].current);
+		if (i < nf && (fq[i].valid & FB_FREQ_MIN))
+			snprintf(f[1], sizeof(f[1]), "%.0f", fq[i].min);
+		if (i < nf && (fq[i].valid & FB_FREQ_MAX))
+			snprintf(f[2], sizeof(f[2]), "%.0f", fq[i].max);
+		sink__printf(s, "%-4zu %6.1f", i, pct[i]);
+		if (t)
+			sink__printf(s,
+				     " %6.1f %6.1f %7.1f %6.1f %7.1f %6.1f %8.1f %6.1f %6.1f %11.1f",
+				     t->user, t->nice, t->system, t->idle, t->iowait, t->irq,
+				     t->softirq, t->steal, t->guest, t->guest_nice);
+		sink__printf(s, " %9s %9s %9s\n", f[0], f[1], f[2]);
+	}
+out:
+	if (err)
+		pr_err("sys cpu --percpu: %s", strerror(-err));
+	free(pct);
+	free(tp);
+	free(fq);
+	fb_cpu_sampler__free(sp);
+	return err ? 1 : 0;
+}
+
 int cmd_sys(int argc, char **argv)
 {
 	struct sys_args a = { .interval_ns = 100 * NSEC_PER_MSEC };
@@ -389,6 +493,14 @@ int cmd_sys(int argc, char **argv)
 	    cli_refuse_with(&sys_cmd, &common, OPT_INTERVAL,
 			    sysctl_mode ? "sysctl" : usage_path ? "disks PATH" : argv[first]))
 		return EXIT_USAGE;
+	/* --percpu is the cpu section's alone */
+	if ((sysctl_mode || usage_path || sec < 0 || strcmp(sections[sec].name, "cpu")) &&
+	    cli_refuse_with(&sys_cmd, &common, OPT_PERCPU,
+			    sysctl_mode	 ? "sysctl"
+			    : usage_path ? "disks PATH"
+			    : sec < 0	 ? "every section (name cpu)"
+					 : argv[first]))
+		return EXIT_USAGE;
 	if (common.format_set && common.format != FMT_TABLE && common.format != FMT_JSON) {
 		cli_error(&sys_cmd, "--format: invalid value '%s' (accepts table or json)",
 			  out_format_names[common.format]);
@@ -405,6 +517,16 @@ int cmd_sys(int argc, char **argv)
 	}
 	if (usage_path) {
 		rc = sys_disk_usage(out.sink, out.fmt == FMT_JSON, usage_path);
+		return output__close(&out) || rc ? 1 : 0;
+	}
+	if (a.percpu) {
+		/*
+		 * psutil's cpu_times_percent scales by 100 / max(1, total seconds): under one
+		 * second per CPU its percents are too small. Default to a whole second.
+		 */
+		if (!cli_is_set(&common, OPT_INTERVAL))
+			a.interval_ns = NSEC_PER_SEC;
+		rc = cpu_percpu_print(out.sink, out.fmt == FMT_JSON, a.interval_ns);
 		return output__close(&out) || rc ? 1 : 0;
 	}
 	sys_print(out.sink, out.fmt == FMT_JSON, sec, (double)a.interval_ns / 1e9);

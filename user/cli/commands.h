@@ -36,5 +36,7 @@ int cmd_free(int argc, char **argv);
 int cmd_df(int argc, char **argv);
 int cmd_uptime(int argc, char **argv);
 int cmd_who(int argc, char **argv);
+int cmd_iostat(int argc, char **argv);
+int cmd_iotop(int argc, char **argv);
 
 #endif /* VIGIL_COMMANDS_H */

@@ -39,6 +39,8 @@ static const struct command commands[] = {
 	{ "df", cmd_df },
 	{ "uptime", cmd_uptime },
 	{ "who", cmd_who },
+	{ "iostat", cmd_iostat },
+	{ "iotop", cmd_iotop },
 };
 
 int main(int argc, char **argv)

@@ -34,6 +34,11 @@ static void cpu_times(struct jw *w, const char *key, const struct fb_cpu_times *
 	jw__obj_end(w);
 }
 
+void fbjson_cpu_times(struct jw *w, const char *key, const struct fb_cpu_times *t)
+{
+	cpu_times(w, key, t);
+}
+
 void fbjson_cpu(struct jw *w)
 {
 	struct fb_cpu_times t, *pt;
@@ -478,12 +483,11 @@ void fbjson_conn(struct jw *w, const struct fb_conn *c, bool with_pid)
 	jw__obj_end(w);
 }
 
-void fbjson_proc_info(struct jw *w, const struct fb_proc_info *pi, uint32_t attrs,
+void fbjson_proc_info_fields(struct jw *w, const struct fb_proc_info *pi, uint32_t attrs,
 		      double cpu_percent)
 {
 	uint32_t v = pi->valid;
 
-	jw__obj_begin(w, NULL);
 	jw__s64(w, "pid", pi->pid);
 	if (attrs & FB_PI_PPID)
 		(v & FB_PI_PPID) ? jw__s64(w, "ppid", pi->ppid) : jw__null(w, "ppid");
@@ -531,6 +535,13 @@ void fbjson_proc_info(struct jw *w, const struct fb_proc_info *pi, uint32_t attr
 	}
 	if (cpu_percent >= 0)
 		jw__f64(w, "cpu_percent", cpu_percent);
+}
+
+void fbjson_proc_info(struct jw *w, const struct fb_proc_info *pi, uint32_t attrs,
+		      double cpu_percent)
+{
+	jw__obj_begin(w, NULL);
+	fbjson_proc_info_fields(w, pi, attrs, cpu_percent);
 	jw__obj_end(w);
 }
 

@@ -14,6 +14,8 @@
 #include "view/proc_dict.h"
 
 void fbjson_cpu(struct jw *w);
+/* One scputimes object (seconds, or cpu_times_percent's percents); invalid fields null. */
+void fbjson_cpu_times(struct jw *w, const char *key, const struct fb_cpu_times *t);
 void fbjson_virtual_memory(struct jw *w);
 void fbjson_swap(struct jw *w);
 void fbjson_mem(struct jw *w); /* virtual_memory and swap_memory */
@@ -32,6 +34,9 @@ void fbjson_system(struct jw *w); /* boot_time, users and cgroup limits */
 /* One connection object (pconn without the pid when with_pid is false). */
 void fbjson_conn(struct jw *w, const struct fb_conn *c, bool with_pid);
 /* One process of a scan with the attributes in attrs (FB_PI_*), and cpu_percent if >= 0. */
+/* The same keys without the enclosing object, for callers that add their own. */
+void fbjson_proc_info_fields(struct jw *w, const struct fb_proc_info *pi, uint32_t attrs,
+			     double cpu_percent);
 void fbjson_proc_info(struct jw *w, const struct fb_proc_info *pi, uint32_t attrs,
 		      double cpu_percent);
 

@@ -30,6 +30,13 @@ static const char *col_name(const struct ps_row *r) { return r->pi.name; }
 static const char *col_user(const struct ps_row *r) { return r->pi.username; }
 static const char *col_terminal(const struct ps_row *r) { return r->pi.terminal; }
 static const char *col_status(const struct ps_row *r) { return fb_status_name(r->pi.status); }
+static const char *col_cmdline(const struct ps_row *r) { return r->x.cmdline; }
+static const char *col_exe(const struct ps_row *r) { return r->x.exe; }
+static const char *col_cgroup(const struct ps_row *r) { return r->x.cgroup; }
+static double col_num_fds(const struct ps_row *r) { return r->x.num_fds; }
+static double col_memory_percent(const struct ps_row *r) { return r->x.memory_percent; }
+static double col_read_bps(const struct ps_row *r) { return r->x.read_bps; }
+static double col_write_bps(const struct ps_row *r) { return r->x.write_bps; }
 
 const struct ps_col ps_cols[] = {
 	{ "pid", "PID", 7, PS_INT, 0, col_pid, NULL },
@@ -48,12 +55,33 @@ const struct ps_col ps_cols[] = {
 	{ "create_time", "STARTED", 14, PS_SECONDS, FB_PI_CREATE_TIME, col_create_time, NULL },
 	{ "terminal", "TTY", -8, PS_TEXT, FB_PI_TERMINAL, NULL, col_terminal },
 	{ "name", "NAME", -16, PS_TEXT, FB_PI_NAME, NULL, col_name },
+	{ "num_fds", "FDS", 6, PS_INT, PS_X_NUM_FDS, col_num_fds, NULL },
+	{ "memory_percent", "%MEM", 5, PS_PERCENT, PS_X_MEMORY_PERCENT | FB_PI_MEMORY_INFO,
+	  col_memory_percent, NULL },
+	{ "read_bps", "READ/s", 8, PS_BYTES, PS_X_IO, col_read_bps, NULL },
+	{ "write_bps", "WRITE/s", 8, PS_BYTES, PS_X_IO, col_write_bps, NULL },
+	{ "exe", "EXE", -24, PS_TEXT, PS_X_EXE, NULL, col_exe },
+	{ "cgroup", "CGROUP", -24, PS_TEXT, PS_X_CGROUP, NULL, col_cgroup },
+	{ "cmdline", "COMMAND", -32, PS_TEXT, PS_X_CMDLINE, NULL, col_cmdline },
 };
 
 const size_t ps_ncols = sizeof(ps_cols) / sizeof(ps_cols[0]);
 
+/* psutil's and top's names for columns that ps calls otherwise. */
+static const struct {
+	const char *alias, *name;
+} ps_aliases[] = {
+	{ "cpu", "cpu_percent" },
+	{ "username", "user" },
+	{ "num_threads", "threads" },
+};
+
 int ps_col_by_name(const char *name)
 {
+	for (size_t i = 0; i < sizeof(ps_aliases) / sizeof(ps_aliases[0]); i++) {
+		if (!strcmp(ps_aliases[i].alias, name))
+			name = ps_aliases[i].name;
+	}
 	for (size_t i = 0; i < ps_ncols; i++) {
 		if (!strcmp(ps_cols[i].name, name))
 			return (int)i;
@@ -63,7 +91,7 @@ int ps_col_by_name(const char *name)
 
 const char *ps_col_names(void)
 {
-	static char names[256];
+	static char names[512];
 
 	if (!names[0]) {
 		for (size_t i = 0; i < ps_ncols; i++) {
@@ -93,29 +121,70 @@ int ps_cols_parse(const char *list, int *cols, int max)
 	return n ? n : -EINVAL;
 }
 
+/* The operator at op: its kind and length, or 0 if op does not start one. */
+static size_t filter_op(const char *op, enum ps_filter_op *out)
+{
+	static const struct {
+		const char *text;
+		enum ps_filter_op op;
+	} ops[] = { { "==", PS_OP_EQ }, { "!=", PS_OP_NE }, { "<=", PS_OP_LE }, { ">=", PS_OP_GE },
+		    { "=", PS_OP_EQ },	{ "<", PS_OP_LT },  { ">", PS_OP_GT } };
+
+	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+		size_t len = strlen(ops[i].text);
+
+		if (!strncmp(op, ops[i].text, len)) {
+			*out = ops[i].op;
+			return len;
+		}
+	}
+	return 0;
+}
+
+/* A column's number: sizes with K/M/G for bytes, an optional '%' for percents. */
+static int filter_number(const struct ps_col *col, const char *text, double *out)
+{
+	char buf[64], *end;
+	size_t len = strlen(text);
+	uint64_t bytes;
+
+	if (!len || len >= sizeof(buf))
+		return -EINVAL;
+	memcpy(buf, text, len + 1);
+	if (col->type == PS_PERCENT && buf[len - 1] == '%')
+		buf[--len] = '\0';
+	if (col->type == PS_BYTES && !parse_size(buf, &bytes)) {
+		*out = (double)bytes;
+		return 0;
+	}
+	*out = strtod(buf, &end);
+	return len && !*end && end != buf && *out == *out ? 0 : -EINVAL;
+}
+
 int ps_filter_parse(const char *arg, struct ps_filter *f)
 {
-	const char *eq = strchr(arg, '=');
+	size_t klen = strcspn(arg, "=!<>"), oplen;
+	const char *value;
 	char key[32];
 	int c;
 
-	if (!eq || eq == arg || (size_t)(eq - arg) >= sizeof(key) || !eq[1])
+	if (!klen || klen >= sizeof(key) || !arg[klen])
 		return -EINVAL;
-	memcpy(key, arg, (size_t)(eq - arg));
-	key[eq - arg] = '\0';
+	memcpy(key, arg, klen);
+	key[klen] = '\0';
 	c = ps_col_by_name(key);
-	if (c < 0)
+	oplen = filter_op(arg + klen, &f->op);
+	if (c < 0 || !oplen)
 		return -EINVAL;
-	if (ps_cols[c].type != PS_TEXT) {
-		char *end;
-
-		strtod(eq + 1, &end);
-		if (*end)
-			return -EINVAL;
-	}
+	value = arg + klen + oplen;
+	if (!*value)
+		return -EINVAL;
 	f->col = c;
-	f->pattern = eq + 1;
-	return 0;
+	f->pattern = value;
+	f->value = 0;
+	if (ps_cols[c].type == PS_TEXT)
+		return f->op == PS_OP_EQ || f->op == PS_OP_NE ? 0 : -EINVAL;
+	return filter_number(&ps_cols[c], value, &f->value);
 }
 
 bool ps_row__has(const struct ps_row *r, int c)
@@ -124,6 +193,8 @@ bool ps_row__has(const struct ps_row *r, int c)
 
 	if (col->num == col_cpu_percent)
 		return r->cpu_percent >= 0;
+	if (col->attr & PS_X_ALL)
+		return (r->x.valid & col->attr & PS_X_ALL) == (col->attr & PS_X_ALL);
 	return !col->attr || (r->pi.valid & col->attr);
 }
 
@@ -131,11 +202,29 @@ bool ps_filter__matches(const struct ps_filter *f, const struct ps_row *r)
 {
 	const struct ps_col *col = &ps_cols[f->col];
 
+	double v;
+
+	/* an unknown value matches nothing, not even '!=': it is not known to differ */
 	if (!ps_row__has(r, f->col))
 		return false;
 	if (col->type == PS_TEXT)
-		return !fnmatch(f->pattern, col->text(r), 0);
-	return col->num(r) == strtod(f->pattern, NULL);
+		return !fnmatch(f->pattern, col->text(r), 0) == (f->op == PS_OP_EQ);
+	v = col->num(r);
+	switch (f->op) {
+	case PS_OP_EQ:
+		return v == f->value;
+	case PS_OP_NE:
+		return v != f->value;
+	case PS_OP_LT:
+		return v < f->value;
+	case PS_OP_LE:
+		return v <= f->value;
+	case PS_OP_GT:
+		return v > f->value;
+	case PS_OP_GE:
+		return v >= f->value;
+	}
+	return false;
 }
 
 struct sort_key {

@@ -2,7 +2,8 @@
 /*
  * ps_table.h: the columns of `vigil ps` and what can be done with them: choose them
  * (--columns), sort by one (--sort, '-' for descending), keep rows whose column matches a
- * pattern (--filter name=GLOB, user=NAME, status=NAME or any column=VALUE). One table
+ * pattern (--filter name=GLOB, user=NAME, status=NAME, name!=GLOB) or compares with a number
+ * (--filter 'rss>100M', 'cpu>5', 'threads>=10', 'nice!=0'; sizes take K/M/G). One table
  * describes every column for all of it, and for the table, CSV and JSON printers.
  */
 #ifndef VIGIL_PS_TABLE_H
@@ -23,10 +24,32 @@ enum ps_col_type {
 	PS_TEXT,
 };
 
+/*
+ * Columns beyond the process iterator's one pass, read per process only when a column,
+ * filter or sort needs them: their bits sit above every FB_PI_* in ps_col.attr.
+ */
+enum {
+	PS_X_CMDLINE = 1u << 24,
+	PS_X_EXE = 1u << 25,
+	PS_X_NUM_FDS = 1u << 26,
+	PS_X_MEMORY_PERCENT = 1u << 27,
+	PS_X_IO = 1u << 28, /* read_bps, write_bps: over --interval */
+	PS_X_CGROUP = 1u << 29,
+	PS_X_ALL = 0x3fu << 24,
+};
+
+struct ps_extra {
+	char cmdline[1024], exe[256], cgroup[256]; /* cmdline: cut at 1023 bytes */
+	int num_fds;
+	double memory_percent, read_bps, write_bps;
+	uint32_t valid; /* PS_X_* that could be read */
+};
+
 /* One process as ps shows it. */
 struct ps_row {
 	struct fb_proc_info pi;
 	double cpu_percent; /* < 0: not measured */
+	struct ps_extra x;
 };
 
 struct ps_col {
@@ -44,12 +67,23 @@ extern const size_t ps_ncols;
 
 #define PS_MAX_FILTERS 8
 
-struct ps_filter {
-	int col;
-	const char *pattern; /* glob for text columns, a number for the others */
+enum ps_filter_op {
+	PS_OP_EQ, /* '=' or '==': a glob for text columns */
+	PS_OP_NE, /* '!=' */
+	PS_OP_LT,
+	PS_OP_LE,
+	PS_OP_GT,
+	PS_OP_GE,
 };
 
-/* The index of the column called name, or -EINVAL. */
+struct ps_filter {
+	int col;
+	enum ps_filter_op op;
+	const char *pattern; /* text columns: the glob (points into the parsed argument) */
+	double value;	     /* the others: the number, sizes in bytes */
+};
+
+/* The index of the column called name (or an alias: cpu, username, num_threads), or -EINVAL. */
 int ps_col_by_name(const char *name);
 
 /* "pid, ppid, ...": every column's name, for messages. */
@@ -58,7 +92,11 @@ const char *ps_col_names(void);
 /* Parse "a,b,c" into column indexes; returns how many, or -EINVAL. */
 int ps_cols_parse(const char *list, int *cols, int max);
 
-/* Parse "col=pattern" (pattern points into arg). */
+/*
+ * Parse "COL OP VALUE": OP is =, ==, !=, <, <=, > or >= (text columns: =, == and != with a
+ * glob); VALUE a number, with a K, M or G (binary) suffix for the byte columns and an
+ * optional % for percents. pattern points into arg. 0 or -EINVAL.
+ */
 int ps_filter_parse(const char *arg, struct ps_filter *f);
 
 bool ps_filter__matches(const struct ps_filter *f, const struct ps_row *r);

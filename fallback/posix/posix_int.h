@@ -7,10 +7,20 @@
 #ifndef VIGIL_FB_POSIX_INT_H
 #define VIGIL_FB_POSIX_INT_H
 
-#include "../common/fb_int.h"
+#include "../common/proc_core.h"
+
+#include <string.h>
 
 /* One process as a listing entry (every field the OS gives cheaply); -ESRCH when absent. */
 int fb__os_proc_info(pid_t pid, struct fb_proc_info *pi);
+/* The process core's identity from a listing entry (the OS's fb__proc_os_ident() uses it). */
+static inline void fb__ident_of_info(const struct fb_proc_info *pi, struct fb__proc_ident *id)
+{
+	memset(id, 0, sizeof(*id));
+	id->create_time = (pi->valid & FB_PI_CREATE_TIME) ? pi->create_time : 0;
+	id->zombie = (pi->valid & FB_PI_STATUS) && pi->status == FB_STATUS_ZOMBIE;
+}
+
 /* The executable's path; "" when the kernel does not say. */
 int fb__os_proc_exe(pid_t pid, char *buf, size_t len);
 /* The argument vector. */

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * proc.c - psutil.Process for the BSD-family backends, written once: a handle is a pid plus its
- * creation time (so a reused pid is noticed), each reading method asks the OS hook for a fresh
- * listing entry (kinfo_proc and, on macOS, proc_pidinfo), and the control methods are POSIX:
+ * proc.c - psutil.Process for the BSD-family backends, written once: the handle is the OS-free
+ * core's (common/proc.c: pid plus creation time, so a reused pid is noticed), each reading
+ * method asks the OS hook for a fresh listing entry (kinfo_proc and, on macOS,
+ * proc_pidinfo), and the control methods are POSIX:
  * kill(2) for signals, suspend (SIGSTOP) and resume (SIGCONT), getpriority/setpriority for
  * nice, waitpid(2) for a child and polling for any other process; a process' sockets are the
  * system connection table filtered by owner.  What the entries do not carry is -ENOTSUP here,
@@ -18,89 +19,18 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-struct fb_proc {
-	pid_t pid;
-	double create_time;
-	struct fb_error err;
-	bool have_last_cpu;
-	double last_cpu, last_wall;
-	bool have_exitcode;
-	int exitcode;
-};
-
-static int fail(struct fb_proc *p, const char *what, int err)
-{
-	p->err.pid = p->pid;
-	p->err.err = -err;
-	fb__copy(p->err.what, sizeof(p->err.what), what);
-	p->err.kind = err == -ESRCH			? FB_ERR_NO_SUCH_PROCESS
-		      : err == -EACCES || err == -EPERM ? FB_ERR_ACCESS_DENIED
-		      : err == -ETIMEDOUT		? FB_ERR_TIMEOUT
-							: FB_ERR_OS;
-	return err;
-}
-
 /* This very process's entry: -ESRCH once it ended or its pid names another process. */
 static int entry(struct fb_proc *p, const char *what, uint32_t need, struct fb_proc_info *pi)
 {
 	int err = fb__os_proc_info(p->pid, pi);
 
 	if (!err && (pi->valid & FB_PI_CREATE_TIME) &&
-	    (pi->create_time - p->create_time > 0.01 || p->create_time - pi->create_time > 0.01))
+	    (pi->create_time - p->ident.create_time > 0.01 ||
+	     p->ident.create_time - pi->create_time > 0.01))
 		err = -ESRCH;
 	if (!err && (pi->valid & need) != need)
 		err = -ENOTSUP;
-	return err ? fail(p, what, err) : 0;
-}
-
-struct fb_proc *fb_proc__new(pid_t pid)
-{
-	struct fb_proc_info pi;
-	struct fb_proc *p;
-	int err;
-
-	if (pid < 0) {
-		errno = ESRCH;
-		return NULL;
-	}
-	err = fb__os_proc_info(pid, &pi);
-	if (err) {
-		errno = -err;
-		return NULL;
-	}
-	p = calloc(1, sizeof(*p));
-	if (!p) {
-		errno = ENOMEM;
-		return NULL;
-	}
-	p->pid = pid;
-	p->create_time = pi.create_time;
-	return p;
-}
-
-void fb_proc__free(struct fb_proc *p)
-{
-	free(p);
-}
-
-pid_t fb_proc__pid(const struct fb_proc *p)
-{
-	return p->pid;
-}
-
-const struct fb_error *fb_proc__error(const struct fb_proc *p)
-{
-	return &p->err;
-}
-
-void fb_proc__oneshot_begin(struct fb_proc *p)
-{
-	(void)p; /* every method reads one entry already */
-}
-
-void fb_proc__oneshot_end(struct fb_proc *p)
-{
-	(void)p;
+	return err ? fb__proc_fail(p, what, err) : 0;
 }
 
 int fb_proc__name(struct fb_proc *p, char *buf, size_t len)
@@ -117,14 +47,14 @@ int fb_proc__exe(struct fb_proc *p, char *buf, size_t len)
 {
 	int err = fb__os_proc_exe(p->pid, buf, len);
 
-	return err ? fail(p, "exe", err) : 0;
+	return err ? fb__proc_fail(p, "exe", err) : 0;
 }
 
 int fb_proc__cmdline(struct fb_proc *p, struct fb_strv *out)
 {
 	int err = fb__os_proc_cmdline(p->pid, out);
 
-	return err ? fail(p, "cmdline", err) : 0;
+	return err ? fb__proc_fail(p, "cmdline", err) : 0;
 }
 
 int fb_proc__status(struct fb_proc *p, enum fb_proc_status *out)
@@ -139,7 +69,7 @@ int fb_proc__status(struct fb_proc *p, enum fb_proc_status *out)
 
 int fb_proc__create_time(struct fb_proc *p, double *out)
 {
-	*out = p->create_time;
+	*out = p->ident.create_time;
 	return 0;
 }
 
@@ -162,7 +92,7 @@ int fb_proc__parent(struct fb_proc *p, pid_t *out)
 		return err;
 	if (pi.ppid == pi.pid || fb__os_proc_info(pi.ppid, &par) ||
 	    par.create_time > pi.create_time)
-		return fail(p, "parent", -ENOENT);
+		return fb__proc_fail(p, "parent", -ENOENT);
 	*out = pi.ppid;
 	return 0;
 }
@@ -190,7 +120,7 @@ int fb_proc__parents(struct fb_proc *p, pid_t **out, size_t *n)
 	}
 	if (err) {
 		free(v);
-		return fail(p, "parents", err);
+		return fb__proc_fail(p, "parents", err);
 	}
 	*out = v;
 	*n = k;
@@ -210,7 +140,7 @@ int fb_proc__children(struct fb_proc *p, bool recursive, pid_t **out, size_t *n)
 	*n = 0;
 	it = fb_proc_iter__new(FB_PI_PPID | FB_PI_CREATE_TIME);
 	if (!it)
-		return fail(p, "children", -errno);
+		return fb__proc_fail(p, "children", -errno);
 	while (!err && (pi = fb_proc_iter__next(it))) {
 		err = fb__grow((void **)&all, &cap, cnt + 1, sizeof(*all));
 		if (!err)
@@ -239,7 +169,7 @@ int fb_proc__children(struct fb_proc *p, bool recursive, pid_t **out, size_t *n)
 	free(all);
 	if (err) {
 		free(res);
-		return fail(p, "children", err);
+		return fb__proc_fail(p, "children", err);
 	}
 	*out = res;
 	*n = k;
@@ -263,7 +193,7 @@ int fb_proc__nice(struct fb_proc *p, int *out)
 	errno = 0;
 	v = getpriority(PRIO_PROCESS, (id_t)p->pid);
 	if (v == -1 && errno)
-		return fail(p, "nice", -errno);
+		return fb__proc_fail(p, "nice", -errno);
 	*out = v;
 	return 0;
 }
@@ -271,8 +201,10 @@ int fb_proc__nice(struct fb_proc *p, int *out)
 int fb_proc__set_nice(struct fb_proc *p, int value)
 {
 	if (!fb_proc__is_running(p))
-		return fail(p, "nice", -ESRCH);
-	return setpriority(PRIO_PROCESS, (id_t)p->pid, value) ? fail(p, "nice", -errno) : 0;
+		return fb__proc_fail(p, "nice", -ESRCH);
+	if (setpriority(PRIO_PROCESS, (id_t)p->pid, value))
+		return fb__proc_fail(p, "nice", -errno);
+	return 0;
 }
 
 int fb_proc__cpu_num(struct fb_proc *p, int *out)
@@ -364,21 +296,13 @@ int fb_proc__num_threads(struct fb_proc *p, int *out)
 	return err;
 }
 
-bool fb_proc__is_running(struct fb_proc *p)
-{
-	struct fb_proc_info pi;
-
-	return fb__os_proc_info(p->pid, &pi) == 0 &&
-	       !(pi.create_time - p->create_time > 0.01 || p->create_time - pi.create_time > 0.01);
-}
-
 int fb_proc__send_signal(struct fb_proc *p, int sig)
 {
 	if (p->pid == 0)
-		return fail(p, "send_signal", -EINVAL);
+		return fb__proc_fail(p, "send_signal", -EINVAL);
 	if (!fb_proc__is_running(p))
-		return fail(p, "send_signal", -ESRCH); /* never signal a reused pid */
-	return kill(p->pid, sig) ? fail(p, "send_signal", -errno) : 0;
+		return fb__proc_fail(p, "send_signal", -ESRCH); /* never signal a reused pid */
+	return kill(p->pid, sig) ? fb__proc_fail(p, "send_signal", -errno) : 0;
 }
 
 int fb_proc__suspend(struct fb_proc *p)
@@ -430,7 +354,7 @@ int fb_proc__wait(struct fb_proc *p, double timeout, int *exitcode)
 			return 0;
 		}
 		if (timeout >= 0 && fb__mono() >= deadline)
-			return fail(p, "wait", -ETIMEDOUT);
+			return fb__proc_fail(p, "wait", -ETIMEDOUT);
 		fb__sleep(delay);
 		delay = delay * 2 < 0.04 ? delay * 2 : 0.04;
 	}
@@ -448,7 +372,7 @@ int fb_proc__net_connections(struct fb_proc *p, enum fb_conn_kind kind, struct f
 	int err = fb_net_connections(kind, out, n);
 
 	if (err)
-		return fail(p, "net_connections", err);
+		return fb__proc_fail(p, "net_connections", err);
 	for (size_t i = 0; i < *n; i++)
 		if ((*out)[i].pid == p->pid)
 			(*out)[keep++] = (*out)[i];
@@ -458,7 +382,7 @@ int fb_proc__net_connections(struct fb_proc *p, enum fb_conn_kind kind, struct f
 
 /* ------------------------------------------------ not in the entries: -ENOTSUP */
 
-#define UNSUP(p, what) fail((p), (what), -ENOTSUP)
+#define UNSUP(p, what) fb__proc_fail((p), (what), -ENOTSUP)
 
 int fb_proc__environ(struct fb_proc *p, struct fb_strv *out)
 {

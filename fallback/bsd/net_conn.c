@@ -9,7 +9,7 @@
  */
 #include "bsd_int.h"
 
-#include "../posix/posix_int.h"
+#include "../sysctl/sysctl_int.h"
 
 #include <errno.h>
 #include <stdlib.h>

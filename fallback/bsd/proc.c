@@ -8,7 +8,7 @@
  * (kern.proc.pathname.N) and the arguments (kern.proc.args.N, NUL-separated).
  */
 #include "bsd_int.h"
-#include "../posix/posix_int.h"
+#include "../sysctl/sysctl_int.h"
 
 #include <errno.h>
 #include <stdlib.h>

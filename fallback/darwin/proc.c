@@ -8,7 +8,7 @@
  * with the path from proc_pidpath and the arguments from KERN_PROCARGS2.
  */
 #include "darwin_decode.h"
-#include "../posix/posix_int.h"
+#include "../sysctl/sysctl_int.h"
 
 #include <errno.h>
 #include <libproc.h>

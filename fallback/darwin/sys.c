@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * sys.c - whole-system facts on macOS: boot_time() from kern.boottime, the backend's source
- * name, and the root, which is always the live system (macOS has no /proc to redirect).
+ * sys.c - whole-system facts on macOS: boot_time() from kern.boottime and the backend's source
+ * name.  The root is posix/root.c's (the backend reads sysctl, not files under it).
  */
 #include "darwin_decode.h"
 
 #include <errno.h>
-#include <string.h>
 #include <sys/types.h>
 #include <sys/sysctl.h>
 
@@ -23,16 +22,4 @@ int fb_boot_time(double *out)
 const char *fb_source_name(void)
 {
 	return "sysctl";
-}
-
-int fb_root_set(const char *root)
-{
-	if (!root || !root[0] || !strcmp(root, "/"))
-		return 0;
-	return -ENOTSUP;
-}
-
-const char *fb_root_get(void)
-{
-	return "/";
 }

@@ -1,37 +1,24 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * posix_int.h - the layer shared by the FreeBSD and macOS backends (all -> posix -> os): a
- * process handle and the disk listing written once over POSIX calls (kill, waitpid,
- * getpriority, getfsstat) and the hooks each OS folder provides from its own kernel interface.
+ * posix_int.h - the POSIX layer shared by Linux, FreeBSD and macOS (all -> posix -> os): the
+ * root and the file reads under it, the clock, the scan helper thread, the process methods
+ * that are plain POSIX calls (getpriority, kill), disk_usage (statvfs), and the decoders of
+ * BSD-family kernel records that the sysctl/ layer and the unit tests use.
  */
 #ifndef VIGIL_FB_POSIX_INT_H
 #define VIGIL_FB_POSIX_INT_H
 
 #include "../common/proc_core.h"
 
-#include <string.h>
+#include <fcntl.h>
 
-/* One process as a listing entry (every field the OS gives cheaply); -ESRCH when absent. */
-int fb__os_proc_info(pid_t pid, struct fb_proc_info *pi);
-/* The process core's identity from a listing entry (the OS's fb__proc_os_ident() uses it). */
-static inline void fb__ident_of_info(const struct fb_proc_info *pi, struct fb__proc_ident *id)
-{
-	memset(id, 0, sizeof(*id));
-	id->create_time = (pi->valid & FB_PI_CREATE_TIME) ? pi->create_time : 0;
-	id->zombie = (pi->valid & FB_PI_STATUS) && pi->status == FB_STATUS_ZOMBIE;
-}
-
-/* The executable's path; "" when the kernel does not say. */
-int fb__os_proc_exe(pid_t pid, char *buf, size_t len);
-/* The argument vector. */
-int fb__os_proc_cmdline(pid_t pid, struct fb_strv *out);
-
-/* Every process, one entry each, sorted by pid (proc_iter.c). The array is the caller's. */
-int fb__os_proc_scan(struct fb_proc_info **out, size_t *n);
-
-/* The bytes of one struct statfs, and its decoder into a partition (disk.c). */
-extern const size_t fb__os_statfs_size;
-int fb__os_decode_statfs(const void *buf, size_t len, struct fb_partition *p);
+/*
+ * O_PATH (Linux, FreeBSD 14) opens a directory only to anchor *at() calls; where it is
+ * missing (macOS, FreeBSD 13) a plain read-only open of the directory does the same job.
+ */
+#ifndef O_PATH
+#define O_PATH 0
+#endif /* O_PATH */
 
 /*
  * The MAC in a struct sockaddr_dl of @len bytes as "aa:bb:cc:dd:ee:ff"; -ENOENT when it has

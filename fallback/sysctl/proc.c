@@ -9,7 +9,7 @@
  * system connection table filtered by owner.  What the entries do not carry is -ENOTSUP here,
  * recorded as the method's error.
  */
-#include "posix_int.h"
+#include "sysctl_int.h"
 
 #include <errno.h>
 #include <signal.h>

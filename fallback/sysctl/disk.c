@@ -7,7 +7,7 @@
  * disk_usage() is statvfs(3) with psutil's arithmetic.  Per-disk I/O counters (devstat /
  * IOKit) are not written yet.
  */
-#include "posix_int.h"
+#include "sysctl_int.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -7,7 +7,7 @@
  * (kern.clockrate, vm.loadavg) have no text form and are left out, as `sysctl -a` without -o
  * leaves them out or summarises them.
  */
-#include "posix_int.h"
+#include "sysctl_int.h"
 
 #include <errno.h>
 #include <fnmatch.h>

@@ -165,3 +165,53 @@ bool fb_proc__is_running(struct fb_proc *p)
 	fb__proc_clear_err(p);
 	return fb__proc_check_identity(p, "is_running") == 0;
 }
+
+/*
+ * psutil's Process.cpu_percent(): the process' CPU seconds over wall seconds, times 100 and
+ * not divided by the CPU count (it can exceed 100, as in top).  interval > 0 blocks; 0
+ * compares with this handle's last call, and the first such call is 0.0.
+ */
+int fb_proc__cpu_percent(struct fb_proc *p, double interval, double *out)
+{
+	struct fb_proc_cpu_times t1, t2;
+	int ncpu = fb_cpu_count(true), err;
+	double w1, w2, d_proc, d_time;
+
+	fb__proc_clear_err(p);
+	if (interval < 0)
+		return -EINVAL;
+	if (ncpu <= 0)
+		ncpu = 1;
+	if (interval > 0) {
+		w1 = fb__mono() * ncpu;
+		err = fb_proc__cpu_times(p, &t1);
+		if (err)
+			return err;
+		fb__sleep(interval);
+		w2 = fb__mono() * ncpu;
+		err = fb_proc__cpu_times(p, &t2);
+		if (err)
+			return err;
+		d_proc = (t2.user - t1.user) + (t2.system - t1.system);
+	} else {
+		w2 = fb__mono() * ncpu;
+		err = fb_proc__cpu_times(p, &t2);
+		if (err)
+			return err;
+		if (!p->have_last_cpu) {
+			p->have_last_cpu = true;
+			p->last_cpu = t2.user + t2.system;
+			p->last_wall = w2;
+			*out = 0.0;
+			return 0;
+		}
+		w1 = p->last_wall;
+		d_proc = t2.user + t2.system - p->last_cpu;
+	}
+	p->have_last_cpu = true;
+	p->last_cpu = t2.user + t2.system;
+	p->last_wall = w2;
+	d_time = w2 - w1;
+	*out = d_time > 0 ? fb__round1(d_proc / d_time * 100.0 * ncpu) : 0.0;
+	return 0;
+}

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * proc_ctl.c - process methods that are system calls rather than file reads: nice (get/set
- * priority), ionice (ioprio_get/set), rlimit (prlimit), cpu_affinity (sched_get/setaffinity,
- * with psutil's "empty set = every eligible CPU"), cpu_percent (psutil's per-handle interval
- * maths), the signal family and wait().  Every setter and signal first checks the handle's
- * identity (pid + creation time), so a stale handle never touches a new process.
+ * proc_ctl.c - Linux process methods that are system calls rather than file reads: ionice
+ * (ioprio_get/set), rlimit (prlimit), cpu_affinity (sched_get/setaffinity, with psutil's
+ * "empty set = every eligible CPU") and wait() (pidfd).  Every setter first checks the handle's
+ * identity (pid + creation time), so a stale handle never touches a new process; nice and the
+ * signals are posix/proc_ctl.c's, cpu_percent the core's (common/proc.c).
  */
 #include "proc_int.h"
 
@@ -27,32 +27,6 @@ static int syscall_fail(struct fb_proc *p, const char *what, int e)
 	if (e == ESRCH)
 		return fb__proc_fail(p, what, ESRCH);
 	return fb__proc_fail(p, what, e);
-}
-
-int fb_proc__nice(struct fb_proc *p, int *out)
-{
-	int v;
-
-	fb__proc_clear_err(p);
-	errno = 0;
-	v = getpriority(PRIO_PROCESS, (id_t)p->pid);
-	if (v == -1 && errno)
-		return syscall_fail(p, "nice", errno);
-	*out = v;
-	return 0;
-}
-
-int fb_proc__set_nice(struct fb_proc *p, int value)
-{
-	int err;
-
-	fb__proc_clear_err(p);
-	err = fb__proc_check_identity(p, "nice");
-	if (err)
-		return err;
-	if (setpriority(PRIO_PROCESS, (id_t)p->pid, value))
-		return syscall_fail(p, "nice", errno);
-	return 0;
 }
 
 int fb_proc__ionice(struct fb_proc *p, enum fb_ioprio_class *ioclass, int *value)
@@ -238,86 +212,6 @@ free_sets:
 	CPU_FREE(want);
 	CPU_FREE(ok);
 	return err;
-}
-
-int fb_proc__cpu_percent(struct fb_proc *p, double interval, double *out)
-{
-	struct fb_proc_cpu_times t1, t2;
-	int ncpu = fb_cpu_count(true), err;
-	double w1, w2, d_proc, d_time;
-
-	fb__proc_clear_err(p);
-	if (interval < 0)
-		return -EINVAL;
-	if (ncpu <= 0)
-		ncpu = 1;
-	if (interval > 0) {
-		w1 = fb__mono() * ncpu;
-		err = fb_proc__cpu_times(p, &t1);
-		if (err)
-			return err;
-		fb__sleep(interval);
-		w2 = fb__mono() * ncpu;
-		err = fb_proc__cpu_times(p, &t2);
-		if (err)
-			return err;
-		d_proc = (t2.user - t1.user) + (t2.system - t1.system);
-	} else {
-		w2 = fb__mono() * ncpu;
-		err = fb_proc__cpu_times(p, &t2);
-		if (err)
-			return err;
-		if (!p->have_last_cpu) {
-			p->have_last_cpu = true;
-			p->last_cpu = t2.user + t2.system;
-			p->last_wall = w2;
-			*out = 0.0;
-			return 0;
-		}
-		w1 = p->last_wall;
-		d_proc = t2.user + t2.system - p->last_cpu;
-	}
-	p->have_last_cpu = true;
-	p->last_cpu = t2.user + t2.system;
-	p->last_wall = w2;
-	d_time = w2 - w1;
-	*out = d_time > 0 ? fb__round1(d_proc / d_time * 100.0 * ncpu) : 0.0;
-	return 0;
-}
-
-int fb_proc__send_signal(struct fb_proc *p, int sig)
-{
-	int err;
-
-	fb__proc_clear_err(p);
-	if (p->pid == 0)
-		return -EINVAL; /* would signal our own process group */
-	err = fb__proc_check_identity(p, "send_signal");
-	if (err)
-		return err;
-	if (kill(p->pid, sig))
-		return syscall_fail(p, "send_signal", errno);
-	return 0;
-}
-
-int fb_proc__suspend(struct fb_proc *p)
-{
-	return fb_proc__send_signal(p, SIGSTOP);
-}
-
-int fb_proc__resume(struct fb_proc *p)
-{
-	return fb_proc__send_signal(p, SIGCONT);
-}
-
-int fb_proc__terminate(struct fb_proc *p)
-{
-	return fb_proc__send_signal(p, SIGTERM);
-}
-
-int fb_proc__kill(struct fb_proc *p)
-{
-	return fb_proc__send_signal(p, SIGKILL);
 }
 
 static int decode_status(int st)

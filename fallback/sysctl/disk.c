@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * disk.c - partitions and usage on FreeBSD and macOS: every mounted file system from
+ * disk.c - partitions on FreeBSD and macOS: every mounted file system from
  * getfsstat(2) (MNT_NOWAIT, so a hung network mount cannot block), each struct statfs decoded
  * from its bytes by the OS's hook (the two kernels lay the struct out differently); without
  * @all only those mounted from a device path ("/dev/...") are kept, as psutil does.
- * disk_usage() is statvfs(3) with psutil's arithmetic.  Per-disk I/O counters (devstat /
- * IOKit) are not written yet.
+ * disk_usage() is posix/disk.c's.
  */
 #include "sysctl_int.h"
 
@@ -14,7 +13,6 @@
 #include <string.h>
 #include <sys/types.h>
 #include <sys/mount.h>
-#include <sys/statvfs.h>
 
 void fb_partitions_free(struct fb_partitions *p)
 {
@@ -76,22 +74,4 @@ free_buf:
 	if (err)
 		fb_partitions_free(out);
 	return err;
-}
-
-int fb_disk_usage(const char *path, struct fb_disk_usage *out)
-{
-	struct statvfs st;
-	uint64_t fr;
-
-	if (statvfs(path, &st))
-		return -errno;
-	fr = st.f_frsize ? st.f_frsize : st.f_bsize;
-	out->total = (uint64_t)st.f_blocks * fr;
-	out->free = (uint64_t)st.f_bavail * fr;
-	out->used = ((uint64_t)st.f_blocks - (uint64_t)st.f_bfree) * fr;
-	out->percent =
-		out->used + out->free
-			? fb__round1((double)out->used * 100.0 / (double)(out->used + out->free))
-			: 0.0;
-	return 0;
 }

@@ -3,19 +3,16 @@
  * proc.c - psutil.Process for the BSD-family backends, written once: the handle is the OS-free
  * core's (common/proc.c: pid plus creation time, so a reused pid is noticed), each reading
  * method asks the OS hook for a fresh listing entry (kinfo_proc and, on macOS,
- * proc_pidinfo), and the control methods are POSIX:
- * kill(2) for signals, suspend (SIGSTOP) and resume (SIGCONT), getpriority/setpriority for
- * nice, waitpid(2) for a child and polling for any other process; a process' sockets are the
+ * proc_pidinfo), wait() is waitpid(2) for a child and polling for any other process (nice
+ * and the signals are posix/proc_ctl.c's, cpu_percent the core's); a process' sockets are the
  * system connection table filtered by owner.  What the entries do not carry is -ENOTSUP here,
  * recorded as the method's error.
  */
 #include "sysctl_int.h"
 
 #include <errno.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -186,27 +183,6 @@ int fb_proc__uids(struct fb_proc *p, struct fb_ids *out)
 	return err;
 }
 
-int fb_proc__nice(struct fb_proc *p, int *out)
-{
-	int v;
-
-	errno = 0;
-	v = getpriority(PRIO_PROCESS, (id_t)p->pid);
-	if (v == -1 && errno)
-		return fb__proc_fail(p, "nice", -errno);
-	*out = v;
-	return 0;
-}
-
-int fb_proc__set_nice(struct fb_proc *p, int value)
-{
-	if (!fb_proc__is_running(p))
-		return fb__proc_fail(p, "nice", -ESRCH);
-	if (setpriority(PRIO_PROCESS, (id_t)p->pid, value))
-		return fb__proc_fail(p, "nice", -errno);
-	return 0;
-}
-
 int fb_proc__cpu_num(struct fb_proc *p, int *out)
 {
 	struct fb_proc_info pi;
@@ -225,37 +201,6 @@ int fb_proc__cpu_times(struct fb_proc *p, struct fb_proc_cpu_times *out)
 	if (!err)
 		*out = pi.cpu_times;
 	return err;
-}
-
-int fb_proc__cpu_percent(struct fb_proc *p, double interval, double *out)
-{
-	struct fb_proc_cpu_times t;
-	double now, cpu, pct = 0;
-	int err;
-
-	if (interval < 0)
-		return -EINVAL;
-	if (interval > 0) {
-		err = fb_proc__cpu_times(p, &t);
-		if (err)
-			return err;
-		p->last_cpu = t.user + t.system;
-		p->last_wall = fb__mono();
-		p->have_last_cpu = true;
-		fb__sleep(interval);
-	}
-	err = fb_proc__cpu_times(p, &t);
-	if (err)
-		return err;
-	now = fb__mono();
-	cpu = t.user + t.system;
-	if (p->have_last_cpu && now > p->last_wall)
-		pct = (cpu - p->last_cpu) / (now - p->last_wall) * 100.0;
-	p->last_cpu = cpu;
-	p->last_wall = now;
-	p->have_last_cpu = true;
-	*out = fb__round1(pct < 0 ? 0 : pct);
-	return 0;
 }
 
 int fb_proc__memory_info(struct fb_proc *p, struct fb_proc_mem *out)
@@ -294,35 +239,6 @@ int fb_proc__num_threads(struct fb_proc *p, int *out)
 	if (!err)
 		*out = pi.num_threads;
 	return err;
-}
-
-int fb_proc__send_signal(struct fb_proc *p, int sig)
-{
-	if (p->pid == 0)
-		return fb__proc_fail(p, "send_signal", -EINVAL);
-	if (!fb_proc__is_running(p))
-		return fb__proc_fail(p, "send_signal", -ESRCH); /* never signal a reused pid */
-	return kill(p->pid, sig) ? fb__proc_fail(p, "send_signal", -errno) : 0;
-}
-
-int fb_proc__suspend(struct fb_proc *p)
-{
-	return fb_proc__send_signal(p, SIGSTOP);
-}
-
-int fb_proc__resume(struct fb_proc *p)
-{
-	return fb_proc__send_signal(p, SIGCONT);
-}
-
-int fb_proc__terminate(struct fb_proc *p)
-{
-	return fb_proc__send_signal(p, SIGTERM);
-}
-
-int fb_proc__kill(struct fb_proc *p)
-{
-	return fb_proc__send_signal(p, SIGKILL);
 }
 
 int fb_proc__wait(struct fb_proc *p, double timeout, int *exitcode)

@@ -217,37 +217,6 @@ int fb_proc__cpu_times(struct fb_proc *p, struct fb_proc_cpu_times *out)
 	return 0;
 }
 
-int fb_proc__cpu_percent(struct fb_proc *p, double interval, double *out)
-{
-	struct fb_proc_cpu_times t;
-	double now, cpu, pct = 0;
-	int err;
-
-	if (interval < 0)
-		return -EINVAL;
-	if (interval > 0) {
-		err = fb_proc__cpu_times(p, &t);
-		if (err)
-			return err;
-		p->last_cpu = t.user + t.system;
-		p->last_wall = fb__mono();
-		p->have_last_cpu = true;
-		fb__sleep(interval);
-	}
-	err = fb_proc__cpu_times(p, &t);
-	if (err)
-		return err;
-	now = fb__mono();
-	cpu = t.user + t.system;
-	if (p->have_last_cpu && now > p->last_wall)
-		pct = (cpu - p->last_cpu) / (now - p->last_wall) * 100.0;
-	p->last_cpu = cpu;
-	p->last_wall = now;
-	p->have_last_cpu = true;
-	*out = fb__round1(pct < 0 ? 0 : pct);
-	return 0;
-}
-
 int fb_proc__memory_info(struct fb_proc *p, struct fb_proc_mem *out)
 {
 	struct fb__nt_row r;

@@ -45,4 +45,33 @@ void fb__inet_endpoint(struct fb_sockaddr *a, bool v6, const unsigned char *addr
 /* Whether a socket of @family (this OS's AF_*, AF_UNIX too) and @type belongs to @kind. */
 bool fb__conn_kind_has(enum fb_conn_kind kind, int family, int type);
 
+/* A MNT_* bit and the word psutil puts in opts for it. */
+struct fb__mnt_flag {
+	uint64_t bit;
+	const char *name;
+};
+
+/* Where one OS's struct statfs keeps what disk_partitions() reports (byte offsets). */
+struct fb__statfs_layout {
+	size_t size;	     /* bytes of one getfsstat(2) entry */
+	uint32_t version;    /* the f_version the first 4 bytes must hold; 0: none to check */
+	size_t flags_off;    /* f_flags */
+	size_t flags_size;   /* 4 or 8 */
+	size_t fstype_off;   /* f_fstypename */
+	size_t fstype_len;
+	size_t from_off;     /* f_mntfromname */
+	size_t on_off;	     /* f_mntonname */
+	size_t name_len;     /* both of them */
+	const struct fb__mnt_flag *flags;
+	size_t nflags;
+};
+
+/*
+ * One struct statfs of layout @l as a partition: device, mount point, type and opts ("ro" or
+ * "rw", then the named MNT_* flags).  -EINVAL when @len is short or the version differs,
+ * -ENOMEM.
+ */
+int fb__decode_statfs(const struct fb__statfs_layout *l, const void *buf, size_t len,
+		      struct fb_partition *out);
+
 #endif /* VIGIL_FB_POSIX_INT_H */

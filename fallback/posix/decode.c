@@ -134,7 +134,8 @@ int fb__decode_statfs(const struct fb__statfs_layout *l, const void *buf, size_t
 	at = (size_t)snprintf(opts, sizeof(opts), "%s", flags & 1 ? "ro" : "rw"); /* MNT_RDONLY */
 	for (size_t i = 0; i < l->nflags; i++)
 		if ((flags & l->flags[i].bit) && at < sizeof(opts))
-			at += (size_t)snprintf(opts + at, sizeof(opts) - at, ",%s", l->flags[i].name);
+			at += (size_t)snprintf(opts + at, sizeof(opts) - at, ",%s",
+					       l->flags[i].name);
 	out->device = field_dup(p + l->from_off, l->name_len);
 	out->mountpoint = field_dup(p + l->on_off, l->name_len);
 	out->fstype = field_dup(p + l->fstype_off, l->fstype_len);

@@ -53,15 +53,15 @@ struct fb__mnt_flag {
 
 /* Where one OS's struct statfs keeps what disk_partitions() reports (byte offsets). */
 struct fb__statfs_layout {
-	size_t size;	     /* bytes of one getfsstat(2) entry */
-	uint32_t version;    /* the f_version the first 4 bytes must hold; 0: none to check */
-	size_t flags_off;    /* f_flags */
-	size_t flags_size;   /* 4 or 8 */
-	size_t fstype_off;   /* f_fstypename */
+	size_t size;	   /* bytes of one getfsstat(2) entry */
+	uint32_t version;  /* the f_version the first 4 bytes must hold; 0: none to check */
+	size_t flags_off;  /* f_flags */
+	size_t flags_size; /* 4 or 8 */
+	size_t fstype_off; /* f_fstypename */
 	size_t fstype_len;
-	size_t from_off;     /* f_mntfromname */
-	size_t on_off;	     /* f_mntonname */
-	size_t name_len;     /* both of them */
+	size_t from_off; /* f_mntfromname */
+	size_t on_off;	 /* f_mntonname */
+	size_t name_len; /* both of them */
 	const struct fb__mnt_flag *flags;
 	size_t nflags;
 };

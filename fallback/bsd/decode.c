@@ -31,13 +31,7 @@ static uint32_t get_u32(const unsigned char *p)
 
 int fb__bsd_decode_uint(const void *buf, size_t len, uint64_t *out)
 {
-	if (len == 4)
-		*out = get_u32(buf);
-	else if (len == 8)
-		*out = get_u64(buf);
-	else
-		return -EINVAL;
-	return 0;
+	return fb__decode_uint(buf, len, out);
 }
 
 int fb__bsd_decode_cp_times(const void *buf, size_t len, long stathz, struct fb_cpu_times *out,

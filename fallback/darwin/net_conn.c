@@ -15,40 +15,6 @@
 #include <sys/types.h>
 #include <sys/sysctl.h>
 
-/* Read @name into a malloc'ed buffer, retrying if it grew between the size probe and the read. */
-static int sysctl_alloc(const char *name, void **buf, size_t *len)
-{
-	void *p = NULL;
-	int err = -ENOMEM;
-
-	for (int tries = 0; tries < 8; tries++) {
-		size_t size = 0;
-		void *np;
-
-		if (sysctlbyname(name, NULL, &size, NULL, 0)) {
-			err = -errno;
-			break;
-		}
-		size += size / 8 + 64;
-		np = realloc(p, size);
-		if (!np) {
-			err = -ENOMEM;
-			break;
-		}
-		p = np;
-		if (!sysctlbyname(name, p, &size, NULL, 0)) {
-			*buf = p;
-			*len = size;
-			return 0;
-		}
-		err = -errno;
-		if (err != -ENOMEM)
-			break;
-	}
-	free(p);
-	return err;
-}
-
 static int read_list(const char *name, bool tcp, struct fb_conn **v, size_t *n, size_t *cap)
 {
 	int err = -EAGAIN;
@@ -57,7 +23,7 @@ static int read_list(const char *name, bool tcp, struct fb_conn **v, size_t *n, 
 		size_t len;
 		void *buf;
 
-		err = sysctl_alloc(name, &buf, &len);
+		err = fb__sysctl_alloc(name, &buf, &len);
 		if (err)
 			return err;
 		err = fb__darwin_decode_pcblist_n(buf, len, tcp, v, n, cap);

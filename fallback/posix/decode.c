@@ -3,7 +3,8 @@
  * decode.c - the pure helpers of the BSD-family layer, built into the unit tests on Linux:
  * the link-level address of a struct sockaddr_dl (sdl_len, sdl_family, sdl_index, sdl_type,
  * sdl_nlen, sdl_alen, sdl_slen, then the name and the address in sdl_data) as psutil prints a
- * MAC ("aa:bb:cc:dd:ee:ff"), sysctl values as text from their format strings, and one
+ * MAC ("aa:bb:cc:dd:ee:ff"), sysctl values as text from their format strings, unsigned
+ * sysctl numbers of either width, and one
  * struct statfs as a partition, for whichever OS layout the caller describes.
  */
 #include "posix_int.h"
@@ -90,6 +91,21 @@ int fb__sysctl_format(const char *fmt, const void *buf, size_t len, char *out, s
 		if (r < 0 || (size_t)r >= outlen - at)
 			return -ENAMETOOLONG;
 		at += (size_t)r;
+	}
+	return 0;
+}
+
+int fb__decode_uint(const void *buf, size_t len, uint64_t *out)
+{
+	uint32_t v32;
+
+	if (len == sizeof(v32)) {
+		memcpy(&v32, buf, sizeof(v32));
+		*out = v32;
+	} else if (len == sizeof(*out)) {
+		memcpy(out, buf, sizeof(*out));
+	} else {
+		return -EINVAL;
 	}
 	return 0;
 }

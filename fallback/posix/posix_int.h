@@ -45,6 +45,9 @@ void fb__inet_endpoint(struct fb_sockaddr *a, bool v6, const unsigned char *addr
 /* Whether a socket of @family (this OS's AF_*, AF_UNIX too) and @type belongs to @kind. */
 bool fb__conn_kind_has(enum fb_conn_kind kind, int family, int type);
 
+/* An unsigned sysctl number of 4 or 8 bytes (native order); -EINVAL for another size. */
+int fb__decode_uint(const void *buf, size_t len, uint64_t *out);
+
 /* A MNT_* bit and the word psutil puts in opts for it. */
 struct fb__mnt_flag {
 	uint64_t bit;

@@ -35,4 +35,11 @@ int fb__os_proc_scan(struct fb_proc_info **out, size_t *n);
 extern const size_t fb__os_statfs_size;
 int fb__os_decode_statfs(const void *buf, size_t len, struct fb_partition *p);
 
+/* Read @name into @buf; *len in: capacity, out: bytes written.  0 or -errno (sysctl_raw.c). */
+int fb__sysctl_fixed(const char *name, void *buf, size_t *len);
+/* An unsigned number of either width. */
+int fb__sysctl_uint(const char *name, uint64_t *out);
+/* Read @name into a malloc'ed buffer (the caller frees it), retrying if it grew. */
+int fb__sysctl_alloc(const char *name, void **buf, size_t *len);
+
 #endif /* VIGIL_FB_SYSCTL_INT_H */

@@ -42,4 +42,19 @@ int fb__sysctl_uint(const char *name, uint64_t *out);
 /* Read @name into a malloc'ed buffer (the caller frees it), retrying if it grew. */
 int fb__sysctl_alloc(const char *name, void **buf, size_t *len);
 
+/* One socket table of this OS (a sysctl PCB list) and its decoder (net_conn.c). */
+struct fb__pcb_list {
+	const char *name; /* the sysctl */
+	int arg;	  /* handed to decode: 1 TCP / 0 UDP, or the unix socket type */
+	bool unix_socks;  /* AF_UNIX: read only for the "unix" and "all" kinds */
+	/* Append the table's sockets to *v; -EAGAIN when it changed while it was copied. */
+	int (*decode)(const void *buf, size_t len, int arg, const void *owners, size_t olen,
+		      struct fb_conn **v, size_t *n, size_t *cap);
+};
+
+/* Hooks: this OS's socket tables in order, and the sysctl naming owners (NULL: none). */
+extern const struct fb__pcb_list fb__os_pcb_lists[];
+extern const size_t fb__os_pcb_nlists;
+extern const char *const fb__os_pcb_owners;
+
 #endif /* VIGIL_FB_SYSCTL_INT_H */

@@ -42,6 +42,26 @@ enum fb_conn_status fb__tcps_status(int32_t tcps);
  */
 void fb__inet_endpoint(struct fb_sockaddr *a, bool v6, const unsigned char *addr,
 		       const unsigned char port_be[2]);
+/* Where one OS's struct xinpcb keeps what a connection needs (byte offsets). */
+struct fb__inpcb_layout {
+	size_t vflag; /* inp_vflag */
+	uint8_t ipv4; /* its INP_IPV4 bit */
+	uint8_t ipv6; /* its INP_IPV6 bit */
+	size_t faddr; /* foreign and local addresses (16 bytes each) */
+	size_t laddr;
+	size_t fport; /* foreign and local ports (network order) */
+	size_t lport;
+	size_t v4_in_16; /* where an IPv4 address starts inside the 16 bytes */
+};
+
+/*
+ * Append the internet PCB at @xi (layout @l) to *v as a connection of @type and @status:
+ * family and both endpoints set, pid and fd -1 for the caller to fill.  *out is the new
+ * entry, or NULL when the PCB is neither IPv4 nor IPv6 (nothing appended).  0 or -ENOMEM.
+ */
+int fb__inpcb_append(const struct fb__inpcb_layout *l, const unsigned char *xi, int type,
+		     enum fb_conn_status status, struct fb_conn **v, size_t *n, size_t *cap,
+		     struct fb_conn **out);
 /* Whether a socket of @family (this OS's AF_*, AF_UNIX too) and @type belongs to @kind. */
 bool fb__conn_kind_has(enum fb_conn_kind kind, int family, int type);
 

@@ -80,17 +80,7 @@ int fb__bsd_decode_clockinfo(const void *buf, size_t len, long *stathz)
 
 int fb__bsd_decode_loadavg(const void *buf, size_t len, double out[3])
 {
-	const unsigned char *p = buf;
-	uint64_t fscale;
-
-	if (len != FB_BSD_LOADAVG_SIZE)
-		return -EINVAL;
-	fscale = get_u64(p + FB_BSD_LOADAVG_FSCALE);
-	if (!fscale)
-		return -EINVAL;
-	for (int i = 0; i < 3; i++)
-		out[i] = (double)get_u32(p + 4 * i) / (double)fscale;
-	return 0;
+	return fb__decode_loadavg(buf, len, out);
 }
 
 int fb__bsd_decode_timeval(const void *buf, size_t len, double *out)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * sys.c - whole-system facts on FreeBSD: boot_time() from kern.boottime and the backend's
- * source name.  The root is posix/root.c's (the backend reads sysctl, not files under it).
+ * sys.c - whole-system facts on FreeBSD: boot_time() from kern.boottime (the source name is
+ * sysctl/sys.c's, the root posix/root.c's: the backend reads sysctl, not files under it).
  */
 #include "bsd_int.h"
 
@@ -14,9 +14,4 @@ int fb_boot_time(double *out)
 	int err = fb__sysctl_fixed("kern.boottime", buf, &len);
 
 	return err ? err : fb__bsd_decode_timeval(buf, len, out);
-}
-
-const char *fb_source_name(void)
-{
-	return "sysctl";
 }

@@ -3,7 +3,8 @@
  * cpu.c - CPU times, counts, frequency and load average on macOS: the Mach host interface
  * for ticks (host_statistics HOST_CPU_LOAD_INFO for the total, host_processor_info
  * PROCESSOR_CPU_LOAD_INFO per CPU, whose buffer is given back with vm_deallocate), and sysctl
- * for hw.logicalcpu, hw.physicalcpu, hw.cpufrequency (Intel only) and vm.loadavg.  macOS
+ * for hw.logicalcpu, hw.physicalcpu and hw.cpufrequency (Intel only; the load average is
+ * sysctl/cpu.c's).  macOS
  * reports no iowait, irq or softirq time and no context-switch counters here.
  */
 #include "darwin_decode.h"
@@ -92,21 +93,4 @@ int fb_cpu_freq(struct fb_cpu_freq *out)
 		out->valid |= FB_FREQ_MAX;
 	}
 	return 0;
-}
-
-int fb_cpu_freq_percpu(struct fb_cpu_freq **out, size_t *n)
-{
-	*out = NULL;
-	*n = 0;
-	return -ENOTSUP;
-}
-
-int fb_getloadavg(double out[3])
-{
-	unsigned char buf[FB_DARWIN_LOADAVG_SIZE];
-	size_t len = sizeof(buf);
-
-	if (sysctlbyname("vm.loadavg", buf, &len, NULL, 0))
-		return -errno;
-	return fb__darwin_decode_loadavg(buf, len, out);
 }

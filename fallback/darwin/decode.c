@@ -130,17 +130,7 @@ int fb__darwin_decode_timeval(const void *buf, size_t len, double *out)
 
 int fb__darwin_decode_loadavg(const void *buf, size_t len, double out[3])
 {
-	const unsigned char *p = buf;
-	uint64_t fscale;
-
-	if (len != FB_DARWIN_LOADAVG_SIZE)
-		return -EINVAL;
-	fscale = get_u64(p + 16);
-	if (!fscale)
-		return -EINVAL;
-	for (int i = 0; i < 3; i++)
-		out[i] = (double)get_u32(p + 4 * i) / (double)fscale;
-	return 0;
+	return fb__decode_loadavg(buf, len, out);
 }
 
 int fb__darwin_decode_ifmsg(const void *buf, size_t len, size_t *msglen, unsigned *index,

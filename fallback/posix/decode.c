@@ -4,7 +4,7 @@
  * the link-level address of a struct sockaddr_dl (sdl_len, sdl_family, sdl_index, sdl_type,
  * sdl_nlen, sdl_alen, sdl_slen, then the name and the address in sdl_data) as psutil prints a
  * MAC ("aa:bb:cc:dd:ee:ff"), sysctl values as text from their format strings, unsigned
- * sysctl numbers of either width, and one
+ * sysctl numbers of either width, vm.loadavg, and one
  * struct statfs as a partition, for whichever OS layout the caller describes.
  */
 #include "posix_int.h"
@@ -106,6 +106,24 @@ int fb__decode_uint(const void *buf, size_t len, uint64_t *out)
 		memcpy(out, buf, sizeof(*out));
 	} else {
 		return -EINVAL;
+	}
+	return 0;
+}
+
+int fb__decode_loadavg(const void *buf, size_t len, double out[3])
+{
+	const unsigned char *p = buf;
+	uint64_t fscale;
+	uint32_t v;
+
+	if (len != FB_LOADAVG_SIZE)
+		return -EINVAL;
+	memcpy(&fscale, p + FB_LOADAVG_FSCALE, sizeof(fscale));
+	if (!fscale)
+		return -EINVAL;
+	for (int i = 0; i < 3; i++) {
+		memcpy(&v, p + 4 * i, sizeof(v));
+		out[i] = (double)v / (double)fscale;
 	}
 	return 0;
 }

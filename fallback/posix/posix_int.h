@@ -68,6 +68,14 @@ bool fb__conn_kind_has(enum fb_conn_kind kind, int family, int type);
 /* An unsigned sysctl number of 4 or 8 bytes (native order); -EINVAL for another size. */
 int fb__decode_uint(const void *buf, size_t len, uint64_t *out);
 
+/*
+ * vm.loadavg's struct loadavg, the same on FreeBSD and macOS (LP64): three fixpt_t (uint32)
+ * then the long fscale.  -EINVAL for another size or a zero scale.
+ */
+#define FB_LOADAVG_SIZE	  24
+#define FB_LOADAVG_FSCALE 16
+int fb__decode_loadavg(const void *buf, size_t len, double out[3]);
+
 /* A MNT_* bit and the word psutil puts in opts for it. */
 struct fb__mnt_flag {
 	uint64_t bit;

@@ -159,8 +159,8 @@ bsd-check:
 	done
 	@# the contract: each defines every function fallback.h declares (-ENOTSUP counts)
 	$(Q)tools/fb_coverage.sh | sed -n '/^freebsd/,$$p' | tee $(OUTPUT)/bsd-check/coverage.txt
-	$(Q)! grep -q missing $(OUTPUT)/bsd-check/coverage.txt || \
-		{ echo "bsd-check: a fallback.h function lacks a FreeBSD/macOS definition"; exit 1; }
+	$(Q)! grep -qE 'missing|twice' $(OUTPUT)/bsd-check/coverage.txt || \
+		{ echo "bsd-check: a fallback.h function lacks a FreeBSD/macOS definition, or has two"; exit 1; }
 
 # Windows: vigil.exe with the fallback commands only (no BPF), and the Win32 backend's test
 # programs, cross-compiled with mingw-w64 and -Werror.  The platform is picked by the source

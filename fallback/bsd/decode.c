@@ -85,17 +85,7 @@ int fb__bsd_decode_loadavg(const void *buf, size_t len, double out[3])
 
 int fb__bsd_decode_timeval(const void *buf, size_t len, double *out)
 {
-	const unsigned char *p = buf;
-	int64_t sec, usec;
-
-	if (len != FB_BSD_TIMEVAL_SIZE)
-		return -EINVAL;
-	memcpy(&sec, p, 8);
-	memcpy(&usec, p + 8, 8);
-	if (sec <= 0 || usec < 0 || usec >= 1000000)
-		return -EINVAL;
-	*out = (double)sec + (double)usec / 1e6;
-	return 0;
+	return fb__decode_timeval(buf, len, 8, out);
 }
 
 int fb__bsd_decode_xswdev(const void *buf, size_t len, uint64_t *nblks, uint64_t *used)

@@ -114,18 +114,7 @@ int fb__darwin_decode_xsw_usage(const void *buf, size_t len, struct fb_swap *out
 
 int fb__darwin_decode_timeval(const void *buf, size_t len, double *out)
 {
-	const unsigned char *p = buf;
-	int64_t sec;
-	int32_t usec;
-
-	if (len != FB_DARWIN_TIMEVAL_SIZE)
-		return -EINVAL;
-	memcpy(&sec, p, 8);
-	memcpy(&usec, p + 8, 4);
-	if (sec <= 0 || usec < 0 || usec >= 1000000)
-		return -EINVAL;
-	*out = (double)sec + (double)usec / 1e6;
-	return 0;
+	return fb__decode_timeval(buf, len, 4, out);
 }
 
 int fb__darwin_decode_loadavg(const void *buf, size_t len, double out[3])

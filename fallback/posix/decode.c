@@ -4,7 +4,7 @@
  * the link-level address of a struct sockaddr_dl (sdl_len, sdl_family, sdl_index, sdl_type,
  * sdl_nlen, sdl_alen, sdl_slen, then the name and the address in sdl_data) as psutil prints a
  * MAC ("aa:bb:cc:dd:ee:ff"), sysctl values as text from their format strings, unsigned
- * sysctl numbers of either width, vm.loadavg, and one
+ * sysctl numbers of either width, vm.loadavg, kern.boottime's timeval, and one
  * struct statfs as a partition, for whichever OS layout the caller describes.
  */
 #include "posix_int.h"
@@ -125,6 +125,27 @@ int fb__decode_loadavg(const void *buf, size_t len, double out[3])
 		memcpy(&v, p + 4 * i, sizeof(v));
 		out[i] = (double)v / (double)fscale;
 	}
+	return 0;
+}
+
+int fb__decode_timeval(const void *buf, size_t len, size_t usec_size, double *out)
+{
+	const unsigned char *p = buf;
+	int64_t sec, usec;
+	int32_t usec32;
+
+	if (len != FB_TIMEVAL_SIZE || (usec_size != sizeof(usec32) && usec_size != sizeof(usec)))
+		return -EINVAL;
+	memcpy(&sec, p, sizeof(sec));
+	if (usec_size == sizeof(usec)) {
+		memcpy(&usec, p + 8, sizeof(usec));
+	} else {
+		memcpy(&usec32, p + 8, sizeof(usec32));
+		usec = usec32;
+	}
+	if (sec <= 0 || usec < 0 || usec >= 1000000)
+		return -EINVAL;
+	*out = (double)sec + (double)usec / 1e6;
 	return 0;
 }
 

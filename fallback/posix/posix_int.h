@@ -76,6 +76,13 @@ int fb__decode_uint(const void *buf, size_t len, uint64_t *out);
 #define FB_LOADAVG_FSCALE 16
 int fb__decode_loadavg(const void *buf, size_t len, double out[3]);
 
+/*
+ * A struct timeval of 16 bytes (LP64: a 64-bit tv_sec, then tv_usec of @usec_size bytes, 8 on
+ * FreeBSD, 4 on macOS) as epoch seconds; -EINVAL for another size or a value out of range.
+ */
+#define FB_TIMEVAL_SIZE 16
+int fb__decode_timeval(const void *buf, size_t len, size_t usec_size, double *out);
+
 /* A MNT_* bit and the word psutil puts in opts for it. */
 struct fb__mnt_flag {
 	uint64_t bit;

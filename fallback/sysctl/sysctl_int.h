@@ -57,4 +57,7 @@ extern const struct fb__pcb_list fb__os_pcb_lists[];
 extern const size_t fb__os_pcb_nlists;
 extern const char *const fb__os_pcb_owners;
 
+/* Hook: the bytes of this OS's struct timeval tv_usec (sys.c). */
+extern const size_t fb__os_timeval_usec_size;
+
 #endif /* VIGIL_FB_SYSCTL_INT_H */

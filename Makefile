@@ -13,10 +13,11 @@ PLATFORM ?= linux
 VERSION := 0.1.0
 
 CFLAGS ?= -O2 -g
-WARNINGS := -Wall -Wextra -Wmissing-prototypes -Werror=implicit-function-declaration
-CPPFLAGS := -Iuser -Ibpf -Ifallback -I$(OUTPUT) -D_GNU_SOURCE -DVIGIL_VERSION='"$(VERSION)"'
+WARNINGS := -Wall -Wextra -Wshadow -Wconversion -Wmissing-prototypes \
+	-Werror=implicit-function-declaration
+CPPFLAGS := -Iuser -Ibpf -Ifallback -isystem $(OUTPUT) -D_GNU_SOURCE -DVIGIL_VERSION='"$(VERSION)"'
 BPF_CFLAGS := -g -O2 -Wall -target bpf -D__TARGET_ARCH_$(ARCH) -Ibpf -Ibpf/vmlinux/$(ARCH)
-LDLIBS := -lbpf -lelf -lz -lm -lmicrohttpd -lpthread
+LDLIBS := -lbpf -lelf -lz -lm -lmicrohttpd -lgnutls -lyaml -lcrypt -lpthread
 
 BPF_SRCS := $(wildcard bpf/*.bpf.c)
 SKELS := $(patsubst bpf/%.bpf.c,$(OUTPUT)/%.skel.h,$(BPF_SRCS))
@@ -45,7 +46,7 @@ Q = @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-.PHONY: all deps test unit integration bench fuzz clean fmt asan-bins win bsd-check
+.PHONY: all deps test unit integration bench fuzz fuzz-bins clean fmt asan-bins win bsd-check
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -128,8 +129,9 @@ asan-bins:
 		$(patsubst $(OUTPUT)/%,$(ASAN_OUTPUT)/%,$(TEST_BINS))
 
 # The BSD/macOS compile check, unit tests (plain and sanitized), then integration and
-# comparison tests (with the Windows build under wine, tests/run_win.sh), then the totals.
-test: deps all $(TEST_BINS) asan-bins win bsd-check
+# comparison tests (with the Windows build under wine, tests/run_win.sh), then every fuzzer for
+# FUZZ_SECONDS (default 20, tests/run_fuzz.sh), then the totals.
+test: deps all $(TEST_BINS) asan-bins win bsd-check fuzz-bins
 	$(Q)tests/run.sh $(TEST_BINS) $(ASAN_BINS)
 
 bench: all
@@ -198,22 +200,33 @@ $(WIN_OUTPUT)/tests/%.exe: tests/win/%.c tests/win/wtest.h $(WIN_OUTPUT)/libvigi
 	$(Q)$(WIN_CC) $(WIN_CFLAGS) -Wno-missing-prototypes -o $@ $< $(WIN_OUTPUT)/libvigilfb.a \
 		$(WIN_LDLIBS)
 
-# libFuzzer over the parsers and the record read path; FUZZ_SECONDS each (default 60).
-FUZZ_SECONDS ?= 60
-FUZZ_OUTPUT := $(OUTPUT)/fuzz
+# libFuzzer over every parser (tests/fuzz/fuzz_<name>.c, seeds in tests/fuzz/corpus/<name>/),
+# with ASan and UBSan (any report aborts), built by clang apart from the normal outputs, in
+# $(OUTPUT)/fuzz. `make fuzz` builds them and runs each for FUZZ_SECONDS (tests/run_fuzz.sh).
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(OUTPUT)/fuzz/tests/fuzz/%,$(FUZZ_SRCS))
+FUZZ_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined \
+	-fno-sanitize-recover=all
+
+fuzz-bins:
+	$(Q)$(MAKE) --no-print-directory OUTPUT=$(OUTPUT)/fuzz CC=clang CFLAGS="$(FUZZ_CFLAGS)" \
+		$(FUZZ_BINS)
+
 fuzz:
-	$(Q)$(MAKE) --no-print-directory OUTPUT=$(FUZZ_OUTPUT) CC=clang \
-		CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined" $(FUZZ_OUTPUT)/libvigil.a
-	$(Q)for f in $(FUZZ_SRCS); do \
-		n=$$(basename $$f .c); \
-		clang $(CPPFLAGS) -I$(FUZZ_OUTPUT) -O1 -g -fsanitize=fuzzer,address,undefined $$f \
-			$(FUZZ_OUTPUT)/libvigil.a $(LDLIBS) -o $(FUZZ_OUTPUT)/$$n || exit 1; \
-		mkdir -p $(FUZZ_OUTPUT)/corpus-$$n; \
-		echo "fuzz: $$n for $(FUZZ_SECONDS)s"; \
-		$(FUZZ_OUTPUT)/$$n -max_total_time=$(FUZZ_SECONDS) -max_len=512 \
-			$(FUZZ_OUTPUT)/corpus-$$n 2>&1 | tail -2 || exit 1; \
-	done
+	$(Q)tests/run_fuzz.sh
+
+# A fuzzer links both libraries, and the BSD, macOS or POSIX decoders it drives (plain C).
+$(OUTPUT)/tests/fuzz/fuzz_bsd_%: FUZZ_EXTRA := $(BSD_DECODE_SRCS)
+$(OUTPUT)/tests/fuzz/fuzz_darwin_%: FUZZ_EXTRA := $(DARWIN_DECODE_SRCS)
+$(OUTPUT)/tests/fuzz/fuzz_posix_%: FUZZ_EXTRA := $(wildcard fallback/posix/decode*.c)
+$(OUTPUT)/tests/fuzz/%: tests/fuzz/%.c $(CORE_LIB) $(FB_LIB) | $(SKELS)
+	$(call msg,FUZZ-CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -fsanitize=fuzzer $(WARNINGS) -Wno-missing-prototypes -MMD \
+		-MP $< $(FUZZ_EXTRA) -o $@ $(CORE_LIB) $(FB_LIB) $(LDLIBS)
+
+check-style:
+	$(Q)sh tools/check_style.sh
 
 fmt:
 	clang-format -i $(wildcard user/*/*.[ch] bpf/*.[ch] fallback/*/*.[ch] tests/*/*.c)

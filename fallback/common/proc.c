@@ -38,12 +38,6 @@ struct fb_proc *fb_proc__new(pid_t pid)
 		errno = EINVAL; /* psutil: ValueError */
 		return NULL;
 	}
-	err = fb__proc_os_ident(pid, &id);
-	if (err && err != -EACCES && err != -EPERM) {
-		/* absent, or no identity can be read: NoSuchProcess */
-		errno = err == -ENOMEM ? ENOMEM : ESRCH;
-		return NULL;
-	}
 	p = calloc(1, head + fb__proc_os_size);
 	if (!p) {
 		errno = ENOMEM;
@@ -52,6 +46,15 @@ struct fb_proc *fb_proc__new(pid_t pid)
 	p->pid = pid;
 	p->err.pid = pid;
 	p->os = (struct fb__proc_os *)(void *)((char *)p + head);
+	/* hold the process first: the identity read next is then the held process' */
+	fb__proc_os_open(p);
+	err = fb__proc_os_ident(pid, &id);
+	if (err && err != -EACCES && err != -EPERM) {
+		/* absent, or no identity can be read: NoSuchProcess */
+		fb_proc__free(p);
+		errno = err == -ENOMEM ? ENOMEM : ESRCH;
+		return NULL;
+	}
 	if (!err) {
 		/* hidepid and the like: the handle exists, its identity is unknown */
 		p->ident = id;
@@ -62,6 +65,9 @@ struct fb_proc *fb_proc__new(pid_t pid)
 
 void fb_proc__free(struct fb_proc *p)
 {
+	if (!p)
+		return;
+	fb__proc_os_close(p);
 	free(p);
 }
 

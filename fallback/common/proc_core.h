@@ -3,7 +3,8 @@
  * proc_core.h - the fb_proc handle as every OS shares it (psutil's all -> posix -> os layering):
  * the fields the OS-free core in common/proc.c owns (pid, identity, the recorded error, the
  * oneshot depth, cpu_percent and wait state), a pointer to the OS's own per-handle state, and
- * the two hooks each OS folder defines exactly once: fb__proc_os_size and fb__proc_os_ident().
+ * the hooks each OS defines exactly once: fb__proc_os_size, fb__proc_os_open(),
+ * fb__proc_os_ident() and fb__proc_os_close().
  * The errno contract of fb_proc__new() lives here, once: a negative pid is -EINVAL (psutil's
  * ValueError), a pid that names no process is -ESRCH (NoSuchProcess).
  */
@@ -44,6 +45,18 @@ struct fb_proc {
  * Defined once per OS folder.
  */
 extern const size_t fb__proc_os_size;
+
+/*
+ * Hook: take hold of the process @p names, before the core reads its identity (p->pid is set,
+ * p->os zeroed).  Linux opens a pidfd, so what the identity check then approves stays this
+ * process even if the pid is reused later; the other OSes keep nothing.  It cannot fail: a
+ * handle that could not be pinned (old kernel, a thread id, a vanished pid) uses the pid.
+ * Defined once per OS.
+ */
+void fb__proc_os_open(struct fb_proc *p);
+
+/* Hook: release what fb__proc_os_open() took; called once, by fb_proc__free().  Once per OS. */
+void fb__proc_os_close(struct fb_proc *p);
 
 /*
  * Hook: who @pid is.  0 with @id filled; -ESRCH when no process has that pid; -EACCES or

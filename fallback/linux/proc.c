@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <dirent.h>
 #include <fcntl.h>
 #include <unistd.h>
@@ -68,6 +69,8 @@ int fb__parse_stat(const char *buf, struct fb__pstat *st)
 			neg = true;
 			p++;
 		}
+		if (neg)
+			st->neg |= FB__STAT_BIT(n);
 		if (!(stat_wanted >> n & 1)) {
 			while (*p >= '0' && *p <= '9')
 				p++;
@@ -199,6 +202,24 @@ int fb__proc_statm(struct fb_proc *p, const char *what, uint64_t out[7])
 
 const size_t fb__proc_os_size = sizeof(struct fb__proc_os);
 
+/*
+ * The core's hook, before it reads the identity: a pidfd (Linux >= 5.3) names this process
+ * and no later one, so signals and wait() through it cannot reach a reused pid.  -1 when the
+ * kernel has no pidfd_open, the pid is a thread id or already gone: the pid is used then.
+ */
+void fb__proc_os_open(struct fb_proc *p)
+{
+	p->os->pidfd = (int)syscall(SYS_pidfd_open, p->pid, 0);
+}
+
+/* The core's hook, from fb_proc__free(). */
+void fb__proc_os_close(struct fb_proc *p)
+{
+	if (p->os->pidfd >= 0)
+		close(p->os->pidfd);
+	p->os->pidfd = -1;
+}
+
 /* The core's hook: /proc/PID/stat's starttime (clock ticks since boot) and state letter. */
 int fb__proc_os_ident(pid_t pid, struct fb__proc_ident *id)
 {
@@ -293,6 +314,8 @@ int fb_proc__create_time(struct fb_proc *p, double *out)
 
 	fb__proc_clear_err(p);
 	err = fb__proc_stat(p, "create_time", &st);
+	if (!err && (st.neg & FB__STAT_START))
+		return fb__proc_fail(p, "create_time", ENODATA);
 	if (!err)
 		*out = (double)st.starttime / (double)fb__clk_tck() + fb__boot_time_cached();
 	return err;
@@ -308,12 +331,16 @@ int fb_proc__cpu_times(struct fb_proc *p, struct fb_proc_cpu_times *out)
 	err = fb__proc_stat(p, "cpu_times", &st);
 	if (err)
 		return err;
+	if (st.neg & FB__STAT_CPU)
+		return fb__proc_fail(p, "cpu_times", ENODATA);
 	out->user = (double)st.utime / tck;
 	out->system = (double)st.stime / tck;
 	out->children_user = (double)st.cutime / tck;
 	out->children_system = (double)st.cstime / tck;
 	out->iowait = (double)st.blkio_ticks / tck;
-	out->valid = st.nfields >= 42 ? FB_PCPU_IOWAIT : 0;
+	out->valid = st.nfields >= 42 && !(st.neg & FB__STAT_IOWAIT) ? FB_PCPU_IOWAIT : 0;
+	if (!(out->valid & FB_PCPU_IOWAIT))
+		out->iowait = 0; /* not reported: valid says so */
 	return 0;
 }
 
@@ -326,7 +353,7 @@ int fb_proc__cpu_num(struct fb_proc *p, int *out)
 	err = fb__proc_stat(p, "cpu_num", &st);
 	if (err)
 		return err;
-	if (st.processor < 0)
+	if (st.processor < 0 || (st.neg & FB__STAT_CPU_NUM))
 		return fb__proc_fail(p, "cpu_num", ENODATA);
 	*out = st.processor;
 	return 0;
@@ -551,6 +578,8 @@ int fb_proc__page_faults(struct fb_proc *p, uint64_t *minor, uint64_t *major)
 
 	fb__proc_clear_err(p);
 	err = fb__proc_stat(p, "page_faults", &st);
+	if (!err && (st.neg & FB__STAT_FAULTS))
+		return fb__proc_fail(p, "page_faults", ENODATA);
 	if (!err) {
 		*minor = st.minflt;
 		*major = st.majflt;

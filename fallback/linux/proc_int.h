@@ -2,13 +2,14 @@
 /*
  * proc_int.h - what the Linux process files share: the handle's Linux state, the parsed
  * /proc/PID/stat record and the oneshot-aware readers of stat, status and statm (the handle
- * itself and psutil's error classification are the OS-free core's, common/proc_core.h).
+ * itself and psutil's error classification are the OS-free core's, common/proc_core.h; the
+ * POSIX layer's hooks, posix/posix_int.h, are defined here too).
  * Private to fallback/linux.
  */
 #ifndef VIGIL_FB_PROC_INT_H
 #define VIGIL_FB_PROC_INT_H
 
-#include "../common/proc_core.h"
+#include "../posix/posix_int.h"
 
 /* The fields of /proc/PID/stat that psutil uses. */
 struct fb__pstat {
@@ -22,10 +23,32 @@ struct fb__pstat {
 	int processor;
 	uint64_t blkio_ticks;
 	int nfields; /* how many fields the line had: old kernels lack the tail */
+	uint64_t neg; /* bit n: field n was negative (a corrupt or hostile file for a count) */
 };
 
-/* What a Linux handle keeps besides the core's fields: oneshot copies of stat, status, statm. */
+/*
+ * stat fields that are counts: a negative one must be reported as unknown (the field left
+ * invalid, or ENODATA), never converted to a wrapped unsigned value.
+ */
+#define FB__STAT_BIT(n) (1ull << (n))
+#define FB__STAT_CPU (FB__STAT_BIT(14) | FB__STAT_BIT(15) | FB__STAT_BIT(16) | FB__STAT_BIT(17))
+#define FB__STAT_FAULTS (FB__STAT_BIT(10) | FB__STAT_BIT(12))
+#define FB__STAT_START FB__STAT_BIT(22)
+#define FB__STAT_THREADS FB__STAT_BIT(20)
+#define FB__STAT_IOWAIT FB__STAT_BIT(42)
+#define FB__STAT_CPU_NUM FB__STAT_BIT(39)
+
+/*
+ * What a Linux handle keeps besides the core's fields: its pidfd and oneshot copies of stat,
+ * status, statm.
+ */
 struct fb__proc_os {
+	/*
+	 * Opened (fb__proc_os_open()) before the core reads the identity, so once that identity
+	 * checks out every signal and wait() goes to this process or to none: -1 where the kernel
+	 * has none (< 5.3, a thread id, a pid already gone).
+	 */
+	int pidfd;
 	unsigned stat_gen, status_gen, statm_gen; /* fb__proc_oneshot_stamp() when stored */
 	struct fb__pstat stat;
 	char status[16384]; /* Cpus_allowed and Mems_allowed grow with the machine */

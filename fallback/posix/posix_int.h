@@ -13,6 +13,15 @@
 #include <fcntl.h>
 
 /*
+ * Hook of send_signal (proc_ctl.c): deliver @sig to the process of @p, whose identity the
+ * caller has just checked.  0, or a negative errno (-ESRCH, -EPERM, ...) for the caller to
+ * classify.  Linux sends through the handle's pidfd, so a pid reused since the check is never
+ * hit (kill() where the kernel has no pidfd_send_signal); FreeBSD and macOS call kill().
+ * Defined once per OS (linux/proc_ctl.c, sysctl/proc.c).
+ */
+int fb__proc_os_signal(struct fb_proc *p, int sig);
+
+/*
  * O_PATH (Linux, FreeBSD 14) opens a directory only to anchor *at() calls; where it is
  * missing (macOS, FreeBSD 13) a plain read-only open of the directory does the same job.
  */

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * proc_ctl.c - the process methods that are the same POSIX calls on Linux, FreeBSD and macOS:
- * nice (getpriority/setpriority) and the signal family (kill(2): send_signal, suspend =
- * SIGSTOP, resume = SIGCONT, terminate, kill).  A setter or signal first checks the handle's
- * identity (pid + creation time, common/proc.c), so a stale handle never touches a process
- * that reused its pid; pid 0 is refused, as kill(0) would signal our own process group.
+ * nice (getpriority/setpriority) and the signal family (send_signal, suspend = SIGSTOP,
+ * resume = SIGCONT, terminate, kill), delivered by the OS's fb__proc_os_signal() (Linux: the
+ * handle's pidfd, else kill(2)).  A setter or signal first checks the handle's identity (pid +
+ * creation time, common/proc.c), so a stale handle never touches a process that reused its
+ * pid; pid 0 is refused, as kill(0) would signal our own process group.
  */
 #include "posix_int.h"
 
@@ -48,8 +49,9 @@ int fb_proc__send_signal(struct fb_proc *p, int sig)
 	err = fb__proc_check_identity(p, "send_signal");
 	if (err)
 		return err;
-	if (kill(p->pid, sig))
-		return fb__proc_fail(p, "send_signal", errno);
+	err = fb__proc_os_signal(p, sig);
+	if (err)
+		return fb__proc_fail(p, "send_signal", err);
 	return 0;
 }
 

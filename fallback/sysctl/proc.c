@@ -4,17 +4,39 @@
  * core's (common/proc.c: pid plus creation time, so a reused pid is noticed), each reading
  * method asks the OS hook for a fresh listing entry (kinfo_proc and, on macOS,
  * proc_pidinfo), wait() is waitpid(2) for a child and polling for any other process (nice
- * and the signals are posix/proc_ctl.c's, cpu_percent the core's); a process' sockets are the
- * system connection table filtered by owner.  What the entries do not carry is -ENOTSUP here,
- * recorded as the method's error.
+ * and the signals are posix/proc_ctl.c's, over the kill(2) hook here; cpu_percent is the
+ * core's); a process' sockets are the system connection table filtered by owner.  What the
+ * entries do not carry is -ENOTSUP here, recorded as the method's error.
  */
 #include "sysctl_int.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+/*
+ * The core's hooks around a handle's life: FreeBSD and macOS have no descriptor that names an
+ * arbitrary existing process (FreeBSD's process descriptors come only from pdfork()), so a
+ * handle holds nothing and acts by pid after its identity check.
+ */
+void fb__proc_os_open(struct fb_proc *p)
+{
+	(void)p;
+}
+
+void fb__proc_os_close(struct fb_proc *p)
+{
+	(void)p;
+}
+
+/* posix/proc_ctl.c's hook, after the identity check: kill(2). */
+int fb__proc_os_signal(struct fb_proc *p, int sig)
+{
+	return kill(p->pid, sig) ? -errno : 0;
+}
 
 /* This very process's entry: -ESRCH once it ended or its pid names another process. */
 static int entry(struct fb_proc *p, const char *what, uint32_t need, struct fb_proc_info *pi)

@@ -15,6 +15,17 @@
 
 const size_t fb__proc_os_size = 0; /* the core's fields are all a handle needs here */
 
+/* The core's hooks around a handle's life: it holds no process HANDLE, each method opens one. */
+void fb__proc_os_open(struct fb_proc *p)
+{
+	(void)p;
+}
+
+void fb__proc_os_close(struct fb_proc *p)
+{
+	(void)p;
+}
+
 /* The core's hook: the process table's creation time (Windows has no zombies). */
 int fb__proc_os_ident(pid_t pid, struct fb__proc_ident *id)
 {

@@ -71,9 +71,15 @@ CASES = [
     ["serve-scrape"],
     ["snapshot"],
     ["snapshot", "-o", "{tmp}/snap.json.gz"],
+    ["snapshot", "--attrs", "name,memory_maps,children"],
     ["ps"],
     ["ps", "-f", "table", "--interval", "200ms", "--sort", "-cpu_percent", "-n", "5"],
     ["ps", "-p", "{victim}"],
+    ["proc", "{victim}"],
+    ["proc", "-f", "table", "{victim}", "1"],
+    ["proc", "-f", "json", "--attrs", "name,environ,open_files,connections", "-o",
+     "{tmp}/proc.json.gz", "{victim}"],
+    ["proc", "--recursive", "--attrs", "children,memory_maps", "{tree}"],
     ["pidof", "{sleeper}"],
     ["pidof", "no-such-command-here"],
     ["net"],
@@ -95,7 +101,8 @@ CASES = [
     ["kill", "--signal", "KILL", "{victim}"],
 ]
 CASES += [[c, "--help"] for c in ("doctor", "trace", "hist", "serve", "top", "profile",
-                                  "snapshot", "ps", "pidof", "net", "sys", "kill", "biotop")]
+                                  "snapshot", "ps", "proc", "pidof", "net", "sys", "kill",
+                                  "biotop")]
 
 # Exit 1 in silence is the contract here, as for pidof(1): no process has that name.
 SILENT_EXIT1 = [["pidof", "no-such-command-here"]]

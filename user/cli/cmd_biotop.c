@@ -16,6 +16,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "core/backend.h"
+#include "export/escape.h"
 #include "events.h"
 #include "blkio/blkio_iotop.h"
 #include "core/log.h"
@@ -101,17 +102,11 @@ static void biotop_print_table(struct biotop_run *r, uint64_t now, int n)
 		     "COMM", "D", "MAJ", "MIN", "DISK", "I/O", "Kbytes", "AVGms");
 	for (int i = 0; i < n; i++) {
 		const struct io_top_row *t = &r->rows[i];
-		char comm[VG_COMM_LEN + 1], pidbuf[16];
+		char comm[ESC_MAX_PER_BYTE * VG_COMM_LEN + 1], pidbuf[16];
 		uint32_t pid = t->pid, dev = t->dev;
 
 		snprintf(pidbuf, sizeof(pidbuf), pid ? "%u" : "-", pid);
-		for (int c = 0; c <= VG_COMM_LEN; c++) {
-			char ch = c < VG_COMM_LEN ? t->v.comm[c] : '\0';
-
-			comm[c] = ch && (ch < 0x20 || ch >= 0x7f) ? '?' : ch;
-			if (!ch)
-				break;
-		}
+		esc_str(comm, sizeof(comm), t->v.comm, VG_COMM_LEN);
 		sink__printf(s, "%-7s %-16s %1s %3u %3u %-8s %7llu %9llu %8.2f\n", pidbuf,
 			     pid ? comm : "-", t->write ? "W" : "R", blkio_dev_major(dev),
 			     blkio_dev_minor(dev), blkio_disk_cached(dev),

@@ -35,6 +35,7 @@ struct poller_ops {
 	const char *subsystem; /* "sched": the tracer it stands in for */
 	const char *source;    /* "procfs": the `source` column of its rows */
 	uint64_t kinds;	       /* record kinds it emits */
+	uint32_t filters;      /* enum trace_filter: the filters it applies; others are refused */
 	/* Take the first reading (the baseline); state is the poller's own. 0 or -errno. */
 	int (*open)(const struct trace_cfg *cfg, void **state);
 	/* Read again and emit a row per thing that changed since the last poll. */

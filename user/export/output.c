@@ -35,6 +35,28 @@ int output__open(struct output *o, const struct cli_cmd *cmd, const struct cli_c
 	return 0;
 }
 
+/*
+ * "; 12 unmatched (not losses): started_before_trace=9 start_not_seen=3": end events whose
+ * start came before the trace or was never shown by the kernel, apart from the drops.
+ */
+static void output__report_unmatched(const struct session *s)
+{
+	uint64_t n = 0;
+
+	for (int r = 0; r < TRACER_UNMATCHED_REASONS; r++)
+		n += session__unmatched_total(s, r);
+	if (!n)
+		return;
+	fprintf(stderr, "; %llu unmatched (not losses):", (unsigned long long)n);
+	for (int r = 0; r < TRACER_UNMATCHED_REASONS; r++) {
+		uint64_t k = session__unmatched_total(s, r);
+
+		if (k)
+			fprintf(stderr, " %s=%llu", unmatched_reason_names[r],
+				(unsigned long long)k);
+	}
+}
+
 void output__report(const struct output *o, const struct session *s)
 {
 	const struct consumer *c = &s->consumer;
@@ -64,8 +86,25 @@ void output__report(const struct output *o, const struct session *s)
 	}
 	for (int r = 0; r < TRACER_DROP_REASONS; r++)
 		lost += session__drops_total(s, r);
+	if (o->ex)
+		sink__flush(o->sink); /* what is still buffered: a write error shows now */
+	if (o->sink && sink__error(o->sink)) {
+		/* never "no drops" once records could not be written */
+		fprintf(stderr, "%sWRITE FAILED (%s)", total ? "; " : "",
+			strerror(-sink__error(o->sink)));
+		if (o->ex) /* records are counted where an exporter marks them */
+			fprintf(stderr, ": %llu records lost",
+				(unsigned long long)sink__lost(o->sink));
+		total = 1;
+		if (!lost && !c->bad_records) {
+			fputc('\n', stderr);
+			return;
+		}
+	}
 	if (!lost && !c->bad_records) {
-		fprintf(stderr, "%sno drops\n", total ? "; " : "");
+		fprintf(stderr, "%sno drops", total ? "; " : "");
+		output__report_unmatched(s);
+		fputc('\n', stderr);
 		return;
 	}
 	fprintf(stderr, "%sDROPPED", total ? "; " : "");
@@ -77,24 +116,34 @@ void output__report(const struct output *o, const struct session *s)
 	}
 	if (c->bad_records)
 		fprintf(stderr, " malformed=%llu", (unsigned long long)c->bad_records);
+	output__report_unmatched(s);
 	fputc('\n', stderr);
 }
 
 int output__close(struct output *o)
 {
 	const char *path;
+	uint64_t lost;
 	int err;
 
 	if (!o->sink)
 		return 0;
 	path = o->sink->path;
 	exporter__free(o->ex);
-	err = sink__close(o->sink);
+	err = sink__finish(o->sink);
+	lost = sink__lost(o->sink);
+	sink__close(o->sink);
 	o->ex = NULL;
 	o->sink = NULL;
 	if (err == -EPIPE && !strcmp(path, "-"))
 		return 0; /* the reader left (vigil ... | head): not an error, as for any filter */
-	if (err)
+	if (err && lost)
+		cli_error(o->cmd,
+			  "writing %s: %s; %llu records lost, the file ends at the last "
+			  "whole one",
+			  strcmp(path, "-") ? path : "stdout", strerror(-err),
+			  (unsigned long long)lost);
+	else if (err)
 		cli_error(o->cmd, "writing %s: %s", strcmp(path, "-") ? path : "stdout",
 			  strerror(-err));
 	return err;

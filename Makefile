@@ -139,8 +139,9 @@ bench: all
 
 # BSD/macOS: no sysroot exists here, so the backends are compile-checked (not linked, not run)
 # with clang for each target against the project's stub headers (tests/stubs), with the layers
-# below them (FB_LAYERS_bsd, FB_LAYERS_darwin).  Their decoders are unit-tested on Linux
-# (test_bsd_*, test_darwin_*).
+# below them (FB_LAYERS_bsd, FB_LAYERS_darwin).  As nothing links them, the check itself fails
+# on an fb_ symbol defined twice or used and never defined (a hook an OS forgot).  Their
+# decoders are unit-tested on Linux (test_bsd_*, test_darwin_*).
 BSD_CHECK_FLAGS := -nostdlibinc -isystem tests/stubs/common -Ifallback -Wall -Wextra -Werror \
 	-Wmissing-prototypes -std=gnu11 -O1
 BSD_TARGETS := x86_64-unknown-freebsd13:freebsd:bsd x86_64-apple-macos11:darwin:darwin \
@@ -158,6 +159,10 @@ bsd-check:
 		echo "  BSD-CHK  $$target: fallback/{$$(echo $$layers | tr ' ' ,)} ($$(ls $$out | wc -l) objects)"; \
 		dup=$$(llvm-nm -g --defined-only $$out/*.o | awk 'NF >= 3 { print $$3 }' | sort | uniq -d); \
 		[ -z "$$dup" ] || { echo "bsd-check: $$target: defined twice: $$dup"; exit 1; }; \
+		def=$$(llvm-nm -g --defined-only $$out/*.o | awk 'NF >= 3 { print $$3 }' | sort -u); \
+		use=$$(llvm-nm -u $$out/*.o | awk '{ print $$NF }' | grep -E '^_?fb_' | sort -u || true); \
+		miss=$$(printf '%s\n' "$$use" | grep -vxF "$$def" || true); \
+		[ -z "$$miss" ] || { echo "bsd-check: $$target: used, never defined: $$miss"; exit 1; }; \
 	done
 	@# the contract: each defines every function fallback.h declares (-ENOTSUP counts)
 	$(Q)tools/fb_coverage.sh | sed -n '/^freebsd/,$$p' | tee $(OUTPUT)/bsd-check/coverage.txt

@@ -25,7 +25,13 @@ BPF_SRCS := $(wildcard bpf/*.bpf.c)
 SKELS := $(patsubst bpf/%.bpf.c,$(OUTPUT)/%.skel.h,$(BPF_SRCS))
 USER_SRCS := $(filter-out user/cli/main.c user/win/%,$(wildcard user/*/*.c))
 USER_OBJS := $(patsubst %.c,$(OUTPUT)/%.o,$(USER_SRCS))
-FB_SRCS := $(wildcard fallback/common/*.c fallback/$(PLATFORM)/*.c)
+# fallback/ is layered as psutil is (all -> posix -> os), one folder per layer: common/ (OS-free),
+# posix/ (Linux, FreeBSD, macOS), sysctl/ (FreeBSD, macOS), then the OS's own folder.
+FB_LAYERS_linux := common posix linux
+FB_LAYERS_bsd := common posix sysctl bsd
+FB_LAYERS_darwin := common posix sysctl darwin
+FB_LAYERS_win32 := common win32
+FB_SRCS := $(wildcard $(patsubst %,fallback/%/*.c,$(FB_LAYERS_$(PLATFORM))))
 FB_OBJS := $(patsubst %.c,$(OUTPUT)/%.o,$(FB_SRCS))
 FB_LIB := $(if $(FB_SRCS),$(OUTPUT)/libvigilfb.a)
 CORE_LIB := $(OUTPUT)/libvigil.a
@@ -78,8 +84,9 @@ $(OUTPUT)/vigil: $(OUTPUT)/user/cli/main.o $(CORE_LIB) $(FB_LIB)
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
 # The BSD and macOS decoders are plain C: their unit tests link them in on Linux.
-BSD_DECODE_SRCS := $(wildcard fallback/bsd/decode*.c fallback/posix/decode*.c)
-DARWIN_DECODE_SRCS := $(wildcard fallback/darwin/decode*.c fallback/posix/decode*.c)
+# (the shared decoders of fallback/posix are in the Linux library already)
+BSD_DECODE_SRCS := $(wildcard fallback/bsd/decode*.c)
+DARWIN_DECODE_SRCS := $(wildcard fallback/darwin/decode*.c)
 # test_web_config makes bcrypt hashes itself: libcrypt directly (vigil dlopen()s it).
 $(OUTPUT)/tests/test_web_config: TEST_EXTRA := -lcrypt
 $(OUTPUT)/tests/test_bsd_%: TEST_EXTRA := $(BSD_DECODE_SRCS)
@@ -135,11 +142,10 @@ bench: all
 	$(Q)tools/bench.sh
 
 # BSD/macOS: no sysroot exists here, so the backends are compile-checked (not linked, not run)
-# with clang for each target against the project's stub headers (tests/stubs), together with
-# fallback/posix (the layer both share) and the OS-free part of fallback/common.  Their decoders are unit-tested on Linux (test_bsd_*,
-# test_darwin_*).
-BSD_COMMON_SRCS := $(filter-out fallback/common/io.c fallback/common/root.c \
-	fallback/common/parallel.c,$(wildcard fallback/common/*.c))
+# with clang for each target against the project's stub headers (tests/stubs), with the layers
+# below them (FB_LAYERS_bsd, FB_LAYERS_darwin).  As nothing links them, the check itself fails
+# on an fb_ symbol defined twice or used and never defined (a hook an OS forgot).  Their
+# decoders are unit-tested on Linux (test_bsd_*, test_darwin_*).
 BSD_CHECK_FLAGS := -nostdlibinc -isystem tests/stubs/common -Ifallback -Wall -Wextra -Werror \
 	-Wmissing-prototypes -std=gnu11 -O1
 BSD_TARGETS := x86_64-unknown-freebsd13:freebsd:bsd x86_64-apple-macos11:darwin:darwin \
@@ -149,32 +155,34 @@ bsd-check:
 	$(Q)set -e; for t in $(BSD_TARGETS); do \
 		target=$${t%%:*}; rest=$${t#*:}; stubs=$${rest%%:*}; dir=$${rest#*:}; \
 		out=$(OUTPUT)/bsd-check/$$target; rm -rf $$out; mkdir -p $$out; \
-		for f in $(BSD_COMMON_SRCS) fallback/posix/*.c fallback/$$dir/*.c; do \
+		case $$dir in bsd) layers="$(FB_LAYERS_bsd)";; *) layers="$(FB_LAYERS_darwin)";; esac; \
+		for f in $$(for l in $$layers; do echo fallback/$$l/*.c; done); do \
 			$(CLANG) --target=$$target -isystem tests/stubs/$$stubs $(BSD_CHECK_FLAGS) \
 				-c $$f -o $$out/$$(echo $$f | tr / _ | sed 's/\.c$$/.o/'); \
 		done; \
-		echo "  BSD-CHK  $$target: fallback/$$dir + posix + common ($$(ls $$out | wc -l) objects)"; \
+		echo "  BSD-CHK  $$target: fallback/{$$(echo $$layers | tr ' ' ,)} ($$(ls $$out | wc -l) objects)"; \
+		dup=$$(llvm-nm -g --defined-only $$out/*.o | awk 'NF >= 3 { print $$3 }' | sort | uniq -d); \
+		[ -z "$$dup" ] || { echo "bsd-check: $$target: defined twice: $$dup"; exit 1; }; \
+		def=$$(llvm-nm -g --defined-only $$out/*.o | awk 'NF >= 3 { print $$3 }' | sort -u); \
+		use=$$(llvm-nm -u $$out/*.o | awk '{ print $$NF }' | grep -E '^_?fb_' | sort -u || true); \
+		miss=$$(printf '%s\n' "$$use" | grep -vxF "$$def" || true); \
+		[ -z "$$miss" ] || { echo "bsd-check: $$target: used, never defined: $$miss"; exit 1; }; \
 	done
 	@# the contract: each defines every function fallback.h declares (-ENOTSUP counts)
 	$(Q)tools/fb_coverage.sh | sed -n '/^freebsd/,$$p' | tee $(OUTPUT)/bsd-check/coverage.txt
-	$(Q)! grep -q missing $(OUTPUT)/bsd-check/coverage.txt || \
-		{ echo "bsd-check: a fallback.h function lacks a FreeBSD/macOS definition"; exit 1; }
+	$(Q)! grep -qE 'missing|twice' $(OUTPUT)/bsd-check/coverage.txt || \
+		{ echo "bsd-check: a fallback.h function lacks a FreeBSD/macOS definition, or has two"; exit 1; }
 
 # Windows: vigil.exe with the fallback commands only (no BPF), and the Win32 backend's test
 # programs, cross-compiled with mingw-w64 and -Werror.  The platform is picked by the source
-# lists: fallback/win32 plus the OS-free files of fallback/common, and user/win/ (its own
+# lists: fallback/common and fallback/win32 (FB_LAYERS_win32), and user/win/ (its own
 # main and small stdio commands) instead of user/.
 WIN_CC ?= x86_64-w64-mingw32-gcc
 WIN_OUTPUT := $(OUTPUT)/win
 WIN_CFLAGS := -std=gnu11 -O2 -g $(WARNINGS) -Werror -D_WIN32_WINNT=0x0A00 \
 	-D__USE_MINGW_ANSI_STDIO=1 -Iuser/win -Ifallback -DVIGIL_VERSION='"$(VERSION)"'
 WIN_LDLIBS := -static -liphlpapi -lws2_32 -lpsapi -lntdll -ladvapi32 -lshell32 -lwtsapi32
-# common/ files bound to POSIX or procfs: file reads under the root, the root, the clock, the
-# scan helper thread (used by the Linux process scans only)
-FB_COMMON_POSIX := fallback/common/io.c fallback/common/root.c fallback/common/posix.c \
-	fallback/common/parallel.c
-WIN_FB_SRCS := $(filter-out $(FB_COMMON_POSIX),$(wildcard fallback/common/*.c)) \
-	$(wildcard fallback/win32/*.c)
+WIN_FB_SRCS := $(wildcard $(patsubst %,fallback/%/*.c,$(FB_LAYERS_win32)))
 WIN_CMD_SRCS := $(filter-out user/win/main.c,$(wildcard user/win/*.c))
 WIN_FB_OBJS := $(patsubst %.c,$(WIN_OUTPUT)/%.o,$(WIN_FB_SRCS))
 WIN_CMD_OBJS := $(patsubst %.c,$(WIN_OUTPUT)/%.o,$(WIN_CMD_SRCS))

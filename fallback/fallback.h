@@ -632,8 +632,10 @@ void fb_strv_free(struct fb_strv *s);
 
 /*
  * A process handle: pid plus its creation time, as psutil.Process.  __new fails with errno
- * ESRCH when the pid does not exist (a thread id is accepted, as psutil's).  Methods that
- * fail record an fb_error readable with fb_proc__error().
+ * EINVAL for a negative pid (psutil's ValueError), ESRCH when the pid names no process or its
+ * identity cannot be read (NoSuchProcess; a thread id is accepted, as psutil's), ENOMEM; on
+ * every platform.  A pid the OS hides (hidepid) still gets a handle.  Methods that fail record
+ * an fb_error readable with fb_proc__error().
  */
 struct fb_proc;
 struct fb_proc *fb_proc__new(pid_t pid);

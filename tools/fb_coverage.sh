@@ -1,7 +1,8 @@
 #!/bin/sh
 # fb_coverage.sh: how much of fallback/fallback.h each backend implements, read from the
 # symbols its objects define (run `make all win bsd-check` first). For each backend it prints
-# "N of M functions" and the names it lacks. The BSD and macOS counts come from the
+# "N of M functions", the names it lacks, and any fb_ symbol two of its objects define (a static
+# library would hide that: the linker takes the first). The BSD and macOS counts come from the
 # compile-check objects: those backends are compiled, never linked or run.
 cd "$(dirname "$0")/.." || exit 1
 out=${OUTPUT:-.output}
@@ -16,6 +17,10 @@ report() { # $1: name, $2: defined symbols (one per line, no leading underscore)
 	printf '%-8s %3d of %d functions\n' "$1" "$n" "$total"
 	[ -n "$missing" ] && printf '%s\n' "$missing" | tr '\n' ' ' | fold -s -w 96 | sed 's/^/         missing: /'
 	[ -n "$missing" ] && echo
+	twice=$(printf '%s\n' "$2" | grep -E '^fb_' | sort | uniq -d)
+	[ -n "$twice" ] && printf '%s\n' "$twice" | tr '\n' ' ' | fold -s -w 96 | sed 's/^/         defined twice: /'
+	[ -n "$twice" ] && echo
+	return 0
 }
 
 syms() { # $1: nm program, then files

@@ -2,8 +2,8 @@
 /*
  * cpu.c - CPU times, counts, statistics, frequency and load average on FreeBSD: kern.cp_time
  * and kern.cp_times in statistics-clock ticks (kern.clockrate's stathz), hw.ncpu and
- * kern.smp.cores, vm.stats.sys.* counters, dev.cpu.0.freq, vm.loadavg.  FreeBSD keeps no
- * iowait, softirq, steal or guest time: those stay invalid.
+ * kern.smp.cores, vm.stats.sys.* counters, dev.cpu.0.freq (the load average is
+ * sysctl/cpu.c's).  FreeBSD keeps no iowait, softirq, steal or guest time: those stay invalid.
  */
 #include "bsd_int.h"
 
@@ -100,20 +100,4 @@ int fb_cpu_freq(struct fb_cpu_freq *out)
 	out->current = (double)mhz;
 	out->valid = FB_FREQ_CURRENT;
 	return 0;
-}
-
-int fb_cpu_freq_percpu(struct fb_cpu_freq **out, size_t *n)
-{
-	*out = NULL;
-	*n = 0;
-	return -ENOTSUP;
-}
-
-int fb_getloadavg(double out[3])
-{
-	unsigned char buf[FB_BSD_LOADAVG_SIZE];
-	size_t len = sizeof(buf);
-	int err = fb__sysctl_fixed("vm.loadavg", buf, &len);
-
-	return err ? err : fb__bsd_decode_loadavg(buf, len, out);
 }

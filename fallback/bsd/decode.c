@@ -6,6 +6,7 @@
  * backend and on Linux into the unit tests.
  */
 #include "bsd_decode.h"
+#include "../posix/posix_int.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -30,13 +31,7 @@ static uint32_t get_u32(const unsigned char *p)
 
 int fb__bsd_decode_uint(const void *buf, size_t len, uint64_t *out)
 {
-	if (len == 4)
-		*out = get_u32(buf);
-	else if (len == 8)
-		*out = get_u64(buf);
-	else
-		return -EINVAL;
-	return 0;
+	return fb__decode_uint(buf, len, out);
 }
 
 int fb__bsd_decode_cp_times(const void *buf, size_t len, long stathz, struct fb_cpu_times *out,
@@ -85,32 +80,12 @@ int fb__bsd_decode_clockinfo(const void *buf, size_t len, long *stathz)
 
 int fb__bsd_decode_loadavg(const void *buf, size_t len, double out[3])
 {
-	const unsigned char *p = buf;
-	uint64_t fscale;
-
-	if (len != FB_BSD_LOADAVG_SIZE)
-		return -EINVAL;
-	fscale = get_u64(p + FB_BSD_LOADAVG_FSCALE);
-	if (!fscale)
-		return -EINVAL;
-	for (int i = 0; i < 3; i++)
-		out[i] = (double)get_u32(p + 4 * i) / (double)fscale;
-	return 0;
+	return fb__decode_loadavg(buf, len, out);
 }
 
 int fb__bsd_decode_timeval(const void *buf, size_t len, double *out)
 {
-	const unsigned char *p = buf;
-	int64_t sec, usec;
-
-	if (len != FB_BSD_TIMEVAL_SIZE)
-		return -EINVAL;
-	memcpy(&sec, p, 8);
-	memcpy(&usec, p + 8, 8);
-	if (sec <= 0 || usec < 0 || usec >= 1000000)
-		return -EINVAL;
-	*out = (double)sec + (double)usec / 1e6;
-	return 0;
+	return fb__decode_timeval(buf, len, 8, out);
 }
 
 int fb__bsd_decode_xswdev(const void *buf, size_t len, uint64_t *nblks, uint64_t *used)
@@ -237,10 +212,7 @@ int fb__bsd_decode_kinfo_proc(const void *buf, size_t len, uint64_t page_size,
 }
 
 /* MNT_* flags psutil names in opts (FreeBSD sys/mount.h values). */
-static const struct {
-	uint64_t bit;
-	const char *name;
-} bsd_mnt_flags[] = {
+static const struct fb__mnt_flag bsd_mnt_flags[] = {
 	{ 0x00000002, "sync" },	       { 0x00000004, "noexec" },     { 0x00000008, "nosuid" },
 	{ 0x00000040, "async" },       { 0x00000080, "suiddir" },    { 0x00001000, "local" },
 	{ 0x00002000, "quota" },       { 0x00004000, "rootfs" },     { 0x00008000, "exrdonly" },
@@ -248,48 +220,21 @@ static const struct {
 	{ 0x10000000, "noatime" },     { 0x40000000, "noclusterw" },
 };
 
-static char *field_dup(const unsigned char *p, size_t max)
-{
-	size_t n = 0;
-	char *s;
-
-	while (n < max && p[n])
-		n++;
-	s = malloc(n + 1);
-	if (s) {
-		memcpy(s, p, n);
-		s[n] = '\0';
-	}
-	return s;
-}
+static const struct fb__statfs_layout bsd_statfs = {
+	.size = FB_BSD_STATFS_SIZE,
+	.version = FB_BSD_STATFS_VERSION,
+	.flags_off = FB_BSD_SF_FLAGS,
+	.flags_size = sizeof(uint64_t),
+	.fstype_off = FB_BSD_SF_FSTYPENAME,
+	.fstype_len = 16,
+	.from_off = FB_BSD_SF_MNTFROMNAME,
+	.on_off = FB_BSD_SF_MNTONNAME,
+	.name_len = FB_BSD_SF_NAMELEN,
+	.flags = bsd_mnt_flags,
+	.nflags = sizeof(bsd_mnt_flags) / sizeof(bsd_mnt_flags[0]),
+};
 
 int fb__bsd_decode_statfs(const void *buf, size_t len, struct fb_partition *out)
 {
-	const unsigned char *p = buf;
-	char opts[256];
-	uint64_t flags;
-	size_t at;
-
-	memset(out, 0, sizeof(*out));
-	if (len < FB_BSD_STATFS_SIZE || get_u32(p) != FB_BSD_STATFS_VERSION)
-		return -EINVAL;
-	flags = get_u64(p + FB_BSD_SF_FLAGS);
-	at = (size_t)snprintf(opts, sizeof(opts), "%s", flags & 1 ? "ro" : "rw"); /* MNT_RDONLY */
-	for (size_t i = 0; i < sizeof(bsd_mnt_flags) / sizeof(bsd_mnt_flags[0]); i++)
-		if ((flags & bsd_mnt_flags[i].bit) && at < sizeof(opts))
-			at += (size_t)snprintf(opts + at, sizeof(opts) - at, ",%s",
-					       bsd_mnt_flags[i].name);
-	out->device = field_dup(p + FB_BSD_SF_MNTFROMNAME, FB_BSD_SF_NAMELEN);
-	out->mountpoint = field_dup(p + FB_BSD_SF_MNTONNAME, FB_BSD_SF_NAMELEN);
-	out->fstype = field_dup(p + FB_BSD_SF_FSTYPENAME, 16);
-	out->opts = strdup(opts);
-	if (!out->device || !out->mountpoint || !out->fstype || !out->opts) {
-		free(out->device);
-		free(out->mountpoint);
-		free(out->fstype);
-		free(out->opts);
-		memset(out, 0, sizeof(*out));
-		return -ENOMEM;
-	}
-	return 0;
+	return fb__decode_statfs(&bsd_statfs, buf, len, out);
 }

@@ -50,18 +50,16 @@ static void find_owner(const unsigned char *f, size_t flen, uint64_t so, struct 
 	}
 }
 
-/* One xinpcb at @xi into @c (addresses, family, owner). */
-static void decode_xinpcb(const unsigned char *xi, const unsigned char *f, size_t flen,
-			  struct fb_conn *c)
-{
-	bool v6 = xi[FB_BSD_XI_VFLAG] & FB_BSD_INP_IPV6;
-	size_t skip = v6 ? 0 : FB_BSD_XI_V4_IN_16;
-
-	c->family = v6 ? AF_INET6 : AF_INET;
-	fb__inet_endpoint(&c->laddr, v6, xi + FB_BSD_XI_LADDR + skip, xi + FB_BSD_XI_LPORT);
-	fb__inet_endpoint(&c->raddr, v6, xi + FB_BSD_XI_FADDR + skip, xi + FB_BSD_XI_FPORT);
-	find_owner(f, flen, get_u64(xi + FB_BSD_XI_SO), c);
-}
+static const struct fb__inpcb_layout bsd_inpcb = {
+	.vflag = FB_BSD_XI_VFLAG,
+	.ipv4 = FB_BSD_INP_IPV4,
+	.ipv6 = FB_BSD_INP_IPV6,
+	.faddr = FB_BSD_XI_FADDR,
+	.laddr = FB_BSD_XI_LADDR,
+	.fport = FB_BSD_XI_FPORT,
+	.lport = FB_BSD_XI_LPORT,
+	.v4_in_16 = FB_BSD_XI_V4_IN_16,
+};
 
 static int walk(const void *buf, size_t len, bool tcp, const void *files, size_t flen,
 		struct fb_conn **v, size_t *n, size_t *cap)
@@ -79,7 +77,6 @@ static int walk(const void *buf, size_t len, bool tcp, const void *files, size_t
 		uint64_t rlen = get_u64(p + off);
 		const unsigned char *r = p + off, *xi;
 		struct fb_conn *c;
-		uint8_t vflag;
 		int err;
 
 		if (rlen == FB_BSD_XINPGEN_SIZE) { /* the closing xinpgen */
@@ -91,18 +88,14 @@ static int walk(const void *buf, size_t len, bool tcp, const void *files, size_t
 			return -EINVAL;
 		off += rec;
 		xi = tcp ? r + FB_BSD_XT_INP : r;
-		vflag = xi[FB_BSD_XI_VFLAG];
-		if (!(vflag & (FB_BSD_INP_IPV4 | FB_BSD_INP_IPV6)))
-			continue; /* neither IPv4 nor IPv6: not an internet socket */
-		err = fb__grow((void **)v, cap, *n + 1, sizeof(**v));
+		err = fb__inpcb_append(&bsd_inpcb, xi, tcp ? SOCK_STREAM : SOCK_DGRAM,
+				       tcp ? fb__tcps_status((int32_t)get_u32(r + FB_BSD_XT_STATE))
+					   : FB_CONN_NONE,
+				       v, n, cap, &c);
 		if (err)
 			return err;
-		c = &(*v)[(*n)++];
-		memset(c, 0, sizeof(*c));
-		c->type = tcp ? SOCK_STREAM : SOCK_DGRAM;
-		c->status =
-			tcp ? fb__tcps_status((int32_t)get_u32(r + FB_BSD_XT_STATE)) : FB_CONN_NONE;
-		decode_xinpcb(xi, f, flen, c);
+		if (c)
+			find_owner(f, flen, get_u64(xi + FB_BSD_XI_SO), c);
 	}
 	return -EINVAL; /* no closing xinpgen: truncated */
 }

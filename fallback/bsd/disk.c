@@ -5,7 +5,7 @@
  */
 #include "bsd_int.h"
 
-#include "../posix/posix_int.h"
+#include "../sysctl/sysctl_int.h"
 
 const size_t fb__os_statfs_size = FB_BSD_STATFS_SIZE;
 

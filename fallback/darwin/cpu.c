@@ -3,10 +3,12 @@
  * cpu.c - CPU times, counts, frequency and load average on macOS: the Mach host interface
  * for ticks (host_statistics HOST_CPU_LOAD_INFO for the total, host_processor_info
  * PROCESSOR_CPU_LOAD_INFO per CPU, whose buffer is given back with vm_deallocate), and sysctl
- * for hw.logicalcpu, hw.physicalcpu, hw.cpufrequency (Intel only) and vm.loadavg.  macOS
+ * for hw.logicalcpu, hw.physicalcpu and hw.cpufrequency (Intel only; the load average is
+ * sysctl/cpu.c's).  macOS
  * reports no iowait, irq or softirq time and no context-switch counters here.
  */
 #include "darwin_decode.h"
+#include "../sysctl/sysctl_int.h"
 
 #include <errno.h>
 #include <mach/mach.h>
@@ -14,26 +16,6 @@
 #include <string.h>
 #include <sys/types.h>
 #include <sys/sysctl.h>
-
-static int sysctl_u64(const char *name, uint64_t *out)
-{
-	unsigned char buf[8] = { 0 };
-	size_t len = sizeof(buf);
-
-	if (sysctlbyname(name, buf, &len, NULL, 0))
-		return -errno;
-	if (len == 4) {
-		uint32_t v;
-
-		memcpy(&v, buf, 4);
-		*out = v;
-	} else if (len == 8) {
-		memcpy(out, buf, 8);
-	} else {
-		return -EINVAL;
-	}
-	return 0;
-}
 
 int fb_cpu_times(struct fb_cpu_times *out)
 {
@@ -82,7 +64,7 @@ int fb_cpu_count(bool logical)
 {
 	uint64_t v;
 
-	if (sysctl_u64(logical ? "hw.logicalcpu" : "hw.physicalcpu", &v) || !v)
+	if (fb__sysctl_uint(logical ? "hw.logicalcpu" : "hw.physicalcpu", &v) || !v)
 		return -ENODATA;
 	return (int)v;
 }
@@ -98,34 +80,17 @@ int fb_cpu_freq(struct fb_cpu_freq *out)
 	uint64_t hz;
 
 	memset(out, 0, sizeof(*out));
-	if (sysctl_u64("hw.cpufrequency", &hz))
+	if (fb__sysctl_uint("hw.cpufrequency", &hz))
 		return -ENODATA; /* Apple silicon has no such key */
 	out->current = (double)hz / 1e6;
 	out->valid = FB_FREQ_CURRENT;
-	if (!sysctl_u64("hw.cpufrequency_min", &hz)) {
+	if (!fb__sysctl_uint("hw.cpufrequency_min", &hz)) {
 		out->min = (double)hz / 1e6;
 		out->valid |= FB_FREQ_MIN;
 	}
-	if (!sysctl_u64("hw.cpufrequency_max", &hz)) {
+	if (!fb__sysctl_uint("hw.cpufrequency_max", &hz)) {
 		out->max = (double)hz / 1e6;
 		out->valid |= FB_FREQ_MAX;
 	}
 	return 0;
-}
-
-int fb_cpu_freq_percpu(struct fb_cpu_freq **out, size_t *n)
-{
-	*out = NULL;
-	*n = 0;
-	return -ENOTSUP;
-}
-
-int fb_getloadavg(double out[3])
-{
-	unsigned char buf[FB_DARWIN_LOADAVG_SIZE];
-	size_t len = sizeof(buf);
-
-	if (sysctlbyname("vm.loadavg", buf, &len, NULL, 0))
-		return -errno;
-	return fb__darwin_decode_loadavg(buf, len, out);
 }

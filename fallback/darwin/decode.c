@@ -6,6 +6,7 @@
  * unit tests.
  */
 #include "darwin_decode.h"
+#include "../posix/posix_int.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -113,33 +114,12 @@ int fb__darwin_decode_xsw_usage(const void *buf, size_t len, struct fb_swap *out
 
 int fb__darwin_decode_timeval(const void *buf, size_t len, double *out)
 {
-	const unsigned char *p = buf;
-	int64_t sec;
-	int32_t usec;
-
-	if (len != FB_DARWIN_TIMEVAL_SIZE)
-		return -EINVAL;
-	memcpy(&sec, p, 8);
-	memcpy(&usec, p + 8, 4);
-	if (sec <= 0 || usec < 0 || usec >= 1000000)
-		return -EINVAL;
-	*out = (double)sec + (double)usec / 1e6;
-	return 0;
+	return fb__decode_timeval(buf, len, 4, out);
 }
 
 int fb__darwin_decode_loadavg(const void *buf, size_t len, double out[3])
 {
-	const unsigned char *p = buf;
-	uint64_t fscale;
-
-	if (len != FB_DARWIN_LOADAVG_SIZE)
-		return -EINVAL;
-	fscale = get_u64(p + 16);
-	if (!fscale)
-		return -EINVAL;
-	for (int i = 0; i < 3; i++)
-		out[i] = (double)get_u32(p + 4 * i) / (double)fscale;
-	return 0;
+	return fb__decode_loadavg(buf, len, out);
 }
 
 int fb__darwin_decode_ifmsg(const void *buf, size_t len, size_t *msglen, unsigned *index,
@@ -220,10 +200,7 @@ int fb__darwin_decode_kinfo_proc(const void *buf, size_t len, struct fb_proc_inf
 }
 
 /* MNT_* flags psutil names in opts (macOS sys/mount.h values). */
-static const struct {
-	uint32_t bit;
-	const char *name;
-} darwin_mnt_flags[] = {
+static const struct fb__mnt_flag darwin_mnt_flags[] = {
 	{ 0x00000002, "sync" },
 	{ 0x00000004, "noexec" },
 	{ 0x00000008, "nosuid" },
@@ -241,50 +218,22 @@ static const struct {
 	{ 0x40000000, "snapshot" },
 };
 
-static char *field_dup(const unsigned char *p, size_t max)
-{
-	size_t n = 0;
-	char *s;
-
-	while (n < max && p[n])
-		n++;
-	s = malloc(n + 1);
-	if (s) {
-		memcpy(s, p, n);
-		s[n] = '\0';
-	}
-	return s;
-}
+static const struct fb__statfs_layout darwin_statfs = {
+	.size = FB_DARWIN_STATFS_SIZE,
+	.flags_off = FB_DARWIN_SF_FLAGS,
+	.flags_size = sizeof(uint32_t),
+	.fstype_off = FB_DARWIN_SF_FSTYPENAME,
+	.fstype_len = 16,
+	.from_off = FB_DARWIN_SF_MNTFROMNAME,
+	.on_off = FB_DARWIN_SF_MNTONNAME,
+	.name_len = FB_DARWIN_SF_NAMELEN,
+	.flags = darwin_mnt_flags,
+	.nflags = sizeof(darwin_mnt_flags) / sizeof(darwin_mnt_flags[0]),
+};
 
 int fb__darwin_decode_statfs(const void *buf, size_t len, struct fb_partition *out)
 {
-	const unsigned char *p = buf;
-	char opts[256];
-	uint32_t flags;
-	size_t at;
-
-	memset(out, 0, sizeof(*out));
-	if (len < FB_DARWIN_STATFS_SIZE)
-		return -EINVAL;
-	flags = get_u32(p + FB_DARWIN_SF_FLAGS);
-	at = (size_t)snprintf(opts, sizeof(opts), "%s", flags & 1 ? "ro" : "rw"); /* MNT_RDONLY */
-	for (size_t i = 0; i < sizeof(darwin_mnt_flags) / sizeof(darwin_mnt_flags[0]); i++)
-		if ((flags & darwin_mnt_flags[i].bit) && at < sizeof(opts))
-			at += (size_t)snprintf(opts + at, sizeof(opts) - at, ",%s",
-					       darwin_mnt_flags[i].name);
-	out->device = field_dup(p + FB_DARWIN_SF_MNTFROMNAME, FB_DARWIN_SF_NAMELEN);
-	out->mountpoint = field_dup(p + FB_DARWIN_SF_MNTONNAME, FB_DARWIN_SF_NAMELEN);
-	out->fstype = field_dup(p + FB_DARWIN_SF_FSTYPENAME, 16);
-	out->opts = strdup(opts);
-	if (!out->device || !out->mountpoint || !out->fstype || !out->opts) {
-		free(out->device);
-		free(out->mountpoint);
-		free(out->fstype);
-		free(out->opts);
-		memset(out, 0, sizeof(*out));
-		return -ENOMEM;
-	}
-	return 0;
+	return fb__decode_statfs(&darwin_statfs, buf, len, out);
 }
 
 int fb__darwin_decode_taskinfo(const void *buf, size_t len, uint32_t numer, uint32_t denom,

@@ -31,31 +31,33 @@ static uint32_t get_u32(const unsigned char *p)
 	return v;
 }
 
-/* One PCB from its items into a new entry of *v. */
+static const struct fb__inpcb_layout darwin_inpcb = {
+	.vflag = FB_DARWIN_XI_VFLAG,
+	.ipv4 = FB_DARWIN_INP_IPV4,
+	.ipv6 = FB_DARWIN_INP_IPV6,
+	.faddr = FB_DARWIN_XI_FADDR,
+	.laddr = FB_DARWIN_XI_LADDR,
+	.fport = FB_DARWIN_XI_FPORT,
+	.lport = FB_DARWIN_XI_LPORT,
+	.v4_in_16 = FB_DARWIN_XI_V4_IN_16,
+};
+
+/* One PCB from its items into a new entry of *v; the owner is the socket's last user. */
 static int emit(const unsigned char *xi, const unsigned char *so, const unsigned char *tp, bool tcp,
 		struct fb_conn **v, size_t *n, size_t *cap)
 {
-	bool v6 = xi[FB_DARWIN_XI_VFLAG] & FB_DARWIN_INP_IPV6;
-	size_t skip = v6 ? 0 : FB_DARWIN_XI_V4_IN_16;
 	struct fb_conn *c;
 	int32_t pid;
 	int err;
 
-	if (!(xi[FB_DARWIN_XI_VFLAG] & (FB_DARWIN_INP_IPV4 | FB_DARWIN_INP_IPV6)))
-		return 0; /* not an internet PCB */
-	err = fb__grow((void **)v, cap, *n + 1, sizeof(**v));
-	if (err)
+	err = fb__inpcb_append(&darwin_inpcb, xi, tcp ? SOCK_STREAM : SOCK_DGRAM,
+			       tcp ? fb__tcps_status((int32_t)get_u32(tp + FB_DARWIN_XT_STATE))
+				   : FB_CONN_NONE,
+			       v, n, cap, &c);
+	if (err || !c)
 		return err;
-	c = &(*v)[(*n)++];
-	memset(c, 0, sizeof(*c));
-	c->family = v6 ? AF_INET6 : AF_INET;
-	c->type = tcp ? SOCK_STREAM : SOCK_DGRAM;
-	c->status = tcp ? fb__tcps_status((int32_t)get_u32(tp + FB_DARWIN_XT_STATE)) : FB_CONN_NONE;
-	fb__inet_endpoint(&c->laddr, v6, xi + FB_DARWIN_XI_LADDR + skip, xi + FB_DARWIN_XI_LPORT);
-	fb__inet_endpoint(&c->raddr, v6, xi + FB_DARWIN_XI_FADDR + skip, xi + FB_DARWIN_XI_FPORT);
 	pid = (int32_t)get_u32(so + FB_DARWIN_XSO_LAST_PID);
 	c->pid = pid > 0 ? pid : -1;
-	c->fd = -1;
 	return 0;
 }
 

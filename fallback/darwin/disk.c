@@ -5,7 +5,7 @@
  */
 #include "darwin_decode.h"
 
-#include "../posix/posix_int.h"
+#include "../sysctl/sysctl_int.h"
 
 #include <errno.h>
 

@@ -1,97 +1,24 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * net_conn.c - psutil.net_connections() on macOS: the tagged TCP and UDP PCB lists
+ * net_conn.c - macOS's socket tables for sysctl/net_conn.c: the tagged TCP and UDP PCB lists
  * (net.inet.tcp.pcblist_n, net.inet.udp.pcblist_n, IPv4 and IPv6 together) decoded by
- * fb__darwin_decode_pcblist_n().  A list that changed while it was copied is read again, a
- * few times at most.  The pid is the socket's last user (so_last_pid); the fd is unknown
- * (psutil finds both by walking every process' fds with proc_pidfdinfo, not done here).
+ * fb__darwin_decode_pcblist_n().  There is no unix table and no owners table: the pid is the
+ * socket's last user (so_last_pid); the fd is unknown (psutil finds both by walking every
+ * process' fds with proc_pidfdinfo, not done here).
  */
 #include "darwin_decode.h"
+#include "../sysctl/sysctl_int.h"
 
-#include "../posix/posix_int.h"
-
-#include <errno.h>
-#include <stdlib.h>
-#include <sys/types.h>
-#include <sys/sysctl.h>
-
-/* Read @name into a malloc'ed buffer, retrying if it grew between the size probe and the read. */
-static int sysctl_alloc(const char *name, void **buf, size_t *len)
+static int decode_inet(const void *buf, size_t len, int tcp, const void *owners, size_t olen,
+		       struct fb_conn **v, size_t *n, size_t *cap)
 {
-	void *p = NULL;
-	int err = -ENOMEM;
-
-	for (int tries = 0; tries < 8; tries++) {
-		size_t size = 0;
-		void *np;
-
-		if (sysctlbyname(name, NULL, &size, NULL, 0)) {
-			err = -errno;
-			break;
-		}
-		size += size / 8 + 64;
-		np = realloc(p, size);
-		if (!np) {
-			err = -ENOMEM;
-			break;
-		}
-		p = np;
-		if (!sysctlbyname(name, p, &size, NULL, 0)) {
-			*buf = p;
-			*len = size;
-			return 0;
-		}
-		err = -errno;
-		if (err != -ENOMEM)
-			break;
-	}
-	free(p);
-	return err;
+	(void)owners, (void)olen; /* each entry names its last user */
+	return fb__darwin_decode_pcblist_n(buf, len, tcp != 0, v, n, cap);
 }
 
-static int read_list(const char *name, bool tcp, struct fb_conn **v, size_t *n, size_t *cap)
-{
-	int err = -EAGAIN;
-
-	for (int tries = 0; tries < 5 && err == -EAGAIN; tries++) {
-		size_t len;
-		void *buf;
-
-		err = sysctl_alloc(name, &buf, &len);
-		if (err)
-			return err;
-		err = fb__darwin_decode_pcblist_n(buf, len, tcp, v, n, cap);
-		free(buf);
-	}
-	return err;
-}
-
-int fb_net_connections(enum fb_conn_kind kind, struct fb_conn **out, size_t *n)
-{
-	struct fb_conn *v = NULL;
-	size_t cnt = 0, cap = 0, keep = 0;
-	int err;
-
-	*out = NULL;
-	*n = 0;
-	if ((unsigned)kind >= FB_KIND__COUNT)
-		return -EINVAL;
-	err = read_list("net.inet.tcp.pcblist_n", true, &v, &cnt, &cap);
-	if (!err)
-		err = read_list("net.inet.udp.pcblist_n", false, &v, &cnt, &cap);
-	if (err) {
-		free(v);
-		return err;
-	}
-	for (size_t i = 0; i < cnt; i++)
-		if (fb__conn_kind_has(kind, v[i].family, v[i].type))
-			v[keep++] = v[i];
-	*out = v;
-	*n = keep;
-	return 0;
-}
-
-int fb_net_connections_procfs(enum fb_conn_kind kind, struct fb_conn **out, size_t *n)
-{
-	return fb_net_connections(kind, out, n);
-}
+const struct fb__pcb_list fb__os_pcb_lists[] = {
+	{ "net.inet.tcp.pcblist_n", 1, false, decode_inet },
+	{ "net.inet.udp.pcblist_n", 0, false, decode_inet },
+};
+const size_t fb__os_pcb_nlists = sizeof(fb__os_pcb_lists) / sizeof(fb__os_pcb_lists[0]);
+const char *const fb__os_pcb_owners = NULL;

@@ -8,7 +8,7 @@
  * with the path from proc_pidpath and the arguments from KERN_PROCARGS2.
  */
 #include "darwin_decode.h"
-#include "../posix/posix_int.h"
+#include "../sysctl/sysctl_int.h"
 
 #include <errno.h>
 #include <libproc.h>
@@ -107,6 +107,19 @@ int fb__os_proc_info(pid_t pid, struct fb_proc_info *pi)
 	    mach_timebase_info(&tb) == KERN_SUCCESS)
 		fb__darwin_decode_taskinfo(ti, sizeof(ti), tb.numer, tb.denom, pi);
 	return 0;
+}
+
+const size_t fb__proc_os_size = 0; /* the core's fields are all a handle needs here */
+
+/* The core's hook: creation time and zombie state from this pid's kinfo_proc. */
+int fb__proc_os_ident(pid_t pid, struct fb__proc_ident *id)
+{
+	struct fb_proc_info pi;
+	int err = fb__os_proc_info(pid, &pi);
+
+	if (!err)
+		fb__ident_of_info(&pi, id);
+	return err;
 }
 
 int fb__os_proc_exe(pid_t pid, char *buf, size_t len)

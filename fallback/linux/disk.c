@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * disk.c - disk_partitions() from <root>/proc/self/mounts with psutil's all=False filter (only
- * fstypes that /proc/filesystems lists without "nodev", plus zfs, and no empty device),
- * disk_usage() from statvfs with df's percent, and disk_io_counters() from /proc/diskstats in
+ * fstypes that /proc/filesystems lists without "nodev", plus zfs, and no empty device) and
+ * disk_io_counters() from /proc/diskstats in
  * its 2.4 (15 fields), 2.6 (14), partition (7) and 4.18+/5.5+ (18, 20) layouts, sectors of 512
  * bytes, summing only whole disks (those with a /sys/block entry) for the total.
+ * disk_usage() is posix/disk.c's.
  */
 #include "../common/fb_int.h"
 
@@ -12,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/statvfs.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
@@ -162,26 +162,6 @@ free_out:
 	free(fslist);
 	free(mounts);
 	return err;
-}
-
-int fb_disk_usage(const char *path, struct fb_disk_usage *out)
-{
-	struct statvfs st;
-	uint64_t avail_to_root;
-	double denom;
-
-	if (!path || !out)
-		return -EINVAL;
-	if (statvfs(path, &st))
-		return -errno;
-	out->total = (uint64_t)st.f_blocks * st.f_frsize;
-	avail_to_root = (uint64_t)st.f_bfree * st.f_frsize;
-	out->used = out->total - avail_to_root;
-	out->free = (uint64_t)st.f_bavail * st.f_frsize;
-	/* df's percent: root-reserved blocks count as neither used nor free */
-	denom = (double)out->used + (double)out->free;
-	out->percent = denom > 0 ? fb__round1((double)out->used / denom * 100.0) : 0.0;
-	return 0;
 }
 
 static bool is_storage_device(const char *name)

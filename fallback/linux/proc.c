@@ -129,41 +129,6 @@ int fb__read_pstat(pid_t pid, struct fb__pstat *out)
 	return fb__parse_stat(buf, out);
 }
 
-void fb__proc_clear_err(struct fb_proc *p)
-{
-	memset(&p->err, 0, sizeof(p->err));
-	p->err.pid = p->pid;
-}
-
-int fb__proc_fail(struct fb_proc *p, const char *what, int err)
-{
-	struct fb__pstat st;
-	char rel[32];
-	int e = err < 0 ? -err : err;
-
-	p->err.pid = p->pid;
-	p->err.err = e;
-	fb__copy(p->err.what, sizeof(p->err.what), what);
-	if (e == EACCES || e == EPERM) {
-		p->err.kind = FB_ERR_ACCESS_DENIED;
-		return -e;
-	}
-	if (e == ESRCH || e == ENOENT) {
-		if (!fb__read_pstat(p->pid, &st) && st.state == 'Z') {
-			p->err.kind = FB_ERR_ZOMBIE;
-			return -ESRCH;
-		}
-		fb__fmt(rel, sizeof(rel), "%d/stat", (int)p->pid);
-		if (e == ESRCH || faccessat(fb__dirfd(FB_DIR_PROC), rel, F_OK, 0)) {
-			p->err.kind = FB_ERR_NO_SUCH_PROCESS;
-			p->err.err = ESRCH;
-			return -ESRCH;
-		}
-	}
-	p->err.kind = FB_ERR_OS;
-	return -e;
-}
-
 ssize_t fb__proc_read(struct fb_proc *p, const char *what, const char *file, char *buf,
 		      size_t len)
 {
@@ -183,8 +148,8 @@ int fb__proc_stat(struct fb_proc *p, const char *what, struct fb__pstat *out)
 	ssize_t r;
 	int err;
 
-	if (p->oneshot && p->have_stat) {
-		*out = p->stat;
+	if (fb__proc_oneshot_has(p, p->os->stat_gen)) {
+		*out = p->os->stat;
 		return 0;
 	}
 	r = fb__proc_read(p, what, "stat", buf, sizeof(buf));
@@ -193,10 +158,8 @@ int fb__proc_stat(struct fb_proc *p, const char *what, struct fb__pstat *out)
 	err = fb__parse_stat(buf, out);
 	if (err)
 		return fb__proc_fail(p, what, err);
-	if (p->oneshot) {
-		p->stat = *out;
-		p->have_stat = true;
-	}
+	p->os->stat = *out;
+	p->os->stat_gen = fb__proc_oneshot_stamp(p);
 	return 0;
 }
 
@@ -204,15 +167,15 @@ int fb__proc_status(struct fb_proc *p, const char *what, const char **out)
 {
 	ssize_t r;
 
-	if (p->oneshot && p->have_status) {
-		*out = p->status;
+	if (fb__proc_oneshot_has(p, p->os->status_gen)) {
+		*out = p->os->status;
 		return 0;
 	}
-	r = fb__proc_read(p, what, "status", p->status, sizeof(p->status));
+	r = fb__proc_read(p, what, "status", p->os->status, sizeof(p->os->status));
 	if (r < 0)
 		return (int)r;
-	p->have_status = p->oneshot > 0;
-	*out = p->status;
+	p->os->status_gen = fb__proc_oneshot_stamp(p);
+	*out = p->os->status;
 	return 0;
 }
 
@@ -222,8 +185,8 @@ int fb__proc_statm(struct fb_proc *p, const char *what, uint64_t out[7])
 	ssize_t r;
 	int err;
 
-	if (p->oneshot && p->have_statm) {
-		memcpy(out, p->statm, sizeof(p->statm));
+	if (fb__proc_oneshot_has(p, p->os->statm_gen)) {
+		memcpy(out, p->os->statm, sizeof(p->os->statm));
 		return 0;
 	}
 	r = fb__proc_read(p, what, "statm", buf, sizeof(buf));
@@ -232,73 +195,58 @@ int fb__proc_statm(struct fb_proc *p, const char *what, uint64_t out[7])
 	err = fb__parse_statm(buf, out);
 	if (err)
 		return fb__proc_fail(p, what, err);
-	if (p->oneshot) {
-		memcpy(p->statm, out, sizeof(p->statm));
-		p->have_statm = true;
-	}
+	memcpy(p->os->statm, out, sizeof(p->os->statm));
+	p->os->statm_gen = fb__proc_oneshot_stamp(p);
 	return 0;
 }
 
-struct fb_proc *fb_proc__new(pid_t pid)
+const size_t fb__proc_os_size = sizeof(struct fb__proc_os);
+
+/*
+ * The core's hook, before it reads the identity: a pidfd (Linux >= 5.3) names this process
+ * and no later one, so signals and wait() through it cannot reach a reused pid.  -1 when the
+ * kernel has no pidfd_open, the pid is a thread id or already gone: the pid is used then.
+ */
+void fb__proc_os_open(struct fb_proc *p)
+{
+	p->os->pidfd = (int)syscall(SYS_pidfd_open, p->pid, 0);
+}
+
+/*
+ * The core's hook, before each identity check: whether the handle's pidfd says its own
+ * process has been reaped. Then whatever holds the pid now is another process, even one
+ * started in the same clock tick (same start time) or one whose stat hidepid hides. A zombie
+ * is still there (psutil: running).
+ */
+bool fb__proc_os_is_reaped(const struct fb_proc *p)
+{
+	return p->os->pidfd >= 0 && syscall(SYS_pidfd_send_signal, p->os->pidfd, 0, NULL, 0) &&
+	       errno == ESRCH;
+}
+
+/* The core's hook, from fb_proc__free(). */
+void fb__proc_os_close(struct fb_proc *p)
+{
+	if (p->os->pidfd >= 0)
+		close(p->os->pidfd);
+	p->os->pidfd = -1;
+}
+
+/* The core's hook: /proc/PID/stat's starttime (clock ticks since boot) and state letter. */
+int fb__proc_os_ident(pid_t pid, struct fb__proc_ident *id)
 {
 	struct fb__pstat st;
-	struct fb_proc *p;
-	int err;
+	int err = fb__read_pstat(pid, &st);
 
-	if (pid < 0) {
-		errno = EINVAL;
-		return NULL;
-	}
-	p = calloc(1, sizeof(*p));
-	if (!p) {
-		errno = ENOMEM;
-		return NULL;
-	}
-	p->pid = pid;
-	p->err.pid = pid;
-	p->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	err = fb__read_pstat(pid, &st);
-	if (err == -EACCES || err == -EPERM) {
-		/* hidepid: the handle exists, the identity is unknown */
-		return p;
-	}
-	if (err) {
-		fb_proc__free(p);
-		errno = ESRCH;
-		return NULL;
-	}
-	p->starttime = st.starttime;
-	p->have_starttime = true;
-	return p;
-}
-
-void fb_proc__free(struct fb_proc *p)
-{
-	if (p && p->pidfd >= 0)
-		close(p->pidfd);
-	free(p);
-}
-
-pid_t fb_proc__pid(const struct fb_proc *p)
-{
-	return p ? p->pid : -1;
-}
-
-const struct fb_error *fb_proc__error(const struct fb_proc *p)
-{
-	return p ? &p->err : NULL;
-}
-
-void fb_proc__oneshot_begin(struct fb_proc *p)
-{
-	if (p && p->oneshot++ == 0)
-		p->have_stat = p->have_status = p->have_statm = false;
-}
-
-void fb_proc__oneshot_end(struct fb_proc *p)
-{
-	if (p && p->oneshot > 0 && --p->oneshot == 0)
-		p->have_stat = p->have_status = p->have_statm = false;
+	if (err == -ENOENT)
+		err = -ESRCH;
+	if (err)
+		return err;
+	id->start = st.starttime;
+	id->have_start = true;
+	id->create_time = (double)st.starttime / (double)fb__clk_tck() + fb__boot_time_cached();
+	id->zombie = st.state == 'Z';
+	return 0;
 }
 
 int fb_proc__name(struct fb_proc *p, char *buf, size_t len)
@@ -633,42 +581,6 @@ int fb_proc__terminal(struct fb_proc *p, char *buf, size_t len)
 	if (!err)
 		fb__tty_name(st.tty_nr, buf, len);
 	return err;
-}
-
-/*
- * Whether the handle's pidfd says its own process has been reaped: then whatever now holds
- * the pid is another process, even one started in the same clock tick (same start time) or
- * one whose stat hidepid hides. A zombie is still there (psutil: running).
- */
-static bool proc_is_reaped(const struct fb_proc *p)
-{
-	return p->pidfd >= 0 && syscall(SYS_pidfd_send_signal, p->pidfd, 0, NULL, 0) &&
-	       errno == ESRCH;
-}
-
-int fb__proc_check_identity(struct fb_proc *p, const char *what)
-{
-	struct fb__pstat st;
-	int err = proc_is_reaped(p) ? -ESRCH : fb__read_pstat(p->pid, &st);
-
-	if (err == -EACCES || err == -EPERM)
-		return 0; /* cannot tell: psutil treats an unknown ctime as a match */
-	if (err || (p->have_starttime && st.starttime != p->starttime)) {
-		p->err.kind = FB_ERR_NO_SUCH_PROCESS;
-		p->err.pid = p->pid;
-		p->err.err = ESRCH;
-		fb__copy(p->err.what, sizeof(p->err.what), what);
-		return -ESRCH;
-	}
-	return 0;
-}
-
-bool fb_proc__is_running(struct fb_proc *p)
-{
-	if (!p)
-		return false;
-	fb__proc_clear_err(p);
-	return fb__proc_check_identity(p, "is_running") == 0;
 }
 
 int fb_proc__page_faults(struct fb_proc *p, uint64_t *minor, uint64_t *major)

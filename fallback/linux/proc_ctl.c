@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * proc_ctl.c - process methods that are system calls rather than file reads: nice (get/set
- * priority), ionice (ioprio_get/set), rlimit (prlimit), cpu_affinity (sched_get/setaffinity,
- * with psutil's "empty set = every eligible CPU"), cpu_percent (psutil's per-handle interval
- * maths), the signal family and wait().  Every setter and signal first checks the handle's
- * identity (pid + creation time), so a stale handle never touches a new process.
+ * proc_ctl.c - Linux process methods that are system calls rather than file reads: ionice
+ * (ioprio_get/set), rlimit (prlimit), cpu_affinity (sched_get/setaffinity, with psutil's
+ * "empty set = every online CPU"), wait() on the handle's pidfd, and the pidfd signal hook.
+ * Every setter first checks the handle's identity (pid + creation time), so a stale handle
+ * never touches a new process; nice and the signals are posix/proc_ctl.c's, cpu_percent the
+ * core's (common/proc.c).
  */
 #include "proc_int.h"
 
@@ -27,32 +28,6 @@ static int syscall_fail(struct fb_proc *p, const char *what, int e)
 	if (e == ESRCH)
 		return fb__proc_fail(p, what, ESRCH);
 	return fb__proc_fail(p, what, e);
-}
-
-int fb_proc__nice(struct fb_proc *p, int *out)
-{
-	int v;
-
-	fb__proc_clear_err(p);
-	errno = 0;
-	v = getpriority(PRIO_PROCESS, (id_t)p->pid);
-	if (v == -1 && errno)
-		return syscall_fail(p, "nice", errno);
-	*out = v;
-	return 0;
-}
-
-int fb_proc__set_nice(struct fb_proc *p, int value)
-{
-	int err;
-
-	fb__proc_clear_err(p);
-	err = fb__proc_check_identity(p, "nice");
-	if (err)
-		return err;
-	if (setpriority(PRIO_PROCESS, (id_t)p->pid, value))
-		return syscall_fail(p, "nice", errno);
-	return 0;
 }
 
 int fb_proc__ionice(struct fb_proc *p, enum fb_ioprio_class *ioclass, int *value)
@@ -243,89 +218,20 @@ free_sets:
 	return err;
 }
 
-int fb_proc__cpu_percent(struct fb_proc *p, double interval, double *out)
+/*
+ * posix/proc_ctl.c's hook, after the identity check: through the handle's pidfd, so a pid
+ * reused since the check cannot be hit; kill() only where the kernel has no pidfd (< 5.3, a
+ * thread id) or no pidfd_send_signal.
+ */
+int fb__proc_os_signal(struct fb_proc *p, int sig)
 {
-	struct fb_proc_cpu_times t1, t2;
-	int ncpu = fb_cpu_count(true), err;
-	double w1, w2, d_proc, d_time;
-
-	fb__proc_clear_err(p);
-	if (interval < 0)
-		return -EINVAL;
-	if (ncpu <= 0)
-		ncpu = 1;
-	if (interval > 0) {
-		w1 = fb__mono() * ncpu;
-		err = fb_proc__cpu_times(p, &t1);
-		if (err)
-			return err;
-		fb__sleep(interval);
-		w2 = fb__mono() * ncpu;
-		err = fb_proc__cpu_times(p, &t2);
-		if (err)
-			return err;
-		d_proc = (t2.user - t1.user) + (t2.system - t1.system);
-	} else {
-		w2 = fb__mono() * ncpu;
-		err = fb_proc__cpu_times(p, &t2);
-		if (err)
-			return err;
-		if (!p->have_last_cpu) {
-			p->have_last_cpu = true;
-			p->last_cpu = t2.user + t2.system;
-			p->last_wall = w2;
-			*out = 0.0;
+	if (p->os->pidfd >= 0) {
+		if (!syscall(SYS_pidfd_send_signal, p->os->pidfd, sig, NULL, 0))
 			return 0;
-		}
-		w1 = p->last_wall;
-		d_proc = t2.user + t2.system - p->last_cpu;
+		if (errno != ENOSYS)
+			return -errno;
 	}
-	p->have_last_cpu = true;
-	p->last_cpu = t2.user + t2.system;
-	p->last_wall = w2;
-	d_time = w2 - w1;
-	*out = d_time > 0 ? fb__round1(d_proc / d_time * 100.0 * ncpu) : 0.0;
-	return 0;
-}
-
-int fb_proc__send_signal(struct fb_proc *p, int sig)
-{
-	int err;
-
-	fb__proc_clear_err(p);
-	if (p->pid == 0)
-		return -EINVAL; /* would signal our own process group */
-	err = fb__proc_check_identity(p, "send_signal");
-	if (err)
-		return err;
-	/* through the pidfd: a pid reused since the check cannot be hit */
-	if (p->pidfd >= 0 && !syscall(SYS_pidfd_send_signal, p->pidfd, sig, NULL, 0))
-		return 0;
-	if (p->pidfd >= 0 && errno != ENOSYS)
-		return syscall_fail(p, "send_signal", errno);
-	if (kill(p->pid, sig))
-		return syscall_fail(p, "send_signal", errno);
-	return 0;
-}
-
-int fb_proc__suspend(struct fb_proc *p)
-{
-	return fb_proc__send_signal(p, SIGSTOP);
-}
-
-int fb_proc__resume(struct fb_proc *p)
-{
-	return fb_proc__send_signal(p, SIGCONT);
-}
-
-int fb_proc__terminate(struct fb_proc *p)
-{
-	return fb_proc__send_signal(p, SIGTERM);
-}
-
-int fb_proc__kill(struct fb_proc *p)
-{
-	return fb_proc__send_signal(p, SIGKILL);
+	return kill(p->pid, sig) ? -errno : 0;
 }
 
 static int decode_status(int st)
@@ -347,13 +253,13 @@ static int pidfd_wait(const struct fb_proc *p, double timeout)
 	int ms = timeout < 0 ? -1 : (int)(timeout * 1000.0 + 0.999), r;
 
 	/* the handle's own pidfd watches its process even if the pid is reused meanwhile */
-	pfd.fd = p->pidfd >= 0 ? p->pidfd : (int)syscall(SYS_pidfd_open, p->pid, 0);
+	pfd.fd = p->os->pidfd >= 0 ? p->os->pidfd : (int)syscall(SYS_pidfd_open, p->pid, 0);
 	if (pfd.fd < 0)
 		return errno == ESRCH ? 0 : -ENOSYS;
 	do
 		r = poll(&pfd, 1, ms);
 	while (r < 0 && errno == EINTR);
-	if (pfd.fd != p->pidfd)
+	if (pfd.fd != p->os->pidfd)
 		close(pfd.fd);
 	if (r < 0)
 		return -ENOSYS;

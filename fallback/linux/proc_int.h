@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * proc_int.h - what the Linux process files share: the fb_proc handle layout, the parsed
- * /proc/PID/stat record, the oneshot-aware readers of stat, status and statm, and psutil's
- * error classification (EACCES -> AccessDenied; ESRCH/ENOENT -> ZombieProcess when the state
- * is Z, NoSuchProcess when /proc/PID is gone).  Private to fallback/linux.
+ * proc_int.h - what the Linux process files share: the handle's Linux state, the parsed
+ * /proc/PID/stat record and the oneshot-aware readers of stat, status and statm (the handle
+ * itself and psutil's error classification are the OS-free core's, common/proc_core.h; the
+ * POSIX layer's hooks, posix/posix_int.h, are defined here too).
+ * Private to fallback/linux.
  */
 #ifndef VIGIL_FB_PROC_INT_H
 #define VIGIL_FB_PROC_INT_H
 
-#include "../common/fb_int.h"
+#include "../posix/posix_int.h"
 
 /* The fields of /proc/PID/stat that psutil uses. */
 struct fb__pstat {
@@ -37,27 +38,21 @@ struct fb__pstat {
 #define FB__STAT_IOWAIT FB__STAT_BIT(42)
 #define FB__STAT_CPU_NUM FB__STAT_BIT(39)
 
-struct fb_proc {
-	pid_t pid;
-	uint64_t starttime; /* ticks since boot: the identity with pid */
-	bool have_starttime;
+/*
+ * What a Linux handle keeps besides the core's fields: its pidfd and oneshot copies of stat,
+ * status, statm.
+ */
+struct fb__proc_os {
 	/*
-	 * Opened before the identity is read, so once that identity checks out every signal
-	 * goes to this process or to none: -1 where the kernel has none (< 5.3, a thread id).
+	 * Opened (fb__proc_os_open()) before the core reads the identity, so once that identity
+	 * checks out every signal and wait() goes to this process or to none: -1 where the kernel
+	 * has none (< 5.3, a thread id, a pid already gone).
 	 */
 	int pidfd;
-	int oneshot;
-	bool have_stat, have_status, have_statm;
+	unsigned stat_gen, status_gen, statm_gen; /* fb__proc_oneshot_stamp() when stored */
 	struct fb__pstat stat;
 	char status[16384]; /* Cpus_allowed and Mems_allowed grow with the machine */
 	uint64_t statm[7];
-	struct fb_error err;
-	/* cpu_percent() state */
-	bool have_last_cpu;
-	double last_cpu, last_wall;
-	/* wait() result cache */
-	bool have_exitcode;
-	int exitcode;
 };
 
 /* Parse a /proc/PID/stat text: comm is between the first '(' and the last ')'. */
@@ -67,10 +62,6 @@ int fb__parse_statm(const char *buf, uint64_t out[7]);
 
 /* Parse an smaps text into mappings (grouped: summed per path, first-seen order). */
 int fb__parse_smaps(const char *text, bool grouped, struct fb_mmap **out, size_t *n);
-
-/* Record a failure of @what and classify @err as psutil does; returns the value to return. */
-int fb__proc_fail(struct fb_proc *p, const char *what, int err);
-void fb__proc_clear_err(struct fb_proc *p);
 
 /* The oneshot-aware readers; on failure they classify and record the error. */
 int fb__proc_stat(struct fb_proc *p, const char *what, struct fb__pstat *out);
@@ -88,7 +79,5 @@ void fb__tty_name(int tty_nr, char *buf, size_t len);
 void fb__uid_name(uint32_t uid, char *buf, size_t len);
 /* Read a process' stat for pid without a handle; 0 or negative errno. */
 int fb__read_pstat(pid_t pid, struct fb__pstat *out);
-/* Is @p still the process it was created for? -ESRCH when gone or reused. */
-int fb__proc_check_identity(struct fb_proc *p, const char *what);
 
 #endif /* VIGIL_FB_PROC_INT_H */

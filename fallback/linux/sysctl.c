@@ -199,19 +199,6 @@ static int key_cmp(const void *a, const void *b)
 	return strcmp(((const struct fb_sysctl *)a)->name, ((const struct fb_sysctl *)b)->name);
 }
 
-void fb_sysctls_free(struct fb_sysctls *s)
-{
-	if (!s)
-		return;
-	for (size_t i = 0; i < s->n; i++) {
-		free(s->v[i].name);
-		free(s->v[i].value);
-	}
-	free(s->v);
-	s->v = NULL;
-	s->n = 0;
-}
-
 int fb_sysctl_list(const char *pattern, struct fb_sysctls *out)
 {
 	struct walk w = { .pattern = pattern, .out = out };

@@ -2,12 +2,14 @@
 /*
  * decode_inet.c - what the FreeBSD and macOS connection decoders share: the kernel's TCP state
  * numbers (netinet/tcp_fsm.h, the same eleven values on both systems) mapped to psutil's CONN_*
- * names, and one endpoint (address bytes and a network-order port) turned into the library's
- * text form.  Pure C; linked into the backends and into the unit tests.
+ * names, one endpoint (address bytes and a network-order port) turned into the library's
+ * text form, and one internet PCB (struct xinpcb / xinpcb_n, at the offsets the OS's layout
+ * gives) appended as a connection.  Pure C; linked into the backends and into the unit tests.
  */
 #include "posix_int.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -33,6 +35,34 @@ void fb__inet_endpoint(struct fb_sockaddr *a, bool v6, const unsigned char *addr
 	a->addr[0] = '\0';
 	if (a->valid && !inet_ntop(v6 ? AF_INET6 : AF_INET, addr, a->addr, sizeof(a->addr)))
 		a->addr[0] = '\0';
+}
+
+int fb__inpcb_append(const struct fb__inpcb_layout *l, const unsigned char *xi, int type,
+		     enum fb_conn_status status, struct fb_conn **v, size_t *n, size_t *cap,
+		     struct fb_conn **out)
+{
+	bool v6 = xi[l->vflag] & l->ipv6;
+	size_t skip = v6 ? 0 : l->v4_in_16;
+	struct fb_conn *c;
+	int err;
+
+	*out = NULL;
+	if (!(xi[l->vflag] & (l->ipv4 | l->ipv6)))
+		return 0; /* neither IPv4 nor IPv6: not an internet socket */
+	err = fb__grow((void **)v, cap, *n + 1, sizeof(**v));
+	if (err)
+		return err;
+	c = &(*v)[(*n)++];
+	memset(c, 0, sizeof(*c));
+	c->family = v6 ? AF_INET6 : AF_INET;
+	c->type = type;
+	c->status = status;
+	fb__inet_endpoint(&c->laddr, v6, xi + l->laddr + skip, xi + l->lport);
+	fb__inet_endpoint(&c->raddr, v6, xi + l->faddr + skip, xi + l->fport);
+	c->pid = -1;
+	c->fd = -1;
+	*out = c;
+	return 0;
 }
 
 bool fb__conn_kind_has(enum fb_conn_kind kind, int family, int type)

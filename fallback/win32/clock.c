@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * clock.c - the OS services the shared code expects (fallback/common/posix.c on POSIX) for
+ * clock.c - the OS services the shared code expects (fallback/posix/posix.c on POSIX) for
  * Windows: the monotonic clock from QueryPerformanceCounter, Sleep(), the page size from
  * GetSystemInfo and the fixed 100 Hz "clock tick" psutil assumes on Windows.  Also the
  * root, which on Windows is always the live system (there is no /proc tree to redirect), and

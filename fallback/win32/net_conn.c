@@ -79,11 +79,12 @@ static struct fb_conn *conn_push(struct conn_vec *cv, int family, int type, DWOR
 static int get_table(bool tcp, int family, void **out)
 {
 	DWORD len = 0, rc;
+	ULONG af = (ULONG)family;
 	void *buf = NULL;
 
 	for (int tries = 0; tries < 4; tries++) {
-		rc = tcp ? GetExtendedTcpTable(buf, &len, FALSE, family, TCP_TABLE_OWNER_PID_ALL, 0)
-			 : GetExtendedUdpTable(buf, &len, FALSE, family, UDP_TABLE_OWNER_PID, 0);
+		rc = tcp ? GetExtendedTcpTable(buf, &len, FALSE, af, TCP_TABLE_OWNER_PID_ALL, 0)
+			 : GetExtendedUdpTable(buf, &len, FALSE, af, UDP_TABLE_OWNER_PID, 0);
 		if (rc == NO_ERROR && buf) {
 			*out = buf;
 			return 0;

@@ -13,26 +13,37 @@
 #include <stdlib.h>
 #include <string.h>
 
-int fb__proc_fail(struct fb_proc *p, const char *what, int err)
+const size_t fb__proc_os_size = 0; /* the core's fields are all a handle needs here */
+
+/* The core's hooks around a handle's life: it holds no process HANDLE, each method opens one. */
+void fb__proc_os_open(struct fb_proc *p)
 {
-	p->err.pid = p->pid;
-	p->err.err = -err;
-	fb__copy(p->err.what, sizeof(p->err.what), what);
-	switch (err) {
-	case -ESRCH:
-		p->err.kind = FB_ERR_NO_SUCH_PROCESS;
-		break;
-	case -EACCES:
-	case -EPERM:
-		p->err.kind = FB_ERR_ACCESS_DENIED;
-		break;
-	case -ETIMEDOUT:
-		p->err.kind = FB_ERR_TIMEOUT;
-		break;
-	default:
-		p->err.kind = FB_ERR_OS;
-	}
-	return err;
+	(void)p;
+}
+
+void fb__proc_os_close(struct fb_proc *p)
+{
+	(void)p;
+}
+
+/* A handle holds no process object here: a reaped process is told by its identity. */
+bool fb__proc_os_is_reaped(const struct fb_proc *p)
+{
+	(void)p;
+	return false;
+}
+
+/* The core's hook: the process table's creation time (Windows has no zombies). */
+int fb__proc_os_ident(pid_t pid, struct fb__proc_ident *id)
+{
+	struct fb__nt_row r;
+	int err = fb__nt_find(pid, &r);
+
+	if (err)
+		return err;
+	memset(id, 0, sizeof(*id));
+	id->create_time = r.create_time;
+	return 0;
 }
 
 /* The row of this very process: -ESRCH if it ended or its pid now names another process. */
@@ -40,8 +51,9 @@ static int own_row(struct fb_proc *p, const char *what, struct fb__nt_row *r)
 {
 	int err = fb__nt_find(p->pid, r);
 
-	if (!err && p->create_time > 0 && r->create_time > 0 &&
-	    (r->create_time - p->create_time > 0.01 || p->create_time - r->create_time > 0.01))
+	if (!err && p->ident.create_time > 0 && r->create_time > 0 &&
+	    (r->create_time - p->ident.create_time > 0.01 ||
+	     p->ident.create_time - r->create_time > 0.01))
 		err = -ESRCH;
 	return err ? fb__proc_fail(p, what, err) : 0;
 }
@@ -54,56 +66,6 @@ static HANDLE proc_open(struct fb_proc *p, const char *what, DWORD access, int *
 	if (!h)
 		*err = fb__proc_fail(p, what, fb__win_err(GetLastError()));
 	return h;
-}
-
-struct fb_proc *fb_proc__new(pid_t pid)
-{
-	struct fb__nt_row r;
-	struct fb_proc *p;
-	int err;
-
-	if (pid < 0) {
-		errno = ESRCH;
-		return NULL;
-	}
-	err = fb__nt_find(pid, &r);
-	if (err) {
-		errno = -err;
-		return NULL;
-	}
-	p = calloc(1, sizeof(*p));
-	if (!p) {
-		errno = ENOMEM;
-		return NULL;
-	}
-	p->pid = pid;
-	p->create_time = r.create_time;
-	return p;
-}
-
-void fb_proc__free(struct fb_proc *p)
-{
-	free(p);
-}
-
-pid_t fb_proc__pid(const struct fb_proc *p)
-{
-	return p->pid;
-}
-
-const struct fb_error *fb_proc__error(const struct fb_proc *p)
-{
-	return &p->err;
-}
-
-void fb_proc__oneshot_begin(struct fb_proc *p)
-{
-	(void)p; /* every method reads one table already */
-}
-
-void fb_proc__oneshot_end(struct fb_proc *p)
-{
-	(void)p;
 }
 
 int fb_proc__name(struct fb_proc *p, char *buf, size_t len)
@@ -151,7 +113,7 @@ int fb_proc__status(struct fb_proc *p, enum fb_proc_status *out)
 
 int fb_proc__create_time(struct fb_proc *p, double *out)
 {
-	*out = p->create_time;
+	*out = p->ident.create_time;
 	return 0;
 }
 
@@ -270,37 +232,6 @@ int fb_proc__cpu_times(struct fb_proc *p, struct fb_proc_cpu_times *out)
 	out->user = r.user;
 	out->system = r.system;
 	/* children_user/children_system: Windows keeps none; psutil reports 0.0 there too */
-	return 0;
-}
-
-int fb_proc__cpu_percent(struct fb_proc *p, double interval, double *out)
-{
-	struct fb_proc_cpu_times t;
-	double now, cpu, pct = 0;
-	int err;
-
-	if (interval < 0)
-		return -EINVAL;
-	if (interval > 0) {
-		err = fb_proc__cpu_times(p, &t);
-		if (err)
-			return err;
-		p->last_cpu = t.user + t.system;
-		p->last_wall = fb__mono();
-		p->have_last_cpu = true;
-		fb__sleep(interval);
-	}
-	err = fb_proc__cpu_times(p, &t);
-	if (err)
-		return err;
-	now = fb__mono();
-	cpu = t.user + t.system;
-	if (p->have_last_cpu && now > p->last_wall)
-		pct = (cpu - p->last_cpu) / (now - p->last_wall) * 100.0;
-	p->last_cpu = cpu;
-	p->last_wall = now;
-	p->have_last_cpu = true;
-	*out = fb__round1(pct < 0 ? 0 : pct);
 	return 0;
 }
 
@@ -429,13 +360,6 @@ int fb_proc__io_counters(struct fb_proc *p, struct fb_proc_io *out)
 	out->read_chars = io.ReadTransferCount;
 	out->write_chars = io.WriteTransferCount;
 	return 0;
-}
-
-bool fb_proc__is_running(struct fb_proc *p)
-{
-	struct fb__nt_row r;
-
-	return own_row(p, "is_running", &r) == 0;
 }
 
 static int terminate(struct fb_proc *p, const char *what, UINT code)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * proc_int.h - the Win32 process handle and the one-row view of the kernel's process table
- * that proc.c, proc_iter.c and proc_more.c share.  NtQuerySystemInformation(
+ * proc_int.h - the one-row view of the kernel's process table that the Win32 process files
+ * share (the handle itself is the OS-free core's, common/proc_core.h).  NtQuerySystemInformation(
  * SystemProcessInformation) is the source for times and memory of every process, because
  * GetProcessTimes needs a handle that other users' processes refuse (and under wine returns the
  * caller's own times for everyone).
@@ -10,14 +10,7 @@
 #define VIGIL_FB_WIN_PROC_INT_H
 
 #include "fb_win.h"
-
-struct fb_proc {
-	pid_t pid;
-	double create_time; /* epoch seconds: the identity with pid */
-	struct fb_error err;
-	bool have_last_cpu;
-	double last_cpu, last_wall;
-};
+#include "../common/proc_core.h"
 
 /* What one SystemProcessInformation entry says about a process. */
 struct fb__nt_row {
@@ -37,7 +30,5 @@ int fb__nt_list(struct fb__nt_row **rows, size_t *n);
  * and the sum of their context switches.  -ESRCH when the pid is absent.
  */
 int fb__nt_threads(pid_t pid, struct fb_thread **out, size_t *n, uint64_t *ctx_switches);
-/* Record a method failure in p->err and return it. */
-int fb__proc_fail(struct fb_proc *p, const char *what, int err);
 
 #endif /* VIGIL_FB_WIN_PROC_INT_H */

@@ -274,6 +274,43 @@ static void test_zombie_and_truncated_and_vanished(void **state)
 	fb_proc__free(NULL);
 }
 
+/*
+ * fb_proc__new()'s one errno contract (common/proc.c, every platform): a negative pid is
+ * EINVAL (psutil's ValueError), a pid that names no process is ESRCH (NoSuchProcess), whether
+ * it was never there or vanished between readdir and open.
+ */
+static void test_new_negative_and_vanished_pid(void **state)
+{
+	struct fb_proc *p;
+
+	(void)state;
+	fb_test_root("hostile");
+	errno = 0;
+	assert_null(fb_proc__new(-1));
+	assert_int_equal(errno, EINVAL);
+	errno = 0;
+	assert_null(fb_proc__new(-4242));
+	assert_int_equal(errno, EINVAL);
+	/* vanished: /proc/4244 is still listed, its files are gone */
+	errno = 0;
+	assert_null(fb_proc__new(4244));
+	assert_int_equal(errno, ESRCH);
+	/* never there */
+	errno = 0;
+	assert_null(fb_proc__new(999999));
+	assert_int_equal(errno, ESRCH);
+	/* a handle made before its process vanished: NoSuchProcess, and not running */
+	p = fb_proc__new(4245);
+	assert_non_null(p);
+	assert_true(fb_proc__is_running(p));
+	fb_test_root("hostile-nomem");
+	assert_false(fb_proc__is_running(p));
+	assert_int_equal(fb_proc__error(p)->kind, FB_ERR_NO_SUCH_PROCESS);
+	assert_int_equal(fb_proc__error(p)->err, ESRCH);
+	assert_int_equal(fb_proc__pid(p), 4245);
+	fb_proc__free(p);
+}
+
 static void test_threads_io_children(void **state)
 {
 	struct fb_proc *p;
@@ -1158,6 +1195,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_cmdline_setproctitle_and_environ, teardown),
 		cmocka_unit_test_teardown(test_long_name_completed_from_cmdline, teardown),
 		cmocka_unit_test_teardown(test_zombie_and_truncated_and_vanished, teardown),
+		cmocka_unit_test_teardown(test_new_negative_and_vanished_pid, teardown),
 		cmocka_unit_test_teardown(test_threads_io_children, teardown),
 		cmocka_unit_test_teardown(test_iter_skips_vanished_and_keeps_unreadable, teardown),
 		cmocka_unit_test_teardown(test_memory_percent_rejects_bad_memtype, teardown),

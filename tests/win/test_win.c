@@ -437,7 +437,9 @@ static void test_self(void)
 		CHECKF(!strcmp(cwd, want), "cwd %s, GetCurrentDirectory %s", cwd, want);
 	}
 	fb_proc__free(p);
-	CHECK(fb_proc__new(-1) == NULL && errno == ESRCH);
+	/* the core's one errno contract: a negative pid is EINVAL, an absent one ESRCH */
+	CHECK(fb_proc__new(-1) == NULL && errno == EINVAL);
+	CHECK(fb_proc__new(0x7ffffff0) == NULL && errno == ESRCH);
 }
 
 /* environ() holds a variable the test set, and none of the nameless "=C:" entries */

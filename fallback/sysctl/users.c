@@ -4,7 +4,7 @@
  * FreeBSD and macOS both keep): every USER_PROCESS entry with its user, line, remote host,
  * login time and session pid.
  */
-#include "posix_int.h"
+#include "sysctl_int.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * sysctl_raw.c - the FreeBSD backend's only contact with sysctl(3): fixed-size reads,
+ * sysctl_raw.c - the FreeBSD and macOS backends' sysctlbyname(3) reads: fixed-size reads,
  * unsigned numbers of either width, and a probe-allocate-retry read for tables (kern.cp_times
  * grows with CPUs coming online) that asks for the size, adds a margin, and retries a bounded
  * number of times on ENOMEM.
  */
-#include "bsd_int.h"
+#include "sysctl_int.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -23,7 +23,7 @@ int fb__sysctl_uint(const char *name, uint64_t *out)
 	size_t len = sizeof(buf);
 	int err = fb__sysctl_fixed(name, buf, &len);
 
-	return err ? err : fb__bsd_decode_uint(buf, len, out);
+	return err ? err : fb__decode_uint(buf, len, out);
 }
 
 int fb__sysctl_alloc(const char *name, void **buf, size_t *len)

@@ -1,43 +1,48 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * proc.c - psutil.Process for the BSD-family backends, written once: a handle is a pid plus its
- * creation time (so a reused pid is noticed), each reading method asks the OS hook for a fresh
- * listing entry (kinfo_proc and, on macOS, proc_pidinfo), and the control methods are POSIX:
- * kill(2) for signals, suspend (SIGSTOP) and resume (SIGCONT), getpriority/setpriority for
- * nice, waitpid(2) for a child and polling for any other process; a process' sockets are the
- * system connection table filtered by owner.  What the entries do not carry is -ENOTSUP here,
- * recorded as the method's error.
+ * proc.c - psutil.Process for the BSD-family backends, written once: the handle is the OS-free
+ * core's (common/proc.c: pid plus creation time, so a reused pid is noticed), each reading
+ * method asks the OS hook for a fresh listing entry (kinfo_proc and, on macOS,
+ * proc_pidinfo), wait() is waitpid(2) for a child and polling for any other process (nice
+ * and the signals are posix/proc_ctl.c's, over the kill(2) hook here; cpu_percent is the
+ * core's); a process' sockets are the system connection table filtered by owner.  What the
+ * entries do not carry is -ENOTSUP here, recorded as the method's error.
  */
-#include "posix_int.h"
+#include "sysctl_int.h"
 
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-struct fb_proc {
-	pid_t pid;
-	double create_time;
-	struct fb_error err;
-	bool have_last_cpu;
-	double last_cpu, last_wall;
-	bool have_exitcode;
-	int exitcode;
-};
-
-static int fail(struct fb_proc *p, const char *what, int err)
+/*
+ * The core's hooks around a handle's life: FreeBSD and macOS have no descriptor that names an
+ * arbitrary existing process (FreeBSD's process descriptors come only from pdfork()), so a
+ * handle holds nothing and acts by pid after its identity check.
+ */
+void fb__proc_os_open(struct fb_proc *p)
 {
-	p->err.pid = p->pid;
-	p->err.err = -err;
-	fb__copy(p->err.what, sizeof(p->err.what), what);
-	p->err.kind = err == -ESRCH			? FB_ERR_NO_SUCH_PROCESS
-		      : err == -EACCES || err == -EPERM ? FB_ERR_ACCESS_DENIED
-		      : err == -ETIMEDOUT		? FB_ERR_TIMEOUT
-							: FB_ERR_OS;
-	return err;
+	(void)p;
+}
+
+void fb__proc_os_close(struct fb_proc *p)
+{
+	(void)p;
+}
+
+/* Without a process descriptor a reaped process can only be told by its identity. */
+bool fb__proc_os_is_reaped(const struct fb_proc *p)
+{
+	(void)p;
+	return false;
+}
+
+/* posix/proc_ctl.c's hook, after the identity check: kill(2). */
+int fb__proc_os_signal(struct fb_proc *p, int sig)
+{
+	return kill(p->pid, sig) ? -errno : 0;
 }
 
 /* This very process's entry: -ESRCH once it ended or its pid names another process. */
@@ -46,61 +51,12 @@ static int entry(struct fb_proc *p, const char *what, uint32_t need, struct fb_p
 	int err = fb__os_proc_info(p->pid, pi);
 
 	if (!err && (pi->valid & FB_PI_CREATE_TIME) &&
-	    (pi->create_time - p->create_time > 0.01 || p->create_time - pi->create_time > 0.01))
+	    (pi->create_time - p->ident.create_time > 0.01 ||
+	     p->ident.create_time - pi->create_time > 0.01))
 		err = -ESRCH;
 	if (!err && (pi->valid & need) != need)
 		err = -ENOTSUP;
-	return err ? fail(p, what, err) : 0;
-}
-
-struct fb_proc *fb_proc__new(pid_t pid)
-{
-	struct fb_proc_info pi;
-	struct fb_proc *p;
-	int err;
-
-	if (pid < 0) {
-		errno = ESRCH;
-		return NULL;
-	}
-	err = fb__os_proc_info(pid, &pi);
-	if (err) {
-		errno = -err;
-		return NULL;
-	}
-	p = calloc(1, sizeof(*p));
-	if (!p) {
-		errno = ENOMEM;
-		return NULL;
-	}
-	p->pid = pid;
-	p->create_time = pi.create_time;
-	return p;
-}
-
-void fb_proc__free(struct fb_proc *p)
-{
-	free(p);
-}
-
-pid_t fb_proc__pid(const struct fb_proc *p)
-{
-	return p->pid;
-}
-
-const struct fb_error *fb_proc__error(const struct fb_proc *p)
-{
-	return &p->err;
-}
-
-void fb_proc__oneshot_begin(struct fb_proc *p)
-{
-	(void)p; /* every method reads one entry already */
-}
-
-void fb_proc__oneshot_end(struct fb_proc *p)
-{
-	(void)p;
+	return err ? fb__proc_fail(p, what, err) : 0;
 }
 
 int fb_proc__name(struct fb_proc *p, char *buf, size_t len)
@@ -117,14 +73,14 @@ int fb_proc__exe(struct fb_proc *p, char *buf, size_t len)
 {
 	int err = fb__os_proc_exe(p->pid, buf, len);
 
-	return err ? fail(p, "exe", err) : 0;
+	return err ? fb__proc_fail(p, "exe", err) : 0;
 }
 
 int fb_proc__cmdline(struct fb_proc *p, struct fb_strv *out)
 {
 	int err = fb__os_proc_cmdline(p->pid, out);
 
-	return err ? fail(p, "cmdline", err) : 0;
+	return err ? fb__proc_fail(p, "cmdline", err) : 0;
 }
 
 int fb_proc__status(struct fb_proc *p, enum fb_proc_status *out)
@@ -139,7 +95,7 @@ int fb_proc__status(struct fb_proc *p, enum fb_proc_status *out)
 
 int fb_proc__create_time(struct fb_proc *p, double *out)
 {
-	*out = p->create_time;
+	*out = p->ident.create_time;
 	return 0;
 }
 
@@ -162,7 +118,7 @@ int fb_proc__parent(struct fb_proc *p, pid_t *out)
 		return err;
 	if (pi.ppid == pi.pid || fb__os_proc_info(pi.ppid, &par) ||
 	    par.create_time > pi.create_time)
-		return fail(p, "parent", -ENOENT);
+		return fb__proc_fail(p, "parent", -ENOENT);
 	*out = pi.ppid;
 	return 0;
 }
@@ -190,7 +146,7 @@ int fb_proc__parents(struct fb_proc *p, pid_t **out, size_t *n)
 	}
 	if (err) {
 		free(v);
-		return fail(p, "parents", err);
+		return fb__proc_fail(p, "parents", err);
 	}
 	*out = v;
 	*n = k;
@@ -210,7 +166,7 @@ int fb_proc__children(struct fb_proc *p, bool recursive, pid_t **out, size_t *n)
 	*n = 0;
 	it = fb_proc_iter__new(FB_PI_PPID | FB_PI_CREATE_TIME);
 	if (!it)
-		return fail(p, "children", -errno);
+		return fb__proc_fail(p, "children", -errno);
 	while (!err && (pi = fb_proc_iter__next(it))) {
 		err = fb__grow((void **)&all, &cap, cnt + 1, sizeof(*all));
 		if (!err)
@@ -239,7 +195,7 @@ int fb_proc__children(struct fb_proc *p, bool recursive, pid_t **out, size_t *n)
 	free(all);
 	if (err) {
 		free(res);
-		return fail(p, "children", err);
+		return fb__proc_fail(p, "children", err);
 	}
 	*out = res;
 	*n = k;
@@ -254,25 +210,6 @@ int fb_proc__uids(struct fb_proc *p, struct fb_ids *out)
 	if (!err)
 		*out = pi.uids;
 	return err;
-}
-
-int fb_proc__nice(struct fb_proc *p, int *out)
-{
-	int v;
-
-	errno = 0;
-	v = getpriority(PRIO_PROCESS, (id_t)p->pid);
-	if (v == -1 && errno)
-		return fail(p, "nice", -errno);
-	*out = v;
-	return 0;
-}
-
-int fb_proc__set_nice(struct fb_proc *p, int value)
-{
-	if (!fb_proc__is_running(p))
-		return fail(p, "nice", -ESRCH);
-	return setpriority(PRIO_PROCESS, (id_t)p->pid, value) ? fail(p, "nice", -errno) : 0;
 }
 
 int fb_proc__cpu_num(struct fb_proc *p, int *out)
@@ -293,37 +230,6 @@ int fb_proc__cpu_times(struct fb_proc *p, struct fb_proc_cpu_times *out)
 	if (!err)
 		*out = pi.cpu_times;
 	return err;
-}
-
-int fb_proc__cpu_percent(struct fb_proc *p, double interval, double *out)
-{
-	struct fb_proc_cpu_times t;
-	double now, cpu, pct = 0;
-	int err;
-
-	if (interval < 0)
-		return -EINVAL;
-	if (interval > 0) {
-		err = fb_proc__cpu_times(p, &t);
-		if (err)
-			return err;
-		p->last_cpu = t.user + t.system;
-		p->last_wall = fb__mono();
-		p->have_last_cpu = true;
-		fb__sleep(interval);
-	}
-	err = fb_proc__cpu_times(p, &t);
-	if (err)
-		return err;
-	now = fb__mono();
-	cpu = t.user + t.system;
-	if (p->have_last_cpu && now > p->last_wall)
-		pct = (cpu - p->last_cpu) / (now - p->last_wall) * 100.0;
-	p->last_cpu = cpu;
-	p->last_wall = now;
-	p->have_last_cpu = true;
-	*out = fb__round1(pct < 0 ? 0 : pct);
-	return 0;
 }
 
 int fb_proc__memory_info(struct fb_proc *p, struct fb_proc_mem *out)
@@ -364,43 +270,6 @@ int fb_proc__num_threads(struct fb_proc *p, int *out)
 	return err;
 }
 
-bool fb_proc__is_running(struct fb_proc *p)
-{
-	struct fb_proc_info pi;
-
-	return fb__os_proc_info(p->pid, &pi) == 0 &&
-	       !(pi.create_time - p->create_time > 0.01 || p->create_time - pi.create_time > 0.01);
-}
-
-int fb_proc__send_signal(struct fb_proc *p, int sig)
-{
-	if (p->pid == 0)
-		return fail(p, "send_signal", -EINVAL);
-	if (!fb_proc__is_running(p))
-		return fail(p, "send_signal", -ESRCH); /* never signal a reused pid */
-	return kill(p->pid, sig) ? fail(p, "send_signal", -errno) : 0;
-}
-
-int fb_proc__suspend(struct fb_proc *p)
-{
-	return fb_proc__send_signal(p, SIGSTOP);
-}
-
-int fb_proc__resume(struct fb_proc *p)
-{
-	return fb_proc__send_signal(p, SIGCONT);
-}
-
-int fb_proc__terminate(struct fb_proc *p)
-{
-	return fb_proc__send_signal(p, SIGTERM);
-}
-
-int fb_proc__kill(struct fb_proc *p)
-{
-	return fb_proc__send_signal(p, SIGKILL);
-}
-
 int fb_proc__wait(struct fb_proc *p, double timeout, int *exitcode)
 {
 	double deadline = fb__mono() + timeout, delay = 0.0001;
@@ -430,7 +299,7 @@ int fb_proc__wait(struct fb_proc *p, double timeout, int *exitcode)
 			return 0;
 		}
 		if (timeout >= 0 && fb__mono() >= deadline)
-			return fail(p, "wait", -ETIMEDOUT);
+			return fb__proc_fail(p, "wait", -ETIMEDOUT);
 		fb__sleep(delay);
 		delay = delay * 2 < 0.04 ? delay * 2 : 0.04;
 	}
@@ -448,7 +317,7 @@ int fb_proc__net_connections(struct fb_proc *p, enum fb_conn_kind kind, struct f
 	int err = fb_net_connections(kind, out, n);
 
 	if (err)
-		return fail(p, "net_connections", err);
+		return fb__proc_fail(p, "net_connections", err);
 	for (size_t i = 0; i < *n; i++)
 		if ((*out)[i].pid == p->pid)
 			(*out)[keep++] = (*out)[i];
@@ -458,7 +327,7 @@ int fb_proc__net_connections(struct fb_proc *p, enum fb_conn_kind kind, struct f
 
 /* ------------------------------------------------ not in the entries: -ENOTSUP */
 
-#define UNSUP(p, what) fail((p), (what), -ENOTSUP)
+#define UNSUP(p, what) fb__proc_fail((p), (what), -ENOTSUP)
 
 int fb_proc__environ(struct fb_proc *p, struct fb_strv *out)
 {

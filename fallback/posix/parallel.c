@@ -8,7 +8,7 @@
  * pthread_join() would make the caller wait for the scheduler to run a thread with nothing
  * left to do.
  */
-#include "fb_int.h"
+#include "posix_int.h"
 
 #include <errno.h>
 #include <pthread.h>

@@ -6,7 +6,7 @@
  * uses openat() relative to these descriptors, which also saves the kernel a path walk per
  * file on the hot process-scan path.
  */
-#include "fb_int.h"
+#include "posix_int.h"
 
 #include <errno.h>
 #include <fcntl.h>

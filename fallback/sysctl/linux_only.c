@@ -6,7 +6,7 @@
  * have net.inet.tcp.pcblist without per-socket counters), and the kernel files of /proc and /sys
  * with the task and block-device lookups built on them (no procfs or sysfs here).
  */
-#include "posix_int.h"
+#include "sysctl_int.h"
 
 #include <errno.h>
 

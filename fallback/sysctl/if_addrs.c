@@ -5,7 +5,7 @@
  * interface's MAC from its AF_LINK entry (struct sockaddr_dl, decoded by fb__sdl_mac()) as
  * FB_AF_LINK.  Entries of one NIC stay adjacent, in the order the kernel lists them.
  */
-#include "posix_int.h"
+#include "sysctl_int.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

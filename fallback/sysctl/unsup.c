@@ -6,7 +6,7 @@
  * (sensors, the sysctl listing).  The usable CPU count is the logical count: there is no
  * cgroup quota here.
  */
-#include "posix_int.h"
+#include "sysctl_int.h"
 
 #include <errno.h>
 

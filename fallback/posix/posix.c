@@ -4,7 +4,7 @@
  * cached sysconf values (clock ticks, page size), the monotonic clock and an EINTR-safe sleep.
  * The Win32 backend provides the same four functions in fallback/win32/clock.c.
  */
-#include "fb_int.h"
+#include "posix_int.h"
 
 #include <errno.h>
 #include <time.h>

@@ -3,7 +3,7 @@
  * proc_iter.c - the process listing of FreeBSD and macOS, written once: pids() and the
  * iterator walk the pid-sorted entries the OS's fb__os_proc_scan() hook reads in one sysctl.
  */
-#include "posix_int.h"
+#include "sysctl_int.h"
 
 #include <errno.h>
 #include <stdlib.h>

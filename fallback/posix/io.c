@@ -5,7 +5,7 @@
  * or into a growing heap buffer for tables of unknown size (smaps, mounts, /proc/net/unix).
  * No stdio: a FILE per file is most of psutil's cost on a process scan.
  */
-#include "fb_int.h"
+#include "posix_int.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,0 +1,10 @@
+/* fcntl.h stub (freebsd) for the BSD/macOS compile check (tests/stubs/README.md). */
+#ifndef STUB_FCNTL_H
+#define STUB_FCNTL_H
+#include <sys/types.h>
+#define O_RDONLY 0x0000
+#define O_DIRECTORY 0x00020000
+#define O_CLOEXEC 0x00100000
+int open(const char *path, int flags, ...);
+int openat(int fd, const char *path, int flags, ...);
+#endif

@@ -1,7 +1,8 @@
 # vigil: the one entry point. `make` builds .output/vigil (BPF objects -> skeletons -> one
 # binary); `make test` runs the unit tests, then the integration and comparison tests;
 # `make bench` prints benchmark ratios against peers; `make fuzz` runs the parsers' fuzzers.
-# The platform folder of fallback/ is picked here, never with #ifdef in .c files.
+# The platform folder of fallback/ and user/port/ is picked here, never with #ifdef in .c files,
+# and so are the optional modules: what a platform or a build lacks is a module, not a program.
 
 OUTPUT := .output
 CC ?= cc
@@ -14,13 +15,41 @@ VERSION := 0.1.0
 
 CFLAGS ?= -O2 -g
 WARNINGS := -Wall -Wextra -Wmissing-prototypes -Werror=implicit-function-declaration
-CPPFLAGS := -Iuser -Ibpf -Ifallback -I$(OUTPUT) -D_GNU_SOURCE -DVIGIL_VERSION='"$(VERSION)"'
+CPPFLAGS := -Iuser -Iuser/port/$(PLATFORM) -Ibpf -Ifallback -I$(OUTPUT) -D_GNU_SOURCE -DVIGIL_VERSION='"$(VERSION)"'
 BPF_CFLAGS := -g -O2 -Wall -target bpf -D__TARGET_ARCH_$(ARCH) -Ibpf -Ibpf/vmlinux/$(ARCH)
-LDLIBS := -lbpf -lelf -lz -lm -lmicrohttpd -lpthread
 
-BPF_SRCS := $(wildcard bpf/*.bpf.c)
+# Optional modules, each a set of files with a *_none.c twin that says what is missing:
+#   WITH_BPF   the tracer (libbpf, libelf, the BPF skeletons, libmicrohttpd): trace, hist, top,
+#              serve, profile, biotop, doctor and the main job; without it, commands_none.c
+#   WITH_ZLIB  gzip output (--output FILE.gz): sink_gz.c; without it, sink_gz_none.c
+WITH_BPF ?= 1
+WITH_ZLIB ?= 1
+
+# The CLI every platform builds: the fallback library's commands (snapshot, ps, pidof, net,
+# sys, kill) on the shared option parsing and output stack.  The platform's own bits are in
+# user/port/$(PLATFORM).  Everything else in user/ is the tracer module.
+USER_BASE := user/cli/cli.c user/cli/parse.c \
+	$(addprefix user/cli/cmd_,snapshot.c ps.c net.c sys.c kill.c) \
+	$(addprefix user/export/,export.c export_csv.c export_json.c export_table.c fbjson.c \
+		json.c output.c sink.c sysctl_out.c) \
+	$(addprefix user/core/,log.c record.c stop.c wallclock.c) \
+	user/view/ps_table.c
+USER_NONE := $(wildcard user/*/*_none.c)
+USER_TRACER := $(filter-out user/cli/main.c user/win/% $(USER_BASE) $(USER_NONE) user/export/sink_gz.c, \
+	$(wildcard user/*/*.c))
+USER_TRACER_NONE := $(filter-out user/export/sink_gz_none.c,$(USER_NONE))
+# $(call user_srcs,PLATFORM,WITH_BPF,WITH_ZLIB): the user/ files of such a build
+user_srcs = $(USER_BASE) $(wildcard user/port/$(1)/*.c) \
+	$(if $(filter 1,$(2)),$(USER_TRACER),$(USER_TRACER_NONE)) \
+	$(if $(filter 1,$(3)),user/export/sink_gz.c,user/export/sink_gz_none.c)
+
+LDLIBS := $(if $(filter 1,$(WITH_BPF)),-lbpf -lelf) \
+	$(if $(filter 1,$(WITH_ZLIB) $(WITH_BPF)),-lz) -lm \
+	$(if $(filter 1,$(WITH_BPF)),-lmicrohttpd) -lpthread
+
+BPF_SRCS := $(if $(filter 1,$(WITH_BPF)),$(wildcard bpf/*.bpf.c))
 SKELS := $(patsubst bpf/%.bpf.c,$(OUTPUT)/%.skel.h,$(BPF_SRCS))
-USER_SRCS := $(filter-out user/cli/main.c user/win/%,$(wildcard user/*/*.c))
+USER_SRCS := $(call user_srcs,$(PLATFORM),$(WITH_BPF),$(WITH_ZLIB))
 USER_OBJS := $(patsubst %.c,$(OUTPUT)/%.o,$(USER_SRCS))
 FB_SRCS := $(wildcard fallback/common/*.c fallback/$(PLATFORM)/*.c)
 FB_OBJS := $(patsubst %.c,$(OUTPUT)/%.o,$(FB_SRCS))
@@ -154,24 +183,26 @@ bsd-check:
 	$(Q)! grep -q missing $(OUTPUT)/bsd-check/coverage.txt || \
 		{ echo "bsd-check: a fallback.h function lacks a FreeBSD/macOS definition"; exit 1; }
 
-# Windows: vigil.exe with the fallback commands only (no BPF), and the Win32 backend's test
-# programs, cross-compiled with mingw-w64 and -Werror.  The platform is picked by the source
-# lists: fallback/win32 plus the OS-free files of fallback/common, and user/win/ (its own
-# main and small stdio commands) instead of user/.
+# Windows: vigil.exe, the same CLI as Linux's without the modules Windows cannot have (the
+# tracer: no BPF there; zlib), and the Win32 backend's test programs, cross-compiled with
+# mingw-w64 and -Werror.  The platform is picked by the source lists: fallback/win32 plus the
+# OS-free files of fallback/common, and user/port/win32.
 WIN_CC ?= x86_64-w64-mingw32-gcc
 WIN_OUTPUT := $(OUTPUT)/win
 WIN_CFLAGS := -std=gnu11 -O2 -g $(WARNINGS) -Werror -D_WIN32_WINNT=0x0A00 \
-	-D__USE_MINGW_ANSI_STDIO=1 -Iuser/win -Ifallback -DVIGIL_VERSION='"$(VERSION)"'
-WIN_LDLIBS := -static -liphlpapi -lws2_32 -lpsapi -lntdll -ladvapi32 -lshell32 -lwtsapi32
+	-D__USE_MINGW_ANSI_STDIO=1 -Iuser -Iuser/port/win32 -Ibpf -Ifallback \
+	-DVIGIL_VERSION='"$(VERSION)"'
+WIN_LDLIBS := -static -liphlpapi -lws2_32 -lpsapi -lntdll -ladvapi32 -lshell32 -lwtsapi32 \
+	-lpthread
 # common/ files bound to POSIX or procfs: file reads under the root, the root, the clock, the
 # scan helper thread (used by the Linux process scans only)
 FB_COMMON_POSIX := fallback/common/io.c fallback/common/root.c fallback/common/posix.c \
 	fallback/common/parallel.c
 WIN_FB_SRCS := $(filter-out $(FB_COMMON_POSIX),$(wildcard fallback/common/*.c)) \
 	$(wildcard fallback/win32/*.c)
-WIN_CMD_SRCS := $(filter-out user/win/main.c,$(wildcard user/win/*.c))
+WIN_USER_SRCS := $(call user_srcs,win32,0,0)
 WIN_FB_OBJS := $(patsubst %.c,$(WIN_OUTPUT)/%.o,$(WIN_FB_SRCS))
-WIN_CMD_OBJS := $(patsubst %.c,$(WIN_OUTPUT)/%.o,$(WIN_CMD_SRCS))
+WIN_USER_OBJS := $(patsubst %.c,$(WIN_OUTPUT)/%.o,$(WIN_USER_SRCS))
 WIN_TEST_BINS := $(patsubst tests/win/%.c,$(WIN_OUTPUT)/tests/%.exe,$(wildcard tests/win/test_*.c))
 
 win: $(WIN_OUTPUT)/vigil.exe $(WIN_TEST_BINS)
@@ -185,7 +216,7 @@ $(WIN_OUTPUT)/libvigilfb.a: $(WIN_FB_OBJS)
 	$(call msg,AR,$@)
 	$(Q)rm -f $@ && x86_64-w64-mingw32-ar rcs $@ $^
 
-$(WIN_OUTPUT)/vigil.exe: $(WIN_OUTPUT)/user/win/main.o $(WIN_CMD_OBJS) $(WIN_OUTPUT)/libvigilfb.a
+$(WIN_OUTPUT)/vigil.exe: $(WIN_OUTPUT)/user/cli/main.o $(WIN_USER_OBJS) $(WIN_OUTPUT)/libvigilfb.a
 	$(call msg,WIN-LD,$@)
 	$(Q)$(WIN_CC) -o $@ $^ $(WIN_LDLIBS)
 

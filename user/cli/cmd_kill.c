@@ -16,6 +16,7 @@
 #include "fallback.h"
 #include "core/log.h"
 #include "cli/parse.h"
+#include "port.h"
 
 enum { OPT_TREE = CLI_COMMON_MAX, OPT_SIGNAL, OPT_TIMEOUT };
 
@@ -86,7 +87,7 @@ static void print_pids(const char *label, const pid_t *v, size_t n)
 {
 	printf("%s:", label);
 	for (size_t i = 0; i < n; i++)
-		printf(" %d", v[i]);
+		printf(" %d", (int)v[i]);
 	putchar('\n');
 }
 
@@ -126,7 +127,7 @@ int cmd_kill(int argc, char **argv)
 					       &ng, &alive, &na);
 
 			if (err) {
-				pr_err("kill: %d: %s", pid, strerror(-err));
+				pr_err("kill: %d: %s", (int)pid, strerror(-err));
 				rc = 1;
 				continue;
 			}
@@ -140,7 +141,7 @@ int cmd_kill(int argc, char **argv)
 			int err = p ? fb_proc__send_signal(p, a.sig) : -ESRCH;
 
 			if (err) {
-				pr_err("kill: %d: %s", pid,
+				pr_err("kill: %d: %s", (int)pid,
 				       p ? fb_err_kind_name(fb_proc__error(p)->kind)
 					 : "NoSuchProcess");
 				rc = 1;

@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 
 #include "cli/cli.h"
 #include "cli/commands.h"
@@ -20,6 +19,7 @@
 #include "core/log.h"
 #include "export/output.h"
 #include "cli/parse.h"
+#include "port.h"
 
 enum { OPT_PID = CLI_COMMON_MAX, OPT_KIND, OPT_PERNIC };
 
@@ -136,7 +136,7 @@ static void conn_row(struct output *o, struct jw *w, const struct fb_conn *c)
 	sink__printf(s, "%-6s %-12s %-40s %-40s", proto_name(c), fb_conn_status_name(c->status),
 		     la, ra);
 	if (c->pid >= 0)
-		sink__printf(s, " %7d %4d\n", c->pid, c->fd);
+		sink__printf(s, " %7d %4d\n", (int)c->pid, c->fd);
 	else
 		sink__puts(s, "       -    -\n");
 }

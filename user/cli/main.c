@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * main.c: vigil's entry point: picks the command named by argv[1] from the command table
+ * main.c: vigil's entry point: picks the command named by argv[1] from the command tables
+ * (the fallback library's commands, which every platform builds, then the tracer module's)
  * and returns its exit status. `vigil` alone runs the main job.
  */
 #include <stdio.h>
@@ -9,25 +10,13 @@
 #include "cli/commands.h"
 #include "core/log.h"
 
-struct command {
-	const char *name;
-	int (*run)(int argc, char **argv);
-};
-
 static const struct command commands[] = {
-	{ "doctor", cmd_doctor },
-	{ "trace", cmd_trace },
-	{ "hist", cmd_hist },
-	{ "serve", cmd_serve },
-	{ "top", cmd_top },
-	{ "profile", cmd_profile },
 	{ "snapshot", cmd_snapshot },
 	{ "ps", cmd_ps },
 	{ "pidof", cmd_pidof },
 	{ "net", cmd_net },
 	{ "sys", cmd_sys },
 	{ "kill", cmd_kill },
-	{ "biotop", cmd_biotop },
 };
 
 int main(int argc, char **argv)
@@ -41,5 +30,9 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].run(argc - 1, argv + 1);
 	}
-	return cmd_run(argc, argv);
+	for (const struct command *c = tracer_commands; argc > 1 && c->name; c++) {
+		if (!strcmp(argv[1], c->name))
+			return c->run(argc - 1, argv + 1);
+	}
+	return cmd_default(argc, argv);
 }

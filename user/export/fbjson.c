@@ -8,7 +8,8 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
+
+#include "port.h"
 
 static void opt_f64(struct jw *w, const char *k, double v, bool valid)
 {

@@ -12,14 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <zlib.h>
 
-static bool path_is_gzip(const char *path)
-{
-	size_t n = strlen(path);
-
-	return n > 3 && !strcmp(path + n - 3, ".gz");
-}
+#include "export/sink_gz.h"
+#include "port.h"
 
 static struct sink *sink__alloc(int fd, bool owns_fd, const char *path)
 {
@@ -45,20 +40,17 @@ struct sink *sink__open(const char *path)
 
 	if (!path || !strcmp(path, "-"))
 		return sink__alloc(STDOUT_FILENO, false, "-");
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | PORT_O_BINARY, 0644);
 	if (fd < 0)
 		return NULL;
 	s = sink__alloc(fd, true, path);
 	if (!s)
 		goto err_close_fd;
-	if (path_is_gzip(path)) {
-		s->gz = gzdopen(fd, "wb1");
-		if (!s->gz) {
-			errno = ENOMEM;
+	if (sink_gz_path_is_gzip(path)) {
+		s->gz = sink_gz__open(fd);
+		if (!s->gz)
 			goto err_free_sink;
-		}
-		s->owns_fd = false; /* gzclose() closes it */
-		gzbuffer(s->gz, 256 * 1024);
+		s->owns_fd = false; /* sink_gz__close() closes it */
 	}
 	return s;
 
@@ -85,30 +77,13 @@ static int write_all(int fd, const char *p, size_t n)
 	return 0;
 }
 
-static int gz_write_all(gzFile gz, const char *p, size_t n)
-{
-	while (n) {
-		unsigned int chunk = n > (1U << 30) ? 1U << 30 : (unsigned int)n;
-		int w = gzwrite(gz, p, chunk);
-		int zerr;
-
-		if (w <= 0) {
-			gzerror(gz, &zerr);
-			return zerr == Z_ERRNO && errno ? -errno : -EIO;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 static int sink__emit(struct sink *s, const char *p, size_t n)
 {
 	int err;
 
 	if (s->err)
 		return s->err;
-	err = s->gz ? gz_write_all(s->gz, p, n) : write_all(s->fd, p, n);
+	err = s->gz ? sink_gz__write(s->gz, p, n) : write_all(s->fd, p, n);
 	if (err)
 		s->err = err;
 	return err;
@@ -145,10 +120,10 @@ int sink__close(struct sink *s)
 		return 0;
 	sink__flush(s);
 	if (s->gz) {
-		int zerr = gzclose(s->gz);
+		int zerr = sink_gz__close(s->gz);
 
-		if (zerr != Z_OK && !s->err)
-			s->err = zerr == Z_ERRNO && errno ? -errno : -EIO;
+		if (zerr && !s->err)
+			s->err = zerr;
 	} else if (s->owns_fd && close(s->fd) && !s->err) {
 		s->err = -errno;
 	}

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * sink.h: where output goes. A sink is a buffered byte stream to stdout or to a file; a
- * file name ending in ".gz" is compressed through zlib. The first write error (a full disk,
+ * file name ending in ".gz" is compressed (by zlib, sink_gz.c). The first write error (a full disk,
  * a closed pipe) is kept: later writes become no-ops and sink__error() reports it, so a
  * tracer can stop and say what failed instead of losing data quietly. sink__close() flushes
  * and, for gzip, writes the stream trailer, so a file closed after Ctrl-C is complete.

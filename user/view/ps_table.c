@@ -5,11 +5,11 @@
 #include "view/ps_table.h"
 
 #include <errno.h>
-#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/parse.h"
+#include "port.h"
 
 static double col_pid(const struct ps_row *r) { return r->pi.pid; }
 static double col_ppid(const struct ps_row *r) { return r->pi.ppid; }
@@ -134,7 +134,7 @@ bool ps_filter__matches(const struct ps_filter *f, const struct ps_row *r)
 	if (!ps_row__has(r, f->col))
 		return false;
 	if (col->type == PS_TEXT)
-		return !fnmatch(f->pattern, col->text(r), 0);
+		return port_glob_matches(f->pattern, col->text(r));
 	return col->num(r) == strtod(f->pattern, NULL);
 }
 
@@ -169,5 +169,5 @@ void ps_rows_sort(struct ps_row *rows, size_t n, int c, bool descending)
 {
 	struct sort_key k = { c, descending };
 
-	qsort_r(rows, n, sizeof(*rows), cmp_rows, &k);
+	port_qsort_r(rows, n, sizeof(*rows), cmp_rows, &k);
 }

@@ -31,11 +31,11 @@ WITH_ZLIB ?= 1
 USER_BASE := user/cli/cli.c user/cli/parse.c \
 	$(addprefix user/cli/cmd_,snapshot.c ps.c net.c sys.c kill.c) \
 	$(addprefix user/export/,export.c export_csv.c export_json.c export_table.c fbjson.c \
-		json.c output.c sink.c sysctl_out.c) \
+		json.c output.c services_out.c sink.c sysctl_out.c) \
 	$(addprefix user/core/,log.c record.c stop.c wallclock.c) \
 	user/view/ps_table.c
 USER_NONE := $(wildcard user/*/*_none.c)
-USER_TRACER := $(filter-out user/cli/main.c user/win/% $(USER_BASE) $(USER_NONE) user/export/sink_gz.c, \
+USER_TRACER := $(filter-out user/cli/main.c $(USER_BASE) $(USER_NONE) user/export/sink_gz.c, \
 	$(wildcard user/*/*.c))
 USER_TRACER_NONE := $(filter-out user/export/sink_gz_none.c,$(USER_NONE))
 # $(call user_srcs,PLATFORM,WITH_BPF,WITH_ZLIB): the user/ files of such a build

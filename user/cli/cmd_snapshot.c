@@ -2,7 +2,8 @@
 /*
  * cmd_snapshot.c: `vigil snapshot`: the whole fallback library at once as one JSON document
  * whose keys are psutil's names: CPU, memory, disks, NICs, every connection, sensors, users,
- * boot time and every process (name, status, cpu_times, memory_info, ppid, username, ...).
+ * boot time, the tracer's sysctl keys, Windows' services and every process (name, status,
+ * cpu_times, memory_info, ppid, username, ...).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -17,6 +18,7 @@
 #include "export/json.h"
 #include "core/log.h"
 #include "export/output.h"
+#include "export/services_out.h"
 #include "export/sysctl_out.h"
 
 static const struct cli_opt snapshot_opts[] = {
@@ -49,7 +51,7 @@ static void snapshot_write(struct jw *w)
 	clock_gettime(CLOCK_REALTIME, &ts);
 	jw__obj_begin(w, NULL);
 	jw__f64(w, "time", (double)ts.tv_sec + (double)ts.tv_nsec / 1e9);
-	jw__str(w, "source", "procfs");
+	jw__str(w, "source", fb_source_name());
 	fbjson_cpu(w);
 	fbjson_mem(w);
 	fbjson_disk(w);
@@ -64,6 +66,7 @@ static void snapshot_write(struct jw *w)
 	fbjson_sensors(w);
 	fbjson_system(w);
 	sysctl_json_tracer_keys(w);
+	services_json_iter(w);
 	jw__arr_begin(w, "processes");
 	it = fb_proc_iter__new(SNAPSHOT_ATTRS);
 	while (it && (pi = fb_proc_iter__next(it)))

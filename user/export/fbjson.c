@@ -479,6 +479,15 @@ void fbjson_conn(struct jw *w, const struct fb_conn *c, bool with_pid)
 	jw__obj_end(w);
 }
 
+/* A memory_info field, null where the platform keeps none (shared, text, data on Windows). */
+static void mem_u64(struct jw *w, const char *k, uint64_t v)
+{
+	if (v == FB_MEM_UNKNOWN)
+		jw__null(w, k);
+	else
+		jw__u64(w, k, v);
+}
+
 void fbjson_proc_info(struct jw *w, const struct fb_proc_info *pi, uint32_t attrs,
 		      double cpu_percent)
 {
@@ -520,11 +529,11 @@ void fbjson_proc_info(struct jw *w, const struct fb_proc_info *pi, uint32_t attr
 	if (attrs & FB_PI_MEMORY_INFO) {
 		if (v & FB_PI_MEMORY_INFO) {
 			jw__obj_begin(w, "memory_info");
-			jw__u64(w, "rss", pi->memory_info.rss);
-			jw__u64(w, "vms", pi->memory_info.vms);
-			jw__u64(w, "shared", pi->memory_info.shared);
-			jw__u64(w, "text", pi->memory_info.text);
-			jw__u64(w, "data", pi->memory_info.data);
+			mem_u64(w, "rss", pi->memory_info.rss);
+			mem_u64(w, "vms", pi->memory_info.vms);
+			mem_u64(w, "shared", pi->memory_info.shared);
+			mem_u64(w, "text", pi->memory_info.text);
+			mem_u64(w, "data", pi->memory_info.data);
 			jw__obj_end(w);
 		} else {
 			jw__null(w, "memory_info");

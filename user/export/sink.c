@@ -38,8 +38,10 @@ struct sink *sink__open(const char *path)
 	struct sink *s;
 	int fd;
 
-	if (!path || !strcmp(path, "-"))
+	if (!path || !strcmp(path, "-")) {
+		port_fd_set_binary(STDOUT_FILENO);
 		return sink__alloc(STDOUT_FILENO, false, "-");
+	}
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | PORT_O_BINARY, 0644);
 	if (fd < 0)
 		return NULL;

@@ -124,6 +124,8 @@ bool ps_row__has(const struct ps_row *r, int c)
 
 	if (col->num == col_cpu_percent)
 		return r->cpu_percent >= 0;
+	if (col->num == col_shared && r->pi.memory_info.shared == FB_MEM_UNKNOWN)
+		return false; /* Windows keeps no shared size */
 	return !col->attr || (r->pi.valid & col->attr);
 }
 

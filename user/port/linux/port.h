@@ -21,6 +21,12 @@
 /* open(2) flag for files written as bytes: Linux makes no text/binary difference. */
 #define PORT_O_BINARY 0
 
+/* Make fd write bytes as they are (a no-op here). */
+static inline void port_fd_set_binary(int fd)
+{
+	(void)fd;
+}
+
 /* Whether s matches the shell glob pattern (*, ?, [set]), as fnmatch(pattern, s, 0). */
 static inline bool port_glob_matches(const char *pattern, const char *s)
 {

@@ -13,6 +13,7 @@
 #define WIN32_LEAN_AND_MEAN
 #endif
 #include <fcntl.h>
+#include <io.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -22,6 +23,13 @@
 /* open(2) flags: O_CLOEXEC's Windows name, and bytes in, bytes out (no "\n" -> "\r\n"). */
 #define O_CLOEXEC O_NOINHERIT
 #define PORT_O_BINARY O_BINARY
+
+/* Make fd write bytes as they are: stdout starts in text mode, where CSV's "\r\n" would
+ * reach the reader as "\r\r\n". */
+static inline void port_fd_set_binary(int fd)
+{
+	_setmode(fd, _O_BINARY);
+}
 
 typedef uint8_t __u8;
 typedef uint16_t __u16;

@@ -21,6 +21,7 @@ BPF_CFLAGS := -g -O2 -Wall -target bpf -D__TARGET_ARCH_$(ARCH) -Ibpf -Ibpf/vmlin
 # Optional modules, each a set of files with a *_none.c twin that says what is missing:
 #   WITH_BPF   the tracer (libbpf, libelf, the BPF skeletons, libmicrohttpd): trace, hist, top,
 #              serve, profile, biotop, doctor and the main job; without it, commands_none.c
+#              (and a trace that polls the fallback library, cmd_trace_poll.c)
 #   WITH_ZLIB  gzip output (--output FILE.gz): sink_gz.c; without it, sink_gz_none.c
 WITH_BPF ?= 1
 WITH_ZLIB ?= 1
@@ -35,9 +36,10 @@ USER_BASE := user/cli/cli.c user/cli/parse.c \
 	$(addprefix user/core/,log.c record.c stop.c wallclock.c) \
 	user/view/ps_table.c
 USER_NONE := $(wildcard user/*/*_none.c)
-USER_TRACER := $(filter-out user/cli/main.c $(USER_BASE) $(USER_NONE) user/export/sink_gz.c, \
+USER_TRACER := $(filter-out user/cli/main.c $(USER_BASE) $(USER_NONE) user/export/sink_gz.c \
+	user/cli/cmd_trace_poll.c, \
 	$(wildcard user/*/*.c))
-USER_TRACER_NONE := $(filter-out user/export/sink_gz_none.c,$(USER_NONE))
+USER_TRACER_NONE := $(filter-out user/export/sink_gz_none.c,$(USER_NONE)) user/cli/cmd_trace_poll.c
 # $(call user_srcs,PLATFORM,WITH_BPF,WITH_ZLIB): the user/ files of such a build
 user_srcs = $(USER_BASE) $(wildcard user/port/$(1)/*.c) \
 	$(if $(filter 1,$(2)),$(USER_TRACER),$(USER_TRACER_NONE)) \

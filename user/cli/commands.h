@@ -39,5 +39,7 @@ int cmd_net(int argc, char **argv);
 int cmd_sys(int argc, char **argv);
 int cmd_kill(int argc, char **argv);
 int cmd_biotop(int argc, char **argv);
+/* `vigil trace` where there is no tracer: sample records polled from the fallback library. */
+int cmd_trace_poll(int argc, char **argv);
 
 #endif /* VIGIL_COMMANDS_H */

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * commands_none.c: the command table of a build without the tracer module (no libbpf, no
- * BPF: the Windows build). The tracer's commands keep their names and say they are not
- * available on this platform (exit 2); `vigil` alone, or an unknown command, prints the
- * commands this build has.
+ * BPF: the Windows build). `trace` polls the fallback library instead (cmd_trace_poll.c);
+ * the tracer's other commands keep their names and say they are not available on this
+ * platform (exit 2); `vigil` alone, or an unknown command, prints the commands this build has.
  */
 #include <stdio.h>
 #include <string.h>
@@ -22,7 +22,7 @@ static int cmd_unavailable(int argc, char **argv)
 
 const struct command tracer_commands[] = {
 	{ "doctor", cmd_unavailable },
-	{ "trace", cmd_unavailable },
+	{ "trace", cmd_trace_poll },
 	{ "hist", cmd_unavailable },
 	{ "serve", cmd_unavailable },
 	{ "top", cmd_unavailable },
@@ -40,7 +40,8 @@ static void usage(FILE *f)
 	      "  pidof     the pids of the processes called NAME\n"
 	      "  net       sockets (psutil.net_connections), NIC counters, addresses, stats\n"
 	      "  sys       system metrics, sysctl, services, users, boot time\n"
-	      "  kill      signal processes; --tree: descendants first, then wait\n",
+	      "  kill      signal processes; --tree: descendants first, then wait\n"
+	      "  trace     sample records (cpu, mem, net) polled from the fallback library\n",
 	      f);
 }
 

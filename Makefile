@@ -23,8 +23,11 @@ BPF_CFLAGS := -g -O2 -Wall -target bpf -D__TARGET_ARCH_$(ARCH) -Ibpf -Ibpf/vmlin
 #              serve, profile, biotop, doctor and the main job; without it, commands_none.c
 #              (and a trace that polls the fallback library, cmd_trace_poll.c)
 #   WITH_ZLIB  gzip output (--output FILE.gz): sink_gz.c; without it, sink_gz_none.c
+#   WITH_MHD   within the tracer, serve's HTTP endpoint (libmicrohttpd): prom/serve.c; without
+#              it, prom/serve_none.c
 WITH_BPF ?= 1
 WITH_ZLIB ?= 1
+WITH_MHD ?= 1
 
 # The CLI every platform builds: the fallback library's commands (snapshot, ps, pidof, net,
 # sys, kill) on the shared option parsing and output stack.  The platform's own bits are in
@@ -37,21 +40,23 @@ USER_BASE := user/cli/cli.c user/cli/parse.c \
 	user/view/ps_table.c
 USER_NONE := $(wildcard user/*/*_none.c)
 USER_TRACER := $(filter-out user/cli/main.c $(USER_BASE) $(USER_NONE) user/export/sink_gz.c \
-	user/cli/cmd_trace_poll.c, \
+	user/prom/serve.c user/cli/cmd_trace_poll.c, \
 	$(wildcard user/*/*.c))
-USER_TRACER_NONE := $(filter-out user/export/sink_gz_none.c,$(USER_NONE)) user/cli/cmd_trace_poll.c
-# $(call user_srcs,PLATFORM,WITH_BPF,WITH_ZLIB): the user/ files of such a build
+USER_TRACER_NONE := $(filter-out user/export/sink_gz_none.c user/prom/serve_none.c,$(USER_NONE)) \
+	user/cli/cmd_trace_poll.c
+# $(call user_srcs,PLATFORM,WITH_BPF,WITH_ZLIB,WITH_MHD): the user/ files of such a build
 user_srcs = $(USER_BASE) $(wildcard user/port/$(1)/*.c) \
-	$(if $(filter 1,$(2)),$(USER_TRACER),$(USER_TRACER_NONE)) \
+	$(if $(filter 1,$(2)),$(USER_TRACER) \
+		$(if $(filter 1,$(4)),user/prom/serve.c,user/prom/serve_none.c),$(USER_TRACER_NONE)) \
 	$(if $(filter 1,$(3)),user/export/sink_gz.c,user/export/sink_gz_none.c)
 
 LDLIBS := $(if $(filter 1,$(WITH_BPF)),-lbpf -lelf) \
 	$(if $(filter 1,$(WITH_ZLIB) $(WITH_BPF)),-lz) -lm \
-	$(if $(filter 1,$(WITH_BPF)),-lmicrohttpd) -lpthread
+	$(if $(filter 11,$(WITH_BPF)$(WITH_MHD)),-lmicrohttpd) -lpthread
 
 BPF_SRCS := $(if $(filter 1,$(WITH_BPF)),$(wildcard bpf/*.bpf.c))
 SKELS := $(patsubst bpf/%.bpf.c,$(OUTPUT)/%.skel.h,$(BPF_SRCS))
-USER_SRCS := $(call user_srcs,$(PLATFORM),$(WITH_BPF),$(WITH_ZLIB))
+USER_SRCS := $(call user_srcs,$(PLATFORM),$(WITH_BPF),$(WITH_ZLIB),$(WITH_MHD))
 USER_OBJS := $(patsubst %.c,$(OUTPUT)/%.o,$(USER_SRCS))
 FB_SRCS := $(wildcard fallback/common/*.c fallback/$(PLATFORM)/*.c)
 FB_OBJS := $(patsubst %.c,$(OUTPUT)/%.o,$(FB_SRCS))
@@ -202,7 +207,7 @@ FB_COMMON_POSIX := fallback/common/io.c fallback/common/root.c fallback/common/p
 	fallback/common/parallel.c
 WIN_FB_SRCS := $(filter-out $(FB_COMMON_POSIX),$(wildcard fallback/common/*.c)) \
 	$(wildcard fallback/win32/*.c)
-WIN_USER_SRCS := $(call user_srcs,win32,0,0)
+WIN_USER_SRCS := $(call user_srcs,win32,0,0,0)
 WIN_FB_OBJS := $(patsubst %.c,$(WIN_OUTPUT)/%.o,$(WIN_FB_SRCS))
 WIN_USER_OBJS := $(patsubst %.c,$(WIN_OUTPUT)/%.o,$(WIN_USER_SRCS))
 WIN_TEST_BINS := $(patsubst tests/win/%.c,$(WIN_OUTPUT)/tests/%.exe,$(wildcard tests/win/test_*.c))

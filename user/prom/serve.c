@@ -2,10 +2,11 @@
 /*
  * serve.c: libmicrohttpd set up for a metrics endpoint (see serve.h). The scrape callback
  * runs under a mutex, so it never sees two scrapes at once whatever threading MHD uses.
+ * The libmicrohttpd module of the build (serve_none.c stands in without it); the --listen
+ * address is parsed in serve_listen.c.
  */
 #include "prom/serve.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
@@ -24,64 +25,6 @@ struct serve {
 	pthread_mutex_t lock;
 	uint16_t port;
 };
-
-static int parse_port(const char *s, uint16_t *port)
-{
-	char *end;
-	unsigned long v;
-
-	if (!*s || *s < '0' || *s > '9')
-		return -EINVAL;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || *end || v > 65535)
-		return -EINVAL;
-	*port = (uint16_t)v;
-	return 0;
-}
-
-int serve_parse_listen(const char *arg, struct sockaddr_storage *addr, socklen_t *len)
-{
-	struct sockaddr_in *in4 = (struct sockaddr_in *)addr;
-	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)addr;
-	char host[64];
-	const char *colon, *port;
-	uint16_t p;
-
-	memset(addr, 0, sizeof(*addr));
-	if (arg[0] == '[') {
-		const char *close = strchr(arg, ']');
-
-		if (!close || close[1] != ':' || (size_t)(close - arg - 1) >= sizeof(host))
-			return -EINVAL;
-		memcpy(host, arg + 1, (size_t)(close - arg - 1));
-		host[close - arg - 1] = '\0';
-		if (parse_port(close + 2, &p) || inet_pton(AF_INET6, host, &in6->sin6_addr) != 1)
-			return -EINVAL;
-		in6->sin6_family = AF_INET6;
-		in6->sin6_port = htons(p);
-		*len = sizeof(*in6);
-		return 0;
-	}
-	colon = strrchr(arg, ':');
-	port = colon ? colon + 1 : arg;
-	if (parse_port(port, &p))
-		return -EINVAL;
-	if (!colon || colon == arg) {
-		strcpy(host, "127.0.0.1");
-	} else {
-		if ((size_t)(colon - arg) >= sizeof(host))
-			return -EINVAL;
-		memcpy(host, arg, (size_t)(colon - arg));
-		host[colon - arg] = '\0';
-	}
-	if (inet_pton(AF_INET, host, &in4->sin_addr) != 1)
-		return -EINVAL;
-	in4->sin_family = AF_INET;
-	in4->sin_port = htons(p);
-	*len = sizeof(*in4);
-	return 0;
-}
 
 static enum MHD_Result reply(struct MHD_Connection *conn, unsigned int status, const char *ct,
 			     char *body, size_t len, enum MHD_ResponseMemoryMode mode)

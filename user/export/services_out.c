@@ -66,9 +66,8 @@ int services_print(struct sink *s, bool json, const char *name)
 
 	err = name ? fb_win_service_get(name, &one) : fb_win_service_iter(&v, &n);
 	if (err) {
-		fprintf(stderr, "vigil sys services: %s%s%s\n", name ? name : "",
-			name ? ": " : "",
-			err == -ENOTSUP	  ? "this platform has no service manager"
+		fprintf(stderr, "vigil sys services: %s%s%s\n", name ? name : "", name ? ": " : "",
+			err == -ENOTSUP	 ? "this platform has no service manager"
 			: err == -ENOENT ? "no such service"
 					 : strerror(-err));
 		return 1;

@@ -21,7 +21,7 @@
 #include <winsock2.h>
 
 /* open(2) flags: O_CLOEXEC's Windows name, and bytes in, bytes out (no "\n" -> "\r\n"). */
-#define O_CLOEXEC O_NOINHERIT
+#define O_CLOEXEC     O_NOINHERIT
 #define PORT_O_BINARY O_BINARY
 
 /* Make fd write bytes as they are: stdout starts in text mode, where CSV's "\r\n" would
@@ -45,7 +45,7 @@ typedef int64_t __s64;
  * `vigil kill --signal NAME` parses the same everywhere. Windows has no signals: the fallback
  * library ends a process for SIGTERM and answers -ENOTSUP for any other.
  */
-#define SIGHUP 1
+#define SIGHUP	1
 #define SIGQUIT 3
 #define SIGKILL 9
 #define SIGUSR1 10

@@ -227,11 +227,16 @@ $(WIN_OUTPUT)/vigil.exe: $(WIN_OUTPUT)/user/cli/main.o $(WIN_USER_OBJS) $(WIN_OU
 	$(call msg,WIN-LD,$@)
 	$(Q)$(WIN_CC) -o $@ $^ $(WIN_LDLIBS)
 
+# test_port.exe checks user/port/win32/libc.c (glob, qsort_r) and port.h against glibc's answers
+WIN_PORT_OBJS := $(WIN_OUTPUT)/user/port/win32/libc.o
+$(WIN_OUTPUT)/tests/test_port.exe: WIN_TEST_EXTRA := $(WIN_PORT_OBJS)
+$(WIN_OUTPUT)/tests/test_port.exe: $(WIN_PORT_OBJS)
+
 $(WIN_OUTPUT)/tests/%.exe: tests/win/%.c tests/win/wtest.h $(WIN_OUTPUT)/libvigilfb.a
 	$(call msg,WIN-TEST,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(WIN_CC) $(WIN_CFLAGS) -Wno-missing-prototypes -o $@ $< $(WIN_OUTPUT)/libvigilfb.a \
-		$(WIN_LDLIBS)
+	$(Q)$(WIN_CC) $(WIN_CFLAGS) -Wno-missing-prototypes -o $@ $< $(WIN_TEST_EXTRA) \
+		$(WIN_OUTPUT)/libvigilfb.a $(WIN_LDLIBS)
 
 # libFuzzer over the parsers and the record read path; FUZZ_SECONDS each (default 60).
 FUZZ_SECONDS ?= 60

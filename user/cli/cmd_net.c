@@ -176,8 +176,8 @@ static int net_nics(struct output *o, const char *what, bool pernic)
 		} else if (!strcmp(what, "addrs") && !fb_net_if_addrs(&a, &n)) {
 			for (size_t i = 0; i < n; i++)
 				sink__printf(o->sink, "%-12s %-7s %-40s %s\n", a[i].name,
-					     a[i].family == 2	 ? "inet"
-					     : a[i].family == 10 ? "inet6"
+					     a[i].family == AF_INET ? "inet"
+					     : a[i].family == AF_INET6 ? "inet6"
 								 : "link",
 					     a[i].address,
 					     (a[i].valid & FB_IFA_NETMASK) ? a[i].netmask : "");

@@ -14,8 +14,10 @@ PLATFORM ?= linux
 VERSION := 0.1.0
 
 CFLAGS ?= -O2 -g
-WARNINGS := -Wall -Wextra -Wmissing-prototypes -Werror=implicit-function-declaration
-CPPFLAGS := -Iuser -Iuser/port/$(PLATFORM) -Ibpf -Ifallback -I$(OUTPUT) -D_GNU_SOURCE -DVIGIL_VERSION='"$(VERSION)"'
+WARNINGS := -Wall -Wextra -Wshadow -Wconversion -Wmissing-prototypes \
+	-Werror=implicit-function-declaration
+CPPFLAGS := -Iuser -Iuser/port/$(PLATFORM) -Ibpf -Ifallback -isystem $(OUTPUT) -D_GNU_SOURCE \
+	-DVIGIL_VERSION='"$(VERSION)"'
 BPF_CFLAGS := -g -O2 -Wall -target bpf -D__TARGET_ARCH_$(ARCH) -Ibpf -Ibpf/vmlinux/$(ARCH)
 
 # Optional modules, each a set of files with a *_none.c twin that says what is missing:
@@ -23,36 +25,39 @@ BPF_CFLAGS := -g -O2 -Wall -target bpf -D__TARGET_ARCH_$(ARCH) -Ibpf -Ibpf/vmlin
 #              serve, profile, biotop, doctor and the main job; without it, commands_none.c
 #              (and a trace that polls the fallback library, cmd_trace_poll.c)
 #   WITH_ZLIB  gzip output (--output FILE.gz): sink_gz.c; without it, sink_gz_none.c
-#   WITH_MHD   within the tracer, serve's HTTP endpoint (libmicrohttpd): prom/serve.c; without
-#              it, prom/serve_none.c
+#   WITH_MHD   within the tracer, serve's HTTP endpoint (libmicrohttpd) with its TLS and basic
+#              auth (gnutls, libyaml, libcrypt): prom/serve.c, prom/web_config.c; without it,
+#              prom/serve_none.c, prom/web_config_none.c
 WITH_BPF ?= 1
 WITH_ZLIB ?= 1
 WITH_MHD ?= 1
 
-# The CLI every platform builds: the fallback library's commands (snapshot, ps, pidof, net,
-# sys, kill) on the shared option parsing and output stack.  The platform's own bits are in
+# The CLI every platform builds: the fallback library's commands (snapshot, ps, proc, pidof,
+# net, sys, kill) on the shared option parsing and output stack.  The platform's own bits are in
 # user/port/$(PLATFORM).  Everything else in user/ is the tracer module.
-USER_BASE := user/cli/cli.c user/cli/parse.c \
-	$(addprefix user/cli/cmd_,snapshot.c ps.c net.c sys.c kill.c) \
-	$(addprefix user/export/,export.c export_csv.c export_json.c export_table.c fbjson.c \
-		json.c output.c services_out.c sink.c sysctl_out.c) \
+USER_BASE := user/cli/cli.c user/cli/parse.c user/cli/status.c \
+	$(addprefix user/cli/cmd_,snapshot.c ps.c proc.c net.c sys.c kill.c) \
+	$(addprefix user/export/,escape.c export.c export_csv.c export_json.c export_table.c \
+		fbjson.c json.c output.c services_out.c sink.c sysctl_out.c) \
 	$(addprefix user/core/,log.c record.c stop.c wallclock.c) \
-	user/view/ps_table.c
+	user/view/proc_dict.c user/view/ps_table.c
 USER_NONE := $(wildcard user/*/*_none.c)
+USER_MHD := user/prom/serve.c user/prom/web_config.c
+USER_MHD_NONE := user/prom/serve_none.c user/prom/web_config_none.c
 USER_TRACER := $(filter-out user/cli/main.c $(USER_BASE) $(USER_NONE) user/export/sink_gz.c \
-	user/prom/serve.c user/cli/cmd_trace_poll.c, \
+	$(USER_MHD) user/cli/cmd_trace_poll.c, \
 	$(wildcard user/*/*.c))
-USER_TRACER_NONE := $(filter-out user/export/sink_gz_none.c user/prom/serve_none.c,$(USER_NONE)) \
+USER_TRACER_NONE := $(filter-out user/export/sink_gz_none.c $(USER_MHD_NONE),$(USER_NONE)) \
 	user/cli/cmd_trace_poll.c
 # $(call user_srcs,PLATFORM,WITH_BPF,WITH_ZLIB,WITH_MHD): the user/ files of such a build
 user_srcs = $(USER_BASE) $(wildcard user/port/$(1)/*.c) \
 	$(if $(filter 1,$(2)),$(USER_TRACER) \
-		$(if $(filter 1,$(4)),user/prom/serve.c,user/prom/serve_none.c),$(USER_TRACER_NONE)) \
+		$(if $(filter 1,$(4)),$(USER_MHD),$(USER_MHD_NONE)),$(USER_TRACER_NONE)) \
 	$(if $(filter 1,$(3)),user/export/sink_gz.c,user/export/sink_gz_none.c)
 
 LDLIBS := $(if $(filter 1,$(WITH_BPF)),-lbpf -lelf) \
 	$(if $(filter 1,$(WITH_ZLIB) $(WITH_BPF)),-lz) -lm \
-	$(if $(filter 11,$(WITH_BPF)$(WITH_MHD)),-lmicrohttpd) -lpthread
+	$(if $(filter 11,$(WITH_BPF)$(WITH_MHD)),-lmicrohttpd -lgnutls -lyaml -lcrypt) -lpthread
 
 BPF_SRCS := $(if $(filter 1,$(WITH_BPF)),$(wildcard bpf/*.bpf.c))
 SKELS := $(patsubst bpf/%.bpf.c,$(OUTPUT)/%.skel.h,$(BPF_SRCS))
@@ -75,7 +80,7 @@ Q = @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-.PHONY: all deps test unit integration bench fuzz clean fmt asan-bins win bsd-check
+.PHONY: all deps test unit integration bench fuzz fuzz-bins clean fmt asan-bins win bsd-check
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -157,8 +162,9 @@ asan-bins:
 		$(patsubst $(OUTPUT)/%,$(ASAN_OUTPUT)/%,$(TEST_BINS))
 
 # The BSD/macOS compile check, unit tests (plain and sanitized), then integration and
-# comparison tests (with the Windows build under wine, tests/run_win.sh), then the totals.
-test: deps all $(TEST_BINS) asan-bins win bsd-check
+# comparison tests (with the Windows build under wine, tests/run_win.sh), then every fuzzer for
+# FUZZ_SECONDS (default 20, tests/run_fuzz.sh), then the totals.
+test: deps all $(TEST_BINS) asan-bins win bsd-check fuzz-bins
 	$(Q)tests/run.sh $(TEST_BINS) $(ASAN_BINS)
 
 bench: all
@@ -238,22 +244,33 @@ $(WIN_OUTPUT)/tests/%.exe: tests/win/%.c tests/win/wtest.h $(WIN_OUTPUT)/libvigi
 	$(Q)$(WIN_CC) $(WIN_CFLAGS) -Wno-missing-prototypes -o $@ $< $(WIN_TEST_EXTRA) \
 		$(WIN_OUTPUT)/libvigilfb.a $(WIN_LDLIBS)
 
-# libFuzzer over the parsers and the record read path; FUZZ_SECONDS each (default 60).
-FUZZ_SECONDS ?= 60
-FUZZ_OUTPUT := $(OUTPUT)/fuzz
+# libFuzzer over every parser (tests/fuzz/fuzz_<name>.c, seeds in tests/fuzz/corpus/<name>/),
+# with ASan and UBSan (any report aborts), built by clang apart from the normal outputs, in
+# $(OUTPUT)/fuzz. `make fuzz` builds them and runs each for FUZZ_SECONDS (tests/run_fuzz.sh).
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(OUTPUT)/fuzz/tests/fuzz/%,$(FUZZ_SRCS))
+FUZZ_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined \
+	-fno-sanitize-recover=all
+
+fuzz-bins:
+	$(Q)$(MAKE) --no-print-directory OUTPUT=$(OUTPUT)/fuzz CC=clang CFLAGS="$(FUZZ_CFLAGS)" \
+		$(FUZZ_BINS)
+
 fuzz:
-	$(Q)$(MAKE) --no-print-directory OUTPUT=$(FUZZ_OUTPUT) CC=clang \
-		CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined" $(FUZZ_OUTPUT)/libvigil.a
-	$(Q)for f in $(FUZZ_SRCS); do \
-		n=$$(basename $$f .c); \
-		clang $(CPPFLAGS) -I$(FUZZ_OUTPUT) -O1 -g -fsanitize=fuzzer,address,undefined $$f \
-			$(FUZZ_OUTPUT)/libvigil.a $(LDLIBS) -o $(FUZZ_OUTPUT)/$$n || exit 1; \
-		mkdir -p $(FUZZ_OUTPUT)/corpus-$$n; \
-		echo "fuzz: $$n for $(FUZZ_SECONDS)s"; \
-		$(FUZZ_OUTPUT)/$$n -max_total_time=$(FUZZ_SECONDS) -max_len=512 \
-			$(FUZZ_OUTPUT)/corpus-$$n 2>&1 | tail -2 || exit 1; \
-	done
+	$(Q)tests/run_fuzz.sh
+
+# A fuzzer links both libraries, and the BSD, macOS or POSIX decoders it drives (plain C).
+$(OUTPUT)/tests/fuzz/fuzz_bsd_%: FUZZ_EXTRA := $(BSD_DECODE_SRCS)
+$(OUTPUT)/tests/fuzz/fuzz_darwin_%: FUZZ_EXTRA := $(DARWIN_DECODE_SRCS)
+$(OUTPUT)/tests/fuzz/fuzz_posix_%: FUZZ_EXTRA := $(wildcard fallback/posix/decode*.c)
+$(OUTPUT)/tests/fuzz/%: tests/fuzz/%.c $(CORE_LIB) $(FB_LIB) | $(SKELS)
+	$(call msg,FUZZ-CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -fsanitize=fuzzer $(WARNINGS) -Wno-missing-prototypes -MMD \
+		-MP $< $(FUZZ_EXTRA) -o $@ $(CORE_LIB) $(FB_LIB) $(LDLIBS)
+
+check-style:
+	$(Q)sh tools/check_style.sh
 
 fmt:
 	clang-format -i $(wildcard user/*/*.[ch] bpf/*.[ch] fallback/*/*.[ch] tests/*/*.c)

@@ -6,10 +6,11 @@
  * and block_rq_complete turns that into a latency for the histogram, the per-process
  * aggregate (biotop) and the `bio` record, then removes the entry. block_rq_merge removes
  * the entry of a request merged into another (it never completes), block_rq_requeue clears
- * the timestamps of a request that will be issued again. Requests come from the block
- * layer's preallocated pools, so their pointers are a bounded set: even a request that ended
- * unseen leaves an entry that the next use of that pointer overwrites. Programs a mode does
- * not need (io_start without owners, insert without queue time) are not loaded.
+ * the timestamps of a request that will be issued again. A completion with no entry is
+ * counted as unmatched, not as a drop. Requests come from the block layer's preallocated
+ * pools, so their pointers are a bounded set: even a request that ended unseen leaves an
+ * entry that the next use of that pointer overwrites. Programs a mode does not need (io_start
+ * without owners, insert without queue time) are not loaded.
  * block_rq_error is not attached: it fires right after block_rq_complete, for the same
  * completion and with the same status, which the complete handler already records.
  */
@@ -53,9 +54,12 @@ struct {
 	__type(value, struct rq_state);
 } flush_owner SEC(".maps");
 
-/* The global histogram: a one-slot array (inlined lookup), never reset; read as deltas. */
+/*
+ * The global histogram: a one-slot per-CPU array (inlined lookup, no atomics, no cache line
+ * shared between CPUs), never reset; userspace sums the CPUs' copies and reads deltas.
+ */
 struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct vg_hist);
@@ -123,15 +127,17 @@ static __always_inline __u8 flags__map(__u32 cmd_flags)
 SEC("tp_btf/block_io_start")
 int BPF_PROG(handle_blkio_start, struct request *rq)
 {
+	struct task_struct *task = bpf_get_current_task_btf();
 	__u64 key = (__u64)rq;
 	struct rq_state s = {};
 
-	if (has_task_filter() && !task__is_traced(bpf_get_current_task_btf()))
+	if (has_task_filter() && !task__is_traced(task))
 		return 0;
 	if (!rq__is_traced_disk(rq))
 		return 0;
-	s.pid = bpf_get_current_pid_tgid() >> 32;
-	bpf_get_current_comm(&s.comm, sizeof(s.comm));
+	/* Direct loads from the BTF task: no pid/comm helper calls. */
+	s.pid = task->tgid;
+	comm__copy(s.comm, task);
 	if (bpf_map_update_elem(&reqs, &key, &s, BPF_ANY))
 		drop__count(VG_DROP_MAP_FULL);
 	if (rq->cmd_flags & (1U << bpf_core_enum_value(enum req_flag_bits, __REQ_PREFLUSH))) {
@@ -230,11 +236,20 @@ static __always_inline void hist__add(__u64 key, const struct rq_state *s, __u64
 	struct vg_hist *h;
 	__u32 zero_key = 0;
 
-	if (targ_hist_per == VG_PER_GLOBAL)
+	if (targ_hist_per == VG_PER_GLOBAL) {
 		h = bpf_map_lookup_elem(&blkio_hist_total, &zero_key);
-	else
-		h = bpf_map_lookup_elem(&blkio_hist, &key);
-	if (!h && targ_hist_per != VG_PER_GLOBAL) {
+		if (!h)
+			return;
+		/*
+		 * This CPU's copy, written by this program only, which does not nest on a CPU
+		 * (the kernel skips a program that is already running there): plain adds.
+		 */
+		h->slots[hist__slot(v)] += 1;
+		h->sum += v;
+		return;
+	}
+	h = bpf_map_lookup_elem(&blkio_hist, &key);
+	if (!h) {
 		struct vg_hist zero = {};
 
 		if (targ_hist_per == VG_PER_PID)
@@ -247,8 +262,6 @@ static __always_inline void hist__add(__u64 key, const struct rq_state *s, __u64
 			return;
 		}
 	}
-	if (!h)
-		return;
 	__sync_fetch_and_add(&h->slots[hist__slot(v)], 1);
 	__sync_fetch_and_add(&h->sum, v);
 }
@@ -297,7 +310,10 @@ static __always_inline void emit_bio(struct request *rq, const struct rq_state *
 	event__submit(e);
 }
 
-/* No entry at completion: a lost start, unless there is a good reason for it. */
+/*
+ * No entry at completion, and nothing was lost (a full map is counted where it happens): the
+ * request was in flight before the programs were attached, or its start was never shown.
+ */
 static __always_inline void complete__unseen(struct request *rq)
 {
 	if (has_task_filter() || !rq__is_traced_disk(rq))
@@ -305,8 +321,9 @@ static __always_inline void complete__unseen(struct request *rq)
 	if (rq->state == MQ_RQ_IDLE)
 		return; /* never issued, e.g. the empty request behind a flush */
 	if (bpf_ktime_get_ns() < targ_grace_until_ns)
-		return; /* in flight before the programs were attached */
-	drop__count(VG_DROP_MISSING_START);
+		unmatched__count(VG_UNMATCHED_BEFORE_TRACE);
+	else
+		unmatched__count(VG_UNMATCHED_START_NOT_SEEN);
 }
 
 SEC("tp_btf/block_rq_complete")
@@ -334,7 +351,7 @@ int BPF_PROG(handle_blkio_complete, struct request *rq, blk_status_t error, unsi
 		cmd_flags = rq->cmd_flags;
 	if (targ_top || targ_stream || targ_hist_per == VG_PER_DISK)
 		dev = rq__dev(rq);
-	if (targ_hist) {
+	if (targ_hist && (targ_queued ? service + queue : service) >= targ_min_ns) {
 		__u64 hkey = 0;
 
 		if (targ_hist_per == VG_PER_PID)

@@ -3,9 +3,10 @@
  * common.bpf.h: what every vigil BPF object shares. It defines the object's ring buffer
  * (`events`) and its per-CPU drop counters (`drops`), the reserve/submit pair that counts
  * every record it cannot hand over and batches consumer wakeups, the log2 bucketing of the
- * in-kernel histograms, and the task filters (pid, tid, comm, cgroup) that userspace sets as
- * rodata before load so the verifier prunes the ones not in use. BPF-only: never include it
- * from user/.
+ * in-kernel histograms, the per-CPU counts of end events that had no start (`unmatched`: not
+ * losses, kept apart from the drops), and the task filters (pid, tid, comm, cgroup) that
+ * userspace sets as rodata before load so the verifier prunes the ones not in use. BPF-only:
+ * never include it from user/.
  */
 #ifndef VIGIL_COMMON_BPF_H
 #define VIGIL_COMMON_BPF_H
@@ -32,6 +33,13 @@ struct {
 	__type(value, __u64);
 } drops SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, VG_UNMATCHED_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} unmatched SEC(".maps");
+
 /* Wake the consumer only once this many bytes wait; it otherwise polls on a timer. */
 const volatile __u64 wakeup_bytes = 0;
 
@@ -44,6 +52,14 @@ const volatile char targ_comm[VG_COMM_LEN] = {};
 static __always_inline void drop__count(__u32 reason)
 {
 	__u64 *cnt = bpf_map_lookup_elem(&drops, &reason);
+
+	if (cnt)
+		*cnt += 1; /* per-CPU slot: no other writer */
+}
+
+static __always_inline void unmatched__count(__u32 reason)
+{
+	__u64 *cnt = bpf_map_lookup_elem(&unmatched, &reason);
 
 	if (cnt)
 		*cnt += 1; /* per-CPU slot: no other writer */
@@ -65,19 +81,36 @@ static __always_inline void *event__reserve(__u32 size, __u16 kind, __u64 ts)
 	return hdr;
 }
 
+/* Records submitted on each CPU, to look at the ring's fill level only every so often. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} submits SEC(".maps");
+
+#define WAKEUP_CHECK_EVERY 32 /* records per CPU between two looks at the fill level */
+
 /*
  * Submit without waking the consumer, unless a quarter of the ring is waiting: wakeups cost
  * an IPI each (3-4x the program's own cost on a VM), and the consumer polls on a timer that
- * bounds the delivery delay anyway.
+ * bounds the delivery delay anyway. The fill level is a helper call that reads the
+ * consumer's position, a cache line the consumer writes from another CPU: each CPU looks
+ * only every WAKEUP_CHECK_EVERY records, so a wakeup comes at most that many records late.
  */
 static __always_inline void event__submit(void *rec)
 {
-	__u64 flags = 0;
+	__u64 flags = BPF_RB_NO_WAKEUP, *n;
+	__u32 zero = 0;
 
-	if (wakeup_bytes)
-		flags = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes ?
-				BPF_RB_FORCE_WAKEUP :
-				BPF_RB_NO_WAKEUP;
+	if (!wakeup_bytes) {
+		bpf_ringbuf_submit(rec, 0);
+		return;
+	}
+	n = bpf_map_lookup_elem(&submits, &zero);
+	if (n && !(++*n % WAKEUP_CHECK_EVERY) &&
+	    bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes)
+		flags = BPF_RB_FORCE_WAKEUP;
 	bpf_ringbuf_submit(rec, flags);
 }
 

@@ -33,15 +33,27 @@ enum vg_kind {
 };
 
 /*
- * Why an event could not be handed over. Counted per CPU in each subsystem's `drops`
- * array map (index = reason), summed and reported by userspace.
+ * Why an event was lost: vigil could not keep or hand over what it measured. Counted per CPU
+ * in each subsystem's `drops` array map (index = reason), summed and reported by userspace.
  */
 enum vg_drop_reason {
-	VG_DROP_RINGBUF_FULL = 0,  /* bpf_ringbuf_reserve() failed */
-	VG_DROP_MISSING_START = 1, /* an end event with no start timestamp */
-	VG_DROP_MAP_FULL = 2,	   /* a map update failed (histogram or state map full) */
-	VG_DROP_NO_STORAGE = 3,	   /* task-local storage could not be had (busy or no memory) */
-	VG_DROP_MAX = 4,
+	VG_DROP_RINGBUF_FULL = 0, /* bpf_ringbuf_reserve() failed */
+	VG_DROP_MAP_FULL = 1,	  /* a map update failed (histogram or state map full) */
+	VG_DROP_NO_STORAGE = 2,	  /* no task-local storage could be had (busy or no memory) */
+	VG_DROP_MAX = 3,
+};
+
+/*
+ * Why an end event had no start to pair with, although nothing was lost: not drops. Counted
+ * per CPU in each subsystem's `unmatched` array map (index = reason).
+ */
+enum vg_unmatched_reason {
+	/* its start came before the programs were attached (a task already runnable, an I/O
+	 * already in flight) */
+	VG_UNMATCHED_BEFORE_TRACE = 0,
+	/* the kernel's tracepoints never showed its start (a wakeup no sched_wakeup announced) */
+	VG_UNMATCHED_START_NOT_SEEN = 1,
+	VG_UNMATCHED_MAX = 2,
 };
 
 /* Histogram keying, set as rodata before load. */

@@ -62,6 +62,19 @@ const volatile __u64 targ_min_block_ns = 1;
 const volatile __u64 targ_max_block_ns = ~0ULL;
 const volatile __u32 targ_state_mask = ~0U;
 
+/*
+ * Set once a task passed the task filters (--pid, --comm, ...), whatever became of its
+ * sample: userspace tells "nothing matched" from "matched, but every block was filtered".
+ * Written once, then only read: no cache line bouncing.
+ */
+__u8 task_matched = 0;
+
+static __always_inline void task_matched__set(void)
+{
+	if (!task_matched)
+		task_matched = 1;
+}
+
 /* bit 0: TASK_INTERRUPTIBLE (S), bit 1: TASK_UNINTERRUPTIBLE (D), bit 31: preempted (R). */
 #define VG_PSTATE_RUNNING (1U << 31)
 
@@ -156,6 +169,7 @@ int handle_profile_sample(struct bpf_perf_event_data *ctx)
 		return 0;
 	if (!task__is_traced(t))
 		return 0;
+	task_matched__set();
 	key__fill(&key, t);
 	/* x86-64: user addresses are the lower half; the kernel lives in the upper one. */
 	in_user = (long)ctx->regs.ip >= 0;
@@ -203,6 +217,7 @@ int BPF_PROG(handle_offcpu_switch, bool preempt, struct task_struct *prev, struc
 
 	if (!BPF_CORE_READ(prev, pid) || !task__is_traced(prev))
 		goto switch_in;
+	task_matched__set();
 	wanted = state__is_wanted(preempt ? 0 : prev_state);
 	st = bpf_task_storage_get(&offcpu_start, prev, 0,
 				  wanted ? BPF_LOCAL_STORAGE_GET_F_CREATE : 0);

@@ -6,7 +6,12 @@
  * the incoming task's stamp into a run-queue latency and the outgoing task's on-CPU stamp
  * into a time slice; exec, exit and fork become records of their own. Each measurement can
  * go to an in-kernel log2 histogram, to the ring buffer, or both, as userspace chose in
- * rodata. The idle task is never traced.
+ * rodata. sched_switch is the hottest path: it touches only the storage the chosen outputs
+ * need (none for a task going to sleep when only run-queue latency is asked for), and the
+ * global histograms are per-CPU, so no atomic and no cache line crosses CPUs. A switch-in
+ * without a stamp is counted as unmatched (a task runnable before the trace began, or a
+ * wakeup the kernel's tracepoints never showed), never as a drop. The idle task is never
+ * traced.
  */
 #include "common.bpf.h"
 
@@ -41,18 +46,19 @@ struct {
 } oncpu_hist SEC(".maps");
 
 /*
- * The global (unkeyed) histograms: one-slot arrays, whose lookup the verifier inlines, never
- * reset; userspace reads them as cumulative counters and prints the deltas.
+ * The global (unkeyed) histograms: one-slot per-CPU arrays, whose lookup the verifier inlines,
+ * never reset; each CPU adds to its own copy without atomics, and userspace sums the copies,
+ * reads them as cumulative counters and prints the deltas.
  */
 struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct vg_hist);
 } runq_hist_total SEC(".maps");
 
 struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct vg_hist);
@@ -66,7 +72,7 @@ const volatile __u32 targ_hist_runq = 0;
 const volatile __u32 targ_hist_oncpu = 0;
 const volatile __u32 targ_hist_per = VG_PER_GLOBAL;
 const volatile __u32 targ_hist_unit_ns = 1000; /* 1000: usecs, 1000000: msecs */
-const volatile __u64 targ_min_ns = 0;		 /* stream only events at least this slow */
+const volatile __u64 targ_min_ns = 0;	       /* only events at least this slow */
 
 /* task_struct.state was renamed __state in 5.14. */
 struct task_struct___o {
@@ -119,14 +125,30 @@ static __always_inline void hist__add(void *keyed, void *total, struct task_stru
 	struct vg_hist *h;
 	__u32 zero = 0;
 
-	if (targ_hist_per == VG_PER_GLOBAL)
+	if (targ_hist_per == VG_PER_GLOBAL) {
 		h = bpf_map_lookup_elem(total, &zero);
-	else
-		h = hist__keyed(keyed, t);
+		if (!h)
+			return;
+		/* This CPU's copy, and interrupts are off on this path: plain adds. */
+		h->slots[hist__slot(v)] += 1;
+		h->sum += v;
+		return;
+	}
+	h = hist__keyed(keyed, t);
 	if (!h)
 		return;
 	__sync_fetch_and_add(&h->slots[hist__slot(v)], 1);
 	__sync_fetch_and_add(&h->sum, v);
+}
+
+static __always_inline bool wants_runq(void)
+{
+	return targ_hist_runq || targ_stream_runq;
+}
+
+static __always_inline bool wants_oncpu(void)
+{
+	return targ_hist_oncpu || targ_stream_oncpu;
 }
 
 static __always_inline struct task_ts *task_ts__get(struct task_struct *t, bool *is_new)
@@ -143,18 +165,25 @@ static __always_inline struct task_ts *task_ts__get(struct task_struct *t, bool 
 	return ts;
 }
 
+/*
+ * A task woken while it still runs on a CPU is not queued: nothing to stamp (if it stays
+ * runnable, its switch-out stamps it). So a stamp is always consumed by the next switch-in,
+ * and a task going to sleep never holds one: sched_switch need not clear it.
+ */
 static __always_inline void on_wakeup(struct task_struct *p)
 {
 	struct task_ts *ts;
-	bool is_new;
 
-	if (!targ_hist_runq && !targ_stream_runq)
+	if (!wants_runq())
 		return;
-	if (!p->pid || !task__is_traced(p))
+	if (!p->pid || p->on_cpu || !task__is_traced(p))
 		return;
-	ts = task_ts__get(p, &is_new);
-	if (ts)
-		ts->wake_ns = bpf_ktime_get_ns();
+	ts = bpf_task_storage_get(&task_ts, p, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!ts) {
+		drop__count(VG_DROP_NO_STORAGE);
+		return;
+	}
+	ts->wake_ns = bpf_ktime_get_ns();
 }
 
 SEC("tp_btf/sched_wakeup")
@@ -175,9 +204,11 @@ static __always_inline void emit_oncpu(struct task_struct *t, __u64 now, __u64 s
 {
 	struct vg_oncpu *e;
 
+	if (slice < targ_min_ns)
+		return;
 	if (targ_hist_oncpu)
 		hist__add(&oncpu_hist, &oncpu_hist_total, t, slice);
-	if (!targ_stream_oncpu || slice < targ_min_ns)
+	if (!targ_stream_oncpu)
 		return;
 	e = event__reserve(sizeof(*e), VG_KIND_ONCPU, now);
 	if (!e)
@@ -194,9 +225,11 @@ static __always_inline void emit_runq(struct task_struct *prev, struct task_stru
 {
 	struct vg_runq *e;
 
+	if (latency < targ_min_ns)
+		return;
 	if (targ_hist_runq)
 		hist__add(&runq_hist, &runq_hist_total, next, latency);
-	if (!targ_stream_runq || latency < targ_min_ns)
+	if (!targ_stream_runq)
 		return;
 	e = event__reserve(sizeof(*e), VG_KIND_RUNQ, now);
 	if (!e)
@@ -212,11 +245,11 @@ static __always_inline void emit_runq(struct task_struct *prev, struct task_stru
 }
 
 /*
- * The outgoing task: close its time slice, and re-arm (still runnable) or disarm its wakeup.
- * A preempted task stays on the run queue whatever its state says: preemption can catch it
- * between set_current_state() and schedule(), so the state alone (runqlat's test) would miss
- * its wait. A task first seen going to sleep gets no storage here: its wakeup creates it, and
- * if that wakeup came before vigil attached, the task is simply new at switch-in.
+ * The outgoing task: close its time slice, and stamp it if it stays runnable. A preempted task
+ * stays on the run queue whatever its state says: preemption can catch it between
+ * set_current_state() and schedule(), so the state alone (runqlat's test) would miss its
+ * wait. A task going to sleep needs nothing here unless time slices are asked for: it holds
+ * no stamp (see on_wakeup), and its wakeup creates its storage if it has none.
  */
 static __always_inline void switch_out(struct task_struct *prev, bool preempt, __u64 now)
 {
@@ -224,41 +257,63 @@ static __always_inline void switch_out(struct task_struct *prev, bool preempt, _
 	struct task_ts *ts;
 	bool is_new;
 
+	if (!wants_oncpu() && !runnable)
+		return;
 	if (!prev->pid || !task__is_traced(prev))
 		return;
+	if (!wants_oncpu()) {
+		ts = bpf_task_storage_get(&task_ts, prev, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+		if (ts)
+			ts->wake_ns = now;
+		else
+			drop__count(VG_DROP_NO_STORAGE);
+		return;
+	}
 	ts = bpf_task_storage_get(&task_ts, prev, 0, 0);
 	if (!ts && runnable)
 		ts = task_ts__get(prev, &is_new);
 	if (!ts)
 		return;
-	if (ts->oncpu_ns && (targ_hist_oncpu || targ_stream_oncpu))
+	if (ts->oncpu_ns)
 		emit_oncpu(prev, now, now - ts->oncpu_ns);
 	ts->oncpu_ns = 0;
 	/* A task switched out while still runnable goes straight back to the run queue. */
-	ts->wake_ns = runnable ? now : 0;
+	if (runnable)
+		ts->wake_ns = now;
 }
 
-/* The incoming task: its wait on the run queue ends now, its time slice starts. */
+/*
+ * The incoming task: its wait on the run queue ends now, its time slice starts. Without time
+ * slices a task with no storage was never seen runnable: it has no stamp, and none is made.
+ */
 static __always_inline void switch_in(struct task_struct *prev, struct task_struct *next,
 				      __u64 now)
 {
 	struct task_ts *ts;
-	bool is_new;
+	bool is_new = false;
 
 	if (!next->pid || !task__is_traced(next))
 		return;
-	ts = task_ts__get(next, &is_new);
-	if (!ts)
+	if (wants_oncpu())
+		ts = task_ts__get(next, &is_new);
+	else
+		ts = bpf_task_storage_get(&task_ts, next, 0, 0);
+	if (!ts) {
+		if (!wants_oncpu())
+			unmatched__count(VG_UNMATCHED_BEFORE_TRACE);
 		return;
-	ts->oncpu_ns = now;
-	if (!targ_hist_runq && !targ_stream_runq)
+	}
+	if (wants_oncpu())
+		ts->oncpu_ns = now;
+	if (!wants_runq())
 		return;
 	if (ts->wake_ns) {
 		emit_runq(prev, next, now, now - ts->wake_ns);
 		ts->wake_ns = 0;
-	} else if (!is_new) {
-		/* Known task, yet no stamp: its wakeup was not seen. New tasks are expected. */
-		drop__count(VG_DROP_MISSING_START);
+	} else {
+		/* Runnable before the trace began (first sight), or a wakeup never announced. */
+		unmatched__count(is_new ? VG_UNMATCHED_BEFORE_TRACE :
+					  VG_UNMATCHED_START_NOT_SEEN);
 	}
 }
 

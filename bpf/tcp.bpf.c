@@ -5,8 +5,8 @@
  * created at SYN_SENT (in connect() context, so the pid is the connecting process) or
  * SYN_RECV (softirq: no pid), or mid-life for connections that predate vigil (marked
  * partial), and deleted when the socket reaches CLOSE, where the tcp_close summary is built
- * from the entry and from tcp_sock's own counters (bytes_acked, bytes_received,
- * total_retrans, srtt_us), which are exact and cost nothing to keep. tcp_probe supplies RTT
+ * from the entry and from tcp_sock's own counters (bytes_acked, bytes_received less the SYN
+ * and FIN they count, total_retrans, srtt_us), which are exact and cost nothing to keep. tcp_probe supplies RTT
  * samples (min/max and the tcp-rtt histogram). The owner of a passive connection is only
  * learned in process context: at accept() (the sys_exit raw tracepoint, filtered on the
  * accept syscall numbers: it needs no tracefs), on the first send/recv
@@ -128,7 +128,7 @@ const volatile __u32 targ_hist_connect = 0;
 const volatile __u32 targ_hist_rtt = 0;
 const volatile __u32 targ_hist_per = VG_PER_GLOBAL;
 const volatile __u32 targ_hist_unit_ns = 1000;
-const volatile __u64 targ_min_ns = 0; /* stream only connects at least this slow */
+const volatile __u64 targ_min_ns = 0; /* only connects (and RTTs) at least this slow */
 const volatile __u16 targ_family = 0; /* AF_INET or AF_INET6; 0: both */
 const volatile __u16 targ_ports[TCP_MAX_PORTS] = {};
 const volatile __u32 targ_nports = 0;
@@ -381,8 +381,44 @@ static __always_inline void emit_connect(struct conn *c, const struct tuple *t, 
 	event__submit(e);
 }
 
+/*
+ * Payload bytes, exactly: tcp_sock counts sequence numbers, and the SYN and FIN take one each.
+ * bytes_acked holds our SYN on an active open (the SYN-ACK acks it; a passive child starts
+ * after its SYN) and our FIN once acked: sent in FIN_WAIT1, FIN_WAIT2, CLOSING, LAST_ACK or
+ * TIME_WAIT (the state the socket leaves for CLOSE), acked when snd_una reached write_seq.
+ * bytes_received holds the peer's FIN once tcp_fin() took it, which sets SOCK_DONE. When the
+ * direction is unknown (a connection older than vigil), the bytes first sent (bytes_sent
+ * less bytes_retrans, payload only) bound the SYN out: exact whenever all data was acked.
+ */
+static __always_inline void close_bytes(const struct sock *sk, const struct conn *c, int oldstate,
+					struct vg_tcp_close *e)
+{
+	const struct tcp_sock *tp = (const struct tcp_sock *)sk;
+	__u64 acked = BPF_CORE_READ(tp, bytes_acked);
+	__u64 received = BPF_CORE_READ(tp, bytes_received);
+	__u8 dir = c ? c->direction : VG_TCP_DIR_UNKNOWN;
+	bool fin_sent = oldstate == TCP_FIN_WAIT1 || oldstate == TCP_FIN_WAIT2 ||
+			oldstate == TCP_CLOSING || oldstate == TCP_LAST_ACK ||
+			oldstate == TCP_TIME_WAIT;
+
+	if (fin_sent && acked && BPF_CORE_READ(tp, snd_una) == BPF_CORE_READ(tp, write_seq))
+		acked--;
+	if (dir == VG_TCP_DIR_ACTIVE && acked) {
+		acked--;
+	} else if (dir == VG_TCP_DIR_UNKNOWN) {
+		__u64 first = BPF_CORE_READ(tp, bytes_sent) - BPF_CORE_READ(tp, bytes_retrans);
+
+		if (acked > first)
+			acked = first;
+	}
+	if (received && (BPF_CORE_READ(sk, __sk_common.skc_flags) & (1UL << SOCK_DONE)))
+		received--;
+	e->bytes_sent = acked;
+	e->bytes_received = received;
+}
+
 static __always_inline void emit_close(const struct sock *sk, struct conn *c, const struct tuple *t,
-				       __u64 now)
+				       int oldstate, __u64 now)
 {
 	const struct tcp_sock *tp = (const struct tcp_sock *)sk;
 	struct vg_tcp_close *e = event__reserve(sizeof(*e), VG_KIND_TCP_CLOSE, now);
@@ -394,8 +430,7 @@ static __always_inline void emit_close(const struct sock *sk, struct conn *c, co
 	e->sport = t->sport;
 	e->dport = t->dport;
 	e->family = t->family;
-	e->bytes_sent = BPF_CORE_READ(tp, bytes_acked);
-	e->bytes_received = BPF_CORE_READ(tp, bytes_received);
+	close_bytes(sk, c, oldstate, e);
 	e->srtt_us = BPF_CORE_READ(tp, srtt_us) >> 3;
 	e->retransmits = BPF_CORE_READ(tp, total_retrans);
 	e->pad = 0;
@@ -527,7 +562,7 @@ int BPF_PROG(handle_tcp_set_state, const struct sock *sk, const int oldstate, co
 		if (conn__is_traced(c, &t)) {
 			if (targ_stream_connect)
 				emit_connect(c, &t, now);
-			if (targ_hist_connect)
+			if (targ_hist_connect && c->connect_ns >= targ_min_ns)
 				hist__add(&connect_hist, &connect_hist_total, c, &t, c->connect_ns);
 		}
 	}
@@ -536,7 +571,7 @@ int BPF_PROG(handle_tcp_set_state, const struct sock *sk, const int oldstate, co
 	if (newstate != TCP_CLOSE)
 		return 0;
 	if (targ_stream_close && oldstate != TCP_CLOSE && conn__is_traced(c, &t))
-		emit_close(sk, c, &t, now);
+		emit_close(sk, c, &t, oldstate, now);
 	if (c)
 		bpf_map_delete_elem(&conns, &key);
 	return 0;
@@ -567,7 +602,7 @@ int BPF_PROG(handle_tcp_probe, struct sock *sk, const struct sk_buff *skb)
 	} else if (srtt > c->srtt_max_us) {
 		c->srtt_max_us = srtt;
 	}
-	if (targ_hist_rtt) {
+	if (targ_hist_rtt && (__u64)srtt * 1000 >= targ_min_ns) {
 		struct tuple t;
 
 		tuple__read(sk, &t);

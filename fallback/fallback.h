@@ -101,8 +101,8 @@ enum fb_conn_status {
 	FB_CONN_CLOSING,
 	FB_CONN_NONE,
 	FB_CONN_DELETE_TCB, /* Windows */
-	FB_CONN_IDLE,	    /* SunOS, "CONN_IDLE" */
-	FB_CONN_BOUND,	    /* SunOS, "CONN_BOUND" */
+	FB_CONN_IDLE,	    /* SunOS, psutil's "IDLE" */
+	FB_CONN_BOUND,	    /* SunOS, psutil's "BOUND" */
 	FB_CONN__COUNT,
 };
 /* psutil's string: "ESTABLISHED", ..., "NONE"; NULL when out of range. */
@@ -514,7 +514,7 @@ struct fb_ids {
 
 struct fb_thread {
 	pid_t id;
-	double user_time, system_time;
+	double user_time, system_time; /* NAN when unknown (a negative count in /proc) */
 };
 
 struct fb_open_file {
@@ -624,6 +624,26 @@ int fb_proc__kill(struct fb_proc *p);
 #define FB_EXIT_UNKNOWN INT32_MIN
 int fb_proc__wait(struct fb_proc *p, double timeout, int *exitcode);
 
+/* One process given to fb_wait_procs(): the caller sets proc, the function the rest. */
+struct fb_waited {
+	struct fb_proc *proc;
+	bool gone;
+	int returncode; /* when gone: as fb_proc__wait()'s exitcode (FB_EXIT_UNKNOWN = None) */
+};
+typedef void (*fb_wait_cb)(const struct fb_waited *w, void *ctx);
+/*
+ * psutil.wait_procs(procs, timeout, callback): wait until every process has ended or @timeout
+ * seconds have passed (< 0: no limit), in rounds that give each process at most its share of
+ * one second, so that none is waited for while the others' pids may be reused.  A child of
+ * the caller is reaped and its returncode set; a non-child is gone once its pid is, so a
+ * non-child zombie stays alive until its own parent reaps it.  @callback (may be NULL) runs
+ * once for each process, when it is found gone.  On return the entries are reordered: the
+ * *ngone gone ones first, then the alive ones, each group in the order given.  A timeout is
+ * not an error; any other failure of a wait is returned (the entries are still reordered).
+ */
+int fb_wait_procs(struct fb_waited *procs, size_t n, double timeout, fb_wait_cb callback,
+		  void *ctx, size_t *ngone);
+
 /* ---------------------------------------------------------------- fast process listing */
 
 enum {
@@ -728,6 +748,20 @@ extern const char *const fb_sysctl_tracer_keys[];
  */
 int fb_kill_tree(pid_t pid, int sig, bool include_parent, double timeout, pid_t **gone,
 		 size_t *ngone, pid_t **alive, size_t *nalive);
+
+/*
+ * The same, with the processes that refused the signal (EPERM, or an identity that could not
+ * be read: psutil's AccessDenied) listed apart from those that did not end in time; fb_kill_tree
+ * counts them as alive.  A descendant is only signalled if it is still the process the scan saw
+ * (creation time and parent); one whose pid was reused counts as gone.
+ */
+struct fb_kill_tree_result {
+	pid_t *gone, *alive, *denied;
+	size_t ngone, nalive, ndenied;
+};
+int fb_kill_tree_ex(pid_t pid, int sig, bool include_parent, double timeout,
+		    struct fb_kill_tree_result *out);
+void fb_kill_tree_result_free(struct fb_kill_tree_result *r);
 
 /* psutil's bytes2human: 10000 -> "9.8K", 100 -> "100B" (one decimal, 1024 steps). */
 int fb_bytes2human(uint64_t n, char *buf, size_t len);

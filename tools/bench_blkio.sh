@@ -5,7 +5,8 @@
 # turn, and kernel.bpf_stats_enabled gives its programs' run_time_ns, summed over all of
 # the tool's programs and divided by the I/Os fio completed. Runs alternate between tools;
 # medians and ratios to biolatency are printed. Usage: tools/bench_blkio.sh [RUNS] [SECONDS]
-# (defaults 5 and 4). Needs root, fio, bpftool and /usr/sbin/biolatency.
+# (defaults 5 and 4). Needs root, fio, bpftool and /usr/sbin/biolatency. The table starts with
+# the machine it was measured on (tools/bench/machine.sh).
 cd "$(dirname "$0")/.." || exit 1
 exec /usr/bin/python3 - "$@" <<'EOF'
 import json, os, signal, statistics, subprocess, sys, time
@@ -29,6 +30,18 @@ def progs():
     return out
 
 
+def prog_ids(pid):
+    """The ids of the BPF programs process pid holds, from its fds' prog_id lines."""
+    ids = set()
+    for fd in os.listdir("/proc/%d/fdinfo" % pid):
+        try:
+            with open("/proc/%d/fdinfo/%s" % (pid, fd)) as f:
+                ids.update(int(l.split()[1]) for l in f if l.startswith("prog_id:"))
+        except OSError:
+            pass
+    return ids
+
+
 def fio(dev):
     out = sh("fio", "--name=bench", "--filename=" + dev, "--direct=1", "--rw=randread",
              "--bs=4k", "--ioengine=io_uring", "--iodepth=32", "--time_based",
@@ -39,14 +52,15 @@ def fio(dev):
 
 def measure(cmd, dev):
     """Start cmd, find its programs, run fio; returns (ns per I/O, iops, program names)."""
-    before = progs()
     tool = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     time.sleep(2.0)
     if tool.poll() is not None:
         sys.exit("bench_blkio: %s exited: %s" % (cmd[0], tool.stderr.read()))
-    # New programs of this tool only: other tracers may load programs meanwhile.
+    # This tool's programs only, found through its own fds: other tracers (other vigils on
+    # a shared machine) may load programs with the same names meanwhile.
+    own = prog_ids(tool.pid)
     mine = {i: v for i, v in progs().items()
-            if i not in before and v[0].startswith(("block_", "handle_blkio_"))}
+            if i in own and v[0].startswith(("block_", "handle_blkio_"))}
     ios, iops = fio(dev)
     after = progs()
     tool.send_signal(signal.SIGINT)
@@ -61,6 +75,7 @@ def main():
     for need in ("/usr/sbin/biolatency", VIGIL):
         if not os.access(need, os.X_OK):
             sys.exit("bench_blkio: %s is missing (make first)" % need)
+    subprocess.run(["tools/bench/machine.sh"], check=True)
     sh("sysctl", "-q", "kernel.bpf_stats_enabled=1")
     with open(IMG, "wb") as f:
         f.truncate(512 << 20)

@@ -7,8 +7,11 @@ sched record, libbpf-tools runqlat, a bpftrace runqlat one-liner) runs alone in 
 `perf bench sched pipe` ping-pongs between two tasks. kernel.bpf_stats_enabled gives each
 BPF program's run_cnt and run_time_ns; the delta over the load, per program, is the cost per
 event. Rounds alternate between tracers so machine noise spreads evenly; medians are quoted,
-and ratios against runqlat are what the targets speak of.
+and ratios against runqlat are what the targets speak of. bpftrace resolves its tracepoints
+through tracefs, which a fresh machine does not mount: it runs in a private mount namespace
+that has it (tools/bench/with_tracefs.sh), so the system's mounts stay as they were.
 """
+import ctypes
 import json
 import os
 import signal
@@ -19,8 +22,11 @@ import time
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 VIGIL = os.path.join(ROOT, ".output", "vigil")
+WITH_TRACEFS = os.path.join(ROOT, "tools", "bench", "with_tracefs.sh")
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 LOOPS = os.environ.get("BENCH_PIPE_LOOPS", "200000")
+# A comma list of tracer names (as in TRACERS) to measure only those; runqlat is always kept.
+ONLY = os.environ.get("BENCH_TRACERS")
 
 BPFTRACE_RUNQLAT = (
     "tracepoint:sched:sched_wakeup,tracepoint:sched:sched_wakeup_new { @q[args->pid] = nsecs; }"
@@ -38,7 +44,7 @@ TRACERS = {
                          {"switch": "handle_sched_switch", "wakeup": "handle_sched_wakeup"}),
     "runqlat": (["runqlat", "99"], "tracing",
                 {"switch": "sched_switch", "wakeup": "sched_wakeup"}),
-    "bpftrace": (["bpftrace", "-e", BPFTRACE_RUNQLAT], "tracepoint",
+    "bpftrace": ([WITH_TRACEFS, "bpftrace", "-e", BPFTRACE_RUNQLAT], "tracepoint",
                  {"switch": "sched_switch", "wakeup": "sched_wakeup"}),
 }
 
@@ -103,15 +109,26 @@ def measure_once(name):
 
 
 def available(name):
-    cmd = TRACERS[name][0][0]
+    cmd = [c for c in TRACERS[name][0] if c != WITH_TRACEFS][0]
     return os.path.exists(cmd) or subprocess.run(["which", cmd], capture_output=True).returncode == 0
 
 
+def hold_bpf_stats():
+    """bpf(BPF_ENABLE_STATS): run-time stats stay on while the returned fd is open, even if
+    another process writes kernel.bpf_stats_enabled=0 meanwhile. -1 if refused."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    attr = ctypes.create_string_buffer(8)  # union bpf_attr { __u32 type; } (RUN_TIME = 0)
+    return libc.syscall(321, 32, attr, 8)  # __NR_bpf on x86_64, BPF_ENABLE_STATS
+
+
 def main():
+    subprocess.run([os.path.join(ROOT, "tools", "bench", "machine.sh")], check=True)
     with open("/proc/sys/kernel/bpf_stats_enabled") as f:
         was = f.read().strip()
     subprocess.run(["sysctl", "-qw", "kernel.bpf_stats_enabled=1"], check=True)
-    names = [n for n in TRACERS if available(n)]
+    stats_fd = hold_bpf_stats()
+    names = [n for n in TRACERS if available(n)
+             and (not ONLY or n == "runqlat" or n in ONLY.split(","))]
     results = {n: {"switch": [], "wakeup": []} for n in names}
     try:
         for _ in range(ROUNDS):
@@ -119,6 +136,8 @@ def main():
                 for ev, (ns, _) in measure(n).items():
                     results[n][ev].append(ns)
     finally:
+        if stats_fd >= 0:
+            os.close(stats_fd)
         subprocess.run(["sysctl", "-qw", "kernel.bpf_stats_enabled=" + was])
     med = {n: {ev: statistics.median(v) for ev, v in r.items()} for n, r in results.items()}
     print("in-kernel cost under `perf bench sched pipe -l %s`, median of %d rounds "

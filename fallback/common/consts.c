@@ -50,8 +50,8 @@ static const char *const conn_names[FB_CONN__COUNT] = {
 	[FB_CONN_CLOSE] = "CLOSE",	       [FB_CONN_CLOSE_WAIT] = "CLOSE_WAIT",
 	[FB_CONN_LAST_ACK] = "LAST_ACK",       [FB_CONN_LISTEN] = "LISTEN",
 	[FB_CONN_CLOSING] = "CLOSING",	       [FB_CONN_NONE] = "NONE",
-	[FB_CONN_DELETE_TCB] = "DELETE_TCB",   [FB_CONN_IDLE] = "CONN_IDLE",
-	[FB_CONN_BOUND] = "CONN_BOUND",
+	[FB_CONN_DELETE_TCB] = "DELETE_TCB",   [FB_CONN_IDLE] = "IDLE",
+	[FB_CONN_BOUND] = "BOUND",
 };
 
 const char *fb_conn_status_name(enum fb_conn_status s)

@@ -114,6 +114,12 @@ struct fb__par;
 struct fb__par *fb__par_start(void (*fn)(void *), void *arg);
 void fb__par_finish(struct fb__par *p);
 
+/*
+ * Tests only: called by fb_kill_tree_ex() between its process scan and the handles it opens,
+ * where a pid can die and be reused.
+ */
+extern void (*fb__kill_tree_scanned_hook)(void);
+
 /* 1-decimal rounding as Python's round(x, 1). */
 double fb__round1(double x);
 

@@ -8,6 +8,7 @@
  * as an invalid field, not as a huge number.
  */
 #include "../common/fb_int.h"
+#include "parse_int.h"
 
 #include <errno.h>
 #include <math.h>
@@ -71,6 +72,12 @@ static bool cgroup_path(const char *text, const char *controller, char *out, siz
 		return true;
 	}
 	return false;
+}
+
+/* Exposed for the fuzzers. */
+bool fb__cgroup_path(const char *text, const char *controller, char *out, size_t len)
+{
+	return cgroup_path(text, controller, out, len);
 }
 
 /* "fs/cgroup<mount><path>/<file>" below the sys root; the root cgroup "/" adds nothing. */

@@ -103,7 +103,7 @@ int fb_virtual_memory(struct fb_vmem *out)
 	}
 	/* MemAvailable is 3.14+; 0 also means "not computed" (psutil #1915) */
 	if (!(out->valid & FB_VMEM_AVAILABLE) || out->available == 0) {
-		out->valid &= ~FB_VMEM_AVAILABLE;
+		out->valid &= ~(uint32_t)FB_VMEM_AVAILABLE;
 		if (!estimate_available(buf, &out->available))
 			out->valid |= FB_VMEM_AVAILABLE;
 	}

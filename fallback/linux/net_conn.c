@@ -8,6 +8,8 @@
  * psutil's rules: inet sockets report their first holder only, unix sockets one row per
  * (pid, fd), port 0 is the empty tuple, UDP status is NONE, identical rows collapse.
  */
+#include "net_int.h"
+#include "parse_int.h"
 #include "proc_int.h"
 
 #include <arpa/inet.h>
@@ -369,9 +371,37 @@ static void set_inet_addr(struct fb_sockaddr *a, int family, const void *raw, ui
 
 /* ------------------------------------------------------------- sock_diag */
 
-typedef int (*nl_cb)(struct nlmsghdr *h, void *ctx);
+int fb__nl_walk(void *buf, size_t len, fb__nl_cb cb, void *ctx)
+{
+	size_t off = 0;
+	int err;
 
-static int nl_dump(void *req, size_t reqlen, nl_cb cb, void *ctx)
+	/* off only grows by aligned lengths already checked against len: never past it */
+	while (len - off >= sizeof(struct nlmsghdr)) {
+		struct nlmsghdr *h = (struct nlmsghdr *)((char *)buf + off);
+
+		if (h->nlmsg_len < sizeof(*h) || h->nlmsg_len > len - off)
+			return -EBADMSG;
+		if (h->nlmsg_type == NLMSG_DONE)
+			return 1;
+		if (h->nlmsg_type == NLMSG_ERROR) {
+			struct nlmsgerr *e = NLMSG_DATA(h);
+
+			if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*e)))
+				return -EBADMSG;
+			return e->error < 0 ? e->error : -EIO;
+		}
+		err = cb(h, ctx);
+		if (err)
+			return err;
+		if (NLMSG_ALIGN(h->nlmsg_len) >= len - off)
+			break;
+		off += NLMSG_ALIGN(h->nlmsg_len);
+	}
+	return 0;
+}
+
+static int nl_dump(void *req, size_t reqlen, fb__nl_cb cb, void *ctx)
 {
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
 	char buf[65536] __attribute__((aligned(8)));
@@ -389,7 +419,6 @@ static int nl_dump(void *req, size_t reqlen, nl_cb cb, void *ctx)
 	}
 	for (;;) {
 		ssize_t r = recv(fd, buf, sizeof(buf), 0);
-		struct nlmsghdr *h;
 
 		if (r < 0) {
 			if (errno == EINTR)
@@ -399,23 +428,16 @@ static int nl_dump(void *req, size_t reqlen, nl_cb cb, void *ctx)
 		}
 		if (r == 0)
 			break;
-		for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)r); h = NLMSG_NEXT(h, r)) {
-			if (h->nlmsg_type == NLMSG_DONE)
-				goto close_fd;
-			if (h->nlmsg_type == NLMSG_ERROR) {
-				struct nlmsgerr *e = NLMSG_DATA(h);
-
-				err = e->error ? e->error : -EIO;
-				goto close_fd;
-			}
-			err = cb(h, ctx);
-			if (err)
-				goto close_fd;
+		err = fb__nl_walk(buf, (size_t)r, cb, ctx);
+		if (err) {
+			if (err == 1)
+				err = 0;
+			goto close_fd;
 		}
 	}
 close_fd:
 	close(fd);
-	return err;
+	return err > 0 ? 0 : err;
 }
 
 struct inet_ctx {
@@ -479,6 +501,15 @@ static int diag_tcp_both(struct conn_list *l)
 	return nl_dump(&req, sizeof(req), inet_cb, &ctx);
 }
 
+/* RTA_NEXT() for an int length, without its unsigned arithmetic. */
+static struct rtattr *rta_next(struct rtattr *a, int *len)
+{
+	int step = (int)RTA_ALIGN(a->rta_len);
+
+	*len -= step;
+	return (struct rtattr *)((char *)a + step);
+}
+
 static int unix_cb(struct nlmsghdr *h, void *arg)
 {
 	struct conn_list *l = arg;
@@ -495,7 +526,7 @@ static int unix_cb(struct nlmsghdr *h, void *arg)
 	c.inode = m->udiag_ino;
 	c.laddr.valid = c.raddr.valid = true; /* unix addresses are strings, "" when unbound */
 	len = (int)(h->nlmsg_len - NLMSG_LENGTH(sizeof(*m)));
-	for (a = (struct rtattr *)(m + 1); RTA_OK(a, len); a = RTA_NEXT(a, len)) {
+	for (a = (struct rtattr *)(m + 1); RTA_OK(a, len); a = rta_next(a, &len)) {
 		if (a->rta_type == UNIX_DIAG_NAME) {
 			size_t n = RTA_PAYLOAD(a);
 			const char *s = RTA_DATA(a);
@@ -529,6 +560,20 @@ static int diag_unix(struct conn_list *l)
 	};
 
 	return nl_dump(&req, sizeof(req), unix_cb, l);
+}
+
+/* Exposed for the fuzzers: one reply datagram through the callback nl_dump() would use. */
+int fb__diag_parse(void *buf, size_t len, int family, int type, struct fb_conn **out, size_t *n)
+{
+	struct conn_list l = { 0 };
+	struct inet_ctx ctx = { .l = &l, .family = family, .type = type };
+	int err;
+
+	err = family == AF_UNIX ? fb__nl_walk(buf, len, unix_cb, &l)
+				: fb__nl_walk(buf, len, inet_cb, &ctx);
+	*out = l.v;
+	*n = l.n;
+	return err;
 }
 
 /* ------------------------------------------------------------- /proc/net text tables */
@@ -565,6 +610,11 @@ static int parse_hex_addr(const char *tok, int family, struct fb_sockaddr *a)
 	return 0;
 }
 
+/* Exposed for the fuzzers. */
+int fb__parse_hex_addr(const char *tok, int family, struct fb_sockaddr *a)
+{
+	return parse_hex_addr(tok, family, a);
+}
 
 static int procfs_inet(struct conn_list *l, const char *file, int family, int type)
 {

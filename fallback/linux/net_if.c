@@ -95,7 +95,7 @@ int fb_net_if_addrs(struct fb_if_addr **out, size_t *n)
 			a.valid |= FB_IFA_PTP;
 		if (a.family == AF_INET && (a.valid & FB_IFA_NETMASK) &&
 		    strcmp(a.netmask, "255.255.255.255") == 0)
-			a.valid &= ~FB_IFA_BROADCAST; /* /32: getifaddrs echoes the address */
+			a.valid &= ~(uint32_t)FB_IFA_BROADCAST; /* /32: getifaddrs echoes the address */
 		err = fb__grow((void **)&v, &cap, cnt + 1, sizeof(*v));
 		if (err)
 			goto free_ifa;

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <dirent.h>
 #include <fcntl.h>
 #include <unistd.h>
@@ -68,6 +69,8 @@ int fb__parse_stat(const char *buf, struct fb__pstat *st)
 			neg = true;
 			p++;
 		}
+		if (neg)
+			st->neg |= FB__STAT_BIT(n);
 		if (!(stat_wanted >> n & 1)) {
 			while (*p >= '0' && *p <= '9')
 				p++;
@@ -253,13 +256,14 @@ struct fb_proc *fb_proc__new(pid_t pid)
 	}
 	p->pid = pid;
 	p->err.pid = pid;
+	p->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	err = fb__read_pstat(pid, &st);
 	if (err == -EACCES || err == -EPERM) {
 		/* hidepid: the handle exists, the identity is unknown */
 		return p;
 	}
 	if (err) {
-		free(p);
+		fb_proc__free(p);
 		errno = ESRCH;
 		return NULL;
 	}
@@ -270,6 +274,8 @@ struct fb_proc *fb_proc__new(pid_t pid)
 
 void fb_proc__free(struct fb_proc *p)
 {
+	if (p && p->pidfd >= 0)
+		close(p->pidfd);
 	free(p);
 }
 
@@ -372,6 +378,8 @@ int fb_proc__create_time(struct fb_proc *p, double *out)
 
 	fb__proc_clear_err(p);
 	err = fb__proc_stat(p, "create_time", &st);
+	if (!err && (st.neg & FB__STAT_START))
+		return fb__proc_fail(p, "create_time", ENODATA);
 	if (!err)
 		*out = (double)st.starttime / (double)fb__clk_tck() + fb__boot_time_cached();
 	return err;
@@ -387,12 +395,16 @@ int fb_proc__cpu_times(struct fb_proc *p, struct fb_proc_cpu_times *out)
 	err = fb__proc_stat(p, "cpu_times", &st);
 	if (err)
 		return err;
+	if (st.neg & FB__STAT_CPU)
+		return fb__proc_fail(p, "cpu_times", ENODATA);
 	out->user = (double)st.utime / tck;
 	out->system = (double)st.stime / tck;
 	out->children_user = (double)st.cutime / tck;
 	out->children_system = (double)st.cstime / tck;
 	out->iowait = (double)st.blkio_ticks / tck;
-	out->valid = st.nfields >= 42 ? FB_PCPU_IOWAIT : 0;
+	out->valid = st.nfields >= 42 && !(st.neg & FB__STAT_IOWAIT) ? FB_PCPU_IOWAIT : 0;
+	if (!(out->valid & FB_PCPU_IOWAIT))
+		out->iowait = 0; /* not reported: valid says so */
 	return 0;
 }
 
@@ -405,7 +417,7 @@ int fb_proc__cpu_num(struct fb_proc *p, int *out)
 	err = fb__proc_stat(p, "cpu_num", &st);
 	if (err)
 		return err;
-	if (st.processor < 0)
+	if (st.processor < 0 || (st.neg & FB__STAT_CPU_NUM))
 		return fb__proc_fail(p, "cpu_num", ENODATA);
 	*out = st.processor;
 	return 0;
@@ -655,6 +667,8 @@ int fb_proc__page_faults(struct fb_proc *p, uint64_t *minor, uint64_t *major)
 
 	fb__proc_clear_err(p);
 	err = fb__proc_stat(p, "page_faults", &st);
+	if (!err && (st.neg & FB__STAT_FAULTS))
+		return fb__proc_fail(p, "page_faults", ENODATA);
 	if (!err) {
 		*minor = st.minflt;
 		*major = st.majflt;

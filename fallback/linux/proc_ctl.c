@@ -161,42 +161,45 @@ int fb_proc__cpu_affinity(struct fb_proc *p, int **cpus, size_t *n)
 	return 0;
 }
 
-/* CPUs this process may run on: status's Cpus_allowed_list, else every CPU. */
-static int eligible_cpus(struct fb_proc *p, cpu_set_t *set, size_t setsize)
+/*
+ * CPUs any process may be given: the online CPUs (sysfs), else 0..cpu_count-1.  Not the
+ * process' own Cpus_allowed_list: that is its current mask, which would forbid widening it
+ * again after a narrowing (psutil validates against every CPU too; a cpuset cgroup still
+ * narrows the mask in the kernel).
+ */
+static int eligible_cpus(cpu_set_t *set, size_t setsize)
 {
-	const char *status, *q;
 	char line[1024];
-	int err;
+	const char *q = line;
+	int ncpu;
 
 	CPU_ZERO_S(setsize, set);
-	err = fb__proc_status(p, "cpu_affinity", &status);
-	if (err)
-		return err;
-	if (fb__kv_str(status, "Cpus_allowed_list", line, sizeof(line))) {
-		int ncpu = fb_cpu_count(true);
+	if (fb__read(FB_DIR_SYS, "devices/system/cpu/online", line, sizeof(line)) > 0) {
+		while (*q) {
+			uint64_t a, b;
 
-		for (int i = 0; i < ncpu && i < 8192; i++)
-			CPU_SET_S((size_t)i, setsize, set);
-		return 0;
-	}
-	q = line;
-	while (*q) {
-		uint64_t a, b;
-
-		if (fb__parse_u64(&q, &a))
-			break;
-		b = a;
-		if (*q == '-') {
-			q++;
-			if (fb__parse_u64(&q, &b))
+			if (fb__parse_u64(&q, &a))
 				break;
+			b = a;
+			if (*q == '-') {
+				q++;
+				if (fb__parse_u64(&q, &b))
+					break;
+			}
+			for (uint64_t c = a; c <= b && c < 8192; c++)
+				CPU_SET_S(c, setsize, set);
+			if (*q != ',')
+				break;
+			q++;
 		}
-		for (uint64_t c = a; c <= b && c < 8192; c++)
-			CPU_SET_S(c, setsize, set);
-		if (*q != ',')
-			break;
-		q++;
+		if (CPU_COUNT_S(setsize, set))
+			return 0;
 	}
+	ncpu = fb_cpu_count(true);
+	if (ncpu <= 0)
+		return -ENODATA;
+	for (int i = 0; i < ncpu && i < 8192; i++)
+		CPU_SET_S((size_t)i, setsize, set);
 	return 0;
 }
 
@@ -213,7 +216,7 @@ int fb_proc__set_cpu_affinity(struct fb_proc *p, const int *cpus, size_t n)
 		err = -ENOMEM;
 		goto free_sets;
 	}
-	err = eligible_cpus(p, ok, setsize);
+	err = eligible_cpus(ok, setsize);
 	if (err)
 		goto free_sets;
 	CPU_ZERO_S(setsize, want);
@@ -295,6 +298,11 @@ int fb_proc__send_signal(struct fb_proc *p, int sig)
 	err = fb__proc_check_identity(p, "send_signal");
 	if (err)
 		return err;
+	/* through the pidfd: a pid reused since the check cannot be hit */
+	if (p->pidfd >= 0 && !syscall(SYS_pidfd_send_signal, p->pidfd, sig, NULL, 0))
+		return 0;
+	if (p->pidfd >= 0 && errno != ENOSYS)
+		return syscall_fail(p, "send_signal", errno);
 	if (kill(p->pid, sig))
 		return syscall_fail(p, "send_signal", errno);
 	return 0;
@@ -333,18 +341,20 @@ static int decode_status(int st)
  * Linux >= 5.3: sleep in poll() on a pidfd until the process ends (psutil HEAD does the same).
  * Returns 0 when it ended, -ETIMEDOUT, or -ENOSYS when pidfds are unavailable.
  */
-static int pidfd_wait(pid_t pid, double timeout)
+static int pidfd_wait(const struct fb_proc *p, double timeout)
 {
 	struct pollfd pfd = { .events = POLLIN };
 	int ms = timeout < 0 ? -1 : (int)(timeout * 1000.0 + 0.999), r;
 
-	pfd.fd = (int)syscall(SYS_pidfd_open, pid, 0);
+	/* the handle's own pidfd watches its process even if the pid is reused meanwhile */
+	pfd.fd = p->pidfd >= 0 ? p->pidfd : (int)syscall(SYS_pidfd_open, p->pid, 0);
 	if (pfd.fd < 0)
 		return errno == ESRCH ? 0 : -ENOSYS;
 	do
 		r = poll(&pfd, 1, ms);
 	while (r < 0 && errno == EINTR);
-	close(pfd.fd);
+	if (pfd.fd != p->pidfd)
+		close(pfd.fd);
 	if (r < 0)
 		return -ENOSYS;
 	return r == 0 ? -ETIMEDOUT : 0;
@@ -397,14 +407,16 @@ int fb_proc__wait(struct fb_proc *p, double timeout, int *exitcode)
 			return -ETIMEDOUT;
 		}
 		if (pidfd_ok) {
-			int r = pidfd_wait(p->pid, left);
+			int r = pidfd_wait(p, left);
 
 			if (r == 0 && !child) {
-				/* ended (or a zombie that someone else will reap) */
-				p->have_exitcode = true;
-				p->exitcode = FB_EXIT_UNKNOWN;
-				*exitcode = FB_EXIT_UNKNOWN;
-				return 0;
+				/*
+				 * It ended, but a zombie keeps its pid until its parent reaps
+				 * it, and psutil counts it as running until then: poll the
+				 * pid from here on (the pidfd would stay readable).
+				 */
+				pidfd_ok = false;
+				continue;
 			}
 			if (r != -ENOSYS)
 				continue; /* a child to reap, or the deadline check */

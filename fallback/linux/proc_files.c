@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -236,8 +237,9 @@ int fb_proc__threads(struct fb_proc *p, struct fb_thread **out, size_t *n)
 		if (err)
 			goto close_dir;
 		v[cnt].id = st.pid;
-		v[cnt].user_time = (double)st.utime / tck;
-		v[cnt].system_time = (double)st.stime / tck;
+		/* a negative count is unknown (NAN), not a wrapped huge time */
+		v[cnt].user_time = st.neg & FB__STAT_BIT(14) ? NAN : (double)st.utime / tck;
+		v[cnt].system_time = st.neg & FB__STAT_BIT(15) ? NAN : (double)st.stime / tck;
 		cnt++;
 	}
 	closedir(dir);

@@ -22,12 +22,30 @@ struct fb__pstat {
 	int processor;
 	uint64_t blkio_ticks;
 	int nfields; /* how many fields the line had: old kernels lack the tail */
+	uint64_t neg; /* bit n: field n was negative (a corrupt or hostile file for a count) */
 };
+
+/*
+ * stat fields that are counts: a negative one must be reported as unknown (the field left
+ * invalid, or ENODATA), never converted to a wrapped unsigned value.
+ */
+#define FB__STAT_BIT(n) (1ull << (n))
+#define FB__STAT_CPU (FB__STAT_BIT(14) | FB__STAT_BIT(15) | FB__STAT_BIT(16) | FB__STAT_BIT(17))
+#define FB__STAT_FAULTS (FB__STAT_BIT(10) | FB__STAT_BIT(12))
+#define FB__STAT_START FB__STAT_BIT(22)
+#define FB__STAT_THREADS FB__STAT_BIT(20)
+#define FB__STAT_IOWAIT FB__STAT_BIT(42)
+#define FB__STAT_CPU_NUM FB__STAT_BIT(39)
 
 struct fb_proc {
 	pid_t pid;
 	uint64_t starttime; /* ticks since boot: the identity with pid */
 	bool have_starttime;
+	/*
+	 * Opened before the identity is read, so once that identity checks out every signal
+	 * goes to this process or to none: -1 where the kernel has none (< 5.3, a thread id).
+	 */
+	int pidfd;
 	int oneshot;
 	bool have_stat, have_status, have_statm;
 	struct fb__pstat stat;

@@ -248,24 +248,25 @@ static void fill_from_stat(struct fb_proc_iter *it, const struct fb__pstat *st,
 	}
 	if ((a & FB_PI_STATUS) && !fb_status_from_char(st->state, &pi->status))
 		pi->valid |= FB_PI_STATUS;
-	if (a & FB_PI_CPU_TIMES) {
+	if ((a & FB_PI_CPU_TIMES) && !(st->neg & FB__STAT_CPU)) {
 		pi->cpu_times.user = (double)st->utime / it->tck;
 		pi->cpu_times.system = (double)st->stime / it->tck;
 		pi->cpu_times.children_user = (double)st->cutime / it->tck;
 		pi->cpu_times.children_system = (double)st->cstime / it->tck;
 		pi->cpu_times.iowait = (double)st->blkio_ticks / it->tck;
-		pi->cpu_times.valid = st->nfields >= 42 ? FB_PCPU_IOWAIT : 0;
+		pi->cpu_times.valid =
+			st->nfields >= 42 && !(st->neg & FB__STAT_IOWAIT) ? FB_PCPU_IOWAIT : 0;
 		pi->valid |= FB_PI_CPU_TIMES;
 	}
 	if (a & FB_PI_PPID) {
 		pi->ppid = st->ppid;
 		pi->valid |= FB_PI_PPID;
 	}
-	if (a & FB_PI_CREATE_TIME) {
+	if ((a & FB_PI_CREATE_TIME) && !(st->neg & FB__STAT_START)) {
 		pi->create_time = (double)st->starttime / it->tck + it->boot;
 		pi->valid |= FB_PI_CREATE_TIME;
 	}
-	if (a & FB_PI_NUM_THREADS) {
+	if ((a & FB_PI_NUM_THREADS) && !(st->neg & FB__STAT_THREADS)) {
 		pi->num_threads = (int)st->num_threads;
 		pi->valid |= FB_PI_NUM_THREADS;
 	}
@@ -273,7 +274,7 @@ static void fill_from_stat(struct fb_proc_iter *it, const struct fb__pstat *st,
 		pi->nice = (int)st->nice;
 		pi->valid |= FB_PI_NICE;
 	}
-	if ((a & FB_PI_CPU_NUM) && st->processor >= 0) {
+	if ((a & FB_PI_CPU_NUM) && st->processor >= 0 && !(st->neg & FB__STAT_CPU_NUM)) {
 		pi->cpu_num = st->processor;
 		pi->valid |= FB_PI_CPU_NUM;
 	}

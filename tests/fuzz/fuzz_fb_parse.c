@@ -2,36 +2,17 @@
 /*
  * fuzz_fb_parse.c: libFuzzer target for the fallback library's text parsers (/proc/PID/stat
  * and statm, diskstats, net/dev, smaps, /proc/net address fields, /proc/PID/cgroup, meminfo
- * lookups, human sizes).  The fallback sources are compiled into this file (an amalgamation)
- * because `make fuzz` links only libvigil.a, and because the address and cgroup parsers are
- * static.  A new fallback source file must be added to the list below.  Any input must be
- * accepted or rejected without a crash or undefined behaviour.
+ * lookups, human sizes).  It links the fallback library; the parsers that are static in their
+ * files are reached through the thin wrappers of fallback/linux/parse_int.h.  Any input must
+ * be accepted or rejected without a crash or undefined behaviour.
  */
-#include "../../fallback/common/consts.c"
-#include "../../fallback/common/cpu_percent.c"
-#include "../../fallback/common/human.c"
-#include "../../fallback/common/io.c"
-#include "../../fallback/common/kill_tree.c"
-#include "../../fallback/common/nowrap.c"
-#include "../../fallback/common/parallel.c"
-#include "../../fallback/common/parse.c"
-#include "../../fallback/common/root.c"
-#include "../../fallback/common/util.c"
-#include "../../fallback/linux/cgroup.c"
-#include "../../fallback/linux/cpu.c"
-#include "../../fallback/linux/disk.c"
-#include "../../fallback/linux/mem.c"
-#include "../../fallback/linux/net.c"
-#include "../../fallback/linux/net_conn.c"
-#include "../../fallback/linux/net_if.c"
-#include "../../fallback/linux/proc.c"
-#include "../../fallback/linux/proc_ctl.c"
-#include "../../fallback/linux/proc_files.c"
-#include "../../fallback/linux/proc_iter.c"
-#include "../../fallback/linux/proc_mem.c"
-#include "../../fallback/linux/proc_tree.c"
-#include "../../fallback/linux/sensors.c"
-#include "../../fallback/linux/sys.c"
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "../../fallback/linux/parse_int.h"
+#include "../../fallback/linux/proc_int.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -56,10 +37,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fb__parse_net_dev_line(s, &nio);
 	if (!fb__parse_smaps(s, size & 1, &maps, &n))
 		free(maps);
-	parse_hex_addr(s, AF_INET, &a);
-	parse_hex_addr(s, AF_INET6, &a);
-	cgroup_path(s, "", path, sizeof(path));
-	cgroup_path(s, "memory", path, sizeof(path));
+	fb__parse_hex_addr(s, AF_INET, &a);
+	fb__parse_hex_addr(s, AF_INET6, &a);
+	fb__cgroup_path(s, "", path, sizeof(path));
+	fb__cgroup_path(s, "memory", path, sizeof(path));
 	fb_human2bytes(s, &v);
 	fb__kv_u64(s, "MemTotal", &v);
 	fb__kv_str_eq(s, "DEVNAME", path, sizeof(path));

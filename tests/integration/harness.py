@@ -8,9 +8,11 @@ NDJSON output into dicts. without_tracefs() re-runs a test module in a private m
 namespace where tracefs and debugfs are unmounted, so that its result does not depend on
 what an earlier tool mounted on the machine (a fresh one mounts neither).
 """
+import itertools
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -23,6 +25,7 @@ OUT = os.path.join(ROOT, ".output")
 IN_CI = os.environ.get("CI") == "true"
 
 _tests = []
+_ready_seq = itertools.count()
 
 
 class Skip(Exception):
@@ -54,14 +57,42 @@ def vigil(*args, timeout=120, check=True, env=None, preexec_fn=None):
 
 
 def start_vigil(*args, env=None):
-    """Start vigil in the background; returns the Popen (stdout/stderr piped, text)."""
-    return subprocess.Popen([VIGIL, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, env=env)
+    """Start vigil in the background; returns the Popen (stdout/stderr piped, text). vigil
+    gets a NOTIFY_SOCKET of its own, so wait_attached() can wait for its READY=1."""
+    ready = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    name = "@vigil-test-%d-%d" % (os.getpid(), next(_ready_seq))
+    ready.bind("\0" + name[1:])
+    env = dict(os.environ if env is None else env, NOTIFY_SOCKET=name)
+    p = subprocess.Popen([VIGIL, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         text=True, env=env)
+    p.ready_socket = ready
+    return p
 
 
-def wait_attached(proc, seconds=0.0):
-    """vigil attaches within a few hundred ms of starting; give it a margin."""
-    time.sleep(max(seconds, 1.0))
+def wait_attached(proc, seconds=0.0, timeout=60.0):
+    """Wait for vigil's READY=1 (every tracer attached, the consumer draining), then for
+    seconds more. A vigil not started by start_vigil() gets a fixed second instead."""
+    ready = getattr(proc, "ready_socket", None)
+    if ready is None:
+        time.sleep(max(seconds, 1.0))
+    else:
+        deadline = time.monotonic() + timeout
+        got = b""
+        while b"READY=1" not in got:
+            if proc.poll() is not None:
+                raise AssertionError("vigil exited early (%d): %s" %
+                                     (proc.returncode, proc.stderr.read()))
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise AssertionError("vigil was not ready after %.0f s" % timeout)
+            ready.settimeout(min(left, 0.2))
+            try:
+                got = ready.recv(256)
+            except socket.timeout:
+                pass
+        ready.close()
+        proc.ready_socket = None
+        time.sleep(seconds)
     if proc.poll() is not None:
         raise AssertionError("vigil exited early (%d): %s" % (proc.returncode, proc.stderr.read()))
 

@@ -34,7 +34,7 @@ static void pin(int cpu)
 	cpu_set_t set;
 
 	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
+	CPU_SET((size_t)cpu, &set);
 	pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
 }
 

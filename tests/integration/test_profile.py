@@ -272,7 +272,7 @@ def test_profile_kernel_frames_resolve():
 @test
 def test_profile_user_only_and_kernel_only():
     require_root()
-    burn, pid = start_burn("syscalls", "6")
+    burn, pid = start_burn("syscalls", "12")
     try:
         ku = folded(vigil("profile", "-p", str(pid), "-d", "2", "-F", "199", "-U").stdout)
         kk = folded(vigil("profile", "-p", str(pid), "-d", "2", "-F", "199", "-K").stdout)

@@ -11,6 +11,7 @@ import gzip
 import io
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -48,19 +49,26 @@ def of_kind(recs, kind, **match):
     return [r for r in recs if r["kind"] == kind and all(r.get(k) == v for k, v in match.items())]
 
 
+def unmatched(err):
+    """{reason: count} from the closing line's "N unmatched (not losses): reason=N ..."."""
+    m = re.search(r"unmatched \(not losses\):((?: \w+=\d+)+)", err)
+    return {k: int(v) for k, v in re.findall(r"(\w+)=(\d+)", m.group(1))} if m else {}
+
+
 @test
 def runq_waits_of_a_contended_sleeper_are_all_seen_and_bounded():
     require_root()
     v = start_vigil("trace", "sched", "--events", "runq", "--format", "ndjson")
     wait_attached(v)
     load = run_load("--cpu", 0, "--busy", 2, "--loops", 300, "--sleep-us", 1000)
-    out, _ = finish(v)
+    out, err = finish(v)
     recs = records(out)
     mine = of_kind(recs, "runq", tid=load["tid"])
     lat = sorted(r["latency_ns"] for r in mine)
     # Every wakeup puts the sleeper on the run queue once; preemptions may add a few more.
-    # A wakeup vigil could not see is reported as a missing_start drop, never silently lost.
-    missed = sum(d["lost"] for d in of_kind(recs, "drops", reason="missing_start"))
+    # A wakeup the kernel never showed is reported as unmatched (start_not_seen) in the
+    # closing line, never silently lost.
+    missed = unmatched(err).get("start_not_seen", 0)
     check(len(mine) + missed >= load["loops"], "%d runq events (+%d reported missed) for %d "
           "wakeups" % (len(mine), missed, load["loops"]))
     check(len(mine) <= load["loops"] * 1.5, "too many runq events: %d" % len(mine))
@@ -214,14 +222,16 @@ def histogram_count_equals_the_streamed_events():
     check(sum(b["count"] for b in hists[0]["buckets"]) == hists[0]["count"], "bucket sum")
     # Each streamed event lands in the bucket whose bounds hold it. The two sessions run
     # separate programs that read the clock a little apart, so compare cumulative counts at
-    # every bucket seam, allowing the stream's latencies a 2 us slack either way.
+    # every bucket seam, allowing the stream's latencies a slack either way: 2 us, or 1% of
+    # the seam, since on a loaded VM the hypervisor can stop a CPU between the two programs.
     lat_us = sorted(r["latency_ns"] / 1000.0 for r in streamed)
     below = 0
     for b in hists[0]["buckets"]:
         below += b["count"]
         seam = b["hi"] + 1
-        lo_n = sum(1 for x in lat_us if x < seam - 2)
-        hi_n = sum(1 for x in lat_us if x < seam + 2)
+        slack = max(2.0, seam * 0.01)
+        lo_n = sum(1 for x in lat_us if x < seam - slack)
+        hi_n = sum(1 for x in lat_us if x < seam + slack)
         check(lo_n <= below <= hi_n, "%d events under %d us in the histogram, %d..%d streamed"
               % (below, seam, lo_n, hi_n))
 
@@ -250,12 +260,50 @@ def histogram_table_prints_like_runqlat():
 
 
 @test
+def min_latency_filters_histograms_in_the_kernel():
+    """hist -m applies the same in-kernel filter as the stream: no bucket wholly below it."""
+    require_root()
+    load = start_load("--busy", "2", "--loops", "4000", "--sleep-us", "1000")
+    try:
+        for name in ("runq", "oncpu"):
+            p = vigil("hist", name, "-m", "1ms", "--duration", "1", "-f", "json")
+            hists = json.loads(p.stdout)
+            check(len(hists) == 1, "one global histogram expected: %r" % p.stdout[:300])
+            low = sum(b["count"] for b in hists[0]["buckets"] if b["hi"] < 1000)
+            check(low == 0, "hist %s -m 1ms: %d samples in buckets under 1000 us" % (name, low))
+    finally:
+        load.kill()
+        load.wait()
+
+
+@test
 def interval_and_count_print_that_many_histograms():
     require_root()
     p = vigil("hist", "oncpu", "--interval", "500ms", "--count", "3", "-f", "ndjson")
     hists = records(p.stdout)
     check(len(hists) == 3, "%d histograms for --count 3" % len(hists))
     check(all(h["hist"] == "oncpu" for h in hists), "kind")
+
+
+@test
+def a_quiet_trace_has_no_drops():
+    """Tasks runnable before the trace, and wakeups the kernel never shows, are not losses:
+    a trace of a lightly loaded machine with room in its ring buffer reports no drops, and
+    says what its unmatched events are instead."""
+    require_root()
+    for args in (("hist", "runq", "-f", "json"), ("trace", "sched", "-o", "/dev/null"),
+                 ("hist", "oncpu", "-f", "json")):
+        p = vigil(*args, "--duration", "3")
+        line = p.stderr.strip().splitlines()[-1]
+        check("no drops" in line and "DROPPED" not in line, "vigil %s: %s" % (args, line))
+        check("missing_start" not in p.stderr, "vigil %s: %s" % (args, line))
+    v = start_vigil("trace", "sched", "-f", "ndjson")
+    wait_attached(v, 3)
+    out, err = finish(v)
+    drops = of_kind(records(out), "drops")
+    check(not drops, "drops records on a quiet trace: %s" % drops[:3])
+    for reason in unmatched(err):
+        check(reason in ("started_before_trace", "start_not_seen"), "reason %s" % reason)
 
 
 @test
@@ -357,8 +405,11 @@ def doctor_and_main_job_report_bpf_sources():
     load = start_load("--cpu", 0, "--busy", 2, "--loops", 1500, "--start-delay-ms", 500)
     summary = json.loads(vigil("--duration", "2", "--format", "json").stdout)
     load.communicate(timeout=60)
-    check(summary["subsystems"][0] == {"name": "sched", "source": "bpf",
-                                       "drops": summary["subsystems"][0]["drops"]}, summary)
+    sub = summary["subsystems"][0]
+    check(sub == {"name": "sched", "source": "bpf", "drops": sub["drops"],
+                  "unmatched": sub["unmatched"]}, summary)
+    check(set(sub["unmatched"]) == {"started_before_trace", "start_not_seen"}, sub)
+    check("missing_start" not in sub["drops"], sub)
     check(summary["runq"]["count"] > 100 and summary["oncpu"]["count"] > 100, "counts")
     check(any(t["pid"] == load.pid for t in summary["top"]), "the busy load is not in the top")
 

@@ -6,11 +6,13 @@ API; histogram buckets are checked to be cumulative, monotone and to grow by wha
 workload did; slow, malformed and wrong-method clients must not stall the server; it binds
 loopback by default, and its memory stays flat over many scrapes.
 """
+import base64
 import json
 import os
 import re
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -38,7 +40,9 @@ def free_port():
 
 
 class Server:
-    def __init__(self, *args, port=None, env=None):
+    def __init__(self, *args, port=None, env=None, tls=None, auth=None):
+        """tls: an ssl.SSLContext to scrape over https with; auth: (user, password)."""
+        self.tls, self.auth = tls, auth
         self.port = port or free_port()
         listen = [] if "--listen" in args else ["--listen", "127.0.0.1:%d" % self.port]
         self.proc = subprocess.Popen([VIGIL, "serve", *listen, *args], stdout=subprocess.PIPE,
@@ -56,10 +60,15 @@ class Server:
         raise AssertionError("vigil serve did not answer in 15 s")
 
     def url(self, path):
-        return "http://127.0.0.1:%d%s" % (self.port, path)
+        return "%s://127.0.0.1:%d%s" % ("https" if self.tls else "http", self.port, path)
 
-    def get(self, path="/metrics", timeout=5):
-        with urllib.request.urlopen(self.url(path), timeout=timeout) as r:
+    def get(self, path="/metrics", timeout=5, auth=None):
+        req = urllib.request.Request(self.url(path))
+        auth = auth or self.auth
+        if auth:
+            req.add_header("Authorization", "Basic " + base64.b64encode(
+                ("%s:%s" % auth).encode()).decode())
+        with urllib.request.urlopen(req, timeout=timeout, context=self.tls) as r:
             return r.status, r.headers.get("Content-Type"), r.read().decode()
 
     def metrics(self):
@@ -169,6 +178,29 @@ def histograms_are_cumulative_and_grow_by_the_workload():
     check(value(after, "node_memory_MemTotal_bytes") > 0, "no MemTotal")
     check(value(after, "node_cpu_seconds_total", cpu="0", mode="idle") > 0, "no cpu idle")
     check("vigil_drops_total" in after, "no drop counters")
+
+
+@test
+def drops_counter_stays_zero_when_nothing_is_lost():
+    """`rate(vigil_drops_total[5m]) > 0` is the standard alert: it must not fire on a machine
+    where nothing is lost. Tasks runnable before vigil started and wakeups the kernel never
+    showed go to vigil_unmatched_events_total instead."""
+    require_root()
+    with Server() as s:
+        time.sleep(2)
+        first = parse(s.metrics())
+        time.sleep(3)
+        second = parse(s.metrics())
+        s.stop()
+    for series in (first, second):
+        drops = series.get("vigil_drops_total", [])
+        check(drops, "no vigil_drops_total series")
+        lost = [(l, v) for l, v in drops if v != 0]
+        check(not lost, "drops on a quiet machine: %s" % lost)
+        check(all(l["reason"] != "missing_start" for l, _ in drops), "a missing_start drop")
+        reasons = {l["reason"] for l, _ in series.get("vigil_unmatched_events_total", [])}
+        check(reasons == {"started_before_trace", "start_not_seen"},
+              "vigil_unmatched_events_total reasons: %s" % reasons)
 
 
 @test
@@ -447,7 +479,12 @@ def closed_connections_by_class_agree_with_and_without_bpf():
             check(closed == n, "%s: %s closes %d, want %d" % (k, d, closed, n))
         recv = value(series, "vigil_tcp_received_bytes_total", direction="passive",
                      port=str(port))
-        check(n * nbytes <= recv <= n * (nbytes + 1), "%s: received %d" % (k, recv))
+        sent = value(series, "vigil_tcp_sent_bytes_total", direction="active", port=str(port))
+        if k == "bpf":  # payload exactly: no SYN or FIN sequence numbers
+            check(recv == n * nbytes and sent == n * nbytes,
+                  "bpf: received %d, sent %d, want %d" % (recv, sent, n * nbytes))
+        else:
+            check(n * nbytes <= recv <= n * (nbytes + 1), "%s: received %d" % (k, recv))
 
 
 @test
@@ -488,6 +525,414 @@ def per_disk_latency_histogram_counts_every_io_and_matches_diskstats():
     check(disk == ios, "diskstats says %d writes, the histogram %d" % (disk, ios))
 
 
+class Slowloris:
+    """n connections to port spread over the source addresses srcs, each sending a request
+    header one byte every 1 to 2 s and never finishing it; a connection the server closes is
+    opened again at once, as an attacker would. Runs in a thread of its own until stop()."""
+
+    def __init__(self, port, n, srcs):
+        import random
+        import threading
+        self.port, self.srcs, self.rng = port, srcs, random.Random(11)
+        self.socks = [None] * n
+        self.due = [0.0] * n
+        self.sent = [0] * n
+        self.reconnects = 0
+        self.stopping = False
+        for i in range(n):
+            self.open(i)
+        self.thread = threading.Thread(target=self.run, daemon=True)
+        self.thread.start()
+
+    def open(self, i):
+        c = socket.socket()
+        c.setblocking(False)
+        c.bind((self.srcs[i % len(self.srcs)], 0))
+        try:
+            c.connect(("127.0.0.1", self.port))
+        except BlockingIOError:
+            pass
+        self.socks[i], self.sent[i] = c, 0
+        self.due[i] = time.time() + self.rng.uniform(0.0, 1.0)
+
+    HEADER = b"GET /metrics HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"a" * 100000
+
+    def run(self):
+        while not self.stopping:
+            now = time.time()
+            for i, c in enumerate(self.socks):
+                if now < self.due[i]:
+                    continue
+                try:
+                    if c.recv(1, socket.MSG_DONTWAIT | socket.MSG_PEEK) == b"":
+                        raise ConnectionResetError  # the server closed it
+                except BlockingIOError:
+                    pass
+                except OSError:
+                    c.close()
+                    self.reconnects += 1
+                    self.open(i)
+                    continue
+                try:
+                    c.send(self.HEADER[self.sent[i]:self.sent[i] + 1])
+                    self.sent[i] += 1
+                except BlockingIOError:
+                    pass
+                except OSError:
+                    c.close()
+                    self.reconnects += 1
+                    self.open(i)
+                    continue
+                self.due[i] = now + self.rng.uniform(1.0, 2.0)
+            time.sleep(0.05)
+
+    def stop(self):
+        self.stopping = True
+        self.thread.join()
+        for c in self.socks:
+            c.close()
+
+
+def timed_scrape(port, timeout):
+    """Seconds one GET /metrics took on a fresh connection from 127.0.0.1, or None."""
+    t0 = time.monotonic()
+    try:
+        with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % port, timeout=timeout) as r:
+            body = r.read()
+        if r.status != 200 or b"vigil_subsystem_source" not in body:
+            return None
+    except OSError:
+        return None
+    return time.monotonic() - t0
+
+
+@test
+def scrapes_are_answered_under_200_slowloris_connections():
+    require_root()
+    with Server("--backend", "fallback") as s:
+        base = sorted(t for t in (timed_scrape(s.port, 5) for _ in range(5)) if t is not None)
+        check(base, "no scrape answered before the attack")
+        # 200 slow clients from four loopback addresses, 127.0.0.1 (the scraper's) among them
+        loris = Slowloris(s.port, 200, ["127.0.0.1", "127.0.0.2", "127.0.0.3", "127.0.0.4"])
+        try:
+            time.sleep(6)  # every slot taken, and some deadlines passed, before the scrapes
+            times = []
+            for _ in range(20):
+                times.append(timed_scrape(s.port, 2))
+                time.sleep(0.2)
+        finally:
+            loris.stop()
+        after = parse(s.metrics())
+        s.stop()
+    done = sorted(t for t in times if t is not None)
+    evicted = value(after, "vigil_http_connections_closed_total", reason="evicted")
+    expired = value(after, "vigil_http_connections_closed_total", reason="request_timeout")
+    print("    closed by vigil: %d evicted, %d past their deadline" % (evicted, expired))
+    print("    scrape latency without attack: median %.1f ms; under 200 slow connections: "
+          "%d/20 answered, median %s ms, max %s ms; %d slow connections closed by the server"
+          % (base[len(base) // 2] * 1e3, len(done),
+             "%.1f" % (done[len(done) // 2] * 1e3) if done else "-",
+             "%.1f" % (done[-1] * 1e3) if done else "-", loris.reconnects))
+    check(len(done) == 20, "%d of 20 scrapes failed under 200 slow connections"
+          % (20 - len(done)))
+    check(done[-1] < 0.1, "the slowest scrape took %.0f ms" % (done[-1] * 1e3))
+    check(evicted + expired > 0, "no slow connection counted as closed")
+
+
+@test
+def a_trickling_request_is_closed_at_its_deadline():
+    require_root()
+    with Server("--backend", "fallback", "--request-timeout", "1s") as s:
+        c = socket.create_connection(("127.0.0.1", s.port))
+        t0 = time.monotonic()
+        closed = None
+        for b in b"GET /metrics HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"a" * 100:
+            try:
+                c.send(bytes([b]))
+                c.settimeout(0.25)
+                if c.recv(1) == b"":
+                    closed = time.monotonic() - t0
+                    break
+            except socket.timeout:
+                continue
+            except OSError:
+                closed = time.monotonic() - t0
+                break
+        c.close()
+        # an idle timer restarted by each byte would never fire at one byte every 0.25 s
+        check(closed is not None, "a request trickled for 25 s was never closed")
+        check(0.9 <= closed <= 2.0, "closed after %.2f s, deadline 1 s" % closed)
+        closed_total = value(parse(s.metrics()), "vigil_http_connections_closed_total",
+                             reason="request_timeout")
+        check(closed_total == 1, "%d closes for a missed deadline counted" % closed_total)
+        # a prompt client on a kept-alive connection is answered again and again
+        c = socket.create_connection(("127.0.0.1", s.port))
+        for _ in range(3):
+            c.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+            check(c.recv(4096).startswith(b"HTTP/1.1 200"), "keep-alive request not answered")
+            time.sleep(0.3)
+        c.close()
+        s.stop()
+
+
+@test
+def a_trickling_tls_handshake_is_closed_at_its_deadline():
+    require_root()
+    d = tempfile.mkdtemp(prefix="vigil-web-")
+    try:
+        make_pki(d)
+        with open(os.path.join(d, "web.yml"), "w") as f:
+            f.write("tls_server_config:\n  cert_file: server.pem\n  key_file: server.key\n")
+        with Server("--backend", "fallback", "--request-timeout", "1s", "--web.config.file",
+                    os.path.join(d, "web.yml"), tls=client_tls(d)) as s:
+            c = socket.create_connection(("127.0.0.1", s.port))
+            t0, closed = time.monotonic(), None
+            # a TLS handshake record header announcing 512 bytes, then its body byte by byte
+            for b in b"\x16\x03\x01\x02\x00" + b"\x01" + b"\x00" * 100:
+                try:
+                    c.send(bytes([b]))
+                    c.settimeout(0.25)
+                    if c.recv(1) == b"":
+                        closed = time.monotonic() - t0
+                        break
+                except socket.timeout:
+                    continue
+                except OSError:
+                    closed = time.monotonic() - t0
+                    break
+            c.close()
+            check(closed is not None, "a trickled handshake was never closed")
+            check(0.9 <= closed <= 2.0, "closed after %.2f s, deadline 1 s" % closed)
+            check("vigil_subsystem_source" in s.metrics(), "no TLS scrape after it")
+            s.stop()
+    finally:
+        subprocess.run(["rm", "-rf", d])
+
+
+@test
+def warns_when_listening_beyond_loopback():
+    require_root()
+    port = free_port()
+    with Server("--backend", "fallback", "--listen", "0.0.0.0:%d" % port, port=port) as s:
+        err = s.stop()
+    check("not loopback" in err, "no warning for 0.0.0.0: %r" % err[-500:])
+    with Server("--backend", "fallback") as s:
+        err = s.stop()
+    check("loopback" not in err, "a warning for 127.0.0.1: %r" % err[-500:])
+    # no warning when every client must give a password
+    d = tempfile.mkdtemp(prefix="vigil-web-")
+    try:
+        with open(os.path.join(d, "web.yml"), "w") as f:
+            f.write("basic_auth_users:\n  prom: %s\n" % bcrypt("x"))
+        port = free_port()
+        with Server("--backend", "fallback", "--listen", "0.0.0.0:%d" % port, "--web.config.file",
+                    os.path.join(d, "web.yml"), port=port, auth=("prom", "x")) as s:
+            err = s.stop()
+        check("loopback" not in err, "a warning despite basic auth: %r" % err[-500:])
+    finally:
+        subprocess.run(["rm", "-rf", d])
+
+
+def openssl(*args):
+    subprocess.run(["openssl", *args], check=True, capture_output=True, timeout=60)
+
+
+def make_pki(d):
+    """In d: a CA, a server certificate for 127.0.0.1 and a client certificate it signed,
+    and a self-signed client certificate no CA vouches for."""
+    ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+    p = lambda n: os.path.join(d, n)
+    openssl("req", "-x509", *ec, "-keyout", p("ca.key"), "-out", p("ca.pem"), "-days", "2",
+            "-subj", "/CN=vigil test CA")
+    for name, ext in (("server", "subjectAltName=IP:127.0.0.1"),
+                      ("client", "extendedKeyUsage=clientAuth")):
+        openssl("req", *ec, "-keyout", p(name + ".key"), "-out", p(name + ".csr"), "-subj",
+                "/CN=" + name)
+        with open(p(name + ".ext"), "w") as f:
+            f.write(ext + "\n")
+        openssl("x509", "-req", "-in", p(name + ".csr"), "-CA", p("ca.pem"), "-CAkey",
+                p("ca.key"), "-CAcreateserial", "-out", p(name + ".pem"), "-days", "2",
+                "-extfile", p(name + ".ext"))
+    openssl("req", "-x509", *ec, "-keyout", p("rogue.key"), "-out", p("rogue.pem"), "-days",
+            "2", "-subj", "/CN=rogue")
+
+
+def bcrypt(password, rounds=1 << 6):
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import crypt
+    h = crypt.crypt(password, crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=rounds))
+    check(h and h.startswith("$2"), "no bcrypt from crypt(3): %r" % h)
+    return h
+
+
+def client_tls(d, cert=None):
+    ctx = ssl.create_default_context(cafile=os.path.join(d, "ca.pem"))
+    if cert:
+        ctx.load_cert_chain(os.path.join(d, cert + ".pem"), os.path.join(d, cert + ".key"))
+    return ctx
+
+
+def http_error(fn):
+    """The HTTP status fn() failed with, or the exception's name when it was not HTTP."""
+    try:
+        fn()
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers.get("WWW-Authenticate")
+    except (OSError, ssl.SSLError) as e:
+        return type(e).__name__, None
+    return 200, None
+
+
+@test
+def web_config_serves_tls_and_asks_for_basic_auth():
+    require_root()
+    d = tempfile.mkdtemp(prefix="vigil-web-")
+    try:
+        make_pki(d)
+        with open(os.path.join(d, "web.yml"), "w") as f:
+            # relative file names resolve against the config's folder, as the toolkit's do
+            f.write("tls_server_config:\n  cert_file: server.pem\n  key_file: server.key\n"
+                    "basic_auth_users:\n  alice: %s\n  bob: '%s'\n"
+                    % (bcrypt("wonder land"), bcrypt("builder")))
+        with Server("--backend", "fallback", "--web.config.file", os.path.join(d, "web.yml"),
+                    tls=client_tls(d), auth=("alice", "wonder land")) as s:
+            body = s.metrics()
+            check("vigil_subsystem_source" in body, "TLS scrape incomplete")
+            check(s.get(auth=("bob", "builder"))[0] == 200, "bob refused")
+            code, how = http_error(lambda: s.get(auth=("alice", "wonder lane")))
+            check(code == 401 and how and how.startswith("Basic"),
+                  "wrong password: %r %r" % (code, how))
+            check(http_error(lambda: s.get(auth=("carol", "wonder land")))[0] == 401,
+                  "unknown user let in")
+            check(http_error(lambda: s.get(auth=("alice", "")))[0] == 401, "empty password")
+            req = urllib.request.Request(s.url("/metrics"))
+            code, how = http_error(lambda: urllib.request.urlopen(req, timeout=5,
+                                                                  context=s.tls).read())
+            check(code == 401 and how and "vigil" in how, "no credentials: %r %r" % (code, how))
+            # plain HTTP to the TLS port gets no metrics
+            plain = raw_request(s.port, b"GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")
+            check(b"vigil_" not in plain, "metrics over plain HTTP")
+            err = s.stop()
+        check("over TLS with basic auth" in err, "start line: %r" % err[-300:])
+    finally:
+        subprocess.run(["rm", "-rf", d])
+
+
+@test
+def web_config_client_certificates_are_verified():
+    require_root()
+    d = tempfile.mkdtemp(prefix="vigil-web-")
+    try:
+        make_pki(d)
+        with open(os.path.join(d, "web.yml"), "w") as f:
+            f.write("tls_server_config:\n  cert_file: %s\n  key_file: %s\n"
+                    "  client_auth_type: RequireAndVerifyClientCert\n  client_ca_file: %s\n"
+                    % (os.path.join(d, "server.pem"), os.path.join(d, "server.key"),
+                       os.path.join(d, "ca.pem")))
+        with Server("--backend", "fallback", "--web.config.file", os.path.join(d, "web.yml"),
+                    tls=client_tls(d, "client")) as s:
+            check("vigil_subsystem_source" in s.metrics(), "a CA-signed client refused")
+            s.tls = client_tls(d)
+            code = http_error(s.get)[0]
+            check(code == 403, "no client certificate: %r" % code)
+            s.tls = client_tls(d, "rogue")
+            code = http_error(s.get)[0]
+            check(code == 403, "a self-signed client certificate: %r" % code)
+            s.stop()
+    finally:
+        subprocess.run(["rm", "-rf", d])
+
+
+@test
+def wrong_passwords_cannot_starve_a_scraper_with_basic_auth():
+    require_root()
+    import threading
+    d = tempfile.mkdtemp(prefix="vigil-web-")
+    try:
+        with open(os.path.join(d, "web.yml"), "w") as f:
+            f.write("basic_auth_users:\n  prom: %s\n" % bcrypt("scrape me", rounds=1 << 10))
+        with Server("--backend", "fallback", "--web.config.file", os.path.join(d, "web.yml"),
+                    auth=("prom", "scrape me")) as s:
+            s.metrics()  # the scraper's password is known good from now on
+            stop, tries, refusals = threading.Event(), [0] * 6, [0] * 6
+
+            def flood(i):
+                while not stop.is_set():
+                    try:
+                        s.get(auth=("prom", "guess %d-%d" % (i, tries[i])), timeout=10)
+                    except urllib.error.HTTPError as e:
+                        refusals[i] += e.code in (401, 429)
+                    except OSError:
+                        pass
+                    tries[i] += 1
+            flooders = [threading.Thread(target=flood, args=(i,)) for i in range(6)]
+            for t in flooders:
+                t.start()
+            times = []
+            try:
+                time.sleep(1)
+                for _ in range(20):
+                    t0 = time.monotonic()
+                    try:
+                        s.metrics()
+                        times.append(time.monotonic() - t0)
+                    except OSError:
+                        pass
+                    time.sleep(0.1)
+            finally:
+                stop.set()
+                for t in flooders:
+                    t.join()
+            series = parse(s.metrics())
+            s.stop()
+        refused = value(series, "vigil_http_auth_failures_total", code="401") + \
+            value(series, "vigil_http_auth_failures_total", code="429")
+        check(refused == sum(refusals), "%d refusals counted, %d seen" % (refused, sum(refusals)))
+    finally:
+        subprocess.run(["rm", "-rf", d])
+    times.sort()
+    print("    under a wrong-password flood (%d guesses): %d/20 scrapes answered, median %s ms, "
+          "max %s ms" % (sum(tries), len(times), "%.0f" % (times[len(times) // 2] * 1e3)
+                         if times else "-", "%.0f" % (times[-1] * 1e3) if times else "-"))
+    check(len(times) == 20, "%d of 20 scrapes failed" % (20 - len(times)))
+    check(times[-1] < 0.5, "the slowest scrape took %.0f ms" % (times[-1] * 1e3))
+
+
+@test
+def bad_web_configs_exit_2_naming_the_problem():
+    d = tempfile.mkdtemp(prefix="vigil-web-")
+    cases = [
+        ("tls_server_config:\n  cert_file: a.pem\n  key_file: a.key\nbasic_auth_user: {}\n",
+         "unknown key 'basic_auth_user'"),
+        ("tls_server_config:\n  certfile: a.pem\n", "unknown key 'certfile'"),
+        ("http_server_config:\n  http2: false\n", "'http_server_config' is not supported"),
+        ("tls_server_config:\n  cert_file: nope.pem\n  key_file: nope.key\n", "nope.pem"),
+        ("tls_server_config:\n  cert_file: web.yml\n  key_file: web.yml\n", "not a PEM"),
+        ("basic_auth_users:\n  alice: plaintext\n", "not a bcrypt hash"),
+        ("basic_auth_users: [alice]\n", "want a mapping"),
+        ("tls_server_config: {cert_file: a.pem\n", "line "),
+        ("\x00\x01\x02\xff", "web.yml"),
+    ]
+    try:
+        for text, want in cases:
+            path = os.path.join(d, "web.yml")
+            with open(path, "w", encoding="latin-1") as f:
+                f.write(text)
+            p = subprocess.run([VIGIL, "serve", "--web.config.file", path], capture_output=True,
+                               text=True, timeout=10)
+            check(p.returncode == 2, "exit %d for %r: %s" % (p.returncode, text, p.stderr))
+            check("--web.config.file" in p.stderr and want in p.stderr,
+                  "for %r: %r lacks %r" % (text, p.stderr, want))
+        p = subprocess.run([VIGIL, "serve", "--web.config.file", os.path.join(d, "none.yml")],
+                           capture_output=True, text=True, timeout=10)
+        check(p.returncode == 2 and "No such file" in p.stderr, "missing file: %d %s"
+              % (p.returncode, p.stderr))
+    finally:
+        subprocess.run(["rm", "-rf", d])
+
+
 @test
 def bad_listen_address_exits_2_naming_the_flag():
     p = subprocess.run([VIGIL, "serve", "--listen", "localhost:x"], capture_output=True,
@@ -496,6 +941,10 @@ def bad_listen_address_exits_2_naming_the_flag():
     p = subprocess.run([VIGIL, "serve", "--backend", "magic"], capture_output=True, text=True,
                        timeout=10)
     check(p.returncode == 2 and "--backend" in p.stderr, "exit %d: %s" % (p.returncode, p.stderr))
+    p = subprocess.run([VIGIL, "serve", "--request-timeout", "50ms"], capture_output=True,
+                       text=True, timeout=10)
+    check(p.returncode == 2 and "--request-timeout" in p.stderr, "exit %d: %s" %
+          (p.returncode, p.stderr))
 
 
 if __name__ == "__main__":

@@ -91,8 +91,8 @@ def kind(recs, k, port=None):
 
 
 def check_bytes(value, want, what):
-    # bytes_acked/bytes_received also count the SYN and FIN sequence numbers
-    check(want <= value <= want + 2, "%s = %d, expected %d (+2 for SYN/FIN)" % (what, value, want))
+    # payload bytes, exactly: the SYN and FIN sequence numbers tcp_sock counts are taken out
+    check(value == want, "%s = %d, expected exactly %d" % (what, value, want))
 
 
 def check_conn_records(recs, port, n, srv_pid, cli_pid, sports, c2s, s2c):
@@ -143,6 +143,17 @@ def test_tcp_loopback_counts_ports_pids_bytes():
     check_conn_records(recs, port, n, srv_pid, cli_pid, sports, c2s, s2c)
     states = kind(recs, "tcp_state", port)
     check(len(states) >= 8 * n, "tcp_state records: %d" % len(states))
+
+
+@test
+def test_tcp_close_bytes_are_payload_exactly():
+    # 1000 bytes up, 3000 down: tcp_sock says 1002/3001 (client) and 3001/1001 (server)
+    require_root()
+    port, n = BASE + 14, 2
+    v = trace("--port", str(port))
+    srv_pid, cli_pid, sports = conns("4", "127.0.0.1", port, n, 1000, 3000)
+    recs = stop(v)
+    check_conn_records(recs, port, n, srv_pid, cli_pid, sports, 1000, 3000)
 
 
 @test

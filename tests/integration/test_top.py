@@ -69,15 +69,23 @@ def once_renders_a_frame_under_tmux():
     need_tmux()
     name = "vigil-top-%d" % os.getpid()
     load = start_load()
-    tmux("new", "-d", "-s", name, "-x", "160", "-y", "50")
+    # a plain shell: root's login shell may run slow start-up scripts (pyenv's rehash)
+    tmux("new", "-d", "-s", name, "-x", "160", "-y", "50", "bash --norc --noprofile")
     try:
-        tmux("send-keys", "-t", name, "%s top --once --filter runq_load" % VIGIL, "Enter")
-        time.sleep(3)
-        frame = tmux("capture-pane", "-p", "-t", name).stdout
+        tmux("send-keys", "-t", name,
+             "%s top --once --filter runq_load; echo top-exited-$?" % VIGIL, "Enter")
+        deadline = time.monotonic() + 30  # a loaded machine attaches slowly
+        frame = ""
+        while time.monotonic() < deadline:
+            frame = tmux("capture-pane", "-p", "-t", name).stdout
+            if any(l.startswith("top-exited-") for l in frame.splitlines()):
+                break
+            time.sleep(0.3)
     finally:
         tmux("kill-session", "-t", name, check_rc=False)
         load.kill()
         load.wait()
+    check("top-exited-0" in frame.splitlines(), "top --once did not exit 0:\n" + frame)
     check("vigil top" in frame and "RQ_P99" in frame, "no frame:\n" + frame)
     mine = [r for r in rows(frame) if r["pid"] == load.pid]
     check(mine, "runq_load (pid %d) missing:\n%s" % (load.pid, frame))

@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -15,7 +16,7 @@ import time
 import psutil
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "integration"))
-from harness import check, main, records, test, vigil  # noqa: E402
+from harness import check, main, records, test, unprivileged_vigil, vigil  # noqa: E402
 
 
 def ps_json(*args):
@@ -170,6 +171,38 @@ def net_addrs_and_stats_match_psutil():
     check(set(addrs) == set(psutil.net_if_addrs()), "addrs NICs")
     check(any(a["address"] == "127.0.0.1" for a in addrs["lo"]), "lo has no 127.0.0.1")
     check(stats["lo"]["mtu"] == psutil.net_if_stats()["lo"].mtu, "lo mtu")
+
+
+@test
+def kill_tree_ends_the_tree_and_reports_access_denied():
+    tree = subprocess.Popen(["sh", "-c", "sleep 60 & sleep 60 & wait"])
+    try:
+        time.sleep(0.3)
+        kids = [c.pid for c in psutil.Process(tree.pid).children(recursive=True)]
+        p = vigil("kill", "--tree", "--timeout", "5s", str(tree.pid), check=False)
+        gone = p.stdout.splitlines()[0].split()[1:] if p.stdout else []
+        check(p.returncode == 0 and sorted(map(int, gone)) == sorted(kids + [tree.pid]),
+              "kill --tree: rc %d, %r for %r" % (p.returncode, p.stdout, kids + [tree.pid]))
+    finally:
+        tree.kill()
+        tree.wait()
+    if os.geteuid() != 0:
+        return
+    # a process the caller may not signal is AccessDenied, not "alive"
+    victim = subprocess.Popen(["sleep", "60"])
+    tmp, exe = unprivileged_vigil()
+    try:
+        p = subprocess.run(["setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups",
+                            exe, "kill", "--tree", "--timeout", "1s", str(victim.pid)],
+                           capture_output=True, text=True, timeout=30)
+        check(p.returncode == 1 and "%d: AccessDenied" % victim.pid in p.stderr and
+              p.stdout.splitlines()[1:] == ["alive:"], "as nobody: rc %d, %r, %r" %
+              (p.returncode, p.stdout, p.stderr))
+        check(victim.poll() is None, "the victim was signalled")
+    finally:
+        shutil.rmtree(tmp)
+        victim.kill()
+        victim.wait()
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@
 
 static const struct cli_opt opts[] = {
 	CLI_OPT_FORMAT, CLI_OPT_OUTPUT, CLI_OPT_DURATION, TRACE_OPTS_FILTERS, TRACE_OPTS_RINGBUF,
-	CLI_OPT_END,
+	TRACE_OPTS_TCP, TRACE_OPTS_BLKIO, CLI_OPT_END,
 };
 
 static int set(void *ctx, int id, const char *arg)
@@ -173,6 +173,92 @@ static void test_format_defaults(void **state)
 	assert_int_equal(cli_format(&c, true, FMT_NDJSON), FMT_CSV);
 }
 
+/* Run fn(arg) with stderr captured into err; returns fn's result. */
+static int with_stderr(int (*fn)(struct parsed *p), struct parsed *p)
+{
+	int saved, ret;
+	FILE *tmp = tmpfile();
+
+	fflush(stderr);
+	saved = dup(STDERR_FILENO);
+	dup2(fileno(tmp), STDERR_FILENO);
+	ret = fn(p);
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	rewind(tmp);
+	p->err[fread(p->err, 1, sizeof(p->err) - 1, tmp)] = '\0';
+	fclose(tmp);
+	return ret;
+}
+
+static void test_shared_flag_a_command_lacks_is_named_unsupported(void **state)
+{
+	struct parsed p;
+
+	(void)state;
+	parse(&p, "--backend", "fallback", NULL);
+	assert_int_equal(p.ret, -EINVAL);
+	assert_non_null(strstr(p.err, "--backend is not supported by 'vigil test'"));
+	parse(&p, "--poll-interval=1s", NULL);
+	assert_non_null(strstr(p.err, "--poll-interval is not supported by 'vigil test'"));
+	parse(&p, "-b", "bpf", NULL);
+	assert_non_null(strstr(p.err, "-b (--backend) is not supported by 'vigil test'"));
+	parse(&p, "--nope", NULL); /* not a vigil flag at all */
+	assert_non_null(strstr(p.err, "unknown option '--nope'"));
+}
+
+static void test_given_flags_are_remembered(void **state)
+{
+	struct parsed p;
+
+	(void)state;
+	parse(&p, "--port", "80", "-p", "7", "--port", "81", NULL);
+	assert_true(p.ret > 0);
+	assert_true(cli_is_set(&p.common, TO_PORT));
+	assert_true(cli_is_set(&p.common, TO_PID));
+	assert_false(cli_is_set(&p.common, TO_DISK));
+	assert_int_equal(p.common.seen.n, 2); /* a repeat is one entry */
+}
+
+static int check_sched_only(struct parsed *p)
+{
+	return cli_check_scope(&cmd, &p->common, TS_SCHED, trace_opt_scope, trace_scope_names,
+			       "'vigil test sched'");
+}
+
+static int check_tcp(struct parsed *p)
+{
+	return cli_check_scope(&cmd, &p->common, TS_SCHED | TS_TCP, trace_opt_scope,
+			       trace_scope_names, "'vigil test sched tcp'");
+}
+
+static int refuse_pid_with_once(struct parsed *p)
+{
+	return cli_refuse_with(&cmd, &p->common, TO_PID, "--once");
+}
+
+static void test_scope_refuses_flags_of_subsystems_not_asked_for(void **state)
+{
+	struct parsed p;
+
+	(void)state;
+	parse(&p, "--pid", "7", "--port", "80", NULL);
+	assert_int_equal(with_stderr(check_sched_only, &p), -EINVAL);
+	assert_non_null(strstr(p.err, "--port only applies to tcp, not to 'vigil test sched'"));
+	parse(&p, "--pid", "7", "--port", "80", NULL);
+	assert_int_equal(with_stderr(check_tcp, &p), 0);
+	assert_string_equal(p.err, "");
+	parse(&p, "--queued", NULL);
+	assert_int_equal(with_stderr(check_tcp, &p), -EINVAL);
+	assert_non_null(strstr(p.err, "--queued only applies to blkio"));
+	parse(&p, "--pid", "7", NULL);
+	assert_int_equal(with_stderr(refuse_pid_with_once, &p), -EINVAL);
+	assert_non_null(strstr(p.err, "--pid does nothing with --once"));
+	parse(&p, "--comm", "x", NULL);
+	assert_int_equal(with_stderr(refuse_pid_with_once, &p), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -182,6 +268,9 @@ int main(void)
 		cmocka_unit_test(test_unknown_and_missing),
 		cmocka_unit_test(test_help),
 		cmocka_unit_test(test_format_defaults),
+		cmocka_unit_test(test_shared_flag_a_command_lacks_is_named_unsupported),
+		cmocka_unit_test(test_given_flags_are_remembered),
+		cmocka_unit_test(test_scope_refuses_flags_of_subsystems_not_asked_for),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

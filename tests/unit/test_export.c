@@ -19,6 +19,7 @@
 #include "events.h"
 #include "export/export.h"
 #include "export/json.h"
+#include "export/escape.h"
 
 /* 2026-11-21T00:00:00Z as realtime = 1000 ns monotonic + offset. */
 #define EPOCH_2026_11_21 1795219200LL
@@ -157,6 +158,69 @@ static void test_json_escapes_control_and_invalid_utf8(void **state)
 	close(fd);
 }
 
+/* ESC, DEL, a lone C1 byte and U+009B in UTF-8: JSON escapes each as \u00XX (0x9b alone is
+ * not UTF-8, so U+FFFD), while U+00A0 and U+201B (0xe2 0x80 0x9b) stay. */
+static void test_json_escapes_del_and_c1(void **state)
+{
+	struct sink *s;
+	char *out;
+	int fd;
+
+	(void)state;
+	s = capture__open(&fd);
+	json_write_string(s, "\x1b[2J\x7f\x9b\xc2\x9b\xc2\xa0\xe2\x80\x9b", 64);
+	out = capture__read(s, fd);
+	assert_string_equal(out, "\"\\u001b[2J\\u007f\\ufffd\\u009b\xc2\xa0\xe2\x80\x9b\"");
+	free(out);
+	sink__close(s);
+	close(fd);
+}
+
+static void test_escape_terminal_text(void **state)
+{
+	char buf[64];
+
+	(void)state;
+	assert_int_equal(esc_str(buf, sizeof(buf), "ok \xc3\xa9", 64), 5);
+	assert_string_equal(buf, "ok \xc3\xa9");
+	esc_str(buf, sizeof(buf), "\x1b[2J\x7f\x9b\xc2\x9b\xe2\x80\x9b\xff\n", 64);
+	assert_string_equal(buf, "\\x1b[2J\\x7f\\x9b\\xc2\\x9b\xe2\x80\x9b\\xff\\x0a");
+	/* never cut an escape in half: "\x1b" does not fit after "ab" in 6 bytes */
+	assert_int_equal(esc_str(buf, 6, "ab\x1b", 64), 2);
+	assert_string_equal(buf, "ab");
+	assert_false(esc_is_needed("plain \xc3\xa9", 64));
+	assert_true(esc_is_needed("x\xc2\x85", 64));
+}
+
+/* CSV: quoting as before (a newline survives), but ESC and C1 are written as \xHH. */
+static void test_csv_escapes_esc_and_c1(void **state)
+{
+	struct vrow r = hostile_exec_row();
+	char *out;
+
+	(void)state;
+	r.v[VF_COMM].str = "e\x1b[2J\x9b\xc2\x9b\x7f";
+	r.v[VF_FILENAME].str = "/tmp/a,\n\x1b]0;t\x07";
+	out = render(FMT_CSV, 1ULL << VG_KIND_EXEC, &r, 1);
+	assert_non_null(strstr(out, ",e\\x1b[2J\\x9b\\xc2\\x9b\\x7f,\"/tmp/a,\n\\x1b]0;t\\x07\","));
+	free(out);
+}
+
+static void test_table_escapes_comm_and_details(void **state)
+{
+	struct vrow r = hostile_exec_row();
+	char *out;
+
+	(void)state;
+	r.v[VF_COMM].str = "e\x1b[2J\x9b";
+	r.v[VF_FILENAME].str = "/x\n\xc2\x9b";
+	out = render(FMT_TABLE, 1ULL << VG_KIND_EXEC, &r, 1);
+	assert_non_null(strstr(out, " e\\x1b[2J\\x9b "));
+	assert_non_null(strstr(out, "filename=/x\\x0a\\xc2\\x9b "));
+	assert_null(strchr(out, '\x1b'));
+	free(out);
+}
+
 static void test_json_writer_nesting(void **state)
 {
 	struct sink *s;
@@ -195,6 +259,10 @@ int main(void)
 		cmocka_unit_test(test_json_array_closes_even_when_empty),
 		cmocka_unit_test(test_null_field_is_json_null_and_empty_csv),
 		cmocka_unit_test(test_json_escapes_control_and_invalid_utf8),
+		cmocka_unit_test(test_json_escapes_del_and_c1),
+		cmocka_unit_test(test_escape_terminal_text),
+		cmocka_unit_test(test_csv_escapes_esc_and_c1),
+		cmocka_unit_test(test_table_escapes_comm_and_details),
 		cmocka_unit_test(test_json_writer_nesting),
 	};
 

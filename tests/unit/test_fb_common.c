@@ -127,7 +127,8 @@ static void test_constant_names_match_psutil(void **state)
 	assert_string_equal(fb_conn_status_name(FB_CONN_ESTABLISHED), "ESTABLISHED");
 	assert_string_equal(fb_conn_status_name(FB_CONN_CLOSING), "CLOSING");
 	assert_string_equal(fb_conn_status_name(FB_CONN_NONE), "NONE");
-	assert_string_equal(fb_conn_status_name(FB_CONN_IDLE), "CONN_IDLE");
+	assert_string_equal(fb_conn_status_name(FB_CONN_IDLE), "IDLE");
+	assert_string_equal(fb_conn_status_name(FB_CONN_BOUND), "BOUND");
 	assert_string_equal(fb_nic_duplex_name(FB_NIC_DUPLEX_FULL), "NIC_DUPLEX_FULL");
 	assert_int_equal(FB_NIC_DUPLEX_HALF, 1);
 	assert_int_equal(fb_status_from_char('D', &s), 0);

@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 
 #include "fb_test.h"
+#include "../../fallback/linux/net_int.h"
 
 void fb__ipv6_text(const unsigned char b[16], char *out);
 
@@ -244,6 +245,75 @@ static void test_ipv6_text_matches_inet_ntop(void **state)
 	}
 }
 
+static int count_cb(struct nlmsghdr *h, void *ctx)
+{
+	(void)h;
+	(*(int *)ctx)++;
+	return 0;
+}
+
+static struct nlmsghdr *nl_put(char *buf, size_t off, uint32_t len, uint16_t type)
+{
+	struct nlmsghdr h = { .nlmsg_len = len, .nlmsg_type = type };
+
+	memcpy(buf + off, &h, sizeof(h));
+	return (struct nlmsghdr *)(buf + off);
+}
+
+/*
+ * A datagram is walked only within the bytes received: an unaligned last message, a tail
+ * shorter than a header and a header that claims more than was received never lead to a
+ * read past the buffer (each buffer here is allocated to its exact size, for ASan).
+ */
+static void test_netlink_walk_stays_in_bounds(void **state)
+{
+	char *buf;
+	int calls;
+
+	(void)state;
+	buf = calloc(1, 36); /* 17 bytes (padded to 20), then 16 */
+	nl_put(buf, 0, 17, 20);
+	nl_put(buf, 20, 16, 20);
+	calls = 0;
+	assert_int_equal(fb__nl_walk(buf, 36, count_cb, &calls), 0);
+	assert_int_equal(calls, 2);
+	free(buf);
+
+	buf = calloc(1, 17); /* the last message is unaligned: its padding was never received */
+	nl_put(buf, 0, 17, 20);
+	calls = 0;
+	assert_int_equal(fb__nl_walk(buf, 17, count_cb, &calls), 0);
+	assert_int_equal(calls, 1);
+	free(buf);
+
+	buf = calloc(1, 28); /* a tail shorter than a header */
+	nl_put(buf, 0, 20, 20);
+	calls = 0;
+	assert_int_equal(fb__nl_walk(buf, 28, count_cb, &calls), 0);
+	assert_int_equal(calls, 1);
+	free(buf);
+
+	buf = calloc(1, 32); /* a length larger than what arrived, and one below a header */
+	nl_put(buf, 0, 1000, 20);
+	calls = 0;
+	assert_int_equal(fb__nl_walk(buf, 32, count_cb, &calls), -EBADMSG);
+	nl_put(buf, 0, 4, 20);
+	assert_int_equal(fb__nl_walk(buf, 32, count_cb, &calls), -EBADMSG);
+	assert_int_equal(calls, 0);
+	free(buf);
+
+	buf = calloc(1, 36); /* DONE and ERROR end the walk */
+	nl_put(buf, 0, 16, NLMSG_DONE);
+	assert_int_equal(fb__nl_walk(buf, 16, count_cb, &calls), 1);
+	nl_put(buf, 0, 36, NLMSG_ERROR);
+	((struct nlmsgerr *)NLMSG_DATA((struct nlmsghdr *)buf))->error = -EPERM;
+	assert_int_equal(fb__nl_walk(buf, 36, count_cb, &calls), -EPERM);
+	nl_put(buf, 0, 18, NLMSG_ERROR); /* too short to hold the error */
+	assert_int_equal(fb__nl_walk(buf, 18, count_cb, &calls), -EBADMSG);
+	assert_int_equal(calls, 0);
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -254,6 +324,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_conns_unix_rows_per_holder, teardown),
 		cmocka_unit_test_teardown(test_proc_net_connections_filters_owner, teardown),
 		cmocka_unit_test(test_ipv6_text_matches_inet_ntop),
+		cmocka_unit_test(test_netlink_walk_stays_in_bounds),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

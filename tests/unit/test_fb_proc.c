@@ -6,10 +6,15 @@
  * cmdlines; environ; memory_full_info from smaps_rollup; grouped and ungrouped memory_maps;
  * threads; io; children; and the error classification with pid and method name.
  */
+#include <math.h>
 #include <pthread.h>
+#include <sched.h>
+#include <sys/prctl.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 
 #include "fb_test.h"
 
@@ -592,6 +597,102 @@ static void test_wait_non_child(void **state)
 	fb_proc__free(p);
 }
 
+static void count_gone(const struct fb_waited *w, void *ctx)
+{
+	int *calls = ctx;
+
+	assert_true(w->gone);
+	(*calls)++;
+}
+
+/*
+ * wait_procs: a child that exits is gone with its returncode (reaped, callback run once); a
+ * child that stays is alive after the timeout; a zombie that is not ours stays alive until
+ * its parent reaps it, then it is gone with no returncode (psutil None).
+ */
+static void test_wait_procs_gone_alive_and_foreign_zombie(void **state)
+{
+	struct fb_waited w[3] = { 0 };
+	pid_t quick, stays, mid, zombie;
+	int pidp[2], calls = 0, st;
+	size_t ngone;
+	double t0;
+
+	(void)state;
+	quick = fork();
+	if (quick == 0)
+		_exit(9);
+	stays = fork();
+	if (stays == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL); /* a failed assertion must not leave it behind */
+		pause();
+		_exit(0);
+	}
+	assert_int_equal(pipe(pidp), 0);
+	mid = fork();
+	if (mid == 0) {
+		pid_t g;
+
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		g = fork();
+		if (g == 0)
+			_exit(4);
+		(void)!write(pidp[1], &g, sizeof(g));
+		pause(); /* never reaps g: it stays a zombie that is not the test's child */
+		_exit(0);
+	}
+	assert_int_equal(read(pidp[0], &zombie, sizeof(zombie)), (ssize_t)sizeof(zombie));
+	for (int i = 0; i < 500; i++) { /* until it is a zombie */
+		struct fb_proc *z = fb_proc__new(zombie);
+		enum fb_proc_status zs = FB_STATUS_RUNNING;
+
+		assert_non_null(z);
+		fb_proc__status(z, &zs);
+		fb_proc__free(z);
+		if (zs == FB_STATUS_ZOMBIE)
+			break;
+		usleep(2000);
+	}
+	w[0].proc = fb_proc__new(stays);
+	w[1].proc = fb_proc__new(zombie);
+	w[2].proc = fb_proc__new(quick);
+	assert_non_null(w[0].proc);
+	assert_non_null(w[1].proc);
+	assert_non_null(w[2].proc);
+	t0 = (double)time(NULL);
+	assert_int_equal(fb_wait_procs(w, 3, 0.3, count_gone, &calls, &ngone), 0);
+	assert_true((double)time(NULL) - t0 < 3);
+	assert_int_equal(ngone, 1);
+	assert_int_equal(calls, 1);
+	assert_int_equal(fb_proc__pid(w[0].proc), quick);
+	assert_true(w[0].gone);
+	assert_int_equal(w[0].returncode, 9);
+	assert_int_equal(waitpid(quick, &st, WNOHANG), -1); /* reaped already */
+	assert_int_equal(fb_proc__pid(w[1].proc), stays); /* alive, in the order given */
+	assert_false(w[1].gone);
+	assert_int_equal(fb_proc__pid(w[2].proc), zombie);
+	assert_false(w[2].gone);
+	/* psutil's Process.wait() on it times out too: its pid is still there */
+	assert_int_equal(fb_proc__wait(w[2].proc, 0.05, &st), -ETIMEDOUT);
+	/* the zombie's parent ends: init reaps the zombie, which is then gone */
+	kill(mid, SIGKILL);
+	assert_int_equal(waitpid(mid, &st, 0), mid);
+	assert_int_equal(fb_wait_procs(&w[2], 1, 5, NULL, NULL, &ngone), 0);
+	assert_int_equal(ngone, 1);
+	assert_int_equal(w[2].returncode, FB_EXIT_UNKNOWN);
+	/* the stayer, killed: gone with -SIGKILL; a NULL handle is refused */
+	kill(stays, SIGKILL);
+	assert_int_equal(fb_wait_procs(&w[1], 1, -1, NULL, NULL, &ngone), 0);
+	assert_int_equal(ngone, 1);
+	assert_int_equal(w[1].returncode, -SIGKILL);
+	for (int i = 0; i < 3; i++)
+		fb_proc__free(w[i].proc);
+	w[0].proc = NULL;
+	assert_int_equal(fb_wait_procs(w, 1, 0, NULL, NULL, &ngone), -EINVAL);
+	close(pidp[0]);
+	close(pidp[1]);
+}
+
 static void test_page_faults_and_parent(void **state)
 {
 	struct fb_proc *p;
@@ -646,6 +747,297 @@ static void test_concurrent_scans(void **state)
 		assert_int_equal(counts[i], alone);
 }
 
+/*
+ * cpu_affinity can be narrowed and widened again, and [] restores every eligible CPU (psutil):
+ * the eligible set must not be read from the process' own, already narrowed, mask.
+ */
+static void test_cpu_affinity_widens_and_resets(void **state)
+{
+	static const int one[] = { 1 }, both[] = { 0, 1 };
+	cpu_set_t initial;
+	struct fb_proc *p;
+	int *cpus, status;
+	size_t n;
+	pid_t child;
+
+	(void)state;
+	if (sched_getaffinity(0, sizeof(initial), &initial) || !CPU_ISSET(0, &initial) ||
+	    !CPU_ISSET(1, &initial))
+		skip(); /* needs CPUs 0 and 1 */
+	child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL); /* a failed assert must not leave it */
+		pause();
+		_exit(0);
+	}
+	p = fb_proc__new(child);
+	assert_non_null(p);
+	assert_int_equal(fb_proc__set_cpu_affinity(p, one, 1), 0);
+	assert_int_equal(fb_proc__cpu_affinity(p, &cpus, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(cpus[0], 1);
+	free(cpus);
+	assert_int_equal(fb_proc__set_cpu_affinity(p, both, 2), 0); /* widen */
+	assert_int_equal(fb_proc__cpu_affinity(p, &cpus, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(cpus[0], 0);
+	assert_int_equal(cpus[1], 1);
+	free(cpus);
+	assert_int_equal(fb_proc__set_cpu_affinity(p, one, 1), 0);
+	assert_int_equal(fb_proc__set_cpu_affinity(p, NULL, 0), 0); /* [] = every CPU */
+	assert_int_equal(fb_proc__cpu_affinity(p, &cpus, &n), 0);
+	assert_int_equal(n, (size_t)CPU_COUNT(&initial));
+	for (size_t i = 0; i < n; i++)
+		assert_true(CPU_ISSET((size_t)cpus[i], &initial));
+	free(cpus);
+	/* a CPU that does not exist is still refused */
+	assert_int_equal(fb_proc__set_cpu_affinity(p, (const int[]){ 8191 }, 1), -EINVAL);
+	kill(child, SIGKILL);
+	assert_int_equal(waitpid(child, &status, 0), child);
+	fb_proc__free(p);
+}
+
+/*
+ * Negative counts in stat (a corrupt or hostile file) read as unknown, never as a wrapped
+ * unsigned value (ps showed TIME 368934881474191040.00): the method fails with ENODATA and
+ * the scan leaves the field invalid, while the sane fields of the same line stay valid.
+ */
+static void test_negative_stat_fields_are_invalid(void **state)
+{
+	const struct fb_proc_info *pi;
+	struct fb_proc_cpu_times ct;
+	struct fb_proc_iter *it;
+	struct fb_proc *p;
+	uint64_t minor, major;
+	struct fb_thread *th;
+	size_t nth;
+	double ctime;
+	int seen = 0;
+
+	(void)state;
+	fb_test_root("hostile-neg");
+	p = fb_proc__new(4300);
+	assert_non_null(p);
+	assert_int_equal(fb_proc__cpu_times(p, &ct), -ENODATA);
+	assert_int_equal(fb_proc__create_time(p, &ctime), -ENODATA);
+	assert_int_equal(fb_proc__page_faults(p, &minor, &major), -ENODATA);
+	assert_int_equal(fb_proc__threads(p, &th, &nth), 0); /* unknown times are NAN */
+	assert_int_equal(nth, 2);
+	for (size_t i = 0; i < nth; i++) {
+		if (th[i].id == 4300) {
+			assert_true(isnan(th[i].user_time) && th[i].system_time == 1.25);
+		} else {
+			assert_int_equal(th[i].id, 4302);
+			assert_true(th[i].user_time == 2.5 && isnan(th[i].system_time));
+		}
+	}
+	free(th);
+	fb_proc__free(p);
+	p = fb_proc__new(4301);
+	assert_non_null(p);
+	assert_int_equal(fb_proc__cpu_times(p, &ct), 0);
+	assert_true(ct.user == 2.5 && ct.children_user == 0.1);
+	assert_false(ct.valid & FB_PCPU_IOWAIT);
+	fb_proc__free(p);
+
+	it = fb_proc_iter__new(FB_PI_NAME | FB_PI_CPU_TIMES | FB_PI_CREATE_TIME |
+			       FB_PI_NUM_THREADS);
+	assert_non_null(it);
+	while ((pi = fb_proc_iter__next(it))) {
+		assert_true(pi->valid & FB_PI_NAME);
+		if (pi->pid == 4300) {
+			assert_false(pi->valid & FB_PI_CPU_TIMES);
+			assert_false(pi->valid & FB_PI_CREATE_TIME);
+		} else {
+			assert_int_equal(pi->pid, 4301);
+			assert_true(pi->valid & FB_PI_CPU_TIMES);
+			assert_false(pi->cpu_times.valid & FB_PCPU_IOWAIT);
+			assert_true(pi->valid & FB_PI_CREATE_TIME);
+			/* num_threads comes from stat in a scan: -2 is not a count */
+			assert_false(pi->valid & FB_PI_NUM_THREADS);
+		}
+		seen++;
+	}
+	assert_int_equal(seen, 2);
+	fb_proc_iter__free(it);
+}
+
+static void write_stat_ppid(const char *root, pid_t pid, pid_t ppid, unsigned long long start)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/proc/%d", root, (int)pid);
+	assert_int_equal(mkdir_p(path), 0);
+	snprintf(path, sizeof(path), "%s/proc/%d/stat", root, (int)pid);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "%d (victim) S %d 1 1 0 -1 0 0 0 0 0 1 1 0 0 20 0 1 0 %llu 4096 1 0\n",
+		(int)pid, (int)ppid, start);
+	fclose(f);
+}
+
+static char reuse_root[64];
+static pid_t reuse_pid;
+
+/* Between kill_tree's scan and its signals, the child dies and an unrelated process (its
+ * own session, parent 1, started later) takes its pid. */
+static void reuse_after_scan(void)
+{
+	write_stat_ppid(reuse_root, reuse_pid, 1, 5000);
+}
+
+extern void (*fb__kill_tree_scanned_hook)(void);
+
+static pid_t sleeper(void)
+{
+	pid_t c = fork();
+
+	assert_true(c >= 0);
+	if (c == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		pause();
+		_exit(0);
+	}
+	return c;
+}
+
+/*
+ * kill --tree must not signal a process that took a descendant's pid after the scan: the
+ * recorded tree (fixture root) says B is A's child; once the hook has made B's pid belong to
+ * a new, unrelated process, B (a real process standing for it) must survive and count as gone.
+ * Without the reuse the same tree is killed.
+ */
+static void test_kill_tree_skips_pid_reused_after_scan(void **state)
+{
+	struct fb_kill_tree_result r;
+	char cmd[600], path[300];
+	pid_t a, b;
+	FILE *f;
+	int st;
+
+	(void)state;
+	snprintf(reuse_root, sizeof(reuse_root), "/tmp/fbktXXXXXX");
+	assert_non_null(mkdtemp(reuse_root));
+	snprintf(path, sizeof(path), "%s/proc", reuse_root);
+	assert_int_equal(mkdir_p(path), 0);
+	snprintf(path, sizeof(path), "%s/proc/stat", reuse_root);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("cpu  1 0 1 100 0 0 0 0 0 0\nbtime 1700000000\n", f);
+	fclose(f);
+	a = sleeper();
+	b = sleeper();
+	write_stat_ppid(reuse_root, a, 1, 1000);
+	write_stat_ppid(reuse_root, b, a, 1100);
+	assert_int_equal(fb_root_set(reuse_root), 0);
+
+	reuse_pid = b;
+	fb__kill_tree_scanned_hook = reuse_after_scan;
+	assert_int_equal(fb_kill_tree_ex(a, SIGKILL, false, 0.2, &r), 0);
+	fb__kill_tree_scanned_hook = NULL;
+	assert_int_equal(r.ngone, 1);
+	assert_int_equal(r.gone[0], b);
+	assert_int_equal(r.nalive + r.ndenied, 0);
+	fb_kill_tree_result_free(&r);
+	assert_int_equal(waitpid(b, &st, WNOHANG), 0); /* the "new" process was not touched */
+
+	/* the same tree, no reuse: B and then A are killed */
+	write_stat_ppid(reuse_root, b, a, 1100);
+	assert_int_equal(fb_kill_tree_ex(a, SIGKILL, true, 5, &r), 0);
+	assert_int_equal(r.ngone, 2);
+	assert_int_equal(r.nalive + r.ndenied, 0);
+	fb_kill_tree_result_free(&r);
+	assert_int_equal(waitpid(b, &st, WNOHANG), 0 /* reaped by kill_tree's wait */ - 1);
+
+	fb_root_set(NULL);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", reuse_root);
+	assert_int_equal(system(cmd), 0);
+}
+
+/* A process that refuses the signal (EPERM) is AccessDenied, not "alive". */
+static void test_kill_tree_reports_denied(void **state)
+{
+	pid_t target, helper;
+	int st;
+
+	(void)state;
+	if (geteuid() != 0)
+		skip(); /* needs a uid to drop to */
+	target = sleeper();
+	helper = fork();
+	assert_true(helper >= 0);
+	if (helper == 0) {
+		struct fb_kill_tree_result r;
+
+		if (setgid(65534) || setuid(65534))
+			_exit(10);
+		if (fb_kill_tree_ex(target, SIGTERM, true, 0.1, &r))
+			_exit(11);
+		_exit(r.ndenied == 1 && r.denied[0] == target && !r.nalive ? 0 : 12);
+	}
+	assert_int_equal(waitpid(helper, &st, 0), helper);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+	assert_int_equal(waitpid(target, &st, WNOHANG), 0); /* untouched */
+	kill(target, SIGKILL);
+	waitpid(target, &st, 0);
+}
+
+static pthread_mutex_t name_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t name_cv = PTHREAD_COND_INITIALIZER;
+static int name_stage;
+
+static void *renamed_thread(void *arg)
+{
+	(void)arg;
+	prctl(PR_SET_NAME, "tokio-rt-worker");
+	pthread_mutex_lock(&name_mu);
+	name_stage = 1;
+	pthread_cond_broadcast(&name_cv);
+	while (name_stage != 2)
+		pthread_cond_wait(&name_cv, &name_mu);
+	pthread_mutex_unlock(&name_mu);
+	return NULL;
+}
+
+/* A process is named by its leader, not by a thread that renamed itself (PR_SET_NAME). */
+static void test_name_is_the_leaders_not_a_threads(void **state)
+{
+	const struct fb_proc_info *pi;
+	struct fb_proc_iter *it;
+	char leader[16] = "", name[64];
+	struct fb_proc *p;
+	pthread_t t;
+
+	(void)state;
+	prctl(PR_GET_NAME, leader);
+	assert_int_equal(pthread_create(&t, NULL, renamed_thread, NULL), 0);
+	pthread_mutex_lock(&name_mu);
+	while (name_stage != 1)
+		pthread_cond_wait(&name_cv, &name_mu);
+	pthread_mutex_unlock(&name_mu);
+	p = fb_proc__new(getpid());
+	assert_non_null(p);
+	assert_int_equal(fb_proc__name(p, name, sizeof(name)), 0);
+	assert_string_equal(name, leader);
+	fb_proc__free(p);
+	it = fb_proc_iter__new(FB_PI_NAME);
+	assert_non_null(it);
+	while ((pi = fb_proc_iter__next(it)))
+		if (pi->pid == getpid())
+			break;
+	assert_non_null(pi);
+	assert_string_equal(pi->name, leader);
+	fb_proc_iter__free(it);
+	pthread_mutex_lock(&name_mu);
+	name_stage = 2;
+	pthread_cond_broadcast(&name_cv);
+	pthread_mutex_unlock(&name_mu);
+	pthread_join(t, NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -665,8 +1057,14 @@ int main(void)
 		cmocka_unit_test_teardown(test_reused_pid_is_never_signalled, teardown),
 		cmocka_unit_test_teardown(test_wait_reports_exit_code_and_signal, teardown),
 		cmocka_unit_test_teardown(test_wait_non_child, teardown),
+		cmocka_unit_test_teardown(test_wait_procs_gone_alive_and_foreign_zombie, teardown),
 		cmocka_unit_test_teardown(test_page_faults_and_parent, teardown),
 		cmocka_unit_test_teardown(test_concurrent_scans, teardown),
+		cmocka_unit_test_teardown(test_cpu_affinity_widens_and_resets, teardown),
+		cmocka_unit_test_teardown(test_negative_stat_fields_are_invalid, teardown),
+		cmocka_unit_test_teardown(test_kill_tree_skips_pid_reused_after_scan, teardown),
+		cmocka_unit_test_teardown(test_kill_tree_reports_denied, teardown),
+		cmocka_unit_test_teardown(test_name_is_the_leaders_not_a_threads, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

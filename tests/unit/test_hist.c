@@ -16,6 +16,7 @@
 #include "bits.h"
 #include "capture.h"
 #include "core/hist.h"
+#include "export/hist_print.h"
 
 static void test_log2_buckets_powers_and_seams(void **state)
 {

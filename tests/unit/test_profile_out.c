@@ -61,9 +61,10 @@ static void test_folded_line_sanitises_hostile_names(void **state)
 	char buf[256];
 
 	(void)state;
-	/* A ';' would split a frame, a newline a line; spaces are fine (the value is last). */
-	assert_true(prof_folded_line(buf, sizeof(buf), "a;b c\td", frames, 2, 3) > 0);
-	assert_string_equal(buf, "a_b c_d;ns::f(int_ char);line_break 3");
+	/* A ';' would split a frame, a newline a line; spaces are fine (the value is last).
+	 * Control bytes (and C1: ESC's 8-bit twin 0x9b) print as \xHH, as in every text view. */
+	assert_true(prof_folded_line(buf, sizeof(buf), "a;b c\td\x9b", frames, 2, 3) > 0);
+	assert_string_equal(buf, "a_b c\\x09d\\x9b;ns::f(int_ char);line\\x0abreak 3");
 }
 
 static void test_folded_line_too_long(void **state)

@@ -135,6 +135,34 @@ static void test_listen_addresses(void **state)
 	assert_int_equal(serve_parse_listen("1.2.3.4:x", &ss, &len), -EINVAL);
 }
 
+static void test_loopback_addresses(void **state)
+{
+	static const struct {
+		const char *listen;
+		bool loopback;
+	} cases[] = {
+		{ "127.0.0.1:1", true },
+		{ "127.255.0.9:1", true },
+		{ "[::1]:1", true },
+		{ "[::ffff:127.0.0.2]:1", true },
+		{ "0.0.0.0:1", false },
+		{ "128.0.0.1:1", false },
+		{ "10.1.2.3:1", false },
+		{ "[::]:1", false },
+		{ "[::ffff:10.0.0.1]:1", false },
+		{ "[fe80::1]:1", false },
+	};
+	struct sockaddr_storage ss;
+	socklen_t len;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(serve_parse_listen(cases[i].listen, &ss, &len), 0);
+		if (serve_addr_is_loopback(&ss) != cases[i].loopback)
+			fail_msg("%s: loopback should be %d", cases[i].listen, cases[i].loopback);
+	}
+}
+
 static void test_schedstat_parsers(void **state)
 {
 	struct schedstat t, cpus[4];
@@ -166,6 +194,7 @@ int main(void)
 		cmocka_unit_test(test_hist_is_cumulative_with_sum_and_count),
 		cmocka_unit_test(test_size_cap_cuts_at_a_line),
 		cmocka_unit_test(test_listen_addresses),
+		cmocka_unit_test(test_loopback_addresses),
 		cmocka_unit_test(test_schedstat_parsers),
 	};
 

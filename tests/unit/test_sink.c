@@ -3,7 +3,8 @@
  * test_sink.c: output files end whole. A .gz written to the end reads back completely
  * through zlib; so does one whose writer was interrupted by SIGINT mid-stream (the writer
  * stops, closes, and the gzip trailer is there). A full disk (/dev/full) is reported as
- * ENOSPC, not swallowed.
+ * ENOSPC, not swallowed; a file that hits its size limit (RLIMIT_FSIZE, as a full disk
+ * would) ends at its last whole record, gzip'd or not, with every record after it counted.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,10 +13,13 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -125,6 +129,117 @@ static void test_full_disk_is_reported(void **state)
 	assert_int_equal(sink__close(s), -ENOSPC);
 }
 
+/* In a child limited to limit bytes of file: write n records, a tail, close. Exit code:
+ * 0 when the error was EFBIG and lost + kept == n (kept: what the parent counts). */
+#define FSIZE_RECORDS 5000
+
+static void write_records_past_limit(const char *path, rlim_t limit, int report_fd)
+{
+	struct rlimit rl = { limit, limit };
+	uint64_t lost;
+	struct sink *s;
+	int err;
+
+	signal(SIGXFSZ, SIG_IGN);
+	if (setrlimit(RLIMIT_FSIZE, &rl))
+		_exit(2);
+	s = sink__open(path);
+	if (!s)
+		_exit(3);
+	sink__puts(s, "head\n");
+	sink__boundary(s);
+	for (int i = 0; i < FSIZE_RECORDS; i++) {
+		sink__printf(s, "%05d ", i);
+		sink__puts(s, LINE);
+		sink__end_record(s);
+	}
+	sink__puts(s, "tail\n");
+	err = sink__finish(s);
+	lost = sink__lost(s);
+	sink__close(s);
+	if (write(report_fd, &lost, sizeof(lost)) != sizeof(lost))
+		_exit(4);
+	_exit(err == -EFBIG ? 0 : 5);
+}
+
+static uint64_t run_past_limit(const char *path, rlim_t limit)
+{
+	int pipefd[2], status;
+	uint64_t lost = 0;
+	pid_t pid;
+
+	assert_int_equal(pipe(pipefd), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0)
+		write_records_past_limit(path, limit, pipefd[1]);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_int_equal(read(pipefd[0], &lost, sizeof(lost)), sizeof(lost));
+	close(pipefd[0]);
+	close(pipefd[1]);
+	return lost;
+}
+
+static void test_file_limit_ends_at_last_whole_record(void **state)
+{
+	char path[] = "/tmp/vigil-test-XXXXXX.txt";
+	int fd = mkstemps(path, 4);
+	static char buf[1 << 17];
+	char *p;
+	uint64_t lost;
+	ssize_t n;
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	lost = run_past_limit(path, 100000);
+	fd = open(path, O_RDONLY);
+	assert_true(fd >= 0);
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	/* writes go out in pieces of whole records: one failed piece at most is lost */
+	assert_true(n > 100000 - 2 * 16 * 1024 && n <= 100000);
+	buf[n] = '\0';
+	/* head, whole records numbered from 0, the tail: nothing cut inside a line */
+	assert_int_equal(strncmp(buf, "head\n", 5), 0);
+	assert_string_equal(buf + n - 5, "tail\n");
+	p = buf + 5;
+	for (int i = 0; p < buf + n - 5; i++) {
+		char want[16];
+
+		snprintf(want, sizeof(want), "%05d ", i);
+		assert_int_equal(strncmp(p, want, 6), 0);
+		assert_int_equal(strncmp(p + 6, LINE, strlen(LINE)), 0);
+		p += 6 + strlen(LINE);
+		if (p >= buf + n - 5)
+			assert_int_equal((uint64_t)i + 1 + lost, FSIZE_RECORDS);
+	}
+	assert_true(lost > 0);
+	unlink(path);
+}
+
+static void test_gzip_file_limit_keeps_trailer(void **state)
+{
+	char path[] = "/tmp/vigil-test-XXXXXX.gz";
+	int fd = mkstemps(path, 3), last;
+	uint64_t lost;
+	long lines;
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	lost = run_past_limit(path, 3000); /* LINE compresses well: a small limit */
+	lines = gz_count_lines(path, &last);
+	assert_true(lines > 2); /* a valid stream, trailer and all */
+	assert_int_equal(last, '\n');
+	/* head + kept records + tail */
+	assert_int_equal((uint64_t)lines - 2 + lost, FSIZE_RECORDS);
+	assert_true(lost > 0);
+	unlink(path);
+}
+
 static void test_open_failure_sets_errno(void **state)
 {
 	(void)state;
@@ -164,6 +279,8 @@ int main(void)
 		cmocka_unit_test(test_gzip_reads_back_whole_after_normal_end),
 		cmocka_unit_test(test_gzip_reads_back_whole_after_sigint),
 		cmocka_unit_test(test_full_disk_is_reported),
+		cmocka_unit_test(test_file_limit_ends_at_last_whole_record),
+		cmocka_unit_test(test_gzip_file_limit_keeps_trailer),
 		cmocka_unit_test(test_open_failure_sets_errno),
 		cmocka_unit_test(test_numbers),
 	};

@@ -19,6 +19,7 @@
 
 #include "events.h"
 #include "core/hist.h"
+#include "export/hist_print.h"
 #include "core/record.h"
 #include "tcp/tcp_addr.h"
 #include "export/sink.h"
@@ -222,20 +223,20 @@ static void test_wire_layout(void **state)
 /* Little-endian helpers for hand-built records. */
 static void put16(uint8_t *b, size_t off, uint16_t v)
 {
-	b[off] = v & 0xff;
-	b[off + 1] = v >> 8;
+	b[off] = (uint8_t)(v & 0xff);
+	b[off + 1] = (uint8_t)(v >> 8);
 }
 
 static void put32(uint8_t *b, size_t off, uint32_t v)
 {
 	for (int i = 0; i < 4; i++)
-		b[off + i] = (v >> (8 * i)) & 0xff;
+		b[off + (size_t)i] = (uint8_t)((v >> (8 * i)) & 0xff);
 }
 
 static void put64(uint8_t *b, size_t off, uint64_t v)
 {
 	for (int i = 0; i < 8; i++)
-		b[off + i] = (v >> (8 * i)) & 0xff;
+		b[off + (size_t)i] = (uint8_t)((v >> (8 * i)) & 0xff);
 }
 
 static void put_hdr(uint8_t *b, uint16_t kind, uint16_t size)

@@ -11,7 +11,9 @@
 #include <cmocka.h>
 
 #include <linux/types.h>
+#include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "view/top.h"
@@ -105,6 +107,78 @@ static void test_sort_puts_unknowns_last_and_filters(void **state)
 	top_table__free(&t);
 }
 
+static void task_sample(struct top_table *t, uint32_t pid, uint32_t tid, const char *comm)
+{
+	struct vrow row = { .kind = VK_SAMPLE };
+
+	row.v[VF_PID].u = pid;
+	row.v[VF_TID].u = tid;
+	row.v[VF_COMM].str = comm;
+	row.v[VF_ONCPU_NS].u = 1000;
+	top_table__add_sample(t, &row);
+}
+
+static int fake_leader_name(uint32_t pid, char *buf, size_t len)
+{
+	if (pid == 7)
+		return -ESRCH; /* gone: the row keeps what it had */
+	snprintf(buf, len, "leader-%u", pid);
+	return 0;
+}
+
+/*
+ * A process row shows the thread-group leader's name (PID 1 showed as tokio-rt-worker, one
+ * of its threads): a thread's record, first or not, never names the row over the leader's;
+ * rows that only saw threads (or a BPF histogram) get the leader's name from the callback.
+ */
+static void test_thread_names_never_name_the_process(void **state)
+{
+	struct top_table t = { 0 };
+	struct vg_hist h;
+
+	(void)state;
+	task_sample(&t, 1, 61, "tokio-rt-worker"); /* a thread's sample arrives first */
+	task_sample(&t, 1, 1, "process_api");
+	task_sample(&t, 1, 62, "vsock-console");
+	assert_string_equal(top_table__row(&t, 1)->comm, "process_api");
+	task_sample(&t, 5, 6, "worker");
+	memset(&h, 0, sizeof(h));
+	h.slots[0] = 1;
+	snprintf(h.comm, sizeof(h.comm), "bpf-thread");
+	top_table__add_runq(&t, 6, &h);
+	task_sample(&t, 7, 8, "lonely-thread");
+	top_table__leader_names(&t, fake_leader_name);
+	assert_string_equal(top_table__row(&t, 1)->comm, "process_api"); /* already the leader's */
+	assert_string_equal(top_table__row(&t, 5)->comm, "leader-5");
+	assert_string_equal(top_table__row(&t, 6)->comm, "leader-6");
+	assert_string_equal(top_table__row(&t, 7)->comm, "lonely-thread");
+	task_sample(&t, 5, 9, "late-thread"); /* the leader's name stays */
+	assert_string_equal(top_table__row(&t, 5)->comm, "leader-5");
+	top_table__free(&t);
+}
+
+/* --pid and --comm: exact, on every row whatever source added it (the fallback path). */
+static void test_keep_task_applies_pid_and_comm(void **state)
+{
+	struct top_table t = { 0 };
+
+	(void)state;
+	for (uint32_t pid = 1; pid <= 5; pid++)
+		snprintf(top_table__row(&t, pid)->comm, VG_COMM_LEN, pid % 2 ? "odd" : "even");
+	top_table__keep_task(&t, 0, NULL);
+	assert_int_equal(t.n, 5);
+	top_table__keep_task(&t, 0, "odd");
+	assert_int_equal(t.n, 3);
+	top_table__keep_task(&t, 0, "od"); /* exact, not a substring (that is --filter) */
+	assert_int_equal(t.n, 0);
+	for (uint32_t pid = 1; pid <= 5; pid++)
+		snprintf(top_table__row(&t, pid)->comm, VG_COMM_LEN, "x");
+	top_table__keep_task(&t, 4, "");
+	assert_int_equal(t.n, 1);
+	assert_int_equal(t.rows[0].pid, 4);
+	top_table__free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -112,6 +186,8 @@ int main(void)
 		cmocka_unit_test(test_samples_give_cpu_and_mean_wait),
 		cmocka_unit_test(test_hist_gives_percentiles),
 		cmocka_unit_test(test_sort_puts_unknowns_last_and_filters),
+		cmocka_unit_test(test_thread_names_never_name_the_process),
+		cmocka_unit_test(test_keep_task_applies_pid_and_comm),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

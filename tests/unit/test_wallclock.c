@@ -46,11 +46,29 @@ static void test_live_offset_is_close_to_realtime(void **state)
 	assert_memory_equal(out, want, 16); /* same minute (a boundary race is 1 in 60000) */
 }
 
+/* Hostile stamps saturate (1970 .. 2262) instead of overflowing a signed sum (UBSan). */
+static void test_hostile_stamps_saturate(void **state)
+{
+	struct wallclock c;
+	char out[WALLCLOCK_LEN];
+
+	(void)state;
+	wallclock__init_offset(&c, 1764806400LL * 1000000000LL);
+	wallclock__format(&c, (uint64_t)INT64_MAX, out);
+	assert_string_equal(out, "2262-04-11T23:47:16.854775807Z");
+	wallclock__format(&c, UINT64_MAX, out);
+	assert_string_equal(out, "2262-04-11T23:47:16.854775807Z");
+	wallclock__init_offset(&c, INT64_MIN);
+	wallclock__format(&c, 5, out);
+	assert_string_equal(out, "1970-01-01T00:00:00.000000000Z");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_format_known_instants),
 		cmocka_unit_test(test_live_offset_is_close_to_realtime),
+		cmocka_unit_test(test_hostile_stamps_saturate),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

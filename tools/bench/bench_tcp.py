@@ -22,6 +22,7 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 OUT = os.path.join(ROOT, ".output")
 VIGIL = os.path.join(OUT, "vigil")
 CHURN = os.path.join(OUT, "tools", "bench", "tcp_churn")
+WITH_TRACEFS = os.path.join(ROOT, "tools", "bench", "with_tracefs.sh")
 RUNS = int(os.environ.get("RUNS", "5"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "4"))
 THREADS = os.environ.get("THREADS", "4")
@@ -34,8 +35,9 @@ TRACERS = [
                                 "--events", "tcp_close"]),
     ("vigil hist tcp-connect", [VIGIL, "hist", "tcp-connect", "-f", "ndjson", "-o",
                                 "/dev/null"]),
-    ("tcplife", ["/usr/sbin/tcplife"]),
-    ("tcpstates", ["/usr/sbin/tcpstates"]),
+    # Their tracepoints resolve through tracefs: mounted for them alone (with_tracefs.sh).
+    ("tcplife", [WITH_TRACEFS, "/usr/sbin/tcplife"]),
+    ("tcpstates", [WITH_TRACEFS, "/usr/sbin/tcpstates"]),
 ]
 
 
@@ -78,6 +80,7 @@ def main():
     if os.geteuid() != 0:
         print("bench_tcp: needs root (BPF, bpf_stats)", file=sys.stderr)
         return 1
+    subprocess.run([os.path.join(ROOT, "tools", "bench", "machine.sh")], check=True)
     with open("/proc/sys/kernel/bpf_stats_enabled") as f:
         old_stats = f.read().strip()
     subprocess.run(["sysctl", "-qw", "kernel.bpf_stats_enabled=1"], check=True)

@@ -129,6 +129,7 @@ const struct poller_ops blkio_poller_ops = {
 	.subsystem = "blkio",
 	.source = "diskstats",
 	.kinds = 1ULL << VK_SAMPLE_BLKIO,
+	.filters = 0, /* whole disks: no task is known, and every disk is sampled */
 	.open = blkio_poll__open,
 	.poll = blkio_poll__poll,
 	.close = blkio_poll__close,

@@ -12,6 +12,8 @@
 #include <string.h>
 
 #include "blkio/blkio_dev.h"
+#include "export/escape.h"
+#include "export/hist_print.h"
 
 void run_blkio__configure(struct trace_cfg *cfg)
 {
@@ -68,27 +70,31 @@ void run_blkio__print_table(struct sink *out, const struct run_blkio *b)
 
 	if (!b->present)
 		return;
+	if (!n) { /* no average or percentile of nothing */
+		sink__printf(out, "\nblock I/O: %llu I/Os, %llu KiB; latency: no samples\n",
+			     (unsigned long long)b->ios, (unsigned long long)(b->bytes / 1024));
+		return;
+	}
 	sink__printf(out,
 		     "\nblock I/O: %llu I/Os, %llu KiB; latency avg %llu us, p50 <= %llu us, "
 		     "p99 <= %llu us\n",
 		     (unsigned long long)b->ios, (unsigned long long)(b->bytes / 1024),
-		     (unsigned long long)(n ? b->lat.sum / n : 0),
+		     (unsigned long long)(b->lat.sum / n),
 		     (unsigned long long)vg_hist__quantile(&b->lat, 0.5),
 		     (unsigned long long)vg_hist__quantile(&b->lat, 0.99));
-	if (!n)
-		return;
 	hist_print_log2(out, b->lat.slots, VG_HIST_SLOTS, "usecs");
 	sink__printf(out, "\ntop processes by block I/O bytes:\n%7s %-16s %1s %-8s %7s %9s %8s\n",
 		     "PID", "COMM", "D", "DISK", "I/O", "Kbytes", "AVGms");
 	for (int i = 0; i < b->ntop; i++) {
 		const struct io_top_row *r = &b->top[i];
-		char pid[16];
+		char pid[16], comm[ESC_MAX_PER_BYTE * VG_COMM_LEN + 1];
 
 		snprintf(pid, sizeof(pid), r->pid ? "%u" : "-", r->pid);
-		sink__printf(out, "%7s %-16.16s %1s %-8s %7llu %9llu %8.2f\n", pid,
-			     r->pid ? r->v.comm : "-", r->write ? "W" : "R",
-			     blkio_disk_cached(r->dev), (unsigned long long)r->v.ios,
-			     (unsigned long long)(r->v.bytes / 1024), avg_ms(r));
+		esc_str(comm, sizeof(comm), r->pid ? r->v.comm : "-", VG_COMM_LEN);
+		sink__printf(out, "%7s %-16s %1s %-8s %7llu %9llu %8.2f\n", pid, comm,
+			     r->write ? "W" : "R", blkio_disk_cached(r->dev),
+			     (unsigned long long)r->v.ios, (unsigned long long)(r->v.bytes / 1024),
+			     avg_ms(r));
 	}
 }
 
@@ -103,8 +109,13 @@ void run_blkio__print_json(struct jw *w, const struct run_blkio *b)
 	jw__u64(w, "bytes", b->bytes);
 	jw__u64(w, "latency_count", n);
 	jw__u64(w, "latency_sum_us", b->lat.sum);
-	jw__u64(w, "latency_p50_us", vg_hist__quantile(&b->lat, 0.5));
-	jw__u64(w, "latency_p99_us", vg_hist__quantile(&b->lat, 0.99));
+	if (n) {
+		jw__u64(w, "latency_p50_us", vg_hist__quantile(&b->lat, 0.5));
+		jw__u64(w, "latency_p99_us", vg_hist__quantile(&b->lat, 0.99));
+	} else { /* no statistics of nothing */
+		jw__null(w, "latency_p50_us");
+		jw__null(w, "latency_p99_us");
+	}
 	jw__arr_begin(w, "top");
 	for (int i = 0; i < b->ntop; i++) {
 		const struct io_top_row *r = &b->top[i];

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * cli.c: getopt_long over a command's option table, with messages that say exactly which
- * flag was wrong and what it accepts.
+ * flag was wrong and what it accepts, and which flags do not apply to what was asked.
  */
 #include "cli/cli.h"
 
@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cli/parse.h"
+#include "cli/trace_opts.h"
 #include "export/sink_gz.h"
 
 #define CLI_MAX_OPTS 64
@@ -20,6 +21,15 @@ static const struct cli_opt always_opts[] = {
 	{ "verbose", 'v', NULL, CLI_VERBOSE, NULL, "more diagnostics (-vv: libbpf's too)" },
 	{ "help", 'h', NULL, CLI_HELP, NULL, "show this help" },
 	CLI_OPT_END,
+};
+
+/*
+ * Every shared vigil flag: one that a command's table lacks is refused as not supported by
+ * that command rather than as unknown, so the user learns it exists but does not apply.
+ */
+static const struct cli_opt shared_opts[] = {
+	CLI_OPT_FORMAT, CLI_OPT_OUTPUT, CLI_OPT_DURATION, TRACE_OPTS_FILTERS, TRACE_OPTS_RINGBUF,
+	TRACE_OPTS_BACKEND, TRACE_OPTS_TCP, TRACE_OPTS_BLKIO, CLI_OPT_END,
 };
 
 void cli_error(const struct cli_cmd *cmd, const char *fmt, ...)
@@ -146,6 +156,89 @@ static const char *opt_label(const struct cli_opt *o, char *buf, size_t len)
 	return buf;
 }
 
+/* The shared option an unknown argv word names ("--port=80", "--port", "-m"), or NULL. */
+static const struct cli_opt *shared_opt_of(const char *word, int short_name)
+{
+	for (const struct cli_opt *o = shared_opts; o->name; o++) {
+		size_t len = strlen(o->name);
+
+		if (short_name && o->short_name == short_name)
+			return o;
+		if (!short_name && word && !strncmp(word, "--", 2) &&
+		    !strncmp(word + 2, o->name, len) &&
+		    (word[2 + len] == '\0' || word[2 + len] == '='))
+			return o;
+	}
+	return NULL;
+}
+
+static void unknown_opt(const struct cli_cmd *cmd, const char *word, int short_name)
+{
+	const struct cli_opt *o = shared_opt_of(word, short_name);
+	const char *sp = cmd->name[0] ? " " : "";
+
+	if (o && short_name)
+		cli_error(cmd, "-%c (--%s) is not supported by 'vigil%s%s'", short_name, o->name,
+			  sp, cmd->name);
+	else if (o)
+		cli_error(cmd, "--%s is not supported by 'vigil%s%s'", o->name, sp, cmd->name);
+	else if (short_name)
+		cli_error(cmd, "unknown option '-%c' (see 'vigil%s%s --help')", short_name, sp,
+			  cmd->name);
+	else
+		cli_error(cmd, "unknown option '%s' (see 'vigil%s%s --help')", word, sp, cmd->name);
+}
+
+static void seen__add(struct cli_seen *s, int id)
+{
+	for (int i = 0; i < s->n; i++) {
+		if (s->ids[i] == id)
+			return;
+	}
+	if (s->n < CLI_MAX_SEEN)
+		s->ids[s->n++] = id;
+}
+
+bool cli_is_set(const struct cli_common *c, int id)
+{
+	for (int i = 0; i < c->seen.n; i++) {
+		if (c->seen.ids[i] == id)
+			return true;
+	}
+	return false;
+}
+
+int cli_check_scope(const struct cli_cmd *cmd, const struct cli_common *c, uint32_t scope,
+		    uint32_t (*scope_of)(int id), const char *const *names, const char *target)
+{
+	for (int i = 0; i < c->seen.n; i++) {
+		const struct cli_opt *o = find_opt(cmd, c->seen.ids[i]);
+		uint32_t need = scope_of(c->seen.ids[i]);
+		char only[64] = "";
+
+		if (!o || !need || (need & scope))
+			continue;
+		for (int b = 0; names[b]; b++) {
+			if (need & (1U << b))
+				snprintf(only + strlen(only), sizeof(only) - strlen(only), "%s%s",
+					 only[0] ? ", " : "", names[b]);
+		}
+		cli_error(cmd, "--%s only applies to %s, not to %s", o->name, only, target);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int cli_refuse_with(const struct cli_cmd *cmd, const struct cli_common *c, int id, const char *what)
+{
+	const struct cli_opt *o = find_opt(cmd, id);
+
+	if (!o || !cli_is_set(c, id))
+		return 0;
+	cli_error(cmd, "--%s does nothing with %s: drop one of them", o->name, what);
+	return -EINVAL;
+}
+
 int cli_parse(const struct cli_cmd *cmd, int argc, char **argv, struct cli_common *common,
 	      void *ctx, bool *help_shown)
 {
@@ -159,18 +252,21 @@ int cli_parse(const struct cli_cmd *cmd, int argc, char **argv, struct cli_commo
 	if (n < 0)
 		return n;
 	opterr = 0;
-	optind = 1;
+	/*
+	 * 0, not 1: glibc then forgets the rest of a short-option cluster that an earlier parse
+	 * stopped in ("-hx" returns at -h), which it would otherwise go on reading, from an
+	 * argv that may be gone.
+	 */
+	optind = 0;
 	while ((c = getopt_long(argc, argv, shorts, longs, &longidx)) != -1) {
 		const struct cli_opt *o;
 		int id, err;
 
 		if (c == '?') {
 			if (optopt && optopt < 1000)
-				cli_error(cmd, "unknown option '-%c' (see 'vigil%s%s --help')",
-					  optopt, cmd->name[0] ? " " : "", cmd->name);
+				unknown_opt(cmd, NULL, optopt);
 			else
-				cli_error(cmd, "unknown option '%s' (see 'vigil%s%s --help')",
-					  argv[optind - 1], cmd->name[0] ? " " : "", cmd->name);
+				unknown_opt(cmd, argv[optind - 1], 0);
 			return -EINVAL;
 		}
 		if (c == ':') {
@@ -201,6 +297,7 @@ int cli_parse(const struct cli_cmd *cmd, int argc, char **argv, struct cli_commo
 				  o->accepts ? o->accepts : "no value");
 			return -EINVAL;
 		}
+		seen__add(&common->seen, id);
 	}
 	return optind;
 }

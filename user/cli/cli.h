@@ -4,7 +4,11 @@
  * (the common ones come as ready-made entries); cli_parse() handles --help, -v and the
  * common output options itself and hands the rest to the command's setter. Any bad or
  * unknown flag or value produces one message naming the flag and what it accepts, and a
- * return that main() turns into exit status 2.
+ * return that main() turns into exit status 2. The option tables are the one place that says
+ * which flags a command takes: a vigil flag missing from a command's table is refused as "not
+ * supported by" it, and a flag that only means something for some of what a command can do
+ * (a subsystem, a view) has a scope, which cli_check_scope() enforces once the positional
+ * arguments have said what the command will do.
  */
 #ifndef VIGIL_CLI_H
 #define VIGIL_CLI_H
@@ -53,13 +57,36 @@ struct cli_cmd {
 	int (*set)(void *ctx, int id, const char *arg);
 };
 
+#define CLI_MAX_SEEN 64
+
+struct cli_seen {
+	int ids[CLI_MAX_SEEN]; /* the options given, by id, in order (repeats once) */
+	int n;
+};
+
 struct cli_common {
 	enum out_format format;
 	bool format_set;
 	const char *output;
 	uint64_t duration_ns; /* 0: until a signal */
 	int verbose;
+	struct cli_seen seen;
 };
+
+/* Whether option id was given on the command line. */
+bool cli_is_set(const struct cli_common *c, int id);
+
+/*
+ * Refuse (after a message; exit 2) each option given whose scope, scope_of(id) (0: always
+ * applies), does not meet scope: what the positional arguments selected. names[b] names scope
+ * bit b, e.g. "tcp"; target says what was selected, e.g. "'vigil trace sched'". 0 or -EINVAL.
+ */
+int cli_check_scope(const struct cli_cmd *cmd, const struct cli_common *c, uint32_t scope,
+		    uint32_t (*scope_of)(int id), const char *const *names, const char *target);
+
+/* Refuse option id, given, as not meaning anything with what (e.g. "--once"). 0 or -EINVAL. */
+int cli_refuse_with(const struct cli_cmd *cmd, const struct cli_common *c, int id,
+		    const char *what);
 
 #define CLI_HELP_SHOWN 1 /* cli_parse(): --help was printed; exit 0 */
 

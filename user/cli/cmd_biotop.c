@@ -15,6 +15,8 @@
 #include "blkio/blkio_dev.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "core/backend.h"
+#include "export/escape.h"
 #include "events.h"
 #include "blkio/blkio_iotop.h"
 #include "core/log.h"
@@ -100,17 +102,11 @@ static void biotop_print_table(struct biotop_run *r, uint64_t now, int n)
 		     "COMM", "D", "MAJ", "MIN", "DISK", "I/O", "Kbytes", "AVGms");
 	for (int i = 0; i < n; i++) {
 		const struct io_top_row *t = &r->rows[i];
-		char comm[VG_COMM_LEN + 1], pidbuf[16];
+		char comm[ESC_MAX_PER_BYTE * VG_COMM_LEN + 1], pidbuf[16];
 		uint32_t pid = t->pid, dev = t->dev;
 
 		snprintf(pidbuf, sizeof(pidbuf), pid ? "%u" : "-", pid);
-		for (int c = 0; c <= VG_COMM_LEN; c++) {
-			char ch = c < VG_COMM_LEN ? t->v.comm[c] : '\0';
-
-			comm[c] = ch && (ch < 0x20 || ch >= 0x7f) ? '?' : ch;
-			if (!ch)
-				break;
-		}
+		esc_str(comm, sizeof(comm), t->v.comm, VG_COMM_LEN);
 		sink__printf(s, "%-7s %-16s %1s %3u %3u %-8s %7llu %9llu %8.2f\n", pidbuf,
 			     pid ? comm : "-", t->write ? "W" : "R", blkio_dev_major(dev),
 			     blkio_dev_minor(dev), blkio_disk_cached(dev),
@@ -168,7 +164,8 @@ static int biotop_tick(void *ctx, uint64_t now)
 
 static int biotop_run__start(struct biotop_run *r, struct session *s)
 {
-	int err, fd = tracer__map_fd(s->tracers[0], "io_top");
+	const struct tracer *t = session__tracer(s, "blkio");
+	int err, fd = t ? tracer__map_fd(t, "io_top") : -ENOTSUP;
 
 	if (fd < 0)
 		return fd;
@@ -191,6 +188,7 @@ int cmd_biotop(int argc, char **argv)
 	const struct tracer_ops *ops = tracer_ops__by_name("blkio");
 	struct cli_common common = { 0 };
 	struct biotop_run r = { .a = &a };
+	struct backend_choice choice;
 	struct output out;
 	struct session s;
 	bool help, table;
@@ -208,6 +206,17 @@ int cmd_biotop(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	a.cfg.blkio_top = 1;
+	/*
+	 * BPF or nothing: the fallback has per-disk totals, never the process behind them. Say so
+	 * before the output is opened, so that a refused run leaves no CSV header or '['.
+	 */
+	a.cfg.backend = BACKEND_BPF;
+	if (backend_choose(ops, BACKEND_BPF, false, &choice)) {
+		pr_err("biotop: per-process block I/O needs BPF (%s); the fallback, %s, only "
+		       "counts per disk: use 'vigil sys disk-io' or 'vigil trace blkio'",
+		       choice.why.detail, ops->fallback);
+		return 1;
+	}
 	wallclock__init(&r.clock);
 	table = cli_format(&common, isatty(1), FMT_NDJSON) == FMT_TABLE;
 	if (output__open(&out, &biotop_cmd, &common, FMT_NDJSON, table ? 0 : 1ULL << VK_BIO_TOP))

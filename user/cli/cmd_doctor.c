@@ -53,7 +53,7 @@ static void doctor_collect_subsystem(struct doctor_report *d, int i)
 	const struct tracer_ops *ops = tracer_registry[i];
 	struct probe_result machine;
 
-	probe_subsystem(ops, true, &d->subsys[i]);
+	backend_probe(ops, true, &d->subsys[i]);
 	if (!probe_machine(&machine) || !ops->hooks)
 		return;
 	d->nhooks[i] = tracer__check_hooks(ops, d->hooks[i]);
@@ -107,7 +107,7 @@ static void doctor_print_kinds(struct sink *s, const struct doctor_report *d, in
 		if (!(ops->kinds & (1ULL << k)))
 			continue;
 		why = doctor_verdict(d, i, k, -1, attach, sizeof(attach));
-		sink__printf(s, "  %-22s %-4s %s\n", vkind__desc(k)->name, why ? "no" : "ok",
+		sink__printf(s, "  %-22s %-4s %s\n", vkind__desc((unsigned int)k)->name, why ? "no" : "ok",
 			     why ? why : attach);
 	}
 	for (int h = 0; h < HIST__COUNT; h++) {
@@ -145,7 +145,7 @@ static void doctor_json_kinds(struct jw *w, const struct doctor_report *d, int i
 	jw__arr_begin(w, "kinds");
 	for (int k = 0; k < VG_KIND_MAX; k++) {
 		if (ops->kinds & (1ULL << k))
-			doctor_json_item(w, "kind", vkind__desc(k)->name, d, i, k, -1);
+			doctor_json_item(w, "kind", vkind__desc((unsigned int)k)->name, d, i, k, -1);
 	}
 	jw__arr_end(w);
 	jw__arr_begin(w, "hists");

@@ -12,12 +12,14 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "core/hist.h"
+#include "export/hist_print.h"
 #include "core/log.h"
 #include "export/output.h"
 #include "cli/parse.h"
 #include "core/session.h"
 #include "core/stop.h"
 #include "cli/trace_opts.h"
+#include <bpf/bpf.h>
 
 enum { OPT_INTERVAL = CLI_COMMON_MAX, OPT_COUNT, OPT_PER, OPT_UNIT };
 
@@ -38,7 +40,20 @@ struct hist_run {
 	struct wallclock clock;
 	uint64_t printed; /* intervals */
 	uint64_t objects; /* JSON objects written, for separators */
+	int total_fd;	  /* the global histogram, for the status line */
 };
+
+/* Events counted so far, from the global histogram (a status_count_fn). */
+static uint64_t hist_run__count(void *ctx)
+{
+	struct hist_run *r = ctx;
+	struct vg_hist h;
+	__u32 key = 0;
+
+	if (r->total_fd < 0 || bpf_map_lookup_elem(r->total_fd, &key, &h))
+		return 0;
+	return vg_hist__total(&h);
+}
 
 static const struct cli_opt hist_opts[] = {
 	CLI_OPT_FORMAT,
@@ -53,7 +68,7 @@ static const struct cli_opt hist_opts[] = {
 	  "                             rport, pid; blkio: disk, op, pid)" },
 	{ "unit", 'u', "UNIT", OPT_UNIT, "us or ms", "bucket unit (default us)" },
 	TRACE_OPTS_FILTERS,
-	TRACE_OPTS_BACKEND,
+	TRACE_OPT_BACKEND, /* not --poll-interval: no fallback has histograms */
 	TRACE_OPTS_TCP,
 	TRACE_OPTS_BLKIO,
 	CLI_OPT_END,
@@ -171,8 +186,10 @@ int cmd_hist(int argc, char **argv)
 	struct hist_run r = { .a = &a };
 	const struct tracer_ops *ops;
 	struct output out;
+	struct status_line status;
 	struct session s;
 	int first, id, err;
+	char target[48];
 	bool help;
 
 	trace_cfg__init(&a.cfg);
@@ -203,7 +220,13 @@ int cmd_hist(int argc, char **argv)
 			  hist_per_accepts(id, accepts, sizeof(accepts)));
 		return EXIT_USAGE;
 	}
+	if (trace_cfg__check_targets(&a.cfg, "hist"))
+		return 1;
 	r.desc = &hist_descs[id];
+	snprintf(target, sizeof(target), "'vigil hist %s'", r.desc->name);
+	if (cli_check_scope(&hist_cmd, &common, trace_scope_of(r.desc->subsystem), trace_opt_scope,
+			    trace_scope_names, target))
+		return EXIT_USAGE;
 	ops = tracer_ops__by_name(r.desc->subsystem);
 	a.cfg.hists = 1U << id;
 	wallclock__init(&r.clock);
@@ -228,6 +251,12 @@ int cmd_hist(int argc, char **argv)
 		goto out_stop;
 	}
 	hist_run__begin(&r);
+	if (!a.interval_ns) {
+		/* one histogram at the end: until then, a status line says it is alive */
+		r.total_fd = tracer__map_fd(s.tracers[0], r.desc->total_map);
+		status_line__init(&status, "hist", "events", hist_run__count, &r, mono_now_ns());
+		s.status = &status;
+	}
 	err = session__run(&s, common.duration_ns, a.interval_ns, hist_run__tick, &r);
 	if (!err && !a.interval_ns)
 		err = hist_run__tick(&r, mono_now_ns()) < 0;

@@ -3,7 +3,8 @@
  * cmd_kill.c: `vigil kill [--tree] [--signal SIG] [--timeout TIME] PID...`: signal processes
  * through fallback handles (a pid reused since it was looked up is never signalled); with
  * --tree, psutil's kill_proc_tree recipe: descendants first, then the process, then wait and
- * report which are gone and which are still alive (exit 1 if any is).
+ * report which are gone and which are still alive; a process that refused the signal is
+ * reported as AccessDenied (exit 1 if any is alive or denied).
  */
 #include <errno.h>
 #include <signal.h>
@@ -107,6 +108,10 @@ int cmd_kill(int argc, char **argv)
 		cli_error(&kill_cmd, "expects at least one PID");
 		return EXIT_USAGE;
 	}
+	if (!a.tree && cli_is_set(&common, OPT_TIMEOUT)) {
+		cli_error(&kill_cmd, "--timeout only applies with --tree (which waits for them)");
+		return EXIT_USAGE;
+	}
 	log_set_level(common.verbose);
 	for (int i = first; i < argc; i++) {
 		uint64_t v;
@@ -121,21 +126,21 @@ int cmd_kill(int argc, char **argv)
 		pid_t pid = (pid_t)atoi(argv[i]);
 
 		if (a.tree) {
-			pid_t *gone, *alive;
-			size_t ng, na;
-			int err = fb_kill_tree(pid, a.sig, true, (double)a.timeout_ns / 1e9, &gone,
-					       &ng, &alive, &na);
+			struct fb_kill_tree_result r;
+			int err = fb_kill_tree_ex(pid, a.sig, true, (double)a.timeout_ns / 1e9, &r);
 
 			if (err) {
 				pr_err("kill: %d: %s", (int)pid, strerror(-err));
 				rc = 1;
 				continue;
 			}
-			print_pids("gone", gone, ng);
-			print_pids("alive", alive, na);
-			rc |= na ? 1 : 0;
-			free(gone);
-			free(alive);
+			print_pids("gone", r.gone, r.ngone);
+			print_pids("alive", r.alive, r.nalive);
+			/* refused (EPERM): not "alive", which reads as "did not end in time" */
+			for (size_t k = 0; k < r.ndenied; k++)
+				pr_err("kill: %d: AccessDenied", r.denied[k]);
+			rc |= r.nalive || r.ndenied ? 1 : 0;
+			fb_kill_tree_result_free(&r);
 		} else {
 			struct fb_proc *p = fb_proc__new(pid);
 			int err = p ? fb_proc__send_signal(p, a.sig) : -ESRCH;

@@ -13,6 +13,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "export/export.h"
+#include "export/escape.h"
 #include "fallback.h"
 #include "export/fbjson.h"
 #include "export/json.h"
@@ -58,6 +59,23 @@ static int net_set(void *ctx, int id, const char *arg)
 		return 0;
 	}
 	return -EINVAL;
+}
+
+/* What each view is, as scope bits: connections, or the NICs' io, addrs and stats. */
+enum { NET_CONNECTIONS = 1U << 0, NET_IO = 1U << 1, NET_ADDRS = 1U << 2, NET_STATS = 1U << 3 };
+
+static const char *const net_scope_names[] = { "connections", "io", "addrs", "stats", NULL };
+
+static uint32_t net_opt_scope(int id)
+{
+	switch (id) {
+	case OPT_PID:
+	case OPT_KIND:
+		return NET_CONNECTIONS;
+	case OPT_PERNIC:
+		return NET_IO;
+	}
+	return 0;
 }
 
 static const struct cli_cmd net_cmd = {
@@ -145,14 +163,16 @@ static int net_nics(struct output *o, const char *what, bool pernic)
 {
 	struct jw w;
 
-	if (o->fmt != FMT_JSON && o->fmt != FMT_TABLE) {
-		cli_error(&net_cmd, "--format: '%s' takes table or json", what);
+	/* One JSON object on one line: as valid NDJSON as it is JSON. */
+	if (o->fmt == FMT_CSV) {
+		cli_error(&net_cmd, "--format: 'net %s' takes table, json or ndjson", what);
 		return EXIT_USAGE;
 	}
 	if (o->fmt == FMT_TABLE) {
 		struct fb_net_io *io;
 		struct fb_if_addr *a;
 		struct fb_if_stats *st;
+		char nic[ESC_MAX_PER_BYTE * 64 + 1];
 		size_t n;
 
 		if (!strcmp(what, "io") && !fb_net_io_counters(pernic, NULL, &io, &n)) {
@@ -163,7 +183,8 @@ static int net_nics(struct output *o, const char *what, bool pernic)
 				sink__printf(o->sink,
 					     "%-12s %14llu %14llu %10llu %10llu %6llu %6llu %6llu "
 					     "%6llu\n",
-					     io[i].name[0] ? io[i].name : "total",
+					     io[i].name[0] ? esc_buf(nic, sizeof(nic), io[i].name)
+							   : "total",
 					     (unsigned long long)io[i].bytes_sent,
 					     (unsigned long long)io[i].bytes_recv,
 					     (unsigned long long)io[i].packets_sent,
@@ -175,7 +196,8 @@ static int net_nics(struct output *o, const char *what, bool pernic)
 			free(io);
 		} else if (!strcmp(what, "addrs") && !fb_net_if_addrs(&a, &n)) {
 			for (size_t i = 0; i < n; i++)
-				sink__printf(o->sink, "%-12s %-7s %-40s %s\n", a[i].name,
+				sink__printf(o->sink, "%-12s %-7s %-40s %s\n",
+					     esc_buf(nic, sizeof(nic), a[i].name),
 					     a[i].family == AF_INET ? "inet"
 					     : a[i].family == AF_INET6 ? "inet6"
 								 : "link",
@@ -185,7 +207,8 @@ static int net_nics(struct output *o, const char *what, bool pernic)
 		} else if (!strcmp(what, "stats") && !fb_net_if_stats(&st, &n)) {
 			for (size_t i = 0; i < n; i++)
 				sink__printf(o->sink, "%-12s %-4s %-18s %6d Mb/s mtu %-6d %s\n",
-					     st[i].name, st[i].isup ? "up" : "down",
+					     esc_buf(nic, sizeof(nic), st[i].name),
+					     st[i].isup ? "up" : "down",
 					     fb_nic_duplex_name(st[i].duplex), st[i].speed,
 					     st[i].mtu,
 					     st[i].flags);
@@ -215,7 +238,7 @@ int cmd_net(int argc, char **argv)
 	struct output out;
 	size_t n = 0;
 	struct jw w;
-	bool help;
+	bool help, nics;
 	int first, err, rc;
 
 	first = cli_parse(&net_cmd, argc, argv, &common, &a, &help);
@@ -236,10 +259,29 @@ int cmd_net(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
+	nics = what && (!strcmp(what, "io") || !strcmp(what, "addrs") || !strcmp(what, "stats"));
+	if (nics) {
+		char target[32];
+		uint32_t scope = !strcmp(what, "io")	  ? NET_IO
+				 : !strcmp(what, "addrs") ? NET_ADDRS
+							  : NET_STATS;
+
+		snprintf(target, sizeof(target), "'vigil net %s'", what);
+		if (cli_check_scope(&net_cmd, &common, scope, net_opt_scope, net_scope_names,
+				    target))
+			return EXIT_USAGE;
+	} else if (cli_check_scope(&net_cmd, &common, NET_CONNECTIONS, net_opt_scope,
+				   net_scope_names, "'vigil net connections'")) {
+		return EXIT_USAGE;
+	}
+	if (what && strcmp(what, "connections") && !nics &&
+	    cli_refuse_with(&net_cmd, &common, OPT_KIND, "a KIND argument"))
+		return EXIT_USAGE;
 	log_set_level(common.verbose);
-	if (output__open(&out, &net_cmd, &common, FMT_NDJSON, 0))
+	/* A NIC view is one JSON object, so that is its default when stdout is not a terminal. */
+	if (output__open(&out, &net_cmd, &common, nics ? FMT_JSON : FMT_NDJSON, 0))
 		return 1;
-	if (what && (!strcmp(what, "io") || !strcmp(what, "addrs") || !strcmp(what, "stats"))) {
+	if (nics) {
 		rc = net_nics(&out, what, a.pernic);
 		output__close(&out);
 		return rc;

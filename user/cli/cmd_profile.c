@@ -7,16 +7,19 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "profile/flamegraph.h"
 #include "core/log.h"
+#include "core/notify.h"
 #include "cli/parse.h"
 #include "profile/profile.h"
 #include "profile/profile_fold.h"
 #include "core/stop.h"
 #include "cli/trace_opts.h"
+#include "cli/status.h"
 
 enum {
 	OPT_PFORMAT = CLI_COMMON_MAX + 40,
@@ -68,12 +71,10 @@ static const struct cli_opt profile_opts[] = {
 	{ "kernel-stacks-only", 'K', NULL, OPT_KERNEL_ONLY, NULL,
 	  "take kernel stacks only (as bcc's profile -K)" },
 	{ "title", 0, "TEXT", OPT_TITLE, "any text", "svg: the flame graph's title" },
-	{ "pid", 'p', "PID", TO_PID, "a process id (1 to 4194304)", "only tasks of this process" },
-	{ "tid", 't', "TID", TO_TID, "a thread id (1 to 4194304)", "only this thread" },
-	{ "comm", 'c', "NAME", TO_COMM, "a task name of 1 to 15 characters",
-	  "only tasks with this exact name" },
-	{ "cgroup", 0, "PATH", TO_CGROUP, "a cgroup v2 directory such as /sys/fs/cgroup/x",
-	  "only tasks in this cgroup (v2)" },
+	TRACE_OPT_PID,
+	TRACE_OPT_TID,
+	TRACE_OPT_COMM,
+	TRACE_OPT_CGROUP,
 	CLI_OPT_END,
 };
 
@@ -193,8 +194,39 @@ static int write_svg(struct sink *s, const struct prof_result *r, const char *ti
 	return err;
 }
 
-static int validate(const struct profile_args *a)
+/* The profile's mode: on-CPU, off-CPU or the SVG output, as scope bits of its options. */
+enum { PS_ON_CPU = 1U << 0, PS_OFF_CPU = 1U << 1, PS_SVG = 1U << 2 };
+
+static const char *const profile_scope_names[] = { "on-CPU profiles",
+						   "off-CPU profiles (--off-cpu)", "--format svg",
+						   NULL };
+
+static uint32_t profile_opt_scope(int id)
 {
+	switch (id) {
+	case OPT_FREQ:
+	case OPT_IDLE:
+		return PS_ON_CPU;
+	case OPT_MIN_BLOCK:
+	case OPT_MAX_BLOCK:
+	case OPT_STATE:
+		return PS_OFF_CPU;
+	case OPT_TITLE:
+		return PS_SVG;
+	}
+	return 0;
+}
+
+static int validate(const struct profile_args *a, const struct cli_common *c)
+{
+	uint32_t scope =
+		(a->cfg.off_cpu ? PS_OFF_CPU : PS_ON_CPU) | (a->format == PF_SVG ? PS_SVG : 0);
+	char target[64];
+
+	snprintf(target, sizeof(target), "'vigil profile%s --format %s'",
+		 a->cfg.off_cpu ? " --off-cpu" : "", prof_format_names[a->format]);
+	if (cli_check_scope(&profile_cmd, c, scope, profile_opt_scope, profile_scope_names, target))
+		return -EINVAL;
 	if (!a->cfg.kernel_stacks && !a->cfg.user_stacks) {
 		cli_error(&profile_cmd, "--user-stacks-only and --kernel-stacks-only exclude "
 					"each other");
@@ -207,10 +239,29 @@ static int validate(const struct profile_args *a)
 	return 0;
 }
 
+/* Why nothing was sampled, in the terms of the filters the user gave. */
+static void report_empty(const struct profile_args *a, const struct prof_result *r)
+{
+	const struct trace_cfg *t = &a->cfg.trace;
+	char what[64] = "any task";
+
+	if (t->comm[0])
+		snprintf(what, sizeof(what), "a task named '%s' (--comm)", t->comm);
+	else if (t->tid)
+		snprintf(what, sizeof(what), "thread %u (--tid)", t->tid);
+	else if (t->tgid)
+		snprintf(what, sizeof(what), "process %u (--pid)", t->tgid);
+	else if (t->cgroup_id)
+		snprintf(what, sizeof(what), "a task of the --cgroup");
+	pr_err("profile: no samples: %s never %s in %.1fs; nothing written", what,
+	       r->off_cpu ? "blocked off-CPU" : "ran on a CPU", (double)r->duration_ns / 1e9);
+}
+
 int cmd_profile(int argc, char **argv)
 {
 	struct profile_args a = { .format = PF_FOLDED };
 	struct cli_common common = { 0 };
+	struct status_line status;
 	struct prof_result res;
 	struct profiler *p;
 	struct sink *out;
@@ -227,9 +278,11 @@ int cmd_profile(int argc, char **argv)
 		cli_error(&profile_cmd, "unexpected argument '%s'", argv[first]);
 		return EXIT_USAGE;
 	}
-	if (validate(&a))
+	if (validate(&a, &common))
 		return EXIT_USAGE;
 	log_set_level(common.verbose);
+	if (trace_cfg__check_targets(&a.cfg.trace, "profile"))
+		return 1;
 	out = sink__open(common.output);
 	if (!out) {
 		pr_err("profile: %s: %s", common.output, strerror(errno));
@@ -239,12 +292,26 @@ int cmd_profile(int argc, char **argv)
 	err = profiler__new(&a.cfg, &p);
 	if (err)
 		goto err_close;
+	notify__ready();
+	if (common.output && strcmp(common.output, "-"))
+		profiler__show_status(p, &status); /* silent until the end otherwise */
 	err = profiler__run(p, common.duration_ns);
 	if (!err)
 		err = profiler__collect(p, &res);
 	profiler__free(p);
 	if (err)
 		goto err_close;
+	if (!res.total_count && !res.task_matched) {
+		/* An empty flame graph would look like a success: say what matched nothing. */
+		report_empty(&a, &res);
+		prof_result__fini(&res);
+		err = -ENODATA;
+		goto err_close;
+	}
+	if (!res.total_count)
+		fprintf(stderr, "vigil profile: no samples: tasks matched, but none %s\n",
+			res.off_cpu ? "blocked within --min-block/--max-block and --state"
+				    : "was sampled");
 	if (a.format == PF_FOLDED)
 		prof_write_folded(out, &res);
 	else if (a.format == PF_JSON)
@@ -254,9 +321,19 @@ int cmd_profile(int argc, char **argv)
 	prof_report(&res);
 	prof_result__fini(&res);
 err_close:
-	if (sink__close(out) && !err) {
-		pr_err("profile: writing %s failed", common.output ? common.output : "stdout");
-		err = -EIO;
+	if (sink__finish(out) && !err) {
+		err = sink__error(out);
+		if (sink__lost(out))
+			pr_err("profile: writing %s: %s; %llu stacks lost, "
+			       "the file ends at the last whole one",
+			       common.output ? common.output : "stdout", strerror(-err),
+			       (unsigned long long)sink__lost(out));
+		else
+			pr_err("profile: writing %s failed: %s",
+			       common.output ? common.output : "stdout", strerror(-err));
 	}
+	if (err == -ENODATA && common.output)
+		unlink(common.output); /* it was only opened early to fail early */
+	sink__close(out);
 	return err ? 1 : 0;
 }

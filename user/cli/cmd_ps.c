@@ -13,6 +13,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "export/export.h"
+#include "export/escape.h"
 #include "fallback.h"
 #include "export/fbjson.h"
 #include "export/json.h"
@@ -154,19 +155,9 @@ static void ps_table_cell(struct sink *s, const struct ps_col *col, const struct
 		sink__printf(s, "%*s ", col->width, buf);
 		return;
 	case PS_TEXT: {
-		/* a comm may hold a newline: print control bytes escaped, on one line */
-		const char *t = col->text(r);
-		int n = 0;
+		/* a name may hold a newline or ESC: control bytes escaped (escape.h), one line */
+		int n = (int)esc_write(s, col->text(r), SIZE_MAX);
 
-		for (; *t; t++) {
-			if ((unsigned char)*t < 0x20) {
-				sink__printf(s, "\\x%02x", (unsigned char)*t);
-				n += 4;
-			} else {
-				sink__putc(s, *t);
-				n++;
-			}
-		}
 		sink__printf(s, "%*s ", w > n ? w - n : 0, "");
 	}
 	}
@@ -403,8 +394,21 @@ int cmd_ps(int argc, char **argv)
 	if (output__open(&out, &ps_cmd, &common, FMT_NDJSON, 0))
 		return 1;
 	err = ps_collect(&a, &rows, &n);
+	if (!err)
+		pr_info("ps: %zu processes kept by the filters%s", n,
+			a.interval_ns ? " (cpu_percent from two scans)" : "");
 	if (err) {
 		pr_err("ps: cannot list processes: %s", strerror(-err));
+		free(rows);
+		output__close(&out);
+		return 1;
+	}
+	if (!n && (a.pid >= 0 || a.comm)) {
+		/* As ps -p and ps -C: naming what is not there is an error, not an empty list. */
+		if (a.pid >= 0)
+			pr_err("ps: no such process: %lld", (long long)a.pid);
+		else
+			pr_err("ps: no process named '%s'", a.comm);
 		free(rows);
 		output__close(&out);
 		return 1;

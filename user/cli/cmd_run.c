@@ -14,6 +14,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "core/hist.h"
+#include "export/hist_print.h"
 #include "export/json.h"
 #include "core/log.h"
 #include "export/output.h"
@@ -25,6 +26,7 @@
 #include "core/session.h"
 #include "core/stop.h"
 #include "cli/trace_opts.h"
+#include "export/escape.h"
 
 #define RUN_DEFAULT_DURATION (5 * NSEC_PER_SEC)
 #define RUN_TOP 10
@@ -59,6 +61,7 @@ static const struct cli_cmd run_cmd = {
 		   "  profile   on-CPU stacks or off-CPU time, folded, JSON or flame graph\n"
 		   "  snapshot  the whole system at once, psutil's keys\n"
 		   "  ps        processes (--columns, --sort, --filter, --limit)\n"
+		   "  proc      everything about a process: psutil's as_dict(), parent, children\n"
 		   "  pidof     pids by name\n"
 		   "  net       connections, io, addrs, stats\n"
 		   "  sys       cpu, memory, swap, disks, disk-io, net, sensors, users, boot; sysctl\n"
@@ -151,17 +154,43 @@ static void print_hist_table(struct sink *out, const char *title, const struct v
 {
 	uint64_t n = vg_hist__total(h);
 
-	sink__printf(out, "\n%s: %llu samples, avg %llu us, p50 <= %llu us, p99 <= %llu us\n", title,
-		     (unsigned long long)n, (unsigned long long)(n ? h->sum / n : 0),
+	if (!n) { /* no average or percentile of nothing */
+		sink__printf(out, "\n%s: no samples\n", title);
+		return;
+	}
+	sink__printf(out, "\n%s: %llu samples, avg %llu us, p50 <= %llu us, p99 <= %llu us\n",
+		     title, (unsigned long long)n, (unsigned long long)(h->sum / n),
 		     (unsigned long long)vg_hist__quantile(h, 0.5),
 		     (unsigned long long)vg_hist__quantile(h, 0.99));
-	if (n)
-		hist_print_log2(out, h->slots, VG_HIST_SLOTS, "usecs");
+	hist_print_log2(out, h->slots, VG_HIST_SLOTS, "usecs");
+}
+
+/*
+ * Why sched's source cannot see exec, exit and fork (a poller sees a process only once it
+ * exists, and not at all if it lived between two polls), or NULL when BPF streams them.
+ */
+static const char *proc_events_unavailable(const struct run_summary *sum, const struct session *s)
+{
+	const char *src = session__source(s, "sched");
+
+	if (src && !strcmp(src, "bpf"))
+		return NULL;
+	for (int i = 0; i < sum->nunavailable; i++) {
+		if (!strcmp(sum->unavailable_ops[i]->name, "sched"))
+			return sum->unavailable[i].detail;
+	}
+	for (int i = 0; i < s->npollers; i++) {
+		if (!strcmp(s->pollers[i].ops->subsystem, "sched"))
+			return s->pollers[i].why.detail;
+	}
+	return "sched is not traced";
 }
 
 static void summary__print_table(struct sink *out, const struct run_summary *sum,
 				 const struct session *s)
 {
+	const char *why;
+
 	sink__printf(out, "\n=== vigil summary: %.1f s ===\n", (double)sum->elapsed_ns / 1e9);
 	for (int i = 0; i < s->ntracers; i++) {
 		const struct tracer *t = s->tracers[i];
@@ -175,15 +204,32 @@ static void summary__print_table(struct sink *out, const struct run_summary *sum
 				sink__printf(out, "%s=%llu ", drop_reason_names[r],
 					     (unsigned long long)s->drops_seen[i][r]);
 		}
+		/* not losses: starts before the trace, or never shown by the kernel */
+		for (int r = 0, first = 1; r < TRACER_UNMATCHED_REASONS; r++) {
+			if (!s->unmatched_seen[i][r])
+				continue;
+			sink__printf(out, "%s %s=%llu", first ? "; unmatched (not losses):" : "",
+				     unmatched_reason_names[r],
+				     (unsigned long long)s->unmatched_seen[i][r]);
+			first = 0;
+		}
 		sink__putc(out, '\n');
 	}
 	for (int i = 0; i < sum->nunavailable; i++)
 		sink__printf(out, "%-6s BPF unavailable: %s\n", sum->unavailable_ops[i]->name,
 			     sum->unavailable[i].detail);
-	sink__printf(out, "records: exec %llu, exit %llu, fork %llu\n",
-		     (unsigned long long)s->consumer.records[VG_KIND_EXEC],
-		     (unsigned long long)s->consumer.records[VG_KIND_EXIT],
-		     (unsigned long long)s->consumer.records[VG_KIND_FORK]);
+	why = proc_events_unavailable(sum, s);
+	if (why)
+		sink__printf(out,
+			     "records: exec, exit, fork unavailable: they need sched on BPF, "
+			     "and polling %s cannot see them (no BPF: %s)\n",
+			     session__source(s, "sched") ? session__source(s, "sched") : "nothing",
+			     why);
+	else
+		sink__printf(out, "records: exec %llu, exit %llu, fork %llu\n",
+			     (unsigned long long)s->consumer.records[VG_KIND_EXEC],
+			     (unsigned long long)s->consumer.records[VG_KIND_EXIT],
+			     (unsigned long long)s->consumer.records[VG_KIND_FORK]);
 	run_fallback__print_table(&sum->fb, out, s, RUN_TOP);
 	if (!s->ntracers)
 		return;
@@ -195,8 +241,11 @@ static void summary__print_table(struct sink *out, const struct run_summary *sum
 	for (int i = 0; i < sum->nprocs && i < RUN_TOP; i++) {
 		const struct per_proc *p = &sum->procs[i];
 
-		sink__printf(out, "%7llu %-16.16s %9llu %10llu %10llu %12llu\n",
-			     (unsigned long long)p->pid, proc_comm(p),
+		char comm[ESC_MAX_PER_BYTE * VG_COMM_LEN + 1];
+
+		esc_str(comm, sizeof(comm), proc_comm(p), VG_COMM_LEN);
+		sink__printf(out, "%7llu %-16s %9llu %10llu %10llu %12llu\n",
+			     (unsigned long long)p->pid, comm,
 			     (unsigned long long)vg_hist__total(&p->runq),
 			     (unsigned long long)p->runq.sum,
 			     (unsigned long long)vg_hist__quantile(&p->runq, 0.99),
@@ -212,8 +261,15 @@ static void json_hist(struct jw *w, const char *key, const struct vg_hist *h)
 	jw__str(w, "unit", "usecs");
 	jw__u64(w, "count", n);
 	jw__u64(w, "sum", h->sum);
-	jw__u64(w, "p50", vg_hist__quantile(h, 0.5));
-	jw__u64(w, "p99", vg_hist__quantile(h, 0.99));
+	if (n) {
+		jw__u64(w, "avg", h->sum / n);
+		jw__u64(w, "p50", vg_hist__quantile(h, 0.5));
+		jw__u64(w, "p99", vg_hist__quantile(h, 0.99));
+	} else { /* no statistics of nothing */
+		jw__null(w, "avg");
+		jw__null(w, "p50");
+		jw__null(w, "p99");
+	}
 	jw__arr_begin(w, "buckets");
 	for (int i = 0; i < VG_HIST_SLOTS; i++) {
 		uint64_t lo, hi;
@@ -248,6 +304,10 @@ static void summary__print_json(struct sink *out, const struct run_summary *sum,
 		for (int r = 0; r < TRACER_DROP_REASONS; r++)
 			jw__u64(&w, drop_reason_names[r], s->drops_seen[i][r]);
 		jw__obj_end(&w);
+		jw__obj_begin(&w, "unmatched");
+		for (int r = 0; r < TRACER_UNMATCHED_REASONS; r++)
+			jw__u64(&w, unmatched_reason_names[r], s->unmatched_seen[i][r]);
+		jw__obj_end(&w);
 		jw__obj_end(&w);
 	}
 	for (int i = 0; i < sum->nunavailable; i++) {
@@ -280,7 +340,14 @@ static void summary__print_json(struct sink *out, const struct run_summary *sum,
 			n += (mask & (1ULL << j)) ? s->consumer.records[j] : 0;
 		jw__u64(&w, vkind__desc(k)->name, n);
 	}
+	if (proc_events_unavailable(sum, s)) { /* unknown, not zero */
+		jw__null(&w, "exec");
+		jw__null(&w, "exit");
+		jw__null(&w, "fork");
+	}
 	jw__obj_end(&w);
+	if (proc_events_unavailable(sum, s))
+		jw__str(&w, "records_unavailable", proc_events_unavailable(sum, s));
 	run_fallback__print_json(&sum->fb, &w, s, RUN_TOP);
 	json_hist(&w, "runq", &sum->runq);
 	json_hist(&w, "oncpu", &sum->oncpu);
@@ -346,7 +413,12 @@ int cmd_run(int argc, char **argv)
 		cli_error(&run_cmd, "unknown command '%s' (see 'vigil --help')", argv[first]);
 		return EXIT_USAGE;
 	}
+	if (trace_opts__check_backend(&run_cmd, &common, &cfg))
+		return EXIT_USAGE;
 	log_set_level(common.verbose);
+	if (trace_cfg__check_targets(&cfg, ""))
+		return 1;
+	cfg.skip_unfiltered = 1; /* the main job traces what can honour the filters */
 	n = run_pick(&sum, ops, &cfg);
 	if (!n) {
 		for (int i = 0; i < sum.nunavailable; i++)

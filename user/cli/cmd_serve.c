@@ -24,14 +24,17 @@
 #include "core/session.h"
 #include "core/stop.h"
 #include "cli/trace_opts.h"
+#include "prom/web_config.h"
 
-enum { OPT_LISTEN = CLI_COMMON_MAX, OPT_BACKEND, OPT_POLL };
+enum { OPT_LISTEN = CLI_COMMON_MAX, OPT_BACKEND, OPT_POLL, OPT_REQUEST_TIMEOUT, OPT_WEB_CONFIG };
 
 struct serve_args {
 	struct sockaddr_storage addr;
 	socklen_t addr_len;
 	enum backend_mode backend;
 	uint64_t poll_ns;
+	uint64_t request_timeout_ns;
+	const char *web_config;
 };
 
 static const struct cli_opt serve_opts[] = {
@@ -43,6 +46,12 @@ static const struct cli_opt serve_opts[] = {
 	  "where subsystem data comes from (default auto: BPF where it works)" },
 	{ "poll-interval", 0, "TIME", OPT_POLL, "a duration from 10ms to 1h, such as 1s",
 	  "how often fallbacks poll (default 1s)" },
+	{ "request-timeout", 0, "TIME", OPT_REQUEST_TIMEOUT,
+	  "a duration from 100ms to 10m, such as 5s",
+	  "close a connection with no whole request TIME after it opened (default 5s)" },
+	{ "web.config.file", 0, "FILE", OPT_WEB_CONFIG,
+	  "a YAML file with tls_server_config and/or basic_auth_users",
+	  "TLS and basic auth, as the Prometheus exporters' --web.config.file" },
 	CLI_OPT_END,
 };
 
@@ -65,13 +74,24 @@ static int serve_set(void *ctx, int id, const char *arg)
 			return -EINVAL;
 		return a->poll_ns < 10 * NSEC_PER_MSEC || a->poll_ns > 3600 * NSEC_PER_SEC ? -ERANGE
 											   : 0;
+	case OPT_WEB_CONFIG:
+		a->web_config = arg;
+		return 0;
+	case OPT_REQUEST_TIMEOUT:
+		if (parse_duration(arg, NSEC_PER_SEC, &a->request_timeout_ns))
+			return -EINVAL;
+		return a->request_timeout_ns < 100 * NSEC_PER_MSEC ||
+				       a->request_timeout_ns > 600 * NSEC_PER_SEC
+			       ? -ERANGE
+			       : 0;
 	}
 	return -ENOENT;
 }
 
 static const struct cli_cmd serve_cmd = {
 	.name = "serve",
-	.usage = "vigil serve [--listen 127.0.0.1:9464] [--backend auto|bpf|fallback]",
+	.usage = "vigil serve [--listen 127.0.0.1:9464] [--backend auto|bpf|fallback]\n"
+		 "                   [--request-timeout TIME] [--web.config.file FILE]",
 	.summary = "Serve Prometheus metrics (text format 0.0.4) at http://ADDR/metrics.",
 	.details =
 		"In-kernel histograms with exact le bounds, drop counters, each BPF program's\n"
@@ -80,6 +100,18 @@ static const struct cli_cmd serve_cmd = {
 	.opts = serve_opts,
 	.set = serve_set,
 };
+
+/* Whether web asks every client who it is: a password, or a certificate the CA signed. */
+static bool serve_is_guarded(const struct web_config *web)
+{
+	struct web_tls tls;
+
+	if (web_config__has_users(web))
+		return true;
+	return web_config__has_tls(web, &tls) &&
+	       (tls.client_auth == WEB_REQUIRE_ANY_CLIENT_CERT ||
+		tls.client_auth == WEB_REQUIRE_AND_VERIFY_CLIENT_CERT);
+}
 
 static int scrape(void *ctx, struct prom *p)
 {
@@ -122,8 +154,10 @@ int cmd_serve(int argc, char **argv)
 	struct serve_args a = { .backend = BACKEND_AUTO };
 	struct cli_common common = { 0 };
 	struct session s = { 0 };
+	struct web_config *web = NULL;
 	struct metrics *m = NULL;
 	struct serve *srv = NULL;
+	char why[256];
 	struct trace_cfg cfg;
 	int first, n, nsrc, err = 1;
 	bool help;
@@ -139,9 +173,20 @@ int cmd_serve(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	log_set_level(common.verbose);
+	if (a.web_config) {
+		web = web_config__load(a.web_config, why, sizeof(why));
+		if (!web) {
+			cli_error(&serve_cmd, "--web.config.file %s: %s", a.web_config, why);
+			return EXIT_USAGE;
+		}
+	}
+	if (!serve_addr_is_loopback(&a.addr) && !serve_is_guarded(web))
+		pr_warn("serve: warning: --listen is not loopback: anyone who can reach it "
+			"can read the metrics (--web.config.file can ask for a password or a "
+			"client certificate)");
 	n = serve_pick(a.backend, ops, src, &nsrc);
 	if (n < 0)
-		return 1;
+		goto out_web;
 	trace_cfg__init(&cfg);
 	cfg.backend = a.backend;
 	if (a.poll_ns)
@@ -161,7 +206,7 @@ int cmd_serve(int argc, char **argv)
 	m = metrics__new(src, nsrc);
 	if (!m) {
 		pr_err("serve: %s", strerror(errno));
-		return 1;
+		goto out_web;
 	}
 	if (session__start(&s, ops, n, &cfg, NULL, metrics__observe, m))
 		goto out_free;
@@ -172,17 +217,24 @@ int cmd_serve(int argc, char **argv)
 		goto out_stop;
 	}
 	err = 1;
-	srv = serve__new(&a.addr, scrape, m);
+	srv = serve__new(&(struct serve_opts){ .addr = &a.addr,
+					       .request_timeout_ns = a.request_timeout_ns,
+					       .web = web },
+			 scrape, m);
 	if (!srv) {
 		pr_err("serve: cannot listen: %s", strerror(errno));
 		goto out_stop;
 	}
-	fprintf(stderr, "vigil: serving metrics on port %u; Ctrl-C ends\n", serve__port(srv));
+	fprintf(stderr, "vigil: serving metrics on port %u%s%s; Ctrl-C ends\n", serve__port(srv),
+		web_config__has_tls(web, &(struct web_tls){ 0 }) ? " over TLS" : "",
+		web_config__has_users(web) ? " with basic auth" : "");
 	err = session__run(&s, common.duration_ns, 0, NULL, NULL) ? 1 : 0;
 	serve__free(srv); /* no scrape runs past this point */
 out_stop:
 	session__stop(&s);
 out_free:
 	metrics__free(m);
+out_web:
+	web_config__free(web);
 	return err;
 }

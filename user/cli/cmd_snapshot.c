@@ -2,8 +2,8 @@
 /*
  * cmd_snapshot.c: `vigil snapshot`: the whole fallback library at once as one JSON document
  * whose keys are psutil's names: CPU, memory, disks, NICs, every connection, sensors, users,
- * boot time, the tracer's sysctl keys, Windows' services and every process (name, status,
- * cpu_times, memory_info, ppid, username, ...).
+ * boot time, the tracer's sysctl keys, Windows' services and every process as psutil's
+ * as_dict() (--attrs picks the keys).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -20,33 +20,86 @@
 #include "export/output.h"
 #include "export/services_out.h"
 #include "export/sysctl_out.h"
+#include "view/proc_dict.h"
+
+enum { OPT_ATTRS = CLI_COMMON_MAX };
+
+struct snapshot_args {
+	uint64_t attrs;
+	const char *bad_attr;
+	char attrs_buf[1024];
+};
 
 static const struct cli_opt snapshot_opts[] = {
 	CLI_OPT_FORMAT,
 	CLI_OPT_OUTPUT,
+	{ "attrs", 'a', "LIST", OPT_ATTRS,
+	  "a comma list of psutil's as_dict() keys, and parent, children, rlimits",
+	  "each process' keys, as_dict(attrs=...) (default: all but memory_maps)" },
 	CLI_OPT_END,
 };
 
+static int snapshot_set(void *ctx, int id, const char *arg)
+{
+	struct snapshot_args *a = ctx;
+
+	if (id != OPT_ATTRS || strlen(arg) >= sizeof(a->attrs_buf))
+		return -EINVAL;
+	strcpy(a->attrs_buf, arg);
+	/* an unknown name is reported after parsing, by its own name */
+	pd_attrs_parse(a->attrs_buf, &a->attrs, &a->bad_attr);
+	return 0;
+}
+
 static const struct cli_cmd snapshot_cmd = {
 	.name = "snapshot",
-	.usage = "vigil snapshot [--output FILE[.gz]]",
+	.usage = "vigil snapshot [--attrs LIST] [--output FILE[.gz]]",
 	.summary = "Print every system and process metric of the fallback library as JSON.",
 	.details = "Keys are psutil's names (cpu_times, virtual_memory, net_connections, ...);\n"
 		   "a value this machine cannot provide is null.",
 	.opts = snapshot_opts,
+	.set = snapshot_set,
 };
 
-#define SNAPSHOT_ATTRS                                                                     \
-	(FB_PI_NAME | FB_PI_STATUS | FB_PI_CPU_TIMES | FB_PI_MEMORY_INFO | FB_PI_PPID |    \
-	 FB_PI_USERNAME | FB_PI_CREATE_TIME | FB_PI_NUM_THREADS | FB_PI_NICE | FB_PI_TERMINAL)
+/*
+ * Every as_dict() key but memory_maps: reading and summing every mapping of every process
+ * costs more than all the rest together (README, "vigil snapshot").
+ */
+#define SNAPSHOT_ATTRS (PD_AS_DICT & ~PD_BIT(PD_MEMORY_MAPS))
 
-static void snapshot_write(struct jw *w)
+/* Every process as as_dict(attrs); one that vanishes meanwhile is left out, as process_iter. */
+static void snapshot_procs(struct jw *w, uint64_t attrs, const struct fb_conn *c, size_t nc,
+			   bool have_conns)
 {
-	const struct fb_proc_info *pi;
-	struct fb_proc_iter *it;
-	struct fb_conn *c;
-	struct timespec ts;
+	struct pd_opts o = {
+		.attrs = attrs, .all_conns = c, .nall_conns = nc, .have_all_conns = have_conns
+	};
+	pid_t *pids;
 	size_t n;
+
+	jw__arr_begin(w, "processes");
+	if (!fb_pids(&pids, &n)) {
+		for (size_t i = 0; i < n; i++) {
+			struct fb_proc *p = fb_proc__new(pids[i]);
+			struct proc_dict d;
+
+			if (p && !proc_dict__collect(&d, p, &o)) {
+				fbjson_proc_dict(w, &d);
+				proc_dict__free(&d);
+			}
+			fb_proc__free(p);
+		}
+		free(pids);
+	}
+	jw__arr_end(w);
+}
+
+static void snapshot_write(struct jw *w, uint64_t attrs)
+{
+	struct fb_conn *c = NULL;
+	struct timespec ts;
+	bool have_conns;
+	size_t n = 0;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	jw__obj_begin(w, NULL);
@@ -57,38 +110,44 @@ static void snapshot_write(struct jw *w)
 	fbjson_disk(w);
 	fbjson_nics(w);
 	jw__arr_begin(w, "net_connections");
-	if (!fb_net_connections(FB_KIND_ALL, &c, &n)) {
-		for (size_t i = 0; i < n; i++)
-			fbjson_conn(w, &c[i], true);
-		free(c);
-	}
+	have_conns = !fb_net_connections(FB_KIND_ALL, &c, &n);
+	for (size_t i = 0; have_conns && i < n; i++)
+		fbjson_conn(w, &c[i], true);
 	jw__arr_end(w);
 	fbjson_sensors(w);
 	fbjson_system(w);
 	sysctl_json_tracer_keys(w);
 	services_json_iter(w);
-	jw__arr_begin(w, "processes");
-	it = fb_proc_iter__new(SNAPSHOT_ATTRS);
-	while (it && (pi = fb_proc_iter__next(it)))
-		fbjson_proc_info(w, pi, SNAPSHOT_ATTRS, -1);
-	fb_proc_iter__free(it);
-	jw__arr_end(w);
+	/* each process' connections come from the system-wide list read just above */
+	snapshot_procs(w, attrs, c, n, have_conns);
+	free(c);
 	jw__obj_end(w);
 }
 
 int cmd_snapshot(int argc, char **argv)
 {
+	struct snapshot_args a = { .attrs = SNAPSHOT_ATTRS };
 	struct cli_common common = { 0 };
 	struct output out;
 	struct jw w;
 	bool help;
 	int first;
 
-	first = cli_parse(&snapshot_cmd, argc, argv, &common, NULL, &help);
+	first = cli_parse(&snapshot_cmd, argc, argv, &common, &a, &help);
 	if (first < 0)
 		return EXIT_USAGE;
 	if (help)
 		return 0;
+	if (a.bad_attr) {
+		if (*a.bad_attr)
+			cli_error(&snapshot_cmd,
+				  "--attrs: unknown attribute '%s' (see 'vigil snapshot --help')",
+				  a.bad_attr);
+		else
+			cli_error(&snapshot_cmd,
+				  "--attrs: names no attribute (see 'vigil snapshot --help')");
+		return EXIT_USAGE;
+	}
 	if (first < argc) {
 		cli_error(&snapshot_cmd, "unexpected argument '%s'", argv[first]);
 		return EXIT_USAGE;
@@ -104,7 +163,7 @@ int cmd_snapshot(int argc, char **argv)
 	if (output__open(&out, &snapshot_cmd, &common, FMT_JSON, 0))
 		return 1;
 	jw__init(&w, out.sink, false);
-	snapshot_write(&w);
+	snapshot_write(&w, a.attrs);
 	sink__putc(out.sink, '\n');
 	return output__close(&out) ? 1 : 0;
 }

@@ -4,6 +4,7 @@
  * psutil function family (cpu, memory, swap, disks, disk-io, net, sensors, users, boot, and
  * the process' cgroup limits), as a short table for people or as JSON with psutil's names.
  * cpu_percent is taken over --interval (default 0.1 s) like psutil's blocking call.
+ * `vigil sys disks PATH` is psutil.disk_usage(PATH); no other section takes an argument.
  * `vigil sys sysctl` prints kernel tunables, `vigil sys services` Windows' services.
  */
 #include <errno.h>
@@ -13,6 +14,7 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "export/escape.h"
 #include "fallback.h"
 #include "export/fbjson.h"
 #include "export/json.h"
@@ -49,6 +51,7 @@ static const struct cli_cmd sys_cmd = {
 	.name = "sys",
 	.usage = "vigil sys [cpu|memory|swap|disks|disk-io|net|sensors|users|boot|cgroup|all]\n"
 		 "                 [--format table|json]\n"
+		 "       vigil sys disks PATH [--format table|json]\n"
 		 "       vigil sys sysctl [PATTERN] [--format table|json]\n"
 		 "       vigil sys services [NAME] [--format table|json]",
 	.summary = "Show system metrics (psutil's cpu, memory, disk, network, sensors, users).",
@@ -154,7 +157,7 @@ static void disk_io_table(struct sink *s, double interval)
 static void net_table(struct sink *s, double interval)
 {
 	struct fb_net_io *io;
-	char a[16], b[16];
+	char a[16], b[16], nic[ESC_MAX_PER_BYTE * 64 + 1];
 	size_t n;
 
 	(void)interval;
@@ -163,7 +166,8 @@ static void net_table(struct sink *s, double interval)
 	for (size_t i = 0; i < n; i++) {
 		human(io[i].bytes_sent, a);
 		human(io[i].bytes_recv, b);
-		sink__printf(s, "net      %-12s sent %8s recv %8s\n", io[i].name, a, b);
+		sink__printf(s, "net      %-12s sent %8s recv %8s\n",
+			     esc_buf(nic, sizeof(nic), io[i].name), a, b);
 	}
 	free(io);
 }
@@ -176,9 +180,13 @@ static void sensors_table(struct sink *s, double interval)
 
 	(void)interval;
 	if (!fb_sensors_temperatures(&t, &n)) {
-		for (size_t i = 0; i < n; i++)
-			sink__printf(s, "temp     %s %s %.1f C\n", t[i].chip, t[i].label,
-				     t[i].current);
+		for (size_t i = 0; i < n; i++) {
+			char chip[256], label[256];
+
+			sink__printf(s, "temp     %s %s %.1f C\n",
+				     esc_buf(chip, sizeof(chip), t[i].chip),
+				     esc_buf(label, sizeof(label), t[i].label), t[i].current);
+		}
 		if (!n)
 			sink__puts(s, "temp     no sensors\n");
 		free(t);
@@ -196,8 +204,14 @@ static void users_table(struct sink *s, double interval)
 	(void)interval;
 	if (fb_users(&u, &n))
 		return;
-	for (size_t i = 0; i < n; i++)
-		sink__printf(s, "user     %s %s %s\n", u[i].name, u[i].terminal, u[i].host);
+	for (size_t i = 0; i < n; i++) {
+		char name[256], tty[256], host[1024];
+
+		/* utmp holds what a remote client chose (the host): never raw to a terminal */
+		sink__printf(s, "user     %s %s %s\n", esc_buf(name, sizeof(name), u[i].name),
+			     esc_buf(tty, sizeof(tty), u[i].terminal),
+			     esc_buf(host, sizeof(host), u[i].host));
+	}
 	if (!n)
 		sink__puts(s, "user     nobody logged in\n");
 	free(u);
@@ -300,6 +314,40 @@ static void sys_print(struct sink *s, bool json, int sec, double interval)
 	}
 }
 
+/* psutil.disk_usage(path): 0, or 1 after saying why path has none. */
+static int sys_disk_usage(struct sink *s, bool json, const char *path)
+{
+	struct fb_disk_usage u;
+	char a[16], b[16], c[16];
+	struct jw w;
+	int err = fb_disk_usage(path, &u);
+
+	if (err) {
+		pr_err("sys disks: %s: %s", path, strerror(-err));
+		return 1;
+	}
+	if (json) {
+		jw__init(&w, s, false);
+		jw__obj_begin(&w, NULL);
+		jw__obj_begin(&w, "disk_usage");
+		jw__str(&w, "path", path);
+		jw__u64(&w, "total", u.total);
+		jw__u64(&w, "used", u.used);
+		jw__u64(&w, "free", u.free);
+		jw__f64(&w, "percent", u.percent);
+		jw__obj_end(&w);
+		jw__obj_end(&w);
+		sink__putc(s, '\n');
+		return 0;
+	}
+	human(u.total, a);
+	human(u.used, b);
+	human(u.free, c);
+	sink__printf(s, "disk     %-20s %8s used of %8s (%.1f%%), %s free\n", path, b, a, u.percent,
+		     c);
+	return 0;
+}
+
 int cmd_sys(int argc, char **argv)
 {
 	struct sys_args a = { .interval_ns = 100 * NSEC_PER_MSEC };
@@ -307,7 +355,7 @@ int cmd_sys(int argc, char **argv)
 	struct output out;
 	bool help;
 	int first, sec = -1, rc;
-	const char *sysctl_pat = NULL, *service = NULL;
+	const char *sysctl_pat = NULL, *service = NULL, *usage_path = NULL;
 	bool sysctl_mode = false, services_mode = false;
 
 	first = cli_parse(&sys_cmd, argc, argv, &common, &a, &help);
@@ -333,12 +381,26 @@ int cmd_sys(int argc, char **argv)
 		}
 	} else if (first < argc) {
 		sec = section_by_name(argv[first]);
-		if (sec == -EINVAL || first + 1 < argc) {
-			cli_error(&sys_cmd, "SECTION: invalid value '%s' (accepts " SECTION_NAMES ")",
+		if (sec == -EINVAL) {
+			cli_error(&sys_cmd, "SECTION: invalid value '%s' (accepts " SECTION_NAMES
+					    " sysctl or services)",
 				  argv[first]);
 			return EXIT_USAGE;
 		}
+		if (sec >= 0 && !strcmp(sections[sec].name, "disks") && first + 1 < argc)
+			usage_path = argv[first + 1];
+		if (first + (usage_path ? 2 : 1) < argc) {
+			cli_error(&sys_cmd, "unexpected argument '%s' ('%s' takes %s)",
+				  argv[first + (usage_path ? 2 : 1)], argv[first],
+				  usage_path ? "one PATH" : "no argument; only disks takes a PATH");
+			return EXIT_USAGE;
+		}
 	}
+	/* --interval times cpu_percent: only the cpu section (and all) has one. */
+	if ((sysctl_mode || usage_path || (sec >= 0 && strcmp(sections[sec].name, "cpu"))) &&
+	    cli_refuse_with(&sys_cmd, &common, OPT_INTERVAL,
+			    sysctl_mode ? "sysctl" : usage_path ? "disks PATH" : argv[first]))
+		return EXIT_USAGE;
 	if (common.format_set && common.format != FMT_TABLE && common.format != FMT_JSON) {
 		cli_error(&sys_cmd, "--format: invalid value '%s' (accepts table or json)",
 			  out_format_names[common.format]);
@@ -355,6 +417,10 @@ int cmd_sys(int argc, char **argv)
 	}
 	if (services_mode) {
 		rc = services_print(out.sink, out.fmt == FMT_JSON, service);
+		return output__close(&out) || rc ? 1 : 0;
+	}
+	if (usage_path) {
+		rc = sys_disk_usage(out.sink, out.fmt == FMT_JSON, usage_path);
 		return output__close(&out) || rc ? 1 : 0;
 	}
 	sys_print(out.sink, out.fmt == FMT_JSON, sec, (double)a.interval_ns / 1e9);

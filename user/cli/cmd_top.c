@@ -18,6 +18,7 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "export/escape.h"
 #include "fallback.h"
 #include "core/hist.h"
 #include "core/log.h"
@@ -72,8 +73,10 @@ static const struct cli_opt top_opts[] = {
 	{ "filter", 'F', "TEXT", OPT_FILTER, "any text",
 	  "only processes whose name contains TEXT" },
 	{ "rows", 'n', "N", OPT_ROWS, "a whole number from 1", "show at most N processes" },
-	TRACE_OPTS_FILTERS,
-	TRACE_OPTS_BACKEND,
+	/* Per-process rows: a thread, a cgroup or a latency floor would not filter them all. */
+	TRACE_OPT_PID,
+	TRACE_OPT_COMM,
+	TRACE_OPT_BACKEND,
 	CLI_OPT_END,
 };
 
@@ -179,8 +182,6 @@ static void collect_io(struct top_run *r, uint64_t interval_ns)
 			row->disk_read_bps = (uint64_t)((double)rb * 1e9 / (double)interval_ns);
 			row->disk_write_bps = (uint64_t)((double)wb * 1e9 / (double)interval_ns);
 			row->known |= 1U << TOP_DISK_READ | 1U << TOP_DISK_WRITE;
-			if (!row->comm[0])
-				fb_proc__name(p, row->comm, sizeof(row->comm));
 		}
 		fb_proc__free(p);
 	}
@@ -256,6 +257,19 @@ static void collect_tcp(struct top_run *r)
 	free(c);
 }
 
+/* The leader's comm (stat's, as ps shows it), for top_table__leader_names(). */
+static int leader_name(uint32_t pid, char *buf, size_t len)
+{
+	struct fb_proc *p = fb_proc__new((pid_t)pid);
+	int err;
+
+	if (!p)
+		return -errno;
+	err = fb_proc__name(p, buf, len);
+	fb_proc__free(p);
+	return err;
+}
+
 static void collect_hists(struct top_run *r, uint64_t interval_ns)
 {
 	int n;
@@ -304,12 +318,13 @@ static int term_rows(void)
 	return 24;
 }
 
-static void render(struct top_run *r, uint64_t interval_ns)
+/* Draw one frame; 0, or a negative errno when stdout cannot take it (a full disk). */
+static int render(struct top_run *r, uint64_t interval_ns)
 {
 	const char *sched = session__source(r->s, "sched");
 	int max = r->a->rows ? (int)r->a->rows : r->a->once && !r->tty ? 20 : term_rows() - 5;
 	char when[16], cpu[16], p50[24], p99[24], avg[24], rd[24], wr[24], tcp[24], rtt[24];
-	char dlat[24];
+	char dlat[24], comm[ESC_MAX_PER_BYTE * 16 + 1];
 	time_t now = time(NULL);
 	struct tm tm;
 
@@ -341,10 +356,17 @@ static void render(struct top_run *r, uint64_t interval_ns)
 		fmt_u64(row->tcp_conns, top_row__has(row, TOP_TCP_CONNS), tcp, sizeof(tcp));
 		fmt_u64(row->tcp_rtt_us, top_row__has(row, TOP_TCP_RTT), rtt, sizeof(rtt));
 		fmt_u64(row->disk_p99_us, top_row__has(row, TOP_DISK_P99), dlat, sizeof(dlat));
-		printf("%7u %-16.16s %6s %8s %8s %8s %8s %8s %8s %5s %8s\n", row->pid, row->comm,
-		       cpu, p50, p99, avg, rd, wr, dlat, tcp, rtt);
+		esc_str(comm, sizeof(comm), row->comm, sizeof(row->comm));
+		printf("%7u %-16s %6s %8s %8s %8s %8s %8s %8s %5s %8s\n", row->pid, comm, cpu, p50,
+		       p99, avg, rd, wr, dlat, tcp, rtt);
 	}
-	fflush(stdout);
+	if (fflush(stdout) || ferror(stdout)) {
+		int err = errno ? -errno : -EIO;
+
+		pr_err("top: writing the frame: %s", strerror(-err));
+		return err;
+	}
+	return 0;
 }
 
 /* Keys pressed since the last frame; false when q asks to quit. */
@@ -377,6 +399,7 @@ static int top_tick(void *ctx, uint64_t now)
 {
 	struct top_run *r = ctx;
 	uint64_t interval = now - r->last_ns;
+	int err;
 
 	r->last_ns = now;
 	if (!read_keys(r))
@@ -389,10 +412,14 @@ static int top_tick(void *ctx, uint64_t now)
 		return 0;
 	}
 	collect_tcp(r);
+	top_table__leader_names(&r->table, leader_name);
 	top_table__finish_samples(&r->table, interval);
+	top_table__keep_task(&r->table, r->a->cfg.tgid, r->a->cfg.comm);
 	top_table__select(&r->table, r->a->filter, r->a->sort);
-	render(r, interval);
+	err = render(r, interval);
 	top_table__reset(&r->table);
+	if (err)
+		return err;
 	return r->a->once ? 1 : 0;
 }
 
@@ -480,7 +507,12 @@ int cmd_top(int argc, char **argv)
 		cli_error(&top_cmd, "unexpected argument '%s'", argv[first]);
 		return EXIT_USAGE;
 	}
+	if (a.once && cli_refuse_with(&top_cmd, &common, CLI_DURATION, "--once (one frame)"))
+		return EXIT_USAGE;
 	log_set_level(common.verbose);
+	if (trace_cfg__check_targets(&a.cfg, "top"))
+		return 1;
+	a.cfg.skip_unfiltered = 1; /* top's own readers (/proc/<pid>/io) filter by pid */
 	for (int i = 0; i < HIST__COUNT; i++) /* the per-pid ones this build has */
 		if (!strcmp(hist_descs[i].name, "runq") || !strcmp(hist_descs[i].name, "oncpu") ||
 		    !strcmp(hist_descs[i].name, "blkio"))

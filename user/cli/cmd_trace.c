@@ -16,6 +16,7 @@
 #include "core/session.h"
 #include "core/stop.h"
 #include "cli/trace_opts.h"
+#include "core/backend.h"
 
 enum { OPT_EVENTS = CLI_COMMON_MAX };
 
@@ -101,12 +102,76 @@ static int pick_tracers(int argc, char **argv, int first, const struct tracer_op
 	return n;
 }
 
+/*
+ * Refuse an --events kind that none of the named subsystems produces (`trace tcp -e runq`
+ * would otherwise stream nothing, silently). drops are any subsystem's.
+ */
+static int check_kinds(const struct tracer_ops *const *ops, int n, uint64_t events)
+{
+	uint64_t can = 1ULL << VK_DROPS;
+	char named[64] = "";
+
+	for (int i = 0; i < n; i++) {
+		const struct poller_ops *p = poller_ops__by_subsystem(ops[i]->name);
+
+		can |= ops[i]->kinds | (p ? p->kinds : 0);
+		snprintf(named + strlen(named), sizeof(named) - strlen(named), "%s%s",
+			 i ? ", " : "", ops[i]->name);
+	}
+	for (unsigned int k = 0; k < VK_MAX; k++) {
+		const struct vkind_desc *d = vkind__desc(k);
+
+		/* A name shared by several kinds (sample) needs one of them here. */
+		if (!(events & ~can & (1ULL << k)) || !d || (vkind__mask_by_name(d->name) & can))
+			continue;
+		cli_error(&trace_cmd, "--events: '%s' is not a record kind of %s (it is %s's)",
+			  d->name, named, d->subsystem ? d->subsystem : "another subsystem");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * An --events kind that the sources chosen here cannot produce (runq when sched runs on its
+ * procfs fallback) would stream nothing: say so. can: the kinds the plan streams.
+ */
+static int check_sources(uint64_t events, uint64_t can)
+{
+	for (unsigned int k = 0; k < VK_MAX; k++) {
+		const struct vkind_desc *d = vkind__desc(k);
+
+		if (!(events & (1ULL << k)) || !d || (vkind__mask_by_name(d->name) & can))
+			continue;
+		pr_err("trace: '%s' records need %s on BPF, which is not used here ('vigil doctor' "
+		       "says why), and its fallback cannot produce them",
+		       d->name, d->subsystem ? d->subsystem : "its subsystem");
+		return -ENOTSUP;
+	}
+	return 0;
+}
+
+/* Refuse a subsystem's option (--port, --disk) when that subsystem is not traced. */
+static int check_scope(const struct tracer_ops *const *ops, int n, const struct cli_common *c)
+{
+	char target[64] = "'vigil trace";
+	uint32_t scope = 0;
+
+	for (int i = 0; i < n; i++) {
+		scope |= trace_scope_of(ops[i]->name);
+		snprintf(target + strlen(target), sizeof(target) - strlen(target), " %s",
+			 ops[i]->name);
+	}
+	snprintf(target + strlen(target), sizeof(target) - strlen(target), "'");
+	return cli_check_scope(&trace_cmd, c, scope, trace_opt_scope, trace_scope_names, target);
+}
+
 int cmd_trace(int argc, char **argv)
 {
 	struct trace_args a = { 0 };
 	const struct tracer_ops *ops[SESSION_MAX_TRACERS];
 	struct cli_common common = { 0 };
 	struct output out;
+	struct status_line status;
 	struct session s;
 	bool help;
 	int first, n, err;
@@ -121,7 +186,16 @@ int cmd_trace(int argc, char **argv)
 	n = pick_tracers(argc, argv, first, ops);
 	if (n < 0)
 		return EXIT_USAGE;
+	if (trace_cfg__check_targets(&a.cfg, "trace"))
+		return 1;
+	a.cfg.skip_unfiltered = first >= argc; /* no subsystem named: all that can filter */
+	if (a.events && check_kinds(ops, n, a.events))
+		return EXIT_USAGE;
+	if (check_scope(ops, n, &common) || trace_opts__check_backend(&trace_cmd, &common, &a.cfg))
+		return EXIT_USAGE;
 	a.cfg.stream_kinds = session_plan_kinds(ops, n, &a.cfg);
+	if (a.events && check_sources(a.events, a.cfg.stream_kinds))
+		return 1;
 	if (a.events)
 		a.cfg.stream_kinds &= a.events;
 
@@ -132,6 +206,11 @@ int cmd_trace(int argc, char **argv)
 	if (err) {
 		output__close(&out);
 		return 1;
+	}
+	if (common.output && strcmp(common.output, "-")) {
+		/* nothing reaches the terminal until the end: show that it is alive */
+		status_line__init(&status, "trace", "records", session__records, &s, mono_now_ns());
+		s.status = &status;
 	}
 	err = session__run(&s, common.duration_ns, 0, NULL, NULL);
 	output__report(&out, &s);

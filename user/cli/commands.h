@@ -34,6 +34,7 @@ int cmd_profile(int argc, char **argv);
 /* The fallback library's psutil-style commands. */
 int cmd_snapshot(int argc, char **argv);
 int cmd_ps(int argc, char **argv);
+int cmd_proc(int argc, char **argv);
 int cmd_pidof(int argc, char **argv);
 int cmd_net(int argc, char **argv);
 int cmd_sys(int argc, char **argv);

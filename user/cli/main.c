@@ -13,6 +13,7 @@
 static const struct command commands[] = {
 	{ "snapshot", cmd_snapshot },
 	{ "ps", cmd_ps },
+	{ "proc", cmd_proc },
 	{ "pidof", cmd_pidof },
 	{ "net", cmd_net },
 	{ "sys", cmd_sys },

@@ -6,14 +6,17 @@
 #include "cli/trace_opts.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
+#include <unistd.h>
 
 #include "core/backend.h"
 #include "blkio/blkio_dev.h"
 #include "cli/parse.h"
 #include "tcp/tcp_addr.h"
+#include "core/log.h"
 
 #define CGROUP2_MAGIC 0x63677270
 #define PID_MAX_LIMIT 4194304
@@ -146,4 +149,92 @@ int trace_cfg__set_opt(struct trace_cfg *cfg, int id, const char *arg)
 		return 0;
 	}
 	return trace_cfg__set_tcp_opt(cfg, id, arg);
+}
+
+static bool task_exists(uint32_t id)
+{
+	char path[32];
+
+	snprintf(path, sizeof(path), "/proc/%u", id);
+	return !access(path, F_OK);
+}
+
+const char *const trace_scope_names[] = { "sched", "tcp", "blkio", NULL };
+
+uint32_t trace_scope_of(const char *subsystem)
+{
+	for (int b = 0; trace_scope_names[b]; b++) {
+		if (!strcmp(trace_scope_names[b], subsystem))
+			return 1U << b;
+	}
+	return 0;
+}
+
+uint32_t trace_opt_scope(int id)
+{
+	switch (id) {
+	case TO_PORT:
+	case TO_LADDR:
+	case TO_RADDR:
+	case TO_FAMILY:
+	case TO_MAX_CONNS:
+		return TS_TCP;
+	case TO_DISK:
+	case TO_QUEUED:
+		return TS_BLKIO;
+	}
+	return 0;
+}
+
+int trace_opts__check_backend(const struct cli_cmd *cmd, const struct cli_common *c,
+			      const struct trace_cfg *cfg)
+{
+	if (cfg->backend == BACKEND_FALLBACK &&
+	    cli_refuse_with(cmd, c, TO_RINGBUF_SIZE, "--backend fallback (no ring buffer)"))
+		return -EINVAL;
+	if (cfg->backend == BACKEND_BPF &&
+	    cli_refuse_with(cmd, c, TO_POLL_INTERVAL, "--backend bpf (nothing polls)"))
+		return -EINVAL;
+	return 0;
+}
+
+uint32_t trace_cfg__filters(const struct trace_cfg *cfg)
+{
+	uint32_t f = 0;
+
+	f |= cfg->tgid ? TF_PID : 0;
+	f |= cfg->tid ? TF_TID : 0;
+	f |= cfg->comm[0] ? TF_COMM : 0;
+	f |= cfg->cgroup_id ? TF_CGROUP : 0;
+	f |= cfg->min_latency_ns ? TF_MIN_LATENCY : 0;
+	f |= cfg->tcp_nports || cfg->tcp_nladdr || cfg->tcp_nraddr || cfg->tcp_family ?
+		     TF_TCP_TUPLE : 0;
+	f |= cfg->blkio_dev ? TF_DISK : 0;
+	return f;
+}
+
+const char *trace_filter_flag(uint32_t mask)
+{
+	static const char *const flags[] = { "--pid", "--tid", "--comm", "--cgroup",
+					     "--min-latency", "--port/--laddr/--raddr/--family",
+					     "--disk" };
+
+	for (unsigned int i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
+		if (mask & (1U << i))
+			return flags[i];
+	}
+	return "a filter";
+}
+
+int trace_cfg__check_targets(const struct trace_cfg *cfg, const char *cmd)
+{
+	if (cfg->tgid && !task_exists(cfg->tgid)) {
+		pr_err("%s%sno such process: %u", cmd, *cmd ? ": " : "", cfg->tgid);
+		return -ESRCH;
+	}
+	if (cfg->tid && !task_exists(cfg->tid)) {
+		pr_err("%s%sno such thread: %u", cmd, *cmd ? ": " : "", cfg->tid);
+		return -ESRCH;
+	}
+	return 0;
 }

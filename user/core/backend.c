@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/tracer.h"
+
 const char *const backend_names[] = { "auto", "bpf", "fallback", NULL };
 
 extern const struct poller_ops sched_poller_ops, blkio_poller_ops, tcp_poller_ops;
@@ -28,6 +30,35 @@ const struct poller_ops *poller_ops__by_subsystem(const char *name)
 	return NULL;
 }
 
+bool backend_probe(const struct tracer_ops *ops, bool try_load, struct probe_result *r)
+{
+	int err;
+
+	if (!probe_machine(r))
+		return false;
+	for (const char *const *tp = ops->tracepoints; *tp; tp++) {
+		if (!probe_has_tracepoint(*tp)) {
+			r->ok = false;
+			snprintf(r->detail, sizeof(r->detail), "tracepoint %s missing", *tp);
+			return false;
+		}
+	}
+	if (try_load) {
+		err = tracer__try_load(ops);
+		if (err) {
+			r->ok = false;
+			snprintf(r->detail, sizeof(r->detail),
+				 "the kernel refused the BPF object: %s (vigil -vv shows the verifier log)",
+				 strerror(-err));
+			return false;
+		}
+	}
+	r->ok = true;
+	snprintf(r->detail, sizeof(r->detail), "BPF usable (%s)",
+		 try_load ? "object loads and verifies" : "all checks pass");
+	return true;
+}
+
 int backend_choose(const struct tracer_ops *ops, enum backend_mode mode, bool try_load,
 		   struct backend_choice *c)
 {
@@ -37,7 +68,7 @@ int backend_choose(const struct tracer_ops *ops, enum backend_mode mode, bool tr
 		c->why.ok = false;
 		snprintf(c->why.detail, sizeof(c->why.detail), "--backend fallback");
 	} else {
-		probe_subsystem(ops, try_load, &c->why);
+		backend_probe(ops, try_load, &c->why);
 	}
 	if (c->why.ok) {
 		c->bpf = true;

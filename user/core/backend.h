@@ -35,6 +35,7 @@ struct poller_ops {
 	const char *subsystem; /* "sched": the tracer it stands in for */
 	const char *source;    /* "procfs": the `source` column of its rows */
 	uint64_t kinds;	       /* record kinds it emits */
+	uint32_t filters;      /* enum trace_filter: the filters it applies; others are refused */
 	/* Take the first reading (the baseline); state is the poller's own. 0 or -errno. */
 	int (*open)(const struct trace_cfg *cfg, void **state);
 	/* Read again and emit a row per thing that changed since the last poll. */
@@ -55,6 +56,12 @@ struct backend_choice {
 	bool bpf;			 /* use the BPF tracer */
 	struct probe_result why;	 /* why BPF is or is not usable */
 };
+
+/*
+ * Whether BPF can serve ops: the machine checks, its tracepoints, then (try_load) a trial
+ * load of its object. r says why not, or what was checked.
+ */
+bool backend_probe(const struct tracer_ops *ops, bool try_load, struct probe_result *r);
 
 /*
  * Choose for ops under mode. Returns 0 with c filled, or -ENOTSUP when mode cannot be

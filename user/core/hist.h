@@ -2,8 +2,8 @@
 /*
  * hist.h: the in-kernel log2 histograms, seen from userspace. A histogram map is drained
  * with batched lookup-and-delete, so increments that land while userspace reads are kept
- * for the next interval instead of being lost between a read and a delete. Printing follows
- * runqlat's layout ("usecs : count | distribution"); JSON and CSV give exact bucket bounds.
+ * for the next interval instead of being lost between a read and a delete. Printing is in
+ * export/hist_print.h.
  */
 #ifndef VIGIL_HIST_H
 #define VIGIL_HIST_H
@@ -14,7 +14,6 @@
 #include <linux/types.h>
 
 #include "events.h"
-#include "export/export.h"
 #include "core/trace_cfg.h"
 
 struct hist_desc {
@@ -50,6 +49,8 @@ struct hist_entry {
 struct hist_reader {
 	int fd;
 	bool cumulative; /* array map: report deltas */
+	int ncpus;	 /* per-CPU array: sum this many copies; 0 otherwise */
+	struct vg_hist *percpu;
 	uint32_t max_entries;
 	uint64_t *keys;
 	struct vg_hist *values;
@@ -79,20 +80,5 @@ void hist_slot_bounds(int slot, uint64_t *lo, uint64_t *hi);
 
 /* Value at quantile q (0..1) as the upper bound of the slot that holds it; 0 if empty. */
 uint64_t vg_hist__quantile(const struct vg_hist *h, double q);
-
-struct hist_print {
-	const struct hist_desc *desc;
-	const char *unit;  /* "usecs" or "msecs" */
-	uint32_t per;	   /* enum vg_hist_per */
-	uint64_t ts_ns;	   /* end of the interval, CLOCK_MONOTONIC */
-	struct wallclock *clock;
-};
-
-/* One histogram in the chosen format; key/comm describe the section (ignored for global). */
-void hist_print(struct sink *s, enum out_format fmt, const struct hist_print *p,
-		const struct hist_entry *e);
-
-/* runqlat's layout for a bare slot array. */
-void hist_print_log2(struct sink *s, const uint32_t *slots, int nslots, const char *unit);
 
 #endif /* VIGIL_HIST_H */

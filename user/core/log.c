@@ -7,6 +7,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "cli/status.h"
+
 static int max_level = LOG_WARN;
 
 void log_set_level(int verbosity)
@@ -23,6 +25,7 @@ void vg_log(enum log_level level, const char *fmt, ...)
 
 	if ((int)level > max_level)
 		return;
+	status_line__interrupt(); /* a message goes on its own line, not over the status */
 	fputs(level == LOG_WARN ? "vigil: warning: " : "vigil: ", stderr);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);

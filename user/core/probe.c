@@ -178,32 +178,3 @@ bool probe_has_tracepoint(const char *tracepoint)
 	snprintf(type, sizeof(type), "btf_trace_%s", name ? name + 1 : tracepoint);
 	return btf__find_by_name_kind(vmlinux, type, BTF_KIND_TYPEDEF) > 0;
 }
-
-bool probe_subsystem(const struct tracer_ops *ops, bool try_load, struct probe_result *r)
-{
-	int err;
-
-	if (!probe_machine(r))
-		return false;
-	for (const char *const *tp = ops->tracepoints; *tp; tp++) {
-		if (!probe_has_tracepoint(*tp)) {
-			r->ok = false;
-			snprintf(r->detail, sizeof(r->detail), "tracepoint %s missing", *tp);
-			return false;
-		}
-	}
-	if (try_load) {
-		err = tracer__try_load(ops);
-		if (err) {
-			r->ok = false;
-			snprintf(r->detail, sizeof(r->detail),
-				 "the kernel refused the BPF object: %s (vigil -vv shows the verifier log)",
-				 strerror(-err));
-			return false;
-		}
-	}
-	r->ok = true;
-	snprintf(r->detail, sizeof(r->detail), "BPF usable (%s)",
-		 try_load ? "object loads and verifies" : "all checks pass");
-	return true;
-}

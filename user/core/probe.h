@@ -11,8 +11,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "core/tracer.h"
-
 struct probe_result {
 	bool ok;
 	char detail[256];
@@ -36,8 +34,6 @@ bool probe_machine(struct probe_result *first_failure);
 /* Whether the kernel has tracepoint "cat:name" (its btf_trace_<name> type). */
 bool probe_has_tracepoint(const char *tracepoint);
 
-/* Machine checks, then tracepoints, then a trial load. The reason if it fails. */
-bool probe_subsystem(const struct tracer_ops *ops, bool try_load, struct probe_result *r);
 
 const char *probe_btf_path(void);
 

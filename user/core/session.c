@@ -10,8 +10,10 @@
 
 #include "core/hist.h"
 #include "core/log.h"
+#include "core/notify.h"
 #include "core/stop.h"
 #include "core/wallclock.h"
+#include "cli/trace_opts.h"
 
 /* Whether one of the histograms cfg asks of ops can be keyed by cfg->hist_per. */
 static bool tracer_takes_per(const struct tracer_ops *ops, const struct trace_cfg *cfg)
@@ -48,8 +50,22 @@ static int session__add_poller(struct session *s, const struct backend_choice *c
 			       const struct trace_cfg *cfg)
 {
 	struct session_poller *p = &s->pollers[s->npollers];
-	int err = c->poller->open(cfg, &p->state);
+	uint32_t unmet = trace_cfg__filters(cfg) & ~c->poller->filters;
+	int err;
 
+	if (unmet && cfg->skip_unfiltered) {
+		pr_warn("%s: left out: its fallback (%s) cannot apply %s, and BPF is not used (%s)",
+			c->ops->name, c->poller->source, trace_filter_flag(unmet), c->why.detail);
+		return 0;
+	}
+	if (unmet) {
+		/* A filter the poller cannot apply would silently widen what is reported. */
+		pr_err("%s: %s needs BPF: its fallback (%s) cannot apply it, and BPF is not used "
+		       "(%s)",
+		       c->ops->name, trace_filter_flag(unmet), c->poller->source, c->why.detail);
+		return -ENOTSUP;
+	}
+	err = c->poller->open(cfg, &p->state);
 	if (err) {
 		pr_err("%s: fallback %s: %s", c->ops->name, c->poller->source, strerror(-err));
 		return err;
@@ -78,6 +94,8 @@ static int session__add(struct session *s, const struct tracer_ops *ops,
 		return err;
 	}
 	if (c.bpf) {
+		pr_info("%s: source bpf (--backend %s: %s)", ops->name, backend_names[mode],
+			c.why.detail[0] ? c.why.detail : "BPF works here");
 		err = session__add_tracer(s, ops, cfg);
 		if (!err || mode != BACKEND_AUTO || !(c.poller = poller_ops__by_subsystem(ops->name)))
 			return err;
@@ -87,6 +105,19 @@ static int session__add(struct session *s, const struct tracer_ops *ops,
 			 strerror(-err));
 	}
 	return session__add_poller(s, &c, cfg);
+}
+
+/* -v: the filters and sizes the kernel side is about to get. */
+static void session_log_cfg(const struct trace_cfg *cfg)
+{
+	pr_info("filters: pid %u, tid %u, comm '%s', cgroup id %llu, min latency %llu ns "
+		"(0/empty: any)",
+		cfg->tgid, cfg->tid, cfg->comm, (unsigned long long)cfg->cgroup_id,
+		(unsigned long long)cfg->min_latency_ns);
+	pr_info("ring buffer %llu bytes per subsystem; fallbacks poll every %.3f s; "
+		"stream kinds 0x%llx, histograms 0x%x",
+		(unsigned long long)cfg->ringbuf_bytes, (double)cfg->poll_interval_ns / 1e9,
+		(unsigned long long)cfg->stream_kinds, cfg->hists);
 }
 
 int session__start(struct session *s, const struct tracer_ops *const *ops, int n,
@@ -101,10 +132,16 @@ int session__start(struct session *s, const struct tracer_ops *const *ops, int n
 						      POLL_INTERVAL_DEFAULT_NS;
 	if (n > SESSION_MAX_TRACERS)
 		return -E2BIG;
+	session_log_cfg(cfg);
 	for (int i = 0; i < n; i++) {
 		err = session__add(s, ops[i], cfg);
 		if (err)
 			goto err_stop;
+	}
+	if (n && !s->ntracers && !s->npollers) {
+		pr_err("nothing left to trace: no subsystem can apply the filters given");
+		err = -ENOTSUP;
+		goto err_stop;
 	}
 	return 0;
 
@@ -118,6 +155,7 @@ void session__check_drops(struct session *s, struct exporter *ex)
 	for (int i = 0; i < s->ntracers; i++) {
 		uint64_t now[TRACER_DROP_REASONS];
 
+		tracer__read_unmatched(s->tracers[i], s->unmatched_seen[i]);
 		if (tracer__read_drops(s->tracers[i], now))
 			continue;
 		for (int r = 0; r < TRACER_DROP_REASONS; r++) {
@@ -185,6 +223,36 @@ uint64_t session__drops_total(const struct session *s, int reason)
 	return n;
 }
 
+uint64_t session__records(void *session)
+{
+	const struct session *s = session;
+	uint64_t n = 0;
+
+	for (unsigned int k = 0; k < VK_MAX; k++) {
+		if (k != VK_DROPS)
+			n += s->consumer.records[k];
+	}
+	return n;
+}
+
+static uint64_t session__drops_all(const struct session *s)
+{
+	uint64_t n = 0;
+
+	for (int r = 0; r < TRACER_DROP_REASONS; r++)
+		n += session__drops_total(s, r);
+	return n;
+}
+
+uint64_t session__unmatched_total(const struct session *s, int reason)
+{
+	uint64_t n = 0;
+
+	for (int i = 0; i < s->ntracers; i++)
+		n += s->unmatched_seen[i][reason];
+	return n;
+}
+
 static int session__sink_error(const struct session *s)
 {
 	return s->consumer.ex ? sink__error(s->consumer.ex->sink) : 0;
@@ -197,6 +265,11 @@ int session__run(struct session *s, uint64_t duration_ns, uint64_t tick_ns, sess
 	uint64_t next_poll = start + s->poll_interval_ns;
 	int err = 0;
 
+	pr_info("running: %d BPF tracer(s), %d poller(s); duration %.3f s (0: until a signal), "
+		"interval %.3f s (0: none)",
+		s->ntracers, s->npollers, (double)duration_ns / 1e9, (double)tick_ns / 1e9);
+
+	notify__ready(); /* every tracer is attached and the consumer is set up */
 	while (!stop_is_requested()) {
 		uint64_t now = mono_now_ns();
 
@@ -219,6 +292,8 @@ int session__run(struct session *s, uint64_t duration_ns, uint64_t tick_ns, sess
 			session__check_drops(s, s->consumer.ex);
 			next_drops = now + 1000000000ULL;
 		}
+		if (status_line__is_due(s->status, now))
+			status_line__update(s->status, now, session__drops_all(s));
 		if (tick && tick_ns && now >= next_tick) {
 			err = tick(ctx, now);
 			if (err) {
@@ -238,6 +313,7 @@ int session__run(struct session *s, uint64_t duration_ns, uint64_t tick_ns, sess
 		session__check_drops(s, s->consumer.ex);
 		err = session__sink_error(s);
 	}
+	status_line__clear(s->status);
 	return err;
 }
 

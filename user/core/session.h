@@ -16,6 +16,7 @@
 #include "core/consumer.h"
 #include "core/trace_cfg.h"
 #include "core/tracer.h"
+#include "cli/status.h"
 
 #define SESSION_MAX_TRACERS 8
 #define SESSION_POLL_MS 100 /* the bound on delivery delay */
@@ -23,6 +24,8 @@
 struct session {
 	struct tracer *tracers[SESSION_MAX_TRACERS];
 	uint64_t drops_seen[SESSION_MAX_TRACERS][TRACER_DROP_REASONS];
+	/* end events without a start, not losses: counted, never emitted as drops */
+	uint64_t unmatched_seen[SESSION_MAX_TRACERS][TRACER_UNMATCHED_REASONS];
 	int ntracers;
 	struct consumer consumer;
 	int write_err; /* the sink failed: stop and report */
@@ -34,9 +37,13 @@ struct session {
 	} pollers[SESSION_MAX_TRACERS];
 	int npollers;
 	uint64_t poll_interval_ns;
+	struct status_line *status; /* optional, set after session__start(): redrawn each second */
 };
 
 typedef int (*session_tick_fn)(void *ctx, uint64_t now_ns);
+
+/* Records handed to the exporter so far, drops records aside (a status_count_fn). */
+uint64_t session__records(void *session);
 
 /* Load and attach each of ops[0..n) with cfg; the consumer exports to ex (may be NULL). */
 int session__start(struct session *s, const struct tracer_ops *const *ops, int n,
@@ -50,11 +57,17 @@ int session__start(struct session *s, const struct tracer_ops *const *ops, int n
 int session__run(struct session *s, uint64_t duration_ns, uint64_t tick_ns, session_tick_fn tick,
 		 void *ctx);
 
-/* Emit drops records for counters that grew since the last call; totals are kept. */
+/*
+ * Emit drops records for counters that grew since the last call; totals are kept, and the
+ * unmatched counters are read along (kept, not emitted: they are not losses).
+ */
 void session__check_drops(struct session *s, struct exporter *ex);
 
 /* The drops of one reason summed over all subsystems, since start. */
 uint64_t session__drops_total(const struct session *s, int reason);
+
+/* The unmatched end events of one reason summed over all subsystems, since start. */
+uint64_t session__unmatched_total(const struct session *s, int reason);
 
 /* The session's tracer for subsystem name, or NULL if it was not started. */
 struct tracer *session__tracer(const struct session *s, const char *name);

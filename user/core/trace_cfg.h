@@ -50,6 +50,11 @@ struct trace_cfg {
 	/* sources: enum backend_mode, and how often fallback pollers read */
 	uint32_t backend;
 	uint64_t poll_interval_ns;
+	/*
+	 * A fallback that cannot apply the filters: 0 fails the start (the subsystem was named);
+	 * 1 leaves that subsystem out with a warning (it was only implied, as "all").
+	 */
+	uint32_t skip_unfiltered;
 	/* tcp: tuple filters (a port matches either end) and the connection table's size */
 	uint16_t tcp_ports[TRACE_TCP_MAX_PORTS];
 	uint32_t tcp_nports;
@@ -63,6 +68,17 @@ struct trace_cfg {
 };
 
 #define TRACE_RINGBUF_DEFAULT (8ULL << 20)
+
+/* The filters of a trace_cfg, as bits: which are set, and which a fallback poller applies. */
+enum trace_filter {
+	TF_PID = 1U << 0,
+	TF_TID = 1U << 1,
+	TF_COMM = 1U << 2,
+	TF_CGROUP = 1U << 3,
+	TF_MIN_LATENCY = 1U << 4,
+	TF_TCP_TUPLE = 1U << 5, /* --port, --laddr, --raddr, --family */
+	TF_DISK = 1U << 6,
+};
 
 /* The rodata every vigil BPF object shares (bpf/common.bpf.h), set from cfg. */
 #define TRACE_CFG_SET_COMMON_RODATA(rodata, cfg)                                   \

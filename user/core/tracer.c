@@ -27,9 +27,13 @@ const struct tracer_ops *const tracer_registry[] = {
 
 const char *const drop_reason_names[TRACER_DROP_REASONS] = {
 	"ringbuf_full",
-	"missing_start",
 	"map_full",
 	"no_storage",
+};
+
+const char *const unmatched_reason_names[TRACER_UNMATCHED_REASONS] = {
+	"started_before_trace",
+	"start_not_seen",
 };
 
 const struct tracer_ops *tracer_ops__by_name(const char *name)
@@ -100,8 +104,24 @@ static int tracer__attach_all(struct tracer *t)
 			return err;
 		}
 		t->links[t->nlinks++] = link;
+		pr_info("%s: attached %s", t->ops->name, bpf_program__section_name(prog));
 	}
 	return 0;
+}
+
+/* -v: each map the kernel gave this tracer, with its type and size. */
+static void tracer__log_maps(const struct tracer *t)
+{
+	struct bpf_map *map;
+
+	bpf_object__for_each_map(map, t->obj) {
+		if (bpf_map__is_internal(map))
+			continue; /* .rodata, .bss: the knobs, not tables */
+		pr_info("%s: map %s: %s, %u entries (%u-byte keys, %u-byte values)", t->ops->name,
+			bpf_map__name(map), libbpf_bpf_map_type_str(bpf_map__type(map)),
+			bpf_map__max_entries(map), bpf_map__key_size(map),
+			bpf_map__value_size(map));
+	}
 }
 
 static int tracer__open_load(struct tracer *t, const struct trace_cfg *cfg)
@@ -136,19 +156,16 @@ static int tracer__open_load(struct tracer *t, const struct trace_cfg *cfg)
 	}
 	t->events_fd = tracer__map_fd(t, "events");
 	t->drops_fd = tracer__map_fd(t, "drops");
+	t->unmatched_fd = tracer__map_fd(t, "unmatched");
+	tracer__log_maps(t);
 	return 0;
 }
 
 int tracer__new(const struct tracer_ops *ops, const struct trace_cfg *cfg, struct tracer **out)
 {
-	struct probe_result why;
 	struct tracer *t;
 	int err;
 
-	if (!probe_subsystem(ops, false, &why)) {
-		pr_err("%s: BPF unavailable: %s", ops->name, why.detail);
-		return -ENOTSUP;
-	}
 	t = calloc(1, sizeof(*t));
 	if (!t)
 		return -ENOMEM;
@@ -287,25 +304,38 @@ int tracer__check_hooks(const struct tracer_ops *ops, struct tracer_hook_check *
 	return n;
 }
 
-int tracer__read_drops(const struct tracer *t, uint64_t out[TRACER_DROP_REASONS])
+/* Sum the n per-CPU u64 counters of the array map fd into out[0..n). */
+static int percpu_counters__read(int fd, uint64_t *out, __u32 n)
 {
 	int ncpus = libbpf_num_possible_cpus();
 	uint64_t *percpu;
 
-	memset(out, 0, sizeof(uint64_t) * TRACER_DROP_REASONS);
+	memset(out, 0, sizeof(uint64_t) * n);
 	if (ncpus <= 0)
 		return ncpus ? ncpus : -EINVAL;
+	if (fd < 0)
+		return 0; /* an object without such counters counts nothing */
 	percpu = calloc((size_t)ncpus, sizeof(*percpu));
 	if (!percpu)
 		return -ENOMEM;
-	for (__u32 reason = 0; reason < TRACER_DROP_REASONS; reason++) {
-		if (bpf_map_lookup_elem(t->drops_fd, &reason, percpu))
+	for (__u32 reason = 0; reason < n; reason++) {
+		if (bpf_map_lookup_elem(fd, &reason, percpu))
 			continue;
 		for (int cpu = 0; cpu < ncpus; cpu++)
 			out[reason] += percpu[cpu];
 	}
 	free(percpu);
 	return 0;
+}
+
+int tracer__read_drops(const struct tracer *t, uint64_t out[TRACER_DROP_REASONS])
+{
+	return percpu_counters__read(t->drops_fd, out, TRACER_DROP_REASONS);
+}
+
+int tracer__read_unmatched(const struct tracer *t, uint64_t out[TRACER_UNMATCHED_REASONS])
+{
+	return percpu_counters__read(t->unmatched_fd, out, TRACER_UNMATCHED_REASONS);
 }
 
 void tracer__free(struct tracer *t)

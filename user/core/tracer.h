@@ -2,9 +2,10 @@
 /*
  * tracer.h: one BPF subsystem (sched, tcp, blkio) loaded into the kernel. The generic part
  * (this file) sizes the ring buffer, loads the object, attaches every program, and reads
- * the per-CPU drop counters and the histogram maps; each subsystem supplies a small ops
- * table that opens its skeleton and sets its rodata. The registry lists the subsystems in
- * the order commands show them.
+ * the per-CPU drop counters (events lost), the unmatched counters (end events whose start
+ * came before the trace or was never shown: not losses) and the histogram maps; each
+ * subsystem supplies a small ops table that opens its skeleton and sets its rodata. The
+ * registry lists the subsystems in the order commands show them.
  */
 #ifndef VIGIL_TRACER_H
 #define VIGIL_TRACER_H
@@ -18,7 +19,8 @@ struct bpf_object;
 struct bpf_link;
 
 #define TRACER_MAX_LINKS 32
-#define TRACER_DROP_REASONS 4 /* VG_DROP_MAX */
+#define TRACER_DROP_REASONS 3 /* VG_DROP_MAX */
+#define TRACER_UNMATCHED_REASONS 2 /* VG_UNMATCHED_MAX */
 
 struct tracer;
 
@@ -66,6 +68,7 @@ struct tracer {
 	int nlinks;
 	int events_fd;
 	int drops_fd;
+	int unmatched_fd;
 };
 
 /* NULL-terminated registry, in display order. */
@@ -95,11 +98,15 @@ const struct tracer_hook *tracer_ops__hook(const struct tracer_ops *ops, const c
 /* Sum the per-CPU drop counters into out[reason]. */
 int tracer__read_drops(const struct tracer *t, uint64_t out[TRACER_DROP_REASONS]);
 
+/* Sum the per-CPU counters of end events without a start (not losses) into out[reason]. */
+int tracer__read_unmatched(const struct tracer *t, uint64_t out[TRACER_UNMATCHED_REASONS]);
+
 /* The fd of the map named name, or a negative errno. */
 int tracer__map_fd(const struct tracer *t, const char *name);
 
 void tracer__free(struct tracer *t);
 
 extern const char *const drop_reason_names[TRACER_DROP_REASONS];
+extern const char *const unmatched_reason_names[TRACER_UNMATCHED_REASONS];
 
 #endif /* VIGIL_TRACER_H */

@@ -54,11 +54,22 @@ static void put_digits(char *p, unsigned int v, int n)
 	}
 }
 
+/*
+ * A stamp comes from the kernel or from a file being read back, so it can be anything: the
+ * sum saturates to the range a time_t of nanoseconds can show (1970 .. 2262) instead of
+ * overflowing.
+ */
 void wallclock__format(struct wallclock *c, uint64_t mono_ns, char out[WALLCLOCK_LEN])
 {
-	int64_t real = (int64_t)mono_ns + c->offset_ns;
-	int64_t sec = real / 1000000000LL;
-	unsigned int nsec = (unsigned int)(real % 1000000000LL);
+	int64_t real, sec;
+	unsigned int nsec;
+
+	if (mono_ns > INT64_MAX || __builtin_add_overflow((int64_t)mono_ns, c->offset_ns, &real))
+		real = INT64_MAX;
+	if (real < 0)
+		real = 0;
+	sec = real / 1000000000LL;
+	nsec = (unsigned int)(real % 1000000000LL);
 
 	if (sec != c->cached_sec) {
 		time_t t = (time_t)sec;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "export/json.h"
+#include "export/escape.h"
 
 const char *const out_format_names[] = { "table", "csv", "json", "ndjson", NULL };
 
@@ -58,12 +59,14 @@ struct exporter *exporter__new(enum out_format fmt, struct sink *sink, uint64_t 
 	wallclock__init(&ex->clock);
 	exporter__union_columns(ex, kinds_mask | (1ULL << VK_DROPS));
 	ex->ops->begin(ex);
+	sink__boundary(sink); /* a header: the file may end here, whole */
 	return ex;
 }
 
 void exporter__write(struct exporter *ex, const struct vrow *row)
 {
 	ex->ops->row(ex, row);
+	sink__end_record(ex->sink); /* a failed write cuts the file here, never inside a row */
 	ex->rows++;
 }
 
@@ -76,23 +79,38 @@ void exporter__free(struct exporter *ex)
 	free(ex);
 }
 
-/* CSV quoting per RFC 4180: only when needed, doubling inner quotes. */
+/*
+ * CSV quoting per RFC 4180: only when needed, doubling inner quotes. CR, LF and TAB stay (a
+ * comm with a newline survives, quoted); the other control bytes a terminal would act on
+ * (ESC, DEL, C1...: see escape.h) are written as \xHH, so `cat file.csv` is safe too.
+ */
 void csv_write_string(struct sink *s, const char *str, size_t maxlen)
 {
-	size_t n = strnlen(str, maxlen);
+	const unsigned char *p = (const unsigned char *)str;
+	size_t n = strnlen(str, maxlen), i = 0;
+	bool quote = memchr(str, ',', n) || memchr(str, '"', n) || memchr(str, '\n', n) ||
+		     memchr(str, '\r', n);
 
-	if (!memchr(str, ',', n) && !memchr(str, '"', n) && !memchr(str, '\n', n) &&
-	    !memchr(str, '\r', n)) {
+	if (!quote && !esc_is_needed(str, n)) {
 		sink__write(s, str, n);
 		return;
 	}
-	sink__putc(s, '"');
-	for (size_t i = 0; i < n; i++) {
-		if (str[i] == '"')
+	if (quote)
+		sink__putc(s, '"');
+	while (i < n) {
+		bool unsafe;
+		size_t len = esc_unit(p + i, n - i, &unsafe);
+
+		if (p[i] == '"')
 			sink__putc(s, '"');
-		sink__putc(s, str[i]);
+		if (unsafe && p[i] != '\n' && p[i] != '\r' && p[i] != '\t')
+			esc_write(s, str + i, len);
+		else
+			sink__write(s, p + i, len);
+		i += len;
 	}
-	sink__putc(s, '"');
+	if (quote)
+		sink__putc(s, '"');
 }
 
 void export_write_field(struct sink *s, const struct vrow *row, enum vfield f, bool json)

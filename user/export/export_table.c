@@ -5,6 +5,8 @@
  */
 #include "export/export.h"
 
+#include "export/escape.h"
+
 static const enum vfield fixed[] = { VF_PID, VF_TID, VF_COMM };
 
 static bool field_is_fixed(enum vfield f)
@@ -36,20 +38,19 @@ static void table_cell(struct exporter *ex, const struct vkind_desc *d, const st
 {
 	struct sink *s = ex->sink;
 	int w = width < 0 ? -width : width;
-	char buf[24];
-	int n = 0;
+	char buf[ESC_MAX_PER_BYTE * 16 + 1];
 
 	if (!kind_has(d, f) || vrow__is_null(row, f)) {
 		sink__printf(s, "%*s ", width, "-");
 		return;
 	}
 	if (vf_descs[f].type == VT_STR) {
-		/* comm: printable bytes only, so a hostile name cannot break the line */
-		const char *str = row->v[f].str;
+		/* comm: control bytes escaped (escape.h), so a hostile name cannot drive the tty */
+		size_t max = (size_t)vf_descs[f].maxlen < (size_t)w ? (size_t)vf_descs[f].maxlen
+								    : (size_t)w;
 
-		for (; n < w && n < vf_descs[f].maxlen && str[n]; n++)
-			buf[n] = (str[n] >= 0x20 && str[n] < 0x7f) ? str[n] : '?';
-		sink__printf(s, "%-*.*s ", w, n, buf);
+		esc_str(buf, sizeof(buf), row->v[f].str, max);
+		sink__printf(s, "%-*s ", w, buf);
 		return;
 	}
 	sink__printf(s, "%*llu ", width, (unsigned long long)row->v[f].u);
@@ -73,7 +74,10 @@ static void table_row(struct exporter *ex, const struct vrow *row)
 			continue;
 		sink__puts(s, vf_descs[f].name);
 		sink__putc(s, '=');
-		export_write_field(s, row, f, false);
+		if (vf_descs[f].type == VT_STR && !vrow__is_null(row, f))
+			esc_write(s, row->v[f].str, vf_descs[f].maxlen);
+		else
+			export_write_field(s, row, f, false);
 		sink__putc(s, ' ');
 	}
 	sink__putc(s, '\n');

@@ -543,3 +543,283 @@ void fbjson_proc_info(struct jw *w, const struct fb_proc_info *pi, uint32_t attr
 		jw__f64(w, "cpu_percent", cpu_percent);
 	jw__obj_end(w);
 }
+
+static void opt_u64(struct jw *w, const char *k, uint64_t v, bool valid)
+{
+	if (valid)
+		jw__u64(w, k, v);
+	else
+		jw__null(w, k);
+}
+
+static void proc_mem(struct jw *w, const struct fb_proc_mem *m)
+{
+	jw__u64(w, "rss", m->rss);
+	jw__u64(w, "vms", m->vms);
+	jw__u64(w, "shared", m->shared);
+	jw__u64(w, "text", m->text);
+	jw__u64(w, "data", m->data);
+}
+
+static void proc_ids(struct jw *w, const char *key, const struct fb_ids *ids)
+{
+	jw__obj_begin(w, key);
+	jw__u64(w, "real", ids->real);
+	jw__u64(w, "effective", ids->effective);
+	jw__u64(w, "saved", ids->saved);
+	jw__obj_end(w);
+}
+
+static void proc_strv(struct jw *w, const char *key, const struct fb_strv *v)
+{
+	jw__arr_begin(w, key);
+	for (size_t i = 0; i < v->n; i++)
+		jw__str(w, NULL, v->v[i]);
+	jw__arr_end(w);
+}
+
+/*
+ * The duplicate check is quadratic: past this many variables (a hostile process can have
+ * hundreds of thousands) duplicates are written as they come, and a JSON reader keeps the
+ * last one, which is what psutil's dict keeps too.
+ */
+#define ENVIRON_DEDUP_MAX 4096
+
+/* environ as psutil's dict: KEY -> VALUE, a later duplicate of a key wins as in a dict. */
+static void proc_environ(struct jw *w, const struct fb_strv *v)
+{
+	bool dedup = v->n <= ENVIRON_DEDUP_MAX;
+
+	jw__obj_begin(w, "environ");
+	for (size_t i = 0; i < v->n; i++) {
+		const char *eq = strchr(v->v[i], '=');
+		size_t klen = (size_t)(eq - v->v[i]);
+		bool later = false;
+		char *key;
+
+		for (size_t j = i + 1; dedup && j < v->n && !later; j++)
+			later = !strncmp(v->v[j], v->v[i], klen + 1);
+		if (later)
+			continue;
+		key = strndup(v->v[i], klen); /* a name may be long: no fixed buffer */
+		if (!key)
+			continue;
+		jw__str(w, key, eq + 1);
+		free(key);
+	}
+	jw__obj_end(w);
+}
+
+static void proc_mmap(struct jw *w, const struct fb_mmap *m)
+{
+	jw__obj_begin(w, NULL);
+	jw__str(w, "path", m->path);
+	jw__u64(w, "rss", m->rss);
+	jw__u64(w, "size", m->size);
+	jw__u64(w, "pss", m->pss);
+	jw__u64(w, "shared_clean", m->shared_clean);
+	jw__u64(w, "shared_dirty", m->shared_dirty);
+	jw__u64(w, "private_clean", m->private_clean);
+	jw__u64(w, "private_dirty", m->private_dirty);
+	jw__u64(w, "referenced", m->referenced);
+	jw__u64(w, "anonymous", m->anonymous);
+	jw__u64(w, "swap", m->swap);
+	jw__obj_end(w);
+}
+
+static void proc_child(struct jw *w, const char *key, const struct pd_child *c)
+{
+	jw__obj_begin(w, key);
+	jw__s64(w, "pid", c->pid);
+	jw__str(w, "name", c->name);
+	jw__obj_end(w);
+}
+
+static void proc_dict_value(struct jw *w, const struct proc_dict *d, enum pd_attr a)
+{
+	const char *k = pd_attr_names[a];
+
+	switch (a) {
+	case PD_CMDLINE:
+		proc_strv(w, k, &d->cmdline);
+		return;
+	case PD_CONNECTIONS:
+		jw__arr_begin(w, k);
+		for (size_t i = 0; i < d->nconns; i++)
+			fbjson_conn(w, &d->conns[i], false);
+		jw__arr_end(w);
+		return;
+	case PD_CPU_AFFINITY:
+		jw__arr_begin(w, k);
+		for (size_t i = 0; i < d->naffinity; i++)
+			jw__s64(w, NULL, d->affinity[i]);
+		jw__arr_end(w);
+		return;
+	case PD_CPU_NUM:
+		jw__s64(w, k, d->cpu_num);
+		return;
+	case PD_CPU_PERCENT:
+		jw__f64(w, k, d->cpu_percent);
+		return;
+	case PD_CPU_TIMES:
+		jw__obj_begin(w, k);
+		jw__f64(w, "user", d->cpu_times.user);
+		jw__f64(w, "system", d->cpu_times.system);
+		jw__f64(w, "children_user", d->cpu_times.children_user);
+		jw__f64(w, "children_system", d->cpu_times.children_system);
+		opt_f64(w, "iowait", d->cpu_times.iowait, d->cpu_times.valid & FB_PCPU_IOWAIT);
+		jw__obj_end(w);
+		return;
+	case PD_CREATE_TIME:
+		jw__f64(w, k, d->create_time);
+		return;
+	case PD_CWD:
+		jw__str(w, k, d->cwd);
+		return;
+	case PD_ENVIRON:
+		proc_environ(w, &d->environ);
+		return;
+	case PD_EXE:
+		jw__str(w, k, d->exe);
+		return;
+	case PD_GIDS:
+		proc_ids(w, k, &d->gids);
+		return;
+	case PD_IO_COUNTERS:
+		jw__obj_begin(w, k);
+		jw__u64(w, "read_count", d->io.read_count);
+		jw__u64(w, "write_count", d->io.write_count);
+		jw__u64(w, "read_bytes", d->io.read_bytes);
+		jw__u64(w, "write_bytes", d->io.write_bytes);
+		jw__u64(w, "read_chars", d->io.read_chars);
+		jw__u64(w, "write_chars", d->io.write_chars);
+		jw__obj_end(w);
+		return;
+	case PD_IONICE:
+		jw__obj_begin(w, k);
+		jw__s64(w, "ioclass", d->ioclass);
+		jw__s64(w, "value", d->iovalue);
+		jw__obj_end(w);
+		return;
+	case PD_MEMORY_FULL_INFO:
+		jw__obj_begin(w, k);
+		proc_mem(w, &d->mem_full.base);
+		opt_u64(w, "uss", d->mem_full.uss, d->mem_full.valid & FB_PMEM_USS);
+		opt_u64(w, "pss", d->mem_full.pss, d->mem_full.valid & FB_PMEM_PSS);
+		opt_u64(w, "swap", d->mem_full.swap, d->mem_full.valid & FB_PMEM_SWAP);
+		jw__obj_end(w);
+		return;
+	case PD_MEMORY_INFO:
+		jw__obj_begin(w, k);
+		proc_mem(w, &d->mem);
+		jw__obj_end(w);
+		return;
+	case PD_MEMORY_MAPS:
+		jw__arr_begin(w, k);
+		for (size_t i = 0; i < d->nmaps; i++)
+			proc_mmap(w, &d->maps[i]);
+		jw__arr_end(w);
+		return;
+	case PD_MEMORY_PERCENT:
+		jw__f64(w, k, d->memory_percent);
+		return;
+	case PD_NAME:
+		jw__str(w, k, d->name);
+		return;
+	case PD_NICE:
+		jw__s64(w, k, d->nice);
+		return;
+	case PD_NUM_CTX_SWITCHES:
+		jw__obj_begin(w, k);
+		jw__u64(w, "voluntary", d->ctx_voluntary);
+		jw__u64(w, "involuntary", d->ctx_involuntary);
+		jw__obj_end(w);
+		return;
+	case PD_NUM_FDS:
+		jw__s64(w, k, d->num_fds);
+		return;
+	case PD_NUM_THREADS:
+		jw__s64(w, k, d->num_threads);
+		return;
+	case PD_OPEN_FILES:
+		jw__arr_begin(w, k);
+		for (size_t i = 0; i < d->nfiles; i++) {
+			jw__obj_begin(w, NULL);
+			jw__str(w, "path", d->files[i].path);
+			jw__s64(w, "fd", d->files[i].fd);
+			jw__u64(w, "position", d->files[i].position);
+			jw__str(w, "mode", d->files[i].mode);
+			jw__u64(w, "flags", d->files[i].flags);
+			jw__obj_end(w);
+		}
+		jw__arr_end(w);
+		return;
+	case PD_PID:
+		jw__s64(w, k, d->pid);
+		return;
+	case PD_PPID:
+		jw__s64(w, k, d->ppid);
+		return;
+	case PD_STATUS:
+		opt_str(w, k, fb_status_name(d->status), fb_status_name(d->status) != NULL);
+		return;
+	case PD_TERMINAL:
+		opt_str(w, k, d->terminal, d->terminal[0] != '\0');
+		return;
+	case PD_THREADS:
+		jw__arr_begin(w, k);
+		for (size_t i = 0; i < d->nthreads; i++) {
+			jw__obj_begin(w, NULL);
+			jw__s64(w, "id", d->threads[i].id);
+			jw__f64(w, "user_time", d->threads[i].user_time);
+			jw__f64(w, "system_time", d->threads[i].system_time);
+			jw__obj_end(w);
+		}
+		jw__arr_end(w);
+		return;
+	case PD_UIDS:
+		proc_ids(w, k, &d->uids);
+		return;
+	case PD_USERNAME:
+		jw__str(w, k, d->username);
+		return;
+	case PD_PARENT:
+		if (d->parent.pid < 0)
+			jw__null(w, k);
+		else
+			proc_child(w, k, &d->parent);
+		return;
+	case PD_CHILDREN:
+		jw__arr_begin(w, k);
+		for (size_t i = 0; i < d->nchildren; i++)
+			proc_child(w, NULL, &d->children[i]);
+		jw__arr_end(w);
+		return;
+	case PD_RLIMITS:
+		jw__obj_begin(w, k);
+		for (size_t i = 0; i < d->nrlimits; i++) {
+			jw__arr_begin(w, d->rlimits[i].name);
+			jw__s64(w, NULL, d->rlimits[i].soft);
+			jw__s64(w, NULL, d->rlimits[i].hard);
+			jw__arr_end(w);
+		}
+		jw__obj_end(w);
+		return;
+	default:
+		return;
+	}
+}
+
+void fbjson_proc_dict(struct jw *w, const struct proc_dict *d)
+{
+	jw__obj_begin(w, NULL);
+	for (int a = 0; a < PD__COUNT; a++) {
+		if (!(d->asked & PD_BIT(a)))
+			continue;
+		if (proc_dict__has(d, (enum pd_attr)a))
+			proc_dict_value(w, d, (enum pd_attr)a);
+		else
+			jw__null(w, pd_attr_names[a]);
+	}
+	jw__obj_end(w);
+}

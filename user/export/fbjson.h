@@ -11,6 +11,7 @@
 
 #include "fallback.h"
 #include "export/json.h"
+#include "view/proc_dict.h"
 
 void fbjson_cpu(struct jw *w);
 void fbjson_virtual_memory(struct jw *w);
@@ -33,5 +34,12 @@ void fbjson_conn(struct jw *w, const struct fb_conn *c, bool with_pid);
 /* One process of a scan with the attributes in attrs (FB_PI_*), and cpu_percent if >= 0. */
 void fbjson_proc_info(struct jw *w, const struct fb_proc_info *pi, uint32_t attrs,
 		      double cpu_percent);
+
+/*
+ * One process as psutil's as_dict() gives it: the asked keys with psutil's names and value
+ * shapes (namedtuples as objects with their field names, a field not read as null), plus
+ * vigil's parent, children and rlimits when asked.
+ */
+void fbjson_proc_dict(struct jw *w, const struct proc_dict *d);
 
 #endif /* VIGIL_FBJSON_H */

@@ -9,30 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "export/escape.h"
+
 static const char hex[] = "0123456789abcdef";
-
-/* Length of the valid UTF-8 sequence at p (at most n bytes), or 0 if invalid. */
-static size_t utf8_seq_len(const unsigned char *p, size_t n)
-{
-	size_t len, i;
-	unsigned int cp;
-
-	if (p[0] < 0xC2 || p[0] > 0xF4)
-		return 0;
-	len = p[0] < 0xE0 ? 2 : p[0] < 0xF0 ? 3 : 4;
-	if (len > n)
-		return 0;
-	cp = p[0] & (0x3F >> (len - 1));
-	for (i = 1; i < len; i++) {
-		if ((p[i] & 0xC0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (p[i] & 0x3F);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-	    (cp >= 0xD800 && cp <= 0xDFFF))
-		return 0;
-	return len;
-}
 
 void json_write_string(struct sink *s, const char *str, size_t maxlen)
 {
@@ -44,7 +23,7 @@ void json_write_string(struct sink *s, const char *str, size_t maxlen)
 		unsigned char c = p[i];
 		size_t seq;
 
-		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
 			i++;
 			run++;
 			continue;
@@ -53,7 +32,15 @@ void json_write_string(struct sink *s, const char *str, size_t maxlen)
 		run = 0;
 		if (c >= 0x80) {
 			seq = utf8_seq_len(p + i, n - i);
-			if (seq) {
+			if (seq == 2 && c == 0xC2 && p[i + 1] < 0xA0) {
+				/* C1 controls: escaped, like C0, so no terminal acts on them */
+				char esc[6] = {
+					'\\', 'u', '0', '0', hex[p[i + 1] >> 4], hex[p[i + 1] & 15]
+				};
+
+				sink__write(s, esc, sizeof(esc));
+				i += seq;
+			} else if (seq) {
 				sink__write(s, p + i, seq);
 				i += seq;
 			} else {

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * json.h: a small streaming JSON writer over a sink. It tracks nesting and commas so
- * callers write keys and values in order, escapes strings (control characters, quotes, and
+ * callers write keys and values in order, escapes strings (C0, DEL and C1 control characters
+ * as \u00XX, quotes, and
  * bytes that are not valid UTF-8, which become U+FFFD) and prints doubles so that they
  * round-trip. Used by the record exporter and by every command with --format json.
  */

@@ -36,18 +36,27 @@ int output__open(struct output *o, const struct cli_cmd *cmd, const struct cli_c
 int output__close(struct output *o)
 {
 	const char *path;
+	uint64_t lost;
 	int err;
 
 	if (!o->sink)
 		return 0;
 	path = o->sink->path;
 	exporter__free(o->ex);
-	err = sink__close(o->sink);
+	err = sink__finish(o->sink);
+	lost = sink__lost(o->sink);
+	sink__close(o->sink);
 	o->ex = NULL;
 	o->sink = NULL;
 	if (err == -EPIPE && !strcmp(path, "-"))
 		return 0; /* the reader left (vigil ... | head): not an error, as for any filter */
-	if (err)
+	if (err && lost)
+		cli_error(o->cmd,
+			  "writing %s: %s; %llu records lost, the file ends at the last "
+			  "whole one",
+			  strcmp(path, "-") ? path : "stdout", strerror(-err),
+			  (unsigned long long)lost);
+	else if (err)
 		cli_error(o->cmd, "writing %s: %s", strcmp(path, "-") ? path : "stdout",
 			  strerror(-err));
 	return err;

@@ -1,13 +1,37 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * output_report.c: the one-line account a trace prints when it ends: records per kind and
- * drops per reason. It reads the session, so it belongs to the tracer module of the build.
+ * output_report.c: the one-line account a trace prints when it ends: records per kind, drops
+ * per reason, a write failure and the records it lost, unmatched events. It reads the
+ * session, so it belongs to the tracer module of the build.
  */
 #include "export/output.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "core/session.h"
+
+/*
+ * "; 12 unmatched (not losses): started_before_trace=9 start_not_seen=3": end events whose
+ * start came before the trace or was never shown by the kernel, apart from the drops.
+ */
+static void output__report_unmatched(const struct session *s)
+{
+	uint64_t n = 0;
+
+	for (int r = 0; r < TRACER_UNMATCHED_REASONS; r++)
+		n += session__unmatched_total(s, r);
+	if (!n)
+		return;
+	fprintf(stderr, "; %llu unmatched (not losses):", (unsigned long long)n);
+	for (int r = 0; r < TRACER_UNMATCHED_REASONS; r++) {
+		uint64_t k = session__unmatched_total(s, r);
+
+		if (k)
+			fprintf(stderr, " %s=%llu", unmatched_reason_names[r],
+				(unsigned long long)k);
+	}
+}
 
 void output__report(const struct output *o, const struct session *s)
 {
@@ -38,8 +62,25 @@ void output__report(const struct output *o, const struct session *s)
 	}
 	for (int r = 0; r < TRACER_DROP_REASONS; r++)
 		lost += session__drops_total(s, r);
+	if (o->ex)
+		sink__flush(o->sink); /* what is still buffered: a write error shows now */
+	if (o->sink && sink__error(o->sink)) {
+		/* never "no drops" once records could not be written */
+		fprintf(stderr, "%sWRITE FAILED (%s)", total ? "; " : "",
+			strerror(-sink__error(o->sink)));
+		if (o->ex) /* records are counted where an exporter marks them */
+			fprintf(stderr, ": %llu records lost",
+				(unsigned long long)sink__lost(o->sink));
+		total = 1;
+		if (!lost && !c->bad_records) {
+			fputc('\n', stderr);
+			return;
+		}
+	}
 	if (!lost && !c->bad_records) {
-		fprintf(stderr, "%sno drops\n", total ? "; " : "");
+		fprintf(stderr, "%sno drops", total ? "; " : "");
+		output__report_unmatched(s);
+		fputc('\n', stderr);
 		return;
 	}
 	fprintf(stderr, "%sDROPPED", total ? "; " : "");
@@ -51,5 +92,6 @@ void output__report(const struct output *o, const struct session *s)
 	}
 	if (c->bad_records)
 		fprintf(stderr, " malformed=%llu", (unsigned long long)c->bad_records);
+	output__report_unmatched(s);
 	fputc('\n', stderr);
 }

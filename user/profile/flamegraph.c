@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "export/escape.h"
+
 #define FG_FRAME_H    16
 #define FG_PAD_TOP    34
 #define FG_PAD_BOTTOM 26
@@ -191,14 +193,26 @@ int fg__max_depth(const struct flamegraph *fg)
 	return fg->max_depth;
 }
 
-/* XML text: escape markup; bytes outside printable ASCII become '?' so any parser accepts
- * the file whatever a comm or symbol holds. */
+/* XML text: escape markup; control bytes and bytes that are not UTF-8 print as \xHH
+ * (escape.h), so any parser accepts the file and a terminal showing it stays safe. */
 static void xml_text(struct sink *s, const char *str)
 {
-	for (; *str; str++) {
-		unsigned char c = (unsigned char)*str;
+	const unsigned char *p = (const unsigned char *)str;
+	size_t n = strlen(str), i = 0;
 
-		switch (c) {
+	while (i < n) {
+		bool unsafe;
+		size_t len = esc_unit(p + i, n - i, &unsafe);
+
+		if (unsafe || len > 1) {
+			if (unsafe)
+				esc_write(s, str + i, len);
+			else
+				sink__write(s, p + i, len);
+			i += len;
+			continue;
+		}
+		switch (p[i++]) {
 		case '&':
 			sink__puts(s, "&amp;");
 			break;
@@ -215,7 +229,7 @@ static void xml_text(struct sink *s, const char *str)
 			sink__puts(s, "&apos;");
 			break;
 		default:
-			sink__putc(s, (c < 0x20 || c >= 0x7f) ? '?' : (char)c);
+			sink__putc(s, (char)p[i - 1]);
 		}
 	}
 }

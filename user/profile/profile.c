@@ -18,12 +18,15 @@
 #include <unistd.h>
 
 #include "core/log.h"
+#include "core/probe.h"
 #include "profile.skel.h"
 #include "profile/profile_impl.h"
 #include "core/stop.h"
 #include "cli/trace_opts.h"
 #include "profile/usyms.h"
 #include "core/wallclock.h"
+#include "cli/status.h"
+#include "core/tracer.h"
 
 #define POLL_MS 100
 
@@ -60,8 +63,14 @@ static int profile_rb_event(void *ctx, void *data, size_t len)
 static int profiler__open_load(struct profiler *p, const struct profile_cfg *cfg)
 {
 	struct profile_bpf *skel;
+	struct probe_result why;
 	int err;
 
+	/* The tracers' pre-flight: say why BPF cannot be had, rather than how the load failed. */
+	if (!probe_machine(&why)) {
+		pr_err("profile: BPF unavailable: %s", why.detail);
+		return -ENOTSUP;
+	}
 	skel = profile_bpf__open();
 	if (!skel) {
 		err = -errno;
@@ -193,6 +202,15 @@ int profiler__new(const struct profile_cfg *cfg, struct profiler **out)
 	err = profiler__attach(p, cfg);
 	if (err)
 		goto err_free;
+	if (cfg->off_cpu)
+		pr_info("profile: off-CPU on tp_btf/sched_switch and sched_wakeup, blocks %llu to "
+			"%llu ns", (unsigned long long)cfg->min_block_ns,
+			(unsigned long long)cfg->max_block_ns);
+	else
+		pr_info("profile: on-CPU, cpu-clock perf events at %u Hz on %d CPUs", cfg->freq,
+			p->ncpus);
+	pr_info("profile: %u stacks and keys kept in the kernel; %s%s stacks", cfg->stack_storage,
+		cfg->kernel_stacks ? "kernel" : "", cfg->user_stacks ? " user" : "");
 	p->start_ns = mono_now_ns();
 	*out = p;
 	return 0;
@@ -221,6 +239,43 @@ static void profiler__detach(struct profiler *p)
 	p->nlinks = 0;
 }
 
+/* Distinct stacks counted so far: the keys of the counts map (a status_count_fn). */
+static uint64_t profiler__stacks(void *ctx)
+{
+	struct profiler *p = ctx;
+	int fd = bpf_map__fd(p->skel->maps.counts);
+	char key[2][256];
+	uint64_t n = 0;
+	int cur = 0;
+
+	if (bpf_map__key_size(p->skel->maps.counts) > sizeof(key[0]))
+		return 0;
+	if (bpf_map_get_next_key(fd, NULL, key[cur]))
+		return 0;
+	do {
+		n++;
+		cur ^= 1;
+	} while (!bpf_map_get_next_key(fd, key[cur ^ 1], key[cur]));
+	return n;
+}
+
+void profiler__show_status(struct profiler *p, struct status_line *st)
+{
+	status_line__init(st, "profile", "stacks", profiler__stacks, p, mono_now_ns());
+	p->status = st;
+}
+
+static void profiler__update_status(struct profiler *p, uint64_t now)
+{
+	struct tracer t = { .drops_fd = bpf_map__fd(p->skel->maps.drops) };
+	uint64_t drops[TRACER_DROP_REASONS] = { 0 }, total = p->pending_lost;
+
+	tracer__read_drops(&t, drops);
+	for (int i = 0; i < TRACER_DROP_REASONS; i++)
+		total += drops[i];
+	status_line__update(p->status, now, total);
+}
+
 int profiler__run(struct profiler *p, uint64_t duration_ns)
 {
 	uint64_t end = duration_ns ? p->start_ns + duration_ns : 0;
@@ -245,7 +300,10 @@ int profiler__run(struct profiler *p, uint64_t duration_ns)
 		}
 		err = 0;
 		profiler__cache_pending(p);
+		if (status_line__is_due(p->status, now))
+			profiler__update_status(p, now);
 	}
+	status_line__clear(p->status);
 	/* Detach first: symbolising afterwards must not profile vigil itself. */
 	profiler__detach(p);
 	p->end_ns = mono_now_ns();

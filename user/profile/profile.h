@@ -67,15 +67,20 @@ struct prof_result {
 	uint64_t unknown_pids;	 /* processes gone before their maps could be read */
 	uint64_t drops[4];	 /* VG_DROP_*: map full, ring buffer full */
 	uint64_t open_blocks;	 /* off-CPU: blocks still open at the end, counted up to it */
+	bool task_matched;	 /* a task passed the task filters during the profile */
 };
 
 struct profiler;
+struct status_line;
 
 /* Open, load and attach. 0 or -errno, after logging why. */
 int profiler__new(const struct profile_cfg *cfg, struct profiler **out);
 
 /* Run until duration_ns passes (0: until a stop is requested), caching new processes' maps. */
 int profiler__run(struct profiler *p, uint64_t duration_ns);
+
+/* Keep st (status.h) up to date while it runs: distinct stacks so far, and drops. */
+void profiler__show_status(struct profiler *p, struct status_line *st);
 
 /* Read and symbolise everything counted so far. 0 or -errno. */
 int profiler__collect(struct profiler *p, struct prof_result *res);

@@ -29,6 +29,7 @@ struct profiler {
 	struct usyms *usyms;
 	uint64_t start_ns, end_ns;
 	uint64_t open_blocks; /* off-CPU blocks still open at the end, counted up to it */
+	struct status_line *status; /* optional */
 };
 
 /* Off-CPU: add the blocks still open at end (CLOCK_MONOTONIC ns) to the counts map. */

@@ -16,16 +16,19 @@
 #include "export/json.h"
 #include "profile/profile.h"
 #include "profile/profile_fold.h"
+#include "export/escape.h"
 
-/* Copy src into dst, making it safe inside a folded frame: no ';' and no control bytes. */
+/*
+ * Copy src into dst, making it safe inside a folded frame: no ';' (it becomes '_') and
+ * control bytes escaped as \xHH (escape.h), so `cat stacks.folded` cannot drive a terminal.
+ */
 static size_t fold_copy(char *dst, size_t room, const char *src, size_t maxlen)
 {
-	size_t n = 0;
+	size_t n = esc_str(dst, room, src, maxlen);
 
-	for (; n < maxlen && src[n] && n + 1 < room; n++) {
-		unsigned char c = (unsigned char)src[n];
-
-		dst[n] = (c == ';' || c < 0x20 || c == 0x7f) ? '_' : (char)c;
+	for (size_t i = 0; i < n; i++) {
+		if (dst[i] == ';')
+			dst[i] = '_';
 	}
 	return n;
 }
@@ -138,6 +141,7 @@ void prof_write_folded(struct sink *s, const struct prof_result *r)
 		sink__putc(s, ' ');
 		sink__u64(s, f[i].value);
 		sink__putc(s, '\n');
+		sink__end_record(s); /* a full disk cuts the file between lines */
 	}
 	prof_fold__free(f, n);
 }

@@ -259,6 +259,7 @@ int profiler__collect(struct profiler *p, struct prof_result *r)
 	r->freq = p->cfg.freq;
 	r->ncpus = p->ncpus;
 	r->duration_ns = (p->end_ns ? p->end_ns : p->start_ns) - p->start_ns;
+	r->task_matched = p->skel->bss->task_matched;
 	if (p->cfg.kernel_stacks) {
 		ks = ksyms__load(NULL);
 		if (!ks)

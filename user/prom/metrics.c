@@ -260,7 +260,8 @@ static void write_drops(struct metrics *m, struct prom *p)
 	char lbl[PROM_LABELS_LEN];
 
 	prom__family(p, "vigil_drops_total", "counter",
-		     "Events the kernel could not hand over, per subsystem and reason.");
+		     "Events lost (the kernel could not keep or hand them over), per subsystem "
+		     "and reason.");
 	for (int i = 0; m->s && i < m->s->ntracers; i++) {
 		const struct tracer *t = m->s->tracers[i];
 		uint64_t d[TRACER_DROP_REASONS];
@@ -272,6 +273,28 @@ static void write_drops(struct metrics *m, struct prom *p)
 				  prom_labels(lbl, "subsystem", t->ops->name, "reason",
 					      drop_reason_names[r], NULL),
 				  d[r]);
+	}
+}
+
+static void write_unmatched(struct metrics *m, struct prom *p)
+{
+	char lbl[PROM_LABELS_LEN];
+
+	prom__family(p, "vigil_unmatched_events_total", "counter",
+		     "End events with no start to pair with, although nothing was lost: the start "
+		     "came before the trace (started_before_trace) or the kernel never showed it "
+		     "(start_not_seen). Not drops.");
+	for (int i = 0; m->s && i < m->s->ntracers; i++) {
+		const struct tracer *t = m->s->tracers[i];
+		uint64_t u[TRACER_UNMATCHED_REASONS];
+
+		if (tracer__read_unmatched(t, u))
+			continue;
+		for (int r = 0; r < TRACER_UNMATCHED_REASONS; r++)
+			prom__u64(p, "vigil_unmatched_events_total",
+				  prom_labels(lbl, "subsystem", t->ops->name, "reason",
+					      unmatched_reason_names[r], NULL),
+				  u[r]);
 	}
 }
 
@@ -356,6 +379,7 @@ int metrics__scrape(struct metrics *m, struct prom *p)
 	write_hists(m, p);
 	write_flows(m, p);
 	write_drops(m, p);
+	write_unmatched(m, p);
 	write_prog_stats(m, p);
 	metrics_node_write(p, m->disk_nw, m->net_nw);
 	write_self(m, p);

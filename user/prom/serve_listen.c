@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * serve_listen.c: the address `vigil serve --listen` takes (HOST:PORT, [IPv6]:PORT, PORT),
- * parsed whether or not the build has the HTTP endpoint (serve.c or serve_none.c).
+ * parsed whether or not the build has the HTTP endpoint (serve.c or serve_none.c), and
+ * whether it is a loopback one (serve refuses to expose an unguarded endpoint elsewhere).
  */
 #include "prom/serve.h"
 
@@ -67,4 +68,18 @@ int serve_parse_listen(const char *arg, struct sockaddr_storage *addr, socklen_t
 	in4->sin_port = htons(p);
 	*len = sizeof(*in4);
 	return 0;
+}
+
+bool serve_addr_is_loopback(const struct sockaddr_storage *addr)
+{
+	const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)addr;
+	const struct sockaddr_in *in4 = (const struct sockaddr_in *)addr;
+
+	if (addr->ss_family == AF_INET)
+		return (ntohl(in4->sin_addr.s_addr) >> 24) == 127;
+	if (addr->ss_family != AF_INET6)
+		return false;
+	if (IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr))
+		return true;
+	return IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr) && in6->sin6_addr.s6_addr[12] == 127;
 }

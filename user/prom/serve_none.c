@@ -9,9 +9,9 @@
 
 #include "core/log.h"
 
-struct serve *serve__new(const struct sockaddr_storage *addr, serve_scrape_fn fn, void *ctx)
+struct serve *serve__new(const struct serve_opts *o, serve_scrape_fn fn, void *ctx)
 {
-	(void)addr;
+	(void)o;
 	(void)fn;
 	(void)ctx;
 	pr_err("serve: the HTTP endpoint needs libmicrohttpd: not in this build");

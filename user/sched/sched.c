@@ -33,6 +33,12 @@ static void *sched_open(const struct trace_cfg *cfg, struct bpf_object **obj)
 	skel->rodata->targ_hist_per = cfg->hist_per;
 	skel->rodata->targ_hist_unit_ns = cfg->hist_unit_ns ? cfg->hist_unit_ns : 1000;
 	skel->rodata->targ_min_ns = cfg->min_latency_ns;
+	/* Programs with nothing to do in this mode cost a run per event all the same. */
+	if (!skel->rodata->targ_stream_proc) {
+		bpf_program__set_autoload(skel->progs.handle_sched_exec, false);
+		bpf_program__set_autoload(skel->progs.handle_sched_exit, false);
+		bpf_program__set_autoload(skel->progs.handle_sched_fork, false);
+	}
 	*obj = skel->obj;
 	return skel;
 }

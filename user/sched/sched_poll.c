@@ -235,6 +235,7 @@ const struct poller_ops sched_poller_ops = {
 	.subsystem = "sched",
 	.source = "procfs",
 	.kinds = 1ULL << VK_SAMPLE,
+	.filters = TF_PID | TF_TID | TF_COMM,
 	.open = sched_poll__open,
 	.poll = sched_poll__poll,
 	.close = sched_poll__close,

@@ -56,6 +56,42 @@ static void parse_info(struct tcp_diag_sock *s, const void *data, size_t len)
 	}
 }
 
+int tcp_diag__payload(const struct tcp_diag_sock *s, bool active, uint64_t *sent,
+		      uint64_t *received)
+{
+	uint64_t syn, our_fin, peer_fin;
+
+	if (!(s->has & TCP_DIAG_HAS_BYTES))
+		return -ENODATA;
+	switch (s->state) {
+	case 1: /* ESTABLISHED */
+	case 4: /* FIN_WAIT1: our FIN is not acked yet */
+		our_fin = peer_fin = 0;
+		break;
+	case 5: /* FIN_WAIT2: our FIN acked */
+		our_fin = 1;
+		peer_fin = 0;
+		break;
+	case 8: /* CLOSE_WAIT */
+	case 9: /* LAST_ACK */
+	case 11: /* CLOSING */
+		our_fin = 0;
+		peer_fin = 1;
+		break;
+	case 2: /* SYN_SENT: nothing acked, nothing received */
+	case 3: /* SYN_RECV */
+	case 10: /* LISTEN */
+		*sent = *received = 0;
+		return 0;
+	default: /* TIME_WAIT, CLOSE: which FINs were counted is not known */
+		return -ENODATA;
+	}
+	syn = active ? 1 : 0; /* a passive socket starts counting after its SYN-ACK */
+	*sent = s->bytes_acked > syn + our_fin ? s->bytes_acked - syn - our_fin : 0;
+	*received = s->bytes_received > peer_fin ? s->bytes_received - peer_fin : 0;
+	return 0;
+}
+
 static int parse_msg(struct tcp_diag *d, const struct nlmsghdr *h)
 {
 	const struct inet_diag_msg *m = NLMSG_DATA(h);

@@ -48,5 +48,14 @@ int tcp_diag__dump(struct tcp_diag *d);
 int tcp_diag__parse(struct tcp_diag *d, const void *buf, size_t len);
 
 void tcp_diag__free(struct tcp_diag *d);
+/*
+ * The payload bytes of a connection: the kernel's bytes_acked also counts the SYN of an
+ * active open and our FIN once acked, and bytes_received the peer's FIN (a client that sends
+ * 1000 bytes and reads 3000 shows 1002/3001).  @active: we sent the SYN.  -ENODATA when the
+ * counters are absent or the state does not say whether a FIN was exchanged (TIME_WAIT,
+ * CLOSE).
+ */
+int tcp_diag__payload(const struct tcp_diag_sock *s, bool active, uint64_t *sent,
+		      uint64_t *received);
 
 #endif /* VIGIL_TCP_DIAG_H */

@@ -67,9 +67,12 @@ void metrics_tcp__write(const struct metrics_tcp *t, struct prom *p)
 	       "local if passive).",
 	       TC(closes));
 	family(t, p, "vigil_tcp_sent_bytes_total",
-	       "Bytes acked by the peer over closed TCP connections, by class.", TC(bytes_sent));
+	       "Payload bytes acked by the peer over closed TCP connections (no SYN or FIN), by "
+	       "class.",
+	       TC(bytes_sent));
 	family(t, p, "vigil_tcp_received_bytes_total",
-	       "Bytes received over closed TCP connections, by class.", TC(bytes_received));
+	       "Payload bytes received over closed TCP connections (no SYN or FIN), by class.",
+	       TC(bytes_received));
 	family(t, p, "vigil_tcp_retransmits_total",
 	       "Retransmitted segments of closed TCP connections, by class.", TC(retransmits));
 }

@@ -5,7 +5,7 @@
  * for the first time is emitted as tcp_accept when its local port listens (or several
  * connections share it), else as tcp_connect; one that is gone (closed, or now a TIME_WAIT
  * minisocket) as tcp_close with the counters of its last poll: srtt (last, min and max over
- * the polls), retransmits, bytes_sent (bytes acked by the peer) and bytes_received, as the
+ * the polls), retransmits, bytes_sent (payload acked by the peer) and bytes_received, as the
  * BPF tracer reports them. What polling cannot know is null: connect latency, and the
  * duration of a connection that was already open at the first poll (those are marked
  * partial, as BPF marks connections older than the trace). Bytes moved after the last poll
@@ -236,9 +236,9 @@ static void emit_close(struct tcp_poll *tp, const struct tcp_conn *t, uint64_t n
 	row.v[VF_RETRANSMITS].u = t->s.retransmits;
 	if (!(t->s.has & TCP_DIAG_HAS_RETRANS))
 		vrow__set_null(&row, VF_RETRANSMITS);
-	row.v[VF_BYTES_SENT].u = t->s.bytes_acked;
-	row.v[VF_BYTES_RECEIVED].u = t->s.bytes_received;
-	if (!(t->s.has & TCP_DIAG_HAS_BYTES)) {
+	/* payload only: the kernel's counters include the SYN and FINs */
+	if (tcp_diag__payload(&t->s, !t->passive, &row.v[VF_BYTES_SENT].u,
+			      &row.v[VF_BYTES_RECEIVED].u)) {
 		vrow__set_null(&row, VF_BYTES_SENT);
 		vrow__set_null(&row, VF_BYTES_RECEIVED);
 	}
@@ -392,6 +392,7 @@ const struct poller_ops tcp_poller_ops = {
 	.source = "sock_diag",
 	.kinds = 1ULL << VG_KIND_TCP_CONNECT | 1ULL << VG_KIND_TCP_ACCEPT |
 		 1ULL << VG_KIND_TCP_CLOSE,
+	.filters = TF_PID | TF_COMM | TF_TCP_TUPLE,
 	.open = tcp_poll__open,
 	.poll = tcp_poll__poll,
 	.close = tcp_poll__close,

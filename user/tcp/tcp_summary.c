@@ -10,7 +10,9 @@
 #include <string.h>
 
 #include "core/hist.h"
+#include "export/hist_print.h"
 #include "core/session.h"
+#include "export/escape.h"
 
 void run_tcp__configure(struct trace_cfg *cfg)
 {
@@ -116,12 +118,15 @@ static void print_hist(struct sink *out, const char *title, const struct vg_hist
 {
 	uint64_t n = vg_hist__total(h);
 
+	if (!n) { /* no average or percentile of nothing */
+		sink__printf(out, "\n%s: no samples\n", title);
+		return;
+	}
 	sink__printf(out, "\n%s: %llu samples, avg %llu us, p50 <= %llu us, p99 <= %llu us\n",
-		     title, (unsigned long long)n, (unsigned long long)(n ? h->sum / n : 0),
+		     title, (unsigned long long)n, (unsigned long long)(h->sum / n),
 		     (unsigned long long)vg_hist__quantile(h, 0.5),
 		     (unsigned long long)vg_hist__quantile(h, 0.99));
-	if (n)
-		hist_print_log2(out, h->slots, VG_HIST_SLOTS, "usecs");
+	hist_print_log2(out, h->slots, VG_HIST_SLOTS, "usecs");
 }
 
 void run_tcp__print_table(const struct run_tcp *t, struct sink *out, int top)
@@ -143,11 +148,13 @@ void run_tcp__print_table(const struct run_tcp *t, struct sink *out, int top)
 		     "CLOSED", "RETRANS");
 	for (int i = 0; i < t->nprocs && i < top; i++) {
 		const struct run_tcp_proc *p = &t->procs[i];
+		char comm[ESC_MAX_PER_BYTE * VG_COMM_LEN + 1];
 
+		esc_str(comm, sizeof(comm), p->comm, VG_COMM_LEN);
 		if (p->pid == UINT64_MAX)
 			sink__printf(out, "%7s %-16s ", "-", "(owner unknown)");
 		else
-			sink__printf(out, "%7llu %-16.16s ", (unsigned long long)p->pid, p->comm);
+			sink__printf(out, "%7llu %-16s ", (unsigned long long)p->pid, comm);
 		sink__printf(out, "%12llu %12llu %7llu %8llu\n", (unsigned long long)p->bytes_sent,
 			     (unsigned long long)p->bytes_received, (unsigned long long)p->conns,
 			     (unsigned long long)p->retransmits);
@@ -162,8 +169,15 @@ static void json_hist(struct jw *w, const char *key, const struct vg_hist *h)
 	jw__str(w, "unit", "usecs");
 	jw__u64(w, "count", n);
 	jw__u64(w, "sum", h->sum);
-	jw__u64(w, "p50", vg_hist__quantile(h, 0.5));
-	jw__u64(w, "p99", vg_hist__quantile(h, 0.99));
+	if (n) {
+		jw__u64(w, "avg", h->sum / n);
+		jw__u64(w, "p50", vg_hist__quantile(h, 0.5));
+		jw__u64(w, "p99", vg_hist__quantile(h, 0.99));
+	} else { /* no statistics of nothing */
+		jw__null(w, "avg");
+		jw__null(w, "p50");
+		jw__null(w, "p99");
+	}
 	jw__obj_end(w);
 }
 

@@ -69,10 +69,26 @@ void top_table__free(struct top_table *t)
 	memset(t, 0, sizeof(*t));
 }
 
-static void set_comm(struct top_row *r, const char *comm)
+/* @leader: the record came from the thread-group leader, whose name the row shows. */
+static void set_comm(struct top_row *r, const char *comm, bool leader)
 {
-	if (!r->comm[0] && comm)
-		memcpy(r->comm, comm, strnlen(comm, VG_COMM_LEN - 1));
+	if (!comm || !comm[0] || r->comm_is_leader || (r->comm[0] && !leader))
+		return;
+	memset(r->comm, 0, sizeof(r->comm));
+	memcpy(r->comm, comm, strnlen(comm, VG_COMM_LEN - 1));
+	r->comm_is_leader = leader;
+}
+
+void top_table__leader_names(struct top_table *t, int (*name)(uint32_t pid, char *buf,
+							     size_t len))
+{
+	for (size_t i = 0; i < t->n; i++) {
+		struct top_row *r = &t->rows[i];
+		char buf[VG_COMM_LEN];
+
+		if (!r->comm_is_leader && !name(r->pid, buf, sizeof(buf)))
+			set_comm(r, buf, true);
+	}
 }
 
 void top_table__add_sample(struct top_table *t, const struct vrow *row)
@@ -84,7 +100,9 @@ void top_table__add_sample(struct top_table *t, const struct vrow *row)
 	r = top_table__row(t, (uint32_t)row->v[VF_PID].u);
 	if (!r)
 		return;
-	set_comm(r, row->v[VF_COMM].str);
+	/* a per-thread sample names its thread: only the leader's names the process */
+	set_comm(r, row->v[VF_COMM].str,
+		 !vrow__is_null(row, VF_TID) && row->v[VF_TID].u == row->v[VF_PID].u);
 	r->oncpu_ns += row->v[VF_ONCPU_NS].u;
 	r->run_delay_ns += row->v[VF_RUN_DELAY_NS].u;
 	r->slices += row->v[VF_TIMESLICES].u;
@@ -113,7 +131,7 @@ void top_table__add_runq(struct top_table *t, uint32_t pid, const struct vg_hist
 
 	if (!r || !n)
 		return;
-	set_comm(r, h->comm);
+	set_comm(r, h->comm, false); /* whichever thread made the entry */
 	r->runq_p50_us = vg_hist__quantile(h, 0.5);
 	r->runq_p99_us = vg_hist__quantile(h, 0.99);
 	r->runq_avg_us = h->sum / n;
@@ -127,7 +145,7 @@ void top_table__add_oncpu(struct top_table *t, uint32_t pid, const struct vg_his
 
 	if (!r)
 		return;
-	set_comm(r, h->comm);
+	set_comm(r, h->comm, false); /* whichever thread made the entry */
 	r->cpu_pct = interval_ns ? 100.0 * (double)h->sum * 1000.0 / (double)interval_ns : 0;
 	r->known |= 1U << TOP_CPU;
 }
@@ -138,7 +156,7 @@ void top_table__add_disk(struct top_table *t, uint32_t pid, const struct vg_hist
 
 	if (!r || !vg_hist__total(h))
 		return;
-	set_comm(r, h->comm);
+	set_comm(r, h->comm, false); /* whichever thread made the entry */
 	r->disk_p99_us = vg_hist__quantile(h, 0.99);
 	r->known |= 1U << TOP_DISK_P99;
 }
@@ -193,6 +211,20 @@ static int cmp_rows(const void *a, const void *b, void *ctx)
 	if (vx != vy)
 		return vx > vy ? -1 : 1;
 	return cmp_pid(a, b);
+}
+
+void top_table__keep_task(struct top_table *t, uint32_t pid, const char *comm)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < t->n; i++) {
+		if (pid && t->rows[i].pid != pid)
+			continue;
+		if (comm && *comm && strncmp(t->rows[i].comm, comm, sizeof(t->rows[i].comm)))
+			continue;
+		t->rows[kept++] = t->rows[i];
+	}
+	t->n = kept;
 }
 
 void top_table__select(struct top_table *t, const char *filter, enum top_col col)

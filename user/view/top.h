@@ -39,6 +39,7 @@ extern const char *const top_sort_names[]; /* "pid", "cpu", "runq", ..., NULL */
 struct top_row {
 	uint32_t pid;
 	char comm[VG_COMM_LEN];
+	bool comm_is_leader; /* comm is the thread-group leader's, not one thread's */
 	uint32_t known; /* bit c: column c has a value */
 	double cpu_pct;
 	uint64_t runq_p50_us, runq_p99_us, runq_avg_us;
@@ -74,6 +75,20 @@ void top_table__add_oncpu(struct top_table *t, uint32_t pid, const struct vg_his
 
 /* Fold a per-pid block I/O latency histogram (usecs) into the row of pid. */
 void top_table__add_disk(struct top_table *t, uint32_t pid, const struct vg_hist *h);
+
+/*
+ * A process row shows its leader's name: a record from another thread (its own comm, as a
+ * tokio worker's) only fills an empty name.  This asks @name (0 or -errno) for the leader's
+ * comm of every row that has none yet; a row keeps the thread's name if it fails.
+ */
+void top_table__leader_names(struct top_table *t, int (*name)(uint32_t pid, char *buf,
+							     size_t len));
+
+/*
+ * Keep only the rows of process pid (0: any) named exactly comm (NULL/"": any): --pid and
+ * --comm, which BPF applies in the kernel and the fallback sources (every process) need here.
+ */
+void top_table__keep_task(struct top_table *t, uint32_t pid, const char *comm);
 
 /* Keep the rows whose comm contains filter (NULL/"" keeps all), sorted by col (desc). */
 void top_table__select(struct top_table *t, const char *filter, enum top_col col);

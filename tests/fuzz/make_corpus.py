@@ -1,0 +1,358 @@
+#!/usr/bin/env python3
+"""make_corpus.py - write the seed corpus of every fuzzer: tests/fuzz/corpus/<fuzzer>/.
+
+A handful of small valid inputs per fuzzer, from which libFuzzer starts (tests/run_fuzz.sh
+adds what it finds under .output/fuzz, not here).  Binary layouts follow the headers the
+parsers read: bpf/events.h, linux/inet_diag.h and unix_diag.h, fallback/bsd/bsd_decode.h and
+fallback/darwin/darwin_decode.h.  The ELF seeds are built with gcc.  Regression inputs for
+fixed crashes are added by hand (named regress-*) and are not touched here.
+"""
+import os
+import struct
+import subprocess
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+CORPUS = os.path.join(HERE, "corpus")
+
+
+def put(fuzzer, name, data):
+    d = os.path.join(CORPUS, fuzzer)
+    os.makedirs(d, exist_ok=True)
+    if isinstance(data, str):
+        data = data.encode()
+    with open(os.path.join(d, name), "wb") as f:
+        f.write(data)
+
+
+def patch(buf, off, fmt, *v):
+    struct.pack_into(fmt, buf, off, *v)
+
+
+# ---------------------------------------------------------------- bpf/events.h records
+COMM = 16
+
+
+def hdr(kind, size, cpu=1, ts=123456789):
+    return struct.pack("<HHIQ", kind, size, cpu, ts)
+
+
+def comm(s):
+    return s.encode().ljust(COMM, b"\0")
+
+
+def events():
+    runq = hdr(1, 72) + struct.pack("<QIIII", 50000, 42, 43, 7, 7) + comm("worker") + comm("idle")
+    oncpu = hdr(2, 48) + struct.pack("<QII", 900000, 42, 42) + comm("a,b\"c\nd")
+    proc = (hdr(3, 304) + struct.pack("<IIIi", 42, 42, 1, 0) + comm("sh")
+            + b"/bin/sh".ljust(256, b"\0"))
+    tcp = bytearray(88)
+    tcp[:16] = hdr(16, 88)
+    tcp[16:20] = bytes([127, 0, 0, 1])
+    tcp[32:36] = bytes([127, 0, 0, 1])
+    patch(tcp, 48, "<QIHHHBBBB", 120000, 42, 40000, 80, 2, 2, 1, 0, 0)
+    tcp[72:88] = comm("curl")
+    bio = (hdr(32, 72) + struct.pack("<QQQIIIBBBB", 2048, 1000, 50000, 42, 4096, 8 << 20,
+                                      1, 1, 0, 3) + comm("dd"))
+    put("fuzz_decode", "runq", runq)
+    put("fuzz_decode", "oncpu-hostile-comm", oncpu)
+    put("fuzz_decode", "exec", proc)
+    put("fuzz_decode", "tcp-connect", bytes(tcp))
+    put("fuzz_decode", "bio", bio)
+
+
+# ---------------------------------------------------------------- netlink sock_diag
+NLMSG_DONE, NLMSG_ERROR, SOCK_DIAG_BY_FAMILY = 3, 2, 20
+
+
+def nlmsg(typ, payload):
+    n = 16 + len(payload)
+    m = struct.pack("<IHHII", n, typ, 2, 1, 0) + payload
+    return m + b"\0" * (-n % 4)
+
+
+def inet_diag_msg(family, state, sport, dport, src, dst, inode):
+    ident = struct.pack(">HH", sport, dport) + src.ljust(16, b"\0") + dst.ljust(16, b"\0")
+    ident += struct.pack("<III", 0, 0x1234, 0)
+    return (struct.pack("<BBBB", family, state, 0, 0) + ident
+            + struct.pack("<IIIII", 0, 0, 0, 1000, inode))
+
+
+def rta(typ, payload):
+    n = 4 + len(payload)
+    return struct.pack("<HH", n, typ) + payload + b"\0" * (-n % 4)
+
+
+def tcp_info():
+    ti = bytearray(232)
+    ti[0] = 1  # ESTABLISHED
+    patch(ti, 68, "<I", 250)  # tcpi_rtt
+    patch(ti, 100, "<I", 3)  # tcpi_total_retrans
+    patch(ti, 120, "<Q", 4096)  # tcpi_bytes_acked
+    patch(ti, 128, "<Q", 8192)  # tcpi_bytes_received
+    return bytes(ti)
+
+
+def unix_diag_msg(typ, ino, name=None):
+    m = struct.pack("<BBBBIII", 1, typ, 1, 0, ino, 0, 0)
+    if name is not None:
+        m += rta(0, name)  # UNIX_DIAG_NAME
+    return m
+
+
+def netlink():
+    lo4 = bytes([127, 0, 0, 1])
+    lo6 = bytes(15) + b"\1"
+    est4 = nlmsg(SOCK_DIAG_BY_FAMILY, inet_diag_msg(2, 1, 40000, 80, lo4, lo4, 1001))
+    lis6 = nlmsg(SOCK_DIAG_BY_FAMILY, inet_diag_msg(10, 10, 8080, 0, lo6, bytes(16), 1002))
+    info = nlmsg(SOCK_DIAG_BY_FAMILY,
+                 inet_diag_msg(2, 1, 40001, 443, lo4, lo4, 1003) + rta(2, tcp_info()))
+    done = nlmsg(NLMSG_DONE, struct.pack("<i", 0))
+    err = nlmsg(NLMSG_ERROR, struct.pack("<i", -13) + bytes(16))
+    # fuzz_net_diag: the first byte picks the dump (0 TCP both, 1 UDP v4, 2 TCP v6, 3 unix)
+    put("fuzz_net_diag", "tcp-both", b"\0" + est4 + lis6 + done)
+    put("fuzz_net_diag", "udp4", b"\1" + est4)
+    put("fuzz_net_diag", "tcp6-error", b"\2" + lis6 + err)
+    put("fuzz_net_diag", "unix-names", b"\3"
+        + nlmsg(SOCK_DIAG_BY_FAMILY, unix_diag_msg(1, 77, b"/run/x.sock\0"))
+        + nlmsg(SOCK_DIAG_BY_FAMILY, unix_diag_msg(2, 78, b"\0abstract"))
+        + nlmsg(SOCK_DIAG_BY_FAMILY, unix_diag_msg(5, 79)) + done)
+    put("fuzz_tcp_diag", "two-sockets-done", est4 + lis6 + done)
+    put("fuzz_tcp_diag", "tcp-info", info)
+    put("fuzz_tcp_diag", "error", err)
+    put("fuzz_tcp_diag", "short-info",
+        nlmsg(SOCK_DIAG_BY_FAMILY,
+              inet_diag_msg(2, 1, 1, 2, lo4, lo4, 5) + rta(2, tcp_info()[:72])))
+
+
+# ---------------------------------------------------------------- text parsers
+def texts():
+    put("fuzz_schedstat", "task", "123456789 98765 42\n")
+    put("fuzz_schedstat", "cpus", "version 15\ntimestamp 4295\n"
+        "cpu0 0 0 0 0 0 0 1000 2000 30\ndomain0 3 1 2 3\ncpu1 0 0 0 0 0 0 4000 5000 60\n")
+    put("fuzz_schedstat", "status", "Name:\tsh\nState:\tS\nvoluntary_ctxt_switches:\t10\n"
+        "nonvoluntary_ctxt_switches:\t2\n")
+    for i, s in enumerate(["name=vig*", "pid=42", "cpu_percent=1.5", "user=root", "status=sleeping",
+                           "pid,name,rss", "bogus=1"]):
+        put("fuzz_ps_filter", "seed%d" % i, s)
+    for i, s in enumerate(["127.0.0.1:9464", "9464", ":9100", "[::1]:8080", "0.0.0.0:65535",
+                           "[fe80::1%lo]:1", "host:80"]):
+        put("fuzz_serve_listen", "seed%d" % i, s)
+    argvs = [["--format", "json", "-o", "out.csv.gz"], ["-d", "10s", "-a", "--pid=42"],
+             ["-vv", "--size", "4k", "pos1", "--", "-x"], ["--help"], ["-p"], ["--nope"],
+             ["-an", "name", "--duration", "0"]]
+    for i, a in enumerate(argvs):
+        put("fuzz_cli", "seed%d" % i, "\0".join(a))
+
+
+# ---------------------------------------------------------------- ELF images
+def elf():
+    src = ("int counter;\nint add(int a) { return a + counter; }\n"
+           "int main(void) { return add(1); }\n")
+    with tempfile.TemporaryDirectory() as t:
+        c = os.path.join(t, "s.c")
+        with open(c, "w") as f:
+            f.write(src)
+        rwx = ["-Wl,-N", "-Wl,--no-warn-rwx-segments"]
+        builds = [("object", ["-c"]),
+                  ("static-nostdlib", ["-nostdlib", "-static", "-Wl,-e,main",
+                                       "-Wl,--build-id=sha1"] + rwx),
+                  ("pie-dynsym", ["-nostdlib", "-shared", "-fPIC", "-Wl,--build-id=none"] + rwx)]
+        for name, flags in builds:
+            o = os.path.join(t, name)
+            subprocess.run(["gcc", "-Os", "-fno-asynchronous-unwind-tables"] + flags + [c, "-o", o],
+                           check=True)
+            subprocess.run(["strip", "--strip-debug", "-R", ".comment", o], check=True)
+            with open(o, "rb") as f:
+                put("fuzz_elf_syms", name, f.read())
+        o = os.path.join(t, "pie-dynsym")
+        subprocess.run(["strip", "--strip-all", o], check=True)  # .dynsym only
+        with open(o, "rb") as f:
+            put("fuzz_elf_syms", "stripped", f.read())
+
+
+# ---------------------------------------------------------------- FreeBSD decoders
+def bsd():
+    # fuzz_bsd_decode: first byte = decoder (see its switch)
+    put("fuzz_bsd_decode", "uint", b"\0" + struct.pack("<Q", 123456))
+    put("fuzz_bsd_decode", "cp-times", b"\1" + struct.pack("<10q", *range(10, 20)))
+    put("fuzz_bsd_decode", "clockinfo", b"\2" + struct.pack("<5i", 1000, 1000, 0, 128, 1024))
+    put("fuzz_bsd_decode", "loadavg", b"\2" + struct.pack("<3Iiq", 2048, 1024, 512, 0, 2048))
+    put("fuzz_bsd_decode", "timeval", b"\3" + struct.pack("<qq", 1700000000, 500000))
+    # physmem, page size, free, active, inactive, wire, cache, laundry, bufspace
+    put("fuzz_bsd_decode", "vmem", b"\3" + struct.pack("<9Q", 1 << 34, 4096, 1000, 2000, 3000, 400,
+                                                       10, 0, 1 << 20))
+    ifd = bytearray(152)
+    patch(ifd, 8, "<I", 1500)
+    patch(ifd, 16, "<Q", 1000000000)
+    patch(ifd, 24, "<Q", 10)
+    patch(ifd, 64, "<Q", 1500)
+    put("fuzz_bsd_decode", "if-data", b"\4" + bytes(ifd))
+    kp = bytearray(1088)
+    patch(kp, 0, "<i", 1088)
+    patch(kp, 72, "<ii", 42, 1)
+    patch(kp, 388, "<Bb", 2, 0)
+    kp[447:447 + 5] = b"sshd\0"
+    put("fuzz_bsd_decode", "kinfo-proc", b"\5" + bytes(kp))
+    sf = bytearray(2344)
+    patch(sf, 0, "<I", 0x20140518)
+    patch(sf, 8, "<Q", 1)
+    sf[280:284] = b"ufs\0"
+    sf[296:306] = b"/dev/ada0\0"
+    sf[1320:1322] = b"/\0"
+    put("fuzz_bsd_decode", "statfs", b"\6" + bytes(sf))
+
+    def xinpgen(gen):
+        g = bytearray(64)
+        patch(g, 0, "<QI", 64, 1)
+        patch(g, 16, "<Q", gen)
+        return bytes(g)
+
+    xi = bytearray(400)
+    patch(xi, 0, "<Q", 400)
+    patch(xi, 16, "<Q", 0xfffff80001234000)
+    patch(xi, 252, ">HH", 443, 40000)
+    xi[256 + 12:256 + 16] = bytes([10, 0, 0, 1])
+    xi[272 + 12:272 + 16] = bytes([10, 0, 0, 2])
+    xi[392] = 1
+    put("fuzz_bsd_decode", "udp-pcblist", b"\x08" + xinpgen(7) + bytes(xi) + xinpgen(7))
+    xt = bytearray(744)
+    patch(xt, 0, "<Q", 744)
+    xt[8:8 + 400] = xi
+    patch(xt, 568, "<i", 4)
+    put("fuzz_bsd_decode", "tcp-pcblist", b"\x07" + xinpgen(9) + bytes(xt) + xinpgen(9))
+    xf = bytearray(128)
+    patch(xf, 0, "<Qii", 128, 42, 0)
+    patch(xf, 16, "<i", 3)
+    patch(xf, 32, "<h", 2)
+    patch(xf, 56, "<Q", 0xfffff80001234000)
+    tcp = xinpgen(9) + bytes(xt) + xinpgen(9)
+    files = bytes(xf)
+    # case 9 splits the buffer in halves: pad the pcblist to the files' length
+    if len(tcp) > len(files):
+        files = files * ((len(tcp) + len(files) - 1) // len(files))
+    put("fuzz_bsd_decode", "tcp-pcblist-owners", b"\x09" + tcp.ljust(len(files), b"\0") + files)
+    ds = bytearray(288)
+    ds[44:47] = b"ada"
+    patch(ds, 96 + 8, "<QQ", 10, 20)
+    put("fuzz_bsd_decode", "devstat", b"\x0a" + struct.pack("<q", 5) + bytes(ds) + bytes(ds))
+    ug = bytearray(32)
+    patch(ug, 0, "<QI", 32, 1)
+    patch(ug, 16, "<Q", 3)
+    xu = bytearray(904)
+    patch(xu, 0, "<Q", 904)
+    xu[152 + 2:152 + 12] = b"/tmp/sock\0"
+    put("fuzz_bsd_decode", "unix-pcblist", b"\x0b" + bytes(ug) + bytes(xu) + bytes(ug))
+
+
+# ---------------------------------------------------------------- macOS decoders
+def darwin():
+    put("fuzz_darwin_decode", "cpu-load",
+        b"\0" + struct.pack("<8I", 100, 50, 1000, 5, 90, 40, 900, 3))
+    vm = bytearray(152)
+    patch(vm, 0, "<IIII", 1000, 2000, 3000, 400)
+    patch(vm, 32, "<QQ", 7, 8)
+    put("fuzz_darwin_decode", "vmstat", b"\1" + bytes(vm))
+    put("fuzz_darwin_decode", "xsw-usage",
+        b"\2" + struct.pack("<QQQIi", 1 << 30, 1 << 29, 1 << 29, 4096, 1))
+    put("fuzz_darwin_decode", "timeval", b"\2" + struct.pack("<qi4x", 1700000000, 250000))
+    ifm = bytearray(160)
+    patch(ifm, 0, "<HBB", 160, 5, 0x12)
+    patch(ifm, 12, "<H", 1)
+    patch(ifm, 32 + 8, "<I", 1500)
+    other = struct.pack("<HBB", 8, 5, 0x0e) + bytes(4)
+    put("fuzz_darwin_decode", "iflist2", b"\3" + bytes(ifm) + other + bytes(ifm))
+    kp = bytearray(648)
+    patch(kp, 0, "<qi", 1700000000, 0)
+    kp[36] = 2
+    patch(kp, 40, "<i", 42)
+    kp[243:243 + 7] = b"launchd"
+    patch(kp, 560, "<i", 1)
+    put("fuzz_darwin_decode", "kinfo-proc", b"\4" + bytes(kp))
+    sf = bytearray(2168)
+    sf[72:76] = b"apfs"
+    sf[88:90] = b"/\0"
+    sf[1112:1124] = b"/dev/disk1s1"
+    put("fuzz_darwin_decode", "statfs", b"\5" + bytes(sf))
+    ti = bytearray(96)
+    patch(ti, 0, "<QQQQ", 1 << 32, 1 << 24, 1000000, 500000)
+    patch(ti, 84, "<i", 4)
+    put("fuzz_darwin_decode", "taskinfo", b"\6" + bytes(ti))
+    put("fuzz_darwin_decode", "procargs2",
+        b"\7" + struct.pack("<i", 2) + b"/bin/ls\0\0\0ls\0-l\0HOME=/\0")
+
+    def gen(g):
+        return struct.pack("<IIQQ", 24, 1, g, 0)
+
+    def item(kind, body_len, fill=None):
+        b = bytearray(body_len)
+        patch(b, 0, "<II", body_len, kind)
+        if fill:
+            fill(b)
+        return bytes(b) + b"\0" * (-body_len % 8)
+
+    def inpcb(b):
+        patch(b, 16, ">HH", 443, 50000)
+        b[44] = 1
+        b[48 + 12:48 + 16] = bytes([1, 1, 1, 1])
+        b[64 + 12:64 + 16] = bytes([192, 168, 1, 2])
+
+    def sock(b):
+        patch(b, 68, "<i", 42)
+
+    def tcpcb(b):
+        patch(b, 36, "<i", 4)
+
+    pcb = (item(0x10, 104, inpcb) + item(0x1, 80, sock) + item(0x2, 32) + item(0x4, 32)
+           + item(0x8, 64))
+    put("fuzz_darwin_decode", "tcp-pcblist-n",
+        b"\x08" + gen(5) + pcb + item(0x20, 40, tcpcb) + gen(5))
+    put("fuzz_darwin_decode", "udp-pcblist-n", b"\x09" + gen(6) + pcb + gen(6))
+
+
+# ---------------------------------------------------------------- POSIX decoders
+def posix():
+    # fuzz_posix_decode: format string, NUL, value bytes
+    put("fuzz_posix_decode", "int", b"I\0" + struct.pack("<ii", -5, 7))
+    put("fuzz_posix_decode", "string", b"A\0FreeBSD\0")
+    put("fuzz_posix_decode", "ulong", b"LU\0" + struct.pack("<Q", 1 << 40))
+    put("fuzz_posix_decode", "struct", b"S,timeval\0" + bytes(16))
+    sdl = (bytes([20, 18, 1, 0, 6, 3, 6, 0]) + b"em0"
+           + bytes([0, 0x1b, 0x21, 0xaa, 0xbb, 0xcc]) + bytes(1))
+    put("fuzz_posix_decode", "sockaddr-dl", b"C\0" + sdl)
+
+
+def legacy():
+    put("fuzz_parse", "duration", "250ms")
+    put("fuzz_parse", "size", "4KiB")
+    put("fuzz_parse", "escapes", "a\"b\\c\n\x01\xc3\xa9")
+    put("fuzz_tcp_addr", "cidr4", "10.0.0.0/8")
+    put("fuzz_tcp_addr", "cidr6", "fe80::/10")
+    put("fuzz_tcp_addr", "ports", "80,443,8000-8080")
+    put("fuzz_fb_parse", "stat", "42 (a (b) c) S 1 42 42 0 -1 4194560 100 0 0 0 5 3 0 0 20 0 1 0 "
+        "12345 1048576 200 18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 3 0 0 0 0 0\n")
+    put("fuzz_fb_parse", "statm", "1000 200 100 10 0 300 0\n")
+    put("fuzz_fb_parse", "diskstats",
+        "   8       0 sda 100 2 3000 40 50 6 700 80 0 90 120 1 2 3 4 5 6\n")
+    put("fuzz_fb_parse", "net-dev", "  eth0: 1000 10 0 0 0 0 0 0 2000 20 0 0 0 0 0 0\n")
+    put("fuzz_fb_parse", "smaps", "00400000-00452000 r-xp 00000000 08:02 173521 /usr/bin/dbus\n"
+        "Size: 328 kB\nRss: 300 kB\nPss: 150 kB\nSwap: 0 kB\n")
+    put("fuzz_fb_parse", "addr4", "0100007F:1F90")
+    put("fuzz_fb_parse", "addr6", "00000000000000000000000001000000:0050")
+    put("fuzz_fb_parse", "cgroup", "12:memory:/user.slice\n4:cpu,cpuacct:/a\n0::/init.scope\n")
+    put("fuzz_fb_parse", "meminfo", "MemTotal: 16000 kB\nDEVNAME=sda\n")
+    put("fuzz_profile", "maps",
+        "7f0000000000-7f0000021000 r-xp 00001000 08:01 1234 /lib/libc.so.6\n")
+    put("fuzz_profile", "kallsyms", "ffffffff81000000 T _text\nffffffff81000100 t do_one [mod]\n")
+    put("fuzz_profile", "folded", "main;work;spin 42\n")
+
+
+if __name__ == "__main__":
+    events()
+    netlink()
+    texts()
+    elf()
+    bsd()
+    darwin()
+    posix()
+    legacy()

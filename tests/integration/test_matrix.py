@@ -1,0 +1,362 @@
+"""test_matrix.py: every vigil command and subcommand, run three ways, ends cleanly.
+
+Each command in CASES runs as root with BPF, as root with no kernel BTF (VIGIL_BTF pointed
+at a file that does not exist, as a kernel without BTF looks), and as uid 65534 with every
+capability dropped (a copy of vigil it can reach). stdout is a pipe and stdin /dev/null,
+as in any script. Every run must exit 0 (it worked, or fell back) or 1 with a message on
+stderr; never on a signal, never 1 in silence, never a usage error for a valid command line,
+and never hang past its duration. As root with BPF every command must succeed. Without BPF
+the commands that have no fallback must exit 1 before writing anything, and no record or
+metric may claim source bpf. kill gets a fresh process of the mode's own user and must leave
+it gone; serve is scraped once, then stopped with SIGTERM. All findings are listed before the
+test fails, one line each. The commands vigil --help lists must all be in CASES.
+"""
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+
+sys.path.insert(0, os.path.dirname(__file__))
+from harness import VIGIL, check, main, require_root, test, unprivileged_vigil
+
+NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all",
+          "--bounding-set=-all"]
+TIMEOUT = 30  # seconds past which a run with a 1 s duration is hung
+D = ["-d", "1s"]
+
+# The command lines. {victim} is the pid of a fresh `sleep` of the mode's user, {tree} the same
+# with a child, {sleeper} the name of such a process, {port} a free loopback port, {tmp} a
+# directory every mode can write.
+CASES = [
+    ["--version"],
+    ["--help"],
+    [*D],
+    [*D, "--backend", "fallback"],
+    [*D, "--backend", "bpf"],
+    [*D, "-f", "json", "-o", "{tmp}/run.json.gz"],
+    ["doctor"],
+    ["doctor", "-f", "json"],
+    ["trace", *D],
+    ["trace", "sched", *D],
+    ["trace", "tcp", *D],
+    ["trace", "blkio", *D],
+    ["trace", "sched", "tcp", "blkio", "-f", "csv", *D],
+    ["trace", *D, "--backend", "fallback"],
+    ["trace", *D, "--backend", "bpf"],
+    ["hist", "runq", *D],
+    ["hist", "oncpu", *D],
+    ["hist", "tcp-connect", *D],
+    ["hist", "tcp-rtt", *D],
+    ["hist", "blkio", *D],
+    ["hist", "runq", "-f", "json", "-i", "500ms", *D],
+    ["hist", "blkio", "-f", "table", "--per", "disk", *D],
+    ["biotop", *D],
+    ["biotop", "-f", "table", *D],
+    ["biotop", "-f", "csv", "-i", "500ms", "-n", "1"],
+    ["biotop", "-f", "json", *D],
+    ["profile", *D],
+    ["profile", "--off-cpu", *D],
+    ["profile", "-f", "svg", *D],
+    ["top", "--once"],
+    ["top", "--once", "--backend", "fallback"],
+    ["top", *D],
+    ["serve", *D, "--listen", "127.0.0.1:{port}"],
+    ["serve-scrape"],
+    ["snapshot"],
+    ["snapshot", "-o", "{tmp}/snap.json.gz"],
+    ["snapshot", "--attrs", "name,memory_maps,children"],
+    ["ps"],
+    ["ps", "-f", "table", "--interval", "200ms", "--sort", "-cpu_percent", "-n", "5"],
+    ["ps", "-p", "{victim}"],
+    ["proc", "{victim}"],
+    ["proc", "-f", "table", "{victim}", "1"],
+    ["proc", "-f", "json", "--attrs", "name,environ,open_files,connections", "-o",
+     "{tmp}/proc.json.gz", "{victim}"],
+    ["proc", "--recursive", "--attrs", "children,memory_maps", "{tree}"],
+    ["pidof", "{sleeper}"],
+    ["pidof", "no-such-command-here"],
+    ["net"],
+    ["net", "connections", "--kind", "all"],
+    ["net", "tcp"],
+    ["net", "io"],
+    ["net", "io", "--pernic"],
+    ["net", "addrs"],
+    ["net", "stats"],
+    ["net", "-f", "table", "--pid", "{victim}"],
+    ["sys"],
+    *[["sys", s] for s in ("all", "cpu", "memory", "swap", "disks", "disk-io", "net", "sensors",
+                           "users", "boot", "cgroup")],
+    ["sys", "-f", "table"],
+    ["sys", "sysctl"],
+    ["sys", "sysctl", "kernel.ostype"],
+    ["kill", "{victim}"],
+    ["kill", "--tree", "--timeout", "2s", "{tree}"],
+    ["kill", "--signal", "KILL", "{victim}"],
+]
+CASES += [[c, "--help"] for c in ("doctor", "trace", "hist", "serve", "top", "profile",
+                                  "snapshot", "ps", "proc", "pidof", "net", "sys", "kill",
+                                  "biotop")]
+
+# Exit 1 in silence is the contract here, as for pidof(1): no process has that name.
+SILENT_EXIT1 = [["pidof", "no-such-command-here"]]
+
+# What has no fallback: without BPF these must exit 1, say why, and write nothing.
+BPF_ONLY = ("hist", "biotop", "profile")
+
+MODES = {
+    "root_bpf": dict(env={}, nobody=False, bpf=True),
+    "root_no_btf": dict(env={"VIGIL_BTF": "/nonexistent"}, nobody=False, bpf=False),
+    "uid_65534": dict(env={}, nobody=True, bpf=False),
+}
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def children(pid):
+    try:
+        with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
+            return [int(c) for c in f.read().split()]
+    except OSError:
+        return []
+
+
+def settle(pid, comm, with_children, seconds=10):
+    """Wait until pid has exec'd comm (setpriv execs it) and, if asked, started a child."""
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            with open("/proc/%d/comm" % pid) as f:
+                if f.read().strip() == comm and (not with_children or children(pid)):
+                    return
+        except OSError:
+            return
+        time.sleep(0.02)
+
+
+def is_gone(pid):
+    """Whether pid has ended (a zombie counts: it is only waiting to be reaped)."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().rsplit(")", 1)[1].split()[0] in ("Z", "X")
+    except OSError:
+        return True
+
+
+class Mode:
+    def __init__(self, name, env, nobody, bpf, tmp, exe):
+        self.name = name
+        self.bpf = bpf
+        self.env = dict(os.environ, **env)
+        self.prefix = NOBODY if nobody else []
+        self.tmp = tmp
+        self.exe = exe if nobody else VIGIL
+        self.findings = []
+        self.runs = 0
+
+    def spawn(self, argv):
+        return subprocess.Popen(self.prefix + argv, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                cwd=self.tmp)
+
+    def finding(self, argv, what):
+        self.findings.append("%s: vigil %s: %s" % (self.name, " ".join(argv), what))
+
+    def judge(self, argv, rc, err, out=""):
+        """The exit contract; returns whether the run is acceptable."""
+        self.runs += 1
+        tail = (err.strip().splitlines() or [""])[-1][:200]
+        if rc < 0:
+            what = "killed by %s" % signal.Signals(-rc).name
+        elif rc >= 128:
+            what = "exit %d (a signal's status)" % rc
+        elif rc not in (0, 1):
+            what = "exit %d: %s" % (rc, tail)
+        elif "Sanitizer" in err or "runtime error:" in err:
+            what = "sanitizer report: %s" % tail
+        elif argv in SILENT_EXIT1:
+            if rc == 1:
+                return True
+            what = "exit %d, not 1" % rc
+        elif rc == 1 and not err.strip():
+            what = "exit 1 with nothing on stderr"
+        elif rc and self.bpf:
+            what = "exit 1 as root with BPF: %s" % tail
+        elif not self.bpf and rc == 0 and argv[0] in BPF_ONLY and "--help" not in argv:
+            what = "exit 0 without BPF: it has no fallback, so what did it use?"
+        elif not self.bpf and rc == 1 and argv[0] in BPF_ONLY and out:
+            what = "refused to start, but wrote %r to stdout first" % out[:40]
+        elif not self.bpf and re.search(r'"source": ?"bpf"', out):
+            what = "a record says source bpf in a mode without BPF"
+        else:
+            return True
+        self.finding(argv, what)
+        return False
+
+    def run(self, argv, timeout=TIMEOUT):
+        p = subprocess.Popen(self.prefix + [self.exe, *argv], stdin=subprocess.DEVNULL,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             errors="replace", env=self.env, cwd=self.tmp)
+        try:
+            out, err = p.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.communicate()
+            self.finding(argv, "still running after %d s" % timeout)
+            return None
+        return p.returncode if self.judge(argv, p.returncode, err, out) else None
+
+    def run_serve_scrape(self):
+        """serve until stopped: one scrape of /metrics must answer, SIGTERM must end it."""
+        port = free_port()
+        argv = ["serve", "--listen", "127.0.0.1:%d" % port]
+        p = subprocess.Popen(self.prefix + [self.exe, *argv], stdin=subprocess.DEVNULL,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                             errors="replace", env=self.env, cwd=self.tmp)
+        body = None
+        deadline = time.time() + 10
+        while body is None and time.time() < deadline and p.poll() is None:
+            try:
+                with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % port,
+                                            timeout=5) as r:
+                    body = r.read()
+            except OSError:
+                time.sleep(0.1)
+        if p.poll() is None:
+            p.send_signal(signal.SIGTERM)
+        try:
+            _, err = p.communicate(timeout=TIMEOUT)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.communicate()
+            self.finding(argv, "SIGTERM did not stop it")
+            return
+        if not self.judge(argv + ["(then SIGTERM)"], p.returncode, err):
+            return
+        if not body and p.returncode == 0:
+            self.finding(argv, "exit 0 but /metrics never answered")
+        elif body and not self.bpf and re.search(rb'source="bpf"} 1', body):
+            self.finding(argv, "a subsystem's source is bpf in a mode without BPF")
+
+    def run_case(self, case):
+        if case == ["serve-scrape"]:
+            self.run_serve_scrape()
+            return
+        victims = []
+        argv = []
+        for a in case:
+            if a in ("{victim}", "{tree}", "{sleeper}"):
+                v = self.spawn(["sh", "-c", "sleep 300 & sleep 300; wait"] if a == "{tree}"
+                               else ["sleep", "300"])
+                victims.append(v)
+                settle(v.pid, "sh" if a == "{tree}" else "sleep", a == "{tree}")
+                a = "sleep" if a == "{sleeper}" else str(v.pid)
+            argv.append(a.replace("{tmp}", self.tmp).replace("{port}", str(free_port())))
+        try:
+            rc = self.run(argv)
+            if case[0] == "kill" and rc == 0:
+                pids = [v.pid for v in victims]
+                pids += [c for v in victims for c in children(v.pid)]
+                time.sleep(0.2)
+                for v in victims:
+                    v.poll()
+                alive = [pid for pid in pids if not is_gone(pid)]
+                if alive:
+                    self.finding(argv, "exit 0 but pid %s still alive" % alive)
+        finally:
+            for v in victims:
+                tree = children(v.pid)
+                if v.poll() is None:
+                    v.kill()
+                for c in tree:
+                    try:
+                        os.kill(c, signal.SIGKILL)
+                    except OSError:
+                        pass
+                v.wait()
+
+    def run_all(self):
+        for case in CASES:
+            try:
+                self.run_case(case)
+            except Exception as e:  # the matrix goes on; the case is a finding
+                self.finding(case, "the test could not run it: %r" % e)
+
+
+_modes = {}
+_lock = threading.Lock()
+
+
+def mode(name):
+    """The finished runs of mode name; the first call runs every selected mode at once."""
+    with _lock:
+        if not _modes:
+            only = sys.argv[1:]
+            tmp, exe = unprivileged_vigil()
+            try:
+                for n, m in MODES.items():
+                    if not only or n in only:
+                        wdir = tempfile.mkdtemp(prefix="vigil-matrix-%s-" % n)
+                        os.chmod(wdir, 0o777)
+                        _modes[n] = Mode(n, m["env"], m["nobody"], m["bpf"], wdir, exe)
+                threads = [threading.Thread(target=m.run_all) for m in _modes.values()]
+                for t in threads:
+                    t.start()
+                for t in threads:
+                    t.join()
+            finally:
+                shutil.rmtree(tmp)
+                for m in _modes.values():
+                    shutil.rmtree(m.tmp, ignore_errors=True)
+    m = _modes[name]
+    for f in m.findings:
+        print("     " + f)
+    check(m.runs >= len(CASES), "%s: only %d of %d runs finished" % (name, m.runs, len(CASES)))
+    check(not m.findings, "%s: %d of %d runs broke the exit contract" %
+          (name, len(m.findings), len(CASES)))
+
+
+@test
+def every_command_is_in_the_matrix():
+    """A command added to vigil --help and not here would escape the matrix."""
+    out = subprocess.run([VIGIL, "--help"], capture_output=True, text=True).stdout
+    listed = out.split("Commands:\n", 1)[1].split("\n\n", 1)[0]
+    names = [line.split()[0] for line in listed.splitlines() if line.startswith("  ")]
+    covered = {c[0] for c in CASES if "--help" not in c}
+    check(len(names) >= 10, "could not read the command list from --help: %r" % names)
+    missing = [n for n in names if n not in covered]
+    check(not missing, "commands the matrix does not run: %s" % ", ".join(missing))
+
+
+@test
+def root_bpf():
+    require_root()
+    mode("root_bpf")
+
+
+@test
+def root_no_btf():
+    require_root()
+    mode("root_no_btf")
+
+
+@test
+def uid_65534():
+    require_root()
+    mode("uid_65534")
+
+
+if __name__ == "__main__":
+    main()

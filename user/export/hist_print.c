@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * hist_print.c: printing the in-kernel log2 histograms: runqlat's "usecs : count |
+ * distribution" layout for people, and JSON and CSV with exact bucket bounds. Reading the
+ * maps is core/hist.c's.
+ */
+#include "export/hist_print.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "blkio/blkio_fmt.h"
+#include "export/escape.h"
+#include "export/json.h"
+#include "tcp/tcp_addr.h"
+
+/* The text of a --per key: a number and the comm, or an address (raddr keys carry it). */
+static const char *hist_key_text(const struct hist_print *p, const struct hist_entry *e,
+				 char *buf, size_t len)
+{
+	if (p->per == VG_PER_RADDR)
+		return tcp_addr6_format((const uint8_t *)e->h.comm, 1, buf, len);
+	if (p->per == VG_PER_DISK)
+		return blkio_disk_label((uint32_t)e->key, buf, len);
+	if (p->per == VG_PER_OP)
+		return blkio_op_format(e->key & 0xff, (e->key >> 8) & 0xff, buf, len);
+	snprintf(buf, len, "%llu", (unsigned long long)e->key);
+	return buf;
+}
+
+static bool hist_per_has_comm(uint32_t per)
+{
+	return per == VG_PER_PID || per == VG_PER_TID || per == VG_PER_CGROUP;
+}
+
+static int last_nonzero(const uint32_t *slots, int nslots)
+{
+	int last = -1;
+
+	for (int i = 0; i < nslots; i++) {
+		if (slots[i])
+			last = i;
+	}
+	return last;
+}
+
+void hist_print_log2(struct sink *s, const uint32_t *slots, int nslots, const char *unit)
+{
+	int last = last_nonzero(slots, nslots);
+	int width = last <= 32 ? 10 : 20;
+	uint32_t max = 0;
+	char bar[41];
+
+	for (int i = 0; i <= last; i++)
+		max = slots[i] > max ? slots[i] : max;
+	sink__printf(s, "%*s%-*s : count    distribution\n", width - 5, "", width + 9, unit);
+	for (int i = 0; i <= last; i++) {
+		uint64_t lo, hi;
+		int stars = max ? (int)((uint64_t)slots[i] * 40 / max) : 0;
+
+		hist_slot_bounds(i, &lo, &hi);
+		memset(bar, ' ', 40);
+		memset(bar, '*', (size_t)stars);
+		bar[40] = '\0';
+		sink__printf(s, "%*llu -> %-*llu : %-8u |%s|\n", width, (unsigned long long)lo,
+			     width, (unsigned long long)hi, slots[i], bar);
+	}
+}
+
+static void hist_print_table(struct sink *s, const struct hist_print *p,
+			     const struct hist_entry *e)
+{
+	uint64_t total = vg_hist__total(&e->h);
+	char key[TCP_ADDR_STRLEN];
+
+	if (p->per != VG_PER_GLOBAL) {
+		sink__printf(s, "\n%s = %s ", hist_per_names[p->per],
+			     hist_key_text(p, e, key, sizeof(key)));
+		if (hist_per_has_comm(p->per))
+			esc_write(s, e->h.comm, VG_COMM_LEN);
+		sink__putc(s, '\n');
+	}
+	if (!total) { /* no average or percentile of nothing */
+		sink__puts(s, "no samples\n");
+		return;
+	}
+	hist_print_log2(s, e->h.slots, VG_HIST_SLOTS, p->unit);
+	sink__printf(s, "count %llu, avg %llu %s, p50 <= %llu, p99 <= %llu\n",
+		     (unsigned long long)total, (unsigned long long)(e->h.sum / total), p->unit,
+		     (unsigned long long)vg_hist__quantile(&e->h, 0.50),
+		     (unsigned long long)vg_hist__quantile(&e->h, 0.99));
+}
+
+static void hist_print_json(struct sink *s, const struct hist_print *p,
+			    const struct hist_entry *e, bool pretty)
+{
+	int last = last_nonzero(e->h.slots, VG_HIST_SLOTS);
+	char when[WALLCLOCK_LEN];
+	struct jw w;
+
+	wallclock__format(p->clock, p->ts_ns, when);
+	jw__init(&w, s, pretty);
+	jw__obj_begin(&w, NULL);
+	jw__str(&w, "time", when);
+	jw__u64(&w, "ts_ns", p->ts_ns);
+	jw__str(&w, "hist", p->desc->name);
+	jw__str(&w, "unit", p->unit);
+	jw__str(&w, "per", hist_per_names[p->per]);
+	if (p->per == VG_PER_RADDR) {
+		char key[TCP_ADDR_STRLEN];
+
+		jw__str(&w, "key", hist_key_text(p, e, key, sizeof(key)));
+	} else if (p->per != VG_PER_GLOBAL) {
+		jw__u64(&w, "key", e->key);
+		if (hist_per_has_comm(p->per))
+			jw__strn(&w, "comm", e->h.comm, VG_COMM_LEN);
+		if (p->per == VG_PER_DISK || p->per == VG_PER_OP) {
+			char key[64];
+
+			jw__str(&w, "label", hist_key_text(p, e, key, sizeof(key)));
+		}
+	}
+	jw__u64(&w, "count", vg_hist__total(&e->h));
+	jw__u64(&w, "sum", e->h.sum);
+	jw__arr_begin(&w, "buckets");
+	for (int i = 0; i <= last; i++) {
+		uint64_t lo, hi;
+
+		hist_slot_bounds(i, &lo, &hi);
+		jw__obj_begin(&w, NULL);
+		jw__u64(&w, "lo", lo);
+		jw__u64(&w, "hi", hi);
+		jw__u64(&w, "count", e->h.slots[i]);
+		jw__obj_end(&w);
+	}
+	jw__arr_end(&w);
+	jw__obj_end(&w);
+	if (!pretty)
+		sink__putc(s, '\n');
+}
+
+static void hist_print_csv(struct sink *s, const struct hist_print *p,
+			   const struct hist_entry *e)
+{
+	int last = last_nonzero(e->h.slots, VG_HIST_SLOTS);
+	char when[WALLCLOCK_LEN];
+
+	wallclock__format(p->clock, p->ts_ns, when);
+	for (int i = 0; i <= last; i++) {
+		uint64_t lo, hi;
+
+		hist_slot_bounds(i, &lo, &hi);
+		sink__printf(s, "%s,%llu,%s,%s,%s,", when, (unsigned long long)p->ts_ns,
+			     p->desc->name, p->unit, hist_per_names[p->per]);
+		if (p->per != VG_PER_GLOBAL) {
+			char key[TCP_ADDR_STRLEN];
+
+			sink__puts(s, hist_key_text(p, e, key, sizeof(key)));
+			sink__putc(s, ',');
+			if (hist_per_has_comm(p->per))
+				csv_write_string(s, e->h.comm, VG_COMM_LEN);
+		} else {
+			sink__putc(s, ',');
+		}
+		sink__printf(s, ",%llu,%llu,%u\r\n", (unsigned long long)lo,
+			     (unsigned long long)hi, e->h.slots[i]);
+	}
+}
+
+void hist_print(struct sink *s, enum out_format fmt, const struct hist_print *p,
+		const struct hist_entry *e)
+{
+	switch (fmt) {
+	case FMT_TABLE:
+		hist_print_table(s, p, e);
+		break;
+	case FMT_JSON:
+		hist_print_json(s, p, e, true);
+		break;
+	case FMT_NDJSON:
+		hist_print_json(s, p, e, false);
+		break;
+	case FMT_CSV:
+		hist_print_csv(s, p, e);
+		break;
+	}
+}

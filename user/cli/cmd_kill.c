@@ -138,7 +138,7 @@ int cmd_kill(int argc, char **argv)
 			print_pids("alive", r.alive, r.nalive);
 			/* refused (EPERM): not "alive", which reads as "did not end in time" */
 			for (size_t k = 0; k < r.ndenied; k++)
-				pr_err("kill: %d: AccessDenied", r.denied[k]);
+				pr_err("kill: %d: AccessDenied", (int)r.denied[k]);
 			rc |= r.nalive || r.ndenied ? 1 : 0;
 			fb_kill_tree_result_free(&r);
 		} else {

@@ -601,9 +601,11 @@ static void proc_environ(struct jw *w, const struct fb_strv *v)
 			later = !strncmp(v->v[j], v->v[i], klen + 1);
 		if (later)
 			continue;
-		key = strndup(v->v[i], klen); /* a name may be long: no fixed buffer */
+		key = malloc(klen + 1); /* a name may be long: no fixed buffer (and no strndup) */
 		if (!key)
 			continue;
+		memcpy(key, v->v[i], klen);
+		key[klen] = '\0';
 		jw__str(w, key, eq + 1);
 		free(key);
 	}

@@ -75,7 +75,8 @@ err_close_fd:
 int sink_write_all(int fd, const char *p, size_t n)
 {
 	while (n) {
-		ssize_t w = write(fd, p, n);
+		/* one call writes at most 1 GiB: Windows' write() counts in unsigned int */
+		ssize_t w = write(fd, p, (unsigned int)(n < (1U << 30) ? n : 1U << 30));
 
 		if (w < 0) {
 			if (errno == EINTR)

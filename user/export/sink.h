@@ -18,6 +18,8 @@
 #include <stdint.h>
 #include <stdbool.h>
 
+#include "port.h"
+
 #define SINK_BUF_SIZE (64 * 1024)
 /* Record ends remembered per buffer: writes go out in pieces of whole records. */
 #define SINK_MAX_ENDS 1024
@@ -129,6 +131,6 @@ static inline void sink__puts(struct sink *s, const char *str)
 void sink__u64(struct sink *s, uint64_t v);
 void sink__s64(struct sink *s, int64_t v);
 void sink__f64(struct sink *s, double v);
-void sink__printf(struct sink *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sink__printf(struct sink *s, const char *fmt, ...) PORT_PRINTF(2, 3);
 
 #endif /* VIGIL_SINK_H */

@@ -11,8 +11,8 @@
 #include "cli/parse.h"
 #include "port.h"
 
-static double col_pid(const struct ps_row *r) { return r->pi.pid; }
-static double col_ppid(const struct ps_row *r) { return r->pi.ppid; }
+static double col_pid(const struct ps_row *r) { return (double)r->pi.pid; }
+static double col_ppid(const struct ps_row *r) { return (double)r->pi.ppid; }
 static double col_threads(const struct ps_row *r) { return r->pi.num_threads; }
 static double col_nice(const struct ps_row *r) { return r->pi.nice; }
 static double col_user_time(const struct ps_row *r) { return r->pi.cpu_times.user; }

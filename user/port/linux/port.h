@@ -4,8 +4,8 @@
  * named once per platform. The Makefile puts user/port/$(PLATFORM) on the include path, so a
  * .c file includes "port.h" and never tests the OS itself. On Linux they are the system's
  * own: the kernel's __u8..__u64 for bpf/events.h, the socket constants the fallback library
- * reports (AF_UNIX, SOCK_STREAM...), the POSIX signal numbers, fnmatch(3), qsort_r(3) and
- * gmtime_r(3).
+ * reports (AF_UNIX, SOCK_STREAM...), the POSIX signal numbers, the RLIMIT_* resources,
+ * fnmatch(3), qsort_r(3) and gmtime_r(3).
  */
 #ifndef VIGIL_PORT_H
 #define VIGIL_PORT_H
@@ -15,8 +15,12 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
+
+/* printf-style checking of a function's format (argument f) and its arguments (from a). */
+#define PORT_PRINTF(f, a) __attribute__((format(printf, f, a)))
 
 /* open(2) flag for files written as bytes: Linux makes no text/binary difference. */
 #define PORT_O_BINARY 0
@@ -38,6 +42,12 @@ static inline void port_qsort_r(void *base, size_t n, size_t size,
 				int (*cmp)(const void *a, const void *b, void *arg), void *arg)
 {
 	qsort_r(base, n, size, cmp, arg);
+}
+
+/* localtime_r(3): *t as local time in *tm; NULL on failure. */
+static inline struct tm *port_localtime(const time_t *t, struct tm *tm)
+{
+	return localtime_r(t, tm);
 }
 
 /* gmtime_r(3): *t as UTC in *tm; NULL on failure. */

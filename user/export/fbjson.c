@@ -556,9 +556,9 @@ static void proc_mem(struct jw *w, const struct fb_proc_mem *m)
 {
 	jw__u64(w, "rss", m->rss);
 	jw__u64(w, "vms", m->vms);
-	jw__u64(w, "shared", m->shared);
-	jw__u64(w, "text", m->text);
-	jw__u64(w, "data", m->data);
+	mem_u64(w, "shared", m->shared);
+	mem_u64(w, "text", m->text);
+	mem_u64(w, "data", m->data);
 }
 
 static void proc_ids(struct jw *w, const char *key, const struct fb_ids *ids)

@@ -1,7 +1,8 @@
 # vigil: the one entry point. `make` builds .output/vigil (BPF objects -> skeletons -> one
 # binary); `make test` runs the unit tests, then the integration and comparison tests;
 # `make bench` prints benchmark ratios against peers; `make fuzz` runs the parsers' fuzzers.
-# The platform folder of fallback/ is picked here, never with #ifdef in .c files.
+# The platform folder of fallback/ and user/port/ is picked here, never with #ifdef in .c files,
+# and so are the optional modules: what a platform or a build lacks is a module, not a program.
 
 OUTPUT := .output
 CC ?= cc
@@ -15,15 +16,53 @@ VERSION := 0.1.0
 CFLAGS ?= -O2 -g
 WARNINGS := -Wall -Wextra -Wshadow -Wconversion -Wmissing-prototypes \
 	-Werror=implicit-function-declaration
-CPPFLAGS := -Iuser -Ibpf -Ifallback -isystem $(OUTPUT) -D_GNU_SOURCE -DVIGIL_VERSION='"$(VERSION)"'
+CPPFLAGS := -Iuser -Iuser/port/$(PLATFORM) -Ibpf -Ifallback -isystem $(OUTPUT) -D_GNU_SOURCE \
+	-DVIGIL_VERSION='"$(VERSION)"'
 BPF_CFLAGS := -g -O2 -Wall -target bpf -D__TARGET_ARCH_$(ARCH) -Ibpf -Ibpf/vmlinux/$(ARCH)
-# libmicrohttpd, gnutls, libyaml and libcrypt are dlopen()ed by user/prom/http_dl.c when serve
-# first needs them.
-LDLIBS := -lbpf -lelf -lz -lm -lpthread
 
-BPF_SRCS := $(wildcard bpf/*.bpf.c)
+# Optional modules, each a set of files with a *_none.c twin that says what is missing:
+#   WITH_BPF   the tracer (libbpf, libelf, the BPF skeletons, libmicrohttpd): trace, hist, top,
+#              serve, profile, biotop, doctor and the main job; without it, commands_none.c
+#              (and a trace that polls the fallback library, cmd_trace_poll.c)
+#   WITH_ZLIB  gzip output (--output FILE.gz): sink_gz.c; without it, sink_gz_none.c
+#   WITH_MHD   within the tracer, serve's HTTP endpoint (libmicrohttpd) with its TLS and basic
+#              auth (gnutls, libyaml, libcrypt): prom/serve.c, prom/web_config.c; without it,
+#              prom/serve_none.c, prom/web_config_none.c
+WITH_BPF ?= 1
+WITH_ZLIB ?= 1
+WITH_MHD ?= 1
+
+# The CLI every platform builds: the fallback library's commands (snapshot, ps, proc, pidof,
+# net, sys, kill) on the shared option parsing and output stack.  The platform's own bits are in
+# user/port/$(PLATFORM).  Everything else in user/ is the tracer module.
+USER_BASE := user/cli/cli.c user/cli/parse.c user/cli/status.c \
+	$(addprefix user/cli/cmd_,snapshot.c ps.c proc.c net.c sys.c kill.c) \
+	$(addprefix user/export/,escape.c export.c export_csv.c export_json.c export_table.c \
+		fbjson.c json.c output.c services_out.c sink.c sysctl_out.c) \
+	$(addprefix user/core/,log.c record.c stop.c wallclock.c) \
+	user/view/net_rate.c user/view/proc_dict.c user/view/ps_table.c
+USER_NONE := $(wildcard user/*/*_none.c)
+USER_MHD := user/prom/serve.c user/prom/web_config.c user/prom/http_dl.c
+USER_MHD_NONE := user/prom/serve_none.c user/prom/web_config_none.c
+USER_TRACER := $(filter-out user/cli/main.c $(USER_BASE) $(USER_NONE) user/export/sink_gz.c \
+	$(USER_MHD) user/cli/cmd_trace_poll.c, \
+	$(wildcard user/*/*.c))
+USER_TRACER_NONE := $(filter-out user/export/sink_gz_none.c $(USER_MHD_NONE),$(USER_NONE)) \
+	user/cli/cmd_trace_poll.c
+# $(call user_srcs,PLATFORM,WITH_BPF,WITH_ZLIB,WITH_MHD): the user/ files of such a build
+user_srcs = $(USER_BASE) $(wildcard user/port/$(1)/*.c) \
+	$(if $(filter 1,$(2)),$(USER_TRACER) \
+		$(if $(filter 1,$(4)),$(USER_MHD),$(USER_MHD_NONE)),$(USER_TRACER_NONE)) \
+	$(if $(filter 1,$(3)),user/export/sink_gz.c,user/export/sink_gz_none.c)
+
+LDLIBS := $(if $(filter 1,$(WITH_BPF)),-lbpf -lelf) \
+	$(if $(filter 1,$(WITH_ZLIB) $(WITH_BPF)),-lz) -lm -lpthread
+# serve's libmicrohttpd, gnutls, libyaml and libcrypt are not linked: user/prom/http_dl.c
+# dlopen()s them when serve first needs them, so no other command pays for them at exec.
+
+BPF_SRCS := $(if $(filter 1,$(WITH_BPF)),$(wildcard bpf/*.bpf.c))
 SKELS := $(patsubst bpf/%.bpf.c,$(OUTPUT)/%.skel.h,$(BPF_SRCS))
-USER_SRCS := $(filter-out user/cli/main.c user/win/%,$(wildcard user/*/*.c))
+USER_SRCS := $(call user_srcs,$(PLATFORM),$(WITH_BPF),$(WITH_ZLIB),$(WITH_MHD))
 USER_OBJS := $(patsubst %.c,$(OUTPUT)/%.o,$(USER_SRCS))
 # fallback/ is layered as psutil is (all -> posix -> os), one folder per layer: common/ (OS-free),
 # posix/ (Linux, FreeBSD, macOS), sysctl/ (FreeBSD, macOS), then the OS's own folder.
@@ -173,19 +212,21 @@ bsd-check:
 	$(Q)! grep -qE 'missing|twice' $(OUTPUT)/bsd-check/coverage.txt || \
 		{ echo "bsd-check: a fallback.h function lacks a FreeBSD/macOS definition, or has two"; exit 1; }
 
-# Windows: vigil.exe with the fallback commands only (no BPF), and the Win32 backend's test
-# programs, cross-compiled with mingw-w64 and -Werror.  The platform is picked by the source
-# lists: fallback/common and fallback/win32 (FB_LAYERS_win32), and user/win/ (its own
-# main and small stdio commands) instead of user/.
+# Windows: vigil.exe, the same CLI as Linux's without the modules Windows cannot have (the
+# tracer: no BPF there; zlib), and the Win32 backend's test programs, cross-compiled with
+# mingw-w64 and -Werror.  The platform is picked by the source lists: fallback/common and
+# fallback/win32 (FB_LAYERS_win32), and user/port/win32.
 WIN_CC ?= x86_64-w64-mingw32-gcc
 WIN_OUTPUT := $(OUTPUT)/win
 WIN_CFLAGS := -std=gnu11 -O2 -g $(WARNINGS) -Werror -D_WIN32_WINNT=0x0A00 \
-	-D__USE_MINGW_ANSI_STDIO=1 -Iuser/win -Ifallback -DVIGIL_VERSION='"$(VERSION)"'
-WIN_LDLIBS := -static -liphlpapi -lws2_32 -lpsapi -lntdll -ladvapi32 -lshell32 -lwtsapi32
+	-D__USE_MINGW_ANSI_STDIO=1 -Iuser -Iuser/port/win32 -Ibpf -Ifallback \
+	-DVIGIL_VERSION='"$(VERSION)"'
+WIN_LDLIBS := -static -liphlpapi -lws2_32 -lpsapi -lntdll -ladvapi32 -lshell32 -lwtsapi32 \
+	-lpthread
 WIN_FB_SRCS := $(wildcard $(patsubst %,fallback/%/*.c,$(FB_LAYERS_win32)))
-WIN_CMD_SRCS := $(filter-out user/win/main.c,$(wildcard user/win/*.c))
+WIN_USER_SRCS := $(call user_srcs,win32,0,0,0)
 WIN_FB_OBJS := $(patsubst %.c,$(WIN_OUTPUT)/%.o,$(WIN_FB_SRCS))
-WIN_CMD_OBJS := $(patsubst %.c,$(WIN_OUTPUT)/%.o,$(WIN_CMD_SRCS))
+WIN_USER_OBJS := $(patsubst %.c,$(WIN_OUTPUT)/%.o,$(WIN_USER_SRCS))
 WIN_TEST_BINS := $(patsubst tests/win/%.c,$(WIN_OUTPUT)/tests/%.exe,$(wildcard tests/win/test_*.c))
 
 win: $(WIN_OUTPUT)/vigil.exe $(WIN_TEST_BINS)
@@ -199,15 +240,20 @@ $(WIN_OUTPUT)/libvigilfb.a: $(WIN_FB_OBJS)
 	$(call msg,AR,$@)
 	$(Q)rm -f $@ && x86_64-w64-mingw32-ar rcs $@ $^
 
-$(WIN_OUTPUT)/vigil.exe: $(WIN_OUTPUT)/user/win/main.o $(WIN_CMD_OBJS) $(WIN_OUTPUT)/libvigilfb.a
+$(WIN_OUTPUT)/vigil.exe: $(WIN_OUTPUT)/user/cli/main.o $(WIN_USER_OBJS) $(WIN_OUTPUT)/libvigilfb.a
 	$(call msg,WIN-LD,$@)
 	$(Q)$(WIN_CC) -o $@ $^ $(WIN_LDLIBS)
+
+# test_port.exe checks user/port/win32/libc.c (glob, qsort_r) and port.h against glibc's answers
+WIN_PORT_OBJS := $(WIN_OUTPUT)/user/port/win32/libc.o
+$(WIN_OUTPUT)/tests/test_port.exe: WIN_TEST_EXTRA := $(WIN_PORT_OBJS)
+$(WIN_OUTPUT)/tests/test_port.exe: $(WIN_PORT_OBJS)
 
 $(WIN_OUTPUT)/tests/%.exe: tests/win/%.c tests/win/wtest.h $(WIN_OUTPUT)/libvigilfb.a
 	$(call msg,WIN-TEST,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(WIN_CC) $(WIN_CFLAGS) -Wno-missing-prototypes -o $@ $< $(WIN_OUTPUT)/libvigilfb.a \
-		$(WIN_LDLIBS)
+	$(Q)$(WIN_CC) $(WIN_CFLAGS) -Wno-missing-prototypes -o $@ $< $(WIN_TEST_EXTRA) \
+		$(WIN_OUTPUT)/libvigilfb.a $(WIN_LDLIBS)
 
 # libFuzzer over every parser (tests/fuzz/fuzz_<name>.c, seeds in tests/fuzz/corpus/<name>/),
 # with ASan and UBSan (any report aborts), built by clang apart from the normal outputs, in

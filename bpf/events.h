@@ -3,8 +3,9 @@
  * events.h: the wire contract between vigil's BPF programs and its userspace. Every record
  * that crosses the ring buffer starts with struct vg_hdr (kind, size, cpu, timestamp) and
  * uses fixed-width types only, so both sides agree on the layout whatever compiler built
- * them. The includer provides __u8..__u64: vmlinux.h on the BPF side, <linux/types.h> in
- * userspace. Sizes are pinned with _Static_assert; a change here is a schema change.
+ * them. The includer provides __u8..__u64: vmlinux.h on the BPF side, <linux/types.h> or the
+ * platform's "port.h" (user/port/<platform>, <stdint.h> types on Windows) in userspace. Sizes
+ * are pinned with _Static_assert; a change here is a schema change.
  */
 #ifndef VIGIL_EVENTS_H
 #define VIGIL_EVENTS_H

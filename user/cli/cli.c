@@ -13,6 +13,7 @@
 
 #include "cli/parse.h"
 #include "cli/trace_opts.h"
+#include "export/sink_gz.h"
 
 #define CLI_MAX_OPTS 64
 
@@ -115,6 +116,8 @@ static int set_common(struct cli_common *c, int id, const char *arg)
 	case CLI_OUTPUT:
 		if (!*arg)
 			return -EINVAL;
+		if (sink_gz_path_is_gzip(arg) && !sink_gz_is_available())
+			return -ENOTSUP;
 		c->output = arg;
 		return 0;
 	case CLI_DURATION:
@@ -310,6 +313,11 @@ int cli_parse(const struct cli_cmd *cmd, int argc, char **argv, struct cli_commo
 		err = set_common(common, id, optarg);
 		if (err == -ENOENT)
 			err = cmd->set ? cmd->set(ctx, id, optarg) : -EINVAL;
+		if (err == -ENOTSUP && id == CLI_OUTPUT) {
+			cli_error(cmd, "--output %s: gzip output needs zlib: not in this build",
+				  optarg);
+			return -EINVAL;
+		}
 		if (err) {
 			cli_error(cmd, "%s: invalid value '%s' (accepts %s)",
 				  opt_label(o, label, sizeof(label)), optarg ? optarg : "",

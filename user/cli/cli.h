@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "export/export.h"
+#include "port.h"
 
 enum cli_common_id {
 	CLI_FORMAT = 1,
@@ -105,8 +106,7 @@ int cli_parse(const struct cli_cmd *cmd, int argc, char **argv, struct cli_commo
 	      void *ctx, bool *help_shown);
 
 /* Print "vigil CMD: MESSAGE" to stderr; for errors found after parsing (exit 2). */
-void cli_error(const struct cli_cmd *cmd, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+void cli_error(const struct cli_cmd *cmd, const char *fmt, ...) PORT_PRINTF(2, 3);
 
 void cli_usage(const struct cli_cmd *cmd);
 

@@ -20,6 +20,7 @@
 #include "core/stop.h"
 #include "cli/trace_opts.h"
 #include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 
 enum { OPT_INTERVAL = CLI_COMMON_MAX, OPT_COUNT, OPT_PER, OPT_UNIT };
 
@@ -43,16 +44,27 @@ struct hist_run {
 	int total_fd;	  /* the global histogram, for the status line */
 };
 
-/* Events counted so far, from the global histogram (a status_count_fn). */
+/*
+ * Events counted so far, from the global histogram (a status_count_fn, once a second). The
+ * map is a per-CPU array: a lookup fills one value per possible CPU, summed here.
+ */
 static uint64_t hist_run__count(void *ctx)
 {
 	struct hist_run *r = ctx;
-	struct vg_hist h;
+	int ncpus = libbpf_num_possible_cpus();
+	struct vg_hist *v;
+	uint64_t n = 0;
 	__u32 key = 0;
 
-	if (r->total_fd < 0 || bpf_map_lookup_elem(r->total_fd, &key, &h))
+	if (r->total_fd < 0 || ncpus <= 0)
 		return 0;
-	return vg_hist__total(&h);
+	v = calloc((size_t)ncpus, sizeof(*v));
+	if (v && !bpf_map_lookup_elem(r->total_fd, &key, v)) {
+		for (int i = 0; i < ncpus; i++)
+			n += vg_hist__total(&v[i]);
+	}
+	free(v);
+	return n;
 }
 
 static const struct cli_opt hist_opts[] = {

@@ -17,6 +17,7 @@
 #include "fallback.h"
 #include "core/log.h"
 #include "cli/parse.h"
+#include "port.h"
 
 enum { OPT_TREE = CLI_COMMON_MAX, OPT_SIGNAL, OPT_TIMEOUT };
 
@@ -87,7 +88,7 @@ static void print_pids(const char *label, const pid_t *v, size_t n)
 {
 	printf("%s:", label);
 	for (size_t i = 0; i < n; i++)
-		printf(" %d", v[i]);
+		printf(" %d", (int)v[i]);
 	putchar('\n');
 }
 
@@ -129,7 +130,7 @@ int cmd_kill(int argc, char **argv)
 			int err = fb_kill_tree_ex(pid, a.sig, true, (double)a.timeout_ns / 1e9, &r);
 
 			if (err) {
-				pr_err("kill: %d: %s", pid, strerror(-err));
+				pr_err("kill: %d: %s", (int)pid, strerror(-err));
 				rc = 1;
 				continue;
 			}
@@ -137,7 +138,7 @@ int cmd_kill(int argc, char **argv)
 			print_pids("alive", r.alive, r.nalive);
 			/* refused (EPERM): not "alive", which reads as "did not end in time" */
 			for (size_t k = 0; k < r.ndenied; k++)
-				pr_err("kill: %d: AccessDenied", r.denied[k]);
+				pr_err("kill: %d: AccessDenied", (int)r.denied[k]);
 			rc |= r.nalive || r.ndenied ? 1 : 0;
 			fb_kill_tree_result_free(&r);
 		} else {
@@ -145,7 +146,7 @@ int cmd_kill(int argc, char **argv)
 			int err = p ? fb_proc__send_signal(p, a.sig) : -ESRCH;
 
 			if (err) {
-				pr_err("kill: %d: %s", pid,
+				pr_err("kill: %d: %s", (int)pid,
 				       p ? fb_err_kind_name(fb_proc__error(p)->kind)
 					 : "NoSuchProcess");
 				rc = 1;

@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 
 #include "cli/cli.h"
 #include "cli/commands.h"
@@ -27,6 +26,7 @@
 #include "core/wallclock.h"
 #include "view/net_rate.h"
 #include <time.h>
+#include "port.h"
 
 enum { OPT_PID = CLI_COMMON_MAX, OPT_KIND, OPT_PERNIC, OPT_INTERVAL, OPT_COUNT };
 
@@ -174,7 +174,7 @@ static void conn_row(struct output *o, struct jw *w, const struct fb_conn *c)
 	sink__printf(s, "%-6s %-12s %-40s %-40s", proto_name(c), fb_conn_status_name(c->status),
 		     la, ra);
 	if (c->pid >= 0)
-		sink__printf(s, " %7d %4d\n", c->pid, c->fd);
+		sink__printf(s, " %7d %4d\n", (int)c->pid, c->fd);
 	else
 		sink__puts(s, "       -    -\n");
 }
@@ -218,8 +218,8 @@ static int net_nics(struct output *o, const char *what, bool pernic)
 			for (size_t i = 0; i < n; i++)
 				sink__printf(o->sink, "%-12s %-7s %-40s %s\n",
 					     esc_buf(nic, sizeof(nic), a[i].name),
-					     a[i].family == 2	 ? "inet"
-					     : a[i].family == 10 ? "inet6"
+					     a[i].family == AF_INET ? "inet"
+					     : a[i].family == AF_INET6 ? "inet6"
 								 : "link",
 					     a[i].address,
 					     (a[i].valid & FB_IFA_NETMASK) ? a[i].netmask : "");

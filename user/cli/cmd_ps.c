@@ -594,7 +594,7 @@ int cmd_pidof(int argc, char **argv)
 	while ((pi = fb_proc_iter__next(it))) {
 		if (!(pi->valid & FB_PI_NAME) || strcmp(pi->name, argv[first]))
 			continue;
-		printf("%s%d", any ? " " : "", pi->pid);
+		printf("%s%d", any ? " " : "", (int)pi->pid);
 		any = true;
 	}
 	fb_proc_iter__free(it);

@@ -2,7 +2,8 @@
 /*
  * cmd_snapshot.c: `vigil snapshot`: the whole fallback library at once as one JSON document
  * whose keys are psutil's names: CPU, memory, disks, NICs, every connection, sensors, users,
- * boot time and every process as psutil's as_dict() (--attrs picks the keys).
+ * boot time, the tracer's sysctl keys, Windows' services and every process as psutil's
+ * as_dict() (--attrs picks the keys).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -17,6 +18,7 @@
 #include "export/json.h"
 #include "core/log.h"
 #include "export/output.h"
+#include "export/services_out.h"
 #include "export/sysctl_out.h"
 #include "view/proc_dict.h"
 
@@ -102,7 +104,7 @@ static void snapshot_write(struct jw *w, uint64_t attrs)
 	clock_gettime(CLOCK_REALTIME, &ts);
 	jw__obj_begin(w, NULL);
 	jw__f64(w, "time", (double)ts.tv_sec + (double)ts.tv_nsec / 1e9);
-	jw__str(w, "source", "procfs");
+	jw__str(w, "source", fb_source_name());
 	fbjson_cpu(w);
 	fbjson_mem(w);
 	fbjson_disk(w);
@@ -115,6 +117,7 @@ static void snapshot_write(struct jw *w, uint64_t attrs)
 	fbjson_sensors(w);
 	fbjson_system(w);
 	sysctl_json_tracer_keys(w);
+	services_json_iter(w);
 	/* each process' connections come from the system-wide list read just above */
 	snapshot_procs(w, attrs, c, n, have_conns);
 	free(c);

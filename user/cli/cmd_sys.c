@@ -5,6 +5,7 @@
  * the process' cgroup limits), as a short table for people or as JSON with psutil's names.
  * cpu_percent is taken over --interval (default 0.1 s) like psutil's blocking call.
  * `vigil sys disks PATH` is psutil.disk_usage(PATH); no other section takes an argument.
+ * `vigil sys sysctl` prints kernel tunables, `vigil sys services` Windows' services.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -21,6 +22,7 @@
 #include "core/log.h"
 #include "export/output.h"
 #include "cli/parse.h"
+#include "export/services_out.h"
 #include "export/sysctl_out.h"
 
 enum { OPT_INTERVAL = CLI_COMMON_MAX, OPT_PERCPU };
@@ -59,7 +61,8 @@ static const struct cli_cmd sys_cmd = {
 		 "                 [--format table|json]\n"
 		 "       vigil sys cpu --percpu [--interval TIME] [--format table|json]\n"
 		 "       vigil sys disks PATH [--format table|json]\n"
-		 "       vigil sys sysctl [PATTERN] [--format table|json]",
+		 "       vigil sys sysctl [PATTERN] [--format table|json]\n"
+		 "       vigil sys services [NAME] [--format table|json]",
 	.summary = "Show system metrics (psutil's cpu, memory, disk, network, sensors, users).",
 	.opts = sys_opts,
 	.set = sys_set,
@@ -456,8 +459,8 @@ int cmd_sys(int argc, char **argv)
 	struct output out;
 	bool help;
 	int first, sec = -1, rc;
-	const char *sysctl_pat = NULL, *usage_path = NULL;
-	bool sysctl_mode = false;
+	const char *sysctl_pat = NULL, *service = NULL, *usage_path = NULL;
+	bool sysctl_mode = false, services_mode = false;
 
 	first = cli_parse(&sys_cmd, argc, argv, &common, &a, &help);
 	if (first < 0)
@@ -472,11 +475,20 @@ int cmd_sys(int argc, char **argv)
 			cli_error(&sys_cmd, "sysctl: one PATTERN at most, got '%s'", argv[first + 2]);
 			return EXIT_USAGE;
 		}
+	} else if (first < argc && !strcmp(argv[first], "services")) {
+		/* psutil's win_service_iter, or win_service_get(NAME) */
+		services_mode = true;
+		service = first + 1 < argc ? argv[first + 1] : NULL;
+		if (first + 2 < argc) {
+			cli_error(&sys_cmd, "services: one NAME at most, got '%s'", argv[first + 2]);
+			return EXIT_USAGE;
+		}
 	} else if (first < argc) {
 		sec = section_by_name(argv[first]);
 		if (sec == -EINVAL) {
 			cli_error(&sys_cmd, "SECTION: invalid value '%s' (accepts " SECTION_NAMES
-					    " or sysctl)", argv[first]);
+					    " sysctl or services)",
+				  argv[first]);
 			return EXIT_USAGE;
 		}
 		if (sec >= 0 && !strcmp(sections[sec].name, "disks") && first + 1 < argc)
@@ -513,6 +525,10 @@ int cmd_sys(int argc, char **argv)
 		/* text unless JSON is asked for: the output is meant to diff with sysctl -a */
 		rc = sysctl_print(out.sink, common.format_set && common.format == FMT_JSON,
 				  sysctl_pat);
+		return output__close(&out) || rc ? 1 : 0;
+	}
+	if (services_mode) {
+		rc = services_print(out.sink, out.fmt == FMT_JSON, service);
 		return output__close(&out) || rc ? 1 : 0;
 	}
 	if (usage_path) {

@@ -9,6 +9,21 @@
 
 #define EXIT_USAGE 2
 
+struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+};
+
+/*
+ * The commands built on the tracer (libbpf, the BPF skeletons, libmicrohttpd), a module of
+ * the build: commands_tracer.c, or in a build without it (Windows) commands_none.c, whose
+ * entries have the same names and say that they are not available here. NULL-terminated.
+ */
+extern const struct command tracer_commands[];
+
+/* `vigil` with no command or an unknown one: the main job, or the usage where there is none. */
+int cmd_default(int argc, char **argv);
+
 int cmd_run(int argc, char **argv);
 int cmd_doctor(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
@@ -38,5 +53,7 @@ int cmd_uptime(int argc, char **argv);
 int cmd_who(int argc, char **argv);
 int cmd_iostat(int argc, char **argv);
 int cmd_iotop(int argc, char **argv);
+/* `vigil trace` where there is no tracer: sample records polled from the fallback library. */
+int cmd_trace_poll(int argc, char **argv);
 
 #endif /* VIGIL_COMMANDS_H */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * main.c: vigil's entry point: picks the command named by argv[1] from the command table
+ * main.c: vigil's entry point: picks the command named by argv[1] from the command tables
+ * (the fallback library's commands, which every platform builds, then the tracer module's)
  * and returns its exit status. `vigil` alone runs the main job.
  */
 #include <stdio.h>
@@ -9,18 +10,7 @@
 #include "cli/commands.h"
 #include "core/log.h"
 
-struct command {
-	const char *name;
-	int (*run)(int argc, char **argv);
-};
-
 static const struct command commands[] = {
-	{ "doctor", cmd_doctor },
-	{ "trace", cmd_trace },
-	{ "hist", cmd_hist },
-	{ "serve", cmd_serve },
-	{ "top", cmd_top },
-	{ "profile", cmd_profile },
 	{ "snapshot", cmd_snapshot },
 	{ "ps", cmd_ps },
 	{ "proc", cmd_proc },
@@ -28,19 +18,6 @@ static const struct command commands[] = {
 	{ "net", cmd_net },
 	{ "sys", cmd_sys },
 	{ "kill", cmd_kill },
-	{ "biotop", cmd_biotop },
-	{ "lsof", cmd_lsof },
-	{ "pmap", cmd_pmap },
-	{ "taskset", cmd_taskset },
-	{ "renice", cmd_renice },
-	{ "ionice", cmd_ionice },
-	{ "prlimit", cmd_prlimit },
-	{ "free", cmd_free },
-	{ "df", cmd_df },
-	{ "uptime", cmd_uptime },
-	{ "who", cmd_who },
-	{ "iostat", cmd_iostat },
-	{ "iotop", cmd_iotop },
 };
 
 int main(int argc, char **argv)
@@ -54,5 +31,9 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].run(argc - 1, argv + 1);
 	}
-	return cmd_run(argc, argv);
+	for (const struct command *c = tracer_commands; argc > 1 && c->name; c++) {
+		if (!strcmp(argv[1], c->name))
+			return c->run(argc - 1, argv + 1);
+	}
+	return cmd_default(argc, argv);
 }

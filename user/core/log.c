@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * log.c: the one place vigil writes diagnostics.
+ * log.c: the one place vigil writes diagnostics (libbpf's are routed here by log_libbpf.c).
  */
 #include "core/log.h"
 
-#include <bpf/libbpf.h>
 #include <stdarg.h>
 #include <stdio.h>
 
@@ -34,17 +33,7 @@ void vg_log(enum log_level level, const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+bool log_level_is_enabled(enum log_level level)
 {
-	if (max_level < (int)LOG_DEBUG && level != LIBBPF_WARN)
-		return 0;
-	if (max_level < (int)LOG_INFO)
-		return 0; /* libbpf warnings repeat what our own error says */
-	fputs("libbpf: ", stderr);
-	return vfprintf(stderr, fmt, ap);
-}
-
-void log_hook_libbpf(void)
-{
-	libbpf_set_print(libbpf_print);
+	return (int)level <= max_level;
 }

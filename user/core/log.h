@@ -6,13 +6,20 @@
 #ifndef VIGIL_LOG_H
 #define VIGIL_LOG_H
 
+#include <stdbool.h>
+
+#include "port.h"
+
 enum log_level { LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG };
 
 /* -1: silent; 0: warnings and errors; 1: info; 2+: debug (and libbpf's messages) */
 void log_set_level(int verbosity);
-void vg_log(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void vg_log(enum log_level level, const char *fmt, ...) PORT_PRINTF(2, 3);
 
-/* Route libbpf's messages through vg_log. */
+/* Whether messages of this level are printed at the current verbosity. */
+bool log_level_is_enabled(enum log_level level);
+
+/* Route libbpf's messages to stderr at our verbosity (a no-op in a build without libbpf). */
 void log_hook_libbpf(void);
 
 #define pr_err(...) vg_log(LOG_ERROR, __VA_ARGS__)

@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * record.c: the field registry, the index of record kinds, and the checked entry point that
- * turns ring-buffer bytes into a row. Field names here are the CSV columns and JSON keys of
- * the documented schema: renaming one is a schema change.
+ * record.c: the field registry, lookups in the index of record kinds (record_kinds.c), and
+ * the checked entry point that turns ring-buffer bytes into a row. Field names here are the
+ * CSV columns and JSON keys of the documented schema: renaming one is a schema change.
  */
 #include "core/record.h"
 
 #include <errno.h>
-#include <linux/types.h>
 #include <string.h>
 
+#include "port.h" /* __u8..__u64 for events.h */
 #include "events.h"
 
 const struct vf_desc vf_descs[VF__COUNT] = {
@@ -73,37 +73,18 @@ const struct vf_desc vf_descs[VF__COUNT] = {
 	[VF_INTERVAL_NS] = { "interval_ns", VT_U64, 0 },
 };
 
-static const struct vkind_desc *const kinds[VK_MAX] = {
-	[VG_KIND_RUNQ] = &sched_kind_runq,
-	[VG_KIND_ONCPU] = &sched_kind_oncpu,
-	[VG_KIND_EXEC] = &sched_kind_exec,
-	[VG_KIND_EXIT] = &sched_kind_exit,
-	[VG_KIND_FORK] = &sched_kind_fork,
-	[VG_KIND_TCP_CONNECT] = &tcp_kind_connect,
-	[VG_KIND_TCP_ACCEPT] = &tcp_kind_accept,
-	[VG_KIND_TCP_STATE] = &tcp_kind_state,
-	[VG_KIND_TCP_CLOSE] = &tcp_kind_close,
-	[VG_KIND_TCP_RETRANSMIT] = &tcp_kind_retransmit,
-	[VG_KIND_TCP_RESET] = &tcp_kind_reset,
-	[VG_KIND_BIO] = &blkio_kind_bio,
-	[VK_DROPS] = &drops_kind,
-	[VK_SAMPLE] = &sample_kind_sched,
-	[VK_SAMPLE_BLKIO] = &sample_kind_blkio,
-	[VK_BIO_TOP] = &blkio_kind_top,
-};
-
 static const enum vfield drops_fields[] = { VF_SUBSYSTEM, VF_LOST, VF_REASON };
 const struct vkind_desc drops_kind = { "drops", NULL, VKIND_FIELDS(drops_fields), 0, NULL };
 
 const struct vkind_desc *vkind__desc(unsigned int kind)
 {
-	return kind < VK_MAX ? kinds[kind] : NULL;
+	return kind < VK_MAX ? vkind_table[kind] : NULL;
 }
 
 int vkind__by_name(const char *name)
 {
 	for (unsigned int k = 0; k < VK_MAX; k++) {
-		if (kinds[k] && !strcmp(kinds[k]->name, name))
+		if (vkind_table[k] && !strcmp(vkind_table[k]->name, name))
 			return (int)k;
 	}
 	return -EINVAL;
@@ -114,7 +95,7 @@ uint64_t vkind__mask_by_name(const char *name)
 	uint64_t mask = 0;
 
 	for (unsigned int k = 0; k < VK_MAX; k++) {
-		if (kinds[k] && !strcmp(kinds[k]->name, name))
+		if (vkind_table[k] && !strcmp(vkind_table[k]->name, name))
 			mask |= 1ULL << k;
 	}
 	return mask;

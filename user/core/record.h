@@ -117,6 +117,12 @@ extern const struct vkind_desc tcp_kind_connect, tcp_kind_accept, tcp_kind_state
 	tcp_kind_close, tcp_kind_retransmit, tcp_kind_reset;
 extern const struct vkind_desc blkio_kind_bio, blkio_kind_top;
 
+/*
+ * The kinds by number: the tracer module's subsystems and `drops` (record_kinds.c), or only
+ * `drops` in a build without the tracer (record_kinds_none.c).
+ */
+extern const struct vkind_desc *const vkind_table[VK_MAX];
+
 union vval {
 	uint64_t u;
 	int64_t s;

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 
+/* Ctrl-C and SIGTERM (and SIGPIPE, where there is one): one file per platform. */
 void stop_install_handlers(void);
 bool stop_is_requested(void);
 void stop_request(void);

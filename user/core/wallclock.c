@@ -7,6 +7,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "port.h"
+
 static int64_t ts_ns(const struct timespec *ts)
 {
 	return (int64_t)ts->tv_sec * 1000000000LL + ts->tv_nsec;
@@ -73,7 +75,7 @@ void wallclock__format(struct wallclock *c, uint64_t mono_ns, char out[WALLCLOCK
 		time_t t = (time_t)sec;
 		struct tm tm;
 
-		gmtime_r(&t, &tm);
+		port_gmtime(&t, &tm);
 		strftime(c->prefix, sizeof(c->prefix), "%Y-%m-%dT%H:%M:%S", &tm);
 		c->cached_sec = sec;
 	}

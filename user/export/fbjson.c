@@ -8,7 +8,8 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
+
+#include "port.h"
 
 static void opt_f64(struct jw *w, const char *k, double v, bool valid)
 {
@@ -483,6 +484,15 @@ void fbjson_conn(struct jw *w, const struct fb_conn *c, bool with_pid)
 	jw__obj_end(w);
 }
 
+/* A memory_info field, null where the platform keeps none (shared, text, data on Windows). */
+static void mem_u64(struct jw *w, const char *k, uint64_t v)
+{
+	if (v == FB_MEM_UNKNOWN)
+		jw__null(w, k);
+	else
+		jw__u64(w, k, v);
+}
+
 void fbjson_proc_info_fields(struct jw *w, const struct fb_proc_info *pi, uint32_t attrs,
 		      double cpu_percent)
 {
@@ -523,11 +533,11 @@ void fbjson_proc_info_fields(struct jw *w, const struct fb_proc_info *pi, uint32
 	if (attrs & FB_PI_MEMORY_INFO) {
 		if (v & FB_PI_MEMORY_INFO) {
 			jw__obj_begin(w, "memory_info");
-			jw__u64(w, "rss", pi->memory_info.rss);
-			jw__u64(w, "vms", pi->memory_info.vms);
-			jw__u64(w, "shared", pi->memory_info.shared);
-			jw__u64(w, "text", pi->memory_info.text);
-			jw__u64(w, "data", pi->memory_info.data);
+			mem_u64(w, "rss", pi->memory_info.rss);
+			mem_u64(w, "vms", pi->memory_info.vms);
+			mem_u64(w, "shared", pi->memory_info.shared);
+			mem_u64(w, "text", pi->memory_info.text);
+			mem_u64(w, "data", pi->memory_info.data);
 			jw__obj_end(w);
 		} else {
 			jw__null(w, "memory_info");
@@ -557,9 +567,9 @@ static void proc_mem(struct jw *w, const struct fb_proc_mem *m)
 {
 	jw__u64(w, "rss", m->rss);
 	jw__u64(w, "vms", m->vms);
-	jw__u64(w, "shared", m->shared);
-	jw__u64(w, "text", m->text);
-	jw__u64(w, "data", m->data);
+	mem_u64(w, "shared", m->shared);
+	mem_u64(w, "text", m->text);
+	mem_u64(w, "data", m->data);
 }
 
 static void proc_ids(struct jw *w, const char *key, const struct fb_ids *ids)
@@ -602,9 +612,11 @@ static void proc_environ(struct jw *w, const struct fb_strv *v)
 			later = !strncmp(v->v[j], v->v[i], klen + 1);
 		if (later)
 			continue;
-		key = strndup(v->v[i], klen); /* a name may be long: no fixed buffer */
+		key = malloc(klen + 1); /* a name may be long: no fixed buffer (and no strndup) */
 		if (!key)
 			continue;
+		memcpy(key, v->v[i], klen);
+		key[klen] = '\0';
 		jw__str(w, key, eq + 1);
 		free(key);
 	}

@@ -152,7 +152,7 @@ void jw__s64(struct jw *w, const char *key, int64_t v)
 void jw__f64(struct jw *w, const char *key, double v)
 {
 	jw__prefix(w, key);
-	if (!isfinite(v)) {
+	if (!__builtin_isfinite(v)) { /* mingw's isfinite() narrows to float first */
 		sink__puts(w->s, "null");
 		return;
 	}

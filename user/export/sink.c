@@ -3,6 +3,7 @@
  * sink.c: buffered output to stdout, a file, or a gzip file. Writes retry on EINTR and short
  * writes and go out in whole records; the first real error sticks so callers can stop cleanly
  * and report it, and the file is then cut back to its last whole record and ended there.
+ * The compressor is the build's gzip module (sink_gz.c over zlib, or sink_gz_none.c).
  */
 #include "export/sink.h"
 
@@ -14,17 +15,10 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
 
-static bool path_is_gzip(const char *path)
-{
-	size_t n = strlen(path);
+#include "export/sink_gz.h"
+#include "port.h"
 
-	return n > 3 && !strcmp(path + n - 3, ".gz");
-}
-
-/* zlib's output buffer for one deflate() call. */
-#define SINK_ZBUF_SIZE (64 * 1024)
 /* A write of whole records: what one failed write can lose. */
 #define SINK_PIECE (16 * 1024)
 
@@ -45,51 +39,25 @@ struct sink *sink__from_fd(int fd)
 	return sink__alloc(fd, false, "-");
 }
 
-/*
- * A gzip stream through deflate() rather than gzFile: each write ends with a sync flush, so
- * the file can be cut at the end of any whole write and the stream still ended there.
- */
-static int sink__gz_init(struct sink *s)
-{
-	z_stream *z = calloc(1, sizeof(*z));
-
-	if (!z)
-		return -ENOMEM;
-	s->zbuf = malloc(SINK_ZBUF_SIZE);
-	if (!s->zbuf)
-		goto err_free_z;
-	if (deflateInit2(z, 1, Z_DEFLATED, 15 + 16 /* gzip wrapper */, 8, Z_DEFAULT_STRATEGY))
-		goto err_free_zbuf;
-	s->gz = z;
-	s->at.crc = (uint32_t)crc32(0, NULL, 0);
-	s->before = s->at;
-	return 0;
-
-err_free_zbuf:
-	free(s->zbuf);
-	s->zbuf = NULL;
-err_free_z:
-	free(z);
-	return -ENOMEM;
-}
-
 struct sink *sink__open(const char *path)
 {
 	struct sink *s;
 	struct stat st;
 	int fd, err;
 
-	if (!path || !strcmp(path, "-"))
+	if (!path || !strcmp(path, "-")) {
+		port_fd_set_binary(STDOUT_FILENO);
 		return sink__alloc(STDOUT_FILENO, false, "-");
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	}
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | PORT_O_BINARY, 0644);
 	if (fd < 0)
 		return NULL;
 	s = sink__alloc(fd, true, path);
 	if (!s)
 		goto err_close_fd;
 	s->is_file = !fstat(fd, &st) && S_ISREG(st.st_mode);
-	if (path_is_gzip(path)) {
-		err = sink__gz_init(s);
+	if (sink_gz_path_is_gzip(path)) {
+		err = sink_gz__init(s);
 		if (err) {
 			errno = -err;
 			goto err_free_sink;
@@ -104,10 +72,11 @@ err_close_fd:
 	return NULL;
 }
 
-static int write_all(int fd, const char *p, size_t n)
+int sink_write_all(int fd, const char *p, size_t n)
 {
 	while (n) {
-		ssize_t w = write(fd, p, n);
+		/* one call writes at most 1 GiB: Windows' write() counts in unsigned int */
+		ssize_t w = write(fd, p, (unsigned int)(n < (1U << 30) ? n : 1U << 30));
 
 		if (w < 0) {
 			if (errno == EINTR)
@@ -117,30 +86,6 @@ static int write_all(int fd, const char *p, size_t n)
 		p += w;
 		n -= (size_t)w;
 	}
-	return 0;
-}
-
-/* Compress p[0..n) with flush (Z_SYNC_FLUSH or Z_FINISH) and write it; *out += bytes out. */
-static int gz_deflate(struct sink *s, const char *p, size_t n, int flush, uint64_t *out)
-{
-	z_stream *z = s->gz;
-	int err;
-
-	z->next_in = (Bytef *)p;
-	z->avail_in = (uInt)n;
-	do {
-		size_t have;
-
-		z->next_out = (Bytef *)s->zbuf;
-		z->avail_out = SINK_ZBUF_SIZE;
-		if (deflate(z, flush) == Z_STREAM_ERROR)
-			return -EIO;
-		have = SINK_ZBUF_SIZE - z->avail_out;
-		err = write_all(s->fd, s->zbuf, have);
-		if (err)
-			return err;
-		*out += have;
-	} while (z->avail_out == 0);
 	return 0;
 }
 
@@ -157,9 +102,9 @@ static int sink__emit(struct sink *s, const char *p, size_t n, uint64_t records)
 	if (!n)
 		return 0;
 	if (s->gz) {
-		err = gz_deflate(s, p, n, Z_SYNC_FLUSH, &written);
+		err = sink_gz__deflate(s, p, n, false, &written);
 	} else {
-		err = write_all(s->fd, p, n);
+		err = sink_write_all(s->fd, p, n);
 		written = n;
 	}
 	if (err) {
@@ -171,7 +116,7 @@ static int sink__emit(struct sink *s, const char *p, size_t n, uint64_t records)
 	s->at.off += written;
 	s->at.records = records;
 	if (s->gz) {
-		s->at.crc = (uint32_t)crc32(s->at.crc, (const Bytef *)p, (uInt)n);
+		s->at.crc = sink_gz__crc32(s->at.crc, p, n);
 		s->at.isize += n;
 	}
 	return 0;
@@ -262,18 +207,18 @@ static int sink__seal_at(struct sink *s, const struct sink_point *pt)
 	static const unsigned char gz_header[10] = { 0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff };
 	size_t n = s->len < 0xffff ? s->len : 0xffff;
 	unsigned char block[5], trailer[8];
-	uint32_t crc = (uint32_t)crc32(pt->crc, (const Bytef *)s->buf, (uInt)n);
+	uint32_t crc = sink_gz__crc32(pt->crc, s->buf, n);
 	uint32_t isize = (uint32_t)(pt->isize + n);
 	int err;
 
 	if (ftruncate(s->fd, (off_t)pt->off) || lseek(s->fd, (off_t)pt->off, SEEK_SET) < 0)
 		return -errno;
 	if (!s->gz)
-		return write_all(s->fd, s->buf, s->len);
+		return sink_write_all(s->fd, s->buf, s->len);
 	/* The deflate stream stopped at a sync flush (a byte boundary): end it with one final
 	 * stored block holding the tail, then the gzip trailer (CRC-32, size; little-endian). */
 	if (!pt->off) {
-		err = write_all(s->fd, (const char *)gz_header, sizeof(gz_header));
+		err = sink_write_all(s->fd, (const char *)gz_header, sizeof(gz_header));
 		if (err)
 			return err;
 	}
@@ -286,11 +231,11 @@ static int sink__seal_at(struct sink *s, const struct sink_point *pt)
 		trailer[i] = (unsigned char)(crc >> (8 * i));
 		trailer[4 + i] = (unsigned char)(isize >> (8 * i));
 	}
-	err = write_all(s->fd, (const char *)block, sizeof(block));
+	err = sink_write_all(s->fd, (const char *)block, sizeof(block));
 	if (!err)
-		err = write_all(s->fd, s->buf, n);
+		err = sink_write_all(s->fd, s->buf, n);
 	if (!err)
-		err = write_all(s->fd, (const char *)trailer, sizeof(trailer));
+		err = sink_write_all(s->fd, (const char *)trailer, sizeof(trailer));
 	return err;
 }
 
@@ -318,19 +263,14 @@ int sink__finish(struct sink *s)
 	s->finished = true;
 	sink__flush(s);
 	if (s->gz && !s->err) {
-		err = gz_deflate(s, NULL, 0, Z_FINISH, &written);
+		err = sink_gz__deflate(s, NULL, 0, true, &written);
 		if (err)
 			s->err = err;
 	}
 	if (s->err && s->is_file)
 		sink__seal(s);
-	if (s->gz) {
-		deflateEnd(s->gz);
-		free(s->gz);
-		free(s->zbuf);
-		s->gz = NULL;
-		s->zbuf = NULL;
-	}
+	if (s->gz)
+		sink_gz__end(s);
 	if (s->owns_fd && close(s->fd) && !s->err)
 		s->err = -errno;
 	s->owns_fd = false;

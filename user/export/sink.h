@@ -1,15 +1,15 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * sink.h: where output goes. A sink is a buffered byte stream to stdout or to a file; a
- * file name ending in ".gz" is compressed through zlib. Writers that produce records say
- * where each one ends (sink__end_record()): the buffer is then written out in whole records
- * only, so when a write fails (a full disk, a closed pipe) the file is cut back to the last
- * whole record, the gzip stream is ended there with its trailer, and every record that did
- * not make it is counted (sink__lost()). The first error is kept: later writes become no-ops
- * and sink__error() reports it, so a tracer can stop and say what failed instead of losing
- * data quietly. Bytes written after the last record (a JSON array's closing bracket) are
- * still added at close. sink__close() flushes and, for gzip, writes the stream trailer, so a
- * file closed after Ctrl-C is complete.
+ * file name ending in ".gz" is compressed (by zlib, sink_gz.c). Writers that produce records
+ * say where each one ends (sink__end_record()): the buffer is then written out in whole
+ * records only, so when a write fails (a full disk, a closed pipe) the file is cut back to
+ * the last whole record, the gzip stream is ended there with its trailer, and every record
+ * that did not make it is counted (sink__lost()). The first error is kept: later writes
+ * become no-ops and sink__error() reports it, so a tracer can stop and say what failed
+ * instead of losing data quietly. Bytes written after the last record (a JSON array's
+ * closing bracket) are still added at close. sink__close() flushes and, for gzip, writes the
+ * stream trailer, so a file closed after Ctrl-C is complete.
  */
 #ifndef VIGIL_SINK_H
 #define VIGIL_SINK_H
@@ -17,6 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdbool.h>
+
+#include "port.h"
 
 #define SINK_BUF_SIZE (64 * 1024)
 /* Record ends remembered per buffer: writes go out in pieces of whole records. */
@@ -129,6 +131,6 @@ static inline void sink__puts(struct sink *s, const char *str)
 void sink__u64(struct sink *s, uint64_t v);
 void sink__s64(struct sink *s, int64_t v);
 void sink__f64(struct sink *s, double v);
-void sink__printf(struct sink *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sink__printf(struct sink *s, const char *fmt, ...) PORT_PRINTF(2, 3);
 
 #endif /* VIGIL_SINK_H */

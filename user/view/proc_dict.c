@@ -8,13 +8,12 @@
 #include "view/proc_dict.h"
 
 #include "export/escape.h"
+#include "port.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <sys/socket.h>
 #include <time.h>
 
 const char *const pd_attr_names[PD__COUNT] = {
@@ -481,7 +480,7 @@ static void pd_created(struct sink *s, double t)
 	struct tm tm;
 	char buf[64];
 
-	if (localtime_r(&secs, &tm) && strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S", &tm))
+	if (port_localtime(&secs, &tm) && strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S", &tm))
 		sink__printf(s, "%.2f (%s)", t, buf);
 	else
 		sink__printf(s, "%.2f", t);
@@ -495,7 +494,7 @@ static void pd_value(struct sink *s, const struct proc_dict *d, enum pd_attr a)
 {
 	switch (a) {
 	case PD_PID:
-		sink__printf(s, "%d", d->pid);
+		sink__printf(s, "%d", (int)d->pid);
 		break;
 	case PD_NAME:
 		pd_text(s, d->name);
@@ -523,20 +522,20 @@ static void pd_value(struct sink *s, const struct proc_dict *d, enum pd_attr a)
 		}
 		break;
 	case PD_PPID:
-		sink__printf(s, "%d", d->ppid);
+		sink__printf(s, "%d", (int)d->ppid);
 		break;
 	case PD_PARENT:
 		if (d->parent.pid < 0) {
 			sink__puts(s, "-");
 			break;
 		}
-		sink__printf(s, "%d ", d->parent.pid);
+		sink__printf(s, "%d ", (int)d->parent.pid);
 		pd_text(s, d->parent.name);
 		break;
 	case PD_CHILDREN:
 		sink__printf(s, "%zu", d->nchildren);
 		for (size_t i = 0; i < d->nchildren; i++) {
-			sink__printf(s, "\n      %d ", d->children[i].pid);
+			sink__printf(s, "\n      %d ", (int)d->children[i].pid);
 			pd_text(s, d->children[i].name);
 		}
 		break;
@@ -587,7 +586,7 @@ static void pd_value(struct sink *s, const struct proc_dict *d, enum pd_attr a)
 		sink__printf(s, "%zu", d->nthreads);
 		for (size_t i = 0; i < d->nthreads; i++)
 			sink__printf(s, "\n      id=%d user_time=%.2f system_time=%.2f",
-				     d->threads[i].id, d->threads[i].user_time,
+				     (int)d->threads[i].id, d->threads[i].user_time,
 				     d->threads[i].system_time);
 		break;
 	case PD_NUM_CTX_SWITCHES:
@@ -695,7 +694,7 @@ static const enum pd_attr table_order[] = {
 
 void proc_dict__table(const struct proc_dict *d, struct sink *s)
 {
-	sink__printf(s, "pid %d\n", d->pid);
+	sink__printf(s, "pid %d\n", (int)d->pid);
 	for (size_t i = 0; i < sizeof(table_order) / sizeof(table_order[0]); i++) {
 		enum pd_attr a = table_order[i];
 

@@ -14,6 +14,7 @@
 
 #include "export/sink.h"
 #include "fallback.h"
+#include "port.h"
 
 /* psutil 5.9.4's as_dict() keys on Linux (alphabetical), then what vigil adds. */
 enum pd_attr {

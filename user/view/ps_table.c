@@ -5,14 +5,14 @@
 #include "view/ps_table.h"
 
 #include <errno.h>
-#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/parse.h"
+#include "port.h"
 
-static double col_pid(const struct ps_row *r) { return r->pi.pid; }
-static double col_ppid(const struct ps_row *r) { return r->pi.ppid; }
+static double col_pid(const struct ps_row *r) { return (double)r->pi.pid; }
+static double col_ppid(const struct ps_row *r) { return (double)r->pi.ppid; }
 static double col_threads(const struct ps_row *r) { return r->pi.num_threads; }
 static double col_nice(const struct ps_row *r) { return r->pi.nice; }
 static double col_user_time(const struct ps_row *r) { return r->pi.cpu_times.user; }
@@ -195,6 +195,8 @@ bool ps_row__has(const struct ps_row *r, int c)
 		return r->cpu_percent >= 0;
 	if (col->attr & PS_X_ALL)
 		return (r->x.valid & col->attr & PS_X_ALL) == (col->attr & PS_X_ALL);
+	if (col->num == col_shared && r->pi.memory_info.shared == FB_MEM_UNKNOWN)
+		return false; /* Windows keeps no shared size */
 	return !col->attr || (r->pi.valid & col->attr);
 }
 
@@ -208,7 +210,7 @@ bool ps_filter__matches(const struct ps_filter *f, const struct ps_row *r)
 	if (!ps_row__has(r, f->col))
 		return false;
 	if (col->type == PS_TEXT)
-		return !fnmatch(f->pattern, col->text(r), 0) == (f->op == PS_OP_EQ);
+		return port_glob_matches(f->pattern, col->text(r)) == (f->op == PS_OP_EQ);
 	v = col->num(r);
 	switch (f->op) {
 	case PS_OP_EQ:
@@ -258,5 +260,5 @@ void ps_rows_sort(struct ps_row *rows, size_t n, int c, bool descending)
 {
 	struct sort_key k = { c, descending };
 
-	qsort_r(rows, n, sizeof(*rows), cmp_rows, &k);
+	port_qsort_r(rows, n, sizeof(*rows), cmp_rows, &k);
 }

@@ -245,25 +245,13 @@ static __always_inline void emit_runq(struct task_struct *prev, struct task_stru
 }
 
 /*
- * The clock, read on first use only: bpf_ktime_get_ns() is the costliest step of a switch
- * (120-190 ns on a kvm-clock guest), and most switches need none (a task going to sleep, the
- * idle task coming in, a task that was never stamped). One reading serves the whole switch.
- */
-static __always_inline __u64 clock__now(__u64 *now)
-{
-	if (!*now)
-		*now = bpf_ktime_get_ns();
-	return *now;
-}
-
-/*
  * The outgoing task: close its time slice, and stamp it if it stays runnable. A preempted task
  * stays on the run queue whatever its state says: preemption can catch it between
  * set_current_state() and schedule(), so the state alone (runqlat's test) would miss its
  * wait. A task going to sleep needs nothing here unless time slices are asked for: it holds
  * no stamp (see on_wakeup), and its wakeup creates its storage if it has none.
  */
-static __always_inline void switch_out(struct task_struct *prev, bool preempt, __u64 *now)
+static __always_inline void switch_out(struct task_struct *prev, bool preempt, __u64 now)
 {
 	bool runnable = preempt || task__state(prev) == TASK_RUNNING;
 	struct task_ts *ts;
@@ -276,7 +264,7 @@ static __always_inline void switch_out(struct task_struct *prev, bool preempt, _
 	if (!wants_oncpu()) {
 		ts = bpf_task_storage_get(&task_ts, prev, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 		if (ts)
-			ts->wake_ns = clock__now(now);
+			ts->wake_ns = now;
 		else
 			drop__count(VG_DROP_NO_STORAGE);
 		return;
@@ -287,11 +275,11 @@ static __always_inline void switch_out(struct task_struct *prev, bool preempt, _
 	if (!ts)
 		return;
 	if (ts->oncpu_ns)
-		emit_oncpu(prev, clock__now(now), clock__now(now) - ts->oncpu_ns);
+		emit_oncpu(prev, now, now - ts->oncpu_ns);
 	ts->oncpu_ns = 0;
 	/* A task switched out while still runnable goes straight back to the run queue. */
 	if (runnable)
-		ts->wake_ns = clock__now(now);
+		ts->wake_ns = now;
 }
 
 /*
@@ -299,7 +287,7 @@ static __always_inline void switch_out(struct task_struct *prev, bool preempt, _
  * slices a task with no storage was never seen runnable: it has no stamp, and none is made.
  */
 static __always_inline void switch_in(struct task_struct *prev, struct task_struct *next,
-				      __u64 *now)
+				      __u64 now)
 {
 	struct task_ts *ts;
 	bool is_new = false;
@@ -316,11 +304,11 @@ static __always_inline void switch_in(struct task_struct *prev, struct task_stru
 		return;
 	}
 	if (wants_oncpu())
-		ts->oncpu_ns = clock__now(now);
+		ts->oncpu_ns = now;
 	if (!wants_runq())
 		return;
 	if (ts->wake_ns) {
-		emit_runq(prev, next, clock__now(now), clock__now(now) - ts->wake_ns);
+		emit_runq(prev, next, now, now - ts->wake_ns);
 		ts->wake_ns = 0;
 	} else {
 		/* Runnable before the trace began (first sight), or a wakeup never announced. */
@@ -333,10 +321,10 @@ SEC("tp_btf/sched_switch")
 int BPF_PROG(handle_sched_switch, bool preempt, struct task_struct *prev,
 	     struct task_struct *next)
 {
-	__u64 now = 0;
+	__u64 now = bpf_ktime_get_ns();
 
-	switch_out(prev, preempt, &now);
-	switch_in(prev, next, &now);
+	switch_out(prev, preempt, now);
+	switch_in(prev, next, now);
 	return 0;
 }
 

@@ -109,6 +109,13 @@ $(OUTPUT)/%.o: %.c | $(OUTPUT)
 
 # Userspace objects include the skeletons; build those first.
 $(USER_OBJS) $(OUTPUT)/user/cli/main.o: | $(SKELS)
+# -MMD leaves out headers found through -isystem, the skeletons among them: without these
+# lines a changed BPF program is not rebuilt into vigil.
+$(OUTPUT)/user/sched/sched.o: $(OUTPUT)/sched.skel.h
+$(OUTPUT)/user/blkio/blkio.o: $(OUTPUT)/blkio.skel.h
+$(OUTPUT)/user/tcp/tcp.o: $(OUTPUT)/tcp.skel.h
+$(OUTPUT)/user/profile/profile.o $(OUTPUT)/user/profile/profile_offcpu.o \
+	$(OUTPUT)/user/profile/profile_stacks.o: $(OUTPUT)/profile.skel.h
 
 $(CORE_LIB): $(USER_OBJS)
 	$(call msg,AR,$@)

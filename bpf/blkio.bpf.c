@@ -4,13 +4,14 @@
  * keyed by the request pointer: block_io_start (in the submitter's context) records who
  * submitted it, block_rq_insert when it was queued, block_rq_issue when the driver got it,
  * and block_rq_complete turns that into a latency for the histogram, the per-process
- * aggregate (biotop) and the `bio` record, then removes the entry. block_rq_merge removes
- * the entry of a request merged into another (it never completes), block_rq_requeue clears
- * the timestamps of a request that will be issued again. A completion with no entry is
- * counted as unmatched, not as a drop. Requests come from the block layer's preallocated
- * pools, so their pointers are a bounded set: even a request that ended unseen leaves an
- * entry that the next use of that pointer overwrites. Programs a mode does not need (io_start
- * without owners, insert without queue time) are not loaded.
+ * aggregate (biotop) and the `bio` record, then marks the entry dead. block_rq_merge marks
+ * dead the entry of a request merged into another (it never completes), block_rq_requeue
+ * clears the timestamps of a request that will be issued again. A completion with no live
+ * entry is counted as unmatched, not as a drop. Requests come from the block layer's
+ * preallocated pools, so their pointers are a bounded set: entries are never deleted, the
+ * next use of a pointer rewrites its entry in place (a lookup, not an insert and a delete),
+ * and the map is an LRU for machines with more requests than entries. Programs a mode does
+ * not need (io_start without owners, insert without queue time) are not loaded.
  * block_rq_error is not attached: it fires right after block_rq_complete, for the same
  * completion and with the same status, which the complete handler already records.
  */
@@ -23,12 +24,20 @@ struct rq_state {
 	__u64 insert_ns; /* 0: not queued (yet) */
 	__u64 issue_ns;	 /* 0: not issued (yet) */
 	__u32 pid;	 /* 0: submitter unknown */
-	__u32 pad;
+	__u32 live;	 /* 0: the request ended; the entry waits for the pointer's next use */
 	char comm[VG_COMM_LEN];
 };
 
+/*
+ * An entry is not deleted when its request ends, only marked dead: the block layer reuses
+ * its preallocated requests, so the next I/O on that pointer finds the entry and rewrites it
+ * in place. A hash insert (element allocation, bucket lock) costs several times a lookup,
+ * and a delete as much again: per I/O that is the largest cost after the clock. The set of
+ * pointers is bounded by the devices' tag sets; the LRU evicts the stalest entries when a
+ * machine has more requests than entries (a live one evicted shows as unmatched).
+ */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, MAX_REQS);
 	__type(key, __u64);
 	__type(value, struct rq_state);
@@ -129,7 +138,7 @@ int BPF_PROG(handle_blkio_start, struct request *rq)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	__u64 key = (__u64)rq;
-	struct rq_state s = {};
+	struct rq_state s = {}, *old;
 
 	if (has_task_filter() && !task__is_traced(task))
 		return 0;
@@ -137,8 +146,12 @@ int BPF_PROG(handle_blkio_start, struct request *rq)
 		return 0;
 	/* Direct loads from the BTF task: no pid/comm helper calls. */
 	s.pid = task->tgid;
+	s.live = 1;
 	comm__copy(s.comm, task);
-	if (bpf_map_update_elem(&reqs, &key, &s, BPF_ANY))
+	old = bpf_map_lookup_elem(&reqs, &key);
+	if (old)
+		*old = s; /* this request's previous use: rewritten in place */
+	else if (bpf_map_update_elem(&reqs, &key, &s, BPF_ANY))
 		drop__count(VG_DROP_MAP_FULL);
 	if (rq->cmd_flags & (1U << bpf_core_enum_value(enum req_flag_bits, __REQ_PREFLUSH))) {
 		__u64 q = (__u64)rq->q;
@@ -159,18 +172,14 @@ int BPF_PROG(handle_blkio_start, struct request *rq)
 static __always_inline void state__stamp(struct request *rq, bool issue, bool may_exist)
 {
 	__u64 key = (__u64)rq, now = bpf_ktime_get_ns();
-	struct rq_state fresh = {};
+	struct rq_state fresh = {}, *s = bpf_map_lookup_elem(&reqs, &key);
 
-	if (may_exist) {
-		struct rq_state *s = bpf_map_lookup_elem(&reqs, &key);
-
-		if (s) {
-			if (issue)
-				s->issue_ns = now;
-			else
-				s->insert_ns = now;
-			return;
-		}
+	if (may_exist && s && s->live) {
+		if (issue)
+			s->issue_ns = now;
+		else
+			s->insert_ns = now;
+		return;
 	}
 	if (targ_owner && (rq->cmd_flags & REQ_OP_MASK) == REQ_OP_FLUSH) {
 		__u64 q = (__u64)rq->q;
@@ -188,7 +197,10 @@ static __always_inline void state__stamp(struct request *rq, bool issue, bool ma
 		fresh.issue_ns = now;
 	else
 		fresh.insert_ns = now;
-	if (bpf_map_update_elem(&reqs, &key, &fresh, BPF_ANY))
+	fresh.live = 1;
+	if (s)
+		*s = fresh; /* the pointer's previous use: rewritten in place */
+	else if (bpf_map_update_elem(&reqs, &key, &fresh, BPF_ANY))
 		drop__count(VG_DROP_MAP_FULL);
 }
 
@@ -211,8 +223,10 @@ SEC("tp_btf/block_rq_merge")
 int BPF_PROG(handle_blkio_merge, struct request *rq)
 {
 	__u64 key = (__u64)rq;
+	struct rq_state *s = bpf_map_lookup_elem(&reqs, &key);
 
-	bpf_map_delete_elem(&reqs, &key);
+	if (s)
+		s->live = 0;
 	return 0;
 }
 
@@ -223,7 +237,7 @@ int BPF_PROG(handle_blkio_requeue, struct request *rq)
 	__u64 key = (__u64)rq;
 	struct rq_state *s = bpf_map_lookup_elem(&reqs, &key);
 
-	if (s) {
+	if (s && s->live) {
 		s->insert_ns = 0;
 		s->issue_ns = 0;
 	}
@@ -334,13 +348,13 @@ int BPF_PROG(handle_blkio_complete, struct request *rq, blk_status_t error, unsi
 	__u32 dev = 0, cmd_flags = 0;
 	bool partial;
 
-	if (!s) {
+	if (!s || !s->live) {
 		complete__unseen(rq);
 		return 0;
 	}
 	if (!s->issue_ns) {
 		/* Ended without being issued (the request behind a flush, an early error). */
-		bpf_map_delete_elem(&reqs, &key);
+		s->live = 0;
 		return 0;
 	}
 	now = bpf_ktime_get_ns();
@@ -369,6 +383,6 @@ int BPF_PROG(handle_blkio_complete, struct request *rq, blk_status_t error, unsi
 	/* A partial completion leaves the rest of the request in flight. */
 	partial = !error && nr_bytes < rq->__data_len;
 	if (!partial)
-		bpf_map_delete_elem(&reqs, &key);
+		s->live = 0;
 	return 0;
 }

@@ -90,6 +90,10 @@ def main():
         ("vigil trace blkio", [VIGIL, "trace", "blkio", "--disk", name, "-f", "ndjson",
                                "-o", "/dev/null"]),
     ]
+    # BENCH_VIGIL_OLD=path: another vigil binary (say, the previous commit's) in the same runs.
+    old = os.environ.get("BENCH_VIGIL_OLD")
+    if old:
+        tools += [("old" + t[5:], [old] + cmd[1:]) for t, cmd in tools if t.startswith("vigil")]
     res = {t: [] for t, _ in tools}
     iops = {t: [] for t, _ in tools}
     names = {}

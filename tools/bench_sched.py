@@ -27,6 +27,8 @@ ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 LOOPS = os.environ.get("BENCH_PIPE_LOOPS", "200000")
 # A comma list of tracer names (as in TRACERS) to measure only those; runqlat is always kept.
 ONLY = os.environ.get("BENCH_TRACERS")
+# Another vigil binary (say, the previous commit's) measured in the same rounds as "old ...".
+VIGIL_OLD = os.environ.get("BENCH_VIGIL_OLD")
 
 BPFTRACE_RUNQLAT = (
     "tracepoint:sched:sched_wakeup,tracepoint:sched:sched_wakeup_new { @q[args->pid] = nsecs; }"
@@ -47,6 +49,10 @@ TRACERS = {
     "bpftrace": ([WITH_TRACEFS, "bpftrace", "-e", BPFTRACE_RUNQLAT], "tracepoint",
                  {"switch": "sched_switch", "wakeup": "sched_wakeup"}),
 }
+if VIGIL_OLD:
+    for n in ("vigil hist", "vigil stream runq"):
+        cmd, ptype, names = TRACERS[n]
+        TRACERS["old " + n[6:]] = ([VIGIL_OLD] + cmd[1:], ptype, names)
 
 
 def progs():
@@ -59,8 +65,9 @@ class Ambiguous(Exception):
     pass
 
 
-def measure(name, attempts=3):
-    """Cost per event of tracer `name`; retried if another tracer's programs got in the way."""
+def measure(name, attempts=10):
+    """Cost per event of tracer `name`; retried if another tracer's programs got in the way
+    (on a shared machine other people's vigils load programs of the same names)."""
     for attempt in range(attempts):
         try:
             return measure_once(name)

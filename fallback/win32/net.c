@@ -142,7 +142,7 @@ static void prefix_mask(int family, unsigned bits, char *buf, size_t len)
 		b[i] = (unsigned char)(0xff << (8 - take));
 		bits -= take;
 	}
-	inet_ntop(family, b, buf, (socklen_t)len);
+	inet_ntop(family, b, buf, len); /* mingw: size_t, not socklen_t */
 }
 
 static int push_addr(struct fb_if_addr **v, size_t *cap, size_t *cnt, const char *name,

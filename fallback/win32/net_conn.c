@@ -82,8 +82,10 @@ static int get_table(bool tcp, int family, void **out)
 	void *buf = NULL;
 
 	for (int tries = 0; tries < 4; tries++) {
-		rc = tcp ? GetExtendedTcpTable(buf, &len, FALSE, family, TCP_TABLE_OWNER_PID_ALL, 0)
-			 : GetExtendedUdpTable(buf, &len, FALSE, family, UDP_TABLE_OWNER_PID, 0);
+		rc = tcp ? GetExtendedTcpTable(buf, &len, FALSE, (ULONG)family,
+					       TCP_TABLE_OWNER_PID_ALL, 0)
+			 : GetExtendedUdpTable(buf, &len, FALSE, (ULONG)family, UDP_TABLE_OWNER_PID,
+					       0);
 		if (rc == NO_ERROR && buf) {
 			*out = buf;
 			return 0;

@@ -103,7 +103,7 @@ void fj__f64(struct fj *j, const char *key, double v)
 	item(j, key);
 	char buf[32];
 
-	if (!isfinite(v)) {
+	if (!__builtin_isfinite(v)) { /* mingw's isfinite trips -Wfloat-conversion */
 		fputs("null", j->f);
 		return;
 	}

@@ -12,6 +12,7 @@
 #include <winsock2.h>
 #include <ws2tcpip.h>
 #include <windows.h>
+#include <winioctl.h>
 #include <winternl.h>
 
 #include <errno.h>
@@ -215,18 +216,68 @@ static void test_disks(void)
 	CHECK(fb_disk_usage("Q:\\no\\such\\dir", &u) < 0);
 }
 
+/* The oracle: IOCTL_DISK_PERFORMANCE on \\.\PhysicalDrive<i>, asked here directly. */
+static bool drive_perf(int i, DISK_PERFORMANCE *perf)
+{
+	char path[32];
+	DWORD got = 0;
+	HANDLE h;
+	BOOL ok;
+
+	snprintf(path, sizeof(path), "\\\\.\\PhysicalDrive%d", i);
+	h = CreateFileA(path, 0, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0, NULL);
+	if (h == INVALID_HANDLE_VALUE)
+		return false;
+	ok = DeviceIoControl(h, IOCTL_DISK_PERFORMANCE, NULL, 0, perf, sizeof(*perf), &got, NULL);
+	CloseHandle(h);
+	return ok && got >= sizeof(*perf);
+}
+
+/* disk_io_counters lists exactly the drives that answer IOCTL_DISK_PERFORMANCE, with their
+ * counters; when none answers (wine has no such IOCTL) it is -ENODATA, never a row of zeros. */
 static void test_disk_io(void)
 {
-	struct fb_disk_io *io;
-	size_t n;
-	int err;
+	DISK_PERFORMANCE lo[32], hi[32];
+	bool answers[32];
+	struct fb_disk_io *io = NULL, *tot = NULL;
+	size_t n = 0, nt = 0, want = 0;
+	int err, err_tot;
 
+	for (int i = 0; i < 32; i++) {
+		answers[i] = drive_perf(i, &lo[i]);
+		want += answers[i];
+	}
 	err = fb_disk_io_counters(true, NULL, &io, &n);
-	if (err == -ENODATA && wt_is_wine())
-		return wt_skip("disk_io_counters: wine has no IOCTL_DISK_PERFORMANCE");
-	CHECK(err == 0 && n > 0);
-	if (!err)
-		free(io);
+	err_tot = fb_disk_io_counters(false, NULL, &tot, &nt);
+	for (int i = 0; i < 32; i++)
+		if (answers[i] && !drive_perf(i, &hi[i]))
+			hi[i] = lo[i]; /* gone meanwhile: no upper bound to check against */
+	if (!want) {
+		CHECKF(err == -ENODATA && n == 0 && !io,
+		       "no drive answers the IOCTL: err %d, %zu rows", err, n);
+		CHECKF(err_tot == -ENODATA && nt == 0 && !tot, "total: err %d, %zu rows", err_tot,
+		       nt);
+		return;
+	}
+	CHECKF(err == 0 && n == want, "%zu drives answer, err %d, %zu rows", want, err, n);
+	for (size_t k = 0; !err && k < n; k++) {
+		int i = -1;
+
+		CHECK(sscanf(io[k].name, "PhysicalDrive%d", &i) == 1 && i >= 0 && i < 32 &&
+		      answers[i]);
+		if (i < 0 || i >= 32 || !answers[i])
+			continue;
+		CHECKF(io[k].read_count >= lo[i].ReadCount && io[k].read_count <= hi[i].ReadCount &&
+			       io[k].write_count >= lo[i].WriteCount &&
+			       io[k].write_count <= hi[i].WriteCount &&
+			       io[k].read_bytes >= (uint64_t)lo[i].BytesRead.QuadPart &&
+			       io[k].write_bytes >= (uint64_t)lo[i].BytesWritten.QuadPart,
+		       "%s: reads %llu, IOCTL %lu..%lu", io[k].name,
+		       (unsigned long long)io[k].read_count, lo[i].ReadCount, hi[i].ReadCount);
+	}
+	CHECK(err_tot == 0 && nt == 1 && !strcmp(tot[0].name, ""));
+	free(io);
+	free(tot);
 }
 
 /* ------------------------------------------------------------------ network */

@@ -12,6 +12,7 @@
 #include <winsock2.h>
 #include <ws2tcpip.h>
 #include <windows.h>
+#include <iphlpapi.h>
 #include <winioctl.h>
 #include <winternl.h>
 
@@ -304,17 +305,54 @@ static void test_conn_tcp4(void)
 	free(v);
 }
 
+/* The oracle: the owner pid GetExtendedTcpTable gives the IPv4 row with this local port and
+ * state, asked here directly; -1 when no row matches. */
+static long tcp4_owner(unsigned short lport, DWORD state)
+{
+	MIB_TCPTABLE_OWNER_PID *t = NULL;
+	DWORD len = 0;
+	long pid = -1;
+
+	for (int tries = 0; tries < 4; tries++) {
+		DWORD rc = GetExtendedTcpTable(t, &len, FALSE, AF_INET, TCP_TABLE_OWNER_PID_ALL, 0);
+
+		if (rc == NO_ERROR && t)
+			break;
+		free(t);
+		t = rc == ERROR_INSUFFICIENT_BUFFER || rc == NO_ERROR ? malloc(len += 4096) : NULL;
+		if (!t)
+			return -1;
+	}
+	for (DWORD i = 0; i < t->dwNumEntries; i++)
+		if (ntohs((u_short)t->table[i].dwLocalPort) == lport &&
+		    t->table[i].dwState == state)
+			pid = (long)t->table[i].dwOwningPid;
+	free(t);
+	return pid;
+}
+
+/* The owner pid of the test's own sockets is what GetExtendedTcpTable says (its pid on
+ * Windows; 0 on wine, where wineserver holds every socket): never another, made-up pid. */
 static void test_conn_owner_pid(void)
 {
-	const struct fb_conn *l;
+	long want_l = tcp4_owner(port_l4, MIB_TCP_STATE_LISTEN),
+	     want_c = tcp4_owner(port_c4, MIB_TCP_STATE_ESTAB);
+	const struct fb_conn *l, *c;
 	struct fb_conn *v;
 	size_t n;
 
-	if (wt_is_wine())
-		return wt_skip("owner pid: wineserver holds the sockets, so wine reports pid 0");
+	CHECKF(want_l >= 0 && want_c >= 0, "GetExtendedTcpTable: listener :%u %ld, client :%u %ld",
+	       port_l4, want_l, port_c4, want_c);
 	CHECK(fb_net_connections(FB_KIND_TCP4, &v, &n) == 0);
 	l = find_conn(v, n, SOCK_STREAM, port_l4, FB_CONN_LISTEN);
-	CHECK(l && l->pid == (pid_t)GetCurrentProcessId());
+	c = find_conn(v, n, SOCK_STREAM, port_c4, FB_CONN_ESTABLISHED);
+	CHECKF(l && c, "listener :%u, client :%u", port_l4, port_c4);
+	if (l && c) {
+		CHECKF(l->pid == (pid_t)want_l, "listener pid %d, GetExtendedTcpTable %ld",
+		       (int)l->pid, want_l);
+		CHECKF(c->pid == (pid_t)want_c, "client pid %d, GetExtendedTcpTable %ld",
+		       (int)c->pid, want_c);
+	}
 	free(v);
 }
 
@@ -904,6 +942,12 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && !strcmp(argv[1], "--sleep")) {
 		Sleep(30000);
+		return 0;
+	}
+	if (argc > 2 && !strcmp(argv[1], "--tcp-owner")) {
+		/* the oracle of check_vigil_exe.py: GetExtendedTcpTable's owner pid of the IPv4
+		 * listener on port argv[2], -1 if there is none */
+		printf("%ld\n", tcp4_owner((unsigned short)atoi(argv[2]), MIB_TCP_STATE_LISTEN));
 		return 0;
 	}
 	if (!open_sockets()) {

@@ -942,16 +942,54 @@ static void test_kill_tree(void)
 	CloseHandle(h);
 }
 
+/* io_counters are GetProcessIoCounters' figures, read before and after vigil's, once the test
+ * has written and read back 64 KiB (on wine the API returns zeros, and so must vigil). */
 static void test_proc_io(void)
 {
 	struct fb_proc *p = fb_proc__new((pid_t)GetCurrentProcessId());
+	static char buf[64 * 1024];
+	IO_COUNTERS lo, hi;
 	struct fb_proc_io io;
+	char path[MAX_PATH];
+	DWORD done = 0;
+	HANDLE f;
 
-	CHECK(p && fb_proc__io_counters(p, &io) == 0);
+	CHECK(p != NULL);
+	if (!p)
+		return;
+	GetTempPathA(sizeof(path), path);
+	strncat(path, "vigil_wtest_io.tmp", sizeof(path) - strlen(path) - 1);
+	f = CreateFileA(path, GENERIC_READ | GENERIC_WRITE, 0, NULL, CREATE_ALWAYS,
+			FILE_ATTRIBUTE_TEMPORARY | FILE_FLAG_DELETE_ON_CLOSE, NULL);
+	CHECK(f != INVALID_HANDLE_VALUE);
+	if (f != INVALID_HANDLE_VALUE) {
+		CHECK(WriteFile(f, buf, sizeof(buf), &done, NULL) && done == sizeof(buf));
+		SetFilePointer(f, 0, NULL, FILE_BEGIN);
+		CHECK(ReadFile(f, buf, sizeof(buf), &done, NULL) && done == sizeof(buf));
+		CloseHandle(f);
+	}
+	CHECK(GetProcessIoCounters(GetCurrentProcess(), &lo));
+	CHECK(fb_proc__io_counters(p, &io) == 0);
+	CHECK(GetProcessIoCounters(GetCurrentProcess(), &hi));
 	fb_proc__free(p);
-	if (wt_is_wine())
-		return wt_skip("io_counters: wine's GetProcessIoCounters returns zeros");
-	CHECK(io.read_count > 0 || io.write_count > 0);
+	CHECKF(io.read_count >= lo.ReadOperationCount && io.read_count <= hi.ReadOperationCount &&
+		       io.write_count >= lo.WriteOperationCount &&
+		       io.write_count <= hi.WriteOperationCount,
+	       "ops r %llu w %llu, GetProcessIoCounters r %llu..%llu w %llu..%llu",
+	       (unsigned long long)io.read_count, (unsigned long long)io.write_count,
+	       lo.ReadOperationCount, hi.ReadOperationCount, lo.WriteOperationCount,
+	       hi.WriteOperationCount);
+	CHECKF(io.read_bytes >= lo.ReadTransferCount && io.read_bytes <= hi.ReadTransferCount &&
+		       io.write_bytes >= lo.WriteTransferCount &&
+		       io.write_bytes <= hi.WriteTransferCount,
+	       "bytes r %llu w %llu, GetProcessIoCounters r %llu..%llu w %llu..%llu",
+	       (unsigned long long)io.read_bytes, (unsigned long long)io.write_bytes,
+	       lo.ReadTransferCount, hi.ReadTransferCount, lo.WriteTransferCount,
+	       hi.WriteTransferCount);
+	/* Windows counts every I/O through the file API: chars are the bytes */
+	CHECK(io.read_chars == io.read_bytes && io.write_chars == io.write_bytes);
+	if (!wt_is_wine()) /* the test's own 64 KiB each way */
+		CHECK(hi.ReadTransferCount >= sizeof(buf) && hi.WriteTransferCount >= sizeof(buf));
 }
 
 /* ------------------------------------------------------------------ system */

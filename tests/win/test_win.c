@@ -4,10 +4,12 @@
  * on Windows as is).  Every test asserts real values: the test's own sockets in the TCP/UDP
  * tables (ports and states), its own process (name, path, CPU time after a busy loop, memory,
  * threads, parent, a child it starts, terminates and waits for), the memory total against
- * the host's /proc/meminfo (passed in VIGIL_HOST_MEMTOTAL by tests/run_win.sh), loopback
+ * the host's /proc/meminfo (VIGIL_HOST_MEMTOTAL from tests/run_win.sh, else Z:\proc), loopback
  * traffic in the interface counters, the drives, and the service manager.  Where wine cannot
- * provide a value (socket owner pids, disk performance IOCTLs, process I/O counters, interrupt
- * counts) the check is skipped on wine only, with the reason printed.
+ * provide a real value (socket owner pids, disk performance IOCTLs, process I/O counters,
+ * interrupt counts, handle counts, sessions, TCP statistics) the test asks the Win32 API itself
+ * and requires vigil to report exactly its answer, or, where it gives none, vigil's documented
+ * error or an invalid field: never a 0 passed off as a value.  Nothing skips on wine.
  */
 #include <winsock2.h>
 #include <ws2tcpip.h>

@@ -7,6 +7,8 @@
  * sums them for interrupt and dpc.  Windows has no nice, iowait, steal or guest times, no
  * load average and no per-CPU frequency through a documented call: those are invalid or
  * -ENOTSUP.  The usable CPU count is the process affinity mask's; there are no cgroups.
+ * cpu_stats() has the interrupt count only (InterruptCount summed over CPUs), invalid when
+ * that sum is 0.
  */
 #include "fb_win.h"
 
@@ -156,8 +158,10 @@ int fb_cpu_stats(struct fb_cpu_stats *out)
 	memset(out, 0, sizeof(*out));
 	for (size_t i = 0; i < n; i++)
 		out->interrupts += raw[i].Reserved2; /* InterruptCount */
-	/* context switches and syscalls need SystemPerformanceInformation: not read yet */
-	out->valid = FB_CPUSTAT_INTR;
+	/* context switches and syscalls need SystemPerformanceInformation: not read yet.  No
+	 * interrupt on any CPU since boot is no count at all (wine leaves InterruptCount at 0):
+	 * invalid, not a valid 0. */
+	out->valid = out->interrupts ? FB_CPUSTAT_INTR : 0;
 	free(raw);
 	return 0;
 }

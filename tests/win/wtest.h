@@ -2,9 +2,10 @@
 /*
  * wtest.h - the minimal test runner of the Windows test programs (Debian ships no mingw build
  * of cmocka).  A test is a function; CHECK records a failed condition with its line and
- * carries on, SKIP ends the test as skipped with the reason printed (used only for what wine
- * cannot provide), and wtest_main() runs the table and closes with the line the CI scripts
- * parse: "N passed, N failed, N skipped".  Exit status 1 when anything failed.
+ * carries on, wt_skip ends the test as skipped with the reason printed, and wtest_main() runs
+ * the table and closes with the line the CI scripts parse: "N passed, N failed, N skipped".
+ * Exit status 1 when anything failed.  In CI (the environment has CI=true, or 1 or yes) a skip
+ * is a failure: a check that cannot run there checks nothing, so it must not pass quietly.
  */
 #ifndef VIGIL_WTEST_H
 #define VIGIL_WTEST_H
@@ -42,9 +43,23 @@ static enum wtest_state wt_state;
 		}                                                                                  \
 	} while (0)
 
-/* Mark the current test skipped (the caller returns right after). */
+/* True when the environment says CI: CI=true (or 1 or yes, in any case). */
+static inline bool wt_in_ci(void)
+{
+	const char *ci = getenv("CI");
+
+	return ci && (!_stricmp(ci, "true") || !strcmp(ci, "1") || !_stricmp(ci, "yes"));
+}
+
+/* Mark the current test skipped (the caller returns right after); a failure in CI. */
 static inline void wt_skip(const char *why)
 {
+	if (wt_in_ci()) {
+		printf("    skip counted as a failure (CI=%s: every check must run): %s\n",
+		       getenv("CI"), why);
+		wt_state = WT_FAIL;
+		return;
+	}
 	printf("    skip: %s\n", why);
 	if (wt_state != WT_FAIL)
 		wt_state = WT_SKIP;

@@ -291,7 +291,7 @@ check-style:
 	$(Q)sh tools/check_style.sh
 
 fmt:
-	clang-format -i $(wildcard user/*/*.[ch] bpf/*.[ch] fallback/*/*.[ch] tests/*/*.c)
+	clang-format -i $(shell git ls-files '*.c' '*.h' | grep -v -e '^bpf/vmlinux/' -e '^tests/stubs/')
 
 clean:
 	rm -rf $(OUTPUT)

@@ -10,9 +10,9 @@
 #ifndef VIGIL_EVENTS_H
 #define VIGIL_EVENTS_H
 
-#define VG_COMM_LEN 16
+#define VG_COMM_LEN	16
 #define VG_FILENAME_LEN 256
-#define VG_HIST_SLOTS 32
+#define VG_HIST_SLOTS	32
 
 /* Record kinds. Values are stable: they travel through the ring buffer. */
 enum vg_kind {
@@ -64,8 +64,8 @@ enum vg_hist_per {
 	VG_PER_CGROUP = 3,
 	VG_PER_RADDR = 4, /* tcp: remote address (folded to 64 bits; the hist's comm holds it) */
 	VG_PER_RPORT = 5, /* tcp: remote port */
-	VG_PER_DISK = 6, /* blkio: key = the disk's dev_t (kernel encoding, major << 20 | minor) */
-	VG_PER_OP = 7,	 /* blkio: key = op | flags << 8 (struct vg_bio's op and flags) */
+	VG_PER_DISK = 6,  /* blkio: key = the disk's dev_t (kernel encoding, major << 20 | minor) */
+	VG_PER_OP = 7,	  /* blkio: key = op | flags << 8 (struct vg_bio's op and flags) */
 };
 
 /* The common header of every ring-buffer record. */
@@ -123,7 +123,7 @@ struct vg_hist {
  * value is the -errno bpf_get_stackid() returned (-EEXIST: stack map collision, -EFAULT: the
  * stack could not be walked, -ENOMEM: stack map full), shown to the user as a missing stack.
  */
-#define VG_STACK_NONE (-100000)
+#define VG_STACK_NONE	  (-100000)
 #define VG_PROF_MAX_DEPTH 127
 
 struct vg_prof_key {
@@ -171,23 +171,22 @@ _Static_assert(sizeof(struct vg_prof_val) == 16, "vg_prof_val layout");
 _Static_assert(sizeof(struct vg_prof_pid) == 24, "vg_prof_pid layout");
 _Static_assert(sizeof(struct vg_prof_start) == 48, "vg_prof_start layout");
 
-
 /* --- tcp --------------------------------------------------------------------------- */
 
 #define VG_ADDR_LEN 16 /* IPv4 in the first 4 bytes, or IPv6; network byte order */
 
 /* vg_tcp.flags and vg_tcp_close.flags */
-#define VG_TCP_PID_KNOWN 0x01	 /* pid/comm name the owning process */
-#define VG_TCP_VALUE_KNOWN 0x02	 /* vg_tcp.value_ns / vg_tcp_close.connect_latency_ns valid */
-#define VG_TCP_PARTIAL 0x04	 /* first seen mid-life: started before vigil */
+#define VG_TCP_PID_KNOWN      0x01 /* pid/comm name the owning process */
+#define VG_TCP_VALUE_KNOWN    0x02 /* vg_tcp.value_ns / vg_tcp_close.connect_latency_ns valid */
+#define VG_TCP_PARTIAL	      0x04 /* first seen mid-life: started before vigil */
 #define VG_TCP_DURATION_KNOWN 0x08 /* vg_tcp_close.duration_ns valid */
-#define VG_TCP_SRTT_KNOWN 0x10	 /* vg_tcp_close.srtt_min_us/max_us valid */
+#define VG_TCP_SRTT_KNOWN     0x10 /* vg_tcp_close.srtt_min_us/max_us valid */
 
 /* vg_tcp_close.direction; vg_tcp.dir for resets */
-#define VG_TCP_DIR_UNKNOWN 0
-#define VG_TCP_DIR_ACTIVE 1
-#define VG_TCP_DIR_PASSIVE 2
-#define VG_TCP_DIR_SENT 1
+#define VG_TCP_DIR_UNKNOWN  0
+#define VG_TCP_DIR_ACTIVE   1
+#define VG_TCP_DIR_PASSIVE  2
+#define VG_TCP_DIR_SENT	    1
 #define VG_TCP_DIR_RECEIVED 2
 
 /*
@@ -202,12 +201,12 @@ struct vg_tcp {
 	__u8 daddr[VG_ADDR_LEN];
 	__u64 value_ns;
 	__u32 pid;
-	__u16 sport;  /* host byte order */
+	__u16 sport; /* host byte order */
 	__u16 dport;
 	__u16 family; /* AF_INET (2) or AF_INET6 (10) */
 	__u8 old_state;
 	__u8 new_state;
-	__u8 flags;   /* VG_TCP_* */
+	__u8 flags; /* VG_TCP_* */
 	__u8 dir;
 	__u8 pad[2];
 	char comm[VG_COMM_LEN];
@@ -241,7 +240,7 @@ struct vg_tcp_close {
 	__u32 srtt_us;		  /* smoothed RTT at close */
 	__u32 srtt_min_us;	  /* over the samples tcp_probe saw */
 	__u32 srtt_max_us;
-	__u32 retransmits;	  /* tcp_sock.total_retrans */
+	__u32 retransmits; /* tcp_sock.total_retrans */
 	__u32 pid;
 	__u16 sport;
 	__u16 dport;
@@ -294,8 +293,8 @@ struct vg_io_top {
 };
 
 /* The io_top map's key: write bit, submitter tgid (0: unknown), disk dev_t. */
-#define VG_IO_TOP_KEY(write, pid, dev)                                                   \
-	(((__u64)((write) ? 1 : 0) << 63) | ((__u64)((pid) & 0x7fffffff) << 32) | (__u32)(dev))
+#define VG_IO_TOP_KEY(write, pid, dev)                                                             \
+	(((__u64)((write) ? 1 : 0) << 63) | ((__u64)((pid)&0x7fffffff) << 32) | (__u32)(dev))
 
 _Static_assert(sizeof(struct vg_hdr) == 16, "vg_hdr layout");
 _Static_assert(sizeof(struct vg_runq) == 72, "vg_runq layout");

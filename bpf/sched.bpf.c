@@ -220,8 +220,8 @@ static __always_inline void emit_oncpu(struct task_struct *t, __u64 now, __u64 s
 	event__submit(e);
 }
 
-static __always_inline void emit_runq(struct task_struct *prev, struct task_struct *next,
-				      __u64 now, __u64 latency)
+static __always_inline void emit_runq(struct task_struct *prev, struct task_struct *next, __u64 now,
+				      __u64 latency)
 {
 	struct vg_runq *e;
 
@@ -286,8 +286,7 @@ static __always_inline void switch_out(struct task_struct *prev, bool preempt, _
  * The incoming task: its wait on the run queue ends now, its time slice starts. Without time
  * slices a task with no storage was never seen runnable: it has no stamp, and none is made.
  */
-static __always_inline void switch_in(struct task_struct *prev, struct task_struct *next,
-				      __u64 now)
+static __always_inline void switch_in(struct task_struct *prev, struct task_struct *next, __u64 now)
 {
 	struct task_ts *ts;
 	bool is_new = false;
@@ -312,14 +311,12 @@ static __always_inline void switch_in(struct task_struct *prev, struct task_stru
 		ts->wake_ns = 0;
 	} else {
 		/* Runnable before the trace began (first sight), or a wakeup never announced. */
-		unmatched__count(is_new ? VG_UNMATCHED_BEFORE_TRACE :
-					  VG_UNMATCHED_START_NOT_SEEN);
+		unmatched__count(is_new ? VG_UNMATCHED_BEFORE_TRACE : VG_UNMATCHED_START_NOT_SEEN);
 	}
 }
 
 SEC("tp_btf/sched_switch")
-int BPF_PROG(handle_sched_switch, bool preempt, struct task_struct *prev,
-	     struct task_struct *next)
+int BPF_PROG(handle_sched_switch, bool preempt, struct task_struct *prev, struct task_struct *next)
 {
 	__u64 now = bpf_ktime_get_ns();
 

@@ -6,7 +6,8 @@
  * SYN_RECV (softirq: no pid), or mid-life for connections that predate vigil (marked
  * partial), and deleted when the socket reaches CLOSE, where the tcp_close summary is built
  * from the entry and from tcp_sock's own counters (bytes_acked, bytes_received less the SYN
- * and FIN they count, total_retrans, srtt_us), which are exact and cost nothing to keep. tcp_probe supplies RTT
+ * and FIN they count, total_retrans, srtt_us), which are exact and cost nothing to keep. tcp_probe
+ * supplies RTT
  * samples (min/max and the tcp-rtt histogram). The owner of a passive connection is only
  * learned in process context: at accept() (the sys_exit raw tracepoint, filtered on the
  * accept syscall numbers: it needs no tracefs), on the first send/recv

@@ -54,8 +54,8 @@ enum fb_err_kind {
 struct fb_error {
 	enum fb_err_kind kind;
 	pid_t pid;
-	int err;	/* positive errno */
-	char what[32];	/* method name, e.g. "cmdline" */
+	int err;       /* positive errno */
+	char what[32]; /* method name, e.g. "cmdline" */
 };
 
 /* psutil's class name of an error kind: "NoSuchProcess", "ZombieProcess", ... */
@@ -337,8 +337,9 @@ struct fb_disk_io {
 	uint64_t read_time, write_time; /* ms */
 	uint64_t read_merged_count, write_merged_count, busy_time;
 	uint64_t weighted_time; /* ms, summed over requests in flight (FB_DIO_WEIGHTED_TIME) */
-	uint64_t discard_count, discard_merged_count, discard_bytes, discard_time; /* FB_DIO_DISCARD */
-	uint64_t flush_count, flush_time;					   /* FB_DIO_FLUSH */
+	uint64_t discard_count, discard_merged_count, discard_bytes,
+		discard_time;		  /* FB_DIO_DISCARD */
+	uint64_t flush_count, flush_time; /* FB_DIO_FLUSH */
 	bool partition; /* perdisk: a partition, not a whole disk (Linux: no /sys/block/NAME) */
 	uint32_t valid; /* FB_DIO_*; the four counts and bytes are always valid */
 };
@@ -444,8 +445,8 @@ enum {
  * (TIME_WAIT and SYN_RECV minisockets) has none of them.
  */
 struct fb_tcp_sock {
-	int family;	 /* AF_INET or AF_INET6 */
-	uint8_t state;	 /* the kernel's TCP state: 1 ESTABLISHED ... 10 LISTEN, 11 CLOSING */
+	int family;    /* AF_INET or AF_INET6 */
+	uint8_t state; /* the kernel's TCP state: 1 ESTABLISHED ... 10 LISTEN, 11 CLOSING */
 	uint16_t sport, dport;
 	uint8_t saddr[16], daddr[16]; /* network byte order; IPv4 in the first 4 bytes */
 	uint32_t uid;
@@ -515,10 +516,10 @@ struct fb_fan {
 int fb_sensors_fans(struct fb_fan **out, size_t *n);
 
 struct fb_battery {
-	bool present;	    /* false = psutil None */
+	bool present; /* false = psutil None */
 	double percent;
-	long secsleft;	    /* seconds or FB_POWER_TIME_* */
-	int power_plugged;  /* 1, 0, or -1 when unknown (None) */
+	long secsleft;	   /* seconds or FB_POWER_TIME_* */
+	int power_plugged; /* 1, 0, or -1 when unknown (None) */
 };
 int fb_sensors_battery(struct fb_battery *out);
 
@@ -531,7 +532,8 @@ enum {
 	FB_USER_TERMINAL = 1u << 0,
 	FB_USER_HOST = 1u << 1,
 	FB_USER_PID = 1u << 2,
-	FB_USER_HOST_IMPLIED = 1u << 3, /* host is "localhost" because the record had none or ":0" */
+	FB_USER_HOST_IMPLIED =
+		1u << 3, /* host is "localhost" because the record had none or ":0" */
 };
 struct fb_user {
 	char name[64], terminal[64], host[256];
@@ -617,8 +619,8 @@ struct fb_open_file {
  */
 struct fb_mmap {
 	const char *path; /* "[anon]" for an anonymous mapping */
-	char addr[40];	 /* ungrouped only: "start-end" */
-	char perms[8];	 /* ungrouped only */
+	char addr[40];	  /* ungrouped only: "start-end" */
+	char perms[8];	  /* ungrouped only */
 	uint64_t rss, size, pss, shared_clean, shared_dirty, private_clean, private_dirty;
 	uint64_t referenced, anonymous, swap;
 };
@@ -725,8 +727,9 @@ struct fb_fd {
 	enum fb_fd_kind kind;
 	int fd;
 	char *path;
-	char *link; /* when path is NULL: the link that failed, e.g. "/proc/1/fd/3" (under the root) */
-	int err;    /* positive errno when path is NULL */
+	/* when path is NULL: the link that failed, e.g. "/proc/1/fd/3" (under the root) */
+	char *link;
+	int err; /* positive errno when path is NULL */
 	uint32_t mode, flags;
 	uint64_t dev, rdev, size, ino, pos;
 	uint32_t valid; /* FB_FDI_* */
@@ -769,8 +772,8 @@ typedef void (*fb_wait_cb)(const struct fb_waited *w, void *ctx);
  * *ngone gone ones first, then the alive ones, each group in the order given.  A timeout is
  * not an error; any other failure of a wait is returned (the entries are still reordered).
  */
-int fb_wait_procs(struct fb_waited *procs, size_t n, double timeout, fb_wait_cb callback,
-		  void *ctx, size_t *ngone);
+int fb_wait_procs(struct fb_waited *procs, size_t n, double timeout, fb_wait_cb callback, void *ctx,
+		  size_t *ngone);
 
 /* ---------------------------------------------------------------- fast process listing */
 
@@ -823,20 +826,20 @@ void fb_proc_iter__free(struct fb_proc_iter *it);
 /* ---------------------------------------------------------------- Windows services */
 
 enum {
-	FB_SVC_PID = 1u << 0,	     /* pid: only while the service runs (psutil None otherwise) */
-	FB_SVC_CONFIG = 1u << 1,     /* binpath, username, start_type */
+	FB_SVC_PID = 1u << 0,	 /* pid: only while the service runs (psutil None otherwise) */
+	FB_SVC_CONFIG = 1u << 1, /* binpath, username, start_type */
 	FB_SVC_DESCRIPTION = 1u << 2,
 };
 /* psutil's WindowsService.as_dict(). */
 struct fb_win_service {
 	char name[256], display_name[256];
-	char status[24];     /* running, paused, start_pending, pause_pending, continue_pending,
+	char status[24]; /* running, paused, start_pending, pause_pending, continue_pending,
 			      * stop_pending, stopped */
 	pid_t pid;
 	char binpath[1024], username[256];
 	char start_type[16]; /* automatic, manual, disabled, boot, system */
 	char description[1024];
-	uint32_t valid;	     /* FB_SVC_* */
+	uint32_t valid; /* FB_SVC_* */
 };
 /* psutil.win_service_iter(): every service with name, display name, status and pid. */
 int fb_win_service_iter(struct fb_win_service **out, size_t *n);

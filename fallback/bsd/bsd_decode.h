@@ -62,13 +62,13 @@
 #define FB_BSD_KI_RUSAGE_CH    752 /* the same for reaped children */
 
 /* struct statfs (STATFS_VERSION 0x20140518, FreeBSD 12+), getfsstat(2) entries */
-#define FB_BSD_STATFS_SIZE 2344
+#define FB_BSD_STATFS_SIZE    2344
 #define FB_BSD_STATFS_VERSION 0x20140518u
-#define FB_BSD_SF_FLAGS 8 /* uint64_t MNT_* */
-#define FB_BSD_SF_FSTYPENAME 280
+#define FB_BSD_SF_FLAGS	      8 /* uint64_t MNT_* */
+#define FB_BSD_SF_FSTYPENAME  280
 #define FB_BSD_SF_MNTFROMNAME 296
-#define FB_BSD_SF_MNTONNAME 1320
-#define FB_BSD_SF_NAMELEN 1024
+#define FB_BSD_SF_MNTONNAME   1320
+#define FB_BSD_SF_NAMELEN     1024
 
 /* What virtual_memory() needs: hw.physmem, vm.stats.vm.* page counts, vfs.bufspace. */
 struct fb__bsd_vm_raw {
@@ -121,21 +121,21 @@ int fb__bsd_decode_statfs(const void *buf, size_t len, struct fb_partition *out)
  * (inc_flags, inc_len, inc_fibnum, then in_endpoints: ie_fport, ie_lport, 16-byte faddr and
  * laddr with IPv4 in their last 4 bytes, ie6_zoneid); ...; u_char inp_vflag at 392.
  */
-#define FB_BSD_XINPCB_SIZE  400
-#define FB_BSD_XI_SO	    16 /* xi_socket (8) + xso_so (8) */
-#define FB_BSD_XI_FPORT	    252
-#define FB_BSD_XI_LPORT	    254
-#define FB_BSD_XI_FADDR	    256
-#define FB_BSD_XI_LADDR	    272
-#define FB_BSD_XI_V4_IN_16  12 /* struct in_addr_4in6: 12 pad bytes, then the IPv4 address */
-#define FB_BSD_XI_VFLAG	    392
-#define FB_BSD_INP_IPV4	    0x1
-#define FB_BSD_INP_IPV6	    0x2
+#define FB_BSD_XINPCB_SIZE 400
+#define FB_BSD_XI_SO	   16 /* xi_socket (8) + xso_so (8) */
+#define FB_BSD_XI_FPORT	   252
+#define FB_BSD_XI_LPORT	   254
+#define FB_BSD_XI_FADDR	   256
+#define FB_BSD_XI_LADDR	   272
+#define FB_BSD_XI_V4_IN_16 12 /* struct in_addr_4in6: 12 pad bytes, then the IPv4 address */
+#define FB_BSD_XI_VFLAG	   392
+#define FB_BSD_INP_IPV4	   0x1
+#define FB_BSD_INP_IPV6	   0x2
 /* struct xtcpcb (FreeBSD 13, the TCP record): ksize_t xt_len; struct xinpcb xt_inp; stack,
  * log id and CC names (32 + 64 + 16), int64_t spare64[6]; int32_t t_state; ... */
-#define FB_BSD_XTCPCB_SIZE  744
-#define FB_BSD_XT_INP	    8
-#define FB_BSD_XT_STATE	    568
+#define FB_BSD_XTCPCB_SIZE 744
+#define FB_BSD_XT_INP	   8
+#define FB_BSD_XT_STATE	   568
 /*
  * kern.file: an array of struct xfile (sys/file.h): ksize_t xf_size; pid_t xf_pid; uid_t
  * xf_uid; int xf_fd; pad; kvaddr_t xf_file; short xf_type; ...; kvaddr_t xf_data at 56 (for
@@ -154,8 +154,8 @@ int fb__bsd_decode_statfs(const void *buf, size_t len, struct fb_partition *out)
  * and fd (NULL: both -1).  -EINVAL for a truncated or malformed buffer, -EAGAIN when the
  * closing generation differs from the opening one (the fetch retries).
  */
-int fb__bsd_decode_pcblist(const void *buf, size_t len, bool tcp, const void *files,
-			   size_t flen, struct fb_conn **v, size_t *n, size_t *cap);
+int fb__bsd_decode_pcblist(const void *buf, size_t len, bool tcp, const void *files, size_t flen,
+			   struct fb_conn **v, size_t *n, size_t *cap);
 
 /*
  * kern.devstat.all: a long generation number, then struct devstat (sys/devicestat.h,
@@ -167,20 +167,20 @@ int fb__bsd_decode_pcblist(const void *buf, size_t len, bool tcp, const void *fi
  * block_size; uint64_t tag_types[3]; flags, device_type, priority; const void *id; u_int
  * sequence1 at 280 (equal to sequence0 when the record was not being updated).
  */
-#define FB_BSD_DEVSTAT_GEN	 8 /* the long before the records */
-#define FB_BSD_DEVSTAT_SIZE	 288
-#define FB_BSD_DS_SEQUENCE0	 0
-#define FB_BSD_DS_NAME		 44
-#define FB_BSD_DS_NAMELEN	 16
-#define FB_BSD_DS_UNIT		 60
-#define FB_BSD_DS_BYTES		 64
-#define FB_BSD_DS_OPERATIONS	 96
-#define FB_BSD_DS_DURATION	 128
-#define FB_BSD_DS_BUSY_TIME	 192
-#define FB_BSD_DS_SEQUENCE1	 280
-#define FB_BSD_DEVSTAT_READ	 1
-#define FB_BSD_DEVSTAT_WRITE	 2
-#define FB_BSD_BINTIME_SIZE	 16
+#define FB_BSD_DEVSTAT_GEN   8 /* the long before the records */
+#define FB_BSD_DEVSTAT_SIZE  288
+#define FB_BSD_DS_SEQUENCE0  0
+#define FB_BSD_DS_NAME	     44
+#define FB_BSD_DS_NAMELEN    16
+#define FB_BSD_DS_UNIT	     60
+#define FB_BSD_DS_BYTES	     64
+#define FB_BSD_DS_OPERATIONS 96
+#define FB_BSD_DS_DURATION   128
+#define FB_BSD_DS_BUSY_TIME  192
+#define FB_BSD_DS_SEQUENCE1  280
+#define FB_BSD_DEVSTAT_READ  1
+#define FB_BSD_DEVSTAT_WRITE 2
+#define FB_BSD_BINTIME_SIZE  16
 
 /*
  * kern.devstat.all into one entry per device appended to *v (name = device_name + unit,

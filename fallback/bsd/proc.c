@@ -129,4 +129,3 @@ int fb__os_proc_cmdline(pid_t pid, struct fb_strv *out)
 		return errno == ENOENT ? -ESRCH : -errno;
 	return fb__strv_split(buf, len, '\0', out);
 }
-

@@ -10,13 +10,20 @@
 #include <string.h>
 
 static const char *const status_names[FB_STATUS__COUNT] = {
-	[FB_STATUS_RUNNING] = "running",	[FB_STATUS_SLEEPING] = "sleeping",
-	[FB_STATUS_DISK_SLEEP] = "disk-sleep",	[FB_STATUS_STOPPED] = "stopped",
-	[FB_STATUS_TRACING_STOP] = "tracing-stop", [FB_STATUS_ZOMBIE] = "zombie",
-	[FB_STATUS_DEAD] = "dead",		[FB_STATUS_WAKE_KILL] = "wake-kill",
-	[FB_STATUS_WAKING] = "waking",		[FB_STATUS_IDLE] = "idle",
-	[FB_STATUS_LOCKED] = "locked",		[FB_STATUS_WAITING] = "waiting",
-	[FB_STATUS_SUSPENDED] = "suspended",	[FB_STATUS_PARKED] = "parked",
+	[FB_STATUS_RUNNING] = "running",
+	[FB_STATUS_SLEEPING] = "sleeping",
+	[FB_STATUS_DISK_SLEEP] = "disk-sleep",
+	[FB_STATUS_STOPPED] = "stopped",
+	[FB_STATUS_TRACING_STOP] = "tracing-stop",
+	[FB_STATUS_ZOMBIE] = "zombie",
+	[FB_STATUS_DEAD] = "dead",
+	[FB_STATUS_WAKE_KILL] = "wake-kill",
+	[FB_STATUS_WAKING] = "waking",
+	[FB_STATUS_IDLE] = "idle",
+	[FB_STATUS_LOCKED] = "locked",
+	[FB_STATUS_WAITING] = "waiting",
+	[FB_STATUS_SUSPENDED] = "suspended",
+	[FB_STATUS_PARKED] = "parked",
 };
 
 const char *fb_status_name(enum fb_proc_status s)
@@ -27,30 +34,61 @@ const char *fb_status_name(enum fb_proc_status s)
 int fb_status_from_char(char c, enum fb_proc_status *out)
 {
 	switch (c) {
-	case 'R': *out = FB_STATUS_RUNNING; break;
-	case 'S': *out = FB_STATUS_SLEEPING; break;
-	case 'D': *out = FB_STATUS_DISK_SLEEP; break;
-	case 'T': *out = FB_STATUS_STOPPED; break;
-	case 't': *out = FB_STATUS_TRACING_STOP; break;
-	case 'Z': *out = FB_STATUS_ZOMBIE; break;
-	case 'X': case 'x': *out = FB_STATUS_DEAD; break;
-	case 'K': *out = FB_STATUS_WAKE_KILL; break;
-	case 'W': *out = FB_STATUS_WAKING; break;
-	case 'I': *out = FB_STATUS_IDLE; break;
-	case 'P': *out = FB_STATUS_PARKED; break;
-	default: return -EINVAL;
+	case 'R':
+		*out = FB_STATUS_RUNNING;
+		break;
+	case 'S':
+		*out = FB_STATUS_SLEEPING;
+		break;
+	case 'D':
+		*out = FB_STATUS_DISK_SLEEP;
+		break;
+	case 'T':
+		*out = FB_STATUS_STOPPED;
+		break;
+	case 't':
+		*out = FB_STATUS_TRACING_STOP;
+		break;
+	case 'Z':
+		*out = FB_STATUS_ZOMBIE;
+		break;
+	case 'X':
+	case 'x':
+		*out = FB_STATUS_DEAD;
+		break;
+	case 'K':
+		*out = FB_STATUS_WAKE_KILL;
+		break;
+	case 'W':
+		*out = FB_STATUS_WAKING;
+		break;
+	case 'I':
+		*out = FB_STATUS_IDLE;
+		break;
+	case 'P':
+		*out = FB_STATUS_PARKED;
+		break;
+	default:
+		return -EINVAL;
 	}
 	return 0;
 }
 
 static const char *const conn_names[FB_CONN__COUNT] = {
-	[FB_CONN_ESTABLISHED] = "ESTABLISHED", [FB_CONN_SYN_SENT] = "SYN_SENT",
-	[FB_CONN_SYN_RECV] = "SYN_RECV",       [FB_CONN_FIN_WAIT1] = "FIN_WAIT1",
-	[FB_CONN_FIN_WAIT2] = "FIN_WAIT2",     [FB_CONN_TIME_WAIT] = "TIME_WAIT",
-	[FB_CONN_CLOSE] = "CLOSE",	       [FB_CONN_CLOSE_WAIT] = "CLOSE_WAIT",
-	[FB_CONN_LAST_ACK] = "LAST_ACK",       [FB_CONN_LISTEN] = "LISTEN",
-	[FB_CONN_CLOSING] = "CLOSING",	       [FB_CONN_NONE] = "NONE",
-	[FB_CONN_DELETE_TCB] = "DELETE_TCB",   [FB_CONN_IDLE] = "IDLE",
+	[FB_CONN_ESTABLISHED] = "ESTABLISHED",
+	[FB_CONN_SYN_SENT] = "SYN_SENT",
+	[FB_CONN_SYN_RECV] = "SYN_RECV",
+	[FB_CONN_FIN_WAIT1] = "FIN_WAIT1",
+	[FB_CONN_FIN_WAIT2] = "FIN_WAIT2",
+	[FB_CONN_TIME_WAIT] = "TIME_WAIT",
+	[FB_CONN_CLOSE] = "CLOSE",
+	[FB_CONN_CLOSE_WAIT] = "CLOSE_WAIT",
+	[FB_CONN_LAST_ACK] = "LAST_ACK",
+	[FB_CONN_LISTEN] = "LISTEN",
+	[FB_CONN_CLOSING] = "CLOSING",
+	[FB_CONN_NONE] = "NONE",
+	[FB_CONN_DELETE_TCB] = "DELETE_TCB",
+	[FB_CONN_IDLE] = "IDLE",
 	[FB_CONN_BOUND] = "BOUND",
 };
 
@@ -62,9 +100,12 @@ const char *fb_conn_status_name(enum fb_conn_status s)
 const char *fb_nic_duplex_name(enum fb_nic_duplex d)
 {
 	switch (d) {
-	case FB_NIC_DUPLEX_HALF: return "NIC_DUPLEX_HALF";
-	case FB_NIC_DUPLEX_FULL: return "NIC_DUPLEX_FULL";
-	default: return "NIC_DUPLEX_UNKNOWN";
+	case FB_NIC_DUPLEX_HALF:
+		return "NIC_DUPLEX_HALF";
+	case FB_NIC_DUPLEX_FULL:
+		return "NIC_DUPLEX_FULL";
+	default:
+		return "NIC_DUPLEX_UNKNOWN";
 	}
 }
 
@@ -94,11 +135,17 @@ const char *fb_conn_kind_name(enum fb_conn_kind k)
 const char *fb_err_kind_name(enum fb_err_kind kind)
 {
 	switch (kind) {
-	case FB_ERR_NONE: return "";
-	case FB_ERR_NO_SUCH_PROCESS: return "NoSuchProcess";
-	case FB_ERR_ZOMBIE: return "ZombieProcess";
-	case FB_ERR_ACCESS_DENIED: return "AccessDenied";
-	case FB_ERR_TIMEOUT: return "TimeoutExpired";
-	default: return "OSError";
+	case FB_ERR_NONE:
+		return "";
+	case FB_ERR_NO_SUCH_PROCESS:
+		return "NoSuchProcess";
+	case FB_ERR_ZOMBIE:
+		return "ZombieProcess";
+	case FB_ERR_ACCESS_DENIED:
+		return "AccessDenied";
+	case FB_ERR_TIMEOUT:
+		return "TimeoutExpired";
+	default:
+		return "OSError";
 	}
 }

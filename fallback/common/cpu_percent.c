@@ -16,7 +16,7 @@
 enum { S_PCT, S_PCT_PERCPU, S_TIMES, S_TIMES_PERCPU, S__COUNT };
 
 struct fb_cpu_sampler {
-	struct fb_cpu_times last[2];  /* S_PCT, S_TIMES */
+	struct fb_cpu_times last[2];	  /* S_PCT, S_TIMES */
 	struct fb_cpu_times *last_per[2]; /* S_PCT_PERCPU, S_TIMES_PERCPU */
 	size_t nlast_per[2];
 };
@@ -42,8 +42,7 @@ static void deltas(const struct fb_cpu_times *a, const struct fb_cpu_times *b,
 static double total_of(const struct fb_cpu_times *d)
 {
 	/* the kernel's user and nice already include guest and guest_nice */
-	return d->user + d->nice + d->system + d->idle + d->iowait + d->irq + d->softirq +
-	       d->steal;
+	return d->user + d->nice + d->system + d->idle + d->iowait + d->irq + d->softirq + d->steal;
 }
 
 double fb_cpu_percent_calc(const struct fb_cpu_times *t1, const struct fb_cpu_times *t2)
@@ -123,8 +122,8 @@ void fb_cpu_sampler__free(struct fb_cpu_sampler *s)
 }
 
 /* Take the "before" sample: a fresh one after sleeping, or the saved one. */
-static int total_pair(struct fb_cpu_sampler *s, int slot, double interval,
-		      struct fb_cpu_times *t1, struct fb_cpu_times *t2)
+static int total_pair(struct fb_cpu_sampler *s, int slot, double interval, struct fb_cpu_times *t1,
+		      struct fb_cpu_times *t2)
 {
 	int err;
 

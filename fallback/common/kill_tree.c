@@ -78,8 +78,10 @@ static int scan_descendants(pid_t root, double root_ctime, struct kid **out, siz
 				continue;
 			err = fb__grow((void **)&v, &kcap, k + 1, sizeof(*v));
 			if (!err)
-				v[k++] = (struct kid){ .pid = all[i].pid, .ppid = parent,
-						       .ctime = all[i].create_time, .pctime = pct };
+				v[k++] = (struct kid){ .pid = all[i].pid,
+						       .ppid = parent,
+						       .ctime = all[i].create_time,
+						       .pctime = pct };
 		}
 		if (head >= k)
 			break;
@@ -221,8 +223,9 @@ int fb_kill_tree_ex(pid_t pid, int sig, bool include_parent, double timeout,
 		if (procs[i] != root)
 			fb_proc__free(procs[i]);
 	}
-	*out = (struct fb_kill_tree_result){ .gone = g, .ngone = ng, .alive = a, .nalive = na,
-					     .denied = d, .ndenied = nd };
+	*out = (struct fb_kill_tree_result){
+		.gone = g, .ngone = ng, .alive = a, .nalive = na, .denied = d, .ndenied = nd
+	};
 	g = a = d = NULL;
 	err = 0;
 free_lists:

@@ -137,26 +137,26 @@ int fb__darwin_decode_procargs2(const void *buf, size_t len, struct fb_strv *out
  * u_char inp_vflag at 44, ttl, proto; then the 16-byte foreign and local address unions at
  * 48 and 64 (in_addr_4in6: IPv4 in the last 4 bytes); ... 104 bytes in macOS 11+.
  */
-#define FB_DARWIN_XI_FPORT	 16
-#define FB_DARWIN_XI_LPORT	 18
-#define FB_DARWIN_XI_VFLAG	 44
-#define FB_DARWIN_XI_FADDR	 48
-#define FB_DARWIN_XI_LADDR	 64
-#define FB_DARWIN_XI_V4_IN_16	 12
-#define FB_DARWIN_XINPCB_N_MIN	 80 /* the bytes read: through the local address */
-#define FB_DARWIN_INP_IPV4	 0x1
-#define FB_DARWIN_INP_IPV6	 0x2
+#define FB_DARWIN_XI_FPORT     16
+#define FB_DARWIN_XI_LPORT     18
+#define FB_DARWIN_XI_VFLAG     44
+#define FB_DARWIN_XI_FADDR     48
+#define FB_DARWIN_XI_LADDR     64
+#define FB_DARWIN_XI_V4_IN_16  12
+#define FB_DARWIN_XINPCB_N_MIN 80 /* the bytes read: through the local address */
+#define FB_DARWIN_INP_IPV4     0x1
+#define FB_DARWIN_INP_IPV6     0x2
 /*
  * struct xsocket_n: len, kind, u_int64_t xso_so; short so_type; u_int32_t so_options at 20;
  * short so_linger, so_state; u_int64_t so_pcb at 28; int xso_protocol, xso_family; shorts
  * qlen, incqlen, qlimit, timeo; u_short so_error; pid_t so_pgid at 56; u_int32_t so_oobmark;
  * uid_t so_uid at 64; pid_t so_last_pid at 68; pid_t so_e_pid at 72 (later fields appended).
  */
-#define FB_DARWIN_XSO_LAST_PID	 68
-#define FB_DARWIN_XSOCKET_N_MIN	 72
+#define FB_DARWIN_XSO_LAST_PID	68
+#define FB_DARWIN_XSOCKET_N_MIN 72
 /* struct xtcpcb_n: len, kind, u_int64_t t_segq; int t_dupacks; int t_timer[4]; int t_state */
-#define FB_DARWIN_XT_STATE	 36
-#define FB_DARWIN_XTCPCB_N_MIN	 40
+#define FB_DARWIN_XT_STATE     36
+#define FB_DARWIN_XTCPCB_N_MIN 40
 
 /*
  * One pcblist_n buffer (@tcp: each PCB also carries an xtcpcb_n) appended to *v (*n used,

@@ -2,7 +2,8 @@
 /*
  * proc.c - the process listing on macOS: one kern.proc.all read (a struct kinfo_proc per
  * process) decoded and sorted by pid, as the fb__os_proc_scan() hook that pids() and the
- * iterator (posix/proc_iter.c) walk; pid_exists() asks kern.proc.pid.N (empty when absent).  kinfo_proc has no CPU times or memory (psutil reads
+ * iterator (posix/proc_iter.c) walk; pid_exists() asks kern.proc.pid.N (empty when absent). 
+ * kinfo_proc has no CPU times or memory (psutil reads
  * those with proc_pidinfo, per process): the listing leaves them invalid.  The hooks of the
  * shared process handle (fallback/posix/proc.c) add them from proc_pidinfo(PROC_PIDTASKINFO),
  * with the path from proc_pidpath and the arguments from KERN_PROCARGS2.

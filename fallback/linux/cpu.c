@@ -37,8 +37,8 @@ static ssize_t read_stat(char **heap, char *stack, size_t len, const char **text
 /* Parse the numbers after "cpu" / "cpuN" on one line. */
 static int parse_cpu_line(const char *p, struct fb_cpu_times *t)
 {
-	double *fields[] = { &t->user, &t->nice, &t->system, &t->idle, &t->iowait,
-			     &t->irq, &t->softirq, &t->steal, &t->guest, &t->guest_nice };
+	double *fields[] = { &t->user, &t->nice,    &t->system, &t->idle,  &t->iowait,
+			     &t->irq,  &t->softirq, &t->steal,	&t->guest, &t->guest_nice };
 	double tck = (double)fb__clk_tck();
 	int i;
 
@@ -154,8 +154,8 @@ static int logical_count(void)
 	if (fb__read_alloc(FB_DIR_PROC, "cpuinfo", &heap) >= 0) {
 		count = 0;
 		for (p = heap; p; p = fb__next_line(p))
-			if (strncmp(p, "processor", 9) == 0 && (p[9] == '\t' || p[9] == ' ' ||
-								p[9] == ':'))
+			if (strncmp(p, "processor", 9) == 0 &&
+			    (p[9] == '\t' || p[9] == ' ' || p[9] == ':'))
 				count++;
 		free(heap);
 		if (count > 0)
@@ -173,7 +173,7 @@ static int logical_count(void)
 
 static int cores_from_topology(void)
 {
-	char (*seen)[64] = NULL, rel[320], buf[64];
+	char(*seen)[64] = NULL, rel[320], buf[64];
 	size_t nseen = 0, cap = 0;
 	struct dirent *de;
 	int dfd, count = 0;
@@ -390,8 +390,8 @@ int fb_cpu_freq_percpu(struct fb_cpu_freq **out, size_t *n)
 			err = fb__grow((void **)&v, &cap, cnt + 1, sizeof(*v));
 			if (err)
 				goto free_all;
-			v[cnt++] = (struct fb_cpu_freq){ .current = mhz[i],
-							 .valid = FB_FREQ_CURRENT };
+			v[cnt++] =
+				(struct fb_cpu_freq){ .current = mhz[i], .valid = FB_FREQ_CURRENT };
 		}
 	}
 	free(mhz);

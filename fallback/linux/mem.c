@@ -112,9 +112,9 @@ int fb_virtual_memory(struct fb_vmem *out)
 		if (out->available > out->total)
 			out->available = (out->valid & FB_VMEM_FREE) ? out->free : out->total;
 		out->used = out->total - out->available;
-		out->percent = out->total ? fb__round1((double)out->used / (double)out->total *
-						       100.0)
-					  : 0.0;
+		out->percent = out->total
+				       ? fb__round1((double)out->used / (double)out->total * 100.0)
+				       : 0.0;
 		out->valid |= FB_VMEM_USED | FB_VMEM_PERCENT;
 	}
 	return 0;
@@ -137,9 +137,9 @@ int fb_swap_memory(struct fb_swap *out)
 		if (out->free > out->total)
 			out->free = out->total;
 		out->used = out->total - out->free;
-		out->percent = out->total ? fb__round1((double)out->used / (double)out->total *
-						       100.0)
-					  : 0.0;
+		out->percent = out->total
+				       ? fb__round1((double)out->used / (double)out->total * 100.0)
+				       : 0.0;
 		out->valid |= FB_SWAP_TOTAL | FB_SWAP_FREE | FB_SWAP_USED | FB_SWAP_PERCENT;
 	}
 	/* pswpin/pswpout count pages */

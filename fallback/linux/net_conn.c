@@ -4,7 +4,8 @@
  * built the way ss(8) builds them: the socket tables come from netlink sock_diag (the client in
  * sock_diag.c: inet_diag for TCP and UDP over IPv4 and IPv6, unix_diag for AF_UNIX) and the
  * owners from one scan of every /proc/PID/fd symlink ("socket:[INODE]").  The
- * /proc/net/{tcp,tcp6,udp,udp6,unix} text tables are the fallback (no netlink, or a fixture root) and parse to the same records.
+ * /proc/net/{tcp,tcp6,udp,udp6,unix} text tables are the fallback (no netlink, or a fixture root)
+ * and parse to the same records.
  * psutil's rules: inet sockets report their first holder only, unix sockets one row per
  * (pid, fd), port 0 is the empty tuple, UDP status is NONE, identical rows collapse.
  */
@@ -395,7 +396,8 @@ static int inet_cb(struct nlmsghdr *h, void *arg)
 
 static int diag_inet(struct conn_list *l, int family, int proto)
 {
-	struct inet_ctx ctx = { .l = l, .family = family,
+	struct inet_ctx ctx = { .l = l,
+				.family = family,
 				.type = proto == IPPROTO_TCP ? SOCK_STREAM : SOCK_DGRAM };
 
 	return fb__inet_diag_dump(family, proto, 0, inet_cb, &ctx);
@@ -423,10 +425,10 @@ static int unix_cb(struct nlmsghdr *h, void *arg)
 	c.family = AF_UNIX;
 	c.type = m->udiag_type;
 	/* kept for fb_net_sockets (lsof's LISTEN/CONNECTED/UNCONNECTED); psutil's rows say NONE */
-	c.status = m->udiag_state == 10 /* TCP_LISTEN */	   ? FB_CONN_LISTEN :
-		   m->udiag_state == 1 /* TCP_ESTABLISHED */ ? FB_CONN_ESTABLISHED :
-		   m->udiag_state == 7 /* TCP_CLOSE */	   ? FB_CONN_CLOSE :
-								     FB_CONN_NONE;
+	c.status = m->udiag_state == 10 /* TCP_LISTEN */       ? FB_CONN_LISTEN
+		   : m->udiag_state == 1 /* TCP_ESTABLISHED */ ? FB_CONN_ESTABLISHED
+		   : m->udiag_state == 7 /* TCP_CLOSE */       ? FB_CONN_CLOSE
+							       : FB_CONN_NONE;
 	c.inode = m->udiag_ino;
 	c.laddr.valid = c.raddr.valid = true; /* unix addresses are strings, "" when unbound */
 	len = (int)(h->nlmsg_len - NLMSG_LENGTH(sizeof(*m)));
@@ -457,9 +459,11 @@ static int diag_unix(struct conn_list *l)
 		struct nlmsghdr nlh;
 		struct unix_diag_req r;
 	} req = {
-		.nlh = { .nlmsg_len = sizeof(req), .nlmsg_type = SOCK_DIAG_BY_FAMILY,
+		.nlh = { .nlmsg_len = sizeof(req),
+			 .nlmsg_type = SOCK_DIAG_BY_FAMILY,
 			 .nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP },
-		.r = { .sdiag_family = AF_UNIX, .udiag_states = ~0u,
+		.r = { .sdiag_family = AF_UNIX,
+		       .udiag_states = ~0u,
 		       .udiag_show = UDIAG_SHOW_NAME },
 	};
 
@@ -497,9 +501,10 @@ static int parse_hex_addr(const char *tok, int family, struct fb_sockaddr *a)
 
 		for (int i = 0; i < 8; i++) {
 			char ch = tok[w * 8 + (size_t)i];
-			int d = ch >= '0' && ch <= '9' ? ch - '0'
+			int d = ch >= '0' && ch <= '9'	 ? ch - '0'
 				: ch >= 'A' && ch <= 'F' ? ch - 'A' + 10
-				: ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : -1;
+				: ch >= 'a' && ch <= 'f' ? ch - 'a' + 10
+							 : -1;
 
 			if (d < 0)
 				return -EINVAL;
@@ -624,18 +629,30 @@ enum { T_TCP4 = 1, T_TCP6 = 2, T_UDP4 = 4, T_UDP6 = 8, T_UNIX = 16 };
 static unsigned kind_tables(enum fb_conn_kind k)
 {
 	switch (k) {
-	case FB_KIND_INET: return T_TCP4 | T_TCP6 | T_UDP4 | T_UDP6;
-	case FB_KIND_INET4: return T_TCP4 | T_UDP4;
-	case FB_KIND_INET6: return T_TCP6 | T_UDP6;
-	case FB_KIND_TCP: return T_TCP4 | T_TCP6;
-	case FB_KIND_TCP4: return T_TCP4;
-	case FB_KIND_TCP6: return T_TCP6;
-	case FB_KIND_UDP: return T_UDP4 | T_UDP6;
-	case FB_KIND_UDP4: return T_UDP4;
-	case FB_KIND_UDP6: return T_UDP6;
-	case FB_KIND_UNIX: return T_UNIX;
-	case FB_KIND_ALL: return T_TCP4 | T_TCP6 | T_UDP4 | T_UDP6 | T_UNIX;
-	default: return 0;
+	case FB_KIND_INET:
+		return T_TCP4 | T_TCP6 | T_UDP4 | T_UDP6;
+	case FB_KIND_INET4:
+		return T_TCP4 | T_UDP4;
+	case FB_KIND_INET6:
+		return T_TCP6 | T_UDP6;
+	case FB_KIND_TCP:
+		return T_TCP4 | T_TCP6;
+	case FB_KIND_TCP4:
+		return T_TCP4;
+	case FB_KIND_TCP6:
+		return T_TCP6;
+	case FB_KIND_UDP:
+		return T_UDP4 | T_UDP6;
+	case FB_KIND_UDP4:
+		return T_UDP4;
+	case FB_KIND_UDP6:
+		return T_UDP6;
+	case FB_KIND_UNIX:
+		return T_UNIX;
+	case FB_KIND_ALL:
+		return T_TCP4 | T_TCP6 | T_UDP4 | T_UDP6 | T_UNIX;
+	default:
+		return 0;
 	}
 }
 
@@ -714,8 +731,8 @@ static uint64_t conn_hash(const struct fb_conn *c)
 
 static bool conn_is_same(const struct fb_conn *x, const struct fb_conn *y)
 {
-	return x->family == y->family && x->type == y->type && x->pid == y->pid &&
-	       x->fd == y->fd && x->status == y->status && x->laddr.port == y->laddr.port &&
+	return x->family == y->family && x->type == y->type && x->pid == y->pid && x->fd == y->fd &&
+	       x->status == y->status && x->laddr.port == y->laddr.port &&
 	       x->raddr.port == y->raddr.port && x->laddr.valid == y->laddr.valid &&
 	       x->raddr.valid == y->raddr.valid && !strcmp(x->laddr.addr, y->laddr.addr) &&
 	       !strcmp(x->raddr.addr, y->raddr.addr);

@@ -95,7 +95,8 @@ int fb_net_if_addrs(struct fb_if_addr **out, size_t *n)
 			a.valid |= FB_IFA_PTP;
 		if (a.family == AF_INET && (a.valid & FB_IFA_NETMASK) &&
 		    strcmp(a.netmask, "255.255.255.255") == 0)
-			a.valid &= ~(uint32_t)FB_IFA_BROADCAST; /* /32: getifaddrs echoes the address */
+			a.valid &= ~(
+				uint32_t)FB_IFA_BROADCAST; /* /32: getifaddrs echoes the address */
 		err = fb__grow((void **)&v, &cap, cnt + 1, sizeof(*v));
 		if (err)
 			goto free_ifa;
@@ -123,14 +124,22 @@ static const struct {
 	int bit;
 	const char *name;
 } if_flag_names[] = {
-	{ IFF_UP, "up" },		{ IFF_BROADCAST, "broadcast" },
-	{ IFF_DEBUG, "debug" },		{ IFF_LOOPBACK, "loopback" },
-	{ IFF_POINTOPOINT, "pointopoint" }, { IFF_NOTRAILERS, "notrailers" },
-	{ IFF_RUNNING, "running" },	{ IFF_NOARP, "noarp" },
-	{ IFF_PROMISC, "promisc" },	{ IFF_ALLMULTI, "allmulti" },
-	{ IFF_MASTER, "master" },	{ IFF_SLAVE, "slave" },
-	{ IFF_MULTICAST, "multicast" }, { IFF_PORTSEL, "portsel" },
-	{ IFF_AUTOMEDIA, "automedia" }, { IFF_DYNAMIC, "dynamic" },
+	{ IFF_UP, "up" },
+	{ IFF_BROADCAST, "broadcast" },
+	{ IFF_DEBUG, "debug" },
+	{ IFF_LOOPBACK, "loopback" },
+	{ IFF_POINTOPOINT, "pointopoint" },
+	{ IFF_NOTRAILERS, "notrailers" },
+	{ IFF_RUNNING, "running" },
+	{ IFF_NOARP, "noarp" },
+	{ IFF_PROMISC, "promisc" },
+	{ IFF_ALLMULTI, "allmulti" },
+	{ IFF_MASTER, "master" },
+	{ IFF_SLAVE, "slave" },
+	{ IFF_MULTICAST, "multicast" },
+	{ IFF_PORTSEL, "portsel" },
+	{ IFF_AUTOMEDIA, "automedia" },
+	{ IFF_DYNAMIC, "dynamic" },
 };
 
 static void if_flags_text(int flags, char *buf, size_t len)
@@ -174,8 +183,8 @@ static int if_stats_one(int sock, const char *name, struct fb_if_stats *s)
 
 		/* SPEED_UNKNOWN is -1 (0xffff in the old 16-bit field): psutil reports 0 */
 		s->speed = speed == (uint32_t)SPEED_UNKNOWN || speed == 0xffff ? 0 : (int)speed;
-	} else if (errno != EOPNOTSUPP && errno != EINVAL && errno != EBUSY &&
-		   errno != EPERM && errno != ENODEV) {
+	} else if (errno != EOPNOTSUPP && errno != EINVAL && errno != EBUSY && errno != EPERM &&
+		   errno != ENODEV) {
 		return -errno;
 	}
 	return 0;

@@ -129,8 +129,7 @@ int fb__read_pstat(pid_t pid, struct fb__pstat *out)
 	return fb__parse_stat(buf, out);
 }
 
-ssize_t fb__proc_read(struct fb_proc *p, const char *what, const char *file, char *buf,
-		      size_t len)
+ssize_t fb__proc_read(struct fb_proc *p, const char *what, const char *file, char *buf, size_t len)
 {
 	char rel[64];
 	ssize_t r;

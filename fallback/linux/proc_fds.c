@@ -309,7 +309,10 @@ int fb_proc__fds(struct fb_proc *p, struct fb_fds *out)
 		fb__fmt(rel, sizeof(rel), "%d/%s", (int)p->pid, links[i].name);
 		err = fd_add_link(&l, procfd, rel, links[i].kind, -1, p->pid, links[i].name);
 		if (err == -ENOENT) {
-			/* a kernel thread has no exe (lsof's "unknown" row); a vanished one nothing */
+			/*
+			 * a kernel thread has no exe (lsof's "unknown" row); a vanished one
+			 * nothing
+			 */
 			fb__fmt(rel, sizeof(rel), "%d", (int)p->pid);
 			err = faccessat(procfd, rel, F_OK, 0) ? -ESRCH : 0;
 			if (!err) {

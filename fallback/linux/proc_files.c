@@ -230,8 +230,7 @@ int fb_proc__threads(struct fb_proc *p, struct fb_thread **out, size_t *n)
 		if (de->d_name[0] == '.')
 			continue;
 		fb__fmt(rel, sizeof(rel), "%s/stat", de->d_name);
-		if (fb__read_at(dirfd(dir), rel, buf, sizeof(buf)) < 0 ||
-		    fb__parse_stat(buf, &st))
+		if (fb__read_at(dirfd(dir), rel, buf, sizeof(buf)) < 0 || fb__parse_stat(buf, &st))
 			continue; /* the thread ended between readdir and open */
 		err = fb__grow((void **)&v, &cap, cnt + 1, sizeof(*v));
 		if (err)

@@ -22,7 +22,7 @@ struct fb__pstat {
 	int64_t cutime, cstime, nice, num_threads, rss;
 	int processor;
 	uint64_t blkio_ticks;
-	int nfields; /* how many fields the line had: old kernels lack the tail */
+	int nfields;  /* how many fields the line had: old kernels lack the tail */
 	uint64_t neg; /* bit n: field n was negative (a corrupt or hostile file for a count) */
 };
 
@@ -30,12 +30,12 @@ struct fb__pstat {
  * stat fields that are counts: a negative one must be reported as unknown (the field left
  * invalid, or ENODATA), never converted to a wrapped unsigned value.
  */
-#define FB__STAT_BIT(n) (1ull << (n))
-#define FB__STAT_CPU (FB__STAT_BIT(14) | FB__STAT_BIT(15) | FB__STAT_BIT(16) | FB__STAT_BIT(17))
-#define FB__STAT_FAULTS (FB__STAT_BIT(10) | FB__STAT_BIT(12))
-#define FB__STAT_START FB__STAT_BIT(22)
+#define FB__STAT_BIT(n)	 (1ull << (n))
+#define FB__STAT_CPU	 (FB__STAT_BIT(14) | FB__STAT_BIT(15) | FB__STAT_BIT(16) | FB__STAT_BIT(17))
+#define FB__STAT_FAULTS	 (FB__STAT_BIT(10) | FB__STAT_BIT(12))
+#define FB__STAT_START	 FB__STAT_BIT(22)
 #define FB__STAT_THREADS FB__STAT_BIT(20)
-#define FB__STAT_IOWAIT FB__STAT_BIT(42)
+#define FB__STAT_IOWAIT	 FB__STAT_BIT(42)
 #define FB__STAT_CPU_NUM FB__STAT_BIT(39)
 
 /*
@@ -68,8 +68,7 @@ int fb__proc_stat(struct fb_proc *p, const char *what, struct fb__pstat *out);
 int fb__proc_status(struct fb_proc *p, const char *what, const char **out);
 int fb__proc_statm(struct fb_proc *p, const char *what, uint64_t out[7]);
 /* Read "<pid>/<file>" of @p into buf; classifies errors. */
-ssize_t fb__proc_read(struct fb_proc *p, const char *what, const char *file, char *buf,
-		      size_t len);
+ssize_t fb__proc_read(struct fb_proc *p, const char *what, const char *file, char *buf, size_t len);
 
 /* Boot time in epoch seconds, cached per root. */
 double fb__boot_time_cached(void);

@@ -20,8 +20,8 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#define PI_NEED_STAT                                                                              \
-	(FB_PI_NAME | FB_PI_STATUS | FB_PI_CPU_TIMES | FB_PI_PPID | FB_PI_CREATE_TIME |          \
+#define PI_NEED_STAT                                                                               \
+	(FB_PI_NAME | FB_PI_STATUS | FB_PI_CPU_TIMES | FB_PI_PPID | FB_PI_CREATE_TIME |            \
 	 FB_PI_NUM_THREADS | FB_PI_NICE | FB_PI_CPU_NUM | FB_PI_TERMINAL)
 #define PI_NEED_STATUS (FB_PI_UIDS | FB_PI_USERNAME)
 
@@ -400,7 +400,7 @@ static bool read_one(struct fb_proc_iter *it, struct pid_ent *e, struct fb_proc_
 	return true;
 }
 
-#define BATCH_MIN 128
+#define BATCH_MIN   128
 #define BATCH_CHUNK 16
 
 static void batch_run(void *arg)

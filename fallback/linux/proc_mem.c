@@ -336,9 +336,8 @@ int fb_proc__memory_percent(struct fb_proc *p, const char *memtype, double *out)
 		memtype = "rss";
 	if (!strcmp(memtype, "uss") || !strcmp(memtype, "pss") || !strcmp(memtype, "swap"))
 		err = fb_proc__memory_full_info(p, &full);
-	else if (!strcmp(memtype, "rss") || !strcmp(memtype, "vms") ||
-		 !strcmp(memtype, "shared") || !strcmp(memtype, "text") ||
-		 !strcmp(memtype, "data"))
+	else if (!strcmp(memtype, "rss") || !strcmp(memtype, "vms") || !strcmp(memtype, "shared") ||
+		 !strcmp(memtype, "text") || !strcmp(memtype, "data"))
 		err = fb_proc__memory_info(p, &full.base);
 	else
 		return -EINVAL; /* psutil ValueError */

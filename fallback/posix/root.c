@@ -16,11 +16,8 @@
 #include <unistd.h>
 
 static const char *const dir_names[FB_DIR__COUNT] = {
-	[FB_DIR_PROC] = "/proc",
-	[FB_DIR_SYS] = "/sys",
-	[FB_DIR_DEV] = "/dev",
-	[FB_DIR_ETC] = "/etc",
-	[FB_DIR_RUN] = "/run",
+	[FB_DIR_PROC] = "/proc", [FB_DIR_SYS] = "/sys", [FB_DIR_DEV] = "/dev",
+	[FB_DIR_ETC] = "/etc",	 [FB_DIR_RUN] = "/run",
 };
 
 static char root_path[PATH_MAX] = "/";

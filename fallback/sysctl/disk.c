@@ -56,8 +56,8 @@ int fb_disk_partitions(bool all, struct fb_partitions *out)
 	for (int i = 0; i < cnt && !err; i++) {
 		struct fb_partition *p = &out->v[out->n];
 
-		err = fb__os_decode_statfs(buf + (size_t)i * fb__os_statfs_size,
-					   fb__os_statfs_size, p);
+		err = fb__os_decode_statfs(buf + (size_t)i * fb__os_statfs_size, fb__os_statfs_size,
+					   p);
 		if (err)
 			break;
 		if (!all && p->device[0] != '/') {

@@ -117,7 +117,8 @@ int fb_proc__num_fds(struct fb_proc *p, int *out)
 	if (!GetProcessHandleCount(h, &count))
 		err = fb__win_err(GetLastError());
 	else if (!count)
-		err = -ENODATA; /* a live process always holds handles: nothing was counted (wine) */
+		/* a live process always holds handles: nothing was counted (wine) */
+		err = -ENODATA;
 	CloseHandle(h);
 	if (err)
 		return fb__proc_fail(p, "num_fds", err);

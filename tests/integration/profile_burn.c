@@ -188,8 +188,9 @@ static int run_bench(double secs, int nthreads)
 	printf("ops_per_sec %.1f\n", (double)ops / (now_s() - t0));
 	if (!getrusage(RUSAGE_SELF, &ru))
 		printf("ops_per_cpu_sec %.1f\n",
-		       (double)ops / ((double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
-				      (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6));
+		       (double)ops /
+			       ((double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+				(double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6));
 	return 0;
 }
 

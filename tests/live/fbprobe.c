@@ -158,12 +158,36 @@ static void jdbl(double v)
 		fputs("null", stdout);
 }
 
-static void kstr(const char *k, const char *v) { key(k); jstr(v); }
-static void kint(const char *k, long long v) { key(k); jint(v); }
-static void kuint(const char *k, unsigned long long v) { key(k); juint(v); }
-static void kdbl(const char *k, double v) { key(k); jdbl(v); }
-static void kbool(const char *k, bool v) { key(k); jbool(v); }
-static void knull(const char *k) { key(k); jnull(); }
+static void kstr(const char *k, const char *v)
+{
+	key(k);
+	jstr(v);
+}
+static void kint(const char *k, long long v)
+{
+	key(k);
+	jint(v);
+}
+static void kuint(const char *k, unsigned long long v)
+{
+	key(k);
+	juint(v);
+}
+static void kdbl(const char *k, double v)
+{
+	key(k);
+	jdbl(v);
+}
+static void kbool(const char *k, bool v)
+{
+	key(k);
+	jbool(v);
+}
+static void knull(const char *k)
+{
+	key(k);
+	jnull();
+}
 
 static void kdbl_opt(const char *k, double v, bool valid)
 {
@@ -1116,12 +1140,12 @@ static int do_bench(const char *what, int runs)
 
 static int usage(void)
 {
-	fprintf(stderr,
-		"usage: fbprobe [--root DIR] CMD\n"
-		"  cpu [INTERVAL] | mem | disk | net [KIND] [--procfs] | sensors | sys\n"
-		"  proc PID | ps [--all-attrs] | conns KIND [--procfs] | snapshot\n"
-		"  kill-tree PID [TIMEOUT] [--no-parent] | bytes2human N | human2bytes S\n"
-		"  proc-cpu PID INTERVAL | pid-exists PID | bench ps|ps-warm|conns|snapshot RUNS\n");
+	fprintf(stderr, "usage: fbprobe [--root DIR] CMD\n"
+			"  cpu [INTERVAL] | mem | disk | net [KIND] [--procfs] | sensors | sys\n"
+			"  proc PID | ps [--all-attrs] | conns KIND [--procfs] | snapshot\n"
+			"  kill-tree PID [TIMEOUT] [--no-parent] | bytes2human N | human2bytes S\n"
+			"  proc-cpu PID INTERVAL | pid-exists PID | bench "
+			"ps|ps-warm|conns|snapshot RUNS\n");
 	return 2;
 }
 

@@ -66,6 +66,6 @@ static inline double fb_test_tck(void)
 	return (double)sysconf(_SC_CLK_TCK);
 }
 
-#define KB(x) ((uint64_t)(x) * 1024u)
+#define KB(x) ((uint64_t)(x)*1024u)
 
 #endif /* VIGIL_FB_TEST_H */

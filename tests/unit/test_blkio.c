@@ -98,10 +98,8 @@ static void test_disk_name_from_fixture(void **state)
 	assert_int_equal(blkio_disk_name(blkio_dev_make(254, 0), name, sizeof(name)), 0);
 	assert_string_equal(name, "vda");
 	/* no DEVNAME line; no such device; a buffer too small */
-	assert_int_equal(blkio_disk_name(blkio_dev_make(8, 0), name, sizeof(name)),
-			 -ENOENT);
-	assert_int_equal(blkio_disk_name(blkio_dev_make(9, 9), name, sizeof(name)),
-			 -ENOENT);
+	assert_int_equal(blkio_disk_name(blkio_dev_make(8, 0), name, sizeof(name)), -ENOENT);
+	assert_int_equal(blkio_disk_name(blkio_dev_make(9, 9), name, sizeof(name)), -ENOENT);
 	assert_int_equal(blkio_disk_name(blkio_dev_make(7, 0), name, 5), -ENOENT);
 }
 
@@ -116,7 +114,7 @@ static void test_disk_dev_from_fixture(void **state)
 	assert_int_equal(blkio_dev_major(dev), 254);
 	assert_int_equal(blkio_dev_minor(dev), 0);
 	assert_int_equal(blkio_disk_dev("vda1", &dev), -EINVAL); /* a partition */
-	assert_int_equal(blkio_disk_dev("bad", &dev), -EINVAL);  /* not M:m */
+	assert_int_equal(blkio_disk_dev("bad", &dev), -EINVAL);	 /* not M:m */
 	assert_int_equal(blkio_disk_dev("sdz", &dev), -ENOENT);
 	assert_int_equal(blkio_disk_dev("../vda", &dev), -EINVAL);
 	assert_int_equal(blkio_disk_dev("", &dev), -EINVAL);

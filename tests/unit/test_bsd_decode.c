@@ -167,7 +167,8 @@ static void test_vmem_formulas(void **state)
 	assert_int_equal(m.used, (300000ULL + 100000) * 4096);
 	assert_int_equal(m.free, 250000ULL * 4096);
 	assert_int_equal(m.buffers, 1 << 20);
-	assert_true(m.percent == fb__round1((double)(m.total - m.available) * 100 / (double)m.total));
+	assert_true(m.percent ==
+		    fb__round1((double)(m.total - m.available) * 100 / (double)m.total));
 	assert_false(m.valid & (FB_VMEM_SHARED | FB_VMEM_SLAB));
 	/* counters that add up past physmem never make available exceed total */
 	r.free = r.physmem;

@@ -21,8 +21,8 @@
 #include "cli/trace_opts.h"
 
 static const struct cli_opt opts[] = {
-	CLI_OPT_FORMAT, CLI_OPT_OUTPUT, CLI_OPT_DURATION, TRACE_OPTS_FILTERS, TRACE_OPTS_RINGBUF,
-	TRACE_OPTS_TCP, TRACE_OPTS_BLKIO, CLI_OPT_END,
+	CLI_OPT_FORMAT,	    CLI_OPT_OUTPUT, CLI_OPT_DURATION, TRACE_OPTS_FILTERS,
+	TRACE_OPTS_RINGBUF, TRACE_OPTS_TCP, TRACE_OPTS_BLKIO, CLI_OPT_END,
 };
 
 static int set(void *ctx, int id, const char *arg)
@@ -129,7 +129,8 @@ static void test_unknown_and_missing(void **state)
 	(void)state;
 	parse(&p, "--bogus", NULL);
 	assert_int_equal(p.ret, -EINVAL);
-	assert_string_equal(p.err, "vigil test: unknown option '--bogus' (see 'vigil test --help')\n");
+	assert_string_equal(p.err,
+			    "vigil test: unknown option '--bogus' (see 'vigil test --help')\n");
 	parse(&p, "-Z", NULL);
 	assert_string_equal(p.err, "vigil test: unknown option '-Z' (see 'vigil test --help')\n");
 	parse(&p, "--pid", NULL);

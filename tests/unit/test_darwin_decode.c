@@ -66,7 +66,8 @@ static void test_vmstat64_formulas(void **state)
 	assert_int_equal(m.used, (300000ULL + 150000) * ps);
 	assert_int_equal(m.free, (100000ULL - 20000) * ps);
 	assert_int_equal(m.active, 300000ULL * ps);
-	assert_true(m.percent == fb__round1((double)(m.total - m.available) * 100 / (double)m.total));
+	assert_true(m.percent ==
+		    fb__round1((double)(m.total - m.available) * 100 / (double)m.total));
 	assert_false(m.valid & (FB_VMEM_BUFFERS | FB_VMEM_CACHED | FB_VMEM_SHARED));
 	assert_int_equal(fb__darwin_decode_vm_paging(b, sizeof(b), &pin, &pout), 0);
 	assert_int_equal(pin, 777);

@@ -24,8 +24,7 @@
 /* 2026-11-21T00:00:00Z as realtime = 1000 ns monotonic + offset. */
 #define EPOCH_2026_11_21 1795219200LL
 
-static struct exporter *exporter_at_fixed_time(enum out_format fmt, struct sink *s,
-					       uint64_t kinds)
+static struct exporter *exporter_at_fixed_time(enum out_format fmt, struct sink *s, uint64_t kinds)
 {
 	struct exporter *ex = exporter__new(fmt, s, kinds);
 
@@ -69,7 +68,8 @@ static void test_csv_quotes_hostile_comm(void **state)
 	char *out = render(FMT_CSV, 1ULL << VG_KIND_EXEC, &r, 1);
 
 	(void)state;
-	assert_string_equal(out,
+	assert_string_equal(
+		out,
 		"time,ts_ns,kind,source,pid,tid,ppid,comm,filename,subsystem,lost,reason\r\n"
 		"2026-11-21T00:00:00.000000005Z,5,exec,bpf,42,43,1,\"a,b\"\"c\nd\",/bin/x,,,\r\n");
 	free(out);
@@ -89,7 +89,8 @@ static void test_csv_header_is_union_and_cells_align(void **state)
 	rows[1].v[VF_CPU].u = 1;
 	rows[1].v[VF_DURATION_NS].u = 1234;
 	out = render(FMT_CSV, (1ULL << VG_KIND_ONCPU) | (1ULL << VG_KIND_EXEC), rows, 2);
-	assert_string_equal(out,
+	assert_string_equal(
+		out,
 		"time,ts_ns,kind,source,pid,tid,comm,cpu,duration_ns,ppid,filename,subsystem,lost,"
 		"reason\r\n"
 		"2026-11-21T00:00:00.000000005Z,5,exec,bpf,42,43,sh,,,1,/bin/x,,,\r\n"
@@ -103,7 +104,8 @@ static void test_ndjson_one_object_per_line(void **state)
 	char *out = render(FMT_NDJSON, 1ULL << VG_KIND_EXEC, &r, 1);
 
 	(void)state;
-	assert_string_equal(out,
+	assert_string_equal(
+		out,
 		"{\"time\":\"2026-11-21T00:00:00.000000005Z\",\"ts_ns\":5,\"kind\":\"exec\","
 		"\"source\":\"bpf\",\"pid\":42,\"tid\":43,\"ppid\":1,\"comm\":\"a,b\\\"c\\nd\","
 		"\"filename\":\"/bin/x\"}\n");
@@ -244,7 +246,8 @@ static void test_json_writer_nesting(void **state)
 	jw__obj_end(&w);
 	jw__obj_end(&w);
 	out = capture__read(s, fd);
-	assert_string_equal(out, "{\"a\":1,\"b\":[-2,0.1,null],\"c\":{\"d\":true,\"e\":\"x\\\"y\"}}");
+	assert_string_equal(out,
+			    "{\"a\":1,\"b\":[-2,0.1,null],\"c\":{\"d\":true,\"e\":\"x\\\"y\"}}");
 	free(out);
 	sink__close(s);
 	close(fd);

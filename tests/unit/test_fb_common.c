@@ -102,7 +102,7 @@ static void test_nowrap_wrapped_counter_keeps_increasing(void **state)
 
 static void test_conn_kinds_all_eleven(void **state)
 {
-	const char *names[] = { "inet", "inet4", "inet6", "tcp", "tcp4", "tcp6",
+	const char *names[] = { "inet", "inet4", "inet6", "tcp",  "tcp4", "tcp6",
 				"udp",	"udp4",	 "udp6",  "unix", "all" };
 	enum fb_conn_kind k;
 

@@ -127,7 +127,7 @@ static void test_partitions_filter_and_escapes(void **state)
 	assert_string_equal(p.v[1].mountpoint, "/mnt/with space");
 	fb_partitions_free(&p);
 	assert_int_equal(fb_disk_partitions(true, &p), 0);
-	assert_int_equal(p.n, 4); /* the truncated line is dropped */
+	assert_int_equal(p.n, 4);		/* the truncated line is dropped */
 	assert_string_equal(p.v[3].device, ""); /* "none" */
 	assert_string_equal(p.v[3].fstype, "tmpfs");
 	fb_partitions_free(&p);

@@ -4,7 +4,8 @@
  * written into a temporary root: the order cwd, rtd, txt, mem, DEL, fds; fdinfo flags and
  * position; mapped files listed once however often maps names them; a pid that vanishes
  * between fb_proc__new() and the read; an fd directory uid 65534 may not read (lsof's NOFD
- * row, not a failure); and a huge maps/smaps pair (65530 mappings, the most a process may have by default).
+ * row, not a failure); and a huge maps/smaps pair (65530 mappings, the most a process may have by
+ * default).
  */
 #include <fcntl.h>
 #include <sys/stat.h>

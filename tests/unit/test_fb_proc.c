@@ -519,8 +519,8 @@ static void write_stat(const char *root, pid_t pid, unsigned long long start)
 	snprintf(path, sizeof(path), "%s/proc/%d/stat", root, (int)pid);
 	f = fopen(path, "w");
 	assert_non_null(f);
-	fprintf(f, "%d (victim) S 1 1 1 0 -1 0 0 0 0 0 1 1 0 0 20 0 1 0 %llu 4096 1 0\n",
-		(int)pid, start);
+	fprintf(f, "%d (victim) S 1 1 1 0 -1 0 0 0 0 0 1 1 0 0 20 0 1 0 %llu 4096 1 0\n", (int)pid,
+		start);
 	fclose(f);
 }
 
@@ -593,8 +593,10 @@ static void test_setters_refuse_a_replaced_process(void **state)
 	assert_non_null(mkdtemp(root));
 	write_stat(root, child, 1000);
 	/* the CPUs a process may be given come from the root too: the live machine's */
-	snprintf(cmd, sizeof(cmd), "mkdir -p %s/sys/devices/system/cpu && "
-		 "cp /sys/devices/system/cpu/online %s/sys/devices/system/cpu/", root, root);
+	snprintf(cmd, sizeof(cmd),
+		 "mkdir -p %s/sys/devices/system/cpu && "
+		 "cp /sys/devices/system/cpu/online %s/sys/devices/system/cpu/",
+		 root, root);
 	assert_int_equal(system(cmd), 0);
 	fb_root_set(root);
 	p = fb_proc__new(child);
@@ -814,7 +816,7 @@ static void test_wait_procs_gone_alive_and_foreign_zombie(void **state)
 	assert_true(w[0].gone);
 	assert_int_equal(w[0].returncode, 9);
 	assert_int_equal(waitpid(quick, &st, WNOHANG), -1); /* reaped already */
-	assert_int_equal(fb_proc__pid(w[1].proc), stays); /* alive, in the order given */
+	assert_int_equal(fb_proc__pid(w[1].proc), stays);   /* alive, in the order given */
 	assert_false(w[1].gone);
 	assert_int_equal(fb_proc__pid(w[2].proc), zombie);
 	assert_false(w[2].gone);
@@ -1019,8 +1021,8 @@ static void write_stat_ppid(const char *root, pid_t pid, pid_t ppid, unsigned lo
 	snprintf(path, sizeof(path), "%s/proc/%d/stat", root, (int)pid);
 	f = fopen(path, "w");
 	assert_non_null(f);
-	fprintf(f, "%d (victim) S %d 1 1 0 -1 0 0 0 0 0 1 1 0 0 20 0 1 0 %llu 4096 1 0\n",
-		(int)pid, (int)ppid, start);
+	fprintf(f, "%d (victim) S %d 1 1 0 -1 0 0 0 0 0 1 1 0 0 20 0 1 0 %llu 4096 1 0\n", (int)pid,
+		(int)ppid, start);
 	fclose(f);
 }
 
@@ -1203,8 +1205,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_iter_batch_and_rewind_many_pids, teardown),
 		cmocka_unit_test_teardown(test_reused_pid_is_never_signalled, teardown),
 		cmocka_unit_test_teardown(test_setters_refuse_a_replaced_process, teardown),
-		cmocka_unit_test_teardown(test_setters_refuse_a_reaped_process_with_the_same_start_time,
-					  teardown),
+		cmocka_unit_test_teardown(
+			test_setters_refuse_a_reaped_process_with_the_same_start_time, teardown),
 		cmocka_unit_test_teardown(test_wait_reports_exit_code_and_signal, teardown),
 		cmocka_unit_test_teardown(test_wait_non_child, teardown),
 		cmocka_unit_test_teardown(test_wait_procs_gone_alive_and_foreign_zombie, teardown),

@@ -12,8 +12,8 @@
 
 #include "fb_test.h"
 
-static void put_entry(short type, const char *user, const char *line, const char *host,
-		      pid_t pid, long sec)
+static void put_entry(short type, const char *user, const char *line, const char *host, pid_t pid,
+		      long sec)
 {
 	struct utmpx u;
 
@@ -68,7 +68,7 @@ static void test_users_from_utmp(void **state)
 	assert_false(u[0].valid & FB_USER_HOST_IMPLIED);
 	assert_true(u[1].valid & FB_USER_HOST_IMPLIED);
 	assert_true(u[2].valid & FB_USER_HOST_IMPLIED);
-	assert_int_equal(strlen(u[3].name), 32); /* cut at the field, terminated */
+	assert_int_equal(strlen(u[3].name), 32);	 /* cut at the field, terminated */
 	assert_string_equal(u[3].host, "h\x1b]0;x\x07"); /* raw: escaping is the printer's */
 	assert_false(u[3].valid & FB_USER_HOST_IMPLIED);
 	free(u);

@@ -66,7 +66,7 @@ static void test_quantile_and_merge(void **state)
 
 	(void)state;
 	assert_int_equal(vg_hist__quantile(&a, 0.5), 0);
-	a.slots[2] = 90; /* 4..7 */
+	a.slots[2] = 90;  /* 4..7 */
 	a.slots[10] = 10; /* 1024..2047 */
 	a.sum = 1000;
 	assert_int_equal(vg_hist__total(&a), 100);
@@ -97,7 +97,8 @@ static void test_print_log2_matches_runqlat_layout(void **state)
 	assert_non_null(s);
 	hist_print_log2(s, slots, VG_HIST_SLOTS, "usecs");
 	out = capture__read(s, fd);
-	assert_string_equal(out,
+	assert_string_equal(
+		out,
 		"     usecs               : count    distribution\n"
 		"         0 -> 1          : 1        |**********                              |\n"
 		"         2 -> 3          : 4        |****************************************|\n"

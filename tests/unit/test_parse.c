@@ -47,8 +47,8 @@ static void test_duration_bare_number_uses_default_unit(void **state)
 
 static void test_duration_rejects_bad_values(void **state)
 {
-	static const char *const bad[] = { "", "s", "-1s", "1 s", "1x", "1.2.3s", "ms10",
-					   "1e3", "0x10", "+5s", "10sec" };
+	static const char *const bad[] = { "",	   "s",	  "-1s",  "1 s", "1x",	 "1.2.3s",
+					   "ms10", "1e3", "0x10", "+5s", "10sec" };
 	uint64_t ns = 42;
 
 	(void)state;

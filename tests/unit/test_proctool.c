@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * test_proctool.c: the value parsers of taskset, prlimit and df (toolvals.c, parse.c) (CPU lists and masks,
+ * test_proctool.c: the value parsers of taskset, prlimit and df (toolvals.c, parse.c) (CPU lists
+ * and masks,
  * SOFT:HARD, block sizes), fed good values and hostile ones (garbage, overflow, empty
  * pieces, huge CPU numbers), the list/mask printers, and the optional option values
  * ("--nofile" alone vs "--nofile=1:2") that cli.c gives prlimit, and rows.c's machine
@@ -263,10 +264,10 @@ static char *rows_in(enum out_format fmt)
 	o.sink = capture__open(&fd);
 	assert_non_null(o.sink);
 	rows__begin(&r, &o, keys);
-	rows__add(&r, (const struct rowv[]){ ROWV_I(-1), ROWV_S("a,\"b\"\n"), ROWV_F(0.5),
-					     ROWV_NONE });
-	rows__add(&r, (const struct rowv[]){ ROWV_I(7), ROWV_S("\x1b[2J"), ROWV_F(2),
-					     ROWV_S("h") });
+	rows__add(&r,
+		  (const struct rowv[]){ ROWV_I(-1), ROWV_S("a,\"b\"\n"), ROWV_F(0.5), ROWV_NONE });
+	rows__add(&r,
+		  (const struct rowv[]){ ROWV_I(7), ROWV_S("\x1b[2J"), ROWV_F(2), ROWV_S("h") });
 	rows__end(&r);
 	text = capture__read(o.sink, fd);
 	sink__close(o.sink);

@@ -25,7 +25,7 @@
 #include "profile/usyms.h"
 #include "fallback.h"
 
-#define PROFILE_ROOT "tests/fixtures/profile"
+#define PROFILE_ROOT	 "tests/fixtures/profile"
 #define KALLSYMS_FIXTURE PROFILE_ROOT "/proc/kallsyms"
 
 static void test_ksyms_fixture_resolves_text_symbols(void **state)

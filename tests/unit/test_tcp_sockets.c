@@ -243,7 +243,7 @@ static void test_payload_live_loopback(void **state)
 		got += (size_t)recv(c, data, sizeof(data), 0);
 	assert_int_equal(shutdown(c, SHUT_WR), 0);
 	assert_int_equal(recv(sv, data, sizeof(data), 0), 0); /* the FIN arrived */
-	usleep(50000); /* and its ACK reached the client */
+	usleep(50000);					      /* and its ACK reached the client */
 	assert_int_equal(fb_tcp_sockets(&d.v, &d.n), 0);
 	cs = find_sock(&d, cport, lport);
 	ss = find_sock(&d, lport, cport);

@@ -17,7 +17,7 @@
 #include "export/export.h"
 #include "core/wallclock.h"
 
-#define RUNS 5
+#define RUNS	 5
 #define RING_HDR 8
 
 struct ring {
@@ -43,7 +43,8 @@ static int ring__fill(struct ring *r, size_t records)
 		__u32 len = sizeof(*e);
 
 		memcpy(p, &len, sizeof(len));
-		e->hdr = (struct vg_hdr){ VG_KIND_RUNQ, sizeof(*e), (__u32)(i & 1), 1000 + i * 997 };
+		e->hdr =
+			(struct vg_hdr){ VG_KIND_RUNQ, sizeof(*e), (__u32)(i & 1), 1000 + i * 997 };
 		e->latency_ns = 1000 + (i * 7919) % 5000000;
 		e->pid = 1000 + (__u32)(i % 1000);
 		e->tid = e->pid + (__u32)(i % 3);
@@ -103,8 +104,8 @@ static double bench_mode(const struct ring *r, int fmt, const char *path)
 			if (sink__close(s))
 				fprintf(stderr, "bench_user: writing %s failed\n", path);
 			/* the flush and gzip trailer at close belong to the cost */
-			rates[run] = (double)r->records /
-				     (drain_s + (double)(mono_now_ns() - t0) / 1e9);
+			rates[run] =
+				(double)r->records / (drain_s + (double)(mono_now_ns() - t0) / 1e9);
 		}
 	}
 	qsort(rates, RUNS, sizeof(rates[0]), cmp_double);
@@ -126,7 +127,8 @@ int main(int argc, char **argv)
 	if (fd >= 0)
 		close(fd);
 	printf("userspace, %zu runq records, median of %d runs (events/s):\n", records, RUNS);
-	printf("  decode            %8.2f M/s   (target >= 5 M/s)\n", bench_mode(&r, -1, NULL) / 1e6);
+	printf("  decode            %8.2f M/s   (target >= 5 M/s)\n",
+	       bench_mode(&r, -1, NULL) / 1e6);
 	printf("  csv               %8.2f M/s   (target >= 2 M/s)\n",
 	       bench_mode(&r, FMT_CSV, "/dev/null") / 1e6);
 	printf("  ndjson            %8.2f M/s\n", bench_mode(&r, FMT_NDJSON, "/dev/null") / 1e6);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * blkio_record.c: the block I/O record kinds. `bio` is one request, decoded from struct
- * vg_bio: the submitter (null when unknown, as for requests in flight before tracing), the disk as "M:m" and by name, the op string, sector,
+ * vg_bio: the submitter (null when unknown, as for requests in flight before tracing), the disk as
+ * "M:m" and by name, the op string, sector,
  * bytes, queue and service times, and the error as an errno name. `bio_top` is biotop's
  * per-process interval summary, built in userspace from the io_top map. Text goes into the
  * row's scratch space; the disk name points into the name cache.

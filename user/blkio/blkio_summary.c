@@ -21,7 +21,6 @@ void run_blkio__configure(struct trace_cfg *cfg)
 	cfg->blkio_top = 1;
 }
 
-
 static int collect_top(struct run_blkio *b, const struct tracer *t)
 {
 	struct io_top_reader r;

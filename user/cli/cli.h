@@ -39,20 +39,31 @@ struct cli_opt {
 	const char *help;
 };
 
-#define CLI_OPT_FORMAT                                                                     \
-	{ "format", 'f', "FMT", CLI_FORMAT, "table, csv, json or ndjson",                \
-	  "output format (default: table on a terminal, else ndjson)" }
+#define CLI_OPT_FORMAT                                                                             \
+	{                                                                                          \
+		"format", 'f', "FMT", CLI_FORMAT, "table, csv, json or ndjson",                    \
+			"output format (default: table on a terminal, else ndjson)"                \
+	}
 /* --format for the Unix-tool lookalikes: their own layout unless asked, terminal or not */
-#define CLI_OPT_FORMAT_TOOL                                                                \
-	{ "format", 'f', "FMT", CLI_FORMAT, "table, csv, json or ndjson",                \
-	  "output format (default: table, the tool's own layout)" }
-#define CLI_OPT_OUTPUT                                                                     \
-	{ "output", 'o', "FILE", CLI_OUTPUT, "a file name; a name ending in .gz is gzip'd", \
-	  "write to FILE instead of stdout (FILE.gz: gzip)" }
-#define CLI_OPT_DURATION                                                                   \
-	{ "duration", 'd', "TIME", CLI_DURATION, "a duration such as 10s, 500ms or 2m",    \
-	  "stop after TIME (default: run until Ctrl-C or SIGTERM)" }
-#define CLI_OPT_END { NULL, 0, NULL, 0, NULL, NULL }
+#define CLI_OPT_FORMAT_TOOL                                                                        \
+	{                                                                                          \
+		"format", 'f', "FMT", CLI_FORMAT, "table, csv, json or ndjson",                    \
+			"output format (default: table, the tool's own layout)"                    \
+	}
+#define CLI_OPT_OUTPUT                                                                             \
+	{                                                                                          \
+		"output", 'o', "FILE", CLI_OUTPUT, "a file name; a name ending in .gz is gzip'd",  \
+			"write to FILE instead of stdout (FILE.gz: gzip)"                          \
+	}
+#define CLI_OPT_DURATION                                                                           \
+	{                                                                                          \
+		"duration", 'd', "TIME", CLI_DURATION, "a duration such as 10s, 500ms or 2m",      \
+			"stop after TIME (default: run until Ctrl-C or SIGTERM)"                   \
+	}
+#define CLI_OPT_END                                                                                \
+	{                                                                                          \
+		NULL, 0, NULL, 0, NULL, NULL                                                       \
+	}
 
 struct cli_cmd {
 	const char *name;

@@ -107,8 +107,8 @@ static void doctor_print_kinds(struct sink *s, const struct doctor_report *d, in
 		if (!(ops->kinds & (1ULL << k)))
 			continue;
 		why = doctor_verdict(d, i, k, -1, attach, sizeof(attach));
-		sink__printf(s, "  %-22s %-4s %s\n", vkind__desc((unsigned int)k)->name, why ? "no" : "ok",
-			     why ? why : attach);
+		sink__printf(s, "  %-22s %-4s %s\n", vkind__desc((unsigned int)k)->name,
+			     why ? "no" : "ok", why ? why : attach);
 	}
 	for (int h = 0; h < HIST__COUNT; h++) {
 		if (!(ops->hists & (1U << h)))
@@ -145,7 +145,8 @@ static void doctor_json_kinds(struct jw *w, const struct doctor_report *d, int i
 	jw__arr_begin(w, "kinds");
 	for (int k = 0; k < VG_KIND_MAX; k++) {
 		if (ops->kinds & (1ULL << k))
-			doctor_json_item(w, "kind", vkind__desc((unsigned int)k)->name, d, i, k, -1);
+			doctor_json_item(w, "kind", vkind__desc((unsigned int)k)->name, d, i, k,
+					 -1);
 	}
 	jw__arr_end(w);
 	jw__arr_begin(w, "hists");
@@ -182,9 +183,11 @@ static void doctor_print_table(struct sink *s, const struct doctor_report *d)
 		sink__printf(s, "  %-18s %-4s %s\n", probe_check_names[c],
 			     d->checks[c].ok ? "ok" : "FAIL", d->checks[c].detail);
 	sink__printf(s, "  %-18s %-4s %s\n\n", "bpf_stats", d->bpf_stats == 1 ? "on" : "off",
-		     d->bpf_stats == 1 ? "per-program cost is measured" :
-					 "sysctl kernel.bpf_stats_enabled=1 to measure vigil's cost");
-	sink__printf(s, "%-10s %-9s %s\n", "SUBSYSTEM", "SOURCE", "WHY (the source --backend auto picks)");
+		     d->bpf_stats == 1
+			     ? "per-program cost is measured"
+			     : "sysctl kernel.bpf_stats_enabled=1 to measure vigil's cost");
+	sink__printf(s, "%-10s %-9s %s\n", "SUBSYSTEM", "SOURCE",
+		     "WHY (the source --backend auto picks)");
 	for (int i = 0; i < d->nsubsys; i++) {
 		const struct tracer_ops *ops = tracer_registry[i];
 

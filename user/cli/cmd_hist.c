@@ -252,8 +252,8 @@ int cmd_hist(int argc, char **argv)
 		goto out_close;
 	if (!s.ntracers) {
 		pr_err("hist %s: histograms are aggregated by BPF, and %s's fallback (%s) only has "
-		       "totals: use 'vigil trace %s --backend fallback'", r.desc->name,
-		       r.desc->subsystem, ops->fallback, r.desc->subsystem);
+		       "totals: use 'vigil trace %s --backend fallback'",
+		       r.desc->name, r.desc->subsystem, ops->fallback, r.desc->subsystem);
 		err = -ENOTSUP;
 		goto out_stop;
 	}

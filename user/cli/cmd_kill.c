@@ -29,8 +29,10 @@ struct kill_args {
 
 static const struct cli_opt kill_opts[] = {
 	{ "tree", 't', NULL, OPT_TREE, NULL, "also every descendant, children first, then wait" },
-	{ "signal", 's', "SIG", OPT_SIGNAL, "a signal number or name (TERM, KILL, HUP, INT, "
-	  "STOP, CONT, USR1, USR2)", "the signal (default TERM)" },
+	{ "signal", 's', "SIG", OPT_SIGNAL,
+	  "a signal number or name (TERM, KILL, HUP, INT, "
+	  "STOP, CONT, USR1, USR2)",
+	  "the signal (default TERM)" },
 	{ "timeout", 'T', "TIME", OPT_TIMEOUT, "a duration such as 3s",
 	  "with --tree: how long to wait for the processes to end (default 3s)" },
 	CLI_OPT_END,
@@ -42,9 +44,9 @@ static int signal_from(const char *s)
 		const char *name;
 		int sig;
 	} names[] = {
-		{ "TERM", SIGTERM }, { "KILL", SIGKILL }, { "HUP", SIGHUP },   { "INT", SIGINT },
-		{ "STOP", SIGSTOP }, { "CONT", SIGCONT }, { "USR1", SIGUSR1 }, { "USR2", SIGUSR2 },
-		{ "QUIT", SIGQUIT },
+		{ "TERM", SIGTERM }, { "KILL", SIGKILL }, { "HUP", SIGHUP },
+		{ "INT", SIGINT },   { "STOP", SIGSTOP }, { "CONT", SIGCONT },
+		{ "USR1", SIGUSR1 }, { "USR2", SIGUSR2 }, { "QUIT", SIGQUIT },
 	};
 	uint64_t v;
 

@@ -121,8 +121,7 @@ static const char *proto_name(const struct fb_conn *c)
 	return c->family == AF_INET6 ? "udp6" : "udp";
 }
 
-static void addr_text(const struct fb_conn *c, const struct fb_sockaddr *a, char *buf,
-		      size_t len)
+static void addr_text(const struct fb_conn *c, const struct fb_sockaddr *a, char *buf, size_t len)
 {
 	if (c->family == AF_UNIX)
 		snprintf(buf, len, "%s", a->addr[0] ? a->addr : "*");
@@ -171,8 +170,8 @@ static void conn_row(struct output *o, struct jw *w, const struct fb_conn *c)
 		sink__puts(s, "\r\n");
 		return;
 	}
-	sink__printf(s, "%-6s %-12s %-40s %-40s", proto_name(c), fb_conn_status_name(c->status),
-		     la, ra);
+	sink__printf(s, "%-6s %-12s %-40s %-40s", proto_name(c), fb_conn_status_name(c->status), la,
+		     ra);
 	if (c->pid >= 0)
 		sink__printf(s, " %7d %4d\n", (int)c->pid, c->fd);
 	else
@@ -218,9 +217,9 @@ static int net_nics(struct output *o, const char *what, bool pernic)
 			for (size_t i = 0; i < n; i++)
 				sink__printf(o->sink, "%-12s %-7s %-40s %s\n",
 					     esc_buf(nic, sizeof(nic), a[i].name),
-					     a[i].family == AF_INET ? "inet"
+					     a[i].family == AF_INET    ? "inet"
 					     : a[i].family == AF_INET6 ? "inet6"
-								 : "link",
+								       : "link",
 					     a[i].address,
 					     (a[i].valid & FB_IFA_NETMASK) ? a[i].netmask : "");
 			free(a);
@@ -230,8 +229,7 @@ static int net_nics(struct output *o, const char *what, bool pernic)
 					     esc_buf(nic, sizeof(nic), st[i].name),
 					     st[i].isup ? "up" : "down",
 					     fb_nic_duplex_name(st[i].duplex), st[i].speed,
-					     st[i].mtu,
-					     st[i].flags);
+					     st[i].mtu, st[i].flags);
 			free(st);
 		}
 		return 0;
@@ -254,9 +252,9 @@ static void rate_row(struct output *o, struct jw *w, const struct fb_net_io *d, 
 {
 	const uint64_t v[] = { d->bytes_sent, d->bytes_recv, d->packets_sent, d->packets_recv,
 			       d->errin,      d->errout,     d->dropin,	      d->dropout };
-	static const char *const keys[] = { "bytes_sent", "bytes_recv", "packets_sent",
-					     "packets_recv", "errin",	   "errout",
-					     "dropin",	   "dropout" };
+	static const char *const keys[] = { "bytes_sent",   "bytes_recv", "packets_sent",
+					    "packets_recv", "errin",	  "errout",
+					    "dropin",	    "dropout" };
 	double sec = (double)itv / 1e9;
 	char nic[ESC_MAX_PER_BYTE * 32 + 1];
 	struct sink *s = o->sink;
@@ -339,10 +337,10 @@ static int net_io_intervals(struct output *o, const struct net_args *a)
 		jw__arr_begin(&w, NULL);
 	} else if (o->fmt == FMT_CSV) {
 		sink__puts(o->sink, "time,ts_ns,kind,source,nic,interval_ns");
-		for (const char *const *k = (const char *const[]){ "bytes_sent", "bytes_recv",
-								   "packets_sent", "packets_recv",
-								   "errin", "errout", "dropin",
-								   "dropout", NULL };
+		for (const char *const *k =
+			     (const char *const[]){ "bytes_sent", "bytes_recv", "packets_sent",
+						    "packets_recv", "errin", "errout", "dropin",
+						    "dropout", NULL };
 		     *k; k++)
 			sink__printf(o->sink, ",%s,%s_per_sec", *k, *k);
 		sink__puts(o->sink, "\r\n");
@@ -414,8 +412,9 @@ int cmd_net(int argc, char **argv)
 		}
 		if (strcmp(what, "io") && strcmp(what, "addrs") && strcmp(what, "stats") &&
 		    strcmp(what, "connections") && fb_conn_kind_parse(what, &a.kind)) {
-			cli_error(&net_cmd, "'%s' is not connections, io, addrs, stats or a KIND (%s)",
-				  what, KINDS);
+			cli_error(&net_cmd,
+				  "'%s' is not connections, io, addrs, stats or a KIND (%s)", what,
+				  KINDS);
 			return EXIT_USAGE;
 		}
 	}
@@ -441,8 +440,8 @@ int cmd_net(int argc, char **argv)
 	/* A NIC view is one JSON object, so that is its default when stdout is not a terminal. */
 	if (!a.interval_ns && cli_refuse_with(&net_cmd, &common, OPT_COUNT, "no --interval"))
 		return EXIT_USAGE;
-	if (output__open(&out, &net_cmd, &common,
-			 nics && !a.interval_ns ? FMT_JSON : FMT_NDJSON, 0))
+	if (output__open(&out, &net_cmd, &common, nics && !a.interval_ns ? FMT_JSON : FMT_NDJSON,
+			 0))
 		return 1;
 	if (nics && a.interval_ns) {
 		err = net_io_intervals(&out, &a);

@@ -22,8 +22,15 @@
 #include "cli/parse.h"
 #include "view/ps_table.h"
 
-enum { OPT_PID = CLI_COMMON_MAX, OPT_COMM, OPT_INTERVAL, OPT_COLUMNS, OPT_SORT, OPT_FILTER,
-       OPT_LIMIT };
+enum {
+	OPT_PID = CLI_COMMON_MAX,
+	OPT_COMM,
+	OPT_INTERVAL,
+	OPT_COLUMNS,
+	OPT_SORT,
+	OPT_FILTER,
+	OPT_LIMIT
+};
 
 #define PS_MAX_COLS 32
 
@@ -203,8 +210,8 @@ static void ps_io_rates(struct ps_row *r, const struct cpu_mark *m, size_t n, do
 		else
 			hi = mid;
 	}
-	if (lo == n || m[lo].pid != r->pi.pid || m[lo].ctime != r->pi.create_time ||
-	    !m[lo].io_ok || dt <= 0 || !ps_io(r->pi.pid, &rb, &wb))
+	if (lo == n || m[lo].pid != r->pi.pid || m[lo].ctime != r->pi.create_time || !m[lo].io_ok ||
+	    dt <= 0 || !ps_io(r->pi.pid, &rb, &wb))
 		return;
 	r->x.read_bps = (double)(rb >= m[lo].rb ? rb - m[lo].rb : 0) / dt;
 	r->x.write_bps = (double)(wb >= m[lo].wb ? wb - m[lo].wb : 0) / dt;
@@ -216,20 +223,20 @@ static void ps_json_extras(struct jw *w, uint32_t want, const struct ps_extra *x
 {
 	if (want & PS_X_CMDLINE)
 		(x->valid & PS_X_CMDLINE) ? jw__str(w, "cmdline", x->cmdline)
-					   : jw__null(w, "cmdline");
+					  : jw__null(w, "cmdline");
 	if (want & PS_X_EXE)
 		(x->valid & PS_X_EXE) ? jw__str(w, "exe", x->exe) : jw__null(w, "exe");
 	if (want & PS_X_NUM_FDS)
 		(x->valid & PS_X_NUM_FDS) ? jw__s64(w, "num_fds", x->num_fds)
-					   : jw__null(w, "num_fds");
+					  : jw__null(w, "num_fds");
 	if (want & PS_X_MEMORY_PERCENT)
 		(x->valid & PS_X_MEMORY_PERCENT) ? jw__f64(w, "memory_percent", x->memory_percent)
-						  : jw__null(w, "memory_percent");
+						 : jw__null(w, "memory_percent");
 	if (want & PS_X_IO) {
 		(x->valid & PS_X_IO) ? jw__f64(w, "read_bps", x->read_bps)
-				      : jw__null(w, "read_bps");
+				     : jw__null(w, "read_bps");
 		(x->valid & PS_X_IO) ? jw__f64(w, "write_bps", x->write_bps)
-				      : jw__null(w, "write_bps");
+				     : jw__null(w, "write_bps");
 	}
 	if (want & PS_X_CGROUP)
 		(x->valid & PS_X_CGROUP) ? jw__str(w, "cgroup", x->cgroup) : jw__null(w, "cgroup");
@@ -502,12 +509,14 @@ int cmd_ps(int argc, char **argv)
 	}
 	for (int i = 0; i < a.ncols; i++) {
 		if (!a.interval_ns && !strcmp(ps_cols[a.cols[i]].name, "cpu_percent")) {
-			cli_error(&ps_cmd, "cpu_percent needs --interval (it is measured over time)");
+			cli_error(&ps_cmd,
+				  "cpu_percent needs --interval (it is measured over time)");
 			return EXIT_USAGE;
 		}
 	}
 	if (!a.interval_ns && !strcmp(ps_cols[a.sort_col].name, "cpu_percent")) {
-		cli_error(&ps_cmd, "--sort cpu_percent needs --interval (it is measured over time)");
+		cli_error(&ps_cmd,
+			  "--sort cpu_percent needs --interval (it is measured over time)");
 		return EXIT_USAGE;
 	}
 	if (!a.interval_ns && (ps_attrs(&a) & PS_X_IO)) {
@@ -517,8 +526,10 @@ int cmd_ps(int argc, char **argv)
 	}
 	for (int i = 0; i < a.nfilters; i++) {
 		if (!a.interval_ns && !strcmp(ps_cols[a.filters[i].col].name, "cpu_percent")) {
-			cli_error(&ps_cmd, "--filter '%s': cpu_percent needs --interval (it is "
-					   "measured over time)", a.filter_args[i]);
+			cli_error(&ps_cmd,
+				  "--filter '%s': cpu_percent needs --interval (it is "
+				  "measured over time)",
+				  a.filter_args[i]);
 			return EXIT_USAGE;
 		}
 	}

@@ -29,17 +29,11 @@
 #include "export/escape.h"
 
 #define RUN_DEFAULT_DURATION (5 * NSEC_PER_SEC)
-#define RUN_TOP 10
+#define RUN_TOP		     10
 
 static const struct cli_opt run_opts[] = {
-	CLI_OPT_FORMAT,
-	CLI_OPT_OUTPUT,
-	CLI_OPT_DURATION,
-	TRACE_OPTS_FILTERS,
-	TRACE_OPTS_BACKEND,
-	TRACE_OPTS_TCP,
-	TRACE_OPTS_BLKIO,
-	CLI_OPT_END,
+	CLI_OPT_FORMAT,	    CLI_OPT_OUTPUT, CLI_OPT_DURATION, TRACE_OPTS_FILTERS,
+	TRACE_OPTS_BACKEND, TRACE_OPTS_TCP, TRACE_OPTS_BLKIO, CLI_OPT_END,
 };
 
 static int run_set(void *ctx, int id, const char *arg)
@@ -50,35 +44,36 @@ static int run_set(void *ctx, int id, const char *arg)
 static const struct cli_cmd run_cmd = {
 	.name = "",
 	.usage = "vigil [COMMAND] [options]",
-	.summary = "Without a command: trace everything for a few seconds (--duration, default\n"
-		   "5s) and end with a summary. Commands:\n"
-		   "  doctor    what this machine allows; the source each subsystem uses\n"
-		   "  trace     stream records: vigil trace [sched|tcp|blkio]...\n"
-		   "  hist      in-kernel histograms: runq, oncpu, tcp-connect, tcp-rtt, blkio\n"
-		   "  top       live view per process: CPU, run queue, disk, TCP (--once)\n"
-		   "  serve     Prometheus metrics on 127.0.0.1:9464\n"
-		   "  biotop    block I/O per process, every interval\n"
-		   "  iostat    disk statistics as iostat (-x) reports them\n"
-		   "  iotop     disk read and write rates per process, as iotop -b\n"
-		   "  profile   on-CPU stacks or off-CPU time, folded, JSON or flame graph\n"
-		   "  snapshot  the whole system at once, psutil's keys\n"
-		   "  ps        processes (--columns, --sort, --filter, --limit)\n"
-		   "  proc      everything about a process: psutil's as_dict(), parent, children\n"
-		   "  pidof     pids by name\n"
-		   "  net       connections, io, addrs, stats\n"
-		   "  sys       cpu, memory, swap, disks, disk-io, net, sensors, users, boot; sysctl\n"
-		   "  kill      signal a process or a tree, wait, say which are gone\n"
-		   "  lsof      open files and sockets per process (-p, -u, -c, -i [ADDR], PATH)\n"
-		   "  pmap      a process' memory maps, as pmap and pmap -x\n"
-		   "  taskset   show or set a process' CPU affinity (as taskset -p)\n"
-		   "  renice    set processes' nice value (as renice)\n"
-		   "  ionice    show or set processes' I/O class and level (as ionice -p)\n"
-		   "  prlimit   show or set a process' resource limits (as prlimit -p)\n"
-		   "  free      memory and swap (as free)\n"
-		   "  df        file system use (as df)\n"
-		   "  uptime    time up, users, load (as uptime)\n"
-		   "  who       users logged in (as who)\n"
-		   "Run 'vigil COMMAND --help' for a command's options.",
+	.summary =
+		"Without a command: trace everything for a few seconds (--duration, default\n"
+		"5s) and end with a summary. Commands:\n"
+		"  doctor    what this machine allows; the source each subsystem uses\n"
+		"  trace     stream records: vigil trace [sched|tcp|blkio]...\n"
+		"  hist      in-kernel histograms: runq, oncpu, tcp-connect, tcp-rtt, blkio\n"
+		"  top       live view per process: CPU, run queue, disk, TCP (--once)\n"
+		"  serve     Prometheus metrics on 127.0.0.1:9464\n"
+		"  biotop    block I/O per process, every interval\n"
+		"  iostat    disk statistics as iostat (-x) reports them\n"
+		"  iotop     disk read and write rates per process, as iotop -b\n"
+		"  profile   on-CPU stacks or off-CPU time, folded, JSON or flame graph\n"
+		"  snapshot  the whole system at once, psutil's keys\n"
+		"  ps        processes (--columns, --sort, --filter, --limit)\n"
+		"  proc      everything about a process: psutil's as_dict(), parent, children\n"
+		"  pidof     pids by name\n"
+		"  net       connections, io, addrs, stats\n"
+		"  sys       cpu, memory, swap, disks, disk-io, net, sensors, users, boot; sysctl\n"
+		"  kill      signal a process or a tree, wait, say which are gone\n"
+		"  lsof      open files and sockets per process (-p, -u, -c, -i [ADDR], PATH)\n"
+		"  pmap      a process' memory maps, as pmap and pmap -x\n"
+		"  taskset   show or set a process' CPU affinity (as taskset -p)\n"
+		"  renice    set processes' nice value (as renice)\n"
+		"  ionice    show or set processes' I/O class and level (as ionice -p)\n"
+		"  prlimit   show or set a process' resource limits (as prlimit -p)\n"
+		"  free      memory and swap (as free)\n"
+		"  df        file system use (as df)\n"
+		"  uptime    time up, users, load (as uptime)\n"
+		"  who       users logged in (as who)\n"
+		"Run 'vigil COMMAND --help' for a command's options.",
 	.opts = run_opts,
 	.set = run_set,
 };

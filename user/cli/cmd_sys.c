@@ -156,8 +156,8 @@ static void disk_io_table(struct sink *s, double interval)
 	for (size_t i = 0; i < n; i++) {
 		human(d[i].read_bytes, a);
 		human(d[i].write_bytes, b);
-		sink__printf(s, "disk-io  %-12s reads %10llu (%8s) writes %10llu (%8s)\n", d[i].name,
-			     (unsigned long long)d[i].read_count, a,
+		sink__printf(s, "disk-io  %-12s reads %10llu (%8s) writes %10llu (%8s)\n",
+			     d[i].name, (unsigned long long)d[i].read_count, a,
 			     (unsigned long long)d[i].write_count, b);
 	}
 	free(d);
@@ -249,11 +249,11 @@ static void cgroup_table(struct sink *s, double interval)
 }
 
 /* psutil's JSON for a section that needs no interval. */
-#define JSON_SECTION(fn)                                                                   \
-	static void fn##_section_json(struct jw *w, double interval)                      \
-	{                                                                                  \
-		(void)interval;                                                            \
-		fbjson_##fn(w);                                                            \
+#define JSON_SECTION(fn)                                                                           \
+	static void fn##_section_json(struct jw *w, double interval)                               \
+	{                                                                                          \
+		(void)interval;                                                                    \
+		fbjson_##fn(w);                                                                    \
 	}
 JSON_SECTION(virtual_memory)
 JSON_SECTION(swap)
@@ -285,9 +285,8 @@ static const struct sys_section sections[] = {
 	{ "cgroup", cgroup_table, cgroup_section_json },
 };
 
-#define NSECTIONS ((int)(sizeof(sections) / sizeof(sections[0])))
-#define SECTION_NAMES                                                                      \
-	"all, cpu, memory, swap, disks, disk-io, net, sensors, users, boot or cgroup"
+#define NSECTIONS     ((int)(sizeof(sections) / sizeof(sections[0])))
+#define SECTION_NAMES "all, cpu, memory, swap, disks, disk-io, net, sensors, users, boot or cgroup"
 
 static int section_by_name(const char *name)
 {
@@ -436,10 +435,10 @@ static int cpu_percpu_print(struct sink *s, bool json, uint64_t interval_ns)
 			snprintf(f[2], sizeof(f[2]), "%.0f", fq[i].max);
 		sink__printf(s, "%-4zu %6.1f", i, pct[i]);
 		if (t)
-			sink__printf(s,
-				     " %6.1f %6.1f %7.1f %6.1f %7.1f %6.1f %8.1f %6.1f %6.1f %11.1f",
-				     t->user, t->nice, t->system, t->idle, t->iowait, t->irq,
-				     t->softirq, t->steal, t->guest, t->guest_nice);
+			sink__printf(
+				s, " %6.1f %6.1f %7.1f %6.1f %7.1f %6.1f %8.1f %6.1f %6.1f %11.1f",
+				t->user, t->nice, t->system, t->idle, t->iowait, t->irq, t->softirq,
+				t->steal, t->guest, t->guest_nice);
 		sink__printf(s, " %9s %9s %9s\n", f[0], f[1], f[2]);
 	}
 out:
@@ -472,7 +471,8 @@ int cmd_sys(int argc, char **argv)
 		sysctl_mode = true;
 		sysctl_pat = first + 1 < argc ? argv[first + 1] : NULL;
 		if (first + 2 < argc) {
-			cli_error(&sys_cmd, "sysctl: one PATTERN at most, got '%s'", argv[first + 2]);
+			cli_error(&sys_cmd, "sysctl: one PATTERN at most, got '%s'",
+				  argv[first + 2]);
 			return EXIT_USAGE;
 		}
 	} else if (first < argc && !strcmp(argv[first], "services")) {
@@ -480,14 +480,16 @@ int cmd_sys(int argc, char **argv)
 		services_mode = true;
 		service = first + 1 < argc ? argv[first + 1] : NULL;
 		if (first + 2 < argc) {
-			cli_error(&sys_cmd, "services: one NAME at most, got '%s'", argv[first + 2]);
+			cli_error(&sys_cmd, "services: one NAME at most, got '%s'",
+				  argv[first + 2]);
 			return EXIT_USAGE;
 		}
 	} else if (first < argc) {
 		sec = section_by_name(argv[first]);
 		if (sec == -EINVAL) {
-			cli_error(&sys_cmd, "SECTION: invalid value '%s' (accepts " SECTION_NAMES
-					    " sysctl or services)",
+			cli_error(&sys_cmd,
+				  "SECTION: invalid value '%s' (accepts " SECTION_NAMES
+				  " sysctl or services)",
 				  argv[first]);
 			return EXIT_USAGE;
 		}
@@ -503,7 +505,9 @@ int cmd_sys(int argc, char **argv)
 	/* --interval times cpu_percent: only the cpu section (and all) has one. */
 	if ((sysctl_mode || usage_path || (sec >= 0 && strcmp(sections[sec].name, "cpu"))) &&
 	    cli_refuse_with(&sys_cmd, &common, OPT_INTERVAL,
-			    sysctl_mode ? "sysctl" : usage_path ? "disks PATH" : argv[first]))
+			    sysctl_mode	 ? "sysctl"
+			    : usage_path ? "disks PATH"
+					 : argv[first]))
 		return EXIT_USAGE;
 	/* --percpu is the cpu section's alone */
 	if ((sysctl_mode || usage_path || sec < 0 || strcmp(sections[sec].name, "cpu")) &&

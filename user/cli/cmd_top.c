@@ -510,7 +510,7 @@ int cmd_top(int argc, char **argv)
 	log_set_level(common.verbose);
 	if (trace_cfg__check_targets(&a.cfg, "top"))
 		return 1;
-	a.cfg.skip_unfiltered = 1; /* top's own readers (/proc/<pid>/io) filter by pid */
+	a.cfg.skip_unfiltered = 1;	      /* top's own readers (/proc/<pid>/io) filter by pid */
 	for (int i = 0; i < HIST__COUNT; i++) /* the per-pid ones this build has */
 		if (!strcmp(hist_descs[i].name, "runq") || !strcmp(hist_descs[i].name, "oncpu") ||
 		    !strcmp(hist_descs[i].name, "blkio"))

@@ -21,14 +21,10 @@ static int cmd_unavailable(int argc, char **argv)
 }
 
 const struct command tracer_commands[] = {
-	{ "doctor", cmd_unavailable },
-	{ "trace", cmd_trace_poll },
-	{ "hist", cmd_unavailable },
-	{ "serve", cmd_unavailable },
-	{ "top", cmd_unavailable },
-	{ "profile", cmd_unavailable },
-	{ "biotop", cmd_unavailable },
-	{ NULL, NULL },
+	{ "doctor", cmd_unavailable }, { "trace", cmd_trace_poll },
+	{ "hist", cmd_unavailable },   { "serve", cmd_unavailable },
+	{ "top", cmd_unavailable },    { "profile", cmd_unavailable },
+	{ "biotop", cmd_unavailable }, { NULL, NULL },
 };
 
 static void usage(FILE *f)

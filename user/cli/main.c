@@ -11,12 +11,8 @@
 #include "core/log.h"
 
 static const struct command commands[] = {
-	{ "snapshot", cmd_snapshot },
-	{ "ps", cmd_ps },
-	{ "proc", cmd_proc },
-	{ "pidof", cmd_pidof },
-	{ "net", cmd_net },
-	{ "sys", cmd_sys },
+	{ "snapshot", cmd_snapshot }, { "ps", cmd_ps },	  { "proc", cmd_proc },
+	{ "pidof", cmd_pidof },	      { "net", cmd_net }, { "sys", cmd_sys },
 	{ "kill", cmd_kill },
 };
 

@@ -27,19 +27,15 @@ struct unit {
 };
 
 static const struct unit duration_units[] = {
-	{ "ns", 1 },
-	{ "us", NSEC_PER_USEC },
-	{ "ms", NSEC_PER_MSEC },
-	{ "s", NSEC_PER_SEC },
-	{ "m", 60 * NSEC_PER_SEC },
-	{ "h", 3600 * NSEC_PER_SEC },
+	{ "ns", 1 },	       { "us", NSEC_PER_USEC },	   { "ms", NSEC_PER_MSEC },
+	{ "s", NSEC_PER_SEC }, { "m", 60 * NSEC_PER_SEC }, { "h", 3600 * NSEC_PER_SEC },
 	{ NULL, 0 },
 };
 
 static const struct unit size_units[] = {
-	{ "b", 1 },		  { "k", 1ULL << 10 },	{ "kb", 1ULL << 10 },
-	{ "kib", 1ULL << 10 }, { "m", 1ULL << 20 }, { "mb", 1ULL << 20 }, { "mib", 1ULL << 20 },
-	{ "g", 1ULL << 30 },   { "gb", 1ULL << 30 }, { "gib", 1ULL << 30 }, { NULL, 0 },
+	{ "b", 1 },	      { "k", 1ULL << 10 },   { "kb", 1ULL << 10 },  { "kib", 1ULL << 10 },
+	{ "m", 1ULL << 20 },  { "mb", 1ULL << 20 },  { "mib", 1ULL << 20 }, { "g", 1ULL << 30 },
+	{ "gb", 1ULL << 30 }, { "gib", 1ULL << 30 }, { NULL, 0 },
 };
 
 static int unit_lookup(const struct unit *units, const char *suffix, uint64_t *mult)
@@ -91,8 +87,7 @@ static int scale(uint64_t whole, uint64_t frac, uint64_t den, uint64_t mult, uin
 }
 
 /* A decimal number with an optional unit suffix from units; a bare number is in bare_mult. */
-static int parse_scaled(const char *s, const struct unit *units, uint64_t bare_mult,
-			uint64_t *out)
+static int parse_scaled(const char *s, const struct unit *units, uint64_t bare_mult, uint64_t *out)
 {
 	uint64_t whole, frac, den, mult = bare_mult;
 	int err;

@@ -11,7 +11,7 @@
 
 #define NSEC_PER_USEC 1000ULL
 #define NSEC_PER_MSEC 1000000ULL
-#define NSEC_PER_SEC 1000000000ULL
+#define NSEC_PER_SEC  1000000000ULL
 
 /*
  * "500us", "10ms", "1.5s", "2m", "1h", "250ns"; a bare number is in default_unit_ns (e.g.

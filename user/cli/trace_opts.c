@@ -200,15 +200,16 @@ uint32_t trace_cfg__filters(const struct trace_cfg *cfg)
 	f |= cfg->comm[0] ? TF_COMM : 0;
 	f |= cfg->cgroup_id ? TF_CGROUP : 0;
 	f |= cfg->min_latency_ns ? TF_MIN_LATENCY : 0;
-	f |= cfg->tcp_nports || cfg->tcp_nladdr || cfg->tcp_nraddr || cfg->tcp_family ?
-		     TF_TCP_TUPLE : 0;
+	f |= cfg->tcp_nports || cfg->tcp_nladdr || cfg->tcp_nraddr || cfg->tcp_family ? TF_TCP_TUPLE
+										      : 0;
 	f |= cfg->blkio_dev ? TF_DISK : 0;
 	return f;
 }
 
 const char *trace_filter_flag(uint32_t mask)
 {
-	static const char *const flags[] = { "--pid", "--tid", "--comm", "--cgroup",
+	static const char *const flags[] = { "--pid",	      "--tid",
+					     "--comm",	      "--cgroup",
 					     "--min-latency", "--port/--laddr/--raddr/--family",
 					     "--disk" };
 

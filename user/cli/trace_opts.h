@@ -42,6 +42,8 @@ uint32_t trace_scope_of(const char *subsystem);
 /* The subsystems option id applies to (TS_* bits), or 0 for every one. */
 uint32_t trace_opt_scope(int id);
 
+/* The option tables below keep one option per initializer, as the tables read. */
+/* clang-format off */
 #define TRACE_OPT_PID                                                                         \
 	{ "pid", 'p', "PID", TO_PID, "a process id (1 to 4194304)",                           \
 	  "only tasks of this process" }
@@ -90,6 +92,7 @@ uint32_t trace_opt_scope(int id);
 	  "blkio: only I/O to this disk" },                                        \
 	{ "queued", 'Q', NULL, TO_QUEUED, NULL,                                               \
 	  "blkio: latency includes the time queued (insert to complete)" }
+/* clang-format on */
 
 void trace_cfg__init(struct trace_cfg *cfg);
 
@@ -98,7 +101,8 @@ int trace_cfg__set_opt(struct trace_cfg *cfg, int id, const char *arg);
 
 /*
  * The targets named by --pid and --tid exist right now: 0, or -ESRCH after saying which one
- * does not (as "vigil: CMD: no such process: PID"; cmd may be ""). A filter on a task that is not there
+ * does not (as "vigil: CMD: no such process: PID"; cmd may be ""). A filter on a task that is not
+ * there
  * could only ever produce an empty result that looks like a quiet system.
  */
 int trace_cfg__check_targets(const struct trace_cfg *cfg, const char *cmd);

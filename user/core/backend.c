@@ -48,7 +48,8 @@ bool backend_probe(const struct tracer_ops *ops, bool try_load, struct probe_res
 		if (err) {
 			r->ok = false;
 			snprintf(r->detail, sizeof(r->detail),
-				 "the kernel refused the BPF object: %s (vigil -vv shows the verifier log)",
+				 "the kernel refused the BPF object: %s (vigil -vv shows the "
+				 "verifier log)",
 				 strerror(-err));
 			return false;
 		}

@@ -2,7 +2,8 @@
 /*
  * consumer.h: drains the subsystems' ring buffers. Each record is checked and decoded into
  * one reused row (no allocation), shown to an optional observer (the summary's per-process
- * TCP table, serve's counters), and handed to the exporter. The BPF side wakes the consumer only when a quarter
+ * TCP table, serve's counters), and handed to the exporter. The BPF side wakes the consumer only
+ * when a quarter
  * of a ring is full, so consumer__poll() also drains on its timeout: that bounds the
  * delivery delay to the poll interval.
  */
@@ -19,7 +20,7 @@
  * The callback's answer when the sink buffer is nearly full: end this drain so the sink is
  * flushed outside the callback. The mark leaves room for the longest formatted row.
  */
-#define CONSUMER_STOP (-EAGAIN)
+#define CONSUMER_STOP	    (-EAGAIN)
 #define CONSUMER_HIGH_WATER (SINK_BUF_SIZE - 16 * 1024)
 
 struct ring_buffer;

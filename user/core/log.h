@@ -22,9 +22,9 @@ bool log_level_is_enabled(enum log_level level);
 /* Route libbpf's messages to stderr at our verbosity (a no-op in a build without libbpf). */
 void log_hook_libbpf(void);
 
-#define pr_err(...) vg_log(LOG_ERROR, __VA_ARGS__)
-#define pr_warn(...) vg_log(LOG_WARN, __VA_ARGS__)
-#define pr_info(...) vg_log(LOG_INFO, __VA_ARGS__)
+#define pr_err(...)   vg_log(LOG_ERROR, __VA_ARGS__)
+#define pr_warn(...)  vg_log(LOG_WARN, __VA_ARGS__)
+#define pr_info(...)  vg_log(LOG_INFO, __VA_ARGS__)
 #define pr_debug(...) vg_log(LOG_DEBUG, __VA_ARGS__)
 
 #endif /* VIGIL_LOG_H */

@@ -7,8 +7,7 @@
 #include <bpf/bpf.h>
 #include <errno.h>
 
-int map__drain(int fd, void *keys, size_t key_size, void *values, size_t value_size,
-	       uint32_t max)
+int map__drain(int fd, void *keys, size_t key_size, void *values, size_t value_size, uint32_t max)
 {
 	__u64 batch = 0;
 	bool first = true;
@@ -18,10 +17,9 @@ int map__drain(int fd, void *keys, size_t key_size, void *values, size_t value_s
 		__u32 count = max - total;
 		int err;
 
-		err = bpf_map_lookup_and_delete_batch(fd, first ? NULL : &batch, &batch,
-						      (char *)keys + total * key_size,
-						      (char *)values + total * value_size, &count,
-						      NULL);
+		err = bpf_map_lookup_and_delete_batch(
+			fd, first ? NULL : &batch, &batch, (char *)keys + total * key_size,
+			(char *)values + total * value_size, &count, NULL);
 		first = false;
 		if (err && errno != ENOENT)
 			return -errno;

@@ -15,7 +15,6 @@
  * Move up to max entries of map fd into keys[] and values[] (key_size and value_size bytes
  * each). Returns how many, or a negative errno.
  */
-int map__drain(int fd, void *keys, size_t key_size, void *values, size_t value_size,
-	       uint32_t max);
+int map__drain(int fd, void *keys, size_t key_size, void *values, size_t value_size, uint32_t max);
 
 #endif /* VIGIL_MAP_DRAIN_H */

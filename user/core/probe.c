@@ -63,7 +63,10 @@ static void check_privilege(struct probe_result *r)
 	else
 		snprintf(r->detail, sizeof(r->detail),
 			 "missing privilege: need CAP_BPF and CAP_PERFMON (or root); have%s%s",
-			 bpf ? " CAP_BPF" : "", perfmon ? " CAP_PERFMON" : bpf ? "" : " neither");
+			 bpf ? " CAP_BPF" : "",
+			 perfmon ? " CAP_PERFMON"
+			 : bpf	 ? ""
+				 : " neither");
 }
 
 int probe_sysctl_int(const char *name)
@@ -92,9 +95,11 @@ static void check_bpf_syscall(struct probe_result *r)
 		/* 0 allowed; 1 or 2 refused to unprivileged users */
 		int disabled = probe_sysctl_int("kernel.unprivileged_bpf_disabled");
 
-		snprintf(r->detail, sizeof(r->detail), disabled > 0 ?
-			 "refused to unprivileged users (kernel.unprivileged_bpf_disabled=%d)" :
-			 "not checked: needs privilege", disabled);
+		snprintf(r->detail, sizeof(r->detail),
+			 disabled > 0 ? "refused to unprivileged users "
+					"(kernel.unprivileged_bpf_disabled=%d)"
+				      : "not checked: needs privilege",
+			 disabled);
 		return;
 	}
 	ret = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_ARRAY, NULL);
@@ -107,7 +112,8 @@ static void check_bpf_syscall(struct probe_result *r)
 			 "bpf() disabled: the kernel has no CONFIG_BPF_SYSCALL");
 	else if (ret == -EPERM || ret == -EACCES)
 		snprintf(r->detail, sizeof(r->detail),
-			 "bpf() disabled for this user (EPERM; see kernel.unprivileged_bpf_disabled)");
+			 "bpf() disabled for this user (EPERM; see "
+			 "kernel.unprivileged_bpf_disabled)");
 	else
 		snprintf(r->detail, sizeof(r->detail), "bpf() disabled: %s",
 			 strerror(ret < 0 ? -ret : EINVAL));
@@ -118,8 +124,10 @@ static void check_btf(struct probe_result *r)
 	const char *path = probe_btf_path();
 
 	r->ok = access(path, R_OK) == 0;
-	snprintf(r->detail, sizeof(r->detail), r->ok ? "%s" :
-		 "no BTF: %s is missing (a kernel built with CONFIG_DEBUG_INFO_BTF=y is needed)",
+	snprintf(r->detail, sizeof(r->detail),
+		 r->ok ? "%s"
+		       : "no BTF: %s is missing (a kernel built with CONFIG_DEBUG_INFO_BTF=y is "
+			 "needed)",
 		 path);
 }
 
@@ -134,19 +142,29 @@ static void check_ringbuf(struct probe_result *r)
 	ret = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL);
 
 	r->ok = ret == 1;
-	snprintf(r->detail, sizeof(r->detail), r->ok ? "supported" :
-		 "BPF ring buffers unsupported (Linux 5.8 or later is needed)");
+	snprintf(r->detail, sizeof(r->detail),
+		 r->ok ? "supported"
+		       : "BPF ring buffers unsupported (Linux 5.8 or later is needed)");
 }
 
 void probe_run(enum probe_check check, struct probe_result *r)
 {
 	memset(r, 0, sizeof(*r));
 	switch (check) {
-	case PROBE_PRIVILEGE: check_privilege(r); break;
-	case PROBE_BPF_SYSCALL: check_bpf_syscall(r); break;
-	case PROBE_BTF: check_btf(r); break;
-	case PROBE_RINGBUF: check_ringbuf(r); break;
-	case PROBE__COUNT: break;
+	case PROBE_PRIVILEGE:
+		check_privilege(r);
+		break;
+	case PROBE_BPF_SYSCALL:
+		check_bpf_syscall(r);
+		break;
+	case PROBE_BTF:
+		check_btf(r);
+		break;
+	case PROBE_RINGBUF:
+		check_ringbuf(r);
+		break;
+	case PROBE__COUNT:
+		break;
 	}
 }
 
@@ -155,7 +173,8 @@ bool probe_machine(struct probe_result *first_failure)
 	for (int c = 0; c < PROBE__COUNT; c++) {
 		probe_run((enum probe_check)c, first_failure);
 		if (!first_failure->ok)
-			return false; /* the first failure is the reason; later ones follow from it */
+			/* the first failure is the reason; later ones follow from it */
+			return false;
 	}
 	return true;
 }

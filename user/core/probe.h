@@ -34,7 +34,6 @@ bool probe_machine(struct probe_result *first_failure);
 /* Whether the kernel has tracepoint "cat:name" (its btf_trace_<name> type). */
 bool probe_has_tracepoint(const char *tracepoint);
 
-
 const char *probe_btf_path(void);
 
 /*

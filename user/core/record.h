@@ -14,11 +14,11 @@
 #include <stdint.h>
 
 /* Kinds made in userspace, beside enum vg_kind's kernel ones. */
-#define VK_DROPS 60
-#define VK_SAMPLE 61	    /* sched fallback: schedstat deltas per task */
+#define VK_DROPS	60
+#define VK_SAMPLE	61 /* sched fallback: schedstat deltas per task */
 #define VK_SAMPLE_BLKIO 63 /* blkio fallback: diskstats deltas per disk */
-#define VK_BIO_TOP 62 /* blkio: biotop's per-process interval summary */
-#define VK_MAX 64
+#define VK_BIO_TOP	62 /* blkio: biotop's per-process interval summary */
+#define VK_MAX		64
 
 enum vf_type {
 	VT_U64,
@@ -109,12 +109,12 @@ struct vkind_desc {
 #define VKIND_FIELDS(arr) (arr), (int)(sizeof(arr) / sizeof((arr)[0]))
 
 /* Each subsystem's record file defines its kinds; record.c indexes them. */
-extern const struct vkind_desc sched_kind_runq, sched_kind_oncpu, sched_kind_exec,
-	sched_kind_exit, sched_kind_fork;
+extern const struct vkind_desc sched_kind_runq, sched_kind_oncpu, sched_kind_exec, sched_kind_exit,
+	sched_kind_fork;
 extern const struct vkind_desc drops_kind;
 extern const struct vkind_desc sample_kind_sched, sample_kind_blkio;
-extern const struct vkind_desc tcp_kind_connect, tcp_kind_accept, tcp_kind_state,
-	tcp_kind_close, tcp_kind_retransmit, tcp_kind_reset;
+extern const struct vkind_desc tcp_kind_connect, tcp_kind_accept, tcp_kind_state, tcp_kind_close,
+	tcp_kind_retransmit, tcp_kind_reset;
 extern const struct vkind_desc blkio_kind_bio, blkio_kind_top;
 
 /*
@@ -149,8 +149,8 @@ static inline bool vf_set__has(const struct vf_set *s, enum vfield f)
 
 struct vrow {
 	uint16_t kind;
-	const char *source; /* "bpf", "procfs", ... */
-	uint64_t ts_ns;	    /* CLOCK_MONOTONIC */
+	const char *source;  /* "bpf", "procfs", ... */
+	uint64_t ts_ns;	     /* CLOCK_MONOTONIC */
 	struct vf_set nulls; /* fields whose value is unknown */
 	union vval v[VF__COUNT];
 	char scratch[VROW_SCRATCH]; /* text the decoder formats (addresses, names) */

@@ -19,7 +19,8 @@
 static bool tracer_takes_per(const struct tracer_ops *ops, const struct trace_cfg *cfg)
 {
 	for (int id = 0; id < HIST__COUNT; id++) {
-		if ((ops->hists & cfg->hists & (1U << id)) && hist_per_is_allowed(id, cfg->hist_per))
+		if ((ops->hists & cfg->hists & (1U << id)) &&
+		    hist_per_is_allowed(id, cfg->hist_per))
 			return true;
 	}
 	return false;
@@ -73,8 +74,7 @@ static int session__add_poller(struct session *s, const struct backend_choice *c
 	p->ops = c->poller;
 	p->why = c->why;
 	s->npollers++;
-	pr_info("%s: source %s (BPF not used: %s)", c->ops->name, c->poller->source,
-		c->why.detail);
+	pr_info("%s: source %s (BPF not used: %s)", c->ops->name, c->poller->source, c->why.detail);
 	return 0;
 }
 
@@ -97,7 +97,8 @@ static int session__add(struct session *s, const struct tracer_ops *ops,
 		pr_info("%s: source bpf (--backend %s: %s)", ops->name, backend_names[mode],
 			c.why.detail[0] ? c.why.detail : "BPF works here");
 		err = session__add_tracer(s, ops, cfg);
-		if (!err || mode != BACKEND_AUTO || !(c.poller = poller_ops__by_subsystem(ops->name)))
+		if (!err || mode != BACKEND_AUTO ||
+		    !(c.poller = poller_ops__by_subsystem(ops->name)))
 			return err;
 		c.bpf = false;
 		c.why.ok = false;
@@ -128,8 +129,8 @@ int session__start(struct session *s, const struct tracer_ops *const *ops, int n
 
 	memset(s, 0, sizeof(*s));
 	consumer__init(&s->consumer, ex, observe, observe_ctx);
-	s->poll_interval_ns = cfg->poll_interval_ns ? cfg->poll_interval_ns :
-						      POLL_INTERVAL_DEFAULT_NS;
+	s->poll_interval_ns =
+		cfg->poll_interval_ns ? cfg->poll_interval_ns : POLL_INTERVAL_DEFAULT_NS;
 	if (n > SESSION_MAX_TRACERS)
 		return -E2BIG;
 	session_log_cfg(cfg);
@@ -175,8 +176,7 @@ void session__check_drops(struct session *s, struct exporter *ex)
 	}
 }
 
-uint64_t session_plan_kinds(const struct tracer_ops *const *ops, int n,
-			    const struct trace_cfg *cfg)
+uint64_t session_plan_kinds(const struct tracer_ops *const *ops, int n, const struct trace_cfg *cfg)
 {
 	uint64_t kinds = 0;
 

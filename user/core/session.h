@@ -19,7 +19,7 @@
 #include "cli/status.h"
 
 #define SESSION_MAX_TRACERS 8
-#define SESSION_POLL_MS 100 /* the bound on delivery delay */
+#define SESSION_POLL_MS	    100 /* the bound on delivery delay */
 
 struct session {
 	struct tracer *tracers[SESSION_MAX_TRACERS];

@@ -9,9 +9,9 @@
 
 #include <stdint.h>
 
-#define TRACE_COMM_LEN 16
-#define TRACE_TCP_MAX_PORTS 8  /* tcp.bpf.c TCP_MAX_PORTS */
-#define TRACE_TCP_MAX_CIDRS 16 /* per --laddr / --raddr; the tries hold 64 */
+#define TRACE_COMM_LEN		16
+#define TRACE_TCP_MAX_PORTS	8  /* tcp.bpf.c TCP_MAX_PORTS */
+#define TRACE_TCP_MAX_CIDRS	16 /* per --laddr / --raddr; the tries hold 64 */
 #define TRACE_TCP_CONNS_DEFAULT 65536
 
 /* A CIDR prefix over 128 bits, IPv4 as ::ffff:a.b.c.d/96+n; same layout as vg_lpm_key. */
@@ -81,14 +81,14 @@ enum trace_filter {
 };
 
 /* The rodata every vigil BPF object shares (bpf/common.bpf.h), set from cfg. */
-#define TRACE_CFG_SET_COMMON_RODATA(rodata, cfg)                                   \
-	do {                                                                       \
-		(rodata)->wakeup_bytes = (cfg)->ringbuf_bytes / 4;                 \
-		(rodata)->targ_tgid = (cfg)->tgid;                                 \
-		(rodata)->targ_tid = (cfg)->tid;                                   \
-		(rodata)->targ_cgroup_id = (cfg)->cgroup_id;                       \
-		__builtin_memcpy((void *)(rodata)->targ_comm, (cfg)->comm,         \
-				 sizeof((rodata)->targ_comm));                     \
+#define TRACE_CFG_SET_COMMON_RODATA(rodata, cfg)                                                   \
+	do {                                                                                       \
+		(rodata)->wakeup_bytes = (cfg)->ringbuf_bytes / 4;                                 \
+		(rodata)->targ_tgid = (cfg)->tgid;                                                 \
+		(rodata)->targ_tid = (cfg)->tid;                                                   \
+		(rodata)->targ_cgroup_id = (cfg)->cgroup_id;                                       \
+		__builtin_memcpy((void *)(rodata)->targ_comm, (cfg)->comm,                         \
+				 sizeof((rodata)->targ_comm));                                     \
 	} while (0)
 
 #endif /* VIGIL_TRACE_CFG_H */

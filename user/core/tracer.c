@@ -80,7 +80,8 @@ static int tracer__attach_all(struct tracer *t)
 {
 	struct bpf_program *prog;
 
-	bpf_object__for_each_program(prog, t->obj) {
+	bpf_object__for_each_program(prog, t->obj)
+	{
 		const struct tracer_hook *hook;
 		struct bpf_link *link;
 
@@ -114,7 +115,8 @@ static void tracer__log_maps(const struct tracer *t)
 {
 	struct bpf_map *map;
 
-	bpf_object__for_each_map(map, t->obj) {
+	bpf_object__for_each_map(map, t->obj)
+	{
 		if (bpf_map__is_internal(map))
 			continue; /* .rodata, .bss: the knobs, not tables */
 		pr_info("%s: map %s: %s, %u entries (%u-byte keys, %u-byte values)", t->ops->name,

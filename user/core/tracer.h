@@ -18,8 +18,8 @@
 struct bpf_object;
 struct bpf_link;
 
-#define TRACER_MAX_LINKS 32
-#define TRACER_DROP_REASONS 3 /* VG_DROP_MAX */
+#define TRACER_MAX_LINKS	 32
+#define TRACER_DROP_REASONS	 3 /* VG_DROP_MAX */
 #define TRACER_UNMATCHED_REASONS 2 /* VG_UNMATCHED_MAX */
 
 struct tracer;

@@ -494,7 +494,7 @@ static void mem_u64(struct jw *w, const char *k, uint64_t v)
 }
 
 void fbjson_proc_info_fields(struct jw *w, const struct fb_proc_info *pi, uint32_t attrs,
-		      double cpu_percent)
+			     double cpu_percent)
 {
 	uint32_t v = pi->valid;
 

@@ -21,7 +21,7 @@ void fbjson_swap(struct jw *w);
 void fbjson_mem(struct jw *w); /* virtual_memory and swap_memory */
 void fbjson_disks(struct jw *w);
 void fbjson_disk_io(struct jw *w);
-void fbjson_disk(struct jw *w); /* partitions with usage, and I/O counters */
+void fbjson_disk(struct jw *w);		       /* partitions with usage, and I/O counters */
 void fbjson_net_io(struct jw *w, bool pernic); /* net_io_counters or its _pernic dict */
 void fbjson_if_addrs(struct jw *w);
 void fbjson_if_stats(struct jw *w);

@@ -15,8 +15,8 @@
 #include "tcp/tcp_addr.h"
 
 /* The text of a --per key: a number and the comm, or an address (raddr keys carry it). */
-static const char *hist_key_text(const struct hist_print *p, const struct hist_entry *e,
-				 char *buf, size_t len)
+static const char *hist_key_text(const struct hist_print *p, const struct hist_entry *e, char *buf,
+				 size_t len)
 {
 	if (p->per == VG_PER_RADDR)
 		return tcp_addr6_format((const uint8_t *)e->h.comm, 1, buf, len);
@@ -67,8 +67,7 @@ void hist_print_log2(struct sink *s, const uint32_t *slots, int nslots, const ch
 	}
 }
 
-static void hist_print_table(struct sink *s, const struct hist_print *p,
-			     const struct hist_entry *e)
+static void hist_print_table(struct sink *s, const struct hist_print *p, const struct hist_entry *e)
 {
 	uint64_t total = vg_hist__total(&e->h);
 	char key[TCP_ADDR_STRLEN];
@@ -91,8 +90,8 @@ static void hist_print_table(struct sink *s, const struct hist_print *p,
 		     (unsigned long long)vg_hist__quantile(&e->h, 0.99));
 }
 
-static void hist_print_json(struct sink *s, const struct hist_print *p,
-			    const struct hist_entry *e, bool pretty)
+static void hist_print_json(struct sink *s, const struct hist_print *p, const struct hist_entry *e,
+			    bool pretty)
 {
 	int last = last_nonzero(e->h.slots, VG_HIST_SLOTS);
 	char when[WALLCLOCK_LEN];
@@ -139,8 +138,7 @@ static void hist_print_json(struct sink *s, const struct hist_print *p,
 		sink__putc(s, '\n');
 }
 
-static void hist_print_csv(struct sink *s, const struct hist_print *p,
-			   const struct hist_entry *e)
+static void hist_print_csv(struct sink *s, const struct hist_print *p, const struct hist_entry *e)
 {
 	int last = last_nonzero(e->h.slots, VG_HIST_SLOTS);
 	char when[WALLCLOCK_LEN];
@@ -162,8 +160,8 @@ static void hist_print_csv(struct sink *s, const struct hist_print *p,
 		} else {
 			sink__putc(s, ',');
 		}
-		sink__printf(s, ",%llu,%llu,%u\r\n", (unsigned long long)lo,
-			     (unsigned long long)hi, e->h.slots[i]);
+		sink__printf(s, ",%llu,%llu,%u\r\n", (unsigned long long)lo, (unsigned long long)hi,
+			     e->h.slots[i]);
 	}
 }
 

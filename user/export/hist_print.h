@@ -16,9 +16,9 @@
 
 struct hist_print {
 	const struct hist_desc *desc;
-	const char *unit;  /* "usecs" or "msecs" */
-	uint32_t per;	   /* enum vg_hist_per */
-	uint64_t ts_ns;	   /* end of the interval, CLOCK_MONOTONIC */
+	const char *unit; /* "usecs" or "msecs" */
+	uint32_t per;	  /* enum vg_hist_per */
+	uint64_t ts_ns;	  /* end of the interval, CLOCK_MONOTONIC */
 	struct wallclock *clock;
 };
 

@@ -50,11 +50,21 @@ void json_write_string(struct sink *s, const char *str, size_t maxlen)
 			continue;
 		}
 		switch (c) {
-		case '"': sink__puts(s, "\\\""); break;
-		case '\\': sink__puts(s, "\\\\"); break;
-		case '\n': sink__puts(s, "\\n"); break;
-		case '\r': sink__puts(s, "\\r"); break;
-		case '\t': sink__puts(s, "\\t"); break;
+		case '"':
+			sink__puts(s, "\\\"");
+			break;
+		case '\\':
+			sink__puts(s, "\\\\");
+			break;
+		case '\n':
+			sink__puts(s, "\\n");
+			break;
+		case '\r':
+			sink__puts(s, "\\r");
+			break;
+		case '\t':
+			sink__puts(s, "\\t");
+			break;
 		default: {
 			char esc[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
 

@@ -204,7 +204,8 @@ int profiler__new(const struct profile_cfg *cfg, struct profiler **out)
 		goto err_free;
 	if (cfg->off_cpu)
 		pr_info("profile: off-CPU on tp_btf/sched_switch and sched_wakeup, blocks %llu to "
-			"%llu ns", (unsigned long long)cfg->min_block_ns,
+			"%llu ns",
+			(unsigned long long)cfg->min_block_ns,
 			(unsigned long long)cfg->max_block_ns);
 	else
 		pr_info("profile: on-CPU, cpu-clock perf events at %u Hz on %d CPUs", cfg->freq,

@@ -28,7 +28,7 @@ struct profiler {
 	uint64_t pending_lost;
 	struct usyms *usyms;
 	uint64_t start_ns, end_ns;
-	uint64_t open_blocks; /* off-CPU blocks still open at the end, counted up to it */
+	uint64_t open_blocks;	    /* off-CPU blocks still open at the end, counted up to it */
 	struct status_line *status; /* optional */
 };
 

@@ -9,7 +9,8 @@
  * room, so a well-behaved scraper always gets in, whatever number of slow clients and source
  * addresses hold the rest. The memory each connection may use and the size of one answer are
  * capped. With a web config, it speaks TLS (and checks client certificates as told) and asks
- * for basic auth (401 without the right user and password). GET /metrics answers with a scrape (text format 0.0.4); / with a pointer to it;
+ * for basic auth (401 without the right user and password). GET /metrics answers with a scrape
+ * (text format 0.0.4); / with a pointer to it;
  * anything else is 404 or 405.
  */
 #ifndef VIGIL_SERVE_H

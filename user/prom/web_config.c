@@ -6,7 +6,8 @@
  * sequence where a mapping belongs, NULs in a scalar) is refused with a message and never
  * walked further than the known keys. The PEM files it names are read at load time, so a
  * missing certificate, or a key that is not the certificate's, stops the start (GnuTLS, the
- * library libmicrohttpd's TLS runs on, loads them once here) rather than the first handshake. Passwords are
+ * library libmicrohttpd's TLS runs on, loads them once here) rather than the first handshake.
+ * Passwords are
  * checked with libxcrypt's bcrypt and a constant-time comparison of the whole hash; the last
  * password that matched for each user is remembered as a keyed MAC, so a scraper that sends
  * it again costs no bcrypt.

@@ -49,8 +49,12 @@ static void sched_destroy(void *skel)
 }
 
 static const char *const sched_tracepoints[] = {
-	"sched:sched_switch",	     "sched:sched_wakeup",	  "sched:sched_wakeup_new",
-	"sched:sched_process_exec", "sched:sched_process_exit", "sched:sched_process_fork",
+	"sched:sched_switch",
+	"sched:sched_wakeup",
+	"sched:sched_wakeup_new",
+	"sched:sched_process_exec",
+	"sched:sched_process_exit",
+	"sched:sched_process_fork",
 	NULL,
 };
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * tcp_poll.c: TCP's fallback when BPF cannot be used: a sock_diag dump with tcp_info every
- * interval (fb_tcp_sockets() of the fallback library), diffed against the last one by socket cookie. A connection seen
+ * interval (fb_tcp_sockets() of the fallback library), diffed against the last one by socket
+ * cookie. A connection seen
  * for the first time is emitted as tcp_accept when its local port listens (or several
  * connections share it), else as tcp_connect; one that is gone (closed, or now a TIME_WAIT
  * minisocket) as tcp_close with the counters of its last poll: srtt (last, min and max over

@@ -60,7 +60,6 @@ void run_tcp__observe(struct run_tcp *t, const struct vrow *row)
 	p->retransmits += row->v[VF_RETRANSMITS].u;
 }
 
-
 /* Add the per-process byte counters the kernel kept (map io_bytes: tgid -> vg_tcp_io). */
 static int read_io(struct run_tcp *t, struct tracer *tr)
 {

@@ -11,32 +11,98 @@
 #include "cli/parse.h"
 #include "port.h"
 
-static double col_pid(const struct ps_row *r) { return (double)r->pi.pid; }
-static double col_ppid(const struct ps_row *r) { return (double)r->pi.ppid; }
-static double col_threads(const struct ps_row *r) { return r->pi.num_threads; }
-static double col_nice(const struct ps_row *r) { return r->pi.nice; }
-static double col_user_time(const struct ps_row *r) { return r->pi.cpu_times.user; }
-static double col_system_time(const struct ps_row *r) { return r->pi.cpu_times.system; }
+static double col_pid(const struct ps_row *r)
+{
+	return (double)r->pi.pid;
+}
+static double col_ppid(const struct ps_row *r)
+{
+	return (double)r->pi.ppid;
+}
+static double col_threads(const struct ps_row *r)
+{
+	return r->pi.num_threads;
+}
+static double col_nice(const struct ps_row *r)
+{
+	return r->pi.nice;
+}
+static double col_user_time(const struct ps_row *r)
+{
+	return r->pi.cpu_times.user;
+}
+static double col_system_time(const struct ps_row *r)
+{
+	return r->pi.cpu_times.system;
+}
 static double col_time(const struct ps_row *r)
 {
 	return r->pi.cpu_times.user + r->pi.cpu_times.system;
 }
-static double col_cpu_percent(const struct ps_row *r) { return r->cpu_percent; }
-static double col_rss(const struct ps_row *r) { return (double)r->pi.memory_info.rss; }
-static double col_vms(const struct ps_row *r) { return (double)r->pi.memory_info.vms; }
-static double col_shared(const struct ps_row *r) { return (double)r->pi.memory_info.shared; }
-static double col_create_time(const struct ps_row *r) { return r->pi.create_time; }
-static const char *col_name(const struct ps_row *r) { return r->pi.name; }
-static const char *col_user(const struct ps_row *r) { return r->pi.username; }
-static const char *col_terminal(const struct ps_row *r) { return r->pi.terminal; }
-static const char *col_status(const struct ps_row *r) { return fb_status_name(r->pi.status); }
-static const char *col_cmdline(const struct ps_row *r) { return r->x.cmdline; }
-static const char *col_exe(const struct ps_row *r) { return r->x.exe; }
-static const char *col_cgroup(const struct ps_row *r) { return r->x.cgroup; }
-static double col_num_fds(const struct ps_row *r) { return r->x.num_fds; }
-static double col_memory_percent(const struct ps_row *r) { return r->x.memory_percent; }
-static double col_read_bps(const struct ps_row *r) { return r->x.read_bps; }
-static double col_write_bps(const struct ps_row *r) { return r->x.write_bps; }
+static double col_cpu_percent(const struct ps_row *r)
+{
+	return r->cpu_percent;
+}
+static double col_rss(const struct ps_row *r)
+{
+	return (double)r->pi.memory_info.rss;
+}
+static double col_vms(const struct ps_row *r)
+{
+	return (double)r->pi.memory_info.vms;
+}
+static double col_shared(const struct ps_row *r)
+{
+	return (double)r->pi.memory_info.shared;
+}
+static double col_create_time(const struct ps_row *r)
+{
+	return r->pi.create_time;
+}
+static const char *col_name(const struct ps_row *r)
+{
+	return r->pi.name;
+}
+static const char *col_user(const struct ps_row *r)
+{
+	return r->pi.username;
+}
+static const char *col_terminal(const struct ps_row *r)
+{
+	return r->pi.terminal;
+}
+static const char *col_status(const struct ps_row *r)
+{
+	return fb_status_name(r->pi.status);
+}
+static const char *col_cmdline(const struct ps_row *r)
+{
+	return r->x.cmdline;
+}
+static const char *col_exe(const struct ps_row *r)
+{
+	return r->x.exe;
+}
+static const char *col_cgroup(const struct ps_row *r)
+{
+	return r->x.cgroup;
+}
+static double col_num_fds(const struct ps_row *r)
+{
+	return r->x.num_fds;
+}
+static double col_memory_percent(const struct ps_row *r)
+{
+	return r->x.memory_percent;
+}
+static double col_read_bps(const struct ps_row *r)
+{
+	return r->x.read_bps;
+}
+static double col_write_bps(const struct ps_row *r)
+{
+	return r->x.write_bps;
+}
 
 const struct ps_col ps_cols[] = {
 	{ "pid", "PID", 7, PS_INT, 0, col_pid, NULL },

@@ -57,7 +57,7 @@ struct ps_col {
 	const char *header; /* table header */
 	int width;	    /* table width; < 0: left-aligned */
 	enum ps_col_type type;
-	uint32_t attr;	    /* the FB_PI_* the column needs (0: always there) */
+	uint32_t attr; /* the FB_PI_* the column needs (0: always there) */
 	double (*num)(const struct ps_row *r);
 	const char *(*text)(const struct ps_row *r);
 };

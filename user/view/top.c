@@ -79,8 +79,7 @@ static void set_comm(struct top_row *r, const char *comm, bool leader)
 	r->comm_is_leader = leader;
 }
 
-void top_table__leader_names(struct top_table *t, int (*name)(uint32_t pid, char *buf,
-							     size_t len))
+void top_table__leader_names(struct top_table *t, int (*name)(uint32_t pid, char *buf, size_t len))
 {
 	for (size_t i = 0; i < t->n; i++) {
 		struct top_row *r = &t->rows[i];

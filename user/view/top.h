@@ -5,7 +5,8 @@
  * BPF serves sched (CPU from time-slice sums, run-queue p50/p99 from the runq histogram) or
  * from the schedstat poller's samples otherwise (CPU from on-CPU time, the mean run-queue
  * wait per time slice: no percentiles without events). Disk bytes per process come from
- * /proc/<pid>/io, TCP connection counts and their mean smoothed RTT from sock_diag. A value a source cannot give is
+ * /proc/<pid>/io, TCP connection counts and their mean smoothed RTT from sock_diag. A value a
+ * source cannot give is
  * marked unknown and shown as "-", never as 0. Rows sort by any column and filter by name.
  */
 #ifndef VIGIL_TOP_H
@@ -40,7 +41,7 @@ struct top_row {
 	uint32_t pid;
 	char comm[VG_COMM_LEN];
 	bool comm_is_leader; /* comm is the thread-group leader's, not one thread's */
-	uint32_t known; /* bit c: column c has a value */
+	uint32_t known;	     /* bit c: column c has a value */
 	double cpu_pct;
 	uint64_t runq_p50_us, runq_p99_us, runq_avg_us;
 	uint64_t disk_read_bps, disk_write_bps;
@@ -81,8 +82,7 @@ void top_table__add_disk(struct top_table *t, uint32_t pid, const struct vg_hist
  * tokio worker's) only fills an empty name.  This asks @name (0 or -errno) for the leader's
  * comm of every row that has none yet; a row keeps the thread's name if it fails.
  */
-void top_table__leader_names(struct top_table *t, int (*name)(uint32_t pid, char *buf,
-							     size_t len));
+void top_table__leader_names(struct top_table *t, int (*name)(uint32_t pid, char *buf, size_t len));
 
 /*
  * Keep only the rows of process pid (0: any) named exactly comm (NULL/"": any): --pid and

@@ -65,11 +65,12 @@ SKELS := $(patsubst bpf/%.bpf.c,$(OUTPUT)/%.skel.h,$(BPF_SRCS))
 USER_SRCS := $(call user_srcs,$(PLATFORM),$(WITH_BPF),$(WITH_ZLIB),$(WITH_MHD))
 USER_OBJS := $(patsubst %.c,$(OUTPUT)/%.o,$(USER_SRCS))
 # fallback/ is layered as psutil is (all -> posix -> os), one folder per layer: common/ (OS-free),
-# posix/ (Linux, FreeBSD, macOS), sysctl/ (FreeBSD, macOS), then the OS's own folder.
+# posix/ (Linux, FreeBSD, macOS), sysctl/ (FreeBSD, macOS), nonlinux/ (every OS but Linux:
+# -ENOTSUP for what only Linux interfaces give), then the OS's own folder.
 FB_LAYERS_linux := common posix linux
-FB_LAYERS_bsd := common posix sysctl bsd
-FB_LAYERS_darwin := common posix sysctl darwin
-FB_LAYERS_win32 := common win32
+FB_LAYERS_bsd := common posix sysctl nonlinux bsd
+FB_LAYERS_darwin := common posix sysctl nonlinux darwin
+FB_LAYERS_win32 := common nonlinux win32
 FB_SRCS := $(wildcard $(patsubst %,fallback/%/*.c,$(FB_LAYERS_$(PLATFORM))))
 FB_OBJS := $(patsubst %.c,$(OUTPUT)/%.o,$(FB_SRCS))
 FB_LIB := $(if $(FB_SRCS),$(OUTPUT)/libvigilfb.a)

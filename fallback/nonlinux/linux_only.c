@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * linux_only.c - the fallback.h functions that answer from Linux kernel interfaces with no
- * FreeBSD or macOS counterpart in this backend yet, as honest -ENOTSUP answers rather than
- * missing symbols: the TCP socket dump with the kernel's tcp_info (netlink sock_diag; the BSDs
- * have net.inet.tcp.pcblist without per-socket counters), and the kernel files of /proc and /sys
- * with the task and block-device lookups built on them (no procfs or sysfs here).
+ * linux_only.c - the fallback.h functions that answer from Linux kernel interfaces, on every
+ * other platform (FreeBSD, macOS, Windows: the nonlinux layer), as honest -ENOTSUP answers
+ * rather than missing symbols: the TCP socket dump with the kernel's tcp_info (netlink
+ * sock_diag; the BSDs have net.inet.tcp.pcblist without per-socket counters, Windows keeps
+ * its per-connection statistics behind fb_net_conn_rtt()), and the kernel files of /proc and
+ * /sys with the task and block-device lookups built on them.
  */
-#include "sysctl_int.h"
+#include "../common/fb_int.h"
 
 #include <errno.h>
 

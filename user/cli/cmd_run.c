@@ -260,40 +260,6 @@ static void summary__print_table(struct sink *out, const struct run_summary *sum
 	}
 }
 
-static void json_hist(struct jw *w, const char *key, const struct vg_hist *h)
-{
-	uint64_t n = vg_hist__total(h);
-
-	jw__obj_begin(w, key);
-	jw__str(w, "unit", "usecs");
-	jw__u64(w, "count", n);
-	jw__u64(w, "sum", h->sum);
-	if (n) {
-		jw__u64(w, "avg", h->sum / n);
-		jw__u64(w, "p50", vg_hist__quantile(h, 0.5));
-		jw__u64(w, "p99", vg_hist__quantile(h, 0.99));
-	} else { /* no statistics of nothing */
-		jw__null(w, "avg");
-		jw__null(w, "p50");
-		jw__null(w, "p99");
-	}
-	jw__arr_begin(w, "buckets");
-	for (int i = 0; i < VG_HIST_SLOTS; i++) {
-		uint64_t lo, hi;
-
-		if (!h->slots[i])
-			continue;
-		hist_slot_bounds(i, &lo, &hi);
-		jw__obj_begin(w, NULL);
-		jw__u64(w, "lo", lo);
-		jw__u64(w, "hi", hi);
-		jw__u64(w, "count", h->slots[i]);
-		jw__obj_end(w);
-	}
-	jw__arr_end(w);
-	jw__obj_end(w);
-}
-
 static void summary__print_json(struct sink *out, const struct run_summary *sum,
 				const struct session *s)
 {
@@ -356,8 +322,8 @@ static void summary__print_json(struct sink *out, const struct run_summary *sum,
 	if (proc_events_unavailable(sum, s))
 		jw__str(&w, "records_unavailable", proc_events_unavailable(sum, s));
 	run_fallback__print_json(&sum->fb, &w, s, RUN_TOP);
-	json_hist(&w, "runq", &sum->runq);
-	json_hist(&w, "oncpu", &sum->oncpu);
+	hist_json_summary(&w, "runq", &sum->runq, true);
+	hist_json_summary(&w, "oncpu", &sum->oncpu, true);
 	jw__arr_begin(&w, "top");
 	for (int i = 0; i < sum->nprocs && i < RUN_TOP; i++) {
 		const struct per_proc *p = &sum->procs[i];

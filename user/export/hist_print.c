@@ -183,3 +183,44 @@ void hist_print(struct sink *s, enum out_format fmt, const struct hist_print *p,
 		break;
 	}
 }
+
+/* The non-empty log2 buckets of h, as "buckets": [{lo, hi, count}, ...]. */
+static void hist_json_buckets(struct jw *w, const struct vg_hist *h)
+{
+	jw__arr_begin(w, "buckets");
+	for (int i = 0; i < VG_HIST_SLOTS; i++) {
+		uint64_t lo, hi;
+
+		if (!h->slots[i])
+			continue;
+		hist_slot_bounds(i, &lo, &hi);
+		jw__obj_begin(w, NULL);
+		jw__u64(w, "lo", lo);
+		jw__u64(w, "hi", hi);
+		jw__u64(w, "count", h->slots[i]);
+		jw__obj_end(w);
+	}
+	jw__arr_end(w);
+}
+
+void hist_json_summary(struct jw *w, const char *key, const struct vg_hist *h, bool buckets)
+{
+	uint64_t n = vg_hist__total(h);
+
+	jw__obj_begin(w, key);
+	jw__str(w, "unit", "usecs");
+	jw__u64(w, "count", n);
+	jw__u64(w, "sum", h->sum);
+	if (n) {
+		jw__u64(w, "avg", h->sum / n);
+		jw__u64(w, "p50", vg_hist__quantile(h, 0.5));
+		jw__u64(w, "p99", vg_hist__quantile(h, 0.99));
+	} else { /* no statistics of nothing */
+		jw__null(w, "avg");
+		jw__null(w, "p50");
+		jw__null(w, "p99");
+	}
+	if (buckets)
+		hist_json_buckets(w, h);
+	jw__obj_end(w);
+}

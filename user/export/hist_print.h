@@ -7,11 +7,13 @@
 #ifndef VIGIL_HIST_PRINT_H
 #define VIGIL_HIST_PRINT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "core/hist.h"
 #include "core/wallclock.h"
 #include "export/export.h"
+#include "export/json.h"
 #include "export/sink.h"
 
 struct hist_print {
@@ -28,5 +30,11 @@ void hist_print(struct sink *s, enum out_format fmt, const struct hist_print *p,
 
 /* runqlat's layout for a bare slot array. */
 void hist_print_log2(struct sink *s, const uint32_t *slots, int nslots, const char *unit);
+
+/*
+ * A histogram as one JSON object of the summaries: unit, count, sum, avg, p50 and p99 (null
+ * when it has no samples), and with buckets its non-empty log2 buckets as {lo, hi, count}.
+ */
+void hist_json_summary(struct jw *w, const char *key, const struct vg_hist *h, bool buckets);
 
 #endif /* VIGIL_HIST_PRINT_H */

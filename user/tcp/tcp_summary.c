@@ -160,26 +160,6 @@ void run_tcp__print_table(const struct run_tcp *t, struct sink *out, int top)
 	}
 }
 
-static void json_hist(struct jw *w, const char *key, const struct vg_hist *h)
-{
-	uint64_t n = vg_hist__total(h);
-
-	jw__obj_begin(w, key);
-	jw__str(w, "unit", "usecs");
-	jw__u64(w, "count", n);
-	jw__u64(w, "sum", h->sum);
-	if (n) {
-		jw__u64(w, "avg", h->sum / n);
-		jw__u64(w, "p50", vg_hist__quantile(h, 0.5));
-		jw__u64(w, "p99", vg_hist__quantile(h, 0.99));
-	} else { /* no statistics of nothing */
-		jw__null(w, "avg");
-		jw__null(w, "p50");
-		jw__null(w, "p99");
-	}
-	jw__obj_end(w);
-}
-
 void run_tcp__print_json(const struct run_tcp *t, struct jw *w, int top)
 {
 	if (!t->active)
@@ -189,8 +169,8 @@ void run_tcp__print_json(const struct run_tcp *t, struct jw *w, int top)
 	jw__u64(w, "partial", t->partial);
 	jw__u64(w, "retransmits", t->retransmits);
 	jw__u64(w, "resets", t->resets);
-	json_hist(w, "connect", &t->connect);
-	json_hist(w, "rtt", &t->rtt);
+	hist_json_summary(w, "connect", &t->connect, false);
+	hist_json_summary(w, "rtt", &t->rtt, false);
 	jw__arr_begin(w, "top");
 	for (int i = 0; i < t->nprocs && i < top; i++) {
 		const struct run_tcp_proc *p = &t->procs[i];

@@ -188,5 +188,28 @@ def flags_a_command_cannot_use_are_refused_by_name():
                         "-d" not in args else []), needle)
 
 
+@test
+def an_empty_profile_never_removes_a_device():
+    """profile removes the file it opened early when nothing matched; /dev/null is no such
+    file (an earlier build unlinked it, and every later test's /dev/null broke)."""
+    require_root()
+    st = os.stat("/dev/null")
+    p = vigil("profile", "-c", "nosuchcomm", "-d", "1", "-o", "/dev/null", check=False)
+    check(p.returncode == 1 and "no samples" in p.stderr, "exit %d: %s" % (p.returncode, p.stderr))
+    check(os.path.exists("/dev/null") and os.stat("/dev/null").st_rdev == st.st_rdev,
+          "/dev/null was removed or replaced")
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "cpu.svg")
+        vigil("profile", "-c", "nosuchcomm", "-d", "1", "-f", "svg", "-o", out, check=False)
+        check(not os.path.exists(out), "an empty flame graph was left behind")
+
+
+@test
+def an_unfiltered_profile_of_idle_cpus_is_not_an_error():
+    require_root()
+    p = vigil("profile", "-d", "1", "-o", "/dev/null", check=False)
+    check(p.returncode == 0, "exit %d: %s" % (p.returncode, p.stderr))
+
+
 if __name__ == "__main__":
     main()

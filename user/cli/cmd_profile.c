@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -240,6 +241,14 @@ static int validate(const struct profile_args *a, const struct cli_common *c)
 }
 
 /* Why nothing was sampled, in the terms of the filters the user gave. */
+/* Only a regular file that vigil opened may be removed: never /dev/null or a pipe. */
+static bool output_is_regular(const char *path)
+{
+	struct stat st;
+
+	return path && strcmp(path, "-") && !stat(path, &st) && S_ISREG(st.st_mode);
+}
+
 static void report_empty(const struct profile_args *a, const struct prof_result *r)
 {
 	const struct trace_cfg *t = &a->cfg.trace;
@@ -301,7 +310,7 @@ int cmd_profile(int argc, char **argv)
 	profiler__free(p);
 	if (err)
 		goto err_close;
-	if (!res.total_count && !res.task_matched) {
+	if (!res.total_count && !res.task_matched && trace_cfg__has_task_filter(&a.cfg.trace)) {
 		/* An empty flame graph would look like a success: say what matched nothing. */
 		report_empty(&a, &res);
 		prof_result__fini(&res);
@@ -309,9 +318,11 @@ int cmd_profile(int argc, char **argv)
 		goto err_close;
 	}
 	if (!res.total_count)
-		fprintf(stderr, "vigil profile: no samples: tasks matched, but none %s\n",
-			res.off_cpu ? "blocked within --min-block/--max-block and --state"
-				    : "was sampled");
+		fprintf(stderr, "vigil profile: no samples: %s\n",
+			!res.task_matched ? "no task ran on a CPU (the CPUs were idle)"
+			: res.off_cpu	  ? "tasks matched, but none blocked within "
+					    "--min-block/--max-block and --state"
+					  : "tasks matched, but none was sampled");
 	if (a.format == PF_FOLDED)
 		prof_write_folded(out, &res);
 	else if (a.format == PF_JSON)
@@ -332,7 +343,7 @@ err_close:
 			pr_err("profile: writing %s failed: %s",
 			       common.output ? common.output : "stdout", strerror(-err));
 	}
-	if (err == -ENODATA && common.output)
+	if (err == -ENODATA && output_is_regular(common.output))
 		unlink(common.output); /* it was only opened early to fail early */
 	sink__close(out);
 	return err ? 1 : 0;

@@ -7,6 +7,7 @@
 #ifndef VIGIL_TRACE_CFG_H
 #define VIGIL_TRACE_CFG_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define TRACE_COMM_LEN		16
@@ -90,5 +91,11 @@ enum trace_filter {
 		__builtin_memcpy((void *)(rodata)->targ_comm, (cfg)->comm,                         \
 				 sizeof((rodata)->targ_comm));                                     \
 	} while (0)
+
+/* Whether cfg names the tasks to trace (--pid, --tid, --comm, --cgroup). */
+static inline bool trace_cfg__has_task_filter(const struct trace_cfg *cfg)
+{
+	return cfg->tgid || cfg->tid || cfg->comm[0] || cfg->cgroup_id;
+}
 
 #endif /* VIGIL_TRACE_CFG_H */

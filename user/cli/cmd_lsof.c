@@ -82,7 +82,7 @@ static const struct cli_opt lsof_opts[] = {
 	  "only these processes" },
 	{ "user", 'u', "USER[,USER]", OPT_USER, "user names or uids separated by commas",
 	  "only processes of these users" },
-	{ "inet", 'i', "[ADDR]", OPT_INET,
+	{ "inet", 'i', "ADDR", OPT_INET,
 	  "[46][TCP|UDP][@HOST][:PORT], e.g. :8080, TCP, @127.0.0.1",
 	  "only internet sockets, optionally of that address (-i alone: all)" },
 	{ "comm", 'c', "COMM", OPT_COMM, "the beginning of a command name",

@@ -202,7 +202,9 @@ def test_full_disk_profile_folded_ends_at_a_whole_line():
     require_root()
     d = tempfile.mkdtemp(prefix="vigil-enospc-")
     subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16k", "tmpfs", d], check=True)
-    w = busy_waker()
+    # a CPU burner, not the sleeping waker: on a quiet machine the profile must still fill 16k
+    # (a shell loop: its forks and interrupts give hundreds of distinct stacks)
+    w = subprocess.Popen(["sh", "-c", "while :; do /bin/true; done"])
     try:
         path = os.path.join(d, "p.folded")
         p = subprocess.run([VIGIL, "profile", "-F", "999", "-d", "3s", "-o", path],

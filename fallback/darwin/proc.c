@@ -110,19 +110,6 @@ int fb__os_proc_info(pid_t pid, struct fb_proc_info *pi)
 	return 0;
 }
 
-const size_t fb__proc_os_size = 0; /* the core's fields are all a handle needs here */
-
-/* The core's hook: creation time and zombie state from this pid's kinfo_proc. */
-int fb__proc_os_ident(pid_t pid, struct fb__proc_ident *id)
-{
-	struct fb_proc_info pi;
-	int err = fb__os_proc_info(pid, &pi);
-
-	if (!err)
-		fb__ident_of_info(&pi, id);
-	return err;
-}
-
 int fb__os_proc_exe(pid_t pid, char *buf, size_t len)
 {
 	char path[PROC_PIDPATHINFO_MAXSIZE];

@@ -17,6 +17,19 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+const size_t fb__proc_os_size = 0; /* the core's fields are all a handle needs here */
+
+/* The core's hook: creation time and zombie state from this pid's kinfo_proc. */
+int fb__proc_os_ident(pid_t pid, struct fb__proc_ident *id)
+{
+	struct fb_proc_info pi;
+	int err = fb__os_proc_info(pid, &pi);
+
+	if (!err)
+		fb__ident_of_info(&pi, id);
+	return err;
+}
+
 /*
  * The core's hooks around a handle's life: FreeBSD and macOS have no descriptor that names an
  * arbitrary existing process (FreeBSD's process descriptors come only from pdfork()), so a

@@ -91,6 +91,12 @@ static void test_rule_breaking_files_are_refused(void **state)
 	refused("basic_auth_users: alice\n", "want a mapping");
 	refused("basic_auth_users:\n  alice: secret\n", "not a bcrypt hash");
 	refused("basic_auth_users:\n  alice: [a]\n", "want a single value");
+	refused("basic_auth_users:\n  alice: "
+		"$2b$31$abcdefghijklmnopqrstuuKq3YyVcr9GFkZzpE2dKkV2F6dpXbGxG\n",
+		"bcrypt cost 31 is outside 4..14");
+	refused("basic_auth_users:\n  alice: "
+		"$2b$03$abcdefghijklmnopqrstuuKq3YyVcr9GFkZzpE2dKkV2F6dpXbGxG\n",
+		"bcrypt cost 3 is outside");
 	refused("basic_auth_users:\n  'a:b': "
 		"$2b$10$abcdefghijklmnopqrstuuKq3YyVcr9GFkZzpE2dKkV2F6dpXbGxG\n",
 		"colon");

@@ -30,6 +30,12 @@
 
 #define BCRYPT_HASH_LEN 60 /* $2b$NN$ + 22 salt + 31 hash characters */
 #define MAC_LEN		32 /* HMAC-SHA256 */
+/*
+ * bcrypt's cost is a power of two: 10 is ~100 ms, 14 ~1.6 s, 31 days. Every request with a new
+ * password holds one of the few checking threads that long, so a hash beyond 14 starves them.
+ */
+#define BCRYPT_MIN_COST 4
+#define BCRYPT_MAX_COST 14
 
 struct web_user {
 	char *name;
@@ -376,6 +382,11 @@ static int wc_tls(struct wc_parse *p, const yaml_node_t *sec)
 	return 0;
 }
 
+static int bcrypt_cost(const char *h)
+{
+	return (h[4] - '0') * 10 + (h[5] - '0');
+}
+
 static bool is_bcrypt_hash(const char *h)
 {
 	if (strlen(h) != BCRYPT_HASH_LEN || h[0] != '$' || h[1] != '2' || !strchr("aby", h[2]) ||
@@ -427,6 +438,13 @@ static int wc_users(struct wc_parse *p, const yaml_node_t *sec)
 				       "basic_auth_users: %.64s: not a bcrypt hash "
 				       "($2a$, $2b$ or $2y$, 60 characters)",
 				       user);
+		if (bcrypt_cost(hash) < BCRYPT_MIN_COST || bcrypt_cost(hash) > BCRYPT_MAX_COST)
+			return wc_fail(
+				p, vn,
+				"basic_auth_users: %.64s: bcrypt cost %d is outside %d..%d "
+				"(each new password would cost up to 2^%d rounds per request)",
+				user, bcrypt_cost(hash), BCRYPT_MIN_COST, BCRYPT_MAX_COST,
+				bcrypt_cost(hash));
 		c->users[c->nusers].name = strdup(user);
 		c->users[c->nusers].hash = strdup(hash);
 		if (!c->users[c->nusers].name || !c->users[c->nusers].hash) {

@@ -10,15 +10,31 @@
 
 #include "cli/commands.h"
 
+/* One command per line, so that adding one touches one line. */
+/* clang-format off */
 const struct command tracer_commands[] = {
-	{ "doctor", cmd_doctor },   { "trace", cmd_trace },   { "hist", cmd_hist },
-	{ "serve", cmd_serve },	    { "top", cmd_top },	      { "profile", cmd_profile },
-	{ "biotop", cmd_biotop },   { "lsof", cmd_lsof },     { "pmap", cmd_pmap },
-	{ "taskset", cmd_taskset }, { "renice", cmd_renice }, { "ionice", cmd_ionice },
-	{ "prlimit", cmd_prlimit }, { "free", cmd_free },     { "df", cmd_df },
-	{ "uptime", cmd_uptime },   { "who", cmd_who },	      { "iostat", cmd_iostat },
-	{ "iotop", cmd_iotop },	    { NULL, NULL },
+	{ "doctor", cmd_doctor },
+	{ "trace", cmd_trace },
+	{ "hist", cmd_hist },
+	{ "serve", cmd_serve },
+	{ "top", cmd_top },
+	{ "profile", cmd_profile },
+	{ "biotop", cmd_biotop },
+	{ "lsof", cmd_lsof },
+	{ "pmap", cmd_pmap },
+	{ "taskset", cmd_taskset },
+	{ "renice", cmd_renice },
+	{ "ionice", cmd_ionice },
+	{ "prlimit", cmd_prlimit },
+	{ "free", cmd_free },
+	{ "df", cmd_df },
+	{ "uptime", cmd_uptime },
+	{ "who", cmd_who },
+	{ "iostat", cmd_iostat },
+	{ "iotop", cmd_iotop },
+	{ NULL, NULL },
 };
+/* clang-format on */
 
 int cmd_default(int argc, char **argv)
 {

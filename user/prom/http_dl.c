@@ -10,7 +10,6 @@
  * calls fail as the library reports failure (NULL, MHD_NO, a negative GNUTLS_E_* code, 0).
  */
 #include <crypt.h>
-#include <dlfcn.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -19,39 +18,16 @@
 #include <microhttpd.h>
 #include <yaml.h>
 
-#include "core/log.h"
+#include "dl/dl.h"
 
-#define MHD_SONAME    "libmicrohttpd.so.12"
-#define GNUTLS_SONAME "libgnutls.so.30"
-#define YAML_SONAME   "libyaml-0.so.2"
-#define CRYPT_SONAME  "libcrypt.so.1"
+static struct dl_lib mhd_lib = DL_LIB_INIT("libmicrohttpd.so.12", "libmicrohttpd12");
+static struct dl_lib gnutls_lib = DL_LIB_INIT("libgnutls.so.30", "libgnutls30");
+static struct dl_lib yaml_lib = DL_LIB_INIT("libyaml-0.so.2", "libyaml-0-2");
+static struct dl_lib crypt_lib = DL_LIB_INIT("libcrypt.so.1", "libcrypt1");
 
-/* name in the library soname (loaded once, never closed), or NULL after saying why once. */
-static void *http_dl_sym(const char *soname, const char *name)
-{
-	static const char *const sonames[] = { MHD_SONAME, GNUTLS_SONAME, YAML_SONAME,
-					       CRYPT_SONAME };
-	static void *libs[4];
-	static int warned;
-	void **lib = &libs[3];
-	void *sym;
-
-	for (int i = 0; i < 4; i++) {
-		if (sonames[i] == soname)
-			lib = &libs[i];
-	}
-
-	if (!*lib)
-		*lib = dlopen(soname, RTLD_NOW | RTLD_GLOBAL);
-	sym = *lib ? dlsym(*lib, name) : NULL;
-	if (!sym && !warned++)
-		pr_err("serve: %s: %s", soname, dlerror());
-	return sym;
-}
-
-#define MHD(name)  ((__typeof__(&name))http_dl_sym(MHD_SONAME, #name))
-#define TLS(name)  ((__typeof__(&name))http_dl_sym(GNUTLS_SONAME, #name))
-#define YAML(name) ((__typeof__(&name))http_dl_sym(YAML_SONAME, #name))
+#define MHD(name)  DL_FN(&mhd_lib, name)
+#define TLS(name)  DL_FN(&gnutls_lib, name)
+#define YAML(name) DL_FN(&yaml_lib, name)
 
 struct MHD_Daemon *MHD_start_daemon(unsigned int flags, uint16_t port, MHD_AcceptPolicyCallback apc,
 				    void *apc_cls, MHD_AccessHandlerCallback dh, void *dh_cls, ...)
@@ -295,7 +271,7 @@ yaml_node_t *yaml_document_get_root_node(yaml_document_t *document)
 
 char *crypt_r(const char *phrase, const char *setting, struct crypt_data *data)
 {
-	__typeof__(&crypt_r) fn = (__typeof__(&crypt_r))http_dl_sym(CRYPT_SONAME, "crypt_r");
+	__typeof__(&crypt_r) fn = DL_FN(&crypt_lib, crypt_r);
 
 	return fn ? fn(phrase, setting, data) : NULL;
 }

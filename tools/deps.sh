@@ -1,12 +1,14 @@
 #!/bin/sh
 # deps.sh: install (with apt-get) whatever vigil needs to build, test and benchmark that this
-# Debian machine lacks. Cheap when everything is present: it asks dpkg first.
+# Debian machine lacks; `deps.sh build` only what building and running need (the quick start).
+# Cheap when everything is present: it asks dpkg first. Shows each package as it is set up.
 set -eu
 build="make gcc clang clang-format llvm libbpf-dev libelf-dev zlib1g-dev bpftool pkg-config libmicrohttpd-dev
        libgnutls28-dev libyaml-dev libcrypt-dev libcurl4-openssl-dev"
 test="libcmocka-dev python3 python3-psutil procps iproute2 util-linux libbpf-tools sysstat
       libcap2-bin bpftrace linux-perf fio tmux prometheus gcc-mingw-w64-x86-64 wine wine64
       chromium time openssl libclang-rt-14-dev lsof coreutils"
+[ "${1:-}" = build ] && test=""
 missing=""
 for p in $build $test; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
@@ -16,8 +18,16 @@ if [ "$(id -u)" != 0 ]; then
 	echo "deps: missing:$missing; run as root (or: sudo apt-get install$missing)" >&2
 	exit 1
 fi
-echo "deps: installing:$missing"
+echo "deps: installing$missing"
 export DEBIAN_FRONTEND=noninteractive
+echo "deps: apt-get update"
 apt-get update -qq
+status=$(mktemp)
 # shellcheck disable=SC2086
-apt-get install -y -qq --no-install-recommends $missing >/dev/null
+{
+	apt-get install -y --no-install-recommends $missing 2>&1
+	echo $? >"$status"
+} | sed -n 's/^Setting up \([^ ]*\).*/deps: set up \1/p'
+rc=$(cat "$status")
+rm -f "$status"
+[ "$rc" = 0 ] || { echo "deps: apt-get install failed (exit $rc)" >&2; exit 1; }

@@ -88,7 +88,8 @@ Q = @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-.PHONY: all deps test unit integration bench fuzz fuzz-bins clean fmt asan-bins win bsd-check
+.PHONY: all deps test unit integration bench fuzz fuzz-bins clean fmt asan-bins win bsd-check \
+	install uninstall man completions
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -187,6 +188,44 @@ test: deps all $(TEST_BINS) asan-bins win bsd-check fuzz-bins
 
 bench: all
 	$(Q)tools/bench.sh
+
+# make install [PREFIX=/usr/local] [DESTDIR=]: the binary, a man page per command and bash and
+# zsh completions (both made from the binary's own --help, so they match it), the systemd unit
+# for `vigil serve`, and its config file (kept if one is there: it is the admin's).
+PREFIX ?= /usr/local
+SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
+BINDIR := $(PREFIX)/bin
+MAN1DIR := $(PREFIX)/share/man/man1
+UNITDIR := $(PREFIX)/lib/systemd/system
+
+man: $(OUTPUT)/vigil
+	$(call msg,MAN,$(OUTPUT)/man)
+	$(Q)rm -rf $(OUTPUT)/man && tools/gen_man.sh $(OUTPUT)/vigil $(OUTPUT)/man
+
+completions: $(OUTPUT)/vigil
+	$(call msg,COMPL,$(OUTPUT)/completions)
+	$(Q)tools/gen_completions.sh $(OUTPUT)/vigil $(OUTPUT)/completions
+
+install: $(OUTPUT)/vigil man completions
+	$(Q)install -D -m 0755 $(OUTPUT)/vigil $(DESTDIR)$(BINDIR)/vigil
+	$(Q)install -d $(DESTDIR)$(MAN1DIR)
+	$(Q)install -m 0644 $(OUTPUT)/man/*.1 $(DESTDIR)$(MAN1DIR)
+	$(Q)install -D -m 0644 $(OUTPUT)/completions/vigil \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/vigil
+	$(Q)install -D -m 0644 $(OUTPUT)/completions/_vigil \
+		$(DESTDIR)$(PREFIX)/share/zsh/vendor-completions/_vigil
+	$(Q)install -d $(DESTDIR)$(UNITDIR)
+	$(Q)sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+		dist/vigil.service.in >$(DESTDIR)$(UNITDIR)/vigil.service
+	$(Q)[ -e $(DESTDIR)$(SYSCONFDIR)/vigil/vigil.yaml ] || \
+		install -D -m 0644 dist/vigil.yaml $(DESTDIR)$(SYSCONFDIR)/vigil/vigil.yaml
+	@echo "installed vigil under $(DESTDIR)$(PREFIX) (config: $(DESTDIR)$(SYSCONFDIR)/vigil)"
+
+uninstall:
+	$(Q)rm -f $(DESTDIR)$(BINDIR)/vigil $(DESTDIR)$(MAN1DIR)/vigil.1 \
+		$(DESTDIR)$(MAN1DIR)/vigil-*.1 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/vigil \
+		$(DESTDIR)$(PREFIX)/share/zsh/vendor-completions/_vigil $(DESTDIR)$(UNITDIR)/vigil.service
 
 # BSD/macOS: no sysroot exists here, so the backends are compile-checked (not linked, not run)
 # with clang for each target against the project's stub headers (tests/stubs), with the layers

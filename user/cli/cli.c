@@ -257,6 +257,34 @@ int cli_check_scope(const struct cli_cmd *cmd, const struct cli_common *c, uint3
 	return 0;
 }
 
+int cli_set_named(const struct cli_cmd *cmd, struct cli_common *common, void *ctx,
+		  const char *name, const char *value, const char *where)
+{
+	const struct cli_opt *o = NULL;
+	int err;
+
+	for (const struct cli_opt *p = cmd->opts; p->name && !o; p++) {
+		if (!strcmp(p->name, name))
+			o = p;
+	}
+	if (!o) {
+		cli_error(cmd, "%s: unknown option '%s' (see 'vigil %s --help')", where, name,
+			  cmd->name);
+		return -EINVAL;
+	}
+	if (cli_is_set(common, o->id))
+		return 0; /* the command line wins */
+	err = set_common(common, o->id, value);
+	if (err == -ENOENT)
+		err = cmd->set ? cmd->set(ctx, o->id, value) : -EINVAL;
+	if (err) {
+		cli_error(cmd, "%s: %s: invalid value '%s' (accepts %s)", where, name,
+			  value ? value : "", o->accepts ? o->accepts : "no value");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int cli_refuse_with(const struct cli_cmd *cmd, const struct cli_common *c, int id, const char *what)
 {
 	const struct cli_opt *o = find_opt(cmd, id);

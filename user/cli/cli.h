@@ -102,6 +102,15 @@ bool cli_is_set(const struct cli_common *c, int id);
 int cli_check_scope(const struct cli_cmd *cmd, const struct cli_common *c, uint32_t scope,
 		    uint32_t (*scope_of)(int id), const char *const *names, const char *target);
 
+/*
+ * Apply cmd's option of long name name with value (NULL for a switch), as if given on the
+ * command line, unless the command line gave it: for a config file. where prefixes the
+ * message ("vigil.yaml:3"). value must live as long as the command. 0, or -EINVAL after a
+ * message naming the option (unknown, or a bad value).
+ */
+int cli_set_named(const struct cli_cmd *cmd, struct cli_common *common, void *ctx,
+		  const char *name, const char *value, const char *where);
+
 /* Refuse option id, given, as not meaning anything with what (e.g. "--once"). 0 or -EINVAL. */
 int cli_refuse_with(const struct cli_cmd *cmd, const struct cli_common *c, int id,
 		    const char *what);

@@ -16,6 +16,7 @@
 #include "events.h"
 #include "core/hist.h"
 #include "cli/cli.h"
+#include "cli/cli_config.h"
 #include "cli/commands.h"
 #include "core/log.h"
 #include "prom/metrics.h"
@@ -26,7 +27,8 @@
 #include "cli/trace_opts.h"
 #include "prom/web_config.h"
 
-enum { OPT_LISTEN = CLI_COMMON_MAX, OPT_BACKEND, OPT_POLL, OPT_REQUEST_TIMEOUT, OPT_WEB_CONFIG };
+enum { OPT_LISTEN = CLI_COMMON_MAX, OPT_BACKEND, OPT_POLL, OPT_REQUEST_TIMEOUT, OPT_WEB_CONFIG,
+       OPT_CONFIG };
 
 struct serve_args {
 	struct sockaddr_storage addr;
@@ -35,6 +37,7 @@ struct serve_args {
 	uint64_t poll_ns;
 	uint64_t request_timeout_ns;
 	const char *web_config;
+	const char *config;
 };
 
 static const struct cli_opt serve_opts[] = {
@@ -52,6 +55,8 @@ static const struct cli_opt serve_opts[] = {
 	{ "web.config.file", 0, "FILE", OPT_WEB_CONFIG,
 	  "a YAML file with tls_server_config and/or basic_auth_users",
 	  "TLS and basic auth, as the Prometheus exporters' --web.config.file" },
+	{ "config", 0, "FILE", OPT_CONFIG, "a YAML file of option: value",
+	  "options from FILE (keys are these long names; the command line wins)" },
 	CLI_OPT_END,
 };
 
@@ -77,6 +82,9 @@ static int serve_set(void *ctx, int id, const char *arg)
 	case OPT_WEB_CONFIG:
 		a->web_config = arg;
 		return 0;
+	case OPT_CONFIG:
+		a->config = arg;
+		return 0;
 	case OPT_REQUEST_TIMEOUT:
 		if (parse_duration(arg, NSEC_PER_SEC, &a->request_timeout_ns))
 			return -EINVAL;
@@ -91,7 +99,8 @@ static int serve_set(void *ctx, int id, const char *arg)
 static const struct cli_cmd serve_cmd = {
 	.name = "serve",
 	.usage = "vigil serve [--listen 127.0.0.1:9464] [--backend auto|bpf|fallback]\n"
-		 "                   [--request-timeout TIME] [--web.config.file FILE]",
+		 "                   [--request-timeout TIME] [--web.config.file FILE]\n"
+		 "                   [--config FILE]",
 	.summary = "Serve Prometheus metrics (text format 0.0.4) at http://ADDR/metrics.",
 	.details =
 		"In-kernel histograms with exact le bounds, drop counters, each BPF program's\n"
@@ -172,6 +181,8 @@ int cmd_serve(int argc, char **argv)
 		cli_error(&serve_cmd, "unexpected argument '%s'", argv[first]);
 		return EXIT_USAGE;
 	}
+	if (a.config && cli_config__apply(&serve_cmd, a.config, &common, &a))
+		return EXIT_USAGE;
 	log_set_level(common.verbose);
 	if (a.web_config) {
 		web = web_config__load(a.web_config, why, sizeof(why));

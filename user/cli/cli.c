@@ -257,8 +257,8 @@ int cli_check_scope(const struct cli_cmd *cmd, const struct cli_common *c, uint3
 	return 0;
 }
 
-int cli_set_named(const struct cli_cmd *cmd, struct cli_common *common, void *ctx,
-		  const char *name, const char *value, const char *where)
+int cli_set_named(const struct cli_cmd *cmd, struct cli_common *common, void *ctx, const char *name,
+		  const char *value, const char *where)
 {
 	const struct cli_opt *o = NULL;
 	int err;

@@ -27,8 +27,14 @@
 #include "cli/trace_opts.h"
 #include "prom/web_config.h"
 
-enum { OPT_LISTEN = CLI_COMMON_MAX, OPT_BACKEND, OPT_POLL, OPT_REQUEST_TIMEOUT, OPT_WEB_CONFIG,
-       OPT_CONFIG };
+enum {
+	OPT_LISTEN = CLI_COMMON_MAX,
+	OPT_BACKEND,
+	OPT_POLL,
+	OPT_REQUEST_TIMEOUT,
+	OPT_WEB_CONFIG,
+	OPT_CONFIG
+};
 
 struct serve_args {
 	struct sockaddr_storage addr;

@@ -108,8 +108,8 @@ int cli_check_scope(const struct cli_cmd *cmd, const struct cli_common *c, uint3
  * message ("vigil.yaml:3"). value must live as long as the command. 0, or -EINVAL after a
  * message naming the option (unknown, or a bad value).
  */
-int cli_set_named(const struct cli_cmd *cmd, struct cli_common *common, void *ctx,
-		  const char *name, const char *value, const char *where);
+int cli_set_named(const struct cli_cmd *cmd, struct cli_common *common, void *ctx, const char *name,
+		  const char *value, const char *where);
 
 /* Refuse option id, given, as not meaning anything with what (e.g. "--once"). 0 or -EINVAL. */
 int cli_refuse_with(const struct cli_cmd *cmd, const struct cli_common *c, int id,

@@ -33,6 +33,13 @@ int output__open(struct output *o, const struct cli_cmd *cmd, const struct cli_c
 	return 0;
 }
 
+int output__end(struct output *o)
+{
+	exporter__free(o->ex);
+	o->ex = NULL;
+	return sink__finish(o->sink);
+}
+
 int output__close(struct output *o)
 {
 	const char *path;
@@ -42,11 +49,9 @@ int output__close(struct output *o)
 	if (!o->sink)
 		return 0;
 	path = o->sink->path;
-	exporter__free(o->ex);
-	err = sink__finish(o->sink);
+	err = output__end(o);
 	lost = sink__lost(o->sink);
 	sink__close(o->sink);
-	o->ex = NULL;
 	o->sink = NULL;
 	if (err == -EPIPE && !strcmp(path, "-"))
 		return 0; /* the reader left (vigil ... | head): not an error, as for any filter */

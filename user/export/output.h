@@ -27,7 +27,14 @@ int output__open(struct output *o, const struct cli_cmd *cmd, const struct cli_c
 		 enum out_format stream_default, uint64_t kinds);
 
 /* One line on stderr: records per kind and drops per reason. */
-void output__report(const struct output *o, const struct session *s);
+void output__report(struct output *o, const struct session *s);
+
+/*
+ * End the document (the exporter's closing bracket) and the sink: after a write error the file
+ * is cut back to its last whole record and sealed here, so sink__lost() is final. The sink
+ * stays open for output__close(). 0 or the sink's error.
+ */
+int output__end(struct output *o);
 
 /* End the document and close the sink; 0, or -errno after saying what failed. */
 int output__close(struct output *o);

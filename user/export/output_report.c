@@ -33,7 +33,7 @@ static void output__report_unmatched(const struct session *s)
 	}
 }
 
-void output__report(const struct output *o, const struct session *s)
+void output__report(struct output *o, const struct session *s)
 {
 	const struct consumer *c = &s->consumer;
 	uint64_t total = 0, lost = 0;
@@ -65,10 +65,14 @@ void output__report(const struct output *o, const struct session *s)
 	if (o->ex)
 		sink__flush(o->sink); /* what is still buffered: a write error shows now */
 	if (o->sink && sink__error(o->sink)) {
+		bool counted = o->ex; /* records are counted where an exporter marks them */
+
+		/* cut and seal the file now: sealing can lose the last write too */
+		output__end(o);
 		/* never "no drops" once records could not be written */
 		fprintf(stderr, "%sWRITE FAILED (%s)", total ? "; " : "",
 			strerror(-sink__error(o->sink)));
-		if (o->ex) /* records are counted where an exporter marks them */
+		if (counted)
 			fprintf(stderr, ": %llu records lost",
 				(unsigned long long)sink__lost(o->sink));
 		total = 1;

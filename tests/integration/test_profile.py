@@ -18,7 +18,8 @@ import time
 import xml.etree.ElementTree as ET
 import zlib
 
-from harness import OUT, check, main, require_root, skip, start_vigil, test, vigil
+from harness import (OUT, check, main, require_root, skip, start_vigil, test, vigil,
+                     wait_attached)
 
 BURN = os.path.join(OUT, "tests", "integration", "profile_burn")
 
@@ -525,7 +526,7 @@ def test_profile_sigterm_prints_what_was_gathered():
     out = os.path.join(tmp, "p.folded.gz")
     try:
         v = start_vigil("profile", "--pid", str(pid), "--freq", "199", "-o", out)
-        time.sleep(2.0)
+        wait_attached(v, 2.0)  # a SIGTERM before the first sample would find nothing
         v.terminate()
         _, stderr = v.communicate(timeout=30)
     finally:

@@ -236,8 +236,10 @@ def histogram_count_equals_the_streamed_events():
     # Each streamed event lands in the bucket whose bounds hold it. The two sessions run
     # separate programs that read the clock a little apart, so compare cumulative counts at
     # every bucket seam, allowing the stream's latencies a slack either way: 2 us, or 1% of
-    # the seam, since on a loaded VM the hypervisor can stop a CPU between the two programs.
+    # the seam, since on a loaded VM the hypervisor can stop a CPU between the two programs;
+    # and there, a few events (1%, at least 3) may still straddle a seam by more.
     lat_us = sorted(r["latency_ns"] / 1000.0 for r in streamed)
+    tol = max(3, len(lat_us) // 100)
     below = 0
     for b in hists[0]["buckets"]:
         below += b["count"]
@@ -245,8 +247,9 @@ def histogram_count_equals_the_streamed_events():
         slack = max(2.0, seam * 0.01)
         lo_n = sum(1 for x in lat_us if x < seam - slack)
         hi_n = sum(1 for x in lat_us if x < seam + slack)
-        check(lo_n <= below <= hi_n, "%d events under %d us in the histogram, %d..%d streamed"
-              % (below, seam, lo_n, hi_n))
+        check(lo_n - tol <= below <= hi_n + tol,
+              "%d events under %d us in the histogram, %d..%d streamed (+-%d)"
+              % (below, seam, lo_n, hi_n, tol))
 
 
 @test

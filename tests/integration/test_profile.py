@@ -521,7 +521,7 @@ def test_profile_agrees_with_perf():
 @test
 def test_profile_sigterm_prints_what_was_gathered():
     require_root()
-    burn, pid = start_burn("cpu", "4")
+    burn, pid = start_burn("cpu", "60")  # burns until killed below, however slow the attach
     tmp = tempfile.mkdtemp()
     out = os.path.join(tmp, "p.folded.gz")
     try:
@@ -530,6 +530,7 @@ def test_profile_sigterm_prints_what_was_gathered():
         v.terminate()
         _, stderr = v.communicate(timeout=30)
     finally:
+        burn.kill()
         burn.wait()
     check(v.returncode == 0, "exit %d: %s" % (v.returncode, stderr))
     stacks = folded(gzip.open(out, "rt").read())

@@ -89,7 +89,7 @@ msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
 .PHONY: all deps test unit integration bench fuzz fuzz-bins clean fmt asan-bins win bsd-check \
-	install uninstall man completions
+	install uninstall man completions deb
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -220,6 +220,14 @@ install: $(OUTPUT)/vigil man completions
 	$(Q)[ -e $(DESTDIR)$(SYSCONFDIR)/vigil/vigil.yaml ] || \
 		install -D -m 0644 dist/vigil.yaml $(DESTDIR)$(SYSCONFDIR)/vigil/vigil.yaml
 	@echo "installed vigil under $(DESTDIR)$(PREFIX) (config: $(DESTDIR)$(SYSCONFDIR)/vigil)"
+
+# make deb: a Debian package from debian/ (dpkg-buildpackage, without cleaning first, so a
+# built tree is reused), moved from the parent folder, where dpkg puts it, to $(OUTPUT)/deb.
+deb:
+	$(Q)dpkg-buildpackage -b -us -uc -nc >$(OUTPUT)/deb.log 2>&1 || \
+		{ tail -30 $(OUTPUT)/deb.log; exit 1; }
+	$(Q)mkdir -p $(OUTPUT)/deb && mv ../vigil_$(VERSION)_* $(OUTPUT)/deb/
+	@ls $(OUTPUT)/deb/*.deb
 
 uninstall:
 	$(Q)rm -f $(DESTDIR)$(BINDIR)/vigil $(DESTDIR)$(MAN1DIR)/vigil.1 \

@@ -226,7 +226,7 @@ install: $(OUTPUT)/vigil man completions
 deb:
 	$(Q)dpkg-buildpackage -b -us -uc -nc >$(OUTPUT)/deb.log 2>&1 || \
 		{ tail -30 $(OUTPUT)/deb.log; exit 1; }
-	$(Q)mkdir -p $(OUTPUT)/deb && mv ../vigil_$(VERSION)_* $(OUTPUT)/deb/
+	$(Q)mkdir -p $(OUTPUT)/deb && mv ../vigil_$(VERSION)_* ../vigil-dbgsym_$(VERSION)_* $(OUTPUT)/deb/
 	@ls $(OUTPUT)/deb/*.deb
 
 uninstall:

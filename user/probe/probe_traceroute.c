@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * probe_traceroute.c: `vigil probe traceroute HOST [--port N]`: its flags, the target's
- * address, and the run: open the output first (a bad -o fails before any packet), resolve
- * HOST, open the raw sockets (without CAP_NET_RAW: say so, exit 1), trace, and print the
+ * address, and the run: resolve HOST, open the raw sockets (without CAP_NET_RAW: say so,
+ * exit 1), then the output (a bad -o fails before any packet), trace, and print the
  * table hop by hop as traceroute does, or at the end the csv/json/ndjson rows or the SVG
  * report. An SVG goes to a file or a pipe, never raw to a terminal.
  */
@@ -210,12 +210,13 @@ static void table_hop(void *ctx, const struct route_cfg *cfg, const struct route
 	route_out__table_hop(ctx, cfg, hop);
 }
 
-/* Open the sockets and trace; the exit status. */
-static int tr_run(struct tr_args *a, struct sink *out)
+/* Open the sockets, then the output, and trace; the exit status. */
+static int tr_run(struct tr_args *a, const char *path)
 {
 	struct route_result *res = NULL;
 	struct route_tracer *t = NULL;
 	char dst[INET_ADDRSTRLEN];
+	struct sink *out;
 	int err, rc = 1;
 
 	err = route_tracer__new(&a->cfg, &t);
@@ -229,9 +230,14 @@ static int tr_run(struct tr_args *a, struct sink *out)
 		       inet_ntop(AF_INET, a->cfg.flow.dst, dst, sizeof(dst)), strerror(-err));
 		return 1;
 	}
+	out = sink__open(path);
+	if (!out) {
+		cli_error(&tr_cmd, "--output: cannot open '%s': %s", path, strerror(errno));
+		goto free_tracer;
+	}
 	res = calloc(1, sizeof(*res));
 	if (!res)
-		goto free_tracer;
+		goto close_out;
 	inet_ntop(AF_INET, a->cfg.flow.dst, dst, sizeof(dst));
 	if (a->format == FMT_TABLE)
 		route_out__table_head(out, &a->cfg, dst);
@@ -250,6 +256,13 @@ static int tr_run(struct tr_args *a, struct sink *out)
 		       a->cfg.flow.dport, res->nhops);
 	rc = err || res->state == ROUTE_UNREACHED ? 1 : 0;
 	free(res);
+close_out:
+	err = sink__close(out);
+	/* a reader that left (| head) is not a failure, as for any filter */
+	if (err && !rc && !(err == -EPIPE && (!path || !strcmp(path, "-")))) {
+		pr_err("probe traceroute: writing %s: %s", path ? path : "stdout", strerror(-err));
+		rc = 1;
+	}
 free_tracer:
 	route_tracer__free(t);
 	return rc;
@@ -259,7 +272,6 @@ int probe_traceroute__cmd(int argc, char **argv)
 {
 	struct tr_args a = { .format = FMT_TABLE, .rate = TR_DEFAULT_RATE };
 	struct cli_common common = { 0 };
-	struct sink *out;
 	int first, rc;
 	bool help;
 
@@ -279,19 +291,6 @@ int probe_traceroute__cmd(int argc, char **argv)
 		return rc;
 	log_set_level(common.verbose);
 	a.cfg.gap_ns = NSEC_PER_SEC / a.rate;
-	out = sink__open(common.output);
-	if (!out) {
-		cli_error(&tr_cmd, "--output: cannot open '%s': %s", common.output,
-			  strerror(errno));
-		return 1;
-	}
 	rc = resolve_target(&a);
-	if (!rc)
-		rc = tr_run(&a, out);
-	if (sink__close(out) && !rc) {
-		pr_err("probe traceroute: writing %s failed",
-		       common.output ? common.output : "stdout");
-		rc = 1;
-	}
-	return rc;
+	return rc ? rc : tr_run(&a, common.output);
 }

@@ -5,7 +5,8 @@
  * reply to us, or refused as someone else's or malformed, without a crash. The parser runs
  * twice: against the flow of the seeds (10.77.1.2:40000 -> 10.77.4.2:443), and against a
  * flow taken from the input's own addresses and ports, so that mutated packets still get past
- * the "is it ours" checks into the quote and TCP parsing. An accepted reply has a kind.
+ * the "is it ours" checks into the quote and TCP parsing; then as IPv6 (an ICMPv6 message,
+ * or a TCP segment), against the addresses of its quote. An accepted reply has a kind.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -19,7 +20,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static void check(const struct route_flow *f, const uint8_t *p, size_t n)
 {
 	struct route_reply r;
-	int err = route_reply_parse4(f, p, n, &r);
+	int err = f->family == ROUTE_AF_INET6
+			  ? route_reply_parse6(f, f->dst, n && p[0] == 3 ? 58 : 6, p, n, &r)
+			  : route_reply_parse4(f, p, n, &r);
 
 	if (err && err != -ENOENT && err != -EINVAL)
 		abort();
@@ -58,6 +61,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				    .sport = 40000,
 				    .dport = 443 };
 	struct route_flow own = { .family = 2 };
+	/* IPv6: an ICMPv6 message (a first byte of 3, time exceeded) or else a TCP segment */
+	struct route_flow six = { .family = ROUTE_AF_INET6, .sport = 40000, .dport = 443 };
 	uint8_t *p = malloc(size ? size : 1);
 
 	if (!p)
@@ -66,6 +71,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check(&seeds, p, size);
 	flow_of(p, size, &own);
 	check(&own, p, size);
+	if (size >= 8 + 40) {
+		memcpy(six.src, p + 8 + 8, 16);
+		memcpy(six.dst, p + 8 + 24, 16);
+	}
+	check(&six, p, size);
 	free(p);
 	return 0;
 }

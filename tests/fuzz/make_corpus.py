@@ -375,6 +375,10 @@ def traceroute():
     for name, flags in (("syn-ack", 0x12), ("rst-ack", 0x14)):
         put("fuzz_traceroute_reply", name, ip4(tgt, me, 6, 40) +
             struct.pack(">HHIIBBHHH", 443, 40000, 0, 0xdeadbef0, 0x50, flags, 0, 0, 0))
+    src6 = bytes([0xfd, 0x77, 0, 1] + [0] * 11 + [2])
+    dst6 = bytes([0xfd, 0x77, 0, 4] + [0] * 11 + [2])
+    ip6 = struct.pack(">IHBB", 0x60000000, 24, 6, 1) + src6 + dst6
+    put("fuzz_traceroute_reply", "icmp6-time-exceeded", bytes([3, 0, 0, 0, 0, 0, 0, 0]) + ip6 + full)
     put("fuzz_traceroute_reply", "truncated", (ip4(rtr, me, 1, 68) + bytes([11, 0]))[:24])
 
 

@@ -1,4 +1,4 @@
-"""test_traceroute.py: `vigil probe traceroute` over a real routed path.
+"""test_traceroute.py: `vigil probe traceroute` over a real routed path, IPv4 and IPv6.
 
 The test builds a chain of network namespaces of its own: a client, three routers with
 forwarding on, and a target, joined by veth pairs, with static routes both ways (no default
@@ -8,7 +8,8 @@ then the target; the hop list equals scapy's TCP traceroute (python3-scapy) and 
 on the same path; an open port ends in SYN-ACK and a closed one in RST; an nft rule that drops
 a router's ICMP shows that hop as `*` with 100% loss while the trace goes on; a router's reject
 ends the trace as unreachable; reverse names come from the client namespace's own hosts file;
-the SVG report parses as XML with one group per hop; errors (no CAP_NET_RAW, bad flags, an
+the SVG report parses as XML with one group per hop; over IPv6 the hops equal scapy's
+traceroute6's; errors (no CAP_NET_RAW, bad flags, an
 unresolvable or malformed host, an SVG to a terminal) exit as documented.
 """
 import json
@@ -30,6 +31,8 @@ TAG = "vtr%d" % (os.getpid() % 100000)
 NS = {n: "%s-%s" % (TAG, n) for n in ("c", "r1", "r2", "r3", "t")}
 CLIENT, R1, R2, R3, TARGET = "10.77.1.2", "10.77.1.1", "10.77.2.2", "10.77.3.2", "10.77.4.2"
 HOPS = [R1, R2, R3, TARGET]
+R1_6, R2_6, R3_6, TARGET6 = "fd77:1::1", "fd77:2::2", "fd77:3::2", "fd77:4::2"
+HOPS6 = [R1_6, R2_6, R3_6, TARGET6]
 OPEN_PORT, CLOSED_PORT = 8443, 8444
 NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all",
           "--bounding-set=-all"]
@@ -69,18 +72,26 @@ def chain_up():
         sh("ip", "netns", "add", ns)
         sh("ip", "-n", ns, "link", "set", "lo", "up")
     for i, (a, aa, b, ba) in enumerate(LINKS):
+        n = aa.split(".")[2]
+        aa6, ba6 = "fd77:%s::%s" % (n, aa.split(".")[3]), "fd77:%s::%s" % (n, ba.split(".")[3])
         sh("ip", "link", "add", "l%d" % i, "netns", NS[a], "type", "veth", "peer", "name",
            "r%d" % i, "netns", NS[b])
         sh("ip", "-n", NS[a], "addr", "add", aa + "/24", "dev", "l%d" % i)
         sh("ip", "-n", NS[b], "addr", "add", ba + "/24", "dev", "r%d" % i)
+        sh("ip", "-n", NS[a], "addr", "add", aa6 + "/64", "dev", "l%d" % i, "nodad")
+        sh("ip", "-n", NS[b], "addr", "add", ba6 + "/64", "dev", "r%d" % i, "nodad")
         sh("ip", "-n", NS[a], "link", "set", "l%d" % i, "up")
         sh("ip", "-n", NS[b], "link", "set", "r%d" % i, "up")
     for n, routes in ROUTES.items():
         for net, via in routes:
             sh("ip", "-n", NS[n], "route", "add", net, "via", via)
+            net6 = "fd77::/16" if net.endswith("/16") else "fd77:%s::/64" % net.split(".")[2]
+            via6 = "fd77:%s::%s" % tuple(via.split(".")[2:4])
+            sh("ip", "-n", NS[n], "-6", "route", "add", net6, "via", via6)
     for r in ("r1", "r2", "r3"):
         for k, v in (("net.ipv4.ip_forward", "1"), ("net.ipv4.icmp_ratelimit", "0"),
-                     ("net.ipv4.icmp_msgs_per_sec", "100000")):
+                     ("net.ipv4.icmp_msgs_per_sec", "100000"),
+                     ("net.ipv6.conf.all.forwarding", "1"), ("net.ipv6.icmp.ratelimit", "0")):
             sh("sysctl", "-qw", "%s=%s" % (k, v), ns=NS[r])
     # `ip netns exec` puts these over /etc: names for two routers, and a resolver that is this
     # namespace's own closed port, so a reverse lookup never leaves the chain
@@ -96,8 +107,10 @@ class Listener:
 
     def __enter__(self):
         code = ("import socket,sys;s=socket.socket();s.setsockopt(socket.SOL_SOCKET,"
-                "socket.SO_REUSEADDR,1);s.bind(('%s',%d));s.listen(64);print('up',flush=True);"
-                "sys.stdin.read()" % (TARGET, OPEN_PORT))
+                "socket.SO_REUSEADDR,1);s.bind(('%s',%d));s.listen(64);"
+                "t=socket.socket(socket.AF_INET6);t.bind(('%s',%d));t.listen(64);"
+                "print('up',flush=True);sys.stdin.read()" % (TARGET, OPEN_PORT, TARGET6,
+                                                            OPEN_PORT))
         self.p = subprocess.Popen(["ip", "netns", "exec", NS["t"], "/usr/bin/python3", "-c",
                                    code], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                   text=True)
@@ -137,12 +150,12 @@ def hop_list(rows):
     return [hops.get(t) for t in range(1, max(r["ttl"] for r in rows) + 1)]
 
 
-def check_common(rows, port, state):
+def check_common(rows, port, state, target=TARGET):
     for r in rows:
         for k in ("time", "ts_ns", "kind", "source", "probe", "target", "success",
                   "duration_ns", "ttl", "probe_index", "addr", "name", "rtt_ns", "reply"):
             check(k in r, "field %s in %r" % (k, r))
-        check(r["probe"] == "traceroute" and r["target"] == TARGET and r["port"] == port,
+        check(r["probe"] == "traceroute" and r["target"] == target and r["port"] == port,
               "common fields: %r" % r)
         check(r["state"] == state and r["success"] == (state != "unreached"),
               "state %s: %r" % (state, r))
@@ -239,6 +252,48 @@ def hop_list_equals_scapys_and_tcptraceroutes():
             check(ours == tt, "port %d: vigil %s, tcptraceroute %s" % (port, ours, tt))
             check(tstate == state == rows[-1]["state"], "port %d: tcptraceroute says %s, "
                   "vigil %s" % (port, tstate, rows[-1]["state"]))
+
+
+def scapy6_hops(port):
+    """scapy's traceroute6 (TCP SYNs) from the client namespace: the address per hop limit."""
+    code = ("from scapy.all import conf,TCP;from scapy.layers.inet6 import traceroute6\n"
+            "conf.verb=0\n"
+            "a,_=traceroute6('%s',dport=%d,maxttl=6,timeout=3,verbose=0)\n"
+            "for s,r in a: print(s.hlim, r.src, int(r.haslayer(TCP)))\n" % (TARGET6, port))
+    p = sh("/usr/bin/python3", "-c", code, ns=NS["c"])
+    got = {}
+    for line in p.stdout.splitlines():
+        hlim, addr, is_target = line.split()
+        got[int(hlim)] = (addr, is_target == "1")
+    out = []
+    for ttl in sorted(got):
+        out.append(got[ttl][0])
+        if got[ttl][1]:
+            break
+    return out
+
+
+@test
+def ipv6_hops_equal_scapys_traceroute6():
+    chain()
+    if sh("/usr/bin/python3", "-c", "import scapy.all", check_rc=False).returncode:
+        skip("python3-scapy is not installed (tools/deps.sh)")
+    with Listener():
+        for port, state, last in ((OPEN_PORT, "open", "syn-ack"),
+                                  (CLOSED_PORT, "closed", "rst")):
+            rows = records(vtrace(TARGET6, "-p", str(port), "-n", "-f", "ndjson").stdout)
+            check_common(rows, port, state, TARGET6)
+            check(hop_list(rows) == HOPS6, "port %d: hops %s, want %s" %
+                  (port, hop_list(rows), HOPS6))
+            check([r["reply"] for r in rows if r["ttl"] == 4] == [last] * 3,
+                  "port %d ends in %s" % (port, last))
+            theirs = scapy6_hops(port)
+            check(theirs == HOPS6, "port %d: scapy's traceroute6 %s" % (port, theirs))
+    table = vtrace(TARGET6, "-p", str(CLOSED_PORT), "-n").stdout.splitlines()
+    check(table[0].startswith("traceroute to %s (%s), port %d" % (TARGET6, TARGET6,
+                                                                CLOSED_PORT)) and
+          "from [fd77:1::2]:" in table[0], "header: %r" % table[0])
+    check(table[4].startswith(" 4  %s [closed]  " % TARGET6), "hop 4: %r" % table[4])
 
 
 def nft(ns, *rules):
@@ -376,8 +431,7 @@ def errors_exit_as_documented():
            (["127.0.0.1", "-q", "11"], "--probes"), (["127.0.0.1", "-w", "soon"], "--timeout"),
            (["127.0.0.1", "-w", "0"], "--timeout"), (["127.0.0.1", "--rate", "0"], "--rate"),
            (["127.0.0.1", "-f", "png"], "--format"), (["127.0.0.1", "-d", "1s"], "--duration"),
-           ([], "HOST"), (["a b"], "HOST"), (["-x"], "-x"), (["::1"], "IPv6"),
-           (["127.0.0.1", "80"], "unexpected argument")]
+           ([], "HOST"), (["a b"], "HOST"), (["-x"], "-x"), (["127.0.0.1", "80"], "unexpected argument")]
     for args, word in bad:
         p = subprocess.run([VIGIL, "probe", "traceroute", *args], capture_output=True,
                            text=True)

@@ -4,7 +4,8 @@
  * parser on hand-built packets: a router's time exceeded quoting our SYN (by ports and
  * sequence number), a quote cut to RFC 792's 8 bytes, someone else's quote, the target's
  * SYN-ACK and RST, and hostile ones (truncated at every length, a header length beyond the
- * packet, a total length below the header, options that push the quote out); the SYN we
+ * packet, a total length below the header, options that push the quote out); the same over
+ * IPv6 (ICMPv6 messages and TCP segments as IPv6 raw sockets read them); the SYN we
  * build and its checksum; per-hop statistics; and the SVG report: its layout on one RTT scale,
  * one group per hop, balanced XML, and a hostile reverse name escaped.
  */
@@ -27,7 +28,7 @@ static const uint8_t SRC[4] = { 10, 77, 1, 2 }, DST[4] = { 10, 77, 4, 2 },
 
 static struct route_flow flow(void)
 {
-	struct route_flow f = { .family = 2, .sport = 40000, .dport = 443 };
+	struct route_flow f = { .family = ROUTE_AF_INET, .sport = 40000, .dport = 443 };
 
 	memcpy(f.src, SRC, 4);
 	memcpy(f.dst, DST, 4);
@@ -215,8 +216,8 @@ static void test_syn_is_built_with_a_valid_checksum(void **state)
 	size_t n;
 
 	(void)state;
-	assert_int_equal(route_syn_build4(&f, 1, seg, 10), 0);
-	n = route_syn_build4(&f, 0x01020304, seg, sizeof(seg));
+	assert_int_equal(route_syn_build(&f, 1, seg, 10), 0);
+	n = route_syn_build(&f, 0x01020304, seg, sizeof(seg));
 	assert_int_equal(n, 24);
 	assert_int_equal(seg[0] << 8 | seg[1], 40000);
 	assert_int_equal(seg[2] << 8 | seg[3], 443);
@@ -232,6 +233,85 @@ static void test_syn_is_built_with_a_valid_checksum(void **state)
 	assert_string_equal(route_reply_name(ROUTE_REPLY_SYN_ACK), "syn-ack");
 	assert_string_equal(route_reply_name(ROUTE_REPLY_NONE), "none");
 	assert_string_equal(route_state_name(ROUTE_CLOSED), "closed");
+}
+
+static const uint8_t SRC6[16] = { 0xfd, 0x77, 0, 1, [15] = 2 },
+		     DST6[16] = { 0xfd, 0x77, 0, 4, [15] = 2 },
+		     ROUTER6[16] = { 0xfd, 0x77, 0, 2, [15] = 2 };
+
+static struct route_flow flow6(void)
+{
+	struct route_flow f = { .family = ROUTE_AF_INET6, .sport = 40000, .dport = 443 };
+
+	memcpy(f.src, SRC6, 16);
+	memcpy(f.dst, DST6, 16);
+	return f;
+}
+
+/* An ICMPv6 error as an IPv6 raw socket reads it: no outer header; quote bytes of TCP. */
+static size_t icmp6_reply(uint8_t *buf, uint8_t type, uint32_t seq, size_t quote)
+{
+	memset(buf, 0, 8 + 40 + quote);
+	buf[0] = type;
+	buf[1] = type == 1 ? 3 : 0;
+	buf[8] = 0x60;
+	wr16(buf + 8 + 4, 24);
+	buf[8 + 6] = 6;
+	buf[8 + 7] = 1;
+	memcpy(buf + 8 + 8, SRC6, 16);
+	memcpy(buf + 8 + 24, DST6, 16);
+	wr16(buf + 48, 40000);
+	wr16(buf + 50, 443);
+	if (quote >= 8)
+		wr32(buf + 52, seq);
+	return 8 + 40 + quote;
+}
+
+static void test_ipv6_replies(void **state)
+{
+	struct route_flow f = flow6();
+	struct route_reply r;
+	uint8_t buf[128], seg[64];
+	size_t n, cut;
+
+	(void)state;
+	n = icmp6_reply(buf, 3, 0xabcdef01, 20);
+	assert_int_equal(route_reply_parse6(&f, ROUTER6, 58, buf, n, &r), 0);
+	assert_int_equal(r.kind, ROUTE_REPLY_TIME_EXCEEDED);
+	assert_memory_equal(r.from, ROUTER6, 16);
+	assert_int_equal(r.seq, 0xabcdef01);
+	n = icmp6_reply(buf, 1, 5, 8);
+	assert_int_equal(route_reply_parse6(&f, ROUTER6, 58, buf, n, &r), 0);
+	assert_int_equal(r.kind, ROUTE_REPLY_UNREACHABLE);
+	assert_int_equal(r.icmp_code, 3);
+	for (cut = 0; cut < 56; cut++) {
+		uint8_t *copy = malloc(cut ? cut : 1);
+
+		memcpy(copy, buf, cut);
+		assert_int_equal(route_reply_parse6(&f, ROUTER6, 58, copy, cut, &r), -EINVAL);
+		free(copy);
+	}
+	n = icmp6_reply(buf, 3, 1, 8);
+	buf[8 + 6] = 17; /* a UDP quote */
+	assert_int_equal(route_reply_parse6(&f, ROUTER6, 58, buf, n, &r), -ENOENT);
+	n = icmp6_reply(buf, 3, 1, 8);
+	buf[8 + 39] = 9; /* to another host */
+	assert_int_equal(route_reply_parse6(&f, ROUTER6, 58, buf, n, &r), -ENOENT);
+	n = icmp6_reply(buf, 129, 1, 8); /* an echo reply */
+	assert_int_equal(route_reply_parse6(&f, ROUTER6, 58, buf, n, &r), -ENOENT);
+	/* the target's RST, as the TCP raw socket reads it: the segment alone */
+	n = tcp_reply(buf, 0x14, 77) - 20;
+	assert_int_equal(route_reply_parse6(&f, DST6, 6, buf + 20, n, &r), 0);
+	assert_int_equal(r.kind, ROUTE_REPLY_RST);
+	assert_int_equal(r.seq, 76);
+	assert_int_equal(route_reply_parse6(&f, ROUTER6, 6, buf + 20, n, &r), -ENOENT);
+	assert_int_equal(route_reply_parse6(&f, DST6, 6, buf + 20, 19, &r), -EINVAL);
+	assert_int_equal(route_reply_parse6(&f, DST6, 17, buf + 20, n, &r), -ENOENT);
+	/* the SYN's checksum over the IPv6 pseudo-header */
+	n = route_syn_build(&f, 9, seg, sizeof(seg));
+	assert_int_equal(n, 24);
+	assert_int_equal(route_tcp_csum6(SRC6, DST6, seg, n), 0);
+	assert_int_not_equal(route_tcp_csum4(SRC6, DST6, seg, n), 0);
 }
 
 /* A result of 4 hops: hop 2 lost entirely, hop 3 one probe of 3, then the target (open). */
@@ -432,6 +512,7 @@ int main(void)
 		cmocka_unit_test(test_syn_ack_and_rst_give_seq_from_ack),
 		cmocka_unit_test(test_hostile_packets_are_refused),
 		cmocka_unit_test(test_syn_is_built_with_a_valid_checksum),
+		cmocka_unit_test(test_ipv6_replies),
 		cmocka_unit_test(test_hop_stats),
 		cmocka_unit_test(test_svg_layout),
 		cmocka_unit_test(test_svg_report),

@@ -20,6 +20,8 @@
 #define ROUTE_MAX_HOPS	 255
 #define ROUTE_MAX_PROBES 10
 #define ROUTE_NAME_LEN	 256
+#define ROUTE_AF_INET	 2  /* AF_INET */
+#define ROUTE_AF_INET6	 10 /* AF_INET6 */
 
 /* What came back for one probe. */
 enum route_reply_kind {
@@ -38,7 +40,7 @@ const char *route_state_name(enum route_state s);
 
 /* Which probes are ours: the SYNs' addresses and ports (as we sent them). */
 struct route_flow {
-	int family; /* AF_INET (AF_INET6 later) */
+	int family; /* ROUTE_AF_INET or ROUTE_AF_INET6 */
 	uint8_t src[16], dst[16];
 	uint16_t sport, dport;
 };
@@ -61,12 +63,24 @@ struct route_reply {
 int route_reply_parse4(const struct route_flow *flow, const uint8_t *buf, size_t len,
 		       struct route_reply *out);
 
-/* The Internet checksum (RFC 1071) of a TCP segment over the IPv4 pseudo-header. */
+/*
+ * The same for what an IPv6 raw socket reads: buf is the ICMPv6 message (proto 58) or the
+ * TCP segment (proto 6), from the address recvfrom() gave.
+ */
+int route_reply_parse6(const struct route_flow *flow, const uint8_t from[16], int proto,
+		       const uint8_t *buf, size_t len, struct route_reply *out);
+
+/* The Internet checksum (RFC 1071) of a TCP segment over the IPv4 or IPv6 pseudo-header. */
 uint16_t route_tcp_csum4(const uint8_t src[4], const uint8_t dst[4], const uint8_t *seg,
+			 size_t len);
+uint16_t route_tcp_csum6(const uint8_t src[16], const uint8_t dst[16], const uint8_t *seg,
 			 size_t len);
 
 /* Build our SYN (TCP header with an MSS option, checksum filled) into seg; its length. */
-size_t route_syn_build4(const struct route_flow *flow, uint32_t seq, uint8_t *seg, size_t size);
+size_t route_syn_build(const struct route_flow *flow, uint32_t seq, uint8_t *seg, size_t size);
+
+/* An address of family as text (RFC 5952 for IPv6): tcp_addr_format()'s. */
+const char *route_addr_str(int family, const uint8_t a[16], char *buf, size_t len);
 
 /* One probe: its hop, its index in the hop, when it went and what came back. */
 struct route_probe {

@@ -17,11 +17,14 @@
 #include "export/export.h"
 #include "export/json.h"
 #include "probe/probe_route.h"
+#include "tcp/tcp_addr.h"
 
-static const char *addr_str(const uint8_t a[16], char buf[INET_ADDRSTRLEN])
+const char *route_addr_str(int family, const uint8_t a[16], char *buf, size_t len)
 {
-	return inet_ntop(AF_INET, a, buf, INET_ADDRSTRLEN) ? buf : "?";
+	return tcp_addr_format(family, a, buf, len);
 }
+
+#define ADDR_LEN TCP_ADDR_STRLEN
 
 /* traceroute's marks for an ICMP destination unreachable, by code */
 static const char *unreach_mark(uint8_t code)
@@ -35,21 +38,25 @@ static const char *unreach_mark(uint8_t code)
 
 void route_out__table_head(struct sink *s, const struct route_cfg *cfg, const char *addr)
 {
-	char src[INET_ADDRSTRLEN], t[ESC_MAX_PER_BYTE * 256 + 1];
+	char src[ADDR_LEN], t[ESC_MAX_PER_BYTE * 256 + 1];
 
-	sink__printf(s, "traceroute to %s (%s), port %u, %u hops max, %u probes, from %s:%u\n",
+	bool v6 = cfg->flow.family == ROUTE_AF_INET6;
+
+	sink__printf(s, "traceroute to %s (%s), port %u, %u hops max, %u probes, from %s%s%s:%u\n",
 		     esc_buf(t, sizeof(t), cfg->target), addr, cfg->flow.dport, cfg->max_hops,
-		     cfg->probes, addr_str(cfg->flow.src, src), cfg->flow.sport);
+		     cfg->probes, v6 ? "[" : "",
+		     route_addr_str(cfg->flow.family, cfg->flow.src, src, sizeof(src)),
+		     v6 ? "]" : "", cfg->flow.sport);
 	sink__flush(s);
 }
 
 static void table_addr(struct sink *s, const struct route_cfg *cfg, const struct route_hop *hop,
 		       uint32_t i)
 {
-	char a[INET_ADDRSTRLEN], n[ESC_MAX_PER_BYTE * ROUTE_NAME_LEN + 1];
+	char a[ADDR_LEN], n[ESC_MAX_PER_BYTE * ROUTE_NAME_LEN + 1];
 	const struct route_probe *p = &hop->probes[i];
 
-	addr_str(p->from, a);
+	route_addr_str(cfg->flow.family, p->from, a, sizeof(a));
 	if (cfg->resolve && hop->names[i][0])
 		sink__printf(s, "  %s (%s)", esc_buf(n, sizeof(n), hop->names[i]), a);
 	else
@@ -72,7 +79,7 @@ void route_out__table_hop(struct sink *s, const struct route_cfg *cfg, const str
 			sink__puts(s, "  *");
 			continue;
 		}
-		if (!shown || memcmp(shown, p->from, 4)) {
+		if (!shown || memcmp(shown, p->from, 16)) {
 			table_addr(s, cfg, hop, i);
 			shown = p->from;
 		}
@@ -87,9 +94,10 @@ void route_out__table_hop(struct sink *s, const struct route_cfg *cfg, const str
 void route_out__table_end(struct sink *s, const struct route_cfg *cfg,
 			  const struct route_result *res)
 {
-	char a[INET_ADDRSTRLEN];
+	char a[ADDR_LEN];
 
-	sink__printf(s, "%s port %u: %s", addr_str(cfg->flow.dst, a), cfg->flow.dport,
+	sink__printf(s, "%s port %u: %s",
+		     route_addr_str(cfg->flow.family, cfg->flow.dst, a, sizeof(a)), cfg->flow.dport,
 		     route_state_name(res->state));
 	if (res->state != ROUTE_UNREACHED)
 		sink__printf(s, " (%s) at hop %u", res->state == ROUTE_OPEN ? "syn-ack" : "rst",
@@ -113,7 +121,7 @@ static void csv_row(struct row_ctx *c, const struct route_hop *h, uint32_t i, co
 {
 	const struct route_probe *p = &h->probes[i];
 	struct sink *s = c->s;
-	char a[INET_ADDRSTRLEN];
+	char a[ADDR_LEN];
 
 	sink__printf(s, "%s,%llu,probe,raw_socket,traceroute,", when,
 		     (unsigned long long)p->sent_ns);
@@ -123,7 +131,7 @@ static void csv_row(struct row_ctx *c, const struct route_hop *h, uint32_t i, co
 		     (unsigned long long)c->res->duration_ns, route_state_name(c->res->state),
 		     p->ttl, p->index);
 	if (p->reply != ROUTE_REPLY_NONE) {
-		sink__puts(s, addr_str(p->from, a));
+		sink__puts(s, route_addr_str(c->cfg->flow.family, p->from, a, sizeof(a)));
 		sink__putc(s, ',');
 		csv_write_string(s, h->names[i], ROUTE_NAME_LEN);
 		sink__printf(s, ",%llu", (unsigned long long)p->rtt_ns);
@@ -137,7 +145,7 @@ static void json_row(struct row_ctx *c, const struct route_hop *h, uint32_t i, c
 {
 	const struct route_probe *p = &h->probes[i];
 	struct jw *w = &c->w;
-	char a[INET_ADDRSTRLEN];
+	char a[ADDR_LEN];
 
 	if (c->fmt == FMT_NDJSON)
 		jw__init(w, c->s, false);
@@ -155,7 +163,7 @@ static void json_row(struct row_ctx *c, const struct route_hop *h, uint32_t i, c
 	jw__u64(w, "ttl", p->ttl);
 	jw__u64(w, "probe_index", p->index);
 	if (p->reply != ROUTE_REPLY_NONE) {
-		jw__str(w, "addr", addr_str(p->from, a));
+		jw__str(w, "addr", route_addr_str(c->cfg->flow.family, p->from, a, sizeof(a)));
 		if (h->names[i][0])
 			jw__strn(w, "name", h->names[i], ROUTE_NAME_LEN);
 		else

@@ -4,7 +4,9 @@
  * parser of what comes back. A reply is an ICMP error (time exceeded from a router, or
  * destination unreachable) quoting the IP header and the first 8 bytes of one of our SYNs
  * (ports and sequence number, which is how a reply finds its probe), or the target's own
- * SYN-ACK or RST, whose acknowledgment number is our sequence number plus one. Everything
+ * SYN-ACK or RST, whose acknowledgment number is our sequence number plus one. IPv4 raw
+ * sockets hand over the IP header, IPv6 ones only the payload (the sender's address comes
+ * from recvfrom). Everything
  * in a received packet is untrusted: each header is checked against the bytes actually
  * read before a field of it is used, whatever its length fields claim.
  */
@@ -13,19 +15,23 @@
 
 #include "probe/probe_route.h"
 
-#define IP4_HDR_MIN   20
-#define ICMP_HDR_LEN  8
-#define TCP_HDR_MIN   20
-#define TCP_QUOTE_MIN 8 /* what RFC 792 guarantees of the quoted datagram: ports and seq */
-#define PROTO_ICMP    1
-#define PROTO_TCP     6
-#define ICMP_UNREACH  3
-#define ICMP_TIMXCEED 11
-#define TCP_FL_RST    0x04
-#define TCP_FL_SYN    0x02
-#define TCP_FL_ACK    0x10
-#define SYN_MSS	      1460
-#define SYN_WINDOW    64240
+#define IP4_HDR_MIN    20
+#define ICMP_HDR_LEN   8
+#define TCP_HDR_MIN    20
+#define TCP_QUOTE_MIN  8 /* what RFC 792 guarantees of the quoted datagram: ports and seq */
+#define PROTO_ICMP     1
+#define PROTO_TCP      6
+#define ICMP_UNREACH   3
+#define ICMP_TIMXCEED  11
+#define PROTO_ICMP6    58
+#define IP6_HDR_LEN    40
+#define ICMP6_UNREACH  1
+#define ICMP6_TIMXCEED 3
+#define TCP_FL_RST     0x04
+#define TCP_FL_SYN     0x02
+#define TCP_FL_ACK     0x10
+#define SYN_MSS	       1460
+#define SYN_WINDOW     64240
 
 const char *route_reply_name(enum route_reply_kind k)
 {
@@ -126,8 +132,8 @@ static int parse_icmp4(const struct route_flow *f, const uint8_t *p, size_t n,
 }
 
 /* A TCP segment at p (n bytes) from the target: a SYN-ACK or a RST answering our SYN? */
-static int parse_tcp4(const struct route_flow *f, const uint8_t *p, size_t n,
-		      struct route_reply *out)
+static int parse_tcp(const struct route_flow *f, const uint8_t *p, size_t n,
+		     struct route_reply *out)
 {
 	uint8_t flags;
 
@@ -169,9 +175,46 @@ int route_reply_parse4(const struct route_flow *flow, const uint8_t *buf, size_t
 	if (buf[9] == PROTO_TCP) {
 		if (memcmp(buf + 12, flow->dst, 4) || memcmp(buf + 16, flow->src, 4))
 			return -ENOENT;
-		return parse_tcp4(flow, buf + hl, plen - hl, out);
+		return parse_tcp(flow, buf + hl, plen - hl, out);
 	}
 	return -ENOENT;
+}
+
+int route_reply_parse6(const struct route_flow *flow, const uint8_t from[16], int proto,
+		       const uint8_t *buf, size_t len, struct route_reply *out)
+{
+	const uint8_t *q;
+
+	memset(out, 0, sizeof(*out));
+	memcpy(out->from, from, 16);
+	if (proto == PROTO_TCP) {
+		if (memcmp(from, flow->dst, 16))
+			return -ENOENT;
+		return parse_tcp(flow, buf, len, out);
+	}
+	if (proto != PROTO_ICMP6)
+		return -ENOENT;
+	if (len < ICMP_HDR_LEN)
+		return -EINVAL;
+	if (buf[0] != ICMP6_TIMXCEED && buf[0] != ICMP6_UNREACH)
+		return -ENOENT;
+	/* the quote: the SYN's IPv6 header (no extension headers: we send none), then TCP */
+	q = buf + ICMP_HDR_LEN;
+	len -= ICMP_HDR_LEN;
+	if (len < IP6_HDR_LEN || q[0] >> 4 != 6)
+		return -EINVAL;
+	if (q[6] != PROTO_TCP || memcmp(q + 8, flow->src, 16) || memcmp(q + 24, flow->dst, 16))
+		return -ENOENT;
+	if (len - IP6_HDR_LEN < TCP_QUOTE_MIN)
+		return -EINVAL;
+	q += IP6_HDR_LEN;
+	if (rd16(q) != flow->sport || rd16(q + 2) != flow->dport)
+		return -ENOENT;
+	out->kind = buf[0] == ICMP6_TIMXCEED ? ROUTE_REPLY_TIME_EXCEEDED : ROUTE_REPLY_UNREACHABLE;
+	out->icmp_type = buf[0];
+	out->icmp_code = buf[1];
+	out->seq = rd32(q + 4);
+	return 0;
 }
 
 static uint32_t csum_add(uint32_t sum, const uint8_t *p, size_t len)
@@ -199,7 +242,24 @@ uint16_t route_tcp_csum4(const uint8_t src[4], const uint8_t dst[4], const uint8
 	return (uint16_t)~sum;
 }
 
-size_t route_syn_build4(const struct route_flow *flow, uint32_t seq, uint8_t *seg, size_t size)
+uint16_t route_tcp_csum6(const uint8_t src[16], const uint8_t dst[16], const uint8_t *seg,
+			 size_t len)
+{
+	uint8_t pseudo[40];
+	uint32_t sum;
+
+	memcpy(pseudo, src, 16);
+	memcpy(pseudo + 16, dst, 16);
+	wr32(pseudo + 32, (uint32_t)len);
+	memset(pseudo + 36, 0, 3);
+	pseudo[39] = PROTO_TCP;
+	sum = csum_add(csum_add(0, pseudo, sizeof(pseudo)), seg, len);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+size_t route_syn_build(const struct route_flow *flow, uint32_t seq, uint8_t *seg, size_t size)
 {
 	const size_t len = TCP_HDR_MIN + 4;
 
@@ -215,6 +275,8 @@ size_t route_syn_build4(const struct route_flow *flow, uint32_t seq, uint8_t *se
 	seg[20] = 2; /* MSS: a SYN without one looks like a scanner to some middleboxes */
 	seg[21] = 4;
 	wr16(seg + 22, SYN_MSS);
-	wr16(seg + 16, route_tcp_csum4(flow->src, flow->dst, seg, len));
+	wr16(seg + 16, flow->family == ROUTE_AF_INET6
+			       ? route_tcp_csum6(flow->src, flow->dst, seg, len)
+			       : route_tcp_csum4(flow->src, flow->dst, seg, len));
 	return len;
 }

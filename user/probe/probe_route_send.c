@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * probe_route_send.c: the traceroute's sockets and its loop. A raw TCP socket, bound to the
+ * probe_route_send.c: the traceroute's sockets and its loop, for IPv4 and IPv6 alike. A raw
+ * TCP socket, bound to the
  * source address the kernel would use for the target and connected to the target (so it
  * only reads the target's segments), sends each SYN with the TTL of its hop and reads the
  * SYN-ACK or RST that ends the trace; a raw ICMP socket reads the routers' time exceeded and
@@ -37,56 +38,98 @@ struct route_tracer {
 	uint64_t last_send_ns;
 };
 
-static void sin4(struct sockaddr_in *sa, const uint8_t addr[4], uint16_t port)
+/* A socket address of the flow's family for addr and port; its length. */
+static socklen_t sockaddr_of(int family, const uint8_t addr[16], uint16_t port,
+			     struct sockaddr_storage *ss)
 {
-	memset(sa, 0, sizeof(*sa));
-	sa->sin_family = AF_INET;
-	sa->sin_port = htons(port);
-	memcpy(&sa->sin_addr, addr, 4);
+	memset(ss, 0, sizeof(*ss));
+	if (family == AF_INET6) {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons(port);
+		memcpy(&s6->sin6_addr, addr, 16);
+		return sizeof(*s6);
+	}
+	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+
+	s4->sin_family = AF_INET;
+	s4->sin_port = htons(port);
+	memcpy(&s4->sin_addr, addr, 4);
+	return sizeof(*s4);
+}
+
+/* The address and port in ss, into the 16-byte form. */
+static uint16_t sockaddr_get(const struct sockaddr_storage *ss, uint8_t addr[16])
+{
+	memset(addr, 0, 16);
+	if (ss->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)ss;
+
+		memcpy(addr, &s6->sin6_addr, 16);
+		return ntohs(s6->sin6_port);
+	}
+	const struct sockaddr_in *s4 = (const struct sockaddr_in *)ss;
+
+	memcpy(addr, &s4->sin_addr, 4);
+	return ntohs(s4->sin_port);
 }
 
 /* The source address the kernel picks for the target: a UDP socket's connect sends nothing */
-static int source_addr4(struct route_flow *f)
+static int source_addr(struct route_flow *f)
 {
-	struct sockaddr_in sa;
-	socklen_t len = sizeof(sa);
+	struct sockaddr_storage ss;
+	socklen_t len = sockaddr_of(f->family, f->dst, f->dport, &ss);
 	int fd, err = 0;
 
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	fd = socket(f->family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
-	sin4(&sa, f->dst, f->dport);
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) ||
-	    getsockname(fd, (struct sockaddr *)&sa, &len))
+	if (connect(fd, (struct sockaddr *)&ss, len))
 		err = -errno;
-	else
-		memcpy(f->src, &sa.sin_addr, 4);
+	len = sizeof(ss);
+	if (!err && getsockname(fd, (struct sockaddr *)&ss, &len))
+		err = -errno;
+	if (!err)
+		sockaddr_get(&ss, f->src);
 	close(fd);
 	return err;
 }
 
 /* Bind a TCP socket to the source address and a free port, and keep it: the SYNs' port. */
-static int reserve_port4(struct route_tracer *t)
+static int reserve_port(struct route_tracer *t)
 {
 	struct route_flow *f = &t->cfg->flow;
-	struct sockaddr_in sa;
-	socklen_t len = sizeof(sa);
+	struct sockaddr_storage ss;
+	socklen_t len = sockaddr_of(f->family, f->src, f->sport, &ss);
 
-	t->port_fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	t->port_fd = socket(f->family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (t->port_fd < 0)
 		return -errno;
-	sin4(&sa, f->src, f->sport);
-	if (bind(t->port_fd, (struct sockaddr *)&sa, sizeof(sa)) ||
-	    getsockname(t->port_fd, (struct sockaddr *)&sa, &len))
+	if (bind(t->port_fd, (struct sockaddr *)&ss, len))
 		return -errno;
-	f->sport = ntohs(sa.sin_port);
+	len = sizeof(ss);
+	if (getsockname(t->port_fd, (struct sockaddr *)&ss, &len))
+		return -errno;
+	f->sport = sockaddr_get(&ss, f->src);
 	return 0;
+}
+
+static int raw_socket(int family, int proto)
+{
+	int fd = socket(family, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, proto);
+
+	if (fd < 0)
+		return errno == EACCES ? -EPERM : -errno;
+	return fd;
 }
 
 int route_tracer__new(struct route_cfg *cfg, struct route_tracer **out)
 {
+	struct route_flow *f = &cfg->flow;
+	struct sockaddr_storage ss;
 	struct route_tracer *t;
-	struct sockaddr_in sa;
+	socklen_t len;
 	int err;
 
 	t = calloc(1, sizeof(*t));
@@ -94,30 +137,23 @@ int route_tracer__new(struct route_cfg *cfg, struct route_tracer **out)
 		return -ENOMEM;
 	t->cfg = cfg;
 	t->port_fd = -1;
-	t->icmp_fd = -1;
-	t->tcp_fd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, IPPROTO_TCP);
-	if (t->tcp_fd < 0) {
-		err = errno == EACCES ? -EPERM : -errno;
-		goto err_free;
-	}
-	t->icmp_fd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, IPPROTO_ICMP);
-	if (t->icmp_fd < 0) {
-		err = errno == EACCES ? -EPERM : -errno;
-		goto err_free;
-	}
-	err = source_addr4(&cfg->flow);
+	t->icmp_fd = raw_socket(f->family, f->family == AF_INET6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP);
+	t->tcp_fd = raw_socket(f->family, IPPROTO_TCP);
+	err = t->icmp_fd < 0 ? t->icmp_fd : t->tcp_fd < 0 ? t->tcp_fd : 0;
 	if (err)
 		goto err_free;
-	err = reserve_port4(t);
+	err = source_addr(f);
+	if (!err)
+		err = reserve_port(t);
 	if (err)
 		goto err_free;
-	sin4(&sa, cfg->flow.src, 0);
-	if (bind(t->tcp_fd, (struct sockaddr *)&sa, sizeof(sa))) {
+	len = sockaddr_of(f->family, f->src, 0, &ss);
+	if (bind(t->tcp_fd, (struct sockaddr *)&ss, len)) {
 		err = -errno;
 		goto err_free;
 	}
-	sin4(&sa, cfg->flow.dst, 0);
-	if (connect(t->tcp_fd, (struct sockaddr *)&sa, sizeof(sa))) {
+	len = sockaddr_of(f->family, f->dst, 0, &ss);
+	if (connect(t->tcp_fd, (struct sockaddr *)&ss, len)) {
 		err = -errno;
 		goto err_free;
 	}
@@ -154,9 +190,11 @@ static int send_probe(struct route_tracer *t, struct route_probe *p)
 	int ttl = p->ttl;
 	size_t len;
 
-	if (setsockopt(t->tcp_fd, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl)))
+	if (t->cfg->flow.family == AF_INET6
+		    ? setsockopt(t->tcp_fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &ttl, sizeof(ttl))
+		    : setsockopt(t->tcp_fd, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl)))
 		return -errno;
-	len = route_syn_build4(&t->cfg->flow, probe_seq(t, p->ttl, p->index), seg, sizeof(seg));
+	len = route_syn_build(&t->cfg->flow, probe_seq(t, p->ttl, p->index), seg, sizeof(seg));
 	p->sent_ns = mono_now_ns();
 	if (send(t->tcp_fd, seg, len, 0) < 0)
 		return -errno;
@@ -183,16 +221,30 @@ static void take_reply(struct route_tracer *t, struct route_hop *hop, const stru
 	res->answered++;
 }
 
-/* Read everything waiting on fd. */
-static void drain(struct route_tracer *t, int fd, struct route_hop *hop, uint64_t now,
+/* Read everything waiting on fd (a raw socket of proto). */
+static void drain(struct route_tracer *t, int fd, int proto, struct route_hop *hop, uint64_t now,
 		  struct route_result *res)
 {
-	uint8_t buf[RECV_BUF];
+	const struct route_flow *f = &t->cfg->flow;
+	uint8_t buf[RECV_BUF], from[16];
+	struct sockaddr_storage ss;
 	struct route_reply r;
+	socklen_t len;
 	ssize_t n;
+	int err;
 
-	while ((n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT)) >= 0) {
-		if (!route_reply_parse4(&t->cfg->flow, buf, (size_t)n, &r))
+	for (;;) {
+		len = sizeof(ss);
+		n = recvfrom(fd, buf, sizeof(buf), MSG_DONTWAIT, (struct sockaddr *)&ss, &len);
+		if (n < 0)
+			return;
+		if (f->family == AF_INET6) {
+			sockaddr_get(&ss, from);
+			err = route_reply_parse6(f, from, proto, buf, (size_t)n, &r);
+		} else {
+			err = route_reply_parse4(f, buf, (size_t)n, &r);
+		}
+		if (!err)
 			take_reply(t, hop, &r, now, res);
 	}
 }
@@ -256,33 +308,36 @@ static int trace_hop(struct route_tracer *t, struct route_hop *hop, struct route
 		if (err)
 			return err;
 		now = mono_now_ns();
-		drain(t, t->tcp_fd, hop, now, res);
-		drain(t, t->icmp_fd, hop, now, res);
+		drain(t, t->tcp_fd, IPPROTO_TCP, hop, now, res);
+		drain(t, t->icmp_fd,
+		      t->cfg->flow.family == AF_INET6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP, hop, now,
+		      res);
 	}
 }
 
 /* Reverse names for the hop's answering addresses (once per address). */
-static void resolve_hop(struct route_hop *hop, uint32_t probes)
+static void resolve_hop(struct route_hop *hop, int family, uint32_t probes)
 {
 	for (uint32_t i = 0; i < probes; i++) {
 		const struct route_probe *p = &hop->probes[i];
-		struct sockaddr_in sa;
+		struct sockaddr_storage ss;
+		socklen_t len;
 		uint32_t j;
 
 		if (p->reply == ROUTE_REPLY_NONE)
 			continue;
 		for (j = 0; j < i; j++) {
 			if (hop->probes[j].reply != ROUTE_REPLY_NONE &&
-			    !memcmp(hop->probes[j].from, p->from, 4))
+			    !memcmp(hop->probes[j].from, p->from, 16))
 				break;
 		}
 		if (j < i) {
 			memcpy(hop->names[i], hop->names[j], sizeof(hop->names[i]));
 			continue;
 		}
-		sin4(&sa, p->from, 0);
-		if (getnameinfo((struct sockaddr *)&sa, sizeof(sa), hop->names[i],
-				sizeof(hop->names[i]), NULL, 0, NI_NAMEREQD))
+		len = sockaddr_of(family, p->from, 0, &ss);
+		if (getnameinfo((struct sockaddr *)&ss, len, hop->names[i], sizeof(hop->names[i]),
+				NULL, 0, NI_NAMEREQD))
 			hop->names[i][0] = '\0';
 	}
 }
@@ -330,7 +385,7 @@ int route_tracer__run(struct route_tracer *t, struct route_result *res, route_ho
 			break;
 		res->nhops = ttl;
 		if (cfg->resolve)
-			resolve_hop(hop, cfg->probes);
+			resolve_hop(hop, cfg->flow.family, cfg->probes);
 		if (cb)
 			cb(ctx, cfg, res, hop);
 		if (hop_ends(hop, cfg->probes, &res->state))

@@ -8,13 +8,13 @@
  * or unreached. Each hop is one <g class="hop"> whose <title> lists every probe. Names come
  * from DNS and are escaped as XML text (escape.h), so the file parses whatever they hold.
  */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "export/escape.h"
 #include "probe/probe_route_svg.h"
+#include "tcp/tcp_addr.h"
 
 #define C_OK	  "#2e9e44"
 #define C_SOME	  "#e0a000"
@@ -91,7 +91,7 @@ static void fmt_ms(char *buf, size_t len, uint64_t ns)
 /* The hop's tooltip: one line per probe. */
 static void hop_title(struct sink *s, const struct route_cfg *cfg, const struct route_hop *hop)
 {
-	char a[INET_ADDRSTRLEN], ms[32];
+	char a[TCP_ADDR_STRLEN], ms[32];
 
 	sink__printf(s, "<title>hop %u", hop->ttl);
 	for (uint32_t i = 0; i < cfg->probes; i++) {
@@ -101,7 +101,8 @@ static void hop_title(struct sink *s, const struct route_cfg *cfg, const struct 
 		if (p->reply == ROUTE_REPLY_NONE)
 			continue;
 		fmt_ms(ms, sizeof(ms), p->rtt_ns);
-		sink__printf(s, " from %s in %s", inet_ntop(AF_INET, p->from, a, sizeof(a)), ms);
+		sink__printf(s, " from %s in %s",
+			     route_addr_str(cfg->flow.family, p->from, a, sizeof(a)), ms);
 	}
 	sink__puts(s, "</title>\n");
 }
@@ -111,7 +112,7 @@ static void hop_row(struct sink *s, const struct route_cfg *cfg, const struct ro
 {
 	const struct route_hop *hop = &res->hops[h];
 	const struct route_svg_row *r = &l->rows[h];
-	char a[INET_ADDRSTRLEN], lo[32], med[32], hi[32];
+	char a[TCP_ADDR_STRLEN], lo[32], med[32], hi[32];
 	struct route_hop_stats st;
 	int cy = r->y + ROUTE_SVG_ROW / 2;
 
@@ -129,7 +130,7 @@ static void hop_row(struct sink *s, const struct route_cfg *cfg, const struct ro
 		const struct route_probe *p = &hop->probes[st.first];
 
 		sink__printf(s, "<text x=\"%d\" y=\"%d\" font-weight=\"bold\">%s", TEXT_X, cy - 2,
-			     inet_ntop(AF_INET, p->from, a, sizeof(a)));
+			     route_addr_str(cfg->flow.family, p->from, a, sizeof(a)));
 		if (hop->names[st.first][0]) {
 			sink__puts(s, "<tspan font-weight=\"normal\" fill=\"" C_MUTED "\"> ");
 			esc_xml_write(s, hop->names[st.first]);
@@ -186,7 +187,7 @@ static void end_state(struct sink *s, const struct route_cfg *cfg, const struct 
 int route_svg__write(struct sink *s, const struct route_cfg *cfg, const struct route_result *res)
 {
 	struct route_svg_layout l;
-	char dst[INET_ADDRSTRLEN], src[INET_ADDRSTRLEN], scale[32];
+	char dst[TCP_ADDR_STRLEN], src[TCP_ADDR_STRLEN], scale[32];
 
 	route_svg__layout(cfg, res, &l);
 	fmt_ms(scale, sizeof(scale), l.scale_ns);
@@ -200,12 +201,13 @@ int route_svg__write(struct sink *s, const struct route_cfg *cfg, const struct r
 		      "to ");
 	esc_xml_write(s, cfg->target);
 	sink__printf(s, " (%s) port %u</text>\n",
-		     inet_ntop(AF_INET, cfg->flow.dst, dst, sizeof(dst)), cfg->flow.dport);
+		     route_addr_str(cfg->flow.family, cfg->flow.dst, dst, sizeof(dst)),
+		     cfg->flow.dport);
 	sink__printf(s,
 		     "<text x=\"8\" y=\"46\" fill=\"%s\">from %s, %u probes per hop, timeout "
 		     "%.3f s</text>\n",
-		     C_MUTED, inet_ntop(AF_INET, cfg->flow.src, src, sizeof(src)), cfg->probes,
-		     (double)cfg->timeout_ns / 1e9);
+		     C_MUTED, route_addr_str(cfg->flow.family, cfg->flow.src, src, sizeof(src)),
+		     cfg->probes, (double)cfg->timeout_ns / 1e9);
 	sink__printf(
 		s,
 		"<text x=\"%d\" y=\"%d\" font-size=\"11\" fill=\"%s\">0</text>\n<text x=\"%d\" "

@@ -23,6 +23,7 @@
 #include "export/escape.h"
 #include "probe/probe_route.h"
 #include "probe/probe_traceroute.h"
+#include "tcp/tcp_addr.h"
 
 enum {
 	OPT_TFORMAT = CLI_COMMON_MAX + 60,
@@ -32,6 +33,8 @@ enum {
 	OPT_TIMEOUT,
 	OPT_RATE,
 	OPT_NO_RESOLVE,
+	OPT_IPV4,
+	OPT_IPV6,
 };
 
 /* --format: the record formats and the SVG report (enum out_format order, then svg) */
@@ -45,6 +48,7 @@ struct tr_args {
 	struct route_cfg cfg;
 	int format;
 	uint64_t rate;
+	int family; /* AF_UNSPEC: HOST's first address, whichever family */
 };
 
 static const struct cli_opt tr_opts[] = {
@@ -64,6 +68,8 @@ static const struct cli_opt tr_opts[] = {
 	  "send at most N SYNs per second (default 1000)" },
 	{ "no-resolve", 'n', NULL, OPT_NO_RESOLVE, NULL,
 	  "print hop addresses only (no reverse DNS names)" },
+	{ "ipv4", '4', NULL, OPT_IPV4, NULL, "trace to HOST's IPv4 address" },
+	{ "ipv6", '6', NULL, OPT_IPV6, NULL, "trace to HOST's IPv6 address" },
 	CLI_OPT_END,
 };
 
@@ -102,6 +108,10 @@ static int tr_set(void *ctx, int id, const char *arg)
 	case OPT_NO_RESOLVE:
 		a->cfg.resolve = false;
 		return 0;
+	case OPT_IPV4:
+	case OPT_IPV6:
+		a->family = id == OPT_IPV4 ? AF_INET : AF_INET6;
+		return 0;
 	}
 	return -EINVAL;
 }
@@ -109,7 +119,7 @@ static int tr_set(void *ctx, int id, const char *arg)
 static const struct cli_cmd tr_cmd = {
 	.name = "probe traceroute",
 	.usage = "vigil probe traceroute HOST [-p PORT] [-m MAX_HOPS] [-q PROBES] [-w TIMEOUT] "
-		 "[-n] [-f table|csv|json|ndjson|svg] [-o FILE]",
+		 "[-n] [-4|-6] [-f table|csv|json|ndjson|svg] [-o FILE]",
 	.summary =
 		"The path to a TCP port, as scapy's TCP traceroute and tcptraceroute find it:\n"
 		"SYNs from a raw socket with TTL 1, 2, ... (--probes per hop); each router's\n"
@@ -121,16 +131,19 @@ static const struct cli_cmd tr_cmd = {
 		"per probe (probe, target, port, success, duration_ns, state, ttl,\n"
 		"probe_index, addr, name, rtt_ns, reply); -f svg draws the route (RTT and loss\n"
 		"per hop, the end state) into -o FILE. Exit 0 when the target answered (open or\n"
-		"closed), 1 when it was not reached or the trace failed. IPv4 only.",
+		"closed), 1 when it was not reached or the trace failed. IPv4 and IPv6.",
 	.opts = tr_opts,
 	.set = tr_set,
 };
 
-/* Whether HOST is a plausible name or IPv4 address; else it is malformed (exit 2). */
+/* Whether HOST is a plausible name or address; else it is malformed (exit 2). */
 static bool host_is_wellformed(const char *h)
 {
+	struct in6_addr a6;
 	size_t n = strlen(h);
 
+	if (inet_pton(AF_INET6, h, &a6) == 1)
+		return true;
 	if (!n || n > TR_MAX_HOST || h[0] == '-' || h[0] == '.')
 		return false;
 	for (size_t i = 0; i < n; i++) {
@@ -143,10 +156,10 @@ static bool host_is_wellformed(const char *h)
 	return true;
 }
 
-/* HOST to its first IPv4 address; 0, or 1 after saying why not. */
+/* HOST to its first address (of the family asked for); 0, or 1 after saying why not. */
 static int resolve_target(struct tr_args *a)
 {
-	struct addrinfo hints = { .ai_family = AF_INET, .ai_socktype = SOCK_STREAM };
+	struct addrinfo hints = { .ai_family = a->family, .ai_socktype = SOCK_STREAM };
 	struct addrinfo *ai = NULL;
 	int err;
 
@@ -154,14 +167,21 @@ static int resolve_target(struct tr_args *a)
 	if (err || !ai) {
 		char h[ESC_MAX_PER_BYTE * TR_MAX_HOST + 1];
 
-		pr_err("probe traceroute: cannot resolve '%s' to an IPv4 address: %s",
+		pr_err("probe traceroute: cannot resolve '%s'%s: %s",
 		       esc_buf(h, sizeof(h), a->cfg.target),
+		       a->family == AF_INET    ? " to an IPv4 address"
+		       : a->family == AF_INET6 ? " to an IPv6 address"
+					       : "",
 		       err == EAI_SYSTEM ? strerror(errno) : gai_strerror(err));
 		if (ai)
 			freeaddrinfo(ai);
 		return 1;
 	}
-	memcpy(a->cfg.flow.dst, &((struct sockaddr_in *)ai->ai_addr)->sin_addr, 4);
+	a->cfg.flow.family = ai->ai_family;
+	if (ai->ai_family == AF_INET6)
+		memcpy(a->cfg.flow.dst, &((struct sockaddr_in6 *)ai->ai_addr)->sin6_addr, 16);
+	else
+		memcpy(a->cfg.flow.dst, &((struct sockaddr_in *)ai->ai_addr)->sin_addr, 4);
 	freeaddrinfo(ai);
 	return 0;
 }
@@ -170,8 +190,6 @@ static int resolve_target(struct tr_args *a)
 static int tr_validate(struct tr_args *a, const struct cli_common *c, int argc, char **argv,
 		       int first)
 {
-	struct in6_addr a6;
-
 	if (first >= argc) {
 		cli_error(&tr_cmd, "HOST is missing (see 'vigil probe traceroute --help')");
 		return EXIT_USAGE;
@@ -182,15 +200,11 @@ static int tr_validate(struct tr_args *a, const struct cli_common *c, int argc, 
 		return EXIT_USAGE;
 	}
 	a->cfg.target = argv[first];
-	if (inet_pton(AF_INET6, a->cfg.target, &a6) == 1) {
-		cli_error(&tr_cmd, "HOST '%s': IPv6 targets are not supported yet (IPv4 only)",
-			  a->cfg.target);
-		return EXIT_USAGE;
-	}
 	if (!host_is_wellformed(a->cfg.target)) {
 		char h[ESC_MAX_PER_BYTE * 64 + 1];
 
-		cli_error(&tr_cmd, "HOST: malformed '%s' (accepts a host name or an IPv4 address)",
+		cli_error(&tr_cmd,
+			  "HOST: malformed '%s' (accepts a host name, an IPv4 or IPv6 address)",
 			  esc_buf(h, sizeof(h), a->cfg.target));
 		return EXIT_USAGE;
 	}
@@ -215,7 +229,7 @@ static int tr_run(struct tr_args *a, const char *path)
 {
 	struct route_result *res = NULL;
 	struct route_tracer *t = NULL;
-	char dst[INET_ADDRSTRLEN];
+	char dst[TCP_ADDR_STRLEN];
 	struct sink *out;
 	int err, rc = 1;
 
@@ -227,7 +241,8 @@ static int tr_run(struct tr_args *a, const char *path)
 	}
 	if (err) {
 		pr_err("probe traceroute: %s: %s",
-		       inet_ntop(AF_INET, a->cfg.flow.dst, dst, sizeof(dst)), strerror(-err));
+		       route_addr_str(a->cfg.flow.family, a->cfg.flow.dst, dst, sizeof(dst)),
+		       strerror(-err));
 		return 1;
 	}
 	out = sink__open(path);
@@ -238,7 +253,7 @@ static int tr_run(struct tr_args *a, const char *path)
 	res = calloc(1, sizeof(*res));
 	if (!res)
 		goto close_out;
-	inet_ntop(AF_INET, a->cfg.flow.dst, dst, sizeof(dst));
+	route_addr_str(a->cfg.flow.family, a->cfg.flow.dst, dst, sizeof(dst));
 	if (a->format == FMT_TABLE)
 		route_out__table_head(out, &a->cfg, dst);
 	stop_install_handlers();
@@ -275,7 +290,6 @@ int probe_traceroute__cmd(int argc, char **argv)
 	int first, rc;
 	bool help;
 
-	a.cfg.flow.family = AF_INET;
 	a.cfg.flow.dport = 80;
 	a.cfg.max_hops = 30;
 	a.cfg.probes = 3;

@@ -337,6 +337,49 @@ def a_router_that_drops_its_icmp_is_a_star_with_full_loss():
 
 
 @test
+def repeated_runs_give_loss_and_min_avg_max_per_hop():
+    chain()
+    if not shutil.which("nft"):
+        skip("nft is not installed (tools/deps.sh: nftables)")
+    nft(NS["r2"], (("out", "output"), "icmp type time-exceeded drop"))
+    try:
+        with Listener():
+            p = vtrace(TARGET, "-p", str(OPEN_PORT), "-n", "-w", "300ms", "-c", "3", "-i",
+                       "200ms")
+            recs = records(vtrace(TARGET, "-p", str(OPEN_PORT), "-n", "-w", "300ms", "-c",
+                                  "2", "-i", "100ms", "-f", "ndjson").stdout)
+    finally:
+        nft_flush(NS["r2"])
+    out = p.stdout
+    check(out.count("open (syn-ack) at hop 4") == 3, "three runs: %r" % out)
+    summary = out.split("--- %s port %d: 3 runs, the target answered in 3 ---\n" %
+                        (TARGET, OPEN_PORT))[1].splitlines()
+    check(summary[0].split() == ["hop", "address", "sent", "loss", "min", "ms", "avg", "ms",
+                                 "max", "ms"], "summary header: %r" % summary[0])
+    for line, addr in zip(summary[1:], [R1, "*", R3, TARGET]):
+        f = line.split()
+        check(f[1] == addr and f[2] == "9", "hop %s: %r" % (addr, line))
+        if addr == "*":
+            check(f[3] == "100.0%" and len(f) == 4, "all lost, no RTT: %r" % line)
+        else:
+            lo, avg, hi = (float(x) for x in f[4:7])
+            check(f[3] == "0.0%" and 0 < lo <= avg <= hi < 1000, "min/avg/max: %r" % line)
+    probes = [r for r in recs if r["kind"] == "probe"]
+    sums = [r for r in recs if r["kind"] == "probe_summary"]
+    check(sorted({r["run"] for r in probes}) == [1, 2] and len(probes) == 24, "2 runs of 12")
+    check([r["ttl"] for r in sums] == [1, 2, 3, 4], "a summary per hop: %s" % sums)
+    check(sums[1]["addr"] is None and sums[1]["lost"] == 6 and sums[1]["loss"] == 1 and
+          sums[1]["rtt_avg_ns"] is None, "hop 2 lost: %r" % sums[1])
+    want = [r["rtt_ns"] for r in probes if r["ttl"] == 3]
+    check(sums[2]["rtt_min_ns"] == min(want) and sums[2]["rtt_max_ns"] == max(want) and
+          sums[2]["rtt_avg_ns"] == sum(want) // len(want), "hop 3's figures: %r" % sums[2])
+    check(all(r["runs"] == 2 and r["reached"] == 2 for r in sums), "runs and reached")
+    p = vtrace(TARGET, "-p", str(CLOSED_PORT), "-n", "-m", "2", "-q", "1", "-c", "2", "-i",
+               "10ms", rc=1)
+    check("the target answered in 0 of 2 runs" in p.stderr, p.stderr)
+
+
+@test
 def a_router_reject_ends_the_trace_unreachable():
     chain()
     if not shutil.which("nft"):
@@ -430,7 +473,10 @@ def errors_exit_as_documented():
     bad = [(["127.0.0.1", "--port", "0"], "--port"), (["127.0.0.1", "-m", "256"], "--max-hops"),
            (["127.0.0.1", "-q", "11"], "--probes"), (["127.0.0.1", "-w", "soon"], "--timeout"),
            (["127.0.0.1", "-w", "0"], "--timeout"), (["127.0.0.1", "--rate", "0"], "--rate"),
-           (["127.0.0.1", "-f", "png"], "--format"), (["127.0.0.1", "-d", "1s"], "--duration"),
+           (["127.0.0.1", "-f", "png"], "--format"), (["127.0.0.1", "-c", "0"], "--count"),
+           (["127.0.0.1", "-i", "1s"], "--interval"), (["127.0.0.1", "-c", "2", "-i", "1ms"],
+                                                       "--interval"),
+           (["127.0.0.1", "-c", "2", "-f", "svg", "-o", "/dev/null"], "--count"), (["127.0.0.1", "-d", "1s"], "--duration"),
            ([], "HOST"), (["a b"], "HOST"), (["-x"], "-x"), (["127.0.0.1", "80"], "unexpected argument")]
     for args, word in bad:
         p = subprocess.run([VIGIL, "probe", "traceroute", *args], capture_output=True,

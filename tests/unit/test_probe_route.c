@@ -341,6 +341,7 @@ static struct route_result *make_result(struct route_cfg *cfg)
 			p->ttl = (uint8_t)(h + 1);
 			p->index = (uint8_t)i;
 			p->rtt_ns = rtt[h][i];
+			p->sent_ns = 1000000 + (uint64_t)(h * 3 + i) * 1000;
 			p->reply = !rtt[h][i] ? ROUTE_REPLY_NONE
 				   : h == 3   ? ROUTE_REPLY_SYN_ACK
 					      : ROUTE_REPLY_TIME_EXCEEDED;
@@ -462,6 +463,7 @@ static void test_svg_report(void **state)
 
 static void test_rows_and_table(void **state)
 {
+	struct route_rows rr;
 	struct route_cfg cfg;
 	struct route_result *res = make_result(&cfg);
 	struct sink *s;
@@ -491,17 +493,76 @@ static void test_rows_and_table(void **state)
 	sink__close(s);
 	close(fd);
 	s = capture__open(&fd);
-	route_out__rows(s, 1 /* FMT_CSV */, &cfg, res);
+	route_rows__begin(&rr, s, 1 /* FMT_CSV */);
+	route_rows__run(&rr, &cfg, res, 2);
+	route_rows__end(&rr);
 	out = capture__read(s, fd);
 	assert_non_null(strstr(out, "time,ts_ns,kind,source,probe,target,port,success,duration_ns,"
-				    "state,ttl,probe_index,addr,name,rtt_ns,reply\r\n"));
-	assert_non_null(strstr(out, ",probe,raw_socket,traceroute,\"target<&>\"\"'.test\",443,true,"
-				    "0,open,2,1,,,,none\r\n"));
-	assert_non_null(strstr(out, ",open,4,2,10.0.0.4,,1100000,syn-ack\r\n"));
+				    "state,run,ttl,probe_index,addr,name,rtt_ns,reply\r\n"));
+	assert_non_null(strstr(out, ",probe,raw_socket,traceroute,\"target<&>\"\"'.test\",443,"
+				    "true,0,open,2,2,1,,,,none\r\n"));
+	assert_non_null(strstr(out, ",open,2,4,2,10.0.0.4,,1100000,syn-ack\r\n"));
 	free(out);
 	sink__close(s);
 	close(fd);
 	free(res);
+}
+
+static void test_repeated_runs_summary(void **state)
+{
+	struct route_sum *sum = calloc(1, sizeof(*sum));
+	struct route_cfg cfg;
+	struct route_result *res = make_result(&cfg);
+	struct route_rows rr;
+	struct sink *s;
+	char *out;
+	int fd;
+
+	(void)state;
+	route_sum__add(sum, &cfg, res);
+	res->hops[3].probes[0].rtt_ns = 100000; /* the second run: a faster target */
+	res->state = ROUTE_UNREACHED;
+	route_sum__add(sum, &cfg, res);
+	assert_int_equal(sum->runs, 2);
+	assert_int_equal(sum->reached, 1);
+	assert_int_equal(sum->nhops, 4);
+	assert_int_equal(sum->hops[1].sent, 6);
+	assert_int_equal(sum->hops[1].answered, 0);
+	assert_false(sum->hops[1].has_addr);
+	assert_int_equal(sum->hops[2].answered, 4);
+	assert_int_equal(sum->hops[2].min_ns, 300000);
+	assert_int_equal(sum->hops[2].max_ns, 500000);
+	assert_int_equal(sum->hops[2].sum_ns, 1600000);
+	assert_int_equal(sum->hops[3].min_ns, 100000);
+	s = capture__open(&fd);
+	route_out__summary_table(s, &cfg, sum);
+	out = capture__read(s, fd);
+	assert_non_null(
+		strstr(out, "--- 10.77.4.2 port 443: 2 runs, the target answered in 1 ---\n"));
+	assert_non_null(
+		strstr(out, "\n  2  *                                           6 100.0%\n"));
+	assert_non_null(strstr(out,
+			       "\n  3  10.0.0.3                                    6  33.3%     "
+			       "0.300     0.400     0.500\n"));
+	free(out);
+	sink__close(s);
+	close(fd);
+	s = capture__open(&fd);
+	route_rows__begin(&rr, s, 3 /* FMT_NDJSON */);
+	route_rows__summary(&rr, &cfg, sum);
+	route_rows__end(&rr);
+	out = capture__read(s, fd);
+	assert_non_null(strstr(out, "\"kind\":\"probe_summary\""));
+	assert_non_null(strstr(out, "\"ttl\":2,\"addr\":null,\"sent\":6,\"lost\":6,\"loss\":1,"
+				    "\"rtt_min_ns\":null"));
+	assert_non_null(strstr(out, "\"ttl\":3,\"addr\":\"10.0.0.3\",\"sent\":6,\"lost\":2,"));
+	assert_non_null(strstr(out, "\"rtt_min_ns\":300000,\"rtt_avg_ns\":400000,"
+				    "\"rtt_max_ns\":500000}"));
+	free(out);
+	sink__close(s);
+	close(fd);
+	free(res);
+	free(sum);
 }
 
 int main(void)
@@ -517,6 +578,7 @@ int main(void)
 		cmocka_unit_test(test_svg_layout),
 		cmocka_unit_test(test_svg_report),
 		cmocka_unit_test(test_rows_and_table),
+		cmocka_unit_test(test_repeated_runs_summary),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/wallclock.h"
+#include "export/json.h"
 #include "export/sink.h"
 
 #define ROUTE_MAX_HOPS	 255
@@ -150,9 +152,41 @@ void route_out__table_head(struct sink *s, const struct route_cfg *cfg, const ch
 void route_out__table_hop(struct sink *s, const struct route_cfg *cfg, const struct route_hop *hop);
 void route_out__table_end(struct sink *s, const struct route_cfg *cfg,
 			  const struct route_result *res);
-/* fmt: FMT_CSV, FMT_JSON or FMT_NDJSON. */
-void route_out__rows(struct sink *s, int fmt, const struct route_cfg *cfg,
-		     const struct route_result *res);
+
+/* Repeated runs (--count): each TTL's probes over every run. */
+struct route_hop_sum {
+	uint32_t sent, answered;
+	uint64_t min_ns, max_ns, sum_ns;
+	uint8_t addr[16]; /* the first address that answered */
+	bool has_addr;
+};
+
+struct route_sum {
+	struct route_hop_sum hops[ROUTE_MAX_HOPS];
+	uint32_t nhops, runs, reached;
+};
+
+void route_sum__add(struct route_sum *sum, const struct route_cfg *cfg,
+		    const struct route_result *res);
+void route_out__summary_table(struct sink *s, const struct route_cfg *cfg,
+			      const struct route_sum *sum);
+
+/* The csv/json/ndjson records (probe_route_rows.c); fmt: FMT_CSV, FMT_JSON or FMT_NDJSON. */
+struct route_rows {
+	struct sink *s;
+	int fmt;
+	struct jw w;
+	struct wallclock clock;
+};
+
+void route_rows__begin(struct route_rows *rr, struct sink *s, int fmt);
+/* The rows of one run (1-based). */
+void route_rows__run(struct route_rows *rr, const struct route_cfg *cfg,
+		     const struct route_result *res, uint32_t run);
+/* json/ndjson: one probe_summary record per hop (nothing in CSV). */
+void route_rows__summary(struct route_rows *rr, const struct route_cfg *cfg,
+			 const struct route_sum *sum);
+void route_rows__end(struct route_rows *rr);
 int route_svg__write(struct sink *s, const struct route_cfg *cfg, const struct route_result *res);
 
 #endif /* VIGIL_PROBE_ROUTE_H */

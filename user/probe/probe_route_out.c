@@ -4,18 +4,16 @@
  * tcptraceroute's do: one line per hop, the address (and its name) that answered, each
  * probe's RTT or `*`, a new address before the RTT of a probe that another router answered,
  * `[open]` or `[closed]` at the target, traceroute's `!H`-style marks for an unreachable;
- * then one line saying how it ended. CSV, JSON and NDJSON give one row per probe, carrying
- * the fields every probe's records have (probe, target, success, duration_ns of the whole
- * trace) and the probe's own (ttl, probe_index, addr, name, rtt_ns, reply).
+ * then one line saying how it ended; after repeated runs (--count), one line per hop with
+ * its loss and min/avg/max RTT over every run, as mtr's report. probe_route_rows.c has the
+ * csv/json/ndjson rows.
  */
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "core/wallclock.h"
 #include "export/escape.h"
 #include "export/export.h"
-#include "export/json.h"
 #include "probe/probe_route.h"
 #include "tcp/tcp_addr.h"
 
@@ -108,104 +106,59 @@ void route_out__table_end(struct sink *s, const struct route_cfg *cfg,
 		     (double)res->duration_ns / 1e9);
 }
 
-struct row_ctx {
-	struct sink *s;
-	int fmt;
-	struct jw w;
-	struct wallclock clock;
-	const struct route_cfg *cfg;
-	const struct route_result *res;
-};
-
-static void csv_row(struct row_ctx *c, const struct route_hop *h, uint32_t i, const char *when)
+void route_sum__add(struct route_sum *sum, const struct route_cfg *cfg,
+		    const struct route_result *res)
 {
-	const struct route_probe *p = &h->probes[i];
-	struct sink *s = c->s;
-	char a[ADDR_LEN];
-
-	sink__printf(s, "%s,%llu,probe,raw_socket,traceroute,", when,
-		     (unsigned long long)p->sent_ns);
-	csv_write_string(s, c->cfg->target, 256);
-	sink__printf(s, ",%u,%s,%llu,%s,%u,%u,", c->cfg->flow.dport,
-		     c->res->state != ROUTE_UNREACHED ? "true" : "false",
-		     (unsigned long long)c->res->duration_ns, route_state_name(c->res->state),
-		     p->ttl, p->index);
-	if (p->reply != ROUTE_REPLY_NONE) {
-		sink__puts(s, route_addr_str(c->cfg->flow.family, p->from, a, sizeof(a)));
-		sink__putc(s, ',');
-		csv_write_string(s, h->names[i], ROUTE_NAME_LEN);
-		sink__printf(s, ",%llu", (unsigned long long)p->rtt_ns);
-	} else {
-		sink__puts(s, ",,");
-	}
-	sink__printf(s, ",%s\r\n", route_reply_name(p->reply));
-}
-
-static void json_row(struct row_ctx *c, const struct route_hop *h, uint32_t i, const char *when)
-{
-	const struct route_probe *p = &h->probes[i];
-	struct jw *w = &c->w;
-	char a[ADDR_LEN];
-
-	if (c->fmt == FMT_NDJSON)
-		jw__init(w, c->s, false);
-	jw__obj_begin(w, NULL);
-	jw__str(w, "time", when);
-	jw__u64(w, "ts_ns", p->sent_ns);
-	jw__str(w, "kind", "probe");
-	jw__str(w, "source", "raw_socket");
-	jw__str(w, "probe", "traceroute");
-	jw__str(w, "target", c->cfg->target);
-	jw__u64(w, "port", c->cfg->flow.dport);
-	jw__bool(w, "success", c->res->state != ROUTE_UNREACHED);
-	jw__u64(w, "duration_ns", c->res->duration_ns);
-	jw__str(w, "state", route_state_name(c->res->state));
-	jw__u64(w, "ttl", p->ttl);
-	jw__u64(w, "probe_index", p->index);
-	if (p->reply != ROUTE_REPLY_NONE) {
-		jw__str(w, "addr", route_addr_str(c->cfg->flow.family, p->from, a, sizeof(a)));
-		if (h->names[i][0])
-			jw__strn(w, "name", h->names[i], ROUTE_NAME_LEN);
-		else
-			jw__null(w, "name");
-		jw__u64(w, "rtt_ns", p->rtt_ns);
-	} else {
-		jw__null(w, "addr");
-		jw__null(w, "name");
-		jw__null(w, "rtt_ns");
-	}
-	jw__str(w, "reply", route_reply_name(p->reply));
-	jw__obj_end(w);
-	if (c->fmt == FMT_NDJSON)
-		sink__putc(c->s, '\n');
-}
-
-void route_out__rows(struct sink *s, int fmt, const struct route_cfg *cfg,
-		     const struct route_result *res)
-{
-	struct row_ctx c = { .s = s, .fmt = fmt, .cfg = cfg, .res = res };
-	char when[WALLCLOCK_LEN];
-
-	wallclock__init(&c.clock);
-	if (fmt == FMT_CSV)
-		sink__puts(s, "time,ts_ns,kind,source,probe,target,port,success,duration_ns,state,"
-			      "ttl,probe_index,addr,name,rtt_ns,reply\r\n");
-	if (fmt == FMT_JSON) {
-		jw__init(&c.w, s, false);
-		jw__arr_begin(&c.w, NULL);
-	}
+	sum->runs++;
+	if (res->state != ROUTE_UNREACHED)
+		sum->reached++;
+	if (res->nhops > sum->nhops)
+		sum->nhops = res->nhops;
 	for (uint32_t h = 0; h < res->nhops; h++) {
+		struct route_hop_sum *hs = &sum->hops[h];
+
 		for (uint32_t i = 0; i < cfg->probes; i++) {
-			wallclock__format(&c.clock, res->hops[h].probes[i].sent_ns, when);
-			if (fmt == FMT_CSV)
-				csv_row(&c, &res->hops[h], i, when);
-			else
-				json_row(&c, &res->hops[h], i, when);
-			sink__end_record(s);
+			const struct route_probe *p = &res->hops[h].probes[i];
+
+			if (!p->sent_ns)
+				continue;
+			hs->sent++;
+			if (p->reply == ROUTE_REPLY_NONE)
+				continue;
+			if (!hs->answered++ || p->rtt_ns < hs->min_ns)
+				hs->min_ns = p->rtt_ns;
+			if (p->rtt_ns > hs->max_ns)
+				hs->max_ns = p->rtt_ns;
+			hs->sum_ns += p->rtt_ns;
+			if (!hs->has_addr) {
+				memcpy(hs->addr, p->from, sizeof(hs->addr));
+				hs->has_addr = true;
+			}
 		}
 	}
-	if (fmt == FMT_JSON) {
-		jw__arr_end(&c.w);
+}
+
+void route_out__summary_table(struct sink *s, const struct route_cfg *cfg,
+			      const struct route_sum *sum)
+{
+	char a[ADDR_LEN];
+
+	sink__printf(s, "--- %s port %u: %u runs, the target answered in %u ---\n",
+		     route_addr_str(cfg->flow.family, cfg->flow.dst, a, sizeof(a)), cfg->flow.dport,
+		     sum->runs, sum->reached);
+	sink__printf(s, "%3s  %-39s %5s %6s %9s %9s %9s\n", "hop", "address", "sent", "loss",
+		     "min ms", "avg ms", "max ms");
+	for (uint32_t h = 0; h < sum->nhops; h++) {
+		const struct route_hop_sum *hs = &sum->hops[h];
+
+		sink__printf(s, "%3u  %-39s %5u %5.1f%%", h + 1,
+			     hs->has_addr ? route_addr_str(cfg->flow.family, hs->addr, a, sizeof(a))
+					  : "*",
+			     hs->sent, hs->sent ? 100.0 * (hs->sent - hs->answered) / hs->sent : 0);
+		if (hs->answered)
+			sink__printf(s, " %9.3f %9.3f %9.3f", (double)hs->min_ns / 1e6,
+				     (double)hs->sum_ns / hs->answered / 1e6,
+				     (double)hs->max_ns / 1e6);
 		sink__putc(s, '\n');
 	}
 }

@@ -367,6 +367,7 @@ int route_tracer__run(struct route_tracer *t, struct route_result *res, route_ho
 	int err = 0;
 
 	res->state = ROUTE_UNREACHED;
+	res->nhops = res->sent = res->answered = 0;
 	res->start_ns = mono_now_ns();
 	for (uint32_t ttl = 1; ttl <= cfg->max_hops; ttl++) {
 		struct route_hop *hop = &res->hops[ttl - 1];
@@ -392,6 +393,8 @@ int route_tracer__run(struct route_tracer *t, struct route_result *res, route_ho
 			break;
 	}
 	res->duration_ns = mono_now_ns() - res->start_ns;
+	/* the next run's sequence numbers: a late reply to this one can never match them */
+	t->isn += ROUTE_MAX_HOPS * ROUTE_MAX_PROBES;
 	return err;
 }
 

@@ -4,7 +4,8 @@
  * address, and the run: resolve HOST, open the raw sockets (without CAP_NET_RAW: say so,
  * exit 1), then the output (a bad -o fails before any packet), trace, and print the
  * table hop by hop as traceroute does, or at the end the csv/json/ndjson rows or the SVG
- * report. An SVG goes to a file or a pipe, never raw to a terminal.
+ * report; with --count, run after run, then the loss and min/avg/max RTT per hop. An SVG
+ * goes to a file or a pipe, never raw to a terminal.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -13,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -20,6 +22,7 @@
 #include "cli/parse.h"
 #include "core/log.h"
 #include "core/stop.h"
+#include "core/wallclock.h"
 #include "export/escape.h"
 #include "probe/probe_route.h"
 #include "probe/probe_traceroute.h"
@@ -35,6 +38,8 @@ enum {
 	OPT_NO_RESOLVE,
 	OPT_IPV4,
 	OPT_IPV6,
+	OPT_COUNT,
+	OPT_INTERVAL,
 };
 
 /* --format: the record formats and the SVG report (enum out_format order, then svg) */
@@ -48,7 +53,9 @@ struct tr_args {
 	struct route_cfg cfg;
 	int format;
 	uint64_t rate;
-	int family; /* AF_UNSPEC: HOST's first address, whichever family */
+	int family;	      /* AF_UNSPEC: HOST's first address, whichever family */
+	uint64_t count;	      /* runs */
+	uint64_t interval_ns; /* between the starts of two runs */
 };
 
 static const struct cli_opt tr_opts[] = {
@@ -68,6 +75,11 @@ static const struct cli_opt tr_opts[] = {
 	  "send at most N SYNs per second (default 1000)" },
 	{ "no-resolve", 'n', NULL, OPT_NO_RESOLVE, NULL,
 	  "print hop addresses only (no reverse DNS names)" },
+	{ "count", 'c', "N", OPT_COUNT, "a whole number of runs, 1 to 1000",
+	  "trace N times, then print loss and min/avg/max RTT per hop (default 1)" },
+	{ "interval", 'i', "TIME", OPT_INTERVAL,
+	  "a duration from 10ms to 1h such as 5s (bare numbers are seconds)",
+	  "with --count: from the start of one run to the next (default 1s)" },
 	{ "ipv4", '4', NULL, OPT_IPV4, NULL, "trace to HOST's IPv4 address" },
 	{ "ipv6", '6', NULL, OPT_IPV6, NULL, "trace to HOST's IPv6 address" },
 	CLI_OPT_END,
@@ -108,6 +120,14 @@ static int tr_set(void *ctx, int id, const char *arg)
 	case OPT_NO_RESOLVE:
 		a->cfg.resolve = false;
 		return 0;
+	case OPT_COUNT:
+		return parse_u64(arg, 1, 1000, &a->count);
+	case OPT_INTERVAL:
+		err = parse_duration(arg, NSEC_PER_SEC, &a->interval_ns);
+		if (!err &&
+		    (a->interval_ns < 10 * NSEC_PER_MSEC || a->interval_ns > 3600 * NSEC_PER_SEC))
+			err = -ERANGE;
+		return err;
 	case OPT_IPV4:
 	case OPT_IPV6:
 		a->family = id == OPT_IPV4 ? AF_INET : AF_INET6;
@@ -119,7 +139,7 @@ static int tr_set(void *ctx, int id, const char *arg)
 static const struct cli_cmd tr_cmd = {
 	.name = "probe traceroute",
 	.usage = "vigil probe traceroute HOST [-p PORT] [-m MAX_HOPS] [-q PROBES] [-w TIMEOUT] "
-		 "[-n] [-4|-6] [-f table|csv|json|ndjson|svg] [-o FILE]",
+		 "[-n] [-4|-6] [-c COUNT [-i INTERVAL]] [-f table|csv|json|ndjson|svg] [-o FILE]",
 	.summary =
 		"The path to a TCP port, as scapy's TCP traceroute and tcptraceroute find it:\n"
 		"SYNs from a raw socket with TTL 1, 2, ... (--probes per hop); each router's\n"
@@ -208,6 +228,15 @@ static int tr_validate(struct tr_args *a, const struct cli_common *c, int argc, 
 			  esc_buf(h, sizeof(h), a->cfg.target));
 		return EXIT_USAGE;
 	}
+	if (cli_is_set(c, OPT_INTERVAL) && a->count < 2) {
+		cli_error(&tr_cmd, "--interval: only means something with --count 2 or more");
+		return EXIT_USAGE;
+	}
+	if (a->format == TR_FMT_SVG && a->count > 1) {
+		cli_error(&tr_cmd, "--count: the SVG report draws one trace: drop --count or use "
+				   "another --format");
+		return EXIT_USAGE;
+	}
 	if (a->format == TR_FMT_SVG && (!c->output || !strcmp(c->output, "-")) &&
 	    isatty(STDOUT_FILENO)) {
 		cli_error(&tr_cmd, "--format svg: an SVG report is not for a terminal: write it "
@@ -224,10 +253,71 @@ static void table_hop(void *ctx, const struct route_cfg *cfg, const struct route
 	route_out__table_hop(ctx, cfg, hop);
 }
 
+/* Sleep until the monotonic deadline; false when a stop was asked for meanwhile. */
+static bool tr_wait(uint64_t deadline)
+{
+	struct timespec ts = { .tv_sec = (time_t)(deadline / NSEC_PER_SEC),
+			       .tv_nsec = (long)(deadline % NSEC_PER_SEC) };
+
+	while (!stop_is_requested()) {
+		if (!clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL))
+			return !stop_is_requested();
+	}
+	return false;
+}
+
+/* Every run, printed as it ends (the table: hop by hop); 0 or -errno. */
+static int tr_runs(struct tr_args *a, struct route_tracer *t, struct sink *out,
+		   struct route_result *res, struct route_sum *sum)
+{
+	uint64_t start = mono_now_ns();
+	struct route_rows rr;
+	char dst[TCP_ADDR_STRLEN];
+	int err = 0;
+
+	route_addr_str(a->cfg.flow.family, a->cfg.flow.dst, dst, sizeof(dst));
+	if (a->format == FMT_TABLE)
+		route_out__table_head(out, &a->cfg, dst);
+	else if (a->format != TR_FMT_SVG)
+		route_rows__begin(&rr, out, a->format);
+	for (uint32_t run = 1; run <= a->count; run++) {
+		if (run > 1 && !tr_wait(start + (run - 1) * a->interval_ns))
+			break;
+		if (run > 1 && a->format == FMT_TABLE)
+			sink__putc(out, '\n');
+		err = route_tracer__run(t, res, a->format == FMT_TABLE ? table_hop : NULL, out);
+		if (err == -EINTR)
+			pr_err("probe traceroute: stopped at hop %u", res->nhops + 1);
+		if (a->format == FMT_TABLE)
+			route_out__table_end(out, &a->cfg, res);
+		else if (a->format == TR_FMT_SVG)
+			route_svg__write(out, &a->cfg, res);
+		else
+			route_rows__run(&rr, &a->cfg, res, run);
+		route_sum__add(sum, &a->cfg, res);
+		if (!err && res->state == ROUTE_UNREACHED)
+			pr_err("probe traceroute: %s port %u: not reached in %u hops", dst,
+			       a->cfg.flow.dport, res->nhops);
+		sink__flush(out);
+		if (err)
+			break;
+	}
+	if (a->count > 1 && a->format == FMT_TABLE) {
+		sink__putc(out, '\n');
+		route_out__summary_table(out, &a->cfg, sum);
+	} else if (a->count > 1 && a->format != TR_FMT_SVG) {
+		route_rows__summary(&rr, &a->cfg, sum);
+	}
+	if (a->format != FMT_TABLE && a->format != TR_FMT_SVG)
+		route_rows__end(&rr);
+	return err;
+}
+
 /* Open the sockets, then the output, and trace; the exit status. */
 static int tr_run(struct tr_args *a, const char *path)
 {
 	struct route_result *res = NULL;
+	struct route_sum *sum = NULL;
 	struct route_tracer *t = NULL;
 	char dst[TCP_ADDR_STRLEN];
 	struct sink *out;
@@ -251,27 +341,18 @@ static int tr_run(struct tr_args *a, const char *path)
 		goto free_tracer;
 	}
 	res = calloc(1, sizeof(*res));
-	if (!res)
+	sum = calloc(1, sizeof(*sum));
+	if (!res || !sum)
 		goto close_out;
-	route_addr_str(a->cfg.flow.family, a->cfg.flow.dst, dst, sizeof(dst));
-	if (a->format == FMT_TABLE)
-		route_out__table_head(out, &a->cfg, dst);
 	stop_install_handlers();
-	err = route_tracer__run(t, res, a->format == FMT_TABLE ? table_hop : NULL, out);
-	if (err == -EINTR)
-		pr_err("probe traceroute: stopped at hop %u", res->nhops + 1);
-	if (a->format == FMT_TABLE)
-		route_out__table_end(out, &a->cfg, res);
-	else if (a->format == TR_FMT_SVG)
-		route_svg__write(out, &a->cfg, res);
-	else
-		route_out__rows(out, a->format, &a->cfg, res);
-	if (!err && res->state == ROUTE_UNREACHED)
-		pr_err("probe traceroute: %s port %u: not reached in %u hops", dst,
-		       a->cfg.flow.dport, res->nhops);
-	rc = err || res->state == ROUTE_UNREACHED ? 1 : 0;
-	free(res);
+	err = tr_runs(a, t, out, res, sum);
+	if (a->count > 1 && sum->reached < sum->runs && !err)
+		pr_err("probe traceroute: the target answered in %u of %u runs", sum->reached,
+		       sum->runs);
+	rc = err || sum->reached < a->count ? 1 : 0;
 close_out:
+	free(res);
+	free(sum);
 	err = sink__close(out);
 	/* a reader that left (| head) is not a failure, as for any filter */
 	if (err && !rc && !(err == -EPIPE && (!path || !strcmp(path, "-")))) {
@@ -285,7 +366,10 @@ free_tracer:
 
 int probe_traceroute__cmd(int argc, char **argv)
 {
-	struct tr_args a = { .format = FMT_TABLE, .rate = TR_DEFAULT_RATE };
+	struct tr_args a = { .format = FMT_TABLE,
+			     .rate = TR_DEFAULT_RATE,
+			     .count = 1,
+			     .interval_ns = NSEC_PER_SEC };
 	struct cli_common common = { 0 };
 	int first, rc;
 	bool help;

@@ -17,10 +17,12 @@ import os
 import pty
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import tempfile
+import time
 import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(__file__))
@@ -377,6 +379,29 @@ def repeated_runs_give_loss_and_min_avg_max_per_hop():
     p = vtrace(TARGET, "-p", str(CLOSED_PORT), "-n", "-m", "2", "-q", "1", "-c", "2", "-i",
                "10ms", rc=1)
     check("the target answered in 0 of 2 runs" in p.stderr, p.stderr)
+
+
+@test
+def ctrl_c_stops_the_trace_and_prints_what_it_has():
+    chain()
+    if not shutil.which("nft"):
+        skip("nft is not installed (tools/deps.sh: nftables)")
+    nft(NS["r2"], (("out", "output"), "icmp type time-exceeded drop"))
+    try:
+        p = subprocess.Popen(["ip", "netns", "exec", NS["c"], VIGIL, "probe", "traceroute",
+                              TARGET, "-p", str(CLOSED_PORT), "-n", "-w", "30s"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        first = p.stdout.readline() + p.stdout.readline()  # the header, then hop 1
+        t0 = time.monotonic()
+        p.send_signal(signal.SIGINT)
+        out, err = p.communicate(timeout=20)
+        took = time.monotonic() - t0
+    finally:
+        nft_flush(NS["r2"])
+    check(" 1  %s  " % R1 in first, "hop 1 printed before the stop: %r" % first)
+    check(took < 5, "stopped at once, not after the 30 s timeout: %.1f s" % took)
+    check(p.returncode == 1 and "stopped at hop 2" in err, "%d %r" % (p.returncode, err))
+    check("unreached after 1 hop;" in out, "the end line says what it had: %r" % out)
 
 
 @test

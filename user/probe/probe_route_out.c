@@ -101,7 +101,7 @@ void route_out__table_end(struct sink *s, const struct route_cfg *cfg,
 		sink__printf(s, " (%s) at hop %u", res->state == ROUTE_OPEN ? "syn-ack" : "rst",
 			     res->nhops);
 	else
-		sink__printf(s, " after %u hops", res->nhops);
+		sink__printf(s, " after %u hop%s", res->nhops, res->nhops == 1 ? "" : "s");
 	sink__printf(s, "; %u probes sent, %u lost, %.3f s\n", res->sent, res->sent - res->answered,
 		     (double)res->duration_ns / 1e9);
 }

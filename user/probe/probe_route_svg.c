@@ -179,7 +179,8 @@ static void end_state(struct sink *s, const struct route_cfg *cfg, const struct 
 	else if (res->state == ROUTE_CLOSED)
 		sink__printf(s, ": RST at hop %u", res->nhops);
 	else
-		sink__printf(s, ": no answer from the target in %u hops", res->nhops);
+		sink__printf(s, ": no answer from the target in %u hop%s", res->nhops,
+			     res->nhops == 1 ? "" : "s");
 	sink__printf(s, "; %u probes, %u lost, %.3f s</text>\n</g>\n", res->sent,
 		     res->sent - res->answered, (double)res->duration_ns / 1e9);
 }

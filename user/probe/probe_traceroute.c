@@ -296,8 +296,8 @@ static int tr_runs(struct tr_args *a, struct route_tracer *t, struct sink *out,
 			route_rows__run(&rr, &a->cfg, res, run);
 		route_sum__add(sum, &a->cfg, res);
 		if (!err && res->state == ROUTE_UNREACHED)
-			pr_err("probe traceroute: %s port %u: not reached in %u hops", dst,
-			       a->cfg.flow.dport, res->nhops);
+			pr_err("probe traceroute: %s port %u: not reached in %u hop%s", dst,
+			       a->cfg.flow.dport, res->nhops, res->nhops == 1 ? "" : "s");
 		sink__flush(out);
 		if (err)
 			break;

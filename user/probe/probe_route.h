@@ -4,9 +4,10 @@
  * each probe got back, and the pieces that produce and show it. probe_route_reply.c parses
  * one received packet (an ICMP error quoting one of our SYNs, or the target's SYN-ACK or
  * RST) without trusting a byte of it; probe_route_send.c owns the raw sockets, sends the
- * SYNs TTL by TTL and matches the replies; probe_route_out.c prints the table and the
- * csv/json/ndjson rows, probe_route_svg.c the route as an SVG picture. IPv4 addresses sit in
- * bytes 0..3 of the 16-byte address fields.
+ * SYNs TTL by TTL and matches the replies; probe_route_out.c prints the table and sums
+ * repeated runs, probe_route_rows.c writes the csv/json/ndjson records, probe_route_svg.c
+ * draws the route as an SVG picture. IPv4 and IPv6 alike; IPv4 addresses sit in bytes 0..3
+ * of the 16-byte address fields, the rest zero.
  */
 #ifndef VIGIL_PROBE_ROUTE_H
 #define VIGIL_PROBE_ROUTE_H

@@ -8,7 +8,9 @@ build="make gcc clang clang-format llvm libbpf-dev libelf-dev zlib1g-dev bpftool
 test="libcmocka-dev python3 python3-psutil procps iproute2 util-linux libbpf-tools sysstat
       libcap2-bin bpftrace linux-perf fio tmux prometheus gcc-mingw-w64-x86-64 wine wine64
       chromium time openssl libclang-rt-14-dev lsof coreutils zsh bash-completion man-db
-      debhelper dpkg-dev fakeroot lintian"
+      debhelper dpkg-dev fakeroot lintian
+      python3-scapy tcptraceroute nftables
+"
 [ "${1:-}" = build ] && test=""
 missing=""
 for p in $build $test; do

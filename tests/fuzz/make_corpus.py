@@ -349,6 +349,39 @@ def legacy():
     put("fuzz_profile", "folded", "main;work;spin 42\n")
 
 
+# ---------------------------------------------------------------- traceroute replies
+def ip4(src, dst, proto, tot, ihl=5):
+    return struct.pack(">BBHHHBBH4s4s", 0x40 | ihl, 0, tot, 0, 0, 64, proto, 0, bytes(src),
+                       bytes(dst)) + b"\0" * (4 * ihl - 20)
+
+
+def traceroute():
+    """Packets as the raw sockets read them (IPv4 header first); the fuzzer's flow is taken
+    from the input itself, so these replies are all 'ours'."""
+    me, tgt, rtr = (10, 77, 1, 2), (10, 77, 4, 2), (10, 77, 2, 2)
+    syn = struct.pack(">HHI", 40000, 443, 0xdeadbeef)
+    full = syn + struct.pack(">IBBHHH", 0, 0x60, 2, 64240, 0, 0) + b"\x02\x04\x05\xb4"
+    quote = ip4(me, tgt, 6, 44) + full
+    put("fuzz_traceroute_reply", "time-exceeded",
+        ip4(rtr, me, 1, 28 + len(quote)) + bytes([11, 0, 0, 0, 0, 0, 0, 0]) + quote)
+    short = ip4(me, tgt, 6, 44) + syn
+    put("fuzz_traceroute_reply", "time-exceeded-rfc792",
+        ip4(rtr, me, 1, 28 + len(short)) + bytes([11, 0, 0, 0, 0, 0, 0, 0]) + short)
+    put("fuzz_traceroute_reply", "unreachable-host",
+        ip4(rtr, me, 1, 28 + len(quote)) + bytes([3, 1, 0, 0, 0, 0, 0, 0]) + quote)
+    opts = ip4(me, tgt, 6, 48, ihl=6) + syn
+    put("fuzz_traceroute_reply", "quote-with-options",
+        ip4(rtr, me, 1, 28 + len(opts)) + bytes([11, 0, 0, 0, 0, 0, 0, 0]) + opts)
+    for name, flags in (("syn-ack", 0x12), ("rst-ack", 0x14)):
+        put("fuzz_traceroute_reply", name, ip4(tgt, me, 6, 40) +
+            struct.pack(">HHIIBBHHH", 443, 40000, 0, 0xdeadbef0, 0x50, flags, 0, 0, 0))
+    src6 = bytes([0xfd, 0x77, 0, 1] + [0] * 11 + [2])
+    dst6 = bytes([0xfd, 0x77, 0, 4] + [0] * 11 + [2])
+    ip6 = struct.pack(">IHBB", 0x60000000, 24, 6, 1) + src6 + dst6
+    put("fuzz_traceroute_reply", "icmp6-time-exceeded", bytes([3, 0, 0, 0, 0, 0, 0, 0]) + ip6 + full)
+    put("fuzz_traceroute_reply", "truncated", (ip4(rtr, me, 1, 68) + bytes([11, 0]))[:24])
+
+
 if __name__ == "__main__":
     events()
     netlink()
@@ -358,3 +391,4 @@ if __name__ == "__main__":
     darwin()
     posix()
     legacy()
+    traceroute()

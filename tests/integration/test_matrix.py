@@ -143,6 +143,10 @@ CASES = [
     ["uptime", "-f", "json", "-o", "{tmp}/uptime.json.gz"],
     ["who"],
     ["who", "-H", "-f", "csv"],
+    ["probe", "traceroute", "127.0.0.1", "--port", "{port}", "-q", "1"],
+    ["probe", "traceroute", "127.0.0.1", "-p", "{port}", "-n", "-f", "svg", "-o", "{tmp}/r.svg"],
+    ["probe", "--help"],
+    ["probe", "traceroute", "--help"],
 ]
 CASES += [[c, "--help"] for c in ("doctor", "trace", "hist", "serve", "top", "profile",
                                   "snapshot", "ps", "proc", "pidof", "net", "sys", "kill",

@@ -128,3 +128,44 @@ size_t esc_write(struct sink *s, const char *src, size_t maxlen)
 	sink__write(s, p + i - run, run);
 	return out + run;
 }
+
+/* XML text: escape markup; control bytes and bytes that are not UTF-8 print as \xHH
+ * (escape.h), so any parser accepts the file and a terminal showing it stays safe. */
+void esc_xml_write(struct sink *s, const char *str)
+{
+	const unsigned char *p = (const unsigned char *)str;
+	size_t n = strlen(str), i = 0;
+
+	while (i < n) {
+		bool unsafe;
+		size_t len = esc_unit(p + i, n - i, &unsafe);
+
+		if (unsafe || len > 1) {
+			if (unsafe)
+				esc_write(s, str + i, len);
+			else
+				sink__write(s, p + i, len);
+			i += len;
+			continue;
+		}
+		switch (p[i++]) {
+		case '&':
+			sink__puts(s, "&amp;");
+			break;
+		case '<':
+			sink__puts(s, "&lt;");
+			break;
+		case '>':
+			sink__puts(s, "&gt;");
+			break;
+		case '"':
+			sink__puts(s, "&quot;");
+			break;
+		case '\'':
+			sink__puts(s, "&apos;");
+			break;
+		default:
+			sink__putc(s, (char)p[i - 1]);
+		}
+	}
+}

@@ -44,4 +44,10 @@ char *esc_buf(char *dst, size_t size, const char *src);
 /* The same, written to a sink; returns the number of bytes written. */
 size_t esc_write(struct sink *s, const char *src, size_t maxlen);
 
+/*
+ * XML text or attribute value: markup escaped as entities; control bytes and bytes that are
+ * not UTF-8 as \xHH (as above), so any XML parser accepts it (the SVG writers).
+ */
+void esc_xml_write(struct sink *s, const char *str);
+
 #endif /* VIGIL_ESCAPE_H */

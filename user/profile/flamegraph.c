@@ -193,47 +193,6 @@ int fg__max_depth(const struct flamegraph *fg)
 	return fg->max_depth;
 }
 
-/* XML text: escape markup; control bytes and bytes that are not UTF-8 print as \xHH
- * (escape.h), so any parser accepts the file and a terminal showing it stays safe. */
-static void xml_text(struct sink *s, const char *str)
-{
-	const unsigned char *p = (const unsigned char *)str;
-	size_t n = strlen(str), i = 0;
-
-	while (i < n) {
-		bool unsafe;
-		size_t len = esc_unit(p + i, n - i, &unsafe);
-
-		if (unsafe || len > 1) {
-			if (unsafe)
-				esc_write(s, str + i, len);
-			else
-				sink__write(s, p + i, len);
-			i += len;
-			continue;
-		}
-		switch (p[i++]) {
-		case '&':
-			sink__puts(s, "&amp;");
-			break;
-		case '<':
-			sink__puts(s, "&lt;");
-			break;
-		case '>':
-			sink__puts(s, "&gt;");
-			break;
-		case '"':
-			sink__puts(s, "&quot;");
-			break;
-		case '\'':
-			sink__puts(s, "&apos;");
-			break;
-		default:
-			sink__putc(s, (char)p[i - 1]);
-		}
-	}
-}
-
 static uint32_t name_hash(const char *s)
 {
 	uint32_t h = 2166136261u;
@@ -419,9 +378,9 @@ static void fg__write_frames(struct flamegraph *fg, struct sink *s, const struct
 			continue;
 		frame_colour(nd->name, nd->depth, colour, sizeof(colour));
 		sink__puts(s, "<g data-name=\"");
-		xml_text(s, nd->name);
+		esc_xml_write(s, nd->name);
 		sink__puts(s, "\"><title>");
-		xml_text(s, nd->name);
+		esc_xml_write(s, nd->name);
 		sink__printf(s, " (%llu %s, %.2f%%)</title>", (unsigned long long)nd->value,
 			     o->unit, total ? 100.0 * (double)nd->value / (double)total : 0.0);
 		sink__printf(s,
@@ -452,7 +411,7 @@ int fg__write_svg(struct flamegraph *fg, struct sink *s, const struct fg_opts *o
 	sink__printf(s, "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" ", width, height);
 	sink__puts(s, "fill=\"rgb(248,248,240)\"/>\n");
 	sink__printf(s, "<text id=\"title\" x=\"%d\" y=\"24\">", width / 2);
-	xml_text(s, o->title ? o->title : "Flame Graph");
+	esc_xml_write(s, o->title ? o->title : "Flame Graph");
 	sink__puts(s, "</text>\n");
 	sink__printf(s, "<text id=\"unzoom\" class=\"hide\" x=\"%d\" y=\"24\">Reset Zoom</text>\n",
 		     FG_PAD_X);

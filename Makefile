@@ -56,15 +56,17 @@ user_srcs = $(USER_BASE) $(wildcard user/port/$(1)/*.c) \
 	$(if $(filter 1,$(3)),user/export/sink_gz.c,user/export/sink_gz_none.c)
 
 LIBS := $(if $(filter 1,$(WITH_BPF)),-lbpf -lelf) \
-	$(if $(filter 1,$(WITH_ZLIB) $(WITH_BPF)),-lz) -lm
-# libbpf, libelf, zlib and libm (vigil calls two functions of it) are linked from their static
-# archives, only libc is loaded at exec: mapping and relocating four more shared objects cost
-# every command ~30 page faults and ~1.5 ms before main() on the development VM, more than
-# `vigil iostat -x` spends on its report (docs/benchmarks.md). make STATIC_ARCHIVES= links
-# them shared.
+	$(if $(filter 1,$(WITH_ZLIB) $(WITH_BPF)),-lz)
+# libbpf, libelf and zlib are linked from their static archives and only libc is loaded at
+# exec: mapping and relocating four more shared objects cost every command ~30 page faults and
+# ~1.5 ms before main() on the development VM, more than `vigil iostat -x` spends on its
+# report (docs/benchmarks.md). libm is linked --as-needed (vigil calls none of it now) and not
+# statically: its archive's ifunc resolvers need glibc's private _dl_x86_cpu_features, which
+# only a fully static link has (the sanitizers' runtimes pull them in). make STATIC_ARCHIVES=
+# links them all shared.
 STATIC_ARCHIVES ?= 1
 LIBS_STATIC := -Wl,-Bstatic $(LIBS) -Wl,-Bdynamic
-LDLIBS := $(if $(STATIC_ARCHIVES),$(LIBS_STATIC),$(LIBS)) -lpthread
+LDLIBS := $(if $(STATIC_ARCHIVES),$(LIBS_STATIC),$(LIBS)) -Wl,--as-needed -lm -lpthread
 # serve's libmicrohttpd, gnutls, libyaml and libcrypt are not linked: user/prom/http_dl.c
 # dlopen()s them when serve first needs them, so no other command pays for them at exec.
 
@@ -81,7 +83,7 @@ STATIC_LIBS_http_dl := -lmicrohttpd -lgnutls -lhogweed -lnettle -lgmp -ltasn1 -l
 STATIC_SRCS := $(call user_srcs,$(PLATFORM),$(WITH_BPF),$(WITH_ZLIB),$(STATIC_MHD))
 STATIC_DL := $(basename $(notdir $(filter user/%_dl.c,$(STATIC_SRCS))))
 STATIC_OBJS := $(patsubst %.c,$(OUTPUT)/%.o,$(filter-out user/%_dl.c,$(STATIC_SRCS)))
-STATIC_LDLIBS := -static $(foreach d,$(STATIC_DL),$(STATIC_LIBS_$(d))) $(LIBS) -lpthread
+STATIC_LDLIBS := -static $(foreach d,$(STATIC_DL),$(STATIC_LIBS_$(d))) $(LIBS) -lm -lpthread
 
 BPF_SRCS := $(if $(filter 1,$(WITH_BPF)),$(wildcard bpf/*.bpf.c))
 SKELS := $(patsubst bpf/%.bpf.c,$(OUTPUT)/%.skel.h,$(BPF_SRCS))

@@ -349,6 +349,23 @@ def legacy():
     put("fuzz_profile", "folded", "main;work;spin 42\n")
 
 
+def taskstats():
+    """Generic netlink replies: the TASKSTATS family id, and a TASKSTATS_CMD_GET answer
+    (AGGR_TGID holding TGID and a struct taskstats with its delay totals)."""
+    genl = struct.pack("=BBH", 1, 2, 0)
+    fam = genl + rta(1, b"TASKSTATS\0") + rta(2, struct.pack("=H", 23))  # NAME, ID
+    put("fuzz_taskstats", "family", b"F" + nlmsg(16, fam))
+    stats = bytearray(352)  # struct taskstats, version 13
+    patch(stats, 0, "=H", 13)
+    patch(stats, 40, "=Q", 5000000)   # blkio_delay_total
+    patch(stats, 56, "=Q", 1000)      # swapin_delay_total
+    aggr = rta(2, struct.pack("=I", 4321)) + rta(3, bytes(stats))  # TGID, STATS
+    put("fuzz_taskstats", "delays", b"D" + nlmsg(23, genl + rta(5, aggr)))
+    put("fuzz_taskstats", "short-stats",
+        b"D" + nlmsg(23, genl + rta(5, rta(2, struct.pack("=I", 1)) + rta(3, bytes(40)))))
+    put("fuzz_taskstats", "error", b"D" + nlmsg(2, struct.pack("=i", -3) + bytes(16)))
+
+
 if __name__ == "__main__":
     events()
     netlink()
@@ -358,3 +375,4 @@ if __name__ == "__main__":
     darwin()
     posix()
     legacy()
+    taskstats()

@@ -8,11 +8,11 @@
  * waited for swap-in and for block I/O, from taskstats delay accounting (taskstats/, as iotop
  * reads it): '?' (null) while the kernel does not account delays (kernel.task_delayacct=0),
  * '-' (null) without taskstats (CAP_NET_ADMIN), never a made-up 0. Rows are processes
- * (iotop -P): the kernel's per-process io file already sums the threads. When BPF is available the block
- * layer's own view is added, as biotop gets it (blkio's io_top map, drained each interval):
- * the bytes each process submitted to the disks and their mean latency (issue to complete),
- * columns BLK READ, BLK WRITE, BLK AWAIT. CSV and JSON give one `iotop` record per row with
- * a `source` per measure (procfs or bpf).
+ * (iotop -P): the kernel's per-process io file already sums the threads. When BPF is
+ * available the block layer's own view is added, as biotop gets it (blkio's io_top map,
+ * drained each interval): the bytes each process submitted to the disks and their mean
+ * latency (issue to complete), columns BLK READ, BLK WRITE, BLK AWAIT. CSV and JSON give one
+ * `iotop` record per row with a `source` per measure (procfs, taskstats or bpf).
  */
 #include <errno.h>
 #include <stdio.h>

@@ -366,6 +366,14 @@ def taskstats():
     put("fuzz_taskstats", "error", b"D" + nlmsg(2, struct.pack("=i", -3) + bytes(16)))
 
 
+def lsof_netlink():
+    head = "sk               Eth Pid        Groups   Rmem     Wmem     Dump  Locks    Drops    Inode\n"
+    put("fuzz_lsof_netlink", "table", head +
+        "00000000a547559d 0   30417      00000000 0        0        0     2        0        4790197 \n"
+        "000000009f35d56e 15  0          00000001 0        0        0     2        0        156     \n")
+    put("fuzz_lsof_netlink", "header-only", head)
+
+
 if __name__ == "__main__":
     events()
     netlink()
@@ -376,3 +384,4 @@ if __name__ == "__main__":
     posix()
     legacy()
     taskstats()
+    lsof_netlink()

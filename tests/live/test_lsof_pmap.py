@@ -185,6 +185,39 @@ def selections_are_ored_and_anded_with_a_as_lsofs():
             other.wait()
 
 
+NETLINK_CHILD = r"""
+import socket, sys
+keep = []
+for proto in (0, 4, 9, 15, 16):  # ROUTE INET_DIAG AUDIT KOBJECT_UEVENT GENERIC
+    s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, proto)
+    s.bind((0, 0))
+    keep.append(s)
+print("ready", flush=True)
+sys.stdin.read()
+"""
+
+
+@test
+def netlink_sockets_are_named_as_lsof_names_them():
+    """TYPE netlink, NAME the protocol (ROUTE, INET_DIAG, AUDIT, KOBJECT_UEVENT, GENERIC)."""
+    p = subprocess.Popen(["/usr/bin/python3", "-c", NETLINK_CHILD], stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE, text=True)
+    try:
+        check(p.stdout.readline().strip() == "ready", "the netlink child did not start")
+        ours = {(r["fd"], r["type"], r["name"]) for r in vigil_rows("-p", str(p.pid))
+                if r["type"] == "netlink"}
+        theirs = {(r["fd"], r["type"], r["name"]) for r in lsof_rows("-p", str(p.pid))
+                  if r["type"] == "netlink"}
+        check(len(theirs) == 5 and ours == theirs, "netlink rows: vigil %s, lsof %s" %
+              (sorted(ours), sorted(theirs)))
+        table = vigil("lsof", "-f", "table", "-p", str(p.pid)).stdout
+        check(any(line.split()[4:5] == ["netlink"] and line.endswith(" KOBJECT_UEVENT")
+                  for line in table.splitlines()), table)
+    finally:
+        p.stdin.close()
+        p.wait(timeout=10)
+
+
 @test
 def lsof_path_matches_lsof():
     with Child() as c:

@@ -23,6 +23,7 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "cli/lsof_netlink.h"
 #include "cli/parse.h"
 #include "core/log.h"
 #include "export/escape.h"
@@ -70,11 +71,14 @@ struct row_list {
 	size_t n, cap;
 };
 
-/* The socket tables, sorted by inode, loaded at the first socket met. */
+/* The socket tables, sorted by inode, loaded at the first socket met (netlink's at the
+ * first socket the others do not name). */
 struct sock_index {
 	struct fb_conn *v;
 	size_t n;
 	bool loaded;
+	struct lsof_netlink nl;
+	bool nl_loaded;
 };
 
 static const struct cli_opt lsof_opts[] = {
@@ -297,6 +301,17 @@ static const struct fb_conn *sock_find(struct sock_index *si, uint64_t inode)
 	return si->n ? bsearch(&key, si->v, si->n, sizeof(*si->v), conn_inode_cmp) : NULL;
 }
 
+static const struct lsof_netlink_sock *netlink_find(struct sock_index *si, uint64_t inode)
+{
+	if (!si->nl_loaded) {
+		si->nl_loaded = true;
+		if (lsof_netlink__load(&si->nl))
+			pr_warn("lsof: cannot read the netlink socket table: netlink sockets are "
+				"shown unnamed");
+	}
+	return lsof_netlink__find(&si->nl, inode);
+}
+
 static bool sock_inode_of(const char *path, uint64_t *inode)
 {
 	const char *p;
@@ -498,6 +513,22 @@ static int describe(const struct lsof_args *a, struct sock_index *si, const stru
 				 strerror(f->err));
 		r->name = strdup(name);
 		return r->name ? 1 : -ENOMEM;
+	}
+	if (is_sock && !c) {
+		const struct lsof_netlink_sock *nl = netlink_find(si, inode);
+		const char *proto = nl ? lsof_netlink__proto_name(nl->protocol) : NULL;
+
+		if (nl) {
+			snprintf(r->type, sizeof(r->type), "netlink");
+			snprintf(r->sizeoff, sizeof(r->sizeoff), "0t%llu",
+				 (unsigned long long)f->pos);
+			snprintf(r->node, sizeof(r->node), "%llu", (unsigned long long)inode);
+			if (proto)
+				r->name = strdup(proto);
+			else if (asprintf(&r->name, "%d", nl->protocol) < 0)
+				r->name = NULL;
+			return r->name ? 1 : -ENOMEM;
+		}
 	}
 	if (is_sock && c) {
 		if (sock_describe(c, r))
@@ -802,6 +833,7 @@ static int lsof_collect(const struct lsof_args *a, struct row_list *rows, struct
 	}
 free_all:
 	free(si.v);
+	lsof_netlink__free(&si.nl);
 	fb_proc_iter__free(it);
 	return err;
 }

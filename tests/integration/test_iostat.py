@@ -173,7 +173,8 @@ def cpu_only_times_and_mapper_names_lay_out_as_sysstat():
     """-c, -d, -c -d, -t, -x -N, -y with an interval: the same lines as iostat's, numbers aside."""
     sysstat_or_skip()
     env = dict(os.environ, LC_ALL="C")
-    for args in (["-c"], ["-d"], ["-c", "-d"], ["-t", "-d"], ["-t", "-x"], ["-x", "-N"],
+    for args in (["-c"], ["-d"], ["-c", "-d"], ["-c", "-x"], ["-t", "-d"], ["-t", "-x"],
+                 ["-x", "-N"],
                  ["-d", "-N", "-t"], ["-c", "-y", "1", "1"]):
         for _ in range(3):  # a device that starts I/O between the two runs changes the rows
             theirs = subprocess.run([IOSTAT, *args], capture_output=True, text=True, env=env,

@@ -56,7 +56,7 @@ static const struct cli_opt iostat_opts[] = {
 	CLI_OPT_FORMAT,
 	CLI_OPT_OUTPUT,
 	{ "extended", 'x', NULL, OPT_EXT, NULL, "the extended statistics (iostat -x)" },
-	{ "cpu", 'c', NULL, OPT_CPUONLY, NULL, "the CPU report only (with -d: both)" },
+	{ "cpu", 'c', NULL, OPT_CPUONLY, NULL, "the CPU report only (with -d or -x: both)" },
 	{ "devices", 'd', NULL, OPT_DEVONLY, NULL, "the device report only (no avg-cpu)" },
 	{ "kilobytes", 'k', NULL, OPT_KB, NULL, "sizes in kilobytes (the default)" },
 	{ "megabytes", 'm', NULL, OPT_MB, NULL, "sizes in megabytes" },
@@ -243,9 +243,10 @@ static bool cpu_is_shown(const struct iostat_args *a)
 	return !a->devonly || a->cpuonly;
 }
 
+/* -x asks for the device report too, as in sysstat: -c -x prints both */
 static bool devs_are_shown(const struct iostat_args *a)
 {
-	return !a->cpuonly || a->devonly;
+	return !a->cpuonly || a->devonly || a->ext;
 }
 
 /*
@@ -608,7 +609,7 @@ int cmd_iostat(int argc, char **argv)
 		fb_nowrap__free(r.nw);
 		return 1;
 	}
-	if (a.cpuonly && !a.devonly && out.fmt == FMT_CSV) {
+	if (!devs_are_shown(&a) && out.fmt == FMT_CSV) {
 		cli_error(&iostat_cmd, "--cpu: CSV holds the device rows only; use -f json");
 		output__close(&out);
 		fb_nowrap__free(r.nw);

@@ -175,7 +175,7 @@ def cpu_only_times_and_mapper_names_lay_out_as_sysstat():
     env = dict(os.environ, LC_ALL="C")
     for args in (["-c"], ["-d"], ["-c", "-d"], ["-c", "-x"], ["-t", "-d"], ["-t", "-x"],
                  ["-x", "-N"],
-                 ["-d", "-N", "-t"], ["-c", "-y", "1", "1"]):
+                 ["-d", "-N", "-t"], ["-c", "-y", "1", "1"], ["-p", "ALL", "-d"], ["-z", "-x"]):
         for _ in range(3):  # a device that starts I/O between the two runs changes the rows
             theirs = subprocess.run([IOSTAT, *args], capture_output=True, text=True, env=env,
                                     check=True, timeout=30).stdout
@@ -197,35 +197,6 @@ def cpu_only_times_and_mapper_names_lay_out_as_sysstat():
     p = vigil("iostat", "-c", "-f", "csv", check=False)
     check(p.returncode == 2 and "--cpu" in p.stderr, "-c -f csv: %d %r" % (p.returncode,
                                                                          p.stderr))
-
-
-@test
-def mapper_names_are_the_kernels():
-    """-N shows dm-N as its device-mapper name (sysfs dm/name), the name iostat -N shows."""
-    sysstat_or_skip()
-    dms = [d for d in os.listdir("/sys/block") if d.startswith("dm-")]
-    if not dms:
-        skip("no device-mapper device on this machine (the kernel has no dm driver)")
-    env = dict(os.environ, LC_ALL="C")
-    names = {open("/sys/block/%s/dm/name" % d).read().strip() for d in dms}
-    ours = {r["device"] for r in records(vigil("iostat", "-d", "-N", "-f", "ndjson").stdout)}
-    theirs = set(parse_sysstat_names(subprocess.run([IOSTAT, "-d", "-N"], capture_output=True,
-                                                    text=True, env=env).stdout))
-    check(ours == theirs and not any(n.startswith("dm-") for n in ours) and
-          (names & ours), "vigil %s, iostat %s, dm names %s" % (ours, theirs, names))
-
-
-def parse_sysstat_names(text):
-    out, on = [], False
-    for line in text.splitlines():
-        f = line.split()
-        if f and f[0] == "Device":
-            on = True
-        elif f and on:
-            out.append(f[0])
-        elif not f:
-            on = False
-    return out
 
 
 @test

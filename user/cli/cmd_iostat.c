@@ -46,6 +46,7 @@ enum {
 
 struct iostat_args {
 	bool ext, devonly, mb, part, skip_first, omit_idle, cpuonly, times, dmname;
+	bool part_all;	      /* -p ALL: every device, used or not, as sysstat lists them */
 	uint64_t interval_ns; /* 0: one report */
 	uint64_t count;	      /* 0: until a signal (with an interval) */
 	const char *devs[IOSTAT_MAX_DEVS];
@@ -249,28 +250,10 @@ static bool devs_are_shown(const struct iostat_args *a)
 	return !a->cpuonly || a->devonly || a->ext;
 }
 
-/*
- * The name a device is shown under: with -N, a device-mapper device (dm-N) by the name the
- * kernel gives it (its sysfs dm/name, what /dev/mapper holds), as iostat -N prints it.
- */
+/* The name a device is shown under: with -N, a device-mapper device by its name. */
 static const char *dev_name(const struct iostat_args *a, const char *name, char *buf, size_t len)
 {
-	char rel[128];
-	FILE *f;
-
-	if (!a->dmname || strncmp(name, "dm-", 3) ||
-	    snprintf(rel, sizeof(rel), "block/%s/dm/name", name) >= (int)sizeof(rel))
-		return name;
-	f = fb_sys_fopen(rel);
-	if (!f)
-		return name;
-	if (!fgets(buf, (int)len, f) || !buf[0] || buf[0] == '\n')
-		buf = NULL;
-	fclose(f);
-	if (!buf)
-		return name;
-	buf[strcspn(buf, "\n")] = '\0';
-	return buf;
+	return a->dmname && !iostat_dm_name(name, buf, len) ? buf : name;
 }
 
 static bool dev_is_shown(const struct iostat_args *a, const struct fb_disk_io *d, const char *shown)
@@ -284,6 +267,8 @@ static bool dev_is_shown(const struct iostat_args *a, const struct fb_disk_io *d
 		}
 		return false;
 	}
+	if (a->part_all)
+		return true;
 	return iostat_dev_is_used(d) && (!d->partition || a->part);
 }
 
@@ -544,8 +529,10 @@ static int iostat_positional(struct iostat_args *a, int argc, char **argv)
 	int i = 0;
 
 	for (; i < argc && !word_is_number(argv[i]); i++) {
-		if (!strcmp(argv[i], "ALL") && a->part)
+		if (!strcmp(argv[i], "ALL") && a->part) {
+			a->part_all = true;
 			continue;
+		}
 		if (a->ndevs == IOSTAT_MAX_DEVS) {
 			cli_error(&iostat_cmd, "at most %d devices", IOSTAT_MAX_DEVS);
 			return -EINVAL;

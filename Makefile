@@ -55,10 +55,35 @@ user_srcs = $(USER_BASE) $(wildcard user/port/$(1)/*.c) \
 		$(if $(filter 1,$(4)),$(USER_MHD),$(USER_MHD_NONE)),$(USER_TRACER_NONE)) \
 	$(if $(filter 1,$(3)),user/export/sink_gz.c,user/export/sink_gz_none.c)
 
-LDLIBS := $(if $(filter 1,$(WITH_BPF)),-lbpf -lelf) \
-	$(if $(filter 1,$(WITH_ZLIB) $(WITH_BPF)),-lz) -lm -lpthread
+LIBS := $(if $(filter 1,$(WITH_BPF)),-lbpf -lelf) \
+	$(if $(filter 1,$(WITH_ZLIB) $(WITH_BPF)),-lz)
+# libbpf, libelf and zlib are linked from their static archives and only libc is loaded at
+# exec: mapping and relocating four more shared objects cost every command ~30 page faults and
+# ~1.5 ms before main() on the development VM, more than `vigil iostat -x` spends on its
+# report (docs/benchmarks.md). libm is linked --as-needed (vigil calls none of it now) and not
+# statically: its archive's ifunc resolvers need glibc's private _dl_x86_cpu_features, which
+# only a fully static link has (the sanitizers' runtimes pull them in). make STATIC_ARCHIVES=
+# links them all shared.
+STATIC_ARCHIVES ?= 1
+LIBS_STATIC := -Wl,-Bstatic $(LIBS) -Wl,-Bdynamic
+LDLIBS := $(if $(STATIC_ARCHIVES),$(LIBS_STATIC),$(LIBS)) -Wl,--as-needed -lm -lpthread
 # serve's libmicrohttpd, gnutls, libyaml and libcrypt are not linked: user/prom/http_dl.c
 # dlopen()s them when serve first needs them, so no other command pays for them at exec.
+
+# `make static`: $(OUTPUT)/vigil-static, one statically linked binary (the fleet command copies
+# it to hosts). A static binary cannot dlopen() reliably, so every loader user/*/*_dl.c is left
+# out and the libraries it loads are linked from their static archives instead: each loader
+# has one STATIC_LIBS_<file> line below (the wrappers have the libraries' own names and
+# prototypes, so nothing else changes). A loader without such a line stops the build.
+# serve's HTTP endpoint is not in it (WITH_MHD=0 there): Debian's libgnutls.a, which its
+# libmicrohttpd.a calls, needs libp11-kit, which Debian ships only as a shared library.
+STATIC_MHD ?= 0
+STATIC_LIBS_http_dl := -lmicrohttpd -lgnutls -lhogweed -lnettle -lgmp -ltasn1 -lidn2 \
+	-lunistring -lp11-kit -lyaml -lcrypt
+STATIC_SRCS := $(call user_srcs,$(PLATFORM),$(WITH_BPF),$(WITH_ZLIB),$(STATIC_MHD))
+STATIC_DL := $(basename $(notdir $(filter user/%_dl.c,$(STATIC_SRCS))))
+STATIC_OBJS := $(patsubst %.c,$(OUTPUT)/%.o,$(filter-out user/%_dl.c,$(STATIC_SRCS)))
+STATIC_LDLIBS := -static $(foreach d,$(STATIC_DL),$(STATIC_LIBS_$(d))) $(LIBS) -lm -lpthread
 
 BPF_SRCS := $(if $(filter 1,$(WITH_BPF)),$(wildcard bpf/*.bpf.c))
 SKELS := $(patsubst bpf/%.bpf.c,$(OUTPUT)/%.skel.h,$(BPF_SRCS))
@@ -88,8 +113,8 @@ Q = @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-.PHONY: all deps test unit integration bench fuzz fuzz-bins clean fmt asan-bins win bsd-check \
-	install uninstall man completions deb
+.PHONY: all static deps test unit integration bench fuzz fuzz-bins clean fmt asan-bins win \
+	bsd-check install uninstall man completions deb
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -110,7 +135,7 @@ $(OUTPUT)/%.o: %.c | $(OUTPUT)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNINGS) -MMD -MP -c $< -o $@
 
 # Userspace objects include the skeletons; build those first.
-$(USER_OBJS) $(OUTPUT)/user/cli/main.o: | $(SKELS)
+$(USER_OBJS) $(STATIC_OBJS) $(OUTPUT)/user/cli/main.o: | $(SKELS)
 # -MMD leaves out headers found through -isystem, the skeletons among them: without these
 # lines a changed BPF program is not rebuilt into vigil.
 $(OUTPUT)/user/sched/sched.o: $(OUTPUT)/sched.skel.h
@@ -130,6 +155,14 @@ $(OUTPUT)/libvigilfb.a: $(FB_OBJS)
 $(OUTPUT)/vigil: $(OUTPUT)/user/cli/main.o $(CORE_LIB) $(FB_LIB)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+static: $(OUTPUT)/vigil-static
+
+$(OUTPUT)/vigil-static: $(OUTPUT)/user/cli/main.o $(STATIC_OBJS) $(FB_LIB)
+	$(foreach d,$(STATIC_DL),$(if $(STATIC_LIBS_$(d)),,$(error make static: $(d).c has no \
+		STATIC_LIBS_$(d) line in the Makefile)))
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(STATIC_LDLIBS)
 
 # The BSD and macOS decoders are plain C: their unit tests link them in on Linux.
 # (the shared decoders of fallback/posix are in the Linux library already)

@@ -7,6 +7,7 @@
 # perf_counter and getrusage(RUSAGE_CHILDREN), nothing outside Debian and the repo. A third
 # line, `vigil --version`, is the start-up floor every vigil command pays (exec, the dynamic
 # loader, library constructors), so the report's own cost is the difference.
+# BENCH_VIGIL_OLD=path adds another vigil binary (say, the previous commit's) to the same runs.
 # usage: tools/bench_iostat.sh [RUNS]      (default 300)
 set -eu
 cd "$(dirname "$0")/.."
@@ -21,6 +22,10 @@ cmds = {"vigil iostat -x": [".output/vigil", "iostat", "-x", "-f", "table"],
         "iostat -x": [iostat, "-x"],
         # the floor under any vigil command: exec, the loader and its libraries' constructors
         "vigil --version": [".output/vigil", "--version"]}
+old = os.environ.get("BENCH_VIGIL_OLD")
+if old:
+    cmds["old iostat -x"] = [old, "iostat", "-x", "-f", "table"]
+    cmds["old --version"] = [old, "--version"]
 model = "unknown"
 with open("/proc/cpuinfo") as f:
     for line in f:
@@ -54,4 +59,8 @@ print("  vigil iostat -x above its start-up floor: wall %.3fms, CPU %.3fms"
 print("  ratio vigil/iostat: wall %.2fx, CPU %.2fx (< 1: vigil is faster)"
       % (statistics.median(wall[v]) / statistics.median(wall[s]),
          statistics.median(cpu[v]) / max(statistics.median(cpu[s]), 1e-9)))
+if old:
+    print("  ratio old vigil/iostat: wall %.2fx, CPU %.2fx"
+          % (statistics.median(wall["old iostat -x"]) / statistics.median(wall[s]),
+             statistics.median(cpu["old iostat -x"]) / max(statistics.median(cpu[s]), 1e-9)))
 PYEOF

@@ -4,7 +4,9 @@ that load from elsewhere falls on both alike. Each command runs N times with its
 /dev/null; the figures are medians of time.perf_counter() around the whole process, and the
 ratio is vigil / peer (below 1: vigil is faster). pmap runs on a child holding ~4000
 mappings (anonymous pages with alternating protections, so the kernel cannot merge them).
-Needs only Debian's lsof and procps, and the repo's .output/vigil."""
+Needs only Debian's lsof and procps, and the repo's .output/vigil. BENCH_VIGIL_OLD=path adds
+another vigil binary (say, the previous commit's) to the same interleaved runs, with its own
+ratio to the peer."""
 import os
 import shutil
 import statistics
@@ -15,6 +17,7 @@ import time
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 VIGIL = os.path.join(ROOT, ".output", "vigil")
 RUNS = int(os.environ.get("BENCH_RUNS", "15"))
+VIGIL_OLD = os.environ.get("BENCH_VIGIL_OLD")
 
 MAPPER = r"""
 import mmap, sys
@@ -43,15 +46,24 @@ def once(argv):
 
 
 def pair(name, ours, theirs):
-    once(ours), once(theirs)  # warm the page cache and the dentry cache for both
-    a, b = [], []
+    """ours: argv after the vigil binary. Each round runs vigil, the peer, then the old vigil."""
+    bins = [VIGIL] + ([VIGIL_OLD] if VIGIL_OLD else [])
+    for b in bins:
+        once([b] + ours)  # warm the page cache and the dentry cache for all
+    once(theirs)
+    times = {b: [] for b in bins}
+    peer = []
     for _ in range(RUNS):
-        a.append(once(ours))
-        b.append(once(theirs))
-    ma, mb = statistics.median(a), statistics.median(b)
-    print("%-34s vigil %8.2f ms   %-14s %8.2f ms   ratio %.2f" %
-          (name, ma * 1e3, theirs[0], mb * 1e3, ma / mb))
-    return ma / mb
+        times[VIGIL].append(once([VIGIL] + ours))
+        peer.append(once(theirs))
+        if VIGIL_OLD:
+            times[VIGIL_OLD].append(once([VIGIL_OLD] + ours))
+    mb = statistics.median(peer)
+    for b in bins:
+        ma = statistics.median(times[b])
+        print("%-34s %-5s %8.2f ms   %-14s %8.2f ms   ratio %.2f" %
+              (name, "vigil" if b == VIGIL else "old", ma * 1e3, theirs[0], mb * 1e3, ma / mb))
+    return statistics.median(times[VIGIL]) / mb
 
 
 def main():
@@ -66,8 +78,8 @@ def main():
     nproc = sum(1 for d in os.listdir("/proc") if d.isdigit())
     print("cpu: %s, %d cpus; %d processes; %d runs each, medians" %
           (cpu_model(), os.cpu_count(), nproc, RUNS))
-    pair("lsof, whole system", [VIGIL, "lsof", "-f", "table"], ["lsof"])
-    pair("lsof -nP -Ki (no threads, numeric)", [VIGIL, "lsof", "-f", "table"],
+    pair("lsof, whole system", ["lsof", "-f", "table"], ["lsof"])
+    pair("lsof -nP -Ki (no threads, numeric)", ["lsof", "-f", "table"],
          ["lsof", "-nP", "-Ki"])
     child = subprocess.Popen(["/usr/bin/python3", "-c", MAPPER], stdin=subprocess.PIPE,
                              stdout=subprocess.PIPE, text=True)
@@ -75,7 +87,7 @@ def main():
         child.stdout.readline()
         with open("/proc/%d/maps" % child.pid) as f:
             nmaps = sum(1 for _ in f)
-        pair("pmap -x, %d mappings" % nmaps, [VIGIL, "pmap", "-x", "-f", "table",
+        pair("pmap -x, %d mappings" % nmaps, ["pmap", "-x", "-f", "table",
                                                  str(child.pid)], ["pmap", "-x", str(child.pid)])
     finally:
         child.stdin.close()

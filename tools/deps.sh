@@ -10,6 +10,7 @@ test="libcmocka-dev python3 python3-psutil procps iproute2 util-linux libbpf-too
       chromium time openssl libclang-rt-14-dev lsof coreutils zsh bash-completion man-db
       debhelper dpkg-dev fakeroot lintian
       python3-scapy tcptraceroute nftables
+      iotop
 "
 [ "${1:-}" = build ] && test=""
 missing=""

@@ -8,16 +8,25 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <math.h>
 #include <stdio.h>
 
 static const char symbols[] = "KMGTPEZY";
+
+/* 1024^k as a double: exact, powers of two (no libm: vigil would load it at every exec) */
+static double pow1024(int k)
+{
+	double v = 1.0;
+
+	while (k-- > 0)
+		v *= 1024.0;
+	return v;
+}
 
 int fb_bytes2human(uint64_t n, char *buf, size_t len)
 {
 	for (int i = 7; i >= 0; i--) {
 		/* 1 << 10*(i+1): beyond 2^63 as a double, exact as a power of two */
-		double prefix = ldexp(1.0, 10 * (i + 1));
+		double prefix = pow1024(i + 1);
 
 		if ((double)n >= prefix)
 			return fb__fmt(buf, len, "%.1f%c", (double)n / prefix, symbols[i]);
@@ -71,9 +80,11 @@ int fb_human2bytes(const char *s, uint64_t *out)
 	p = fb__skip_ws(p);
 	if (*p)
 		return -EINVAL;
-	v = ldexp(whole + frac, shift);
+	/* v >= 0: + 0.5 rounds half up, as llround() did, which also could not hold 2^63..2^64
+	 * (and made every vigil exec load libm for this one call) */
+	v = (whole + frac) * pow1024(shift / 10) + 0.5;
 	if (v >= 18446744073709551616.0)
 		return -ERANGE;
-	*out = (uint64_t)llround(v);
+	*out = (uint64_t)v;
 	return 0;
 }

@@ -382,6 +382,31 @@ def traceroute():
     put("fuzz_traceroute_reply", "truncated", (ip4(rtr, me, 1, 68) + bytes([11, 0]))[:24])
 
 
+def taskstats():
+    """Generic netlink replies: the TASKSTATS family id, and a TASKSTATS_CMD_GET answer
+    (AGGR_TGID holding TGID and a struct taskstats with its delay totals)."""
+    genl = struct.pack("=BBH", 1, 2, 0)
+    fam = genl + rta(1, b"TASKSTATS\0") + rta(2, struct.pack("=H", 23))  # NAME, ID
+    put("fuzz_taskstats", "family", b"F" + nlmsg(16, fam))
+    stats = bytearray(352)  # struct taskstats, version 13
+    patch(stats, 0, "=H", 13)
+    patch(stats, 40, "=Q", 5000000)   # blkio_delay_total
+    patch(stats, 56, "=Q", 1000)      # swapin_delay_total
+    aggr = rta(2, struct.pack("=I", 4321)) + rta(3, bytes(stats))  # TGID, STATS
+    put("fuzz_taskstats", "delays", b"D" + nlmsg(23, genl + rta(5, aggr)))
+    put("fuzz_taskstats", "short-stats",
+        b"D" + nlmsg(23, genl + rta(5, rta(2, struct.pack("=I", 1)) + rta(3, bytes(40)))))
+    put("fuzz_taskstats", "error", b"D" + nlmsg(2, struct.pack("=i", -3) + bytes(16)))
+
+
+def lsof_netlink():
+    head = "sk               Eth Pid        Groups   Rmem     Wmem     Dump  Locks    Drops    Inode\n"
+    put("fuzz_lsof_netlink", "table", head +
+        "00000000a547559d 0   30417      00000000 0        0        0     2        0        4790197 \n"
+        "000000009f35d56e 15  0          00000001 0        0        0     2        0        156     \n")
+    put("fuzz_lsof_netlink", "header-only", head)
+
+
 if __name__ == "__main__":
     events()
     netlink()
@@ -392,3 +417,5 @@ if __name__ == "__main__":
     posix()
     legacy()
     traceroute()
+    taskstats()
+    lsof_netlink()

@@ -13,6 +13,7 @@ import csv
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -133,7 +134,69 @@ def formats_agree_and_megabytes():
                                                         "%iowait", "%steal", "%idle")) - 100)
           < 0.5, "avg-cpu adds up to 100: %r" % cpu)
     t = vigil("iostat", "-x", "-f", "table").stdout
-    check(t.startswith("avg-cpu:  %user") and "Device            r/s     rkB/s" in t, t)
+    check(t.startswith("Linux ") and "\navg-cpu:  %user" in t and
+          "Device            r/s     rkB/s" in t, t)
+
+
+def shape(text):
+    """The layout of a table with every number (dates, times, counts) made N."""
+    return re.sub(r"[0-9]+([.:/-][0-9]+)*", "N", text)
+
+
+def sysstat_or_skip():
+    if not os.access(IOSTAT, os.X_OK):
+        if IN_CI:
+            raise AssertionError("sysstat's iostat is missing (tools/deps.sh installs it)")
+        skip("no sysstat iostat")
+
+
+@test
+def banner_line_is_sysstats():
+    """Linux RELEASE (HOST) \tDATE \t_MACHINE_\t(N CPU), in the C locale and in ISO."""
+    sysstat_or_skip()
+    for env in ({"LC_ALL": "C"}, {"LC_ALL": "C", "S_TIME_FORMAT": "ISO"}):
+        env = dict(os.environ, **env)
+        for _ in range(3):  # the date can turn between the two runs at midnight
+            theirs = subprocess.run([IOSTAT, "-c"], capture_output=True, text=True, env=env,
+                                    check=True).stdout.split("\n")[0]
+            ours = vigil("iostat", "-c", "-f", "table", env=env).stdout.split("\n")[0]
+            if ours == theirs:
+                break
+        check(ours == theirs, "banner: %r vs iostat %r" % (ours, theirs))
+    u = os.uname()
+    check(ours.startswith("%s %s (%s) \t" % (u.sysname, u.release, u.nodename)) and
+          ours.endswith("\t_%s_\t(%d CPU)" % (u.machine, os.cpu_count())), ours)
+
+
+@test
+def cpu_only_times_and_mapper_names_lay_out_as_sysstat():
+    """-c, -d, -c -d, -t, -x -N, -y with an interval: the same lines as iostat's, numbers aside."""
+    sysstat_or_skip()
+    env = dict(os.environ, LC_ALL="C")
+    for args in (["-c"], ["-d"], ["-c", "-d"], ["-c", "-x"], ["-t", "-d"], ["-t", "-x"],
+                 ["-x", "-N"],
+                 ["-d", "-N", "-t"], ["-c", "-y", "1", "1"], ["-p", "ALL", "-d"], ["-z", "-x"]):
+        for _ in range(3):  # a device that starts I/O between the two runs changes the rows
+            theirs = subprocess.run([IOSTAT, *args], capture_output=True, text=True, env=env,
+                                    check=True, timeout=30).stdout
+            ours = vigil("iostat", *args, "-f", "table", env=env).stdout
+            if shape(ours) == shape(theirs):
+                break
+        check(shape(ours) == shape(theirs), "iostat %s:\n%s\nsysstat:\n%s" %
+              (" ".join(args), ours, theirs))
+    # -c leaves the devices out; -t puts the time of the report above it
+    t = vigil("iostat", "-c", "-t", "-f", "table", env=env).stdout.split("\n")
+    check(re.fullmatch(r"\d\d/\d\d/\d\d \d\d:\d\d:\d\d", t[2]) and
+          t[3].startswith("avg-cpu:") and "Device" not in "\n".join(t), t)
+    iso = vigil("iostat", "-d", "-t", "-f", "table",
+                env=dict(env, S_TIME_FORMAT="ISO")).stdout.split("\n")[2]
+    check(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4}", iso), iso)
+    # in records -c gives the CPU only; CSV holds device rows, so -c alone is refused there
+    recs = records(vigil("iostat", "-c", "-f", "ndjson").stdout)
+    check(recs and all(r["kind"] == "iostat_cpu" for r in recs), recs)
+    p = vigil("iostat", "-c", "-f", "csv", check=False)
+    check(p.returncode == 2 and "--cpu" in p.stderr, "-c -f csv: %d %r" % (p.returncode,
+                                                                         p.stderr))
 
 
 @test

@@ -4,12 +4,17 @@
 The child (blkio_io on the test's loop device, O_DIRECT so the bytes reach the disk and are
 counted in /proc/PID/io at once) writes a known number of bytes, paced over the interval
 vigil measures. vigil's write_bytes for that pid must match what the child wrote, and what
-psutil's io_counters() delta says over the same window; SWAPIN and IO, which this source
-cannot give, must be null, never 0; -o keeps only busy processes; the batch table has iotop's
-header lines; bad flags exit 2 naming them.
+psutil's io_counters() delta says over the same window; -o keeps only busy processes; the
+batch table has iotop's header lines; bad flags exit 2 naming them. SWAPIN and IO (taskstats
+delay accounting) are compared with iotop's own on a reader the test runs, with accounting
+turned on for the test; with it off they are '?' and null, as uid 65534 '-' and null, each
+with a message saying why, never 0.
 """
 import json
 import os
+import re
+import shutil
+import subprocess
 import sys
 import threading
 import time
@@ -17,8 +22,8 @@ import time
 import psutil
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (check, main, records, start_vigil, test, vigil,  # noqa: E402
-                     wait_attached)
+from harness import (IN_CI, check, main, records, skip, start_vigil, test,  # noqa: E402
+                     unprivileged_vigil, vigil, wait_attached)
 from loopdev import loop, release_driver, start_driver  # noqa: E402
 
 
@@ -54,7 +59,9 @@ def child_write_bytes(env=None, want_bpf=True):
     theirs = after["io"].write_bytes - before.write_bytes
     check(r["write_bytes"] == theirs, "vigil %r, psutil io_counters delta %d" %
           (r["write_bytes"], theirs))
-    check(r["swapin_percent"] is None and r["io_percent"] is None, "unavailable as null: %r" % r)
+    if delayacct() == "0":
+        check(r["swapin_percent"] is None and r["io_percent"] is None,
+              "delay accounting off: null: %r" % r)
     check(r["sources"]["write_bytes"] == "procfs", "sources: %r" % r["sources"])
     check((r["sources"]["blk"] == "bpf") == want_bpf, "blk source: %r" % r["sources"])
     if r["sources"]["blk"] == "bpf":
@@ -66,6 +73,116 @@ def child_write_bytes(env=None, want_bpf=True):
     else:
         check(r["blk_write_bytes"] is None and r["blk_avg_latency_ns"] is None,
               "no BPF: the block columns are null: %r" % r)
+
+
+DELAYACCT = "/proc/sys/kernel/task_delayacct"
+
+
+def delayacct(value=None):
+    """kernel.task_delayacct: read it, or set it and return the old value."""
+    with open(DELAYACCT) as f:
+        old = f.read().strip()
+    if value is not None:
+        with open(DELAYACCT, "w") as f:
+            f.write(value)
+    return old
+
+
+def iotop_rows(text, pid):
+    """(SWAPIN %, IO %) of pid's rows in `iotop -b -P -qqq` output."""
+    out = []
+    for line in text.splitlines():
+        f = line.split()
+        if len(f) >= 11 and f[0] == str(pid) and f[8] == "%" and f[10] == "%":
+            out.append((float(f[7]), float(f[9])))
+    return out
+
+
+def swapin_io_cells(table):
+    """The SWAPIN and IO cells of each row of a vigil iotop table (rates are '-' or 'N U/s')."""
+    cell = r"(-|[0-9.]+ \S+)"
+    out = []
+    for line in table.splitlines()[3:]:
+        m = re.match(r"\s*\d+\s+\S+\s+\S+\s+%s\s+%s\s+(\?|-|[0-9.]+ %%)\s+(\?|-|[0-9.]+ %%)\s"
+                     % (cell, cell), line)
+        check(m, "row not parsed: %r" % line)
+        out.append(m.group(3, 4))
+    return out
+
+
+@test
+def swapin_and_io_percent_match_iotops():
+    """A reader blocked on O_DIRECT reads spends most of its time in block I/O waits: vigil's
+    IO column agrees with iotop's over the same seconds, SWAPIN too, from taskstats."""
+    if not shutil.which("iotop"):
+        if IN_CI:
+            raise AssertionError("iotop is missing (tools/deps.sh installs it)")
+        skip("no iotop")
+    loop()
+    old = delayacct("1")
+    d = None
+    try:
+        d, pid = start_driver(*(["r:64:65536"] * 4000))
+        d.stdin.write("go\n")
+        d.stdin.flush()
+        theirs = subprocess.Popen(["iotop", "-b", "-P", "-qqq", "-n", "5", "-d", "1", "-p",
+                                   str(pid)], stdout=subprocess.PIPE, text=True)
+        ours = vigil("iotop", "-n", "4", "-d", "1s", "-f", "ndjson", timeout=60)
+        t_out, _ = theirs.communicate(timeout=60)
+        mine = [r for r in records(ours.stdout) if r["pid"] == pid]
+        check(d.poll() is None, "the reader finished early: make it read longer")
+        t = iotop_rows(t_out, pid)[1:]  # iotop's first row has no interval
+        check(len(mine) == 4 and len(t) >= 3, "rows: vigil %d, iotop %d\n%s" %
+              (len(mine), len(t), t_out))
+        check(all(r["sources"]["io_percent"] == "taskstats" for r in mine), mine[0])
+        io_ours = sum(r["io_percent"] for r in mine) / len(mine)
+        io_theirs = sum(x[1] for x in t) / len(t)
+        check(io_theirs > 10 and abs(io_ours - io_theirs) <= max(15, 0.3 * io_theirs),
+              "IO: vigil %.2f %%, iotop %.2f %% (%r / %r)" %
+              (io_ours, io_theirs, [r["io_percent"] for r in mine], t))
+        sw_ours = sum(r["swapin_percent"] for r in mine) / len(mine)
+        sw_theirs = sum(x[0] for x in t) / len(t)
+        check(abs(sw_ours - sw_theirs) <= 1, "SWAPIN: vigil %.2f, iotop %.2f" %
+              (sw_ours, sw_theirs))
+        table = vigil("iotop", "-b", "-n", "1", "-d", "300ms", "-f", "table").stdout
+        cells = [c for line, c in zip(table.splitlines()[3:], swapin_io_cells(table))
+                 if line.split()[0] == str(pid)]
+        check(len(cells) == 1 and cells[0][0].endswith(" %") and cells[0][1].endswith(" %"),
+              "table: %s" % table[:600])
+    finally:
+        delayacct(old)
+        if d:
+            d.kill()
+            d.communicate()
+
+
+@test
+def swapin_and_io_say_why_they_are_missing():
+    """Accounting off: '?' and null, the sysctl named; uid 65534 (taskstats needs
+    CAP_NET_ADMIN): '-' and null, the capability named. Never 0."""
+    old = delayacct("0")
+    try:
+        p = vigil("iotop", "-b", "-n", "1", "-d", "200ms", "-f", "table")
+        cells = swapin_io_cells(p.stdout)
+        check(cells and all(c == ("?", "?") for c in cells), p.stdout[:600])
+        check("kernel.task_delayacct" in p.stderr, p.stderr)
+        j = records(vigil("iotop", "-n", "1", "-d", "200ms", "-f", "ndjson").stdout)
+        check(all(r["io_percent"] is None and r["swapin_percent"] is None and
+                  r["sources"]["io_percent"] is None for r in j), j[:1])
+        delayacct("1")
+        tmp, exe = unprivileged_vigil()
+        try:
+            q = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                                exe, "iotop", "-b", "-n", "1", "-d", "200ms", "-f", "table"],
+                               capture_output=True, text=True, timeout=60)
+        finally:
+            shutil.rmtree(tmp)
+        check(q.returncode == 0, "as uid 65534: %d %s" % (q.returncode, q.stderr))
+        cells = swapin_io_cells(q.stdout)
+        check(cells and all(c == ("-", "-") for c in cells), q.stdout[:600])
+        check("CAP_NET_ADMIN" in q.stderr, q.stderr)
+    finally:
+        delayacct(old)
 
 
 @test

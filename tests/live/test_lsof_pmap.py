@@ -153,6 +153,72 @@ def lsof_i_port_matches_lsof():
 
 
 @test
+def selections_are_ored_and_anded_with_a_as_lsofs():
+    """lsof ORs its selections (a file of the pid OR a socket on the port) and ANDs them with
+    -a; a process not asked for by -p whose files cannot be read is no error."""
+    with Child() as c:
+        other = subprocess.Popen(["sleep", "300"])
+        try:
+            for args in (["-p", str(other.pid), "-i", ":%d" % c.port],
+                         ["-i", ":%d" % c.port, "-c", "sleep", "-p", str(other.pid)],
+                         ["-a", "-p", str(c.pid), "-i", ":%d" % c.port],
+                         ["-a", "-p", str(other.pid), "-i", ":%d" % c.port]):
+                p = vigil("lsof", "-f", "ndjson", *args, check=False)
+                ours = keyset(records(p.stdout), with_pid=True, kinds=not_mem)
+                theirs = keyset(lsof_rows(*args), with_pid=True, kinds=not_mem)
+                ours = {r for r in ours if r[0] in (c.pid, other.pid)}
+                theirs = {r for r in theirs if r[0] in (c.pid, other.pid)}
+                check(ours == theirs, "lsof %s:\n  only vigil: %s\n  only lsof: %s" %
+                      (" ".join(args), sorted(ours - theirs), sorted(theirs - ours)))
+            union = keyset(vigil_rows("-p", str(other.pid), "-i", ":%d" % c.port),
+                           with_pid=True)
+            check({r[0] for r in union} == {c.pid, other.pid},
+                  "OR: rows of the pid and of the port's owner: %s" % sorted(union))
+            p = vigil("lsof", "-a", "-p", str(other.pid), "-i", ":%d" % c.port, check=False)
+            check(p.returncode == 1 and not p.stdout, "-a with nothing in common: %d %r" %
+                  (p.returncode, p.stdout[:200]))
+            p = vigil("lsof", "-p", str(other.pid), "-i", "TCP", "-f", "ndjson", check=False)
+            check(p.returncode == 0 and "access denied" not in p.stderr,
+                  "processes not asked for are no error: %d %r" % (p.returncode, p.stderr))
+        finally:
+            other.kill()
+            other.wait()
+
+
+NETLINK_CHILD = r"""
+import socket, sys
+keep = []
+for proto in (0, 4, 9, 15, 16):  # ROUTE INET_DIAG AUDIT KOBJECT_UEVENT GENERIC
+    s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, proto)
+    s.bind((0, 0))
+    keep.append(s)
+print("ready", flush=True)
+sys.stdin.read()
+"""
+
+
+@test
+def netlink_sockets_are_named_as_lsof_names_them():
+    """TYPE netlink, NAME the protocol (ROUTE, INET_DIAG, AUDIT, KOBJECT_UEVENT, GENERIC)."""
+    p = subprocess.Popen(["/usr/bin/python3", "-c", NETLINK_CHILD], stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE, text=True)
+    try:
+        check(p.stdout.readline().strip() == "ready", "the netlink child did not start")
+        ours = {(r["fd"], r["type"], r["name"]) for r in vigil_rows("-p", str(p.pid))
+                if r["type"] == "netlink"}
+        theirs = {(r["fd"], r["type"], r["name"]) for r in lsof_rows("-p", str(p.pid))
+                  if r["type"] == "netlink"}
+        check(len(theirs) == 5 and ours == theirs, "netlink rows: vigil %s, lsof %s" %
+              (sorted(ours), sorted(theirs)))
+        table = vigil("lsof", "-f", "table", "-p", str(p.pid)).stdout
+        check(any(line.split()[4:5] == ["netlink"] and line.endswith(" KOBJECT_UEVENT")
+                  for line in table.splitlines()), table)
+    finally:
+        p.stdin.close()
+        p.wait(timeout=10)
+
+
+@test
 def lsof_path_matches_lsof():
     with Child() as c:
         for f in ("rw.bin", "read.txt"):

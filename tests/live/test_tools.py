@@ -7,7 +7,9 @@ free -b (total exact, the rest within a tolerance), df -B1 (/ and a tmpfs mounte
 private mount namespace: exact), uptime (users and load, the boot time within a second) and
 who (records written to a utmp file bind-mounted in a private namespace). Each command's
 bad flag exits 2 naming the flag."""
+import csv
 import gzip
+import io
 import json
 import os
 import re
@@ -239,6 +241,53 @@ def free_matches_free():
         check(len(rows) >= 4 and len(rows) % 2 == 0, "%d rows" % len(rows))
     bad = vigil("free", "--mega", check=False)
     check(bad.returncode == 2 and "--mega" in bad.stderr, bad.stderr)
+
+
+def df_mounts(text):
+    """(source, type, target) of `df --output=source,fstype,target` lines."""
+    return [tuple(line.split(None, 2)) for line in text.splitlines()[1:]]
+
+
+@test
+def df_without_a_lists_the_mounts_df_lists():
+    """Not only physical devices: tmpfs, devtmpfs, overlay as df shows them, each device once
+    (a bind mount of one is not repeated), no proc/sysfs/cgroup/nsfs; here and in a private
+    mount namespace holding a tmpfs, its bind mount, an overlay and a proc of the test's own."""
+    require_root()
+    for _ in range(5):  # other tests add and remove mounts (network namespaces) meanwhile
+        theirs = df_mounts(run("df", "--output=source,fstype,target"))
+        ours = [(r["device"], r["fstype"], r["mountpoint"])
+                for r in json.loads(vigil("df", "-f", "json").stdout)]
+        if ours == theirs:
+            break
+    check(ours == theirs, "vigil df %s\ndf       %s" % (ours, theirs))
+    d = tempfile.mkdtemp(prefix="vigil-df-")
+    try:
+        script = """set -e
+            cd %s && mkdir -p t/lower t/upper t/work aaaaaaaa b ov p
+            mount -t tmpfs -o size=4m vigilfst t
+            mkdir -p t/lower t/upper t/work && echo x > t/lower/f
+            mount -t tmpfs -o size=8m vigiltmp aaaaaaaa
+            mount --bind aaaaaaaa b
+            mount -t overlay -o lowerdir=t/lower,upperdir=t/upper,workdir=t/work vigilov ov
+            mount -t proc proc p
+            df --output=source,fstype,target
+            echo ---
+            %s df -f csv
+            """ % (d, VIGIL)
+        out = run("unshare", "-m", "--propagation", "private", "sh", "-c", script)
+        df_part, ours_part = out.split("---\n")
+        theirs = df_mounts(df_part)
+        rows = list(csv.DictReader(io.StringIO(ours_part)))
+        ours = [(r["device"], r["fstype"], r["mountpoint"]) for r in rows]
+        check(ours == theirs, "in the namespace: vigil df %s\ndf %s" % (ours, theirs))
+        mine = [m for m in ours if m[2].startswith(d)]
+        # the bind mount nearer the root wins, in the first one's place; proc is not listed
+        check([(m[0], m[1], m[2][len(d):]) for m in mine] ==
+              [("vigilfst", "tmpfs", "/t"), ("vigiltmp", "tmpfs", "/b"),
+               ("vigilov", "overlay", "/ov")], "the test's mounts: %s" % mine)
+    finally:
+        subprocess.run(["rm", "-rf", d])
 
 
 @test

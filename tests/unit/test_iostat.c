@@ -12,7 +12,11 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "view/iostat.h"
 
@@ -178,6 +182,42 @@ static void test_used_devices(void **state)
 	assert_true(iostat_dev_is_used(&d));
 }
 
+/* iostat -N: dm-0's name from a fixture root's sys/block/dm-0/dm/name; others keep theirs. */
+static void test_device_mapper_names(void **state)
+{
+	char root[] = "/tmp/vigil-iostat-dm-XXXXXX", path[256], buf[128];
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(root));
+	snprintf(path, sizeof(path), "%s/sys/block/dm-0/dm", root);
+	for (char *p = path + strlen(root) + 1; (p = strchr(p, '/')); p++) {
+		*p = '\0';
+		mkdir(path, 0755);
+		*p = '/';
+	}
+	assert_int_equal(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/sys/block/dm-0/dm/name", root);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("vg0-root\n", f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/sys/block/dm-1", root);
+	assert_int_equal(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/sys/block/dm-1/dm", root);
+	assert_int_equal(mkdir(path, 0755), 0); /* dm-1 without a name file */
+	assert_int_equal(fb_root_set(root), 0);
+	assert_int_equal(iostat_dm_name("dm-0", buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "vg0-root");
+	assert_int_equal(iostat_dm_name("dm-1", buf, sizeof(buf)), -ENOENT);
+	assert_int_equal(iostat_dm_name("dm-7", buf, sizeof(buf)), -ENOENT); /* no such device */
+	assert_int_equal(iostat_dm_name("vda", buf, sizeof(buf)), -ENOENT);  /* not dm */
+	assert_int_equal(iostat_dm_name("dm-0", buf, 1), -ENOENT);	     /* no room */
+	assert_int_equal(fb_root_set("/"), 0);
+	snprintf(path, sizeof(path), "rm -rf '%s'", root);
+	assert_int_equal(system(path), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -188,6 +228,7 @@ int main(void)
 		cmocka_unit_test(test_avg_cpu_counts_guest_once),
 		cmocka_unit_test(test_partitions_of_a_disk),
 		cmocka_unit_test(test_used_devices),
+		cmocka_unit_test(test_device_mapper_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -3,15 +3,16 @@
  * cmd_df.c: `vigil df [-h] [-a] [-B SIZE] [-T] [PATH...]`: file system use from the fallback
  * library in df's columns (Filesystem 1K-blocks Used Available Use% Mounted on; -h: Size Used
  * Avail; -T adds Type). With PATHs, psutil's disk_usage of each path and the mount holding
- * it; without, disk_partitions() (physical devices, psutil's all=False) or with -a
- * disk_partitions(all=True). Block counts and Use% round up, as df. -f csv|json|ndjson gives
- * rows in bytes with psutil's names.
+ * it; without, the mounts df lists (view/df_select.c: no pseudo file systems, each device
+ * once, tmpfs and overlay included) or with -a disk_partitions(all=True). Block counts and
+ * Use% round up, as df. -f csv|json|ndjson gives rows in bytes with psutil's names.
  */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/cli.h"
 #include "cli/commands.h"
@@ -21,6 +22,7 @@
 #include "export/output.h"
 #include "export/rows.h"
 #include "fallback.h"
+#include "view/df_select.h"
 
 enum { OPT_HUMAN = CLI_COMMON_MAX, OPT_ALL, OPT_BLOCK, OPT_TYPE };
 
@@ -32,7 +34,8 @@ struct df_args {
 
 static const struct cli_opt df_opts[] = {
 	{ "human-readable", 'h', NULL, OPT_HUMAN, NULL, "sizes in powers of 1024 (1K 234M 2G)" },
-	{ "all", 'a', NULL, OPT_ALL, NULL, "every mount, pseudo file systems too (all=True)" },
+	{ "all", 'a', NULL, OPT_ALL, NULL,
+	  "every mount, pseudo file systems and repeats too (all=True)" },
 	{ "block-size", 'B', "SIZE", OPT_BLOCK, "a size such as 1, 4096, K, 1M or 1MB",
 	  "count in blocks of SIZE (default 1K)" },
 	{ "print-type", 'T', NULL, OPT_TYPE, NULL, "add the file system type" },
@@ -225,6 +228,39 @@ static void df_print(struct sink *s, const struct df_args *a, struct df_row *row
 	}
 }
 
+/* Without -a: the indices of the mounts df would list, into *sel. 0 or -ENOMEM. */
+static int df_choose(const struct fb_partitions *parts, size_t **sel, size_t *n)
+{
+	struct df_mount *m = calloc(parts->n ? parts->n : 1, sizeof(*m));
+
+	*sel = calloc(parts->n ? parts->n : 1, sizeof(**sel));
+	if (!m || !*sel) {
+		free(m);
+		free(*sel);
+		*sel = NULL;
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < parts->n; i++) {
+		const struct fb_partition *pt = &parts->v[i];
+		struct fb_disk_usage u;
+		struct stat st;
+
+		m[i] = (struct df_mount){ .device = pt->device,
+					  .mountpoint = pt->mountpoint,
+					  .fstype = pt->fstype };
+		/* df stats neither dummy nor unreadable mounts; neither is listed */
+		if (df_select__is_dummy(pt->fstype) || stat(pt->mountpoint, &st) ||
+		    fb_disk_usage(pt->mountpoint, &u))
+			continue;
+		m[i].dev = (uint64_t)st.st_dev;
+		m[i].total = u.total;
+		m[i].ok = true;
+	}
+	*n = df_select__mounts(m, parts->n, *sel);
+	free(m);
+	return 0;
+}
+
 int cmd_df(int argc, char **argv)
 {
 	static const char *const keys[] = { "device", "fstype", "mountpoint", "total",
@@ -233,7 +269,7 @@ int cmd_df(int argc, char **argv)
 	struct cli_common common = { 0 };
 	struct fb_partitions parts = { 0 }, mounts = { 0 };
 	struct df_row *rows = NULL;
-	size_t nrows = 0, nwant;
+	size_t nrows = 0, nwant, *sel = NULL, parts_shown = 0;
 	struct output out;
 	struct rows rw;
 	int first, err, rc = 0;
@@ -251,13 +287,17 @@ int cmd_df(int argc, char **argv)
 	log_set_level(common.verbose);
 	err = fb_disk_partitions(true, &mounts);
 	if (!err && first >= argc)
-		err = a.all ? fb_disk_partitions(true, &parts) : fb_disk_partitions(false, &parts);
+		err = fb_disk_partitions(true, &parts);
+	if (!err && first >= argc)
+		err = a.all ? 0 : df_choose(&parts, &sel, &parts_shown);
+	else
+		parts_shown = parts.n;
 	if (err) {
 		cli_error(&df_cmd, "cannot read the mount table: %s", strerror(-err));
 		rc = 1;
 		goto free_parts;
 	}
-	nwant = first < argc ? (size_t)(argc - first) : parts.n;
+	nwant = first < argc ? (size_t)(argc - first) : a.all ? parts.n : parts_shown;
 	rows = calloc(nwant ? nwant : 1, sizeof(*rows));
 	if (!rows) {
 		rc = 1;
@@ -278,7 +318,7 @@ int cmd_df(int argc, char **argv)
 			path = argv[first + (int)i];
 			pt = df_mount_of(&mounts, path);
 		} else {
-			pt = &parts.v[i];
+			pt = &parts.v[sel ? sel[i] : i];
 			path = pt->mountpoint;
 		}
 		err = fb_disk_usage(path, &u);
@@ -317,6 +357,7 @@ free_rows:
 		df_row__free(&rows[i]);
 	free(rows);
 free_parts:
+	free(sel);
 	fb_partitions_free(&parts);
 	fb_partitions_free(&mounts);
 	return rc;

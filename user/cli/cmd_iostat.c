@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * cmd_iostat.c: `vigil iostat [-x] [-d] [-k|-m] [-p [DEV]] [-y] [-z] [DEV...] [INTERVAL
- * [COUNT]]`: sysstat iostat's reports (avg-cpu, then per device tps/kB_read/s... or, with -x,
- * r/s rkB/s ... aqu-sz %util) from disk_io_counters(perdisk, nowrap) deltas. One nowrap state
+ * cmd_iostat.c: `vigil iostat [-c] [-d] [-x] [-k|-m] [-N] [-p [DEV]] [-t] [-y] [-z] [DEV...]
+ * [INTERVAL [COUNT]]`: sysstat iostat's reports (its banner line, avg-cpu, then per device
+ * tps/kB_read/s... or, with -x, r/s rkB/s ... aqu-sz %util) from disk_io_counters(perdisk,
+ * nowrap) deltas. One nowrap state
  * lives for the whole run, so a counter that wraps between two reports still gives the right
  * delta. The first report is since boot, as iostat's is; -y leaves it out. CSV and JSON give
  * one `iostat` record per device and report (and, in JSON, one `iostat_cpu` per report).
@@ -12,7 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <locale.h>
 #include <time.h>
+#include <sys/utsname.h>
 
 #include "cli/cli.h"
 #include "cli/commands.h"
@@ -34,12 +37,16 @@ enum {
 	OPT_PART,
 	OPT_SKIP_FIRST,
 	OPT_OMIT_IDLE,
+	OPT_CPUONLY,
+	OPT_TIMES,
+	OPT_DMNAME,
 };
 
 #define IOSTAT_MAX_DEVS 32
 
 struct iostat_args {
-	bool ext, devonly, mb, part, skip_first, omit_idle;
+	bool ext, devonly, mb, part, skip_first, omit_idle, cpuonly, times, dmname;
+	bool part_all;	      /* -p ALL: every device, used or not, as sysstat lists them */
 	uint64_t interval_ns; /* 0: one report */
 	uint64_t count;	      /* 0: until a signal (with an interval) */
 	const char *devs[IOSTAT_MAX_DEVS];
@@ -50,6 +57,7 @@ static const struct cli_opt iostat_opts[] = {
 	CLI_OPT_FORMAT,
 	CLI_OPT_OUTPUT,
 	{ "extended", 'x', NULL, OPT_EXT, NULL, "the extended statistics (iostat -x)" },
+	{ "cpu", 'c', NULL, OPT_CPUONLY, NULL, "the CPU report only (with -d or -x: both)" },
 	{ "devices", 'd', NULL, OPT_DEVONLY, NULL, "the device report only (no avg-cpu)" },
 	{ "kilobytes", 'k', NULL, OPT_KB, NULL, "sizes in kilobytes (the default)" },
 	{ "megabytes", 'm', NULL, OPT_MB, NULL, "sizes in megabytes" },
@@ -58,6 +66,10 @@ static const struct cli_opt iostat_opts[] = {
 	{ "omit-first", 'y', NULL, OPT_SKIP_FIRST, NULL,
 	  "leave out the first report (since boot)" },
 	{ "omit-idle", 'z', NULL, OPT_OMIT_IDLE, NULL, "leave out devices idle in the interval" },
+	{ "time", 't', NULL, OPT_TIMES, NULL,
+	  "the time of each report above it (tables; records always carry it)" },
+	{ "mapper-names", 'N', NULL, OPT_DMNAME, NULL,
+	  "device-mapper devices by their names (dm-0 as vg-root)" },
 	CLI_OPT_END,
 };
 
@@ -88,23 +100,34 @@ static int iostat_set(void *ctx, int id, const char *arg)
 	case OPT_OMIT_IDLE:
 		a->omit_idle = true;
 		return 0;
+	case OPT_CPUONLY:
+		a->cpuonly = true;
+		return 0;
+	case OPT_TIMES:
+		a->times = true;
+		return 0;
+	case OPT_DMNAME:
+		a->dmname = true;
+		return 0;
 	}
 	return -EINVAL;
 }
 
 static const struct cli_cmd iostat_cmd = {
 	.name = "iostat",
-	.usage = "vigil iostat [-x] [-d] [-k|-m] [-p [DEV|ALL]] [-y] [-z] [DEV...] [INTERVAL "
-		 "[COUNT]]",
+	.usage = "vigil iostat [-c] [-d] [-x] [-k|-m] [-N] [-p [DEV|ALL]] [-t] [-y] [-z] [DEV...] "
+		 "[INTERVAL [COUNT]]",
 	.summary =
 		"Disk statistics as sysstat's iostat reports them, from /proc/diskstats through\n"
 		"disk_io_counters(nowrap): avg-cpu, then per device tps, kB_read/s, kB_wrtn/s,\n"
 		"kB_dscd/s and totals; with -x, r/s rkB/s rrqm/s %rrqm r_await rareq-sz, the\n"
-		"same for w and d, f/s f_await aqu-sz %util.",
+		"same for w and d, f/s f_await aqu-sz %util. The table starts with iostat's\n"
+		"banner: system, release, host, date, machine and (N CPU).",
 	.details = "The first report is since boot; then one every INTERVAL (seconds, or 500ms),\n"
 		   "COUNT times (default: until Ctrl-C). A column the kernel does not give (d/s\n"
 		   "before 4.18, f/s before 5.5) is '-' in the table and null in JSON. CSV holds\n"
-		   "the device rows only; JSON and NDJSON add an iostat_cpu record per report.",
+		   "the device rows only (so -c without -d needs JSON); JSON and NDJSON add an\n"
+		   "iostat_cpu record per report. Dates follow LC_TIME, or S_TIME_FORMAT=ISO.",
 	.opts = iostat_opts,
 	.set = iostat_set,
 };
@@ -216,17 +239,36 @@ static bool col_is_valid(const struct iostat_col *c, const struct iostat_ext *e)
 	return (e->valid & c->need) == c->need;
 }
 
-static bool dev_is_shown(const struct iostat_args *a, const struct fb_disk_io *d)
+static bool cpu_is_shown(const struct iostat_args *a)
+{
+	return !a->devonly || a->cpuonly;
+}
+
+/* -x asks for the device report too, as in sysstat: -c -x prints both */
+static bool devs_are_shown(const struct iostat_args *a)
+{
+	return !a->cpuonly || a->devonly || a->ext;
+}
+
+/* The name a device is shown under: with -N, a device-mapper device by its name. */
+static const char *dev_name(const struct iostat_args *a, const char *name, char *buf, size_t len)
+{
+	return a->dmname && !iostat_dm_name(name, buf, len) ? buf : name;
+}
+
+static bool dev_is_shown(const struct iostat_args *a, const struct fb_disk_io *d, const char *shown)
 {
 	if (a->ndevs) {
 		for (int i = 0; i < a->ndevs; i++) {
-			if (!strcmp(d->name, a->devs[i]))
+			if (!strcmp(d->name, a->devs[i]) || !strcmp(shown, a->devs[i]))
 				return true;
 			if (a->part && d->partition && iostat_part_is_of(d->name, a->devs[i]))
 				return true;
 		}
 		return false;
 	}
+	if (a->part_all)
+		return true;
 	return iostat_dev_is_used(d) && (!d->partition || a->part);
 }
 
@@ -246,6 +288,42 @@ static void table_cpu(struct iostat_run *r, const struct iostat_cpu *c)
 	sink__printf(s, "avg-cpu:  %%user   %%nice %%system %%iowait  %%steal   %%idle\n");
 	sink__printf(s, "        %7.2f %7.2f %7.2f %7.2f %7.2f %7.2f\n\n", c->user, c->nice,
 		     c->system, c->iowait, c->steal, c->idle);
+}
+
+/*
+ * iostat's first line: "Linux 6.18.0 (host) \t12/04/26 \t_x86_64_\t(2 CPU)", then a blank
+ * line. The date is the locale's (%x), or ISO 8601 with S_TIME_FORMAT=ISO, as sysstat's.
+ */
+static void table_banner(struct iostat_run *r)
+{
+	const char *iso = getenv("S_TIME_FORMAT");
+	struct utsname u;
+	char date[64];
+	time_t t = time(NULL);
+	struct tm tm;
+	int ncpu = fb_cpu_count(true);
+
+	if (uname(&u))
+		return;
+	if (!localtime_r(&t, &tm) ||
+	    !strftime(date, sizeof(date), iso && !strcmp(iso, "ISO") ? "%Y-%m-%d" : "%x", &tm))
+		date[0] = '\0';
+	sink__printf(r->out->sink, "%s %s (%s) \t%s \t_%s_\t(%d CPU)\n\n", u.sysname, u.release,
+		     u.nodename, date, u.machine, ncpu > 0 ? ncpu : 1);
+}
+
+/* -t: the report's local time on a line of its own, as iostat -t prints it. */
+static void table_time(struct iostat_run *r)
+{
+	const char *iso = getenv("S_TIME_FORMAT");
+	char buf[96];
+	time_t t = time(NULL);
+	struct tm tm;
+
+	if (!localtime_r(&t, &tm) ||
+	    !strftime(buf, sizeof(buf), iso && !strcmp(iso, "ISO") ? "%FT%T%z" : "%x %X", &tm))
+		return;
+	sink__printf(r->out->sink, "%s\n", buf);
 }
 
 static void table_header(struct iostat_run *r)
@@ -357,32 +435,37 @@ static void iostat_report(struct iostat_run *r, const struct fb_disk_io *cur, si
 	if (!itv)
 		itv = 1;
 	wallclock__format(&r->clock, now, when);
-	if (!r->a->devonly) {
+	if (fmt == FMT_TABLE && r->a->times)
+		table_time(r);
+	if (cpu_is_shown(r->a)) {
 		iostat_cpu_compute(r->prev ? &r->cpu_prev : NULL, cpu, &c);
 		if (fmt == FMT_TABLE)
 			table_cpu(r, &c);
 		else if (fmt != FMT_CSV)
 			json_cpu(r, when, now, itv, &c);
 	}
-	if (fmt == FMT_TABLE)
+	if (fmt == FMT_TABLE && devs_are_shown(r->a))
 		table_header(r);
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n && devs_are_shown(r->a); i++) {
+		char dm[128];
+		const char *name = dev_name(r->a, cur[i].name, dm, sizeof(dm));
 		struct iostat_ext e;
 
-		if (!dev_is_shown(r->a, &cur[i]) ||
+		if (!dev_is_shown(r->a, &cur[i], name) ||
 		    iostat_compute(r->prev ? find_prev(r, cur[i].name) : NULL, &cur[i], itv, &e))
 			continue;
 		if (r->a->omit_idle && !e.r_s && !e.w_s && !e.d_s && !e.f_s)
 			continue;
 		if (fmt == FMT_TABLE)
-			table_row(r, cur[i].name, &e);
+			table_row(r, name, &e);
 		else if (fmt == FMT_CSV)
-			csv_row(r, when, now, itv, cur[i].name, &e);
+			csv_row(r, when, now, itv, name, &e);
 		else
-			json_row(r, when, now, itv, cur[i].name, &e);
+			json_row(r, when, now, itv, name, &e);
 	}
+	/* sysstat ends every report with two blank lines (three after -c alone) */
 	if (fmt == FMT_TABLE)
-		sink__putc(r->out->sink, '\n');
+		sink__puts(r->out->sink, "\n\n");
 	sink__flush(r->out->sink);
 }
 
@@ -398,7 +481,7 @@ static int iostat_tick(struct iostat_run *r, bool show)
 	err = fb_disk_io_counters(true, r->nw, &cur, &n);
 	if (err)
 		return err;
-	if (!r->a->devonly) {
+	if (cpu_is_shown(r->a)) {
 		err = fb_cpu_times(&cpu);
 		if (err)
 			goto free_cur;
@@ -408,6 +491,8 @@ static int iostat_tick(struct iostat_run *r, bool show)
 	if (show) {
 		iostat_report(r, cur, n, &cpu, boot_ns, now);
 		r->shown++;
+	} else if (r->out->fmt == FMT_TABLE) {
+		sink__putc(r->out->sink, '\n'); /* sysstat's line for the report -y leaves out */
 	}
 	free(r->prev);
 	r->prev = cur;
@@ -444,8 +529,10 @@ static int iostat_positional(struct iostat_args *a, int argc, char **argv)
 	int i = 0;
 
 	for (; i < argc && !word_is_number(argv[i]); i++) {
-		if (!strcmp(argv[i], "ALL") && a->part)
+		if (!strcmp(argv[i], "ALL") && a->part) {
+			a->part_all = true;
 			continue;
+		}
 		if (a->ndevs == IOSTAT_MAX_DEVS) {
 			cli_error(&iostat_cmd, "at most %d devices", IOSTAT_MAX_DEVS);
 			return -EINVAL;
@@ -509,8 +596,18 @@ int cmd_iostat(int argc, char **argv)
 		fb_nowrap__free(r.nw);
 		return 1;
 	}
+	if (!devs_are_shown(&a) && out.fmt == FMT_CSV) {
+		cli_error(&iostat_cmd, "--cpu: CSV holds the device rows only; use -f json");
+		output__close(&out);
+		fb_nowrap__free(r.nw);
+		return EXIT_USAGE;
+	}
 	r.out = &out;
 	wallclock__init(&r.clock);
+	if (out.fmt == FMT_TABLE) {
+		setlocale(LC_TIME, ""); /* the banner's and -t's dates, as sysstat's */
+		table_banner(&r);
+	}
 	stop_install_handlers();
 	if (out.fmt == FMT_JSON) {
 		jw__init(&r.w, out.sink, false);

@@ -4,13 +4,15 @@
  * write rates from io_counters (/proc/PID/io read_bytes, write_bytes) over each delay, in
  * iotop's batch form: the Total DISK READ/WRITE line (the processes' sum) and the Current
  * one (the disks' own, from diskstats), then PID PRIO USER DISK READ DISK WRITE SWAPIN IO
- * COMMAND, busiest first. SWAPIN and IO come from taskstats delay accounting, which this
- * source does not read: they are '-' (null), never 0. Rows are processes (iotop -P): the
- * kernel's per-process io file already sums the threads. When BPF is available the block
- * layer's own view is added, as biotop gets it (blkio's io_top map, drained each interval):
- * the bytes each process submitted to the disks and their mean latency (issue to complete),
- * columns BLK READ, BLK WRITE, BLK AWAIT. CSV and JSON give one `iotop` record per row with
- * a `source` per measure (procfs or bpf).
+ * COMMAND, busiest first. SWAPIN and IO are the share of the interval the process's threads
+ * waited for swap-in and for block I/O, from taskstats delay accounting (taskstats/, as iotop
+ * reads it): '?' (null) while the kernel does not account delays (kernel.task_delayacct=0),
+ * '-' (null) without taskstats (CAP_NET_ADMIN), never a made-up 0. Rows are processes
+ * (iotop -P): the kernel's per-process io file already sums the threads. When BPF is
+ * available the block layer's own view is added, as biotop gets it (blkio's io_top map,
+ * drained each interval): the bytes each process submitted to the disks and their mean
+ * latency (issue to complete), columns BLK READ, BLK WRITE, BLK AWAIT. CSV and JSON give one
+ * `iotop` record per row with a `source` per measure (procfs, taskstats or bpf).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -33,6 +35,7 @@
 #include "export/json.h"
 #include "export/output.h"
 #include "fallback.h"
+#include "taskstats/taskstats.h"
 
 enum {
 	OPT_ONLY = CLI_COMMON_MAX,
@@ -97,8 +100,10 @@ static const struct cli_cmd iotop_cmd = {
 		   "the processes) and Current (the disks) DISK READ/WRITE, then PID PRIO USER\n"
 		   "DISK READ DISK WRITE SWAPIN IO COMMAND, busiest first, from io_counters.",
 	.details =
-		"SWAPIN and IO need taskstats delay accounting, which vigil does not read:\n"
-		"they show '-' (null in JSON). A process whose io file is unreadable (another\n"
+		"SWAPIN and IO are the share of the interval spent waiting for swap-in and\n"
+		"block I/O, from taskstats delay accounting (CAP_NET_ADMIN): '?' (null in\n"
+		"JSON) while kernel.task_delayacct=0, '-' without taskstats. A process whose\n"
+		"io file is unreadable (another\n"
 		"user's, without privilege) shows '-' for its rates. -o is --only, as in iotop;\n"
 		"the output file is --output.",
 	.opts = iotop_opts,
@@ -114,6 +119,11 @@ struct iotop_proc {
 	uint64_t drb, dwb; /* this interval (or since first sight, with -a) */
 	bool io_known, has_delta, seen;
 	uint64_t blk_rb, blk_wb, blk_ios, blk_ns; /* BPF: this interval (or since start, -a) */
+	/* taskstats: delays (ns) and the sample's time at first sight and at the last sample */
+	struct taskstats_delays d0, d;
+	uint64_t d0_ns, d_ns;
+	double io_pct, swapin_pct; /* this interval (or since first sight, with -a) */
+	bool dly_known, dly_has_pct;
 	char prio[16], user[32], cmd[256];
 };
 
@@ -127,6 +137,9 @@ struct iotop_run {
 	struct wallclock clock;
 	struct jw w;
 	bool bpf; /* the block layer's per-process columns from io_top */
+	struct taskstats_sock ts;
+	int dly; /* 1: taskstats answers; 0: delay accounting is off; < 0: no taskstats */
+	uint64_t sample_ns; /* monotonic time of the last sample (0 before the first) */
 	struct io_top_reader reader;
 	struct io_top_row *rows;
 	uint64_t shown, last_ns;
@@ -206,11 +219,68 @@ static double wall_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* iotop's percentage of a delay over an interval, capped at 99.99 as iotop caps it. */
+static double delay_pct(uint64_t ns, uint64_t itv_ns)
+{
+	double pct = itv_ns ? (double)ns * 100.0 / (double)itv_ns : 0;
+
+	return pct > 99.99 ? 99.99 : pct;
+}
+
+/*
+ * The process's delays now, and their share of the interval. One born in the interval
+ * (born) waited only in it: its delays count from the previous sample, from 0.
+ */
+static void iotop_delays(struct iotop_run *r, struct iotop_proc *p, uint64_t now, bool born)
+{
+	const struct taskstats_delays *base;
+	struct taskstats_delays d;
+	uint64_t since;
+	int err;
+
+	p->dly_has_pct = false;
+	if (r->dly != 1)
+		return;
+	err = taskstats__delays(&r->ts, p->pid, &d);
+	if (err == -EPERM || err == -EACCES) {
+		pr_warn("iotop: taskstats refused (needs CAP_NET_ADMIN): SWAPIN and IO show '-'");
+		taskstats__close(&r->ts);
+		r->dly = err;
+		return;
+	}
+	if (err) {
+		p->dly_known = false; /* gone meanwhile: its row has no delays */
+		return;
+	}
+	if (!p->dly_known && born && r->sample_ns) {
+		memset(&p->d0, 0, sizeof(p->d0));
+		p->d = p->d0;
+		p->d0_ns = p->d_ns = r->sample_ns;
+		p->dly_known = true;
+	}
+	if (!p->dly_known) {
+		p->d0 = p->d = d;
+		p->d0_ns = p->d_ns = now;
+		p->dly_known = true;
+		return;
+	}
+	base = r->a->accumulated ? &p->d0 : &p->d;
+	since = r->a->accumulated ? p->d0_ns : p->d_ns;
+	p->io_pct = delay_pct(d.blkio_ns >= base->blkio_ns ? d.blkio_ns - base->blkio_ns : 0,
+			      now - since);
+	p->swapin_pct = delay_pct(
+		d.swapin_ns >= base->swapin_ns ? d.swapin_ns - base->swapin_ns : 0, now - since);
+	p->dly_has_pct = true;
+	p->d = d;
+	p->d_ns = now;
+}
+
 /* Read every process' io_counters; mark which are still there. 0 or -errno. */
 static int iotop_sample(struct iotop_run *r)
 {
 	pid_t *pids = NULL;
 	size_t npids = 0;
+	uint64_t now = mono_now_ns();
 	int err;
 
 	err = fb_pids(&pids, &npids);
@@ -269,11 +339,13 @@ static int iotop_sample(struct iotop_run *r)
 			p->io_known = false;
 			p->has_delta = false;
 		}
+		iotop_delays(r, p, now, r->last_wall > 0 && ctime >= r->last_wall);
 		fb_proc__oneshot_end(h);
 		fb_proc__free(h);
 	}
 	free(pids);
 	r->last_wall = wall_now();
+	r->sample_ns = now;
 	return err;
 }
 
@@ -362,8 +434,13 @@ static void iotop_json_row(struct iotop_run *r, const struct iotop_proc *p, cons
 		jw__null(w, "read_bps");
 		jw__null(w, "write_bps");
 	}
-	jw__null(w, "swapin_percent"); /* taskstats: not read */
-	jw__null(w, "io_percent");
+	if (p->dly_has_pct) {
+		jw__f64(w, "swapin_percent", p->swapin_pct);
+		jw__f64(w, "io_percent", p->io_pct);
+	} else {
+		jw__null(w, "swapin_percent");
+		jw__null(w, "io_percent");
+	}
 	if (r->bpf) {
 		jw__u64(w, "blk_read_bytes", p->blk_rb);
 		jw__u64(w, "blk_write_bytes", p->blk_wb);
@@ -382,8 +459,13 @@ static void iotop_json_row(struct iotop_run *r, const struct iotop_proc *p, cons
 	jw__obj_begin(w, "sources");
 	jw__str(w, "read_bytes", "procfs");
 	jw__str(w, "write_bytes", "procfs");
-	jw__null(w, "swapin_percent");
-	jw__null(w, "io_percent");
+	if (r->dly == 1) {
+		jw__str(w, "swapin_percent", "taskstats");
+		jw__str(w, "io_percent", "taskstats");
+	} else {
+		jw__null(w, "swapin_percent");
+		jw__null(w, "io_percent");
+	}
 	if (r->bpf)
 		jw__str(w, "blk", "bpf");
 	else
@@ -409,7 +491,10 @@ static void iotop_csv_row(struct iotop_run *r, const struct iotop_proc *p, const
 			     (double)p->dwb / ((double)itv / 1e9));
 	else
 		sink__puts(s, ",,,");
-	sink__puts(s, ",,,");
+	if (p->dly_has_pct)
+		sink__printf(s, ",%.2f,%.2f,", p->swapin_pct, p->io_pct);
+	else
+		sink__puts(s, ",,,");
 	if (r->bpf) {
 		sink__printf(s, "%llu,%llu,%llu,", (unsigned long long)p->blk_rb,
 			     (unsigned long long)p->blk_wb, (unsigned long long)p->blk_ios);
@@ -458,6 +543,7 @@ static void iotop_report(struct iotop_run *r, uint64_t now, uint64_t itv)
 	for (size_t i = 0; i < r->n; i++) {
 		const struct iotop_proc *p = &r->v[i];
 		char cmd[ESC_MAX_PER_BYTE * 256 + 1], user[ESC_MAX_PER_BYTE * 32 + 1];
+		char sw[16], io[16];
 
 		if (r->a->only && (!p->has_delta || !(p->drb + p->dwb)) && !p->blk_ios)
 			continue;
@@ -475,9 +561,17 @@ static void iotop_report(struct iotop_run *r, uint64_t now, uint64_t itv)
 			rate_text((double)p->drb / div, r->a->accumulated, a, sizeof(a));
 			rate_text((double)p->dwb / div, r->a->accumulated, b, sizeof(b));
 		}
+		/* '?': delay accounting is off; '-': no taskstats, or the process has gone */
+		if (p->dly_has_pct) {
+			snprintf(sw, sizeof(sw), "%.2f %%", p->swapin_pct);
+			snprintf(io, sizeof(io), "%.2f %%", p->io_pct);
+		} else {
+			snprintf(sw, sizeof(sw), "%s", r->dly == 0 ? "?" : "-");
+			snprintf(io, sizeof(io), "%s", sw);
+		}
 		sink__printf(s, "%7d  %-5s %-8.8s %11s %11s %7s %7s  ", p->pid, p->prio,
 			     esc_buf(user, sizeof(user), p->user), p->has_delta ? a : "-",
-			     p->has_delta ? b : "-", "-", "-");
+			     p->has_delta ? b : "-", sw, io);
 		if (r->bpf) {
 			double div = r->a->accumulated ? 1 : sec;
 			char aw[16] = "-";
@@ -559,6 +653,28 @@ static bool iotop_wait(uint64_t deadline)
 	return false;
 }
 
+/* taskstats for SWAPIN and IO, or why they are not there (said once). */
+static void iotop_delays_start(struct iotop_run *r)
+{
+	int on = taskstats__delayacct_on(), err;
+
+	r->ts.fd = -1;
+	if (on == 0) {
+		pr_warn("iotop: delay accounting is off (kernel.task_delayacct=0): SWAPIN and IO "
+			"show '?' (null); `sysctl kernel.task_delayacct=1` turns it on");
+		r->dly = 0;
+		return;
+	}
+	err = taskstats__open(&r->ts);
+	if (err) {
+		pr_warn("iotop: taskstats: %s: SWAPIN and IO show '-' (null)",
+			err == -ENOENT ? "not in this kernel" : strerror(-err));
+		r->dly = err;
+		return;
+	}
+	r->dly = 1;
+}
+
 /* BPF when it can serve blkio: a session with only the io_top aggregation. 0 or -errno. */
 static int iotop_bpf_start(struct iotop_run *r, struct session *s, struct trace_cfg *cfg)
 {
@@ -619,6 +735,7 @@ int cmd_iotop(int argc, char **argv)
 	r.out = &out;
 	wallclock__init(&r.clock);
 	stop_install_handlers();
+	iotop_delays_start(&r);
 	r.bpf = !iotop_bpf_start(&r, &s, &cfg);
 	if (!r.bpf)
 		pr_info("iotop: no BPF: the block layer's columns are left out");
@@ -665,6 +782,8 @@ int cmd_iotop(int argc, char **argv)
 		io_top_reader__fini(&r.reader);
 		free(r.rows);
 	}
+	if (r.dly == 1)
+		taskstats__close(&r.ts);
 	free(r.v);
 	fb_nowrap__free(r.nw);
 	return output__close(&out) || err ? 1 : 0;

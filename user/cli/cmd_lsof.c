@@ -4,7 +4,8 @@
  * PID USER FD TYPE DEVICE SIZE/OFF NODE NAME), in one pass over /proc: the fallback
  * library's scan gives each process' name and user, fb_proc__fds() its cwd/rtd/txt, mapped
  * files and fds, and one dump of the socket tables (sock_diag) names every socket by inode,
- * as `lsof -nP` prints them. Selections (-p, -u, -c, -i, PATH) are ANDed, as lsof -a.
+ * as `lsof -nP` prints them. Selections (-p, -u, -c, -i, PATH) are ORed, as lsof's are: a
+ * file is listed when its process or the file itself matches any of them; with -a, ANDed.
  * A process that cannot be read is shown as lsof shows it (an "unknown" row saying what was
  * refused) in a listing; asked for by -p alone, it also makes the exit status 1.
  */
@@ -22,6 +23,7 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "cli/lsof_netlink.h"
 #include "cli/parse.h"
 #include "core/log.h"
 #include "export/escape.h"
@@ -30,7 +32,7 @@
 #include "export/output.h"
 #include "fallback.h"
 
-enum { OPT_PID = CLI_COMMON_MAX, OPT_USER, OPT_INET, OPT_COMM, OPT_TERSE, OPT_NOOP };
+enum { OPT_PID = CLI_COMMON_MAX, OPT_USER, OPT_INET, OPT_COMM, OPT_TERSE, OPT_AND, OPT_NOOP };
 
 #define LSOF_MAX_SEL 64
 
@@ -52,6 +54,7 @@ struct lsof_args {
 	int ncomms;
 	struct inet_sel inet;
 	bool terse;
+	bool and_sel; /* -a: every selection must match, not any */
 	/* PATH arguments, as (dev, ino) */
 	struct stat files[LSOF_MAX_SEL];
 	int nfiles;
@@ -68,11 +71,14 @@ struct row_list {
 	size_t n, cap;
 };
 
-/* The socket tables, sorted by inode, loaded at the first socket met. */
+/* The socket tables, sorted by inode, loaded at the first socket met (netlink's at the
+ * first socket the others do not name). */
 struct sock_index {
 	struct fb_conn *v;
 	size_t n;
 	bool loaded;
+	struct lsof_netlink nl;
+	bool nl_loaded;
 };
 
 static const struct cli_opt lsof_opts[] = {
@@ -87,8 +93,8 @@ static const struct cli_opt lsof_opts[] = {
 	{ "comm", 'c', "COMM", OPT_COMM, "the beginning of a command name",
 	  "only processes whose command begins with COMM" },
 	{ "terse", 't', NULL, OPT_TERSE, NULL, "print only the pids (lsof -t)" },
-	{ "and", 'a', NULL, OPT_NOOP, NULL,
-	  "accepted for lsof's habit: selections are always ANDed" },
+	{ "and", 'a', NULL, OPT_AND, NULL,
+	  "AND the selections (default: a file matching any of them is listed)" },
 	{ "numeric", 'n', NULL, OPT_NOOP, NULL, "accepted: addresses are always numeric" },
 	{ "numeric-ports", 'P', NULL, OPT_NOOP, NULL, "accepted: ports are always numeric" },
 	CLI_OPT_END,
@@ -210,6 +216,9 @@ static int lsof_set(void *ctx, int id, const char *arg)
 	case OPT_TERSE:
 		a->terse = true;
 		return 0;
+	case OPT_AND:
+		a->and_sel = true;
+		return 0;
 	case OPT_NOOP:
 		return 0;
 	default:
@@ -292,6 +301,17 @@ static const struct fb_conn *sock_find(struct sock_index *si, uint64_t inode)
 	return si->n ? bsearch(&key, si->v, si->n, sizeof(*si->v), conn_inode_cmp) : NULL;
 }
 
+static const struct lsof_netlink_sock *netlink_find(struct sock_index *si, uint64_t inode)
+{
+	if (!si->nl_loaded) {
+		si->nl_loaded = true;
+		if (lsof_netlink__load(&si->nl))
+			pr_warn("lsof: cannot read the netlink socket table: netlink sockets are "
+				"shown unnamed");
+	}
+	return lsof_netlink__find(&si->nl, inode);
+}
+
 static bool sock_inode_of(const char *path, uint64_t *inode)
 {
 	const char *p;
@@ -372,6 +392,16 @@ static int sock_describe(const struct fb_conn *c, struct lsof_row *r)
 	return r->name ? 0 : -ENOMEM;
 }
 
+static bool has_proc_sel(const struct lsof_args *a)
+{
+	return a->npids || a->nuids || a->ncomms;
+}
+
+static bool has_file_sel(const struct lsof_args *a)
+{
+	return a->inet.on || a->nfiles;
+}
+
 static bool inet_matches(const struct inet_sel *in, const struct fb_conn *c)
 {
 	if (!c || c->family == AF_UNIX)
@@ -449,7 +479,7 @@ static void fd_column(const struct fb_fd *f, char *buf, size_t len)
 
 /* Fill r's file columns from f; returns 1 when the row is kept, 0 when filtered out. */
 static int describe(const struct lsof_args *a, struct sock_index *si, const struct fb_fd *f,
-		    struct lsof_row *r)
+		    bool proc_hit, struct lsof_row *r)
 {
 	const struct fb_conn *c = NULL;
 	bool is_sock, dev_is_rdev;
@@ -462,15 +492,13 @@ static int describe(const struct lsof_args *a, struct sock_index *si, const stru
 	is_sock = sock_inode_of(f->path, &inode);
 	if (is_sock)
 		c = sock_find(si, inode);
-	if (a->inet.on && !inet_matches(&a->inet, c))
-		return 0;
-	if (a->nfiles) {
-		bool hit = false;
+	if (has_file_sel(a) && !(proc_hit && !a->and_sel)) {
+		bool inet = a->inet.on && inet_matches(&a->inet, c), file = false;
 
-		for (int i = 0; i < a->nfiles && !hit; i++)
-			hit = (f->valid & FB_FDI_STAT) && f->ino == a->files[i].st_ino &&
-			      f->dev == a->files[i].st_dev;
-		if (!hit)
+		for (int i = 0; i < a->nfiles && !file; i++)
+			file = (f->valid & FB_FDI_STAT) && f->ino == a->files[i].st_ino &&
+			       f->dev == a->files[i].st_dev;
+		if (a->and_sel ? (a->inet.on && !inet) || (a->nfiles && !file) : !inet && !file)
 			return 0;
 	}
 	if (!f->path) {
@@ -485,6 +513,22 @@ static int describe(const struct lsof_args *a, struct sock_index *si, const stru
 				 strerror(f->err));
 		r->name = strdup(name);
 		return r->name ? 1 : -ENOMEM;
+	}
+	if (is_sock && !c) {
+		const struct lsof_netlink_sock *nl = netlink_find(si, inode);
+		const char *proto = nl ? lsof_netlink__proto_name(nl->protocol) : NULL;
+
+		if (nl) {
+			snprintf(r->type, sizeof(r->type), "netlink");
+			snprintf(r->sizeoff, sizeof(r->sizeoff), "0t%llu",
+				 (unsigned long long)f->pos);
+			snprintf(r->node, sizeof(r->node), "%llu", (unsigned long long)inode);
+			if (proto)
+				r->name = strdup(proto);
+			else if (asprintf(&r->name, "%d", nl->protocol) < 0)
+				r->name = NULL;
+			return r->name ? 1 : -ENOMEM;
+		}
 	}
 	if (is_sock && c) {
 		if (sock_describe(c, r))
@@ -557,23 +601,20 @@ static void rows_free(struct row_list *l)
 	free(l->v);
 }
 
+/* Does the process match the process selections: all given ones (-a), or any? */
 static bool proc_is_selected(const struct lsof_args *a, const struct fb_proc_info *pi)
 {
-	bool hit = !a->npids;
+	bool pid = false, uid = false, comm = false;
 
-	for (int i = 0; i < a->npids && !hit; i++)
-		hit = pi->pid == a->pids[i];
-	if (!hit)
-		return false;
-	hit = !a->nuids;
-	for (int i = 0; i < a->nuids && !hit; i++)
-		hit = (pi->valid & FB_PI_UIDS) && pi->uids.real == a->uids[i];
-	if (!hit)
-		return false;
-	hit = !a->ncomms;
-	for (int i = 0; i < a->ncomms && !hit; i++)
-		hit = !strncmp(pi->name, a->comms[i], strlen(a->comms[i]));
-	return hit;
+	for (int i = 0; i < a->npids && !pid; i++)
+		pid = pi->pid == a->pids[i];
+	for (int i = 0; i < a->nuids && !uid; i++)
+		uid = (pi->valid & FB_PI_UIDS) && pi->uids.real == a->uids[i];
+	for (int i = 0; i < a->ncomms && !comm; i++)
+		comm = !strncmp(pi->name, a->comms[i], strlen(a->comms[i]));
+	if (a->and_sel)
+		return (!a->npids || pid) && (!a->nuids || uid) && (!a->ncomms || comm);
+	return pid || uid || comm;
 }
 
 /*
@@ -581,7 +622,8 @@ static bool proc_is_selected(const struct lsof_args *a, const struct fb_proc_inf
  * something was refused (lsof's "Permission denied" rows).
  */
 static int lsof_proc(const struct lsof_args *a, struct sock_index *si,
-		     const struct fb_proc_info *pi, struct row_list *rows, bool *denied)
+		     const struct fb_proc_info *pi, bool proc_hit, struct row_list *rows,
+		     bool *denied)
 {
 	struct fb_proc *p = fb_proc__new(pi->pid);
 	struct fb_fds fds = { 0 };
@@ -601,7 +643,7 @@ static int lsof_proc(const struct lsof_args *a, struct sock_index *si,
 			goto free_fds;
 		if (!fds.v[i].path && (fds.v[i].err == EACCES || fds.v[i].err == EPERM))
 			*denied = true;
-		kept = describe(a, si, &fds.v[i], r);
+		kept = describe(a, si, &fds.v[i], proc_hit, r);
 		if (kept < 0) {
 			err = kept;
 			goto free_fds;
@@ -763,13 +805,14 @@ static int lsof_collect(const struct lsof_args *a, struct row_list *rows, struct
 	if (!it)
 		return -errno;
 	while ((pi = fb_proc_iter__next(it))) {
-		bool denied = false;
+		bool denied = false, hit = has_proc_sel(a) && proc_is_selected(a, pi);
 
-		if (!proc_is_selected(a, pi))
+		/* without -a a file selection can list any process' files: read them all */
+		if (has_proc_sel(a) && !hit && (a->and_sel || !has_file_sel(a)))
 			continue;
 		for (int i = 0; i < a->npids; i++)
 			seen[i] |= a->pids[i] == pi->pid;
-		err = lsof_proc(a, &si, pi, rows, &denied);
+		err = lsof_proc(a, &si, pi, hit, rows, &denied);
 		if (err == -ESRCH) {
 			err = 0; /* gone since the scan listed it */
 			for (int i = 0; i < a->npids; i++)
@@ -778,8 +821,11 @@ static int lsof_collect(const struct lsof_args *a, struct row_list *rows, struct
 		}
 		if (err)
 			goto free_all;
-		if (denied && a->npids && miss->ndenied < LSOF_MAX_SEL)
-			miss->denied[miss->ndenied++] = pi->pid;
+		/* refused files are an error only for a pid asked for by -p */
+		for (int i = 0; denied && i < a->npids; i++) {
+			if (a->pids[i] == pi->pid && miss->ndenied < LSOF_MAX_SEL)
+				miss->denied[miss->ndenied++] = pi->pid;
+		}
 	}
 	for (int i = 0; i < a->npids; i++) {
 		if (!seen[i])
@@ -787,6 +833,7 @@ static int lsof_collect(const struct lsof_args *a, struct row_list *rows, struct
 	}
 free_all:
 	free(si.v);
+	lsof_netlink__free(&si.nl);
 	fb_proc_iter__free(it);
 	return err;
 }

@@ -22,12 +22,18 @@
 /* A write of whole records: what one failed write can lose. */
 #define SINK_PIECE (16 * 1024)
 
+/*
+ * The 64 KiB buffer is left unzeroed: calloc() cleared it page by page, 16 page faults
+ * (~0.5 ms on the development VM) that every command paid before printing a line.
+ */
 static struct sink *sink__alloc(int fd, bool owns_fd, const char *path)
 {
-	struct sink *s = calloc(1, sizeof(*s));
+	struct sink *s = malloc(sizeof(*s));
+	size_t head = offsetof(struct sink, len);
 
 	if (!s)
 		return NULL;
+	memset((char *)s + head, 0, sizeof(*s) - head);
 	s->fd = fd;
 	s->owns_fd = owns_fd;
 	s->path = path;

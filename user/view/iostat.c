@@ -7,6 +7,7 @@
 #include "view/iostat.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #define KB 1024.0
@@ -143,4 +144,26 @@ bool iostat_part_is_of(const char *part, const char *disk)
 			return false;
 	}
 	return true;
+}
+
+int iostat_dm_name(const char *dev, char *buf, size_t len)
+{
+	char rel[128];
+	FILE *f;
+	int err = 0;
+
+	if (strncmp(dev, "dm-", 3) || len < 2 ||
+	    snprintf(rel, sizeof(rel), "block/%s/dm/name", dev) >= (int)sizeof(rel))
+		return -ENOENT;
+	f = fb_sys_fopen(rel);
+	if (!f)
+		return -ENOENT;
+	if (!fgets(buf, (int)(len > 1024 ? 1024 : len), f))
+		err = -ENOENT;
+	fclose(f);
+	if (!err) {
+		buf[strcspn(buf, "\n")] = '\0';
+		err = buf[0] ? 0 : -ENOENT;
+	}
+	return err;
 }

@@ -50,4 +50,11 @@ bool iostat_dev_is_used(const struct fb_disk_io *d);
  */
 bool iostat_part_is_of(const char *part, const char *disk);
 
+/*
+ * iostat -N: the device-mapper name of dev (dm-0 -> "vg0-root"), from the kernel's
+ * block/<dev>/dm/name under the fallback library's root. 0, or -ENOENT when dev is not a
+ * device-mapper device or its name cannot be read.
+ */
+int iostat_dm_name(const char *dev, char *buf, size_t len);
+
 #endif /* VIGIL_VIEW_IOSTAT_H */

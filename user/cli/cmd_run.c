@@ -73,6 +73,7 @@ static const struct cli_cmd run_cmd = {
 		"  df        file system use (as df)\n"
 		"  uptime    time up, users, load (as uptime)\n"
 		"  who       users logged in (as who)\n"
+		"  fleet     a command on many hosts over SSH, rows tagged by host\n"
 		"Run 'vigil COMMAND --help' for a command's options.",
 	.opts = run_opts,
 	.set = run_set,

@@ -368,13 +368,15 @@ static bool fleet_word_is_format(const char *w)
  * quoted. *remote_fmt says what the hosts will write. NULL after a message (exit 2).
  */
 static char *fleet_remote_args(char **argv, int argc, enum out_format fmt, bool merge,
-			       enum out_format *remote_fmt, bool *text)
+			       enum out_format *remote_fmt, bool *text, bool *json_doc)
 {
 	static const char *const names[] = { [FMT_TABLE] = "table",
 					     [FMT_CSV] = "csv",
 					     [FMT_JSON] = "json",
 					     [FMT_NDJSON] = "ndjson" };
 	bool json_only = !strcmp(argv[0], "snapshot");
+
+	*json_doc = json_only;
 	char **words = calloc((size_t)argc + 3, sizeof(*words));
 	char *s;
 	int n = 0;
@@ -659,7 +661,8 @@ static void fleet_io_free(struct fleet_host_io *io, size_t n)
 }
 
 static int fleet_finish(struct fleet_args *a, struct fleet_ctx *c, struct fleet_result *res,
-			struct output *out, enum out_format remote_fmt, bool text, bool remote)
+			struct output *out, const char *ext, enum out_format remote_fmt, bool text,
+			bool remote)
 {
 	int status = 0;
 
@@ -671,7 +674,7 @@ static int fleet_finish(struct fleet_args *a, struct fleet_ctx *c, struct fleet_
 			fleet_put_lines(c, &c->io[i].err, a->hosts.v[i].label, "", 0, true, true);
 	}
 	if (remote && a->output_dir)
-		status = fleet_write_dir(a, c->io, fleet_ext(remote_fmt, text)) ? 1 : 0;
+		status = fleet_write_dir(a, c->io, ext) ? 1 : 0;
 	else if (remote)
 		status = fleet_print_merged(a, c->io, out->sink, remote_fmt, out->fmt, text);
 	else if (c->records)
@@ -690,7 +693,7 @@ int cmd_fleet(int argc, char **argv)
 	enum out_format remote_fmt = FMT_NDJSON;
 	char exe[4096], *cmd = NULL;
 	int dd = argc, first, status = EXIT_USAGE, err;
-	bool help, text = false;
+	bool help, text = false, json_doc = false;
 	struct output out = { 0 };
 
 	for (int i = 1; i < argc; i++) {
@@ -734,7 +737,7 @@ int cmd_fleet(int argc, char **argv)
 		cmd = strdup(a.run);
 	} else {
 		char *args = fleet_remote_args(argv + dd + 1, argc - dd - 1, out.fmt, a.merge,
-					       &remote_fmt, &text);
+					       &remote_fmt, &text, &json_doc);
 		const char *vigil = a.vigil ? a.vigil : "vigil";
 		char *qv = fleet_quote_words((char **)&vigil, 1);
 
@@ -775,7 +778,9 @@ int cmd_fleet(int argc, char **argv)
 			err == -ENOPKG ? "needs libssh (install libssh-4)" : strerror(-err));
 		goto close_out;
 	}
-	status = fleet_finish(&a, &c, res, &out, remote_fmt, text, !a.run);
+	/* for --output-dir: HOST.json holds the host's one JSON document */
+	status = fleet_finish(&a, &c, res, &out, json_doc ? "json" : fleet_ext(remote_fmt, text),
+			      remote_fmt, text, !a.run);
 close_out:
 	if (output__close(&out))
 		status = 1;

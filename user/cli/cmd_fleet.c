@@ -591,8 +591,8 @@ static size_t fleet_summary(const struct fleet_hosts *hs, const struct fleet_res
 
 	for (size_t i = 0; i < hs->n; i++)
 		n[res[i].state]++;
-	fprintf(stderr, "fleet: %zu hosts: %zu ok, %zu failed, %zu timed out\n", hs->n, n[FLEET_OK],
-		n[FLEET_FAILED], n[FLEET_TIMEOUT]);
+	fprintf(stderr, "fleet: %zu host%s: %zu ok, %zu failed, %zu timed out\n", hs->n,
+		hs->n == 1 ? "" : "s", n[FLEET_OK], n[FLEET_FAILED], n[FLEET_TIMEOUT]);
 	for (size_t i = 0; i < hs->n; i++) {
 		const struct fleet_result *r = &res[i];
 

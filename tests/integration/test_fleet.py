@@ -387,6 +387,70 @@ def install_runs_where_vigil_is_missing_and_leaves_nothing():
 
 
 @test
+def ctrl_c_stops_the_hosts_and_removes_installed_copies():
+    f = fleet()
+    before = set(n for n in os.listdir("/tmp") if n.startswith("vigil-fleet."))
+    p = subprocess.Popen([VIGIL, "fleet", "-i", f.key, "--known-hosts", f.known, "-H",
+                          f.hosts(), "--install", "--", "hist", "runq", "-d", "120s"],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:  # until the three copies run
+        now = set(n for n in os.listdir("/tmp") if n.startswith("vigil-fleet.")) - before
+        if len(now) == NHOSTS:
+            break
+        time.sleep(0.05)
+    check(len(now) == NHOSTS, "three installed copies: %r" % now)
+    time.sleep(0.5)
+    t0 = time.monotonic()
+    p.send_signal(signal.SIGINT)
+    err = p.communicate(timeout=60)[1]
+    check(time.monotonic() - t0 < 20, "Ctrl-C ends it promptly")
+    check(p.returncode == 1, "exit 1: the hosts did not finish: %d" % p.returncode)
+    s = summary_lines(err)
+    check(all("interrupted" in s[addr(i)] for i in range(1, NHOSTS + 1)), "%r" % s)
+    after = set(n for n in os.listdir("/tmp") if n.startswith("vigil-fleet."))
+    check(after == before, "left behind after Ctrl-C: %r" % (after - before))
+
+
+@test
+def ssh_config_aliases_and_the_agent_authenticate():
+    f = fleet()
+    cfg = os.path.join(f.tmp, "ssh_config")
+    with open(cfg, "w") as fh:
+        fh.write("Host web2\n  HostName %s\n  User root\n  IdentityFile %s\n"
+                 % (addr(2), f.key))
+    p = vigil("fleet", "--ssh-config", cfg, "--known-hosts", f.known, "-H", "web2",
+              "-f", "json", "--run", 'echo "$SSH_CONNECTION"', check=False,
+              env={k: v for k, v in os.environ.items() if k != "SSH_AUTH_SOCK"})
+    check(p.returncode == 0, "an alias with its own key: %s" % p.stderr)
+    r = json.loads(p.stdout)[0]
+    check(r["host"] == "web2" and r["stdout"].split()[2] == addr(2), "%r" % r)
+    # no -i and no key in ~/.ssh: only the agent holds it
+    sock = os.path.join(f.tmp, "agent.sock")
+    agent = subprocess.Popen(["ssh-agent", "-D", "-a", sock], stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 10
+        while not os.path.exists(sock) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        env = dict(os.environ, SSH_AUTH_SOCK=sock, HOME=f.home)
+        run(["ssh-add", f.key], env=env)
+        p = vigil("fleet", "--known-hosts", f.known, "-H", f.hosts(1), "--run", "echo agent",
+                  check=False, env=env)
+        check(p.returncode == 0 and "%s: agent" % addr(1) in p.stdout,
+              "the agent's key: %s" % p.stderr)
+        env = dict(os.environ, HOME=f.home)
+        env.pop("SSH_AUTH_SOCK", None)
+        p = vigil("fleet", "--known-hosts", f.known, "-H", f.hosts(1), "--run", "true",
+                  check=False, env=env)
+        check(p.returncode == 1 and "authentication refused" in p.stderr,
+              "without agent nor key: %s" % p.stderr)
+    finally:
+        agent.terminate()
+        agent.wait()
+
+
+@test
 def jump_host_reaches_a_host_only_it_can_reach():
     f = fleet()
     # host 1's sshd also listens on its namespace's own 127.0.0.1, which only a session

@@ -21,6 +21,7 @@
 #include "cli/commands.h"
 #include "cli/parse.h"
 #include "core/log.h"
+#include "core/stop.h"
 #include "export/json.h"
 #include "export/output.h"
 #include "fallback.h"
@@ -772,6 +773,7 @@ int cmd_fleet(int argc, char **argv)
 	c.io = calloc(a.hosts.n, sizeof(*c.io));
 	if (!cmd || !res || !c.io)
 		goto close_out;
+	stop_install_handlers(); /* Ctrl-C: stop the commands, remove --install's copies, report */
 	err = fleet__run(&a.o, &a.hosts, cmd, fleet_on_data, &c, res);
 	if (err) {
 		fprintf(stderr, "vigil fleet: %s\n",

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <libssh/libssh.h>
 
+#include "core/stop.h"
 #include "fleet/fleet_ssh.h"
 
 struct fleet_run {
@@ -65,6 +66,9 @@ static void fleet_exec(struct fleet_run *r, size_t i, struct fleet_conn *c, cons
 		res->state = FLEET_TIMEOUT;
 		snprintf(res->reason, sizeof(res->reason), "command still running after %.3g s",
 			 (double)r->o->timeout_ns / 1e9);
+	} else if (err == -EINTR) {
+		res->state = FLEET_FAILED;
+		snprintf(res->reason, sizeof(res->reason), "interrupted (Ctrl-C or SIGTERM)");
 	} else if (err) {
 		res->state = FLEET_FAILED;
 	} else if (res->exit_status) {
@@ -145,6 +149,13 @@ static void *fleet_worker(void *arg)
 		pthread_mutex_unlock(&r->lock);
 		if (i >= r->hs->n)
 			return NULL;
+		if (stop_is_requested()) {
+			r->res[i].state = FLEET_FAILED;
+			r->res[i].exit_status = -1;
+			snprintf(r->res[i].reason, sizeof(r->res[i].reason),
+				 "not started: interrupted (Ctrl-C or SIGTERM)");
+			continue;
+		}
 		fleet_one(r, i);
 	}
 }

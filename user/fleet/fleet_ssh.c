@@ -20,6 +20,7 @@
 #include <libssh/libssh.h>
 #include <libssh/sftp.h>
 
+#include "core/stop.h"
 #include "fleet/fleet_jump.h"
 
 struct fleet_conn {
@@ -79,7 +80,7 @@ static int fleet_session_setup(ssh_session s, const struct fleet_opts *o,
 			       const struct fleet_host *h, char *reason, size_t len)
 {
 	const char *user = h->user[0] ? h->user : o->user;
-	int port = h->port ? h->port : o->port, off = 0;
+	int port = h->port ? h->port : o->port, off = 0, on = 1;
 
 	if (ssh_options_set(s, SSH_OPTIONS_HOST, h->name)) {
 		snprintf(reason, len, "host %s: %s", h->name, ssh_get_error(s));
@@ -92,6 +93,8 @@ static int fleet_session_setup(ssh_session s, const struct fleet_opts *o,
 		return -EINVAL;
 	}
 	ssh_options_set(s, SSH_OPTIONS_PROCESS_CONFIG, &off);
+	/* no Nagle: SFTP's write-then-wait-for-status would meet delayed ACKs (40 ms a chunk) */
+	ssh_options_set(s, SSH_OPTIONS_NODELAY, &on);
 	if ((user && ssh_options_set(s, SSH_OPTIONS_USER, user)) ||
 	    (port && ssh_options_set(s, SSH_OPTIONS_PORT, &port)) ||
 	    (o->identity && ssh_options_set(s, SSH_OPTIONS_ADD_IDENTITY, o->identity)) ||
@@ -257,9 +260,9 @@ int fleet_conn__exec(struct fleet_conn *c, const char *cmd, uint64_t deadline_ns
 			break;
 		}
 		now = fleet_now_ns();
-		if (deadline_ns && now >= deadline_ns) {
+		if ((deadline_ns && now >= deadline_ns) || stop_is_requested()) {
 			ssh_channel_request_send_signal(ch, "KILL");
-			err = -ETIMEDOUT;
+			err = stop_is_requested() ? -EINTR : -ETIMEDOUT;
 			goto close_channel;
 		}
 		if (deadline_ns && deadline_ns - now < 100000000ull)

@@ -28,7 +28,8 @@ int fleet_conn__open(struct fleet_conn **out, const struct fleet_opts *o,
 /*
  * Run cmd; its output goes to fn(ctx, host, ...) as it comes. deadline_ns: CLOCK_MONOTONIC
  * time to give up at (0: none); a command still running then is sent SIGKILL and closed.
- * 0 with *exit_status set, -ETIMEDOUT, or -EIO with reason set.
+ * Ctrl-C or SIGTERM (core/stop.h) does the same. 0 with *exit_status set, -ETIMEDOUT,
+ * -EINTR (stopped), or -EIO with reason set.
  */
 int fleet_conn__exec(struct fleet_conn *c, const char *cmd, uint64_t deadline_ns, fleet_data_fn fn,
 		     void *ctx, size_t host, int *exit_status, char *reason, size_t len);

@@ -70,8 +70,11 @@ static void test_hosts_file_and_list(void **state)
 	assert_int_equal(hs.n, 5);
 	assert_int_equal(fleet_hosts__add_list(&hs, "a,,b"), -EINVAL);
 	fleet_hosts__free(&hs);
-	assert_int_equal(fleet_hosts__add_text(&hs, "ok\nnot ok\n", 10, &bad), -EINVAL);
-	assert_int_equal(bad, 2);
+	assert_int_equal(fleet_hosts__add_text(&hs, "ok\nh2:22 admin\nnot ok either\n", 34, &bad),
+			 -EINVAL);
+	assert_int_equal(bad, 3);
+	assert_string_equal(hs.v[1].name, "h2");
+	assert_string_equal(hs.v[1].user, "admin"); /* pssh's HOST[:PORT] USER */
 	fleet_hosts__free(&hs);
 }
 

@@ -85,7 +85,8 @@ static const struct cli_opt fleet_opts[] = {
 	CLI_OPT_OUTPUT,
 	{ "hosts", 'H', "HOST[,HOST]", OPT_HOSTS, "[USER@]HOST[:PORT] separated by commas",
 	  "the hosts (names, addresses or ~/.ssh/config aliases)" },
-	{ "hosts-file", 'F', "FILE", OPT_HOSTSFILE, "a file of [USER@]HOST[:PORT], one a line",
+	{ "hosts-file", 'F', "FILE", OPT_HOSTSFILE,
+	  "a file of [USER@]HOST[:PORT] [USER], one a line",
 	  "the hosts, one a line ('#' starts a comment), as pssh -h reads them" },
 	{ "parallel", 'j', "N", OPT_PARALLEL, "a number from 1 to 1024",
 	  "hosts worked on at once (default 32)" },
@@ -142,8 +143,8 @@ static int fleet_read_hostsfile(struct fleet_args *a, const char *path)
 	}
 	err = fleet_hosts__add_text(&a->hosts, buf, len, &bad);
 	if (err)
-		fprintf(stderr, "vigil fleet: -F %s: line %d is not [USER@]HOST[:PORT]\n", path,
-			bad);
+		fprintf(stderr, "vigil fleet: -F %s: line %d is not [USER@]HOST[:PORT] [USER]\n",
+			path, bad);
 out:
 	if (fd >= 0)
 		close(fd);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * fleet_hosts.c: parsing the host lists of `vigil fleet`: -H HOST[,HOST...] and the lines of
- * a -F hosts file, each [USER@]HOST[:PORT] as pssh's hosts files hold them. Bounded (a host
+ * a -F hosts file, each [USER@]HOST[:PORT] [USER] as pssh's hosts files hold them. Bounded (a host
  * is at most FLEET_HOST_MAX bytes, a run at most FLEET_HOSTS_MAX hosts) and fuzzed
  * (tests/fuzz/fuzz_fleet_hosts.c): a hosts file is input vigil did not write.
  */
@@ -142,6 +142,32 @@ static bool fleet_is_space(char c)
 	return c == ' ' || c == '\t' || c == '\r';
 }
 
+/* pssh's "HOST[:PORT] [USER]": a second word is the login name of a host that has none. */
+static int fleet_hosts__push_line(struct fleet_hosts *hs, const char *b, const char *e)
+{
+	const char *sp = b, *u;
+	size_t ulen;
+	int err;
+
+	while (sp < e && !fleet_is_space(*sp))
+		sp++;
+	err = fleet_hosts__push(hs, b, (size_t)(sp - b));
+	if (err || sp == e)
+		return err;
+	u = sp;
+	while (u < e && fleet_is_space(*u))
+		u++;
+	ulen = (size_t)(e - u);
+	if (hs->v[hs->n - 1].user[0] || ulen > FLEET_HOST_MAX)
+		return -EINVAL;
+	for (size_t i = 0; i < ulen; i++) {
+		if (!fleet_host_char_is_ok(u[i]) || u[i] == ':')
+			return -EINVAL;
+	}
+	memcpy(hs->v[hs->n - 1].user, u, ulen);
+	return 0;
+}
+
 int fleet_hosts__add_text(struct fleet_hosts *hs, const char *buf, size_t len, int *bad_line)
 {
 	const char *p = buf, *end = buf + len;
@@ -161,7 +187,7 @@ int fleet_hosts__add_text(struct fleet_hosts *hs, const char *buf, size_t len, i
 		while (e > b && fleet_is_space(e[-1]))
 			e--;
 		if (e > b) {
-			err = fleet_hosts__push(hs, b, (size_t)(e - b));
+			err = fleet_hosts__push_line(hs, b, e);
 			if (err) {
 				*bad_line = line;
 				return err;

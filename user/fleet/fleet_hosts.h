@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * fleet_hosts.h: the hosts `vigil fleet` runs on, from -H lists and -F hosts files (one
- * [USER@]HOST[:PORT] a line, '#' comments, pssh's format). A HOST may be an alias of the
+ * [USER@]HOST[:PORT] [USER] a line, '#' comments, pssh's format). A HOST may be an alias of the
  * user's ~/.ssh/config, which libssh resolves when the session is set up.
  */
 #ifndef VIGIL_FLEET_HOSTS_H
@@ -32,7 +32,8 @@ int fleet_host__parse(struct fleet_host *h, const char *s, size_t len);
 int fleet_hosts__add_list(struct fleet_hosts *hs, const char *list);
 
 /*
- * Add the hosts of a hosts file's text: one host a line, blanks and text after '#' ignored.
+ * Add the hosts of a hosts file's text: one host a line, [USER@]HOST[:PORT] [USER] (pssh's
+ * format, where a second word is the login name), blanks and text after '#' ignored.
  * 0, or -EINVAL with *bad_line set to the first line that is not a host (1-based).
  */
 int fleet_hosts__add_text(struct fleet_hosts *hs, const char *buf, size_t len, int *bad_line);

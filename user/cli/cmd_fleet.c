@@ -349,7 +349,7 @@ static char *fleet_quote_words(char **argv, int argc)
 /* Commands whose output has no -f: passed on as text lines, prefixed by the host. */
 static bool fleet_cmd_is_text(const char *name)
 {
-	static const char *const text[] = { "kill", "proc", "profile", "serve", "top", NULL };
+	static const char *const text[] = { "kill", "profile", "serve", "top", NULL };
 
 	for (int i = 0; text[i]; i++) {
 		if (!strcmp(name, text[i]))
@@ -376,7 +376,9 @@ static char *fleet_remote_args(char **argv, int argc, enum out_format fmt, bool 
 					     [FMT_CSV] = "csv",
 					     [FMT_JSON] = "json",
 					     [FMT_NDJSON] = "ndjson" };
-	bool json_only = !strcmp(argv[0], "snapshot");
+	/* snapshot writes one JSON object (-f json only), proc one per line (and has no -f) */
+	bool json_only = !strcmp(argv[0], "snapshot") || !strcmp(argv[0], "proc");
+	bool takes_f = strcmp(argv[0], "proc") != 0;
 
 	*json_doc = json_only;
 	char **words = calloc((size_t)argc + 3, sizeof(*words));
@@ -409,7 +411,7 @@ static char *fleet_remote_args(char **argv, int argc, enum out_format fmt, bool 
 		*remote_fmt = FMT_NDJSON; /* one JSON object on one line */
 	}
 	words[n++] = argv[0];
-	if (!*text) {
+	if (!*text && takes_f) {
 		words[n++] = "-f";
 		words[n++] = (char *)(json_only ? "json" : names[*remote_fmt]);
 	}
@@ -479,7 +481,8 @@ static int fleet_print_merged(const struct fleet_args *a, struct fleet_host_io *
 			      enum out_format remote_fmt, enum out_format fmt, bool text)
 {
 	struct fleet_merge m = { .fmt = text ? FMT_TABLE : remote_fmt,
-				 .host_width = fleet_host_width(&a->hosts) };
+				 .host_width = fleet_host_width(&a->hosts),
+				 .plain = text };
 	struct fleet_hists *hists = NULL;
 	int status = 0;
 

@@ -76,6 +76,10 @@ static void fleet_exec(struct fleet_run *r, size_t i, struct fleet_conn *c, cons
 		if (res->exit_status < 0)
 			snprintf(res->reason, sizeof(res->reason),
 				 "no exit status (the command was killed by a signal?)");
+		else if (res->exit_status == 127) /* the shell's "command not found" */
+			snprintf(res->reason, sizeof(res->reason),
+				 "exit status 127 (command not found: for vigil, try --install or "
+				 "--vigil PATH)");
 		else
 			snprintf(res->reason, sizeof(res->reason), "exit status %d",
 				 res->exit_status);

@@ -110,8 +110,10 @@ size_t fleet_merge__host(struct fleet_merge *m, struct sink *s, const char *host
 			}
 		} else if (m->fmt == FMT_TABLE) {
 			n = (size_t)(stop - p);
-			if (first ? fleet_header_is_first(m, p, n) : n > 0) {
-				fleet_pad(s, first ? "HOST" : host, m->host_width);
+			bool header = first && !m->plain;
+
+			if (header ? fleet_header_is_first(m, p, n) : n > 0) {
+				fleet_pad(s, header ? "HOST" : host, m->host_width);
 				sink__write(s, p, n);
 				sink__putc(s, '\n');
 				m->started = true;

@@ -18,6 +18,7 @@
 struct fleet_merge {
 	enum out_format fmt;
 	size_t host_width; /* of the HOST column of a table */
+	bool plain;	   /* a table that is only lines (a command without -f): no header */
 	bool started;	   /* a row (or the table's header) was written */
 	char *header;	   /* the first host's header (table line, CSV record) */
 	size_t header_len;

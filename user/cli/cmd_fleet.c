@@ -47,7 +47,8 @@ enum {
 	OPT_OUTPUT_DIR,
 };
 
-#define FLEET_OUT_MAX (256u << 20) /* bytes kept of one host's output */
+#define FLEET_OUT_MAX  (256u << 20) /* bytes kept of one host's output */
+#define FLEET_LINE_MAX (64u << 10)  /* bytes of a streamed line held back for its end */
 
 struct fleet_args {
 	struct fleet_hosts hosts;
@@ -272,6 +273,8 @@ static void fleet_put_lines(struct fleet_ctx *c, struct fleet_buf *line, const c
 	size_t start = 0;
 
 	fleet_buf_add(line, p, n);
+	if (line->len > FLEET_LINE_MAX) /* a line without end: passed on in pieces */
+		flush_rest = true;
 	for (size_t i = 0; i < line->len; i++) {
 		if (line->v[i] != '\n')
 			continue;

@@ -316,6 +316,35 @@ def a_stopped_sshd_is_connection_refused_and_the_others_succeed():
 
 
 @test
+def a_dead_host_hits_the_connect_timeout_and_the_others_end_early():
+    f = fleet()
+    if not shutil.which("nft"):
+        skip("nft missing (tools/deps.sh installs nftables)")
+    # host 2 drops SYNs to its sshd: no answer at all, as a dead machine behaves
+    nft = ["ip", "netns", "exec", ns(2), "nft"]
+    run(nft + ["add", "table", "inet", "vgfleet"])
+    run(nft + ["add chain inet vgfleet in { type filter hook input priority 0 ; }"])
+    run(nft + ["add", "rule", "inet", "vgfleet", "in", "tcp", "dport", "22", "drop"])
+    try:
+        t0 = time.monotonic()
+        p = vigil("fleet", "-i", f.key, "--known-hosts", f.known, "--connect-timeout", "3s",
+                  "-H", f.hosts(), "-f", "json", "--run", "echo up", check=False)
+        took = time.monotonic() - t0
+    finally:
+        run(nft + ["delete", "table", "inet", "vgfleet"])
+    recs = {r["host"]: r for r in json.loads(p.stdout)}
+    check(p.returncode == 1, "exit 1")
+    check(recs[addr(2)]["status"] == "timed out" and "connect" in recs[addr(2)]["reason"],
+          "host 2: %r" % recs[addr(2)])
+    check(recs[addr(2)]["seconds"] >= 2.5, "it waited its connect timeout")
+    check(took < 20, "no more than the timeout: %.1f s" % took)
+    for i in (1, 3):
+        r = recs[addr(i)]
+        check(r["status"] == "ok" and r["stdout"] == "up\n", "host %d: %r" % (i, r))
+        check(r["seconds"] < recs[addr(2)]["seconds"], "host %d ended first" % i)
+
+
+@test
 def a_wrong_host_key_is_refused_and_named():
     f = fleet()
     wrong = os.path.join(f.tmp, "known_wrong")

@@ -208,6 +208,17 @@ def run_prefixes_each_hosts_output_and_exit_status():
     check(sorted(r["host"] for r in recs) == sorted(f.hosts().split(",")), "one per host")
     check(all(r["status"] == "ok" and r["exit_status"] == 0 and r["stdout"] == "hi\n" and
               r["stderr"] == "oops\n" for r in recs), "records: %r" % recs)
+    # quotes, backslashes, tabs and control bytes survive JSON and CSV
+    weird = 'a"b\\c\td\001e,f'
+    p = f.fleet("-H", f.hosts(1), "-f", "json", "--run", "printf '%s'" % weird.replace("\\", "\\\\"))
+    check(json.loads(p.stdout)[0]["stdout"] == weird, "JSON: %r" % p.stdout)
+    p = f.fleet("-H", f.hosts(1), "-f", "csv", "--run", "printf '%s'" % weird.replace("\\", "\\\\"))
+    import csv as csvmod
+    import io
+    rows = list(csvmod.DictReader(io.StringIO(p.stdout, newline="")))
+    # vigil's CSV writes control bytes as \\xNN, as it does for every text field
+    check(rows[0]["stdout"] == weird.replace("\001", "\\x01") and rows[0]["status"] == "ok",
+          "CSV: %r" % rows)
 
 
 @test

@@ -176,8 +176,8 @@ int fleet_conn__open(struct fleet_conn **out, const struct fleet_opts *o,
 		return -ENOMEM;
 	c->s = ssh_new();
 	if (!c->s) {
-		snprintf(reason, len, "%s", ssh_get_error(NULL));
-		err = -ENOPKG;
+		snprintf(reason, len, "libssh could not make a session (out of memory?)");
+		err = -ENOMEM;
 		goto free_conn;
 	}
 	err = fleet_session_setup(c->s, o, h, reason, len);

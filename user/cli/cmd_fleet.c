@@ -22,6 +22,7 @@
 #include "cli/parse.h"
 #include "core/log.h"
 #include "core/stop.h"
+#include "export/escape.h"
 #include "export/json.h"
 #include "export/output.h"
 #include "fallback.h"
@@ -75,9 +76,11 @@ struct fleet_host_io {
 struct fleet_ctx {
 	const struct fleet_hosts *hosts;
 	struct fleet_host_io *io;
-	struct sink *sink; /* streaming: where stdout lines go */
-	bool stream;	   /* --run as it comes; else kept for the end */
-	bool records;	   /* --run -f: stdout and stderr kept whole, for one record per host */
+	struct sink *sink;     /* streaming: where stdout lines go */
+	struct sink *err_sink; /* and stderr lines */
+	bool out_tty, err_tty; /* escape control bytes for a terminal */
+	bool stream;	       /* --run as it comes; else kept for the end */
+	bool records;	       /* --run -f: stdout and stderr kept whole, for one record per host */
 	pthread_mutex_t lock;
 };
 
@@ -266,6 +269,21 @@ static void fleet_buf_add(struct fleet_buf *b, const char *p, size_t n)
 	b->len += n;
 }
 
+/* One "HOST: line": raw into a pipe or file, with control bytes as \xHH on a terminal. */
+static void fleet_emit(struct fleet_ctx *c, bool to_stderr, const char *host, const char *p,
+		       size_t n)
+{
+	struct sink *s = to_stderr ? c->err_sink : c->sink;
+
+	sink__puts(s, host);
+	sink__puts(s, ": ");
+	if (to_stderr ? c->err_tty : c->out_tty)
+		esc_write(s, p, n);
+	else
+		sink__write(s, p, n);
+	sink__putc(s, '\n');
+}
+
 /* The whole lines of line+p, each as "HOST: line"; the rest stays in line. Under the lock. */
 static void fleet_put_lines(struct fleet_ctx *c, struct fleet_buf *line, const char *host,
 			    const char *p, size_t n, bool to_stderr, bool flush_rest)
@@ -278,26 +296,16 @@ static void fleet_put_lines(struct fleet_ctx *c, struct fleet_buf *line, const c
 	for (size_t i = 0; i < line->len; i++) {
 		if (line->v[i] != '\n')
 			continue;
-		if (to_stderr)
-			fprintf(stderr, "%s: %.*s\n", host, (int)(i - start), line->v + start);
-		else
-			sink__printf(c->sink, "%s: %.*s\n", host, (int)(i - start),
-				     line->v + start);
+		fleet_emit(c, to_stderr, host, line->v + start, i - start);
 		start = i + 1;
 	}
 	if (flush_rest && start < line->len) {
-		if (to_stderr)
-			fprintf(stderr, "%s: %.*s\n", host, (int)(line->len - start),
-				line->v + start);
-		else
-			sink__printf(c->sink, "%s: %.*s\n", host, (int)(line->len - start),
-				     line->v + start);
+		fleet_emit(c, to_stderr, host, line->v + start, line->len - start);
 		start = line->len;
 	}
 	memmove(line->v, line->v + start, line->len - start);
 	line->len -= start;
-	if (!to_stderr)
-		sink__flush(c->sink);
+	sink__flush(to_stderr ? c->err_sink : c->sink);
 }
 
 static void fleet_on_data(void *ctx, size_t host, int is_stderr, const char *buf, size_t n)
@@ -596,6 +604,7 @@ static void fleet_print_runs(const struct fleet_args *a, const struct fleet_host
 static size_t fleet_summary(const struct fleet_hosts *hs, const struct fleet_result *res)
 {
 	size_t w = fleet_host_width(hs), bad = 0, n[4] = { 0 };
+	char why[FLEET_REASON_LEN * ESC_MAX_PER_BYTE + 1]; /* the host's words, made harmless */
 
 	for (size_t i = 0; i < hs->n; i++)
 		n[res[i].state]++;
@@ -610,7 +619,8 @@ static size_t fleet_summary(const struct fleet_hosts *hs, const struct fleet_res
 		}
 		bad++;
 		fprintf(stderr, "  %-*s %s: %s (%.2f s)\n", (int)w, hs->v[i].label,
-			fleet_state_name(r->state), r->reason, r->seconds);
+			fleet_state_name(r->state), esc_buf(why, sizeof(why), r->reason),
+			r->seconds);
 	}
 	return bad;
 }
@@ -741,6 +751,13 @@ int cmd_fleet(int argc, char **argv)
 		goto free_hosts;
 	}
 	c.sink = out.sink;
+	c.out_tty = sink__is_tty(out.sink);
+	c.err_tty = isatty(STDERR_FILENO);
+	c.err_sink = sink__from_fd(STDERR_FILENO);
+	if (!c.err_sink) {
+		status = 1;
+		goto close_out;
+	}
 	if (a.run) {
 		cmd = strdup(a.run);
 	} else {
@@ -791,6 +808,7 @@ int cmd_fleet(int argc, char **argv)
 	status = fleet_finish(&a, &c, res, &out, json_doc ? "json" : fleet_ext(remote_fmt, text),
 			      remote_fmt, text, !a.run);
 close_out:
+	sink__close(c.err_sink);
 	if (output__close(&out))
 		status = 1;
 	free(cmd);

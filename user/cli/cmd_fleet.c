@@ -369,11 +369,14 @@ static bool fleet_cmd_is_text(const char *name)
 	return false;
 }
 
-static bool fleet_word_is_format(const char *w)
+/* Whether w sets the format or output file of vigil cmd (iotop's -o is --only). */
+static bool fleet_word_is_format(const char *cmd, const char *w)
 {
-	return !strcmp(w, "-f") || !strncmp(w, "--format", 8) ||
-	       (w[0] == '-' && w[1] == 'f' && w[2]) || !strcmp(w, "-o") ||
-	       !strncmp(w, "--output", 8);
+	if (w[0] != '-')
+		return false;
+	if (!strncmp(w, "--format", 8) || !strncmp(w, "--output", 8) || w[1] == 'f')
+		return true;
+	return w[1] == 'o' && strcmp(cmd, "iotop");
 }
 
 /*
@@ -398,8 +401,8 @@ static char *fleet_remote_args(char **argv, int argc, enum out_format fmt, bool 
 
 	if (!words)
 		return NULL;
-	for (int i = 1; i < argc; i++) {
-		if (fleet_word_is_format(argv[i])) {
+	for (int i = 1; i < argc && !fleet_cmd_is_text(argv[0]); i++) {
+		if (fleet_word_is_format(argv[0], argv[i])) {
 			cli_error(&fleet_cmd,
 				  "%s after `--`: fleet sets the hosts' format; give -f or -o to "
 				  "fleet (before --)",

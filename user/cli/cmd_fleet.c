@@ -247,6 +247,8 @@ static const struct cli_cmd fleet_cmd = {
 
 static void fleet_buf_add(struct fleet_buf *b, const char *p, size_t n)
 {
+	if (!n)
+		return;
 	if (b->len + n > FLEET_OUT_MAX) {
 		b->cut = true;
 		n = FLEET_OUT_MAX - b->len;
@@ -303,8 +305,10 @@ static void fleet_put_lines(struct fleet_ctx *c, struct fleet_buf *line, const c
 		fleet_emit(c, to_stderr, host, line->v + start, line->len - start);
 		start = line->len;
 	}
-	memmove(line->v, line->v + start, line->len - start);
-	line->len -= start;
+	if (start) {
+		memmove(line->v, line->v + start, line->len - start);
+		line->len -= start;
+	}
 	sink__flush(to_stderr ? c->err_sink : c->sink);
 }
 

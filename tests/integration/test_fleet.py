@@ -405,6 +405,22 @@ def a_slow_host_times_out_and_the_others_end_early():
 
 
 @test
+def parallel_limits_how_many_hosts_run_at_once():
+    f = fleet()
+    cmd = "date +%s.%N; sleep 1; date +%s.%N"
+
+    def spans(j):
+        p = f.fleet("-H", f.hosts(), "-j", str(j), "-f", "json", "--run", cmd)
+        check(p.returncode == 0, "-j %d: %s" % (j, p.stderr))
+        return sorted(tuple(float(x) for x in r["stdout"].split()) for r in json.loads(p.stdout))
+
+    one = spans(1)
+    check(all(a[1] <= b[0] for a, b in zip(one, one[1:])), "-j 1: one at a time: %r" % one)
+    three = spans(3)
+    check(max(s[0] for s in three) < min(s[1] for s in three), "-j 3: all at once: %r" % three)
+
+
+@test
 def install_runs_where_vigil_is_missing_and_leaves_nothing():
     f = fleet()
     p = f.fleet("-H", f.hosts(3), "--run", "command -v vigil")

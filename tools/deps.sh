@@ -14,6 +14,9 @@ test="libcmocka-dev python3 python3-psutil procps iproute2 util-linux libbpf-too
 "
 [ "${1:-}" = build ] && test=""
 missing=""
+# vigil fleet: libssh and Jansson headers (both dlopen'd), real sshd and parallel-ssh for its tests
+build="$build libssh-dev libjansson-dev"
+[ -z "$test" ] || test="$test openssh-server openssh-client pssh nftables"
 for p in $build $test; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
 done

@@ -74,6 +74,7 @@ static const struct cli_cmd run_cmd = {
 		"  uptime    time up, users, load (as uptime)\n"
 		"  who       users logged in (as who)\n"
 		"  probe     active checks: traceroute (TCP, as tcptraceroute)\n"
+		"  fleet     a command on many hosts over SSH, rows tagged by host\n"
 		"Run 'vigil COMMAND --help' for a command's options.",
 	.opts = run_opts,
 	.set = run_set,

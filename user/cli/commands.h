@@ -55,6 +55,8 @@ int cmd_iostat(int argc, char **argv);
 int cmd_iotop(int argc, char **argv);
 /* Active checks: `vigil probe traceroute|...` (cmd_probe.c dispatches on the first word). */
 int cmd_probe(int argc, char **argv);
+/* Many hosts over SSH (libssh, loaded on first use). */
+int cmd_fleet(int argc, char **argv);
 /* `vigil trace` where there is no tracer: sample records polled from the fallback library. */
 int cmd_trace_poll(int argc, char **argv);
 

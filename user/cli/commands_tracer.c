@@ -33,6 +33,7 @@ const struct command tracer_commands[] = {
 	{ "iostat", cmd_iostat },
 	{ "iotop", cmd_iotop },
 	{ "probe", cmd_probe },
+	{ "fleet", cmd_fleet },
 	{ NULL, NULL },
 };
 /* clang-format on */

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "blkio/blkio_dev.h"
@@ -349,9 +350,16 @@ static void write_self(struct metrics *m, struct prom *p)
 	struct fb_proc_mem mem;
 	struct fb_proc *self;
 	struct rusage ru;
+	struct utsname u;
 
-	prom__family(p, "vigil_build_info", "gauge", "vigil's version.");
-	prom__u64(p, "vigil_build_info", prom_labels(lbl, "version", VIGIL_VERSION, NULL), 1);
+	/* the same labels on every host (no host name: Prometheus's instance says which) */
+	if (uname(&u))
+		memset(&u, 0, sizeof(u));
+	prom__family(p, "vigil_build_info", "gauge", "vigil's version, and the kernel it runs on.");
+	prom__u64(p, "vigil_build_info",
+		  prom_labels(lbl, "version", VIGIL_VERSION, "kernel", u.release, "arch", u.machine,
+			      NULL),
+		  1);
 	prom__family(p, "vigil_scrapes_total", "counter", "Scrapes served, this one included.");
 	prom__u64(p, "vigil_scrapes_total", "", ++m->scrapes);
 	if (!getrusage(RUSAGE_SELF, &ru)) {

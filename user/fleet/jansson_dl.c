@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * jansson_dl.c: Jansson, the JSON parser `vigil fleet --merge` reads the hosts' histograms
+ * with, loaded on first use (dl/dl.h) so that no other command pays for it at exec. Each
+ * function is defined under Jansson's own name and prototype (`make static` leaves this file
+ * out and links libjansson); when it cannot be loaded, json_loadb() fails as Jansson does, with
+ * the reason in the error, after one message naming the library and its package.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <jansson.h>
+
+#include "dl/dl.h"
+
+static struct dl_lib jansson_lib = DL_LIB_INIT("libjansson.so.4", "libjansson4");
+
+#define JSON_FN(name) DL_FN(&jansson_lib, name)
+
+json_t *json_loadb(const char *buffer, size_t buflen, size_t flags, json_error_t *error)
+{
+	__typeof__(&json_loadb) fn = JSON_FN(json_loadb);
+
+	if (fn)
+		return fn(buffer, buflen, flags, error);
+	if (error) {
+		memset(error, 0, sizeof(*error));
+		snprintf(error->text, sizeof(error->text), "libjansson.so.4 could not be loaded");
+	}
+	return NULL;
+}
+
+void json_delete(json_t *json)
+{
+	__typeof__(&json_delete) fn = JSON_FN(json_delete);
+
+	if (fn)
+		fn(json);
+}
+
+json_t *json_object_get(const json_t *object, const char *key)
+{
+	__typeof__(&json_object_get) fn = JSON_FN(json_object_get);
+
+	return fn ? fn(object, key) : NULL;
+}
+
+size_t json_array_size(const json_t *array)
+{
+	__typeof__(&json_array_size) fn = JSON_FN(json_array_size);
+
+	return fn ? fn(array) : 0;
+}
+
+json_t *json_array_get(const json_t *array, size_t index)
+{
+	__typeof__(&json_array_get) fn = JSON_FN(json_array_get);
+
+	return fn ? fn(array, index) : NULL;
+}
+
+const char *json_string_value(const json_t *string)
+{
+	__typeof__(&json_string_value) fn = JSON_FN(json_string_value);
+
+	return fn ? fn(string) : NULL;
+}
+
+json_int_t json_integer_value(const json_t *integer)
+{
+	__typeof__(&json_integer_value) fn = JSON_FN(json_integer_value);
+
+	return fn ? fn(integer) : 0;
+}

@@ -386,7 +386,8 @@ int cmd_run(int argc, char **argv)
 		cli_error(&run_cmd, "unknown command '%s' (see 'vigil --help')", argv[first]);
 		return EXIT_USAGE;
 	}
-	if (trace_opts__check_backend(&run_cmd, &common, &cfg))
+	if (trace_opts__check_backend(&run_cmd, &common, &cfg) ||
+	    trace_opts__check_addrs(&run_cmd, &cfg))
 		return EXIT_USAGE;
 	log_set_level(common.verbose);
 	if (trace_cfg__check_targets(&cfg, ""))

@@ -191,7 +191,9 @@ int cmd_trace(int argc, char **argv)
 	a.cfg.skip_unfiltered = first >= argc; /* no subsystem named: all that can filter */
 	if (a.events && check_kinds(ops, n, a.events))
 		return EXIT_USAGE;
-	if (check_scope(ops, n, &common) || trace_opts__check_backend(&trace_cmd, &common, &a.cfg))
+	if (check_scope(ops, n, &common) ||
+	    trace_opts__check_backend(&trace_cmd, &common, &a.cfg) ||
+	    trace_opts__check_addrs(&trace_cmd, &a.cfg))
 		return EXIT_USAGE;
 	a.cfg.stream_kinds = session_plan_kinds(ops, n, &a.cfg);
 	if (a.events && check_sources(a.events, a.cfg.stream_kinds))

@@ -7,6 +7,7 @@
  * as `lsof -nP` prints them. Selections (-p, -u, -c, -i, PATH) are ANDed, as lsof -a.
  * A process that cannot be read is shown as lsof shows it (an "unknown" row saying what was
  * refused) in a listing; asked for by -p alone, it also makes the exit status 1.
+ * --laddr/--raddr select internet sockets by address set (docs/addresses.md), as -i does.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -20,7 +21,9 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
+#include "cli/addr_opts.h"
 #include "cli/cli.h"
+#include "cli/trace_opts.h"
 #include "cli/commands.h"
 #include "cli/parse.h"
 #include "core/log.h"
@@ -51,6 +54,8 @@ struct lsof_args {
 	const char *comms[LSOF_MAX_SEL];
 	int ncomms;
 	struct inet_sel inet;
+	struct addrset laddr, raddr; /* --laddr, --raddr: internet sockets in these sets */
+	bool loose;
 	bool terse;
 	/* PATH arguments, as (dev, ino) */
 	struct stat files[LSOF_MAX_SEL];
@@ -91,6 +96,7 @@ static const struct cli_opt lsof_opts[] = {
 	  "accepted for lsof's habit: selections are always ANDed" },
 	{ "numeric", 'n', NULL, OPT_NOOP, NULL, "accepted: addresses are always numeric" },
 	{ "numeric-ports", 'P', NULL, OPT_NOOP, NULL, "accepted: ports are always numeric" },
+	TRACE_OPTS_ADDRS("only internet sockets"),
 	CLI_OPT_END,
 };
 
@@ -212,6 +218,15 @@ static int lsof_set(void *ctx, int id, const char *arg)
 		return 0;
 	case OPT_NOOP:
 		return 0;
+	case TO_LADDR:
+	case TO_RADDR:
+		/* loose now: --loose may follow; addr_opts__check() refuses host bits after */
+		return addrset__parse(id == TO_LADDR ? &a->laddr : &a->raddr, arg, ADDRSET_F_LOOSE)
+			       ? -EINVAL
+			       : 0;
+	case TO_LOOSE:
+		a->loose = true;
+		return 0;
 	default:
 		return -EINVAL;
 	}
@@ -227,6 +242,7 @@ static const struct cli_cmd lsof_cmd = {
 		"Examples: vigil lsof -p 1234\n"
 		"          vigil lsof -i :8080          (who has port 8080, as lsof -nP -i :8080)\n"
 		"          vigil lsof -i TCP@127.0.0.1\n"
+		"          vigil lsof --raddr 10.0.0.0/8,!10.1.0.0/16   (sockets to those peers)\n"
 		"          vigil lsof /var/log/syslog   (who has this file open)",
 	.opts = lsof_opts,
 	.set = lsof_set,
@@ -389,6 +405,21 @@ static bool inet_matches(const struct inet_sel *in, const struct fb_conn *c)
 	return true;
 }
 
+static bool lsof_has_addrs(const struct lsof_args *a)
+{
+	return !addrset__is_empty(&a->laddr) || !addrset__is_empty(&a->raddr);
+}
+
+/* --laddr/--raddr: an internet socket whose ends are in the sets (no remote end: none). */
+static bool addrs_match(const struct lsof_args *a, const struct fb_conn *c)
+{
+	if (!c || c->family == AF_UNIX)
+		return false;
+	if (!addrset__match_text(&a->laddr, c->laddr.valid ? c->laddr.addr : ""))
+		return false;
+	return addrset__match_text(&a->raddr, c->raddr.valid ? c->raddr.addr : "");
+}
+
 /* ------------------------------------------------------------------- rows */
 
 static const char *const kind_fd[] = {
@@ -463,6 +494,8 @@ static int describe(const struct lsof_args *a, struct sock_index *si, const stru
 	if (is_sock)
 		c = sock_find(si, inode);
 	if (a->inet.on && !inet_matches(&a->inet, c))
+		return 0;
+	if (lsof_has_addrs(a) && !addrs_match(a, c))
 		return 0;
 	if (a->nfiles) {
 		bool hit = false;
@@ -824,6 +857,9 @@ int cmd_lsof(int argc, char **argv)
 		a.nfiles++;
 	}
 	free(nargv);
+	if (addr_opts__check(&lsof_cmd, &a.laddr, "--laddr", a.loose) ||
+	    addr_opts__check(&lsof_cmd, &a.raddr, "--raddr", a.loose))
+		return EXIT_USAGE;
 	if (status && !a.nfiles)
 		return 1;
 	log_set_level(common.verbose);
@@ -844,7 +880,8 @@ int cmd_lsof(int argc, char **argv)
 		print_json(out.sink, &rows, out.fmt == FMT_NDJSON);
 	}
 	/* like lsof: nothing found for a selection is exit 1 */
-	if (!err && !rows.n && (a.npids || a.nuids || a.ncomms || a.inet.on || a.nfiles))
+	if (!err && !rows.n &&
+	    (a.npids || a.nuids || a.ncomms || a.inet.on || a.nfiles || lsof_has_addrs(&a)))
 		status = 1;
 	rows_free(&rows);
 	if (output__close(&out))

@@ -5,14 +5,17 @@
  * all), read through sock_diag like ss, with owner pid and fd; `vigil net io [--pernic]`,
  * `addrs` and `stats` for the NICs. `net io --interval T [--count N]` prints what changed in
  * each interval (deltas and per-second rates), with one nowrap state kept for the whole run
- * as psutil's net_io_counters(nowrap=True) keeps it across calls.
+ * as psutil's net_io_counters(nowrap=True) keeps it across calls. `--laddr`/`--raddr` keep
+ * the connections whose addresses are in an address set (docs/addresses.md).
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/addr_opts.h"
 #include "cli/cli.h"
+#include "cli/trace_opts.h"
 #include "cli/commands.h"
 #include "export/export.h"
 #include "export/escape.h"
@@ -36,6 +39,8 @@ struct net_args {
 	bool pernic;
 	uint64_t interval_ns; /* io: 0 = the counters once */
 	uint64_t count;	      /* io with an interval: 0 = until a signal */
+	struct addrset laddr, raddr;
+	bool loose;
 };
 
 #define KINDS "inet, inet4, inet6, tcp, tcp4, tcp6, udp, udp4, udp6, unix or all"
@@ -50,6 +55,7 @@ static const struct cli_opt net_opts[] = {
 	  "io: every TIME, what changed (deltas and rates), nowrap kept across intervals" },
 	{ "count", 'n', "N", OPT_COUNT, "a whole number from 1",
 	  "io: stop after N intervals (default: until Ctrl-C)" },
+	TRACE_OPTS_ADDRS("connections: only sockets"),
 	CLI_OPT_END,
 };
 
@@ -75,6 +81,15 @@ static int net_set(void *ctx, int id, const char *arg)
 		return 0;
 	case OPT_COUNT:
 		return parse_u64(arg, 1, UINT32_MAX, &a->count);
+	case TO_LADDR:
+	case TO_RADDR:
+		/* loose now: --loose may follow; addr_opts__check() refuses host bits after */
+		return addrset__parse(id == TO_LADDR ? &a->laddr : &a->raddr, arg, ADDRSET_F_LOOSE)
+			       ? -EINVAL
+			       : 0;
+	case TO_LOOSE:
+		a->loose = true;
+		return 0;
 	}
 	return -EINVAL;
 }
@@ -89,6 +104,9 @@ static uint32_t net_opt_scope(int id)
 	switch (id) {
 	case OPT_PID:
 	case OPT_KIND:
+	case TO_LADDR:
+	case TO_RADDR:
+	case TO_LOOSE:
 		return NET_CONNECTIONS;
 	case OPT_PERNIC:
 	case OPT_INTERVAL:
@@ -101,7 +119,7 @@ static uint32_t net_opt_scope(int id)
 static const struct cli_cmd net_cmd = {
 	.name = "net",
 	.usage = "vigil net [connections|io|addrs|stats|KIND] [--kind KIND] [--pid PID] "
-		 "[--pernic] [--interval T [--count N]]",
+		 "[--laddr CIDRS] [--raddr CIDRS] [--pernic] [--interval T [--count N]]",
 	.summary = "Sockets as psutil.net_connections(kind) gives them, with owner pid and fd\n"
 		   "(the default: connections of kind inet), or the NICs: io (net_io_counters),\n"
 		   "addrs (net_if_addrs), stats (net_if_stats).",
@@ -176,6 +194,14 @@ static void conn_row(struct output *o, struct jw *w, const struct fb_conn *c)
 		sink__printf(s, " %7d %4d\n", (int)c->pid, c->fd);
 	else
 		sink__puts(s, "       -    -\n");
+}
+
+/* Whether c passes --laddr/--raddr; a socket without a remote address has none to match. */
+static bool net_conn_is_wanted(const struct net_args *a, const struct fb_conn *c)
+{
+	if (!addrset__match_text(&a->laddr, c->laddr.valid ? c->laddr.addr : ""))
+		return false;
+	return addrset__match_text(&a->raddr, c->raddr.valid ? c->raddr.addr : "");
 }
 
 static int net_nics(struct output *o, const char *what, bool pernic)
@@ -436,6 +462,9 @@ int cmd_net(int argc, char **argv)
 	if (what && strcmp(what, "connections") && !nics &&
 	    cli_refuse_with(&net_cmd, &common, OPT_KIND, "a KIND argument"))
 		return EXIT_USAGE;
+	if (addr_opts__check(&net_cmd, &a.laddr, "--laddr", a.loose) ||
+	    addr_opts__check(&net_cmd, &a.raddr, "--raddr", a.loose))
+		return EXIT_USAGE;
 	log_set_level(common.verbose);
 	/* A NIC view is one JSON object, so that is its default when stdout is not a terminal. */
 	if (!a.interval_ns && cli_refuse_with(&net_cmd, &common, OPT_COUNT, "no --interval"))
@@ -479,8 +508,10 @@ int cmd_net(int argc, char **argv)
 		sink__printf(out.sink, "%-6s %-12s %-40s %-40s %7s %4s\n", "PROTO", "STATUS",
 			     "LOCAL", "REMOTE", "PID", "FD");
 	}
-	for (size_t i = 0; i < n; i++)
-		conn_row(&out, &w, &c[i]);
+	for (size_t i = 0; i < n; i++) {
+		if (net_conn_is_wanted(&a, &c[i]))
+			conn_row(&out, &w, &c[i]);
+	}
 	if (out.fmt == FMT_JSON) {
 		jw__arr_end(&w);
 		sink__putc(out.sink, '\n');

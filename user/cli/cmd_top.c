@@ -4,7 +4,9 @@
  * escapes (no curses): CPU, run-queue latency, disk bytes and TCP connections, merged from
  * the scheduler's source (BPF per-pid histograms or the schedstat poller) and the fallback
  * library. Keys: c, r, a, d, w, t, p, n sort; q quits. --once prints one frame without
- * escapes, after one interval (rates need two readings).
+ * escapes, after one interval (rates need two readings). --laddr/--raddr keep the processes
+ * with an established TCP connection in those address sets, and the TCP and RTT columns then
+ * count only such connections (docs/addresses.md).
  */
 #include <errno.h>
 #include <poll.h>
@@ -16,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli/addr_opts.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "export/escape.h"
@@ -36,7 +39,10 @@ struct top_args {
 	uint64_t interval_ns;
 	enum top_col sort;
 	const char *filter;
-	uint64_t rows; /* 0: fit the terminal */
+	uint64_t rows;		     /* 0: fit the terminal */
+	struct addrset laddr, raddr; /* of the TCP connections counted; kept apart from cfg,
+					whose tuple filters the sched and blkio sources refuse */
+	bool loose;
 };
 
 struct io_snap {
@@ -76,6 +82,7 @@ static const struct cli_opt top_opts[] = {
 	TRACE_OPT_PID,
 	TRACE_OPT_COMM,
 	TRACE_OPT_BACKEND,
+	TRACE_OPTS_ADDRS("only processes with a TCP connection"),
 	CLI_OPT_END,
 };
 
@@ -103,6 +110,15 @@ static int top_set(void *ctx, int id, const char *arg)
 		return 0;
 	case OPT_ROWS:
 		return parse_u64(arg, 1, 100000, &a->rows);
+	case TO_LADDR:
+	case TO_RADDR:
+		/* loose now: --loose may follow; addr_opts__check() refuses host bits after */
+		return addrset__parse(id == TO_LADDR ? &a->laddr : &a->raddr, arg, ADDRSET_F_LOOSE)
+			       ? -EINVAL
+			       : 0;
+	case TO_LOOSE:
+		a->loose = true;
+		return 0;
 	}
 	return trace_cfg__set_opt(&a->cfg, id, arg);
 }
@@ -232,6 +248,9 @@ static void collect_tcp(struct top_run *r)
 		uint32_t rtt;
 
 		if (c[i].pid <= 0 || c[i].status != FB_CONN_ESTABLISHED)
+			continue;
+		if (!addrset__match_text(&r->a->laddr, c[i].laddr.addr) ||
+		    !addrset__match_text(&r->a->raddr, c[i].raddr.valid ? c[i].raddr.addr : ""))
 			continue;
 		row = top_table__row(&r->table, (uint32_t)c[i].pid);
 		if (!row)
@@ -393,6 +412,23 @@ static bool read_keys(struct top_run *r)
 	return true;
 }
 
+static bool top_has_addrs(const struct top_args *a)
+{
+	return !addrset__is_empty(&a->laddr) || !addrset__is_empty(&a->raddr);
+}
+
+/* --laddr/--raddr: only the processes that have a connection in the sets. */
+static void keep_tcp_rows(struct top_table *t)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < t->n; i++) {
+		if (t->rows[i].tcp_conns)
+			t->rows[kept++] = t->rows[i];
+	}
+	t->n = kept;
+}
+
 static int top_tick(void *ctx, uint64_t now)
 {
 	struct top_run *r = ctx;
@@ -410,6 +446,8 @@ static int top_tick(void *ctx, uint64_t now)
 		return 0;
 	}
 	collect_tcp(r);
+	if (top_has_addrs(r->a))
+		keep_tcp_rows(&r->table);
 	top_table__leader_names(&r->table, leader_name);
 	top_table__finish_samples(&r->table, interval);
 	top_table__keep_task(&r->table, r->a->cfg.tgid, r->a->cfg.comm);
@@ -506,6 +544,9 @@ int cmd_top(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (a.once && cli_refuse_with(&top_cmd, &common, CLI_DURATION, "--once (one frame)"))
+		return EXIT_USAGE;
+	if (addr_opts__check(&top_cmd, &a.laddr, "--laddr", a.loose) ||
+	    addr_opts__check(&top_cmd, &a.raddr, "--raddr", a.loose))
 		return EXIT_USAGE;
 	log_set_level(common.verbose);
 	if (trace_cfg__check_targets(&a.cfg, "top"))

@@ -5,12 +5,15 @@
  * accepted prefix has no host bits, a length within 128 (IPv4: 96 and up, mapped), a strict
  * parse never accepts what has host bits; and matching agrees with a second, slower
  * longest-prefix rule (mask the address at each length from 128 down, look for that network).
+ * The same text through vigil ip's calculator: every output fits its buffer, reverseNames()
+ * stays within IP_REVNAMES_MAX.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "net/net_addrset.h"
+#include "net/net_ip.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -19,6 +22,38 @@ static void mask(const uint8_t a[16], uint32_t len, uint8_t out[16])
 	memcpy(out, a, 16);
 	for (uint32_t bit = len; bit < 128; bit++)
 		out[bit / 8] &= (uint8_t) ~(0x80 >> (bit % 8));
+}
+
+static void count_name(void *ctx, const char *name)
+{
+	if (strlen(name) >= IP_REVNAME_LEN)
+		abort();
+	(*(int *)ctx)++;
+}
+
+static void fuzz_ip(const char *s)
+{
+	char buf[IP_REVNAME_LEN];
+	struct ip_net n, m;
+	int count = 0;
+
+	if (ip_net__parse(s, ADDRSET_F_LOOSE, &n))
+		return;
+	ip_net__format(&n, buf, sizeof(buf));
+	ip_net__size(&n, buf, sizeof(buf));
+	if (strlen(buf) >= IP_SIZE_STRLEN)
+		abort();
+	ip_net__type(&n);
+	ip_net__reverse_name(&n, buf, sizeof(buf));
+	if (ip_net__reverse_names(&n, count_name, &count) != count || count > IP_REVNAMES_MAX)
+		abort();
+	m = n;
+	m.plen = n.plen ? n.plen - 1 : 0;
+	if (!ip_net__contains(&m, &n) && m.version == n.version &&
+	    (n.ip & ~ip_net__netmask(&m)) == 0)
+		abort();
+	if (ip_net__compare(&n, &n) || ip_net__overlaps(&n, &n) != 1)
+		abort();
 }
 
 static bool slow_match(const struct addrset *s, const uint8_t a[16])
@@ -68,6 +103,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 	}
 	addrset__match_text(loose, s);
+	fuzz_ip(s);
 	free(s);
 	free(strict);
 	free(loose);

@@ -4,10 +4,14 @@ addresses, against the tools users trust: the kernel's LPM tries and the sock_di
 `trace tcp` (an excluded peer never appears, the others do), `net connections` against ss's
 own filter language, `lsof --raddr` against lsof -i @ADDR, `top` counting only the
 connections in the set; and a prefix with host bits set refused (exit 2, flag and value
-named) on each command unless --loose, as IPy refuses it. Loopback only: 127.0.0.0/8 holds
+named) on each command unless --loose, as IPy refuses it; and `vigil ip` compared live with
+IPy (python3-ipy) on random networks in every format. Loopback only: 127.0.0.0/8 holds
 every address the tests need."""
+import csv
+import io
 import json
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -16,8 +20,13 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (check, main, records, require_root, start_vigil, test,  # noqa: E402
-                     vigil, wait_attached)
+from harness import (check, main, records, require_root, skip, start_vigil,  # noqa: E402
+                     test, vigil, wait_attached)
+
+try:
+    import IPy
+except ImportError:
+    IPy = None
 
 TAG = os.getpid()
 BASE = 30000 + (TAG % 1000) * 8  # below the ephemeral range; apart from test_tcp's
@@ -230,6 +239,85 @@ def test_host_bits_refused_unless_loose():
     if os.geteuid() == 0:
         p = vigil("net", "connections", "--raddr", "127.0.0.1/8", "--loose", "-f", "json")
         check(p.returncode == 0, "--loose accepts it")
+
+
+def random_net(rng):
+    v6 = rng.random() < 0.5
+    bits = 128 if v6 else 32
+    plen = rng.choice([0, 1, 7, 8, 12, 16, 23, 24, 25, 30, 31, bits - 1, bits] +
+                      ([32, 48, 56, 64, 96, 120] if v6 else []))
+    ip = rng.getrandbits(bits) >> (bits - plen) << (bits - plen) if plen else 0
+    return str(IPy.IP(ip, ipversion=6 if v6 else 4).make_net(plen))
+
+
+def need_ipy():
+    if IPy is None:
+        skip("python3-ipy is not installed (tools/deps.sh installs it)")
+
+
+@test
+def test_ip_matches_ipy_live():
+    need_ipy()
+    seed = int(os.environ.get("VIGIL_TEST_SEED", TAG))
+    rng = random.Random(seed)
+    nets = [random_net(rng) for _ in range(60)]
+    b = random_net(rng)
+    out = vigil("ip", "-f", "json", "--compare", b, *nets).stdout
+    got = json.loads(out)
+    check(len(got) == len(nets), "one record per CIDR (seed %d)" % seed)
+    for s, r in zip(nets, got):
+        ip, B = IPy.IP(s), IPy.IP(b)
+        want = {"cidr": str(ip), "version": ip.version(), "network": str(ip.net()),
+                "prefixlen": ip.prefixlen(), "netmask": str(ip.netmask()),
+                "size": ip.len(), "first": str(ip[0]), "last": str(ip[-1]),
+                "type": ip.iptype(), "compare": (ip.__cmp__(B) > 0) - (ip.__cmp__(B) < 0)}
+        have = {k: r[k] for k in want}
+        check(have == want, "seed %d: %s: vigil %s, IPy %s" % (seed, s, have, want))
+        if ip.version() == 4 and ip.prefixlen() >= 8:
+            check(r["reverse_name"] == ip.reverseName(), "%s reverseName" % s)
+        if ip.version() == 4:
+            check(r["reverse_names"] == ip.reverseNames(), "%s reverseNames" % s)
+    for a in nets[:20]:
+        A, B = IPy.IP(a), IPy.IP(nets[-1])
+        r = json.loads(vigil("ip", "-f", "ndjson", a, "--contains", nets[-1], "--overlaps",
+                             nets[-1]).stdout)
+        check(r["contains"] == (B in A), "%s contains %s" % (a, nets[-1]))
+        if A.version() == B.version():
+            check(r["overlaps"] == A.overlaps(B), "%s overlaps %s" % (a, nets[-1]))
+
+
+@test
+def test_ip_formats_list_and_errors():
+    need_ipy()
+    p = vigil("ip", "-f", "csv", "10.0.0.0/16", "2001:db8::/32", "--compare", "10.0.0.0/24")
+    rows = list(csv.DictReader(io.StringIO(p.stdout)))
+    check([r["compare"] for r in rows] == ["-1", "1"],
+          "IPy: IP('10.0.0.0/16') < IP('10.0.0.0/24') < IPv6: %s" % rows)
+    check(rows[0]["size"] == "65536" and rows[1]["type"] == "DOCUMENTATION", "csv: %s" % rows)
+    p = vigil("ip", "10.0.0.0/16", "--compare", "10.0.0.0/24")
+    check("compare        -1" in p.stdout and "netmask        255.255.0.0" in p.stdout,
+          "table: %s" % p.stdout)
+    for net in ("192.168.7.0/24", "2001:db8::/120", "10.1.2.3"):
+        lines = vigil("ip", "--list", net, "-f", "ndjson").stdout.splitlines()
+        want = [str(x) for x in IPy.IP(net)]
+        check([json.loads(ln)["address"] for ln in lines] == want, "--list %s" % net)
+    p = vigil("ip", "--list", "10.0.0.0/8", check=False)
+    check(p.returncode == 2 and "10.0.0.0/8" in p.stderr and "16777216" in p.stderr,
+          "--list refuses a /8: %s" % p.stderr)
+    for bad in ("10.0.0.1/8", "256.1.1.1", "fd00::/129", "1::2::3", "::g", "10.0.0.0/33"):
+        p = vigil("ip", bad, check=False)
+        check(p.returncode == 2 and bad in p.stderr, "vigil ip %s: exit %d: %s"
+              % (bad, p.returncode, p.stderr))
+        try:
+            IPy.IP(bad)
+            raise AssertionError("IPy accepts %s" % bad)
+        except ValueError:
+            pass
+    p = vigil("ip", "10.0.0.0/8", "--contains", "10.0.0.1/24", check=False)
+    check(p.returncode == 2 and "--contains" in p.stderr and "10.0.0.1/24" in p.stderr,
+          "a bad B names its flag: %s" % p.stderr)
+    r = json.loads(vigil("ip", "--loose", "10.0.0.1/8", "-f", "ndjson").stdout)
+    check(r["cidr"] == str(IPy.IP("10.0.0.1/8", make_net=True)), "--loose is make_net: %s" % r)
 
 
 if __name__ == "__main__":

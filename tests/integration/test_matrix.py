@@ -46,6 +46,7 @@ CASES = [
     ["trace", *D],
     ["trace", "sched", *D],
     ["trace", "tcp", *D],
+    ["trace", "tcp", "--raddr", "127.0.0.0/8,!127.0.0.2", "--laddr", "!10.0.0.0/8", *D],
     ["trace", "blkio", *D],
     ["trace", "sched", "tcp", "blkio", "-f", "csv", *D],
     ["trace", *D, "--backend", "fallback"],
@@ -72,6 +73,7 @@ CASES = [
     ["profile", "--off-cpu", *D],
     ["profile", "-f", "svg", *D],
     ["top", "--once"],
+    ["top", "--once", "--raddr", "!10.0.0.0/8", "--laddr", "0.0.0.0/0,::/0"],
     ["top", "--once", "--backend", "fallback"],
     ["top", *D],
     ["serve", *D, "--listen", "127.0.0.1:{port}"],
@@ -101,6 +103,10 @@ CASES = [
     ["net", "io", "--pernic", "-i", "200ms", "-n", "1", "-f", "table"],
     ["net", "addrs"],
     ["net", "stats"],
+    ["net", "connections", "--raddr", "127.0.0.0/8,!127.0.0.2,::/0", "--loose", "-f", "csv"],
+    ["ip", "10.0.0.0/8", "2001:db8::/32", "--compare", "10.0.0.0/24"],
+    ["ip", "-f", "csv", "192.168.0.0/30", "--list"],
+    ["ip", "-f", "json", "--loose", "10.0.0.1/8", "--contains", "10.1.0.0/16"],
     ["net", "-f", "table", "--pid", "{victim}"],
     ["sys"],
     *[["sys", s] for s in ("all", "cpu", "memory", "swap", "disks", "disk-io", "net", "sensors",
@@ -147,7 +153,8 @@ CASES = [
 CASES += [[c, "--help"] for c in ("doctor", "trace", "hist", "serve", "top", "profile",
                                   "snapshot", "ps", "proc", "pidof", "net", "sys", "kill",
                                   "biotop", "lsof", "pmap", "taskset", "renice", "ionice",
-                                  "prlimit", "free", "df", "uptime", "who", "iostat", "iotop")]
+                                  "prlimit", "free", "df", "uptime", "who", "iostat", "iotop",
+                                  "ip")]
 
 # Exit 1 in silence is the contract here, as for pidof(1): no process has that name.
 SILENT_EXIT1 = [["pidof", "no-such-command-here"]]

@@ -73,6 +73,7 @@ static const struct cli_cmd run_cmd = {
 		"  df        file system use (as df)\n"
 		"  uptime    time up, users, load (as uptime)\n"
 		"  who       users logged in (as who)\n"
+		"  ip        address calculator, as IPy: networks, types, reverse zones\n"
 		"Run 'vigil COMMAND --help' for a command's options.",
 	.opts = run_opts,
 	.set = run_set,

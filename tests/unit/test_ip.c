@@ -174,8 +174,8 @@ static void test_ipv6_off_nibble_covering_zones(void **state)
 	n = must_parse("::1:2");
 	j.off = 0;
 	assert_int_equal(ip_net__reverse_names(&n, join, &j), 1);
-	assert_string_equal(j.buf, "2.0.0.0.1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0."
-				   "ip6.arpa.");
+	assert_string_equal(j.buf, "2.0.0.0.1.0.0.0.0.0.0.0.0.0.0.0."
+				   "0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.ip6.arpa.");
 }
 
 int main(void)

@@ -7,6 +7,8 @@
 
 #include <errno.h>
 
+#include "cli/parse.h"
+
 int addr_opts__check(const struct cli_cmd *cmd, const struct addrset *set, const char *flag,
 		     bool loose)
 {
@@ -17,4 +19,11 @@ int addr_opts__check(const struct cli_cmd *cmd, const struct addrset *set, const
 		  "write the network address, or add --loose to clear them",
 		  flag, set->hostbits);
 	return -EINVAL;
+}
+
+int addr_opts__resolve_timeout(const char *arg, uint64_t *ns)
+{
+	if (parse_duration(arg, NSEC_PER_SEC, ns))
+		return -EINVAL;
+	return *ns < 10 * NSEC_PER_MSEC || *ns > 30 * NSEC_PER_SEC ? -ERANGE : 0;
 }

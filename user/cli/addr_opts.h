@@ -10,6 +10,7 @@
 #define VIGIL_ADDR_OPTS_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "cli/cli.h"
 #include "net/net_addrset.h"
@@ -20,5 +21,8 @@
  */
 int addr_opts__check(const struct cli_cmd *cmd, const struct addrset *set, const char *flag,
 		     bool loose);
+
+/* --resolve-timeout's value: a duration from 10ms to 30s. 0, -EINVAL or -ERANGE. */
+int addr_opts__resolve_timeout(const char *arg, uint64_t *ns);
 
 #endif /* VIGIL_ADDR_OPTS_H */

@@ -156,6 +156,8 @@ uint32_t trace_opt_scope(int id)
 	case TO_FAMILY:
 	case TO_MAX_CONNS:
 	case TO_LOOSE:
+	case TO_RESOLVE:
+	case TO_RESOLVE_TIMEOUT:
 		return TS_TCP;
 	case TO_DISK:
 	case TO_QUEUED:

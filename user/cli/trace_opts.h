@@ -27,6 +27,8 @@ enum trace_opt_id {
 	TO_DISK,
 	TO_QUEUED,
 	TO_LOOSE,
+	TO_RESOLVE,
+	TO_RESOLVE_TIMEOUT,
 };
 
 /* Scope bits: the subsystems an option means something for (trace_opt_scope()). */
@@ -95,6 +97,13 @@ uint32_t trace_opt_scope(int id);
 	  what " whose remote address is in CIDRS (repeatable)" },                            \
 	{ "loose", 0, NULL, TO_LOOSE, NULL,                                                   \
 	  "accept --laddr/--raddr prefixes with host bits set (10.0.0.1/8 as 10.0.0.0/8)" }
+/* --resolve: peer names (net/net_resolve.h) */
+#define ADDR_OPTS_RESOLVE                                                                     \
+	{ "resolve", 0, NULL, TO_RESOLVE, NULL,                                               \
+	  "add the remote address's reverse name (PTR), looked up asynchronously (rname)" },  \
+	{ "resolve-timeout", 0, "TIME", TO_RESOLVE_TIMEOUT,                                   \
+	  "a duration from 10ms to 30s, such as 2s",                                          \
+	  "how long a reverse lookup may take (default 2s)" }
 #define TRACE_OPTS_BLKIO                                                                      \
 	{ "disk", 0, "NAME", TO_DISK, "a whole block device such as vda or loop0",             \
 	  "blkio: only I/O to this disk" },                                        \

@@ -183,6 +183,7 @@ static void row_tuple(struct vrow *row, const struct tcp_conn *t, uint16_t kind,
 	row->v[VF_DPORT].u = t->s.dport;
 	row->v[VF_PID].u = t->pid;
 	row->v[VF_COMM].str = t->comm;
+	vrow__set_null(row, VF_RNAME); /* --resolve fills it in (consumer's decorator) */
 	if (!t->pid) {
 		vrow__set_null(row, VF_PID);
 		vrow__set_null(row, VF_COMM);

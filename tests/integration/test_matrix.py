@@ -123,6 +123,7 @@ CASES = [
     ["kill", "--signal", "KILL", "{victim}"],
     ["lsof"],
     ["lsof", "-f", "table", "-p", "{victim}"],
+    ["lsof", "-f", "json", "-p", "{victim}", "--resolve", "--resolve-timeout", "300ms"],
     ["lsof", "-f", "csv", "-c", "{sleeper}", "-o", "{tmp}/lsof.csv.gz"],
     ["lsof", "-f", "json", "-u", "0,65534", "-a", "-n", "-P"],
     ["pmap", "{victim}"],

@@ -191,8 +191,22 @@ def test_resolve_names_match_getent_and_dig():
         p = subprocess.run(env.in_mntns("good", VIGIL, "net", "connections", "--kind", "tcp4",
                                         "--raddr", NET + ".0/24", "--resolve", "-f", "json"),
                            capture_output=True, text=True, timeout=60)
+        # lsof --resolve: NAME as lsof itself writes it without -n, rname as getent
+        mine = subprocess.run(env.in_mntns("good", VIGIL, "lsof", "-p", str(os.getpid()),
+                                           "--raddr", NET + ".0/24", "--resolve", "-f", "json"),
+                              capture_output=True, text=True, timeout=60).stdout
+        real = subprocess.run(env.in_mntns("good", "lsof", "-P", "-a", "-p", str(os.getpid()),
+                                           "-i", "TCP:%d" % PORT), capture_output=True,
+                              text=True, timeout=60).stdout
         for c in cs:
             c.close()
+        lrows = json.loads(mine)
+        check(sorted(r["rname"] for r in lrows) == sorted(want.values()),
+              "lsof --resolve rname: %s" % lrows)
+        want_names = sorted(" ".join(ln.split()[8:]) for ln in real.splitlines()[1:])
+        check(sorted(r["name"] for r in lrows) == want_names,
+              "lsof --resolve NAME equals lsof -P: %s vs %s" % ([r["name"] for r in lrows],
+                                                                 want_names))
         rows = [r for r in json.loads(p.stdout) if r["raddr"] and r["raddr"][1] == PORT]
         est = {r["raddr"][0]: r["rname"] for r in rows if r["status"] == "ESTABLISHED"}
         check(est == want, "net connections --resolve: %s" % est)

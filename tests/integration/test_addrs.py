@@ -139,6 +139,32 @@ def test_trace_tcp_only_exclusions_keep_the_rest():
           % sorted(got))
 
 
+@test
+def test_hist_tcp_connect_counts_only_the_set():
+    require_root()
+    port = BASE + 6
+    p = start_vigil("hist", "tcp-connect", "-f", "ndjson", "--port", str(port), "--raddr",
+                    "127.0.0.0/8,!127.0.0.2")
+    wait_attached(p)
+    lsock = socket.socket()
+    lsock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    lsock.bind(("0.0.0.0", port))
+    lsock.listen(64)
+    want = {"127.0.0.1": 3, "127.0.0.2": 4, "127.0.0.3": 2}
+    for peer, n in want.items():
+        for _ in range(n):
+            c = socket.create_connection((peer, port))
+            s, _ = lsock.accept()
+            c.close()
+            s.close()
+    lsock.close()
+    p.send_signal(signal.SIGINT)
+    out, err = p.communicate(timeout=30)
+    check(p.returncode == 0, "hist exited %d: %s" % (p.returncode, err))
+    total = sum(r["count"] for r in records(out))
+    check(total == 5, "connects to .1 and .3 counted, .2 excluded in the kernel: %d" % total)
+
+
 def ss_pairs(port, expr):
     out = subprocess.run(["ss", "-Htn", "state", "established", expr], capture_output=True,
                          text=True, check=True).stdout

@@ -75,6 +75,7 @@ CASES = [
     ["profile", "-f", "svg", *D],
     ["top", "--once"],
     ["top", "--once", "--raddr", "!10.0.0.0/8", "--laddr", "0.0.0.0/0,::/0"],
+    ["top", "--once", "--resolve", "--resolve-timeout", "200ms"],
     ["top", "--once", "--backend", "fallback"],
     ["top", *D],
     ["serve", *D, "--listen", "127.0.0.1:{port}"],

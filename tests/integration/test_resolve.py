@@ -198,8 +198,17 @@ def test_resolve_names_match_getent_and_dig():
         real = subprocess.run(env.in_mntns("good", "lsof", "-P", "-a", "-p", str(os.getpid()),
                                            "-i", "TCP:%d" % PORT), capture_output=True,
                               text=True, timeout=60).stdout
+        # top --resolve: PEER is the busiest remote's name (two connections to .3, one to .2)
+        cs.append(socket.create_connection((NET + ".3", PORT)))
+        top = subprocess.run(env.in_mntns("good", VIGIL, "top", "--once", "-i", "1s", "--raddr",
+                                          NET + ".0/24", "--resolve"), capture_output=True,
+                             text=True, timeout=60).stdout
         for c in cs:
             c.close()
+        mine_top = [ln.split() for ln in top.splitlines()
+                    if ln.split() and ln.split()[0] == str(os.getpid())]
+        check(mine_top and mine_top[0][-1] == PEERS[NET + ".3"] and mine_top[0][-3] == "3",
+              "top --resolve: 3 connections, PEER %s: %s" % (PEERS[NET + ".3"], top))
         lrows = json.loads(mine)
         check(sorted(r["rname"] for r in lrows) == sorted(want.values()),
               "lsof --resolve rname: %s" % lrows)
@@ -247,6 +256,16 @@ def test_dead_resolver_never_stalls_records():
                            capture_output=True, text=True, timeout=60)
         took = time.monotonic() - t0
         check(p.returncode == 0 and took < 5, "net --resolve with a dead server: %.2f s" % took)
+        c = socket.create_connection((NET + ".2", PORT))
+        t0 = time.monotonic()
+        top = subprocess.run(env.in_mntns("dead", VIGIL, "top", "--once", "-i", "500ms",
+                                          "--raddr", NET + ".2", "--resolve"),
+                             capture_output=True, text=True, timeout=60).stdout
+        took = time.monotonic() - t0
+        c.close()
+        row = [ln.split() for ln in top.splitlines() if ln.split()[:1] == [str(os.getpid())]]
+        check(took < 5 and row and row[0][-1] == NET + ".2",
+              "top --resolve, dead server: the address in %.2f s: %s" % (took, top))
     finally:
         env.teardown()
 

@@ -6,7 +6,9 @@
  * library. Keys: c, r, a, d, w, t, p, n sort; q quits. --once prints one frame without
  * escapes, after one interval (rates need two readings). --laddr/--raddr keep the processes
  * with an established TCP connection in those address sets, and the TCP and RTT columns then
- * count only such connections (docs/addresses.md).
+ * count only such connections (docs/addresses.md). --resolve adds PEER: the reverse name of
+ * the remote address most of the process's established connections go to (its address until
+ * the name is known).
  */
 #include <errno.h>
 #include <poll.h>
@@ -19,6 +21,8 @@
 #include <unistd.h>
 
 #include "cli/addr_opts.h"
+#include "net/net_resolve.h"
+#include "tcp/tcp_addr.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "export/escape.h"
@@ -43,6 +47,15 @@ struct top_args {
 	struct addrset laddr, raddr; /* of the TCP connections counted; kept apart from cfg,
 					whose tuple filters the sched and blkio sources refuse */
 	bool loose;
+	bool resolve; /* --resolve: the PEER column */
+	uint64_t resolve_timeout_ns;
+};
+
+/* --resolve: established connections per (process, remote address), counted each frame. */
+struct peer_tally {
+	uint32_t pid;
+	uint32_t n;
+	uint8_t addr[16];
 };
 
 struct io_snap {
@@ -65,6 +78,9 @@ struct top_run {
 	bool first; /* the first tick only takes the baselines */
 	struct termios saved_tio;
 	bool tio_saved;
+	struct resolver *res;
+	struct peer_tally *peers;
+	size_t npeers, peers_cap;
 };
 
 static const struct cli_opt top_opts[] = {
@@ -83,6 +99,7 @@ static const struct cli_opt top_opts[] = {
 	TRACE_OPT_COMM,
 	TRACE_OPT_BACKEND,
 	TRACE_OPTS_ADDRS("only processes with a TCP connection"),
+	ADDR_OPTS_RESOLVE,
 	CLI_OPT_END,
 };
 
@@ -119,6 +136,11 @@ static int top_set(void *ctx, int id, const char *arg)
 	case TO_LOOSE:
 		a->loose = true;
 		return 0;
+	case TO_RESOLVE:
+		a->resolve = true;
+		return 0;
+	case TO_RESOLVE_TIMEOUT:
+		return addr_opts__resolve_timeout(arg, &a->resolve_timeout_ns);
 	}
 	return trace_cfg__set_opt(&a->cfg, id, arg);
 }
@@ -229,6 +251,63 @@ static bool rtt_of(const struct fb_tcp_sock *v, size_t n, uint64_t inode, uint32
 	return true;
 }
 
+/* --resolve: one more connection of pid to addr. */
+static void peer_count(struct top_run *r, uint32_t pid, const char *addr)
+{
+	uint8_t a[16];
+	bool v4;
+
+	if (addr_parse(addr, a, &v4))
+		return;
+	for (size_t i = 0; i < r->npeers; i++) {
+		if (r->peers[i].pid == pid && !memcmp(r->peers[i].addr, a, 16)) {
+			r->peers[i].n++;
+			return;
+		}
+	}
+	if (r->npeers == r->peers_cap) {
+		size_t cap = r->peers_cap ? r->peers_cap * 2 : 256;
+		struct peer_tally *v = realloc(r->peers, cap * sizeof(*v));
+
+		if (!v)
+			return;
+		r->peers = v;
+		r->peers_cap = cap;
+	}
+	r->peers[r->npeers].pid = pid;
+	r->peers[r->npeers].n = 1;
+	memcpy(r->peers[r->npeers].addr, a, 16);
+	r->npeers++;
+	{
+		char name[RESOLVE_NAME_MAX];
+
+		resolver__name(r->res, a, name, sizeof(name)); /* queue it now, shown later */
+	}
+}
+
+/* PEER of pid: the name (else the address) of its busiest remote; "-" without any. */
+static const char *peer_of(struct top_run *r, uint32_t pid, char *buf, size_t len)
+{
+	const struct peer_tally *best = NULL;
+
+	for (size_t i = 0; i < r->npeers; i++) {
+		const struct peer_tally *p = &r->peers[i];
+
+		if (p->pid == pid && (!best || p->n > best->n))
+			best = p;
+	}
+	if (!best)
+		return "-";
+	if (resolver__name(r->res, best->addr, buf, len) == 1)
+		return buf;
+	if (!memcmp(best->addr, "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12))
+		snprintf(buf, len, "%u.%u.%u.%u", best->addr[12], best->addr[13], best->addr[14],
+			 best->addr[15]);
+	else
+		tcp_addr6_format(best->addr, 0, buf, len);
+	return buf;
+}
+
 /* Established TCP connections per process and their mean smoothed RTT, from sock_diag. */
 static void collect_tcp(struct top_run *r)
 {
@@ -236,6 +315,7 @@ static void collect_tcp(struct top_run *r)
 	struct fb_conn *c = NULL;
 	size_t n = 0, nsocks = 0;
 
+	r->npeers = 0;
 	if (fb_net_connections(FB_KIND_TCP, &c, &n))
 		return;
 	if (!fb_tcp_sockets(&socks, &nsocks) && nsocks)
@@ -257,6 +337,8 @@ static void collect_tcp(struct top_run *r)
 			continue;
 		row->tcp_conns++;
 		row->known |= 1U << TOP_TCP_CONNS;
+		if (r->res && c[i].raddr.valid)
+			peer_count(r, (uint32_t)c[i].pid, c[i].raddr.addr);
 		if (rtt_of(socks, nsocks, c[i].inode, &rtt)) {
 			row->tcp_rtt_sum_us += rtt;
 			row->tcp_rtt_n++;
@@ -341,7 +423,8 @@ static int render(struct top_run *r, uint64_t interval_ns)
 	const char *sched = session__source(r->s, "sched");
 	int max = r->a->rows ? (int)r->a->rows : r->a->once && !r->tty ? 20 : term_rows() - 5;
 	char when[16], cpu[16], p50[24], p99[24], avg[24], rd[24], wr[24], tcp[24], rtt[24];
-	char dlat[24], comm[ESC_MAX_PER_BYTE * 16 + 1];
+	char dlat[24], comm[ESC_MAX_PER_BYTE * 16 + 1], name[RESOLVE_NAME_MAX];
+	char peer[ESC_MAX_PER_BYTE * RESOLVE_NAME_MAX + 1];
 	time_t now = time(NULL);
 	struct tm tm;
 
@@ -356,8 +439,9 @@ static int render(struct top_run *r, uint64_t interval_ns)
 	       sched ? sched : "none", r->have_disk ? " + bpf" : "");
 	printf("%zu processes; RQ = run-queue wait in usecs%s\n\n", r->table.n,
 	       sched && strcmp(sched, "bpf") ? " (p50/p99 need BPF: mean per slice shown)" : "");
-	printf("%7s %-16s %6s %8s %8s %8s %8s %8s %8s %5s %8s\n", "PID", "COMM", "CPU%", "RQ_P50",
-	       "RQ_P99", "RQ_AVG", "READ/s", "WRITE/s", "DISK_P99", "TCP", "TCP_RTT");
+	printf("%7s %-16s %6s %8s %8s %8s %8s %8s %8s %5s %8s%s\n", "PID", "COMM", "CPU%", "RQ_P50",
+	       "RQ_P99", "RQ_AVG", "READ/s", "WRITE/s", "DISK_P99", "TCP", "TCP_RTT",
+	       r->res ? " PEER" : "");
 	for (size_t i = 0; i < r->table.n && (int)i < max; i++) {
 		const struct top_row *row = &r->table.rows[i];
 
@@ -374,8 +458,14 @@ static int render(struct top_run *r, uint64_t interval_ns)
 		fmt_u64(row->tcp_rtt_us, top_row__has(row, TOP_TCP_RTT), rtt, sizeof(rtt));
 		fmt_u64(row->disk_p99_us, top_row__has(row, TOP_DISK_P99), dlat, sizeof(dlat));
 		esc_str(comm, sizeof(comm), row->comm, sizeof(row->comm));
-		printf("%7u %-16s %6s %8s %8s %8s %8s %8s %8s %5s %8s\n", row->pid, comm, cpu, p50,
+		printf("%7u %-16s %6s %8s %8s %8s %8s %8s %8s %5s %8s", row->pid, comm, cpu, p50,
 		       p99, avg, rd, wr, dlat, tcp, rtt);
+		if (r->res) {
+			esc_str(peer, sizeof(peer), peer_of(r, row->pid, name, sizeof(name)),
+				sizeof(name));
+			printf(" %s", peer);
+		}
+		putchar('\n');
 	}
 	if (fflush(stdout) || ferror(stdout)) {
 		int err = errno ? -errno : -EIO;
@@ -442,6 +532,8 @@ static int top_tick(void *ctx, uint64_t now)
 	collect_io(r, interval);
 	if (r->first) { /* baselines only: rates need a second reading */
 		r->first = false;
+		if (r->res) /* start the peers' lookups: the first frame can show names */
+			collect_tcp(r);
 		top_table__reset(&r->table);
 		return 0;
 	}
@@ -568,6 +660,11 @@ int cmd_top(int argc, char **argv)
 		return 1;
 	r.s = &s;
 	top_open_hists(&r);
+	if (a.resolve) {
+		r.res = resolver__new(a.resolve_timeout_ns, 0);
+		if (!r.res)
+			pr_warn("top: --resolve: %s: no PEER column", strerror(errno));
+	}
 	if (!a.once)
 		term_raw(&r);
 	r.last_ns = mono_now_ns();
@@ -581,6 +678,8 @@ int cmd_top(int argc, char **argv)
 	free(r.entries);
 	free(r.io_prev);
 	free(r.io_cur);
+	resolver__free(r.res);
+	free(r.peers);
 	top_table__free(&r.table);
 	return err ? 1 : 0;
 }

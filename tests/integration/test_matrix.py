@@ -34,6 +34,8 @@ D = ["-d", "1s"]
 # The command lines. {victim} is the pid of a fresh `sleep` of the mode's user, {tree} the same
 # with a child, {sleeper} the name of such a process, {port} a free loopback port, {tmp} a
 # directory every mode can write.
+# --resolve cases look up loopback peers only: no query leaves the machine's own files
+LOOP = "127.0.0.0/8,::1"
 CASES = [
     ["--version"],
     ["--help"],
@@ -47,7 +49,7 @@ CASES = [
     ["trace", "sched", *D],
     ["trace", "tcp", *D],
     ["trace", "tcp", "--raddr", "127.0.0.0/8,!127.0.0.2", "--laddr", "!10.0.0.0/8", *D],
-    ["trace", "tcp", "--resolve", "--resolve-timeout", "500ms", *D],
+    ["trace", "tcp", "--resolve", "--raddr", LOOP, "--resolve-timeout", "500ms", *D],
     ["trace", "blkio", *D],
     ["trace", "sched", "tcp", "blkio", "-f", "csv", *D],
     ["trace", *D, "--backend", "fallback"],
@@ -75,7 +77,7 @@ CASES = [
     ["profile", "-f", "svg", *D],
     ["top", "--once"],
     ["top", "--once", "--raddr", "!10.0.0.0/8", "--laddr", "0.0.0.0/0,::/0"],
-    ["top", "--once", "--resolve", "--resolve-timeout", "200ms"],
+    ["top", "--once", "--resolve", "--raddr", LOOP, "--resolve-timeout", "200ms"],
     ["top", "--once", "--backend", "fallback"],
     ["top", *D],
     ["serve", *D, "--listen", "127.0.0.1:{port}"],
@@ -106,7 +108,8 @@ CASES = [
     ["net", "addrs"],
     ["net", "stats"],
     ["net", "connections", "--raddr", "127.0.0.0/8,!127.0.0.2,::/0", "--loose", "-f", "csv"],
-    ["net", "connections", "--kind", "tcp", "--resolve", "--resolve-timeout", "300ms"],
+    ["net", "connections", "--kind", "tcp", "--resolve", "--raddr", LOOP,
+     "--resolve-timeout", "300ms"],
     ["ip", "10.0.0.0/8", "2001:db8::/32", "--compare", "10.0.0.0/24"],
     ["ip", "-f", "csv", "192.168.0.0/30", "--list"],
     ["ip", "-f", "json", "--loose", "10.0.0.1/8", "--contains", "10.1.0.0/16"],

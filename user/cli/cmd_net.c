@@ -214,8 +214,11 @@ static void conn_row(struct output *o, struct jw *w, const struct fb_conn *c, co
 		sink__printf(s, " %7d %4d", (int)c->pid, c->fd);
 	else
 		sink__puts(s, "       -    -");
-	if (rname)
-		sink__printf(s, " %s", *rname ? rname : "-");
+	if (rname) { /* a PTR name is the peer's text: escaped as every name vigil prints */
+		char esc[ESC_MAX_PER_BYTE * RESOLVE_NAME_MAX + 1];
+
+		sink__printf(s, " %s", *rname ? esc_buf(esc, sizeof(esc), rname) : "-");
+	}
 	sink__putc(s, '\n');
 }
 

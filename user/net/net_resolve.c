@@ -43,6 +43,7 @@ struct resolver {
 	uint32_t refs;	     /* the owner and each worker */
 	bool stop;
 	uint64_t timeout_ns, ttl_ns;
+	resolver_lookup_fn lookup;
 	struct resolver_stats st;
 };
 
@@ -140,15 +141,14 @@ static void *worker(void *arg)
 		r->head++;
 		r->running++;
 		pthread_mutex_unlock(&r->lock);
-		err = lookup(a, name, sizeof(name));
+		err = r->lookup(a, name, sizeof(name));
 		pthread_mutex_lock(&r->lock);
 		r->running--;
 		s = cache_find(r, a, &victim);
 		if (s && s->state == SLOT_PENDING) {
 			s->state = err ? SLOT_UNNAMED : SLOT_NAMED;
 			s->since_ns = mono_ns();
-			if (!err)
-				snprintf(s->name, sizeof(s->name), "%s", name);
+			snprintf(s->name, sizeof(s->name), "%s", err ? "" : name);
 		}
 		r->st.named += !err;
 		r->st.unnamed += !!err;
@@ -175,6 +175,12 @@ static void set_res_options(uint64_t timeout_ns)
 
 struct resolver *resolver__new(uint64_t timeout_ns, uint64_t ttl_ns)
 {
+	return resolver__new_with(timeout_ns, ttl_ns, lookup);
+}
+
+struct resolver *resolver__new_with(uint64_t timeout_ns, uint64_t ttl_ns,
+				    resolver_lookup_fn lookup_fn)
+{
 	struct resolver *r = calloc(1, sizeof(*r));
 	pthread_attr_t attr;
 	int err = 0;
@@ -184,10 +190,12 @@ struct resolver *resolver__new(uint64_t timeout_ns, uint64_t ttl_ns)
 	r->timeout_ns = timeout_ns ? timeout_ns : RESOLVE_TIMEOUT_DEFAULT;
 	r->ttl_ns = ttl_ns ? ttl_ns : RESOLVE_TTL_DEFAULT;
 	r->refs = 1;
+	r->lookup = lookup_fn;
 	pthread_mutex_init(&r->lock, NULL);
 	pthread_cond_init(&r->work, NULL);
 	pthread_cond_init(&r->idle, NULL);
-	set_res_options(r->timeout_ns);
+	if (lookup_fn == lookup)
+		set_res_options(r->timeout_ns);
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	pthread_attr_setstacksize(&attr, 256 << 10);
@@ -218,6 +226,7 @@ int resolver__name(struct resolver *r, const uint8_t a[16], char *buf, size_t le
 {
 	uint64_t now = mono_ns();
 	struct slot *s, *victim;
+	bool refresh;
 	int known = 0;
 
 	pthread_mutex_lock(&r->lock);
@@ -226,6 +235,10 @@ int resolver__name(struct resolver *r, const uint8_t a[16], char *buf, size_t le
 		if (!s->timed_out && now - s->since_ns > r->timeout_ns) {
 			s->timed_out = 1;
 			r->st.timeouts++;
+		}
+		if (s->name[0]) { /* a refresh: the last answer meanwhile */
+			snprintf(buf, len, "%s", s->name);
+			known = 1;
 		}
 		goto unlock;
 	}
@@ -236,17 +249,23 @@ int resolver__name(struct resolver *r, const uint8_t a[16], char *buf, size_t le
 		}
 		goto unlock;
 	}
+	refresh = s && s->state == SLOT_NAMED; /* expired: ask again, serve the name meanwhile */
+	if (refresh) {
+		snprintf(buf, len, "%s", s->name);
+		known = 1;
+	}
 	if (!s)
 		s = victim;
 	if (!s || r->tail - r->head >= QUEUE_LEN) {
 		r->st.dropped++; /* tried again on the next sight */
 		goto unlock;
 	}
+	if (!refresh)
+		s->name[0] = '\0';
 	memcpy(s->addr, a, 16);
 	s->state = SLOT_PENDING;
 	s->timed_out = 0;
 	s->since_ns = now;
-	s->name[0] = '\0';
 	memcpy(r->queue[r->tail % QUEUE_LEN], a, 16);
 	r->tail++;
 	r->st.queued++;

@@ -4,8 +4,9 @@
  * caller wait. A lookup is queued on first sight of an address and run on a worker thread
  * through getnameinfo(NI_NAMEREQD) (so /etc/hosts and DNS answer as for `getent hosts`); the
  * caller gets the name once it is known, null until then, and later calls (later records,
- * the next frame) fill it in. Names are cached for a bounded time (the TTL); a lookup still
- * running after --resolve-timeout is counted as timed out and retried after the TTL. Worker
+ * the next frame) fill it in. Names are cached for a bounded time (the TTL), then looked up
+ * again while the old name is still served; a lookup still running after --resolve-timeout
+ * is counted as timed out (its late answer is kept when it comes). Worker
  * threads that a dead server keeps busy are never waited for: the object is freed by whoever
  * leaves last.
  */
@@ -36,6 +37,13 @@ struct resolver_stats {
  * build).
  */
 struct resolver *resolver__new(uint64_t timeout_ns, uint64_t ttl_ns);
+
+/* The lookup a resolver runs: 0 with a name in buf, else no name. */
+typedef int (*resolver_lookup_fn)(const uint8_t a[16], char *buf, size_t len);
+
+/* resolver__new() with another lookup than getnameinfo() (tests). */
+struct resolver *resolver__new_with(uint64_t timeout_ns, uint64_t ttl_ns,
+				    resolver_lookup_fn lookup);
 
 /*
  * The name of the 128-bit address a (IPv4 as ::ffff:a.b.c.d) into buf: 1 when known, 0 when

@@ -254,6 +254,7 @@ static bool rtt_of(const struct fb_tcp_sock *v, size_t n, uint64_t inode, uint32
 /* --resolve: one more connection of pid to addr. */
 static void peer_count(struct top_run *r, uint32_t pid, const char *addr)
 {
+	char name[RESOLVE_NAME_MAX];
 	uint8_t a[16];
 	bool v4;
 
@@ -278,11 +279,7 @@ static void peer_count(struct top_run *r, uint32_t pid, const char *addr)
 	r->peers[r->npeers].n = 1;
 	memcpy(r->peers[r->npeers].addr, a, 16);
 	r->npeers++;
-	{
-		char name[RESOLVE_NAME_MAX];
-
-		resolver__name(r->res, a, name, sizeof(name)); /* queue it now, shown later */
-	}
+	resolver__name(r->res, a, name, sizeof(name)); /* queue it now, shown later */
 }
 
 /* PEER of pid: the name (else the address) of its busiest remote; "-" without any. */

@@ -270,10 +270,27 @@ static void rev6(ip_u128 ip, unsigned int nibbles, char *buf, size_t len)
 	snprintf(buf + off, len - off, "ip6.arpa.");
 }
 
+/* An IPv4 network of /8 or longer: its octets reversed, RFC 2317's "first-last." below /24s. */
+static void rev4(const struct ip_net *n, char *buf, size_t len)
+{
+	unsigned int whole = n->plen / 8, o[4]; /* octets wholly in the prefix */
+	size_t off = 0;
+
+	for (int i = 0; i < 4; i++)
+		o[i] = (unsigned int)(n->ip >> (24 - 8 * i)) & 0xff;
+	buf[0] = '\0';
+	if (n->plen % 8)
+		off += (size_t)snprintf(buf, len, "%u-%u.", o[whole],
+					(unsigned int)ip_net__last(n) & 0xff);
+	for (unsigned int i = whole; i > 0 && off < len; i--)
+		off += (size_t)snprintf(buf + off, len - off, "%u.", o[i - 1]);
+	if (off < len)
+		snprintf(buf + off, len - off, "in-addr.arpa.");
+}
+
 int ip_net__reverse_name(const struct ip_net *n, char *buf, size_t len)
 {
 	struct ip_net v4;
-	unsigned int o[4];
 
 	if (ip_net__v4_of_mapped(n, &v4))
 		n = &v4;
@@ -285,21 +302,7 @@ int ip_net__reverse_name(const struct ip_net *n, char *buf, size_t len)
 	}
 	if (n->plen < 8)
 		return -ERANGE;
-	for (int i = 0; i < 4; i++)
-		o[i] = (unsigned int)(n->ip >> (24 - 8 * i)) & 0xff;
-	{
-		unsigned int whole = n->plen / 8; /* octets wholly in the prefix */
-		size_t off = 0;
-
-		buf[0] = '\0';
-		if (n->plen % 8)
-			off += (size_t)snprintf(buf, len, "%u-%u.", o[whole],
-						(unsigned int)ip_net__last(n) & 0xff);
-		for (unsigned int i = whole; i > 0 && off < len; i--)
-			off += (size_t)snprintf(buf + off, len - off, "%u.", o[i - 1]);
-		if (off < len)
-			snprintf(buf + off, len - off, "in-addr.arpa.");
-	}
+	rev4(n, buf, len);
 	return 0;
 }
 

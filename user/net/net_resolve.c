@@ -277,16 +277,13 @@ unlock:
 
 void resolver__settle(struct resolver *r, uint64_t deadline_ns)
 {
+	uint64_t now = mono_ns(), left = deadline_ns > now ? deadline_ns - now : 0, abs;
 	struct timespec ts;
 
 	clock_gettime(CLOCK_REALTIME, &ts); /* pthread_cond_timedwait's clock */
-	{
-		uint64_t now = mono_ns(), left = deadline_ns > now ? deadline_ns - now : 0;
-		uint64_t abs = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec + left;
-
-		ts.tv_sec = (time_t)(abs / 1000000000ULL);
-		ts.tv_nsec = (long)(abs % 1000000000ULL);
-	}
+	abs = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec + left;
+	ts.tv_sec = (time_t)(abs / 1000000000ULL);
+	ts.tv_nsec = (long)(abs % 1000000000ULL);
 	pthread_mutex_lock(&r->lock);
 	while ((r->head != r->tail || r->running) &&
 	       pthread_cond_timedwait(&r->idle, &r->lock, &ts) != ETIMEDOUT)

@@ -40,7 +40,8 @@ USER_BASE := user/cli/cli.c user/cli/parse.c user/cli/status.c \
 	$(addprefix user/export/,escape.c export.c export_csv.c export_json.c export_table.c \
 		fbjson.c json.c output.c services_out.c sink.c sysctl_out.c) \
 	$(addprefix user/core/,log.c record.c stop.c wallclock.c) \
-	user/view/net_rate.c user/view/proc_dict.c user/view/ps_table.c
+	user/view/net_rate.c user/view/proc_dict.c user/view/ps_table.c user/net/net_addrset.c \
+	user/cli/addr_opts.c
 USER_NONE := $(wildcard user/*/*_none.c)
 USER_MHD := user/prom/serve.c user/prom/web_config.c user/prom/http_dl.c
 USER_MHD_NONE := user/prom/serve_none.c user/prom/web_config_none.c

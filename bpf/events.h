@@ -221,6 +221,10 @@ struct vg_lpm_key {
 	__u8 addr[VG_ADDR_LEN];
 };
 
+/* The value (__u8) of an LPM entry: the longest matching prefix includes or excludes. */
+#define VG_LPM_INCLUDE 1
+#define VG_LPM_EXCLUDE 2
+
 /* The value of tcp.bpf.c's io_bytes map (key: tgid): TCP bytes through sendmsg/recvmsg. */
 struct vg_tcp_io {
 	__u64 sent;

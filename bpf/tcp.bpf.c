@@ -12,7 +12,8 @@
  * learned in process context: at accept() (the sys_exit raw tracepoint, filtered on the
  * accept syscall numbers: it needs no tracefs), on the first send/recv
  * (sock_send_length/sock_recv_length), or at close()/shutdown(); until then its pid stays
- * unknown, never the softirq's current task. Filters are rodata and two LPM tries.
+ * unknown, never the softirq's current task. Filters are rodata and two LPM tries
+ * whose values include or exclude (net_addrset.h: the longest prefix decides).
  */
 #include "common.bpf.h"
 #include <bpf/bpf_endian.h>
@@ -133,8 +134,11 @@ const volatile __u64 targ_min_ns = 0; /* only connects (and RTTs) at least this 
 const volatile __u16 targ_family = 0; /* AF_INET or AF_INET6; 0: both */
 const volatile __u16 targ_ports[TCP_MAX_PORTS] = {};
 const volatile __u32 targ_nports = 0;
-const volatile __u32 targ_has_laddr = 0;
+const volatile __u32 targ_has_laddr = 0; /* laddr_lpm is in use */
 const volatile __u32 targ_has_raddr = 0;
+/* An address no prefix contains: passes only when the set has no positive prefix. */
+const volatile __u32 targ_laddr_miss = 1;
+const volatile __u32 targ_raddr_miss = 1;
 const volatile __u32 targ_io_bytes = 0; /* count send/recv bytes per process (io_bytes) */
 
 static __always_inline bool task_filter_is_set(void)
@@ -194,10 +198,14 @@ static __always_inline void tuple__read_core(const struct sock *sk, struct tuple
 	}
 }
 
-/* An address as an LPM key: IPv4 as ::ffff:a.b.c.d. */
-static __always_inline bool lpm__has(void *map, const __u8 *addr, __u16 family)
+/*
+ * Whether an address passes an address set: the longest prefix containing it (the LPM
+ * lookup) includes or excludes it; none does: miss. The key is IPv4 as ::ffff:a.b.c.d.
+ */
+static __always_inline bool lpm__allows(void *map, const __u8 *addr, __u16 family, bool miss)
 {
 	struct vg_lpm_key k = { .prefixlen = 128 };
+	__u8 *v;
 
 	if (family == AF_INET) {
 		k.addr[10] = 0xff;
@@ -206,7 +214,8 @@ static __always_inline bool lpm__has(void *map, const __u8 *addr, __u16 family)
 	} else {
 		__builtin_memcpy(k.addr, addr, 16);
 	}
-	return bpf_map_lookup_elem(map, &k) != NULL;
+	v = bpf_map_lookup_elem(map, &k);
+	return v ? *v == VG_LPM_INCLUDE : miss;
 }
 
 static __always_inline bool ports__has_either(__u16 sport, __u16 dport)
@@ -228,9 +237,9 @@ static __always_inline bool tuple__is_traced(const struct tuple *t)
 		return false;
 	if (!ports__has_either(t->sport, t->dport))
 		return false;
-	if (targ_has_laddr && !lpm__has(&laddr_lpm, t->saddr, t->family))
+	if (targ_has_laddr && !lpm__allows(&laddr_lpm, t->saddr, t->family, targ_laddr_miss))
 		return false;
-	if (targ_has_raddr && !lpm__has(&raddr_lpm, t->daddr, t->family))
+	if (targ_has_raddr && !lpm__allows(&raddr_lpm, t->daddr, t->family, targ_raddr_miss))
 		return false;
 	return true;
 }

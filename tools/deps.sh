@@ -11,6 +11,7 @@ test="libcmocka-dev python3 python3-psutil procps iproute2 util-linux libbpf-too
       debhelper dpkg-dev fakeroot lintian
       python3-scapy tcptraceroute nftables
       iotop
+      python3-ipy dnsmasq-base bind9-dnsutils
 "
 [ "${1:-}" = build ] && test=""
 missing=""

@@ -34,6 +34,8 @@ D = ["-d", "1s"]
 # The command lines. {victim} is the pid of a fresh `sleep` of the mode's user, {tree} the same
 # with a child, {sleeper} the name of such a process, {port} a free loopback port, {tmp} a
 # directory every mode can write.
+# --resolve cases look up loopback peers only: no query leaves the machine's own files
+LOOP = "127.0.0.0/8,::1"
 CASES = [
     ["--version"],
     ["--help"],
@@ -46,6 +48,8 @@ CASES = [
     ["trace", *D],
     ["trace", "sched", *D],
     ["trace", "tcp", *D],
+    ["trace", "tcp", "--raddr", "127.0.0.0/8,!127.0.0.2", "--laddr", "!10.0.0.0/8", *D],
+    ["trace", "tcp", "--resolve", "--raddr", LOOP, "--resolve-timeout", "500ms", *D],
     ["trace", "blkio", *D],
     ["trace", "sched", "tcp", "blkio", "-f", "csv", *D],
     ["trace", *D, "--backend", "fallback"],
@@ -73,6 +77,8 @@ CASES = [
     ["profile", "--off-cpu", *D],
     ["profile", "-f", "svg", *D],
     ["top", "--once"],
+    ["top", "--once", "--raddr", "!10.0.0.0/8", "--laddr", "0.0.0.0/0,::/0"],
+    ["top", "--once", "--resolve", "--raddr", LOOP, "--resolve-timeout", "200ms"],
     ["top", "--once", "--backend", "fallback"],
     ["top", *D],
     ["serve", *D, "--listen", "127.0.0.1:{port}"],
@@ -102,6 +108,12 @@ CASES = [
     ["net", "io", "--pernic", "-i", "200ms", "-n", "1", "-f", "table"],
     ["net", "addrs"],
     ["net", "stats"],
+    ["net", "connections", "--raddr", "127.0.0.0/8,!127.0.0.2,::/0", "--loose", "-f", "csv"],
+    ["net", "connections", "--kind", "tcp", "--resolve", "--raddr", LOOP,
+     "--resolve-timeout", "300ms"],
+    ["ip", "10.0.0.0/8", "2001:db8::/32", "--compare", "10.0.0.0/24"],
+    ["ip", "-f", "csv", "192.168.0.0/30", "--list"],
+    ["ip", "-f", "json", "--loose", "10.0.0.1/8", "--contains", "10.1.0.0/16"],
     ["net", "-f", "table", "--pid", "{victim}"],
     ["sys"],
     *[["sys", s] for s in ("all", "cpu", "memory", "swap", "disks", "disk-io", "net", "sensors",
@@ -117,6 +129,7 @@ CASES = [
     ["lsof"],
     ["lsof", "-f", "table", "-p", "{victim}"],
     ["lsof", "-f", "table", "-p", "{victim}", "-i", "TCP"],
+    ["lsof", "-f", "json", "-p", "{victim}", "--resolve", "--resolve-timeout", "300ms"],
     ["lsof", "-f", "csv", "-c", "{sleeper}", "-o", "{tmp}/lsof.csv.gz"],
     ["lsof", "-f", "json", "-u", "0,65534", "-a", "-n", "-P"],
     ["pmap", "{victim}"],
@@ -153,7 +166,8 @@ CASES = [
 CASES += [[c, "--help"] for c in ("doctor", "trace", "hist", "serve", "top", "profile",
                                   "snapshot", "ps", "proc", "pidof", "net", "sys", "kill",
                                   "biotop", "lsof", "pmap", "taskset", "renice", "ionice",
-                                  "prlimit", "free", "df", "uptime", "who", "iostat", "iotop")]
+                                  "prlimit", "free", "df", "uptime", "who", "iostat", "iotop",
+                                  "ip")]
 
 # Exit 1 in silence is the contract here, as for pidof(1): no process has that name.
 SILENT_EXIT1 = [["pidof", "no-such-command-here"]]

@@ -428,7 +428,7 @@ def test_tcp_main_job_summary():
 @test
 def test_tcp_bad_filter_values_exit_2():
     for flag, bad in (("--raddr", "10.0.0.0/33"), ("--laddr", "fd00::/129"),
-                      ("--raddr", "10.0.0/8"), ("--port", "70000"), ("--port", "ssh"),
+                      ("--raddr", "10.0.0.1/8"), ("--raddr", "10.0.0/8"), ("--port", "70000"), ("--port", "ssh"),
                       ("--port", "80,,81"), ("--family", "5")):
         p = vigil("trace", "tcp", flag, bad, "-d", "1", check=False)
         check(p.returncode == 2, "%s %s exited %d" % (flag, bad, p.returncode))

@@ -33,6 +33,10 @@ TRACERS = [
     ("vigil (all tcp records)", [VIGIL, "trace", "tcp", "-f", "ndjson", "-o", "/dev/null"]),
     ("vigil (tcp_close only)", [VIGIL, "trace", "tcp", "-f", "ndjson", "-o", "/dev/null",
                                 "--events", "tcp_close"]),
+    # the address-set LPM tries with an exclusion: the cost of --raddr per event
+    ("vigil (tcp_close, --raddr)", [VIGIL, "trace", "tcp", "-f", "ndjson", "-o", "/dev/null",
+                                    "--events", "tcp_close", "--raddr",
+                                    "127.0.0.0/8,!127.0.0.2,::1"]),
     ("vigil hist tcp-connect", [VIGIL, "hist", "tcp-connect", "-f", "ndjson", "-o",
                                 "/dev/null"]),
     # Their tracepoints resolve through tracefs: mounted for them alone (with_tracefs.sh).

@@ -34,9 +34,9 @@ static const struct cli_opt always_opts[] = {
  * that command rather than as unknown, so the user learns it exists but does not apply.
  */
 static const struct cli_opt shared_opts[] = {
-	CLI_OPT_FORMAT,	    CLI_OPT_OUTPUT,	CLI_OPT_DURATION,
-	TRACE_OPTS_FILTERS, TRACE_OPTS_RINGBUF, TRACE_OPTS_BACKEND,
-	TRACE_OPTS_TCP,	    TRACE_OPTS_BLKIO,	CLI_OPT_END,
+	CLI_OPT_FORMAT,	    CLI_OPT_OUTPUT,	CLI_OPT_DURATION, TRACE_OPTS_FILTERS,
+	TRACE_OPTS_RINGBUF, TRACE_OPTS_BACKEND, TRACE_OPTS_TCP,	  TRACE_OPTS_BLKIO,
+	ADDR_OPTS_RESOLVE,  CLI_OPT_END,
 };
 
 void cli_error(const struct cli_cmd *cmd, const char *fmt, ...)

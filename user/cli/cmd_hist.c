@@ -232,6 +232,8 @@ int cmd_hist(int argc, char **argv)
 			  hist_per_accepts(id, accepts, sizeof(accepts)));
 		return EXIT_USAGE;
 	}
+	if (trace_opts__check_addrs(&hist_cmd, &a.cfg))
+		return EXIT_USAGE;
 	if (trace_cfg__check_targets(&a.cfg, "hist"))
 		return 1;
 	r.desc = &hist_descs[id];

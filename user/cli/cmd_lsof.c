@@ -8,6 +8,8 @@
  * file is listed when its process or the file itself matches any of them; with -a, ANDed.
  * A process that cannot be read is shown as lsof shows it (an "unknown" row saying what was
  * refused) in a listing; asked for by -p alone, it also makes the exit status 1.
+ * --laddr/--raddr select internet sockets by address set (docs/addresses.md), as -i does;
+ * --resolve names the remote ends, in NAME as lsof without -n prints them, and as rname.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -21,7 +23,9 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
+#include "cli/addr_opts.h"
 #include "cli/cli.h"
+#include "cli/trace_opts.h"
 #include "cli/commands.h"
 #include "cli/lsof_netlink.h"
 #include "cli/parse.h"
@@ -30,7 +34,9 @@
 #include "export/export.h"
 #include "export/json.h"
 #include "export/output.h"
+#include "core/wallclock.h"
 #include "fallback.h"
+#include "net/net_resolve.h"
 
 enum { OPT_PID = CLI_COMMON_MAX, OPT_USER, OPT_INET, OPT_COMM, OPT_TERSE, OPT_AND, OPT_NOOP };
 
@@ -53,6 +59,10 @@ struct lsof_args {
 	const char *comms[LSOF_MAX_SEL];
 	int ncomms;
 	struct inet_sel inet;
+	struct addrset laddr, raddr; /* --laddr, --raddr: internet sockets in these sets */
+	bool loose;
+	bool resolve; /* --resolve */
+	uint64_t resolve_timeout_ns;
 	bool terse;
 	bool and_sel; /* -a: every selection must match, not any */
 	/* PATH arguments, as (dev, ino) */
@@ -64,6 +74,11 @@ struct lsof_row {
 	char cmd[64], user[64], fd[16], type[16], device[32], sizeoff[32], node[24];
 	pid_t pid;
 	char *name;
+	/* an internet socket's remote end: its address and where NAME writes it */
+	uint8_t raddr[16];
+	uint16_t roff, rlen;
+	bool has_raddr;
+	char *rname; /* --resolve: its reverse name, NULL if not known */
 };
 
 struct row_list {
@@ -97,6 +112,8 @@ static const struct cli_opt lsof_opts[] = {
 	  "AND the selections (default: a file matching any of them is listed)" },
 	{ "numeric", 'n', NULL, OPT_NOOP, NULL, "accepted: addresses are always numeric" },
 	{ "numeric-ports", 'P', NULL, OPT_NOOP, NULL, "accepted: ports are always numeric" },
+	TRACE_OPTS_ADDRS("only internet sockets"),
+	ADDR_OPTS_RESOLVE,
 	CLI_OPT_END,
 };
 
@@ -221,6 +238,20 @@ static int lsof_set(void *ctx, int id, const char *arg)
 		return 0;
 	case OPT_NOOP:
 		return 0;
+	case TO_LADDR:
+	case TO_RADDR:
+		/* loose now: --loose may follow; addr_opts__check() refuses host bits after */
+		return addrset__parse(id == TO_LADDR ? &a->laddr : &a->raddr, arg, ADDRSET_F_LOOSE)
+			       ? -EINVAL
+			       : 0;
+	case TO_LOOSE:
+		a->loose = true;
+		return 0;
+	case TO_RESOLVE:
+		a->resolve = true;
+		return 0;
+	case TO_RESOLVE_TIMEOUT:
+		return addr_opts__resolve_timeout(arg, &a->resolve_timeout_ns);
 	default:
 		return -EINVAL;
 	}
@@ -236,6 +267,7 @@ static const struct cli_cmd lsof_cmd = {
 		"Examples: vigil lsof -p 1234\n"
 		"          vigil lsof -i :8080          (who has port 8080, as lsof -nP -i :8080)\n"
 		"          vigil lsof -i TCP@127.0.0.1\n"
+		"          vigil lsof --raddr 10.0.0.0/8,!10.1.0.0/16   (sockets to those peers)\n"
 		"          vigil lsof /var/log/syslog   (who has this file open)",
 	.opts = lsof_opts,
 	.set = lsof_set,
@@ -380,9 +412,17 @@ static int sock_describe(const struct fb_conn *c, struct lsof_row *r)
 		snprintf(r->node, sizeof(r->node), c->type == SOCK_DGRAM ? "UDP" : "TCP");
 		n = put_endpoint(name, sizeof(name), c, &c->laddr);
 		if (c->raddr.valid && c->raddr.port && n > 0 && (size_t)n < sizeof(name) - 2) {
+			bool v4;
+			int m;
+
 			strcpy(name + n, "->");
 			n += 2;
-			n += put_endpoint(name + n, sizeof(name) - (size_t)n, c, &c->raddr);
+			m = put_endpoint(name + n, sizeof(name) - (size_t)n, c, &c->raddr);
+			r->has_raddr = m > 0 && !addr_parse(c->raddr.addr, r->raddr, &v4);
+			r->roff = (uint16_t)n;
+			r->rlen =
+				(uint16_t)(r->has_raddr ? strrchr(name + n, ':') - (name + n) : 0);
+			n += m;
 		}
 		if (c->type == SOCK_STREAM && n > 0 && (size_t)n < sizeof(name))
 			snprintf(name + n, sizeof(name) - (size_t)n, " (%s)",
@@ -417,6 +457,21 @@ static bool inet_matches(const struct inet_sel *in, const struct fb_conn *c)
 	    !(c->raddr.valid && !strcmp(c->raddr.addr, in->addr)))
 		return false;
 	return true;
+}
+
+static bool lsof_has_addrs(const struct lsof_args *a)
+{
+	return !addrset__is_empty(&a->laddr) || !addrset__is_empty(&a->raddr);
+}
+
+/* --laddr/--raddr: an internet socket whose ends are in the sets (no remote end: none). */
+static bool addrs_match(const struct lsof_args *a, const struct fb_conn *c)
+{
+	if (!c || c->family == AF_UNIX)
+		return false;
+	if (!addrset__match_text(&a->laddr, c->laddr.valid ? c->laddr.addr : ""))
+		return false;
+	return addrset__match_text(&a->raddr, c->raddr.valid ? c->raddr.addr : "");
 }
 
 /* ------------------------------------------------------------------- rows */
@@ -492,6 +547,9 @@ static int describe(const struct lsof_args *a, struct sock_index *si, const stru
 	is_sock = sock_inode_of(f->path, &inode);
 	if (is_sock)
 		c = sock_find(si, inode);
+	/* --laddr/--raddr narrow whatever lsof's own selections chose */
+	if (lsof_has_addrs(a) && !addrs_match(a, c))
+		return 0;
 	if (has_file_sel(a) && !(proc_hit && !a->and_sel)) {
 		bool inet = a->inet.on && inet_matches(&a->inet, c), file = false;
 
@@ -596,8 +654,10 @@ static int rows_push(struct row_list *l, struct lsof_row **out)
 
 static void rows_free(struct row_list *l)
 {
-	for (size_t i = 0; i < l->n; i++)
+	for (size_t i = 0; i < l->n; i++) {
 		free(l->v[i].name);
+		free(l->v[i].rname);
+	}
 	free(l->v);
 }
 
@@ -728,9 +788,51 @@ static void print_table(struct sink *s, const struct row_list *rows)
 	}
 }
 
-static void print_csv(struct sink *s, const struct row_list *rows)
+/*
+ * --resolve: look up every remote end, wait for the answers up to the timeout, then write
+ * each known name into NAME in place of the address (as lsof without -n) and into rname.
+ */
+static void lsof_resolve(const struct lsof_args *a, struct row_list *rows)
 {
-	sink__puts(s, "command,pid,user,fd,type,device,size_off,node,name\r\n");
+	uint64_t timeout = a->resolve_timeout_ns ? a->resolve_timeout_ns : RESOLVE_TIMEOUT_DEFAULT;
+	struct resolver *res = resolver__new(timeout, 0);
+	char name[RESOLVE_NAME_MAX];
+
+	if (!res) {
+		pr_warn("lsof: --resolve: %s: names are left out", strerror(errno));
+		return;
+	}
+	for (size_t i = 0; i < rows->n; i++) {
+		if (rows->v[i].has_raddr)
+			resolver__name(res, rows->v[i].raddr, name, sizeof(name));
+	}
+	resolver__settle(res, mono_now_ns() + timeout);
+	for (size_t i = 0; i < rows->n; i++) {
+		struct lsof_row *r = &rows->v[i];
+		size_t len;
+		char *n;
+
+		if (!r->has_raddr || resolver__name(res, r->raddr, name, sizeof(name)) != 1)
+			continue;
+		len = strlen(r->name) - r->rlen + strlen(name) + 1;
+		n = malloc(len);
+		r->rname = strdup(name);
+		if (!n || !r->rname) {
+			free(n);
+			continue;
+		}
+		snprintf(n, len, "%.*s%s%s", (int)r->roff, r->name, name,
+			 r->name + r->roff + r->rlen);
+		free(r->name);
+		r->name = n;
+	}
+	resolver__free(res);
+}
+
+static void print_csv(struct sink *s, const struct row_list *rows, bool resolve)
+{
+	sink__printf(s, "command,pid,user,fd,type,device,size_off,node,name%s\r\n",
+		     resolve ? ",rname" : "");
 	for (size_t i = 0; i < rows->n; i++) {
 		const struct lsof_row *r = &rows->v[i];
 		const char *cells[] = { r->fd, r->type, r->device, r->sizeoff, r->node, r->name };
@@ -742,11 +844,16 @@ static void print_csv(struct sink *s, const struct row_list *rows)
 			sink__putc(s, ',');
 			csv_write_string(s, cells[k], SIZE_MAX);
 		}
+		if (resolve) {
+			sink__putc(s, ',');
+			if (r->rname)
+				csv_write_string(s, r->rname, SIZE_MAX);
+		}
 		sink__puts(s, "\r\n");
 	}
 }
 
-static void print_json(struct sink *s, const struct row_list *rows, bool nd)
+static void print_json(struct sink *s, const struct row_list *rows, bool nd, bool resolve)
 {
 	struct jw w;
 
@@ -768,6 +875,10 @@ static void print_json(struct sink *s, const struct row_list *rows, bool nd)
 		jw__str(&w, "size_off", r->sizeoff);
 		jw__str(&w, "node", r->node);
 		jw__str(&w, "name", r->name);
+		if (resolve && r->rname)
+			jw__str(&w, "rname", r->rname);
+		else if (resolve)
+			jw__null(&w, "rname");
 		jw__obj_end(&w);
 		if (nd)
 			sink__putc(s, '\n');
@@ -871,12 +982,17 @@ int cmd_lsof(int argc, char **argv)
 		a.nfiles++;
 	}
 	free(nargv);
+	if (addr_opts__check(&lsof_cmd, &a.laddr, "--laddr", a.loose) ||
+	    addr_opts__check(&lsof_cmd, &a.raddr, "--raddr", a.loose))
+		return EXIT_USAGE;
 	if (status && !a.nfiles)
 		return 1;
 	log_set_level(common.verbose);
 	if (output__open(&out, &lsof_cmd, &common, FMT_NDJSON, 0))
 		return 1;
 	err = lsof_collect(&a, &rows, &miss);
+	if (!err && a.resolve)
+		lsof_resolve(&a, &rows);
 	if (err) {
 		pr_err("lsof: cannot list open files: %s", strerror(-err));
 		status = 1;
@@ -886,12 +1002,13 @@ int cmd_lsof(int argc, char **argv)
 		if (rows.n)
 			print_table(out.sink, &rows);
 	} else if (out.fmt == FMT_CSV) {
-		print_csv(out.sink, &rows);
+		print_csv(out.sink, &rows, a.resolve);
 	} else {
-		print_json(out.sink, &rows, out.fmt == FMT_NDJSON);
+		print_json(out.sink, &rows, out.fmt == FMT_NDJSON, a.resolve);
 	}
 	/* like lsof: nothing found for a selection is exit 1 */
-	if (!err && !rows.n && (a.npids || a.nuids || a.ncomms || a.inet.on || a.nfiles))
+	if (!err && !rows.n &&
+	    (a.npids || a.nuids || a.ncomms || a.inet.on || a.nfiles || lsof_has_addrs(&a)))
 		status = 1;
 	rows_free(&rows);
 	if (output__close(&out))

@@ -5,14 +5,17 @@
  * all), read through sock_diag like ss, with owner pid and fd; `vigil net io [--pernic]`,
  * `addrs` and `stats` for the NICs. `net io --interval T [--count N]` prints what changed in
  * each interval (deltas and per-second rates), with one nowrap state kept for the whole run
- * as psutil's net_io_counters(nowrap=True) keeps it across calls.
+ * as psutil's net_io_counters(nowrap=True) keeps it across calls. `--laddr`/`--raddr` keep
+ * the connections whose addresses are in an address set (docs/addresses.md).
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/addr_opts.h"
 #include "cli/cli.h"
+#include "cli/trace_opts.h"
 #include "cli/commands.h"
 #include "export/export.h"
 #include "export/escape.h"
@@ -25,6 +28,7 @@
 #include "core/stop.h"
 #include "core/wallclock.h"
 #include "view/net_rate.h"
+#include "net/net_resolve.h"
 #include <time.h>
 #include "port.h"
 
@@ -36,6 +40,10 @@ struct net_args {
 	bool pernic;
 	uint64_t interval_ns; /* io: 0 = the counters once */
 	uint64_t count;	      /* io with an interval: 0 = until a signal */
+	struct addrset laddr, raddr;
+	bool loose;
+	bool resolve;
+	uint64_t resolve_timeout_ns;
 };
 
 #define KINDS "inet, inet4, inet6, tcp, tcp4, tcp6, udp, udp4, udp6, unix or all"
@@ -50,6 +58,8 @@ static const struct cli_opt net_opts[] = {
 	  "io: every TIME, what changed (deltas and rates), nowrap kept across intervals" },
 	{ "count", 'n', "N", OPT_COUNT, "a whole number from 1",
 	  "io: stop after N intervals (default: until Ctrl-C)" },
+	TRACE_OPTS_ADDRS("connections: only sockets"),
+	ADDR_OPTS_RESOLVE,
 	CLI_OPT_END,
 };
 
@@ -75,6 +85,20 @@ static int net_set(void *ctx, int id, const char *arg)
 		return 0;
 	case OPT_COUNT:
 		return parse_u64(arg, 1, UINT32_MAX, &a->count);
+	case TO_LADDR:
+	case TO_RADDR:
+		/* loose now: --loose may follow; addr_opts__check() refuses host bits after */
+		return addrset__parse(id == TO_LADDR ? &a->laddr : &a->raddr, arg, ADDRSET_F_LOOSE)
+			       ? -EINVAL
+			       : 0;
+	case TO_LOOSE:
+		a->loose = true;
+		return 0;
+	case TO_RESOLVE:
+		a->resolve = true;
+		return 0;
+	case TO_RESOLVE_TIMEOUT:
+		return addr_opts__resolve_timeout(arg, &a->resolve_timeout_ns);
 	}
 	return -EINVAL;
 }
@@ -89,6 +113,11 @@ static uint32_t net_opt_scope(int id)
 	switch (id) {
 	case OPT_PID:
 	case OPT_KIND:
+	case TO_LADDR:
+	case TO_RADDR:
+	case TO_LOOSE:
+	case TO_RESOLVE:
+	case TO_RESOLVE_TIMEOUT:
 		return NET_CONNECTIONS;
 	case OPT_PERNIC:
 	case OPT_INTERVAL:
@@ -101,7 +130,7 @@ static uint32_t net_opt_scope(int id)
 static const struct cli_cmd net_cmd = {
 	.name = "net",
 	.usage = "vigil net [connections|io|addrs|stats|KIND] [--kind KIND] [--pid PID] "
-		 "[--pernic] [--interval T [--count N]]",
+		 "[--laddr CIDRS] [--raddr CIDRS] [--pernic] [--interval T [--count N]]",
 	.summary = "Sockets as psutil.net_connections(kind) gives them, with owner pid and fd\n"
 		   "(the default: connections of kind inet), or the NICs: io (net_io_counters),\n"
 		   "addrs (net_if_addrs), stats (net_if_stats).",
@@ -133,22 +162,27 @@ static void addr_text(const struct fb_conn *c, const struct fb_sockaddr *a, char
 		snprintf(buf, len, "%s:%u", a->addr, a->port);
 }
 
-static void conn_row(struct output *o, struct jw *w, const struct fb_conn *c)
+static bool net_conn_is_wanted(const struct net_args *a, const struct fb_conn *c);
+
+/* rname: NULL without --resolve, "" for a name not known (null) */
+static void conn_row(struct output *o, struct jw *w, const struct fb_conn *c, const char *rname)
 {
 	struct sink *s = o->sink;
 	char la[FB_ADDR_LEN + 16], ra[FB_ADDR_LEN + 16];
 
-	switch (o->fmt) {
-	case FMT_JSON:
-		fbjson_conn(w, c, true);
+	if (o->fmt == FMT_JSON || o->fmt == FMT_NDJSON) {
+		if (o->fmt == FMT_NDJSON)
+			jw__init(w, s, false);
+		jw__obj_begin(w, NULL);
+		fbjson_conn_fields(w, c, true);
+		if (rname && *rname)
+			jw__str(w, "rname", rname);
+		else if (rname)
+			jw__null(w, "rname");
+		jw__obj_end(w);
+		if (o->fmt == FMT_NDJSON)
+			sink__putc(s, '\n');
 		return;
-	case FMT_NDJSON:
-		jw__init(w, s, false);
-		fbjson_conn(w, c, true);
-		sink__putc(s, '\n');
-		return;
-	default:
-		break;
 	}
 	addr_text(c, &c->laddr, la, sizeof(la));
 	addr_text(c, &c->raddr, ra, sizeof(ra));
@@ -167,15 +201,67 @@ static void conn_row(struct output *o, struct jw *w, const struct fb_conn *c)
 		sink__putc(s, ',');
 		if (c->pid >= 0)
 			sink__s64(s, c->pid);
+		if (rname) {
+			sink__putc(s, ',');
+			csv_write_string(s, rname, RESOLVE_NAME_MAX);
+		}
 		sink__puts(s, "\r\n");
 		return;
 	}
 	sink__printf(s, "%-6s %-12s %-40s %-40s", proto_name(c), fb_conn_status_name(c->status), la,
 		     ra);
 	if (c->pid >= 0)
-		sink__printf(s, " %7d %4d\n", (int)c->pid, c->fd);
+		sink__printf(s, " %7d %4d", (int)c->pid, c->fd);
 	else
-		sink__puts(s, "       -    -\n");
+		sink__puts(s, "       -    -");
+	if (rname) { /* a PTR name is the peer's text: escaped as every name vigil prints */
+		char esc[ESC_MAX_PER_BYTE * RESOLVE_NAME_MAX + 1];
+
+		sink__printf(s, " %s", *rname ? esc_buf(esc, sizeof(esc), rname) : "-");
+	}
+	sink__putc(s, '\n');
+}
+
+/* The 128-bit form of a remote address's text; false when it has none. */
+static bool raddr128(const struct fb_conn *c, uint8_t a[16])
+{
+	bool v4;
+
+	return c->family != AF_UNIX && c->raddr.valid && !addr_parse(c->raddr.addr, a, &v4);
+}
+
+/*
+ * --resolve for a snapshot: queue every remote address, then wait for the answers until
+ * --resolve-timeout at most; what is not known then is null. NULL when off.
+ */
+static struct resolver *net_resolve(const struct net_args *a, const struct fb_conn *c, size_t n)
+{
+	uint64_t timeout = a->resolve_timeout_ns ? a->resolve_timeout_ns : RESOLVE_TIMEOUT_DEFAULT;
+	struct resolver *r;
+	char name[RESOLVE_NAME_MAX];
+	uint8_t addr[16];
+
+	if (!a->resolve)
+		return NULL;
+	r = resolver__new(timeout, 0);
+	if (!r) {
+		pr_warn("net: --resolve: %s: names are null", strerror(errno));
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (net_conn_is_wanted(a, &c[i]) && raddr128(&c[i], addr))
+			resolver__name(r, addr, name, sizeof(name));
+	}
+	resolver__settle(r, mono_now_ns() + timeout);
+	return r;
+}
+
+/* Whether c passes --laddr/--raddr; a socket without a remote address has none to match. */
+static bool net_conn_is_wanted(const struct net_args *a, const struct fb_conn *c)
+{
+	if (!addrset__match_text(&a->laddr, c->laddr.valid ? c->laddr.addr : ""))
+		return false;
+	return addrset__match_text(&a->raddr, c->raddr.valid ? c->raddr.addr : "");
 }
 
 static int net_nics(struct output *o, const char *what, bool pernic)
@@ -393,6 +479,7 @@ int cmd_net(int argc, char **argv)
 	struct cli_common common = { 0 };
 	const char *what = NULL;
 	struct fb_conn *c = NULL;
+	struct resolver *res;
 	struct output out;
 	size_t n = 0;
 	struct jw w;
@@ -436,6 +523,9 @@ int cmd_net(int argc, char **argv)
 	if (what && strcmp(what, "connections") && !nics &&
 	    cli_refuse_with(&net_cmd, &common, OPT_KIND, "a KIND argument"))
 		return EXIT_USAGE;
+	if (addr_opts__check(&net_cmd, &a.laddr, "--laddr", a.loose) ||
+	    addr_opts__check(&net_cmd, &a.raddr, "--raddr", a.loose))
+		return EXIT_USAGE;
 	log_set_level(common.verbose);
 	/* A NIC view is one JSON object, so that is its default when stdout is not a terminal. */
 	if (!a.interval_ns && cli_refuse_with(&net_cmd, &common, OPT_COUNT, "no --interval"))
@@ -470,17 +560,28 @@ int cmd_net(int argc, char **argv)
 		output__close(&out);
 		return 1;
 	}
+	res = net_resolve(&a, c, n);
 	if (out.fmt == FMT_JSON) {
 		jw__init(&w, out.sink, false);
 		jw__arr_begin(&w, NULL);
 	} else if (out.fmt == FMT_CSV) {
-		sink__puts(out.sink, "fd,family,type,laddr,raddr,status,pid\r\n");
+		sink__printf(out.sink, "fd,family,type,laddr,raddr,status,pid%s\r\n",
+			     a.resolve ? ",rname" : "");
 	} else if (out.fmt == FMT_TABLE) {
-		sink__printf(out.sink, "%-6s %-12s %-40s %-40s %7s %4s\n", "PROTO", "STATUS",
-			     "LOCAL", "REMOTE", "PID", "FD");
+		sink__printf(out.sink, "%-6s %-12s %-40s %-40s %7s %4s%s\n", "PROTO", "STATUS",
+			     "LOCAL", "REMOTE", "PID", "FD", a.resolve ? " REMOTE_NAME" : "");
 	}
-	for (size_t i = 0; i < n; i++)
-		conn_row(&out, &w, &c[i]);
+	for (size_t i = 0; i < n; i++) {
+		char name[RESOLVE_NAME_MAX] = "";
+		uint8_t addr[16];
+
+		if (!net_conn_is_wanted(&a, &c[i]))
+			continue;
+		if (res && raddr128(&c[i], addr))
+			resolver__name(res, addr, name, sizeof(name));
+		conn_row(&out, &w, &c[i], a.resolve ? name : NULL);
+	}
+	resolver__free(res);
 	if (out.fmt == FMT_JSON) {
 		jw__arr_end(&w);
 		sink__putc(out.sink, '\n');

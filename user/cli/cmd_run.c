@@ -75,6 +75,7 @@ static const struct cli_cmd run_cmd = {
 		"  who       users logged in (as who)\n"
 		"  probe     active checks: traceroute (TCP, as tcptraceroute)\n"
 		"  fleet     a command on many hosts over SSH, rows tagged by host\n"
+		"  ip        address calculator, as IPy: networks, types, reverse zones\n"
 		"Run 'vigil COMMAND --help' for a command's options.",
 	.opts = run_opts,
 	.set = run_set,
@@ -388,7 +389,8 @@ int cmd_run(int argc, char **argv)
 		cli_error(&run_cmd, "unknown command '%s' (see 'vigil --help')", argv[first]);
 		return EXIT_USAGE;
 	}
-	if (trace_opts__check_backend(&run_cmd, &common, &cfg))
+	if (trace_opts__check_backend(&run_cmd, &common, &cfg) ||
+	    trace_opts__check_addrs(&run_cmd, &cfg))
 		return EXIT_USAGE;
 	log_set_level(common.verbose);
 	if (trace_cfg__check_targets(&cfg, ""))

@@ -4,7 +4,11 @@
  * escapes (no curses): CPU, run-queue latency, disk bytes and TCP connections, merged from
  * the scheduler's source (BPF per-pid histograms or the schedstat poller) and the fallback
  * library. Keys: c, r, a, d, w, t, p, n sort; q quits. --once prints one frame without
- * escapes, after one interval (rates need two readings).
+ * escapes, after one interval (rates need two readings). --laddr/--raddr keep the processes
+ * with an established TCP connection in those address sets, and the TCP and RTT columns then
+ * count only such connections (docs/addresses.md). --resolve adds PEER: the reverse name of
+ * the remote address most of the process's established connections go to (its address until
+ * the name is known).
  */
 #include <errno.h>
 #include <poll.h>
@@ -16,6 +20,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli/addr_opts.h"
+#include "net/net_resolve.h"
+#include "tcp/tcp_addr.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "export/escape.h"
@@ -36,7 +43,19 @@ struct top_args {
 	uint64_t interval_ns;
 	enum top_col sort;
 	const char *filter;
-	uint64_t rows; /* 0: fit the terminal */
+	uint64_t rows;		     /* 0: fit the terminal */
+	struct addrset laddr, raddr; /* of the TCP connections counted; kept apart from cfg,
+					whose tuple filters the sched and blkio sources refuse */
+	bool loose;
+	bool resolve; /* --resolve: the PEER column */
+	uint64_t resolve_timeout_ns;
+};
+
+/* --resolve: established connections per (process, remote address), counted each frame. */
+struct peer_tally {
+	uint32_t pid;
+	uint32_t n;
+	uint8_t addr[16];
 };
 
 struct io_snap {
@@ -59,6 +78,9 @@ struct top_run {
 	bool first; /* the first tick only takes the baselines */
 	struct termios saved_tio;
 	bool tio_saved;
+	struct resolver *res;
+	struct peer_tally *peers;
+	size_t npeers, peers_cap;
 };
 
 static const struct cli_opt top_opts[] = {
@@ -76,6 +98,8 @@ static const struct cli_opt top_opts[] = {
 	TRACE_OPT_PID,
 	TRACE_OPT_COMM,
 	TRACE_OPT_BACKEND,
+	TRACE_OPTS_ADDRS("only processes with a TCP connection"),
+	ADDR_OPTS_RESOLVE,
 	CLI_OPT_END,
 };
 
@@ -103,6 +127,20 @@ static int top_set(void *ctx, int id, const char *arg)
 		return 0;
 	case OPT_ROWS:
 		return parse_u64(arg, 1, 100000, &a->rows);
+	case TO_LADDR:
+	case TO_RADDR:
+		/* loose now: --loose may follow; addr_opts__check() refuses host bits after */
+		return addrset__parse(id == TO_LADDR ? &a->laddr : &a->raddr, arg, ADDRSET_F_LOOSE)
+			       ? -EINVAL
+			       : 0;
+	case TO_LOOSE:
+		a->loose = true;
+		return 0;
+	case TO_RESOLVE:
+		a->resolve = true;
+		return 0;
+	case TO_RESOLVE_TIMEOUT:
+		return addr_opts__resolve_timeout(arg, &a->resolve_timeout_ns);
 	}
 	return trace_cfg__set_opt(&a->cfg, id, arg);
 }
@@ -213,6 +251,60 @@ static bool rtt_of(const struct fb_tcp_sock *v, size_t n, uint64_t inode, uint32
 	return true;
 }
 
+/* --resolve: one more connection of pid to addr. */
+static void peer_count(struct top_run *r, uint32_t pid, const char *addr)
+{
+	char name[RESOLVE_NAME_MAX];
+	uint8_t a[16];
+	bool v4;
+
+	if (addr_parse(addr, a, &v4))
+		return;
+	for (size_t i = 0; i < r->npeers; i++) {
+		if (r->peers[i].pid == pid && !memcmp(r->peers[i].addr, a, 16)) {
+			r->peers[i].n++;
+			return;
+		}
+	}
+	if (r->npeers == r->peers_cap) {
+		size_t cap = r->peers_cap ? r->peers_cap * 2 : 256;
+		struct peer_tally *v = realloc(r->peers, cap * sizeof(*v));
+
+		if (!v)
+			return;
+		r->peers = v;
+		r->peers_cap = cap;
+	}
+	r->peers[r->npeers].pid = pid;
+	r->peers[r->npeers].n = 1;
+	memcpy(r->peers[r->npeers].addr, a, 16);
+	r->npeers++;
+	resolver__name(r->res, a, name, sizeof(name)); /* queue it now, shown later */
+}
+
+/* PEER of pid: the name (else the address) of its busiest remote; "-" without any. */
+static const char *peer_of(struct top_run *r, uint32_t pid, char *buf, size_t len)
+{
+	const struct peer_tally *best = NULL;
+
+	for (size_t i = 0; i < r->npeers; i++) {
+		const struct peer_tally *p = &r->peers[i];
+
+		if (p->pid == pid && (!best || p->n > best->n))
+			best = p;
+	}
+	if (!best)
+		return "-";
+	if (resolver__name(r->res, best->addr, buf, len) == 1)
+		return buf;
+	if (!memcmp(best->addr, "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12))
+		snprintf(buf, len, "%u.%u.%u.%u", best->addr[12], best->addr[13], best->addr[14],
+			 best->addr[15]);
+	else
+		tcp_addr6_format(best->addr, 0, buf, len);
+	return buf;
+}
+
 /* Established TCP connections per process and their mean smoothed RTT, from sock_diag. */
 static void collect_tcp(struct top_run *r)
 {
@@ -220,6 +312,7 @@ static void collect_tcp(struct top_run *r)
 	struct fb_conn *c = NULL;
 	size_t n = 0, nsocks = 0;
 
+	r->npeers = 0;
 	if (fb_net_connections(FB_KIND_TCP, &c, &n))
 		return;
 	if (!fb_tcp_sockets(&socks, &nsocks) && nsocks)
@@ -233,11 +326,16 @@ static void collect_tcp(struct top_run *r)
 
 		if (c[i].pid <= 0 || c[i].status != FB_CONN_ESTABLISHED)
 			continue;
+		if (!addrset__match_text(&r->a->laddr, c[i].laddr.addr) ||
+		    !addrset__match_text(&r->a->raddr, c[i].raddr.valid ? c[i].raddr.addr : ""))
+			continue;
 		row = top_table__row(&r->table, (uint32_t)c[i].pid);
 		if (!row)
 			continue;
 		row->tcp_conns++;
 		row->known |= 1U << TOP_TCP_CONNS;
+		if (r->res && c[i].raddr.valid)
+			peer_count(r, (uint32_t)c[i].pid, c[i].raddr.addr);
 		if (rtt_of(socks, nsocks, c[i].inode, &rtt)) {
 			row->tcp_rtt_sum_us += rtt;
 			row->tcp_rtt_n++;
@@ -322,7 +420,8 @@ static int render(struct top_run *r, uint64_t interval_ns)
 	const char *sched = session__source(r->s, "sched");
 	int max = r->a->rows ? (int)r->a->rows : r->a->once && !r->tty ? 20 : term_rows() - 5;
 	char when[16], cpu[16], p50[24], p99[24], avg[24], rd[24], wr[24], tcp[24], rtt[24];
-	char dlat[24], comm[ESC_MAX_PER_BYTE * 16 + 1];
+	char dlat[24], comm[ESC_MAX_PER_BYTE * 16 + 1], name[RESOLVE_NAME_MAX];
+	char peer[ESC_MAX_PER_BYTE * RESOLVE_NAME_MAX + 1];
 	time_t now = time(NULL);
 	struct tm tm;
 
@@ -337,8 +436,9 @@ static int render(struct top_run *r, uint64_t interval_ns)
 	       sched ? sched : "none", r->have_disk ? " + bpf" : "");
 	printf("%zu processes; RQ = run-queue wait in usecs%s\n\n", r->table.n,
 	       sched && strcmp(sched, "bpf") ? " (p50/p99 need BPF: mean per slice shown)" : "");
-	printf("%7s %-16s %6s %8s %8s %8s %8s %8s %8s %5s %8s\n", "PID", "COMM", "CPU%", "RQ_P50",
-	       "RQ_P99", "RQ_AVG", "READ/s", "WRITE/s", "DISK_P99", "TCP", "TCP_RTT");
+	printf("%7s %-16s %6s %8s %8s %8s %8s %8s %8s %5s %8s%s\n", "PID", "COMM", "CPU%", "RQ_P50",
+	       "RQ_P99", "RQ_AVG", "READ/s", "WRITE/s", "DISK_P99", "TCP", "TCP_RTT",
+	       r->res ? " PEER" : "");
 	for (size_t i = 0; i < r->table.n && (int)i < max; i++) {
 		const struct top_row *row = &r->table.rows[i];
 
@@ -355,8 +455,14 @@ static int render(struct top_run *r, uint64_t interval_ns)
 		fmt_u64(row->tcp_rtt_us, top_row__has(row, TOP_TCP_RTT), rtt, sizeof(rtt));
 		fmt_u64(row->disk_p99_us, top_row__has(row, TOP_DISK_P99), dlat, sizeof(dlat));
 		esc_str(comm, sizeof(comm), row->comm, sizeof(row->comm));
-		printf("%7u %-16s %6s %8s %8s %8s %8s %8s %8s %5s %8s\n", row->pid, comm, cpu, p50,
+		printf("%7u %-16s %6s %8s %8s %8s %8s %8s %8s %5s %8s", row->pid, comm, cpu, p50,
 		       p99, avg, rd, wr, dlat, tcp, rtt);
+		if (r->res) {
+			esc_str(peer, sizeof(peer), peer_of(r, row->pid, name, sizeof(name)),
+				sizeof(name));
+			printf(" %s", peer);
+		}
+		putchar('\n');
 	}
 	if (fflush(stdout) || ferror(stdout)) {
 		int err = errno ? -errno : -EIO;
@@ -393,6 +499,23 @@ static bool read_keys(struct top_run *r)
 	return true;
 }
 
+static bool top_has_addrs(const struct top_args *a)
+{
+	return !addrset__is_empty(&a->laddr) || !addrset__is_empty(&a->raddr);
+}
+
+/* --laddr/--raddr: only the processes that have a connection in the sets. */
+static void keep_tcp_rows(struct top_table *t)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < t->n; i++) {
+		if (t->rows[i].tcp_conns)
+			t->rows[kept++] = t->rows[i];
+	}
+	t->n = kept;
+}
+
 static int top_tick(void *ctx, uint64_t now)
 {
 	struct top_run *r = ctx;
@@ -406,10 +529,14 @@ static int top_tick(void *ctx, uint64_t now)
 	collect_io(r, interval);
 	if (r->first) { /* baselines only: rates need a second reading */
 		r->first = false;
+		if (r->res) /* start the peers' lookups: the first frame can show names */
+			collect_tcp(r);
 		top_table__reset(&r->table);
 		return 0;
 	}
 	collect_tcp(r);
+	if (top_has_addrs(r->a))
+		keep_tcp_rows(&r->table);
 	top_table__leader_names(&r->table, leader_name);
 	top_table__finish_samples(&r->table, interval);
 	top_table__keep_task(&r->table, r->a->cfg.tgid, r->a->cfg.comm);
@@ -507,6 +634,9 @@ int cmd_top(int argc, char **argv)
 	}
 	if (a.once && cli_refuse_with(&top_cmd, &common, CLI_DURATION, "--once (one frame)"))
 		return EXIT_USAGE;
+	if (addr_opts__check(&top_cmd, &a.laddr, "--laddr", a.loose) ||
+	    addr_opts__check(&top_cmd, &a.raddr, "--raddr", a.loose))
+		return EXIT_USAGE;
 	log_set_level(common.verbose);
 	if (trace_cfg__check_targets(&a.cfg, "top"))
 		return 1;
@@ -527,6 +657,11 @@ int cmd_top(int argc, char **argv)
 		return 1;
 	r.s = &s;
 	top_open_hists(&r);
+	if (a.resolve) {
+		r.res = resolver__new(a.resolve_timeout_ns, 0);
+		if (!r.res)
+			pr_warn("top: --resolve: %s: no PEER column", strerror(errno));
+	}
 	if (!a.once)
 		term_raw(&r);
 	r.last_ns = mono_now_ns();
@@ -540,6 +675,8 @@ int cmd_top(int argc, char **argv)
 	free(r.entries);
 	free(r.io_prev);
 	free(r.io_cur);
+	resolver__free(r.res);
+	free(r.peers);
 	top_table__free(&r.table);
 	return err ? 1 : 0;
 }

@@ -17,12 +17,15 @@
 #include "core/stop.h"
 #include "cli/trace_opts.h"
 #include "core/backend.h"
+#include "net/net_rname.h"
 
 enum { OPT_EVENTS = CLI_COMMON_MAX };
 
 struct trace_args {
 	struct trace_cfg cfg;
 	uint64_t events; /* kinds asked for with --events; 0: all */
+	bool resolve;	 /* --resolve: tcp records' rname */
+	uint64_t resolve_timeout_ns;
 };
 
 static const struct cli_opt trace_opts[] = {
@@ -31,6 +34,7 @@ static const struct cli_opt trace_opts[] = {
 	CLI_OPT_DURATION,
 	TRACE_OPTS_FILTERS,
 	TRACE_OPTS_TCP,
+	ADDR_OPTS_RESOLVE,
 	TRACE_OPTS_BLKIO,
 	{ "events", 'e', "KINDS", OPT_EVENTS, "a comma list of record kinds, e.g. runq,exec",
 	  "stream only these record kinds" },
@@ -63,7 +67,43 @@ static int trace_set(void *ctx, int id, const char *arg)
 
 	if (id == OPT_EVENTS)
 		return parse_kinds(arg, &a->events);
+	if (id == TO_RESOLVE) {
+		a->resolve = true;
+		return 0;
+	}
+	if (id == TO_RESOLVE_TIMEOUT)
+		return addr_opts__resolve_timeout(arg, &a->resolve_timeout_ns);
 	return trace_cfg__set_opt(&a->cfg, id, arg);
+}
+
+/* --resolve: names from a resolver, set on each record by the consumer's decorator. */
+static int trace_resolve_start(struct session *s, struct net_rname *rn, uint64_t timeout_ns)
+{
+	rn->r = resolver__new(timeout_ns, 0);
+	if (!rn->r) {
+		pr_err("trace: --resolve: cannot start the resolver: %s", strerror(errno));
+		return -errno;
+	}
+	s->consumer.decorate = net_rname__decorate;
+	s->consumer.decorate_ctx = rn;
+	return 0;
+}
+
+/* Say what --resolve did (nothing silent), then free it. */
+static void trace_resolve_stop(struct net_rname *rn)
+{
+	struct resolver_stats st;
+
+	if (!rn->r)
+		return;
+	resolver__stats(rn->r, &st);
+	fprintf(stderr,
+		"vigil trace: --resolve: %llu lookups, %llu named, %llu without a name, "
+		"%llu timed out, %llu not started (queue full)\n",
+		(unsigned long long)st.queued, (unsigned long long)st.named,
+		(unsigned long long)st.unnamed, (unsigned long long)st.timeouts,
+		(unsigned long long)st.dropped);
+	resolver__free(rn->r);
 }
 
 static const struct cli_cmd trace_cmd = {
@@ -172,6 +212,7 @@ int cmd_trace(int argc, char **argv)
 	struct cli_common common = { 0 };
 	struct output out;
 	struct status_line status;
+	struct net_rname rn = { 0 };
 	struct session s;
 	bool help;
 	int first, n, err;
@@ -191,7 +232,9 @@ int cmd_trace(int argc, char **argv)
 	a.cfg.skip_unfiltered = first >= argc; /* no subsystem named: all that can filter */
 	if (a.events && check_kinds(ops, n, a.events))
 		return EXIT_USAGE;
-	if (check_scope(ops, n, &common) || trace_opts__check_backend(&trace_cmd, &common, &a.cfg))
+	if (check_scope(ops, n, &common) ||
+	    trace_opts__check_backend(&trace_cmd, &common, &a.cfg) ||
+	    trace_opts__check_addrs(&trace_cmd, &a.cfg))
 		return EXIT_USAGE;
 	a.cfg.stream_kinds = session_plan_kinds(ops, n, &a.cfg);
 	if (a.events && check_sources(a.events, a.cfg.stream_kinds))
@@ -207,6 +250,11 @@ int cmd_trace(int argc, char **argv)
 		output__close(&out);
 		return 1;
 	}
+	if (a.resolve && trace_resolve_start(&s, &rn, a.resolve_timeout_ns)) {
+		session__stop(&s);
+		output__close(&out);
+		return 1;
+	}
 	if (common.output && strcmp(common.output, "-")) {
 		/* nothing reaches the terminal until the end: show that it is alive */
 		status_line__init(&status, "trace", "records", session__records, &s, mono_now_ns());
@@ -215,5 +263,6 @@ int cmd_trace(int argc, char **argv)
 	err = session__run(&s, common.duration_ns, 0, NULL, NULL);
 	output__report(&out, &s);
 	session__stop(&s);
+	trace_resolve_stop(&rn);
 	return output__close(&out) || err ? 1 : 0;
 }

@@ -34,6 +34,7 @@ const struct command tracer_commands[] = {
 	{ "iotop", cmd_iotop },
 	{ "probe", cmd_probe },
 	{ "fleet", cmd_fleet },
+	{ "ip", cmd_ip },
 	{ NULL, NULL },
 };
 /* clang-format on */

@@ -48,27 +48,6 @@ static bool is_power_of_two(uint64_t v)
 	return v && !(v & (v - 1));
 }
 
-static int trace_cfg__add_cidr(struct trace_cidr *list, uint32_t *n, const char *arg)
-{
-	char buf[256], *save = NULL;
-
-	if (strlen(arg) >= sizeof(buf))
-		return -EINVAL;
-	strcpy(buf, arg);
-	for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		struct tcp_cidr c;
-
-		if (tcp_cidr_parse(tok, &c))
-			return -EINVAL;
-		if (*n >= TRACE_TCP_MAX_CIDRS)
-			return -ERANGE;
-		list[*n].prefixlen = c.prefixlen;
-		memcpy(list[*n].addr, c.addr, sizeof(c.addr));
-		(*n)++;
-	}
-	return 0;
-}
-
 static int trace_cfg__set_tcp_opt(struct trace_cfg *cfg, int id, const char *arg)
 {
 	uint64_t v;
@@ -79,9 +58,14 @@ static int trace_cfg__set_tcp_opt(struct trace_cfg *cfg, int id, const char *arg
 		err = tcp_ports_parse(arg, cfg->tcp_ports, &cfg->tcp_nports, TRACE_TCP_MAX_PORTS);
 		return err == -E2BIG ? -ERANGE : err;
 	case TO_LADDR:
-		return trace_cfg__add_cidr(cfg->tcp_laddr, &cfg->tcp_nladdr, arg);
 	case TO_RADDR:
-		return trace_cfg__add_cidr(cfg->tcp_raddr, &cfg->tcp_nraddr, arg);
+		/* loose here: --loose may come later; trace_opts__check_addrs() refuses after */
+		err = addrset__parse(id == TO_LADDR ? &cfg->tcp_laddr : &cfg->tcp_raddr, arg,
+				     ADDRSET_F_LOOSE);
+		return err == -E2BIG ? -ERANGE : err;
+	case TO_LOOSE:
+		cfg->addr_loose = 1;
+		return 0;
 	case TO_FAMILY:
 		if (strcmp(arg, "4") && strcmp(arg, "6"))
 			return -EINVAL;
@@ -171,6 +155,9 @@ uint32_t trace_opt_scope(int id)
 	case TO_RADDR:
 	case TO_FAMILY:
 	case TO_MAX_CONNS:
+	case TO_LOOSE:
+	case TO_RESOLVE:
+	case TO_RESOLVE_TIMEOUT:
 		return TS_TCP;
 	case TO_DISK:
 	case TO_QUEUED:
@@ -191,6 +178,13 @@ int trace_opts__check_backend(const struct cli_cmd *cmd, const struct cli_common
 	return 0;
 }
 
+int trace_opts__check_addrs(const struct cli_cmd *cmd, const struct trace_cfg *cfg)
+{
+	if (addr_opts__check(cmd, &cfg->tcp_laddr, "--laddr", cfg->addr_loose))
+		return -EINVAL;
+	return addr_opts__check(cmd, &cfg->tcp_raddr, "--raddr", cfg->addr_loose);
+}
+
 uint32_t trace_cfg__filters(const struct trace_cfg *cfg)
 {
 	uint32_t f = 0;
@@ -200,8 +194,9 @@ uint32_t trace_cfg__filters(const struct trace_cfg *cfg)
 	f |= cfg->comm[0] ? TF_COMM : 0;
 	f |= cfg->cgroup_id ? TF_CGROUP : 0;
 	f |= cfg->min_latency_ns ? TF_MIN_LATENCY : 0;
-	f |= cfg->tcp_nports || cfg->tcp_nladdr || cfg->tcp_nraddr || cfg->tcp_family ? TF_TCP_TUPLE
-										      : 0;
+	f |= cfg->tcp_nports || cfg->tcp_laddr.n || cfg->tcp_raddr.n || cfg->tcp_family
+		     ? TF_TCP_TUPLE
+		     : 0;
 	f |= cfg->blkio_dev ? TF_DISK : 0;
 	return f;
 }

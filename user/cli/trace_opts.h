@@ -8,6 +8,7 @@
 
 #include "cli/cli.h"
 #include "core/trace_cfg.h"
+#include "cli/addr_opts.h"
 
 enum trace_opt_id {
 	TO_PID = 200,
@@ -25,6 +26,9 @@ enum trace_opt_id {
 	TO_MAX_CONNS,
 	TO_DISK,
 	TO_QUEUED,
+	TO_LOOSE,
+	TO_RESOLVE,
+	TO_RESOLVE_TIMEOUT,
 };
 
 /* Scope bits: the subsystems an option means something for (trace_opt_scope()). */
@@ -78,15 +82,28 @@ uint32_t trace_opt_scope(int id);
 #define TRACE_OPTS_TCP                                                                        \
 	{ "port", 0, "PORTS", TO_PORT, "a comma list of up to 8 ports from 1 to 65535",        \
 	  "tcp: only connections with this local or remote port" },                  \
-	{ "laddr", 0, "CIDR", TO_LADDR,                                                       \
-	  "an IPv4 or IPv6 address or prefix, e.g. 10.0.0.0/8 or fd00::/8 (up to 16)",        \
-	  "tcp: only connections whose local address is in CIDR (repeatable)" },      \
-	{ "raddr", 0, "CIDR", TO_RADDR,                                                       \
-	  "an IPv4 or IPv6 address or prefix, e.g. 10.0.0.0/8 or fd00::/8 (up to 16)",        \
-	  "tcp: only connections whose remote address is in CIDR (repeatable)" },     \
+	TRACE_OPTS_ADDRS("tcp: only connections"),                                             \
 	{ "family", 0, "4|6", TO_FAMILY, "4 or 6", "tcp: only IPv4 or only IPv6 sockets" },    \
 	{ "max-conns", 0, "N", TO_MAX_CONNS, "a whole number from 64 to 16777216",            \
 	  "tcp: connections tracked at once (default 65536; beyond: counted as drops)" }
+/* --laddr, --raddr and --loose, on every command that shows addresses (docs/addresses.md) */
+#define ADDR_OPTS_ACCEPTS                                                                     \
+	"a comma list of IPv4/IPv6 addresses or prefixes, '!' to exclude, e.g. "             \
+	"10.0.0.0/8,!10.1.0.0/16,fd00::/8 (up to 64)"
+#define TRACE_OPTS_ADDRS(what)                                                                \
+	{ "laddr", 0, "CIDRS", TO_LADDR, ADDR_OPTS_ACCEPTS,                                   \
+	  what " whose local address is in CIDRS (repeatable)" },                             \
+	{ "raddr", 0, "CIDRS", TO_RADDR, ADDR_OPTS_ACCEPTS,                                   \
+	  what " whose remote address is in CIDRS (repeatable)" },                            \
+	{ "loose", 0, NULL, TO_LOOSE, NULL,                                                   \
+	  "accept --laddr/--raddr prefixes with host bits set (10.0.0.1/8 as 10.0.0.0/8)" }
+/* --resolve: peer names (net/net_resolve.h) */
+#define ADDR_OPTS_RESOLVE                                                                     \
+	{ "resolve", 0, NULL, TO_RESOLVE, NULL,                                               \
+	  "add the remote address's reverse name (PTR), looked up asynchronously (rname)" },  \
+	{ "resolve-timeout", 0, "TIME", TO_RESOLVE_TIMEOUT,                                   \
+	  "a duration from 10ms to 30s, such as 2s",                                          \
+	  "how long a reverse lookup may take (default 2s)" }
 #define TRACE_OPTS_BLKIO                                                                      \
 	{ "disk", 0, "NAME", TO_DISK, "a whole block device such as vda or loop0",             \
 	  "blkio: only I/O to this disk" },                                        \
@@ -113,6 +130,9 @@ int trace_cfg__check_targets(const struct trace_cfg *cfg, const char *cmd);
  */
 int trace_opts__check_backend(const struct cli_cmd *cmd, const struct cli_common *c,
 			      const struct trace_cfg *cfg);
+
+/* addr_opts__check() (cli/addr_opts.h) for both sets of cfg. */
+int trace_opts__check_addrs(const struct cli_cmd *cmd, const struct trace_cfg *cfg);
 
 /* The filters set in cfg (enum trace_filter bits). */
 uint32_t trace_cfg__filters(const struct trace_cfg *cfg);

@@ -31,6 +31,8 @@ int consumer__handle(void *ctx, void *data, size_t len)
 		return 0;
 	}
 	c->records[c->row.kind]++;
+	if (c->decorate)
+		c->decorate(c->decorate_ctx, &c->row);
 	if (c->observe)
 		c->observe(c->observe_ctx, &c->row);
 	if (!c->ex)
@@ -42,7 +44,13 @@ int consumer__handle(void *ctx, void *data, size_t len)
 void consumer__emit(void *ctx, const struct vrow *row)
 {
 	struct consumer *c = ctx;
+	struct vrow copy;
 
+	if (c->decorate) {
+		copy = *row; /* its text still points into row's scratch, alive during the call */
+		c->decorate(c->decorate_ctx, &copy);
+		row = &copy;
+	}
 	if (row->kind < VK_MAX)
 		c->records[row->kind]++;
 	if (c->observe)

@@ -26,12 +26,16 @@
 struct ring_buffer;
 
 typedef void (*consumer_observe_fn)(void *ctx, const struct vrow *row);
+/* Adds to a row before it is observed and exported (--resolve's names); never waits. */
+typedef void (*consumer_decorate_fn)(void *ctx, struct vrow *row);
 
 struct consumer {
 	struct ring_buffer *rb;
 	struct exporter *ex; /* NULL: count and observe only */
 	consumer_observe_fn observe;
 	void *observe_ctx;
+	consumer_decorate_fn decorate;
+	void *decorate_ctx;
 	uint64_t records[VK_MAX]; /* per kind */
 	uint64_t bad_records;	  /* failed the size/kind check */
 	struct vrow row;

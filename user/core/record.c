@@ -59,6 +59,7 @@ const struct vf_desc vf_descs[VF__COUNT] = {
 	[VF_DIRECTION] = { "direction", VT_STR, 16 },
 	[VF_STATE] = { "state", VT_STR, 16 },
 	[VF_PARTIAL] = { "partial", VT_U64, 0 },
+	[VF_RNAME] = { "rname", VT_STR, 256 },
 	/* blkio */
 	[VF_DEV] = { "dev", VT_STR, 16 },
 	[VF_DISK] = { "disk", VT_STR, 32 },

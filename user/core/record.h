@@ -74,6 +74,7 @@ enum vfield {
 	VF_DIRECTION,
 	VF_STATE,
 	VF_PARTIAL,
+	VF_RNAME, /* --resolve: the remote address's reverse name */
 	/* blkio */
 	VF_DEV,
 	VF_DISK,

@@ -10,16 +10,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define TRACE_COMM_LEN		16
-#define TRACE_TCP_MAX_PORTS	8  /* tcp.bpf.c TCP_MAX_PORTS */
-#define TRACE_TCP_MAX_CIDRS	16 /* per --laddr / --raddr; the tries hold 64 */
-#define TRACE_TCP_CONNS_DEFAULT 65536
+#include "net/net_addrset.h"
 
-/* A CIDR prefix over 128 bits, IPv4 as ::ffff:a.b.c.d/96+n; same layout as vg_lpm_key. */
-struct trace_cidr {
-	uint32_t prefixlen;
-	uint8_t addr[16];
-};
+#define TRACE_COMM_LEN		16
+#define TRACE_TCP_MAX_PORTS	8 /* tcp.bpf.c TCP_MAX_PORTS */
+#define TRACE_TCP_CONNS_DEFAULT 65536
 
 enum hist_id {
 	HIST_RUNQ,
@@ -59,10 +54,9 @@ struct trace_cfg {
 	/* tcp: tuple filters (a port matches either end) and the connection table's size */
 	uint16_t tcp_ports[TRACE_TCP_MAX_PORTS];
 	uint32_t tcp_nports;
-	struct trace_cidr tcp_laddr[TRACE_TCP_MAX_CIDRS];
-	uint32_t tcp_nladdr;
-	struct trace_cidr tcp_raddr[TRACE_TCP_MAX_CIDRS];
-	uint32_t tcp_nraddr;
+	struct addrset tcp_laddr; /* --laddr, --raddr: up to ADDRSET_MAX prefixes each */
+	struct addrset tcp_raddr;
+	uint32_t addr_loose;	/* --loose: prefixes with host bits set are accepted */
 	uint32_t tcp_family;	/* 0: both, 4 or 6 */
 	uint32_t tcp_max_conns; /* 0: TRACE_TCP_CONNS_DEFAULT */
 	uint32_t tcp_io_bytes;	/* count send/recv bytes per process (tcptop's view) */

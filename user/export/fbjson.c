@@ -469,6 +469,12 @@ static void addr(struct jw *w, const char *key, const struct fb_conn *c,
 void fbjson_conn(struct jw *w, const struct fb_conn *c, bool with_pid)
 {
 	jw__obj_begin(w, NULL);
+	fbjson_conn_fields(w, c, with_pid);
+	jw__obj_end(w);
+}
+
+void fbjson_conn_fields(struct jw *w, const struct fb_conn *c, bool with_pid)
+{
 	jw__s64(w, "fd", c->fd);
 	jw__s64(w, "family", c->family);
 	jw__s64(w, "type", c->type);
@@ -481,7 +487,6 @@ void fbjson_conn(struct jw *w, const struct fb_conn *c, bool with_pid)
 		else
 			jw__null(w, "pid");
 	}
-	jw__obj_end(w);
 }
 
 /* A memory_info field, null where the platform keeps none (shared, text, data on Windows). */

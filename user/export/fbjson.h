@@ -33,6 +33,8 @@ void fbjson_cgroup(struct jw *w);
 void fbjson_system(struct jw *w); /* boot_time, users and cgroup limits */
 /* One connection object (pconn without the pid when with_pid is false). */
 void fbjson_conn(struct jw *w, const struct fb_conn *c, bool with_pid);
+/* The same keys without the enclosing object, for callers that add their own. */
+void fbjson_conn_fields(struct jw *w, const struct fb_conn *c, bool with_pid);
 /* One process of a scan with the attributes in attrs (FB_PI_*), and cpu_percent if >= 0. */
 /* The same keys without the enclosing object, for callers that add their own. */
 void fbjson_proc_info_fields(struct jw *w, const struct fb_proc_info *pi, uint32_t attrs,

@@ -196,3 +196,9 @@ void jw__null(struct jw *w, const char *key)
 	jw__prefix(w, key);
 	sink__puts(w->s, "null");
 }
+
+void jw__num(struct jw *w, const char *key, const char *digits)
+{
+	jw__prefix(w, key);
+	sink__puts(w->s, digits);
+}

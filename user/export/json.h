@@ -42,5 +42,7 @@ void jw__str(struct jw *w, const char *key, const char *v);
 void jw__strn(struct jw *w, const char *key, const char *v, size_t maxlen);
 void jw__bool(struct jw *w, const char *key, bool v);
 void jw__null(struct jw *w, const char *key);
+/* A number already in JSON's decimal form (integers wider than 64 bits). */
+void jw__num(struct jw *w, const char *key, const char *digits);
 
 #endif /* VIGIL_JSON_H */

@@ -51,8 +51,10 @@ static void tcp_set_rodata(struct tcp_bpf *skel, const struct trace_cfg *cfg)
 	for (uint32_t i = 0; i < cfg->tcp_nports && i < TRACE_TCP_MAX_PORTS; i++)
 		ro->targ_ports[i] = cfg->tcp_ports[i];
 	ro->targ_nports = cfg->tcp_nports;
-	ro->targ_has_laddr = cfg->tcp_nladdr > 0;
-	ro->targ_has_raddr = cfg->tcp_nraddr > 0;
+	ro->targ_has_laddr = cfg->tcp_laddr.n > 0;
+	ro->targ_has_raddr = cfg->tcp_raddr.n > 0;
+	ro->targ_laddr_miss = !cfg->tcp_laddr.npos;
+	ro->targ_raddr_miss = !cfg->tcp_raddr.npos;
 	ro->targ_io_bytes = cfg->tcp_io_bytes;
 	ro->targ_nr_accept = SYS_accept;
 	ro->targ_nr_accept4 = SYS_accept4;
@@ -115,15 +117,14 @@ static void *tcp_open(const struct trace_cfg *cfg, struct bpf_object **obj)
 	return skel;
 }
 
-static int lpm_fill(struct bpf_map *map, const struct trace_cidr *list, uint32_t n)
+static int lpm_fill(struct bpf_map *map, const struct addrset *set)
 {
-	const __u8 one = 1;
+	for (uint32_t i = 0; i < set->n; i++) {
+		struct vg_lpm_key key = { .prefixlen = set->v[i].prefixlen };
+		__u8 v = set->v[i].exclude ? VG_LPM_EXCLUDE : VG_LPM_INCLUDE;
 
-	for (uint32_t i = 0; i < n; i++) {
-		struct vg_lpm_key key = { .prefixlen = list[i].prefixlen };
-
-		memcpy(key.addr, list[i].addr, sizeof(key.addr));
-		if (bpf_map__update_elem(map, &key, sizeof(key), &one, sizeof(one), BPF_ANY))
+		memcpy(key.addr, set->v[i].addr, sizeof(key.addr));
+		if (bpf_map__update_elem(map, &key, sizeof(key), &v, sizeof(v), BPF_ANY))
 			return -errno;
 	}
 	return 0;
@@ -132,9 +133,9 @@ static int lpm_fill(struct bpf_map *map, const struct trace_cidr *list, uint32_t
 static int tcp_loaded(void *skel_, const struct trace_cfg *cfg)
 {
 	struct tcp_bpf *skel = skel_;
-	int err = lpm_fill(skel->maps.laddr_lpm, cfg->tcp_laddr, cfg->tcp_nladdr);
+	int err = lpm_fill(skel->maps.laddr_lpm, &cfg->tcp_laddr);
 
-	return err ? err : lpm_fill(skel->maps.raddr_lpm, cfg->tcp_raddr, cfg->tcp_nraddr);
+	return err ? err : lpm_fill(skel->maps.raddr_lpm, &cfg->tcp_raddr);
 }
 
 static void tcp_destroy(void *skel)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * tcp_addr.c: address formatting (RFC 5952), CIDR and port parsing, and TCP state names for
+ * tcp_addr.c: address formatting (RFC 5952), port parsing and TCP state names for
  * the TCP tracer. Formatting is our own rather than inet_ntop(), whose output for some
  * IPv4-compatible forms (::0.1.0.2) is not what RFC 5952 asks for.
  */
@@ -84,37 +84,6 @@ const char *tcp_addr_format(int family, const uint8_t addr[16], char *buf, size_
 	else
 		snprintf(buf, len, "?");
 	return buf;
-}
-
-int tcp_cidr_parse(const char *s, struct tcp_cidr *out)
-{
-	char host[TCP_ADDR_STRLEN];
-	const char *slash = strchr(s, '/');
-	size_t hlen = slash ? (size_t)(slash - s) : strlen(s);
-	uint64_t plen;
-	int v4;
-
-	memset(out, 0, sizeof(*out));
-	if (!hlen || hlen >= sizeof(host))
-		return -EINVAL;
-	memcpy(host, s, hlen);
-	host[hlen] = '\0';
-	v4 = !strchr(host, ':');
-	if (v4) {
-		if (inet_pton(AF_INET, host, out->addr + 12) != 1)
-			return -EINVAL;
-		out->addr[10] = 0xff;
-		out->addr[11] = 0xff;
-	} else if (inet_pton(AF_INET6, host, out->addr) != 1) {
-		return -EINVAL;
-	}
-	plen = v4 ? 32 : 128;
-	if (slash && parse_u64(slash + 1, 0, v4 ? 32 : 128, &plen))
-		return -EINVAL;
-	out->prefixlen = (uint32_t)plen + (v4 ? 96 : 0);
-	for (uint32_t bit = out->prefixlen; bit < 128; bit++)
-		out->addr[bit / 8] &= (uint8_t) ~(0x80 >> (bit % 8));
-	return 0;
 }
 
 int tcp_ports_parse(const char *s, uint16_t *ports, uint32_t *n, uint32_t max)

@@ -2,8 +2,8 @@
 /*
  * tcp_addr.h: addresses and ports as the TCP tracer's users write and read them: IPv4 dotted
  * and IPv6 per RFC 5952 (lowercase, no leading zeros, the first longest run of two or more
- * zero groups as "::", IPv4-mapped addresses in mixed notation), CIDR prefixes for the
- * --laddr/--raddr LPM tries (IPv4 stored as ::ffff:a.b.c.d/96+n), and port lists.
+ * zero groups as "::", IPv4-mapped addresses in mixed notation) and port lists (the
+ * --laddr/--raddr prefixes are net/net_addrset.h's).
  * Parsers take the whole string or nothing and return 0 or -EINVAL/-ERANGE.
  */
 #ifndef VIGIL_TCP_ADDR_H
@@ -21,14 +21,6 @@ const char *tcp_addr_format(int family, const uint8_t addr[16], char *buf, size_
 
 /* Format 16 bytes as IPv6 per RFC 5952, mapped IPv4 as plain dotted IPv4 when v4_plain. */
 const char *tcp_addr6_format(const uint8_t addr[16], int v4_plain, char *buf, size_t len);
-
-struct tcp_cidr {
-	uint32_t prefixlen; /* over the 128-bit form */
-	uint8_t addr[16];   /* host bits cleared */
-};
-
-/* "10.0.0.0/8", "fd00::/8", "127.0.0.1" (a /32), "::1" (a /128). Host bits are cleared. */
-int tcp_cidr_parse(const char *s, struct tcp_cidr *out);
 
 /* A comma list of 1 to max ports (1..65535) appended to ports[*n]; -E2BIG beyond max. */
 int tcp_ports_parse(const char *s, uint16_t *ports, uint32_t *n, uint32_t max);

@@ -69,24 +69,6 @@ static void addr128(const struct fb_tcp_sock *s, const uint8_t *addr, uint8_t ou
 	memcpy(out + 12, addr, 4);
 }
 
-static bool cidr_has(const struct trace_cidr *c, const uint8_t a[16])
-{
-	uint32_t bits = c->prefixlen, full = bits / 8;
-
-	if (memcmp(c->addr, a, full))
-		return false;
-	return bits % 8 == 0 || !((c->addr[full] ^ a[full]) & (0xff00 >> (bits % 8)));
-}
-
-static bool cidrs_have(const struct trace_cidr *list, uint32_t n, const uint8_t a[16])
-{
-	for (uint32_t i = 0; i < n; i++) {
-		if (cidr_has(&list[i], a))
-			return true;
-	}
-	return !n;
-}
-
 static bool tcp_poll__wants(const struct tcp_poll *tp, const struct fb_tcp_sock *s)
 {
 	const struct trace_cfg *c = &tp->cfg;
@@ -100,10 +82,10 @@ static bool tcp_poll__wants(const struct tcp_poll *tp, const struct fb_tcp_sock 
 	if (!port)
 		return false;
 	addr128(s, s->saddr, a);
-	if (!cidrs_have(c->tcp_laddr, c->tcp_nladdr, a))
+	if (!addrset__match(&c->tcp_laddr, a))
 		return false;
 	addr128(s, s->daddr, a);
-	return cidrs_have(c->tcp_raddr, c->tcp_nraddr, a);
+	return addrset__match(&c->tcp_raddr, a);
 }
 
 static int cmp_cookie(const void *a, const void *b)
@@ -201,6 +183,7 @@ static void row_tuple(struct vrow *row, const struct tcp_conn *t, uint16_t kind,
 	row->v[VF_DPORT].u = t->s.dport;
 	row->v[VF_PID].u = t->pid;
 	row->v[VF_COMM].str = t->comm;
+	vrow__set_null(row, VF_RNAME); /* --resolve fills it in (consumer's decorator) */
 	if (!t->pid) {
 		vrow__set_null(row, VF_PID);
 		vrow__set_null(row, VF_COMM);

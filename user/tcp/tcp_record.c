@@ -33,6 +33,7 @@ static void decode_tuple(struct vrow *row, const __u8 *saddr, const __u8 *daddr,
 	row->v[VF_DPORT].u = dport;
 	row->v[VF_PID].u = pid;
 	row->v[VF_COMM].str = comm;
+	vrow__set_null(row, VF_RNAME); /* --resolve fills it in (consumer's decorator) */
 	if (!(flags & VG_TCP_PID_KNOWN)) {
 		vrow__set_null(row, VF_PID);
 		vrow__set_null(row, VF_COMM);
@@ -119,7 +120,7 @@ static void decode_close(struct vrow *row, const void *data)
 	row->v[VF_PARTIAL].u = !!(e->flags & VG_TCP_PARTIAL);
 }
 
-#define TCP_TUPLE VF_PID, VF_COMM, VF_FAMILY, VF_SADDR, VF_SPORT, VF_DADDR, VF_DPORT
+#define TCP_TUPLE VF_PID, VF_COMM, VF_FAMILY, VF_SADDR, VF_SPORT, VF_DADDR, VF_DPORT, VF_RNAME
 
 static const enum vfield connect_fields[] = { TCP_TUPLE, VF_LATENCY_NS };
 static const enum vfield accept_fields[] = { TCP_TUPLE };

@@ -81,10 +81,18 @@ LDLIBS := $(if $(STATIC_ARCHIVES),$(LIBS_STATIC),$(LIBS)) -Wl,--as-needed -lm -l
 STATIC_MHD ?= 0
 STATIC_LIBS_http_dl := -lmicrohttpd -lgnutls -lhogweed -lnettle -lgmp -ltasn1 -lidn2 \
 	-lunistring -lp11-kit -lyaml -lcrypt
+# The loaders of libraries only the controlling host needs (libcurl for probes and mail,
+# libssh and Jansson for the fleet itself) stay in: Debian has no static libssh, and libcurl's
+# archive needs a dozen more; there dlopen() works only with the build's glibc, and otherwise
+# fails as a missing library does, with its message. libyaml (config files) is linked.
+STATIC_KEEP_DL := curl_dl ssh_dl jansson_dl
 STATIC_SRCS := $(call user_srcs,$(PLATFORM),$(WITH_BPF),$(WITH_ZLIB),$(STATIC_MHD))
-STATIC_DL := $(basename $(notdir $(filter user/%_dl.c,$(STATIC_SRCS))))
-STATIC_OBJS := $(patsubst %.c,$(OUTPUT)/%.o,$(filter-out user/%_dl.c,$(STATIC_SRCS)))
-STATIC_LDLIBS := -static $(foreach d,$(STATIC_DL),$(STATIC_LIBS_$(d))) $(LIBS) -lm -lpthread
+STATIC_DL_SRCS := $(filter-out $(patsubst %,user/\%/%.c,$(STATIC_KEEP_DL)), \
+	$(filter user/%_dl.c,$(STATIC_SRCS)))
+STATIC_DL := $(basename $(notdir $(STATIC_DL_SRCS)))
+STATIC_OBJS := $(patsubst %.c,$(OUTPUT)/%.o,$(filter-out $(STATIC_DL_SRCS),$(STATIC_SRCS)))
+STATIC_LDLIBS := -static $(foreach d,$(STATIC_DL),$(STATIC_LIBS_$(d))) \
+	$(if $(filter 1,$(STATIC_MHD)),,-lyaml) $(LIBS) -lm -lpthread
 
 BPF_SRCS := $(if $(filter 1,$(WITH_BPF)),$(wildcard bpf/*.bpf.c))
 SKELS := $(patsubst bpf/%.bpf.c,$(OUTPUT)/%.skel.h,$(BPF_SRCS))

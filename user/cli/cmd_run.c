@@ -73,6 +73,7 @@ static const struct cli_cmd run_cmd = {
 		"  df        file system use (as df)\n"
 		"  uptime    time up, users, load (as uptime)\n"
 		"  who       users logged in (as who)\n"
+		"  probe     active checks: http, tcp, dns (timings, kernel view)\n"
 		"Run 'vigil COMMAND --help' for a command's options.",
 	.opts = run_opts,
 	.set = run_set,

@@ -53,6 +53,8 @@ int cmd_uptime(int argc, char **argv);
 int cmd_who(int argc, char **argv);
 int cmd_iostat(int argc, char **argv);
 int cmd_iotop(int argc, char **argv);
+/* Active checks: `vigil probe http|tcp|dns ...` (user/probe/). */
+int cmd_probe(int argc, char **argv);
 /* `vigil trace` where there is no tracer: sample records polled from the fallback library. */
 int cmd_trace_poll(int argc, char **argv);
 

@@ -32,6 +32,7 @@ const struct command tracer_commands[] = {
 	{ "who", cmd_who },
 	{ "iostat", cmd_iostat },
 	{ "iotop", cmd_iotop },
+	{ "probe", cmd_probe },
 	{ NULL, NULL },
 };
 /* clang-format on */

@@ -1,0 +1,380 @@
+#!/usr/bin/python3
+"""test_probe.py: `vigil probe http|tcp|dns` against real servers in network namespaces.
+
+A client namespace and a server namespace are joined by a veth pair (made here, removed
+after); vigil runs in the client namespace. The server namespace runs nginx (plain HTTP and
+TLS with a self-signed certificate made by openssl) with its own config, pid and log files in
+a temp dir, a small Python upstream behind proxy_pass that answers after a known wait and
+echoes request bodies, and an nft rule that drops the first SYN of every connection to one
+port (the client's SYN retransmit comes 1 s later). The tests assert on what was measured:
+phases within bounds, status, redirects, headers and sizes exact, and each failure's class,
+message and exit status.
+"""
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
+from harness import check, records, skip, test  # noqa: E402
+
+TAG = "vgpr%d" % (os.getpid() % 10000)
+NS_C, NS_S = TAG + "c", TAG + "s"
+VETH_C, VETH_S = TAG + "a", TAG + "b"
+IP_C, IP_S = "10.213.7.1", "10.213.7.2"
+WAIT_S = 0.5  # the upstream's wait before answering /slow
+BODY = "hello from nginx\n"
+
+UPSTREAM = r'''
+import http.server, sys, time
+class H(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    def log_message(self, *a):
+        pass
+    def answer(self, body):
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        try:
+            self.wfile.write(body)
+        except OSError:
+            pass  # the client gave up (a probe's --timeout)
+    def do_GET(self):
+        if self.path.startswith("/slow"):
+            time.sleep(float(sys.argv[2]))
+        self.answer(b"slow done\n")
+    def do_POST(self):
+        n = int(self.headers.get("Content-Length", "0"))
+        data = self.rfile.read(n)
+        self.answer(self.command.encode() + b" " + data)
+    do_PUT = do_POST
+http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
+'''
+
+NGINX_CONF = r'''
+daemon off;
+worker_processes 1;
+pid {dir}/nginx.pid;
+error_log {dir}/error.log warn;
+events {{ worker_connections 256; }}
+http {{
+    access_log off;
+    client_body_temp_path {dir}/body;
+    proxy_temp_path {dir}/proxy;
+    fastcgi_temp_path {dir}/fastcgi;
+    uwsgi_temp_path {dir}/uwsgi;
+    scgi_temp_path {dir}/scgi;
+    server {{
+        listen {ip}:80;
+        listen {ip}:443 ssl;
+        listen {ip}:8080;
+        ssl_certificate {dir}/cert.pem;
+        ssl_certificate_key {dir}/key.pem;
+        location = / {{ default_type text/plain; return 200 "{body}"; }}
+        location = /method {{ default_type text/plain; return 200 "$request_method\n"; }}
+        location = /hdr {{
+            add_header X-Vigil-Probe "seen $http_x_test";
+            default_type text/plain;
+            return 200 "ok\n";
+        }}
+        location = /redirect1 {{ return 302 /redirect2; }}
+        location = /redirect2 {{ return 301 /; }}
+        location = /missing {{ return 404; }}
+        location /slow {{ proxy_pass http://127.0.0.1:8081; }}
+        location /echo {{ proxy_pass http://127.0.0.1:8081; }}
+    }}
+}}
+'''
+
+# nft in the server namespace: the first SYN of each (address, port) to 8080 is dropped, the
+# retransmit (same address and port) passes.
+NFT_DROP_FIRST_SYN = '''
+table inet vgprobe {
+    set seen { type ipv4_addr . inet_service; flags dynamic,timeout; timeout 5m; }
+    chain input {
+        type filter hook input priority 0;
+        tcp dport 8080 tcp flags & (syn | ack) == syn ip saddr . tcp sport @seen accept
+        tcp dport 8080 tcp flags & (syn | ack) == syn add @seen { ip saddr . tcp sport } drop
+    }
+}
+'''
+
+state = {}
+
+
+def sh(*cmd, check_rc=True):
+    p = subprocess.run(list(cmd), capture_output=True, text=True)
+    if check_rc and p.returncode != 0:
+        raise AssertionError("%s: %s" % (" ".join(cmd), p.stderr.strip()))
+    return p
+
+
+def in_ns(ns, *cmd):
+    return ["ip", "netns", "exec", ns, *cmd]
+
+
+def probe(*args, check_rc=None, timeout=120):
+    """vigil probe ARGS in the client namespace; CompletedProcess."""
+    p = subprocess.run(in_ns(NS_C, harness.VIGIL, "probe", *args), capture_output=True,
+                       text=True, timeout=timeout)
+    if check_rc is not None and p.returncode != check_rc:
+        raise AssertionError("vigil probe %s exited %d, not %d: %s" % (
+            " ".join(args), p.returncode, check_rc, p.stderr.strip()[-2000:]))
+    return p
+
+
+def probe_json(*args, check_rc=0):
+    p = probe(*args, "-f", "ndjson", check_rc=check_rc)
+    return records(p.stdout), p
+
+
+def wait_port(ns, ip, port, timeout=20.0):
+    end = time.time() + timeout
+    while time.time() < end:
+        p = subprocess.run(in_ns(ns, "ss", "-Hlnt", "sport = :%d" % port), capture_output=True,
+                           text=True)
+        if p.stdout.strip():
+            return
+        time.sleep(0.05)
+    raise AssertionError("nothing listens on %s:%d after %.0fs" % (ip, port, timeout))
+
+
+def net_setup():
+    net_teardown()
+    for c in ["ip netns add %s" % NS_C, "ip netns add %s" % NS_S,
+              "ip link add %s type veth peer name %s" % (VETH_C, VETH_S),
+              "ip link set %s netns %s" % (VETH_C, NS_C),
+              "ip link set %s netns %s" % (VETH_S, NS_S),
+              "ip -n %s addr add %s/24 dev %s" % (NS_C, IP_C, VETH_C),
+              "ip -n %s addr add %s/24 dev %s" % (NS_S, IP_S, VETH_S),
+              "ip -n %s link set %s up" % (NS_C, VETH_C),
+              "ip -n %s link set %s up" % (NS_S, VETH_S),
+              "ip -n %s link set lo up" % NS_C, "ip -n %s link set lo up" % NS_S]:
+        sh(*c.split())
+
+
+def net_teardown():
+    for ns in (NS_C, NS_S):
+        subprocess.run(["ip", "netns", "del", ns], capture_output=True)
+
+
+def http_setup():
+    if os.geteuid() != 0:
+        skip("needs root for network namespaces")
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not os.path.exists(nginx):
+        skip("nginx is not installed (tools/deps.sh installs nginx-light)")
+    d = tempfile.mkdtemp(prefix="vigil-probe-")
+    state["dir"] = d
+    net_setup()
+    sh("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", d + "/key.pem",
+       "-out", d + "/cert.pem", "-days", "30", "-subj", "/O=vigil test/CN=vigil-probe-test")
+    end = sh("openssl", "x509", "-noout", "-enddate", "-in", d + "/cert.pem").stdout
+    state["cert_end"] = time.strftime(
+        "%Y-%m-%dT%H:%M:%SZ", time.strptime(end.strip().split("=", 1)[1], "%b %d %H:%M:%S %Y GMT"))
+    with open(d + "/nginx.conf", "w") as f:
+        f.write(NGINX_CONF.format(dir=d, ip=IP_S, body=BODY.replace("\n", "\\n")))
+    with open(d + "/upstream.py", "w") as f:
+        f.write(UPSTREAM)
+    state["upstream"] = subprocess.Popen(
+        in_ns(NS_S, "/usr/bin/python3", d + "/upstream.py", "8081", str(WAIT_S)))
+    state["nginx"] = subprocess.Popen(in_ns(NS_S, nginx, "-c", d + "/nginx.conf", "-p", d),
+                                      stderr=subprocess.PIPE)
+    nft = subprocess.run(in_ns(NS_S, "nft", "-f", "-"), input=NFT_DROP_FIRST_SYN, text=True,
+                         capture_output=True)
+    check(nft.returncode == 0, "nft: %s" % nft.stderr)
+    for port in (80, 443, 8080):
+        wait_port(NS_S, IP_S, port)
+    wait_port(NS_S, "127.0.0.1", 8081)
+
+
+def http_teardown():
+    for k in ("nginx", "upstream"):
+        p = state.pop(k, None)
+        if p:
+            p.terminate()
+            try:
+                p.wait(10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
+    net_teardown()
+    if state.get("dir"):
+        shutil.rmtree(state.pop("dir"), ignore_errors=True)
+
+
+def url(path="/", scheme="http", port=None):
+    return "%s://%s%s%s" % (scheme, IP_S, ":%d" % port if port else "", path)
+
+
+MS = 1000000
+S = 1000000000
+
+
+@test
+def test_probe_http_plain_exact():
+    r, _ = probe_json("http", url("/"))
+    check(len(r) == 1, "one record: %s" % r)
+    r = r[0]
+    for k in ("time", "probe", "target", "success", "duration_ns", "dns_ns", "connect_ns",
+              "tls_ns", "pretransfer_ns", "first_byte_ns", "total_ns"):
+        check(k in r, "record has %s: %s" % (k, r))
+    check(r["probe"] == "http" and r["target"] == url("/") and r["success"] is True, r)
+    check(r["status"] == 200 and r["http_version"] == "1.1", r)
+    check(r["size_bytes"] == len(BODY) and r["content_length"] == len(BODY), r)
+    check(r["tls_ns"] is None, "no TLS phase on plain http: %s" % r)
+    check(r["remote_ip"] == IP_S and r["remote_port"] == 80 and r["local_ip"] == IP_C, r)
+    check(r["ip_protocol"] == 4, r)
+    check(0 <= r["dns_ns"] <= r["connect_ns"] <= r["pretransfer_ns"] <= r["first_byte_ns"]
+          <= r["total_ns"] <= r["duration_ns"], "phases in order: %s" % r)
+    check(r["total_ns"] < 2 * S, r)
+    check(r["redirects"] == 0 and r["failure"] is None and r["error"] is None, r)
+
+
+@test
+def test_probe_http_first_byte_includes_wait():
+    r, _ = probe_json("http", url("/slow"))
+    r = r[0]
+    check(r["status"] == 200 and r["size_bytes"] == len("slow done\n"), r)
+    wait = r["first_byte_ns"] - r["pretransfer_ns"]
+    check(WAIT_S * S <= wait < WAIT_S * S + 1.5 * S, "first byte waits %.3fs: %s" % (
+        wait / S, r))
+    check(r["connect_ns"] < 0.5 * S, "connect is quick: %s" % r)
+
+
+@test
+def test_probe_http_dropped_syn_connect():
+    r, _ = probe_json("http", url("/", port=8080))
+    r = r[0]
+    check(r["success"] and r["status"] == 200, r)
+    # the SYN retransmit timer starts at 1 s (TCP_TIMEOUT_INIT)
+    check(0.95 * S <= r["connect_ns"] < 3.5 * S, "connect %.3fs includes the 1 s SYN "
+          "retransmit: %s" % (r["connect_ns"] / S, r))
+    check(r["first_byte_ns"] - r["connect_ns"] < 0.5 * S, r)
+
+
+@test
+def test_probe_http_tls_self_signed():
+    p = probe("http", url("/", "https"), "-f", "ndjson", check_rc=1)
+    r = records(p.stdout)[0]
+    check(r["success"] is False and r["failure"] == "tls", r)
+    check("TLS failure" in p.stderr and "--insecure" in p.stderr, p.stderr)
+    r, _ = probe_json("http", "--insecure", url("/", "https"))
+    r = r[0]
+    check(r["success"] and r["status"] == 200 and r["size_bytes"] == len(BODY), r)
+    check(r["connect_ns"] <= r["tls_ns"] <= r["pretransfer_ns"], "TLS phase: %s" % r)
+    check("CN = vigil-probe-test" in r["cert_subject"] or
+          "CN=vigil-probe-test" in r["cert_subject"], r["cert_subject"])
+    check("vigil-probe-test" in r["cert_issuer"], r["cert_issuer"])
+    check(r["cert_expiry"] == state["cert_end"], "expiry %s, openssl says %s" % (
+        r["cert_expiry"], state["cert_end"]))
+
+
+@test
+def test_probe_http_redirects_headers_method_data():
+    r, _ = probe_json("http", url("/redirect1"), check_rc=0)
+    check(r[0]["status"] == 302 and r[0]["redirects"] == 0, r)
+    r, _ = probe_json("http", "--follow", url("/redirect1"))
+    r = r[0]
+    check(r["status"] == 200 and r["redirects"] == 2 and r["url"] == url("/"), r)
+    check(r["size_bytes"] == len(BODY), r)
+    r, _ = probe_json("http", "--headers", "-H", "X-Test: abc", url("/hdr"))
+    h = r[0]["headers"]
+    check("X-Vigil-Probe: seen abc\n" in h and "Content-Length: 3\n" in h and
+          h.startswith("Server: nginx"), repr(h))
+    r, _ = probe_json("http", "--method", "HEAD", url("/method"))
+    check(r[0]["status"] == 200 and r[0]["size_bytes"] == 0, r)
+    r, _ = probe_json("http", "-X", "PUT", url("/method"))
+    check(r[0]["size_bytes"] == len("PUT\n"), r)
+    r, _ = probe_json("http", "--data", "payload=1", "--expect-body", "^POST payload=1$",
+                      url("/echo"))
+    check(r[0]["success"] and r[0]["size_bytes"] == len("POST payload=1"), r)
+
+
+@test
+def test_probe_http_expectations():
+    p = probe("http", url("/missing"), "-f", "ndjson", check_rc=1)
+    r = records(p.stdout)[0]
+    check(r["status"] == 404 and r["failure"] == "status", r)
+    check("status 404" in p.stderr, p.stderr)
+    probe("http", "--expect-status", "4xx", url("/missing"), check_rc=0)
+    probe("http", "--expect-status", "200,404-404", url("/missing"), check_rc=0)
+    p = probe("http", "--expect-body", "goodbye", url("/"), "-f", "ndjson", check_rc=1)
+    check(records(p.stdout)[0]["failure"] == "body", p.stdout)
+    probe("http", "--expect-body", "^hello [a-z]+ nginx$", url("/"), check_rc=0)
+
+
+@test
+def test_probe_http_failures():
+    p = probe("http", "htp:/nope", check_rc=2)
+    check("malformed URL" in p.stderr, p.stderr)
+    p = probe("http", "http://exa mple/", check_rc=2)
+    check("malformed URL" in p.stderr, p.stderr)
+    p = probe("http", "http://no-such-host.invalid/", "-f", "ndjson", check_rc=1)
+    check(records(p.stdout)[0]["failure"] == "resolve" and "unresolvable name" in p.stderr,
+          p.stderr)
+    p = probe("http", url("/", port=81), "-f", "ndjson", check_rc=1)
+    check(records(p.stdout)[0]["failure"] == "refused" and "connection refused" in p.stderr,
+          p.stderr)
+    # /slow waits WAIT_S: a shorter timeout gives up
+    t0 = time.time()
+    p = probe("http", "--timeout", "200ms", url("/slow"), "-f", "ndjson", check_rc=1)
+    check(time.time() - t0 < 5, "timed out quickly")
+    check(records(p.stdout)[0]["failure"] == "timeout" and "timeout after 200 ms" in p.stderr,
+          p.stderr)
+    for bad in (["--count", "0"], ["--timeout", "0"], ["--expect-status", "99"],
+                ["--expect-body", "("], ["--method", "get me"], ["--header", "nocolon"]):
+        p = probe("http", *bad, url("/"), check_rc=2)
+        check("--" + bad[0].lstrip("-") in p.stderr, "message names the flag: %s" % p.stderr)
+
+
+@test
+def test_probe_http_count_summary_formats():
+    p = probe("http", "--count", "3", "--interval", "100ms", url("/"), "-f", "ndjson",
+              check_rc=0)
+    r = records(p.stdout)
+    check(len(r) == 3 and all(x["success"] for x in r), r)
+    check("3 runs, 3 ok, 0.0% loss" in p.stderr and "min/avg/max" in p.stderr, p.stderr)
+    starts = [x["time"] for x in r]
+    check(starts == sorted(starts), starts)
+    p = probe("http", "--count", "2", "--interval", "0", url("/"), url("/", port=81), "-f",
+              "table", check_rc=1)
+    check(p.stdout.splitlines()[0].split()[:3] == ["URL", "STATUS", "VER"], p.stdout)
+    check("2 runs, 0 ok, 100.0% loss" in p.stdout and "2 runs, 2 ok" in p.stdout, p.stdout)
+    p = probe("http", url("/"), "-f", "csv", check_rc=0)
+    lines = p.stdout.splitlines()
+    head = lines[0].split(",")
+    check(head[:5] == ["time", "probe", "target", "success", "duration_ns"], head)
+    row = dict(zip(head, lines[1].split(",")))
+    check(row["success"] == "true" and row["status"] == "200" and row["tls_ns"] == "", row)
+    p = probe("http", url("/"), "-f", "json", check_rc=0)
+    arr = json.loads(p.stdout)
+    check(len(arr) == 1 and arr[0]["status"] == 200, arr)
+
+
+def main():
+    try:
+        http_setup()
+    except harness.Skip as s:
+        for fn in list(harness._tests):
+            harness._tests.remove(fn)
+
+        @test
+        def test_probe_setup():
+            skip(str(s))
+        harness.main()
+        return
+    try:
+        harness.main()
+    finally:
+        http_teardown()
+
+
+if __name__ == "__main__":
+    main()

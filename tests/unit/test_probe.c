@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * test_probe.c: the probes' parts that need no network: --expect-status lists (codes, classes,
+ * ranges, bad input refused whole), --expect value sets (normalised, compared as sets), the
+ * repeat options' bounds, the summary's arithmetic, and the HTTP URL check (what exits 2).
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "probe/probe.h"
+#include "probe/probe_expect.h"
+#include "probe/probe_http.h"
+
+static void test_status_set_parses_codes_classes_ranges(void **state)
+{
+	struct probe_status_set s = { 0 };
+
+	(void)state;
+	assert_true(probe_status_set__has(&s, 200));
+	assert_true(probe_status_set__has(&s, 399));
+	assert_false(probe_status_set__has(&s, 404));
+	assert_int_equal(probe_status_set__parse(&s, "2xx,404,500-502"), 0);
+	assert_int_equal(s.n, 3);
+	assert_true(probe_status_set__has(&s, 299));
+	assert_false(probe_status_set__has(&s, 300));
+	assert_true(probe_status_set__has(&s, 404));
+	assert_true(probe_status_set__has(&s, 501));
+	assert_false(probe_status_set__has(&s, 503));
+}
+
+static void test_status_set_refuses_bad_input_whole(void **state)
+{
+	static const char *const bad[] = { "",	  "99",	      "600",	 "2xx,",    ",200",
+					   "20",  "2000",     "300-200", "6xx",	    "200-",
+					   "x00", "200 ,301", "0xx",	 "200--300" };
+	struct probe_status_set s = { 0 };
+
+	(void)state;
+	assert_int_equal(probe_status_set__parse(&s, "200"), 0);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(probe_status_set__parse(&s, bad[i]), -EINVAL);
+		assert_int_equal(s.n, 1);
+	}
+	for (int i = 1; i < PROBE_STATUS_RANGES; i++)
+		assert_int_equal(probe_status_set__parse(&s, "201"), 0);
+	assert_int_equal(probe_status_set__parse(&s, "202"), -EINVAL);
+}
+
+static void test_value_set_compares_as_sets(void **state)
+{
+	struct probe_value_set s = { 0 };
+	char got[3][PROBE_EXPECT_VAL_LEN] = { "10.0.0.2", "mail.example.org", "10.0.0.1" };
+
+	(void)state;
+	assert_int_equal(probe_value_set__parse(&s, "10.0.0.1,Mail.Example.ORG."), 0);
+	assert_int_equal(probe_value_set__parse(&s, "10.0.0.2"), 0);
+	assert_int_equal(s.n, 3);
+	assert_string_equal(s.v[1], "mail.example.org");
+	assert_true(probe_value_set__equals(&s, got, 3));
+	assert_false(probe_value_set__equals(&s, got, 2));
+	assert_int_equal(probe_value_set__parse(&s, "a,,b"), -EINVAL);
+	assert_int_equal(probe_value_set__parse(&s, "a\tb"), -EINVAL);
+	assert_int_equal(s.n, 3);
+}
+
+static void test_loop_options_bounded(void **state)
+{
+	struct probe_loop l;
+
+	(void)state;
+	probe_loop__init(&l);
+	assert_int_equal(l.count, 1);
+	assert_int_equal(probe_loop__set(&l, PROBE_OPT_COUNT, "0"), -ERANGE);
+	assert_int_equal(probe_loop__set(&l, PROBE_OPT_COUNT, "100001"), -ERANGE);
+	assert_int_equal(probe_loop__set(&l, PROBE_OPT_COUNT, "100000"), 0);
+	assert_int_equal(probe_loop__set(&l, PROBE_OPT_INTERVAL, "0"), 0);
+	assert_int_equal(l.interval_ns, 0);
+	assert_int_equal(probe_loop__set(&l, PROBE_OPT_TIMEOUT, "0"), -EINVAL);
+	assert_int_equal(probe_loop__set(&l, PROBE_OPT_TIMEOUT, "250ms"), 0);
+	assert_int_equal(l.timeout_ns, 250000000);
+	assert_int_equal(probe_loop__set(&l, PROBE_OPT_NEXT, "1"), -ENOENT);
+}
+
+static void test_stats_min_avg_max_loss(void **state)
+{
+	struct probe_stats s = { 0 };
+
+	(void)state;
+	probe_stats__add(&s, true, 3000);
+	probe_stats__add(&s, false, 100);
+	probe_stats__add(&s, true, 1000);
+	assert_int_equal(s.runs, 3);
+	assert_int_equal(s.ok, 2);
+	assert_int_equal(s.min_ns, 1000);
+	assert_int_equal(s.max_ns, 3000);
+	assert_int_equal(s.sum_ns, 4000);
+}
+
+static void test_http_url_check(void **state)
+{
+	char err[256];
+
+	(void)state;
+	assert_int_equal(probe_http__check_url("http://127.0.0.1:8080/x?y=1", err, sizeof(err)), 0);
+	assert_int_equal(probe_http__check_url("https://[::1]/", err, sizeof(err)), 0);
+	assert_int_equal(probe_http__check_url("ftp://host/", err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "malformed URL"));
+	assert_int_equal(probe_http__check_url("http://exa mple/", err, sizeof(err)), -EINVAL);
+	assert_int_equal(probe_http__check_url("http://", err, sizeof(err)), -EINVAL);
+	assert_int_equal(probe_http__check_url("http://host:99999/", err, sizeof(err)), -EINVAL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_status_set_parses_codes_classes_ranges),
+		cmocka_unit_test(test_status_set_refuses_bad_input_whole),
+		cmocka_unit_test(test_value_set_compares_as_sets),
+		cmocka_unit_test(test_loop_options_bounded),
+		cmocka_unit_test(test_stats_min_avg_max_loss),
+		cmocka_unit_test(test_http_url_check),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

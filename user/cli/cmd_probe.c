@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * cmd_probe.c: `vigil probe KIND ...`: the active checks, picked by their first word from the
+ * table below; each probe (user/probe/) parses its own flags and prints its own help.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/commands.h"
+#include "probe/probe.h"
+
+/* One probe per line, so that adding one touches one line. */
+/* clang-format off */
+static const struct command probe_kinds[] = {
+	{ "http", probe_http__cmd },
+	{ NULL, NULL },
+};
+/* clang-format on */
+
+static void probe_usage(FILE *f)
+{
+	fprintf(f, "usage: vigil probe KIND [OPTIONS] TARGET...\n\n"
+		   "Active checks, with the kernel's view of each probe. Kinds:\n");
+	for (const struct command *k = probe_kinds; k->name; k++)
+		fprintf(f, "  %s\n", k->name);
+	fprintf(f, "\n'vigil probe KIND --help' shows a kind's flags.\n");
+}
+
+int cmd_probe(int argc, char **argv)
+{
+	if (argc < 2) {
+		fprintf(stderr, "vigil probe: no probe kind given\n");
+		probe_usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		probe_usage(stdout);
+		return 0;
+	}
+	for (const struct command *k = probe_kinds; k->name; k++) {
+		if (!strcmp(argv[1], k->name))
+			return k->run(argc - 1, argv + 1);
+	}
+	fprintf(stderr, "vigil probe: unknown probe kind '%s'\n", argv[1]);
+	probe_usage(stderr);
+	return EXIT_USAGE;
+}

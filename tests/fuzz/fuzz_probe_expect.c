@@ -3,7 +3,8 @@
  * fuzz_probe_expect.c: libFuzzer target for the probes' --expect parsers: --expect-status's
  * lists of codes, classes and ranges, and the DNS probe's --expect value sets. Any input is
  * accepted or refused cleanly; a refused input leaves the set unchanged; an accepted status
- * set holds only codes 100..599, and an accepted value set equals itself.
+ * set holds only codes 100..599, and an accepted value set equals itself; --send's escapes
+ * never write past their buffer.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -38,6 +39,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 	} else if (!probe_value_set__equals(&vs, vs.v, vs.n)) {
 		abort();
+	}
+	{
+		char out[64];
+		size_t n = 0;
+
+		if (!probe_unescape(s, out, sizeof(out), &n) && n > sizeof(out))
+			abort();
 	}
 	free(s);
 	return 0;

@@ -146,8 +146,11 @@ CASES = [
     ["probe", "http", "--count", "2", "--interval", "0", "{http}"],
     ["probe", "http", "-f", "table", "--headers", "{http}"],
     ["probe", "http", "-f", "csv", "-o", "{tmp}/probe.csv.gz", "{http}"],
+    ["probe", "tcp", "-c", "2", "-i", "0", "{http}"],
+    ["probe", "tcp", "-f", "table", "--send", "GET / HTTP/1.0\\r\\n\\r\\n", "--expect", "HTTP",
+     "{http}"],
 ]
-CASES += [["probe", "--help"], ["probe", "http", "--help"]]
+CASES += [["probe", "--help"], ["probe", "http", "--help"], ["probe", "tcp", "--help"]]
 CASES += [[c, "--help"] for c in ("doctor", "trace", "hist", "serve", "top", "profile",
                                   "snapshot", "ps", "proc", "pidof", "net", "sys", "kill",
                                   "biotop", "lsof", "pmap", "taskset", "renice", "ionice",
@@ -331,6 +334,8 @@ class Mode:
                 a = "sleep" if a == "{sleeper}" else str(v.pid)
             argv.append(a.replace("{tmp}", self.tmp).replace("{port}", str(free_port()))
                         .replace("{http}", http_url() if a == "{http}" else ""))
+            if case[:2] == ["probe", "tcp"] and a == "{http}":  # HOST:PORT, not a URL
+                argv[-1] = argv[-1][len("http://"):-1]
         try:
             rc = self.run(argv)
             if case[0] == "kill" and rc == 0:

@@ -57,6 +57,18 @@ class H(http.server.BaseHTTPRequestHandler):
 http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
 '''
 
+BANNER = r'''
+import socketserver, sys
+class H(socketserver.StreamRequestHandler):
+    def handle(self):
+        self.wfile.write(b"220 vigil-test ready\r\n")
+        line = self.rfile.readline()
+        if line:
+            self.wfile.write(b"250 got " + line)
+socketserver.ThreadingTCPServer.allow_reuse_address = True
+socketserver.ThreadingTCPServer((sys.argv[1], int(sys.argv[2])), H).serve_forever()
+'''
+
 NGINX_CONF = r'''
 daemon off;
 worker_processes 1;
@@ -184,6 +196,10 @@ def http_setup():
         f.write(UPSTREAM)
     state["upstream"] = subprocess.Popen(
         in_ns(NS_S, "/usr/bin/python3", d + "/upstream.py", "8081", str(WAIT_S)))
+    with open(d + "/banner.py", "w") as f:
+        f.write(BANNER)
+    state["banner"] = subprocess.Popen(
+        in_ns(NS_S, "/usr/bin/python3", d + "/banner.py", IP_S, "2525"))
     state["nginx"] = subprocess.Popen(in_ns(NS_S, nginx, "-c", d + "/nginx.conf", "-p", d),
                                       stderr=subprocess.PIPE)
     nft = subprocess.run(in_ns(NS_S, "nft", "-f", "-"), input=NFT_DROP_FIRST_SYN, text=True,
@@ -192,10 +208,11 @@ def http_setup():
     for port in (80, 443, 8080):
         wait_port(NS_S, IP_S, port)
     wait_port(NS_S, "127.0.0.1", 8081)
+    wait_port(NS_S, IP_S, 2525)
 
 
 def http_teardown():
-    for k in ("nginx", "upstream"):
+    for k in ("nginx", "upstream", "banner"):
         p = state.pop(k, None)
         if p:
             p.terminate()
@@ -356,6 +373,57 @@ def test_probe_http_count_summary_formats():
     p = probe("http", url("/"), "-f", "json", check_rc=0)
     arr = json.loads(p.stdout)
     check(len(arr) == 1 and arr[0]["status"] == 200, arr)
+
+
+@test
+def test_probe_tcp_connect_send_expect():
+    r, _ = probe_json("tcp", "%s:80" % IP_S)
+    r = r[0]
+    check(r["probe"] == "tcp" and r["success"] and r["remote_port"] == 80, r)
+    check(0 <= r["dns_ns"] <= r["connect_ns"] <= r["duration_ns"] and r["tls_ns"] is None, r)
+    check(r["sent_bytes"] == 0 and r["answer"] is None and r["expect_ns"] is None, r)
+    r, _ = probe_json("tcp", "--send", r"GET / HTTP/1.0\r\n\r\n", "--expect", r"^HTTP/1\.1 200",
+                      "%s:80" % IP_S)
+    r = r[0]
+    check(r["sent_bytes"] == 18 and r["received_bytes"] > 0 and
+          r["answer"].startswith("HTTP/1.1 200 OK\r\n"), r)
+    check(r["connect_ns"] <= r["expect_ns"] <= r["duration_ns"], r)
+    r, _ = probe_json("tcp", "--expect", "^220 vigil-test", "%s:2525" % IP_S)
+    check(r[0]["answer"] == "220 vigil-test ready\r\n", r)
+    r, _ = probe_json("tcp", "--send", r"HELO x\r\n", "--expect", "^250 got HELO x",
+                      "%s:2525" % IP_S)
+    check(r[0]["success"] and r[0]["sent_bytes"] == 8, r)
+    p = probe("tcp", "--send", r"GET / HTTP/1.0\r\n\r\n", "--expect", "^HTTP/1.1 500",
+              "%s:80" % IP_S, "-f", "ndjson", check_rc=1)
+    check(records(p.stdout)[0]["failure"] == "expect" and "does not match --expect" in p.stderr,
+          p.stderr)
+    t0 = time.time()
+    p = probe("tcp", "--timeout", "300ms", "--expect", "^never", "%s:2525" % IP_S, "-f",
+              "ndjson", check_rc=1)
+    check(records(p.stdout)[0]["failure"] == "timeout" and time.time() - t0 < 5, p.stderr)
+
+
+@test
+def test_probe_tcp_tls_refused_dropped_syn():
+    p = probe("tcp", "--tls", "%s:443" % IP_S, "-f", "ndjson", check_rc=1)
+    check(records(p.stdout)[0]["failure"] == "tls" and "TLS failure" in p.stderr, p.stderr)
+    r, _ = probe_json("tcp", "--tls", "--insecure", "%s:443" % IP_S)
+    r = r[0]
+    check(r["success"] and r["connect_ns"] <= r["tls_ns"], r)
+    check("vigil-probe-test" in r["cert_subject"] and r["cert_expiry"] == state["cert_end"], r)
+    p = probe("tcp", "%s:81" % IP_S, "-f", "ndjson", check_rc=1)
+    check(records(p.stdout)[0]["failure"] == "refused" and "connection refused" in p.stderr,
+          p.stderr)
+    r, _ = probe_json("tcp", "%s:8080" % IP_S)
+    check(0.95 * S <= r[0]["connect_ns"] < 3.5 * S, "dropped SYN: %s" % r)
+    p = probe("tcp", "--count", "2", "--interval", "0", "%s:80" % IP_S, "-f", "table",
+              check_rc=0)
+    check("2 runs, 2 ok, 0.0% loss" in p.stdout, p.stdout)
+    for bad in (["nohostport"], ["::1:80"], ["%s:0" % IP_S], ["%s:99999" % IP_S],
+                ["--insecure", "%s:80" % IP_S], ["--send", r"\q", "%s:80" % IP_S],
+                ["--expect", "(", "%s:80" % IP_S]):
+        p = probe("tcp", *bad, check_rc=2)
+        check(p.stderr.strip(), "a message: %s" % bad)
 
 
 def main():

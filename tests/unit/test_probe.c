@@ -16,6 +16,7 @@
 #include "probe/probe.h"
 #include "probe/probe_expect.h"
 #include "probe/probe_http.h"
+#include "probe/probe_tcp.h"
 
 static void test_status_set_parses_codes_classes_ranges(void **state)
 {
@@ -116,6 +117,43 @@ static void test_http_url_check(void **state)
 	assert_int_equal(probe_http__check_url("http://host:99999/", err, sizeof(err)), -EINVAL);
 }
 
+static void test_unescape(void **state)
+{
+	char out[8];
+	size_t n = 0;
+
+	(void)state;
+	assert_int_equal(probe_unescape("a\\r\\n\\x41\\0\\\\", out, sizeof(out), &n), 0);
+	assert_int_equal(n, 6);
+	assert_memory_equal(out, "a\r\nA\0\\", 6);
+	assert_int_equal(probe_unescape("\\x4", out, sizeof(out), &n), -EINVAL);
+	assert_int_equal(probe_unescape("\\q", out, sizeof(out), &n), -EINVAL);
+	assert_int_equal(probe_unescape("abc\\", out, sizeof(out), &n), -EINVAL);
+	assert_int_equal(probe_unescape("123456789", out, sizeof(out), &n), -ERANGE);
+}
+
+static void test_tcp_target_url(void **state)
+{
+	char url[320], err[256];
+
+	(void)state;
+	assert_int_equal(
+		probe_tcp__target_url("10.0.0.1:25", false, url, sizeof(url), err, sizeof(err)), 0);
+	assert_string_equal(url, "http://10.0.0.1:25/");
+	assert_int_equal(
+		probe_tcp__target_url("[::1]:443", true, url, sizeof(url), err, sizeof(err)), 0);
+	assert_string_equal(url, "https://[::1]:443/");
+	assert_int_equal(
+		probe_tcp__target_url("::1:443", false, url, sizeof(url), err, sizeof(err)),
+		-EINVAL);
+	assert_int_equal(probe_tcp__target_url("host", false, url, sizeof(url), err, sizeof(err)),
+			 -EINVAL);
+	assert_int_equal(probe_tcp__target_url("host:0", false, url, sizeof(url), err, sizeof(err)),
+			 -EINVAL);
+	assert_int_equal(probe_tcp__target_url("a/b:80", false, url, sizeof(url), err, sizeof(err)),
+			 -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -125,6 +163,8 @@ int main(void)
 		cmocka_unit_test(test_loop_options_bounded),
 		cmocka_unit_test(test_stats_min_avg_max_loss),
 		cmocka_unit_test(test_http_url_check),
+		cmocka_unit_test(test_unescape),
+		cmocka_unit_test(test_tcp_target_url),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

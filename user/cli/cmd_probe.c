@@ -13,6 +13,7 @@
 /* clang-format off */
 static const struct command probe_kinds[] = {
 	{ "http", probe_http__cmd },
+	{ "tcp", probe_tcp__cmd },
 	{ NULL, NULL },
 };
 /* clang-format on */

@@ -253,3 +253,17 @@ const char *curl_url_strerror(CURLUcode code)
 
 	return fn ? fn(code) : "libcurl is not available";
 }
+
+CURLcode curl_easy_send(CURL *curl, const void *buffer, size_t buflen, size_t *n)
+{
+	__typeof__(&curl_easy_send) fn = CURL_FN(curl_easy_send);
+
+	return fn ? fn(curl, buffer, buflen, n) : CURLE_FAILED_INIT;
+}
+
+CURLcode curl_easy_recv(CURL *curl, void *buffer, size_t buflen, size_t *n)
+{
+	__typeof__(&curl_easy_recv) fn = CURL_FN(curl_easy_recv);
+
+	return fn ? fn(curl, buffer, buflen, n) : CURLE_FAILED_INIT;
+}

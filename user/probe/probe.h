@@ -10,6 +10,7 @@
 #define VIGIL_PROBE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "cli/cli.h"
@@ -46,6 +47,25 @@ enum probe_opt_id {
 			"give up on one run after TIME (default 10s)"                              \
 	}
 
+enum probe_fail {
+	PROBE_OK = 0,
+	PROBE_FAIL_URL,	    /* malformed URL */
+	PROBE_FAIL_RESOLVE, /* the name does not resolve */
+	PROBE_FAIL_REFUSED, /* connection refused */
+	PROBE_FAIL_CONNECT, /* other connect failure (unreachable...) */
+	PROBE_FAIL_TIMEOUT,
+	PROBE_FAIL_TLS,	   /* handshake or certificate verification */
+	PROBE_FAIL_HTTP,   /* the transfer failed after connecting */
+	PROBE_FAIL_STATUS, /* --expect-status */
+	PROBE_FAIL_BODY,   /* --expect-body */
+	PROBE_FAIL_EXPECT, /* --expect (a banner, an answer set) */
+	PROBE_FAIL_DNS,	   /* a DNS answer's rcode (NXDOMAIN, SERVFAIL...) */
+	PROBE_FAIL_OTHER,
+};
+
+/* "resolve", "refused", ...: the error class in records and metrics. */
+const char *probe_fail_name(enum probe_fail f);
+
 struct probe_loop {
 	uint64_t count;	      /* runs */
 	uint64_t interval_ns; /* between the starts of two runs */
@@ -81,6 +101,10 @@ void probe_stats__print(const struct probe_stats *s, const char *probe, const ch
 
 /* A duration in ns as milliseconds for tables: "12.345" (3 decimals). */
 void probe_fmt_ms(char *buf, size_t len, int64_t ns);
+/* The same for a table cell: "-" for a phase not reached (ns < 0). */
+void probe_fmt_ms_cell(char *buf, size_t len, int64_t ns);
+/* Unix seconds as RFC 3339 UTC, "2027-03-10T12:00:00Z". */
+void probe_fmt_unix(char *buf, size_t len, int64_t t);
 
 /* The commands, `vigil probe http ...` with argv[0] = "http". */
 int probe_http__cmd(int argc, char **argv);

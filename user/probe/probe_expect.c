@@ -141,3 +141,57 @@ bool probe_value_set__equals(const struct probe_value_set *s, char (*got)[PROBE_
 	}
 	return true;
 }
+
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = (char)tolower((unsigned char)c);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+int probe_unescape(const char *in, char *out, size_t len, size_t *n)
+{
+	size_t o = 0;
+
+	for (const char *p = in; *p; p++) {
+		char c = *p;
+
+		if (c == '\\') {
+			int hi, lo;
+
+			switch (*++p) {
+			case 'r':
+				c = '\r';
+				break;
+			case 'n':
+				c = '\n';
+				break;
+			case 't':
+				c = '\t';
+				break;
+			case '0':
+				c = '\0';
+				break;
+			case '\\':
+				c = '\\';
+				break;
+			case 'x':
+				hi = p[1] ? hex_digit(p[1]) : -1;
+				lo = hi >= 0 && p[2] ? hex_digit(p[2]) : -1;
+				if (lo < 0)
+					return -EINVAL;
+				c = (char)(hi << 4 | lo);
+				p += 2;
+				break;
+			default:
+				return -EINVAL; /* also a final lone backslash */
+			}
+		}
+		if (o >= len)
+			return -ERANGE;
+		out[o++] = c;
+	}
+	*n = o;
+	return 0;
+}

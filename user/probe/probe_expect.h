@@ -52,4 +52,10 @@ void probe_value_norm(char *v);
 bool probe_value_set__equals(const struct probe_value_set *s, char (*got)[PROBE_EXPECT_VAL_LEN],
 			     int n);
 
+/*
+ * --send's text with C escapes (\r \n \t \0 \\ \xHH) turned into bytes; at most len bytes
+ * out, *n says how many. 0, -EINVAL for a bad or unfinished escape, -ERANGE past len.
+ */
+int probe_unescape(const char *in, char *out, size_t len, size_t *n);
+
 #endif /* VIGIL_PROBE_EXPECT_H */

@@ -11,7 +11,6 @@
 
 #include <curl/curl.h>
 #include <errno.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,25 +26,6 @@ struct http_buf {
 	char *p;
 	size_t len, cap, max;
 };
-
-static const char *const fail_names[] = {
-	[PROBE_OK] = "",
-	[PROBE_FAIL_URL] = "url",
-	[PROBE_FAIL_RESOLVE] = "resolve",
-	[PROBE_FAIL_REFUSED] = "refused",
-	[PROBE_FAIL_CONNECT] = "connect",
-	[PROBE_FAIL_TIMEOUT] = "timeout",
-	[PROBE_FAIL_TLS] = "tls",
-	[PROBE_FAIL_HTTP] = "http",
-	[PROBE_FAIL_STATUS] = "status",
-	[PROBE_FAIL_BODY] = "body",
-	[PROBE_FAIL_OTHER] = "other",
-};
-
-const char *probe_fail_name(enum probe_fail f)
-{
-	return (unsigned int)f < sizeof(fail_names) / sizeof(fail_names[0]) ? fail_names[f] : "?";
-}
 
 const char *probe_http_version_name(long num)
 {
@@ -151,59 +131,13 @@ out_free_url:
 	return ret;
 }
 
-static pthread_once_t global_once = PTHREAD_ONCE_INIT;
-static CURLcode global_rc = CURLE_FAILED_INIT;
-
-static void global_init(void)
-{
-	global_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
-}
-
-static int64_t info_us(CURL *h, CURLINFO what)
+static int64_t info_ns(CURL *h, CURLINFO what)
 {
 	curl_off_t v = 0;
 
 	if (curl_easy_getinfo(h, what, &v))
 		return -1;
 	return (int64_t)v * 1000;
-}
-
-/* "Expire date:Mar 10 12:00:00 2027 GMT" (OpenSSL's) or "2027-03-10 12:00:00 GMT". */
-static int64_t cert_time(const char *s)
-{
-	struct tm tm;
-
-	memset(&tm, 0, sizeof(tm));
-	if (!strptime(s, "%b %d %H:%M:%S %Y GMT", &tm)) {
-		memset(&tm, 0, sizeof(tm));
-		if (!strptime(s, "%Y-%m-%d %H:%M:%S", &tm))
-			return 0;
-	}
-	return (int64_t)timegm(&tm);
-}
-
-static void read_certs(CURL *h, struct probe_http_result *r)
-{
-	struct curl_certinfo *ci = NULL;
-
-	if (curl_easy_getinfo(h, CURLINFO_CERTINFO, &ci) || !ci)
-		return;
-	for (int i = 0; i < ci->num_of_certs; i++) {
-		for (struct curl_slist *s = ci->certinfo[i]; s; s = s->next) {
-			const char *d = s->data;
-
-			if (i == 0 && !strncmp(d, "Subject:", 8) && !r->cert_subject)
-				r->cert_subject = strdup(d + 8);
-			else if (i == 0 && !strncmp(d, "Issuer:", 7) && !r->cert_issuer)
-				r->cert_issuer = strdup(d + 7);
-			else if (!strncmp(d, "Expire date:", 12)) {
-				int64_t t = cert_time(d + 12);
-
-				if (t && (!r->cert_expiry || t < r->cert_expiry))
-					r->cert_expiry = t;
-			}
-		}
-	}
 }
 
 static void read_info(CURL *h, struct probe_http_result *r)
@@ -221,20 +155,12 @@ static void read_info(CURL *h, struct probe_http_result *r)
 				      : v == CURL_HTTP_VERSION_3   ? 30
 								   : 0;
 	}
-	r->dns_ns = info_us(h, CURLINFO_NAMELOOKUP_TIME_T);
-	r->connect_ns = info_us(h, CURLINFO_CONNECT_TIME_T);
-	r->tls_ns = info_us(h, CURLINFO_APPCONNECT_TIME_T);
-	r->pretransfer_ns = info_us(h, CURLINFO_PRETRANSFER_TIME_T);
-	r->first_byte_ns = info_us(h, CURLINFO_STARTTRANSFER_TIME_T);
-	r->total_ns = info_us(h, CURLINFO_TOTAL_TIME_T);
-	r->redirect_ns = info_us(h, CURLINFO_REDIRECT_TIME_T);
-	/* libcurl says 0 for a phase it did not reach (and for TLS on plain HTTP) */
-	if (r->connect_ns <= 0 && r->dns_ns <= 0)
-		r->dns_ns = -1;
-	if (r->connect_ns <= 0)
-		r->connect_ns = -1;
-	if (r->tls_ns <= 0)
-		r->tls_ns = -1;
+	probe_conn__read(&r->conn, h);
+	r->pretransfer_ns = info_ns(h, CURLINFO_PRETRANSFER_TIME_T);
+	r->first_byte_ns = info_ns(h, CURLINFO_STARTTRANSFER_TIME_T);
+	r->total_ns = info_ns(h, CURLINFO_TOTAL_TIME_T);
+	r->redirect_ns = info_ns(h, CURLINFO_REDIRECT_TIME_T);
+	/* libcurl says 0 for a phase it did not reach */
 	if (r->pretransfer_ns <= 0)
 		r->pretransfer_ns = -1;
 	if (r->first_byte_ns <= 0)
@@ -249,75 +175,8 @@ static void read_info(CURL *h, struct probe_http_result *r)
 	off = 0;
 	if (!curl_easy_getinfo(h, CURLINFO_SPEED_DOWNLOAD_T, &off))
 		r->speed = (double)off;
-	if (!curl_easy_getinfo(h, CURLINFO_PRIMARY_IP, &s) && s) {
-		snprintf(r->remote_ip, sizeof(r->remote_ip), "%s", s);
-		r->ip_protocol = strchr(s, ':') ? 6 : s[0] ? 4 : 0;
-	}
-	if (!curl_easy_getinfo(h, CURLINFO_LOCAL_IP, &s) && s)
-		snprintf(r->local_ip, sizeof(r->local_ip), "%s", s);
-	curl_easy_getinfo(h, CURLINFO_PRIMARY_PORT, &r->remote_port);
-	curl_easy_getinfo(h, CURLINFO_LOCAL_PORT, &r->local_port);
 	if (!curl_easy_getinfo(h, CURLINFO_EFFECTIVE_URL, &s) && s)
 		r->effective_url = strdup(s);
-	read_certs(h, r);
-}
-
-static enum probe_fail classify(CURL *h, CURLcode rc)
-{
-	long os_errno = 0;
-
-	switch (rc) {
-	case CURLE_URL_MALFORMAT:
-	case CURLE_UNSUPPORTED_PROTOCOL:
-		return PROBE_FAIL_URL;
-	case CURLE_COULDNT_RESOLVE_HOST:
-		return PROBE_FAIL_RESOLVE;
-	case CURLE_COULDNT_CONNECT:
-		curl_easy_getinfo(h, CURLINFO_OS_ERRNO, &os_errno);
-		return os_errno == ECONNREFUSED ? PROBE_FAIL_REFUSED : PROBE_FAIL_CONNECT;
-	case CURLE_OPERATION_TIMEDOUT:
-		return PROBE_FAIL_TIMEOUT;
-	case CURLE_SSL_CONNECT_ERROR:
-	case CURLE_PEER_FAILED_VERIFICATION:
-	case CURLE_SSL_CERTPROBLEM:
-	case CURLE_SSL_CIPHER:
-	case CURLE_SSL_CACERT_BADFILE:
-	case CURLE_SSL_ISSUER_ERROR:
-	case CURLE_SSL_INVALIDCERTSTATUS:
-	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
-		return PROBE_FAIL_TLS;
-	default:
-		return PROBE_FAIL_HTTP;
-	}
-}
-
-static void describe(struct probe_http_result *r, const struct probe_http_opts *o, CURLcode rc,
-		     const char *errbuf)
-{
-	const char *why = errbuf[0] ? errbuf : curl_easy_strerror(rc);
-
-	switch (r->fail) {
-	case PROBE_FAIL_RESOLVE:
-		snprintf(r->error, sizeof(r->error), "unresolvable name: %s", why);
-		break;
-	case PROBE_FAIL_REFUSED:
-		snprintf(r->error, sizeof(r->error), "connection refused: %s", why);
-		break;
-	case PROBE_FAIL_CONNECT:
-		snprintf(r->error, sizeof(r->error), "cannot connect: %s", why);
-		break;
-	case PROBE_FAIL_TIMEOUT:
-		snprintf(r->error, sizeof(r->error), "timeout after %llu ms: %s",
-			 (unsigned long long)(o->timeout_ns / 1000000), why);
-		break;
-	case PROBE_FAIL_TLS:
-		snprintf(r->error, sizeof(r->error), "TLS failure: %s%s", why,
-			 o->insecure ? "" : " (--insecure accepts an unverified certificate)");
-		break;
-	default:
-		snprintf(r->error, sizeof(r->error), "%s", why);
-		break;
-	}
 }
 
 static void check_expect(const struct probe_http_opts *o, struct probe_http_result *r,
@@ -394,7 +253,8 @@ int probe_http__run(const struct probe_http_opts *o, const char *url, struct pro
 
 	memset(r, 0, sizeof(*r));
 	r->content_length = -1;
-	r->dns_ns = r->connect_ns = r->tls_ns = r->pretransfer_ns = -1;
+	probe_conn__init(&r->conn);
+	r->pretransfer_ns = -1;
 	r->first_byte_ns = r->total_ns = r->redirect_ns = -1;
 	r->start_mono_ns = mono_now_ns();
 	err = probe_http__check_url(url, r->error, sizeof(r->error));
@@ -404,9 +264,9 @@ int probe_http__run(const struct probe_http_opts *o, const char *url, struct pro
 	}
 	if (err)
 		return err;
-	pthread_once(&global_once, global_init);
-	if (global_rc)
-		return -ENOSYS;
+	err = probe_curl__init();
+	if (err)
+		return err;
 	h = curl_easy_init();
 	if (!h)
 		return -ENOMEM;
@@ -420,8 +280,10 @@ int probe_http__run(const struct probe_http_opts *o, const char *url, struct pro
 	r->duration_ns = mono_now_ns() - r->start_mono_ns;
 	read_info(h, r);
 	if (rc) {
-		r->fail = classify(h, rc);
-		describe(r, o, rc, errbuf);
+		r->fail = probe_curl_classify(h, rc);
+		probe_curl_describe(r->error, sizeof(r->error), r->fail,
+				    errbuf[0] ? errbuf : curl_easy_strerror(rc), o->timeout_ns,
+				    o->insecure);
 	} else {
 		check_expect(o, r, &body);
 	}
@@ -444,7 +306,6 @@ void probe_http_result__free(struct probe_http_result *r)
 		return;
 	free(r->effective_url);
 	free(r->headers);
-	free(r->cert_subject);
-	free(r->cert_issuer);
-	r->effective_url = r->headers = r->cert_subject = r->cert_issuer = NULL;
+	probe_conn__free(&r->conn);
+	r->effective_url = r->headers = NULL;
 }

@@ -13,26 +13,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "probe/probe.h"
+#include "probe/probe_curl.h"
 #include "probe/probe_expect.h"
 
 struct curl_slist;
-
-enum probe_fail {
-	PROBE_OK = 0,
-	PROBE_FAIL_URL,	    /* malformed URL */
-	PROBE_FAIL_RESOLVE, /* the name does not resolve */
-	PROBE_FAIL_REFUSED, /* connection refused */
-	PROBE_FAIL_CONNECT, /* other connect failure (unreachable...) */
-	PROBE_FAIL_TIMEOUT,
-	PROBE_FAIL_TLS,	   /* handshake or certificate verification */
-	PROBE_FAIL_HTTP,   /* the transfer failed after connecting */
-	PROBE_FAIL_STATUS, /* --expect-status */
-	PROBE_FAIL_BODY,   /* --expect-body */
-	PROBE_FAIL_OTHER,
-};
-
-/* "resolve", "refused", ...: the error class in records and metrics. */
-const char *probe_fail_name(enum probe_fail f);
 
 struct probe_http_opts {
 	const char *method; /* NULL: GET, or POST with data */
@@ -46,24 +31,18 @@ struct probe_http_opts {
 	int ip_version; /* 0 any, 4 or 6 */
 };
 
-#define PROBE_IP_LEN 46
-
 struct probe_http_result {
 	enum probe_fail fail;
 	char error[256]; /* what failed, for people; "" on success */
 	uint64_t start_mono_ns, duration_ns;
 	long status, redirects, http_version_num; /* 10, 11, 20, 30; 0 unknown */
+	struct probe_conn conn; /* DNS, connect and TLS phases, addresses, certificate */
 	/* cumulative from the start, as curl -w's time_*; -1: phase not reached */
-	int64_t dns_ns, connect_ns, tls_ns, pretransfer_ns, first_byte_ns, total_ns, redirect_ns;
+	int64_t pretransfer_ns, first_byte_ns, total_ns, redirect_ns;
 	int64_t size, content_length; /* bytes of body; content_length -1 when not given */
 	double speed;		      /* download bytes/s */
-	char remote_ip[PROBE_IP_LEN], local_ip[PROBE_IP_LEN];
-	long remote_port, local_port;
-	int ip_protocol; /* 4 or 6, 0 before connecting */
 	char *effective_url;
 	char *headers; /* the last response's header lines, "Name: value\n"... (--headers) */
-	char *cert_subject, *cert_issuer;
-	int64_t cert_expiry; /* earliest notAfter of the chain, unix seconds; 0: none */
 };
 
 /*

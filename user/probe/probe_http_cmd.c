@@ -190,23 +190,14 @@ static bool str_is_set(const char *s)
 	return s && s[0];
 }
 
-static void fmt_unix(char *buf, size_t len, int64_t t)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	gmtime_r(&tt, &tm);
-	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 static void http_row(struct rows *rows, struct wallclock *wc, const char *url,
 		     const struct probe_http_result *r)
 {
 	char when[WALLCLOCK_LEN], expiry[32] = "";
 
 	wallclock__format(wc, r->start_mono_ns, when);
-	if (r->cert_expiry)
-		fmt_unix(expiry, sizeof(expiry), r->cert_expiry);
+	if (r->conn.cert_expiry)
+		probe_fmt_unix(expiry, sizeof(expiry), r->conn.cert_expiry);
 	rows__add(rows, (const struct rowv[]){
 				ROWV_S(when),
 				ROWV_S("http"),
@@ -219,9 +210,9 @@ static void http_row(struct rows *rows, struct wallclock *wc, const char *url,
 				STR_OR_NULL(probe_http_version_name(r->http_version_num)),
 				ROWV_I(r->redirects),
 				STR_OR_NULL(r->effective_url),
-				NS_OR_NULL(r->dns_ns),
-				NS_OR_NULL(r->connect_ns),
-				NS_OR_NULL(r->tls_ns),
+				NS_OR_NULL(r->conn.dns_ns),
+				NS_OR_NULL(r->conn.connect_ns),
+				NS_OR_NULL(r->conn.tls_ns),
 				NS_OR_NULL(r->pretransfer_ns),
 				NS_OR_NULL(r->first_byte_ns),
 				NS_OR_NULL(r->total_ns),
@@ -229,13 +220,13 @@ static void http_row(struct rows *rows, struct wallclock *wc, const char *url,
 				r->status ? ROWV_I(r->size) : ROWV_NONE,
 				NS_OR_NULL(r->content_length),
 				r->status ? ROWV_F(r->speed) : ROWV_NONE,
-				STR_OR_NULL(r->remote_ip),
-				r->remote_port ? ROWV_I(r->remote_port) : ROWV_NONE,
-				STR_OR_NULL(r->local_ip),
-				r->local_port ? ROWV_I(r->local_port) : ROWV_NONE,
-				r->ip_protocol ? ROWV_I(r->ip_protocol) : ROWV_NONE,
-				STR_OR_NULL(r->cert_subject),
-				STR_OR_NULL(r->cert_issuer),
+				STR_OR_NULL(r->conn.remote_ip),
+				r->conn.remote_port ? ROWV_I(r->conn.remote_port) : ROWV_NONE,
+				STR_OR_NULL(r->conn.local_ip),
+				r->conn.local_port ? ROWV_I(r->conn.local_port) : ROWV_NONE,
+				r->conn.ip_protocol ? ROWV_I(r->conn.ip_protocol) : ROWV_NONE,
+				STR_OR_NULL(r->conn.cert_subject),
+				STR_OR_NULL(r->conn.cert_issuer),
 				STR_OR_NULL(expiry),
 				r->headers ? ROWV_S(r->headers) : ROWV_NONE,
 			});
@@ -248,25 +239,17 @@ static void table_header(struct sink *s)
 		     "SIZE", "RESULT");
 }
 
-static void ms_cell(char *buf, size_t len, int64_t ns)
-{
-	if (ns < 0)
-		snprintf(buf, len, "-");
-	else
-		probe_fmt_ms(buf, len, ns);
-}
-
 static void table_row(struct sink *s, const char *url, const struct probe_http_result *r)
 {
 	char dns[24], con[24], tls[24], sent[24], fb[24], tot[24], status[16] = "-";
 	const char *ver = probe_http_version_name(r->http_version_num);
 
-	ms_cell(dns, sizeof(dns), r->dns_ns);
-	ms_cell(con, sizeof(con), r->connect_ns);
-	ms_cell(tls, sizeof(tls), r->tls_ns);
-	ms_cell(sent, sizeof(sent), r->pretransfer_ns);
-	ms_cell(fb, sizeof(fb), r->first_byte_ns);
-	ms_cell(tot, sizeof(tot), r->total_ns);
+	probe_fmt_ms_cell(dns, sizeof(dns), r->conn.dns_ns);
+	probe_fmt_ms_cell(con, sizeof(con), r->conn.connect_ns);
+	probe_fmt_ms_cell(tls, sizeof(tls), r->conn.tls_ns);
+	probe_fmt_ms_cell(sent, sizeof(sent), r->pretransfer_ns);
+	probe_fmt_ms_cell(fb, sizeof(fb), r->first_byte_ns);
+	probe_fmt_ms_cell(tot, sizeof(tot), r->total_ns);
 	if (r->status)
 		snprintf(status, sizeof(status), "%ld", r->status);
 	sink__printf(s, "%-32s %6s %4s %8s %10s %8s %8s %12s %9s %9lld  %s\n", url, status,
@@ -275,13 +258,14 @@ static void table_row(struct sink *s, const char *url, const struct probe_http_r
 	if (r->redirects)
 		sink__printf(s, "  redirects: %ld, to %s\n", r->redirects,
 			     r->effective_url ? r->effective_url : "?");
-	if (r->cert_subject) {
+	if (r->conn.cert_subject) {
 		char expiry[32] = "?";
 
-		if (r->cert_expiry)
-			fmt_unix(expiry, sizeof(expiry), r->cert_expiry);
+		if (r->conn.cert_expiry)
+			probe_fmt_unix(expiry, sizeof(expiry), r->conn.cert_expiry);
 		sink__printf(s, "  certificate: subject %s; issuer %s; expires %s\n",
-			     r->cert_subject, r->cert_issuer ? r->cert_issuer : "?", expiry);
+			     r->conn.cert_subject, r->conn.cert_issuer ? r->conn.cert_issuer : "?",
+			     expiry);
 	}
 	if (r->headers) {
 		for (const char *p = r->headers; *p;) {

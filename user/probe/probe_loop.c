@@ -82,6 +82,23 @@ void probe_fmt_ms(char *buf, size_t len, int64_t ns)
 	snprintf(buf, len, "%.3f", (double)ns / 1e6);
 }
 
+void probe_fmt_ms_cell(char *buf, size_t len, int64_t ns)
+{
+	if (ns < 0)
+		snprintf(buf, len, "-");
+	else
+		probe_fmt_ms(buf, len, ns);
+}
+
+void probe_fmt_unix(char *buf, size_t len, int64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
 void probe_stats__print(const struct probe_stats *s, const char *probe, const char *target,
 			struct sink *table_sink)
 {

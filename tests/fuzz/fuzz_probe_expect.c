@@ -4,12 +4,13 @@
  * lists of codes, classes and ranges, and the DNS probe's --expect value sets. Any input is
  * accepted or refused cleanly; a refused input leaves the set unchanged; an accepted status
  * set holds only codes 100..599, and an accepted value set equals itself; --send's escapes
- * never write past their buffer.
+ * never write past their buffer; a DNS name accepted fits its buffer.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "probe/probe_dns.h"
 #include "probe/probe_expect.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -45,6 +46,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size_t n = 0;
 
 		if (!probe_unescape(s, out, sizeof(out), &n) && n > sizeof(out))
+			abort();
+	}
+	{
+		char q[PROBE_DNS_NAME_LEN];
+
+		if (!probe_dns_qname(s, 12 /* PTR */, q, sizeof(q)) && strlen(q) >= sizeof(q))
 			abort();
 	}
 	free(s);

@@ -150,7 +150,8 @@ CASES = [
     ["probe", "tcp", "-f", "table", "--send", "GET / HTTP/1.0\\r\\n\\r\\n", "--expect", "HTTP",
      "{http}"],
 ]
-CASES += [["probe", "--help"], ["probe", "http", "--help"], ["probe", "tcp", "--help"]]
+CASES += [["probe", "--help"], ["probe", "http", "--help"], ["probe", "tcp", "--help"],
+          ["probe", "dns", "--help"]]
 CASES += [[c, "--help"] for c in ("doctor", "trace", "hist", "serve", "top", "profile",
                                   "snapshot", "ps", "proc", "pidof", "net", "sys", "kill",
                                   "biotop", "lsof", "pmap", "taskset", "renice", "ionice",

@@ -117,6 +117,67 @@ table inet vgprobe {
 }
 '''
 
+IP_DROP = "10.213.7.3"  # the server namespace drops DNS to this address: timeouts
+
+NSD_CONF = """
+server:
+    ip-address: {ip}
+    port: 53
+    username: ""
+    chroot: ""
+    zonesdir: "{dir}"
+    pidfile: "{dir}/nsd.pid"
+    database: ""
+    xfrdfile: "{dir}/xfrd.state"
+    zonelistfile: "{dir}/zone.list"
+    logfile: "{dir}/nsd.log"
+    hide-version: yes
+    verbosity: 1
+remote-control:
+    control-enable: no
+zone:
+    name: vigil.test
+    zonefile: "{dir}/vigil.test.zone"
+zone:
+    name: 7.213.10.in-addr.arpa
+    zonefile: "{dir}/rev.zone"
+"""
+
+ZONE = """$ORIGIN vigil.test.
+$TTL 300
+@       IN SOA ns1.vigil.test. admin.vigil.test. 2026120401 3600 600 86400 60
+@       IN NS ns1.vigil.test.
+@       IN NS ns2.vigil.test.
+ns1     IN A 10.213.7.2
+ns2     IN A 10.213.7.2
+www 120 IN A 10.213.7.10
+www 120 IN A 10.213.7.11
+www     IN AAAA 2001:db8::10
+@       IN MX 10 mail.vigil.test.
+@       IN MX 20 mail2.vigil.test.
+mail    IN A 10.213.7.25
+alias   IN CNAME www.vigil.test.
+@       IN TXT "v=spf1 -all"
+txt     IN TXT "hello world" "second string"
+"""
+
+REV_ZONE = """$ORIGIN 7.213.10.in-addr.arpa.
+$TTL 300
+@  IN SOA ns1.vigil.test. admin.vigil.test. 1 3600 600 86400 60
+@  IN NS ns1.vigil.test.
+10 IN PTR www.vigil.test.
+"""
+
+NFT_DROP_DNS = """
+table inet vgprobedns {
+    chain input {
+        type filter hook input priority 0;
+        ip daddr %s udp dport 53 drop
+        ip daddr %s tcp dport 53 drop
+    }
+}
+""" % (IP_DROP, IP_DROP)
+
 state = {}
 
 
@@ -205,14 +266,32 @@ def http_setup():
     nft = subprocess.run(in_ns(NS_S, "nft", "-f", "-"), input=NFT_DROP_FIRST_SYN, text=True,
                          capture_output=True)
     check(nft.returncode == 0, "nft: %s" % nft.stderr)
+    dns_setup(d)
     for port in (80, 443, 8080):
         wait_port(NS_S, IP_S, port)
     wait_port(NS_S, "127.0.0.1", 8081)
     wait_port(NS_S, IP_S, 2525)
 
 
+def dns_setup(d):
+    nsd = shutil.which("nsd") or "/usr/sbin/nsd"
+    if not os.path.exists(nsd):
+        skip("nsd is not installed (tools/deps.sh installs it)")
+    for name, text in (("nsd.conf", NSD_CONF.format(ip=IP_S, dir=d)),
+                       ("vigil.test.zone", ZONE), ("rev.zone", REV_ZONE)):
+        with open(os.path.join(d, name), "w") as f:
+            f.write(text)
+    sh("ip", "-n", NS_S, "addr", "add", IP_DROP + "/24", "dev", VETH_S)
+    nft = subprocess.run(in_ns(NS_S, "nft", "-f", "-"), input=NFT_DROP_DNS, text=True,
+                         capture_output=True)
+    check(nft.returncode == 0, "nft: %s" % nft.stderr)
+    state["nsd"] = subprocess.Popen(in_ns(NS_S, nsd, "-d", "-c", d + "/nsd.conf"),
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_port(NS_S, IP_S, 53)
+
+
 def http_teardown():
-    for k in ("nginx", "upstream", "banner"):
+    for k in ("nginx", "upstream", "banner", "nsd"):
         p = state.pop(k, None)
         if p:
             p.terminate()
@@ -424,6 +503,92 @@ def test_probe_tcp_tls_refused_dropped_syn():
                 ["--expect", "(", "%s:80" % IP_S]):
         p = probe("tcp", *bad, check_rc=2)
         check(p.stderr.strip(), "a message: %s" % bad)
+
+
+def dnspython_answers(name, rdtype, tcp=False):
+    """The answer section as dnspython reads it: [(owner, ttl, type, data)], and the rcode."""
+    # dnspython runs in the client namespace, as vigil does
+    code = ("import dns.message, dns.query, dns.rcode, json, sys\n"
+            "q = dns.message.make_query(%r, %r)\n"
+            "r = dns.query.%s(q, %r, timeout=10)\n"
+            "out = [[rr.name.to_text(), rr.ttl, dns.rdatatype.to_text(rr.rdtype), x.to_text()]"
+            " for rr in r.answer for x in rr]\n"
+            "print(json.dumps([dns.rcode.to_text(r.rcode()), out]))\n"
+            % (name, rdtype, "tcp" if tcp else "udp", IP_S))
+    p = subprocess.run(in_ns(NS_C, "/usr/bin/python3", "-c", code), capture_output=True,
+                       text=True, timeout=60)
+    check(p.returncode == 0, "dnspython: %s" % p.stderr)
+    rcode, rrs = json.loads(p.stdout)
+    return rcode, sorted(tuple(x) for x in rrs)
+
+
+def vigil_answers(rec):
+    rrs = []
+    for line in (rec["answers"] or "").splitlines():
+        owner, ttl, typ, data = line.split(" ", 3)
+        rrs.append((owner, int(ttl), typ, data))
+    return sorted(rrs)
+
+
+DNS_CASES = [("www.vigil.test", "A"), ("www.vigil.test", "AAAA"), ("vigil.test", "MX"),
+             ("vigil.test", "NS"), ("alias.vigil.test", "CNAME"), ("alias.vigil.test", "A"),
+             ("10.7.213.10.in-addr.arpa", "PTR"), ("vigil.test", "SOA"), ("vigil.test", "TXT"),
+             ("txt.vigil.test", "TXT")]
+
+
+@test
+def test_probe_dns_answers_equal_dnspython():
+    for tcp in (False, True):
+        for name, typ in DNS_CASES:
+            args = ["dns", "--server", IP_S, "--type", typ, name] + (["--tcp"] if tcp else [])
+            r, _ = probe_json(*args)
+            r = r[0]
+            rcode, want = dnspython_answers(name, typ, tcp)
+            got = vigil_answers(r)
+            check(r["rcode"] == rcode == "NOERROR" and r["success"], r)
+            check(got == want, "%s %s (tcp %s): vigil %s, dnspython %s" % (name, typ, tcp, got,
+                                                                        want))
+            check(r["answer_rrs"] == len(want) and len(want) > 0, r)
+            check(r["server"] == IP_S and r["transport"] == ("tcp" if tcp else "udp"), r)
+            check(0 < r["query_ns"] <= r["duration_ns"] < 5 * S, r)
+    # PTR of an address asks its reverse name, as dig -x
+    r, _ = probe_json("dns", "--server", IP_S, "--type", "PTR", "10.213.7.10")
+    check(r[0]["qname"] == "10.7.213.10.in-addr.arpa." and
+          vigil_answers(r[0])[0][3] == "www.vigil.test.", r)
+
+
+@test
+def test_probe_dns_expect_and_failures():
+    probe("dns", "--server", IP_S, "--expect", "10.213.7.11,10.213.7.10", "www.vigil.test",
+          check_rc=0)
+    probe("dns", "--server", IP_S, "-T", "MX", "--expect", "10 mail.vigil.test",
+          "--expect", "20 MAIL2.vigil.test.", "vigil.test", check_rc=0)
+    p = probe("dns", "--server", IP_S, "--expect", "10.213.7.10", "www.vigil.test", "-f",
+              "ndjson", check_rc=1)
+    check(records(p.stdout)[0]["failure"] == "expect" and "differs from --expect" in p.stderr,
+          p.stderr)
+    p = probe("dns", "--server", IP_S, "nosuch.vigil.test", "-f", "ndjson", check_rc=1)
+    r = records(p.stdout)[0]
+    rcode, _ = dnspython_answers("nosuch.vigil.test", "A")
+    check(r["rcode"] == rcode == "NXDOMAIN" and r["failure"] == "rcode", r)
+    check("NXDOMAIN" in p.stderr, p.stderr)
+    p = probe("dns", "--server", IP_S, "example.org", "-f", "ndjson", check_rc=1)
+    r = records(p.stdout)[0]
+    rcode, _ = dnspython_answers("example.org", "A")
+    check(r["rcode"] == rcode == "REFUSED" and "REFUSED" in p.stderr, (r, p.stderr))
+    t0 = time.time()
+    p = probe("dns", "--server", IP_DROP, "--timeout", "500ms", "www.vigil.test", "-f",
+              "ndjson", check_rc=1)
+    r = records(p.stdout)[0]
+    check(r["failure"] == "timeout" and r["rcode"] is None and "timeout after 500 ms" in
+          p.stderr and time.time() - t0 < 5, (r, p.stderr))
+    p = probe("dns", "--server", IP_S, "--count", "3", "--interval", "50ms", "-f", "table",
+              "www.vigil.test", check_rc=0)
+    check("3 runs, 3 ok, 0.0% loss" in p.stdout and "10.213.7.11" in p.stdout, p.stdout)
+    for bad in (["--type", "SRV", "x.test"], ["--server", "dns.example", "x.test"],
+                ["a..b"], ["x" * 64 + ".test"], ["--expect", "a,,b", "x.test"]):
+        p = probe("dns", *bad, check_rc=2)
+        check(p.stderr.strip(), "a message for %s" % bad)
 
 
 def main():

@@ -15,6 +15,7 @@
 
 #include "probe/probe.h"
 #include "probe/probe_expect.h"
+#include "probe/probe_dns.h"
 #include "probe/probe_http.h"
 #include "probe/probe_tcp.h"
 
@@ -154,6 +155,34 @@ static void test_tcp_target_url(void **state)
 			 -EINVAL);
 }
 
+static void test_dns_names_types(void **state)
+{
+	char q[PROBE_DNS_NAME_LEN], label[80];
+
+	(void)state;
+	assert_true(probe_dns_type_parse("aaaa") > 0);
+	assert_string_equal(probe_dns_type_name(probe_dns_type_parse("Txt")), "TXT");
+	assert_int_equal(probe_dns_type_parse("SRV"), -EINVAL);
+	assert_int_equal(
+		probe_dns_qname("www.example.org.", probe_dns_type_parse("A"), q, sizeof(q)), 0);
+	assert_int_equal(probe_dns_qname("10.0.0.1", probe_dns_type_parse("PTR"), q, sizeof(q)), 0);
+	assert_string_equal(q, "1.0.0.10.in-addr.arpa.");
+	assert_int_equal(probe_dns_qname("2001:db8::1", probe_dns_type_parse("PTR"), q, sizeof(q)),
+			 0);
+	assert_string_equal(q, "1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2."
+			       "ip6.arpa.");
+	assert_int_equal(probe_dns_qname("a..b", 1, q, sizeof(q)), -EINVAL);
+	assert_int_equal(probe_dns_qname("", 1, q, sizeof(q)), -EINVAL);
+	assert_int_equal(probe_dns_qname("a b", 1, q, sizeof(q)), -EINVAL);
+	memset(label, 'x', 64);
+	label[64] = '\0';
+	assert_int_equal(probe_dns_qname(label, 1, q, sizeof(q)), -EINVAL);
+	label[63] = '\0';
+	assert_int_equal(probe_dns_qname(label, 1, q, sizeof(q)), 0);
+	assert_true(probe_dns_server_is_valid("::1"));
+	assert_false(probe_dns_server_is_valid("dns.example"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -165,6 +194,7 @@ int main(void)
 		cmocka_unit_test(test_http_url_check),
 		cmocka_unit_test(test_unescape),
 		cmocka_unit_test(test_tcp_target_url),
+		cmocka_unit_test(test_dns_names_types),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -14,6 +14,7 @@
 static const struct command probe_kinds[] = {
 	{ "http", probe_http__cmd },
 	{ "tcp", probe_tcp__cmd },
+	{ "dns", probe_dns__cmd },
 	{ NULL, NULL },
 };
 /* clang-format on */

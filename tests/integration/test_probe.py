@@ -192,10 +192,10 @@ def in_ns(ns, *cmd):
     return ["ip", "netns", "exec", ns, *cmd]
 
 
-def probe(*args, check_rc=None, timeout=120):
+def probe(*args, check_rc=None, timeout=120, env=None):
     """vigil probe ARGS in the client namespace; CompletedProcess."""
     p = subprocess.run(in_ns(NS_C, harness.VIGIL, "probe", *args), capture_output=True,
-                       text=True, timeout=timeout)
+                       text=True, timeout=timeout, env=dict(os.environ, **(env or {})))
     if check_rc is not None and p.returncode != check_rc:
         raise AssertionError("vigil probe %s exited %d, not %d: %s" % (
             " ".join(args), p.returncode, check_rc, p.stderr.strip()[-2000:]))
@@ -331,6 +331,30 @@ def test_probe_http_plain_exact():
           <= r["total_ns"] <= r["duration_ns"], "phases in order: %s" % r)
     check(r["total_ns"] < 2 * S, r)
     check(r["redirects"] == 0 and r["failure"] is None and r["error"] is None, r)
+    # the kernel's view of the same connection: no loss, a sub-ms srtt, the bytes on the wire
+    check(r["kernel_retransmits"] == 0, r)
+    check(0 < r["kernel_connect_latency_ns"] <= r["connect_ns"], r)
+    check(0 < r["kernel_srtt_min_us"] <= r["kernel_srtt_us"] <= r["kernel_srtt_max_us"] < 100000,
+          r)
+    check(r["kernel_bytes_received"] > len(BODY) and r["kernel_bytes_sent"] > 0, r)
+
+
+@test
+def test_probe_kernel_view_off():
+    kernel = ["kernel_connect_latency_ns", "kernel_srtt_us", "kernel_srtt_min_us",
+              "kernel_srtt_max_us", "kernel_retransmits", "kernel_bytes_sent",
+              "kernel_bytes_received"]
+    r, p = probe_json("http", "--no-kernel", url("/"))
+    check(all(r[0][k] is None for k in kernel) and r[0]["success"], r)
+    check("kernel" not in p.stderr, p.stderr)
+    p = probe("http", "--count", "2", "--interval", "0", url("/"), "-f", "ndjson", check_rc=0,
+              env={"VIGIL_BTF": "/nonexistent"})
+    r = records(p.stdout)
+    check(len(r) == 2 and all(x[k] is None for x in r for k in kernel), r)
+    check(p.stderr.count("no kernel view") == 1 and "BTF" in p.stderr, "said once, why: %s" %
+          p.stderr)
+    p = probe("tcp", "%s:80" % IP_S, "-f", "table", check_rc=0)
+    check("  kernel: connect " in p.stdout, p.stdout)
 
 
 @test
@@ -353,6 +377,12 @@ def test_probe_http_dropped_syn_connect():
     check(0.95 * S <= r["connect_ns"] < 3.5 * S, "connect %.3fs includes the 1 s SYN "
           "retransmit: %s" % (r["connect_ns"] / S, r))
     check(r["first_byte_ns"] - r["connect_ns"] < 0.5 * S, r)
+    # the kernel's view: the SYN's retransmit, and a connect latency that includes it
+    check(r["kernel_retransmits"] >= 1, "the dropped SYN's retransmit: %s" % r)
+    check(0.95 * S <= r["kernel_connect_latency_ns"] <= r["connect_ns"], r)
+    check(0 < r["kernel_srtt_min_us"] <= r["kernel_srtt_max_us"] < 1000000, r)
+    r, _ = probe_json("tcp", "%s:8080" % IP_S)
+    check(r[0]["kernel_retransmits"] >= 1 and r[0]["kernel_connect_latency_ns"] >= 0.95 * S, r)
 
 
 @test

@@ -26,6 +26,7 @@ enum probe_opt_id {
 	PROBE_OPT_COUNT = CLI_COMMON_MAX,
 	PROBE_OPT_INTERVAL,
 	PROBE_OPT_TIMEOUT,
+	PROBE_OPT_NO_KERNEL,
 	PROBE_OPT_NEXT,
 };
 
@@ -66,10 +67,17 @@ enum probe_fail {
 /* "resolve", "refused", ...: the error class in records and metrics. */
 const char *probe_fail_name(enum probe_fail f);
 
+#define PROBE_OPT_KERNEL                                                                           \
+	{                                                                                          \
+		"no-kernel", 0, NULL, PROBE_OPT_NO_KERNEL, NULL,                                   \
+			"do not look the connection up in the kernel's TCP tracer"                 \
+	}
+
 struct probe_loop {
 	uint64_t count;	      /* runs */
 	uint64_t interval_ns; /* between the starts of two runs */
 	uint64_t timeout_ns;  /* one run's limit */
+	bool no_kernel;	      /* --no-kernel */
 };
 
 /* The defaults: one run, 1 s apart, 10 s each. */

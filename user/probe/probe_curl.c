@@ -195,3 +195,61 @@ void probe_curl_describe(char *buf, size_t len, enum probe_fail f, const char *w
 		break;
 	}
 }
+
+void probe_conn_kernel_rowv(const struct probe_conn *c, struct rowv *v)
+{
+	const struct probe_kview_conn *k = &c->kernel;
+	const int64_t vals[PROBE_KERNEL_NKEYS] = { k->connect_latency_ns, k->srtt_us,
+						   k->srtt_min_us,	  k->srtt_max_us,
+						   k->retransmits,	  k->bytes_sent,
+						   k->bytes_received };
+
+	for (int i = 0; i < PROBE_KERNEL_NKEYS; i++)
+		v[i] = k->found && vals[i] >= 0 ? ROWV_I(vals[i]) : ROWV_NONE;
+}
+
+void probe_conn_kernel_line(const struct probe_conn *c, struct sink *s)
+{
+	const struct probe_kview_conn *k = &c->kernel;
+
+	if (!k->found)
+		return;
+	sink__printf(s,
+		     "  kernel: connect %.3f ms, srtt %.3f ms (min %.3f, max %.3f), "
+		     "retransmits %lld, bytes sent %lld, received %lld\n",
+		     (double)k->connect_latency_ns / 1e6, (double)k->srtt_us / 1e3,
+		     (double)k->srtt_min_us / 1e3, (double)k->srtt_max_us / 1e3,
+		     (long long)k->retransmits, (long long)k->bytes_sent,
+		     (long long)k->bytes_received);
+}
+
+struct probe_kview *probe_kview_for(const char *cmd, bool no_kernel)
+{
+	struct probe_kview *k;
+	char why[300];
+
+	if (no_kernel)
+		return NULL;
+	k = probe_kview__start(why, sizeof(why));
+	if (!k)
+		fprintf(stderr, "vigil %s: no kernel view (the kernel_* fields are null): %s\n",
+			cmd, why);
+	return k;
+}
+
+void probe_conn_kernel_lookup(struct probe_conn *c, struct probe_kview *k, const char *cmd)
+{
+	static bool said;
+
+	if (!k || c->connect_ns < 0)
+		return;
+	probe_kview__lookup(k, c->local_ip, c->local_port, c->remote_ip, c->remote_port,
+			    1000000000ULL, &c->kernel);
+	if (!c->kernel.found && !said) {
+		fprintf(stderr,
+			"vigil %s: the kernel's summary of %s:%ld -> %s:%ld did not come within "
+			"1 s (the socket is not closed yet); its kernel_* fields are null\n",
+			cmd, c->local_ip, c->local_port, c->remote_ip, c->remote_port);
+		said = true;
+	}
+}

@@ -11,7 +11,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "export/rows.h"
 #include "probe/probe.h"
+#include "probe/probe_kview.h"
 
 #define PROBE_IP_LEN 46
 
@@ -22,8 +24,32 @@ struct probe_conn {
 	long remote_port, local_port;
 	int ip_protocol;		  /* 4 or 6; 0 before connecting */
 	char *cert_subject, *cert_issuer; /* the server's certificate */
-	int64_t cert_expiry; /* earliest notAfter of the chain, unix seconds; 0: none */
+	int64_t cert_expiry;		/* earliest notAfter of the chain, unix seconds; 0: none */
+	struct probe_kview_conn kernel; /* the kernel's view (found: false without one) */
 };
+
+/* The kernel view's record keys, in the order probe_conn_kernel_rowv() fills them. */
+#define PROBE_KERNEL_KEYS                                                                          \
+	"kernel_connect_latency_ns", "kernel_srtt_us", "kernel_srtt_min_us", "kernel_srtt_max_us", \
+		"kernel_retransmits", "kernel_bytes_sent", "kernel_bytes_received"
+#define PROBE_KERNEL_NKEYS 7
+#define PROBE_KERNEL_ROWV_SLOTS                                                                    \
+	ROWV_NONE, ROWV_NONE, ROWV_NONE, ROWV_NONE, ROWV_NONE, ROWV_NONE, ROWV_NONE
+
+/* The kernel view's values (nulls when it was not found) into v[0..PROBE_KERNEL_NKEYS). */
+void probe_conn_kernel_rowv(const struct probe_conn *c, struct rowv *v);
+
+/* The table's indented "  kernel: ..." line, when the kernel view was found. */
+void probe_conn_kernel_line(const struct probe_conn *c, struct sink *s);
+
+/*
+ * The kernel view for a probe command: started unless --no-kernel (NULL then, or when BPF
+ * cannot be used, which is said once on stderr naming the command).
+ */
+struct probe_kview *probe_kview_for(const char *cmd, bool no_kernel);
+
+/* Fill c->kernel from k for the connection c describes (established ones only). */
+void probe_conn_kernel_lookup(struct probe_conn *c, struct probe_kview *k, const char *cmd);
 
 /* libcurl's global set-up, once (thread-safe); 0 or -ENOSYS when libcurl cannot be used. */
 int probe_curl__init(void);

@@ -60,6 +60,7 @@ static const struct cli_opt http_opts[] = {
 	{ "expect-body", 0, "REGEX", OPT_EXPECT_BODY, "a POSIX extended regular expression",
 	  "fail unless the body (first MiB) matches REGEX (^, $: line ends, as grep -E)" },
 	PROBE_OPTS_LOOP,
+	PROBE_OPT_KERNEL,
 	CLI_OPT_FORMAT,
 	CLI_OPT_OUTPUT,
 	CLI_OPT_END,
@@ -179,6 +180,7 @@ static const char *const http_keys[] = {
 	"cert_issuer",
 	"cert_expiry",
 	"headers",
+	PROBE_KERNEL_KEYS,
 	NULL,
 };
 
@@ -198,38 +200,42 @@ static void http_row(struct rows *rows, struct wallclock *wc, const char *url,
 	wallclock__format(wc, r->start_mono_ns, when);
 	if (r->conn.cert_expiry)
 		probe_fmt_unix(expiry, sizeof(expiry), r->conn.cert_expiry);
-	rows__add(rows, (const struct rowv[]){
-				ROWV_S(when),
-				ROWV_S("http"),
-				ROWV_S(url),
-				ROWV_B(r->fail == PROBE_OK),
-				ROWV_I(r->duration_ns),
-				STR_OR_NULL(probe_fail_name(r->fail)),
-				STR_OR_NULL(r->error),
-				r->status ? ROWV_I(r->status) : ROWV_NONE,
-				STR_OR_NULL(probe_http_version_name(r->http_version_num)),
-				ROWV_I(r->redirects),
-				STR_OR_NULL(r->effective_url),
-				NS_OR_NULL(r->conn.dns_ns),
-				NS_OR_NULL(r->conn.connect_ns),
-				NS_OR_NULL(r->conn.tls_ns),
-				NS_OR_NULL(r->pretransfer_ns),
-				NS_OR_NULL(r->first_byte_ns),
-				NS_OR_NULL(r->total_ns),
-				NS_OR_NULL(r->redirect_ns),
-				r->status ? ROWV_I(r->size) : ROWV_NONE,
-				NS_OR_NULL(r->content_length),
-				r->status ? ROWV_F(r->speed) : ROWV_NONE,
-				STR_OR_NULL(r->conn.remote_ip),
-				r->conn.remote_port ? ROWV_I(r->conn.remote_port) : ROWV_NONE,
-				STR_OR_NULL(r->conn.local_ip),
-				r->conn.local_port ? ROWV_I(r->conn.local_port) : ROWV_NONE,
-				r->conn.ip_protocol ? ROWV_I(r->conn.ip_protocol) : ROWV_NONE,
-				STR_OR_NULL(r->conn.cert_subject),
-				STR_OR_NULL(r->conn.cert_issuer),
-				STR_OR_NULL(expiry),
-				r->headers ? ROWV_S(r->headers) : ROWV_NONE,
-			});
+	struct rowv v[] = {
+		ROWV_S(when),
+		ROWV_S("http"),
+		ROWV_S(url),
+		ROWV_B(r->fail == PROBE_OK),
+		ROWV_I(r->duration_ns),
+		STR_OR_NULL(probe_fail_name(r->fail)),
+		STR_OR_NULL(r->error),
+		r->status ? ROWV_I(r->status) : ROWV_NONE,
+		STR_OR_NULL(probe_http_version_name(r->http_version_num)),
+		ROWV_I(r->redirects),
+		STR_OR_NULL(r->effective_url),
+		NS_OR_NULL(r->conn.dns_ns),
+		NS_OR_NULL(r->conn.connect_ns),
+		NS_OR_NULL(r->conn.tls_ns),
+		NS_OR_NULL(r->pretransfer_ns),
+		NS_OR_NULL(r->first_byte_ns),
+		NS_OR_NULL(r->total_ns),
+		NS_OR_NULL(r->redirect_ns),
+		r->status ? ROWV_I(r->size) : ROWV_NONE,
+		NS_OR_NULL(r->content_length),
+		r->status ? ROWV_F(r->speed) : ROWV_NONE,
+		STR_OR_NULL(r->conn.remote_ip),
+		r->conn.remote_port ? ROWV_I(r->conn.remote_port) : ROWV_NONE,
+		STR_OR_NULL(r->conn.local_ip),
+		r->conn.local_port ? ROWV_I(r->conn.local_port) : ROWV_NONE,
+		r->conn.ip_protocol ? ROWV_I(r->conn.ip_protocol) : ROWV_NONE,
+		STR_OR_NULL(r->conn.cert_subject),
+		STR_OR_NULL(r->conn.cert_issuer),
+		STR_OR_NULL(expiry),
+		r->headers ? ROWV_S(r->headers) : ROWV_NONE,
+		PROBE_KERNEL_ROWV_SLOTS,
+	};
+
+	probe_conn_kernel_rowv(&r->conn, &v[sizeof(v) / sizeof(v[0]) - PROBE_KERNEL_NKEYS]);
+	rows__add(rows, v);
 }
 
 static void table_header(struct sink *s)
@@ -267,6 +273,7 @@ static void table_row(struct sink *s, const char *url, const struct probe_http_r
 			     r->conn.cert_subject, r->conn.cert_issuer ? r->conn.cert_issuer : "?",
 			     expiry);
 	}
+	probe_conn_kernel_line(&r->conn, s);
 	if (r->headers) {
 		for (const char *p = r->headers; *p;) {
 			size_t len = strcspn(p, "\n");
@@ -279,7 +286,7 @@ static void table_row(struct sink *s, const char *url, const struct probe_http_r
 
 /* Probe each URL loop.count times; 0 when every run succeeded, 1 if not, -errno on failure. */
 static int http_runs(struct http_args *a, char **urls, int n, struct output *out,
-		     struct probe_stats *stats)
+		     struct probe_stats *stats, struct probe_kview *k)
 {
 	struct wallclock wc;
 	struct rows rows;
@@ -301,6 +308,7 @@ static int http_runs(struct http_args *a, char **urls, int n, struct output *out
 				ret = err;
 				goto out_end;
 			}
+			probe_conn_kernel_lookup(&r.conn, k, "probe http");
 			if (out->fmt == FMT_TABLE)
 				table_row(out->sink, urls[i], &r);
 			else
@@ -327,6 +335,7 @@ int probe_http__cmd(int argc, char **argv)
 	struct http_args a = { 0 };
 	struct cli_common common = { 0 };
 	struct probe_stats *stats = NULL;
+	struct probe_kview *k;
 	struct output out;
 	int first, ret = EXIT_USAGE, err;
 	char why[512];
@@ -362,7 +371,9 @@ int probe_http__cmd(int argc, char **argv)
 	if (!stats || output__open(&out, &http_cmd, &common, FMT_NDJSON, 0))
 		goto out_free_opts;
 	stop_install_handlers();
-	err = http_runs(&a, argv + first, argc - first, &out, stats);
+	k = probe_kview_for("probe http", a.loop.no_kernel);
+	err = http_runs(&a, argv + first, argc - first, &out, stats, k);
+	probe_kview__free(k);
 	if (err < 0)
 		cli_error(&http_cmd, "%s",
 			  err == -ENOSYS ? "libcurl could not be loaded" : strerror(-err));

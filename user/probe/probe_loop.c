@@ -39,6 +39,9 @@ int probe_loop__set(struct probe_loop *l, int id, const char *arg)
 			return -ERANGE;
 		return err;
 	}
+	case PROBE_OPT_NO_KERNEL:
+		l->no_kernel = true;
+		return 0;
 	default:
 		return -ENOENT;
 	}

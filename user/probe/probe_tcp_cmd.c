@@ -39,6 +39,7 @@ static const struct cli_opt tcp_opts[] = {
 	{ "insecure", 'k', NULL, OPT_INSECURE, NULL,
 	  "with --tls: accept a certificate that does not verify" },
 	PROBE_OPTS_LOOP,
+	PROBE_OPT_KERNEL,
 	CLI_OPT_FORMAT,
 	CLI_OPT_OUTPUT,
 	CLI_OPT_END,
@@ -88,10 +89,11 @@ static const struct cli_cmd tcp_cmd = {
 };
 
 static const char *const tcp_keys[] = {
-	"time",		  "probe",	  "target",	 "success",	"duration_ns", "failure",
-	"error",	  "dns_ns",	  "connect_ns",	 "tls_ns",	"expect_ns",   "sent_bytes",
-	"received_bytes", "answer",	  "remote_ip",	 "remote_port", "local_ip",    "local_port",
-	"ip_protocol",	  "cert_subject", "cert_issuer", "cert_expiry", NULL,
+	"time",	       "probe",	      "target",		 "success",	"duration_ns",
+	"failure",     "error",	      "dns_ns",		 "connect_ns",	"tls_ns",
+	"expect_ns",   "sent_bytes",  "received_bytes",	 "answer",	"remote_ip",
+	"remote_port", "local_ip",    "local_port",	 "ip_protocol", "cert_subject",
+	"cert_issuer", "cert_expiry", PROBE_KERNEL_KEYS, NULL,
 };
 
 #define NS_OR_NULL(v) ((v) >= 0 ? ROWV_I(v) : ROWV_NONE)
@@ -110,30 +112,34 @@ static void tcp_row(struct rows *rows, struct wallclock *wc, const char *target,
 	wallclock__format(wc, r->start_mono_ns, when);
 	if (c->cert_expiry)
 		probe_fmt_unix(expiry, sizeof(expiry), c->cert_expiry);
-	rows__add(rows, (const struct rowv[]){
-				ROWV_S(when),
-				ROWV_S("tcp"),
-				ROWV_S(target),
-				ROWV_B(r->fail == PROBE_OK),
-				ROWV_I(r->duration_ns),
-				str_or_null(probe_fail_name(r->fail)),
-				str_or_null(r->error),
-				NS_OR_NULL(c->dns_ns),
-				NS_OR_NULL(c->connect_ns),
-				NS_OR_NULL(c->tls_ns),
-				NS_OR_NULL(r->expect_ns),
-				c->connect_ns >= 0 ? ROWV_I(r->sent_bytes) : ROWV_NONE,
-				c->connect_ns >= 0 ? ROWV_I(r->received_bytes) : ROWV_NONE,
-				o->has_expect ? ROWV_S(r->banner) : ROWV_NONE,
-				str_or_null(c->remote_ip),
-				c->remote_port ? ROWV_I(c->remote_port) : ROWV_NONE,
-				str_or_null(c->local_ip),
-				c->local_port ? ROWV_I(c->local_port) : ROWV_NONE,
-				c->ip_protocol ? ROWV_I(c->ip_protocol) : ROWV_NONE,
-				str_or_null(c->cert_subject),
-				str_or_null(c->cert_issuer),
-				str_or_null(expiry),
-			});
+	struct rowv v[] = {
+		ROWV_S(when),
+		ROWV_S("tcp"),
+		ROWV_S(target),
+		ROWV_B(r->fail == PROBE_OK),
+		ROWV_I(r->duration_ns),
+		str_or_null(probe_fail_name(r->fail)),
+		str_or_null(r->error),
+		NS_OR_NULL(c->dns_ns),
+		NS_OR_NULL(c->connect_ns),
+		NS_OR_NULL(c->tls_ns),
+		NS_OR_NULL(r->expect_ns),
+		c->connect_ns >= 0 ? ROWV_I(r->sent_bytes) : ROWV_NONE,
+		c->connect_ns >= 0 ? ROWV_I(r->received_bytes) : ROWV_NONE,
+		o->has_expect ? ROWV_S(r->banner) : ROWV_NONE,
+		str_or_null(c->remote_ip),
+		c->remote_port ? ROWV_I(c->remote_port) : ROWV_NONE,
+		str_or_null(c->local_ip),
+		c->local_port ? ROWV_I(c->local_port) : ROWV_NONE,
+		c->ip_protocol ? ROWV_I(c->ip_protocol) : ROWV_NONE,
+		str_or_null(c->cert_subject),
+		str_or_null(c->cert_issuer),
+		str_or_null(expiry),
+		PROBE_KERNEL_ROWV_SLOTS,
+	};
+
+	probe_conn_kernel_rowv(&r->conn, &v[sizeof(v) / sizeof(v[0]) - PROBE_KERNEL_NKEYS]);
+	rows__add(rows, v);
 }
 
 static void table_row(struct sink *s, const char *target, const struct probe_tcp_result *r)
@@ -157,10 +163,11 @@ static void table_row(struct sink *s, const char *target, const struct probe_tcp
 		sink__printf(s, "  certificate: subject %s; issuer %s; expires %s\n",
 			     c->cert_subject, c->cert_issuer ? c->cert_issuer : "?", expiry);
 	}
+	probe_conn_kernel_line(c, s);
 }
 
 static int tcp_runs(struct tcp_args *a, char **targets, int n, struct output *out,
-		    struct probe_stats *stats)
+		    struct probe_stats *stats, struct probe_kview *k)
 {
 	struct wallclock wc;
 	struct rows rows;
@@ -184,6 +191,7 @@ static int tcp_runs(struct tcp_args *a, char **targets, int n, struct output *ou
 				ret = err;
 				goto out_end;
 			}
+			probe_conn_kernel_lookup(&r.conn, k, "probe tcp");
 			if (out->fmt == FMT_TABLE)
 				table_row(out->sink, targets[i], &r);
 			else
@@ -211,6 +219,7 @@ int probe_tcp__cmd(int argc, char **argv)
 	struct cli_common common = { 0 };
 	struct probe_stats *stats = NULL;
 	char url[320], why[512];
+	struct probe_kview *k;
 	struct output out;
 	int first, ret = EXIT_USAGE, err;
 	bool help;
@@ -243,7 +252,9 @@ int probe_tcp__cmd(int argc, char **argv)
 	if (!stats || output__open(&out, &tcp_cmd, &common, FMT_NDJSON, 0))
 		goto out_free_opts;
 	stop_install_handlers();
-	err = tcp_runs(&a, argv + first, argc - first, &out, stats);
+	k = probe_kview_for("probe tcp", a.loop.no_kernel);
+	err = tcp_runs(&a, argv + first, argc - first, &out, stats, k);
+	probe_kview__free(k);
 	if (err < 0)
 		cli_error(&tcp_cmd, "%s",
 			  err == -ENOSYS ? "libcurl could not be loaded" : strerror(-err));

@@ -10,6 +10,7 @@ port (the client's SYN retransmit comes 1 s later). The tests assert on what was
 phases within bounds, status, redirects, headers and sizes exact, and each failure's class,
 message and exit status.
 """
+import calendar
 import json
 import os
 import shutil
@@ -619,6 +620,140 @@ def test_probe_dns_expect_and_failures():
                 ["a..b"], ["x" * 64 + ".test"], ["--expect", "a,,b", "x.test"]):
         p = probe("dns", *bad, check_rc=2)
         check(p.stderr.strip(), "a message for %s" % bad)
+
+
+MODULES = """
+modules:
+  http_200:
+    prober: http
+    timeout: 3s
+    http:
+      valid_status_codes: [200]
+  https_insecure:
+    prober: http
+    timeout: 3s
+    http:
+      tls_config:
+        insecure_skip_verify: true
+  tcp_connect:
+    prober: tcp
+    timeout: 3s
+  dns_www:
+    prober: dns
+    timeout: 500ms
+    dns:
+      query_name: www.vigil.test
+      query_type: A
+"""
+
+PROM_JOB = """
+  - job_name: %(job)s
+    metrics_path: /probe
+    params:
+      module: [%(module)s]
+    static_configs:
+      - targets: [%(targets)s]
+    relabel_configs:
+      - source_labels: [__address__]
+        target_label: __param_target
+      - source_labels: [__param_target]
+        target_label: instance
+      - target_label: __address__
+        replacement: 127.0.0.1:%(port)d
+"""
+
+
+def free_port_in(ns):
+    p = subprocess.run(in_ns(ns, "/usr/bin/python3", "-c", "import socket; s = socket.socket(); "
+                             "s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])"),
+                       capture_output=True, text=True, check=True)
+    return int(p.stdout)
+
+
+def promql(port, q):
+    p = subprocess.run(in_ns(NS_C, "curl", "-s", "--max-time", "5", "-G",
+                             "http://127.0.0.1:%d/api/v1/query" % port, "--data-urlencode",
+                             "query=" + q), capture_output=True, text=True)
+    if p.returncode:
+        return None
+    data = json.loads(p.stdout)
+    check(data["status"] == "success", "query %s: %s" % (q, data))
+    return {r["metric"].get("instance", ""): float(r["value"][1]) for r in data["data"]["result"]}
+
+
+@test
+def test_probe_serve_blackbox_endpoint_under_prometheus():
+    if not os.path.exists("/usr/bin/prometheus"):
+        skip("prometheus missing (tools/deps.sh installs it)")
+    d = state["dir"]
+    with open(d + "/modules.yml", "w") as f:
+        f.write(MODULES)
+    bad = d + "/bad.yml"
+    with open(bad, "w") as f:
+        f.write("modules:\n  m:\n    prober: http\n    http:\n      bearer_token: x\n")
+    p = subprocess.run([harness.VIGIL, "serve", "--probe.config", bad, "-d", "1s"],
+                       capture_output=True, text=True, timeout=60)
+    check(p.returncode == 2 and "line 5" in p.stderr and "bearer_token" in p.stderr, p.stderr)
+    vport, pport = free_port_in(NS_C), free_port_in(NS_C)
+    serve = subprocess.Popen(in_ns(NS_C, harness.VIGIL, "serve", "--listen",
+                                   "127.0.0.1:%d" % vport, "--probe.config",
+                                   d + "/modules.yml"),
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    jobs = [("http", "http_200", ["http://%s/" % IP_S, "http://%s/missing" % IP_S,
+                                  "http://%s:8080/" % IP_S]),
+            ("https", "https_insecure", ["https://%s/" % IP_S]),
+            ("tcp", "tcp_connect", ["%s:80" % IP_S, "%s:81" % IP_S]),
+            ("dns", "dns_www", [IP_S, IP_DROP])]
+    cfg = d + "/prometheus.yml"
+    with open(cfg, "w") as f:
+        f.write("global:\n  scrape_interval: 2s\n  scrape_timeout: 2s\n"
+                "  evaluation_interval: 2s\nscrape_configs:\n")
+        for job, module, targets in jobs:
+            f.write(PROM_JOB % {"job": job, "module": module, "port": vport,
+                                "targets": ", ".join("'%s'" % t for t in targets)})
+    prom = subprocess.Popen(in_ns(NS_C, "prometheus", "--config.file", cfg,
+                                  "--storage.tsdb.path", d + "/promdata",
+                                  "--web.listen-address", "127.0.0.1:%d" % pport),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline, got = time.time() + 60, {}
+        while time.time() < deadline:
+            time.sleep(1)
+            got = promql(pport, "probe_success") or {}
+            if len(got) == 8:
+                break
+        check(len(got) == 8, "prometheus saw probe_success for %s" % got)
+        check(got["http://%s/" % IP_S] == 1 and got["http://%s/missing" % IP_S] == 0, got)
+        check(got["https://%s/" % IP_S] == 1 and got["%s:80" % IP_S] == 1, got)
+        check(got["%s:81" % IP_S] == 0 and got[IP_S] == 1 and got[IP_DROP] == 0, got)
+        code = promql(pport, "probe_http_status_code")
+        check(code["http://%s/missing" % IP_S] == 404 and code["http://%s/" % IP_S] == 200, code)
+        length = promql(pport, 'probe_http_content_length{job="http"}')
+        check(length["http://%s/" % IP_S] == len(BODY), length)
+        connect = promql(pport, 'max_over_time(probe_http_duration_seconds{phase="connect"}[1m])')
+        check(connect["http://%s:8080/" % IP_S] >= 0.95 and connect["http://%s/" % IP_S] < 0.5,
+              "the dropped SYN shows in the connect phase: %s" % connect)
+        exp = promql(pport, "probe_ssl_earliest_cert_expiry")
+        want = calendar.timegm(time.strptime(state["cert_end"], "%Y-%m-%dT%H:%M:%SZ"))
+        check(list(exp) == ["https://%s/" % IP_S] and exp["https://%s/" % IP_S] == want,
+              "expiry %s, openssl says %s" % (exp, want))
+        rrs = promql(pport, "probe_dns_answer_rrs")
+        check(rrs[IP_S] == 2 and rrs[IP_DROP] == 0, rrs)
+        lookup = promql(pport, "probe_dns_lookup_time_seconds")
+        check(0 < lookup[IP_S] < 0.5, lookup)
+        proto = promql(pport, "probe_ip_protocol")
+        check(proto["http://%s/" % IP_S] == 4, proto)
+        # /metrics still answers while probes run
+        p = subprocess.run(in_ns(NS_C, "curl", "-s", "--max-time", "5",
+                                 "http://127.0.0.1:%d/metrics" % vport), capture_output=True,
+                           text=True)
+        check("vigil_" in p.stdout, "metrics answer during probes")
+    finally:
+        prom.terminate()
+        prom.wait(timeout=30)
+        serve.terminate()
+        _, err = serve.communicate(timeout=60)
+        check(serve.returncode == 0, "serve ended %s: %s" % (serve.returncode, err[-500:]))
 
 
 def main():

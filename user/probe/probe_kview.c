@@ -128,7 +128,7 @@ void probe_kview__lookup(struct probe_kview *k, const char *local_ip, long local
 		e = kview_find(k, local_ip, local_port, remote_ip, remote_port);
 		if (e || mono_now_ns() >= deadline)
 			break;
-		consumer__poll(&k->s.consumer, 10);
+		consumer__poll(&k->s.consumer, 1);
 	}
 	if (e)
 		*c = e->c;

@@ -17,6 +17,7 @@
 #include "probe/probe_expect.h"
 #include "probe/probe_dns.h"
 #include "probe/probe_http.h"
+#include "probe/probe_modules.h"
 #include "probe/probe_tcp.h"
 
 static void test_status_set_parses_codes_classes_ranges(void **state)
@@ -183,6 +184,65 @@ static void test_dns_names_types(void **state)
 	assert_false(probe_dns_server_is_valid("dns.example"));
 }
 
+static void test_modules_parse_blackbox_shape(void **state)
+{
+	static const char ok[] = "modules:\n"
+				 "  web:\n"
+				 "    prober: http\n"
+				 "    timeout: 2s\n"
+				 "    http:\n"
+				 "      method: HEAD\n"
+				 "      valid_status_codes: [200, 301]\n"
+				 "      no_follow_redirects: true\n"
+				 "      tls_config: {insecure_skip_verify: true}\n"
+				 "  ns:\n"
+				 "    prober: dns\n"
+				 "    dns: {query_name: www.example.org, query_type: MX, "
+				 "transport_protocol: tcp}\n";
+	static const char *const bad[] = {
+		"modules:\n  m:\n    prober: ftp\n",
+		"modules:\n  m:\n    prober: http\n    http:\n      bearer_token: x\n",
+		"modules:\n  m:\n    timeout: 5s\n",
+		"modules:\n  m:\n    prober: dns\n",
+		"modules:\n  m:\n    prober: http\n    timeout: soon\n",
+		"other: 1\n",
+		"modules: [1, 2]\n",
+		"modules:\n  m:\n    prober: http\n  m:\n    prober: tcp\n",
+	};
+	const struct probe_module *m;
+	struct probe_modules *ms;
+	char err[256];
+
+	(void)state;
+	ms = probe_modules__parse(ok, sizeof(ok) - 1, err, sizeof(err));
+	assert_non_null(ms);
+	assert_int_equal(ms->n, 2);
+	m = probe_modules__find(ms, "web");
+	assert_non_null(m);
+	assert_int_equal(m->prober, PROBER_HTTP);
+	assert_int_equal(m->timeout_ns, 2000000000ULL);
+	assert_string_equal(m->method, "HEAD");
+	assert_true(m->no_follow_redirects && m->insecure);
+	assert_true(probe_status_set__has(&m->valid_status, 301));
+	assert_false(probe_status_set__has(&m->valid_status, 302));
+	m = probe_modules__find(ms, "ns");
+	assert_int_equal(m->prober, PROBER_DNS);
+	assert_int_equal(m->query_type, probe_dns_type_parse("MX"));
+	assert_true(m->dns_tcp);
+	assert_string_equal(m->query_name, "www.example.org");
+	assert_int_equal(m->timeout_ns, 5000000000ULL);
+	assert_null(probe_modules__find(ms, "nope"));
+	probe_modules__free(ms);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = '\0';
+		assert_null(probe_modules__parse(bad[i], strlen(bad[i]), err, sizeof(err)));
+		assert_true(err[0] != '\0');
+	}
+	assert_null(probe_modules__parse(bad[1], strlen(bad[1]), err, sizeof(err)));
+	assert_non_null(strstr(err, "line 5"));
+	assert_non_null(strstr(err, "bearer_token"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -195,6 +255,7 @@ int main(void)
 		cmocka_unit_test(test_unescape),
 		cmocka_unit_test(test_tcp_target_url),
 		cmocka_unit_test(test_dns_names_types),
+		cmocka_unit_test(test_modules_parse_blackbox_shape),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

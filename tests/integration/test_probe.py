@@ -142,6 +142,9 @@ zone:
 zone:
     name: 7.213.10.in-addr.arpa
     zonefile: "{dir}/rev.zone"
+zone:
+    name: broken.test
+    zonefile: "{dir}/no-such.zone"
 """
 
 ZONE = """$ORIGIN vigil.test.
@@ -603,6 +606,12 @@ def test_probe_dns_expect_and_failures():
     rcode, _ = dnspython_answers("nosuch.vigil.test", "A")
     check(r["rcode"] == rcode == "NXDOMAIN" and r["failure"] == "rcode", r)
     check("NXDOMAIN" in p.stderr, p.stderr)
+    # a zone nsd is told to serve but could not load: SERVFAIL
+    p = probe("dns", "--server", IP_S, "www.broken.test", "-f", "ndjson", check_rc=1)
+    r = records(p.stdout)[0]
+    rcode, _ = dnspython_answers("www.broken.test", "A")
+    check(r["rcode"] == rcode == "SERVFAIL" and r["failure"] == "rcode" and
+          "SERVFAIL" in p.stderr, (r, p.stderr))
     p = probe("dns", "--server", IP_S, "example.org", "-f", "ndjson", check_rc=1)
     r = records(p.stdout)[0]
     rcode, _ = dnspython_answers("example.org", "A")

@@ -458,6 +458,11 @@ def test_probe_http_failures():
     check(0.2 * S <= records(p.stdout)[0]["duration_ns"] < 2.2 * S, p.stdout)
     check(records(p.stdout)[0]["failure"] == "timeout" and "timeout after 200 ms" in p.stderr,
           p.stderr)
+    for bad in ([], ["nope", "x"]):
+        p = probe(*bad, check_rc=2)
+        check("probe kind" in p.stderr and "http" in p.stderr, p.stderr)
+    p = probe("http", check_rc=2)
+    check("no URL given" in p.stderr, p.stderr)
     for bad in (["--count", "0"], ["--timeout", "0"], ["--expect-status", "99"],
                 ["--expect-body", "("], ["--method", "get me"], ["--header", "nocolon"]):
         p = probe("http", *bad, url("/"), check_rc=2)

@@ -43,8 +43,10 @@ USER_BASE := user/cli/cli.c user/cli/parse.c user/cli/status.c \
 	user/view/net_rate.c user/view/proc_dict.c user/view/ps_table.c user/net/net_addrset.c \
 	user/cli/addr_opts.c
 USER_NONE := $(wildcard user/*/*_none.c)
-USER_MHD := user/prom/serve.c user/prom/web_config.c user/prom/http_dl.c
-USER_MHD_NONE := user/prom/serve_none.c user/prom/web_config_none.c
+USER_MHD := user/prom/serve.c user/prom/web_config.c user/prom/http_dl.c \
+	user/probe/probe_modules.c
+USER_MHD_NONE := user/prom/serve_none.c user/prom/web_config_none.c \
+	user/probe/probe_modules_none.c
 USER_TRACER := $(filter-out user/cli/main.c $(USER_BASE) $(USER_NONE) user/export/sink_gz.c \
 	$(USER_MHD) user/cli/cmd_trace_poll.c, \
 	$(wildcard user/*/*.c))

@@ -162,7 +162,15 @@ CASES = [
     ["probe", "traceroute", "127.0.0.1", "-p", "{port}", "-n", "-f", "svg", "-o", "{tmp}/r.svg"],
     ["probe", "--help"],
     ["probe", "traceroute", "--help"],
+    ["probe", "http", "--count", "2", "--interval", "0", "{http}"],
+    ["probe", "http", "-f", "table", "--headers", "{http}"],
+    ["probe", "http", "-f", "csv", "-o", "{tmp}/probe.csv.gz", "{http}"],
+    ["probe", "tcp", "-c", "2", "-i", "0", "{http}"],
+    ["probe", "tcp", "-f", "table", "--send", "GET / HTTP/1.0\\r\\n\\r\\n", "--expect", "HTTP",
+     "{http}"],
 ]
+CASES += [["probe", "--help"], ["probe", "http", "--help"], ["probe", "tcp", "--help"],
+          ["probe", "dns", "--help"]]
 CASES += [[c, "--help"] for c in ("doctor", "trace", "hist", "serve", "top", "profile",
                                   "snapshot", "ps", "proc", "pidof", "net", "sys", "kill",
                                   "biotop", "lsof", "pmap", "taskset", "renice", "ionice",
@@ -183,6 +191,23 @@ MODES = {
     "root_no_btf": dict(env={"VIGIL_BTF": "/nonexistent"}, nobody=False, bpf=False),
     "uid_65534": dict(env={}, nobody=True, bpf=False),
 }
+
+
+_httpd = []
+
+
+def http_url():
+    """{http}: a URL of a small HTTP server of this test's own on loopback (started once)."""
+    if not _httpd:
+        import http.server
+
+        class Quiet(http.server.SimpleHTTPRequestHandler):
+            def log_message(self, *a):
+                pass
+        srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Quiet)
+        threading.Thread(target=srv.serve_forever, daemon=True).start()
+        _httpd.append(srv)
+    return "http://127.0.0.1:%d/" % _httpd[0].server_address[1]
 
 
 def free_port():
@@ -333,7 +358,10 @@ class Mode:
                 victims.append(v)
                 settle(v.pid, "sh" if a == "{tree}" else "sleep", a == "{tree}")
                 a = "sleep" if a == "{sleeper}" else str(v.pid)
-            argv.append(a.replace("{tmp}", self.tmp).replace("{port}", str(free_port())))
+            argv.append(a.replace("{tmp}", self.tmp).replace("{port}", str(free_port()))
+                        .replace("{http}", http_url() if a == "{http}" else ""))
+            if case[:2] == ["probe", "tcp"] and a == "{http}":  # HOST:PORT, not a URL
+                argv[-1] = argv[-1][len("http://"):-1]
         try:
             rc = self.run(argv)
             if case[0] == "kill" and rc == 0:

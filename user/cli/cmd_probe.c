@@ -1,17 +1,21 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * cmd_probe.c: `vigil probe KIND ...`: active checks of a target from the outside. The first
- * word picks the probe from the table below; each probe parses its own flags.
+ * cmd_probe.c: `vigil probe KIND ...`: the active checks, picked by their first word from the
+ * table below; each probe (user/probe/) parses its own flags and prints its own help.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/commands.h"
+#include "probe/probe.h"
 #include "probe/probe_traceroute.h"
 
 /* One probe per line, so that adding one touches one line. */
 /* clang-format off */
-static const struct command probes[] = {
+static const struct command probe_kinds[] = {
+	{ "http", probe_http__cmd },
+	{ "tcp", probe_tcp__cmd },
+	{ "dns", probe_dns__cmd },
 	{ "traceroute", probe_traceroute__cmd },
 	{ NULL, NULL },
 };
@@ -19,16 +23,17 @@ static const struct command probes[] = {
 
 static void probe_usage(FILE *f)
 {
-	fputs("usage: vigil probe KIND ARGS  (vigil probe KIND --help for its options)\n"
-	      "kinds:\n"
-	      "  traceroute HOST [--port N]   the path to a TCP port (TCP SYNs with rising TTL)\n",
-	      f);
+	fprintf(f, "usage: vigil probe KIND [OPTIONS] TARGET...\n\n"
+		   "Active checks, with the kernel's view of each probe. Kinds:\n");
+	for (const struct command *k = probe_kinds; k->name; k++)
+		fprintf(f, "  %s\n", k->name);
+	fprintf(f, "\n'vigil probe KIND --help' shows a kind's flags.\n");
 }
 
 int cmd_probe(int argc, char **argv)
 {
 	if (argc < 2) {
-		fputs("vigil probe: which probe? ", stderr);
+		fprintf(stderr, "vigil probe: no probe kind given\n");
 		probe_usage(stderr);
 		return EXIT_USAGE;
 	}
@@ -36,10 +41,11 @@ int cmd_probe(int argc, char **argv)
 		probe_usage(stdout);
 		return 0;
 	}
-	for (const struct command *p = probes; p->name; p++) {
-		if (!strcmp(argv[1], p->name))
-			return p->run(argc - 1, argv + 1);
+	for (const struct command *k = probe_kinds; k->name; k++) {
+		if (!strcmp(argv[1], k->name))
+			return k->run(argc - 1, argv + 1);
 	}
-	fprintf(stderr, "vigil probe: unknown probe '%s' (see 'vigil probe --help')\n", argv[1]);
+	fprintf(stderr, "vigil probe: unknown probe kind '%s'\n", argv[1]);
+	probe_usage(stderr);
 	return EXIT_USAGE;
 }

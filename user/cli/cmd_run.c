@@ -73,7 +73,7 @@ static const struct cli_cmd run_cmd = {
 		"  df        file system use (as df)\n"
 		"  uptime    time up, users, load (as uptime)\n"
 		"  who       users logged in (as who)\n"
-		"  probe     active checks: traceroute (TCP, as tcptraceroute)\n"
+		"  probe     active checks: http, tcp, dns (timings, kernel view), traceroute\n"
 		"  fleet     a command on many hosts over SSH, rows tagged by host\n"
 		"  ip        address calculator, as IPy: networks, types, reverse zones\n"
 		"Run 'vigil COMMAND --help' for a command's options.",

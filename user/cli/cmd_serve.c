@@ -26,6 +26,8 @@
 #include "core/stop.h"
 #include "cli/trace_opts.h"
 #include "prom/web_config.h"
+#include "probe/probe_modules.h"
+#include "probe/probe_prom.h"
 
 enum {
 	OPT_LISTEN = CLI_COMMON_MAX,
@@ -33,7 +35,8 @@ enum {
 	OPT_POLL,
 	OPT_REQUEST_TIMEOUT,
 	OPT_WEB_CONFIG,
-	OPT_CONFIG
+	OPT_CONFIG,
+	OPT_PROBE_CONFIG,
 };
 
 struct serve_args {
@@ -44,6 +47,7 @@ struct serve_args {
 	uint64_t request_timeout_ns;
 	const char *web_config;
 	const char *config;
+	const char *probe_config;
 };
 
 static const struct cli_opt serve_opts[] = {
@@ -63,6 +67,9 @@ static const struct cli_opt serve_opts[] = {
 	  "TLS and basic auth, as the Prometheus exporters' --web.config.file" },
 	{ "config", 0, "FILE", OPT_CONFIG, "a YAML file of option: value",
 	  "options from FILE (keys are these long names; the command line wins)" },
+	{ "probe.config", 0, "FILE", OPT_PROBE_CONFIG,
+	  "a YAML file of probe modules in blackbox_exporter's shape",
+	  "answer /probe?module=M&target=T as blackbox_exporter (docs/probes.md)" },
 	CLI_OPT_END,
 };
 
@@ -91,6 +98,9 @@ static int serve_set(void *ctx, int id, const char *arg)
 	case OPT_CONFIG:
 		a->config = arg;
 		return 0;
+	case OPT_PROBE_CONFIG:
+		a->probe_config = arg;
+		return 0;
 	case OPT_REQUEST_TIMEOUT:
 		if (parse_duration(arg, NSEC_PER_SEC, &a->request_timeout_ns))
 			return -EINVAL;
@@ -106,7 +116,7 @@ static const struct cli_cmd serve_cmd = {
 	.name = "serve",
 	.usage = "vigil serve [--listen 127.0.0.1:9464] [--backend auto|bpf|fallback]\n"
 		 "                   [--request-timeout TIME] [--web.config.file FILE]\n"
-		 "                   [--config FILE]",
+		 "                   [--probe.config FILE] [--config FILE]",
 	.summary = "Serve Prometheus metrics (text format 0.0.4) at http://ADDR/metrics.",
 	.details =
 		"In-kernel histograms with exact le bounds, drop counters, each BPF program's\n"
@@ -162,6 +172,15 @@ static int serve_pick(enum backend_mode mode, const struct tracer_ops **ops,
 	return n;
 }
 
+/* /probe, on serve's worker thread: the module's probe of target (user/probe/). */
+static int serve_probe(void *ctx, const char *module, const char *target, struct prom *p, char *err,
+		       size_t errlen)
+{
+	const struct probe_module *m = probe_modules__find(ctx, module);
+
+	return m ? probe_prom__run(m, target, p, err, errlen) : -ENOENT;
+}
+
 int cmd_serve(int argc, char **argv)
 {
 	const struct tracer_ops *ops[SESSION_MAX_TRACERS];
@@ -170,6 +189,7 @@ int cmd_serve(int argc, char **argv)
 	struct cli_common common = { 0 };
 	struct session s = { 0 };
 	struct web_config *web = NULL;
+	struct probe_modules *pm = NULL;
 	struct metrics *m = NULL;
 	struct serve *srv = NULL;
 	char why[256];
@@ -194,6 +214,14 @@ int cmd_serve(int argc, char **argv)
 		web = web_config__load(a.web_config, why, sizeof(why));
 		if (!web) {
 			cli_error(&serve_cmd, "--web.config.file %s: %s", a.web_config, why);
+			return EXIT_USAGE;
+		}
+	}
+	if (a.probe_config) {
+		pm = probe_modules__load(a.probe_config, why, sizeof(why));
+		if (!pm) {
+			cli_error(&serve_cmd, "--probe.config %s: %s", a.probe_config, why);
+			web_config__free(web);
 			return EXIT_USAGE;
 		}
 	}
@@ -236,7 +264,9 @@ int cmd_serve(int argc, char **argv)
 	err = 1;
 	srv = serve__new(&(struct serve_opts){ .addr = &a.addr,
 					       .request_timeout_ns = a.request_timeout_ns,
-					       .web = web },
+					       .web = web,
+					       .probe = pm ? serve_probe : NULL,
+					       .probe_ctx = pm },
 			 scrape, m);
 	if (!srv) {
 		pr_err("serve: cannot listen: %s", strerror(errno));
@@ -253,5 +283,6 @@ out_free:
 	metrics__free(m);
 out_web:
 	web_config__free(web);
+	probe_modules__free(pm);
 	return err;
 }

@@ -53,7 +53,7 @@ int cmd_uptime(int argc, char **argv);
 int cmd_who(int argc, char **argv);
 int cmd_iostat(int argc, char **argv);
 int cmd_iotop(int argc, char **argv);
-/* Active checks: `vigil probe traceroute|...` (cmd_probe.c dispatches on the first word). */
+/* Active checks: `vigil probe http|tcp|dns|traceroute ...` (cmd_probe.c dispatches). */
 int cmd_probe(int argc, char **argv);
 /* Many hosts over SSH (libssh, loaded on first use). */
 int cmd_fleet(int argc, char **argv);

@@ -209,3 +209,61 @@ CURLcode curl_mime_headers(curl_mimepart *part, struct curl_slist *headers, int 
 
 	return fn ? fn(part, headers, take_ownership) : CURLE_FAILED_INIT;
 }
+
+void curl_free(void *p)
+{
+	__typeof__(&curl_free) fn = CURL_FN(curl_free);
+
+	if (fn)
+		fn(p);
+}
+
+CURLU *curl_url(void)
+{
+	__typeof__(&curl_url) fn = CURL_FN(curl_url);
+
+	return fn ? fn() : NULL;
+}
+
+void curl_url_cleanup(CURLU *handle)
+{
+	__typeof__(&curl_url_cleanup) fn = CURL_FN(curl_url_cleanup);
+
+	if (fn)
+		fn(handle);
+}
+
+CURLUcode curl_url_set(CURLU *handle, CURLUPart what, const char *part, unsigned int flags)
+{
+	__typeof__(&curl_url_set) fn = CURL_FN(curl_url_set);
+
+	return fn ? fn(handle, what, part, flags) : CURLUE_OUT_OF_MEMORY;
+}
+
+CURLUcode curl_url_get(CURLU *handle, CURLUPart what, char **part, unsigned int flags)
+{
+	__typeof__(&curl_url_get) fn = CURL_FN(curl_url_get);
+
+	return fn ? fn(handle, what, part, flags) : CURLUE_OUT_OF_MEMORY;
+}
+
+const char *curl_url_strerror(CURLUcode code)
+{
+	__typeof__(&curl_url_strerror) fn = CURL_FN(curl_url_strerror);
+
+	return fn ? fn(code) : "libcurl is not available";
+}
+
+CURLcode curl_easy_send(CURL *curl, const void *buffer, size_t buflen, size_t *n)
+{
+	__typeof__(&curl_easy_send) fn = CURL_FN(curl_easy_send);
+
+	return fn ? fn(curl, buffer, buflen, n) : CURLE_FAILED_INIT;
+}
+
+CURLcode curl_easy_recv(CURL *curl, void *buffer, size_t buflen, size_t *n)
+{
+	__typeof__(&curl_easy_recv) fn = CURL_FN(curl_easy_recv);
+
+	return fn ? fn(curl, buffer, buflen, n) : CURLE_FAILED_INIT;
+}

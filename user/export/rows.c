@@ -38,6 +38,9 @@ static void csv_value(struct sink *s, const struct rowv *v)
 	case ROWV_F64:
 		sink__f64(s, v->f);
 		break;
+	case ROWV_BOOL:
+		sink__puts(s, v->i ? "true" : "false");
+		break;
 	case ROWV_NULL:
 		break;
 	}
@@ -54,6 +57,9 @@ static void json_value(struct jw *w, const char *key, const struct rowv *v)
 		break;
 	case ROWV_F64:
 		jw__f64(w, key, v->f);
+		break;
+	case ROWV_BOOL:
+		jw__bool(w, key, v->i);
 		break;
 	case ROWV_NULL:
 		jw__null(w, key);

@@ -14,7 +14,7 @@
 #include "export/json.h"
 #include "export/output.h"
 
-enum rowv_type { ROWV_NULL = 0, ROWV_STR, ROWV_S64, ROWV_F64 };
+enum rowv_type { ROWV_NULL = 0, ROWV_STR, ROWV_S64, ROWV_F64, ROWV_BOOL };
 
 struct rowv {
 	enum rowv_type type;
@@ -26,6 +26,7 @@ struct rowv {
 #define ROWV_S(v) ((struct rowv){ .type = ROWV_STR, .s = (v) })
 #define ROWV_I(v) ((struct rowv){ .type = ROWV_S64, .i = (int64_t)(v) })
 #define ROWV_F(v) ((struct rowv){ .type = ROWV_F64, .f = (v) })
+#define ROWV_B(v) ((struct rowv){ .type = ROWV_BOOL, .i = (v) ? 1 : 0 })
 #define ROWV_NONE ((struct rowv){ .type = ROWV_NULL })
 
 struct rows {

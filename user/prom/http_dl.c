@@ -144,6 +144,14 @@ void MHD_resume_connection(struct MHD_Connection *connection)
 		fn(connection);
 }
 
+const char *MHD_lookup_connection_value(struct MHD_Connection *connection, enum MHD_ValueKind kind,
+					const char *key)
+{
+	__typeof__(&MHD_lookup_connection_value) fn = MHD(MHD_lookup_connection_value);
+
+	return fn ? fn(connection, kind, key) : NULL;
+}
+
 int gnutls_certificate_allocate_credentials(gnutls_certificate_credentials_t *res)
 {
 	__typeof__(&gnutls_certificate_allocate_credentials) fn =

@@ -20,6 +20,7 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -48,6 +49,18 @@ enum req_auth { AUTH_UNKNOWN, AUTH_OK, AUTH_DENIED };
 /* One request's state, from its headers to its answer. */
 struct serve_req {
 	enum req_auth auth; /* set by the checker thread before it resumes the connection */
+	bool probe_done;    /* set by the probe worker before it resumes the connection */
+	unsigned int probe_status;
+	char *probe_body; /* malloc'd */
+	size_t probe_len;
+};
+
+/* One /probe request, handed to a worker thread while its connection waits suspended. */
+struct probe_job {
+	struct serve *s;
+	struct MHD_Connection *conn;
+	struct serve_req *req;
+	char *module, *target;
 };
 
 /* A password to check with bcrypt, off MHD's thread; the connection waits suspended. */
@@ -83,6 +96,12 @@ struct serve {
 	unsigned int njobs;
 	uint64_t auth_denied, auth_throttled; /* 401 and 429 answers */
 	struct auth_job jobs[SERVE_AUTH_QUEUE];
+
+	serve_probe_fn probe; /* NULL: no /probe */
+	void *probe_ctx;
+	pthread_mutex_t probe_lock; /* probes_running */
+	pthread_cond_t probe_idle;
+	unsigned int probes_running;
 };
 
 static uint64_t now_ns(void)
@@ -197,6 +216,8 @@ static void serve__completed(void *cls, struct MHD_Connection *conn, void **req_
 			     enum MHD_RequestTerminationCode code)
 {
 	(void)code;
+	if (*req_cls)
+		free(((struct serve_req *)*req_cls)->probe_body);
 	free(*req_cls);
 	*req_cls = NULL;
 	serve__conn_set(cls, conn, CONN_WAITING);
@@ -448,6 +469,111 @@ static enum MHD_Result serve__deny_user(struct MHD_Connection *conn)
 	return ret;
 }
 
+static void *serve__probe_worker(void *arg)
+{
+	struct probe_job *j = arg;
+	struct serve *s = j->s;
+	char err[512] = "";
+	struct prom p;
+	int ret;
+
+	prom__init(&p, SERVE_MAX_BODY);
+	ret = s->probe(s->probe_ctx, j->module, j->target, &p, err, sizeof(err) - 1);
+	if (!ret) {
+		j->req->probe_body = prom__take(&p, &j->req->probe_len);
+		j->req->probe_status = MHD_HTTP_OK;
+	} else {
+		if (ret == -ENOENT)
+			snprintf(err, sizeof(err) - 1, "unknown module '%s'", j->module);
+		else if (ret != -EINVAL)
+			snprintf(err, sizeof(err) - 1, "the probe failed: %s", strerror(-ret));
+		strcat(err, "\n");
+		j->req->probe_body = strdup(err);
+		j->req->probe_len = j->req->probe_body ? strlen(err) : 0;
+		j->req->probe_status = ret == -ENOENT || ret == -EINVAL
+					       ? MHD_HTTP_BAD_REQUEST
+					       : MHD_HTTP_INTERNAL_SERVER_ERROR;
+	}
+	prom__fini(&p);
+	j->req->probe_done = true;
+	MHD_resume_connection(j->conn);
+	pthread_mutex_lock(&s->probe_lock);
+	s->probes_running--;
+	pthread_cond_broadcast(&s->probe_idle);
+	pthread_mutex_unlock(&s->probe_lock);
+	free(j->module);
+	free(j->target);
+	free(j);
+	return NULL;
+}
+
+/* /probe: answer a finished probe, or start one on a worker thread (bounded). */
+static enum MHD_Result serve__probe(struct serve *s, struct MHD_Connection *conn,
+				    struct serve_req *req)
+{
+	const char *module, *target;
+	struct probe_job *j;
+	pthread_attr_t attr;
+	pthread_t t;
+	int err;
+
+	if (req->probe_done) {
+		char *body = req->probe_body;
+
+		req->probe_body = NULL;
+		if (!body)
+			return MHD_NO;
+		return reply(conn, req->probe_status,
+			     req->probe_status == MHD_HTTP_OK ? CT_METRICS
+							      : "text/plain; charset=utf-8",
+			     body, req->probe_len, MHD_RESPMEM_MUST_FREE);
+	}
+	if (!s->probe)
+		return reply_static(conn, MHD_HTTP_NOT_FOUND,
+				    "no probe modules: start serve with --probe.config FILE\n");
+	module = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "module");
+	target = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "target");
+	if (!target || !target[0])
+		return reply_static(conn, MHD_HTTP_BAD_REQUEST, "target parameter is missing\n");
+	if (!module || !module[0])
+		return reply_static(conn, MHD_HTTP_BAD_REQUEST, "module parameter is missing\n");
+	pthread_mutex_lock(&s->probe_lock);
+	if (s->probes_running >= SERVE_PROBE_WORKERS) {
+		pthread_mutex_unlock(&s->probe_lock);
+		return reply_static(conn, MHD_HTTP_SERVICE_UNAVAILABLE,
+				    "too many probes running; try again\n");
+	}
+	s->probes_running++;
+	pthread_mutex_unlock(&s->probe_lock);
+	j = calloc(1, sizeof(*j));
+	if (j) {
+		*j = (struct probe_job){ .s = s,
+					 .conn = conn,
+					 .req = req,
+					 .module = strdup(module),
+					 .target = strdup(target) };
+	}
+	MHD_suspend_connection(conn);
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	err = j && j->module && j->target ? pthread_create(&t, &attr, serve__probe_worker, j)
+					  : ENOMEM;
+	pthread_attr_destroy(&attr);
+	if (!err)
+		return MHD_YES;
+	MHD_resume_connection(conn);
+	if (j) {
+		free(j->module);
+		free(j->target);
+		free(j);
+	}
+	pthread_mutex_lock(&s->probe_lock);
+	s->probes_running--;
+	pthread_cond_broadcast(&s->probe_idle);
+	pthread_mutex_unlock(&s->probe_lock);
+	return MHD_NO;
+}
+
 static enum MHD_Result serve__handle(void *cls, struct MHD_Connection *conn, const char *url,
 				     const char *method, const char *version,
 				     const char *upload_data, size_t *upload_data_size,
@@ -478,6 +604,8 @@ static enum MHD_Result serve__handle(void *cls, struct MHD_Connection *conn, con
 		return reply_static(conn, MHD_HTTP_METHOD_NOT_ALLOWED, "only GET\n");
 	if (!strcmp(url, "/metrics"))
 		return serve__metrics(s, conn);
+	if (!strcmp(url, "/probe"))
+		return serve__probe(s, conn, *req_cls);
 	if (!strcmp(url, "/"))
 		return reply_static(conn, MHD_HTTP_OK, "vigil: metrics are at /metrics\n");
 	return reply_static(conn, MHD_HTTP_NOT_FOUND, "not found; metrics are at /metrics\n");
@@ -500,6 +628,12 @@ struct serve *serve__new(const struct serve_opts *o, serve_scrape_fn fn, void *c
 	s->request_timeout_ns = o->request_timeout_ns ? o->request_timeout_ns
 						      : SERVE_REQUEST_TIMEOUT_S * 1000000000ull;
 	s->web = o->web;
+	s->probe = o->probe;
+	s->probe_ctx = o->probe_ctx;
+	pthread_mutex_init(&s->probe_lock, NULL);
+	pthread_cond_init(&s->probe_idle, NULL);
+	if (s->probe)
+		flags |= MHD_ALLOW_SUSPEND_RESUME;
 	s->has_tls = web_config__has_tls(o->web, &s->tls);
 	if (s->has_tls) {
 		int n = 0;
@@ -577,6 +711,11 @@ void serve__free(struct serve *s)
 		pthread_mutex_unlock(&s->auth_lock);
 		pthread_join(s->checker, NULL);
 	}
+	/* probes resume their connections when done: MHD must still run until then */
+	pthread_mutex_lock(&s->probe_lock);
+	while (s->probes_running)
+		pthread_cond_wait(&s->probe_idle, &s->probe_lock);
+	pthread_mutex_unlock(&s->probe_lock);
 	if (s->daemon)
 		MHD_stop_daemon(s->daemon);
 	if (s->reaper_started) {
@@ -591,5 +730,7 @@ void serve__free(struct serve *s)
 	pthread_cond_destroy(&s->wake);
 	pthread_mutex_destroy(&s->conns_lock);
 	pthread_mutex_destroy(&s->lock);
+	pthread_cond_destroy(&s->probe_idle);
+	pthread_mutex_destroy(&s->probe_lock);
 	free(s);
 }

@@ -10,13 +10,16 @@
  * addresses hold the rest. The memory each connection may use and the size of one answer are
  * capped. With a web config, it speaks TLS (and checks client certificates as told) and asks
  * for basic auth (401 without the right user and password). GET /metrics answers with a scrape
- * (text format 0.0.4); / with a pointer to it;
+ * (text format 0.0.4); / with a pointer to it; /probe, when probe modules are given, with
+ * blackbox_exporter's answer, probed on a worker thread (at most SERVE_PROBE_WORKERS at once)
+ * while the connection waits suspended, so a slow probe never holds a scrape;
  * anything else is 404 or 405.
  */
 #ifndef VIGIL_SERVE_H
 #define VIGIL_SERVE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
 
@@ -47,10 +50,21 @@ bool serve_addr_is_loopback(const struct sockaddr_storage *addr);
 
 struct web_config;
 
+#define SERVE_PROBE_WORKERS 4 /* /probe requests probing at once; more get 503 */
+
+/*
+ * /probe?module=M&target=T: probe and write the metrics to p, on a worker thread. 0, -ENOENT
+ * (no such module) or -EINVAL (a target the module cannot take; why in err): 400; else 500.
+ */
+typedef int (*serve_probe_fn)(void *ctx, const char *module, const char *target, struct prom *p,
+			      char *err, size_t errlen);
+
 struct serve_opts {
 	const struct sockaddr_storage *addr;
 	uint64_t request_timeout_ns; /* 0: SERVE_REQUEST_TIMEOUT_S */
 	struct web_config *web;	     /* TLS and basic auth (kept by the caller); NULL: none */
+	serve_probe_fn probe;	     /* NULL: no /probe (404) */
+	void *probe_ctx;
 };
 
 /* Listen on o->addr and answer scrapes with fn(ctx) from a thread of its own. NULL and errno. */

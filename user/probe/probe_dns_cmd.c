@@ -1,0 +1,258 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * probe_dns_cmd.c: `vigil probe dns NAME... [--type T] [--server IP] [--tcp] [--expect
+ * VALUE...]`: one query per name and run, printed as a table (the run's line, then one line
+ * per answer record, as dig's answer section) or one record per run with the answers as
+ * text lines. Exit 0 when every run got NOERROR (and the --expect set), 1 when one did not
+ * (NXDOMAIN, SERVFAIL, REFUSED, a timeout, another answer set), 2 for a bad flag or name.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/commands.h"
+#include "core/log.h"
+#include "core/stop.h"
+#include "core/wallclock.h"
+#include "export/output.h"
+#include "export/rows.h"
+#include "probe/probe.h"
+#include "probe/probe_dns.h"
+#include "probe/probe_expect.h"
+
+enum {
+	OPT_TYPE = PROBE_OPT_NEXT,
+	OPT_SERVER,
+	OPT_TCP,
+	OPT_EXPECT,
+};
+
+static const struct cli_opt dns_opts[] = {
+	{ "type", 'T', "TYPE", OPT_TYPE, "A, AAAA, MX, NS, CNAME, PTR, SOA or TXT",
+	  "the record type to ask for (default A; PTR of an address asks its reverse name)" },
+	{ "server", 's', "IP", OPT_SERVER, "an IPv4 or IPv6 address",
+	  "ask this server (default: the first of /etc/resolv.conf)" },
+	{ "tcp", 0, NULL, OPT_TCP, NULL, "ask over TCP (default UDP, TCP when truncated)" },
+	{ "expect", 'e', "VALUE[,VALUE...]", OPT_EXPECT,
+	  "record data as dig prints it (10.0.0.1, '10 mail.example.org.'), comma-separated",
+	  "fail unless the answer's records of TYPE are exactly these (repeatable)" },
+	PROBE_OPTS_LOOP,
+	CLI_OPT_FORMAT,
+	CLI_OPT_OUTPUT,
+	CLI_OPT_END,
+};
+
+struct dns_args {
+	struct probe_loop loop;
+	struct probe_dns_opts o;
+};
+
+static int dns_set(void *ctx, int id, const char *arg)
+{
+	struct dns_args *a = ctx;
+	int err = probe_loop__set(&a->loop, id, arg);
+
+	if (err != -ENOENT)
+		return err;
+	switch (id) {
+	case OPT_TYPE:
+		err = probe_dns_type_parse(arg);
+		if (err < 0)
+			return err;
+		a->o.type = err;
+		return 0;
+	case OPT_SERVER:
+		if (!probe_dns_server_is_valid(arg))
+			return -EINVAL;
+		a->o.server = arg;
+		return 0;
+	case OPT_TCP:
+		a->o.tcp = true;
+		return 0;
+	case OPT_EXPECT:
+		a->o.has_expect = true;
+		return probe_value_set__parse(&a->o.expect, arg);
+	default:
+		return -EINVAL;
+	}
+}
+
+static const struct cli_cmd dns_cmd = {
+	.name = "probe dns",
+	.usage = "vigil probe dns [OPTIONS] NAME...",
+	.summary = "Ask a DNS server, as dig and dnspython do: answers with TTLs, rcode, time.",
+	.details = "NXDOMAIN, SERVFAIL and REFUSED are results: the run fails (exit 1) and its\n"
+		   "record says which. Exit status: 0 when every run got NOERROR (and the\n"
+		   "--expect set), 1 when one did not, 2 for a bad flag or name.",
+	.opts = dns_opts,
+	.set = dns_set,
+};
+
+static const char *const dns_keys[] = {
+	"time",	    "probe",	  "target",  "success",	  "duration_ns", "failure",
+	"error",    "type",	  "qname",   "server",	  "transport",	 "rcode",
+	"query_ns", "answer_rrs", "answers", "truncated", NULL,
+};
+
+/* The answer section as lines "OWNER TTL TYPE DATA", as dig prints it (without the class). */
+static char *answers_text(const struct probe_dns_result *r)
+{
+	size_t len = 1, o = 0;
+	char *s;
+
+	for (int i = 0; i < r->n_rr; i++)
+		len += strlen(r->rr[i].owner) + strlen(r->rr[i].type) + strlen(r->rr[i].data) + 16;
+	s = malloc(len);
+	if (!s)
+		return NULL;
+	s[0] = '\0';
+	for (int i = 0; i < r->n_rr; i++)
+		o += (size_t)snprintf(s + o, len - o, "%s%s %u %s %s", i ? "\n" : "",
+				      r->rr[i].owner, r->rr[i].ttl, r->rr[i].type, r->rr[i].data);
+	return s;
+}
+
+static struct rowv str_or_null(const char *s)
+{
+	return s && s[0] ? ROWV_S(s) : ROWV_NONE;
+}
+
+static void dns_row(struct rows *rows, struct wallclock *wc, const char *name,
+		    const struct dns_args *a, const struct probe_dns_result *r)
+{
+	char when[WALLCLOCK_LEN], rc[16];
+	char *ans = r->rcode >= 0 ? answers_text(r) : NULL;
+
+	wallclock__format(wc, r->start_mono_ns, when);
+	rows__add(rows,
+		  (const struct rowv[]){
+			  ROWV_S(when),
+			  ROWV_S("dns"),
+			  ROWV_S(name),
+			  ROWV_B(r->fail == PROBE_OK),
+			  ROWV_I(r->duration_ns),
+			  str_or_null(probe_fail_name(r->fail)),
+			  str_or_null(r->error),
+			  ROWV_S(probe_dns_type_name(a->o.type)),
+			  str_or_null(r->qname),
+			  str_or_null(r->server),
+			  ROWV_S(a->o.tcp ? "tcp" : "udp"),
+			  r->rcode >= 0 ? ROWV_S(probe_dns_rcode_name(r->rcode, rc, sizeof(rc)))
+					: ROWV_NONE,
+			  r->query_ns >= 0 ? ROWV_I(r->query_ns) : ROWV_NONE,
+			  r->rcode >= 0 ? ROWV_I(r->n_rr_total) : ROWV_NONE,
+			  ans ? ROWV_S(ans) : ROWV_NONE,
+			  r->rcode >= 0 ? ROWV_B(r->truncated) : ROWV_NONE,
+		  });
+	free(ans);
+}
+
+static void table_row(struct sink *s, const char *name, const struct dns_args *a,
+		      const struct probe_dns_result *r)
+{
+	char q[24], rc[16];
+
+	probe_fmt_ms_cell(q, sizeof(q), r->query_ns);
+	sink__printf(s, "%-32s %-5s %-28s %-9s %9s %7d  %s\n", name, probe_dns_type_name(a->o.type),
+		     r->server[0] ? r->server : "-",
+		     r->rcode >= 0 ? probe_dns_rcode_name(r->rcode, rc, sizeof(rc)) : "-", q,
+		     r->rcode >= 0 ? r->n_rr_total : 0, r->fail ? r->error : "ok");
+	for (int i = 0; i < r->n_rr; i++)
+		sink__printf(s, "  %s\t%u\t%s\t%s\n", r->rr[i].owner, r->rr[i].ttl, r->rr[i].type,
+			     r->rr[i].data);
+}
+
+static int dns_runs(struct dns_args *a, char **names, int n, struct output *out,
+		    struct probe_stats *stats)
+{
+	struct wallclock wc;
+	struct rows rows;
+	int ret = 0;
+
+	wallclock__init(&wc);
+	if (out->fmt == FMT_TABLE)
+		sink__printf(out->sink, "%-32s %-5s %-28s %-9s %9s %7s  %s\n", "NAME", "TYPE",
+			     "SERVER", "RCODE", "QUERY_MS", "ANSWERS", "RESULT");
+	else
+		rows__begin(&rows, out, dns_keys);
+	for (uint64_t run = 0; run < a->loop.count && !stop_is_requested(); run++) {
+		uint64_t started = mono_now_ns();
+
+		for (int i = 0; i < n && !stop_is_requested(); i++) {
+			struct probe_dns_result *r = calloc(1, sizeof(*r));
+			int err = r ? probe_dns__run(&a->o, names[i], r) : -ENOMEM;
+
+			if (err) {
+				free(r);
+				ret = err;
+				goto out_end;
+			}
+			if (out->fmt == FMT_TABLE)
+				table_row(out->sink, names[i], a, r);
+			else
+				dns_row(&rows, &wc, names[i], a, r);
+			probe_stats__add(&stats[i], r->fail == PROBE_OK, r->duration_ns);
+			if (r->fail) {
+				fprintf(stderr, "vigil probe dns: %s: %s\n", names[i], r->error);
+				ret = ret ? ret : 1;
+			}
+			free(r);
+			sink__flush(out->sink);
+		}
+		if (run + 1 < a->loop.count && !probe_loop__wait(&a->loop, started))
+			break;
+	}
+out_end:
+	if (out->fmt != FMT_TABLE)
+		rows__end(&rows);
+	return ret;
+}
+
+int probe_dns__cmd(int argc, char **argv)
+{
+	struct dns_args a = { 0 };
+	struct cli_common common = { 0 };
+	struct probe_stats *stats = NULL;
+	char qname[PROBE_DNS_NAME_LEN];
+	struct output out;
+	int first, err;
+	bool help;
+
+	probe_loop__init(&a.loop);
+	a.o.type = probe_dns_type_parse("A");
+	first = cli_parse(&dns_cmd, argc, argv, &common, &a, &help);
+	if (first < 0)
+		return EXIT_USAGE;
+	if (help)
+		return 0;
+	if (first >= argc) {
+		cli_error(&dns_cmd, "no NAME given (usage: %s)", dns_cmd.usage);
+		return EXIT_USAGE;
+	}
+	for (int i = first; i < argc; i++) {
+		if (probe_dns_qname(argv[i], a.o.type, qname, sizeof(qname))) {
+			cli_error(&dns_cmd, "'%s' is not a domain name", argv[i]);
+			return EXIT_USAGE;
+		}
+	}
+	log_set_level(common.verbose);
+	a.o.timeout_ns = a.loop.timeout_ns;
+	stats = calloc((size_t)(argc - first), sizeof(*stats));
+	if (!stats || output__open(&out, &dns_cmd, &common, FMT_NDJSON, 0)) {
+		free(stats);
+		return 1;
+	}
+	stop_install_handlers();
+	err = dns_runs(&a, argv + first, argc - first, &out, stats);
+	if (err < 0)
+		cli_error(&dns_cmd, "%s",
+			  err == -ENOSYS ? "libldns could not be loaded" : strerror(-err));
+	if (a.loop.count > 1) {
+		for (int i = first; i < argc; i++)
+			probe_stats__print(&stats[i - first], "dns", argv[i],
+					   out.fmt == FMT_TABLE ? out.sink : NULL);
+	}
+	free(stats);
+	return output__close(&out) || err ? 1 : 0;
+}

@@ -1,0 +1,392 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * probe_http_cmd.c: `vigil probe http URL...`: its flags, the repeat loop over the URLs, and
+ * the output: a table (one line per run with the phases in milliseconds, then the redirect
+ * target, the certificate and, with --headers, the response headers, indented), or one
+ * record per run in csv, json or ndjson with the phases in ns, and the closing min/avg/max
+ * and loss per URL. Exit 0 when every run succeeded, 1 when one failed (each failure is also
+ * said on stderr), 2 for a bad flag or a malformed URL.
+ */
+#include <curl/curl.h>
+#include <errno.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/commands.h"
+#include "cli/parse.h"
+#include "core/log.h"
+#include "core/stop.h"
+#include "core/wallclock.h"
+#include "export/output.h"
+#include "export/rows.h"
+#include "probe/probe.h"
+#include "probe/probe_http.h"
+
+enum {
+	OPT_METHOD = PROBE_OPT_NEXT,
+	OPT_DATA,
+	OPT_HEADER,
+	OPT_INSECURE,
+	OPT_FOLLOW,
+	OPT_HEADERS,
+	OPT_EXPECT_STATUS,
+	OPT_EXPECT_BODY,
+};
+
+struct http_args {
+	struct probe_loop loop;
+	struct probe_http_opts o;
+	const char *body_re;
+	bool bad_header_list; /* libcurl's slist could not be built */
+};
+
+static const struct cli_opt http_opts[] = {
+	{ "method", 'X', "METHOD", OPT_METHOD, "an HTTP method such as GET, HEAD or POST",
+	  "request method (default GET, or POST with --data)" },
+	{ "data", 'd', "STR", OPT_DATA, "the request body", "send STR as the request body" },
+	{ "header", 'H', "'NAME: VALUE'", OPT_HEADER, "'Name: value' without line breaks",
+	  "add a request header (repeatable)" },
+	{ "insecure", 'k', NULL, OPT_INSECURE, NULL,
+	  "accept a certificate that does not verify (self-signed, wrong name)" },
+	{ "follow", 'L', NULL, OPT_FOLLOW, NULL, "follow redirects (at most 10, http and https)" },
+	{ "headers", 0, NULL, OPT_HEADERS, NULL, "show the response headers" },
+	{ "expect-status", 0, "LIST", OPT_EXPECT_STATUS,
+	  "codes, classes or ranges such as 200,301 or 2xx or 200-299",
+	  "the statuses that count as success (default 200-399)" },
+	{ "expect-body", 0, "REGEX", OPT_EXPECT_BODY, "a POSIX extended regular expression",
+	  "fail unless the body (first MiB) matches REGEX (^, $: line ends, as grep -E)" },
+	PROBE_OPTS_LOOP,
+	PROBE_OPT_KERNEL,
+	CLI_OPT_FORMAT,
+	CLI_OPT_OUTPUT,
+	CLI_OPT_END,
+};
+
+static bool method_is_valid(const char *m)
+{
+	size_t len = strlen(m);
+
+	if (!len || len > 16)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		if (m[i] < 'A' || m[i] > 'Z')
+			return false;
+	}
+	return true;
+}
+
+static bool header_is_valid(const char *h)
+{
+	const char *colon = strchr(h, ':');
+
+	return colon && colon != h && !strpbrk(h, "\r\n") && strlen(h) < 8192;
+}
+
+static int http_set(void *ctx, int id, const char *arg)
+{
+	struct http_args *a = ctx;
+	struct curl_slist *l;
+	int err = probe_loop__set(&a->loop, id, arg);
+
+	if (err != -ENOENT)
+		return err;
+	switch (id) {
+	case OPT_METHOD:
+		if (!method_is_valid(arg))
+			return -EINVAL;
+		a->o.method = arg;
+		return 0;
+	case OPT_DATA:
+		a->o.data = arg;
+		return 0;
+	case OPT_HEADER:
+		if (!header_is_valid(arg))
+			return -EINVAL;
+		l = curl_slist_append(a->o.headers, arg);
+		if (!l) {
+			a->bad_header_list = true;
+			return 0;
+		}
+		a->o.headers = l;
+		return 0;
+	case OPT_INSECURE:
+		a->o.insecure = true;
+		return 0;
+	case OPT_FOLLOW:
+		a->o.follow = true;
+		return 0;
+	case OPT_HEADERS:
+		a->o.want_headers = true;
+		return 0;
+	case OPT_EXPECT_STATUS:
+		return probe_status_set__parse(&a->o.expect_status, arg);
+	case OPT_EXPECT_BODY:
+		if (a->o.has_body_re)
+			regfree(&a->o.body_re);
+		a->o.has_body_re =
+			!regcomp(&a->o.body_re, arg, REG_EXTENDED | REG_NOSUB | REG_NEWLINE);
+		a->body_re = arg;
+		return a->o.has_body_re ? 0 : -EINVAL;
+	default:
+		return -EINVAL;
+	}
+}
+
+static const struct cli_cmd http_cmd = {
+	.name = "probe http",
+	.usage = "vigil probe http [OPTIONS] URL...",
+	.summary = "Time HTTP(S) requests as curl -w does: DNS, connect, TLS, first byte, total.",
+	.details =
+		"Each run uses a fresh connection. Phase times are cumulative from the start of\n"
+		"the run, as curl's time_namelookup, time_connect, time_appconnect,\n"
+		"time_pretransfer, time_starttransfer and time_total. Exit status: 0 when every\n"
+		"run succeeded, 1 when one failed, 2 for a bad flag or a malformed URL.",
+	.opts = http_opts,
+	.set = http_set,
+};
+
+static const char *const http_keys[] = {
+	"time",
+	"probe",
+	"target",
+	"success",
+	"duration_ns",
+	"failure",
+	"error",
+	"status",
+	"http_version",
+	"redirects",
+	"url",
+	"dns_ns",
+	"connect_ns",
+	"tls_ns",
+	"pretransfer_ns",
+	"first_byte_ns",
+	"total_ns",
+	"redirect_ns",
+	"size_bytes",
+	"content_length",
+	"speed_bytes_per_sec",
+	"remote_ip",
+	"remote_port",
+	"local_ip",
+	"local_port",
+	"ip_protocol",
+	"cert_subject",
+	"cert_issuer",
+	"cert_expiry",
+	"headers",
+	PROBE_KERNEL_KEYS,
+	NULL,
+};
+
+#define NS_OR_NULL(v)  ((v) >= 0 ? ROWV_I(v) : ROWV_NONE)
+#define STR_OR_NULL(v) (str_is_set(v) ? ROWV_S(v) : ROWV_NONE)
+
+static bool str_is_set(const char *s)
+{
+	return s && s[0];
+}
+
+static void http_row(struct rows *rows, struct wallclock *wc, const char *url,
+		     const struct probe_http_result *r)
+{
+	char when[WALLCLOCK_LEN], expiry[32] = "";
+
+	wallclock__format(wc, r->start_mono_ns, when);
+	if (r->conn.cert_expiry)
+		probe_fmt_unix(expiry, sizeof(expiry), r->conn.cert_expiry);
+	struct rowv v[] = {
+		ROWV_S(when),
+		ROWV_S("http"),
+		ROWV_S(url),
+		ROWV_B(r->fail == PROBE_OK),
+		ROWV_I(r->duration_ns),
+		STR_OR_NULL(probe_fail_name(r->fail)),
+		STR_OR_NULL(r->error),
+		r->status ? ROWV_I(r->status) : ROWV_NONE,
+		STR_OR_NULL(probe_http_version_name(r->http_version_num)),
+		ROWV_I(r->redirects),
+		STR_OR_NULL(r->effective_url),
+		NS_OR_NULL(r->conn.dns_ns),
+		NS_OR_NULL(r->conn.connect_ns),
+		NS_OR_NULL(r->conn.tls_ns),
+		NS_OR_NULL(r->pretransfer_ns),
+		NS_OR_NULL(r->first_byte_ns),
+		NS_OR_NULL(r->total_ns),
+		NS_OR_NULL(r->redirect_ns),
+		r->status ? ROWV_I(r->size) : ROWV_NONE,
+		NS_OR_NULL(r->content_length),
+		r->status ? ROWV_F(r->speed) : ROWV_NONE,
+		STR_OR_NULL(r->conn.remote_ip),
+		r->conn.remote_port ? ROWV_I(r->conn.remote_port) : ROWV_NONE,
+		STR_OR_NULL(r->conn.local_ip),
+		r->conn.local_port ? ROWV_I(r->conn.local_port) : ROWV_NONE,
+		r->conn.ip_protocol ? ROWV_I(r->conn.ip_protocol) : ROWV_NONE,
+		STR_OR_NULL(r->conn.cert_subject),
+		STR_OR_NULL(r->conn.cert_issuer),
+		STR_OR_NULL(expiry),
+		r->headers ? ROWV_S(r->headers) : ROWV_NONE,
+		PROBE_KERNEL_ROWV_SLOTS,
+	};
+
+	probe_conn_kernel_rowv(&r->conn, &v[sizeof(v) / sizeof(v[0]) - PROBE_KERNEL_NKEYS]);
+	rows__add(rows, v);
+}
+
+static void table_header(struct sink *s)
+{
+	sink__printf(s, "%-32s %6s %4s %8s %10s %8s %8s %12s %9s %9s  %s\n", "URL", "STATUS", "VER",
+		     "DNS_MS", "CONNECT_MS", "TLS_MS", "SENT_MS", "FIRSTBYTE_MS", "TOTAL_MS",
+		     "SIZE", "RESULT");
+}
+
+static void table_row(struct sink *s, const char *url, const struct probe_http_result *r)
+{
+	char dns[24], con[24], tls[24], sent[24], fb[24], tot[24], status[16] = "-";
+	const char *ver = probe_http_version_name(r->http_version_num);
+
+	probe_fmt_ms_cell(dns, sizeof(dns), r->conn.dns_ns);
+	probe_fmt_ms_cell(con, sizeof(con), r->conn.connect_ns);
+	probe_fmt_ms_cell(tls, sizeof(tls), r->conn.tls_ns);
+	probe_fmt_ms_cell(sent, sizeof(sent), r->pretransfer_ns);
+	probe_fmt_ms_cell(fb, sizeof(fb), r->first_byte_ns);
+	probe_fmt_ms_cell(tot, sizeof(tot), r->total_ns);
+	if (r->status)
+		snprintf(status, sizeof(status), "%ld", r->status);
+	sink__printf(s, "%-32s %6s %4s %8s %10s %8s %8s %12s %9s %9lld  %s\n", url, status,
+		     ver ? ver : "-", dns, con, tls, sent, fb, tot, (long long)r->size,
+		     r->fail ? r->error : "ok");
+	if (r->redirects)
+		sink__printf(s, "  redirects: %ld, to %s\n", r->redirects,
+			     r->effective_url ? r->effective_url : "?");
+	if (r->conn.cert_subject) {
+		char expiry[32] = "?";
+
+		if (r->conn.cert_expiry)
+			probe_fmt_unix(expiry, sizeof(expiry), r->conn.cert_expiry);
+		sink__printf(s, "  certificate: subject %s; issuer %s; expires %s\n",
+			     r->conn.cert_subject, r->conn.cert_issuer ? r->conn.cert_issuer : "?",
+			     expiry);
+	}
+	probe_conn_kernel_line(&r->conn, s);
+	if (r->headers) {
+		for (const char *p = r->headers; *p;) {
+			size_t len = strcspn(p, "\n");
+
+			sink__printf(s, "  < %.*s\n", (int)len, p);
+			p += len + (p[len] ? 1 : 0);
+		}
+	}
+}
+
+/* Probe each URL loop.count times; 0 when every run succeeded, 1 if not, -errno on failure. */
+static int http_runs(struct http_args *a, char **urls, int n, struct output *out,
+		     struct probe_stats *stats, struct probe_kview *k)
+{
+	struct wallclock wc;
+	struct rows rows;
+	int ret = 0;
+
+	wallclock__init(&wc);
+	if (out->fmt == FMT_TABLE)
+		table_header(out->sink);
+	else
+		rows__begin(&rows, out, http_keys);
+	for (uint64_t run = 0; run < a->loop.count && !stop_is_requested(); run++) {
+		uint64_t started = mono_now_ns();
+
+		for (int i = 0; i < n && !stop_is_requested(); i++) {
+			struct probe_http_result r;
+			int err = probe_http__run(&a->o, urls[i], &r);
+
+			if (err) {
+				ret = err;
+				goto out_end;
+			}
+			probe_conn_kernel_lookup(&r.conn, k, "probe http");
+			if (out->fmt == FMT_TABLE)
+				table_row(out->sink, urls[i], &r);
+			else
+				http_row(&rows, &wc, urls[i], &r);
+			probe_stats__add(&stats[i], r.fail == PROBE_OK, r.duration_ns);
+			if (r.fail) {
+				fprintf(stderr, "vigil probe http: %s: %s\n", urls[i], r.error);
+				ret = ret ? ret : 1;
+			}
+			probe_http_result__free(&r);
+			sink__flush(out->sink);
+		}
+		if (run + 1 < a->loop.count && !probe_loop__wait(&a->loop, started))
+			break;
+	}
+out_end:
+	if (out->fmt != FMT_TABLE)
+		rows__end(&rows);
+	return ret;
+}
+
+int probe_http__cmd(int argc, char **argv)
+{
+	struct http_args a = { 0 };
+	struct cli_common common = { 0 };
+	struct probe_stats *stats = NULL;
+	struct probe_kview *k;
+	struct output out;
+	int first, ret = EXIT_USAGE, err;
+	char why[512];
+	bool help;
+
+	probe_loop__init(&a.loop);
+	first = cli_parse(&http_cmd, argc, argv, &common, &a, &help);
+	if (first < 0 || help) {
+		ret = help ? 0 : EXIT_USAGE;
+		goto out_free_opts;
+	}
+	if (first >= argc) {
+		cli_error(&http_cmd, "no URL given (usage: %s)", http_cmd.usage);
+		goto out_free_opts;
+	}
+	if (a.bad_header_list) {
+		cli_error(&http_cmd, "--header: cannot build the header list (libcurl missing?)");
+		ret = 1;
+		goto out_free_opts;
+	}
+	for (int i = first; i < argc; i++) {
+		err = probe_http__check_url(argv[i], why, sizeof(why));
+		if (err) {
+			cli_error(&http_cmd, "%s", why);
+			ret = err == -EINVAL ? EXIT_USAGE : 1;
+			goto out_free_opts;
+		}
+	}
+	log_set_level(common.verbose);
+	a.o.timeout_ns = a.loop.timeout_ns;
+	stats = calloc((size_t)(argc - first), sizeof(*stats));
+	ret = 1;
+	if (!stats || output__open(&out, &http_cmd, &common, FMT_NDJSON, 0))
+		goto out_free_opts;
+	stop_install_handlers();
+	k = probe_kview_for("probe http", a.loop.no_kernel);
+	err = http_runs(&a, argv + first, argc - first, &out, stats, k);
+	probe_kview__free(k);
+	if (err < 0)
+		cli_error(&http_cmd, "%s",
+			  err == -ENOSYS ? "libcurl could not be loaded" : strerror(-err));
+	if (a.loop.count > 1) {
+		for (int i = first; i < argc; i++)
+			probe_stats__print(&stats[i - first], "http", argv[i],
+					   out.fmt == FMT_TABLE ? out.sink : NULL);
+	}
+	ret = output__close(&out) || err ? 1 : 0;
+out_free_opts:
+	free(stats);
+	curl_slist_free_all(a.o.headers);
+	if (a.o.has_body_re)
+		regfree(&a.o.body_re);
+	return ret;
+}

@@ -1,0 +1,272 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * probe_tcp_cmd.c: `vigil probe tcp HOST:PORT...`: connect time, an optional string sent
+ * (--send, with C escapes) and an answer that must match (--expect REGEX), optionally over TLS
+ * (--tls, --insecure). One table line or record per run, the closing min/avg/max and loss;
+ * exit 0 when every run succeeded, 1 when one failed, 2 for a bad flag or target.
+ */
+#include <errno.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/commands.h"
+#include "core/log.h"
+#include "core/stop.h"
+#include "core/wallclock.h"
+#include "export/output.h"
+#include "export/rows.h"
+#include "probe/probe.h"
+#include "probe/probe_expect.h"
+#include "probe/probe_tcp.h"
+
+enum {
+	OPT_SEND = PROBE_OPT_NEXT,
+	OPT_EXPECT,
+	OPT_TLS,
+	OPT_INSECURE,
+};
+
+static const struct cli_opt tcp_opts[] = {
+	{ "send", 's', "STR", OPT_SEND,
+	  "text with C escapes \\r \\n \\t \\0 \\\\ \\xHH, up to 4096 bytes",
+	  "send STR once connected" },
+	{ "expect", 'e', "REGEX", OPT_EXPECT, "a POSIX extended regular expression",
+	  "read until the answer matches REGEX (^, $: line ends); fail if it does not" },
+	{ "tls", 0, NULL, OPT_TLS, NULL, "do a TLS handshake after connecting (verified)" },
+	{ "insecure", 'k', NULL, OPT_INSECURE, NULL,
+	  "with --tls: accept a certificate that does not verify" },
+	PROBE_OPTS_LOOP,
+	PROBE_OPT_KERNEL,
+	CLI_OPT_FORMAT,
+	CLI_OPT_OUTPUT,
+	CLI_OPT_END,
+};
+
+struct tcp_args {
+	struct probe_loop loop;
+	struct probe_tcp_opts o;
+};
+
+static int tcp_set(void *ctx, int id, const char *arg)
+{
+	struct tcp_args *a = ctx;
+	int err = probe_loop__set(&a->loop, id, arg);
+
+	if (err != -ENOENT)
+		return err;
+	switch (id) {
+	case OPT_SEND:
+		return probe_unescape(arg, a->o.send, sizeof(a->o.send), &a->o.send_len);
+	case OPT_EXPECT:
+		if (a->o.has_expect)
+			regfree(&a->o.expect);
+		a->o.has_expect =
+			!regcomp(&a->o.expect, arg, REG_EXTENDED | REG_NOSUB | REG_NEWLINE);
+		return a->o.has_expect ? 0 : -EINVAL;
+	case OPT_TLS:
+		a->o.tls = true;
+		return 0;
+	case OPT_INSECURE:
+		a->o.insecure = true;
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+static const struct cli_cmd tcp_cmd = {
+	.name = "probe tcp",
+	.usage = "vigil probe tcp [OPTIONS] HOST:PORT...",
+	.summary = "Time a TCP connect (and TLS handshake), send a string, expect an answer.",
+	.details = "Phase times are cumulative from the start of the run. IPv6 addresses go in\n"
+		   "brackets: [::1]:443. Exit status: 0 when every run succeeded, 1 when one\n"
+		   "failed, 2 for a bad flag or target.",
+	.opts = tcp_opts,
+	.set = tcp_set,
+};
+
+static const char *const tcp_keys[] = {
+	"time",	       "probe",	      "target",		 "success",	"duration_ns",
+	"failure",     "error",	      "dns_ns",		 "connect_ns",	"tls_ns",
+	"expect_ns",   "sent_bytes",  "received_bytes",	 "answer",	"remote_ip",
+	"remote_port", "local_ip",    "local_port",	 "ip_protocol", "cert_subject",
+	"cert_issuer", "cert_expiry", PROBE_KERNEL_KEYS, NULL,
+};
+
+#define NS_OR_NULL(v) ((v) >= 0 ? ROWV_I(v) : ROWV_NONE)
+
+static struct rowv str_or_null(const char *s)
+{
+	return s && s[0] ? ROWV_S(s) : ROWV_NONE;
+}
+
+static void tcp_row(struct rows *rows, struct wallclock *wc, const char *target,
+		    const struct probe_tcp_opts *o, const struct probe_tcp_result *r)
+{
+	const struct probe_conn *c = &r->conn;
+	char when[WALLCLOCK_LEN], expiry[32] = "";
+
+	wallclock__format(wc, r->start_mono_ns, when);
+	if (c->cert_expiry)
+		probe_fmt_unix(expiry, sizeof(expiry), c->cert_expiry);
+	struct rowv v[] = {
+		ROWV_S(when),
+		ROWV_S("tcp"),
+		ROWV_S(target),
+		ROWV_B(r->fail == PROBE_OK),
+		ROWV_I(r->duration_ns),
+		str_or_null(probe_fail_name(r->fail)),
+		str_or_null(r->error),
+		NS_OR_NULL(c->dns_ns),
+		NS_OR_NULL(c->connect_ns),
+		NS_OR_NULL(c->tls_ns),
+		NS_OR_NULL(r->expect_ns),
+		c->connect_ns >= 0 ? ROWV_I(r->sent_bytes) : ROWV_NONE,
+		c->connect_ns >= 0 ? ROWV_I(r->received_bytes) : ROWV_NONE,
+		o->has_expect ? ROWV_S(r->banner) : ROWV_NONE,
+		str_or_null(c->remote_ip),
+		c->remote_port ? ROWV_I(c->remote_port) : ROWV_NONE,
+		str_or_null(c->local_ip),
+		c->local_port ? ROWV_I(c->local_port) : ROWV_NONE,
+		c->ip_protocol ? ROWV_I(c->ip_protocol) : ROWV_NONE,
+		str_or_null(c->cert_subject),
+		str_or_null(c->cert_issuer),
+		str_or_null(expiry),
+		PROBE_KERNEL_ROWV_SLOTS,
+	};
+
+	probe_conn_kernel_rowv(&r->conn, &v[sizeof(v) / sizeof(v[0]) - PROBE_KERNEL_NKEYS]);
+	rows__add(rows, v);
+}
+
+static void table_row(struct sink *s, const char *target, const struct probe_tcp_result *r)
+{
+	const struct probe_conn *c = &r->conn;
+	char dns[24], con[24], tls[24], exp[24];
+
+	probe_fmt_ms_cell(dns, sizeof(dns), c->dns_ns);
+	probe_fmt_ms_cell(con, sizeof(con), c->connect_ns);
+	probe_fmt_ms_cell(tls, sizeof(tls), c->tls_ns);
+	probe_fmt_ms_cell(exp, sizeof(exp), r->expect_ns);
+	sink__printf(s, "%-28s %-40s %8s %10s %8s %9s %6lld %6lld  %s\n", target,
+		     c->remote_ip[0] ? c->remote_ip : "-", dns, con, tls, exp,
+		     (long long)r->sent_bytes, (long long)r->received_bytes,
+		     r->fail ? r->error : "ok");
+	if (c->cert_subject) {
+		char expiry[32] = "?";
+
+		if (c->cert_expiry)
+			probe_fmt_unix(expiry, sizeof(expiry), c->cert_expiry);
+		sink__printf(s, "  certificate: subject %s; issuer %s; expires %s\n",
+			     c->cert_subject, c->cert_issuer ? c->cert_issuer : "?", expiry);
+	}
+	probe_conn_kernel_line(c, s);
+}
+
+static int tcp_runs(struct tcp_args *a, char **targets, int n, struct output *out,
+		    struct probe_stats *stats, struct probe_kview *k)
+{
+	struct wallclock wc;
+	struct rows rows;
+	int ret = 0;
+
+	wallclock__init(&wc);
+	if (out->fmt == FMT_TABLE)
+		sink__printf(out->sink, "%-28s %-40s %8s %10s %8s %9s %6s %6s  %s\n", "TARGET",
+			     "ADDRESS", "DNS_MS", "CONNECT_MS", "TLS_MS", "EXPECT_MS", "SENT",
+			     "RCVD", "RESULT");
+	else
+		rows__begin(&rows, out, tcp_keys);
+	for (uint64_t run = 0; run < a->loop.count && !stop_is_requested(); run++) {
+		uint64_t started = mono_now_ns();
+
+		for (int i = 0; i < n && !stop_is_requested(); i++) {
+			struct probe_tcp_result r;
+			int err = probe_tcp__run(&a->o, targets[i], &r);
+
+			if (err) {
+				ret = err;
+				goto out_end;
+			}
+			probe_conn_kernel_lookup(&r.conn, k, "probe tcp");
+			if (out->fmt == FMT_TABLE)
+				table_row(out->sink, targets[i], &r);
+			else
+				tcp_row(&rows, &wc, targets[i], &a->o, &r);
+			probe_stats__add(&stats[i], r.fail == PROBE_OK, r.duration_ns);
+			if (r.fail) {
+				fprintf(stderr, "vigil probe tcp: %s: %s\n", targets[i], r.error);
+				ret = ret ? ret : 1;
+			}
+			probe_tcp_result__free(&r);
+			sink__flush(out->sink);
+		}
+		if (run + 1 < a->loop.count && !probe_loop__wait(&a->loop, started))
+			break;
+	}
+out_end:
+	if (out->fmt != FMT_TABLE)
+		rows__end(&rows);
+	return ret;
+}
+
+int probe_tcp__cmd(int argc, char **argv)
+{
+	struct tcp_args a = { 0 };
+	struct cli_common common = { 0 };
+	struct probe_stats *stats = NULL;
+	char url[320], why[512];
+	struct probe_kview *k;
+	struct output out;
+	int first, ret = EXIT_USAGE, err;
+	bool help;
+
+	probe_loop__init(&a.loop);
+	first = cli_parse(&tcp_cmd, argc, argv, &common, &a, &help);
+	if (first < 0 || help) {
+		ret = help ? 0 : EXIT_USAGE;
+		goto out_free_opts;
+	}
+	if (first >= argc) {
+		cli_error(&tcp_cmd, "no HOST:PORT given (usage: %s)", tcp_cmd.usage);
+		goto out_free_opts;
+	}
+	if (a.o.insecure && !a.o.tls) {
+		cli_error(&tcp_cmd, "--insecure only means something with --tls");
+		goto out_free_opts;
+	}
+	for (int i = first; i < argc; i++) {
+		err = probe_tcp__target_url(argv[i], a.o.tls, url, sizeof(url), why, sizeof(why));
+		if (err) {
+			cli_error(&tcp_cmd, "%s", why);
+			goto out_free_opts;
+		}
+	}
+	log_set_level(common.verbose);
+	a.o.timeout_ns = a.loop.timeout_ns;
+	stats = calloc((size_t)(argc - first), sizeof(*stats));
+	ret = 1;
+	if (!stats || output__open(&out, &tcp_cmd, &common, FMT_NDJSON, 0))
+		goto out_free_opts;
+	stop_install_handlers();
+	k = probe_kview_for("probe tcp", a.loop.no_kernel);
+	err = tcp_runs(&a, argv + first, argc - first, &out, stats, k);
+	probe_kview__free(k);
+	if (err < 0)
+		cli_error(&tcp_cmd, "%s",
+			  err == -ENOSYS ? "libcurl could not be loaded" : strerror(-err));
+	if (a.loop.count > 1) {
+		for (int i = first; i < argc; i++)
+			probe_stats__print(&stats[i - first], "tcp", argv[i],
+					   out.fmt == FMT_TABLE ? out.sink : NULL);
+	}
+	ret = output__close(&out) || err ? 1 : 0;
+out_free_opts:
+	free(stats);
+	if (a.o.has_expect)
+		regfree(&a.o.expect);
+	return ret;
+}

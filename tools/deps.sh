@@ -3,10 +3,10 @@
 # Debian machine lacks. Cheap when everything is present: it asks dpkg first.
 set -eu
 build="make gcc clang clang-format llvm libbpf-dev libelf-dev zlib1g-dev bpftool pkg-config libmicrohttpd-dev
-       libgnutls28-dev libyaml-dev libcrypt-dev"
+       libgnutls28-dev libyaml-dev libcrypt-dev libgit2-dev libjansson-dev libssl-dev"
 test="libcmocka-dev python3 python3-psutil procps iproute2 util-linux libbpf-tools sysstat
       libcap2-bin bpftrace linux-perf fio tmux prometheus gcc-mingw-w64-x86-64 wine wine64
-      chromium time openssl libclang-rt-14-dev lsof coreutils"
+      chromium time openssl libclang-rt-14-dev lsof coreutils diffutils patch"
 missing=""
 for p in $build $test; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

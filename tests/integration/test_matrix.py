@@ -143,11 +143,15 @@ CASES = [
     ["uptime", "-f", "json", "-o", "{tmp}/uptime.json.gz"],
     ["who"],
     ["who", "-H", "-f", "csv"],
+    ["diff", "/etc/hostname", "/etc/hostname"],
+    ["diff", "-f", "html", "-o", "{tmp}/diff.html", "/etc/hostname", "/etc/hostname"],
+    ["diff", "--files", "-f", "json", "/etc/default", "/etc/default"],
 ]
 CASES += [[c, "--help"] for c in ("doctor", "trace", "hist", "serve", "top", "profile",
                                   "snapshot", "ps", "proc", "pidof", "net", "sys", "kill",
                                   "biotop", "lsof", "pmap", "taskset", "renice", "ionice",
-                                  "prlimit", "free", "df", "uptime", "who", "iostat", "iotop")]
+                                  "prlimit", "free", "df", "uptime", "who", "iostat", "iotop",
+                                  "diff")]
 
 # Exit 1 in silence is the contract here, as for pidof(1): no process has that name.
 SILENT_EXIT1 = [["pidof", "no-such-command-here"]]

@@ -73,6 +73,8 @@ static const struct cli_cmd run_cmd = {
 		"  df        file system use (as df)\n"
 		"  uptime    time up, users, load (as uptime)\n"
 		"  who       users logged in (as who)\n"
+		"  diff      what changed: files (-U, html), trees (--files), a baseline\n"
+		"  baseline  save a tree's hashes, modes and owners for 'diff --baseline'\n"
 		"Run 'vigil COMMAND --help' for a command's options.",
 	.opts = run_opts,
 	.set = run_set,

@@ -1,0 +1,340 @@
+#!/usr/bin/python3
+"""test_diff.py: `vigil diff` on files and trees, against the tools users trust.
+
+Files: vigil's unified diffs of generated pairs (edits, insertions, deletions at both ends,
+no final newline, empty files) must have diff -u's hunks byte for byte at several -U
+values and must apply with patch(1) to give the new file back; binary files are reported
+as differing; the HTML's two columns give back both files. Trees: fixture trees the test
+builds hold every filecmp case (same content with another mtime, same size with other
+content, a permission-only change, symlinks to files and directories, dangling links, a
+directory against a file, a FIFO, an unreadable file, empty directories, non-UTF-8 names),
+and vigil's categories must equal Python's filecmp.dircmp walked recursively through its
+subdirectories, shallow and deep (cmpfiles(shallow=False)), both run as uid 65534 so the
+unreadable file is unreadable. A symlink loop and an unlistable directory are reported under
+errors and the walk goes on; --diff output applies with patch -p1.
+"""
+import json
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(__file__))
+from harness import VIGIL, check, main, skip, test, unprivileged_vigil
+
+NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+
+
+def run(*args, nobody=False, exe=VIGIL, cwd=None):
+    cmd = (NOBODY if nobody else []) + [exe, *args]
+    return subprocess.run(cmd, capture_output=True, timeout=120, cwd=cwd)
+
+
+def hunks(text):
+    """The lines from the first hunk header on (the headers carry names and times)."""
+    lines = text.splitlines(keepends=True)
+    for i, line in enumerate(lines):
+        if line.startswith(b"@@"):
+            return b"".join(lines[i:])
+    return b""
+
+
+def pairs():
+    rng = random.Random(16)
+    base = [b"line %d\n" % i for i in range(1, 120)]
+    out = [(b"", b"one\ntwo\n"), (b"one\ntwo\n", b""), (b"x\ny", b"x\nz\n"),
+           (b"x\ny\n", b"x\ny"), (b"a\nb\nc\n", b"a\nB\nc\n")]
+    for _ in range(12):
+        new = list(base)
+        for _ in range(rng.randint(1, 8)):
+            op = rng.choice("idc")
+            at = rng.randrange(len(new) + 1)
+            if op == "i":
+                new[at:at] = [b"new %d\n" % rng.randrange(1000)] * rng.randint(1, 3)
+            elif op == "d" and new:
+                del new[at:at + rng.randint(1, 4)]
+            elif new:
+                new[min(at, len(new) - 1)] = b"changed %d\n" % rng.randrange(1000)
+        out.append((b"".join(base), b"".join(new)))
+    out.append((b"".join(base), b"first\n" + b"".join(base[:-1])))
+    return out
+
+
+@test
+def unified_equals_diff_u_and_applies():
+    with tempfile.TemporaryDirectory() as d:
+        a, b, o = (os.path.join(d, n) for n in ("a", "b", "o"))
+        for n, (old, new) in enumerate(pairs()):
+            for ctx in (0, 1, 3, 7):
+                with open(a, "wb") as f:
+                    f.write(old)
+                with open(b, "wb") as f:
+                    f.write(new)
+                p = run("diff", "-U", str(ctx), a, b)
+                ref = subprocess.run(["diff", "-U", str(ctx), a, b], capture_output=True)
+                check(p.returncode == ref.returncode,
+                      "pair %d -U%d: exit %d, diff %d" % (n, ctx, p.returncode, ref.returncode))
+                check(hunks(p.stdout) == hunks(ref.stdout),
+                      "pair %d -U%d: hunks differ:\n%s\n---- diff -u:\n%s"
+                      % (n, ctx, p.stdout.decode(), ref.stdout.decode()))
+                check(p.stdout.startswith(b"--- " + a.encode() + b"\t"),
+                      "pair %d: header: %r" % (n, p.stdout[:80]))
+                if p.returncode == 1:
+                    ap = subprocess.run(["patch", "-s", "-o", o, a], input=p.stdout,
+                                        capture_output=True)
+                    check(ap.returncode == 0, "patch refused pair %d: %s" % (n, ap.stdout))
+                    with open(o, "rb") as f:
+                        check(f.read() == new, "pair %d -U%d: patched file differs" % (n, ctx))
+        p = run("diff", a, a)
+        check(p.returncode == 0 and p.stdout == b"", "same file: %r" % (p,))
+
+
+@test
+def binary_files_differ():
+    with tempfile.TemporaryDirectory() as d:
+        a, b = os.path.join(d, "a.bin"), os.path.join(d, "b.bin")
+        with open(a, "wb") as f:
+            f.write(b"\x00\x01\x02" * 100)
+        with open(b, "wb") as f:
+            f.write(b"\x00\x01\x03" * 100)
+        p = run("diff", a, b)
+        check(p.returncode == 1, "exit %d" % p.returncode)
+        check(p.stdout == b"Binary files %s and %s differ\n" % (a.encode(), b.encode()),
+              "output: %r" % p.stdout)
+        check(run("diff", a, a).returncode == 0, "identical binary files differ")
+
+
+def html_columns(page):
+    """(left lines, right lines, changed-row count) of vigil's HtmlDiff-style table."""
+    left, right, chg = [], [], 0
+    cell = re.compile(r'<td class="diff_header">(\d*)</td><td class="text">(.*?)</td>')
+    for row in re.findall(r"<tr><td class=\"diff_next\"></td>(.*?)</tr>", page):
+        cells = cell.findall(row)
+        if len(cells) != 2:
+            continue
+        for (no, text), side in zip(cells, (left, right)):
+            if no:
+                side.append(re.sub(r"</?span[^>]*>", "", text))
+        chg += "diff_chg" in row
+    return left, right, chg
+
+
+@test
+def html_side_by_side():
+    import html
+    with tempfile.TemporaryDirectory() as d:
+        a, b = os.path.join(d, "a"), os.path.join(d, "b")
+        old = ["keep <1> & \"q\"", "drop me", "edit me", "tail"]
+        new = ["keep <1> & \"q\"", "edited", "tail", "added"]
+        with open(a, "w") as f:
+            f.write("\n".join(old) + "\n")
+        with open(b, "w") as f:
+            f.write("\n".join(new) + "\n")
+        p = run("diff", "-f", "html", a, b)
+        check(p.returncode == 1, "exit %d: %s" % (p.returncode, p.stderr))
+        page = p.stdout.decode()
+        check(page.startswith("<!DOCTYPE html>") and "Legends" in page, "not a page")
+        left, right, chg = html_columns(page)
+        check([html.unescape(x) for x in left] == old, "left column: %r" % left)
+        check([html.unescape(x) for x in right] == new, "right column: %r" % right)
+        check(chg >= 1 and 'class="diff_add"' in page, "no changed/added rows")
+        p = run("diff", "-f", "html", "-U", "0", a, b)
+        left, right, _ = html_columns(p.stdout.decode())
+        check(p.returncode == 1 and 0 < len(left) < len(old),
+              "-U 0 shows unchanged lines: %r" % left)
+
+
+@test
+def bad_input_exit_2():
+    with tempfile.TemporaryDirectory() as d:
+        f = os.path.join(d, "f")
+        open(f, "w").close()
+        for args, word in ((["diff", d, f], b"--files"), (["diff", f, d], b"--files"),
+                           (["diff", f, os.path.join(d, "missing")], b"missing"),
+                           (["diff", "--files", d, f], b"not a directory"),
+                           (["diff", "-f", "json", f, f], b"--format"),
+                           (["diff", "--deep", f, f], b"--files"),
+                           (["diff", "-U", "x", f, f], b"--unified"),
+                           (["diff", f], b"two paths")):
+            p = run(*args)
+            check(p.returncode == 2 and word in p.stderr,
+                  "%s: exit %d, %r" % (args, p.returncode, p.stderr))
+
+
+def write(path, data, mtime=None, mode=0o644):
+    with open(path, "wb") as f:
+        f.write(data)
+    os.chmod(path, mode)
+    if mtime is not None:
+        os.utime(path, (mtime, mtime))
+
+
+def build_trees(top):
+    """Two trees with every filecmp case; returns (left, right)."""
+    L, R = os.path.join(top, b"L"), os.path.join(top, b"R")
+    T = 1_600_000_000
+    for side in (L, R):
+        os.makedirs(os.path.join(side, b"sub", b"deeper"))
+        os.makedirs(os.path.join(side, b"empty"))
+    write(L + b"/same", b"same\n", T)
+    write(R + b"/same", b"same\n", T)
+    write(L + b"/mtime_only", b"content\n", T)
+    write(R + b"/mtime_only", b"content\n", T + 100)
+    write(L + b"/same_size", b"abc\n", T)
+    write(R + b"/same_size", b"abd\n", T)
+    write(L + b"/other_size", b"abc\n", T)
+    write(R + b"/other_size", b"abcd\n", T)
+    write(L + b"/perm_only", b"perm\n", T, 0o644)
+    write(R + b"/perm_only", b"perm\n", T, 0o664)
+    for side in (L, R):
+        os.symlink(b"same", side + b"/link_file")
+        os.symlink(b"sub", side + b"/link_dir")
+        os.symlink(b"nowhere", side + b"/dangling")
+        os.mkfifo(side + b"/fifo")
+    os.symlink(b"same", L + b"/link_vs_file")
+    write(R + b"/link_vs_file", b"same\n", T + 5)
+    os.mkdir(L + b"/dir_vs_file")
+    write(R + b"/dir_vs_file", b"file\n", T)
+    write(L + b"/unreadable", b"secret\n", T, 0o000)
+    write(R + b"/unreadable", b"secreT\n", T + 1)
+    os.mkdir(L + b"/empty_left_only")
+    write(L + b"/n\xff", b"left\n", T)
+    write(R + b"/n\xff", b"right\n", T)
+    write(L + b"/\xfe\xfd only", b"x\n", T)
+    write(R + b"/right_only", b"r\n", T)
+    write(L + b"/sub/deeper/d", b"1\n2\n3\n", T)
+    write(R + b"/sub/deeper/d", b"1\nzwei\n3\n", T + 9)
+    write(L + b"/sub/deeper/s", b"s\n", T)
+    write(R + b"/sub/deeper/s", b"s\n", T)
+    write(L + b"/sub/x", b"x\n", T)
+    for dirpath, dirnames, _ in os.walk(top):
+        os.chmod(dirpath, 0o755)
+    return L, R
+
+
+FILECMP = r"""
+import filecmp, json, os, sys
+def walk(a, b, rel, deep, out):
+    d = filecmp.dircmp(a, b, ignore=[])
+    def add(cat, names):
+        for n in names:
+            out.append([cat, (rel + n).hex()])
+    add("left_only", d.left_only)
+    add("right_only", d.right_only)
+    add("common_funny", d.common_funny)
+    add("common_dirs", d.common_dirs)
+    if deep:
+        same, diff, funny = filecmp.cmpfiles(a, b, d.common_files, shallow=False)
+    else:
+        same, diff, funny = d.same_files, d.diff_files, d.funny_files
+    add("same_files", same)
+    add("diff_files", diff)
+    add("funny_files", funny)
+    for n in d.common_dirs:
+        walk(os.path.join(a, n), os.path.join(b, n), rel + n + b"/", deep, out)
+out = []
+walk(os.fsencode(sys.argv[1]), os.fsencode(sys.argv[2]), b"", sys.argv[3] == "deep", out)
+print(json.dumps(out))
+"""
+
+
+def vigil_cats(entries):
+    out = set()
+    for e in entries:
+        raw = bytes.fromhex(e["path_hex"]) if "path_hex" in e else e["path"].encode()
+        out.add((e["category"], raw.hex()))
+    return out
+
+
+@test
+def files_equal_filecmp_dircmp():
+    top = tempfile.mkdtemp(prefix="vigil-diff-").encode()
+    tmp, exe = unprivileged_vigil()
+    try:
+        os.chmod(top, 0o755)
+        L, R = build_trees(top)
+        for mode in ("shallow", "deep"):
+            ref = subprocess.run(NOBODY + ["/usr/bin/python3", "-c", FILECMP, L, R, mode],
+                                 capture_output=True, timeout=60)
+            check(ref.returncode == 0, "filecmp failed: %s" % ref.stderr.decode())
+            want = {(c, h) for c, h in json.loads(ref.stdout)}
+            p = run("diff", "--files", "--" + mode, "--same", "-f", "json", L, R, nobody=True,
+                    exe=exe)
+            check(p.returncode == 2, "%s: exit %d (an unreadable file: 2)" % (mode, p.returncode))
+            got = vigil_cats(json.loads(p.stdout))
+            check(got == want, "%s: vigil only: %s\nfilecmp only: %s"
+                  % (mode, sorted(got - want), sorted(want - got)))
+            # the cases must really be there, so the test cannot pass on an empty tree
+            for cat, name in (("same_files", b"mtime_only"), ("funny_files", b"unreadable"),
+                              ("common_funny", b"dir_vs_file"), ("common_funny", b"dangling"),
+                              ("same_files", b"perm_only"), ("diff_files", b"n\xff"),
+                              ("left_only", b"\xfe\xfd only"), ("common_dirs", b"empty"),
+                              ("same_files" if mode == "shallow" else "diff_files",
+                               b"same_size"), ("diff_files", b"sub/deeper/d"),
+                              ("same_files", b"link_dir/deeper/s")):
+                check((cat, name.hex()) in got, "%s: %s not in %s" % (mode, name, cat))
+            # the table: one escaped line per entry, no raw non-UTF-8 byte
+            t = run("diff", "--files", "--" + mode, L, R, nobody=True, exe=exe)
+            check(b"\xff" not in t.stdout and b"n\\xff" in t.stdout, "table: %r" % t.stdout)
+            check(b"unreadable" in t.stdout and b"Permission denied" in t.stdout,
+                  "table lacks the unreadable file: %r" % t.stdout)
+    finally:
+        shutil.rmtree(top)
+        shutil.rmtree(tmp)
+
+
+@test
+def files_loop_and_unlistable_dir():
+    tmp, exe = unprivileged_vigil()
+    top = tempfile.mkdtemp(prefix="vigil-diff-")
+    try:
+        os.chmod(top, 0o755)
+        for side in ("L", "R"):
+            os.makedirs(os.path.join(top, side, "a", "closed"))
+            os.symlink("..", os.path.join(top, side, "a", "up"))
+            write(os.path.join(top, side, "z"), side.encode())
+        os.chmod(os.path.join(top, "L", "a", "closed"), 0o000)
+        for dirpath in ("L", "R", "L/a", "R/a", "R/a/closed"):
+            os.chmod(os.path.join(top, dirpath), 0o755)
+        p = run("diff", "--files", "--deep", "-f", "json", os.path.join(top, "L"),
+                os.path.join(top, "R"), nobody=True, exe=exe)
+        check(p.returncode == 2, "exit %d: %s" % (p.returncode, p.stderr))
+        entries = json.loads(p.stdout)
+        errs = {e["path"]: e["error"] for e in entries if e["category"] == "errors"}
+        check("symlink loop" in errs.get("a/up", ""), "loop not reported: %r" % entries)
+        check("Permission denied" in errs.get("a/closed", ""), "closed dir: %r" % entries)
+        check({"category": "diff_files", "path": "z", "left_type": "file",
+               "right_type": "file"} in entries, "the walk stopped: %r" % entries)
+    finally:
+        os.chmod(os.path.join(top, "L", "a", "closed"), 0o755)
+        shutil.rmtree(top)
+        shutil.rmtree(tmp)
+
+
+@test
+def files_diff_applies_with_patch():
+    top = tempfile.mkdtemp(prefix="vigil-diff-")
+    try:
+        for side, text in (("L", "1\n2\n3\n4\n"), ("R", "1\ntwo\n3\n4\nfive\n")):
+            os.makedirs(os.path.join(top, side, "d"))
+            write(os.path.join(top, side, "d", "f"), text.encode())
+            write(os.path.join(top, side, "g"), side.encode() * 3 + b"\n")
+        p = run("diff", "--files", "--deep", "--diff", "L", "R", cwd=top)
+        check(p.returncode == 1, "exit %d: %s" % (p.returncode, p.stderr))
+        ap = subprocess.run(["patch", "-s", "-p1", "-d", os.path.join(top, "L")],
+                            input=p.stdout, capture_output=True)
+        check(ap.returncode == 0, "patch: %s" % ap.stdout)
+        again = run("diff", "--files", "--deep", "L", "R", cwd=top)
+        check(again.returncode == 0 and again.stdout == b"",
+              "after patch: %d %r" % (again.returncode, again.stdout))
+        j = run("diff", "--files", "--deep", "--diff", "-f", "json", "L", "R", cwd=top)
+        check(j.returncode == 0, "json: %d" % j.returncode)
+    finally:
+        shutil.rmtree(top)
+
+
+if __name__ == "__main__":
+    main()

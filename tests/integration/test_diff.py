@@ -336,5 +336,117 @@ def files_diff_applies_with_patch():
         shutil.rmtree(top)
 
 
+def save_baseline(tree, out, **kw):
+    p = run("baseline", "save", tree, "-o", out, **kw)
+    return p
+
+
+@test
+def baseline_reports_exactly_what_changed():
+    import hashlib
+    top = tempfile.mkdtemp(prefix="vigil-baseline-").encode()
+    try:
+        A, B = top + b"/A", top + b"/B"
+        os.makedirs(A + b"/etc/sub")
+        write(A + b"/etc/passwd", b"root:x:0:0\n")
+        write(A + b"/etc/sub/conf", b"a = 1\n")
+        write(A + b"/etc/gone", b"bye\n")
+        write(A + b"/etc/n\xff\x1b[2J", b"odd name\n")
+        write(A + b"/big", os.urandom(3 << 20))
+        os.symlink(b"etc/passwd", A + b"/link")
+        base = top + b"/base.json"
+        p = save_baseline(A, base)
+        check(p.returncode == 0, "save: %d %s" % (p.returncode, p.stderr))
+        with open(base) as f:
+            doc = json.load(f)
+        check(doc["vigil_baseline"] == 1 and doc["hash"] == "sha256", "header: %r" % doc)
+        got = {}
+        for e in doc["entries"]:
+            raw = re.sub(rb"%([0-9a-f]{2})", lambda m: bytes([int(m.group(1), 16)]),
+                         e["path"].encode())
+            got[raw] = e
+        want = {b"etc", b"etc/sub", b"etc/passwd", b"etc/sub/conf", b"etc/gone",
+                b"etc/n\xff\x1b[2J", b"big", b"link"}
+        check(set(got) == want, "entries: %r" % sorted(got))
+        for name in (b"etc/passwd", b"big", b"etc/n\xff\x1b[2J"):
+            with open(A + b"/" + name, "rb") as f:
+                check(got[name]["sha256"] == hashlib.sha256(f.read()).hexdigest(),
+                      "%r: sha256 differs from hashlib's" % name)
+            st = os.stat(A + b"/" + name)
+            check(got[name]["size"] == st.st_size and got[name]["mtime_ns"] == st.st_mtime_ns
+                  and got[name]["mode"] == st.st_mode & 0o7777, "%r: attributes" % name)
+        check(got[b"link"]["type"] == "symlink" and got[b"link"]["target"] == "etc/passwd",
+              "link: %r" % got[b"link"])
+        subprocess.run(["cp", "-a", A, B], check=True)
+        p = run("diff", "--baseline", base, B)
+        check(p.returncode == 0 and p.stdout == b"", "copy differs: %r" % p.stdout)
+        write(B + b"/etc/sub/conf", b"a = 2\n")
+        os.unlink(B + b"/etc/gone")
+        write(B + b"/etc/new", b"hello\n")
+        p = run("diff", "--baseline", base, "-f", "json", B)
+        check(p.returncode == 1, "exit %d: %s" % (p.returncode, p.stderr))
+        changes = json.loads(p.stdout)
+        summary = sorted((c["change"], c["path"]) for c in changes)
+        check(summary == [("added", "etc/new"), ("modified", "etc/sub/conf"),
+                          ("removed", "etc/gone")], "changes: %r" % changes)
+        mod = [c for c in changes if c["change"] == "modified"][0]
+        check("content" in mod["what"] and "mode" not in mod["what"], "what: %r" % mod)
+        # a permission-only change and a retargeted link are seen too, by name
+        os.chmod(B + b"/etc/passwd", 0o600)
+        os.unlink(B + b"/link")
+        os.symlink(b"etc/sub/conf", B + b"/link")
+        t = run("diff", "--baseline", base, B)
+        check(t.returncode == 1, "exit %d" % t.returncode)
+        check(b"modified  etc/passwd  (mode: 0644 -> 0600)" in t.stdout, "mode: %r" % t.stdout)
+        check(re.search(rb"modified  link  \(target: etc/passwd -> etc/sub/conf", t.stdout),
+              "target: %r" % t.stdout)
+        check(b"\x1b" not in t.stdout, "raw escape in the table")
+    finally:
+        shutil.rmtree(top)
+
+
+@test
+def baseline_bad_files_and_unreadable_entries():
+    top = tempfile.mkdtemp(prefix="vigil-baseline-")
+    tmp, exe = unprivileged_vigil()
+    try:
+        os.chmod(top, 0o755)
+        tree = os.path.join(top, "t")
+        os.makedirs(tree)
+        write(os.path.join(tree, "ok"), b"ok\n")
+        write(os.path.join(tree, "secret"), b"s\n", mode=0o000)
+        os.chmod(tree, 0o755)
+        out = os.path.join(top, "b.json")
+        open(out, "w").close()
+        os.chmod(out, 0o666)
+        p = save_baseline(tree, out, nobody=True, exe=exe)
+        check(p.returncode == 1 and b"secret" in p.stderr and b"Permission denied" in p.stderr,
+              "unreadable: %d %r" % (p.returncode, p.stderr))
+        with open(out) as f:
+            entries = {e["path"]: e for e in json.load(f)["entries"]}
+        check("sha256" in entries["ok"] and "error" in entries["secret"], "%r" % entries)
+        with open(out) as f:
+            text = f.read()
+        for name, content, word in (("trunc.json", text[:len(text) // 2], b"not valid JSON"),
+                                    ("other.json", '{"vigil_baseline": 7, "entries": []}',
+                                     b"another format"),
+                                    ("foreign.json", '{"a": 1}', b"not a vigil baseline"),
+                                    ("badpath.json",
+                                     '{"vigil_baseline": 1, "entries": [{"path": "%zz",'
+                                     ' "type": "file", "mode": 420, "uid": 0, "gid": 0,'
+                                     ' "size": 1, "mtime_ns": 1}]}', b"encoded")):
+            path = os.path.join(top, name)
+            with open(path, "w") as f:
+                f.write(content)
+            p = run("diff", "--baseline", path, tree)
+            check(p.returncode == 2 and word in p.stderr,
+                  "%s: %d %r" % (name, p.returncode, p.stderr))
+        p = run("baseline", "save", tree, "-o", out + ".gz")
+        check(p.returncode == 2 and b".gz" in p.stderr, "gz: %r" % p.stderr)
+    finally:
+        shutil.rmtree(top)
+        shutil.rmtree(tmp)
+
+
 if __name__ == "__main__":
     main()

@@ -145,13 +145,15 @@ CASES = [
     ["who", "-H", "-f", "csv"],
     ["diff", "/etc/hostname", "/etc/hostname"],
     ["diff", "-f", "html", "-o", "{tmp}/diff.html", "/etc/hostname", "/etc/hostname"],
-    ["diff", "--files", "-f", "json", "/etc/default", "/etc/default"],
+    ["diff", "--files", "-f", "json", "/usr/share/doc/coreutils", "/usr/share/doc/coreutils"],
+    ["baseline", "save", "/usr/share/doc/coreutils", "-o", "{tmp}/baseline.json"],
+    ["diff", "--baseline", "{tmp}/baseline.json", "/usr/share/doc/coreutils"],
 ]
 CASES += [[c, "--help"] for c in ("doctor", "trace", "hist", "serve", "top", "profile",
                                   "snapshot", "ps", "proc", "pidof", "net", "sys", "kill",
                                   "biotop", "lsof", "pmap", "taskset", "renice", "ionice",
                                   "prlimit", "free", "df", "uptime", "who", "iostat", "iotop",
-                                  "diff")]
+                                  "diff", "baseline")]
 
 # Exit 1 in silence is the contract here, as for pidof(1): no process has that name.
 SILENT_EXIT1 = [["pidof", "no-such-command-here"]]

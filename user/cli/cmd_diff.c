@@ -33,6 +33,7 @@ enum {
 	OPT_DEEP,
 	OPT_DIFF,
 	OPT_SAME,
+	OPT_BASELINE,
 };
 
 static const char *const diff_fmt_names[] = { "table", "json", "unified", "html", NULL };
@@ -50,6 +51,8 @@ static const struct cli_opt diff_opts[] = {
 	{ "diff", 0, NULL, OPT_DIFF, NULL, "--files: add the unified diff of each differing file" },
 	{ "same", 0, NULL, OPT_SAME, NULL,
 	  "--files: list identical files and common directories too" },
+	{ "baseline", 0, "FILE", OPT_BASELINE, "a file written by 'vigil baseline save'",
+	  "compare DIR with the baseline FILE: added, removed, modified" },
 	CLI_OPT_END,
 };
 
@@ -88,6 +91,9 @@ static int diff_set(void *ctx, int id, const char *arg)
 	case OPT_SAME:
 		a->same = true;
 		return 0;
+	case OPT_BASELINE:
+		a->baseline = arg;
+		return 0;
 	}
 	return -EINVAL;
 }
@@ -96,7 +102,8 @@ static const struct cli_cmd diff_cmd = {
 	.name = "diff",
 	.usage = "vigil diff [-U N] [-f unified|html] FILE1 FILE2\n"
 		 "       vigil diff --files [--shallow|--deep] [--diff] [--same] [-f table|json] "
-		 "DIR1 DIR2",
+		 "DIR1 DIR2\n"
+		 "       vigil diff --baseline FILE [-f table|json] DIR",
 	.summary = "Show what changed: between two files, or two directory trees.",
 	.details = "Exit status: 0 nothing differs, 1 something does, 2 trouble.\n"
 		   "--files lists filecmp.dircmp's categories: left_only, right_only, diff_files,\n"
@@ -184,6 +191,17 @@ int cmd_diff(int argc, char **argv)
 	if (a.shallow && a.deep) {
 		cli_error(&diff_cmd, "--shallow and --deep: give one of them");
 		return EXIT_USAGE;
+	}
+	if (a.baseline && a.files) {
+		cli_error(&diff_cmd, "--baseline and --files: give one of them");
+		return EXIT_USAGE;
+	}
+	if (a.baseline) {
+		if (argc - first != 1) {
+			cli_error(&diff_cmd, "--baseline FILE: needs one directory to check");
+			return EXIT_USAGE;
+		}
+		return diff_baseline_cmd(&a, &common, argv[first]);
 	}
 	if (argc - first != 2) {
 		cli_error(&diff_cmd, "needs two paths to compare (see 'vigil diff --help')");

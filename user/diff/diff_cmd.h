@@ -32,4 +32,7 @@ void diff_report_err(const char *what, int err);
 int diff_files_cmd(const struct diff_args *a, const struct cli_common *c, const char *left,
 		   const char *right);
 
+/* `vigil diff --baseline FILE DIR`: the exit status (0 unchanged, 1 changed, 2 trouble). */
+int diff_baseline_cmd(const struct diff_args *a, const struct cli_common *c, const char *dir);
+
 #endif /* VIGIL_DIFF_CMD_H */

@@ -158,7 +158,7 @@ def bad_input_exit_2():
                            (["diff", "-f", "json", f, f], b"--format"),
                            (["diff", "--deep", f, f], b"--files"),
                            (["diff", "-U", "x", f, f], b"--unified"),
-                           (["diff", f], b"two paths")):
+                           (["diff", f], b"not a vigil snapshot")):
             p = run(*args)
             check(p.returncode == 2 and word in p.stderr,
                   "%s: exit %d, %r" % (args, p.returncode, p.stderr))
@@ -446,6 +446,148 @@ def baseline_bad_files_and_unreadable_entries():
     finally:
         shutil.rmtree(top)
         shutil.rmtree(tmp)
+
+
+# The drift scenario, run inside private network, mount and pid namespaces (so the host is
+# untouched and no other process on this busy machine is seen): a snapshot, then a listener,
+# a process, a sysctl and a tmpfs mount, then vigil diff against the live system and against
+# a second snapshot, in every format. argv: vigil, work dir, port.
+DRIFT = r"""
+import os, socket, subprocess, sys, time
+vigil, work, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
+def run(*a, **kw):
+    return subprocess.run([vigil, *a], capture_output=True, timeout=120, **kw)
+subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
+base = os.path.join(work, "base.json")
+p = run("snapshot", "-o", base)
+assert p.returncode == 0, p.stderr
+lst = subprocess.Popen([sys.executable, "-c",
+    "import socket, time; s = socket.socket(); s.bind(('127.0.0.1', %d)); s.listen(); "
+    "print('up', flush=True); time.sleep(600)" % port, "drift-listener"],
+    stdout=subprocess.PIPE)
+assert lst.stdout.readline().strip() == b"up"
+slp = subprocess.Popen(["sleep", "601"])
+subprocess.run(["sysctl", "-q", "-w", "net.core.somaxconn=1234"], check=True)
+mnt = os.path.join(work, "mnt")
+os.mkdir(mnt)
+subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "vigil-drift", mnt], check=True)
+for fmt in ("table", "json", "unified", "html"):
+    p = run("diff", base, "-f", fmt)
+    with open(os.path.join(work, "live." + fmt), "wb") as f:
+        f.write(p.stdout)
+    with open(os.path.join(work, "live." + fmt + ".rc"), "w") as f:
+        f.write("%d %s" % (p.returncode, p.stderr.decode()))
+other = os.path.join(work, "other.json")
+assert run("snapshot", "-o", other).returncode == 0
+p = run("diff", base, other, "-f", "json")
+with open(os.path.join(work, "files.json"), "wb") as f:
+    f.write(p.stdout)
+with open(os.path.join(work, "files.json.rc"), "w") as f:
+    f.write("%d %s" % (p.returncode, p.stderr.decode()))
+p = run("diff", other, other)
+with open(os.path.join(work, "same.rc"), "w") as f:
+    f.write("%d %s" % (p.returncode, p.stdout.decode()))
+subprocess.run(["umount", mnt])
+lst.kill()
+slp.kill()
+"""
+
+
+def drift_expected(changes, port, work):
+    """Check the JSON change list is exactly the scenario's five changes."""
+    got = sorted((c["section"], c["change"]) for c in changes)
+    check(got == [("listening", "added"), ("mounts", "added"), ("processes", "added"),
+                  ("processes", "added"), ("sysctl", "changed")],
+          "changes: %s" % json.dumps(changes, indent=1))
+    by = {(c["section"], c["key"].split(" ")[1] if c["section"] == "processes" else c["key"]):
+          c for c in changes}
+    check(any("drift-listener" in c["key"] for c in changes), "listener process missing")
+    check(any(c["section"] == "processes" and "sleep 601" in c["key"] for c in changes),
+          "sleep missing: %r" % changes)
+    lst = by.get(("listening", "tcp 127.0.0.1:%d" % port))
+    check(lst and lst["old"] is None and "python" in lst["new"], "listener: %r" % changes)
+    sc = by.get(("sysctl", "net.core.somaxconn"))
+    check(sc and sc["new"] == "1234" and sc["old"] != "1234", "sysctl: %r" % sc)
+    m = by.get(("mounts", os.path.join(work, "mnt")))
+    check(m and m["new"].startswith("tmpfs vigil-drift"), "mount: %r" % changes)
+
+
+@test
+def drift_sees_exactly_what_changed():
+    if shutil.which("unshare") is None:
+        skip("needs unshare (util-linux)")
+    port = 40000 + os.getpid() % 20000
+    work = tempfile.mkdtemp(prefix="vigil-drift-")
+    try:
+        p = subprocess.run(["unshare", "-n", "-m", "-p", "--fork", "--mount-proc",
+                            "--propagation", "private", "/usr/bin/python3", "-c", DRIFT, VIGIL,
+                            work, str(port)], capture_output=True, timeout=300)
+        check(p.returncode == 0, "scenario failed: %s" % p.stderr.decode()[-2000:])
+        rc = {}
+        for name in ("table", "json", "unified", "html"):
+            with open(os.path.join(work, "live.%s.rc" % name)) as f:
+                rc[name] = f.read()
+            check(rc[name].startswith("1 "), "%s: exit %s" % (name, rc[name]))
+        with open(os.path.join(work, "live.json")) as f:
+            changes = json.load(f)
+        drift_expected(changes, port, work)
+        with open(os.path.join(work, "files.json")) as f:
+            drift_expected(json.load(f), port, work)
+        with open(os.path.join(work, "same.rc")) as f:
+            same = f.read()
+        check(same == "0 ", "a snapshot against itself: %r" % same)
+        # the other formats carry the same five changes
+        with open(os.path.join(work, "live.table"), "rb") as f:
+            table = f.read().decode().splitlines()
+        check(len(table) == 5 and sum(l.split()[0] == "processes" for l in table) == 2,
+              "table: %r" % table)
+        check(any(l.startswith("sysctl") and "net.core.somaxconn" in l and l.endswith("-> 1234")
+                  for l in table), "table sysctl: %r" % table)
+        with open(os.path.join(work, "live.unified"), "rb") as f:
+            uni = f.read().decode().splitlines()
+        check(uni[0].startswith("--- ") and uni[1] == "+++ live system", "unified: %r" % uni)
+        check(sorted(l for l in uni if l.startswith("@@")) ==
+              ["@@ listening @@", "@@ mounts @@", "@@ processes @@", "@@ sysctl @@"],
+              "unified sections: %r" % uni)
+        check("-net.core.somaxconn = " in "\n".join(uni) and
+              "+net.core.somaxconn = 1234" in uni, "unified sysctl: %r" % uni)
+        check(len([l for l in uni[2:] if l[:1] in "+-"]) == 6, "unified lines: %r" % uni)
+        with open(os.path.join(work, "live.html")) as f:
+            page = f.read()
+        check(page.count("<span class=\"diff_add\">") == 4 and
+              page.count("<span class=\"diff_chg\">") == 2 and "Legends" in page,
+              "html rows: %r" % page[-3000:])
+    finally:
+        subprocess.run(["umount", os.path.join(work, "mnt")], capture_output=True)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+@test
+def drift_bad_snapshots_exit_2():
+    with tempfile.TemporaryDirectory() as d:
+        good = os.path.join(d, "good.json")
+        check(run("snapshot", "-o", good).returncode == 0, "snapshot failed")
+        with open(good) as f:
+            text = f.read()
+        cases = {"truncated.json": (text[:len(text) // 3], b"not valid JSON"),
+                 "old.json": ('{"time": 1.0, "source": "procfs", "processes": []}',
+                              b"another vigil version"),
+                 "newer.json": (text.replace('"vigil_snapshot":1', '"vigil_snapshot":9', 1),
+                                b"another vigil version")}
+        for name, (content, word) in cases.items():
+            path = os.path.join(d, name)
+            with open(path, "w") as f:
+                f.write(content)
+            for args in ([path], [path, good], [good, path]):
+                p = run("diff", *args)
+                check(p.returncode == 2 and word in p.stderr and p.stdout == b"",
+                      "%s: exit %d %r" % (args, p.returncode, p.stderr))
+        p = run("diff", "--threshold", "5", good, "/etc/hostname")
+        check(p.returncode == 2, "--threshold with a file: %d" % p.returncode)
+        p = run("diff", "--include", "nothing", good)
+        check(p.returncode == 2 and b"--include" in p.stderr, "--include: %r" % p.stderr)
+        p = run("diff", "--include", "counters", "-f", "json", good, good)
+        check(p.returncode == 0, "counters of one snapshot against itself: %d" % p.returncode)
 
 
 if __name__ == "__main__":

@@ -148,6 +148,8 @@ CASES = [
     ["diff", "--files", "-f", "json", "/usr/share/doc/coreutils", "/usr/share/doc/coreutils"],
     ["baseline", "save", "/usr/share/doc/coreutils", "-o", "{tmp}/baseline.json"],
     ["diff", "--baseline", "{tmp}/baseline.json", "/usr/share/doc/coreutils"],
+    ["snapshot", "-o", "{tmp}/drift.json"],
+    ["diff", "-f", "html", "{tmp}/drift.json", "{tmp}/drift.json"],
 ]
 CASES += [[c, "--help"] for c in ("doctor", "trace", "hist", "serve", "top", "profile",
                                   "snapshot", "ps", "proc", "pidof", "net", "sys", "kill",

@@ -34,6 +34,8 @@ enum {
 	OPT_DIFF,
 	OPT_SAME,
 	OPT_BASELINE,
+	OPT_INCLUDE,
+	OPT_THRESHOLD,
 };
 
 static const char *const diff_fmt_names[] = { "table", "json", "unified", "html", NULL };
@@ -53,6 +55,10 @@ static const struct cli_opt diff_opts[] = {
 	  "--files: list identical files and common directories too" },
 	{ "baseline", 0, "FILE", OPT_BASELINE, "a file written by 'vigil baseline save'",
 	  "compare DIR with the baseline FILE: added, removed, modified" },
+	{ "include", 0, "WHAT", OPT_INCLUDE, "counters",
+	  "snapshots: compare counters too (CPU, memory, I/O, connection counts)" },
+	{ "threshold", 0, "PCT", OPT_THRESHOLD, "a number of percentage points, 0 to 100",
+	  "snapshots: report disk usage that moved by at least PCT points (default 5)" },
 	CLI_OPT_END,
 };
 
@@ -94,18 +100,33 @@ static int diff_set(void *ctx, int id, const char *arg)
 	case OPT_BASELINE:
 		a->baseline = arg;
 		return 0;
+	case OPT_INCLUDE:
+		if (strcmp(arg, "counters"))
+			return -EINVAL;
+		a->counters = true;
+		a->include_set = true;
+		return 0;
+	case OPT_THRESHOLD:
+		if (parse_u64(arg, 0, 100, &v))
+			return -EINVAL;
+		a->threshold = (double)v;
+		a->threshold_set = true;
+		return 0;
 	}
 	return -EINVAL;
 }
 
 static const struct cli_cmd diff_cmd = {
 	.name = "diff",
-	.usage = "vigil diff [-U N] [-f unified|html] FILE1 FILE2\n"
+	.usage = "vigil diff [-f table|json|unified|html] [--include counters] [--threshold PCT] "
+		 "BASE.json [OTHER.json]\n"
+		 "       vigil diff [-U N] [-f unified|html] FILE1 FILE2\n"
 		 "       vigil diff --files [--shallow|--deep] [--diff] [--same] [-f table|json] "
 		 "DIR1 DIR2\n"
 		 "       vigil diff --baseline FILE [-f table|json] DIR",
-	.summary = "Show what changed: between two files, or two directory trees.",
-	.details = "Exit status: 0 nothing differs, 1 something does, 2 trouble.\n"
+	.summary = "Show what changed: the system since a snapshot, two files, two trees.",
+	.details = "BASE.json is a 'vigil snapshot' file; alone, it is compared with the live\n"
+		   "system. Exit status: 0 nothing differs, 1 something does, 2 trouble.\n"
 		   "--files lists filecmp.dircmp's categories: left_only, right_only, diff_files,\n"
 		   "common_funny (a file against a directory, or a dangling link), funny_files\n"
 		   "(unreadable) and, with --same, same_files and common_dirs.",
@@ -202,6 +223,30 @@ int cmd_diff(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 		return diff_baseline_cmd(&a, &common, argv[first]);
+	}
+	if ((a.include_set || a.threshold_set) &&
+	    (a.files ||
+	     (argc - first != 1 && !(argc - first == 2 && diff_is_snapshot(argv[first]))))) {
+		cli_error(&diff_cmd, "--%s applies to snapshots only",
+			  a.include_set ? "include" : "threshold");
+		return EXIT_USAGE;
+	}
+	if (!a.threshold_set)
+		a.threshold = 5;
+	if (!a.files &&
+	    (argc - first == 1 || (argc - first == 2 && diff_is_snapshot(argv[first])))) {
+		if (argc - first == 1 && !diff_is_snapshot(argv[first])) {
+			cli_error(&diff_cmd,
+				  "%s: not a vigil snapshot (to compare two files, give both)",
+				  argv[first]);
+			return EXIT_USAGE;
+		}
+		if (a.context_set) {
+			cli_error(&diff_cmd, "--unified applies to files, not snapshots");
+			return EXIT_USAGE;
+		}
+		return diff_drift_cmd(&a, &common, argv[first],
+				      argc - first == 2 ? argv[first + 1] : NULL);
 	}
 	if (argc - first != 2) {
 		cli_error(&diff_cmd, "needs two paths to compare (see 'vigil diff --help')");

@@ -20,6 +20,9 @@ struct diff_args {
 	bool context_set;
 	bool files, shallow, deep, with_diff, same;
 	const char *baseline; /* --baseline FILE */
+	bool counters;	      /* --include counters */
+	bool include_set, threshold_set;
+	double threshold; /* --threshold: disk usage, percentage points */
 };
 
 /* The command, for cli_error(). */
@@ -34,5 +37,12 @@ int diff_files_cmd(const struct diff_args *a, const struct cli_common *c, const 
 
 /* `vigil diff --baseline FILE DIR`: the exit status (0 unchanged, 1 changed, 2 trouble). */
 int diff_baseline_cmd(const struct diff_args *a, const struct cli_common *c, const char *dir);
+
+/* Whether the file at path is a `vigil snapshot` document (of any vigil version). */
+bool diff_is_snapshot(const char *path);
+
+/* `vigil diff BASE.json [OTHER.json]` (other NULL: the live system): the exit status. */
+int diff_drift_cmd(const struct diff_args *a, const struct cli_common *c, const char *base,
+		   const char *other);
 
 #endif /* VIGIL_DIFF_CMD_H */

@@ -39,34 +39,45 @@ find "$T/b" -type f | awk 'NR % 100 == 0' | while read -r f; do
 done
 echo "trees: 2 x $N files, $(du -sh "$T" | cut -f1) in tmpfs; $RUNS paired runs, medians"
 
-now() { date +%s%N; }
-# run NAME CMD...: time one run, append ms to $T/NAME
+# run NAME CMD...: one run; appends its wall ms to $T/NAME and its CPU ms (user + system,
+# children included) to $T/NAME.cpu. The CPU time is the steadier figure on a shared machine.
 run() {
 	name=$1
 	shift
-	t0=$(now)
-	"$@" >/dev/null 2>&1 || [ $? -le 1 ]
-	echo $((($(now) - t0) / 1000000)) >>"$T/$name"
+	rc=0
+	/usr/bin/time -f '%e %U %S' -o "$T/t" "$@" >/dev/null 2>"$T/err" || rc=$?
+	if [ "$rc" -gt 1 ]; then
+		echo "bench_diff: $name failed (exit $rc): $(head -c 300 "$T/err")" >&2
+		exit 1
+	fi
+	tail -1 "$T/t" | awk '{printf "%d\n", $1 * 1000}' >>"$T/$name"
+	tail -1 "$T/t" | awk '{printf "%d\n", ($2 + $3) * 1000}' >>"$T/$name.cpu"
 }
 median() { sort -n "$T/$1" | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", b ? a / b : 0}'; }
+# row TITLE VIGIL PEER: medians of wall and CPU time, and their ratios
+row() {
+	vw=$(median "$2")
+	pw=$(median "$3")
+	vc=$(median "$2.cpu")
+	pc=$(median "$3.cpu")
+	printf '%-38s %8s %8s %6s %8s %8s %6s\n' "$1" "$vw" "$pw" "$(ratio "$vw" "$pw")" "$vc" \
+		"$pc" "$(ratio "$vc" "$pc")"
+}
 
-sha_all() { find "$T/a" -type f -print0 | xargs -0 sha256sum >"$T/sums"; }
+export T
 for i in $(seq "$RUNS"); do
 	run vigil_deep "$VIGIL" diff --files --deep "$T/a" "$T/b"
 	run diff_rq diff -rq "$T/a" "$T/b"
 	run vigil_base "$VIGIL" baseline save "$T/a" -o "$T/base.json"
-	run sha256sum sha_all
+	run sha256sum sh -c 'find "$T/a" -type f -print0 | xargs -0 sha256sum >"$T/sums"'
 done
 # the outputs agree: the same files differ
 n_vigil=$("$VIGIL" diff --files --deep "$T/a" "$T/b" | grep -c '^diff_files' || true)
 n_diff=$(diff -rq "$T/a" "$T/b" | grep -c ' differ$' || true)
-printf '%-40s %10s %10s %8s\n' "task" "vigil ms" "peer ms" "ratio"
-v=$(median vigil_deep)
-p=$(median diff_rq)
-printf '%-40s %10s %10s %8s\n' "diff --files --deep vs diff -rq" "$v" "$p" \
-	"$(awk -v a="$v" -v b="$p" 'BEGIN {printf "%.2f", a / b}')"
-v=$(median vigil_base)
-p=$(median sha256sum)
-printf '%-40s %10s %10s %8s\n' "baseline save vs find|xargs sha256sum" "$v" "$p" \
-	"$(awk -v a="$v" -v b="$p" 'BEGIN {printf "%.2f", a / b}')"
-echo "differing files found: vigil $n_vigil, diff -rq $n_diff (expected $((N / 100)))"
+printf '%-38s %8s %8s %6s %8s %8s %6s\n' "task (medians, ms)" "vigil" "peer" "ratio" \
+	"vigil" "peer" "ratio"
+printf '%-38s %24s %24s\n' "" "------- wall -------" "------- CPU --------"
+row "diff --files --deep vs diff -rq" vigil_deep diff_rq
+row "baseline save vs find|xargs sha256sum" vigil_base sha256sum
+echo "differing files found: vigil $n_vigil, diff -rq $n_diff"

@@ -158,6 +158,8 @@ def bad_input_exit_2():
                            (["diff", "-f", "json", f, f], b"--format"),
                            (["diff", "--deep", f, f], b"--files"),
                            (["diff", "-U", "x", f, f], b"--unified"),
+                           (["diff", "-U", "2", "--files", d, d], b"--unified"),
+                           (["diff", "--baseline", f, "--files", d, d], b"--baseline"),
                            (["diff", f], b"not a vigil snapshot")):
             p = run(*args)
             check(p.returncode == 2 and word in p.stderr,

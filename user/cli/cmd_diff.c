@@ -42,7 +42,7 @@ static const char *const diff_fmt_names[] = { "table", "json", "unified", "html"
 
 static const struct cli_opt diff_opts[] = {
 	{ "format", 'f', "FMT", OPT_FMT, "table, json, unified or html",
-	  "output format (files: unified or html; --files: table or json)" },
+	  "output format (two files: unified (default) or html; trees, baselines: table or json)" },
 	CLI_OPT_OUTPUT,
 	{ "unified", 'U', "N", OPT_UNIFIED, "a number of lines, 0 to 1000000",
 	  "lines of context around each change (default 3; with -f html: only the changes)" },
@@ -211,6 +211,11 @@ int cmd_diff(int argc, char **argv)
 	}
 	if (a.shallow && a.deep) {
 		cli_error(&diff_cmd, "--shallow and --deep: give one of them");
+		return EXIT_USAGE;
+	}
+	if (a.context_set && (a.baseline || (a.files && !a.with_diff))) {
+		cli_error(&diff_cmd,
+			  "--unified applies to file diffs (two files, or --files --diff)");
 		return EXIT_USAGE;
 	}
 	if (a.baseline && a.files) {

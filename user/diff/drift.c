@@ -382,7 +382,7 @@ static int load_counters(struct drift_set *s, const char *prefix, json_t *v, int
 int drift_section_index(const char *section)
 {
 	for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++) {
-		if (sections[i] == section)
+		if (sections[i] == section || !strcmp(sections[i], section))
 			return (int)i;
 	}
 	return -1;
@@ -393,7 +393,7 @@ static int item_cmp(const void *a, const void *b)
 	const struct drift_item *x = a, *y = b;
 	int c;
 
-	if (x->section != y->section)
+	if (strcmp(x->section, y->section))
 		return drift_section_index(x->section) - drift_section_index(y->section);
 	c = strcmp(x->key, y->key);
 	if (c)

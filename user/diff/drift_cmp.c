@@ -28,7 +28,8 @@ static size_t group_end(const struct drift_set *s, size_t i)
 {
 	size_t j = i + 1;
 
-	while (j < s->n && s->v[j].section == s->v[i].section && !strcmp(s->v[j].key, s->v[i].key))
+	while (j < s->n && !strcmp(s->v[j].section, s->v[i].section) &&
+	       !strcmp(s->v[j].key, s->v[i].key))
 		j++;
 	return j;
 }
@@ -93,7 +94,7 @@ int drift_compare(struct drift_set *old, struct drift_set *new, const struct dri
 			c = 1;
 		else if (j == new->n)
 			c = -1;
-		else if (old->v[i].section != new->v[j].section)
+		else if (strcmp(old->v[i].section, new->v[j].section))
 			c = drift_section_index(old->v[i].section) -
 			    drift_section_index(new->v[j].section);
 		else

@@ -4,7 +4,8 @@
 # Cheap when everything is present: it asks dpkg first. Shows each package as it is set up.
 set -eu
 build="make gcc clang clang-format llvm libbpf-dev libelf-dev zlib1g-dev bpftool pkg-config libmicrohttpd-dev
-       libgnutls28-dev libyaml-dev libcrypt-dev libcurl4-openssl-dev help2man libldns-dev"
+       libgnutls28-dev libyaml-dev libcrypt-dev libcurl4-openssl-dev help2man libldns-dev
+       libgit2-dev libjansson-dev libssl-dev"
 test="libcmocka-dev python3 python3-psutil procps iproute2 util-linux libbpf-tools sysstat
       libcap2-bin bpftrace linux-perf fio tmux prometheus gcc-mingw-w64-x86-64 wine wine64
       chromium time openssl libclang-rt-14-dev lsof coreutils zsh bash-completion man-db
@@ -13,6 +14,7 @@ test="libcmocka-dev python3 python3-psutil procps iproute2 util-linux libbpf-too
       iotop
       python3-ipy dnsmasq-base bind9-dnsutils
       nginx-light curl nsd python3-dnspython
+      diffutils patch
 "
 [ "${1:-}" = build ] && test=""
 missing=""

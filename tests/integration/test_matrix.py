@@ -168,6 +168,13 @@ CASES = [
     ["probe", "tcp", "-c", "2", "-i", "0", "{http}"],
     ["probe", "tcp", "-f", "table", "--send", "GET / HTTP/1.0\\r\\n\\r\\n", "--expect", "HTTP",
      "{http}"],
+    ["diff", "/etc/hostname", "/etc/hostname"],
+    ["diff", "-f", "html", "-o", "{tmp}/diff.html", "/etc/hostname", "/etc/hostname"],
+    ["diff", "--files", "-f", "json", "/usr/share/doc/coreutils", "/usr/share/doc/coreutils"],
+    ["baseline", "save", "/usr/share/doc/coreutils", "-o", "{tmp}/baseline.json"],
+    ["diff", "--baseline", "{tmp}/baseline.json", "/usr/share/doc/coreutils"],
+    ["snapshot", "-o", "{tmp}/drift.json"],
+    ["diff", "-f", "html", "{tmp}/drift.json", "{tmp}/drift.json"],
 ]
 CASES += [["probe", "--help"], ["probe", "http", "--help"], ["probe", "tcp", "--help"],
           ["probe", "dns", "--help"]]
@@ -175,7 +182,7 @@ CASES += [[c, "--help"] for c in ("doctor", "trace", "hist", "serve", "top", "pr
                                   "snapshot", "ps", "proc", "pidof", "net", "sys", "kill",
                                   "biotop", "lsof", "pmap", "taskset", "renice", "ionice",
                                   "prlimit", "free", "df", "uptime", "who", "iostat", "iotop",
-                                  "ip")]
+                                  "ip", "diff", "baseline")]
 
 # Exit 1 in silence is the contract here, as for pidof(1): no process has that name.
 SILENT_EXIT1 = [["pidof", "no-such-command-here"]]

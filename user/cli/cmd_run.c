@@ -76,6 +76,8 @@ static const struct cli_cmd run_cmd = {
 		"  probe     active checks: http, tcp, dns (timings, kernel view), traceroute\n"
 		"  fleet     a command on many hosts over SSH, rows tagged by host\n"
 		"  ip        address calculator, as IPy: networks, types, reverse zones\n"
+		"  diff      what changed: files (-U, html), trees (--files), a baseline\n"
+		"  baseline  save a tree's hashes, modes and owners for 'diff --baseline'\n"
 		"Run 'vigil COMMAND --help' for a command's options.",
 	.opts = run_opts,
 	.set = run_set,

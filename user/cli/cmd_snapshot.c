@@ -3,16 +3,24 @@
  * cmd_snapshot.c: `vigil snapshot`: the whole fallback library at once as one JSON document
  * whose keys are psutil's names: CPU, memory, disks, NICs, every connection, sensors, users,
  * boot time, the tracer's sysctl keys, Windows' services and every process as psutil's
- * as_dict() (--attrs picks the keys).
+ * as_dict() (--attrs picks the keys). It opens with "vigil_snapshot" (the format number
+ * `vigil diff` checks) and the writer's pid, and carries what `vigil diff` compares beyond
+ * psutil: every mount (mounts), every sysctl (sysctl_all), the loaded kernel modules and the
+ * cgroup tree.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "cli/snapshot.h"
 #include "fallback.h"
 #include "export/fbjson.h"
 #include "export/json.h"
@@ -67,6 +75,11 @@ static const struct cli_cmd snapshot_cmd = {
  */
 #define SNAPSHOT_ATTRS (PD_AS_DICT & ~PD_BIT(PD_MEMORY_MAPS))
 
+uint64_t snapshot_default_attrs(void)
+{
+	return SNAPSHOT_ATTRS;
+}
+
 /* Every process as as_dict(attrs); one that vanishes meanwhile is left out, as process_iter. */
 static void snapshot_procs(struct jw *w, uint64_t attrs, const struct fb_conn *c, size_t nc,
 			   bool have_conns)
@@ -94,7 +107,115 @@ static void snapshot_procs(struct jw *w, uint64_t attrs, const struct fb_conn *c
 	jw__arr_end(w);
 }
 
-static void snapshot_write(struct jw *w, uint64_t attrs)
+/* Every mount, pseudo file systems too (disk_partitions(all=True), without usage). */
+static void snapshot_mounts(struct jw *w)
+{
+	struct fb_partitions parts = { 0 };
+
+	if (fb_disk_partitions(true, &parts)) {
+		jw__null(w, "mounts");
+		return;
+	}
+	jw__arr_begin(w, "mounts");
+	for (size_t i = 0; i < parts.n; i++) {
+		jw__obj_begin(w, NULL);
+		jw__str(w, "device", parts.v[i].device);
+		jw__str(w, "mountpoint", parts.v[i].mountpoint);
+		jw__str(w, "fstype", parts.v[i].fstype);
+		jw__str(w, "opts", parts.v[i].opts);
+		jw__obj_end(w);
+	}
+	jw__arr_end(w);
+	fb_partitions_free(&parts);
+}
+
+static void snapshot_sysctl_all(struct jw *w)
+{
+	struct fb_sysctls all = { 0 };
+
+	if (fb_sysctl_list(NULL, &all)) {
+		jw__null(w, "sysctl_all");
+		return;
+	}
+	jw__obj_begin(w, "sysctl_all");
+	for (size_t i = 0; i < all.n; i++)
+		jw__str(w, all.v[i].name, all.v[i].value);
+	jw__obj_end(w);
+	fb_sysctls_free(&all);
+}
+
+/* The loaded kernel modules' names (the first word of each line of the module list). */
+static void snapshot_modules(struct jw *w)
+{
+	FILE *f = fb_proc_fopen("modules");
+	char line[512];
+
+	if (!f) {
+		jw__null(w, "kernel_modules");
+		return;
+	}
+	jw__arr_begin(w, "kernel_modules");
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, " \n")] = '\0';
+		if (line[0])
+			jw__str(w, NULL, line);
+	}
+	jw__arr_end(w);
+	fclose(f);
+}
+
+#define SNAPSHOT_MAX_CGROUPS 50000
+
+/*
+ * The cgroups below path[0..len) (a directory under the cgroup root, which is path[0..root)),
+ * depth first; each is written by its name below the root ("/system.slice/x.service").
+ */
+static void snapshot_cgroup_dir(struct jw *w, char *path, size_t len, size_t root, int depth,
+				size_t *n)
+{
+	struct dirent *de;
+	DIR *d;
+
+	if (depth > 64)
+		return;
+	path[len] = '\0';
+	d = opendir(path);
+	if (!d)
+		return;
+	while ((de = readdir(d)) && *n < SNAPSHOT_MAX_CGROUPS) {
+		size_t nl = strlen(de->d_name);
+
+		struct stat st;
+
+		if (de->d_name[0] == '.' || len + nl + 2 > PATH_MAX)
+			continue;
+		path[len] = '/';
+		memcpy(path + len + 1, de->d_name, nl + 1);
+		/* stat, not d_type: not every platform's dirent has it */
+		if (stat(path, &st) || !S_ISDIR(st.st_mode))
+			continue;
+		jw__str(w, NULL, path + root);
+		(*n)++;
+		snapshot_cgroup_dir(w, path, len + 1 + nl, root, depth + 1, n);
+	}
+	closedir(d);
+}
+
+static void snapshot_cgroups(struct jw *w)
+{
+	char path[PATH_MAX];
+	size_t n = 0;
+
+	if (fb_sys_path("fs/cgroup", path, sizeof(path))) {
+		jw__null(w, "cgroups");
+		return;
+	}
+	jw__arr_begin(w, "cgroups");
+	snapshot_cgroup_dir(w, path, strlen(path), strlen(path), 0, &n);
+	jw__arr_end(w);
+}
+
+void snapshot_write(struct jw *w, uint64_t attrs)
 {
 	struct fb_conn *c = NULL;
 	struct timespec ts;
@@ -103,6 +224,9 @@ static void snapshot_write(struct jw *w, uint64_t attrs)
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	jw__obj_begin(w, NULL);
+	jw__u64(w, "vigil_snapshot", SNAPSHOT_FORMAT);
+	jw__str(w, "vigil", VIGIL_VERSION);
+	jw__u64(w, "pid", (uint64_t)getpid());
 	jw__f64(w, "time", (double)ts.tv_sec + (double)ts.tv_nsec / 1e9);
 	jw__str(w, "source", fb_source_name());
 	fbjson_cpu(w);
@@ -117,6 +241,10 @@ static void snapshot_write(struct jw *w, uint64_t attrs)
 	fbjson_sensors(w);
 	fbjson_system(w);
 	sysctl_json_tracer_keys(w);
+	snapshot_sysctl_all(w);
+	snapshot_mounts(w);
+	snapshot_modules(w);
+	snapshot_cgroups(w);
 	services_json_iter(w);
 	/* each process' connections come from the system-wide list read just above */
 	snapshot_procs(w, attrs, c, n, have_conns);

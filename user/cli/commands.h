@@ -51,6 +51,8 @@ int cmd_free(int argc, char **argv);
 int cmd_df(int argc, char **argv);
 int cmd_uptime(int argc, char **argv);
 int cmd_who(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
+int cmd_baseline(int argc, char **argv);
 int cmd_iostat(int argc, char **argv);
 int cmd_iotop(int argc, char **argv);
 /* Active checks: `vigil probe http|tcp|dns|traceroute ...` (cmd_probe.c dispatches). */

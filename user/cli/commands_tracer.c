@@ -30,6 +30,8 @@ const struct command tracer_commands[] = {
 	{ "df", cmd_df },
 	{ "uptime", cmd_uptime },
 	{ "who", cmd_who },
+	{ "diff", cmd_diff },
+	{ "baseline", cmd_baseline },
 	{ "iostat", cmd_iostat },
 	{ "iotop", cmd_iotop },
 	{ "probe", cmd_probe },

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * diff_dl.c: the libraries `vigil diff` and `vigil baseline` use, loaded on first use instead
- * of at exec (no other command may pay for them): libgit2 for text diffs (git's xdiff),
- * jansson to read snapshot and baseline files back, and OpenSSL's libcrypto for SHA-256.
+ * of at exec (no other command may pay for them): libgit2 for text diffs (git's xdiff) and
+ * OpenSSL's libcrypto for SHA-256 (Jansson, which reads snapshots and baselines, is in
+ * dl/jansson_dl.c, shared with the fleet).
  * Each function the diff/ files call is defined here under its own name with the library's
  * prototype and forwards to what dlsym() finds; a library that cannot be loaded makes the
  * call fail as the library reports failure (a negative git error, NULL, 0), after one
@@ -11,20 +12,18 @@
 #include <dlfcn.h>
 #include <stddef.h>
 #include <git2.h>
-#include <jansson.h>
 #include <openssl/evp.h>
 
 #include "core/log.h"
 #include "diff/diff_dl.h"
 
-#define GIT_SONAME     "libgit2.so.1.5"
-#define JANSSON_SONAME "libjansson.so.4"
-#define CRYPTO_SONAME  "libcrypto.so.3"
+#define GIT_SONAME    "libgit2.so.1.5"
+#define CRYPTO_SONAME "libcrypto.so.3"
 
-enum { DL_GIT, DL_JANSSON, DL_CRYPTO, DL_N };
+enum { DL_GIT, DL_CRYPTO, DL_N };
 
-static const char *const dl_sonames[DL_N] = { GIT_SONAME, JANSSON_SONAME, CRYPTO_SONAME };
-static const char *const dl_packages[DL_N] = { "libgit2-1.5", "libjansson4", "libssl3" };
+static const char *const dl_sonames[DL_N] = { GIT_SONAME, CRYPTO_SONAME };
+static const char *const dl_packages[DL_N] = { "libgit2-1.5", "libssl3" };
 static const char *dl_missing;
 
 /* name in library lib (loaded once, never closed), or NULL after saying why once. */
@@ -72,9 +71,8 @@ const char *diff_dl_missing(void)
 			fn_ = (__typeof__(&name))diff_dl_sym(lib, #name);                          \
 		fn_;                                                                               \
 	})
-#define GIT(name)     DL_FN(DL_GIT, name)
-#define JANSSON(name) DL_FN(DL_JANSSON, name)
-#define CRYPTO(name)  DL_FN(DL_CRYPTO, name)
+#define GIT(name)    DL_FN(DL_GIT, name)
+#define CRYPTO(name) DL_FN(DL_CRYPTO, name)
 
 /* libgit2 */
 
@@ -133,107 +131,6 @@ const git_error *git_error_last(void)
 	__typeof__(&git_error_last) fn = GIT(git_error_last);
 
 	return fn ? fn() : NULL;
-}
-
-/* jansson */
-
-json_t *json_loadb(const char *buffer, size_t buflen, size_t flags, json_error_t *error)
-{
-	__typeof__(&json_loadb) fn = JANSSON(json_loadb);
-
-	if (!fn) {
-		if (error) {
-			error->line = -1;
-			error->text[0] = '\0';
-		}
-		return NULL;
-	}
-	return fn(buffer, buflen, flags, error);
-}
-
-void json_delete(json_t *json)
-{
-	__typeof__(&json_delete) fn = JANSSON(json_delete);
-
-	if (fn)
-		fn(json);
-}
-
-json_t *json_object_get(const json_t *object, const char *key)
-{
-	__typeof__(&json_object_get) fn = JANSSON(json_object_get);
-
-	return fn ? fn(object, key) : NULL;
-}
-
-size_t json_array_size(const json_t *array)
-{
-	__typeof__(&json_array_size) fn = JANSSON(json_array_size);
-
-	return fn ? fn(array) : 0;
-}
-
-json_t *json_array_get(const json_t *array, size_t index)
-{
-	__typeof__(&json_array_get) fn = JANSSON(json_array_get);
-
-	return fn ? fn(array, index) : NULL;
-}
-
-const char *json_string_value(const json_t *string)
-{
-	__typeof__(&json_string_value) fn = JANSSON(json_string_value);
-
-	return fn ? fn(string) : NULL;
-}
-
-size_t json_string_length(const json_t *string)
-{
-	__typeof__(&json_string_length) fn = JANSSON(json_string_length);
-
-	return fn ? fn(string) : 0;
-}
-
-json_int_t json_integer_value(const json_t *integer)
-{
-	__typeof__(&json_integer_value) fn = JANSSON(json_integer_value);
-
-	return fn ? fn(integer) : 0;
-}
-
-double json_number_value(const json_t *json)
-{
-	__typeof__(&json_number_value) fn = JANSSON(json_number_value);
-
-	return fn ? fn(json) : 0;
-}
-
-void *json_object_iter(json_t *object)
-{
-	__typeof__(&json_object_iter) fn = JANSSON(json_object_iter);
-
-	return fn ? fn(object) : NULL;
-}
-
-void *json_object_iter_next(json_t *object, void *iter)
-{
-	__typeof__(&json_object_iter_next) fn = JANSSON(json_object_iter_next);
-
-	return fn ? fn(object, iter) : NULL;
-}
-
-const char *json_object_iter_key(void *iter)
-{
-	__typeof__(&json_object_iter_key) fn = JANSSON(json_object_iter_key);
-
-	return fn ? fn(iter) : NULL;
-}
-
-json_t *json_object_iter_value(void *iter)
-{
-	__typeof__(&json_object_iter_value) fn = JANSSON(json_object_iter_value);
-
-	return fn ? fn(iter) : NULL;
 }
 
 /* libcrypto */

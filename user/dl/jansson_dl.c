@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * jansson_dl.c: Jansson, the JSON parser `vigil fleet --merge` reads the hosts' histograms
- * with, loaded on first use (dl/dl.h) so that no other command pays for it at exec. Each
+ * with and `vigil diff` reads snapshots with, loaded on first use (dl/dl.h) so that no other command pays for it at exec. Each
  * function is defined under Jansson's own name and prototype (`make static` leaves this file
  * out and links libjansson); when it cannot be loaded, json_loadb() fails as Jansson does, with
  * the reason in the error, after one message naming the library and its package.
@@ -70,4 +70,46 @@ json_int_t json_integer_value(const json_t *integer)
 	__typeof__(&json_integer_value) fn = JSON_FN(json_integer_value);
 
 	return fn ? fn(integer) : 0;
+}
+
+size_t json_string_length(const json_t *string)
+{
+	__typeof__(&json_string_length) fn = JSON_FN(json_string_length);
+
+	return fn ? fn(string) : 0;
+}
+
+double json_number_value(const json_t *json)
+{
+	__typeof__(&json_number_value) fn = JSON_FN(json_number_value);
+
+	return fn ? fn(json) : 0;
+}
+
+void *json_object_iter(json_t *object)
+{
+	__typeof__(&json_object_iter) fn = JSON_FN(json_object_iter);
+
+	return fn ? fn(object) : NULL;
+}
+
+void *json_object_iter_next(json_t *object, void *iter)
+{
+	__typeof__(&json_object_iter_next) fn = JSON_FN(json_object_iter_next);
+
+	return fn ? fn(object, iter) : NULL;
+}
+
+const char *json_object_iter_key(void *iter)
+{
+	__typeof__(&json_object_iter_key) fn = JSON_FN(json_object_iter_key);
+
+	return fn ? fn(iter) : NULL;
+}
+
+json_t *json_object_iter_value(void *iter)
+{
+	__typeof__(&json_object_iter_value) fn = JSON_FN(json_object_iter_value);
+
+	return fn ? fn(iter) : NULL;
 }

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * jansson_dl.c: Jansson, the JSON parser `vigil fleet --merge` reads the hosts' histograms
- * with and `vigil diff` reads snapshots with, loaded on first use (dl/dl.h) so that no other command pays for it at exec. Each
- * function is defined under Jansson's own name and prototype (`make static` leaves this file
+ * with and `vigil diff` reads snapshots with, loaded on first use (dl/dl.h) so that no other
+ * command pays for it at exec. Each function is defined under Jansson's own name and prototype (`make static` leaves this file
  * out and links libjansson); when it cannot be loaded, json_loadb() fails as Jansson does, with
  * the reason in the error, after one message naming the library and its package.
  */

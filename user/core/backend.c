@@ -43,6 +43,8 @@ bool backend_probe(const struct tracer_ops *ops, bool try_load, struct probe_res
 			return false;
 		}
 	}
+	if (ops->probe && !ops->probe(r))
+		return false;
 	if (try_load) {
 		err = tracer__try_load(ops);
 		if (err) {

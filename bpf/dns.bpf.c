@@ -177,7 +177,8 @@ static __always_inline int pkt__read(struct __sk_buff *skb, __u32 l4, __u8 proto
 	__builtin_memset(p, 0, sizeof(*p));
 	if (skb->protocol == bpf_htons(ETH_P_IP)) {
 		p->family = AF_INET;
-		if (bpf_skb_load_bytes(skb, 12, p->saddr, 4) || bpf_skb_load_bytes(skb, 16, p->daddr, 4))
+		if (bpf_skb_load_bytes(skb, 12, p->saddr, 4) ||
+		    bpf_skb_load_bytes(skb, 16, p->daddr, 4))
 			return -1;
 	} else {
 		p->family = AF_INET6;
@@ -422,7 +423,7 @@ static __noinline int dns__packet(struct __sk_buff *skb, __u32 egress, __u32 l4,
 	flags = bpf_ntohs(hdr[1]);
 	if (egress) {
 		if (flags & DNS_QR)
-			return 0; /* a response leaving: this host serves DNS */
+			return 0;	      /* a response leaving: this host serves DNS */
 		if (bpf_ntohs(hdr[2]) != 1) { /* QDCOUNT: one question, as every resolver asks */
 			stat__count(VG_DNS_STAT_MALFORMED);
 			return 0;

@@ -311,8 +311,8 @@ struct vg_io_top {
 #define VG_DNS_TC	   0x08 /* the response had the TC (truncated) bit */
 #define VG_DNS_TIMEOUT	   0x10 /* no response came within --dns-timeout (made in userspace) */
 
-#define VG_DNS_UDP 17
-#define VG_DNS_TCP 6
+#define VG_DNS_UDP	   17
+#define VG_DNS_TCP	   6
 
 /* Index of dns.bpf.c's per-CPU `dns_stats` counters. */
 enum vg_dns_stat {
@@ -329,7 +329,7 @@ struct vg_dns_key {
 
 /* What a query left in dns.bpf.c's `pending` map (userspace sweeps it for timeouts). */
 struct vg_dns_pending {
-	__u64 ts_ns; /* the query left */
+	__u64 ts_ns;		 /* the query left */
 	__u8 saddr[VG_ADDR_LEN]; /* the client (local) address */
 	__u8 daddr[VG_ADDR_LEN]; /* the server */
 	__u32 pid;

@@ -53,7 +53,7 @@ const struct hist_desc hist_descs[HIST__COUNT] = {
 		       .pers = 1U << VG_PER_QTYPE | 1U << VG_PER_SERVER | 1U << VG_PER_PID },
 };
 
-const char *const hist_per_names[] = { "global", "pid", "tid", "cgroup", "raddr", "rport",
+const char *const hist_per_names[] = { "global", "pid", "tid",	 "cgroup", "raddr", "rport",
 				       "disk",	 "op",	"qtype", "server", NULL };
 
 #define HIST_PER_TASK (1U << VG_PER_PID | 1U << VG_PER_TID | 1U << VG_PER_CGROUP)

@@ -10,10 +10,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define TRACE_COMM_LEN		16
-#define TRACE_TCP_MAX_PORTS	8  /* tcp.bpf.c TCP_MAX_PORTS */
-#define TRACE_TCP_MAX_CIDRS	16 /* per --laddr / --raddr; the tries hold 64 */
-#define TRACE_TCP_CONNS_DEFAULT 65536
+#define TRACE_COMM_LEN		  16
+#define TRACE_TCP_MAX_PORTS	  8  /* tcp.bpf.c TCP_MAX_PORTS */
+#define TRACE_TCP_MAX_CIDRS	  16 /* per --laddr / --raddr; the tries hold 64 */
+#define TRACE_TCP_CONNS_DEFAULT	  65536
 #define TRACE_DNS_TIMEOUT_DEFAULT 5000000000ULL /* --dns-timeout: 5 s */
 
 /* A CIDR prefix over 128 bits, IPv4 as ::ffff:a.b.c.d/96+n; same layout as vg_lpm_key. */

@@ -45,8 +45,7 @@ static void text_label(char *out, size_t outlen, size_t *o, const uint8_t *lab, 
 	}
 }
 
-int dns_name_text(const uint8_t *msg, size_t len, size_t off, char *out, size_t outlen,
-		  size_t *end)
+int dns_name_text(const uint8_t *msg, size_t len, size_t off, char *out, size_t outlen, size_t *end)
 {
 	size_t pos = off, o = 0, wire = 0, limit = off; /* a pointer must point below limit */
 	bool jumped = false;
@@ -199,17 +198,17 @@ static const struct {
 	uint16_t v;
 	const char *name;
 } qtypes[] = {
-	{ 1, "A" },	  { 2, "NS" },	   { 5, "CNAME" }, { 6, "SOA" },	 { 12, "PTR" },
-	{ 13, "HINFO" },  { 15, "MX" },	   { 16, "TXT" },  { 28, "AAAA" },	 { 33, "SRV" },
-	{ 35, "NAPTR" },  { 39, "DNAME" }, { 41, "OPT" },  { 43, "DS" },	 { 46, "RRSIG" },
-	{ 47, "NSEC" },	  { 48, "DNSKEY" }, { 50, "NSEC3" }, { 52, "TLSA" },	 { 64, "SVCB" },
-	{ 65, "HTTPS" },  { 99, "SPF" },   { 251, "IXFR" }, { 252, "AXFR" },	 { 255, "ANY" },
+	{ 1, "A" },	 { 2, "NS" },	   { 5, "CNAME" },  { 6, "SOA" },    { 12, "PTR" },
+	{ 13, "HINFO" }, { 15, "MX" },	   { 16, "TXT" },   { 28, "AAAA" },  { 33, "SRV" },
+	{ 35, "NAPTR" }, { 39, "DNAME" },  { 41, "OPT" },   { 43, "DS" },    { 46, "RRSIG" },
+	{ 47, "NSEC" },	 { 48, "DNSKEY" }, { 50, "NSEC3" }, { 52, "TLSA" },  { 64, "SVCB" },
+	{ 65, "HTTPS" }, { 99, "SPF" },	   { 251, "IXFR" }, { 252, "AXFR" }, { 255, "ANY" },
 	{ 257, "CAA" },
 };
 
-static const char *const rcodes[] = { "NOERROR", "FORMERR",  "SERVFAIL", "NXDOMAIN",
-				      "NOTIMP",	 "REFUSED",  "YXDOMAIN", "YXRRSET",
-				      "NXRRSET", "NOTAUTH",  "NOTZONE" };
+static const char *const rcodes[] = { "NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN",
+				      "NOTIMP",	 "REFUSED", "YXDOMAIN", "YXRRSET",
+				      "NXRRSET", "NOTAUTH", "NOTZONE" };
 
 const char *dns_qtype_name(uint16_t qtype, char *buf, size_t len)
 {

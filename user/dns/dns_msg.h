@@ -15,7 +15,7 @@
 #include <stdint.h>
 
 #define DNS_HDR_LEN	 12
-#define DNS_NAME_MAX	 255 /* wire bytes */
+#define DNS_NAME_MAX	 255  /* wire bytes */
 #define DNS_NAME_TEXTLEN 1024 /* 255 bytes, each escaped as \DDD at worst */
 #define DNS_MAX_HOPS	 64
 #define DNS_MAX_ADDRS	 16
@@ -25,7 +25,7 @@ struct dns_msg {
 	uint16_t flags;
 	uint16_t qdcount;
 	uint16_t ancount;
-	uint16_t qtype; /* the first question's */
+	uint16_t qtype;	 /* the first question's */
 	uint32_t naddrs; /* A/AAAA answers, all of them (the first DNS_MAX_ADDRS are kept) */
 	struct dns_addr {
 		uint8_t family; /* 4 or 6 */

@@ -91,7 +91,7 @@ void dns_record_decode(struct vrow *row, const struct vg_dns *e)
 	row->v[VF_MALFORMED].u = 0;
 	if (timeout) {
 		static const enum vfield unknown[] = { VF_LATENCY_NS, VF_RCODE, VF_ANSWERS,
-						       VF_ADDRS, VF_TC, VF_MALFORMED };
+						       VF_ADDRS,      VF_TC,	VF_MALFORMED };
 
 		for (size_t i = 0; i < sizeof(unknown) / sizeof(unknown[0]); i++)
 			vrow__set_null(row, unknown[i]);
@@ -114,9 +114,9 @@ static void decode_dns(struct vrow *row, const void *data)
 }
 
 static const enum vfield dns_fields[] = {
-	VF_PID,	     VF_COMM,	 VF_FAMILY,	     VF_SADDR, VF_SPORT, VF_SERVER,
-	VF_DPORT,    VF_TRANSPORT, VF_DNS_ID,	     VF_QNAME, VF_QNAME_TRUNCATED, VF_QTYPE,
-	VF_RCODE,    VF_ANSWERS, VF_ADDRS,	     VF_TC,    VF_LATENCY_NS,	  VF_TIMEOUT,
+	VF_PID,	      VF_COMM,	    VF_FAMILY, VF_SADDR, VF_SPORT,	     VF_SERVER,
+	VF_DPORT,     VF_TRANSPORT, VF_DNS_ID, VF_QNAME, VF_QNAME_TRUNCATED, VF_QTYPE,
+	VF_RCODE,     VF_ANSWERS,   VF_ADDRS,  VF_TC,	 VF_LATENCY_NS,	     VF_TIMEOUT,
 	VF_MALFORMED,
 };
 

@@ -10,13 +10,21 @@
 #include "events.h"
 
 const struct vkind_desc *const vkind_table[VK_MAX] = {
-	[VG_KIND_RUNQ] = &sched_kind_runq,	 [VG_KIND_ONCPU] = &sched_kind_oncpu,
-	[VG_KIND_EXEC] = &sched_kind_exec,	 [VG_KIND_EXIT] = &sched_kind_exit,
-	[VG_KIND_FORK] = &sched_kind_fork,	 [VG_KIND_TCP_CONNECT] = &tcp_kind_connect,
-	[VG_KIND_TCP_ACCEPT] = &tcp_kind_accept, [VG_KIND_TCP_STATE] = &tcp_kind_state,
-	[VG_KIND_TCP_CLOSE] = &tcp_kind_close,	 [VG_KIND_TCP_RETRANSMIT] = &tcp_kind_retransmit,
-	[VG_KIND_TCP_RESET] = &tcp_kind_reset,	 [VG_KIND_BIO] = &blkio_kind_bio,
-	[VG_KIND_DNS] = &dns_kind_dns,		 [VK_DROPS] = &drops_kind,
-	[VK_SAMPLE] = &sample_kind_sched,	 [VK_SAMPLE_BLKIO] = &sample_kind_blkio,
+	[VG_KIND_RUNQ] = &sched_kind_runq,
+	[VG_KIND_ONCPU] = &sched_kind_oncpu,
+	[VG_KIND_EXEC] = &sched_kind_exec,
+	[VG_KIND_EXIT] = &sched_kind_exit,
+	[VG_KIND_FORK] = &sched_kind_fork,
+	[VG_KIND_TCP_CONNECT] = &tcp_kind_connect,
+	[VG_KIND_TCP_ACCEPT] = &tcp_kind_accept,
+	[VG_KIND_TCP_STATE] = &tcp_kind_state,
+	[VG_KIND_TCP_CLOSE] = &tcp_kind_close,
+	[VG_KIND_TCP_RETRANSMIT] = &tcp_kind_retransmit,
+	[VG_KIND_TCP_RESET] = &tcp_kind_reset,
+	[VG_KIND_BIO] = &blkio_kind_bio,
+	[VG_KIND_DNS] = &dns_kind_dns, /* one per DNS transaction */
+	[VK_DROPS] = &drops_kind,
+	[VK_SAMPLE] = &sample_kind_sched,
+	[VK_SAMPLE_BLKIO] = &sample_kind_blkio,
 	[VK_BIO_TOP] = &blkio_kind_top,
 };

@@ -10,11 +10,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define TRACE_COMM_LEN		  16
-#define TRACE_TCP_MAX_PORTS	  8  /* tcp.bpf.c TCP_MAX_PORTS */
-#define TRACE_TCP_MAX_CIDRS	  16 /* per --laddr / --raddr; the tries hold 64 */
-#define TRACE_TCP_CONNS_DEFAULT	  65536
-#define TRACE_DNS_TIMEOUT_DEFAULT 5000000000ULL /* --dns-timeout: 5 s */
+#define TRACE_COMM_LEN		16
+#define TRACE_TCP_MAX_PORTS	8  /* tcp.bpf.c TCP_MAX_PORTS */
+#define TRACE_TCP_MAX_CIDRS	16 /* per --laddr / --raddr; the tries hold 64 */
+#define TRACE_TCP_CONNS_DEFAULT 65536
 
 /* A CIDR prefix over 128 bits, IPv4 as ::ffff:a.b.c.d/96+n; same layout as vg_lpm_key. */
 struct trace_cidr {
@@ -68,7 +67,7 @@ struct trace_cfg {
 	uint32_t tcp_family;	/* 0: both, 4 or 6 */
 	uint32_t tcp_max_conns; /* 0: TRACE_TCP_CONNS_DEFAULT */
 	uint32_t tcp_io_bytes;	/* count send/recv bytes per process (tcptop's view) */
-	/* dns: a query with no response this long is reported as a timeout (0: the default) */
+	/* dns: a query with no response this long is a timeout (0: 5 s, dns.c's default) */
 	uint64_t dns_timeout_ns;
 };
 

@@ -22,7 +22,11 @@ extern const struct tracer_ops blkio_tracer_ops;
 extern const struct tracer_ops dns_tracer_ops;
 
 const struct tracer_ops *const tracer_registry[] = {
-	&sched_tracer_ops, &tcp_tracer_ops, &blkio_tracer_ops, &dns_tracer_ops, NULL,
+	&sched_tracer_ops,
+	&tcp_tracer_ops,
+	&blkio_tracer_ops,
+	&dns_tracer_ops, /* only when asked for (on_request) */
+	NULL,
 };
 
 const char *const drop_reason_names[TRACER_DROP_REASONS] = {

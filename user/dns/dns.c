@@ -25,7 +25,8 @@
 #include "dns/dns.h"
 #include "dns/dns_record.h"
 
-#define DNS_SWEEP_NS 100000000ULL
+#define DNS_SWEEP_NS	    100000000ULL
+#define DNS_TIMEOUT_DEFAULT 5000000000ULL /* --dns-timeout */
 
 struct dns_tracer {
 	struct dns_bpf *skel;
@@ -57,7 +58,7 @@ static void *dns_open(const struct trace_cfg *cfg, struct bpf_object **obj)
 	ro->targ_hist_per = cfg->hist_per;
 	ro->targ_hist_unit_ns = cfg->hist_unit_ns ? cfg->hist_unit_ns : 1000;
 	ro->targ_min_ns = cfg->min_latency_ns;
-	t->timeout_ns = cfg->dns_timeout_ns ? cfg->dns_timeout_ns : TRACE_DNS_TIMEOUT_DEFAULT;
+	t->timeout_ns = cfg->dns_timeout_ns ? cfg->dns_timeout_ns : DNS_TIMEOUT_DEFAULT;
 	t->max_pending = bpf_map__max_entries(t->skel->maps.pending);
 	t->expired = calloc(t->max_pending, sizeof(*t->expired));
 	if (!t->expired) {

@@ -527,6 +527,55 @@ def test_dns_hist_counts_match_queries():
     check(lo * 2 >= RELAY_DELAY * 1e6, "relay latency buckets from %d us" % lo)
 
 
+def scrape(port):
+    import urllib.request
+    with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % port, timeout=10) as r:
+        text = r.read().decode()
+    out = {}
+    for line in text.splitlines():
+        if line.startswith("vigil_dns"):
+            name, value = line.rsplit(" ", 1)
+            out[name] = float(value)
+    return out
+
+
+@test
+def test_dns_serve_exports_requests_latency_and_timeouts():
+    ensure_setup()
+    port = 20000 + TAG % 20000
+    p = start_vigil("serve", "--listen", "127.0.0.1:%d" % port)
+    wait_attached(p)
+    try:
+        before = scrape(port)
+        for _ in range(3):
+            dig(NSD4, "www.test", "A")
+        dig(NSD4, "nope.test", "AAAA")
+        dig(DROP4, "www.test", "A", "+time=1")
+        send_raw(BAD4, query_wire("loop.test", 77))
+        deadline = time.monotonic() + 15  # the timeout (5 s) and the sweep
+        while time.monotonic() < deadline:
+            after = scrape(port)
+            if after.get("vigil_dns_timeouts_total", 0) > before.get("vigil_dns_timeouts_total",
+                                                                      0):
+                break
+            time.sleep(0.5)
+    finally:
+        p.send_signal(signal.SIGINT)
+        p.communicate(timeout=30)
+
+    def delta(name):
+        return after.get(name, 0) - before.get(name, 0)
+    check(delta('vigil_dns_requests_total{qtype="A",rcode="NOERROR"}') >= 4,
+          "A/NOERROR: %s" % after)  # 3 from dig, 1 from the fake server
+    check(delta('vigil_dns_requests_total{qtype="AAAA",rcode="NXDOMAIN"}') == 1,
+          "AAAA/NXDOMAIN: %s" % after)
+    check(delta("vigil_dns_timeouts_total") == 1, "timeouts: %s" % after)
+    check(delta("vigil_dns_malformed_total") >= 1, "malformed: %s" % after)
+    check(delta('vigil_dns_seconds_count') >= 5, "latency histogram: %s" % after)
+    check(after.get('vigil_dns_seconds_bucket{le="+Inf"}') == after.get("vigil_dns_seconds_count"),
+          "histogram buckets: %s" % after)
+
+
 @test
 def test_dns_bad_values_exit_2():
     for args, flag in ((["trace", "dns", "--dns-timeout", "0"], "--dns-timeout"),

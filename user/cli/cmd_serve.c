@@ -191,8 +191,9 @@ int cmd_serve(int argc, char **argv)
 	cfg.backend = a.backend;
 	if (a.poll_ns)
 		cfg.poll_interval_ns = a.poll_ns;
-	cfg.ringbuf_bytes = 1 << 20; /* only tcp_close (one per connection) and drops stream */
-	cfg.stream_kinds = 1ULL << VG_KIND_TCP_CLOSE;
+	/* only tcp_close (one per connection), dns (one per transaction) and drops stream */
+	cfg.ringbuf_bytes = 1 << 20;
+	cfg.stream_kinds = 1ULL << VG_KIND_TCP_CLOSE | 1ULL << VG_KIND_DNS;
 	for (int i = 0; i < n; i++)
 		cfg.hists |= ops[i]->hists;
 	/* Per disk when a histogram can be (the others then live under key 0), else global. */

@@ -576,6 +576,30 @@ def test_dns_serve_exports_requests_latency_and_timeouts():
           "histogram buckets: %s" % after)
 
 
+LOOP = r"""
+import sys, time, dns.message, dns.query
+print("ready", flush=True)
+end = time.monotonic() + float(sys.argv[2])
+while time.monotonic() < end:
+    dns.query.udp(dns.message.make_query("www.test", "A"), sys.argv[1], timeout=5)
+    time.sleep(0.02)
+"""
+
+
+@test
+def test_dns_top_shows_queries_per_second_and_p99():
+    ensure_setup()
+    q = spawn([sys.executable, "-c", LOOP, RELAY4, "20"])
+    out = vigil("top", "--once", "-i", "2s", "--pid", str(q.pid), timeout=60).stdout
+    q.kill()
+    lines = [l for l in out.splitlines() if l[:7].strip() == str(q.pid)]
+    check("DNS/s" in out and "DNS_P99" in out and len(lines) == 1, "top:\n%s" % out)
+    qps, p99 = lines[0].split()[-2:]
+    # one query per relay delay (0.25 s) plus 20 ms: about 3.7/s
+    check(1.0 <= float(qps) <= 5.0, "DNS/s %s:\n%s" % (qps, out))
+    check(int(p99) >= RELAY_DELAY * 1e6, "DNS_P99 %s us:\n%s" % (p99, out))
+
+
 @test
 def test_dns_bad_values_exit_2():
     for args, flag in ((["trace", "dns", "--dns-timeout", "0"], "--dns-timeout"),

@@ -6,7 +6,8 @@ build="make gcc clang clang-format llvm libbpf-dev libelf-dev zlib1g-dev bpftool
        libgnutls28-dev libyaml-dev libcrypt-dev"
 test="libcmocka-dev python3 python3-psutil procps iproute2 util-linux libbpf-tools sysstat
       libcap2-bin bpftrace linux-perf fio tmux prometheus gcc-mingw-w64-x86-64 wine wine64
-      chromium time openssl libclang-rt-14-dev lsof coreutils"
+      chromium time openssl libclang-rt-14-dev lsof coreutils nsd bind9-dnsutils python3-dnspython
+      nftables"
 missing=""
 for p in $build $test; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

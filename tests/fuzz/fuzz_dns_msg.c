@@ -4,7 +4,8 @@
  * record decoder: any bytes, read as a whole message, as the first bytes of a longer one
  * (vigil copies 512), and name by name from every offset, must give bounded text, a sane
  * address count and no read outside the bytes; the same bytes as a ring-buffer vg_dns
- * (lengths that lie) must decode cleanly.
+ * (lengths that lie) must decode cleanly; as an IP packet (the packet-socket fallback), the
+ * DNS message found must lie within the bytes.
  */
 #include <linux/types.h>
 #include <stdint.h>
@@ -14,6 +15,7 @@
 #include "events.h"
 #include "core/record.h"
 #include "dns/dns_msg.h"
+#include "dns/dns_pkt.h"
 #include "dns/dns_record.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -32,6 +34,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct vg_dns rec;
 	char name[DNS_NAME_TEXTLEN];
 	struct dns_msg m;
+	struct dns_pkt pkt;
 	struct vrow row;
 
 	memcpy(copy, data, size);
@@ -47,6 +50,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (strnlen(name, sizeof(name)) >= sizeof(name))
 			abort();
 	}
+	if (!dns_pkt_parse(copy, size, &pkt) &&
+	    (pkt.dns < copy || pkt.dns + pkt.dns_len > copy + size))
+		abort();
 	memset(&rec, 0, sizeof(rec));
 	memcpy(&rec, data, size < sizeof(rec) ? size : sizeof(rec));
 	memset(&row, 0, sizeof(row));

@@ -386,6 +386,16 @@ def dns():
     put("fuzz_dns_msg", "short", b"\x00\x01\x81")
     put("fuzz_dns_msg", "escapes", hdr(13, 0x0100, 1, 0) + b"\x03a\\." + b"\x02\x00\xff\0" +
         struct.pack("!HH", 16, 1))
+    # IP packets as the packet socket reads them (the fallback)
+    udp = struct.pack("!HHHH", 40000, 53, 8 + 12 + len(q), 0) + hdr(14, 0x0100, 1, 0) + q
+    ip4 = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), 0, 0, 64, 17, 0,
+                      b"\x0a\0\0\1", b"\x0a\0\0\2")
+    put("fuzz_dns_msg", "packet-udp4", ip4 + udp)
+    tcp = struct.pack("!HHIIBBHHH", 53, 40000, 0, 0, 0x50, 0x18, 0, 0, 0)
+    msg = hdr(15, 0x8180, 1, 1) + q + a
+    ip6 = struct.pack("!IHBB16s16s", 0x60000000, len(tcp) + 2 + len(msg), 6, 64,
+                      bytes(15) + b"\1", bytes(15) + b"\2")
+    put("fuzz_dns_msg", "packet-tcp6", ip6 + tcp + struct.pack("!H", len(msg) + 100) + msg)
     # a vg_dns record as the ring buffer would carry it (880 bytes), lengths that lie
     rec = bytearray(880)
     patch(rec, 0, "<HHIQ", 40, 880, 0, 1)

@@ -527,6 +527,31 @@ def test_dns_hist_counts_match_queries():
     check(lo * 2 >= RELAY_DELAY * 1e6, "relay latency buckets from %d us" % lo)
 
 
+@test
+def test_dns_packet_socket_fallback():
+    p = trace("--backend", "fallback", "--dns-timeout", "500ms", "--poll-interval", "200ms")
+    cases = [("udp", "www.test", "A") + dig(NSD4, "www.test", "A")[1:3],
+             ("tcp", "multi.test", "A") + dig(NSD4, "multi.test", "A", "+tcp")[1:3],
+             ("udp", "nope.test", "AAAA") + dig(NSD6, "nope.test", "AAAA")[1:3]]
+    _, rcode, answers, qid = dnspython("udp", RELAY4, "www.test", "AAAA")
+    dig(DROP4, "drop.test", "A", "+time=1")
+    time.sleep(1.0)  # the timeout, then a poll
+    recs, _ = stop(p)
+    got = mine(recs)
+    check(got and all(r["source"] == "packet" and r["pid"] is None and r["comm"] is None
+                      for r in got), "source packet, no pid: %s" % got[:3])
+    for transport, name, rtype, status, n in cases:
+        r = [x for x in got if x["qname"] == name and x["qtype"] == rtype and
+             x["transport"] == transport]
+        check(len(r) == 1, "%s %s over %s: %s" % (name, rtype, transport, r or got))
+        check(r[0]["rcode"] == status and r[0]["answers"] == n, "%s: %s" % (name, r[0]))
+    r = [x for x in got if x["server"] == RELAY4 and x["id"] == qid]
+    check(len(r) == 1 and r[0]["rcode"] == rcode and r[0]["answers"] == answers and
+          r[0]["latency_ns"] >= RELAY_DELAY * 1e9, "through the relay: %s" % r)
+    r = [x for x in got if x["qname"] == "drop.test"]
+    check(len(r) == 1 and r[0]["timeout"] == 1, "timeout: %s" % r)
+
+
 def scrape(port):
     import urllib.request
     with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % port, timeout=10) as r:

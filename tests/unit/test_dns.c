@@ -19,6 +19,7 @@
 #include "events.h"
 #include "core/record.h"
 #include "dns/dns_msg.h"
+#include "dns/dns_pkt.h"
 #include "dns/dns_record.h"
 
 /* A message: header, then the bytes given. */
@@ -289,6 +290,41 @@ static void test_decode_timeout_unknown_owner_and_lying_lengths(void **state)
 	assert_int_equal(vrow__decode(&row, &e, sizeof(e) - 1), -EINVAL);
 }
 
+static void test_pkt_udp4_tcp6_and_hostile(void **state)
+{
+	uint8_t p4[] = { 0x45, 0,    0, 40, 0, 0,  0, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2,
+			 0x9c, 0x40, 0, 53, 0, 20, 0, 0, 0,  7,	 1, 0, 0,  1, 0, 0, 0,	0, 0, 0 };
+	uint8_t p6[40 + 20 + 2 + 12] = { 0x60 };
+	struct dns_pkt k;
+
+	(void)state;
+	assert_int_equal(dns_pkt_parse(p4, sizeof(p4), &k), 0);
+	assert_int_equal(k.family, 2);
+	assert_int_equal(k.sport, 40000);
+	assert_int_equal(k.dport, 53);
+	assert_int_equal(k.transport, 17);
+	assert_int_equal(k.dns_len, 12);
+	assert_int_equal(k.dns - p4, 28);
+	p4[6] = 0x20; /* a fragment at offset 8 * 0x2000 ... not the first */
+	p4[7] = 1;
+	assert_int_equal(dns_pkt_parse(p4, sizeof(p4), &k), -EINVAL);
+	p4[6] = p4[7] = 0;
+	p4[0] = 0x4f; /* IHL 60: past the end */
+	assert_int_equal(dns_pkt_parse(p4, sizeof(p4), &k), -EINVAL);
+	p6[6] = 6;
+	p6[40 + 12] = 0x50; /* TCP, 20-byte header */
+	p6[60] = 0;
+	p6[61] = 200; /* the length prefix says 200: only 12 bytes here */
+	assert_int_equal(dns_pkt_parse(p6, sizeof(p6), &k), 0);
+	assert_int_equal(k.family, 10);
+	assert_int_equal(k.transport, 6);
+	assert_int_equal(k.dns_len, 12);
+	assert_int_equal(k.dns_full, 200);
+	assert_int_equal(dns_pkt_parse(p6, 61, &k), -EINVAL); /* no payload */
+	p6[40 + 12] = 0xf0;				      /* a data offset past the end */
+	assert_int_equal(dns_pkt_parse(p6, sizeof(p6), &k), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -302,6 +338,7 @@ int main(void)
 		cmocka_unit_test(test_wire_layout),
 		cmocka_unit_test(test_decode_response),
 		cmocka_unit_test(test_decode_timeout_unknown_owner_and_lying_lengths),
+		cmocka_unit_test(test_pkt_udp4_tcp6_and_hostile),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -13,12 +13,10 @@
 const char *const backend_names[] = { "auto", "bpf", "fallback", NULL };
 
 extern const struct poller_ops sched_poller_ops, blkio_poller_ops, tcp_poller_ops;
+extern const struct poller_ops dns_poller_ops;
 
 const struct poller_ops *const poller_registry[] = {
-	&sched_poller_ops,
-	&tcp_poller_ops,
-	&blkio_poller_ops,
-	NULL,
+	&sched_poller_ops, &tcp_poller_ops, &blkio_poller_ops, &dns_poller_ops, NULL,
 };
 
 const struct poller_ops *poller_ops__by_subsystem(const char *name)
@@ -80,6 +78,17 @@ int backend_choose(const struct tracer_ops *ops, enum backend_mode mode, bool tr
 	if (mode == BACKEND_BPF)
 		return -ENOTSUP;
 	c->poller = poller_ops__by_subsystem(ops->name);
+	if (c->poller && c->poller->probe) {
+		struct probe_result r;
+		size_t len = strlen(c->why.detail);
+
+		if (!c->poller->probe(&r)) {
+			/* say why neither source can be had */
+			snprintf(c->why.detail + len, sizeof(c->why.detail) - len,
+				 "; fallback %s: %s", c->poller->source, r.detail);
+			c->poller = NULL;
+		}
+	}
 	return c->poller ? 0 : -ENOTSUP;
 }
 

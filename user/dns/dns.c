@@ -192,13 +192,13 @@ static const struct tracer_hook dns_hooks[] = {
 	{ "handle_dns_connect6", NULL, K(DNS), 0, true },
 	{ "handle_dns_sendmsg4", NULL, K(DNS), 0, true },
 	{ "handle_dns_sendmsg6", NULL, K(DNS), 0, true },
-	{ NULL },
+	{ 0 },
 };
 
 const struct tracer_ops dns_tracer_ops = {
 	.name = "dns",
 	.tracepoints = dns_tracepoints,
-	.fallback = "none here: BPF only",
+	.fallback = "packet socket (AF_PACKET with CAP_NET_RAW; source packet, no pid)",
 	.kinds = K(DNS),
 	.hists = H(DNS),
 	.hooks = dns_hooks,

@@ -183,7 +183,7 @@ struct metrics *metrics__new(const struct metrics_source *sources, int nsources)
 int metrics__attach(struct metrics *m, const struct session *s, uint32_t hist_per)
 {
 	m->s = s;
-	if (session__tracer(s, "dns")) {
+	if (session__source(s, "dns")) { /* BPF, or the packet socket */
 		m->dns = dns_metrics__new();
 		if (!m->dns)
 			return -ENOMEM;

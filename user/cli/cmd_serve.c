@@ -129,7 +129,8 @@ static int serve_pick(enum backend_mode mode, const struct tracer_ops **ops,
 		struct backend_choice c;
 		int err = backend_choose(tracer_registry[i], mode, false, &c);
 
-		if (err && mode != BACKEND_AUTO) {
+		/* dns is served when it can be, whatever --backend asks of the others */
+		if (err && mode != BACKEND_AUTO && !tracer_registry[i]->on_request) {
 			cli_error(&serve_cmd, "%s: %s: %s", tracer_registry[i]->name,
 				  mode == BACKEND_BPF ? "BPF unavailable" : "no fallback",
 				  c.why.detail);

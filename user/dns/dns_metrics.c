@@ -13,6 +13,7 @@
 #include "events.h"
 #include "dns/dns.h"
 #include "dns/dns_metrics.h"
+#include "dns/dns_record.h"
 #include "prom/prom.h"
 
 #define DNS_METRICS_CLASSES 256
@@ -96,6 +97,7 @@ void dns_metrics__write(const struct dns_metrics *m, struct prom *p, const void 
 	prom__u64(p, "vigil_dns_timeouts_total", "", m->timeouts);
 	prom__family(p, "vigil_dns_malformed_total", "counter",
 		     "DNS packets whose header, question or answers could not be read.");
+	/* the packet fallback: the answers the decoder could not read */
 	prom__u64(p, "vigil_dns_malformed_total", "",
-		  tracer_skel ? dns_tracer_malformed(tracer_skel) : 0);
+		  tracer_skel ? dns_tracer_malformed(tracer_skel) : dns_record_malformed());
 }

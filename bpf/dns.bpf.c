@@ -116,6 +116,7 @@ static __always_inline bool task_filter_is_set(void)
 /* connect() or sendmsg() to port 53: remember who owns the socket. */
 static __always_inline int owner__record(struct bpf_sock_addr *ctx)
 {
+	struct task_struct *leader;
 	struct owner o = {};
 	__u64 cookie, id;
 
@@ -124,7 +125,10 @@ static __always_inline int owner__record(struct bpf_sock_addr *ctx)
 	id = bpf_get_current_pid_tgid();
 	o.pid = id >> 32;
 	o.tid = (__u32)id;
-	bpf_get_current_comm(o.comm, sizeof(o.comm));
+	/* the process's name (its leader's), not the sending thread's (dig sends from isc-net-*) */
+	leader = BPF_CORE_READ((struct task_struct *)bpf_get_current_task_btf(), group_leader);
+	if (!leader || bpf_probe_read_kernel(o.comm, sizeof(o.comm), &leader->comm))
+		bpf_get_current_comm(o.comm, sizeof(o.comm));
 	cookie = bpf_get_socket_cookie(ctx);
 	bpf_map_update_elem(&owners, &cookie, &o, BPF_ANY);
 	return 1;

@@ -376,15 +376,13 @@ def test_dns_timeout_when_packets_are_dropped():
     p = trace("--dns-timeout", "500ms")
     pid, status, _, _ = dig(DROP4, "www.test", "A", "+time=1")
     check(status is None, "dig got an answer through the DROP rule")
-    deadline = time.monotonic() + 10
-    time.sleep(0.6)  # the timeout itself; the sweep follows within 100 ms
+    # dig waited 1 s, past the 500 ms timeout: the sweep vigil makes as it stops reports it
     recs, err = stop(p)
     r = one(recs, pid, "www.test", "dropped query")
     check(r["timeout"] == 1 and r["rcode"] is None and r["latency_ns"] is None,
           "timeout record: %s" % r)
     check(r["server"] == DROP4, "server %s" % r["server"])
     check(re.search(r"dns: \d+ malformed packets, [1-9]\d* timeouts", err), "report: %s" % err)
-    check(time.monotonic() < deadline + 30, "slow")
 
 
 @test
@@ -533,8 +531,7 @@ def test_dns_packet_socket_fallback():
              ("tcp", "multi.test", "A") + dig(NSD4, "multi.test", "A", "+tcp")[1:3],
              ("udp", "nope.test", "AAAA") + dig(NSD6, "nope.test", "AAAA")[1:3]]
     _, rcode, answers, qid = dnspython("udp", RELAY4, "www.test", "AAAA")
-    dig(DROP4, "drop.test", "A", "+time=1")
-    time.sleep(1.0)  # the timeout, then a poll
+    dig(DROP4, "drop.test", "A", "+time=1")  # 1 s: past the timeout; the last poll sees it
     recs, _ = stop(p)
     got = mine(recs)
     check(got and all(r["source"] == "packet" and r["pid"] is None and r["comm"] is None

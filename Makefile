@@ -152,6 +152,7 @@ $(USER_OBJS) $(STATIC_OBJS) $(OUTPUT)/user/cli/main.o: | $(SKELS)
 $(OUTPUT)/user/sched/sched.o: $(OUTPUT)/sched.skel.h
 $(OUTPUT)/user/blkio/blkio.o: $(OUTPUT)/blkio.skel.h
 $(OUTPUT)/user/tcp/tcp.o: $(OUTPUT)/tcp.skel.h
+$(OUTPUT)/user/dns/dns.o: $(OUTPUT)/dns.skel.h
 $(OUTPUT)/user/profile/profile.o $(OUTPUT)/user/profile/profile_offcpu.o \
 	$(OUTPUT)/user/profile/profile_stacks.o: $(OUTPUT)/profile.skel.h
 

@@ -28,6 +28,7 @@ enum vg_kind {
 	VG_KIND_TCP_RETRANSMIT = 20,
 	VG_KIND_TCP_RESET = 21,
 	VG_KIND_BIO = 32,
+	VG_KIND_DNS = 40,
 	VG_KIND_PROF_PID = 48, /* profile: internal "first sample of a pid", not a record */
 	VG_KIND_MAX = 64,
 };
@@ -66,6 +67,8 @@ enum vg_hist_per {
 	VG_PER_RPORT = 5, /* tcp: remote port */
 	VG_PER_DISK = 6,  /* blkio: key = the disk's dev_t (kernel encoding, major << 20 | minor) */
 	VG_PER_OP = 7,	  /* blkio: key = op | flags << 8 (struct vg_bio's op and flags) */
+	VG_PER_QTYPE = 8, /* dns: key = the question's type (1 A, 28 AAAA, ...) */
+	VG_PER_SERVER = 9, /* dns: the server's address, folded as VG_PER_RADDR's */
 };
 
 /* The common header of every ring-buffer record. */
@@ -299,6 +302,74 @@ struct vg_io_top {
 /* The io_top map's key: write bit, submitter tgid (0: unknown), disk dev_t. */
 #define VG_IO_TOP_KEY(write, pid, dev)                                                             \
 	(((__u64)((write) ? 1 : 0) << 63) | ((__u64)((pid)&0x7fffffff) << 32) | (__u32)(dev))
+
+/* --- dns --------------------------------------------------------------------------- */
+
+#define VG_DNS_NAME_LEN 256 /* the question's name, in wire format, as sent */
+#define VG_DNS_MSG_LEN	512 /* the first bytes of the response, for userspace to parse */
+
+/* vg_dns.flags and vg_dns_pending.flags */
+#define VG_DNS_PID_KNOWN   0x01 /* pid/comm name the process that owns the socket */
+#define VG_DNS_NAME_TRUNC  0x02 /* the query ended inside its name: qname is what there was */
+#define VG_DNS_QTYPE_KNOWN 0x04 /* qtype was read (the name ended inside the packet) */
+#define VG_DNS_TC	   0x08 /* the response had the TC (truncated) bit */
+#define VG_DNS_TIMEOUT	   0x10 /* no response came within --dns-timeout (made in userspace) */
+
+#define VG_DNS_UDP	   17
+#define VG_DNS_TCP	   6
+
+/* Index of dns.bpf.c's per-CPU `dns_stats` counters. */
+enum vg_dns_stat {
+	VG_DNS_STAT_MALFORMED = 0, /* a DNS packet whose header or question could not be parsed */
+	VG_DNS_STAT_MAX = 1,
+};
+
+/* A query waiting for its response: the socket it left by and its DNS id. */
+struct vg_dns_key {
+	__u64 cookie; /* the socket's cookie (bpf_get_socket_cookie) */
+	__u16 id;
+	__u16 pad[3];
+};
+
+/* What a query left in dns.bpf.c's `pending` map (userspace sweeps it for timeouts). */
+struct vg_dns_pending {
+	__u64 ts_ns;		 /* the query left */
+	__u8 saddr[VG_ADDR_LEN]; /* the client (local) address */
+	__u8 daddr[VG_ADDR_LEN]; /* the server */
+	__u32 pid;
+	__u16 sport; /* host byte order */
+	__u16 dport;
+	__u16 family; /* AF_INET or AF_INET6 */
+	__u16 id;
+	__u16 qtype;
+	__u16 qname_len; /* bytes of qname used */
+	__u8 transport;	 /* VG_DNS_UDP or VG_DNS_TCP */
+	__u8 flags;	 /* VG_DNS_* */
+	__u8 pad[6];
+	char comm[VG_COMM_LEN];
+	__u8 qname[VG_DNS_NAME_LEN];
+};
+
+/*
+ * dns: one transaction, query to response (or to the timeout, built by userspace from the
+ * pending entry). msg holds the first msg_len bytes of the response for userspace to read
+ * the answers from; resp_len is the whole response's length.
+ */
+struct vg_dns {
+	struct vg_hdr hdr;
+	__u64 latency_ns;
+	struct vg_dns_pending q;
+	__u16 resp_len;
+	__u16 msg_len;
+	__u16 ancount;
+	__u8 rcode;
+	__u8 pad;
+	__u8 msg[VG_DNS_MSG_LEN];
+};
+
+_Static_assert(sizeof(struct vg_dns_key) == 16, "vg_dns_key layout");
+_Static_assert(sizeof(struct vg_dns_pending) == 336, "vg_dns_pending layout");
+_Static_assert(sizeof(struct vg_dns) == 880, "vg_dns layout");
 
 _Static_assert(sizeof(struct vg_hdr) == 16, "vg_hdr layout");
 _Static_assert(sizeof(struct vg_runq) == 72, "vg_runq layout");

@@ -407,7 +407,63 @@ def lsof_netlink():
     put("fuzz_lsof_netlink", "header-only", head)
 
 
+# ---------------------------------------------------------------- DNS messages
+
+
+def dns_name(name):
+    out = b""
+    for label in name.split(".") if name else []:
+        out += bytes([len(label)]) + label.encode()
+    return out + b"\0"
+
+
+def dns():
+    hdr = lambda qid, flags, qd, an: struct.pack("!HHHHHH", qid, flags, qd, an, 0, 0)
+    q = dns_name("www.example.test") + struct.pack("!HH", 1, 1)
+    a = b"\xc0\x0c" + struct.pack("!HHIH", 1, 1, 60, 4) + b"\x0a\x00\x00\x01"
+    aaaa = b"\xc0\x0c" + struct.pack("!HHIH", 28, 1, 60, 16) + bytes(range(16))
+    put("fuzz_dns_msg", "response-a-aaaa", hdr(1, 0x8180, 1, 2) + q + a + aaaa)
+    put("fuzz_dns_msg", "query", hdr(2, 0x0100, 1, 0) + q)
+    here = 12 + len(q)
+    loop = struct.pack("!H", 0xc000 | here) + struct.pack("!HHIH", 1, 1, 60, 4) + b"abcd"
+    put("fuzz_dns_msg", "compression-loop-self", hdr(3, 0x8180, 1, 1) + q + loop)
+    two = b"\x01a\xc0\x20\x01b\xc0\x1c"  # two names pointing at each other
+    put("fuzz_dns_msg", "compression-loop-pair", hdr(4, 0x8180, 1, 0) + b"\0" * 16 + two)
+    fwd = b"\xc0\xff" + struct.pack("!HHIH", 1, 1, 60, 4) + b"abcd"
+    put("fuzz_dns_msg", "compression-forward", hdr(5, 0x8180, 1, 1) + q + fwd)
+    past = b"\xc0\x0c" + struct.pack("!HHIH", 1, 1, 60, 400) + b"abcd"
+    put("fuzz_dns_msg", "rdlength-past-end", hdr(6, 0x8180, 1, 1) + q + past)
+    put("fuzz_dns_msg", "label-past-end", hdr(7, 0x0100, 1, 0) + b"\x3fabc")
+    put("fuzz_dns_msg", "ancount-lies", hdr(8, 0x8180, 1, 65535) + q + a)
+    put("fuzz_dns_msg", "zero-length-label-root", hdr(9, 0x8180, 1, 1) + b"\0\0\1\0\1" +
+        b"\0" + struct.pack("!HHIH", 1, 1, 60, 4) + b"\1\2\3\4")
+    put("fuzz_dns_msg", "reserved-label-type", hdr(10, 0x0100, 1, 0) + b"\x41abc\0\0\1\0\1")
+    long_name = b"".join(b"\x3f" + b"x" * 63 for _ in range(4)) + b"\0"  # 257 bytes: too long
+    put("fuzz_dns_msg", "name-too-long", hdr(11, 0x0100, 1, 0) + long_name + b"\0\1\0\1")
+    put("fuzz_dns_msg", "header-only", hdr(12, 0x8183, 0, 0))
+    put("fuzz_dns_msg", "short", b"\x00\x01\x81")
+    put("fuzz_dns_msg", "escapes", hdr(13, 0x0100, 1, 0) + b"\x03a\\." + b"\x02\x00\xff\0" +
+        struct.pack("!HH", 16, 1))
+    # IP packets as the packet socket reads them (the fallback)
+    udp = struct.pack("!HHHH", 40000, 53, 8 + 12 + len(q), 0) + hdr(14, 0x0100, 1, 0) + q
+    ip4 = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), 0, 0, 64, 17, 0,
+                      b"\x0a\0\0\1", b"\x0a\0\0\2")
+    put("fuzz_dns_msg", "packet-udp4", ip4 + udp)
+    tcp = struct.pack("!HHIIBBHHH", 53, 40000, 0, 0, 0x50, 0x18, 0, 0, 0)
+    msg = hdr(15, 0x8180, 1, 1) + q + a
+    ip6 = struct.pack("!IHBB16s16s", 0x60000000, len(tcp) + 2 + len(msg), 6, 64,
+                      bytes(15) + b"\1", bytes(15) + b"\2")
+    put("fuzz_dns_msg", "packet-tcp6", ip6 + tcp + struct.pack("!H", len(msg) + 100) + msg)
+    # a vg_dns record as the ring buffer would carry it (880 bytes), lengths that lie
+    rec = bytearray(880)
+    patch(rec, 0, "<HHIQ", 40, 880, 0, 1)
+    patch(rec, 24 + 54, "<H", 999)  # qname_len past the array
+    patch(rec, 360, "<HHH", 70, 900, 3)  # resp_len, msg_len past the array, ancount
+    put("fuzz_dns_msg", "record-lying-lengths", bytes(rec))
+
+
 if __name__ == "__main__":
+    dns()
     events()
     netlink()
     texts()

@@ -61,6 +61,8 @@ CASES = [
     ["hist", "blkio", *D],
     ["hist", "runq", "-f", "json", "-i", "500ms", *D],
     ["hist", "blkio", "-f", "table", "--per", "disk", *D],
+    ["trace", "dns", "--dns-timeout", "1s", *D],
+    ["hist", "dns", "--per", "qtype", *D],
     ["biotop", *D],
     ["biotop", "-f", "table", *D],
     ["biotop", "-f", "csv", "-i", "500ms", "-n", "1"],

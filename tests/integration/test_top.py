@@ -23,7 +23,7 @@ def start_load(seconds=6):
                              "--sleep-us", "1000"], stdout=subprocess.PIPE, text=True)
 
 
-COLS = ["cpu", "p50", "p99", "avg", "read", "write", "disk", "tcp", "rtt"]
+COLS = ["cpu", "p50", "p99", "avg", "read", "write", "disk", "tcp", "rtt", "dns", "dns_p99"]
 
 
 def parse_rows(frame):

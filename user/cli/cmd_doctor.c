@@ -171,7 +171,10 @@ static void doctor_collect(struct doctor_report *d)
 static const char *auto_source(const struct doctor_report *d, int i)
 {
 	const struct poller_ops *p = poller_ops__by_subsystem(tracer_registry[i]->name);
+	struct probe_result r;
 
+	if (p && p->probe && !p->probe(&r))
+		p = NULL; /* dns's packet socket without CAP_NET_RAW */
 	return d->subsys[i].ok ? "bpf" : p ? p->source : "none";
 }
 

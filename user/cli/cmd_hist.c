@@ -75,14 +75,17 @@ static const struct cli_opt hist_opts[] = {
 	  "print (and reset) the histogram every TIME" },
 	{ "count", 'n', "N", OPT_COUNT, "a whole number from 1", "stop after N intervals" },
 	{ "per", 'P', "KEY", OPT_PER,
-	  "pid, tid or cgroup; raddr, rport or pid for tcp-*; disk, op or pid for blkio",
+	  "pid, tid or cgroup; raddr, rport or pid for tcp-*; disk, op or pid for blkio; "
+	  "qtype, server or pid for dns",
 	  "one histogram per key (runq, oncpu: pid, tid, cgroup; tcp-*: raddr,\n"
-	  "                             rport, pid; blkio: disk, op, pid)" },
+	  "                             rport, pid; blkio: disk, op, pid; dns: qtype,\n"
+	  "                             server, pid)" },
 	{ "unit", 'u', "UNIT", OPT_UNIT, "us or ms", "bucket unit (default us)" },
 	TRACE_OPTS_FILTERS,
 	TRACE_OPT_BACKEND, /* not --poll-interval: no fallback has histograms */
 	TRACE_OPTS_TCP,
 	TRACE_OPTS_BLKIO,
+	TRACE_OPTS_DNS,
 	CLI_OPT_END,
 };
 
@@ -116,11 +119,11 @@ static int hist_set(void *ctx, int id, const char *arg)
 
 static const struct cli_cmd hist_cmd = {
 	.name = "hist",
-	.usage = "vigil hist runq|oncpu|tcp-connect|tcp-rtt|blkio [options]",
+	.usage = "vigil hist runq|oncpu|tcp-connect|tcp-rtt|blkio|dns [options]",
 	.summary = "Print a log2 histogram aggregated in the kernel: runq (wakeup to on-CPU\n"
 		   "latency), oncpu (time slice lengths), tcp-connect (SYN_SENT to ESTABLISHED),\n"
 		   "tcp-rtt (smoothed RTT, sampled per received segment) or blkio (block I/O,\n"
-		   "issue to completion; --queued: from insert).",
+		   "issue to completion; --queued: from insert) or dns (query to response).",
 	.details = "Without --interval the histogram is printed once, when the duration ends\n"
 		   "or on Ctrl-C. JSON output gives each bucket's bounds (lo, hi) and count.",
 	.opts = hist_opts,
@@ -213,14 +216,15 @@ int cmd_hist(int argc, char **argv)
 	log_set_level(common.verbose);
 	if (argc - first != 1) {
 		cli_error(&hist_cmd,
-			  "name one histogram (accepts runq, oncpu, tcp-connect, tcp-rtt, blkio)");
+			  "name one histogram (accepts runq, oncpu, tcp-connect, tcp-rtt, blkio, "
+			  "dns)");
 		return EXIT_USAGE;
 	}
 	id = hist_by_name(argv[first]);
 	if (id < 0) {
 		cli_error(&hist_cmd,
 			  "unknown histogram '%s' (accepts runq, oncpu, tcp-connect, tcp-rtt, "
-			  "blkio)",
+			  "blkio, dns)",
 			  argv[first]);
 		return EXIT_USAGE;
 	}

@@ -48,8 +48,8 @@ static const struct cli_cmd run_cmd = {
 		"Without a command: trace everything for a few seconds (--duration, default\n"
 		"5s) and end with a summary. Commands:\n"
 		"  doctor    what this machine allows; the source each subsystem uses\n"
-		"  trace     stream records: vigil trace [sched|tcp|blkio]...\n"
-		"  hist      in-kernel histograms: runq, oncpu, tcp-connect, tcp-rtt, blkio\n"
+		"  trace     stream records: vigil trace [sched|tcp|blkio|dns]...\n"
+		"  hist      in-kernel histograms: runq, oncpu, tcp-connect, tcp-rtt, blkio, dns\n"
 		"  top       live view per process: CPU, run queue, disk, TCP (--once)\n"
 		"  serve     Prometheus metrics on 127.0.0.1:9464\n"
 		"  biotop    block I/O per process, every interval\n"
@@ -358,6 +358,8 @@ static int run_pick(struct run_summary *sum, const struct tracer_ops **ops,
 	for (int i = 0; tracer_registry[i]; i++) {
 		struct backend_choice c;
 
+		if (tracer_registry[i]->on_request)
+			continue; /* dns: only when asked for */
 		if (!backend_choose(tracer_registry[i], (enum backend_mode)cfg->backend, false,
 				    &c)) {
 			ops[n++] = tracer_registry[i];

@@ -154,7 +154,8 @@ static int serve_pick(enum backend_mode mode, const struct tracer_ops **ops,
 		struct backend_choice c;
 		int err = backend_choose(tracer_registry[i], mode, false, &c);
 
-		if (err && mode != BACKEND_AUTO) {
+		/* dns is served when it can be, whatever --backend asks of the others */
+		if (err && mode != BACKEND_AUTO && !tracer_registry[i]->on_request) {
 			cli_error(&serve_cmd, "%s: %s: %s", tracer_registry[i]->name,
 				  mode == BACKEND_BPF ? "BPF unavailable" : "no fallback",
 				  c.why.detail);
@@ -236,8 +237,9 @@ int cmd_serve(int argc, char **argv)
 	cfg.backend = a.backend;
 	if (a.poll_ns)
 		cfg.poll_interval_ns = a.poll_ns;
-	cfg.ringbuf_bytes = 1 << 20; /* only tcp_close (one per connection) and drops stream */
-	cfg.stream_kinds = 1ULL << VG_KIND_TCP_CLOSE;
+	/* only tcp_close (one per connection), dns (one per transaction) and drops stream */
+	cfg.ringbuf_bytes = 1 << 20;
+	cfg.stream_kinds = 1ULL << VG_KIND_TCP_CLOSE | 1ULL << VG_KIND_DNS;
 	for (int i = 0; i < n; i++)
 		cfg.hists |= ops[i]->hists;
 	/* Per disk when a histogram can be (the others then live under key 0), else global. */

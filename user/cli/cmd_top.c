@@ -67,10 +67,10 @@ struct top_run {
 	struct top_args *a;
 	struct session *s;
 	struct top_table table;
-	struct hist_reader runq, oncpu, disk;
+	struct hist_reader runq, oncpu, disk, dns;
 	struct hist_entry *entries;
 	uint32_t nentries;
-	bool have_runq, have_disk;
+	bool have_runq, have_disk, have_dns;
 	struct io_snap *io_prev, *io_cur;
 	size_t nio_prev, nio_cur, io_cap;
 	uint64_t last_ns;
@@ -89,7 +89,7 @@ static const struct cli_opt top_opts[] = {
 	{ "interval", 'i', "TIME", OPT_INTERVAL, "a duration from 100ms, such as 1s or 2s",
 	  "refresh every TIME (default 1s)" },
 	{ "sort", 's', "COL", OPT_SORT,
-	  "pid, cpu, runq-p50, runq, runq-avg, read, write, disk, tcp, rtt or comm",
+	  "pid, cpu, runq-p50, runq, runq-avg, read, write, disk, tcp, rtt, comm, dns or dns-p99",
 	  "sort by this column (default cpu; runq is p99)" },
 	{ "filter", 'F', "TEXT", OPT_FILTER, "any text",
 	  "only processes whose name contains TEXT" },
@@ -148,12 +148,13 @@ static int top_set(void *ctx, int id, const char *arg)
 static const struct cli_cmd top_cmd = {
 	.name = "top",
 	.usage = "vigil top [--once] [--sort COL] [--filter TEXT] [options]",
-	.summary = "A live view per process: CPU, run-queue latency, disk and TCP.",
+	.summary = "A live view per process: CPU, run-queue latency, disk, TCP and DNS.",
 	.details =
 		"Run-queue p50/p99 come from BPF; the schedstat fallback gives the mean wait per\n"
 		"time slice (RQ_AVG) instead, and '-' marks what a source cannot tell.\n"
 		"Keys: c cpu, r runq p99, a runq avg, d read, w write, i disk p99, t tcp,\n"
-		"l tcp rtt, p pid, n name, q quit.",
+		"l tcp rtt, s dns queries/s, p pid, n name, q quit. DNS/s and DNS_P99 (usecs)\n"
+		"need the dns subsystem on BPF (vigil doctor).",
 	.opts = top_opts,
 	.set = top_set,
 };
@@ -386,6 +387,13 @@ static void collect_hists(struct top_run *r, uint64_t interval_ns)
 			top_table__add_disk(&r->table, (uint32_t)r->entries[i].key,
 					    &r->entries[i].h);
 	}
+	if (r->have_dns) {
+		n = hist_reader__drain(&r->dns, r->entries);
+		for (int i = 0; i < n; i++)
+			if (r->entries[i].key) /* 0: queries whose process is not known */
+				top_table__add_dns(&r->table, (uint32_t)r->entries[i].key,
+						   &r->entries[i].h, interval_ns);
+	}
 }
 
 static void fmt_rate(uint64_t bps, bool known, char *buf, size_t len)
@@ -420,7 +428,7 @@ static int render(struct top_run *r, uint64_t interval_ns)
 	const char *sched = session__source(r->s, "sched");
 	int max = r->a->rows ? (int)r->a->rows : r->a->once && !r->tty ? 20 : term_rows() - 5;
 	char when[16], cpu[16], p50[24], p99[24], avg[24], rd[24], wr[24], tcp[24], rtt[24];
-	char dlat[24], comm[ESC_MAX_PER_BYTE * 16 + 1], name[RESOLVE_NAME_MAX];
+	char dlat[24], comm[ESC_MAX_PER_BYTE * 16 + 1], name[RESOLVE_NAME_MAX], dqps[24], dp99[24];
 	char peer[ESC_MAX_PER_BYTE * RESOLVE_NAME_MAX + 1];
 	time_t now = time(NULL);
 	struct tm tm;
@@ -436,9 +444,9 @@ static int render(struct top_run *r, uint64_t interval_ns)
 	       sched ? sched : "none", r->have_disk ? " + bpf" : "");
 	printf("%zu processes; RQ = run-queue wait in usecs%s\n\n", r->table.n,
 	       sched && strcmp(sched, "bpf") ? " (p50/p99 need BPF: mean per slice shown)" : "");
-	printf("%7s %-16s %6s %8s %8s %8s %8s %8s %8s %5s %8s%s\n", "PID", "COMM", "CPU%", "RQ_P50",
-	       "RQ_P99", "RQ_AVG", "READ/s", "WRITE/s", "DISK_P99", "TCP", "TCP_RTT",
-	       r->res ? " PEER" : "");
+	printf("%7s %-16s %6s %8s %8s %8s %8s %8s %8s %5s %8s %7s %8s%s\n", "PID", "COMM", "CPU%",
+	       "RQ_P50", "RQ_P99", "RQ_AVG", "READ/s", "WRITE/s", "DISK_P99", "TCP", "TCP_RTT",
+	       "DNS/s", "DNS_P99", r->res ? " PEER" : "");
 	for (size_t i = 0; i < r->table.n && (int)i < max; i++) {
 		const struct top_row *row = &r->table.rows[i];
 
@@ -454,9 +462,14 @@ static int render(struct top_run *r, uint64_t interval_ns)
 		fmt_u64(row->tcp_conns, top_row__has(row, TOP_TCP_CONNS), tcp, sizeof(tcp));
 		fmt_u64(row->tcp_rtt_us, top_row__has(row, TOP_TCP_RTT), rtt, sizeof(rtt));
 		fmt_u64(row->disk_p99_us, top_row__has(row, TOP_DISK_P99), dlat, sizeof(dlat));
+		if (top_row__has(row, TOP_DNS_QPS))
+			snprintf(dqps, sizeof(dqps), "%.1f", row->dns_qps);
+		else
+			snprintf(dqps, sizeof(dqps), "-");
+		fmt_u64(row->dns_p99_us, top_row__has(row, TOP_DNS_P99), dp99, sizeof(dp99));
 		esc_str(comm, sizeof(comm), row->comm, sizeof(row->comm));
-		printf("%7u %-16s %6s %8s %8s %8s %8s %8s %8s %5s %8s", row->pid, comm, cpu, p50,
-		       p99, avg, rd, wr, dlat, tcp, rtt);
+		printf("%7u %-16s %6s %8s %8s %8s %8s %8s %8s %5s %8s %7s %8s", row->pid, comm, cpu,
+		       p50, p99, avg, rd, wr, dlat, tcp, rtt, dqps, dp99);
 		if (r->res) {
 			esc_str(peer, sizeof(peer), peer_of(r, row->pid, name, sizeof(name)),
 				sizeof(name));
@@ -483,7 +496,7 @@ static bool read_keys(struct top_run *r)
 		{ 'c', TOP_CPU },	{ 'r', TOP_RUNQ_P99 },	 { 'a', TOP_RUNQ_AVG },
 		{ 'd', TOP_DISK_READ }, { 'w', TOP_DISK_WRITE }, { 't', TOP_TCP_CONNS },
 		{ 'l', TOP_TCP_RTT },	{ 'i', TOP_DISK_P99 },	 { 'p', TOP_PID },
-		{ 'n', TOP_COMM },
+		{ 'n', TOP_COMM },	{ 's', TOP_DNS_QPS },
 	};
 	struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
 	char c;
@@ -591,31 +604,39 @@ static void top_open_hists(struct top_run *r)
 {
 	r->have_runq = !open_reader(r, &r->runq, "runq") && !open_reader(r, &r->oncpu, "oncpu");
 	r->have_disk = !open_reader(r, &r->disk, "blkio");
+	r->have_dns = !open_reader(r, &r->dns, "dns");
 	if (!r->nentries)
 		return;
 	r->entries = calloc(r->nentries, sizeof(*r->entries));
 	if (!r->entries) {
-		r->have_runq = r->have_disk = false;
+		r->have_runq = r->have_disk = r->have_dns = false;
 		pr_warn("top: out of memory for the histograms; their columns stay empty");
 	}
 }
 
-/* sched, and blkio when this build has it: the subsystems with per-process histograms. */
-static int top_pick(const struct tracer_ops **ops)
+/*
+ * sched, and blkio when this build has it: the subsystems with per-process histograms; dns
+ * when BPF can serve it (it has no fallback: without BPF its columns show "-").
+ */
+static int top_pick(const struct tracer_ops **ops, const struct trace_cfg *cfg)
 {
+	struct backend_choice c;
 	int n = 0;
 
 	ops[n] = tracer_ops__by_name("sched");
 	n += ops[n] != NULL;
 	ops[n] = tracer_ops__by_name("blkio");
 	n += ops[n] != NULL;
+	ops[n] = tracer_ops__by_name("dns");
+	if (ops[n] && !backend_choose(ops[n], (enum backend_mode)cfg->backend, false, &c) && c.bpf)
+		n++;
 	return n;
 }
 
 int cmd_top(int argc, char **argv)
 {
 	struct top_args a = { .interval_ns = NSEC_PER_SEC, .sort = TOP_CPU };
-	const struct tracer_ops *ops[2];
+	const struct tracer_ops *ops[3];
 	struct cli_common common = { 0 };
 	struct top_run r = { .a = &a, .first = true };
 	struct session s;
@@ -643,7 +664,7 @@ int cmd_top(int argc, char **argv)
 	a.cfg.skip_unfiltered = 1;	      /* top's own readers (/proc/<pid>/io) filter by pid */
 	for (int i = 0; i < HIST__COUNT; i++) /* the per-pid ones this build has */
 		if (!strcmp(hist_descs[i].name, "runq") || !strcmp(hist_descs[i].name, "oncpu") ||
-		    !strcmp(hist_descs[i].name, "blkio"))
+		    !strcmp(hist_descs[i].name, "blkio") || !strcmp(hist_descs[i].name, "dns"))
 			a.cfg.hists |= 1U << i;
 	a.cfg.hist_per = VG_PER_PID;
 	a.cfg.ringbuf_bytes = 64 << 10; /* nothing streams */
@@ -652,7 +673,7 @@ int cmd_top(int argc, char **argv)
 	if (r.tty) /* one write per frame, not per line: no half-drawn frames */
 		setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 	stop_install_handlers();
-	err = session__start(&s, ops, top_pick(ops), &a.cfg, NULL, top_observe, &r);
+	err = session__start(&s, ops, top_pick(ops, &a.cfg), &a.cfg, NULL, top_observe, &r);
 	if (err)
 		return 1;
 	r.s = &s;
@@ -672,6 +693,7 @@ int cmd_top(int argc, char **argv)
 	hist_reader__fini(&r.runq);
 	hist_reader__fini(&r.oncpu);
 	hist_reader__fini(&r.disk);
+	hist_reader__fini(&r.dns);
 	free(r.entries);
 	free(r.io_prev);
 	free(r.io_cur);

@@ -36,6 +36,7 @@ static const struct cli_opt trace_opts[] = {
 	TRACE_OPTS_TCP,
 	ADDR_OPTS_RESOLVE,
 	TRACE_OPTS_BLKIO,
+	TRACE_OPTS_DNS,
 	{ "events", 'e', "KINDS", OPT_EVENTS, "a comma list of record kinds, e.g. runq,exec",
 	  "stream only these record kinds" },
 	TRACE_OPTS_RINGBUF,
@@ -108,10 +109,11 @@ static void trace_resolve_stop(struct net_rname *rn)
 
 static const struct cli_cmd trace_cmd = {
 	.name = "trace",
-	.usage = "vigil trace [sched|tcp|blkio]... [options]",
-	.summary = "Stream records from the named subsystems (all of them when none is named).",
+	.usage = "vigil trace [sched|tcp|blkio|dns]... [options]",
+	.summary = "Stream records from the named subsystems (all but dns when none is named).",
 	.details = "Record kinds: runq, oncpu, exec, exit, fork (sched); tcp_connect, tcp_accept,\n"
-		   "tcp_state, tcp_close, tcp_retransmit, tcp_reset (tcp); bio (blkio); sample\n"
+		   "tcp_state, tcp_close, tcp_retransmit, tcp_reset (tcp); bio (blkio); dns (dns:\n"
+		   "one per DNS transaction, docs/dns.md); sample\n"
 		   "(fallback polls, each labelled with its source); drops (any).\n"
 		   "Columns are documented in the README. Ctrl-C or SIGTERM ends the trace\n"
 		   "cleanly: the output file (and its gzip stream) is always complete.",
@@ -126,7 +128,8 @@ static int pick_tracers(int argc, char **argv, int first, const struct tracer_op
 
 	if (first >= argc) {
 		for (int i = 0; tracer_registry[i]; i++)
-			out[n++] = tracer_registry[i];
+			if (!tracer_registry[i]->on_request) /* dns: only when named */
+				out[n++] = tracer_registry[i];
 		return n;
 	}
 	for (int i = first; i < argc; i++) {

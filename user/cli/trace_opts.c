@@ -132,11 +132,19 @@ int trace_cfg__set_opt(struct trace_cfg *cfg, int id, const char *arg)
 	case TO_QUEUED:
 		cfg->blkio_queued = 1;
 		return 0;
+	case TO_DNS_TIMEOUT:
+		err = parse_duration(arg, NSEC_PER_SEC, &v);
+		if (err)
+			return err;
+		if (v < 10 * NSEC_PER_MSEC || v > 3600 * NSEC_PER_SEC)
+			return -ERANGE;
+		cfg->dns_timeout_ns = v;
+		return 0;
 	}
 	return trace_cfg__set_tcp_opt(cfg, id, arg);
 }
 
-const char *const trace_scope_names[] = { "sched", "tcp", "blkio", NULL };
+const char *const trace_scope_names[] = { "sched", "tcp", "blkio", "dns", NULL };
 
 uint32_t trace_scope_of(const char *subsystem)
 {
@@ -162,6 +170,8 @@ uint32_t trace_opt_scope(int id)
 	case TO_DISK:
 	case TO_QUEUED:
 		return TS_BLKIO;
+	case TO_DNS_TIMEOUT:
+		return TS_DNS;
 	}
 	return 0;
 }

@@ -29,6 +29,7 @@ enum trace_opt_id {
 	TO_LOOSE,
 	TO_RESOLVE,
 	TO_RESOLVE_TIMEOUT,
+	TO_DNS_TIMEOUT,
 };
 
 /* Scope bits: the subsystems an option means something for (trace_opt_scope()). */
@@ -36,9 +37,10 @@ enum trace_scope {
 	TS_SCHED = 1U << 0,
 	TS_TCP = 1U << 1,
 	TS_BLKIO = 1U << 2,
+	TS_DNS = 1U << 3,
 };
 
-extern const char *const trace_scope_names[]; /* "sched", "tcp", "blkio", NULL */
+extern const char *const trace_scope_names[]; /* "sched", "tcp", "blkio", "dns", NULL */
 
 /* The scope bit of subsystem name ("tcp"), or 0. */
 uint32_t trace_scope_of(const char *subsystem);
@@ -109,6 +111,9 @@ uint32_t trace_opt_scope(int id);
 	  "blkio: only I/O to this disk" },                                        \
 	{ "queued", 'Q', NULL, TO_QUEUED, NULL,                                               \
 	  "blkio: latency includes the time queued (insert to complete)" }
+#define TRACE_OPTS_DNS                                                                        \
+	{ "dns-timeout", 0, "TIME", TO_DNS_TIMEOUT, "a duration from 10ms to 1h, such as 5s",  \
+	  "dns: a query with no response within TIME is a timeout (default 5s)" }
 /* clang-format on */
 
 void trace_cfg__init(struct trace_cfg *cfg);

@@ -13,12 +13,10 @@
 const char *const backend_names[] = { "auto", "bpf", "fallback", NULL };
 
 extern const struct poller_ops sched_poller_ops, blkio_poller_ops, tcp_poller_ops;
+extern const struct poller_ops dns_poller_ops;
 
 const struct poller_ops *const poller_registry[] = {
-	&sched_poller_ops,
-	&tcp_poller_ops,
-	&blkio_poller_ops,
-	NULL,
+	&sched_poller_ops, &tcp_poller_ops, &blkio_poller_ops, &dns_poller_ops, NULL,
 };
 
 const struct poller_ops *poller_ops__by_subsystem(const char *name)
@@ -43,6 +41,8 @@ bool backend_probe(const struct tracer_ops *ops, bool try_load, struct probe_res
 			return false;
 		}
 	}
+	if (ops->probe && !ops->probe(r))
+		return false;
 	if (try_load) {
 		err = tracer__try_load(ops);
 		if (err) {
@@ -78,6 +78,17 @@ int backend_choose(const struct tracer_ops *ops, enum backend_mode mode, bool tr
 	if (mode == BACKEND_BPF)
 		return -ENOTSUP;
 	c->poller = poller_ops__by_subsystem(ops->name);
+	if (c->poller && c->poller->probe) {
+		struct probe_result r;
+		size_t len = strlen(c->why.detail);
+
+		if (!c->poller->probe(&r)) {
+			/* say why neither source can be had */
+			snprintf(c->why.detail + len, sizeof(c->why.detail) - len,
+				 "; fallback %s: %s", c->poller->source, r.detail);
+			c->poller = NULL;
+		}
+	}
 	return c->poller ? 0 : -ENOTSUP;
 }
 

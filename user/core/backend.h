@@ -41,6 +41,8 @@ struct poller_ops {
 	/* Read again and emit a row per thing that changed since the last poll. */
 	int (*poll)(void *state, uint64_t now_ns, poller_emit_fn emit, void *ctx);
 	void (*close)(void *state);
+	/* Optional: whether this source can be had here (a capability); r says why not. */
+	bool (*probe)(struct probe_result *r);
 };
 
 /* NULL-terminated: the pollers this build has. */

@@ -45,10 +45,16 @@ const struct hist_desc hist_descs[HIST__COUNT] = {
 			 .total_map = "blkio_hist_total",
 			 .what = "block I/O latency",
 			 .pers = 1U << VG_PER_DISK | 1U << VG_PER_OP | 1U << VG_PER_PID },
+	[HIST_DNS] = { .name = "dns",
+		       .subsystem = "dns",
+		       .map = "dns_hist",
+		       .total_map = "dns_hist_total",
+		       .what = "DNS latency, query to response",
+		       .pers = 1U << VG_PER_QTYPE | 1U << VG_PER_SERVER | 1U << VG_PER_PID },
 };
 
-const char *const hist_per_names[] = { "global", "pid",	 "tid", "cgroup", "raddr",
-				       "rport",	 "disk", "op",	NULL };
+const char *const hist_per_names[] = { "global", "pid", "tid",	 "cgroup", "raddr", "rport",
+				       "disk",	 "op",	"qtype", "server", NULL };
 
 #define HIST_PER_TASK (1U << VG_PER_PID | 1U << VG_PER_TID | 1U << VG_PER_CGROUP)
 

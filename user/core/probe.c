@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "fallback.h"
@@ -48,6 +49,36 @@ static unsigned long long cap_effective(void)
 	if (syscall(SYS_capget, &hdr, data))
 		return 0;
 	return (unsigned long long)data[1].effective << 32 | data[0].effective;
+}
+
+bool probe_has_cap(int cap)
+{
+	return cap >= 0 && cap < 64 && (cap_effective() & (1ULL << cap));
+}
+
+#define CGROUP2_SUPER_MAGIC 0x63677270
+
+/* Unified (cgroup2 at fs/cgroup) or hybrid (cgroup2 at fs/cgroup/unified, v1 controllers). */
+static const char *const cgroup2_places[] = { "fs/cgroup", "fs/cgroup/unified", NULL };
+
+bool probe_cgroup2_root(char *path, size_t len, struct probe_result *r)
+{
+	struct statfs fs;
+
+	memset(r, 0, sizeof(*r));
+	for (int i = 0; cgroup2_places[i]; i++) {
+		if (fb_sys_path(cgroup2_places[i], path, len))
+			break;
+		if (!statfs(path, &fs) && fs.f_type == CGROUP2_SUPER_MAGIC) {
+			r->ok = true;
+			snprintf(r->detail, sizeof(r->detail), "cgroup v2 at %s", path);
+			return true;
+		}
+	}
+	snprintf(r->detail, sizeof(r->detail),
+		 "no cgroup v2 hierarchy mounted (looked in the sysfs fs/cgroup and "
+		 "fs/cgroup/unified): cgroup programs attach to its root");
+	return false;
 }
 
 static void check_privilege(struct probe_result *r)

@@ -37,6 +37,15 @@ bool probe_has_tracepoint(const char *tracepoint);
 const char *probe_btf_path(void);
 
 /*
+ * The root of the cgroup v2 tree (where cgroup programs attach) into path: true, or false
+ * with r saying why (no cgroup2 file system mounted there).
+ */
+bool probe_cgroup2_root(char *path, size_t len, struct probe_result *r);
+
+/* Whether this process has capability cap (CAP_NET_ADMIN, ...) in its effective set. */
+bool probe_has_cap(int cap);
+
+/*
  * An integer sysctl by dotted name ("kernel.bpf_stats_enabled"), read through the fallback
  * library (fb_sysctl_read(), under its root), or -1 if it cannot be read.
  */

@@ -72,6 +72,19 @@ const struct vf_desc vf_descs[VF__COUNT] = {
 	[VF_IOS] = { "ios", VT_U64, 0 },
 	[VF_AVG_LATENCY_NS] = { "avg_latency_ns", VT_U64, 0 },
 	[VF_INTERVAL_NS] = { "interval_ns", VT_U64, 0 },
+	/* dns */
+	[VF_SERVER] = { "server", VT_STR, 48 },
+	[VF_TRANSPORT] = { "transport", VT_STR, 4 },
+	[VF_DNS_ID] = { "id", VT_U64, 0 },
+	[VF_QNAME] = { "qname", VT_STR, 1024 },
+	[VF_QNAME_TRUNCATED] = { "qname_truncated", VT_U64, 0 },
+	[VF_QTYPE] = { "qtype", VT_STR, 16 },
+	[VF_RCODE] = { "rcode", VT_STR, 16 },
+	[VF_ANSWERS] = { "answers", VT_U64, 0 },
+	[VF_ADDRS] = { "addrs", VT_STR, 1024 },
+	[VF_TC] = { "tc", VT_U64, 0 },
+	[VF_TIMEOUT] = { "timeout", VT_U64, 0 },
+	[VF_MALFORMED] = { "malformed", VT_U64, 0 },
 };
 
 static const enum vfield drops_fields[] = { VF_SUBSYSTEM, VF_LOST, VF_REASON };

@@ -87,6 +87,19 @@ enum vfield {
 	VF_IOS,
 	VF_AVG_LATENCY_NS,
 	VF_INTERVAL_NS,
+	/* dns */
+	VF_SERVER,
+	VF_TRANSPORT,
+	VF_DNS_ID,
+	VF_QNAME,
+	VF_QNAME_TRUNCATED,
+	VF_QTYPE,
+	VF_RCODE,
+	VF_ANSWERS,
+	VF_ADDRS,
+	VF_TC,
+	VF_TIMEOUT,
+	VF_MALFORMED,
 	VF__COUNT,
 };
 
@@ -117,6 +130,7 @@ extern const struct vkind_desc sample_kind_sched, sample_kind_blkio;
 extern const struct vkind_desc tcp_kind_connect, tcp_kind_accept, tcp_kind_state, tcp_kind_close,
 	tcp_kind_retransmit, tcp_kind_reset;
 extern const struct vkind_desc blkio_kind_bio, blkio_kind_top;
+extern const struct vkind_desc dns_kind_dns;
 
 /*
  * The kinds by number: the tracer module's subsystems and `drops` (record_kinds.c), or only

@@ -22,6 +22,7 @@ const struct vkind_desc *const vkind_table[VK_MAX] = {
 	[VG_KIND_TCP_RETRANSMIT] = &tcp_kind_retransmit,
 	[VG_KIND_TCP_RESET] = &tcp_kind_reset,
 	[VG_KIND_BIO] = &blkio_kind_bio,
+	[VG_KIND_DNS] = &dns_kind_dns, /* one per DNS transaction */
 	[VK_DROPS] = &drops_kind,
 	[VK_SAMPLE] = &sample_kind_sched,
 	[VK_SAMPLE_BLKIO] = &sample_kind_blkio,

@@ -190,6 +190,17 @@ uint64_t session_plan_kinds(const struct tracer_ops *const *ops, int n, const st
 	return kinds;
 }
 
+/* The tracers' userspace side: rows they make themselves (dns timeouts). */
+static void session__tick_tracers(struct session *s, uint64_t now_ns)
+{
+	for (int i = 0; i < s->ntracers; i++) {
+		const struct tracer_ops *ops = s->tracers[i]->ops;
+
+		if (ops->tick)
+			ops->tick(s->tracers[i]->skel, now_ns, consumer__emit, &s->consumer);
+	}
+}
+
 void session__poll(struct session *s, uint64_t now_ns)
 {
 	for (int i = 0; i < s->npollers; i++) {
@@ -282,6 +293,7 @@ int session__run(struct session *s, uint64_t duration_ns, uint64_t tick_ns, sess
 		}
 		err = 0;
 		now = mono_now_ns();
+		session__tick_tracers(s, now);
 		if (s->npollers && now >= next_poll) {
 			session__poll(s, now);
 			next_poll += s->poll_interval_ns;
@@ -309,6 +321,7 @@ int session__run(struct session *s, uint64_t duration_ns, uint64_t tick_ns, sess
 	if (!err) {
 		/* Hand over what is still in the rings before the final drop count. */
 		consumer__poll(&s->consumer, 0);
+		session__tick_tracers(s, mono_now_ns());
 		session__poll(s, mono_now_ns()); /* what changed since the last poll */
 		session__check_drops(s, s->consumer.ex);
 		err = session__sink_error(s);

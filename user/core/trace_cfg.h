@@ -22,6 +22,7 @@ enum hist_id {
 	HIST_TCP_CONNECT,
 	HIST_TCP_RTT,
 	HIST_BLKIO,
+	HIST_DNS,
 	HIST__COUNT,
 };
 
@@ -60,6 +61,8 @@ struct trace_cfg {
 	uint32_t tcp_family;	/* 0: both, 4 or 6 */
 	uint32_t tcp_max_conns; /* 0: TRACE_TCP_CONNS_DEFAULT */
 	uint32_t tcp_io_bytes;	/* count send/recv bytes per process (tcptop's view) */
+	/* dns: a query with no response this long is a timeout (0: 5 s, dns.c's default) */
+	uint64_t dns_timeout_ns;
 };
 
 #define TRACE_RINGBUF_DEFAULT (8ULL << 20)

@@ -7,6 +7,8 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -17,11 +19,13 @@
 extern const struct tracer_ops sched_tracer_ops;
 extern const struct tracer_ops tcp_tracer_ops;
 extern const struct tracer_ops blkio_tracer_ops;
+extern const struct tracer_ops dns_tracer_ops;
 
 const struct tracer_ops *const tracer_registry[] = {
 	&sched_tracer_ops,
 	&tcp_tracer_ops,
 	&blkio_tracer_ops,
+	&dns_tracer_ops, /* only when asked for (on_request) */
 	NULL,
 };
 
@@ -75,6 +79,42 @@ const struct tracer_hook *tracer_ops__hook(const struct tracer_ops *ops, const c
 	return NULL;
 }
 
+static bool prog_is_cgroup(const struct bpf_program *prog)
+{
+	switch (bpf_program__type(prog)) {
+	case BPF_PROG_TYPE_CGROUP_SKB:
+	case BPF_PROG_TYPE_CGROUP_SOCK:
+	case BPF_PROG_TYPE_CGROUP_SOCK_ADDR:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Tracepoints attach by name; cgroup programs to the root of the cgroup v2 tree. */
+static struct bpf_link *prog__attach(struct bpf_program *prog)
+{
+	struct probe_result r;
+	struct bpf_link *link;
+	char path[4096];
+	int fd, err;
+
+	if (!prog_is_cgroup(prog))
+		return bpf_program__attach(prog);
+	if (!probe_cgroup2_root(path, sizeof(path), &r)) {
+		errno = ENOENT;
+		return NULL;
+	}
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	link = bpf_program__attach_cgroup(prog, fd);
+	err = errno;
+	close(fd);
+	errno = err;
+	return link;
+}
+
 /* An optional hook that does not attach loses its record kinds, loudly, not the subsystem. */
 static int tracer__attach_all(struct tracer *t)
 {
@@ -89,7 +129,7 @@ static int tracer__attach_all(struct tracer *t)
 			continue;
 		if (t->nlinks == TRACER_MAX_LINKS)
 			return -E2BIG;
-		link = bpf_program__attach(prog);
+		link = prog__attach(prog);
 		if (!link) {
 			int err = -errno;
 
@@ -209,7 +249,7 @@ static void hook__try_attach(struct bpf_program *prog, struct tracer_hook_check 
 		snprintf(c->detail, sizeof(c->detail), "not loaded");
 		return;
 	}
-	link = bpf_program__attach(prog);
+	link = prog__attach(prog);
 	if (!link) {
 		snprintf(c->detail, sizeof(c->detail), "attach: %s", strerror(errno));
 		return;
@@ -272,7 +312,7 @@ int tracer__check_hooks(const struct tracer_ops *ops, struct tracer_hook_check *
 
 		memset(c, 0, sizeof(*c));
 		snprintf(c->attach, sizeof(c->attach), "%s", h->prog);
-		present[n] = probe_has_tracepoint(h->tracepoint);
+		present[n] = !h->tracepoint || probe_has_tracepoint(h->tracepoint);
 		if (!present[n])
 			snprintf(c->detail, sizeof(c->detail),
 				 "tracepoint %s missing from kernel BTF", h->tracepoint);

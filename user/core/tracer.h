@@ -11,12 +11,15 @@
 #define VIGIL_TRACER_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/trace_cfg.h"
 
 struct bpf_object;
 struct bpf_link;
+struct probe_result;
+struct vrow;
 
 #define TRACER_MAX_LINKS	 32
 #define TRACER_DROP_REASONS	 3 /* VG_DROP_MAX */
@@ -31,7 +34,8 @@ struct tracer;
  */
 struct tracer_hook {
 	const char *prog;	/* program name in the BPF object; NULL ends a table */
-	const char *tracepoint; /* "sock:inet_sock_set_state": must be in kernel BTF */
+	const char *tracepoint; /* "sock:inet_sock_set_state": must be in kernel BTF; NULL: a
+				 * cgroup program, attached to the root of the cgroup v2 tree */
 	uint64_t kinds;		/* record kinds (bit VG_KIND_*) that need it */
 	uint32_t hists;		/* histograms (bit HIST_*) that need it */
 	bool optional;		/* the subsystem runs without it, minus its kinds */
@@ -58,6 +62,18 @@ struct tracer_ops {
 	void (*destroy)(void *skel);
 	/* Optional: after load, before attach (fill filter maps); 0 or a negative errno. */
 	int (*loaded)(void *skel, const struct trace_cfg *cfg);
+	/* Optional: what BPF needs beyond tracepoints (a cgroup v2 root, a capability). */
+	bool (*probe)(struct probe_result *r);
+	/*
+	 * Optional: called every SESSION_POLL_MS while the session runs, and once at its end:
+	 * rows made in userspace (timeouts) go out through emit(ctx, row).
+	 */
+	void (*tick)(void *skel, uint64_t now_ns, void (*emit)(void *ctx, const struct vrow *row),
+		     void *ctx);
+	/* Optional: a phrase for the end-of-trace account ("dns: 3 malformed, 1 timeout"). */
+	void (*report)(void *skel, char *buf, size_t len);
+	/* Loaded only when named (trace dns, hist dns) or by serve and top, not by the main job. */
+	bool on_request;
 };
 
 struct tracer {

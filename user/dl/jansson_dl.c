@@ -2,9 +2,9 @@
 /*
  * jansson_dl.c: Jansson, the JSON parser `vigil fleet --merge` reads the hosts' histograms
  * with and `vigil diff` reads snapshots with, loaded on first use (dl/dl.h) so that no other
- * command pays for it at exec. Each function is defined under Jansson's own name and prototype (`make static` leaves this file
- * out and links libjansson); when it cannot be loaded, json_loadb() fails as Jansson does, with
- * the reason in the error, after one message naming the library and its package.
+ * command pays for it at exec. Each function is defined under Jansson's own name and
+ * prototype; when it cannot be loaded, json_loadb() fails as Jansson does, with the reason in
+ * the error, after one message naming the library and its package.
  */
 #include <stdio.h>
 #include <string.h>

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "blkio/blkio_fmt.h"
+#include "dns/dns_msg.h"
 #include "export/escape.h"
 #include "export/json.h"
 #include "tcp/tcp_addr.h"
@@ -18,8 +19,10 @@
 static const char *hist_key_text(const struct hist_print *p, const struct hist_entry *e, char *buf,
 				 size_t len)
 {
-	if (p->per == VG_PER_RADDR)
+	if (p->per == VG_PER_RADDR || p->per == VG_PER_SERVER)
 		return tcp_addr6_format((const uint8_t *)e->h.comm, 1, buf, len);
+	if (p->per == VG_PER_QTYPE)
+		return dns_qtype_name((uint16_t)e->key, buf, len);
 	if (p->per == VG_PER_DISK)
 		return blkio_disk_label((uint32_t)e->key, buf, len);
 	if (p->per == VG_PER_OP)
@@ -105,7 +108,7 @@ static void hist_print_json(struct sink *s, const struct hist_print *p, const st
 	jw__str(&w, "hist", p->desc->name);
 	jw__str(&w, "unit", p->unit);
 	jw__str(&w, "per", hist_per_names[p->per]);
-	if (p->per == VG_PER_RADDR) {
+	if (p->per == VG_PER_RADDR || p->per == VG_PER_SERVER || p->per == VG_PER_QTYPE) {
 		char key[TCP_ADDR_STRLEN];
 
 		jw__str(&w, "key", hist_key_text(p, e, key, sizeof(key)));

@@ -33,6 +33,21 @@ static void output__report_unmatched(const struct session *s)
 	}
 }
 
+/* What the subsystems add to the account ("; dns: 2 malformed packets, 1 timeout"). */
+static void output__report_tracers(const struct session *s)
+{
+	for (int i = 0; i < s->ntracers; i++) {
+		char buf[160] = "";
+
+		if (!s->tracers[i] || !s->tracers[i]->ops)
+			continue; /* a session being built (the unit tests make such) */
+		if (s->tracers[i]->ops->report)
+			s->tracers[i]->ops->report(s->tracers[i]->skel, buf, sizeof(buf));
+		if (buf[0])
+			fprintf(stderr, "; %s", buf);
+	}
+}
+
 void output__report(struct output *o, const struct session *s)
 {
 	const struct consumer *c = &s->consumer;
@@ -84,6 +99,7 @@ void output__report(struct output *o, const struct session *s)
 	if (!lost && !c->bad_records) {
 		fprintf(stderr, "%sno drops", total ? "; " : "");
 		output__report_unmatched(s);
+		output__report_tracers(s);
 		fputc('\n', stderr);
 		return;
 	}
@@ -97,5 +113,6 @@ void output__report(struct output *o, const struct session *s)
 	if (c->bad_records)
 		fprintf(stderr, " malformed=%llu", (unsigned long long)c->bad_records);
 	output__report_unmatched(s);
+	output__report_tracers(s);
 	fputc('\n', stderr);
 }

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "blkio/blkio_dev.h"
+#include "dns/dns_metrics.h"
 #include "fallback.h"
 #include "core/hist.h"
 #include "core/session.h"
@@ -58,6 +59,7 @@ struct metrics {
 	bool sched_polled; /* sched is on its poller */
 	uint64_t sched_wait_ns, sched_oncpu_ns, sched_slices;
 	struct metrics_tcp tcp;
+	struct dns_metrics *dns; /* when the dns subsystem runs */
 };
 
 /* "tcp-connect" -> "vigil_tcp_connect_seconds". */
@@ -127,6 +129,8 @@ void metrics__observe(void *ctx, const struct vrow *row)
 		m->sched_polled = true;
 	} else if (row->kind == VG_KIND_TCP_CLOSE) {
 		metrics_tcp__add(&m->tcp, row);
+	} else if (row->kind == VG_KIND_DNS) {
+		dns_metrics__add(m->dns, row);
 	}
 	pthread_mutex_unlock(&m->lock);
 }
@@ -147,6 +151,11 @@ static void write_flows(struct metrics *m, struct prom *p)
 		prom__u64(p, "vigil_sched_timeslices_total", "", m->sched_slices);
 	}
 	metrics_tcp__write(&m->tcp, p);
+	if (m->dns) {
+		struct tracer *t = m->s ? session__tracer(m->s, "dns") : NULL;
+
+		dns_metrics__write(m->dns, p, t ? t->skel : NULL);
+	}
 	pthread_mutex_unlock(&m->lock);
 }
 
@@ -175,6 +184,11 @@ struct metrics *metrics__new(const struct metrics_source *sources, int nsources)
 int metrics__attach(struct metrics *m, const struct session *s, uint32_t hist_per)
 {
 	m->s = s;
+	if (session__source(s, "dns")) { /* BPF, or the packet socket */
+		m->dns = dns_metrics__new();
+		if (!m->dns)
+			return -ENOMEM;
+	}
 	for (int i = 0; i < s->ntracers; i++) {
 		int err = metrics__add_hists(m, s->tracers[i], hist_per);
 
@@ -403,6 +417,7 @@ void metrics__free(struct metrics *m)
 		free(m->hists[i].entries);
 	}
 	pthread_mutex_destroy(&m->lock);
+	dns_metrics__free(m->dns);
 	fb_nowrap__free(m->disk_nw);
 	fb_nowrap__free(m->net_nw);
 	free(m);

@@ -14,7 +14,8 @@ const char *const top_sort_names[] = {
 	[TOP_PID] = "pid",	    [TOP_CPU] = "cpu",		 [TOP_RUNQ_P50] = "runq-p50",
 	[TOP_RUNQ_P99] = "runq",    [TOP_RUNQ_AVG] = "runq-avg", [TOP_DISK_READ] = "read",
 	[TOP_DISK_WRITE] = "write", [TOP_DISK_P99] = "disk",	 [TOP_TCP_CONNS] = "tcp",
-	[TOP_TCP_RTT] = "rtt",	    [TOP_COMM] = "comm",	 [TOP__COUNT] = NULL,
+	[TOP_TCP_RTT] = "rtt",	    [TOP_COMM] = "comm",	 [TOP_DNS_QPS] = "dns",
+	[TOP_DNS_P99] = "dns-p99",  [TOP__COUNT] = NULL,
 };
 
 static int cmp_pid(const void *a, const void *b)
@@ -160,6 +161,20 @@ void top_table__add_disk(struct top_table *t, uint32_t pid, const struct vg_hist
 	r->known |= 1U << TOP_DISK_P99;
 }
 
+void top_table__add_dns(struct top_table *t, uint32_t pid, const struct vg_hist *h,
+			uint64_t interval_ns)
+{
+	struct top_row *r = top_table__row(t, pid);
+	uint64_t n = vg_hist__total(h);
+
+	if (!r || !n)
+		return;
+	set_comm(r, h->comm, false); /* whichever thread asked */
+	r->dns_qps = interval_ns ? (double)n * 1e9 / (double)interval_ns : 0;
+	r->dns_p99_us = vg_hist__quantile(h, 0.99);
+	r->known |= 1U << TOP_DNS_QPS | 1U << TOP_DNS_P99;
+}
+
 static double col_value(const struct top_row *r, enum top_col c)
 {
 	switch (c) {
@@ -183,6 +198,10 @@ static double col_value(const struct top_row *r, enum top_col c)
 		return (double)r->tcp_conns;
 	case TOP_TCP_RTT:
 		return (double)r->tcp_rtt_us;
+	case TOP_DNS_QPS:
+		return r->dns_qps;
+	case TOP_DNS_P99:
+		return (double)r->dns_p99_us;
 	default:
 		return 0;
 	}

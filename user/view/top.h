@@ -32,6 +32,8 @@ enum top_col {
 	TOP_TCP_CONNS,
 	TOP_TCP_RTT,
 	TOP_COMM,
+	TOP_DNS_QPS, /* DNS queries answered per second (BPF only) */
+	TOP_DNS_P99, /* their latency's p99, usecs */
 	TOP__COUNT,
 };
 
@@ -49,6 +51,8 @@ struct top_row {
 	uint64_t tcp_conns;
 	uint64_t tcp_rtt_us;		    /* mean smoothed RTT of its established connections */
 	uint64_t tcp_rtt_sum_us, tcp_rtt_n; /* accumulators */
+	double dns_qps;
+	uint64_t dns_p99_us;
 	/* accumulators of one frame (schedstat samples) */
 	uint64_t oncpu_ns, run_delay_ns, slices;
 };
@@ -76,6 +80,10 @@ void top_table__add_oncpu(struct top_table *t, uint32_t pid, const struct vg_his
 
 /* Fold a per-pid block I/O latency histogram (usecs) into the row of pid. */
 void top_table__add_disk(struct top_table *t, uint32_t pid, const struct vg_hist *h);
+
+/* Fold a per-pid DNS latency histogram (usecs) over interval_ns into the row of pid. */
+void top_table__add_dns(struct top_table *t, uint32_t pid, const struct vg_hist *h,
+			uint64_t interval_ns);
 
 /*
  * A process row shows its leader's name: a record from another thread (its own comm, as a

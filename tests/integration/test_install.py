@@ -36,8 +36,10 @@ def commands():
 
 
 def long_flags(cmd):
-    out = run([VIGIL, cmd, "--help"]).stdout.split("options:", 1)[1]
-    return set(re.findall(r"^ +(?:-\w, )?(--[\w.-]+)", out, re.M))
+    out = run([VIGIL, cmd, "--help"]).stdout
+    if "options:" not in out:
+        return set()  # a dispatcher (vigil probe KIND): its kinds have the options
+    return set(re.findall(r"^ +(?:-\w, )?(--[\w.-]+)", out.split("options:", 1)[1], re.M))
 
 
 def installed():

@@ -23,11 +23,12 @@ static const struct command probe_kinds[] = {
 
 static void probe_usage(FILE *f)
 {
-	fprintf(f, "usage: vigil probe KIND [OPTIONS] TARGET...\n\n"
-		   "Active checks, with the kernel's view of each probe. Kinds:\n");
+	fputs("usage: vigil probe ", f);
 	for (const struct command *k = probe_kinds; k->name; k++)
-		fprintf(f, "  %s\n", k->name);
-	fprintf(f, "\n'vigil probe KIND --help' shows a kind's flags.\n");
+		fprintf(f, "%s%s", k->name, k[1].name ? "|" : "");
+	fprintf(f, " [OPTIONS] TARGET...\n\n"
+		   "Active checks, with the kernel's view of each probe.\n"
+		   "'vigil probe KIND --help' shows a kind's flags.\n");
 }
 
 int cmd_probe(int argc, char **argv)

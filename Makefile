@@ -84,10 +84,10 @@ STATIC_MHD ?= 0
 STATIC_LIBS_http_dl := -lmicrohttpd -lgnutls -lhogweed -lnettle -lgmp -ltasn1 -lidn2 \
 	-lunistring -lp11-kit -lyaml -lcrypt
 # The loaders of libraries only the controlling host needs (libcurl, libldns: probes, mail;
-# libssh, Jansson: the fleet; libgit2, libcrypto: diff) stay in: Debian has no static libssh, and libcurl's
+# libssh, Jansson: the fleet; libgit2, libcrypto: diff; cairo: mail charts) stay in: Debian has no static libssh, and libcurl's
 # archive needs a dozen more; there dlopen() works only with the build's glibc, and otherwise
 # fails as a missing library does, with its message. libyaml (config files) is linked.
-STATIC_KEEP_DL := curl_dl ldns_dl ssh_dl jansson_dl diff_dl
+STATIC_KEEP_DL := curl_dl ldns_dl ssh_dl jansson_dl diff_dl cairo_dl
 STATIC_SRCS := $(call user_srcs,$(PLATFORM),$(WITH_BPF),$(WITH_ZLIB),$(STATIC_MHD))
 STATIC_DL_SRCS := $(filter-out $(patsubst %,user/\%/%.c,$(STATIC_KEEP_DL)), \
 	$(filter user/%_dl.c,$(STATIC_SRCS)))

@@ -376,5 +376,100 @@ def server_stopped_mid_run_every_message_delivered_exactly_once():
         shutil.rmtree(tmp)
 
 
+def report_images(msg):
+    """{cid: (width, height)} of the HTML's images, checked against their PNG parts."""
+    import re
+    html = msg.get_body(("html",)).get_content()
+    parts = {p.get("Content-ID"): p for p in msg.walk() if p.get("Content-ID")}
+    res = {}
+    for cid, w, h in re.findall(r'<img src="cid:([^"]+)" width="(\d+)" height="(\d+)"', html):
+        check("<%s>" % cid in parts, "no part for cid:%s" % cid)
+        size = png_size(parts["<%s>" % cid].get_content())
+        check(size == (int(w), int(h)), "%s: PNG %s, HTML %sx%s" % (cid, size, w, h))
+        res[cid] = size
+    return res
+
+
+@test
+def report_prints_the_summary_and_disks_as_df_does():
+    harness.require_root()
+    p = harness.vigil("report", "--duration", "1s")
+    out = p.stdout
+    for want in ("vigil report:", "run queue latency", "top processes", "disks:"):
+        check(want in out, "%r missing from:\n%s" % (want, out))
+    root = [line.split() for line in out.split("disks:")[1].splitlines()
+            if line.split()[:1] == ["/"]]
+    check(root, "no / in the disks:\n%s" % out)
+    df = subprocess.run(["df", "--output=pcent", "/"], capture_output=True, text=True,
+                        check=True).stdout.split()[-1]
+    check(abs(int(root[0][-1].rstrip("%")) - int(df.rstrip("%"))) <= 1,
+          "use of /: report %s, df %s" % (root[0][-1], df))
+
+
+@test
+def report_mailed_with_histogram_charts_and_the_json_summary():
+    harness.require_root()
+    require_tools()
+    tmp = tempfile.mkdtemp(prefix="vigil-mail-")
+    srv = Smtp(tmp).start()
+    try:
+        harness.vigil("report", "--duration", "1s", "--mail", "ops@example.org,b@example.org",
+                      "--smtp", srv.url(), "--smtp-starttls", "never", "--from",
+                      "vigil@example.org")
+        (meta, msg), = srv.wait_count(1)
+        check(sorted(meta["rcpt"]) == ["b@example.org", "ops@example.org"], meta)
+        check(msg["Subject"] == "vigil report: %s" % socket.gethostname(), msg["Subject"])
+        text = msg.get_body(("plain",)).get_content()
+        check("run queue latency" in text and "disks:" in text, text)
+        imgs = report_images(msg)
+        check(set(imgs) == {"runq.png", "oncpu.png"}, imgs)
+        atts = {p.get_filename(): p for p in msg.iter_attachments()}
+        summary = json.loads(atts["summary.json"].get_content())
+        check(summary["runq"]["count"] > 0, summary["runq"])
+    finally:
+        srv.stop()
+        shutil.rmtree(tmp)
+
+
+@test
+def report_bad_flags_exit_2_naming_the_flag():
+    for args, flag in ((["--mail", "nobody"], "--mail"),
+                       (["--mail", "a@b.c", "--smtp", "smtp://h"], "--from"),
+                       (["--smtp", "http://h", "--mail", "a@b.c", "--from", "x@y.z"], "--smtp"),
+                       (["--mail", "a@b.c", "--smtp", "smtps://h", "--from", "x@y.z",
+                         "--smtp-starttls", "try"], "--smtp-starttls"),
+                       (["--mail", "a@b.c", "--smtp", "smtp://h", "--from", "x@y.z",
+                         "--smtp-user", "u"], "--smtp-password-file")):
+        p = harness.vigil("report", *args, check=False)
+        check(p.returncode == 2 and flag in p.stderr, "%s: %d %s" % (args, p.returncode,
+                                                                     p.stderr))
+
+
+@test
+def report_to_an_unreachable_server_is_queued_then_sent_by_the_next():
+    harness.require_root()
+    require_tools()
+    tmp = tempfile.mkdtemp(prefix="vigil-mail-")
+    srv = Smtp(tmp)
+    state = os.path.join(tmp, "state")
+    args = ["report", "--duration", "1s", "--mail", "ops@example.org", "--smtp", srv.url(),
+            "--smtp-starttls", "never", "--from", "vigil@example.org", "--state-dir", state]
+    try:
+        p = harness.vigil(*args, check=False)
+        check(p.returncode == 1, "exit %d" % p.returncode)
+        check("not delivered: %s" % srv.url() in p.stderr and "connect" in p.stderr.lower(),
+              p.stderr)
+        check(len(glob.glob(state + "/mail/*.msg")) == 1, "not queued: %s" % p.stderr)
+        srv.start()
+        p = harness.vigil(*args)
+        check("1 queued message(s) sent" in p.stderr, p.stderr)
+        ids = [m["Message-ID"] for _, m in srv.wait_count(2)]
+        check(len(set(ids)) == 2, ids)
+        check(not glob.glob(state + "/mail/*"), "the spool is not empty")
+    finally:
+        srv.stop()
+        shutil.rmtree(tmp)
+
+
 if __name__ == "__main__":
     harness.main()

@@ -37,6 +37,7 @@ const struct command tracer_commands[] = {
 	{ "probe", cmd_probe },
 	{ "fleet", cmd_fleet },
 	{ "ip", cmd_ip },
+	{ "report", cmd_report },
 	{ NULL, NULL },
 };
 /* clang-format on */

@@ -3,7 +3,7 @@
  * mail_chart.c: the mail's PNG charts, drawn with cairo on an image surface and written as PNG
  * into memory. One frame for both kinds: a white card, a bold title, a plot area with four
  * horizontal grid lines labelled in the metric's unit; the series chart labels time along the
- * bottom (HH:MM:SS, local time), the histogram chart its slots' lower bounds.
+ * bottom (HH:MM:SS, UTC as the message's other times), the histogram chart its slots' lower bounds.
  */
 #include <errno.h>
 #include <math.h>
@@ -155,7 +155,7 @@ static void time_label(char *buf, size_t len, double t)
 	time_t s = (time_t)t;
 	struct tm tm;
 
-	if (!localtime_r(&s, &tm) || !strftime(buf, len, "%H:%M:%S", &tm))
+	if (!gmtime_r(&s, &tm) || !strftime(buf, len, "%H:%M:%S", &tm))
 		snprintf(buf, len, "?");
 }
 
@@ -212,6 +212,8 @@ int mail_chart__series(const char *title, const struct alert_point *pts, size_t 
 		double t = t0 + (t1 - t0) * i / 2;
 
 		time_label(label, sizeof(label), t);
+		if (i == 2) /* the mail's times are all UTC: say so once */
+			strncat(label, " UTC", sizeof(label) - strlen(label) - 1);
 		chart__text(&c, c.x0 + (c.x1 - c.x0) * i / 2, c.y1 + 16, label, i / 2.0);
 	}
 	if (!isnan(threshold)) {

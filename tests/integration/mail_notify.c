@@ -113,5 +113,6 @@ int main(int argc, char **argv)
 	       (unsigned long long)n->failed, mail_notifier__queued(n));
 	fflush(stdout);
 	notifier__free(n);
+	free(n);
 	return 0;
 }

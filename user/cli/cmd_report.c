@@ -97,6 +97,7 @@ static void report_flush_spool(const struct mail_opts *o)
 			(unsigned long long)n->sent, mail_notifier__queued(n));
 	}
 	notifier__free(n);
+	free(n);
 }
 
 static int report_mail(struct mail_report *r, const struct mail_opts *o, bool queue)

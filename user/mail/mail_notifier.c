@@ -27,7 +27,7 @@ struct mail_queued {
 };
 
 struct mail_notifier {
-	struct notifier n;
+	struct notifier *n; /* the caller's to free, after notifier__free (as alert_manager does) */
 	struct mail_opts o;
 	char spool[4096];
 	struct mail_queued *q;
@@ -100,7 +100,7 @@ static bool deliver(struct mail_notifier *mn, struct mail_queued *e, const struc
 
 	r = mail_smtp__send(&mn->o, m, why, sizeof(why), &cause);
 	if (r == MAIL_SMTP_SENT) {
-		mn->n.sent++;
+		mn->n->sent++;
 		mn->last_cause = 0;
 		pr_info("mail: delivered %s to %s\n", m->message_id, m->to);
 		if (mail_spool__remove(e->path))
@@ -109,7 +109,7 @@ static bool deliver(struct mail_notifier *mn, struct mail_queued *e, const struc
 		queue_drop(mn, e);
 		return true;
 	}
-	mn->n.failed++;
+	mn->n->failed++;
 	e->attempts++;
 	e->next = now + mail_backoff(e->attempts, (double)mn->o.retry_max_ns / 1e9);
 	if (cause != mn->last_cause) {
@@ -135,7 +135,7 @@ static int mail_notifier__send(void *ctx, const struct notification *n)
 
 	err = mail_msg__compose(&m, n, mn->o.from, mn->o.to, now);
 	if (err) {
-		mn->n.failed++;
+		mn->n->failed++;
 		pr_err("mail: cannot compose the notification for %s: %s\n", n->group_key,
 		       strerror(-err));
 		return err;
@@ -143,7 +143,7 @@ static int mail_notifier__send(void *ctx, const struct notification *n)
 	err = mail_spool__write(mn->spool, &m, path, sizeof(path));
 	e = err ? NULL : queue_add(mn, path, now);
 	if (!e) {
-		mn->n.failed++;
+		mn->n->failed++;
 		mail_msg__free(&m);
 		return err ? err : -ENOMEM;
 	}
@@ -206,19 +206,19 @@ size_t mail_notifier__queued(const struct notifier *n)
 struct notifier *mail_notifier__new(const struct mail_opts *o)
 {
 	struct mail_notifier *mn = calloc(1, sizeof(*mn));
+	struct notifier *nf = calloc(1, sizeof(*nf));
 	char **paths = NULL;
 	int n;
 
-	if (!mn)
-		return NULL;
+	if (!mn || !nf)
+		goto fail;
 	mn->o = *o;
-	mn->n.ops = &mail_notifier_ops;
-	mn->n.ctx = mn;
+	mn->n = nf;
+	nf->ops = &mail_notifier_ops;
+	nf->ctx = mn;
 	snprintf(mn->spool, sizeof(mn->spool), "%s/mail", o->state_dir);
-	if (mail_spool__mkdir(mn->spool)) {
-		free(mn);
-		return NULL;
-	}
+	if (mail_spool__mkdir(mn->spool))
+		goto fail;
 	n = mail_spool__list(mn->spool, &paths);
 	for (int i = 0; i < n; i++) {
 		queue_add(mn, paths[i], 0); /* left by an earlier run: tried at the first tick */
@@ -227,5 +227,9 @@ struct notifier *mail_notifier__new(const struct mail_opts *o)
 	free(paths);
 	if (n > 0)
 		pr_info("mail: %d message(s) queued in %s from an earlier run\n", n, mn->spool);
-	return &mn->n;
+	return nf;
+fail:
+	free(mn);
+	free(nf);
+	return NULL;
 }

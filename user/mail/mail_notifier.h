@@ -16,6 +16,7 @@
 /*
  * A notifier mailing o->to through o->smtp (o is copied; its strings must outlive it). Creates
  * the spool and queues what it holds. NULL (after a message) if the spool cannot be made.
+ * Freed as the alert manager frees its notifiers: notifier__free(n), then free(n).
  */
 struct notifier *mail_notifier__new(const struct mail_opts *o);
 

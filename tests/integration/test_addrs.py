@@ -21,7 +21,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import (check, main, records, require_root, skip, start_vigil,  # noqa: E402
-                     test, vigil, wait_attached)
+                     table_rows, test, vigil, wait_attached)
 
 try:
     import IPy
@@ -236,13 +236,7 @@ def test_top_counts_only_connections_in_the_set():
     conns = Conns(port)
     try:
         p = vigil("top", "--once", "-i", "200ms", "--raddr", "127.0.0.2,127.0.0.3")
-        rows, col = {}, None
-        for line in p.stdout.splitlines():
-            f = line.split()
-            if f[:1] == ["PID"]:
-                col = f.index("TCP")
-            elif col is not None and len(f) > col and f[0].isdigit():
-                rows[int(f[0])] = f[col]
+        rows = {int(r["PID"]): r["TCP"] for r in table_rows(p.stdout)}
         mine = rows.get(os.getpid())
         check(mine == "2", "this process: 2 connections in the set: %s" % mine)
         check(all(int(n) >= 1 for n in rows.values()), "every row has one: %s" % rows)

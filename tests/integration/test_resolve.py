@@ -18,7 +18,8 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import VIGIL, check, main, records, require_root, skip, test  # noqa: E402
+from harness import (VIGIL, check, main, records, require_root, skip,  # noqa: E402
+                     table_rows, test)
 
 TAG = os.getpid()
 NS = "vgr%d" % TAG
@@ -205,9 +206,9 @@ def test_resolve_names_match_getent_and_dig():
                              text=True, timeout=60).stdout
         for c in cs:
             c.close()
-        mine_top = [ln.split() for ln in top.splitlines()
-                    if ln.split() and ln.split()[0] == str(os.getpid())]
-        check(mine_top and mine_top[0][-1] == PEERS[NET + ".3"] and mine_top[0][-3] == "3",
+        mine_top = [r for r in table_rows(top) if r["PID"] == str(os.getpid())]
+        check(mine_top and mine_top[0].get("PEER") == PEERS[NET + ".3"] and
+              mine_top[0].get("TCP") == "3",
               "top --resolve: 3 connections, PEER %s: %s" % (PEERS[NET + ".3"], top))
         lrows = json.loads(mine)
         check(sorted(r["rname"] for r in lrows) == sorted(want.values()),

@@ -52,6 +52,7 @@ struct metrics {
 	int nsources;
 	struct metrics_hist hists[METRICS_MAX_HISTS];
 	int nhists;
+	pthread_mutex_t hist_lock; /* hists[]: scrapes and the alert rules both read them */
 	struct fb_nowrap *disk_nw, *net_nw;
 	uint64_t scrapes;
 	/* what the session's observer folds in (under lock: it runs on the main thread) */
@@ -166,6 +167,7 @@ struct metrics *metrics__new(const struct metrics_source *sources, int nsources)
 	if (!m)
 		return NULL;
 	pthread_mutex_init(&m->lock, NULL);
+	pthread_mutex_init(&m->hist_lock, NULL);
 	m->sources = sources;
 	m->nsources = nsources;
 	for (int i = 0; i < nsources; i++) /* sched counters exist from the start, at 0 */
@@ -248,6 +250,7 @@ static const char *disk_labels(uint64_t key, char *buf)
 
 static void write_hists(struct metrics *m, struct prom *p)
 {
+	pthread_mutex_lock(&m->hist_lock);
 	for (int i = 0; i < m->nhists; i++) {
 		struct metrics_hist *h = &m->hists[i];
 		char help[256];
@@ -268,6 +271,42 @@ static void write_hists(struct metrics *m, struct prom *p)
 				h->keys[k].slots, VG_HIST_SLOTS, h->keys[k].sum, METRICS_UNIT_NS);
 		}
 	}
+	pthread_mutex_unlock(&m->hist_lock);
+}
+
+int metrics__hist_total(struct metrics *m, const char *name, uint64_t *slots, int nslots)
+{
+	int err = -ENOENT;
+
+	pthread_mutex_lock(&m->hist_lock);
+	for (int i = 0; i < m->nhists; i++) {
+		struct metrics_hist *h = &m->hists[i];
+
+		if (strcmp(h->desc->name, name) || metrics_hist__update(h))
+			continue;
+		memset(slots, 0, (size_t)nslots * sizeof(*slots));
+		for (int k = 0; k < h->nkeys; k++)
+			for (int s = 0; s < nslots && s < VG_HIST_SLOTS; s++)
+				slots[s] += h->keys[k].slots[s];
+		err = 0;
+		break;
+	}
+	pthread_mutex_unlock(&m->hist_lock);
+	return err;
+}
+
+int metrics__counter(struct metrics *m, const char *name, double *v)
+{
+	uint64_t n = 0;
+
+	if (strcmp(name, "tcp_retransmits"))
+		return -ENOENT;
+	pthread_mutex_lock(&m->lock);
+	for (int i = 0; i < m->tcp.n; i++)
+		n += m->tcp.v[i].retransmits;
+	pthread_mutex_unlock(&m->lock);
+	*v = (double)n;
+	return 0;
 }
 
 static void write_drops(struct metrics *m, struct prom *p)
@@ -417,6 +456,7 @@ void metrics__free(struct metrics *m)
 		free(m->hists[i].entries);
 	}
 	pthread_mutex_destroy(&m->lock);
+	pthread_mutex_destroy(&m->hist_lock);
 	dns_metrics__free(m->dns);
 	fb_nowrap__free(m->disk_nw);
 	fb_nowrap__free(m->net_nw);

@@ -45,6 +45,16 @@ int metrics__scrape(struct metrics *m, struct prom *p);
 
 void metrics__free(struct metrics *m);
 
+/*
+ * For the alert rules (user/alert/): the cumulative totals of histogram name ("runq",
+ * "blkio"), every key summed, in usec log2 slots; 0 or -ENOENT when serve has no such
+ * histogram. Thread-safe against scrapes.
+ */
+int metrics__hist_total(struct metrics *m, const char *name, uint64_t *slots, int nslots);
+
+/* A cumulative counter by name: "tcp_retransmits" (of closed connections). 0 or -ENOENT. */
+int metrics__counter(struct metrics *m, const char *name, double *v);
+
 struct fb_nowrap;
 
 /*

@@ -99,6 +99,8 @@ struct serve {
 
 	serve_probe_fn probe; /* NULL: no /probe */
 	void *probe_ctx;
+	serve_json_fn alerts; /* NULL: no /api/v2/alerts */
+	void *alerts_ctx;
 	pthread_mutex_t probe_lock; /* probes_running */
 	pthread_cond_t probe_idle;
 	unsigned int probes_running;
@@ -574,6 +576,21 @@ static enum MHD_Result serve__probe(struct serve *s, struct MHD_Connection *conn
 	return MHD_NO;
 }
 
+/* /api/v2/alerts: the rules' alerts (the manager locks on its own; no scrape is held). */
+static enum MHD_Result serve__alerts(struct serve *s, struct MHD_Connection *conn)
+{
+	char *body;
+
+	if (!s->alerts)
+		return reply_static(conn, MHD_HTTP_NOT_FOUND,
+				    "no rules: start serve with --rules FILE\n");
+	body = s->alerts(s->alerts_ctx);
+	if (!body)
+		return reply_static(conn, MHD_HTTP_INTERNAL_SERVER_ERROR, "alerts failed\n");
+	return reply(conn, MHD_HTTP_OK, "application/json", body, strlen(body),
+		     MHD_RESPMEM_MUST_FREE);
+}
+
 static enum MHD_Result serve__handle(void *cls, struct MHD_Connection *conn, const char *url,
 				     const char *method, const char *version,
 				     const char *upload_data, size_t *upload_data_size,
@@ -606,6 +623,8 @@ static enum MHD_Result serve__handle(void *cls, struct MHD_Connection *conn, con
 		return serve__metrics(s, conn);
 	if (!strcmp(url, "/probe"))
 		return serve__probe(s, conn, *req_cls);
+	if (!strcmp(url, "/api/v2/alerts"))
+		return serve__alerts(s, conn);
 	if (!strcmp(url, "/"))
 		return reply_static(conn, MHD_HTTP_OK, "vigil: metrics are at /metrics\n");
 	return reply_static(conn, MHD_HTTP_NOT_FOUND, "not found; metrics are at /metrics\n");
@@ -630,6 +649,8 @@ struct serve *serve__new(const struct serve_opts *o, serve_scrape_fn fn, void *c
 	s->web = o->web;
 	s->probe = o->probe;
 	s->probe_ctx = o->probe_ctx;
+	s->alerts = o->alerts;
+	s->alerts_ctx = o->alerts_ctx;
 	pthread_mutex_init(&s->probe_lock, NULL);
 	pthread_cond_init(&s->probe_idle, NULL);
 	if (s->probe)

@@ -58,7 +58,7 @@ int main(int argc, char **argv)
 	wait = atof(argv[3]);
 	mail_opts__init(&o);
 	first = cli_parse(&cmd, argc - 3, argv + 3, &common, &o, &help);
-	if (first < 0 || mail_opts__check(&cmd, &common, &o))
+	if (first < 0 || mail_opts__check(&cmd, &o))
 		return 2;
 	log_set_level(common.verbose);
 	n = mail_notifier__new(&o);

@@ -471,5 +471,103 @@ def report_to_an_unreachable_server_is_queued_then_sent_by_the_next():
         shutil.rmtree(tmp)
 
 
+RULES = """
+groups:
+  - name: disk
+    rules:
+      - alert: SmallDiskFull
+        expr: disk_used_percent{mount="%(mnt)s"} > 50
+        for: 0s
+        labels:
+          severity: page
+        annotations:
+          summary: "{{ $labels.mount }} is {{ $value }}%% full"
+          description: a file fills the test's own file system
+route:
+  group_by: [alertname]
+  group_wait: 0s
+  group_interval: 1s
+  repeat_interval: 1h
+  send_resolved: true
+"""
+
+
+def metric(port, name):
+    import urllib.request
+    text = urllib.request.urlopen("http://127.0.0.1:%d/metrics" % port, timeout=10).read()
+    for line in text.decode().splitlines():
+        if line.startswith(name + " ") or line.startswith(name + "{"):
+            return float(line.split()[-1])
+    return None
+
+
+@test
+def serve_rule_fires_on_a_filling_disk_mail_with_chart_and_csv_then_resolved():
+    harness.require_root()
+    require_tools()
+    tmp = tempfile.mkdtemp(prefix="vigil-mail-")
+    srv = Smtp(tmp).start()
+    img, mnt = os.path.join(tmp, "small.img"), os.path.join(tmp, "small")
+    os.mkdir(mnt)
+    with open(img, "wb") as f:
+        f.truncate(32 << 20)
+    subprocess.run(["mkfs.ext4", "-q", "-F", "-m", "0", img], check=True, capture_output=True)
+    rules = os.path.join(tmp, "rules.yml")
+    with open(rules, "w") as f:
+        f.write(RULES % {"mnt": mnt})
+    port = free_port()
+    # serve in a mount namespace of its own, where the small file system is mounted
+    cmd = ("mount -o loop %s %s && exec %s serve --listen 127.0.0.1:%d --rules %s "
+           "--eval-interval 200ms --smtp %s --smtp-starttls never --from vigil@example.org "
+           "--mail-to ops@example.org --state-dir %s/state --smtp-retry-max 1s"
+           % (img, mnt, harness.VIGIL, port, rules, srv.url(), tmp))
+    p = subprocess.Popen(["unshare", "-m", "--propagation", "private", "sh", "-c", cmd],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    ns = ["nsenter", "-t", str(p.pid), "-m"]
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline and p.poll() is None:
+            try:
+                if metric(port, "vigil_notifications_failed_total") is not None:
+                    break
+            except OSError:
+                pass
+            time.sleep(0.1)
+        check(p.poll() is None, "serve exited: %s" % p.stderr.read() if p.poll() is not None
+              else "")
+        check(not srv.messages(), "mail before the disk filled")
+        subprocess.run(ns + ["dd", "if=/dev/zero", "of=%s/fill" % mnt, "bs=1M", "count=24",
+                             "conv=fsync"], check=True, capture_output=True)
+        (meta, msg), = srv.wait_count(1)
+        check(msg["Subject"].startswith("[FIRING:1] SmallDiskFull"), msg["Subject"])
+        text = msg.get_body(("plain",)).get_content()
+        check("%s is" % mnt in text and "> 50" in text, text)
+        imgs = report_images(msg)
+        check(len(imgs) == 1 and list(imgs.values())[0] == (640, 240), imgs)
+        atts = {a.get_filename(): a for a in msg.iter_attachments()}
+        csvs = [a for n, a in atts.items() if n.endswith(".csv")]
+        check(len(csvs) == 1, list(atts))
+        rows = list(csv.DictReader(io.StringIO(csvs[0].get_content())))
+        check(any(r["mount"] == mnt and float(r["used_percent"]) > 50 for r in rows), rows)
+
+        subprocess.run(ns + ["rm", "%s/fill" % mnt], check=True)
+        msgs = srv.wait_count(2)
+        check(msgs[1][1]["Subject"].startswith("[RESOLVED] SmallDiskFull"),
+              msgs[1][1]["Subject"])
+        check(msgs[0][1]["Message-ID"] != msgs[1][1]["Message-ID"], "the same Message-ID")
+        check(metric(port, 'vigil_notifications_failed_total{kind="mail"}') == 0,
+              "failed notifications")
+        check(not glob.glob(tmp + "/state/mail/*"), "the spool is not empty")
+    finally:
+        p.terminate()
+        try:
+            p.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+        srv.stop()
+        shutil.rmtree(tmp)
+
+
 if __name__ == "__main__":
     harness.main()

@@ -151,11 +151,11 @@ int cmd_report(int argc, char **argv)
 		cli_error(&report_cmd, "--duration: a report needs a duration above 0");
 		return EXIT_USAGE;
 	}
-	if (mail_opts__check(&report_cmd, &common, &o))
+	if (mail_opts__check(&report_cmd, &o))
 		return EXIT_USAGE;
 	log_set_level(common.verbose);
 	gethostname(host, sizeof(host) - 1);
-	if (mail_opts__enabled(&o) && cli_is_set(&common, MAIL_OPT_STATE_DIR))
+	if (mail_opts__enabled(&o) && mail_opts__given(&o, MAIL_OPT_STATE_DIR))
 		report_flush_spool(&o);
 	rc = report_run_main_job(common.duration_ns, &json);
 	if (!rc) {
@@ -163,7 +163,7 @@ int cmd_report(int argc, char **argv)
 		rc = r ? 0 : 1;
 	}
 	if (!rc && mail_opts__enabled(&o)) {
-		rc = report_mail(r, &o, cli_is_set(&common, MAIL_OPT_STATE_DIR));
+		rc = report_mail(r, &o, mail_opts__given(&o, MAIL_OPT_STATE_DIR));
 	} else if (!rc) {
 		rc = mail_report__text(r, &text) ? 1 : 0;
 		if (!rc)

@@ -61,7 +61,7 @@ static int duration_in(const char *arg, uint64_t lo, uint64_t hi, uint64_t *out)
 	return *out < lo || *out > hi ? -ERANGE : 0;
 }
 
-int mail_opts__set(struct mail_opts *o, int id, const char *arg)
+static int mail_opts__apply(struct mail_opts *o, int id, const char *arg)
 {
 	static const char *const tls[] = { "require", "try", "never", NULL };
 	int i;
@@ -112,6 +112,15 @@ int mail_opts__set(struct mail_opts *o, int id, const char *arg)
 	return -EINVAL;
 }
 
+int mail_opts__set(struct mail_opts *o, int id, const char *arg)
+{
+	int err = mail_opts__apply(o, id, arg);
+
+	if (!err && mail_opts__owns(id))
+		o->given |= 1u << (id - MAIL_OPT_SMTP);
+	return err;
+}
+
 static int read_password(const struct cli_cmd *cmd, struct mail_opts *o)
 {
 	FILE *f = fopen(o->password_file, "re");
@@ -146,17 +155,17 @@ static const char *opt_name(const struct cli_cmd *cmd, int id)
 	return "?";
 }
 
-int mail_opts__check(const struct cli_cmd *cmd, const struct cli_common *c, struct mail_opts *o)
+int mail_opts__check(const struct cli_cmd *cmd, struct mail_opts *o)
 {
 	static const int needed[] = { MAIL_OPT_SMTP, MAIL_OPT_FROM, MAIL_OPT_TO };
 	int given = -1;
 
 	for (int id = MAIL_OPT_SMTP; id < MAIL_OPT_MAX && given < 0; id++)
-		given = cli_is_set(c, id) ? id : -1;
+		given = mail_opts__given(o, id) ? id : -1;
 	if (given < 0)
 		return 0;
 	for (size_t i = 0; i < sizeof(needed) / sizeof(needed[0]); i++) {
-		if (cli_is_set(c, needed[i]))
+		if (mail_opts__given(o, needed[i]))
 			continue;
 		cli_error(cmd, "--%s: sending mail needs --%s, --%s and --%s; --%s is missing",
 			  opt_name(cmd, given), opt_name(cmd, MAIL_OPT_SMTP),
@@ -168,7 +177,7 @@ int mail_opts__check(const struct cli_cmd *cmd, const struct cli_common *c, stru
 		cli_error(cmd, "--smtp-user and --smtp-password-file go together");
 		return -EINVAL;
 	}
-	if (!strncmp(o->smtp, "smtps://", 8) && cli_is_set(c, MAIL_OPT_SMTP_STARTTLS)) {
+	if (!strncmp(o->smtp, "smtps://", 8) && mail_opts__given(o, MAIL_OPT_SMTP_STARTTLS)) {
 		cli_error(cmd, "--smtp-starttls does nothing with smtps:// (TLS from the start)");
 		return -EINVAL;
 	}

@@ -47,6 +47,7 @@ struct mail_opts {
 	const char *state_dir; /* the spool is STATE_DIR/mail */
 	uint64_t timeout_ns;
 	uint64_t retry_max_ns; /* the longest wait between two tries of a queued message */
+	uint32_t given;	       /* bit id - MAIL_OPT_SMTP: set by mail_opts__set (flag or config) */
 };
 
 /* clang-format off */
@@ -92,11 +93,17 @@ bool mail_addr_ok(const char *addr);
  * means nothing with smtps://. Messages name the flags. 0 (mail configured or not: see
  * mail_opts__enabled), or -EINVAL (exit 2).
  */
-int mail_opts__check(const struct cli_cmd *cmd, const struct cli_common *c, struct mail_opts *o);
+int mail_opts__check(const struct cli_cmd *cmd, struct mail_opts *o);
 
 static inline bool mail_opts__enabled(const struct mail_opts *o)
 {
 	return o->smtp != NULL;
+}
+
+/* Whether option id was given, on the command line or in a config file. */
+static inline bool mail_opts__given(const struct mail_opts *o, int id)
+{
+	return o->given & (1u << (id - MAIL_OPT_SMTP));
 }
 
 #endif /* VIGIL_MAIL_OPTS_H */

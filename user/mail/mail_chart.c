@@ -159,10 +159,10 @@ static void time_label(char *buf, size_t len, double t)
 		snprintf(buf, len, "?");
 }
 
-/* Round the y range out to CHART_GRID steps of 1, 2, 2.5 or 5 times a power of ten. */
+/* Round the y range out to CHART_GRID steps of 1, 1.5, 2, 2.5, 3 ... 8 times a power of ten. */
 static void chart__nice(struct chart *c)
 {
-	static const double steps[] = { 1, 2, 2.5, 5, 10 };
+	static const double steps[] = { 1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10 };
 	double raw = (c->hi - c->lo) / CHART_GRID, mag = pow(10, floor(log10(raw))), step = raw;
 
 	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
@@ -177,8 +177,12 @@ static void chart__nice(struct chart *c)
 		c->hi += step; /* lo moved down: keep the top in */
 }
 
-/* The y range: from 0 (or below, for negative values) to a little above everything drawn. */
-static void chart__range(struct chart *c, const struct alert_point *pts, size_t n, double thr)
+/*
+ * The y range: from 0 (or below, for negative values) to a little above everything drawn; a
+ * percentage from 0 to 100 when everything fits.
+ */
+static void chart__range(struct chart *c, const struct alert_point *pts, size_t n, double thr,
+			 bool pct)
 {
 	c->lo = 0;
 	c->hi = isnan(thr) ? 0 : thr;
@@ -190,6 +194,10 @@ static void chart__range(struct chart *c, const struct alert_point *pts, size_t 
 	}
 	if (!isnan(thr))
 		c->lo = fmin(c->lo, thr);
+	if (pct && c->lo >= 0 && c->hi <= 100) { /* a share: the whole of it */
+		c->hi = 100;
+		return;
+	}
 	c->hi = c->hi > c->lo ? c->hi + (c->hi - c->lo) * 0.05 : c->lo + 1;
 	chart__nice(c);
 }
@@ -206,7 +214,7 @@ int mail_chart__series(const char *title, const struct alert_point *pts, size_t 
 		return -ENOMEM;
 	if (t1 <= t0)
 		t1 = t0 + 1;
-	chart__range(&c, pts, n, threshold);
+	chart__range(&c, pts, n, threshold, unit && !strcmp(unit, "%"));
 	chart__frame(&c, unit);
 	for (int i = 0; n && i < 3; i++) {
 		double t = t0 + (t1 - t0) * i / 2;

@@ -501,43 +501,71 @@ def metric(port, name):
     return None
 
 
+class Serve:
+    """vigil serve --rules in a mount namespace of its own, where a 32 MiB ext4 image is
+    mounted at tmp/small; run() runs a command in that namespace."""
+
+    def __init__(self, tmp, srv, *mail_args):
+        self.tmp, self.mnt = tmp, os.path.join(tmp, "small")
+        img = os.path.join(tmp, "small.img")
+        if not os.path.exists(img):
+            os.mkdir(self.mnt)
+            with open(img, "wb") as f:
+                f.truncate(32 << 20)
+            subprocess.run(["mkfs.ext4", "-q", "-F", "-m", "0", img], check=True,
+                           capture_output=True)
+        rules = os.path.join(tmp, "rules.yml")
+        with open(rules, "w") as f:
+            f.write(RULES % {"mnt": self.mnt})
+        self.port = free_port()
+        cmd = ("mount -o loop %s %s && exec %s serve --listen 127.0.0.1:%d --rules %s "
+               "--eval-interval 200ms --smtp %s --from vigil@example.org "
+               "--mail-to ops@example.org --state-dir %s/state --smtp-retry-max 1s %s"
+               % (img, self.mnt, harness.VIGIL, self.port, rules, srv.url(), tmp,
+                  " ".join(mail_args)))
+        self.p = subprocess.Popen(["unshare", "-m", "--propagation", "private", "sh", "-c",
+                                   cmd], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  text=True)
+        deadline = time.time() + 60
+        while time.time() < deadline and self.p.poll() is None:
+            try:
+                if metric(self.port, "vigil_notifications_failed_total") is not None:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.1)
+        raise AssertionError("serve did not start: %s" % self.stop())
+
+    def run(self, *args):
+        subprocess.run(["nsenter", "-t", str(self.p.pid), "-m", *args], check=True,
+                       capture_output=True)
+
+    def failed(self):
+        return metric(self.port, 'vigil_notifications_failed_total{kind="mail"}')
+
+    def stop(self):
+        """Stop serve; its stderr."""
+        self.p.terminate()
+        try:
+            _, err = self.p.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.p.kill()
+            _, err = self.p.communicate()
+        return err
+
+
 @test
 def serve_rule_fires_on_a_filling_disk_mail_with_chart_and_csv_then_resolved():
     harness.require_root()
     require_tools()
     tmp = tempfile.mkdtemp(prefix="vigil-mail-")
     srv = Smtp(tmp).start()
-    img, mnt = os.path.join(tmp, "small.img"), os.path.join(tmp, "small")
-    os.mkdir(mnt)
-    with open(img, "wb") as f:
-        f.truncate(32 << 20)
-    subprocess.run(["mkfs.ext4", "-q", "-F", "-m", "0", img], check=True, capture_output=True)
-    rules = os.path.join(tmp, "rules.yml")
-    with open(rules, "w") as f:
-        f.write(RULES % {"mnt": mnt})
-    port = free_port()
-    # serve in a mount namespace of its own, where the small file system is mounted
-    cmd = ("mount -o loop %s %s && exec %s serve --listen 127.0.0.1:%d --rules %s "
-           "--eval-interval 200ms --smtp %s --smtp-starttls never --from vigil@example.org "
-           "--mail-to ops@example.org --state-dir %s/state --smtp-retry-max 1s"
-           % (img, mnt, harness.VIGIL, port, rules, srv.url(), tmp))
-    p = subprocess.Popen(["unshare", "-m", "--propagation", "private", "sh", "-c", cmd],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    ns = ["nsenter", "-t", str(p.pid), "-m"]
+    sv = None
     try:
-        deadline = time.time() + 60
-        while time.time() < deadline and p.poll() is None:
-            try:
-                if metric(port, "vigil_notifications_failed_total") is not None:
-                    break
-            except OSError:
-                pass
-            time.sleep(0.1)
-        check(p.poll() is None, "serve exited: %s" % p.stderr.read() if p.poll() is not None
-              else "")
+        sv = Serve(tmp, srv, "--smtp-starttls", "never")
+        mnt = sv.mnt
         check(not srv.messages(), "mail before the disk filled")
-        subprocess.run(ns + ["dd", "if=/dev/zero", "of=%s/fill" % mnt, "bs=1M", "count=24",
-                             "conv=fsync"], check=True, capture_output=True)
+        sv.run("dd", "if=/dev/zero", "of=%s/fill" % mnt, "bs=1M", "count=24", "conv=fsync")
         (meta, msg), = srv.wait_count(1)
         check(msg["Subject"].startswith("[FIRING:1] SmallDiskFull"), msg["Subject"])
         text = msg.get_body(("plain",)).get_content()
@@ -550,21 +578,54 @@ def serve_rule_fires_on_a_filling_disk_mail_with_chart_and_csv_then_resolved():
         rows = list(csv.DictReader(io.StringIO(csvs[0].get_content())))
         check(any(r["mount"] == mnt and float(r["used_percent"]) > 50 for r in rows), rows)
 
-        subprocess.run(ns + ["rm", "%s/fill" % mnt], check=True)
+        sv.run("rm", "%s/fill" % mnt)
         msgs = srv.wait_count(2)
         check(msgs[1][1]["Subject"].startswith("[RESOLVED] SmallDiskFull"),
               msgs[1][1]["Subject"])
         check(msgs[0][1]["Message-ID"] != msgs[1][1]["Message-ID"], "the same Message-ID")
-        check(metric(port, 'vigil_notifications_failed_total{kind="mail"}') == 0,
-              "failed notifications")
+        check(sv.failed() == 0, "failed notifications")
         check(not glob.glob(tmp + "/state/mail/*"), "the spool is not empty")
     finally:
-        p.terminate()
-        try:
-            p.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            p.kill()
-            p.wait()
+        if sv:
+            sv.stop()
+        srv.stop()
+        shutil.rmtree(tmp)
+
+
+@test
+def serve_with_a_wrong_ca_logs_once_counts_failures_and_delivers_after_a_restart():
+    harness.require_root()
+    require_tools()
+    tmp = tempfile.mkdtemp(prefix="vigil-mail-")
+    cert, other = make_cert(tmp, "server"), make_cert(tmp, "other")
+    srv = Smtp(tmp, "starttls", cert).start()
+    spool = os.path.join(tmp, "state", "mail")
+    sv = None
+    try:
+        sv = Serve(tmp, srv, "--cacert", other + ".crt")
+        sv.run("dd", "if=/dev/zero", "of=%s/fill" % sv.mnt, "bs=1M", "count=24", "conv=fsync")
+        deadline = time.time() + 60
+        while time.time() < deadline and (sv.failed() or 0) < 3:
+            time.sleep(0.1)
+        check(sv.failed() >= 3, "vigil_notifications_failed_total: %s" % sv.failed())
+        queued = [os.path.basename(f)[:-4] for f in glob.glob(spool + "/*.msg")]
+        check(len(queued) == 1, "queued: %s" % queued)
+        err = sv.stop()
+        sv = None
+        lines = [line for line in err.splitlines() if "authentication or TLS failed" in line]
+        check(len(lines) == 1 and srv.url() in lines[0], "want one error line: %r" % err)
+        check(not srv.messages(), "a message went through with the wrong CA")
+        # the CA fixed, serve restarted: what was queued goes, once
+        sv = Serve(tmp, srv, "--cacert", cert + ".crt")
+        srv.wait_count(1)
+        deadline = time.time() + 30
+        while time.time() < deadline and glob.glob(spool + "/%s.msg" % queued[0]):
+            time.sleep(0.1)
+        ids = [m["Message-ID"] for _, m in srv.messages()]
+        check(ids.count("<%s>" % queued[0]) == 1, "queued %s, received %s" % (queued, ids))
+    finally:
+        if sv:
+            sv.stop()
         srv.stop()
         shutil.rmtree(tmp)
 

@@ -59,10 +59,7 @@ struct lsof_args {
 	const char *comms[LSOF_MAX_SEL];
 	int ncomms;
 	struct inet_sel inet;
-	struct addrset laddr, raddr; /* --laddr, --raddr: internet sockets in these sets */
-	bool loose;
-	bool resolve; /* --resolve */
-	uint64_t resolve_timeout_ns;
+	struct addr_sel addrs; /* --laddr, --raddr: internet sockets in these sets; --resolve */
 	bool terse;
 	bool and_sel; /* -a: every selection must match, not any */
 	/* PATH arguments, as (dev, ino) */
@@ -240,18 +237,10 @@ static int lsof_set(void *ctx, int id, const char *arg)
 		return 0;
 	case TO_LADDR:
 	case TO_RADDR:
-		/* loose now: --loose may follow; addr_opts__check() refuses host bits after */
-		return addrset__parse(id == TO_LADDR ? &a->laddr : &a->raddr, arg, ADDRSET_F_LOOSE)
-			       ? -EINVAL
-			       : 0;
 	case TO_LOOSE:
-		a->loose = true;
-		return 0;
 	case TO_RESOLVE:
-		a->resolve = true;
-		return 0;
 	case TO_RESOLVE_TIMEOUT:
-		return addr_opts__resolve_timeout(arg, &a->resolve_timeout_ns);
+		return addr_sel__set(&a->addrs, id, arg);
 	default:
 		return -EINVAL;
 	}
@@ -461,7 +450,7 @@ static bool inet_matches(const struct inet_sel *in, const struct fb_conn *c)
 
 static bool lsof_has_addrs(const struct lsof_args *a)
 {
-	return !addrset__is_empty(&a->laddr) || !addrset__is_empty(&a->raddr);
+	return addr_sel__active(&a->addrs);
 }
 
 /* --laddr/--raddr: an internet socket whose ends are in the sets (no remote end: none). */
@@ -469,9 +458,8 @@ static bool addrs_match(const struct lsof_args *a, const struct fb_conn *c)
 {
 	if (!c || c->family == AF_UNIX)
 		return false;
-	if (!addrset__match_text(&a->laddr, c->laddr.valid ? c->laddr.addr : ""))
-		return false;
-	return addrset__match_text(&a->raddr, c->raddr.valid ? c->raddr.addr : "");
+	return addr_sel__match_text(&a->addrs, c->laddr.valid ? c->laddr.addr : NULL,
+				    c->raddr.valid ? c->raddr.addr : NULL);
 }
 
 /* ------------------------------------------------------------------- rows */
@@ -794,7 +782,8 @@ static void print_table(struct sink *s, const struct row_list *rows)
  */
 static void lsof_resolve(const struct lsof_args *a, struct row_list *rows)
 {
-	uint64_t timeout = a->resolve_timeout_ns ? a->resolve_timeout_ns : RESOLVE_TIMEOUT_DEFAULT;
+	uint64_t timeout =
+		a->addrs.resolve_timeout_ns ? a->addrs.resolve_timeout_ns : RESOLVE_TIMEOUT_DEFAULT;
 	struct resolver *res = resolver__new(timeout, 0);
 	char name[RESOLVE_NAME_MAX];
 
@@ -982,8 +971,7 @@ int cmd_lsof(int argc, char **argv)
 		a.nfiles++;
 	}
 	free(nargv);
-	if (addr_opts__check(&lsof_cmd, &a.laddr, "--laddr", a.loose) ||
-	    addr_opts__check(&lsof_cmd, &a.raddr, "--raddr", a.loose))
+	if (addr_sel__check(&a.addrs, &lsof_cmd))
 		return EXIT_USAGE;
 	if (status && !a.nfiles)
 		return 1;
@@ -991,7 +979,7 @@ int cmd_lsof(int argc, char **argv)
 	if (output__open(&out, &lsof_cmd, &common, FMT_NDJSON, 0))
 		return 1;
 	err = lsof_collect(&a, &rows, &miss);
-	if (!err && a.resolve)
+	if (!err && a.addrs.resolve)
 		lsof_resolve(&a, &rows);
 	if (err) {
 		pr_err("lsof: cannot list open files: %s", strerror(-err));
@@ -1002,9 +990,9 @@ int cmd_lsof(int argc, char **argv)
 		if (rows.n)
 			print_table(out.sink, &rows);
 	} else if (out.fmt == FMT_CSV) {
-		print_csv(out.sink, &rows, a.resolve);
+		print_csv(out.sink, &rows, a.addrs.resolve);
 	} else {
-		print_json(out.sink, &rows, out.fmt == FMT_NDJSON, a.resolve);
+		print_json(out.sink, &rows, out.fmt == FMT_NDJSON, a.addrs.resolve);
 	}
 	/* like lsof: nothing found for a selection is exit 1 */
 	if (!err && !rows.n &&

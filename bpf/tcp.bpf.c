@@ -217,11 +217,11 @@ static __always_inline bool tuple__is_traced(const struct tuple *t)
 		return false;
 	if (!ports__has_either(t->sport, t->dport))
 		return false;
-	if (targ_has_laddr && !lpm__allows(&laddr_lpm, t->saddr, t->family == AF_INET,
-						  targ_laddr_miss))
+	if (targ_has_laddr &&
+	    !lpm__allows(&laddr_lpm, t->saddr, t->family == AF_INET, targ_laddr_miss))
 		return false;
-	if (targ_has_raddr && !lpm__allows(&raddr_lpm, t->daddr, t->family == AF_INET,
-						  targ_raddr_miss))
+	if (targ_has_raddr &&
+	    !lpm__allows(&raddr_lpm, t->daddr, t->family == AF_INET, targ_raddr_miss))
 		return false;
 	return true;
 }

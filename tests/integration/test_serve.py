@@ -248,6 +248,10 @@ def answers_in_gzip_when_the_client_asks():
     check(text.endswith("\n") and "vigil_build_info" in text and "process_open_fds" in text,
           "the gzip'd scrape is not whole")
     parse(text)
+    lint = subprocess.run(["promtool", "check", "metrics"], input=text, capture_output=True,
+                          text=True)
+    bad = [l for l in (lint.stdout + lint.stderr).splitlines() if l and not NODE_CAMEL.match(l)]
+    check(not bad, "promtool on the gzip'd scrape: %s" % bad)
     check(len(bz) * 3 < len(text), "gzip saved little: %d of %d bytes" % (len(bz), len(text)))
     check(hz.get("Vary") == "Accept-Encoding", "no Vary: %s" % dict(hz))
     check(hp.get("Content-Encoding") is None and bp.startswith(b"# HELP"), "plain answer")

@@ -36,7 +36,7 @@ struct metrics_hist {
 	const struct hist_desc *desc;
 	struct hist_reader reader;
 	struct hist_entry *entries;
-	bool per_disk; /* keyed by dev_t and op: one series per disk and op */
+	bool per_disk_op; /* keyed by dev_t and op: one series per disk and op */
 	struct metrics_hist_key {
 		uint64_t key;
 		uint64_t slots[VG_HIST_SLOTS];
@@ -99,7 +99,7 @@ static int metrics__add_hists(struct metrics *m, const struct tracer *t, uint32_
 			return -ENOMEM;
 		}
 		h->desc = d;
-		h->per_disk = keyed && per == VG_PER_DISK_OP;
+		h->per_disk_op = keyed && per == VG_PER_DISK_OP;
 		m->nhists++;
 	}
 	return 0;
@@ -229,7 +229,7 @@ int metrics__attach(struct metrics *m, const struct session *s, uint32_t hist_pe
 /* The accumulator for key (one for all keys unless per disk), created on first use. */
 static struct metrics_hist_key *metrics_hist__key(struct metrics_hist *h, uint64_t key)
 {
-	if (!h->per_disk)
+	if (!h->per_disk_op)
 		key = 0;
 	for (int i = 0; i < h->nkeys; i++) {
 		if (h->keys[i].key == key)
@@ -291,10 +291,10 @@ static void write_hists(struct metrics *m, struct prom *p)
 		for (int k = 0; k < h->nkeys; k++) {
 			char lbl[PROM_LABELS_LEN];
 
-			if (h->per_disk && !h->keys[k].key)
+			if (h->per_disk_op && !h->keys[k].key)
 				continue; /* the placeholder of a keyed histogram */
 			prom__log2_hist(p, h->desc->metric,
-					h->per_disk ? disk_labels(h->keys[k].key, lbl) : "",
+					h->per_disk_op ? disk_labels(h->keys[k].key, lbl) : "",
 					h->keys[k].slots, VG_HIST_SLOTS, h->keys[k].sum,
 					METRICS_UNIT_NS);
 		}

@@ -626,8 +626,8 @@ def test_dns_serve_exports_requests_latency_and_timeouts():
           "AAAA/NXDOMAIN: %s" % after)
     check(delta("vigil_dns_timeouts_total") == 1, "timeouts: %s" % after)
     check(delta("vigil_dns_malformed_total") >= 1, "malformed: %s" % after)
-    check(delta('vigil_dns_seconds_count') >= 5, "latency histogram: %s" % after)
-    check(after.get('vigil_dns_seconds_bucket{le="+Inf"}') == after.get("vigil_dns_seconds_count"),
+    check(delta('vigil_dns_latency_seconds_count') >= 5, "latency histogram: %s" % after)
+    check(after.get('vigil_dns_latency_seconds_bucket{le="+Inf"}') == after.get("vigil_dns_latency_seconds_count"),
           "histogram buckets: %s" % after)
 
 

@@ -88,6 +88,10 @@ STATIC_LIBS_http_dl := -lmicrohttpd -lgnutls -lhogweed -lnettle -lgmp -ltasn1 -l
 # archive needs a dozen more; there dlopen() works only with the build's glibc, and otherwise
 # fails as a missing library does, with its message. libyaml (config files) is linked.
 STATIC_KEEP_DL := curl_dl ldns_dl ssh_dl jansson_dl diff_dl
+# profile's C++ demangler is libstdc++'s: kept dlopen'd, as linking libstdc++ statically into
+# a C program for one function is not worth it; its MiniDebugInfo reader links liblzma.a.
+STATIC_KEEP_DL += cxxabi_dl
+STATIC_LIBS_lzma_dl := -llzma
 STATIC_SRCS := $(call user_srcs,$(PLATFORM),$(WITH_BPF),$(WITH_ZLIB),$(STATIC_MHD))
 STATIC_DL_SRCS := $(filter-out $(patsubst %,user/\%/%.c,$(STATIC_KEEP_DL)), \
 	$(filter user/%_dl.c,$(STATIC_SRCS)))

@@ -34,6 +34,8 @@ enum {
 	OPT_TITLE,
 	OPT_USER_ONLY,
 	OPT_KERNEL_ONLY,
+	OPT_NO_DEMANGLE,
+	OPT_DEBUG_DIR,
 };
 
 enum prof_format { PF_FOLDED, PF_JSON, PF_SVG };
@@ -72,6 +74,10 @@ static const struct cli_opt profile_opts[] = {
 	{ "kernel-stacks-only", 'K', NULL, OPT_KERNEL_ONLY, NULL,
 	  "take kernel stacks only (as bcc's profile -K)" },
 	{ "title", 0, "TEXT", OPT_TITLE, "any text", "svg: the flame graph's title" },
+	{ "no-demangle", 0, NULL, OPT_NO_DEMANGLE, NULL,
+	  "keep C++ and Rust symbols mangled, as the linker sees them" },
+	{ "debug-dir", 0, "DIR", OPT_DEBUG_DIR, "a directory",
+	  "separate debug files' root, holding .build-id/ (default /usr/lib/debug)" },
 	TRACE_OPT_PID,
 	TRACE_OPT_TID,
 	TRACE_OPT_COMM,
@@ -149,6 +155,14 @@ static int profile_set(void *ctx, int id, const char *arg)
 		return 0;
 	case OPT_KERNEL_ONLY:
 		a->cfg.user_stacks = false;
+		return 0;
+	case OPT_NO_DEMANGLE:
+		a->cfg.no_demangle = true;
+		return 0;
+	case OPT_DEBUG_DIR:
+		if (access(arg, R_OK | X_OK))
+			return -errno;
+		a->cfg.debug_dir = arg;
 		return 0;
 	}
 	return trace_cfg__set_opt(&a->cfg.trace, id, arg);

@@ -37,6 +37,8 @@ struct profile_cfg {
 	bool include_idle;	/* on-CPU: sample the idle task too */
 	bool kernel_stacks;
 	bool user_stacks;
+	bool no_demangle;      /* keep C++/Rust symbols as the linker sees them */
+	const char *debug_dir; /* separate debug files' root; NULL: /usr/lib/debug */
 };
 
 void profile_cfg__init(struct profile_cfg *cfg);

@@ -329,6 +329,8 @@ def test_pprof_read_by_go_tool_pprof():
     raw = subprocess.run(["go", "tool", "pprof", "-raw", pb], capture_output=True, text=True,
                          env=env, timeout=120).stdout
     check(build_id(os.path.join(d, "prog")) in raw, "no build id in mappings: %s" % raw[-800:])
+    # The profiled program is the profile's main object ("File:" in pprof's header).
+    check(re.search(r"^File: prog$", text, re.M), "main object: %s" % text[:300])
     check("cpu/nanoseconds" in raw and "samples/count" in raw, "sample types: %s" % raw[:400])
 
 

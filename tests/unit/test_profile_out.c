@@ -296,12 +296,14 @@ static void test_pprof_message_decodes(void **state)
 	r.stacks[1] = stack_of("app", 12, 2, 2, "main", "work");
 	r.stacks[0].count = 5;
 	r.stacks[1].count = 2;
-	r.nmaps = 1;
-	r.maps = calloc(1, sizeof(*r.maps));
-	r.maps[0].path = strdup("/usr/bin/app");
-	strcpy(r.maps[0].build_id, "abcdef");
+	r.nmaps = 2;
+	r.maps = calloc(2, sizeof(*r.maps));
+	r.maps[0].path = strdup("/usr/lib/libc.so.6");
+	r.maps[1].path = strdup("/usr/bin/app");
+	strcpy(r.maps[1].build_id, "abcdef");
 	r.stacks[1].frame_maps = calloc(2, sizeof(uint32_t));
-	r.stacks[1].frame_maps[0] = r.stacks[1].frame_maps[1] = 1;
+	r.stacks[1].frame_maps[0] = 1;
+	r.stacks[1].frame_maps[1] = 2;
 	assert_int_equal(pprof_encode(&r, &buf, &len), 0);
 	p = perftools__profiles__profile__unpack(NULL, len, buf);
 	assert_non_null(p);
@@ -318,8 +320,13 @@ static void test_pprof_message_decodes(void **state)
 	assert_int_equal(p->sample[0]->n_location_id, 3);
 	fn0 = p->string_table[p->function[p->sample[0]->location_id[0] - 1]->name];
 	assert_string_equal(fn0, "read");
-	assert_int_equal(p->n_mapping, 1);
+	/* The executable is the first mapping, whatever order frames met them in. */
+	assert_int_equal(p->n_mapping, 2);
+	assert_int_equal(p->mapping[0]->id, 1);
+	assert_string_equal(p->string_table[p->mapping[0]->filename], "/usr/bin/app");
 	assert_string_equal(p->string_table[p->mapping[0]->build_id], "abcdef");
+	assert_string_equal(p->string_table[p->mapping[1]->filename], "/usr/lib/libc.so.6");
+	assert_int_equal(p->location[p->sample[1]->location_id[0] - 1]->mapping_id, 1);
 	/* "main" without a mapping and "main" in /usr/bin/app are two locations. */
 	assert_int_equal(p->n_location, 5);
 	assert_int_equal(p->n_function, 5);

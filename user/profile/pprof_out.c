@@ -8,6 +8,7 @@
 #include "profile/pprof_out.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
@@ -232,6 +233,7 @@ struct pprof_build {
 	pb_value_type *type_ptrs[2];
 	pb_mapping *maps;
 	pb_mapping **map_ptrs;
+	uint32_t *map_ids; /* pprof mapping id of prof_result map i + 1 (0: none) */
 	pb_sample *samples;
 	pb_sample **sample_ptrs;
 	uint64_t *loc_ids; /* all samples' location ids, back to back */
@@ -265,17 +267,44 @@ static int pprof__types(struct pprof_build *b, const struct prof_result *r)
 	return 0;
 }
 
+/* Whether path is an executable, not a shared library or a [pseudo] object. */
+static bool is_main_object(const char *path)
+{
+	const char *base = strrchr(path, '/');
+
+	return path[0] == '/' && !strstr(base ? base : path, ".so");
+}
+
+/*
+ * Readers take the first mapping for the profiled program ("File:" in go tool pprof): put
+ * the first executable first, the others after it in their order.
+ */
+static void pprof__order_maps(struct pprof_build *b, const struct prof_result *r)
+{
+	size_t main = 0, id = 2;
+
+	while (main < r->nmaps && !is_main_object(r->maps[main].path))
+		main++;
+	if (main == r->nmaps)
+		main = 0;
+	b->map_ids[0] = 0;
+	for (size_t i = 0; i < r->nmaps; i++)
+		b->map_ids[i + 1] = i == main ? 1 : (uint32_t)id++;
+}
+
 static int pprof__maps(struct pprof_build *b, const struct prof_result *r)
 {
 	b->maps = calloc(r->nmaps ? r->nmaps : 1, sizeof(*b->maps));
 	b->map_ptrs = calloc(r->nmaps ? r->nmaps : 1, sizeof(*b->map_ptrs));
-	if (!b->maps || !b->map_ptrs)
+	b->map_ids = calloc(r->nmaps + 1, sizeof(*b->map_ids));
+	if (!b->maps || !b->map_ptrs || !b->map_ids)
 		return -ENOMEM;
+	pprof__order_maps(b, r);
 	for (size_t i = 0; i < r->nmaps; i++) {
-		pb_mapping *m = &b->maps[i];
+		pb_mapping *m = &b->maps[b->map_ids[i + 1] - 1];
 
 		perftools__profiles__mapping__init(m);
-		m->id = i + 1;
+		m->id = b->map_ids[i + 1];
 		m->memory_start = r->maps[i].start;
 		m->memory_limit = r->maps[i].limit;
 		m->file_offset = r->maps[i].offset;
@@ -284,7 +313,7 @@ static int pprof__maps(struct pprof_build *b, const struct prof_result *r)
 		if (m->filename < 0 || m->build_id < 0)
 			return -ENOMEM;
 		m->has_functions = 1;
-		b->map_ptrs[i] = m;
+		b->map_ptrs[m->id - 1] = m;
 	}
 	b->prof.n_mapping = r->nmaps;
 	b->prof.mapping = b->map_ptrs;
@@ -341,8 +370,12 @@ static int pprof__samples(struct pprof_build *b, const struct prof_result *r)
 		smp->location_id = &b->loc_ids[pos];
 		/* pprof lists a stack leaf first; vigil keeps it root first. */
 		for (int f = s->nframes - 1; f >= 0; f--) {
-			int64_t id = pprof__location(b, s->frames[f],
-						     s->frame_maps ? s->frame_maps[f] : 0);
+			uint32_t map = s->frame_maps ? s->frame_maps[f] : 0;
+			int64_t id;
+
+			if (map > r->nmaps)
+				return -EINVAL;
+			id = pprof__location(b, s->frames[f], b->map_ids[map]);
 
 			if (id < 0)
 				return (int)id;
@@ -372,6 +405,7 @@ static void pprof_build__fini(struct pprof_build *b)
 	loctab__fini(&b->lt);
 	free(b->maps);
 	free(b->map_ptrs);
+	free(b->map_ids);
 	free(b->samples);
 	free(b->sample_ptrs);
 	free(b->loc_ids);

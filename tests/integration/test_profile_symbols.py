@@ -151,6 +151,9 @@ def workdir():
         f.write(CXX_SRC)
     flags = "-O1 -g -fno-omit-frame-pointer -fno-inline -Wl,--build-id"
     sh("gcc %s -o prog prog.c" % flags, d)
+    with open(os.path.join(d, "other.c"), "w") as f:
+        f.write(C_SRC.replace("sym_hot_", "sym_other_"))
+    sh("gcc %s -o other other.c" % flags, d)
     sh("g++ %s -o cxx cxx.cpp" % flags, d)
     # A debug file by build id, under a private root (never /usr/lib/debug).
     bid = build_id(os.path.join(d, "prog"))
@@ -191,10 +194,11 @@ def stop(p):
     p.wait()
 
 
-def run_profiles(pid, *arglists, duration="3"):
+def run_profiles(pid, *arglists, duration="3", pid_filter=True):
     """Run several `vigil profile --pid PID -d DURATION ARGS` side by side over one window of
     the workload; returns [(stdout, stderr)]."""
-    procs = [start_vigil("profile", "--pid", str(pid), "--duration", duration, *args)
+    target = ["--pid", str(pid)] if pid_filter else []
+    procs = [start_vigil("profile", *target, "--duration", duration, *args)
              for args in arglists]
     out = []
     for v in procs:
@@ -281,6 +285,32 @@ def test_minidebuginfo_symbols():
     check(tot.get("sym_hot_a", 0) > 0 and tot.get("sym_hot_b", 0) > 0,
           ".gnu_debugdata symbols not found: %r" % tot)
     check(tot["sym_hot_a"] > tot["sym_hot_b"], "3:1 workload, got %r" % tot)
+
+
+@test
+def test_same_path_in_two_mount_namespaces_not_confused():
+    """A "container" (a private mount namespace) runs another binary at the host's path of
+    prog: both processes are profiled together, and each keeps its own symbols, since objects
+    are cached by inode and build id, not by path."""
+    require_root()
+    require_tool("unshare")
+    d = workdir()
+    prog = os.path.join(d, "prog")
+    host = start_workload(prog)
+    cont = subprocess.Popen(["unshare", "-m", "--propagation", "private", "sh", "-c",
+                             "mount --bind %s %s && exec %s" % (os.path.join(d, "other"), prog,
+                                                                prog)],
+                            stdout=subprocess.PIPE, text=True)
+    try:
+        line = cont.stdout.readline()
+        check(line.startswith("ready "), "container workload did not start: %r" % line)
+        [(out, _)] = run_profiles(0, ["-U", "--comm", "prog"], pid_filter=False)
+    finally:
+        stop(host)
+        stop(cont)
+    names = all_frames(folded(out))
+    check({"sym_hot_a", "sym_other_a"} <= names,
+          "each process's own functions expected, got %r" % sorted(names))
 
 
 def pprof_top(path, env):

@@ -396,10 +396,10 @@ static const char fg_script[] =
 /* A frame's value for its tooltip: "1.99 s" for time in microseconds, else "N unit". */
 static void fg_value_text(const struct fg_opts *o, uint64_t v, char *buf, size_t len)
 {
-	if (!strcmp(o->unit, "us"))
+	if (o->unit && !strcmp(o->unit, "us"))
 		fg_human_duration(buf, len, v * 1000);
 	else
-		snprintf(buf, len, "%llu %s", (unsigned long long)v, o->unit);
+		snprintf(buf, len, "%llu %s", (unsigned long long)v, o->unit ? o->unit : "samples");
 }
 
 /* "host, 1.99 s, 1234 samples, --pid 42": what the graph is of. */

@@ -464,5 +464,16 @@ def test_svg_and_pprof_refused_on_a_terminal():
     check(r.returncode == 1 and "--output" not in r.stderr, "svg to a pipe: %s" % r.stderr)
 
 
+@test
+def test_symbol_flags_checked():
+    for args, want in ((["--debug-dir", "/nonexistent/vigil-debug"], "--debug-dir"),
+                       (["-K", "--no-demangle"], "--no-demangle does nothing"),
+                       (["-K", "--debug-dir", "/tmp"], "--debug-dir does nothing"),
+                       (["-f", "pdf"], "--format")):
+        r = vigil("profile", "-d", "1", *args, check=False)
+        check(r.returncode == 2 and want in r.stderr, "%r: %d %r" % (args, r.returncode,
+                                                                   r.stderr))
+
+
 if __name__ == "__main__":
     main()

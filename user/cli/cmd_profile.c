@@ -247,6 +247,11 @@ static int validate(const struct profile_args *a, const struct cli_common *c)
 		 a->cfg.off_cpu ? " --off-cpu" : "", prof_format_names[a->format]);
 	if (cli_check_scope(&profile_cmd, c, scope, profile_opt_scope, profile_scope_names, target))
 		return -EINVAL;
+	/* User-frame naming has nothing to name without user stacks. */
+	if (!a->cfg.user_stacks &&
+	    (cli_refuse_with(&profile_cmd, c, OPT_NO_DEMANGLE, "--kernel-stacks-only") ||
+	     cli_refuse_with(&profile_cmd, c, OPT_DEBUG_DIR, "--kernel-stacks-only")))
+		return -EINVAL;
 	if (!a->cfg.kernel_stacks && !a->cfg.user_stacks) {
 		cli_error(&profile_cmd, "--user-stacks-only and --kernel-stacks-only exclude "
 					"each other");

@@ -427,10 +427,11 @@ def test_offcpu_flamegraph_blue_with_human_durations():
     require_root()
     d = workdir()
     tmp = tempfile.mkdtemp(prefix="vigil-fg-")
-    svg = os.path.join(tmp, "off.svg")
+    svg, pb = os.path.join(tmp, "off.svg"), os.path.join(tmp, "off.pb.gz")
     w = start_workload(os.path.join(d, "prog"), "sleep")
     try:
-        run_profiles(w.pid, ["--off-cpu", "-f", "svg", "-o", svg])
+        run_profiles(w.pid, ["--off-cpu", "-f", "svg", "-o", svg],
+                     ["--off-cpu", "-f", "pprof", "-o", pb])
     finally:
         stop(w)
     frames, texts = frames_of(svg)
@@ -443,6 +444,18 @@ def test_offcpu_flamegraph_blue_with_human_durations():
     check(re.match(r"^all \(\d\.\d\d s, 100\.00%\)$", root_tip), "root tooltip %r" % root_tip)
     check(not any(re.search(r"\(\d{4,} us", t) for _, _, t in frames), "raw microseconds")
     check("blocks" in texts.get("subtitle", ""), "subtitle %r" % texts.get("subtitle"))
+    # The same blocks in pprof: nanoseconds off-CPU, the default sample type.
+    if not shutil.which("go"):
+        skip("go (golang-go) is not installed (tools/deps.sh)")
+    env = dict(os.environ, HOME=tmp, PPROF_TMPDIR=tmp)
+    raw = subprocess.run(["go", "tool", "pprof", "-raw", pb], capture_output=True, text=True,
+                         env=env, timeout=120).stdout
+    check("blocks/count off_cpu/nanoseconds[dflt]" in raw, "sample types: %s" % raw[:400])
+    body = raw.split("Samples:", 1)[1].split("Locations", 1)[0]
+    total_ns = sum(int(m.group(1)) for m in re.finditer(r"^\s+\d+\s+(\d+): ", body, re.M))
+    svg_s = float(re.match(r"^all \((\d\.\d\d) s", root_tip).group(1))
+    check(abs(total_ns / 1e9 - svg_s) < 0.1 * svg_s,
+          "pprof %.3f s blocked, svg %.2f s" % (total_ns / 1e9, svg_s))
 
 
 @test

@@ -8,7 +8,8 @@ small responder on 127.0.0.77:53), waits until Prometheus holds samples, then se
 PromQL expression of the dashboard to Prometheus' HTTP API (/api/v1/query) with Grafana's
 variables filled as Grafana would ($job the scrape job, $instance its all-value ".*",
 $__rate_interval 30s): each must parse and return data, at least one series with a number.
-The dashboard's variables' queries are checked the same way through the metric they list.
+The dashboard's variables' queries are checked the same way through the metric they list,
+and its layout as Grafana needs it (ids, grid, data source variable).
 """
 import json
 import math
@@ -150,6 +151,37 @@ def workload(tmp, qid):
     lst.close()
     for i in range(3):
         dns_query("www.vigil.test", qid + i)
+
+
+@test
+def the_dashboard_is_well_formed():
+    """What Grafana needs to import it: unique panel ids, panels on the 24-column grid that do
+    not overlap, a Prometheus data source variable every target uses, a unit per panel."""
+    with open(DASHBOARD) as f:
+        d = json.load(f)
+    panels = d["panels"]
+    ids = [p["id"] for p in panels]
+    check(len(ids) == len(set(ids)), "duplicate panel ids")
+    cells = {}
+    for p in panels:
+        g = p["gridPos"]
+        check(g["x"] >= 0 and g["w"] > 0 and g["x"] + g["w"] <= 24, "%s: off the grid" %
+              p["title"])
+        for x in range(g["x"], g["x"] + g["w"]):
+            for y in range(g["y"], g["y"] + g["h"]):
+                check((x, y) not in cells, "%s overlaps %s" % (p["title"], cells.get((x, y))))
+                cells[(x, y)] = p["title"]
+        if p["type"] == "row":
+            continue
+        check(p["targets"] and p.get("description"), "%s: no targets or description" %
+              p["title"])
+        check(p["fieldConfig"]["defaults"].get("unit"), "%s: no unit" % p["title"])
+        for t in p["targets"]:
+            check(t["datasource"]["uid"] == "${datasource}", "%s: fixed data source" %
+                  p["title"])
+    names = [v["name"] for v in d["templating"]["list"]]
+    check(names[0] == "datasource" and d["templating"]["list"][0]["query"] == "prometheus",
+          "no Prometheus data source variable: %s" % names)
 
 
 @test

@@ -21,6 +21,9 @@ missing=""
 # vigil fleet: libssh and Jansson headers (both dlopen'd), real sshd and parallel-ssh for its tests
 build="$build libssh-dev libjansson-dev"
 [ -z "$test" ] || test="$test openssh-server openssh-client pssh nftables"
+# vigil profile: MiniDebugInfo (liblzma, dlopen'd), pprof output (protobuf-c); pprof's reader
+build="$build liblzma-dev libprotobuf-c-dev protobuf-c-compiler"
+[ -z "$test" ] || test="$test golang-go g++ binutils xz-utils"
 # vigil mail and report: cairo headers (dlopen'd) for the charts; a real SMTP server for the tests
 build="$build libcairo2-dev"
 [ -z "$test" ] || test="$test python3-aiosmtpd"

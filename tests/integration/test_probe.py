@@ -170,6 +170,7 @@ $TTL 300
 @  IN SOA ns1.vigil.test. admin.vigil.test. 1 3600 600 86400 60
 @  IN NS ns1.vigil.test.
 10 IN PTR www.vigil.test.
+2  IN PTR ns1.vigil.test.
 """
 
 NFT_DROP_DNS = """
@@ -305,6 +306,7 @@ def http_teardown():
                 p.kill()
                 p.wait()
     net_teardown()
+    shutil.rmtree("/etc/netns/" + NS_C, ignore_errors=True)
     if state.get("dir"):
         shutil.rmtree(state.pop("dir"), ignore_errors=True)
 
@@ -633,6 +635,72 @@ def test_probe_dns_expect_and_failures():
                 ["a..b"], ["x" * 64 + ".test"], ["--expect", "a,,b", "x.test"]):
         p = probe("dns", *bad, check_rc=2)
         check(p.stderr.strip(), "a message for %s" % bad)
+
+
+IP_C2, IP_C3 = "10.213.7.21", "10.213.7.22"  # more client addresses, for --laddr
+
+
+def netns_etc(name, text):
+    """A file `ip netns exec` binds over /etc/NAME in the client namespace (as resolv.conf)."""
+    d = "/etc/netns/" + NS_C
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, name), "w") as f:
+        f.write(text)
+
+
+@test
+def test_probe_laddr_raddr_resolve():
+    for a in (IP_C2, IP_C3):
+        sh("ip", "-n", NS_C, "addr", "replace", a + "/24", "dev", VETH_C)
+    # the server drops DNS from IP_C3: a query sent from it times out, so --laddr binds
+    nft = subprocess.run(in_ns(NS_S, "nft", "-f", "-"), text=True, capture_output=True,
+                         input="table inet vgladdr {\n chain input {\n"
+                               "  type filter hook input priority 0;\n"
+                               "  ip saddr %s udp dport 53 drop\n }\n}\n" % IP_C3)
+    check(nft.returncode == 0, "nft: %s" % nft.stderr)
+    # --laddr: the source address, as curl --interface gives it
+    curl = subprocess.run(in_ns(NS_C, "curl", "-s", "-o", "/dev/null", "--interface", IP_C2,
+                                "-w", "%{local_ip}", url()), capture_output=True, text=True)
+    r, _ = probe_json("http", "--laddr", IP_C2, "--no-kernel", url())
+    check(r[0]["success"] and r[0]["local_ip"] == IP_C2 == curl.stdout, (r, curl.stdout))
+    r, _ = probe_json("tcp", "--laddr", IP_C2, "--no-kernel", "%s:80" % IP_S)
+    check(r[0]["success"] and r[0]["local_ip"] == IP_C2, r)
+    probe("dns", "--server", IP_S, "--laddr", IP_C2, "www.vigil.test", check_rc=0)
+    p = probe("dns", "--server", IP_S, "--laddr", IP_C3, "--timeout", "500ms",
+              "www.vigil.test", "-f", "ndjson", check_rc=1)
+    check(records(p.stdout)[0]["failure"] == "timeout", p.stdout)
+    # --raddr: a target outside the set is not probed (exit 1, said), inside it is
+    out = "10.213.7.0/24,!" + IP_S
+    for args in (["http", "--no-kernel", url()], ["tcp", "--no-kernel", "%s:80" % IP_S],
+                 ["dns", "--server", IP_S, "www.vigil.test"]):
+        p = probe(*args, "--raddr", out, "-f", "ndjson", check_rc=1)
+        r = records(p.stdout)[0]
+        check(not r["success"] and "outside --raddr" in p.stderr, (args, r, p.stderr))
+        probe(*args, "--raddr", "10.213.7.0/24", check_rc=0)
+    p = probe("traceroute", "--raddr", out, "-p", "80", IP_S, check_rc=1)
+    check("outside --raddr" in p.stderr, p.stderr)
+    # --resolve: the peer's reverse name, as dig -x says (resolv.conf: the test's server)
+    netns_etc("resolv.conf", "nameserver %s\n" % IP_S)
+    want = subprocess.run(in_ns(NS_C, "dig", "+short", "-x", IP_S), capture_output=True,
+                          text=True).stdout.strip().rstrip(".")
+    check(want == "ns1.vigil.test", "dig -x %s: %r" % (IP_S, want))
+    r, _ = probe_json("http", "--resolve", "--no-kernel", url())
+    check(r[0]["remote_name"] == want, r)
+    r, _ = probe_json("tcp", "--resolve", "--no-kernel", "%s:80" % IP_S)
+    check(r[0]["remote_name"] == want, r)
+    r, _ = probe_json("dns", "--server", IP_S, "--resolve", "www.vigil.test")
+    check(r[0]["server_name"] == want, r)
+    r, _ = probe_json("http", "--no-kernel", url())
+    check(r[0]["remote_name"] is None, "no --resolve, no name: %s" % r)
+    p = probe("tcp", "--resolve", "--no-kernel", "-f", "table", "%s:80" % IP_S, check_rc=0)
+    check("remote: %s (%s)" % (IP_S, want) in p.stdout, p.stdout)
+    # bad values: exit 2 naming the flag
+    for args, flag in ((["http", "--laddr", "10.213.7.0/24", url()], "--laddr"),
+                       (["tcp", "--laddr", "192.0.2.1", "%s:80" % IP_S], "--laddr"),
+                       (["dns", "--raddr", "10.213.7.1/24", "x.test"], "--raddr"),
+                       (["traceroute", "--resolve", "--no-resolve", IP_S], "--no-resolve")):
+        p = probe(*args, check_rc=2)
+        check(flag in p.stderr, (args, p.stderr))
 
 
 MODULES = """

@@ -335,11 +335,11 @@ int cmd_serve(int argc, char **argv)
 	cfg.stream_kinds = 1ULL << VG_KIND_TCP_CLOSE | 1ULL << VG_KIND_DNS;
 	for (int i = 0; i < n; i++)
 		cfg.hists |= ops[i]->hists;
-	/* Per disk when a histogram can be (the others then live under key 0), else global. */
+	/* Per disk and op when a histogram can be (the others stay global), else global. */
 	cfg.hist_per = VG_PER_GLOBAL;
 	for (int i = 0; i < HIST__COUNT; i++)
-		if ((cfg.hists & (1U << i)) && (hist_descs[i].pers & (1U << VG_PER_DISK)))
-			cfg.hist_per = VG_PER_DISK;
+		if ((cfg.hists & (1U << i)) && (hist_descs[i].pers & (1U << VG_PER_DISK_OP)))
+			cfg.hist_per = VG_PER_DISK_OP;
 	cfg.hist_unit_ns = NSEC_PER_USEC;
 
 	stop_install_handlers();

@@ -19,7 +19,7 @@
 struct session;
 struct metrics;
 
-/* One subsystem's source, for vigil_subsystem_source{subsystem,source}. */
+/* One subsystem's source, for vigil_subsystem_source_info{subsystem,source}. */
 struct metrics_source {
 	const char *subsystem;
 	const char *source; /* "bpf", "procfs", "diskstats", "sock_diag", "none" */
@@ -56,6 +56,12 @@ int metrics__hist_total(struct metrics *m, const char *name, uint64_t *slots, in
 int metrics__counter(struct metrics *m, const char *name, double *v);
 
 struct fb_nowrap;
+
+/*
+ * vigil's own process_* metrics, as every Prometheus client library names them: CPU time,
+ * resident and virtual memory, open and maximum file descriptors, start time.
+ */
+void metrics_process_write(struct prom *p);
 
 /*
  * The fallback library's system metrics with node_exporter's names: node_cpu_seconds_total,

@@ -27,6 +27,7 @@
 #include <time.h>
 
 #include "core/log.h"
+#include "prom/http_gzip.h"
 #include "prom/web_config.h"
 
 #define CT_METRICS "text/plain; version=0.0.4; charset=utf-8"
@@ -311,6 +312,41 @@ static void serve__write_stats(struct serve *s, struct prom *p)
 		  throttled);
 }
 
+/* A scrape's text (malloc'd, taken), gzip'd when the client accepts it. */
+static enum MHD_Result serve__reply_metrics(struct MHD_Connection *conn, char *body, size_t len)
+{
+	const char *ae =
+		MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING);
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+	bool gz = http_accepts_gzip(ae);
+
+	if (gz) {
+		size_t zlen;
+		char *z = http_gzip(body, len, &zlen);
+
+		if (z) {
+			free(body);
+			body = z;
+			len = zlen;
+		} else {
+			gz = false; /* out of memory: the plain text still answers */
+		}
+	}
+	r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+	if (!r) {
+		free(body);
+		return MHD_NO;
+	}
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, CT_METRICS);
+	MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, MHD_HTTP_HEADER_ACCEPT_ENCODING);
+	if (gz)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
+	ret = MHD_queue_response(conn, MHD_HTTP_OK, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
 static enum MHD_Result serve__metrics(struct serve *s, struct MHD_Connection *conn)
 {
 	struct prom p;
@@ -333,7 +369,7 @@ static enum MHD_Result serve__metrics(struct serve *s, struct MHD_Connection *co
 	body = prom__take(&p, &len);
 	if (!body)
 		return reply_static(conn, MHD_HTTP_OK, "");
-	return reply(conn, MHD_HTTP_OK, CT_METRICS, body, len, MHD_RESPMEM_MUST_FREE);
+	return serve__reply_metrics(conn, body, len);
 }
 
 /* Whether the client's certificate satisfies client_auth_type (no TLS: nothing to check). */

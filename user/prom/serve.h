@@ -10,7 +10,8 @@
  * addresses hold the rest. The memory each connection may use and the size of one answer are
  * capped. With a web config, it speaks TLS (and checks client certificates as told) and asks
  * for basic auth (401 without the right user and password). GET /metrics answers with a scrape
- * (text format 0.0.4); / with a pointer to it; /probe, when probe modules are given, with
+ * (text format 0.0.4, gzip'd when the client's Accept-Encoding takes gzip); / with a pointer
+ * to it; /probe, when probe modules are given, with
  * blackbox_exporter's answer, probed on a worker thread (at most SERVE_PROBE_WORKERS at once)
  * while the connection waits suspended, so a slow probe never holds a scrape;
  * /api/v2/alerts, when rules are loaded, with the alerts in Alertmanager's shape;

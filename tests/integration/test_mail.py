@@ -327,6 +327,37 @@ def unreachable_server_is_a_clear_error_and_the_mail_is_queued():
 
 
 @test
+def a_full_spool_disk_still_sends_and_says_what_was_lost():
+    harness.require_root()
+    require_tools()
+    tmp = tempfile.mkdtemp(prefix="vigil-mail-")
+    srv = Smtp(tmp).start()
+    state = os.path.join(tmp, "state")
+    os.mkdir(state)
+
+    def run(url):
+        # the state dir on a 4 KiB tmpfs, in a mount namespace of its own: no room for a message
+        cmd = "mount -t tmpfs -o size=4k vigil-full %s && exec %s 1 0 2 --smtp %s " \
+              "--smtp-starttls never --from vigil@example.org --mail-to ops@example.org " \
+              "--state-dir %s" % (state, NOTIFY, url, state)
+        return subprocess.run(["unshare", "-m", "--propagation", "private", "sh", "-c", cmd],
+                              capture_output=True, text=True, timeout=60)
+    try:
+        p = run(srv.url())
+        check(counts(p) == {"sent": 1, "failed": 0, "queued": 0}, p.stdout + p.stderr)
+        check("cannot queue" in p.stderr and "No space left" in p.stderr, p.stderr)
+        check(len(srv.wait_count(1)) == 1, "not delivered")
+        srv.stop()
+        p = run(srv.url())
+        check(counts(p) == {"sent": 0, "failed": 1, "queued": 0}, p.stdout + p.stderr)
+        check("lost: it could not be queued" in p.stderr and "send 0 refused" in p.stderr,
+              p.stderr)
+    finally:
+        srv.stop()
+        shutil.rmtree(tmp)
+
+
+@test
 def server_stopped_mid_run_every_message_delivered_exactly_once():
     require_tools()
     tmp = tempfile.mkdtemp(prefix="vigil-mail-")

@@ -124,6 +124,23 @@ static bool deliver(struct mail_notifier *mn, struct mail_queued *e, const struc
 	return false;
 }
 
+/* The spool failed (err): send m once as it is; 0 when the server took it, else err. */
+static int mail_notifier__send_unspooled(struct mail_notifier *mn, const struct mail_msg *m,
+					 int err)
+{
+	char why[512];
+	long cause;
+
+	if (mail_smtp__send(&mn->o, m, why, sizeof(why), &cause) == MAIL_SMTP_SENT) {
+		mn->n->sent++;
+		return 0;
+	}
+	mn->n->failed++;
+	pr_err("mail: %s lost: it could not be queued (%s) nor sent: %s\n", m->message_id,
+	       strerror(-err), why);
+	return err;
+}
+
 static int mail_notifier__send(void *ctx, const struct notification *n)
 {
 	struct mail_notifier *mn = ctx;
@@ -142,14 +159,12 @@ static int mail_notifier__send(void *ctx, const struct notification *n)
 	}
 	err = mail_spool__write(mn->spool, &m, path, sizeof(path));
 	e = err ? NULL : queue_add(mn, path, now);
-	if (!e) {
-		mn->n->failed++;
-		mail_msg__free(&m);
-		return err ? err : -ENOMEM;
-	}
-	deliver(mn, e, &m, now);
+	if (!e) /* no spool (disk full...): one try without it, else refused */
+		err = mail_notifier__send_unspooled(mn, &m, err ? err : -ENOMEM);
+	else
+		deliver(mn, e, &m, now);
 	mail_msg__free(&m);
-	return 0;
+	return e ? 0 : err;
 }
 
 static void mail_notifier__tick(void *ctx, double now)

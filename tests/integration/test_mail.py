@@ -438,6 +438,21 @@ def report_prints_the_summary_and_disks_as_df_does():
 
 
 @test
+def report_without_privilege_uses_the_fallbacks():
+    harness.require_root()  # to become uid 65534
+    tmp, exe = harness.unprivileged_vigil()
+    try:
+        p = subprocess.run(["setpriv", "--reuid", "65534", "--regid", "65534",
+                            "--clear-groups", exe, "report", "--duration", "1s"],
+                           capture_output=True, text=True, timeout=120, cwd="/")
+        check(p.returncode == 0, "exit %d: %s" % (p.returncode, p.stderr))
+        check("missing privilege" in p.stdout and "(schedstat)" in p.stdout
+              and "disks:" in p.stdout, p.stdout)
+    finally:
+        shutil.rmtree(tmp)
+
+
+@test
 def report_mailed_with_histogram_charts_and_the_json_summary():
     harness.require_root()
     require_tools()

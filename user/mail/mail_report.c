@@ -158,13 +158,35 @@ static int text_records(struct mail_buf *b, json_t *root)
 	return err ? err : mail_buf__printf(b, "\n");
 }
 
+/* Without BPF the main job reads each process' schedstat: the same question, coarser. */
+static int text_top_schedstat(struct mail_buf *b, json_t *root)
+{
+	json_t *top = get(root, "fallback.top_schedstat");
+	int err;
+
+	if (!json_array_size(top))
+		return 0;
+	err = mail_buf__printf(b,
+			       "\ntop processes by time spent waiting for a CPU (schedstat):\n"
+			       "%7s %-16s %10s %12s %12s\n",
+			       "PID", "COMM", "SLICES", "WAIT_US", "ONCPU_US");
+	for (size_t i = 0; !err && i < json_array_size(top) && i < REPORT_TOP; i++) {
+		json_t *p = json_array_get(top, i);
+
+		err = mail_buf__printf(b, "%7.0f %-16.16s %10.0f %12.0f %12.0f\n", num(p, "pid"),
+				       str(p, "comm"), num(p, "timeslices"),
+				       num(p, "run_delay_ns") / 1e3, num(p, "oncpu_ns") / 1e3);
+	}
+	return err;
+}
+
 static int text_top(struct mail_buf *b, json_t *root)
 {
 	json_t *top = get(root, "top");
 	int err;
 
 	if (!json_array_size(top))
-		return 0;
+		return text_top_schedstat(b, root);
 	err = mail_buf__printf(b,
 			       "\ntop processes by time spent waiting for a CPU:\n%7s %-16s %9s "
 			       "%10s %10s %12s\n",

@@ -10,6 +10,7 @@
 #include <bpf/libbpf.h>
 #include <errno.h>
 #include <linux/bpf.h>
+#include <linux/btf.h>
 #include <linux/capability.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -210,17 +211,74 @@ bool probe_machine(struct probe_result *first_failure)
 	return true;
 }
 
+/*
+ * The string section of a raw BTF file (/sys/kernel/btf/vmlinux), read once and kept, with a
+ * NUL before it; NULL for a file that is not raw BTF (an ELF given in VIGIL_BTF).
+ */
+static const char *btf_strings(const char *path, size_t *len)
+{
+	static char *raw;
+	static size_t size;
+	static bool tried;
+	struct btf_header h;
+
+	if (!tried) {
+		FILE *f = fopen(path, "re");
+		size_t cap = 1 << 22, n;
+
+		tried = true;
+		raw = f ? malloc(cap) : NULL;
+		/* sysfs gives 4 KiB per read whatever is asked: stdio's buffer adds nothing */
+		while (raw && (n = fread(raw + size, 1, cap - size, f)) > 0) {
+			char *grown;
+
+			size += n;
+			if (size < cap)
+				continue;
+			grown = realloc(raw, cap * 2);
+			if (!grown) {
+				free(raw);
+				raw = NULL;
+				break;
+			}
+			raw = grown;
+			cap *= 2;
+		}
+		if (f)
+			fclose(f);
+	}
+	if (!raw || size < sizeof(h))
+		return NULL;
+	memcpy(&h, raw, sizeof(h));
+	if (h.magic != BTF_MAGIC || h.hdr_len > size || h.str_off > size - h.hdr_len ||
+	    h.str_len > size - h.hdr_len - h.str_off || !h.str_len)
+		return NULL;
+	*len = h.str_len;
+	return raw + h.hdr_len + h.str_off; /* starts with the empty string, a NUL */
+}
+
+/*
+ * A tracepoint's BTF typedef, btf_trace_<name>, exists when its name is in the string
+ * section: a scan of ~2.5 MB of names instead of btf__parse() of every type (which cost the
+ * probes' kernel view ~0.2 s before libbpf parses the same file again for CO-RE).
+ */
 bool probe_has_tracepoint(const char *tracepoint)
 {
 	static struct btf *vmlinux;
 	char type[160];
-	const char *name = strchr(tracepoint, ':');
+	const char *name = strchr(tracepoint, ':'), *strs;
+	size_t len;
+	int n;
 
+	n = snprintf(type + 1, sizeof(type) - 1, "btf_trace_%s", name ? name + 1 : tracepoint);
+	type[0] = '\0';
+	strs = btf_strings(probe_btf_path(), &len);
+	if (strs && n > 0 && (size_t)n + 2 < sizeof(type))
+		return memmem(strs, len, type, (size_t)n + 2) != NULL; /* "\0btf_trace_x\0" */
 	if (!vmlinux) {
 		vmlinux = btf__parse(probe_btf_path(), NULL);
 		if (!vmlinux)
 			return false;
 	}
-	snprintf(type, sizeof(type), "btf_trace_%s", name ? name + 1 : tracepoint);
-	return btf__find_by_name_kind(vmlinux, type, BTF_KIND_TYPEDEF) > 0;
+	return btf__find_by_name_kind(vmlinux, type + 1, BTF_KIND_TYPEDEF) > 0;
 }

@@ -211,29 +211,49 @@ bool probe_machine(struct probe_result *first_failure)
 	return true;
 }
 
-/*
- * The string section of a raw BTF file (/sys/kernel/btf/vmlinux), read once and kept, with a
- * NUL before it; NULL for a file that is not raw BTF (an ELF given in VIGIL_BTF).
- */
-static const char *btf_strings(const char *path, size_t *len)
+int probe_btf_has_name(const void *raw, size_t size, const char *name)
+{
+	size_t n = strlen(name), end;
+	struct btf_header h;
+	const char *strs, *p;
+
+	if (size < sizeof(h))
+		return -EINVAL;
+	memcpy(&h, raw, sizeof(h));
+	if (h.magic != BTF_MAGIC || h.hdr_len < sizeof(h) || h.hdr_len > size ||
+	    h.str_off > size - h.hdr_len || h.str_len > size - h.hdr_len - h.str_off)
+		return -EINVAL;
+	strs = (const char *)raw + h.hdr_len + h.str_off;
+	/* each string is NUL-terminated and the section starts with the empty one */
+	for (p = strs, end = h.str_len; end > n && (p = memmem(p, end, name, n));) {
+		size_t at = (size_t)(p - strs);
+
+		if (at > 0 && !strs[at - 1] && at + n < h.str_len && !strs[at + n])
+			return 1;
+		p++;
+		end = h.str_len - at - 1;
+	}
+	return 0;
+}
+
+/* /sys/kernel/btf/vmlinux (or VIGIL_BTF), read once and kept; NULL if it cannot be read. */
+static const void *btf_raw(size_t *size)
 {
 	static char *raw;
-	static size_t size;
+	static size_t len;
 	static bool tried;
-	struct btf_header h;
 
 	if (!tried) {
-		FILE *f = fopen(path, "re");
+		FILE *f = fopen(probe_btf_path(), "re");
 		size_t cap = 1 << 22, n;
 
 		tried = true;
 		raw = f ? malloc(cap) : NULL;
-		/* sysfs gives 4 KiB per read whatever is asked: stdio's buffer adds nothing */
-		while (raw && (n = fread(raw + size, 1, cap - size, f)) > 0) {
+		while (raw && (n = fread(raw + len, 1, cap - len, f)) > 0) {
 			char *grown;
 
-			size += n;
-			if (size < cap)
+			len += n;
+			if (len < cap)
 				continue;
 			grown = realloc(raw, cap * 2);
 			if (!grown) {
@@ -247,38 +267,34 @@ static const char *btf_strings(const char *path, size_t *len)
 		if (f)
 			fclose(f);
 	}
-	if (!raw || size < sizeof(h))
-		return NULL;
-	memcpy(&h, raw, sizeof(h));
-	if (h.magic != BTF_MAGIC || h.hdr_len > size || h.str_off > size - h.hdr_len ||
-	    h.str_len > size - h.hdr_len - h.str_off || !h.str_len)
-		return NULL;
-	*len = h.str_len;
-	return raw + h.hdr_len + h.str_off; /* starts with the empty string, a NUL */
+	*size = len;
+	return raw;
 }
 
 /*
  * A tracepoint's BTF typedef, btf_trace_<name>, exists when its name is in the string
  * section: a scan of ~2.5 MB of names instead of btf__parse() of every type (which cost the
- * probes' kernel view ~0.2 s before libbpf parses the same file again for CO-RE).
+ * probes' kernel view ~0.2 s before libbpf parses the same file again for CO-RE). A file
+ * that is not raw BTF (an ELF vmlinux in VIGIL_BTF) is parsed with libbpf.
  */
 bool probe_has_tracepoint(const char *tracepoint)
 {
 	static struct btf *vmlinux;
+	const char *name = strchr(tracepoint, ':');
+	const void *raw;
 	char type[160];
-	const char *name = strchr(tracepoint, ':'), *strs;
-	size_t len;
-	int n;
+	size_t size;
+	int found;
 
-	n = snprintf(type + 1, sizeof(type) - 1, "btf_trace_%s", name ? name + 1 : tracepoint);
-	type[0] = '\0';
-	strs = btf_strings(probe_btf_path(), &len);
-	if (strs && n > 0 && (size_t)n + 2 < sizeof(type))
-		return memmem(strs, len, type, (size_t)n + 2) != NULL; /* "\0btf_trace_x\0" */
+	snprintf(type, sizeof(type), "btf_trace_%s", name ? name + 1 : tracepoint);
+	raw = btf_raw(&size);
+	found = raw ? probe_btf_has_name(raw, size, type) : -EINVAL;
+	if (found >= 0)
+		return found;
 	if (!vmlinux) {
 		vmlinux = btf__parse(probe_btf_path(), NULL);
 		if (!vmlinux)
 			return false;
 	}
-	return btf__find_by_name_kind(vmlinux, type + 1, BTF_KIND_TYPEDEF) > 0;
+	return btf__find_by_name_kind(vmlinux, type, BTF_KIND_TYPEDEF) > 0;
 }

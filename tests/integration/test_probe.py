@@ -87,6 +87,7 @@ http {{
         listen {ip}:80;
         listen {ip}:443 ssl;
         listen {ip}:8080;
+        listen {ip}:8443 ssl;
         ssl_certificate {dir}/cert.pem;
         ssl_certificate_key {dir}/key.pem;
         location = / {{ default_type text/plain; return 200 "{body}"; }}
@@ -105,20 +106,44 @@ http {{
 }}
 '''
 
-# nft in the server namespace: the first SYN of each (address, port) to 8080 is dropped, the
-# retransmit (same address and port) passes.
+# nft in the server namespace: the first SYN of each (address, port) to 8080 and 8443 is
+# dropped, the retransmit (same address and port) passes.
 NFT_DROP_FIRST_SYN = '''
 table inet vgprobe {
     set seen { type ipv4_addr . inet_service; flags dynamic,timeout; timeout 5m; }
     chain input {
         type filter hook input priority 0;
-        tcp dport 8080 tcp flags & (syn | ack) == syn ip saddr . tcp sport @seen accept
-        tcp dport 8080 tcp flags & (syn | ack) == syn add @seen { ip saddr . tcp sport } drop
+        tcp dport { 8080, 8443 } tcp flags & (syn | ack) == syn ip saddr . tcp sport @seen accept
+        tcp dport { 8080, 8443 } tcp flags & (syn | ack) == syn add @seen { ip saddr . tcp sport } drop
     }
 }
 '''
 
 IP_DROP = "10.213.7.3"  # the server namespace drops DNS to this address: timeouts
+IP_SLOWDNS = "10.213.7.4"  # a UDP relay to nsd that holds each query DNS_WAIT_S
+DNS_WAIT_S = 0.3
+
+# The slow resolver: each query answered by nsd DNS_WAIT_S after it came (one thread each, so
+# the A and AAAA lookups of one name wait side by side, as they would at a slow server).
+SLOW_DNS = r'''
+import socket, sys, threading, time
+me, nsd, wait = sys.argv[1], sys.argv[2], float(sys.argv[3])
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind((me, 53))
+def relay(data, peer):
+    time.sleep(wait)
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    u.settimeout(5)
+    u.sendto(data, (nsd, 53))
+    try:
+        s.sendto(u.recv(65535), peer)
+    except OSError:
+        pass
+print("ready", flush=True)
+while True:
+    data, peer = s.recvfrom(65535)
+    threading.Thread(target=relay, args=(data, peer), daemon=True).start()
+'''
 
 NSD_CONF = """
 server:
@@ -272,7 +297,7 @@ def http_setup():
                          capture_output=True)
     check(nft.returncode == 0, "nft: %s" % nft.stderr)
     dns_setup(d)
-    for port in (80, 443, 8080):
+    for port in (80, 443, 8080, 8443):
         wait_port(NS_S, IP_S, port)
     wait_port(NS_S, "127.0.0.1", 8081)
     wait_port(NS_S, IP_S, 2525)
@@ -293,10 +318,15 @@ def dns_setup(d):
     state["nsd"] = subprocess.Popen(in_ns(NS_S, nsd, "-d", "-c", d + "/nsd.conf"),
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wait_port(NS_S, IP_S, 53)
+    sh("ip", "-n", NS_S, "addr", "add", IP_SLOWDNS + "/24", "dev", VETH_S)
+    state["slowdns"] = subprocess.Popen(in_ns(NS_S, "/usr/bin/python3", "-c", SLOW_DNS,
+                                              IP_SLOWDNS, IP_S, str(DNS_WAIT_S)),
+                                        stdout=subprocess.PIPE, text=True)
+    state["slowdns"].stdout.readline()
 
 
 def http_teardown():
-    for k in ("nginx", "upstream", "banner", "nsd"):
+    for k in ("nginx", "upstream", "banner", "nsd", "slowdns"):
         p = state.pop(k, None)
         if p:
             p.terminate()
@@ -694,6 +724,7 @@ def test_probe_laddr_raddr_resolve():
     check(r[0]["remote_name"] is None, "no --resolve, no name: %s" % r)
     p = probe("tcp", "--resolve", "--no-kernel", "-f", "table", "%s:80" % IP_S, check_rc=0)
     check("remote: %s (%s)" % (IP_S, want) in p.stdout, p.stdout)
+    os.remove("/etc/netns/%s/resolv.conf" % NS_C)
     # bad values: exit 2 naming the flag
     for args, flag in ((["http", "--laddr", "10.213.7.0/24", url()], "--laddr"),
                        (["tcp", "--laddr", "192.0.2.1", "%s:80" % IP_S], "--laddr"),
@@ -701,6 +732,45 @@ def test_probe_laddr_raddr_resolve():
                        (["traceroute", "--resolve", "--no-resolve", IP_S], "--no-resolve")):
         p = probe(*args, check_rc=2)
         check(flag in p.stderr, (args, p.stderr))
+
+
+def curl_phases(target, n):
+    """curl -w's phases (seconds) for n runs of target, each its own curl, as users time."""
+    fmt = ("%{time_namelookup} %{time_connect} %{time_appconnect} %{time_starttransfer} "
+           "%{time_total}")
+    runs = []
+    for _ in range(n):
+        p = subprocess.run(in_ns(NS_C, "curl", "-s", "-k", "-o", "/dev/null", "-w", fmt, target),
+                           capture_output=True, text=True, timeout=60)
+        check(p.returncode == 0, "curl %s: %s" % (target, p.stderr))
+        runs.append([float(x) for x in p.stdout.split()])
+    return runs
+
+
+@test
+def test_probe_http_phases_agree_with_curl_within_10pct():
+    # every phase made long by a known wait: DNS (a resolver that holds each query 0.3 s),
+    # connect (the first SYN dropped: 1 s), TLS (after that connect), first byte (the
+    # upstream's 0.5 s), total
+    netns_etc("resolv.conf", "nameserver %s\n" % IP_SLOWDNS)
+    target = "https://ns1.vigil.test:8443/slow"
+    n = 3
+    recs, _ = probe_json("http", "--insecure", "--no-kernel", "--count", str(n), "--interval",
+                         "0", target)
+    check(len(recs) == n and all(r["success"] for r in recs), recs)
+    curl = curl_phases(target, n)
+    keys = ("dns_ns", "connect_ns", "tls_ns", "first_byte_ns", "total_ns")
+    floors = (DNS_WAIT_S, DNS_WAIT_S + 1, DNS_WAIT_S + 1, DNS_WAIT_S + 1 + WAIT_S,
+              DNS_WAIT_S + 1 + WAIT_S)
+    os.remove("/etc/netns/%s/resolv.conf" % NS_C)
+    for i, k in enumerate(keys):
+        ours = sorted(r[k] / S for r in recs)[n // 2]
+        theirs = sorted(c[i] for c in curl)[n // 2]
+        check(ours >= floors[i] * 0.95 and theirs >= floors[i] * 0.95,
+              "%s: vigil %.3fs, curl %.3fs, both at least %.2fs" % (k, ours, theirs, floors[i]))
+        print("  %-13s vigil %.4fs  curl -w %.4fs  %.3fx" % (k, ours, theirs, ours / theirs))
+        check(abs(ours / theirs - 1) <= 0.10, "%s: vigil %.3fs, curl -w %.3fs: %.2fx, not "
+              "within 10%%" % (k, ours, theirs, ours / theirs))
 
 
 MODULES = """

@@ -12,6 +12,7 @@ alongside; that flame graphs colour kernel and user frames apart (blue off-CPU),
 title with host, duration, count and filter, show human durations, and are well-formed XML;
 and that an SVG or pprof is never written to a terminal.
 """
+import atexit
 import colorsys
 import os
 import pty
@@ -145,6 +146,7 @@ def workdir():
     for t in ("gcc", "g++", "objcopy", "strip", "nm", "xz", "readelf"):
         require_tool(t)
     d = tempfile.mkdtemp(prefix="vigil-syms-")
+    atexit.register(shutil.rmtree, d, True)
     with open(os.path.join(d, "prog.c"), "w") as f:
         f.write(C_SRC)
     with open(os.path.join(d, "cxx.cpp"), "w") as f:
@@ -335,7 +337,7 @@ def test_pprof_read_by_go_tool_pprof():
     if not shutil.which("go"):
         skip("go (golang-go) is not installed (tools/deps.sh)")
     d = workdir()
-    tmp = tempfile.mkdtemp(prefix="vigil-pprof-")
+    tmp = scratch("vigil-pprof-")
     pb = os.path.join(tmp, "cpu.pb.gz")
     w = start_workload(os.path.join(d, "prog"))
     try:
@@ -370,6 +372,12 @@ def test_pprof_read_by_go_tool_pprof():
     check("cpu/nanoseconds" in raw and "samples/count" in raw, "sample types: %s" % raw[:400])
 
 
+def scratch(prefix):
+    d = tempfile.mkdtemp(prefix=prefix)
+    atexit.register(shutil.rmtree, d, True)
+    return d
+
+
 def frames_of(svg_path):
     """[(name, fill, tooltip)] of an SVG flame graph; fails unless it is well-formed XML."""
     root = ET.parse(svg_path).getroot()
@@ -399,7 +407,7 @@ def coloured(frames, comm):
 def test_flamegraph_colours_by_kind_and_title():
     require_root()
     d = workdir()
-    tmp = tempfile.mkdtemp(prefix="vigil-fg-")
+    tmp = scratch("vigil-fg-")
     svg = os.path.join(tmp, "cpu.svg")
     w = start_workload(os.path.join(d, "prog"), "mix")
     try:
@@ -426,7 +434,7 @@ def test_flamegraph_colours_by_kind_and_title():
 def test_offcpu_flamegraph_blue_with_human_durations():
     require_root()
     d = workdir()
-    tmp = tempfile.mkdtemp(prefix="vigil-fg-")
+    tmp = scratch("vigil-fg-")
     svg, pb = os.path.join(tmp, "off.svg"), os.path.join(tmp, "off.pb.gz")
     w = start_workload(os.path.join(d, "prog"), "sleep")
     try:

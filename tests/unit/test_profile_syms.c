@@ -429,6 +429,55 @@ static void test_elf_syms_debuglink_and_minidebuginfo(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/*
+ * Two "containers" (fixture pids) map different files at one path, /app/bin: pid 100 a copy
+ * of this binary, pid 200 a file with no symbols. Each resolves through its own root, since
+ * objects are cached by the inode maps shows, never by path.
+ */
+static void test_usyms_same_path_different_inodes(void **state)
+{
+	char root[] = "/tmp/vigil-ns-XXXXXX", path[256], cmd[512], buf[256];
+	uint64_t addr = (uint64_t)(uintptr_t)&profile_syms_known_function;
+	struct proc_maps self;
+	const struct proc_map *m;
+	struct usyms *us;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(root));
+	snprintf(cmd, sizeof(cmd), "/proc/%d/maps", getpid());
+	assert_int_equal(proc_maps__load(&self, cmd), 0);
+	m = proc_maps__find(&self, addr);
+	assert_non_null(m);
+	snprintf(cmd, sizeof(cmd),
+		 "set -e; cd %s; mkdir -p proc/100/root/app proc/200/root/app;"
+		 "cp /proc/%d/exe proc/100/root/app/bin; echo not-elf > proc/200/root/app/bin",
+		 root, getpid());
+	assert_int_equal(system(cmd), 0);
+	for (int pid = 100; pid <= 200; pid += 100) {
+		snprintf(path, sizeof(path), "%s/proc/%d/maps", root, pid);
+		f = fopen(path, "w");
+		assert_non_null(f);
+		fprintf(f, "%llx-%llx r-xp %08llx 08:01 %d /app/bin\n",
+			(unsigned long long)m->start, (unsigned long long)m->end,
+			(unsigned long long)m->offset, pid + 11);
+		fclose(f);
+	}
+	assert_int_equal(fb_root_set(root), 0);
+	us = usyms__new();
+	assert_int_equal(usyms__add_pid(us, 100), 0);
+	assert_int_equal(usyms__add_pid(us, 200), 0);
+	assert_true(usyms__resolve(us, 100, addr, buf, sizeof(buf), NULL));
+	assert_string_equal(buf, "profile_syms_known_function");
+	assert_false(usyms__resolve(us, 200, addr, buf, sizeof(buf), NULL));
+	assert_int_equal(strncmp(buf, "bin+0x", 6), 0);
+	usyms__free(us);
+	assert_int_equal(fb_root_set(NULL), 0);
+	proc_maps__fini(&self);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
+	assert_int_equal(system(cmd), 0);
+}
+
 static void test_entry_frames_decide_truncation(void **state)
 {
 	(void)state;
@@ -454,6 +503,7 @@ int main(void)
 		cmocka_unit_test(test_elf_syms_from_build_id_debug_file),
 		cmocka_unit_test(test_usyms_resolves_executable_and_shared_library),
 		cmocka_unit_test(test_usyms_object_without_symbols_prints_module_offset),
+		cmocka_unit_test(test_usyms_same_path_different_inodes),
 		cmocka_unit_test(test_rust_legacy_clean),
 		cmocka_unit_test(test_sym_demangle),
 		cmocka_unit_test(test_elf_syms_debuglink_and_minidebuginfo),

@@ -206,7 +206,8 @@ static int set_request(CURL *h, const struct probe_http_opts *o, const char *url
 	long ms = (long)(o->timeout_ns / 1000000);
 	CURLcode rc = CURLE_OK;
 
-	if (probe_curl_addrs__apply(ca, h)) /* first: -4/-6 below take over its family */
+	if (probe_curl__socket_defaults(h) ||
+	    probe_curl_addrs__apply(ca, h)) /* first: -4/-6 below take over its family */
 		return -EINVAL;
 
 	rc |= curl_easy_setopt(h, CURLOPT_URL, url);

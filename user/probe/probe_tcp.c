@@ -153,7 +153,7 @@ static int set_connect(CURL *h, const struct probe_tcp_opts *o, const char *url,
 	long ms = (long)(o->timeout_ns / 1000000);
 	CURLcode rc = CURLE_OK;
 
-	if (probe_curl_addrs__apply(ca, h))
+	if (probe_curl__socket_defaults(h) || probe_curl_addrs__apply(ca, h))
 		return -EINVAL;
 
 	rc |= curl_easy_setopt(h, CURLOPT_URL, url);

@@ -92,6 +92,8 @@ STATIC_KEEP_DL := curl_dl ldns_dl ssh_dl jansson_dl diff_dl
 # a C program for one function is not worth it; its MiniDebugInfo reader links liblzma.a.
 STATIC_KEEP_DL += cxxabi_dl
 STATIC_LIBS_lzma_dl := -llzma
+# mail's charts: cairo, dlopen'd as libcurl is (only the mail needs it).
+STATIC_KEEP_DL += cairo_dl
 STATIC_SRCS := $(call user_srcs,$(PLATFORM),$(WITH_BPF),$(WITH_ZLIB),$(STATIC_MHD))
 STATIC_DL_SRCS := $(filter-out $(patsubst %,user/\%/%.c,$(STATIC_KEEP_DL)), \
 	$(filter user/%_dl.c,$(STATIC_SRCS)))

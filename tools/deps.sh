@@ -24,6 +24,9 @@ build="$build libssh-dev libjansson-dev"
 # vigil profile: MiniDebugInfo (liblzma, dlopen'd), pprof output (protobuf-c); pprof's reader
 build="$build liblzma-dev libprotobuf-c-dev protobuf-c-compiler"
 [ -z "$test" ] || test="$test golang-go g++ binutils xz-utils"
+# vigil mail and report: cairo headers (dlopen'd) for the charts; a real SMTP server for the tests
+build="$build libcairo2-dev"
+[ -z "$test" ] || test="$test python3-aiosmtpd"
 for p in $build $test; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
 done

@@ -15,6 +15,8 @@
 #include <time.h>
 
 #include "alert/webhook.h"
+#include "cli/mail_opts.h"
+#include "mail/mail_notifier.h"
 #include "core/log.h"
 #include "probe/probe_modules.h"
 #include "probe/probe_prom.h"
@@ -92,6 +94,20 @@ int alert_serve__notifiers(struct alert_manager *m, const struct alert_serve_opt
 
 		if (!n) {
 			snprintf(why, whylen, "--webhook %s: %s", o->webhook, w);
+			return -EINVAL;
+		}
+		if (alert_manager__add_notifier(m, n)) {
+			notifier__free(n);
+			free(n);
+			return -ENOMEM;
+		}
+	}
+	if (o->mail && mail_opts__enabled(o->mail)) {
+		struct notifier *n = mail_notifier__new(o->mail);
+
+		if (!n) {
+			snprintf(why, whylen, "--state-dir %s: cannot keep the mail spool there",
+				 o->mail->state_dir);
 			return -EINVAL;
 		}
 		if (alert_manager__add_notifier(m, n)) {

@@ -18,14 +18,16 @@
 
 /* serve's options about alerts; zero means unset. */
 struct alert_serve_opts {
-	const char *rules;   /* --rules FILE */
-	uint64_t eval_ns;    /* --eval-interval */
-	const char *webhook; /* --webhook URL */
-	const char *url;     /* serve's own URL, for payloads' externalURL */
+	const char *rules;	      /* --rules FILE */
+	uint64_t eval_ns;	      /* --eval-interval */
+	const char *webhook;	      /* --webhook URL */
+	const struct mail_opts *mail; /* --smtp, --mail-to...: NULL or no --smtp: no mail */
+	const char *url;	      /* serve's own URL, for payloads' externalURL */
 };
 
 struct metrics;
 struct probe_modules;
+struct mail_opts;
 
 /*
  * Create the notifiers o asks for and hand them to m. 0, or -EINVAL with why (a bad URL...).

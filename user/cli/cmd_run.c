@@ -80,6 +80,7 @@ static const struct cli_cmd run_cmd = {
 		"  ip        address calculator, as IPy: networks, types, reverse zones\n"
 		"  diff      what changed: files (-U, html), trees (--files), a baseline\n"
 		"  baseline  save a tree's hashes, modes and owners for 'diff --baseline'\n"
+		"  report    a host report (summary, histograms, disks), printed or mailed\n"
 		"Run 'vigil COMMAND --help' for a command's options.",
 	.opts = run_opts,
 	.set = run_set,

@@ -30,6 +30,7 @@
 #include "probe/probe_modules.h"
 #include "probe/probe_prom.h"
 #include "alert/alert_serve.h"
+#include "cli/mail_opts.h"
 
 enum {
 	OPT_LISTEN = CLI_COMMON_MAX,
@@ -54,6 +55,7 @@ struct serve_args {
 	const char *config;
 	const char *probe_config;
 	struct alert_serve_opts alert;
+	struct mail_opts mail;
 };
 
 static const struct cli_opt serve_opts[] = {
@@ -82,6 +84,10 @@ static const struct cli_opt serve_opts[] = {
 	  "how often --rules are evaluated (default 15s)" },
 	{ "webhook", 0, "URL", OPT_WEBHOOK, "an http:// or https:// URL",
 	  "POST notifications there in Alertmanager's webhook format (needs --rules)" },
+	{ "mail-to", 0, "TO[,TO]", MAIL_OPT_TO,
+	  "addresses such as ops@example.org, comma-separated",
+	  "mail notifications to these addresses through --smtp (needs --rules; docs/mail.md)" },
+	MAIL_OPTS,
 	CLI_OPT_END,
 };
 
@@ -90,6 +96,8 @@ static int serve_set(void *ctx, int id, const char *arg)
 	struct serve_args *a = ctx;
 	int v;
 
+	if (mail_opts__owns(id))
+		return mail_opts__set(&a->mail, id, arg);
 	switch (id) {
 	case OPT_LISTEN:
 		return serve_parse_listen(arg, &a->addr, &a->addr_len);
@@ -139,10 +147,12 @@ static int serve_set(void *ctx, int id, const char *arg)
 
 static const struct cli_cmd serve_cmd = {
 	.name = "serve",
-	.usage = "vigil serve [--listen 127.0.0.1:9464] [--backend auto|bpf|fallback]\n"
-		 "                   [--request-timeout TIME] [--web.config.file FILE]\n"
-		 "                   [--probe.config FILE] [--config FILE]\n"
-		 "                   [--rules FILE [--eval-interval TIME] [--webhook URL]]",
+	.usage =
+		"vigil serve [--listen 127.0.0.1:9464] [--backend auto|bpf|fallback]\n"
+		"                   [--request-timeout TIME] [--web.config.file FILE]\n"
+		"                   [--probe.config FILE] [--config FILE]\n"
+		"                   [--rules FILE [--eval-interval TIME] [--webhook URL]\n"
+		"                    [--mail-to TO[,TO] --smtp URL --from ADDR [--state-dir DIR]]]",
 	.summary = "Serve Prometheus metrics (text format 0.0.4) at http://ADDR/metrics.",
 	.details =
 		"In-kernel histograms with exact le bounds, drop counters, each BPF program's\n"
@@ -213,6 +223,11 @@ static int serve_check_alert_opts(const struct serve_args *a)
 		cli_error(&serve_cmd, "--webhook needs --rules FILE");
 		return -EINVAL;
 	}
+	if (a->mail.given) {
+		cli_error(&serve_cmd, "--%s needs --rules FILE",
+			  mail_opts__given(&a->mail, MAIL_OPT_TO) ? "mail-to" : "smtp");
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -273,6 +288,8 @@ int cmd_serve(int argc, char **argv)
 	bool help;
 
 	serve_parse_listen(SERVE_DEFAULT_LISTEN, &a.addr, &a.addr_len);
+	mail_opts__init(&a.mail);
+	a.alert.mail = &a.mail;
 	first = cli_parse(&serve_cmd, argc, argv, &common, &a, &help);
 	if (first < 0)
 		return EXIT_USAGE;
@@ -285,7 +302,7 @@ int cmd_serve(int argc, char **argv)
 	if (a.config && cli_config__apply(&serve_cmd, a.config, &common, &a))
 		return EXIT_USAGE;
 	log_set_level(common.verbose);
-	if (serve_check_alert_opts(&a))
+	if (serve_check_alert_opts(&a) || mail_opts__check(&serve_cmd, &a.mail))
 		return EXIT_USAGE;
 	if (a.web_config) {
 		web = web_config__load(a.web_config, why, sizeof(why));

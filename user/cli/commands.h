@@ -63,6 +63,8 @@ int cmd_rules(int argc, char **argv);
 int cmd_alerts(int argc, char **argv);
 /* Many hosts over SSH (libssh, loaded on first use). */
 int cmd_fleet(int argc, char **argv);
+/* A one-off host report, printed or mailed (cmd_report.c). */
+int cmd_report(int argc, char **argv);
 /* IPy's address calculator. */
 int cmd_ip(int argc, char **argv);
 /* `vigil trace` where there is no tracer: sample records polled from the fallback library. */

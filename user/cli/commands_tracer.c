@@ -39,6 +39,7 @@ const struct command tracer_commands[] = {
 	{ "alerts", cmd_alerts },
 	{ "fleet", cmd_fleet },
 	{ "ip", cmd_ip },
+	{ "report", cmd_report },
 	{ NULL, NULL },
 };
 /* clang-format on */

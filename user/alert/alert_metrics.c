@@ -203,7 +203,8 @@ static int disks(struct alert_collector *c, bool free_bytes, struct alert_series
 	int err = 0;
 
 	(void)c;
-	if (fb_disk_partitions(false, &parts))
+	/* every mount, tmpfs too (psutil's all=True); those with no blocks are left out */
+	if (fb_disk_partitions(true, &parts))
 		return 0;
 	for (size_t i = 0; i < parts.n && !err; i++) {
 		const struct fb_partition *p = &parts.v[i];

@@ -296,6 +296,53 @@ groups:
 
 
 @test
+def probe_rule_fires_when_the_port_closes():
+    require_root()
+    rx = Receiver()
+    lsock = socket.socket()
+    lsock.bind(("127.0.0.1", 0))
+    lsock.listen(64)
+    target = "127.0.0.1:%d" % lsock.getsockname()[1]
+    rules = """
+route: {group_wait: 0s, group_interval: 500ms, repeat_interval: 1h}
+groups:
+  - name: probes
+    rules:
+      - alert: PortDown
+        expr: probe_success{module="tcp_connect", target="%s"} == 0
+        annotations: {summary: '{{ $labels.target }} refuses connections'}
+""" % target
+    pm = tempfile.NamedTemporaryFile("w", suffix=".yml", delete=False)
+    pm.write("modules:\n  tcp_connect:\n    prober: tcp\n    timeout: 2s\n")
+    pm.close()
+    srv = NsServe(rules, "--eval-interval", "200ms", "--webhook", rx.url,
+                  "--probe.config", pm.name)
+    try:
+        # listening: probes succeed, so nothing fires
+        deadline = time.monotonic() + 3
+        while time.monotonic() < deadline:
+            check(srv.alerts() == [], "an alert while the port listens: %s" % srv.alerts())
+            time.sleep(0.2)
+        lsock.close()
+        p = rx.wait(lambda q: q["status"] == "firing", 20, "PortDown firing")[0][2]
+        a = p["alerts"][0]
+        check(a["labels"] == {"alertname": "PortDown", "module": "tcp_connect",
+                              "target": target}, a["labels"])
+        check(a["annotations"]["summary"] == target + " refuses connections", a["annotations"])
+        srv.stop()
+        # a module serve does not have is refused at start
+        p = vigil("serve", "--listen", "127.0.0.1:%d" % free_port(), "--rules", srv.rules,
+                  "--duration", "5", check=False, timeout=30)
+        check(p.returncode == 2 and "probe module 'tcp_connect' is not in --probe.config"
+              in p.stderr, p.stderr)
+    finally:
+        lsock.close()
+        srv.close()
+        rx.close()
+        os.unlink(pm.name)
+
+
+@test
 def rules_check_gives_file_line_column():
     with tempfile.NamedTemporaryFile("w", suffix=".yml", delete=False) as f:
         f.write("groups:\n"

@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -217,6 +219,7 @@ struct sent {
 	char first_status[16];
 	size_t nseries;
 	double starts_at, ends_at;
+	char csv[4096];
 };
 
 static int fake_send(void *ctx, const struct notification *n)
@@ -231,6 +234,8 @@ static int fake_send(void *ctx, const struct notification *n)
 	s->nseries = n->alerts[0].nseries;
 	s->starts_at = n->alerts[0].starts_at;
 	s->ends_at = n->alerts[0].ends_at;
+	snprintf(s->csv, sizeof(s->csv), "%s",
+		 n->alerts[0].records_csv ? n->alerts[0].records_csv : "");
 	return 0;
 }
 
@@ -410,6 +415,38 @@ static void test_group_by_nothing_sends_one_notification(void **state)
 	alert_manager__free(m);
 }
 
+static void test_cpu_alerts_carry_the_busiest_processes(void **state)
+{
+	struct sent sent = { 0 };
+	struct alert_manager *m =
+		manager("route: {group_wait: 0s, group_interval: 1s, repeat_interval: 1h}\n"
+			"groups:\n"
+			"  - name: g\n"
+			"    rules:\n"
+			"      - alert: Busy\n"
+			"        expr: cpu_percent >= 0\n",
+			&sent);
+	struct timespec t0, t1;
+	volatile double x = 0;
+	char me[64];
+
+	(void)state;
+	alert_manager__eval(m, 0); /* the first look at every process */
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do { /* this process is the busy one */
+		for (int i = 0; i < 100000; i++)
+			x += i;
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+	} while ((t1.tv_sec - t0.tv_sec) * 1000000000L + (t1.tv_nsec - t0.tv_nsec) < 300000000L);
+	step(m, 1);
+	assert_int_equal(sent.n, 1);
+	snprintf(me, sizeof(me), "\n%d,\"", (int)getpid());
+	assert_true(!strncmp(sent.csv, "pid,name,cpu_percent\n", 21));
+	if (!strstr(sent.csv, me))
+		fail_msg("this busy process is not in:\n%s", sent.csv);
+	alert_manager__free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -423,6 +460,7 @@ int main(void)
 		cmocka_unit_test(test_pending_that_clears_never_notifies),
 		cmocka_unit_test(test_absent_fires_for_a_missing_process),
 		cmocka_unit_test(test_group_by_nothing_sends_one_notification),
+		cmocka_unit_test(test_cpu_alerts_carry_the_busiest_processes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -341,6 +341,45 @@ groups:
         os.unlink(pm.name)
 
 
+LOAD = os.path.join(os.path.dirname(VIGIL), "tests", "integration", "runq_load")
+
+
+@test
+def runq_rule_fires_under_a_pinned_cpu_hog():
+    require_root()
+    check(os.path.exists(LOAD), "build %s first (make)" % LOAD)
+    rx = Receiver()
+    rules = """
+route: {group_wait: 0s, group_interval: 500ms, repeat_interval: 1h}
+groups:
+  - name: sched
+    rules:
+      - alert: RunQueueLatency
+        expr: runq_p99 > 2ms
+        for: 1s
+        annotations: {summary: 'run-queue p99 is {{ $value }}s'}
+"""
+    srv = NsServe(rules, "--eval-interval", "500ms", "--webhook", rx.url)
+    load = None
+    try:
+        # two spinners pinned beside a sleeper on CPU 0: its wakeups wait for a time slice
+        load = subprocess.Popen([LOAD, "--cpu", "0", "--busy", "2", "--loops", "20000",
+                                 "--sleep-us", "1000"], stdout=subprocess.DEVNULL)
+        p = rx.wait(lambda q: q["status"] == "firing", 30, "RunQueueLatency firing")[0][2]
+        a = p["alerts"][0]
+        m = re.fullmatch(r"run-queue p99 is ([0-9.e-]+)s", a["annotations"]["summary"])
+        check(m and float(m.group(1)) > 0.002, a["annotations"])
+        firing = [x for x in srv.alerts() if x["state"] == "firing"]
+        check(firing and firing[0]["value"] > 0.002, srv.alerts())
+        srv.stop()
+    finally:
+        if load:
+            load.kill()
+            load.wait()
+        srv.close()
+        rx.close()
+
+
 @test
 def rules_check_gives_file_line_column():
     with tempfile.NamedTemporaryFile("w", suffix=".yml", delete=False) as f:

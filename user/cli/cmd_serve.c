@@ -148,8 +148,9 @@ static const struct cli_cmd serve_cmd = {
 		"In-kernel histograms with exact le bounds, drop counters, each BPF program's\n"
 		"cost, and the system's CPU, memory, schedstat, disk and network counters under\n"
 		"node_exporter's names. The metric names are listed in the README.\n"
-		"With --rules, alerting rules are evaluated every --eval-interval (docs/alerts.md):\n"
-		"alerts at /api/v2/alerts (vigil alerts), notifications to --webhook.",
+		"With --rules, alerting rules are evaluated every --eval-interval\n"
+		"(docs/alerts.md): alerts at /api/v2/alerts (vigil alerts), notifications\n"
+		"to --webhook.",
 	.opts = serve_opts,
 	.set = serve_set,
 };

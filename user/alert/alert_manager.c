@@ -192,15 +192,16 @@ struct alert_manager *alert_manager__new(struct alert_rules *rules, const struct
 
 int alert_manager__add_notifier(struct alert_manager *m, struct notifier *n)
 {
-	struct notifier **nv = reallocarray(m->notifiers, m->nnotifiers + 1, sizeof(*nv));
+	struct notifier **nv;
 
-	if (!nv)
-		return -ENOMEM;
-	m->notifiers = nv;
 	pthread_mutex_lock(&m->lock);
-	m->notifiers[m->nnotifiers++] = n;
+	nv = reallocarray(m->notifiers, m->nnotifiers + 1, sizeof(*nv));
+	if (nv) {
+		m->notifiers = nv;
+		m->notifiers[m->nnotifiers++] = n;
+	}
 	pthread_mutex_unlock(&m->lock);
-	return 0;
+	return nv ? 0 : -ENOMEM;
 }
 
 void alert_manager__set_host(struct alert_manager *m, const char *host)
@@ -663,10 +664,17 @@ static int group_flush(struct alert_manager *m, struct am_group *g, double now)
 			.host = m->host,
 		};
 
+		/*
+		 * Only this thread writes alerts and groups (eval and dispatch share it), so the
+		 * lock, which keeps serve's readers out while they change, is not held while a
+		 * notifier talks to a slow server: /metrics and /api/v2/alerts are not held up.
+		 */
+		pthread_mutex_unlock(&m->lock);
 		for (size_t i = 0; i < m->nnotifiers; i++)
 			if (notifier__send(m->notifiers[i], &note))
 				pr_warn("alert: %s notification of %s refused",
 					m->notifiers[i]->ops->kind, g->key);
+		pthread_mutex_lock(&m->lock);
 		g->sent = true;
 		g->last_hash = h;
 		g->last_sent = now;
@@ -703,9 +711,9 @@ void alert_manager__dispatch(struct alert_manager *m, double now)
 		}
 		i++;
 	}
+	pthread_mutex_unlock(&m->lock);
 	for (size_t i = 0; i < m->nnotifiers; i++)
 		notifier__tick(m->notifiers[i], now);
-	pthread_mutex_unlock(&m->lock);
 }
 
 void alert_time_rfc3339(double t, char *buf, size_t len)

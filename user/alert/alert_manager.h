@@ -5,8 +5,9 @@
  * (rule, series) through inactive -> pending (until `for` has held) -> firing -> resolved;
  * each dispatch flushes the groups whose group_wait or group_interval is up, and hands a
  * notification to every notifier when the group changed or repeat_interval has passed. Time
- * is passed in (unix seconds) so tests can drive it. Thread-safe: serve's HTTP thread reads
- * while the alert thread evaluates.
+ * is passed in (unix seconds) so tests can drive it. eval and dispatch are called from one
+ * thread; json and write_prom may be called from others at any time (they never wait for a
+ * notifier: sends happen outside the lock).
  */
 #ifndef VIGIL_ALERT_MANAGER_H
 #define VIGIL_ALERT_MANAGER_H

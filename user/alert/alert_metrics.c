@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/hist.h"
 #include "fallback.h"
@@ -34,6 +35,15 @@ struct alert_collector {
 	int round;
 	struct alert_hist_state hists[2]; /* runq, blkio */
 	struct fb_cpu_sampler *cpu;
+	/* the busiest processes since the previous round, for CPU and run-queue alerts */
+	struct alert_proc_cpu {
+		int pid;
+		double cpu_s;
+	} * prev;
+	size_t nprev;
+	double prev_t;
+	int top_round;
+	char *top_csv;
 	struct alert_cache {
 		const struct alert_metric *m;
 		char module[ALERT_LABEL_LEN], target[ALERT_LABEL_LEN];
@@ -124,6 +134,8 @@ static double slots_quantile(const uint64_t *slots, double q)
 	return 0;
 }
 
+static void attach_top_cpu(struct alert_collector *c, struct alert_series_set *out);
+
 static int hist_quantile(struct alert_collector *c, const char *hist, double q,
 			 struct alert_series_set *out)
 {
@@ -131,7 +143,160 @@ static int hist_quantile(struct alert_collector *c, const char *hist, double q,
 
 	if (!d)
 		return 0;
-	return alert_series_set__add(out, slots_quantile(d, q), NULL) ? 0 : -ENOMEM;
+	if (!alert_series_set__add(out, slots_quantile(d, q), NULL))
+		return -ENOMEM;
+	if (!strcmp(hist, "runq")) /* who held the CPUs the waiting tasks wanted */
+		attach_top_cpu(c, out);
+	return 0;
+}
+
+/* Append a CSV row to *csv (grown with realloc); false on ENOMEM. */
+static bool csv_append(char **csv, size_t *len, const char *row)
+{
+	size_t n = strlen(row);
+	char *nv = realloc(*csv, *len + n + 1);
+
+	if (!nv)
+		return false;
+	memcpy(nv + *len, row, n + 1);
+	*csv = nv;
+	*len += n;
+	return true;
+}
+
+#define ALERT_TOP_PROCS 10
+
+static int proc_cpu_cmp(const void *a, const void *b)
+{
+	double x = ((const struct alert_proc_cpu *)a)->cpu_s;
+	double y = ((const struct alert_proc_cpu *)b)->cpu_s;
+
+	return x < y ? 1 : x > y ? -1 : 0;
+}
+
+/* The CPU time each process had before, by pid (prev is sorted by pid). */
+static double prev_cpu(const struct alert_collector *c, int pid, bool *found)
+{
+	size_t lo = 0, hi = c->nprev;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (c->prev[mid].pid == pid) {
+			*found = true;
+			return c->prev[mid].cpu_s;
+		}
+		if (c->prev[mid].pid < pid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*found = false;
+	return 0;
+}
+
+/*
+ * The ALERT_TOP_PROCS processes that used the most CPU since the previous round, as CSV
+ * (pid,name,cpu_percent): the records behind a CPU or run-queue alert. NULL before a second
+ * round or on failure; borrowed until the next round.
+ */
+static const char *collector__top_cpu(struct alert_collector *c)
+{
+	struct fb_proc_iter *it;
+	const struct fb_proc_info *pi;
+	struct alert_proc_cpu *now = NULL, *delta = NULL;
+	struct {
+		int pid;
+		char name[64];
+	} *names = NULL;
+	size_t n = 0, cap = 0, len = 0;
+	struct timespec ts;
+	double t, dt;
+	char *csv = NULL;
+
+	if (c->top_round == c->round)
+		return c->top_csv;
+	c->top_round = c->round;
+	free(c->top_csv);
+	c->top_csv = NULL;
+	it = fb_proc_iter__new(FB_PI_NAME | FB_PI_CPU_TIMES);
+	if (!it)
+		return NULL;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	t = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	while ((pi = fb_proc_iter__next(it))) {
+		if (!(pi->valid & FB_PI_CPU_TIMES))
+			continue;
+		if (n == cap) {
+			size_t nc = cap ? cap * 2 : 256;
+			void *a = reallocarray(now, nc, sizeof(*now));
+			void *b = a ? reallocarray(names, nc, sizeof(*names)) : NULL;
+
+			if (a)
+				now = a;
+			if (b)
+				names = b;
+			if (!a || !b)
+				goto out;
+			cap = nc;
+		}
+		now[n].pid = (int)pi->pid;
+		now[n].cpu_s = pi->cpu_times.user + pi->cpu_times.system;
+		names[n].pid = (int)pi->pid;
+		snprintf(names[n].name, sizeof(names[n].name), "%s", pi->name);
+		n++;
+	}
+	dt = t - c->prev_t;
+	if (c->nprev && dt > 0 && n) {
+		delta = calloc(n, sizeof(*delta));
+		if (!delta)
+			goto out;
+		for (size_t i = 0; i < n; i++) {
+			bool found;
+			double before = prev_cpu(c, now[i].pid, &found);
+
+			delta[i].pid = (int)i; /* index into now/names */
+			delta[i].cpu_s =
+				found && now[i].cpu_s >= before ? now[i].cpu_s - before : 0;
+		}
+		qsort(delta, n, sizeof(*delta), proc_cpu_cmp);
+		csv = strdup("pid,name,cpu_percent\n");
+		len = csv ? strlen(csv) : 0;
+		for (size_t i = 0; csv && i < n && i < ALERT_TOP_PROCS && delta[i].cpu_s > 0; i++) {
+			char row[160];
+			size_t k = (size_t)delta[i].pid;
+
+			snprintf(row, sizeof(row), "%d,\"%s\",%.1f\n", now[k].pid, names[k].name,
+				 100.0 * delta[i].cpu_s / dt);
+			if (!csv_append(&csv, &len, row)) {
+				free(csv);
+				csv = NULL;
+			}
+		}
+	}
+	/* fb_proc_iter goes in pid order: now is sorted for the next round's lookups */
+	free(c->prev);
+	c->prev = now;
+	c->nprev = n;
+	c->prev_t = t;
+	now = NULL;
+	c->top_csv = csv;
+out:
+	free(delta);
+	free(now);
+	free(names);
+	fb_proc_iter__free(it);
+	return c->top_csv;
+}
+
+/* Attach the busiest processes to every series just added to out. */
+static void attach_top_cpu(struct alert_collector *c, struct alert_series_set *out)
+{
+	const char *csv = out->n ? collector__top_cpu(c) : NULL;
+
+	for (size_t i = 0; csv && i < out->n; i++)
+		if (!out->v[i].records_csv)
+			out->v[i].records_csv = strdup(csv);
 }
 
 #define HIST_COLLECTOR(fn, hist, q)                                                                \
@@ -169,7 +334,10 @@ static int cpu_percent(struct alert_collector *c, const struct alert_fixed *f,
 	(void)f;
 	if (!c->cpu || fb_cpu_percent(c->cpu, 0, &v))
 		return 0;
-	return alert_series_set__add(out, v, NULL) ? 0 : -ENOMEM;
+	if (!alert_series_set__add(out, v, NULL))
+		return -ENOMEM;
+	attach_top_cpu(c, out);
+	return 0;
 }
 
 static int memory_used_percent(struct alert_collector *c, const struct alert_fixed *f,
@@ -203,7 +371,8 @@ static int disks(struct alert_collector *c, bool free_bytes, struct alert_series
 	int err = 0;
 
 	(void)c;
-	if (fb_disk_partitions(false, &parts))
+	/* every mount, tmpfs too (psutil's all=True); those with no blocks are left out */
+	if (fb_disk_partitions(true, &parts))
 		return 0;
 	for (size_t i = 0; i < parts.n && !err; i++) {
 		const struct fb_partition *p = &parts.v[i];
@@ -245,20 +414,6 @@ static int disk_free_bytes(struct alert_collector *c, const struct alert_fixed *
 {
 	(void)f;
 	return disks(c, true, out);
-}
-
-/* Append a CSV row to *csv (grown with realloc); false on ENOMEM. */
-static bool csv_append(char **csv, size_t *len, const char *row)
-{
-	size_t n = strlen(row);
-	char *nv = realloc(*csv, *len + n + 1);
-
-	if (!nv)
-		return false;
-	memcpy(nv + *len, row, n + 1);
-	*csv = nv;
-	*len += n;
-	return true;
 }
 
 /* One series per process name: how many processes have it, with their pids as CSV. */
@@ -376,6 +531,7 @@ struct alert_collector *alert_collector__new(const struct alert_env *env)
 	c->hists[1].name = "blkio";
 	c->hists[0].round = c->hists[1].round = -1;
 	c->cpu = fb_cpu_sampler__new(); /* NULL: no cpu_percent series */
+	c->top_round = -1;
 	return c;
 }
 
@@ -388,6 +544,8 @@ void alert_collector__free(struct alert_collector *c)
 		free(c->cache[i].set.v);
 	}
 	fb_cpu_sampler__free(c->cpu);
+	free(c->prev);
+	free(c->top_csv);
 	free(c);
 }
 

@@ -28,6 +28,7 @@ struct rl {
 	size_t errlen, used;
 	int nerr;
 	struct alert_rules *r;
+	size_t cap; /* of r->v */
 };
 
 static void rl_fail_at(struct rl *c, size_t line, size_t col, const char *fmt, ...)
@@ -225,6 +226,18 @@ static void rl_rule(struct rl *c, yaml_node_t *n, const char *group)
 	if (c->r->n == RULES_MAX) {
 		rl_fail(c, n, "more than %d rules", RULES_MAX);
 		return;
+	}
+	if (c->r->n == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 8;
+		struct alert_rule *nv = reallocarray(c->r->v, cap, sizeof(*nv));
+
+		if (!nv) {
+			rl_fail(c, n, "out of memory");
+			return;
+		}
+		memset(nv + c->cap, 0, (cap - c->cap) * sizeof(*nv));
+		c->r->v = nv;
+		c->cap = cap;
 	}
 	r = &c->r->v[c->r->n++];
 	r->group = strdup(group);
@@ -424,8 +437,7 @@ struct alert_rules *alert_rules__parse(const char *path, const char *text, size_
 	c.r = calloc(1, sizeof(*c.r));
 	if (!c.r)
 		return NULL;
-	c.r->v = calloc(RULES_MAX, sizeof(*c.r->v));
-	if (!c.r->v || rl_defaults(c.r))
+	if (rl_defaults(c.r))
 		goto err_nomem;
 	if (!yaml_parser_initialize(&parser))
 		goto err_nomem;

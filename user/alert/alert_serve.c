@@ -64,20 +64,24 @@ static int env_probe(void *ctx, const char *module, const char *target, double *
 	const struct probe_module *pmod = as->pm ? probe_modules__find(as->pm, module) : NULL;
 	char err[256];
 	struct prom p;
-	const char *line;
+	const char *line = NULL;
 	int rc;
 
 	if (!pmod)
 		return -ENOENT;
 	prom__init(&p, 1 << 20);
 	rc = probe_prom__run(pmod, target, &p, err, sizeof(err));
-	line = p.buf ? strstr(p.buf, "\nprobe_success ") : NULL;
-	if (!rc && p.buf && !strncmp(p.buf, "probe_success ", 14))
-		line = p.buf - 1;
+	if (!rc && p.buf) {
+		/* the sample line "probe_success 1", at the start of the text or of a line */
+		line = strncmp(p.buf, "probe_success ", 14) ? strstr(p.buf, "\nprobe_success ")
+							    : p.buf;
+		if (line && *line == '\n')
+			line++;
+	}
 	if (!rc && !line)
 		rc = -EIO;
 	if (!rc)
-		*success = strtod(line + 15, NULL);
+		*success = strtod(line + 14, NULL);
 	prom__fini(&p);
 	return rc;
 }
@@ -142,6 +146,21 @@ struct alert_serve *alert_serve__new(const struct alert_serve_opts *o, struct me
 	if (!as->m) {
 		alert_rules__free(r);
 		goto err;
+	}
+	/* a probe rule whose module serve does not have would never fire: refuse it */
+	for (size_t i = 0; i < r->n; i++) {
+		struct alert_fixed f;
+
+		if (strcmp(r->v[i].expr.metric->name, "probe_success"))
+			continue;
+		alert_expr__fixed(&r->v[i].expr, &f);
+		if (!pm || !probe_modules__find(pm, f.module)) {
+			snprintf(why, whylen,
+				 "%s: rule %s: probe module '%s' is not in --probe.config",
+				 o->rules, r->v[i].name, f.module);
+			errno = EINVAL;
+			goto err;
+		}
 	}
 	if (o->url)
 		alert_manager__set_url(as->m, o->url);

@@ -157,7 +157,10 @@ static const struct cli_cmd serve_cmd = {
 	.details =
 		"In-kernel histograms with exact le bounds, drop counters, each BPF program's\n"
 		"cost, and the system's CPU, memory, schedstat, disk and network counters under\n"
-		"node_exporter's names. The metric names are listed in the README.",
+		"node_exporter's names. The metric names are listed in the README.\n"
+		"With --rules, alerting rules are evaluated every --eval-interval\n"
+		"(docs/alerts.md): alerts at /api/v2/alerts (vigil alerts), notifications\n"
+		"to --webhook.",
 	.opts = serve_opts,
 	.set = serve_set,
 };

@@ -87,6 +87,10 @@ static const char *col_cgroup(const struct ps_row *r)
 {
 	return r->x.cgroup;
 }
+static const char *col_source(const struct ps_row *r)
+{
+	return r->source ? r->source : "";
+}
 static double col_num_fds(const struct ps_row *r)
 {
 	return r->x.num_fds;
@@ -129,6 +133,7 @@ const struct ps_col ps_cols[] = {
 	{ "exe", "EXE", -24, PS_TEXT, PS_X_EXE, NULL, col_exe },
 	{ "cgroup", "CGROUP", -24, PS_TEXT, PS_X_CGROUP, NULL, col_cgroup },
 	{ "cmdline", "COMMAND", -32, PS_TEXT, PS_X_CMDLINE, NULL, col_cmdline },
+	{ "source", "SOURCE", -8, PS_TEXT, 0, NULL, col_source },
 };
 
 const size_t ps_ncols = sizeof(ps_cols) / sizeof(ps_cols[0]);

@@ -49,6 +49,7 @@ struct ps_extra {
 struct ps_row {
 	struct fb_proc_info pi;
 	double cpu_percent; /* < 0: not measured */
+	const char *source; /* where the scan read it: "bpf_iter", "procfs" (static) */
 	struct ps_extra x;
 };
 

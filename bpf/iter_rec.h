@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * iter_rec.h: the wire contract of the BPF iterators (iter.bpf.c): the fixed-size binary
- * records they write into the iterator's seq_file, one per thread group for iter/task. Each
- * record starts with its version and its size; userspace checks both on every record and
- * falls back to /proc (with a warning) on a mismatch, so an old binary never misreads a new
- * object. Values are the kernel's raw ones (nanoseconds, pages, kernel ids): userspace turns
- * them into /proc's units. Fixed-width types only; shared with user/.
+ * iter_rec.h: the wire contract of the BPF iterators (iter.bpf.c, iter_net.bpf.c): the
+ * fixed-size binary records they write into the iterator's seq_file, one per thread group
+ * for iter/task, one per socket in an fd table for iter/task_file. Each record starts with
+ * its version and its size; userspace checks both on every record and falls back to /proc
+ * (with a warning) on a mismatch, so an old binary never misreads a new object. Values are
+ * the kernel's raw ones (nanoseconds, pages, kernel ids): userspace turns them into /proc's
+ * units. Fixed-width types only; shared with user/.
  */
 #ifndef VIGIL_ITER_REC_H
 #define VIGIL_ITER_REC_H
@@ -48,5 +49,19 @@ struct iter_task_rec {
 };
 
 _Static_assert(sizeof(struct iter_task_rec) == 216, "iter_task_rec layout");
+
+#define ITER_SOCK_VERSION 1
+
+/* One socket file in a process' fd table (iter/task_file): what /proc/PID/fd/FD points to. */
+struct iter_sock_rec {
+	__u16 version; /* ITER_SOCK_VERSION */
+	__u16 size;    /* sizeof(struct iter_sock_rec) */
+	__u32 pid;     /* the thread group id */
+	__s32 fd;
+	__u32 pad;
+	__u64 inode; /* "socket:[INODE]" */
+};
+
+_Static_assert(sizeof(struct iter_sock_rec) == 24, "iter_sock_rec layout");
 
 #endif /* VIGIL_ITER_REC_H */

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * iter_task.c: the BPF task iterator as the fallback library's process feed. Opening it
- * loads iter.bpf.c, attaches `dump_task` as an iterator link and creates one iterator fd per
- * walk; the fd is read in 64 KiB chunks (a record cut by a chunk's end is carried to the
- * next), so memory stays bounded however many processes there are. Every record's version
- * and size are checked: a mismatch at open falls back to /proc with a warning, one later
+ * loads iter.bpf.c through its light skeleton (the kernel does the CO-RE relocations against
+ * the BTF it holds, so no run parses the 5 MB vmlinux BTF), attaches `dump_task` as an
+ * iterator link and reads one walk per scan in bounded chunks (iter_read.h). Every record's
+ * version and size are checked: a mismatch at open falls back to /proc with a warning, one
+ * later
  * fails the scan. Raw kernel values become /proc's units here: CPU times are summed and
  * scaled as the kernel's cputime_adjust() does (sum_exec_runtime split in the ticks' ratio,
  * never below what /proc last reported), then turned into clock ticks as nsec_to_clock_t();
@@ -21,17 +22,14 @@
 #include <unistd.h>
 
 #include "core/log.h"
+#include "iter/iter_read.h"
 #include "iter/iter_task.h"
 #include "iter.lskel.h"
 #include "iter_rec.h"
 
-#define ITER_CHUNK (64 * 1024)
-
 struct iter_task {
 	struct iter_lskel *skel;
-	int fd; /* this walk's iterator, -1 once it ended */
-	char *buf;
-	size_t len, off; /* bytes in buf, bytes consumed */
+	struct iter_reader rd;
 	uint64_t ns_per_tick;
 };
 
@@ -42,78 +40,14 @@ const char *iter_task__why(void)
 	return last_why;
 }
 
-/* Read more of the walk after the unconsumed bytes: >0 bytes added, 0 at the end, -errno. */
-static ssize_t iter_fill(struct iter_task *t)
-{
-	ssize_t r;
-
-	if (t->fd < 0)
-		return 0;
-	memmove(t->buf, t->buf + t->off, t->len - t->off);
-	t->len -= t->off;
-	t->off = 0;
-	do {
-		r = read(t->fd, t->buf + t->len, ITER_CHUNK - t->len);
-	} while (r < 0 && errno == EINTR);
-	if (r < 0)
-		return -errno;
-	if (!r) {
-		close(t->fd);
-		t->fd = -1;
-	}
-	t->len += (size_t)r;
-	return r;
-}
-
-static int iter_start(struct iter_task *t)
-{
-	if (t->fd >= 0)
-		close(t->fd);
-	t->len = t->off = 0;
-	t->fd = bpf_iter_create(t->skel->links.dump_task_fd);
-	return t->fd < 0 ? -errno : 0;
-}
-
-/* 1 with the next record in *rec, 0 at the end, -EPROTO for a foreign record, -errno. */
-static int iter_record(struct iter_task *t, const struct iter_task_rec **rec)
-{
-	const struct iter_task_rec *r;
-	ssize_t got;
-
-	while (t->len - t->off < sizeof(*r)) {
-		got = iter_fill(t);
-		if (got < 0)
-			return (int)got;
-		if (!got) {
-			if (t->len != t->off) {
-				pr_warn("bpf_iter: the task walk ended inside a record (%zu bytes)",
-					t->len - t->off);
-				return -EPROTO;
-			}
-			return 0;
-		}
-	}
-	r = (const void *)(t->buf + t->off);
-	if (r->version != ITER_TASK_VERSION || r->size != sizeof(*r)) {
-		pr_warn("bpf_iter: task record version %u size %u, expected version %u size %zu",
-			r->version, r->size, ITER_TASK_VERSION, sizeof(*r));
-		return -EPROTO;
-	}
-	t->off += sizeof(*r);
-	*rec = r;
-	return 1;
-}
-
 static void iter_close(void *state)
 {
 	struct iter_task *t = state;
 
 	if (!t)
 		return;
-	if (t->fd >= 0)
-		close(t->fd);
+	iter_reader__fini(&t->rd);
 	iter_lskel__destroy(t->skel);
-	free(t->buf);
 	free(t);
 }
 
@@ -126,11 +60,8 @@ static int iter_open(void **state)
 
 	if (!t)
 		goto fail;
-	t->fd = -1;
+	t->rd.fd = -1;
 	t->ns_per_tick = 1000000000ULL / (uint64_t)(tck > 0 ? tck : 100);
-	t->buf = malloc(ITER_CHUNK);
-	if (!t->buf)
-		goto fail;
 	step = "open";
 	t->skel = iter_lskel__open();
 	if (!t->skel)
@@ -143,32 +74,17 @@ static int iter_open(void **state)
 	err = iter_lskel__attach(t->skel);
 	if (err)
 		goto fail;
-	step = "create";
-	err = iter_start(t);
+	step = "walk";
+	err = iter_reader__init(&t->rd, t->skel->links.dump_task_fd, "task");
+	if (!err)
+		err = iter_reader__start(&t->rd);
 	if (err)
 		goto fail;
-	/* the first chunk: a foreign record format means /proc, now, with a warning */
-	step = "read";
-	if (t->len - t->off < sizeof(struct iter_task_rec)) {
-		ssize_t got = iter_fill(t);
-
-		if (got < 0) {
-			err = (int)got;
-			goto fail;
-		}
-	}
-	if (t->len >= 4) {
-		const struct iter_task_rec *r = (const void *)t->buf;
-
-		if (r->version != ITER_TASK_VERSION || r->size != sizeof(*r)) {
-			pr_warn("bpf_iter: task record version %u size %u, this vigil reads "
-				"version %u size %zu: listing from /proc",
-				r->version, r->size, ITER_TASK_VERSION, sizeof(*r));
-			step = "check";
-			err = -EPROTO;
-			goto fail;
-		}
-	}
+	/* a foreign record format means /proc, now, with a warning */
+	step = "check";
+	err = iter_reader__check_first(&t->rd, ITER_TASK_VERSION, sizeof(struct iter_task_rec));
+	if (err < 0)
+		goto fail;
 	last_why[0] = '\0';
 	*state = t;
 	return 0;
@@ -216,7 +132,7 @@ static int iter_next(void *state, struct fb_proc_raw *out)
 	struct iter_task *t = state;
 	const struct iter_task_rec *r = NULL;
 	uint64_t ut, st, tick = t->ns_per_tick;
-	int ret = iter_record(t, &r);
+	int ret = iter_reader__next(&t->rd, ITER_TASK_VERSION, sizeof(*r), (const void **)&r);
 
 	if (ret <= 0)
 		return ret;
@@ -252,7 +168,9 @@ static int iter_next(void *state, struct fb_proc_raw *out)
 
 static int iter_rewind(void *state)
 {
-	return iter_start(state);
+	struct iter_task *t = state;
+
+	return iter_reader__start(&t->rd);
 }
 
 static const struct fb_proc_feed feed = {

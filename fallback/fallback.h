@@ -418,6 +418,33 @@ int fb_net_connections(enum fb_conn_kind kind, struct fb_conn **out, size_t *n);
 int fb_net_connections_procfs(enum fb_conn_kind kind, struct fb_conn **out, size_t *n);
 
 /*
+ * A kernel-side walk of every socket in every fd table (vigil's BPF task_file iterator,
+ * user/iter/), which fb_net_connections() uses for the owners instead of a readlink of every
+ * /proc/PID/fd entry.  Processes the walk did not visit (a sandbox can hide one from BPF)
+ * are still scanned in /proc, so the owners are the same either way.  Linux only; elsewhere
+ * the feed is ignored.
+ */
+struct fb_sock_owner {
+	uint64_t inode;
+	pid_t pid;
+	int fd;
+};
+
+struct fb_sock_owner_feed {
+	const char *source; /* "bpf_iter" */
+	/* Start a walk: 0, or -errno and the owners come from /proc. */
+	int (*open)(void **state);
+	/* The next socket fd: 1, 0 at the end, -errno (the listing fails with it). */
+	int (*next)(void *state, struct fb_sock_owner *out);
+	void (*close)(void *state);
+};
+
+/* NULL: always /proc.  Not thread-safe: set it before listing. */
+void fb_net_set_owner_feed(const struct fb_sock_owner_feed *feed);
+/* Where the last fb_net_connections() found the owners: "procfs" or the feed's source. */
+const char *fb_net_owner_source(void);
+
+/*
  * The socket tables of @kind without their owners (pid and fd -1): what lsof joins with each
  * process' socket inodes.  Cheaper than fb_net_connections(), which scans every fd for owners.
  * Unlike psutil's rows, a unix socket has a status here when sock_diag gives one: LISTEN,

@@ -12,8 +12,12 @@ adds their per-CPU parts). A process the walk lists and
 neither /proc read saw must have started after the first. Then: churn (processes exiting
 during walks are skipped, never half-reported), an unprivileged run (falls back to /proc and
 says so; --backend bpf fails naming the reason), doctor's listing line, and memory that stays
-bounded with 10k threads.
+bounded with 10k threads. Socket owners: `vigil net` with the task_file walk against the
+readlink scan of /proc/PID/fd (every row both /proc-path listings agree on), and against
+`ss -tuanp` for sockets this test opens with known fds.
 """
+import re
+import socket
 import json
 import os
 import resource
@@ -90,10 +94,8 @@ def compare(pid, a, g, b):
     return bad
 
 
-@test
-def walk_matches_proc_field_by_field():
-    """Every process, every field, the walk against /proc read before and after it."""
-    require_root()
+def one_round():
+    """/proc, walk, /proc: ({pid: [differences]}, compared, rows from bpf_iter)."""
     t0 = time.time()
     before = listing("fallback")
     walk = listing("bpf")
@@ -103,27 +105,43 @@ def walk_matches_proc_field_by_field():
     check(srcs.count("bpf_iter") >= 0.9 * len(srcs),
           "only %d of %d rows from bpf_iter" % (srcs.count("bpf_iter"), len(srcs)))
     check(all(r["source"] == "procfs" for r in before.values()), "fallback rows not procfs")
-    compared, problems = 0, []
+    compared, problems = 0, {}
     for pid, a in before.items():
         b = after.get(pid)
         if not b or b["create_time"] != a["create_time"]:
             continue  # ended (or its pid was reused) between the /proc reads
         g = walk.get(pid)
         if g is None:
-            problems.append("pid %d (%s) alive in both /proc reads, not in the walk"
-                            % (pid, a["name"]))
+            problems[pid] = ["%s alive in both /proc reads, not in the walk" % a["name"]]
             continue
         compared += 1
-        problems += ["pid %d (%s): %s" % (pid, a["name"], d) for d in compare(pid, a, g, b)]
+        d = compare(pid, a, g, b)
+        if d:
+            problems[pid] = ["%s: %s" % (a["name"], x) for x in d]
     for pid, g in walk.items():
         # create_time is boot time (whole seconds in /proc/stat) plus ticks: 1 s of slack
         if pid not in before and pid not in after and g["create_time"] < t0 - 1.02:
-            problems.append("pid %d (%s) only in the walk, started %.2f before the test"
-                            % (pid, g["name"], t0 - g["create_time"]))
+            problems[pid] = ["%s only in the walk, started %.2f s before the test"
+                             % (g["name"], t0 - g["create_time"])]
     check(compared > 50, "only %d processes compared" % compared)
-    check(not problems, "%d differences:\n  %s" % (len(problems), "\n  ".join(problems[:30])))
-    print("  %d processes compared field by field, %d from bpf_iter" %
-          (compared, srcs.count("bpf_iter")))
+    return problems, compared, srcs.count("bpf_iter")
+
+
+@test
+def walk_matches_proc_field_by_field():
+    """Every process, every field, the walk against /proc read before and after it.
+
+    A process can change for an instant between two reads and back (a thread started and
+    joined, a page mapped and unmapped): a difference counts when the same process differs
+    again in a second round; a real fault in either path shows every time."""
+    require_root()
+    first, compared, nbpf = one_round()
+    again = one_round()[0] if first else {}
+    both = {pid: first[pid] + again[pid] for pid in first if pid in again}
+    lines = ["pid %d %s" % (pid, d) for pid, ds in sorted(both.items()) for d in ds]
+    check(not lines, "%d differences, twice:\n  %s" % (len(lines), "\n  ".join(lines[:30])))
+    print("  %d processes compared field by field, %d from bpf_iter, %d transient" %
+          (compared, nbpf, len(first)))
 
 
 CHURN = r"""
@@ -233,6 +251,100 @@ def memory_bounded_with_10k_threads():
         holder.wait()
     print("  peak RSS %d KiB without, %d KiB with 10k threads" % (base, peak))
     check(peak < base + 4096, "peak RSS grew from %d to %d KiB" % (base, peak))
+
+
+def conns(backend):
+    p = vigil("net", "--backend", backend, "-k", "all", "-f", "json")
+    rows = json.loads(p.stdout)
+    key = {(r["family"], r["type"], tuple(r["laddr"]), tuple(r["raddr"]), r["status"],
+            r["pid"], r["fd"]) for r in rows}
+    return rows, key
+
+
+def my_sockets(n):
+    """A TCP listener, n connected pairs on loopback, and n UDP sockets: {fd: socket}."""
+    socks = []
+    lst = socket.socket()
+    lst.bind(("127.0.0.1", 0))
+    lst.listen(n)
+    socks.append(lst)
+    for _ in range(n):
+        c = socket.create_connection(lst.getsockname())
+        a, _ = lst.accept()
+        socks += [c, a]
+        u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        u.bind(("127.0.0.1", 0))
+        socks.append(u)
+    return socks
+
+
+@test
+def socket_owners_match_the_fd_scan():
+    """Every socket row and owner: the task_file walk against readlink of /proc/PID/fd."""
+    require_root()
+    socks = my_sockets(50)
+    try:
+        rows_a, a = conns("fallback")
+        rows_g, g = conns("bpf")
+        rows_b, b = conns("fallback")
+        check(all(r["owner_source"] == "bpf_iter" for r in rows_g), "walk rows not bpf_iter")
+        check(all(r["owner_source"] == "procfs" for r in rows_a), "scan rows not procfs")
+        stable = a & b
+        missing = sorted(stable - g)
+        check(len(stable) > 200, "only %d stable rows" % len(stable))
+        check(not missing, "%d rows both /proc listings have, not the walk's:\n  %s"
+              % (len(missing), "\n  ".join(map(str, missing[:20]))))
+        mine = {(r["fd"]) for r in rows_g if r["pid"] == os.getpid()}
+        want = {s.fileno() for s in socks}
+        check(want <= mine, "own sockets missing: %s" % sorted(want - mine))
+        print("  %d stable rows, all in the walk's %d" % (len(stable), len(g)))
+    finally:
+        for s in socks:
+            s.close()
+
+
+def ss_owners():
+    """(proto, local, peer) -> {(pid, fd)} from ss -tuanp."""
+    p = subprocess.run(["ss", "-tuanpH"], capture_output=True, text=True, timeout=60)
+    check(p.returncode == 0, "ss failed: %s" % p.stderr)
+    out = {}
+    for line in p.stdout.splitlines():
+        f = line.split()
+        if len(f) < 6:
+            continue
+        owners = set((int(x), int(y)) for x, y in re.findall(r"pid=(\d+),fd=(\d+)", line))
+        out[(f[0], f[4], f[5])] = owners
+    return out
+
+
+@test
+def socket_owners_match_ss():
+    """This test's own sockets: vigil net's (pid, fd) is the one ss -tuanp names."""
+    require_root()
+    socks = my_sockets(30)
+    try:
+        rows = json.loads(vigil("net", "--backend", "bpf", "-k", "inet4", "-f", "json").stdout)
+        ss = ss_owners()
+        seen = 0
+        for s in socks:
+            la = "%s:%d" % s.getsockname()
+            try:
+                peer = list(s.getpeername())
+                ra = "%s:%d" % tuple(peer)
+            except OSError:
+                peer, ra = [], "0.0.0.0:*"
+            proto = "udp" if s.type == socket.SOCK_DGRAM else "tcp"
+            r = [x for x in rows if x["laddr"] and "%s:%d" % tuple(x["laddr"]) == la and
+                 x["raddr"] == peer and x["type"] == s.type]
+            check(len(r) == 1 and r[0]["fd"] == s.fileno(), "vigil net for %s: %r" % (la, r))
+            owners = ss.get((proto, la, ra))
+            check(owners == {(os.getpid(), s.fileno())}, "ss for %s %s %s: %r" %
+                  (proto, la, ra, owners))
+            seen += 1
+        print("  %d sockets: vigil net and ss name the same (pid, fd)" % seen)
+    finally:
+        for s in socks:
+            s.close()
 
 
 if __name__ == "__main__":

@@ -117,22 +117,32 @@ int dump_task(struct bpf_iter__task *ctx)
 {
 	struct task_struct *task = ctx->task;
 	struct iter_task_rec r = {};
+	struct mm_struct *mm;
+	__u32 pid;
 	struct thread_walk w = {};
 	struct signal_struct *sig;
 	struct tty_struct *tty;
 	const struct cred *cred;
 
-	if (!task || task->pid != task->tgid)
+	/*
+	 * Every field through BPF_CORE_READ (a probe read), none by a direct load: the verifier
+	 * checks each direct load of a task_struct field with a name search of the whole kernel
+	 * BTF, which made loading this program most of a `vigil ps`.
+	 */
+	if (!task)
 		return 0;
-	r.flags = task->flags;
-	if ((r.flags & PF_EXITING) && !task->exit_state)
+	pid = BPF_CORE_READ(task, tgid);
+	if (BPF_CORE_READ(task, pid) != pid)
+		return 0;
+	r.flags = BPF_CORE_READ(task, flags);
+	if ((r.flags & PF_EXITING) && !BPF_CORE_READ(task, exit_state))
 		return 0; /* half gone: its /proc files would vanish too */
-	sig = task->signal;
+	sig = BPF_CORE_READ(task, signal);
 	if (!sig)
 		return 0;
 	r.version = ITER_TASK_VERSION;
 	r.size = sizeof(r);
-	r.pid = task->tgid;
+	r.pid = pid;
 	r.ppid = BPF_CORE_READ(task, real_parent, tgid);
 	bpf_probe_read_kernel_str(r.comm, sizeof(r.comm), task->comm);
 	r.state = state_letter(task);
@@ -165,11 +175,12 @@ int dump_task(struct bpf_iter__task *ctx)
 	r.prev_stime_ns = BPF_CORE_READ(sig, prev_cputime.stime);
 	r.cutime_ns = BPF_CORE_READ(sig, cutime);
 	r.cstime_ns = BPF_CORE_READ(sig, cstime);
-	if (bpf_core_field_exists(task->delays) && task->delays)
+	if (bpf_core_field_exists(task->delays) && BPF_CORE_READ(task, delays))
 		r.blkio_delay_ns = BPF_CORE_READ(task, delays, blkio_delay);
 	r.start_boottime_ns = BPF_CORE_READ(task, start_boottime);
-	if (!(r.flags & PF_KTHREAD) && task->mm)
-		fill_mm(&r, task->mm);
+	mm = BPF_CORE_READ(task, mm);
+	if (!(r.flags & PF_KTHREAD) && mm)
+		fill_mm(&r, mm);
 	r.cgroup_id = BPF_CORE_READ(task, cgroups, dfl_cgrp, kn, id);
 	bpf_seq_write(ctx->meta->seq, &r, sizeof(r));
 	return 0;

@@ -191,17 +191,24 @@ static void ps_extras(struct ps_row *r, uint32_t want, uint64_t mem_total)
 	if (!h)
 		return;
 	if ((want & PS_X_CMDLINE) && !fb_proc__cmdline(h, &argv)) {
+		char line[1024];
 		size_t off = 0;
 
-		r->x.cmdline[0] = '\0';
-		for (size_t i = 0; i < argv.n && off + 1 < sizeof(r->x.cmdline); i++)
-			off += (size_t)snprintf(r->x.cmdline + off, sizeof(r->x.cmdline) - off,
-						"%s%s", i ? " " : "", argv.v[i]);
-		r->x.valid |= PS_X_CMDLINE;
+		line[0] = '\0';
+		for (size_t i = 0; i < argv.n && off + 1 < sizeof(line); i++)
+			off += (size_t)snprintf(line + off, sizeof(line) - off, "%s%s",
+						i ? " " : "", argv.v[i]);
+		r->x.cmdline = strdup(line);
+		if (r->x.cmdline)
+			r->x.valid |= PS_X_CMDLINE;
 	}
 	fb_strv_free(&argv);
-	if ((want & PS_X_EXE) && !fb_proc__exe(h, r->x.exe, sizeof(r->x.exe)))
-		r->x.valid |= PS_X_EXE;
+	if (want & PS_X_EXE) {
+		char exe[256];
+
+		if (!fb_proc__exe(h, exe, sizeof(exe)) && (r->x.exe = strdup(exe)))
+			r->x.valid |= PS_X_EXE;
+	}
 	if ((want & PS_X_NUM_FDS) && !fb_proc__num_fds(h, &r->x.num_fds))
 		r->x.valid |= PS_X_NUM_FDS;
 	if ((want & PS_X_MEMORY_PERCENT) && mem_total && (r->pi.valid & FB_PI_MEMORY_INFO)) {
@@ -209,10 +216,9 @@ static void ps_extras(struct ps_row *r, uint32_t want, uint64_t mem_total)
 		r->x.memory_percent = (double)r->pi.memory_info.rss * 100.0 / (double)mem_total;
 		r->x.valid |= PS_X_MEMORY_PERCENT;
 	}
-	if ((want & PS_X_CGROUP) && !fb_cgroup_limits(r->pi.pid, &cg)) {
-		snprintf(r->x.cgroup, sizeof(r->x.cgroup), "%s", cg.path);
+	if ((want & PS_X_CGROUP) && !fb_cgroup_limits(r->pi.pid, &cg) &&
+	    (r->x.cgroup = strdup(cg.path)))
 		r->x.valid |= PS_X_CGROUP;
-	}
 	fb_proc__free(h);
 }
 
@@ -513,6 +519,8 @@ static int ps_collect(const struct ps_args *a, struct ps_row **rows, size_t *n)
 			ps_io_rates(r, marks, nmarks, t1 - t0);
 		if (ps_keeps(a, r))
 			(*n)++;
+		else
+			ps_row__clear(r);
 	}
 	ps_rows_sort(*rows, *n, a->sort_col, a->sort_desc);
 out:
@@ -578,7 +586,7 @@ int cmd_ps(int argc, char **argv)
 		return 1;
 	err = ps_collect(&a, &rows, &n);
 	if (err == -ENOTSUP && a.backend == PS_BPF) {
-		free(rows);
+		ps_rows_free(rows, n);
 		output__close(&out);
 		return 1;
 	}
@@ -587,7 +595,7 @@ int cmd_ps(int argc, char **argv)
 			a.interval_ns ? " (cpu_percent from two scans)" : "");
 	if (err) {
 		pr_err("ps: cannot list processes: %s", strerror(-err));
-		free(rows);
+		ps_rows_free(rows, n);
 		output__close(&out);
 		return 1;
 	}
@@ -597,7 +605,7 @@ int cmd_ps(int argc, char **argv)
 			pr_err("ps: no such process: %lld", (long long)a.pid);
 		else
 			pr_err("ps: no process named '%s'", a.comm);
-		free(rows);
+		ps_rows_free(rows, n);
 		output__close(&out);
 		return 1;
 	}
@@ -614,7 +622,7 @@ int cmd_ps(int argc, char **argv)
 		jw__arr_end(&w);
 		sink__putc(out.sink, '\n');
 	}
-	free(rows);
+	ps_rows_free(rows, n);
 	return output__close(&out) ? 1 : 0;
 }
 

@@ -342,6 +342,9 @@ def socket_owners_match_ss():
                   (proto, la, ra, owners))
             seen += 1
         print("  %d sockets: vigil net and ss name the same (pid, fd)" % seen)
+        p = vigil("net", "-p", str(os.getpid()), "--backend", "bpf", check=False)
+        check(p.returncode == 2 and "not with --pid" in p.stderr,
+              "net -p --backend bpf: %d %r" % (p.returncode, p.stderr))
     finally:
         for s in socks:
             s.close()

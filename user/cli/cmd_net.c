@@ -532,6 +532,11 @@ int cmd_net(int argc, char **argv)
 	} else if (cli_check_scope(&net_cmd, &common, NET_CONNECTIONS, net_opt_scope,
 				   net_scope_names, "'vigil net connections'")) {
 		return EXIT_USAGE;
+	} else if (a.pid > 0 && a.backend == 1) {
+		/* one process' sockets come from its own fd table: there is no walk to force */
+		cli_error(&net_cmd, "--backend bpf: not with --pid (one process' owners are read "
+				    "from its own fd table)");
+		return EXIT_USAGE;
 	}
 	if (what && strcmp(what, "connections") && !nics &&
 	    cli_refuse_with(&net_cmd, &common, OPT_KIND, "a KIND argument"))

@@ -284,15 +284,23 @@ def socket_owners_match_the_fd_scan():
     require_root()
     socks = my_sockets(50)
     try:
-        rows_a, a = conns("fallback")
-        rows_g, g = conns("bpf")
-        rows_b, b = conns("fallback")
-        check(all(r["owner_source"] == "bpf_iter" for r in rows_g), "walk rows not bpf_iter")
-        check(all(r["owner_source"] == "procfs" for r in rows_a), "scan rows not procfs")
-        stable = a & b
-        missing = sorted(stable - g)
+        def round_():
+            rows_a, a = conns("fallback")
+            rows_g, g = conns("bpf")
+            rows_b, b = conns("fallback")
+            check(all(r["owner_source"] == "bpf_iter" for r in rows_g),
+                  "walk rows not bpf_iter")
+            check(all(r["owner_source"] == "procfs" for r in rows_a), "scan rows not procfs")
+            return rows_g, g, a & b
+
+        rows_g, g, stable = round_()
         check(len(stable) > 200, "only %d stable rows" % len(stable))
-        check(not missing, "%d rows both /proc listings have, not the walk's:\n  %s"
+        missing = stable - g
+        if missing:  # a socket handed between processes for an instant: it must repeat
+            _, g2, stable2 = round_()
+            missing &= stable2 - g2
+        missing = sorted(missing)
+        check(not missing, "%d rows both /proc listings have, not the walk's, twice:\n  %s"
               % (len(missing), "\n  ".join(map(str, missing[:20]))))
         mine = {(r["fd"]) for r in rows_g if r["pid"] == os.getpid()}
         want = {s.fileno() for s in socks}

@@ -418,6 +418,33 @@ int fb_net_connections(enum fb_conn_kind kind, struct fb_conn **out, size_t *n);
 int fb_net_connections_procfs(enum fb_conn_kind kind, struct fb_conn **out, size_t *n);
 
 /*
+ * A kernel-side walk of every socket in every fd table (vigil's BPF task_file iterator,
+ * user/iter/), which fb_net_connections() uses for the owners instead of a readlink of every
+ * /proc/PID/fd entry.  Processes the walk did not visit (a sandbox can hide one from BPF)
+ * are still scanned in /proc, so the owners are the same either way.  Linux only; elsewhere
+ * the feed is ignored.
+ */
+struct fb_sock_owner {
+	uint64_t inode;
+	pid_t pid;
+	int fd;
+};
+
+struct fb_sock_owner_feed {
+	const char *source; /* "bpf_iter" */
+	/* Start a walk: 0, or -errno and the owners come from /proc. */
+	int (*open)(void **state);
+	/* The next socket fd: 1, 0 at the end, -errno (the listing fails with it). */
+	int (*next)(void *state, struct fb_sock_owner *out);
+	void (*close)(void *state);
+};
+
+/* NULL: always /proc.  Not thread-safe: set it before listing. */
+void fb_net_set_owner_feed(const struct fb_sock_owner_feed *feed);
+/* Where the last fb_net_connections() found the owners: "procfs" or the feed's source. */
+const char *fb_net_owner_source(void);
+
+/*
  * The socket tables of @kind without their owners (pid and fd -1): what lsof joins with each
  * process' socket inodes.  Cheaper than fb_net_connections(), which scans every fd for owners.
  * Unlike psutil's rows, a unix socket has a status here when sock_diag gives one: LISTEN,
@@ -804,7 +831,8 @@ struct fb_proc_info {
 	struct fb_ids uids;
 	char username[64];
 	char terminal[32];
-	uint32_t valid; /* FB_PI_*: what was asked and could be read (else psutil's ad_value) */
+	uint32_t valid;	    /* FB_PI_*: what was asked and could be read (else psutil's ad_value) */
+	const char *source; /* where this one was read: "procfs", or a feed's source (static) */
 };
 
 /*
@@ -822,6 +850,44 @@ const struct fb_proc_info *fb_proc_iter__next(struct fb_proc_iter *it);
 int fb_proc_iter__rewind(struct fb_proc_iter *it);
 /* Closes every cached file. */
 void fb_proc_iter__free(struct fb_proc_iter *it);
+
+/*
+ * A kernel-side process walker the scan can use instead of /proc (vigil's BPF task iterator,
+ * user/iter/): it hands each thread group in pid order, in /proc's own units, and the scan
+ * turns it into an fb_proc_info exactly as it turns /proc/PID/stat, statm and status.
+ * fb_proc_iter__new() opens the feed set with fb_proc_iter__set_feed() and reads /proc when
+ * there is none or its open fails; fb_proc_iter__source() says which one it used.  A process
+ * that /proc lists and the walk left out (a sandbox can hide one from BPF) is read from /proc,
+ * so the two paths list the same processes; fb_proc_info.source tells them apart.
+ */
+struct fb_proc_raw {
+	pid_t pid, ppid;
+	char comm[16];
+	char state;				      /* /proc's letter */
+	uint32_t flags;				      /* PF_* */
+	uint64_t utime, stime, cutime, cstime, blkio; /* clock ticks (sysconf _SC_CLK_TCK) */
+	uint64_t starttime;			      /* clock ticks since boot */
+	int nice, num_threads, cpu, tty_nr;	      /* tty_nr encoded as /proc's */
+	uint32_t uids[3], gids[3];		      /* real, effective, saved */
+	uint64_t vms, rss, shared, text, data;	      /* pages, as statm */
+	uint64_t cgroup_id;
+};
+
+struct fb_proc_feed {
+	const char *source; /* the name fb_proc_iter__source() reports ("bpf_iter") */
+	/* Start a walk: 0, or -errno and the scan reads /proc. */
+	int (*open)(void **state);
+	/* The next process: 1, 0 at the end, or -errno (the scan fails with it). */
+	int (*next)(void *state, struct fb_proc_raw *out);
+	/* Start a new walk on the same state: 0 or -errno. */
+	int (*rewind)(void *state);
+	void (*close)(void *state);
+};
+
+/* NULL: always /proc.  Not thread-safe: set it before scanning. */
+void fb_proc_iter__set_feed(const struct fb_proc_feed *feed);
+/* "procfs", or the feed's source when the scan walks it. */
+const char *fb_proc_iter__source(const struct fb_proc_iter *it);
 
 /* ---------------------------------------------------------------- Windows services */
 

@@ -6,6 +6,8 @@
  * owners from one scan of every /proc/PID/fd symlink ("socket:[INODE]").  The
  * /proc/net/{tcp,tcp6,udp,udp6,unix} text tables are the fallback (no netlink, or a fixture root)
  * and parse to the same records.
+ * An owner feed (fb_net_set_owner_feed(): vigil's BPF task_file walk) replaces the fd scan of
+ * every process it visits; the ones it did not visit are still scanned.
  * psutil's rules: inet sockets report their first holder only, unix sockets one row per
  * (pid, fd), port 0 is the empty tuple, UDP status is NONE, identical rows collapse.
  */
@@ -779,6 +781,62 @@ static int dedup(struct conn_list *l)
 	return 0;
 }
 
+static const struct fb_sock_owner_feed *owner_feed;
+static const char *owner_source = "procfs";
+
+void fb_net_set_owner_feed(const struct fb_sock_owner_feed *feed)
+{
+	owner_feed = feed;
+}
+
+const char *fb_net_owner_source(void)
+{
+	return owner_source;
+}
+
+static int pid_cmp(const void *a, const void *b)
+{
+	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * The owner feed's walk into @part's map; the job's pids are cut down to those the walk did
+ * not visit (kernel threads, which hold no fds, and processes hidden from it), for the fd scan.
+ */
+static int feed_owners(struct scan_part *part, struct scan_job *job, void *state)
+{
+	struct fb_sock_owner o;
+	pid_t *seen = NULL;
+	size_t nseen = 0, cap = 0, k = 0;
+	int r, err = 0;
+
+	while ((r = owner_feed->next(state, &o)) > 0) {
+		err = fb__grow((void **)&part->m.v, &part->m.cap, part->m.n + 1,
+			       sizeof(*part->m.v));
+		if (!err && (!nseen || seen[nseen - 1] != o.pid))
+			err = fb__grow((void **)&seen, &cap, nseen + 1, sizeof(*seen));
+		if (err)
+			break;
+		part->m.v[part->m.n++] =
+			(struct holder){ .inode = o.inode, .pid = o.pid, .fd = o.fd };
+		if (!nseen || seen[nseen - 1] != o.pid)
+			seen[nseen++] = o.pid;
+	}
+	if (r < 0)
+		err = r;
+	if (!err) {
+		qsort(seen, nseen, sizeof(*seen), pid_cmp);
+		for (size_t i = 0; i < job->npids; i++)
+			if (!bsearch(&job->pids[i], seen, nseen, sizeof(*seen), pid_cmp))
+				((pid_t *)job->pids)[k++] = job->pids[i];
+		job->npids = k;
+	}
+	free(seen);
+	return err;
+}
+
 static int connections(enum fb_conn_kind kind, pid_t only, bool netlink, struct fb_conn **out,
 		       size_t *n)
 {
@@ -809,6 +867,18 @@ static int connections(enum fb_conn_kind kind, pid_t only, bool netlink, struct 
 		job.pids = pids;
 	}
 	parts[0].job = parts[1].job = &job;
+	owner_source = "procfs";
+	if (only <= 0 && owner_feed && job.procfs) {
+		void *state;
+
+		if (!owner_feed->open(&state)) {
+			err = feed_owners(&parts[0], &job, state);
+			owner_feed->close(state);
+			if (err)
+				goto free_all;
+			owner_source = owner_feed->source;
+		}
+	}
 	if (only > 0) {
 		/* one process: its fds first; no socket fds, no tables (psutil returns early) */
 		scan_run(&parts[0]);

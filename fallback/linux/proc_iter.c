@@ -9,7 +9,9 @@
  * fb_proc_iter__rewind(), which halves the kernel's cost of a refresh; a file whose process
  * died fails with ESRCH and is reopened, which also catches a reused pid.  Big tables are read
  * up front by two threads (the kernel's formatting dominates).  A pid that vanishes between
- * readdir and open is skipped; an unreadable file leaves its attributes invalid.
+ * readdir and open is skipped; an unreadable file leaves its attributes invalid.  A feed
+ * (fb_proc_iter__set_feed(): vigil's BPF task iterator) replaces the whole /proc walk when it
+ * opens: its raw values go through the same conversions as stat, statm and status.
  */
 #include "proc_int.h"
 
@@ -49,7 +51,24 @@ struct fb_proc_iter {
 	bool *gone;
 	bool batched;
 	size_t next; /* atomic: the next entry a reader thread takes */
+	/* feed mode: the walker that replaces /proc, and its state */
+	const struct fb_proc_feed *feed;
+	void *feed_state;
+	struct fb_proc_raw raw; /* the walk's next process, when have_raw */
+	bool have_raw, feed_done;
 };
+
+static const struct fb_proc_feed *proc_feed;
+
+void fb_proc_iter__set_feed(const struct fb_proc_feed *feed)
+{
+	proc_feed = feed;
+}
+
+const char *fb_proc_iter__source(const struct fb_proc_iter *it)
+{
+	return it && it->feed ? it->feed->source : "procfs";
+}
 
 static void batch_prepare(struct fb_proc_iter *it);
 static void reserve_fd_table(struct fb_proc_iter *it);
@@ -129,12 +148,16 @@ struct fb_proc_iter *fb_proc_iter__new(uint32_t attrs)
 		it->fd_budget = 16384;
 	if (it->fd_budget < 0)
 		it->fd_budget = 0;
-	err = list_pids(it);
-	if (err)
-		goto free_it;
 	it->boot = (attrs & FB_PI_CREATE_TIME) ? fb__boot_time_cached() : 0;
 	it->tck = (double)fb__clk_tck();
 	it->page = (double)fb__page_size();
+	err = list_pids(it);
+	if (err)
+		goto free_it;
+	if (proc_feed && !proc_feed->open(&it->feed_state)) {
+		it->feed = proc_feed;
+		return it;
+	}
 	batch_prepare(it);
 	return it;
 
@@ -155,6 +178,10 @@ int fb_proc_iter__rewind(struct fb_proc_iter *it)
 	err = list_pids(it);
 	if (err)
 		return err;
+	if (it->feed) {
+		it->have_raw = it->feed_done = false;
+		return it->feed->rewind(it->feed_state);
+	}
 	it->keep_fds = true; /* a second scan: the caller refreshes, files are worth keeping */
 	reserve_fd_table(it);
 	batch_prepare(it);
@@ -165,6 +192,8 @@ void fb_proc_iter__free(struct fb_proc_iter *it)
 {
 	if (!it)
 		return;
+	if (it->feed)
+		it->feed->close(it->feed_state);
 	for (size_t i = 0; i < it->n; i++)
 		close_ent(it, &it->ents[i]);
 	free(it->ents);
@@ -284,29 +313,23 @@ static void fill_from_stat(struct fb_proc_iter *it, const struct fb__pstat *st,
 	}
 }
 
-#define PF_KTHREAD 0x00200000
+#define PF_KTHREAD   0x00200000
+#define PF_WQ_WORKER 0x00000020
 
 /*
  * psutil's name(): a 15-char comm is completed from cmdline[0] when it is a prefix of it.
  * Kernel threads have no cmdline; a completed name is remembered while the stat file stays
  * open (the same process).
  */
-static void extend_name(struct fb_proc_iter *it, struct pid_ent *e, const struct fb__pstat *st,
-			struct fb_proc_info *pi)
+static void complete_name(int procfd, pid_t pid, char *name, size_t len)
 {
 	char buf[4096], rel[48];
 	const char *base, *end;
-	size_t clen = strlen(pi->name), blen;
+	size_t clen = strlen(name), blen;
 	ssize_t r;
 
-	if (clen < 15 || (st->flags & PF_KTHREAD))
-		return;
-	if (e->long_name && e->fd[F_STAT] >= 0) {
-		fb__copy(pi->name, sizeof(pi->name), e->long_name);
-		return;
-	}
-	fb__fmt(rel, sizeof(rel), "%d/cmdline", (int)e->pid);
-	r = fb__read_at(it->procfd, rel, buf, sizeof(buf));
+	fb__fmt(rel, sizeof(rel), "%d/cmdline", (int)pid);
+	r = fb__read_at(procfd, rel, buf, sizeof(buf));
 	if (r <= 0)
 		return;
 	end = memchr(buf, '\0', (size_t)r);
@@ -319,10 +342,36 @@ static void extend_name(struct fb_proc_iter *it, struct pid_ent *e, const struct
 		if (*c == '/')
 			base = c + 1;
 	blen = (size_t)(end - base);
-	if (blen > clen && blen < sizeof(pi->name) && strncmp(base, pi->name, clen) == 0) {
-		memcpy(pi->name, base, blen);
-		pi->name[blen] = '\0';
+	if (blen > clen && blen < len && strncmp(base, name, clen) == 0) {
+		memcpy(name, base, blen);
+		name[blen] = '\0';
 	}
+}
+
+/* A kernel thread's name as /proc prints it: its full name, or a workqueue worker's task. */
+static void kthread_name(int procfd, pid_t pid, char *name, size_t len)
+{
+	char buf[128], rel[48];
+	ssize_t r;
+
+	fb__fmt(rel, sizeof(rel), "%d/comm", (int)pid);
+	r = fb__read_at(procfd, rel, buf, sizeof(buf));
+	if (r <= 1 || buf[r - 1] != '\n')
+		return;
+	buf[r - 1] = '\0';
+	fb__copy(name, len, buf);
+}
+
+static void extend_name(struct fb_proc_iter *it, struct pid_ent *e, const struct fb__pstat *st,
+			struct fb_proc_info *pi)
+{
+	if (strlen(pi->name) < 15 || (st->flags & PF_KTHREAD))
+		return;
+	if (e->long_name && e->fd[F_STAT] >= 0) {
+		fb__copy(pi->name, sizeof(pi->name), e->long_name);
+		return;
+	}
+	complete_name(it->procfd, e->pid, pi->name, sizeof(pi->name));
 	free(e->long_name);
 	e->long_name = strdup(pi->name);
 }
@@ -341,6 +390,7 @@ static bool read_one(struct fb_proc_iter *it, struct pid_ent *e, struct fb_proc_
 
 	memset(pi, 0, sizeof(*pi));
 	pi->pid = e->pid;
+	pi->source = "procfs";
 	if (it->attrs & PI_NEED_STAT) {
 		struct fb__pstat st;
 
@@ -442,6 +492,91 @@ static void batch_prepare(struct fb_proc_iter *it)
 	it->batched = true;
 }
 
+/* A feed's process, converted as read_one() converts /proc's files. */
+static void from_raw(struct fb_proc_iter *it, const struct fb_proc_raw *raw,
+		     struct fb_proc_info *pi)
+{
+	struct fb__pstat st = {
+		.ppid = raw->ppid,
+		.state = raw->state,
+		.flags = raw->flags,
+		.utime = raw->utime,
+		.stime = raw->stime,
+		.cutime = (int64_t)raw->cutime,
+		.cstime = (int64_t)raw->cstime,
+		.blkio_ticks = raw->blkio,
+		.starttime = raw->starttime,
+		.num_threads = raw->num_threads,
+		.nice = raw->nice,
+		.processor = raw->cpu,
+		.tty_nr = raw->tty_nr,
+		.nfields = 52,
+	};
+	uint32_t a = it->attrs;
+
+	memset(pi, 0, sizeof(*pi));
+	pi->pid = raw->pid;
+	fb__copy(st.comm, sizeof(st.comm), raw->comm);
+	fill_from_stat(it, &st, pi);
+	pi->source = it->feed->source;
+	if ((pi->valid & FB_PI_NAME) && (raw->flags & PF_KTHREAD) &&
+	    ((raw->flags & PF_WQ_WORKER) || strlen(pi->name) >= 15))
+		kthread_name(it->procfd, raw->pid, pi->name, sizeof(pi->name));
+	else if ((pi->valid & FB_PI_NAME) && strlen(pi->name) >= 15)
+		complete_name(it->procfd, raw->pid, pi->name, sizeof(pi->name));
+	if (a & FB_PI_MEMORY_INFO) {
+		pi->memory_info.vms = (uint64_t)((double)raw->vms * it->page);
+		pi->memory_info.rss = (uint64_t)((double)raw->rss * it->page);
+		pi->memory_info.shared = (uint64_t)((double)raw->shared * it->page);
+		pi->memory_info.text = (uint64_t)((double)raw->text * it->page);
+		pi->memory_info.data = (uint64_t)((double)raw->data * it->page);
+		pi->valid |= FB_PI_MEMORY_INFO;
+	}
+	if (a & PI_NEED_STATUS) {
+		pi->uids.real = raw->uids[0];
+		pi->uids.effective = raw->uids[1];
+		pi->uids.saved = raw->uids[2];
+		pi->valid |= a & FB_PI_UIDS;
+		if (a & FB_PI_USERNAME) {
+			fb__uid_name(pi->uids.real, pi->username, sizeof(pi->username));
+			pi->valid |= FB_PI_USERNAME;
+		}
+	}
+}
+
+/*
+ * The walk's processes merged with /proc's list (both in pid order): one the walk left out
+ * but /proc lists is read from /proc, unless it is gone by then.
+ */
+static const struct fb_proc_info *feed_next(struct fb_proc_iter *it)
+{
+	int r;
+
+	for (;;) {
+		if (!it->have_raw && !it->feed_done) {
+			r = it->feed->next(it->feed_state, &it->raw);
+			if (r < 0) {
+				errno = -r;
+				return NULL;
+			}
+			it->have_raw = r > 0;
+			it->feed_done = r == 0;
+		}
+		if (it->pos < it->n && (!it->have_raw || it->ents[it->pos].pid < it->raw.pid)) {
+			if (read_one(it, &it->ents[it->pos++], &it->cur))
+				return &it->cur;
+			continue;
+		}
+		if (!it->have_raw)
+			return NULL;
+		if (it->pos < it->n && it->ents[it->pos].pid == it->raw.pid)
+			it->pos++;
+		it->have_raw = false;
+		from_raw(it, &it->raw, &it->cur);
+		return &it->cur;
+	}
+}
+
 const struct fb_proc_info *fb_proc_iter__next(struct fb_proc_iter *it)
 {
 	if (!it) {
@@ -449,6 +584,8 @@ const struct fb_proc_info *fb_proc_iter__next(struct fb_proc_iter *it)
 		return NULL;
 	}
 	errno = 0;
+	if (it->feed)
+		return feed_next(it);
 	while (it->pos < it->n) {
 		size_t i = it->pos++;
 

@@ -83,3 +83,15 @@ void fb_proc_iter__free(struct fb_proc_iter *it)
 	free(it->v);
 	free(it);
 }
+
+/* No kernel-side walker on this platform: a feed is ignored, the scan is the system's. */
+void fb_proc_iter__set_feed(const struct fb_proc_feed *feed)
+{
+	(void)feed;
+}
+
+const char *fb_proc_iter__source(const struct fb_proc_iter *it)
+{
+	(void)it;
+	return "sysctl";
+}

@@ -12,6 +12,7 @@
 
 #include "core/backend.h"
 #include "cli/cli.h"
+#include "iter/iter_task.h"
 #include "cli/commands.h"
 #include "export/json.h"
 #include "core/log.h"
@@ -40,7 +41,9 @@ struct doctor_report {
 	struct tracer_hook_check hooks[16][TRACER_MAX_HOOKS];
 	int nhooks[16]; /* 0: not checked (the machine checks failed) */
 	int nsubsys;
-	int bpf_stats; /* kernel.bpf_stats_enabled, -1 if unknown */
+	int bpf_stats;	/* kernel.bpf_stats_enabled, -1 if unknown */
+	bool iter_task; /* the BPF task iterator serves ps, pidof and lsof's owner scan */
+	char iter_task_why[256];
 };
 
 /*
@@ -165,6 +168,7 @@ static void doctor_collect(struct doctor_report *d)
 	for (d->nsubsys = 0; tracer_registry[d->nsubsys]; d->nsubsys++)
 		doctor_collect_subsystem(d, d->nsubsys);
 	d->bpf_stats = probe_sysctl_int("kernel.bpf_stats_enabled");
+	d->iter_task = iter_task__probe(d->iter_task_why, sizeof(d->iter_task_why));
 }
 
 /* What --backend auto uses for subsystem i: bpf, its poller's source, or none. */
@@ -203,6 +207,12 @@ static void doctor_print_table(struct sink *s, const struct doctor_report *d)
 		if (d->nhooks[i])
 			doctor_print_kinds(s, d, i);
 	}
+	sink__printf(s, "\n%-10s %-9s %s\n", "LISTING", "SOURCE", "WHY (ps, pidof, lsof owners)");
+	if (d->iter_task)
+		sink__printf(s, "%-10s %-9s %s\n", "processes", "bpf_iter", d->iter_task_why);
+	else
+		sink__printf(s, "%-10s %-9s BPF unavailable: %s\n", "processes", "procfs",
+			     d->iter_task_why);
 }
 
 static void doctor_print_json(struct sink *s, const struct doctor_report *d)
@@ -239,6 +249,13 @@ static void doctor_print_json(struct sink *s, const struct doctor_report *d)
 		doctor_json_kinds(&w, d, i);
 		jw__obj_end(&w);
 	}
+	jw__arr_end(&w);
+	jw__arr_begin(&w, "listings");
+	jw__obj_begin(&w, NULL);
+	jw__str(&w, "name", "processes");
+	jw__str(&w, "source", d->iter_task ? "bpf_iter" : "procfs");
+	jw__str(&w, d->iter_task ? "detail" : "reason", d->iter_task_why);
+	jw__obj_end(&w);
 	jw__arr_end(&w);
 	jw__obj_end(&w);
 	sink__putc(s, '\n');

@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
+#include "iter/iter_task.h"
 #include "cli/addr_opts.h"
 #include "cli/cli.h"
 #include "cli/trace_opts.h"
@@ -1006,9 +1007,16 @@ struct lsof_misses {
 	int ngone, ndenied;
 };
 
+static struct fb_proc_iter *lsof_procs(void)
+{
+	/* the owners from the BPF task iterator where it loads (iter_task.h), else /proc */
+	fb_proc_iter__set_feed(iter_task__feed());
+	return fb_proc_iter__new(FB_PI_NAME | FB_PI_UIDS | FB_PI_USERNAME);
+}
+
 static int lsof_collect(const struct lsof_args *a, struct row_list *rows, struct lsof_misses *miss)
 {
-	struct fb_proc_iter *it = fb_proc_iter__new(FB_PI_NAME | FB_PI_UIDS | FB_PI_USERNAME);
+	struct fb_proc_iter *it = lsof_procs();
 	struct sock_index si = { 0 };
 	const struct fb_proc_info *pi;
 	bool seen[LSOF_MAX_SEL] = { false };

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "iter/iter_sock.h"
 #include "cli/addr_opts.h"
 #include "cli/cli.h"
 #include "cli/trace_opts.h"
@@ -32,7 +33,7 @@
 #include <time.h>
 #include "port.h"
 
-enum { OPT_PID = CLI_COMMON_MAX, OPT_KIND, OPT_PERNIC, OPT_INTERVAL, OPT_COUNT };
+enum { OPT_PID = CLI_COMMON_MAX, OPT_KIND, OPT_PERNIC, OPT_INTERVAL, OPT_COUNT, OPT_BACKEND };
 
 struct net_args {
 	int64_t pid;
@@ -41,6 +42,7 @@ struct net_args {
 	uint64_t interval_ns;  /* io: 0 = the counters once */
 	uint64_t count;	       /* io with an interval: 0 = until a signal */
 	struct addr_sel addrs; /* --laddr, --raddr, --resolve */
+	int backend; /* connections' owners: 0 auto, 1 bpf (the task_file walk), 2 fallback */
 };
 
 #define KINDS "inet, inet4, inet6, tcp, tcp4, tcp6, udp, udp4, udp6, unix or all"
@@ -55,6 +57,9 @@ static const struct cli_opt net_opts[] = {
 	  "io: every TIME, what changed (deltas and rates), nowrap kept across intervals" },
 	{ "count", 'n', "N", OPT_COUNT, "a whole number from 1",
 	  "io: stop after N intervals (default: until Ctrl-C)" },
+	{ "backend", 'b', "MODE", OPT_BACKEND, "auto, bpf or fallback",
+	  "connections: find socket owners with the BPF task_file walk (bpf), a readlink of "
+	  "every process' fd links (fallback), or the walk when it loads (auto)" },
 	TRACE_OPTS_ADDRS("connections: only sockets"),
 	ADDR_OPTS_RESOLVE,
 	CLI_OPT_END,
@@ -82,6 +87,12 @@ static int net_set(void *ctx, int id, const char *arg)
 		return 0;
 	case OPT_COUNT:
 		return parse_u64(arg, 1, UINT32_MAX, &a->count);
+	case OPT_BACKEND:
+		a->backend = !strcmp(arg, "auto")	? 0
+			     : !strcmp(arg, "bpf")	? 1
+			     : !strcmp(arg, "fallback") ? 2
+							: -1;
+		return a->backend < 0 ? -EINVAL : 0;
 	case TO_LADDR:
 	case TO_RADDR:
 	case TO_LOOSE:
@@ -102,6 +113,7 @@ static uint32_t net_opt_scope(int id)
 	switch (id) {
 	case OPT_PID:
 	case OPT_KIND:
+	case OPT_BACKEND:
 	case TO_LADDR:
 	case TO_RADDR:
 	case TO_LOOSE:
@@ -164,6 +176,7 @@ static void conn_row(struct output *o, struct jw *w, const struct fb_conn *c, co
 			jw__init(w, s, false);
 		jw__obj_begin(w, NULL);
 		fbjson_conn_fields(w, c, true);
+		jw__str(w, "owner_source", fb_net_owner_source());
 		if (rname && *rname)
 			jw__str(w, "rname", rname);
 		else if (rname)
@@ -508,6 +521,11 @@ int cmd_net(int argc, char **argv)
 	} else if (cli_check_scope(&net_cmd, &common, NET_CONNECTIONS, net_opt_scope,
 				   net_scope_names, "'vigil net connections'")) {
 		return EXIT_USAGE;
+	} else if (a.pid > 0 && a.backend == 1) {
+		/* one process' sockets come from its own fd table: there is no walk to force */
+		cli_error(&net_cmd, "--backend bpf: not with --pid (one process' owners are read "
+				    "from its own fd table)");
+		return EXIT_USAGE;
 	}
 	if (what && strcmp(what, "connections") && !nics &&
 	    cli_refuse_with(&net_cmd, &common, OPT_KIND, "a KIND argument"))
@@ -541,7 +559,18 @@ int cmd_net(int argc, char **argv)
 				c[i].pid = (pid_t)a.pid;
 		fb_proc__free(p);
 	} else {
+		fb_net_set_owner_feed(a.backend == 2 ? NULL : iter_sock__feed());
 		err = fb_net_connections(a.kind, &c, &n);
+		if (!err && a.backend == 1 && strcmp(fb_net_owner_source(), "bpf_iter")) {
+			pr_err("net: --backend bpf: %s", iter_sock__why());
+			free(c);
+			output__close(&out);
+			return 1;
+		}
+		if (!err)
+			pr_info("net: socket owners from %s%s%s", fb_net_owner_source(),
+				strcmp(fb_net_owner_source(), "bpf_iter") ? ": " : "",
+				strcmp(fb_net_owner_source(), "bpf_iter") ? iter_sock__why() : "");
 	}
 	if (err) {
 		pr_err("net: %s", strerror(-err));

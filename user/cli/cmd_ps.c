@@ -3,6 +3,8 @@
  * cmd_ps.c: `vigil ps`: every process with name, status, user, cpu times and memory, read by
  * the fallback library's one-pass scan (psutil's process_iter with attrs), as a table, CSV,
  * JSON or NDJSON; --pid and --comm keep some. `vigil pidof NAME` prints matching pids.
+ * The scan walks the kernel's task list through the BPF task iterator where it loads
+ * (--backend auto, the default, or bpf) and /proc otherwise; the `source` field says which.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -21,6 +23,7 @@
 #include "export/output.h"
 #include "cli/parse.h"
 #include "view/ps_table.h"
+#include "iter/iter_task.h"
 
 enum {
 	OPT_PID = CLI_COMMON_MAX,
@@ -29,8 +32,11 @@ enum {
 	OPT_COLUMNS,
 	OPT_SORT,
 	OPT_FILTER,
-	OPT_LIMIT
+	OPT_LIMIT,
+	OPT_BACKEND
 };
+
+enum ps_backend { PS_AUTO, PS_BPF, PS_FALLBACK };
 
 #define PS_MAX_COLS 32
 
@@ -46,6 +52,7 @@ struct ps_args {
 	const char *filter_args[PS_MAX_FILTERS]; /* as given, for messages */
 	int nfilters;
 	uint64_t limit; /* 0: all */
+	enum ps_backend backend;
 };
 
 /* First-scan CPU time per pid, for cpu_percent over --interval (psutil's Process.cpu_percent). */
@@ -66,7 +73,7 @@ static const struct cli_opt ps_opts[] = {
 	{ "columns", 'C', "LIST", OPT_COLUMNS,
 	  "a comma list of pid, ppid, user, status, threads, nice, cpu_user, cpu_system, time, "
 	  "cpu_percent, rss, vms, shared, create_time, terminal, name, num_fds, memory_percent, "
-	  "read_bps, write_bps (with --interval), exe, cgroup, cmdline",
+	  "read_bps, write_bps (with --interval), exe, cgroup, cmdline, source",
 	  "the columns to show, in order" },
 	{ "sort", 's', "COL", OPT_SORT, "a column name, '-' first for descending (-rss)",
 	  "sort by COL (default pid)" },
@@ -75,6 +82,9 @@ static const struct cli_opt ps_opts[] = {
 	  "terminal; a number for the others (sizes with K/M/G: 'rss>100M', 'cpu>5')",
 	  "keep processes whose COL compares so (repeatable: all must match)" },
 	{ "limit", 'n', "N", OPT_LIMIT, "a whole number from 1", "show the first N processes" },
+	{ "backend", 'b', "MODE", OPT_BACKEND, "auto, bpf or fallback",
+	  "where the list comes from: the BPF task iterator (bpf), /proc (fallback), or the "
+	  "iterator when it loads (auto)" },
 	CLI_OPT_END,
 };
 
@@ -116,6 +126,16 @@ static int ps_set(void *ctx, int id, const char *arg)
 		return ps_filter_parse(arg, &a->filters[a->nfilters++]);
 	case OPT_LIMIT:
 		return parse_u64(arg, 1, UINT32_MAX, &a->limit);
+	case OPT_BACKEND:
+		if (!strcmp(arg, "auto"))
+			a->backend = PS_AUTO;
+		else if (!strcmp(arg, "bpf"))
+			a->backend = PS_BPF;
+		else if (!strcmp(arg, "fallback"))
+			a->backend = PS_FALLBACK;
+		else
+			return -EINVAL;
+		return 0;
 	default:
 		return -EINVAL;
 	}
@@ -171,17 +191,24 @@ static void ps_extras(struct ps_row *r, uint32_t want, uint64_t mem_total)
 	if (!h)
 		return;
 	if ((want & PS_X_CMDLINE) && !fb_proc__cmdline(h, &argv)) {
+		char line[1024];
 		size_t off = 0;
 
-		r->x.cmdline[0] = '\0';
-		for (size_t i = 0; i < argv.n && off + 1 < sizeof(r->x.cmdline); i++)
-			off += (size_t)snprintf(r->x.cmdline + off, sizeof(r->x.cmdline) - off,
-						"%s%s", i ? " " : "", argv.v[i]);
-		r->x.valid |= PS_X_CMDLINE;
+		line[0] = '\0';
+		for (size_t i = 0; i < argv.n && off + 1 < sizeof(line); i++)
+			off += (size_t)snprintf(line + off, sizeof(line) - off, "%s%s",
+						i ? " " : "", argv.v[i]);
+		r->x.cmdline = strdup(line);
+		if (r->x.cmdline)
+			r->x.valid |= PS_X_CMDLINE;
 	}
 	fb_strv_free(&argv);
-	if ((want & PS_X_EXE) && !fb_proc__exe(h, r->x.exe, sizeof(r->x.exe)))
-		r->x.valid |= PS_X_EXE;
+	if (want & PS_X_EXE) {
+		char exe[256];
+
+		if (!fb_proc__exe(h, exe, sizeof(exe)) && (r->x.exe = strdup(exe)))
+			r->x.valid |= PS_X_EXE;
+	}
 	if ((want & PS_X_NUM_FDS) && !fb_proc__num_fds(h, &r->x.num_fds))
 		r->x.valid |= PS_X_NUM_FDS;
 	if ((want & PS_X_MEMORY_PERCENT) && mem_total && (r->pi.valid & FB_PI_MEMORY_INFO)) {
@@ -189,10 +216,9 @@ static void ps_extras(struct ps_row *r, uint32_t want, uint64_t mem_total)
 		r->x.memory_percent = (double)r->pi.memory_info.rss * 100.0 / (double)mem_total;
 		r->x.valid |= PS_X_MEMORY_PERCENT;
 	}
-	if ((want & PS_X_CGROUP) && !fb_cgroup_limits(r->pi.pid, &cg)) {
-		snprintf(r->x.cgroup, sizeof(r->x.cgroup), "%s", cg.path);
+	if ((want & PS_X_CGROUP) && !fb_cgroup_limits(r->pi.pid, &cg) &&
+	    (r->x.cgroup = strdup(cg.path)))
 		r->x.valid |= PS_X_CGROUP;
-	}
 	fb_proc__free(h);
 }
 
@@ -313,6 +339,7 @@ static void ps_print_row(struct output *o, struct jw *w, const struct ps_args *a
 		fbjson_proc_info_fields(w, &r->pi, ps_attrs(a) & r->pi.valid & ~(uint32_t)PS_X_ALL,
 					r->cpu_percent);
 		ps_json_extras(w, ps_attrs(a) & PS_X_ALL, &r->x);
+		jw__str(w, "source", r->source);
 		jw__obj_end(w);
 		if (o->fmt == FMT_NDJSON)
 			sink__putc(s, '\n');
@@ -420,10 +447,28 @@ static bool ps_keeps(const struct ps_args *a, const struct ps_row *r)
 	return true;
 }
 
+/* The process scan from the source --backend asks for; NULL (errno set) when it cannot be had. */
+static struct fb_proc_iter *ps_iter_new(enum ps_backend backend, uint32_t attrs)
+{
+	struct fb_proc_iter *it;
+
+	fb_proc_iter__set_feed(backend == PS_FALLBACK ? NULL : iter_task__feed());
+	it = fb_proc_iter__new(attrs);
+	if (it && backend == PS_BPF && strcmp(fb_proc_iter__source(it), "bpf_iter")) {
+		pr_err("ps: --backend bpf: %s", iter_task__why());
+		fb_proc_iter__free(it);
+		errno = ENOTSUP;
+		return NULL;
+	}
+	if (it && backend == PS_AUTO && strcmp(fb_proc_iter__source(it), "bpf_iter"))
+		pr_info("ps: listing from %s (%s)", fb_proc_iter__source(it), iter_task__why());
+	return it;
+}
+
 /* Scan (twice with --interval), keep, sort. *rows is the caller's to free. */
 static int ps_collect(const struct ps_args *a, struct ps_row **rows, size_t *n)
 {
-	struct fb_proc_iter *it = fb_proc_iter__new(ps_attrs(a) & ~(uint32_t)PS_X_ALL);
+	struct fb_proc_iter *it = ps_iter_new(a->backend, ps_attrs(a) & ~(uint32_t)PS_X_ALL);
 	uint32_t want = ps_attrs(a) & PS_X_ALL;
 	const struct fb_proc_info *pi;
 	struct cpu_mark *marks = NULL;
@@ -465,6 +510,7 @@ static int ps_collect(const struct ps_args *a, struct ps_row **rows, size_t *n)
 			r = &(*rows)[*n];
 		}
 		r->pi = *pi;
+		r->source = pi->source ? pi->source : fb_proc_iter__source(it);
 		r->cpu_percent = a->interval_ns ? ps_percent(marks, nmarks, pi, t1 - t0) : -1;
 		memset(&r->x, 0, sizeof(r->x));
 		if (want)
@@ -473,6 +519,8 @@ static int ps_collect(const struct ps_args *a, struct ps_row **rows, size_t *n)
 			ps_io_rates(r, marks, nmarks, t1 - t0);
 		if (ps_keeps(a, r))
 			(*n)++;
+		else
+			ps_row__clear(r);
 	}
 	ps_rows_sort(*rows, *n, a->sort_col, a->sort_desc);
 out:
@@ -537,12 +585,17 @@ int cmd_ps(int argc, char **argv)
 	if (output__open(&out, &ps_cmd, &common, FMT_NDJSON, 0))
 		return 1;
 	err = ps_collect(&a, &rows, &n);
+	if (err == -ENOTSUP && a.backend == PS_BPF) {
+		ps_rows_free(rows, n);
+		output__close(&out);
+		return 1;
+	}
 	if (!err)
 		pr_info("ps: %zu processes kept by the filters%s", n,
 			a.interval_ns ? " (cpu_percent from two scans)" : "");
 	if (err) {
 		pr_err("ps: cannot list processes: %s", strerror(-err));
-		free(rows);
+		ps_rows_free(rows, n);
 		output__close(&out);
 		return 1;
 	}
@@ -552,7 +605,7 @@ int cmd_ps(int argc, char **argv)
 			pr_err("ps: no such process: %lld", (long long)a.pid);
 		else
 			pr_err("ps: no process named '%s'", a.comm);
-		free(rows);
+		ps_rows_free(rows, n);
 		output__close(&out);
 		return 1;
 	}
@@ -569,7 +622,7 @@ int cmd_ps(int argc, char **argv)
 		jw__arr_end(&w);
 		sink__putc(out.sink, '\n');
 	}
-	free(rows);
+	ps_rows_free(rows, n);
 	return output__close(&out) ? 1 : 0;
 }
 
@@ -599,7 +652,7 @@ int cmd_pidof(int argc, char **argv)
 		cli_error(&pidof_cmd, "expects exactly one NAME");
 		return EXIT_USAGE;
 	}
-	it = fb_proc_iter__new(FB_PI_NAME);
+	it = ps_iter_new(PS_AUTO, FB_PI_NAME);
 	if (!it)
 		return 1;
 	while ((pi = fb_proc_iter__next(it))) {

@@ -39,7 +39,11 @@ enum {
 };
 
 struct ps_extra {
-	char cmdline[1024], exe[256], cgroup[256]; /* cmdline: cut at 1023 bytes */
+	/*
+	 * Allocated when read (NULL otherwise; ps_rows_free() frees them): inline arrays made
+	 * every row ~1.9 KB, and touching that memory cost more than a whole iterator scan.
+	 */
+	char *cmdline, *exe, *cgroup; /* cmdline: cut at 1023 bytes */
 	int num_fds;
 	double memory_percent, read_bps, write_bps;
 	uint32_t valid; /* PS_X_* that could be read */
@@ -49,6 +53,7 @@ struct ps_extra {
 struct ps_row {
 	struct fb_proc_info pi;
 	double cpu_percent; /* < 0: not measured */
+	const char *source; /* where the scan read it: "bpf_iter", "procfs" (static) */
 	struct ps_extra x;
 };
 
@@ -106,5 +111,9 @@ bool ps_row__has(const struct ps_row *r, int c);
 
 /* Sort by column c (unknown values last), ties by pid. */
 void ps_rows_sort(struct ps_row *rows, size_t n, int c, bool descending);
+/* Free the rows' extra strings, then the array. */
+void ps_rows_free(struct ps_row *rows, size_t n);
+/* Free one row's extra strings. */
+void ps_row__clear(struct ps_row *r);
 
 #endif /* VIGIL_PS_TABLE_H */

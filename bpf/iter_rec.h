@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * iter_rec.h: the wire contract of the BPF iterators (iter.bpf.c, iter_net.bpf.c): the
+ * fixed-size binary records they write into the iterator's seq_file, one per thread group
+ * for iter/task, one per socket in an fd table for iter/task_file. Each record starts with
+ * its version and its size; userspace checks both on every record and falls back to /proc
+ * (with a warning) on a mismatch, so an old binary never misreads a new object. Values are
+ * the kernel's raw ones (nanoseconds, pages, kernel ids): userspace turns them into /proc's
+ * units. Fixed-width types only; shared with user/.
+ */
+#ifndef VIGIL_ITER_REC_H
+#define VIGIL_ITER_REC_H
+
+#define ITER_TASK_VERSION 1
+
+/* mm counters, as the kernel numbers them (MM_FILEPAGES ...) */
+enum {
+	ITER_MM_FILE,
+	ITER_MM_ANON,
+	ITER_MM_SWAP,
+	ITER_MM_SHMEM,
+	ITER_MM__COUNT,
+};
+
+struct iter_task_rec {
+	__u16 version; /* ITER_TASK_VERSION */
+	__u16 size;    /* sizeof(struct iter_task_rec) */
+	__u32 pid;     /* the thread group id */
+	__u32 ppid;    /* the real parent's thread group id, 0 for none */
+	__u32 flags;   /* the leader's PF_* flags */
+	char comm[16];
+	__u8 state; /* /proc's letter: R S D T t X Z P I */
+	__u8 pad[3];
+	__s32 nice;
+	__u32 num_threads;
+	__s32 cpu;
+	__u32 uid[3]; /* real, effective, saved */
+	__u32 gid[3];
+	__u32 tty_major, tty_minor;	      /* 0, 0: no controlling terminal */
+	__u64 utime_ns, stime_ns, runtime_ns; /* summed over the group, dead threads included */
+	__u64 prev_utime_ns, prev_stime_ns;   /* signal->prev_cputime: what /proc last reported */
+	__u64 cutime_ns, cstime_ns;	      /* reaped children's, from signal_struct */
+	__u64 blkio_delay_ns;		      /* the leader's delay accounting, 0 when off */
+	__u64 start_boottime_ns;
+	__u64 total_vm;		  /* pages */
+	__u64 mm[ITER_MM__COUNT]; /* pages: the counters' central counts */
+	__u64 text_pages, data_pages;
+	__u64 cgroup_id; /* the cgroup v2 id, 0 when unknown */
+};
+
+_Static_assert(sizeof(struct iter_task_rec) == 216, "iter_task_rec layout");
+
+#define ITER_SOCK_VERSION 1
+
+/* One socket file in a process' fd table (iter/task_file): what /proc/PID/fd/FD points to. */
+struct iter_sock_rec {
+	__u16 version; /* ITER_SOCK_VERSION */
+	__u16 size;    /* sizeof(struct iter_sock_rec) */
+	__u32 pid;     /* the thread group id */
+	__s32 fd;
+	__u32 pad;
+	__u64 inode; /* "socket:[INODE]" */
+};
+
+_Static_assert(sizeof(struct iter_sock_rec) == 24, "iter_sock_rec layout");
+
+#endif /* VIGIL_ITER_REC_H */

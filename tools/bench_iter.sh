@@ -1,0 +1,88 @@
+#!/bin/sh
+# bench_iter.sh - the BPF iterator listings (issue 20) against /proc and the peers, as whole
+# commands, paired in one run on the same machine state: `vigil ps` with the task iterator
+# (--backend bpf) and with /proc (--backend fallback) against procps `ps -e` with the same
+# columns; `vigil net -k all` with the task_file walk for owners and with the readlink scan
+# against `ss -tuanp`.  A workload of PROCS extra sleeping processes and one process holding
+# SOCKS loopback TCP sockets is started first.  Each round runs every command once, in turn,
+# so all see the same background load; medians of wall time and of CPU time (user + system,
+# from the kernel's accounting of the child) are printed with the ratios to the peer.
+# usage: tools/bench_iter.sh [RUNS] [PROCS] [SOCKS]     (defaults 21 1000 10000)
+set -eu
+cd "$(dirname "$0")/.."
+RUNS=${1:-21}
+PROCS=${2:-1000}
+SOCKS=${3:-10000}
+PY=/usr/bin/python3
+V=.output/vigil
+[ -x "$V" ] || make -s "$V"
+
+# --- workload: PROCS sleepers and one process holding SOCKS loopback TCP sockets
+pids=""
+i=0
+while [ "$i" -lt "$PROCS" ]; do
+	sleep 900 &
+	pids="$pids $!"
+	i=$((i + 1))
+done
+$PY - "$SOCKS" <<'PYEOF' &
+import resource, socket, sys, time
+n = int(sys.argv[1]) // 2
+resource.setrlimit(resource.RLIMIT_NOFILE, (2 * n + 64, 2 * n + 64))
+l = socket.socket(); l.bind(("127.0.0.1", 0)); l.listen(4096)
+keep = []
+for _ in range(n):
+    c = socket.create_connection(l.getsockname()); a, _ = l.accept(); keep += [c, a]
+print("ready", flush=True)
+time.sleep(900)
+PYEOF
+holder=$!
+trap 'kill $pids $holder 2>/dev/null || true' EXIT INT TERM
+# wait until the holder's sockets are all there
+while [ "$(ls /proc/$holder/fd 2>/dev/null | wc -l)" -lt "$SOCKS" ]; do sleep 0.2; done
+
+$PY - "$RUNS" "$V" "$PROCS" "$SOCKS" <<'PYEOF'
+import os, platform, resource, statistics, subprocess, sys, time
+runs, v, procs, socks = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+cols = "pid,ppid,user,status,threads,time,rss,vms,name"
+cmds = {
+    "vigil ps (bpf_iter)": [v, "ps", "--backend", "bpf", "-f", "table", "-C", cols],
+    "vigil ps (procfs)": [v, "ps", "--backend", "fallback", "-f", "table", "-C", cols],
+    "ps -e (procps)": ["ps", "-e", "-o", "pid,ppid,user,stat,nlwp,time,rss,vsz,comm"],
+    "vigil net (bpf_iter owners)": [v, "net", "--backend", "bpf", "-k", "all", "-f", "table"],
+    "vigil net (procfs owners)": [v, "net", "--backend", "fallback", "-k", "all", "-f",
+                                  "table"],
+    "ss -tuanp": ["ss", "-tuanp"],
+}
+wall = {k: [] for k in cmds}
+cpu = {k: [] for k in cmds}
+for c in cmds.values():
+    subprocess.run(c, stdout=subprocess.DEVNULL, check=True)
+for _ in range(runs):
+    for k, c in cmds.items():
+        r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        t0 = time.perf_counter()
+        subprocess.run(c, stdout=subprocess.DEVNULL, check=True)
+        wall[k].append((time.perf_counter() - t0) * 1000)
+        r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu[k].append((r1.ru_utime - r0.ru_utime + r1.ru_stime - r0.ru_stime) * 1000)
+model = "?"
+for line in open("/proc/cpuinfo"):
+    if line.startswith("model name"):
+        model = line.split(":", 1)[1].strip()
+        break
+nprocs = sum(1 for d in os.listdir("/proc") if d.isdigit())
+print("iterator bench: %d processes (%s extra), %s extra sockets, %d rounds; %s, %d CPUs, "
+      "Linux %s, load %.1f" % (nprocs, procs, socks, runs, model, os.cpu_count(),
+                               platform.release(), os.getloadavg()[0]))
+print("%-30s %10s %10s %12s %12s" % ("command", "wall ms", "cpu ms", "wall/peer", "cpu/peer"))
+peer = {"vigil ps (bpf_iter)": "ps -e (procps)", "vigil ps (procfs)": "ps -e (procps)",
+        "vigil net (bpf_iter owners)": "ss -tuanp", "vigil net (procfs owners)": "ss -tuanp"}
+for k in cmds:
+    w, c = statistics.median(wall[k]), statistics.median(cpu[k])
+    if k in peer:
+        pw, pc = statistics.median(wall[peer[k]]), statistics.median(cpu[peer[k]])
+        print("%-30s %10.1f %10.1f %11.2fx %11.2fx" % (k, w, c, w / pw, c / pc if pc else 0))
+    else:
+        print("%-30s %10.1f %10.1f" % (k, w, c))
+PYEOF

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * iter_read.h: reading a BPF iterator's records in bounded chunks. One iterator fd per walk,
+ * read 64 KiB at a time (a record cut by a chunk's end is carried over), so memory stays the
+ * same however long the walk; every record's version and size are checked against what this
+ * vigil was built with.
+ */
+#ifndef VIGIL_ITER_READ_H
+#define VIGIL_ITER_READ_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct iter_reader {
+	int link_fd; /* the iterator link: each walk creates an fd from it */
+	int fd;	     /* this walk's fd, -1 once it ended */
+	char *buf;
+	size_t len, off;  /* bytes in buf, bytes consumed */
+	const char *what; /* "task", "socket owner": for the warnings */
+};
+
+/* 0 or -errno; the reader does not own link_fd. */
+int iter_reader__init(struct iter_reader *r, int link_fd, const char *what);
+/* Start a new walk: 0 or -errno. */
+int iter_reader__start(struct iter_reader *r);
+/*
+ * The next record, which must carry version and size: 1 (*rec valid until the next call), 0
+ * at the end, -EPROTO (with a warning) for a foreign or cut record, -errno.
+ */
+int iter_reader__next(struct iter_reader *r, uint16_t version, uint16_t size, const void **rec);
+/* Whether the walk's first record (read now if need be) has version and size: 0, -EPROTO. */
+int iter_reader__check_first(struct iter_reader *r, uint16_t version, uint16_t size);
+void iter_reader__fini(struct iter_reader *r);
+
+#endif /* VIGIL_ITER_READ_H */

@@ -58,7 +58,7 @@ user_srcs = $(USER_BASE) $(wildcard user/port/$(1)/*.c) \
 		$(if $(filter 1,$(4)),$(USER_MHD),$(USER_MHD_NONE)),$(USER_TRACER_NONE)) \
 	$(if $(filter 1,$(3)),user/export/sink_gz.c,user/export/sink_gz_none.c)
 
-LIBS := $(if $(filter 1,$(WITH_BPF)),-lbpf -lelf) \
+LIBS := $(if $(filter 1,$(WITH_BPF)),-lbpf -ldw -lelf -lbz2 -llzma) \
 	$(if $(filter 1,$(WITH_ZLIB) $(WITH_BPF)),-lz)
 # libbpf, libelf and zlib are linked from their static archives and only libc is loaded at
 # exec: mapping and relocating four more shared objects cost every command ~30 page faults and

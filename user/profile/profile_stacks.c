@@ -19,6 +19,7 @@
 #include "profile.skel.h"
 #include "profile/profile_impl.h"
 #include "core/tracer.h"
+#include "unwind.h"
 #include "profile/usyms.h"
 
 #define FRAME_NAME_MAX 512
@@ -104,16 +105,39 @@ static int stack__read(int fd, __s32 id, __u64 *ips)
 	return depth;
 }
 
+/*
+ * The frames of user stack id (the unwinder's `ustacks` map), innermost first; the depth, or
+ * 0 if gone. *complete: the call-frame information said the outermost frame is the last.
+ */
+static int ustack__read(int fd, __s32 id, __u64 *ips, bool *complete)
+{
+	__u64 slots[VG_PROF_MAX_DEPTH + 1];
+	int depth = 0;
+
+	*complete = false;
+	if (bpf_map_lookup_elem(fd, &id, slots))
+		return 0;
+	while (depth < VG_PROF_MAX_DEPTH + 1 && slots[depth] && slots[depth] != VG_UNW_END_MARK)
+		depth++;
+	if (depth <= VG_PROF_MAX_DEPTH && slots[depth] == VG_UNW_END_MARK)
+		*complete = true;
+	if (depth > VG_PROF_MAX_DEPTH)
+		depth = VG_PROF_MAX_DEPTH;
+	memcpy(ips, slots, (size_t)depth * sizeof(*ips));
+	return depth;
+}
+
 static int push_user(struct profiler *p, struct prof_result *r, const struct vg_prof_key *k,
 		     const struct vg_prof_val *v, int fd, struct frame_buf *fb)
 {
 	__u64 ips[VG_PROF_MAX_DEPTH];
 	char name[FRAME_NAME_MAX];
+	bool complete = false;
 	int depth, err;
 
 	if (k->ustack_id == VG_STACK_NONE)
 		return 0;
-	depth = k->ustack_id >= 0 ? stack__read(fd, k->ustack_id, ips) : 0;
+	depth = k->ustack_id >= 0 ? ustack__read(fd, k->ustack_id, ips, &complete) : 0;
 	if (!depth) {
 		r->missing_user += v->value;
 		return frame_buf__push(fb, "[missing user stack]");
@@ -126,8 +150,9 @@ static int push_user(struct profiler *p, struct prof_result *r, const struct vg_
 
 		usyms__resolve(p->usyms, k->pid, i ? ips[i] - 1 : ips[i], name, sizeof(name),
 			       &module);
-		if (i == depth - 1 && (depth == VG_PROF_MAX_DEPTH || depth < 2 ||
-				       !prof_frame_is_entry(name, module))) {
+		if (i == depth - 1 && !complete &&
+		    (depth == VG_PROF_MAX_DEPTH || depth < 2 ||
+		     !prof_frame_is_entry(name, module))) {
 			r->truncated_user += v->value;
 			err = frame_buf__push(fb, "[truncated]");
 			if (err)
@@ -249,6 +274,7 @@ int profiler__collect(struct profiler *p, struct prof_result *r)
 {
 	int counts_fd = bpf_map__fd(p->skel->maps.counts);
 	int stacks_fd = bpf_map__fd(p->skel->maps.stacks);
+	int ustacks_fd = bpf_map__fd(p->skel->maps.ustacks);
 	struct vg_prof_key key, next, *prev = NULL;
 	struct ksyms *ks = NULL;
 	size_t cap = 0;
@@ -275,7 +301,7 @@ int profiler__collect(struct profiler *p, struct prof_result *r)
 		prev = &key;
 		if (bpf_map_lookup_elem(counts_fd, &key, &v))
 			continue;
-		err = push_user(p, r, &key, &v, stacks_fd, &fb);
+		err = push_user(p, r, &key, &v, ustacks_fd, &fb);
 		nuser = fb.n;
 		if (!err)
 			err = push_kernel(ks, r, &key, &v, stacks_fd, &fb);

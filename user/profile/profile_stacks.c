@@ -4,8 +4,9 @@
  * prof_stack with its frames looked up in the `stacks` map and named through kallsyms and
  * the processes' ELF objects. Stacks that the kernel could not take appear as
  * "[missing kernel stack]" / "[missing user stack]" frames; a user stack that does not reach
- * a process or thread entry point (frame pointers missing somewhere, or the depth limit)
- * gets a "[truncated]" frame at its root. Both are counted in the result.
+ * a process or thread entry point (neither call-frame information nor frame pointers led
+ * further, or the depth limit), and that the unwinder did not mark complete, gets a
+ * "[truncated]" frame at its root. Both are counted in the result.
  */
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>

@@ -58,7 +58,7 @@ user_srcs = $(USER_BASE) $(wildcard user/port/$(1)/*.c) \
 		$(if $(filter 1,$(4)),$(USER_MHD),$(USER_MHD_NONE)),$(USER_TRACER_NONE)) \
 	$(if $(filter 1,$(3)),user/export/sink_gz.c,user/export/sink_gz_none.c)
 
-LIBS := $(if $(filter 1,$(WITH_BPF)),-lbpf -lelf -lprotobuf-c) \
+LIBS := $(if $(filter 1,$(WITH_BPF)),-lbpf -ldw -lelf -lbz2 -llzma -lprotobuf-c) \
 	$(if $(filter 1,$(WITH_ZLIB) $(WITH_BPF)),-lz)
 # libbpf, libelf and zlib are linked from their static archives and only libc is loaded at
 # exec: mapping and relocating four more shared objects cost every command ~30 page faults and
@@ -89,9 +89,8 @@ STATIC_LIBS_http_dl := -lmicrohttpd -lgnutls -lhogweed -lnettle -lgmp -ltasn1 -l
 # fails as a missing library does, with its message. libyaml (config files) is linked.
 STATIC_KEEP_DL := curl_dl ldns_dl ssh_dl jansson_dl diff_dl
 # profile's C++ demangler is libstdc++'s: kept dlopen'd, as linking libstdc++ statically into
-# a C program for one function is not worth it; its MiniDebugInfo reader links liblzma.a.
+# a C program for one function is not worth it.
 STATIC_KEEP_DL += cxxabi_dl
-STATIC_LIBS_lzma_dl := -llzma
 # mail's charts: cairo, dlopen'd as libcurl is (only the mail needs it).
 STATIC_KEEP_DL += cairo_dl
 STATIC_SRCS := $(call user_srcs,$(PLATFORM),$(WITH_BPF),$(WITH_ZLIB),$(STATIC_MHD))

@@ -9,9 +9,12 @@
  * under the same kind of key. Nothing is streamed per sample: only the first sample of each
  * process sends a small record, so that userspace can read its memory map while it lives.
  * Stacks that cannot be taken are counted per reason in `stack_errs` and kept in the key as
- * the negative errno, so they show up in the output instead of vanishing.
+ * the negative errno, so they show up in the output instead of vanishing. Kernel stacks come
+ * from bpf_get_stackid(); user stacks from the call-frame unwinder (unwind.bpf.h), which
+ * does not need frame pointers, from the user registers saved at the sample or the switch.
  */
 #include "common.bpf.h"
+#include "unwind.bpf.h"
 
 #define PF_KTHREAD	0x00200000
 #define TASK_REPORT_MAX 0x7f
@@ -108,6 +111,31 @@ static __always_inline __s32 stack__get(void *ctx, bool wanted, __u64 flags, __u
 	return (__s32)id;
 }
 
+/*
+ * The user stack of t (current) through the unwinder, from the sample's registers (uregs)
+ * when it interrupted user mode, else from those saved at kernel entry.
+ */
+static __always_inline __s32 ustack__get(bpf_user_pt_regs_t *uregs, struct task_struct *t,
+					 bool wanted)
+{
+	struct pt_regs *kregs;
+	__s32 id;
+
+	if (!wanted)
+		return VG_STACK_NONE;
+	if (uregs) {
+		id = unw_stack_get(uregs->ip, uregs->sp, uregs->bp, t->tgid);
+	} else {
+		kregs = (struct pt_regs *)bpf_task_pt_regs(t);
+		if (!kregs)
+			return VG_STACK_NONE;
+		id = unw_stack_get(kregs->ip, kregs->sp, kregs->bp, t->tgid);
+	}
+	if (id < 0)
+		stack_err__count(id, VG_SERR_PER_STACK);
+	return id;
+}
+
 /* Announce pid to userspace the first time it is seen. */
 static __always_inline void pid__announce(__u32 pid, __u64 now)
 {
@@ -174,8 +202,8 @@ int handle_profile_sample(struct bpf_perf_event_data *ctx)
 	/* x86-64: user addresses are the lower half; the kernel lives in the upper one. */
 	in_user = (long)ctx->regs.ip >= 0;
 	key.kstack_id = stack__get(ctx, targ_kernel_stacks && !in_user, 0, 0);
-	key.ustack_id = stack__get(ctx, targ_user_stacks && task__has_user_stack(t),
-				   BPF_F_USER_STACK, VG_SERR_PER_STACK);
+	key.ustack_id = ustack__get(in_user ? &ctx->regs : NULL, t,
+				    targ_user_stacks && task__has_user_stack(t));
 	counts__add(&key, 1, bpf_ktime_get_ns());
 	return 0;
 }
@@ -239,8 +267,7 @@ int BPF_PROG(handle_offcpu_switch, bool preempt, struct task_struct *prev, struc
 	key__fill(&st->key, prev);
 	/* prev is still current here: these are its stacks. */
 	st->key.kstack_id = stack__get(ctx, targ_kernel_stacks, 0, 0);
-	st->key.ustack_id = stack__get(ctx, targ_user_stacks && task__has_user_stack(prev),
-				       BPF_F_USER_STACK, VG_SERR_PER_STACK);
+	st->key.ustack_id = ustack__get(NULL, prev, targ_user_stacks && task__has_user_stack(prev));
 	st->ts = now;
 switch_in:
 	/* A preempted task gets no wakeup: its off-CPU time ends when it runs again. */

@@ -16,6 +16,8 @@ test="libcmocka-dev python3 python3-psutil procps iproute2 util-linux libbpf-too
       nginx-light curl nsd python3-dnspython
       diffutils patch
 "
+# vigil profile: libdw for .eh_frame unwind tables (static archives of its compressors too)
+build="$build libdw-dev libbz2-dev liblzma-dev"
 [ "${1:-}" = build ] && test=""
 missing=""
 # vigil fleet: libssh and Jansson headers (both dlopen'd), real sshd and parallel-ssh for its tests

@@ -306,12 +306,12 @@ def test_profile_exited_process_still_symbolises():
 @test
 def test_profile_truncated_stacks_are_shown():
     require_root()
-    # sha256sum is built without frame pointers: its user stacks stop short.
-    p = subprocess.Popen(["sha256sum", "/dev/zero"])
+    # 12 levels of recursion walked at most 4 deep: the stacks stop short of main.
+    p, pid = start_burn("stacks", "8")
     try:
-        r = vigil("profile", "--pid", str(p.pid), "--duration", "2", "--freq", "199")
+        r = vigil("profile", "--pid", str(pid), "--duration", "2", "--freq", "199",
+                  "--max-frames", "4")
     finally:
-        p.kill()
         p.wait()
     stacks = folded(r.stdout)
     truncated = share(stacks, "[truncated]")
@@ -323,10 +323,11 @@ def test_profile_truncated_stacks_are_shown():
 @test
 def test_profile_missing_stacks_are_counted_and_shown():
     require_root()
-    # 4096 distinct user stacks against a 1024-entry stack map: collisions (EEXIST).
+    # 4096 distinct user stacks against 1024 entries: the kernel runs out of room for them
+    # (user stacks as map-full drops of their keys, kernel stacks as stack map errors).
     burn, pid = start_burn("stacks", "8")
     try:
-        v = start_profile("--pid", str(pid), "--duration", "4", "--freq", "499",
+        v = start_profile("--pid", str(pid), "--duration", "4", "--freq", "1999",
                           "--stack-storage", "1024", "--format", "json")
         cpu0 = cpu_seconds(pid)
         stdout, stderr = finish(v)
@@ -337,11 +338,16 @@ def test_profile_missing_stacks_are_counted_and_shown():
     errs = doc["stackid_errors"]["user"]
     missing = sum(s["value"] for s in doc["stacks"]
                   if s["user_frames"] == ["[missing user stack]"])
-    check(errs["EEXIST"] > 0, "no stack map collisions: %s" % errs)
-    check(missing == doc["missing"]["user"] == sum(errs.values()),
-          "shown %d, counted %d, stackid errors %s" % (missing, doc["missing"]["user"], errs))
+    check(sum(errs.values()) + doc["drops"]["map_full"] > 0,
+          "the storage limit is not shown: %s, drops %s, %d stacks, %d samples"
+          % (errs, doc["drops"], len(doc["stacks"]), doc["total"]))
+    # A sample whose stack found no room may find no room for its key either (map full).
+    check(missing == doc["missing"]["user"] and
+          missing <= sum(errs.values()) <= missing + doc["drops"]["map_full"],
+          "shown %d, counted %d, stackid errors %s, drops %s"
+          % (missing, doc["missing"]["user"], errs, doc["drops"]))
     # Samples with a missing stack are kept: the total still matches the CPU time.
-    expected = 499 * (cpu1 - cpu0)
+    expected = 1999 * (cpu1 - cpu0)
     check(0.6 * expected <= doc["total"] + doc["drops"]["map_full"] <= 1.3 * expected,
           "total %d vs ~%d expected" % (doc["total"], expected))
     m = re.search(r"missing user stacks: (\d+)", stderr)

@@ -19,6 +19,7 @@
 #include "profile/profile.h"
 #include "profile/pprof_out.h"
 #include "profile/profile_fold.h"
+#include "profile/unwind_maps.h"
 #include "core/stop.h"
 #include "cli/trace_opts.h"
 #include "cli/status.h"
@@ -37,6 +38,8 @@ enum {
 	OPT_KERNEL_ONLY,
 	OPT_NO_DEMANGLE,
 	OPT_DEBUG_DIR,
+	OPT_UNWIND_MEM,
+	OPT_MAX_FRAMES,
 };
 
 enum prof_format { PF_FOLDED, PF_JSON, PF_SVG, PF_PPROF };
@@ -46,6 +49,7 @@ struct profile_args {
 	struct profile_cfg cfg;
 	enum prof_format format;
 	const char *title;
+	const char *unwind_flag; /* the last unwinder option given, for -K's check */
 };
 
 static const struct cli_opt profile_opts[] = {
@@ -74,6 +78,10 @@ static const struct cli_opt profile_opts[] = {
 	  "take user stacks only (as bcc's profile -U)" },
 	{ "kernel-stacks-only", 'K', NULL, OPT_KERNEL_ONLY, NULL,
 	  "take kernel stacks only (as bcc's profile -K)" },
+	{ "unwind-memory", 0, "SIZE", OPT_UNWIND_MEM, "a size such as 16M, 1M to 1G",
+	  "kernel memory for user-stack unwind tables; least recently used evicted (default 32M)" },
+	{ "max-frames", 0, "N", OPT_MAX_FRAMES, "a number of frames, 1 to 127",
+	  "deepest user stack walked (default 127)" },
 	{ "title", 0, "TEXT", OPT_TITLE, "any text", "svg: the flame graph's title" },
 	{ "no-demangle", 0, NULL, OPT_NO_DEMANGLE, NULL,
 	  "keep C++ and Rust symbols mangled, as the linker sees them" },
@@ -165,6 +173,19 @@ static int profile_set(void *ctx, int id, const char *arg)
 			return -errno;
 		a->cfg.debug_dir = arg;
 		return 0;
+	case OPT_UNWIND_MEM:
+		a->unwind_flag = "--unwind-memory";
+		err = parse_size(arg, &v);
+		if (err || v < UNW_MEMORY_MIN || v > UNW_MEMORY_MAX)
+			return -EINVAL;
+		a->cfg.unwind_memory = v;
+		return 0;
+	case OPT_MAX_FRAMES:
+		a->unwind_flag = "--max-frames";
+		err = parse_u64(arg, 1, PROFILE_MAX_FRAMES, &v);
+		if (!err)
+			a->cfg.max_frames = (uint32_t)v;
+		return err;
 	}
 	return trace_cfg__set_opt(&a->cfg.trace, id, arg);
 }
@@ -180,7 +201,9 @@ static const struct cli_cmd profile_cmd = {
 		   "and svg output, nanoseconds in JSON. Kernel frames end in \"_[k]\".\n"
 		   "Stacks the kernel could not take show as [missing user stack] /\n"
 		   "[missing kernel stack]; user stacks that stop short of an entry point get a\n"
-		   "[truncated] root frame.",
+		   "[truncated] root frame. User stacks are unwound in the kernel from each\n"
+		   "object's .eh_frame (no frame pointers needed), falling back to frame\n"
+		   "pointers where an object has no table yet.",
 	.opts = profile_opts,
 	.set = profile_set,
 };
@@ -255,6 +278,13 @@ static int validate(const struct profile_args *a, const struct cli_common *c)
 	if (!a->cfg.kernel_stacks && !a->cfg.user_stacks) {
 		cli_error(&profile_cmd, "--user-stacks-only and --kernel-stacks-only exclude "
 					"each other");
+		return -EINVAL;
+	}
+	if (!a->cfg.user_stacks && a->unwind_flag) {
+		cli_error(&profile_cmd,
+			  "%s applies to user stacks, which --kernel-stacks-only "
+			  "leaves out",
+			  a->unwind_flag);
 		return -EINVAL;
 	}
 	if (a->cfg.min_block_ns > a->cfg.max_block_ns) {

@@ -2,8 +2,8 @@
 /*
  * elf_debug.c: finding the symbols a distribution stripped out of an object (elf_debug.h):
  * the build-id tree, .gnu_debuglink with its CRC-32 (zlib's crc32() is the same checksum),
- * and MiniDebugInfo unpacked with liblzma (dlopen'd by lzma_dl.c). Every size read from the
- * file is bounded before use: the objects are whatever processes happen to map.
+ * and MiniDebugInfo unpacked with liblzma (linked: libdw needs it too). Every size read from
+ * the file is bounded before use: the objects are whatever processes happen to map.
  */
 #include "profile/elf_debug.h"
 

@@ -23,6 +23,7 @@
 #include "profile/profile_impl.h"
 #include "core/stop.h"
 #include "cli/trace_opts.h"
+#include "profile/unwind_maps.h"
 #include "profile/usyms.h"
 #include "core/wallclock.h"
 #include "cli/status.h"
@@ -41,6 +42,8 @@ void profile_cfg__init(struct profile_cfg *cfg)
 	cfg->stack_storage = PROFILE_STORAGE_DEFAULT;
 	cfg->kernel_stacks = true;
 	cfg->user_stacks = true;
+	cfg->unwind_memory = UNW_MEMORY_DEFAULT;
+	cfg->max_frames = PROFILE_MAX_FRAMES;
 }
 
 static int profile_rb_event(void *ctx, void *data, size_t len)
@@ -89,6 +92,11 @@ static int profiler__open_load(struct profiler *p, const struct profile_cfg *cfg
 	skel->rodata->targ_state_mask = cfg->state_mask;
 	bpf_map__set_max_entries(skel->maps.stacks, cfg->stack_storage);
 	bpf_map__set_max_entries(skel->maps.counts, cfg->stack_storage);
+	bpf_map__set_max_entries(skel->maps.ustacks, cfg->stack_storage);
+	bpf_map__set_max_entries(skel->maps.unw_rows,
+				 cfg->user_stacks ? (__u32)(cfg->unwind_memory / UNW_ROW_BYTES)
+						  : 1);
+	skel->rodata->targ_max_frames = cfg->max_frames;
 	bpf_map__set_max_entries(skel->maps.events, (__u32)cfg->trace.ringbuf_bytes);
 	bpf_program__set_autoload(skel->progs.handle_profile_sample, !cfg->off_cpu);
 	bpf_program__set_autoload(skel->progs.handle_offcpu_switch, cfg->off_cpu);
@@ -100,6 +108,21 @@ static int profiler__open_load(struct profiler *p, const struct profile_cfg *cfg
 	if (err) {
 		pr_err("profile: load BPF object: %s (run 'vigil doctor' for why)", strerror(-err));
 		return err;
+	}
+	p->unw = unw_maps__new(bpf_map__fd(skel->maps.unw_rows),
+			       bpf_map__max_entries(skel->maps.unw_rows),
+			       bpf_map__fd(skel->maps.unw_objs), bpf_map__fd(skel->maps.unw_procs));
+	if (!p->unw) {
+		err = -errno;
+		pr_err("profile: unwind tables: %s", strerror(-err));
+		return err;
+	}
+	/* A process named up front unwinds completely from its first sample. */
+	if (cfg->user_stacks && cfg->trace.tgid) {
+		err = unw_maps__add_pid(p->unw, cfg->trace.tgid);
+		if (err)
+			pr_debug("profile: pid %u: unwind tables: %s", cfg->trace.tgid,
+				 strerror(-err));
 	}
 	return 0;
 }
@@ -224,14 +247,25 @@ err_free:
 	return err;
 }
 
-/* Read the maps of the processes announced since the last poll. */
-static void profiler__cache_pending(struct profiler *p)
+/*
+ * Read the maps of the processes announced since the last poll and load their unwind
+ * tables, unless the profile is over (end, CLOCK_MONOTONIC ns; 0: no end): tables that come
+ * too late help nothing, and must not make it overrun its --duration.
+ */
+static void profiler__cache_pending(struct profiler *p, uint64_t end)
 {
 	for (int i = 0; i < p->npending; i++) {
 		int err = usyms__add_pid(p->usyms, p->pending[i]);
 
 		if (err)
 			pr_debug("profile: pid %u: maps: %s", p->pending[i], strerror(-err));
+		/* After the detach, tables would help nothing. */
+		if (!p->cfg.user_stacks || !p->nlinks || (end && mono_now_ns() >= end))
+			continue;
+		err = unw_maps__add_pid(p->unw, p->pending[i]);
+		if (err)
+			pr_debug("profile: pid %u: unwind tables: %s", p->pending[i],
+				 strerror(-err));
 	}
 	p->npending = 0;
 }
@@ -303,7 +337,7 @@ int profiler__run(struct profiler *p, uint64_t duration_ns)
 			break;
 		}
 		err = 0;
-		profiler__cache_pending(p);
+		profiler__cache_pending(p, end);
 		if (status_line__is_due(p->status, now))
 			profiler__update_status(p, now);
 	}
@@ -313,7 +347,7 @@ int profiler__run(struct profiler *p, uint64_t duration_ns)
 	p->end_ns = mono_now_ns();
 	profiler__close_open_blocks(p, p->end_ns);
 	ring_buffer__consume(p->rb);
-	profiler__cache_pending(p);
+	profiler__cache_pending(p, 0);
 	return err;
 }
 
@@ -325,5 +359,6 @@ void profiler__free(struct profiler *p)
 	ring_buffer__free(p->rb);
 	profile_bpf__destroy(p->skel);
 	usyms__free(p->usyms);
+	unw_maps__free(p->unw);
 	free(p);
 }

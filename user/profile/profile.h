@@ -20,6 +20,7 @@
 
 #define PROFILE_FREQ_DEFAULT	49
 #define PROFILE_STORAGE_DEFAULT 16384
+#define PROFILE_MAX_FRAMES	127
 
 /* --state bits (profile.bpf.c's targ_state_mask). */
 #define PROF_STATE_S 0x1U	/* TASK_INTERRUPTIBLE: sleeping */
@@ -37,8 +38,10 @@ struct profile_cfg {
 	bool include_idle;	/* on-CPU: sample the idle task too */
 	bool kernel_stacks;
 	bool user_stacks;
-	bool no_demangle;      /* keep C++/Rust symbols as the linker sees them */
-	const char *debug_dir; /* separate debug files' root; NULL: /usr/lib/debug */
+	bool no_demangle;	/* keep C++/Rust symbols as the linker sees them */
+	const char *debug_dir;	/* separate debug files' root; NULL: /usr/lib/debug */
+	uint64_t unwind_memory; /* bytes of unwind rows kept in the kernel */
+	uint32_t max_frames;	/* user frames walked, 1 to PROFILE_MAX_FRAMES */
 };
 
 void profile_cfg__init(struct profile_cfg *cfg);

@@ -15,6 +15,7 @@ struct profile_bpf;
 struct ring_buffer;
 struct bpf_link;
 struct usyms;
+struct unw_maps;
 
 struct profiler {
 	struct profile_cfg cfg;
@@ -27,6 +28,7 @@ struct profiler {
 	int npending;
 	uint64_t pending_lost;
 	struct usyms *usyms;
+	struct unw_maps *unw; /* the unwinder's tables and mapping lists */
 	uint64_t start_ns, end_ns;
 	uint64_t open_blocks;	    /* off-CPU blocks still open at the end, counted up to it */
 	struct status_line *status; /* optional */

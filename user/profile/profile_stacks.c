@@ -4,8 +4,9 @@
  * prof_stack with its frames looked up in the `stacks` map and named through kallsyms and
  * the processes' ELF objects. Stacks that the kernel could not take appear as
  * "[missing kernel stack]" / "[missing user stack]" frames; a user stack that does not reach
- * a process or thread entry point (frame pointers missing somewhere, or the depth limit)
- * gets a "[truncated]" frame at its root. Both are counted in the result.
+ * a process or thread entry point (neither call-frame information nor frame pointers led
+ * further, or the depth limit), and that the unwinder did not mark complete, gets a
+ * "[truncated]" frame at its root. Both are counted in the result.
  */
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -21,6 +22,7 @@
 #include "profile/profile_impl.h"
 #include "core/tracer.h"
 #include "core/wallclock.h"
+#include "unwind.h"
 #include "profile/usyms.h"
 
 #define FRAME_NAME_MAX 512
@@ -155,16 +157,39 @@ static int stack__read(int fd, __s32 id, __u64 *ips)
 	return depth;
 }
 
+/*
+ * The frames of user stack id (the unwinder's `ustacks` map), innermost first; the depth, or
+ * 0 if gone. *complete: the call-frame information said the outermost frame is the last.
+ */
+static int ustack__read(int fd, __s32 id, __u64 *ips, bool *complete)
+{
+	__u64 slots[VG_PROF_MAX_DEPTH + 1];
+	int depth = 0;
+
+	*complete = false;
+	if (bpf_map_lookup_elem(fd, &id, slots))
+		return 0;
+	while (depth < VG_PROF_MAX_DEPTH + 1 && slots[depth] && slots[depth] != VG_UNW_END_MARK)
+		depth++;
+	if (depth <= VG_PROF_MAX_DEPTH && slots[depth] == VG_UNW_END_MARK)
+		*complete = true;
+	if (depth > VG_PROF_MAX_DEPTH)
+		depth = VG_PROF_MAX_DEPTH;
+	memcpy(ips, slots, (size_t)depth * sizeof(*ips));
+	return depth;
+}
+
 static int push_user(struct profiler *p, struct prof_result *r, const struct vg_prof_key *k,
 		     const struct vg_prof_val *v, int fd, struct frame_buf *fb)
 {
 	__u64 ips[VG_PROF_MAX_DEPTH];
 	char name[FRAME_NAME_MAX];
+	bool complete = false;
 	int depth, err;
 
 	if (k->ustack_id == VG_STACK_NONE)
 		return 0;
-	depth = k->ustack_id >= 0 ? stack__read(fd, k->ustack_id, ips) : 0;
+	depth = k->ustack_id >= 0 ? ustack__read(fd, k->ustack_id, ips, &complete) : 0;
 	if (!depth) {
 		r->missing_user += v->value;
 		return frame_buf__push(fb, "[missing user stack]");
@@ -182,8 +207,9 @@ static int push_user(struct profiler *p, struct prof_result *r, const struct vg_
 		m = module ? usyms__mapping(p->usyms, k->pid, ips[i], &build_id) : NULL;
 		if (m)
 			map = result__map(r, m->path, build_id, m);
-		if (i == depth - 1 && (depth == VG_PROF_MAX_DEPTH || depth < 2 ||
-				       !prof_frame_is_entry(name, module))) {
+		if (i == depth - 1 && !complete &&
+		    (depth == VG_PROF_MAX_DEPTH || depth < 2 ||
+		     !prof_frame_is_entry(name, module))) {
 			r->truncated_user += v->value;
 			err = frame_buf__push(fb, "[truncated]");
 			if (err)
@@ -308,6 +334,7 @@ int profiler__collect(struct profiler *p, struct prof_result *r)
 {
 	int counts_fd = bpf_map__fd(p->skel->maps.counts);
 	int stacks_fd = bpf_map__fd(p->skel->maps.stacks);
+	int ustacks_fd = bpf_map__fd(p->skel->maps.ustacks);
 	struct vg_prof_key key, next, *prev = NULL;
 	struct ksyms *ks = NULL;
 	size_t cap = 0;
@@ -335,7 +362,7 @@ int profiler__collect(struct profiler *p, struct prof_result *r)
 		prev = &key;
 		if (bpf_map_lookup_elem(counts_fd, &key, &v))
 			continue;
-		err = push_user(p, r, &key, &v, stacks_fd, &fb);
+		err = push_user(p, r, &key, &v, ustacks_fd, &fb);
 		nuser = fb.n;
 		if (!err)
 			err = push_kernel(ks, r, &key, &v, stacks_fd, &fb);

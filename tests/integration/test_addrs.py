@@ -235,14 +235,9 @@ def test_top_counts_only_connections_in_the_set():
     port = BASE + 5
     conns = Conns(port)
     try:
-        p = vigil("top", "--once", "-i", "200ms", "--raddr", "127.0.0.2,127.0.0.3")
-        rows, col = {}, None
-        for line in p.stdout.splitlines():
-            f = line.split()
-            if f[:1] == ["PID"]:
-                col = f.index("TCP")
-            elif col is not None and len(f) > col and f[0].isdigit():
-                rows[int(f[0])] = f[col]
+        p = vigil("top", "--once", "-i", "200ms", "--raddr", "127.0.0.2,127.0.0.3",
+                  "-f", "json")
+        rows = {r["pid"]: str(r["tcp_conns"]) for r in json.loads(p.stdout)["rows"]}
         mine = rows.get(os.getpid())
         check(mine == "2", "this process: 2 connections in the set: %s" % mine)
         check(all(int(n) >= 1 for n in rows.values()), "every row has one: %s" % rows)

@@ -450,6 +450,13 @@ static void keep_tcp_rows(struct top_table *t)
 	t->n = kept;
 }
 
+static uint32_t pid_at(void *ctx, size_t i)
+{
+	const struct top_run *r = ctx;
+
+	return i < r->shown.n ? r->shown.rows[i].pid : 0;
+}
+
 static const char *peer_cb(void *ctx, uint32_t pid, char *buf, size_t len)
 {
 	return peer_of(ctx, pid, buf, len);
@@ -650,6 +657,8 @@ int cmd_top(int argc, char **argv)
 	r.tty = isatty(STDOUT_FILENO);
 	r.json = fmt != FMT_TABLE;
 	top_view__init(&r.view, a.sort, a.filter);
+	r.view.pid_at = pid_at;
+	r.view.pid_ctx = &r;
 	top_screen__measure(&r.scr);
 	if (r.tty) /* one write per frame, not per line: no half-drawn frames */
 		setvbuf(stdout, NULL, _IOFBF, 1 << 16);

@@ -197,6 +197,7 @@ static void kill_send(struct top_view *v)
 
 static void table_key(struct top_view *v, int key)
 {
+	uint32_t sel = v->pid_at ? v->pid_at(v->pid_ctx, v->sel) : 0;
 	char pid[16];
 
 	if (sort_key(v, key))
@@ -217,8 +218,8 @@ static void table_key(struct top_view *v, int key)
 		v->sort_pick = order_index(v->sort);
 		break;
 	case 'k':
-		snprintf(pid, sizeof(pid), "%u", v->sel_pid);
-		edit_start(v, TOPM_KILL_PID, v->sel_pid ? pid : "");
+		snprintf(pid, sizeof(pid), "%u", sel);
+		edit_start(v, TOPM_KILL_PID, sel ? pid : "");
 		v->msg[0] = '\0';
 		break;
 	default:

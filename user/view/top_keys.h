@@ -36,8 +36,10 @@ struct top_view {
 	char edit[TOP_LINE_MAX]; /* the line being typed */
 	size_t first, sel;	 /* first row shown, selected row: in the sorted rows */
 	size_t nrows, page;	 /* rows in the frame and how many fit: from the renderer */
-	uint32_t sel_pid;	 /* the selected row's pid (0: none), from the renderer */
-	int sort_pick;		 /* TOPM_SORT: index in top_col_order under the cursor */
+	/* the pid of the row at index i of the rows drawn, 0 if none: k's default */
+	uint32_t (*pid_at)(void *ctx, size_t i);
+	void *pid_ctx;
+	int sort_pick; /* TOPM_SORT: index in top_col_order under the cursor */
 	int kill_pid, kill_sig;
 	char msg[96]; /* one line of news: what k did */
 	bool quit;

@@ -240,7 +240,6 @@ void top_render__screen(FILE *out, struct top_view *v, const struct top_frame *f
 	if (!live)
 		v->first = 0;
 	top_view__clamp(v, t->n, page);
-	v->sel_pid = t->n ? t->rows[v->sel].pid : 0;
 	for (size_t i = v->first; i < t->n && i < v->first + page; i++) {
 		row_line(line, &t->rows[i], f);
 		fputc('\n', out);

@@ -106,6 +106,8 @@ static const struct cli_cmd iotop_cmd = {
 		"io file is unreadable (another\n"
 		"user's, without privilege) shows '-' for its rates. -o is --only, as in iotop;\n"
 		"the output file is --output.",
+	.examples = "vigil iotop -o -b -n 3\n"
+		    "vigil iotop -a -d 2 -f json",
 	.opts = iotop_opts,
 	.set = iotop_set,
 };

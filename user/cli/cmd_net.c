@@ -135,6 +135,9 @@ static const struct cli_cmd net_cmd = {
 		   "(the default: connections of kind inet), or the NICs: io (net_io_counters),\n"
 		   "addrs (net_if_addrs), stats (net_if_stats).",
 	.details = "KIND: " KINDS ". `vigil net tcp` is `vigil net connections --kind tcp`.",
+	.examples = "vigil net connections --kind tcp\n"
+		    "vigil net addrs\n"
+		    "vigil net io -i 1s",
 	.opts = net_opts,
 	.set = net_set,
 };

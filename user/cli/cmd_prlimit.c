@@ -96,6 +96,8 @@ static const struct cli_cmd prl_cmd = {
 		   "nproc, rss, rtprio, rttime, sigpending, stack. A value sets the limit:\n"
 		   "SOFT:HARD, SOFT: or :HARD (the other side is kept), or one value for both;\n"
 		   "each side is a number or 'unlimited'.",
+	.examples = "vigil prlimit -p 1234\n"
+		    "vigil prlimit --nofile=1024:4096 -p 1234",
 	.opts = prl_opts,
 	.set = prl_set_opt,
 };

@@ -166,6 +166,8 @@ static const struct cli_cmd profile_cmd = {
 		   "Stacks the kernel could not take show as [missing user stack] /\n"
 		   "[missing kernel stack]; user stacks that stop short of an entry point get a\n"
 		   "[truncated] root frame.",
+	.examples = "vigil profile -d 10s -o stacks.folded\n"
+		    "vigil profile --off-cpu -p 1234 -d 30s",
 	.opts = profile_opts,
 	.set = profile_set,
 };

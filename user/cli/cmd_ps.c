@@ -68,7 +68,7 @@ static const struct cli_opt ps_opts[] = {
 	  "cpu_percent, rss, vms, shared, create_time, terminal, name, num_fds, memory_percent, "
 	  "read_bps, write_bps (with --interval), exe, cgroup, cmdline",
 	  "the columns to show, in order" },
-	{ "sort", 's', "COL", OPT_SORT, "a column name, '-' first for descending (-rss)",
+	{ "sort", 0, "COL", OPT_SORT, "a column name, '-' first for descending (-rss)",
 	  "sort by COL (default pid)" },
 	{ "filter", 'F', "EXPR", OPT_FILTER,
 	  "COL OP VALUE, OP one of = == != < <= > >=: a glob (= or !=) for name, user, status, "
@@ -130,6 +130,9 @@ static const struct cli_cmd ps_cmd = {
 	.details = "Examples: vigil ps --sort -rss --limit 10\n"
 		   "          vigil ps --filter user=root --filter 'name=kworker*' -C pid,name\n"
 		   "          vigil ps --interval 1s --sort -cpu_percent -n 5",
+	.examples = "vigil ps --sort -rss -n 10\n"
+		    "vigil ps -F 'rss>100M' -C pid,name,rss\n"
+		    "vigil ps -i 1s --sort -cpu_percent",
 	.opts = ps_opts,
 	.set = ps_set,
 };
@@ -579,6 +582,8 @@ static const struct cli_cmd pidof_cmd = {
 	.name = "pidof",
 	.usage = "vigil pidof NAME",
 	.summary = "Print the pids of the processes called NAME (exit 1 if none).",
+	.examples = "vigil pidof sshd\n"
+		    "vigil pidof nginx",
 	.opts = pidof_opts,
 };
 

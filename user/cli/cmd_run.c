@@ -79,6 +79,9 @@ static const struct cli_cmd run_cmd = {
 		"  diff      what changed: files (-U, html), trees (--files), a baseline\n"
 		"  baseline  save a tree's hashes, modes and owners for 'diff --baseline'\n"
 		"Run 'vigil COMMAND --help' for a command's options.",
+	.examples = "vigil\n"
+		    "vigil -d 30s -o run.ndjson\n"
+		    "vigil top",
 	.opts = run_opts,
 	.set = run_set,
 };

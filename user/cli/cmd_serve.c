@@ -122,6 +122,9 @@ static const struct cli_cmd serve_cmd = {
 		"In-kernel histograms with exact le bounds, drop counters, each BPF program's\n"
 		"cost, and the system's CPU, memory, schedstat, disk and network counters under\n"
 		"node_exporter's names. The metric names are listed in the README.",
+	.examples = "vigil serve\n"
+		    "vigil serve --listen 0.0.0.0:9464\n"
+		    "vigil serve --config /etc/vigil/vigil.yaml",
 	.opts = serve_opts,
 	.set = serve_set,
 };

@@ -64,6 +64,9 @@ static const struct cli_cmd sys_cmd = {
 		 "       vigil sys sysctl [PATTERN] [--format table|json]\n"
 		 "       vigil sys services [NAME] [--format table|json]",
 	.summary = "Show system metrics (psutil's cpu, memory, disk, network, sensors, users).",
+	.examples = "vigil sys\n"
+		    "vigil sys memory\n"
+		    "vigil sys disks -f json",
 	.opts = sys_opts,
 	.set = sys_set,
 };

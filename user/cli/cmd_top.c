@@ -98,7 +98,7 @@ static const struct cli_opt top_opts[] = {
 	{ "once", '1', NULL, OPT_ONCE, NULL, "print one frame (after one interval) and exit" },
 	{ "interval", 'i', "TIME", OPT_INTERVAL, "a duration from 100ms, such as 1s or 2s",
 	  "refresh every TIME (default 1s)" },
-	{ "sort", 's', "COL", OPT_SORT,
+	{ "sort", 0, "COL", OPT_SORT,
 	  "pid, cpu, runq-p50, runq, runq-avg, read, write, disk, tcp, rtt, comm, dns, dns-p99, "
 	  "mem, res or time",
 	  "sort by this column (default cpu; runq is p99)" },
@@ -170,6 +170,9 @@ static const struct cli_cmd top_cmd = {
 		"sort by cpu, runq p99, runq avg, read, write, disk p99, tcp, rtt, dns/s, pid\n"
 		"and name. DNS/s and DNS_P99 need the dns subsystem on BPF (vigil doctor).\n"
 		"-f json prints one JSON object per frame (NDJSON), live or with --once.",
+	.examples = "vigil top\n"
+		    "vigil top --sort runq --filter nginx\n"
+		    "vigil top --once -f json",
 	.opts = top_opts,
 	.set = top_set,
 };

@@ -152,8 +152,9 @@ static void print_table(struct sink *s, const bool *show, const int64_t *soft, c
 		fmt_limit(soft[i], a, sizeof(a));
 		fmt_limit(hard[i], b, sizeof(b));
 		upper(prl_res[i].name, name, sizeof(name));
-		sink__printf(s, "%-*s %-*s %*s %*s %s\n", w[0], name, w[1], prl_res[i].desc, w[2],
-			     a, w[3], b, prl_res[i].units);
+		sink__printf(s, "%-*s %-*s %*s %*s %s", w[0], name, w[1], prl_res[i].desc, w[2], a,
+			     w[3], b, prl_res[i].units);
+		sink__end_line(s);
 	}
 }
 

@@ -301,7 +301,10 @@ static void ps_print_header(struct output *o, const struct ps_args *a)
 		else
 			sink__printf(o->sink, "%*s ", col->width, col->header);
 	}
-	sink__puts(o->sink, o->fmt == FMT_CSV ? "\r\n" : "\n");
+	if (o->fmt == FMT_CSV)
+		sink__puts(o->sink, "\r\n");
+	else
+		sink__end_line(o->sink);
 }
 
 static void ps_print_row(struct output *o, struct jw *w, const struct ps_args *a,
@@ -333,7 +336,10 @@ static void ps_print_row(struct output *o, struct jw *w, const struct ps_args *a
 			ps_table_cell(s, &ps_cols[a->cols[i]], r, known);
 		}
 	}
-	sink__puts(s, o->fmt == FMT_CSV ? "\r\n" : "\n");
+	if (o->fmt == FMT_CSV)
+		sink__puts(s, "\r\n");
+	else
+		sink__end_line(s);
 }
 
 static double ps_now(void)

@@ -80,7 +80,7 @@ static void table_row(struct exporter *ex, const struct vrow *row)
 			export_write_field(s, row, f, false);
 		sink__putc(s, ' ');
 	}
-	sink__putc(s, '\n');
+	sink__end_line(s);
 }
 
 static void table_end(struct exporter *ex)

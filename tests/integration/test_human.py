@@ -135,6 +135,37 @@ def net_addrs_and_stats_have_header_rows():
     check(lo and lo[0][1] == "up" and lo[0][5] == "65536" and "loopback" in lo[0][6], stats)
 
 
+DUR = r"\d+(\.\d+)? ?(ns|µs|ms|s|min|h)"
+
+
+@test
+def tables_print_durations_with_units_and_local_times():
+    import json
+    import time
+    me = str(os.getpid())
+    t = vigil("ps", "-f", "table", "-p", me, "-C", "pid,cpu_user,time,create_time,rss").stdout
+    head, row = t.splitlines()[:2]
+    check(head.split() == ["PID", "USER_S", "TIME", "STARTED", "RSS"], head)
+    j = json.loads(vigil("ps", "-f", "json", "-p", me, "-C", "pid,create_time,rss").stdout)[0]
+    started = time.strftime("%m-%d %H:%M:%S", time.localtime(int(j["create_time"])))
+    check(started in row, "STARTED is not the local time %s: %r" % (started, row))
+    ends = [m.end() for m in re.finditer(r"\S+", head)]  # right-aligned: cells end there
+    cells = [row[a:b].strip() for a, b in zip([0] + ends, ends)][1:]
+    check(re.fullmatch(DUR, cells[0]) and re.fullmatch(DUR, cells[1]),
+          "durations without units: %r" % row)
+    check(re.search(r" \d+(\.\d)?[KMGT]$", row), "RSS is not bytes2human: %r" % row)
+    csv = vigil("ps", "-f", "csv", "-p", me, "-C", "pid,time,create_time").stdout
+    check(re.fullmatch(r"\d+,\d+(\.\d+)?,\d+(\.\d+)?", csv.splitlines()[1]),
+          "CSV keeps raw units: %r" % csv)
+    if os.geteuid() != 0:
+        require_root()
+    out = vigil("trace", "sched", "-d", "1", "-f", "table").stdout.splitlines()
+    runq = [l for l in out if " runq " in l]
+    check(runq and all(re.search(r" latency=" + DUR.replace(" ?", "") + " ", l + " ")
+                       for l in runq), "runq latency without a unit: %r" % runq[:2])
+    check(not any("_ns=" in l for l in out), "raw _ns fields in the table")
+
+
 @test
 def man_pages_keep_one_example_a_line():
     if not shutil.which("help2man") or not shutil.which("man"):

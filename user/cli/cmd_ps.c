@@ -16,6 +16,7 @@
 #include "export/escape.h"
 #include "fallback.h"
 #include "export/fbjson.h"
+#include "export/human.h"
 #include "export/json.h"
 #include "core/log.h"
 #include "export/output.h"
@@ -249,7 +250,7 @@ static void ps_table_cell(struct sink *s, const struct ps_col *col, const struct
 			  bool known)
 {
 	int w = col->width < 0 ? -col->width : col->width;
-	char buf[32];
+	char buf[32], pad[64];
 
 	if (!known) {
 		sink__printf(s, "%*s ", col->width, "-");
@@ -260,8 +261,21 @@ static void ps_table_cell(struct sink *s, const struct ps_col *col, const struct
 		sink__printf(s, "%*.0f ", col->width, col->num(r));
 		return;
 	case PS_SECONDS:
+		human_duration((uint64_t)(col->num(r) * 1e9), buf, sizeof(buf));
+		human_pad(pad, sizeof(pad), buf, w, col->width < 0);
+		sink__printf(s, "%s ", pad);
+		return;
+	case PS_EPOCH: {
+		time_t t = (time_t)col->num(r);
+		struct tm tm;
+
+		if (!localtime_r(&t, &tm) || !strftime(buf, sizeof(buf), "%m-%d %H:%M:%S", &tm))
+			snprintf(buf, sizeof(buf), "-");
+		sink__printf(s, "%*s ", col->width, buf);
+		return;
+	}
 	case PS_PERCENT:
-		sink__printf(s, "%*.*f ", col->width, col->type == PS_PERCENT ? 1 : 2, col->num(r));
+		sink__printf(s, "%*.1f ", col->width, col->num(r));
 		return;
 	case PS_BYTES:
 		fb_bytes2human((uint64_t)col->num(r), buf, sizeof(buf));

@@ -269,7 +269,7 @@ static void ps_table_cell(struct sink *s, const struct ps_col *col, const struct
 		time_t t = (time_t)col->num(r);
 		struct tm tm;
 
-		if (!localtime_r(&t, &tm) || !strftime(buf, sizeof(buf), "%m-%d %H:%M:%S", &tm))
+		if (!port_localtime(&t, &tm) || !strftime(buf, sizeof(buf), "%m-%d %H:%M:%S", &tm))
 			snprintf(buf, sizeof(buf), "-");
 		sink__printf(s, "%*s ", col->width, buf);
 		return;

@@ -12,6 +12,7 @@
 #include "export/human.h"
 #include "export/json.h"
 #include "fallback.h"
+#include "port.h"
 #include "view/top_screen.h"
 
 #define LINE_MAX_BYTES 1024
@@ -216,7 +217,7 @@ void top_render__screen(FILE *out, struct top_view *v, const struct top_frame *f
 		draw_sort_chooser(out, v, cols);
 		return;
 	}
-	localtime_r(&f->when.tv_sec, &tm);
+	port_localtime(&f->when.tv_sec, &tm);
 	strftime(when, sizeof(when), "%H:%M:%S", &tm);
 	snprintf(line, sizeof(line),
 		 "vigil top - %s, every %.1fs, sort %s%s%s; sched: %s, disk: /proc/<pid>/io%s, "

@@ -561,7 +561,7 @@ int cmd_ps(int argc, char **argv)
 		return 1;
 	err = ps_collect(&a, &rows, &n);
 	if (!err)
-		pr_info("ps: %zu processes kept by the filters%s", n,
+		pr_info("ps: %zu %s kept by the filters%s", n, n == 1 ? "process" : "processes",
 			a.interval_ns ? " (cpu_percent from two scans)" : "");
 	if (err) {
 		pr_err("ps: cannot list processes: %s", strerror(-err));

@@ -489,12 +489,18 @@ def json_frames_parse_with_raw_units():
     load = start_load(8)
     try:
         once = vigil("top", "--once", "-f", "json", "-i", "500ms").stdout.splitlines()
-        live = vigil("top", "-f", "json", "-i", "300ms", "-d", "2").stdout.splitlines()
+        # live: frames as they come (no count per second: a loaded machine draws slower)
+        v = subprocess.Popen([VIGIL, "top", "-f", "json", "-i", "300ms"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        live = [v.stdout.readline() for _ in range(3)]
+        v.terminate()
+        rc = v.wait(30)
+        check(rc == 0, "top -f json after SIGTERM: exit %d: %s" % (rc, v.stderr.read()))
     finally:
         load.kill()
         load.wait()
     check(len(once) == 1, "--once -f json: %d lines" % len(once))
-    check(3 <= len(live) <= 7, "-d 2 -i 300ms: %d frames" % len(live))
+    check(all(l.endswith("\n") for l in live), "frames are lines: %r" % live)
     frames = [json.loads(l) for l in once + live]
     for f in frames:
         check(set(f) >= {"time", "interval", "rows", "processes", "sort"}, "keys %s" % list(f))
@@ -502,12 +508,21 @@ def json_frames_parse_with_raw_units():
         check(f["processes"] == len(f["rows"]), "processes %s, %d rows" % (f["processes"],
                                                                           len(f["rows"])))
     check(frames[0]["interval"] == 0.5, "interval %s" % frames[0]["interval"])
+    times = [f["time"] for f in frames[1:]]
+    check(times == sorted(times) and len(set(times)) == len(times), "times %s" % times)
     mine = [r for r in frames[0]["rows"] if r["pid"] == load.pid]
     check(mine and mine[0]["cpu_pct"] > 20, "the load: %s" % mine)
     r = mine[0]
     check(isinstance(r["runq_p99_us"], int) and isinstance(r["rss_bytes"], int)
           and isinstance(r["cpu_time_s"], float), "raw units: %s" % r)
     check(b"\x1b" not in vigil("top", "--once", "-f", "json").stdout.encode(), "escapes")
+    # a reader that leaves after one frame (| head -1) ends top cleanly
+    v = subprocess.Popen([VIGIL, "top", "-f", "json", "-i", "200ms"], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE)
+    json.loads(v.stdout.readline())
+    v.stdout.close()
+    rc = v.wait(30)
+    check(rc == 0, "top -f json | head -1: exit %d: %s" % (rc, v.stderr.read()))
     p = vigil("top", "--once", "-f", "csv", check=False)
     check(p.returncode == 2 and "--format" in p.stderr, "csv: %d %s" % (p.returncode, p.stderr))
 

@@ -484,7 +484,8 @@ static int draw(struct top_run *r)
 	top_table__select(&r->shown, r->view.filter, r->view.sort);
 	if (r->json) {
 		top_render__json(r->out.sink, &r->view, &f);
-		return sink__error(r->out.sink);
+		/* the reader left (top -f json | head -1): done, as any filter; told at close */
+		return sink__error(r->out.sink) == -EPIPE ? 1 : sink__error(r->out.sink);
 	}
 	if (!f.max_rows && r->a->once)
 		f.max_rows = r->tty ? (size_t)(r->scr.rows > 6 ? r->scr.rows - 5 : 1) : 20;
@@ -559,7 +560,7 @@ static int top_tick(void *ctx, uint64_t now)
 	err = draw(r);
 	if (err)
 		return err;
-	return r->a->once ? 1 : 0;
+	return r->a->once ? 1 : 0; /* > 0: the session ends without an error */
 }
 
 /* A reader on the per-pid map of histogram name, if its subsystem runs on BPF here. */

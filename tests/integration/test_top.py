@@ -494,8 +494,8 @@ def json_frames_parse_with_raw_units():
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         live = [v.stdout.readline() for _ in range(3)]
         v.terminate()
-        rc = v.wait(30)
-        check(rc == 0, "top -f json after SIGTERM: exit %d: %s" % (rc, v.stderr.read()))
+        _, err = v.communicate(timeout=60)  # read on: a full pipe would hold its write
+        check(v.returncode == 0, "top -f json after SIGTERM: exit %d: %s" % (v.returncode, err))
     finally:
         load.kill()
         load.wait()

@@ -3,9 +3,10 @@
  * cmd_top.c: `vigil top`: a live per-process view: CPU, memory, run-queue latency, disk bytes
  * and TCP connections, merged from the scheduler's source (BPF per-pid histograms or the
  * schedstat poller) and the fallback library. This file collects a frame each interval; the
- * terminal (view/top_screen.c), the keys (view/top_keys.c) and the drawing
- * (view/top_render.c) live apart. --once prints one frame without escapes, after one interval
- * (rates need two readings); -f json prints one JSON object per frame instead.
+ * per-process readings (view/top_procs.c), the terminal (view/top_screen.c), the keys
+ * (view/top_keys.c) and the drawing (view/top_render.c) live apart. --once prints one
+ * frame without escapes, after one interval (rates need two readings); -f json prints one
+ * JSON object per frame instead.
  * --laddr/--raddr keep the processes with an established TCP connection in those address
  * sets, and the TCP and RTT columns then count only such connections (docs/addresses.md).
  * --resolve adds PEER: the reverse name of the remote address most of the process's
@@ -32,6 +33,7 @@
 #include "export/output.h"
 #include "view/top.h"
 #include "view/top_keys.h"
+#include "view/top_procs.h"
 #include "view/top_render.h"
 #include "view/top_screen.h"
 #include "cli/trace_opts.h"
@@ -59,11 +61,6 @@ struct peer_tally {
 	uint8_t addr[16];
 };
 
-struct io_snap {
-	uint32_t pid;
-	uint64_t rb, wb;
-};
-
 struct top_run {
 	struct top_args *a;
 	struct session *s;
@@ -72,9 +69,8 @@ struct top_run {
 	struct hist_entry *entries;
 	uint32_t nentries;
 	bool have_runq, have_disk, have_dns;
-	struct io_snap *io_prev, *io_cur;
-	size_t nio_prev, nio_cur, io_cap;
-	uint64_t last_ns;   /* of the last frame's data */
+	struct top_procs procs; /* disk bytes, MEM%, RES, TIME+ */
+	uint64_t last_ns;	/* of the last frame's data */
 	uint64_t next_data; /* the live view ticks for keys: when the next frame's data is due */
 	bool tty;
 	bool live;  /* on the terminal's alternate screen, reading keys */
@@ -85,7 +81,6 @@ struct top_run {
 	struct top_view view;
 	struct top_table last; /* the last frame's rows, unfiltered: redrawn on keys */
 	struct top_table shown;
-	uint64_t mem_total; /* bytes of physical memory, for MEM% */
 	struct resolver *res;
 	struct peer_tally *peers;
 	size_t npeers, peers_cap;
@@ -182,95 +177,6 @@ static void top_observe(void *ctx, const struct vrow *row)
 	struct top_run *r = ctx;
 
 	top_table__add_sample(&r->table, row);
-}
-
-static int cmp_io(const void *a, const void *b)
-{
-	const struct io_snap *x = a, *y = b;
-
-	return x->pid < y->pid ? -1 : x->pid > y->pid;
-}
-
-/* MEM%, RES and TIME+ of the process p, as ps and psutil give them. */
-static void proc_mem_time(struct top_run *r, struct fb_proc *p, struct top_row *row)
-{
-	struct fb_proc_cpu_times ct;
-	struct fb_proc_mem m;
-
-	if (!fb_proc__memory_info(p, &m)) {
-		row->res_bytes = m.rss;
-		row->known |= 1U << TOP_RES;
-		if (r->mem_total) {
-			row->mem_pct = 100.0 * (double)m.rss / (double)r->mem_total;
-			row->known |= 1U << TOP_MEM;
-		}
-	}
-	if (!fb_proc__cpu_times(p, &ct)) {
-		row->cpu_time_s = ct.user + ct.system;
-		row->known |= 1U << TOP_TIME;
-	}
-}
-
-/* Per-process disk bytes from /proc/<pid>/io, as rates since the last frame; MEM% and TIME+. */
-static void collect_io(struct top_run *r, uint64_t interval_ns)
-{
-	pid_t *pids = NULL;
-	size_t n = 0;
-
-	if (fb_pids(&pids, &n))
-		return;
-	if (n > r->io_cap) {
-		struct io_snap *p = realloc(r->io_prev, n * sizeof(*p));
-		struct io_snap *c = p ? realloc(r->io_cur, n * sizeof(*c)) : NULL;
-
-		if (p)
-			r->io_prev = p;
-		if (!c) {
-			free(pids);
-			return;
-		}
-		r->io_cur = c;
-		r->io_cap = n;
-	}
-	r->nio_cur = 0;
-	for (size_t i = 0; i < n; i++) {
-		struct fb_proc *p = fb_proc__new(pids[i]);
-		struct io_snap *s = &r->io_cur[r->nio_cur], *old;
-		struct fb_proc_io io;
-		struct top_row *row;
-
-		if (!p)
-			continue;
-		row = r->first ? NULL : top_table__row(&r->table, (uint32_t)pids[i]);
-		if (row)
-			proc_mem_time(r, p, row);
-		if (fb_proc__io_counters(p, &io)) {
-			fb_proc__free(p);
-			continue;
-		}
-		s->pid = (uint32_t)pids[i];
-		s->rb = io.read_bytes;
-		s->wb = io.write_bytes;
-		r->nio_cur++;
-		old = r->nio_prev ? bsearch(s, r->io_prev, r->nio_prev, sizeof(*s), cmp_io) : NULL;
-		if (row && interval_ns) {
-			uint64_t rb = old && s->rb >= old->rb ? s->rb - old->rb : 0;
-			uint64_t wb = old && s->wb >= old->wb ? s->wb - old->wb : 0;
-
-			row->disk_read_bps = (uint64_t)((double)rb * 1e9 / (double)interval_ns);
-			row->disk_write_bps = (uint64_t)((double)wb * 1e9 / (double)interval_ns);
-			row->known |= 1U << TOP_DISK_READ | 1U << TOP_DISK_WRITE;
-		}
-		fb_proc__free(p);
-	}
-	free(pids);
-	{
-		struct io_snap *t = r->io_prev;
-
-		r->io_prev = r->io_cur;
-		r->io_cur = t;
-		r->nio_prev = r->nio_cur;
-	}
 }
 
 static int cmp_inode(const void *a, const void *b)
@@ -502,12 +408,8 @@ static int draw(struct top_run *r)
 /* Collect a frame's data over interval ns into r->last (nothing on the baseline tick). */
 static void collect(struct top_run *r, uint64_t interval)
 {
-	struct fb_vmem vm;
-
-	if (!fb_virtual_memory(&vm) && (vm.valid & FB_VMEM_TOTAL))
-		r->mem_total = vm.total;
 	collect_hists(r, interval);
-	collect_io(r, interval);
+	top_procs__collect(&r->procs, &r->table, interval, r->first);
 	if (r->first) { /* baselines only: rates need a second reading */
 		r->first = false;
 		if (r->res) /* start the peers' lookups: the first frame can show names */
@@ -697,8 +599,7 @@ int cmd_top(int argc, char **argv)
 	hist_reader__fini(&r.disk);
 	hist_reader__fini(&r.dns);
 	free(r.entries);
-	free(r.io_prev);
-	free(r.io_cur);
+	top_procs__free(&r.procs);
 	resolver__free(r.res);
 	free(r.peers);
 	top_table__free(&r.table);

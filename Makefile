@@ -58,7 +58,7 @@ user_srcs = $(USER_BASE) $(wildcard user/port/$(1)/*.c) \
 		$(if $(filter 1,$(4)),$(USER_MHD),$(USER_MHD_NONE)),$(USER_TRACER_NONE)) \
 	$(if $(filter 1,$(3)),user/export/sink_gz.c,user/export/sink_gz_none.c)
 
-LIBS := $(if $(filter 1,$(WITH_BPF)),-lbpf -lelf) \
+LIBS := $(if $(filter 1,$(WITH_BPF)),-lbpf -lelf -lprotobuf-c) \
 	$(if $(filter 1,$(WITH_ZLIB) $(WITH_BPF)),-lz)
 # libbpf, libelf and zlib are linked from their static archives and only libc is loaded at
 # exec: mapping and relocating four more shared objects cost every command ~30 page faults and
@@ -88,18 +88,25 @@ STATIC_LIBS_http_dl := -lmicrohttpd -lgnutls -lhogweed -lnettle -lgmp -ltasn1 -l
 # archive needs a dozen more; there dlopen() works only with the build's glibc, and otherwise
 # fails as a missing library does, with its message. libyaml (config files) is linked.
 STATIC_KEEP_DL := curl_dl ldns_dl ssh_dl jansson_dl diff_dl
+# profile's C++ demangler is libstdc++'s: kept dlopen'd, as linking libstdc++ statically into
+# a C program for one function is not worth it; its MiniDebugInfo reader links liblzma.a.
+STATIC_KEEP_DL += cxxabi_dl
+STATIC_LIBS_lzma_dl := -llzma
 STATIC_SRCS := $(call user_srcs,$(PLATFORM),$(WITH_BPF),$(WITH_ZLIB),$(STATIC_MHD))
 STATIC_DL_SRCS := $(filter-out $(patsubst %,user/\%/%.c,$(STATIC_KEEP_DL)), \
 	$(filter user/%_dl.c,$(STATIC_SRCS)))
 STATIC_DL := $(basename $(notdir $(STATIC_DL_SRCS)))
-STATIC_OBJS := $(patsubst %.c,$(OUTPUT)/%.o,$(filter-out $(STATIC_DL_SRCS),$(STATIC_SRCS)))
+STATIC_OBJS := $(patsubst %.c,$(OUTPUT)/%.o,$(filter-out $(STATIC_DL_SRCS),$(STATIC_SRCS))) \
+	$(if $(filter 1,$(WITH_BPF)),$(OUTPUT)/pprof.pb-c.o)
 STATIC_LDLIBS := -static $(foreach d,$(STATIC_DL),$(STATIC_LIBS_$(d))) \
 	$(if $(filter 1,$(STATIC_MHD)),,-lyaml) $(LIBS) -lm -lpthread
 
 BPF_SRCS := $(if $(filter 1,$(WITH_BPF)),$(wildcard bpf/*.bpf.c))
 SKELS := $(patsubst bpf/%.bpf.c,$(OUTPUT)/%.skel.h,$(BPF_SRCS))
 USER_SRCS := $(call user_srcs,$(PLATFORM),$(WITH_BPF),$(WITH_ZLIB),$(WITH_MHD))
-USER_OBJS := $(patsubst %.c,$(OUTPUT)/%.o,$(USER_SRCS))
+# profile's pprof writer: protobuf-c code generated from user/profile/pprof.proto.
+PROTO_OBJS := $(if $(filter 1,$(WITH_BPF)),$(OUTPUT)/pprof.pb-c.o)
+USER_OBJS := $(patsubst %.c,$(OUTPUT)/%.o,$(USER_SRCS)) $(PROTO_OBJS)
 # fallback/ is layered as psutil is (all -> posix -> os), one folder per layer: common/ (OS-free),
 # posix/ (Linux, FreeBSD, macOS), sysctl/ (FreeBSD, macOS), nonlinux/ (every OS but Linux:
 # -ENOTSUP for what only Linux interfaces give), then the OS's own folder.
@@ -144,6 +151,16 @@ $(OUTPUT)/%.o: %.c | $(OUTPUT)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNINGS) -MMD -MP -c $< -o $@
+
+$(OUTPUT)/%.pb-c.c $(OUTPUT)/%.pb-c.h: user/profile/%.proto | $(OUTPUT)
+	$(call msg,PROTOC-C,$@)
+	$(Q)protoc-c -Iuser/profile --c_out=$(OUTPUT) $<
+
+# Generated code: built without vigil's warning set, which it was not written for.
+$(OUTPUT)/pprof.pb-c.o: $(OUTPUT)/pprof.pb-c.c $(OUTPUT)/pprof.pb-c.h
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+$(OUTPUT)/user/profile/pprof_out.o: $(OUTPUT)/pprof.pb-c.h
 
 # Userspace objects include the skeletons; build those first.
 $(USER_OBJS) $(STATIC_OBJS) $(OUTPUT)/user/cli/main.o: | $(SKELS)

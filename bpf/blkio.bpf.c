@@ -361,9 +361,11 @@ int BPF_PROG(handle_blkio_complete, struct request *rq, blk_status_t error, unsi
 	service = now - s->issue_ns;
 	if (s->insert_ns && s->insert_ns <= s->issue_ns)
 		queue = s->issue_ns - s->insert_ns;
-	if (targ_top || targ_stream || targ_hist_per == VG_PER_OP)
+	if (targ_top || targ_stream || targ_hist_per == VG_PER_OP ||
+	    targ_hist_per == VG_PER_DISK_OP)
 		cmd_flags = rq->cmd_flags;
-	if (targ_top || targ_stream || targ_hist_per == VG_PER_DISK)
+	if (targ_top || targ_stream || targ_hist_per == VG_PER_DISK ||
+	    targ_hist_per == VG_PER_DISK_OP)
 		dev = rq__dev(rq);
 	if (targ_hist && (targ_queued ? service + queue : service) >= targ_min_ns) {
 		__u64 hkey = 0;
@@ -374,6 +376,8 @@ int BPF_PROG(handle_blkio_complete, struct request *rq, blk_status_t error, unsi
 			hkey = dev;
 		else if (targ_hist_per == VG_PER_OP)
 			hkey = (cmd_flags & REQ_OP_MASK) | ((__u64)flags__map(cmd_flags) << 8);
+		else if (targ_hist_per == VG_PER_DISK_OP)
+			hkey = dev | ((__u64)(cmd_flags & REQ_OP_MASK) << 32);
 		hist__add(hkey, s, targ_queued ? service + queue : service);
 	}
 	if (targ_top)

@@ -167,4 +167,25 @@ static __always_inline bool task__is_traced(struct task_struct *t)
 	return true;
 }
 
+/*
+ * Whether an address passes an address set (--laddr/--raddr): the longest prefix containing
+ * it (the LPM lookup in map) includes or excludes it; none does: miss. The key is IPv6, with
+ * IPv4 (v4: its 4 bytes at addr) as ::ffff:a.b.c.d.
+ */
+static __always_inline bool lpm__allows(void *map, const __u8 *addr, bool v4, bool miss)
+{
+	struct vg_lpm_key k = { .prefixlen = 128 };
+	__u8 *v;
+
+	if (v4) {
+		k.addr[10] = 0xff;
+		k.addr[11] = 0xff;
+		__builtin_memcpy(&k.addr[12], addr, 4);
+	} else {
+		__builtin_memcpy(k.addr, addr, 16);
+	}
+	v = bpf_map_lookup_elem(map, &k);
+	return v ? *v == VG_LPM_INCLUDE : miss;
+}
+
 #endif /* VIGIL_COMMON_BPF_H */

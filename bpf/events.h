@@ -68,7 +68,8 @@ enum vg_hist_per {
 	VG_PER_DISK = 6,  /* blkio: key = the disk's dev_t (kernel encoding, major << 20 | minor) */
 	VG_PER_OP = 7,	  /* blkio: key = op | flags << 8 (struct vg_bio's op and flags) */
 	VG_PER_QTYPE = 8, /* dns: key = the question's type (1 A, 28 AAAA, ...) */
-	VG_PER_SERVER = 9, /* dns: the server's address, folded as VG_PER_RADDR's */
+	VG_PER_SERVER = 9,   /* dns: the server's address, folded as VG_PER_RADDR's */
+	VG_PER_DISK_OP = 10, /* blkio: key = dev_t | (__u64)REQ_OP_* << 32 */
 };
 
 /* The common header of every ring-buffer record. */

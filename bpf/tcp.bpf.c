@@ -198,26 +198,6 @@ static __always_inline void tuple__read_core(const struct sock *sk, struct tuple
 	}
 }
 
-/*
- * Whether an address passes an address set: the longest prefix containing it (the LPM
- * lookup) includes or excludes it; none does: miss. The key is IPv4 as ::ffff:a.b.c.d.
- */
-static __always_inline bool lpm__allows(void *map, const __u8 *addr, __u16 family, bool miss)
-{
-	struct vg_lpm_key k = { .prefixlen = 128 };
-	__u8 *v;
-
-	if (family == AF_INET) {
-		k.addr[10] = 0xff;
-		k.addr[11] = 0xff;
-		__builtin_memcpy(&k.addr[12], addr, 4);
-	} else {
-		__builtin_memcpy(k.addr, addr, 16);
-	}
-	v = bpf_map_lookup_elem(map, &k);
-	return v ? *v == VG_LPM_INCLUDE : miss;
-}
-
 static __always_inline bool ports__has_either(__u16 sport, __u16 dport)
 {
 	if (!targ_nports)
@@ -237,9 +217,11 @@ static __always_inline bool tuple__is_traced(const struct tuple *t)
 		return false;
 	if (!ports__has_either(t->sport, t->dport))
 		return false;
-	if (targ_has_laddr && !lpm__allows(&laddr_lpm, t->saddr, t->family, targ_laddr_miss))
+	if (targ_has_laddr &&
+	    !lpm__allows(&laddr_lpm, t->saddr, t->family == AF_INET, targ_laddr_miss))
 		return false;
-	if (targ_has_raddr && !lpm__allows(&raddr_lpm, t->daddr, t->family, targ_raddr_miss))
+	if (targ_has_raddr &&
+	    !lpm__allows(&raddr_lpm, t->daddr, t->family == AF_INET, targ_raddr_miss))
 		return false;
 	return true;
 }

@@ -21,6 +21,9 @@ missing=""
 # vigil fleet: libssh and Jansson headers (both dlopen'd), real sshd and parallel-ssh for its tests
 build="$build libssh-dev libjansson-dev"
 [ -z "$test" ] || test="$test openssh-server openssh-client pssh nftables"
+# vigil profile: MiniDebugInfo (liblzma, dlopen'd), pprof output (protobuf-c); pprof's reader
+build="$build liblzma-dev libprotobuf-c-dev protobuf-c-compiler"
+[ -z "$test" ] || test="$test golang-go g++ binutils xz-utils"
 for p in $build $test; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
 done

@@ -62,6 +62,11 @@ int fb__parse_statm(const char *buf, uint64_t out[7]);
 
 /* Parse an smaps text into mappings (grouped: summed per path, first-seen order). */
 int fb__parse_smaps(const char *text, bool grouped, struct fb_mmap **out, size_t *n);
+/*
+ * The same parser over an open smaps file, read through one 64 KiB buffer; *bytes: how much
+ * was read. *out is one block (free()); 0 or a negative errno.
+ */
+int fb__smaps_read_fd(int fd, bool grouped, struct fb_mmap **out, size_t *n, size_t *bytes);
 
 /* The oneshot-aware readers; on failure they classify and record the error. */
 int fb__proc_stat(struct fb_proc *p, const char *what, struct fb__pstat *out);

@@ -171,6 +171,24 @@ def elf():
         subprocess.run(["strip", "--strip-all", o], check=True)  # .dynsym only
         with open(o, "rb") as f:
             put("fuzz_elf_syms", "stripped", f.read())
+        # MiniDebugInfo: an xz-compressed ELF with .symtab in .gnu_debugdata
+        o, mini = os.path.join(t, "static-nostdlib"), os.path.join(t, "mini")
+        subprocess.run(["objcopy", "--only-keep-debug", o, mini], check=True)
+        subprocess.run(["xz", "-f", mini], check=True)
+        subprocess.run(["strip", "--strip-all", o], check=True)
+        subprocess.run(["objcopy", "--add-section", ".gnu_debugdata=" + mini + ".xz", o],
+                       check=True)
+        with open(o, "rb") as f:
+            put("fuzz_elf_syms", "minidebuginfo", f.read())
+        # a .gnu_debuglink naming a file that is not there
+        subprocess.run(["objcopy", "--remove-section", ".gnu_debugdata", o], check=True)
+        subprocess.run(["objcopy", "--add-gnu-debuglink=" + mini + ".xz", o], check=True)
+        with open(o, "rb") as f:
+            put("fuzz_elf_syms", "debuglink", f.read())
+    for name, s in (("vec", "alloc::vec::Vec$LT$T$C$A$GT$::push"),
+                    ("escapes", "_$LT$std..path..PathBuf$u20$as$u20$core..fmt..Debug$GT$::fmt"),
+                    ("hash-only", "::h0123456789abcdef"), ("bad-escape", "a::$u$::$uffff$::$")):
+        put("fuzz_demangle", name, s)
 
 
 # ---------------------------------------------------------------- FreeBSD decoders

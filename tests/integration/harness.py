@@ -174,6 +174,20 @@ def records(text):
     return out
 
 
+def table_rows(text, first="PID"):
+    """The rows of a table whose header line starts with `first`, as dicts by column name.
+    The last column takes the rest of the line, so it may hold spaces."""
+    head, rows = None, []
+    for line in text.splitlines():
+        f = line.split()
+        if f[:1] == [first]:
+            head = f
+        elif head and f and len(f) >= len(head) - 1:
+            f = f[:len(head) - 1] + [" ".join(f[len(head) - 1:])]
+            rows.append(dict(zip(head, f)))
+    return rows
+
+
 def check(cond, msg):
     if not cond:
         raise AssertionError(msg)

@@ -549,6 +549,40 @@ def test_dns_packet_socket_fallback():
     check(len(r) == 1 and r[0]["timeout"] == 1, "timeout: %s" % r)
 
 
+def addr_set_queries():
+    """One query to each of NSD4, RELAY4 and NSD6 (by dig); their pids."""
+    return {NSD4: dig(NSD4, "www.test")[0], RELAY4: dig(RELAY4, "www.test")[0],
+            NSD6: dig(NSD6, "www.test", "AAAA")[0]}
+
+
+@test
+def test_dns_laddr_raddr_select_queries_in_kernel_and_fallback():
+    # the set keeps the /24 but not the relay, and no IPv6 server: only NSD4 is left
+    sel = NET + ".0/24,!" + RELAY4
+    for backend in (("--backend", "bpf"), ("--backend", "fallback", "--poll-interval", "200ms")):
+        p = trace("--raddr", sel, *backend)
+        addr_set_queries()
+        recs, _ = stop(p)
+        got = sorted({r["server"] for r in mine(recs, qname="www.test")})
+        check(got == [NSD4], "%s --raddr %s: servers %s" % (backend[1], sel, got))
+        p = trace("--laddr", HOST6 + "/128", *backend)
+        addr_set_queries()
+        recs, _ = stop(p)
+        got = sorted({r["server"] for r in mine(recs, qname="www.test")})
+        check(got == [NSD6], "%s --laddr %s: servers %s" % (backend[1], HOST6, got))
+    h = start_vigil("hist", "dns", "--per", "server", "--raddr", RELAY4, "-f", "ndjson")
+    wait_attached(h)
+    addr_set_queries()
+    h.send_signal(signal.SIGINT)
+    out, err = h.communicate(timeout=30)
+    keys = sorted({r["key"] for r in records(out)})
+    check(h.returncode == 0 and keys == [RELAY4], "hist --raddr %s: %s %s" % (RELAY4, keys, err))
+    for args in (["trace", "dns", "--raddr", NET + ".1/24"], ["hist", "dns", "--laddr", "::1/64"]):
+        r = vigil(*args, check=False)
+        check(r.returncode == 2 and ("--" + args[2][2:]) in r.stderr and "host bits" in r.stderr,
+              "%s: %d %s" % (args, r.returncode, r.stderr))
+
+
 def scrape(port):
     import urllib.request
     with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % port, timeout=10) as r:
@@ -593,8 +627,8 @@ def test_dns_serve_exports_requests_latency_and_timeouts():
           "AAAA/NXDOMAIN: %s" % after)
     check(delta("vigil_dns_timeouts_total") == 1, "timeouts: %s" % after)
     check(delta("vigil_dns_malformed_total") >= 1, "malformed: %s" % after)
-    check(delta('vigil_dns_seconds_count') >= 5, "latency histogram: %s" % after)
-    check(after.get('vigil_dns_seconds_bucket{le="+Inf"}') == after.get("vigil_dns_seconds_count"),
+    check(delta('vigil_dns_latency_seconds_count') >= 5, "latency histogram: %s" % after)
+    check(after.get('vigil_dns_latency_seconds_bucket{le="+Inf"}') == after.get("vigil_dns_latency_seconds_count"),
           "histogram buckets: %s" % after)
 
 

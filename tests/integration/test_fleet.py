@@ -578,7 +578,7 @@ def prometheus_scrapes_three_agents_by_file_sd_and_a_rule_gives_the_fleet_p99():
                 time.sleep(1)
                 try:
                     up = prometheus_query(port, 'up{job="vigil"} == 1')
-                    p99 = prometheus_query(port, "fleet:vigil_runq_seconds:p99_5m")
+                    p99 = prometheus_query(port, "fleet:vigil_runq_latency_seconds:p99_5m")
                 except (OSError, urllib.error.URLError):
                     continue
                 if len(up) == NHOSTS and p99:

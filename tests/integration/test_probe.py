@@ -87,6 +87,7 @@ http {{
         listen {ip}:80;
         listen {ip}:443 ssl;
         listen {ip}:8080;
+        listen {ip}:8443 ssl;
         ssl_certificate {dir}/cert.pem;
         ssl_certificate_key {dir}/key.pem;
         location = / {{ default_type text/plain; return 200 "{body}"; }}
@@ -105,20 +106,44 @@ http {{
 }}
 '''
 
-# nft in the server namespace: the first SYN of each (address, port) to 8080 is dropped, the
-# retransmit (same address and port) passes.
+# nft in the server namespace: the first SYN of each (address, port) to 8080 and 8443 is
+# dropped, the retransmit (same address and port) passes.
 NFT_DROP_FIRST_SYN = '''
 table inet vgprobe {
     set seen { type ipv4_addr . inet_service; flags dynamic,timeout; timeout 5m; }
     chain input {
         type filter hook input priority 0;
-        tcp dport 8080 tcp flags & (syn | ack) == syn ip saddr . tcp sport @seen accept
-        tcp dport 8080 tcp flags & (syn | ack) == syn add @seen { ip saddr . tcp sport } drop
+        tcp dport { 8080, 8443 } tcp flags & (syn | ack) == syn ip saddr . tcp sport @seen accept
+        tcp dport { 8080, 8443 } tcp flags & (syn | ack) == syn add @seen { ip saddr . tcp sport } drop
     }
 }
 '''
 
 IP_DROP = "10.213.7.3"  # the server namespace drops DNS to this address: timeouts
+IP_SLOWDNS = "10.213.7.4"  # a UDP relay to nsd that holds each query DNS_WAIT_S
+DNS_WAIT_S = 0.3
+
+# The slow resolver: each query answered by nsd DNS_WAIT_S after it came (one thread each, so
+# the A and AAAA lookups of one name wait side by side, as they would at a slow server).
+SLOW_DNS = r'''
+import socket, sys, threading, time
+me, nsd, wait = sys.argv[1], sys.argv[2], float(sys.argv[3])
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind((me, 53))
+def relay(data, peer):
+    time.sleep(wait)
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    u.settimeout(5)
+    u.sendto(data, (nsd, 53))
+    try:
+        s.sendto(u.recv(65535), peer)
+    except OSError:
+        pass
+print("ready", flush=True)
+while True:
+    data, peer = s.recvfrom(65535)
+    threading.Thread(target=relay, args=(data, peer), daemon=True).start()
+'''
 
 NSD_CONF = """
 server:
@@ -170,6 +195,7 @@ $TTL 300
 @  IN SOA ns1.vigil.test. admin.vigil.test. 1 3600 600 86400 60
 @  IN NS ns1.vigil.test.
 10 IN PTR www.vigil.test.
+2  IN PTR ns1.vigil.test.
 """
 
 NFT_DROP_DNS = """
@@ -271,7 +297,7 @@ def http_setup():
                          capture_output=True)
     check(nft.returncode == 0, "nft: %s" % nft.stderr)
     dns_setup(d)
-    for port in (80, 443, 8080):
+    for port in (80, 443, 8080, 8443):
         wait_port(NS_S, IP_S, port)
     wait_port(NS_S, "127.0.0.1", 8081)
     wait_port(NS_S, IP_S, 2525)
@@ -292,10 +318,15 @@ def dns_setup(d):
     state["nsd"] = subprocess.Popen(in_ns(NS_S, nsd, "-d", "-c", d + "/nsd.conf"),
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wait_port(NS_S, IP_S, 53)
+    sh("ip", "-n", NS_S, "addr", "add", IP_SLOWDNS + "/24", "dev", VETH_S)
+    state["slowdns"] = subprocess.Popen(in_ns(NS_S, "/usr/bin/python3", "-c", SLOW_DNS,
+                                              IP_SLOWDNS, IP_S, str(DNS_WAIT_S)),
+                                        stdout=subprocess.PIPE, text=True)
+    state["slowdns"].stdout.readline()
 
 
 def http_teardown():
-    for k in ("nginx", "upstream", "banner", "nsd"):
+    for k in ("nginx", "upstream", "banner", "nsd", "slowdns"):
         p = state.pop(k, None)
         if p:
             p.terminate()
@@ -305,6 +336,7 @@ def http_teardown():
                 p.kill()
                 p.wait()
     net_teardown()
+    shutil.rmtree("/etc/netns/" + NS_C, ignore_errors=True)
     if state.get("dir"):
         shutil.rmtree(state.pop("dir"), ignore_errors=True)
 
@@ -633,6 +665,112 @@ def test_probe_dns_expect_and_failures():
                 ["a..b"], ["x" * 64 + ".test"], ["--expect", "a,,b", "x.test"]):
         p = probe("dns", *bad, check_rc=2)
         check(p.stderr.strip(), "a message for %s" % bad)
+
+
+IP_C2, IP_C3 = "10.213.7.21", "10.213.7.22"  # more client addresses, for --laddr
+
+
+def netns_etc(name, text):
+    """A file `ip netns exec` binds over /etc/NAME in the client namespace (as resolv.conf)."""
+    d = "/etc/netns/" + NS_C
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, name), "w") as f:
+        f.write(text)
+
+
+@test
+def test_probe_laddr_raddr_resolve():
+    for a in (IP_C2, IP_C3):
+        sh("ip", "-n", NS_C, "addr", "replace", a + "/24", "dev", VETH_C)
+    # the server drops DNS from IP_C3: a query sent from it times out, so --laddr binds
+    nft = subprocess.run(in_ns(NS_S, "nft", "-f", "-"), text=True, capture_output=True,
+                         input="table inet vgladdr {\n chain input {\n"
+                               "  type filter hook input priority 0;\n"
+                               "  ip saddr %s udp dport 53 drop\n }\n}\n" % IP_C3)
+    check(nft.returncode == 0, "nft: %s" % nft.stderr)
+    # --laddr: the source address, as curl --interface gives it
+    curl = subprocess.run(in_ns(NS_C, "curl", "-s", "-o", "/dev/null", "--interface", IP_C2,
+                                "-w", "%{local_ip}", url()), capture_output=True, text=True)
+    r, _ = probe_json("http", "--laddr", IP_C2, "--no-kernel", url())
+    check(r[0]["success"] and r[0]["local_ip"] == IP_C2 == curl.stdout, (r, curl.stdout))
+    r, _ = probe_json("tcp", "--laddr", IP_C2, "--no-kernel", "%s:80" % IP_S)
+    check(r[0]["success"] and r[0]["local_ip"] == IP_C2, r)
+    probe("dns", "--server", IP_S, "--laddr", IP_C2, "www.vigil.test", check_rc=0)
+    p = probe("dns", "--server", IP_S, "--laddr", IP_C3, "--timeout", "500ms",
+              "www.vigil.test", "-f", "ndjson", check_rc=1)
+    check(records(p.stdout)[0]["failure"] == "timeout", p.stdout)
+    # --raddr: a target outside the set is not probed (exit 1, said), inside it is
+    out = "10.213.7.0/24,!" + IP_S
+    for args in (["http", "--no-kernel", url()], ["tcp", "--no-kernel", "%s:80" % IP_S],
+                 ["dns", "--server", IP_S, "www.vigil.test"]):
+        p = probe(*args, "--raddr", out, "-f", "ndjson", check_rc=1)
+        r = records(p.stdout)[0]
+        check(not r["success"] and "outside --raddr" in p.stderr, (args, r, p.stderr))
+        probe(*args, "--raddr", "10.213.7.0/24", check_rc=0)
+    p = probe("traceroute", "--raddr", out, "-p", "80", IP_S, check_rc=1)
+    check("outside --raddr" in p.stderr, p.stderr)
+    # --resolve: the peer's reverse name, as dig -x says (resolv.conf: the test's server)
+    netns_etc("resolv.conf", "nameserver %s\n" % IP_S)
+    want = subprocess.run(in_ns(NS_C, "dig", "+short", "-x", IP_S), capture_output=True,
+                          text=True).stdout.strip().rstrip(".")
+    check(want == "ns1.vigil.test", "dig -x %s: %r" % (IP_S, want))
+    r, _ = probe_json("http", "--resolve", "--no-kernel", url())
+    check(r[0]["remote_name"] == want, r)
+    r, _ = probe_json("tcp", "--resolve", "--no-kernel", "%s:80" % IP_S)
+    check(r[0]["remote_name"] == want, r)
+    r, _ = probe_json("dns", "--server", IP_S, "--resolve", "www.vigil.test")
+    check(r[0]["server_name"] == want, r)
+    r, _ = probe_json("http", "--no-kernel", url())
+    check(r[0]["remote_name"] is None, "no --resolve, no name: %s" % r)
+    p = probe("tcp", "--resolve", "--no-kernel", "-f", "table", "%s:80" % IP_S, check_rc=0)
+    check("remote: %s (%s)" % (IP_S, want) in p.stdout, p.stdout)
+    os.remove("/etc/netns/%s/resolv.conf" % NS_C)
+    # bad values: exit 2 naming the flag
+    for args, flag in ((["http", "--laddr", "10.213.7.0/24", url()], "--laddr"),
+                       (["tcp", "--laddr", "192.0.2.1", "%s:80" % IP_S], "--laddr"),
+                       (["dns", "--raddr", "10.213.7.1/24", "x.test"], "--raddr"),
+                       (["traceroute", "--resolve", "--no-resolve", IP_S], "--no-resolve")):
+        p = probe(*args, check_rc=2)
+        check(flag in p.stderr, (args, p.stderr))
+
+
+def curl_phases(target, n):
+    """curl -w's phases (seconds) for n runs of target, each its own curl, as users time."""
+    fmt = ("%{time_namelookup} %{time_connect} %{time_appconnect} %{time_starttransfer} "
+           "%{time_total}")
+    runs = []
+    for _ in range(n):
+        p = subprocess.run(in_ns(NS_C, "curl", "-s", "-k", "-o", "/dev/null", "-w", fmt, target),
+                           capture_output=True, text=True, timeout=60)
+        check(p.returncode == 0, "curl %s: %s" % (target, p.stderr))
+        runs.append([float(x) for x in p.stdout.split()])
+    return runs
+
+
+@test
+def test_probe_http_phases_agree_with_curl_within_10pct():
+    # every phase made long by a known wait: DNS (a resolver that holds each query 0.3 s),
+    # connect (the first SYN dropped: 1 s), TLS (after that connect), first byte (the
+    # upstream's 0.5 s), total
+    netns_etc("resolv.conf", "nameserver %s\n" % IP_SLOWDNS)
+    target = "https://ns1.vigil.test:8443/slow"
+    n = 3
+    recs, _ = probe_json("http", "--insecure", "--no-kernel", "--count", str(n), "--interval",
+                         "0", target)
+    check(len(recs) == n and all(r["success"] for r in recs), recs)
+    curl = curl_phases(target, n)
+    keys = ("dns_ns", "connect_ns", "tls_ns", "first_byte_ns", "total_ns")
+    floors = (DNS_WAIT_S, DNS_WAIT_S + 1, DNS_WAIT_S + 1, DNS_WAIT_S + 1 + WAIT_S,
+              DNS_WAIT_S + 1 + WAIT_S)
+    os.remove("/etc/netns/%s/resolv.conf" % NS_C)
+    for i, k in enumerate(keys):
+        ours = sorted(r[k] / S for r in recs)[n // 2]
+        theirs = sorted(c[i] for c in curl)[n // 2]
+        check(ours >= floors[i] * 0.95 and theirs >= floors[i] * 0.95,
+              "%s: vigil %.3fs, curl %.3fs, both at least %.2fs" % (k, ours, theirs, floors[i]))
+        print("  %-13s vigil %.4fs  curl -w %.4fs  %.3fx" % (k, ours, theirs, ours / theirs))
+        check(abs(ours / theirs - 1) <= 0.10, "%s: vigil %.3fs, curl -w %.3fs: %.2fx, not "
+              "within 10%%" % (k, ours, theirs, ours / theirs))
 
 
 MODULES = """

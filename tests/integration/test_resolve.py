@@ -18,7 +18,8 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import VIGIL, check, main, records, require_root, skip, test  # noqa: E402
+from harness import (VIGIL, check, main, records, require_root, skip,  # noqa: E402
+                     table_rows, test)
 
 TAG = os.getpid()
 NS = "vgr%d" % TAG

@@ -152,28 +152,194 @@ def promtool_accepts_a_live_scrape():
     check(p.returncode == 0, "promtool exit %d: %s%s" % (p.returncode, p.stdout, p.stderr))
 
 
+def family_of(name, types):
+    """The family a sample name belongs to: a histogram's _bucket, _sum, _count are its."""
+    for suffix in ("_bucket", "_sum", "_count"):
+        base = name[:-len(suffix)]
+        if name.endswith(suffix) and types.get(base) == "histogram":
+            return base
+    return name
+
+
+def families(text):
+    """[(family, type, [sample names])] in the order written, a family once per run of lines."""
+    out, types = [], {}
+    for line in text.splitlines():
+        if line.startswith("# TYPE "):
+            _, _, name, typ = line.split(" ", 3)
+            types[name] = typ
+            out.append((name, typ, []))
+        elif line and not line.startswith("#"):
+            name = re.match(r"^[a-zA-Z_:][a-zA-Z0-9_:]*", line).group(0)
+            fam = family_of(name, types)
+            if not out or out[-1][0] != fam:
+                out.append((fam, types.get(fam), []))
+            out[-1][2].append(name)
+    return out
+
+
+@test
+def each_family_is_one_group_named_as_users_join_it():
+    """Every family's TYPE line comes once, followed by all of its samples and no other
+    family's (the BPF program families used to interleave); disks carry node_exporter's
+    device label; _info metrics and the process_* self metrics every client library has."""
+    require_root()
+    with Server() as s:
+        subprocess.run(["dd", "if=/dev/zero", "of=/var/tmp/vigil-serve-group.dd", "bs=64k",
+                        "count=32", "oflag=direct"], capture_output=True)
+        os.unlink("/var/tmp/vigil-serve-group.dd")
+        body = s.metrics()
+        s.stop()
+    fams = families(body)
+    names = [f[0] for f in fams]
+    dup = sorted({n for n in names if names.count(n) > 1})
+    check(not dup, "families written in more than one group: %s" % dup)
+    check(all(t for _, t, _ in fams), "samples without a TYPE: %s" %
+          [f for f, t, _ in fams if not t])
+    series = parse(body)
+    for h in ("vigil_runq_latency_seconds", "vigil_oncpu_slice_seconds"):
+        check_histogram(series, h)
+    for old in ("vigil_runq_seconds", "vigil_oncpu_seconds", "vigil_blkio_seconds",
+                "vigil_subsystem_source"):
+        check(old + "_count" not in series and old not in series, "old name %s" % old)
+    blk = series.get("vigil_blkio_latency_seconds_count", [])
+    check(blk, "no vigil_blkio_latency_seconds after direct writes")
+    check(all(set(l) == {"device", "op"} for l, _ in blk), "blkio labels: %s" % blk[:3])
+    check(any(l["op"] == "write" and v > 0 for l, v in blk), "no write I/O: %s" % blk)
+    disks = {l["device"] for l, _ in series.get("node_disk_writes_completed_total", [])}
+    check({l["device"] for l, _ in blk} <= disks | {"other"}, "devices do not join: %s vs %s"
+          % ({l["device"] for l, _ in blk}, disks))
+    info = series["vigil_build_info"]
+    check(len(info) == 1 and info[0][1] == 1 and info[0][0]["version"], "build_info %s" % info)
+    check(value(series, "vigil_subsystem_source_info", subsystem="sched", source="bpf") == 1,
+          "vigil_subsystem_source_info")
+    for name in ("process_cpu_seconds_total", "process_resident_memory_bytes",
+                 "process_virtual_memory_bytes", "process_open_fds", "process_max_fds",
+                 "process_start_time_seconds"):
+        check(value(series, name) > 0, "%s missing or 0" % name)
+    start = value(series, "process_start_time_seconds")
+    check(abs(start - time.time()) < 120, "process_start_time_seconds %f is not now" % start)
+    check(value(series, "process_open_fds") < value(series, "process_max_fds"), "fds")
+    check(value(series, "process_virtual_memory_bytes") >=
+          value(series, "process_resident_memory_bytes"), "virtual < resident")
+
+
+@test
+def answers_in_gzip_when_the_client_asks():
+    """Prometheus sends Accept-Encoding: gzip; the answer is then gzip'd, and inflates to a
+    whole scrape; a client that does not ask, or refuses it with q=0, gets the plain text."""
+    import gzip
+    require_root()
+    with Server() as s:
+        def get(enc):
+            req = urllib.request.Request(s.url("/metrics"))
+            if enc is not None:
+                req.add_header("Accept-Encoding", enc)
+            with urllib.request.urlopen(req, timeout=5) as r:
+                return r.headers, r.read()
+        hz, bz = get("gzip")
+        hp, bp = get(None)
+        hq, bq = get("gzip;q=0, identity")
+        hb, bb = get("br;q=1.0, gzip;q=0.8, *;q=0.1")
+        s.stop()
+    check(hz.get("Content-Encoding") == "gzip", "no Content-Encoding: gzip: %s" % dict(hz))
+    check(bz[:2] == b"\x1f\x8b", "not a gzip stream")
+    text = gzip.decompress(bz).decode()
+    check(text.endswith("\n") and "vigil_build_info" in text and "process_open_fds" in text,
+          "the gzip'd scrape is not whole")
+    parse(text)
+    lint = subprocess.run(["promtool", "check", "metrics"], input=text, capture_output=True,
+                          text=True)
+    bad = [l for l in (lint.stdout + lint.stderr).splitlines() if l and not NODE_CAMEL.match(l)]
+    check(not bad, "promtool on the gzip'd scrape: %s" % bad)
+    check(len(bz) * 3 < len(text), "gzip saved little: %d of %d bytes" % (len(bz), len(text)))
+    check(hz.get("Vary") == "Accept-Encoding", "no Vary: %s" % dict(hz))
+    check(hp.get("Content-Encoding") is None and bp.startswith(b"# HELP"), "plain answer")
+    check(hq.get("Content-Encoding") is None and bq.startswith(b"# HELP"), "q=0 not honoured")
+    check(hb.get("Content-Encoding") == "gzip", "weighted list: %s" % dict(hb))
+
+
+# The families only the BPF path has: none of the fallback collectors can measure them.
+# (docs/metrics.md lists them, and why.)
+BPF_ONLY = {
+    "vigil_runq_latency_seconds", "vigil_oncpu_slice_seconds",
+    "vigil_tcp_connect_latency_seconds", "vigil_tcp_rtt_seconds",
+    "vigil_blkio_latency_seconds", "vigil_dns_latency_seconds",
+    "vigil_bpf_program_run_time_seconds_total", "vigil_bpf_program_run_count_total",
+    "vigil_drops_total", "vigil_unmatched_events_total",
+}
+
+
+def label_sets(text):
+    """{family: set of label names} of the samples in text (le left out)."""
+    out, types = {}, {}
+    for line in text.splitlines():
+        if line.startswith("# TYPE "):
+            _, _, name, typ = line.split(" ", 3)
+            types[name] = typ
+        elif line and not line.startswith("#"):
+            m = re.match(r"^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})? ", line)
+            labels = set(re.findall(r'(\w+)="', m.group(3) or "")) - {"le"}
+            out.setdefault(family_of(m.group(1), types), set()).update(labels)
+    return out
+
+
+@test
+def the_same_series_exist_on_bpf_and_on_the_fallback():
+    """A dashboard must not break when privilege changes: scraped with --backend bpf and with
+    --backend fallback, every family either exists on both with the same label names, or is
+    one of the documented BPF-only ones."""
+    require_root()
+    port = free_port()
+    with Server("--backend", "bpf") as bpf, Server("--backend", "fallback") as fb:
+        hold_connections(port, 2, 1000, 1.5)  # seen by the fallback's poll (every second)
+        deadline = time.time() + 20
+        while True:  # until both have counted the closes (the fallback at its next poll)
+            got = {"bpf": label_sets(bpf.metrics()), "fallback": label_sets(fb.metrics())}
+            if all("vigil_tcp_connections_closed_total" in g for g in got.values()) or \
+                    time.time() > deadline:
+                break
+            time.sleep(0.2)
+        bpf.stop()
+        fb.stop()
+    b, f = got["bpf"], got["fallback"]
+    only_bpf = set(b) - set(f) - BPF_ONLY
+    only_fb = set(f) - set(b)
+    check(not only_bpf, "families only on BPF, undocumented: %s" % sorted(only_bpf))
+    check(not only_fb, "families only on the fallback: %s" % sorted(only_fb))
+    differ = {n: (b[n], f[n]) for n in set(b) & set(f) if b[n] != f[n]}
+    check(not differ, "label names differ: %s" % differ)
+    for n in ("vigil_sched_run_delay_seconds_total", "vigil_sched_oncpu_seconds_total",
+              "vigil_sched_timeslices_total", "vigil_tcp_connections_closed_total",
+              "vigil_subsystem_source_info", "process_cpu_seconds_total"):
+        check(n in b and n in f, "%s not on both paths" % n)
+    doc = open(os.path.join(os.path.dirname(__file__), "..", "..", "docs", "metrics.md")).read()
+    for n in BPF_ONLY:
+        check(n in doc, "docs/metrics.md does not name BPF-only %s" % n)
+
+
 @test
 def histograms_are_cumulative_and_grow_by_the_workload():
     require_root()
     with Server() as s:
         before = parse(s.metrics())
-        check_histogram(before, "vigil_runq_seconds")
-        check_histogram(before, "vigil_oncpu_seconds")
+        check_histogram(before, "vigil_runq_latency_seconds")
+        check_histogram(before, "vigil_oncpu_slice_seconds")
         p = subprocess.run([LOAD, "--cpu", "0", "--busy", "1", "--loops", "300", "--sleep-us",
                             "1000"], capture_output=True, text=True, timeout=60, check=True)
         load = json.loads(p.stdout)
         time.sleep(0.3)
         after = parse(s.metrics())
         s.stop()
-    n0 = check_histogram(before, "vigil_runq_seconds")
-    n1 = check_histogram(after, "vigil_runq_seconds")
+    n0 = check_histogram(before, "vigil_runq_latency_seconds")
+    n1 = check_histogram(after, "vigil_runq_latency_seconds")
     check(n1 - n0 >= load["loops"], "runq count grew %d for %d wakeups" % (n1 - n0, load["loops"]))
     # Every bucket is a counter: none may shrink between scrapes.
-    b0 = dict((l["le"], v) for l, v in before["vigil_runq_seconds_bucket"])
-    for l, v in after["vigil_runq_seconds_bucket"]:
+    b0 = dict((l["le"], v) for l, v in before["vigil_runq_latency_seconds_bucket"])
+    for l, v in after["vigil_runq_latency_seconds_bucket"]:
         check(v >= b0[l["le"]], "bucket le=%s shrank" % l["le"])
-    check(value(after, "vigil_subsystem_source", subsystem="sched") == 1, "no source")
-    check(value(after, "vigil_subsystem_source", subsystem="sched", source="bpf") == 1,
+    check(value(after, "vigil_subsystem_source_info", subsystem="sched") == 1, "no source")
+    check(value(after, "vigil_subsystem_source_info", subsystem="sched", source="bpf") == 1,
           "sched is not served by bpf")
     check(value(after, "node_memory_MemTotal_bytes") > 0, "no MemTotal")
     check(value(after, "node_cpu_seconds_total", cpu="0", mode="idle") > 0, "no cpu idle")
@@ -209,7 +375,7 @@ def le_bounds_are_exact_slot_maxima():
     with Server() as s:
         series = parse(s.metrics())
         s.stop()
-    les = [l["le"] for l, _ in series["vigil_runq_seconds_bucket"]]
+    les = [l["le"] for l, _ in series["vigil_runq_latency_seconds_bucket"]]
     # slot i of integer usecs holds up to 2^(i+1) us - 1 ns
     for i, le in enumerate(les[:-1]):
         want = ((2 << i) * 1000 - 1)
@@ -269,17 +435,17 @@ def a_real_prometheus_scrapes_vigil_and_answers_promql():
                 time.sleep(1)
                 try:
                     up = prometheus_query(prom_port, 'up{job="vigil"} == 1')
-                    count = prometheus_query(prom_port, 'vigil_runq_seconds_count{job="vigil"}')
+                    count = prometheus_query(prom_port, 'vigil_runq_latency_seconds_count{job="vigil"}')
                 except (OSError, urllib.error.URLError):
                     continue
                 if up and count:
                     break
             check(up, "prometheus never saw vigil up")
-            check(count and float(count[0]["value"][1]) > 0, "no vigil_runq_seconds_count: %r"
+            check(count and float(count[0]["value"][1]) > 0, "no vigil_runq_latency_seconds_count: %r"
                   % count)
             time.sleep(3)
             q = prometheus_query(prom_port, 'histogram_quantile(0.99, '
-                                 'rate(vigil_runq_seconds_bucket{job="vigil"}[1m]))')
+                                 'rate(vigil_runq_latency_seconds_bucket{job="vigil"}[1m]))')
             check(q, "histogram_quantile gave no series")
             cpus = prometheus_query(prom_port, 'count(node_cpu_seconds_total{mode="idle"})')
             check(cpus and int(float(cpus[0]["value"][1])) == os.cpu_count(),
@@ -325,7 +491,7 @@ def slow_and_malformed_clients_do_not_stall_it():
         body = s.metrics()
         check(time.time() - t0 < 2, "a scrape took %.1f s behind stalled clients" %
               (time.time() - t0))
-        check("vigil_runq_seconds_count" in body, "scrape incomplete")
+        check("vigil_runq_latency_seconds_count" in body, "scrape incomplete")
         garbage = raw_request(s.port, b"\x00\x01\x02 NOT HTTP\r\n\r\n")
         check(garbage == b"" or garbage.startswith(b"HTTP/1.1 400"), "garbage got %r" %
               garbage[:60])
@@ -340,7 +506,7 @@ def slow_and_malformed_clients_do_not_stall_it():
         huge = raw_request(s.port, b"GET /metrics HTTP/1.1\r\nX: " + b"a" * 100000 + b"\r\n\r\n")
         check(huge == b"" or huge.split(b" ")[1] in (b"413", b"431", b"400"),
               "oversized header got %r" % huge[:60])
-        check("vigil_runq_seconds_count" in s.metrics(), "server unwell after bad clients")
+        check("vigil_runq_latency_seconds_count" in s.metrics(), "server unwell after bad clients")
         for c in stalled:
             c.close()
         sleeper.close()
@@ -394,9 +560,9 @@ def fallback_serves_schedstat_and_says_where_data_comes_from():
                           text=True)
     bad = [l for l in (lint.stdout + lint.stderr).splitlines() if l and not NODE_CAMEL.match(l)]
     check(not bad, "promtool on the fallback scrape: %s" % bad)
-    check(value(after, "vigil_subsystem_source", subsystem="sched", source="procfs") == 1,
+    check(value(after, "vigil_subsystem_source_info", subsystem="sched", source="procfs") == 1,
           "sched source is not procfs")
-    check("vigil_runq_seconds_bucket" not in after, "a BPF histogram without BPF")
+    check("vigil_runq_latency_seconds_bucket" not in after, "a BPF histogram without BPF")
     w0 = value(before, "vigil_sched_run_delay_seconds_total")
     w1 = value(after, "vigil_sched_run_delay_seconds_total")
     check(w1 > w0, "run-queue wait did not grow under a contended load")
@@ -427,7 +593,7 @@ def unprivileged_serve_works_from_the_fallback():
                 time.sleep(0.1)
         check(body, "no answer from an unprivileged vigil serve")
         series = parse(body)
-        check(value(series, "vigil_subsystem_source", subsystem="sched", source="procfs") == 1,
+        check(value(series, "vigil_subsystem_source_info", subsystem="sched", source="procfs") == 1,
               "unprivileged sched source")
         check(value(series, "node_memory_MemTotal_bytes") > 0, "no memory metrics")
     finally:
@@ -470,7 +636,7 @@ def closed_connections_by_class_agree_with_and_without_bpf():
         got = {"bpf": parse(bpf.metrics()), "fallback": parse(fb.metrics())}
         bpf.stop()
         fb.stop()
-    check(value(got["fallback"], "vigil_subsystem_source", subsystem="tcp",
+    check(value(got["fallback"], "vigil_subsystem_source_info", subsystem="tcp",
                 source="sock_diag") == 1, "tcp fallback source")
     for k, series in got.items():
         for d in ("active", "passive"):
@@ -515,7 +681,7 @@ def per_disk_latency_histogram_counts_every_io_and_matches_diskstats():
 
     def count(series):
         try:
-            return value(series, "vigil_blkio_seconds_count", disk=name)
+            return value(series, "vigil_blkio_latency_seconds_count", device=name, op="write")
         except AssertionError:
             return 0
     ios = count(after) - count(before)
@@ -599,7 +765,7 @@ def timed_scrape(port, timeout):
     try:
         with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % port, timeout=timeout) as r:
             body = r.read()
-        if r.status != 200 or b"vigil_subsystem_source" not in body:
+        if r.status != 200 or b"vigil_subsystem_source_info" not in body:
             return None
     except OSError:
         return None
@@ -703,7 +869,7 @@ def a_trickling_tls_handshake_is_closed_at_its_deadline():
             c.close()
             check(closed is not None, "a trickled handshake was never closed")
             check(0.9 <= closed <= 2.0, "closed after %.2f s, deadline 1 s" % closed)
-            check("vigil_subsystem_source" in s.metrics(), "no TLS scrape after it")
+            check("vigil_subsystem_source_info" in s.metrics(), "no TLS scrape after it")
             s.stop()
     finally:
         subprocess.run(["rm", "-rf", d])
@@ -799,7 +965,7 @@ def web_config_serves_tls_and_asks_for_basic_auth():
         with Server("--backend", "fallback", "--web.config.file", os.path.join(d, "web.yml"),
                     tls=client_tls(d), auth=("alice", "wonder land")) as s:
             body = s.metrics()
-            check("vigil_subsystem_source" in body, "TLS scrape incomplete")
+            check("vigil_subsystem_source_info" in body, "TLS scrape incomplete")
             check(s.get(auth=("bob", "builder"))[0] == 200, "bob refused")
             code, how = http_error(lambda: s.get(auth=("alice", "wonder lane")))
             check(code == 401 and how and how.startswith("Basic"),
@@ -833,7 +999,7 @@ def web_config_client_certificates_are_verified():
                        os.path.join(d, "ca.pem")))
         with Server("--backend", "fallback", "--web.config.file", os.path.join(d, "web.yml"),
                     tls=client_tls(d, "client")) as s:
-            check("vigil_subsystem_source" in s.metrics(), "a CA-signed client refused")
+            check("vigil_subsystem_source_info" in s.metrics(), "a CA-signed client refused")
             s.tls = client_tls(d)
             code = http_error(s.get)[0]
             check(code == 403, "no client certificate: %r" % code)

@@ -185,6 +185,30 @@ def open_port_hops_are_the_three_routers_then_the_target():
 
 
 @test
+def laddr_is_the_source_and_raddr_bounds_the_target():
+    chain()
+    alt = "10.77.1.3"  # a second client address on the link to r1 (the routers route the /24)
+    sh("ip", "-n", NS["c"], "addr", "replace", alt + "/24", "dev", "l0")
+    with Listener():
+        p = vtrace(TARGET, "-p", str(OPEN_PORT), "-n", "--laddr", alt)
+        rows = records(vtrace(TARGET, "-p", str(OPEN_PORT), "-n", "--laddr", alt, "--raddr",
+                              "10.77.4.0/24", "-f", "ndjson").stdout)
+    head = p.stdout.splitlines()[0]
+    check(" from %s:" % alt in head, "header names the source %s: %r" % (alt, head))
+    check(hop_list(rows) == HOPS and rows[-1]["reply"] == "syn-ack", "hops from %s: %s" %
+          (alt, hop_list(rows)))
+    p = vtrace(TARGET, "-p", str(OPEN_PORT), "--raddr", "10.77.0.0/16,!10.77.4.0/24", rc=1)
+    check("outside --raddr" in p.stderr and not p.stdout.strip(), "refused: %r %r" %
+          (p.stdout, p.stderr))
+    for args, flag in ((["--laddr", "10.77.9.9"], "--laddr"), (["--laddr", "10.77.1.0/24"],
+                                                                "--laddr"),
+                       (["--laddr", alt, "-6"], "--laddr"), (["--raddr", "10.77.4.1/24"],
+                                                              "--raddr")):
+        p = vtrace(TARGET, *args, rc=2)
+        check(flag in p.stderr, "%s: %r" % (args, p.stderr))
+
+
+@test
 def closed_port_ends_in_rst_and_the_table_reads_like_traceroute():
     chain()
     p = vtrace(TARGET, "-p", str(CLOSED_PORT), "-n")

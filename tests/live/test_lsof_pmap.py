@@ -234,6 +234,84 @@ def lsof_path_matches_lsof():
               % (p.returncode, p.stderr))
 
 
+THREADS = r"""
+import ctypes, os, sys, threading
+libc = ctypes.CDLL(None)
+ready = threading.Barrier(3)
+f = open(sys.argv[1])
+def run(name):
+    libc.prctl(15, name.encode(), 0, 0, 0)  # PR_SET_NAME: the thread's comm, lsof's TASKCMD
+    ready.wait()
+    sys.stdin.read()
+for n in ("vgworker1", "vgworker2"):
+    threading.Thread(target=run, args=(n,), daemon=True).start()
+ready.wait()
+print(os.getpid(), flush=True)
+sys.stdin.read()
+"""
+
+
+def lsof_task_rows(pid):
+    """lsof -K -a -p PID -F: (tid or None, taskcmd or None, fd, type, name) per file row."""
+    out = subprocess.run(["lsof", "-nP", "-K", "-a", "-p", str(pid), "-F", "pKMfatn"],
+                         capture_output=True, text=True).stdout
+    rows, cur, task = [], None, {}
+    for line in out.splitlines():
+        tag, val = line[:1], line[1:]
+        if tag == "p":
+            task = {"tid": None, "cmd": None}
+        elif tag == "K":
+            task = {"tid": int(val), "cmd": None}
+        elif tag == "M":
+            task["cmd"] = val
+        elif tag == "f":
+            cur = dict(task, fd=val, type="", name="")
+            rows.append(cur)
+        elif tag == "a" and cur and cur["fd"].isdigit():
+            cur["fd"] += val.strip()
+        elif tag == "t" and cur:
+            cur["type"] = val
+        elif tag == "n" and cur:
+            cur["name"] = val
+    return {(r["tid"], r["cmd"], r["fd"], r["type"], r["name"]) for r in rows
+            if r["fd"] not in ("mem", "DEL")}
+
+
+@test
+def lsof_K_lists_each_task_as_lsof_K():
+    need("lsof")
+    d = tempfile.mkdtemp(prefix="vigil-lsofK-")
+    path = os.path.join(d, "held.txt")
+    with open(path, "w") as f:
+        f.write("x\n")
+    child = subprocess.Popen(["/usr/bin/python3", "-c", THREADS, path], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, text=True)
+    try:
+        pid = int(child.stdout.readline())
+        tids = sorted(int(t) for t in os.listdir("/proc/%d/task" % pid))
+        check(len(tids) == 3, "the child has 3 threads: %s" % tids)
+        theirs = lsof_task_rows(pid)
+        ours = {(r["tid"], r["taskcmd"], r["fd"], r["type"], r["name"])
+                for r in vigil_rows("-K", "-p", str(pid)) if r["fd"] not in ("mem", "DEL")}
+        check(ours == theirs, "vigil lsof -K and lsof -K differ:\n  only vigil: %s\n"
+              "  only lsof: %s" % (sorted(ours - theirs, key=str)[:8],
+                                   sorted(theirs - ours, key=str)[:8]))
+        names = {(r[0], r[1]) for r in ours}
+        check({n[0] for n in names if n[0]} == set(tids[1:]) and
+              {n[1] for n in names if n[0]} == {"vgworker1", "vgworker2"} and
+              (None, None) in names, "tasks: %s" % sorted(names, key=str))
+        check(any(r[0] and r[4] == path for r in ours), "a task row holds %s" % path)
+        table = vigil("lsof", "-K", "-p", str(pid), "-f", "table").stdout.splitlines()
+        check(table[0].split()[:5] == ["COMMAND", "PID", "TID", "TASKCMD", "USER"],
+              "header: %s" % table[0])
+        plain = vigil("lsof", "-Ki", "-p", str(pid), "-f", "ndjson").stdout
+        check("tid" not in plain and len(records(plain)) > 3, "-Ki: no task rows")
+    finally:
+        child.stdin.close()
+        child.wait(timeout=10)
+        shutil.rmtree(d, ignore_errors=True)
+
+
 def pmap_x(argv):
     lines = subprocess.run(argv, capture_output=True, text=True, check=True).stdout.splitlines()
     rows = [line.split(None, 5) for line in lines[2:] if line[:1] in "0123456789abcdef"

@@ -269,13 +269,20 @@ static void test_hist_keys_and_per_choices(void **state)
 
 	(void)state;
 	assert_int_equal(hist_by_name("blkio"), HIST_BLKIO);
-	assert_string_equal(hist_per_accepts(HIST_BLKIO, b, sizeof(b)), "pid, disk, op");
+	assert_string_equal(hist_per_accepts(HIST_BLKIO, b, sizeof(b)), "pid, disk, op, disk-op");
 	assert_true(hist_per_is_allowed(HIST_BLKIO, VG_PER_DISK));
 	assert_true(hist_per_is_allowed(HIST_BLKIO, VG_PER_GLOBAL));
 	assert_false(hist_per_is_allowed(HIST_BLKIO, VG_PER_TID));
 	assert_false(hist_per_is_allowed(HIST_RUNQ, VG_PER_DISK));
 	assert_string_equal(hist_per_names[VG_PER_DISK], "disk");
 	assert_string_equal(hist_per_names[VG_PER_OP], "op");
+	assert_string_equal(hist_per_names[VG_PER_DISK_OP], "disk-op");
+	assert_true(hist_per_is_allowed(HIST_BLKIO, VG_PER_DISK_OP));
+	assert_false(hist_per_is_allowed(HIST_RUNQ, VG_PER_DISK_OP));
+	assert_string_equal(blkio_op_name(0), "read");
+	assert_string_equal(blkio_op_name(1), "write");
+	assert_string_equal(blkio_op_name(3), "discard");
+	assert_string_equal(blkio_op_name(9), "other");
 	assert_string_equal(blkio_disk_label((7U << 20) | 0, b, sizeof(b)), "loop0 (7:0)");
 	assert_string_equal(blkio_disk_label((9U << 20) | 9, b, sizeof(b)), "9:9");
 }

@@ -316,6 +316,43 @@ static void test_fds_txt_not_repeated_as_mem_across_growth(void **state)
 	fb_proc__free(p);
 }
 
+/*
+ * smaps is streamed through a 64 KiB buffer: a header line longer than that (a 100000-byte
+ * path) is cut, not overrun, and the mapping's fields and the next mapping still parse.
+ */
+static void test_smaps_line_longer_than_the_buffer(void **state)
+{
+	enum { LONG = 100000 };
+	char *text = malloc(LONG + 512), *p;
+	struct fb_mmap *mm;
+	struct fb_proc *p104;
+	size_t n;
+
+	(void)state;
+	assert_non_null(text);
+	mk("proc/104");
+	put("proc/104/stat", "104 (long) S 1 1 1 0 -1 0 0 0 0 0 1 1 0 0 20 0 1 0 500 4096 1 0\n");
+	p = text + sprintf(text, "1000-3000 rw-p 00000000 fe:01 7 /");
+	memset(p, 'a', LONG);
+	p += LONG;
+	sprintf(p, "\nSize:                  8 kB\nRss:                   4 kB\n"
+		   "5000-6000 r--p 00000000 fe:01 8 /lib/next.so\nSize:                  4 kB\n");
+	put("proc/104/smaps", text);
+	free(text);
+	p104 = fb_proc__new(104);
+	assert_non_null(p104);
+	assert_int_equal(fb_proc__memory_maps(p104, false, &mm, &n), 0);
+	assert_int_equal(n, 2);
+	assert_true(strlen(mm[0].path) > 60000 && strlen(mm[0].path) < 65536);
+	assert_int_equal(mm[0].path[0], '/');
+	assert_int_equal(mm[0].size, 8192);
+	assert_int_equal(mm[0].rss, 4096);
+	assert_string_equal(mm[1].path, "/lib/next.so");
+	assert_int_equal(mm[1].size, 4096);
+	free(mm);
+	fb_proc__free(p104);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -324,6 +361,7 @@ int main(void)
 		cmocka_unit_test(test_fds_unreadable_fd_dir_as_nobody),
 		cmocka_unit_test(test_huge_maps_and_smaps),
 		cmocka_unit_test(test_fds_txt_not_repeated_as_mem_across_growth),
+		cmocka_unit_test(test_smaps_line_longer_than_the_buffer),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

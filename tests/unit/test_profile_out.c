@@ -3,7 +3,8 @@
  * test_profile_out.c: what the profiler prints. Folded lines (hostile comms and frames,
  * buffer limits), merging of identical stacks across threads, microseconds off-CPU, JSON
  * frames split user/kernel, and the flame graph: tree widths and positions, name order,
- * pruning of sub-pixel frames, XML escaping and the embedded script.
+ * pruning of sub-pixel frames, XML escaping and the embedded script, colours by kind and
+ * human durations; the pprof message, decoded again by protobuf-c.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,13 +13,16 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "capture.h"
 #include "profile/flamegraph.h"
+#include "profile/pprof_out.h"
 #include "profile/profile.h"
 #include "profile/profile_fold.h"
+#include "pprof.pb-c.h"
 
 /* The wire structs the kernel fills: a layout drift fails here, without BPF. */
 static void test_profile_wire_layout(void **state)
@@ -221,6 +225,116 @@ static void test_flamegraph_svg_basics(void **state)
 	fg__free(fg);
 }
 
+/* The hue of "rgb(r,g,b)" in degrees. */
+static double hue_of(const char *rgb)
+{
+	unsigned int r, g, b;
+	double mx, mn, h;
+
+	assert_int_equal(sscanf(rgb, "rgb(%u,%u,%u)", &r, &g, &b), 3);
+	mx = r > g ? (r > b ? r : b) : (g > b ? g : b);
+	mn = r < g ? (r < b ? r : b) : (g < b ? g : b);
+	assert_true(mx > mn);
+	if (mx == r)
+		h = 60.0 * ((double)g - b) / (mx - mn);
+	else if (mx == g)
+		h = 60.0 * (2.0 + ((double)b - r) / (mx - mn));
+	else
+		h = 60.0 * (4.0 + ((double)r - g) / (mx - mn));
+	return h < 0 ? h + 360 : h;
+}
+
+static void test_flamegraph_colours_by_kind(void **state)
+{
+	char buf[32], name[32], kbuf[64];
+
+	(void)state;
+	/* Enough names that every hash-chosen shade is met. */
+	for (int i = 0; i < 2000; i++) {
+		snprintf(name, sizeof(name), "fn%d", i);
+		snprintf(kbuf, sizeof(kbuf), "%s_[k]", name);
+		fg_frame_colour(name, 3, false, buf, sizeof(buf));
+		assert_true(hue_of(buf) <= 22); /* red */
+		fg_frame_colour(kbuf, 3, false, buf, sizeof(buf));
+		assert_true(hue_of(buf) >= 36 && hue_of(buf) <= 56); /* amber */
+		fg_frame_colour(name, 3, true, buf, sizeof(buf));
+		assert_true(hue_of(buf) >= 205 && hue_of(buf) <= 235); /* blue */
+		fg_frame_colour(kbuf, 3, true, buf, sizeof(buf));
+		assert_true(hue_of(buf) >= 165 && hue_of(buf) <= 195); /* aqua */
+	}
+}
+
+static void test_human_durations(void **state)
+{
+	char buf[32];
+
+	(void)state;
+	fg_human_duration(buf, sizeof(buf), 1991041000ULL);
+	assert_string_equal(buf, "1.99 s");
+	fg_human_duration(buf, sizeof(buf), 12500000ULL);
+	assert_string_equal(buf, "12.5 ms");
+	fg_human_duration(buf, sizeof(buf), 340000ULL);
+	assert_string_equal(buf, "340 us");
+	fg_human_duration(buf, sizeof(buf), 80);
+	assert_string_equal(buf, "80 ns");
+	fg_human_duration(buf, sizeof(buf), 250ULL * 1000000000ULL);
+	assert_string_equal(buf, "250 s");
+}
+
+static void test_pprof_message_decodes(void **state)
+{
+	struct prof_result r = { .freq = 100, .duration_ns = 2000000000ULL };
+	Perftools__Profiles__Profile *p;
+	uint8_t *buf;
+	size_t len;
+	const char *fn0;
+
+	(void)state;
+	r.n = 2;
+	r.stacks = calloc(2, sizeof(*r.stacks));
+	r.stacks[0] = stack_of("app", 11, 5, 3, "main", "work", "read_[k]");
+	r.stacks[1] = stack_of("app", 12, 2, 2, "main", "work");
+	r.stacks[0].count = 5;
+	r.stacks[1].count = 2;
+	r.nmaps = 2;
+	r.maps = calloc(2, sizeof(*r.maps));
+	r.maps[0].path = strdup("/usr/lib/libc.so.6");
+	r.maps[1].path = strdup("/usr/bin/app");
+	strcpy(r.maps[1].build_id, "abcdef");
+	r.stacks[1].frame_maps = calloc(2, sizeof(uint32_t));
+	r.stacks[1].frame_maps[0] = 1;
+	r.stacks[1].frame_maps[1] = 2;
+	assert_int_equal(pprof_encode(&r, &buf, &len), 0);
+	p = perftools__profiles__profile__unpack(NULL, len, buf);
+	assert_non_null(p);
+	assert_string_equal(p->string_table[0], "");
+	assert_int_equal(p->n_sample_type, 2);
+	assert_string_equal(p->string_table[p->sample_type[0]->type], "samples");
+	assert_string_equal(p->string_table[p->sample_type[1]->type], "cpu");
+	assert_string_equal(p->string_table[p->sample_type[1]->unit], "nanoseconds");
+	assert_int_equal(p->period, 10000000);
+	assert_int_equal(p->n_sample, 2);
+	assert_int_equal(p->sample[0]->value[0], 5);
+	assert_int_equal(p->sample[0]->value[1], 5 * 10000000LL);
+	/* Leaf first, "_[k]" dropped. */
+	assert_int_equal(p->sample[0]->n_location_id, 3);
+	fn0 = p->string_table[p->function[p->sample[0]->location_id[0] - 1]->name];
+	assert_string_equal(fn0, "read");
+	/* The executable is the first mapping, whatever order frames met them in. */
+	assert_int_equal(p->n_mapping, 2);
+	assert_int_equal(p->mapping[0]->id, 1);
+	assert_string_equal(p->string_table[p->mapping[0]->filename], "/usr/bin/app");
+	assert_string_equal(p->string_table[p->mapping[0]->build_id], "abcdef");
+	assert_string_equal(p->string_table[p->mapping[1]->filename], "/usr/lib/libc.so.6");
+	assert_int_equal(p->location[p->sample[1]->location_id[0] - 1]->mapping_id, 1);
+	/* "main" without a mapping and "main" in /usr/bin/app are two locations. */
+	assert_int_equal(p->n_location, 5);
+	assert_int_equal(p->n_function, 5);
+	perftools__profiles__profile__free_unpacked(p, NULL);
+	free(buf);
+	prof_result__fini(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -232,6 +346,9 @@ int main(void)
 		cmocka_unit_test(test_json_splits_user_and_kernel_frames),
 		cmocka_unit_test(test_flamegraph_layout),
 		cmocka_unit_test(test_flamegraph_svg_basics),
+		cmocka_unit_test(test_flamegraph_colours_by_kind),
+		cmocka_unit_test(test_human_durations),
+		cmocka_unit_test(test_pprof_message_decodes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "profile/demangle.h"
 #include "profile/ksyms.h"
 #include "profile/profile.h"
 #include "profile/usyms.h"
@@ -327,6 +328,156 @@ static void test_usyms_object_without_symbols_prints_module_offset(void **state)
 	rmdir(root);
 }
 
+/* Rust legacy names: hash dropped, escapes undone; other names untouched. */
+static void test_rust_legacy_clean(void **state)
+{
+	char a[] = "core::fmt::write::h0123456789abcdef";
+	char b[] = "alloc::vec::Vec$LT$T$C$A$GT$::push::h1a2b3c4d5e6f7081";
+	char c[] =
+		"_$LT$std..path..PathBuf$u20$as$u20$core..fmt..Debug$GT$::fmt::hffffffffffffffff";
+	char d[] = "ns::f::h0123"; /* too short a hash: C++, left alone */
+	char e[] = "x::$u1$::h0123456789abcdef";
+
+	(void)state;
+	rust_legacy_clean(a);
+	assert_string_equal(a, "core::fmt::write");
+	rust_legacy_clean(b);
+	assert_string_equal(b, "alloc::vec::Vec<T,A>::push");
+	rust_legacy_clean(c);
+	assert_string_equal(c, "<std::path::PathBuf as core::fmt::Debug>::fmt");
+	rust_legacy_clean(d);
+	assert_string_equal(d, "ns::f::h0123");
+	rust_legacy_clean(e);
+	assert_string_equal(e, "x::$u1$");
+}
+
+/* C++ through libstdc++'s demangler, as c++filt prints it; C names are not touched. */
+static void test_sym_demangle(void **state)
+{
+	char *s;
+
+	(void)state;
+	assert_null(sym_demangle("main"));
+	assert_null(sym_demangle("_Z")); /* not a valid mangled name */
+	s = sym_demangle("_ZNK6shapes3BoxIlE4spinEl");
+	assert_non_null(s);
+	assert_string_equal(s, "shapes::Box<long>::spin(long) const");
+	free(s);
+	s = sym_demangle("_ZN4core3fmt5write17h0123456789abcdefE");
+	assert_non_null(s);
+	assert_string_equal(s, "core::fmt::write");
+	free(s);
+}
+
+/*
+ * Stripped copies of this binary whose symbols come from a .gnu_debuglink file next to it,
+ * and from MiniDebugInfo (.gnu_debugdata, xz) as Fedora and Debian build it.
+ */
+static void test_elf_syms_debuglink_and_minidebuginfo(void **state)
+{
+	char root[] = "/tmp/vigil-dlink-XXXXXX", cmd[2048], path[128];
+	uint64_t addr = (uint64_t)(uintptr_t)&profile_syms_known_function, vaddr, off;
+	struct proc_maps pm;
+	const struct proc_map *m;
+	struct elf_syms *es;
+
+	(void)state;
+	assert_non_null(mkdtemp(root));
+	snprintf(cmd, sizeof(cmd),
+		 "set -e; cd %s; exe=/proc/%d/exe;"
+		 "objcopy --only-keep-debug $exe linked.debug;"
+		 "strip --strip-all --remove-section=.note.gnu.build-id -o linked $exe;"
+		 "objcopy --add-gnu-debuglink=linked.debug linked;"
+		 "nm -D $exe --format=posix --defined-only | awk '{print $1}' | sort > dyn;"
+		 "nm $exe --format=posix --defined-only | awk '$2 ~ /[Tt]/ {print $1}' | sort > fn;"
+		 "comm -13 dyn fn > keep;"
+		 "objcopy -S --remove-section .gdb_index --remove-section .comment "
+		 "--keep-symbols=keep linked.debug mini; xz -f mini;"
+		 "strip --strip-all -o minidebug $exe;"
+		 "objcopy --add-section .gnu_debugdata=mini.xz minidebug",
+		 root, getpid());
+	if (system(cmd)) {
+		skip();
+		return;
+	}
+	snprintf(cmd, sizeof(cmd), "/proc/%d/maps", getpid());
+	assert_int_equal(proc_maps__load(&pm, cmd), 0);
+	m = proc_maps__find(&pm, addr);
+	snprintf(path, sizeof(path), "%s/linked", root);
+	es = elf_syms__load_debug(path, NULL);
+	assert_non_null(es);
+	assert_string_equal(elf_syms__source(es), "debuglink");
+	assert_int_equal(elf_syms__vaddr(es, addr - m->start + m->offset, &vaddr), 0);
+	assert_string_equal(elf_syms__find(es, vaddr, &off), "profile_syms_known_function");
+	elf_syms__free(es);
+	snprintf(path, sizeof(path), "%s/minidebug", root);
+	es = elf_syms__load_debug(path, NULL);
+	assert_non_null(es);
+	assert_string_equal(elf_syms__source(es), "minidebuginfo");
+	assert_string_equal(elf_syms__find(es, vaddr, &off), "profile_syms_known_function");
+	elf_syms__free(es);
+	/* A debug link whose CRC does not match is not used. */
+	snprintf(cmd, sizeof(cmd), "echo x >> %s/linked.debug", root);
+	assert_int_equal(system(cmd), 0);
+	snprintf(path, sizeof(path), "%s/linked", root);
+	es = elf_syms__load_debug(path, NULL);
+	assert_non_null(es);
+	assert_string_not_equal(elf_syms__source(es), "debuglink");
+	elf_syms__free(es);
+	proc_maps__fini(&pm);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
+	assert_int_equal(system(cmd), 0);
+}
+
+/*
+ * Two "containers" (fixture pids) map different files at one path, /app/bin: pid 100 a copy
+ * of this binary, pid 200 a file with no symbols. Each resolves through its own root, since
+ * objects are cached by the inode maps shows, never by path.
+ */
+static void test_usyms_same_path_different_inodes(void **state)
+{
+	char root[] = "/tmp/vigil-ns-XXXXXX", path[256], cmd[512], buf[256];
+	uint64_t addr = (uint64_t)(uintptr_t)&profile_syms_known_function;
+	struct proc_maps self;
+	const struct proc_map *m;
+	struct usyms *us;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(root));
+	snprintf(cmd, sizeof(cmd), "/proc/%d/maps", getpid());
+	assert_int_equal(proc_maps__load(&self, cmd), 0);
+	m = proc_maps__find(&self, addr);
+	assert_non_null(m);
+	snprintf(cmd, sizeof(cmd),
+		 "set -e; cd %s; mkdir -p proc/100/root/app proc/200/root/app;"
+		 "cp /proc/%d/exe proc/100/root/app/bin; echo not-elf > proc/200/root/app/bin",
+		 root, getpid());
+	assert_int_equal(system(cmd), 0);
+	for (int pid = 100; pid <= 200; pid += 100) {
+		snprintf(path, sizeof(path), "%s/proc/%d/maps", root, pid);
+		f = fopen(path, "w");
+		assert_non_null(f);
+		fprintf(f, "%llx-%llx r-xp %08llx 08:01 %d /app/bin\n",
+			(unsigned long long)m->start, (unsigned long long)m->end,
+			(unsigned long long)m->offset, pid + 11);
+		fclose(f);
+	}
+	assert_int_equal(fb_root_set(root), 0);
+	us = usyms__new();
+	assert_int_equal(usyms__add_pid(us, 100), 0);
+	assert_int_equal(usyms__add_pid(us, 200), 0);
+	assert_true(usyms__resolve(us, 100, addr, buf, sizeof(buf), NULL));
+	assert_string_equal(buf, "profile_syms_known_function");
+	assert_false(usyms__resolve(us, 200, addr, buf, sizeof(buf), NULL));
+	assert_int_equal(strncmp(buf, "bin+0x", 6), 0);
+	usyms__free(us);
+	assert_int_equal(fb_root_set(NULL), 0);
+	proc_maps__fini(&self);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
+	assert_int_equal(system(cmd), 0);
+}
+
 static void test_entry_frames_decide_truncation(void **state)
 {
 	(void)state;
@@ -352,6 +503,10 @@ int main(void)
 		cmocka_unit_test(test_elf_syms_from_build_id_debug_file),
 		cmocka_unit_test(test_usyms_resolves_executable_and_shared_library),
 		cmocka_unit_test(test_usyms_object_without_symbols_prints_module_offset),
+		cmocka_unit_test(test_usyms_same_path_different_inodes),
+		cmocka_unit_test(test_rust_legacy_clean),
+		cmocka_unit_test(test_sym_demangle),
+		cmocka_unit_test(test_elf_syms_debuglink_and_minidebuginfo),
 		cmocka_unit_test(test_entry_frames_decide_truncation),
 	};
 

@@ -81,14 +81,14 @@ static void test_hist_is_cumulative_with_sum_and_count(void **state)
 
 	(void)state;
 	prom__init(&p, 1 << 20);
-	prom__log2_hist(&p, "x_seconds", "{disk=\"vda\"}", slots, 4, 40, 1000);
+	prom__log2_hist(&p, "x_seconds", "{device=\"vda\"}", slots, 4, 40, 1000);
 	s = scrape_text(&p);
-	assert_string_equal(s, "x_seconds_bucket{disk=\"vda\",le=\"0.000001999\"} 1\n"
-			       "x_seconds_bucket{disk=\"vda\",le=\"0.000003999\"} 1\n"
-			       "x_seconds_bucket{disk=\"vda\",le=\"0.000007999\"} 3\n"
-			       "x_seconds_bucket{disk=\"vda\",le=\"+Inf\"} 6\n"
-			       "x_seconds_sum{disk=\"vda\"} 0.00004\n"
-			       "x_seconds_count{disk=\"vda\"} 6\n");
+	assert_string_equal(s, "x_seconds_bucket{device=\"vda\",le=\"0.000001999\"} 1\n"
+			       "x_seconds_bucket{device=\"vda\",le=\"0.000003999\"} 1\n"
+			       "x_seconds_bucket{device=\"vda\",le=\"0.000007999\"} 3\n"
+			       "x_seconds_bucket{device=\"vda\",le=\"+Inf\"} 6\n"
+			       "x_seconds_sum{device=\"vda\"} 0.00004\n"
+			       "x_seconds_count{device=\"vda\"} 6\n");
 	free(s);
 }
 

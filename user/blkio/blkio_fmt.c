@@ -41,6 +41,22 @@ static const char *op_letters(uint8_t op)
 	}
 }
 
+const char *blkio_op_name(uint8_t op)
+{
+	switch (op) {
+	case OP_READ:
+		return "read";
+	case OP_WRITE:
+		return "write";
+	case OP_FLUSH:
+		return "flush";
+	case OP_DISCARD:
+		return "discard";
+	default:
+		return "other";
+	}
+}
+
 char *blkio_op_format(uint8_t op, uint8_t flags, char *buf, size_t len)
 {
 	snprintf(buf, len, "%s%s%s%s%s%s", flags & VG_BIO_PREFLUSH ? "F" : "", op_letters(op),

@@ -23,6 +23,9 @@ static inline int blkio_op_is_write(uint8_t op)
 	return op != 0;
 }
 
+/* The operation alone, as a word for labels: "read", "write", "flush", "discard", "other". */
+const char *blkio_op_name(uint8_t op);
+
 /* "vda (254:0)" for a disk's dev_t, "9:9" when it has no name; returns buf. */
 char *blkio_disk_label(uint32_t dev, char *buf, size_t len);
 

@@ -75,11 +75,11 @@ static const struct cli_opt hist_opts[] = {
 	  "print (and reset) the histogram every TIME" },
 	{ "count", 'n', "N", OPT_COUNT, "a whole number from 1", "stop after N intervals" },
 	{ "per", 'P', "KEY", OPT_PER,
-	  "pid, tid or cgroup; raddr, rport or pid for tcp-*; disk, op or pid for blkio; "
-	  "qtype, server or pid for dns",
+	  "pid, tid or cgroup; raddr, rport or pid for tcp-*; disk, op, disk-op or pid for "
+	  "blkio; qtype, server or pid for dns",
 	  "one histogram per key (runq, oncpu: pid, tid, cgroup; tcp-*: raddr,\n"
-	  "                             rport, pid; blkio: disk, op, pid; dns: qtype,\n"
-	  "                             server, pid)" },
+	  "                             rport, pid; blkio: disk, op, disk-op, pid;\n"
+	  "                             dns: qtype, server, pid)" },
 	{ "unit", 'u', "UNIT", OPT_UNIT, "us or ms", "bucket unit (default us)" },
 	TRACE_OPTS_FILTERS,
 	TRACE_OPT_BACKEND, /* not --poll-interval: no fallback has histograms */

@@ -38,7 +38,16 @@
 #include "fallback.h"
 #include "net/net_resolve.h"
 
-enum { OPT_PID = CLI_COMMON_MAX, OPT_USER, OPT_INET, OPT_COMM, OPT_TERSE, OPT_AND, OPT_NOOP };
+enum {
+	OPT_PID = CLI_COMMON_MAX,
+	OPT_USER,
+	OPT_INET,
+	OPT_COMM,
+	OPT_TERSE,
+	OPT_AND,
+	OPT_NOOP,
+	OPT_TASKS,
+};
 
 #define LSOF_MAX_SEL 64
 
@@ -59,12 +68,10 @@ struct lsof_args {
 	const char *comms[LSOF_MAX_SEL];
 	int ncomms;
 	struct inet_sel inet;
-	struct addrset laddr, raddr; /* --laddr, --raddr: internet sockets in these sets */
-	bool loose;
-	bool resolve; /* --resolve */
-	uint64_t resolve_timeout_ns;
+	struct addr_sel addrs; /* --laddr, --raddr: internet sockets in these sets; --resolve */
 	bool terse;
 	bool and_sel; /* -a: every selection must match, not any */
+	bool tasks;   /* -K: each thread's rows too, with TID and TASKCMD */
 	/* PATH arguments, as (dev, ino) */
 	struct stat files[LSOF_MAX_SEL];
 	int nfiles;
@@ -73,6 +80,8 @@ struct lsof_args {
 struct lsof_row {
 	char cmd[64], user[64], fd[16], type[16], device[32], sizeoff[32], node[24];
 	pid_t pid;
+	pid_t tid;	  /* -K: the thread of a task row; 0 on the process' own rows */
+	char taskcmd[16]; /* -K: that thread's name */
 	char *name;
 	/* an internet socket's remote end: its address and where NAME writes it */
 	uint8_t raddr[16];
@@ -110,6 +119,8 @@ static const struct cli_opt lsof_opts[] = {
 	{ "terse", 't', NULL, OPT_TERSE, NULL, "print only the pids (lsof -t)" },
 	{ "and", 'a', NULL, OPT_AND, NULL,
 	  "AND the selections (default: a file matching any of them is listed)" },
+	{ "tasks", 'K', NULL, OPT_TASKS, NULL,
+	  "list each thread (task) too, with TID and TASKCMD, as lsof -K (-Ki: not)" },
 	{ "numeric", 'n', NULL, OPT_NOOP, NULL, "accepted: addresses are always numeric" },
 	{ "numeric-ports", 'P', NULL, OPT_NOOP, NULL, "accepted: ports are always numeric" },
 	TRACE_OPTS_ADDRS("only internet sockets"),
@@ -238,20 +249,15 @@ static int lsof_set(void *ctx, int id, const char *arg)
 		return 0;
 	case OPT_NOOP:
 		return 0;
+	case OPT_TASKS:
+		a->tasks = true;
+		return 0;
 	case TO_LADDR:
 	case TO_RADDR:
-		/* loose now: --loose may follow; addr_opts__check() refuses host bits after */
-		return addrset__parse(id == TO_LADDR ? &a->laddr : &a->raddr, arg, ADDRSET_F_LOOSE)
-			       ? -EINVAL
-			       : 0;
 	case TO_LOOSE:
-		a->loose = true;
-		return 0;
 	case TO_RESOLVE:
-		a->resolve = true;
-		return 0;
 	case TO_RESOLVE_TIMEOUT:
-		return addr_opts__resolve_timeout(arg, &a->resolve_timeout_ns);
+		return addr_sel__set(&a->addrs, id, arg);
 	default:
 		return -EINVAL;
 	}
@@ -259,7 +265,7 @@ static int lsof_set(void *ctx, int id, const char *arg)
 
 static const struct cli_cmd lsof_cmd = {
 	.name = "lsof",
-	.usage = "vigil lsof [-p PID[,PID]] [-u USER] [-i [ADDR]] [-c COMM] [-t] [PATH...]",
+	.usage = "vigil lsof [-p PID[,PID]] [-u USER] [-i [ADDR]] [-c COMM] [-t] [-K] [PATH...]",
 	.summary =
 		"List open files and sockets per process, with lsof's columns: COMMAND PID USER\n"
 		"FD TYPE DEVICE SIZE/OFF NODE NAME. Selections are ANDed (as lsof -a).",
@@ -302,6 +308,8 @@ static char **lsof_argv(int argc, char **argv, int *nargc)
 				v[k++] = "any";
 			continue;
 		}
+		if (i && !strcmp(argv[i], "-Ki"))
+			continue; /* lsof's "ignore tasks": the default, not -K -i */
 		if (!strcmp(argv[i], "--")) {
 			while (i < argc)
 				v[k++] = argv[i++];
@@ -464,7 +472,7 @@ static bool inet_matches(const struct inet_sel *in, const struct fb_conn *c)
 
 static bool lsof_has_addrs(const struct lsof_args *a)
 {
-	return !addrset__is_empty(&a->laddr) || !addrset__is_empty(&a->raddr);
+	return addr_sel__active(&a->addrs);
 }
 
 /* --laddr/--raddr: an internet socket whose ends are in the sets (no remote end: none). */
@@ -472,9 +480,8 @@ static bool addrs_match(const struct lsof_args *a, const struct fb_conn *c)
 {
 	if (!c || c->family == AF_UNIX)
 		return false;
-	if (!addrset__match_text(&a->laddr, c->laddr.valid ? c->laddr.addr : ""))
-		return false;
-	return addrset__match_text(&a->raddr, c->raddr.valid ? c->raddr.addr : "");
+	return addr_sel__match_text(&a->addrs, c->laddr.valid ? c->laddr.addr : NULL,
+				    c->raddr.valid ? c->raddr.addr : NULL);
 }
 
 /* ------------------------------------------------------------------- rows */
@@ -680,6 +687,57 @@ static bool proc_is_selected(const struct lsof_args *a, const struct fb_proc_inf
 	return pid || uid || comm;
 }
 
+/* A thread's name (its comm), or "" when it cannot be read. */
+static void task_name(pid_t tid, char *buf, size_t len)
+{
+	struct fb_proc *t = fb_proc__new(tid);
+
+	buf[0] = '\0';
+	if (t && fb_proc__name(t, buf, len))
+		buf[0] = '\0';
+	fb_proc__free(t);
+}
+
+/*
+ * -K: the process' rows v[first..n) again for each of its other threads, with TID and
+ * TASKCMD, as lsof -K lists them (a thread shares its process' file table, CLONE_FILES, so
+ * lsof's per-task reads give the same files). 0 or -ENOMEM; a process gone meanwhile: 0.
+ */
+static int lsof_tasks(struct fb_proc *p, struct row_list *rows, size_t first)
+{
+	size_t end = rows->n, n = 0;
+	struct fb_thread *th = NULL;
+	int err = 0;
+
+	if (fb_proc__threads(p, &th, &n))
+		return 0;
+	for (size_t t = 0; t < n && !err; t++) {
+		char comm[16];
+
+		if (th[t].id == rows->v[first].pid)
+			continue;
+		task_name(th[t].id, comm, sizeof(comm));
+		for (size_t i = first; i < end && !err; i++) {
+			struct lsof_row *r;
+
+			err = rows_push(rows, &r);
+			if (err)
+				break;
+			*r = rows->v[i];
+			r->tid = th[t].id;
+			snprintf(r->taskcmd, sizeof(r->taskcmd), "%s", comm);
+			r->name = strdup(rows->v[i].name);
+			r->rname = rows->v[i].rname ? strdup(rows->v[i].rname) : NULL;
+			if (!r->name)
+				err = -ENOMEM;
+			else
+				rows->n++;
+		}
+	}
+	free(th);
+	return err;
+}
+
 /*
  * One process' rows. -ESRCH when it is gone (skipped by a listing); *denied is set when
  * something was refused (lsof's "Permission denied" rows).
@@ -690,6 +748,7 @@ static int lsof_proc(const struct lsof_args *a, struct sock_index *si,
 {
 	struct fb_proc *p = fb_proc__new(pi->pid);
 	struct fb_fds fds = { 0 };
+	size_t first;
 	int err;
 
 	if (!p)
@@ -697,6 +756,7 @@ static int lsof_proc(const struct lsof_args *a, struct sock_index *si,
 	err = fb_proc__fds(p, &fds);
 	if (err)
 		goto free_proc;
+	first = rows->n;
 	for (size_t i = 0; i < fds.n; i++) {
 		struct lsof_row *r;
 		int kept;
@@ -718,6 +778,8 @@ static int lsof_proc(const struct lsof_args *a, struct sock_index *si,
 		r->pid = pi->pid;
 		rows->n++;
 	}
+	if (a->tasks && rows->n > first)
+		err = lsof_tasks(p, rows, first);
 free_fds:
 	fb_fds_free(&fds);
 free_proc:
@@ -743,8 +805,21 @@ static size_t cell_len(const char *str)
 	return strlen(str); /* only NAME is long, and it is the last column: not padded */
 }
 
-static void print_table(struct sink *s, const struct row_list *rows)
+/* -K's two columns after PID: TID (right) and TASKCMD (left), blank on process rows. */
+static void task_cells(struct sink *s, const struct lsof_row *r, size_t wtid, size_t wcmd)
 {
+	char tid[16] = "";
+
+	if (r->tid)
+		snprintf(tid, sizeof(tid), "%d", (int)r->tid);
+	sink__printf(s, "%*s ", (int)wtid, tid);
+	pad(s, esc_write(s, r->tid ? r->taskcmd : "", SIZE_MAX), wcmd);
+	sink__putc(s, ' ');
+}
+
+static void print_table(struct sink *s, const struct row_list *rows, bool tasks)
+{
+	size_t wtid = strlen("TID"), wcmd = strlen("TASKCMD");
 	static const char *const head[] = { "COMMAND", "PID",	   "USER", "FD",  "TYPE",
 					    "DEVICE",  "SIZE/OFF", "NODE", "NAME" };
 	size_t w[9];
@@ -767,11 +842,19 @@ static void print_table(struct sink *s, const struct row_list *rows)
 		snprintf(pid, sizeof(pid), "%d", (int)r->pid);
 		if (strlen(pid) > w[1])
 			w[1] = strlen(pid);
+		snprintf(pid, sizeof(pid), "%d", (int)r->tid);
+		if (tasks && r->tid && strlen(pid) > wtid)
+			wtid = strlen(pid);
+		if (tasks && r->tid && cell_len(r->taskcmd) > wcmd)
+			wcmd = cell_len(r->taskcmd);
 	}
 	/* COMMAND, USER left; PID, DEVICE, SIZE/OFF, NODE right; FD right; TYPE right */
-	sink__printf(s, "%-*s %*s %-*s %*s %*s %*s %*s %*s %s\n", (int)w[0], head[0], (int)w[1],
-		     head[1], (int)w[2], head[2], (int)w[3], head[3], (int)w[4], head[4], (int)w[5],
-		     head[5], (int)w[6], head[6], (int)w[7], head[7], head[8]);
+	sink__printf(s, "%-*s %*s ", (int)w[0], head[0], (int)w[1], head[1]);
+	if (tasks)
+		sink__printf(s, "%*s %-*s ", (int)wtid, "TID", (int)wcmd, "TASKCMD");
+	sink__printf(s, "%-*s %*s %*s %*s %*s %*s %s\n", (int)w[2], head[2], (int)w[3], head[3],
+		     (int)w[4], head[4], (int)w[5], head[5], (int)w[6], head[6], (int)w[7], head[7],
+		     head[8]);
 	for (size_t i = 0; i < rows->n; i++) {
 		const struct lsof_row *r = &rows->v[i];
 		const char *right[] = { r->fd, r->type, r->device, r->sizeoff, r->node };
@@ -779,6 +862,8 @@ static void print_table(struct sink *s, const struct row_list *rows)
 		pad(s, 0, 0);
 		pad(s, esc_write(s, r->cmd, SIZE_MAX), w[0]);
 		sink__printf(s, " %*d ", (int)w[1], (int)r->pid);
+		if (tasks)
+			task_cells(s, r, wtid, wcmd);
 		pad(s, esc_write(s, r->user, SIZE_MAX), w[2]);
 		for (int k = 0; k < 5; k++) {
 			sink__putc(s, ' ');
@@ -797,7 +882,8 @@ static void print_table(struct sink *s, const struct row_list *rows)
  */
 static void lsof_resolve(const struct lsof_args *a, struct row_list *rows)
 {
-	uint64_t timeout = a->resolve_timeout_ns ? a->resolve_timeout_ns : RESOLVE_TIMEOUT_DEFAULT;
+	uint64_t timeout =
+		a->addrs.resolve_timeout_ns ? a->addrs.resolve_timeout_ns : RESOLVE_TIMEOUT_DEFAULT;
 	struct resolver *res = resolver__new(timeout, 0);
 	char name[RESOLVE_NAME_MAX];
 
@@ -832,16 +918,23 @@ static void lsof_resolve(const struct lsof_args *a, struct row_list *rows)
 	resolver__free(res);
 }
 
-static void print_csv(struct sink *s, const struct row_list *rows, bool resolve)
+static void print_csv(struct sink *s, const struct row_list *rows, bool resolve, bool tasks)
 {
-	sink__printf(s, "command,pid,user,fd,type,device,size_off,node,name%s\r\n",
-		     resolve ? ",rname" : "");
+	sink__printf(s, "command,pid,%suser,fd,type,device,size_off,node,name%s\r\n",
+		     tasks ? "tid,taskcmd," : "", resolve ? ",rname" : "");
 	for (size_t i = 0; i < rows->n; i++) {
 		const struct lsof_row *r = &rows->v[i];
 		const char *cells[] = { r->fd, r->type, r->device, r->sizeoff, r->node, r->name };
 
 		csv_write_string(s, r->cmd, SIZE_MAX);
 		sink__printf(s, ",%d,", (int)r->pid);
+		if (tasks && r->tid) {
+			sink__printf(s, "%d,", (int)r->tid);
+			csv_write_string(s, r->taskcmd, SIZE_MAX);
+			sink__putc(s, ',');
+		} else if (tasks) {
+			sink__puts(s, ",,");
+		}
 		csv_write_string(s, r->user, SIZE_MAX);
 		for (int k = 0; k < 6; k++) {
 			sink__putc(s, ',');
@@ -856,7 +949,8 @@ static void print_csv(struct sink *s, const struct row_list *rows, bool resolve)
 	}
 }
 
-static void print_json(struct sink *s, const struct row_list *rows, bool nd, bool resolve)
+static void print_json(struct sink *s, const struct row_list *rows, bool nd, bool resolve,
+		       bool tasks)
 {
 	struct jw w;
 
@@ -871,6 +965,13 @@ static void print_json(struct sink *s, const struct row_list *rows, bool nd, boo
 		jw__obj_begin(&w, NULL);
 		jw__str(&w, "command", r->cmd);
 		jw__s64(&w, "pid", r->pid);
+		if (tasks && r->tid) {
+			jw__s64(&w, "tid", r->tid);
+			jw__str(&w, "taskcmd", r->taskcmd);
+		} else if (tasks) {
+			jw__null(&w, "tid");
+			jw__null(&w, "taskcmd");
+		}
 		jw__str(&w, "user", r->user);
 		jw__str(&w, "fd", r->fd);
 		jw__str(&w, "type", r->type);
@@ -985,8 +1086,7 @@ int cmd_lsof(int argc, char **argv)
 		a.nfiles++;
 	}
 	free(nargv);
-	if (addr_opts__check(&lsof_cmd, &a.laddr, "--laddr", a.loose) ||
-	    addr_opts__check(&lsof_cmd, &a.raddr, "--raddr", a.loose))
+	if (addr_sel__check(&a.addrs, &lsof_cmd))
 		return EXIT_USAGE;
 	if (status && !a.nfiles)
 		return 1;
@@ -994,7 +1094,7 @@ int cmd_lsof(int argc, char **argv)
 	if (output__open(&out, &lsof_cmd, &common, FMT_NDJSON, 0))
 		return 1;
 	err = lsof_collect(&a, &rows, &miss);
-	if (!err && a.resolve)
+	if (!err && a.addrs.resolve)
 		lsof_resolve(&a, &rows);
 	if (err) {
 		pr_err("lsof: cannot list open files: %s", strerror(-err));
@@ -1003,11 +1103,11 @@ int cmd_lsof(int argc, char **argv)
 		print_terse(out.sink, &rows);
 	} else if (out.fmt == FMT_TABLE) {
 		if (rows.n)
-			print_table(out.sink, &rows);
+			print_table(out.sink, &rows, a.tasks);
 	} else if (out.fmt == FMT_CSV) {
-		print_csv(out.sink, &rows, a.resolve);
+		print_csv(out.sink, &rows, a.addrs.resolve, a.tasks);
 	} else {
-		print_json(out.sink, &rows, out.fmt == FMT_NDJSON, a.resolve);
+		print_json(out.sink, &rows, out.fmt == FMT_NDJSON, a.addrs.resolve, a.tasks);
 	}
 	/* like lsof: nothing found for a selection is exit 1 */
 	if (!err && !rows.n &&

@@ -38,12 +38,9 @@ struct net_args {
 	int64_t pid;
 	enum fb_conn_kind kind;
 	bool pernic;
-	uint64_t interval_ns; /* io: 0 = the counters once */
-	uint64_t count;	      /* io with an interval: 0 = until a signal */
-	struct addrset laddr, raddr;
-	bool loose;
-	bool resolve;
-	uint64_t resolve_timeout_ns;
+	uint64_t interval_ns;  /* io: 0 = the counters once */
+	uint64_t count;	       /* io with an interval: 0 = until a signal */
+	struct addr_sel addrs; /* --laddr, --raddr, --resolve */
 };
 
 #define KINDS "inet, inet4, inet6, tcp, tcp4, tcp6, udp, udp4, udp6, unix or all"
@@ -87,18 +84,10 @@ static int net_set(void *ctx, int id, const char *arg)
 		return parse_u64(arg, 1, UINT32_MAX, &a->count);
 	case TO_LADDR:
 	case TO_RADDR:
-		/* loose now: --loose may follow; addr_opts__check() refuses host bits after */
-		return addrset__parse(id == TO_LADDR ? &a->laddr : &a->raddr, arg, ADDRSET_F_LOOSE)
-			       ? -EINVAL
-			       : 0;
 	case TO_LOOSE:
-		a->loose = true;
-		return 0;
 	case TO_RESOLVE:
-		a->resolve = true;
-		return 0;
 	case TO_RESOLVE_TIMEOUT:
-		return addr_opts__resolve_timeout(arg, &a->resolve_timeout_ns);
+		return addr_sel__set(&a->addrs, id, arg);
 	}
 	return -EINVAL;
 }
@@ -239,12 +228,13 @@ static bool raddr128(const struct fb_conn *c, uint8_t a[16])
  */
 static struct resolver *net_resolve(const struct net_args *a, const struct fb_conn *c, size_t n)
 {
-	uint64_t timeout = a->resolve_timeout_ns ? a->resolve_timeout_ns : RESOLVE_TIMEOUT_DEFAULT;
+	uint64_t timeout =
+		a->addrs.resolve_timeout_ns ? a->addrs.resolve_timeout_ns : RESOLVE_TIMEOUT_DEFAULT;
 	struct resolver *r;
 	char name[RESOLVE_NAME_MAX];
 	uint8_t addr[16];
 
-	if (!a->resolve)
+	if (!a->addrs.resolve)
 		return NULL;
 	r = resolver__new(timeout, 0);
 	if (!r) {
@@ -262,9 +252,8 @@ static struct resolver *net_resolve(const struct net_args *a, const struct fb_co
 /* Whether c passes --laddr/--raddr; a socket without a remote address has none to match. */
 static bool net_conn_is_wanted(const struct net_args *a, const struct fb_conn *c)
 {
-	if (!addrset__match_text(&a->laddr, c->laddr.valid ? c->laddr.addr : ""))
-		return false;
-	return addrset__match_text(&a->raddr, c->raddr.valid ? c->raddr.addr : "");
+	return addr_sel__match_text(&a->addrs, c->laddr.valid ? c->laddr.addr : NULL,
+				    c->raddr.valid ? c->raddr.addr : NULL);
 }
 
 static int net_nics(struct output *o, const char *what, bool pernic)
@@ -537,8 +526,7 @@ int cmd_net(int argc, char **argv)
 	if (what && strcmp(what, "connections") && !nics &&
 	    cli_refuse_with(&net_cmd, &common, OPT_KIND, "a KIND argument"))
 		return EXIT_USAGE;
-	if (addr_opts__check(&net_cmd, &a.laddr, "--laddr", a.loose) ||
-	    addr_opts__check(&net_cmd, &a.raddr, "--raddr", a.loose))
+	if (addr_sel__check(&a.addrs, &net_cmd))
 		return EXIT_USAGE;
 	log_set_level(common.verbose);
 	/* A NIC view is one JSON object, so that is its default when stdout is not a terminal. */
@@ -580,10 +568,10 @@ int cmd_net(int argc, char **argv)
 		jw__arr_begin(&w, NULL);
 	} else if (out.fmt == FMT_CSV) {
 		sink__printf(out.sink, "fd,family,type,laddr,raddr,status,pid%s\r\n",
-			     a.resolve ? ",rname" : "");
+			     a.addrs.resolve ? ",rname" : "");
 	} else if (out.fmt == FMT_TABLE) {
 		sink__printf(out.sink, "%-6s %-12s %-40s %-40s %7s %4s%s\n", "PROTO", "STATUS",
-			     "LOCAL", "REMOTE", "PID", "FD", a.resolve ? " REMOTE_NAME" : "");
+			     "LOCAL", "REMOTE", "PID", "FD", a.addrs.resolve ? " REMOTE_NAME" : "");
 	}
 	for (size_t i = 0; i < n; i++) {
 		char name[RESOLVE_NAME_MAX] = "";
@@ -593,7 +581,7 @@ int cmd_net(int argc, char **argv)
 			continue;
 		if (res && raddr128(&c[i], addr))
 			resolver__name(res, addr, name, sizeof(name));
-		conn_row(&out, &w, &c[i], a.resolve ? name : NULL);
+		conn_row(&out, &w, &c[i], a.addrs.resolve ? name : NULL);
 	}
 	resolver__free(res);
 	if (out.fmt == FMT_JSON) {

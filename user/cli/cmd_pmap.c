@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * cmd_pmap.c: `vigil pmap [-x] PID`: a process' memory maps from the fallback library's
- * memory_maps() (one read of /proc/PID/smaps), printed as pmap and pmap -x print them
- * (Address, Kbytes, RSS, Dirty, Mode, Mapping and the "total kB" line), or grouped per file
- * as psutil's memory_maps(grouped=True) with --grouped; CSV and JSON carry bytes.
+ * memory_maps() (/proc/PID/smaps streamed through one buffer), printed as pmap and pmap -x
+ * print them (Address, Kbytes, RSS, Dirty, Mode, Mapping and the "total kB" line), or grouped
+ * per file as psutil's memory_maps(grouped=True) with --grouped; CSV and JSON carry bytes.
  */
 #include <errno.h>
 #include <stdio.h>

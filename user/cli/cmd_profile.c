@@ -17,6 +17,7 @@
 #include "core/notify.h"
 #include "cli/parse.h"
 #include "profile/profile.h"
+#include "profile/pprof_out.h"
 #include "profile/profile_fold.h"
 #include "core/stop.h"
 #include "cli/trace_opts.h"
@@ -34,10 +35,12 @@ enum {
 	OPT_TITLE,
 	OPT_USER_ONLY,
 	OPT_KERNEL_ONLY,
+	OPT_NO_DEMANGLE,
+	OPT_DEBUG_DIR,
 };
 
-enum prof_format { PF_FOLDED, PF_JSON, PF_SVG };
-static const char *const prof_format_names[] = { "folded", "json", "svg", NULL };
+enum prof_format { PF_FOLDED, PF_JSON, PF_SVG, PF_PPROF };
+static const char *const prof_format_names[] = { "folded", "json", "svg", "pprof", NULL };
 
 struct profile_args {
 	struct profile_cfg cfg;
@@ -46,8 +49,8 @@ struct profile_args {
 };
 
 static const struct cli_opt profile_opts[] = {
-	{ "format", 'f', "FMT", OPT_PFORMAT, "folded, json or svg",
-	  "output format (default: folded)" },
+	{ "format", 'f', "FMT", OPT_PFORMAT, "folded, json, svg or pprof",
+	  "output format (default: folded); svg and pprof need --output" },
 	CLI_OPT_OUTPUT,
 	CLI_OPT_DURATION,
 	{ "freq", 'F', "HZ", OPT_FREQ, "a whole number of samples per second, 1 to 10000",
@@ -72,6 +75,10 @@ static const struct cli_opt profile_opts[] = {
 	{ "kernel-stacks-only", 'K', NULL, OPT_KERNEL_ONLY, NULL,
 	  "take kernel stacks only (as bcc's profile -K)" },
 	{ "title", 0, "TEXT", OPT_TITLE, "any text", "svg: the flame graph's title" },
+	{ "no-demangle", 0, NULL, OPT_NO_DEMANGLE, NULL,
+	  "keep C++ and Rust symbols mangled, as the linker sees them" },
+	{ "debug-dir", 0, "DIR", OPT_DEBUG_DIR, "a directory",
+	  "separate debug files' root, holding .build-id/ (default /usr/lib/debug)" },
 	TRACE_OPT_PID,
 	TRACE_OPT_TID,
 	TRACE_OPT_COMM,
@@ -150,6 +157,14 @@ static int profile_set(void *ctx, int id, const char *arg)
 	case OPT_KERNEL_ONLY:
 		a->cfg.user_stacks = false;
 		return 0;
+	case OPT_NO_DEMANGLE:
+		a->cfg.no_demangle = true;
+		return 0;
+	case OPT_DEBUG_DIR:
+		if (access(arg, R_OK | X_OK))
+			return -errno;
+		a->cfg.debug_dir = arg;
+		return 0;
 	}
 	return trace_cfg__set_opt(&a->cfg.trace, id, arg);
 }
@@ -179,6 +194,10 @@ static int write_svg(struct sink *s, const struct prof_result *r, const char *ti
 			       : (r->off_cpu ? "Off-CPU Time Flame Graph" : "CPU Flame Graph"),
 		.unit = r->off_cpu ? "us" : "samples",
 		.width = 1200,
+		.off_cpu = r->off_cpu,
+		.duration_ns = r->duration_ns,
+		.count = r->off_cpu ? r->total_count : r->total_value,
+		.filter = r->filter,
 	};
 	struct flamegraph *fg = fg__new();
 	struct prof_fold *f = NULL;
@@ -230,6 +249,11 @@ static int validate(const struct profile_args *a, const struct cli_common *c)
 		 a->cfg.off_cpu ? " --off-cpu" : "", prof_format_names[a->format]);
 	if (cli_check_scope(&profile_cmd, c, scope, profile_opt_scope, profile_scope_names, target))
 		return -EINVAL;
+	/* User-frame naming has nothing to name without user stacks. */
+	if (!a->cfg.user_stacks &&
+	    (cli_refuse_with(&profile_cmd, c, OPT_NO_DEMANGLE, "--kernel-stacks-only") ||
+	     cli_refuse_with(&profile_cmd, c, OPT_DEBUG_DIR, "--kernel-stacks-only")))
+		return -EINVAL;
 	if (!a->cfg.kernel_stacks && !a->cfg.user_stacks) {
 		cli_error(&profile_cmd, "--user-stacks-only and --kernel-stacks-only exclude "
 					"each other");
@@ -242,7 +266,6 @@ static int validate(const struct profile_args *a, const struct cli_common *c)
 	return 0;
 }
 
-/* Why nothing was sampled, in the terms of the filters the user gave. */
 /* Only a regular file that vigil opened may be removed: never /dev/null or a pipe. */
 static bool output_is_regular(const char *path)
 {
@@ -251,6 +274,40 @@ static bool output_is_regular(const char *path)
 	return path && strcmp(path, "-") && !stat(path, &st) && S_ISREG(st.st_mode);
 }
 
+/* The task filters as the user gave them, for the flame graph's title ("" for none). */
+static void describe_filter(const struct trace_cfg *t, char *buf, size_t len)
+{
+	if (t->comm[0])
+		snprintf(buf, len, "--comm %s", t->comm);
+	else if (t->tid)
+		snprintf(buf, len, "--tid %u", t->tid);
+	else if (t->tgid)
+		snprintf(buf, len, "--pid %u", t->tgid);
+	else if (t->cgroup_id)
+		snprintf(buf, len, "--cgroup %llu", (unsigned long long)t->cgroup_id);
+	else
+		buf[0] = '\0';
+}
+
+/*
+ * An SVG or a gzip'd protobuf on a terminal is noise at best: refuse before profiling, and
+ * say where it should go. 0, or -EINVAL after the message.
+ */
+static int check_binary_output(const struct profile_args *a, const struct cli_common *c)
+{
+	bool to_stdout = !c->output || !strcmp(c->output, "-");
+
+	if ((a->format != PF_SVG && a->format != PF_PPROF) || !to_stdout || !isatty(STDOUT_FILENO))
+		return 0;
+	cli_error(&profile_cmd,
+		  "--format %s is not written to a terminal: give --output FILE (e.g. -o %s) or "
+		  "redirect stdout",
+		  prof_format_names[a->format],
+		  a->format == PF_SVG ? "profile.svg" : "profile.pb.gz");
+	return -EINVAL;
+}
+
+/* Why nothing was sampled, in the terms of the filters the user gave. */
 static void report_empty(const struct profile_args *a, const struct prof_result *r)
 {
 	const struct trace_cfg *t = &a->cfg.trace;
@@ -289,7 +346,7 @@ int cmd_profile(int argc, char **argv)
 		cli_error(&profile_cmd, "unexpected argument '%s'", argv[first]);
 		return EXIT_USAGE;
 	}
-	if (validate(&a, &common))
+	if (validate(&a, &common) || check_binary_output(&a, &common))
 		return EXIT_USAGE;
 	log_set_level(common.verbose);
 	if (trace_cfg__check_targets(&a.cfg.trace, "profile"))
@@ -325,10 +382,13 @@ int cmd_profile(int argc, char **argv)
 			: res.off_cpu	  ? "tasks matched, but none blocked within "
 					    "--min-block/--max-block and --state"
 					  : "tasks matched, but none was sampled");
+	describe_filter(&a.cfg.trace, res.filter, sizeof(res.filter));
 	if (a.format == PF_FOLDED)
 		prof_write_folded(out, &res);
 	else if (a.format == PF_JSON)
 		prof_write_json(out, &res);
+	else if (a.format == PF_PPROF)
+		err = prof_write_pprof(out, &res);
 	else
 		err = write_svg(out, &res, a.title);
 	prof_report(&res);

@@ -74,6 +74,8 @@ static const struct cli_cmd run_cmd = {
 		"  uptime    time up, users, load (as uptime)\n"
 		"  who       users logged in (as who)\n"
 		"  probe     active checks: http, tcp, dns (timings, kernel view), traceroute\n"
+		"  rules     check alerting-rules files (serve --rules), as promtool\n"
+		"  alerts    the alerts of a running serve --rules\n"
 		"  fleet     a command on many hosts over SSH, rows tagged by host\n"
 		"  ip        address calculator, as IPy: networks, types, reverse zones\n"
 		"  diff      what changed: files (-U, html), trees (--files), a baseline\n"

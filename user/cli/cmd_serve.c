@@ -6,6 +6,7 @@
  * on their fallback pollers. Scrapes read the maps and the fallback library when they
  * arrive. Runs until a signal or --duration.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -28,6 +29,7 @@
 #include "prom/web_config.h"
 #include "probe/probe_modules.h"
 #include "probe/probe_prom.h"
+#include "alert/alert_serve.h"
 
 enum {
 	OPT_LISTEN = CLI_COMMON_MAX,
@@ -37,6 +39,9 @@ enum {
 	OPT_WEB_CONFIG,
 	OPT_CONFIG,
 	OPT_PROBE_CONFIG,
+	OPT_RULES,
+	OPT_EVAL_INTERVAL,
+	OPT_WEBHOOK,
 };
 
 struct serve_args {
@@ -48,6 +53,7 @@ struct serve_args {
 	const char *web_config;
 	const char *config;
 	const char *probe_config;
+	struct alert_serve_opts alert;
 };
 
 static const struct cli_opt serve_opts[] = {
@@ -70,6 +76,12 @@ static const struct cli_opt serve_opts[] = {
 	{ "probe.config", 0, "FILE", OPT_PROBE_CONFIG,
 	  "a YAML file of probe modules in blackbox_exporter's shape",
 	  "answer /probe?module=M&target=T as blackbox_exporter (docs/probes.md)" },
+	{ "rules", 0, "FILE", OPT_RULES, "a YAML file of alerting rules (docs/alerts.md)",
+	  "evaluate alerting rules; alerts at /api/v2/alerts, notifications to --webhook" },
+	{ "eval-interval", 0, "TIME", OPT_EVAL_INTERVAL, "a duration from 100ms to 1h, such as 15s",
+	  "how often --rules are evaluated (default 15s)" },
+	{ "webhook", 0, "URL", OPT_WEBHOOK, "an http:// or https:// URL",
+	  "POST notifications there in Alertmanager's webhook format (needs --rules)" },
 	CLI_OPT_END,
 };
 
@@ -101,6 +113,19 @@ static int serve_set(void *ctx, int id, const char *arg)
 	case OPT_PROBE_CONFIG:
 		a->probe_config = arg;
 		return 0;
+	case OPT_RULES:
+		a->alert.rules = arg;
+		return 0;
+	case OPT_EVAL_INTERVAL:
+		if (parse_duration(arg, NSEC_PER_SEC, &a->alert.eval_ns))
+			return -EINVAL;
+		return a->alert.eval_ns < ALERT_EVAL_MIN_NS ||
+				       a->alert.eval_ns > 3600 * NSEC_PER_SEC
+			       ? -ERANGE
+			       : 0;
+	case OPT_WEBHOOK:
+		a->alert.webhook = arg;
+		return 0;
 	case OPT_REQUEST_TIMEOUT:
 		if (parse_duration(arg, NSEC_PER_SEC, &a->request_timeout_ns))
 			return -EINVAL;
@@ -116,7 +141,8 @@ static const struct cli_cmd serve_cmd = {
 	.name = "serve",
 	.usage = "vigil serve [--listen 127.0.0.1:9464] [--backend auto|bpf|fallback]\n"
 		 "                   [--request-timeout TIME] [--web.config.file FILE]\n"
-		 "                   [--probe.config FILE] [--config FILE]",
+		 "                   [--probe.config FILE] [--config FILE]\n"
+		 "                   [--rules FILE [--eval-interval TIME] [--webhook URL]]",
 	.summary = "Serve Prometheus metrics (text format 0.0.4) at http://ADDR/metrics.",
 	.details =
 		"In-kernel histograms with exact le bounds, drop counters, each BPF program's\n"
@@ -141,9 +167,56 @@ static bool serve_is_guarded(const struct web_config *web)
 		tls.client_auth == WEB_REQUIRE_AND_VERIFY_CLIENT_CERT);
 }
 
+struct serve_ctx {
+	struct metrics *m;
+	struct alert_serve *alerts; /* NULL: no --rules */
+};
+
 static int scrape(void *ctx, struct prom *p)
 {
-	return metrics__scrape(ctx, p);
+	struct serve_ctx *c = ctx;
+	int err = metrics__scrape(c->m, p);
+
+	if (!err && c->alerts)
+		alert_manager__write_prom(alert_serve__manager(c->alerts), p);
+	return err ? err : p->truncated ? -E2BIG : 0;
+}
+
+/* "http://127.0.0.1:9464": serve's address, for alerts' externalURL. */
+static void serve_url(const struct sockaddr_storage *ss, char *buf, size_t len)
+{
+	char host[INET6_ADDRSTRLEN] = "localhost";
+	unsigned int port = 0;
+
+	if (ss->ss_family == AF_INET) {
+		const struct sockaddr_in *in = (const void *)ss;
+
+		inet_ntop(AF_INET, &in->sin_addr, host, sizeof(host));
+		port = ntohs(in->sin_port);
+		snprintf(buf, len, "http://%s:%u", host, port);
+	} else {
+		const struct sockaddr_in6 *in6 = (const void *)ss;
+
+		inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof(host));
+		port = ntohs(in6->sin6_port);
+		snprintf(buf, len, "http://[%s]:%u", host, port);
+	}
+}
+
+/* The flags that only mean something with --rules. */
+static int serve_check_alert_opts(const struct serve_args *a)
+{
+	if (a->alert.rules)
+		return 0;
+	if (a->alert.eval_ns) {
+		cli_error(&serve_cmd, "--eval-interval needs --rules FILE");
+		return -EINVAL;
+	}
+	if (a->alert.webhook) {
+		cli_error(&serve_cmd, "--webhook needs --rules FILE");
+		return -EINVAL;
+	}
+	return 0;
 }
 
 /* Choose each subsystem's source; ops[] gets those BPF or a poller can serve. */
@@ -196,7 +269,8 @@ int cmd_serve(int argc, char **argv)
 	struct probe_modules *pm = NULL;
 	struct metrics *m = NULL;
 	struct serve *srv = NULL;
-	char why[256];
+	struct alert_serve *as = NULL;
+	char why[4096], url[96];
 	struct trace_cfg cfg;
 	int first, n, nsrc, err = 1;
 	bool help;
@@ -214,6 +288,8 @@ int cmd_serve(int argc, char **argv)
 	if (a.config && cli_config__apply(&serve_cmd, a.config, &common, &a))
 		return EXIT_USAGE;
 	log_set_level(common.verbose);
+	if (serve_check_alert_opts(&a))
+		return EXIT_USAGE;
 	if (a.web_config) {
 		web = web_config__load(a.web_config, why, sizeof(why));
 		if (!web) {
@@ -245,11 +321,11 @@ int cmd_serve(int argc, char **argv)
 	cfg.stream_kinds = 1ULL << VG_KIND_TCP_CLOSE | 1ULL << VG_KIND_DNS;
 	for (int i = 0; i < n; i++)
 		cfg.hists |= ops[i]->hists;
-	/* Per disk when a histogram can be (the others then live under key 0), else global. */
+	/* Per disk and op when a histogram can be (the others stay global), else global. */
 	cfg.hist_per = VG_PER_GLOBAL;
 	for (int i = 0; i < HIST__COUNT; i++)
-		if ((cfg.hists & (1U << i)) && (hist_descs[i].pers & (1U << VG_PER_DISK)))
-			cfg.hist_per = VG_PER_DISK;
+		if ((cfg.hists & (1U << i)) && (hist_descs[i].pers & (1U << VG_PER_DISK_OP)))
+			cfg.hist_per = VG_PER_DISK_OP;
 	cfg.hist_unit_ns = NSEC_PER_USEC;
 
 	stop_install_handlers();
@@ -257,6 +333,20 @@ int cmd_serve(int argc, char **argv)
 	if (!m) {
 		pr_err("serve: %s", strerror(errno));
 		goto out_web;
+	}
+	if (a.alert.rules) {
+		serve_url(&a.addr, url, sizeof(url));
+		a.alert.url = url;
+		as = alert_serve__new(&a.alert, m, pm, why, sizeof(why));
+		if (!as) {
+			if (errno == EINVAL)
+				cli_error(&serve_cmd, "--rules %s:\n%s", a.alert.rules, why);
+			else
+				cli_error(&serve_cmd, "--rules %s: %s", a.alert.rules,
+					  why[0] ? why : strerror(errno));
+			err = EXIT_USAGE;
+			goto out_free;
+		}
 	}
 	if (session__start(&s, ops, n, &cfg, NULL, metrics__observe, m))
 		goto out_free;
@@ -271,8 +361,10 @@ int cmd_serve(int argc, char **argv)
 					       .request_timeout_ns = a.request_timeout_ns,
 					       .web = web,
 					       .probe = pm ? serve_probe : NULL,
-					       .probe_ctx = pm },
-			 scrape, m);
+					       .probe_ctx = pm,
+					       .alerts = as ? alert_serve__json : NULL,
+					       .alerts_ctx = as },
+			 scrape, &(struct serve_ctx){ .m = m, .alerts = as });
 	if (!srv) {
 		pr_err("serve: cannot listen: %s", strerror(errno));
 		goto out_stop;
@@ -280,11 +372,19 @@ int cmd_serve(int argc, char **argv)
 	fprintf(stderr, "vigil: serving metrics on port %u%s%s; Ctrl-C ends\n", serve__port(srv),
 		web_config__has_tls(web, &(struct web_tls){ 0 }) ? " over TLS" : "",
 		web_config__has_users(web) ? " with basic auth" : "");
+	if (as && alert_serve__start(as)) {
+		pr_err("serve: cannot start the rules' thread");
+		serve__free(srv);
+		goto out_stop;
+	}
 	err = session__run(&s, common.duration_ns, 0, NULL, NULL) ? 1 : 0;
 	serve__free(srv); /* no scrape runs past this point */
+	alert_serve__free(as);
+	as = NULL;
 out_stop:
 	session__stop(&s);
 out_free:
+	alert_serve__free(as);
 	metrics__free(m);
 out_web:
 	web_config__free(web);

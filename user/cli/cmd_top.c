@@ -46,12 +46,10 @@ struct top_args {
 	uint64_t interval_ns;
 	enum top_col sort;
 	const char *filter;
-	uint64_t rows;		     /* 0: fit the terminal */
-	struct addrset laddr, raddr; /* of the TCP connections counted; kept apart from cfg,
-					whose tuple filters the sched and blkio sources refuse */
-	bool loose;
-	bool resolve; /* --resolve: the PEER column */
-	uint64_t resolve_timeout_ns;
+	uint64_t rows; /* 0: fit the terminal */
+	/* --laddr/--raddr of the TCP connections counted (kept apart from cfg, whose tuple
+	 * filters the sched and blkio sources refuse); --resolve: the PEER column */
+	struct addr_sel addrs;
 };
 
 /* --resolve: established connections per (process, remote address), counted each frame. */
@@ -135,18 +133,10 @@ static int top_set(void *ctx, int id, const char *arg)
 		return parse_u64(arg, 1, 100000, &a->rows);
 	case TO_LADDR:
 	case TO_RADDR:
-		/* loose now: --loose may follow; addr_opts__check() refuses host bits after */
-		return addrset__parse(id == TO_LADDR ? &a->laddr : &a->raddr, arg, ADDRSET_F_LOOSE)
-			       ? -EINVAL
-			       : 0;
 	case TO_LOOSE:
-		a->loose = true;
-		return 0;
 	case TO_RESOLVE:
-		a->resolve = true;
-		return 0;
 	case TO_RESOLVE_TIMEOUT:
-		return addr_opts__resolve_timeout(arg, &a->resolve_timeout_ns);
+		return addr_sel__set(&a->addrs, id, arg);
 	}
 	return trace_cfg__set_opt(&a->cfg, id, arg);
 }
@@ -273,8 +263,8 @@ static void collect_tcp(struct top_run *r)
 
 		if (c[i].pid <= 0 || c[i].status != FB_CONN_ESTABLISHED)
 			continue;
-		if (!addrset__match_text(&r->a->laddr, c[i].laddr.addr) ||
-		    !addrset__match_text(&r->a->raddr, c[i].raddr.valid ? c[i].raddr.addr : ""))
+		if (!addr_sel__match_text(&r->a->addrs, c[i].laddr.addr,
+					  c[i].raddr.valid ? c[i].raddr.addr : NULL))
 			continue;
 		row = top_table__row(&r->table, (uint32_t)c[i].pid);
 		if (!row)
@@ -344,7 +334,7 @@ static void collect_hists(struct top_run *r, uint64_t interval_ns)
 
 static bool top_has_addrs(const struct top_args *a)
 {
-	return !addrset__is_empty(&a->laddr) || !addrset__is_empty(&a->raddr);
+	return addr_sel__active(&a->addrs);
 }
 
 /* --laddr/--raddr: only the processes that have a connection in the sets. */
@@ -540,8 +530,7 @@ int cmd_top(int argc, char **argv)
 	}
 	if (a.once && cli_refuse_with(&top_cmd, &common, CLI_DURATION, "--once (one frame)"))
 		return EXIT_USAGE;
-	if (addr_opts__check(&top_cmd, &a.laddr, "--laddr", a.loose) ||
-	    addr_opts__check(&top_cmd, &a.raddr, "--raddr", a.loose))
+	if (addr_sel__check(&a.addrs, &top_cmd))
 		return EXIT_USAGE;
 	fmt = cli_format(&common, false, FMT_TABLE);
 	if (fmt == FMT_CSV) {
@@ -579,8 +568,8 @@ int cmd_top(int argc, char **argv)
 	}
 	r.s = &s;
 	top_open_hists(&r);
-	if (a.resolve) {
-		r.res = resolver__new(a.resolve_timeout_ns, 0);
+	if (a.addrs.resolve) {
+		r.res = resolver__new(a.addrs.resolve_timeout_ns, 0);
 		if (!r.res)
 			pr_warn("top: --resolve: %s: no PEER column", strerror(errno));
 	}

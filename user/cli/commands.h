@@ -57,6 +57,10 @@ int cmd_iostat(int argc, char **argv);
 int cmd_iotop(int argc, char **argv);
 /* Active checks: `vigil probe http|tcp|dns|traceroute ...` (cmd_probe.c dispatches). */
 int cmd_probe(int argc, char **argv);
+
+/* Alerting rules: `vigil rules check FILE...`; `vigil alerts`: a serve's current alerts. */
+int cmd_rules(int argc, char **argv);
+int cmd_alerts(int argc, char **argv);
 /* Many hosts over SSH (libssh, loaded on first use). */
 int cmd_fleet(int argc, char **argv);
 /* IPy's address calculator. */

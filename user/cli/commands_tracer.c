@@ -35,6 +35,8 @@ const struct command tracer_commands[] = {
 	{ "iostat", cmd_iostat },
 	{ "iotop", cmd_iotop },
 	{ "probe", cmd_probe },
+	{ "rules", cmd_rules },
+	{ "alerts", cmd_alerts },
 	{ "fleet", cmd_fleet },
 	{ "ip", cmd_ip },
 	{ NULL, NULL },

@@ -158,12 +158,13 @@ uint32_t trace_scope_of(const char *subsystem)
 uint32_t trace_opt_scope(int id)
 {
 	switch (id) {
-	case TO_PORT:
 	case TO_LADDR:
 	case TO_RADDR:
+	case TO_LOOSE:
+		return TS_TCP | TS_DNS; /* dns: the querier's and the server's address */
+	case TO_PORT:
 	case TO_FAMILY:
 	case TO_MAX_CONNS:
-	case TO_LOOSE:
 	case TO_RESOLVE:
 	case TO_RESOLVE_TIMEOUT:
 		return TS_TCP;

@@ -84,7 +84,7 @@ uint32_t trace_opt_scope(int id);
 #define TRACE_OPTS_TCP                                                                        \
 	{ "port", 0, "PORTS", TO_PORT, "a comma list of up to 8 ports from 1 to 65535",        \
 	  "tcp: only connections with this local or remote port" },                  \
-	TRACE_OPTS_ADDRS("tcp: only connections"),                                             \
+	TRACE_OPTS_ADDRS("tcp, dns: only connections or queries"),                            \
 	{ "family", 0, "4|6", TO_FAMILY, "4 or 6", "tcp: only IPv4 or only IPv6 sockets" },    \
 	{ "max-conns", 0, "N", TO_MAX_CONNS, "a whole number from 64 to 16777216",            \
 	  "tcp: connections tracked at once (default 65536; beyond: counted as drops)" }

@@ -22,6 +22,7 @@ struct hist_desc {
 	const char *map;       /* BPF hash map, keyed by pid, tid, cgroup, ... */
 	const char *total_map; /* BPF one-slot array for the global histogram */
 	const char *what;      /* a phrase for headers */
+	const char *metric;    /* serve's histogram: "vigil_runq_latency_seconds" */
 	uint32_t pers;	       /* bit p: --per p is allowed (enum vg_hist_per); 0: the task keys */
 };
 

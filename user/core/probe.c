@@ -10,6 +10,7 @@
 #include <bpf/libbpf.h>
 #include <errno.h>
 #include <linux/bpf.h>
+#include <linux/btf.h>
 #include <linux/capability.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -210,17 +211,90 @@ bool probe_machine(struct probe_result *first_failure)
 	return true;
 }
 
+int probe_btf_has_name(const void *raw, size_t size, const char *name)
+{
+	size_t n = strlen(name), end;
+	struct btf_header h;
+	const char *strs, *p;
+
+	if (size < sizeof(h))
+		return -EINVAL;
+	memcpy(&h, raw, sizeof(h));
+	if (h.magic != BTF_MAGIC || h.hdr_len < sizeof(h) || h.hdr_len > size ||
+	    h.str_off > size - h.hdr_len || h.str_len > size - h.hdr_len - h.str_off)
+		return -EINVAL;
+	strs = (const char *)raw + h.hdr_len + h.str_off;
+	/* each string is NUL-terminated and the section starts with the empty one */
+	for (p = strs, end = h.str_len; end > n && (p = memmem(p, end, name, n));) {
+		size_t at = (size_t)(p - strs);
+
+		if (at > 0 && !strs[at - 1] && at + n < h.str_len && !strs[at + n])
+			return 1;
+		p++;
+		end = h.str_len - at - 1;
+	}
+	return 0;
+}
+
+/* /sys/kernel/btf/vmlinux (or VIGIL_BTF), read once and kept; NULL if it cannot be read. */
+static const void *btf_raw(size_t *size)
+{
+	static char *raw;
+	static size_t len;
+	static bool tried;
+
+	if (!tried) {
+		FILE *f = fopen(probe_btf_path(), "re");
+		size_t cap = 1 << 22, n;
+
+		tried = true;
+		raw = f ? malloc(cap) : NULL;
+		while (raw && (n = fread(raw + len, 1, cap - len, f)) > 0) {
+			char *grown;
+
+			len += n;
+			if (len < cap)
+				continue;
+			grown = realloc(raw, cap * 2);
+			if (!grown) {
+				free(raw);
+				raw = NULL;
+				break;
+			}
+			raw = grown;
+			cap *= 2;
+		}
+		if (f)
+			fclose(f);
+	}
+	*size = len;
+	return raw;
+}
+
+/*
+ * A tracepoint's BTF typedef, btf_trace_<name>, exists when its name is in the string
+ * section: a scan of ~2.5 MB of names instead of btf__parse() of every type (which cost the
+ * probes' kernel view ~0.2 s before libbpf parses the same file again for CO-RE). A file
+ * that is not raw BTF (an ELF vmlinux in VIGIL_BTF) is parsed with libbpf.
+ */
 bool probe_has_tracepoint(const char *tracepoint)
 {
 	static struct btf *vmlinux;
-	char type[160];
 	const char *name = strchr(tracepoint, ':');
+	const void *raw;
+	char type[160];
+	size_t size;
+	int found;
 
+	snprintf(type, sizeof(type), "btf_trace_%s", name ? name + 1 : tracepoint);
+	raw = btf_raw(&size);
+	found = raw ? probe_btf_has_name(raw, size, type) : -EINVAL;
+	if (found >= 0)
+		return found;
 	if (!vmlinux) {
 		vmlinux = btf__parse(probe_btf_path(), NULL);
 		if (!vmlinux)
 			return false;
 	}
-	snprintf(type, sizeof(type), "btf_trace_%s", name ? name + 1 : tracepoint);
 	return btf__find_by_name_kind(vmlinux, type, BTF_KIND_TYPEDEF) > 0;
 }

@@ -34,6 +34,12 @@ bool probe_machine(struct probe_result *first_failure);
 /* Whether the kernel has tracepoint "cat:name" (its btf_trace_<name> type). */
 bool probe_has_tracepoint(const char *tracepoint);
 
+/*
+ * Whether the raw BTF in raw[0..size) has name in its string section: 1 or 0; -EINVAL when
+ * raw is not raw BTF (bad magic, a section past the end). Bounded on any input (fuzzed).
+ */
+int probe_btf_has_name(const void *raw, size_t size, const char *name);
+
 const char *probe_btf_path(void);
 
 /*

@@ -44,6 +44,8 @@ struct trace_cfg {
 	uint32_t blkio_top;    /* aggregate biotop's per-process table */
 	/* transport */
 	uint64_t ringbuf_bytes;
+	/* every record wakes the reader (latency over batching: one waits for a single record) */
+	uint32_t wake_each;
 	/* sources: enum backend_mode, and how often fallback pollers read */
 	uint32_t backend;
 	uint64_t poll_interval_ns;
@@ -81,7 +83,7 @@ enum trace_filter {
 /* The rodata every vigil BPF object shares (bpf/common.bpf.h), set from cfg. */
 #define TRACE_CFG_SET_COMMON_RODATA(rodata, cfg)                                                   \
 	do {                                                                                       \
-		(rodata)->wakeup_bytes = (cfg)->ringbuf_bytes / 4;                                 \
+		(rodata)->wakeup_bytes = (cfg)->wake_each ? 0 : (cfg)->ringbuf_bytes / 4;          \
 		(rodata)->targ_tgid = (cfg)->tgid;                                                 \
 		(rodata)->targ_tid = (cfg)->tid;                                                   \
 		(rodata)->targ_cgroup_id = (cfg)->cgroup_id;                                       \

@@ -113,3 +113,73 @@ json_t *json_object_iter_value(void *iter)
 
 	return fn ? fn(iter) : NULL;
 }
+
+/* The builders the alert webhook and /api/v2/alerts write their JSON with. */
+json_t *json_object(void)
+{
+	__typeof__(&json_object) fn = JSON_FN(json_object);
+
+	return fn ? fn() : NULL;
+}
+
+json_t *json_array(void)
+{
+	__typeof__(&json_array) fn = JSON_FN(json_array);
+
+	return fn ? fn() : NULL;
+}
+
+json_t *json_string(const char *value)
+{
+	__typeof__(&json_string) fn = JSON_FN(json_string);
+
+	return fn ? fn(value) : NULL;
+}
+
+json_t *json_real(double value)
+{
+	__typeof__(&json_real) fn = JSON_FN(json_real);
+
+	return fn ? fn(value) : NULL;
+}
+
+json_t *json_integer(json_int_t value)
+{
+	__typeof__(&json_integer) fn = JSON_FN(json_integer);
+
+	return fn ? fn(value) : NULL;
+}
+
+json_t *json_null(void)
+{
+	__typeof__(&json_null) fn = JSON_FN(json_null);
+
+	return fn ? fn() : NULL;
+}
+
+int json_object_set_new(json_t *object, const char *key, json_t *value)
+{
+	__typeof__(&json_object_set_new) fn = JSON_FN(json_object_set_new);
+
+	if (fn)
+		return fn(object, key, value);
+	json_decref(value);
+	return -1;
+}
+
+int json_array_append_new(json_t *array, json_t *value)
+{
+	__typeof__(&json_array_append_new) fn = JSON_FN(json_array_append_new);
+
+	if (fn)
+		return fn(array, value);
+	json_decref(value);
+	return -1;
+}
+
+char *json_dumps(const json_t *json, size_t flags)
+{
+	__typeof__(&json_dumps) fn = JSON_FN(json_dumps);
+
+	return fn ? fn(json, flags) : NULL;
+}

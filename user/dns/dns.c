@@ -24,6 +24,7 @@
 #include "dns.skel.h"
 #include "dns/dns.h"
 #include "dns/dns_record.h"
+#include "net/net_lpm.h"
 
 #define DNS_SWEEP_NS	    100000000ULL
 #define DNS_TIMEOUT_DEFAULT 5000000000ULL /* --dns-timeout */
@@ -58,6 +59,10 @@ static void *dns_open(const struct trace_cfg *cfg, struct bpf_object **obj)
 	ro->targ_hist_per = cfg->hist_per;
 	ro->targ_hist_unit_ns = cfg->hist_unit_ns ? cfg->hist_unit_ns : 1000;
 	ro->targ_min_ns = cfg->min_latency_ns;
+	ro->targ_has_laddr = cfg->tcp_laddr.n > 0;
+	ro->targ_has_raddr = cfg->tcp_raddr.n > 0;
+	ro->targ_laddr_miss = !cfg->tcp_laddr.npos;
+	ro->targ_raddr_miss = !cfg->tcp_raddr.npos;
 	t->timeout_ns = cfg->dns_timeout_ns ? cfg->dns_timeout_ns : DNS_TIMEOUT_DEFAULT;
 	t->max_pending = bpf_map__max_entries(t->skel->maps.pending);
 	t->expired = calloc(t->max_pending, sizeof(*t->expired));
@@ -69,6 +74,15 @@ static void *dns_open(const struct trace_cfg *cfg, struct bpf_object **obj)
 	}
 	*obj = t->skel->obj;
 	return t;
+}
+
+/* --laddr/--raddr into the tries, once loaded (empty sets are never looked up). */
+static int dns_loaded(void *p, const struct trace_cfg *cfg)
+{
+	struct dns_tracer *t = p;
+	int err = lpm_trie__fill(t->skel->maps.laddr_lpm, &cfg->tcp_laddr);
+
+	return err ? err : lpm_trie__fill(t->skel->maps.raddr_lpm, &cfg->tcp_raddr);
 }
 
 static void dns_destroy(void *p)
@@ -203,6 +217,7 @@ const struct tracer_ops dns_tracer_ops = {
 	.hists = H(DNS),
 	.hooks = dns_hooks,
 	.open = dns_open,
+	.loaded = dns_loaded,
 	.destroy = dns_destroy,
 	.probe = dns_probe,
 	.tick = dns_tick,

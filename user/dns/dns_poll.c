@@ -7,7 +7,8 @@
  * latency comes from the packets' kernel timestamps, so the poll interval does not add to
  * it. Records are the same `dns` kind with source `packet`, and a null pid and comm: a packet
  * does not say which process sent it. Only this network namespace's interfaces are seen; on
- * loopback each packet shows twice (leaving and arriving) and is taken once.
+ * loopback each packet shows twice (leaving and arriving) and is taken once. --laddr and
+ * --raddr select queries by source and server address, as the BPF side does.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -30,6 +31,7 @@
 #include "events.h"
 #include "dns/dns_pkt.h"
 #include "dns/dns_record.h"
+#include "net/net_addrset.h"
 
 #define DNS_POLL_PENDING 4096
 #define DNS_POLL_BATCH	 100000 /* packets read per poll at most */
@@ -42,6 +44,7 @@ struct dns_poll {
 	int lo_ifindex;
 	uint64_t timeout_ns;
 	uint64_t min_ns;
+	struct addrset laddr, raddr; /* --laddr (the querier), --raddr (the server) */
 	struct vg_dns_pending pend[DNS_POLL_PENDING];
 	bool used[DNS_POLL_PENDING];
 	uint64_t full, malformed;
@@ -102,6 +105,8 @@ static int dns_poll__open(const struct trace_cfg *cfg, void **state)
 		return -ENOMEM;
 	p->timeout_ns = cfg->dns_timeout_ns ? cfg->dns_timeout_ns : DNS_TIMEOUT_NS;
 	p->min_ns = cfg->min_latency_ns;
+	p->laddr = cfg->tcp_laddr;
+	p->raddr = cfg->tcp_raddr;
 	p->lo_ifindex = (int)if_nametoindex("lo");
 	p->fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, htons(ETH_P_ALL));
 	if (p->fd < 0) {
@@ -199,6 +204,25 @@ static int slot_find(const struct dns_poll *p, const struct vg_dns_pending *key)
 	return -1;
 }
 
+/* --laddr/--raddr: the query's source and server are in the sets. */
+static bool addrs_selected(const struct dns_poll *p, const struct dns_pkt *k)
+{
+	int version = k->family == 2 ? 4 : 6;
+	uint8_t a[16];
+
+	if (p->laddr.n) {
+		addr_to128(version, k->saddr, a);
+		if (!addrset__match(&p->laddr, a))
+			return false;
+	}
+	if (p->raddr.n) {
+		addr_to128(version, k->daddr, a);
+		if (!addrset__match(&p->raddr, a))
+			return false;
+	}
+	return true;
+}
+
 static void query_add(struct dns_poll *p, const struct dns_pkt *k, uint64_t ts)
 {
 	struct vg_dns_pending q;
@@ -217,6 +241,8 @@ static void query_add(struct dns_poll *p, const struct dns_pkt *k, uint64_t ts)
 		p->malformed++;
 		return;
 	}
+	if (!addrs_selected(p, k))
+		return;
 	if (!question_read(p, k, &q) || slot_find(p, &q) >= 0)
 		return; /* unreadable, or a retransmission: the latency runs from the first */
 	for (int i = 0; i < DNS_POLL_PENDING && free_slot < 0; i++)
@@ -360,7 +386,7 @@ const struct poller_ops dns_poller_ops = {
 	.subsystem = "dns",
 	.source = "packet",
 	.kinds = 1ULL << VG_KIND_DNS,
-	.filters = TF_MIN_LATENCY,
+	.filters = TF_MIN_LATENCY | TF_TCP_TUPLE, /* of the tuple: --laddr and --raddr */
 	.open = dns_poll__open,
 	.poll = dns_poll__poll,
 	.close = dns_poll__close,

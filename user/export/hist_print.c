@@ -27,6 +27,13 @@ static const char *hist_key_text(const struct hist_print *p, const struct hist_e
 		return blkio_disk_label((uint32_t)e->key, buf, len);
 	if (p->per == VG_PER_OP)
 		return blkio_op_format(e->key & 0xff, (e->key >> 8) & 0xff, buf, len);
+	if (p->per == VG_PER_DISK_OP) {
+		char disk[48];
+
+		snprintf(buf, len, "%s %s", blkio_disk_label((uint32_t)e->key, disk, sizeof(disk)),
+			 blkio_op_name((uint8_t)(e->key >> 32)));
+		return buf;
+	}
 	snprintf(buf, len, "%llu", (unsigned long long)e->key);
 	return buf;
 }
@@ -116,7 +123,7 @@ static void hist_print_json(struct sink *s, const struct hist_print *p, const st
 		jw__u64(&w, "key", e->key);
 		if (hist_per_has_comm(p->per))
 			jw__strn(&w, "comm", e->h.comm, VG_COMM_LEN);
-		if (p->per == VG_PER_DISK || p->per == VG_PER_OP) {
+		if (p->per == VG_PER_DISK || p->per == VG_PER_OP || p->per == VG_PER_DISK_OP) {
 			char key[64];
 
 			jw__str(&w, "label", hist_key_text(p, e, key, sizeof(key)));

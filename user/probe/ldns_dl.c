@@ -91,6 +91,14 @@ void ldns_resolver_set_port(ldns_resolver *r, uint16_t p)
 		fn(r, p);
 }
 
+void ldns_resolver_set_source(ldns_resolver *r, ldns_rdf *s)
+{
+	__typeof__(&ldns_resolver_set_source) fn = LDNS_FN(ldns_resolver_set_source);
+
+	if (fn)
+		fn(r, s);
+}
+
 size_t ldns_resolver_nameserver_count(const ldns_resolver *r)
 {
 	__typeof__(&ldns_resolver_nameserver_count) fn = LDNS_FN(ldns_resolver_nameserver_count);

@@ -59,6 +59,12 @@ void probe_conn__init(struct probe_conn *c);
 void probe_conn__read(struct probe_conn *c, void *h);
 void probe_conn__free(struct probe_conn *c);
 
+/*
+ * The socket options the curl tool sets on every connection (TCP keepalive, 60 s), so that
+ * libcurl's phase times cover the same work as curl -w's. 0 or -EINVAL.
+ */
+int probe_curl__socket_defaults(void *h);
+
 /* The class of a failed transfer (rc a CURLcode) on handle h. */
 enum probe_fail probe_curl_classify(void *h, int rc);
 

@@ -180,6 +180,49 @@ static void check_answer(const struct probe_dns_opts *o, struct probe_dns_result
 	}
 }
 
+/* --raddr: every server the resolver may ask is in the set (else nothing is sent). */
+static int servers_outside_raddr(const struct probe_dns_opts *o, ldns_resolver *res,
+				 struct probe_dns_result *r)
+{
+	ldns_rdf **ns = ldns_resolver_nameservers(res);
+
+	if (!o->addrs || addrset__is_empty(&o->addrs->sel.raddr))
+		return 0;
+	for (size_t i = 0; i < ldns_resolver_nameserver_count(res); i++) {
+		char *s = ldns_rdf2str(ns[i]);
+		bool in = s && probe_addrs__allows(o->addrs, s);
+
+		if (!in) {
+			snprintf(r->error, sizeof(r->error),
+				 "server %.100s is outside --raddr: not asked", s ? s : "?");
+			r->fail = PROBE_FAIL_CONNECT;
+		}
+		free(s);
+		if (!in)
+			return -EPERM;
+	}
+	return 0;
+}
+
+/* --laddr: the source address of the queries (the resolver owns the rdf). */
+static int source_set(const struct probe_dns_opts *o, ldns_resolver *res,
+		      struct probe_dns_result *r)
+{
+	ldns_rdf *src;
+
+	if (!o->addrs || !o->addrs->src[0])
+		return 0;
+	src = ldns_rdf_new_frm_str(o->addrs->src_v4 ? LDNS_RDF_TYPE_A : LDNS_RDF_TYPE_AAAA,
+				   o->addrs->src);
+	if (!src) {
+		snprintf(r->error, sizeof(r->error), "--laddr %s: libldns refused it",
+			 o->addrs->src);
+		return -EINVAL;
+	}
+	ldns_resolver_set_source(res, src);
+	return 0;
+}
+
 /* A resolver for o: --server, or the system's; NULL after saying why in r. */
 static ldns_resolver *resolver_new(const struct probe_dns_opts *o, struct probe_dns_result *r)
 {
@@ -202,6 +245,10 @@ static ldns_resolver *resolver_new(const struct probe_dns_opts *o, struct probe_
 		snprintf(r->error, sizeof(r->error), "no resolver: %s",
 			 st != LDNS_STATUS_OK ? ldns_get_errorstr_by_id(st)
 					      : "no nameserver in /etc/resolv.conf");
+		ldns_resolver_deep_free(res);
+		return NULL;
+	}
+	if (servers_outside_raddr(o, res, r) || source_set(o, res, r)) {
 		ldns_resolver_deep_free(res);
 		return NULL;
 	}
@@ -243,7 +290,7 @@ int probe_dns__run(const struct probe_dns_opts *o, const char *name, struct prob
 		return -ENOSYS; /* the name is valid: libldns is missing (already said) */
 	res = resolver_new(o, r);
 	if (!res) {
-		r->fail = PROBE_FAIL_OTHER;
+		r->fail = r->fail ? r->fail : PROBE_FAIL_OTHER;
 		goto out_free_qname;
 	}
 	t0 = mono_now_ns();

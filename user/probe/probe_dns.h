@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "probe/probe.h"
+#include "probe/probe_addrs.h"
 #include "probe/probe_expect.h"
 
 #define PROBE_DNS_MAX_RR   64
@@ -24,7 +25,8 @@ struct probe_dns_opts {
 	bool tcp;
 	uint64_t timeout_ns;
 	bool has_expect;
-	struct probe_value_set expect; /* the answer set --expect wants */
+	struct probe_value_set expect;	 /* the answer set --expect wants */
+	const struct probe_addrs *addrs; /* --laddr (the source), --raddr (servers); or NULL */
 };
 
 struct probe_dns_rr {

@@ -17,6 +17,7 @@
 #include "core/wallclock.h"
 #include "export/output.h"
 #include "export/rows.h"
+#include "net/net_resolve.h"
 #include "probe/probe.h"
 #include "probe/probe_dns.h"
 #include "probe/probe_expect.h"
@@ -38,12 +39,14 @@ static const struct cli_opt dns_opts[] = {
 	  "record data as dig prints it (10.0.0.1, '10 mail.example.org.'), comma-separated",
 	  "fail unless the answer's records of TYPE are exactly these (repeatable)" },
 	PROBE_OPTS_LOOP,
+	PROBE_OPTS_ADDRS,
 	CLI_OPT_FORMAT,
 	CLI_OPT_OUTPUT,
 	CLI_OPT_END,
 };
 
 struct dns_args {
+	struct probe_addrs addrs; /* --laddr, --raddr, --resolve (the server's name) */
 	struct probe_loop loop;
 	struct probe_dns_opts o;
 };
@@ -53,6 +56,8 @@ static int dns_set(void *ctx, int id, const char *arg)
 	struct dns_args *a = ctx;
 	int err = probe_loop__set(&a->loop, id, arg);
 
+	if (err == -ENOENT)
+		err = probe_addrs__set(&a->addrs, id, arg);
 	if (err != -ENOENT)
 		return err;
 	switch (id) {
@@ -92,9 +97,9 @@ static const struct cli_cmd dns_cmd = {
 };
 
 static const char *const dns_keys[] = {
-	"time",	    "probe",	  "target",  "success",	  "duration_ns", "failure",
-	"error",    "type",	  "qname",   "server",	  "transport",	 "rcode",
-	"query_ns", "answer_rrs", "answers", "truncated", NULL,
+	"time",	 "probe",    "target",	   "success", "duration_ns", "failure",
+	"error", "type",     "qname",	   "server",  "server_name", "transport",
+	"rcode", "query_ns", "answer_rrs", "answers", "truncated",   NULL,
 };
 
 /* The answer section as lines "OWNER TTL TYPE DATA", as dig prints it (without the class). */
@@ -121,7 +126,7 @@ static struct rowv str_or_null(const char *s)
 }
 
 static void dns_row(struct rows *rows, struct wallclock *wc, const char *name,
-		    const struct dns_args *a, const struct probe_dns_result *r)
+		    const struct dns_args *a, const struct probe_dns_result *r, const char *rname)
 {
 	char when[WALLCLOCK_LEN], rc[16];
 	char *ans = r->rcode >= 0 ? answers_text(r) : NULL;
@@ -139,6 +144,7 @@ static void dns_row(struct rows *rows, struct wallclock *wc, const char *name,
 			  ROWV_S(probe_dns_type_name(a->o.type)),
 			  str_or_null(r->qname),
 			  str_or_null(r->server),
+			  str_or_null(rname),
 			  ROWV_S(a->o.tcp ? "tcp" : "udp"),
 			  r->rcode >= 0 ? ROWV_S(probe_dns_rcode_name(r->rcode, rc, sizeof(rc)))
 					: ROWV_NONE,
@@ -151,7 +157,7 @@ static void dns_row(struct rows *rows, struct wallclock *wc, const char *name,
 }
 
 static void table_row(struct sink *s, const char *name, const struct dns_args *a,
-		      const struct probe_dns_result *r)
+		      const struct probe_dns_result *r, const char *rname)
 {
 	char q[24], rc[16];
 
@@ -160,6 +166,8 @@ static void table_row(struct sink *s, const char *name, const struct dns_args *a
 		     r->server[0] ? r->server : "-",
 		     r->rcode >= 0 ? probe_dns_rcode_name(r->rcode, rc, sizeof(rc)) : "-", q,
 		     r->rcode >= 0 ? r->n_rr_total : 0, r->fail ? r->error : "ok");
+	if (rname[0])
+		sink__printf(s, "  server: %s (%s)\n", r->server, rname);
 	for (int i = 0; i < r->n_rr; i++)
 		sink__printf(s, "  %s\t%u\t%s\t%s\n", r->rr[i].owner, r->rr[i].ttl, r->rr[i].type,
 			     r->rr[i].data);
@@ -183,6 +191,7 @@ static int dns_runs(struct dns_args *a, char **names, int n, struct output *out,
 
 		for (int i = 0; i < n && !stop_is_requested(); i++) {
 			struct probe_dns_result *r = calloc(1, sizeof(*r));
+			char rname[RESOLVE_NAME_MAX];
 			int err = r ? probe_dns__run(&a->o, names[i], r) : -ENOMEM;
 
 			if (err) {
@@ -190,10 +199,11 @@ static int dns_runs(struct dns_args *a, char **names, int n, struct output *out,
 				ret = err;
 				goto out_end;
 			}
+			probe_addrs__name(&a->addrs, r->server, rname, sizeof(rname));
 			if (out->fmt == FMT_TABLE)
-				table_row(out->sink, names[i], a, r);
+				table_row(out->sink, names[i], a, r, rname);
 			else
-				dns_row(&rows, &wc, names[i], a, r);
+				dns_row(&rows, &wc, names[i], a, r, rname);
 			probe_stats__add(&stats[i], r->fail == PROBE_OK, r->duration_ns);
 			if (r->fail) {
 				fprintf(stderr, "vigil probe dns: %s: %s\n", names[i], r->error);
@@ -238,13 +248,17 @@ int probe_dns__cmd(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
+	if (probe_addrs__check(&a.addrs, &dns_cmd))
+		return EXIT_USAGE;
 	log_set_level(common.verbose);
 	a.o.timeout_ns = a.loop.timeout_ns;
+	a.o.addrs = &a.addrs;
 	stats = calloc((size_t)(argc - first), sizeof(*stats));
 	if (!stats || output__open(&out, &dns_cmd, &common, FMT_NDJSON, 0)) {
 		free(stats);
 		return 1;
 	}
+	probe_addrs__start(&a.addrs, "probe dns");
 	stop_install_handlers();
 	err = dns_runs(&a, argv + first, argc - first, &out, stats);
 	if (err < 0)
@@ -256,5 +270,6 @@ int probe_dns__cmd(int argc, char **argv)
 					   out.fmt == FMT_TABLE ? out.sink : NULL);
 	}
 	free(stats);
+	probe_addrs__free(&a.addrs);
 	return output__close(&out) || err ? 1 : 0;
 }

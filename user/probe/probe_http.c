@@ -201,10 +201,14 @@ static void check_expect(const struct probe_http_opts *o, struct probe_http_resu
 }
 
 static int set_request(CURL *h, const struct probe_http_opts *o, const char *url, char *errbuf,
-		       struct http_buf *hdr, struct http_buf *body)
+		       struct http_buf *hdr, struct http_buf *body, struct probe_curl_addrs *ca)
 {
 	long ms = (long)(o->timeout_ns / 1000000);
 	CURLcode rc = CURLE_OK;
+
+	if (probe_curl__socket_defaults(h) ||
+	    probe_curl_addrs__apply(ca, h)) /* first: -4/-6 below take over its family */
+		return -EINVAL;
 
 	rc |= curl_easy_setopt(h, CURLOPT_URL, url);
 	rc |= curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
@@ -246,6 +250,7 @@ static int set_request(CURL *h, const struct probe_http_opts *o, const char *url
 int probe_http__run(const struct probe_http_opts *o, const char *url, struct probe_http_result *r)
 {
 	struct http_buf hdr = { .max = HTTP_HEADERS_MAX }, body = { .max = HTTP_BODY_MAX };
+	struct probe_curl_addrs ca = { .pa = o->addrs };
 	char errbuf[CURL_ERROR_SIZE] = "";
 	CURLcode rc;
 	CURL *h;
@@ -270,7 +275,7 @@ int probe_http__run(const struct probe_http_opts *o, const char *url, struct pro
 	h = curl_easy_init();
 	if (!h)
 		return -ENOMEM;
-	err = set_request(h, o, url, errbuf, &hdr, &body);
+	err = set_request(h, o, url, errbuf, &hdr, &body, &ca);
 	if (err) {
 		snprintf(r->error, sizeof(r->error), "libcurl refused an option");
 		r->fail = PROBE_FAIL_OTHER;
@@ -284,6 +289,8 @@ int probe_http__run(const struct probe_http_opts *o, const char *url, struct pro
 		probe_curl_describe(r->error, sizeof(r->error), r->fail,
 				    errbuf[0] ? errbuf : curl_easy_strerror(rc), o->timeout_ns,
 				    o->insecure);
+		if (probe_curl_addrs__explain(&ca, r->error, sizeof(r->error)))
+			r->fail = PROBE_FAIL_CONNECT;
 	} else {
 		check_expect(o, r, &body);
 	}

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "probe/probe.h"
+#include "probe/probe_addrs.h"
 #include "probe/probe_curl.h"
 #include "probe/probe_expect.h"
 
@@ -28,7 +29,8 @@ struct probe_http_opts {
 	struct probe_status_set expect_status; /* empty: 200..399 */
 	bool has_body_re;
 	regex_t body_re;
-	int ip_version; /* 0 any, 4 or 6 */
+	int ip_version;			 /* 0 any, 4 or 6 */
+	const struct probe_addrs *addrs; /* --laddr, --raddr; NULL: none */
 };
 
 struct probe_http_result {

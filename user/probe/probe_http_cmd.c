@@ -23,6 +23,7 @@
 #include "core/wallclock.h"
 #include "export/output.h"
 #include "export/rows.h"
+#include "net/net_resolve.h"
 #include "probe/probe.h"
 #include "probe/probe_http.h"
 
@@ -38,6 +39,7 @@ enum {
 };
 
 struct http_args {
+	struct probe_addrs addrs; /* --laddr, --raddr, --resolve */
 	struct probe_loop loop;
 	struct probe_http_opts o;
 	const char *body_re;
@@ -61,6 +63,7 @@ static const struct cli_opt http_opts[] = {
 	  "fail unless the body (first MiB) matches REGEX (^, $: line ends, as grep -E)" },
 	PROBE_OPTS_LOOP,
 	PROBE_OPT_KERNEL,
+	PROBE_OPTS_ADDRS,
 	CLI_OPT_FORMAT,
 	CLI_OPT_OUTPUT,
 	CLI_OPT_END,
@@ -92,6 +95,8 @@ static int http_set(void *ctx, int id, const char *arg)
 	struct curl_slist *l;
 	int err = probe_loop__set(&a->loop, id, arg);
 
+	if (err == -ENOENT)
+		err = probe_addrs__set(&a->addrs, id, arg);
 	if (err != -ENOENT)
 		return err;
 	switch (id) {
@@ -174,6 +179,7 @@ static const char *const http_keys[] = {
 	"content_length",
 	"speed_bytes_per_sec",
 	"remote_ip",
+	"remote_name",
 	"remote_port",
 	"local_ip",
 	"local_port",
@@ -195,7 +201,7 @@ static bool str_is_set(const char *s)
 }
 
 static void http_row(struct rows *rows, struct wallclock *wc, const char *url,
-		     const struct probe_http_result *r)
+		     const struct probe_http_result *r, const char *rname)
 {
 	char when[WALLCLOCK_LEN], expiry[32] = "";
 
@@ -225,6 +231,7 @@ static void http_row(struct rows *rows, struct wallclock *wc, const char *url,
 		NS_OR_NULL(r->content_length),
 		r->status ? ROWV_F(r->speed) : ROWV_NONE,
 		STR_OR_NULL(r->conn.remote_ip),
+		STR_OR_NULL(rname),
 		r->conn.remote_port ? ROWV_I(r->conn.remote_port) : ROWV_NONE,
 		STR_OR_NULL(r->conn.local_ip),
 		r->conn.local_port ? ROWV_I(r->conn.local_port) : ROWV_NONE,
@@ -247,7 +254,8 @@ static void table_header(struct sink *s)
 		     "SIZE", "RESULT");
 }
 
-static void table_row(struct sink *s, const char *url, const struct probe_http_result *r)
+static void table_row(struct sink *s, const char *url, const struct probe_http_result *r,
+		      const char *rname)
 {
 	char dns[24], con[24], tls[24], sent[24], fb[24], tot[24], status[16] = "-";
 	const char *ver = probe_http_version_name(r->http_version_num);
@@ -263,6 +271,8 @@ static void table_row(struct sink *s, const char *url, const struct probe_http_r
 	sink__printf(s, "%-32s %6s %4s %8s %10s %8s %8s %12s %9s %9lld  %s\n", url, status,
 		     ver ? ver : "-", dns, con, tls, sent, fb, tot, (long long)r->size,
 		     r->fail ? r->error : "ok");
+	if (rname[0])
+		sink__printf(s, "  remote: %s (%s)\n", r->conn.remote_ip, rname);
 	if (r->redirects)
 		sink__printf(s, "  redirects: %ld, to %s\n", r->redirects,
 			     r->effective_url ? r->effective_url : "?");
@@ -303,6 +313,7 @@ static int http_runs(struct http_args *a, char **urls, int n, struct output *out
 		uint64_t started = mono_now_ns();
 
 		for (int i = 0; i < n && !stop_is_requested(); i++) {
+			char rname[RESOLVE_NAME_MAX];
 			struct probe_http_result r;
 			int err = probe_http__run(&a->o, urls[i], &r);
 
@@ -311,10 +322,11 @@ static int http_runs(struct http_args *a, char **urls, int n, struct output *out
 				goto out_end;
 			}
 			probe_conn_kernel_lookup(&r.conn, k, "probe http");
+			probe_addrs__name(&a->addrs, r.conn.remote_ip, rname, sizeof(rname));
 			if (out->fmt == FMT_TABLE)
-				table_row(out->sink, urls[i], &r);
+				table_row(out->sink, urls[i], &r, rname);
 			else
-				http_row(&rows, &wc, urls[i], &r);
+				http_row(&rows, &wc, urls[i], &r, rname);
 			probe_stats__add(&stats[i], r.fail == PROBE_OK, r.duration_ns);
 			if (r.fail) {
 				fprintf(stderr, "vigil probe http: %s: %s\n", urls[i], r.error);
@@ -366,8 +378,12 @@ int probe_http__cmd(int argc, char **argv)
 			goto out_free_opts;
 		}
 	}
+	if (probe_addrs__check(&a.addrs, &http_cmd))
+		goto out_free_opts;
 	log_set_level(common.verbose);
 	a.o.timeout_ns = a.loop.timeout_ns;
+	a.o.addrs = &a.addrs;
+	probe_addrs__start(&a.addrs, "probe http");
 	stats = calloc((size_t)(argc - first), sizeof(*stats));
 	ret = 1;
 	if (!stats || output__open(&out, &http_cmd, &common, FMT_NDJSON, 0))
@@ -386,6 +402,7 @@ int probe_http__cmd(int argc, char **argv)
 	}
 	ret = output__close(&out) || err ? 1 : 0;
 out_free_opts:
+	probe_addrs__free(&a.addrs);
 	free(stats);
 	curl_slist_free_all(a.o.headers);
 	if (a.o.has_body_re)

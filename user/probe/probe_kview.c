@@ -90,6 +90,7 @@ struct probe_kview *probe_kview__start(char *why, size_t len)
 	cfg.stream_kinds = 1ULL << VG_KIND_TCP_CLOSE;
 	cfg.backend = BACKEND_BPF;
 	cfg.ringbuf_bytes = 256 * 1024;
+	cfg.wake_each = 1; /* each run waits for its one summary: be woken by it, not by a timer */
 	cfg.tcp_max_conns = 1024;
 	err = session__start(&k->s, ops, 1, &cfg, NULL, kview_observe, k);
 	if (err) {
@@ -124,11 +125,12 @@ void probe_kview__lookup(struct probe_kview *k, const char *local_ip, long local
 	memset(c, 0, sizeof(*c));
 	if (!k || !local_port || !remote_port)
 		return;
+	consumer__poll(&k->s.consumer, 0); /* what has come already, without waiting */
 	for (;;) {
 		e = kview_find(k, local_ip, local_port, remote_ip, remote_port);
 		if (e || mono_now_ns() >= deadline)
 			break;
-		consumer__poll(&k->s.consumer, 1);
+		consumer__poll(&k->s.consumer, 1); /* woken by the record when it comes */
 	}
 	if (e)
 		*c = e->c;

@@ -112,6 +112,7 @@ struct route_cfg {
 	uint64_t timeout_ns; /* per probe */
 	uint64_t gap_ns;     /* at least this long between two SYNs (the rate bound) */
 	bool resolve;
+	bool src_given; /* flow.src is --laddr's; else the kernel's choice for the target */
 };
 
 /* A run's result. */

@@ -142,7 +142,7 @@ int route_tracer__new(struct route_cfg *cfg, struct route_tracer **out)
 	err = t->icmp_fd < 0 ? t->icmp_fd : t->tcp_fd < 0 ? t->tcp_fd : 0;
 	if (err)
 		goto err_free;
-	err = source_addr(f);
+	err = cfg->src_given ? 0 : source_addr(f);
 	if (!err)
 		err = reserve_port(t);
 	if (err)

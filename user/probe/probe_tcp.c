@@ -147,10 +147,14 @@ static void do_expect(CURL *h, const struct probe_tcp_opts *o, struct probe_tcp_
 	r->fail = mono_now_ns() >= deadline ? PROBE_FAIL_TIMEOUT : PROBE_FAIL_EXPECT;
 }
 
-static int set_connect(CURL *h, const struct probe_tcp_opts *o, const char *url, char *errbuf)
+static int set_connect(CURL *h, const struct probe_tcp_opts *o, const char *url, char *errbuf,
+		       struct probe_curl_addrs *ca)
 {
 	long ms = (long)(o->timeout_ns / 1000000);
 	CURLcode rc = CURLE_OK;
+
+	if (probe_curl__socket_defaults(h) || probe_curl_addrs__apply(ca, h))
+		return -EINVAL;
 
 	rc |= curl_easy_setopt(h, CURLOPT_URL, url);
 	rc |= curl_easy_setopt(h, CURLOPT_CONNECT_ONLY, 1L);
@@ -169,6 +173,7 @@ static int set_connect(CURL *h, const struct probe_tcp_opts *o, const char *url,
 
 int probe_tcp__run(const struct probe_tcp_opts *o, const char *target, struct probe_tcp_result *r)
 {
+	struct probe_curl_addrs ca = { .pa = o->addrs };
 	char url[320], errbuf[CURL_ERROR_SIZE] = "";
 	uint64_t deadline;
 	CURLcode rc;
@@ -190,7 +195,7 @@ int probe_tcp__run(const struct probe_tcp_opts *o, const char *target, struct pr
 	h = curl_easy_init();
 	if (!h)
 		return -ENOMEM;
-	if (set_connect(h, o, url, errbuf)) {
+	if (set_connect(h, o, url, errbuf, &ca)) {
 		fail(r, PROBE_FAIL_OTHER, "libcurl refused an option%s", "");
 		goto out_cleanup;
 	}
@@ -201,6 +206,8 @@ int probe_tcp__run(const struct probe_tcp_opts *o, const char *target, struct pr
 		probe_curl_describe(r->error, sizeof(r->error), r->fail,
 				    errbuf[0] ? errbuf : curl_easy_strerror(rc), o->timeout_ns,
 				    o->insecure);
+		if (probe_curl_addrs__explain(&ca, r->error, sizeof(r->error)))
+			r->fail = PROBE_FAIL_CONNECT;
 		goto out_cleanup;
 	}
 	if (o->send_len)

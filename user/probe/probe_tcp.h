@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "probe/probe.h"
+#include "probe/probe_addrs.h"
 #include "probe/probe_curl.h"
 
 #define PROBE_TCP_SEND_MAX 4096
@@ -26,6 +27,7 @@ struct probe_tcp_opts {
 	bool has_expect;
 	regex_t expect;
 	uint64_t timeout_ns;
+	const struct probe_addrs *addrs; /* --laddr, --raddr; NULL: none */
 };
 
 struct probe_tcp_result {

@@ -18,6 +18,7 @@
 #include "core/wallclock.h"
 #include "export/output.h"
 #include "export/rows.h"
+#include "net/net_resolve.h"
 #include "probe/probe.h"
 #include "probe/probe_expect.h"
 #include "probe/probe_tcp.h"
@@ -40,12 +41,14 @@ static const struct cli_opt tcp_opts[] = {
 	  "with --tls: accept a certificate that does not verify" },
 	PROBE_OPTS_LOOP,
 	PROBE_OPT_KERNEL,
+	PROBE_OPTS_ADDRS,
 	CLI_OPT_FORMAT,
 	CLI_OPT_OUTPUT,
 	CLI_OPT_END,
 };
 
 struct tcp_args {
+	struct probe_addrs addrs; /* --laddr, --raddr, --resolve */
 	struct probe_loop loop;
 	struct probe_tcp_opts o;
 };
@@ -55,6 +58,8 @@ static int tcp_set(void *ctx, int id, const char *arg)
 	struct tcp_args *a = ctx;
 	int err = probe_loop__set(&a->loop, id, arg);
 
+	if (err == -ENOENT)
+		err = probe_addrs__set(&a->addrs, id, arg);
 	if (err != -ENOENT)
 		return err;
 	switch (id) {
@@ -91,11 +96,11 @@ static const struct cli_cmd tcp_cmd = {
 };
 
 static const char *const tcp_keys[] = {
-	"time",	       "probe",	      "target",		 "success",	"duration_ns",
-	"failure",     "error",	      "dns_ns",		 "connect_ns",	"tls_ns",
-	"expect_ns",   "sent_bytes",  "received_bytes",	 "answer",	"remote_ip",
-	"remote_port", "local_ip",    "local_port",	 "ip_protocol", "cert_subject",
-	"cert_issuer", "cert_expiry", PROBE_KERNEL_KEYS, NULL,
+	"time",		"probe",       "target",	 "success",	    "duration_ns",
+	"failure",	"error",       "dns_ns",	 "connect_ns",	    "tls_ns",
+	"expect_ns",	"sent_bytes",  "received_bytes", "answer",	    "remote_ip",
+	"remote_name",	"remote_port", "local_ip",	 "local_port",	    "ip_protocol",
+	"cert_subject", "cert_issuer", "cert_expiry",	 PROBE_KERNEL_KEYS, NULL,
 };
 
 #define NS_OR_NULL(v) ((v) >= 0 ? ROWV_I(v) : ROWV_NONE)
@@ -106,7 +111,8 @@ static struct rowv str_or_null(const char *s)
 }
 
 static void tcp_row(struct rows *rows, struct wallclock *wc, const char *target,
-		    const struct probe_tcp_opts *o, const struct probe_tcp_result *r)
+		    const struct probe_tcp_opts *o, const struct probe_tcp_result *r,
+		    const char *rname)
 {
 	const struct probe_conn *c = &r->conn;
 	char when[WALLCLOCK_LEN], expiry[32] = "";
@@ -130,6 +136,7 @@ static void tcp_row(struct rows *rows, struct wallclock *wc, const char *target,
 		c->connect_ns >= 0 ? ROWV_I(r->received_bytes) : ROWV_NONE,
 		o->has_expect ? ROWV_S(r->banner) : ROWV_NONE,
 		str_or_null(c->remote_ip),
+		str_or_null(rname),
 		c->remote_port ? ROWV_I(c->remote_port) : ROWV_NONE,
 		str_or_null(c->local_ip),
 		c->local_port ? ROWV_I(c->local_port) : ROWV_NONE,
@@ -144,7 +151,8 @@ static void tcp_row(struct rows *rows, struct wallclock *wc, const char *target,
 	rows__add(rows, v);
 }
 
-static void table_row(struct sink *s, const char *target, const struct probe_tcp_result *r)
+static void table_row(struct sink *s, const char *target, const struct probe_tcp_result *r,
+		      const char *rname)
 {
 	const struct probe_conn *c = &r->conn;
 	char dns[24], con[24], tls[24], exp[24];
@@ -157,6 +165,8 @@ static void table_row(struct sink *s, const char *target, const struct probe_tcp
 		     c->remote_ip[0] ? c->remote_ip : "-", dns, con, tls, exp,
 		     (long long)r->sent_bytes, (long long)r->received_bytes,
 		     r->fail ? r->error : "ok");
+	if (rname[0])
+		sink__printf(s, "  remote: %s (%s)\n", c->remote_ip, rname);
 	if (c->cert_subject) {
 		char expiry[32] = "?";
 
@@ -186,6 +196,7 @@ static int tcp_runs(struct tcp_args *a, char **targets, int n, struct output *ou
 		uint64_t started = mono_now_ns();
 
 		for (int i = 0; i < n && !stop_is_requested(); i++) {
+			char rname[RESOLVE_NAME_MAX];
 			struct probe_tcp_result r;
 			int err = probe_tcp__run(&a->o, targets[i], &r);
 
@@ -194,10 +205,11 @@ static int tcp_runs(struct tcp_args *a, char **targets, int n, struct output *ou
 				goto out_end;
 			}
 			probe_conn_kernel_lookup(&r.conn, k, "probe tcp");
+			probe_addrs__name(&a->addrs, r.conn.remote_ip, rname, sizeof(rname));
 			if (out->fmt == FMT_TABLE)
-				table_row(out->sink, targets[i], &r);
+				table_row(out->sink, targets[i], &r, rname);
 			else
-				tcp_row(&rows, &wc, targets[i], &a->o, &r);
+				tcp_row(&rows, &wc, targets[i], &a->o, &r, rname);
 			probe_stats__add(&stats[i], r.fail == PROBE_OK, r.duration_ns);
 			if (r.fail) {
 				fprintf(stderr, "vigil probe tcp: %s: %s\n", targets[i], r.error);
@@ -247,8 +259,12 @@ int probe_tcp__cmd(int argc, char **argv)
 			goto out_free_opts;
 		}
 	}
+	if (probe_addrs__check(&a.addrs, &tcp_cmd))
+		goto out_free_opts;
 	log_set_level(common.verbose);
 	a.o.timeout_ns = a.loop.timeout_ns;
+	a.o.addrs = &a.addrs;
+	probe_addrs__start(&a.addrs, "probe tcp");
 	stats = calloc((size_t)(argc - first), sizeof(*stats));
 	ret = 1;
 	if (!stats || output__open(&out, &tcp_cmd, &common, FMT_NDJSON, 0))
@@ -267,6 +283,7 @@ int probe_tcp__cmd(int argc, char **argv)
 	}
 	ret = output__close(&out) || err ? 1 : 0;
 out_free_opts:
+	probe_addrs__free(&a.addrs);
 	free(stats);
 	if (a.o.has_expect)
 		regfree(&a.o.expect);

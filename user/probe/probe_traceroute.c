@@ -25,6 +25,7 @@
 #include "core/wallclock.h"
 #include "export/escape.h"
 #include "probe/probe_route.h"
+#include "probe/probe_addrs.h"
 #include "probe/probe_traceroute.h"
 #include "tcp/tcp_addr.h"
 
@@ -51,6 +52,7 @@ static const char *const tr_format_names[] = { "table", "csv", "json", "ndjson",
 
 struct tr_args {
 	struct route_cfg cfg;
+	struct probe_addrs addrs; /* --laddr (the SYNs' source), --raddr (the target) */
 	int format;
 	uint64_t rate;
 	int family;	      /* AF_UNSPEC: HOST's first address, whichever family */
@@ -82,6 +84,14 @@ static const struct cli_opt tr_opts[] = {
 	  "with --count: from the start of one run to the next (default 1s)" },
 	{ "ipv4", '4', NULL, OPT_IPV4, NULL, "trace to HOST's IPv4 address" },
 	{ "ipv6", '6', NULL, OPT_IPV6, NULL, "trace to HOST's IPv6 address" },
+	{ "laddr", 0, "ADDR", TO_LADDR, "one IPv4 or IPv6 address of this host",
+	  "send the SYNs from this source address (scapy's IP(src=...))" },
+	{ "raddr", 0, "CIDRS", TO_RADDR, ADDR_OPTS_ACCEPTS,
+	  "trace only when HOST's address is in CIDRS (else nothing is sent; exit 1)" },
+	{ "loose", 0, NULL, TO_LOOSE, NULL,
+	  "accept --raddr prefixes with host bits set (10.0.0.1/8 as 10.0.0.0/8)" },
+	{ "resolve", 0, NULL, TO_RESOLVE, NULL,
+	  "name the hops by their reverse names (the default; --no-resolve turns it off)" },
 	CLI_OPT_END,
 };
 
@@ -120,6 +130,12 @@ static int tr_set(void *ctx, int id, const char *arg)
 	case OPT_NO_RESOLVE:
 		a->cfg.resolve = false;
 		return 0;
+	case TO_RESOLVE:
+		return 0; /* the default; --no-resolve is refused beside it (tr_validate) */
+	case TO_LADDR:
+	case TO_RADDR:
+	case TO_LOOSE:
+		return probe_addrs__set(&a->addrs, id, arg);
 	case OPT_COUNT:
 		return parse_u64(arg, 1, 1000, &a->count);
 	case OPT_INTERVAL:
@@ -178,6 +194,26 @@ static bool host_is_wellformed(const char *h)
 	return true;
 }
 
+/* --raddr: the target's address is in the set; --laddr: the SYNs' source. 0 or 1. */
+static int target_addrs(struct tr_args *a)
+{
+	const struct route_flow *f = &a->cfg.flow;
+	char ip[PROBE_ADDR_LEN];
+
+	inet_ntop(f->family, f->dst, ip, sizeof(ip));
+	if (!probe_addrs__allows(&a->addrs, ip)) {
+		pr_err("probe traceroute: %s (%s) is outside --raddr: not probed", a->cfg.target,
+		       ip);
+		return 1;
+	}
+	if (a->addrs.src[0]) {
+		memcpy(a->cfg.flow.src, a->addrs.src_v4 ? a->addrs.src128 + 12 : a->addrs.src128,
+		       a->addrs.src_v4 ? 4 : 16);
+		a->cfg.src_given = true;
+	}
+	return 0;
+}
+
 /* HOST to its first address (of the family asked for); 0, or 1 after saying why not. */
 static int resolve_target(struct tr_args *a)
 {
@@ -205,7 +241,7 @@ static int resolve_target(struct tr_args *a)
 	else
 		memcpy(a->cfg.flow.dst, &((struct sockaddr_in *)ai->ai_addr)->sin_addr, 4);
 	freeaddrinfo(ai);
-	return 0;
+	return target_addrs(a);
 }
 
 /* The positional HOST and the checks that need every flag; 0 or EXIT_USAGE after a message */
@@ -229,6 +265,22 @@ static int tr_validate(struct tr_args *a, const struct cli_common *c, int argc, 
 			  "HOST: malformed '%s' (accepts a host name, an IPv4 or IPv6 address)",
 			  esc_buf(h, sizeof(h), a->cfg.target));
 		return EXIT_USAGE;
+	}
+	if (cli_is_set(c, TO_RESOLVE) && !a->cfg.resolve) {
+		cli_error(&tr_cmd, "--resolve and --no-resolve: say one");
+		return EXIT_USAGE;
+	}
+	if (probe_addrs__check(&a->addrs, &tr_cmd))
+		return EXIT_USAGE;
+	if (a->addrs.src[0]) { /* the source decides the family */
+		int fam = a->addrs.src_v4 ? AF_INET : AF_INET6;
+
+		if (a->family && a->family != fam) {
+			cli_error(&tr_cmd, "--laddr %s: not of the family -4/-6 asks for",
+				  a->addrs.src);
+			return EXIT_USAGE;
+		}
+		a->family = fam;
 	}
 	if (cli_is_set(c, OPT_INTERVAL) && a->count < 2) {
 		cli_error(&tr_cmd, "--interval: only means something with --count 2 or more");

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * elf_syms.c: the function symbols and PT_LOAD segments of one ELF object, read with libelf.
- * .symtab is preferred, then the .symtab of a separate debug file found by build id (as
- * Debian's -dbg packages install them), then .dynsym (exported functions only); with none,
- * lookups fail and the caller prints module+offset.
+ * The first source that has a .symtab wins: the object itself, a separate debug file found
+ * by build id (as Debian's -dbg packages install them), then one named by .gnu_debuglink;
+ * failing those, .dynsym (exported functions) together with the local functions of the
+ * MiniDebugInfo (.gnu_debugdata) when there is one. With none, lookups fail and the caller
+ * prints module+offset. Demangled names are made on first lookup and kept.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,14 +16,17 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "profile/demangle.h"
+#include "profile/elf_debug.h"
 #include "profile/usyms.h"
 
-#define ELF_MAX_SEGS   16
-#define ELF_DEBUG_ROOT "/usr/lib/debug"
+#define ELF_MAX_SEGS 16
 
 struct elf_sym {
 	uint64_t addr, size;
 	char *name;
+	char *demangled; /* made on first lookup; NULL: not yet, or not mangled */
+	bool tried;	 /* demangling was tried */
 };
 
 struct elf_seg {
@@ -33,6 +38,8 @@ struct elf_syms {
 	size_t n;
 	struct elf_seg segs[ELF_MAX_SEGS];
 	int nsegs;
+	char build_id[ELF_BUILD_ID_MAX]; /* "" when the object has none */
+	const char *source;		 /* where the symbols came from (usyms.h) */
 };
 
 static int elf_syms__add(struct elf_syms *es, size_t *cap, uint64_t addr, uint64_t size,
@@ -52,6 +59,8 @@ static int elf_syms__add(struct elf_syms *es, size_t *cap, uint64_t addr, uint64
 		return -ENOMEM;
 	es->syms[es->n].addr = addr;
 	es->syms[es->n].size = size;
+	es->syms[es->n].demangled = NULL;
+	es->syms[es->n].tried = false;
 	es->n++;
 	return 0;
 }
@@ -125,51 +134,13 @@ static int sym_cmp(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
-/* The GNU build id of elf as lowercase hex into hex; 0, or -ENOENT when it has none. */
-static int elf_build_id(Elf *elf, char *hex, size_t len)
+/* Read the .symtab of the debug file open at fd (closed here): 1 when read, 0, or -errno. */
+static int elf_syms__read_debug_fd(struct elf_syms *es, int fd, size_t *cap)
 {
-	Elf_Scn *scn = NULL;
-	GElf_Shdr sh;
-
-	while ((scn = elf_nextscn(elf, scn))) {
-		Elf_Data *data;
-		GElf_Nhdr nh;
-		size_t off = 0, name_off, desc_off;
-
-		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_NOTE)
-			continue;
-		data = elf_getdata(scn, NULL);
-		while (data && (off = gelf_getnote(data, off, &nh, &name_off, &desc_off)) > 0) {
-			const unsigned char *desc = (const unsigned char *)data->d_buf + desc_off;
-
-			if (nh.n_type != NT_GNU_BUILD_ID || nh.n_namesz != 4 ||
-			    memcmp((const char *)data->d_buf + name_off, "GNU", 4) ||
-			    !nh.n_descsz || nh.n_descsz * 2 + 1 > len)
-				continue;
-			for (size_t i = 0; i < nh.n_descsz; i++)
-				snprintf(hex + 2 * i, 3, "%02x", desc[i]);
-			return 0;
-		}
-	}
-	return -ENOENT;
-}
-
-/*
- * A distribution strips .symtab into a separate debug file named by build id
- * (<debug_root>/.build-id/ab/cdef....debug, e.g. Debian's libc6-dbg). Read its .symtab
- * if there is one: 1 when read, 0 when there is none, or a negative errno.
- */
-static int elf_syms__read_debug(struct elf_syms *es, Elf *elf, const char *debug_root, size_t *cap)
-{
-	char id[129], path[4096];
 	Elf_Scn *scn;
 	Elf *dbg;
-	int fd, err = 0;
+	int err = 0;
 
-	if (!debug_root || elf_build_id(elf, id, sizeof(id)) || strlen(id) < 3)
-		return 0;
-	snprintf(path, sizeof(path), "%s/.build-id/%.2s/%s.debug", debug_root, id, id + 2);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return 0;
 	dbg = elf_begin(fd, ELF_C_READ_MMAP, NULL);
@@ -178,7 +149,56 @@ static int elf_syms__read_debug(struct elf_syms *es, Elf *elf, const char *debug
 		err = elf_syms__read_table(es, dbg, scn, cap);
 	elf_end(dbg);
 	close(fd);
-	return err ? err : scn != NULL;
+	return err ? err : scn != NULL && es->n > 0;
+}
+
+/* .dynsym, and the local functions MiniDebugInfo keeps. 0 or -errno. */
+static int elf_syms__read_dynsym_mini(struct elf_syms *es, Elf *elf, size_t *cap)
+{
+	Elf_Scn *scn = find_section(elf, SHT_DYNSYM);
+	size_t size = 0, before;
+	void *img;
+	Elf *mini;
+	int err = 0;
+
+	if (scn) {
+		err = elf_syms__read_table(es, elf, scn, cap);
+		es->source = "dynsym";
+	}
+	img = err ? NULL : elf_debug__minidebuginfo(elf, &size);
+	if (!img)
+		return err;
+	mini = elf_memory(img, size);
+	scn = mini && elf_kind(mini) == ELF_K_ELF ? find_section(mini, SHT_SYMTAB) : NULL;
+	before = es->n;
+	if (scn)
+		err = elf_syms__read_table(es, mini, scn, cap);
+	if (!err && es->n > before)
+		es->source = "minidebuginfo";
+	elf_end(mini);
+	free(img);
+	return err;
+}
+
+/* Symbols for an object without .symtab, from the first source that has them. 0 or -errno. */
+static int elf_syms__read_stripped(struct elf_syms *es, Elf *elf, const char *path,
+				   const char *root, size_t *cap)
+{
+	int r;
+
+	r = es->build_id[0]
+		    ? elf_syms__read_debug_fd(es, elf_debug__open_build_id(root, es->build_id), cap)
+		    : 0;
+	if (r) {
+		es->source = "build-id";
+		return r < 0 ? r : 0;
+	}
+	r = elf_syms__read_debug_fd(es, elf_debug__open_link(elf, path, root), cap);
+	if (r) {
+		es->source = "debuglink";
+		return r < 0 ? r : 0;
+	}
+	return elf_syms__read_dynsym_mini(es, elf, cap);
 }
 
 struct elf_syms *elf_syms__load(const char *path)
@@ -191,7 +211,7 @@ struct elf_syms *elf_syms__load_debug(const char *path, const char *debug_root)
 	struct elf_syms *es;
 	Elf_Scn *scn;
 	size_t cap = 0;
-	Elf *elf;
+	Elf *elf = NULL;
 	int fd, err = 0;
 
 	if (elf_version(EV_CURRENT) == EV_NONE) {
@@ -212,16 +232,16 @@ struct elf_syms *elf_syms__load_debug(const char *path, const char *debug_root)
 		goto err_end;
 	}
 	elf_syms__read_segs(es, elf);
+	if (elf_build_id(elf, es->build_id, sizeof(es->build_id)))
+		es->build_id[0] = '\0';
+	es->source = "none";
 	scn = find_section(elf, SHT_SYMTAB);
-	if (!scn) {
-		err = elf_syms__read_debug(es, elf, debug_root, &cap);
-		if (err < 0)
-			goto err_end;
-		scn = err ? NULL : find_section(elf, SHT_DYNSYM);
-		err = 0;
-	}
-	if (scn)
+	if (scn) {
 		err = elf_syms__read_table(es, elf, scn, &cap);
+		es->source = "symtab";
+	} else {
+		err = elf_syms__read_stripped(es, elf, path, debug_root, &cap);
+	}
 	if (err)
 		goto err_end;
 	if (es->n)
@@ -252,10 +272,11 @@ int elf_syms__vaddr(const struct elf_syms *es, uint64_t off, uint64_t *vaddr)
 	return -ENOENT;
 }
 
-const char *elf_syms__find(const struct elf_syms *es, uint64_t vaddr, uint64_t *sym_off)
+/* The symbol covering vaddr (the first alias at its address), or NULL. */
+static struct elf_sym *elf_syms__lookup(const struct elf_syms *es, uint64_t vaddr)
 {
 	size_t lo = 0, hi = es->n;
-	const struct elf_sym *s;
+	struct elf_sym *s;
 
 	if (!es->n || vaddr < es->syms[0].addr)
 		return NULL;
@@ -273,8 +294,43 @@ const char *elf_syms__find(const struct elf_syms *es, uint64_t vaddr, uint64_t *
 	/* A sized symbol must cover vaddr; an unsized one (hand-written asm) is trusted. */
 	if (s->size && vaddr >= s->addr + s->size)
 		return NULL;
+	return s;
+}
+
+const char *elf_syms__find(const struct elf_syms *es, uint64_t vaddr, uint64_t *sym_off)
+{
+	const struct elf_sym *s = elf_syms__lookup(es, vaddr);
+
+	if (!s)
+		return NULL;
 	*sym_off = vaddr - s->addr;
 	return s->name;
+}
+
+const char *elf_syms__name(struct elf_syms *es, uint64_t vaddr, uint64_t *sym_off, bool demangle)
+{
+	struct elf_sym *s = elf_syms__lookup(es, vaddr);
+
+	if (!s)
+		return NULL;
+	*sym_off = vaddr - s->addr;
+	if (!demangle)
+		return s->name;
+	if (!s->tried) {
+		s->demangled = sym_demangle(s->name);
+		s->tried = true;
+	}
+	return s->demangled ? s->demangled : s->name;
+}
+
+const char *elf_syms__build_id(const struct elf_syms *es)
+{
+	return es->build_id;
+}
+
+const char *elf_syms__source(const struct elf_syms *es)
+{
+	return es->source;
 }
 
 size_t elf_syms__count(const struct elf_syms *es)
@@ -286,8 +342,10 @@ void elf_syms__free(struct elf_syms *es)
 {
 	if (!es)
 		return;
-	for (size_t i = 0; i < es->n; i++)
+	for (size_t i = 0; i < es->n; i++) {
 		free(es->syms[i].name);
+		free(es->syms[i].demangled);
+	}
 	free(es->syms);
 	free(es);
 }

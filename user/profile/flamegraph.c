@@ -10,11 +10,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "export/escape.h"
 
 #define FG_FRAME_H    16
-#define FG_PAD_TOP    34
+#define FG_PAD_TOP    50
+#define FG_SUBTITLE_Y 42
 #define FG_PAD_BOTTOM 26
 #define FG_PAD_X      10
 #define FG_MIN_PX     0.1
@@ -202,26 +204,53 @@ static uint32_t name_hash(const char *s)
 	return h;
 }
 
-/* Warm colours for user code, orange for the kernel, grey for markers, blue-grey for comms. */
-static void frame_colour(const char *name, int depth, char *buf, size_t len)
+void fg_frame_colour(const char *name, int depth, bool off_cpu, char *buf, size_t len)
 {
 	size_t n = strlen(name);
 	uint32_t h = name_hash(name);
 	unsigned int v1 = h & 0xff, v2 = (h >> 8) & 0xff;
+	bool kernel = n > 4 && !strcmp(name + n - 4, "_[k]");
 
 	if (name[0] == '[' || depth == 0)
 		snprintf(buf, len, "rgb(%u,%u,%u)", 170 + v1 % 30, 170 + v1 % 30, 170 + v1 % 30);
 	else if (depth == 1)
 		snprintf(buf, len, "rgb(%u,%u,%u)", 120 + v1 % 40, 150 + v2 % 40, 200);
-	else if (n > 4 && !strcmp(name + n - 4, "_[k]"))
-		snprintf(buf, len, "rgb(%u,%u,%u)", 230, 120 + v1 % 70, 40 + v2 % 30);
-	else
-		snprintf(buf, len, "rgb(%u,%u,%u)", 205 + v1 % 50, 60 + v2 % 150, 40 + v1 % 40);
+	else if (off_cpu && kernel) /* aqua: hue about 175-185 */
+		snprintf(buf, len, "rgb(%u,%u,%u)", 20 + v1 % 50, 190 + v2 % 40, 180 + v2 % 40);
+	else if (off_cpu) /* blue: hue about 215-230 */
+		snprintf(buf, len, "rgb(%u,%u,%u)", 60 + v1 % 40, 100 + v1 % 40 + v2 % 20, 230);
+	else if (kernel) /* amber: hue about 39-53 */
+		snprintf(buf, len, "rgb(%u,%u,%u)", 235, 170 + v1 % 40, 20 + v2 % 30);
+	else /* red: hue about 5-21 */
+		snprintf(buf, len, "rgb(%u,%u,%u)", 215 + v1 % 40, 55 + v2 % 35, 25 + v1 % 25);
+}
+
+void fg_human_duration(char *buf, size_t len, uint64_t ns)
+{
+	static const struct {
+		uint64_t div;
+		const char *unit;
+	} units[] = { { 1000000000ULL, "s" }, { 1000000ULL, "ms" }, { 1000ULL, "us" } };
+
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		double v = (double)ns / (double)units[i].div;
+
+		if (ns < units[i].div)
+			continue;
+		snprintf(buf, len,
+			 v >= 100  ? "%.0f %s"
+			 : v >= 10 ? "%.1f %s"
+				   : "%.2f %s",
+			 v, units[i].unit);
+		return;
+	}
+	snprintf(buf, len, "%llu ns", (unsigned long long)ns);
 }
 
 static const char fg_style[] =
 	"text { font-family: Verdana, sans-serif; font-size: 12px; fill: rgb(0,0,0); }\n"
 	"#title { text-anchor: middle; font-size: 17px; }\n"
+	"#subtitle { text-anchor: middle; fill: rgb(90,90,90); }\n"
 	"#search, #unzoom { cursor: pointer; }\n"
 	"#search:hover, #unzoom:hover { fill: rgb(0,0,200); }\n"
 	"#frames > g { cursor: pointer; }\n"
@@ -364,6 +393,34 @@ static const char fg_script[] =
 	"}\n"
 	"window.addEventListener('load', init);\n";
 
+/* A frame's value for its tooltip: "1.99 s" for time in microseconds, else "N unit". */
+static void fg_value_text(const struct fg_opts *o, uint64_t v, char *buf, size_t len)
+{
+	if (o->unit && !strcmp(o->unit, "us"))
+		fg_human_duration(buf, len, v * 1000);
+	else
+		snprintf(buf, len, "%llu %s", (unsigned long long)v, o->unit ? o->unit : "samples");
+}
+
+/* "host, 1.99 s, 1234 samples, --pid 42": what the graph is of. */
+static void fg__write_subtitle(struct sink *s, const struct fg_opts *o, int width)
+{
+	char host[256] = "", dur[32];
+
+	if (gethostname(host, sizeof(host) - 1))
+		host[0] = '\0';
+	fg_human_duration(dur, sizeof(dur), o->duration_ns);
+	sink__printf(s, "<text id=\"subtitle\" x=\"%d\" y=\"%d\">", width / 2, FG_SUBTITLE_Y);
+	esc_xml_write(s, host[0] ? host : "unknown host");
+	sink__printf(s, ", %s, %llu %s", dur, (unsigned long long)o->count,
+		     o->off_cpu ? "blocks" : "samples");
+	if (o->filter && o->filter[0]) {
+		sink__puts(s, ", ");
+		esc_xml_write(s, o->filter);
+	}
+	sink__puts(s, "</text>\n");
+}
+
 static void fg__write_frames(struct flamegraph *fg, struct sink *s, const struct fg_opts *o,
 			     int height)
 {
@@ -372,17 +429,18 @@ static void fg__write_frames(struct flamegraph *fg, struct sink *s, const struct
 	for (int i = 0; i < fg->n; i++) {
 		const struct fg_node *nd = &fg->nodes[i];
 		double y = height - FG_PAD_BOTTOM - (nd->depth + 1) * FG_FRAME_H;
-		char colour[32];
+		char colour[32], value[48];
 
 		if (nd->w < FG_MIN_PX)
 			continue;
-		frame_colour(nd->name, nd->depth, colour, sizeof(colour));
+		fg_frame_colour(nd->name, nd->depth, o->off_cpu, colour, sizeof(colour));
 		sink__puts(s, "<g data-name=\"");
 		esc_xml_write(s, nd->name);
 		sink__puts(s, "\"><title>");
 		esc_xml_write(s, nd->name);
-		sink__printf(s, " (%llu %s, %.2f%%)</title>", (unsigned long long)nd->value,
-			     o->unit, total ? 100.0 * (double)nd->value / (double)total : 0.0);
+		fg_value_text(o, nd->value, value, sizeof(value));
+		sink__printf(s, " (%s, %.2f%%)</title>", value,
+			     total ? 100.0 * (double)nd->value / (double)total : 0.0);
 		sink__printf(s,
 			     "<rect x=\"%.2f\" y=\"%.0f\" width=\"%.2f\" height=\"%d\" "
 			     "fill=\"%s\" rx=\"2\" ry=\"2\"/>",
@@ -413,6 +471,7 @@ int fg__write_svg(struct flamegraph *fg, struct sink *s, const struct fg_opts *o
 	sink__printf(s, "<text id=\"title\" x=\"%d\" y=\"24\">", width / 2);
 	esc_xml_write(s, o->title ? o->title : "Flame Graph");
 	sink__puts(s, "</text>\n");
+	fg__write_subtitle(s, o, width);
 	sink__printf(s, "<text id=\"unzoom\" class=\"hide\" x=\"%d\" y=\"24\">Reset Zoom</text>\n",
 		     FG_PAD_X);
 	sink__printf(s, "<text id=\"search\" x=\"%d\" y=\"24\">Search</text>\n", width - 110);

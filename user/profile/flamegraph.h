@@ -11,6 +11,8 @@
 #ifndef VIGIL_FLAMEGRAPH_H
 #define VIGIL_FLAMEGRAPH_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "export/sink.h"
@@ -19,9 +21,24 @@ struct flamegraph;
 
 struct fg_opts {
 	const char *title;
-	const char *unit; /* "samples", "us" */
+	const char *unit; /* "samples", "us" (shown as human durations: "1.99 s") */
 	int width;	  /* pixels; 0: 1200 */
+	bool off_cpu;	  /* blue palette */
+	/* The subtitle: host, duration, sample (or block) count, filter. 0 / NULL: left out. */
+	uint64_t duration_ns;
+	uint64_t count;
+	const char *filter;
 };
+
+/* A duration in human units: "1.99 s", "12.5 ms", "340 us", "80 ns". */
+void fg_human_duration(char *buf, size_t len, uint64_t ns);
+
+/*
+ * The fill of a frame, as "rgb(r,g,b)": kernel frames ("_[k]") and user frames in clearly
+ * different hues (amber and red on-CPU; aqua and blue off-CPU), markers ("[...]") and the
+ * root grey, process names (depth 1) slate.
+ */
+void fg_frame_colour(const char *name, int depth, bool off_cpu, char *buf, size_t len);
 
 /* A laid-out frame, in pixels (x from the left edge of the drawing area). */
 struct fg_box {

@@ -190,6 +190,9 @@ int profiler__new(const struct profile_cfg *cfg, struct profiler **out)
 		err = -ENOMEM;
 		goto err_free;
 	}
+	usyms__set_demangle(p->usyms, !cfg->no_demangle);
+	if (cfg->debug_dir)
+		usyms__set_debug_dir(p->usyms, cfg->debug_dir);
 	err = profiler__open_load(p, cfg);
 	if (err)
 		goto err_free;

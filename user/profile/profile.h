@@ -37,6 +37,8 @@ struct profile_cfg {
 	bool include_idle;	/* on-CPU: sample the idle task too */
 	bool kernel_stacks;
 	bool user_stacks;
+	bool no_demangle;      /* keep C++/Rust symbols as the linker sees them */
+	const char *debug_dir; /* separate debug files' root; NULL: /usr/lib/debug */
 };
 
 void profile_cfg__init(struct profile_cfg *cfg);
@@ -46,11 +48,19 @@ struct prof_stack {
 	uint32_t pid, tid;
 	uint64_t cgroup_id;
 	char comm[VG_COMM_LEN + 1];
-	uint64_t value; /* samples, or blocked ns */
-	uint64_t count; /* samples, or blocks */
-	char **frames;	/* root first: user frames, then kernel frames ("name_[k]") */
+	uint64_t value;	      /* samples, or blocked ns */
+	uint64_t count;	      /* samples, or blocks */
+	char **frames;	      /* root first: user frames, then kernel frames ("name_[k]") */
+	uint32_t *frame_maps; /* per frame: 1 + its index in prof_result.maps, 0 for none */
 	int nframes;
 	int nkframes; /* how many of them, at the end, are kernel frames */
+};
+
+/* An object frames were found in: one per path and build id (pprof's mappings). */
+struct prof_map {
+	char *path; /* "/usr/lib/x86_64-linux-gnu/libc.so.6", "[kernel.kallsyms]" */
+	char build_id[129];
+	uint64_t start, limit, offset; /* of the first process seen mapping it */
 };
 
 struct prof_result {
@@ -68,6 +78,10 @@ struct prof_result {
 	uint64_t drops[4];	 /* VG_DROP_*: map full, ring buffer full */
 	uint64_t open_blocks;	 /* off-CPU: blocks still open at the end, counted up to it */
 	bool task_matched;	 /* a task passed the task filters during the profile */
+	struct prof_map *maps;
+	size_t nmaps;
+	uint64_t start_realtime_ns; /* wall clock when the profile began */
+	char filter[128];	    /* the task filters, as the user gave them ("" for none) */
 };
 
 struct profiler;

@@ -13,15 +13,25 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "profile/ksyms.h"
 #include "core/log.h"
 #include "profile.skel.h"
 #include "profile/profile_impl.h"
 #include "core/tracer.h"
+#include "core/wallclock.h"
 #include "profile/usyms.h"
 
 #define FRAME_NAME_MAX 512
+
+static uint64_t realtime_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
 
 /*
  * Where a complete user stack ends: glibc's process and thread entries, musl's, Go's. A
@@ -70,25 +80,66 @@ bool prof_frame_is_entry(const char *name, const char *module)
 
 struct frame_buf {
 	char **frames;
+	uint32_t *maps;
 	int n, cap;
 };
 
-static int frame_buf__push(struct frame_buf *fb, const char *name)
+/* Add frame name, found in prof_result.maps[map - 1] (0: none). */
+static int frame_buf__push_map(struct frame_buf *fb, const char *name, uint32_t map)
 {
 	if (fb->n == fb->cap) {
 		int cap = fb->cap ? fb->cap * 2 : 32;
 		char **p = realloc(fb->frames, (size_t)cap * sizeof(*p));
+		uint32_t *m;
 
 		if (!p)
 			return -ENOMEM;
 		fb->frames = p;
+		m = realloc(fb->maps, (size_t)cap * sizeof(*m));
+		if (!m)
+			return -ENOMEM;
+		fb->maps = m;
 		fb->cap = cap;
 	}
 	fb->frames[fb->n] = strdup(name);
 	if (!fb->frames[fb->n])
 		return -ENOMEM;
+	fb->maps[fb->n] = map;
 	fb->n++;
 	return 0;
+}
+
+static int frame_buf__push(struct frame_buf *fb, const char *name)
+{
+	return frame_buf__push_map(fb, name, 0);
+}
+
+/* 1 + the index of the object (path, build_id) in r->maps, added if new; 0 if out of memory. */
+static uint32_t result__map(struct prof_result *r, const char *path, const char *build_id,
+			    const struct proc_map *m)
+{
+	struct prof_map *p;
+
+	for (size_t i = 0; i < r->nmaps; i++) {
+		if (!strcmp(r->maps[i].path, path) && !strcmp(r->maps[i].build_id, build_id))
+			return (uint32_t)i + 1;
+	}
+	p = realloc(r->maps, (r->nmaps + 1) * sizeof(*p));
+	if (!p)
+		return 0;
+	r->maps = p;
+	p = &r->maps[r->nmaps];
+	memset(p, 0, sizeof(*p));
+	p->path = strdup(path);
+	if (!p->path)
+		return 0;
+	snprintf(p->build_id, sizeof(p->build_id), "%s", build_id);
+	if (m) {
+		p->start = m->start;
+		p->limit = m->end;
+		p->offset = m->offset;
+	}
+	return (uint32_t)++r->nmaps;
 }
 
 /* The frames of stack id, innermost first, into ips; the depth, or 0 if gone. */
@@ -122,10 +173,15 @@ static int push_user(struct profiler *p, struct prof_result *r, const struct vg_
 		r->unknown_pids++;
 	/* Root first: walk from the outermost frame in. Return addresses point past the call. */
 	for (int i = depth - 1; i >= 0; i--) {
-		const char *module;
+		const struct proc_map *m;
+		const char *module, *build_id;
+		uint32_t map = 0;
 
 		usyms__resolve(p->usyms, k->pid, i ? ips[i] - 1 : ips[i], name, sizeof(name),
 			       &module);
+		m = module ? usyms__mapping(p->usyms, k->pid, ips[i], &build_id) : NULL;
+		if (m)
+			map = result__map(r, m->path, build_id, m);
 		if (i == depth - 1 && (depth == VG_PROF_MAX_DEPTH || depth < 2 ||
 				       !prof_frame_is_entry(name, module))) {
 			r->truncated_user += v->value;
@@ -133,7 +189,7 @@ static int push_user(struct profiler *p, struct prof_result *r, const struct vg_
 			if (err)
 				return err;
 		}
-		err = frame_buf__push(fb, name);
+		err = frame_buf__push_map(fb, name, map);
 		if (err)
 			return err;
 	}
@@ -153,6 +209,7 @@ static int push_kernel(const struct ksyms *ks, struct prof_result *r, const stru
 	__u64 ips[VG_PROF_MAX_DEPTH];
 	char name[FRAME_NAME_MAX];
 	int depth, err;
+	uint32_t map;
 
 	if (k->kstack_id == VG_STACK_NONE)
 		return 0;
@@ -166,6 +223,7 @@ static int push_kernel(const struct ksyms *ks, struct prof_result *r, const stru
 		memmove(ips, ips + 1, (size_t)(depth - 1) * sizeof(*ips));
 		depth--;
 	}
+	map = result__map(r, "[kernel.kallsyms]", "", NULL);
 	for (int i = depth - 1; i >= 0; i--) {
 		const struct ksym *sym = ks ? ksyms__find(ks, i ? ips[i] - 1 : ips[i]) : NULL;
 
@@ -173,7 +231,7 @@ static int push_kernel(const struct ksyms *ks, struct prof_result *r, const stru
 			snprintf(name, sizeof(name), "%s_[k]", sym->name);
 		else
 			snprintf(name, sizeof(name), "0x%llx_[k]", (unsigned long long)ips[i]);
-		err = frame_buf__push(fb, name);
+		err = frame_buf__push_map(fb, name, map);
 		if (err)
 			return err;
 	}
@@ -203,6 +261,7 @@ static int result__add(struct prof_result *r, size_t *cap, const struct vg_prof_
 	s->value = v->value;
 	s->count = v->count;
 	s->frames = fb->frames;
+	s->frame_maps = fb->maps;
 	s->nframes = fb->n;
 	s->nkframes = nkframes;
 	r->total_value += v->value;
@@ -259,6 +318,7 @@ int profiler__collect(struct profiler *p, struct prof_result *r)
 	r->freq = p->cfg.freq;
 	r->ncpus = p->ncpus;
 	r->duration_ns = (p->end_ns ? p->end_ns : p->start_ns) - p->start_ns;
+	r->start_realtime_ns = realtime_ns() - (mono_now_ns() - p->start_ns);
 	r->task_matched = p->skel->bss->task_matched;
 	if (p->cfg.kernel_stacks) {
 		ks = ksyms__load(NULL);
@@ -285,6 +345,7 @@ int profiler__collect(struct profiler *p, struct prof_result *r)
 			for (int i = 0; i < fb.n; i++)
 				free(fb.frames[i]);
 			free(fb.frames);
+			free(fb.maps);
 			break;
 		}
 	}
@@ -310,8 +371,14 @@ void prof_result__fini(struct prof_result *r)
 		for (int j = 0; j < r->stacks[i].nframes; j++)
 			free(r->stacks[i].frames[j]);
 		free(r->stacks[i].frames);
+		free(r->stacks[i].frame_maps);
 	}
 	free(r->stacks);
 	r->stacks = NULL;
 	r->n = 0;
+	for (size_t i = 0; i < r->nmaps; i++)
+		free(r->maps[i].path);
+	free(r->maps);
+	r->maps = NULL;
+	r->nmaps = 0;
 }

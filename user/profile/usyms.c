@@ -2,8 +2,9 @@
 /*
  * usyms.c: /proc/<pid>/maps parsing and the per-process, per-object caches behind user
  * frame names. A process's maps are read under the fallback library's root (a fixture tree in
- * tests). Objects are cached by path and loaded on first use, so a library mapped by a
- * hundred processes is read once.
+ * tests). Objects are cached by the device and inode maps shows, and loaded on first use
+ * from the file the process sees (through /proc/<pid>/root when the host's file at that path
+ * is another one); their symbol tables are shared by build id.
  */
 #include "profile/usyms.h"
 
@@ -12,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "fallback.h"
 
@@ -20,13 +22,14 @@
 int proc_map__parse_line(const char *line, struct proc_map *m)
 {
 	unsigned long long start, end, off, inode;
+	unsigned int major, minor;
 	char perms[8];
 	const char *path;
 	size_t len;
 	int pos = 0;
 
-	if (sscanf(line, "%llx-%llx %7s %llx %*s %llu %n", &start, &end, perms, &off, &inode,
-		   &pos) < 5 ||
+	if (sscanf(line, "%llx-%llx %7s %llx %x:%x %llu %n", &start, &end, perms, &off, &major,
+		   &minor, &inode, &pos) < 7 ||
 	    !pos || end <= start || strlen(perms) < 4)
 		return -EINVAL;
 	path = line + pos;
@@ -44,6 +47,8 @@ int proc_map__parse_line(const char *line, struct proc_map *m)
 	m->start = start;
 	m->end = end;
 	m->offset = off;
+	m->dev = (uint64_t)major << 32 | minor;
+	m->inode = inode;
 	return 0;
 }
 
@@ -137,9 +142,11 @@ struct usyms_proc {
 	struct proc_maps maps;
 };
 
+/* A mapped file, by what maps says it is. */
 struct usyms_obj {
+	uint64_t dev, inode;
 	char *path;
-	struct elf_syms *syms; /* NULL: not an ELF file we could read */
+	int syms; /* index in usyms.syms; -1: not an ELF file we could read */
 };
 
 struct usyms {
@@ -148,11 +155,31 @@ struct usyms {
 	struct usyms_obj *objs;
 	size_t nobjs, objs_cap;
 	size_t last_obj;
+	struct elf_syms **syms; /* distinct symbol tables: one per build id */
+	int nsyms, syms_cap;
+	const char *debug_dir;
+	bool demangle;
 };
 
 struct usyms *usyms__new(void)
 {
-	return calloc(1, sizeof(struct usyms));
+	struct usyms *us = calloc(1, sizeof(struct usyms));
+
+	if (!us)
+		return NULL;
+	us->debug_dir = ELF_DEBUG_ROOT;
+	us->demangle = true;
+	return us;
+}
+
+void usyms__set_debug_dir(struct usyms *us, const char *dir)
+{
+	us->debug_dir = dir;
+}
+
+void usyms__set_demangle(struct usyms *us, bool demangle)
+{
+	us->demangle = demangle;
 }
 
 /* The index where pid is, or where it would go. */
@@ -213,16 +240,70 @@ int usyms__add_pid(struct usyms *us, uint32_t pid)
 	return 0;
 }
 
-/* The object at path, loaded on first use; NULL only when out of memory. */
-static struct usyms_obj *usyms__obj(struct usyms *us, const char *path, uint32_t pid)
+/*
+ * The symbols of mapping m of pid. The host's file at m's path is used when it is the inode
+ * the process mapped; otherwise (another mount namespace) the file under /proc/<pid>/root.
+ */
+static struct elf_syms *usyms__load_file(struct usyms *us, const struct proc_map *m, uint32_t pid)
+{
+	char rel[4128], alt[4352];
+	struct elf_syms *es;
+	struct stat st;
+	bool has_alt;
+
+	snprintf(rel, sizeof(rel), "%u/root%s", pid, m->path);
+	has_alt = !fb_proc_path(rel, alt, sizeof(alt));
+	if (m->inode && !stat(m->path, &st) && st.st_ino == m->inode)
+		return elf_syms__load_debug(m->path, us->debug_dir);
+	if (has_alt && !stat(alt, &st)) {
+		es = elf_syms__load_debug(alt, us->debug_dir);
+		if (es)
+			return es;
+	}
+	return elf_syms__load_debug(m->path, us->debug_dir);
+}
+
+/* Keep es (owned from here), or the table already read for its build id. Index or -ENOMEM. */
+static int usyms__intern(struct usyms *us, struct elf_syms *es)
+{
+	const char *id = elf_syms__build_id(es);
+
+	for (int i = 0; id[0] && i < us->nsyms; i++) {
+		if (!strcmp(elf_syms__build_id(us->syms[i]), id)) {
+			elf_syms__free(es);
+			return i;
+		}
+	}
+	if (us->nsyms == us->syms_cap) {
+		int cap = us->syms_cap ? us->syms_cap * 2 : 32;
+		struct elf_syms **p = realloc(us->syms, (size_t)cap * sizeof(*p));
+
+		if (!p) {
+			elf_syms__free(es);
+			return -ENOMEM;
+		}
+		us->syms = p;
+		us->syms_cap = cap;
+	}
+	us->syms[us->nsyms] = es;
+	return us->nsyms++;
+}
+
+static bool usyms_obj__is(const struct usyms_obj *o, const struct proc_map *m)
+{
+	return o->dev == m->dev && o->inode == m->inode && (m->inode || !strcmp(o->path, m->path));
+}
+
+/* The object of mapping m, loaded on first use; NULL only when out of memory. */
+static struct usyms_obj *usyms__obj(struct usyms *us, const struct proc_map *m, uint32_t pid)
 {
 	struct usyms_obj *o;
-	char rel[4128], alt[4352];
+	struct elf_syms *es;
 
-	if (us->last_obj < us->nobjs && !strcmp(us->objs[us->last_obj].path, path))
+	if (us->last_obj < us->nobjs && usyms_obj__is(&us->objs[us->last_obj], m))
 		return &us->objs[us->last_obj];
 	for (size_t i = 0; i < us->nobjs; i++) {
-		if (!strcmp(us->objs[i].path, path)) {
+		if (usyms_obj__is(&us->objs[i], m)) {
 			us->last_obj = i;
 			return &us->objs[i];
 		}
@@ -237,17 +318,18 @@ static struct usyms_obj *usyms__obj(struct usyms *us, const char *path, uint32_t
 		us->objs_cap = cap;
 	}
 	o = &us->objs[us->nobjs];
-	o->path = strdup(path);
+	o->path = strdup(m->path);
 	if (!o->path)
 		return NULL;
-	o->syms = NULL;
-	if (path[0] == '/') {
-		o->syms = elf_syms__load(path);
-		/* A process in another mount namespace: its root shows the same file. */
-		if (!o->syms) {
-			snprintf(rel, sizeof(rel), "%u/root%s", pid, path);
-			if (!fb_proc_path(rel, alt, sizeof(alt)))
-				o->syms = elf_syms__load(alt);
+	o->dev = m->dev;
+	o->inode = m->inode;
+	o->syms = -1;
+	es = m->path[0] == '/' ? usyms__load_file(us, m, pid) : NULL;
+	if (es) {
+		o->syms = usyms__intern(us, es);
+		if (o->syms < 0) {
+			free(o->path);
+			return NULL;
 		}
 	}
 	us->last_obj = us->nobjs++;
@@ -267,6 +349,7 @@ bool usyms__resolve(struct usyms *us, uint32_t pid, uint64_t addr, char *buf, si
 	const struct usyms_proc *p = usyms__proc(us, pid);
 	const struct proc_map *m;
 	struct usyms_obj *o;
+	struct elf_syms *es;
 	uint64_t off, vaddr, sym_off;
 	const char *name;
 
@@ -278,12 +361,13 @@ bool usyms__resolve(struct usyms *us, uint32_t pid, uint64_t addr, char *buf, si
 		return false;
 	}
 	off = addr - m->start + m->offset;
-	o = usyms__obj(us, m->path, pid);
-	if (!o || !o->syms || elf_syms__vaddr(o->syms, off, &vaddr)) {
+	o = usyms__obj(us, m, pid);
+	es = o && o->syms >= 0 ? us->syms[o->syms] : NULL;
+	if (!es || elf_syms__vaddr(es, off, &vaddr)) {
 		snprintf(buf, len, "%s+0x%" PRIx64, base_name(m->path), off);
 		return false;
 	}
-	name = elf_syms__find(o->syms, vaddr, &sym_off);
+	name = elf_syms__name(es, vaddr, &sym_off, us->demangle);
 	if (!name) {
 		snprintf(buf, len, "%s+0x%" PRIx64, base_name(m->path), vaddr);
 		return false;
@@ -292,17 +376,29 @@ bool usyms__resolve(struct usyms *us, uint32_t pid, uint64_t addr, char *buf, si
 	return true;
 }
 
+const struct proc_map *usyms__mapping(struct usyms *us, uint32_t pid, uint64_t addr,
+				      const char **build_id)
+{
+	const struct usyms_proc *p = usyms__proc(us, pid);
+	const struct proc_map *m = p ? proc_maps__find(&p->maps, addr) : NULL;
+	struct usyms_obj *o = m ? usyms__obj(us, m, pid) : NULL;
+
+	*build_id = o && o->syms >= 0 ? elf_syms__build_id(us->syms[o->syms]) : "";
+	return m;
+}
+
 void usyms__free(struct usyms *us)
 {
 	if (!us)
 		return;
 	for (size_t i = 0; i < us->nprocs; i++)
 		proc_maps__fini(&us->procs[i].maps);
-	for (size_t i = 0; i < us->nobjs; i++) {
+	for (size_t i = 0; i < us->nobjs; i++)
 		free(us->objs[i].path);
-		elf_syms__free(us->objs[i].syms);
-	}
+	for (int i = 0; i < us->nsyms; i++)
+		elf_syms__free(us->syms[i]);
 	free(us->procs);
 	free(us->objs);
+	free(us->syms);
 	free(us);
 }

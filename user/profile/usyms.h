@@ -4,10 +4,13 @@
  * /proc/<pid>/maps, read as soon as the process is first seen so that one which exits before
  * the end of a profile still symbolises. An address maps to a file offset within its mapping,
  * then through the object's PT_LOAD segments to an ELF virtual address, which is looked up in
- * the object's .symtab (or .dynsym when stripped of .symtab), read with libelf. That one path
- * handles PIE executables, shared libraries and fixed-address executables alike. An address
- * no symbol covers prints as "module+0xvaddr" (a stripped binary); an address outside every
- * known mapping prints as "[unknown]".
+ * the object's symbols (elf_syms.c: .symtab, separate debug files, MiniDebugInfo, .dynsym),
+ * read with libelf. That one path handles PIE executables, shared libraries and fixed-address
+ * executables alike. An address no symbol covers prints as "module+0xvaddr" (a stripped
+ * binary); an address outside every known mapping prints as "[unknown]". Objects are cached
+ * by the device and inode the process mapped (never by path: two containers may have
+ * different files at one path) and their symbols by build id, so one library mapped by a
+ * hundred processes, or copied into many containers, is read once.
  */
 #ifndef VIGIL_USYMS_H
 #define VIGIL_USYMS_H
@@ -20,6 +23,7 @@
 struct proc_map {
 	uint64_t start, end; /* [start, end) */
 	uint64_t offset;     /* file offset of start */
+	uint64_t dev, inode; /* as maps shows them (dev: major << 32 | minor); 0 for [vdso] */
 	char *path;	     /* "/usr/lib/x86_64-linux-gnu/libc.so.6", "[vdso]", ... */
 };
 
@@ -43,10 +47,13 @@ void proc_maps__fini(struct proc_maps *pm);
 /* The function symbols and load segments of one ELF object. */
 struct elf_syms;
 
+#define ELF_DEBUG_ROOT "/usr/lib/debug"
+
 /*
- * NULL and errno when path is not a readable ELF file. Without .symtab, the separate debug
- * file <debug_root>/.build-id/xx/yyyy.debug is used when present (debug_root NULL: none;
- * elf_syms__load() uses /usr/lib/debug).
+ * NULL and errno when path is not a readable ELF file. Without .symtab, separate debug files
+ * are looked for under debug_root (<debug_root>/.build-id/xx/yyyy.debug, and for
+ * .gnu_debuglink <debug_root>/<dir of path>/NAME) and next to path (debug_root NULL: only
+ * there; elf_syms__load() uses ELF_DEBUG_ROOT).
  */
 struct elf_syms *elf_syms__load(const char *path);
 struct elf_syms *elf_syms__load_debug(const char *path, const char *debug_root);
@@ -57,6 +64,18 @@ int elf_syms__vaddr(const struct elf_syms *es, uint64_t off, uint64_t *vaddr);
 /* The function covering vaddr, and vaddr's offset into it; NULL if none. */
 const char *elf_syms__find(const struct elf_syms *es, uint64_t vaddr, uint64_t *sym_off);
 
+/* As elf_syms__find(), demangled (C++, Rust) when demangle is set; the name stays cached. */
+const char *elf_syms__name(struct elf_syms *es, uint64_t vaddr, uint64_t *sym_off, bool demangle);
+
+/* The object's GNU build id as hex, "" when it has none. */
+const char *elf_syms__build_id(const struct elf_syms *es);
+
+/*
+ * Where the symbols came from: "symtab", "build-id" or "debuglink" (a separate debug file),
+ * "minidebuginfo" (.dynsym and .gnu_debugdata), "dynsym", or "none".
+ */
+const char *elf_syms__source(const struct elf_syms *es);
+
 size_t elf_syms__count(const struct elf_syms *es);
 void elf_syms__free(struct elf_syms *es);
 
@@ -65,6 +84,13 @@ struct usyms;
 
 /* Maps are read under the fallback library's root (fb_root_set()): tests use a fixture tree. */
 struct usyms *usyms__new(void);
+
+/*
+ * Settings, before the first lookup: the root of separate debug files (default
+ * ELF_DEBUG_ROOT; the string must outlive us), and whether names are demangled (default yes).
+ */
+void usyms__set_debug_dir(struct usyms *us, const char *dir);
+void usyms__set_demangle(struct usyms *us, bool demangle);
 
 /* Read pid's maps now unless already cached. 0, or -errno (-ENOENT: the process is gone). */
 int usyms__add_pid(struct usyms *us, uint32_t pid);
@@ -78,6 +104,13 @@ bool usyms__has_pid(const struct usyms *us, uint32_t pid);
  */
 bool usyms__resolve(struct usyms *us, uint32_t pid, uint64_t addr, char *buf, size_t len,
 		    const char **module);
+
+/*
+ * The object of pid holding addr: its mapping (NULL: none) and, in *build_id, its GNU build id
+ * as hex ("" when unknown; valid until usyms__free).
+ */
+const struct proc_map *usyms__mapping(struct usyms *us, uint32_t pid, uint64_t addr,
+				      const char **build_id);
 
 void usyms__free(struct usyms *us);
 

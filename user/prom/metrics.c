@@ -16,11 +16,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
 #include "blkio/blkio_dev.h"
+#include "blkio/blkio_fmt.h"
 #include "dns/dns_metrics.h"
 #include "fallback.h"
 #include "core/hist.h"
@@ -36,14 +36,13 @@ struct metrics_hist {
 	const struct hist_desc *desc;
 	struct hist_reader reader;
 	struct hist_entry *entries;
-	bool per_disk; /* keyed by dev_t: one series per disk */
+	bool per_disk_op; /* keyed by dev_t and op: one series per disk and op */
 	struct metrics_hist_key {
 		uint64_t key;
 		uint64_t slots[VG_HIST_SLOTS];
 		uint64_t sum; /* usecs */
 	} keys[METRICS_HIST_KEYS + 1];
 	int nkeys;
-	char name[64];
 };
 
 struct metrics {
@@ -52,6 +51,7 @@ struct metrics {
 	int nsources;
 	struct metrics_hist hists[METRICS_MAX_HISTS];
 	int nhists;
+	pthread_mutex_t hist_lock; /* hists[]: scrapes and the alert rules both read them */
 	struct fb_nowrap *disk_nw, *net_nw;
 	uint64_t scrapes;
 	/* what the session's observer folds in (under lock: it runs on the main thread) */
@@ -61,15 +61,6 @@ struct metrics {
 	struct metrics_tcp tcp;
 	struct dns_metrics *dns; /* when the dns subsystem runs */
 };
-
-/* "tcp-connect" -> "vigil_tcp_connect_seconds". */
-static void hist_metric_name(const char *hist, char *buf, size_t len)
-{
-	size_t n = (size_t)snprintf(buf, len, "vigil_%s_seconds", hist);
-
-	for (size_t i = 0; i < n && i < len; i++)
-		buf[i] = buf[i] == '-' ? '_' : buf[i];
-}
 
 /* The map a global histogram lives in: "<map>_total" if the object has one, else <map>. */
 static int hist_map_fd(const struct tracer *t, const struct hist_desc *d)
@@ -109,8 +100,7 @@ static int metrics__add_hists(struct metrics *m, const struct tracer *t, uint32_
 			return -ENOMEM;
 		}
 		h->desc = d;
-		h->per_disk = keyed && per == VG_PER_DISK;
-		hist_metric_name(d->name, h->name, sizeof(h->name));
+		h->per_disk_op = keyed && per == VG_PER_DISK_OP;
 		m->nhists++;
 	}
 	return 0;
@@ -135,19 +125,57 @@ void metrics__observe(void *ctx, const struct vrow *row)
 	pthread_mutex_unlock(&m->lock);
 }
 
+/* The totals of histogram id (0 when it is not served): its sum in ns, its count. */
+static void hist_totals(const struct metrics *m, int id, uint64_t *sum_ns, uint64_t *count)
+{
+	*sum_ns = *count = 0;
+	for (int i = 0; i < m->nhists; i++) {
+		const struct metrics_hist *h = &m->hists[i];
+
+		if (h->desc != &hist_descs[id])
+			continue;
+		for (int k = 0; k < h->nkeys; k++) {
+			*sum_ns += h->keys[k].sum * METRICS_UNIT_NS;
+			for (int s = 0; s < VG_HIST_SLOTS; s++)
+				*count += h->keys[k].slots[s];
+		}
+	}
+}
+
+/*
+ * With sched on BPF, the schedstat counters of the fallback from the histograms (already
+ * updated by this scrape): the run queue latencies' sum, the time slices' sum and count.
+ * The same series then exist on either source, so a dashboard survives a change of privilege.
+ */
+static void sched_from_hists(struct metrics *m)
+{
+	uint64_t n;
+
+	hist_totals(m, HIST_RUNQ, &m->sched_wait_ns, &n);
+	hist_totals(m, HIST_ONCPU, &m->sched_oncpu_ns, &m->sched_slices);
+}
+
 static void write_flows(struct metrics *m, struct prom *p)
 {
+	bool sched_bpf = false;
+
+	for (int i = 0; i < m->nhists; i++)
+		sched_bpf |= !strcmp(m->hists[i].desc->subsystem, "sched");
 	pthread_mutex_lock(&m->lock);
-	if (m->sched_polled) {
+	if (sched_bpf && !m->sched_polled)
+		sched_from_hists(m);
+	if (m->sched_polled || sched_bpf) {
 		prom__family(p, "vigil_sched_run_delay_seconds_total", "counter",
-			     "Time tasks spent runnable on a run queue, from schedstat (the sched "
-			     "fallback; a task that exits between polls loses its last interval).");
+			     "Time tasks spent runnable on a run queue: the run queue latency "
+			     "histogram's sum, or schedstat on the sched fallback.");
 		prom__ns(p, "vigil_sched_run_delay_seconds_total", "", m->sched_wait_ns);
 		prom__family(p, "vigil_sched_oncpu_seconds_total", "counter",
-			     "Time tasks spent on a CPU, from schedstat (the sched fallback).");
+			     "Time tasks spent on a CPU: the time slice histogram's sum, or "
+			     "schedstat on the sched fallback.");
 		prom__ns(p, "vigil_sched_oncpu_seconds_total", "", m->sched_oncpu_ns);
 		prom__family(p, "vigil_sched_timeslices_total", "counter",
-			     "Times tasks got a CPU, from schedstat (the sched fallback).");
+			     "Times tasks got a CPU: the time slice histogram's count, or "
+			     "schedstat on the sched fallback.");
 		prom__u64(p, "vigil_sched_timeslices_total", "", m->sched_slices);
 	}
 	metrics_tcp__write(&m->tcp, p);
@@ -166,6 +194,7 @@ struct metrics *metrics__new(const struct metrics_source *sources, int nsources)
 	if (!m)
 		return NULL;
 	pthread_mutex_init(&m->lock, NULL);
+	pthread_mutex_init(&m->hist_lock, NULL);
 	m->sources = sources;
 	m->nsources = nsources;
 	for (int i = 0; i < nsources; i++) /* sched counters exist from the start, at 0 */
@@ -202,7 +231,7 @@ int metrics__attach(struct metrics *m, const struct session *s, uint32_t hist_pe
 /* The accumulator for key (one for all keys unless per disk), created on first use. */
 static struct metrics_hist_key *metrics_hist__key(struct metrics_hist *h, uint64_t key)
 {
-	if (!h->per_disk)
+	if (!h->per_disk_op)
 		key = 0;
 	for (int i = 0; i < h->nkeys; i++) {
 		if (h->keys[i].key == key)
@@ -232,22 +261,26 @@ static int metrics_hist__update(struct metrics_hist *h)
 	return 0;
 }
 
-/* {disk="vda"} for a dev_t key; "other" past the cap. */
+/*
+ * {device="vda",op="read"} for a dev_t | op << 32 key (node_exporter's device label, so the
+ * series join with node_disk_*); device and op "other" past the cap.
+ */
 static const char *disk_labels(uint64_t key, char *buf)
 {
+	uint32_t dev = (uint32_t)key;
 	char name[48];
 
 	if (key == METRICS_KEY_OTHER)
-		return prom_labels(buf, "disk", "other", NULL);
-	snprintf(name, sizeof(name), "%s", blkio_disk_cached((uint32_t)key));
+		return prom_labels(buf, "device", "other", "op", "other", NULL);
+	snprintf(name, sizeof(name), "%s", blkio_disk_cached(dev));
 	if (!name[0])
-		snprintf(name, sizeof(name), "%u:%u", blkio_dev_major((uint32_t)key),
-			 blkio_dev_minor((uint32_t)key));
-	return prom_labels(buf, "disk", name, NULL);
+		snprintf(name, sizeof(name), "%u:%u", blkio_dev_major(dev), blkio_dev_minor(dev));
+	return prom_labels(buf, "device", name, "op", blkio_op_name((uint8_t)(key >> 32)), NULL);
 }
 
 static void write_hists(struct metrics *m, struct prom *p)
 {
+	pthread_mutex_lock(&m->hist_lock);
 	for (int i = 0; i < m->nhists; i++) {
 		struct metrics_hist *h = &m->hists[i];
 		char help[256];
@@ -257,17 +290,54 @@ static void write_hists(struct metrics *m, struct prom *p)
 		snprintf(help, sizeof(help),
 			 "%s, from an in-kernel log2 histogram of integer microseconds.",
 			 h->desc->what);
-		prom__family(p, h->name, "histogram", help);
+		prom__family(p, h->desc->metric, "histogram", help);
 		for (int k = 0; k < h->nkeys; k++) {
 			char lbl[PROM_LABELS_LEN];
 
-			if (h->per_disk && !h->keys[k].key)
+			if (h->per_disk_op && !h->keys[k].key)
 				continue; /* the placeholder of a keyed histogram */
-			prom__log2_hist(
-				p, h->name, h->per_disk ? disk_labels(h->keys[k].key, lbl) : "",
-				h->keys[k].slots, VG_HIST_SLOTS, h->keys[k].sum, METRICS_UNIT_NS);
+			prom__log2_hist(p, h->desc->metric,
+					h->per_disk_op ? disk_labels(h->keys[k].key, lbl) : "",
+					h->keys[k].slots, VG_HIST_SLOTS, h->keys[k].sum,
+					METRICS_UNIT_NS);
 		}
 	}
+	pthread_mutex_unlock(&m->hist_lock);
+}
+
+int metrics__hist_total(struct metrics *m, const char *name, uint64_t *slots, int nslots)
+{
+	int err = -ENOENT;
+
+	pthread_mutex_lock(&m->hist_lock);
+	for (int i = 0; i < m->nhists; i++) {
+		struct metrics_hist *h = &m->hists[i];
+
+		if (strcmp(h->desc->name, name) || metrics_hist__update(h))
+			continue;
+		memset(slots, 0, (size_t)nslots * sizeof(*slots));
+		for (int k = 0; k < h->nkeys; k++)
+			for (int s = 0; s < nslots && s < VG_HIST_SLOTS; s++)
+				slots[s] += h->keys[k].slots[s];
+		err = 0;
+		break;
+	}
+	pthread_mutex_unlock(&m->hist_lock);
+	return err;
+}
+
+int metrics__counter(struct metrics *m, const char *name, double *v)
+{
+	uint64_t n = 0;
+
+	if (strcmp(name, "tcp_retransmits"))
+		return -ENOENT;
+	pthread_mutex_lock(&m->lock);
+	for (int i = 0; i < m->tcp.n; i++)
+		n += m->tcp.v[i].retransmits;
+	pthread_mutex_unlock(&m->lock);
+	*v = (double)n;
+	return 0;
 }
 
 static void write_drops(struct metrics *m, struct prom *p)
@@ -313,16 +383,21 @@ static void write_unmatched(struct metrics *m, struct prom *p)
 	}
 }
 
-static void write_prog_stats(struct metrics *m, struct prom *p)
+/* One family of every BPF program's bpf_prog_info: its run time, or (count) its runs. */
+static void write_prog_family(struct metrics *m, struct prom *p, bool count)
 {
+	const char *name = count ? "vigil_bpf_program_run_count_total"
+				 : "vigil_bpf_program_run_time_seconds_total";
 	char lbl[PROM_LABELS_LEN];
 
-	prom__family(p, "vigil_bpf_program_run_time_seconds_total", "counter",
-		     "Time each BPF program ran (bpf_prog_info run_time_ns; needs "
-		     "kernel.bpf_stats_enabled=1).");
-	prom__family(p, "vigil_bpf_program_run_count_total", "counter",
-		     "Runs of each BPF program (bpf_prog_info run_cnt; needs "
-		     "kernel.bpf_stats_enabled=1).");
+	if (count)
+		prom__family(p, name, "counter",
+			     "Runs of each BPF program (bpf_prog_info run_cnt; needs "
+			     "kernel.bpf_stats_enabled=1).");
+	else
+		prom__family(p, name, "counter",
+			     "Time each BPF program ran (bpf_prog_info run_time_ns; needs "
+			     "kernel.bpf_stats_enabled=1).");
 	for (int i = 0; m->s && i < m->s->ntracers; i++) {
 		const struct tracer *t = m->s->tracers[i];
 		struct bpf_program *prog;
@@ -338,9 +413,10 @@ static void write_prog_stats(struct metrics *m, struct prom *p)
 				continue;
 			prom_labels(lbl, "subsystem", t->ops->name, "program",
 				    bpf_program__name(prog), NULL);
-			prom__ns(p, "vigil_bpf_program_run_time_seconds_total", lbl,
-				 info.run_time_ns);
-			prom__u64(p, "vigil_bpf_program_run_count_total", lbl, info.run_cnt);
+			if (count)
+				prom__u64(p, name, lbl, info.run_cnt);
+			else
+				prom__ns(p, name, lbl, info.run_time_ns);
 		}
 	}
 }
@@ -349,10 +425,10 @@ static void write_sources(struct metrics *m, struct prom *p)
 {
 	char lbl[PROM_LABELS_LEN];
 
-	prom__family(p, "vigil_subsystem_source", "gauge",
+	prom__family(p, "vigil_subsystem_source_info", "gauge",
 		     "1 for the source each subsystem's data comes from (bpf or a fallback).");
 	for (int i = 0; i < m->nsources; i++)
-		prom__u64(p, "vigil_subsystem_source",
+		prom__u64(p, "vigil_subsystem_source_info",
 			  prom_labels(lbl, "subsystem", m->sources[i].subsystem, "source",
 				      m->sources[i].source, NULL),
 			  1);
@@ -361,38 +437,20 @@ static void write_sources(struct metrics *m, struct prom *p)
 static void write_self(struct metrics *m, struct prom *p)
 {
 	char lbl[PROM_LABELS_LEN];
-	struct fb_proc_mem mem;
-	struct fb_proc *self;
-	struct rusage ru;
 	struct utsname u;
 
 	/* the same labels on every host (no host name: Prometheus's instance says which) */
 	if (uname(&u))
 		memset(&u, 0, sizeof(u));
-	prom__family(p, "vigil_build_info", "gauge", "vigil's version, and the kernel it runs on.");
+	prom__family(p, "vigil_build_info", "gauge",
+		     "1, labelled with vigil's version, libbpf's, and the kernel it runs on.");
 	prom__u64(p, "vigil_build_info",
-		  prom_labels(lbl, "version", VIGIL_VERSION, "kernel", u.release, "arch", u.machine,
-			      NULL),
+		  prom_labels(lbl, "version", VIGIL_VERSION, "libbpf", libbpf_version_string(),
+			      "kernel", u.release, "arch", u.machine, NULL),
 		  1);
 	prom__family(p, "vigil_scrapes_total", "counter", "Scrapes served, this one included.");
 	prom__u64(p, "vigil_scrapes_total", "", ++m->scrapes);
-	if (!getrusage(RUSAGE_SELF, &ru)) {
-		uint64_t ns =
-			((uint64_t)ru.ru_utime.tv_sec + (uint64_t)ru.ru_stime.tv_sec) *
-				1000000000ULL +
-			((uint64_t)ru.ru_utime.tv_usec + (uint64_t)ru.ru_stime.tv_usec) * 1000;
-
-		prom__family(p, "process_cpu_seconds_total", "counter",
-			     "Total user and system CPU time vigil spent in seconds.");
-		prom__ns(p, "process_cpu_seconds_total", "", ns);
-	}
-	self = fb_proc__new(getpid());
-	if (self && !fb_proc__memory_info(self, &mem)) {
-		prom__family(p, "process_resident_memory_bytes", "gauge",
-			     "vigil's resident memory size in bytes.");
-		prom__u64(p, "process_resident_memory_bytes", "", mem.rss);
-	}
-	fb_proc__free(self);
+	metrics_process_write(p);
 }
 
 int metrics__scrape(struct metrics *m, struct prom *p)
@@ -402,7 +460,8 @@ int metrics__scrape(struct metrics *m, struct prom *p)
 	write_flows(m, p);
 	write_drops(m, p);
 	write_unmatched(m, p);
-	write_prog_stats(m, p);
+	write_prog_family(m, p, false);
+	write_prog_family(m, p, true);
 	metrics_node_write(p, m->disk_nw, m->net_nw);
 	write_self(m, p);
 	return p->truncated ? -E2BIG : 0;
@@ -417,6 +476,7 @@ void metrics__free(struct metrics *m)
 		free(m->hists[i].entries);
 	}
 	pthread_mutex_destroy(&m->lock);
+	pthread_mutex_destroy(&m->hist_lock);
 	dns_metrics__free(m->dns);
 	fb_nowrap__free(m->disk_nw);
 	fb_nowrap__free(m->net_nw);

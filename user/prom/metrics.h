@@ -19,7 +19,7 @@
 struct session;
 struct metrics;
 
-/* One subsystem's source, for vigil_subsystem_source{subsystem,source}. */
+/* One subsystem's source, for vigil_subsystem_source_info{subsystem,source}. */
 struct metrics_source {
 	const char *subsystem;
 	const char *source; /* "bpf", "procfs", "diskstats", "sock_diag", "none" */
@@ -45,7 +45,23 @@ int metrics__scrape(struct metrics *m, struct prom *p);
 
 void metrics__free(struct metrics *m);
 
+/*
+ * For the alert rules (user/alert/): the cumulative totals of histogram name ("runq",
+ * "blkio"), every key summed, in usec log2 slots; 0 or -ENOENT when serve has no such
+ * histogram. Thread-safe against scrapes.
+ */
+int metrics__hist_total(struct metrics *m, const char *name, uint64_t *slots, int nslots);
+
+/* A cumulative counter by name: "tcp_retransmits" (of closed connections). 0 or -ENOENT. */
+int metrics__counter(struct metrics *m, const char *name, double *v);
+
 struct fb_nowrap;
+
+/*
+ * vigil's own process_* metrics, as every Prometheus client library names them: CPU time,
+ * resident and virtual memory, open and maximum file descriptors, start time.
+ */
+void metrics_process_write(struct prom *p);
 
 /*
  * The fallback library's system metrics with node_exporter's names: node_cpu_seconds_total,

@@ -27,6 +27,7 @@
 #include <time.h>
 
 #include "core/log.h"
+#include "prom/http_gzip.h"
 #include "prom/web_config.h"
 
 #define CT_METRICS "text/plain; version=0.0.4; charset=utf-8"
@@ -99,6 +100,8 @@ struct serve {
 
 	serve_probe_fn probe; /* NULL: no /probe */
 	void *probe_ctx;
+	serve_json_fn alerts; /* NULL: no /api/v2/alerts */
+	void *alerts_ctx;
 	pthread_mutex_t probe_lock; /* probes_running */
 	pthread_cond_t probe_idle;
 	unsigned int probes_running;
@@ -309,6 +312,41 @@ static void serve__write_stats(struct serve *s, struct prom *p)
 		  throttled);
 }
 
+/* A scrape's text (malloc'd, taken), gzip'd when the client accepts it. */
+static enum MHD_Result serve__reply_metrics(struct MHD_Connection *conn, char *body, size_t len)
+{
+	const char *ae =
+		MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING);
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+	bool gz = http_accepts_gzip(ae);
+
+	if (gz) {
+		size_t zlen;
+		char *z = http_gzip(body, len, &zlen);
+
+		if (z) {
+			free(body);
+			body = z;
+			len = zlen;
+		} else {
+			gz = false; /* out of memory: the plain text still answers */
+		}
+	}
+	r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+	if (!r) {
+		free(body);
+		return MHD_NO;
+	}
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, CT_METRICS);
+	MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, MHD_HTTP_HEADER_ACCEPT_ENCODING);
+	if (gz)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
+	ret = MHD_queue_response(conn, MHD_HTTP_OK, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
 static enum MHD_Result serve__metrics(struct serve *s, struct MHD_Connection *conn)
 {
 	struct prom p;
@@ -331,7 +369,7 @@ static enum MHD_Result serve__metrics(struct serve *s, struct MHD_Connection *co
 	body = prom__take(&p, &len);
 	if (!body)
 		return reply_static(conn, MHD_HTTP_OK, "");
-	return reply(conn, MHD_HTTP_OK, CT_METRICS, body, len, MHD_RESPMEM_MUST_FREE);
+	return serve__reply_metrics(conn, body, len);
 }
 
 /* Whether the client's certificate satisfies client_auth_type (no TLS: nothing to check). */
@@ -574,6 +612,21 @@ static enum MHD_Result serve__probe(struct serve *s, struct MHD_Connection *conn
 	return MHD_NO;
 }
 
+/* /api/v2/alerts: the rules' alerts (the manager locks on its own; no scrape is held). */
+static enum MHD_Result serve__alerts(struct serve *s, struct MHD_Connection *conn)
+{
+	char *body;
+
+	if (!s->alerts)
+		return reply_static(conn, MHD_HTTP_NOT_FOUND,
+				    "no rules: start serve with --rules FILE\n");
+	body = s->alerts(s->alerts_ctx);
+	if (!body)
+		return reply_static(conn, MHD_HTTP_INTERNAL_SERVER_ERROR, "alerts failed\n");
+	return reply(conn, MHD_HTTP_OK, "application/json", body, strlen(body),
+		     MHD_RESPMEM_MUST_FREE);
+}
+
 static enum MHD_Result serve__handle(void *cls, struct MHD_Connection *conn, const char *url,
 				     const char *method, const char *version,
 				     const char *upload_data, size_t *upload_data_size,
@@ -606,6 +659,8 @@ static enum MHD_Result serve__handle(void *cls, struct MHD_Connection *conn, con
 		return serve__metrics(s, conn);
 	if (!strcmp(url, "/probe"))
 		return serve__probe(s, conn, *req_cls);
+	if (!strcmp(url, "/api/v2/alerts"))
+		return serve__alerts(s, conn);
 	if (!strcmp(url, "/"))
 		return reply_static(conn, MHD_HTTP_OK, "vigil: metrics are at /metrics\n");
 	return reply_static(conn, MHD_HTTP_NOT_FOUND, "not found; metrics are at /metrics\n");
@@ -630,6 +685,8 @@ struct serve *serve__new(const struct serve_opts *o, serve_scrape_fn fn, void *c
 	s->web = o->web;
 	s->probe = o->probe;
 	s->probe_ctx = o->probe_ctx;
+	s->alerts = o->alerts;
+	s->alerts_ctx = o->alerts_ctx;
 	pthread_mutex_init(&s->probe_lock, NULL);
 	pthread_cond_init(&s->probe_idle, NULL);
 	if (s->probe)

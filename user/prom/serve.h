@@ -10,9 +10,11 @@
  * addresses hold the rest. The memory each connection may use and the size of one answer are
  * capped. With a web config, it speaks TLS (and checks client certificates as told) and asks
  * for basic auth (401 without the right user and password). GET /metrics answers with a scrape
- * (text format 0.0.4); / with a pointer to it; /probe, when probe modules are given, with
+ * (text format 0.0.4, gzip'd when the client's Accept-Encoding takes gzip); / with a pointer
+ * to it; /probe, when probe modules are given, with
  * blackbox_exporter's answer, probed on a worker thread (at most SERVE_PROBE_WORKERS at once)
  * while the connection waits suspended, so a slow probe never holds a scrape;
+ * /api/v2/alerts, when rules are loaded, with the alerts in Alertmanager's shape;
  * anything else is 404 or 405.
  */
 #ifndef VIGIL_SERVE_H
@@ -59,12 +61,17 @@ struct web_config;
 typedef int (*serve_probe_fn)(void *ctx, const char *module, const char *target, struct prom *p,
 			      char *err, size_t errlen);
 
+/* /api/v2/alerts: the current alerts as JSON (malloc'd), or NULL on failure (then 500). */
+typedef char *(*serve_json_fn)(void *ctx);
+
 struct serve_opts {
 	const struct sockaddr_storage *addr;
 	uint64_t request_timeout_ns; /* 0: SERVE_REQUEST_TIMEOUT_S */
 	struct web_config *web;	     /* TLS and basic auth (kept by the caller); NULL: none */
 	serve_probe_fn probe;	     /* NULL: no /probe (404) */
 	void *probe_ctx;
+	serve_json_fn alerts; /* NULL: no rules (404) */
+	void *alerts_ctx;
 };
 
 /* Listen on o->addr and answer scrapes with fn(ctx) from a thread of its own. NULL and errno. */

@@ -17,6 +17,7 @@
 #include "core/record.h"
 #include "core/log.h"
 #include "core/probe.h"
+#include "net/net_lpm.h"
 #include "tcp.skel.h"
 #include "tcp/tcp_addr.h"
 #include "core/tracer.h"
@@ -117,25 +118,12 @@ static void *tcp_open(const struct trace_cfg *cfg, struct bpf_object **obj)
 	return skel;
 }
 
-static int lpm_fill(struct bpf_map *map, const struct addrset *set)
-{
-	for (uint32_t i = 0; i < set->n; i++) {
-		struct vg_lpm_key key = { .prefixlen = set->v[i].prefixlen };
-		__u8 v = set->v[i].exclude ? VG_LPM_EXCLUDE : VG_LPM_INCLUDE;
-
-		memcpy(key.addr, set->v[i].addr, sizeof(key.addr));
-		if (bpf_map__update_elem(map, &key, sizeof(key), &v, sizeof(v), BPF_ANY))
-			return -errno;
-	}
-	return 0;
-}
-
 static int tcp_loaded(void *skel_, const struct trace_cfg *cfg)
 {
 	struct tcp_bpf *skel = skel_;
-	int err = lpm_fill(skel->maps.laddr_lpm, &cfg->tcp_laddr);
+	int err = lpm_trie__fill(skel->maps.laddr_lpm, &cfg->tcp_laddr);
 
-	return err ? err : lpm_fill(skel->maps.raddr_lpm, &cfg->tcp_raddr);
+	return err ? err : lpm_trie__fill(skel->maps.raddr_lpm, &cfg->tcp_raddr);
 }
 
 static void tcp_destroy(void *skel)

@@ -38,7 +38,7 @@ WITH_MHD ?= 1
 USER_BASE := user/cli/cli.c user/cli/parse.c user/cli/status.c \
 	$(addprefix user/cli/cmd_,snapshot.c ps.c proc.c net.c sys.c kill.c) \
 	$(addprefix user/export/,escape.c export.c export_csv.c export_json.c export_table.c \
-		fbjson.c json.c output.c services_out.c sink.c sysctl_out.c) \
+		fbjson.c human.c json.c output.c services_out.c sink.c sysctl_out.c) \
 	$(addprefix user/core/,log.c record.c stop.c wallclock.c) \
 	user/view/net_rate.c user/view/proc_dict.c user/view/ps_table.c user/net/net_addrset.c \
 	user/cli/addr_opts.c

@@ -235,8 +235,9 @@ def test_top_counts_only_connections_in_the_set():
     port = BASE + 5
     conns = Conns(port)
     try:
-        p = vigil("top", "--once", "-i", "200ms", "--raddr", "127.0.0.2,127.0.0.3")
-        rows = {int(r["PID"]): r["TCP"] for r in table_rows(p.stdout)}
+        p = vigil("top", "--once", "-i", "200ms", "--raddr", "127.0.0.2,127.0.0.3",
+                  "-f", "json")
+        rows = {r["pid"]: str(r["tcp_conns"]) for r in json.loads(p.stdout)["rows"]}
         mine = rows.get(os.getpid())
         check(mine == "2", "this process: 2 connections in the set: %s" % mine)
         check(all(int(n) >= 1 for n in rows.values()), "every row has one: %s" % rows)

@@ -10,6 +10,7 @@ with crafted malformed responses, and an nft rule that drops every packet to one
 IPv6; each must appear in vigil's records exactly once with the pid of the process that
 asked and the qname, qtype, rcode and answer count that the client itself saw.
 """
+import json
 import os
 import re
 import shutil
@@ -645,11 +646,13 @@ while time.monotonic() < end:
 def test_dns_top_shows_queries_per_second_and_p99():
     ensure_setup()
     q = spawn([sys.executable, "-c", LOOP, RELAY4, "20"])
-    out = vigil("top", "--once", "-i", "2s", "--pid", str(q.pid), timeout=60).stdout
+    out = vigil("top", "--once", "-i", "2s", "--pid", str(q.pid), "-f", "json",
+                timeout=60).stdout
     q.kill()
-    lines = [l for l in out.splitlines() if l[:7].strip() == str(q.pid)]
-    check("DNS/s" in out and "DNS_P99" in out and len(lines) == 1, "top:\n%s" % out)
-    qps, p99 = lines[0].split()[-2:]
+    lines = [r for r in json.loads(out)["rows"] if r["pid"] == q.pid]
+    check(len(lines) == 1, "top:\n%s" % out)
+    qps, p99 = lines[0]["dns_qps"], lines[0]["dns_p99_us"]
+    check(qps is not None and p99 is not None, "no DNS columns:\n%s" % out)
     # one query per relay delay (0.25 s) plus 20 ms: about 3.7/s
     check(1.0 <= float(qps) <= 5.0, "DNS/s %s:\n%s" % (qps, out))
     check(int(p99) >= RELAY_DELAY * 1e6, "DNS_P99 %s us:\n%s" % (p99, out))

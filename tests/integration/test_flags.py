@@ -140,7 +140,7 @@ def verbose_adds_diagnostics_on_stderr():
     check("libbpf:" in vigil("trace", "sched", "-d", "1", "-vv").stderr, "-vv lacks libbpf's")
     fb = vigil("trace", "sched", "-d", "1", "-v", "--backend", "fallback").stderr
     check("sched: source procfs (BPF not used: --backend fallback)" in fb, fb)
-    check("processes kept" in vigil("ps", "-v", "-p", "1").stderr, "ps -v says nothing")
+    check("1 process kept" in vigil("ps", "-v", "-p", "1").stderr, "ps -v says nothing")
     check("cpu-clock perf events" in vigil("profile", "-d", "1", "-v", "-o", "/dev/null").stderr,
           "profile -v says nothing")
 

@@ -386,7 +386,7 @@ def a_wrong_host_key_is_refused_and_named():
 def a_slow_host_times_out_and_the_others_end_early():
     f = fleet()
     t0 = time.monotonic()
-    p = f.fleet("-H", f.hosts(), "-t", "4s", "-f", "json", "--run",
+    p = f.fleet("-H", f.hosts(), "--timeout", "4s", "-f", "json", "--run",
                 'case $SSH_CONNECTION in *" 10.77.1.2 "*) sleep 60;; esac; echo done')
     took = time.monotonic() - t0
     recs = {r["host"]: r for r in json.loads(p.stdout)}
@@ -398,7 +398,7 @@ def a_slow_host_times_out_and_the_others_end_early():
         check(r["status"] == "ok" and r["stdout"] == "done\n", "host %d: %r" % (i, r))
         check(r["seconds"] < recs[addr(1)]["seconds"], "host %d ended before the slow one" % i)
     # and with -j 1 the slow host first, the others still run after it is cut
-    p = f.fleet("-H", f.hosts(), "-j", "1", "-t", "2s", "--run",
+    p = f.fleet("-H", f.hosts(), "-j", "1", "--timeout", "2s", "--run",
                 'case $SSH_CONNECTION in *" 10.77.1.2 "*) sleep 60;; esac; echo done')
     s = summary_lines(p.stderr)
     check(s[addr(1)].startswith("timed out") and s[addr(3)].startswith("ok"), "%r" % s)
@@ -435,7 +435,7 @@ def install_runs_where_vigil_is_missing_and_leaves_nothing():
     after = set(n for n in os.listdir("/tmp") if n.startswith("vigil-fleet."))
     check(after == before, "left behind: %r" % (after - before))
     # cut by its timeout, it is removed all the same
-    p = f.fleet("-H", f.hosts(3), "-t", "2s", "--install", "--", "hist", "runq", "-d", "60s",
+    p = f.fleet("-H", f.hosts(3), "--timeout", "2s", "--install", "--", "hist", "runq", "-d", "60s",
                 timeout=300)
     check("timed out" in summary_lines(p.stderr)[addr(3)], "timed out: %s" % p.stderr)
     after = set(n for n in os.listdir("/tmp") if n.startswith("vigil-fleet."))
@@ -631,7 +631,7 @@ def bad_flags_exit_2_naming_them():
                        (["-H", "a", "--", "ps", "-f", "csv"], "-f"),
                        (["-H", "a", "--run", "x", "--install"], "--install"),
                        (["-H", "a", "-f", "csv", "--", "snapshot"], "only JSON"),
-                       (["-H", "a", "-t", "soon", "--run", "x"], "--timeout")):
+                       (["-H", "a", "--timeout", "soon", "--run", "x"], "--timeout")):
         p = vigil("fleet", *args, check=False)
         check(p.returncode == 2 and word in p.stderr, "%r: %d %s" % (args, p.returncode,
                                                                      p.stderr))

@@ -83,6 +83,8 @@ CASES = [
     ["top", "--once", "--resolve", "--raddr", LOOP, "--resolve-timeout", "200ms"],
     ["top", "--once", "--backend", "fallback"],
     ["top", *D],
+    ["top", "--once", "-f", "json"],
+    ["top", "-f", "json", *D],
     ["serve", *D, "--listen", "127.0.0.1:{port}"],
     ["serve-scrape"],
     ["snapshot"],

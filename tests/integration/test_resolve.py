@@ -202,13 +202,13 @@ def test_resolve_names_match_getent_and_dig():
         # top --resolve: PEER is the busiest remote's name (two connections to .3, one to .2)
         cs.append(socket.create_connection((NET + ".3", PORT)))
         top = subprocess.run(env.in_mntns("good", VIGIL, "top", "--once", "-i", "1s", "--raddr",
-                                          NET + ".0/24", "--resolve"), capture_output=True,
-                             text=True, timeout=60).stdout
+                                          NET + ".0/24", "--resolve", "-f", "json"),
+                             capture_output=True, text=True, timeout=60).stdout
         for c in cs:
             c.close()
-        mine_top = [r for r in table_rows(top) if r["PID"] == str(os.getpid())]
-        check(mine_top and mine_top[0].get("PEER") == PEERS[NET + ".3"] and
-              mine_top[0].get("TCP") == "3",
+        mine_top = [r for r in json.loads(top)["rows"] if r["pid"] == os.getpid()]
+        check(mine_top and mine_top[0]["peer"] == PEERS[NET + ".3"]
+              and mine_top[0]["tcp_conns"] == 3,
               "top --resolve: 3 connections, PEER %s: %s" % (PEERS[NET + ".3"], top))
         lrows = json.loads(mine)
         check(sorted(r["rname"] for r in lrows) == sorted(want.values()),

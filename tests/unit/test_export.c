@@ -218,7 +218,7 @@ static void test_table_escapes_comm_and_details(void **state)
 	r.v[VF_FILENAME].str = "/x\n\xc2\x9b";
 	out = render(FMT_TABLE, 1ULL << VG_KIND_EXEC, &r, 1);
 	assert_non_null(strstr(out, " e\\x1b[2J\\x9b "));
-	assert_non_null(strstr(out, "filename=/x\\x0a\\xc2\\x9b "));
+	assert_non_null(strstr(out, "filename=/x\\x0a\\xc2\\x9b\n"));
 	assert_null(strchr(out, '\x1b'));
 	free(out);
 }

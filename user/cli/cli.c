@@ -87,6 +87,15 @@ void cli_usage(const struct cli_cmd *cmd)
 	printf("\noptions:\n");
 	usage_opts(cmd, cmd->opts);
 	usage_opts(cmd, always_opts);
+	if (cmd->examples) { /* each line indented as the options are */
+		printf("\nexamples:\n");
+		for (const char *l = cmd->examples; *l;) {
+			size_t n = strcspn(l, "\n");
+
+			printf("  %.*s\n", (int)n, l);
+			l += n + (l[n] == '\n');
+		}
+	}
 }
 
 static const struct cli_opt *find_opt(const struct cli_cmd *cmd, int id)

@@ -73,6 +73,8 @@ struct cli_cmd {
 	const struct cli_opt *opts;
 	/* Apply option id with its value; 0, or -EINVAL/-ERANGE for a bad value. */
 	int (*set)(void *ctx, int id, const char *arg);
+	/* two or three command lines, one per line, that end --help (and the man page) */
+	const char *examples;
 };
 
 #define CLI_MAX_SEEN 64

@@ -29,7 +29,7 @@ struct alerts_args {
 };
 
 static const struct cli_opt alerts_opts[] = {
-	{ "url", 'u', "URL", OPT_URL, "http://HOST:PORT or https://HOST:PORT",
+	{ "url", 0, "URL", OPT_URL, "http://HOST:PORT or https://HOST:PORT",
 	  "the serve to ask (default http://" SERVE_DEFAULT_LISTEN ")" },
 	CLI_OPT_FORMAT_TOOL,
 	CLI_OPT_OUTPUT,
@@ -55,6 +55,8 @@ static const struct cli_cmd alerts_cmd = {
 		"List the alerts of a running `vigil serve --rules` (pending, firing, resolved).",
 	.opts = alerts_opts,
 	.set = alerts_set,
+	.examples = "vigil alerts\n"
+		    "vigil alerts --url http://10.0.0.5:9464 -f json",
 };
 
 struct body {

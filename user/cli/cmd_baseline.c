@@ -37,6 +37,8 @@ static const struct cli_cmd baseline_cmd = {
 	.usage = "vigil baseline save DIR [-o FILE]",
 	.summary = "Record a tree's hashes, modes, owners, sizes and mtimes.",
 	.details = "Check it later with 'vigil diff --baseline FILE DIR'.",
+	.examples = "vigil baseline save /var/lib/vigil/base\n"
+		    "vigil baseline save /tmp/b -o base.json",
 	.opts = baseline_opts,
 	.set = baseline_set,
 };

@@ -88,6 +88,9 @@ static const struct cli_cmd biotop_cmd = {
 		   "submission (an fsync's cache flush counts for the process that asked for it).\n"
 		   "PID '-' is I/O with no known submitter. CSV and JSON give one bio_top record\n"
 		   "per row (see the README).",
+	.examples = "vigil biotop\n"
+		    "vigil biotop -i 5s -d 1m\n"
+		    "vigil biotop -f csv -o io.csv",
 	.opts = biotop_opts,
 	.set = biotop_set,
 };

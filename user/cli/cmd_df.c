@@ -71,6 +71,9 @@ static const struct cli_cmd df_cmd = {
 	.usage = "vigil df [-h] [-a] [-B SIZE] [-T] [PATH...]",
 	.summary = "Show file system use, as df.",
 	.details = "Use --help for help (-h means human-readable sizes, as in df).",
+	.examples = "vigil df -h\n"
+		    "vigil df -T /var\n"
+		    "vigil df -f json",
 	.opts = df_opts,
 	.set = df_set,
 };

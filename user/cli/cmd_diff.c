@@ -130,6 +130,8 @@ static const struct cli_cmd diff_cmd = {
 		   "--files lists filecmp.dircmp's categories: left_only, right_only, diff_files,\n"
 		   "common_funny (a file against a directory, or a dangling link), funny_files\n"
 		   "(unreadable) and, with --same, same_files and common_dirs.",
+	.examples = "vigil diff before.json after.json\n"
+		    "vigil diff -f unified a.json b.json",
 	.opts = diff_opts,
 	.set = diff_set,
 };

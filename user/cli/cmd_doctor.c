@@ -31,6 +31,8 @@ static const struct cli_cmd doctor_cmd = {
 	.name = "doctor",
 	.usage = "vigil doctor [--format table|json]",
 	.summary = "Say what this machine allows and which source each subsystem will use.",
+	.examples = "vigil doctor\n"
+		    "vigil doctor -f json",
 	.opts = doctor_opts,
 };
 

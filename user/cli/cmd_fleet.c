@@ -108,7 +108,7 @@ static const struct cli_opt fleet_opts[] = {
 	  "reach the hosts through this jump host (OpenSSH's ProxyJump)" },
 	{ "connect-timeout", 0, "TIME", OPT_CONNECT_TIMEOUT, "a duration such as 5s or 500ms",
 	  "give up on a host not connected within TIME (default 10s)" },
-	{ "timeout", 't', "TIME", OPT_TIMEOUT, "a duration such as 30s or 2m",
+	{ "timeout", 0, "TIME", OPT_TIMEOUT, "a duration such as 30s or 2m",
 	  "kill a host's command still running after TIME (default: none)" },
 	{ "run", 0, "CMD", OPT_RUN, "a shell command line",
 	  "run CMD with the host's shell (fabric's run), instead of a vigil command" },
@@ -229,7 +229,7 @@ static int fleet_set(void *ctx, int id, const char *arg)
 
 static const struct cli_cmd fleet_cmd = {
 	.name = "fleet",
-	.usage = "vigil fleet -H HOST[,HOST] | -F FILE [-j N] [-i KEY] [-J JUMP] [-t TIME]\n"
+	.usage = "vigil fleet -H HOST[,HOST] | -F FILE [-j N] [-i KEY] [-J JUMP] [--timeout TIME]\n"
 		 "                   (--run 'SHELL COMMAND' | -- VIGIL-COMMAND [ARGS])",
 	.summary = "Run a command on many hosts over SSH, in parallel, and merge what they print:\n"
 		   "a shell command (--run, as fabric's run) or a vigil command (after --),\n"
@@ -239,6 +239,8 @@ static const struct cli_cmd fleet_cmd = {
 		   "          vigil fleet -F hosts -f csv -- ps\n"
 		   "          vigil fleet -F hosts -- hist runq -d 10s --merge\n"
 		   "          vigil fleet -F hosts --install --output-dir snaps -- snapshot",
+	.examples = "vigil fleet -H web1,web2 --run -- doctor\n"
+		    "vigil fleet -F hosts.txt --install -- hist runq -d 30s",
 	.opts = fleet_opts,
 	.set = fleet_set,
 };

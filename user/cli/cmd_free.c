@@ -96,6 +96,9 @@ static const struct cli_cmd free_cmd = {
 	.usage = "vigil free [-b|-k|-m|-g|-h] [--si] [-t] [-w] [-s DELAY] [-c COUNT]",
 	.summary = "Show memory and swap use, as procps free.",
 	.details = "Use --help for help (-h means human-readable sizes, as in free).",
+	.examples = "vigil free -h\n"
+		    "vigil free -m -s 2 -c 5\n"
+		    "vigil free -f json",
 	.opts = free_opts,
 	.set = free_set,
 };

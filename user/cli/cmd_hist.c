@@ -126,6 +126,9 @@ static const struct cli_cmd hist_cmd = {
 		   "issue to completion; --queued: from insert) or dns (query to response).",
 	.details = "Without --interval the histogram is printed once, when the duration ends\n"
 		   "or on Ctrl-C. JSON output gives each bucket's bounds (lo, hi) and count.",
+	.examples = "vigil hist runq -d 10s\n"
+		    "vigil hist blkio --per disk -i 5s\n"
+		    "vigil hist tcp-rtt -f json -d 30s",
 	.opts = hist_opts,
 	.set = hist_set,
 };

@@ -67,6 +67,8 @@ static const struct cli_cmd ionice_cmd = {
 	.name = "ionice",
 	.usage = "vigil ionice [-c CLASS] [-n LEVEL] -p PID...",
 	.summary = "Show or set the I/O scheduling class and level of processes, as ionice -p.",
+	.examples = "vigil ionice -p 1234\n"
+		    "vigil ionice -c 3 -p 1234",
 	.opts = ionice_opts,
 	.set = ionice_set,
 };

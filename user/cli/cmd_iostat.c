@@ -128,6 +128,9 @@ static const struct cli_cmd iostat_cmd = {
 		   "before 4.18, f/s before 5.5) is '-' in the table and null in JSON. CSV holds\n"
 		   "the device rows only (so -c without -d needs JSON); JSON and NDJSON add an\n"
 		   "iostat_cpu record per report. Dates follow LC_TIME, or S_TIME_FORMAT=ISO.",
+	.examples = "vigil iostat -x\n"
+		    "vigil iostat -x -y 2 5\n"
+		    "vigil iostat -f json sda",
 	.opts = iostat_opts,
 	.set = iostat_set,
 };

@@ -106,6 +106,8 @@ static const struct cli_cmd iotop_cmd = {
 		"io file is unreadable (another\n"
 		"user's, without privilege) shows '-' for its rates. -o is --only, as in iotop;\n"
 		"the output file is --output.",
+	.examples = "vigil iotop -o -b -n 3\n"
+		    "vigil iotop -a -d 2 -f json",
 	.opts = iotop_opts,
 	.set = iotop_set,
 };
@@ -583,7 +585,8 @@ static void iotop_report(struct iotop_run *r, uint64_t now, uint64_t itv)
 					 (double)p->blk_ns / (double)p->blk_ios / 1e6);
 			sink__printf(s, "%11s %11s %9s  ", a, b, aw);
 		}
-		sink__printf(s, "%s\n", esc_buf(cmd, sizeof(cmd), p->cmd));
+		sink__puts(s, esc_buf(cmd, sizeof(cmd), p->cmd));
+		sink__end_line(s); /* a process without a command line */
 	}
 	sink__flush(s);
 }

@@ -76,6 +76,8 @@ static const struct cli_cmd ip_cmd = {
 		   "          vigil ip 10.0.0.0/16 --compare 10.0.0.0/24   (-1: IPy's order)\n"
 		   "          vigil ip 192.168.0.0/30 --list -f csv\n"
 		   "A CIDR with host bits set (10.0.0.1/8) is refused unless --loose.",
+	.examples = "vigil ip 10.0.0.0/8 --contains 10.1.2.3\n"
+		    "vigil ip 192.168.0.0/24 --list",
 	.opts = ip_opts,
 	.set = ip_set,
 };

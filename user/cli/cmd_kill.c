@@ -28,7 +28,7 @@ struct kill_args {
 };
 
 static const struct cli_opt kill_opts[] = {
-	{ "tree", 't', NULL, OPT_TREE, NULL, "also every descendant, children first, then wait" },
+	{ "tree", 0, NULL, OPT_TREE, NULL, "also every descendant, children first, then wait" },
 	{ "signal", 's', "SIG", OPT_SIGNAL,
 	  "a signal number or name (TERM, KILL, HUP, INT, "
 	  "STOP, CONT, USR1, USR2)",
@@ -82,6 +82,9 @@ static const struct cli_cmd kill_cmd = {
 	.name = "kill",
 	.usage = "vigil kill [--tree] [--signal SIG] [--timeout TIME] PID...",
 	.summary = "Signal processes; --tree: descendants first, then wait (psutil's recipe).",
+	.examples = "vigil kill 4321\n"
+		    "vigil kill --signal KILL 4321\n"
+		    "vigil kill --tree --timeout 5s 4321",
 	.opts = kill_opts,
 	.set = kill_set,
 };

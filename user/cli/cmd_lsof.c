@@ -276,6 +276,9 @@ static const struct cli_cmd lsof_cmd = {
 		"          vigil lsof -i TCP@127.0.0.1\n"
 		"          vigil lsof --raddr 10.0.0.0/8,!10.1.0.0/16   (sockets to those peers)\n"
 		"          vigil lsof /var/log/syslog   (who has this file open)",
+	.examples = "vigil lsof -p 1234\n"
+		    "vigil lsof -i :22\n"
+		    "vigil lsof /var/log/syslog",
 	.opts = lsof_opts,
 	.set = lsof_set,
 };

@@ -136,6 +136,9 @@ static const struct cli_cmd net_cmd = {
 		   "(the default: connections of kind inet), or the NICs: io (net_io_counters),\n"
 		   "addrs (net_if_addrs), stats (net_if_stats).",
 	.details = "KIND: " KINDS ". `vigil net tcp` is `vigil net connections --kind tcp`.",
+	.examples = "vigil net connections --kind tcp\n"
+		    "vigil net addrs\n"
+		    "vigil net io -i 1s",
 	.opts = net_opts,
 	.set = net_set,
 };
@@ -302,22 +305,33 @@ static int net_nics(struct output *o, const char *what, bool pernic)
 					     (unsigned long long)io[i].dropout);
 			free(io);
 		} else if (!strcmp(what, "addrs") && !fb_net_if_addrs(&a, &n)) {
-			for (size_t i = 0; i < n; i++)
-				sink__printf(o->sink, "%-12s %-7s %-40s %s\n",
+			sink__printf(o->sink, "%-12s %-7s %-40s %s\n", "NIC", "FAMILY", "ADDRESS",
+				     "NETMASK");
+			for (size_t i = 0; i < n; i++) {
+				sink__printf(o->sink, "%-12s %-7s %-40s %s",
 					     esc_buf(nic, sizeof(nic), a[i].name),
 					     a[i].family == AF_INET    ? "inet"
 					     : a[i].family == AF_INET6 ? "inet6"
 								       : "link",
 					     a[i].address,
 					     (a[i].valid & FB_IFA_NETMASK) ? a[i].netmask : "");
+				sink__end_line(o->sink);
+			}
 			free(a);
 		} else if (!strcmp(what, "stats") && !fb_net_if_stats(&st, &n)) {
-			for (size_t i = 0; i < n; i++)
-				sink__printf(o->sink, "%-12s %-4s %-18s %6d Mb/s mtu %-6d %s\n",
+			char speed[24];
+
+			sink__printf(o->sink, "%-12s %-5s %-18s %10s %6s %s\n", "NIC", "STATE",
+				     "DUPLEX", "SPEED", "MTU", "FLAGS");
+			for (size_t i = 0; i < n; i++) {
+				snprintf(speed, sizeof(speed), "%d Mb/s", st[i].speed);
+				sink__printf(o->sink, "%-12s %-5s %-18s %10s %6d %s",
 					     esc_buf(nic, sizeof(nic), st[i].name),
 					     st[i].isup ? "up" : "down",
-					     fb_nic_duplex_name(st[i].duplex), st[i].speed,
-					     st[i].mtu, st[i].flags);
+					     fb_nic_duplex_name(st[i].duplex), speed, st[i].mtu,
+					     st[i].flags);
+				sink__end_line(o->sink);
+			}
 			free(st);
 		}
 		return 0;

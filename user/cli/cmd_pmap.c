@@ -56,6 +56,8 @@ static const struct cli_cmd pmap_cmd = {
 		   "(-x: RSS and Dirty, with the same totals as pmap -x).",
 	.details = "Examples: vigil pmap -x 1234\n"
 		   "          vigil pmap --grouped -f json 1234",
+	.examples = "vigil pmap 1234\n"
+		    "vigil pmap -x 1234",
 	.opts = pmap_opts,
 	.set = pmap_set,
 };

@@ -96,6 +96,8 @@ static const struct cli_cmd prl_cmd = {
 		   "nproc, rss, rtprio, rttime, sigpending, stack. A value sets the limit:\n"
 		   "SOFT:HARD, SOFT: or :HARD (the other side is kept), or one value for both;\n"
 		   "each side is a number or 'unlimited'.",
+	.examples = "vigil prlimit -p 1234\n"
+		    "vigil prlimit --nofile=1024:4096 -p 1234",
 	.opts = prl_opts,
 	.set = prl_set_opt,
 };
@@ -150,8 +152,9 @@ static void print_table(struct sink *s, const bool *show, const int64_t *soft, c
 		fmt_limit(soft[i], a, sizeof(a));
 		fmt_limit(hard[i], b, sizeof(b));
 		upper(prl_res[i].name, name, sizeof(name));
-		sink__printf(s, "%-*s %-*s %*s %*s %s\n", w[0], name, w[1], prl_res[i].desc, w[2],
-			     a, w[3], b, prl_res[i].units);
+		sink__printf(s, "%-*s %-*s %*s %*s %s", w[0], name, w[1], prl_res[i].desc, w[2], a,
+			     w[3], b, prl_res[i].units);
+		sink__end_line(s);
 	}
 }
 

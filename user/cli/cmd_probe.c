@@ -28,7 +28,11 @@ static void probe_usage(FILE *f)
 		fprintf(f, "%s%s", k->name, k[1].name ? "|" : "");
 	fprintf(f, " [OPTIONS] TARGET...\n\n"
 		   "Active checks, with the kernel's view of each probe.\n"
-		   "'vigil probe KIND --help' shows a kind's flags.\n");
+		   "'vigil probe KIND --help' shows a kind's flags.\n"
+		   "\nexamples:\n"
+		   "  vigil probe http https://example.com/\n"
+		   "  vigil probe tcp 127.0.0.1:22\n"
+		   "  vigil probe dns example.com\n");
 }
 
 int cmd_probe(int argc, char **argv)

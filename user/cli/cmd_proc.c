@@ -89,6 +89,8 @@ static const struct cli_cmd proc_cmd = {
 		   "pid is always printed. Exit status 1 when a pid does not exist or vanished.\n"
 		   "Examples: vigil proc $$\n"
 		   "          vigil proc -f json --attrs name,cmdline,environ 1 $$",
+	.examples = "vigil proc 1\n"
+		    "vigil proc --attrs name,rss --recursive 1234",
 	.opts = proc_opts,
 	.set = proc_set,
 };

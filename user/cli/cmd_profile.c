@@ -204,6 +204,8 @@ static const struct cli_cmd profile_cmd = {
 		   "[truncated] root frame. User stacks are unwound in the kernel from each\n"
 		   "object's .eh_frame (no frame pointers needed), falling back to frame\n"
 		   "pointers where an object has no table yet.",
+	.examples = "vigil profile -d 10s -o stacks.folded\n"
+		    "vigil profile --off-cpu -p 1234 -d 30s",
 	.opts = profile_opts,
 	.set = profile_set,
 };

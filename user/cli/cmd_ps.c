@@ -18,6 +18,7 @@
 #include "export/escape.h"
 #include "fallback.h"
 #include "export/fbjson.h"
+#include "export/human.h"
 #include "export/json.h"
 #include "core/log.h"
 #include "export/output.h"
@@ -75,7 +76,7 @@ static const struct cli_opt ps_opts[] = {
 	  "cpu_percent, rss, vms, shared, create_time, terminal, name, num_fds, memory_percent, "
 	  "read_bps, write_bps (with --interval), exe, cgroup, cmdline, source",
 	  "the columns to show, in order" },
-	{ "sort", 's', "COL", OPT_SORT, "a column name, '-' first for descending (-rss)",
+	{ "sort", 0, "COL", OPT_SORT, "a column name, '-' first for descending (-rss)",
 	  "sort by COL (default pid)" },
 	{ "filter", 'F', "EXPR", OPT_FILTER,
 	  "COL OP VALUE, OP one of = == != < <= > >=: a glob (= or !=) for name, user, status, "
@@ -150,6 +151,9 @@ static const struct cli_cmd ps_cmd = {
 	.details = "Examples: vigil ps --sort -rss --limit 10\n"
 		   "          vigil ps --filter user=root --filter 'name=kworker*' -C pid,name\n"
 		   "          vigil ps --interval 1s --sort -cpu_percent -n 5",
+	.examples = "vigil ps --sort -rss -n 10\n"
+		    "vigil ps -F 'rss>100M' -C pid,name,rss\n"
+		    "vigil ps -i 1s --sort -cpu_percent",
 	.opts = ps_opts,
 	.set = ps_set,
 };
@@ -272,7 +276,7 @@ static void ps_table_cell(struct sink *s, const struct ps_col *col, const struct
 			  bool known)
 {
 	int w = col->width < 0 ? -col->width : col->width;
-	char buf[32];
+	char buf[32], pad[64];
 
 	if (!known) {
 		sink__printf(s, "%*s ", col->width, "-");
@@ -283,8 +287,21 @@ static void ps_table_cell(struct sink *s, const struct ps_col *col, const struct
 		sink__printf(s, "%*.0f ", col->width, col->num(r));
 		return;
 	case PS_SECONDS:
+		human_duration((uint64_t)(col->num(r) * 1e9), buf, sizeof(buf));
+		human_pad(pad, sizeof(pad), buf, w, col->width < 0);
+		sink__printf(s, "%s ", pad);
+		return;
+	case PS_EPOCH: {
+		time_t t = (time_t)col->num(r);
+		struct tm tm;
+
+		if (!port_localtime(&t, &tm) || !strftime(buf, sizeof(buf), "%m-%d %H:%M:%S", &tm))
+			snprintf(buf, sizeof(buf), "-");
+		sink__printf(s, "%*s ", col->width, buf);
+		return;
+	}
 	case PS_PERCENT:
-		sink__printf(s, "%*.*f ", col->width, col->type == PS_PERCENT ? 1 : 2, col->num(r));
+		sink__printf(s, "%*.1f ", col->width, col->num(r));
 		return;
 	case PS_BYTES:
 		fb_bytes2human((uint64_t)col->num(r), buf, sizeof(buf));
@@ -324,7 +341,10 @@ static void ps_print_header(struct output *o, const struct ps_args *a)
 		else
 			sink__printf(o->sink, "%*s ", col->width, col->header);
 	}
-	sink__puts(o->sink, o->fmt == FMT_CSV ? "\r\n" : "\n");
+	if (o->fmt == FMT_CSV)
+		sink__puts(o->sink, "\r\n");
+	else
+		sink__end_line(o->sink);
 }
 
 static void ps_print_row(struct output *o, struct jw *w, const struct ps_args *a,
@@ -357,7 +377,10 @@ static void ps_print_row(struct output *o, struct jw *w, const struct ps_args *a
 			ps_table_cell(s, &ps_cols[a->cols[i]], r, known);
 		}
 	}
-	sink__puts(s, o->fmt == FMT_CSV ? "\r\n" : "\n");
+	if (o->fmt == FMT_CSV)
+		sink__puts(s, "\r\n");
+	else
+		sink__end_line(s);
 }
 
 static double ps_now(void)
@@ -591,7 +614,7 @@ int cmd_ps(int argc, char **argv)
 		return 1;
 	}
 	if (!err)
-		pr_info("ps: %zu processes kept by the filters%s", n,
+		pr_info("ps: %zu %s kept by the filters%s", n, n == 1 ? "process" : "processes",
 			a.interval_ns ? " (cpu_percent from two scans)" : "");
 	if (err) {
 		pr_err("ps: cannot list processes: %s", strerror(-err));
@@ -632,6 +655,8 @@ static const struct cli_cmd pidof_cmd = {
 	.name = "pidof",
 	.usage = "vigil pidof NAME",
 	.summary = "Print the pids of the processes called NAME (exit 1 if none).",
+	.examples = "vigil pidof sshd\n"
+		    "vigil pidof nginx",
 	.opts = pidof_opts,
 };
 

@@ -63,6 +63,8 @@ static const struct cli_cmd renice_cmd = {
 	.name = "renice",
 	.usage = "vigil renice -n N [-p] PID...\n       vigil renice N PID...",
 	.summary = "Set the nice value of running processes, as renice(1).",
+	.examples = "vigil renice -n 10 -p 1234\n"
+		    "vigil renice 5 1234",
 	.opts = renice_opts,
 	.set = renice_set,
 };

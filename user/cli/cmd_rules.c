@@ -34,6 +34,8 @@ static const struct cli_cmd rules_cmd = {
 		   "The rules language is in docs/alerts.md.",
 	.opts = rules_opts,
 	.set = rules_set,
+	.examples = "vigil rules check /etc/vigil/rules.yaml\n"
+		    "vigil rules check rules.yaml more-rules.yaml",
 };
 
 int cmd_rules(int argc, char **argv)

@@ -82,6 +82,9 @@ static const struct cli_cmd run_cmd = {
 		"  baseline  save a tree's hashes, modes and owners for 'diff --baseline'\n"
 		"  report    a host report (summary, histograms, disks), printed or mailed\n"
 		"Run 'vigil COMMAND --help' for a command's options.",
+	.examples = "vigil\n"
+		    "vigil -d 30s -o run.ndjson\n"
+		    "vigil top",
 	.opts = run_opts,
 	.set = run_set,
 };

@@ -161,6 +161,10 @@ static const struct cli_cmd serve_cmd = {
 		"With --rules, alerting rules are evaluated every --eval-interval\n"
 		"(docs/alerts.md): alerts at /api/v2/alerts (vigil alerts), notifications\n"
 		"to --webhook.",
+	.examples = "vigil serve\n"
+		    "vigil serve --config /etc/vigil/vigil.yaml\n"
+		    "vigil serve --rules rules.yml --smtp smtp://mail:25 --from vigil@host "
+		    "--mail-to ops@host",
 	.opts = serve_opts,
 	.set = serve_set,
 };

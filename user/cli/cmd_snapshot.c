@@ -65,6 +65,8 @@ static const struct cli_cmd snapshot_cmd = {
 	.summary = "Print every system and process metric of the fallback library as JSON.",
 	.details = "Keys are psutil's names (cpu_times, virtual_memory, net_connections, ...);\n"
 		   "a value this machine cannot provide is null.",
+	.examples = "vigil snapshot\n"
+		    "vigil snapshot -o snap.json.gz",
 	.opts = snapshot_opts,
 	.set = snapshot_set,
 };

@@ -16,6 +16,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "export/escape.h"
+#include "export/human.h"
 #include "fallback.h"
 #include "export/fbjson.h"
 #include "export/json.h"
@@ -64,6 +65,9 @@ static const struct cli_cmd sys_cmd = {
 		 "       vigil sys sysctl [PATTERN] [--format table|json]\n"
 		 "       vigil sys services [NAME] [--format table|json]",
 	.summary = "Show system metrics (psutil's cpu, memory, disk, network, sensors, users).",
+	.examples = "vigil sys\n"
+		    "vigil sys memory\n"
+		    "vigil sys disks -f json",
 	.opts = sys_opts,
 	.set = sys_set,
 };
@@ -228,11 +232,19 @@ static void users_table(struct sink *s, double interval)
 
 static void boot_table(struct sink *s, double interval)
 {
+	char when[32], up[HUMAN_DUR_LEN];
+	time_t t;
+	struct tm tm;
 	double bt = 0;
 
 	(void)interval;
-	if (!fb_boot_time(&bt))
-		sink__printf(s, "boot     %.0f (epoch seconds)\n", bt);
+	if (fb_boot_time(&bt))
+		return;
+	t = (time_t)bt;
+	if (!port_localtime(&t, &tm) || !strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm))
+		snprintf(when, sizeof(when), "%.0f", bt);
+	human_duration((uint64_t)((double)time(NULL) - bt) * 1000000000ULL, up, sizeof(up));
+	sink__printf(s, "boot     %s (up %s)\n", when, up);
 }
 
 static void cgroup_table(struct sink *s, double interval)

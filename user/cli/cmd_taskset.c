@@ -49,6 +49,8 @@ static const struct cli_cmd taskset_cmd = {
 	.usage = "vigil taskset [-c] [-p] [LIST|MASK] PID",
 	.summary = "Show or set a process' CPU affinity, as taskset -p (-c: as a CPU list).",
 	.details = "MASK is hexadecimal (3 = CPUs 0 and 1); with -c, LIST is like 0,2,4-7.",
+	.examples = "vigil taskset -p 1234\n"
+		    "vigil taskset -c -p 0,1 1234",
 	.opts = taskset_opts,
 	.set = taskset_set,
 };

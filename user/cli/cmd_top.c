@@ -1,22 +1,21 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * cmd_top.c: `vigil top`: a live per-process view, refreshed in place with plain ANSI
- * escapes (no curses): CPU, run-queue latency, disk bytes and TCP connections, merged from
- * the scheduler's source (BPF per-pid histograms or the schedstat poller) and the fallback
- * library. Keys: c, r, a, d, w, t, p, n sort; q quits. --once prints one frame without
- * escapes, after one interval (rates need two readings). --laddr/--raddr keep the processes
- * with an established TCP connection in those address sets, and the TCP and RTT columns then
- * count only such connections (docs/addresses.md). --resolve adds PEER: the reverse name of
- * the remote address most of the process's established connections go to (its address until
- * the name is known).
+ * cmd_top.c: `vigil top`: a live per-process view: CPU, memory, run-queue latency, disk bytes
+ * and TCP connections, merged from the scheduler's source (BPF per-pid histograms or the
+ * schedstat poller) and the fallback library. This file collects a frame each interval; the
+ * per-process readings (view/top_procs.c), the terminal (view/top_screen.c), the keys
+ * (view/top_keys.c) and the drawing (view/top_render.c) live apart. --once prints one
+ * frame without escapes, after one interval (rates need two readings); -f json prints one
+ * JSON object per frame instead.
+ * --laddr/--raddr keep the processes with an established TCP connection in those address
+ * sets, and the TCP and RTT columns then count only such connections (docs/addresses.md).
+ * --resolve adds PEER: the reverse name of the remote address most of the process's
+ * established connections go to (its address until the name is known).
  */
 #include <errno.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -25,14 +24,18 @@
 #include "tcp/tcp_addr.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
-#include "export/escape.h"
 #include "fallback.h"
 #include "core/hist.h"
 #include "core/log.h"
 #include "cli/parse.h"
 #include "core/session.h"
 #include "core/stop.h"
+#include "export/output.h"
 #include "view/top.h"
+#include "view/top_keys.h"
+#include "view/top_procs.h"
+#include "view/top_render.h"
+#include "view/top_screen.h"
 #include "cli/trace_opts.h"
 
 enum { OPT_ONCE = CLI_COMMON_MAX, OPT_INTERVAL, OPT_SORT, OPT_FILTER, OPT_ROWS };
@@ -56,11 +59,6 @@ struct peer_tally {
 	uint8_t addr[16];
 };
 
-struct io_snap {
-	uint32_t pid;
-	uint64_t rb, wb;
-};
-
 struct top_run {
 	struct top_args *a;
 	struct session *s;
@@ -69,13 +67,18 @@ struct top_run {
 	struct hist_entry *entries;
 	uint32_t nentries;
 	bool have_runq, have_disk, have_dns;
-	struct io_snap *io_prev, *io_cur;
-	size_t nio_prev, nio_cur, io_cap;
-	uint64_t last_ns;
+	struct top_procs procs; /* disk bytes, MEM%, RES, TIME+ */
+	uint64_t last_ns;	/* of the last frame's data */
+	uint64_t next_data; /* the live view ticks for keys: when the next frame's data is due */
 	bool tty;
+	bool live;  /* on the terminal's alternate screen, reading keys */
 	bool first; /* the first tick only takes the baselines */
-	struct termios saved_tio;
-	bool tio_saved;
+	bool json;  /* -f json: one object per frame */
+	struct output out;
+	struct top_screen scr;
+	struct top_view view;
+	struct top_table last; /* the last frame's rows, unfiltered: redrawn on keys */
+	struct top_table shown;
 	struct resolver *res;
 	struct peer_tally *peers;
 	size_t npeers, peers_cap;
@@ -83,11 +86,14 @@ struct top_run {
 
 static const struct cli_opt top_opts[] = {
 	CLI_OPT_DURATION,
+	{ "format", 'f', "FMT", CLI_FORMAT, "table or json (ndjson is the same)",
+	  "table (default), or json: one object per frame and line, raw units" },
 	{ "once", '1', NULL, OPT_ONCE, NULL, "print one frame (after one interval) and exit" },
 	{ "interval", 'i', "TIME", OPT_INTERVAL, "a duration from 100ms, such as 1s or 2s",
 	  "refresh every TIME (default 1s)" },
-	{ "sort", 's', "COL", OPT_SORT,
-	  "pid, cpu, runq-p50, runq, runq-avg, read, write, disk, tcp, rtt, comm, dns or dns-p99",
+	{ "sort", 0, "COL", OPT_SORT,
+	  "pid, cpu, runq-p50, runq, runq-avg, read, write, disk, tcp, rtt, comm, dns, dns-p99, "
+	  "mem, res or time",
 	  "sort by this column (default cpu; runq is p99)" },
 	{ "filter", 'F', "TEXT", OPT_FILTER, "any text",
 	  "only processes whose name contains TEXT" },
@@ -137,14 +143,21 @@ static int top_set(void *ctx, int id, const char *arg)
 
 static const struct cli_cmd top_cmd = {
 	.name = "top",
-	.usage = "vigil top [--once] [--sort COL] [--filter TEXT] [options]",
-	.summary = "A live view per process: CPU, run-queue latency, disk, TCP and DNS.",
+	.usage = "vigil top [--once] [--sort COL] [--filter TEXT] [-f json] [options]",
+	.summary = "A live view per process: CPU, memory, run-queue latency, disk, TCP and DNS.",
 	.details =
 		"Run-queue p50/p99 come from BPF; the schedstat fallback gives the mean wait per\n"
-		"time slice (RQ_AVG) instead, and '-' marks what a source cannot tell.\n"
-		"Keys: c cpu, r runq p99, a runq avg, d read, w write, i disk p99, t tcp,\n"
-		"l tcp rtt, s dns queries/s, p pid, n name, q quit. DNS/s and DNS_P99 (usecs)\n"
-		"need the dns subsystem on BPF (vigil doctor).",
+		"time slice (RQ_AVG) instead, and '-' marks what a source cannot tell (an idle\n"
+		"process shows 0.0). MEM% and RES are ps's and psutil's; TIME+ is CPU time.\n"
+		"Keys (as in top and htop): P cpu, M mem, T time, N pid, F or < > choose the\n"
+		"sort column, arrows and PgUp/PgDn move, / filter by name, k send a signal\n"
+		"(asks pid, signal and y/n), ? or h help, q quit; and c r a d w i t l s p n\n"
+		"sort by cpu, runq p99, runq avg, read, write, disk p99, tcp, rtt, dns/s, pid\n"
+		"and name. DNS/s and DNS_P99 need the dns subsystem on BPF (vigil doctor).\n"
+		"-f json prints one JSON object per frame (NDJSON), live or with --once.",
+	.examples = "vigil top\n"
+		    "vigil top --sort runq --filter nginx\n"
+		    "vigil top --once -f json",
 	.opts = top_opts,
 	.set = top_set,
 };
@@ -154,73 +167,6 @@ static void top_observe(void *ctx, const struct vrow *row)
 	struct top_run *r = ctx;
 
 	top_table__add_sample(&r->table, row);
-}
-
-static int cmp_io(const void *a, const void *b)
-{
-	const struct io_snap *x = a, *y = b;
-
-	return x->pid < y->pid ? -1 : x->pid > y->pid;
-}
-
-/* Per-process disk bytes from /proc/<pid>/io, as rates since the last frame. */
-static void collect_io(struct top_run *r, uint64_t interval_ns)
-{
-	pid_t *pids = NULL;
-	size_t n = 0;
-
-	if (fb_pids(&pids, &n))
-		return;
-	if (n > r->io_cap) {
-		struct io_snap *p = realloc(r->io_prev, n * sizeof(*p));
-		struct io_snap *c = p ? realloc(r->io_cur, n * sizeof(*c)) : NULL;
-
-		if (p)
-			r->io_prev = p;
-		if (!c) {
-			free(pids);
-			return;
-		}
-		r->io_cur = c;
-		r->io_cap = n;
-	}
-	r->nio_cur = 0;
-	for (size_t i = 0; i < n; i++) {
-		struct fb_proc *p = fb_proc__new(pids[i]);
-		struct io_snap *s = &r->io_cur[r->nio_cur], *old;
-		struct fb_proc_io io;
-		struct top_row *row;
-
-		if (!p)
-			continue;
-		if (fb_proc__io_counters(p, &io)) {
-			fb_proc__free(p);
-			continue;
-		}
-		s->pid = (uint32_t)pids[i];
-		s->rb = io.read_bytes;
-		s->wb = io.write_bytes;
-		r->nio_cur++;
-		old = r->nio_prev ? bsearch(s, r->io_prev, r->nio_prev, sizeof(*s), cmp_io) : NULL;
-		row = r->first ? NULL : top_table__row(&r->table, s->pid);
-		if (row && interval_ns) {
-			uint64_t rb = old && s->rb >= old->rb ? s->rb - old->rb : 0;
-			uint64_t wb = old && s->wb >= old->wb ? s->wb - old->wb : 0;
-
-			row->disk_read_bps = (uint64_t)((double)rb * 1e9 / (double)interval_ns);
-			row->disk_write_bps = (uint64_t)((double)wb * 1e9 / (double)interval_ns);
-			row->known |= 1U << TOP_DISK_READ | 1U << TOP_DISK_WRITE;
-		}
-		fb_proc__free(p);
-	}
-	free(pids);
-	{
-		struct io_snap *t = r->io_prev;
-
-		r->io_prev = r->io_cur;
-		r->io_cur = t;
-		r->nio_prev = r->nio_cur;
-	}
 }
 
 static int cmp_inode(const void *a, const void *b)
@@ -386,122 +332,6 @@ static void collect_hists(struct top_run *r, uint64_t interval_ns)
 	}
 }
 
-static void fmt_rate(uint64_t bps, bool known, char *buf, size_t len)
-{
-	if (!known) {
-		snprintf(buf, len, "-");
-		return;
-	}
-	fb_bytes2human(bps, buf, len);
-}
-
-static void fmt_u64(uint64_t v, bool known, char *buf, size_t len)
-{
-	if (known)
-		snprintf(buf, len, "%llu", (unsigned long long)v);
-	else
-		snprintf(buf, len, "-");
-}
-
-static int term_rows(void)
-{
-	struct winsize ws;
-
-	if (!ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) && ws.ws_row > 4)
-		return ws.ws_row;
-	return 24;
-}
-
-/* Draw one frame; 0, or a negative errno when stdout cannot take it (a full disk). */
-static int render(struct top_run *r, uint64_t interval_ns)
-{
-	const char *sched = session__source(r->s, "sched");
-	int max = r->a->rows ? (int)r->a->rows : r->a->once && !r->tty ? 20 : term_rows() - 5;
-	char when[16], cpu[16], p50[24], p99[24], avg[24], rd[24], wr[24], tcp[24], rtt[24];
-	char dlat[24], comm[ESC_MAX_PER_BYTE * 16 + 1], name[RESOLVE_NAME_MAX], dqps[24], dp99[24];
-	char peer[ESC_MAX_PER_BYTE * RESOLVE_NAME_MAX + 1];
-	time_t now = time(NULL);
-	struct tm tm;
-
-	localtime_r(&now, &tm);
-	strftime(when, sizeof(when), "%H:%M:%S", &tm);
-	if (r->tty && !r->a->once)
-		fputs("\033[H\033[J", stdout);
-	printf("vigil top - %s, every %.1fs, sort %s%s%s; sched: %s, disk: /proc/<pid>/io%s, "
-	       "tcp: sock_diag\n",
-	       when, (double)interval_ns / 1e9, top_sort_names[r->a->sort],
-	       r->a->filter ? ", filter " : "", r->a->filter ? r->a->filter : "",
-	       sched ? sched : "none", r->have_disk ? " + bpf" : "");
-	printf("%zu processes; RQ = run-queue wait in usecs%s\n\n", r->table.n,
-	       sched && strcmp(sched, "bpf") ? " (p50/p99 need BPF: mean per slice shown)" : "");
-	printf("%7s %-16s %6s %8s %8s %8s %8s %8s %8s %5s %8s %7s %8s%s\n", "PID", "COMM", "CPU%",
-	       "RQ_P50", "RQ_P99", "RQ_AVG", "READ/s", "WRITE/s", "DISK_P99", "TCP", "TCP_RTT",
-	       "DNS/s", "DNS_P99", r->res ? " PEER" : "");
-	for (size_t i = 0; i < r->table.n && (int)i < max; i++) {
-		const struct top_row *row = &r->table.rows[i];
-
-		if (top_row__has(row, TOP_CPU))
-			snprintf(cpu, sizeof(cpu), "%.1f", row->cpu_pct);
-		else
-			snprintf(cpu, sizeof(cpu), "-");
-		fmt_u64(row->runq_p50_us, top_row__has(row, TOP_RUNQ_P50), p50, sizeof(p50));
-		fmt_u64(row->runq_p99_us, top_row__has(row, TOP_RUNQ_P99), p99, sizeof(p99));
-		fmt_u64(row->runq_avg_us, top_row__has(row, TOP_RUNQ_AVG), avg, sizeof(avg));
-		fmt_rate(row->disk_read_bps, top_row__has(row, TOP_DISK_READ), rd, sizeof(rd));
-		fmt_rate(row->disk_write_bps, top_row__has(row, TOP_DISK_WRITE), wr, sizeof(wr));
-		fmt_u64(row->tcp_conns, top_row__has(row, TOP_TCP_CONNS), tcp, sizeof(tcp));
-		fmt_u64(row->tcp_rtt_us, top_row__has(row, TOP_TCP_RTT), rtt, sizeof(rtt));
-		fmt_u64(row->disk_p99_us, top_row__has(row, TOP_DISK_P99), dlat, sizeof(dlat));
-		if (top_row__has(row, TOP_DNS_QPS))
-			snprintf(dqps, sizeof(dqps), "%.1f", row->dns_qps);
-		else
-			snprintf(dqps, sizeof(dqps), "-");
-		fmt_u64(row->dns_p99_us, top_row__has(row, TOP_DNS_P99), dp99, sizeof(dp99));
-		esc_str(comm, sizeof(comm), row->comm, sizeof(row->comm));
-		printf("%7u %-16s %6s %8s %8s %8s %8s %8s %8s %5s %8s %7s %8s", row->pid, comm, cpu,
-		       p50, p99, avg, rd, wr, dlat, tcp, rtt, dqps, dp99);
-		if (r->res) {
-			esc_str(peer, sizeof(peer), peer_of(r, row->pid, name, sizeof(name)),
-				sizeof(name));
-			printf(" %s", peer);
-		}
-		putchar('\n');
-	}
-	if (fflush(stdout) || ferror(stdout)) {
-		int err = errno ? -errno : -EIO;
-
-		pr_err("top: writing the frame: %s", strerror(-err));
-		return err;
-	}
-	return 0;
-}
-
-/* Keys pressed since the last frame; false when q asks to quit. */
-static bool read_keys(struct top_run *r)
-{
-	static const struct {
-		char key;
-		enum top_col col;
-	} keys[] = {
-		{ 'c', TOP_CPU },	{ 'r', TOP_RUNQ_P99 },	 { 'a', TOP_RUNQ_AVG },
-		{ 'd', TOP_DISK_READ }, { 'w', TOP_DISK_WRITE }, { 't', TOP_TCP_CONNS },
-		{ 'l', TOP_TCP_RTT },	{ 'i', TOP_DISK_P99 },	 { 'p', TOP_PID },
-		{ 'n', TOP_COMM },	{ 's', TOP_DNS_QPS },
-	};
-	struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
-	char c;
-
-	while (r->tio_saved && poll(&pfd, 1, 0) == 1 && read(STDIN_FILENO, &c, 1) == 1) {
-		if (c == 'q')
-			return false;
-		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-			if (keys[i].key == c)
-				r->a->sort = keys[i].col;
-		}
-	}
-	return true;
-}
-
 static bool top_has_addrs(const struct top_args *a)
 {
 	return addr_sel__active(&a->addrs);
@@ -519,56 +349,110 @@ static void keep_tcp_rows(struct top_table *t)
 	t->n = kept;
 }
 
-static int top_tick(void *ctx, uint64_t now)
+static uint32_t pid_at(void *ctx, size_t i)
 {
-	struct top_run *r = ctx;
-	uint64_t interval = now - r->last_ns;
-	int err;
+	const struct top_run *r = ctx;
 
-	r->last_ns = now;
-	if (!read_keys(r))
-		return 1;
+	return i < r->shown.n ? r->shown.rows[i].pid : 0;
+}
+
+static const char *peer_cb(void *ctx, uint32_t pid, char *buf, size_t len)
+{
+	return peer_of(ctx, pid, buf, len);
+}
+
+/* Draw the last frame as the view now asks (sort, filter, selection). 0 or -errno. */
+static int draw(struct top_run *r)
+{
+	struct top_frame f = {
+		.t = &r->shown,
+		.interval_s = (double)r->a->interval_ns / 1e9,
+		.sched = session__source(r->s, "sched"),
+		.bpf_disk = r->have_disk,
+		.max_rows = r->a->rows,
+		.peer = r->res ? peer_cb : NULL,
+		.peer_ctx = r,
+	};
+
+	clock_gettime(CLOCK_REALTIME, &f.when);
+	if (top_table__copy(&r->shown, &r->last))
+		return -ENOMEM;
+	top_table__select(&r->shown, r->view.filter, r->view.sort);
+	if (r->json) {
+		top_render__json(r->out.sink, &r->view, &f);
+		/* the reader left (top -f json | head -1): done, as any filter; told at close */
+		return sink__error(r->out.sink) == -EPIPE ? 1 : sink__error(r->out.sink);
+	}
+	if (!f.max_rows && r->a->once)
+		f.max_rows = r->tty ? (size_t)(r->scr.rows > 6 ? r->scr.rows - 5 : 1) : 20;
+	top_render__screen(stdout, &r->view, &f, r->scr.cols, r->scr.rows, r->live);
+	if (fflush(stdout) || ferror(stdout)) {
+		int err = errno ? -errno : -EIO;
+
+		pr_err("top: writing the frame: %s", strerror(-err));
+		return err;
+	}
+	return 0;
+}
+
+/* Collect a frame's data over interval ns into r->last (nothing on the baseline tick). */
+static void collect(struct top_run *r, uint64_t interval)
+{
 	collect_hists(r, interval);
-	collect_io(r, interval);
+	top_procs__collect(&r->procs, &r->table, interval, r->first);
 	if (r->first) { /* baselines only: rates need a second reading */
 		r->first = false;
 		if (r->res) /* start the peers' lookups: the first frame can show names */
 			collect_tcp(r);
 		top_table__reset(&r->table);
-		return 0;
+		return;
 	}
 	collect_tcp(r);
 	if (top_has_addrs(r->a))
 		keep_tcp_rows(&r->table);
 	top_table__leader_names(&r->table, leader_name);
 	top_table__finish_samples(&r->table, interval);
+	top_table__idle_zero(&r->table, session__source(r->s, "sched") != NULL);
 	top_table__keep_task(&r->table, r->a->cfg.tgid, r->a->cfg.comm);
-	top_table__select(&r->table, r->a->filter, r->a->sort);
-	err = render(r, interval);
+	if (top_table__copy(&r->last, &r->table))
+		r->last.n = 0;
 	top_table__reset(&r->table);
+}
+
+/*
+ * The session's tick: each interval a new frame; the live view ticks every SESSION_POLL_MS
+ * too, for the keys and resizes, and redraws the last frame when they change it.
+ */
+static int top_tick(void *ctx, uint64_t now)
+{
+	struct top_run *r = ctx;
+	unsigned char keys[64];
+	bool redraw = false;
+	size_t n;
+	int err;
+
+	if (r->live) {
+		while ((n = top_screen__keys(&r->scr, keys, sizeof(keys))))
+			redraw |= top_keys__feed(&r->view, keys, n);
+		if (r->view.quit)
+			return 1;
+		redraw |= top_screen__resized(&r->scr);
+		if (!r->next_data) /* the first tick: the poller's first sample is due by now */
+			r->next_data = now - SESSION_POLL_MS * NSEC_PER_MSEC + r->a->interval_ns;
+		if (now < r->next_data)
+			return redraw && !r->first ? draw(r) : 0;
+		r->next_data += r->a->interval_ns;
+		if (r->next_data < now)
+			r->next_data = now + r->a->interval_ns;
+	}
+	collect(r, now - r->last_ns);
+	r->last_ns = now;
+	if (r->first)
+		return 0;
+	err = draw(r);
 	if (err)
 		return err;
-	return r->a->once ? 1 : 0;
-}
-
-static void term_raw(struct top_run *r)
-{
-	struct termios tio;
-
-	if (!isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &r->saved_tio))
-		return;
-	tio = r->saved_tio;
-	tio.c_lflag &= ~(tcflag_t)(ICANON | ECHO);
-	tio.c_cc[VMIN] = 0;
-	tio.c_cc[VTIME] = 0;
-	if (!tcsetattr(STDIN_FILENO, TCSANOW, &tio))
-		r->tio_saved = true;
-}
-
-static void term_restore(struct top_run *r)
-{
-	if (r->tio_saved)
-		tcsetattr(STDIN_FILENO, TCSANOW, &r->saved_tio);
+	return r->a->once ? 1 : 0; /* > 0: the session ends without an error */
 }
 
 /* A reader on the per-pid map of histogram name, if its subsystem runs on BPF here. */
@@ -630,6 +514,7 @@ int cmd_top(int argc, char **argv)
 	struct cli_common common = { 0 };
 	struct top_run r = { .a = &a, .first = true };
 	struct session s;
+	enum out_format fmt;
 	int first, err;
 	bool help;
 
@@ -647,6 +532,12 @@ int cmd_top(int argc, char **argv)
 		return EXIT_USAGE;
 	if (addr_sel__check(&a.addrs, &top_cmd))
 		return EXIT_USAGE;
+	fmt = cli_format(&common, false, FMT_TABLE);
+	if (fmt == FMT_CSV) {
+		cli_error(&top_cmd,
+			  "--format csv: top writes table or json (one object per frame)");
+		return EXIT_USAGE;
+	}
 	log_set_level(common.verbose);
 	if (trace_cfg__check_targets(&a.cfg, "top"))
 		return 1;
@@ -659,12 +550,22 @@ int cmd_top(int argc, char **argv)
 	a.cfg.ringbuf_bytes = 64 << 10; /* nothing streams */
 	a.cfg.poll_interval_ns = a.interval_ns;
 	r.tty = isatty(STDOUT_FILENO);
+	r.json = fmt != FMT_TABLE;
+	top_view__init(&r.view, a.sort, a.filter);
+	r.view.pid_at = pid_at;
+	r.view.pid_ctx = &r;
+	top_screen__measure(&r.scr);
 	if (r.tty) /* one write per frame, not per line: no half-drawn frames */
 		setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+	if (r.json && output__open(&r.out, &top_cmd, &common, FMT_NDJSON, 0))
+		return 1;
 	stop_install_handlers();
 	err = session__start(&s, ops, top_pick(ops, &a.cfg), &a.cfg, NULL, top_observe, &r);
-	if (err)
+	if (err) {
+		if (r.json)
+			output__close(&r.out);
 		return 1;
+	}
 	r.s = &s;
 	top_open_hists(&r);
 	if (a.addrs.resolve) {
@@ -672,22 +573,26 @@ int cmd_top(int argc, char **argv)
 		if (!r.res)
 			pr_warn("top: --resolve: %s: no PEER column", strerror(errno));
 	}
-	if (!a.once)
-		term_raw(&r);
 	r.last_ns = mono_now_ns();
-	top_tick(&r, r.last_ns); /* baselines */
-	err = session__run(&s, a.once ? 0 : common.duration_ns, a.interval_ns, top_tick, &r);
-	term_restore(&r);
+	collect(&r, 0); /* baselines */
+	r.live = !a.once && !r.json && !top_screen__enter(&r.scr);
+	err = session__run(&s, a.once ? 0 : common.duration_ns,
+			   r.live ? SESSION_POLL_MS * NSEC_PER_MSEC : a.interval_ns, top_tick, &r);
+	if (r.live)
+		top_screen__leave(&r.scr);
 	session__stop(&s);
+	if (r.json && output__close(&r.out))
+		err = err ? err : -EIO;
 	hist_reader__fini(&r.runq);
 	hist_reader__fini(&r.oncpu);
 	hist_reader__fini(&r.disk);
 	hist_reader__fini(&r.dns);
 	free(r.entries);
-	free(r.io_prev);
-	free(r.io_cur);
+	top_procs__free(&r.procs);
 	resolver__free(r.res);
 	free(r.peers);
 	top_table__free(&r.table);
+	top_table__free(&r.last);
+	top_table__free(&r.shown);
 	return err ? 1 : 0;
 }

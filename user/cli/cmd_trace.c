@@ -117,6 +117,9 @@ static const struct cli_cmd trace_cmd = {
 		   "(fallback polls, each labelled with its source); drops (any).\n"
 		   "Columns are documented in the README. Ctrl-C or SIGTERM ends the trace\n"
 		   "cleanly: the output file (and its gzip stream) is always complete.",
+	.examples = "vigil trace sched -d 5s\n"
+		    "vigil trace tcp -p 1234 -f json\n"
+		    "vigil trace blkio -o io.ndjson.gz",
 	.opts = trace_opts,
 	.set = trace_set,
 };

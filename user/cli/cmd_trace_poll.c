@@ -64,6 +64,8 @@ static const struct cli_cmd poll_cmd = {
 	.usage = "vigil trace [--interval TIME] [--count N] [--duration TIME] [--output FILE]",
 	.summary = "Stream `sample` records polled from the fallback library (this build has no\n"
 		   "BPF tracer): cpu, mem and net, one of each per --interval, as NDJSON.",
+	.examples = "vigil trace -d 5s\n"
+		    "vigil trace -i 1s -n 10 -o samples.ndjson",
 	.opts = poll_opts,
 	.set = poll_set,
 };

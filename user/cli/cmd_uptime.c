@@ -51,6 +51,9 @@ static const struct cli_cmd uptime_cmd = {
 	.name = "uptime",
 	.usage = "vigil uptime [-p|-s]",
 	.summary = "Show the time, how long the system has run, users and load, as uptime(1).",
+	.examples = "vigil uptime\n"
+		    "vigil uptime -p\n"
+		    "vigil uptime -s",
 	.opts = uptime_opts,
 	.set = uptime_set,
 };

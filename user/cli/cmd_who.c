@@ -48,6 +48,8 @@ static const struct cli_cmd who_cmd = {
 	.name = "who",
 	.usage = "vigil who [-H]",
 	.summary = "Show who is logged in, as who(1).",
+	.examples = "vigil who\n"
+		    "vigil who -H",
 	.opts = who_opts,
 	.set = who_set,
 };

@@ -1,11 +1,18 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * export_table.c: a human-readable stream. Fixed columns (time of day, kind, pid, tid, comm)
- * then the kind's other fields as key=value, so mixed kinds still line up.
+ * then the kind's other fields as key=value, so mixed kinds still line up. Durations (fields
+ * ending in _ns or _us) print with their unit under the name without it (latency=25.8µs) and
+ * byte counts as bytes2human (read_bytes=4.0K); CSV and JSON keep the raw units.
  */
 #include "export/export.h"
 
+#include <stdio.h>
+#include <string.h>
+
 #include "export/escape.h"
+#include "export/human.h"
+#include "fallback.h"
 
 static const enum vfield fixed[] = { VF_PID, VF_TID, VF_COMM };
 
@@ -56,6 +63,33 @@ static void table_cell(struct exporter *ex, const struct vkind_desc *d, const st
 	sink__printf(s, "%*llu ", width, (unsigned long long)row->v[f].u);
 }
 
+/* A duration or a byte count as people read it ("latency=25.8µs "); false: not one. */
+static bool human_field(struct sink *s, const struct vrow *row, enum vfield f)
+{
+	const char *name = vf_descs[f].name;
+	size_t n = strlen(name);
+	char buf[HUMAN_DUR_LEN], out[HUMAN_DUR_LEN];
+	size_t j = 0;
+
+	if (vf_descs[f].type != VT_U64 || vrow__is_null(row, f))
+		return false;
+	if (n > 3 && (!strcmp(name + n - 3, "_ns") || !strcmp(name + n - 3, "_us"))) {
+		human_duration(row->v[f].u * (name[n - 2] == 'u' ? 1000 : 1), buf, sizeof(buf));
+		for (size_t i = 0; buf[i]; i++) /* one token: no space before the unit */
+			if (buf[i] != ' ')
+				out[j++] = buf[i];
+		out[j] = '\0';
+		sink__printf(s, "%.*s=%s ", (int)(n - 3), name, out);
+		return true;
+	}
+	if (strstr(name, "bytes")) {
+		fb_bytes2human(row->v[f].u, buf, sizeof(buf));
+		sink__printf(s, "%s=%s ", name, buf);
+		return true;
+	}
+	return false;
+}
+
 static void table_row(struct exporter *ex, const struct vrow *row)
 {
 	const struct vkind_desc *d = vkind__desc(row->kind);
@@ -72,6 +106,8 @@ static void table_row(struct exporter *ex, const struct vrow *row)
 
 		if (field_is_fixed(f))
 			continue;
+		if (human_field(s, row, f))
+			continue;
 		sink__puts(s, vf_descs[f].name);
 		sink__putc(s, '=');
 		if (vf_descs[f].type == VT_STR && !vrow__is_null(row, f))
@@ -80,7 +116,7 @@ static void table_row(struct exporter *ex, const struct vrow *row)
 			export_write_field(s, row, f, false);
 		sink__putc(s, ' ');
 	}
-	sink__putc(s, '\n');
+	sink__end_line(s);
 }
 
 static void table_end(struct exporter *ex)

@@ -57,10 +57,10 @@ int output__close(struct output *o)
 		return 0; /* the reader left (vigil ... | head): not an error, as for any filter */
 	if (err && lost)
 		cli_error(o->cmd,
-			  "writing %s: %s; %llu records lost, the file ends at the last "
+			  "writing %s: %s; %llu %s lost, the file ends at the last "
 			  "whole one",
 			  strcmp(path, "-") ? path : "stdout", strerror(-err),
-			  (unsigned long long)lost);
+			  (unsigned long long)lost, lost == 1 ? "record" : "records");
 	else if (err)
 		cli_error(o->cmd, "writing %s: %s", strcmp(path, "-") ? path : "stdout",
 			  strerror(-err));

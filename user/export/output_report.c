@@ -59,7 +59,8 @@ void output__report(struct output *o, const struct session *s)
 	}
 	fprintf(stderr, "vigil %s: ", o->cmd->name);
 	if (total)
-		fprintf(stderr, "%llu records", (unsigned long long)total);
+		fprintf(stderr, "%llu %s", (unsigned long long)total,
+			total == 1 ? "record" : "records");
 	for (unsigned int k = 0; k < VK_MAX; k++) {
 		uint64_t mask, n = 0;
 
@@ -88,8 +89,8 @@ void output__report(struct output *o, const struct session *s)
 		fprintf(stderr, "%sWRITE FAILED (%s)", total ? "; " : "",
 			strerror(-sink__error(o->sink)));
 		if (counted)
-			fprintf(stderr, ": %llu records lost",
-				(unsigned long long)sink__lost(o->sink));
+			fprintf(stderr, ": %llu %s lost", (unsigned long long)sink__lost(o->sink),
+				sink__lost(o->sink) == 1 ? "record" : "records");
 		total = 1;
 		if (!lost && !c->bad_records) {
 			fputc('\n', stderr);

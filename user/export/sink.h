@@ -123,6 +123,18 @@ static inline void sink__putc(struct sink *s, char c)
 	s->buf[s->len++] = c;
 }
 
+/*
+ * End a line of a table: the spaces that padded its last cell are dropped (those still in
+ * the buffer: all of them, unless the line is longer than the buffer), then '\n'. Tables
+ * have no trailing spaces.
+ */
+static inline void sink__end_line(struct sink *s)
+{
+	while (s->len > s->mark && s->buf[s->len - 1] == ' ')
+		s->len--;
+	sink__putc(s, '\n');
+}
+
 static inline void sink__puts(struct sink *s, const char *str)
 {
 	sink__write(s, str, __builtin_strlen(str));

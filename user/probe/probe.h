@@ -44,7 +44,7 @@ enum probe_opt_id {
 		  "a duration such as 1s or 200ms (0: back to back)",                              \
 		  "between the starts of two runs (default 1s)" },                                 \
 	{                                                                                          \
-		"timeout", 't', "TIME", PROBE_OPT_TIMEOUT, "a duration such as 5s, above 0",       \
+		"timeout", 0, "TIME", PROBE_OPT_TIMEOUT, "a duration such as 5s, above 0",         \
 			"give up on one run after TIME (default 10s)"                              \
 	}
 

@@ -90,6 +90,8 @@ static const struct cli_cmd dns_cmd = {
 	.details = "NXDOMAIN, SERVFAIL and REFUSED are results: the run fails (exit 1) and its\n"
 		   "record says which. Exit status: 0 when every run got NOERROR (and the\n"
 		   "--expect set), 1 when one did not, 2 for a bad flag or name.",
+	.examples = "vigil probe dns example.com\n"
+		    "vigil probe dns --server 127.0.0.1 --type AAAA example.com",
 	.opts = dns_opts,
 	.set = dns_set,
 };

@@ -150,6 +150,8 @@ static const struct cli_cmd http_cmd = {
 		"the run, as curl's time_namelookup, time_connect, time_appconnect,\n"
 		"time_pretransfer, time_starttransfer and time_total. Exit status: 0 when every\n"
 		"run succeeded, 1 when one failed, 2 for a bad flag or a malformed URL.",
+	.examples = "vigil probe http https://example.com/\n"
+		    "vigil probe http -f json http://127.0.0.1:8080/health",
 	.opts = http_opts,
 	.set = http_set,
 };

@@ -89,6 +89,8 @@ static const struct cli_cmd tcp_cmd = {
 	.details = "Phase times are cumulative from the start of the run. IPv6 addresses go in\n"
 		   "brackets: [::1]:443. Exit status: 0 when every run succeeded, 1 when one\n"
 		   "failed, 2 for a bad flag or target.",
+	.examples = "vigil probe tcp 127.0.0.1:22\n"
+		    "vigil probe tcp -f json db1:5432 db2:5432",
 	.opts = tcp_opts,
 	.set = tcp_set,
 };

@@ -168,6 +168,8 @@ static const struct cli_cmd tr_cmd = {
 		"probe_index, addr, name, rtt_ns, reply); -f svg draws the route (RTT and loss\n"
 		"per hop, the end state) into -o FILE. Exit 0 when the target answered (open or\n"
 		"closed), 1 when it was not reached or the trace failed. IPv4 and IPv6.",
+	.examples = "vigil probe traceroute example.com\n"
+		    "vigil probe traceroute -p 443 -m 20 10.0.0.1",
 	.opts = tr_opts,
 	.set = tr_set,
 };

@@ -122,7 +122,7 @@ const struct ps_col ps_cols[] = {
 	{ "rss", "RSS", 8, PS_BYTES, FB_PI_MEMORY_INFO, col_rss, NULL },
 	{ "vms", "VMS", 8, PS_BYTES, FB_PI_MEMORY_INFO, col_vms, NULL },
 	{ "shared", "SHR", 8, PS_BYTES, FB_PI_MEMORY_INFO, col_shared, NULL },
-	{ "create_time", "STARTED", 14, PS_SECONDS, FB_PI_CREATE_TIME, col_create_time, NULL },
+	{ "create_time", "STARTED", 14, PS_EPOCH, FB_PI_CREATE_TIME, col_create_time, NULL },
 	{ "terminal", "TTY", -8, PS_TEXT, FB_PI_TERMINAL, NULL, col_terminal },
 	{ "name", "NAME", -16, PS_TEXT, FB_PI_NAME, NULL, col_name },
 	{ "num_fds", "FDS", 6, PS_INT, PS_X_NUM_FDS, col_num_fds, NULL },

@@ -18,7 +18,8 @@
 
 enum ps_col_type {
 	PS_INT,
-	PS_SECONDS,
+	PS_SECONDS, /* a duration: with its unit in tables */
+	PS_EPOCH,   /* a time (epoch seconds): local clock time in tables */
 	PS_PERCENT,
 	PS_BYTES,
 	PS_TEXT,

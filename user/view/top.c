@@ -5,6 +5,7 @@
  */
 #include "view/top.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,7 +16,33 @@ const char *const top_sort_names[] = {
 	[TOP_RUNQ_P99] = "runq",    [TOP_RUNQ_AVG] = "runq-avg", [TOP_DISK_READ] = "read",
 	[TOP_DISK_WRITE] = "write", [TOP_DISK_P99] = "disk",	 [TOP_TCP_CONNS] = "tcp",
 	[TOP_TCP_RTT] = "rtt",	    [TOP_COMM] = "comm",	 [TOP_DNS_QPS] = "dns",
-	[TOP_DNS_P99] = "dns-p99",  [TOP__COUNT] = NULL,
+	[TOP_DNS_P99] = "dns-p99",  [TOP_MEM] = "mem",		 [TOP_RES] = "res",
+	[TOP_TIME] = "time",	    [TOP__COUNT] = NULL,
+};
+
+const enum top_col top_col_order[TOP__COUNT] = {
+	TOP_PID,       TOP_COMM,     TOP_CPU,	   TOP_MEM,	  TOP_RES,	  TOP_TIME,
+	TOP_RUNQ_P50,  TOP_RUNQ_P99, TOP_RUNQ_AVG, TOP_DISK_READ, TOP_DISK_WRITE, TOP_DISK_P99,
+	TOP_TCP_CONNS, TOP_TCP_RTT,  TOP_DNS_QPS,  TOP_DNS_P99,
+};
+
+const char *const top_col_titles[TOP__COUNT] = {
+	[TOP_PID] = "PID",
+	[TOP_COMM] = "COMM",
+	[TOP_CPU] = "CPU%",
+	[TOP_MEM] = "MEM%",
+	[TOP_RES] = "RES",
+	[TOP_TIME] = "TIME+",
+	[TOP_RUNQ_P50] = "RQ_P50",
+	[TOP_RUNQ_P99] = "RQ_P99",
+	[TOP_RUNQ_AVG] = "RQ_AVG",
+	[TOP_DISK_READ] = "READ/s",
+	[TOP_DISK_WRITE] = "WRITE/s",
+	[TOP_DISK_P99] = "DISK_P99",
+	[TOP_TCP_CONNS] = "TCP",
+	[TOP_TCP_RTT] = "TCP_RTT",
+	[TOP_DNS_QPS] = "DNS/s",
+	[TOP_DNS_P99] = "DNS_P99",
 };
 
 static int cmp_pid(const void *a, const void *b)
@@ -62,6 +89,22 @@ struct top_row *top_table__row(struct top_table *t, uint32_t pid)
 void top_table__reset(struct top_table *t)
 {
 	t->n = 0;
+}
+
+int top_table__copy(struct top_table *dst, const struct top_table *src)
+{
+	if (src->n > dst->cap) {
+		struct top_row *v = realloc(dst->rows, src->n * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		dst->rows = v;
+		dst->cap = src->n;
+	}
+	if (src->n)
+		memcpy(dst->rows, src->rows, src->n * sizeof(*src->rows));
+	dst->n = src->n;
+	return 0;
 }
 
 void top_table__free(struct top_table *t)
@@ -202,6 +245,12 @@ static double col_value(const struct top_row *r, enum top_col c)
 		return r->dns_qps;
 	case TOP_DNS_P99:
 		return (double)r->dns_p99_us;
+	case TOP_MEM:
+		return r->mem_pct;
+	case TOP_RES:
+		return (double)r->res_bytes;
+	case TOP_TIME:
+		return r->cpu_time_s;
 	default:
 		return 0;
 	}
@@ -229,6 +278,18 @@ static int cmp_rows(const void *a, const void *b, void *ctx)
 	if (vx != vy)
 		return vx > vy ? -1 : 1;
 	return cmp_pid(a, b);
+}
+
+void top_table__idle_zero(struct top_table *t, bool has_sched)
+{
+	for (size_t i = 0; has_sched && i < t->n; i++) {
+		struct top_row *r = &t->rows[i];
+
+		if (!top_row__has(r, TOP_CPU) && top_row__has(r, TOP_TIME)) {
+			r->cpu_pct = 0;
+			r->known |= 1U << TOP_CPU;
+		}
+	}
 }
 
 void top_table__keep_task(struct top_table *t, uint32_t pid, const char *comm)

@@ -6,8 +6,9 @@
  * from the schedstat poller's samples otherwise (CPU from on-CPU time, the mean run-queue
  * wait per time slice: no percentiles without events). Disk bytes per process come from
  * /proc/<pid>/io, TCP connection counts and their mean smoothed RTT from sock_diag. A value a
- * source cannot give is
- * marked unknown and shown as "-", never as 0. Rows sort by any column and filter by name.
+ * source cannot give is marked unknown and shown as "-", never as 0. MEM%, RES and TIME+
+ * come from the fallback library's memory_info and cpu_times, as ps and psutil give them.
+ * Rows sort by any column and filter by name.
  */
 #ifndef VIGIL_TOP_H
 #define VIGIL_TOP_H
@@ -34,10 +35,16 @@ enum top_col {
 	TOP_COMM,
 	TOP_DNS_QPS, /* DNS queries answered per second (BPF only) */
 	TOP_DNS_P99, /* their latency's p99, usecs */
+	TOP_MEM,     /* MEM%: resident memory over physical memory, as ps and psutil */
+	TOP_RES,     /* resident bytes (memory_info().rss) */
+	TOP_TIME,    /* TIME+: user + system CPU seconds since the process started */
 	TOP__COUNT,
 };
 
 extern const char *const top_sort_names[]; /* "pid", "cpu", "runq", ..., NULL */
+/* The columns as shown, left to right: the order of the `<` and `>` keys and the chooser. */
+extern const enum top_col top_col_order[TOP__COUNT];
+extern const char *const top_col_titles[TOP__COUNT]; /* "PID", "CPU%", ... by column */
 
 struct top_row {
 	uint32_t pid;
@@ -53,6 +60,9 @@ struct top_row {
 	uint64_t tcp_rtt_sum_us, tcp_rtt_n; /* accumulators */
 	double dns_qps;
 	uint64_t dns_p99_us;
+	double mem_pct;
+	uint64_t res_bytes;
+	double cpu_time_s;
 	/* accumulators of one frame (schedstat samples) */
 	uint64_t oncpu_ns, run_delay_ns, slices;
 };
@@ -65,6 +75,8 @@ struct top_table {
 /* The row for pid (created empty if new); NULL when out of memory. */
 struct top_row *top_table__row(struct top_table *t, uint32_t pid);
 void top_table__reset(struct top_table *t);
+/* Make dst a copy of src's rows; 0 or -ENOMEM (dst unchanged). */
+int top_table__copy(struct top_table *dst, const struct top_table *src);
 void top_table__free(struct top_table *t);
 
 /* Fold one fallback `sample` row (sched) into the table. */
@@ -97,6 +109,13 @@ void top_table__leader_names(struct top_table *t, int (*name)(uint32_t pid, char
  * --comm, which BPF applies in the kernel and the fallback sources (every process) need here.
  */
 void top_table__keep_task(struct top_table *t, uint32_t pid, const char *comm);
+
+/*
+ * A process the fallback library read this frame (TOP_TIME known) but that no scheduler
+ * source saw run did not run: its CPU% is a real 0.0, not unknown. Only when a scheduler
+ * source runs (has_sched), since then an absent sample means an idle process.
+ */
+void top_table__idle_zero(struct top_table *t, bool has_sched);
 
 /* Keep the rows whose comm contains filter (NULL/"" keeps all), sorted by col (desc). */
 void top_table__select(struct top_table *t, const char *filter, enum top_col col);

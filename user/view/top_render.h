@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * top_render.h: one frame of `vigil top` drawn for people (a header, the column titles, the
+ * rows that fit, each cut to the terminal's width; or the help, or the sort chooser) or for
+ * scripts (one JSON object per frame and line: raw units, null for unknown).
+ */
+#ifndef VIGIL_TOP_RENDER_H
+#define VIGIL_TOP_RENDER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "export/sink.h"
+#include "view/top.h"
+#include "view/top_keys.h"
+
+struct top_frame {
+	const struct top_table *t; /* the rows kept, sorted */
+	double interval_s;
+	struct timespec when; /* wall clock */
+	const char *sched;    /* the scheduler's source ("bpf", "procfs"), NULL: none */
+	bool bpf_disk;	      /* disk latency from BPF too */
+	size_t max_rows;      /* at most this many rows; 0: as many as fit */
+	/* --resolve: the PEER of pid, else NULL */
+	const char *(*peer)(void *ctx, uint32_t pid, char *buf, size_t len);
+	void *peer_ctx;
+};
+
+/*
+ * Draw f for a terminal of cols x rows (cols 0: no cut) with the view v's selection, prompt
+ * and mode; live: clear the screen first and mark the selected row. Sets v's page and clamps
+ * its selection.
+ */
+void top_render__screen(FILE *out, struct top_view *v, const struct top_frame *f, int cols,
+			int rows, bool live);
+
+/* One JSON object (and a newline) for the frame. */
+void top_render__json(struct sink *s, const struct top_view *v, const struct top_frame *f);
+
+#endif /* VIGIL_TOP_RENDER_H */

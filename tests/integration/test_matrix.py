@@ -191,6 +191,20 @@ CASES += [[c, "--help"] for c in ("doctor", "trace", "hist", "serve", "top", "pr
 # Exit 1 in silence is the contract here, as for pidof(1): no process has that name.
 SILENT_EXIT1 = [["pidof", "no-such-command-here"]]
 
+# rules, alerts and report: a rules file checked, a serve that is not there (exit 1, saying so),
+# and a report printed (mailing it is tests/integration/test_mail.py's).
+RULES = """groups:
+  - name: matrix
+    rules:
+      - alert: RootFull
+        expr: disk_used_percent{mount="/"} > 99
+        for: 1m
+"""
+CASES += [["rules", "check", "{tmp}/rules.yml"], ["rules", "--help"],
+          ["alerts", "--url", "http://127.0.0.1:{port}"], ["alerts", "--help"],
+          ["report", "--duration", "1s"],
+          ["report", "--help"]]
+
 # fleet: there is no sshd to reach here, so exit 1 and a summary saying so is its success.
 CASES += [["fleet", "--help"], ["fleet", "-H", "127.0.0.1:{port}", "--run", "true"]]
 
@@ -295,6 +309,8 @@ class Mode:
                 return True
             what = "exit %d, not 1" % rc
         elif argv[0] == "fleet" and rc == 1 and "failed: connection refused" in err:
+            return True
+        elif argv[0] == "alerts" and rc == 1 and "Couldn't connect to server" in err:
             return True
         elif rc == 1 and not err.strip():
             what = "exit 1 with nothing on stderr"
@@ -419,6 +435,8 @@ def mode(name):
                     if not only or n in only:
                         wdir = tempfile.mkdtemp(prefix="vigil-matrix-%s-" % n)
                         os.chmod(wdir, 0o777)
+                        with open(os.path.join(wdir, "rules.yml"), "w") as f:
+                            f.write(RULES)
                         _modes[n] = Mode(n, m["env"], m["nobody"], m["bpf"], wdir, exe)
                 threads = [threading.Thread(target=m.run_all) for m in _modes.values()]
                 for t in threads:

@@ -51,6 +51,8 @@ static const struct cli_cmd report_cmd = {
 		"or mailed with the histograms as charts (--mail).",
 	.details = "With --state-dir, a report the server does not take is queued there, and\n"
 		   "what is queued there is sent first.",
+	.examples = "vigil report --duration 30s\n"
+		    "vigil report --mail ops@example.org --smtp smtp://mail:587 --from vigil@host",
 	.opts = report_opts,
 	.set = report_set,
 };

@@ -139,8 +139,10 @@ def formats_agree_and_megabytes():
 
 
 def shape(text):
-    """The layout of a table with every number (dates, times, counts) made N."""
-    return re.sub(r"[0-9]+([.:/-][0-9]+)*", "N", text)
+    """The layout of a table with every number (dates, times, counts) made N and the padding in
+    front of it made one space: 100.00 is one column wider than 99.50, and an idle machine gives
+    the one where a busy one gives the other."""
+    return re.sub(r" *[0-9]+([.:/-][0-9]+)*", " N", text)
 
 
 def sysstat_or_skip():

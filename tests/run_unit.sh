@@ -1,6 +1,8 @@
 #!/bin/sh
 # run_unit.sh: run every cmocka unit-test binary given, then print one closing line
 # "unit: N passed, N failed" counting test cases across binaries. Exit 1 if any failed.
+LSAN_OPTIONS="suppressions=$(cd "$(dirname "$0")" && pwd)/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+export LSAN_OPTIONS
 passed=0
 failed=0
 for bin in "$@"; do

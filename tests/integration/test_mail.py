@@ -551,7 +551,7 @@ class Serve:
     """vigil serve --rules in a mount namespace of its own, where a 32 MiB ext4 image is
     mounted at tmp/small; run() runs a command in that namespace."""
 
-    def __init__(self, tmp, srv, *mail_args):
+    def __init__(self, tmp, srv, *mail_args, rules_text=RULES):
         self.tmp, self.mnt = tmp, os.path.join(tmp, "small")
         img = os.path.join(tmp, "small.img")
         if not os.path.exists(img):
@@ -562,7 +562,7 @@ class Serve:
                            capture_output=True)
         rules = os.path.join(tmp, "rules.yml")
         with open(rules, "w") as f:
-            f.write(RULES % {"mnt": self.mnt})
+            f.write(rules_text % {"mnt": self.mnt})
         self.port = free_port()
         cmd = ("mount -o loop %s %s && exec %s serve --listen 127.0.0.1:%d --rules %s "
                "--eval-interval 200ms --smtp %s --from vigil@example.org "
@@ -632,6 +632,56 @@ def serve_rule_fires_on_a_filling_disk_mail_with_chart_and_csv_then_resolved():
         check(sv.failed() == 0, "failed notifications")
         check(not glob.glob(tmp + "/state/mail/*"), "the spool is not empty")
     finally:
+        if sv:
+            sv.stop()
+        srv.stop()
+        shutil.rmtree(tmp)
+
+
+CPU_RULES = """
+groups:
+  - name: cpu
+    rules:
+      - alert: Busy
+        expr: cpu_percent > 30
+        for: 0s
+route:
+  group_by: [alertname]
+  group_wait: 0s
+  group_interval: 1h
+  repeat_interval: 1h
+"""
+
+
+@test
+def serve_cpu_alert_mail_carries_a_flame_graph_of_the_busy_process():
+    """A CPU alert's mail attaches a short profile's flame graph, titled with the rule and
+    host, in which the process that burns the CPU is a frame."""
+    harness.require_root()
+    require_tools()
+    tmp = tempfile.mkdtemp(prefix="vigil-mail-")
+    burner = os.path.join(tmp, "vigilburn")
+    shutil.copy("/bin/dash", burner)
+    srv = Smtp(tmp).start()
+    sv, burn = None, []
+    try:
+        sv = Serve(tmp, srv, "--smtp-starttls", "never", rules_text=CPU_RULES)
+        burn = [subprocess.Popen([burner, "-c", "while :; do :; done"]) for _ in range(2)]
+        (meta, msg), = srv.wait_count(1)
+        check(msg["Subject"].startswith("[FIRING:1] Busy"), msg["Subject"])
+        svgs = [a for a in msg.iter_attachments()
+                if a.get_content_type() == "image/svg+xml"]
+        check(len(svgs) == 1, [a.get_filename() for a in msg.iter_attachments()])
+        svg = svgs[0].get_content()
+        root = ET.fromstring(svg)
+        text = "".join(root.itertext())
+        check(root.tag.endswith("svg") and "Busy on %s" % socket.gethostname() in text,
+              text[:300])
+        check("vigilburn" in text, "the burner is not in the flame graph: %s" % text[:600])
+    finally:
+        for b in burn:
+            b.kill()
+            b.wait()
         if sv:
             sv.stop()
         srv.stop()

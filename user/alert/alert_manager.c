@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "alert/alert_profile.h"
 #include "core/log.h"
 
 #define AM_LABELS (ALERT_MAX_LABELS + 32) /* series + rule labels + alertname, as pairs */
@@ -45,6 +46,7 @@ struct am_alert {
 	enum am_state state;
 	double active_at, fired_at, resolved_at, value;
 	char *summary, *description, *records_csv;
+	char *flame_svg;    /* a CPU alert's profile, taken when it is first notified */
 	bool seen;	    /* this round */
 	bool in_group;	    /* handed to a group once firing */
 	bool resolved_done; /* its resolution was dispatched (or need not be) */
@@ -62,6 +64,7 @@ struct am_group {
 struct alert_manager {
 	struct alert_rules *rules;
 	struct alert_collector *col;
+	struct alert_env env;
 	pthread_mutex_t lock;
 	int round;
 	struct am_series **series;
@@ -178,6 +181,8 @@ struct alert_manager *alert_manager__new(struct alert_rules *rules, const struct
 		return NULL;
 	pthread_mutex_init(&m->lock, NULL);
 	m->rules = rules;
+	if (env)
+		m->env = *env;
 	m->col = alert_collector__new(env);
 	if (!m->col) {
 		m->rules = NULL;
@@ -267,6 +272,7 @@ static void alert_free(struct am_alert *a)
 	free(a->summary);
 	free(a->description);
 	free(a->records_csv);
+	free(a->flame_svg);
 	free(a);
 }
 
@@ -611,7 +617,29 @@ static void alert_view(const struct alert_manager *m, const struct am_alert *a, 
 		.series = pts,
 		.nseries = n,
 		.records_csv = a->records_csv,
+		.flame_svg = a->flame_svg,
 	};
+}
+
+/*
+ * A CPU alert's flame graph, taken the first time it is notified firing (without the lock:
+ * only this thread writes alerts; the pointer is published under it for readers' sake).
+ */
+static void alert_take_profile(struct alert_manager *m, struct am_alert *a, struct alert *view)
+{
+	const struct alert_rule *r = &m->rules->v[a->rule];
+	char title[640];
+	char *svg;
+
+	if (!m->env.flame || a->flame_svg || a->state != AM_FIRING ||
+	    !alert_profile__wanted(r->expr.metric->name))
+		return;
+	snprintf(title, sizeof(title), "%s on %s: on-CPU stacks when it fired", r->name, m->host);
+	svg = m->env.flame(m->env.ctx, title);
+	pthread_mutex_lock(&m->lock);
+	a->flame_svg = svg;
+	pthread_mutex_unlock(&m->lock);
+	view->flame_svg = svg;
 }
 
 /* Flush group g: 1 to keep it, 0 when it holds nothing any more. */
@@ -621,6 +649,7 @@ static int group_flush(struct alert_manager *m, struct am_group *g, double now)
 	struct am_alert **mem = calloc(m->nalerts + 1, sizeof(*mem));
 	struct alert_point *pts = NULL;
 	struct alert *view = NULL;
+	struct am_alert **src = NULL; /* view[i] is src[i]'s */
 	size_t n = 0, nfiring = 0, nsend = 0;
 	uint64_t h = FNV_SEED;
 	bool send;
@@ -635,8 +664,9 @@ static int group_flush(struct alert_manager *m, struct am_group *g, double now)
 		return 0;
 	}
 	view = calloc(n, sizeof(*view));
+	src = calloc(n, sizeof(*src));
 	pts = calloc(n * ALERT_WINDOW, sizeof(*pts));
-	if (!view || !pts)
+	if (!view || !src || !pts)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
 		bool firing = mem[i]->state == AM_FIRING;
@@ -647,7 +677,7 @@ static int group_flush(struct alert_manager *m, struct am_group *g, double now)
 		h = fnv(h, mem[i]->fp_hex);
 		h = fnv(h, firing ? "f" : "r");
 		alert_view(m, mem[i], &view[nsend], pts + nsend * ALERT_WINDOW);
-		nsend++;
+		src[nsend++] = mem[i];
 	}
 	send = nsend && (!g->sent || h != g->last_hash ||
 			 (nfiring && now - g->last_sent >= rt->repeat_interval - 1e-9));
@@ -670,6 +700,8 @@ static int group_flush(struct alert_manager *m, struct am_group *g, double now)
 		 * notifier talks to a slow server: /metrics and /api/v2/alerts are not held up.
 		 */
 		pthread_mutex_unlock(&m->lock);
+		for (size_t i = 0; i < nsend; i++)
+			alert_take_profile(m, src[i], &view[i]);
 		for (size_t i = 0; i < m->nnotifiers; i++)
 			if (notifier__send(m->notifiers[i], &note))
 				pr_warn("alert: %s notification of %s refused",
@@ -683,6 +715,7 @@ static int group_flush(struct alert_manager *m, struct am_group *g, double now)
 		if (mem[i]->state == AM_RESOLVED)
 			mem[i]->resolved_done = true;
 out:
+	free(src);
 	free(view);
 	free(pts);
 	free(mem);

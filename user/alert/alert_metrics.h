@@ -30,6 +30,9 @@ struct alert_env {
 	int (*counter)(void *ctx, const char *name, double *v);
 	/* probe target with probe module `module`: success 0 or 1; 0 or -errno */
 	int (*probe)(void *ctx, const char *module, const char *target, double *success);
+	/* a short host profile's flame graph SVG titled title, malloc'd, or NULL; a NULL hook
+	 * leaves CPU alerts without one */
+	char *(*flame)(void *ctx, const char *title);
 	void *ctx;
 };
 

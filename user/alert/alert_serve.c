@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "alert/alert_profile.h"
 #include "alert/webhook.h"
 #include "cli/mail_opts.h"
 #include "mail/mail_notifier.h"
@@ -55,6 +56,13 @@ static int env_counter(void *ctx, const char *name, double *v)
 	struct alert_serve *as = ctx;
 
 	return metrics__counter(as->mt, name, v);
+}
+
+/* A CPU alert's flame graph: a short profile by a child vigil (alert_profile.c). */
+static char *env_flame(void *ctx, const char *title)
+{
+	(void)ctx;
+	return alert_profile__svg(title);
 }
 
 /* One probe with a --probe.config module; success read back from its probe_success line. */
@@ -142,6 +150,7 @@ struct alert_serve *alert_serve__new(const struct alert_serve_opts *o, struct me
 	as->m = alert_manager__new(r, &(struct alert_env){ .hist = env_hist,
 							   .counter = env_counter,
 							   .probe = env_probe,
+							   .flame = env_flame,
 							   .ctx = as });
 	if (!as->m) {
 		alert_rules__free(r);

@@ -12,13 +12,11 @@
 #include <string.h>
 
 #include "cli/commands.h"
-#include "core/log.h"
-#include "core/stop.h"
 #include "core/wallclock.h"
-#include "export/output.h"
 #include "export/rows.h"
 #include "net/net_resolve.h"
 #include "probe/probe.h"
+#include "probe/probe_driver.h"
 #include "probe/probe_dns.h"
 #include "probe/probe_expect.h"
 
@@ -173,62 +171,42 @@ static void table_row(struct sink *s, const char *name, const struct dns_args *a
 			     r->rr[i].data);
 }
 
-static int dns_runs(struct dns_args *a, char **names, int n, struct output *out,
-		    struct probe_stats *stats)
+static void table_header(struct sink *s)
 {
-	struct wallclock wc;
-	struct rows rows;
-	int ret = 0;
+	sink__printf(s, "%-32s %-5s %-28s %-9s %9s %7s  %s\n", "NAME", "TYPE", "SERVER", "RCODE",
+		     "QUERY_MS", "ANSWERS", "RESULT");
+}
 
-	wallclock__init(&wc);
-	if (out->fmt == FMT_TABLE)
-		sink__printf(out->sink, "%-32s %-5s %-28s %-9s %9s %7s  %s\n", "NAME", "TYPE",
-			     "SERVER", "RCODE", "QUERY_MS", "ANSWERS", "RESULT");
-	else
-		rows__begin(&rows, out, dns_keys);
-	for (uint64_t run = 0; run < a->loop.count && !stop_is_requested(); run++) {
-		uint64_t started = mono_now_ns();
+static int dns_attempt(void *ctx, const char *name, const struct probe_attempt_out *out,
+		       struct probe_attempt *res)
+{
+	struct dns_args *a = ctx;
+	struct probe_dns_result *r = calloc(1, sizeof(*r));
+	char rname[RESOLVE_NAME_MAX];
+	int err = r ? probe_dns__run(&a->o, name, r) : -ENOMEM;
 
-		for (int i = 0; i < n && !stop_is_requested(); i++) {
-			struct probe_dns_result *r = calloc(1, sizeof(*r));
-			char rname[RESOLVE_NAME_MAX];
-			int err = r ? probe_dns__run(&a->o, names[i], r) : -ENOMEM;
-
-			if (err) {
-				free(r);
-				ret = err;
-				goto out_end;
-			}
-			probe_addrs__name(&a->addrs, r->server, rname, sizeof(rname));
-			if (out->fmt == FMT_TABLE)
-				table_row(out->sink, names[i], a, r, rname);
-			else
-				dns_row(&rows, &wc, names[i], a, r, rname);
-			probe_stats__add(&stats[i], r->fail == PROBE_OK, r->duration_ns);
-			if (r->fail) {
-				fprintf(stderr, "vigil probe dns: %s: %s\n", names[i], r->error);
-				ret = ret ? ret : 1;
-			}
-			free(r);
-			sink__flush(out->sink);
-		}
-		if (run + 1 < a->loop.count && !probe_loop__wait(&a->loop, started))
-			break;
+	if (err) {
+		free(r);
+		return err;
 	}
-out_end:
-	if (out->fmt != FMT_TABLE)
-		rows__end(&rows);
-	return ret;
+	probe_addrs__name(&a->addrs, r->server, rname, sizeof(rname));
+	if (out->table)
+		table_row(out->table, name, a, r, rname);
+	else
+		dns_row(out->rows, out->wc, name, a, r, rname);
+	res->ok = r->fail == PROBE_OK;
+	res->duration_ns = r->duration_ns;
+	snprintf(res->error, sizeof(res->error), "%s", r->error);
+	free(r);
+	return 0;
 }
 
 int probe_dns__cmd(int argc, char **argv)
 {
 	struct dns_args a = { 0 };
 	struct cli_common common = { 0 };
-	struct probe_stats *stats = NULL;
 	char qname[PROBE_DNS_NAME_LEN];
-	struct output out;
-	int first, err;
+	int first, ret;
 	bool help;
 
 	probe_loop__init(&a.loop);
@@ -250,26 +228,18 @@ int probe_dns__cmd(int argc, char **argv)
 	}
 	if (probe_addrs__check(&a.addrs, &dns_cmd))
 		return EXIT_USAGE;
-	log_set_level(common.verbose);
 	a.o.timeout_ns = a.loop.timeout_ns;
 	a.o.addrs = &a.addrs;
-	stats = calloc((size_t)(argc - first), sizeof(*stats));
-	if (!stats || output__open(&out, &dns_cmd, &common, FMT_NDJSON, 0)) {
-		free(stats);
-		return 1;
-	}
-	probe_addrs__start(&a.addrs, "probe dns");
-	stop_install_handlers();
-	err = dns_runs(&a, argv + first, argc - first, &out, stats);
-	if (err < 0)
-		cli_error(&dns_cmd, "%s",
-			  err == -ENOSYS ? "libldns could not be loaded" : strerror(-err));
-	if (a.loop.count > 1) {
-		for (int i = first; i < argc; i++)
-			probe_stats__print(&stats[i - first], "dns", argv[i],
-					   out.fmt == FMT_TABLE ? out.sink : NULL);
-	}
-	free(stats);
+	ret = probe_driver__run(&(struct probe_driver){ .cmd = &dns_cmd,
+							.name = "dns",
+							.library = "libldns",
+							.keys = dns_keys,
+							.table_header = table_header,
+							.attempt = dns_attempt,
+							.ctx = &a,
+							.loop = &a.loop,
+							.addrs = &a.addrs },
+				&common, argv + first, argc - first);
 	probe_addrs__free(&a.addrs);
-	return output__close(&out) || err ? 1 : 0;
+	return ret;
 }

@@ -18,13 +18,11 @@
 
 #include "cli/commands.h"
 #include "cli/parse.h"
-#include "core/log.h"
-#include "core/stop.h"
 #include "core/wallclock.h"
-#include "export/output.h"
 #include "export/rows.h"
 #include "net/net_resolve.h"
 #include "probe/probe.h"
+#include "probe/probe_driver.h"
 #include "probe/probe_http.h"
 
 enum {
@@ -296,61 +294,33 @@ static void table_row(struct sink *s, const char *url, const struct probe_http_r
 	}
 }
 
-/* Probe each URL loop.count times; 0 when every run succeeded, 1 if not, -errno on failure. */
-static int http_runs(struct http_args *a, char **urls, int n, struct output *out,
-		     struct probe_stats *stats, struct probe_kview *k)
+static int http_attempt(void *ctx, const char *url, const struct probe_attempt_out *out,
+			struct probe_attempt *res)
 {
-	struct wallclock wc;
-	struct rows rows;
-	int ret = 0;
+	struct http_args *a = ctx;
+	char rname[RESOLVE_NAME_MAX];
+	struct probe_http_result r;
+	int err = probe_http__run(&a->o, url, &r);
 
-	wallclock__init(&wc);
-	if (out->fmt == FMT_TABLE)
-		table_header(out->sink);
+	if (err)
+		return err;
+	probe_conn_kernel_lookup(&r.conn, out->k, "probe http");
+	probe_addrs__name(&a->addrs, r.conn.remote_ip, rname, sizeof(rname));
+	if (out->table)
+		table_row(out->table, url, &r, rname);
 	else
-		rows__begin(&rows, out, http_keys);
-	for (uint64_t run = 0; run < a->loop.count && !stop_is_requested(); run++) {
-		uint64_t started = mono_now_ns();
-
-		for (int i = 0; i < n && !stop_is_requested(); i++) {
-			char rname[RESOLVE_NAME_MAX];
-			struct probe_http_result r;
-			int err = probe_http__run(&a->o, urls[i], &r);
-
-			if (err) {
-				ret = err;
-				goto out_end;
-			}
-			probe_conn_kernel_lookup(&r.conn, k, "probe http");
-			probe_addrs__name(&a->addrs, r.conn.remote_ip, rname, sizeof(rname));
-			if (out->fmt == FMT_TABLE)
-				table_row(out->sink, urls[i], &r, rname);
-			else
-				http_row(&rows, &wc, urls[i], &r, rname);
-			probe_stats__add(&stats[i], r.fail == PROBE_OK, r.duration_ns);
-			if (r.fail) {
-				fprintf(stderr, "vigil probe http: %s: %s\n", urls[i], r.error);
-				ret = ret ? ret : 1;
-			}
-			probe_http_result__free(&r);
-			sink__flush(out->sink);
-		}
-		if (run + 1 < a->loop.count && !probe_loop__wait(&a->loop, started))
-			break;
-	}
-out_end:
-	if (out->fmt != FMT_TABLE)
-		rows__end(&rows);
-	return ret;
+		http_row(out->rows, out->wc, url, &r, rname);
+	res->ok = r.fail == PROBE_OK;
+	res->duration_ns = r.duration_ns;
+	snprintf(res->error, sizeof(res->error), "%s", r.error);
+	probe_http_result__free(&r);
+	return 0;
 }
 
 int probe_http__cmd(int argc, char **argv)
 {
 	struct http_args a = { 0 };
 	struct cli_common common = { 0 };
-	struct probe_stats *stats = NULL;
-	struct probe_kview *k;
-	struct output out;
 	int first, ret = EXIT_USAGE, err;
 	char why[512];
 	bool help;
@@ -380,30 +350,21 @@ int probe_http__cmd(int argc, char **argv)
 	}
 	if (probe_addrs__check(&a.addrs, &http_cmd))
 		goto out_free_opts;
-	log_set_level(common.verbose);
 	a.o.timeout_ns = a.loop.timeout_ns;
 	a.o.addrs = &a.addrs;
-	probe_addrs__start(&a.addrs, "probe http");
-	stats = calloc((size_t)(argc - first), sizeof(*stats));
-	ret = 1;
-	if (!stats || output__open(&out, &http_cmd, &common, FMT_NDJSON, 0))
-		goto out_free_opts;
-	stop_install_handlers();
-	k = probe_kview_for("probe http", a.loop.no_kernel);
-	err = http_runs(&a, argv + first, argc - first, &out, stats, k);
-	probe_kview__free(k);
-	if (err < 0)
-		cli_error(&http_cmd, "%s",
-			  err == -ENOSYS ? "libcurl could not be loaded" : strerror(-err));
-	if (a.loop.count > 1) {
-		for (int i = first; i < argc; i++)
-			probe_stats__print(&stats[i - first], "http", argv[i],
-					   out.fmt == FMT_TABLE ? out.sink : NULL);
-	}
-	ret = output__close(&out) || err ? 1 : 0;
+	ret = probe_driver__run(&(struct probe_driver){ .cmd = &http_cmd,
+							.name = "http",
+							.library = "libcurl",
+							.keys = http_keys,
+							.table_header = table_header,
+							.attempt = http_attempt,
+							.ctx = &a,
+							.loop = &a.loop,
+							.addrs = &a.addrs,
+							.kernel_view = true },
+				&common, argv + first, argc - first);
 out_free_opts:
 	probe_addrs__free(&a.addrs);
-	free(stats);
 	curl_slist_free_all(a.o.headers);
 	if (a.o.has_body_re)
 		regfree(&a.o.body_re);

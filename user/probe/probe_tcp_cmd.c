@@ -8,18 +8,14 @@
 #include <errno.h>
 #include <regex.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli/commands.h"
-#include "core/log.h"
-#include "core/stop.h"
 #include "core/wallclock.h"
-#include "export/output.h"
 #include "export/rows.h"
 #include "net/net_resolve.h"
 #include "probe/probe.h"
+#include "probe/probe_driver.h"
 #include "probe/probe_expect.h"
 #include "probe/probe_tcp.h"
 
@@ -178,63 +174,40 @@ static void table_row(struct sink *s, const char *target, const struct probe_tcp
 	probe_conn_kernel_line(c, s);
 }
 
-static int tcp_runs(struct tcp_args *a, char **targets, int n, struct output *out,
-		    struct probe_stats *stats, struct probe_kview *k)
+static void table_header(struct sink *s)
 {
-	struct wallclock wc;
-	struct rows rows;
-	int ret = 0;
+	sink__printf(s, "%-28s %-40s %8s %10s %8s %9s %6s %6s  %s\n", "TARGET", "ADDRESS", "DNS_MS",
+		     "CONNECT_MS", "TLS_MS", "EXPECT_MS", "SENT", "RCVD", "RESULT");
+}
 
-	wallclock__init(&wc);
-	if (out->fmt == FMT_TABLE)
-		sink__printf(out->sink, "%-28s %-40s %8s %10s %8s %9s %6s %6s  %s\n", "TARGET",
-			     "ADDRESS", "DNS_MS", "CONNECT_MS", "TLS_MS", "EXPECT_MS", "SENT",
-			     "RCVD", "RESULT");
+static int tcp_attempt(void *ctx, const char *target, const struct probe_attempt_out *out,
+		       struct probe_attempt *res)
+{
+	struct tcp_args *a = ctx;
+	char rname[RESOLVE_NAME_MAX];
+	struct probe_tcp_result r;
+	int err = probe_tcp__run(&a->o, target, &r);
+
+	if (err)
+		return err;
+	probe_conn_kernel_lookup(&r.conn, out->k, "probe tcp");
+	probe_addrs__name(&a->addrs, r.conn.remote_ip, rname, sizeof(rname));
+	if (out->table)
+		table_row(out->table, target, &r, rname);
 	else
-		rows__begin(&rows, out, tcp_keys);
-	for (uint64_t run = 0; run < a->loop.count && !stop_is_requested(); run++) {
-		uint64_t started = mono_now_ns();
-
-		for (int i = 0; i < n && !stop_is_requested(); i++) {
-			char rname[RESOLVE_NAME_MAX];
-			struct probe_tcp_result r;
-			int err = probe_tcp__run(&a->o, targets[i], &r);
-
-			if (err) {
-				ret = err;
-				goto out_end;
-			}
-			probe_conn_kernel_lookup(&r.conn, k, "probe tcp");
-			probe_addrs__name(&a->addrs, r.conn.remote_ip, rname, sizeof(rname));
-			if (out->fmt == FMT_TABLE)
-				table_row(out->sink, targets[i], &r, rname);
-			else
-				tcp_row(&rows, &wc, targets[i], &a->o, &r, rname);
-			probe_stats__add(&stats[i], r.fail == PROBE_OK, r.duration_ns);
-			if (r.fail) {
-				fprintf(stderr, "vigil probe tcp: %s: %s\n", targets[i], r.error);
-				ret = ret ? ret : 1;
-			}
-			probe_tcp_result__free(&r);
-			sink__flush(out->sink);
-		}
-		if (run + 1 < a->loop.count && !probe_loop__wait(&a->loop, started))
-			break;
-	}
-out_end:
-	if (out->fmt != FMT_TABLE)
-		rows__end(&rows);
-	return ret;
+		tcp_row(out->rows, out->wc, target, &a->o, &r, rname);
+	res->ok = r.fail == PROBE_OK;
+	res->duration_ns = r.duration_ns;
+	snprintf(res->error, sizeof(res->error), "%s", r.error);
+	probe_tcp_result__free(&r);
+	return 0;
 }
 
 int probe_tcp__cmd(int argc, char **argv)
 {
 	struct tcp_args a = { 0 };
 	struct cli_common common = { 0 };
-	struct probe_stats *stats = NULL;
 	char url[320], why[512];
-	struct probe_kview *k;
-	struct output out;
 	int first, ret = EXIT_USAGE, err;
 	bool help;
 
@@ -261,30 +234,21 @@ int probe_tcp__cmd(int argc, char **argv)
 	}
 	if (probe_addrs__check(&a.addrs, &tcp_cmd))
 		goto out_free_opts;
-	log_set_level(common.verbose);
 	a.o.timeout_ns = a.loop.timeout_ns;
 	a.o.addrs = &a.addrs;
-	probe_addrs__start(&a.addrs, "probe tcp");
-	stats = calloc((size_t)(argc - first), sizeof(*stats));
-	ret = 1;
-	if (!stats || output__open(&out, &tcp_cmd, &common, FMT_NDJSON, 0))
-		goto out_free_opts;
-	stop_install_handlers();
-	k = probe_kview_for("probe tcp", a.loop.no_kernel);
-	err = tcp_runs(&a, argv + first, argc - first, &out, stats, k);
-	probe_kview__free(k);
-	if (err < 0)
-		cli_error(&tcp_cmd, "%s",
-			  err == -ENOSYS ? "libcurl could not be loaded" : strerror(-err));
-	if (a.loop.count > 1) {
-		for (int i = first; i < argc; i++)
-			probe_stats__print(&stats[i - first], "tcp", argv[i],
-					   out.fmt == FMT_TABLE ? out.sink : NULL);
-	}
-	ret = output__close(&out) || err ? 1 : 0;
+	ret = probe_driver__run(&(struct probe_driver){ .cmd = &tcp_cmd,
+							.name = "tcp",
+							.library = "libcurl",
+							.keys = tcp_keys,
+							.table_header = table_header,
+							.attempt = tcp_attempt,
+							.ctx = &a,
+							.loop = &a.loop,
+							.addrs = &a.addrs,
+							.kernel_view = true },
+				&common, argv + first, argc - first);
 out_free_opts:
 	probe_addrs__free(&a.addrs);
-	free(stats);
 	if (a.o.has_expect)
 		regfree(&a.o.expect);
 	return ret;

@@ -14,6 +14,7 @@
  * got no response within --dns-timeout. --laddr/--raddr select queries by their source and
  * server address in two LPM tries, before anything is kept.
  */
+#include "addr_filter.bpf.h"
 #include "common.bpf.h"
 #include <bpf/bpf_endian.h>
 
@@ -83,28 +84,6 @@ struct {
 	__type(value, struct vg_hist);
 } dns_hist_total SEC(".maps");
 
-/* --laddr (the querying socket's address) and --raddr (the server's), as in tcp.bpf.c */
-struct {
-	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
-	__uint(max_entries, 64);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, struct vg_lpm_key);
-	__type(value, __u8);
-} laddr_lpm SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
-	__uint(max_entries, 64);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, struct vg_lpm_key);
-	__type(value, __u8);
-} raddr_lpm SEC(".maps");
-
-const volatile __u32 targ_has_laddr = 0; /* laddr_lpm is in use */
-const volatile __u32 targ_has_raddr = 0;
-/* what an address no prefix contains gets: yes only when the set has no positive prefix */
-const volatile __u32 targ_laddr_miss = 1;
-const volatile __u32 targ_raddr_miss = 1;
 const volatile __u32 targ_stream = 0;
 const volatile __u32 targ_hist = 0;
 const volatile __u32 targ_hist_per = VG_PER_GLOBAL;
@@ -275,11 +254,7 @@ static __noinline int dns__query(struct __sk_buff *skb, struct pkt *p, __u16 id)
 		return 0;
 	if (targ_cgroup_id && bpf_skb_cgroup_id(skb) != targ_cgroup_id)
 		return 0;
-	if (targ_has_laddr &&
-	    !lpm__allows(&laddr_lpm, p->saddr, p->family == AF_INET, targ_laddr_miss))
-		return 0;
-	if (targ_has_raddr &&
-	    !lpm__allows(&raddr_lpm, p->daddr, p->family == AF_INET, targ_raddr_miss))
+	if (!addr_filter__allows(p->saddr, p->daddr, p->family == AF_INET))
 		return 0;
 	q = bpf_map_lookup_elem(&scratch, &zero);
 	if (!q)

@@ -15,6 +15,7 @@
  * unknown, never the softirq's current task. Filters are rodata and two LPM tries
  * whose values include or exclude (net_addrset.h: the longest prefix decides).
  */
+#include "addr_filter.bpf.h"
 #include "common.bpf.h"
 #include <bpf/bpf_endian.h>
 
@@ -65,22 +66,6 @@ struct {
 	__type(key, __u64);
 	__type(value, struct conn);
 } conns SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
-	__uint(max_entries, 64);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, struct vg_lpm_key);
-	__type(value, __u8);
-} laddr_lpm SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
-	__uint(max_entries, 64);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, struct vg_lpm_key);
-	__type(value, __u8);
-} raddr_lpm SEC(".maps");
 
 /* Keyed by enum vg_hist_per's choice: 0, owner pid, remote port, or folded remote address. */
 struct {
@@ -134,11 +119,6 @@ const volatile __u64 targ_min_ns = 0; /* only connects (and RTTs) at least this 
 const volatile __u16 targ_family = 0; /* AF_INET or AF_INET6; 0: both */
 const volatile __u16 targ_ports[TCP_MAX_PORTS] = {};
 const volatile __u32 targ_nports = 0;
-const volatile __u32 targ_has_laddr = 0; /* laddr_lpm is in use */
-const volatile __u32 targ_has_raddr = 0;
-/* An address no prefix contains: passes only when the set has no positive prefix. */
-const volatile __u32 targ_laddr_miss = 1;
-const volatile __u32 targ_raddr_miss = 1;
 const volatile __u32 targ_io_bytes = 0; /* count send/recv bytes per process (io_bytes) */
 
 static __always_inline bool task_filter_is_set(void)
@@ -217,11 +197,7 @@ static __always_inline bool tuple__is_traced(const struct tuple *t)
 		return false;
 	if (!ports__has_either(t->sport, t->dport))
 		return false;
-	if (targ_has_laddr &&
-	    !lpm__allows(&laddr_lpm, t->saddr, t->family == AF_INET, targ_laddr_miss))
-		return false;
-	if (targ_has_raddr &&
-	    !lpm__allows(&raddr_lpm, t->daddr, t->family == AF_INET, targ_raddr_miss))
+	if (!addr_filter__allows(t->saddr, t->daddr, t->family == AF_INET))
 		return false;
 	return true;
 }

@@ -29,7 +29,7 @@ except ImportError:
     IPy = None
 
 TAG = os.getpid()
-BASE = 30000 + (TAG % 1000) * 8  # below the ephemeral range; apart from test_tcp's
+BASE = 4000 + (TAG % 750) * 8  # 4000-9999: below the ephemeral range and test_tcp's
 CLIENT = "127.0.0.9"
 PEERS = ("127.0.0.1", "127.0.0.2", "127.0.0.3")
 

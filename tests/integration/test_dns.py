@@ -598,7 +598,7 @@ def scrape(port):
 @test
 def test_dns_serve_exports_requests_latency_and_timeouts():
     ensure_setup()
-    port = 20000 + TAG % 20000
+    port = 20000 + TAG % 12000  # below the ephemeral range (32768)
     p = start_vigil("serve", "--listen", "127.0.0.1:%d" % port)
     wait_attached(p)
     try:

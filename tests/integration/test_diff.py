@@ -145,6 +145,17 @@ def html_side_by_side():
         left, right, _ = html_columns(p.stdout.decode())
         check(p.returncode == 1 and 0 < len(left) < len(old),
               "-U 0 shows unchanged lines: %r" % left)
+        # as HtmlDiff, a changed pair marks what differs within the line, not the whole line
+        with open(a, "w") as f:
+            f.write("somaxconn = 4096\ncaf\u00e9 <x>\n")
+        with open(b, "w") as f:
+            f.write("somaxconn = 128\ncaf\u00e8 <x>\n")
+        page = run("diff", "-f", "html", a, b).stdout.decode()
+        for mark in ('somaxconn = <span class="diff_chg">4096</span>',
+                     'somaxconn = <span class="diff_chg">128</span>',
+                     'caf<span class="diff_chg">\u00e9</span> &lt;x&gt;',
+                     'caf<span class="diff_chg">\u00e8</span> &lt;x&gt;'):
+            check(mark in page, "no %r in %s" % (mark, page))
 
 
 @test

@@ -4,9 +4,10 @@
  * difflib.HtmlDiff (a table of six columns: next-change anchors, line numbers and text for
  * each side; the classes diff_header, diff_add, diff_chg, diff_sub; a legend below). The
  * lines come from diff_text_walk(): within a hunk, each run of removed lines faces the run of
- * added lines that follows it, row by row, as changed; what is left over is added or
- * deleted. Text is escaped for HTML, and bytes a terminal or browser should not get raw
- * print as \xHH (export/escape.h's rule).
+ * added lines that follows it, row by row, as changed, with the part between the pair's
+ * common prefix and suffix marked (git's diff-highlight rule, where HtmlDiff matches
+ * characters); what is left over is added or deleted. Text is escaped for HTML, and bytes
+ * a terminal or browser should not get raw print as \xHH (export/escape.h's rule).
  */
 #include "diff/diff_html.h"
 
@@ -113,6 +114,47 @@ static void html_row(struct sink *s, const struct html_side *a, const char *ca,
 	sink__puts(s, "</tr>\n");
 }
 
+static bool utf8_continuation(const char *text, size_t i, size_t len)
+{
+	return i < len && ((unsigned char)text[i] & 0xc0) == 0x80;
+}
+
+/* A changed line's cell: its text with [from, to) marked as changed. */
+static void html_cell_changed(struct sink *s, const struct html_side *l, size_t from, size_t to)
+{
+	sink__printf(s, "<td class=\"diff_header\">%ld</td><td class=\"text\">", l->no);
+	diff_html_text(s, l->text, from);
+	if (to > from) {
+		sink__puts(s, "<span class=\"diff_chg\">");
+		diff_html_text(s, l->text + from, to - from);
+		sink__puts(s, "</span>");
+	}
+	diff_html_text(s, l->text + to, l->len - to);
+	sink__puts(s, "</td>");
+}
+
+/* A removed line facing an added one: both marked between their common prefix and suffix. */
+static void html_row_changed(struct sink *s, const struct html_side *a, const struct html_side *b)
+{
+	size_t pre = 0, suf = 0, max = a->len < b->len ? a->len : b->len;
+
+	while (pre < max && a->text[pre] == b->text[pre])
+		pre++;
+	while (pre &&
+	       (utf8_continuation(a->text, pre, a->len) || utf8_continuation(b->text, pre, b->len)))
+		pre--;
+	while (suf < max - pre && a->text[a->len - 1 - suf] == b->text[b->len - 1 - suf])
+		suf++;
+	while (suf && (utf8_continuation(a->text, a->len - suf, a->len) ||
+		       utf8_continuation(b->text, b->len - suf, b->len)))
+		suf--;
+	sink__puts(s, "<tr><td class=\"diff_next\"></td>");
+	html_cell_changed(s, a, pre, a->len - suf);
+	sink__puts(s, "<td class=\"diff_next\"></td>");
+	html_cell_changed(s, b, pre, b->len - suf);
+	sink__puts(s, "</tr>\n");
+}
+
 static void html_flush(struct html_ctx *c)
 {
 	size_t n = c->ndel > c->nadd ? c->ndel : c->nadd;
@@ -121,8 +163,10 @@ static void html_flush(struct html_ctx *c)
 		const struct html_side *a = i < c->ndel ? &c->del[i] : NULL;
 		const struct html_side *b = i < c->nadd ? &c->add[i] : NULL;
 
-		html_row(c->s, a, a && b ? "diff_chg" : "diff_sub", b,
-			 a && b ? "diff_chg" : "diff_add");
+		if (a && b)
+			html_row_changed(c->s, a, b);
+		else
+			html_row(c->s, a, a ? "diff_sub" : NULL, b, b ? "diff_add" : NULL);
 	}
 	for (size_t i = 0; i < c->ndel; i++)
 		free(c->del[i].text);

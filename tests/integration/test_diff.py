@@ -230,8 +230,11 @@ def build_trees(top):
 
 FILECMP = r"""
 import filecmp, json, os, sys
+# the paths are bytes, so are the names dircmp filters (str names would never match)
+ignore = [os.fsencode(n) for n in (filecmp.DEFAULT_IGNORES if sys.argv[4] == "default"
+                                   else json.loads(sys.argv[4]))]
 def walk(a, b, rel, deep, out):
-    d = filecmp.dircmp(a, b, ignore=[])
+    d = filecmp.dircmp(a, b, ignore=ignore)
     def add(cat, names):
         for n in names:
             out.append([cat, (rel + n).hex()])
@@ -263,6 +266,39 @@ def vigil_cats(entries):
 
 
 @test
+def files_ignore_names_as_filecmp_does():
+    """dircmp skips filecmp.DEFAULT_IGNORES (.git, __pycache__...) unless told otherwise; so does
+    --files, and --ignore replaces the list as dircmp's ignore= does."""
+    top = tempfile.mkdtemp(prefix="vigil-diff-")
+    try:
+        L, R = os.path.join(top, "l"), os.path.join(top, "r")
+        for side, text in ((L, b"1"), (R, b"2")):
+            for d in (".git/objects", "__pycache__", "node_modules/m", "src"):
+                os.makedirs(os.path.join(side, d))
+            for f in (".git/HEAD", "__pycache__/x.pyc", "node_modules/m/i.js", "src/a.c",
+                      "tags"):
+                write(os.path.join(side, f), text * 8, mtime=1700000000)
+        write(os.path.join(L, "CVS"), b"only left")
+        for args, ignore in (([], "default"), (["--ignore", ""], "[]"),
+                             (["--ignore", "node_modules,.git"], '["node_modules", ".git"]')):
+            ref = subprocess.run(["/usr/bin/python3", "-c", FILECMP, L, R, "deep", ignore],
+                                 capture_output=True, timeout=60, check=True)
+            want = {(c, h) for c, h in json.loads(ref.stdout)}
+            p = run("diff", "--files", "--deep", "--same", "-f", "json", *args, L, R)
+            got = vigil_cats(json.loads(p.stdout))
+            check(p.returncode == 1 and got == want, "%s: vigil only: %s\nfilecmp only: %s"
+                  % (args, sorted(got - want), sorted(want - got)))
+            names = {bytes.fromhex(h) for _, h in got}
+            check((b".git/HEAD" in names) == (ignore == "[]") and
+                  (b"node_modules/m/i.js" in names) == (ignore != '["node_modules", ".git"]'),
+                  "%s: %s" % (args, sorted(names)))
+        p = run("diff", "--ignore", ".git", L, R)
+        check(p.returncode == 2 and b"--files" in p.stderr, p.stderr)
+    finally:
+        shutil.rmtree(top)
+
+
+@test
 def files_equal_filecmp_dircmp():
     top = tempfile.mkdtemp(prefix="vigil-diff-").encode()
     tmp, exe = unprivileged_vigil()
@@ -270,8 +306,8 @@ def files_equal_filecmp_dircmp():
         os.chmod(top, 0o755)
         L, R = build_trees(top)
         for mode in ("shallow", "deep"):
-            ref = subprocess.run(NOBODY + ["/usr/bin/python3", "-c", FILECMP, L, R, mode],
-                                 capture_output=True, timeout=60)
+            ref = subprocess.run(NOBODY + ["/usr/bin/python3", "-c", FILECMP, L, R, mode,
+                                           "default"], capture_output=True, timeout=60)
             check(ref.returncode == 0, "filecmp failed: %s" % ref.stderr.decode())
             want = {(c, h) for c, h in json.loads(ref.stdout)}
             p = run("diff", "--files", "--" + mode, "--same", "-f", "json", L, R, nobody=True,

@@ -23,6 +23,7 @@
 #include "diff/diff_file.h"
 #include "diff/diff_html.h"
 #include "diff/diff_text.h"
+#include "diff/diff_tree.h"
 #include "export/output.h"
 
 enum {
@@ -33,6 +34,7 @@ enum {
 	OPT_DEEP,
 	OPT_DIFF,
 	OPT_SAME,
+	OPT_IGNORE,
 	OPT_BASELINE,
 	OPT_INCLUDE,
 	OPT_THRESHOLD,
@@ -53,6 +55,8 @@ static const struct cli_opt diff_opts[] = {
 	{ "diff", 0, NULL, OPT_DIFF, NULL, "--files: add the unified diff of each differing file" },
 	{ "same", 0, NULL, OPT_SAME, NULL,
 	  "--files: list identical files and common directories too" },
+	{ "ignore", 0, "NAMES", OPT_IGNORE, "names separated by commas; '' for none",
+	  "--files: names to skip on both sides (default filecmp's: " TREE_IGNORE_DEFAULT ")" },
 	{ "baseline", 0, "FILE", OPT_BASELINE, "a file written by 'vigil baseline save'",
 	  "compare DIR with the baseline FILE: added, removed, modified" },
 	{ "include", 0, "WHAT", OPT_INCLUDE, "counters",
@@ -97,6 +101,9 @@ static int diff_set(void *ctx, int id, const char *arg)
 	case OPT_SAME:
 		a->same = true;
 		return 0;
+	case OPT_IGNORE:
+		a->ignore = arg;
+		return 0;
 	case OPT_BASELINE:
 		a->baseline = arg;
 		return 0;
@@ -121,8 +128,8 @@ static const struct cli_cmd diff_cmd = {
 	.usage = "vigil diff [-f table|json|unified|html] [--include counters] [--threshold PCT] "
 		 "BASE.json [OTHER.json]\n"
 		 "       vigil diff [-U N] [-f unified|html] FILE1 FILE2\n"
-		 "       vigil diff --files [--shallow|--deep] [--diff] [--same] [-f table|json] "
-		 "DIR1 DIR2\n"
+		 "       vigil diff --files [--shallow|--deep] [--diff] [--same] [--ignore NAMES]\n"
+		 "                  [-f table|json] DIR1 DIR2\n"
 		 "       vigil diff --baseline FILE [-f table|json] DIR",
 	.summary = "Show what changed: the system since a snapshot, two files, two trees.",
 	.details = "BASE.json is a 'vigil snapshot' file; alone, it is compared with the live\n"
@@ -203,12 +210,13 @@ int cmd_diff(int argc, char **argv)
 	if (help)
 		return 0;
 	log_set_level(common.verbose);
-	if (!a.files && (a.shallow || a.deep || a.with_diff || a.same)) {
+	if (!a.files && (a.shallow || a.deep || a.with_diff || a.same || a.ignore)) {
 		cli_error(&diff_cmd, "--%s needs --files",
 			  a.shallow	? "shallow"
 			  : a.deep	? "deep"
 			  : a.with_diff ? "diff"
-					: "same");
+			  : a.same	? "same"
+					: "ignore");
 		return EXIT_USAGE;
 	}
 	if (a.shallow && a.deep) {

@@ -20,6 +20,7 @@ struct diff_args {
 	bool context_set;
 	bool files, shallow, deep, with_diff, same;
 	const char *baseline; /* --baseline FILE */
+	const char *ignore;   /* --ignore NAMES; NULL: filecmp's DEFAULT_IGNORES */
 	bool counters;	      /* --include counters */
 	bool include_set, threshold_set;
 	double threshold; /* --threshold: disk usage, percentage points */

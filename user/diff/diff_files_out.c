@@ -202,7 +202,8 @@ int diff_files_cmd(const struct diff_args *a, const struct cli_common *c, const 
 		   const char *right)
 {
 	struct files_out o = { .a = a, .left = left, .right = right, .memfd = -1 };
-	struct tree_opts to = { .deep = a->deep };
+	struct tree_opts to = { .deep = a->deep,
+				.ignore = a->ignore ? a->ignore : TREE_IGNORE_DEFAULT };
 	struct cli_common common = *c;
 	struct output out;
 	int err, rc;

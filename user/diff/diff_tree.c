@@ -60,8 +60,23 @@ static void tree_names__free(struct tree_names *t)
 	t->n = t->cap = 0;
 }
 
-/* The names in directory fd (not . and ..), sorted bytewise. 0 or -errno. */
-static int tree_list(int fd, struct tree_names *t)
+/* Whether name is one of the comma-separated names in list. */
+static bool names_has(const char *list, const char *name)
+{
+	size_t len = strlen(name);
+
+	for (const char *p = list; p && *p; p += *p == ',') {
+		size_t n = strcspn(p, ",");
+
+		if (n == len && !memcmp(p, name, len))
+			return true;
+		p += n;
+	}
+	return false;
+}
+
+/* The names in directory fd (not ., .. or an ignored name), sorted bytewise. 0 or -errno. */
+static int tree_list(int fd, const char *ignore, struct tree_names *t)
 {
 	struct dirent *de;
 	DIR *d;
@@ -83,7 +98,8 @@ static int tree_list(int fd, struct tree_names *t)
 			err = -errno;
 			break;
 		}
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
+		    names_has(ignore, de->d_name))
 			continue;
 		if (t->n == t->cap) {
 			size_t ncap = t->cap ? t->cap * 2 : 64;
@@ -317,9 +333,9 @@ static int tree_dir(struct tree_walk *w, int lfd, int rfd, size_t plen)
 	size_t i = 0, j = 0;
 	int err;
 
-	err = tree_list(lfd, &l);
+	err = tree_list(lfd, w->o->ignore, &l);
 	if (!err)
-		err = tree_list(rfd, &r);
+		err = tree_list(rfd, w->o->ignore, &r);
 	if (err) {
 		/* the directory itself is the error; its parent's walk goes on */
 		struct tree_entry e = {

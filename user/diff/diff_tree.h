@@ -40,8 +40,12 @@ struct tree_entry {
 	const char *why; /* TREE_*ERROR: what failed ("read", "list", "symlink loop") */
 };
 
+/* filecmp.DEFAULT_IGNORES: the names dircmp skips unless told otherwise */
+#define TREE_IGNORE_DEFAULT "RCS,CVS,tags,.git,.hg,.bzr,_darcs,__pycache__"
+
 struct tree_opts {
-	bool deep; /* compare every common file's content (filecmp shallow=False) */
+	bool deep;	    /* compare every common file's content (filecmp shallow=False) */
+	const char *ignore; /* names skipped on both sides, comma-separated (dircmp's ignore) */
 };
 
 /* The walk's calls; 0 to go on, or a negative errno to stop the walk with. */

@@ -689,6 +689,25 @@ def drift_bad_snapshots_exit_2():
         check(p.returncode == 2 and b"--include" in p.stderr, "--include: %r" % p.stderr)
         p = run("diff", "--include", "counters", "-f", "json", good, good)
         check(p.returncode == 0, "counters of one snapshot against itself: %d" % p.returncode)
+        # a gzip'd snapshot (snapshot -o FILE.gz) reads as the plain one; a corrupt one is
+        # refused naming the file
+        gz = os.path.join(d, "good.json.gz")
+        check(run("snapshot", "-o", gz).returncode == 0, "snapshot -o .gz failed")
+        with open(gz, "rb") as f:
+            data = f.read()
+        check(data[:2] == b"\x1f\x8b", "not gzip'd")
+        for args in ([gz, good], [good, gz], [gz, gz]):
+            p = run("diff", "-f", "json", *args)
+            check(p.returncode in (0, 1) and isinstance(json.loads(p.stdout), list),
+                  "%s: exit %d %r" % (args, p.returncode, p.stderr))
+        check(run("diff", gz, gz).returncode == 0, "a .gz snapshot differs from itself")
+        bad = os.path.join(d, "bad.json.gz")
+        with open(bad, "wb") as f:
+            f.write(data[:len(data) // 2] + b"\x00" * 64 + data[len(data) // 2 + 64:])
+        p = run("diff", bad, good)
+        check(p.returncode == 2 and b"bad.json.gz: not a whole gzip file" in p.stderr and
+              p.stdout == b"",
+              "corrupt gzip: exit %d %r" % (p.returncode, p.stderr))
 
 
 if __name__ == "__main__":

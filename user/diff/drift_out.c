@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "cli/commands.h"
 #include "cli/snapshot.h"
@@ -167,21 +168,70 @@ close_fd:
 	return err;
 }
 
+/*
+ * The snapshot at path whole, gunzipped when it is gzip'd (`snapshot -o FILE.gz`); zlib reads
+ * a plain file as it is. 0, -errno, or -EFBIG past DIFF_FILE_MAX; -EINVAL with zlib's reason
+ * in why for a corrupt gzip.
+ */
+static int snapshot_read(const char *path, struct diff_buf *b, char *why, size_t whylen)
+{
+	size_t cap = 1 << 16;
+	gzFile g = gzopen(path, "rb");
+	int n, err = 0;
+
+	b->len = 0;
+	b->p = g ? malloc(cap) : NULL;
+	if (!b->p) {
+		err = g ? -ENOMEM : -(errno ? errno : ENOMEM);
+		goto out;
+	}
+	while ((n = gzread(g, b->p + b->len, (unsigned)(cap - b->len))) > 0) {
+		char *np;
+
+		b->len += (size_t)n;
+		if (b->len < cap)
+			continue;
+		if (cap >= DIFF_FILE_MAX) {
+			err = -EFBIG;
+			goto out;
+		}
+		np = realloc(b->p, cap * 2);
+		if (!np) {
+			err = -ENOMEM;
+			goto out;
+		}
+		b->p = np;
+		cap *= 2;
+	}
+	if (n < 0) {
+		const char *msg = gzerror(g, &n);
+		size_t plen = strlen(path);
+
+		/* zlib's message starts with the path, which the caller names already */
+		if (!strncmp(msg, path, plen) && !strncmp(msg + plen, ": ", 2))
+			msg += plen + 2;
+		snprintf(why, whylen, "not a whole gzip file: %s", msg);
+		err = -EINVAL;
+	}
+out:
+	if (err)
+		diff_buf__free(b);
+	if (g)
+		gzclose(g);
+	return err;
+}
+
 static int drift_load_file(const char *path, struct drift_set *s, const struct drift_opts *o)
 {
 	struct diff_buf b;
 	const char *why = "";
+	char gzwhy[128];
 	int err;
 
-	err = diff_file_read(AT_FDCWD, path, &b);
+	err = snapshot_read(path, &b, gzwhy, sizeof(gzwhy));
 	if (err) {
-		cli_error(diff_cli_cmd(), "%s: %s", path, strerror(-err));
+		cli_error(diff_cli_cmd(), "%s: %s", path, err == -EINVAL ? gzwhy : strerror(-err));
 		return err;
-	}
-	if (b.len >= 2 && (unsigned char)b.p[0] == 0x1f && (unsigned char)b.p[1] == 0x8b) {
-		cli_error(diff_cli_cmd(), "%s: gzip'd: gunzip it first", path);
-		diff_buf__free(&b);
-		return -EINVAL;
 	}
 	err = drift_set__load(s, b.p, b.len, o, &why);
 	diff_buf__free(&b);
@@ -193,13 +243,13 @@ static int drift_load_file(const char *path, struct drift_set *s, const struct d
 bool diff_is_snapshot(const char *path)
 {
 	char head[256];
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	gzFile g = gzopen(path, "rb"); /* a snapshot.json.gz too */
+	int n;
 
-	if (fd < 0)
+	if (!g)
 		return false;
-	n = read(fd, head, sizeof(head) - 1);
-	close(fd);
+	n = gzread(g, head, sizeof(head) - 1);
+	gzclose(g);
 	if (n <= 0)
 		return false;
 	head[n] = '\0';

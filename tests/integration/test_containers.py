@@ -3,7 +3,7 @@
 Under the machine's cgroup v2 hierarchy (its own parent directory, removed at the end) the
 test makes cgroups named as systemd, docker (systemd and cgroupfs drivers), containerd and
 CRI-O under Kubernetes, and podman (with its conmon) name theirs, moves a sleeping and waking
-workload into each, and checks what `ps` (as root and as nobody, from /proc), `top` and
+workload into each, and checks what `ps` and `top` (as root, and as nobody: from /proc) and
 `hist runq --per cgroup` show for them: the path, the systemd unit and runtime:shortid.
 systemd-run --scope is tried first; where systemd is not PID 1 it cannot make a scope, and
 the scope is made as a plain cgroup of the same name instead.
@@ -18,8 +18,8 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import (check, main, require_root, skip, start_vigil, test, unprivileged_vigil,
-                     vigil, wait_attached)
+from harness import (VIGIL, check, main, records, require_root, skip, start_vigil, test,
+                     unprivileged_vigil, vigil, wait_attached)
 
 WORKLOAD = "import time\nwhile True:\n    time.sleep(0.002)\n"
 
@@ -171,15 +171,45 @@ def ps_as_nobody_reads_the_same_names():
     with Cgroups() as cg:
         tmp, exe = unprivileged_vigil()
         try:
-            def drop():
-                os.setgroups([])
-                os.setgid(65534)
-                os.setuid(65534)
             p = subprocess.run([exe, "ps", "--backend", "fallback", "-C",
                                 "pid,cgroup,unit,container", "-f", "json"],
-                               capture_output=True, text=True, timeout=60, preexec_fn=drop)
+                               capture_output=True, text=True, timeout=60, preexec_fn=as_nobody)
             check(p.returncode == 0, "ps as nobody: %s" % p.stderr)
             check_ps_rows(json.loads(p.stdout), cg, "ps as nobody")
+        finally:
+            shutil.rmtree(tmp)
+
+
+def top_rows(exe, preexec_fn=None):
+    p = subprocess.run([exe, "top", "-1", "-i", "300ms", "-F", "python3", "-C",
+                        "cgroup,container,unit", "-f", "json"], capture_output=True, text=True,
+                       timeout=60, preexec_fn=preexec_fn)
+    check(p.returncode == 0, "top: %s" % p.stderr)
+    return [r for frame in records(p.stdout) for r in frame["rows"]]
+
+
+def as_nobody():
+    os.setgroups([])
+    os.setgid(65534)
+    os.setuid(65534)
+
+
+@test
+def top_columns_show_cgroup_unit_and_container():
+    require_root()
+    with Cgroups() as cg:
+        check_ps_rows(top_rows(VIGIL), cg, "top json")
+        p = subprocess.run([VIGIL, "top", "-1", "-i", "300ms", "-F", "python3", "-C",
+                            "container,unit"], capture_output=True, text=True, timeout=60)
+        check(p.returncode == 0, "top table: %s" % p.stderr)
+        for pid, (_, unit, ctr) in expected(cg).items():
+            line = [l.split() for l in p.stdout.splitlines() if l.split()[:1] == [str(pid)]]
+            # a cell holds at most 64 characters, as PEER's: a docker scope's unit is cut
+            check(line and line[0][-2] == (ctr or "-") and (unit or "-")[:64] == line[0][-1],
+                  "top table row of %d: %r" % (pid, line))
+        tmp, exe = unprivileged_vigil()
+        try:
+            check_ps_rows(top_rows(exe, as_nobody), cg, "top as nobody")
         finally:
             shutil.rmtree(tmp)
 

@@ -11,11 +11,14 @@ the scope is made as a plain cgroup of the same name instead.
 import errno
 import json
 import os
+import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
+import urllib.request
 
 sys.path.insert(0, os.path.dirname(__file__))
 from harness import (VIGIL, check, main, records, require_root, skip, start_vigil, test,
@@ -244,6 +247,63 @@ def hist_per_cgroup_is_labelled_by_path():
             unit, ctr = want[rel]
             line = "cgroup = %s%s" % (rel, " [%s]" % ctr if ctr else "")
             check(line in text.splitlines(), "table has no line %r" % line)
+
+
+def serve_counts(*args, want=(), timeout=30):
+    """Scrape a vigil serve started with args until every container in want has run-queue
+    and time-slice observations (or timeout); return {(metric, container): count}."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    p = subprocess.Popen([VIGIL, "serve", "--listen", "127.0.0.1:%d" % port, *args],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    pat = re.compile(r'^(vigil_(?:runq_latency|oncpu_slice)_seconds)_count(?:\{(.*)\})? (\d+)$')
+    counts = {}
+    try:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            check(p.poll() is None, "vigil serve exited: %s" % (p.stderr.read() if
+                                                               p.poll() is not None else ""))
+            try:
+                with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % port,
+                                            timeout=5) as r:
+                    body = r.read().decode()
+            except OSError:
+                time.sleep(0.1)
+                continue
+            counts = {}
+            for line in body.splitlines():
+                m = pat.match(line)
+                if m:
+                    lbl = re.findall(r'(\w+)="([^"]*)"', m.group(2) or "")
+                    counts[(m.group(1), dict(lbl).get("container"))] = int(m.group(3))
+                    check(set(k for k, _ in lbl) <= {"container"}, "labels %r" % lbl)
+            if all(counts.get((f, c), 0) > 0 for c in want for f in
+                   ("vigil_runq_latency_seconds", "vigil_oncpu_slice_seconds")):
+                break
+            time.sleep(0.2)
+    finally:
+        p.send_signal(signal.SIGTERM)
+        _, err = p.communicate(timeout=30)
+    check(p.returncode == 0, "vigil serve exited %d: %s" % (p.returncode, err))
+    return counts
+
+
+@test
+def serve_container_label_is_opt_in():
+    require_root()
+    with Cgroups() as cg:
+        want = sorted({c for _, _, c in cg.want if c})
+        counts = serve_counts("--container-label", want=want)
+        for c in want:
+            for f in ("vigil_runq_latency_seconds", "vigil_oncpu_slice_seconds"):
+                check(counts.get((f, c), 0) > 0, "no %s{container=%r}: %r" % (f, c, counts))
+        check(counts.get(("vigil_runq_latency_seconds", None), 0) > 0,
+              "no series for the tasks outside containers: %r" % counts)
+        plain = serve_counts(timeout=3)
+        check(plain and all(c is None for _, c in plain),
+              "container labels without --container-label: %r" % plain)
 
 
 if __name__ == "__main__":

@@ -254,6 +254,31 @@ struct fb_cgroup_limits {
 	uint32_t valid;			       /* FB_CG_* */
 };
 int fb_cgroup_limits(pid_t pid, struct fb_cgroup_limits *out);
+/*
+ * The cgroup of a process as container tools name it: the v2 path ("0::" line of
+ * /proc/PID/cgroup), else v1's name=systemd path when the v2 one is the root (a hybrid
+ * layout whose systemd keeps its tree in v1), e.g. "/system.slice/docker-<id>.scope".
+ * pid 0 means the calling process; -ENOENT if unreadable, -ENOTSUP off Linux.
+ */
+int fb_cgroup_path(pid_t pid, char *buf, size_t len);
+
+/*
+ * What a cgroup path says about its tasks (OS-free, no I/O): the innermost systemd unit
+ * ("nginx.service", "session-2.scope", "docker-<id>.scope"; "" when none), and the
+ * innermost container: its runtime ("docker", "containerd", "crio", "podman", "conmon" for
+ * podman's monitor, "cri" for a kubepods leaf whose runtime the path does not say) and hex id,
+ * and a Kubernetes pod uid when the path holds one.  Unrecognised parts are ignored; a
+ * segment too long for a field is skipped, never truncated into a wrong name.
+ */
+struct fb_cgroup_name {
+	char unit[256];
+	char runtime[16];
+	char id[65];
+	char pod[40]; /* "1f2e...-...": dashes restored from systemd's underscores */
+};
+void fb_cgroup_name_parse(const char *path, struct fb_cgroup_name *out);
+/* "docker:0123456789ab" (runtime:first 12 hex digits, as docker ps), or "" if none. */
+const char *fb_cgroup_name_container(const struct fb_cgroup_name *n, char *buf, size_t len);
 /* CPUs this process can really use: its affinity, capped by a cgroup CPU quota (rounded up). */
 int fb_cpu_count_usable(void);
 

@@ -151,6 +151,29 @@ int fb_cgroup_limits(pid_t pid, struct fb_cgroup_limits *out)
 	return 0;
 }
 
+int fb_cgroup_path(pid_t pid, char *buf, size_t len)
+{
+	char rel[64], text[4096], v1[256];
+
+	if (!len)
+		return -EINVAL;
+	buf[0] = '\0';
+	if (pid)
+		fb__fmt(rel, sizeof(rel), "%d/cgroup", (int)pid);
+	else
+		fb__fmt(rel, sizeof(rel), "self/cgroup");
+	if (fb__read(FB_DIR_PROC, rel, text, sizeof(text)) < 0)
+		return -ENOENT;
+	if (cgroup_path(text, "", buf, len) && strcmp(buf, "/"))
+		return 0;
+	/* hybrid: v2 at the root (or absent), systemd's own tree in v1 */
+	if (cgroup_path(text, "name=systemd", v1, sizeof(v1)) && (strcmp(v1, "/") || !buf[0])) {
+		fb__copy(buf, len, v1);
+		return 0;
+	}
+	return buf[0] ? 0 : -ENOENT;
+}
+
 int fb_cpu_count_usable(void)
 {
 	struct fb_cgroup_limits cg;

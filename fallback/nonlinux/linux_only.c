@@ -69,3 +69,11 @@ int fb_block_dev_number(const char *name, uint32_t *major, uint32_t *minor, bool
 	(void)name, (void)major, (void)minor, (void)partition;
 	return -ENOTSUP;
 }
+
+int fb_cgroup_path(pid_t pid, char *buf, size_t len)
+{
+	(void)pid;
+	if (len)
+		buf[0] = '\0';
+	return -ENOTSUP;
+}

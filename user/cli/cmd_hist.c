@@ -39,9 +39,10 @@ struct hist_run {
 	struct hist_reader reader;
 	struct hist_entry *entries;
 	struct wallclock clock;
-	uint64_t printed; /* intervals */
-	uint64_t objects; /* JSON objects written, for separators */
-	int total_fd;	  /* the global histogram, for the status line */
+	uint64_t printed;	    /* intervals */
+	uint64_t objects;	    /* JSON objects written, for separators */
+	int total_fd;		    /* the global histogram, for the status line */
+	struct cgroup_ids *cgroups; /* --per cgroup: keys shown as paths */
 };
 
 /*
@@ -141,6 +142,7 @@ static void hist_run__print(struct hist_run *r, uint64_t now, const struct hist_
 		.per = r->a->cfg.hist_per,
 		.ts_ns = now,
 		.clock = &r->clock,
+		.cgroups = r->cgroups,
 	};
 
 	if (r->out->fmt == FMT_JSON)
@@ -194,7 +196,11 @@ static int hist_run__start(struct hist_run *r, struct session *s)
 	if (err)
 		return err;
 	r->entries = calloc(r->reader.max_entries, sizeof(*r->entries));
-	return r->entries ? 0 : -ENOMEM;
+	if (!r->entries)
+		return -ENOMEM;
+	if (r->a->cfg.hist_per == VG_PER_CGROUP && !(r->cgroups = cgroup_ids__new()))
+		return -ENOMEM;
+	return 0;
 }
 
 int cmd_hist(int argc, char **argv)
@@ -288,6 +294,7 @@ out_stop:
 	session__stop(&s);
 	hist_reader__fini(&r.reader);
 	free(r.entries);
+	cgroup_ids__free(r.cgroups);
 out_close:
 	return output__close(&out) || err ? 1 : 0;
 }

@@ -74,7 +74,7 @@ static const struct cli_opt ps_opts[] = {
 	{ "columns", 'C', "LIST", OPT_COLUMNS,
 	  "a comma list of pid, ppid, user, status, threads, nice, cpu_user, cpu_system, time, "
 	  "cpu_percent, rss, vms, shared, create_time, terminal, name, num_fds, memory_percent, "
-	  "read_bps, write_bps (with --interval), exe, cgroup, cmdline, source",
+	  "read_bps, write_bps (with --interval), exe, cgroup, container, unit, cmdline, source",
 	  "the columns to show, in order" },
 	{ "sort", 0, "COL", OPT_SORT, "a column name, '-' first for descending (-rss)",
 	  "sort by COL (default pid)" },
@@ -184,11 +184,28 @@ static bool ps_io(pid_t pid, uint64_t *rb, uint64_t *wb)
 	return ok;
 }
 
+/* cgroup, container and unit: one read of /proc/PID/cgroup, names derived from the path. */
+static void ps_cgroup(struct ps_row *r, uint32_t want)
+{
+	struct fb_cgroup_name n;
+	char path[1024], c[32];
+
+	if (fb_cgroup_path(r->pi.pid, path, sizeof(path)))
+		return;
+	if ((want & PS_X_CGROUP) && (r->x.cgroup = strdup(path)))
+		r->x.valid |= PS_X_CGROUP;
+	fb_cgroup_name_parse(path, &n);
+	if ((want & PS_X_CONTAINER) && *fb_cgroup_name_container(&n, c, sizeof(c)) &&
+	    (r->x.container = strdup(c)))
+		r->x.valid |= PS_X_CONTAINER;
+	if ((want & PS_X_UNIT) && n.unit[0] && (r->x.unit = strdup(n.unit)))
+		r->x.valid |= PS_X_UNIT;
+}
+
 /* The columns the iterator does not read, for the rows that need them (PS_X_* in want). */
 static void ps_extras(struct ps_row *r, uint32_t want, uint64_t mem_total)
 {
 	struct fb_proc *h = fb_proc__new(r->pi.pid);
-	struct fb_cgroup_limits cg;
 	struct fb_strv argv = { 0 };
 
 	r->x.valid = 0;
@@ -220,9 +237,8 @@ static void ps_extras(struct ps_row *r, uint32_t want, uint64_t mem_total)
 		r->x.memory_percent = (double)r->pi.memory_info.rss * 100.0 / (double)mem_total;
 		r->x.valid |= PS_X_MEMORY_PERCENT;
 	}
-	if ((want & PS_X_CGROUP) && !fb_cgroup_limits(r->pi.pid, &cg) &&
-	    (r->x.cgroup = strdup(cg.path)))
-		r->x.valid |= PS_X_CGROUP;
+	if (want & (PS_X_CGROUP | PS_X_CONTAINER | PS_X_UNIT))
+		ps_cgroup(r, want);
 	fb_proc__free(h);
 }
 
@@ -270,6 +286,11 @@ static void ps_json_extras(struct jw *w, uint32_t want, const struct ps_extra *x
 	}
 	if (want & PS_X_CGROUP)
 		(x->valid & PS_X_CGROUP) ? jw__str(w, "cgroup", x->cgroup) : jw__null(w, "cgroup");
+	if (want & PS_X_CONTAINER)
+		(x->valid & PS_X_CONTAINER) ? jw__str(w, "container", x->container)
+					    : jw__null(w, "container");
+	if (want & PS_X_UNIT)
+		(x->valid & PS_X_UNIT) ? jw__str(w, "unit", x->unit) : jw__null(w, "unit");
 }
 
 static void ps_table_cell(struct sink *s, const struct ps_col *col, const struct ps_row *r,

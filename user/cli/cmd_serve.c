@@ -43,6 +43,7 @@ enum {
 	OPT_RULES,
 	OPT_EVAL_INTERVAL,
 	OPT_WEBHOOK,
+	OPT_CONTAINER_LABEL,
 };
 
 struct serve_args {
@@ -54,6 +55,7 @@ struct serve_args {
 	const char *web_config;
 	const char *config;
 	const char *probe_config;
+	bool container_label; /* runq and oncpu histograms per container */
 	struct alert_serve_opts alert;
 	struct mail_opts mail;
 };
@@ -87,6 +89,8 @@ static const struct cli_opt serve_opts[] = {
 	{ "mail-to", 0, "TO[,TO]", MAIL_OPT_TO,
 	  "addresses such as ops@example.org, comma-separated",
 	  "mail notifications to these addresses through --smtp (needs --rules; docs/mail.md)" },
+	{ "container-label", 0, NULL, OPT_CONTAINER_LABEL, NULL,
+	  "split the run-queue and time-slice histograms by a container label (docs/metrics.md)" },
 	MAIL_OPTS,
 	CLI_OPT_END,
 };
@@ -133,6 +137,9 @@ static int serve_set(void *ctx, int id, const char *arg)
 			       : 0;
 	case OPT_WEBHOOK:
 		a->alert.webhook = arg;
+		return 0;
+	case OPT_CONTAINER_LABEL:
+		a->container_label = true;
 		return 0;
 	case OPT_REQUEST_TIMEOUT:
 		if (parse_duration(arg, NSEC_PER_SEC, &a->request_timeout_ns))
@@ -347,6 +354,8 @@ int cmd_serve(int argc, char **argv)
 	for (int i = 0; i < HIST__COUNT; i++)
 		if ((cfg.hists & (1U << i)) && (hist_descs[i].pers & (1U << VG_PER_DISK_OP)))
 			cfg.hist_per = VG_PER_DISK_OP;
+	/* the task histograms keyed by cgroup, folded into containers by the metrics */
+	cfg.hist_per_alt = a.container_label ? VG_PER_CGROUP : VG_PER_GLOBAL;
 	cfg.hist_unit_ns = NSEC_PER_USEC;
 
 	stop_install_handlers();
@@ -371,7 +380,7 @@ int cmd_serve(int argc, char **argv)
 	}
 	if (session__start(&s, ops, n, &cfg, NULL, metrics__observe, m))
 		goto out_free;
-	err = metrics__attach(m, &s, cfg.hist_per);
+	err = metrics__attach(m, &s, cfg.hist_per, cfg.hist_per_alt);
 	if (err) {
 		pr_err("serve: %s", strerror(-err));
 		err = 1;

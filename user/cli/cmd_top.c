@@ -38,7 +38,7 @@
 #include "view/top_screen.h"
 #include "cli/trace_opts.h"
 
-enum { OPT_ONCE = CLI_COMMON_MAX, OPT_INTERVAL, OPT_SORT, OPT_FILTER, OPT_ROWS };
+enum { OPT_ONCE = CLI_COMMON_MAX, OPT_INTERVAL, OPT_SORT, OPT_FILTER, OPT_ROWS, OPT_COLUMNS };
 
 struct top_args {
 	struct trace_cfg cfg;
@@ -46,7 +46,8 @@ struct top_args {
 	uint64_t interval_ns;
 	enum top_col sort;
 	const char *filter;
-	uint64_t rows; /* 0: fit the terminal */
+	uint64_t rows;	/* 0: fit the terminal */
+	uint32_t extra; /* --columns: TOP_X_* */
 	/* --laddr/--raddr of the TCP connections counted (kept apart from cfg, whose tuple
 	 * filters the sched and blkio sources refuse); --resolve: the PEER column */
 	struct addr_sel addrs;
@@ -98,6 +99,8 @@ static const struct cli_opt top_opts[] = {
 	{ "filter", 'F', "TEXT", OPT_FILTER, "any text",
 	  "only processes whose name contains TEXT" },
 	{ "rows", 'n', "N", OPT_ROWS, "a whole number from 1", "show at most N processes" },
+	{ "columns", 'C', "LIST", OPT_COLUMNS, "a comma list of cgroup, container, unit",
+	  "add these columns after the others (the cgroup path, runtime:shortid, systemd unit)" },
 	/* Per-process rows: a thread, a cgroup or a latency floor would not filter them all. */
 	TRACE_OPT_PID,
 	TRACE_OPT_COMM,
@@ -106,6 +109,27 @@ static const struct cli_opt top_opts[] = {
 	ADDR_OPTS_RESOLVE,
 	CLI_OPT_END,
 };
+
+/* --columns cgroup,container,unit: every item must be one of them. */
+static int top_parse_extra(const char *arg, uint32_t *out)
+{
+	*out = 0;
+	for (const char *p = arg;; p++) {
+		size_t n = strcspn(p, ",");
+		int i;
+
+		for (i = 0; top_extra_names[i]; i++) {
+			if (strlen(top_extra_names[i]) == n && !strncmp(p, top_extra_names[i], n))
+				break;
+		}
+		if (!top_extra_names[i])
+			return -EINVAL;
+		*out |= 1u << i;
+		p += n;
+		if (!*p)
+			return 0;
+	}
+}
 
 static int top_set(void *ctx, int id, const char *arg)
 {
@@ -131,6 +155,8 @@ static int top_set(void *ctx, int id, const char *arg)
 		return 0;
 	case OPT_ROWS:
 		return parse_u64(arg, 1, 100000, &a->rows);
+	case OPT_COLUMNS:
+		return top_parse_extra(arg, &a->extra);
 	case TO_LADDR:
 	case TO_RADDR:
 	case TO_LOOSE:
@@ -372,6 +398,7 @@ static int draw(struct top_run *r)
 		.max_rows = r->a->rows,
 		.peer = r->res ? peer_cb : NULL,
 		.peer_ctx = r,
+		.extra = r->a->extra,
 	};
 
 	clock_gettime(CLOCK_REALTIME, &f.when);

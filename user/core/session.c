@@ -33,9 +33,15 @@ static int session__add_tracer(struct session *s, const struct tracer_ops *ops,
 	struct tracer *t;
 	int err;
 
-	/* A key none of its histograms has (per disk, for sched) leaves them global. */
-	if (!tracer_takes_per(ops, cfg))
-		own.hist_per = VG_PER_GLOBAL;
+	/*
+	 * A key none of its histograms has (per disk, for sched) leaves them global, or keyed
+	 * by hist_per_alt if they can be (serve: sched per cgroup beside blkio per disk).
+	 */
+	if (cfg->hist_per == VG_PER_GLOBAL || !tracer_takes_per(ops, cfg)) {
+		own.hist_per = cfg->hist_per_alt;
+		if (!tracer_takes_per(ops, &own))
+			own.hist_per = VG_PER_GLOBAL;
+	}
 	err = tracer__new(ops, &own, &t);
 
 	if (err)

@@ -37,6 +37,7 @@ struct trace_cfg {
 	uint64_t stream_kinds; /* bit k: stream records of kind k */
 	uint32_t hists;	       /* bit h: aggregate histogram h (enum hist_id) */
 	uint32_t hist_per;     /* enum vg_hist_per */
+	uint32_t hist_per_alt; /* the key of tracers whose histograms cannot take hist_per */
 	uint32_t hist_unit_ns; /* 1000 (usecs) or 1000000 (msecs) */
 	/* blkio */
 	uint32_t blkio_dev;    /* --disk: the disk's dev_t (major << 20 | minor); 0: all */

@@ -13,7 +13,17 @@
 #include "dns/dns_msg.h"
 #include "export/escape.h"
 #include "export/json.h"
+#include "fallback.h"
 #include "tcp/tcp_addr.h"
+
+/* Room for any key's text: an address, a disk and op, or a cgroup path. */
+#define HIST_KEY_LEN 1024
+
+/* The path of a --per cgroup key, when it can be found (the cgroup may be gone). */
+static const char *hist_cgroup_path(const struct hist_print *p, const struct hist_entry *e)
+{
+	return p->per == VG_PER_CGROUP ? cgroup_ids__path(p->cgroups, e->key) : NULL;
+}
 
 /* The text of a --per key: a number and the comm, or an address (raddr keys carry it). */
 static const char *hist_key_text(const struct hist_print *p, const struct hist_entry *e, char *buf,
@@ -34,13 +44,20 @@ static const char *hist_key_text(const struct hist_print *p, const struct hist_e
 			 blkio_op_name((uint8_t)(e->key >> 32)));
 		return buf;
 	}
+	if (hist_cgroup_path(p, e)) {
+		snprintf(buf, len, "%s", hist_cgroup_path(p, e));
+		return buf;
+	}
 	snprintf(buf, len, "%llu", (unsigned long long)e->key);
 	return buf;
 }
 
-static bool hist_per_has_comm(uint32_t per)
+/* A cgroup keyed by its path needs no task's name: only pid, tid and unresolved cgroups do. */
+static bool hist_per_has_comm(const struct hist_print *p, const struct hist_entry *e)
 {
-	return per == VG_PER_PID || per == VG_PER_TID || per == VG_PER_CGROUP;
+	if (p->per == VG_PER_CGROUP)
+		return !hist_cgroup_path(p, e);
+	return p->per == VG_PER_PID || p->per == VG_PER_TID;
 }
 
 static int last_nonzero(const uint32_t *slots, int nslots)
@@ -80,13 +97,21 @@ void hist_print_log2(struct sink *s, const uint32_t *slots, int nslots, const ch
 static void hist_print_table(struct sink *s, const struct hist_print *p, const struct hist_entry *e)
 {
 	uint64_t total = vg_hist__total(&e->h);
-	char key[TCP_ADDR_STRLEN];
+	char key[HIST_KEY_LEN];
 
 	if (p->per != VG_PER_GLOBAL) {
-		sink__printf(s, "\n%s = %s ", hist_per_names[p->per],
-			     hist_key_text(p, e, key, sizeof(key)));
-		if (hist_per_has_comm(p->per))
+		struct fb_cgroup_name n;
+		char c[32];
+
+		sink__printf(s, "\n%s = ", hist_per_names[p->per]);
+		esc_write(s, hist_key_text(p, e, key, sizeof(key)), sizeof(key));
+		if (hist_per_has_comm(p, e)) {
+			sink__putc(s, ' ');
 			esc_write(s, e->h.comm, VG_COMM_LEN);
+		}
+		fb_cgroup_name_parse(hist_cgroup_path(p, e), &n);
+		if (*fb_cgroup_name_container(&n, c, sizeof(c)))
+			sink__printf(s, " [%s]", c);
 		sink__putc(s, '\n');
 	}
 	if (!total) { /* no average or percentile of nothing */
@@ -98,6 +123,19 @@ static void hist_print_table(struct sink *s, const struct hist_print *p, const s
 		     (unsigned long long)total, (unsigned long long)(e->h.sum / total), p->unit,
 		     (unsigned long long)vg_hist__quantile(&e->h, 0.50),
 		     (unsigned long long)vg_hist__quantile(&e->h, 0.99));
+}
+
+/* A cgroup's path and the container and systemd unit it names (null when none). */
+static void hist_json_cgroup(struct jw *w, const char *path)
+{
+	struct fb_cgroup_name n;
+	char c[32];
+
+	fb_cgroup_name_parse(path, &n);
+	path ? jw__str(w, "cgroup", path) : jw__null(w, "cgroup");
+	*fb_cgroup_name_container(&n, c, sizeof(c)) ? jw__str(w, "container", c)
+						    : jw__null(w, "container");
+	n.unit[0] ? jw__str(w, "systemd_unit", n.unit) : jw__null(w, "systemd_unit");
 }
 
 static void hist_print_json(struct sink *s, const struct hist_print *p, const struct hist_entry *e,
@@ -121,8 +159,10 @@ static void hist_print_json(struct sink *s, const struct hist_print *p, const st
 		jw__str(&w, "key", hist_key_text(p, e, key, sizeof(key)));
 	} else if (p->per != VG_PER_GLOBAL) {
 		jw__u64(&w, "key", e->key);
-		if (hist_per_has_comm(p->per))
+		if (hist_per_has_comm(p, e))
 			jw__strn(&w, "comm", e->h.comm, VG_COMM_LEN);
+		if (p->per == VG_PER_CGROUP)
+			hist_json_cgroup(&w, hist_cgroup_path(p, e));
 		if (p->per == VG_PER_DISK || p->per == VG_PER_OP || p->per == VG_PER_DISK_OP) {
 			char key[64];
 
@@ -161,11 +201,11 @@ static void hist_print_csv(struct sink *s, const struct hist_print *p, const str
 		sink__printf(s, "%s,%llu,%s,%s,%s,", when, (unsigned long long)p->ts_ns,
 			     p->desc->name, p->unit, hist_per_names[p->per]);
 		if (p->per != VG_PER_GLOBAL) {
-			char key[TCP_ADDR_STRLEN];
+			char key[HIST_KEY_LEN];
 
-			sink__puts(s, hist_key_text(p, e, key, sizeof(key)));
+			csv_write_string(s, hist_key_text(p, e, key, sizeof(key)), sizeof(key));
 			sink__putc(s, ',');
-			if (hist_per_has_comm(p->per))
+			if (hist_per_has_comm(p, e))
 				csv_write_string(s, e->h.comm, VG_COMM_LEN);
 		} else {
 			sink__putc(s, ',');

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/cgroup_ids.h"
 #include "core/hist.h"
 #include "core/wallclock.h"
 #include "export/export.h"
@@ -22,6 +23,7 @@ struct hist_print {
 	uint32_t per;	  /* enum vg_hist_per */
 	uint64_t ts_ns;	  /* end of the interval, CLOCK_MONOTONIC */
 	struct wallclock *clock;
+	struct cgroup_ids *cgroups; /* --per cgroup: ids to paths (NULL: the id and a comm) */
 };
 
 /* One histogram in the chosen format; key/comm describe the section (ignored for global). */

@@ -23,6 +23,7 @@
 #include "blkio/blkio_fmt.h"
 #include "dns/dns_metrics.h"
 #include "fallback.h"
+#include "core/cgroup_ids.h"
 #include "core/hist.h"
 #include "core/session.h"
 
@@ -37,6 +38,11 @@ struct metrics_hist {
 	struct hist_reader reader;
 	struct hist_entry *entries;
 	bool per_disk_op; /* keyed by dev_t and op: one series per disk and op */
+	/* keyed by cgroup id, folded by container: key 0 none, i + 1 containers[i] */
+	bool per_container;
+	struct cgroup_ids *cgroups;
+	char containers[METRICS_HIST_KEYS][32];
+	int ncontainers;
 	struct metrics_hist_key {
 		uint64_t key;
 		uint64_t slots[VG_HIST_SLOTS];
@@ -73,7 +79,28 @@ static int hist_map_fd(const struct tracer *t, const struct hist_desc *d)
 	return fd >= 0 ? fd : tracer__map_fd(t, d->map);
 }
 
-static int metrics__add_hists(struct metrics *m, const struct tracer *t, uint32_t per)
+/*
+ * Whether the session keyed t's histograms by alt (as session__add_tracer decides: none of
+ * them takes per, one takes alt), so one reads the keyed map even for a histogram of t that
+ * per would have left global.
+ */
+static bool tracer_hist_is_keyed_alt(const struct tracer *t, uint32_t per, uint32_t alt)
+{
+	bool takes_alt = false;
+
+	if (alt == VG_PER_GLOBAL)
+		return false;
+	for (int id = 0; id < HIST__COUNT; id++) {
+		if (!(t->ops->hists & (1U << id)) || !hist_descs[id].name)
+			continue;
+		if (per != VG_PER_GLOBAL && hist_per_is_allowed(id, per))
+			return false;
+		takes_alt |= hist_per_is_allowed(id, alt);
+	}
+	return takes_alt;
+}
+
+static int metrics__add_hists(struct metrics *m, const struct tracer *t, uint32_t per, uint32_t alt)
 {
 	for (int id = 0; id < HIST__COUNT; id++) {
 		const struct hist_desc *d = &hist_descs[id];
@@ -85,8 +112,10 @@ static int metrics__add_hists(struct metrics *m, const struct tracer *t, uint32_
 			continue;
 		if (m->nhists == METRICS_MAX_HISTS)
 			return -E2BIG;
-		/* the key the session gave this histogram: per, or global if it has no such key */
+		/* the key the session gave this histogram: per, alt, or global if neither fits */
 		keyed = per != VG_PER_GLOBAL && hist_per_is_allowed(id, per);
+		if (!keyed && tracer_hist_is_keyed_alt(t, per, alt))
+			keyed = true, per = alt;
 		fd = keyed ? tracer__map_fd(t, d->map) : hist_map_fd(t, d);
 		if (fd < 0)
 			continue;
@@ -101,6 +130,15 @@ static int metrics__add_hists(struct metrics *m, const struct tracer *t, uint32_
 		}
 		h->desc = d;
 		h->per_disk_op = keyed && per == VG_PER_DISK_OP;
+		if (keyed && per == VG_PER_CGROUP) {
+			h->per_container = true;
+			h->cgroups = cgroup_ids__new();
+			if (!h->cgroups) {
+				free(h->entries);
+				hist_reader__fini(&h->reader);
+				return -ENOMEM;
+			}
+		}
 		m->nhists++;
 	}
 	return 0;
@@ -210,7 +248,8 @@ struct metrics *metrics__new(const struct metrics_source *sources, int nsources)
 	return m;
 }
 
-int metrics__attach(struct metrics *m, const struct session *s, uint32_t hist_per)
+int metrics__attach(struct metrics *m, const struct session *s, uint32_t hist_per,
+		    uint32_t hist_per_alt)
 {
 	m->s = s;
 	if (session__source(s, "dns")) { /* BPF, or the packet socket */
@@ -219,7 +258,7 @@ int metrics__attach(struct metrics *m, const struct session *s, uint32_t hist_pe
 			return -ENOMEM;
 	}
 	for (int i = 0; i < s->ntracers; i++) {
-		int err = metrics__add_hists(m, s->tracers[i], hist_per);
+		int err = metrics__add_hists(m, s->tracers[i], hist_per, hist_per_alt);
 
 		if (err)
 			return err;
@@ -227,11 +266,35 @@ int metrics__attach(struct metrics *m, const struct session *s, uint32_t hist_pe
 	return 0;
 }
 
+/*
+ * The key of the container cgroup id belongs to: 0 for none (or a cgroup already gone),
+ * i + 1 for the i-th container seen; METRICS_KEY_OTHER past the cap.
+ */
+static uint64_t metrics_hist__container(struct metrics_hist *h, uint64_t id)
+{
+	struct fb_cgroup_name n;
+	char c[32];
+
+	fb_cgroup_name_parse(cgroup_ids__path(h->cgroups, id), &n);
+	if (!*fb_cgroup_name_container(&n, c, sizeof(c)))
+		return 0;
+	for (int i = 0; i < h->ncontainers; i++) {
+		if (!strcmp(h->containers[i], c))
+			return (uint64_t)i + 1;
+	}
+	if (h->ncontainers == METRICS_HIST_KEYS - 1) /* key 0 holds one slot too */
+		return METRICS_KEY_OTHER;
+	snprintf(h->containers[h->ncontainers], sizeof(h->containers[0]), "%s", c);
+	return (uint64_t)++h->ncontainers;
+}
+
 /* Fold what the kernel counted since the last scrape into the totals. */
 /* The accumulator for key (one for all keys unless per disk), created on first use. */
 static struct metrics_hist_key *metrics_hist__key(struct metrics_hist *h, uint64_t key)
 {
-	if (!h->per_disk_op)
+	if (h->per_container)
+		key = metrics_hist__container(h, key);
+	else if (!h->per_disk_op)
 		key = 0;
 	for (int i = 0; i < h->nkeys; i++) {
 		if (h->keys[i].key == key)
@@ -278,6 +341,26 @@ static const char *disk_labels(uint64_t key, char *buf)
 	return prom_labels(buf, "device", name, "op", blkio_op_name((uint8_t)(key >> 32)), NULL);
 }
 
+/* {container="docker:3f1c9a7e5b2d"}, nothing for tasks in no container, "other" past the cap. */
+static const char *container_labels(const struct metrics_hist *h, uint64_t key, char *buf)
+{
+	if (!key)
+		return "";
+	if (key == METRICS_KEY_OTHER)
+		return prom_labels(buf, "container", "other", NULL);
+	return prom_labels(buf, "container", h->containers[key - 1], NULL);
+}
+
+/* The labels of one series of h: by disk and op, by container, or none. */
+static const char *hist_labels(const struct metrics_hist *h, uint64_t key, char *buf)
+{
+	if (h->per_disk_op)
+		return disk_labels(key, buf);
+	if (h->per_container)
+		return container_labels(h, key, buf);
+	return "";
+}
+
 static void write_hists(struct metrics *m, struct prom *p)
 {
 	pthread_mutex_lock(&m->hist_lock);
@@ -296,8 +379,7 @@ static void write_hists(struct metrics *m, struct prom *p)
 
 			if (h->per_disk_op && !h->keys[k].key)
 				continue; /* the placeholder of a keyed histogram */
-			prom__log2_hist(p, h->desc->metric,
-					h->per_disk_op ? disk_labels(h->keys[k].key, lbl) : "",
+			prom__log2_hist(p, h->desc->metric, hist_labels(h, h->keys[k].key, lbl),
 					h->keys[k].slots, VG_HIST_SLOTS, h->keys[k].sum,
 					METRICS_UNIT_NS);
 		}
@@ -474,6 +556,7 @@ void metrics__free(struct metrics *m)
 	for (int i = 0; i < m->nhists; i++) {
 		hist_reader__fini(&m->hists[i].reader);
 		free(m->hists[i].entries);
+		cgroup_ids__free(m->hists[i].cgroups);
 	}
 	pthread_mutex_destroy(&m->lock);
 	pthread_mutex_destroy(&m->hist_lock);

@@ -87,6 +87,14 @@ static const char *col_cgroup(const struct ps_row *r)
 {
 	return r->x.cgroup ? r->x.cgroup : "";
 }
+static const char *col_container(const struct ps_row *r)
+{
+	return r->x.container ? r->x.container : "";
+}
+static const char *col_unit(const struct ps_row *r)
+{
+	return r->x.unit ? r->x.unit : "";
+}
 static const char *col_source(const struct ps_row *r)
 {
 	return r->source ? r->source : "";
@@ -132,6 +140,8 @@ const struct ps_col ps_cols[] = {
 	{ "write_bps", "WRITE/s", 8, PS_BYTES, PS_X_IO, col_write_bps, NULL },
 	{ "exe", "EXE", -24, PS_TEXT, PS_X_EXE, NULL, col_exe },
 	{ "cgroup", "CGROUP", -24, PS_TEXT, PS_X_CGROUP, NULL, col_cgroup },
+	{ "container", "CONTAINER", -19, PS_TEXT, PS_X_CONTAINER, NULL, col_container },
+	{ "unit", "UNIT", -24, PS_TEXT, PS_X_UNIT, NULL, col_unit },
 	{ "cmdline", "COMMAND", -32, PS_TEXT, PS_X_CMDLINE, NULL, col_cmdline },
 	{ "source", "SOURCE", -8, PS_TEXT, 0, NULL, col_source },
 };
@@ -347,7 +357,9 @@ void ps_row__clear(struct ps_row *r)
 	free(r->x.cmdline);
 	free(r->x.exe);
 	free(r->x.cgroup);
-	r->x.cmdline = r->x.exe = r->x.cgroup = NULL;
+	free(r->x.container);
+	free(r->x.unit);
+	r->x.cmdline = r->x.exe = r->x.cgroup = r->x.container = r->x.unit = NULL;
 }
 
 void ps_rows_free(struct ps_row *rows, size_t n)

@@ -36,7 +36,9 @@ enum {
 	PS_X_MEMORY_PERCENT = 1u << 27,
 	PS_X_IO = 1u << 28, /* read_bps, write_bps: over --interval */
 	PS_X_CGROUP = 1u << 29,
-	PS_X_ALL = 0x3fu << 24,
+	PS_X_CONTAINER = 1u << 30, /* runtime:shortid, derived from the cgroup path */
+	PS_X_UNIT = 1u << 31,	   /* the systemd unit, derived from the cgroup path */
+	PS_X_ALL = 0xffu << 24,
 };
 
 struct ps_extra {
@@ -45,6 +47,7 @@ struct ps_extra {
 	 * every row ~1.9 KB, and touching that memory cost more than a whole iterator scan.
 	 */
 	char *cmdline, *exe, *cgroup; /* cmdline: cut at 1023 bytes */
+	char *container, *unit;	      /* set (and valid) only when the cgroup path names one */
 	int num_fds;
 	double memory_percent, read_bps, write_bps;
 	uint32_t valid; /* PS_X_* that could be read */

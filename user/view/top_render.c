@@ -25,6 +25,32 @@ static const int col_width[TOP__COUNT] = {
 	[TOP_TCP_CONNS] = 5, [TOP_TCP_RTT] = 9,	  [TOP_DNS_QPS] = 7,	[TOP_DNS_P99] = 9,
 };
 
+const char *const top_extra_names[] = { "cgroup", "container", "unit", NULL };
+static const char *const extra_titles[] = { "CGROUP", "CONTAINER", "UNIT" };
+static const int extra_width[] = { -32, -19, -24 };
+
+/* The cgroup path of pid and the names derived from it; false if unreadable. */
+static bool extra_read(uint32_t pid, char *path, size_t len, struct fb_cgroup_name *n)
+{
+	if (fb_cgroup_path((pid_t)pid, path, len))
+		return false;
+	fb_cgroup_name_parse(path, n);
+	return true;
+}
+
+/* The text of extra column i ("" when the path names none); NULL if unreadable. */
+static const char *extra_text(int i, bool ok, const char *path, const struct fb_cgroup_name *n,
+			      char *buf, size_t len)
+{
+	if (!ok)
+		return NULL;
+	if (i == 0)
+		return path;
+	if (i == 1)
+		return fb_cgroup_name_container(n, buf, len);
+	return n->unit;
+}
+
 /* The text of column c of row r. */
 static void cell(const struct top_row *r, enum top_col c, char *buf, size_t len)
 {
@@ -118,7 +144,7 @@ static void put_line(FILE *out, char *line, int cols, bool hl)
 		fputs("\033[m", out);
 }
 
-static void header_line(char *line, bool peer)
+static void header_line(char *line, bool peer, uint32_t extra)
 {
 	size_t n = 0;
 
@@ -126,6 +152,10 @@ static void header_line(char *line, bool peer)
 		enum top_col c = top_col_order[i];
 
 		append(line, &n, top_col_titles[c], col_width[c], i == 0);
+	}
+	for (int i = 0; top_extra_names[i]; i++) {
+		if (extra & (1u << i))
+			append(line, &n, extra_titles[i], extra_width[i], false);
 	}
 	if (peer)
 		append(line, &n, "PEER", 0, false);
@@ -141,6 +171,20 @@ static void row_line(char *line, const struct top_row *r, const struct top_frame
 
 		cell(r, c, text, sizeof(text));
 		append(line, &n, text, col_width[c], i == 0);
+	}
+	if (f->extra) {
+		struct fb_cgroup_name cg;
+		char path[512], buf[32];
+		bool ok = extra_read(r->pid, path, sizeof(path), &cg);
+
+		for (int i = 0; top_extra_names[i]; i++) {
+			const char *t = extra_text(i, ok, path, &cg, buf, sizeof(buf));
+
+			if (!(f->extra & (1u << i)))
+				continue;
+			esc_str(text, sizeof(text), t && *t ? t : "-", 64);
+			append(line, &n, text, extra_width[i], false);
+		}
 	}
 	if (f->peer) {
 		esc_str(text, sizeof(text), f->peer(f->peer_ctx, r->pid, name, sizeof(name)), 64);
@@ -234,7 +278,7 @@ void top_render__screen(FILE *out, struct top_view *v, const struct top_frame *f
 	prompt_line(line, v);
 	fputc('\n', out);
 	put_line(out, line, cols, false);
-	header_line(line, f->peer != NULL);
+	header_line(line, f->peer != NULL, f->extra);
 	fputc('\n', out);
 	put_line(out, line, cols, live);
 	page = f->max_rows ? f->max_rows : rows > 5 ? (size_t)rows - 4 : 1;
@@ -291,6 +335,22 @@ static void json_row(struct jw *w, const struct top_row *r, const struct top_fra
 	json_u64(w, r, TOP_DNS_P99, "dns_p99_us", r->dns_p99_us);
 	if (f->peer)
 		jw__str(w, "peer", f->peer(f->peer_ctx, r->pid, name, sizeof(name)));
+	if (f->extra) {
+		struct fb_cgroup_name cg;
+		char path[1024], buf[32];
+		bool ok = extra_read(r->pid, path, sizeof(path), &cg);
+
+		for (int i = 0; top_extra_names[i]; i++) {
+			const char *t = extra_text(i, ok, path, &cg, buf, sizeof(buf));
+
+			if (!(f->extra & (1u << i)))
+				continue;
+			if (t && *t)
+				jw__str(w, top_extra_names[i], t);
+			else
+				jw__null(w, top_extra_names[i]);
+		}
+	}
 	jw__obj_end(w);
 }
 

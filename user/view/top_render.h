@@ -17,6 +17,15 @@
 #include "view/top.h"
 #include "view/top_keys.h"
 
+/* Columns added after the others (--columns): read per shown row from /proc/PID/cgroup. */
+enum {
+	TOP_X_CGROUP = 1u << 0,
+	TOP_X_CONTAINER = 1u << 1, /* runtime:shortid */
+	TOP_X_UNIT = 1u << 2,	   /* the systemd unit */
+};
+/* "cgroup", "container", "unit", NULL: bit i of top_frame.extra */
+extern const char *const top_extra_names[];
+
 struct top_frame {
 	const struct top_table *t; /* the rows kept, sorted */
 	double interval_s;
@@ -27,6 +36,7 @@ struct top_frame {
 	/* --resolve: the PEER of pid, else NULL */
 	const char *(*peer)(void *ctx, uint32_t pid, char *buf, size_t len);
 	void *peer_ctx;
+	uint32_t extra; /* TOP_X_* */
 };
 
 /*

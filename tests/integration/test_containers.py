@@ -1,0 +1,310 @@
+"""test_containers.py: the names vigil derives from cgroups, against cgroups this test makes.
+
+Under the machine's cgroup v2 hierarchy (its own parent directory, removed at the end) the
+test makes cgroups named as systemd, docker (systemd and cgroupfs drivers), containerd and
+CRI-O under Kubernetes, and podman (with its conmon) name theirs, moves a sleeping and waking
+workload into each, and checks what `ps` and `top` (as root, and as nobody: from /proc) and
+`hist runq --per cgroup` show for them: the path, the systemd unit and runtime:shortid.
+systemd-run --scope is tried first; where systemd is not PID 1 it cannot make a scope, and
+the scope is made as a plain cgroup of the same name instead.
+"""
+import errno
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+sys.path.insert(0, os.path.dirname(__file__))
+from harness import (VIGIL, check, main, records, require_root, skip, start_vigil, test,
+                     unprivileged_vigil, vigil, wait_attached)
+
+WORKLOAD = "import time\nwhile True:\n    time.sleep(0.002)\n"
+
+
+def cgroup2_root():
+    """Where cgroup v2 is mounted (the hybrid layout has it at /sys/fs/cgroup/unified)."""
+    with open("/proc/self/mountinfo") as f:
+        for line in f:
+            left, right = line.split(" - ", 1)
+            if right.split()[0] == "cgroup2":
+                return left.split()[4]
+    skip("no cgroup v2 mount")
+
+
+def hexid():
+    return os.urandom(32).hex()
+
+
+class Cgroups:
+    """The test's cgroups: each (relative path, unit, container) with one workload in it."""
+
+    def __init__(self):
+        self.root = cgroup2_root()
+        self.base = "/vigil-ct-%d" % os.getpid()
+        d, p, u = hexid(), hexid(), "1f2e3d4c-5b6a-7980-a1b2-%012x" % os.getpid()
+        self.want = [
+            ("/system.slice/vigil-ct.service", "vigil-ct.service", None),
+            ("/system.slice/docker-%s.scope" % d, "docker-%s.scope" % d, "docker:" + d[:12]),
+            ("/docker/%s" % p, None, "docker:" + p[:12]),
+            ("/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod%s.slice/"
+             "cri-containerd-%s.scope" % (u.replace("-", "_"), d),
+             "cri-containerd-%s.scope" % d, "containerd:" + d[:12]),
+            ("/kubepods/burstable/pod%s/%s" % (u, p), None, "cri:" + p[:12]),
+            ("/machine.slice/libpod-%s.scope" % p, "libpod-%s.scope" % p, "podman:" + p[:12]),
+            ("/machine.slice/libpod-conmon-%s.scope" % d, "libpod-conmon-%s.scope" % d,
+             "conmon:" + d[:12]),
+        ]
+        self.procs = {}  # relative path -> Popen
+
+    def start(self):
+        for rel, _, _ in self.want:
+            path = self.root + self.base + rel
+            os.makedirs(path)
+            p = subprocess.Popen(["/usr/bin/python3", "-c", WORKLOAD])
+            with open(os.path.join(path, "cgroup.procs"), "w") as f:
+                f.write(str(p.pid))
+            self.procs[self.base + rel] = p
+        return self
+
+    def ids(self):
+        return {os.stat(self.root + rel).st_ino: rel for rel in self.procs}
+
+    def stop(self):
+        for p in self.procs.values():
+            p.kill()
+            p.wait()
+        dirs = set()
+        for rel in self.procs:
+            while rel != "/" and rel:
+                dirs.add(rel)
+                rel = os.path.dirname(rel)
+        for rel in sorted(dirs, key=lambda d: d.count("/"), reverse=True):
+            for _ in range(50):  # a killed task leaves its cgroup a moment after wait()
+                try:
+                    os.rmdir(self.root + rel)
+                    break
+                except FileNotFoundError:
+                    break
+                except OSError as e:
+                    if e.errno != errno.EBUSY:
+                        raise
+                    time.sleep(0.1)
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+def expected(cg):
+    return {cg.procs[cg.base + rel].pid: (cg.base + rel, unit, ctr) for rel, unit, ctr in cg.want}
+
+
+def check_ps_rows(rows, cg, who):
+    by_pid = {r["pid"]: r for r in rows}
+    for pid, (path, unit, ctr) in expected(cg).items():
+        r = by_pid.get(pid)
+        check(r is not None, "%s: pid %d missing" % (who, pid))
+        got = (r["cgroup"], r["unit"], r["container"])
+        check(got == (path, unit, ctr), "%s: pid %d: %r, want %r" % (who, pid, got,
+                                                                     (path, unit, ctr)))
+
+
+@test
+def systemd_run_scope_or_its_emulation():
+    """A real systemd-run --scope where systemd allows it (it must be PID 1): its unit must
+    show in ps. Elsewhere the other tests emulate scopes by cgroups of the same names."""
+    require_root()
+    if not shutil.which("systemd-run"):
+        skip("no systemd-run")
+    unit = "vigil-ct-%d.scope" % os.getpid()
+    p = subprocess.Popen(["systemd-run", "--quiet", "--scope", "--unit", unit, "sleep", "60"],
+                         stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 10
+        while p.poll() is None and time.monotonic() < deadline:
+            kids = [int(x) for x in open("/proc/%d/task/%d/children" % (p.pid, p.pid)).read()
+                    .split()] if os.path.exists("/proc/%d" % p.pid) else []
+            pid = kids[0] if kids else p.pid  # systemd-run execs the command itself
+            with open("/proc/%d/cgroup" % pid) as f:
+                if unit in f.read():
+                    break
+            time.sleep(0.05)
+        if p.poll() is not None:
+            print("  systemd-run --scope refused (%s): scopes are emulated by cgroups" %
+                  (p.stderr.read().strip().splitlines() or ["no message"])[0])
+            return
+        rows = json.loads(vigil("ps", "-p", str(p.pid), "-C", "pid,unit", "-f", "json").stdout)
+        check(rows and rows[0]["unit"] == unit, "systemd-run scope: %r" % rows)
+    finally:
+        if p.poll() is None:
+            p.kill()
+        p.wait()
+
+
+@test
+def ps_shows_cgroup_unit_and_container():
+    require_root()
+    with Cgroups() as cg:
+        out = vigil("ps", "-C", "pid,cgroup,unit,container", "-f", "json").stdout
+        check_ps_rows(json.loads(out), cg, "ps json")
+        # the same as CSV columns, and selectable by --filter
+        csv_out = vigil("ps", "-C", "pid,container", "-f", "csv", "--filter",
+                        "container=docker:*").stdout.splitlines()
+        pids = {int(l.split(",")[0]) for l in csv_out[1:]}
+        want = {pid for pid, (_, _, c) in expected(cg).items() if c and c.startswith("docker:")}
+        check(csv_out[0] == "pid,container" and want <= pids,
+              "ps --filter container=docker:*: %r, want pids %r" % (csv_out, want))
+        table = vigil("ps", "-C", "pid,container,unit", "-f", "table").stdout
+        pid, (_, unit, ctr) = next(x for x in expected(cg).items() if x[1][2] and x[1][1])
+        line = [l for l in table.splitlines() if l.split()[:1] == [str(pid)]]
+        check(line and line[0].split()[1:] == [ctr, unit], "ps table row: %r" % line)
+
+
+@test
+def ps_as_nobody_reads_the_same_names():
+    require_root()  # to make the cgroups; vigil itself runs as nobody
+    with Cgroups() as cg:
+        tmp, exe = unprivileged_vigil()
+        try:
+            p = subprocess.run([exe, "ps", "--backend", "fallback", "-C",
+                                "pid,cgroup,unit,container", "-f", "json"],
+                               capture_output=True, text=True, timeout=60, preexec_fn=as_nobody)
+            check(p.returncode == 0, "ps as nobody: %s" % p.stderr)
+            check_ps_rows(json.loads(p.stdout), cg, "ps as nobody")
+        finally:
+            shutil.rmtree(tmp)
+
+
+def top_rows(exe, preexec_fn=None):
+    p = subprocess.run([exe, "top", "-1", "-i", "300ms", "-F", "python3", "-C",
+                        "cgroup,container,unit", "-f", "json"], capture_output=True, text=True,
+                       timeout=60, preexec_fn=preexec_fn)
+    check(p.returncode == 0, "top: %s" % p.stderr)
+    return [r for frame in records(p.stdout) for r in frame["rows"]]
+
+
+def as_nobody():
+    os.setgroups([])
+    os.setgid(65534)
+    os.setuid(65534)
+
+
+@test
+def top_columns_show_cgroup_unit_and_container():
+    require_root()
+    with Cgroups() as cg:
+        check_ps_rows(top_rows(VIGIL), cg, "top json")
+        p = subprocess.run([VIGIL, "top", "-1", "-i", "300ms", "-F", "python3", "-C",
+                            "container,unit"], capture_output=True, text=True, timeout=60)
+        check(p.returncode == 0, "top table: %s" % p.stderr)
+        for pid, (_, unit, ctr) in expected(cg).items():
+            line = [l.split() for l in p.stdout.splitlines() if l.split()[:1] == [str(pid)]]
+            # a cell holds at most 64 characters, as PEER's: a docker scope's unit is cut
+            check(line and line[0][-2] == (ctr or "-") and (unit or "-")[:64] == line[0][-1],
+                  "top table row of %d: %r" % (pid, line))
+        tmp, exe = unprivileged_vigil()
+        try:
+            check_ps_rows(top_rows(exe, as_nobody), cg, "top as nobody")
+        finally:
+            shutil.rmtree(tmp)
+
+
+@test
+def hist_per_cgroup_is_labelled_by_path():
+    require_root()
+    with Cgroups() as cg:
+        ids = cg.ids()
+        h = start_vigil("hist", "runq", "--per", "cgroup", "-f", "json")
+        t = start_vigil("hist", "runq", "--per", "cgroup", "-f", "table")
+        wait_attached(h)
+        wait_attached(t)
+        deadline = time.monotonic() + 1.0  # the workloads wake 500 times a second
+        while time.monotonic() < deadline:
+            time.sleep(0.1)
+        for p in (h, t):
+            p.send_signal(signal.SIGINT)
+        out, err = h.communicate(timeout=60)
+        check(h.returncode == 0, "hist json: %s" % err)
+        text, err = t.communicate(timeout=60)
+        check(t.returncode == 0, "hist table: %s" % err)
+        hists = {x["key"]: x for x in json.loads(out)}
+        want = {rel: (unit, ctr) for rel, unit, ctr in
+                [(cg.base + r, u, c) for r, u, c in cg.want]}
+        for cid, rel in ids.items():
+            x = hists.get(cid)
+            check(x is not None and x["count"] > 0, "no histogram for %s" % rel)
+            got = (x["cgroup"], x["systemd_unit"], x["container"])
+            check(got == (rel,) + want[rel], "hist %s: %r" % (rel, got))
+            check("comm" not in x, "a resolved cgroup still carries a comm: %r" % x)
+            unit, ctr = want[rel]
+            line = "cgroup = %s%s" % (rel, " [%s]" % ctr if ctr else "")
+            check(line in text.splitlines(), "table has no line %r" % line)
+
+
+def serve_counts(*args, want=(), timeout=30):
+    """Scrape a vigil serve started with args until every container in want has run-queue
+    and time-slice observations (or timeout); return {(metric, container): count}."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    p = subprocess.Popen([VIGIL, "serve", "--listen", "127.0.0.1:%d" % port, *args],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    pat = re.compile(r'^(vigil_(?:runq_latency|oncpu_slice)_seconds)_count(?:\{(.*)\})? (\d+)$')
+    counts = {}
+    try:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            check(p.poll() is None, "vigil serve exited: %s" % (p.stderr.read() if
+                                                               p.poll() is not None else ""))
+            try:
+                with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % port,
+                                            timeout=5) as r:
+                    body = r.read().decode()
+            except OSError:
+                time.sleep(0.1)
+                continue
+            counts = {}
+            for line in body.splitlines():
+                m = pat.match(line)
+                if m:
+                    lbl = re.findall(r'(\w+)="([^"]*)"', m.group(2) or "")
+                    counts[(m.group(1), dict(lbl).get("container"))] = int(m.group(3))
+                    check(set(k for k, _ in lbl) <= {"container"}, "labels %r" % lbl)
+            if all(counts.get((f, c), 0) > 0 for c in want for f in
+                   ("vigil_runq_latency_seconds", "vigil_oncpu_slice_seconds")):
+                break
+            time.sleep(0.2)
+    finally:
+        p.send_signal(signal.SIGTERM)
+        _, err = p.communicate(timeout=30)
+    check(p.returncode == 0, "vigil serve exited %d: %s" % (p.returncode, err))
+    return counts
+
+
+@test
+def serve_container_label_is_opt_in():
+    require_root()
+    with Cgroups() as cg:
+        want = sorted({c for _, _, c in cg.want if c})
+        counts = serve_counts("--container-label", want=want)
+        for c in want:
+            for f in ("vigil_runq_latency_seconds", "vigil_oncpu_slice_seconds"):
+                check(counts.get((f, c), 0) > 0, "no %s{container=%r}: %r" % (f, c, counts))
+        check(counts.get(("vigil_runq_latency_seconds", None), 0) > 0,
+              "no series for the tasks outside containers: %r" % counts)
+        plain = serve_counts(timeout=3)
+        check(plain and all(c is None for _, c in plain),
+              "container labels without --container-label: %r" % plain)
+
+
+if __name__ == "__main__":
+    main()

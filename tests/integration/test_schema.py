@@ -9,7 +9,8 @@ own, plus one to an address where nothing listens (a timeout). The same workload
 `--backend fallback` (sample, sock_diag and packet records). Every record is checked with
 python3-jsonschema; the last test checks that every kind the schema defines was seen, and that
 a record with a renamed, missing, extra or retyped field, or an unknown kind, is refused.
-It also checks that `snapshot` and `trace` (JSON and CSV) write time in one format.
+`vigil hist` objects validate against the schema's hist definition, and `snapshot` and
+`trace` (JSON and CSV) write time in one format.
 """
 import calendar
 import copy
@@ -336,12 +337,58 @@ def snapshot_and_trace_share_the_time_format():
     check(spread < 5 * 10**6, "realtime - monotonic differs by %d ns: %s" % (spread, offsets))
 
 
+def hist_validator():
+    v = validator()
+    return type(v)({"$defs": v.schema["$defs"], "$ref": "#/$defs/hist"})
+
+
+def hist_run(*args, workload=None):
+    p = start_vigil("hist", *args, "-f", "ndjson")
+    wait_attached(p)
+    if workload:
+        workload()
+    return finish(p)
+
+
+@test
+def hist_objects_validate():
+    require_root()
+    v = hist_validator()
+    lp = loop()
+    port = BASE + 6
+
+    def tcp():
+        lsock, held = tcp_workload(port, 4)
+        tcp_close_all(lsock, held)
+
+    def blkio():
+        d, _ = start_driver("w:16:4096")
+        release_driver(d)
+    runs = {"runq": hist_run("runq", workload=sched_workload),
+            "runq per pid": hist_run("runq", "--per", "pid", workload=sched_workload),
+            "tcp-connect per raddr": hist_run("tcp-connect", "--per", "raddr", workload=tcp),
+            "blkio per disk-op": hist_run("blkio", "--per", "disk-op", "--disk", lp["name"],
+                                          workload=blkio)}
+    for what, hists in runs.items():
+        check(hists, "%s: no histogram" % what)
+        for h in hists:
+            errs = list(v.iter_errors(h))
+            check(not errs, "%s: refused: %s\n%r" % (what, errs[0].message if errs else "", h))
+    h = copy.deepcopy(runs["blkio per disk-op"][0])
+    check("label" in h and isinstance(h["key"], int), "disk-op: key and label %r" % h)
+    check(isinstance(runs["tcp-connect per raddr"][0]["key"], str), "raddr key is text")
+    h["buckets"][0]["n"] = h["buckets"][0].pop("count")
+    check(not v.is_valid(h), "a bucket with a renamed field was accepted")
+
+
 @test
 def every_kind_is_validated_and_wrong_records_are_refused():
     v = validator()
     defined = set()
     for d in v.schema["$defs"].values():
         props = d["properties"]
+        if "kind" not in props:
+            continue  # hist: not a record
         defined.add((props["kind"]["const"], props["subsystem"]["const"]
                      if props["kind"]["const"] == "sample" else None))
     missing = defined - set(SEEN)

@@ -29,6 +29,8 @@ build="$build liblzma-dev libprotobuf-c-dev protobuf-c-compiler"
 # vigil mail and report: cairo headers (dlopen'd) for the charts; a real SMTP server for the tests
 build="$build libcairo2-dev"
 [ -z "$test" ] || test="$test python3-aiosmtpd"
+# the records schema test: docs/records.schema.json validated as users would
+[ -z "$test" ] || test="$test python3-jsonschema"
 for p in $build $test; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
 done

@@ -673,7 +673,7 @@ def drift_bad_snapshots_exit_2():
         cases = {"truncated.json": (text[:len(text) // 3], b"not valid JSON"),
                  "old.json": ('{"time": 1.0, "source": "procfs", "processes": []}',
                               b"another vigil version"),
-                 "newer.json": (text.replace('"vigil_snapshot":1', '"vigil_snapshot":9', 1),
+                 "newer.json": (text.replace('"vigil_snapshot":2', '"vigil_snapshot":9', 1),
                                 b"another vigil version")}
         for name, (content, word) in cases.items():
             path = os.path.join(d, name)

@@ -69,9 +69,10 @@ static void test_csv_quotes_hostile_comm(void **state)
 
 	(void)state;
 	assert_string_equal(
-		out,
-		"time,ts_ns,kind,source,pid,tid,ppid,comm,filename,subsystem,lost,reason\r\n"
-		"2026-11-21T00:00:00.000000005Z,5,exec,bpf,42,43,1,\"a,b\"\"c\nd\",/bin/x,,,\r\n");
+		out, "time,ts_ns,kind,source,schema,pid,tid,ppid,comm,filename,subsystem,lost,"
+		     "reason\r\n"
+		     "2026-11-21T00:00:00.000000005Z,5,exec,bpf,3,42,43,1,\"a,b\"\"c\nd\",/bin/x,,,"
+		     "\r\n");
 	free(out);
 }
 
@@ -90,11 +91,10 @@ static void test_csv_header_is_union_and_cells_align(void **state)
 	rows[1].v[VF_DURATION_NS].u = 1234;
 	out = render(FMT_CSV, (1ULL << VG_KIND_ONCPU) | (1ULL << VG_KIND_EXEC), rows, 2);
 	assert_string_equal(
-		out,
-		"time,ts_ns,kind,source,pid,tid,comm,cpu,duration_ns,ppid,filename,subsystem,lost,"
-		"reason\r\n"
-		"2026-11-21T00:00:00.000000005Z,5,exec,bpf,42,43,sh,,,1,/bin/x,,,\r\n"
-		"2026-11-21T00:00:00.000000007Z,7,oncpu,bpf,9,10,w,1,1234,,,,,\r\n");
+		out, "time,ts_ns,kind,source,schema,pid,tid,comm,cpu,duration_ns,ppid,filename,"
+		     "subsystem,lost,reason\r\n"
+		     "2026-11-21T00:00:00.000000005Z,5,exec,bpf,3,42,43,sh,,,1,/bin/x,,,\r\n"
+		     "2026-11-21T00:00:00.000000007Z,7,oncpu,bpf,3,9,10,w,1,1234,,,,,\r\n");
 	free(out);
 }
 
@@ -105,10 +105,10 @@ static void test_ndjson_one_object_per_line(void **state)
 
 	(void)state;
 	assert_string_equal(
-		out,
-		"{\"time\":\"2026-11-21T00:00:00.000000005Z\",\"ts_ns\":5,\"kind\":\"exec\","
-		"\"source\":\"bpf\",\"pid\":42,\"tid\":43,\"ppid\":1,\"comm\":\"a,b\\\"c\\nd\","
-		"\"filename\":\"/bin/x\"}\n");
+		out, "{\"time\":\"2026-11-21T00:00:00.000000005Z\",\"ts_ns\":5,\"kind\":\"exec\","
+		     "\"source\":\"bpf\",\"schema\":3,\"pid\":42,\"tid\":43,\"ppid\":1,"
+		     "\"comm\":\"a,b\\\"c\\nd\","
+		     "\"filename\":\"/bin/x\"}\n");
 	free(out);
 }
 

@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -25,6 +24,7 @@
 #include "export/fbjson.h"
 #include "export/json.h"
 #include "core/log.h"
+#include "core/wallclock.h"
 #include "export/output.h"
 #include "export/services_out.h"
 #include "export/sysctl_out.h"
@@ -219,17 +219,22 @@ static void snapshot_cgroups(struct jw *w)
 
 void snapshot_write(struct jw *w, uint64_t attrs)
 {
+	uint64_t now = mono_now_ns();
 	struct fb_conn *c = NULL;
-	struct timespec ts;
+	char when[WALLCLOCK_LEN];
+	struct wallclock wc;
 	bool have_conns;
 	size_t n = 0;
 
-	clock_gettime(CLOCK_REALTIME, &ts);
+	/* the records' time format (docs/records.md): RFC 3339 UTC with ns, and the mono stamp */
+	wallclock__init(&wc);
+	wallclock__format(&wc, now, when);
 	jw__obj_begin(w, NULL);
 	jw__u64(w, "vigil_snapshot", SNAPSHOT_FORMAT);
 	jw__str(w, "vigil", VIGIL_VERSION);
 	jw__u64(w, "pid", (uint64_t)getpid());
-	jw__f64(w, "time", (double)ts.tv_sec + (double)ts.tv_nsec / 1e9);
+	jw__str(w, "time", when);
+	jw__u64(w, "ts_ns", now);
 	jw__str(w, "source", fb_source_name());
 	fbjson_cpu(w);
 	fbjson_mem(w);

@@ -4,8 +4,8 @@
  * It polls the fallback library every --interval and streams `sample` records as NDJSON, one
  * per subsystem and round: cpu (cpu_percent and the user, system and idle percentages), mem
  * (virtual memory) and net (byte and packet deltas over the interval), each with the
- * tracer's common keys (time, ts_ns, kind, source, subsystem, interval_ns). It stops after
- * --count rounds, at the end of --duration, or on Ctrl-C.
+ * tracer's common keys (time, ts_ns, kind, source, schema, subsystem, interval_ns). It stops
+ * after --count rounds, at the end of --duration, or on Ctrl-C.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -15,6 +15,7 @@
 #include "cli/commands.h"
 #include "cli/parse.h"
 #include "core/log.h"
+#include "core/record.h"
 #include "core/stop.h"
 #include "core/wallclock.h"
 #include "export/json.h"
@@ -115,6 +116,7 @@ static void record_begin(struct jw *w, struct sink *s, struct wallclock *wc, con
 	jw__u64(w, "ts_ns", now);
 	jw__str(w, "kind", "sample");
 	jw__str(w, "source", fb_source_name());
+	jw__u64(w, "schema", VREC_SCHEMA);
 	jw__str(w, "subsystem", sub);
 	jw__u64(w, "interval_ns", interval_ns);
 }

@@ -10,8 +10,12 @@
 
 #include "export/json.h"
 
-/* The format number in "vigil_snapshot": a reader refuses any other. */
-#define SNAPSHOT_FORMAT 1
+/*
+ * The format number in "vigil_snapshot". 2: `time` is RFC 3339 UTC with ns (as in records)
+ * and `ts_ns` is new; 1 had `time` as epoch seconds. A reader takes both and refuses others.
+ */
+#define SNAPSHOT_FORMAT	    2
+#define SNAPSHOT_FORMAT_MIN 1
 
 /* The process keys `vigil snapshot` writes by default (what --attrs changes). */
 uint64_t snapshot_default_attrs(void);

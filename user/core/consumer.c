@@ -72,7 +72,9 @@ int consumer__poll(struct consumer *c, int timeout_ms)
 {
 	int n;
 
-	if (!c->rb) { /* pollers only: just wait */
+	if (!c->rb) { /* pollers only: hand on the last round's records, then wait */
+		if (c->ex)
+			sink__flush(c->ex->sink);
 		poll(NULL, 0, timeout_ms);
 		return 0;
 	}

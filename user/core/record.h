@@ -13,6 +13,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/*
+ * The record schema's version (docs/records.md, docs/records.schema.json): every JSON record
+ * and CSV row carries it in `schema`, after `source`. Raise it on any change to a kind's fields.
+ */
+#define VREC_SCHEMA 3
+
 /* Kinds made in userspace, beside enum vg_kind's kernel ones. */
 #define VK_DROPS	60
 #define VK_SAMPLE	61 /* sched fallback: schedstat deltas per task */

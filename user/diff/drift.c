@@ -429,8 +429,10 @@ int drift_set__load(struct drift_set *s, const char *buf, size_t len, const stru
 		*why = "not a vigil snapshot";
 		goto put_root;
 	}
-	if (!json_is_integer(fmt) || json_integer_value(fmt) != SNAPSHOT_FORMAT) {
-		*why = "a snapshot from another vigil version (this vigil reads snapshot format 1)";
+	if (!json_is_integer(fmt) || json_integer_value(fmt) < SNAPSHOT_FORMAT_MIN ||
+	    json_integer_value(fmt) > SNAPSHOT_FORMAT) {
+		*why = "a snapshot from another vigil version (this vigil reads snapshot formats 1 "
+		       "and 2)";
 		goto put_root;
 	}
 	self = json_object_get(root, "pid");

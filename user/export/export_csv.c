@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * export_csv.c: RFC 4180 CSV. One header row (time, ts_ns, kind, source, then the union of
- * the stream's columns); a row leaves the columns its kind does not have empty.
+ * export_csv.c: RFC 4180 CSV. One header row (time, ts_ns, kind, source, schema, then the
+ * union of the stream's columns); a row leaves the columns its kind does not have empty.
  */
 #include "export/export.h"
 
 static void csv_begin(struct exporter *ex)
 {
-	sink__puts(ex->sink, "time,ts_ns,kind,source");
+	sink__puts(ex->sink, "time,ts_ns,kind,source,schema");
 	for (int i = 0; i < ex->ncols; i++) {
 		sink__putc(ex->sink, ',');
 		sink__puts(ex->sink, vf_descs[ex->cols[i]].name);
@@ -30,6 +30,8 @@ static void csv_row(struct exporter *ex, const struct vrow *row)
 	sink__puts(s, d->name);
 	sink__putc(s, ',');
 	sink__puts(s, row->source);
+	sink__putc(s, ',');
+	sink__u64(s, VREC_SCHEMA);
 	for (int i = 0; i < ex->ncols; i++) {
 		sink__putc(s, ',');
 		if (vf_set__has(has, ex->cols[i]))

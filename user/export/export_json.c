@@ -21,7 +21,8 @@ static void json_object(struct exporter *ex, const struct vrow *row)
 	sink__puts(s, d->name);
 	sink__write(s, "\",\"source\":\"", 12);
 	sink__puts(s, row->source);
-	sink__putc(s, '"');
+	sink__write(s, "\",\"schema\":", 11);
+	sink__u64(s, VREC_SCHEMA);
 	for (int i = 0; i < d->nfields; i++) {
 		sink__write(s, ",\"", 2);
 		sink__puts(s, vf_descs[d->fields[i]].name);

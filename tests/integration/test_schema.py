@@ -282,6 +282,8 @@ def fallback_records_validate():
     # sock_diag sees a connection only while it exists: hold them until a poll has seen them
     lsock, held = tcp_workload(port, 4)
     recs = wait_for_kind(t, "tcp_accept")
+    while not any(r["kind"] == "tcp_connect" for r in recs):  # the client side, same or next poll
+        recs += wait_for_kind(t, "tcp_connect")
     tcp_close_all(lsock, held)
     recs += wait_for_kind(t, "tcp_close")
     recs += finish_read(t)
@@ -366,6 +368,7 @@ def hist_objects_validate():
         release_driver(d)
     runs = {"runq": hist_run("runq", workload=sched_workload),
             "runq per pid": hist_run("runq", "--per", "pid", workload=sched_workload),
+            "runq per cgroup": hist_run("runq", "--per", "cgroup", workload=sched_workload),
             "tcp-connect per raddr": hist_run("tcp-connect", "--per", "raddr", workload=tcp),
             "blkio per disk-op": hist_run("blkio", "--per", "disk-op", "--disk", lp["name"],
                                           workload=blkio)}
@@ -377,6 +380,8 @@ def hist_objects_validate():
     h = copy.deepcopy(runs["blkio per disk-op"][0])
     check("label" in h and isinstance(h["key"], int), "disk-op: key and label %r" % h)
     check(isinstance(runs["tcp-connect per raddr"][0]["key"], str), "raddr key is text")
+    check(any(h.get("cgroup") for h in runs["runq per cgroup"]),
+          "per cgroup: no path %r" % runs["runq per cgroup"])
     h["buckets"][0]["n"] = h["buckets"][0].pop("count")
     check(not v.is_valid(h), "a bucket with a renamed field was accepted")
 

@@ -4,8 +4,16 @@
  * visits every open file of every process (threads sharing their leader's table once) and
  * writes one record (iter_rec.h) per socket: thread group, fd and the socket's inode, what a
  * readlink of /proc/PID/fd/FD ("socket:[INODE]") would give, for the whole system in one
- * read() instead of a readlink per fd. A socket is recognised by its inode's S_IFSOCK mode.
- * Its own object, so that loading the process iterator does not verify this one too.
+ * read() instead of a readlink per fd; and a marker (fd -1) as it enters each process, so
+ * that the processes it visited, sockets or not, are not scanned again in /proc. A socket
+ * is recognised by its inode's S_IFSOCK mode.
+ * `dump_tcp` and `dump_udp` (iter/tcp, iter/udp) write one record per socket of the reader's
+ * network namespace, what a sock_diag dump gives: family, type, state, addresses, ports,
+ * inode, uid and the queues. The owner pass and the tables are then joined by inode in
+ * userspace. No iter/unix program: on Linux 6.18 that iterator skips sockets once a hash
+ * bucket holds more than its output buffer takes (24k of 40k sockets listed, measured), so
+ * unix sockets come from sock_diag. Its own object, so that loading the process
+ * iterator does not verify this one too.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -17,6 +25,12 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 #define S_IFMT	 0170000
 #define S_IFSOCK 0140000
 
+/*
+ * The last thread group a marker was written for. Walks in other processes may run at the
+ * same time: a lost marker only costs that process a /proc scan, a repeated one nothing.
+ */
+__u32 last_tgid;
+
 SEC("iter/task_file")
 int dump_sock_owner(struct bpf_iter__task_file *ctx)
 {
@@ -27,14 +41,115 @@ int dump_sock_owner(struct bpf_iter__task_file *ctx)
 
 	if (!task || !file)
 		return 0;
-	inode = BPF_CORE_READ(file, f_inode);
-	if (!inode || (BPF_CORE_READ(inode, i_mode) & S_IFMT) != S_IFSOCK)
-		return 0;
 	r.version = ITER_SOCK_VERSION;
 	r.size = sizeof(r);
 	r.pid = BPF_CORE_READ(task, tgid);
+	if (r.pid != last_tgid) {
+		/* a marker: this process was visited, so userspace need not scan its fds */
+		last_tgid = r.pid;
+		r.fd = -1;
+		bpf_seq_write(ctx->meta->seq, &r, sizeof(r));
+	}
+	inode = BPF_CORE_READ(file, f_inode);
+	if (!inode || (BPF_CORE_READ(inode, i_mode) & S_IFMT) != S_IFSOCK)
+		return 0;
 	r.fd = (__s32)ctx->fd;
 	r.inode = BPF_CORE_READ(inode, i_ino);
+	bpf_seq_write(ctx->meta->seq, &r, sizeof(r));
+	return 0;
+}
+
+#define AF_UNIX		 1
+#define AF_INET		 2
+#define AF_INET6	 10
+#define SOCK_STREAM	 1
+#define SOCK_DGRAM	 2
+#define TCP_LISTEN	 10
+#define TCP_TIME_WAIT	 6
+#define TCP_NEW_SYN_RECV 12
+
+/* The common part of every socket: family, state, addresses and ports. */
+static __always_inline void sk_common_fill(struct iter_sk_rec *r, struct sock_common *skc)
+{
+	r->version = ITER_SK_VERSION;
+	r->size = sizeof(*r);
+	r->family = BPF_CORE_READ(skc, skc_family);
+	r->state = BPF_CORE_READ(skc, skc_state);
+	r->sport = BPF_CORE_READ(skc, skc_num);
+	r->dport = __builtin_bswap16(BPF_CORE_READ(skc, skc_dport));
+	if (r->family == AF_INET6) {
+		BPF_CORE_READ_INTO(&r->saddr, skc, skc_v6_rcv_saddr);
+		BPF_CORE_READ_INTO(&r->daddr, skc, skc_v6_daddr);
+	} else {
+		BPF_CORE_READ_INTO((__u32 *)r->saddr, skc, skc_rcv_saddr);
+		BPF_CORE_READ_INTO((__u32 *)r->daddr, skc, skc_daddr);
+	}
+}
+
+/* What sock_i_ino() and sock_i_uid() give a full socket: 0 when it has no struct socket. */
+static __always_inline void sk_owner_fill(struct iter_sk_rec *r, struct sock *sk)
+{
+	struct socket *sock = BPF_CORE_READ(sk, sk_socket);
+
+	r->uid = BPF_CORE_READ(sk, sk_uid.val);
+	if (sock) {
+		struct socket_alloc *sa = container_of(sock, struct socket_alloc, socket);
+
+		r->inode = BPF_CORE_READ(sa, vfs_inode.i_ino);
+	}
+}
+
+SEC("iter/tcp")
+int dump_tcp(struct bpf_iter__tcp *ctx)
+{
+	struct sock_common *skc = ctx->sk_common;
+	struct iter_sk_rec r = {};
+	struct tcp_sock *tp;
+	struct sock *sk;
+
+	if (!skc)
+		return 0;
+	sk_common_fill(&r, skc);
+	r.type = SOCK_STREAM;
+	if (r.state != TCP_TIME_WAIT && r.state != TCP_NEW_SYN_RECV) {
+		sk = (struct sock *)skc;
+		tp = (struct tcp_sock *)skc;
+		sk_owner_fill(&r, sk);
+		if (r.state == TCP_LISTEN) {
+			r.rx_queue = BPF_CORE_READ(sk, sk_ack_backlog);
+			r.tx_queue = BPF_CORE_READ(sk, sk_max_ack_backlog);
+		} else {
+			__s32 rx =
+				(__s32)(BPF_CORE_READ(tp, rcv_nxt) - BPF_CORE_READ(tp, copied_seq));
+
+			r.rx_queue = rx > 0 ? (__u32)rx : 0;
+			r.tx_queue = BPF_CORE_READ(tp, write_seq) - BPF_CORE_READ(tp, snd_una);
+		}
+		r.flags = ITER_SK_QUEUES;
+	}
+	bpf_seq_write(ctx->meta->seq, &r, sizeof(r));
+	return 0;
+}
+
+SEC("iter/udp")
+int dump_udp(struct bpf_iter__udp *ctx)
+{
+	struct udp_sock *up = ctx->udp_sk;
+	struct iter_sk_rec r = {};
+	struct sock *sk;
+	int wmem;
+
+	if (!up)
+		return 0;
+	sk = (struct sock *)up;
+	sk_common_fill(&r, (struct sock_common *)sk);
+	r.type = SOCK_DGRAM;
+	sk_owner_fill(&r, sk);
+	/* as udp_diag: the receive memory, and the send memory without its base reference */
+	r.rx_queue = BPF_CORE_READ(sk, sk_backlog.rmem_alloc.counter);
+	wmem = BPF_CORE_READ(sk, sk_wmem_alloc.refs.counter) - 1;
+	r.tx_queue = wmem > 0 ? (__u32)wmem : 0;
+	r.flags = ITER_SK_QUEUES;
 	bpf_seq_write(ctx->meta->seq, &r, sizeof(r));
 	return 0;
 }

@@ -6,7 +6,8 @@
  * its version and its size; userspace checks both on every record and falls back to /proc
  * (with a warning) on a mismatch, so an old binary never misreads a new object. Values are
  * the kernel's raw ones (nanoseconds, pages, kernel ids): userspace turns them into /proc's
- * units. Fixed-width types only; shared with user/.
+ * units. The socket tables (iter/tcp, iter/udp) share one record. Fixed-width
+ * types only; shared with user/.
  */
 #ifndef VIGIL_ITER_REC_H
 #define VIGIL_ITER_REC_H
@@ -50,9 +51,12 @@ struct iter_task_rec {
 
 _Static_assert(sizeof(struct iter_task_rec) == 216, "iter_task_rec layout");
 
-#define ITER_SOCK_VERSION 1
+#define ITER_SOCK_VERSION 2
 
-/* One socket file in a process' fd table (iter/task_file): what /proc/PID/fd/FD points to. */
+/*
+ * One socket file in a process' fd table (iter/task_file): what /proc/PID/fd/FD points to;
+ * fd -1 (inode 0) marks the walk's entry into a process, sockets or not (version 2).
+ */
 struct iter_sock_rec {
 	__u16 version; /* ITER_SOCK_VERSION */
 	__u16 size;    /* sizeof(struct iter_sock_rec) */
@@ -63,5 +67,32 @@ struct iter_sock_rec {
 };
 
 _Static_assert(sizeof(struct iter_sock_rec) == 24, "iter_sock_rec layout");
+
+#define ITER_SK_VERSION 1
+
+/* iter_sk_rec.flags */
+#define ITER_SK_QUEUES 1 /* rx_queue and tx_queue are filled */
+
+/*
+ * One socket of a table (iter/tcp, iter/udp: both address families), what a sock_diag dump
+ * gives: TIME_WAIT and request sockets have no inode and no uid (0).
+ */
+struct iter_sk_rec {
+	__u16 version;	    /* ITER_SK_VERSION */
+	__u16 size;	    /* sizeof(struct iter_sk_rec) */
+	__u16 family;	    /* AF_INET, AF_INET6 */
+	__u8 type;	    /* SOCK_STREAM, SOCK_DGRAM */
+	__u8 state;	    /* sk_state: TCP_* (12 a request socket) */
+	__u16 sport, dport; /* host order */
+	__u16 pad0;
+	__u16 flags; /* ITER_SK_* */
+	__u32 uid;
+	__u32 rx_queue, tx_queue; /* what ss shows as Recv-Q, Send-Q */
+	__u32 pad;
+	__u64 inode;
+	__u8 saddr[16], daddr[16]; /* network order; IPv4 in the first 4 bytes */
+};
+
+_Static_assert(sizeof(struct iter_sk_rec) == 72, "iter_sk_rec layout");
 
 #endif /* VIGIL_ITER_REC_H */

@@ -452,7 +452,7 @@ int fb_net_connections_procfs(enum fb_conn_kind kind, struct fb_conn **out, size
 struct fb_sock_owner {
 	uint64_t inode;
 	pid_t pid;
-	int fd;
+	int fd; /* -1: no socket, only that the walk visited @pid (its fds need no scan) */
 };
 
 struct fb_sock_owner_feed {
@@ -468,6 +468,43 @@ struct fb_sock_owner_feed {
 void fb_net_set_owner_feed(const struct fb_sock_owner_feed *feed);
 /* Where the last fb_net_connections() found the owners: "procfs" or the feed's source. */
 const char *fb_net_owner_source(void);
+
+/*
+ * A kernel-side walk of the socket tables (vigil's BPF tcp and udp iterators, user/iter/) that
+ * fb_net_connections() and fb_net_sockets() read instead of a sock_diag dump: the same
+ * sockets, as the kernel holds them.  Tables the feed does not walk, or all when it cannot
+ * start or breaks off, come from sock_diag (or /proc/net).  Linux only; elsewhere ignored.
+ */
+enum { FB_SOCK_TCP = 1, FB_SOCK_UDP = 2, FB_SOCK_UNIX = 4 };
+
+struct fb_sock_entry {
+	int family, type;
+	unsigned state;		      /* the kernel's sk_state (TCP_*) */
+	uint8_t saddr[16], daddr[16]; /* network order; IPv4 in the first 4 bytes */
+	uint16_t sport, dport;
+	uint64_t inode;
+	uint32_t uid;
+};
+
+struct fb_sock_table_feed {
+	const char *source; /* "bpf_iter" */
+	/*
+	 * Start a walk of the FB_SOCK_* tables in *@which, clearing those it will not give:
+	 * 0, or -errno and sock_diag is read.
+	 */
+	int (*open)(void **state, unsigned *which);
+	/* The next socket: 1, 0 at the end, -errno (sock_diag is read instead). */
+	int (*next)(void *state, struct fb_sock_entry *out);
+	void (*close)(void *state);
+};
+
+/* NULL: sock_diag.  Not thread-safe: set it before listing. */
+void fb_net_set_table_feed(const struct fb_sock_table_feed *feed);
+/*
+ * Where the last listing read the table of @family's sockets (AF_UNIX, or the inet ones):
+ * "sock_diag", "procfs" or the feed's source.
+ */
+const char *fb_net_table_source(int family);
 
 /*
  * The socket tables of @kind without their owners (pid and fd -1): what lsof joins with each

@@ -7,6 +7,11 @@
 # SOCKS loopback TCP sockets is started first.  Each round runs every command once, in turn,
 # so all see the same background load; medians of wall time and of CPU time (user + system,
 # from the kernel's accounting of the child) are printed with the ratios to the peer.
+# Then the in-process listings against psutil (if installed), in alternating blocks:
+# net_connections('all'), and a fresh process_iter(name, status, cpu_times, memory_info),
+# each through vigil's iterators (tools/bench/iter_inproc, the walks loaded once for the
+# process, as `vigil top` and `serve` keep them) and through /proc + sock_diag; medians of
+# wall and process CPU per listing, the ratio psutil / vigil.
 # usage: tools/bench_iter.sh [RUNS] [PROCS] [SOCKS]     (defaults 21 1000 10000)
 set -eu
 cd "$(dirname "$0")/.."
@@ -15,7 +20,9 @@ PROCS=${2:-1000}
 SOCKS=${3:-10000}
 PY=/usr/bin/python3
 V=.output/vigil
+IN=.output/tools/bench/iter_inproc
 [ -x "$V" ] || make -s "$V"
+[ -x "$IN" ] || make -s "$IN"
 
 # --- workload: PROCS sleepers and one process holding SOCKS loopback TCP sockets
 pids=""
@@ -85,4 +92,58 @@ for k in cmds:
         print("%-30s %10.1f %10.1f %11.2fx %11.2fx" % (k, w, c, w / pw, c / pc if pc else 0))
     else:
         print("%-30s %10.1f %10.1f" % (k, w, c))
+PYEOF
+
+# --- in process, against psutil: alternating blocks of RUNS/3 listings each
+$PY -c "import psutil" 2>/dev/null || { echo "in-process: python3-psutil is not installed"; exit 0; }
+$PY - "$RUNS" "$IN" <<'PYEOF'
+import json, statistics, subprocess, sys
+runs, inproc = int(sys.argv[1]), sys.argv[2]
+per = max(3, runs // 3)
+PSU = r"""
+import json, sys, time, psutil
+what, runs = sys.argv[1], int(sys.argv[2])
+ATTRS = ["name", "status", "cpu_times", "memory_info"]
+def ps():
+    psutil._pmap.clear()  # a fresh listing: no cached Process objects
+    return [p.info for p in psutil.process_iter(ATTRS)]
+fn = {"conns": lambda: psutil.net_connections("all"), "ps": ps}[what]
+fn()
+wall, cpu = [], []
+for _ in range(runs):
+    t0, c0 = time.perf_counter(), time.process_time()
+    fn()
+    wall.append((time.perf_counter() - t0) * 1000)
+    cpu.append((time.process_time() - c0) * 1000)
+print(json.dumps({"wall_ms": wall, "cpu_ms": cpu}))
+"""
+res = {}
+for what in ("conns", "ps"):
+    for _ in range(3):
+        for side in ("psutil", "bpf", "fallback"):
+            cmd = ([sys.executable, "-c", PSU, what, str(per)] if side == "psutil"
+                   else [inproc, what, str(per), side])
+            d = json.loads(subprocess.run(cmd, capture_output=True, text=True,
+                                          check=True).stdout)
+            r = res.setdefault((what, side), {"wall": [], "cpu": []})
+            r["wall"] += d["wall_ms"]
+            r["cpu"] += d["cpu_ms"]
+            if side == "bpf" and what == "conns":
+                r["src"] = "%s tables, %s owners" % (d["table_source"], d["owner_source"])
+print("in process, %d listings each, medians:" % (3 * per))
+print("%-45s %10s %10s %14s %14s" % ("listing", "wall ms", "cpu ms", "psutil/vigil w",
+                                       "psutil/vigil c"))
+names = {"conns": "net_connections('all')", "ps": "process_iter(name,status,cpu,mem)"}
+for what in ("conns", "ps"):
+    pw = statistics.median(res[(what, "psutil")]["wall"])
+    pc = statistics.median(res[(what, "psutil")]["cpu"])
+    for side in ("bpf", "fallback", "psutil"):
+        r = res[(what, side)]
+        w, c = statistics.median(r["wall"]), statistics.median(r["cpu"])
+        label = "%s %s" % (names[what], {"bpf": "(bpf_iter)", "fallback": "(procfs)",
+                                         "psutil": "psutil"}[side])
+        if side == "psutil":
+            print("%-45s %10.2f %10.2f" % (label, w, c))
+        else:
+            print("%-45s %10.2f %10.2f %13.1fx %13.1fx" % (label, w, c, pw / w, pc / c))
 PYEOF

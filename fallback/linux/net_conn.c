@@ -7,7 +7,9 @@
  * /proc/net/{tcp,tcp6,udp,udp6,unix} text tables are the fallback (no netlink, or a fixture root)
  * and parse to the same records.
  * An owner feed (fb_net_set_owner_feed(): vigil's BPF task_file walk) replaces the fd scan of
- * every process it visits; the ones it did not visit are still scanned.
+ * every process it visits; the ones it did not visit are still scanned.  A table feed
+ * (fb_net_set_table_feed(): vigil's BPF tcp and udp iterators) replaces the sock_diag dumps
+ * of the tables it walks when it can start and read to its end.
  * psutil's rules: inet sockets report their first holder only, unix sockets one row per
  * (pid, fd), port 0 is the empty tuple, UDP status is NONE, identical rows collapse.
  */
@@ -414,6 +416,31 @@ static struct rtattr *rta_next(struct rtattr *a, int *len)
 	return (struct rtattr *)((char *)a + step);
 }
 
+/* A unix socket's name (@n bytes of sun_path) as /proc/net/unix shows it. */
+static void set_unix_name(struct fb_sockaddr *a, const char *s, size_t n)
+{
+	if (n >= sizeof(a->addr))
+		n = sizeof(a->addr) - 1;
+	memcpy(a->addr, s, n);
+	a->addr[n] = '\0';
+	/* abstract names start with NUL: /proc/net/unix shows them with '@' */
+	for (size_t i = 0; i < n; i++)
+		if (a->addr[i] == '\0')
+			a->addr[i] = '@';
+	/* a pathname may carry its terminating NUL in the payload */
+	while (n && a->addr[n - 1] == '@' && s[n - 1] == '\0' && s[0] != '\0')
+		a->addr[--n] = '\0';
+}
+
+/* A unix socket's kernel state as sock_diag callers see it (LISTEN, connected, unconnected). */
+static enum fb_conn_status unix_status(unsigned st)
+{
+	return st == 10 /* TCP_LISTEN */       ? FB_CONN_LISTEN
+	       : st == 1 /* TCP_ESTABLISHED */ ? FB_CONN_ESTABLISHED
+	       : st == 7 /* TCP_CLOSE */       ? FB_CONN_CLOSE
+					       : FB_CONN_NONE;
+}
+
 static int unix_cb(struct nlmsghdr *h, void *arg)
 {
 	struct conn_list *l = arg;
@@ -427,31 +454,13 @@ static int unix_cb(struct nlmsghdr *h, void *arg)
 	c.family = AF_UNIX;
 	c.type = m->udiag_type;
 	/* kept for fb_net_sockets (lsof's LISTEN/CONNECTED/UNCONNECTED); psutil's rows say NONE */
-	c.status = m->udiag_state == 10 /* TCP_LISTEN */       ? FB_CONN_LISTEN
-		   : m->udiag_state == 1 /* TCP_ESTABLISHED */ ? FB_CONN_ESTABLISHED
-		   : m->udiag_state == 7 /* TCP_CLOSE */       ? FB_CONN_CLOSE
-							       : FB_CONN_NONE;
+	c.status = unix_status(m->udiag_state);
 	c.inode = m->udiag_ino;
 	c.laddr.valid = c.raddr.valid = true; /* unix addresses are strings, "" when unbound */
 	len = (int)(h->nlmsg_len - NLMSG_LENGTH(sizeof(*m)));
-	for (a = (struct rtattr *)(m + 1); RTA_OK(a, len); a = rta_next(a, &len)) {
-		if (a->rta_type == UNIX_DIAG_NAME) {
-			size_t n = RTA_PAYLOAD(a);
-			const char *s = RTA_DATA(a);
-
-			if (n >= sizeof(c.laddr.addr))
-				n = sizeof(c.laddr.addr) - 1;
-			memcpy(c.laddr.addr, s, n);
-			c.laddr.addr[n] = '\0';
-			/* abstract names start with NUL: /proc/net/unix shows them with '@' */
-			for (size_t i = 0; i < n; i++)
-				if (c.laddr.addr[i] == '\0')
-					c.laddr.addr[i] = '@';
-			/* a pathname may carry its terminating NUL in the payload */
-			while (n && c.laddr.addr[n - 1] == '@' && s[n - 1] == '\0' && s[0] != '\0')
-				c.laddr.addr[--n] = '\0';
-		}
-	}
+	for (a = (struct rtattr *)(m + 1); RTA_OK(a, len); a = rta_next(a, &len))
+		if (a->rta_type == UNIX_DIAG_NAME)
+			set_unix_name(&c.laddr, RTA_DATA(a), RTA_PAYLOAD(a));
 	return conn_emit(l, &c);
 }
 
@@ -658,6 +667,75 @@ static unsigned kind_tables(enum fb_conn_kind k)
 	}
 }
 
+static const struct fb_sock_table_feed *table_feed;
+static const char *inet_source = "sock_diag", *unix_source = "sock_diag";
+
+void fb_net_set_table_feed(const struct fb_sock_table_feed *feed)
+{
+	table_feed = feed;
+}
+
+const char *fb_net_table_source(int family)
+{
+	return family == AF_UNIX ? unix_source : inet_source;
+}
+
+/* One socket of the table feed as a row, if @t wants its table. */
+static int feed_row(struct conn_list *l, unsigned t, const struct fb_sock_entry *e)
+{
+	struct fb_conn c = { 0 };
+	unsigned bit;
+
+	if (e->family != AF_INET && e->family != AF_INET6)
+		return 0;
+	bit = e->type == SOCK_STREAM ? (e->family == AF_INET ? T_TCP4 : T_TCP6)
+				     : (e->family == AF_INET ? T_UDP4 : T_UDP6);
+	if (!(t & bit))
+		return 0;
+	c.family = e->family;
+	c.type = e->type;
+	c.inode = e->inode;
+	set_inet_addr(&c.laddr, c.family, e->saddr, e->sport);
+	set_inet_addr(&c.raddr, c.family, e->daddr, e->dport);
+	c.status = c.type == SOCK_STREAM ? tcp_status(e->state) : FB_CONN_NONE;
+	return conn_emit(l, &c);
+}
+
+/*
+ * The tables of @t the table feed walks, into @l: those tables' bits, or -errno with @l as
+ * it was (the caller reads sock_diag instead).
+ */
+static int feed_tables(struct conn_list *l, unsigned t)
+{
+	unsigned which = (t & (T_TCP4 | T_TCP6) ? FB_SOCK_TCP : 0) |
+			 (t & (T_UDP4 | T_UDP6) ? FB_SOCK_UDP : 0);
+	struct fb_sock_entry e;
+	size_t mark = l->n;
+	void *state;
+	int r, err;
+
+	if (!which)
+		return 0;
+	err = table_feed->open(&state, &which);
+	if (err)
+		return err;
+	t &= (which & FB_SOCK_TCP ? T_TCP4 | T_TCP6 : 0) |
+	     (which & FB_SOCK_UDP ? T_UDP4 | T_UDP6 : 0);
+	while ((r = table_feed->next(state, &e)) > 0) {
+		err = feed_row(l, t, &e);
+		if (err)
+			break;
+	}
+	table_feed->close(state);
+	if (!err && r < 0)
+		err = r;
+	if (err) {
+		l->n = mark;
+		return err;
+	}
+	return (int)t;
+}
+
 static int read_tables(struct conn_list *l, unsigned t, bool netlink)
 {
 	static const struct {
@@ -672,6 +750,15 @@ static int read_tables(struct conn_list *l, unsigned t, bool netlink)
 	};
 	int err = 0;
 
+	inet_source = unix_source = netlink ? "sock_diag" : "procfs";
+	if (netlink && table_feed) {
+		int got = feed_tables(l, t);
+
+		if (got > 0) {
+			t &= ~(unsigned)got;
+			inet_source = table_feed->source;
+		}
+	}
 	if (netlink && (t & (T_TCP4 | T_TCP6)) == (T_TCP4 | T_TCP6)) {
 		size_t mark = l->n;
 
@@ -689,6 +776,7 @@ static int read_tables(struct conn_list *l, unsigned t, bool netlink)
 		if (err) {
 			/* no sock_diag for this protocol: the text table */
 			l->n = mark;
+			inet_source = "procfs";
 			err = procfs_inet(l, tabs[i].file, tabs[i].family, tabs[i].type);
 		}
 	}
@@ -698,6 +786,7 @@ static int read_tables(struct conn_list *l, unsigned t, bool netlink)
 		err = netlink ? diag_unix(l) : -ENOSYS;
 		if (err) {
 			l->n = mark;
+			unix_source = "procfs";
 			err = procfs_unix(l);
 		}
 	}
@@ -813,14 +902,16 @@ static int feed_owners(struct scan_part *part, struct scan_job *job, void *state
 	int r, err = 0;
 
 	while ((r = owner_feed->next(state, &o)) > 0) {
-		err = fb__grow((void **)&part->m.v, &part->m.cap, part->m.n + 1,
-			       sizeof(*part->m.v));
+		if (o.fd >= 0)
+			err = fb__grow((void **)&part->m.v, &part->m.cap, part->m.n + 1,
+				       sizeof(*part->m.v));
 		if (!err && (!nseen || seen[nseen - 1] != o.pid))
 			err = fb__grow((void **)&seen, &cap, nseen + 1, sizeof(*seen));
 		if (err)
 			break;
-		part->m.v[part->m.n++] =
-			(struct holder){ .inode = o.inode, .pid = o.pid, .fd = o.fd };
+		if (o.fd >= 0)
+			part->m.v[part->m.n++] =
+				(struct holder){ .inode = o.inode, .pid = o.pid, .fd = o.fd };
 		if (!nseen || seen[nseen - 1] != o.pid)
 			seen[nseen++] = o.pid;
 	}

@@ -2,8 +2,9 @@
 /*
  * fuzz_iter_read.c: libFuzzer target for the BPF iterator reader (user/iter/iter_read.c):
  * the input is what read() of an iterator fd returned (written to a memfd), read as task
- * records then as socket-owner records until the end or a refusal. Every record handed out
- * must lie within the reader's buffer and carry the expected version and size.
+ * records, then as socket-owner records, then as socket-table records, until the end or a
+ * refusal. Every record handed out must lie within the reader's buffer and carry the
+ * expected version and size.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -43,5 +44,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	drain(data, size, ITER_TASK_VERSION, sizeof(struct iter_task_rec));
 	drain(data, size, ITER_SOCK_VERSION, sizeof(struct iter_sock_rec));
+	drain(data, size, ITER_SK_VERSION, sizeof(struct iter_sk_rec));
 	return 0;
 }

@@ -5,6 +5,7 @@ CPU it burns and its run-queue wait, from BPF (p50/p99) and from the schedstat f
 (mean per slice, percentiles shown as '-'); keys re-sort a live view and q quits it;
 --once prints one frame; filters and bad flags behave.
 """
+import calendar
 import json
 import os
 import re
@@ -502,13 +503,22 @@ def json_frames_parse_with_raw_units():
     check(len(once) == 1, "--once -f json: %d lines" % len(once))
     check(all(l.endswith("\n") for l in live), "frames are lines: %r" % live)
     frames = [json.loads(l) for l in once + live]
+    offsets = set()
     for f in frames:
-        check(set(f) >= {"time", "interval", "rows", "processes", "sort"}, "keys %s" % list(f))
-        check(abs(f["time"] - time.time()) < 120, "time %s" % f["time"])
+        check(set(f) >= {"time", "ts_ns", "interval", "rows", "processes", "sort"},
+              "keys %s" % list(f))
+        # the records' time: RFC 3339 UTC with ns, of the frame's CLOCK_MONOTONIC ts_ns
+        m = re.match(r"^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)\.(\d{9})Z$", f["time"])
+        check(m, "time %r is not RFC 3339 UTC with ns" % f["time"])
+        wall = calendar.timegm(time.strptime(m.group(1), "%Y-%m-%dT%H:%M:%S")) * 10**9 + \
+            int(m.group(2))
+        check(abs(wall / 1e9 - time.time()) < 120, "time %s" % f["time"])
+        offsets.add(wall - f["ts_ns"])
         check(f["processes"] == len(f["rows"]), "processes %s, %d rows" % (f["processes"],
                                                                           len(f["rows"])))
     check(frames[0]["interval"] == 0.5, "interval %s" % frames[0]["interval"])
-    times = [f["time"] for f in frames[1:]]
+    check(max(offsets) - min(offsets) < 10**6, "time - ts_ns varies: %s" % offsets)
+    times = [f["ts_ns"] for f in frames[1:]]
     check(times == sorted(times) and len(set(times)) == len(times), "times %s" % times)
     mine = [r for r in frames[0]["rows"] if r["pid"] == load.pid]
     check(mine and mine[0]["cpu_pct"] > 20, "the load: %s" % mine)

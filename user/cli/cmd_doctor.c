@@ -12,6 +12,7 @@
 
 #include "core/backend.h"
 #include "cli/cli.h"
+#include "iter/iter_sock.h"
 #include "iter/iter_task.h"
 #include "cli/commands.h"
 #include "export/json.h"
@@ -46,6 +47,8 @@ struct doctor_report {
 	int bpf_stats;	/* kernel.bpf_stats_enabled, -1 if unknown */
 	bool iter_task; /* the BPF task iterator serves ps, pidof and lsof's owner scan */
 	char iter_task_why[256];
+	bool iter_sock; /* the BPF socket walks serve net's TCP/UDP tables and owners, lsof -i */
+	char iter_sock_why[256];
 };
 
 /*
@@ -171,6 +174,7 @@ static void doctor_collect(struct doctor_report *d)
 		doctor_collect_subsystem(d, d->nsubsys);
 	d->bpf_stats = probe_sysctl_int("kernel.bpf_stats_enabled");
 	d->iter_task = iter_task__probe(d->iter_task_why, sizeof(d->iter_task_why));
+	d->iter_sock = iter_sock__probe(d->iter_sock_why, sizeof(d->iter_sock_why));
 }
 
 /* What --backend auto uses for subsystem i: bpf, its poller's source, or none. */
@@ -209,12 +213,17 @@ static void doctor_print_table(struct sink *s, const struct doctor_report *d)
 		if (d->nhooks[i])
 			doctor_print_kinds(s, d, i);
 	}
-	sink__printf(s, "\n%-10s %-9s %s\n", "LISTING", "SOURCE", "WHY (ps, pidof, lsof owners)");
+	sink__printf(s, "\n%-10s %-9s %s\n", "LISTING", "SOURCE", "WHY");
 	if (d->iter_task)
 		sink__printf(s, "%-10s %-9s %s\n", "processes", "bpf_iter", d->iter_task_why);
 	else
 		sink__printf(s, "%-10s %-9s BPF unavailable: %s\n", "processes", "procfs",
 			     d->iter_task_why);
+	if (d->iter_sock)
+		sink__printf(s, "%-10s %-9s %s\n", "sockets", "bpf_iter", d->iter_sock_why);
+	else
+		sink__printf(s, "%-10s %-9s BPF unavailable: %s\n", "sockets", "sock_diag",
+			     d->iter_sock_why);
 }
 
 static void doctor_print_json(struct sink *s, const struct doctor_report *d)
@@ -257,6 +266,11 @@ static void doctor_print_json(struct sink *s, const struct doctor_report *d)
 	jw__str(&w, "name", "processes");
 	jw__str(&w, "source", d->iter_task ? "bpf_iter" : "procfs");
 	jw__str(&w, d->iter_task ? "detail" : "reason", d->iter_task_why);
+	jw__obj_end(&w);
+	jw__obj_begin(&w, NULL);
+	jw__str(&w, "name", "sockets");
+	jw__str(&w, "source", d->iter_sock ? "bpf_iter" : "sock_diag");
+	jw__str(&w, d->iter_sock ? "detail" : "reason", d->iter_sock_why);
 	jw__obj_end(&w);
 	jw__arr_end(&w);
 	jw__obj_end(&w);

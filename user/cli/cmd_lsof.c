@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
+#include "iter/iter_sock.h"
 #include "iter/iter_task.h"
 #include "cli/addr_opts.h"
 #include "cli/cli.h"
@@ -1012,8 +1013,12 @@ struct lsof_misses {
 
 static struct fb_proc_iter *lsof_procs(void)
 {
-	/* the owners from the BPF task iterator where it loads (iter_task.h), else /proc */
+	/*
+	 * the owners from the BPF task iterator where it loads (iter_task.h), else /proc; the
+	 * socket tables (-i, socket names) from the BPF socket iterators, else sock_diag
+	 */
 	fb_proc_iter__set_feed(iter_task__feed());
+	fb_net_set_table_feed(iter_sock__table_feed());
 	return fb_proc_iter__new(FB_PI_NAME | FB_PI_UIDS | FB_PI_USERNAME);
 }
 

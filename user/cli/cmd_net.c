@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/record.h"
 #include "iter/iter_sock.h"
 #include "cli/addr_opts.h"
 #include "cli/cli.h"
@@ -169,6 +170,39 @@ static void addr_text(const struct fb_conn *c, const struct fb_sockaddr *a, char
 static bool net_conn_is_wanted(const struct net_args *a, const struct fb_conn *c);
 
 /* rname: NULL without --resolve, "" for a name not known (null) */
+/* Whether the owners, and the inet tables if @kind has any, came from the BPF walks. */
+static bool net_sources_are_bpf(enum fb_conn_kind kind)
+{
+	return !strcmp(fb_net_owner_source(), "bpf_iter") &&
+	       (kind == FB_KIND_UNIX || !strcmp(fb_net_table_source(AF_INET), "bpf_iter"));
+}
+
+/*
+ * Where the sockets and their owners came from, and why not from BPF (-v); a warning when
+ * one BPF walk ran (auto) and the other did not: the output's source fields say it too.
+ */
+static void net_sources_tell(int backend, enum fb_conn_kind kind)
+{
+	const char *own = fb_net_owner_source(), *tab = fb_net_table_source(AF_INET);
+	const char *own_why = iter_sock__why(), *tab_why = iter_sock__table_why();
+	bool own_bpf = !strcmp(own, "bpf_iter"), tab_bpf = !strcmp(tab, "bpf_iter");
+
+	if (backend == 2)
+		own_why = tab_why = "--backend fallback";
+	if (kind != FB_KIND_UNIX)
+		pr_info("net: TCP and UDP tables from %s%s%s", tab, tab_bpf ? "" : ": ",
+			tab_bpf ? "" : tab_why);
+	if (kind == FB_KIND_UNIX || kind == FB_KIND_ALL)
+		pr_info("net: unix sockets from %s", fb_net_table_source(AF_UNIX));
+	pr_info("net: socket owners from %s%s%s", own, own_bpf ? "" : ": ", own_bpf ? "" : own_why);
+	if (kind == FB_KIND_UNIX)
+		tab_bpf = true;
+	if (backend == 0 && tab_bpf && !own_bpf)
+		pr_warn("net: %s; socket owners from %s", own_why, own);
+	else if (backend == 0 && own_bpf && !tab_bpf)
+		pr_warn("net: %s; TCP and UDP tables from %s", tab_why, tab);
+}
+
 static void conn_row(struct output *o, struct jw *w, const struct fb_conn *c, const char *rname)
 {
 	struct sink *s = o->sink;
@@ -179,6 +213,8 @@ static void conn_row(struct output *o, struct jw *w, const struct fb_conn *c, co
 			jw__init(w, s, false);
 		jw__obj_begin(w, NULL);
 		fbjson_conn_fields(w, c, true);
+		jw__u64(w, "inode", c->inode);
+		jw__str(w, "source", fb_net_table_source(c->family));
 		jw__str(w, "owner_source", fb_net_owner_source());
 		if (rname && *rname)
 			jw__str(w, "rname", rname);
@@ -371,7 +407,8 @@ static void rate_row(struct output *o, struct jw *w, const struct fb_net_io *d, 
 		return;
 	}
 	if (o->fmt == FMT_CSV) {
-		sink__printf(s, "%s,%llu,net_io,procfs,", when, (unsigned long long)now);
+		sink__printf(s, "%s,%llu,net_io,procfs,%d,", when, (unsigned long long)now,
+			     VREC_SCHEMA);
 		csv_write_string(s, d->name, sizeof(d->name));
 		sink__printf(s, ",%llu", (unsigned long long)itv);
 		for (int i = 0; i < 8; i++)
@@ -386,6 +423,7 @@ static void rate_row(struct output *o, struct jw *w, const struct fb_net_io *d, 
 	jw__u64(w, "ts_ns", now);
 	jw__str(w, "kind", "net_io");
 	jw__str(w, "source", "procfs");
+	jw__u64(w, "schema", VREC_SCHEMA);
 	if (d->name[0])
 		jw__str(w, "nic", d->name);
 	else
@@ -438,7 +476,7 @@ static int net_io_intervals(struct output *o, const struct net_args *a)
 		jw__init(&w, o->sink, false);
 		jw__arr_begin(&w, NULL);
 	} else if (o->fmt == FMT_CSV) {
-		sink__puts(o->sink, "time,ts_ns,kind,source,nic,interval_ns");
+		sink__puts(o->sink, "time,ts_ns,kind,source,schema,nic,interval_ns");
 		for (const char *const *k =
 			     (const char *const[]){ "bytes_sent", "bytes_recv", "packets_sent",
 						    "packets_recv", "errin", "errout", "dropin",
@@ -574,17 +612,18 @@ int cmd_net(int argc, char **argv)
 		fb_proc__free(p);
 	} else {
 		fb_net_set_owner_feed(a.backend == 2 ? NULL : iter_sock__feed());
+		fb_net_set_table_feed(a.backend == 2 ? NULL : iter_sock__table_feed());
 		err = fb_net_connections(a.kind, &c, &n);
-		if (!err && a.backend == 1 && strcmp(fb_net_owner_source(), "bpf_iter")) {
-			pr_err("net: --backend bpf: %s", iter_sock__why());
+		if (!err && a.backend == 1 && !net_sources_are_bpf(a.kind)) {
+			pr_err("net: --backend bpf: %s", strcmp(fb_net_owner_source(), "bpf_iter")
+								 ? iter_sock__why()
+								 : iter_sock__table_why());
 			free(c);
 			output__close(&out);
 			return 1;
 		}
 		if (!err)
-			pr_info("net: socket owners from %s%s%s", fb_net_owner_source(),
-				strcmp(fb_net_owner_source(), "bpf_iter") ? ": " : "",
-				strcmp(fb_net_owner_source(), "bpf_iter") ? iter_sock__why() : "");
+			net_sources_tell(a.backend, a.kind);
 	}
 	if (err) {
 		pr_err("net: %s", strerror(-err));

@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "iter/iter_sock.h"
 #include "cli/addr_opts.h"
 #include "net/net_resolve.h"
 #include "tcp/tcp_addr.h"
@@ -72,9 +73,10 @@ struct top_run {
 	uint64_t last_ns;	/* of the last frame's data */
 	uint64_t next_data; /* the live view ticks for keys: when the next frame's data is due */
 	bool tty;
-	bool live;  /* on the terminal's alternate screen, reading keys */
-	bool first; /* the first tick only takes the baselines */
-	bool json;  /* -f json: one object per frame */
+	bool live;		/* on the terminal's alternate screen, reading keys */
+	bool first;		/* the first tick only takes the baselines */
+	bool json;		/* -f json: one object per frame */
+	struct wallclock clock; /* the frames' time, from their ts_ns */
 	struct output out;
 	struct top_screen scr;
 	struct top_view view;
@@ -395,6 +397,8 @@ static int draw(struct top_run *r)
 		.interval_s = (double)r->a->interval_ns / 1e9,
 		.sched = session__source(r->s, "sched"),
 		.bpf_disk = r->have_disk,
+		.bpf_tcp = !strcmp(fb_net_table_source(AF_INET), "bpf_iter") &&
+			   !strcmp(fb_net_owner_source(), "bpf_iter"),
 		.max_rows = r->a->rows,
 		.peer = r->res ? peer_cb : NULL,
 		.peer_ctx = r,
@@ -402,6 +406,8 @@ static int draw(struct top_run *r)
 	};
 
 	clock_gettime(CLOCK_REALTIME, &f.when);
+	f.ts_ns = mono_now_ns();
+	wallclock__format(&r->clock, f.ts_ns, f.time);
 	if (top_table__copy(&r->shown, &r->last))
 		return -ENOMEM;
 	top_table__select(&r->shown, r->view.filter, r->view.sort);
@@ -574,10 +580,18 @@ int cmd_top(int argc, char **argv)
 		    !strcmp(hist_descs[i].name, "blkio") || !strcmp(hist_descs[i].name, "dns"))
 			a.cfg.hists |= 1U << i;
 	a.cfg.hist_per = VG_PER_PID;
+	/*
+	 * TCP per process: the tables and owners from the BPF socket walks, loaded once for the
+	 * run, instead of a readlink of every process' fds each refresh (sock_diag and /proc
+	 * when they do not load, or with --backend fallback)
+	 */
+	fb_net_set_owner_feed(a.cfg.backend == BACKEND_FALLBACK ? NULL : iter_sock__feed());
+	fb_net_set_table_feed(a.cfg.backend == BACKEND_FALLBACK ? NULL : iter_sock__table_feed());
 	a.cfg.ringbuf_bytes = 64 << 10; /* nothing streams */
 	a.cfg.poll_interval_ns = a.interval_ns;
 	r.tty = isatty(STDOUT_FILENO);
 	r.json = fmt != FMT_TABLE;
+	wallclock__init(&r.clock);
 	top_view__init(&r.view, a.sort, a.filter);
 	r.view.pid_at = pid_at;
 	r.view.pid_ctx = &r;

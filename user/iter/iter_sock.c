@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * iter_sock.c: the BPF task_file iterator as the fallback library's socket-owner feed. Each
- * listing loads iter_net.bpf.c through its light skeleton (no vmlinux BTF parse in the
- * process), attaches `dump_sock_owner` and reads one walk in bounded chunks (iter_read.h),
- * each record checked for version and size: a foreign format at open means the /proc scan,
- * with a warning.
+ * iter_sock.c: the BPF task_file iterator as the fallback library's socket-owner feed, and
+ * the tcp and udp iterators as its socket-table feed (unix sockets: see iter_net.bpf.c).
+ * The first walk loads iter_net.bpf.c through its light skeleton (no vmlinux BTF parse in
+ * the process) and attaches its programs once for the process' lifetime (a refreshing view
+ * pays it once); each walk is read in bounded chunks (iter_read.h), every record checked for
+ * version and size: a foreign format means the /proc scan or the sock_diag dump, with a
+ * warning.
  */
 #include <bpf/bpf.h>
 #include <errno.h>
@@ -20,15 +22,55 @@
 #include "iter_rec.h"
 
 struct iter_sock {
-	struct iter_net_lskel *skel;
 	struct iter_reader rd;
 };
 
-static char last_why[256];
+static struct iter_net_lskel *net_skel;
+static int net_skel_err; /* the first load's error, kept: a refresh does not retry */
+static char last_why[256], table_why[256];
 
 const char *iter_sock__why(void)
 {
 	return last_why;
+}
+
+const char *iter_sock__table_why(void)
+{
+	return table_why;
+}
+
+/* The loaded and attached object, loaded on first use: 0 or -errno (@why says why). */
+static int net_skel_get(char *why, size_t len)
+{
+	static char skel_why[256];
+	const char *step = "open";
+	int err;
+
+	if (net_skel)
+		return 0;
+	if (net_skel_err)
+		goto fail;
+	net_skel = iter_net_lskel__open();
+	err = net_skel ? 0 : (errno ? -errno : -ENOMEM);
+	if (!err) {
+		step = "load";
+		err = iter_net_lskel__load(net_skel);
+	}
+	if (!err) {
+		step = "attach";
+		err = iter_net_lskel__attach(net_skel);
+	}
+	if (!err)
+		return 0;
+	iter_net_lskel__destroy(net_skel);
+	net_skel = NULL;
+	net_skel_err = err;
+	snprintf(skel_why, sizeof(skel_why), "the BPF socket iterators failed to %s: %s", step,
+		 strerror(-err));
+	pr_debug("%s", skel_why);
+fail:
+	snprintf(why, len, "%s", skel_why);
+	return net_skel_err;
 }
 
 static void sock_close(void *state)
@@ -38,33 +80,23 @@ static void sock_close(void *state)
 	if (!s)
 		return;
 	iter_reader__fini(&s->rd);
-	iter_net_lskel__destroy(s->skel);
 	free(s);
 }
 
 static int sock_open(void **state)
 {
-	struct iter_sock *s = calloc(1, sizeof(*s));
-	const char *step = "allocate";
-	int err = -ENOMEM;
+	struct iter_sock *s;
+	const char *step = "walk";
+	int err;
 
+	err = net_skel_get(last_why, sizeof(last_why));
+	if (err)
+		return err;
+	s = calloc(1, sizeof(*s));
 	if (!s)
-		goto fail;
+		return -ENOMEM;
 	s->rd.fd = -1;
-	step = "open";
-	s->skel = iter_net_lskel__open();
-	if (!s->skel)
-		goto fail;
-	step = "load";
-	err = iter_net_lskel__load(s->skel);
-	if (err)
-		goto fail;
-	step = "attach";
-	err = iter_net_lskel__attach(s->skel);
-	if (err)
-		goto fail;
-	step = "walk";
-	err = iter_reader__init(&s->rd, s->skel->links.dump_sock_owner_fd, "socket owner");
+	err = iter_reader__init(&s->rd, net_skel->links.dump_sock_owner_fd, "socket owner");
 	if (!err)
 		err = iter_reader__start(&s->rd);
 	if (err)
@@ -109,4 +141,136 @@ static const struct fb_sock_owner_feed feed = {
 const struct fb_sock_owner_feed *iter_sock__feed(void)
 {
 	return &feed;
+}
+
+/* ------------------------------------------------------------- socket tables */
+
+/* One walk of each wanted table in turn, one record in flight. */
+struct iter_sktab {
+	struct iter_reader rd;
+	int links[2];
+	int nlinks, cur;
+};
+
+static void sktab_close(void *state)
+{
+	struct iter_sktab *t = state;
+
+	if (!t)
+		return;
+	iter_reader__fini(&t->rd);
+	free(t);
+}
+
+/* Start the walk of the next table: 1, 0 when none is left, -errno. */
+static int sktab_advance(struct iter_sktab *t)
+{
+	int err;
+
+	if (t->cur >= t->nlinks)
+		return 0;
+	t->rd.link_fd = t->links[t->cur++];
+	err = iter_reader__start(&t->rd);
+	if (!err)
+		err = iter_reader__check_first(&t->rd, ITER_SK_VERSION, sizeof(struct iter_sk_rec));
+	return err < 0 ? err : 1;
+}
+
+static int sktab_open(void **state, unsigned *which)
+{
+	struct iter_sktab *t;
+	const char *step = "walk";
+	int err;
+
+	*which &= FB_SOCK_TCP | FB_SOCK_UDP; /* no unix walk */
+	err = net_skel_get(table_why, sizeof(table_why));
+	if (err)
+		return err;
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	if (*which & FB_SOCK_TCP)
+		t->links[t->nlinks++] = net_skel->links.dump_tcp_fd;
+	if (*which & FB_SOCK_UDP)
+		t->links[t->nlinks++] = net_skel->links.dump_udp_fd;
+	err = iter_reader__init(&t->rd, -1, "socket table");
+	if (!err)
+		err = sktab_advance(t);
+	if (err < 0)
+		goto fail;
+	table_why[0] = '\0';
+	*state = t;
+	return 0;
+
+fail:
+	snprintf(table_why, sizeof(table_why), "the BPF socket-table iterators failed to %s: %s",
+		 step, strerror(-err));
+	pr_debug("%s", table_why);
+	sktab_close(t);
+	return err;
+}
+
+static int sktab_next(void *state, struct fb_sock_entry *out)
+{
+	struct iter_sktab *t = state;
+	const struct iter_sk_rec *r = NULL;
+	int ret;
+
+	for (;;) {
+		ret = iter_reader__next(&t->rd, ITER_SK_VERSION, sizeof(*r), (const void **)&r);
+		if (ret)
+			break;
+		ret = sktab_advance(t);
+		if (ret <= 0)
+			return ret;
+	}
+	if (ret < 0) {
+		snprintf(table_why, sizeof(table_why), "the BPF socket-table walk broke off: %s",
+			 strerror(-ret));
+		return ret;
+	}
+	memset(out, 0, sizeof(*out));
+	out->family = r->family;
+	out->type = r->type;
+	out->state = r->state;
+	memcpy(out->saddr, r->saddr, sizeof(out->saddr));
+	memcpy(out->daddr, r->daddr, sizeof(out->daddr));
+	out->sport = r->sport;
+	out->dport = r->dport;
+	out->inode = r->inode;
+	out->uid = r->uid;
+	return 1;
+}
+
+static const struct fb_sock_table_feed table_feed = {
+	.source = "bpf_iter",
+	.open = sktab_open,
+	.next = sktab_next,
+	.close = sktab_close,
+};
+
+const struct fb_sock_table_feed *iter_sock__table_feed(void)
+{
+	return &table_feed;
+}
+
+bool iter_sock__probe(char *why, size_t len)
+{
+	unsigned which = FB_SOCK_TCP | FB_SOCK_UDP;
+	void *state;
+
+	if (sock_open(&state)) {
+		snprintf(why, len, "%s", last_why);
+		return false;
+	}
+	sock_close(state);
+	if (sktab_open(&state, &which)) {
+		snprintf(why, len, "%s", table_why);
+		return false;
+	}
+	sktab_close(state);
+	snprintf(why, len,
+		 "iter/tcp, iter/udp and iter/task_file load and walk (net, lsof -i); "
+		 "unix sockets through sock_diag");
+	return true;
 }

@@ -2,10 +2,14 @@
 /*
  * iter_sock.h: the BPF task_file iterator (bpf/iter_net.bpf.c) as the fallback library's
  * socket-owner feed: `vigil net` finds which (pid, fd) holds each socket from one kernel walk
- * instead of a readlink of every /proc/PID/fd entry. Builds without BPF get a stub.
+ * instead of a readlink of every /proc/PID/fd entry; and its tcp and udp iterators as the
+ * socket-table feed, read instead of sock_diag. Builds without BPF get a stub.
  */
 #ifndef VIGIL_ITER_SOCK_H
 #define VIGIL_ITER_SOCK_H
+
+#include <stdbool.h>
+#include <stddef.h>
 
 #include "fallback.h"
 
@@ -13,5 +17,11 @@
 const struct fb_sock_owner_feed *iter_sock__feed(void);
 /* Why the last open of the feed failed ("" when it did not). */
 const char *iter_sock__why(void);
+/* The socket-table feed, or NULL in a build without BPF. */
+const struct fb_sock_table_feed *iter_sock__table_feed(void);
+/* Why the last open of the table feed failed ("" when it did not). */
+const char *iter_sock__table_why(void);
+/* Load the socket walks and start each once: true when they work here, else why says why. */
+bool iter_sock__probe(char *why, size_t len);
 
 #endif /* VIGIL_ITER_SOCK_H */

@@ -195,6 +195,6 @@ bool iter_task__probe(char *why, size_t len)
 		return false;
 	}
 	iter_close(state);
-	snprintf(why, len, "iter/task loads and walks");
+	snprintf(why, len, "iter/task loads and walks (ps, pidof, lsof owners)");
 	return true;
 }

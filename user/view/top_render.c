@@ -265,9 +265,10 @@ void top_render__screen(FILE *out, struct top_view *v, const struct top_frame *f
 	strftime(when, sizeof(when), "%H:%M:%S", &tm);
 	snprintf(line, sizeof(line),
 		 "vigil top - %s, every %.1fs, sort %s%s%s; sched: %s, disk: /proc/<pid>/io%s, "
-		 "tcp: sock_diag",
+		 "tcp: %ssock_diag",
 		 when, f->interval_s, top_sort_names[v->sort], v->filter[0] ? ", filter " : "",
-		 v->filter, f->sched ? f->sched : "none", f->bpf_disk ? " + bpf" : "");
+		 v->filter, f->sched ? f->sched : "none", f->bpf_disk ? " + bpf" : "",
+		 f->bpf_tcp ? "bpf_iter + " : "");
 	put_line(out, line, cols, false);
 	snprintf(line, sizeof(line), "%zu %s; RQ = run-queue wait%s", t->n,
 		 t->n == 1 ? "process" : "processes",
@@ -361,7 +362,8 @@ void top_render__json(struct sink *s, const struct top_view *v, const struct top
 
 	jw__init(&w, s, false);
 	jw__obj_begin(&w, NULL);
-	jw__f64(&w, "time", (double)f->when.tv_sec + (double)f->when.tv_nsec / 1e9);
+	jw__str(&w, "time", f->time);
+	jw__u64(&w, "ts_ns", f->ts_ns);
 	jw__f64(&w, "interval", f->interval_s);
 	jw__str(&w, "sort", top_sort_names[v->sort]);
 	if (v->filter[0])

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "core/wallclock.h"
 #include "export/sink.h"
 #include "view/top.h"
 #include "view/top_keys.h"
@@ -29,10 +30,13 @@ extern const char *const top_extra_names[];
 struct top_frame {
 	const struct top_table *t; /* the rows kept, sorted */
 	double interval_s;
-	struct timespec when; /* wall clock */
-	const char *sched;    /* the scheduler's source ("bpf", "procfs"), NULL: none */
-	bool bpf_disk;	      /* disk latency from BPF too */
-	size_t max_rows;      /* at most this many rows; 0: as many as fit */
+	struct timespec when;	  /* wall clock */
+	uint64_t ts_ns;		  /* CLOCK_MONOTONIC, the records' ts_ns */
+	char time[WALLCLOCK_LEN]; /* ts_ns in UTC, as the records' time */
+	const char *sched;	  /* the scheduler's source ("bpf", "procfs"), NULL: none */
+	bool bpf_disk;		  /* disk latency from BPF too */
+	bool bpf_tcp;		  /* TCP tables and owners from the BPF socket walks too */
+	size_t max_rows;	  /* at most this many rows; 0: as many as fit */
 	/* --resolve: the PEER of pid, else NULL */
 	const char *(*peer)(void *ctx, uint32_t pid, char *buf, size_t len);
 	void *peer_ctx;

@@ -35,6 +35,7 @@ struct unw_state {
 	__u32 done;
 	__u32 miss;
 	__u32 have_proc;
+	__u32 exact;		 /* ip is where a signal interrupted, not a return address */
 	struct vg_unw_proc proc; /* the process's mappings, copied once per stack */
 };
 
@@ -132,6 +133,24 @@ static long unw_bsearch_rows(__u32 i, void *ctx)
 	return 0;
 }
 
+/*
+ * Ask userspace, once until it answers, to place an evicted table again. The entry is
+ * marked only while it is still {0, 0}, in one atomic step: a table placed meanwhile stays.
+ */
+static __always_inline void unw_request_table(__u32 pid, __u32 table, struct vg_unw_obj *o)
+{
+	struct vg_prof_pid *e;
+
+	if (__sync_val_compare_and_swap((__u64 *)o, 0, (__u64)VG_UNW_WANTED))
+		return;
+	e = event__reserve(sizeof(*e), VG_KIND_PROF_PID, bpf_ktime_get_ns());
+	if (!e)
+		return;
+	e->pid = pid;
+	e->pad = table + 1;
+	event__submit(e);
+}
+
 /* The row that holds for pc in s's process; NULL: none (use frame pointers). */
 static __always_inline struct vg_unw_row *unw_row_find(struct unw_state *s, __u64 pc)
 {
@@ -159,8 +178,12 @@ static __always_inline struct vg_unw_row *unw_row_find(struct unw_state *s, __u6
 	if (table == VG_UNW_NO_TABLE)
 		return NULL;
 	o = bpf_map_lookup_elem(&unw_objs, &table);
-	if (!o || !o->count)
+	if (!o)
 		return NULL;
+	if (!o->count) {
+		unw_request_table(s->pid, table, o);
+		return NULL;
+	}
 	vaddr = pc - m->bias;
 	if (vaddr > 0xffffffffULL)
 		return NULL;
@@ -188,6 +211,24 @@ static __always_inline bool unw_step_fp(struct unw_state *s)
 	return true;
 }
 
+/*
+ * Out of a signal trampoline: rbp .. rip of the interrupted code from the sigcontext, where
+ * rsp is at sp + off words (rbp, rbx, rdx, rax, rcx, rsp, rip).
+ */
+static __always_inline bool unw_step_signal(struct unw_state *s, __s16 off)
+{
+	__u64 regs[VG_UNW_SIG_RBP_BACK + 2];
+
+	if (bpf_probe_read_user(regs, sizeof(regs),
+				(void *)(s->sp + ((__s64)off - VG_UNW_SIG_RBP_BACK) * 8)))
+		return false;
+	s->bp = regs[0];
+	s->sp = regs[VG_UNW_SIG_RBP_BACK];
+	s->ip = regs[VG_UNW_SIG_RBP_BACK + 1];
+	s->exact = 1;
+	return true;
+}
+
 /* A bpf_loop() callback; its context must be on the stack, so the state is looked up. */
 static long unw_step(__u32 i, void *ctx)
 {
@@ -207,7 +248,8 @@ static long unw_step(__u32 i, void *ctx)
 	s->depth = d + 1;
 	s->hash = (s->hash ^ s->ip) * 0x100000001b3ULL;
 	/* A return address points after the call: look up the call itself. */
-	r = unw_row_find(s, d ? s->ip - 1 : s->ip);
+	r = unw_row_find(s, d && !s->exact ? s->ip - 1 : s->ip);
+	s->exact = 0;
 	if (!r || r->cfa == VG_CFA_NONE)
 		return unw_step_fp(s) ? 0 : 1;
 	switch (r->cfa) {
@@ -223,6 +265,8 @@ static long unw_step(__u32 i, void *ctx)
 	case VG_CFA_END:
 		s->done = 1;
 		return 1;
+	case VG_CFA_SIGNAL:
+		return unw_step_signal(s, r->cfa_off) ? 0 : 1;
 	default:
 		return 1;
 	}
@@ -285,6 +329,7 @@ static __always_inline __s32 unw_stack_get(__u64 ip, __u64 sp, __u64 bp, __u32 p
 	s->pid = pid;
 	s->hash = 0xcbf29ce484222325ULL;
 	s->have_proc = 0;
+	s->exact = 0;
 	proc = bpf_map_lookup_elem(&unw_procs, &pid);
 	if (proc) {
 		n = proc->n;

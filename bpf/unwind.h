@@ -19,15 +19,22 @@
 #define VG_UNW_END_MARK	 (~0ULL)     /* last "frame" of a stack the CFI says is complete */
 #define VG_UNW_BSEARCH	 24	     /* binary search steps: up to 16M rows */
 #define VG_UNW_MAP_STEPS 8	     /* binary search steps over a process's mappings */
+#define VG_UNW_WANTED	 0xffffffffU /* vg_unw_obj.first of an evicted table: asked for */
 
 /* How the caller's CFA is found (vg_unw_row.cfa). */
 enum vg_unw_cfa {
-	VG_CFA_NONE = 0, /* no usable rule here: fall back to frame pointers */
-	VG_CFA_RSP = 1,	 /* rsp + off */
-	VG_CFA_RBP = 2,	 /* rbp + off */
-	VG_CFA_PLT = 3,	 /* .plt stub: rsp + 8, + 8 more when (rip & 15) >= off */
-	VG_CFA_END = 4,	 /* outermost frame (return address undefined): stack complete */
+	VG_CFA_NONE = 0,   /* no usable rule here: fall back to frame pointers */
+	VG_CFA_RSP = 1,	   /* rsp + off */
+	VG_CFA_RBP = 2,	   /* rbp + off */
+	VG_CFA_PLT = 3,	   /* .plt stub: rsp + 8, + 8 more when (rip & 15) >= off */
+	VG_CFA_END = 4,	   /* outermost frame (return address undefined): stack complete */
+	VG_CFA_SIGNAL = 5, /* signal trampoline ('S' CFI): the interrupted rsp is saved at
+			    * rsp + off words, in the ucontext's sigcontext, with rip in the
+			    * next word and rbp five words below (x86-64's layout) */
 };
+
+/* Words from the saved rsp back to the saved rbp in x86-64's struct sigcontext. */
+#define VG_UNW_SIG_RBP_BACK 5
 
 struct vg_unw_row {
 	__u32 pc;      /* ELF virtual address the row starts at */
@@ -38,7 +45,8 @@ struct vg_unw_row {
 
 struct vg_unw_obj {
 	__u32 first; /* index of its first row in unw_rows */
-	__u32 count; /* 0: not loaded (or evicted): frame pointers */
+	__u32 count; /* 0: not loaded (or evicted): frame pointers; the kernel then sets
+		      * first to VG_UNW_WANTED and sends a vg_prof_pid with pad = table + 1 */
 };
 
 struct vg_unw_map {

@@ -26,6 +26,8 @@ build="$build libssh-dev libjansson-dev"
 # vigil profile: MiniDebugInfo (liblzma, dlopen'd), pprof output (protobuf-c); pprof's reader
 build="$build liblzma-dev libprotobuf-c-dev protobuf-c-compiler"
 [ -z "$test" ] || test="$test golang-go g++ binutils xz-utils"
+# the unwinder's tests name libc's local symbols (__libc_start_call_main, __restore_rt)
+[ -z "$test" ] || test="$test libc6-dbg"
 # vigil mail and report: cairo headers (dlopen'd) for the charts; a real SMTP server for the tests
 build="$build libcairo2-dev"
 [ -z "$test" ] || test="$test python3-aiosmtpd"

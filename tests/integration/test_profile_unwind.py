@@ -19,7 +19,6 @@ from harness import IN_CI, ROOT, check, main, require_root, skip, test, vigil
 SRC = os.path.join(ROOT, "tests", "integration", "unwind")
 CHAIN = ["main", "unw_a1", "unw_a2", "unw_a3", "unw_a4", "unw_a5",
          "unw_l1", "unw_l2", "unw_l3", "unw_l4", "unw_l5"]
-LIBC_DEBUG = "/usr/lib/debug/.build-id"
 
 
 def folded(text):
@@ -44,11 +43,20 @@ def has_chain(frames):
     return False
 
 
-def build(tmp):
+def require_libc_debug():
+    """libc's local symbols (__libc_start_call_main, __restore_rt) come from libc6-dbg."""
+    st = subprocess.run(["dpkg-query", "-W", "-f", "${Status}", "libc6-dbg"],
+                        capture_output=True, text=True).stdout
+    if not st.endswith(" installed"):
+        if IN_CI:
+            raise AssertionError("libc6-dbg is not installed: libc has no symbols")
+        skip("libc6-dbg is not installed: libc has no symbols")
+
+
+def build(tmp, flags=("-O2", "-fomit-frame-pointer", "-g0")):
     """Build the workload without frame pointers; return the program's path."""
     if not shutil.which("gcc"):
         skip("gcc is not installed")
-    flags = ["-O2", "-fomit-frame-pointer", "-g0"]
     lib = os.path.join(tmp, "libunw.so")
     prog = os.path.join(tmp, "unw_main")
     subprocess.run(["gcc", *flags, "-fPIC", "-shared", "-o", lib,
@@ -94,6 +102,59 @@ def test_unwind_ten_frames_without_frame_pointers():
 
 
 @test
+def test_unwind_from_debug_frame():
+    """Built with -fno-asynchronous-unwind-tables -g, the chain's CFI is only in .debug_frame:
+    first in the objects themselves, then stripped into debug files their .gnu_debuglink
+    names (found next to them), then in a --debug-dir by build id."""
+    require_root()
+    tmp = tempfile.mkdtemp()
+    prog = build(tmp, ["-O2", "-fomit-frame-pointer", "-fno-asynchronous-unwind-tables", "-g"])
+    lib = os.path.join(tmp, "libunw.so")
+    for obj in (prog, lib):
+        out = subprocess.run(["readelf", "-wf", obj], capture_output=True, text=True).stdout
+        check("FDE" in out, "%s has no .debug_frame" % obj)
+
+    def chain_share(*args):
+        p, pid = start([prog, "cpu", "120"])
+        try:
+            r = vigil("profile", "--pid", str(pid), "--duration", "2", "--freq", "199", "-U",
+                      *args)
+        finally:
+            stop(p)
+        stacks = folded(r.stdout)
+        total = sum(v for _, v in stacks)
+        check(total >= 50, "too few samples: %d" % total)
+        return sum(v for f, v in stacks if has_chain(f)) / total, stacks
+
+    for stripped in (False, True):
+        if stripped:
+            for obj in (prog, lib):
+                subprocess.run(["objcopy", "--only-keep-debug", obj, obj + ".debug"],
+                               check=True)
+                subprocess.run(["objcopy", "--strip-debug", "--add-gnu-debuglink=" +
+                                obj + ".debug", obj], check=True)
+            sections = subprocess.run(["readelf", "-S", lib], capture_output=True,
+                                      text=True).stdout
+            check(".debug_frame" not in sections, "still has .debug_frame")
+        share, stacks = chain_share()
+        check(share >= 0.99, "stripped=%s: %.2f of samples carry main..unw_l5: %r" %
+              (stripped, share, [s for s in stacks if not has_chain(s[0])][:3]))
+    # the debug files moved to DIR/.build-id/xx/rest.debug, as -dbg packages lay them out:
+    # found only when --debug-dir names DIR
+    dbg = os.path.join(tmp, "debug")
+    for obj in (prog, lib):
+        notes = subprocess.run(["readelf", "-n", obj], capture_output=True, text=True).stdout
+        bid = re.search(r"Build ID: ([0-9a-f]+)", notes).group(1)
+        os.makedirs(os.path.join(dbg, ".build-id", bid[:2]), exist_ok=True)
+        os.rename(obj + ".debug", os.path.join(dbg, ".build-id", bid[:2], bid[2:] + ".debug"))
+    share, _ = chain_share()
+    check(share < 0.5, "without --debug-dir %.2f of samples still reach main" % share)
+    share, stacks = chain_share("--debug-dir", dbg)
+    check(share >= 0.99, "--debug-dir: %.2f of samples carry main..unw_l5: %r" %
+          (share, [s for s in stacks if not has_chain(s[0])][:3]))
+
+
+@test
 def test_unwind_max_frames_truncates():
     require_root()
     tmp = tempfile.mkdtemp()
@@ -129,6 +190,174 @@ def test_unwind_off_cpu_nanosleep_through_libc():
           (whole, total, stacks[:3]))
 
 
+def build_one(tmp, name, extra=()):
+    """Build unwind/NAME.c with -O2 -fomit-frame-pointer (and extra); return its path."""
+    if not shutil.which("gcc"):
+        skip("gcc is not installed")
+    prog = os.path.join(tmp, name)
+    subprocess.run(["gcc", "-O2", "-fomit-frame-pointer", *extra, "-o", prog,
+                    os.path.join(SRC, name + ".c")], check=True)
+    return prog
+
+
+@test
+def test_unwind_through_signal_handler():
+    require_root()
+    require_libc_debug()
+    tmp = tempfile.mkdtemp()
+    p, pid = start([build_one(tmp, "unw_signal", ["-g0"]), "120"])
+    try:
+        r = vigil("profile", "--pid", str(pid), "--duration", "2", "--freq", "199", "-U")
+    finally:
+        stop(p)
+    stacks = folded(r.stdout)
+    total = sum(v for _, v in stacks)
+    # The handler's frames, the trampoline, then the interrupted code down to main.
+    want = ["main", "sig_outer", "sig_spin", "__restore_rt", "sig_handler", "sig_burn"]
+
+    def through(frames):
+        u = user_frames(frames)
+        return "[truncated]" not in u and any(u[i:i + len(want)] == want
+                                              for i in range(1, len(u)))
+    whole = sum(v for f, v in stacks if through(f))
+    check(total >= 50, "too few samples: %d" % total)
+    check(whole >= 0.99 * total, "%d of %d samples reach main through the handler: %r" %
+          (whole, total, stacks[:3]))
+
+
+@test
+def test_unwind_through_vdso():
+    """clock_gettime() in a loop: samples in the [vdso] unwind from its own CFI, every one to
+    main (frame pointers there lose or skip the caller at the vdso's entry and exit)."""
+    require_root()
+    tmp = tempfile.mkdtemp()
+    p, pid = start([build_one(tmp, "unw_vdso", ["-g0"]), "120"])
+    try:
+        r = vigil("profile", "--pid", str(pid), "--duration", "3", "--freq", "199", "-U")
+    finally:
+        stop(p)
+    stacks = folded(r.stdout)
+    total = sum(v for _, v in stacks)
+    in_vdso = [(f, v) for f, v in stacks if any(x.startswith("[vdso]") for x in f)]
+    n_vdso = sum(v for _, v in in_vdso)
+    check(total >= 200 and n_vdso >= total // 4, "%d of %d samples in the vdso" %
+          (n_vdso, total))
+    for f, v in in_vdso:
+        u = user_frames(f)
+        i = next(k for k, x in enumerate(u) if x.startswith("[vdso]"))
+        check("[truncated]" not in u and u[i - 4:i - 1] == ["main", "vdso_outer", "vdso_loop"],
+              "%d samples not unwound through the vdso: %r" % (v, f))
+
+
+@test
+def test_unwind_jit_code_labelled_and_named_from_perf_map():
+    """Code in anonymous executable memory shows as [jit], or by the name the process's
+    /tmp/perf-PID.map gives it; the walk continues through it (frame pointers) to main."""
+    require_root()
+    tmp = tempfile.mkdtemp()
+    prog = build_one(tmp, "unw_jit", ["-g0"])
+    for extra, label in (([], "[jit]"), (["map"], "jit_trampoline")):
+        p, pid = start([prog, "120", *extra])
+        try:
+            r = vigil("profile", "--pid", str(pid), "--duration", "2", "--freq", "199", "-U")
+        finally:
+            stop(p)
+            if extra:
+                os.unlink("/tmp/perf-%d.map" % pid)
+        stacks = folded(r.stdout)
+        total = sum(v for _, v in stacks)
+        want = ["main", "jit_outer", label, "jit_burn"]
+        whole = sum(v for f, v in stacks
+                    if "[truncated]" not in f and
+                    any(user_frames(f)[i:i + 4] == want for i in range(1, len(f))))
+        check(total >= 50, "too few samples: %d" % total)
+        check(whole >= 0.99 * total, "%s: %d of %d samples carry %r: %r" %
+              (label, whole, total, want, stacks[:3]))
+
+
+# test_unwind_eviction's padding: tiny functions whose CFI makes about two rows each.
+EVICT_PAD = ('"evpad%s_%d:\\n.cfi_startproc\\npush %%rbx\\n.cfi_adjust_cfa_offset 8\\n'
+             'pop %%rbx\\n.cfi_adjust_cfa_offset -8\\nret\\n.cfi_endproc\\n"\n')
+EVICT_BURN = """#include <time.h>
+static double evict_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+__attribute__((noinline)) unsigned long evict%s_burn(double secs)
+{
+	double end = evict_now() + secs;
+	unsigned long x = 1;
+
+	while (evict_now() < end) {
+		for (int i = 0; i < 10000; i++)
+			x = x * 6364136223846793005UL + 1442695040888963407UL;
+	}
+	return x;
+}
+"""
+
+
+def build_evict(tmp, nlibs=3, pad=40000):
+    """unw_evict linked to nlibs libraries of about 2 * pad unwind rows each."""
+    if not shutil.which("gcc"):
+        skip("gcc is not installed")
+    flags = ["-O2", "-fomit-frame-pointer", "-g0"]
+    libs = []
+    for k in range(nlibs):
+        src = os.path.join(tmp, "ev%d.c" % k)
+        with open(src, "w") as f:
+            f.write(EVICT_BURN % k)
+            f.write('__asm__(".text\\n"\n')
+            f.write("".join(EVICT_PAD % (k, i) for i in range(pad)))
+            f.write(");\n")
+        subprocess.run(["gcc", *flags, "-fPIC", "-shared", "-o",
+                        os.path.join(tmp, "libev%d.so" % k), src], check=True)
+        libs.append("-lev%d" % k)
+    prog = os.path.join(tmp, "unw_evict")
+    subprocess.run(["gcc", *flags, "-o", prog, os.path.join(SRC, "unw_evict.c"), "-L" + tmp,
+                    *libs, "-Wl,-rpath," + tmp], check=True)
+    return prog
+
+
+@test
+def test_unwind_eviction_under_memory_bound():
+    """Three libraries of ~80000 rows each, 131072 rows of --unwind-memory 1M: they take
+    turns, each burning 0.3 s; tables are evicted and placed again, and no stack is wrong."""
+    require_root()
+    tmp = tempfile.mkdtemp()
+    p, pid = start([build_evict(tmp), "0.3"])
+    try:
+        r = vigil("profile", "--pid", str(pid), "--duration", "4", "--freq", "199", "-U",
+                  "--unwind-memory", "1M", "-f", "json")
+    finally:
+        stop(p)
+    import json
+    doc = json.loads(r.stdout)
+    unw = doc["unwind"]
+    print("    unwind: %r" % unw)
+    check(unw["rows_capacity"] == 131072, "capacity %r" % unw)
+    check(unw["evictions"] >= 3 and unw["loads"] > unw["evictions"], "no eviction: %r" % unw)
+    check(re.search(r"\d+ unwind tables evicted", r.stderr), "not reported: %r" % r.stderr)
+    total = whole = 0
+    for st in doc["stacks"]:
+        u = st["user_frames"]
+        burn = [i for i, f in enumerate(u) if re.fullmatch(r"evict\d_burn", f)]
+        check(len(burn) == 1, "no burn frame in %r" % u)
+        i = burn[0]
+        total += st["value"]
+        # What lies below the leaf is right, or cut short: never a wrong frame.
+        check(u[i - 1] in ("evict_loop", "[truncated]"), "wrong caller: %r" % u)
+        if u[i - 1] == "evict_loop":
+            check(u[i - 2] in ("main", "[truncated]"), "wrong caller: %r" % u)
+            whole += st["value"] if u[i - 2] == "main" else 0
+    check(total >= 200, "too few samples: %d" % total)
+    check(whole >= 0.8 * total, "only %d of %d samples reach main" % (whole, total))
+
+
 def perf_stacks(path):
     """perf script's samples, each a list of symbol names, innermost first."""
     out = subprocess.run(["perf", "script", "-i", path, "-F", "comm,ip,sym"],
@@ -155,10 +384,7 @@ def test_unwind_debian_xz_like_perf():
     for tool in ("xz", "perf"):
         if not shutil.which(tool):
             skip("%s is not installed (tools/deps.sh installs it)" % tool)
-    if not os.path.isdir(LIBC_DEBUG):
-        if IN_CI:
-            raise AssertionError("libc6-dbg is not installed: libc has no symbols")
-        skip("libc6-dbg is not installed: libc has no symbols")
+    require_libc_debug()
     tmp = tempfile.mkdtemp()
     with open("/dev/urandom", "rb") as src, open(os.devnull, "wb") as dst:
         xz = subprocess.Popen(["xz", "-9", "-T1", "-c"], stdin=src, stdout=dst)

@@ -56,6 +56,11 @@ static int profile_rb_event(void *ctx, void *data, size_t len)
 	memcpy(&e, data, sizeof(e));
 	if (e.hdr.kind != VG_KIND_PROF_PID)
 		return 0;
+	if (e.pad) { /* an evicted unwind table is needed again: a copy from the cache */
+		if (p->unw && p->nlinks)
+			unw_maps__want(p->unw, e.pad - 1);
+		return 0;
+	}
 	if (p->npending < PROF_PENDING_MAX)
 		p->pending[p->npending++] = e.pid;
 	else
@@ -111,7 +116,8 @@ static int profiler__open_load(struct profiler *p, const struct profile_cfg *cfg
 	}
 	p->unw = unw_maps__new(bpf_map__fd(skel->maps.unw_rows),
 			       bpf_map__max_entries(skel->maps.unw_rows),
-			       bpf_map__fd(skel->maps.unw_objs), bpf_map__fd(skel->maps.unw_procs));
+			       bpf_map__fd(skel->maps.unw_objs), bpf_map__fd(skel->maps.unw_procs),
+			       cfg->debug_dir ? cfg->debug_dir : ELF_DEBUG_ROOT);
 	if (!p->unw) {
 		err = -errno;
 		pr_err("profile: unwind tables: %s", strerror(-err));

@@ -17,6 +17,7 @@
 #include "events.h"
 #include "export/sink.h"
 #include "core/trace_cfg.h"
+#include "profile/unwind_maps.h"
 
 #define PROFILE_FREQ_DEFAULT	49
 #define PROFILE_STORAGE_DEFAULT 16384
@@ -76,11 +77,12 @@ struct prof_result {
 	uint64_t total_value, total_count;
 	uint64_t stack_errs[VG_SERR_MAX];      /* bpf_get_stackid() failures, kernel then user */
 	uint64_t missing_kernel, missing_user; /* samples (not keys) shown as missing stacks */
-	uint64_t truncated_user; /* samples whose user stack does not reach an entry point */
-	uint64_t unknown_pids;	 /* processes gone before their maps could be read */
-	uint64_t drops[4];	 /* VG_DROP_*: map full, ring buffer full */
-	uint64_t open_blocks;	 /* off-CPU: blocks still open at the end, counted up to it */
-	bool task_matched;	 /* a task passed the task filters during the profile */
+	uint64_t truncated_user;      /* samples whose user stack does not reach an entry point */
+	uint64_t unknown_pids;	      /* processes gone before their maps could be read */
+	uint64_t drops[4];	      /* VG_DROP_*: map full, ring buffer full */
+	uint64_t open_blocks;	      /* off-CPU: blocks still open at the end, counted up to it */
+	bool task_matched;	      /* a task passed the task filters during the profile */
+	struct unw_maps_stats unwind; /* the unwind tables at the end */
 	struct prof_map *maps;
 	size_t nmaps;
 	uint64_t start_realtime_ns; /* wall clock when the profile began */

@@ -204,6 +204,14 @@ void prof_write_json(struct sink *s, const struct prof_result *r)
 	jw__u64(&w, "ringbuf_full", r->drops[VG_DROP_RINGBUF_FULL]);
 	jw__u64(&w, "no_storage", r->drops[VG_DROP_NO_STORAGE]);
 	jw__obj_end(&w);
+	jw__obj_begin(&w, "unwind");
+	jw__u64(&w, "tables", r->unwind.tables);
+	jw__u64(&w, "rows", r->unwind.rows);
+	jw__u64(&w, "rows_capacity", r->unwind.rows_cap);
+	jw__u64(&w, "loads", r->unwind.loads);
+	jw__u64(&w, "evictions", r->unwind.evictions);
+	jw__u64(&w, "failed_objects", r->unwind.failed_objs);
+	jw__obj_end(&w);
 	jw__arr_begin(&w, "stacks");
 	for (size_t i = 0; i < r->n; i++) {
 		const struct prof_stack *st = &r->stacks[i];
@@ -256,4 +264,11 @@ void prof_report(const struct prof_result *r)
 			"stack map, %" PRIu64 " keys to a full counts map: raise "
 			"--stack-storage\n",
 			collisions, r->drops[VG_DROP_MAP_FULL]);
+	if (r->unwind.evictions)
+		fprintf(stderr,
+			"vigil profile: %" PRIu64 " unwind tables evicted to make room (%" PRIu64
+			" loaded in all, %" PRIu64 " of %" PRIu64
+			" rows in use): frames there fell "
+			"back to frame pointers until reloaded; raise --unwind-memory\n",
+			r->unwind.evictions, r->unwind.loads, r->unwind.rows, r->unwind.rows_cap);
 }

@@ -23,6 +23,7 @@
 #include "core/tracer.h"
 #include "core/wallclock.h"
 #include "unwind.h"
+#include "profile/unwind_maps.h"
 #include "profile/usyms.h"
 
 #define FRAME_NAME_MAX 512
@@ -202,8 +203,15 @@ static int push_user(struct profiler *p, struct prof_result *r, const struct vg_
 		const char *module, *build_id;
 		uint32_t map = 0;
 
-		usyms__resolve(p->usyms, k->pid, i ? ips[i] - 1 : ips[i], name, sizeof(name),
-			       &module);
+		/*
+		 * A signal trampoline's "return address" is its first instruction (the kernel
+		 * pushes it; nothing called it): when the byte before names nothing, the
+		 * address itself does (glibc's __restore_rt).
+		 */
+		if (!usyms__resolve(p->usyms, k->pid, i ? ips[i] - 1 : ips[i], name, sizeof(name),
+				    &module) &&
+		    i)
+			usyms__resolve(p->usyms, k->pid, ips[i], name, sizeof(name), &module);
 		m = module ? usyms__mapping(p->usyms, k->pid, ips[i], &build_id) : NULL;
 		if (m)
 			map = result__map(r, m->path, build_id, m);
@@ -387,6 +395,8 @@ int profiler__collect(struct profiler *p, struct prof_result *r)
 	profiler__read_drops(p, r);
 	r->drops[VG_DROP_RINGBUF_FULL] += p->pending_lost;
 	r->open_blocks = p->open_blocks;
+	if (p->unw)
+		unw_maps__stats(p->unw, &r->unwind);
 	return 0;
 }
 

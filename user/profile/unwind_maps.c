@@ -4,17 +4,22 @@
  * key (unwind_table.c); each gets a table id for the life of the profiler, so a process's
  * mapping list never points at another object's rows, even after an eviction. Rows are
  * placed first-fit in the mmapped `unw_rows` array; the object's `unw_objs` entry is written
- * after its rows and cleared before they are given away. A process's list holds every
+ * after its rows and cleared before they are given away. Compiled rows stay cached here, so
+ * an evicted table comes back with a copy when the kernel asks for it (VG_UNW_WANTED); the
+ * tables of the process being loaded never evict each other. The [vdso] gets the table of
+ * vigil's own vdso image (the same kernel's). A process's list holds every
  * executable mapping, anonymous ones too (JIT code) with no table, so that only a really
  * unknown PC (a library loaded later, an exec) makes the kernel ask for a re-read.
  */
 #include "profile/unwind_maps.h"
 
 #include <bpf/bpf.h>
+#include <elf.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -32,6 +37,8 @@ struct unw_obj {
 	uint32_t first, count;
 	uint64_t last_used;
 	bool loaded;
+	struct vg_unw_row *cache; /* its rows, kept here while evicted from the kernel */
+	size_t ncache;
 };
 
 struct unw_extent {
@@ -46,16 +53,20 @@ struct unw_maps {
 	uint32_t nobjs;
 	struct unw_extent *free; /* sorted by start, coalesced */
 	size_t nfree, free_cap;
-	uint64_t clock, evictions, failed_objs, procs;
+	uint64_t clock, loads, evictions, failed_objs, procs;
+	uint64_t pass;	       /* clock at the start of the current add_pid(): its tables stay */
+	const char *debug_dir; /* where separate debug files are looked for */
 };
 
-struct unw_maps *unw_maps__new(int rows_fd, uint32_t nrows, int objs_fd, int procs_fd)
+struct unw_maps *unw_maps__new(int rows_fd, uint32_t nrows, int objs_fd, int procs_fd,
+			       const char *debug_dir)
 {
 	struct unw_maps *um = calloc(1, sizeof(*um));
 	void *mem;
 
 	if (!um)
 		return NULL;
+	um->debug_dir = debug_dir;
 	mem = mmap(NULL, (size_t)nrows * sizeof(struct vg_unw_row), PROT_READ | PROT_WRITE,
 		   MAP_SHARED, rows_fd, 0);
 	if (mem == MAP_FAILED) {
@@ -131,6 +142,30 @@ static int extent__give(struct unw_maps *um, uint32_t start, uint32_t len)
 	return 0;
 }
 
+/*
+ * vigil's own vdso image, at AT_SYSINFO_EHDR: the kernel maps it whole, so its length is
+ * where its section headers or its last load segment end, whichever is further.
+ */
+static int unw_vdso_image(const void **img, size_t *len)
+{
+	const Elf64_Ehdr *eh = (const Elf64_Ehdr *)getauxval(AT_SYSINFO_EHDR);
+	const Elf64_Phdr *ph;
+	size_t end;
+
+	if (!eh || memcmp(eh->e_ident, ELFMAG, SELFMAG) || eh->e_ident[EI_CLASS] != ELFCLASS64 ||
+	    eh->e_phentsize != sizeof(*ph))
+		return -ENOENT;
+	end = eh->e_shoff + (size_t)eh->e_shnum * eh->e_shentsize;
+	ph = (const Elf64_Phdr *)((const char *)eh + eh->e_phoff);
+	for (int i = 0; i < eh->e_phnum; i++) {
+		if (ph[i].p_type == PT_LOAD && ph[i].p_offset + ph[i].p_filesz > end)
+			end = ph[i].p_offset + ph[i].p_filesz;
+	}
+	*img = eh;
+	*len = end;
+	return 0;
+}
+
 static void obj__publish(struct unw_maps *um, uint32_t id)
 {
 	struct vg_unw_obj v = { 0 };
@@ -142,13 +177,17 @@ static void obj__publish(struct unw_maps *um, uint32_t id)
 	bpf_map_update_elem(um->objs_fd, &id, &v, BPF_ANY);
 }
 
-/* Evict the least recently used loaded table other than keep. false: none left. */
-static bool obj__evict_lru(struct unw_maps *um, uint32_t keep)
+/*
+ * Evict the least recently used loaded table other than keep, and none used since clock
+ * `since` (the tables a process being loaded needs). false: none left.
+ */
+static bool obj__evict_lru(struct unw_maps *um, uint32_t keep, uint64_t since)
 {
 	uint32_t victim = VG_UNW_NO_TABLE;
 
 	for (uint32_t i = 0; i < um->nobjs; i++) {
-		if (i == keep || !um->objs[i].loaded || !um->objs[i].count)
+		if (i == keep || !um->objs[i].loaded || !um->objs[i].count ||
+		    um->objs[i].last_used >= since)
 			continue;
 		if (victim == VG_UNW_NO_TABLE || um->objs[i].last_used < um->objs[victim].last_used)
 			victim = i;
@@ -163,38 +202,62 @@ static bool obj__evict_lru(struct unw_maps *um, uint32_t keep)
 	return true;
 }
 
-/* Compile path and place its rows for table id. 0 or -errno. */
-static int obj__load(struct unw_maps *um, uint32_t id, const char *path)
+/* Compile path's rows into table id's cache, once. 0 or -errno. */
+static int obj__compile(struct unw_obj *o, const char *path, const char *debug_dir)
+{
+	struct unw_table t;
+	int err;
+
+	if (o->cache)
+		return 0;
+	err = unw_table__load(path, debug_dir, &t);
+	if (!err && !t.n)
+		err = -ENOENT;
+	if (err) {
+		unw_table__fini(&t);
+		return err;
+	}
+	pr_debug("profile: unwind table %s: %zu rows from %zu FDEs (%s)", o->key, t.n, t.nfde,
+		 path);
+	o->cache = t.rows;
+	o->ncache = t.n;
+	return 0;
+}
+
+/*
+ * Place table id's cached rows in the kernel, evicting tables not used since clock since.
+ * 0, or -ENOSPC (no room: the kernel asks for it when it needs it) or -E2BIG.
+ */
+static int obj__place(struct unw_maps *um, uint32_t id, uint64_t since)
 {
 	struct unw_obj *o = &um->objs[id];
-	struct unw_table t;
 	uint32_t start;
 	int err;
 
-	err = unw_table__load(path, &t);
-	if (err)
-		goto out;
-	if (!t.n || t.n > um->nrows) {
-		err = t.n ? -E2BIG : -ENOENT;
-		goto out;
+	if (o->ncache > um->nrows)
+		return -E2BIG;
+	while ((err = extent__take(um, (uint32_t)o->ncache, &start)) == -ENOSPC) {
+		if (!obj__evict_lru(um, id, since))
+			return err;
 	}
-	while ((err = extent__take(um, (uint32_t)t.n, &start)) == -ENOSPC) {
-		if (!obj__evict_lru(um, id))
-			break;
-	}
-	if (err)
-		goto out;
-	memcpy(um->rows + start, t.rows, t.n * sizeof(*t.rows));
+	memcpy(um->rows + start, o->cache, o->ncache * sizeof(*o->cache));
 	__atomic_thread_fence(__ATOMIC_RELEASE);
 	o->first = start;
-	o->count = (uint32_t)t.n;
+	o->count = (uint32_t)o->ncache;
 	o->loaded = true;
+	um->loads++;
 	obj__publish(um, id);
-	pr_debug("profile: unwind table %s: %zu rows from %zu FDEs (%s)", o->key, t.n, t.nfde,
-		 path);
-out:
-	unw_table__fini(&t);
-	return err;
+	return 0;
+}
+
+int unw_maps__want(struct unw_maps *um, uint32_t id)
+{
+	if (id >= um->nobjs || !um->objs[id].cache)
+		return -ENOENT;
+	um->objs[id].last_used = ++um->clock;
+	if (um->objs[id].loaded)
+		return 0;
+	return obj__place(um, id, UINT64_MAX);
 }
 
 static uint32_t obj__find(struct unw_maps *um, const char *key, bool ino)
@@ -212,6 +275,7 @@ static uint32_t obj__get(struct unw_maps *um, const char *path)
 	char ino_key[64], key[UNW_KEY_LEN];
 	struct stat st;
 	uint32_t id;
+	int err;
 
 	if (stat(path, &st))
 		return VG_UNW_NO_TABLE;
@@ -234,11 +298,14 @@ static uint32_t obj__get(struct unw_maps *um, const char *path)
 	um->objs[id].last_used = ++um->clock;
 	if (um->objs[id].loaded)
 		return id;
-	if (obj__load(um, id, path)) {
+	err = obj__compile(&um->objs[id], path, um->debug_dir);
+	if (!err)
+		err = obj__place(um, id, um->pass);
+	if (err && err != -ENOSPC) {
 		um->failed_objs++;
 		return VG_UNW_NO_TABLE;
 	}
-	return id;
+	return id; /* -ENOSPC: placed when the kernel asks for it */
 }
 
 /* An anonymous executable mapping (JIT code): it gets an entry with no table. */
@@ -255,6 +322,43 @@ static bool map_line__anon_exec(const char *line, uint64_t *start, uint64_t *end
 	return true;
 }
 
+/*
+ * The [vdso]'s table: every process gets the same image from this kernel, so vigil's own
+ * (getauxval(AT_SYSINFO_EHDR), as long as our [vdso] mapping) is compiled, once. Its
+ * addresses are offsets into the image, so the bias is the mapping's start.
+ */
+static uint32_t obj__get_vdso(struct unw_maps *um)
+{
+	uint32_t id = obj__find(um, "vdso", false);
+	int err;
+
+	if (id == VG_UNW_NO_TABLE) {
+		struct unw_table t;
+		const void *img = NULL;
+		size_t len = 0;
+
+		if (um->nobjs == VG_UNW_MAX_OBJS || unw_vdso_image(&img, &len))
+			return VG_UNW_NO_TABLE;
+		id = um->nobjs++;
+		memset(&um->objs[id], 0, sizeof(um->objs[id]));
+		snprintf(um->objs[id].key, sizeof(um->objs[id].key), "vdso");
+		if (!unw_table__load_mem(img, len, &t) && t.n) {
+			um->objs[id].cache = t.rows;
+			um->objs[id].ncache = t.n;
+			pr_debug("profile: unwind table vdso: %zu rows from %zu FDEs", t.n, t.nfde);
+		} else {
+			unw_table__fini(&t);
+		}
+	}
+	if (!um->objs[id].cache)
+		return VG_UNW_NO_TABLE;
+	um->objs[id].last_used = ++um->clock;
+	if (um->objs[id].loaded)
+		return id;
+	err = obj__place(um, id, um->pass);
+	return err && err != -ENOSPC ? VG_UNW_NO_TABLE : id;
+}
+
 static void map__fill(struct unw_maps *um, uint32_t pid, const struct proc_map *m,
 		      struct vg_unw_map *out)
 {
@@ -265,6 +369,11 @@ static void map__fill(struct unw_maps *um, uint32_t pid, const struct proc_map *
 	out->end = m->end;
 	out->bias = 0;
 	out->table = VG_UNW_NO_TABLE;
+	if (!strcmp(m->path, "[vdso]")) {
+		out->bias = m->start;
+		out->table = obj__get_vdso(um);
+		return;
+	}
 	if (m->path[0] != '/')
 		return;
 	/* Through the process's root: right inside containers, and for replaced files. */
@@ -325,6 +434,7 @@ int unw_maps__add_pid(struct unw_maps *um, uint32_t pid)
 		fclose(f);
 		return -ENOMEM;
 	}
+	um->pass = um->clock + 1;
 	/* /proc/<pid>/maps is sorted by address, as the kernel's list must be. */
 	while (p->n < VG_UNW_MAX_MAPS && fgets(line, sizeof(line), f)) {
 		struct proc_map m = { 0 };
@@ -365,6 +475,7 @@ void unw_maps__stats(const struct unw_maps *um, struct unw_maps_stats *st)
 	}
 	st->rows_cap = um->nrows;
 	st->evictions = um->evictions;
+	st->loads = um->loads;
 	st->procs = um->procs;
 	st->failed_objs = um->failed_objs;
 }
@@ -375,6 +486,8 @@ void unw_maps__free(struct unw_maps *um)
 		return;
 	if (um->rows)
 		munmap(um->rows, (size_t)um->nrows * sizeof(struct vg_unw_row));
+	for (uint32_t i = 0; i < um->nobjs; i++)
+		free(um->objs[i].cache);
 	free(um->free);
 	free(um);
 }

@@ -22,14 +22,26 @@
 struct unw_maps;
 
 struct unw_maps_stats {
-	uint64_t tables, rows, rows_cap, evictions, procs, failed_objs;
+	uint64_t tables, rows, rows_cap; /* loaded now; rows_cap: what --unwind-memory holds */
+	uint64_t loads, evictions;	 /* tables compiled and placed; evicted for room */
+	uint64_t procs, failed_objs;
 };
 
-/* The maps' fds (rows must be BPF_F_MMAPABLE with nrows entries). NULL and errno on error. */
-struct unw_maps *unw_maps__new(int rows_fd, uint32_t nrows, int objs_fd, int procs_fd);
+/*
+ * The maps' fds (rows must be BPF_F_MMAPABLE with nrows entries), and where separate debug
+ * files are (the string must outlive um). NULL and errno on error.
+ */
+struct unw_maps *unw_maps__new(int rows_fd, uint32_t nrows, int objs_fd, int procs_fd,
+			       const char *debug_dir);
 
 /* Load pid's mappings and their tables (again, if BPF asked). 0 or -errno. */
 int unw_maps__add_pid(struct unw_maps *um, uint32_t pid);
+
+/*
+ * The kernel hit table id evicted: place it again, evicting the least recently used others.
+ * 0 or -errno.
+ */
+int unw_maps__want(struct unw_maps *um, uint32_t id);
 
 void unw_maps__stats(const struct unw_maps *um, struct unw_maps_stats *st);
 

@@ -4,9 +4,13 @@
  * .eh_frame_hdr's sorted search table (parsed here: it is a flat array); libdw interprets
  * each FDE's CFA program (dwarf_cfi_addrframe), one row at a time, and its rules are reduced
  * to what the kernel side can follow: CFA = rsp/rbp + offset, the x86-64 .plt expression
- * (rsp + 8, plus 8 past the stub's push), rbp unchanged or saved at CFA + offset, and an
- * undefined return address marking the outermost frame. Anything else becomes a "no rule"
- * row, where the kernel falls back to frame pointers. Gaps between FDEs are "no rule" too.
+ * (rsp + 8, plus 8 past the stub's push), rbp unchanged or saved at CFA + offset, an
+ * undefined return address marking the outermost frame, and a signal trampoline ('S'
+ * augmentation), whose caller's registers are in the sigcontext on the stack. Anything else
+ * becomes a "no rule" row, where the kernel falls back to frame pointers. Gaps between FDEs
+ * are "no rule" too. Code .eh_frame does not cover gets the rows of its .debug_frame FDEs
+ * (walked with dwarf_next_cfi, interpreted through dwarf_getcfi), from the object or from
+ * its separate debug file.
  */
 #include "profile/unwind_table.h"
 
@@ -23,6 +27,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "profile/elf_debug.h"
+#include "profile/usyms.h"
 
 #define UNW_MAX_ROWS	(8U << 20) /* a hostile object cannot make more */
 #define UNW_REG_RBP	6
@@ -178,7 +185,29 @@ static bool cfa_breg(const Dwarf_Op *o, uint64_t *reg, int64_t *off)
 	return false;
 }
 
-static void row__rule(Dwarf_Frame *fr, struct vg_unw_row *r)
+/*
+ * A signal trampoline's CFA (glibc's __restore_rt, marked 'S'): the interrupted rsp loaded
+ * from the sigcontext, "*(rsp + K)". Its other registers are saved next to it.
+ */
+static bool row__signal(Dwarf_Frame *fr, struct vg_unw_row *r)
+{
+	Dwarf_Op *ops;
+	uint64_t reg;
+	int64_t off;
+	size_t n;
+
+	if (dwarf_frame_cfa(fr, &ops, &n) || n != 2 || ops[1].atom != DW_OP_deref ||
+	    !cfa_breg(&ops[0], &reg, &off) || reg != UNW_REG_RSP)
+		return false;
+	if (off % 8 || off / 8 < VG_UNW_SIG_RBP_BACK || off / 8 > INT16_MAX)
+		return false;
+	r->cfa = VG_CFA_SIGNAL;
+	r->cfa_off = (int16_t)(off / 8);
+	r->rbp_off = 0;
+	return true;
+}
+
+static void row__rule(Dwarf_Frame *fr, bool signal, struct vg_unw_row *r)
 {
 	Dwarf_Op mem[3], *ops;
 	uint64_t reg;
@@ -187,6 +216,10 @@ static void row__rule(Dwarf_Frame *fr, struct vg_unw_row *r)
 	size_t n;
 
 	r->cfa = VG_CFA_NONE;
+	if (signal) {
+		row__signal(fr, r);
+		return;
+	}
 	if (!dwarf_frame_register(fr, UNW_REG_RA, mem, &ops, &n) && !n && ops == mem) {
 		r->cfa = VG_CFA_END;
 		return;
@@ -208,7 +241,7 @@ static void row__rule(Dwarf_Frame *fr, struct vg_unw_row *r)
 		r->cfa = VG_CFA_NONE;
 }
 
-static int row_buf__add(struct row_buf *b, uint64_t pc, Dwarf_Frame *fr)
+static int row_buf__add(struct row_buf *b, uint64_t pc, Dwarf_Frame *fr, bool signal)
 {
 	struct vg_unw_row r = { 0 };
 
@@ -216,7 +249,7 @@ static int row_buf__add(struct row_buf *b, uint64_t pc, Dwarf_Frame *fr)
 		return -ERANGE;
 	r.pc = (uint32_t)pc;
 	if (fr)
-		row__rule(fr, &r);
+		row__rule(fr, signal, &r);
 	return row_buf__push(b, &r);
 }
 
@@ -226,15 +259,16 @@ static int fde__compile(Dwarf_CFI *cfi, uint64_t pc, uint64_t limit, struct row_
 	while (pc < limit) {
 		Dwarf_Frame *fr;
 		Dwarf_Addr s, e;
+		bool signal = false;
 		int err;
 
 		if (dwarf_cfi_addrframe(cfi, pc, &fr))
-			return row_buf__add(b, pc, NULL);
-		if (dwarf_frame_info(fr, &s, &e, NULL) < 0 || e <= pc) {
+			return row_buf__add(b, pc, NULL, false);
+		if (dwarf_frame_info(fr, &s, &e, &signal) < 0 || e <= pc) {
 			free(fr);
-			return row_buf__add(b, pc, NULL);
+			return row_buf__add(b, pc, NULL, false);
 		}
-		err = row_buf__add(b, pc, fr);
+		err = row_buf__add(b, pc, fr, signal);
 		free(fr);
 		if (err)
 			return err;
@@ -243,11 +277,14 @@ static int fde__compile(Dwarf_CFI *cfi, uint64_t pc, uint64_t limit, struct row_
 	return 0;
 }
 
+/* By PC; at one PC a rule before "no rule" (a .debug_frame FDE starting where another ends). */
 static int row_cmp(const void *a, const void *b)
 {
 	const struct vg_unw_row *x = a, *y = b;
 
-	return (x->pc > y->pc) - (x->pc < y->pc);
+	if (x->pc != y->pc)
+		return (x->pc > y->pc) - (x->pc < y->pc);
+	return (x->cfa == VG_CFA_NONE) - (y->cfa == VG_CFA_NONE);
 }
 
 static bool row_same_rule(const struct vg_unw_row *a, const struct vg_unw_row *b)
@@ -273,42 +310,170 @@ static void table__compact(struct unw_table *t)
 		t->unsupported += t->rows[i].cfa == VG_CFA_NONE;
 }
 
-static int table__build(Elf *elf, struct unw_table *t)
+/* The rows of the FDEs .eh_frame_hdr lists; *cfi is left open for debug_frame__add(). */
+static int eh_frame__add(Elf *elf, struct row_buf *b, Dwarf_CFI **cfi, size_t *nfde)
 {
-	struct row_buf b = { 0 };
 	uint64_t *starts = NULL;
 	Elf_Data *data;
 	GElf_Shdr sh;
-	Dwarf_CFI *cfi;
 	Elf_Scn *scn;
 	size_t n = 0;
 	int err = 0;
 
 	scn = elf_section(elf, ".eh_frame_hdr", &sh);
 	if (!scn)
-		return -ENOENT;
+		return 0;
 	data = elf_getdata(scn, NULL);
 	if (!data || !data->d_buf)
 		return -EINVAL;
 	err = eh_hdr__starts(data->d_buf, data->d_size, sh.sh_addr, &starts, &n);
 	if (err)
-		return err;
-	cfi = dwarf_getcfi_elf(elf);
-	if (!cfi) {
+		return err == -ENOENT ? 0 : err;
+	*cfi = dwarf_getcfi_elf(elf);
+	if (!*cfi) {
 		free(starts);
-		return -ENOENT;
+		return 0;
 	}
 	for (size_t i = 0; i < n && !err; i++)
-		err = fde__compile(cfi, starts[i], i + 1 < n ? starts[i + 1] : UINT64_MAX, &b);
-	dwarf_cfi_end(cfi);
+		err = fde__compile(*cfi, starts[i], i + 1 < n ? starts[i + 1] : UINT64_MAX, b);
 	free(starts);
+	*nfde += n;
+	return err;
+}
+
+static bool cfi__covers(Dwarf_CFI *cfi, uint64_t pc)
+{
+	Dwarf_Frame *fr;
+
+	if (!cfi || dwarf_cfi_addrframe(cfi, pc, &fr))
+		return false;
+	free(fr);
+	return true;
+}
+
+/*
+ * The rows of dbg's .debug_frame FDEs for code eh (.eh_frame) does not cover: objects built
+ * with -fno-asynchronous-unwind-tables -g. Each ends with a "no rule" row.
+ */
+static int debug_frame__add(Elf *dbg, Dwarf_CFI *eh, struct row_buf *b, size_t *nfde)
+{
+	Dwarf_Off off = 0, next;
+	Dwarf_CFI_Entry entry;
+	Dwarf_CFI *cfi;
+	Elf_Data *data;
+	GElf_Shdr sh;
+	Elf_Scn *scn;
+	Dwarf *dw;
+	int err = 0;
+	const unsigned char *ident = (const unsigned char *)elf_getident(dbg, NULL);
+
+	scn = elf_section(dbg, ".debug_frame", &sh);
+	data = scn ? elf_getdata(scn, NULL) : NULL;
+	if (!data || !data->d_buf || !ident || ident[EI_CLASS] != ELFCLASS64)
+		return 0;
+	dw = dwarf_begin_elf(dbg, DWARF_C_READ, NULL);
+	cfi = dw ? dwarf_getcfi(dw) : NULL;
+	while (cfi && !err && !dwarf_next_cfi(ident, data, false, off, &next, &entry)) {
+		uint64_t loc, range;
+
+		off = next;
+		if (dwarf_cfi_cie_p(&entry) || entry.fde.end - entry.fde.start < 16)
+			continue;
+		memcpy(&loc, entry.fde.start, sizeof(loc));
+		memcpy(&range, entry.fde.start + 8, sizeof(range));
+		if (!range || loc + range < loc || loc > UINT32_MAX || cfi__covers(eh, loc))
+			continue;
+		err = fde__compile(cfi, loc, loc + range, b);
+		if (!err && loc + range <= UINT32_MAX)
+			err = row_buf__add(b, loc + range, NULL, false);
+		(*nfde)++;
+	}
+	if (dw)
+		dwarf_end(dw);
+	return err;
+}
+
+/* Bytes of the object's executable sections that rows (sorted) give a rule for, and in all. */
+static void rows__coverage(Elf *elf, const struct row_buf *b, uint64_t *covered, uint64_t *text)
+{
+	Elf_Scn *scn = NULL;
+	GElf_Shdr sh;
+
+	*covered = *text = 0;
+	for (size_t i = 0; i + 1 < b->n; i++) {
+		if (b->rows[i].cfa != VG_CFA_NONE)
+			*covered += b->rows[i + 1].pc - b->rows[i].pc;
+	}
+	while ((scn = elf_nextscn(elf, scn))) {
+		if (gelf_getshdr(scn, &sh) && sh.sh_type == SHT_PROGBITS &&
+		    (sh.sh_flags & SHF_EXECINSTR))
+			*text += sh.sh_size;
+	}
+}
+
+/*
+ * The separate debug file of the object at path (by build id, then .gnu_debuglink), when
+ * .eh_frame leaves most of its code without rules and it has no .debug_frame itself.
+ */
+static Elf *debug_file__open(Elf *elf, const char *path, const char *debug_dir, int *fd)
+{
+	char id[ELF_BUILD_ID_MAX];
+	Elf *dbg;
+
+	*fd = -ENOENT;
+	if (!elf_build_id(elf, id, sizeof(id)))
+		*fd = elf_debug__open_build_id(debug_dir, id);
+	if (*fd < 0)
+		*fd = elf_debug__open_link(elf, path, debug_dir);
+	if (*fd < 0)
+		return NULL;
+	dbg = elf_begin(*fd, ELF_C_READ_MMAP, NULL);
+	if (!dbg) {
+		close(*fd);
+		*fd = -1;
+	}
+	return dbg;
+}
+
+/*
+ * path: the object's file, for its separate debug file under debug_dir (path NULL: none
+ * looked for).
+ */
+static int table__build(Elf *elf, const char *path, const char *debug_dir, struct unw_table *t)
+{
+	struct row_buf b = { 0 };
+	Dwarf_CFI *eh = NULL;
+	uint64_t covered, text;
+	size_t nfde = 0;
+	int err, fd = -1;
+
+	err = eh_frame__add(elf, &b, &eh, &nfde);
+	if (!err && elf_section(elf, ".debug_frame", &(GElf_Shdr){ 0 })) {
+		err = debug_frame__add(elf, eh, &b, &nfde);
+	} else if (!err && path) {
+		qsort(b.rows, b.n, sizeof(*b.rows), row_cmp);
+		rows__coverage(elf, &b, &covered, &text);
+		if (covered < text / 2) {
+			Elf *dbg = debug_file__open(elf, path, debug_dir, &fd);
+
+			if (dbg) {
+				err = debug_frame__add(dbg, eh, &b, &nfde);
+				elf_end(dbg);
+				close(fd);
+			}
+		}
+	}
+	if (eh)
+		dwarf_cfi_end(eh);
+	if (!err && !b.n)
+		err = -ENOENT;
 	if (err) {
 		free(b.rows);
 		return err;
 	}
 	t->rows = b.rows;
 	t->n = b.n;
-	t->nfde = n;
+	t->nfde = nfde;
 	table__compact(t);
 	return 0;
 }
@@ -331,7 +496,7 @@ static void table__key(Elf *elf, int fd, struct unw_table *t)
 	}
 }
 
-int unw_table__load(const char *path, struct unw_table *t)
+int unw_table__load(const char *path, const char *debug_dir, struct unw_table *t)
 {
 	int fd, err;
 	Elf *elf;
@@ -347,7 +512,7 @@ int unw_table__load(const char *path, struct unw_table *t)
 		return -EINVAL;
 	}
 	table__key(elf, fd, t);
-	err = table__build(elf, t);
+	err = table__build(elf, path, debug_dir, t);
 	elf_end(elf);
 	close(fd);
 	return err;
@@ -382,7 +547,7 @@ int unw_table__load_mem(const void *buf, size_t len, struct unw_table *t)
 	elf = elf_memory((char *)buf, len);
 	if (!elf)
 		return -EINVAL;
-	err = elf_kind(elf) == ELF_K_ELF ? table__build(elf, t) : -EINVAL;
+	err = elf_kind(elf) == ELF_K_ELF ? table__build(elf, NULL, NULL, t) : -EINVAL;
 	elf_end(elf);
 	return err;
 }

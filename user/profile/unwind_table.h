@@ -25,8 +25,12 @@ struct unw_table {
 	char key[UNW_KEY_LEN]; /* "b:<build-id hex>" or "i:<dev>:<ino>" */
 };
 
-/* Compile the object at path. 0 or -errno (-ENOENT: no .eh_frame_hdr/.debug_frame CFI). */
-int unw_table__load(const char *path, struct unw_table *t);
+/*
+ * Compile the object at path, with the .debug_frame of its separate debug file (by build id
+ * or .gnu_debuglink under debug_dir) when .eh_frame covers little of it. 0 or -errno
+ * (-ENOENT: no .eh_frame_hdr/.debug_frame CFI).
+ */
+int unw_table__load(const char *path, const char *debug_dir, struct unw_table *t);
 
 /* Only the object's key. 0 or -errno. */
 int unw_table__key(const char *path, char *key, size_t len);

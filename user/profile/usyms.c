@@ -4,7 +4,8 @@
  * frame names. A process's maps are read under the fallback library's root (a fixture tree in
  * tests). Objects are cached by the device and inode maps shows, and loaded on first use
  * from the file the process sees (through /proc/<pid>/root when the host's file at that path
- * is another one); their symbol tables are shared by build id.
+ * is another one); their symbol tables are shared by build id. Anonymous executable mappings
+ * are JIT code: named from the process's /tmp/perf-PID.map when it writes one, else "[jit]".
  */
 #include "profile/usyms.h"
 
@@ -16,6 +17,7 @@
 #include <sys/stat.h>
 
 #include "fallback.h"
+#include "profile/perf_map.h"
 
 #define DELETED_SUFFIX " (deleted)"
 
@@ -52,6 +54,26 @@ int proc_map__parse_line(const char *line, struct proc_map *m)
 	return 0;
 }
 
+/* An anonymous executable mapping (JIT code): m gets the path USYMS_JIT. */
+static bool map_line__jit(const char *line, struct proc_map *m)
+{
+	unsigned long long start, end;
+	char perms[8];
+	int pos = 0;
+
+	if (sscanf(line, "%llx-%llx %7s %*x %*x:%*x %*u%n", &start, &end, perms, &pos) < 3 ||
+	    !pos || end <= start || strlen(perms) < 3 || perms[2] != 'x')
+		return false;
+	pos += (int)strspn(line + pos, " \t");
+	if (line[pos] != '\n' && line[pos] != '\0')
+		return false;
+	memset(m, 0, sizeof(*m));
+	m->start = start;
+	m->end = end;
+	m->path = strdup(USYMS_JIT);
+	return true;
+}
+
 static int map_cmp(const void *a, const void *b)
 {
 	const struct proc_map *x = a, *y = b;
@@ -73,6 +95,8 @@ static int proc_maps__read(struct proc_maps *pm, FILE *f)
 		struct proc_map m;
 		int r = proc_map__parse_line(line, &m);
 
+		if (r == 1 && map_line__jit(line, &m))
+			r = m.path ? 0 : -ENOMEM;
 		if (r == 1 || r == -EINVAL)
 			continue;
 		if (r < 0) {
@@ -140,6 +164,9 @@ void proc_maps__fini(struct proc_maps *pm)
 struct usyms_proc {
 	uint32_t pid;
 	struct proc_maps maps;
+	uint32_t uid;	     /* its owner: who may write its perf map */
+	bool jit_read;	     /* perf map looked for */
+	struct perf_map jit; /* /tmp/perf-PID.map: names of its JIT code */
 };
 
 /* A mapped file, by what maps says it is. */
@@ -214,7 +241,8 @@ int usyms__add_pid(struct usyms *us, uint32_t pid)
 {
 	size_t i = usyms__proc_slot(us, pid);
 	struct proc_maps pm;
-	char rel[32];
+	char rel[32], dir[4096];
+	struct stat st;
 	int err;
 
 	if (i < us->nprocs && us->procs[i].pid == pid)
@@ -234,8 +262,11 @@ int usyms__add_pid(struct usyms *us, uint32_t pid)
 		us->procs = p;
 		us->procs_cap = cap;
 	}
+	snprintf(rel, sizeof(rel), "%u", pid);
+	if (fb_proc_path(rel, dir, sizeof(dir)) || stat(dir, &st))
+		st.st_uid = 0;
 	memmove(&us->procs[i + 1], &us->procs[i], (us->nprocs - i) * sizeof(*us->procs));
-	us->procs[i] = (struct usyms_proc){ pid, pm };
+	us->procs[i] = (struct usyms_proc){ .pid = pid, .maps = pm, .uid = st.st_uid };
 	us->nprocs++;
 	return 0;
 }
@@ -343,6 +374,22 @@ static const char *base_name(const char *path)
 	return slash ? slash + 1 : path;
 }
 
+/* A frame in JIT code: its name from the process's perf map, or "[jit]". */
+static bool usyms__resolve_jit(struct usyms *us, uint32_t pid, uint64_t addr, char *buf, size_t len)
+{
+	size_t i = usyms__proc_slot(us, pid);
+	struct usyms_proc *p = &us->procs[i];
+	const char *name;
+
+	if (!p->jit_read) {
+		p->jit_read = true;
+		perf_map__load(&p->jit, pid, p->uid);
+	}
+	name = perf_map__find(&p->jit, addr);
+	snprintf(buf, len, "%s", name ? name : USYMS_JIT);
+	return name != NULL;
+}
+
 bool usyms__resolve(struct usyms *us, uint32_t pid, uint64_t addr, char *buf, size_t len,
 		    const char **module)
 {
@@ -360,6 +407,8 @@ bool usyms__resolve(struct usyms *us, uint32_t pid, uint64_t addr, char *buf, si
 		snprintf(buf, len, "[unknown]");
 		return false;
 	}
+	if (!strcmp(m->path, USYMS_JIT))
+		return usyms__resolve_jit(us, pid, addr, buf, len);
 	off = addr - m->start + m->offset;
 	o = usyms__obj(us, m, pid);
 	es = o && o->syms >= 0 ? us->syms[o->syms] : NULL;
@@ -381,7 +430,7 @@ const struct proc_map *usyms__mapping(struct usyms *us, uint32_t pid, uint64_t a
 {
 	const struct usyms_proc *p = usyms__proc(us, pid);
 	const struct proc_map *m = p ? proc_maps__find(&p->maps, addr) : NULL;
-	struct usyms_obj *o = m ? usyms__obj(us, m, pid) : NULL;
+	struct usyms_obj *o = m && strcmp(m->path, USYMS_JIT) ? usyms__obj(us, m, pid) : NULL;
 
 	*build_id = o && o->syms >= 0 ? elf_syms__build_id(us->syms[o->syms]) : "";
 	return m;
@@ -391,8 +440,10 @@ void usyms__free(struct usyms *us)
 {
 	if (!us)
 		return;
-	for (size_t i = 0; i < us->nprocs; i++)
+	for (size_t i = 0; i < us->nprocs; i++) {
 		proc_maps__fini(&us->procs[i].maps);
+		perf_map__fini(&us->procs[i].jit);
+	}
 	for (size_t i = 0; i < us->nobjs; i++)
 		free(us->objs[i].path);
 	for (int i = 0; i < us->nsyms; i++)

@@ -7,10 +7,11 @@
  * the object's symbols (elf_syms.c: .symtab, separate debug files, MiniDebugInfo, .dynsym),
  * read with libelf. That one path handles PIE executables, shared libraries and fixed-address
  * executables alike. An address no symbol covers prints as "module+0xvaddr" (a stripped
- * binary); an address outside every known mapping prints as "[unknown]". Objects are cached
- * by the device and inode the process mapped (never by path: two containers may have
- * different files at one path) and their symbols by build id, so one library mapped by a
- * hundred processes, or copied into many containers, is read once.
+ * binary); an address outside every known mapping prints as "[unknown]"; one in anonymous
+ * executable memory as "[jit]", or by the name the process's /tmp/perf-PID.map gives it.
+ * Objects are cached by the device and inode the process mapped (never by path: two
+ * containers may have different files at one path) and their symbols by build id, so one
+ * library mapped by a hundred processes, or copied into many containers, is read once.
  */
 #ifndef VIGIL_USYMS_H
 #define VIGIL_USYMS_H
@@ -18,6 +19,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/* The path given to anonymous executable mappings (JIT code) by proc_maps__load(). */
+#define USYMS_JIT "[jit]"
 
 /* One executable mapping of /proc/<pid>/maps. */
 struct proc_map {

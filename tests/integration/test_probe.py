@@ -517,9 +517,11 @@ def test_probe_http_count_summary_formats():
     p = probe("http", url("/"), "-f", "csv", check_rc=0)
     lines = p.stdout.splitlines()
     head = lines[0].split(",")
-    check(head[:5] == ["time", "probe", "target", "success", "duration_ns"], head)
+    check(head[:8] == ["time", "ts_ns", "kind", "source", "schema", "probe", "target", "success"],
+          head)
     row = dict(zip(head, lines[1].split(",")))
     check(row["success"] == "true" and row["status"] == "200" and row["tls_ns"] == "", row)
+    check(row["kind"] == "probe" and row["source"] == "libcurl" and row["schema"] == "3", row)
     p = probe("http", url("/"), "-f", "json", check_rc=0)
     arr = json.loads(p.stdout)
     check(len(arr) == 1 and arr[0]["status"] == 200, arr)

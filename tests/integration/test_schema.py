@@ -15,6 +15,7 @@ a record with a renamed, missing, extra or retyped field, or an unknown kind, is
 import calendar
 import copy
 import csv
+import http.server
 import io
 import json
 import os
@@ -57,7 +58,15 @@ def validator():
 
 
 def key(r):
-    return (r.get("kind"), r.get("subsystem") if r.get("kind") == "sample" else None)
+    """The name of the schema's definition this record follows."""
+    k = r.get("kind")
+    if k == "sample":
+        return "sample_" + r.get("subsystem", "")
+    if k == "probe":
+        return "probe_" + r.get("probe", "")
+    if k == "iostat":
+        return k + ("_x" if "r/s" in r else "") + ("_mb" if any("MB" in f for f in r) else "")
+    return k
 
 
 def validate_all(recs, what):
@@ -65,6 +74,9 @@ def validate_all(recs, what):
     check(recs, "%s: no records" % what)
     for r in recs:
         errs = sorted(v.iter_errors(r), key=lambda e: list(e.path))
+        if not errs and key(r) in v.schema["$defs"]:  # the definition the test expects, too
+            errs = list(type(v)({"$defs": v.schema["$defs"],
+                                 "$ref": "#/$defs/" + key(r)}).iter_errors(r))
         check(not errs, "%s: %s record refused: %s\n%r" %
               (what, r.get("kind"), "; ".join(e.message for e in errs[:3]), r))
         SEEN.setdefault(key(r), r)
@@ -215,7 +227,7 @@ def bpf_sched_records_validate():
     sched_workload()
     kinds = validate_all(finish(v), "trace sched")
     for k in ("runq", "oncpu", "exec", "exit", "fork"):
-        check((k, None) in kinds, "no %s record (got %s)" % (k, sorted(kinds)))
+        check(k in kinds, "no %s record (got %s)" % (k, sorted(kinds)))
 
 
 @test
@@ -233,7 +245,7 @@ def bpf_tcp_records_validate_drops_included():
     kinds |= validate_all(finish(v), "trace tcp")
     for k in ("tcp_connect", "tcp_accept", "tcp_state", "tcp_close", "tcp_retransmit",
               "tcp_reset", "drops"):
-        check((k, None) in kinds, "no %s record (got %s)" % (k, sorted(kinds)))
+        check(k in kinds, "no %s record (got %s)" % (k, sorted(kinds)))
 
 
 @test
@@ -251,7 +263,7 @@ def bpf_blkio_and_biotop_records_validate():
     rows = wait_for_kind(top, "bio_top")
     rows += finish_read(top)
     kinds = validate_all(finish(v), "trace blkio") | validate_all(rows, "biotop")
-    check(("bio", None) in kinds and ("bio_top", None) in kinds, "kinds %s" % sorted(kinds))
+    check("bio" in kinds and "bio_top" in kinds, "kinds %s" % sorted(kinds))
 
 
 @test
@@ -291,8 +303,7 @@ def fallback_records_validate():
         recs += wait_for_kind(v, "sample")
     recs += finish_read(v)
     kinds = validate_all(recs, "trace --backend fallback")
-    for k in (("sample", "sched"), ("sample", "blkio"), ("tcp_connect", None),
-              ("tcp_accept", None), ("tcp_close", None)):
+    for k in ("sample_sched", "sample_blkio", "tcp_connect", "tcp_accept", "tcp_close"):
         check(k in kinds, "no %s record (got %s)" % (k, sorted(kinds)))
     sources = {r["source"] for r in recs}
     check({"procfs", "sock_diag", "diskstats"} <= sources, "sources %s" % sources)
@@ -314,8 +325,8 @@ def fallback_dns_records_validate():
 
 @test
 def snapshot_and_trace_share_the_time_format():
-    """snapshot, trace -f json and trace -f csv: RFC 3339 UTC with ns in `time`, and the
-    same CLOCK_MONOTONIC stamp in `ts_ns`, so time - ts_ns agrees across all three."""
+    """snapshot, trace -f json, trace -f csv and top -f json: RFC 3339 UTC with ns in `time`,
+    and the same CLOCK_MONOTONIC stamp in `ts_ns`, so time - ts_ns agrees across all four."""
     require_root()
     rfc3339 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z$")
 
@@ -335,6 +346,8 @@ def snapshot_and_trace_share_the_time_format():
     check(rows, "trace -f csv: no rows")
     check(all(r["schema"] == "3" for r in rows), "csv schema column")
     offsets["csv"] = offset(rows[0]["time"], rows[0]["ts_ns"])
+    frame = json.loads(vigil("top", "--once", "-i", "200ms", "-f", "json").stdout)
+    offsets["top"] = offset(frame["time"], frame["ts_ns"])
     spread = max(offsets.values()) - min(offsets.values())
     check(spread < 5 * 10**6, "realtime - monotonic differs by %d ns: %s" % (spread, offsets))
 
@@ -386,16 +399,112 @@ def hist_objects_validate():
     check(not v.is_valid(h), "a bucket with a renamed field was accepted")
 
 
+def tool_records(*args, rc=0):
+    """The records of one tool command, in NDJSON and JSON (an array); both validated."""
+    runs = [vigil(*args, "-f", f, check=False) for f in ("ndjson", "json")]
+    for p in runs:
+        check(p.returncode == rc, "%s exited %d, not %d: %s" % (" ".join(args), p.returncode, rc,
+                                                               p.stderr[-1500:]))
+    recs, arr = records(runs[0].stdout), json.loads(runs[1].stdout)
+    check(isinstance(arr, list) and arr, "%s -f json: %r" % (" ".join(args), arr))
+    validate_all(recs, " ".join(args))
+    validate_all(arr, " ".join(args) + " -f json")
+    return recs + arr
+
+
+def csv_schema_column(*args):
+    rows = list(csv.reader(io.StringIO(vigil(*args, "-f", "csv", check=False).stdout,
+                                       newline="")))
+    check(len(rows) > 1, "%s -f csv: no rows" % " ".join(args))
+    check(rows[0][:5] == ["time", "ts_ns", "kind", "source", "schema"], "header %r" % rows[0])
+    check(all(r[4] == "3" for r in rows[1:]), "schema column: %r" % rows[1:3])
+
+
+@test
+def iostat_records_validate_every_column_set():
+    seen = set()
+    for flags in ([], ["-m"], ["-x"], ["-x", "-m"]):
+        recs = tool_records("iostat", *flags, "1", "1")
+        seen |= {key(r) for r in recs}
+        csv_schema_column("iostat", *flags, "1", "1")
+    check(seen == {"iostat", "iostat_mb", "iostat_x", "iostat_x_mb", "iostat_cpu"},
+          "column sets %s" % sorted(seen))
+
+
+@test
+def iotop_records_validate():
+    require_root()
+    recs = tool_records("iotop", "-n", "1", "-d", "200ms")
+    check(any(r["sources"]["blk"] == "bpf" for r in recs), "no BPF block columns")
+    csv_schema_column("iotop", "-n", "1", "-d", "200ms")
+
+
+@test
+def net_io_records_validate():
+    total = tool_records("net", "io", "--interval", "100ms", "--count", "1")
+    check(all(r["nic"] is None for r in total), "the total has nic null: %r" % total)
+    per = tool_records("net", "io", "--pernic", "--interval", "100ms", "--count", "1")
+    check(any(r["nic"] == "lo" for r in per), "no lo row: %r" % per)
+    csv_schema_column("net", "io", "--interval", "100ms", "--count", "1")
+
+
+@test
+def probe_traceroute_records_validate():
+    """Two runs to a loopback port that listens (syn-ack) and one to a closed port (rst)."""
+    require_root()
+    lsock = socket.socket()
+    lsock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    lsock.bind(("127.0.0.1", BASE + 7))
+    lsock.listen(16)
+    try:
+        args = ("probe", "traceroute", "-n", "-c", "2", "-i", "100ms")
+        recs = tool_records(*args, "-p", str(BASE + 7), "127.0.0.1")
+        recs += tool_records(*args, "-p", str(BASE + 8), "127.0.0.1")
+        csv_schema_column(*args, "-p", str(BASE + 7), "127.0.0.1")
+    finally:
+        lsock.close()
+    replies = {r["reply"] for r in recs if r["kind"] == "probe"}
+    check({"syn-ack", "rst"} <= replies, "replies %s" % replies)
+    check(any(r["kind"] == "probe_summary" for r in recs), "no probe_summary")
+
+
+class Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@test
+def probe_http_tcp_dns_records_validate_failures_included():
+    """Runs that succeed (a loopback HTTP server, a TCP listener, the DNS server above) and
+    runs that fail (a refused port, a DNS server that never answers)."""
+    require_root()
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", BASE + 9), Quiet)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    srv = DnsServer()
+    try:
+        ok = "http://127.0.0.1:%d/" % (BASE + 9)
+        recs = tool_records("probe", "http", ok)
+        recs += tool_records("probe", "http", "http://127.0.0.1:%d/" % (BASE + 8), rc=1)
+        recs += tool_records("probe", "tcp", "127.0.0.1:%d" % (BASE + 9))
+        recs += tool_records("probe", "tcp", "127.0.0.1:%d" % (BASE + 8), rc=1)
+        recs += tool_records("probe", "dns", "--server", DNS_NET, "www.schema.test")
+        recs += tool_records("probe", "dns", "--server", DNS_DEAD, "--timeout", "300ms",
+                             "lost.schema.test", rc=1)
+        csv_schema_column("probe", "http", ok)
+    finally:
+        srv.close()
+        httpd.shutdown()
+        httpd.server_close()
+    got = {(r["probe"], r["success"], r["failure"]) for r in recs}
+    for want in (("http", True, None), ("http", False, "refused"), ("tcp", True, None),
+                 ("tcp", False, "refused"), ("dns", True, None), ("dns", False, "timeout")):
+        check(want in got, "no %s run (got %s)" % (want, sorted(got, key=str)))
+
+
 @test
 def every_kind_is_validated_and_wrong_records_are_refused():
     v = validator()
-    defined = set()
-    for d in v.schema["$defs"].values():
-        props = d["properties"]
-        if "kind" not in props:
-            continue  # hist: not a record
-        defined.add((props["kind"]["const"], props["subsystem"]["const"]
-                     if props["kind"]["const"] == "sample" else None))
+    defined = {n for n, d in v.schema["$defs"].items() if "kind" in d["properties"]}  # not hist
     missing = defined - set(SEEN)
     check(not missing, "kinds in the schema that no test drove: %s" % sorted(missing))
     check(set(SEEN) <= defined, "kinds not in the schema: %s" % (set(SEEN) - defined))
@@ -403,7 +512,7 @@ def every_kind_is_validated_and_wrong_records_are_refused():
     def refused(r, what):
         check(not v.is_valid(r), "%s: accepted %r" % (what, r))
 
-    for (kind, _), rec in SEEN.items():
+    for kind, rec in SEEN.items():
         field = [f for f in rec if f not in ("time", "ts_ns", "kind", "source", "schema")][-1]
         r = copy.deepcopy(rec)
         r[field + "_x"] = r.pop(field)
@@ -423,7 +532,7 @@ def every_kind_is_validated_and_wrong_records_are_refused():
         r = copy.deepcopy(rec)
         r["time"] = "%d" % r["ts_ns"]
         refused(r, "%s with a time that is not RFC 3339" % kind)
-    r = copy.deepcopy(SEEN[("runq", None)])
+    r = copy.deepcopy(SEEN["runq"])
     r["latency_ns"] = "12"
     refused(r, "runq latency_ns as a string")
     r["kind"] = "runq2"

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <sys/utsname.h>
 
+#include "core/record.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/parse.h"
@@ -354,7 +355,7 @@ static void table_row(struct iostat_run *r, const char *name, const struct iosta
 
 static void csv_header(struct iostat_run *r)
 {
-	sink__puts(r->out->sink, "time,ts_ns,kind,source,device,interval_ns");
+	sink__puts(r->out->sink, "time,ts_ns,kind,source,schema,device,interval_ns");
 	for (const struct iostat_col *c = r->cols; c->kb_name; c++) {
 		sink__putc(r->out->sink, ',');
 		sink__puts(r->out->sink, col_name(r, c));
@@ -367,7 +368,7 @@ static void csv_row(struct iostat_run *r, const char *when, uint64_t now, uint64
 {
 	struct sink *s = r->out->sink;
 
-	sink__printf(s, "%s,%llu,iostat,diskstats,", when, (unsigned long long)now);
+	sink__printf(s, "%s,%llu,iostat,diskstats,%d,", when, (unsigned long long)now, VREC_SCHEMA);
 	csv_write_string(s, name, 64);
 	sink__printf(s, ",%llu", (unsigned long long)itv);
 	for (const struct iostat_col *c = r->cols; c->kb_name; c++) {
@@ -389,6 +390,7 @@ static struct jw *json_begin(struct iostat_run *r, const char *when, uint64_t no
 	jw__u64(&r->w, "ts_ns", now);
 	jw__str(&r->w, "kind", kind);
 	jw__str(&r->w, "source", source);
+	jw__u64(&r->w, "schema", VREC_SCHEMA);
 	jw__u64(&r->w, "interval_ns", itv);
 	return &r->w;
 }

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/record.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/parse.h"
@@ -421,6 +422,7 @@ static void iotop_json_row(struct iotop_run *r, const struct iotop_proc *p, cons
 	jw__u64(w, "ts_ns", now);
 	jw__str(w, "kind", "iotop");
 	jw__str(w, "source", "procfs");
+	jw__u64(w, "schema", VREC_SCHEMA);
 	jw__s64(w, "pid", p->pid);
 	jw__str(w, "prio", p->prio);
 	jw__str(w, "user", p->user);
@@ -483,8 +485,8 @@ static void iotop_csv_row(struct iotop_run *r, const struct iotop_proc *p, const
 {
 	struct sink *s = r->out->sink;
 
-	sink__printf(s, "%s,%llu,iotop,procfs,%d,%s,", when, (unsigned long long)now, p->pid,
-		     p->prio);
+	sink__printf(s, "%s,%llu,iotop,procfs,%d,%d,%s,", when, (unsigned long long)now,
+		     VREC_SCHEMA, p->pid, p->prio);
 	csv_write_string(s, p->user, sizeof(p->user));
 	sink__printf(s, ",%llu,", (unsigned long long)itv);
 	if (p->has_delta)
@@ -746,10 +748,11 @@ int cmd_iotop(int argc, char **argv)
 		jw__init(&r.w, out.sink, false);
 		jw__arr_begin(&r.w, NULL);
 	} else if (out.fmt == FMT_CSV) {
-		sink__puts(out.sink, "time,ts_ns,kind,source,pid,prio,user,interval_ns,read_bytes,"
-				     "write_bytes,read_bps,write_bps,swapin_percent,io_percent,"
-				     "blk_read_bytes,blk_write_bytes,blk_ios,blk_avg_latency_ns,"
-				     "command\r\n");
+		sink__puts(out.sink,
+			   "time,ts_ns,kind,source,schema,pid,prio,user,interval_ns,read_bytes,"
+			   "write_bytes,read_bps,write_bps,swapin_percent,io_percent,"
+			   "blk_read_bytes,blk_write_bytes,blk_ios,blk_avg_latency_ns,"
+			   "command\r\n");
 	}
 	err = iotop_sample(&r);
 	if (!err) {

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/record.h"
 #include "cli/commands.h"
 #include "core/wallclock.h"
 #include "export/rows.h"
@@ -95,9 +96,10 @@ static const struct cli_cmd dns_cmd = {
 };
 
 static const char *const dns_keys[] = {
-	"time",	 "probe",    "target",	   "success", "duration_ns", "failure",
-	"error", "type",     "qname",	   "server",  "server_name", "transport",
-	"rcode", "query_ns", "answer_rrs", "answers", "truncated",   NULL,
+	"time",	      "ts_ns",	 "kind",	"source",    "schema", "probe",
+	"target",     "success", "duration_ns", "failure",   "error",  "type",
+	"qname",      "server",	 "server_name", "transport", "rcode",  "query_ns",
+	"answer_rrs", "answers", "truncated",	NULL,
 };
 
 /* The answer section as lines "OWNER TTL TYPE DATA", as dig prints it (without the class). */
@@ -133,6 +135,10 @@ static void dns_row(struct rows *rows, struct wallclock *wc, const char *name,
 	rows__add(rows,
 		  (const struct rowv[]){
 			  ROWV_S(when),
+			  ROWV_I(r->start_mono_ns),
+			  ROWV_S("probe"),
+			  ROWV_S("libldns"),
+			  ROWV_I(VREC_SCHEMA),
 			  ROWV_S("dns"),
 			  ROWV_S(name),
 			  ROWV_B(r->fail == PROBE_OK),

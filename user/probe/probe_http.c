@@ -285,7 +285,7 @@ int probe_http__run(const struct probe_http_opts *o, const char *url, struct pro
 	r->duration_ns = mono_now_ns() - r->start_mono_ns;
 	read_info(h, r);
 	if (rc) {
-		r->fail = probe_curl_classify(h, rc);
+		r->fail = probe_curl_classify(h, (int)rc);
 		probe_curl_describe(r->error, sizeof(r->error), r->fail,
 				    errbuf[0] ? errbuf : curl_easy_strerror(rc), o->timeout_ns,
 				    o->insecure);

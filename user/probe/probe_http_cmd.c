@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/record.h"
 #include "cli/commands.h"
 #include "cli/parse.h"
 #include "core/wallclock.h"
@@ -156,6 +157,10 @@ static const struct cli_cmd http_cmd = {
 
 static const char *const http_keys[] = {
 	"time",
+	"ts_ns",
+	"kind",
+	"source",
+	"schema",
 	"probe",
 	"target",
 	"success",
@@ -208,6 +213,10 @@ static void http_row(struct rows *rows, struct wallclock *wc, const char *url,
 		probe_fmt_unix(expiry, sizeof(expiry), r->conn.cert_expiry);
 	struct rowv v[] = {
 		ROWV_S(when),
+		ROWV_I(r->start_mono_ns),
+		ROWV_S("probe"),
+		ROWV_S("libcurl"),
+		ROWV_I(VREC_SCHEMA),
 		ROWV_S("http"),
 		ROWV_S(url),
 		ROWV_B(r->fail == PROBE_OK),

@@ -8,6 +8,7 @@
  */
 #include <string.h>
 
+#include "core/record.h"
 #include "export/export.h"
 #include "probe/probe_route.h"
 #include "tcp/tcp_addr.h"
@@ -20,8 +21,8 @@ static void csv_row(struct route_rows *c, const struct route_cfg *cfg,
 	struct sink *s = c->s;
 	char a[TCP_ADDR_STRLEN];
 
-	sink__printf(s, "%s,%llu,probe,raw_socket,traceroute,", when,
-		     (unsigned long long)p->sent_ns);
+	sink__printf(s, "%s,%llu,probe,raw_socket,%d,traceroute,", when,
+		     (unsigned long long)p->sent_ns, VREC_SCHEMA);
 	csv_write_string(s, cfg->target, 256);
 	sink__printf(s, ",%u,%s,%llu,%s,%u,%u,%u,", cfg->flow.dport,
 		     res->state != ROUTE_UNREACHED ? "true" : "false",
@@ -53,6 +54,7 @@ static void json_row(struct route_rows *c, const struct route_cfg *cfg,
 	jw__u64(w, "ts_ns", p->sent_ns);
 	jw__str(w, "kind", "probe");
 	jw__str(w, "source", "raw_socket");
+	jw__u64(w, "schema", VREC_SCHEMA);
 	jw__str(w, "probe", "traceroute");
 	jw__str(w, "target", cfg->target);
 	jw__u64(w, "port", cfg->flow.dport);
@@ -87,8 +89,10 @@ void route_rows__begin(struct route_rows *rr, struct sink *s, int fmt)
 	rr->fmt = fmt;
 	wallclock__init(&rr->clock);
 	if (fmt == FMT_CSV)
-		sink__puts(s, "time,ts_ns,kind,source,probe,target,port,success,duration_ns,state,"
-			      "run,ttl,probe_index,addr,name,rtt_ns,reply\r\n");
+		sink__puts(
+			s,
+			"time,ts_ns,kind,source,schema,probe,target,port,success,duration_ns,state,"
+			"run,ttl,probe_index,addr,name,rtt_ns,reply\r\n");
 	if (fmt == FMT_JSON) {
 		jw__init(&rr->w, s, false);
 		jw__arr_begin(&rr->w, NULL);
@@ -136,6 +140,7 @@ void route_rows__summary(struct route_rows *rr, const struct route_cfg *cfg,
 		jw__u64(w, "ts_ns", now);
 		jw__str(w, "kind", "probe_summary");
 		jw__str(w, "source", "raw_socket");
+		jw__u64(w, "schema", VREC_SCHEMA);
 		jw__str(w, "probe", "traceroute");
 		jw__str(w, "target", cfg->target);
 		jw__u64(w, "port", cfg->flow.dport);

@@ -202,7 +202,7 @@ int probe_tcp__run(const struct probe_tcp_opts *o, const char *target, struct pr
 	rc = curl_easy_perform(h);
 	probe_conn__read(&r->conn, h);
 	if (rc) {
-		r->fail = probe_curl_classify(h, rc);
+		r->fail = probe_curl_classify(h, (int)rc);
 		probe_curl_describe(r->error, sizeof(r->error), r->fail,
 				    errbuf[0] ? errbuf : curl_easy_strerror(rc), o->timeout_ns,
 				    o->insecure);

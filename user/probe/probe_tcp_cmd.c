@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/record.h"
 #include "cli/commands.h"
 #include "core/wallclock.h"
 #include "export/rows.h"
@@ -92,11 +93,35 @@ static const struct cli_cmd tcp_cmd = {
 };
 
 static const char *const tcp_keys[] = {
-	"time",		"probe",       "target",	 "success",	    "duration_ns",
-	"failure",	"error",       "dns_ns",	 "connect_ns",	    "tls_ns",
-	"expect_ns",	"sent_bytes",  "received_bytes", "answer",	    "remote_ip",
-	"remote_name",	"remote_port", "local_ip",	 "local_port",	    "ip_protocol",
-	"cert_subject", "cert_issuer", "cert_expiry",	 PROBE_KERNEL_KEYS, NULL,
+	"time",
+	"ts_ns",
+	"kind",
+	"source",
+	"schema",
+	"probe",
+	"target",
+	"success",
+	"duration_ns",
+	"failure",
+	"error",
+	"dns_ns",
+	"connect_ns",
+	"tls_ns",
+	"expect_ns",
+	"sent_bytes",
+	"received_bytes",
+	"answer",
+	"remote_ip",
+	"remote_name",
+	"remote_port",
+	"local_ip",
+	"local_port",
+	"ip_protocol",
+	"cert_subject",
+	"cert_issuer",
+	"cert_expiry",
+	PROBE_KERNEL_KEYS,
+	NULL,
 };
 
 #define NS_OR_NULL(v) ((v) >= 0 ? ROWV_I(v) : ROWV_NONE)
@@ -118,6 +143,10 @@ static void tcp_row(struct rows *rows, struct wallclock *wc, const char *target,
 		probe_fmt_unix(expiry, sizeof(expiry), c->cert_expiry);
 	struct rowv v[] = {
 		ROWV_S(when),
+		ROWV_I(r->start_mono_ns),
+		ROWV_S("probe"),
+		ROWV_S("libcurl"),
+		ROWV_I(VREC_SCHEMA),
 		ROWV_S("tcp"),
 		ROWV_S(target),
 		ROWV_B(r->fail == PROBE_OK),

@@ -86,18 +86,26 @@ static void join(char *buf, size_t len, const char *mount, const char *path, con
 	fb__fmt(buf, len, "fs/cgroup%s%s/%s", mount, strcmp(path, "/") ? path : "", file);
 }
 
-int fb_cgroup_limits(pid_t pid, struct fb_cgroup_limits *out)
+/* /proc/PID/cgroup (pid 0: self) into text. 0 or -ENOENT. */
+static int proc_cgroup_read(pid_t pid, char *text, size_t len)
 {
-	char rel[64], text[4096], path[256], f[512], buf[64];
-	uint64_t v;
-	int64_t q, per;
+	char rel[64];
 
-	memset(out, 0, sizeof(*out));
 	if (pid)
 		fb__fmt(rel, sizeof(rel), "%d/cgroup", (int)pid);
 	else
 		fb__fmt(rel, sizeof(rel), "self/cgroup");
-	if (fb__read(FB_DIR_PROC, rel, text, sizeof(text)) < 0)
+	return fb__read(FB_DIR_PROC, rel, text, len) < 0 ? -ENOENT : 0;
+}
+
+int fb_cgroup_limits(pid_t pid, struct fb_cgroup_limits *out)
+{
+	char text[4096], path[256], f[512], buf[64];
+	uint64_t v;
+	int64_t q, per;
+
+	memset(out, 0, sizeof(*out));
+	if (proc_cgroup_read(pid, text, sizeof(text)))
 		return -ENOENT;
 	/* unified hierarchy: "0::/path" and the v2 files present */
 	if (cgroup_path(text, "", path, sizeof(path))) {
@@ -153,16 +161,12 @@ int fb_cgroup_limits(pid_t pid, struct fb_cgroup_limits *out)
 
 int fb_cgroup_path(pid_t pid, char *buf, size_t len)
 {
-	char rel[64], text[4096], v1[256];
+	char text[4096], v1[256];
 
 	if (!len)
 		return -EINVAL;
 	buf[0] = '\0';
-	if (pid)
-		fb__fmt(rel, sizeof(rel), "%d/cgroup", (int)pid);
-	else
-		fb__fmt(rel, sizeof(rel), "self/cgroup");
-	if (fb__read(FB_DIR_PROC, rel, text, sizeof(text)) < 0)
+	if (proc_cgroup_read(pid, text, sizeof(text)))
 		return -ENOENT;
 	if (cgroup_path(text, "", buf, len) && strcmp(buf, "/"))
 		return 0;

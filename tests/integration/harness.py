@@ -101,6 +101,16 @@ TRACEFS_DIRS = ("/sys/kernel/debug/tracing", "/sys/kernel/tracing", "/sys/kernel
 NO_TRACEFS_ENV = "VIGIL_TEST_NO_TRACEFS"
 
 
+def cgroup2_root():
+    """Where cgroup v2 is mounted (the hybrid layout has it at /sys/fs/cgroup/unified)."""
+    with open("/proc/self/mountinfo") as f:
+        for line in f:
+            left, right = line.split(" - ", 1)
+            if right.split()[0] == "cgroup2":
+                return left.split()[4]
+    skip("no cgroup v2 mount")
+
+
 def tracing_mounts():
     """Mount points of tracefs and debugfs seen by this process."""
     out = []

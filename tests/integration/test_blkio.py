@@ -18,21 +18,11 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from loopdev import DRIVER, loop, release_driver, start_driver  # noqa: E402
-from harness import (bpf_map_ids, check, main, records, require_root, skip, start_vigil,  # noqa: E402
-                     test, vigil, wait_attached)
+from harness import (bpf_map_ids, cgroup2_root, check, main, records, require_root, skip,  # noqa: E402
+                     start_vigil, test, vigil, wait_attached)
 
 BIOLATENCY = "/usr/sbin/biolatency"
 KiB = 1024
-
-
-def cgroup2_root():
-    """Where cgroup v2 is mounted (the hybrid layout has it at /sys/fs/cgroup/unified)."""
-    with open("/proc/self/mountinfo") as f:
-        for line in f:
-            left, right = line.split(" - ", 1)
-            if right.split()[0] == "cgroup2":
-                return left.split()[4]
-    skip("no cgroup v2 mount")
 
 
 def stop(proc, sig=signal.SIGINT, timeout=30):

@@ -21,20 +21,10 @@ import time
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import (VIGIL, check, main, records, require_root, skip, start_vigil, test,
-                     unprivileged_vigil, vigil, wait_attached)
+from harness import (VIGIL, cgroup2_root, check, main, records, require_root, start_vigil,
+                     test, unprivileged_vigil, vigil, wait_attached)
 
 WORKLOAD = "import time\nwhile True:\n    time.sleep(0.002)\n"
-
-
-def cgroup2_root():
-    """Where cgroup v2 is mounted (the hybrid layout has it at /sys/fs/cgroup/unified)."""
-    with open("/proc/self/mountinfo") as f:
-        for line in f:
-            left, right = line.split(" - ", 1)
-            if right.split()[0] == "cgroup2":
-                return left.split()[4]
-    skip("no cgroup v2 mount")
 
 
 def hexid():

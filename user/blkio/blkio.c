@@ -87,7 +87,7 @@ static const struct tracer_hook blkio_hooks[] = {
 	{ "handle_blkio_merge", "block:block_rq_merge", BIO, HIST, false },
 	{ "handle_blkio_requeue", "block:block_rq_requeue", BIO, HIST, false },
 	{ "handle_blkio_complete", "block:block_rq_complete", BIO, HIST, false },
-	{ NULL },
+	{ 0 },
 };
 
 const struct tracer_ops blkio_tracer_ops = {

@@ -380,7 +380,7 @@ int cmd_serve(int argc, char **argv)
 	}
 	if (session__start(&s, ops, n, &cfg, NULL, metrics__observe, m))
 		goto out_free;
-	err = metrics__attach(m, &s, cfg.hist_per, cfg.hist_per_alt);
+	err = metrics__attach(m, &s);
 	if (err) {
 		pr_err("serve: %s", strerror(-err));
 		err = 1;

@@ -13,10 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "core/probe.h"
+#include "core/wallclock.h"
 
 #define CGROUP_IDS_MAX_DEPTH 32
 #define CGROUP_IDS_RESCAN_NS 500000000ull
@@ -31,14 +31,6 @@ struct cgroup_ids {
 	size_t n, cap;
 	uint64_t scanned_ns; /* CLOCK_MONOTONIC of the last walk; 0: never */
 };
-
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 static void cgroup_ids__clear(struct cgroup_ids *c)
 {
@@ -118,7 +110,7 @@ static void cgroup_ids__scan(struct cgroup_ids *c)
 	int fd;
 
 	cgroup_ids__clear(c);
-	c->scanned_ns = mono_ns();
+	c->scanned_ns = mono_now_ns();
 	if (!probe_cgroup2_root(root, sizeof(root), &r))
 		return;
 	fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -160,7 +152,7 @@ const char *cgroup_ids__path(struct cgroup_ids *c, uint64_t id)
 
 	if (p || !c)
 		return p;
-	if (c->scanned_ns && mono_ns() - c->scanned_ns < CGROUP_IDS_RESCAN_NS)
+	if (c->scanned_ns && mono_now_ns() - c->scanned_ns < CGROUP_IDS_RESCAN_NS)
 		return NULL;
 	cgroup_ids__scan(c);
 	return cgroup_ids__find(c, id);

@@ -212,6 +212,7 @@ int tracer__new(const struct tracer_ops *ops, const struct trace_cfg *cfg, struc
 	if (!t)
 		return -ENOMEM;
 	t->ops = ops;
+	t->hist_per = cfg->hist_per;
 	err = tracer__open_load(t, cfg);
 	if (err)
 		goto err_free;

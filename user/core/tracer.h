@@ -85,6 +85,7 @@ struct tracer {
 	int events_fd;
 	int drops_fd;
 	int unmatched_fd;
+	uint32_t hist_per; /* the key its histograms were given (enum vg_hist_per) */
 };
 
 /* NULL-terminated registry, in display order. */

@@ -79,29 +79,10 @@ static int hist_map_fd(const struct tracer *t, const struct hist_desc *d)
 	return fd >= 0 ? fd : tracer__map_fd(t, d->map);
 }
 
-/*
- * Whether the session keyed t's histograms by alt (as session__add_tracer decides: none of
- * them takes per, one takes alt), so one reads the keyed map even for a histogram of t that
- * per would have left global.
- */
-static bool tracer_hist_is_keyed_alt(const struct tracer *t, uint32_t per, uint32_t alt)
+static int metrics__add_hists(struct metrics *m, const struct tracer *t)
 {
-	bool takes_alt = false;
+	uint32_t per = t->hist_per; /* what the session gave t: global where no histogram fits */
 
-	if (alt == VG_PER_GLOBAL)
-		return false;
-	for (int id = 0; id < HIST__COUNT; id++) {
-		if (!(t->ops->hists & (1U << id)) || !hist_descs[id].name)
-			continue;
-		if (per != VG_PER_GLOBAL && hist_per_is_allowed(id, per))
-			return false;
-		takes_alt |= hist_per_is_allowed(id, alt);
-	}
-	return takes_alt;
-}
-
-static int metrics__add_hists(struct metrics *m, const struct tracer *t, uint32_t per, uint32_t alt)
-{
 	for (int id = 0; id < HIST__COUNT; id++) {
 		const struct hist_desc *d = &hist_descs[id];
 		struct metrics_hist *h;
@@ -112,10 +93,7 @@ static int metrics__add_hists(struct metrics *m, const struct tracer *t, uint32_
 			continue;
 		if (m->nhists == METRICS_MAX_HISTS)
 			return -E2BIG;
-		/* the key the session gave this histogram: per, alt, or global if neither fits */
 		keyed = per != VG_PER_GLOBAL && hist_per_is_allowed(id, per);
-		if (!keyed && tracer_hist_is_keyed_alt(t, per, alt))
-			keyed = true, per = alt;
 		fd = keyed ? tracer__map_fd(t, d->map) : hist_map_fd(t, d);
 		if (fd < 0)
 			continue;
@@ -248,8 +226,7 @@ struct metrics *metrics__new(const struct metrics_source *sources, int nsources)
 	return m;
 }
 
-int metrics__attach(struct metrics *m, const struct session *s, uint32_t hist_per,
-		    uint32_t hist_per_alt)
+int metrics__attach(struct metrics *m, const struct session *s)
 {
 	m->s = s;
 	if (session__source(s, "dns")) { /* BPF, or the packet socket */
@@ -258,7 +235,7 @@ int metrics__attach(struct metrics *m, const struct session *s, uint32_t hist_pe
 			return -ENOMEM;
 	}
 	for (int i = 0; i < s->ntracers; i++) {
-		int err = metrics__add_hists(m, s->tracers[i], hist_per, hist_per_alt);
+		int err = metrics__add_hists(m, s->tracers[i]);
 
 		if (err)
 			return err;

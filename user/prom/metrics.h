@@ -29,12 +29,10 @@ struct metrics_source {
 struct metrics *metrics__new(const struct metrics_source *sources, int nsources);
 
 /*
- * Read s's BPF objects (histograms, drops, program stats) from now on; hist_per is how the
- * session keyed its histograms (global, or per disk for those that can be), hist_per_alt the
- * key of the others (global, or per cgroup: one series per container). 0 or -errno.
+ * Read s's BPF objects (histograms, drops, program stats) from now on, each histogram keyed
+ * as its tracer was (global, per disk, or per cgroup: one series per container). 0 or -errno.
  */
-int metrics__attach(struct metrics *m, const struct session *s, uint32_t hist_per,
-		    uint32_t hist_per_alt);
+int metrics__attach(struct metrics *m, const struct session *s);
 
 /*
  * The session's observer (ctx: the metrics): folds the sched fallback's samples and every

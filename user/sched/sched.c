@@ -69,7 +69,7 @@ static const struct tracer_hook sched_hooks[] = {
 	{ "handle_sched_exec", "sched:sched_process_exec", K(EXEC), 0, false },
 	{ "handle_sched_exit", "sched:sched_process_exit", K(EXIT), 0, false },
 	{ "handle_sched_fork", "sched:sched_process_fork", K(FORK), 0, false },
-	{ NULL },
+	{ 0 },
 };
 
 const struct tracer_ops sched_tracer_ops = {

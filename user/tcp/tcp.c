@@ -156,7 +156,7 @@ static const struct tracer_hook tcp_hooks[] = {
 	{ "handle_tcp_send_length", "sock:sock_send_length", K(CLOSE), 0, false },
 	{ "handle_tcp_recv_length", "sock:sock_recv_length", K(CLOSE), 0, false },
 	{ "handle_tcp_sys_exit", TCP_ACCEPT_TRACEPOINT, K(ACCEPT), 0, true },
-	{ NULL },
+	{ 0 },
 };
 
 const struct tracer_ops tcp_tracer_ops = {

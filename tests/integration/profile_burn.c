@@ -3,8 +3,9 @@
  * profile_burn.c: the profiler's workload driver, built with frame pointers and without
  * inlining (see its Makefile rule) so that stacks walk and the hot functions stay apart.
  *   cpu SECS        burn CPU in burn_a and burn_b, 3:1 (same work per unit, 3x the units)
- *   sleep SECS N [DELAY]  after DELAY seconds (default 0), a thread "sleeper" sleeps N times
- *                   SECS/N in nanosleep; prints the total
+ *   sleep SECS N [DELAY]  after DELAY seconds (default 0), or when DELAY is "-" after a line
+ *                   on stdin, a thread "sleeper" sleeps N times SECS/N in nanosleep; prints
+ *                   the total
  *   syscalls SECS   a syscall-heavy loop (getppid), for kernel frames
  *   stacks SECS     burn at the end of 12 levels of rec_a/rec_b recursion picked by the bits
  *                   of a counter: 4096 distinct user stacks, to fill a small stack map
@@ -86,14 +87,20 @@ __attribute__((noinline)) static void *sleeper_main(void *arg)
 	return NULL;
 }
 
-static int run_sleep(double secs, int n, double delay)
+static int run_sleep(double secs, int n, const char *delay_arg)
 {
 	struct sleeper s = { secs, n > 0 ? n : 1, 0 };
+	double delay = delay_arg ? atof(delay_arg) : 0;
 	struct timespec d = { (time_t)delay, (long)((delay - (double)(time_t)delay) * 1e9) };
+	char line[16];
 	pthread_t t;
 
-	if (delay > 0)
+	if (delay_arg && !strcmp(delay_arg, "-")) {
+		if (!fgets(line, sizeof(line), stdin))
+			return 1;
+	} else if (delay > 0) {
 		nanosleep(&d, NULL);
+	}
 
 	if (pthread_create(&t, NULL, sleeper_main, &s))
 		return 1;
@@ -207,7 +214,7 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "cpu"))
 		run_cpu(secs);
 	else if (!strcmp(argv[1], "sleep"))
-		return run_sleep(secs, argc > 3 ? atoi(argv[3]) : 10, argc > 4 ? atof(argv[4]) : 0);
+		return run_sleep(secs, argc > 3 ? atoi(argv[3]) : 10, argc > 4 ? argv[4] : NULL);
 	else if (!strcmp(argv[1], "syscalls"))
 		syscall_loop(secs);
 	else if (!strcmp(argv[1], "stacks"))

@@ -27,36 +27,55 @@ BURN = os.path.join(OUT, "tests", "integration", "profile_burn")
 def start_burn(*args):
     """Start profile_burn; return (Popen, pid) once it is running. It runs at nice -10 so
     that other load on a shared machine leaves it most of a CPU (and the tests enough
-    samples for tight bounds)."""
-    p = subprocess.Popen([BURN, *args], stdout=subprocess.PIPE, text=True,
-                         preexec_fn=lambda: os.nice(-10))
+    samples for tight bounds). Its stdin is a pipe: "sleep SECS N -" waits for a line."""
+    p = subprocess.Popen([BURN, *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                         text=True, preexec_fn=lambda: os.nice(-10))
     line = p.stdout.readline()
     check(line.startswith("ready "), "profile_burn did not start: %r" % line)
     return p, int(line.split()[1])
 
 
-def profile_prog_ids():
-    """Ids of the profiler's loaded BPF programs (vigil loads them just before attaching)."""
+VIGIL_PROGS = ("handle_profile", "handle_offcpu")  # vigil loads them just before attaching
+
+
+def bpf_prog_ids(prefixes):
+    """Ids of the loaded BPF programs whose names start with one of PREFIXES."""
     r = subprocess.run(["bpftool", "-j", "prog", "show"], capture_output=True, text=True)
     try:
         progs = json.loads(r.stdout or "[]")
     except ValueError:
         return set()
-    return {p["id"] for p in progs
-            if p.get("name", "").startswith(("handle_profile", "handle_offcpu"))}
+    return {p["id"] for p in progs if p.get("name", "").startswith(prefixes)}
+
+
+def start_peer(argv, prog_prefixes, timeout=20):
+    """Start a BPF peer tool and return its Popen once a program named as PROG_PREFIXES
+    has appeared, and a moment more for it to be attached: on a loaded machine a peer can
+    take seconds to load its programs."""
+    before = bpf_prog_ids(prog_prefixes)
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        check(proc.poll() is None, "%s exited early (%s)" % (argv[0], proc.returncode))
+        if bpf_prog_ids(prog_prefixes) - before:
+            time.sleep(0.3)
+            return proc
+        time.sleep(0.05)
+    proc.kill()
+    raise AssertionError("%s loaded no BPF program within %d s" % (argv[0], timeout))
 
 
 def start_profile(*args):
     """Start `vigil profile ARGS` and return once its programs are attached: a loaded machine
     can take seconds to verify them, and a workload started before would be partly missed."""
-    before = profile_prog_ids()
+    before = bpf_prog_ids(VIGIL_PROGS)
     v = start_vigil("profile", *args)
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         if v.poll() is not None:
             raise AssertionError("vigil exited early (%d): %s" % (v.returncode,
                                                                  v.stderr.read()))
-        if profile_prog_ids() - before:
+        if bpf_prog_ids(VIGIL_PROGS) - before:
             time.sleep(0.2)  # load, then attach: one perf event per CPU
             return v
         time.sleep(0.05)
@@ -178,13 +197,12 @@ def test_profile_offcpu_agrees_with_offcputime():
     require_root()
     if not shutil.which("offcputime"):
         skip("libbpf-tools offcputime is not installed")
-    t0 = time.monotonic()
-    burn, pid = start_burn("sleep", "2", "20", "3")  # the sleeper starts 3 s in
-    oc = subprocess.Popen(["offcputime", "-p", str(pid), "7"], stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE, text=True)
+    # The sleeper starts once both tools are attached, so that neither misses a block
+    # however long the machine takes to load their programs.
+    burn, pid = start_burn("sleep", "2", "20", "-")
+    oc = start_peer(["offcputime", "-p", str(pid), "6"], ("sched_switch",))
     v = start_profile("--off-cpu", "--pid", str(pid), "--duration", "6")
-    check(time.monotonic() - t0 < 2.5, "vigil took %.1f s to attach" % (time.monotonic() - t0))
-    burn.communicate()
+    burn.communicate("go\n")
     oc_out, oc_err = oc.communicate(timeout=30)
     stdout, stderr = finish(v)
     check(oc.returncode == 0, oc_err)

@@ -342,18 +342,27 @@ def test_unwind_eviction_under_memory_bound():
     check(unw["rows_capacity"] == 131072, "capacity %r" % unw)
     check(unw["evictions"] >= 3 and unw["loads"] > unw["evictions"], "no eviction: %r" % unw)
     check(re.search(r"\d+ unwind tables evicted", r.stderr), "not reported: %r" % r.stderr)
-    total = whole = 0
+    total = whole = cut = 0
     for st in doc["stacks"]:
         u = st["user_frames"]
-        burn = [i for i, f in enumerate(u) if re.fullmatch(r"evict\d_burn", f)]
-        check(len(burn) == 1, "no burn frame in %r" % u)
-        i = burn[0]
         total += st["value"]
+        burn = [i for i, f in enumerate(u) if re.fullmatch(r"evict\d_burn", f)]
+        if not burn:
+            # Cut short inside the burn loop's clock_gettime (libc, then the vdso): still
+            # only true frames. The walk can end there when libc's table was evicted.
+            check(u and all(f == "[truncated]" or f.startswith(("__GI___clock_gettime",
+                                                                "clock_gettime", "[vdso]"))
+                            for f in u), "no burn frame in %r" % u)
+            cut += st["value"]
+            continue
+        check(len(burn) == 1, "two burn frames in %r" % u)
+        i = burn[0]
         # What lies below the leaf is right, or cut short: never a wrong frame.
         check(u[i - 1] in ("evict_loop", "[truncated]"), "wrong caller: %r" % u)
         if u[i - 1] == "evict_loop":
             check(u[i - 2] in ("main", "[truncated]"), "wrong caller: %r" % u)
             whole += st["value"] if u[i - 2] == "main" else 0
+    print("    %d samples, %d reach main, %d cut short in clock_gettime" % (total, whole, cut))
     check(total >= 200, "too few samples: %d" % total)
     check(whole >= 0.8 * total, "only %d of %d samples reach main" % (whole, total))
 

@@ -23,6 +23,7 @@
 struct rq_state {
 	__u64 insert_ns; /* 0: not queued (yet) */
 	__u64 issue_ns;	 /* 0: not issued (yet) */
+	__u64 cgroup_id; /* the submitter's, with targ_rec_cgroup */
 	__u32 pid;	 /* 0: submitter unknown */
 	__u32 live;	 /* 0: the request ended; the entry waits for the pointer's next use */
 	char comm[VG_COMM_LEN];
@@ -146,6 +147,7 @@ int BPF_PROG(handle_blkio_start, struct request *rq)
 		return 0;
 	/* Direct loads from the BTF task: no pid/comm helper calls. */
 	s.pid = task->tgid;
+	s.cgroup_id = rec__cgroup_id(task);
 	s.live = 1;
 	comm__copy(s.comm, task);
 	old = bpf_map_lookup_elem(&reqs, &key);
@@ -187,6 +189,7 @@ static __always_inline void state__stamp(struct request *rq, bool issue, bool ma
 
 		if (o) {
 			fresh.pid = o->pid;
+			fresh.cgroup_id = o->cgroup_id;
 			__builtin_memcpy(fresh.comm, o->comm, sizeof(fresh.comm));
 		}
 	}
@@ -314,6 +317,7 @@ static __always_inline void emit_bio(struct request *rq, const struct rq_state *
 	e->queue_ns = queue;
 	e->service_ns = service;
 	e->pid = s->pid;
+	e->cgroup_id = s->cgroup_id;
 	e->bytes = bytes;
 	e->dev = dev;
 	e->op = cmd_flags & REQ_OP_MASK;

@@ -49,6 +49,9 @@ const volatile __u32 targ_tid = 0;
 const volatile __u64 targ_cgroup_id = 0;
 const volatile char targ_comm[VG_COMM_LEN] = {};
 
+/* Records carry their task's cgroup id (--with-cgroup); off, the loads are dead code. */
+const volatile bool targ_rec_cgroup = false;
+
 static __always_inline void drop__count(__u32 reason)
 {
 	__u64 *cnt = bpf_map_lookup_elem(&drops, &reason);
@@ -126,6 +129,12 @@ static __always_inline __u32 hist__slot(__u64 v)
 static __always_inline __u64 task__cgroup_id(struct task_struct *t)
 {
 	return t->cgroups->dfl_cgrp->kn->id;
+}
+
+/* What a record's cgroup_id gets: the task's cgroup id when asked for, else 0 (not known). */
+static __always_inline __u64 rec__cgroup_id(struct task_struct *t)
+{
+	return targ_rec_cgroup ? task__cgroup_id(t) : 0;
 }
 
 /* The task's 16-byte comm, as two 8-byte loads. */

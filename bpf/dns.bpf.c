@@ -33,6 +33,7 @@
 
 /* The owner of a socket that talked to port 53, by socket cookie. */
 struct owner {
+	__u64 cgroup_id; /* with targ_rec_cgroup */
 	__u32 pid;
 	__u32 tid;
 	char comm[VG_COMM_LEN];
@@ -127,6 +128,7 @@ static __always_inline int owner__record(struct bpf_sock_addr *ctx)
 	id = bpf_get_current_pid_tgid();
 	o.pid = id >> 32;
 	o.tid = (__u32)id;
+	o.cgroup_id = targ_rec_cgroup ? bpf_get_current_cgroup_id() : 0;
 	/* the process's name (its leader's), not the sending thread's (dig sends from isc-net-*) */
 	leader = BPF_CORE_READ((struct task_struct *)bpf_get_current_task_btf(), group_leader);
 	if (!leader || bpf_probe_read_kernel(o.comm, sizeof(o.comm), &leader->comm))
@@ -270,9 +272,11 @@ static __noinline int dns__query(struct __sk_buff *skb, struct pkt *p, __u16 id)
 	q->flags = 0;
 	q->qtype = 0;
 	q->pid = 0;
+	q->cgroup_id = 0;
 	__builtin_memset(q->comm, 0, sizeof(q->comm));
 	if (o) {
 		q->pid = o->pid;
+		q->cgroup_id = o->cgroup_id;
 		__builtin_memcpy(q->comm, o->comm, sizeof(q->comm));
 		q->flags |= VG_DNS_PID_KNOWN;
 	}

@@ -90,6 +90,7 @@ struct vg_runq {
 	__u32 prev_tid;
 	char comm[VG_COMM_LEN];
 	char prev_comm[VG_COMM_LEN];
+	__u64 cgroup_id; /* the task's cgroup v2 id when asked for (targ_rec_cgroup), else 0 */
 };
 
 /* oncpu: one time slice of a task, from switch-in to switch-out. */
@@ -99,6 +100,7 @@ struct vg_oncpu {
 	__u32 pid;
 	__u32 tid;
 	char comm[VG_COMM_LEN];
+	__u64 cgroup_id; /* the task's cgroup v2 id when asked for (targ_rec_cgroup), else 0 */
 };
 
 /* exec, exit and fork share one record; filename is set for exec only. */
@@ -110,6 +112,7 @@ struct vg_proc {
 	__s32 exit_code; /* exit: the wait(2) status, as the kernel keeps it */
 	char comm[VG_COMM_LEN];
 	char filename[VG_FILENAME_LEN];
+	__u64 cgroup_id; /* the task's cgroup v2 id when asked for (targ_rec_cgroup), else 0 */
 };
 
 /* An in-kernel log2 histogram: slot i counts values in [2^i, 2^(i+1)) units. */
@@ -214,6 +217,7 @@ struct vg_tcp {
 	__u8 dir;
 	__u8 pad[2];
 	char comm[VG_COMM_LEN];
+	__u64 cgroup_id; /* the task's cgroup v2 id when asked for (targ_rec_cgroup), else 0 */
 };
 
 /*
@@ -257,6 +261,7 @@ struct vg_tcp_close {
 	__u8 flags;
 	__u32 pad;
 	char comm[VG_COMM_LEN];
+	__u64 cgroup_id; /* the task's cgroup v2 id when asked for (targ_rec_cgroup), else 0 */
 };
 /*
  * bio: one block I/O request, from the block layer's point of view. The op is the kernel's
@@ -290,6 +295,7 @@ struct vg_bio {
 	__u8 status;	  /* blk_status_t */
 	__u8 known;	  /* enum vg_bio_known */
 	char comm[VG_COMM_LEN];
+	__u64 cgroup_id; /* the task's cgroup v2 id when asked for (targ_rec_cgroup), else 0 */
 };
 
 /* biotop's per-interval aggregate, keyed by vg_io_top_key(). */
@@ -349,6 +355,7 @@ struct vg_dns_pending {
 	__u8 pad[6];
 	char comm[VG_COMM_LEN];
 	__u8 qname[VG_DNS_NAME_LEN];
+	__u64 cgroup_id; /* the task's cgroup v2 id when asked for (targ_rec_cgroup), else 0 */
 };
 
 /*
@@ -369,19 +376,19 @@ struct vg_dns {
 };
 
 _Static_assert(sizeof(struct vg_dns_key) == 16, "vg_dns_key layout");
-_Static_assert(sizeof(struct vg_dns_pending) == 336, "vg_dns_pending layout");
-_Static_assert(sizeof(struct vg_dns) == 880, "vg_dns layout");
+_Static_assert(sizeof(struct vg_dns_pending) == 344, "vg_dns_pending layout");
+_Static_assert(sizeof(struct vg_dns) == 888, "vg_dns layout");
 
 _Static_assert(sizeof(struct vg_hdr) == 16, "vg_hdr layout");
-_Static_assert(sizeof(struct vg_runq) == 72, "vg_runq layout");
-_Static_assert(sizeof(struct vg_oncpu) == 48, "vg_oncpu layout");
-_Static_assert(sizeof(struct vg_proc) == 304, "vg_proc layout");
+_Static_assert(sizeof(struct vg_runq) == 80, "vg_runq layout");
+_Static_assert(sizeof(struct vg_oncpu) == 56, "vg_oncpu layout");
+_Static_assert(sizeof(struct vg_proc) == 312, "vg_proc layout");
 _Static_assert(sizeof(struct vg_hist) == 152, "vg_hist layout");
 _Static_assert(sizeof(struct vg_lpm_key) == 20, "vg_lpm_key layout");
 _Static_assert(sizeof(struct vg_tcp_io) == 32, "vg_tcp_io layout");
-_Static_assert(sizeof(struct vg_tcp) == 88, "vg_tcp layout");
-_Static_assert(sizeof(struct vg_tcp_close) == 128, "vg_tcp_close layout");
-_Static_assert(sizeof(struct vg_bio) == 72, "vg_bio layout");
+_Static_assert(sizeof(struct vg_tcp) == 96, "vg_tcp layout");
+_Static_assert(sizeof(struct vg_tcp_close) == 136, "vg_tcp_close layout");
+_Static_assert(sizeof(struct vg_bio) == 80, "vg_bio layout");
 _Static_assert(sizeof(struct vg_io_top) == 40, "vg_io_top layout");
 
 #endif /* VIGIL_EVENTS_H */

@@ -214,6 +214,7 @@ static __always_inline void emit_oncpu(struct task_struct *t, __u64 now, __u64 s
 	if (!e)
 		return;
 	e->duration_ns = slice;
+	e->cgroup_id = rec__cgroup_id(t);
 	e->pid = t->tgid;
 	e->tid = t->pid;
 	comm__copy(e->comm, t);
@@ -235,6 +236,7 @@ static __always_inline void emit_runq(struct task_struct *prev, struct task_stru
 	if (!e)
 		return;
 	e->latency_ns = latency;
+	e->cgroup_id = rec__cgroup_id(next);
 	e->pid = next->tgid;
 	e->tid = next->pid;
 	e->prev_pid = prev->tgid;
@@ -335,6 +337,7 @@ static __always_inline void emit_proc(struct task_struct *t, __u16 kind, __s32 e
 	e = event__reserve(sizeof(*e), kind, bpf_ktime_get_ns());
 	if (!e)
 		return;
+	e->cgroup_id = rec__cgroup_id(t);
 	e->pid = t->tgid;
 	e->tid = t->pid;
 	e->ppid = t->real_parent->tgid;

@@ -38,6 +38,7 @@ struct conn {
 	__u64 state_ns;	   /* when it entered its current state; 0 if unknown */
 	__u64 syn_ns;	   /* SYN_SENT time (active side) */
 	__u64 connect_ns;  /* connect latency */
+	__u64 cgroup_id;   /* the owner's, with targ_rec_cgroup */
 	__u32 srtt_min_us; /* over tcp_probe samples */
 	__u32 srtt_max_us;
 	__u32 pid;
@@ -224,6 +225,7 @@ static __always_inline void conn__set_owner(struct conn *c)
 	struct task_struct *task = bpf_get_current_task_btf();
 
 	c->pid = bpf_get_current_pid_tgid() >> 32;
+	c->cgroup_id = rec__cgroup_id(task);
 	bpf_get_current_comm(&c->comm, sizeof(c->comm));
 	c->owner_ok = task__is_traced(task);
 	c->flags |= VG_TCP_PID_KNOWN;
@@ -301,10 +303,12 @@ static __always_inline void rec__fill(struct vg_tcp *e, const struct tuple *t, s
 	if (c && (c->flags & VG_TCP_PID_KNOWN)) {
 		e->flags = VG_TCP_PID_KNOWN;
 		e->pid = c->pid;
+		e->cgroup_id = c->cgroup_id;
 		__builtin_memcpy(e->comm, c->comm, VG_COMM_LEN);
 	} else {
 		e->flags = 0;
 		e->pid = 0;
+		e->cgroup_id = 0;
 		__builtin_memset(e->comm, 0, VG_COMM_LEN);
 	}
 }
@@ -407,6 +411,7 @@ static __always_inline void emit_close(const struct sock *sk, struct conn *c, co
 				       VG_TCP_SRTT_KNOWN);
 		e->direction = c->direction;
 		e->pid = c->pid;
+		e->cgroup_id = c->cgroup_id;
 		__builtin_memcpy(e->comm, c->comm, VG_COMM_LEN);
 		e->connect_latency_ns = c->connect_ns;
 		e->duration_ns = c->birth_ns ? now - c->birth_ns : 0;
@@ -428,6 +433,7 @@ static __always_inline void emit_close(const struct sock *sk, struct conn *c, co
 		e->flags = VG_TCP_PARTIAL;
 		e->direction = VG_TCP_DIR_UNKNOWN;
 		e->pid = 0;
+		e->cgroup_id = 0;
 		__builtin_memset(e->comm, 0, VG_COMM_LEN);
 		e->connect_latency_ns = 0;
 		e->duration_ns = 0;
@@ -775,6 +781,7 @@ static __always_inline void on_accept(long fd)
 		if (!c) {
 			e->flags = VG_TCP_PID_KNOWN | VG_TCP_PARTIAL;
 			e->pid = bpf_get_current_pid_tgid() >> 32;
+			e->cgroup_id = rec__cgroup_id(task);
 			bpf_get_current_comm(&e->comm, sizeof(e->comm));
 		}
 		event__submit(e);

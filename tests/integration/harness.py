@@ -8,6 +8,7 @@ NDJSON output into dicts. without_tracefs() re-runs a test module in a private m
 namespace where tracefs and debugfs are unmounted, so that its result does not depend on
 what an earlier tool mounted on the machine (a fresh one mounts neither).
 """
+import errno
 import itertools
 import json
 import os
@@ -109,6 +110,27 @@ def cgroup2_root():
             if right.split()[0] == "cgroup2":
                 return left.split()[4]
     skip("no cgroup v2 mount")
+
+
+def schema_version():
+    """The record schema's version, as docs/records.schema.json defines it."""
+    with open(os.path.join(ROOT, "docs", "records.schema.json")) as f:
+        return json.load(f)["properties"]["schema"]["const"]
+
+
+def rmdir_cgroup(path):
+    """Remove a cgroup directory; a task that just exited leaves it busy for a moment."""
+    for _ in range(50):
+        try:
+            os.rmdir(path)
+            return
+        except FileNotFoundError:
+            return
+        except OSError as e:
+            if e.errno != errno.EBUSY:
+                raise
+            time.sleep(0.1)
+    os.rmdir(path)
 
 
 def tracing_mounts():

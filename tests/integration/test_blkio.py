@@ -18,8 +18,8 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from loopdev import DRIVER, loop, release_driver, start_driver  # noqa: E402
-from harness import (bpf_map_ids, cgroup2_root, check, main, records, require_root, skip,  # noqa: E402
-                     start_vigil, test, vigil, wait_attached)
+from harness import (bpf_map_ids, cgroup2_root, check, main, records, require_root,  # noqa: E402
+                     rmdir_cgroup, skip, start_vigil, test, vigil, wait_attached)
 
 BIOLATENCY = "/usr/sbin/biolatency"
 KiB = 1024
@@ -66,6 +66,8 @@ def records_match_the_workload_exactly():
     for r in rows:
         check(r["pid"] == pid and r["comm"] == "blkio_io", "wrong submitter: %r" % r)
         check(r["disk"] == lp["name"] and r["dev"] == lp["dev"], "wrong disk: %r" % r)
+        check((r["cgroup"], r["container"], r["unit"]) == (None, None, None),
+              "cgroup fields without --with-cgroup: %r" % r)
         check(r["service_ns"] > 0 and r["error"] == "", "bad latency or error: %r" % r)
     check(all(r["bytes"] == 4 * KiB for r in writes), "write sizes")
     check(all(r["bytes"] == 64 * KiB for r in reads), "read sizes")
@@ -123,6 +125,35 @@ def comm_and_cgroup_filters_select_the_submitter():
         os.rmdir(cg)
     check(len(rows) == 15 and all(r["pid"] == pid for r in rows),
           "--cgroup: %d rows from %s" % (len(rows), sorted({r["pid"] for r in rows}, key=str)))
+
+
+@test
+def with_cgroup_names_the_submitters_cgroup():
+    lp = loop()
+    rel = "/vigil-blkio-%d/system.slice/docker-%s.scope" % (os.getpid(), "ab" * 32)
+    top = cgroup2_root() + os.path.dirname(os.path.dirname(rel))
+    os.makedirs(cgroup2_root() + rel)
+    d = None
+    try:
+        d, pid = start_driver("w:15:4096")
+        with open(cgroup2_root() + rel + "/cgroup.procs", "w") as f:
+            f.write(str(pid))
+        v = start_vigil("trace", "blkio", "-f", "ndjson", "--disk", lp["name"], "--with-cgroup")
+        wait_attached(v)
+        release_driver(d)
+        out, err = stop(v)
+    finally:
+        if d and d.poll() is None:
+            d.kill()
+            d.wait()
+        for path in (cgroup2_root() + rel, os.path.dirname(cgroup2_root() + rel), top):
+            rmdir_cgroup(path)
+    rows = bios(out, pid)
+    check(len(rows) == 15, "%d of the driver's 15 writes" % len(rows))
+    want = (rel, "docker:" + "ab" * 6, "docker-%s.scope" % ("ab" * 32))
+    for r in rows:
+        check((r["cgroup"], r["container"], r["unit"]) == want, "bio record: %r" % r)
+    check("--with-cgroup: " in err, "no --with-cgroup summary: %s" % err)
 
 
 @test

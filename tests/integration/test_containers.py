@@ -8,7 +8,6 @@ workload into each, and checks what `ps` and `top` (as root, and as nobody: from
 A scope is made as a plain cgroup of the name systemd gives it: systemd-run --scope needs
 systemd as PID 1, which the machines this runs on do not have.
 """
-import errno
 import json
 import os
 import re
@@ -21,8 +20,8 @@ import time
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import (VIGIL, cgroup2_root, check, main, records, require_root, start_vigil,
-                     test, unprivileged_vigil, vigil, wait_attached)
+from harness import (VIGIL, cgroup2_root, check, main, records, require_root, rmdir_cgroup,
+                     start_vigil, test, unprivileged_vigil, vigil, wait_attached)
 
 WORKLOAD = "import time\nwhile True:\n    time.sleep(0.002)\n"
 
@@ -75,16 +74,7 @@ class Cgroups:
                 dirs.add(rel)
                 rel = os.path.dirname(rel)
         for rel in sorted(dirs, key=lambda d: d.count("/"), reverse=True):
-            for _ in range(50):  # a killed task leaves its cgroup a moment after wait()
-                try:
-                    os.rmdir(self.root + rel)
-                    break
-                except FileNotFoundError:
-                    break
-                except OSError as e:
-                    if e.errno != errno.EBUSY:
-                        raise
-                    time.sleep(0.1)
+            rmdir_cgroup(self.root + rel)
 
     def __enter__(self):
         return self.start()
@@ -205,6 +195,92 @@ def hist_per_cgroup_is_labelled_by_path():
             unit, ctr = want[rel]
             line = "cgroup = %s%s" % (rel, " [%s]" % ctr if ctr else "")
             check(line in text.splitlines(), "table has no line %r" % line)
+
+
+CLIENT = """
+import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+s.sendall(b"x" * 1000)
+time.sleep(float(sys.argv[2]))
+s.close()
+time.sleep(float(sys.argv[2]))
+"""
+
+
+def client_in(cg_dir, port, hold):
+    """A python3 that joins cgroup cg_dir before it execs, connects to port, holds the
+    connection `hold` seconds, closes it and lives `hold` seconds more."""
+    def join():
+        with open(os.path.join(cg_dir, "cgroup.procs"), "w") as f:
+            f.write(str(os.getpid()))
+    return subprocess.Popen(["/usr/bin/python3", "-c", CLIENT, str(port), str(hold)],
+                            preexec_fn=join)
+
+
+def traced_clients(cg, *vigil_args, hold=0.2):
+    """Under `vigil trace ARGS --with-cgroup -f ndjson`, one loopback client in each of the
+    test's cgroups; returns ({client pid: (path, unit, container)}, records, stderr)."""
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(64)
+    v = start_vigil("trace", *vigil_args, "--with-cgroup", "-f", "ndjson")
+    wait_attached(v)
+    want, conns = {}, []
+    for rel, unit, ctr in cg.want:
+        c = client_in(cg.root + cg.base + rel, srv.getsockname()[1], hold)
+        conns.append(srv.accept()[0])
+        want[c.pid] = (cg.base + rel, unit, ctr)
+        c.wait(timeout=30)
+    time.sleep(0.5)
+    v.send_signal(signal.SIGINT)
+    out, err = v.communicate(timeout=60)
+    for c in conns:
+        c.close()
+    srv.close()
+    check(v.returncode == 0, "trace: %s" % err)
+    return want, records(out), err
+
+
+def cgroup_of(r):
+    return (r["cgroup"], r["unit"], r["container"])
+
+
+@test
+def trace_with_cgroup_names_sched_and_tcp_records():
+    require_root()
+    with Cgroups() as cg:
+        want, recs, err = traced_clients(cg, "sched", "tcp")
+        for pid, names in want.items():
+            mine = {r["kind"]: r for r in recs if r.get("pid") == pid}
+            for kind in ("exec", "exit", "runq", "tcp_connect", "tcp_close"):
+                check(kind in mine, "no %s record of client %d: %s" % (kind, pid, sorted(mine)))
+                check(cgroup_of(mine[kind]) == names, "%s of %d: %r, want %r" %
+                      (kind, pid, cgroup_of(mine[kind]), names))
+        # the test's workloads too, from their runq and oncpu records
+        for pid, names in expected(cg).items():
+            mine = [r for r in recs if r.get("pid") == pid and r["kind"] in ("runq", "oncpu")]
+            check(mine and all(cgroup_of(r) == names for r in mine),
+                  "workload %d: %r" % (pid, {cgroup_of(r) for r in mine}))
+        check(re.search(r"--with-cgroup: \d+ records named", err), "no summary: %s" % err)
+        # without the flag the fields are there, and null
+        p = vigil("trace", "sched", "-d", "0.5", "-f", "ndjson")
+        rows = records(p.stdout)
+        check(rows and all(cgroup_of(r) == (None, None, None) for r in rows
+                           if r["kind"] != "drops"), "cgroup fields without --with-cgroup")
+
+
+@test
+def trace_with_cgroup_on_the_fallback_reads_proc():
+    require_root()
+    with Cgroups() as cg:
+        want, recs, err = traced_clients(cg, "tcp", "--backend", "fallback",
+                                         "--poll-interval", "100ms", hold=0.6)
+        for pid, names in want.items():
+            mine = [r for r in recs if r.get("pid") == pid and r["kind"].startswith("tcp_")]
+            check(mine, "no tcp record of client %d" % pid)
+            for r in mine:
+                check(r["source"] == "sock_diag" and cgroup_of(r) == names,
+                      "%s of %d: %r, want %r" % (r["kind"], pid, cgroup_of(r), names))
 
 
 def serve_counts(*args, want=(), timeout=30):

@@ -21,8 +21,8 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (check, main, records, require_root, skip, start_vigil, test,  # noqa: E402
-                     vigil, wait_attached)
+from harness import (cgroup2_root, check, main, records, require_root, rmdir_cgroup,  # noqa: E402
+                     skip, start_vigil, test, vigil, wait_attached)
 
 TAG = os.getpid()
 NS = "vgd%d" % TAG
@@ -347,6 +347,34 @@ def test_dns_dig_and_dnspython_udp_tcp_exactly_once():
     check(all(r["addrs"] == V6NET + "10" for r in six), "www AAAA addrs: %s" % six)
     nx = mine(recs, qname="nope.test")
     check(nx and all(r["rcode"] == "NXDOMAIN" for r in nx), "NXDOMAIN: %s" % nx)
+
+
+@test
+def test_dns_with_cgroup_names_the_querier_cgroup():
+    rel = "/vigil-dns-%d/system.slice/vigil-dig.service" % os.getpid()
+    path = cgroup2_root() + rel
+    os.makedirs(path)
+
+    def join():
+        with open(os.path.join(path, "cgroup.procs"), "w") as f:
+            f.write(str(os.getpid()))
+    try:
+        p = trace("--with-cgroup")
+        d = subprocess.Popen(["dig", "@" + NSD4, "www.test", "A", "+tries=1", "+time=3"],
+                             stdout=subprocess.PIPE, text=True, preexec_fn=join)
+        d.communicate(timeout=30)
+        other_pid, _, _, _ = dig(NSD4, "www.test")
+        recs, err = stop(p)
+    finally:
+        rmdir_cgroup(path)
+        rmdir_cgroup(os.path.dirname(path))
+        rmdir_cgroup(os.path.dirname(os.path.dirname(path)))
+    r = one(recs, d.pid, "www.test", "dig in a cgroup")
+    got = (r["cgroup"], r["unit"], r["container"])
+    check(got == (rel, "vigil-dig.service", None), "dig in %s: %r" % (rel, got))
+    r = one(recs, other_pid, "www.test", "dig outside")
+    check(r["cgroup"] == "/" and r["unit"] is None, "dig outside: %r" % r)
+    check("--with-cgroup: " in err, "no --with-cgroup summary: %s" % err)
 
 
 @test

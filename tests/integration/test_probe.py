@@ -22,7 +22,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
-from harness import check, records, skip, test  # noqa: E402
+from harness import check, records, schema_version, skip, test  # noqa: E402
 
 TAG = "vgpr%d" % (os.getpid() % 10000)
 NS_C, NS_S = TAG + "c", TAG + "s"
@@ -521,7 +521,7 @@ def test_probe_http_count_summary_formats():
           head)
     row = dict(zip(head, lines[1].split(",")))
     check(row["success"] == "true" and row["status"] == "200" and row["tls_ns"] == "", row)
-    check(row["kind"] == "probe" and row["source"] == "libcurl" and row["schema"] == "3", row)
+    check(row["kind"] == "probe" and row["source"] == "libcurl" and row["schema"] == str(schema_version()), row)
     p = probe("http", url("/"), "-f", "json", check_rc=0)
     arr = json.loads(p.stdout)
     check(len(arr) == 1 and arr[0]["status"] == 200, arr)

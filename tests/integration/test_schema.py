@@ -30,8 +30,8 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (IN_CI, OUT, ROOT, check, main, records, require_root, skip,  # noqa: E402
-                     start_vigil, test, vigil, wait_attached)
+from harness import (IN_CI, OUT, ROOT, check, main, records, require_root,  # noqa: E402
+                     schema_version, skip, start_vigil, test, vigil, wait_attached)
 from loopdev import loop, release_driver, start_driver  # noqa: E402
 
 SCHEMA_PATH = os.path.join(ROOT, "docs", "records.schema.json")
@@ -223,7 +223,7 @@ def finish_read(p):
 @test
 def bpf_sched_records_validate():
     require_root()
-    v = trace("sched")
+    v = trace("sched", "--with-cgroup")
     sched_workload()
     kinds = validate_all(finish(v), "trace sched")
     for k in ("runq", "oncpu", "exec", "exit", "fork"):
@@ -234,7 +234,7 @@ def bpf_sched_records_validate():
 def bpf_tcp_records_validate_drops_included():
     require_root()
     port = BASE
-    v = trace("tcp", "--port", "%d,%d" % (port, port + 1))
+    v = trace("tcp", "--port", "%d,%d" % (port, port + 1), "--with-cgroup")
     # a connection table too small for the workload (and whatever else the machine runs)
     small = trace("tcp", "--port", str(port), "--max-conns", "64", "--events", "tcp_close")
     lsock, held = tcp_workload(port, 80)
@@ -253,7 +253,7 @@ def bpf_blkio_and_biotop_records_validate():
     lp = loop()
     d, pid = start_driver("w:64:4096", "r:16:65536")
     try:
-        v = trace("blkio", "--disk", lp["name"])
+        v = trace("blkio", "--disk", lp["name"], "--with-cgroup")
         top = start_vigil("biotop", "--disk", lp["name"], "-i", "200ms", "-f", "ndjson")
         wait_attached(top)
         release_driver(d)
@@ -269,7 +269,7 @@ def bpf_blkio_and_biotop_records_validate():
 @test
 def bpf_dns_records_validate_timeouts_included():
     require_root()
-    v = trace("dns", "--dns-timeout", "500ms")
+    v = trace("dns", "--dns-timeout", "500ms", "--with-cgroup")
     dns_workload()
     recs = wait_for_kind(v, "dns")
     while not any(r["kind"] == "dns" and r["timeout"] for r in recs):
@@ -287,7 +287,8 @@ def fallback_records_validate():
     lp = loop()
     port = BASE + 4
     v = trace("sched", "blkio", "--poll-interval", "200ms", backend="fallback")
-    t = trace("tcp", "--port", str(port), "--poll-interval", "200ms", backend="fallback")
+    t = trace("tcp", "--port", str(port), "--poll-interval", "200ms", "--with-cgroup",
+              backend="fallback")
     d, _ = start_driver("w:64:4096")
     release_driver(d)
     sched_workload()
@@ -344,7 +345,7 @@ def snapshot_and_trace_share_the_time_format():
     rows = list(csv.DictReader(io.StringIO(vigil("trace", "sched", "-d", "300ms", "-f",
                                                  "csv").stdout, newline="")))
     check(rows, "trace -f csv: no rows")
-    check(all(r["schema"] == "3" for r in rows), "csv schema column")
+    check(all(r["schema"] == str(schema_version()) for r in rows), "csv schema column")
     offsets["csv"] = offset(rows[0]["time"], rows[0]["ts_ns"])
     frame = json.loads(vigil("top", "--once", "-i", "200ms", "-f", "json").stdout)
     offsets["top"] = offset(frame["time"], frame["ts_ns"])
@@ -417,7 +418,7 @@ def csv_schema_column(*args):
                                        newline="")))
     check(len(rows) > 1, "%s -f csv: no rows" % " ".join(args))
     check(rows[0][:5] == ["time", "ts_ns", "kind", "source", "schema"], "header %r" % rows[0])
-    check(all(r[4] == "3" for r in rows[1:]), "schema column: %r" % rows[1:3])
+    check(all(r[4] == str(schema_version()) for r in rows[1:]), "schema column: %r" % rows[1:3])
 
 
 @test

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * capture.h: test helper. A sink over an anonymous memory file, and a way to read back what
- * was written to it as a NUL-terminated string the test frees.
+ * was written to it as a NUL-terminated string the test frees; and the record schema's
+ * version as text, for outputs compared byte for byte.
  */
 #ifndef VIGIL_TEST_CAPTURE_H
 #define VIGIL_TEST_CAPTURE_H
@@ -11,7 +12,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/record.h"
 #include "export/sink.h"
+
+#define CAPTURE_STR_(x) #x
+#define CAPTURE_STR(x)	CAPTURE_STR_(x)
+#define SCHEMA_S	CAPTURE_STR(VREC_SCHEMA)
 
 static inline struct sink *capture__open(int *fd)
 {

@@ -132,7 +132,7 @@ static void test_disk_cache_returns_names_and_empty(void **state)
 static void test_wire_layout(void **state)
 {
 	(void)state;
-	assert_int_equal(sizeof(struct vg_bio), 72);
+	assert_int_equal(sizeof(struct vg_bio), 80);
 	assert_int_equal(offsetof(struct vg_bio, sector), 16);
 	assert_int_equal(offsetof(struct vg_bio, queue_ns), 24);
 	assert_int_equal(offsetof(struct vg_bio, service_ns), 32);
@@ -144,6 +144,7 @@ static void test_wire_layout(void **state)
 	assert_int_equal(offsetof(struct vg_bio, status), 54);
 	assert_int_equal(offsetof(struct vg_bio, known), 55);
 	assert_int_equal(offsetof(struct vg_bio, comm), 56);
+	assert_int_equal(offsetof(struct vg_bio, cgroup_id), 72);
 	assert_int_equal(sizeof(struct vg_io_top), 40);
 	assert_true(VG_IO_TOP_KEY(1, 4194304, (254U << 20)) >> 63);
 	assert_int_equal((VG_IO_TOP_KEY(0, 4194304, 7U << 20) >> 32), 4194304);
@@ -166,9 +167,9 @@ static void put64(uint8_t *b, size_t off, uint64_t v)
 /* A bio record built byte by byte, as the kernel lays it out (little-endian x86). */
 static void build_bio(uint8_t *b, uint8_t op, uint8_t flags, uint8_t status, uint8_t known)
 {
-	memset(b, 0, 72);
+	memset(b, 0, 80);
 	put16(b, 0, VG_KIND_BIO);
-	put16(b, 2, 72);
+	put16(b, 2, 80);
 	put32(b, 4, 1);
 	put64(b, 8, 123456789);
 	put64(b, 16, 2048);
@@ -182,11 +183,12 @@ static void build_bio(uint8_t *b, uint8_t op, uint8_t flags, uint8_t status, uin
 	b[54] = status;
 	b[55] = known;
 	memcpy(b + 56, "fio,\"x\"", 7);
+	put64(b, 72, 0x1234); /* the submitter's cgroup id */
 }
 
 static void test_decode_bio_full(void **state)
 {
-	uint8_t b[72];
+	uint8_t b[80];
 	struct vrow row;
 
 	(void)state;
@@ -209,11 +211,16 @@ static void test_decode_bio_full(void **state)
 	assert_false(vrow__is_null(&row, VF_PID));
 	assert_false(vrow__is_null(&row, VF_QUEUE_NS));
 	assert_false(vrow__is_null(&row, VF_SECTOR));
+	/* the id is handed on; naming it is --with-cgroup's decorator's job */
+	assert_int_equal(row.cgroup_id, 0x1234);
+	assert_true(vrow__is_null(&row, VF_CGROUP));
+	assert_true(vrow__is_null(&row, VF_CONTAINER));
+	assert_true(vrow__is_null(&row, VF_UNIT));
 }
 
 static void test_decode_bio_flush_without_owner(void **state)
 {
-	uint8_t b[72];
+	uint8_t b[80];
 	struct vrow row;
 
 	(void)state;
@@ -233,16 +240,16 @@ static void test_decode_bio_flush_without_owner(void **state)
 
 static void test_decode_bio_rejects_bad_sizes(void **state)
 {
-	uint8_t b[80];
+	uint8_t b[88];
 	struct vrow row;
 
 	(void)state;
 	build_bio(b, 0, 0, 0, 0);
-	assert_int_equal(vrow__decode(&row, b, 71), -EINVAL); /* truncated */
-	put16(b, 2, 64);
-	assert_int_equal(vrow__decode(&row, b, 72), -EINVAL); /* header says another size */
-	put16(b, 2, 80);
-	assert_int_equal(vrow__decode(&row, b, 80), -EINVAL);
+	assert_int_equal(vrow__decode(&row, b, 79), -EINVAL); /* truncated */
+	put16(b, 2, 72);
+	assert_int_equal(vrow__decode(&row, b, 80), -EINVAL); /* header says another size */
+	put16(b, 2, 88);
+	assert_int_equal(vrow__decode(&row, b, 88), -EINVAL);
 	assert_int_equal(vrow__decode(&row, b, 8), -EINVAL); /* shorter than a header */
 }
 
@@ -250,12 +257,13 @@ static void test_kinds_have_schema_columns(void **state)
 {
 	const struct vkind_desc *bio = vkind__desc(VG_KIND_BIO);
 	const struct vkind_desc *top = vkind__desc(VK_BIO_TOP);
-	const char *want[] = { "pid",	 "comm",  "cpu",      "dev",	    "disk", "op",
-			       "sector", "bytes", "queue_ns", "service_ns", "error" };
+	const char *want[] = { "pid",	"comm",	  "cpu",       "dev",	   "disk",
+			       "op",	"sector", "bytes",     "queue_ns", "service_ns",
+			       "error", "cgroup", "container", "unit" };
 
 	(void)state;
 	assert_non_null(bio);
-	assert_int_equal(bio->nfields, 11);
+	assert_int_equal(bio->nfields, 14);
 	for (int i = 0; i < bio->nfields; i++)
 		assert_string_equal(vf_descs[bio->fields[i]].name, want[i]);
 	assert_int_equal(vkind__by_name("bio"), VG_KIND_BIO);

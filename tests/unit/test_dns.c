@@ -194,12 +194,12 @@ static void test_qtype_and_rcode_names(void **state)
 static void test_wire_layout(void **state)
 {
 	(void)state;
-	assert_int_equal(sizeof(struct vg_dns), 880);
+	assert_int_equal(sizeof(struct vg_dns), 888);
 	assert_int_equal(offsetof(struct vg_dns, q), 24);
 	assert_int_equal(offsetof(struct vg_dns_pending, qname_len), 54);
 	assert_int_equal(offsetof(struct vg_dns_pending, qname), 80);
-	assert_int_equal(offsetof(struct vg_dns, resp_len), 360);
-	assert_int_equal(offsetof(struct vg_dns, msg), 368);
+	assert_int_equal(offsetof(struct vg_dns, resp_len), 368);
+	assert_int_equal(offsetof(struct vg_dns, msg), 376);
 }
 
 static void rec_fill(struct vg_dns *e)

@@ -22,6 +22,7 @@
 #include "export/escape.h"
 
 /* 2026-11-21T00:00:00Z as realtime = 1000 ns monotonic + offset. */
+
 #define EPOCH_2026_11_21 1795219200LL
 
 static struct exporter *exporter_at_fixed_time(enum out_format fmt, struct sink *s, uint64_t kinds)
@@ -69,10 +70,10 @@ static void test_csv_quotes_hostile_comm(void **state)
 
 	(void)state;
 	assert_string_equal(
-		out, "time,ts_ns,kind,source,schema,pid,tid,ppid,comm,filename,subsystem,lost,"
-		     "reason\r\n"
-		     "2026-11-21T00:00:00.000000005Z,5,exec,bpf,3,42,43,1,\"a,b\"\"c\nd\",/bin/x,,,"
-		     "\r\n");
+		out, "time,ts_ns,kind,source,schema,pid,tid,ppid,comm,filename,cgroup,container,"
+		     "unit,subsystem,lost,reason\r\n"
+		     "2026-11-21T00:00:00.000000005Z,5,exec,bpf," SCHEMA_S
+		     ",42,43,1,\"a,b\"\"c\nd\",/bin/x,,,,,,\r\n");
 	free(out);
 }
 
@@ -91,10 +92,12 @@ static void test_csv_header_is_union_and_cells_align(void **state)
 	rows[1].v[VF_DURATION_NS].u = 1234;
 	out = render(FMT_CSV, (1ULL << VG_KIND_ONCPU) | (1ULL << VG_KIND_EXEC), rows, 2);
 	assert_string_equal(
-		out, "time,ts_ns,kind,source,schema,pid,tid,comm,cpu,duration_ns,ppid,filename,"
-		     "subsystem,lost,reason\r\n"
-		     "2026-11-21T00:00:00.000000005Z,5,exec,bpf,3,42,43,sh,,,1,/bin/x,,,\r\n"
-		     "2026-11-21T00:00:00.000000007Z,7,oncpu,bpf,3,9,10,w,1,1234,,,,,\r\n");
+		out, "time,ts_ns,kind,source,schema,pid,tid,comm,cpu,duration_ns,cgroup,container,"
+		     "unit,ppid,filename,subsystem,lost,reason\r\n"
+		     "2026-11-21T00:00:00.000000005Z,5,exec,bpf," SCHEMA_S
+		     ",42,43,sh,,,,,,1,/bin/x,,,\r\n"
+		     "2026-11-21T00:00:00.000000007Z,7,oncpu,bpf," SCHEMA_S
+		     ",9,10,w,1,1234,,,,,,,,\r\n");
 	free(out);
 }
 
@@ -106,9 +109,9 @@ static void test_ndjson_one_object_per_line(void **state)
 	(void)state;
 	assert_string_equal(
 		out, "{\"time\":\"2026-11-21T00:00:00.000000005Z\",\"ts_ns\":5,\"kind\":\"exec\","
-		     "\"source\":\"bpf\",\"schema\":3,\"pid\":42,\"tid\":43,\"ppid\":1,"
+		     "\"source\":\"bpf\",\"schema\":" SCHEMA_S ",\"pid\":42,\"tid\":43,\"ppid\":1,"
 		     "\"comm\":\"a,b\\\"c\\nd\","
-		     "\"filename\":\"/bin/x\"}\n");
+		     "\"filename\":\"/bin/x\",\"cgroup\":null,\"container\":null,\"unit\":null}\n");
 	free(out);
 }
 

@@ -500,7 +500,8 @@ static void test_rows_and_table(void **state)
 	assert_non_null(strstr(out,
 			       "time,ts_ns,kind,source,schema,probe,target,port,success,"
 			       "duration_ns,state,run,ttl,probe_index,addr,name,rtt_ns,reply\r\n"));
-	assert_non_null(strstr(out, ",probe,raw_socket,3,traceroute,\"target<&>\"\"'.test\",443,"
+	assert_non_null(strstr(out, ",probe,raw_socket," SCHEMA_S
+				    ",traceroute,\"target<&>\"\"'.test\",443,"
 				    "true,0,open,2,2,1,,,,none\r\n"));
 	assert_non_null(strstr(out, ",open,2,4,2,10.0.0.4,,1100000,syn-ack\r\n"));
 	free(out);

@@ -54,13 +54,13 @@ static void test_layout_offsets_match_wire_contract(void **state)
 	assert_int_equal(offsetof(struct vg_runq, prev_tid), 36);
 	assert_int_equal(offsetof(struct vg_runq, comm), 40);
 	assert_int_equal(offsetof(struct vg_runq, prev_comm), 56);
-	assert_int_equal(sizeof(struct vg_runq), 72);
+	assert_int_equal(sizeof(struct vg_runq), 80);
 	assert_int_equal(offsetof(struct vg_oncpu, duration_ns), 16);
 	assert_int_equal(offsetof(struct vg_oncpu, comm), 32);
 	assert_int_equal(offsetof(struct vg_proc, exit_code), 28);
 	assert_int_equal(offsetof(struct vg_proc, comm), 32);
 	assert_int_equal(offsetof(struct vg_proc, filename), 48);
-	assert_int_equal(sizeof(struct vg_proc), 304);
+	assert_int_equal(sizeof(struct vg_proc), 312);
 }
 
 static void test_decode_runq_fills_every_field(void **state)

@@ -141,7 +141,7 @@ static void test_trace_opts_tcp(void **state)
 static void test_wire_layout(void **state)
 {
 	(void)state;
-	assert_int_equal(sizeof(struct vg_tcp), 88);
+	assert_int_equal(sizeof(struct vg_tcp), 96);
 	assert_int_equal(offsetof(struct vg_tcp, saddr), 16);
 	assert_int_equal(offsetof(struct vg_tcp, daddr), 32);
 	assert_int_equal(offsetof(struct vg_tcp, value_ns), 48);
@@ -150,7 +150,8 @@ static void test_wire_layout(void **state)
 	assert_int_equal(offsetof(struct vg_tcp, family), 64);
 	assert_int_equal(offsetof(struct vg_tcp, flags), 68);
 	assert_int_equal(offsetof(struct vg_tcp, comm), 72);
-	assert_int_equal(sizeof(struct vg_tcp_close), 128);
+	assert_int_equal(offsetof(struct vg_tcp, cgroup_id), 88);
+	assert_int_equal(sizeof(struct vg_tcp_close), 136);
 	assert_int_equal(offsetof(struct vg_tcp_close, duration_ns), 48);
 	assert_int_equal(offsetof(struct vg_tcp_close, bytes_sent), 64);
 	assert_int_equal(offsetof(struct vg_tcp_close, srtt_us), 80);
@@ -158,6 +159,7 @@ static void test_wire_layout(void **state)
 	assert_int_equal(offsetof(struct vg_tcp_close, pid), 96);
 	assert_int_equal(offsetof(struct vg_tcp_close, direction), 106);
 	assert_int_equal(offsetof(struct vg_tcp_close, comm), 112);
+	assert_int_equal(offsetof(struct vg_tcp_close, cgroup_id), 128);
 	assert_int_equal(sizeof(struct vg_lpm_key), 20);
 }
 
@@ -190,11 +192,11 @@ static void put_hdr(uint8_t *b, uint16_t kind, uint16_t size)
 
 static void test_decode_connect_ipv4(void **state)
 {
-	uint8_t b[88] = { 0 };
+	uint8_t b[96] = { 0 };
 	struct vrow row;
 
 	(void)state;
-	put_hdr(b, VG_KIND_TCP_CONNECT, 88);
+	put_hdr(b, VG_KIND_TCP_CONNECT, 96);
 	b[16] = 10, b[17] = 0, b[18] = 0, b[19] = 1;	  /* saddr */
 	b[32] = 192, b[33] = 168, b[34] = 1, b[35] = 200; /* daddr */
 	put64(b, 48, 1500000);
@@ -204,7 +206,10 @@ static void test_decode_connect_ipv4(void **state)
 	put16(b, 64, 2);
 	b[68] = VG_TCP_PID_KNOWN | VG_TCP_VALUE_KNOWN;
 	memcpy(b + 72, "curl", 5);
+	put64(b, 88, 0x77); /* the connecting task's cgroup id */
 	assert_int_equal(vrow__decode(&row, b, sizeof(b)), 0);
+	assert_int_equal(row.cgroup_id, 0x77);
+	assert_true(vrow__is_null(&row, VF_CGROUP));
 	assert_string_equal(vkind__desc(row.kind)->name, "tcp_connect");
 	assert_int_equal(row.ts_ns, 123456789);
 	assert_int_equal(row.v[VF_PID].u, 4242);
@@ -217,19 +222,19 @@ static void test_decode_connect_ipv4(void **state)
 	assert_int_equal(row.v[VF_DPORT].u, 443);
 	assert_int_equal(row.v[VF_LATENCY_NS].u, 1500000);
 	/* a wrong size is refused */
-	put16(b, 2, 87);
+	put16(b, 2, 95);
 	assert_int_equal(vrow__decode(&row, b, sizeof(b)), -EINVAL);
-	put16(b, 2, 88);
-	assert_int_equal(vrow__decode(&row, b, 80), -EINVAL);
+	put16(b, 2, 96);
+	assert_int_equal(vrow__decode(&row, b, 88), -EINVAL);
 }
 
 static void test_decode_state_unknown_pid_is_null(void **state)
 {
-	uint8_t b[88] = { 0 };
+	uint8_t b[96] = { 0 };
 	struct vrow row;
 
 	(void)state;
-	put_hdr(b, VG_KIND_TCP_STATE, 88);
+	put_hdr(b, VG_KIND_TCP_STATE, 96);
 	b[16] = 0xfd, b[31] = 1;
 	b[32] = 0xfd, b[47] = 2;
 	put16(b, 64, 10);
@@ -249,11 +254,11 @@ static void test_decode_state_unknown_pid_is_null(void **state)
 
 static void test_decode_reset_directions(void **state)
 {
-	uint8_t b[88] = { 0 };
+	uint8_t b[96] = { 0 };
 	struct vrow row;
 
 	(void)state;
-	put_hdr(b, VG_KIND_TCP_RESET, 88);
+	put_hdr(b, VG_KIND_TCP_RESET, 96);
 	put16(b, 64, 2);
 	b[69] = VG_TCP_DIR_RECEIVED;
 	b[67] = 2; /* SYN_SENT */
@@ -269,11 +274,11 @@ static void test_decode_reset_directions(void **state)
 
 static void test_decode_close_full_and_partial(void **state)
 {
-	uint8_t b[128] = { 0 };
+	uint8_t b[136] = { 0 };
 	struct vrow row;
 
 	(void)state;
-	put_hdr(b, VG_KIND_TCP_CLOSE, 128);
+	put_hdr(b, VG_KIND_TCP_CLOSE, 136);
 	b[16] = 127, b[19] = 1;
 	b[32] = 127, b[35] = 1;
 	put64(b, 48, 2000000000ULL); /* duration */
@@ -291,7 +296,9 @@ static void test_decode_close_full_and_partial(void **state)
 	b[106] = VG_TCP_DIR_ACTIVE;
 	b[107] = VG_TCP_PID_KNOWN | VG_TCP_VALUE_KNOWN | VG_TCP_DURATION_KNOWN | VG_TCP_SRTT_KNOWN;
 	memcpy(b + 112, "a,b\"c", 6);
+	put64(b, 128, 0x99);
 	assert_int_equal(vrow__decode(&row, b, sizeof(b)), 0);
+	assert_int_equal(row.cgroup_id, 0x99);
 	assert_string_equal(vkind__desc(row.kind)->name, "tcp_close");
 	assert_int_equal(row.v[VF_DURATION_NS].u, 2000000000ULL);
 	assert_int_equal(row.v[VF_CONNECT_LATENCY_NS].u, 1000000);

@@ -28,6 +28,7 @@ static void decode_bio(struct vrow *row, const void *data)
 
 	row->v[VF_PID].u = e->pid;
 	row->v[VF_COMM].str = e->comm;
+	row->cgroup_id = e->cgroup_id;
 	if (!(e->known & VG_BIO_OWNER)) {
 		vrow__set_null(row, VF_PID);
 		vrow__set_null(row, VF_COMM);
@@ -51,7 +52,7 @@ static void decode_bio(struct vrow *row, const void *data)
 
 static const enum vfield bio_fields[] = {
 	VF_PID,	   VF_COMM,  VF_CPU,	  VF_DEV,	 VF_DISK,  VF_OP,
-	VF_SECTOR, VF_BYTES, VF_QUEUE_NS, VF_SERVICE_NS, VF_ERROR,
+	VF_SECTOR, VF_BYTES, VF_QUEUE_NS, VF_SERVICE_NS, VF_ERROR, VF_CGROUP_FIELDS,
 };
 
 static const enum vfield top_fields[] = {

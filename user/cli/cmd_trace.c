@@ -18,14 +18,21 @@
 #include "cli/trace_opts.h"
 #include "core/backend.h"
 #include "net/net_rname.h"
+#include "core/cgroup_rows.h"
 
-enum { OPT_EVENTS = CLI_COMMON_MAX };
+enum { OPT_EVENTS = CLI_COMMON_MAX, OPT_WITH_CGROUP };
 
 struct trace_args {
 	struct trace_cfg cfg;
 	uint64_t events; /* kinds asked for with --events; 0: all */
 	bool resolve;	 /* --resolve: tcp records' rname */
 	uint64_t resolve_timeout_ns;
+};
+
+/* What trace adds to each record before it is exported: --resolve's names, --with-cgroup's. */
+struct trace_decor {
+	struct net_rname rn;
+	struct cgroup_rows *cg;
 };
 
 static const struct cli_opt trace_opts[] = {
@@ -39,6 +46,8 @@ static const struct cli_opt trace_opts[] = {
 	TRACE_OPTS_DNS,
 	{ "events", 'e', "KINDS", OPT_EVENTS, "a comma list of record kinds, e.g. runq,exec",
 	  "stream only these record kinds" },
+	{ "with-cgroup", 0, NULL, OPT_WITH_CGROUP, NULL,
+	  "records name their task's cgroup, container and systemd unit" },
 	TRACE_OPTS_RINGBUF,
 	TRACE_OPTS_BACKEND,
 	CLI_OPT_END,
@@ -68,6 +77,10 @@ static int trace_set(void *ctx, int id, const char *arg)
 
 	if (id == OPT_EVENTS)
 		return parse_kinds(arg, &a->events);
+	if (id == OPT_WITH_CGROUP) {
+		a->cfg.rec_cgroup = 1;
+		return 0;
+	}
 	if (id == TO_RESOLVE) {
 		a->resolve = true;
 		return 0;
@@ -77,34 +90,61 @@ static int trace_set(void *ctx, int id, const char *arg)
 	return trace_cfg__set_opt(&a->cfg, id, arg);
 }
 
-/* --resolve: names from a resolver, set on each record by the consumer's decorator. */
-static int trace_resolve_start(struct session *s, struct net_rname *rn, uint64_t timeout_ns)
+static void trace_decorate(void *ctx, struct vrow *row)
 {
-	rn->r = resolver__new(timeout_ns, 0);
-	if (!rn->r) {
+	struct trace_decor *d = ctx;
+
+	if (d->rn.r)
+		net_rname__decorate(&d->rn, row);
+	if (d->cg)
+		cgroup_rows__decorate(d->cg, row);
+}
+
+/*
+ * --resolve: names from a resolver; --with-cgroup: cgroup names. Both are set on each record
+ * by the consumer's decorator, never waiting.
+ */
+static int trace_decor_start(struct session *s, struct trace_decor *d, const struct trace_args *a)
+{
+	if (a->resolve && !(d->rn.r = resolver__new(a->resolve_timeout_ns, 0))) {
 		pr_err("trace: --resolve: cannot start the resolver: %s", strerror(errno));
 		return -errno;
 	}
-	s->consumer.decorate = net_rname__decorate;
-	s->consumer.decorate_ctx = rn;
+	if (a->cfg.rec_cgroup && !(d->cg = cgroup_rows__new())) {
+		pr_err("trace: --with-cgroup: %s", strerror(errno));
+		return -errno;
+	}
+	if (d->rn.r || d->cg) {
+		s->consumer.decorate = trace_decorate;
+		s->consumer.decorate_ctx = d;
+	}
 	return 0;
 }
 
-/* Say what --resolve did (nothing silent), then free it. */
-static void trace_resolve_stop(struct net_rname *rn)
+/* Say what --resolve and --with-cgroup did (nothing silent), then free them. */
+static void trace_decor_stop(struct trace_decor *d)
 {
 	struct resolver_stats st;
+	uint64_t named, unnamed;
 
-	if (!rn->r)
-		return;
-	resolver__stats(rn->r, &st);
-	fprintf(stderr,
-		"vigil trace: --resolve: %llu lookups, %llu named, %llu without a name, "
-		"%llu timed out, %llu not started (queue full)\n",
-		(unsigned long long)st.queued, (unsigned long long)st.named,
-		(unsigned long long)st.unnamed, (unsigned long long)st.timeouts,
-		(unsigned long long)st.dropped);
-	resolver__free(rn->r);
+	if (d->rn.r) {
+		resolver__stats(d->rn.r, &st);
+		fprintf(stderr,
+			"vigil trace: --resolve: %llu lookups, %llu named, %llu without a name, "
+			"%llu timed out, %llu not started (queue full)\n",
+			(unsigned long long)st.queued, (unsigned long long)st.named,
+			(unsigned long long)st.unnamed, (unsigned long long)st.timeouts,
+			(unsigned long long)st.dropped);
+		resolver__free(d->rn.r);
+	}
+	if (d->cg) {
+		cgroup_rows__stats(d->cg, &named, &unnamed);
+		fprintf(stderr,
+			"vigil trace: --with-cgroup: %llu records named, %llu of a cgroup or "
+			"process gone before it could be named\n",
+			(unsigned long long)named, (unsigned long long)unnamed);
+		cgroup_rows__free(d->cg);
+	}
 }
 
 static const struct cli_cmd trace_cmd = {
@@ -218,7 +258,7 @@ int cmd_trace(int argc, char **argv)
 	struct cli_common common = { 0 };
 	struct output out;
 	struct status_line status;
-	struct net_rname rn = { 0 };
+	struct trace_decor decor = { 0 };
 	struct session s;
 	bool help;
 	int first, n, err;
@@ -256,7 +296,8 @@ int cmd_trace(int argc, char **argv)
 		output__close(&out);
 		return 1;
 	}
-	if (a.resolve && trace_resolve_start(&s, &rn, a.resolve_timeout_ns)) {
+	if (trace_decor_start(&s, &decor, &a)) {
+		trace_decor_stop(&decor);
 		session__stop(&s);
 		output__close(&out);
 		return 1;
@@ -269,6 +310,6 @@ int cmd_trace(int argc, char **argv)
 	err = session__run(&s, common.duration_ns, 0, NULL, NULL);
 	output__report(&out, &s);
 	session__stop(&s);
-	trace_resolve_stop(&rn);
+	trace_decor_stop(&decor);
 	return output__close(&out) || err ? 1 : 0;
 }

@@ -85,6 +85,9 @@ const struct vf_desc vf_descs[VF__COUNT] = {
 	[VF_TC] = { "tc", VT_U64, 0 },
 	[VF_TIMEOUT] = { "timeout", VT_U64, 0 },
 	[VF_MALFORMED] = { "malformed", VT_U64, 0 },
+	[VF_CGROUP] = { "cgroup", VT_STR, 4096 },
+	[VF_CONTAINER] = { "container", VT_STR, 96 },
+	[VF_UNIT] = { "unit", VT_STR, 256 },
 };
 
 static const enum vfield drops_fields[] = { VF_SUBSYSTEM, VF_LOST, VF_REASON };
@@ -102,6 +105,17 @@ int vkind__by_name(const char *name)
 			return (int)k;
 	}
 	return -EINVAL;
+}
+
+bool vkind__has_field(unsigned int kind, enum vfield f)
+{
+	const struct vkind_desc *d = vkind__desc(kind);
+
+	for (int i = 0; d && i < d->nfields; i++) {
+		if (d->fields[i] == f)
+			return true;
+	}
+	return false;
 }
 
 uint64_t vkind__mask_by_name(const char *name)
@@ -130,6 +144,7 @@ int vrow__decode(struct vrow *row, const void *data, size_t len)
 	row->source = "bpf";
 	row->ts_ns = hdr.ts_ns;
 	row->nulls = (struct vf_set){ { 0 } };
+	vrow__cgroup_unknown(row);
 	row->v[VF_CPU].u = hdr.cpu;
 	desc->decode(row, data);
 	return 0;

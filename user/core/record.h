@@ -17,7 +17,7 @@
  * The record schema's version (docs/records.md, docs/records.schema.json): every JSON record
  * and CSV row carries it in `schema`, after `source`. Raise it on any change to a kind's fields.
  */
-#define VREC_SCHEMA 3
+#define VREC_SCHEMA 4
 
 /* Kinds made in userspace, beside enum vg_kind's kernel ones. */
 #define VK_DROPS	60
@@ -106,6 +106,10 @@ enum vfield {
 	VF_TC,
 	VF_TIMEOUT,
 	VF_MALFORMED,
+	/* the task's cgroup (--with-cgroup): its path, and the container and unit it names */
+	VF_CGROUP,
+	VF_CONTAINER,
+	VF_UNIT,
 	VF__COUNT,
 };
 
@@ -173,6 +177,7 @@ struct vrow {
 	const char *source;  /* "bpf", "procfs", ... */
 	uint64_t ts_ns;	     /* CLOCK_MONOTONIC */
 	struct vf_set nulls; /* fields whose value is unknown */
+	uint64_t cgroup_id;  /* the task's cgroup v2 id from the record; 0: not known */
 	union vval v[VF__COUNT];
 	char scratch[VROW_SCRATCH]; /* text the decoder formats (addresses, names) */
 };
@@ -187,6 +192,9 @@ const struct vkind_desc *vkind__desc(unsigned int kind);
 /* The kind id for a name ("runq"), or -EINVAL. */
 int vkind__by_name(const char *name);
 
+/* Whether kind's records have field f. */
+bool vkind__has_field(unsigned int kind, enum vfield f);
+
 /* Every kind called name (`sample` is one per subsystem) as a mask; 0 if none. */
 uint64_t vkind__mask_by_name(const char *name);
 
@@ -195,9 +203,34 @@ static inline void vrow__set_null(struct vrow *r, enum vfield f)
 	vf_set__add(&r->nulls, f);
 }
 
+static inline void vrow__clear_null(struct vrow *r, enum vfield f)
+{
+	r->nulls.w[f / 64] &= ~(1ULL << (f % 64));
+}
+
 static inline bool vrow__is_null(const struct vrow *r, enum vfield f)
 {
 	return vf_set__has(&r->nulls, f);
+}
+
+/* Whether f has no value to print: marked null, or a string no one set. */
+static inline bool vrow__lacks(const struct vrow *r, enum vfield f)
+{
+	return vrow__is_null(r, f) || (vf_descs[f].type == VT_STR && !r->v[f].str);
+}
+
+/*
+ * A row's cgroup fields start unknown: the kernel's records hand over an id (cgroup_id), which
+ * the --with-cgroup decorator (core/cgroup_rows.h) names.
+ */
+#define VF_CGROUP_FIELDS VF_CGROUP, VF_CONTAINER, VF_UNIT /* last in each kind that has them */
+
+static inline void vrow__cgroup_unknown(struct vrow *r)
+{
+	r->cgroup_id = 0;
+	vrow__set_null(r, VF_CGROUP);
+	vrow__set_null(r, VF_CONTAINER);
+	vrow__set_null(r, VF_UNIT);
 }
 
 /*

@@ -34,6 +34,7 @@ struct trace_cfg {
 	uint64_t cgroup_id;
 	uint64_t min_latency_ns;
 	/* what to produce */
+	uint32_t rec_cgroup;   /* --with-cgroup: records carry their task's cgroup id */
 	uint64_t stream_kinds; /* bit k: stream records of kind k */
 	uint32_t hists;	       /* bit h: aggregate histogram h (enum hist_id) */
 	uint32_t hist_per;     /* enum vg_hist_per */
@@ -88,6 +89,7 @@ enum trace_filter {
 		(rodata)->targ_tgid = (cfg)->tgid;                                                 \
 		(rodata)->targ_tid = (cfg)->tid;                                                   \
 		(rodata)->targ_cgroup_id = (cfg)->cgroup_id;                                       \
+		(rodata)->targ_rec_cgroup = (cfg)->rec_cgroup;                                     \
 		__builtin_memcpy((void *)(rodata)->targ_comm, (cfg)->comm,                         \
 				 sizeof((rodata)->targ_comm));                                     \
 	} while (0)

@@ -100,7 +100,7 @@ static void dns_destroy(void *p)
 static void dns_emit_timeout(struct dns_tracer *t, const struct vg_dns_pending *q,
 			     void (*emit)(void *ctx, const struct vrow *row), void *ctx)
 {
-	static struct vg_dns rec; /* 880 bytes: not on the stack of the run loop */
+	static struct vg_dns rec; /* 888 bytes: not on the stack of the run loop */
 	struct vrow row = { .kind = VG_KIND_DNS, .source = "bpf" };
 
 	memset(&rec, 0, sizeof(rec));

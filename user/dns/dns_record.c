@@ -65,6 +65,8 @@ void dns_record_decode(struct vrow *row, const struct vg_dns *e)
 
 	row->v[VF_PID].u = q->pid;
 	row->v[VF_COMM].str = q->comm;
+	vrow__cgroup_unknown(row); /* rows of the packet fallback and of timeouts start here */
+	row->cgroup_id = q->cgroup_id;
 	if (!(q->flags & VG_DNS_PID_KNOWN)) {
 		vrow__set_null(row, VF_PID);
 		vrow__set_null(row, VF_COMM);
@@ -114,10 +116,10 @@ static void decode_dns(struct vrow *row, const void *data)
 }
 
 static const enum vfield dns_fields[] = {
-	VF_PID,	      VF_COMM,	    VF_FAMILY, VF_SADDR, VF_SPORT,	     VF_SERVER,
-	VF_DPORT,     VF_TRANSPORT, VF_DNS_ID, VF_QNAME, VF_QNAME_TRUNCATED, VF_QTYPE,
-	VF_RCODE,     VF_ANSWERS,   VF_ADDRS,  VF_TC,	 VF_LATENCY_NS,	     VF_TIMEOUT,
-	VF_MALFORMED,
+	VF_PID,	      VF_COMM,		VF_FAMILY, VF_SADDR, VF_SPORT,		 VF_SERVER,
+	VF_DPORT,     VF_TRANSPORT,	VF_DNS_ID, VF_QNAME, VF_QNAME_TRUNCATED, VF_QTYPE,
+	VF_RCODE,     VF_ANSWERS,	VF_ADDRS,  VF_TC,    VF_LATENCY_NS,	 VF_TIMEOUT,
+	VF_MALFORMED, VF_CGROUP_FIELDS,
 };
 
 const struct vkind_desc dns_kind_dns = {

@@ -117,7 +117,7 @@ void export_write_field(struct sink *s, const struct vrow *row, enum vfield f, b
 {
 	const struct vf_desc *d = &vf_descs[f];
 
-	if (vrow__is_null(row, f)) {
+	if (vrow__lacks(row, f)) {
 		if (json)
 			sink__write(s, "null", 4);
 		return;

@@ -47,7 +47,7 @@ static void table_cell(struct exporter *ex, const struct vkind_desc *d, const st
 	int w = width < 0 ? -width : width;
 	char buf[ESC_MAX_PER_BYTE * 16 + 1];
 
-	if (!kind_has(d, f) || vrow__is_null(row, f)) {
+	if (!kind_has(d, f) || vrow__lacks(row, f)) {
 		sink__printf(s, "%*s ", width, "-");
 		return;
 	}
@@ -90,6 +90,12 @@ static bool human_field(struct sink *s, const struct vrow *row, enum vfield f)
 	return false;
 }
 
+/* The cgroup fields without --with-cgroup: not shown, as they say nothing. */
+static bool field_is_unasked(const struct vrow *row, enum vfield f)
+{
+	return (f == VF_CGROUP || f == VF_CONTAINER || f == VF_UNIT) && vrow__lacks(row, f);
+}
+
 static void table_row(struct exporter *ex, const struct vrow *row)
 {
 	const struct vkind_desc *d = vkind__desc(row->kind);
@@ -104,13 +110,13 @@ static void table_row(struct exporter *ex, const struct vrow *row)
 	for (int i = 0; i < d->nfields; i++) {
 		enum vfield f = d->fields[i];
 
-		if (field_is_fixed(f))
+		if (field_is_fixed(f) || field_is_unasked(row, f))
 			continue;
 		if (human_field(s, row, f))
 			continue;
 		sink__puts(s, vf_descs[f].name);
 		sink__putc(s, '=');
-		if (vf_descs[f].type == VT_STR && !vrow__is_null(row, f))
+		if (vf_descs[f].type == VT_STR && !vrow__lacks(row, f))
 			esc_write(s, row->v[f].str, vf_descs[f].maxlen);
 		else
 			export_write_field(s, row, f, false);

@@ -5,20 +5,7 @@
  */
 #include "net/net_rname.h"
 
-#include <stdbool.h>
-
 #include "net/net_addrset.h"
-
-static bool kind_has_rname(unsigned int kind)
-{
-	const struct vkind_desc *d = vkind__desc(kind);
-
-	for (int i = 0; d && i < d->nfields; i++) {
-		if (d->fields[i] == VF_RNAME)
-			return true;
-	}
-	return false;
-}
 
 void net_rname__decorate(void *ctx, struct vrow *row)
 {
@@ -26,11 +13,11 @@ void net_rname__decorate(void *ctx, struct vrow *row)
 	uint8_t a[16];
 	bool v4;
 
-	if (!kind_has_rname(row->kind) || !row->v[VF_DADDR].str ||
+	if (!vkind__has_field(row->kind, VF_RNAME) || !row->v[VF_DADDR].str ||
 	    addr_parse(row->v[VF_DADDR].str, a, &v4))
 		return;
 	if (resolver__name(n->r, a, n->name, sizeof(n->name)) == 1) {
 		row->v[VF_RNAME].str = n->name;
-		row->nulls.w[VF_RNAME / 64] &= ~(1ULL << (VF_RNAME % 64));
+		vrow__clear_null(row, VF_RNAME);
 	}
 }

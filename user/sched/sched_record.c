@@ -21,6 +21,7 @@ static void decode_runq(struct vrow *row, const void *data)
 	row->v[VF_PREV_PID].u = e->prev_pid;
 	row->v[VF_PREV_TID].u = e->prev_tid;
 	row->v[VF_PREV_COMM].str = e->prev_comm;
+	row->cgroup_id = e->cgroup_id;
 }
 
 static void decode_oncpu(struct vrow *row, const void *data)
@@ -31,6 +32,7 @@ static void decode_oncpu(struct vrow *row, const void *data)
 	row->v[VF_TID].u = e->tid;
 	row->v[VF_COMM].str = e->comm;
 	row->v[VF_DURATION_NS].u = e->duration_ns;
+	row->cgroup_id = e->cgroup_id;
 }
 
 /* wait(2)'s status as a shell shows it: the exit code, or 128 + the killing signal. */
@@ -49,15 +51,23 @@ static void decode_proc(struct vrow *row, const void *data)
 	row->v[VF_COMM].str = e->comm;
 	row->v[VF_FILENAME].str = e->filename;
 	row->v[VF_EXIT_CODE].s = exit_status_code(e->exit_code);
+	row->cgroup_id = e->cgroup_id;
 }
 
 static const enum vfield runq_fields[] = {
-	VF_PID, VF_TID, VF_COMM, VF_CPU, VF_LATENCY_NS, VF_PREV_PID, VF_PREV_TID, VF_PREV_COMM,
+	VF_PID,	     VF_TID,	  VF_COMM,	VF_CPU,		  VF_LATENCY_NS,
+	VF_PREV_PID, VF_PREV_TID, VF_PREV_COMM, VF_CGROUP_FIELDS,
 };
-static const enum vfield oncpu_fields[] = { VF_PID, VF_TID, VF_COMM, VF_CPU, VF_DURATION_NS };
-static const enum vfield exec_fields[] = { VF_PID, VF_TID, VF_PPID, VF_COMM, VF_FILENAME };
-static const enum vfield exit_fields[] = { VF_PID, VF_TID, VF_PPID, VF_COMM, VF_EXIT_CODE };
-static const enum vfield fork_fields[] = { VF_PID, VF_TID, VF_PPID, VF_COMM };
+static const enum vfield oncpu_fields[] = {
+	VF_PID, VF_TID, VF_COMM, VF_CPU, VF_DURATION_NS, VF_CGROUP_FIELDS,
+};
+static const enum vfield exec_fields[] = {
+	VF_PID, VF_TID, VF_PPID, VF_COMM, VF_FILENAME, VF_CGROUP_FIELDS,
+};
+static const enum vfield exit_fields[] = {
+	VF_PID, VF_TID, VF_PPID, VF_COMM, VF_EXIT_CODE, VF_CGROUP_FIELDS,
+};
+static const enum vfield fork_fields[] = { VF_PID, VF_TID, VF_PPID, VF_COMM, VF_CGROUP_FIELDS };
 
 const struct vkind_desc sched_kind_runq = {
 	"runq", "sched", VKIND_FIELDS(runq_fields), sizeof(struct vg_runq), decode_runq,

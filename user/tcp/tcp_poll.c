@@ -184,6 +184,7 @@ static void row_tuple(struct vrow *row, const struct tcp_conn *t, uint16_t kind,
 	row->v[VF_PID].u = t->pid;
 	row->v[VF_COMM].str = t->comm;
 	vrow__set_null(row, VF_RNAME); /* --resolve fills it in (consumer's decorator) */
+	vrow__cgroup_unknown(row);     /* --with-cgroup: from the pid (cgroup_rows.h) */
 	if (!t->pid) {
 		vrow__set_null(row, VF_PID);
 		vrow__set_null(row, VF_COMM);

@@ -44,6 +44,7 @@ static void decode_common(struct vrow *row, const struct vg_tcp *e)
 {
 	decode_tuple(row, e->saddr, e->daddr, e->sport, e->dport, e->family, e->pid, e->comm,
 		     e->flags);
+	row->cgroup_id = e->cgroup_id;
 }
 
 static void decode_connect(struct vrow *row, const void *data)
@@ -96,6 +97,7 @@ static void decode_close(struct vrow *row, const void *data)
 
 	decode_tuple(row, e->saddr, e->daddr, e->sport, e->dport, e->family, e->pid, e->comm,
 		     e->flags);
+	row->cgroup_id = e->cgroup_id;
 	row->v[VF_DURATION_NS].u = e->duration_ns;
 	if (!(e->flags & VG_TCP_DURATION_KNOWN))
 		vrow__set_null(row, VF_DURATION_NS);
@@ -122,16 +124,18 @@ static void decode_close(struct vrow *row, const void *data)
 
 #define TCP_TUPLE VF_PID, VF_COMM, VF_FAMILY, VF_SADDR, VF_SPORT, VF_DADDR, VF_DPORT, VF_RNAME
 
-static const enum vfield connect_fields[] = { TCP_TUPLE, VF_LATENCY_NS };
-static const enum vfield accept_fields[] = { TCP_TUPLE };
-static const enum vfield state_fields[] = { TCP_TUPLE, VF_OLD_STATE, VF_NEW_STATE, VF_IN_STATE_NS };
-static const enum vfield close_fields[] = {
-	TCP_TUPLE,	VF_DURATION_NS, VF_CONNECT_LATENCY_NS, VF_SRTT_US,	  VF_SRTT_MIN_US,
-	VF_SRTT_MAX_US, VF_RETRANSMITS, VF_BYTES_SENT,	       VF_BYTES_RECEIVED, VF_DIRECTION,
-	VF_PARTIAL,
+static const enum vfield connect_fields[] = { TCP_TUPLE, VF_LATENCY_NS, VF_CGROUP_FIELDS };
+static const enum vfield accept_fields[] = { TCP_TUPLE, VF_CGROUP_FIELDS };
+static const enum vfield state_fields[] = {
+	TCP_TUPLE, VF_OLD_STATE, VF_NEW_STATE, VF_IN_STATE_NS, VF_CGROUP_FIELDS,
 };
-static const enum vfield retransmit_fields[] = { TCP_TUPLE, VF_STATE };
-static const enum vfield reset_fields[] = { TCP_TUPLE, VF_STATE, VF_DIRECTION };
+static const enum vfield close_fields[] = {
+	TCP_TUPLE,	VF_DURATION_NS,	  VF_CONNECT_LATENCY_NS, VF_SRTT_US,	    VF_SRTT_MIN_US,
+	VF_SRTT_MAX_US, VF_RETRANSMITS,	  VF_BYTES_SENT,	 VF_BYTES_RECEIVED, VF_DIRECTION,
+	VF_PARTIAL,	VF_CGROUP_FIELDS,
+};
+static const enum vfield retransmit_fields[] = { TCP_TUPLE, VF_STATE, VF_CGROUP_FIELDS };
+static const enum vfield reset_fields[] = { TCP_TUPLE, VF_STATE, VF_DIRECTION, VF_CGROUP_FIELDS };
 
 const struct vkind_desc tcp_kind_connect = {
 	"tcp_connect", "tcp", VKIND_FIELDS(connect_fields), sizeof(struct vg_tcp), decode_connect,

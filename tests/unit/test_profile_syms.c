@@ -95,6 +95,38 @@ static void test_ksyms_rejects_missing_and_zeroed(void **state)
 	ksyms__free(NULL);
 }
 
+/* Lines out of order, cut short or malformed, and no newline at the end of the file. */
+static void test_ksyms_hostile_lines(void **state)
+{
+	char path[] = "/tmp/vigil-kallsyms-XXXXXX";
+	int fd = mkstemp(path);
+	const char text[] = "ffffffffc0400000 t mod_fn\t[nvme]\n"
+			    "ffffffff81000000 T\n"
+			    "zzzzffff81000000 T bad_hex\n"
+			    "ffffffff81000100 T \n"
+			    "\n"
+			    "ffffffff81000200 t open_mod\t[unclosed\n"
+			    "ffffffff81000000 T _stext\n"
+			    "ffffffff81000300 D data_sym\n"
+			    "ffffffff81000400\tW  tabbed";
+	struct ksyms *ks;
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, sizeof(text) - 1), (ssize_t)sizeof(text) - 1);
+	close(fd);
+	ks = ksyms__load(path);
+	unlink(path);
+	assert_non_null(ks);
+	/* mod_fn, open_mod, _stext, tabbed. */
+	assert_int_equal(ksyms__count(ks), 4);
+	assert_string_equal(ksyms__find(ks, 0xffffffff81000010ULL)->name, "_stext");
+	assert_string_equal(ksyms__find(ks, 0xffffffff81000250ULL)->name, "open_mod");
+	assert_string_equal(ksyms__find(ks, 0xffffffff81000400ULL)->name, "tabbed");
+	assert_string_equal(ksyms__find(ks, 0xffffffffc0400008ULL)->name, "mod_fn [nvme]");
+	ksyms__free(ks);
+}
+
 static void test_maps_line_parsing(void **state)
 {
 	struct proc_map m;
@@ -497,6 +529,7 @@ int main(void)
 		cmocka_unit_test(test_ksyms_fixture_resolves_text_symbols),
 		cmocka_unit_test(test_ksyms_default_path_follows_the_root),
 		cmocka_unit_test(test_ksyms_rejects_missing_and_zeroed),
+		cmocka_unit_test(test_ksyms_hostile_lines),
 		cmocka_unit_test(test_maps_line_parsing),
 		cmocka_unit_test(test_maps_load_and_find),
 		cmocka_unit_test(test_elf_syms_of_self),

@@ -8,9 +8,12 @@
  * applies (no table loaded yet, JIT code, a rule the tables cannot express) the step follows
  * the frame-pointer chain instead; the walk ends where both fail, where the CFI says the
  * frame is outermost (VG_UNW_END_MARK is then appended so userspace knows it is complete), or
- * at targ_max_frames. Stacks are stored in the `ustacks` hash under a hash of their frames,
- * probing a few slots on collision; a PC outside every known mapping asks userspace, once,
- * to re-read the process's maps (dlopen, exec). BPF-only; profile.bpf.c includes it.
+ * at targ_max_frames. A walk that stops where the CFI knew of a caller (a read failed, or the
+ * object's table was evicted) gets VG_UNW_CUT_MARK instead: userspace must not guess that
+ * such a stack is whole from where it ends. Stacks are stored in the `ustacks` hash under a
+ * hash of their frames, probing a few slots on collision; a PC outside every known mapping
+ * asks userspace, once, to re-read the process's maps (dlopen, exec). BPF-only;
+ * profile.bpf.c includes it.
  */
 #ifndef VIGIL_UNWIND_BPF_H
 #define VIGIL_UNWIND_BPF_H
@@ -21,6 +24,9 @@
 #define UNW_USER_TOP 0x800000000000ULL
 #define UNW_PROBES   4
 #define UNW_REFRESH  1 /* vg_unw_proc.pad: a re-read was requested */
+
+/* One load of x, where the code says: the compiler may neither merge nor move it. */
+#define UNW_READ(x) (*(volatile typeof(x) *)&(x))
 
 struct unw_stack {
 	__u64 ips[UNW_SLOTS];
@@ -33,6 +39,7 @@ struct unw_state {
 	__u32 depth;
 	__u32 pid;
 	__u32 done;
+	__u32 cut; /* the last frame recorded has a caller the walk did not reach */
 	__u32 miss;
 	__u32 have_proc;
 	__u32 exact;		 /* ip is where a signal interrupted, not a return address */
@@ -151,51 +158,69 @@ static __always_inline void unw_request_table(__u32 pid, __u32 table, struct vg_
 	event__submit(e);
 }
 
-/* The row that holds for pc in s's process; NULL: none (use frame pointers). */
-static __always_inline struct vg_unw_row *unw_row_find(struct unw_state *s, __u64 pc)
+/*
+ * The row that holds for pc in s's process, copied to *row; false: none (use frame pointers).
+ * Userspace may evict the table and give its rows to another object while this CPU reads
+ * them: it clears the entry (a new gen) before it reuses a row, so an entry read again
+ * unchanged after the row was copied proves the row was the table's own.
+ */
+static __always_inline bool unw_row_find(struct unw_state *s, __u64 pc, struct vg_unw_row *row)
 {
 	struct unw_bsearch b = { .lo = 0, .hi = s->proc.n, .key = pc };
+	struct vg_unw_obj seen, *o;
 	struct vg_unw_map *m;
-	struct vg_unw_obj *o;
+	struct vg_unw_row *r;
 	__u32 first, table;
 	__u64 vaddr;
 
 	if (!s->have_proc)
-		return NULL;
+		return false;
 	if (b.hi > VG_UNW_MAX_MAPS)
 		b.hi = VG_UNW_MAX_MAPS;
 	bpf_loop(VG_UNW_MAP_STEPS, unw_bsearch_maps, &b, 0);
 	if (!b.lo) {
 		s->miss = 1;
-		return NULL;
+		return false;
 	}
 	m = &s->proc.maps[(b.lo - 1) & (VG_UNW_MAX_MAPS - 1)];
 	if (pc >= m->end) {
 		s->miss = 1;
-		return NULL;
+		return false;
 	}
 	table = m->table;
 	if (table == VG_UNW_NO_TABLE)
-		return NULL;
+		return false;
 	o = bpf_map_lookup_elem(&unw_objs, &table);
 	if (!o)
-		return NULL;
-	if (!o->count) {
+		return false;
+	seen.gen = UNW_READ(o->gen);
+	seen.first = UNW_READ(o->first);
+	seen.count = UNW_READ(o->count);
+	if (!seen.count) {
 		unw_request_table(s->pid, table, o);
-		return NULL;
+		s->cut = 1;
+		return false;
 	}
 	vaddr = pc - m->bias;
 	if (vaddr > 0xffffffffULL)
-		return NULL;
-	first = o->first;
-	b.lo = first;
-	b.hi = first + o->count;
+		return false;
+	b.lo = seen.first;
+	b.hi = seen.first + seen.count;
 	b.key = vaddr;
 	bpf_loop(VG_UNW_BSEARCH, unw_bsearch_rows, &b, 0);
-	if (!b.hi || b.lo == first)
-		return NULL;
+	if (!b.hi || b.lo == seen.first)
+		return false;
 	first = b.lo - 1;
-	return bpf_map_lookup_elem(&unw_rows, &first);
+	r = bpf_map_lookup_elem(&unw_rows, &first);
+	if (!r)
+		return false;
+	*row = *r;
+	barrier();
+	if (UNW_READ(o->gen) == seen.gen && UNW_READ(o->count) == seen.count &&
+	    UNW_READ(o->first) == seen.first)
+		return true;
+	s->cut = 1; /* the table moved while it was read */
+	return false;
 }
 
 /* One frame by the frame-pointer chain; false when it ends. */
@@ -234,8 +259,9 @@ static long unw_step(__u32 i, void *ctx)
 {
 	struct unw_state *s = unw_state__get();
 	__u32 d;
-	struct vg_unw_row *r;
+	struct vg_unw_row r;
 	__u64 cfa, ra;
+	bool found;
 
 	if (!s)
 		return 1;
@@ -246,35 +272,40 @@ static long unw_step(__u32 i, void *ctx)
 		return 1;
 	s->st.ips[d & (UNW_SLOTS - 1)] = s->ip;
 	s->depth = d + 1;
+	s->cut = 0;
 	s->hash = (s->hash ^ s->ip) * 0x100000001b3ULL;
 	/* A return address points after the call: look up the call itself. */
-	r = unw_row_find(s, d && !s->exact ? s->ip - 1 : s->ip);
+	found = unw_row_find(s, d && !s->exact ? s->ip - 1 : s->ip, &r);
 	s->exact = 0;
-	if (!r || r->cfa == VG_CFA_NONE)
+	if (!found || r.cfa == VG_CFA_NONE)
 		return unw_step_fp(s) ? 0 : 1;
-	switch (r->cfa) {
+	switch (r.cfa) {
 	case VG_CFA_RSP:
-		cfa = s->sp + (__s64)r->cfa_off * 8;
+		cfa = s->sp + (__s64)r.cfa_off * 8;
 		break;
 	case VG_CFA_RBP:
-		cfa = s->bp + (__s64)r->cfa_off * 8;
+		cfa = s->bp + (__s64)r.cfa_off * 8;
 		break;
 	case VG_CFA_PLT:
-		cfa = s->sp + 8 + ((__s32)(s->ip & 15) >= r->cfa_off ? 8 : 0);
+		cfa = s->sp + 8 + ((__s32)(s->ip & 15) >= r.cfa_off ? 8 : 0);
 		break;
 	case VG_CFA_END:
 		s->done = 1;
 		return 1;
 	case VG_CFA_SIGNAL:
-		return unw_step_signal(s, r->cfa_off) ? 0 : 1;
+		if (unw_step_signal(s, r.cfa_off))
+			return 0;
+		s->cut = 1;
+		return 1;
 	default:
 		return 1;
 	}
-	if (bpf_probe_read_user(&ra, sizeof(ra), (void *)(cfa - 8)))
+	if (bpf_probe_read_user(&ra, sizeof(ra), (void *)(cfa - 8)) ||
+	    (r.rbp_off &&
+	     bpf_probe_read_user(&s->bp, sizeof(s->bp), (void *)(cfa + (__s64)r.rbp_off * 8)))) {
+		s->cut = 1;
 		return 1;
-	if (r->rbp_off &&
-	    bpf_probe_read_user(&s->bp, sizeof(s->bp), (void *)(cfa + (__s64)r->rbp_off * 8)))
-		return 1;
+	}
 	s->sp = cfa;
 	s->ip = ra;
 	return 0;
@@ -316,6 +347,7 @@ static __always_inline __s32 unw_stack_get(__u64 ip, __u64 sp, __u64 bp, __u32 p
 	struct unw_state *s = unw_state__get();
 	struct vg_unw_proc *proc;
 	__u32 id, depth, n;
+	__u64 mark;
 	long err;
 
 	if (!s)
@@ -325,6 +357,7 @@ static __always_inline __s32 unw_stack_get(__u64 ip, __u64 sp, __u64 bp, __u32 p
 	s->bp = bp;
 	s->depth = 0;
 	s->done = 0;
+	s->cut = 0;
 	s->miss = 0;
 	s->pid = pid;
 	s->hash = 0xcbf29ce484222325ULL;
@@ -348,11 +381,12 @@ static __always_inline __s32 unw_stack_get(__u64 ip, __u64 sp, __u64 bp, __u32 p
 		if (i >= depth)
 			s->st.ips[i] = 0;
 	}
-	/* depth <= VG_PROF_MAX_DEPTH: the mark always has its slot. */
-	if (s->done)
-		s->st.ips[depth & (UNW_SLOTS - 1)] = VG_UNW_END_MARK;
-	if (s->done)
-		s->hash = (s->hash ^ VG_UNW_END_MARK) * 0x100000001b3ULL;
+	/* depth <= VG_PROF_MAX_DEPTH: a mark always has its slot. */
+	if (s->done || s->cut) {
+		mark = s->done ? VG_UNW_END_MARK : VG_UNW_CUT_MARK;
+		s->st.ips[depth & (UNW_SLOTS - 1)] = mark;
+		s->hash = (s->hash ^ mark) * 0x100000001b3ULL;
+	}
 	id = (__u32)(s->hash ^ (s->hash >> 32)) & 0x7fffffff;
 	for (int k = 0; k < UNW_PROBES; k++) {
 		struct unw_stack *old;

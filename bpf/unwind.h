@@ -17,6 +17,7 @@
 #define VG_UNW_MAX_OBJS	 4096	     /* tables (objects) loaded at once */
 #define VG_UNW_NO_TABLE	 0xffffffffU /* a mapping without a table: frame pointers */
 #define VG_UNW_END_MARK	 (~0ULL)     /* last "frame" of a stack the CFI says is complete */
+#define VG_UNW_CUT_MARK	 (~1ULL)     /* last "frame" of a stack the CFI says goes on */
 #define VG_UNW_BSEARCH	 24	     /* binary search steps: up to 16M rows */
 #define VG_UNW_MAP_STEPS 8	     /* binary search steps over a process's mappings */
 #define VG_UNW_WANTED	 0xffffffffU /* vg_unw_obj.first of an evicted table: asked for */
@@ -47,6 +48,7 @@ struct vg_unw_obj {
 	__u32 first; /* index of its first row in unw_rows */
 	__u32 count; /* 0: not loaded (or evicted): frame pointers; the kernel then sets
 		      * first to VG_UNW_WANTED and sends a vg_prof_pid with pad = table + 1 */
+	__u64 gen;   /* bumped by every write: a lookup that saw it change read freed rows */
 };
 
 struct vg_unw_map {
@@ -63,7 +65,7 @@ struct vg_unw_proc {
 };
 
 _Static_assert(sizeof(struct vg_unw_row) == 8, "vg_unw_row layout");
-_Static_assert(sizeof(struct vg_unw_obj) == 8, "vg_unw_obj layout");
+_Static_assert(sizeof(struct vg_unw_obj) == 16, "vg_unw_obj layout");
 _Static_assert(sizeof(struct vg_unw_map) == 32, "vg_unw_map layout");
 
 #endif /* VIGIL_UNWIND_H */

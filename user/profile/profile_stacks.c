@@ -41,7 +41,8 @@ static uint64_t realtime_ns(void)
  * frame-pointer walk that stops anywhere else lost frames on the way, with one exception:
  * a distribution's C library has no .symtab, so its entry trampolines
  * (__libc_start_call_main, start_thread) do not resolve; a walk that ends inside libc or
- * the dynamic loader (below at least one caller) is taken as complete.
+ * the dynamic loader (below at least one caller) is taken as complete, unless the unwinder
+ * marked it cut (the call-frame information knew of a caller there).
  */
 static const char *const entry_frames[] = {
 	"_start",
@@ -160,20 +161,24 @@ static int stack__read(int fd, __s32 id, __u64 *ips)
 
 /*
  * The frames of user stack id (the unwinder's `ustacks` map), innermost first; the depth, or
- * 0 if gone. *complete: the call-frame information said the outermost frame is the last.
+ * 0 if gone. *complete: the call-frame information said the outermost frame is the last;
+ * *cut: it said there was a caller the walk did not reach.
  */
-static int ustack__read(int fd, __s32 id, __u64 *ips, bool *complete)
+static int ustack__read(int fd, __s32 id, __u64 *ips, bool *complete, bool *cut)
 {
 	__u64 slots[VG_PROF_MAX_DEPTH + 1];
 	int depth = 0;
 
-	*complete = false;
+	*complete = *cut = false;
 	if (bpf_map_lookup_elem(fd, &id, slots))
 		return 0;
-	while (depth < VG_PROF_MAX_DEPTH + 1 && slots[depth] && slots[depth] != VG_UNW_END_MARK)
+	while (depth < VG_PROF_MAX_DEPTH + 1 && slots[depth] && slots[depth] != VG_UNW_END_MARK &&
+	       slots[depth] != VG_UNW_CUT_MARK)
 		depth++;
-	if (depth <= VG_PROF_MAX_DEPTH && slots[depth] == VG_UNW_END_MARK)
-		*complete = true;
+	if (depth <= VG_PROF_MAX_DEPTH) {
+		*complete = slots[depth] == VG_UNW_END_MARK;
+		*cut = slots[depth] == VG_UNW_CUT_MARK;
+	}
 	if (depth > VG_PROF_MAX_DEPTH)
 		depth = VG_PROF_MAX_DEPTH;
 	memcpy(ips, slots, (size_t)depth * sizeof(*ips));
@@ -185,12 +190,12 @@ static int push_user(struct profiler *p, struct prof_result *r, const struct vg_
 {
 	__u64 ips[VG_PROF_MAX_DEPTH];
 	char name[FRAME_NAME_MAX];
-	bool complete = false;
+	bool complete = false, cut = false;
 	int depth, err;
 
 	if (k->ustack_id == VG_STACK_NONE)
 		return 0;
-	depth = k->ustack_id >= 0 ? ustack__read(fd, k->ustack_id, ips, &complete) : 0;
+	depth = k->ustack_id >= 0 ? ustack__read(fd, k->ustack_id, ips, &complete, &cut) : 0;
 	if (!depth) {
 		r->missing_user += v->value;
 		return frame_buf__push(fb, "[missing user stack]");
@@ -216,7 +221,7 @@ static int push_user(struct profiler *p, struct prof_result *r, const struct vg_
 		if (m)
 			map = result__map(r, m->path, build_id, m);
 		if (i == depth - 1 && !complete &&
-		    (depth == VG_PROF_MAX_DEPTH || depth < 2 ||
+		    (cut || depth == VG_PROF_MAX_DEPTH || depth < 2 ||
 		     !prof_frame_is_entry(name, module))) {
 			r->truncated_user += v->value;
 			err = frame_buf__push(fb, "[truncated]");

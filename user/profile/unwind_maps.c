@@ -54,6 +54,7 @@ struct unw_maps {
 	struct unw_extent *free; /* sorted by start, coalesced */
 	size_t nfree, free_cap;
 	uint64_t clock, loads, evictions, failed_objs, procs;
+	uint64_t gen;	       /* the last vg_unw_obj.gen written */
 	uint64_t pass;	       /* clock at the start of the current add_pid(): its tables stay */
 	const char *debug_dir; /* where separate debug files are looked for */
 };
@@ -168,7 +169,7 @@ static int unw_vdso_image(const void **img, size_t *len)
 
 static void obj__publish(struct unw_maps *um, uint32_t id)
 {
-	struct vg_unw_obj v = { 0 };
+	struct vg_unw_obj v = { .gen = ++um->gen };
 
 	if (um->objs[id].loaded) {
 		v.first = um->objs[id].first;

@@ -232,6 +232,40 @@ static void test_elf_syms_of_self(void **state)
 	assert_null(elf_syms__load("/proc/self/maps"));
 }
 
+/* Every PLT stub objdump names in this binary's .plt is named the same: "NAME@plt". */
+static void test_elf_syms_name_plt_stubs_as_objdump(void **state)
+{
+	struct elf_syms *es = elf_syms__load("/proc/self/exe");
+	char line[512], want[256];
+	FILE *p;
+	unsigned long long addr;
+	const char *name;
+	uint64_t off;
+	int stubs = 0;
+
+	(void)state;
+	assert_non_null(es);
+	/* The shell's /proc/self would be its own: name this process. */
+	snprintf(line, sizeof(line), "objdump -d -j .plt /proc/%d/exe 2>/dev/null", getpid());
+	p = popen(line, "r");
+	assert_non_null(p);
+	while (fgets(line, sizeof(line), p)) {
+		/* Stubs only: not the resolver at the top ("<first@plt-0x10>"). */
+		if (sscanf(line, "%llx <%255[^>]>:", &addr, want) != 2 || strlen(want) < 5 ||
+		    strcmp(want + strlen(want) - 4, "@plt"))
+			continue;
+		name = elf_syms__find(es, addr + 4, &off);
+		assert_non_null(name);
+		assert_string_equal(name, want);
+		assert_int_equal(off, 4);
+		stubs++;
+	}
+	assert_int_equal(pclose(p), 0);
+	/* cmocka and libc are called through it: an empty list means objdump saw nothing. */
+	assert_true(stubs > 10);
+	elf_syms__free(es);
+}
+
 /*
  * A stripped copy of this binary whose .symtab lives in a separate debug file named by
  * build id, as distributions ship them: symbols come back through the debug root.
@@ -533,6 +567,7 @@ int main(void)
 		cmocka_unit_test(test_maps_line_parsing),
 		cmocka_unit_test(test_maps_load_and_find),
 		cmocka_unit_test(test_elf_syms_of_self),
+		cmocka_unit_test(test_elf_syms_name_plt_stubs_as_objdump),
 		cmocka_unit_test(test_elf_syms_from_build_id_debug_file),
 		cmocka_unit_test(test_usyms_resolves_executable_and_shared_library),
 		cmocka_unit_test(test_usyms_object_without_symbols_prints_module_offset),

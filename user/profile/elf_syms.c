@@ -5,7 +5,8 @@
  * by build id (as Debian's -dbg packages install them), then one named by .gnu_debuglink;
  * failing those, .dynsym (exported functions) together with the local functions of the
  * MiniDebugInfo (.gnu_debugdata) when there is one. With none, lookups fail and the caller
- * prints module+offset. Demangled names are made on first lookup and kept.
+ * prints module+offset. The PLT stubs are named from the object's own .rela.plt. Demangled
+ * names are made on first lookup and kept.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -106,6 +107,74 @@ static Elf_Scn *find_section(Elf *elf, Elf64_Word type)
 			return scn;
 	}
 	return NULL;
+}
+
+static Elf_Scn *section_by_name(Elf *elf, const char *name, GElf_Shdr *sh)
+{
+	Elf_Scn *scn = NULL;
+	size_t shstrndx;
+	const char *n;
+
+	if (elf_getshdrstrndx(elf, &shstrndx))
+		return NULL;
+	while ((scn = elf_nextscn(elf, scn))) {
+		n = gelf_getshdr(scn, sh) ? elf_strptr(elf, shstrndx, sh->sh_name) : NULL;
+		if (n && !strcmp(n, name))
+			return scn;
+	}
+	return NULL;
+}
+
+/*
+ * The PLT stubs, named "NAME@plt" as objdump and perf name them: the i-th .rela.plt entry's
+ * stub is the i-th of .plt.sec when there is one (IBT), else the (i+1)-th of .plt (the first
+ * is the lazy resolver). Unnamed, a stub would take the name of what lies below the PLT,
+ * usually _init. 0 or -errno.
+ */
+static int elf_syms__read_plt(struct elf_syms *es, Elf *elf, size_t *cap)
+{
+	GElf_Shdr rsh, psh, dsh;
+	Elf_Scn *rela = section_by_name(elf, ".rela.plt", &rsh), *plt, *dyn;
+	Elf_Data *rd, *dd;
+	uint64_t base, step;
+	char name[256];
+	bool sec;
+	int err;
+
+	plt = section_by_name(elf, ".plt.sec", &psh);
+	sec = plt != NULL;
+	if (!plt)
+		plt = section_by_name(elf, ".plt", &psh);
+	if (!rela || !plt || rsh.sh_type != SHT_RELA || !rsh.sh_entsize ||
+	    psh.sh_type != SHT_PROGBITS)
+		return 0;
+	dyn = elf_getscn(elf, rsh.sh_link);
+	rd = elf_getdata(rela, NULL);
+	dd = dyn && gelf_getshdr(dyn, &dsh) ? elf_getdata(dyn, NULL) : NULL;
+	if (!rd || !dd)
+		return 0;
+	step = psh.sh_entsize ? psh.sh_entsize : 16;
+	base = psh.sh_addr + (sec ? 0 : step);
+	for (size_t i = 0; i < rsh.sh_size / rsh.sh_entsize; i++) {
+		uint64_t addr = base + i * step;
+		const char *sym_name;
+		GElf_Rela r;
+		GElf_Sym sym;
+
+		if (addr + step > psh.sh_addr + psh.sh_size)
+			break;
+		if (!gelf_getrela(rd, (int)i, &r) || !GELF_R_SYM(r.r_info) ||
+		    !gelf_getsym(dd, (int)GELF_R_SYM(r.r_info), &sym))
+			continue;
+		sym_name = elf_strptr(elf, dsh.sh_link, sym.st_name);
+		if (!sym_name || !*sym_name)
+			continue;
+		snprintf(name, sizeof(name), "%s@plt", sym_name);
+		err = elf_syms__add(es, cap, addr, step, name);
+		if (err)
+			return err;
+	}
+	return 0;
 }
 
 static void elf_syms__read_segs(struct elf_syms *es, Elf *elf)
@@ -242,6 +311,8 @@ struct elf_syms *elf_syms__load_debug(const char *path, const char *debug_root)
 	} else {
 		err = elf_syms__read_stripped(es, elf, path, debug_root, &cap);
 	}
+	if (!err)
+		err = elf_syms__read_plt(es, elf, &cap);
 	if (err)
 		goto err_end;
 	if (es->n)

@@ -13,11 +13,12 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "fallback.h"
 
-#define KSYMS_READ_CHUNK (1 << 20)
+#define KSYMS_PROC_ROOM (16 << 20) /* bytes: /proc files say they are empty */
 
 struct ksyms {
 	struct ksym *syms;
@@ -56,7 +57,7 @@ static char *word_end(char *s)
 static int ksyms__push(struct ksyms *ks, uint64_t addr, const char *name)
 {
 	if (ks->n == ks->cap) {
-		size_t cap = ks->cap ? ks->cap * 2 : 1 << 16;
+		size_t cap = ks->cap ? ks->cap * 2 : 4096;
 		struct ksym *p = realloc(ks->syms, cap * sizeof(*p));
 
 		if (!p)
@@ -106,15 +107,23 @@ static char *ksyms__parse_line(struct ksyms *ks, char *line, int *err)
 	return next;
 }
 
-/* The whole of fd into a NUL-terminated buffer; NULL with errno set on failure. */
+/*
+ * The whole of fd into a NUL-terminated buffer; NULL with errno set on failure. For /proc's
+ * kallsyms, room for a large kernel's file at once, whose pages are only touched as they
+ * fill, so the buffer is not copied while it grows.
+ */
 static char *read_whole(int fd)
 {
-	size_t len = 0, cap = 4 * KSYMS_READ_CHUNK;
-	char *buf = malloc(cap + 1), *p;
+	struct stat st;
+	size_t len = 0, cap;
 	ssize_t n;
+	char *buf, *p;
 
+	/* One spare byte: the read that sees the end needs no growth. */
+	cap = !fstat(fd, &st) && st.st_size > 0 ? (size_t)st.st_size + 1 : KSYMS_PROC_ROOM;
+	buf = malloc(cap + 1);
 	while (buf) {
-		if (cap - len < KSYMS_READ_CHUNK) {
+		if (cap == len) {
 			p = realloc(buf, cap * 2 + 1);
 			if (!p)
 				break;

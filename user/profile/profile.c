@@ -35,6 +35,11 @@ void profile_cfg__init(struct profile_cfg *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	trace_cfg__init(&cfg->trace);
+	/*
+	 * Only announcements cross the ring (a new pid, a table wanted): one per entry of the
+	 * 16384-pid seen map takes 512 KB. The tracers' 8 MB would be allocated for nothing.
+	 */
+	cfg->trace.ringbuf_bytes = 1 << 20;
 	cfg->freq = PROFILE_FREQ_DEFAULT;
 	cfg->min_block_ns = 1;
 	cfg->max_block_ns = ~0ULL;
@@ -95,7 +100,8 @@ static int profiler__open_load(struct profiler *p, const struct profile_cfg *cfg
 	skel->rodata->targ_min_block_ns = cfg->min_block_ns;
 	skel->rodata->targ_max_block_ns = cfg->max_block_ns;
 	skel->rodata->targ_state_mask = cfg->state_mask;
-	bpf_map__set_max_entries(skel->maps.stacks, cfg->stack_storage);
+	/* Kernel stacks' map is preallocated (16 MB by default): only made when they are taken. */
+	bpf_map__set_max_entries(skel->maps.stacks, cfg->kernel_stacks ? cfg->stack_storage : 1);
 	bpf_map__set_max_entries(skel->maps.counts, cfg->stack_storage);
 	bpf_map__set_max_entries(skel->maps.ustacks, cfg->stack_storage);
 	bpf_map__set_max_entries(skel->maps.unw_rows,

@@ -250,6 +250,35 @@ def test_unwind_through_vdso():
 
 
 @test
+def test_unwind_cut_where_the_cfi_knows_a_caller():
+    """cut_leaf runs on a stack whose caller's frame is unreadable, called from a library
+    named like a C library (libc-vigilcut.so), where a walk that merely ends would pass for a
+    whole stack: the unwinder knew of a caller there, so every sample says [truncated]."""
+    require_root()
+    tmp = tempfile.mkdtemp()
+    flags = ["-O2", "-fomit-frame-pointer", "-g0"]
+    subprocess.run(["gcc", *flags, "-fPIC", "-shared", "-o",
+                    os.path.join(tmp, "libc-vigilcut.so"),
+                    os.path.join(SRC, "unw_cut_lib.c")], check=True)
+    prog = os.path.join(tmp, "unw_cut")
+    subprocess.run(["gcc", *flags, "-o", prog, os.path.join(SRC, "unw_cut.c"), "-L" + tmp,
+                    "-l:libc-vigilcut.so", "-Wl,-rpath," + tmp], check=True)
+    p, pid = start([prog, "120"])
+    try:
+        r = vigil("profile", "--pid", str(pid), "--duration", "2", "--freq", "199", "-U")
+    finally:
+        stop(p)
+    stacks = folded(r.stdout)
+    total = sum(v for _, v in stacks)
+    check(total >= 200, "too few samples: %d" % total)
+    for f, v in stacks:
+        check(user_frames(f) == ["[truncated]", "cut_call_on_edge", "cut_leaf"],
+              "%d samples not marked cut: %r" % (v, f))
+    check(re.search(r"truncated user stacks: %d samples" % total, r.stderr),
+          "not counted: %r" % r.stderr)
+
+
+@test
 def test_unwind_jit_code_labelled_and_named_from_perf_map():
     """Code in anonymous executable memory shows as [jit], or by the name the process's
     /tmp/perf-PID.map gives it; the walk continues through it (frame pointers) to main."""

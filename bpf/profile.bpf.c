@@ -3,14 +3,14 @@
  * profile.bpf.c: the profiler. On-CPU, a perf_event program runs on every tick of a software
  * CPU clock on each CPU, takes the kernel and user stacks of the interrupted task and counts
  * the sample under {pid, tid, cgroup, comm, kernel stack, user stack} in the `counts` hash;
- * the stacks themselves live in a STACK_TRACE map. Off-CPU, sched_switch saves the outgoing
+ * the stacks themselves live in hashes by id. Off-CPU, sched_switch saves the outgoing
  * task's stacks and the time it left the CPU in task-local storage; sched_wakeup (or, for a
  * preempted task that was never woken, its next switch-in) turns that into blocked time added
  * under the same kind of key. Nothing is streamed per sample: only the first sample of each
  * process sends a small record, so that userspace can read its memory map while it lives.
  * Stacks that cannot be taken are counted per reason in `stack_errs` and kept in the key as
  * the negative errno, so they show up in the output instead of vanishing. Kernel stacks come
- * from bpf_get_stackid(); user stacks from the call-frame unwinder (unwind.bpf.h), which
+ * from bpf_get_stack(); user stacks from the call-frame unwinder (unwind.bpf.h), which
  * does not need frame pointers, from the user registers saved at the sample or the switch.
  */
 #include "common.bpf.h"
@@ -19,13 +19,25 @@
 #define PF_KTHREAD	0x00200000
 #define TASK_REPORT_MAX 0x7f
 
-/* Resized by userspace before load (--stack-storage). */
+/*
+ * Kernel stacks by id, as the unwinder keeps user stacks: a hash that allocates as stacks
+ * come, where a STACK_TRACE map would preallocate all of them (16 MB, a quarter of the load
+ * time of a short profile). Resized by userspace before load (--stack-storage).
+ */
 struct {
-	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(max_entries, 16384);
-	__uint(key_size, sizeof(__u32));
-	__uint(value_size, VG_PROF_MAX_DEPTH * sizeof(__u64));
+	__type(key, __u32);
+	__type(value, struct unw_stack);
 } stacks SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct unw_stack);
+} kstack_scratch SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -99,16 +111,36 @@ static __always_inline void stack_err__count(int err, __u32 base)
 		*cnt += 1;
 }
 
-static __always_inline __s32 stack__get(void *ctx, bool wanted, __u64 flags, __u32 err_base)
+/* The kernel stack at ctx, stored in `stacks`: its id, or -errno (counted). */
+static __always_inline __s32 kstack__get(void *ctx, bool wanted)
 {
-	long id;
+	__u64 hash = 0xcbf29ce484222325ULL;
+	struct unw_stack *st;
+	__u32 zero = 0;
+	long n;
+	__s32 id;
 
 	if (!wanted)
 		return VG_STACK_NONE;
-	id = bpf_get_stackid(ctx, &stacks, flags);
+	st = bpf_map_lookup_elem(&kstack_scratch, &zero);
+	if (!st)
+		return -14;
+	n = bpf_get_stack(ctx, st->ips, VG_PROF_MAX_DEPTH * sizeof(__u64), 0);
+	if (n <= 0) {
+		id = n < 0 ? (__s32)n : -14;
+	} else {
+		n /= sizeof(__u64);
+		for (int i = 0; i < UNW_SLOTS; i++) {
+			if (i >= n)
+				st->ips[i] = 0;
+			else
+				hash = (hash ^ st->ips[i]) * 0x100000001b3ULL;
+		}
+		id = stack__store(&stacks, st, hash);
+	}
 	if (id < 0)
-		stack_err__count((int)id, err_base);
-	return (__s32)id;
+		stack_err__count(id, 0);
+	return id;
 }
 
 /*
@@ -201,7 +233,7 @@ int handle_profile_sample(struct bpf_perf_event_data *ctx)
 	key__fill(&key, t);
 	/* x86-64: user addresses are the lower half; the kernel lives in the upper one. */
 	in_user = (long)ctx->regs.ip >= 0;
-	key.kstack_id = stack__get(ctx, targ_kernel_stacks && !in_user, 0, 0);
+	key.kstack_id = kstack__get(ctx, targ_kernel_stacks && !in_user);
 	key.ustack_id = ustack__get(in_user ? &ctx->regs : NULL, t,
 				    targ_user_stacks && task__has_user_stack(t));
 	counts__add(&key, 1, bpf_ktime_get_ns());
@@ -266,7 +298,7 @@ int BPF_PROG(handle_offcpu_switch, bool preempt, struct task_struct *prev, struc
 	}
 	key__fill(&st->key, prev);
 	/* prev is still current here: these are its stacks. */
-	st->key.kstack_id = stack__get(ctx, targ_kernel_stacks, 0, 0);
+	st->key.kstack_id = kstack__get(ctx, targ_kernel_stacks);
 	st->key.ustack_id = ustack__get(NULL, prev, targ_user_stacks && task__has_user_stack(prev));
 	st->ts = now;
 switch_in:

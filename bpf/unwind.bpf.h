@@ -338,6 +338,31 @@ static __always_inline void unw_request_refresh(__u32 pid, __u64 now)
 }
 
 /*
+ * Store st, whose frames hash to hash, in map (a hash of struct unw_stack by id): its id,
+ * from the hash, probing a few slots on collision, or -errno (-EEXIST: collisions, -ENOMEM:
+ * map full). The same stack always gets the same id while it is kept.
+ */
+static __always_inline __s32 stack__store(void *map, struct unw_stack *st, __u64 hash)
+{
+	__u32 id = (__u32)(hash ^ (hash >> 32)) & 0x7fffffff;
+	struct unw_stack *old;
+	long err;
+
+	for (int k = 0; k < UNW_PROBES; k++) {
+		err = bpf_map_update_elem(map, &id, st, BPF_NOEXIST);
+		if (!err)
+			return (__s32)id;
+		if (err != -17)
+			return -12;
+		old = bpf_map_lookup_elem(map, &id);
+		if (old && unw_same(old, st))
+			return (__s32)id;
+		id = (id + 1) & 0x7fffffff;
+	}
+	return -17;
+}
+
+/*
  * Unwind the user stack of the current task (tgid pid) from its user registers and store
  * it: its id in `ustacks`, or -errno (-EEXIST: collisions, -ENOMEM: map full, -EFAULT: no
  * frame).
@@ -346,9 +371,8 @@ static __always_inline __s32 unw_stack_get(__u64 ip, __u64 sp, __u64 bp, __u32 p
 {
 	struct unw_state *s = unw_state__get();
 	struct vg_unw_proc *proc;
-	__u32 id, depth, n;
+	__u32 depth, n;
 	__u64 mark;
-	long err;
 
 	if (!s)
 		return -14;
@@ -387,21 +411,7 @@ static __always_inline __s32 unw_stack_get(__u64 ip, __u64 sp, __u64 bp, __u32 p
 		s->st.ips[depth & (UNW_SLOTS - 1)] = mark;
 		s->hash = (s->hash ^ mark) * 0x100000001b3ULL;
 	}
-	id = (__u32)(s->hash ^ (s->hash >> 32)) & 0x7fffffff;
-	for (int k = 0; k < UNW_PROBES; k++) {
-		struct unw_stack *old;
-
-		err = bpf_map_update_elem(&ustacks, &id, &s->st, BPF_NOEXIST);
-		if (!err)
-			return (__s32)id;
-		if (err != -17)
-			return -12;
-		old = bpf_map_lookup_elem(&ustacks, &id);
-		if (old && unw_same(old, &s->st))
-			return (__s32)id;
-		id = (id + 1) & 0x7fffffff;
-	}
-	return -17;
+	return stack__store(&ustacks, &s->st, s->hash);
 }
 
 #endif /* VIGIL_UNWIND_BPF_H */

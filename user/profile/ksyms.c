@@ -77,7 +77,7 @@ static int ksyms__push(struct ksyms *ks, uint64_t addr, const char *name)
  */
 static char *ksyms__parse_line(struct ksyms *ks, char *line, int *err)
 {
-	char *next = line + strcspn(line, "\n"), *p = line, *name, *end, *close;
+	char *next = strchrnul(line, '\n'), *p = line, *name, *end, *close;
 	uint64_t addr = 0;
 	int digits, v;
 

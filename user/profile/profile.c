@@ -100,8 +100,7 @@ static int profiler__open_load(struct profiler *p, const struct profile_cfg *cfg
 	skel->rodata->targ_min_block_ns = cfg->min_block_ns;
 	skel->rodata->targ_max_block_ns = cfg->max_block_ns;
 	skel->rodata->targ_state_mask = cfg->state_mask;
-	/* Kernel stacks' map is preallocated (16 MB by default): only made when they are taken. */
-	bpf_map__set_max_entries(skel->maps.stacks, cfg->kernel_stacks ? cfg->stack_storage : 1);
+	bpf_map__set_max_entries(skel->maps.stacks, cfg->stack_storage);
 	bpf_map__set_max_entries(skel->maps.counts, cfg->stack_storage);
 	bpf_map__set_max_entries(skel->maps.ustacks, cfg->stack_storage);
 	bpf_map__set_max_entries(skel->maps.unw_rows,

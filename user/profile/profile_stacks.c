@@ -149,13 +149,14 @@ static uint32_t result__map(struct prof_result *r, const char *path, const char 
 /* The frames of stack id, innermost first, into ips; the depth, or 0 if gone. */
 static int stack__read(int fd, __s32 id, __u64 *ips)
 {
+	__u64 slots[VG_PROF_MAX_DEPTH + 1]; /* as the kernel keeps them, zero-filled */
 	int depth = 0;
 
-	memset(ips, 0, VG_PROF_MAX_DEPTH * sizeof(*ips));
-	if (bpf_map_lookup_elem(fd, &id, ips))
+	if (bpf_map_lookup_elem(fd, &id, slots))
 		return 0;
-	while (depth < VG_PROF_MAX_DEPTH && ips[depth])
+	while (depth < VG_PROF_MAX_DEPTH && slots[depth])
 		depth++;
+	memcpy(ips, slots, (size_t)depth * sizeof(*ips));
 	return depth;
 }
 

@@ -8,11 +8,11 @@
  * applies (no table loaded yet, JIT code, a rule the tables cannot express) the step follows
  * the frame-pointer chain instead; the walk ends where both fail, where the CFI says the
  * frame is outermost (VG_UNW_END_MARK is then appended so userspace knows it is complete), or
- * at targ_max_frames. A walk that stops where the CFI knew of a caller (a read failed, or the
- * object's table was evicted) gets VG_UNW_CUT_MARK instead: userspace must not guess that
- * such a stack is whole from where it ends. Stacks are stored in the `ustacks` hash under a
- * hash of their frames, probing a few slots on collision; a PC outside every known mapping
- * asks userspace, once, to re-read the process's maps (dlopen, exec). BPF-only;
+ * at targ_max_frames. A walk that stops where a caller was known (a read failed, the object's
+ * table was evicted, the frame limit) gets VG_UNW_CUT_MARK instead: userspace must not guess
+ * that such a stack is whole from where it ends. Stacks are stored in the `ustacks` hash
+ * under a hash of their frames, probing a few slots on collision; a PC outside every known
+ * mapping asks userspace, once, to re-read the process's maps (dlopen, exec). BPF-only;
  * profile.bpf.c includes it.
  */
 #ifndef VIGIL_UNWIND_BPF_H
@@ -266,10 +266,12 @@ static long unw_step(__u32 i, void *ctx)
 	if (!s)
 		return 1;
 	d = s->depth;
-	if (d >= targ_max_frames || d >= VG_PROF_MAX_DEPTH)
-		return 1;
 	if (!s->ip || s->ip >= UNW_USER_TOP)
 		return 1;
+	if (d >= targ_max_frames || d >= VG_PROF_MAX_DEPTH) {
+		s->cut = 1; /* a caller was found, past the limit */
+		return 1;
+	}
 	s->st.ips[d & (UNW_SLOTS - 1)] = s->ip;
 	s->depth = d + 1;
 	s->cut = 0;

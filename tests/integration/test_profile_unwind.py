@@ -170,6 +170,19 @@ def test_unwind_max_frames_truncates():
     for f, _ in stacks:
         u = user_frames(f)
         check(u[0] == "[truncated]" and len(u) == 6, "not cut at 5 frames: %r" % f)
+    # Off-CPU the two innermost frames are libc's (nanosleep): a walk cut there by the limit
+    # must not pass for one that ended in libc.
+    p, pid = start([build(tmp), "sleep", "120"])
+    try:
+        r = vigil("profile", "--off-cpu", "--pid", str(pid), "--duration", "2", "-U",
+                  "--max-frames", "2")
+    finally:
+        stop(p)
+    stacks = folded(r.stdout)
+    check(stacks, "no off-CPU stacks")
+    for f, _ in stacks:
+        u = user_frames(f)
+        check(u[0] == "[truncated]" and len(u) == 3, "not cut at 2 frames: %r" % f)
 
 
 @test

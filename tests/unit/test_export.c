@@ -226,6 +226,28 @@ static void test_table_escapes_comm_and_details(void **state)
 	free(out);
 }
 
+/* rname is --resolve's: an unresolved one is left out of a table row, a resolved one shown. */
+static void test_table_leaves_out_unresolved_rname(void **state)
+{
+	struct vrow r = { .kind = VG_KIND_TCP_CLOSE, .source = "bpf", .ts_ns = 5 };
+	char *out;
+
+	(void)state;
+	r.v[VF_PID].u = 42;
+	r.v[VF_COMM].str = "curl";
+	r.v[VF_DADDR].str = "192.0.2.1";
+	vrow__set_null(&r, VF_RNAME);
+	out = render(FMT_TABLE, 1ULL << VG_KIND_TCP_CLOSE, &r, 1);
+	assert_non_null(strstr(out, "daddr=192.0.2.1 "));
+	assert_null(strstr(out, "rname"));
+	free(out);
+	r.v[VF_RNAME].str = "web.example";
+	vrow__clear_null(&r, VF_RNAME);
+	out = render(FMT_TABLE, 1ULL << VG_KIND_TCP_CLOSE, &r, 1);
+	assert_non_null(strstr(out, "rname=web.example "));
+	free(out);
+}
+
 static void test_json_writer_nesting(void **state)
 {
 	struct sink *s;
@@ -269,6 +291,7 @@ int main(void)
 		cmocka_unit_test(test_escape_terminal_text),
 		cmocka_unit_test(test_csv_escapes_esc_and_c1),
 		cmocka_unit_test(test_table_escapes_comm_and_details),
+		cmocka_unit_test(test_table_leaves_out_unresolved_rname),
 		cmocka_unit_test(test_json_writer_nesting),
 	};
 

@@ -90,10 +90,14 @@ static bool human_field(struct sink *s, const struct vrow *row, enum vfield f)
 	return false;
 }
 
-/* The cgroup fields without --with-cgroup: not shown, as they say nothing. */
+/*
+ * The fields a flag fills (--with-cgroup, --resolve), while unset: not shown, as they say
+ * nothing (CSV and JSON keep them, as null, for their fixed columns).
+ */
 static bool field_is_unasked(const struct vrow *row, enum vfield f)
 {
-	return (f == VF_CGROUP || f == VF_CONTAINER || f == VF_UNIT) && vrow__lacks(row, f);
+	return (f == VF_CGROUP || f == VF_CONTAINER || f == VF_UNIT || f == VF_RNAME) &&
+	       vrow__lacks(row, f);
 }
 
 static void table_row(struct exporter *ex, const struct vrow *row)

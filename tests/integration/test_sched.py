@@ -8,7 +8,6 @@ agreement with libbpf-tools' runqlat are checked on the same machinery.
 """
 import csv
 import gzip
-import io
 import json
 import os
 import re
@@ -20,9 +19,8 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import (OUT, check, main, records, require_root, skip, start_vigil, test,
-                     unprivileged_vigil, vigil,
-                     wait_attached)
+from harness import (OUT, cgroup2_root, check, main, records, require_root, skip, start_vigil,
+                     test, unprivileged_vigil, vigil, wait_attached)
 
 LOAD = os.path.join(OUT, "tests", "integration", "runq_load")
 
@@ -136,18 +134,6 @@ def exec_and_exit_are_seen_with_filename_and_code():
     exits = of_kind(recs, "exit", pid=sh.pid)
     check(exits and exits[0]["exit_code"] == 3, "exit of sh -c 'exit 3': %s" % exits)
     check(of_kind(recs, "fork", pid=sh.pid), "the fork of sh is missing")
-
-
-def cgroup2_root():
-    """The cgroup v2 mount point, mounting one under /tmp if the machine has none."""
-    with open("/proc/self/mountinfo") as f:
-        for line in f:
-            left, right = line.split(" - ", 1)
-            if right.split()[0] == "cgroup2":
-                return left.split()[4]
-    root = tempfile.mkdtemp(prefix="vigil-cg2-")
-    subprocess.run(["mount", "-t", "cgroup2", "none", root], check=True)
-    return root
 
 
 @test

@@ -243,11 +243,29 @@ static bool ksym_is_tracing_glue(const struct ksym *sym)
 		!strncmp(sym->name, "__bpf_trace_", 12) || !strncmp(sym->name, "__traceiter_", 12));
 }
 
-static int push_kernel(const struct ksyms *ks, struct prof_result *r, const struct vg_prof_key *k,
+/* kallsyms, read when a kernel frame first needs a name: user-only profiles never pay it. */
+struct ksyms_lazy {
+	struct ksyms *ks;
+	bool tried;
+};
+
+static const struct ksyms *ksyms_lazy__get(struct ksyms_lazy *l)
+{
+	if (l->tried)
+		return l->ks;
+	l->tried = true;
+	l->ks = ksyms__load(NULL);
+	if (!l->ks)
+		pr_warn("profile: kallsyms: %s; kernel frames print as addresses", strerror(errno));
+	return l->ks;
+}
+
+static int push_kernel(struct ksyms_lazy *kl, struct prof_result *r, const struct vg_prof_key *k,
 		       const struct vg_prof_val *v, int fd, struct frame_buf *fb)
 {
 	__u64 ips[VG_PROF_MAX_DEPTH];
 	char name[FRAME_NAME_MAX];
+	const struct ksyms *ks;
 	int depth, err;
 	uint32_t map;
 
@@ -258,6 +276,7 @@ static int push_kernel(const struct ksyms *ks, struct prof_result *r, const stru
 		r->missing_kernel += v->value;
 		return frame_buf__push(fb, "[missing kernel stack]");
 	}
+	ks = ksyms_lazy__get(kl);
 	/* Off-CPU stacks are taken inside the tracepoint: drop vigil's own frames. */
 	while (depth > 1 && ks && ksym_is_tracing_glue(ksyms__find(ks, ips[0]))) {
 		memmove(ips, ips + 1, (size_t)(depth - 1) * sizeof(*ips));
@@ -350,7 +369,7 @@ int profiler__collect(struct profiler *p, struct prof_result *r)
 	int stacks_fd = bpf_map__fd(p->skel->maps.stacks);
 	int ustacks_fd = bpf_map__fd(p->skel->maps.ustacks);
 	struct vg_prof_key key, next, *prev = NULL;
-	struct ksyms *ks = NULL;
+	struct ksyms_lazy kl = { 0 };
 	size_t cap = 0;
 	int err = 0;
 
@@ -361,12 +380,6 @@ int profiler__collect(struct profiler *p, struct prof_result *r)
 	r->duration_ns = (p->end_ns ? p->end_ns : p->start_ns) - p->start_ns;
 	r->start_realtime_ns = realtime_ns() - (mono_now_ns() - p->start_ns);
 	r->task_matched = p->skel->bss->task_matched;
-	if (p->cfg.kernel_stacks) {
-		ks = ksyms__load(NULL);
-		if (!ks)
-			pr_warn("profile: kallsyms: %s; kernel frames print as addresses",
-				strerror(errno));
-	}
 	while (!bpf_map_get_next_key(counts_fd, prev, &next)) {
 		struct frame_buf fb = { 0 };
 		struct vg_prof_val v;
@@ -379,7 +392,7 @@ int profiler__collect(struct profiler *p, struct prof_result *r)
 		err = push_user(p, r, &key, &v, ustacks_fd, &fb);
 		nuser = fb.n;
 		if (!err)
-			err = push_kernel(ks, r, &key, &v, stacks_fd, &fb);
+			err = push_kernel(&kl, r, &key, &v, stacks_fd, &fb);
 		if (!err)
 			err = result__add(r, &cap, &key, &v, &fb, fb.n - nuser);
 		if (err) {
@@ -390,7 +403,7 @@ int profiler__collect(struct profiler *p, struct prof_result *r)
 			break;
 		}
 	}
-	ksyms__free(ks);
+	ksyms__free(kl.ks);
 	if (err) {
 		prof_result__fini(r);
 		return err;

@@ -262,6 +262,9 @@ def test_status_line_on_a_terminal_only():
     require_root()
     d = tempfile.mkdtemp(prefix="vigil-status-")
     w = busy_waker()
+    # The profiler counts stacks of CPU time: a spinner gives it samples from its first tick
+    # (the waker alone sleeps most of the time, and a run could see none in 2 s).
+    spin = subprocess.Popen([sys.executable, "-c", "while True: pass"])
     try:
         jobs = [("trace", "records", ["trace", "sched", "-d", "3s", "-o", d + "/t.ndjson"]),
                 ("profile", "stacks", ["profile", "-d", "3s", "-o", d + "/p.folded"]),
@@ -284,8 +287,9 @@ def test_status_line_on_a_terminal_only():
             check(b"\r" not in err and not STATUS.search(err),
                   "%s: no status line when stderr is not a terminal: %r" % (cmd, err[-300:]))
     finally:
-        w.kill()
-        w.wait()
+        for proc in (w, spin):
+            proc.kill()
+            proc.wait()
         shutil.rmtree(d, ignore_errors=True)
 
 

@@ -8,6 +8,7 @@
  */
 #include "profile/ksyms.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
@@ -29,14 +30,6 @@ struct ksyms {
 static bool type_is_text(char t)
 {
 	return t == 't' || t == 'T' || t == 'w' || t == 'W';
-}
-
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c |= 0x20;
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
 static char *skip_blanks(char *s)
@@ -77,15 +70,15 @@ static int ksyms__push(struct ksyms *ks, uint64_t addr, const char *name)
  */
 static char *ksyms__parse_line(struct ksyms *ks, char *line, int *err)
 {
-	char *next = strchrnul(line, '\n'), *p = line, *name, *end, *close;
-	uint64_t addr = 0;
-	int digits, v;
+	char *next = strchrnul(line, '\n'), *p, *name, *end, *close;
+	uint64_t addr;
 
 	if (*next)
 		*next++ = '\0';
-	for (digits = 0; digits < 16 && (v = hex_value(*p)) >= 0; digits++, p++)
-		addr = addr << 4 | (unsigned int)v;
-	if (!digits || !addr || (*p != ' ' && *p != '\t'))
+	if (!isxdigit((unsigned char)*line))
+		return next;
+	addr = strtoull(line, &p, 16);
+	if (!addr || (*p != ' ' && *p != '\t'))
 		return next;
 	p = skip_blanks(p);
 	if (!type_is_text(*p))

@@ -247,13 +247,25 @@ static __always_inline void emit_runq(struct task_struct *prev, struct task_stru
 }
 
 /*
+ * The clock, read at most once per switch and only when a stamp is made or used: most
+ * switches on a busy machine involve the idle task or a task going to sleep, and on a VM the
+ * clock read is among the costliest steps left.
+ */
+static __always_inline __u64 clock__now(__u64 *now)
+{
+	if (!*now)
+		*now = bpf_ktime_get_ns();
+	return *now;
+}
+
+/*
  * The outgoing task: close its time slice, and stamp it if it stays runnable. A preempted task
  * stays on the run queue whatever its state says: preemption can catch it between
  * set_current_state() and schedule(), so the state alone (runqlat's test) would miss its
  * wait. A task going to sleep needs nothing here unless time slices are asked for: it holds
  * no stamp (see on_wakeup), and its wakeup creates its storage if it has none.
  */
-static __always_inline void switch_out(struct task_struct *prev, bool preempt, __u64 now)
+static __always_inline void switch_out(struct task_struct *prev, bool preempt, __u64 *now)
 {
 	bool runnable = preempt || task__state(prev) == TASK_RUNNING;
 	struct task_ts *ts;
@@ -266,7 +278,7 @@ static __always_inline void switch_out(struct task_struct *prev, bool preempt, _
 	if (!wants_oncpu()) {
 		ts = bpf_task_storage_get(&task_ts, prev, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 		if (ts)
-			ts->wake_ns = now;
+			ts->wake_ns = clock__now(now);
 		else
 			drop__count(VG_DROP_NO_STORAGE);
 		return;
@@ -277,18 +289,19 @@ static __always_inline void switch_out(struct task_struct *prev, bool preempt, _
 	if (!ts)
 		return;
 	if (ts->oncpu_ns)
-		emit_oncpu(prev, now, now - ts->oncpu_ns);
+		emit_oncpu(prev, clock__now(now), clock__now(now) - ts->oncpu_ns);
 	ts->oncpu_ns = 0;
 	/* A task switched out while still runnable goes straight back to the run queue. */
 	if (runnable)
-		ts->wake_ns = now;
+		ts->wake_ns = clock__now(now);
 }
 
 /*
  * The incoming task: its wait on the run queue ends now, its time slice starts. Without time
  * slices a task with no storage was never seen runnable: it has no stamp, and none is made.
  */
-static __always_inline void switch_in(struct task_struct *prev, struct task_struct *next, __u64 now)
+static __always_inline void switch_in(struct task_struct *prev, struct task_struct *next,
+				      __u64 *now)
 {
 	struct task_ts *ts;
 	bool is_new = false;
@@ -305,11 +318,11 @@ static __always_inline void switch_in(struct task_struct *prev, struct task_stru
 		return;
 	}
 	if (wants_oncpu())
-		ts->oncpu_ns = now;
+		ts->oncpu_ns = clock__now(now);
 	if (!wants_runq())
 		return;
 	if (ts->wake_ns) {
-		emit_runq(prev, next, now, now - ts->wake_ns);
+		emit_runq(prev, next, clock__now(now), clock__now(now) - ts->wake_ns);
 		ts->wake_ns = 0;
 	} else {
 		/* Runnable before the trace began (first sight), or a wakeup never announced. */
@@ -320,10 +333,10 @@ static __always_inline void switch_in(struct task_struct *prev, struct task_stru
 SEC("tp_btf/sched_switch")
 int BPF_PROG(handle_sched_switch, bool preempt, struct task_struct *prev, struct task_struct *next)
 {
-	__u64 now = bpf_ktime_get_ns();
+	__u64 now = 0;
 
-	switch_out(prev, preempt, now);
-	switch_in(prev, next, now);
+	switch_out(prev, preempt, &now);
+	switch_in(prev, next, &now);
 	return 0;
 }
 

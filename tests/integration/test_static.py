@@ -4,7 +4,8 @@ and it must do what the normal binary does without any shared library: the fallb
 (snapshot, ps, with user names resolved) against psutil, and BPF loaded from it (libbpf and
 libelf linked in) with `trace sched -d 1s` and `hist runq -d 1s` on a sleeper the test starts.
 serve's HTTP endpoint is not in the static binary (Debian's libgnutls.a needs libp11-kit,
-shipped only shared): serve must say so and exit 1.
+shipped only shared): serve must say so and exit 1. The normal binary loads libc alone at exec:
+each more shared object costs every command page faults before main() (docs/benchmarks.md).
 """
 import json
 import os
@@ -66,6 +67,15 @@ def static_binary_builds_and_is_not_dynamic():
         check("INTERP" not in p.stdout and "DYNAMIC" not in p.stdout,
               "readelf shows INTERP/DYNAMIC segments")
     check(run("--version").returncode == 0, "vigil-static --version failed")
+
+
+@test
+def dynamic_binary_needs_only_libc():
+    p = subprocess.run(["readelf", "-d", os.path.join(OUT, "vigil")], capture_output=True,
+                       text=True, check=True)
+    needed = [ln.split("[", 1)[1].rstrip("]") for ln in p.stdout.splitlines()
+              if "(NEEDED)" in ln]
+    check(needed == ["libc.so.6"], "vigil needs %s at exec, not libc alone" % needed)
 
 
 @test

@@ -163,7 +163,13 @@ static void time_label(char *buf, size_t len, double t)
 static void chart__nice(struct chart *c)
 {
 	static const double steps[] = { 1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10 };
-	double raw = (c->hi - c->lo) / CHART_GRID, mag = pow(10, floor(log10(raw))), step = raw;
+	double raw = (c->hi - c->lo) / CHART_GRID, mag = 1, step = raw;
+
+	/* The power of ten at or below raw, without libm's pow/log10 (no libm at exec). */
+	for (int i = 0; i < 400 && mag * 10 <= raw; i++)
+		mag *= 10;
+	for (int i = 0; i < 400 && mag > raw; i++)
+		mag /= 10;
 
 	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
 		if (steps[i] * mag >= raw * 0.999) {
@@ -189,11 +195,11 @@ static void chart__range(struct chart *c, const struct alert_point *pts, size_t 
 	for (size_t i = 0; i < n; i++) {
 		if (!isfinite(pts[i].v))
 			continue;
-		c->lo = fmin(c->lo, pts[i].v);
-		c->hi = fmax(c->hi, pts[i].v);
+		c->lo = pts[i].v < c->lo ? pts[i].v : c->lo;
+		c->hi = pts[i].v > c->hi ? pts[i].v : c->hi;
 	}
-	if (!isnan(thr))
-		c->lo = fmin(c->lo, thr);
+	if (!isnan(thr) && thr < c->lo)
+		c->lo = thr;
 	if (pct && c->lo >= 0 && c->hi <= 100) { /* a share: the whole of it */
 		c->hi = 100;
 		return;
@@ -279,7 +285,7 @@ int mail_chart__hist(const char *title, const uint64_t *slots, int nslots, struc
 	c.lo = 0;
 	c.hi = 1;
 	for (int i = first; i <= last; i++)
-		c.hi = fmax(c.hi, (double)slots[i] * 1.05);
+		c.hi = (double)slots[i] * 1.05 > c.hi ? (double)slots[i] * 1.05 : c.hi;
 	chart__nice(&c);
 	chart__frame(&c, "");
 	if (last < 0) {
@@ -298,7 +304,7 @@ int mail_chart__hist(const char *title, const uint64_t *slots, int nslots, struc
 		if ((i - first) % step)
 			continue;
 		cairo_set_source_rgb(c.cr, 0.3, 0.3, 0.3);
-		mail_fmt_value(label, sizeof(label), i ? ldexp(1, i) * 1e-6 : 0, "s");
+		mail_fmt_value(label, sizeof(label), i ? (double)(1ULL << i) * 1e-6 : 0, "s");
 		chart__text(&c, x + 1, c.y1 + 16, label, 0);
 	}
 	return chart__close(&c, png);

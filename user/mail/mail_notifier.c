@@ -37,7 +37,7 @@ struct mail_notifier {
 
 double mail_backoff(int attempts, double max)
 {
-	double s = ldexp(1, attempts > 1 ? (attempts > 40 ? 40 : attempts - 1) : 0);
+	double s = (double)(1ULL << (attempts > 1 ? (attempts > 40 ? 40 : attempts - 1) : 0));
 
 	return s < max ? s : max;
 }

@@ -279,9 +279,13 @@ static int hist_slots(json_t *h, uint64_t *slots)
 	for (size_t i = 0; i < json_array_size(buckets); i++) {
 		json_t *bk = json_array_get(buckets, i);
 		double lo = num(bk, "lo"), count = num(bk, "count");
-		int slot = lo >= 2 ? (int)floor(log2(lo)) : 0;
+		int slot = 0;
 
-		if (isnan(lo) || isnan(count) || count < 0 || slot >= REPORT_SLOTS)
+		if (isnan(lo) || isnan(count) || count < 0 || lo >= 0x1p63)
+			continue;
+		if (lo >= 2) /* floor(log2(lo)), in integers: no libm at every command's exec */
+			slot = 63 - __builtin_clzll((unsigned long long)lo);
+		if (slot >= REPORT_SLOTS)
 			continue;
 		slots[slot] += (uint64_t)count;
 		n = slot + 1 > n ? slot + 1 : n;

@@ -55,6 +55,12 @@ static void *blkio_open(const struct trace_cfg *cfg, struct bpf_object **obj)
 	queue = stream || (hist && cfg->blkio_queued);
 	skel->rodata->targ_owner = owner;
 	skel->rodata->targ_insert = queue;
+	if (map__shrink_unused(skel->maps.blkio_hist, hist && cfg->hist_per != VG_PER_GLOBAL) ||
+	    map__shrink_unused(skel->maps.io_top, cfg->blkio_top) ||
+	    map__shrink_unused(skel->maps.flush_owner, owner)) {
+		blkio_bpf__destroy(skel);
+		return NULL;
+	}
 	bpf_program__set_autoload(skel->progs.handle_blkio_start, owner);
 	bpf_program__set_autoload(skel->progs.handle_blkio_insert, queue);
 	*obj = skel->obj;

@@ -63,6 +63,11 @@ const char *tracer_names(void)
 	return names;
 }
 
+int map__shrink_unused(struct bpf_map *map, bool used)
+{
+	return used ? 0 : bpf_map__set_max_entries(map, 1);
+}
+
 int tracer__map_fd(const struct tracer *t, const char *name)
 {
 	struct bpf_map *map = bpf_object__find_map_by_name(t->obj, name);

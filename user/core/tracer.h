@@ -18,6 +18,7 @@
 
 struct bpf_object;
 struct bpf_link;
+struct bpf_map;
 struct probe_result;
 struct vrow;
 
@@ -117,6 +118,13 @@ int tracer__read_drops(const struct tracer *t, uint64_t out[TRACER_DROP_REASONS]
 
 /* Sum the per-CPU counters of end events without a start (not losses) into out[reason]. */
 int tracer__read_unmatched(const struct tracer *t, uint64_t out[TRACER_UNMATCHED_REASONS]);
+
+/*
+ * Before load: a map this run never touches gets one entry. Keyed histograms and per-process
+ * tables are preallocated hashes of thousands of entries, each threaded onto per-CPU free
+ * lists at map creation: a tenth of a probe command's start for ones it never uses.
+ */
+int map__shrink_unused(struct bpf_map *map, bool used);
 
 /* The fd of the map named name, or a negative errno. */
 int tracer__map_fd(const struct tracer *t, const char *name);

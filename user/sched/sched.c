@@ -19,6 +19,7 @@ static bool wants(uint64_t mask, unsigned int bit)
 static void *sched_open(const struct trace_cfg *cfg, struct bpf_object **obj)
 {
 	struct sched_bpf *skel = sched_bpf__open();
+	bool keyed = cfg->hist_per != VG_PER_GLOBAL;
 
 	if (!skel)
 		return NULL;
@@ -33,6 +34,11 @@ static void *sched_open(const struct trace_cfg *cfg, struct bpf_object **obj)
 	skel->rodata->targ_hist_per = cfg->hist_per;
 	skel->rodata->targ_hist_unit_ns = cfg->hist_unit_ns ? cfg->hist_unit_ns : 1000;
 	skel->rodata->targ_min_ns = cfg->min_latency_ns;
+	if (map__shrink_unused(skel->maps.runq_hist, keyed && skel->rodata->targ_hist_runq) ||
+	    map__shrink_unused(skel->maps.oncpu_hist, keyed && skel->rodata->targ_hist_oncpu)) {
+		sched_bpf__destroy(skel);
+		return NULL;
+	}
 	/* Programs with nothing to do in this mode cost a run per event all the same. */
 	if (!skel->rodata->targ_stream_proc) {
 		bpf_program__set_autoload(skel->progs.handle_sched_exec, false);

@@ -97,6 +97,25 @@ static void tcp_set_autoload(struct tcp_bpf *skel, const struct trace_cfg *cfg)
 	bpf_program__set_autoload(skel->progs.handle_tcp_sys_exit, accept);
 }
 
+/* The connection table as asked; keyed histograms and byte counts only when used. */
+static int tcp_size_maps(struct tcp_bpf *skel, const struct trace_cfg *cfg)
+{
+	bool keyed = cfg->hist_per != VG_PER_GLOBAL;
+	int err = bpf_map__set_max_entries(skel->maps.conns, cfg->tcp_max_conns
+								     ? cfg->tcp_max_conns
+								     : TRACE_TCP_CONNS_DEFAULT);
+
+	if (!err)
+		err = map__shrink_unused(skel->maps.connect_hist,
+					 keyed && wants(cfg->hists, HIST_TCP_CONNECT));
+	if (!err)
+		err = map__shrink_unused(skel->maps.rtt_hist,
+					 keyed && wants(cfg->hists, HIST_TCP_RTT));
+	if (!err)
+		err = map__shrink_unused(skel->maps.io_bytes, cfg->tcp_io_bytes);
+	return err;
+}
+
 static void *tcp_open(const struct trace_cfg *cfg, struct bpf_object **obj)
 {
 	struct tcp_bpf *skel = tcp_bpf__open();
@@ -106,9 +125,7 @@ static void *tcp_open(const struct trace_cfg *cfg, struct bpf_object **obj)
 		return NULL;
 	tcp_set_rodata(skel, cfg);
 	tcp_set_autoload(skel, cfg);
-	err = bpf_map__set_max_entries(skel->maps.conns, cfg->tcp_max_conns
-								 ? cfg->tcp_max_conns
-								 : TRACE_TCP_CONNS_DEFAULT);
+	err = tcp_size_maps(skel, cfg);
 	if (err) {
 		tcp_bpf__destroy(skel);
 		errno = -err;

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * consumer.c: the ring-buffer read path: check, decode, observe, export. The ring-buffer
- * callback only fills the exporter's sink buffer; when that buffer passes its high-water mark
- * the callback ends the drain early (libbpf keeps the record as consumed), consumer__poll()
- * flushes the sink, and the drain goes on. So write(2) and gzip run between drains, never
- * inside the callback, and a slow disk delays the next drain instead of stalling one.
+ * consumer.c: the ring-buffer read path: check, decode, observe, export. With an exporter,
+ * the ring-buffer callbacks only queue copies (core/ring_merge.c) and the drain is followed
+ * by writing the queued records in time order, the sink flushed whenever it nears full; so
+ * write(2) and gzip run between drains, never inside a callback, and a slow disk delays the
+ * next drain instead of stalling one. Without one, each callback handles its record at once.
  */
 #include "core/consumer.h"
 
@@ -13,6 +13,17 @@
 #include <poll.h>
 #include <string.h>
 
+#include "core/wallclock.h"
+
+/* A merged record's turn: handled, and the sink flushed whenever it nears full. */
+static void consumer__write_merged(void *ctx, void *data, size_t len)
+{
+	struct consumer *c = ctx;
+
+	if (consumer__handle(c, data, len) == CONSUMER_STOP)
+		sink__flush(c->ex->sink);
+}
+
 void consumer__init(struct consumer *c, struct exporter *ex, consumer_observe_fn observe,
 		    void *observe_ctx)
 {
@@ -20,6 +31,7 @@ void consumer__init(struct consumer *c, struct exporter *ex, consumer_observe_fn
 	c->ex = ex;
 	c->observe = observe;
 	c->observe_ctx = observe_ctx;
+	ring_merge__init(&c->merge, consumer__write_merged, c);
 }
 
 int consumer__handle(void *ctx, void *data, size_t len)
@@ -61,6 +73,8 @@ void consumer__emit(void *ctx, const struct vrow *row)
 
 int consumer__add_ring(struct consumer *c, int ring_fd)
 {
+	if (c->ex)
+		return ring_merge__add(&c->merge, &c->rb, ring_fd);
 	if (!c->rb) {
 		c->rb = ring_buffer__new(ring_fd, consumer__handle, c, NULL);
 		return c->rb ? 0 : -errno;
@@ -70,6 +84,7 @@ int consumer__add_ring(struct consumer *c, int ring_fd)
 
 int consumer__poll(struct consumer *c, int timeout_ms)
 {
+	uint64_t drain_start;
 	int n;
 
 	if (!c->rb) { /* pollers only: hand on the last round's records, then wait */
@@ -83,11 +98,22 @@ int consumer__poll(struct consumer *c, int timeout_ms)
 		n = 0;
 	else if (n < 0 && n != -EINTR)
 		return n;
+	drain_start = mono_now_ns();
 	do {
 		if (c->ex)
 			sink__flush(c->ex->sink);
 		n = ring_buffer__consume(c->rb);
 	} while (n == CONSUMER_STOP);
+	if (drain_start > CONSUMER_ORDER_SLACK_NS)
+		ring_merge__write_until(&c->merge, drain_start - CONSUMER_ORDER_SLACK_NS);
+	return n;
+}
+
+int consumer__drain_all(struct consumer *c)
+{
+	int n = consumer__poll(c, 0);
+
+	ring_merge__write_until(&c->merge, UINT64_MAX);
 	return n;
 }
 
@@ -95,4 +121,5 @@ void consumer__fini(struct consumer *c)
 {
 	ring_buffer__free(c->rb);
 	c->rb = NULL;
+	ring_merge__free(&c->merge);
 }

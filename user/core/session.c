@@ -326,7 +326,7 @@ int session__run(struct session *s, uint64_t duration_ns, uint64_t tick_ns, sess
 	}
 	if (!err) {
 		/* Hand over what is still in the rings before the final drop count. */
-		consumer__poll(&s->consumer, 0);
+		consumer__drain_all(&s->consumer);
 		session__tick_tracers(s, mono_now_ns());
 		session__poll(s, mono_now_ns()); /* what changed since the last poll */
 		session__check_drops(s, s->consumer.ex);

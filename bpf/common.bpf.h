@@ -20,10 +20,22 @@
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
-/* Userspace resizes it with bpf_map__set_max_entries() before load (--ringbuf-size). */
-struct {
+/*
+ * One ring buffer per CPU: a ring's reserve takes a lock and moves a producer position that
+ * every writer shares, and records written side by side from two CPUs share cache lines.
+ * Userspace sizes the array to the possible CPUs and the inner template to each ring's size
+ * (--ringbuf-size over the CPUs) before load, then creates the rings and puts them in.
+ */
+struct events_ring {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 8 << 20);
+	__uint(max_entries, 64 << 10);
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__array(values, struct events_ring);
 } events SEC(".maps");
 
 struct {
@@ -68,10 +80,19 @@ static __always_inline void unmatched__count(__u32 reason)
 		*cnt += 1; /* per-CPU slot: no other writer */
 }
 
+/* This CPU's ring; programs run with migration disabled, so reserve and submit agree. */
+static __always_inline void *events__ring(void)
+{
+	__u32 cpu = bpf_get_smp_processor_id();
+
+	return bpf_map_lookup_elem(&events, &cpu);
+}
+
 /* Reserve a record of `size` bytes and fill its header; NULL (and a counted drop) if full. */
 static __always_inline void *event__reserve(__u32 size, __u16 kind, __u64 ts)
 {
-	struct vg_hdr *hdr = bpf_ringbuf_reserve(&events, size, 0);
+	void *ring = events__ring();
+	struct vg_hdr *hdr = ring ? bpf_ringbuf_reserve(ring, size, 0) : NULL;
 
 	if (!hdr) {
 		drop__count(VG_DROP_RINGBUF_FULL);
@@ -105,14 +126,15 @@ static __always_inline void event__submit(void *rec)
 {
 	__u64 flags = BPF_RB_NO_WAKEUP, *n;
 	__u32 zero = 0;
+	void *ring;
 
 	if (!wakeup_bytes) {
 		bpf_ringbuf_submit(rec, 0);
 		return;
 	}
 	n = bpf_map_lookup_elem(&submits, &zero);
-	if (n && !(++*n % WAKEUP_CHECK_EVERY) &&
-	    bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes)
+	if (n && !(++*n % WAKEUP_CHECK_EVERY) && (ring = events__ring()) &&
+	    bpf_ringbuf_query(ring, BPF_RB_AVAIL_DATA) >= wakeup_bytes)
 		flags = BPF_RB_FORCE_WAKEUP;
 	bpf_ringbuf_submit(rec, flags);
 }

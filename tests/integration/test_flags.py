@@ -133,7 +133,8 @@ def verbose_adds_diagnostics_on_stderr():
     quiet = vigil("trace", "sched", "-d", "1").stderr
     loud = vigil("trace", "sched", "-d", "1", "-v").stderr
     check(len(loud.splitlines()) > len(quiet.splitlines()) + 5, "-v added little: %r" % loud)
-    for needle in ("sched: source bpf", "attached tp_btf/sched_switch", "map events: ringbuf",
+    for needle in ("sched: source bpf", "attached tp_btf/sched_switch", "map events: array_of_maps",
+                   "sched: ring buffers: ",
                    "filters: ", "duration 1.000 s"):
         check(needle in loud, "-v does not say %r: %r" % (needle, loud[:1500]))
     check("libbpf:" not in loud, "-v already has libbpf's messages")

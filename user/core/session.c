@@ -47,7 +47,8 @@ static int session__add_tracer(struct session *s, const struct tracer_ops *ops,
 	if (err)
 		return err;
 	s->tracers[s->ntracers++] = t;
-	err = consumer__add_ring(&s->consumer, t->events_fd);
+	for (int i = 0; i < t->rings.n && !err; i++)
+		err = consumer__add_ring(&s->consumer, t->rings.fds[i]);
 	if (err)
 		pr_err("%s: ring buffer: %s", ops->name, strerror(-err));
 	return err;

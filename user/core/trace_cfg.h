@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/ring_set.h"
 #include "net/net_addrset.h"
 
 #define TRACE_COMM_LEN		16
@@ -71,6 +72,18 @@ struct trace_cfg {
 
 #define TRACE_RINGBUF_DEFAULT (8ULL << 20)
 
+/* The ring buffer bytes cfg asks for over all CPUs (core/ring_set.h spreads them). */
+static inline uint64_t trace_cfg__ring_total(const struct trace_cfg *cfg)
+{
+	return cfg->ringbuf_bytes ? cfg->ringbuf_bytes : TRACE_RINGBUF_DEFAULT;
+}
+
+/* Wake the consumer when a quarter of a CPU's ring waits (0: at every record). */
+static inline uint64_t trace_cfg__wakeup_bytes(const struct trace_cfg *cfg)
+{
+	return cfg->wake_each ? 0 : ring_set__ring_bytes(trace_cfg__ring_total(cfg)) / 4;
+}
+
 /* The filters of a trace_cfg, as bits: which are set, and which a fallback poller applies. */
 enum trace_filter {
 	TF_PID = 1U << 0,
@@ -85,7 +98,7 @@ enum trace_filter {
 /* The rodata every vigil BPF object shares (bpf/common.bpf.h), set from cfg. */
 #define TRACE_CFG_SET_COMMON_RODATA(rodata, cfg)                                                   \
 	do {                                                                                       \
-		(rodata)->wakeup_bytes = (cfg)->wake_each ? 0 : (cfg)->ringbuf_bytes / 4;          \
+		(rodata)->wakeup_bytes = trace_cfg__wakeup_bytes(cfg);                             \
 		(rodata)->targ_tgid = (cfg)->tgid;                                                 \
 		(rodata)->targ_tid = (cfg)->tid;                                                   \
 		(rodata)->targ_cgroup_id = (cfg)->cgroup_id;                                       \

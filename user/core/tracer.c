@@ -169,11 +169,12 @@ static void tracer__log_maps(const struct tracer *t)
 			bpf_map__max_entries(map), bpf_map__key_size(map),
 			bpf_map__value_size(map));
 	}
+	pr_info("%s: ring buffers: %d x %u bytes, one per CPU", t->ops->name, t->rings.n,
+		t->rings.ring_bytes);
 }
 
 static int tracer__open_load(struct tracer *t, const struct trace_cfg *cfg)
 {
-	struct bpf_map *events;
 	int err;
 
 	t->skel = t->ops->open(cfg, &t->obj);
@@ -182,12 +183,9 @@ static int tracer__open_load(struct tracer *t, const struct trace_cfg *cfg)
 		pr_err("%s: open BPF object: %s", t->ops->name, strerror(-err));
 		return err;
 	}
-	events = bpf_object__find_map_by_name(t->obj, "events");
-	if (events && cfg->ringbuf_bytes) {
-		err = bpf_map__set_max_entries(events, (__u32)cfg->ringbuf_bytes);
-		if (err)
-			return err;
-	}
+	err = ring_set__size(t->obj);
+	if (err)
+		return err;
 	err = bpf_object__load(t->obj);
 	if (err) {
 		pr_err("%s: load BPF object: %s (run 'vigil doctor' for why)", t->ops->name,
@@ -201,7 +199,11 @@ static int tracer__open_load(struct tracer *t, const struct trace_cfg *cfg)
 			return err;
 		}
 	}
-	t->events_fd = tracer__map_fd(t, "events");
+	err = ring_set__create(&t->rings, t->obj, trace_cfg__ring_total(cfg));
+	if (err) {
+		pr_err("%s: ring buffers: %s", t->ops->name, strerror(-err));
+		return err;
+	}
 	t->drops_fd = tracer__map_fd(t, "drops");
 	t->unmatched_fd = tracer__map_fd(t, "unmatched");
 	tracer__log_maps(t);
@@ -243,6 +245,7 @@ int tracer__try_load(const struct tracer_ops *ops)
 
 	if (t.skel)
 		ops->destroy(t.skel);
+	ring_set__free(&t.rings);
 	return err;
 }
 
@@ -394,5 +397,6 @@ void tracer__free(struct tracer *t)
 		bpf_link__destroy(t->links[i]);
 	if (t->skel)
 		t->ops->destroy(t->skel);
+	ring_set__free(&t->rings);
 	free(t);
 }

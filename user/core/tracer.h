@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/ring_set.h"
 #include "core/trace_cfg.h"
 
 struct bpf_object;
@@ -83,7 +84,7 @@ struct tracer {
 	struct bpf_object *obj;
 	struct bpf_link *links[TRACER_MAX_LINKS];
 	int nlinks;
-	int events_fd;
+	struct ring_set rings; /* the per-CPU ring buffers its records come through */
 	int drops_fd;
 	int unmatched_fd;
 	uint32_t hist_per; /* the key its histograms were given (enum vg_hist_per) */

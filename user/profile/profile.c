@@ -107,7 +107,9 @@ static int profiler__open_load(struct profiler *p, const struct profile_cfg *cfg
 				 cfg->user_stacks ? (__u32)(cfg->unwind_memory / UNW_ROW_BYTES)
 						  : 1);
 	skel->rodata->targ_max_frames = cfg->max_frames;
-	bpf_map__set_max_entries(skel->maps.events, (__u32)cfg->trace.ringbuf_bytes);
+	err = ring_set__size(skel->obj);
+	if (err)
+		return err;
 	bpf_program__set_autoload(skel->progs.handle_profile_sample, !cfg->off_cpu);
 	bpf_program__set_autoload(skel->progs.handle_offcpu_switch, cfg->off_cpu);
 	bpf_program__set_autoload(skel->progs.handle_offcpu_wakeup, cfg->off_cpu);
@@ -230,9 +232,10 @@ int profiler__new(const struct profile_cfg *cfg, struct profiler **out)
 	err = profiler__open_load(p, cfg);
 	if (err)
 		goto err_free;
-	p->rb = ring_buffer__new(bpf_map__fd(p->skel->maps.events), profile_rb_event, p, NULL);
-	if (!p->rb) {
-		err = -errno;
+	err = ring_set__create(&p->rings, p->skel->obj, trace_cfg__ring_total(&cfg->trace));
+	if (!err)
+		err = ring_set__add_to(&p->rings, &p->rb, profile_rb_event, p);
+	if (err) {
 		pr_err("profile: ring buffer: %s", strerror(-err));
 		goto err_free;
 	}
@@ -368,6 +371,7 @@ void profiler__free(struct profiler *p)
 		return;
 	profiler__detach(p);
 	ring_buffer__free(p->rb);
+	ring_set__free(&p->rings);
 	profile_bpf__destroy(p->skel);
 	usyms__free(p->usyms);
 	unw_maps__free(p->unw);

@@ -21,6 +21,7 @@ struct profiler {
 	struct profile_cfg cfg;
 	struct profile_bpf *skel;
 	struct ring_buffer *rb;
+	struct ring_set rings; /* per-CPU rings feeding rb */
 	struct bpf_link *links[PROF_MAX_LINKS];
 	int nlinks;
 	int ncpus;

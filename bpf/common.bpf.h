@@ -23,8 +23,8 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 /*
  * One ring buffer per CPU: a ring's reserve takes a lock and moves a producer position that
  * every writer shares, and records written side by side from two CPUs share cache lines.
- * Userspace sizes the array to the possible CPUs and the inner template to each ring's size
- * (--ringbuf-size over the CPUs) before load, then creates the rings and puts them in.
+ * Userspace sizes the array to the possible CPUs before load, then creates the rings
+ * (--ringbuf-size shared out over them; the template's size is not theirs) and puts them in.
  */
 struct events_ring {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);

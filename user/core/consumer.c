@@ -13,6 +13,7 @@
 #include <poll.h>
 #include <string.h>
 
+#include "core/ring_set.h"
 #include "core/wallclock.h"
 
 /* A merged record's turn: handled, and the sink flushed whenever it nears full. */
@@ -75,11 +76,7 @@ int consumer__add_ring(struct consumer *c, int ring_fd)
 {
 	if (c->ex)
 		return ring_merge__add(&c->merge, &c->rb, ring_fd);
-	if (!c->rb) {
-		c->rb = ring_buffer__new(ring_fd, consumer__handle, c, NULL);
-		return c->rb ? 0 : -errno;
-	}
-	return ring_buffer__add(c->rb, ring_fd, consumer__handle, c);
+	return ring_set__join(&c->rb, ring_fd, consumer__handle, c);
 }
 
 int consumer__poll(struct consumer *c, int timeout_ms)

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "events.h"
+#include "core/ring_set.h"
 
 #define QUEUE_ALIGN 8
 
@@ -109,13 +110,7 @@ int ring_merge__add(struct ring_merge *m, struct ring_buffer **rb, int fd)
 {
 	struct ring_queue *q = ring_merge__queue(m);
 
-	if (!q)
-		return -ENOMEM;
-	if (!*rb) {
-		*rb = ring_buffer__new(fd, ring_queue__take, q, NULL);
-		return *rb ? 0 : -errno;
-	}
-	return ring_buffer__add(*rb, fd, ring_queue__take, q);
+	return q ? ring_set__join(rb, fd, ring_queue__take, q) : -ENOMEM;
 }
 
 static void heap__sift_down(struct ring_queue **h, int n, int i)

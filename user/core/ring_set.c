@@ -3,9 +3,9 @@
  * ring_set.c: one BPF ring buffer per CPU instead of one shared by all. A shared ring's
  * reserve takes a spinlock and advances a producer position that every CPU writes, and
  * records from different CPUs land in the same cache lines: on a 2-vCPU guest that was about
- * a third of a streamed sched record's cost. The rings are created by hand (libbpf cannot
- * size an array of maps to the CPU count at open) and each is added to the consumer, which
- * puts their records back in time order.
+ * a third of a streamed sched record's cost. libbpf makes an array of maps' inner maps only
+ * for slots the object names at build time, so the rings, one per possible CPU, are created
+ * here after load; each is added to the consumer, which puts their records back in time order.
  */
 #include "core/ring_set.h"
 
@@ -69,18 +69,22 @@ int ring_set__create(struct ring_set *rs, struct bpf_object *obj, uint64_t total
 	return 0;
 }
 
-int ring_set__add_to(const struct ring_set *rs, struct ring_buffer **rb,
-		     int (*fn)(void *ctx, void *data, size_t len), void *ctx)
+int ring_set__join(struct ring_buffer **rb, int fd, ring_sample_fn fn, void *ctx)
 {
-	for (int i = 0; i < rs->n; i++) {
-		if (!*rb)
-			*rb = ring_buffer__new(rs->fds[i], fn, ctx, NULL);
-		else if (ring_buffer__add(*rb, rs->fds[i], fn, ctx))
-			return -errno;
-		if (!*rb)
-			return -errno;
-	}
-	return 0;
+	if (*rb)
+		return ring_buffer__add(*rb, fd, fn, ctx);
+	*rb = ring_buffer__new(fd, fn, ctx, NULL);
+	return *rb ? 0 : -errno;
+}
+
+int ring_set__add_to(const struct ring_set *rs, struct ring_buffer **rb, ring_sample_fn fn,
+		     void *ctx)
+{
+	int err = 0;
+
+	for (int i = 0; i < rs->n && !err; i++)
+		err = ring_set__join(rb, rs->fds[i], fn, ctx);
+	return err;
 }
 
 void ring_set__free(struct ring_set *rs)

@@ -28,9 +28,15 @@ int ring_set__size(struct bpf_object *obj);
 /* After load: create one ring per CPU, total bytes over them all, each in obj's `events`. */
 int ring_set__create(struct ring_set *rs, struct bpf_object *obj, uint64_t total);
 
+/* A ring buffer callback, as libbpf's ring_buffer_sample_fn. */
+typedef int (*ring_sample_fn)(void *ctx, void *data, size_t len);
+
+/* Add ring fd to *rb, making *rb on the first; 0 or -errno. */
+int ring_set__join(struct ring_buffer **rb, int fd, ring_sample_fn fn, void *ctx);
+
 /* Add every ring of rs to *rb (made on the first): each record goes to fn with ctx. */
-int ring_set__add_to(const struct ring_set *rs, struct ring_buffer **rb,
-		     int (*fn)(void *ctx, void *data, size_t len), void *ctx);
+int ring_set__add_to(const struct ring_set *rs, struct ring_buffer **rb, ring_sample_fn fn,
+		     void *ctx);
 
 void ring_set__free(struct ring_set *rs);
 

@@ -200,8 +200,10 @@ int BPF_PROG(handle_sched_wakeup_new, struct task_struct *p)
 	return 0;
 }
 
-static __always_inline void emit_oncpu(struct task_struct *t, __u64 now, __u64 slice)
+/* The time slice that began at `since` and ends now. */
+static __always_inline void emit_oncpu(struct task_struct *t, __u64 now, __u64 since)
 {
+	__u64 slice = now - since;
 	struct vg_oncpu *e;
 
 	if (slice < targ_min_ns)
@@ -221,9 +223,11 @@ static __always_inline void emit_oncpu(struct task_struct *t, __u64 now, __u64 s
 	event__submit(e);
 }
 
+/* next's wait on the run queue, from its stamp `since` to now. */
 static __always_inline void emit_runq(struct task_struct *prev, struct task_struct *next, __u64 now,
-				      __u64 latency)
+				      __u64 since)
 {
+	__u64 latency = now - since;
 	struct vg_runq *e;
 
 	if (latency < targ_min_ns)
@@ -289,7 +293,7 @@ static __always_inline void switch_out(struct task_struct *prev, bool preempt, _
 	if (!ts)
 		return;
 	if (ts->oncpu_ns)
-		emit_oncpu(prev, clock__now(now), clock__now(now) - ts->oncpu_ns);
+		emit_oncpu(prev, clock__now(now), ts->oncpu_ns);
 	ts->oncpu_ns = 0;
 	/* A task switched out while still runnable goes straight back to the run queue. */
 	if (runnable)
@@ -322,7 +326,7 @@ static __always_inline void switch_in(struct task_struct *prev, struct task_stru
 	if (!wants_runq())
 		return;
 	if (ts->wake_ns) {
-		emit_runq(prev, next, clock__now(now), clock__now(now) - ts->wake_ns);
+		emit_runq(prev, next, clock__now(now), ts->wake_ns);
 		ts->wake_ns = 0;
 	} else {
 		/* Runnable before the trace began (first sight), or a wakeup never announced. */

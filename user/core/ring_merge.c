@@ -8,8 +8,8 @@
  */
 #include "core/ring_merge.h"
 
-#include <bpf/libbpf.h>
 #include <errno.h>
+#include <linux/types.h>
 #include <stdlib.h>
 #include <string.h>
 

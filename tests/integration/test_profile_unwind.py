@@ -285,7 +285,8 @@ def test_unwind_cut_where_the_cfi_knows_a_caller():
     total = sum(v for _, v in stacks)
     check(total >= 200, "too few samples: %d" % total)
     for f, v in stacks:
-        check(user_frames(f) == ["[truncated]", "cut_call_on_edge", "cut_leaf"],
+        # cut_leaf's own callees (clock_gettime, the vdso) may sit below it in a sample
+        check(user_frames(f)[:3] == ["[truncated]", "cut_call_on_edge", "cut_leaf"],
               "%d samples not marked cut: %r" % (v, f))
     check(re.search(r"truncated user stacks: %d samples" % total, r.stderr),
           "not counted: %r" % r.stderr)

@@ -58,7 +58,7 @@ user_srcs = $(USER_BASE) $(wildcard user/port/$(1)/*.c) \
 		$(if $(filter 1,$(4)),$(USER_MHD),$(USER_MHD_NONE)),$(USER_TRACER_NONE)) \
 	$(if $(filter 1,$(3)),user/export/sink_gz.c,user/export/sink_gz_none.c)
 
-LIBS := $(if $(filter 1,$(WITH_BPF)),-lbpf -ldw -lelf -lbz2 -llzma -lprotobuf-c) \
+LIBS := $(if $(filter 1,$(WITH_BPF)),-lbpf -lelf -lprotobuf-c) \
 	$(if $(filter 1,$(WITH_ZLIB) $(WITH_BPF)),-lz)
 # libbpf, libelf and zlib are linked from their static archives and only libc is loaded at
 # exec: mapping and relocating four more shared objects cost every command ~30 page faults and
@@ -81,6 +81,10 @@ LDLIBS := $(if $(STATIC_ARCHIVES),$(LIBS_STATIC),$(LIBS)) -Wl,--as-needed -lm -l
 # serve's HTTP endpoint is not in it (WITH_MHD=0 there): Debian's libgnutls.a, which its
 # libmicrohttpd.a calls, needs libp11-kit, which Debian ships only as a shared library.
 STATIC_MHD ?= 0
+# The profiler's libdw and liblzma (user/profile/dw_dl.c, lzma_dl.c): loaded by `vigil profile`
+# alone, as libdw's architecture backends added ~11 page faults to every command's exec.
+STATIC_LIBS_dw_dl := -ldw -lelf -lbz2 -llzma -lz
+STATIC_LIBS_lzma_dl := -llzma
 STATIC_LIBS_http_dl := -lmicrohttpd -lgnutls -lhogweed -lnettle -lgmp -ltasn1 -lidn2 \
 	-lunistring -lp11-kit -lyaml -lcrypt
 # The loaders of libraries only the controlling host needs (libcurl, libldns: probes, mail;

@@ -16,7 +16,8 @@ test="libcmocka-dev python3 python3-psutil procps iproute2 util-linux libbpf-too
       nginx-light curl nsd python3-dnspython
       diffutils patch
 "
-# vigil profile: libdw for .eh_frame unwind tables (static archives of its compressors too)
+# vigil profile: libdw for .eh_frame unwind tables (dlopen'd; its archive and its compressors'
+# for make static)
 build="$build libdw-dev libbz2-dev liblzma-dev"
 [ "${1:-}" = build ] && test=""
 missing=""

@@ -102,6 +102,36 @@ def test_unwind_ten_frames_without_frame_pointers():
 
 
 @test
+def test_unwind_refuses_a_libdw_of_another_release():
+    """libdw is loaded when profile starts and handed Elf handles from the libelf vigil links,
+    so a libdw.so.1 of another elfutils release (here a stand-in reporting 0.999, found first
+    through LD_LIBRARY_PATH) is refused with both versions named, once; the profile still
+    runs, on frame pointers alone, so the chain no longer reaches main."""
+    require_root()
+    tmp = tempfile.mkdtemp()
+    fake = os.path.join(tmp, "fake")
+    os.mkdir(fake)
+    src = os.path.join(fake, "dw.c")
+    with open(src, "w") as f:
+        f.write('const char *dwfl_version(void *dwfl) { return "0.999"; }\n')
+    subprocess.run(["gcc", "-shared", "-fPIC", "-Wl,-soname,libdw.so.1", "-o",
+                    os.path.join(fake, "libdw.so.1"), src], check=True)
+    p, pid = start([build(tmp), "cpu", "120"])
+    try:
+        r = vigil("profile", "--pid", str(pid), "--duration", "2", "--freq", "199", "-U",
+                  env=dict(os.environ, LD_LIBRARY_PATH=fake))
+    finally:
+        stop(p)
+    said = re.findall(r"libdw\.so\.1 is elfutils 0\.999, vigil was built with \d+\.\d+", r.stderr)
+    check(len(said) == 1, "mismatch said %d times: %r" % (len(said), r.stderr[-800:]))
+    stacks = folded(r.stdout)
+    total = sum(v for _, v in stacks)
+    whole = sum(v for f, v in stacks if has_chain(f))
+    check(total >= 50, "too few samples: %d" % total)
+    check(whole < 0.5 * total, "%d of %d samples unwound without libdw's tables" % (whole, total))
+
+
+@test
 def test_unwind_from_debug_frame():
     """Built with -fno-asynchronous-unwind-tables -g, the chain's CFI is only in .debug_frame:
     first in the objects themselves, then stripped into debug files their .gnu_debuglink

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "core/log.h"
+#include "core/obj_load.h"
 #include "core/probe.h"
 
 extern const struct tracer_ops sched_tracer_ops;
@@ -186,7 +187,7 @@ static int tracer__open_load(struct tracer *t, const struct trace_cfg *cfg)
 	err = ring_set__size(t->obj);
 	if (err)
 		return err;
-	err = bpf_object__load(t->obj);
+	err = obj__load(t->obj);
 	if (err) {
 		pr_err("%s: load BPF object: %s (run 'vigil doctor' for why)", t->ops->name,
 		       strerror(-err));
@@ -288,7 +289,7 @@ static int hooks__open_load(const struct tracer_ops *ops, const bool *present, c
 			bpf_program__set_autoload(prog, only ? !strcmp(ops->hooks[i].prog, only)
 							     : present[i]);
 	}
-	return bpf_object__load(t->obj);
+	return obj__load(t->obj);
 }
 
 /* The whole object did not load: load the hook's program alone to see whether it is to blame. */

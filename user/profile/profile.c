@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "core/log.h"
+#include "core/obj_load.h"
 #include "core/probe.h"
 #include "profile.skel.h"
 #include "profile/profile_impl.h"
@@ -116,7 +117,7 @@ static int profiler__open_load(struct profiler *p, const struct profile_cfg *cfg
 	/* Task storage is only needed off-CPU; skip creating it otherwise. */
 	if (!cfg->off_cpu)
 		bpf_map__set_autocreate(skel->maps.offcpu_start, false);
-	err = profile_bpf__load(skel);
+	err = obj__load(skel->obj);
 	if (err) {
 		pr_err("profile: load BPF object: %s (run 'vigil doctor' for why)", strerror(-err));
 		return err;

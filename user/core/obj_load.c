@@ -22,6 +22,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fallback.h"
+
 /* glibc's defaults (M_MMAP_THRESHOLD, M_TRIM_THRESHOLD), restored after a load. */
 #define MALLOC_DEFAULT_THRESHOLD (128 * 1024)
 
@@ -32,9 +34,11 @@ struct heap_reserve {
 /* What libbpf allocates while loading: the file read, its copy, and the type index. */
 static size_t btf_load_bytes(void)
 {
+	char path[4096];
 	struct stat st;
 
-	if (stat("/sys/kernel/btf/vmlinux", &st) || st.st_size <= 0)
+	if (fb_sys_path("kernel/btf/vmlinux", path, sizeof(path)) || stat(path, &st) ||
+	    st.st_size <= 0)
 		return 0;
 	return (size_t)st.st_size * 5 / 2;
 }

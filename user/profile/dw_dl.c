@@ -37,8 +37,8 @@ static bool dw_release_matches(void)
 	got = version(NULL);
 	ok = got && !strcmp(got, want);
 	if (!ok)
-		pr_err("libdw.so.1 is elfutils %s, vigil was built with %s: unwind tables and build ids "
-		       "are off (rebuild vigil against this libdw)",
+		pr_err("libdw.so.1 is elfutils %s, vigil was built with %s: unwind tables and "
+		       "build ids are off (rebuild vigil against this libdw)",
 		       got ? got : "?", want);
 	return ok;
 }
@@ -110,8 +110,8 @@ int dwarf_frame_register(Dwarf_Frame *frame, int regno, Dwarf_Op ops_mem[3], Dwa
 	return fn ? fn(frame, regno, ops_mem, ops, nops) : -1;
 }
 
-int dwarf_next_cfi(const unsigned char e_ident[], Elf_Data *data, bool eh_frame_p,
-		   Dwarf_Off offset, Dwarf_Off *next_offset, Dwarf_CFI_Entry *entry)
+int dwarf_next_cfi(const unsigned char e_ident[], Elf_Data *data, bool eh_frame_p, Dwarf_Off offset,
+		   Dwarf_Off *next_offset, Dwarf_CFI_Entry *entry)
 {
 	__typeof__(&dwarf_next_cfi) fn = DW_FN(dwarf_next_cfi);
 

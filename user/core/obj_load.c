@@ -71,7 +71,8 @@ static void heap__release(const struct heap_reserve *r)
 		madvise((void *)r->start, r->end - r->start, MADV_NOHUGEPAGE);
 }
 
-int obj__load(struct bpf_object *obj)
+/* load(arg) between heap__reserve() and heap__release(). */
+static int obj__load_with(int (*load)(void *arg), void *arg)
 {
 	struct heap_reserve r = { 0 };
 	size_t bytes = btf_load_bytes();
@@ -79,8 +80,28 @@ int obj__load(struct bpf_object *obj)
 
 	if (bytes)
 		heap__reserve(&r, bytes);
-	err = bpf_object__load(obj);
+	err = load(arg);
 	if (bytes)
 		heap__release(&r);
 	return err;
+}
+
+static int load_object(void *obj)
+{
+	return bpf_object__load(obj);
+}
+
+static int load_skeleton(void *skel)
+{
+	return bpf_object__load_skeleton(skel);
+}
+
+int obj__load(struct bpf_object *obj)
+{
+	return obj__load_with(load_object, obj);
+}
+
+int obj__load_skeleton(struct bpf_object_skeleton *skel)
+{
+	return obj__load_with(load_skeleton, skel);
 }

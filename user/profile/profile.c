@@ -117,7 +117,7 @@ static int profiler__open_load(struct profiler *p, const struct profile_cfg *cfg
 	/* Task storage is only needed off-CPU; skip creating it otherwise. */
 	if (!cfg->off_cpu)
 		bpf_map__set_autocreate(skel->maps.offcpu_start, false);
-	err = obj__load(skel->obj);
+	err = obj__load_skeleton(skel->skeleton);
 	if (err) {
 		pr_err("profile: load BPF object: %s (run 'vigil doctor' for why)", strerror(-err));
 		return err;

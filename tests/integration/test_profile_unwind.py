@@ -3,9 +3,9 @@
 unwind/unw_main.c and unwind/unw_lib.c are built here with -O2 -fomit-frame-pointer (as
 Debian builds its packages): main calls ten frames down, five in the program and five in the
 shared library, then burns CPU or sleeps in nanosleep. Nearly every sample must carry the
-whole chain up to main. Debian's own xz (liblzma, libc: no frame pointers, no .symtab) must
-unwind to libc's __libc_start_call_main as often as `perf record --call-graph dwarf`, run over
-the same seconds, does. Every workload runs far longer than the profile and is killed after,
+whole chain up to main. Debian's own xz (liblzma, libc: no frame pointers, no .symtab) and
+python3 must unwind to libc's __libc_start_call_main as often as `perf record --call-graph
+dwarf`, run over the same seconds, does. Every workload runs far longer than the profile and is killed after,
 so a slow start of vigil on a loaded machine only shifts the window.
 """
 import os
@@ -462,47 +462,68 @@ def perf_stacks(path):
     return samples
 
 
-@test
-def test_unwind_debian_xz_like_perf():
-    require_root()
-    for tool in ("xz", "perf"):
+def unwind_like_perf(name, argv, named, stdin=None):
+    """Profile the Debian program argv (no frame pointers) with vigil and with perf record
+    --call-graph dwarf over the same seconds: at least 95% of vigil's samples must reach libc's
+    __libc_start_call_main (perf: 90%, or the comparison means nothing), the frames both name
+    (named, outermost first) must come in that order, and the share of samples under all of
+    them must agree within 10 points."""
+    for tool in (argv[0], "perf"):
         if not shutil.which(tool):
             skip("%s is not installed (tools/deps.sh installs it)" % tool)
     require_libc_debug()
     tmp = tempfile.mkdtemp()
-    with open("/dev/urandom", "rb") as src, open(os.devnull, "wb") as dst:
-        xz = subprocess.Popen(["xz", "-9", "-T1", "-c"], stdin=src, stdout=dst)
+    with open(os.devnull, "wb") as dst:
+        prog = subprocess.Popen(argv, stdin=stdin, stdout=dst)
     data = os.path.join(tmp, "perf.data")
     try:
         perf = subprocess.Popen(["perf", "record", "-q", "-F", "99", "--call-graph", "dwarf",
-                                 "-p", str(xz.pid), "-o", data, "--", "sleep", "4"],
+                                 "-p", str(prog.pid), "-o", data, "--", "sleep", "4"],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        r = vigil("profile", "--pid", str(xz.pid), "--duration", "3", "--freq", "99", "-U")
+        r = vigil("profile", "--pid", str(prog.pid), "--duration", "3", "--freq", "99", "-U")
         perf.wait(timeout=120)
     finally:
-        stop(xz)
+        stop(prog)
     stacks = folded(r.stdout)
     total = sum(v for _, v in stacks)
     ours = sum(v for f, v in stacks if "__libc_start_call_main" in f)
     theirs = perf_stacks(data)
     perf_ok = sum(1 for s in theirs if "__libc_start_call_main" in s)
-    print("    xz: vigil %d/%d samples to __libc_start_call_main, perf %d/%d" %
-          (ours, total, perf_ok, len(theirs)))
+    print("    %s: vigil %d/%d samples to __libc_start_call_main, perf %d/%d" %
+          (name, ours, total, perf_ok, len(theirs)))
     check(total >= 100, "too few samples: %d" % total)
     check(ours >= 0.95 * total, "vigil: %d of %d samples reach __libc_start_call_main: %r" %
           (ours, total, stacks[:3]))
     check(len(theirs) >= 100 and perf_ok >= 0.9 * len(theirs),
           "perf itself unwound only %d of %d samples" % (perf_ok, len(theirs)))
     # The common part of the stacks, frame by frame: what both name, in the same order.
-    named = ["__libc_start_call_main", "main", "lzma_code"]
     ours_l = sum(v for f, v in stacks if all(n in f for n in named))
     theirs_l = sum(1 for s in theirs if all(n in s for n in named))
     for f, _ in stacks[:5]:
         idx = [f.index(n) for n in named if n in f]
         check(idx == sorted(idx), "frames out of order: %r" % f)
     check(abs(ours_l / total - theirs_l / len(theirs)) < 0.1,
-          "share of samples under lzma_code: vigil %d/%d, perf %d/%d" %
-          (ours_l, total, theirs_l, len(theirs)))
+          "share of samples under %s: vigil %d/%d, perf %d/%d" %
+          (named[-1], ours_l, total, theirs_l, len(theirs)))
+
+
+@test
+def test_unwind_debian_xz_like_perf():
+    require_root()
+    with open("/dev/urandom", "rb") as src:
+        unwind_like_perf("xz", ["xz", "-9", "-T1", "-c"],
+                         ["__libc_start_call_main", "main", "lzma_code"], stdin=src)
+
+
+@test
+def test_unwind_debian_python3_like_perf():
+    """Debian's python3 (no frame pointers, its interpreter loop deep in libpython's code
+    linked into the executable) running a recursive function."""
+    require_root()
+    loop = "def f(n):\n    return n if n < 2 else f(n - 1) + f(n - 2)\nwhile True:\n    f(25)\n"
+    unwind_like_perf("python3", ["/usr/bin/python3", "-c", loop],
+                     ["__libc_start_call_main", "Py_BytesMain", "Py_RunMain",
+                      "_PyEval_EvalFrameDefault"])
 
 
 if __name__ == "__main__":

@@ -6,14 +6,16 @@
  * the incoming task's stamp into a run-queue latency and the outgoing task's on-CPU stamp
  * into a time slice; exec, exit and fork become records of their own. Each measurement can
  * go to an in-kernel log2 histogram, to the ring buffer, or both, as userspace chose in
- * rodata. sched_switch is the hottest path: it touches only the storage the chosen outputs
- * need (none for a task going to sleep when only run-queue latency is asked for), and the
- * global histograms are per-CPU, so no atomic and no cache line crosses CPUs. A switch-in
- * without a stamp is counted as unmatched (a task runnable before the trace began, or a
- * wakeup the kernel's tracepoints never showed), never as a drop. The idle task is never
- * traced.
+ * rodata. Where the kernel refuses a task its storage, the stamp goes to a spill
+ * (task_spill.bpf.h) instead of being lost. sched_switch is the hottest path: it touches
+ * only the storage the chosen outputs need (none for a task going to sleep when only
+ * run-queue latency is asked for), and the global histograms are per-CPU, so no atomic and
+ * no cache line crosses CPUs. A switch-in without a stamp is counted as unmatched (a task
+ * runnable before the trace began, or a wakeup the kernel's tracepoints never showed),
+ * never as a drop. The idle task is never traced.
  */
 #include "common.bpf.h"
+#include "task_spill.bpf.h"
 
 #define TASK_RUNNING 0
 
@@ -21,6 +23,7 @@
 struct task_ts {
 	__u64 wake_ns;	/* when the task became runnable */
 	__u64 oncpu_ns; /* when it last got a CPU */
+	__u64 spilled;	/* 1: this is the task's entry in task_ts_spill */
 };
 
 struct {
@@ -29,6 +32,8 @@ struct {
 	__type(key, int);
 	__type(value, struct task_ts);
 } task_ts SEC(".maps");
+
+TASK_SPILL_MAP(task_ts_spill, struct task_ts);
 
 /* Keyed by enum vg_hist_per's choice: 0, tgid, tid or cgroup id. */
 struct {
@@ -151,18 +156,32 @@ static __always_inline bool wants_oncpu(void)
 	return targ_hist_oncpu || targ_stream_oncpu;
 }
 
-static __always_inline struct task_ts *task_ts__get(struct task_struct *t, bool *is_new)
+/* t's stamps, from its storage or, where the kernel refused that, from the spill. */
+static __always_inline struct task_ts *task_ts__find(struct task_struct *t)
 {
 	struct task_ts *ts = bpf_task_storage_get(&task_ts, t, 0, 0);
 
-	*is_new = false;
+	return ts ?: task_spill__lookup(&task_ts_spill, t);
+}
+
+/* t's stamps, made (and *is_new set) if it has none; NULL, counted, only if both refuse. */
+static __always_inline struct task_ts *task_ts__get(struct task_struct *t, bool *is_new)
+{
+	struct task_ts *ts = task_ts__find(t);
+	struct task_ts init = { .spilled = 1 };
+
+	*is_new = !ts;
 	if (ts)
 		return ts;
-	*is_new = true;
 	ts = bpf_task_storage_get(&task_ts, t, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
-	if (!ts)
-		drop__count(VG_DROP_NO_STORAGE);
-	return ts;
+	return ts ?: task_spill__create(&task_ts_spill, t, &init);
+}
+
+/* A spilled entry goes once its stamps are consumed, so the spill holds only live ones. */
+static __always_inline void task_ts__put(struct task_struct *t, struct task_ts *ts)
+{
+	if (ts->spilled && !ts->wake_ns && !ts->oncpu_ns)
+		task_spill__delete(&task_ts_spill, t);
 }
 
 /*
@@ -173,16 +192,15 @@ static __always_inline struct task_ts *task_ts__get(struct task_struct *t, bool 
 static __always_inline void on_wakeup(struct task_struct *p)
 {
 	struct task_ts *ts;
+	bool is_new;
 
 	if (!wants_runq())
 		return;
 	if (!p->pid || p->on_cpu || !task__is_traced(p))
 		return;
-	ts = bpf_task_storage_get(&task_ts, p, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
-	if (!ts) {
-		drop__count(VG_DROP_NO_STORAGE);
+	ts = task_ts__get(p, &is_new);
+	if (!ts)
 		return;
-	}
 	ts->wake_ns = bpf_ktime_get_ns();
 }
 
@@ -279,25 +297,16 @@ static __always_inline void switch_out(struct task_struct *prev, bool preempt, _
 		return;
 	if (!prev->pid || !task__is_traced(prev))
 		return;
-	if (!wants_oncpu()) {
-		ts = bpf_task_storage_get(&task_ts, prev, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
-		if (ts)
-			ts->wake_ns = clock__now(now);
-		else
-			drop__count(VG_DROP_NO_STORAGE);
-		return;
-	}
-	ts = bpf_task_storage_get(&task_ts, prev, 0, 0);
-	if (!ts && runnable)
-		ts = task_ts__get(prev, &is_new);
+	ts = runnable ? task_ts__get(prev, &is_new) : task_ts__find(prev);
 	if (!ts)
 		return;
-	if (ts->oncpu_ns)
+	if (wants_oncpu() && ts->oncpu_ns)
 		emit_oncpu(prev, clock__now(now), ts->oncpu_ns);
 	ts->oncpu_ns = 0;
 	/* A task switched out while still runnable goes straight back to the run queue. */
 	if (runnable)
 		ts->wake_ns = clock__now(now);
+	task_ts__put(prev, ts);
 }
 
 /*
@@ -312,10 +321,7 @@ static __always_inline void switch_in(struct task_struct *prev, struct task_stru
 
 	if (!next->pid || !task__is_traced(next))
 		return;
-	if (wants_oncpu())
-		ts = task_ts__get(next, &is_new);
-	else
-		ts = bpf_task_storage_get(&task_ts, next, 0, 0);
+	ts = wants_oncpu() ? task_ts__get(next, &is_new) : task_ts__find(next);
 	if (!ts) {
 		if (!wants_oncpu())
 			unmatched__count(VG_UNMATCHED_BEFORE_TRACE);
@@ -332,6 +338,7 @@ static __always_inline void switch_in(struct task_struct *prev, struct task_stru
 		/* Runnable before the trace began (first sight), or a wakeup never announced. */
 		unmatched__count(is_new ? VG_UNMATCHED_BEFORE_TRACE : VG_UNMATCHED_START_NOT_SEEN);
 	}
+	task_ts__put(next, ts);
 }
 
 SEC("tp_btf/sched_switch")

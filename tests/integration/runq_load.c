@@ -4,7 +4,10 @@
  * to one CPU sleeps --sleep-us at a time, --loops times, and measures how late each wakeup
  * was (the oversleep bounds the run-queue wait vigil may report for it). With --busy N, N
  * spinning threads are pinned to the same CPU, so the sleeper's wakeups must wait for a turn.
- * It prints its pid, the sleeper's tid and the totals as one JSON line when done; with
+ * With --herd N, N more threads made at startup sleep, pinned to that CPU, until --herd-at-ms
+ * after startup, so one timer interrupt wakes them all at once: tasks a tracer has never seen,
+ * all needing their first stamp in the same interrupt. It prints its pid, the sleeper's tid,
+ * the totals and the herd's CLOCK_MONOTONIC wake time as one JSON line when done; with
  * --linger-ms it then stays alive that long, so pollers can still read its counters.
  */
 #include <errno.h>
@@ -25,7 +28,11 @@ struct load_opts {
 	long sleep_us;
 	long start_delay_ms;
 	long linger_ms;
+	int herd;
+	long herd_at_ms;
 };
+
+static struct timespec herd_at;
 
 static atomic_int stop_busy;
 
@@ -48,6 +55,14 @@ static void *busy_main(void *arg)
 	return NULL;
 }
 
+static void *herd_main(void *arg)
+{
+	pin(*(int *)arg);
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &herd_at, NULL) == EINTR)
+		;
+	return NULL;
+}
+
 static long long ts_ns(const struct timespec *t)
 {
 	return (long long)t->tv_sec * 1000000000LL + t->tv_nsec;
@@ -55,8 +70,9 @@ static long long ts_ns(const struct timespec *t)
 
 int main(int argc, char **argv)
 {
-	struct load_opts o = { .cpu = 0, .busy = 0, .loops = 200, .sleep_us = 1000 };
-	pthread_t busy[16];
+	struct load_opts o = { .cpu = 0, .loops = 200, .sleep_us = 1000, .herd_at_ms = 2000 };
+	pthread_t busy[16], *herd;
+	pthread_attr_t small;
 	long long late_total = 0, late_max = 0;
 	struct timespec next, now;
 
@@ -75,8 +91,25 @@ int main(int argc, char **argv)
 			o.start_delay_ms = v;
 		else if (!strcmp(argv[i], "--linger-ms"))
 			o.linger_ms = v;
+		else if (!strcmp(argv[i], "--herd"))
+			o.herd = (int)v;
+		else if (!strcmp(argv[i], "--herd-at-ms"))
+			o.herd_at_ms = v;
 	}
 	pin(o.cpu);
+	clock_gettime(CLOCK_MONOTONIC, &herd_at);
+	herd_at.tv_sec += o.herd_at_ms / 1000;
+	herd_at.tv_nsec += o.herd_at_ms % 1000 * 1000000L;
+	if (herd_at.tv_nsec >= 1000000000L) {
+		herd_at.tv_nsec -= 1000000000L;
+		herd_at.tv_sec++;
+	}
+	herd = calloc((size_t)o.herd + 1, sizeof(*herd));
+	pthread_attr_init(&small);
+	pthread_attr_setstacksize(&small, 64 * 1024);
+	for (int i = 0; i < o.herd; i++)
+		if (pthread_create(&herd[i], &small, herd_main, &o.cpu))
+			return 1;
 	if (o.start_delay_ms < 0) { /* -1: start when the test says its tracers are ready */
 		char go;
 
@@ -107,9 +140,12 @@ int main(int argc, char **argv)
 	atomic_store(&stop_busy, 1);
 	for (int i = 0; i < o.busy; i++)
 		pthread_join(busy[i], NULL);
+	for (int i = 0; i < o.herd; i++)
+		pthread_join(herd[i], NULL);
 	printf("{\"pid\": %d, \"tid\": %ld, \"loops\": %ld, \"late_total_ns\": %lld, "
-	       "\"late_max_ns\": %lld}\n",
-	       getpid(), (long)syscall(SYS_gettid), o.loops, late_total, late_max);
+	       "\"late_max_ns\": %lld, \"herd\": %d, \"herd_at_ns\": %lld}\n",
+	       getpid(), (long)syscall(SYS_gettid), o.loops, late_total, late_max, o.herd,
+	       o.herd ? ts_ns(&herd_at) : 0);
 	fflush(stdout);
 	if (o.linger_ms)
 		usleep((useconds_t)o.linger_ms * 1000);

@@ -332,6 +332,29 @@ def a_quiet_trace_has_no_drops():
 
 
 @test
+def a_herd_woken_by_one_interrupt_keeps_every_stamp():
+    """One timer interrupt waking hundreds of tasks the tracer has never seen empties the
+    kernel's task-storage cache, which then refuses them storage: their stamps go to the
+    spill, so every one of them still gets its run-queue wait, and nothing is dropped."""
+    require_root()
+    n = 600
+    load = start_load("--herd", n, "--herd-at-ms", 4000, "--loops", 0)
+    v = start_vigil("trace", "sched", "-e", "runq", "--pid", str(load.pid), "-f", "ndjson")
+    wait_attached(v)
+    attached_ns = time.monotonic_ns()
+    info = json.loads(load.communicate(timeout=60)[0])
+    check(attached_ns < info["herd_at_ns"], "vigil attached %.2f s after the herd woke" %
+          ((attached_ns - info["herd_at_ns"]) / 1e9))
+    time.sleep(0.5)
+    out, err = finish(v)
+    line = err.strip().splitlines()[-1]
+    check("DROPPED" not in line, "the herd's stamps were lost: %s" % line)
+    woken = {r["tid"] for r in of_kind(records(out), "runq", pid=load.pid)} - {info["tid"]}
+    check(len(woken) >= n, "%d of %d herd threads have a run-queue wait: %s" %
+          (len(woken), n, line))
+
+
+@test
 def drops_are_counted_and_reported_when_the_consumer_stalls():
     require_root()
     v = start_vigil("trace", "sched", "-e", "runq,oncpu", "--ringbuf-size", "64K", "-f",

@@ -68,6 +68,14 @@ static long long ts_ns(const struct timespec *t)
 	return (long long)t->tv_sec * 1000000000LL + t->tv_nsec;
 }
 
+static void ts_add_ns(struct timespec *t, long long ns)
+{
+	long long sum = ts_ns(t) + ns;
+
+	t->tv_sec = sum / 1000000000LL;
+	t->tv_nsec = sum % 1000000000LL;
+}
+
 int main(int argc, char **argv)
 {
 	struct load_opts o = { .cpu = 0, .loops = 200, .sleep_us = 1000, .herd_at_ms = 2000 };
@@ -98,12 +106,7 @@ int main(int argc, char **argv)
 	}
 	pin(o.cpu);
 	clock_gettime(CLOCK_MONOTONIC, &herd_at);
-	herd_at.tv_sec += o.herd_at_ms / 1000;
-	herd_at.tv_nsec += o.herd_at_ms % 1000 * 1000000L;
-	if (herd_at.tv_nsec >= 1000000000L) {
-		herd_at.tv_nsec -= 1000000000L;
-		herd_at.tv_sec++;
-	}
+	ts_add_ns(&herd_at, o.herd_at_ms * 1000000LL);
 	herd = calloc((size_t)o.herd + 1, sizeof(*herd));
 	pthread_attr_init(&small);
 	pthread_attr_setstacksize(&small, 64 * 1024);
@@ -124,11 +127,7 @@ int main(int argc, char **argv)
 	for (long i = 0; i < o.loops; i++) {
 		long long late;
 
-		next.tv_nsec += o.sleep_us * 1000;
-		while (next.tv_nsec >= 1000000000L) {
-			next.tv_nsec -= 1000000000L;
-			next.tv_sec++;
-		}
+		ts_add_ns(&next, o.sleep_us * 1000LL);
 		while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL) == EINTR)
 			;
 		clock_gettime(CLOCK_MONOTONIC, &now);

@@ -6,6 +6,7 @@ tests check the symbol names and ratios in the folded output, the off-CPU total 
 time the thread measured itself, kernel frames, the SVG (well-formed, and rendered by
 headless Chromium into a picture that is not blank), JSON, and agreement with perf.
 """
+import collections
 import gzip
 import json
 import os
@@ -48,6 +49,22 @@ def bpf_prog_ids(prefixes):
     return {p["id"] for p in progs if p.get("name", "").startswith(prefixes)}
 
 
+def bpf_link_counts():
+    """How many BPF links each loaded program id has."""
+    r = subprocess.run(["bpftool", "-j", "link", "show"], capture_output=True, text=True)
+    try:
+        links = json.loads(r.stdout or "[]")
+    except ValueError:
+        return {}
+    return collections.Counter(link.get("prog_id") for link in links)
+
+
+def online_cpus():
+    with open("/sys/devices/system/cpu/online") as f:
+        spans = [s.split("-") for s in f.read().strip().split(",")]
+    return sum(int(s[-1]) - int(s[0]) + 1 for s in spans)
+
+
 def start_peer(argv, prog_prefixes, timeout=20):
     """Start a BPF peer tool and return its Popen once a program named as PROG_PREFIXES
     has appeared, and a moment more for it to be attached: on a loaded machine a peer can
@@ -66,21 +83,26 @@ def start_peer(argv, prog_prefixes, timeout=20):
 
 
 def start_profile(*args):
-    """Start `vigil profile ARGS` and return once its programs are attached: a loaded machine
-    can take seconds to verify them, and a workload started before would be partly missed."""
+    """Start `vigil profile ARGS` and return once every program is attached: a loaded machine
+    can take seconds to verify and attach them, and a workload started before would be partly
+    missed. The sampler has one link per online CPU; the off-CPU pair one each, the wakeup's
+    last."""
     before = bpf_prog_ids(VIGIL_PROGS)
     v = start_vigil("profile", *args)
+    off_cpu = "--off-cpu" in args
+    nprogs, nlinks = (2, 1) if off_cpu else (1, online_cpus())
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         if v.poll() is not None:
             raise AssertionError("vigil exited early (%d): %s" % (v.returncode,
                                                                  v.stderr.read()))
-        if bpf_prog_ids(VIGIL_PROGS) - before:
-            time.sleep(0.2)  # load, then attach: one perf event per CPU
+        new = bpf_prog_ids(VIGIL_PROGS) - before
+        links = bpf_link_counts()
+        if len(new) == nprogs and all(links[i] >= nlinks for i in new):
             return v
         time.sleep(0.05)
     v.kill()
-    raise AssertionError("vigil profile did not load its programs within 20 s")
+    raise AssertionError("vigil profile did not attach its programs within 20 s")
 
 
 def finish(v, timeout=60):
@@ -263,10 +285,10 @@ def test_profile_offcpu_state_filter():
                           state)
         burn, _ = start_burn("sleep", "0.5", "5")
         burn.communicate()
-        stdout, _ = finish(v)
+        stdout, stderr = finish(v)
         total = sum(val for f, val in folded(stdout) if f[0] == "sleeper")
         check((total >= 450000) if want else (total == 0),
-              "--state %s: sleeper blocked %d us" % (state, total))
+              "--state %s: sleeper blocked %d us; %s" % (state, total, stderr.strip()))
 
 
 @test

@@ -1,16 +1,15 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * iter_task.c: the BPF task iterator as the fallback library's process feed. Opening it
- * loads iter.bpf.c through its light skeleton (the kernel does the CO-RE relocations against
- * the BTF it holds, so no run parses the 5 MB vmlinux BTF), attaches `dump_task` as an
- * iterator link and reads one walk per scan in bounded chunks (iter_read.h). Every record's
- * version and size are checked: a mismatch at open falls back to /proc with a warning, one
- * later
- * fails the scan. Raw kernel values become /proc's units here: CPU times are summed and
- * scaled as the kernel's cputime_adjust() does (sum_exec_runtime split in the ticks' ratio,
- * never below what /proc last reported), then turned into clock ticks as nsec_to_clock_t();
- * the start time into ticks since boot; the mm counters into statm's pages; the terminal into
- * /proc's encoded tty_nr.
+ * iter_task.c: the BPF task iterator as the fallback library's process feed. The first listing
+ * loads iter.bpf.c through its light skeleton (the kernel does the CO-RE relocations against the
+ * BTF it holds, so no run parses the 5 MB vmlinux BTF) and attaches `dump_task` as an iterator
+ * link for the process' lifetime: verifying it costs more than a walk, so a fresh listing must not
+ * pay it again. Each listing reads one walk in bounded chunks (iter_read.h). Every record's
+ * version and size are checked: a mismatch at open falls back to /proc with a warning, one later
+ * fails the scan. Raw kernel values become /proc's units here: CPU times are summed and scaled as
+ * the kernel's cputime_adjust() does (sum_exec_runtime split in the ticks' ratio, never below what
+ * /proc last reported), then turned into clock ticks as nsec_to_clock_t(); the start time into
+ * ticks since boot; the mm counters into statm's pages; the terminal into /proc's encoded tty_nr.
  */
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -28,16 +27,47 @@
 #include "iter_rec.h"
 
 struct iter_task {
-	struct iter_lskel *skel;
 	struct iter_reader rd;
 	uint64_t ns_per_tick;
 };
 
+static struct iter_lskel *task_skel;
+static int task_skel_err; /* the first load's error, kept: a later listing does not retry */
+static const char *task_skel_step;
 static char last_why[256];
 
 const char *iter_task__why(void)
 {
 	return last_why;
+}
+
+/* The loaded and attached object, loaded by the first listing: 0 or -errno (*step failed). */
+static int task_skel__get(const char **step)
+{
+	int err;
+
+	if (task_skel || task_skel_err) {
+		*step = task_skel_step;
+		return task_skel_err;
+	}
+	*step = "open";
+	task_skel = iter_lskel__open();
+	err = task_skel ? 0 : (errno ? -errno : -ENOMEM);
+	if (!err) {
+		*step = "load";
+		err = iter_lskel__load(task_skel);
+	}
+	if (!err) {
+		*step = "attach";
+		err = iter_lskel__attach(task_skel);
+	}
+	if (err) {
+		iter_lskel__destroy(task_skel);
+		task_skel = NULL;
+		task_skel_step = *step;
+		task_skel_err = err;
+	}
+	return err;
 }
 
 static void iter_close(void *state)
@@ -47,7 +77,6 @@ static void iter_close(void *state)
 	if (!t)
 		return;
 	iter_reader__fini(&t->rd);
-	iter_lskel__destroy(t->skel);
 	free(t);
 }
 
@@ -62,20 +91,11 @@ static int iter_open(void **state)
 		goto fail;
 	t->rd.fd = -1;
 	t->ns_per_tick = 1000000000ULL / (uint64_t)(tck > 0 ? tck : 100);
-	step = "open";
-	t->skel = iter_lskel__open();
-	if (!t->skel)
-		goto fail;
-	step = "load";
-	err = iter_lskel__load(t->skel);
-	if (err)
-		goto fail;
-	step = "attach";
-	err = iter_lskel__attach(t->skel);
+	err = task_skel__get(&step);
 	if (err)
 		goto fail;
 	step = "walk";
-	err = iter_reader__init(&t->rd, t->skel->links.dump_task_fd, "task");
+	err = iter_reader__init(&t->rd, task_skel->links.dump_task_fd, "task");
 	if (!err)
 		err = iter_reader__start(&t->rd);
 	if (err)

@@ -7,9 +7,10 @@
  * /proc/net/{tcp,tcp6,udp,udp6,unix} text tables are the fallback (no netlink, or a fixture root)
  * and parse to the same records.
  * An owner feed (fb_net_set_owner_feed(): vigil's BPF task_file walk) replaces the fd scan of
- * every process it visits; the ones it did not visit are still scanned.  A table feed
- * (fb_net_set_table_feed(): vigil's BPF tcp and udp iterators) replaces the sock_diag dumps
- * of the tables it walks when it can start and read to its end.
+ * every process it visits; the ones it did not visit are still scanned.  The owners and the
+ * tables are independent halves, each read on its own thread when a second CPU is free.  A table
+ * feed (fb_net_set_table_feed(): vigil's BPF tcp and udp iterators) replaces the sock_diag
+ * dumps of the tables it walks when it can start and read to its end.
  * psutil's rules: inet sockets report their first holder only, unix sockets one row per
  * (pid, fd), port 0 is the empty tuple, UDP status is NONE, identical rows collapse.
  */
@@ -928,6 +929,93 @@ static int feed_owners(struct scan_part *part, struct scan_job *job, void *state
 	return err;
 }
 
+/*
+ * A listing with an owner feed has two independent halves, the owner walk (with the fd scan of
+ * the processes it did not visit) and the socket tables: each thread takes the next one free,
+ * so on two CPUs they run side by side.
+ */
+struct conn_work {
+	size_t next; /* atomic: 0 the owners, 1 the tables, then done */
+	struct scan_job *job;
+	struct scan_part *part;
+	void *feed_state;
+	pid_t **pids;
+	struct conn_list *l;
+	unsigned t;
+	bool netlink;
+	int err[2];
+};
+
+static int walk_owners(struct conn_work *w)
+{
+	int err = fb__scan_pids(w->pids, &w->job->npids);
+
+	if (err)
+		return err;
+	w->job->pids = *w->pids;
+	err = feed_owners(w->part, w->job, w->feed_state);
+	if (err)
+		return err;
+	scan_run(w->part);
+	return w->part->err;
+}
+
+static void conn_work_run(void *arg)
+{
+	struct conn_work *w = arg;
+	size_t i;
+
+	while ((i = __atomic_fetch_add(&w->next, 1, __ATOMIC_RELAXED)) < 2)
+		w->err[i] = i ? read_tables(w->l, w->t, w->netlink) : walk_owners(w);
+}
+
+/* Owners from the feed, tables at the same time; 1 when the feed does not open. */
+static int connections_fed(struct scan_job *job, struct scan_part *part, pid_t **pids,
+			   struct conn_list *l, unsigned t, bool netlink)
+{
+	struct conn_work w = { .job = job, .part = part, .pids = pids, .l = l, .t = t };
+	struct fb__par *helper;
+
+	if (owner_feed->open(&w.feed_state))
+		return 1;
+	w.netlink = netlink;
+	helper = fb__par_start(conn_work_run, &w);
+	conn_work_run(&w);
+	fb__par_finish(helper);
+	owner_feed->close(w.feed_state);
+	if (!w.err[0])
+		owner_source = owner_feed->source;
+	return w.err[0] ?: w.err[1];
+}
+
+/* Owners from the fd scan, which a second thread shares while this one reads the tables. */
+static int connections_scanned(struct scan_job *job, struct scan_part parts[2], pid_t **pids,
+			       pid_t *only, struct conn_list *l, unsigned t, bool netlink)
+{
+	struct fb__par *helper = NULL;
+	int err;
+
+	if (*only > 0) {
+		job->pids = only;
+		job->npids = 1;
+		/* one process: its fds first; no socket fds, no tables (psutil returns early) */
+		scan_run(&parts[0]);
+		if (parts[0].err || parts[0].m.n == 0)
+			return parts[0].err;
+	} else {
+		err = fb__scan_pids(pids, &job->npids);
+		if (err)
+			return err;
+		job->pids = *pids;
+	}
+	if (job->npids >= 64)
+		helper = fb__par_start(scan_run, &parts[1]);
+	err = read_tables(l, t, netlink);
+	scan_run(&parts[0]);
+	fb__par_finish(helper);
+	return err;
+}
+
 static int connections(enum fb_conn_kind kind, pid_t only, bool netlink, struct fb_conn **out,
 		       size_t *n)
 {
@@ -936,9 +1024,8 @@ static int connections(enum fb_conn_kind kind, pid_t only, bool netlink, struct 
 	struct conn_list l = { 0 };
 	struct inode_map map = { 0 };
 	unsigned t = kind_tables(kind);
-	pid_t *pids = NULL, one = only;
-	struct fb__par *helper = NULL;
-	int err;
+	pid_t *pids = NULL;
+	int err = 1;
 
 	*out = NULL;
 	*n = 0;
@@ -948,46 +1035,18 @@ static int connections(enum fb_conn_kind kind, pid_t only, bool netlink, struct 
 	if (job.procfd < 0)
 		return job.procfd;
 	job.procfs = fb__root_is_live();
-	if (only > 0) {
-		job.pids = &one;
-		job.npids = 1;
-	} else {
-		err = fb__scan_pids(&pids, &job.npids);
-		if (err)
-			return err;
-		job.pids = pids;
-	}
+	netlink = netlink && job.procfs;
 	parts[0].job = parts[1].job = &job;
 	owner_source = "procfs";
-	if (only <= 0 && owner_feed && job.procfs) {
-		void *state;
-
-		if (!owner_feed->open(&state)) {
-			err = feed_owners(&parts[0], &job, state);
-			owner_feed->close(state);
-			if (err)
-				goto free_all;
-			owner_source = owner_feed->source;
-		}
-	}
-	if (only > 0) {
-		/* one process: its fds first; no socket fds, no tables (psutil returns early) */
-		scan_run(&parts[0]);
-		err = parts[0].err;
-		if (err || parts[0].m.n == 0)
-			goto free_all;
-	}
-	/* a second thread shares the fd scan while this one dumps the socket tables */
-	if (job.npids >= 64)
-		helper = fb__par_start(scan_run, &parts[1]);
-	err = read_tables(&l, t, netlink && fb__root_is_live());
+	if (only <= 0 && owner_feed && job.procfs)
+		err = connections_fed(&job, &parts[0], &pids, &l, t, netlink);
+	if (err == 1)
+		err = connections_scanned(&job, parts, &pids, &only, &l, t, netlink);
+	if (err || (only > 0 && parts[0].m.n == 0))
+		goto free_all;
 	for (size_t i = 0; i < l.n; i++)
 		if (l.v[i].family == AF_UNIX)
 			l.v[i].status = FB_CONN_NONE; /* psutil has no state for unix sockets */
-	scan_run(&parts[0]);
-	fb__par_finish(helper);
-	if (err)
-		goto free_all;
 	err = scan_merge(parts, 2, &map);
 	if (err)
 		goto free_all;

@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * iter.bpf.c: kernel-assisted listings through BPF iterators. `dump_task` (iter/task) visits
- * every task and writes one fixed-size record (iter_rec.h) per thread group, at its leader,
- * with what /proc/PID/stat, statm and status would say: state letter, parent, the group's CPU
- * times summed over its live threads plus the dead ones kept in signal_struct (the same sums
- * /proc makes before scaling them, which userspace redoes), start time, the mm counters'
- * central counts (get_mm_counter(): the per-CPU parts need per-CPU offsets this kernel does
- * not expose to BPF), credentials, nice, thread count, terminal and cgroup. The record is
- * built whole on the stack and written with one bpf_seq_write(), so a task is reported
- * entirely or not at all; a leader caught in the middle of exiting (PF_EXITING, not yet a
- * zombie) is skipped, as its /proc files would vanish under a reader.
+ * every task and writes one fixed-size record (iter_rec.h) per thread group, at its leader, with
+ * what /proc/PID/stat, statm and status would say: state letter, parent, the group's CPU times
+ * summed over its live threads plus the dead ones kept in signal_struct (the same sums /proc
+ * makes before scaling them, which userspace redoes), start time, the mm counters' central
+ * counts (get_mm_counter(): the per-CPU parts need per-CPU offsets this kernel does not expose
+ * to BPF), credentials, nice, thread count, terminal, cgroup and the I/O accounting of
+ * /proc/PID/io (summed as the CPU times are). The record is built whole on the stack and written
+ * with one bpf_seq_write(), so a task is reported entirely or not at all; a leader caught in the
+ * middle of exiting (PF_EXITING, not yet a zombie) is skipped, as its /proc files would vanish
+ * under a reader.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -36,7 +37,18 @@ struct thread_walk {
 	struct list_head *head, *pos;
 	__u64 off; /* offsetof(struct task_struct, thread_node) */
 	__u64 utime, stime, runtime;
+	__u64 io[ITER_IO__COUNT];
 };
+
+static void io_add(__u64 io[ITER_IO__COUNT], const struct task_io_accounting *a)
+{
+	io[ITER_IO_RCHAR] += a->rchar;
+	io[ITER_IO_WCHAR] += a->wchar;
+	io[ITER_IO_SYSCR] += a->syscr;
+	io[ITER_IO_SYSCW] += a->syscw;
+	io[ITER_IO_READ_BYTES] += a->read_bytes;
+	io[ITER_IO_WRITE_BYTES] += a->write_bytes;
+}
 
 static long walk_one(__u64 i, void *arg)
 {
@@ -50,6 +62,7 @@ static long walk_one(__u64 i, void *arg)
 	w->utime += t->utime;
 	w->stime += t->stime;
 	w->runtime += t->se.sum_exec_runtime;
+	io_add(w->io, &t->ioac);
 	w->pos = t->thread_node.next;
 	return 0;
 }
@@ -167,6 +180,7 @@ int dump_task(struct bpf_iter__task *ctx)
 	w.utime = sig->utime;
 	w.stime = sig->stime;
 	w.runtime = sig->sum_sched_runtime;
+	io_add(w.io, &sig->ioac);
 	w.head = &sig->thread_head;
 	w.pos = sig->thread_head.next;
 	w.off = bpf_core_field_offset(struct task_struct, thread_node);
@@ -174,6 +188,7 @@ int dump_task(struct bpf_iter__task *ctx)
 	r.utime_ns = w.utime;
 	r.stime_ns = w.stime;
 	r.runtime_ns = w.runtime;
+	__builtin_memcpy(r.io, w.io, sizeof(r.io));
 	r.prev_utime_ns = sig->prev_cputime.utime;
 	r.prev_stime_ns = sig->prev_cputime.stime;
 	r.cutime_ns = sig->cutime;

@@ -12,7 +12,7 @@
 #ifndef VIGIL_ITER_REC_H
 #define VIGIL_ITER_REC_H
 
-#define ITER_TASK_VERSION 1
+#define ITER_TASK_VERSION 2
 
 /* mm counters, as the kernel numbers them (MM_FILEPAGES ...) */
 enum {
@@ -21,6 +21,17 @@ enum {
 	ITER_MM_SWAP,
 	ITER_MM_SHMEM,
 	ITER_MM__COUNT,
+};
+
+/* I/O accounting, in /proc/PID/io's order: characters, syscalls, then storage bytes */
+enum {
+	ITER_IO_RCHAR,
+	ITER_IO_WCHAR,
+	ITER_IO_SYSCR,
+	ITER_IO_SYSCW,
+	ITER_IO_READ_BYTES,
+	ITER_IO_WRITE_BYTES,
+	ITER_IO__COUNT
 };
 
 struct iter_task_rec {
@@ -46,10 +57,11 @@ struct iter_task_rec {
 	__u64 total_vm;		  /* pages */
 	__u64 mm[ITER_MM__COUNT]; /* pages: the counters' central counts */
 	__u64 text_pages, data_pages;
-	__u64 cgroup_id; /* the cgroup v2 id, 0 when unknown */
+	__u64 cgroup_id;	  /* the cgroup v2 id, 0 when unknown */
+	__u64 io[ITER_IO__COUNT]; /* /proc/PID/io: the group's live threads plus the dead (v2) */
 };
 
-_Static_assert(sizeof(struct iter_task_rec) == 216, "iter_task_rec layout");
+_Static_assert(sizeof(struct iter_task_rec) == 264, "iter_task_rec layout");
 
 #define ITER_SOCK_VERSION 2
 

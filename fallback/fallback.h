@@ -879,6 +879,7 @@ enum {
 	FB_PI_UIDS = 1u << 9,
 	FB_PI_USERNAME = 1u << 10,
 	FB_PI_TERMINAL = 1u << 11,
+	FB_PI_IO_COUNTERS = 1u << 12, /* Linux: /proc/PID/io, readable for one's own processes */
 };
 
 /* One process as seen by a scan (psutil's process_iter(attrs, ad_value)). */
@@ -893,6 +894,7 @@ struct fb_proc_info {
 	struct fb_ids uids;
 	char username[64];
 	char terminal[32];
+	struct fb_proc_io io_counters;
 	uint32_t valid;	    /* FB_PI_*: what was asked and could be read (else psutil's ad_value) */
 	const char *source; /* where this one was read: "procfs", or a feed's source (static) */
 };
@@ -933,6 +935,7 @@ struct fb_proc_raw {
 	uint32_t uids[3], gids[3];		      /* real, effective, saved */
 	uint64_t vms, rss, shared, text, data;	      /* pages, as statm */
 	uint64_t cgroup_id;
+	struct fb_proc_io io; /* as /proc/PID/io */
 };
 
 struct fb_proc_feed {

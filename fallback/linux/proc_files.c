@@ -348,12 +348,19 @@ int fb_proc__io_counters(struct fb_proc *p, struct fb_proc_io *out)
 	r = fb__proc_read(p, "io_counters", "io", buf, sizeof(buf));
 	if (r < 0)
 		return (int)r;
+	if (fb__parse_proc_io(buf, out))
+		return fb__proc_fail(p, "io_counters", ENODATA);
+	return 0;
+}
+
+int fb__parse_proc_io(const char *buf, struct fb_proc_io *out)
+{
 	if (fb__kv_u64(buf, "syscr", &out->read_count) ||
 	    fb__kv_u64(buf, "syscw", &out->write_count) ||
 	    fb__kv_u64(buf, "read_bytes", &out->read_bytes) ||
 	    fb__kv_u64(buf, "write_bytes", &out->write_bytes) ||
 	    fb__kv_u64(buf, "rchar", &out->read_chars) ||
 	    fb__kv_u64(buf, "wchar", &out->write_chars))
-		return fb__proc_fail(p, "io_counters", ENODATA);
+		return -ENODATA;
 	return 0;
 }

@@ -59,6 +59,8 @@ struct fb__proc_os {
 int fb__parse_stat(const char *buf, struct fb__pstat *st);
 /* Parse statm's seven page counts. */
 int fb__parse_statm(const char *buf, uint64_t out[7]);
+/* Parse /proc/PID/io into psutil's io_counters: 0 or -ENODATA. */
+int fb__parse_proc_io(const char *buf, struct fb_proc_io *out);
 
 /* Parse an smaps text into mappings (grouped: summed per path, first-seen order). */
 int fb__parse_smaps(const char *text, bool grouped, struct fb_mmap **out, size_t *n);

@@ -4,14 +4,14 @@
  * process_iter(attrs, ad_value)).  One readdir of /proc, then per pid only the files the
  * requested attributes need: stat for name/status/cpu/ppid/create_time/threads/nice/cpu_num/
  * terminal, statm for memory_info (not opened for a kernel thread: its statm is all zeros),
- * status for uids/username; each read once into a stack buffer and parsed by hand.  The
- * opened files are kept (within an fd budget) and re-read with pread() after
+ * status for uids/username, io for io_counters; each read once into a stack buffer and parsed
+ * by hand.  The opened files are kept (within an fd budget) and re-read with pread() after
  * fb_proc_iter__rewind(), which halves the kernel's cost of a refresh; a file whose process
  * died fails with ESRCH and is reopened, which also catches a reused pid.  Big tables are read
  * up front by two threads (the kernel's formatting dominates).  A pid that vanishes between
  * readdir and open is skipped; an unreadable file leaves its attributes invalid.  A feed
  * (fb_proc_iter__set_feed(): vigil's BPF task iterator) replaces the whole /proc walk when it
- * opens: its raw values go through the same conversions as stat, statm and status.
+ * opens: its raw values go through the same conversions as stat, statm, status and io.
  */
 #include "proc_int.h"
 
@@ -27,9 +27,9 @@
 	 FB_PI_NUM_THREADS | FB_PI_NICE | FB_PI_CPU_NUM | FB_PI_TERMINAL)
 #define PI_NEED_STATUS (FB_PI_UIDS | FB_PI_USERNAME)
 
-enum { F_STAT, F_STATM, F_STATUS, F__COUNT };
+enum { F_STAT, F_STATM, F_STATUS, F_IO, F__COUNT };
 
-static const char *const file_names[F__COUNT] = { "stat", "statm", "status" };
+static const char *const file_names[F__COUNT] = { "stat", "statm", "status", "io" };
 
 struct pid_ent {
 	pid_t pid;
@@ -447,6 +447,14 @@ static bool read_one(struct fb_proc_iter *it, struct pid_ent *e, struct fb_proc_
 			}
 		}
 	}
+	if (it->attrs & FB_PI_IO_COUNTERS) {
+		/* another user's process refuses it (EACCES): left invalid, as psutil's ad_value */
+		r = read_pid_file(it, e, F_IO, buf, sizeof(buf));
+		if (is_gone(r))
+			return false;
+		if (r >= 0 && !fb__parse_proc_io(buf, &pi->io_counters))
+			pi->valid |= FB_PI_IO_COUNTERS;
+	}
 	return true;
 }
 
@@ -531,6 +539,10 @@ static void from_raw(struct fb_proc_iter *it, const struct fb_proc_raw *raw,
 		pi->memory_info.text = (uint64_t)((double)raw->text * it->page);
 		pi->memory_info.data = (uint64_t)((double)raw->data * it->page);
 		pi->valid |= FB_PI_MEMORY_INFO;
+	}
+	if (a & FB_PI_IO_COUNTERS) {
+		pi->io_counters = raw->io;
+		pi->valid |= FB_PI_IO_COUNTERS;
 	}
 	if (a & PI_NEED_STATUS) {
 		pi->uids.real = raw->uids[0];

@@ -4,8 +4,8 @@
 `vigil ps --backend fallback` (the /proc scan), then `--backend bpf` (one iter/task walk),
 then /proc again. Every process the two /proc reads agree on (same pid, same start time)
 must be in the walk with the same fields: parent, name, user, terminal, nice, start time,
-thread count exactly when they did not change between the /proc reads; CPU times between
-the two /proc readings; for a process that did not run in between (its CPU times did not
+thread count exactly when they did not change between the /proc reads; CPU times and io
+counters between the two /proc readings; for a process that did not run in between (its CPU times did not
 move), status (a sleeper may be caught running) and mapped sizes exactly, rss and shared
 within the kernel's per-CPU slack (the walk reads the mm counters' central counts, /proc
 adds their per-CPU parts). A process the walk lists and
@@ -20,10 +20,8 @@ import re
 import socket
 import json
 import os
-import resource
 import subprocess
 import sys
-import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -31,7 +29,7 @@ from harness import (VIGIL, check, main, require_root, test, unprivileged_vigil,
                      vigil)
 
 COLS = "pid,ppid,user,status,threads,nice,cpu_user,cpu_system,rss,vms,shared,create_time," \
-       "terminal,name,source"
+       "terminal,name,read_bytes,write_bytes,source"
 NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all",
           "--bounding-set=-all"]
 NCPU = os.sysconf("SC_NPROCESSORS_CONF")
@@ -77,6 +75,13 @@ def compare(pid, a, g, b):
         ran = ran or x != y
         if not between(v, x, y, TICK + 1e-9):
             bad.append("cpu_times.%s %.2f not in /proc's [%.2f, %.2f]" % (k, v, x, y))
+    # the io counters only grow: the walk's must lie between the two /proc readings
+    ia, ib, ig = a.get("io_counters"), b.get("io_counters"), g.get("io_counters")
+    if ia and ib:
+        for k in sorted(ia):
+            if not ig or not between(ig[k], ia[k], ib[k], 0):
+                bad.append("io_counters.%s %s not in /proc's [%d, %d]" %
+                           (k, ig and ig[k], ia[k], ib[k]))
     # a sleeper can be caught on a CPU, or waiting for a page, for less than a tick
     brief = ("running", "sleeping", "disk-sleep")
     if a["status"] == b["status"] and g["status"] != a["status"] and not ran and \

@@ -324,8 +324,8 @@ def ps_numeric_filters_find_the_tests_own_processes():
 
 @test
 def ps_new_columns_match_psutil_on_the_tests_child():
-    """num_fds, memory_percent, cmdline, exe, cgroup and (over --interval) write_bps of a child
-    that holds 1000 fds and writes a known amount, against psutil's own values."""
+    """num_fds, memory_percent, cmdline, exe, cgroup, (over --interval) write_bps and then
+    io_counters of a child that holds 1000 fds and writes a known amount, against psutil's."""
     script = ("import os, sys, time\n"
               "fds = [os.open('/dev/null', os.O_RDONLY) for _ in range(1000)]\n"
               "print('ready', flush=True)\n"
@@ -369,6 +369,13 @@ def ps_new_columns_match_psutil_on_the_tests_child():
         got = rows[0]["write_bps"] * 2.0
         check(abs(got - 64 * 65536) <= 0.1 * 64 * 65536, "write_bps x 2 s = %.0f, the child "
               "wrote %d" % (got, 64 * 65536))
+        # the child sleeps now: its counters hold still, from /proc and from the task walk
+        want = p.io_counters()._asdict()
+        for backend in ("fallback", "bpf"):
+            rows = ps_json("-C", "pid,read_bytes,write_bytes", "-p", str(c.pid), "--backend",
+                           backend)
+            check(rows and rows[0].get("io_counters") == want, "--backend %s io_counters %r, "
+                  "psutil %r" % (backend, rows and rows[0].get("io_counters"), want))
     finally:
         c.kill()
         c.wait()

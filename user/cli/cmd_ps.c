@@ -74,7 +74,8 @@ static const struct cli_opt ps_opts[] = {
 	{ "columns", 'C', "LIST", OPT_COLUMNS,
 	  "a comma list of pid, ppid, user, status, threads, nice, cpu_user, cpu_system, time, "
 	  "cpu_percent, rss, vms, shared, create_time, terminal, name, num_fds, memory_percent, "
-	  "read_bps, write_bps (with --interval), exe, cgroup, container, unit, cmdline, source",
+	  "read_bytes, write_bytes, read_bps, write_bps (with --interval), exe, cgroup, container, "
+	  "unit, cmdline, source",
 	  "the columns to show, in order" },
 	{ "sort", 0, "COL", OPT_SORT, "a column name, '-' first for descending (-rss)",
 	  "sort by COL (default pid)" },
@@ -169,21 +170,6 @@ static uint32_t ps_attrs(const struct ps_args *a)
 	return attrs | ps_cols[a->sort_col].attr;
 }
 
-/* io_counters of pid into m; false when unreadable (another user's, gone). */
-static bool ps_io(pid_t pid, uint64_t *rb, uint64_t *wb)
-{
-	struct fb_proc *h = fb_proc__new(pid);
-	struct fb_proc_io io;
-	bool ok = h && !fb_proc__io_counters(h, &io);
-
-	if (ok) {
-		*rb = io.read_bytes;
-		*wb = io.write_bytes;
-	}
-	fb_proc__free(h);
-	return ok;
-}
-
 /* cgroup, container and unit: one read of /proc/PID/cgroup, names derived from the path. */
 static void ps_cgroup(struct ps_row *r, uint32_t want)
 {
@@ -257,8 +243,10 @@ static void ps_io_rates(struct ps_row *r, const struct cpu_mark *m, size_t n, do
 			hi = mid;
 	}
 	if (lo == n || m[lo].pid != r->pi.pid || m[lo].ctime != r->pi.create_time || !m[lo].io_ok ||
-	    dt <= 0 || !ps_io(r->pi.pid, &rb, &wb))
+	    dt <= 0 || !(r->pi.valid & FB_PI_IO_COUNTERS))
 		return;
+	rb = r->pi.io_counters.read_bytes;
+	wb = r->pi.io_counters.write_bytes;
 	r->x.read_bps = (double)(rb >= m[lo].rb ? rb - m[lo].rb : 0) / dt;
 	r->x.write_bps = (double)(wb >= m[lo].wb ? wb - m[lo].wb : 0) / dt;
 	r->x.valid |= PS_X_IO;
@@ -446,7 +434,9 @@ static int ps_first_scan(struct fb_proc_iter *it, bool io, struct cpu_mark **out
 		v[*n].pid = pi->pid;
 		v[*n].cpu = pi->cpu_times.user + pi->cpu_times.system;
 		v[*n].ctime = pi->create_time;
-		v[*n].io_ok = io && ps_io(pi->pid, &v[*n].rb, &v[*n].wb);
+		v[*n].io_ok = io && (pi->valid & FB_PI_IO_COUNTERS);
+		v[*n].rb = pi->io_counters.read_bytes;
+		v[*n].wb = pi->io_counters.write_bytes;
 		(*n)++;
 	}
 	*t0 = ps_now();

@@ -498,6 +498,19 @@ static void mem_u64(struct jw *w, const char *k, uint64_t v)
 		jw__u64(w, k, v);
 }
 
+/* psutil's Process.io_counters() */
+static void proc_io(struct jw *w, const char *key, const struct fb_proc_io *io)
+{
+	jw__obj_begin(w, key);
+	jw__u64(w, "read_count", io->read_count);
+	jw__u64(w, "write_count", io->write_count);
+	jw__u64(w, "read_bytes", io->read_bytes);
+	jw__u64(w, "write_bytes", io->write_bytes);
+	jw__u64(w, "read_chars", io->read_chars);
+	jw__u64(w, "write_chars", io->write_chars);
+	jw__obj_end(w);
+}
+
 void fbjson_proc_info_fields(struct jw *w, const struct fb_proc_info *pi, uint32_t attrs,
 			     double cpu_percent)
 {
@@ -547,6 +560,12 @@ void fbjson_proc_info_fields(struct jw *w, const struct fb_proc_info *pi, uint32
 		} else {
 			jw__null(w, "memory_info");
 		}
+	}
+	if (attrs & FB_PI_IO_COUNTERS) {
+		if (v & FB_PI_IO_COUNTERS)
+			proc_io(w, "io_counters", &pi->io_counters);
+		else
+			jw__null(w, "io_counters");
 	}
 	if (cpu_percent >= 0)
 		jw__f64(w, "cpu_percent", cpu_percent);
@@ -704,14 +723,7 @@ static void proc_dict_value(struct jw *w, const struct proc_dict *d, enum pd_att
 		proc_ids(w, k, &d->gids);
 		return;
 	case PD_IO_COUNTERS:
-		jw__obj_begin(w, k);
-		jw__u64(w, "read_count", d->io.read_count);
-		jw__u64(w, "write_count", d->io.write_count);
-		jw__u64(w, "read_bytes", d->io.read_bytes);
-		jw__u64(w, "write_bytes", d->io.write_bytes);
-		jw__u64(w, "read_chars", d->io.read_chars);
-		jw__u64(w, "write_chars", d->io.write_chars);
-		jw__obj_end(w);
+		proc_io(w, k, &d->io);
 		return;
 	case PD_IONICE:
 		jw__obj_begin(w, k);

@@ -183,6 +183,14 @@ static int iter_next(void *state, struct fb_proc_raw *out)
 	out->text = r->text_pages;
 	out->data = r->data_pages;
 	out->cgroup_id = r->cgroup_id;
+	out->io = (struct fb_proc_io){
+		.read_count = r->io[ITER_IO_SYSCR],
+		.write_count = r->io[ITER_IO_SYSCW],
+		.read_bytes = r->io[ITER_IO_READ_BYTES],
+		.write_bytes = r->io[ITER_IO_WRITE_BYTES],
+		.read_chars = r->io[ITER_IO_RCHAR],
+		.write_chars = r->io[ITER_IO_WCHAR],
+	};
 	return 1;
 }
 

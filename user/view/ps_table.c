@@ -107,6 +107,14 @@ static double col_memory_percent(const struct ps_row *r)
 {
 	return r->x.memory_percent;
 }
+static double col_read_bytes(const struct ps_row *r)
+{
+	return (double)r->pi.io_counters.read_bytes;
+}
+static double col_write_bytes(const struct ps_row *r)
+{
+	return (double)r->pi.io_counters.write_bytes;
+}
 static double col_read_bps(const struct ps_row *r)
 {
 	return r->x.read_bps;
@@ -136,8 +144,10 @@ const struct ps_col ps_cols[] = {
 	{ "num_fds", "FDS", 6, PS_INT, PS_X_NUM_FDS, col_num_fds, NULL },
 	{ "memory_percent", "%MEM", 5, PS_PERCENT, PS_X_MEMORY_PERCENT | FB_PI_MEMORY_INFO,
 	  col_memory_percent, NULL },
-	{ "read_bps", "READ/s", 8, PS_BYTES, PS_X_IO, col_read_bps, NULL },
-	{ "write_bps", "WRITE/s", 8, PS_BYTES, PS_X_IO, col_write_bps, NULL },
+	{ "read_bytes", "READ", 8, PS_BYTES, FB_PI_IO_COUNTERS, col_read_bytes, NULL },
+	{ "write_bytes", "WRITE", 8, PS_BYTES, FB_PI_IO_COUNTERS, col_write_bytes, NULL },
+	{ "read_bps", "READ/s", 8, PS_BYTES, FB_PI_IO_COUNTERS | PS_X_IO, col_read_bps, NULL },
+	{ "write_bps", "WRITE/s", 8, PS_BYTES, FB_PI_IO_COUNTERS | PS_X_IO, col_write_bps, NULL },
 	{ "exe", "EXE", -24, PS_TEXT, PS_X_EXE, NULL, col_exe },
 	{ "cgroup", "CGROUP", -24, PS_TEXT, PS_X_CGROUP, NULL, col_cgroup },
 	{ "container", "CONTAINER", -19, PS_TEXT, PS_X_CONTAINER, NULL, col_container },

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "iter/iter_sock.h"
+#include "iter/iter_task.h"
 #include "cli/addr_opts.h"
 #include "net/net_resolve.h"
 #include "tcp/tcp_addr.h"
@@ -396,6 +397,7 @@ static int draw(struct top_run *r)
 		.t = &r->shown,
 		.interval_s = (double)r->a->interval_ns / 1e9,
 		.sched = session__source(r->s, "sched"),
+		.procs = top_procs__source(&r->procs),
 		.bpf_disk = r->have_disk,
 		.bpf_tcp = !strcmp(fb_net_table_source(AF_INET), "bpf_iter") &&
 			   !strcmp(fb_net_owner_source(), "bpf_iter"),
@@ -574,17 +576,19 @@ int cmd_top(int argc, char **argv)
 	log_set_level(common.verbose);
 	if (trace_cfg__check_targets(&a.cfg, "top"))
 		return 1;
-	a.cfg.skip_unfiltered = 1;	      /* top's own readers (/proc/<pid>/io) filter by pid */
+	a.cfg.skip_unfiltered = 1;	      /* top's own process listing filters by pid */
 	for (int i = 0; i < HIST__COUNT; i++) /* the per-pid ones this build has */
 		if (!strcmp(hist_descs[i].name, "runq") || !strcmp(hist_descs[i].name, "oncpu") ||
 		    !strcmp(hist_descs[i].name, "blkio") || !strcmp(hist_descs[i].name, "dns"))
 			a.cfg.hists |= 1U << i;
 	a.cfg.hist_per = VG_PER_PID;
 	/*
-	 * TCP per process: the tables and owners from the BPF socket walks, loaded once for the
-	 * run, instead of a readlink of every process' fds each refresh (sock_diag and /proc
-	 * when they do not load, or with --backend fallback)
+	 * Processes from the BPF task walk, and TCP per process from the tables and owners of the
+	 * socket walks, each loaded once for the run: one walk per refresh instead of /proc's
+	 * files per process and a readlink of every process' fds (/proc and sock_diag when they
+	 * do not load, or with --backend fallback)
 	 */
+	fb_proc_iter__set_feed(a.cfg.backend == BACKEND_FALLBACK ? NULL : iter_task__feed());
 	fb_net_set_owner_feed(a.cfg.backend == BACKEND_FALLBACK ? NULL : iter_sock__feed());
 	fb_net_set_table_feed(a.cfg.backend == BACKEND_FALLBACK ? NULL : iter_sock__table_feed());
 	a.cfg.ringbuf_bytes = 64 << 10; /* nothing streams */

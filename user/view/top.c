@@ -123,6 +123,11 @@ static void set_comm(struct top_row *r, const char *comm, bool leader)
 	r->comm_is_leader = leader;
 }
 
+void top_row__set_leader_name(struct top_row *r, const char *comm)
+{
+	set_comm(r, comm, true);
+}
+
 void top_table__leader_names(struct top_table *t, int (*name)(uint32_t pid, char *buf, size_t len))
 {
 	for (size_t i = 0; i < t->n; i++) {

@@ -103,6 +103,8 @@ void top_table__add_dns(struct top_table *t, uint32_t pid, const struct vg_hist 
  * comm of every row that has none yet; a row keeps the thread's name if it fails.
  */
 void top_table__leader_names(struct top_table *t, int (*name)(uint32_t pid, char *buf, size_t len));
+/* Give row r its leader's name, comm (from a process listing). */
+void top_row__set_leader_name(struct top_row *r, const char *comm);
 
 /*
  * Keep only the rows of process pid (0: any) named exactly comm (NULL/"": any): --pid and

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * top_procs.c: the per-process readings of `vigil top` (see top_procs.h): one fb_proc per
- * pid per frame, its io counters matched to the last frame's by binary search.
+ * top_procs.c: the per-process readings of `vigil top` (see top_procs.h): one pass of the
+ * fallback library's process listing per frame, kept open and rewound, so each frame is one
+ * BPF task walk where the iterator loads and otherwise a pread() of each process' kept stat,
+ * statm and io files; its io counters matched to the last frame's by binary search.
  */
 #include "view/top_procs.h"
 
@@ -11,6 +13,8 @@
 
 #include "fallback.h"
 
+#define TOP_PI_ATTRS (FB_PI_NAME | FB_PI_CPU_TIMES | FB_PI_MEMORY_INFO | FB_PI_IO_COUNTERS)
+
 static int cmp_io(const void *a, const void *b)
 {
 	const struct top_io_snap *x = a, *y = b;
@@ -18,31 +22,32 @@ static int cmp_io(const void *a, const void *b)
 	return x->pid < y->pid ? -1 : x->pid > y->pid;
 }
 
-/* MEM%, RES and TIME+ of the process p, as ps and psutil give them. */
-static void mem_time(struct fb_proc *p, struct top_row *row, uint64_t mem_total)
+/* Name, MEM%, RES and TIME+ of the process pi, as ps and psutil give them. */
+static void fill_row(const struct fb_proc_info *pi, struct top_row *row, uint64_t mem_total)
 {
-	struct fb_proc_cpu_times ct;
-	struct fb_proc_mem m;
-
-	if (!fb_proc__memory_info(p, &m)) {
-		row->res_bytes = m.rss;
+	if (pi->valid & FB_PI_NAME)
+		top_row__set_leader_name(row, pi->name);
+	if (pi->valid & FB_PI_MEMORY_INFO) {
+		row->res_bytes = pi->memory_info.rss;
 		row->known |= 1U << TOP_RES;
 		if (mem_total) {
-			row->mem_pct = 100.0 * (double)m.rss / (double)mem_total;
+			row->mem_pct = 100.0 * (double)pi->memory_info.rss / (double)mem_total;
 			row->known |= 1U << TOP_MEM;
 		}
 	}
-	if (!fb_proc__cpu_times(p, &ct)) {
-		row->cpu_time_s = ct.user + ct.system;
+	if (pi->valid & FB_PI_CPU_TIMES) {
+		row->cpu_time_s = pi->cpu_times.user + pi->cpu_times.system;
 		row->known |= 1U << TOP_TIME;
 	}
 }
 
-static int grow(struct top_procs *p, size_t n)
+/* Room for one more reading in cur (prev grows alongside: the two swap each frame). */
+static int grow(struct top_procs *p)
 {
 	struct top_io_snap *a, *b;
+	size_t n = p->cap ? 2 * p->cap : 256;
 
-	if (n <= p->cap)
+	if (p->ncur < p->cap)
 		return 0;
 	a = realloc(p->prev, n * sizeof(*a));
 	if (!a)
@@ -70,45 +75,46 @@ static void io_rates(const struct top_procs *p, const struct top_io_snap *s, str
 	row->known |= 1U << TOP_DISK_READ | 1U << TOP_DISK_WRITE;
 }
 
+/* The listing, opened by the first frame and rewound by the next ones; NULL if it fails. */
+static struct fb_proc_iter *top_procs__scan(struct top_procs *p)
+{
+	if (p->it && fb_proc_iter__rewind(p->it)) {
+		fb_proc_iter__free(p->it);
+		p->it = NULL;
+	}
+	if (!p->it)
+		p->it = fb_proc_iter__new(TOP_PI_ATTRS);
+	return p->it;
+}
+
 void top_procs__collect(struct top_procs *p, struct top_table *t, uint64_t interval_ns,
 			bool baseline)
 {
+	struct fb_proc_iter *it = top_procs__scan(p);
+	const struct fb_proc_info *pi;
 	uint64_t mem_total = 0;
-	pid_t *pids = NULL;
 	struct fb_vmem vm;
-	size_t n = 0;
 
-	if (fb_pids(&pids, &n))
+	if (!it)
 		return;
-	if (grow(p, n)) {
-		free(pids);
-		return;
-	}
 	if (!fb_virtual_memory(&vm) && (vm.valid & FB_VMEM_TOTAL))
 		mem_total = vm.total;
 	p->ncur = 0;
-	for (size_t i = 0; i < n; i++) { /* fb_pids() lists them in ascending order */
-		struct fb_proc *fp = fb_proc__new(pids[i]);
-		struct top_io_snap *s = &p->cur[p->ncur];
-		struct top_row *row;
-		struct fb_proc_io io;
+	while ((pi = fb_proc_iter__next(it))) { /* in ascending pid order */
+		struct top_row *row = baseline ? NULL : top_table__row(t, (uint32_t)pi->pid);
+		struct top_io_snap *s;
 
-		if (!fp)
-			continue;
-		row = baseline ? NULL : top_table__row(t, (uint32_t)pids[i]);
 		if (row)
-			mem_time(fp, row, mem_total);
-		if (!fb_proc__io_counters(fp, &io)) {
-			s->pid = (uint32_t)pids[i];
-			s->rb = io.read_bytes;
-			s->wb = io.write_bytes;
-			p->ncur++;
-			if (row && interval_ns)
-				io_rates(p, s, row, interval_ns);
-		}
-		fb_proc__free(fp);
+			fill_row(pi, row, mem_total);
+		if (!(pi->valid & FB_PI_IO_COUNTERS) || grow(p))
+			continue;
+		s = &p->cur[p->ncur++];
+		s->pid = (uint32_t)pi->pid;
+		s->rb = pi->io_counters.read_bytes;
+		s->wb = pi->io_counters.write_bytes;
+		if (row && interval_ns)
+			io_rates(p, s, row, interval_ns);
 	}
-	free(pids);
 	{
 		struct top_io_snap *tmp = p->prev;
 
@@ -118,8 +124,14 @@ void top_procs__collect(struct top_procs *p, struct top_table *t, uint64_t inter
 	}
 }
 
+const char *top_procs__source(const struct top_procs *p)
+{
+	return fb_proc_iter__source(p->it);
+}
+
 void top_procs__free(struct top_procs *p)
 {
+	fb_proc_iter__free(p->it);
 	free(p->prev);
 	free(p->cur);
 	memset(p, 0, sizeof(*p));

@@ -264,10 +264,10 @@ void top_render__screen(FILE *out, struct top_view *v, const struct top_frame *f
 	port_localtime(&f->when.tv_sec, &tm);
 	strftime(when, sizeof(when), "%H:%M:%S", &tm);
 	snprintf(line, sizeof(line),
-		 "vigil top - %s, every %.1fs, sort %s%s%s; sched: %s, disk: /proc/<pid>/io%s, "
+		 "vigil top - %s, every %.1fs, sort %s%s%s; sched: %s, procs: %s, disk: io%s, "
 		 "tcp: %ssock_diag",
 		 when, f->interval_s, top_sort_names[v->sort], v->filter[0] ? ", filter " : "",
-		 v->filter, f->sched ? f->sched : "none", f->bpf_disk ? " + bpf" : "",
+		 v->filter, f->sched ? f->sched : "none", f->procs, f->bpf_disk ? " + bpf" : "",
 		 f->bpf_tcp ? "bpf_iter + " : "");
 	put_line(out, line, cols, false);
 	snprintf(line, sizeof(line), "%zu %s; RQ = run-queue wait%s", t->n,
@@ -374,6 +374,7 @@ void top_render__json(struct sink *s, const struct top_view *v, const struct top
 		jw__str(&w, "sched", f->sched);
 	else
 		jw__null(&w, "sched");
+	jw__str(&w, "procs", f->procs);
 	jw__u64(&w, "processes", t->n);
 	jw__arr_begin(&w, "rows");
 	for (size_t i = 0; i < t->n && (!f->max_rows || i < f->max_rows); i++)

@@ -34,6 +34,7 @@ struct top_frame {
 	uint64_t ts_ns;		  /* CLOCK_MONOTONIC, the records' ts_ns */
 	char time[WALLCLOCK_LEN]; /* ts_ns in UTC, as the records' time */
 	const char *sched;	  /* the scheduler's source ("bpf", "procfs"), NULL: none */
+	const char *procs;	  /* the process listing's source ("bpf_iter", "procfs") */
 	bool bpf_disk;		  /* disk latency from BPF too */
 	bool bpf_tcp;		  /* TCP tables and owners from the BPF socket walks too */
 	size_t max_rows;	  /* at most this many rows; 0: as many as fit */

@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * iter_rec.h: the wire contract of the BPF iterators (iter.bpf.c, iter_net.bpf.c): the
- * fixed-size binary records they write into the iterator's seq_file, one per thread group
- * for iter/task, one per socket in an fd table for iter/task_file. Each record starts with
- * its version and its size; userspace checks both on every record and falls back to /proc
- * (with a warning) on a mismatch, so an old binary never misreads a new object. Values are
- * the kernel's raw ones (nanoseconds, pages, kernel ids): userspace turns them into /proc's
- * units. The socket tables (iter/tcp, iter/udp) share one record. Fixed-width
- * types only; shared with user/.
+ * iter_rec.h: the wire contract of the BPF iterators (iter.bpf.c, iter_net.bpf.c,
+ * iter_files.bpf.c): the binary records they write into the iterator's seq_file, one per
+ * thread group for iter/task, one per socket in an fd table and one per open file for
+ * iter/task_file. Each record starts with its version and its size; userspace checks both on
+ * every record and falls back to /proc (with a warning) on a mismatch, so an old binary never
+ * misreads a new object. Values are the kernel's raw ones (nanoseconds, pages, kernel ids):
+ * userspace turns them into /proc's units. The socket tables (iter/tcp, iter/udp) share one
+ * record. Fixed-width types only, and a fixed size except the file record's path; shared
+ * with user/.
  */
 #ifndef VIGIL_ITER_REC_H
 #define VIGIL_ITER_REC_H
@@ -79,6 +80,28 @@ struct iter_sock_rec {
 };
 
 _Static_assert(sizeof(struct iter_sock_rec) == 24, "iter_sock_rec layout");
+
+#define ITER_FILE_VERSION  1
+#define ITER_FILE_PATH_MAX 4096
+
+/*
+ * One open file of a process (iter/task_file, the thread-group leader's table: what
+ * /proc/PID/fd lists): what readlink, stat and fdinfo of /proc/PID/fd/FD would give. The
+ * record's size is the header's plus path_len: the path as the fd link names it, NUL ended.
+ */
+struct iter_file_rec {
+	__u16 version; /* ITER_FILE_VERSION */
+	__u16 size;    /* sizeof(struct iter_file_rec) + path_len */
+	__u32 pid;
+	__s32 fd;
+	__u32 flags;	       /* fdinfo's: the open flags, O_CLOEXEC when the fd has it */
+	__u32 mode;	       /* the inode's type and permissions */
+	__u32 path_len;	       /* bytes of path after the record, NUL included */
+	__u64 ino, isize, pos; /* isize: the inode's size in bytes */
+	__u32 dev, rdev;       /* the kernel's dev_t (major << 20 | minor): sb's and device's */
+};
+
+_Static_assert(sizeof(struct iter_file_rec) == 56, "iter_file_rec layout");
 
 #define ITER_SK_VERSION 1
 

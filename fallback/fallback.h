@@ -828,6 +828,14 @@ struct fb_fds {
 	struct fb_fd *v;
 };
 int fb_proc__fds(struct fb_proc *p, struct fb_fds *out);
+/* Parts of that list: a caller with the fds from elsewhere asks for the links and maps only. */
+enum {
+	FB_FDS_LINKS = 1u << 0, /* cwd, rtd, txt */
+	FB_FDS_MAPS = 1u << 1,	/* mem and DEL */
+	FB_FDS_NUMS = 1u << 2,	/* each fd */
+	FB_FDS_ALL = FB_FDS_LINKS | FB_FDS_MAPS | FB_FDS_NUMS,
+};
+int fb_proc__fds_ex(struct fb_proc *p, uint32_t what, struct fb_fds *out);
 void fb_fds_free(struct fb_fds *f);
 /* Still the same process (pid and creation time)?  A zombie is running. */
 bool fb_proc__is_running(struct fb_proc *p);

@@ -289,6 +289,11 @@ static int fd_cmp(const void *a, const void *b)
 
 int fb_proc__fds(struct fb_proc *p, struct fb_fds *out)
 {
+	return fb_proc__fds_ex(p, FB_FDS_ALL, out);
+}
+
+int fb_proc__fds_ex(struct fb_proc *p, uint32_t what, struct fb_fds *out)
+{
 	static const struct {
 		const char *name;
 		enum fb_fd_kind kind;
@@ -305,7 +310,8 @@ int fb_proc__fds(struct fb_proc *p, struct fb_fds *out)
 	out->n = 0;
 	if (procfd < 0)
 		return fb__proc_fail(p, "fds", procfd);
-	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]) && !err; i++) {
+	for (size_t i = 0; (what & FB_FDS_LINKS) && i < sizeof(links) / sizeof(links[0]) && !err;
+	     i++) {
 		fb__fmt(rel, sizeof(rel), "%d/%s", (int)p->pid, links[i].name);
 		err = fd_add_link(&l, procfd, rel, links[i].kind, -1, p->pid, links[i].name);
 		if (err == -ENOENT) {
@@ -326,10 +332,10 @@ int fb_proc__fds(struct fb_proc *p, struct fb_fds *out)
 		txt_dev = l.v[l.n - 1].dev;
 		txt_ino = l.v[l.n - 1].ino;
 	}
-	if (!err)
+	if (!err && (what & FB_FDS_MAPS))
 		err = fds_add_maps(&l, p->pid, txt_dev, txt_ino);
 	nfd_first = l.n;
-	if (!err)
+	if (!err && (what & FB_FDS_NUMS))
 		err = fds_add_fds(&l, p->pid);
 	if (err)
 		goto fail;

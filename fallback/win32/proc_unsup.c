@@ -79,6 +79,12 @@ int fb_proc__fds(struct fb_proc *p, struct fb_fds *out)
 	return UNSUP(p, "fds"); /* lsof's view would need the handle table, as open_files */
 }
 
+int fb_proc__fds_ex(struct fb_proc *p, uint32_t what, struct fb_fds *out)
+{
+	(void)what;
+	return fb_proc__fds(p, out);
+}
+
 int fb_net_sockets(enum fb_conn_kind kind, struct fb_conn **out, size_t *n)
 {
 	return fb_net_connections(kind, out, n);

@@ -214,7 +214,10 @@ def doctor_lists_the_process_listing():
     d = json.loads(vigil("doctor", "-f", "json").stdout)
     lst = {x["name"]: x for x in d["listings"]}
     check(lst["processes"]["source"] == "bpf_iter", "doctor: %r" % lst)
-    check("processes  bpf_iter" in vigil("doctor").stdout, "doctor's table has no listing line")
+    check(lst["files"]["source"] == "bpf_iter", "doctor: %r" % lst)
+    table = vigil("doctor").stdout
+    for line in ("processes  bpf_iter", "files      bpf_iter"):
+        check(line in table, "doctor's table has no %r line" % line)
 
 
 THREADS = r"""

@@ -12,6 +12,7 @@
 
 #include "core/backend.h"
 #include "cli/cli.h"
+#include "iter/iter_files.h"
 #include "iter/iter_sock.h"
 #include "iter/iter_task.h"
 #include "cli/commands.h"
@@ -49,6 +50,8 @@ struct doctor_report {
 	char iter_task_why[256];
 	bool iter_sock; /* the BPF socket walks serve net's TCP/UDP tables and owners, lsof -i */
 	char iter_sock_why[256];
+	bool iter_files; /* the BPF fd walk serves lsof's fds */
+	char iter_files_why[256];
 };
 
 /*
@@ -175,6 +178,7 @@ static void doctor_collect(struct doctor_report *d)
 	d->bpf_stats = probe_sysctl_int("kernel.bpf_stats_enabled");
 	d->iter_task = iter_task__probe(d->iter_task_why, sizeof(d->iter_task_why));
 	d->iter_sock = iter_sock__probe(d->iter_sock_why, sizeof(d->iter_sock_why));
+	d->iter_files = iter_files__probe(d->iter_files_why, sizeof(d->iter_files_why));
 }
 
 /* What --backend auto uses for subsystem i: bpf, its poller's source, or none. */
@@ -224,6 +228,11 @@ static void doctor_print_table(struct sink *s, const struct doctor_report *d)
 	else
 		sink__printf(s, "%-10s %-9s BPF unavailable: %s\n", "sockets", "sock_diag",
 			     d->iter_sock_why);
+	if (d->iter_files)
+		sink__printf(s, "%-10s %-9s %s\n", "files", "bpf_iter", d->iter_files_why);
+	else
+		sink__printf(s, "%-10s %-9s BPF unavailable: %s\n", "files", "procfs",
+			     d->iter_files_why);
 }
 
 static void doctor_print_json(struct sink *s, const struct doctor_report *d)
@@ -271,6 +280,11 @@ static void doctor_print_json(struct sink *s, const struct doctor_report *d)
 	jw__str(&w, "name", "sockets");
 	jw__str(&w, "source", d->iter_sock ? "bpf_iter" : "sock_diag");
 	jw__str(&w, d->iter_sock ? "detail" : "reason", d->iter_sock_why);
+	jw__obj_end(&w);
+	jw__obj_begin(&w, NULL);
+	jw__str(&w, "name", "files");
+	jw__str(&w, "source", d->iter_files ? "bpf_iter" : "procfs");
+	jw__str(&w, d->iter_files ? "detail" : "reason", d->iter_files_why);
 	jw__obj_end(&w);
 	jw__arr_end(&w);
 	jw__obj_end(&w);

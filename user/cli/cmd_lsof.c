@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
+#include "iter/iter_files.h"
 #include "iter/iter_sock.h"
 #include "iter/iter_task.h"
 #include "cli/addr_opts.h"
@@ -49,7 +50,10 @@ enum {
 	OPT_AND,
 	OPT_NOOP,
 	OPT_TASKS,
+	OPT_BACKEND,
 };
+
+enum lsof_backend { LSOF_AUTO, LSOF_BPF, LSOF_FALLBACK };
 
 #define LSOF_MAX_SEL 64
 
@@ -74,6 +78,7 @@ struct lsof_args {
 	bool terse;
 	bool and_sel; /* -a: every selection must match, not any */
 	bool tasks;   /* -K: each thread's rows too, with TID and TASKCMD */
+	enum lsof_backend backend;
 	/* PATH arguments, as (dev, ino) */
 	struct stat files[LSOF_MAX_SEL];
 	int nfiles;
@@ -123,6 +128,9 @@ static const struct cli_opt lsof_opts[] = {
 	  "AND the selections (default: a file matching any of them is listed)" },
 	{ "tasks", 'K', NULL, OPT_TASKS, NULL,
 	  "list each thread (task) too, with TID and TASKCMD, as lsof -K (-Ki: not)" },
+	{ "backend", 0, "MODE", OPT_BACKEND, "auto, bpf or fallback",
+	  "where processes, fds and sockets come from: the BPF walks where they load (auto), "
+	  "only them (bpf), or /proc and sock_diag (fallback)" },
 	{ "numeric", 'n', NULL, OPT_NOOP, NULL, "accepted: addresses are always numeric" },
 	{ "numeric-ports", 'P', NULL, OPT_NOOP, NULL, "accepted: ports are always numeric" },
 	TRACE_OPTS_ADDRS("only internet sockets"),
@@ -253,6 +261,16 @@ static int lsof_set(void *ctx, int id, const char *arg)
 		return 0;
 	case OPT_TASKS:
 		a->tasks = true;
+		return 0;
+	case OPT_BACKEND:
+		if (!strcmp(arg, "auto"))
+			a->backend = LSOF_AUTO;
+		else if (!strcmp(arg, "bpf"))
+			a->backend = LSOF_BPF;
+		else if (!strcmp(arg, "fallback"))
+			a->backend = LSOF_FALLBACK;
+		else
+			return -EINVAL;
 		return 0;
 	case TO_LADDR:
 	case TO_RADDR:
@@ -741,12 +759,44 @@ static int lsof_tasks(struct fb_proc *p, struct row_list *rows, size_t first)
 }
 
 /*
+ * p's files as fb_proc__fds() lists them: with the fd walk, only cwd, rtd, txt and the maps
+ * from /proc and the fds from the walk; a process the walk did not see (no fd open then, or
+ * started since) is read from /proc whole.
+ */
+static int lsof_fds(struct fb_proc *p, const struct iter_files *walk, struct fb_fds *out)
+{
+	size_t first, n = walk ? iter_files__of(walk, fb_proc__pid(p), &first) : 0;
+	struct fb_fd *v;
+	int err;
+
+	if (!n)
+		return fb_proc__fds(p, out);
+	err = fb_proc__fds_ex(p, FB_FDS_LINKS | FB_FDS_MAPS, out);
+	if (err)
+		return err;
+	v = realloc(out->v, (out->n + n) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	out->v = v;
+	for (size_t i = 0; i < n; i++) {
+		struct fb_fd *f = &out->v[out->n];
+
+		*f = walk->v[first + i].fd;
+		f->path = strdup(f->path);
+		if (!f->path)
+			return -ENOMEM;
+		out->n++;
+	}
+	return 0;
+}
+
+/*
  * One process' rows. -ESRCH when it is gone (skipped by a listing); *denied is set when
  * something was refused (lsof's "Permission denied" rows).
  */
 static int lsof_proc(const struct lsof_args *a, struct sock_index *si,
-		     const struct fb_proc_info *pi, bool proc_hit, struct row_list *rows,
-		     bool *denied)
+		     const struct fb_proc_info *pi, const struct iter_files *walk, bool proc_hit,
+		     struct row_list *rows, bool *denied)
 {
 	struct fb_proc *p = fb_proc__new(pi->pid);
 	struct fb_fds fds = { 0 };
@@ -755,7 +805,7 @@ static int lsof_proc(const struct lsof_args *a, struct sock_index *si,
 
 	if (!p)
 		return -ESRCH;
-	err = fb_proc__fds(p, &fds);
+	err = lsof_fds(p, walk, &fds);
 	if (err)
 		goto free_proc;
 	first = rows->n;
@@ -1011,27 +1061,64 @@ struct lsof_misses {
 	int ngone, ndenied;
 };
 
-static struct fb_proc_iter *lsof_procs(void)
+static struct fb_proc_iter *lsof_procs(enum lsof_backend backend)
 {
+	bool bpf = backend != LSOF_FALLBACK;
+	struct fb_proc_iter *it;
+
 	/*
 	 * the owners from the BPF task iterator where it loads (iter_task.h), else /proc; the
 	 * socket tables (-i, socket names) from the BPF socket iterators, else sock_diag
 	 */
-	fb_proc_iter__set_feed(iter_task__feed());
-	fb_net_set_table_feed(iter_sock__table_feed());
-	return fb_proc_iter__new(FB_PI_NAME | FB_PI_UIDS | FB_PI_USERNAME);
+	fb_proc_iter__set_feed(bpf ? iter_task__feed() : NULL);
+	fb_net_set_table_feed(bpf ? iter_sock__table_feed() : NULL);
+	it = fb_proc_iter__new(FB_PI_NAME | FB_PI_UIDS | FB_PI_USERNAME);
+	if (it && backend == LSOF_BPF && strcmp(fb_proc_iter__source(it), "bpf_iter")) {
+		pr_err("lsof: --backend bpf: %s", iter_task__why());
+		fb_proc_iter__free(it);
+		errno = ENOTSUP;
+		return NULL;
+	}
+	return it;
+}
+
+/*
+ * The fd walk, when lsof reads more than a few processes (not for -p alone) or bpf was asked
+ * for: 0 with *walked set or not, -ENOTSUP when bpf was asked for and it failed.
+ */
+static int lsof_walk(const struct lsof_args *a, struct iter_files *files, bool *walked)
+{
+	bool few = a->npids && !a->nuids && !a->ncomms && (!has_file_sel(a) || a->and_sel);
+
+	*walked = false;
+	if (a->backend == LSOF_FALLBACK || (a->backend == LSOF_AUTO && few))
+		return 0;
+	if (iter_files__walk(files)) {
+		if (a->backend == LSOF_BPF) {
+			pr_err("lsof: --backend bpf: %s", iter_files__why());
+			return -ENOTSUP;
+		}
+		pr_info("lsof: fds from /proc (%s)", iter_files__why());
+		return 0;
+	}
+	*walked = true;
+	return 0;
 }
 
 static int lsof_collect(const struct lsof_args *a, struct row_list *rows, struct lsof_misses *miss)
 {
-	struct fb_proc_iter *it = lsof_procs();
+	struct fb_proc_iter *it = lsof_procs(a->backend);
+	struct iter_files files = { 0 };
 	struct sock_index si = { 0 };
 	const struct fb_proc_info *pi;
-	bool seen[LSOF_MAX_SEL] = { false };
+	bool seen[LSOF_MAX_SEL] = { false }, walked;
 	int err = 0;
 
 	if (!it)
 		return -errno;
+	err = lsof_walk(a, &files, &walked);
+	if (err)
+		goto free_all;
 	while ((pi = fb_proc_iter__next(it))) {
 		bool denied = false, hit = has_proc_sel(a) && proc_is_selected(a, pi);
 
@@ -1040,7 +1127,7 @@ static int lsof_collect(const struct lsof_args *a, struct row_list *rows, struct
 			continue;
 		for (int i = 0; i < a->npids; i++)
 			seen[i] |= a->pids[i] == pi->pid;
-		err = lsof_proc(a, &si, pi, hit, rows, &denied);
+		err = lsof_proc(a, &si, pi, walked ? &files : NULL, hit, rows, &denied);
 		if (err == -ESRCH) {
 			err = 0; /* gone since the scan listed it */
 			for (int i = 0; i < a->npids; i++)
@@ -1062,6 +1149,7 @@ static int lsof_collect(const struct lsof_args *a, struct row_list *rows, struct
 free_all:
 	free(si.v);
 	lsof_netlink__free(&si.nl);
+	iter_files__free(&files);
 	fb_proc_iter__free(it);
 	return err;
 }
@@ -1110,7 +1198,8 @@ int cmd_lsof(int argc, char **argv)
 	if (!err && a.addrs.resolve)
 		lsof_resolve(&a, &rows);
 	if (err) {
-		pr_err("lsof: cannot list open files: %s", strerror(-err));
+		if (err != -ENOTSUP || a.backend != LSOF_BPF) /* that one said why already */
+			pr_err("lsof: cannot list open files: %s", strerror(-err));
 		status = 1;
 	} else if (a.terse) {
 		print_terse(out.sink, &rows);

@@ -112,6 +112,30 @@ int iter_reader__next(struct iter_reader *r, uint16_t version, uint16_t size, co
 	return 1;
 }
 
+int iter_reader__next_var(struct iter_reader *r, uint16_t version, uint16_t min_size,
+			  const void **rec, uint16_t *size)
+{
+	uint16_t hdr[2];
+	int ret = reader_want(r, 4);
+
+	if (ret <= 0)
+		return ret;
+	memcpy(hdr, r->buf + r->off, sizeof(hdr));
+	if (hdr[0] != version || hdr[1] < min_size) {
+		pr_warn("bpf_iter: %s record version %u size %u, this vigil reads version %u of at "
+			"least %u bytes",
+			r->what, hdr[0], hdr[1], version, min_size);
+		return -EPROTO;
+	}
+	ret = reader_want(r, hdr[1]);
+	if (ret <= 0)
+		return ret ? ret : -EPROTO;
+	*rec = r->buf + r->off;
+	*size = hdr[1];
+	r->off += hdr[1];
+	return 1;
+}
+
 void iter_reader__fini(struct iter_reader *r)
 {
 	if (r->fd >= 0)

@@ -28,6 +28,12 @@ int iter_reader__start(struct iter_reader *r);
  * at the end, -EPROTO (with a warning) for a foreign or cut record, -errno.
  */
 int iter_reader__next(struct iter_reader *r, uint16_t version, uint16_t size, const void **rec);
+/*
+ * The same for records of varying size (a fixed part of at least min_size, then data): *size
+ * gets the record's own.
+ */
+int iter_reader__next_var(struct iter_reader *r, uint16_t version, uint16_t min_size,
+			  const void **rec, uint16_t *size);
 /* Whether the walk's first record (read now if need be) has version and size: 0, -EPROTO. */
 int iter_reader__check_first(struct iter_reader *r, uint16_t version, uint16_t size);
 void iter_reader__fini(struct iter_reader *r);

@@ -3,14 +3,16 @@
 # commands, paired in one run on the same machine state: `vigil ps` with the task iterator
 # (--backend bpf) and with /proc (--backend fallback) against procps `ps -e` with the same
 # columns; `vigil net -k all` with the task_file walk for owners and with the readlink scan
-# against `ss -tuanp`.  A workload of PROCS extra sleeping processes and one process holding
-# SOCKS loopback TCP sockets is started first.  Each round runs every command once, in turn,
+# against `ss -tuanp`; `vigil lsof` with the fd walk and with /proc against `lsof -nP`; then
+# `vigil top`'s CPU per refresh with the walks and with /proc.  A workload of PROCS extra
+# sleeping processes and one process holding SOCKS loopback TCP sockets is started first.
+# Each round runs every command once, in turn,
 # so all see the same background load; medians of wall time and of CPU time (user + system,
 # from the kernel's accounting of the child) are printed with the ratios to the peer.
 # Then the in-process listings against psutil (if installed), in alternating blocks:
 # net_connections('all'), and a fresh process_iter(name, status, cpu_times, memory_info),
 # each through vigil's iterators (tools/bench/iter_inproc, the walks loaded once for the
-# process, as `vigil top` and `serve` keep them) and through /proc + sock_diag; medians of
+# process, as `vigil top` keeps them) and through /proc + sock_diag; medians of
 # wall and process CPU per listing, the ratio psutil / vigil.
 # usage: tools/bench_iter.sh [RUNS] [PROCS] [SOCKS]     (defaults 21 1000 10000)
 set -eu
@@ -60,6 +62,9 @@ cmds = {
     "vigil net (procfs owners)": [v, "net", "--backend", "fallback", "-k", "all", "-f",
                                   "table"],
     "ss -tuanp": ["ss", "-tuanp"],
+    "vigil lsof (bpf_iter fds)": [v, "lsof", "--backend", "bpf", "-f", "table"],
+    "vigil lsof (procfs)": [v, "lsof", "--backend", "fallback", "-f", "table"],
+    "lsof -nP": ["lsof", "-nP"],
 }
 wall = {k: [] for k in cmds}
 cpu = {k: [] for k in cmds}
@@ -84,7 +89,8 @@ print("iterator bench: %d processes (%s extra), %s extra sockets, %d rounds; %s,
                                platform.release(), os.getloadavg()[0]))
 print("%-30s %10s %10s %12s %12s" % ("command", "wall ms", "cpu ms", "wall/peer", "cpu/peer"))
 peer = {"vigil ps (bpf_iter)": "ps -e (procps)", "vigil ps (procfs)": "ps -e (procps)",
-        "vigil net (bpf_iter owners)": "ss -tuanp", "vigil net (procfs owners)": "ss -tuanp"}
+        "vigil net (bpf_iter owners)": "ss -tuanp", "vigil net (procfs owners)": "ss -tuanp",
+        "vigil lsof (bpf_iter fds)": "lsof -nP", "vigil lsof (procfs)": "lsof -nP"}
 for k in cmds:
     w, c = statistics.median(wall[k]), statistics.median(cpu[k])
     if k in peer:
@@ -92,6 +98,29 @@ for k in cmds:
         print("%-30s %10.1f %10.1f %11.2fx %11.2fx" % (k, w, c, w / pw, c / pc if pc else 0))
     else:
         print("%-30s %10.1f %10.1f" % (k, w, c))
+PYEOF
+
+# --- vigil top's refresh: CPU per frame at a 0.1 s interval, the walks against /proc. The
+# CPU of a 2 s run is taken from a 6 s one's, so start-up cancels out; the frames between
+# them are counted from the JSON output.
+$PY - "$V" <<'PYEOF'
+import resource, subprocess, sys
+v = sys.argv[1]
+def run(backend, secs):
+    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    out = subprocess.run([v, "top", "-f", "json", "-i", "0.1", "-d", str(secs), "--backend",
+                          backend], capture_output=True, text=True, check=True).stdout
+    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    frames = sum(1 for line in out.splitlines() if line.startswith("{"))
+    return r1.ru_utime - r0.ru_utime + r1.ru_stime - r0.ru_stime, frames
+print("vigil top, CPU per refresh at -i 0.1 (median of 3):")
+for backend, label in (("auto", "task and socket walks"), ("fallback", "/proc, sock_diag")):
+    per = []
+    for _ in range(3):
+        (c2, f2), (c6, f6) = run(backend, 2), run(backend, 6)
+        per.append((c6 - c2) * 1000 / max(f6 - f2, 1))
+    per.sort()
+    print("  %-24s %8.1f ms" % (label, per[1]))
 PYEOF
 
 # --- in process, against psutil: alternating blocks of RUNS/3 listings each

@@ -15,47 +15,18 @@
 
 #include "core/log.h"
 #include "iter/iter_files.h"
+#include "iter/iter_lskel.h"
 #include "iter/iter_read.h"
 #include "iter_files.lskel.h"
 #include "iter_rec.h"
 
-static struct iter_files_lskel *files_skel;
-static int files_skel_err; /* the first load's error, kept: a later walk does not retry */
-static const char *files_skel_step;
+ITER_LSKEL_ONCE(iter_files_lskel)
+
 static char last_why[256];
 
 const char *iter_files__why(void)
 {
 	return last_why;
-}
-
-/* The loaded and attached object: 0 or -errno (*step failed). */
-static int files_skel__get(const char **step)
-{
-	int err;
-
-	if (files_skel || files_skel_err) {
-		*step = files_skel_step;
-		return files_skel_err;
-	}
-	*step = "open";
-	files_skel = iter_files_lskel__open();
-	err = files_skel ? 0 : (errno ? -errno : -ENOMEM);
-	if (!err) {
-		*step = "load";
-		err = iter_files_lskel__load(files_skel);
-	}
-	if (!err) {
-		*step = "attach";
-		err = iter_files_lskel__attach(files_skel);
-	}
-	if (err) {
-		iter_files_lskel__destroy(files_skel);
-		files_skel = NULL;
-		files_skel_step = *step;
-		files_skel_err = err;
-	}
-	return err;
 }
 
 static dev_t kernel_dev(__u32 k)
@@ -134,10 +105,11 @@ int iter_files__walk(struct iter_files *out)
 
 	out->v = NULL;
 	out->n = 0;
-	err = files_skel__get(&step);
+	err = iter_files_lskel_get(&step);
 	if (!err) {
 		step = "walk";
-		err = iter_reader__init(&rd, files_skel->links.dump_file_fd, "open file");
+		err = iter_reader__init(&rd, iter_files_lskel_once->links.dump_file_fd,
+					"open file");
 	}
 	if (!err)
 		err = iter_reader__start(&rd);
@@ -189,11 +161,12 @@ bool iter_files__probe(char *why, size_t len)
 	const char *step = "load";
 	const void *rec;
 	uint16_t size;
-	int err = files_skel__get(&step);
+	int err = iter_files_lskel_get(&step);
 
 	if (!err) {
 		step = "walk";
-		err = iter_reader__init(&rd, files_skel->links.dump_file_fd, "open file");
+		err = iter_reader__init(&rd, iter_files_lskel_once->links.dump_file_fd,
+					"open file");
 	}
 	if (!err)
 		err = iter_reader__start(&rd);

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "core/log.h"
+#include "iter/iter_lskel.h"
 #include "iter/iter_read.h"
 #include "iter/iter_sock.h"
 #include "iter_net.lskel.h"
@@ -25,8 +26,8 @@ struct iter_sock {
 	struct iter_reader rd;
 };
 
-static struct iter_net_lskel *net_skel;
-static int net_skel_err; /* the first load's error, kept: a refresh does not retry */
+ITER_LSKEL_ONCE(iter_net_lskel)
+
 static char last_why[256], table_why[256];
 
 const char *iter_sock__why(void)
@@ -39,38 +40,18 @@ const char *iter_sock__table_why(void)
 	return table_why;
 }
 
-/* The loaded and attached object, loaded on first use: 0 or -errno (@why says why). */
+/* The loaded and attached object: 0, or -errno and @why says why. */
 static int net_skel_get(char *why, size_t len)
 {
-	static char skel_why[256];
-	const char *step = "open";
-	int err;
+	const char *step;
+	int err = iter_net_lskel_get(&step);
 
-	if (net_skel)
-		return 0;
-	if (net_skel_err)
-		goto fail;
-	net_skel = iter_net_lskel__open();
-	err = net_skel ? 0 : (errno ? -errno : -ENOMEM);
-	if (!err) {
-		step = "load";
-		err = iter_net_lskel__load(net_skel);
+	if (err) {
+		snprintf(why, len, "the BPF socket iterators failed to %s: %s", step,
+			 strerror(-err));
+		pr_debug("%s", why);
 	}
-	if (!err) {
-		step = "attach";
-		err = iter_net_lskel__attach(net_skel);
-	}
-	if (!err)
-		return 0;
-	iter_net_lskel__destroy(net_skel);
-	net_skel = NULL;
-	net_skel_err = err;
-	snprintf(skel_why, sizeof(skel_why), "the BPF socket iterators failed to %s: %s", step,
-		 strerror(-err));
-	pr_debug("%s", skel_why);
-fail:
-	snprintf(why, len, "%s", skel_why);
-	return net_skel_err;
+	return err;
 }
 
 static void sock_close(void *state)
@@ -96,7 +77,8 @@ static int sock_open(void **state)
 	if (!s)
 		return -ENOMEM;
 	s->rd.fd = -1;
-	err = iter_reader__init(&s->rd, net_skel->links.dump_sock_owner_fd, "socket owner");
+	err = iter_reader__init(&s->rd, iter_net_lskel_once->links.dump_sock_owner_fd,
+				"socket owner");
 	if (!err)
 		err = iter_reader__start(&s->rd);
 	if (err)
@@ -190,9 +172,9 @@ static int sktab_open(void **state, unsigned *which)
 	if (!t)
 		return -ENOMEM;
 	if (*which & FB_SOCK_TCP)
-		t->links[t->nlinks++] = net_skel->links.dump_tcp_fd;
+		t->links[t->nlinks++] = iter_net_lskel_once->links.dump_tcp_fd;
 	if (*which & FB_SOCK_UDP)
-		t->links[t->nlinks++] = net_skel->links.dump_udp_fd;
+		t->links[t->nlinks++] = iter_net_lskel_once->links.dump_udp_fd;
 	err = iter_reader__init(&t->rd, -1, "socket table");
 	if (!err)
 		err = sktab_advance(t);

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "core/log.h"
+#include "iter/iter_lskel.h"
 #include "iter/iter_read.h"
 #include "iter/iter_task.h"
 #include "iter.lskel.h"
@@ -31,43 +32,13 @@ struct iter_task {
 	uint64_t ns_per_tick;
 };
 
-static struct iter_lskel *task_skel;
-static int task_skel_err; /* the first load's error, kept: a later listing does not retry */
-static const char *task_skel_step;
+ITER_LSKEL_ONCE(iter_lskel)
+
 static char last_why[256];
 
 const char *iter_task__why(void)
 {
 	return last_why;
-}
-
-/* The loaded and attached object, loaded by the first listing: 0 or -errno (*step failed). */
-static int task_skel__get(const char **step)
-{
-	int err;
-
-	if (task_skel || task_skel_err) {
-		*step = task_skel_step;
-		return task_skel_err;
-	}
-	*step = "open";
-	task_skel = iter_lskel__open();
-	err = task_skel ? 0 : (errno ? -errno : -ENOMEM);
-	if (!err) {
-		*step = "load";
-		err = iter_lskel__load(task_skel);
-	}
-	if (!err) {
-		*step = "attach";
-		err = iter_lskel__attach(task_skel);
-	}
-	if (err) {
-		iter_lskel__destroy(task_skel);
-		task_skel = NULL;
-		task_skel_step = *step;
-		task_skel_err = err;
-	}
-	return err;
 }
 
 static void iter_close(void *state)
@@ -91,11 +62,11 @@ static int iter_open(void **state)
 		goto fail;
 	t->rd.fd = -1;
 	t->ns_per_tick = 1000000000ULL / (uint64_t)(tck > 0 ? tck : 100);
-	err = task_skel__get(&step);
+	err = iter_lskel_get(&step);
 	if (err)
 		goto fail;
 	step = "walk";
-	err = iter_reader__init(&t->rd, task_skel->links.dump_task_fd, "task");
+	err = iter_reader__init(&t->rd, iter_lskel_once->links.dump_task_fd, "task");
 	if (!err)
 		err = iter_reader__start(&t->rd);
 	if (err)

@@ -7,21 +7,18 @@
  * inode's mode, number, size and device, the open flags with O_CLOEXEC, and the position.
  * Record and path are assembled in a per-CPU buffer and written with one bpf_seq_write(), so
  * a file is reported whole or not at all. Fields are read by direct loads through untrusted
- * casts, as in iter.bpf.c; the path needs the trusted file pointer the iterator hands over.
+ * casts (untrusted.bpf.h); the path needs the trusted file pointer the iterator hands over.
  * Its own object: lsof loads it, ps and net do not.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
 #include "iter_rec.h"
+#include "untrusted.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
-extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
-
-#define untrusted(p, type) ((type *)bpf_rdonly_cast((p), bpf_core_type_id_kernel(type)))
-
-#define O_CLOEXEC	   02000000
+#define O_CLOEXEC 02000000
 
 struct file_buf {
 	struct iter_file_rec rec;

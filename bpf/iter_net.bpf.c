@@ -19,15 +19,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
 #include "iter_rec.h"
-
-extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
-
-/*
- * Fields are read by direct loads through untrusted casts of the iterators' pointers (see
- * iter.bpf.c): one guarded load each, where a probe-read call cost ~45 ns, and no search of
- * the kernel BTF for trusted type names at load time.
- */
-#define untrusted(p, type) ((type *)bpf_rdonly_cast((p), bpf_core_type_id_kernel(type)))
+#include "untrusted.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 

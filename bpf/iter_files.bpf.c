@@ -70,7 +70,6 @@ int dump_file(struct bpf_iter__task_file *ctx)
 	b->rec.pid = t->tgid;
 	b->rec.fd = (__s32)ctx->fd;
 	b->rec.flags = f->f_flags | (fd_cloexec(t->files, ctx->fd) ? O_CLOEXEC : 0);
-	b->rec.path_len = (__u32)len;
 	b->rec.pos = f->f_pos;
 	b->rec.mode = inode ? inode->i_mode : 0;
 	b->rec.ino = inode ? inode->i_ino : 0;

@@ -87,16 +87,16 @@ _Static_assert(sizeof(struct iter_sock_rec) == 24, "iter_sock_rec layout");
 /*
  * One open file of a process (iter/task_file, the thread-group leader's table: what
  * /proc/PID/fd lists): what readlink, stat and fdinfo of /proc/PID/fd/FD would give. The
- * record's size is the header's plus path_len: the path as the fd link names it, NUL ended.
+ * path follows the record, NUL ended, as the fd link names it; size counts both.
  */
 struct iter_file_rec {
 	__u16 version; /* ITER_FILE_VERSION */
-	__u16 size;    /* sizeof(struct iter_file_rec) + path_len */
+	__u16 size;    /* sizeof(struct iter_file_rec) + the path's bytes */
 	__u32 pid;
 	__s32 fd;
-	__u32 flags;	       /* fdinfo's: the open flags, O_CLOEXEC when the fd has it */
-	__u32 mode;	       /* the inode's type and permissions */
-	__u32 path_len;	       /* bytes of path after the record, NUL included */
+	__u32 flags; /* fdinfo's: the open flags, O_CLOEXEC when the fd has it */
+	__u32 mode;  /* the inode's type and permissions */
+	__u32 pad;
 	__u64 ino, isize, pos; /* isize: the inode's size in bytes */
 	__u32 dev, rdev;       /* the kernel's dev_t (major << 20 | minor): sb's and device's */
 };

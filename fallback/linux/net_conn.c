@@ -973,12 +973,13 @@ static void conn_work_run(void *arg)
 static int connections_fed(struct scan_job *job, struct scan_part *part, pid_t **pids,
 			   struct conn_list *l, unsigned t, bool netlink)
 {
-	struct conn_work w = { .job = job, .part = part, .pids = pids, .l = l, .t = t };
+	struct conn_work w = {
+		.job = job, .part = part, .pids = pids, .l = l, .t = t, .netlink = netlink
+	};
 	struct fb__par *helper;
 
 	if (owner_feed->open(&w.feed_state))
 		return 1;
-	w.netlink = netlink;
 	helper = fb__par_start(conn_work_run, &w);
 	conn_work_run(&w);
 	fb__par_finish(helper);

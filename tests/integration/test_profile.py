@@ -6,7 +6,6 @@ tests check the symbol names and ratios in the folded output, the off-CPU total 
 time the thread measured itself, kernel frames, the SVG (well-formed, and rendered by
 headless Chromium into a picture that is not blank), JSON, and agreement with perf.
 """
-import collections
 import gzip
 import json
 import os
@@ -36,9 +35,6 @@ def start_burn(*args):
     return p, int(line.split()[1])
 
 
-VIGIL_PROGS = ("handle_profile", "handle_offcpu")  # vigil loads them just before attaching
-
-
 def bpf_prog_ids(prefixes):
     """Ids of the loaded BPF programs whose names start with one of PREFIXES."""
     r = subprocess.run(["bpftool", "-j", "prog", "show"], capture_output=True, text=True)
@@ -47,22 +43,6 @@ def bpf_prog_ids(prefixes):
     except ValueError:
         return set()
     return {p["id"] for p in progs if p.get("name", "").startswith(prefixes)}
-
-
-def bpf_link_counts():
-    """How many BPF links each loaded program id has."""
-    r = subprocess.run(["bpftool", "-j", "link", "show"], capture_output=True, text=True)
-    try:
-        links = json.loads(r.stdout or "[]")
-    except ValueError:
-        return {}
-    return collections.Counter(link.get("prog_id") for link in links)
-
-
-def online_cpus():
-    with open("/sys/devices/system/cpu/online") as f:
-        spans = [s.split("-") for s in f.read().strip().split(",")]
-    return sum(int(s[-1]) - int(s[0]) + 1 for s in spans)
 
 
 def start_peer(argv, prog_prefixes, timeout=20):
@@ -83,26 +63,12 @@ def start_peer(argv, prog_prefixes, timeout=20):
 
 
 def start_profile(*args):
-    """Start `vigil profile ARGS` and return once every program is attached: a loaded machine
-    can take seconds to verify and attach them, and a workload started before would be partly
-    missed. The sampler has one link per online CPU; the off-CPU pair one each, the wakeup's
-    last."""
-    before = bpf_prog_ids(VIGIL_PROGS)
+    """Start `vigil profile ARGS` and return once its programs are attached (its READY=1): a
+    loaded machine can take seconds to verify and attach them, and a workload started before
+    would be partly missed."""
     v = start_vigil("profile", *args)
-    off_cpu = "--off-cpu" in args
-    nprogs, nlinks = (2, 1) if off_cpu else (1, online_cpus())
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        if v.poll() is not None:
-            raise AssertionError("vigil exited early (%d): %s" % (v.returncode,
-                                                                 v.stderr.read()))
-        new = bpf_prog_ids(VIGIL_PROGS) - before
-        links = bpf_link_counts()
-        if len(new) == nprogs and all(links[i] >= nlinks for i in new):
-            return v
-        time.sleep(0.05)
-    v.kill()
-    raise AssertionError("vigil profile did not attach its programs within 20 s")
+    wait_attached(v, timeout=20)
+    return v
 
 
 def finish(v, timeout=60):

@@ -32,6 +32,7 @@
 #include "cli/commands.h"
 #include "cli/lsof_netlink.h"
 #include "cli/parse.h"
+#include "core/backend.h"
 #include "core/log.h"
 #include "export/escape.h"
 #include "export/export.h"
@@ -52,8 +53,6 @@ enum {
 	OPT_TASKS,
 	OPT_BACKEND,
 };
-
-enum lsof_backend { LSOF_AUTO, LSOF_BPF, LSOF_FALLBACK };
 
 #define LSOF_MAX_SEL 64
 
@@ -78,7 +77,7 @@ struct lsof_args {
 	bool terse;
 	bool and_sel; /* -a: every selection must match, not any */
 	bool tasks;   /* -K: each thread's rows too, with TID and TASKCMD */
-	enum lsof_backend backend;
+	enum backend_mode backend;
 	/* PATH arguments, as (dev, ino) */
 	struct stat files[LSOF_MAX_SEL];
 	int nfiles;
@@ -262,16 +261,14 @@ static int lsof_set(void *ctx, int id, const char *arg)
 	case OPT_TASKS:
 		a->tasks = true;
 		return 0;
-	case OPT_BACKEND:
-		if (!strcmp(arg, "auto"))
-			a->backend = LSOF_AUTO;
-		else if (!strcmp(arg, "bpf"))
-			a->backend = LSOF_BPF;
-		else if (!strcmp(arg, "fallback"))
-			a->backend = LSOF_FALLBACK;
-		else
-			return -EINVAL;
+	case OPT_BACKEND: {
+		int mode = parse_choice(arg, backend_names);
+
+		if (mode < 0)
+			return mode;
+		a->backend = (enum backend_mode)mode;
 		return 0;
+	}
 	case TO_LADDR:
 	case TO_RADDR:
 	case TO_LOOSE:
@@ -1061,9 +1058,9 @@ struct lsof_misses {
 	int ngone, ndenied;
 };
 
-static struct fb_proc_iter *lsof_procs(enum lsof_backend backend)
+static struct fb_proc_iter *lsof_procs(enum backend_mode backend)
 {
-	bool bpf = backend != LSOF_FALLBACK;
+	bool bpf = backend != BACKEND_FALLBACK;
 	struct fb_proc_iter *it;
 
 	/*
@@ -1073,7 +1070,7 @@ static struct fb_proc_iter *lsof_procs(enum lsof_backend backend)
 	fb_proc_iter__set_feed(bpf ? iter_task__feed() : NULL);
 	fb_net_set_table_feed(bpf ? iter_sock__table_feed() : NULL);
 	it = fb_proc_iter__new(FB_PI_NAME | FB_PI_UIDS | FB_PI_USERNAME);
-	if (it && backend == LSOF_BPF && strcmp(fb_proc_iter__source(it), "bpf_iter")) {
+	if (it && backend == BACKEND_BPF && strcmp(fb_proc_iter__source(it), "bpf_iter")) {
 		pr_err("lsof: --backend bpf: %s", iter_task__why());
 		fb_proc_iter__free(it);
 		errno = ENOTSUP;
@@ -1091,10 +1088,10 @@ static int lsof_walk(const struct lsof_args *a, struct iter_files *files, bool *
 	bool few = a->npids && !a->nuids && !a->ncomms && (!has_file_sel(a) || a->and_sel);
 
 	*walked = false;
-	if (a->backend == LSOF_FALLBACK || (a->backend == LSOF_AUTO && few))
+	if (a->backend == BACKEND_FALLBACK || (a->backend == BACKEND_AUTO && few))
 		return 0;
 	if (iter_files__walk(files)) {
-		if (a->backend == LSOF_BPF) {
+		if (a->backend == BACKEND_BPF) {
 			pr_err("lsof: --backend bpf: %s", iter_files__why());
 			return -ENOTSUP;
 		}
@@ -1198,7 +1195,7 @@ int cmd_lsof(int argc, char **argv)
 	if (!err && a.addrs.resolve)
 		lsof_resolve(&a, &rows);
 	if (err) {
-		if (err != -ENOTSUP || a.backend != LSOF_BPF) /* that one said why already */
+		if (err != -ENOTSUP || a.backend != BACKEND_BPF) /* that one said why already */
 			pr_err("lsof: cannot list open files: %s", strerror(-err));
 		status = 1;
 	} else if (a.terse) {

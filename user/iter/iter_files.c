@@ -38,8 +38,9 @@ static dev_t kernel_dev(__u32 k)
 static int file_fill(struct iter_file *e, const struct iter_file_rec *r, uint16_t size)
 {
 	const char *path = (const char *)(r + 1);
+	size_t path_len = size - sizeof(*r); /* next_var: size >= sizeof(*r) */
 
-	if (r->path_len == 0 || sizeof(*r) + r->path_len != size || path[r->path_len - 1])
+	if (!path_len || path[path_len - 1])
 		return -EPROTO;
 	memset(e, 0, sizeof(*e));
 	e->pid = (pid_t)r->pid;
@@ -97,22 +98,27 @@ static int files_read(struct iter_reader *rd, struct iter_files *out)
 	}
 }
 
+/* Load the object if need be and start a walk into rd: 0, or -errno (*step failed). */
+static int files_start(struct iter_reader *rd, const char **step)
+{
+	int err = iter_files_lskel_get(step);
+
+	if (err)
+		return err;
+	*step = "walk";
+	err = iter_reader__init(rd, iter_files_lskel_once->links.dump_file_fd, "open file");
+	return err ? err : iter_reader__start(rd);
+}
+
 int iter_files__walk(struct iter_files *out)
 {
-	const char *step = "load";
 	struct iter_reader rd = { .fd = -1 };
+	const char *step;
 	int err;
 
 	out->v = NULL;
 	out->n = 0;
-	err = iter_files_lskel_get(&step);
-	if (!err) {
-		step = "walk";
-		err = iter_reader__init(&rd, iter_files_lskel_once->links.dump_file_fd,
-					"open file");
-	}
-	if (!err)
-		err = iter_reader__start(&rd);
+	err = files_start(&rd, &step);
 	if (!err)
 		err = files_read(&rd, out);
 	iter_reader__fini(&rd);
@@ -158,18 +164,11 @@ void iter_files__free(struct iter_files *f)
 bool iter_files__probe(char *why, size_t len)
 {
 	struct iter_reader rd = { .fd = -1 };
-	const char *step = "load";
+	const char *step;
 	const void *rec;
 	uint16_t size;
-	int err = iter_files_lskel_get(&step);
+	int err = files_start(&rd, &step);
 
-	if (!err) {
-		step = "walk";
-		err = iter_reader__init(&rd, iter_files_lskel_once->links.dump_file_fd,
-					"open file");
-	}
-	if (!err)
-		err = iter_reader__start(&rd);
 	if (!err) {
 		err = iter_reader__next_var(&rd, ITER_FILE_VERSION, sizeof(struct iter_file_rec),
 					    &rec, &size);

@@ -184,9 +184,11 @@ static int tracer__open_load(struct tracer *t, const struct trace_cfg *cfg)
 		pr_err("%s: open BPF object: %s", t->ops->name, strerror(-err));
 		return err;
 	}
-	err = ring_set__size(t->obj);
-	if (err)
+	err = ring_set__prepare(&t->rings, t->obj, trace_cfg__ring_total(cfg));
+	if (err) {
+		pr_err("%s: ring buffers: %s", t->ops->name, strerror(-err));
 		return err;
+	}
 	err = obj__load(t->obj);
 	if (err) {
 		pr_err("%s: load BPF object: %s (run 'vigil doctor' for why)", t->ops->name,
@@ -200,7 +202,7 @@ static int tracer__open_load(struct tracer *t, const struct trace_cfg *cfg)
 			return err;
 		}
 	}
-	err = ring_set__create(&t->rings, t->obj, trace_cfg__ring_total(cfg));
+	err = ring_set__wait(&t->rings);
 	if (err) {
 		pr_err("%s: ring buffers: %s", t->ops->name, strerror(-err));
 		return err;

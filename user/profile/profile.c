@@ -108,9 +108,11 @@ static int profiler__open_load(struct profiler *p, const struct profile_cfg *cfg
 				 cfg->user_stacks ? (__u32)(cfg->unwind_memory / UNW_ROW_BYTES)
 						  : 1);
 	skel->rodata->targ_max_frames = cfg->max_frames;
-	err = ring_set__size(skel->obj);
-	if (err)
+	err = ring_set__prepare(&p->rings, skel->obj, trace_cfg__ring_total(&cfg->trace));
+	if (err) {
+		pr_err("profile: ring buffers: %s", strerror(-err));
 		return err;
+	}
 	bpf_program__set_autoload(skel->progs.handle_profile_sample, !cfg->off_cpu);
 	bpf_program__set_autoload(skel->progs.handle_offcpu_switch, cfg->off_cpu);
 	bpf_program__set_autoload(skel->progs.handle_offcpu_wakeup, cfg->off_cpu);
@@ -233,7 +235,7 @@ int profiler__new(const struct profile_cfg *cfg, struct profiler **out)
 	err = profiler__open_load(p, cfg);
 	if (err)
 		goto err_free;
-	err = ring_set__create(&p->rings, p->skel->obj, trace_cfg__ring_total(&cfg->trace));
+	err = ring_set__wait(&p->rings);
 	if (!err)
 		err = ring_set__add_to(&p->rings, &p->rb, profile_rb_event, p);
 	if (err) {

@@ -213,11 +213,10 @@ bool probe_machine(struct probe_result *first_failure)
 	return true;
 }
 
-int probe_btf_has_name(const void *raw, size_t size, const char *name)
+/* raw BTF's string section, checked against the header; -EINVAL if raw is not BTF. */
+static int btf_strings(const void *raw, size_t size, const char **strs, size_t *len)
 {
-	size_t n = strlen(name), end;
 	struct btf_header h;
-	const char *strs, *p;
 
 	if (size < sizeof(h))
 		return -EINVAL;
@@ -225,16 +224,75 @@ int probe_btf_has_name(const void *raw, size_t size, const char *name)
 	if (h.magic != BTF_MAGIC || h.hdr_len < sizeof(h) || h.hdr_len > size ||
 	    h.str_off > size - h.hdr_len || h.str_len > size - h.hdr_len - h.str_off)
 		return -EINVAL;
-	strs = (const char *)raw + h.hdr_len + h.str_off;
+	*strs = (const char *)raw + h.hdr_len + h.str_off;
+	*len = h.str_len;
+	return 0;
+}
+
+/* The next string at or after *from that starts with pre (n bytes); NULL at the end. */
+static const char *btf_strings__next(const char *strs, size_t len, size_t *from, const char *pre,
+				     size_t n)
+{
+	const char *p;
+
 	/* each string is NUL-terminated and the section starts with the empty one */
-	for (p = strs, end = h.str_len; end > n && (p = memmem(p, end, name, n));) {
+	while (*from + n < len && (p = memmem(strs + *from, len - *from, pre, n))) {
 		size_t at = (size_t)(p - strs);
 
-		if (at > 0 && !strs[at - 1] && at + n < h.str_len && !strs[at + n])
-			return 1;
-		p++;
-		end = h.str_len - at - 1;
+		*from = at + 1;
+		if (at > 0 && !strs[at - 1] && memchr(p, 0, len - at))
+			return p;
 	}
+	*from = len;
+	return NULL;
+}
+
+int probe_btf_has_name(const void *raw, size_t size, const char *name)
+{
+	size_t n = strlen(name), len, from = 0;
+	const char *strs, *p;
+
+	if (btf_strings(raw, size, &strs, &len))
+		return -EINVAL;
+	while ((p = btf_strings__next(strs, len, &from, name, n)))
+		if (!p[n])
+			return 1;
+	return 0;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/*
+ * Every name in raw BTF that starts with pre, sorted: one scan of the string section for all
+ * the tracepoint checks of a process (a tracer has several, and each command may ask twice).
+ */
+static int btf_names__collect(const void *raw, size_t size, const char *pre, const char ***out,
+			      size_t *count)
+{
+	size_t n = strlen(pre), len, from = 0, cap = 0;
+	const char **names = NULL, **grown, *strs, *p;
+
+	*count = 0;
+	if (btf_strings(raw, size, &strs, &len))
+		return -EINVAL;
+	while ((p = btf_strings__next(strs, len, &from, pre, n))) {
+		if (*count == cap) {
+			cap = cap ? cap * 2 : 1024;
+			grown = realloc(names, cap * sizeof(*names));
+			if (!grown) {
+				free(names);
+				return -ENOMEM;
+			}
+			names = grown;
+		}
+		names[(*count)++] = p;
+	}
+	if (names)
+		qsort(names, *count, sizeof(*names), name_cmp);
+	*out = names;
 	return 0;
 }
 
@@ -295,24 +353,32 @@ static const void *btf_raw(size_t *size)
 
 /*
  * A tracepoint's BTF typedef, btf_trace_<name>, exists when its name is in the string
- * section: a scan of ~2.5 MB of names instead of btf__parse() of every type (which cost the
- * probes' kernel view ~0.2 s before libbpf parses the same file again for CO-RE). A file
- * that is not raw BTF (an ELF vmlinux in VIGIL_BTF) is parsed with libbpf.
+ * section: the names with that prefix are gathered in one scan of ~2.5 MB of names, instead
+ * of btf__parse() of every type (which cost the probes' kernel view ~0.2 s before libbpf
+ * parses the same file again for CO-RE). A file that is not raw BTF (an ELF vmlinux in
+ * VIGIL_BTF) is parsed with libbpf.
  */
 bool probe_has_tracepoint(const char *tracepoint)
 {
+	static const char **names;
+	static size_t count;
+	static int indexed = 1; /* 1: not yet; 0: done; -errno: raw is not BTF */
 	static struct btf *vmlinux;
-	const char *name = strchr(tracepoint, ':');
+	const char *name = strchr(tracepoint, ':'), *key;
 	const void *raw;
 	char type[160];
 	size_t size;
-	int found;
 
 	snprintf(type, sizeof(type), "btf_trace_%s", name ? name + 1 : tracepoint);
-	raw = btf_raw(&size);
-	found = raw ? probe_btf_has_name(raw, size, type) : -EINVAL;
-	if (found >= 0)
-		return found;
+	if (indexed > 0) {
+		raw = btf_raw(&size);
+		indexed = raw ? btf_names__collect(raw, size, "btf_trace_", &names, &count)
+			      : -EINVAL;
+	}
+	if (!indexed) {
+		key = type;
+		return bsearch(&key, names, count, sizeof(*names), name_cmp) != NULL;
+	}
 	if (!vmlinux) {
 		vmlinux = btf__parse(probe_btf_path(), NULL);
 		if (!vmlinux)

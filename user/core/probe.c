@@ -372,8 +372,8 @@ bool probe_has_tracepoint(const char *tracepoint)
 	snprintf(type, sizeof(type), "btf_trace_%s", name ? name + 1 : tracepoint);
 	if (indexed > 0) {
 		raw = btf_raw(&size);
-		indexed = raw ? btf_names__collect(raw, size, "btf_trace_", &names, &count)
-			      : -EINVAL;
+		indexed =
+			raw ? btf_names__collect(raw, size, "btf_trace_", &names, &count) : -EINVAL;
 	}
 	if (!indexed) {
 		key = type;

@@ -45,12 +45,11 @@ uint32_t ring_set__ring_bytes(uint64_t total)
  */
 static int ring_set__fill(const struct ring_set *rs)
 {
-	uint32_t done = (uint32_t)rs->n;
+	uint32_t n = (uint32_t)rs->n, done = n;
 	int err = 0;
 
 	if (bpf_map_update_batch(rs->outer, rs->keys, rs->fds, &done, NULL))
-		for (uint32_t cpu = done < (uint32_t)rs->n ? done : 0; !err && cpu < (uint32_t)rs->n;
-		     cpu++)
+		for (uint32_t cpu = done < n ? done : 0; !err && cpu < n; cpu++)
 			if (bpf_map_update_elem(rs->outer, &rs->keys[cpu], &rs->fds[cpu], BPF_ANY))
 				err = -errno;
 	return err;

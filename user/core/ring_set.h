@@ -16,12 +16,12 @@ struct bpf_object;
 struct ring_buffer;
 
 struct ring_set {
-	int *fds; /* one ring per possible CPU, indexed by CPU */
+	int *fds;	/* one ring per possible CPU, indexed by CPU */
 	uint32_t *keys; /* 0 .. n - 1, for the batch update */
 	int n;
 	uint32_t ring_bytes; /* each ring's size */
-	int outer; /* the `events` array of maps, or -1 */
-	pthread_t filler; /* puts the rings into the array, while filling */
+	int outer;	     /* the `events` array of maps, or -1 */
+	pthread_t filler;    /* puts the rings into the array, while filling */
 	bool filling;
 	int fill_err;
 };

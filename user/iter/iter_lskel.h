@@ -6,12 +6,14 @@
  * later listing does not retry what failed. ITER_LSKEL_ONCE(name) defines, for the skeleton
  * struct name (bpftool's `gen skeleton -L ... name NAME`), a `static struct name *name_once`
  * and `static int name_get(const char **step)`: 0, or -errno with *step the stage that failed
- * ("open", "load" or "attach").
+ * ("open", "load" or "attach"). Safe to call from several threads at once (a listing's halves
+ * run side by side): the first loads, the others wait for it.
  */
 #ifndef VIGIL_ITER_LSKEL_H
 #define VIGIL_ITER_LSKEL_H
 
 #include <errno.h>
+#include <pthread.h>
 
 #define ITER_LSKEL_ONCE(name)                                                                      \
 	static struct name *name##_once;                                                           \
@@ -20,29 +22,36 @@
                                                                                                    \
 	static int name##_get(const char **step)                                                   \
 	{                                                                                          \
+		static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;                           \
+		struct name *skel = NULL;                                                          \
 		int err;                                                                           \
                                                                                                    \
+		pthread_mutex_lock(&lock);                                                         \
 		if (name##_once || name##_once_err) {                                              \
 			*step = name##_once_step;                                                  \
-			return name##_once_err;                                                    \
+			err = name##_once_err;                                                     \
+			goto out;                                                                  \
 		}                                                                                  \
 		*step = "open";                                                                    \
-		name##_once = name##__open();                                                      \
-		err = name##_once ? 0 : (errno ? -errno : -ENOMEM);                                \
+		skel = name##__open();                                                             \
+		err = skel ? 0 : (errno ? -errno : -ENOMEM);                                       \
 		if (!err) {                                                                        \
 			*step = "load";                                                            \
-			err = name##__load(name##_once);                                           \
+			err = name##__load(skel);                                                  \
 		}                                                                                  \
 		if (!err) {                                                                        \
 			*step = "attach";                                                          \
-			err = name##__attach(name##_once);                                         \
+			err = name##__attach(skel);                                                \
 		}                                                                                  \
 		if (err) {                                                                         \
-			name##__destroy(name##_once);                                              \
-			name##_once = NULL;                                                        \
+			name##__destroy(skel);                                                     \
 			name##_once_step = *step;                                                  \
 			name##_once_err = err;                                                     \
+		} else {                                                                           \
+			name##_once = skel;                                                        \
 		}                                                                                  \
+	out:                                                                                       \
+		pthread_mutex_unlock(&lock);                                                       \
 		return err;                                                                        \
 	}
 

@@ -6,8 +6,8 @@
  * owners from one scan of every /proc/PID/fd symlink ("socket:[INODE]").  The
  * /proc/net/{tcp,tcp6,udp,udp6,unix} text tables are the fallback (no netlink, or a fixture root)
  * and parse to the same records.
- * An owner feed (fb_net_set_owner_feed(): vigil's BPF task_file walk) replaces the fd scan of
- * every process it visits; the ones it did not visit are still scanned.  The owners and the
+ * An owner feed (fb_net_set_owner_feed(): vigil's BPF task_file walk) replaces the fd scan: it
+ * visits every fd table, and a process without one holds no sockets.  The owners and the
  * tables are independent halves, each read on its own thread when a second CPU is free.  A table
  * feed (fb_net_set_table_feed(): vigil's BPF tcp and udp iterators) replaces the sock_diag
  * dumps of the tables it walks when it can start and read to its end.
@@ -884,137 +884,101 @@ const char *fb_net_owner_source(void)
 	return owner_source;
 }
 
-static int pid_cmp(const void *a, const void *b)
-{
-	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
-
-	return (x > y) - (x < y);
-}
-
 /*
- * The owner feed's walk into @part's map; the job's pids are cut down to those the walk did
- * not visit (kernel threads, which hold no fds, and processes hidden from it), for the fd scan.
+ * The owner feed's walk into @part's map. It visits every process that has an fd table, so
+ * the ones it leaves out (kernel threads, zombies) hold no fds: nothing is scanned in /proc.
  */
-static int feed_owners(struct scan_part *part, struct scan_job *job, void *state)
+static int feed_owners(struct scan_part *part, void *state)
 {
 	struct fb_sock_owner o;
-	pid_t *seen = NULL;
-	size_t nseen = 0, cap = 0, k = 0;
 	int r, err = 0;
 
-	while ((r = owner_feed->next(state, &o)) > 0) {
-		if (o.fd >= 0)
-			err = fb__grow((void **)&part->m.v, &part->m.cap, part->m.n + 1,
-				       sizeof(*part->m.v));
-		if (!err && (!nseen || seen[nseen - 1] != o.pid))
-			err = fb__grow((void **)&seen, &cap, nseen + 1, sizeof(*seen));
-		if (err)
-			break;
-		if (o.fd >= 0)
+	while (!err && (r = owner_feed->next(state, &o)) > 0) {
+		err = fb__grow((void **)&part->m.v, &part->m.cap, part->m.n + 1,
+			       sizeof(*part->m.v));
+		if (!err)
 			part->m.v[part->m.n++] =
 				(struct holder){ .inode = o.inode, .pid = o.pid, .fd = o.fd };
-		if (!nseen || seen[nseen - 1] != o.pid)
-			seen[nseen++] = o.pid;
 	}
-	if (r < 0)
-		err = r;
-	if (!err) {
-		qsort(seen, nseen, sizeof(*seen), pid_cmp);
-		for (size_t i = 0; i < job->npids; i++)
-			if (!bsearch(&job->pids[i], seen, nseen, sizeof(*seen), pid_cmp))
-				((pid_t *)job->pids)[k++] = job->pids[i];
-		job->npids = k;
-	}
-	free(seen);
-	return err;
+	return err ?: (r < 0 ? r : 0);
 }
 
 /*
- * A listing with an owner feed has two independent halves, the owner walk (with the fd scan of
- * the processes it did not visit) and the socket tables: each thread takes the next one free,
- * so on two CPUs they run side by side.
+ * A listing has two independent halves, the socket tables and the owners, each taken by the
+ * next free thread (the tables first, the longer of the two), so on two CPUs they run side by
+ * side. The owners come from the owner feed's walk or, when it cannot start, from the fd scan
+ * of every pid, which a thread done with its half then joins.
  */
 struct conn_work {
-	size_t next; /* atomic: 0 the owners, 1 the tables, then done */
+	size_t next;   /* atomic: 0 the tables, 1 the owners, then done */
+	bool scanning; /* atomic: the fd scan's pids are listed */
 	struct scan_job *job;
-	struct scan_part *part;
-	void *feed_state;
 	pid_t **pids;
 	struct conn_list *l;
 	unsigned t;
-	bool netlink;
+	bool netlink, fed;
 	int err[2];
 };
 
-static int walk_owners(struct conn_work *w)
-{
-	int err = fb__scan_pids(w->pids, &w->job->npids);
+struct conn_thread {
+	struct conn_work *w;
+	struct scan_part *part; /* this thread's owners */
+};
 
+static int owners_half(struct conn_work *w, struct scan_part *part)
+{
+	void *state;
+	int err;
+
+	if (w->fed && !owner_feed->open(&state)) {
+		err = feed_owners(part, state);
+		owner_feed->close(state);
+		if (!err)
+			owner_source = owner_feed->source;
+		return err;
+	}
+	err = fb__scan_pids(w->pids, &w->job->npids);
 	if (err)
 		return err;
 	w->job->pids = *w->pids;
-	err = feed_owners(w->part, w->job, w->feed_state);
-	if (err)
-		return err;
-	scan_run(w->part);
-	return w->part->err;
+	__atomic_store_n(&w->scanning, true, __ATOMIC_RELEASE);
+	scan_run(part);
+	return 0; /* the scan's errors are the parts' */
 }
 
 static void conn_work_run(void *arg)
 {
-	struct conn_work *w = arg;
+	struct conn_thread *ct = arg;
+	struct conn_work *w = ct->w;
 	size_t i;
 
 	while ((i = __atomic_fetch_add(&w->next, 1, __ATOMIC_RELAXED)) < 2)
-		w->err[i] = i ? read_tables(w->l, w->t, w->netlink) : walk_owners(w);
+		w->err[i] = i ? owners_half(w, ct->part) : read_tables(w->l, w->t, w->netlink);
+	if (__atomic_load_n(&w->scanning, __ATOMIC_ACQUIRE))
+		scan_run(ct->part); /* the rest of the fd scan, shared */
 }
 
-/* Owners from the feed, tables at the same time; 1 when the feed does not open. */
-static int connections_fed(struct scan_job *job, struct scan_part *part, pid_t **pids,
+/* Every process: the tables and the owners, each on its own thread where there are two. */
+static int connections_all(struct conn_work *w, struct scan_part parts[2])
+{
+	struct conn_thread me = { w, &parts[0] }, other = { w, &parts[1] };
+	struct fb__par *helper = fb__par_start(conn_work_run, &other);
+
+	conn_work_run(&me);
+	fb__par_finish(helper);
+	return w->err[0] ?: w->err[1];
+}
+
+/* One process: its fds first; no socket fds, no tables (psutil returns early). */
+static int connections_one(struct scan_job *job, struct scan_part *part, pid_t *only,
 			   struct conn_list *l, unsigned t, bool netlink)
 {
-	struct conn_work w = {
-		.job = job, .part = part, .pids = pids, .l = l, .t = t, .netlink = netlink
-	};
-	struct fb__par *helper;
-
-	if (owner_feed->open(&w.feed_state))
-		return 1;
-	helper = fb__par_start(conn_work_run, &w);
-	conn_work_run(&w);
-	fb__par_finish(helper);
-	owner_feed->close(w.feed_state);
-	if (!w.err[0])
-		owner_source = owner_feed->source;
-	return w.err[0] ?: w.err[1];
-}
-
-/* Owners from the fd scan, which a second thread shares while this one reads the tables. */
-static int connections_scanned(struct scan_job *job, struct scan_part parts[2], pid_t **pids,
-			       pid_t *only, struct conn_list *l, unsigned t, bool netlink)
-{
-	struct fb__par *helper = NULL;
-	int err;
-
-	if (*only > 0) {
-		job->pids = only;
-		job->npids = 1;
-		/* one process: its fds first; no socket fds, no tables (psutil returns early) */
-		scan_run(&parts[0]);
-		if (parts[0].err || parts[0].m.n == 0)
-			return parts[0].err;
-	} else {
-		err = fb__scan_pids(pids, &job->npids);
-		if (err)
-			return err;
-		job->pids = *pids;
-	}
-	if (job->npids >= 64)
-		helper = fb__par_start(scan_run, &parts[1]);
-	err = read_tables(l, t, netlink);
-	scan_run(&parts[0]);
-	fb__par_finish(helper);
-	return err;
+	job->pids = only;
+	job->npids = 1;
+	scan_run(part);
+	if (part->err || part->m.n == 0)
+		return part->err;
+	return read_tables(l, t, netlink);
 }
 
 static int connections(enum fb_conn_kind kind, pid_t only, bool netlink, struct fb_conn **out,
@@ -1026,7 +990,8 @@ static int connections(enum fb_conn_kind kind, pid_t only, bool netlink, struct 
 	struct inode_map map = { 0 };
 	unsigned t = kind_tables(kind);
 	pid_t *pids = NULL;
-	int err = 1;
+	struct conn_work w = { .job = &job, .pids = &pids, .l = &l, .t = t };
+	int err;
 
 	*out = NULL;
 	*n = 0;
@@ -1039,10 +1004,13 @@ static int connections(enum fb_conn_kind kind, pid_t only, bool netlink, struct 
 	netlink = netlink && job.procfs;
 	parts[0].job = parts[1].job = &job;
 	owner_source = "procfs";
-	if (only <= 0 && owner_feed && job.procfs)
-		err = connections_fed(&job, &parts[0], &pids, &l, t, netlink);
-	if (err == 1)
-		err = connections_scanned(&job, parts, &pids, &only, &l, t, netlink);
+	if (only > 0) {
+		err = connections_one(&job, &parts[0], &only, &l, t, netlink);
+	} else {
+		w.netlink = netlink;
+		w.fed = owner_feed && job.procfs;
+		err = connections_all(&w, parts);
+	}
 	if (err || (only > 0 && parts[0].m.n == 0))
 		goto free_all;
 	for (size_t i = 0; i < l.n; i++)

@@ -241,33 +241,40 @@ static int resolve_owners(struct conn_list *l, const struct inode_map *m, pid_t 
 	size_t k = 0, nraw = l->n;
 	int err = 0;
 
+	/* rows are moved down only where @only drops some: k == i otherwise */
 	for (size_t i = 0; i < nraw && !err; i++) {
-		struct fb_conn c = l->v[i];
-		const struct holder *h = c.inode ? inode_map_find(m, c.inode) : NULL;
+		uint64_t inode = l->v[i].inode;
+		const struct holder *h = inode ? inode_map_find(m, inode) : NULL;
 		bool first = true;
 
 		if (!h) {
-			if (only <= 0)
-				l->v[k++] = c;
+			if (only <= 0 && k++ != i)
+				l->v[k - 1] = l->v[i];
 			continue;
 		}
-		for (; h < end && h->inode == c.inode && !err; h++) {
+		for (; h < end && h->inode == inode && !err; h++) {
+			struct fb_conn c;
+
 			if (only > 0 && h->pid != only)
 				continue;
+			if (first) {
+				if (k != i)
+					l->v[k] = l->v[i];
+				l->v[k].pid = h->pid;
+				l->v[k++].fd = h->fd;
+				first = false;
+				if (l->v[k - 1].family != AF_UNIX)
+					break;
+				continue;
+			}
+			c = l->v[k - 1];
 			c.pid = h->pid;
 			c.fd = h->fd;
-			if (first) {
-				l->v[k++] = c;
-				first = false;
-				if (c.family != AF_UNIX)
-					break;
-			} else {
-				err = conn_push(l, &c); /* appended past nraw: not revisited */
-			}
+			err = conn_push(l, &c); /* appended past nraw: not revisited */
 		}
 	}
 	/* close the gap between the resolved raw rows and the appended ones */
-	if (!err && l->n > nraw)
+	if (!err && l->n > nraw && k < nraw)
 		memmove(l->v + k, l->v + nraw, (l->n - nraw) * sizeof(*l->v));
 	l->n = k + (l->n - nraw);
 	return err;

@@ -41,15 +41,22 @@ struct holder {
 	int fd;
 };
 
-/* Socket fds found by the scan, sorted by (inode, pid, fd) once complete. */
+/*
+ * Socket fds found by the scan or the walk. Once complete they are sorted by (inode, pid, fd)
+ * and indexed by inode (open addressing: a slot holds the index + 1 of the inode's first
+ * holder, 0 when empty), so the join looks each row up in one probe or two.
+ */
 struct inode_map {
 	struct holder *v;
 	size_t n, cap;
+	uint32_t *slots; /* NULL until inode_map_index() */
+	size_t mask;
 };
 
 static void inode_map_free(struct inode_map *m)
 {
 	free(m->v);
+	free(m->slots);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -64,20 +71,44 @@ static int holder_cmp(const void *a, const void *b)
 	return (x->fd > y->fd) - (x->fd < y->fd);
 }
 
+static size_t inode_slot(const struct inode_map *m, uint64_t inode)
+{
+	return (size_t)((inode * 0x9e3779b97f4a7c15ull) >> 32) & m->mask;
+}
+
+/* Sort and index a complete map: 0 or -ENOMEM. */
+static int inode_map_index(struct inode_map *m)
+{
+	size_t nslots = 64;
+
+	if (m->slots)
+		return 0;
+	while (nslots < m->n * 2)
+		nslots *= 2;
+	m->slots = calloc(nslots, sizeof(*m->slots));
+	if (!m->slots)
+		return -ENOMEM;
+	m->mask = nslots - 1;
+	qsort(m->v, m->n, sizeof(*m->v), holder_cmp);
+	for (size_t i = 0; i < m->n; i++) {
+		size_t h = inode_slot(m, m->v[i].inode);
+
+		if (i && m->v[i].inode == m->v[i - 1].inode)
+			continue; /* only the first holder is indexed */
+		while (m->slots[h])
+			h = (h + 1) & m->mask;
+		m->slots[h] = (uint32_t)(i + 1);
+	}
+	return 0;
+}
+
 /* First holder of @inode (lowest pid, then fd, as psutil's scan order), or NULL. */
 static const struct holder *inode_map_find(const struct inode_map *m, uint64_t inode)
 {
-	size_t lo = 0, hi = m->n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (m->v[mid].inode < inode)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < m->n && m->v[lo].inode == inode ? &m->v[lo] : NULL;
+	for (size_t h = inode_slot(m, inode); m->slots[h]; h = (h + 1) & m->mask)
+		if (m->v[m->slots[h] - 1].inode == inode)
+			return &m->v[m->slots[h] - 1];
+	return NULL;
 }
 
 struct linux_dirent64 {
@@ -180,17 +211,25 @@ static void scan_run(void *arg)
 	}
 }
 
-/* Merge the parts into one map sorted by (inode, pid, fd). */
+/* The parts as one indexed map: taken whole when only one has holders (a walk's). */
 static int scan_merge(struct scan_part *parts, int nparts, struct inode_map *out)
 {
 	size_t total = 0, k = 0;
+	int full = 0;
 
 	memset(out, 0, sizeof(*out));
 	for (int i = 0; i < nparts; i++) {
 		if (parts[i].err)
 			return parts[i].err;
 		total += parts[i].m.n;
+		full += parts[i].m.n > 0;
 	}
+	for (int i = 0; full == 1 && i < nparts; i++)
+		if (parts[i].m.n) {
+			*out = parts[i].m;
+			memset(&parts[i].m, 0, sizeof(parts[i].m));
+			return inode_map_index(out);
+		}
 	out->v = malloc((total ? total : 1) * sizeof(*out->v));
 	if (!out->v)
 		return -ENOMEM;
@@ -201,8 +240,7 @@ static int scan_merge(struct scan_part *parts, int nparts, struct inode_map *out
 		k += parts[i].m.n;
 	}
 	out->n = out->cap = total;
-	qsort(out->v, out->n, sizeof(*out->v), holder_cmp);
-	return 0;
+	return inode_map_index(out);
 }
 
 /* ------------------------------------------------------------- result building */
@@ -940,6 +978,8 @@ static int owners_half(struct conn_work *w, struct scan_part *part)
 	if (w->fed && !owner_feed->open(&state)) {
 		err = feed_owners(part, state);
 		owner_feed->close(state);
+		if (!err) /* while the tables are still read, most often */
+			err = inode_map_index(&part->m);
 		if (!err)
 			owner_source = owner_feed->source;
 		return err;

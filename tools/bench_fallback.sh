@@ -30,12 +30,15 @@ while [ "$i" -lt "$PROCS" ]; do
 	i=$((i + 1))
 done
 $PY - "$CONNS" <<'PYEOF' &
-import socket, sys, time
+import socket, struct, sys, time
 n = int(sys.argv[1]) // 2
 l = socket.socket(); l.bind(("127.0.0.1", 0)); l.listen(n + 8)
 keep = []
+off = struct.pack("ii", 1, 0)  # linger 0: no TIME_WAIT rows left for the next bench
 for _ in range(n):
     c = socket.create_connection(l.getsockname()); a, _ = l.accept(); keep += [c, a]
+    c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, off)
+    a.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, off)
 time.sleep(600)
 PYEOF
 holder=$!

@@ -4,7 +4,9 @@
  * visits every open file of every process (threads sharing their leader's table once) and
  * writes one record (iter_rec.h) per socket: thread group, fd and the socket's inode, what a
  * readlink of /proc/PID/fd/FD ("socket:[INODE]") would give, for the whole system in one
- * read() instead of a readlink per fd. A socket is recognised by its inode's S_IFSOCK mode.
+ * read() instead of a readlink per fd; and a marker (fd -1) as it enters each process, so
+ * that the processes it visited, sockets or not, are not scanned again in /proc. A socket
+ * is recognised by its inode's S_IFSOCK mode.
  * `dump_tcp` and `dump_udp` (iter/tcp, iter/udp) write one record per socket of the reader's
  * network namespace, what a sock_diag dump gives: family, type, state, addresses, ports,
  * inode, uid and the queues. The owner pass and the tables are then joined by inode in
@@ -24,6 +26,12 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 #define S_IFMT	 0170000
 #define S_IFSOCK 0140000
 
+/*
+ * The last thread group a marker was written for. Walks in other processes may run at the
+ * same time: a lost marker only costs that process a /proc scan, a repeated one nothing.
+ */
+__u32 last_tgid;
+
 SEC("iter/task_file")
 int dump_sock_owner(struct bpf_iter__task_file *ctx)
 {
@@ -32,12 +40,18 @@ int dump_sock_owner(struct bpf_iter__task_file *ctx)
 
 	if (!ctx->task || !ctx->file)
 		return 0;
-	inode = untrusted(ctx->file, struct file)->f_inode;
-	if (!inode || (inode->i_mode & S_IFMT) != S_IFSOCK)
-		return 0;
 	r.version = ITER_SOCK_VERSION;
 	r.size = sizeof(r);
 	r.pid = untrusted(ctx->task, struct task_struct)->tgid;
+	if (r.pid != last_tgid) {
+		/* a marker: this process was visited, so userspace need not scan its fds */
+		last_tgid = r.pid;
+		r.fd = -1;
+		bpf_seq_write(ctx->meta->seq, &r, sizeof(r));
+	}
+	inode = untrusted(ctx->file, struct file)->f_inode;
+	if (!inode || (inode->i_mode & S_IFMT) != S_IFSOCK)
+		return 0;
 	r.fd = (__s32)ctx->fd;
 	r.inode = inode->i_ino;
 	bpf_seq_write(ctx->meta->seq, &r, sizeof(r));

@@ -452,7 +452,7 @@ int fb_net_connections_procfs(enum fb_conn_kind kind, struct fb_conn **out, size
 struct fb_sock_owner {
 	uint64_t inode;
 	pid_t pid;
-	int fd;
+	int fd; /* -1: no socket, only that the walk visited @pid (its fds need no scan) */
 };
 
 struct fb_sock_owner_feed {

@@ -6,8 +6,8 @@
  * owners from one scan of every /proc/PID/fd symlink ("socket:[INODE]").  The
  * /proc/net/{tcp,tcp6,udp,udp6,unix} text tables are the fallback (no netlink, or a fixture root)
  * and parse to the same records.
- * An owner feed (fb_net_set_owner_feed(): vigil's BPF task_file walk) replaces the fd scan: it
- * visits every fd table, and a process without one holds no sockets.  The owners and the
+ * An owner feed (fb_net_set_owner_feed(): vigil's BPF task_file walk) replaces the fd scan of
+ * every process it visits; the ones it did not visit are still scanned.  The owners and the
  * tables are independent halves, each read on its own thread when a second CPU is free.  A table
  * feed (fb_net_set_table_feed(): vigil's BPF tcp and udp iterators) replaces the sock_diag
  * dumps of the tables it walks when it can start and read to its end.
@@ -929,23 +929,52 @@ const char *fb_net_owner_source(void)
 	return owner_source;
 }
 
+static int pid_cmp(const void *a, const void *b)
+{
+	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+
+	return (x > y) - (x < y);
+}
+
 /*
- * The owner feed's walk into @part's map. It visits every process that has an fd table, so
- * the ones it leaves out (kernel threads, zombies) hold no fds: nothing is scanned in /proc.
+ * The owner feed's walk into @part's map, and the pids it visited (its markers, fd -1),
+ * sorted, into *seen.
  */
-static int feed_owners(struct scan_part *part, void *state)
+static int feed_owners(struct scan_part *part, void *state, pid_t **seen, size_t *nseen)
 {
 	struct fb_sock_owner o;
+	size_t cap = 0;
 	int r, err = 0;
 
 	while (!err && (r = owner_feed->next(state, &o)) > 0) {
+		if (o.fd < 0) {
+			err = fb__grow((void **)seen, &cap, *nseen + 1, sizeof(**seen));
+			if (!err)
+				(*seen)[(*nseen)++] = o.pid;
+			continue;
+		}
 		err = fb__grow((void **)&part->m.v, &part->m.cap, part->m.n + 1,
 			       sizeof(*part->m.v));
 		if (!err)
 			part->m.v[part->m.n++] =
 				(struct holder){ .inode = o.inode, .pid = o.pid, .fd = o.fd };
 	}
-	return err ?: (r < 0 ? r : 0);
+	if (!err && r < 0)
+		err = r;
+	if (!err)
+		qsort(*seen, *nseen, sizeof(**seen), pid_cmp);
+	return err;
+}
+
+/* Cut the job's pids down to those not in seen (sorted). */
+static void drop_seen(struct scan_job *job, pid_t *pids, const pid_t *seen, size_t nseen)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < job->npids; i++)
+		if (!bsearch(&pids[i], seen, nseen, sizeof(*seen), pid_cmp))
+			pids[k++] = pids[i];
+	job->npids = k;
 }
 
 /*
@@ -970,21 +999,30 @@ struct conn_thread {
 	struct scan_part *part; /* this thread's owners */
 };
 
+/*
+ * The owners: the feed's walk, then the fd scan of the pids /proc lists that the walk did not
+ * visit. Those hold no fds (kernel threads, zombies), or they are hidden from the walk: here
+ * the task walks never visit pid 1 (the init of this kind of VM). Without a walk, every pid
+ * is scanned. /proc is listed after the walk: a process started in between is scanned too.
+ */
 static int owners_half(struct conn_work *w, struct scan_part *part)
 {
+	pid_t *seen = NULL;
+	size_t nseen = 0;
 	void *state;
-	int err;
+	int err = 0;
 
 	if (w->fed && !owner_feed->open(&state)) {
-		err = feed_owners(part, state);
+		err = feed_owners(part, state, &seen, &nseen);
 		owner_feed->close(state);
-		if (!err) /* while the tables are still read, most often */
-			err = inode_map_index(&part->m);
 		if (!err)
 			owner_source = owner_feed->source;
-		return err;
 	}
-	err = fb__scan_pids(w->pids, &w->job->npids);
+	if (!err)
+		err = fb__scan_pids(w->pids, &w->job->npids);
+	if (!err && nseen)
+		drop_seen(w->job, *w->pids, seen, nseen);
+	free(seen);
 	if (err)
 		return err;
 	w->job->pids = *w->pids;

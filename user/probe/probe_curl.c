@@ -239,14 +239,31 @@ void probe_conn_kernel_line(const struct probe_conn *c, struct sink *s)
 		     (long long)k->bytes_received);
 }
 
+static void *curl_init_thread(void *arg)
+{
+	(void)arg;
+	probe_curl__init();
+	return NULL;
+}
+
+/*
+ * Loading libcurl (and the TLS library under it) and starting the tracer are independent,
+ * and each takes milliseconds: libcurl is loaded on a thread meanwhile, so the first probe
+ * finds it ready. Its errors are the first probe's, as without the kernel view.
+ */
 struct probe_kview *probe_kview_for(const char *cmd, bool no_kernel)
 {
 	struct probe_kview *k;
 	char why[300];
+	pthread_t t;
+	bool loading;
 
 	if (no_kernel)
 		return NULL;
+	loading = !pthread_create(&t, NULL, curl_init_thread, NULL);
 	k = probe_kview__start(why, sizeof(why));
+	if (loading)
+		pthread_join(t, NULL);
 	if (!k)
 		fprintf(stderr, "vigil %s: no kernel view (the kernel_* fields are null): %s\n",
 			cmd, why);

@@ -830,10 +830,11 @@ struct fb_fds {
 int fb_proc__fds(struct fb_proc *p, struct fb_fds *out);
 /* Parts of that list: a caller with the fds from elsewhere asks for the links and maps only. */
 enum {
-	FB_FDS_LINKS = 1u << 0, /* cwd, rtd, txt */
-	FB_FDS_MAPS = 1u << 1,	/* mem and DEL */
-	FB_FDS_NUMS = 1u << 2,	/* each fd */
-	FB_FDS_ALL = FB_FDS_LINKS | FB_FDS_MAPS | FB_FDS_NUMS,
+	FB_FDS_LINKS = 1u << 0,	    /* cwd, rtd, txt */
+	FB_FDS_MAPS = 1u << 1,	    /* mem and DEL */
+	FB_FDS_NUMS = 1u << 2,	    /* each fd */
+	FB_FDS_MAP_SIZES = 1u << 3, /* with MAPS: stat() each mapped file for its size */
+	FB_FDS_ALL = FB_FDS_LINKS | FB_FDS_MAPS | FB_FDS_NUMS | FB_FDS_MAP_SIZES,
 };
 int fb_proc__fds_ex(struct fb_proc *p, uint32_t what, struct fb_fds *out);
 void fb_fds_free(struct fb_fds *f);

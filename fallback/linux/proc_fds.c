@@ -177,8 +177,12 @@ static const char *maps_file(const char *line, uint64_t *dev, uint64_t *ino)
 	return p;
 }
 
-/* @txt_dev, @txt_ino: the exe (lsof's txt), not listed again as mem; ino 0 when unknown. */
-static int fds_add_maps(struct fd_list *l, pid_t pid, uint64_t txt_dev, uint64_t txt_ino)
+/*
+ * @txt_dev, @txt_ino: the exe (lsof's txt), not listed again as mem; ino 0 when unknown.
+ * @sizes: stat() each file for its size.
+ */
+static int fds_add_maps(struct fd_list *l, pid_t pid, uint64_t txt_dev, uint64_t txt_ino,
+			bool sizes)
 {
 	static const char del[] = " (deleted)";
 	struct file_set seen = { 0 };
@@ -223,7 +227,7 @@ static int fds_add_maps(struct fd_list *l, pid_t pid, uint64_t txt_dev, uint64_t
 		f->dev = dev;
 		f->ino = ino;
 		/* the size of the file still at that path, when it is the mapped one */
-		if (f->path && f->kind == FB_FD_MEM && fb__root_is_live() &&
+		if (sizes && f->path && f->kind == FB_FD_MEM && fb__root_is_live() &&
 		    stat(f->path, &st) == 0 && st.st_ino == ino && st.st_dev == dev)
 			fd_set_stat(f, &st);
 	}
@@ -333,7 +337,7 @@ int fb_proc__fds_ex(struct fb_proc *p, uint32_t what, struct fb_fds *out)
 		txt_ino = l.v[l.n - 1].ino;
 	}
 	if (!err && (what & FB_FDS_MAPS))
-		err = fds_add_maps(&l, p->pid, txt_dev, txt_ino);
+		err = fds_add_maps(&l, p->pid, txt_dev, txt_ino, what & FB_FDS_MAP_SIZES);
 	nfd_first = l.n;
 	if (!err && (what & FB_FDS_NUMS))
 		err = fds_add_fds(&l, p->pid);

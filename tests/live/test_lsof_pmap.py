@@ -143,6 +143,84 @@ def lsof_p_matches_lsof(backend):
         check(os.path.join(c.dir, "rw.bin") in {x[2] for x in m}, "the mapped file is not mem")
 
 
+MAPPER = r"""
+import mmap, os, sys
+f = open(sys.argv[1], "rb")
+m = mmap.mmap(f.fileno(), 0, prot=mmap.PROT_READ)
+print(os.getpid(), os.fstat(f.fileno()).st_ino, flush=True)
+sys.stdin.read()
+"""
+
+
+def mapper(path):
+    p = subprocess.Popen(["/usr/bin/python3", "-c", MAPPER, path], stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE, text=True)
+    pid, ino = p.stdout.readline().split()
+    return p, int(pid), int(ino)
+
+
+def lsof_mem_sizes(pid):
+    """{name: (size, inode)} of lsof -nP's mem rows for pid."""
+    need("lsof")
+    out = subprocess.run(["lsof", "-nP", "-F", "fsin", "-p", str(pid)], capture_output=True,
+                         text=True).stdout
+    got, cur = {}, None
+    for line in out.splitlines():
+        tag, val = line[:1], line[1:]
+        if tag == "f":
+            cur = {"fd": val}
+        elif cur is not None and tag in "sin":
+            cur[tag] = val
+            if tag == "n" and cur["fd"] == "mem":
+                got[val] = (cur.get("s", ""), cur.get("i", ""))
+    return got
+
+
+@test
+def mem_rows_have_the_mapped_files_sizes():
+    """Three processes in one listing, each path stat()ed once for all of them: two map one
+    file, the third a file since replaced at that path (renamed over). The two get the new
+    file's size; the older mapping is DEL, with its own inode and no size; every mem row's
+    size and inode are lsof's."""
+    require_root()
+    d = tempfile.mkdtemp(prefix="vigil-lsof-mem-")
+    path, procs = os.path.join(d, "mapped.bin"), []
+    try:
+        with open(path, "wb") as f:
+            f.write(b"a" * 5000)
+        procs.append(mapper(path))  # the old file, replaced below
+        with open(path + ".new", "wb") as f:
+            f.write(b"b" * 7000)
+        os.rename(path + ".new", path)
+        procs += [mapper(path), mapper(path)]
+        pids = ",".join(str(pid) for _, pid, _ in procs)
+        for backend in ("bpf", "fallback"):
+            rows = vigil_rows("-p", pids, "--backend", backend)
+            mem = {(r["pid"], r["name"]): r for r in rows if r["fd"] in ("mem", "DEL")}
+            old, new1, new2 = ((mem.get((pid, path)), ino) for _, pid, ino in procs)
+            for (r, ino), fd, size in ((old, "DEL", ""), (new1, "mem", "7000"),
+                                       (new2, "mem", "7000")):
+                check(r is not None, "%s: no mem row for %s" % (backend, path))
+                check(r["fd"] == fd, "%s: inode %d's row is %s, not %s" % (backend, ino,
+                                                                          r["fd"], fd))
+                check(r["node"] == str(ino), "%s: node %s, not %d" % (backend, r["node"], ino))
+                check(r["size_off"] == size, "%s: %s mapping of inode %d: size %r, not %r" %
+                      (backend, path, ino, r["size_off"], size))
+            for _, pid, _ in procs[1:]:
+                theirs = lsof_mem_sizes(pid)
+                ours = {r["name"]: (r["size_off"], r["node"]) for r in rows
+                        if r["pid"] == pid and r["fd"] == "mem"}
+                check(ours == theirs, "%s: pid %d's mem rows differ from lsof's:\n  vigil %s"
+                      "\n  lsof  %s" % (backend, pid, sorted(set(ours.items()) -
+                                                             set(theirs.items())),
+                                        sorted(set(theirs.items()) - set(ours.items()))))
+    finally:
+        for p, _, _ in procs:
+            p.stdin.close()
+            p.wait(timeout=10)
+        shutil.rmtree(d, ignore_errors=True)
+
+
 KINDS = r"""
 import os, socket, sys
 d = sys.argv[1]

@@ -31,6 +31,7 @@
 #include "cli/trace_opts.h"
 #include "cli/commands.h"
 #include "cli/lsof_netlink.h"
+#include "cli/lsof_sizes.h"
 #include "cli/parse.h"
 #include "core/backend.h"
 #include "core/log.h"
@@ -109,6 +110,13 @@ struct sock_index {
 	bool loaded;
 	struct lsof_netlink nl;
 	bool nl_loaded;
+};
+
+/* What one listing shares between its processes. */
+struct lsof_listing {
+	struct sock_index si;
+	const struct iter_files *walk; /* every process' fds, or NULL: /proc's */
+	struct lsof_sizes *sizes;      /* the mapped files' stat(); NULL under a fixture root */
 };
 
 static const struct cli_opt lsof_opts[] = {
@@ -766,8 +774,9 @@ static int lsof_fds(struct fb_proc *p, const struct iter_files *walk, struct fb_
 	struct fb_fd *v;
 	int err;
 
+	/* the mapped files' sizes come from the listing's lsof_sizes */
 	if (!n)
-		return fb_proc__fds(p, out);
+		return fb_proc__fds_ex(p, FB_FDS_ALL & ~FB_FDS_MAP_SIZES, out);
 	err = fb_proc__fds_ex(p, FB_FDS_LINKS | FB_FDS_MAPS, out);
 	if (err)
 		return err;
@@ -791,9 +800,9 @@ static int lsof_fds(struct fb_proc *p, const struct iter_files *walk, struct fb_
  * One process' rows. -ESRCH when it is gone (skipped by a listing); *denied is set when
  * something was refused (lsof's "Permission denied" rows).
  */
-static int lsof_proc(const struct lsof_args *a, struct sock_index *si,
-		     const struct fb_proc_info *pi, const struct iter_files *walk, bool proc_hit,
-		     struct row_list *rows, bool *denied)
+static int lsof_proc(const struct lsof_args *a, struct lsof_listing *ls,
+		     const struct fb_proc_info *pi, bool proc_hit, struct row_list *rows,
+		     bool *denied)
 {
 	struct fb_proc *p = fb_proc__new(pi->pid);
 	struct fb_fds fds = { 0 };
@@ -802,7 +811,7 @@ static int lsof_proc(const struct lsof_args *a, struct sock_index *si,
 
 	if (!p)
 		return -ESRCH;
-	err = lsof_fds(p, walk, &fds);
+	err = lsof_fds(p, ls->walk, &fds);
 	if (err)
 		goto free_proc;
 	first = rows->n;
@@ -810,12 +819,17 @@ static int lsof_proc(const struct lsof_args *a, struct sock_index *si,
 		struct lsof_row *r;
 		int kept;
 
+		if (fds.v[i].kind == FB_FD_MEM && ls->sizes) {
+			err = lsof_sizes__fill(ls->sizes, &fds.v[i]);
+			if (err)
+				goto free_fds;
+		}
 		err = rows_push(rows, &r);
 		if (err)
 			goto free_fds;
 		if (!fds.v[i].path && (fds.v[i].err == EACCES || fds.v[i].err == EPERM))
 			*denied = true;
-		kept = describe(a, si, &fds.v[i], proc_hit, r);
+		kept = describe(a, &ls->si, &fds.v[i], proc_hit, r);
 		if (kept < 0) {
 			err = kept;
 			goto free_fds;
@@ -1106,16 +1120,25 @@ static int lsof_collect(const struct lsof_args *a, struct row_list *rows, struct
 {
 	struct fb_proc_iter *it = lsof_procs(a->backend);
 	struct iter_files files = { 0 };
-	struct sock_index si = { 0 };
+	struct lsof_listing ls = { 0 };
 	const struct fb_proc_info *pi;
 	bool seen[LSOF_MAX_SEL] = { false }, walked;
 	int err = 0;
 
 	if (!it)
 		return -errno;
+	/* a fixture root's maps name files that are not on this machine: no sizes then */
+	if (!strcmp(fb_root_get(), "/")) {
+		ls.sizes = lsof_sizes__new();
+		if (!ls.sizes) {
+			err = -ENOMEM;
+			goto free_all;
+		}
+	}
 	err = lsof_walk(a, &files, &walked);
 	if (err)
 		goto free_all;
+	ls.walk = walked ? &files : NULL;
 	while ((pi = fb_proc_iter__next(it))) {
 		bool denied = false, hit = has_proc_sel(a) && proc_is_selected(a, pi);
 
@@ -1124,7 +1147,7 @@ static int lsof_collect(const struct lsof_args *a, struct row_list *rows, struct
 			continue;
 		for (int i = 0; i < a->npids; i++)
 			seen[i] |= a->pids[i] == pi->pid;
-		err = lsof_proc(a, &si, pi, walked ? &files : NULL, hit, rows, &denied);
+		err = lsof_proc(a, &ls, pi, hit, rows, &denied);
 		if (err == -ESRCH) {
 			err = 0; /* gone since the scan listed it */
 			for (int i = 0; i < a->npids; i++)
@@ -1144,8 +1167,9 @@ static int lsof_collect(const struct lsof_args *a, struct row_list *rows, struct
 			miss->gone[miss->ngone++] = a->pids[i];
 	}
 free_all:
-	free(si.v);
-	lsof_netlink__free(&si.nl);
+	free(ls.si.v);
+	lsof_netlink__free(&ls.si.nl);
+	lsof_sizes__free(ls.sizes);
 	iter_files__free(&files);
 	fb_proc_iter__free(it);
 	return err;

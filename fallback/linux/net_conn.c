@@ -286,8 +286,11 @@ static int resolve_owners(struct conn_list *l, const struct inode_map *m, pid_t 
 		bool first = true;
 
 		if (!h) {
-			if (only <= 0 && k++ != i)
-				l->v[k - 1] = l->v[i];
+			if (only <= 0) {
+				if (k != i)
+					l->v[k] = l->v[i];
+				k++;
+			}
 			continue;
 		}
 		for (; h < end && h->inode == inode && !err; h++) {

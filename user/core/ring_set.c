@@ -83,9 +83,7 @@ static int ring_set__make_outer(struct ring_set *rs, struct bpf_object *obj)
 /*
  * The rings are made before the object loads and the array is handed to libbpf in place of
  * the one it would make, so that the fill's grace period passes on a thread while libbpf
- * reads the kernel's BTF and the verifier runs, instead of after them. The kernel checks a
- * ring put into the array against the template's type and flags only, so every ring could
- * be of any size.
+ * reads the kernel's BTF and the verifier runs, instead of after them.
  */
 int ring_set__prepare(struct ring_set *rs, struct bpf_object *obj, uint64_t total)
 {

@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -176,6 +177,27 @@ static int mode_connect(const struct target *t, int n, size_t out, size_t in)
 }
 
 /* A listener with backlog 0 holds one unaccepted connection; the next SYN is dropped. */
+/*
+ * Wait until the listener's accept queue holds n connections (tcp_info of a listening socket
+ * gives the queue's length as tcpi_unacked): connect() returns on the SYN-ACK, before the
+ * listener has taken the final ACK, which a loaded machine can delay.
+ */
+static void wait_queued(int lfd, unsigned n)
+{
+	for (int i = 0; i < 5000; i++) {
+		struct tcp_info ti;
+		socklen_t len = sizeof(ti);
+
+		if (getsockopt(lfd, IPPROTO_TCP, TCP_INFO, &ti, &len))
+			die("TCP_INFO");
+		if (ti.tcpi_unacked >= n)
+			return;
+		usleep(1000);
+	}
+	errno = ETIMEDOUT;
+	die("accept queue");
+}
+
 static int mode_backlog(const struct target *t)
 {
 	int lfd = listener(t, 0), a, b, afd, err = 0;
@@ -186,7 +208,7 @@ static int mode_backlog(const struct target *t)
 	a = socket(t->family, SOCK_STREAM, 0);
 	if (connect(a, (const struct sockaddr *)&t->ss, t->len))
 		die("connect a");
-	usleep(100000); /* let A's handshake finish: it fills the queue */
+	wait_queued(lfd, 1); /* A fills the queue (backlog 0 holds one) */
 	b = socket(t->family, SOCK_STREAM | SOCK_NONBLOCK, 0);
 	t0 = now_ns();
 	if (connect(b, (const struct sockaddr *)&t->ss, t->len) && errno != EINPROGRESS)

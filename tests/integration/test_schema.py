@@ -126,6 +126,7 @@ def tcp_close_all(lsock, held):
 def run_tcp_workload(*args):
     p = subprocess.run([WORKLOAD, *args], capture_output=True, text=True, timeout=60)
     check(p.returncode == 0, "tcp_workload %s failed: %s" % (args, p.stderr))
+    return p.stdout
 
 
 def dns_query(qid, name):
@@ -240,7 +241,9 @@ def bpf_tcp_records_validate_drops_included():
     lsock, held = tcp_workload(port, 80)
     tcp_close_all(lsock, held)
     run_tcp_workload("reset", "4", "127.0.0.1", str(port))
-    run_tcp_workload("backlog", "4", "127.0.0.1", str(port))
+    b = json.loads(run_tcp_workload("backlog", "4", "127.0.0.1", str(port)))
+    # the dropped SYN's retransmit comes 1 s later: without it there is nothing to record
+    check(b["b_latency_ns"] >= 900000000, "the backlog workload's SYN was not dropped: %s" % b)
     kinds = validate_all(finish(small), "trace tcp --max-conns 64")
     kinds |= validate_all(finish(v), "trace tcp")
     for k in ("tcp_connect", "tcp_accept", "tcp_state", "tcp_close", "tcp_retransmit",

@@ -9,7 +9,7 @@
  * is recognised by its inode's S_IFSOCK mode.
  * `dump_tcp` and `dump_udp` (iter/tcp, iter/udp) write one record per socket of the reader's
  * network namespace, what a sock_diag dump gives: family, type, state, addresses, ports,
- * inode, uid and the queues. The owner pass and the tables are then joined by inode in
+ * inode, uid, the queues and a TCP socket's smoothed RTT. The owner pass and the tables are then joined by inode in
  * userspace. No iter/unix program: on Linux 6.18 that iterator skips sockets once a hash
  * bucket holds more than its output buffer takes (24k of 40k sockets listed, measured), so
  * unix sockets come from sock_diag. Its own object, so that loading the process
@@ -123,7 +123,8 @@ int dump_tcp(struct bpf_iter__tcp *ctx)
 			r.rx_queue = rx > 0 ? (__u32)rx : 0;
 			r.tx_queue = tp->write_seq - tp->snd_una;
 		}
-		r.flags = ITER_SK_QUEUES;
+		r.srtt_us = tp->srtt_us >> 3; /* kept times 8, as tcp_get_info() undoes */
+		r.flags = ITER_SK_QUEUES | ITER_SK_RTT;
 	}
 	bpf_seq_write(ctx->meta->seq, &r, sizeof(r));
 	return 0;

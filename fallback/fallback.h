@@ -414,6 +414,9 @@ struct fb_conn {
 	enum fb_conn_status status;
 	pid_t pid; /* -1 when unknown (psutil None) */
 	uint64_t inode;
+	/* not psutil's: a TCP socket's smoothed RTT, when its table's walk reads it (BPF) */
+	uint32_t srtt_us;
+	bool has_rtt;
 };
 
 enum fb_conn_kind {
@@ -484,6 +487,8 @@ struct fb_sock_entry {
 	uint16_t sport, dport;
 	uint64_t inode;
 	uint32_t uid;
+	uint32_t srtt_us; /* TCP: the smoothed RTT, when has_rtt */
+	bool has_rtt;
 };
 
 struct fb_sock_table_feed {

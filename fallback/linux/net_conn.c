@@ -744,6 +744,8 @@ static int feed_row(struct conn_list *l, unsigned t, const struct fb_sock_entry 
 	c.family = e->family;
 	c.type = e->type;
 	c.inode = e->inode;
+	c.srtt_us = e->srtt_us;
+	c.has_rtt = e->has_rtt;
 	set_inet_addr(&c.laddr, c.family, e->saddr, e->sport);
 	set_inet_addr(&c.raddr, c.family, e->daddr, e->dport);
 	c.status = c.type == SOCK_STREAM ? tcp_status(e->state) : FB_CONN_NONE;

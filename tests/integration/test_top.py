@@ -10,6 +10,8 @@ import json
 import os
 import re
 import signal
+import socket
+import struct
 import subprocess
 import sys
 import time
@@ -168,10 +170,17 @@ def fallback_shows_cpu_and_mean_wait_without_percentiles():
     check(not others, "filter let through: %r" % others[:3])
 
 
+def tcpi_rtt(sock):
+    """tcp_info's tcpi_rtt (us): the 16th 32-bit field, after 8 one-byte ones."""
+    return struct.unpack_from("I", sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 104),
+                              8 + 15 * 4)[0]
+
+
 @test
 def tcp_connections_and_rtt_per_process():
+    """10 idle loopback sockets: TCP counts them and RTT is the mean of their tcpi_rtt, from
+    the tcp walk's records (--backend auto) and from sock_diag (fallback) alike."""
     require_root()
-    import socket
     lst = socket.socket()
     lst.bind(("127.0.0.1", 0))
     lst.listen(16)
@@ -183,16 +192,27 @@ def tcp_connections_and_rtt_per_process():
         a.recv(1000)
         pairs.append((c, a))
     try:
+        time.sleep(0.3)  # the last ACKs are in: idle sockets keep their srtt
+        rtts = [tcpi_rtt(s) for pair in pairs for s in pair]
         frame = vigil("top", "--once", "--sort", "tcp", "--rows", "50").stdout
+        js = {b: json.loads(vigil("top", "--once", "-f", "json", "--sort", "tcp", "--rows",
+                                  "50", "--backend", b).stdout) for b in ("auto", "fallback")}
+        again = [tcpi_rtt(s) for pair in pairs for s in pair]
     finally:
         for c, a in pairs:
             c.close()
             a.close()
         lst.close()
+    check(rtts == again, "the sockets' srtt moved while top read them: %s, %s" % (rtts, again))
     me = [r for r in parse_rows(frame) if r["pid"] == os.getpid()]
     check(me, "this process is not listed:\n" + frame)
     check(me[0]["tcp"] == "10", "TCP %s for 5 loopback pairs (10 sockets)" % me[0]["tcp"])
     check(me[0]["rtt"] != "-" and usecs(me[0]["rtt"]) > 0, "TCP_RTT %s" % me[0]["rtt"])
+    for backend, doc in js.items():
+        row = [r for r in doc["rows"] if r["pid"] == os.getpid()]
+        check(row and row[0]["tcp_rtt_us"] == sum(rtts) // len(rtts),
+              "%s: tcp_rtt_us %s, the sockets' tcpi_rtt %s (mean %d)" %
+              (backend, row and row[0]["tcp_rtt_us"], rtts, sum(rtts) // len(rtts)))
 
 
 @test

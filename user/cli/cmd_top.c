@@ -271,17 +271,34 @@ static const char *peer_of(struct top_run *r, uint32_t pid, char *buf, size_t le
 	return buf;
 }
 
-/* Established TCP connections per process and their mean smoothed RTT, from sock_diag. */
+/* c's smoothed RTT: from its table's walk, else from sock_diag's tcp_info. */
+static bool conn_rtt(const struct fb_conn *c, const struct fb_tcp_sock *socks, size_t nsocks,
+		     uint32_t *rtt)
+{
+	if (c->has_rtt) {
+		*rtt = c->srtt_us;
+		return true;
+	}
+	return rtt_of(socks, nsocks, c->inode, rtt);
+}
+
+/*
+ * Established TCP connections per process and their mean smoothed RTT: the RTTs come with
+ * the table from the BPF tcp walk, or from a sock_diag dump of every socket's tcp_info.
+ */
 static void collect_tcp(struct top_run *r)
 {
 	struct fb_tcp_sock *socks = NULL;
 	struct fb_conn *c = NULL;
 	size_t n = 0, nsocks = 0;
+	bool dump = false;
 
 	r->npeers = 0;
 	if (fb_net_connections(FB_KIND_TCP, &c, &n))
 		return;
-	if (!fb_tcp_sockets(&socks, &nsocks) && nsocks)
+	for (size_t i = 0; i < n && !dump; i++)
+		dump = c[i].pid > 0 && c[i].status == FB_CONN_ESTABLISHED && !c[i].has_rtt;
+	if (dump && !fb_tcp_sockets(&socks, &nsocks) && nsocks)
 		qsort(socks, nsocks, sizeof(*socks), cmp_inode);
 	/* Owners are found through every process's fds: only root sees them all. */
 	for (size_t i = 0; !geteuid() && i < r->table.n; i++)
@@ -302,7 +319,7 @@ static void collect_tcp(struct top_run *r)
 		row->known |= 1U << TOP_TCP_CONNS;
 		if (r->res && c[i].raddr.valid)
 			peer_count(r, (uint32_t)c[i].pid, c[i].raddr.addr);
-		if (rtt_of(socks, nsocks, c[i].inode, &rtt)) {
+		if (conn_rtt(&c[i], socks, nsocks, &rtt)) {
 			row->tcp_rtt_sum_us += rtt;
 			row->tcp_rtt_n++;
 		}

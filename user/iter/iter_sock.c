@@ -221,6 +221,8 @@ static int sktab_next(void *state, struct fb_sock_entry *out)
 	out->dport = r->dport;
 	out->inode = r->inode;
 	out->uid = r->uid;
+	out->has_rtt = r->flags & ITER_SK_RTT;
+	out->srtt_us = out->has_rtt ? r->srtt_us : 0;
 	return 1;
 }
 

@@ -9,11 +9,11 @@
  * is recognised by its inode's S_IFSOCK mode.
  * `dump_tcp` and `dump_udp` (iter/tcp, iter/udp) write one record per socket of the reader's
  * network namespace, what a sock_diag dump gives: family, type, state, addresses, ports,
- * inode, uid, the queues and a TCP socket's smoothed RTT. The owner pass and the tables are then joined by inode in
- * userspace. No iter/unix program: on Linux 6.18 that iterator skips sockets once a hash
- * bucket holds more than its output buffer takes (24k of 40k sockets listed, measured), so
- * unix sockets come from sock_diag. Its own object, so that loading the process
- * iterator does not verify this one too.
+ * inode, uid, the queues and a TCP socket's smoothed RTT. The owner pass and the tables are
+ * then joined by inode in userspace. No iter/unix program: on Linux 6.18 that iterator skips
+ * sockets once a hash bucket holds more than its output buffer takes (24k of 40k sockets
+ * listed, measured), so unix sockets come from sock_diag. Its own object, so that loading
+ * the process iterator does not verify this one too.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>

@@ -265,10 +265,10 @@ void top_render__screen(FILE *out, struct top_view *v, const struct top_frame *f
 	strftime(when, sizeof(when), "%H:%M:%S", &tm);
 	snprintf(line, sizeof(line),
 		 "vigil top - %s, every %.1fs, sort %s%s%s; sched: %s, procs: %s, disk: io%s, "
-		 "tcp: %ssock_diag",
+		 "tcp: %s",
 		 when, f->interval_s, top_sort_names[v->sort], v->filter[0] ? ", filter " : "",
 		 v->filter, f->sched ? f->sched : "none", f->procs, f->bpf_disk ? " + bpf" : "",
-		 f->bpf_tcp ? "bpf_iter + " : "");
+		 f->bpf_tcp ? "bpf_iter" : "sock_diag");
 	put_line(out, line, cols, false);
 	snprintf(line, sizeof(line), "%zu %s; RQ = run-queue wait%s", t->n,
 		 t->n == 1 ? "process" : "processes",

@@ -36,7 +36,7 @@ struct top_frame {
 	const char *sched;	  /* the scheduler's source ("bpf", "procfs"), NULL: none */
 	const char *procs;	  /* the process listing's source ("bpf_iter", "procfs") */
 	bool bpf_disk;		  /* disk latency from BPF too */
-	bool bpf_tcp;		  /* TCP tables and owners from the BPF socket walks too */
+	bool bpf_tcp;		  /* TCP tables, RTTs and owners from the BPF socket walks */
 	size_t max_rows;	  /* at most this many rows; 0: as many as fit */
 	/* --resolve: the PEER of pid, else NULL */
 	const char *(*peer)(void *ctx, uint32_t pid, char *buf, size_t len);

@@ -24,6 +24,7 @@
 #include "net/net_resolve.h"
 #include "probe/probe.h"
 #include "probe/probe_driver.h"
+#include "probe/probe_regex.h"
 #include "probe/probe_http.h"
 
 enum {
@@ -132,6 +133,7 @@ static int http_set(void *ctx, int id, const char *arg)
 		if (a->o.has_body_re)
 			regfree(&a->o.body_re);
 		a->o.has_body_re =
+			!probe_regex__stacked(arg) &&
 			!regcomp(&a->o.body_re, arg, REG_EXTENDED | REG_NOSUB | REG_NEWLINE);
 		a->body_re = arg;
 		return a->o.has_body_re ? 0 : -EINVAL;

@@ -6,6 +6,7 @@
  * type or a bad value is an error naming its line.
  */
 #include "probe/probe_modules.h"
+#include "probe/probe_regex.h"
 
 #include <errno.h>
 #include <regex.h>
@@ -182,6 +183,8 @@ static int pm_http(struct pm_parse *p, struct probe_module *m, const char *key,
 		item = yaml_document_get_node(p->doc, *vn->data.sequence.items.start);
 		if (pm_copy(p, item, key, m->body_regex, sizeof(m->body_regex)))
 			return -EINVAL;
+		if (probe_regex__stacked(m->body_regex))
+			return pm_fail(p, item, "%s: a quantifier on a quantifier (like a**)", key);
 		if (regcomp(&re, m->body_regex, REG_EXTENDED | REG_NOSUB | REG_NEWLINE))
 			return pm_fail(p, item, "%s: not a POSIX extended regular expression", key);
 		regfree(&re);

@@ -17,6 +17,7 @@
 #include "net/net_resolve.h"
 #include "probe/probe.h"
 #include "probe/probe_driver.h"
+#include "probe/probe_regex.h"
 #include "probe/probe_expect.h"
 #include "probe/probe_tcp.h"
 
@@ -66,6 +67,7 @@ static int tcp_set(void *ctx, int id, const char *arg)
 		if (a->o.has_expect)
 			regfree(&a->o.expect);
 		a->o.has_expect =
+			!probe_regex__stacked(arg) &&
 			!regcomp(&a->o.expect, arg, REG_EXTENDED | REG_NOSUB | REG_NEWLINE);
 		return a->o.has_expect ? 0 : -EINVAL;
 	case OPT_TLS:

@@ -731,9 +731,13 @@ def test_probe_laddr_raddr_resolve():
     for args, flag in ((["http", "--laddr", "10.213.7.0/24", url()], "--laddr"),
                        (["tcp", "--laddr", "192.0.2.1", "%s:80" % IP_S], "--laddr"),
                        (["dns", "--raddr", "10.213.7.1/24", "x.test"], "--raddr"),
-                       (["traceroute", "--resolve", "--no-resolve", IP_S], "--no-resolve")):
+                       (["traceroute", "--resolve", "--no-resolve", IP_S], "--no-resolve"),
+                       (["http", "--expect-body", "ok+*", url()], "--expect-body"),
+                       (["tcp", "--expect", "^o{2}?", "%s:80" % IP_S], "--expect")):
         p = probe(*args, check_rc=2)
         check(flag in p.stderr, (args, p.stderr))
+        if "expect" in flag:  # refused before regcomp(), which stacked quantifiers stall
+            check("quantifier on a quantifier" in p.stderr, p.stderr)
 
 
 def curl_phases(target, n):
@@ -847,6 +851,13 @@ def test_probe_serve_blackbox_endpoint_under_prometheus():
     p = subprocess.run([harness.VIGIL, "serve", "--probe.config", bad, "-d", "1s"],
                        capture_output=True, text=True, timeout=60)
     check(p.returncode == 2 and "line 5" in p.stderr and "bearer_token" in p.stderr, p.stderr)
+    with open(bad, "w") as f:
+        f.write("modules:\n  m:\n    prober: http\n    http:\n"
+                "      fail_if_body_not_matches_regexp: ['o" + "*" * 120 + "k']\n")
+    p = subprocess.run([harness.VIGIL, "serve", "--probe.config", bad, "-d", "1s"],
+                       capture_output=True, text=True, timeout=60)
+    check(p.returncode == 2 and "line 5" in p.stderr and "quantifier on a quantifier"
+          in p.stderr, p.stderr)
     vport, pport = free_port_in(NS_C), free_port_in(NS_C)
     serve = subprocess.Popen(in_ns(NS_C, harness.VIGIL, "serve", "--listen",
                                    "127.0.0.1:%d" % vport, "--probe.config",

@@ -70,8 +70,9 @@ static void test_expr_faults_say_where(void **state)
 	parse_bad("disk_used_percent{foo=\"x\"} > 1", 18, "no label 'foo'");
 	parse_bad("disk_used_percent{mount=\"/} > 1", 24, "unterminated string");
 	parse_bad("disk_used_percent{mount=~\"(\"} > 1", 25, "bad regex");
-	parse_bad("disk_used_percent{mount=~\"/**\"} > 1", 25, "a repetition of a repetition");
+	parse_bad("disk_used_percent{mount=~\"/**\"} > 1", 25, "a quantifier on a quantifier");
 	parse_bad("disk_used_percent{mount=~\"(a*)*\"} > 1", 25, "a repeated group");
+	parse_bad("disk_used_percent{mount=~\"((((((((((a))))))))))\"} > 1", 25, "nested too deep");
 	parse_bad("cpu_percent > 1 junk", 16, "unexpected 'j'");
 	parse_bad("cpu_percent 1", 12, "want a comparison");
 	parse_bad("rate(cpu_percent) > 1", 0, "rate() wants a counter");

@@ -14,7 +14,6 @@
 #include <cmocka.h>
 
 #include "probe/probe.h"
-#include "probe/probe_regex.h"
 #include "probe/probe_expect.h"
 #include "probe/probe_dns.h"
 #include "probe/probe_http.h"
@@ -244,22 +243,6 @@ static void test_modules_parse_blackbox_shape(void **state)
 	assert_non_null(strstr(err, "bearer_token"));
 }
 
-/* glibc's regcomp() is polynomial in stacked quantifiers: they are refused before it. */
-static void test_stacked_quantifiers_refused(void **state)
-{
-	static const char *const stacked[] = {
-		"o**", "^o****k$", "a+?", "a{2}*", "(x)*+", "a*{3}"
-	};
-	static const char *const fine[] = { "a*b*",	     "[*+]*", "\\**",	  "[]*]+", "[^]*]?",
-					    "[[:alpha:]*]*", "x{",    "a{2,3}b+", "(a*)*", "" };
-
-	(void)state;
-	for (size_t i = 0; i < sizeof(stacked) / sizeof(stacked[0]); i++)
-		assert_true(probe_regex__stacked(stacked[i]));
-	for (size_t i = 0; i < sizeof(fine) / sizeof(fine[0]); i++)
-		assert_false(probe_regex__stacked(fine[i]));
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -273,7 +256,6 @@ int main(void)
 		cmocka_unit_test(test_tcp_target_url),
 		cmocka_unit_test(test_dns_names_types),
 		cmocka_unit_test(test_modules_parse_blackbox_shape),
-		cmocka_unit_test(test_stacked_quantifiers_refused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -6,6 +6,7 @@
  * unit scaled to the metric's base unit (seconds, percent, bytes, per second).
  */
 #include "alert/alert_expr.h"
+#include "core/regex_guard.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -95,72 +96,12 @@ static int px_string(struct px *p, char **out)
 	return 0;
 }
 
-#define ALERT_RE_MAX_LEN   256
-#define ALERT_RE_MAX_DEPTH 8
-
-/*
- * Refuse the regexes whose compilation explodes in glibc (found by fuzzing): a repetition
- * of a repetition ("a**", "(a*)*"), deep nesting, very long patterns. 0, or the offset of the
- * fault + 1 with why.
- */
-static size_t re_is_hostile(const char *re, const char **why)
-{
-	int depth = 0, stars_in[ALERT_RE_MAX_DEPTH + 2] = { 0 };
-	bool prev_rep = false, in_bracket = false;
-
-	if (strlen(re) > ALERT_RE_MAX_LEN) {
-		*why = "regex longer than 256 bytes";
-		return 1;
-	}
-	for (size_t i = 0; re[i]; i++) {
-		char c = re[i];
-		bool rep = false;
-
-		if (in_bracket) {
-			if (c == ']')
-				in_bracket = false;
-			continue;
-		}
-		if (c == '\\' && re[i + 1]) {
-			i++;
-		} else if (c == '[') {
-			in_bracket = true;
-			if (re[i + 1] == '^')
-				i++;
-			if (re[i + 1] == ']')
-				i++;
-		} else if (c == '(') {
-			if (++depth > ALERT_RE_MAX_DEPTH) {
-				*why = "regex nested deeper than 8 groups";
-				return i + 1;
-			}
-			stars_in[depth] = 0;
-		} else if (c == ')' && depth > 0) {
-			bool inner = stars_in[depth] > 0;
-
-			depth--;
-			/* a group holding a repetition, repeated: "(a*)*" */
-			if (strchr("*+?{", re[i + 1]) && re[i + 1] && inner) {
-				*why = "a repeated group that holds a repetition";
-				return i + 2;
-			}
-			if (inner)
-				stars_in[depth]++;
-		} else if (strchr("*+?{", c)) {
-			if (prev_rep) {
-				*why = "a repetition of a repetition";
-				return i + 1;
-			}
-			rep = true;
-			stars_in[depth]++;
-			if (c == '{')
-				while (re[i + 1] && re[i] != '}')
-					i++;
-		}
-		prev_rep = rep;
-	}
-	return 0;
-}
+/* Patterns run against every label of every sample: bounded harder than a probe's. */
+static const struct regex_guard ALERT_RE_GUARD = {
+	.max_len = 256,
+	.max_depth = 8,
+	.repeated_groups = true,
+};
 
 static int px_matcher(struct px *p, struct alert_expr *e)
 {
@@ -199,13 +140,12 @@ static int px_matcher(struct px *p, struct alert_expr *e)
 	if (err)
 		return err;
 	if (m->op == ALERT_M_RE || m->op == ALERT_M_NRE) {
-		const char *hostile = "";
-		size_t bad = re_is_hostile(m->value, &hostile);
+		const char *refusal = regex_guard__refusal(&ALERT_RE_GUARD, m->value);
 		char *anchored;
 		int rc;
 
-		if (bad)
-			return px_fail(p, at, "bad regex: %s", hostile);
+		if (refusal)
+			return px_fail(p, at, "bad regex: %s", refusal);
 
 		if (asprintf(&anchored, "^(%s)$", m->value) < 0)
 			return -ENOMEM;

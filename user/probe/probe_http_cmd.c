@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "core/record.h"
+#include "core/regex_guard.h"
 #include "cli/commands.h"
 #include "cli/parse.h"
 #include "core/wallclock.h"
@@ -24,7 +25,6 @@
 #include "net/net_resolve.h"
 #include "probe/probe.h"
 #include "probe/probe_driver.h"
-#include "probe/probe_regex.h"
 #include "probe/probe_http.h"
 
 enum {
@@ -59,7 +59,8 @@ static const struct cli_opt http_opts[] = {
 	{ "expect-status", 0, "LIST", OPT_EXPECT_STATUS,
 	  "codes, classes or ranges such as 200,301 or 2xx or 200-299",
 	  "the statuses that count as success (default 200-399)" },
-	{ "expect-body", 0, "REGEX", OPT_EXPECT_BODY, "a POSIX extended regular expression",
+	{ "expect-body", 0, "REGEX", OPT_EXPECT_BODY,
+	  "a POSIX extended regular expression, no quantifier on a quantifier (a**)",
 	  "fail unless the body (first MiB) matches REGEX (^, $: line ends, as grep -E)" },
 	PROBE_OPTS_LOOP,
 	PROBE_OPT_KERNEL,
@@ -133,7 +134,7 @@ static int http_set(void *ctx, int id, const char *arg)
 		if (a->o.has_body_re)
 			regfree(&a->o.body_re);
 		a->o.has_body_re =
-			!probe_regex__stacked(arg) &&
+			!regex_guard__refusal(NULL, arg) &&
 			!regcomp(&a->o.body_re, arg, REG_EXTENDED | REG_NOSUB | REG_NEWLINE);
 		a->body_re = arg;
 		return a->o.has_body_re ? 0 : -EINVAL;

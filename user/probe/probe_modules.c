@@ -6,7 +6,6 @@
  * type or a bad value is an error naming its line.
  */
 #include "probe/probe_modules.h"
-#include "probe/probe_regex.h"
 
 #include <errno.h>
 #include <regex.h>
@@ -17,6 +16,7 @@
 #include <yaml.h>
 
 #include "cli/parse.h"
+#include "core/regex_guard.h"
 #include "probe/probe_dns.h"
 
 struct pm_parse {
@@ -175,6 +175,7 @@ static int pm_http(struct pm_parse *p, struct probe_module *m, const char *key,
 		return pm_each(p, vn, key, m, pm_tls_config);
 	if (!strcmp(key, "fail_if_body_not_matches_regexp")) {
 		const yaml_node_t *item;
+		const char *refusal;
 		regex_t re;
 
 		if (!vn || vn->type != YAML_SEQUENCE_NODE ||
@@ -183,8 +184,9 @@ static int pm_http(struct pm_parse *p, struct probe_module *m, const char *key,
 		item = yaml_document_get_node(p->doc, *vn->data.sequence.items.start);
 		if (pm_copy(p, item, key, m->body_regex, sizeof(m->body_regex)))
 			return -EINVAL;
-		if (probe_regex__stacked(m->body_regex))
-			return pm_fail(p, item, "%s: a quantifier on a quantifier (like a**)", key);
+		refusal = regex_guard__refusal(NULL, m->body_regex);
+		if (refusal)
+			return pm_fail(p, item, "%s: %s", key, refusal);
 		if (regcomp(&re, m->body_regex, REG_EXTENDED | REG_NOSUB | REG_NEWLINE))
 			return pm_fail(p, item, "%s: not a POSIX extended regular expression", key);
 		regfree(&re);

@@ -11,13 +11,13 @@
 #include <string.h>
 
 #include "core/record.h"
+#include "core/regex_guard.h"
 #include "cli/commands.h"
 #include "core/wallclock.h"
 #include "export/rows.h"
 #include "net/net_resolve.h"
 #include "probe/probe.h"
 #include "probe/probe_driver.h"
-#include "probe/probe_regex.h"
 #include "probe/probe_expect.h"
 #include "probe/probe_tcp.h"
 
@@ -32,7 +32,8 @@ static const struct cli_opt tcp_opts[] = {
 	{ "send", 's', "STR", OPT_SEND,
 	  "text with C escapes \\r \\n \\t \\0 \\\\ \\xHH, up to 4096 bytes",
 	  "send STR once connected" },
-	{ "expect", 'e', "REGEX", OPT_EXPECT, "a POSIX extended regular expression",
+	{ "expect", 'e', "REGEX", OPT_EXPECT,
+	  "a POSIX extended regular expression, no quantifier on a quantifier (a**)",
 	  "read until the answer matches REGEX (^, $: line ends); fail if it does not" },
 	{ "tls", 0, NULL, OPT_TLS, NULL, "do a TLS handshake after connecting (verified)" },
 	{ "insecure", 'k', NULL, OPT_INSECURE, NULL,
@@ -67,7 +68,7 @@ static int tcp_set(void *ctx, int id, const char *arg)
 		if (a->o.has_expect)
 			regfree(&a->o.expect);
 		a->o.has_expect =
-			!probe_regex__stacked(arg) &&
+			!regex_guard__refusal(NULL, arg) &&
 			!regcomp(&a->o.expect, arg, REG_EXTENDED | REG_NOSUB | REG_NEWLINE);
 		return a->o.has_expect ? 0 : -EINVAL;
 	case OPT_TLS:

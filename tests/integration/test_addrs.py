@@ -21,7 +21,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import (check, main, records, require_root, skip, start_vigil,  # noqa: E402
-                     table_rows, test, vigil, wait_attached)
+                     test, vigil, wait_attached)
 
 try:
     import IPy

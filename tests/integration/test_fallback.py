@@ -17,7 +17,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import (OUT, VIGIL, check, main, records, require_root, skip, start_vigil, test,
+from harness import (OUT, check, main, records, require_root, skip, start_vigil, test,
                      unprivileged_vigil,
                      vigil, wait_attached)
 

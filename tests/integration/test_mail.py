@@ -17,7 +17,6 @@ import io
 import json
 import os
 import shutil
-import signal
 import socket
 import struct
 import subprocess

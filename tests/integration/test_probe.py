@@ -14,7 +14,6 @@ import calendar
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -923,13 +922,14 @@ def test_probe_serve_blackbox_endpoint_under_prometheus():
 def main():
     try:
         http_setup()
-    except harness.Skip as s:
+    except harness.Skip as e:
+        why = str(e)
         for fn in list(harness._tests):
             harness._tests.remove(fn)
 
         @test
         def test_probe_setup():
-            skip(str(s))
+            skip(why)
         harness.main()
         return
     try:

@@ -19,7 +19,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import (VIGIL, check, main, records, require_root, skip,  # noqa: E402
-                     table_rows, test)
+                     test)
 
 TAG = os.getpid()
 NS = "vgr%d" % TAG

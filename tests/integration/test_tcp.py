@@ -13,7 +13,6 @@ import os
 import re
 import signal
 import socket
-import struct
 import subprocess
 import sys
 import time

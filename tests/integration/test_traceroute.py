@@ -18,7 +18,6 @@ import pty
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile

@@ -12,7 +12,6 @@ the same JSON, and the table escapes control characters.
 import gzip
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile

@@ -13,7 +13,7 @@
 #ifndef VIGIL_ITER_REC_H
 #define VIGIL_ITER_REC_H
 
-#define ITER_TASK_VERSION 2
+#define ITER_TASK_VERSION 3
 
 /* mm counters, as the kernel numbers them (MM_FILEPAGES ...) */
 enum {
@@ -58,11 +58,10 @@ struct iter_task_rec {
 	__u64 total_vm;		  /* pages */
 	__u64 mm[ITER_MM__COUNT]; /* pages: the counters' central counts */
 	__u64 text_pages, data_pages;
-	__u64 cgroup_id;	  /* the cgroup v2 id, 0 when unknown */
 	__u64 io[ITER_IO__COUNT]; /* /proc/PID/io: the group's live threads plus the dead (v2) */
 };
 
-_Static_assert(sizeof(struct iter_task_rec) == 264, "iter_task_rec layout");
+_Static_assert(sizeof(struct iter_task_rec) == 256, "iter_task_rec layout");
 
 #define ITER_SOCK_VERSION 2
 

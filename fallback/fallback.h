@@ -948,8 +948,7 @@ struct fb_proc_raw {
 	int nice, num_threads, cpu, tty_nr;	      /* tty_nr encoded as /proc's */
 	uint32_t uids[3], gids[3];		      /* real, effective, saved */
 	uint64_t vms, rss, shared, text, data;	      /* pages, as statm */
-	uint64_t cgroup_id;
-	struct fb_proc_io io; /* as /proc/PID/io */
+	struct fb_proc_io io;			      /* as /proc/PID/io */
 };
 
 struct fb_proc_feed {

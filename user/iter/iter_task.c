@@ -153,7 +153,6 @@ static int iter_next(void *state, struct fb_proc_raw *out)
 	out->rss = out->shared + r->mm[ITER_MM_ANON];
 	out->text = r->text_pages;
 	out->data = r->data_pages;
-	out->cgroup_id = r->cgroup_id;
 	out->io = (struct fb_proc_io){
 		.read_count = r->io[ITER_IO_SYSCR],
 		.write_count = r->io[ITER_IO_SYSCW],

@@ -209,6 +209,28 @@ def unprivileged_falls_back_to_proc():
 
 
 @test
+def child_pid_namespace_lists_its_own_pids():
+    """The walks give the host's pids: in a child pid namespace every listing reads /proc, and
+    says why. Before, ps listed the namespace's pids and the host's pids of the same processes."""
+    require_root()
+    ns = ["unshare", "--pid", "--fork", "--mount-proc"]
+    script = ("%s ps -f json -C pid,name,source; %s net -k tcp -f json >/dev/null; "
+              "%s doctor -f json" % (VIGIL, VIGIL, VIGIL))
+    p = subprocess.run([*ns, "sh", "-c", script], capture_output=True, text=True, timeout=120)
+    check(p.returncode == 0, "unshare: %d %s" % (p.returncode, p.stderr))
+    lines = p.stdout.splitlines()
+    rows = json.loads(lines[0])
+    pids = sorted(r["pid"] for r in rows)
+    check(pids == [1, 2] and all(r["source"] == "procfs" for r in rows),
+          "ps in a child pid namespace: %r" % rows)
+    check("child pid namespace" in p.stderr, "vigil net said nothing: %r" % p.stderr)
+    lst = {x["name"]: x for x in json.loads("\n".join(lines[1:]))["listings"]}
+    for name in ("processes", "sockets", "files"):
+        check(lst[name]["source"] != "bpf_iter" and "child pid namespace" in lst[name]["reason"],
+              "doctor in a child pid namespace: %s %r" % (name, lst[name]))
+
+
+@test
 def doctor_lists_the_process_listing():
     require_root()
     d = json.loads(vigil("doctor", "-f", "json").stdout)

@@ -101,8 +101,10 @@ static int files_read(struct iter_reader *rd, struct iter_files *out)
 /* Load the object if need be and start a walk into rd: 0, or -errno (*step failed). */
 static int files_start(struct iter_reader *rd, const char **step)
 {
-	int err = iter_files_lskel_get(step);
+	int err = iter_reader__check_pid_ns(step);
 
+	if (!err)
+		err = iter_files_lskel_get(step);
 	if (err)
 		return err;
 	*step = "walk";

@@ -7,9 +7,11 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/log.h"
+#include "fallback.h"
 #include "iter/iter_read.h"
 
 #define ITER_CHUNK (64 * 1024)
@@ -143,4 +145,19 @@ void iter_reader__fini(struct iter_reader *r)
 	r->fd = -1;
 	free(r->buf);
 	r->buf = NULL;
+}
+
+/* The initial pid namespace's inode number (PROC_PID_INIT_INO, fixed by the kernel). */
+#define PID_NS_INIT_INO 0xEFFFFFFCU
+
+int iter_reader__check_pid_ns(const char **step)
+{
+	struct stat st;
+	char path[64];
+	int err = fb_proc_path("self/ns/pid", path, sizeof(path));
+
+	*step = "list a child pid namespace (a walk gives the host's pids)";
+	if (!err && stat(path, &st))
+		err = -errno;
+	return err ? err : st.st_ino == PID_NS_INIT_INO ? 0 : -EXDEV;
 }

@@ -37,5 +37,11 @@ int iter_reader__next_var(struct iter_reader *r, uint16_t version, uint16_t min_
 /* Whether the walk's first record (read now if need be) has version and size: 0, -EPROTO. */
 int iter_reader__check_first(struct iter_reader *r, uint16_t version, uint16_t size);
 void iter_reader__fini(struct iter_reader *r);
+/*
+ * The task walks' records carry the kernel's pids, those of the initial pid namespace, which a
+ * reader in a child namespace would list beside its own /proc's. 0 in the initial namespace;
+ * else -EXDEV (or -errno), with *step saying why, and the caller reads /proc.
+ */
+int iter_reader__check_pid_ns(const char **step);
 
 #endif /* VIGIL_ITER_READ_H */

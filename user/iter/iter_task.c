@@ -62,7 +62,9 @@ static int iter_open(void **state)
 		goto fail;
 	t->rd.fd = -1;
 	t->ns_per_tick = 1000000000ULL / (uint64_t)(tck > 0 ? tck : 100);
-	err = iter_lskel_get(&step);
+	err = iter_reader__check_pid_ns(&step);
+	if (!err)
+		err = iter_lskel_get(&step);
 	if (err)
 		goto fail;
 	step = "walk";

@@ -99,6 +99,8 @@ void fb__nowrap_sweep(struct fb_nowrap *nw);
 
 /* Every numeric entry of the root's proc/, sorted (may be empty for a fixture). */
 int fb__scan_pids(pid_t **out, size_t *n);
+/* qsort()/bsearch() order of pid_t */
+int fb__pid_cmp(const void *a, const void *b);
 
 /* Backend parsers exposed to the unit tests. */
 int fb__parse_diskstats_line(const char *line, struct fb_disk_io *d);

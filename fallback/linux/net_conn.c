@@ -934,13 +934,6 @@ const char *fb_net_owner_source(void)
 	return owner_source;
 }
 
-static int pid_cmp(const void *a, const void *b)
-{
-	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
-
-	return (x > y) - (x < y);
-}
-
 /*
  * The owner feed's walk into @part's map, and the pids it visited (its markers, fd -1),
  * sorted, into *seen.
@@ -967,7 +960,7 @@ static int feed_owners(struct scan_part *part, void *state, pid_t **seen, size_t
 	if (!err && r < 0)
 		err = r;
 	if (!err)
-		qsort(*seen, *nseen, sizeof(**seen), pid_cmp);
+		qsort(*seen, *nseen, sizeof(**seen), fb__pid_cmp);
 	return err;
 }
 
@@ -977,7 +970,7 @@ static void drop_seen(struct scan_job *job, pid_t *pids, const pid_t *seen, size
 	size_t k = 0;
 
 	for (size_t i = 0; i < job->npids; i++)
-		if (!bsearch(&pids[i], seen, nseen, sizeof(*seen), pid_cmp))
+		if (!bsearch(&pids[i], seen, nseen, sizeof(*seen), fb__pid_cmp))
 			pids[k++] = pids[i];
 	job->npids = k;
 }

@@ -11,7 +11,9 @@
  * up front by two threads (the kernel's formatting dominates).  A pid that vanishes between
  * readdir and open is skipped; an unreadable file leaves its attributes invalid.  A feed
  * (fb_proc_iter__set_feed(): vigil's BPF task iterator) replaces the whole /proc walk when it
- * opens: its raw values go through the same conversions as stat, statm, status and io.
+ * opens: the walk is read whole (one raw record per process), its values go through the same
+ * conversions as stat, statm, status and io, and /proc is listed only when the walk may have
+ * missed a process (feed_start()).
  */
 #include "proc_int.h"
 
@@ -54,8 +56,12 @@ struct fb_proc_iter {
 	/* feed mode: the walker that replaces /proc, and its state */
 	const struct fb_proc_feed *feed;
 	void *feed_state;
-	struct fb_proc_raw raw; /* the walk's next process, when have_raw */
-	bool have_raw, feed_done;
+	struct fb_proc_raw *raws; /* the whole walk, in pid order */
+	size_t nraws, raws_cap, rpos;
+	bool walked;	   /* raws hold this scan's walk */
+	size_t nfrom_proc; /* ents[0..nfrom_proc) are merged in from /proc */
+	bool pid1_ready;   /* pid1 holds pid 1, read from /proc */
+	struct fb_proc_info pid1;
 };
 
 static const struct fb_proc_feed *proc_feed;
@@ -151,13 +157,13 @@ struct fb_proc_iter *fb_proc_iter__new(uint32_t attrs)
 	it->boot = (attrs & FB_PI_CREATE_TIME) ? fb__boot_time_cached() : 0;
 	it->tck = (double)fb__clk_tck();
 	it->page = (double)fb__page_size();
-	err = list_pids(it);
-	if (err)
-		goto free_it;
 	if (proc_feed && !proc_feed->open(&it->feed_state)) {
 		it->feed = proc_feed;
 		return it;
 	}
+	err = list_pids(it);
+	if (err)
+		goto free_it;
 	batch_prepare(it);
 	return it;
 
@@ -175,13 +181,14 @@ int fb_proc_iter__rewind(struct fb_proc_iter *it)
 		return -EINVAL;
 	if (it->attrs & FB_PI_CREATE_TIME)
 		it->boot = fb__boot_time_cached();
+	if (it->feed) {
+		it->walked = false;
+		it->keep_fds = true;
+		return it->feed->rewind(it->feed_state);
+	}
 	err = list_pids(it);
 	if (err)
 		return err;
-	if (it->feed) {
-		it->have_raw = it->feed_done = false;
-		return it->feed->rewind(it->feed_state);
-	}
 	it->keep_fds = true; /* a second scan: the caller refreshes, files are worth keeping */
 	reserve_fd_table(it);
 	batch_prepare(it);
@@ -199,6 +206,7 @@ void fb_proc_iter__free(struct fb_proc_iter *it)
 	free(it->ents);
 	free(it->batch);
 	free(it->gone);
+	free(it->raws);
 	free(it);
 }
 
@@ -556,35 +564,122 @@ static void from_raw(struct fb_proc_iter *it, const struct fb_proc_raw *raw,
 	}
 }
 
-/*
- * The walk's processes merged with /proc's list (both in pid order): one the walk left out
- * but /proc lists is read from /proc, unless it is gone by then.
- */
-static const struct fb_proc_info *feed_next(struct fb_proc_iter *it)
+/* The whole walk into it->raws; *threads: theirs. 0 or -errno. */
+static int feed_walk(struct fb_proc_iter *it, uint64_t *threads)
 {
 	int r;
 
+	it->nraws = it->rpos = 0;
 	for (;;) {
-		if (!it->have_raw && !it->feed_done) {
-			r = it->feed->next(it->feed_state, &it->raw);
-			if (r < 0) {
-				errno = -r;
-				return NULL;
-			}
-			it->have_raw = r > 0;
-			it->feed_done = r == 0;
+		if (it->nraws == it->raws_cap) {
+			size_t cap = it->raws_cap ? 2 * it->raws_cap : 512;
+			struct fb_proc_raw *v = realloc(it->raws, cap * sizeof(*v));
+
+			if (!v)
+				return -ENOMEM;
+			it->raws = v;
+			it->raws_cap = cap;
 		}
-		if (it->pos < it->n && (!it->have_raw || it->ents[it->pos].pid < it->raw.pid)) {
-			if (read_one(it, &it->ents[it->pos++], &it->cur))
+		r = it->feed->next(it->feed_state, &it->raws[it->nraws]);
+		if (r <= 0)
+			return r;
+		*threads += (uint64_t)it->raws[it->nraws++].num_threads;
+	}
+}
+
+/* The kernel's count of tasks, /proc/loadavg's fourth field after its '/': 0 if unreadable. */
+static uint64_t kernel_threads(struct fb_proc_iter *it)
+{
+	char buf[128];
+	const char *q;
+	uint64_t n;
+
+	if (fb__read_at(it->procfd, "loadavg", buf, sizeof(buf)) < 0)
+		return 0;
+	q = strchr(buf, '/');
+	return q && (q++, !fb__parse_u64(&q, &n)) ? n : 0;
+}
+
+/* pid 1 from /proc into it->pid1 (ents becomes its list when it is not one already). */
+static void feed_pid1(struct fb_proc_iter *it, uint64_t *threads)
+{
+	struct fb__pstat st;
+	char buf[1024];
+
+	if (!it->n || it->ents[0].pid != 1) {
+		for (size_t i = 0; i < it->n; i++)
+			close_ent(it, &it->ents[i]);
+		free(it->ents);
+		it->ents = calloc(1, sizeof(*it->ents));
+		it->n = it->ents ? 1 : 0;
+		if (!it->n)
+			return;
+		it->ents[0] = (struct pid_ent){ .pid = 1, .fd = { -1, -1, -1, -1 } };
+	}
+	it->pid1_ready = read_one(it, &it->ents[0], &it->pid1);
+	if (!it->pid1_ready)
+		return;
+	if (it->pid1.valid & FB_PI_NUM_THREADS)
+		*threads += (uint64_t)it->pid1.num_threads;
+	else if (read_pid_file(it, &it->ents[0], F_STAT, buf, sizeof(buf)) >= 0 &&
+		 !fb__parse_stat(buf, &st))
+		*threads += (uint64_t)st.num_threads;
+}
+
+/*
+ * A scan's walk, and what /proc must add to it. Some kernels hide tasks from the walk (this
+ * kind of VM hides pid 1), and a process can start behind the walk's position, so the walk is
+ * checked against the kernel's count of tasks: pid 1 is read from /proc when the walk does not
+ * start with it, and only when the threads of the walk's processes and pid 1's do not add up
+ * to /proc/loadavg's count is /proc listed, so that the pids the walk missed are read from it.
+ */
+static int feed_start(struct fb_proc_iter *it)
+{
+	uint64_t threads = 0;
+	int err = feed_walk(it, &threads);
+
+	if (err)
+		return err;
+	it->walked = true;
+	it->pid1_ready = false;
+	if (!it->nraws || it->raws[0].pid != 1)
+		feed_pid1(it, &threads);
+	it->pos = 0;
+	it->nfrom_proc = it->pid1_ready ? 1 : 0;
+	if (threads == kernel_threads(it))
+		return 0;
+	err = list_pids(it); /* keeps ents[0] (pid 1) and its files */
+	it->nfrom_proc = it->n;
+	return err;
+}
+
+/* Feed mode: the walk's processes and /proc's additions, merged in pid order. */
+static const struct fb_proc_info *feed_next(struct fb_proc_iter *it)
+{
+	int err;
+
+	if (!it->walked && (err = feed_start(it))) {
+		errno = -err;
+		return NULL;
+	}
+	for (;;) {
+		const struct fb_proc_raw *raw = it->rpos < it->nraws ? &it->raws[it->rpos] : NULL;
+		struct pid_ent *e = it->pos < it->nfrom_proc ? &it->ents[it->pos] : NULL;
+
+		if (!raw && !e)
+			return NULL;
+		if (e && (!raw || e->pid < raw->pid)) {
+			it->pos++;
+			if (e->pid == 1 && it->pid1_ready)
+				return &it->pid1;
+			if (read_one(it, e, &it->cur))
 				return &it->cur;
 			continue;
 		}
-		if (!it->have_raw)
-			return NULL;
-		if (it->pos < it->n && it->ents[it->pos].pid == it->raw.pid)
+		if (e && e->pid == raw->pid)
 			it->pos++;
-		it->have_raw = false;
-		from_raw(it, &it->raw, &it->cur);
+		it->rpos++;
+		from_raw(it, raw, &it->cur);
 		return &it->cur;
 	}
 }

@@ -49,7 +49,7 @@ int fb_boot_time(double *out)
 	return err;
 }
 
-static int pid_cmp(const void *a, const void *b)
+int fb__pid_cmp(const void *a, const void *b)
 {
 	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
 
@@ -85,7 +85,7 @@ int fb__scan_pids(pid_t **out, size_t *n)
 		v[cnt++] = (pid_t)v64;
 	}
 	/* readdir of /proc is in pid order already, but a fixture tree's is not */
-	qsort(v, cnt, sizeof(*v), pid_cmp);
+	qsort(v, cnt, sizeof(*v), fb__pid_cmp);
 	*out = v;
 	*n = cnt;
 	v = NULL;

@@ -38,6 +38,7 @@ static int teardown(void **state)
 {
 	(void)state;
 	fb_root_set(NULL);
+	fb_proc_iter__set_feed(NULL);
 	return 0;
 }
 
@@ -1186,10 +1187,92 @@ static void test_name_is_the_leaders_not_a_threads(void **state)
 	pthread_join(t, NULL);
 }
 
+/* A walk as vigil's BPF task walk feeds it: pids 5 (2 threads) and 9 (4 threads). */
+static const struct fb_proc_raw fake_walk[] = {
+	{ .pid = 5, .ppid = 1, .comm = "walked5", .state = 'S', .num_threads = 2 },
+	{ .pid = 9, .ppid = 1, .comm = "walked9", .state = 'R', .num_threads = 4 },
+};
+static size_t fake_pos;
+
+static int fake_open(void **st)
+{
+	fake_pos = 0;
+	*st = &fake_pos;
+	return 0;
+}
+
+static int fake_next(void *st, struct fb_proc_raw *out)
+{
+	size_t *pos = st;
+
+	if (*pos == sizeof(fake_walk) / sizeof(fake_walk[0]))
+		return 0;
+	*out = fake_walk[(*pos)++];
+	return 1;
+}
+
+static int fake_rewind(void *st)
+{
+	*(size_t *)st = 0;
+	return 0;
+}
+
+static void fake_close(void *st)
+{
+	(void)st;
+}
+
+static const struct fb_proc_feed fake_feed = { "fake", fake_open, fake_next, fake_rewind,
+					       fake_close };
+
+/* The pids one scan hands out, in order, and their sources; twice, the second by rewind. */
+static void scan_feed(const char *scenario, const pid_t *want, size_t nwant)
+{
+	struct fb_proc_iter *it;
+	const struct fb_proc_info *pi;
+
+	fb_test_root(scenario);
+	fb_proc_iter__set_feed(&fake_feed);
+	it = fb_proc_iter__new(FB_PI_NAME | FB_PI_STATUS);
+	assert_non_null(it);
+	for (int pass = 0; pass < 2; pass++) {
+		size_t n = 0;
+
+		if (pass)
+			assert_int_equal(fb_proc_iter__rewind(it), 0);
+		while ((pi = fb_proc_iter__next(it))) {
+			assert_true(n < nwant);
+			assert_int_equal(pi->pid, want[n]);
+			assert_string_equal(pi->source,
+					    pi->pid == 5 || pi->pid == 9 ? "fake" : "procfs");
+			n++;
+		}
+		assert_int_equal(errno, 0);
+		assert_int_equal(n, nwant);
+	}
+	fb_proc_iter__free(it);
+}
+
+/*
+ * A walk is trusted whole when its threads, plus those of pid 1 (read from /proc when the walk
+ * does not start with it), add up to loadavg's task count: then /proc is not listed, and pid 7,
+ * which only /proc has, is not seen. When they fall short, /proc is listed and 7 is read from
+ * it, in pid order among the walk's processes.
+ */
+static void test_feed_listed_only_when_the_counts_differ(void **state)
+{
+	static const pid_t whole[] = { 1, 5, 9 }, filled[] = { 1, 5, 7, 9 };
+
+	(void)state;
+	scan_feed("feed-whole", whole, 3);
+	scan_feed("feed-short", filled, 4);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_comm_with_parens_spaces_newline, teardown),
+		cmocka_unit_test_teardown(test_feed_listed_only_when_the_counts_differ, teardown),
 		cmocka_unit_test_teardown(test_status_file_fields, teardown),
 		cmocka_unit_test_teardown(test_memory_info_and_full_info, teardown),
 		cmocka_unit_test_teardown(test_memory_maps_grouped_and_not, teardown),

@@ -636,15 +636,18 @@ static void feed_pid1(struct fb_proc_iter *it, uint64_t *threads)
 static int feed_start(struct fb_proc_iter *it)
 {
 	uint64_t threads = 0;
-	int err = feed_walk(it, &threads);
+	int err;
 
-	if (err)
-		return err;
-	it->walked = true;
+	it->walked = true; /* a walk that fails is not retried by the next call */
 	it->pid1_ready = false;
+	it->pos = it->nfrom_proc = 0;
+	err = feed_walk(it, &threads);
+	if (err) {
+		it->nraws = 0;
+		return err;
+	}
 	if (!it->nraws || it->raws[0].pid != 1)
 		feed_pid1(it, &threads);
-	it->pos = 0;
 	it->nfrom_proc = it->pid1_ready ? 1 : 0;
 	if (threads == kernel_threads(it))
 		return 0;

@@ -1193,6 +1193,7 @@ static const struct fb_proc_raw fake_walk[] = {
 	{ .pid = 9, .ppid = 1, .comm = "walked9", .state = 'R', .num_threads = 4 },
 };
 static size_t fake_pos;
+static bool fake_breaks; /* the walk fails at its second process */
 
 static int fake_open(void **st)
 {
@@ -1207,6 +1208,8 @@ static int fake_next(void *st, struct fb_proc_raw *out)
 
 	if (*pos == sizeof(fake_walk) / sizeof(fake_walk[0]))
 		return 0;
+	if (fake_breaks && *pos == 1)
+		return -EIO;
 	*out = fake_walk[(*pos)++];
 	return 1;
 }
@@ -1268,11 +1271,32 @@ static void test_feed_listed_only_when_the_counts_differ(void **state)
 	scan_feed("feed-short", filled, 4);
 }
 
+/* A walk that breaks off fails the scan with its error, once, and hands out nothing. */
+static void test_feed_that_breaks_fails_the_scan(void **state)
+{
+	struct fb_proc_iter *it;
+
+	(void)state;
+	fb_test_root("feed-whole");
+	fb_proc_iter__set_feed(&fake_feed);
+	it = fb_proc_iter__new(FB_PI_NAME);
+	assert_non_null(it);
+	fake_breaks = true;
+	assert_null(fb_proc_iter__next(it));
+	assert_int_equal(errno, EIO);
+	assert_null(fb_proc_iter__next(it));
+	fake_breaks = false;
+	assert_int_equal(fb_proc_iter__rewind(it), 0);
+	assert_non_null(fb_proc_iter__next(it)); /* a new walk works again */
+	fb_proc_iter__free(it);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_comm_with_parens_spaces_newline, teardown),
 		cmocka_unit_test_teardown(test_feed_listed_only_when_the_counts_differ, teardown),
+		cmocka_unit_test_teardown(test_feed_that_breaks_fails_the_scan, teardown),
 		cmocka_unit_test_teardown(test_status_file_fields, teardown),
 		cmocka_unit_test_teardown(test_memory_info_and_full_info, teardown),
 		cmocka_unit_test_teardown(test_memory_maps_grouped_and_not, teardown),

@@ -30,7 +30,9 @@ static int set(void *ctx, int id, const char *arg)
 	return trace_cfg__set_opt(ctx, id, arg);
 }
 
-static const struct cli_cmd cmd = { "test", "vigil test", "testing", NULL, opts, set };
+static const struct cli_cmd cmd = {
+	.name = "test", .usage = "vigil test", .summary = "testing", .opts = opts, .set = set
+};
 
 struct parsed {
 	int ret;

@@ -233,7 +233,9 @@ static void test_optional_values(void **state)
 		{ "nofile", 'n', "[SOFT:HARD]", CLI_COMMON_MAX, "SOFT:HARD", "limit" },
 		CLI_OPT_END,
 	};
-	static const struct cli_cmd cmd = { "t", "t", "t", NULL, opts, opt_set };
+	static const struct cli_cmd cmd = {
+		.name = "t", .usage = "t", .summary = "t", .opts = opts, .set = opt_set
+	};
 	char *argv[] = { "t", "--nofile", "--nofile=1:2", "-n", "-n5", "pos", NULL };
 	char *bad[] = { "t", "--nofile=bad", NULL };
 	struct cli_common c = { 0 };

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * iter_read.c: the chunked, checked reading of BPF iterator records (iter_read.h). Records
- * start with a 16-bit version and a 16-bit size (bpf/iter_rec.h).
+ * start with a 16-bit version and a 16-bit size (bpf/iter_rec.h). Also the pid namespace check
+ * that the task walks make before they load.
  */
 #include <bpf/bpf.h>
 #include <errno.h>

@@ -2,8 +2,9 @@
 # bench_blkio.sh: the in-kernel cost of the block I/O tracer per I/O, against libbpf-tools'
 # biolatency in the same run. A loop device on a tmpfs file takes fio 4 KiB random reads
 # (O_DIRECT, io_uring, queue depth 32: well over 50k IOPS here); each tool is attached in
-# turn, and kernel.bpf_stats_enabled gives its programs' run_time_ns, summed over all of
-# the tool's programs and divided by the I/Os fio completed. Runs alternate between tools;
+# turn, and kernel.bpf_stats_enabled (put back as it was at the end) gives its programs'
+# run_time_ns, summed over all of the tool's programs and divided by the I/Os fio completed.
+# Runs alternate between tools;
 # medians and ratios to biolatency are printed. Usage: tools/bench_blkio.sh [RUNS] [SECONDS]
 # (defaults 5 and 4). Needs root, fio, bpftool and /usr/sbin/biolatency. The table starts with
 # the machine it was measured on (tools/bench/machine.sh).
@@ -76,6 +77,8 @@ def main():
         if not os.access(need, os.X_OK):
             sys.exit("bench_blkio: %s is missing (make first)" % need)
     subprocess.run(["tools/bench/machine.sh"], check=True)
+    with open("/proc/sys/kernel/bpf_stats_enabled") as f:
+        stats_was = f.read().strip()
     sh("sysctl", "-q", "kernel.bpf_stats_enabled=1")
     with open(IMG, "wb") as f:
         f.truncate(512 << 20)
@@ -108,6 +111,7 @@ def main():
     finally:
         subprocess.run(["losetup", "-d", dev], capture_output=True)
         os.unlink(IMG)
+        sh("sysctl", "-q", "kernel.bpf_stats_enabled=" + stats_was)
     base = statistics.median(res["biolatency"])
     print("blkio bench: fio 4k randread, io_uring qd32, O_DIRECT on %s (tmpfs file), "
           "%d runs x %d s" % (name, RUNS, SECS))

@@ -66,22 +66,19 @@ static void sock_close(void *state)
 
 static int sock_open(void **state)
 {
-	struct iter_sock *s;
+	struct iter_sock *s = NULL;
 	const char *step;
-	int err;
+	int err = iter_reader__check_pid_ns(&step);
 
+	if (err)
+		goto fail;
+	err = net_skel_get(last_why, sizeof(last_why));
+	if (err)
+		return err;
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
 	s->rd.fd = -1;
-	err = iter_reader__check_pid_ns(&step);
-	if (err)
-		goto fail;
-	err = net_skel_get(last_why, sizeof(last_why));
-	if (err) {
-		sock_close(s);
-		return err;
-	}
 	step = "walk";
 	err = iter_reader__init(&s->rd, iter_net_lskel_once->links.dump_sock_owner_fd,
 				"socket owner");

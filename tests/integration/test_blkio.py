@@ -326,8 +326,11 @@ def no_drops_and_no_leaks_over_a_busy_run():
     drops = [r for r in records(out) if r["kind"] == "drops"]
     check(not drops, "drops: %r" % drops)
     # 2000 writes, the fsync's flush, 500 reads, one discard
-    n = len(bios(out, pid))
-    check(n == 2502, "expected 2502 records from the driver, got %d" % n)
+    mine = bios(out, pid)
+    ops = sorted({r["op"]: sum(1 for x in mine if x["op"] == r["op"]) for r in mine}.items())
+    others = [(r["pid"], r["comm"], r["op"]) for r in bios(out) if r["pid"] != pid]
+    check(len(mine) == 2502, "expected 2502 records from the driver, got %d: by op %r; "
+          "other submitters %r" % (len(mine), ops, others[:5]))
 
 
 def bpf_json(*args):

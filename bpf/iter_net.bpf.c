@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * iter_net.bpf.c: socket owners through a BPF iterator. `dump_sock_owner` (iter/task_file)
- * visits every open file of every process (threads sharing their leader's table once) and
- * writes one record (iter_rec.h) per socket: thread group, fd and the socket's inode, what a
- * readlink of /proc/PID/fd/FD ("socket:[INODE]") would give, for the whole system in one
- * read() instead of a readlink per fd; and a marker (fd -1) as it enters each process, so
- * that the processes it visited, sockets or not, are not scanned again in /proc. A socket
- * is recognised by its inode's S_IFSOCK mode.
+ * iter_net.bpf.c: socket owners through a BPF iterator. `dump_sock_owner` (iter/task) reads
+ * each thread-group leader's fd table itself, the open-fd bitmap a word at a time and the
+ * file pointers of a word's set bits in one copy, and writes one record (iter_rec.h) per
+ * socket into a ring buffer: thread group, fd and the socket's inode, what a readlink of
+ * /proc/PID/fd/FD ("socket:[INODE]") would give, for the whole system in one walk instead of
+ * a readlink per fd. Then a marker into the seq_file, with the group's thread count, so that
+ * userspace knows the processes it visited (their fds need no /proc scan) and can check the
+ * walk missed none. iter/task_file would take and drop a reference on every open file of
+ * the system (its fget_task_next() was a seventh of a listing's samples), and a process'
+ * sockets can exceed the 32 KiB a seq_file visit may write. A socket is recognised by its
+ * inode's S_IFSOCK mode. The walk runs under RCU, as the kernel's lockless fd lookups do.
  * `dump_tcp` and `dump_udp` (iter/tcp, iter/udp) write one record per socket of the reader's
  * network namespace, what a sock_diag dump gives: family, type, state, addresses, ports,
  * inode, uid, the queues and a TCP socket's smoothed RTT. The owner pass and the tables are
@@ -25,35 +29,110 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 #define S_IFMT	 0170000
 #define S_IFSOCK 0140000
+#define FD_WORDS (1 << 16) /* fd tables past 4M fds: the process is marked partial */
 
 /*
- * The last thread group a marker was written for. Walks in other processes may run at the
- * same time: a lost marker only costs that process a /proc scan, a repeated one nothing.
+ * The socket records: a process can hold more than the seq_file's 32 KiB buffer takes in one
+ * visit, so they go here, and userspace drains the ring after each read() of markers. 4 MiB
+ * holds 131k sockets. A process whose sockets find it full is marked partial, and userspace
+ * reads that process' fds from /proc instead.
  */
-__u32 last_tgid;
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 4 << 20);
+} owners SEC(".maps");
 
-SEC("iter/task_file")
-int dump_sock_owner(struct bpf_iter__task_file *ctx)
+/* One bitmap word's 64 file pointers, copied in one read (too big for the stack). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct file *[64]);
+} fd_chunk SEC(".maps");
+
+struct fd_walk {
+	unsigned long *open_fds;
+	struct file **fd;
+	__u32 tgid;
+	bool partial; /* a socket found the ring full */
+};
+
+/* One word of the open-fd bitmap: a record per socket among its 64 fds. */
+static long walk_fd_word(__u64 w, void *arg)
+{
+	struct fd_walk *fw = arg;
+	struct iter_sock_rec *r;
+	struct file **chunk;
+	unsigned long bits;
+	__u32 zero = 0;
+
+	if (bpf_probe_read_kernel(&bits, sizeof(bits), fw->open_fds + w))
+		return 1;
+	if (!bits)
+		return 0;
+	chunk = bpf_map_lookup_elem(&fd_chunk, &zero);
+	if (!chunk || bpf_probe_read_kernel(chunk, sizeof(struct file *[64]), fw->fd + w * 64))
+		return 1;
+	for (int b = 0; b < 64; b++) {
+		struct inode *inode;
+
+		if (!(bits & (1UL << b)) || !chunk[b])
+			continue;
+		inode = untrusted(chunk[b], struct file)->f_inode;
+		if (!inode || (inode->i_mode & S_IFMT) != S_IFSOCK)
+			continue;
+		r = bpf_ringbuf_reserve(&owners, sizeof(*r), 0);
+		if (!r) {
+			fw->partial = true;
+			return 1;
+		}
+		r->version = ITER_SOCK_VERSION;
+		r->size = sizeof(*r);
+		r->pid = fw->tgid;
+		r->fd = (__s32)(w * 64 + b);
+		r->threads = 0;
+		r->inode = inode->i_ino;
+		bpf_ringbuf_submit(r, BPF_RB_NO_WAKEUP);
+	}
+	return 0;
+}
+
+SEC("iter/task")
+int dump_sock_owner(struct bpf_iter__task *ctx)
 {
 	struct iter_sock_rec r = {};
-	struct inode *inode;
+	struct task_struct *task;
+	struct files_struct *files;
+	struct fdtable *fdt;
+	struct fd_walk fw = {};
+	__u32 words;
 
-	if (!ctx->task || !ctx->file)
+	if (!ctx->task)
 		return 0;
+	task = untrusted(ctx->task, struct task_struct);
+	if (task->pid != task->tgid)
+		return 0; /* /proc/PID/fd is the leader's table */
 	r.version = ITER_SOCK_VERSION;
 	r.size = sizeof(r);
-	r.pid = untrusted(ctx->task, struct task_struct)->tgid;
-	if (r.pid != last_tgid) {
-		/* a marker: this process was visited, so userspace need not scan its fds */
-		last_tgid = r.pid;
-		r.fd = -1;
-		bpf_seq_write(ctx->meta->seq, &r, sizeof(r));
+	r.pid = task->tgid;
+	r.fd = ITER_SOCK_VISITED;
+	r.threads = task->signal ? task->signal->nr_threads : 1;
+	files = task->files;
+	if (files) {
+		fdt = untrusted(files, struct files_struct)->fdt;
+		fw.open_fds = fdt->open_fds;
+		fw.fd = fdt->fd;
+		fw.tgid = r.pid;
+		words = fdt->max_fds / 64;
+		if (words > FD_WORDS) {
+			fw.partial = true;
+			words = FD_WORDS;
+		}
+		bpf_loop(words, walk_fd_word, &fw, 0);
+		if (fw.partial)
+			r.fd = ITER_SOCK_PARTIAL;
 	}
-	inode = untrusted(ctx->file, struct file)->f_inode;
-	if (!inode || (inode->i_mode & S_IFMT) != S_IFSOCK)
-		return 0;
-	r.fd = (__s32)ctx->fd;
-	r.inode = inode->i_ino;
+	/* the marker last: when userspace reads it, the sockets are in the ring */
 	bpf_seq_write(ctx->meta->seq, &r, sizeof(r));
 	return 0;
 }

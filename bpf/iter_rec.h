@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * iter_rec.h: the wire contract of the BPF iterators (iter.bpf.c, iter_net.bpf.c,
- * iter_files.bpf.c): the binary records they write into the iterator's seq_file, one per
- * thread group for iter/task, one per socket in an fd table and one per open file for
- * iter/task_file. Each record starts with its version and its size; userspace checks both on
- * every record and falls back to /proc (with a warning) on a mismatch, so an old binary never
- * misreads a new object. Values are the kernel's raw ones (nanoseconds, pages, kernel ids):
- * userspace turns them into /proc's units. The socket tables (iter/tcp, iter/udp) share one
- * record. Fixed-width types only, and a fixed size except the file record's path; shared
- * with user/.
+ * iter_files.bpf.c): the binary records they write into the iterator's seq_file (or a ring
+ * buffer beside it), one per thread group for iter/task, one per socket in an fd table and
+ * one per open file for iter/task_file. Each record starts with its version and its size;
+ * userspace checks both on every record and falls back to /proc (with a warning) on a
+ * mismatch, so an old binary never misreads a new object. Values are the kernel's raw ones
+ * (nanoseconds, pages, kernel ids): userspace turns them into /proc's units. The socket
+ * tables (iter/tcp, iter/udp) share one record. Fixed-width types only, and a fixed size
+ * except the file record's path; shared with user/.
  */
 #ifndef VIGIL_ITER_REC_H
 #define VIGIL_ITER_REC_H
@@ -63,19 +63,24 @@ struct iter_task_rec {
 
 _Static_assert(sizeof(struct iter_task_rec) == 256, "iter_task_rec layout");
 
-#define ITER_SOCK_VERSION 2
+#define ITER_SOCK_VERSION 3
 
 /*
- * One socket file in a process' fd table (iter/task_file): what /proc/PID/fd/FD points to;
- * fd -1 (inode 0) marks the walk's entry into a process, sockets or not (version 2).
+ * One socket file in a process' fd table (iter/task, the leader's table: what
+ * /proc/PID/fd/FD points to), written to the owners ring buffer; or, with a negative fd and
+ * inode 0, the walk's marker for a thread group it visited, sockets or not, in the seq_file,
+ * with the group's thread count (version 3).
  */
+#define ITER_SOCK_VISITED -1 /* the marker of a process whose sockets were all written */
+#define ITER_SOCK_PARTIAL -2 /* the marker of one whose sockets did not all fit the ring */
+
 struct iter_sock_rec {
 	__u16 version; /* ITER_SOCK_VERSION */
 	__u16 size;    /* sizeof(struct iter_sock_rec) */
 	__u32 pid;     /* the thread group id */
 	__s32 fd;
-	__u32 pad;
-	__u64 inode; /* "socket:[INODE]" */
+	__u32 threads; /* the marker's: the group's live threads */
+	__u64 inode;   /* "socket:[INODE]" */
 };
 
 _Static_assert(sizeof(struct iter_sock_rec) == 24, "iter_sock_rec layout");

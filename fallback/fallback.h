@@ -446,16 +446,20 @@ int fb_net_connections(enum fb_conn_kind kind, struct fb_conn **out, size_t *n);
 int fb_net_connections_procfs(enum fb_conn_kind kind, struct fb_conn **out, size_t *n);
 
 /*
- * A kernel-side walk of every socket in every fd table (vigil's BPF task_file iterator,
+ * A kernel-side walk of every socket in every fd table (vigil's BPF task iterator,
  * user/iter/), which fb_net_connections() uses for the owners instead of a readlink of every
- * /proc/PID/fd entry.  Processes the walk did not visit (a sandbox can hide one from BPF)
- * are still scanned in /proc, so the owners are the same either way.  Linux only; elsewhere
- * the feed is ignored.
+ * /proc/PID/fd entry.  Processes the walk did not visit whole (a sandbox can hide one from
+ * BPF; a walk can run out of room) are still scanned in /proc, so the owners are the same
+ * either way.  Linux only; elsewhere the feed is ignored.
  */
+#define FB_SOCK_OWNER_VISITED -1 /* fd: the walk visited @pid, so its fds need no scan */
+#define FB_SOCK_OWNER_PARTIAL -2 /* fd: visited, but its fds must be scanned in /proc */
+
 struct fb_sock_owner {
 	uint64_t inode;
 	pid_t pid;
-	int fd; /* -1: no socket, only that the walk visited @pid (its fds need no scan) */
+	int fd;		  /* the socket's, or one of the two markers above (inode 0) */
+	unsigned threads; /* a marker's: @pid's live threads, 0 if unknown */
 };
 
 struct fb_sock_owner_feed {

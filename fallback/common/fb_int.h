@@ -99,6 +99,11 @@ void fb__nowrap_sweep(struct fb_nowrap *nw);
 
 /* Every numeric entry of the root's proc/, sorted (may be empty for a fixture). */
 int fb__scan_pids(pid_t **out, size_t *n);
+/*
+ * The kernel's count of tasks (threads), /proc/loadavg's field after its '/': 0 if unreadable.
+ * A walk that missed no process sums its processes' threads to it.
+ */
+uint64_t fb__kernel_tasks(int procfd);
 /* qsort()/bsearch() order of pid_t */
 int fb__pid_cmp(const void *a, const void *b);
 

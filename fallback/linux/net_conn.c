@@ -6,8 +6,9 @@
  * owners from one scan of every /proc/PID/fd symlink ("socket:[INODE]").  The
  * /proc/net/{tcp,tcp6,udp,udp6,unix} text tables are the fallback (no netlink, or a fixture root)
  * and parse to the same records.
- * An owner feed (fb_net_set_owner_feed(): vigil's BPF task_file walk) replaces the fd scan of
- * every process it visits; the ones it did not visit are still scanned.  The owners and the
+ * An owner feed (fb_net_set_owner_feed(): vigil's BPF walk of the fd tables) replaces the fd
+ * scan of every process it visits whole; the ones it did not are still scanned, and /proc is
+ * listed only when the walk's thread count says it missed some.  The owners and the
  * tables are independent halves, each read on its own thread when a second CPU is free.  A table
  * feed (fb_net_set_table_feed(): vigil's BPF tcp and udp iterators) replaces the sock_diag
  * dumps of the tables it walks when it can start and read to its end.
@@ -934,21 +935,35 @@ const char *fb_net_owner_source(void)
 	return owner_source;
 }
 
-/*
- * The owner feed's walk into @part's map, and the pids it visited (its markers, fd -1),
- * sorted, into *seen.
- */
-static int feed_owners(struct scan_part *part, void *state, pid_t **seen, size_t *nseen)
+/* A walk's processes: those it visited whole, those to scan, and their threads. */
+struct walk_pids {
+	pid_t *seen, *partial; /* sorted */
+	size_t nseen, npartial, seen_cap, partial_cap;
+	uint64_t threads;
+};
+
+static int pids_add(pid_t **v, size_t *n, size_t *cap, pid_t pid)
+{
+	int err = fb__grow((void **)v, cap, *n + 1, sizeof(**v));
+
+	if (!err)
+		(*v)[(*n)++] = pid;
+	return err;
+}
+
+/* The owner feed's walk into @part's map, and the processes it visited into @wp. */
+static int feed_owners(struct scan_part *part, void *state, struct walk_pids *wp)
 {
 	struct fb_sock_owner o;
-	size_t cap = 0;
 	int r, err = 0;
 
 	while (!err && (r = owner_feed->next(state, &o)) > 0) {
 		if (o.fd < 0) {
-			err = fb__grow((void **)seen, &cap, *nseen + 1, sizeof(**seen));
-			if (!err)
-				(*seen)[(*nseen)++] = o.pid;
+			wp->threads += o.threads;
+			err = o.fd == FB_SOCK_OWNER_PARTIAL
+				      ? pids_add(&wp->partial, &wp->npartial, &wp->partial_cap,
+						 o.pid)
+				      : pids_add(&wp->seen, &wp->nseen, &wp->seen_cap, o.pid);
 			continue;
 		}
 		err = fb__grow((void **)&part->m.v, &part->m.cap, part->m.n + 1,
@@ -959,8 +974,10 @@ static int feed_owners(struct scan_part *part, void *state, pid_t **seen, size_t
 	}
 	if (!err && r < 0)
 		err = r;
-	if (!err)
-		qsort(*seen, *nseen, sizeof(**seen), fb__pid_cmp);
+	if (!err) {
+		qsort(wp->seen, wp->nseen, sizeof(pid_t), fb__pid_cmp);
+		qsort(wp->partial, wp->npartial, sizeof(pid_t), fb__pid_cmp);
+	}
 	return err;
 }
 
@@ -973,6 +990,40 @@ static void drop_seen(struct scan_job *job, pid_t *pids, const pid_t *seen, size
 		if (!bsearch(&pids[i], seen, nseen, sizeof(*seen), fb__pid_cmp))
 			pids[k++] = pids[i];
 	job->npids = k;
+}
+
+/*
+ * The pids a whole walk leaves to the fd scan, when it missed no process: pid 1 if the walk
+ * did not visit it (this kind of VM hides it from the task walks), and the processes marked
+ * partial. Whether it missed none: its processes' threads and pid 1's add up to the kernel's
+ * count of tasks. 1 with *pids set, 0 when /proc must be listed, -errno.
+ */
+static int walk_left(struct scan_job *job, struct walk_pids *wp, pid_t **pids)
+{
+	struct fb__pstat st;
+	char buf[1024];
+	pid_t one = 1;
+	bool add1 = !bsearch(&one, wp->seen, wp->nseen, sizeof(one), fb__pid_cmp) &&
+		    !bsearch(&one, wp->partial, wp->npartial, sizeof(one), fb__pid_cmp);
+	uint64_t threads = wp->threads;
+
+	if (add1) {
+		if (fb__read_at(job->procfd, "1/stat", buf, sizeof(buf)) < 0 ||
+		    fb__parse_stat(buf, &st))
+			return 0;
+		threads += (uint64_t)st.num_threads;
+	}
+	if (threads != fb__kernel_tasks(job->procfd))
+		return 0;
+	*pids = malloc((wp->npartial + 1) * sizeof(**pids));
+	if (!*pids)
+		return -ENOMEM;
+	job->npids = 0;
+	if (add1)
+		(*pids)[job->npids++] = 1;
+	memcpy(*pids + job->npids, wp->partial, wp->npartial * sizeof(**pids));
+	job->npids += wp->npartial;
+	return 1;
 }
 
 /*
@@ -998,29 +1049,34 @@ struct conn_thread {
 };
 
 /*
- * The owners: the feed's walk, then the fd scan of the pids /proc lists that the walk did not
- * visit. Those hold no fds (kernel threads, zombies), or they are hidden from the walk: here
- * the task walks never visit pid 1 (the init of this kind of VM). Without a walk, every pid
- * is scanned. /proc is listed after the walk: a process started in between is scanned too.
+ * The owners: the feed's walk, then the fd scan of what it left (walk_left()), or, when the
+ * walk may have missed a process, of every pid /proc lists that it did not visit whole. Those
+ * hold no fds (kernel threads, zombies), are hidden from the walk, or started behind it.
+ * Without a walk, every pid is scanned.
  */
 static int owners_half(struct conn_work *w, struct scan_part *part)
 {
-	pid_t *seen = NULL;
-	size_t nseen = 0;
+	struct walk_pids wp = { 0 };
 	void *state;
-	int err = 0;
+	int left = 0, err = 0;
 
 	if (w->fed && !owner_feed->open(&state)) {
-		err = feed_owners(part, state, &seen, &nseen);
+		err = feed_owners(part, state, &wp);
 		owner_feed->close(state);
 		if (!err)
 			owner_source = owner_feed->source;
+		if (!err)
+			left = walk_left(w->job, &wp, w->pids);
+		if (left < 0)
+			err = left;
 	}
-	if (!err)
+	if (!err && !left) {
 		err = fb__scan_pids(w->pids, &w->job->npids);
-	if (!err && nseen)
-		drop_seen(w->job, *w->pids, seen, nseen);
-	free(seen);
+		if (!err && wp.nseen)
+			drop_seen(w->job, *w->pids, wp.seen, wp.nseen);
+	}
+	free(wp.seen);
+	free(wp.partial);
 	if (err)
 		return err;
 	w->job->pids = *w->pids;

@@ -587,19 +587,6 @@ static int feed_walk(struct fb_proc_iter *it, uint64_t *threads)
 	}
 }
 
-/* The kernel's count of tasks, /proc/loadavg's fourth field after its '/': 0 if unreadable. */
-static uint64_t kernel_threads(struct fb_proc_iter *it)
-{
-	char buf[128];
-	const char *q;
-	uint64_t n;
-
-	if (fb__read_at(it->procfd, "loadavg", buf, sizeof(buf)) < 0)
-		return 0;
-	q = strchr(buf, '/');
-	return q && (q++, !fb__parse_u64(&q, &n)) ? n : 0;
-}
-
 /* pid 1 from /proc into it->pid1 (ents becomes its list when it is not one already). */
 static void feed_pid1(struct fb_proc_iter *it, uint64_t *threads)
 {
@@ -649,7 +636,7 @@ static int feed_start(struct fb_proc_iter *it)
 	if (!it->nraws || it->raws[0].pid != 1)
 		feed_pid1(it, &threads);
 	it->nfrom_proc = it->pid1_ready ? 1 : 0;
-	if (threads == kernel_threads(it))
+	if (threads == fb__kernel_tasks(it->procfd))
 		return 0;
 	err = list_pids(it); /* keeps ents[0] (pid 1) and its files */
 	it->nfrom_proc = it->n;

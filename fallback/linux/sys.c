@@ -3,7 +3,8 @@
  * sys.c - whole-system facts that are not a subject of their own: boot_time() (the btime line
  * of /proc/stat, which follows wall-clock changes as psutil's does), pids() (the numeric
  * entries of /proc, thread-group ids only), pid_exists() (kill(pid, 0), then the Tgid line so
- * a thread id is not a process) and users() (utmp USER_PROCESS entries).
+ * a thread id is not a process) and users() (utmp USER_PROCESS entries); and the kernel's task
+ * count, which the BPF walks are checked against.
  */
 #include "../common/fb_int.h"
 
@@ -54,6 +55,18 @@ int fb__pid_cmp(const void *a, const void *b)
 	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
 
 	return (x > y) - (x < y);
+}
+
+uint64_t fb__kernel_tasks(int procfd)
+{
+	char buf[128];
+	const char *q;
+	uint64_t n;
+
+	if (fb__read_at(procfd, "loadavg", buf, sizeof(buf)) < 0)
+		return 0;
+	q = strchr(buf, '/');
+	return q && (q++, !fb__parse_u64(&q, &n)) ? n : 0;
 }
 
 int fb__scan_pids(pid_t **out, size_t *n)

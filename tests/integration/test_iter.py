@@ -12,9 +12,10 @@ adds their per-CPU parts). A process the walk lists and
 neither /proc read saw must have started after the first. Then: churn (processes exiting
 during walks are skipped, never half-reported), an unprivileged run (falls back to /proc and
 says so; --backend bpf fails naming the reason), doctor's listing line, and memory that stays
-bounded with 10k threads. Socket owners: `vigil net` with the task_file walk against the
-readlink scan of /proc/PID/fd (every row both /proc-path listings agree on), and against
-`ss -tuanp` for sockets this test opens with known fds.
+bounded with 10k threads. Socket owners: `vigil net` with the fd-table walk against the
+readlink scan of /proc/PID/fd (every row both /proc-path listings agree on), against
+`ss -tuanp` for sockets this test opens with known fds, and with processes holding more
+sockets than one read of the walk takes, then more than its ring buffer holds.
 """
 import re
 import socket
@@ -310,7 +311,7 @@ def my_sockets(n):
 
 @test
 def socket_owners_match_the_fd_scan():
-    """Every socket row and owner: the task_file walk against readlink of /proc/PID/fd."""
+    """Every socket row and owner: the fd-table walk against readlink of /proc/PID/fd."""
     require_root()
     socks = my_sockets(50)
     try:
@@ -387,6 +388,63 @@ def socket_owners_match_ss():
     finally:
         for s in socks:
             s.close()
+
+
+HOLDER = r"""
+import resource, socket, sys, time
+soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+n = min((hard - 64) // 2, 20000)
+resource.setrlimit(resource.RLIMIT_NOFILE, (2 * n + 64, hard))
+keep = [socket.socketpair() for _ in range(n)]
+print(2 * n, flush=True)
+sys.stdin.read()
+"""
+
+
+def unix_rows(backend, pids):
+    """vigil net -k unix -v for these pids: the rows' keys, and what -v said."""
+    p = vigil("net", "--backend", backend, "-k", "unix", "-f", "json", "-v")
+    rows = [r for r in json.loads(p.stdout) if r["pid"] in pids]
+    check(all(r["owner_source"] == ("procfs" if backend == "fallback" else "bpf_iter")
+              for r in rows), "%s rows from another source" % backend)
+    return sorted((r["pid"], r["fd"], r["laddr"], r["raddr"]) for r in rows), p.stderr
+
+
+@test
+def owners_past_the_ring_buffer_come_from_proc():
+    """Holders of up to 40k unix sockets each (as RLIMIT_NOFILE allows): one alone, more than
+    a read of the walk carries, is walked whole; past 2 x the 131k the 4 MiB ring holds, the
+    processes that overflowed it are read from /proc and -v counts them. Either way every row
+    is the fd scan's."""
+    require_root()
+    holders, held = [], 0
+    try:
+        while held < 300000:
+            h = subprocess.Popen([sys.executable, "-c", HOLDER], stdin=subprocess.PIPE,
+                                 stdout=subprocess.PIPE, text=True)
+            holders.append(h)
+            held += int(h.stdout.readline())
+            if len(holders) == 1:
+                pids = {h.pid}
+                walk, said = unix_rows("bpf", pids)
+                scan, _ = unix_rows("fallback", pids)
+                check(len(walk) == held and walk == scan,
+                      "one holder: %d rows walked, %d scanned, %d held" %
+                      (len(walk), len(scan), held))
+                check("overflowed" not in said, "one holder overflowed: %s" % said)
+        pids = {h.pid for h in holders}
+        walk, said = unix_rows("bpf", pids)
+        scan, _ = unix_rows("fallback", pids)
+        m = re.search(r"(\d+) processes' fds from /proc: their sockets overflowed", said)
+        check(m and 1 <= int(m.group(1)) <= len(holders), "-v said: %s" % said)
+        check(len(walk) == held and walk == scan, "%d holders: %d rows walked, %d scanned, "
+              "%d held" % (len(holders), len(walk), len(scan), held))
+        print("  %d sockets in %d holders: %s of them read from /proc" %
+              (held, len(holders), m.group(1)))
+    finally:
+        for h in holders:
+            h.kill()
+            h.wait()
 
 
 if __name__ == "__main__":

@@ -43,7 +43,7 @@ struct net_args {
 	uint64_t interval_ns;  /* io: 0 = the counters once */
 	uint64_t count;	       /* io with an interval: 0 = until a signal */
 	struct addr_sel addrs; /* --laddr, --raddr, --resolve */
-	int backend; /* connections' owners: 0 auto, 1 bpf (the task_file walk), 2 fallback */
+	int backend; /* connections' owners: 0 auto, 1 bpf (the fd-table walk), 2 fallback */
 };
 
 #define KINDS "inet, inet4, inet6, tcp, tcp4, tcp6, udp, udp4, udp6, unix or all"
@@ -59,7 +59,7 @@ static const struct cli_opt net_opts[] = {
 	{ "count", 'n', "N", OPT_COUNT, "a whole number from 1",
 	  "io: stop after N intervals (default: until Ctrl-C)" },
 	{ "backend", 'b', "MODE", OPT_BACKEND, "auto, bpf or fallback",
-	  "connections: find socket owners with the BPF task_file walk (bpf), a readlink of "
+	  "connections: find socket owners with the BPF fd-table walk (bpf), a readlink of "
 	  "every process' fd links (fallback), or the walk when it loads (auto)" },
 	TRACE_OPTS_ADDRS("connections: only sockets"),
 	ADDR_OPTS_RESOLVE,
@@ -195,6 +195,8 @@ static void net_sources_tell(int backend, enum fb_conn_kind kind)
 	if (kind == FB_KIND_UNIX || kind == FB_KIND_ALL)
 		pr_info("net: unix sockets from %s", fb_net_table_source(AF_UNIX));
 	pr_info("net: socket owners from %s%s%s", own, own_bpf ? "" : ": ", own_bpf ? "" : own_why);
+	if (own_bpf && *iter_sock__note())
+		pr_info("net: %s", iter_sock__note());
 	if (kind == FB_KIND_UNIX)
 		tab_bpf = true;
 	if (backend == 0 && tab_bpf && !own_bpf)

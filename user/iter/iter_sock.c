@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * iter_sock.c: the BPF task_file iterator as the fallback library's socket-owner feed, and
- * the tcp and udp iterators as its socket-table feed (unix sockets: see iter_net.bpf.c).
+ * iter_sock.c: the BPF fd-table walk (iter/task) as the fallback library's socket-owner
+ * feed, and the tcp and udp iterators as its socket-table feed (unix sockets: see
+ * iter_net.bpf.c).
  * The first walk loads iter_net.bpf.c through its light skeleton (no vmlinux BTF parse in
  * the process) and attaches its programs once for the process' lifetime (a refreshing view
  * pays it once); each walk is read in bounded chunks (iter_read.h), every record checked for
@@ -9,8 +10,10 @@
  * warning.
  */
 #include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 #include <errno.h>
 #include <linux/types.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,17 +25,18 @@
 #include "iter_net.lskel.h"
 #include "iter_rec.h"
 
-struct iter_sock {
-	struct iter_reader rd;
-};
-
 ITER_LSKEL_ONCE(iter_net_lskel)
 
-static char last_why[256], table_why[256];
+static char last_why[256], table_why[256], walk_note[160];
 
 const char *iter_sock__why(void)
 {
 	return last_why;
+}
+
+const char *iter_sock__note(void)
+{
+	return walk_note;
 }
 
 const char *iter_sock__table_why(void)
@@ -54,13 +58,139 @@ static int net_skel_get(char *why, size_t len)
 	return err;
 }
 
+/*
+ * A walk's owners, read whole when it opens: the markers from the seq_file, the sockets from
+ * the ring buffer, drained after each read() of markers (a process' sockets are in the ring
+ * before its marker is written), so the ring need only hold the sockets of the processes one
+ * read() covers. A process marked partial keeps its marker and loses its sockets: its fds are
+ * read from /proc.
+ */
+struct iter_sock {
+	struct fb_sock_owner *v;
+	size_t n, cap, pos;
+	size_t npartial;
+	int err; /* a foreign record in the ring */
+};
+
+/* One walk at a time in the process: the ring and its reader are shared. */
+static pthread_mutex_t walk_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct ring_buffer *owner_ring;
+static struct iter_sock *ring_sink;
+
+static int owner_push(struct iter_sock *s, pid_t pid, int fd, unsigned threads, uint64_t inode)
+{
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? 2 * s->cap : 1024;
+		struct fb_sock_owner *v = realloc(s->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		s->v = v;
+		s->cap = cap;
+	}
+	s->v[s->n++] = (struct fb_sock_owner){ inode, pid, fd, threads };
+	return 0;
+}
+
+static int ring_record(void *ctx, void *data, size_t len)
+{
+	const struct iter_sock_rec *r = data;
+	struct iter_sock *s = ring_sink;
+
+	(void)ctx;
+	if (len < sizeof(*r) || r->version != ITER_SOCK_VERSION || r->size != sizeof(*r)) {
+		s->err = -EPROTO;
+		return -EPROTO;
+	}
+	s->err = owner_push(s, (pid_t)r->pid, r->fd, 0, r->inode);
+	return s->err;
+}
+
+static int pid_cmp(const void *a, const void *b)
+{
+	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Drop the sockets of the processes marked partial: /proc lists them whole. */
+static void drop_partial(struct iter_sock *s)
+{
+	pid_t *pids = malloc(s->npartial * sizeof(*pids));
+	size_t k = 0, m = 0;
+
+	if (!pids) {
+		s->err = -ENOMEM;
+		return;
+	}
+	for (size_t i = 0; i < s->n; i++)
+		if (s->v[i].fd == FB_SOCK_OWNER_PARTIAL)
+			pids[m++] = s->v[i].pid;
+	qsort(pids, m, sizeof(*pids), pid_cmp);
+	for (size_t i = 0; i < s->n; i++)
+		if (s->v[i].fd < 0 || !bsearch(&s->v[i].pid, pids, m, sizeof(*pids), pid_cmp))
+			s->v[k++] = s->v[i];
+	s->n = k;
+	free(pids);
+}
+
+/* The walk, under walk_lock: 0, or -errno and *step says where. */
+static int sock_walk(struct iter_sock *s, const char **step)
+{
+	struct iter_net_lskel *skel = iter_net_lskel_once;
+	struct iter_reader rd = { .fd = -1 };
+	const struct iter_sock_rec *r;
+	int ret;
+
+	*step = "map its ring buffer";
+	if (!owner_ring)
+		owner_ring = ring_buffer__new(skel->maps.owners.map_fd, ring_record, NULL, NULL);
+	if (!owner_ring)
+		return errno ? -errno : -ENOMEM;
+	ring_sink = s;
+	ring_buffer__consume(owner_ring); /* what an earlier, broken walk left */
+	s->n = 0;
+	s->err = 0;
+	*step = "walk";
+	ret = iter_reader__init(&rd, skel->links.dump_sock_owner_fd, "socket owner");
+	if (!ret)
+		ret = iter_reader__start(&rd);
+	if (!ret)
+		ret = iter_reader__check_first(&rd, ITER_SOCK_VERSION, sizeof(*r));
+	while (ret >= 0 && (ret = iter_reader__next(&rd, ITER_SOCK_VERSION, sizeof(*r),
+						    (const void **)&r)) > 0) {
+		bool partial = r->fd == ITER_SOCK_PARTIAL;
+
+		s->npartial += partial;
+		ret = owner_push(s, (pid_t)r->pid,
+				 partial ? FB_SOCK_OWNER_PARTIAL : FB_SOCK_OWNER_VISITED,
+				 r->threads, 0);
+		if (!ret && ring_buffer__consume(owner_ring) < 0)
+			ret = s->err ?: -EIO;
+	}
+	iter_reader__fini(&rd);
+	if (!ret && ring_buffer__consume(owner_ring) < 0)
+		ret = s->err ?: -EIO;
+	walk_note[0] = '\0';
+	if (!ret && s->npartial) {
+		drop_partial(s);
+		ret = s->err;
+		snprintf(walk_note, sizeof(walk_note),
+			 "%zu processes' fds from /proc: their sockets overflowed the walk's "
+			 "4 MiB ring buffer",
+			 s->npartial);
+	}
+	ring_sink = NULL;
+	return ret;
+}
+
 static void sock_close(void *state)
 {
 	struct iter_sock *s = state;
 
 	if (!s)
 		return;
-	iter_reader__fini(&s->rd);
+	free(s->v);
 	free(s);
 }
 
@@ -78,17 +208,10 @@ static int sock_open(void **state)
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
-	s->rd.fd = -1;
-	step = "walk";
-	err = iter_reader__init(&s->rd, iter_net_lskel_once->links.dump_sock_owner_fd,
-				"socket owner");
-	if (!err)
-		err = iter_reader__start(&s->rd);
+	pthread_mutex_lock(&walk_lock);
+	err = sock_walk(s, &step);
+	pthread_mutex_unlock(&walk_lock);
 	if (err)
-		goto fail;
-	step = "check";
-	err = iter_reader__check_first(&s->rd, ITER_SOCK_VERSION, sizeof(struct iter_sock_rec));
-	if (err < 0)
 		goto fail;
 	last_why[0] = '\0';
 	*state = s;
@@ -105,14 +228,10 @@ fail:
 static int sock_next(void *state, struct fb_sock_owner *out)
 {
 	struct iter_sock *s = state;
-	const struct iter_sock_rec *r = NULL;
-	int ret = iter_reader__next(&s->rd, ITER_SOCK_VERSION, sizeof(*r), (const void **)&r);
 
-	if (ret <= 0)
-		return ret;
-	out->inode = r->inode;
-	out->pid = (pid_t)r->pid;
-	out->fd = r->fd;
+	if (s->pos == s->n)
+		return 0;
+	*out = s->v[s->pos++];
 	return 1;
 }
 

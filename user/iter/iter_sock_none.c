@@ -17,6 +17,11 @@ const char *iter_sock__why(void)
 	return "this vigil was built without BPF";
 }
 
+const char *iter_sock__note(void)
+{
+	return "";
+}
+
 const struct fb_sock_table_feed *iter_sock__table_feed(void)
 {
 	return NULL;

@@ -57,43 +57,65 @@ struct fd_walk {
 	bool partial; /* a socket found the ring full */
 };
 
-/* One word of the open-fd bitmap: a record per socket among its 64 fds. */
+/* One bitmap word being walked (a bpf_loop() context, so on the stack). */
+struct fd_word {
+	struct fd_walk *fw;
+	struct file **chunk; /* the word's 64 file pointers */
+	__u64 bits;	     /* its open fds not yet looked at */
+	__u64 base;	     /* the word's first fd */
+};
+
+/* The word's lowest open fd (one step per open fd): a record if it is a socket. */
+static long walk_fd_bit(__u64 i, void *arg)
+{
+	struct fd_word *fw = arg;
+	struct iter_sock_rec *r;
+	struct inode *inode;
+	struct file *f;
+	__u64 low = fw->bits & -fw->bits, b = __builtin_popcountll(low - 1);
+
+	fw->bits ^= low;
+	f = fw->chunk[b & 63];
+	if (!f)
+		return 0;
+	inode = untrusted(f, struct file)->f_inode;
+	if (!inode || (inode->i_mode & S_IFMT) != S_IFSOCK)
+		return 0;
+	r = bpf_ringbuf_reserve(&owners, sizeof(*r), 0);
+	if (!r) {
+		fw->fw->partial = true;
+		return 1;
+	}
+	r->version = ITER_SOCK_VERSION;
+	r->size = sizeof(*r);
+	r->pid = fw->fw->tgid;
+	r->fd = (__s32)(fw->base + b);
+	r->threads = 0;
+	r->inode = inode->i_ino;
+	bpf_ringbuf_submit(r, BPF_RB_NO_WAKEUP);
+	return 0;
+}
+
+/*
+ * One word of the open-fd bitmap and its 64 fds. Each level is a bpf_loop() callback: a
+ * bounded loop here would be verified once per iteration (40 ms more to load).
+ */
 static long walk_fd_word(__u64 w, void *arg)
 {
-	struct fd_walk *fw = arg;
-	struct iter_sock_rec *r;
-	struct file **chunk;
-	unsigned long bits;
+	struct fd_word word = { .fw = arg, .base = w * 64 };
 	__u32 zero = 0;
 
-	if (bpf_probe_read_kernel(&bits, sizeof(bits), fw->open_fds + w))
+	if (word.fw->partial)
+		return 1; /* the ring is full: the process is read from /proc */
+	if (bpf_probe_read_kernel(&word.bits, sizeof(word.bits), word.fw->open_fds + w))
 		return 1;
-	if (!bits)
+	if (!word.bits)
 		return 0;
-	chunk = bpf_map_lookup_elem(&fd_chunk, &zero);
-	if (!chunk || bpf_probe_read_kernel(chunk, sizeof(struct file *[64]), fw->fd + w * 64))
+	word.chunk = bpf_map_lookup_elem(&fd_chunk, &zero);
+	if (!word.chunk ||
+	    bpf_probe_read_kernel(word.chunk, sizeof(struct file *[64]), word.fw->fd + word.base))
 		return 1;
-	for (int b = 0; b < 64; b++) {
-		struct inode *inode;
-
-		if (!(bits & (1UL << b)) || !chunk[b])
-			continue;
-		inode = untrusted(chunk[b], struct file)->f_inode;
-		if (!inode || (inode->i_mode & S_IFMT) != S_IFSOCK)
-			continue;
-		r = bpf_ringbuf_reserve(&owners, sizeof(*r), 0);
-		if (!r) {
-			fw->partial = true;
-			return 1;
-		}
-		r->version = ITER_SOCK_VERSION;
-		r->size = sizeof(*r);
-		r->pid = fw->tgid;
-		r->fd = (__s32)(w * 64 + b);
-		r->threads = 0;
-		r->inode = inode->i_ino;
-		bpf_ringbuf_submit(r, BPF_RB_NO_WAKEUP);
-	}
+	bpf_loop(__builtin_popcountll(word.bits), walk_fd_bit, &word, 0);
 	return 0;
 }
 

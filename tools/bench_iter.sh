@@ -2,7 +2,7 @@
 # bench_iter.sh - the BPF iterator listings (issue 20) against /proc and the peers, as whole
 # commands, paired in one run on the same machine state: `vigil ps` with the task iterator
 # (--backend bpf) and with /proc (--backend fallback) against procps `ps -e` with the same
-# columns; `vigil net -k all` with the task_file walk for owners and with the readlink scan
+# columns; `vigil net -k all` with the fd-table walk for owners and with the readlink scan
 # against `ss -tuanp`; `vigil lsof` with the fd walk and with /proc against `lsof -nP`; then
 # `vigil top`'s CPU per refresh with the walks and with /proc.  A workload of PROCS extra
 # sleeping processes and one process holding SOCKS loopback TCP sockets is started first.

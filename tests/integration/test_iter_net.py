@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """test_iter_net.py: the BPF socket-table iterators (iter/tcp, iter/udp) joined with the
-task_file owner walk, against sock_diag with the readlink scan of /proc/PID/fd, and against
+fd-table owner walk, against sock_diag with the readlink scan of /proc/PID/fd, and against
 ss. Unix sockets come from sock_diag on both paths (iter/unix skipped sockets here).
 
 In a network namespace the test makes, a holder process opens TCP over IPv4 and IPv6 (a

@@ -376,7 +376,7 @@ bool iter_sock__probe(char *why, size_t len)
 	}
 	sktab_close(state);
 	snprintf(why, len,
-		 "iter/tcp, iter/udp and iter/task_file load and walk (net, lsof -i); "
+		 "iter/tcp, iter/udp and the fd tables' iter/task load and walk (net, lsof -i); "
 		 "unix sockets through sock_diag");
 	return true;
 }

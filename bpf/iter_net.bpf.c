@@ -13,7 +13,8 @@
  * inode's S_IFSOCK mode. The walk runs under RCU, as the kernel's lockless fd lookups do.
  * `dump_tcp` and `dump_udp` (iter/tcp, iter/udp) write one record per socket of the reader's
  * network namespace, what a sock_diag dump gives: family, type, state, addresses, ports,
- * inode, uid, the queues and a TCP socket's smoothed RTT. The owner pass and the tables are
+ * inode, uid and a TCP socket's smoothed RTT (no queues: no listing shows them, and their
+ * fields are cache misses of their own). The owner pass and the tables are
  * then joined by inode in userspace. No iter/unix program: on Linux 6.18 that iterator skips
  * sockets once a hash bucket holds more than its output buffer takes (24k of 40k sockets
  * listed, measured), so unix sockets come from sock_diag. Its own object, so that loading
@@ -215,17 +216,8 @@ int dump_tcp(struct bpf_iter__tcp *ctx)
 		sk = untrusted(ctx->sk_common, struct sock);
 		tp = untrusted(ctx->sk_common, struct tcp_sock);
 		sk_owner_fill(&r, sk);
-		if (r.state == TCP_LISTEN) {
-			r.rx_queue = sk->sk_ack_backlog;
-			r.tx_queue = sk->sk_max_ack_backlog;
-		} else {
-			__s32 rx = (__s32)(tp->rcv_nxt - tp->copied_seq);
-
-			r.rx_queue = rx > 0 ? (__u32)rx : 0;
-			r.tx_queue = tp->write_seq - tp->snd_una;
-		}
 		r.srtt_us = tp->srtt_us >> 3; /* kept times 8, as tcp_get_info() undoes */
-		r.flags = ITER_SK_QUEUES | ITER_SK_RTT;
+		r.flags = ITER_SK_RTT;
 	}
 	bpf_seq_write(ctx->meta->seq, &r, sizeof(r));
 	return 0;
@@ -236,7 +228,6 @@ int dump_udp(struct bpf_iter__udp *ctx)
 {
 	struct iter_sk_rec r = {};
 	struct sock *sk;
-	int wmem;
 
 	if (!ctx->udp_sk)
 		return 0;
@@ -244,11 +235,6 @@ int dump_udp(struct bpf_iter__udp *ctx)
 	sk_common_fill(&r, untrusted(ctx->udp_sk, struct sock_common));
 	r.type = SOCK_DGRAM;
 	sk_owner_fill(&r, sk);
-	/* as udp_diag: the receive memory, and the send memory without its base reference */
-	r.rx_queue = sk->sk_backlog.rmem_alloc.counter;
-	wmem = sk->sk_wmem_alloc.refs.counter - 1;
-	r.tx_queue = wmem > 0 ? (__u32)wmem : 0;
-	r.flags = ITER_SK_QUEUES;
 	bpf_seq_write(ctx->meta->seq, &r, sizeof(r));
 	return 0;
 }

@@ -107,11 +107,10 @@ struct iter_file_rec {
 
 _Static_assert(sizeof(struct iter_file_rec) == 56, "iter_file_rec layout");
 
-#define ITER_SK_VERSION 1
+#define ITER_SK_VERSION 2
 
 /* iter_sk_rec.flags */
-#define ITER_SK_QUEUES 1 /* rx_queue and tx_queue are filled */
-#define ITER_SK_RTT    2 /* srtt_us is filled */
+#define ITER_SK_RTT 2 /* srtt_us is filled */
 
 /*
  * One socket of a table (iter/tcp, iter/udp: both address families), what a sock_diag dump
@@ -127,12 +126,11 @@ struct iter_sk_rec {
 	__u16 pad0;
 	__u16 flags; /* ITER_SK_* */
 	__u32 uid;
-	__u32 rx_queue, tx_queue; /* what ss shows as Recv-Q, Send-Q */
-	__u32 srtt_us;		  /* TCP: the smoothed RTT, as tcp_info's tcpi_rtt */
+	__u32 srtt_us; /* TCP: the smoothed RTT, as tcp_info's tcpi_rtt */
 	__u64 inode;
 	__u8 saddr[16], daddr[16]; /* network order; IPv4 in the first 4 bytes */
 };
 
-_Static_assert(sizeof(struct iter_sk_rec) == 72, "iter_sk_rec layout");
+_Static_assert(sizeof(struct iter_sk_rec) == 64, "iter_sk_rec layout");
 
 #endif /* VIGIL_ITER_REC_H */

@@ -6,7 +6,8 @@
  * time the caller runs out of work (a busy machine), it is cancelled and exits later without
  * touching the job; if it is running, the caller waits only for its current chunk.  A plain
  * pthread_join() would make the caller wait for the scheduler to run a thread with nothing
- * left to do.
+ * left to do. The helper starts on another CPU than the caller's where the OS says how
+ * (fb__par_away()).
  */
 #include "posix_int.h"
 
@@ -20,8 +21,9 @@ enum { PAR_PENDING, PAR_RUNNING, PAR_DONE, PAR_CANCELLED };
 struct fb__par {
 	void (*fn)(void *);
 	void *arg;
-	int state; /* under mu */
-	int refs;  /* atomic: the caller and the helper */
+	void *home; /* fb__par_away()'s, for the helper to undo */
+	int state;  /* under mu */
+	int refs;   /* atomic: the caller and the helper */
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 };
@@ -39,6 +41,7 @@ static void *par_helper(void *arg)
 {
 	struct fb__par *p = arg;
 
+	fb__par_home(p->home);
 	pthread_mutex_lock(&p->mu);
 	if (p->state == PAR_CANCELLED) {
 		pthread_mutex_unlock(&p->mu);
@@ -79,9 +82,11 @@ struct fb__par *fb__par_start(void (*fn)(void *), void *arg)
 	pthread_cond_init(&p->cv, NULL);
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	p->home = fb__par_away(&attr);
 	err = pthread_create(&t, &attr, par_helper, p);
 	pthread_attr_destroy(&attr);
 	if (err) {
+		free(p->home);
 		pthread_cond_destroy(&p->cv);
 		pthread_mutex_destroy(&p->mu);
 		free(p);

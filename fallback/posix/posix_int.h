@@ -11,6 +11,7 @@
 #include "../common/proc_core.h"
 
 #include <fcntl.h>
+#include <pthread.h>
 
 /*
  * Hook of send_signal (proc_ctl.c): deliver @sig to the process of @p, whose identity the
@@ -20,6 +21,17 @@
  * Defined once per OS (linux/proc_ctl.c, sysctl/proc.c).
  */
 int fb__proc_os_signal(struct fb_proc *p, int sig);
+
+/*
+ * Hooks of the scan helper thread (parallel.c). fb__par_away() sets @attr so that the helper
+ * starts on another CPU than the caller's, and returns what the helper hands to
+ * fb__par_home() once it runs, to be free to move again (NULL: nothing to undo). Linux
+ * (linux/thread_place.c): a kernel without preemption leaves a thread woken on the CPU of a
+ * caller busy in a long system call (a BPF walk) waiting for the next tick's balancing, ~2.5 ms
+ * here; FreeBSD and macOS (sysctl/thread_place.c) leave placement to the scheduler.
+ */
+void *fb__par_away(pthread_attr_t *attr);
+void fb__par_home(void *state);
 
 /*
  * O_PATH (Linux, FreeBSD 14) opens a directory only to anchor *at() calls; where it is

@@ -34,13 +34,14 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 /*
  * The socket records: a process can hold more than the seq_file's 32 KiB buffer takes in one
- * visit, so they go here, and userspace drains the ring after each read() of markers. 4 MiB
- * holds 131k sockets. A process whose sockets find it full is marked partial, and userspace
- * reads that process' fds from /proc instead.
+ * visit, so they go here, and userspace drains the ring after each read() of (256) markers.
+ * 1 MiB holds 32k sockets: the ring is mapped whole into the reader, so its size is resident
+ * memory. A process whose sockets find it full is marked partial, and userspace reads that
+ * process' fds from /proc instead.
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 4 << 20);
+	__uint(max_entries, 1 << 20);
 } owners SEC(".maps");
 
 /* One bitmap word's 64 file pointers, copied in one read (too big for the stack). */
@@ -201,27 +202,33 @@ static __always_inline void sk_owner_fill(struct iter_sk_rec *r, struct sock *sk
 	}
 }
 
+/* A TCP socket's record, in place (a ring's memory is not zeroed). */
+static __always_inline void tcp_fill(struct iter_sk_rec *r, struct sock_common *skc)
+{
+	__builtin_memset(r, 0, sizeof(*r));
+	sk_common_fill(r, skc);
+	r->type = SOCK_STREAM;
+	if (r->state != TCP_TIME_WAIT && r->state != TCP_NEW_SYN_RECV) {
+		sk_owner_fill(r, untrusted(skc, struct sock));
+		/* kept times 8, as tcp_get_info() undoes */
+		r->srtt_us = untrusted(skc, struct tcp_sock)->srtt_us >> 3;
+		r->flags = ITER_SK_RTT;
+	}
+}
+
 SEC("iter/tcp")
 int dump_tcp(struct bpf_iter__tcp *ctx)
 {
-	struct iter_sk_rec r = {};
-	struct tcp_sock *tp;
-	struct sock *sk;
+	struct iter_sk_rec r;
 
 	if (!ctx->sk_common)
 		return 0;
-	sk_common_fill(&r, untrusted(ctx->sk_common, struct sock_common));
-	r.type = SOCK_STREAM;
-	if (r.state != TCP_TIME_WAIT && r.state != TCP_NEW_SYN_RECV) {
-		sk = untrusted(ctx->sk_common, struct sock);
-		tp = untrusted(ctx->sk_common, struct tcp_sock);
-		sk_owner_fill(&r, sk);
-		r.srtt_us = tp->srtt_us >> 3; /* kept times 8, as tcp_get_info() undoes */
-		r.flags = ITER_SK_RTT;
-	}
+	tcp_fill(&r, untrusted(ctx->sk_common, struct sock_common));
 	bpf_seq_write(ctx->meta->seq, &r, sizeof(r));
 	return 0;
 }
+
+#include "tcp_hash_walk.bpf.h"
 
 SEC("iter/udp")
 int dump_udp(struct bpf_iter__udp *ctx)

@@ -133,4 +133,29 @@ struct iter_sk_rec {
 
 _Static_assert(sizeof(struct iter_sk_rec) == 64, "iter_sk_rec layout");
 
+#define ITER_TCP_SLICE_VERSION 1
+#define ITER_TCP_SLICES	       64
+
+/* iter_tcp_slice_rec.status */
+enum {
+	ITER_TCP_OK,
+	ITER_TCP_MOVED, /* a chain ended in another bucket's marker, or could not be read */
+	ITER_TCP_FULL,	/* the ring had no room */
+	ITER_TCP_LONG,	/* a chain longer than the walk follows */
+};
+
+/*
+ * One slice of the TCP hash tables walked (tcp_hash_walk.bpf.h), in the seq_file after its
+ * sockets' iter_sk_rec records in the tcp_socks ring.
+ */
+struct iter_tcp_slice_rec {
+	__u16 version; /* ITER_TCP_SLICE_VERSION */
+	__u16 size;    /* sizeof(struct iter_tcp_slice_rec) */
+	__u32 slice;   /* 0 .. ITER_TCP_SLICES - 1, in order */
+	__u32 status;  /* ITER_TCP_* */
+	__u32 socks;   /* records written to the ring */
+};
+
+_Static_assert(sizeof(struct iter_tcp_slice_rec) == 16, "iter_tcp_slice_rec layout");
+
 #endif /* VIGIL_ITER_REC_H */

@@ -393,7 +393,7 @@ def socket_owners_match_ss():
 HOLDER = r"""
 import resource, socket, sys, time
 soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-n = min((hard - 64) // 2, 20000)
+n = min((hard - 64) // 2, 8000)
 resource.setrlimit(resource.RLIMIT_NOFILE, (2 * n + 64, hard))
 keep = [socket.socketpair() for _ in range(n)]
 print(2 * n, flush=True)
@@ -412,14 +412,14 @@ def unix_rows(backend, pids):
 
 @test
 def owners_past_the_ring_buffer_come_from_proc():
-    """Holders of up to 40k unix sockets each (as RLIMIT_NOFILE allows): one alone, more than
-    a read of the walk carries, is walked whole; past 2 x the 131k the 4 MiB ring holds, the
-    processes that overflowed it are read from /proc and -v counts them. Either way every row
-    is the fd scan's."""
+    """Holders of 16k unix sockets each (fewer if RLIMIT_NOFILE says so): one alone, more
+    than a read of the walk carries, is walked whole; past 2 x the 32k the 1 MiB ring holds
+    (so that one read of the walk holds more than it), the processes that overflowed it are
+    read from /proc and -v counts them. Either way every row is the fd scan's."""
     require_root()
     holders, held = [], 0
     try:
-        while held < 300000:
+        while held < 96000:
             h = subprocess.Popen([sys.executable, "-c", HOLDER], stdin=subprocess.PIPE,
                                  stdout=subprocess.PIPE, text=True)
             holders.append(h)

@@ -108,12 +108,17 @@ class Holder:
         subprocess.run(["rm", "-rf", self.tmp])
 
 
-def net_rows(backend, pre=(), exe=VIGIL, kind="all"):
-    p = subprocess.run([*pre, exe, "net", "--backend", backend, "-k", kind, "-f", "json"],
+def net_run(backend, pre=(), exe=VIGIL, kind="all"):
+    """vigil net -v: its rows, and what it said."""
+    p = subprocess.run([*pre, exe, "net", "--backend", backend, "-k", kind, "-f", "json", "-v"],
                        capture_output=True, text=True, timeout=300)
     check(p.returncode == 0, "net --backend %s exited %d: %s" % (backend, p.returncode,
                                                                 p.stderr))
-    return json.loads(p.stdout)
+    return json.loads(p.stdout), p.stderr
+
+
+def net_rows(backend, pre=(), exe=VIGIL, kind="all"):
+    return net_run(backend, pre, exe, kind)[0]
 
 
 def row_key(r):
@@ -139,7 +144,8 @@ def tables_match_sock_diag_in_a_netns():
     require_root()
     h = Holder()
     try:
-        g = net_rows("bpf", h.pre)
+        g, said = net_run("bpf", h.pre)
+        check("hash walk failed" not in said, "the TCP hash walk was not read: %s" % said)
         f = net_rows("fallback", h.pre)
         sources(g, "bpf_iter", "bpf_iter")
         sources(f, "sock_diag", "procfs")
@@ -355,6 +361,40 @@ def memory_bounded_with_10k_threads_and_50k_sockets():
               (hwm, maxrss, bound))
     finally:
         h.close()
+
+
+
+def table_key(r):
+    return (r["family"], r["type"], tuple(r["laddr"]), tuple(r["raddr"]), r["status"],
+            r["inode"])
+
+
+@test
+def tcp_hash_walk_in_a_child_pid_namespace():
+    """With fewer tasks than the walk has slices (a child pid namespace), the TCP hash walk
+    takes its slices at the walk's end, all at once: 40 sockets fit its ring, and the rows
+    are sock_diag's; 16k do not, and the table comes from iter/tcp, -v says why, and the
+    rows are still sock_diag's."""
+    require_root()
+    for npairs, fits in ((20, True), (8000, False)):
+        h = Holder(npairs=npairs)
+        try:
+            pre = h.pre + ["unshare", "--pid", "--fork", "--mount-proc"]
+            g, said = net_run("auto", pre, kind="tcp")
+            f, _ = net_run("fallback", pre, kind="tcp")
+            check(g and all(r["source"] == "bpf_iter" for r in g), "%d pairs: rows not from "
+                  "bpf_iter: %r" % (npairs, [r["source"] for r in g][:3]))
+            full = r"TCP sockets from iter/tcp: the hash walk failed: slice \d+: its ring " \
+                r"buffer filled"
+            check("hash walk failed" not in said if fits else re.search(full, said),
+                  "%d pairs: -v said %r" % (npairs, said))
+            kg, kf = sorted(map(table_key, g)), sorted(map(table_key, f))
+            check(kg == kf and len(kg) >= 2 * npairs, "%d pairs: %d rows walked, %d from "
+                  "sock_diag, %d differ" % (npairs, len(kg), len(kf),
+                                            len(set(kg) ^ set(kf))))
+            print("  %d rows: %s" % (len(kg), "the hash walk" if fits else "iter/tcp"))
+        finally:
+            h.close()
 
 
 if __name__ == "__main__":

@@ -192,6 +192,8 @@ static void net_sources_tell(int backend, enum fb_conn_kind kind)
 	if (kind != FB_KIND_UNIX)
 		pr_info("net: TCP and UDP tables from %s%s%s", tab, tab_bpf ? "" : ": ",
 			tab_bpf ? "" : tab_why);
+	if (kind != FB_KIND_UNIX && tab_bpf && *iter_sock__table_note())
+		pr_info("net: %s", iter_sock__table_note());
 	if (kind == FB_KIND_UNIX || kind == FB_KIND_ALL)
 		pr_info("net: unix sockets from %s", fb_net_table_source(AF_UNIX));
 	pr_info("net: socket owners from %s%s%s", own, own_bpf ? "" : ": ", own_bpf ? "" : own_why);

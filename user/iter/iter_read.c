@@ -23,6 +23,7 @@ int iter_reader__init(struct iter_reader *r, int link_fd, const char *what)
 	r->link_fd = link_fd;
 	r->fd = -1;
 	r->what = what;
+	r->chunk = ITER_CHUNK;
 	r->buf = malloc(ITER_CHUNK);
 	return r->buf ? 0 : -ENOMEM;
 }
@@ -47,7 +48,7 @@ static ssize_t reader_fill(struct iter_reader *r)
 	r->len -= r->off;
 	r->off = 0;
 	do {
-		got = read(r->fd, r->buf + r->len, ITER_CHUNK - r->len);
+		got = read(r->fd, r->buf + r->len, r->chunk - r->len);
 	} while (got < 0 && errno == EINTR);
 	if (got < 0)
 		return -errno;

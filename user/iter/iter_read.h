@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * iter_read.h: reading a BPF iterator's records in bounded chunks. One iterator fd per walk,
- * read 64 KiB at a time (a record cut by a chunk's end is carried over), so memory stays the
- * same however long the walk; every record's version and size are checked against what this
- * vigil was built with.
+ * read 64 KiB at a time, or less (the kernel stops a walk's read() once it has as much as was
+ * asked for); a record cut by a chunk's end is carried over, so memory stays the same however
+ * long the walk; every record's version and size are checked against what this vigil was
+ * built with.
  */
 #ifndef VIGIL_ITER_READ_H
 #define VIGIL_ITER_READ_H
@@ -16,6 +17,7 @@ struct iter_reader {
 	int fd;	     /* this walk's fd, -1 once it ended */
 	char *buf;
 	size_t len, off;  /* bytes in buf, bytes consumed */
+	size_t chunk;	  /* bytes a read() asks for: 64 KiB, or less to stop the walk sooner */
 	const char *what; /* "task", "socket owner": for the warnings */
 };
 

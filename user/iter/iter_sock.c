@@ -22,12 +22,13 @@
 #include "iter/iter_lskel.h"
 #include "iter/iter_read.h"
 #include "iter/iter_sock.h"
+#include "iter/iter_tcp_hash.h"
 #include "iter_net.lskel.h"
 #include "iter_rec.h"
 
 ITER_LSKEL_ONCE(iter_net_lskel)
 
-static char last_why[256], table_why[256], walk_note[160];
+static char last_why[256], table_why[256], walk_note[160], table_note[192];
 
 const char *iter_sock__why(void)
 {
@@ -37,6 +38,11 @@ const char *iter_sock__why(void)
 const char *iter_sock__note(void)
 {
 	return walk_note;
+}
+
+const char *iter_sock__table_note(void)
+{
+	return table_note;
 }
 
 const char *iter_sock__table_why(void)
@@ -71,6 +77,12 @@ struct iter_sock {
 	size_t npartial;
 	int err; /* a foreign record in the ring */
 };
+
+/*
+ * Markers read at a time: the walk stops after that many processes, and their sockets, in the
+ * 1 MiB ring (32k at most), are drained before it goes on.
+ */
+#define OWNER_READ (256 * sizeof(struct iter_sock_rec))
 
 /* One walk at a time in the process: the ring and its reader are shared. */
 static pthread_mutex_t walk_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -153,6 +165,7 @@ static int sock_walk(struct iter_sock *s, const char **step)
 	s->err = 0;
 	*step = "walk";
 	ret = iter_reader__init(&rd, skel->links.dump_sock_owner_fd, "socket owner");
+	rd.chunk = OWNER_READ;
 	if (!ret)
 		ret = iter_reader__start(&rd);
 	if (!ret)
@@ -177,7 +190,7 @@ static int sock_walk(struct iter_sock *s, const char **step)
 		ret = s->err;
 		snprintf(walk_note, sizeof(walk_note),
 			 "%zu processes' fds from /proc: their sockets overflowed the walk's "
-			 "4 MiB ring buffer",
+			 "1 MiB ring buffer",
 			 s->npartial);
 	}
 	ring_sink = NULL;
@@ -249,8 +262,13 @@ const struct fb_sock_owner_feed *iter_sock__feed(void)
 
 /* ------------------------------------------------------------- socket tables */
 
-/* One walk of each wanted table in turn, one record in flight. */
+/*
+ * The TCP table from the hash walk (iter_tcp_hash.h), else from iter/tcp; then the walk of
+ * each other wanted table in turn, one record in flight.
+ */
 struct iter_sktab {
+	struct iter_tcp_hash tcp;
+	size_t tcp_pos;
 	struct iter_reader rd;
 	int links[2];
 	int nlinks, cur;
@@ -262,6 +280,7 @@ static void sktab_close(void *state)
 
 	if (!t)
 		return;
+	iter_tcp_hash__fini(&t->tcp);
 	iter_reader__fini(&t->rd);
 	free(t);
 }
@@ -280,6 +299,22 @@ static int sktab_advance(struct iter_sktab *t)
 	return err < 0 ? err : 1;
 }
 
+/* The TCP table: the hash walk's sockets, or iter/tcp's link to walk with the others. */
+static void sktab_tcp(struct iter_sktab *t)
+{
+	struct iter_net_lskel *skel = iter_net_lskel_once;
+	const struct iter_tcp_hash_prog prog = { skel->links.dump_tcp_hash_fd,
+						 skel->maps.tcp_socks.map_fd,
+						 &skel->bss->next_slice };
+
+	if (!iter_tcp_hash__walk(&t->tcp, &prog))
+		return;
+	snprintf(table_note, sizeof(table_note),
+		 "TCP sockets from iter/tcp: the hash walk failed: %s", t->tcp.why);
+	pr_debug("%s", table_note);
+	t->links[t->nlinks++] = skel->links.dump_tcp_fd;
+}
+
 static int sktab_open(void **state, unsigned *which)
 {
 	struct iter_sktab *t;
@@ -293,8 +328,9 @@ static int sktab_open(void **state, unsigned *which)
 	t = calloc(1, sizeof(*t));
 	if (!t)
 		return -ENOMEM;
+	table_note[0] = '\0';
 	if (*which & FB_SOCK_TCP)
-		t->links[t->nlinks++] = iter_net_lskel_once->links.dump_tcp_fd;
+		sktab_tcp(t);
 	if (*which & FB_SOCK_UDP)
 		t->links[t->nlinks++] = iter_net_lskel_once->links.dump_udp_fd;
 	err = iter_reader__init(&t->rd, -1, "socket table");
@@ -314,12 +350,32 @@ fail:
 	return err;
 }
 
+static void sk_entry_from(const struct iter_sk_rec *r, struct fb_sock_entry *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->family = r->family;
+	out->type = r->type;
+	out->state = r->state;
+	memcpy(out->saddr, r->saddr, sizeof(out->saddr));
+	memcpy(out->daddr, r->daddr, sizeof(out->daddr));
+	out->sport = r->sport;
+	out->dport = r->dport;
+	out->inode = r->inode;
+	out->uid = r->uid;
+	out->has_rtt = r->flags & ITER_SK_RTT;
+	out->srtt_us = out->has_rtt ? r->srtt_us : 0;
+}
+
 static int sktab_next(void *state, struct fb_sock_entry *out)
 {
 	struct iter_sktab *t = state;
 	const struct iter_sk_rec *r = NULL;
 	int ret;
 
+	if (t->tcp_pos < t->tcp.n) {
+		sk_entry_from(&t->tcp.v[t->tcp_pos++], out);
+		return 1;
+	}
 	for (;;) {
 		ret = iter_reader__next(&t->rd, ITER_SK_VERSION, sizeof(*r), (const void **)&r);
 		if (ret)
@@ -333,18 +389,7 @@ static int sktab_next(void *state, struct fb_sock_entry *out)
 			 strerror(-ret));
 		return ret;
 	}
-	memset(out, 0, sizeof(*out));
-	out->family = r->family;
-	out->type = r->type;
-	out->state = r->state;
-	memcpy(out->saddr, r->saddr, sizeof(out->saddr));
-	memcpy(out->daddr, r->daddr, sizeof(out->daddr));
-	out->sport = r->sport;
-	out->dport = r->dport;
-	out->inode = r->inode;
-	out->uid = r->uid;
-	out->has_rtt = r->flags & ITER_SK_RTT;
-	out->srtt_us = out->has_rtt ? r->srtt_us : 0;
+	sk_entry_from(r, out);
 	return 1;
 }
 

@@ -21,6 +21,8 @@ const char *iter_sock__why(void);
 const char *iter_sock__note(void);
 /* The socket-table feed, or NULL in a build without BPF. */
 const struct fb_sock_table_feed *iter_sock__table_feed(void);
+/* What the last table walk read another way, and why ("" when nothing). */
+const char *iter_sock__table_note(void);
 /* Why the last open of the table feed failed ("" when it did not). */
 const char *iter_sock__table_why(void);
 /* Load the socket walks and start each once: true when they work here, else why says why. */

@@ -27,6 +27,11 @@ const struct fb_sock_table_feed *iter_sock__table_feed(void)
 	return NULL;
 }
 
+const char *iter_sock__table_note(void)
+{
+	return "";
+}
+
 const char *iter_sock__table_why(void)
 {
 	return "this vigil was built without BPF";

@@ -421,7 +421,8 @@ bool iter_sock__probe(char *why, size_t len)
 	}
 	sktab_close(state);
 	snprintf(why, len,
-		 "iter/tcp, iter/udp and the fd tables' iter/task load and walk (net, lsof -i); "
-		 "unix sockets through sock_diag");
+		 "%s, iter/udp and the fd tables' iter/task load and walk (net, lsof -i); unix "
+		 "sockets through sock_diag",
+		 *table_note ? "iter/tcp (the TCP hash walk failed)" : "the TCP hash walk");
 	return true;
 }

@@ -420,6 +420,46 @@ def test_probe_http_dropped_syn_connect():
     check(r[0]["kernel_retransmits"] >= 1 and r[0]["kernel_connect_latency_ns"] >= 0.95 * S, r)
 
 
+CHURN = r"""
+import resource, socket, sys
+n = int(sys.argv[1])
+soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+l = socket.socket(); l.bind(("127.0.0.1", 0)); l.listen(4096)
+keep = []
+for _ in range(n):
+    c = socket.create_connection(l.getsockname()); a, _ = l.accept(); keep += [c, a]
+print("held", flush=True)
+sys.stdin.read()
+"""
+
+
+@test
+def test_probe_kernel_view_table_full_is_said():
+    """Another process starting 9000 connections between two probes fills the kernel view's
+    table of 16384 (each start takes an entry until the socket closes): the second probe's
+    kernel_* fields are null, and vigil says why, once."""
+    p = subprocess.Popen(in_ns(NS_C, harness.VIGIL, "probe", "http", "--count", "2",
+                               "--interval", "4", "-f", "ndjson", url("/")),
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    churn = None
+    try:
+        first = p.stdout.readline()  # the first probe is done: its summary came
+        check(json.loads(first)["kernel_connect_latency_ns"] is not None, first)
+        churn = subprocess.Popen([sys.executable, "-c", CHURN, "9000"], stdin=subprocess.PIPE,
+                                 stdout=subprocess.PIPE, text=True)
+        check(churn.stdout.readline().strip() == "held", "the churn did not start")
+        out, err = p.communicate(timeout=60)
+    finally:
+        if churn:
+            churn.kill()
+            churn.wait()
+        p.kill()
+    second = json.loads(out.splitlines()[0])
+    check(second["success"] and second["kernel_connect_latency_ns"] is None, second)
+    check(err.count("the kernel view's table of 16384 connections was full") == 1, err)
+
+
 @test
 def test_probe_http_tls_self_signed():
     p = probe("http", url("/", "https"), "-f", "ndjson", check_rc=1)

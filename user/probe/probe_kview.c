@@ -91,7 +91,7 @@ struct probe_kview *probe_kview__start(char *why, size_t len)
 	cfg.backend = BACKEND_BPF;
 	cfg.ringbuf_bytes = 256 * 1024;
 	cfg.wake_each = 1; /* each run waits for its one summary: be woken by it, not by a timer */
-	cfg.tcp_max_conns = 1024;
+	cfg.tcp_max_conns = PROBE_KVIEW_CONNS;
 	err = session__start(&k->s, ops, 1, &cfg, NULL, kview_observe, k);
 	if (err) {
 		snprintf(why, len, "the TCP tracer did not start: %s", strerror(-err));
@@ -134,6 +134,14 @@ void probe_kview__lookup(struct probe_kview *k, const char *local_ip, long local
 	}
 	if (e)
 		*c = e->c;
+}
+
+uint64_t probe_kview__table_full(struct probe_kview *k)
+{
+	if (!k)
+		return 0;
+	session__check_drops(&k->s, NULL);
+	return session__drops_total(&k->s, VG_DROP_MAP_FULL);
 }
 
 void probe_kview__free(struct probe_kview *k)

@@ -155,7 +155,8 @@ $(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
 # The iterators run once per listing command: a light skeleton, whose loader program has the
 # kernel do the CO-RE relocations against the BTF it already holds, spares each run libbpf's
 # parse of the 5 MB vmlinux BTF (most of a `vigil ps` otherwise).
-$(OUTPUT)/iter.lskel.h $(OUTPUT)/iter_net.lskel.h $(OUTPUT)/iter_files.lskel.h: \
+$(OUTPUT)/iter.lskel.h $(OUTPUT)/iter_net.lskel.h $(OUTPUT)/iter_files.lskel.h \
+		$(OUTPUT)/iter_vmas.lskel.h: \
 		$(OUTPUT)/%.lskel.h: $(OUTPUT)/%.bpf.o
 	$(call msg,GEN-LSKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton -L $< name $*_lskel > $@
@@ -186,6 +187,7 @@ $(OUTPUT)/user/dns/dns.o: $(OUTPUT)/dns.skel.h
 $(OUTPUT)/user/iter/iter_task.o: $(OUTPUT)/iter.lskel.h
 $(OUTPUT)/user/iter/iter_sock.o: $(OUTPUT)/iter_net.lskel.h
 $(OUTPUT)/user/iter/iter_files.o: $(OUTPUT)/iter_files.lskel.h
+$(OUTPUT)/user/iter/iter_vmas.o: $(OUTPUT)/iter_vmas.lskel.h
 $(OUTPUT)/user/profile/profile.o $(OUTPUT)/user/profile/profile_offcpu.o \
 	$(OUTPUT)/user/profile/profile_stacks.o: $(OUTPUT)/profile.skel.h
 

@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * iter_rec.h: the wire contract of the BPF iterators (iter.bpf.c, iter_net.bpf.c,
- * iter_files.bpf.c): the binary records they write into the iterator's seq_file (or a ring
- * buffer beside it), one per thread group for iter/task, one per socket in an fd table and
- * one per open file for iter/task_file. Each record starts with its version and its size;
- * userspace checks both on every record and falls back to /proc (with a warning) on a
- * mismatch, so an old binary never misreads a new object. Values are the kernel's raw ones
- * (nanoseconds, pages, kernel ids): userspace turns them into /proc's units. The socket
- * tables (iter/tcp, iter/udp) share one record. Fixed-width types only, and a fixed size
- * except the file record's path; shared with user/.
+ * iter_files.bpf.c, iter_vmas.bpf.c): the binary records they write into the iterator's
+ * seq_file (or a ring buffer beside it), one per thread group for iter/task, one per socket in
+ * an fd table, one per open file for iter/task_file and one per mapping for iter/task_vma.
+ * Each record starts with its version and its size; userspace checks both on every record and
+ * falls back to /proc (with a warning) on a mismatch, so an old binary never misreads a new
+ * object. Values are the kernel's raw ones (nanoseconds, pages, kernel ids): userspace turns
+ * them into /proc's units. The socket tables (iter/tcp, iter/udp) share one record.
+ * Fixed-width types only, and a fixed size except for the names after a file or mapping
+ * record; shared with user/.
  */
 #ifndef VIGIL_ITER_REC_H
 #define VIGIL_ITER_REC_H
@@ -157,5 +158,52 @@ struct iter_tcp_slice_rec {
 };
 
 _Static_assert(sizeof(struct iter_tcp_slice_rec) == 16, "iter_tcp_slice_rec layout");
+
+#define ITER_VMA_VERSION   1
+#define ITER_VMA_NAMES_MAX 4096 /* the names after a record, at most */
+#define ITER_VMA_NAME_MAX  256	/* one name, its NUL included */
+
+/* iter_vma_rec.kind: what /proc/PID/maps' last column shows for the mapping */
+enum {
+	ITER_VMA_ANON,	    /* nothing */
+	ITER_VMA_FILE,	    /* a path: its names follow, the file's first, each NUL ended */
+	ITER_VMA_SAME_FILE, /* the file of the record just before, whose names it shares */
+	ITER_VMA_DNAME,	    /* a file named by its filesystem (memfd, SysV shm): one name, magic */
+	ITER_VMA_SPECIAL,   /* "[vdso]", "[vvar]", "[uprobes]": the name follows */
+	ITER_VMA_HEAP,
+	ITER_VMA_STACK,
+	ITER_VMA_ANON_NAME, /* prctl(PR_SET_VMA_ANON_NAME): "[anon:NAME]", the name follows */
+	ITER_VMA_UNSURE,    /* a name this walk cannot build: the process is read from /proc */
+};
+
+/* iter_vma_rec.perms */
+#define ITER_VMA_READ	1
+#define ITER_VMA_WRITE	2
+#define ITER_VMA_EXEC	4
+#define ITER_VMA_SHARED 8 /* VM_MAYSHARE: 's' where /proc shows 'p' otherwise */
+
+/* iter_vma_rec.flags, of a file's path */
+#define ITER_VMA_DELETED 1 /* unlinked: /proc adds " (deleted)" */
+#define ITER_VMA_ESCAPED 2 /* the walk left its tree (a moved dentry): /proc shows "/" */
+
+/*
+ * One mapping of a thread group's address space (iter/task_vma), what a line of
+ * /proc/PID/maps gives; the mapping's name, if it has one, follows (kind says how to read it).
+ */
+struct iter_vma_rec {
+	__u16 version; /* ITER_VMA_VERSION */
+	__u16 size;    /* sizeof(struct iter_vma_rec) + the names' bytes */
+	__u32 pid;
+	__u64 start, end;
+	__u64 pgoff;	  /* in pages */
+	__u64 ino;	  /* the file's inode number */
+	__u32 dev;	  /* the kernel's dev_t (major << 20 | minor), of the file's sb */
+	__u32 magic;	  /* the file's sb magic (ITER_VMA_DNAME) */
+	__u8 kind, perms; /* ITER_VMA_* */
+	__u8 flags, pad;  /* ITER_VMA_DELETED, ESCAPED */
+	__u32 pad2;
+};
+
+_Static_assert(sizeof(struct iter_vma_rec) == 56, "iter_vma_rec layout");
 
 #endif /* VIGIL_ITER_REC_H */

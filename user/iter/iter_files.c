@@ -34,14 +34,19 @@ static dev_t kernel_dev(__u32 k)
 	return makedev(k >> 20, k & 0xfffff);
 }
 
-/* One record into an entry: 0 or -errno. */
-static int file_fill(struct iter_file *e, const struct iter_file_rec *r, uint16_t size)
+/*
+ * One record into an entry: 0 or -errno. The paths' lengths leave records at any alignment:
+ * the fixed part is read through a copy.
+ */
+static int file_fill(struct iter_file *e, const void *rec, uint16_t size)
 {
-	const char *path = (const char *)(r + 1);
-	size_t path_len = size - sizeof(*r); /* next_var: size >= sizeof(*r) */
+	const char *path = (const char *)rec + sizeof(struct iter_file_rec);
+	size_t path_len = size - sizeof(struct iter_file_rec); /* next_var: size >= that */
+	struct iter_file_rec copy, *r = &copy;
 
 	if (!path_len || path[path_len - 1])
 		return -EPROTO;
+	memcpy(&copy, rec, sizeof(copy));
 	memset(e, 0, sizeof(*e));
 	e->pid = (pid_t)r->pid;
 	e->fd.kind = FB_FD_NUM;

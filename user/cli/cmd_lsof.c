@@ -26,6 +26,7 @@
 #include "iter/iter_files.h"
 #include "iter/iter_sock.h"
 #include "iter/iter_task.h"
+#include "iter/iter_vmas.h"
 #include "cli/addr_opts.h"
 #include "cli/cli.h"
 #include "cli/trace_opts.h"
@@ -116,6 +117,7 @@ struct sock_index {
 struct lsof_listing {
 	struct sock_index si;
 	const struct iter_files *walk; /* every process' fds, or NULL: /proc's */
+	const struct iter_vmas *vmas;  /* every process' mappings, or NULL: /proc's */
 	struct lsof_sizes *sizes;      /* the mapped files' stat(); NULL under a fixture root */
 };
 
@@ -763,21 +765,78 @@ static int lsof_tasks(struct fb_proc *p, struct row_list *rows, size_t first)
 	return err;
 }
 
-/*
- * p's files as fb_proc__fds() lists them: with the fd walk, only cwd, rtd, txt and the maps
- * from /proc and the fds from the walk; a process the walk did not see (no fd open then, or
- * started since) is read from /proc whole.
- */
-static int lsof_fds(struct fb_proc *p, const struct iter_files *walk, struct fb_fds *out)
+/* Whether out holds a mem row for the file dev:ino, from row first on. */
+static bool mem_listed(const struct fb_fds *out, size_t first, uint64_t dev, uint64_t ino)
 {
-	size_t first, n = walk ? iter_files__of(walk, fb_proc__pid(p), &first) : 0;
+	for (size_t i = first; i < out->n; i++) {
+		if (out->v[i].ino == ino && out->v[i].dev == dev)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The mem and DEL rows of n mappings from the walk, as /proc/PID/maps gives them: each file
+ * once, in address order, not the exe (txt). Their sizes come from lsof_sizes, as /proc's
+ * do: the file's at that path, when it is the mapped one.
+ */
+static int mem_rows(struct fb_fds *out, const struct iter_vmas *w, size_t first, size_t n)
+{
+	uint64_t txt_dev = 0, txt_ino = 0;
+	size_t base = out->n;
+	struct fb_fd *v;
+
+	for (size_t i = 0; i < out->n; i++) {
+		if (out->v[i].kind == FB_FD_TXT && (out->v[i].valid & FB_FDI_STAT)) {
+			txt_dev = out->v[i].dev;
+			txt_ino = out->v[i].ino;
+		}
+	}
+	v = realloc(out->v, (out->n + n) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	out->v = v;
+	for (size_t i = first; i < first + n; i++) {
+		const struct iter_vma *m = &w->v[i];
+		const char *path = iter_vma__path(w, m);
+		struct fb_fd *f = &out->v[out->n];
+
+		if (!m->ino || path[0] != '/' || (m->ino == txt_ino && m->dev == txt_dev) ||
+		    mem_listed(out, base, m->dev, m->ino))
+			continue;
+		memset(f, 0, sizeof(*f));
+		f->kind = m->deleted ? FB_FD_DEL : FB_FD_MEM;
+		f->fd = -1;
+		f->path = strndup(path, strlen(path) - (m->deleted ? strlen(" (deleted)") : 0));
+		if (!f->path)
+			return -ENOMEM;
+		f->dev = m->dev;
+		f->ino = m->ino;
+		out->n++;
+	}
+	return 0;
+}
+
+/*
+ * p's files as fb_proc__fds() lists them: with the walks, only cwd, rtd and txt from /proc,
+ * the maps from the mapping walk and the fds from the fd walk; a process the fd walk did not
+ * see (no fd open then, or started since) is read from /proc whole, and one the mapping walk
+ * did not name has its maps from /proc.
+ */
+static int lsof_fds(struct fb_proc *p, const struct lsof_listing *ls, struct fb_fds *out)
+{
+	pid_t pid = fb_proc__pid(p);
+	size_t first, n = ls->walk ? iter_files__of(ls->walk, pid, &first) : 0;
+	size_t vfirst, nv = ls->vmas ? iter_vmas__of(ls->vmas, pid, &vfirst) : 0;
 	struct fb_fd *v;
 	int err;
 
 	/* the mapped files' sizes come from the listing's lsof_sizes */
 	if (!n)
 		return fb_proc__fds_ex(p, FB_FDS_ALL & ~FB_FDS_MAP_SIZES, out);
-	err = fb_proc__fds_ex(p, FB_FDS_LINKS | FB_FDS_MAPS, out);
+	err = fb_proc__fds_ex(p, FB_FDS_LINKS | (nv ? 0 : FB_FDS_MAPS), out);
+	if (!err && nv)
+		err = mem_rows(out, ls->vmas, vfirst, nv);
 	if (err)
 		return err;
 	v = realloc(out->v, (out->n + n) * sizeof(*v));
@@ -787,7 +846,7 @@ static int lsof_fds(struct fb_proc *p, const struct iter_files *walk, struct fb_
 	for (size_t i = 0; i < n; i++) {
 		struct fb_fd *f = &out->v[out->n];
 
-		*f = walk->v[first + i].fd;
+		*f = ls->walk->v[first + i].fd;
 		f->path = strdup(f->path);
 		if (!f->path)
 			return -ENOMEM;
@@ -811,7 +870,7 @@ static int lsof_proc(const struct lsof_args *a, struct lsof_listing *ls,
 
 	if (!p)
 		return -ESRCH;
-	err = lsof_fds(p, ls->walk, &fds);
+	err = lsof_fds(p, ls, &fds);
 	if (err)
 		goto free_proc;
 	first = rows->n;
@@ -1094,25 +1153,36 @@ static struct fb_proc_iter *lsof_procs(enum backend_mode backend)
 }
 
 /*
- * The fd walk, when lsof reads more than a few processes (not for -p alone) or bpf was asked
- * for: 0 with *walked set or not, -ENOTSUP when bpf was asked for and it failed.
+ * The fd and mapping walks, when lsof reads more than a few processes (not for -p alone) or
+ * bpf was asked for: 0 with ls->walk and ls->vmas set or not, -ENOTSUP when bpf was asked for
+ * and a walk failed.
  */
-static int lsof_walk(const struct lsof_args *a, struct iter_files *files, bool *walked)
+static int lsof_walk(const struct lsof_args *a, struct iter_files *files, struct iter_vmas *vmas,
+		     struct lsof_listing *ls)
 {
 	bool few = a->npids && !a->nuids && !a->ncomms && (!has_file_sel(a) || a->and_sel);
+	const char *why = NULL;
 
-	*walked = false;
 	if (a->backend == BACKEND_FALLBACK || (a->backend == BACKEND_AUTO && few))
 		return 0;
-	if (iter_files__walk(files)) {
-		if (a->backend == BACKEND_BPF) {
-			pr_err("lsof: --backend bpf: %s", iter_files__why());
-			return -ENOTSUP;
-		}
-		pr_info("lsof: fds from /proc (%s)", iter_files__why());
+	if (iter_files__walk(files))
+		why = iter_files__why();
+	else
+		ls->walk = files;
+	if (!why && iter_vmas__walk(vmas, 0))
+		why = iter_vmas__why();
+	if (why && a->backend == BACKEND_BPF) {
+		pr_err("lsof: --backend bpf: %s", why);
+		return -ENOTSUP;
+	}
+	if (why) {
+		pr_info("lsof: %s from /proc (%s)", ls->walk ? "maps" : "fds and maps", why);
 		return 0;
 	}
-	*walked = true;
+	ls->vmas = vmas;
+	if (vmas->nunsure)
+		pr_info("lsof: maps of %zu processes from /proc (named as the walk cannot)",
+			vmas->nunsure);
 	return 0;
 }
 
@@ -1122,7 +1192,8 @@ static int lsof_collect(const struct lsof_args *a, struct row_list *rows, struct
 	struct iter_files files = { 0 };
 	struct lsof_listing ls = { 0 };
 	const struct fb_proc_info *pi;
-	bool seen[LSOF_MAX_SEL] = { false }, walked;
+	struct iter_vmas vmas = { 0 };
+	bool seen[LSOF_MAX_SEL] = { false };
 	int err = 0;
 
 	if (!it)
@@ -1135,10 +1206,9 @@ static int lsof_collect(const struct lsof_args *a, struct row_list *rows, struct
 			goto free_all;
 		}
 	}
-	err = lsof_walk(a, &files, &walked);
+	err = lsof_walk(a, &files, &vmas, &ls);
 	if (err)
 		goto free_all;
-	ls.walk = walked ? &files : NULL;
 	while ((pi = fb_proc_iter__next(it))) {
 		bool denied = false, hit = has_proc_sel(a) && proc_is_selected(a, pi);
 
@@ -1171,6 +1241,7 @@ free_all:
 	lsof_netlink__free(&ls.si.nl);
 	lsof_sizes__free(ls.sizes);
 	iter_files__free(&files);
+	iter_vmas__free(&vmas);
 	fb_proc_iter__free(it);
 	return err;
 }

@@ -719,6 +719,7 @@ struct fb_mmap {
 	const char *path; /* "[anon]" for an anonymous mapping */
 	char addr[40];	  /* ungrouped only: "start-end" */
 	char perms[8];	  /* ungrouped only */
+	uint64_t ino;	  /* ungrouped only: the file's inode, 0 for none */
 	uint64_t rss, size, pss, shared_clean, shared_dirty, private_clean, private_dirty;
 	uint64_t referenced, anonymous, swap;
 };

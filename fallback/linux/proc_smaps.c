@@ -133,7 +133,7 @@ static bool is_header(const char *p)
 /* A new block from a header line; 0 (skipped when malformed) or -ENOMEM. */
 static int header_line(struct smaps_parser *s, const char *line)
 {
-	char addr[64], perms[16], skip[64];
+	char addr[64], perms[16], skip[64], ino[32];
 	const char *q = line, *path;
 	struct fb_mmap *m;
 	size_t plen;
@@ -141,8 +141,9 @@ static int header_line(struct smaps_parser *s, const char *line)
 	s->in_block = false;
 	q = fb__token(q, addr, sizeof(addr));
 	q = q ? fb__token(q, perms, sizeof(perms)) : NULL;
-	for (int i = 0; q && i < 3; i++)
-		q = fb__token(q, skip, sizeof(skip)); /* offset, dev, inode */
+	for (int i = 0; q && i < 2; i++)
+		q = fb__token(q, skip, sizeof(skip)); /* offset, dev */
+	q = q ? fb__token(q, ino, sizeof(ino)) : NULL;
 	if (!q)
 		return 0;
 	if (s->cnt == s->cap && fb__grow((void **)&s->v, &s->cap, s->cnt + 1, sizeof(*s->v)))
@@ -161,6 +162,7 @@ static int header_line(struct smaps_parser *s, const char *line)
 	if (!s->grouped) {
 		fb__copy(m->addr, sizeof(m->addr), addr);
 		fb__copy(m->perms, sizeof(m->perms), perms);
+		m->ino = strtoull(ino, NULL, 10);
 	}
 	s->cnt++;
 	s->in_block = true;

@@ -143,6 +143,7 @@ CASES = [
     ["pmap", "{victim}"],
     ["pmap", "-x", "-f", "table", "{victim}"],
     ["pmap", "--grouped", "-f", "json", "{victim}"],
+    ["pmap", "--backend", "bpf", "-f", "csv", "{victim}"],
     ["taskset", "-p", "{victim}"],
     ["taskset", "-cp", "0", "{victim}"],
     ["taskset", "-f", "json", "-p", "{victim}"],

@@ -471,6 +471,134 @@ def lsof_K_lists_each_task_as_lsof_K():
         shutil.rmtree(d, ignore_errors=True)
 
 
+MAPS = r"""
+import ctypes, mmap, os, sys
+d = sys.argv[1]
+keep = []
+
+
+def mapfile(path, unlink=False):
+    with open(path, "w+b") as f:
+        f.write(b"m" * 8192)
+        f.flush()
+        keep.append(mmap.mmap(f.fileno(), 8192))
+    if unlink:
+        os.unlink(path)
+
+
+mapfile(os.path.join(d, "new\nline.bin"))
+mapfile(os.path.join(d, "gone.bin"), unlink=True)
+mapfile(os.path.join(d, "mnt", "inside.bin"))
+mapfile(os.path.join(d, "bound", "b.bin"))
+fd = os.memfd_create("vigil-test")
+os.ftruncate(fd, 4096)
+keep.append(mmap.mmap(fd, 4096))
+keep.append(mmap.mmap(-1, 4096, flags=mmap.MAP_SHARED))
+libc = ctypes.CDLL(None, use_errno=True)
+libc.shmat.restype = ctypes.c_void_p
+shm = libc.shmget(0, 4096, 0o600 | 0o1000)
+libc.shmat(shm, None, 0)
+libc.shmctl(shm, 0, None)  # IPC_RMID: gone once detached
+if len(sys.argv) > 2:
+    mapfile(os.path.join(d, "ovl", "over.bin"))
+print(os.getpid(), flush=True)
+sys.stdin.read()
+"""
+
+
+def maps_child(d, overlay=False):
+    """A child in a mount namespace of its own, with a tmpfs and a bind mount only it sees
+    (and with overlay, an overlayfs), mapping every kind of file MAPS maps."""
+    for sub in ("mnt", "sub", "bound", "lower", "upper", "work", "ovl"):
+        os.mkdir(os.path.join(d, sub))
+    mounts = 'mount -t tmpfs none "$1/mnt" && mount --bind "$1/sub" "$1/bound"'
+    if overlay:
+        mounts += (' && mount -t overlay none -o lowerdir="$1/lower",upperdir="$1/upper",'
+                   'workdir="$1/work" "$1/ovl"')
+    with open(os.path.join(d, "child.py"), "w") as f:
+        f.write(MAPS)
+    argv = ["unshare", "-m", "--propagation", "private", "sh", "-c",
+            mounts + ' && exec /usr/bin/python3 "$1/child.py" "$1" $2', "sh", d,
+            "overlay" if overlay else ""]
+    p = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    return p, int(p.stdout.readline())
+
+
+def proc_maps(pid):
+    """/proc/PID/maps as (start, size, perms, name) rows, the name as /proc writes it."""
+    rows = []
+    with open("/proc/%d/maps" % pid) as f:
+        for line in f:
+            fields = line.rstrip("\n").split(None, 5)
+            start, end = (int(x, 16) for x in fields[0].split("-"))
+            rows.append((start, end - start, fields[1], fields[5] if len(fields) > 5 else ""))
+    return rows
+
+
+@test
+def mapping_walk_names_every_kind_as_proc_does():
+    """pmap and lsof's mem rows from the BPF mapping walk, for a child mapping a file with a
+    newline in its name, a deleted file, a file on a tmpfs and one under a bind mount that
+    only its own mount namespace has, a memfd, shared anonymous memory and SysV shm: every
+    mapping's address, size, mode and name as /proc/PID/maps has them, `pmap`'s output byte
+    for byte, and every lsof row as the /proc listing's."""
+    require_root()
+    need("pmap")
+    d = tempfile.mkdtemp(prefix="vigil-maps-")
+    p, pid = maps_child(d)
+    try:
+        walk = vigil("pmap", "--backend", "bpf", "-v", "-f", "ndjson", str(pid))
+        check("from the BPF mapping walk" in walk.stderr, "not the walk: %r" % walk.stderr)
+        ours = [(int(r["address"], 16), r["size"], r["path"]) for r in records(walk.stdout)]
+        theirs = [(a, n, name or "[anon]") for a, n, _, name in proc_maps(pid)]
+        check(ours == theirs, "the walk and /proc/PID/maps differ:\n  only the walk: %s\n"
+              "  only /proc: %s" % (sorted(set(ours) - set(theirs)),
+                                    sorted(set(theirs) - set(ours))))
+        names = {t[2] for t in theirs}
+        for want in ("%s/new\\012line.bin" % d, "%s/gone.bin (deleted)" % d,
+                     "%s/mnt/inside.bin" % d, "%s/bound/b.bin" % d,
+                     "/memfd:vigil-test (deleted)", "/dev/zero (deleted)",
+                     "/SYSV00000000 (deleted)", "[heap]", "[stack]", "[vdso]"):
+            check(want in names, "the child maps no %r: %s" % (want, sorted(names)))
+        table = vigil("pmap", "--backend", "bpf", "-f", "table", str(pid)).stdout
+        procps = subprocess.run(["pmap", str(pid)], capture_output=True, text=True).stdout
+        check(table == procps, "pmap --backend bpf is not pmap's output:\n%s\n---\n%s"
+              % (table, procps))
+        walked = all_columns(vigil_rows("-p", str(pid), "--backend", "bpf"))
+        proc = all_columns(vigil_rows("-p", str(pid), "--backend", "fallback"))
+        check(walked == proc, "lsof's rows differ:\n  only the walk: %s\n  only /proc: %s"
+              % (sorted(walked - proc), sorted(proc - walked)))
+        check(any("DEL" in str(r) for r in walked), "no DEL row: %s" % sorted(walked))
+    finally:
+        p.stdin.close()
+        p.wait(timeout=10)
+        shutil.rmtree(d, ignore_errors=True)
+
+
+@test
+def mapping_walk_leaves_an_overlay_file_to_proc():
+    """A file mapped through overlayfs is its backing file to the kernel, which /proc names
+    by the overlay's path: the walk cannot, so pmap --backend bpf says so and exits 1, and
+    lsof reads that process' maps from /proc (rows equal to the /proc listing's)."""
+    require_root()
+    d = tempfile.mkdtemp(prefix="vigil-maps-")
+    p, pid = maps_child(d, overlay=True)
+    try:
+        r = vigil("pmap", "--backend", "bpf", str(pid), check=False)
+        check(r.returncode == 1 and "cannot name" in r.stderr and str(pid) in r.stderr,
+              "exit %d: %r" % (r.returncode, r.stderr))
+        check(any(name == "%s/ovl/over.bin" % d for *_, name in proc_maps(pid)),
+              "the overlay file is not in /proc/PID/maps")
+        walked = vigil("lsof", "-v", "-f", "ndjson", "-p", str(pid), "--backend", "bpf")
+        check("maps of 1 processes from /proc" in walked.stderr, "-v: %r" % walked.stderr)
+        proc = all_columns(vigil_rows("-p", str(pid), "--backend", "fallback"))
+        check(all_columns(records(walked.stdout)) == proc, "lsof's rows differ")
+    finally:
+        p.stdin.close()
+        p.wait(timeout=10)
+        shutil.rmtree(d, ignore_errors=True)
+
+
 def pmap_x(argv):
     lines = subprocess.run(argv, capture_output=True, text=True, check=True).stdout.splitlines()
     rows = [line.split(None, 5) for line in lines[2:] if line[:1] in "0123456789abcdef"

@@ -201,6 +201,24 @@ def unprivileged_falls_back_to_proc():
         check(p.returncode == 1 and "--backend bpf" in p.stderr and
               "task iterator" in p.stderr, "ps --backend bpf unprivileged: %d %r" %
               (p.returncode, p.stderr))
+        p = subprocess.run([*NOBODY, exe, "pmap", "--backend", "bpf", "--", "self"],
+                           capture_output=True, text=True, timeout=60)
+        check(p.returncode == 2, "pmap self: %d %r" % (p.returncode, p.stderr))
+        sleeper = subprocess.Popen([*NOBODY, "sleep", "60"])
+        try:
+            time.sleep(0.2)
+            p = subprocess.run([*NOBODY, exe, "pmap", "--backend", "bpf", str(sleeper.pid)],
+                               capture_output=True, text=True, timeout=60)
+            check(p.returncode == 1 and "--backend bpf" in p.stderr and
+                  "mapping iterator" in p.stderr, "pmap --backend bpf unprivileged: %d %r" %
+                  (p.returncode, p.stderr))
+            p = subprocess.run([*NOBODY, exe, "pmap", "-f", "table", str(sleeper.pid)],
+                               capture_output=True, text=True, timeout=60)
+            check(p.returncode == 0 and "sleep" in p.stdout, "pmap unprivileged: %d %r" %
+                  (p.returncode, p.stderr))
+        finally:
+            sleeper.kill()
+            sleeper.wait()
         p = subprocess.run([*NOBODY, exe, "ps", "--backend", "nosuch"], capture_output=True,
                            text=True, timeout=60)
         check(p.returncode == 2 and "--backend" in p.stderr, "a bad --backend: %d %r" %
@@ -226,7 +244,7 @@ def child_pid_namespace_lists_its_own_pids():
           "ps in a child pid namespace: %r" % rows)
     check("child pid namespace" in p.stderr, "vigil net said nothing: %r" % p.stderr)
     lst = {x["name"]: x for x in json.loads("\n".join(lines[1:]))["listings"]}
-    for name in ("processes", "sockets", "files"):
+    for name in ("processes", "sockets", "files", "maps"):
         check(lst[name]["source"] != "bpf_iter" and "child pid namespace" in lst[name]["reason"],
               "doctor in a child pid namespace: %s %r" % (name, lst[name]))
 
@@ -238,8 +256,9 @@ def doctor_lists_the_process_listing():
     lst = {x["name"]: x for x in d["listings"]}
     check(lst["processes"]["source"] == "bpf_iter", "doctor: %r" % lst)
     check(lst["files"]["source"] == "bpf_iter", "doctor: %r" % lst)
+    check(lst["maps"]["source"] == "bpf_iter", "doctor: %r" % lst)
     table = vigil("doctor").stdout
-    for line in ("processes  bpf_iter", "files      bpf_iter"):
+    for line in ("processes  bpf_iter", "files      bpf_iter", "maps       bpf_iter"):
         check(line in table, "doctor's table has no %r line" % line)
 
 

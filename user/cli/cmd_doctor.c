@@ -15,6 +15,7 @@
 #include "iter/iter_files.h"
 #include "iter/iter_sock.h"
 #include "iter/iter_task.h"
+#include "iter/iter_vmas.h"
 #include "cli/commands.h"
 #include "export/json.h"
 #include "core/log.h"
@@ -38,6 +39,24 @@ static const struct cli_cmd doctor_cmd = {
 	.opts = doctor_opts,
 };
 
+/* The listings the BPF iterators serve where they load, each with what else serves it. */
+enum { LISTING_PROCESSES, LISTING_SOCKETS, LISTING_FILES, LISTING_MAPS, LISTING__COUNT };
+
+static const struct listing_kind {
+	const char *name, *fallback;
+	bool (*probe)(char *why, size_t len);
+} listing_kinds[LISTING__COUNT] = {
+	[LISTING_PROCESSES] = { "processes", "procfs", iter_task__probe }, /* ps, pidof, lsof */
+	[LISTING_SOCKETS] = { "sockets", "sock_diag", iter_sock__probe },  /* net, lsof -i */
+	[LISTING_FILES] = { "files", "procfs", iter_files__probe },	   /* lsof's fds */
+	[LISTING_MAPS] = { "maps", "procfs", iter_vmas__probe }, /* lsof's mem rows, pmap */
+};
+
+struct doctor_listing {
+	bool bpf; /* the BPF walk loads and serves the listing */
+	char why[256];
+};
+
 struct doctor_report {
 	struct utsname uts;
 	struct probe_result checks[PROBE__COUNT];
@@ -45,13 +64,8 @@ struct doctor_report {
 	struct tracer_hook_check hooks[16][TRACER_MAX_HOOKS];
 	int nhooks[16]; /* 0: not checked (the machine checks failed) */
 	int nsubsys;
-	int bpf_stats;	/* kernel.bpf_stats_enabled, -1 if unknown */
-	bool iter_task; /* the BPF task iterator serves ps, pidof and lsof's owner scan */
-	char iter_task_why[256];
-	bool iter_sock; /* the BPF socket walks serve net's TCP/UDP tables and owners, lsof -i */
-	char iter_sock_why[256];
-	bool iter_files; /* the BPF fd walk serves lsof's fds */
-	char iter_files_why[256];
+	int bpf_stats; /* kernel.bpf_stats_enabled, -1 if unknown */
+	struct doctor_listing listings[LISTING__COUNT];
 };
 
 /*
@@ -176,9 +190,11 @@ static void doctor_collect(struct doctor_report *d)
 	for (d->nsubsys = 0; tracer_registry[d->nsubsys]; d->nsubsys++)
 		doctor_collect_subsystem(d, d->nsubsys);
 	d->bpf_stats = probe_sysctl_int("kernel.bpf_stats_enabled");
-	d->iter_task = iter_task__probe(d->iter_task_why, sizeof(d->iter_task_why));
-	d->iter_sock = iter_sock__probe(d->iter_sock_why, sizeof(d->iter_sock_why));
-	d->iter_files = iter_files__probe(d->iter_files_why, sizeof(d->iter_files_why));
+	for (int i = 0; i < LISTING__COUNT; i++) {
+		struct doctor_listing *l = &d->listings[i];
+
+		l->bpf = listing_kinds[i].probe(l->why, sizeof(l->why));
+	}
 }
 
 /* What --backend auto uses for subsystem i: bpf, its poller's source, or none. */
@@ -218,21 +234,16 @@ static void doctor_print_table(struct sink *s, const struct doctor_report *d)
 			doctor_print_kinds(s, d, i);
 	}
 	sink__printf(s, "\n%-10s %-9s %s\n", "LISTING", "SOURCE", "WHY");
-	if (d->iter_task)
-		sink__printf(s, "%-10s %-9s %s\n", "processes", "bpf_iter", d->iter_task_why);
-	else
-		sink__printf(s, "%-10s %-9s BPF unavailable: %s\n", "processes", "procfs",
-			     d->iter_task_why);
-	if (d->iter_sock)
-		sink__printf(s, "%-10s %-9s %s\n", "sockets", "bpf_iter", d->iter_sock_why);
-	else
-		sink__printf(s, "%-10s %-9s BPF unavailable: %s\n", "sockets", "sock_diag",
-			     d->iter_sock_why);
-	if (d->iter_files)
-		sink__printf(s, "%-10s %-9s %s\n", "files", "bpf_iter", d->iter_files_why);
-	else
-		sink__printf(s, "%-10s %-9s BPF unavailable: %s\n", "files", "procfs",
-			     d->iter_files_why);
+	for (int i = 0; i < LISTING__COUNT; i++) {
+		const struct doctor_listing *l = &d->listings[i];
+		const struct listing_kind *k = &listing_kinds[i];
+
+		if (l->bpf)
+			sink__printf(s, "%-10s %-9s %s\n", k->name, "bpf_iter", l->why);
+		else
+			sink__printf(s, "%-10s %-9s BPF unavailable: %s\n", k->name, k->fallback,
+				     l->why);
+	}
 }
 
 static void doctor_print_json(struct sink *s, const struct doctor_report *d)
@@ -271,21 +282,15 @@ static void doctor_print_json(struct sink *s, const struct doctor_report *d)
 	}
 	jw__arr_end(&w);
 	jw__arr_begin(&w, "listings");
-	jw__obj_begin(&w, NULL);
-	jw__str(&w, "name", "processes");
-	jw__str(&w, "source", d->iter_task ? "bpf_iter" : "procfs");
-	jw__str(&w, d->iter_task ? "detail" : "reason", d->iter_task_why);
-	jw__obj_end(&w);
-	jw__obj_begin(&w, NULL);
-	jw__str(&w, "name", "sockets");
-	jw__str(&w, "source", d->iter_sock ? "bpf_iter" : "sock_diag");
-	jw__str(&w, d->iter_sock ? "detail" : "reason", d->iter_sock_why);
-	jw__obj_end(&w);
-	jw__obj_begin(&w, NULL);
-	jw__str(&w, "name", "files");
-	jw__str(&w, "source", d->iter_files ? "bpf_iter" : "procfs");
-	jw__str(&w, d->iter_files ? "detail" : "reason", d->iter_files_why);
-	jw__obj_end(&w);
+	for (int i = 0; i < LISTING__COUNT; i++) {
+		const struct doctor_listing *l = &d->listings[i];
+
+		jw__obj_begin(&w, NULL);
+		jw__str(&w, "name", listing_kinds[i].name);
+		jw__str(&w, "source", l->bpf ? "bpf_iter" : listing_kinds[i].fallback);
+		jw__str(&w, l->bpf ? "detail" : "reason", l->why);
+		jw__obj_end(&w);
+	}
 	jw__arr_end(&w);
 	jw__obj_end(&w);
 	sink__putc(s, '\n');

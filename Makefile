@@ -152,11 +152,12 @@ $(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name $*_bpf > $@
 
-# The iterators run once per listing command: a light skeleton, whose loader program has the
-# kernel do the CO-RE relocations against the BTF it already holds, spares each run libbpf's
-# parse of the 5 MB vmlinux BTF (most of a `vigil ps` otherwise).
+# The iterators run once per listing command, and the probes' kernel view once per probe
+# command: a light skeleton, whose loader program has the kernel do the CO-RE relocations
+# against the BTF it already holds, spares each run libbpf's parse of the 5 MB vmlinux BTF
+# (most of a `vigil ps` otherwise).
 $(OUTPUT)/iter.lskel.h $(OUTPUT)/iter_net.lskel.h $(OUTPUT)/iter_files.lskel.h \
-		$(OUTPUT)/iter_vmas.lskel.h: \
+		$(OUTPUT)/iter_vmas.lskel.h $(OUTPUT)/kview.lskel.h: \
 		$(OUTPUT)/%.lskel.h: $(OUTPUT)/%.bpf.o
 	$(call msg,GEN-LSKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton -L $< name $*_lskel > $@
@@ -188,6 +189,7 @@ $(OUTPUT)/user/iter/iter_task.o: $(OUTPUT)/iter.lskel.h
 $(OUTPUT)/user/iter/iter_sock.o: $(OUTPUT)/iter_net.lskel.h
 $(OUTPUT)/user/iter/iter_files.o: $(OUTPUT)/iter_files.lskel.h
 $(OUTPUT)/user/iter/iter_vmas.o: $(OUTPUT)/iter_vmas.lskel.h
+$(OUTPUT)/user/probe/probe_kview.o: $(OUTPUT)/kview.lskel.h
 $(OUTPUT)/user/profile/profile.o $(OUTPUT)/user/profile/profile_offcpu.o \
 	$(OUTPUT)/user/profile/profile_stacks.o: $(OUTPUT)/profile.skel.h
 

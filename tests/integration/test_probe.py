@@ -435,10 +435,11 @@ sys.stdin.read()
 
 
 @test
-def test_probe_kernel_view_table_full_is_said():
-    """Another process starting 9000 connections between two probes fills the kernel view's
-    table of 16384 (each start takes an entry until the socket closes): the second probe's
-    kernel_* fields are null, and vigil says why, once."""
+def test_probe_kernel_view_is_not_crowded_out_by_other_processes():
+    """Another process starting 9000 connections between two probes: the kernel view follows
+    the probing process' sockets alone (socket-local storage, no table shared with the
+    system), so the second probe's kernel_* fields are still filled, and nothing is said
+    missing. (With a table of the system's connections of 16384, this filled it.)"""
     p = subprocess.Popen(in_ns(NS_C, harness.VIGIL, "probe", "http", "--count", "2",
                                "--interval", "4", "-f", "ndjson", url("/")),
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -456,8 +457,9 @@ def test_probe_kernel_view_table_full_is_said():
             churn.wait()
         p.kill()
     second = json.loads(out.splitlines()[0])
-    check(second["success"] and second["kernel_connect_latency_ns"] is None, second)
-    check(err.count("the kernel view's table of 16384 connections was full") == 1, err)
+    check(second["success"] and second["kernel_connect_latency_ns"] is not None and
+          second["kernel_srtt_us"] is not None and second["kernel_bytes_received"] > 0, second)
+    check("left out" not in err, err)
 
 
 @test

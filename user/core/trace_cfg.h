@@ -47,8 +47,6 @@ struct trace_cfg {
 	uint32_t blkio_top;    /* aggregate biotop's per-process table */
 	/* transport */
 	uint64_t ringbuf_bytes;
-	/* every record wakes the reader (latency over batching: one waits for a single record) */
-	uint32_t wake_each;
 	/* sources: enum backend_mode, and how often fallback pollers read */
 	uint32_t backend;
 	uint64_t poll_interval_ns;
@@ -78,10 +76,10 @@ static inline uint64_t trace_cfg__ring_total(const struct trace_cfg *cfg)
 	return cfg->ringbuf_bytes ? cfg->ringbuf_bytes : TRACE_RINGBUF_DEFAULT;
 }
 
-/* Wake the consumer when a quarter of a CPU's ring waits (0: at every record). */
+/* Wake the consumer when a quarter of a CPU's ring waits. */
 static inline uint64_t trace_cfg__wakeup_bytes(const struct trace_cfg *cfg)
 {
-	return cfg->wake_each ? 0 : ring_set__ring_bytes(trace_cfg__ring_total(cfg)) / 4;
+	return ring_set__ring_bytes(trace_cfg__ring_total(cfg)) / 4;
 }
 
 /* The filters of a trace_cfg, as bits: which are set, and which a fallback poller applies. */

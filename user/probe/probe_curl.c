@@ -272,22 +272,21 @@ struct probe_kview *probe_kview_for(const char *cmd, bool no_kernel)
 
 void probe_conn_kernel_lookup(struct probe_conn *c, struct probe_kview *k, const char *cmd)
 {
-	static bool said, said_full;
-	uint64_t full;
+	static bool said, said_missed;
+	uint64_t missed;
 
 	if (!k || c->connect_ns < 0)
 		return;
 	probe_kview__lookup(k, c->local_ip, c->local_port, c->remote_ip, c->remote_port,
 			    1000000000ULL, &c->kernel);
-	if ((!c->kernel.found || c->kernel.connect_latency_ns < 0) && !said_full &&
-	    (full = probe_kview__table_full(k))) {
+	if ((!c->kernel.found || c->kernel.connect_latency_ns < 0) && !said_missed &&
+	    (missed = probe_kview__missed(k))) {
 		fprintf(stderr,
-			"vigil %s: the kernel view's table of %d connections was full %llu times "
-			"(other processes' connections changing state at once); the kernel_* "
-			"fields "
-			"it could not fill are null\n",
-			cmd, PROBE_KVIEW_CONNS, (unsigned long long)full);
-		said_full = true;
+			"vigil %s: the kernel view left out %llu connections (no socket storage, "
+			"or its ring buffer was full); the kernel_* fields it could not fill are "
+			"null\n",
+			cmd, (unsigned long long)missed);
+		said_missed = true;
 	}
 	if (!c->kernel.found && !said) {
 		fprintf(stderr,

@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * probe_kview.c: runs vigil's TCP tracer (user/tcp/, through core/session.c) inside the probe
- * command, filtered in the kernel to this process and streaming only tcp_close summaries,
- * and keeps the last few summaries so each probe run can find its own connection by its
- * 4-tuple once the socket has closed. BPF only: the sock_diag fallback polls, and would miss
- * a connection that lives a millisecond.
+ * probe_kview.c: the probes' kernel view (probe_kview.h). It loads bpf/kview.bpf.c, a light
+ * skeleton whose two tracepoint programs follow this process' TCP connections alone, in
+ * socket-local storage, and read one record per connection from its ring buffer when the
+ * socket closes; the last few are kept so each probe run can find its own by its 4-tuple.
+ * BPF only: a poller would miss a connection that lives a millisecond.
  */
 #include "probe/probe_kview.h"
 
+#include <arpa/inet.h>
+#include <bpf/libbpf.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,67 +18,61 @@
 
 #include <linux/types.h>
 
-#include "events.h"
-#include "core/backend.h"
-#include "core/session.h"
+#include "core/probe.h"
 #include "core/wallclock.h"
+#include "kview.lskel.h"
+#include "kview_rec.h"
 
-#define KVIEW_KEEP 64 /* summaries kept: more than the connections one probe run opens */
-
-extern const struct tracer_ops tcp_tracer_ops;
-
-struct kview_entry {
-	char saddr[48], daddr[48];
-	uint64_t sport, dport;
-	struct probe_kview_conn c;
-};
+#define KVIEW_KEEP 64 /* records kept: more than the connections one probe run opens */
 
 struct probe_kview {
-	struct session s;
-	struct kview_entry e[KVIEW_KEEP];
-	unsigned int next; /* where the next summary goes (a ring) */
+	struct kview_lskel *skel;
+	struct ring_buffer *ring;
+	struct kview_rec e[KVIEW_KEEP];
+	unsigned int next; /* where the next record goes (a ring) */
 };
 
-static int64_t field(const struct vrow *row, enum vfield f)
-{
-	return vrow__is_null(row, f) ? -1 : (int64_t)row->v[f].u;
-}
-
-static void kview_observe(void *ctx, const struct vrow *row)
+static int kview_keep(void *ctx, void *data, size_t size)
 {
 	struct probe_kview *k = ctx;
-	struct kview_entry *e;
 
-	if (row->kind != VG_KIND_TCP_CLOSE)
-		return;
-	e = &k->e[k->next++ % KVIEW_KEEP];
-	snprintf(e->saddr, sizeof(e->saddr), "%s",
-		 row->v[VF_SADDR].str ? row->v[VF_SADDR].str : "");
-	snprintf(e->daddr, sizeof(e->daddr), "%s",
-		 row->v[VF_DADDR].str ? row->v[VF_DADDR].str : "");
-	e->sport = row->v[VF_SPORT].u;
-	e->dport = row->v[VF_DPORT].u;
-	e->c.found = true;
-	e->c.connect_latency_ns = field(row, VF_CONNECT_LATENCY_NS);
-	e->c.srtt_us = field(row, VF_SRTT_US);
-	e->c.srtt_min_us = field(row, VF_SRTT_MIN_US);
-	e->c.srtt_max_us = field(row, VF_SRTT_MAX_US);
-	e->c.retransmits = field(row, VF_RETRANSMITS);
-	e->c.bytes_sent = field(row, VF_BYTES_SENT);
-	e->c.bytes_received = field(row, VF_BYTES_RECEIVED);
+	if (size >= sizeof(struct kview_rec))
+		memcpy(&k->e[k->next++ % KVIEW_KEEP], data, sizeof(struct kview_rec));
+	return 0;
+}
+
+/* Load, attach and map the ring: 0, or -errno with *step the stage that failed. */
+static int kview_load(struct probe_kview *k, const char **step)
+{
+	int err;
+
+	*step = "open";
+	k->skel = kview_lskel__open();
+	if (!k->skel)
+		return errno ? -errno : -ENOMEM;
+	k->skel->rodata->targ_tgid = (__u32)getpid();
+	*step = "load";
+	err = kview_lskel__load(k->skel);
+	if (!err) {
+		*step = "attach";
+		err = kview_lskel__attach(k->skel);
+	}
+	if (err)
+		return err;
+	*step = "map its ring buffer";
+	k->ring = ring_buffer__new(k->skel->maps.kview_ring.map_fd, kview_keep, k, NULL);
+	return k->ring ? 0 : (errno ? -errno : -ENOMEM);
 }
 
 struct probe_kview *probe_kview__start(char *why, size_t len)
 {
-	const struct tracer_ops *ops[] = { &tcp_tracer_ops };
-	struct trace_cfg cfg = { 0 };
-	struct backend_choice c;
+	struct probe_result fail;
 	struct probe_kview *k;
+	const char *step;
 	int err;
 
-	err = backend_choose(&tcp_tracer_ops, BACKEND_BPF, false, &c);
-	if (err) {
-		snprintf(why, len, "%s", c.why.detail[0] ? c.why.detail : "BPF is not usable");
+	if (!probe_machine(&fail)) {
+		snprintf(why, len, "%s", fail.detail);
 		errno = ENOTSUP;
 		return NULL;
 	}
@@ -86,30 +82,40 @@ struct probe_kview *probe_kview__start(char *why, size_t len)
 		errno = ENOMEM;
 		return NULL;
 	}
-	cfg.tgid = (uint32_t)getpid();
-	cfg.stream_kinds = 1ULL << VG_KIND_TCP_CLOSE;
-	cfg.backend = BACKEND_BPF;
-	cfg.ringbuf_bytes = 256 * 1024;
-	cfg.wake_each = 1; /* each run waits for its one summary: be woken by it, not by a timer */
-	cfg.tcp_max_conns = PROBE_KVIEW_CONNS;
-	err = session__start(&k->s, ops, 1, &cfg, NULL, kview_observe, k);
+	err = kview_load(k, &step);
 	if (err) {
-		snprintf(why, len, "the TCP tracer did not start: %s", strerror(-err));
-		free(k);
+		snprintf(why, len, "the kernel view's BPF program failed to %s: %s", step,
+			 strerror(-err));
+		probe_kview__free(k);
 		errno = -err;
 		return NULL;
 	}
 	return k;
 }
 
-static const struct kview_entry *kview_find(const struct probe_kview *k, const char *lip,
-					    long lport, const char *rip, long rport)
+/* An address as the record holds it: IPv4 in the first 4 bytes. false when not one. */
+static bool addr_bytes(const char *ip, uint8_t out[16], uint16_t *family)
 {
-	for (unsigned int i = 0; i < KVIEW_KEEP; i++) {
-		const struct kview_entry *e = &k->e[i];
+	memset(out, 0, 16);
+	if (inet_pton(AF_INET, ip, out) == 1) {
+		*family = AF_INET;
+		return true;
+	}
+	*family = AF_INET6;
+	return inet_pton(AF_INET6, ip, out) == 1;
+}
 
-		if (e->c.found && e->sport == (uint64_t)lport && e->dport == (uint64_t)rport &&
-		    !strcmp(e->saddr, lip) && !strcmp(e->daddr, rip))
+static const struct kview_rec *kview_find(const struct probe_kview *k, const uint8_t lip[16],
+					  long lport, const uint8_t rip[16], long rport,
+					  uint16_t family)
+{
+	unsigned int n = k->next < KVIEW_KEEP ? k->next : KVIEW_KEEP;
+
+	for (unsigned int i = 0; i < n; i++) {
+		const struct kview_rec *e = &k->e[i];
+
+		if (e->family == family && e->sport == lport && e->dport == rport &&
+		    !memcmp(e->saddr, lip, 16) && !memcmp(e->daddr, rip, 16))
 			return e;
 	}
 	return NULL;
@@ -120,34 +126,44 @@ void probe_kview__lookup(struct probe_kview *k, const char *local_ip, long local
 			 struct probe_kview_conn *c)
 {
 	uint64_t deadline = mono_now_ns() + wait_ns;
-	const struct kview_entry *e;
+	const struct kview_rec *e;
+	uint8_t lip[16], rip[16];
+	uint16_t family, rfamily;
 
 	memset(c, 0, sizeof(*c));
-	if (!k || !local_port || !remote_port)
+	if (!k || !local_port || !remote_port || !addr_bytes(local_ip, lip, &family) ||
+	    !addr_bytes(remote_ip, rip, &rfamily) || family != rfamily)
 		return;
-	consumer__poll(&k->s.consumer, 0); /* what has come already, without waiting */
+	ring_buffer__consume(k->ring); /* what has come already, without waiting */
 	for (;;) {
-		e = kview_find(k, local_ip, local_port, remote_ip, remote_port);
+		e = kview_find(k, lip, local_port, rip, remote_port, family);
 		if (e || mono_now_ns() >= deadline)
 			break;
-		consumer__poll(&k->s.consumer, 1); /* woken by the record when it comes */
+		ring_buffer__poll(k->ring, 1); /* woken by the record when it comes */
 	}
-	if (e)
-		*c = e->c;
+	if (!e)
+		return;
+	c->found = true;
+	c->connect_latency_ns = e->flags & KVIEW_CONNECTED ? (int64_t)e->connect_ns : -1;
+	c->srtt_us = e->srtt_us;
+	c->srtt_min_us = e->flags & KVIEW_SRTT ? (int64_t)e->srtt_min_us : -1;
+	c->srtt_max_us = e->flags & KVIEW_SRTT ? (int64_t)e->srtt_max_us : -1;
+	c->retransmits = e->retransmits;
+	c->bytes_sent = (int64_t)e->bytes_sent;
+	c->bytes_received = (int64_t)e->bytes_received;
 }
 
-uint64_t probe_kview__table_full(struct probe_kview *k)
+uint64_t probe_kview__missed(struct probe_kview *k)
 {
-	if (!k)
-		return 0;
-	session__check_drops(&k->s, NULL);
-	return session__drops_total(&k->s, VG_DROP_MAP_FULL);
+	return k ? __atomic_load_n(&k->skel->bss->kview_missed, __ATOMIC_RELAXED) : 0;
 }
 
 void probe_kview__free(struct probe_kview *k)
 {
 	if (!k)
 		return;
-	session__stop(&k->s);
+	ring_buffer__free(k->ring);
+	if (k->skel)
+		kview_lskel__destroy(k->skel);
 	free(k);
 }

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * probe_kview.h: the kernel's view of a probe's own TCP connection. While the probes run,
- * vigil's TCP tracer runs in the same process, filtered to its pid; after each run the
- * connection's tcp_close summary is found by its 4-tuple, and the probe's record gains the
+ * probe_kview.h: the kernel's view of a probe's own TCP connection. While the probes run, a
+ * small BPF program follows this process' TCP connections; after each run the connection's
+ * summary, written when its socket closed, is found by its 4-tuple, and the record gains the
  * kernel's connect latency (SYN_SENT to ESTABLISHED), srtt min and max, retransmits (the
  * SYN's included) and bytes. So a slow phase can be told apart: network loss (retransmits)
  * or the peer's think time (srtt small, first byte late).
@@ -24,7 +24,7 @@ struct probe_kview_conn {
 };
 
 /*
- * Start the TCP tracer for this process. NULL (errno set) when BPF cannot be used here, with
+ * Start following this process' connections. NULL (errno set) when BPF cannot be used here, with
  * why in why[len] (no privilege, no BTF, the object failed to load).
  */
 struct probe_kview *probe_kview__start(char *why, size_t len);
@@ -38,15 +38,10 @@ void probe_kview__lookup(struct probe_kview *k, const char *local_ip, long local
 			 struct probe_kview_conn *c);
 
 /*
- * The tracer's table of connections: every socket of the system that changes state while the
- * probes run takes an entry (the filter to this pid applies once a connection's owner is
- * known), so it is sized for other processes' storms too; 16k entries cost no measurable
- * start-up, 64k cost 3 ms. A probe whose connection found it full gets null kernel_* fields.
+ * Connections the kernel view left out so far: no socket storage could be had, or its ring
+ * buffer was full (0 without a kernel view). Other processes' connections take no room.
  */
-#define PROBE_KVIEW_CONNS 16384
-
-/* How many times the table was full so far (0 without a kernel view). */
-uint64_t probe_kview__table_full(struct probe_kview *k);
+uint64_t probe_kview__missed(struct probe_kview *k);
 
 void probe_kview__free(struct probe_kview *k);
 

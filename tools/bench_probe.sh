@@ -7,7 +7,7 @@
 # run alternately, ROUNDS times each, so that all see the same background load; the figures are
 # medians. Also compares the phases both measured (connect, first byte, total: medians over
 # every request) and says whether they agree within 10%. vigil runs with --no-kernel, and
-# once more with the kernel's view (its TCP tracer loaded for the command: needs root).
+# once more with the kernel's view (its BPF program loaded for the command: needs root).
 # usage: tools/bench_probe.sh [ROUNDS]      (default 5)
 set -eu
 cd "$(dirname "$0")/.."
@@ -48,7 +48,7 @@ try:
     cmds = {
         "vigil probe http": [".output/vigil", "probe", "http", "--count", str(N),
                              "--interval", "0", "-f", "ndjson", "--no-kernel", url],
-        # the same with the kernel's view: the TCP tracer loaded for the run (root)
+        # the same with the kernel's view: its BPF program loaded for the run (root)
         "vigil, kernel view": [".output/vigil", "probe", "http", "--count", str(N),
                                "--interval", "0", "-f", "ndjson", url],
         "curl -w, shell loop": ["sh", "-c", loop],
@@ -99,7 +99,7 @@ for k in cmds:
     print("  vigil / %s: wall %.2fx (< 1: vigil is faster); phases vigil/curl: %s"
           % (k, ratio, ", ".join(agree)))
 kv = "vigil, kernel view"
-print("  with the kernel view (tracer load included): wall %.2fx curl's 100 URLs"
+print("  with the kernel view (its load included): wall %.2fx curl's 100 URLs"
       % (statistics.median(wall[kv]) / statistics.median(wall["curl -w, 100 URLs"])))
 print("  phases agree within 10% where no (!) follows the ratio")
 PYEOF

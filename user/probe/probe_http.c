@@ -5,7 +5,10 @@
  * `curl -w` show), the last response's status line and headers, the body's size (kept, up to
  * a bound, only when --expect-body must look at it), the certificate chain through
  * CURLOPT_CERTINFO, and the classification of a failure into what the user is told.
- * Environment proxies are switched off: a probe talks to its target and nowhere else.
+ * Environment proxies are switched off: a probe talks to its target and nowhere else. A run
+ * uses its connection once and says so ("Connection: close", as blackbox_exporter's client
+ * does, unless --header sets Connection): the server then closes first, as it would for any
+ * client that does not keep connections, and the connection's end is no wait of the probe's.
  */
 #include "probe/probe_http.h"
 
@@ -14,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "core/wallclock.h"
@@ -200,8 +204,32 @@ static void check_expect(const struct probe_http_opts *o, struct probe_http_resu
 	}
 }
 
+/* The request's headers: --header's, and "Connection: close" unless one sets Connection. */
+static struct curl_slist *request_headers(const struct curl_slist *user)
+{
+	struct curl_slist *l = NULL, *n;
+	bool own = false;
+
+	for (; user; user = user->next) {
+		own |= !strncasecmp(user->data, "Connection:", 11);
+		n = curl_slist_append(l, user->data);
+		if (!n) {
+			curl_slist_free_all(l);
+			return NULL;
+		}
+		l = n;
+	}
+	if (own)
+		return l;
+	n = curl_slist_append(l, "Connection: close");
+	if (!n)
+		curl_slist_free_all(l);
+	return n;
+}
+
 static int set_request(CURL *h, const struct probe_http_opts *o, const char *url, char *errbuf,
-		       struct http_buf *hdr, struct http_buf *body, struct probe_curl_addrs *ca)
+		       struct http_buf *hdr, struct http_buf *body, struct probe_curl_addrs *ca,
+		       struct curl_slist *headers)
 {
 	long ms = (long)(o->timeout_ns / 1000000);
 	CURLcode rc = CURLE_OK;
@@ -234,8 +262,7 @@ static int set_request(CURL *h, const struct probe_http_opts *o, const char *url
 	if (o->ip_version)
 		rc |= curl_easy_setopt(h, CURLOPT_IPRESOLVE,
 				       o->ip_version == 6 ? CURL_IPRESOLVE_V6 : CURL_IPRESOLVE_V4);
-	if (o->headers)
-		rc |= curl_easy_setopt(h, CURLOPT_HTTPHEADER, o->headers);
+	rc |= curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
 	if (o->data) {
 		rc |= curl_easy_setopt(h, CURLOPT_POSTFIELDS, o->data);
 		rc |= curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)strlen(o->data));
@@ -251,6 +278,7 @@ int probe_http__run(const struct probe_http_opts *o, const char *url, struct pro
 {
 	struct http_buf hdr = { .max = HTTP_HEADERS_MAX }, body = { .max = HTTP_BODY_MAX };
 	struct probe_curl_addrs ca = { .pa = o->addrs };
+	struct curl_slist *headers = NULL;
 	char errbuf[CURL_ERROR_SIZE] = "";
 	CURLcode rc;
 	CURL *h;
@@ -275,9 +303,11 @@ int probe_http__run(const struct probe_http_opts *o, const char *url, struct pro
 	h = curl_easy_init();
 	if (!h)
 		return -ENOMEM;
-	err = set_request(h, o, url, errbuf, &hdr, &body, &ca);
+	headers = request_headers(o->headers);
+	err = headers ? set_request(h, o, url, errbuf, &hdr, &body, &ca, headers) : -ENOMEM;
 	if (err) {
-		snprintf(r->error, sizeof(r->error), "libcurl refused an option");
+		snprintf(r->error, sizeof(r->error), "%s",
+			 headers ? "libcurl refused an option" : "out of memory");
 		r->fail = PROBE_FAIL_OTHER;
 		goto out_cleanup;
 	}
@@ -302,6 +332,7 @@ out_cleanup:
 	if (!r->duration_ns)
 		r->duration_ns = mono_now_ns() - r->start_mono_ns;
 	curl_easy_cleanup(h);
+	curl_slist_free_all(headers);
 	free(hdr.p);
 	free(body.p);
 	return 0;

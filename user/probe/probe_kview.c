@@ -134,12 +134,21 @@ void probe_kview__lookup(struct probe_kview *k, const char *local_ip, long local
 	if (!k || !local_port || !remote_port || !addr_bytes(local_ip, lip, &family) ||
 	    !addr_bytes(remote_ip, rip, &rfamily) || family != rfamily)
 		return;
-	ring_buffer__consume(k->ring); /* what has come already, without waiting */
+	/*
+	 * What has come already, without a wakeup; then sleep, saying so, so that the record is
+	 * submitted with one. A record submitted between the flag and the sleep comes at the
+	 * next round, a millisecond later.
+	 */
+	ring_buffer__consume(k->ring);
 	for (;;) {
 		e = kview_find(k, lip, local_port, rip, remote_port, family);
 		if (e || mono_now_ns() >= deadline)
 			break;
-		ring_buffer__poll(k->ring, 1); /* woken by the record when it comes */
+		__atomic_store_n(&k->skel->bss->kview_waiting, 1, __ATOMIC_SEQ_CST);
+		ring_buffer__consume(k->ring);
+		if (!kview_find(k, lip, local_port, rip, remote_port, family))
+			ring_buffer__poll(k->ring, 1);
+		__atomic_store_n(&k->skel->bss->kview_waiting, 0, __ATOMIC_RELAXED);
 	}
 	if (!e)
 		return;

@@ -47,7 +47,6 @@ static const struct cli_opt pmap_opts[] = {
 static int pmap_set(void *ctx, int id, const char *arg)
 {
 	struct pmap_args *a = ctx;
-
 	int mode;
 
 	if (id == OPT_EXTENDED) {

@@ -2,19 +2,15 @@
 /*
  * iter_vmas.c: the BPF task_vma walk of every mapping (iter_vmas.h). The first walk loads
  * iter_vmas.bpf.c through its light skeleton and keeps it for the process' lifetime; a walk
- * of one process gets a link of its own, limited to that pid. Each record is checked for
- * version and size and its name made as /proc/PID/maps shows it: a path's names joined from
- * the root, a newline as "\012", " (deleted)" after an unlinked file, memfd and SysV shm as
- * "/NAME (deleted)", the special mappings in brackets. A process with a record the walk could
- * not name, or whose records do not hold together, is left out and listed as unsure.
+ * of one process gets a link of its own, limited to that pid. The walk is read in bounded
+ * chunks (iter_read.h), every record checked for version and size, and handed to the decoder
+ * (iter_vmas_decode.c), which names it.
  */
 #include <bpf/bpf.h>
 #include <errno.h>
 #include <linux/types.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "core/log.h"

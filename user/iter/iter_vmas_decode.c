@@ -56,17 +56,12 @@ static int names_put_escaped(struct iter_vmas *w, const char *s)
 	return err ? err : names_put(w, s, strlen(s));
 }
 
-/*
- * The path from the names the walk wrote, leaf first and each NUL ended, in len bytes: 0,
- * -EPROTO when they do not end in a NUL, -ENOMEM.
- */
+/* The path from the names the walk wrote, leaf first and each NUL ended, in len bytes. */
 static int path_join(struct iter_vmas *w, const char *names, size_t len, bool deleted)
 {
 	const char *end = names + len, *p;
 	int err = 0;
 
-	if (len && names[len - 1])
-		return -EPROTO;
 	if (!len)
 		err = names_put(w, "/", 1);
 	/* the last name first: step back over the NUL ending the one before it */

@@ -455,7 +455,9 @@ def owners_past_the_ring_buffer_come_from_proc():
         walk, said = unix_rows("bpf", pids)
         scan, _ = unix_rows("fallback", pids)
         m = re.search(r"(\d+) processes' fds from /proc: their sockets overflowed", said)
-        check(m and 1 <= int(m.group(1)) <= len(holders), "-v said: %s" % said)
+        # at least one holder; processes walked while the ring was full (vigil's own, with
+        # its netlink sockets, comes after the holders) are counted too
+        check(m and int(m.group(1)) >= 1, "-v said: %s" % said)
         check(len(walk) == held and walk == scan, "%d holders: %d rows walked, %d scanned, "
               "%d held" % (len(holders), len(walk), len(scan), held))
         print("  %d sockets in %d holders: %s of them read from /proc" %

@@ -138,11 +138,12 @@ static void file_names(struct vma_buf *b, struct file *file)
 {
 	struct fs_struct *fs = untrusted(bpf_get_current_task_btf(), struct task_struct)->fs;
 	struct dentry *d = file->f_path.dentry;
-	struct vfsmount *mnt = file->f_path.mnt;
+	__u64 mnt = (__u64)file->f_path.mnt - bpf_core_field_offset(struct mount, mnt);
 	const struct dentry_operations *ops = d->d_op;
 
 	/* pseudo files name themselves (d_path()'s d_dname case): userspace knows the few */
-	if (ops && ops->d_dname && (d != d->d_parent || d != mnt->mnt_root)) {
+	if (ops && ops->d_dname &&
+	    (d != d->d_parent || d != untrusted((void *)mnt, struct mount)->mnt.mnt_root)) {
 		b->rec.kind = ITER_VMA_DNAME;
 		b->rec.magic = (__u32)d->d_sb->s_magic;
 		if (!name_put(b, d->d_name.name))
@@ -152,7 +153,7 @@ static void file_names(struct vma_buf *b, struct file *file)
 	if (!d->d_hash.pprev && d != d->d_parent)
 		b->rec.flags |= ITER_VMA_DELETED;
 	b->dentry = (__u64)d;
-	b->mnt = (__u64)mnt - bpf_core_field_offset(struct mount, mnt);
+	b->mnt = mnt;
 	b->root_dentry = (__u64)fs->root.dentry;
 	b->root_mnt = (__u64)fs->root.mnt;
 	if (bpf_loop(PATH_STEPS, path_step, NULL, 0) == PATH_STEPS)
@@ -180,18 +181,36 @@ static void file_vma(struct vma_buf *b, struct bpf_iter_meta *meta, struct vm_ar
 	file_names(b, file);
 }
 
+/*
+ * A special mapping's name: "[vdso]", "[vvar]", "[uprobes]". An anonymous mapping with
+ * operations is one (its vm_private_data a struct vm_special_mapping, whose first field is
+ * the name, read without CO-RE: the kernel's cache of relocation candidates has 31 slots,
+ * and vm_operations_struct and vm_special_mapping each share one with a type this walk
+ * needs, which made every load search the kernel's BTF again). A name that is not in
+ * brackets is not one, and makes the record unsure.
+ */
+static void special_name(struct vma_buf *b, const void *sm)
+{
+	const char *name = NULL;
+
+	b->rec.kind = ITER_VMA_SPECIAL;
+	if (!sm || bpf_probe_read_kernel(&name, sizeof(name), sm) || !name || !name_put(b, name) ||
+	    b->off < 3) {
+		b->unsure = 1;
+		return;
+	}
+	/* off is at most ITER_VMA_NAMES_MAX (name_put): the mask only shows the verifier */
+	if (b->names[0] != '[' || b->names[(b->off - 2) & (ITER_VMA_NAMES_MAX - 1)] != ']')
+		b->unsure = 1;
+}
+
 /* What names an anonymous mapping: its special mapping, the heap, the stack, or its name. */
 static void anon_vma(struct vma_buf *b, struct vm_area_struct *vma)
 {
-	const struct vm_operations_struct *ops = vma->vm_ops;
 	struct mm_struct *mm = vma->vm_mm;
 
-	if (ops && ops->name) {
-		struct vm_special_mapping *sm = vma->vm_private_data;
-
-		b->rec.kind = ITER_VMA_SPECIAL;
-		if (!sm || !name_put(b, untrusted(sm, struct vm_special_mapping)->name))
-			b->unsure = 1;
+	if (vma->vm_ops) {
+		special_name(b, vma->vm_private_data);
 	} else if (vma->vm_start <= mm->brk && vma->vm_end >= mm->start_brk) {
 		b->rec.kind = ITER_VMA_HEAP;
 	} else if (vma->vm_start <= mm->start_stack && vma->vm_end >= mm->start_stack) {

@@ -208,6 +208,7 @@ static void special_name(struct vma_buf *b, const void *sm)
 static void anon_vma(struct vma_buf *b, struct vm_area_struct *vma)
 {
 	struct mm_struct *mm = vma->vm_mm;
+	struct anon_vma_name *name;
 
 	if (vma->vm_ops) {
 		special_name(b, vma->vm_private_data);
@@ -215,9 +216,9 @@ static void anon_vma(struct vma_buf *b, struct vm_area_struct *vma)
 		b->rec.kind = ITER_VMA_HEAP;
 	} else if (vma->vm_start <= mm->start_stack && vma->vm_end >= mm->start_stack) {
 		b->rec.kind = ITER_VMA_STACK;
-	} else if (vma_anon_name(vma)) {
+	} else if ((name = vma_anon_name(vma))) {
 		b->rec.kind = ITER_VMA_ANON_NAME;
-		if (!name_put(b, untrusted(vma_anon_name(vma), struct anon_vma_name)->name))
+		if (!name_put(b, untrusted(name, struct anon_vma_name)->name))
 			b->unsure = 1;
 	}
 }

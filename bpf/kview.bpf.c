@@ -14,7 +14,9 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_endian.h>
+#include "events.h"
 #include "kview_rec.h"
+#include "tcp_bytes.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -62,30 +64,7 @@ static void srtt_add(struct kconn *c, __u32 srtt)
 	}
 }
 
-/*
- * Payload bytes: bytes_acked counts our SYN (acked by the SYN-ACK) and our FIN once acked;
- * bytes_received the peer's FIN once taken (SOCK_DONE).
- */
-static void close_bytes(const struct sock *sk, int oldstate, struct kview_rec *r)
-{
-	const struct tcp_sock *tp = (const struct tcp_sock *)sk;
-	__u64 acked = BPF_CORE_READ(tp, bytes_acked);
-	__u64 received = BPF_CORE_READ(tp, bytes_received);
-	bool fin_sent = oldstate == TCP_FIN_WAIT1 || oldstate == TCP_FIN_WAIT2 ||
-			oldstate == TCP_CLOSING || oldstate == TCP_LAST_ACK ||
-			oldstate == TCP_TIME_WAIT;
-
-	if (fin_sent && acked && BPF_CORE_READ(tp, snd_una) == BPF_CORE_READ(tp, write_seq))
-		acked--;
-	if (acked)
-		acked--;
-	if (received && (BPF_CORE_READ(sk, __sk_common.skc_flags) & (1UL << SOCK_DONE)))
-		received--;
-	r->bytes_sent = acked;
-	r->bytes_received = received;
-}
-
-static void emit(const struct sock *sk, const struct kconn *c, int oldstate)
+static void emit(const struct sock *sk, struct kconn *c, int oldstate)
 {
 	const struct tcp_sock *tp = (const struct tcp_sock *)sk;
 	struct kview_rec *r = bpf_ringbuf_reserve(&kview_ring, sizeof(*r), 0);
@@ -107,22 +86,14 @@ static void emit(const struct sock *sk, const struct kconn *c, int oldstate)
 		*(__u32 *)r->saddr = sk->__sk_common.skc_rcv_saddr;
 		*(__u32 *)r->daddr = sk->__sk_common.skc_daddr;
 	}
-	close_bytes(sk, oldstate, r);
+	tcp_payload_bytes(sk, oldstate, VG_TCP_DIR_ACTIVE, &r->bytes_sent, &r->bytes_received);
 	r->srtt_us = BPF_CORE_READ(tp, srtt_us) >> 3;
 	r->retransmits = BPF_CORE_READ(tp, total_retrans);
+	srtt_add(c, r->srtt_us); /* the last ACKs update srtt after tcp_probe's last sample */
 	r->connect_ns = c->connect_ns;
 	r->flags = c->flags;
 	r->srtt_min_us = c->srtt_min_us;
 	r->srtt_max_us = c->srtt_max_us;
-	/* the last ACKs update srtt after tcp_probe's last sample */
-	if (r->srtt_us && !(r->flags & KVIEW_SRTT)) {
-		r->srtt_min_us = r->srtt_max_us = r->srtt_us;
-		r->flags |= KVIEW_SRTT;
-	} else if (r->srtt_us && r->srtt_us < r->srtt_min_us) {
-		r->srtt_min_us = r->srtt_us;
-	} else if (r->srtt_us > r->srtt_max_us) {
-		r->srtt_max_us = r->srtt_us;
-	}
 	bpf_ringbuf_submit(r, kview_waiting ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
 }
 

@@ -18,6 +18,7 @@
 #include "addr_filter.bpf.h"
 #include "common.bpf.h"
 #include <bpf/bpf_endian.h>
+#include "tcp_bytes.bpf.h"
 
 #define AF_INET	      2
 #define AF_INET6      10
@@ -353,42 +354,6 @@ static __always_inline void emit_connect(struct conn *c, const struct tuple *t, 
 	event__submit(e);
 }
 
-/*
- * Payload bytes, exactly: tcp_sock counts sequence numbers, and the SYN and FIN take one each.
- * bytes_acked holds our SYN on an active open (the SYN-ACK acks it; a passive child starts
- * after its SYN) and our FIN once acked: sent in FIN_WAIT1, FIN_WAIT2, CLOSING, LAST_ACK or
- * TIME_WAIT (the state the socket leaves for CLOSE), acked when snd_una reached write_seq.
- * bytes_received holds the peer's FIN once tcp_fin() took it, which sets SOCK_DONE. When the
- * direction is unknown (a connection older than vigil), the bytes first sent (bytes_sent
- * less bytes_retrans, payload only) bound the SYN out: exact whenever all data was acked.
- */
-static __always_inline void close_bytes(const struct sock *sk, const struct conn *c, int oldstate,
-					struct vg_tcp_close *e)
-{
-	const struct tcp_sock *tp = (const struct tcp_sock *)sk;
-	__u64 acked = BPF_CORE_READ(tp, bytes_acked);
-	__u64 received = BPF_CORE_READ(tp, bytes_received);
-	__u8 dir = c ? c->direction : VG_TCP_DIR_UNKNOWN;
-	bool fin_sent = oldstate == TCP_FIN_WAIT1 || oldstate == TCP_FIN_WAIT2 ||
-			oldstate == TCP_CLOSING || oldstate == TCP_LAST_ACK ||
-			oldstate == TCP_TIME_WAIT;
-
-	if (fin_sent && acked && BPF_CORE_READ(tp, snd_una) == BPF_CORE_READ(tp, write_seq))
-		acked--;
-	if (dir == VG_TCP_DIR_ACTIVE && acked) {
-		acked--;
-	} else if (dir == VG_TCP_DIR_UNKNOWN) {
-		__u64 first = BPF_CORE_READ(tp, bytes_sent) - BPF_CORE_READ(tp, bytes_retrans);
-
-		if (acked > first)
-			acked = first;
-	}
-	if (received && (BPF_CORE_READ(sk, __sk_common.skc_flags) & (1UL << SOCK_DONE)))
-		received--;
-	e->bytes_sent = acked;
-	e->bytes_received = received;
-}
-
 static __always_inline void emit_close(const struct sock *sk, struct conn *c, const struct tuple *t,
 				       int oldstate, __u64 now)
 {
@@ -402,7 +367,8 @@ static __always_inline void emit_close(const struct sock *sk, struct conn *c, co
 	e->sport = t->sport;
 	e->dport = t->dport;
 	e->family = t->family;
-	close_bytes(sk, c, oldstate, e);
+	tcp_payload_bytes(sk, oldstate, c ? c->direction : VG_TCP_DIR_UNKNOWN, &e->bytes_sent,
+			  &e->bytes_received);
 	e->srtt_us = BPF_CORE_READ(tp, srtt_us) >> 3;
 	e->retransmits = BPF_CORE_READ(tp, total_retrans);
 	e->pad = 0;

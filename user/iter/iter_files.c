@@ -7,6 +7,7 @@
  */
 #include <bpf/bpf.h>
 #include <errno.h>
+#include <stddef.h>
 #include <linux/types.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #include "core/log.h"
 #include "iter/iter_files.h"
 #include "iter/iter_lskel.h"
+#include "iter/iter_pid_run.h"
 #include "iter/iter_read.h"
 #include "iter_files.lskel.h"
 #include "iter_rec.h"
@@ -141,22 +143,11 @@ int iter_files__walk(struct iter_files *out)
 	return 0;
 }
 
+_Static_assert(offsetof(struct iter_file, pid) == 0, "iter_pid_run() reads the pid first");
+
 size_t iter_files__of(const struct iter_files *f, pid_t pid, size_t *first)
 {
-	size_t lo = 0, hi = f->n, end;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (f->v[mid].pid < pid)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (end = lo; end < f->n && f->v[end].pid == pid; end++)
-		;
-	*first = lo;
-	return end - lo;
+	return iter_pid_run(f->v, f->n, sizeof(*f->v), pid, first);
 }
 
 void iter_files__free(struct iter_files *f)

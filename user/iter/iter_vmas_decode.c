@@ -8,12 +8,14 @@
  * not hold together, is left out and listed as unsure.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <linux/types.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "iter/iter_pid_run.h"
 #include "iter/iter_vmas.h"
 #include "iter_rec.h"
 
@@ -253,22 +255,11 @@ void iter_vmas__settle(struct iter_vmas *w)
 	qsort(w->v, w->n, sizeof(*w->v), vma_cmp);
 }
 
+_Static_assert(offsetof(struct iter_vma, pid) == 0, "iter_pid_run() reads the pid first");
+
 size_t iter_vmas__of(const struct iter_vmas *w, pid_t pid, size_t *first)
 {
-	size_t lo = 0, hi = w->n, end;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (w->v[mid].pid < pid)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (end = lo; end < w->n && w->v[end].pid == pid; end++)
-		;
-	*first = lo;
-	return end - lo;
+	return iter_pid_run(w->v, w->n, sizeof(*w->v), pid, first);
 }
 
 bool iter_vmas__unsure(const struct iter_vmas *w, pid_t pid)
